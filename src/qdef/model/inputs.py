@@ -1,0 +1,51 @@
+"""Input fields shared by questions and the follow-ups attached to options and rows."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from qdef.model.base import IsoDate, Node, Number, Text
+
+TextFormat = Literal["email", "phone", "url"]
+NumberKind = Literal["integer", "decimal"]
+Precision = Literal["day", "month", "year"]
+
+
+class Affixes(Node):
+    label: Text | None = None
+    """Text printed before the blank, e.g. ``Bitte nennen:``."""
+    suffix: Text | None = None
+    """Text printed after the blank (and unit), e.g. ``(bitte nennen)``."""
+
+
+class TextInput(Affixes):
+    long: bool = False
+    """Free text over several lines rather than one short line."""
+    lines: Annotated[int, Field(ge=1, le=50)] | None = None
+    """How many lines to leave on paper (and the visible height on screen)."""
+    format: TextFormat | None = None
+    """A format the answer must have: ``email``, ``phone`` or ``url``."""
+    max_length: Annotated[int, Field(ge=1)] | None = None
+    """The most characters an answer may have."""
+
+
+class NumberInput(Affixes):
+    kind: NumberKind = "integer"
+    """``integer`` (whole numbers) or ``decimal``."""
+    min: Number | None = None
+    """The smallest allowed value."""
+    max: Number | None = None
+    """The largest allowed value."""
+    unit: Text | None = None
+    """The unit printed after the blank, e.g. ``Stunden pro Woche``."""
+
+
+class DateInput(Affixes):
+    precision: Precision = "day"
+    """``day`` (TT.MM.JJJJ), ``month`` (MM/JJJJ) or ``year`` (JJJJ)."""
+    min: IsoDate | None = None
+    """The earliest allowed date, at the question's precision (``2020-01``)."""
+    max: IsoDate | None = None
+    """The latest allowed date, at the question's precision."""

@@ -1,0 +1,68 @@
+"""The instrument and its sections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from qdef.model.base import INSTRUMENT_ID_PATTERN, Condition, Id, Language, Node, Text
+from qdef.model.questions import Display, Question
+
+FORMAT_VERSION = 1
+
+
+class Section(Node):
+    id: Id
+    """A stable identifier, unique in the instrument."""
+    title: Text | None = None
+    """The section heading."""
+    intro: Text | None = None
+    """Text shown at the start of the section."""
+    when: Condition | None = None
+    """Show the section's questions only when this condition holds."""
+    questions: Annotated[list[Question], Field(min_length=1)]
+    """The section's questions, in order."""
+
+
+class Instrument(Node):
+    """A questionnaire: metadata and an ordered list of sections."""
+
+    qdef: Literal[1]
+    """The version of the qdef format: ``1``."""
+    id: Annotated[str, Field(pattern=INSTRUMENT_ID_PATTERN, max_length=100)]
+    """A stable identifier for the instrument."""
+    version: Annotated[str, Field(min_length=1)] | None = None
+    """The instrument's own version, e.g. ``2022-02``."""
+    title: Text
+    """The instrument's title."""
+    language: Language
+    """The language of the texts (BCP 47), e.g. ``de``."""
+    translations: list[Language] = []
+    """Further languages every text is given in (as a mapping ``{de: …, en: …}``)."""
+    intro: Text | None = None
+    """The introduction printed before the first question."""
+    sections: Annotated[list[Section], Field(min_length=1)]
+    """The sections, in order."""
+
+    def questions(self) -> Iterator[tuple[Section, Question]]:
+        """Every question in sequence order, with its section."""
+        for section in self.sections:
+            for question in section.questions:
+                yield section, question
+
+    def numbers(self) -> dict[str, str]:
+        """The display number of every question that has one (displays have none).
+
+        Numbering is continuous across sections; an explicit ``number`` is shown
+        as given and does not disturb the count.
+        """
+        result: dict[str, str] = {}
+        count = 0
+        for _, question in self.questions():
+            if isinstance(question, Display):
+                continue
+            count += 1
+            result[question.id] = question.number or str(count)
+        return result

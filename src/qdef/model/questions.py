@@ -1,0 +1,266 @@
+"""Questions: a union discriminated by ``type``, with options, follow-ups and grids."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag
+
+from qdef.model.base import Code, Condition, Id, Node, Target, Text
+from qdef.model.inputs import DateInput, NumberInput, Precision, TextInput
+
+# ----------------------------------------------------------------- follow-ups
+
+
+class FollowupBase(Node):
+    id: Id
+    """The variable name of the follow-up's answer; unique in the instrument."""
+    required: bool = False
+    """The follow-up must be answered whenever its option is chosen."""
+    personal: bool = False
+    """The answer is personal data (name, e-mail, telephone …)."""
+
+
+class TextFollowup(FollowupBase, TextInput):
+    """A blank for text beside an option (``Sonstiges: ___``) or a row."""
+
+    type: Literal["text"] = "text"
+
+
+class NumberFollowup(FollowupBase, NumberInput):
+    """A blank for a number beside an option (``Ja, und zwar ___ qm``)."""
+
+    type: Literal["number"]
+
+
+class DateFollowup(FollowupBase, DateInput):
+    """A blank for a date beside an option."""
+
+    type: Literal["date"]
+
+
+def _followup_tag(value: Any) -> str:
+    if isinstance(value, dict):
+        tag = value.get("type", "text")
+        return tag if isinstance(tag, str) else "?"
+    return str(getattr(value, "type", "text"))
+
+
+Followup = Annotated[
+    Annotated[TextFollowup, Tag("text")]
+    | Annotated[NumberFollowup, Tag("number")]
+    | Annotated[DateFollowup, Tag("date")],
+    Discriminator(_followup_tag),
+]
+"""A follow-up input; ``type`` is ``text`` (the default), ``number`` or ``date``."""
+
+Followups = Annotated[list[Followup], Field(min_length=1)]
+
+# ----------------------------------------------------------------- options
+
+
+class Option(Node):
+    code: Code
+    """The stable answer code stored in data."""
+    label: Text
+    """What the respondent reads."""
+    specify: Followups | None = None
+    """Follow-up inputs filled in when this option is chosen."""
+
+
+class SingleOption(Option):
+    goto: Target | None = None
+    """Where to continue when this option is chosen: a later question's id, or ``end``."""
+
+
+class MultipleOption(Option):
+    exclusive: bool = False
+    """Choosing this option excludes all others (e.g. ``Noch offen``)."""
+
+
+# ----------------------------------------------------------------- questions
+
+
+class QuestionBase(Node):
+    id: Id
+    """The stable variable name; unique in the instrument."""
+    number: Annotated[str, Field(min_length=1)] | None = None
+    """Display number; by default questions are numbered 1, 2, 3 … across sections."""
+    text: Text
+    """The question as printed."""
+    hint: Text | None = None
+    """A short instruction printed after the text, e.g. ``(bitte nennen)``."""
+    help: Text | None = None
+    """A longer explanation printed below the question."""
+    required: bool = False
+    """The question must be answered whenever it is shown."""
+    personal: bool = False
+    """The answers are personal data."""
+    when: Condition | None = None
+    """Show the question only when this condition holds on earlier answers."""
+    goto: Target | None = None
+    """Where to continue after this question (unless a chosen option says otherwise)."""
+
+
+class SingleChoice(QuestionBase):
+    """One option of several (radio buttons, or a dropdown)."""
+
+    type: Literal["single"]
+    options: Annotated[list[SingleOption], Field(min_length=1)]
+    widget: Literal["radio", "dropdown"] = "radio"
+    """How the web form offers the options."""
+
+
+class MultipleChoice(QuestionBase):
+    """Any number of options ("Mehrfachnennungen möglich")."""
+
+    type: Literal["multiple"]
+    options: Annotated[list[MultipleOption], Field(min_length=1)]
+    min_choices: Annotated[int, Field(ge=0)] | None = None
+    """At least this many options must be chosen when the question is answered."""
+    max_choices: Annotated[int, Field(ge=1)] | None = None
+    """At most this many options may be chosen."""
+
+
+class TextQuestion(QuestionBase, TextInput):
+    """Short or long free text."""
+
+    type: Literal["text"]
+
+
+class NumberQuestion(QuestionBase, NumberInput):
+    """An integer or decimal number, optionally bounded and with a unit."""
+
+    type: Literal["number"]
+
+
+class DateQuestion(QuestionBase, DateInput):
+    """A date at day, month or year precision."""
+
+    type: Literal["date"]
+
+
+class DateRangeQuestion(QuestionBase):
+    """Two dates, from and to, with from <= to ("Von MM/JJJJ bis MM/JJJJ")."""
+
+    type: Literal["daterange"]
+    precision: Precision = "day"
+    """``day``, ``month`` or ``year``; applies to both dates."""
+    min: Annotated[str, Field(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")] | None = None
+    """The earliest allowed date."""
+    max: Annotated[str, Field(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")] | None = None
+    """The latest allowed date."""
+    from_label: Text | None = None
+    """Printed before the first date (default from the renderer's catalogue: ``von``)."""
+    to_label: Text | None = None
+    """Printed before the second date (default: ``bis``)."""
+
+
+class ListField(TextInput):
+    code: Code
+    """The field's code; its answer is ``<question id>.<code>``."""
+    personal: bool = False
+    """The answer is personal data."""
+
+
+class TextListQuestion(QuestionBase):
+    """Several labelled text fields ("1. ___ 2. ___ 3. ___")."""
+
+    type: Literal["textlist"]
+    fields: Annotated[list[ListField], Field(min_length=1)]
+
+
+class MatrixRow(Node):
+    code: Code
+    """The row's code; its answer is ``<question id>.<code>``."""
+    label: Text
+    """The row's label."""
+    specify: TextFollowup | None = None
+    """For a "Sonstiges" row: the text in which the respondent names the row."""
+
+
+class ScaleColumn(Node):
+    code: Code
+    """The code stored for a row when this column is chosen."""
+    label: Text
+    """The column heading, e.g. ``Überwiegend``."""
+    description: Text | None = None
+    """A second heading line, e.g. ``50 % und mehr``."""
+
+
+class MatrixQuestion(QuestionBase):
+    """Rows answered on one scale: one column chosen per row."""
+
+    type: Literal["matrix"]
+    scale: Annotated[list[ScaleColumn], Field(min_length=1)]
+    rows: Annotated[list[MatrixRow], Field(min_length=1)]
+
+
+class GridColumnBase(Node):
+    code: Code
+    """The column's code; a cell's answer is ``<question id>.<row>.<column>``."""
+    label: Text
+    """The column heading."""
+    description: Text | None = None
+    """A second heading line."""
+
+
+class TextColumn(GridColumnBase, TextInput):
+    input: Literal["text"]
+    label: Text
+
+
+class NumberColumn(GridColumnBase, NumberInput):
+    input: Literal["number"]
+    label: Text
+
+
+class CheckColumn(GridColumnBase):
+    input: Literal["check"]
+    exclusive: bool = False
+    """Ticking this cell empties the row's other cells (e.g. ``Nicht erforderlich``)."""
+
+
+GridColumn = Annotated[TextColumn | NumberColumn | CheckColumn, Field(discriminator="input")]
+
+
+class GridQuestion(QuestionBase):
+    """Rows × columns of differing inputs: each cell is its own answer."""
+
+    type: Literal["grid"]
+    columns: Annotated[list[GridColumn], Field(min_length=1)]
+    rows: Annotated[list[MatrixRow], Field(min_length=1)]
+
+
+class Display(Node):
+    """Text shown to respondents, with no answer."""
+
+    id: Id
+    """A stable identifier (not a variable: a display has no answer)."""
+    type: Literal["display"]
+    text: Text
+    """The text shown."""
+    help: Text | None = None
+    """A further note."""
+    when: Condition | None = None
+    """Show the text only when this condition holds."""
+    goto: Target | None = None
+    """Where to continue after this text."""
+
+
+Question = Annotated[
+    SingleChoice
+    | MultipleChoice
+    | TextQuestion
+    | NumberQuestion
+    | DateQuestion
+    | DateRangeQuestion
+    | TextListQuestion
+    | MatrixQuestion
+    | GridQuestion
+    | Display,
+    Field(discriminator="type"),
+]
+"""Any question; ``type`` says which kind."""
+
+ChoiceQuestion = SingleChoice | MultipleChoice
