@@ -39,11 +39,9 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
+from qdef.sourcemap import KeyPath
 
 Kind = Literal["choice", "choices", "text", "number", "date", "check", "group"]
-
-KeyPath = tuple[str | int, ...]
-"""A path of keys and list indexes into the YAML document, e.g. ``("sections", 0, "questions", 2)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +124,9 @@ def _followup_type(followup: Followup) -> ValueType:
     return ValueType("text")
 
 
-def _question_variables(question: Question, path: KeyPath) -> Iterator[tuple[str, ValueType, KeyPath]]:
+def _question_variables(
+    question: Question, path: KeyPath
+) -> Iterator[tuple[str, ValueType, KeyPath]]:
     qid = question.id
     if isinstance(question, SingleChoice | MultipleChoice):
         codes = tuple(o.code for o in question.options)

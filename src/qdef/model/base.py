@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,9 @@ class Node(BaseModel):
         validate_default=False,
         use_attribute_docstrings=True,
     )
+
+    noun: ClassVar[str] = "a mapping"
+    """How messages name this kind of node ("a single-choice question")."""
 
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]

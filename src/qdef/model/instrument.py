@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -14,6 +14,8 @@ FORMAT_VERSION = 1
 
 
 class Section(Node):
+    noun: ClassVar[str] = "a section"
+
     id: Id
     """A stable identifier, unique in the instrument."""
     title: Text | None = None
@@ -29,6 +31,8 @@ class Section(Node):
 class Instrument(Node):
     """A questionnaire: metadata and an ordered list of sections."""
 
+    noun: ClassVar[str] = "the instrument"
+
     qdef: Literal[1]
     """The version of the qdef format: ``1``."""
     id: Annotated[str, Field(pattern=INSTRUMENT_ID_PATTERN, max_length=100)]
@@ -39,7 +43,7 @@ class Instrument(Node):
     """The instrument's title."""
     language: Language
     """The language of the texts (BCP 47), e.g. ``de``."""
-    translations: list[Language] = []
+    translations: list[Language] = []  # noqa: RUF012 - pydantic copies defaults
     """Further languages every text is given in (as a mapping ``{de: …, en: …}``)."""
     intro: Text | None = None
     """The introduction printed before the first question."""

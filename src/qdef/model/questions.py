@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag
 
@@ -24,17 +24,23 @@ class FollowupBase(Node):
 class TextFollowup(FollowupBase, TextInput):
     """A blank for text beside an option (``Sonstiges: ___``) or a row."""
 
+    noun: ClassVar[str] = "a text follow-up"
+
     type: Literal["text"] = "text"
 
 
 class NumberFollowup(FollowupBase, NumberInput):
     """A blank for a number beside an option (``Ja, und zwar ___ qm``)."""
 
+    noun: ClassVar[str] = "a number follow-up"
+
     type: Literal["number"]
 
 
 class DateFollowup(FollowupBase, DateInput):
     """A blank for a date beside an option."""
+
+    noun: ClassVar[str] = "a date follow-up"
 
     type: Literal["date"]
 
@@ -69,11 +75,15 @@ class Option(Node):
 
 
 class SingleOption(Option):
+    noun: ClassVar[str] = "an option"
+
     goto: Target | None = None
     """Where to continue when this option is chosen: a later question's id, or ``end``."""
 
 
 class MultipleOption(Option):
+    noun: ClassVar[str] = "an option"
+
     exclusive: bool = False
     """Choosing this option excludes all others (e.g. ``Noch offen``)."""
 
@@ -105,6 +115,8 @@ class QuestionBase(Node):
 class SingleChoice(QuestionBase):
     """One option of several (radio buttons, or a dropdown)."""
 
+    noun: ClassVar[str] = "a single-choice question"
+
     type: Literal["single"]
     options: Annotated[list[SingleOption], Field(min_length=1)]
     widget: Literal["radio", "dropdown"] = "radio"
@@ -113,6 +125,8 @@ class SingleChoice(QuestionBase):
 
 class MultipleChoice(QuestionBase):
     """Any number of options ("Mehrfachnennungen möglich")."""
+
+    noun: ClassVar[str] = "a multiple-choice question"
 
     type: Literal["multiple"]
     options: Annotated[list[MultipleOption], Field(min_length=1)]
@@ -125,11 +139,15 @@ class MultipleChoice(QuestionBase):
 class TextQuestion(QuestionBase, TextInput):
     """Short or long free text."""
 
+    noun: ClassVar[str] = "a text question"
+
     type: Literal["text"]
 
 
 class NumberQuestion(QuestionBase, NumberInput):
     """An integer or decimal number, optionally bounded and with a unit."""
+
+    noun: ClassVar[str] = "a number question"
 
     type: Literal["number"]
 
@@ -137,11 +155,15 @@ class NumberQuestion(QuestionBase, NumberInput):
 class DateQuestion(QuestionBase, DateInput):
     """A date at day, month or year precision."""
 
+    noun: ClassVar[str] = "a date question"
+
     type: Literal["date"]
 
 
 class DateRangeQuestion(QuestionBase):
     """Two dates, from and to, with from <= to ("Von MM/JJJJ bis MM/JJJJ")."""
+
+    noun: ClassVar[str] = "a date-range question"
 
     type: Literal["daterange"]
     precision: Precision = "day"
@@ -157,6 +179,8 @@ class DateRangeQuestion(QuestionBase):
 
 
 class ListField(TextInput):
+    noun: ClassVar[str] = "a text-list field"
+
     code: Code
     """The field's code; its answer is ``<question id>.<code>``."""
     personal: bool = False
@@ -166,11 +190,15 @@ class ListField(TextInput):
 class TextListQuestion(QuestionBase):
     """Several labelled text fields ("1. ___ 2. ___ 3. ___")."""
 
+    noun: ClassVar[str] = "a text-list question"
+
     type: Literal["textlist"]
     fields: Annotated[list[ListField], Field(min_length=1)]
 
 
 class MatrixRow(Node):
+    noun: ClassVar[str] = "a row"
+
     code: Code
     """The row's code; its answer is ``<question id>.<code>``."""
     label: Text
@@ -180,6 +208,8 @@ class MatrixRow(Node):
 
 
 class ScaleColumn(Node):
+    noun: ClassVar[str] = "a scale column"
+
     code: Code
     """The code stored for a row when this column is chosen."""
     label: Text
@@ -190,6 +220,8 @@ class ScaleColumn(Node):
 
 class MatrixQuestion(QuestionBase):
     """Rows answered on one scale: one column chosen per row."""
+
+    noun: ClassVar[str] = "a matrix question"
 
     type: Literal["matrix"]
     scale: Annotated[list[ScaleColumn], Field(min_length=1)]
@@ -206,16 +238,22 @@ class GridColumnBase(Node):
 
 
 class TextColumn(GridColumnBase, TextInput):
+    noun: ClassVar[str] = "a text column"
+
     input: Literal["text"]
     label: Text
 
 
 class NumberColumn(GridColumnBase, NumberInput):
+    noun: ClassVar[str] = "a number column"
+
     input: Literal["number"]
     label: Text
 
 
 class CheckColumn(GridColumnBase):
+    noun: ClassVar[str] = "a check column"
+
     input: Literal["check"]
     exclusive: bool = False
     """Ticking this cell empties the row's other cells (e.g. ``Nicht erforderlich``)."""
@@ -227,6 +265,8 @@ GridColumn = Annotated[TextColumn | NumberColumn | CheckColumn, Field(discrimina
 class GridQuestion(QuestionBase):
     """Rows × columns of differing inputs: each cell is its own answer."""
 
+    noun: ClassVar[str] = "a grid question"
+
     type: Literal["grid"]
     columns: Annotated[list[GridColumn], Field(min_length=1)]
     rows: Annotated[list[MatrixRow], Field(min_length=1)]
@@ -234,6 +274,8 @@ class GridQuestion(QuestionBase):
 
 class Display(Node):
     """Text shown to respondents, with no answer."""
+
+    noun: ClassVar[str] = "a display text"
 
     id: Id
     """A stable identifier (not a variable: a display has no answer)."""

@@ -1,0 +1,57 @@
+"""qdef: questionnaire definitions as typed YAML, validated, analysed and rendered.
+
+>>> from qdef import load
+>>> instrument = load("instruments/investitionspakt.yaml")  # doctest: +SKIP
+
+The names below are the public API. They are imported lazily, so that
+``import qdef`` stays cheap (no pydantic, ruamel or jsonschema until used).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from qdef.api import schema, validate
+    from qdef.diagnostics import Diagnostic, QdefError, Span
+    from qdef.model import Instrument
+    from qdef.pipeline import load, loads
+
+_EXPORTS = {
+    "load": "qdef.pipeline",
+    "loads": "qdef.pipeline",
+    "validate": "qdef.api",
+    "schema": "qdef.api",
+    "Instrument": "qdef.model",
+    "Diagnostic": "qdef.diagnostics",
+    "QdefError": "qdef.diagnostics",
+    "Span": "qdef.diagnostics",
+}
+
+__all__ = [
+    "Diagnostic",
+    "Instrument",
+    "QdefError",
+    "Span",
+    "__version__",
+    "load",
+    "loads",
+    "schema",
+    "validate",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qdef' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,3 @@
+from qdef.cli import run
+
+run()

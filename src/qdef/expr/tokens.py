@@ -1,0 +1,259 @@
+"""Tokens of the condition language, and the tokenizer.
+
+The tokenizer is lazy (a generator): the parser pulls one token at a time, so
+the first error reported is always the leftmost one, whether it is a bad
+character or a misplaced token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+
+SYNTAX_ERROR = "QD501"
+
+
+class ExprSyntaxError(Exception):
+    """A condition that cannot be parsed.
+
+    ``offset`` is the 0-based position in the condition string where the
+    caret belongs; ``message`` says what is wrong and what to write instead.
+    """
+
+    code: str = SYNTAX_ERROR
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+class TokenKind(Enum):
+    NAME = "name"  # a variable reference, possibly dotted: q13.beteiligung
+    STRING = "string"
+    NUMBER = "number"
+    TRUE = "true"
+    FALSE = "false"
+    AND = "and"
+    OR = "or"
+    NOT = "not"
+    HAS = "has"
+    IN = "in"
+    ANSWERED = "answered"
+    EQ = "=="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    LPAREN = "("
+    RPAREN = ")"
+    LBRACKET = "["
+    RBRACKET = "]"
+    COMMA = ","
+    EOF = "end of condition"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: TokenKind
+    text: str
+    start: int
+    end: int
+
+
+KEYWORDS: dict[str, TokenKind] = {
+    "and": TokenKind.AND,
+    "or": TokenKind.OR,
+    "not": TokenKind.NOT,
+    "has": TokenKind.HAS,
+    "in": TokenKind.IN,
+    "answered": TokenKind.ANSWERED,
+    "true": TokenKind.TRUE,
+    "false": TokenKind.FALSE,
+}
+
+#: Operators and punctuation, longest first so ``<=`` wins over ``<``.
+SYMBOLS: tuple[tuple[str, TokenKind], ...] = (
+    ("==", TokenKind.EQ),
+    ("!=", TokenKind.NE),
+    ("<=", TokenKind.LE),
+    (">=", TokenKind.GE),
+    ("<", TokenKind.LT),
+    (">", TokenKind.GT),
+    ("(", TokenKind.LPAREN),
+    (")", TokenKind.RPAREN),
+    ("[", TokenKind.LBRACKET),
+    ("]", TokenKind.RBRACKET),
+    (",", TokenKind.COMMA),
+)
+
+#: Things people write that are not operators here, with what to write instead.
+MISTAKES: tuple[tuple[str, str], ...] = (
+    ("===", "'===' is not an operator here; write '==' to compare"),
+    ("&&", "'&&' is not an operator here; write 'and'"),
+    ("||", "'||' is not an operator here; write 'or'"),
+    ("<>", "'<>' is not an operator here; write '!=' for 'not equal'"),
+    ("=>", "unknown operator '=>'; write '>=' for 'greater or equal'"),
+    ("=<", "unknown operator '=<'; write '<=' for 'less or equal'"),
+    ("=", "unknown operator '=', write '==' to compare"),
+    ("&", "'&' is not an operator here; write 'and'"),
+    ("|", "'|' is not an operator here; write 'or'"),
+    ("!", "'!' is not an operator here; write 'not', or '!=' for 'not equal'"),
+)
+
+TYPOGRAPHIC_QUOTES = "\u201e\u201c\u201d\u201a\u2018\u2019\u00ab\u00bb"
+
+ESCAPES: dict[str, str] = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "t": "\t"}
+
+ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+DIGITS = frozenset("0123456789")
+WORD_CHARS = ASCII_LETTERS | DIGITS | {"_"}
+
+
+def _scan_word(source: str, pos: int) -> int:
+    while pos < len(source) and source[pos] in WORD_CHARS:
+        pos += 1
+    return pos
+
+
+def _scan_digits(source: str, pos: int) -> int:
+    while pos < len(source) and source[pos] in DIGITS:
+        pos += 1
+    return pos
+
+
+def _name(source: str, start: int) -> Token:
+    """A name and its dotted segments: ``q1``, ``q4.row.col``, ``q16.1``."""
+    end = _scan_word(source, start)
+    first = source[start:end]
+    while end < len(source) and source[end] == ".":
+        segment_end = _scan_word(source, end + 1)
+        if segment_end == end + 1:
+            raise ExprSyntaxError(
+                "expected a row, column or field code after '.', e.g. q13.beteiligung",
+                end + 1,
+            )
+        end = segment_end
+    text = source[start:end]
+    if first in KEYWORDS:
+        if end > start + len(first):
+            raise ExprSyntaxError(
+                f"'{first}' is a reserved word and cannot be used as a variable name",
+                start,
+            )
+        return Token(KEYWORDS[first], text, start, end)
+    return Token(TokenKind.NAME, text, start, end)
+
+
+def _number(source: str, start: int) -> Token:
+    """``-?[0-9]+(\\.[0-9]+)?``; a letter right after the digits is an error."""
+    pos = start + 1 if source[start] == "-" else start
+    end = _scan_digits(source, pos)
+    if end < len(source) and source[end] == ".":
+        fraction_end = _scan_digits(source, end + 1)
+        if fraction_end == end + 1:
+            raise ExprSyntaxError("expected digits after the decimal point, e.g. 1.5", end + 1)
+        end = fraction_end
+    if end < len(source) and source[end] in WORD_CHARS:
+        word_end = _scan_word(source, end)
+        raise ExprSyntaxError(
+            f"'{source[start:word_end]}' is neither a number nor a variable name; "
+            "variable names start with a letter",
+            start,
+        )
+    return Token(TokenKind.NUMBER, source[start:end], start, end)
+
+
+def _string(source: str, start: int) -> Token:
+    """A quoted string; the token's text is the source form, quotes included."""
+    quote = source[start]
+    pos = start + 1
+    while pos < len(source):
+        char = source[pos]
+        if char == quote:
+            return Token(TokenKind.STRING, source[start : pos + 1], start, pos + 1)
+        if char == "\\":
+            escaped = source[pos + 1 : pos + 2]
+            if not escaped:
+                break
+            if escaped not in ESCAPES:
+                raise ExprSyntaxError(
+                    f"unknown escape '\\{escaped}' in a string; write \\\\ for a backslash, "
+                    f"\\{quote} for a quote, \\n or \\t",
+                    pos,
+                )
+            pos += 2
+        else:
+            pos += 1
+    raise ExprSyntaxError(f"unterminated string; close it with {quote}", start)
+
+
+def unquote(text: str) -> str:
+    """The value of a STRING token's text (escapes resolved, quotes removed)."""
+    out: list[str] = []
+    pos = 1
+    while pos < len(text) - 1:
+        char = text[pos]
+        if char == "\\":
+            out.append(ESCAPES[text[pos + 1]])
+            pos += 2
+        else:
+            out.append(char)
+            pos += 1
+    return "".join(out)
+
+
+def _symbol(source: str, start: int) -> Token:
+    for mistake, message in MISTAKES:
+        if source.startswith(mistake, start) and not (
+            mistake in ("=", "!") and source.startswith(("==", "!="), start)
+        ):
+            raise ExprSyntaxError(message, start)
+    for text, kind in SYMBOLS:
+        if source.startswith(text, start):
+            return Token(kind, text, start, start + len(text))
+    char = source[start]
+    if char in TYPOGRAPHIC_QUOTES:
+        message = f"typographic quote '{char}'; write strings in straight quotes, e.g. \"ja\""
+    elif char == "-":
+        message = "'-' must be written directly before the digits of a number, e.g. -1"
+    elif char == "_":
+        message = "unexpected '_'; variable names start with a letter"
+    elif char == ".":
+        message = "unexpected '.'; write dotted names without spaces, e.g. q13.beteiligung"
+    elif char.isalpha():
+        message = (
+            f"unexpected character '{char}'; variable names use only the letters a-z, "
+            "A-Z, digits and _"
+        )
+    else:
+        message = f"unexpected character {char!r}"
+    raise ExprSyntaxError(message, start)
+
+
+def tokenize(source: str) -> Iterator[Token]:
+    """Yield the tokens of ``source``, ending with an EOF token.
+
+    Raises :class:`ExprSyntaxError` when it reaches text that is no token.
+    """
+    pos = 0
+    length = len(source)
+    while True:
+        while pos < length and source[pos].isspace():
+            pos += 1
+        if pos >= length:
+            yield Token(TokenKind.EOF, "", length, length)
+            return
+        char = source[pos]
+        if char in ASCII_LETTERS:
+            token = _name(source, pos)
+        elif char in DIGITS or (char == "-" and source[pos + 1 : pos + 2] in DIGITS):
+            token = _number(source, pos)
+        elif char in "\"'":
+            token = _string(source, pos)
+        else:
+            token = _symbol(source, pos)
+        yield token
+        pos = token.end

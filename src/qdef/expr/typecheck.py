@@ -1,0 +1,435 @@
+"""Type-check a condition against an instrument's variables.
+
+Codes (QD5xx: expressions and routing):
+
+- QD501 syntax error (from the parser; :func:`check` reports it as a problem)
+- QD502 unknown variable
+- QD503 variable of a question that does not come before the condition
+- QD504 a code that the choice variable does not have
+- QD505 an operator that does not apply to the variable's type
+- QD506 a value of the wrong type, or a comparison of incompatible things
+- QD507 something that is not a truth value where a condition is needed
+- QD508 a date that is not ISO at the variable's precision, or not a real date
+
+Every problem is reported, not just the first. An unknown variable is reported
+once; the comparison around it is not checked further.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from qdef.expr.nodes import ORDER_OPS, And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.parser import parse
+from qdef.expr.printer import literal_source, quote
+from qdef.expr.tokens import ExprSyntaxError
+from qdef.symbols import Symbols, Variable
+
+UNKNOWN_VARIABLE = "QD502"
+LATER_VARIABLE = "QD503"
+UNKNOWN_CODE = "QD504"
+WRONG_OPERATOR = "QD505"
+WRONG_TYPE = "QD506"
+NOT_A_CONDITION = "QD507"
+BAD_DATE = "QD508"
+
+HOW_VARIABLES_ARE_WRITTEN = (
+    "variables are question ids (q1), matrix rows (q13.beteiligung), grid cells "
+    "(q4.row.column), text-list fields and date-range ends (q16.f1, q11.from), "
+    "or a follow-up's own id"
+)
+
+#: precision -> (pattern, form, example)
+DATE_FORMS: dict[str, tuple[str, str, str]] = {
+    "year": (r"[0-9]{4}", "YYYY", "2020"),
+    "month": (r"[0-9]{4}-[0-9]{2}", "YYYY-MM", "2020-05"),
+    "day": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "YYYY-MM-DD", "2020-05-31"),
+}
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+MAX_LISTED = 12
+
+
+@dataclass(frozen=True, slots=True)
+class ExprProblem:
+    """A problem in a condition; ``start``/``end`` are 0-based offsets into it."""
+
+    code: str
+    message: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Truth:
+    """A side of a comparison that is itself a condition, e.g. ``answered(q1)``."""
+
+    node: Expr
+
+
+_Side: TypeAlias = Variable | Literal | _Truth | None
+"""What a side of a comparison is; None when it names an unknown variable."""
+
+
+def check(source: str, symbols: Symbols, position: int) -> list[ExprProblem]:
+    """Parse and type-check ``source``; a syntax error becomes one QD501 problem."""
+    try:
+        expr = parse(source)
+    except ExprSyntaxError as error:
+        end = max(min(error.offset + 1, len(source)), error.offset)
+        return [ExprProblem(error.code, error.message, error.offset, end)]
+    return typecheck(expr, symbols, position)
+
+
+def typecheck(expr: Expr, symbols: Symbols, position: int) -> list[ExprProblem]:
+    """Every type problem in ``expr``, ordered by offset.
+
+    ``position`` is the sequence index of the question carrying the condition
+    (for a section's ``when``, its first question's); variables must come from
+    questions with a smaller position.
+    """
+    checker = _Checker(symbols, position)
+    checker.condition(expr)
+    return sorted(checker.problems, key=lambda problem: problem.start)
+
+
+# ----------------------------------------------------------------- messages
+
+
+def _quoted_list(items: tuple[str, ...]) -> str:
+    shown = [quote(item) for item in items[:MAX_LISTED]]
+    return ", ".join(shown + (["…"] if len(items) > MAX_LISTED else []))
+
+
+def _alternatives(names: list[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _written(name: str, op: str, value: str) -> str:
+    """``name op value`` as an example, e.g. ``q1 == "1"`` or ``q1 in ["1"]``."""
+    return f"{name} {op} [{value}]" if op in ("in", "not in") else f"{name} {op} {value}"
+
+
+def example(variable: Variable) -> str:
+    """A well-typed comparison with ``variable``, for messages."""
+    vtype, name = variable.type, variable.name
+    first = quote(vtype.codes[0]) if vtype.codes else '"a"'
+    match vtype.kind:
+        case "choice":
+            return f"{name} == {first}"
+        case "choices":
+            return f"{name} has {first}"
+        case "number":
+            return f"{name} > 0"
+        case "date":
+            return f"{name} >= {quote(DATE_FORMS[vtype.precision or 'day'][2])}"
+        case "check":
+            return f"{name} == true"
+        case _:
+            return f'{name} == "…"'
+
+
+def check_hint(name: str) -> str:
+    return (
+        f"'{name}' is a check box: use it on its own ({name}, or not {name}) "
+        "or compare it with true or false"
+    )
+
+
+def code_message(name: str, code: str, codes: tuple[str, ...]) -> str:
+    message = f"{quote(code)} is not a code of '{name}'; its codes are {_quoted_list(codes)}"
+    same_case = [c for c in codes if c.lower() == code.lower()]
+    close = same_case or difflib.get_close_matches(code, codes, n=1, cutoff=0.6)
+    return message + (f"; did you mean {quote(close[0])}?" if close else "")
+
+
+def date_problem(text: str, precision: str) -> str | None:
+    """Why ``text`` is not an ISO date at ``precision`` (None if it is one)."""
+    pattern, form, sample = DATE_FORMS[precision]
+    advice = f"write {form}, e.g. {quote(sample)}"
+    if not re.fullmatch(pattern, text):
+        return f"{quote(text)} is not a date at {precision} precision; {advice}"
+    year, month, day = (*(int(part) for part in text.split("-")), 1, 1)[:3]
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return f"{quote(text)} is not a real calendar date; {advice}"
+    return None
+
+
+def literal_problem(variable: Variable, literal: Literal, op: str) -> tuple[str, str] | None:
+    """The code and message if ``variable`` cannot be compared (by ``op``) with ``literal``."""
+    vtype, name, value = variable.type, variable.name, literal.value
+    kind = vtype.kind
+    misfit = f"'{name}' is {vtype.describe()}, so {literal_source(literal)} does not fit; "
+    if kind == "check" or isinstance(value, bool):
+        if kind == "check" and isinstance(value, bool):
+            return None
+        hint = check_hint(name) if kind == "check" else f"compare it with e.g. {example(variable)}"
+        return WRONG_TYPE, misfit + hint
+    if kind == "number":
+        if not isinstance(value, str):
+            return None
+        if NUMBER.fullmatch(value):
+            return WRONG_TYPE, misfit + f"write numbers without quotes: {_written(name, op, value)}"
+        return WRONG_TYPE, misfit + f"write a number without quotes, e.g. {name} > 0"
+    if not isinstance(value, str):  # a number where text, a code or a date is needed
+        if kind == "date":
+            return WRONG_TYPE, misfit + f"write dates as quoted text, e.g. {example(variable)}"
+        what = "text is" if kind == "text" else "codes are"
+        return (
+            WRONG_TYPE,
+            misfit + f"{what} quoted: {_written(name, op, quote(literal_source(literal)))}",
+        )
+    if kind in ("choice", "choices") and value not in vtype.codes:
+        return UNKNOWN_CODE, code_message(name, value, vtype.codes)
+    if kind == "date" and (problem := date_problem(value, vtype.precision or "day")):
+        return BAD_DATE, f"{problem} (for '{name}')"
+    return None
+
+
+# ----------------------------------------------------------------- the checker
+
+
+class _Checker:
+    def __init__(self, symbols: Symbols, position: int) -> None:
+        self.symbols = symbols
+        self.position = position
+        self.problems: list[ExprProblem] = []
+
+    def report(self, code: str, message: str, node: Expr) -> None:
+        self.problems.append(ExprProblem(code, message, node.start, node.end))
+
+    def variable(self, ref: Ref) -> Variable | None:
+        """The variable ``ref`` names (reporting QD502/QD503), or None if unknown."""
+        variable = self.symbols.variables.get(ref.name)
+        if variable is None:
+            self.report(UNKNOWN_VARIABLE, self.unknown_message(ref.name), ref)
+        elif variable.position >= self.position:
+            where, asked = self.position + 1, variable.position + 1
+            self.report(
+                LATER_VARIABLE,
+                f"'{ref.name}' is asked at question position {asked} ('{variable.question}'), "
+                f"which is not before this condition (position {where}); conditions may only "
+                f"use earlier answers: move the condition to a later question, or move "
+                f"'{variable.question}' before it",
+                ref,
+            )
+        return variable
+
+    def parts(self, name: str) -> list[str]:
+        return [other for other in self.symbols.variables if other.startswith(name + ".")]
+
+    def unknown_message(self, name: str) -> str:
+        if name.lower() in ("true", "false"):
+            return f"unknown variable '{name}'; write {name.lower()} in lower case"
+        if name in self.symbols.positions:
+            return f"'{name}' is a display text, not a question; it has no answer to test"
+        if parts := self.parts(name):
+            shown = _alternatives(parts[:5])
+            return f"'{name}' is not a variable itself; use one of its parts, e.g. {shown}"
+        close = difflib.get_close_matches(name, list(self.symbols.variables), n=3, cutoff=0.7)
+        if close:
+            return f"unknown variable '{name}'; did you mean {_alternatives(close)}?"
+        return f"unknown variable '{name}'; {HOW_VARIABLES_ARE_WRITTEN}"
+
+    def group_message(self, variable: Variable) -> str:
+        name, parts = variable.name, self.parts(variable.name)
+        also = f", or use one of its parts such as {parts[0]}" if parts else ""
+        return (
+            f"'{name}' is a question with several parts; only answered({name}) "
+            f"applies to it as a whole{also}"
+        )
+
+    # ------------------------------------------------------------- conditions
+
+    def condition(self, node: Expr) -> None:
+        """Check ``node`` where a truth value is needed."""
+        match node:
+            case Ref():
+                variable = self.variable(node)
+                if variable is None or variable.type.kind == "check":
+                    return
+                if variable.type.kind == "group":
+                    self.report(WRONG_OPERATOR, self.group_message(variable), node)
+                    return
+                self.report(
+                    NOT_A_CONDITION,
+                    f"'{node.name}' is {variable.type.describe()}, not a condition; compare it "
+                    f"with a value, e.g. {example(variable)}, or use answered({node.name})",
+                    node,
+                )
+            case Literal(value=value) if not isinstance(value, bool):
+                kind = "a text" if isinstance(value, str) else "a number"
+                self.report(
+                    NOT_A_CONDITION,
+                    f"{literal_source(node)} is {kind}, not a condition; compare a question "
+                    'with it, e.g. q1 == "ja"',
+                    node,
+                )
+            case Answered(ref=ref):
+                self.variable(ref)
+            case Not(operand=operand):
+                self.condition(operand)
+            case And(operands=operands) | Or(operands=operands):
+                for operand in operands:
+                    self.condition(operand)
+            case Compare():
+                self.compare(node)
+            case Has():
+                self.has(node)
+            case In():
+                self.member(node)
+
+    def side(self, node: Expr) -> _Side:
+        if isinstance(node, Ref):
+            return self.variable(node)
+        if isinstance(node, Literal):
+            return node
+        self.condition(node)
+        return _Truth(node)
+
+    def value(self, variable: Variable, literal: Literal, op: str) -> None:
+        problem = literal_problem(variable, literal, op)
+        if problem is not None:
+            self.report(*problem, literal)
+
+    # ------------------------------------------------------------- comparisons
+
+    def compare(self, node: Compare) -> None:
+        left, right = self.side(node.left), self.side(node.right)
+        if left is None or right is None:
+            return
+        if isinstance(left, Literal) and isinstance(right, Literal):
+            self.report(
+                WRONG_TYPE,
+                "this compares two fixed values, so it never changes; compare an answer with "
+                'a value, e.g. q1 == "ja"',
+                node,
+            )
+        elif isinstance(left, _Truth) or isinstance(right, _Truth):
+            truth, other = (left, right) if isinstance(left, _Truth) else (right, left)
+            assert isinstance(truth, _Truth)
+            if node.op in ORDER_OPS:
+                message = f"'{node.op}' compares numbers and dates, not conditions"
+            elif isinstance(other, Literal) and isinstance(other.value, bool):
+                return
+            else:
+                message = (
+                    "a condition can only be compared with true or false; join conditions "
+                    "with 'and' or 'or' instead"
+                )
+            self.report(WRONG_OPERATOR, message, truth.node)
+        elif isinstance(left, Variable) and isinstance(right, Variable):
+            if self.operator(left, node.op, node.left) and self.operator(
+                right, node.op, node.right
+            ):
+                self.compare_variables(node, left, right)
+        elif isinstance(left, Variable) and isinstance(right, Literal):
+            if self.operator(left, node.op, node.left):
+                self.value(left, right, node.op)
+        elif (
+            isinstance(left, Literal)
+            and isinstance(right, Variable)
+            and self.operator(right, node.op, node.right)
+        ):
+            self.value(right, left, node.op)
+
+    def compare_variables(self, node: Compare, left: Variable, right: Variable) -> None:
+        ltype, rtype = left.type, right.type
+        both = f"'{left.name}' is {ltype.describe()} and '{right.name}' is {rtype.describe()}"
+        if ltype.kind == "check":
+            self.report(WRONG_OPERATOR, check_hint(left.name), node.left)
+        elif ltype.kind != rtype.kind:
+            message = f"{both}; only answers of the same type can be compared"
+            self.report(WRONG_TYPE, message, node.right)
+        elif ltype.kind == "date" and ltype.precision != rtype.precision:
+            message = f"{both}; only dates of the same precision can be compared"
+            self.report(WRONG_TYPE, message, node.right)
+        elif ltype.kind == "choice" and not set(ltype.codes) & set(rtype.codes):
+            message = f"'{left.name}' and '{right.name}' share no code, so they are never equal"
+            self.report(WRONG_TYPE, message, node.right)
+
+    def operator(self, variable: Variable, op: str, ref: Expr) -> bool:
+        """Whether ``op`` (a comparison, ``in`` or ``not in``) applies to ``variable``."""
+        kind, name = variable.type.kind, variable.name
+        message: str | None = None
+        if kind == "group":
+            message = self.group_message(variable)
+        elif kind == "choices":
+            message = (
+                f"'{name}' is a multiple choice, so '{op}' does not apply; "
+                f"test one code with 'has', e.g. {example(variable)}"
+            )
+            if op in ("!=", "not in"):
+                message += f", or not {example(variable)}"
+        elif kind == "check" and (op in ORDER_OPS or op in ("in", "not in")):
+            message = check_hint(name)
+        elif op in ORDER_OPS and kind not in ("number", "date"):
+            message = (
+                f"'{op}' compares numbers and dates, but '{name}' is "
+                f"{variable.type.describe()}; use ==, != or 'in'"
+            )
+        if message is not None:
+            self.report(WRONG_OPERATOR, message, ref)
+        return message is None
+
+    # ------------------------------------------------------------- has, in
+
+    def has(self, node: Has) -> None:
+        left, value = self.side(node.left), self.side(node.value)
+        if left is None or value is None:
+            return
+        if not isinstance(left, Variable):
+            message = "'has' needs a multiple-choice question on its left, e.g. q2 has \"a\""
+            if isinstance(value, Variable) and value.type.kind == "choices":
+                shown = literal_source(left) if isinstance(left, Literal) else "…"
+                message = f"write the question first: {value.name} has {shown}"
+            self.report(WRONG_OPERATOR, message, node.left)
+        elif left.type.kind != "choices":
+            message = (
+                f"'has' applies only to multiple choice; '{left.name}' is {left.type.describe()}"
+            )
+            if left.type.kind == "group":
+                message = self.group_message(left)
+            elif left.type.kind == "choice":
+                message += f", write {example(left)}"
+            self.report(WRONG_OPERATOR, message, node.left)
+        elif isinstance(value, Literal):
+            self.value(left, value, "has")
+        elif not (
+            isinstance(value, Variable)
+            and value.type.kind == "choice"
+            and set(value.type.codes) & set(left.type.codes)
+        ):
+            what = "a condition"
+            if isinstance(value, Variable):
+                what = f"'{value.name}', {value.type.describe()}"
+                what += " with none of its codes" if value.type.kind == "choice" else ""
+            self.report(
+                WRONG_TYPE,
+                f"'{left.name} has' takes a code, e.g. {example(left)}, or a single choice "
+                f"sharing codes with '{left.name}', not {what}",
+                node.value,
+            )
+
+    def member(self, node: In) -> None:
+        left = self.side(node.left)
+        op = "not in" if node.negated else "in"
+        if isinstance(left, Literal):
+            self.report(
+                WRONG_TYPE,
+                f"this tests a fixed value, so it never changes; put a question before '{op}', "
+                'e.g. q1 in ["a", "b"]',
+                node,
+            )
+        elif isinstance(left, _Truth):
+            message = f"'{op}' does not apply to a condition; put a question before it"
+            self.report(WRONG_OPERATOR, message, left.node)
+        elif left is not None and self.operator(left, op, node.left):
+            for literal in node.values:
+                self.value(left, literal, op)

@@ -1,0 +1,124 @@
+"""The validation pipeline: file -> YAML data -> typed model -> semantic checks.
+
+Each stage reports every problem it finds; a stage runs only on what the
+previous one accepted. Positions are computed only for problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from qdef.diagnostics import Diagnostic, QdefError, Span, has_errors, sort_diagnostics
+from qdef.loader import DEFAULT_LIMITS, Document, Limits, load_file, parse
+from qdef.model import Instrument
+
+INSTRUMENT_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What validating one file gave: the instrument (if usable) and all diagnostics."""
+
+    path: Path
+    instrument: Instrument | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.instrument is not None and not has_errors(self.diagnostics)
+
+
+def check_document(document: Document) -> tuple[Instrument | None, list[Diagnostic]]:
+    """Structure (schema and model), then semantics, of a parsed document."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from qdef.checks import check  # noqa: PLC0415
+
+    try:
+        instrument = Instrument.model_validate(document.data)
+    except ValidationError as error:
+        from qdef.structure import diagnostics_for  # noqa: PLC0415
+
+        return None, diagnostics_for(error, document)
+    found = check(instrument, document)
+    return (None if has_errors(found) else instrument), found
+
+
+def validate_document(document: Document) -> Result:
+    instrument, found = check_document(document)
+    return Result(document.path, instrument, tuple(sort_diagnostics(found)))
+
+
+def validate_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Result:
+    document, problems = load_file(path, limits)
+    if document is None:
+        return Result(path, None, tuple(problems))
+    return validate_document(document)
+
+
+def validate_text(
+    text: str, path: Path = Path("<string>"), limits: Limits = DEFAULT_LIMITS
+) -> Result:
+    document, problems = parse(text, path, limits)
+    if document is None:
+        return Result(path, None, tuple(problems))
+    return validate_document(document)
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """The instrument files named by ``paths`` (files as given; directories searched
+    for ``*.yaml`` / ``*.yml``, hidden ones skipped), and QD0xx usage problems."""
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in INSTRUMENT_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(
+                    Diagnostic(
+                        "QD003",
+                        "this directory contains no instrument files (*.yaml, *.yml); "
+                        "name the files or a directory that has them",
+                        Span(path, 1, 1),
+                    )
+                )
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(
+                Diagnostic("QD001", "no such file or directory; check the path", Span(path, 1, 1))
+            )
+    return list(dict.fromkeys(files)), problems
+
+
+def validate_paths(
+    paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[Result], list[Diagnostic]]:
+    """Validate every instrument under ``paths``; usage problems come separately."""
+    files, problems = discover(paths)
+    return [validate_file(f, limits) for f in files], problems
+
+
+def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Instrument:
+    """Load and validate an instrument; raise :class:`QdefError` with every problem."""
+    result = validate_file(Path(path), limits)
+    if result.instrument is None:
+        raise QdefError(result.diagnostics)
+    return result.instrument
+
+
+def loads(text: str, path: str | Path = "<string>", limits: Limits = DEFAULT_LIMITS) -> Instrument:
+    """Like :func:`load`, for YAML text."""
+    result = validate_text(text, Path(path), limits)
+    if result.instrument is None:
+        raise QdefError(result.diagnostics)
+    return result.instrument

@@ -1,0 +1,154 @@
+"""Positions of values in a YAML file, by key path, built only when needed.
+
+Every layer reports problems at a key path into the document (``("sections",
+0, "questions", 2, "goto")``); one locator turns such a path into a line and
+column. The map is built from one more pass over the C parser's events, so it
+is only paid for when there is something to report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    line: int  # 0-based, of the value
+    column: int
+    key_line: int  # 0-based, of the key (the item's own position in a list)
+    key_column: int
+    style: str | None  # scalar style: "" plain, '"', "'", "|", ">"; None for collections
+    value: str | None  # scalar text
+
+
+class SourceMap:
+    """Key path -> position of the key and of the value, for one document."""
+
+    def __init__(self, entries: dict[KeyPath, _Entry]) -> None:
+        self._entries = entries
+
+    @classmethod
+    def build(cls, text: str) -> SourceMap:
+        from ruamel.yaml import YAML  # noqa: PLC0415
+        from ruamel.yaml import events as ev  # noqa: PLC0415
+
+        entries: dict[KeyPath, _Entry] = {}
+        # stack of (path of the collection, is_map, next index or pending key, key mark)
+        stack: list[list[Any]] = []
+
+        def place(event: Any, style: str | None, value: str | None) -> KeyPath | None:
+            mark = event.start_mark
+            if not stack:
+                path: KeyPath = ()
+                key_line, key_column = mark.line, mark.column
+            else:
+                frame = stack[-1]
+                if frame[1]:  # mapping: this event is a key or a value
+                    if frame[2] is None:
+                        if isinstance(event, ev.ScalarEvent):
+                            frame[2] = event.value
+                            frame[3] = (mark.line, mark.column)
+                        else:
+                            frame[2] = ""
+                            frame[3] = (mark.line, mark.column)
+                        return None
+                    path = (*frame[0], frame[2])
+                    key_line, key_column = frame[3]
+                    frame[2] = None
+                else:
+                    path = (*frame[0], frame[2])
+                    frame[2] += 1
+                    key_line, key_column = mark.line, mark.column
+            entries[path] = _Entry(mark.line, mark.column, key_line, key_column, style, value)
+            return path
+
+        for event in YAML(typ="safe", pure=False).parse(text):
+            if isinstance(event, ev.ScalarEvent):
+                place(event, event.style or "", event.value)
+            elif isinstance(event, ev.AliasEvent):
+                place(event, None, None)
+            elif isinstance(event, ev.MappingStartEvent | ev.SequenceStartEvent):
+                path = place(event, None, None)
+                is_map = isinstance(event, ev.MappingStartEvent)
+                if path is None:  # a collection used as a key: skip its content
+                    path = ("\0key",)
+                stack.append([path, is_map, None if is_map else 0, (0, 0)])
+            elif isinstance(event, ev.MappingEndEvent | ev.SequenceEndEvent):
+                stack.pop()
+        return cls(entries)
+
+    def _nearest(self, path: KeyPath) -> tuple[KeyPath, _Entry]:
+        for end in range(len(path), -1, -1):
+            entry = self._entries.get(path[:end])
+            if entry is not None:
+                return path[:end], entry
+        return (), _Entry(0, 0, 0, 0, None, None)
+
+    def has(self, path: KeyPath) -> bool:
+        return path in self._entries
+
+    def locate(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
+        """0-based (line, column) of the value at ``path``, or of its key.
+
+        A path that does not exist (a missing key) falls back to its nearest
+        existing ancestor: the mapping the key is missing from.
+        """
+        found, entry = self._nearest(path)
+        if key and found == path:
+            return entry.key_line, entry.key_column
+        return entry.line, entry.column
+
+    def locate_offset(self, path: KeyPath, offset: int, text: str) -> tuple[int, int]:
+        """0-based (line, column) of character ``offset`` of the string at ``path``.
+
+        Exact for plain and quoted scalars on one line and for literal blocks;
+        other styles fall back to the start of the scalar.
+        """
+        found, entry = self._nearest(path)
+        if found != path or entry.value is None:
+            return entry.line, entry.column
+        value = entry.value
+        offset = max(0, min(offset, len(value)))
+        if entry.style == "" and "\n" not in value:
+            return entry.line, entry.column + offset
+        if entry.style in ('"', "'"):
+            located = _offset_in_quoted(text, entry, offset)
+            if located is not None:
+                return located
+        if entry.style == "|":
+            lines = text.splitlines()
+            before = value[:offset]
+            row = entry.line + 1 + before.count("\n")
+            if row < len(lines):
+                source = lines[row]
+                indent = len(source) - len(source.lstrip(" "))
+                return row, indent + len(before) - (before.rfind("\n") + 1)
+        return entry.line, entry.column
+
+
+_ESCAPE_WIDTH = {"x": 4, "u": 6, "U": 10}
+
+
+def _offset_in_quoted(text: str, entry: _Entry, offset: int) -> tuple[int, int] | None:
+    lines = text.splitlines()
+    if entry.line >= len(lines):
+        return None
+    source = lines[entry.line]
+    quote = entry.style
+    i = entry.column + 1  # after the opening quote
+    consumed = 0
+    while consumed < offset:
+        if i >= len(source):
+            return None  # the scalar continues on another line: give up
+        char = source[i]
+        if quote == "'" and char == "'" and source[i + 1 : i + 2] == "'":
+            i += 2
+        elif quote == '"' and char == "\\":
+            i += _ESCAPE_WIDTH.get(source[i + 1 : i + 2], 2)
+        else:
+            i += 1
+        consumed += 1
+    return entry.line, i

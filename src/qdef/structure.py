@@ -1,0 +1,370 @@
+"""Structural validation: the typed model, reported in qdef's own words.
+
+The pydantic model accepts exactly what the published JSON Schema accepts
+(``tests/test_schema.py`` proves it), so validating with pydantic *is*
+validating against the schema — at pydantic-core speed. Only when a document
+is rejected do we turn pydantic's errors into diagnostics: messages keyed on
+the error ``type`` (never on pydantic's wording), located through the one
+source map, with "did you mean" for misspelt keys and types.
+
+Codes: QD201 unknown key, QD202 missing key, QD203 wrong type, QD204 value
+not allowed, QD205 wrong form (pattern), QD206 out of bounds, QD207 unknown
+or missing type of a union, QD299 anything else pydantic reports.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from qdef.diagnostics import Diagnostic
+from qdef.loader import Document
+from qdef.model import Instrument, Node
+from qdef.model.base import (
+    CODE_PATTERN,
+    DATE_PATTERN,
+    ID_PATTERN,
+    INSTRUMENT_ID_PATTERN,
+    LANGUAGE_PATTERN,
+)
+from qdef.sourcemap import KeyPath
+
+_PATTERN_HELP = {
+    ID_PATTERN: "an id is a letter followed by letters, digits or '_' (e.g. q1, im_eingesetzt)",
+    CODE_PATTERN: "a code is made of letters, digits or '_' (e.g. ja, 1, sonstiges)",
+    LANGUAGE_PATTERN: "a language is a BCP 47 tag such as de, en or en-GB",
+    INSTRUMENT_ID_PATTERN: "an instrument id is made of letters, digits, '_', '-' or '.'",
+    DATE_PATTERN: "a date is written YYYY, YYYY-MM or YYYY-MM-DD",
+}
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    """A pydantic ``loc`` turned into a path in the document."""
+
+    path: KeyPath
+    owner: type[BaseModel] | None  # the model class whose field the path ends in
+    field: str | None
+    union_at: int | None  # path length where a plain (non-discriminated) union was entered
+    at_key: bool  # the problem is a mapping key, not its value
+    tp: Any = None  # the type the path ends at (for a union: the union)
+
+
+def _unwrap(tp: Any) -> Any:
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _members(tp: Any) -> list[Any]:
+    tp = _unwrap(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return [m for m in typing.get_args(tp) if m is not type(None)]
+    return [tp]
+
+
+def _tag_of(member: Any, field: str) -> str | None:
+    member = _unwrap(member)
+    if isinstance(member, type) and issubclass(member, BaseModel):
+        info = member.model_fields.get(field)
+        if info is not None and typing.get_origin(info.annotation) is typing.Literal:
+            return str(typing.get_args(info.annotation)[0])
+    return None
+
+
+def _discriminator(members: list[Any]) -> str | None:
+    """The tag field shared by every member of a discriminated union."""
+    models = [_unwrap(m) for m in members]
+    if len(models) < 2 or not all(isinstance(m, type) and issubclass(m, BaseModel) for m in models):
+        return None
+    for field in ("type", "input"):
+        if all(_tag_of(m, field) is not None for m in models):
+            return field
+    return None
+
+
+def _union_member_name(member: Any) -> str:
+    member = _unwrap(member)
+    origin = typing.get_origin(member)
+    return (origin or member).__name__ if hasattr(origin or member, "__name__") else str(member)
+
+
+def resolve(loc: Sequence[int | str], root: type[BaseModel] = Instrument) -> _Resolved:
+    """Walk ``loc`` through the model's types, dropping union tags from the path."""
+    path: list[str | int] = []
+    tp: Any = root
+    owner: type[BaseModel] | None = root
+    field: str | None = None
+    union_at: int | None = None
+    items = list(loc)
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if item == "[key]":  # pydantic's marker for a problem with a mapping key
+            return _Resolved(tuple(path), owner, field, union_at, True, tp)
+        members = _members(tp)
+        if len(members) > 1:
+            tag_field = _discriminator(members)
+            if tag_field is not None:
+                chosen = [m for m in members if _tag_of(m, tag_field) == item]
+                if chosen:
+                    tp = chosen[0]
+                    i += 1
+                    continue
+                return _Resolved(tuple(path), owner, field, union_at, False, tp)
+            # a plain union: pydantic names the member it tried (``str``, ``dict[...]``)
+            if union_at is None:
+                union_at = len(path)
+            name = str(item).split("[")[0]
+            chosen = [m for m in members if _union_member_name(m) == name]
+            tp = chosen[0] if chosen else None
+            i += 1
+            continue
+        tp = _unwrap(members[0]) if members else None
+        origin = typing.get_origin(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            owner, field = tp, str(item)
+            path.append(item)
+            info = tp.model_fields.get(str(item))
+            tp = info.annotation if info is not None else None
+        elif origin is list:
+            path.append(item)
+            tp = typing.get_args(tp)[0]
+        elif origin is dict:
+            path.append(item)
+            tp = typing.get_args(tp)[1]
+        else:
+            path.append(item)
+            tp = None
+        i += 1
+    return _Resolved(tuple(path), owner, field, union_at, False, tp)
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def describe_value(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {shown!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _field_help(owner: type[BaseModel] | None, field: str | None) -> str:
+    if owner is None or field is None:
+        return ""
+    info = owner.model_fields.get(field)
+    if info is None or not info.description:
+        return ""
+    return f" ({field}: {info.description.strip().replace('``', '`')})"
+
+
+def _where(owner: type[BaseModel] | None) -> str:
+    return owner.noun if owner is not None and issubclass(owner, Node) else "this mapping"
+
+
+def _quote_hint(value: Any, expected: str) -> str:
+    if expected == "text" and isinstance(value, int | float | bool):
+        shown = str(value).lower() if isinstance(value, bool) else str(value)
+        return f'; put it in quotes: "{shown}"'
+    if expected == "text" and value is None:
+        return "; write the text, or remove the key"
+    if expected in ("a number", "a whole number") and isinstance(value, str):
+        return "; write it without quotes"
+    if expected == "a list" and isinstance(value, dict):
+        return "; list items start with '- '"
+    return ""
+
+
+def _message(error: ErrorDetails, resolved: _Resolved) -> tuple[str, str]:
+    kind = error["type"]
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    value = error.get("input")
+    field = resolved.field
+    owner = resolved.owner
+    help_text = _field_help(owner, field)
+    if kind in _EXPECTED:
+        expected = _EXPECTED[kind]
+        return "QD203", (
+            f"'{field}' must be {expected}, not {describe_value(value)}"
+            f"{_quote_hint(value, expected)}{help_text}"
+        )
+    if kind == "literal_error":
+        allowed = ctx.get("expected", "")
+        return "QD204", f"'{field}' cannot be {describe_value(value)}; use {allowed}{help_text}"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        rule = _PATTERN_HELP.get(pattern, f"it must match {pattern}")
+        if resolved.at_key:
+            return "QD205", f"'{field}' has the key {value!r}, which is not allowed: {rule}"
+        return "QD205", f"'{field}' cannot be {value!r}: {rule}"
+    if kind in ("string_too_short", "too_short"):
+        what = "empty" if ctx.get("min_length", 1) <= 1 else "too short"
+        return "QD206", f"'{field}' is {what}; give it a value or remove the key{help_text}"
+    if kind in ("string_too_long", "too_long"):
+        return "QD206", f"'{field}' is too long (at most {ctx.get('max_length')}){help_text}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = {
+            "greater_than_equal": ">=",
+            "less_than_equal": "<=",
+            "greater_than": ">",
+            "less_than": "<",
+        }[kind]
+        limit = next(iter(ctx.values()), "")
+        return "QD206", f"'{field}' must be {bound} {limit}, not {value}{help_text}"
+    return "QD299", f"'{field}': {error['msg']}{help_text}"
+
+
+def _either(expected: set[str]) -> str:
+    """One description for the members of a plain union."""
+    if expected == {"a whole number", "a number"}:
+        return "a number"
+    if expected == {"text", "a mapping"}:
+        return "text (or a mapping from language to text)"
+    return " or ".join(sorted(expected))
+
+
+def _keys_of(owner: type[BaseModel] | None) -> list[str]:
+    return list(owner.model_fields) if owner is not None else []
+
+
+def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnostic]:
+    """Every problem pydantic found, located and worded for people."""
+    raw = error.errors(include_url=False)
+    resolved = [resolve(e["loc"]) for e in raw]
+    # Errors reached through a plain union (text or mapping; int or float) come
+    # once per member: keep the deepest ones, or merge type mismatches into one.
+    by_path: dict[KeyPath, list[int]] = defaultdict(list)
+    for index, r in enumerate(resolved):
+        if r.union_at is not None:
+            by_path[r.path[: r.union_at]].append(index)
+    skip: set[int] = set()
+    merged: list[Diagnostic] = []
+    for path, indexes in by_path.items():
+        if len(indexes) < 2:
+            continue
+        deep = [
+            i
+            for i in indexes
+            if len(resolved[i].path) > len(path) or raw[i]["type"] not in _EXPECTED
+        ]
+        if deep:
+            skip.update(i for i in indexes if i not in deep)
+            continue
+        skip.update(indexes)
+        first = indexes[0]
+        expected = _either({_EXPECTED[raw[i]["type"]] for i in indexes})
+        value = raw[first].get("input")
+        r = resolved[first]
+        merged.append(
+            Diagnostic(
+                "QD203",
+                f"'{r.field}' must be {expected}, not {describe_value(value)}"
+                f"{_quote_hint(value, expected)}{_field_help(r.owner, r.field)}",
+                document.locate(path),
+            )
+        )
+
+    results: list[Diagnostic] = list(merged)
+    for index, (e, r) in enumerate(zip(raw, resolved, strict=True)):
+        if index in skip:
+            continue
+        kind = e["type"]
+        if kind == "extra_forbidden":
+            unknown = str(r.path[-1]) if r.path else ""
+            allowed = _keys_of(r.owner)
+            close = difflib.get_close_matches(unknown, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
+            results.append(
+                Diagnostic(
+                    "QD201",
+                    f"unknown key '{unknown}' in {_where(r.owner)}; {hint}",
+                    document.locate(r.path, key=True),
+                )
+            )
+        elif kind == "missing":
+            parent, key = r.path[:-1], r.path[-1]
+            misspelt = any(
+                difflib.get_close_matches(str(extra), [str(key)], n=1, cutoff=0.6)
+                for (p, extra) in _extras(raw, resolved)
+                if p == parent
+            )
+            if misspelt:
+                continue  # the unknown-key message already says "did you mean"
+            results.append(
+                Diagnostic(
+                    "QD202",
+                    f"{_where(r.owner)} needs the key '{key}'{_field_help(r.owner, str(key))}",
+                    document.locate(parent),
+                )
+            )
+        elif kind in ("union_tag_invalid", "union_tag_not_found"):
+            results.append(_union_tag(e, r, document))
+        else:
+            code, message = _message(e, r)
+            results.append(Diagnostic(code, message, document.locate(r.path, key=r.at_key)))
+    return results
+
+
+def _extras(raw: list[ErrorDetails], resolved: list[_Resolved]) -> list[tuple[KeyPath, str | int]]:
+    return [
+        (r.path[:-1], r.path[-1])
+        for e, r in zip(raw, resolved, strict=True)
+        if e["type"] == "extra_forbidden" and r.path
+    ]
+
+
+def _union_tag(error: ErrorDetails, resolved: _Resolved, document: Document) -> Diagnostic:
+    field = _discriminator(_members(resolved.tp)) or "type"
+    expected = [t for m in _members(resolved.tp) if (t := _tag_of(m, field)) is not None]
+    value = error.get("input")
+    if error["type"] == "union_tag_invalid" or (isinstance(value, dict) and field in value):
+        tag = str(value.get(field) if isinstance(value, dict) else "")
+        close = difflib.get_close_matches(tag, expected, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return Diagnostic(
+            "QD207",
+            f"unknown {field} '{tag}'; {hint}{field} is one of: {', '.join(expected)}",
+            document.locate((*resolved.path, field)),
+        )
+    if not isinstance(value, dict):
+        return Diagnostic(
+            "QD203",
+            f"expected a mapping here, not {describe_value(value)}",
+            document.locate(resolved.path),
+        )
+    choices = ", ".join(expected) if expected else "see the format reference"
+    return Diagnostic(
+        "QD207",
+        f"add '{field}:' to say what this is ({choices})",
+        document.locate(resolved.path),
+    )
