@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from qdef.api import schema, validate
+    from qdef.api import json_schema, validate
     from qdef.diagnostics import Diagnostic, QdefError, Span
     from qdef.model import Instrument
     from qdef.pipeline import load, loads
@@ -24,7 +24,7 @@ _EXPORTS = {
     "load": "qdef.pipeline",
     "loads": "qdef.pipeline",
     "validate": "qdef.api",
-    "schema": "qdef.api",
+    "json_schema": "qdef.api",
     "Instrument": "qdef.model",
     "Diagnostic": "qdef.diagnostics",
     "QdefError": "qdef.diagnostics",
@@ -37,9 +37,9 @@ __all__ = [
     "QdefError",
     "Span",
     "__version__",
+    "json_schema",
     "load",
     "loads",
-    "schema",
     "validate",
 ]
 

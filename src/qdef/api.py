@@ -23,7 +23,7 @@ def validate(*paths: str | Path) -> list[Diagnostic]:
     return sort_diagnostics(found)
 
 
-def schema() -> dict[str, Any]:
+def json_schema() -> dict[str, Any]:
     """The published JSON Schema of the instrument format."""
     from qdef.schema import published  # noqa: PLC0415
 

@@ -290,6 +290,7 @@ class _Checker:
     def check_gotos(self) -> None:
         positions = self.symbols.positions
         ids = list(positions)
+        sections = {s.id: s.questions[0].id for s in self.instrument.sections}
         for entry in self.symbols.entries:
             question = entry.question
             targets: list[tuple[str, KeyPath]] = []
@@ -311,6 +312,9 @@ class _Checker:
                         if close
                         else ("use the id of a later question, or 'end'")
                     )
+                    if target in sections:
+                        first = sections[target]
+                        hint = f"'{target}' is a section: name its first question, '{first}'"
                     self.report("QD402", f"goto '{target}' names no question; {hint}", path)
                 elif positions[target] <= entry.position:
                     where = "itself" if target == question.id else "an earlier question"
@@ -347,17 +351,32 @@ class _Checker:
 
     def _condition(self, source: str, path: KeyPath, position: int) -> None:
         for problem in check_condition(source, self.symbols, position):
-            span = self.locator.locate_offset(path, problem.start)
+            # "the end of the condition" is just after its last character
+            offset = min(problem.start, len(source.rstrip()))
+            excerpt, column = _excerpt(source, offset)
             self.found.append(
                 Diagnostic(
                     problem.code,
                     problem.message,
-                    span,
+                    self.locator.locate_offset(path, offset),
                     "error",
-                    excerpt=source,
-                    excerpt_column=problem.start,
+                    excerpt=excerpt,
+                    excerpt_column=column,
                 )
             )
+
+
+def _excerpt(source: str, offset: int) -> tuple[str, int]:
+    """The line of ``source`` holding ``offset``, and the offset within it.
+
+    A condition written over several lines (``when: |``) is shown one line at
+    a time, so the caret stays under the right character; tabs become spaces
+    for the same reason.
+    """
+    start = source.rfind("\n", 0, offset) + 1
+    end = source.find("\n", offset)
+    line = source[start : end if end >= 0 else len(source)]
+    return line.replace("\t", " "), offset - start
 
 
 def _texts(node: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str | dict[str, str]]]:

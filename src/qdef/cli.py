@@ -9,6 +9,7 @@ Bad input never produces a traceback; a bug in qdef does, and says so.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -111,16 +112,32 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    """Run the command line; returns the exit code (the console script exits with it)."""
+    """Run the command line; returns the exit code (the console script exits with it).
+
+    Everything is written to ``out`` and ``err`` (default: stdout and stderr),
+    including argparse's usage errors, help and version.
+    """
     out = out or sys.stdout
     err = err or sys.stderr
-    args = _parser().parse_args(argv)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = _parser().parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a usage error (exit code 2)
+        if stop.code is None:
+            return EXIT_OK
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     handlers = {"validate": _validate, "schema": _schema}
     try:
         return handlers[args.command](args, out, err)
     except KeyboardInterrupt:
         err.write("qdef: interrupted\n")
         return 130
+    except Exception:
+        err.write(
+            "qdef: internal error: this is a bug in qdef, not a problem of your input; "
+            "please report it with the traceback below\n"
+        )
+        raise
 
 
 def run() -> None:

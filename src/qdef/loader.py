@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,9 @@ _NONFINITE = re.compile(r"[-+]?\.(inf|Inf|INF)\Z|\.(nan|NaN|NAN)\Z")
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
+#: Numbers beyond the largest finite float cannot be compared, printed or stored.
+_MAX_NUMBER = int(sys.float_info.max)
+_MAX_DIGITS = len(str(_MAX_NUMBER)) + 1
 #: Characters a plain scalar must start with to be anything but a string.
 _MAYBE_NOT_STR = frozenset("-+.0123456789~nNtTfF")
 
@@ -83,22 +87,40 @@ def _resolve_plain(value: str, line: int, column: int) -> Any:
         return True
     if value in _FALSE:
         return False
+    number: int | float
     if _INT.match(value):
-        return int(value)
-    if _OCT.match(value):
-        return int(value[2:], 8)
-    if _HEX.match(value):
-        return int(value[2:], 16)
-    if _FLOAT.match(value):
-        return float(value)
-    if _NONFINITE.match(value):
-        raise _LoadError(
-            "QD111",
-            f"{value!r} is not a finite number; write a number, or quote it to make it text",
-            line,
-            column,
-        )
-    return value
+        if len(value.lstrip("+-0")) > _MAX_DIGITS:  # int() refuses (or is slow on) these
+            raise _too_large(value, line, column)
+        number = int(value)
+    elif _OCT.match(value):
+        number = int(value[2:], 8)
+    elif _HEX.match(value):
+        number = int(value[2:], 16)
+    elif _FLOAT.match(value):
+        number = float(value)  # 1e999 overflows to inf
+    else:
+        if _NONFINITE.match(value):
+            raise _LoadError(
+                "QD111",
+                f"{value!r} is not a finite number; write a number, or quote it to make it text",
+                line,
+                column,
+            )
+        return value
+    if not -_MAX_NUMBER <= number <= _MAX_NUMBER:
+        raise _too_large(value, line, column)
+    return number
+
+
+def _too_large(value: str, line: int, column: int) -> _LoadError:
+    shown = value if len(value) <= 24 else value[:20] + "..."
+    return _LoadError(
+        "QD111",
+        f"{shown!r} is too large to be a number; write a smaller number, "
+        "or quote it to make it text",
+        line,
+        column,
+    )
 
 
 def _resolve_tagged(value: str, tag: str, line: int, column: int) -> Any:
@@ -115,7 +137,11 @@ def _resolve_tagged(value: str, tag: str, line: int, column: int) -> Any:
         }[kind]
         if fits:
             return float(resolved) if kind == "float" else resolved
-        message = f"{value!r} is not a valid !!{kind}; remove the tag"
+        wanted = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+        message = (
+            f"{value!r} is not a valid !!{kind}; write {wanted.get(kind, 'nothing (~)')} "
+            "and drop the tag, which qdef does not need"
+        )
         raise _LoadError("QD108", message, line, column)
     raise _LoadError(
         "QD108",
@@ -179,7 +205,8 @@ def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:  # noqa: PLR0
                 mark = event.start_mark
                 raise _LoadError(
                     "QD104",
-                    f"nesting is deeper than {max_depth} levels; no instrument needs this much",
+                    f"nesting is deeper than {max_depth} levels, far more than an instrument "
+                    "needs; remove the extra levels (look for '[' or '{' that are never closed)",
                     mark.line,
                     mark.column,
                 )
@@ -316,16 +343,42 @@ class Document:
         return Span(self.path, line + 1, column + 1)
 
 
-def _yaml_error(path: Path, error: Exception) -> Diagnostic:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
+def _yaml_error(path: Path, source: str, error: Exception) -> Diagnostic:
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    mark = problem_mark or context_mark
+    problem = str(getattr(error, "problem", None) or error)
     context = getattr(error, "context", None)
-    text = str(problem)
+    if "end of stream" in problem and context and "quoted scalar" in context and context_mark:
+        # Reported at the end of the file; the place to fix is the opening quote.
+        return Diagnostic(
+            "QD101",
+            "YAML syntax error: this quoted text is never closed; add the closing quote "
+            "(or remove the opening one)",
+            Span(path, *_within(source, context_mark.line, context_mark.column)),
+        )
+    text = problem
     if context:
-        text = f"{text} ({context})"
+        started = ""
+        if context_mark is not None and mark is not None and context_mark.line != mark.line:
+            line, column = _within(source, context_mark.line, context_mark.column)
+            started = f" started at line {line}, column {column}"
+        text = f"{text} ({context}{started})"
     hint = _syntax_hint(text)
-    span = Span(path, mark.line + 1, mark.column + 1) if mark is not None else Span(path, 1, 1)
+    span = Span(path, *_within(source, mark.line, mark.column)) if mark else Span(path, 1, 1)
     return Diagnostic("QD101", f"YAML syntax error: {text}; {hint}", span)
+
+
+def _within(source: str, line: int, column: int) -> tuple[int, int]:
+    """1-based line and column from a 0-based mark, kept inside the text.
+
+    At the end of a file without a final line break, libyaml puts the mark
+    on a line that does not exist; the end of the last line is meant.
+    """
+    lines = _BREAK.split(source)
+    if line >= len(lines):
+        line, column = len(lines) - 1, len(lines[-1])
+    return line + 1, min(column, len(lines[line])) + 1
 
 
 def _syntax_hint(problem: str) -> str:
@@ -335,6 +388,8 @@ def _syntax_hint(problem: str) -> str:
         return "indent with spaces, not tabs"
     if "could not find expected ':'" in problem:
         return "each key needs a ':' after it, and long texts need quotes"
+    if "expected '-' indicator" in problem or "expected <block end>" in problem:
+        return "indent this line exactly like the keys (or '- ' items) it belongs with"
     if "did not find expected" in problem or "expected ',' or" in problem:
         return "check the brackets, indentation and quotes around here"
     return "check the indentation and quoting around here"
@@ -346,6 +401,17 @@ def parse(
     """Parse YAML text into a :class:`Document`, or return located diagnostics."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError  # noqa: PLC0415
 
+    separators = [
+        Diagnostic(
+            "QD101",
+            f"the character U+{ord(found.group()):04X} ({_SEPARATORS[found.group()]}) is read "
+            "as a line break by YAML parsers; replace it with a space or a real line break",
+            Span(path, *_line_column(text, found.start())),
+        )
+        for found in _SEPARATOR.finditer(text)
+    ]
+    if separators:
+        return None, separators
     try:
         data = build_data(text, limits)
     except _LoadError as stop:
@@ -353,9 +419,18 @@ def parse(
             Diagnostic(stop.code, stop.message, Span(path, stop.line + 1, stop.column + 1))
         ]
     except MarkedYAMLError as error:
-        return None, [_yaml_error(path, error)]
+        return None, [_yaml_error(path, text, error)]
     except YAMLError as error:  # unmarked reader errors (e.g. control characters)
-        return None, [Diagnostic("QD101", f"YAML error: {error}", Span(path, 1, 1))]
+        return None, [_reader_error(text, path, error)]
+    except UnicodeEncodeError as error:  # only from str input: a lone surrogate
+        bad = text[error.start]
+        return None, [
+            Diagnostic(
+                "QD102",
+                f"U+{ord(bad):04X} is half of a surrogate pair, not a character; remove it",
+                Span(path, *_line_column(text, error.start)),
+            )
+        ]
     if data is None:
         return None, [
             Diagnostic(
@@ -366,6 +441,35 @@ def parse(
             )
         ]
     return Document(path, text, data), []
+
+
+#: Characters YAML 1.1 parsers (libyaml) break lines at, but editors do not:
+#: every position after one would be off by a line.
+_SEPARATORS = {"\x85": "next line", "\u2028": "line separator", "\u2029": "paragraph separator"}
+_SEPARATOR = re.compile("[\x85\u2028\u2029]")
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of ``text[index]``."""
+    line, start = 1, 0
+    for found in _BREAK.finditer(text, 0, index):
+        line, start = line + 1, found.end()
+    return line, index - start + 1
+
+
+def _reader_error(text: str, path: Path, error: Exception) -> Diagnostic:
+    """A character YAML does not allow (NUL, other control characters), located."""
+    code = getattr(error, "character", None)
+    index = text.find(chr(code)) if isinstance(code, int) else -1
+    if index < 0:
+        return Diagnostic("QD101", f"YAML error: {error}", Span(path, 1, 1))
+    return Diagnostic(
+        "QD101",
+        f"the control character U+{code:04X} is not allowed in YAML; remove it "
+        "(it is invisible in most editors)",
+        Span(path, *_line_column(text, index)),
+    )
 
 
 def decode(raw: bytes, path: Path) -> tuple[str | None, list[Diagnostic]]:
@@ -380,13 +484,17 @@ def decode(raw: bytes, path: Path) -> tuple[str | None, list[Diagnostic]]:
         ]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if b"\x00" in raw[:2]:  # UTF-16 without a byte order mark ("q\0d\0e\0f\0" ...)
+        return None, [
+            Diagnostic(
+                "QD102", "the file looks like UTF-16 or UTF-32; save it as UTF-8", Span(path, 1, 1)
+            )
+        ]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        before = raw[: error.start].decode("utf-8")  # valid up to the first bad byte
+        line, column = _line_column(before, len(before))
         byte = raw[error.start]
         return None, [
             Diagnostic(
@@ -412,8 +520,8 @@ def load_file(
         return None, [
             Diagnostic(
                 "QD103",
-                f"the file is larger than {limits.max_bytes:,} bytes; split the instrument "
-                "or raise the limit",
+                f"the file is larger than {limits.max_bytes:,} bytes, far more than an "
+                "instrument needs; check that this is the right file",
                 Span(path, 1, 1),
             )
         ]

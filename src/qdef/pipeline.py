@@ -73,14 +73,23 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     files: list[Path] = []
     problems: list[Diagnostic] = []
     for path in paths:
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
             found = sorted(
                 p
-                for p in path.rglob("*")
+                for p in (path.rglob("*") if is_dir else ())
                 if p.suffix in INSTRUMENT_SUFFIXES
                 and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            exists = is_dir or path.exists()
+        except OSError as error:  # e.g. a name too long for the file system
+            reason = error.strerror or str(error)
+            problems.append(
+                Diagnostic("QD002", f"cannot read this path: {reason}", Span(path, 1, 1))
+            )
+            continue
+        if is_dir:
             if not found:
                 problems.append(
                     Diagnostic(
@@ -91,7 +100,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
                     )
                 )
             files.extend(found)
-        elif path.exists():
+        elif exists:
             files.append(path)
         else:
             problems.append(

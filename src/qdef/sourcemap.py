@@ -8,6 +8,7 @@ is only paid for when there is something to report.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,8 +105,9 @@ class SourceMap:
     def locate_offset(self, path: KeyPath, offset: int, text: str) -> tuple[int, int]:
         """0-based (line, column) of character ``offset`` of the string at ``path``.
 
-        Exact for plain and quoted scalars on one line and for literal blocks;
-        other styles fall back to the start of the scalar.
+        Exact for plain and quoted scalars on one line, for literal blocks, and
+        for plain scalars and folded blocks whose lines were simply joined with
+        spaces; other styles fall back to the start of the scalar.
         """
         found, entry = self._nearest(path)
         if found != path or entry.value is None:
@@ -113,7 +115,16 @@ class SourceMap:
         value = entry.value
         offset = max(0, min(offset, len(value)))
         if entry.style == "" and "\n" not in value:
-            return entry.line, entry.column + offset
+            lines = text.splitlines()
+            if entry.line < len(lines) and lines[entry.line].startswith(value, entry.column):
+                return entry.line, entry.column + offset  # on one line
+            folded = _offset_in_folded(text, entry, offset)
+            if folded is not None:
+                return folded
+        if entry.style == ">":
+            folded = _offset_in_folded(text, entry, offset)
+            if folded is not None:
+                return folded
         if entry.style in ('"', "'"):
             located = _offset_in_quoted(text, entry, offset)
             if located is not None:
@@ -130,6 +141,7 @@ class SourceMap:
 
 
 _ESCAPE_WIDTH = {"x": 4, "u": 6, "U": 10}
+_COMMENT = re.compile(r"[ \t]#")
 
 
 def _offset_in_quoted(text: str, entry: _Entry, offset: int) -> tuple[int, int] | None:
@@ -152,3 +164,39 @@ def _offset_in_quoted(text: str, entry: _Entry, offset: int) -> tuple[int, int] 
             i += 1
         consumed += 1
     return entry.line, i
+
+
+def _offset_in_folded(text: str, entry: _Entry, offset: int) -> tuple[int, int] | None:
+    """``offset`` in a plain scalar or ``>`` block spread over lines joined by spaces.
+
+    The lines are read back from the source and re-joined; unless that gives
+    exactly the scalar's value (no blank or more-indented lines),
+    this gives up and returns None.
+    """
+    value = entry.value or ""
+    lines = text.splitlines()
+    if entry.style == ">":
+        row, column = entry.line + 1, None
+        value = value.removesuffix("\n")
+    else:
+        row, column = entry.line, entry.column
+    pieces: list[tuple[int, int, str]] = []  # (row, column, text) of each source line
+    joined = 0
+    while row < len(lines) and joined < len(value):
+        source = lines[row]
+        start = column if column is not None else len(source) - len(source.lstrip(" \t"))
+        piece = source[start:]
+        if entry.style == "":  # in a plain scalar, " #" can only start a comment
+            piece = _COMMENT.split(piece, maxsplit=1)[0]
+        piece = piece.rstrip(" \t")
+        pieces.append((row, start, piece))
+        joined += len(piece) + (1 if len(pieces) > 1 else 0)
+        row, column = row + 1, None
+    if " ".join(piece for _, _, piece in pieces) != value:
+        return None
+    position = 0
+    for row, start, piece in pieces:
+        if offset <= position + len(piece):
+            return row, start + offset - position
+        position += len(piece) + 1
+    return None

@@ -45,6 +45,9 @@ _PATTERN_HELP = {
     DATE_PATTERN: "a date is written YYYY, YYYY-MM or YYYY-MM-DD",
 }
 
+#: How alike an unknown key must be to a known one for "did you mean" (``farbe`` is not ``label``).
+_KEY_CUTOFF = 0.7
+
 _EXPECTED = {
     "string_type": "text",
     "int_type": "a whole number",
@@ -67,6 +70,18 @@ class _Resolved:
     union_at: int | None  # path length where a plain (non-discriminated) union was entered
     at_key: bool  # the problem is a mapping key, not its value
     tp: Any = None  # the type the path ends at (for a union: the union)
+    field_end: int = 0  # path length just after ``field``: what follows is inside its value
+
+    def subject(self) -> str:
+        """How messages name the value: ``'label'``, ``item 2 of 'options'``."""
+        if self.field is None:
+            return "the file"
+        rest = self.path[self.field_end :] if self.field_end else ()
+        if len(rest) == 1 and isinstance(rest[0], int):
+            return f"item {rest[0] + 1} of '{self.field}'"
+        if len(rest) == 1 and not self.at_key:
+            return f"the '{rest[0]}' entry of '{self.field}'"
+        return f"'{self.field}'"
 
 
 def _unwrap(tp: Any) -> Any:
@@ -115,12 +130,13 @@ def resolve(loc: Sequence[int | str], root: type[BaseModel] = Instrument) -> _Re
     owner: type[BaseModel] | None = root
     field: str | None = None
     union_at: int | None = None
+    field_end = 0
     items = list(loc)
     i = 0
     while i < len(items):
         item = items[i]
         if item == "[key]":  # pydantic's marker for a problem with a mapping key
-            return _Resolved(tuple(path), owner, field, union_at, True, tp)
+            return _Resolved(tuple(path), owner, field, union_at, True, tp, field_end)
         members = _members(tp)
         if len(members) > 1:
             tag_field = _discriminator(members)
@@ -130,7 +146,7 @@ def resolve(loc: Sequence[int | str], root: type[BaseModel] = Instrument) -> _Re
                     tp = chosen[0]
                     i += 1
                     continue
-                return _Resolved(tuple(path), owner, field, union_at, False, tp)
+                return _Resolved(tuple(path), owner, field, union_at, False, tp, field_end)
             # a plain union: pydantic names the member it tried (``str``, ``dict[...]``)
             if union_at is None:
                 union_at = len(path)
@@ -144,6 +160,7 @@ def resolve(loc: Sequence[int | str], root: type[BaseModel] = Instrument) -> _Re
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             owner, field = tp, str(item)
             path.append(item)
+            field_end = len(path)
             info = tp.model_fields.get(str(item))
             tp = info.annotation if info is not None else None
         elif origin is list:
@@ -156,7 +173,7 @@ def resolve(loc: Sequence[int | str], root: type[BaseModel] = Instrument) -> _Re
             path.append(item)
             tp = None
         i += 1
-    return _Resolved(tuple(path), owner, field, union_at, False, tp)
+    return _Resolved(tuple(path), owner, field, union_at, False, tp, field_end)
 
 
 # --------------------------------------------------------------------------- messages
@@ -192,16 +209,21 @@ def _where(owner: type[BaseModel] | None) -> str:
     return owner.noun if owner is not None and issubclass(owner, Node) else "this mapping"
 
 
-def _quote_hint(value: Any, expected: str) -> str:
-    if expected == "text" and isinstance(value, int | float | bool):
+def _quote_hint(value: Any, expected: str, *, top: bool = False, optional: bool = True) -> str:
+    text = expected.startswith("text")  # also "text (or a mapping from language to text)"
+    if text and isinstance(value, int | float | bool):
         shown = str(value).lower() if isinstance(value, bool) else str(value)
         return f'; put it in quotes: "{shown}"'
-    if expected == "text" and value is None:
-        return "; write the text, or remove the key"
+    if text and value is None:
+        return "; write the text" + (", or remove the key" if optional else "")
     if expected in ("a number", "a whole number") and isinstance(value, str):
         return "; write it without quotes"
+    if expected == "true or false" and isinstance(value, str):
+        return "; write true or false, without quotes"
     if expected == "a list" and isinstance(value, dict):
         return "; list items start with '- '"
+    if expected == "a mapping" and top:
+        return "; start it with 'qdef: 1', then id, title, language and sections"
     return ""
 
 
@@ -210,28 +232,41 @@ def _message(error: ErrorDetails, resolved: _Resolved) -> tuple[str, str]:
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     value = error.get("input")
     field = resolved.field
+    subject = resolved.subject()
     owner = resolved.owner
     help_text = _field_help(owner, field)
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
         return "QD203", (
-            f"'{field}' must be {expected}, not {describe_value(value)}"
-            f"{_quote_hint(value, expected)}{help_text}"
+            f"{subject} must be {expected}, not {describe_value(value)}"
+            f"{_quote_hint(value, expected, top=field is None, optional=_optional(owner, field))}"
+            f"{help_text}"
         )
     if kind == "literal_error":
         allowed = ctx.get("expected", "")
-        return "QD204", f"'{field}' cannot be {describe_value(value)}; use {allowed}{help_text}"
+        return "QD204", f"{subject} cannot be {describe_value(value)}; use {allowed}{help_text}"
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         rule = _PATTERN_HELP.get(pattern, f"it must match {pattern}")
         if resolved.at_key:
             return "QD205", f"'{field}' has the key {value!r}, which is not allowed: {rule}"
-        return "QD205", f"'{field}' cannot be {value!r}: {rule}"
+        return "QD205", f"{subject} cannot be {value!r}: {rule}"
     if kind in ("string_too_short", "too_short"):
-        what = "empty" if ctx.get("min_length", 1) <= 1 else "too short"
-        return "QD206", f"'{field}' is {what}; give it a value or remove the key{help_text}"
+        optional = _optional(owner, field)
+        if kind == "too_short":
+            least = ctx.get("min_length", 1)
+            item = "entry" if ctx.get("field_type") == "Dictionary" else "item"
+            fix = f"add at least {least} {item}{'' if least == 1 else 's'}"
+            fix += ", or remove the key" if optional else ""
+            actual = ctx.get("actual_length", 0)
+            what = "is empty" if not actual else f"has only {actual}"
+            return "QD206", f"'{field}' {what}; {fix}{help_text}"
+        fix = "give it a value" + (", or remove the key" if optional else "")
+        return "QD206", f"{subject} is empty; {fix}{help_text}"
     if kind in ("string_too_long", "too_long"):
-        return "QD206", f"'{field}' is too long (at most {ctx.get('max_length')}){help_text}"
+        limit = ctx.get("max_length")
+        unit = "characters" if kind == "string_too_long" else "items"
+        return "QD206", f"{subject} is too long; shorten it to at most {limit} {unit}{help_text}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = {
             "greater_than_equal": ">=",
@@ -240,8 +275,15 @@ def _message(error: ErrorDetails, resolved: _Resolved) -> tuple[str, str]:
             "less_than": "<",
         }[kind]
         limit = next(iter(ctx.values()), "")
-        return "QD206", f"'{field}' must be {bound} {limit}, not {value}{help_text}"
+        return "QD206", f"{subject} must be {bound} {limit}, not {value}{help_text}"
+    if kind == "int_parsing_size":
+        return "QD206", f"{subject} is far too large a number; write a smaller one{help_text}"
     return "QD299", f"'{field}': {error['msg']}{help_text}"
+
+
+def _optional(owner: type[BaseModel] | None, field: str | None) -> bool:
+    info = owner.model_fields.get(field) if owner is not None and field is not None else None
+    return info is None or not info.is_required()
 
 
 def _either(expected: set[str]) -> str:
@@ -288,8 +330,9 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
         merged.append(
             Diagnostic(
                 "QD203",
-                f"'{r.field}' must be {expected}, not {describe_value(value)}"
-                f"{_quote_hint(value, expected)}{_field_help(r.owner, r.field)}",
+                f"{r.subject()} must be {expected}, not {describe_value(value)}"
+                f"{_quote_hint(value, expected, optional=_optional(r.owner, r.field))}"
+                f"{_field_help(r.owner, r.field)}",
                 document.locate(path),
             )
         )
@@ -302,7 +345,7 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
         if kind == "extra_forbidden":
             unknown = str(r.path[-1]) if r.path else ""
             allowed = _keys_of(r.owner)
-            close = difflib.get_close_matches(unknown, allowed, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(unknown, allowed, n=1, cutoff=_KEY_CUTOFF)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
             results.append(
                 Diagnostic(
@@ -314,7 +357,7 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
         elif kind == "missing":
             parent, key = r.path[:-1], r.path[-1]
             misspelt = any(
-                difflib.get_close_matches(str(extra), [str(key)], n=1, cutoff=0.6)
+                difflib.get_close_matches(str(extra), [str(key)], n=1, cutoff=_KEY_CUTOFF)
                 for (p, extra) in _extras(raw, resolved)
                 if p == parent
             )

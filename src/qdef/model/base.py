@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 CODE_PATTERN = r"^[A-Za-z0-9_]+$"
@@ -62,3 +63,24 @@ IsoDate = Annotated[str, Field(pattern=DATE_PATTERN)]
 """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, matching the question's precision."""
 
 Number = int | float
+
+
+def _integral(value: object) -> object:
+    """JSON Schema's ``integer`` is any number without a fraction: 3.0 counts, as 3."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _no_bool(value: object) -> object:
+    """``true == 1`` in Python, but not in JSON Schema's ``const``: keep them apart."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("literal_error", "Input should be 1", {"expected": "1"})
+    return _integral(value)
+
+
+INTEGRAL = BeforeValidator(_integral)
+"""Put last in ``Annotated[int, Field(...), INTEGRAL]`` (after the bounds, so that the
+JSON Schema keeps ``minimum``/``maximum``): ``3.0`` is read as ``3``, as JSON Schema does."""
+
+FormatVersion = Annotated[Literal[1], BeforeValidator(_no_bool)]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from qdef.model.base import IsoDate, Node, Number, Text
+from qdef.model.base import INTEGRAL, IsoDate, Node, Number, Text
 
 TextFormat = Literal["email", "phone", "url"]
 NumberKind = Literal["integer", "decimal"]
@@ -23,11 +23,11 @@ class Affixes(Node):
 class TextInput(Affixes):
     long: bool = False
     """Free text over several lines rather than one short line."""
-    lines: Annotated[int, Field(ge=1, le=50)] | None = None
+    lines: Annotated[int, Field(ge=1, le=50), INTEGRAL] | None = None
     """How many lines to leave on paper (and the visible height on screen)."""
     format: TextFormat | None = None
     """A format the answer must have: ``email``, ``phone`` or ``url``."""
-    max_length: Annotated[int, Field(ge=1)] | None = None
+    max_length: Annotated[int, Field(ge=1), INTEGRAL] | None = None
     """The most characters an answer may have."""
 
 

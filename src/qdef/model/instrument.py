@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from qdef.model.base import INSTRUMENT_ID_PATTERN, Condition, Id, Language, Node, Text
+from qdef.model.base import (
+    INSTRUMENT_ID_PATTERN,
+    Condition,
+    FormatVersion,
+    Id,
+    Language,
+    Node,
+    Text,
+)
 from qdef.model.questions import Display, Question
 
 FORMAT_VERSION = 1
@@ -33,7 +41,7 @@ class Instrument(Node):
 
     noun: ClassVar[str] = "the instrument"
 
-    qdef: Literal[1]
+    qdef: FormatVersion
     """The version of the qdef format: ``1``."""
     id: Annotated[str, Field(pattern=INSTRUMENT_ID_PATTERN, max_length=100)]
     """A stable identifier for the instrument."""

@@ -6,7 +6,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from qdef.model.base import Code, Condition, Id, Node, Target, Text
+from qdef.model.base import INTEGRAL, Code, Condition, Id, Node, Target, Text
 from qdef.model.inputs import DateInput, NumberInput, Precision, TextInput
 
 # ----------------------------------------------------------------- follow-ups
@@ -130,9 +130,9 @@ class MultipleChoice(QuestionBase):
 
     type: Literal["multiple"]
     options: Annotated[list[MultipleOption], Field(min_length=1)]
-    min_choices: Annotated[int, Field(ge=0)] | None = None
+    min_choices: Annotated[int, Field(ge=0), INTEGRAL] | None = None
     """At least this many options must be chosen when the question is answered."""
-    max_choices: Annotated[int, Field(ge=1)] | None = None
+    max_choices: Annotated[int, Field(ge=1), INTEGRAL] | None = None
     """At most this many options may be chosen."""
 
 

@@ -1,0 +1,88 @@
+"""The public API: a curated __all__, lazy imports, and load/loads/validate/json_schema."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import qdef
+from qdef.diagnostics import QdefError
+
+INSTRUMENT = Path(__file__).parents[1] / "instruments" / "investitionspakt.yaml"
+
+
+def test_public_names_are_exactly_the_curated_list() -> None:
+    assert qdef.__all__ == [
+        "Diagnostic",
+        "Instrument",
+        "QdefError",
+        "Span",
+        "__version__",
+        "json_schema",
+        "load",
+        "loads",
+        "validate",
+    ]
+    for name in qdef.__all__:
+        assert getattr(qdef, name) is not None
+
+
+def test_unknown_attributes_raise_attribute_error() -> None:
+    with pytest.raises(AttributeError):
+        _ = qdef.render_everything  # type: ignore[attr-defined]
+
+
+def test_import_qdef_loads_no_heavy_dependencies() -> None:
+    """`import qdef` stays cheap: no pydantic, ruamel, jsonschema or jinja2 until used."""
+    code = (
+        "import sys, qdef; "
+        "print(sorted(m for m in ('pydantic', 'ruamel.yaml', 'jsonschema', 'jinja2') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_load_returns_the_typed_instrument() -> None:
+    instrument = qdef.load(INSTRUMENT)
+    assert isinstance(instrument, qdef.Instrument)
+    assert instrument.id == "investitionspakt-im"
+
+
+def test_load_raises_qdef_error_with_every_problem(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "qdef: 1\nid: x\ntitle: T\nlanguage: de\nsections:\n"
+        "  - id: s\n    questions:\n"
+        "      - {id: q1, type: single, text: A, options: [{code: a, label: A, goto: nix}]}\n"
+        "      - {id: q1, type: text, text: B}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(QdefError) as raised:
+        qdef.load(broken)
+    codes = [d.code for d in raised.value.diagnostics]
+    assert sorted(codes) == ["QD401", "QD402", "QD404"]
+    assert "broken.yaml:8:" in str(raised.value)
+
+
+def test_loads_reads_text() -> None:
+    instrument = qdef.loads(INSTRUMENT.read_text(encoding="utf-8"))
+    assert instrument == qdef.load(INSTRUMENT)
+
+
+def test_validate_returns_sorted_diagnostics_for_files_and_directories(tmp_path: Path) -> None:
+    assert qdef.validate(INSTRUMENT) == []
+    (tmp_path / "a.yaml").write_text("qdef: 2\n", encoding="utf-8")
+    found = qdef.validate(tmp_path, tmp_path / "missing.yaml")
+    assert {d.code for d in found} >= {"QD001", "QD204"}
+    assert found == sorted(found, key=qdef.Diagnostic.sort_key)
+
+
+def test_json_schema_returns_the_published_schema_every_time() -> None:
+    import qdef.schema  # the subpackage must not shadow the function
+
+    assert qdef.json_schema()["$id"] == "urn:qdef:schema:qdef-1"
+    assert qdef.json_schema() == qdef.schema.published()

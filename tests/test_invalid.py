@@ -1,0 +1,361 @@
+"""Invalid input: every problem reported at once, at file:line:column, with a stable code.
+
+STYLE.md, "Invalid input": ``tests/cases/invalid/<name>.yaml`` beside
+``<name>.diagnostics.txt``, the exact ``qdef validate --format text`` output
+(paths relative to that directory). Each case holds one kind of mistake in an
+otherwise valid instrument; the ``mehrere_*`` cases hold several, to show that
+all are reported at once. Inputs that are better generated than committed (bytes
+that are not UTF-8, a 10,000-deep bomb, an empty file, usage errors) are built in
+``tmp_path`` below, and assert code and line:column just the same.
+
+Regenerate the golden files after a deliberate change of wording with
+``pytest tests/test_invalid.py --update-goldens``, and read the diff.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from qdef.cli import main
+from qdef.pipeline import validate_text
+from tests.conftest_goldens import Golden, compare_golden
+
+CASES_DIR = Path(__file__).parent / "cases" / "invalid"
+CASES = sorted(CASES_DIR.glob("*.yaml"))
+SRC = Path(__file__).parents[1] / "src" / "qdef"
+
+#: ``name.yaml:12:15: error QD402: message``
+DIAGNOSTIC = re.compile(
+    r"(?P<file>[^\n]+?):(?P<line>[0-9]+):(?P<column>[0-9]+): "
+    r"(?P<severity>error|warning) (?P<code>QD[0-9]{3}): (?P<message>\S.*)"
+)
+CARET = re.compile(r"^ {4,}\^$", re.MULTILINE)
+CODE_LITERAL = re.compile(r"[\"'](QD[0-9]{3})[\"']")
+
+#: Codes the code base defines but no input can produce, each with the reason.
+UNREACHABLE = {
+    "QD299": "the fallback for a pydantic error type qdef does not word itself; every type "
+    "the model produces is mapped (tests/test_cli.py checks QD299 never appears)",
+}
+
+
+def golden_path(case: Path) -> Path:
+    return case.with_name(case.name.removesuffix(".yaml") + ".diagnostics.txt")
+
+
+def run_validate(directory: Path, *names: str) -> tuple[int, str]:
+    """``qdef validate --format text NAME…`` run in ``directory``: (exit code, stdout)."""
+    out, err = StringIO(), StringIO()
+    with contextlib.chdir(directory):
+        status = main(["validate", "--quiet", "--format", "text", *names], out=out, err=err)
+    assert err.getvalue() == ""
+    return status, out.getvalue()
+
+
+def parse_output(text: str) -> list[tuple[re.Match[str], str | None, int | None]]:
+    """Each diagnostic line, with its excerpt and caret column if it has them."""
+    lines = text.splitlines()
+    found: list[tuple[re.Match[str], str | None, int | None]] = []
+    i = 0
+    while i < len(lines):
+        match = DIAGNOSTIC.fullmatch(lines[i])
+        assert match, f"not a diagnostic line: {lines[i]!r}"
+        excerpt: str | None = None
+        caret: int | None = None
+        if i + 1 < len(lines) and lines[i + 1].startswith("    "):
+            excerpt = lines[i + 1][4:]
+            caret_line = lines[i + 2] if i + 2 < len(lines) else ""
+            assert caret_line.strip() == "^", f"no caret under the excerpt: {caret_line!r}"
+            caret = caret_line.index("^") - 4
+            i += 2
+        found.append((match, excerpt, caret))
+        i += 1
+    return found
+
+
+# --------------------------------------------------------------------------- committed cases
+
+
+def shows_excerpt(case: Path) -> bool:
+    return CARET.search(golden_path(case).read_text(encoding="utf-8")) is not None
+
+
+CONDITION_CASES = [case for case in CASES if golden_path(case).exists() and shows_excerpt(case)]
+
+
+def test_there_are_enough_cases() -> None:
+    assert len(CASES) >= 45
+    assert len(CONDITION_CASES) >= 15
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.stem)
+def test_case_output_matches_golden(case: Path, golden: Golden) -> None:
+    status, output = run_validate(CASES_DIR, case.name)
+    golden(output, golden_path(case))
+    errors = any(" error QD" in line for line in output.splitlines())
+    assert status == (1 if errors else 0)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.stem)
+def test_case_reports_located_diagnostics(case: Path) -> None:
+    """Every case reports something, in its own file, inside the file."""
+    expected = golden_path(case).read_bytes().decode("utf-8")
+    found = parse_output(expected)
+    assert found, f"{case.name} reports no diagnostic"
+    lines = case.read_text(encoding="utf-8").splitlines()
+    for match, _, _ in found:
+        assert match["file"] == case.name
+        line, column = int(match["line"]), int(match["column"])
+        assert 1 <= line <= len(lines) + 1
+        width = len(lines[line - 1]) if line <= len(lines) else 0
+        assert 1 <= column <= width + 1
+
+
+@pytest.mark.parametrize("case", CONDITION_CASES, ids=lambda case: case.stem)
+def test_condition_caret_and_column_agree(case: Path) -> None:
+    """The caret under an excerpt and the reported column name the same character."""
+    lines = case.read_text(encoding="utf-8").splitlines()
+    expected = golden_path(case).read_bytes().decode("utf-8")
+    for match, excerpt, caret in parse_output(expected):
+        if excerpt is None or caret is None:
+            continue  # e.g. a duplicate code beside a condition problem
+        source = lines[int(match["line"]) - 1]
+        column = int(match["column"]) - 1
+        if caret >= len(excerpt):  # "at the end of the condition": just after its text
+            assert source[:column].rstrip().endswith(excerpt.rstrip()[-3:])
+        elif source[column] != "\\":  # an escape in a quoted scalar shows as one character
+            assert source[column] == excerpt[caret], (source, excerpt)
+
+
+def test_every_golden_has_its_case() -> None:
+    goldens = {p.name for p in CASES_DIR.glob("*.diagnostics.txt")}
+    assert goldens == {golden_path(case).name for case in CASES}
+    assert {p.suffix for p in CASES_DIR.iterdir()} == {".yaml", ".txt"}
+
+
+def test_mehrere_cases_report_several_problems_at_once() -> None:
+    several = [case for case in CASES if case.stem.startswith("mehrere_")]
+    assert len(several) >= 2
+    for case in several:
+        codes = {m["code"] for m, _, _ in parse_output(golden_path(case).read_text("utf-8"))}
+        assert len(codes) >= 4, case.name
+
+
+# --------------------------------------------------------------------------- generated inputs
+
+#: A minimal valid instrument, the base of the generated cases.
+KITA = """\
+qdef: 1
+id: kita-befragung
+title: Befragung der Kita-Leitungen
+language: de
+sections:
+  - id: allgemein
+    questions:
+      - id: traeger
+        type: single
+        required: true
+        text: Wer ist Träger Ihrer Einrichtung?
+        options:
+          - {code: kommune, label: Kommune}
+          - {code: frei, label: Freier Träger}
+      - id: traeger_name
+        type: text
+        text: Wie heißt der freie Träger?
+        when: traeger == "frei"
+"""
+
+
+def _bytes(name: str, data: bytes) -> Callable[[Path], list[str]]:
+    def build(directory: Path) -> list[str]:
+        (directory / name).write_bytes(data)
+        return [name]
+
+    return build
+
+
+def _unix_socket(directory: Path) -> list[str]:
+    """A path that exists but cannot be opened, even by root."""
+    if not hasattr(socket, "AF_UNIX"):
+        pytest.skip("needs Unix domain sockets")
+    with socket.socket(socket.AF_UNIX) as server, contextlib.chdir(directory):
+        server.bind("kita.yaml")  # relative: socket paths are short
+    return ["kita.yaml"]
+
+
+def _empty_directory(directory: Path) -> list[str]:
+    (directory / "entwuerfe").mkdir()
+    (directory / "entwuerfe" / "notizen.txt").write_text("Fragen sammeln\n", encoding="utf-8")
+    (directory / "entwuerfe" / ".alt").mkdir()
+    (directory / "entwuerfe" / ".alt" / "kita.yaml").write_text(KITA, encoding="utf-8")
+    return ["entwuerfe"]
+
+
+@dataclass(frozen=True)
+class Generated:
+    name: str
+    build: Callable[[Path], list[str]]
+    expected: list[str]  # "file:line:col: severity code"
+    status: int = 1
+
+
+LATIN1 = KITA.encode("latin-1")
+GENERATED = [
+    Generated(
+        "nicht_utf8",
+        _bytes("kita.yaml", LATIN1),
+        ["kita.yaml:11:25: error QD102"],  # the ä of "Träger", written as Latin-1
+    ),
+    Generated(
+        "utf16_mit_bom", _bytes("kita.yaml", KITA.encode("utf-16")), ["kita.yaml:1:1: error QD102"]
+    ),
+    Generated(
+        "utf16_ohne_bom",
+        _bytes("kita.yaml", KITA.encode("utf-16-le")),
+        ["kita.yaml:1:1: error QD102"],
+    ),
+    Generated(
+        "nul_byte",
+        _bytes("kita.yaml", KITA.replace("Kita-Leitungen", "Kita\0Leitungen").encode()),
+        ["kita.yaml:3:26: error QD101"],
+    ),
+    Generated(
+        "steuerzeichen",
+        _bytes("kita.yaml", KITA.replace("Wie heißt", "Wie\x0bheißt").encode()),
+        ["kita.yaml:17:18: error QD101"],
+    ),
+    Generated(
+        "zeilentrenner_u2028",
+        _bytes("kita.yaml", KITA.replace("Freier Träger", "Freier\u2028Träger").encode()),
+        ["kita.yaml:14:39: error QD101"],
+    ),
+    Generated("leere_datei", _bytes("kita.yaml", b""), ["kita.yaml:1:1: error QD107"]),
+    Generated("nur_leerzeilen", _bytes("kita.yaml", b"\n   \n\n"), ["kita.yaml:1:1: error QD107"]),
+    Generated(
+        "verschachtelung_10000_listen",
+        _bytes("bombe.yaml", b"[" * 10_000),
+        ["bombe.yaml:1:51: error QD104"],
+    ),
+    Generated(
+        "verschachtelung_10000_mappings",
+        _bytes("bombe.yaml", b"{a: " * 10_000),
+        ["bombe.yaml:1:201: error QD104"],
+    ),
+    Generated(
+        "verschachtelung_100_bloecke",
+        _bytes("bombe.yaml", "".join(" " * 2 * i + "-\n" for i in range(100)).encode()),
+        ["bombe.yaml:51:101: error QD104"],
+    ),
+    Generated(
+        "bedingung_10000_klammern",
+        _bytes(
+            "kita.yaml",
+            KITA.replace('when: traeger == "frei"', "when: " + "(" * 10_000 + "traeger").encode(),
+        ),
+        ["kita.yaml:18:115: error QD501"],  # the 101st "("
+    ),
+    Generated(
+        "zu_gross",
+        _bytes("kita.yaml", KITA.encode() + b"#" * (16 * 1024 * 1024)),
+        ["kita.yaml:1:1: error QD103"],
+    ),
+    Generated(
+        "pfad_fehlt", lambda _: ["gibt_es_nicht.yaml"], ["gibt_es_nicht.yaml:1:1: error QD001"], 2
+    ),
+    Generated("pfad_unlesbar", _unix_socket, ["kita.yaml:1:1: error QD002"], 2),
+    Generated("verzeichnis_ohne_instrumente", _empty_directory, ["entwuerfe:1:1: error QD003"], 2),
+]
+
+
+def test_base_of_generated_cases_is_valid(tmp_path: Path) -> None:
+    (tmp_path / "kita.yaml").write_text(KITA, encoding="utf-8")
+    assert run_validate(tmp_path, "kita.yaml") == (0, "")
+
+
+@pytest.mark.parametrize("case", GENERATED, ids=lambda case: case.name)
+def test_generated_case(case: Generated, tmp_path: Path) -> None:
+    names = case.build(tmp_path)
+    status, output = run_validate(tmp_path, *names)
+    found = [
+        f"{m['file']}:{m['line']}:{m['column']}: {m['severity']} {m['code']}"
+        for m, _, _ in parse_output(output)
+    ]
+    assert found == case.expected, output
+    assert status == case.status
+
+
+def test_a_lone_surrogate_in_text_is_located() -> None:
+    """Only text handed to the library can hold one; files are decoded strictly."""
+    result = validate_text("qdef: 1\ntitle: \ud800\n")
+    assert [(d.code, d.span and (d.span.line, d.span.column)) for d in result.diagnostics] == [
+        ("QD102", (2, 8))
+    ]
+
+
+# --------------------------------------------------------------------------- coverage of codes
+
+
+def codes_in_source() -> set[str]:
+    return {
+        code
+        for path in SRC.rglob("*.py")
+        for code in CODE_LITERAL.findall(path.read_text(encoding="utf-8"))
+    }
+
+
+def codes_in_cases() -> set[str]:
+    committed = {
+        match["code"]
+        for case in CASES
+        for match, _, _ in parse_output(golden_path(case).read_text(encoding="utf-8"))
+    }
+    generated = {line.split()[-1] for case in GENERATED for line in case.expected}
+    return committed | generated
+
+
+def test_every_code_has_a_case() -> None:
+    """Adding a code to qdef without a case that produces it fails here."""
+    defined = codes_in_source()
+    assert len(defined) >= 40  # the scan finds the codes at all
+    assert set(UNREACHABLE) <= defined, "an unreachable code was removed: drop it here too"
+    assert sorted(defined - set(UNREACHABLE) - codes_in_cases()) == []
+    assert sorted(codes_in_cases() - defined) == []
+
+
+# --------------------------------------------------------------------------- the check itself
+
+
+def test_golden_comparison_fails_for_a_wrong_line(tmp_path: Path) -> None:
+    case = CASES_DIR / "goto_unbekannt.yaml"
+    _, output = run_validate(CASES_DIR, case.name)
+    right = golden_path(case).read_text(encoding="utf-8")
+    assert output == right
+    wrong = re.sub(
+        r"^(goto_unbekannt\.yaml):([0-9]+):", lambda m: f"{m[1]}:{int(m[2]) + 1}:", right
+    )
+    assert wrong != right
+    expected = tmp_path / "goto_unbekannt.diagnostics.txt"
+    expected.write_text(wrong, encoding="utf-8", newline="")
+    with pytest.raises(AssertionError, match="--update-goldens"):
+        compare_golden(output, expected, update=False)
+
+
+def test_golden_comparison_fails_for_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(pytest.fail.Exception, match="no golden file"):
+        compare_golden("x.yaml:1:1: error QD101: …\n", tmp_path / "x.diagnostics.txt", update=False)
+
+
+def test_golden_update_writes_exact_text(tmp_path: Path) -> None:
+    expected = tmp_path / "x.diagnostics.txt"
+    text = "x.yaml:1:1: error QD101: ä\r\nzweite Zeile\n"
+    compare_golden(text, expected, update=True)
+    assert expected.read_bytes() == text.encode("utf-8")
+    compare_golden(text, expected, update=False)

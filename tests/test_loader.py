@@ -1,0 +1,197 @@
+"""The YAML loader: YAML 1.2 core scalars, safety bounds, agreement with ruamel."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from qdef.dumper import dumps
+from qdef.loader import Limits, build_data, decode, load_file, parse
+from qdef.model import Instrument
+from qdef.testing import instruments
+
+HERE = Path("x.yaml")
+
+
+def data(text: str) -> Any:
+    document, problems = parse(text, HERE)
+    assert problems == [], problems
+    assert document is not None
+    return document.data
+
+
+def problem(text: str, limits: Limits | None = None) -> tuple[str, int, int]:
+    document, problems = parse(text, HERE, limits or Limits())
+    assert document is None
+    assert len(problems) == 1, problems
+    span = problems[0].span
+    assert span is not None
+    return problems[0].code, span.line, span.column
+
+
+@pytest.mark.parametrize("word", ["no", "No", "NO", "yes", "on", "off", "y", "n", "ja", "nein"])
+def test_yaml_1_1_booleans_stay_text(word: str) -> None:
+    """YAML 1.2 rules: option codes such as no/on/off stay strings."""
+    assert data(f"code: {word}") == {"code": word}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1", 1),
+        ("-3", -3),
+        ("+7", 7),
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        (".5", 0.5),
+        ("true", True),
+        ("False", False),
+        ("~", None),
+        ("null", None),
+        ("", None),
+        ("2020-01-01", "2020-01-01"),
+        ("2020-01", "2020-01"),
+        ("017", 17),
+        ("1_000", "1_000"),
+        ("'1'", "1"),
+        ('"no"', "no"),
+        ("0b101", "0b101"),
+        ("!!str 12", "12"),
+        ("!!int '12'", 12),
+        ("!!float 2", 2.0),
+        ("12:30", "12:30"),
+    ],
+)
+def test_scalars_follow_the_yaml_1_2_core_schema(text: str, value: Any) -> None:
+    result = data(f"v: {text}")["v"]
+    assert result == value
+    assert type(result) is type(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line", "column"),
+    [
+        ("a: !!python/object:os.system x", "QD108", 1, 4),
+        ("a: !!set {x}", "QD108", 1, 4),
+        ("a: !!binary aGk=", "QD108", 1, 4),
+        ("a: !custom x", "QD108", 1, 4),
+        ("a: !!int x", "QD108", 1, 4),
+        ("a: .inf", "QD111", 1, 4),
+        ("a: -.Inf", "QD111", 1, 4),
+        ("a: .nan", "QD111", 1, 4),
+        ("a: 1\nb: 2\na: 3", "QD106", 3, 1),
+        ("- x\n---\n- y", "QD109", 2, 1),
+        ("? [k]\n: v", "QD110", 1, 3),
+        ("a: *nothing", "QD105", 1, 4),
+        ("a: &r [1, *r]", "QD105", 1, 11),
+        ("a: [1, 2", "QD101", 1, 9),
+        ("a:\n\tb: 1", "QD101", 2, 1),
+    ],
+)
+def test_unsafe_or_malformed_yaml_is_refused_with_a_position(
+    text: str, code: str, line: int, column: int
+) -> None:
+    assert problem(text) == (code, line, column)
+
+
+def test_billion_laughs_is_refused_quickly_at_the_alias_that_crosses_the_limit() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        name, previous = chr(ord("a") + i), chr(ord("a") + i - 1)
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    code, line, _ = problem("\n".join(lines))
+    assert code == "QD105"
+    assert 2 <= line <= 10
+
+
+def test_shared_aliases_within_the_limit_are_fine() -> None:
+    text = "scale: &s [a, b]\nm1: *s\nm2: *s\n"
+    assert data(text) == {"scale": ["a", "b"], "m1": ["a", "b"], "m2": ["a", "b"]}
+
+
+def test_alias_expansion_counts_towards_the_node_limit() -> None:
+    text = "a: &a [1, 2, 3, 4]\nb: [*a, *a, *a]\n"
+    assert problem(text, Limits(max_nodes=12))[0] == "QD105"
+    assert data(text)["b"][2] == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("depth", [51, 10_000, 200_000])
+def test_deep_nesting_is_refused_at_the_first_level_too_deep(depth: int) -> None:
+    """Deep documents crash ruamel's C composer; qdef stops at level 51."""
+    assert problem("[" * depth + "]" * depth) == ("QD104", 1, 51)
+
+
+def test_block_nesting_counts_too() -> None:
+    text = "".join(" " * (2 * i) + f"k{i}:\n" for i in range(60)) + " " * 120 + "v: 1\n"
+    assert problem(text)[0] == "QD104"
+
+
+def test_nesting_at_the_limit_is_accepted() -> None:
+    assert data("[" * 50 + "]" * 50) is not None
+
+
+def test_an_empty_or_comment_only_file_holds_no_instrument() -> None:
+    assert problem("") == ("QD107", 1, 1)
+    assert problem("# nothing here\n\n") == ("QD107", 1, 1)
+
+
+def test_files_over_the_size_limit_are_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 200, encoding="utf-8")
+    document, problems = load_file(path, Limits(max_bytes=100))
+    assert document is None
+    assert [p.code for p in problems] == ["QD103"]
+
+
+def test_non_utf8_bytes_are_located_by_line_and_column() -> None:
+    text, problems = decode("a: 1\nb: Stra\xdfe\n".encode("latin-1"), HERE)
+    assert text is None
+    span = problems[0].span
+    assert (problems[0].code, span and span.line, span and span.column) == ("QD102", 2, 8)
+
+
+def test_utf16_is_recognised_and_utf8_bom_is_dropped() -> None:
+    assert decode("a: 1".encode("utf-16"), HERE)[1][0].code == "QD102"
+    assert decode(b"\xef\xbb\xbfa: 1", HERE) == ("a: 1", [])
+
+
+def test_unreadable_path_is_an_io_problem(tmp_path: Path) -> None:
+    document, problems = load_file(tmp_path)  # a directory cannot be read as a file
+    assert document is None
+    assert problems[0].code == "QD002"
+
+
+def _ruamel_1_2(text: str) -> Any:
+    yaml = YAML(typ="safe", pure=False)
+    return yaml.load(text)
+
+
+@given(instruments())
+def test_loader_builds_the_same_data_as_ruamel_on_generated_instruments(
+    instrument: Instrument,
+) -> None:
+    text = dumps(instrument)
+    assert build_data(text) == _ruamel_1_2(text)
+
+
+def test_loader_builds_the_same_data_as_ruamel_on_the_real_instrument() -> None:
+    path = Path(__file__).parents[1] / "instruments" / "investitionspakt.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert build_data(text) == _ruamel_1_2(text)
+
+
+@given(st.from_regex(r"[-+.0-9eEoxXa-fA-F_~nNtTfFulrsu:]{1,7}", fullmatch=True))
+def test_scalar_like_text_survives_dump_and_load(word: str) -> None:
+    """Whatever ruamel's dumper leaves unquoted, qdef's loader reads as the same text."""
+    stream = YAML(typ="safe", pure=False)
+    buffer = io.StringIO()
+    stream.dump({"label": word}, buffer)
+    assert data(buffer.getvalue()) == {"label": word}
