@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from qdef.diagnostics import Diagnostic, Severity, Span
 from qdef.expr import check as check_condition
-from qdef.expr.typecheck import date_problem
+from qdef.expr.typecheck import Subject, date_problem
 from qdef.model import (
     END,
     DateQuestion,
@@ -214,16 +214,18 @@ class _Checker:
                         self._date_bounds(followup, fpath)
 
     def _unique(self, codes: list[str], path: KeyPath, code: str, what: str) -> None:
-        seen: set[str] = set()
+        first: dict[str, int] = {}
         for i, value in enumerate(codes):
-            if value in seen:
+            if value in first:
+                line = self.locator.locate((*path, first[value], "code")).line
                 self.report(
                     code,
-                    f"the {what} '{value}' appears twice in this question; "
-                    "codes are stored in data and must be unique",
+                    f"the {what} '{value}' is already used in this question (line {line}); "
+                    "codes are stored in data and must be unique: rename one",
                     (*path, i, "code"),
                 )
-            seen.add(value)
+            else:
+                first[value] = i
 
     def _selections(self, question: MultipleChoice, path: KeyPath) -> None:
         count = len(question.options)
@@ -289,7 +291,6 @@ class _Checker:
 
     def check_gotos(self) -> None:
         positions = self.symbols.positions
-        ids = list(positions)
         sections = {s.id: s.questions[0].id for s in self.instrument.sections}
         for entry in self.symbols.entries:
             question = entry.question
@@ -306,11 +307,13 @@ class _Checker:
                 if target == END:
                     continue
                 if target not in positions:
-                    close = difflib.get_close_matches(target, ids, n=1, cutoff=0.6)
+                    later = [e.question.id for e in self.symbols.entries[entry.position + 1 :]]
+                    later.append(END)
+                    close = difflib.get_close_matches(target, later, n=1, cutoff=0.6)
                     hint = (
                         f"did you mean '{close[0]}'?"
                         if close
-                        else ("use the id of a later question, or 'end'")
+                        else "use the id of a later question, or 'end'"
                     )
                     if target in sections:
                         first = sections[target]
@@ -342,15 +345,20 @@ class _Checker:
         for s, section in enumerate(self.instrument.sections):
             if section.when is not None:
                 self._condition(
-                    section.when, ("sections", s, "when"), self.symbols.first_position(s)
+                    section.when,
+                    ("sections", s, "when"),
+                    self.symbols.first_position(s),
+                    subject="section",
                 )
         for entry in self.symbols.entries:
             when = entry.question.when
             if when is not None:
                 self._condition(when, (*entry.path, "when"), entry.position)
 
-    def _condition(self, source: str, path: KeyPath, position: int) -> None:
-        for problem in check_condition(source, self.symbols, position):
+    def _condition(
+        self, source: str, path: KeyPath, position: int, subject: Subject = "question"
+    ) -> None:
+        for problem in check_condition(source, self.symbols, position, subject=subject):
             # "the end of the condition" is just after its last character
             offset = min(problem.start, len(source.rstrip()))
             excerpt, column = _excerpt(source, offset)
@@ -375,8 +383,18 @@ def _excerpt(source: str, offset: int) -> tuple[str, int]:
     """
     start = source.rfind("\n", 0, offset) + 1
     end = source.find("\n", offset)
-    line = source[start : end if end >= 0 else len(source)]
-    return line.replace("\t", " "), offset - start
+    line = source[start : end if end >= 0 else len(source)].replace("\t", " ")
+    column = offset - start
+    if len(line) > _EXCERPT_WIDTH:  # show a window around the caret, not a whole novel
+        left = max(0, min(column - _EXCERPT_WIDTH // 2, len(line) - _EXCERPT_WIDTH))
+        window = line[left : left + _EXCERPT_WIDTH]
+        prefix = "…" if left > 0 else ""
+        suffix = "…" if left + _EXCERPT_WIDTH < len(line) else ""
+        return prefix + window + suffix, column - left + len(prefix)
+    return line, column
+
+
+_EXCERPT_WIDTH = 100
 
 
 def _texts(node: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str | dict[str, str]]]:

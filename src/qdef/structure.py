@@ -15,6 +15,7 @@ or missing type of a union, QD299 anything else pydantic reports.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections import defaultdict
@@ -250,7 +251,9 @@ def _message(error: ErrorDetails, resolved: _Resolved) -> tuple[str, str]:
         rule = _PATTERN_HELP.get(pattern, f"it must match {pattern}")
         if resolved.at_key:
             return "QD205", f"'{field}' has the key {value!r}, which is not allowed: {rule}"
-        return "QD205", f"{subject} cannot be {value!r}: {rule}"
+        suggestion = _suggest(str(value), pattern)
+        fix = f"; perhaps '{suggestion}'" if suggestion else ""
+        return "QD205", f"{subject} cannot be {value!r}: {rule}{fix}"
     if kind in ("string_too_short", "too_short"):
         optional = _optional(owner, field)
         if kind == "too_short":
@@ -284,6 +287,23 @@ def _message(error: ErrorDetails, resolved: _Resolved) -> tuple[str, str]:
 def _optional(owner: type[BaseModel] | None, field: str | None) -> bool:
     info = owner.model_fields.get(field) if owner is not None and field is not None else None
     return info is None or not info.is_required()
+
+
+_TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+)
+
+
+def _suggest(value: str, pattern: str) -> str | None:
+    """A close value that fits an id or code pattern (``kita-träger`` -> ``kita_traeger``)."""
+    if pattern not in (ID_PATTERN, CODE_PATTERN):
+        return None
+    fixed = re.sub(r"[^A-Za-z0-9_]+", "_", value.translate(_TRANSLITERATION)).strip("_")
+    if pattern == ID_PATTERN and fixed and not fixed[0].isalpha():
+        fixed = "q" + fixed if fixed[0].isdigit() else fixed.lstrip("_0123456789")
+    if not fixed or len(fixed) > 64 or not re.fullmatch(pattern, fixed):
+        return None
+    return fixed
 
 
 def _either(expected: set[str]) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import typing
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -30,6 +31,9 @@ from qdef.expr.tokens import ExprSyntaxError
 from qdef.symbols import Symbols, Variable
 
 UNKNOWN_VARIABLE = "QD502"
+Subject: TypeAlias = typing.Literal["question", "section"]
+"""What carries a condition (for messages)."""
+
 LATER_VARIABLE = "QD503"
 UNKNOWN_CODE = "QD504"
 WRONG_OPERATOR = "QD505"
@@ -74,24 +78,29 @@ _Side: TypeAlias = Variable | Literal | _Truth | None
 """What a side of a comparison is; None when it names an unknown variable."""
 
 
-def check(source: str, symbols: Symbols, position: int) -> list[ExprProblem]:
+def check(
+    source: str, symbols: Symbols, position: int, *, subject: Subject = "question"
+) -> list[ExprProblem]:
     """Parse and type-check ``source``; a syntax error becomes one QD501 problem."""
     try:
         expr = parse(source)
     except ExprSyntaxError as error:
         end = max(min(error.offset + 1, len(source)), error.offset)
         return [ExprProblem(error.code, error.message, error.offset, end)]
-    return typecheck(expr, symbols, position)
+    return typecheck(expr, symbols, position, subject=subject)
 
 
-def typecheck(expr: Expr, symbols: Symbols, position: int) -> list[ExprProblem]:
+def typecheck(
+    expr: Expr, symbols: Symbols, position: int, *, subject: Subject = "question"
+) -> list[ExprProblem]:
     """Every type problem in ``expr``, ordered by offset.
 
     ``position`` is the sequence index of the question carrying the condition
     (for a section's ``when``, its first question's); variables must come from
-    questions with a smaller position.
+    questions with a smaller position. ``subject`` says what carries the
+    condition, for messages.
     """
-    checker = _Checker(symbols, position)
+    checker = _Checker(symbols, position, subject)
     checker.condition(expr)
     return sorted(checker.problems, key=lambda problem: problem.start)
 
@@ -100,6 +109,7 @@ def typecheck(expr: Expr, symbols: Symbols, position: int) -> list[ExprProblem]:
 
 
 def _quoted_list(items: tuple[str, ...]) -> str:
+    items = tuple(dict.fromkeys(items))
     shown = [quote(item) for item in items[:MAX_LISTED]]
     return ", ".join(shown + (["…"] if len(items) > MAX_LISTED else []))
 
@@ -196,9 +206,10 @@ def literal_problem(variable: Variable, literal: Literal, op: str) -> tuple[str,
 
 
 class _Checker:
-    def __init__(self, symbols: Symbols, position: int) -> None:
+    def __init__(self, symbols: Symbols, position: int, subject: Subject) -> None:
         self.symbols = symbols
         self.position = position
+        self.subject = subject
         self.problems: list[ExprProblem] = []
 
     def report(self, code: str, message: str, node: Expr) -> None:
@@ -210,16 +221,21 @@ class _Checker:
         if variable is None:
             self.report(UNKNOWN_VARIABLE, self.unknown_message(ref.name), ref)
         elif variable.position >= self.position:
-            where, asked = self.position + 1, variable.position + 1
-            self.report(
-                LATER_VARIABLE,
-                f"'{ref.name}' is asked at question position {asked} ('{variable.question}'), "
-                f"which is not before this condition (position {where}); conditions may only "
-                f"use earlier answers: move the condition to a later question, or move "
-                f"'{variable.question}' before it",
-                ref,
-            )
+            self.report(LATER_VARIABLE, self.later_message(ref.name, variable), ref)
         return variable
+
+    def later_message(self, name: str, variable: Variable) -> str:
+        asker = variable.question
+        if variable.position == self.position and self.subject == "question":
+            return (
+                f"'{name}' is answered in this very question; a condition can only use "
+                "answers given before the question is asked"
+            )
+        where = "" if name == asker else f" (in '{asker}')"
+        return (
+            f"'{name}' is asked later{where}, but a condition may only use earlier answers; "
+            f"move '{asker}' before this {self.subject}, or test an answer given before it"
+        )
 
     def parts(self, name: str) -> list[str]:
         return [other for other in self.symbols.variables if other.startswith(name + ".")]
@@ -397,7 +413,9 @@ class _Checker:
             if left.type.kind == "group":
                 message = self.group_message(left)
             elif left.type.kind == "choice":
-                message += f", write {example(left)}"
+                written = literal_source(value) if isinstance(value, Literal) else None
+                better = f"{left.name} == {written}" if written else example(left)
+                message += f"; write {better}"
             self.report(WRONG_OPERATOR, message, node.left)
         elif isinstance(value, Literal):
             self.value(left, value, "has")
