@@ -1,17 +1,8 @@
-"""Reading instrument files: safe, bounded, fast, and located only when needed.
+"""Reading instrument files: bounded, UTF-8, parsed fast, located only when needed.
 
-The happy path builds plain Python data (dict, list, str, int, float, bool,
-None) straight from the events of libyaml's C parser. That is several times
-faster than ruamel's own constructors, and it is where the bounds live:
-
-- file size (checked before anything is decoded),
-- nesting depth (checked on every collection start, so a "[[[[…" bomb stops
-  at the first level too deep instead of crashing the C composer),
-- alias expansion (every alias adds the size of what it refers to; a
-  "billion laughs" document is refused at the alias that crosses the limit),
-- tags (only YAML's core tags; nothing that constructs objects),
-- YAML 1.2 core scalars always (``no``, ``on``, ``ja`` stay strings; no
-  timestamps), keys are plain text, no duplicate keys.
+A file is read up to ``Limits.max_bytes``, decoded as UTF-8, and turned into
+plain data by :mod:`qdef.yamldata` (which holds the other bounds). Every
+problem comes back as a located :class:`~qdef.diagnostics.Diagnostic`.
 
 No positions are kept on the happy path. When a later layer has something to
 report, :class:`Document` builds a :class:`~qdef.sourcemap.SourceMap` from a
@@ -20,299 +11,16 @@ second pass over the events, once.
 
 from __future__ import annotations
 
-import functools
 import re
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from qdef.diagnostics import Diagnostic, Span
 from qdef.sourcemap import KeyPath, SourceMap
+from qdef.yamldata import DEFAULT_LIMITS, Limits, YamlDataError, build_data
 
-_CORE_TAGS = {
-    "tag:yaml.org,2002:str": "str",
-    "tag:yaml.org,2002:int": "int",
-    "tag:yaml.org,2002:float": "float",
-    "tag:yaml.org,2002:bool": "bool",
-    "tag:yaml.org,2002:null": "null",
-    "tag:yaml.org,2002:seq": "seq",
-    "tag:yaml.org,2002:map": "map",
-}
-
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_OCT = re.compile(r"0o[0-7]+\Z")
-_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
-_NONFINITE = re.compile(r"[-+]?\.(inf|Inf|INF)\Z|\.(nan|NaN|NAN)\Z")
-_TRUE = frozenset({"true", "True", "TRUE"})
-_FALSE = frozenset({"false", "False", "FALSE"})
-_NULL = frozenset({"", "~", "null", "Null", "NULL"})
-#: Numbers beyond the largest finite float cannot be compared, printed or stored.
-_MAX_NUMBER = int(sys.float_info.max)
-_MAX_DIGITS = len(str(_MAX_NUMBER)) + 1
-#: Characters a plain scalar must start with to be anything but a string.
-_MAYBE_NOT_STR = frozenset("-+.0123456789~nNtTfF")
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Bounds on what a file may ask of the loader."""
-
-    max_bytes: int = 16 * 1024 * 1024
-    max_depth: int = 50
-    max_nodes: int = 2_000_000
-    """Nodes after alias expansion (an instrument of 10,000 questions has ~300,000)."""
-
-
-DEFAULT_LIMITS = Limits()
-
-
-class _LoadError(Exception):
-    """Ends the event pass with a located diagnostic."""
-
-    def __init__(self, code: str, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.code, self.message, self.line, self.column = code, message, line, column
-
-
-def _resolve_plain(value: str, line: int, column: int) -> Any:
-    """YAML 1.2 core schema for an untagged plain scalar."""
-    if value[:1] not in _MAYBE_NOT_STR and value:
-        return value
-    if value in _NULL:
-        return None
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    number: int | float
-    if _INT.match(value):
-        if len(value.lstrip("+-0")) > _MAX_DIGITS:  # int() refuses (or is slow on) these
-            raise _too_large(value, line, column)
-        number = int(value)
-    elif _OCT.match(value):
-        number = int(value[2:], 8)
-    elif _HEX.match(value):
-        number = int(value[2:], 16)
-    elif _FLOAT.match(value):
-        number = float(value)  # 1e999 overflows to inf
-    else:
-        if _NONFINITE.match(value):
-            raise _LoadError(
-                "QD111",
-                f"{value!r} is not a finite number; write a number, or quote it to make it text",
-                line,
-                column,
-            )
-        return value
-    if not -_MAX_NUMBER <= number <= _MAX_NUMBER:
-        raise _too_large(value, line, column)
-    return number
-
-
-def _too_large(value: str, line: int, column: int) -> _LoadError:
-    shown = value if len(value) <= 24 else value[:20] + "..."
-    return _LoadError(
-        "QD111",
-        f"{shown!r} is too large to be a number; write a smaller number, "
-        "or quote it to make it text",
-        line,
-        column,
-    )
-
-
-def _resolve_tagged(value: str, tag: str, line: int, column: int) -> Any:
-    kind = _CORE_TAGS.get(tag)
-    if kind == "str":
-        return value
-    if kind in {"int", "float", "bool", "null"}:
-        resolved = _resolve_plain(value, line, column)
-        fits = {
-            "int": isinstance(resolved, int) and not isinstance(resolved, bool),
-            "float": isinstance(resolved, int | float) and not isinstance(resolved, bool),
-            "bool": isinstance(resolved, bool),
-            "null": resolved is None,
-        }[kind]
-        if fits:
-            return float(resolved) if kind == "float" else resolved
-        wanted = {"int": "a whole number", "float": "a number", "bool": "true or false"}
-        message = (
-            f"{value!r} is not a valid !!{kind}; write {wanted.get(kind, 'nothing (~)')} "
-            "and drop the tag, which qdef does not need"
-        )
-        raise _LoadError("QD108", message, line, column)
-    raise _LoadError(
-        "QD108",
-        f"the tag {_short_tag(tag)} is not allowed; qdef reads plain YAML data: remove the tag",
-        line,
-        column,
-    )
-
-
-@functools.cache
-def _yaml() -> Any:
-    from ruamel.yaml import YAML  # noqa: PLC0415 - imported on first load, not on import qdef
-
-    return YAML(typ="safe", pure=False)
-
-
-def _events(text: str) -> Iterator[Any]:
-    return iter(_yaml().parse(text))
-
-
-def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:  # noqa: PLR0915
-    # One flat loop over the events on purpose: this is the hot path of every load.
-    """Plain data from YAML text; raises :class:`_LoadError` (located) or ruamel's errors."""
-    from ruamel.yaml import events as ev  # noqa: PLC0415
-
-    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
-    map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
-    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
-    doc_start = ev.DocumentStartEvent
-
-    no_key = _NO_KEY
-    root: Any = None
-    documents = 0
-    # stack entries: (container, is_map, pending_key, anchor, nodes_at_start, start_mark)
-    stack: list[tuple[Any, bool, Any, str | None, int, Any]] = []
-    container: Any = None
-    is_map = False
-    key: Any = no_key
-    anchors: dict[str, tuple[Any, int]] = {}
-    open_anchors: set[str] = set()
-    nodes = 0
-    max_depth, max_nodes = limits.max_depth, limits.max_nodes
-
-    for event in _events(text):
-        kind = type(event)
-        if kind is scalar_event:
-            style = event.style
-            value: Any = event.value
-            tag = event.tag
-            if tag is not None and tag != "!":
-                mark = event.start_mark
-                value = _resolve_tagged(value, tag, mark.line, mark.column)
-            elif not style and (not value or value[:1] in _MAYBE_NOT_STR):
-                mark = event.start_mark
-                value = _resolve_plain(value, mark.line, mark.column)
-            nodes += 1
-            if event.anchor is not None:
-                anchors[event.anchor] = (value, 1)
-        elif kind is map_start or kind is seq_start:
-            if len(stack) >= max_depth:
-                mark = event.start_mark
-                raise _LoadError(
-                    "QD104",
-                    f"nesting is deeper than {max_depth} levels, far more than an instrument "
-                    "needs; remove the extra levels (look for '[' or '{' that are never closed)",
-                    mark.line,
-                    mark.column,
-                )
-            if event.tag is not None and event.tag not in _CORE_TAGS:
-                mark = event.start_mark
-                _resolve_tagged("", event.tag, mark.line, mark.column)
-            new: Any = {} if kind is map_start else []
-            if is_map and key is no_key:
-                mark = event.start_mark
-                raise _LoadError(
-                    "QD110",
-                    "a key must be plain text, not a list or mapping",
-                    mark.line,
-                    mark.column,
-                )
-            if event.anchor is not None:
-                open_anchors.add(event.anchor)
-            stack.append((container, is_map, key, event.anchor, nodes, event.start_mark))
-            container, is_map, key = new, kind is map_start, no_key
-            nodes += 1
-            continue
-        elif kind is map_end or kind is seq_end:
-            value = container
-            container, is_map, key, anchor, nodes_at_start, _ = stack.pop()
-            if anchor is not None:
-                open_anchors.discard(anchor)
-                anchors[anchor] = (value, nodes - nodes_at_start)
-            if not stack:
-                root = value
-                continue
-        elif kind is alias_event:
-            mark = event.start_mark
-            name = event.anchor
-            if name in open_anchors:
-                raise _LoadError(
-                    "QD105",
-                    f"the alias *{name} refers to a collection that contains it; remove the alias",
-                    mark.line,
-                    mark.column,
-                )
-            if name not in anchors:
-                raise _LoadError(
-                    "QD105",
-                    f"the alias *{name} names no anchor; define &{name} before using it",
-                    mark.line,
-                    mark.column,
-                )
-            value, size = anchors[name]
-            nodes += size
-            if nodes > max_nodes:
-                raise _LoadError(
-                    "QD105",
-                    f"aliases expand this document beyond {max_nodes:,} nodes "
-                    "(a 'billion laughs' document?); write the data out or use fewer aliases",
-                    mark.line,
-                    mark.column,
-                )
-        elif kind is doc_start:
-            documents += 1
-            if documents > 1:
-                mark = event.start_mark
-                raise _LoadError(
-                    "QD109",
-                    "a file holds one instrument, but a second YAML document starts here; "
-                    "remove it (or the '---' line)",
-                    mark.line,
-                    mark.column,
-                )
-            continue
-        else:
-            continue
-
-        # A finished value (scalar, alias, or closed collection) goes into its parent.
-        if container is None:
-            root = value
-        elif is_map:
-            if key is no_key:
-                if kind is scalar_event:
-                    key = event.value  # keys are text as written: "1:" is the key "1"
-                elif isinstance(value, str):
-                    key = value
-                else:
-                    mark = event.start_mark
-                    raise _LoadError("QD110", "a key must be plain text", mark.line, mark.column)
-                if key in container:
-                    mark = event.start_mark
-                    raise _LoadError(
-                        "QD106",
-                        f"the key {key!r} appears twice in this mapping; keep one",
-                        mark.line,
-                        mark.column,
-                    )
-            else:
-                container[key] = value
-                key = no_key
-        else:
-            container.append(value)
-    return root
-
-
-class _NoKey:
-    __slots__ = ()
-
-
-_NO_KEY = _NoKey()
-
+__all__ = ["DEFAULT_LIMITS", "Document", "Limits", "build_data", "decode", "load_file", "parse"]
 
 # --------------------------------------------------------------------------- documents
 
@@ -414,7 +122,7 @@ def parse(
         return None, separators
     try:
         data = build_data(text, limits)
-    except _LoadError as stop:
+    except YamlDataError as stop:
         return None, [
             Diagnostic(stop.code, stop.message, Span(path, stop.line + 1, stop.column + 1))
         ]
@@ -529,11 +237,3 @@ def load_file(
     if text is None:
         return None, problems
     return parse(text, path, limits)
-
-
-def _short_tag(tag: str) -> str:
-    return (
-        "!!" + tag.removeprefix("tag:yaml.org,2002:")
-        if tag.startswith("tag:yaml.org,2002:")
-        else tag
-    )
