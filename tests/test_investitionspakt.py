@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
 
+import qdef
 from qdef.model import (
     CheckColumn,
     DateFollowup,
@@ -53,10 +53,8 @@ SEED_NAME = "investitionspakt-befragung-2022.txt"
 
 
 def load_instrument(path: Path = INSTRUMENT_PATH) -> Instrument:
-    """Load and validate an instrument (to be replaced by ``qdef.load``)."""
-    with path.open(encoding="utf-8") as stream:
-        data = YAML(typ="safe").load(stream)
-    return Instrument.model_validate(data)
+    """Load and validate the instrument through the public API (every check runs)."""
+    return qdef.load(path)
 
 
 @pytest.fixture(scope="module")
