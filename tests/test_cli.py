@@ -248,7 +248,7 @@ def test_json_format(tmp_path: Path) -> None:
         "column": 17,
         "severity": "warning",
         "code": "QD409",
-        "message": "question number '1a' is also given to 'traeger'; "
+        "message": "question number '1a' is also shown for 'traeger'; "
         "give each question its own number",
     }
     for diagnostic in report["diagnostics"]:

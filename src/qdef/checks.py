@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import itertools
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -35,7 +36,7 @@ from qdef.model import (
 )
 from qdef.model.questions import DateFollowup
 from qdef.sourcemap import KeyPath
-from qdef.symbols import Symbols, build
+from qdef.symbols import QuestionEntry, Symbols, build
 
 #: Words of the condition language; an id spelt like one could not be referred to.
 RESERVED = frozenset({"end", "and", "or", "not", "has", "in", "answered", "true", "false"})
@@ -82,23 +83,24 @@ class _Checker:
     # ------------------------------------------------------------------ ids
 
     def _all_ids(self) -> Iterator[tuple[str, KeyPath, str]]:
+        """Every id in document order, so that the later of two equal ids is reported."""
+        entries = iter(self.symbols.entries)
         for s, section in enumerate(self.instrument.sections):
             yield section.id, ("sections", s, "id"), "section"
-        for entry in self.symbols.entries:
-            question = entry.question
-            yield question.id, (*entry.path, "id"), "question"
-            if isinstance(question, SingleChoice | MultipleChoice):
-                for i, option in enumerate(question.options):
-                    for j, followup in enumerate(option.specify or ()):
-                        yield (
-                            followup.id,
-                            (*entry.path, "options", i, "specify", j, "id"),
-                            "follow-up",
-                        )
-            if isinstance(question, MatrixQuestion | GridQuestion):
-                for i, row in enumerate(question.rows):
-                    if row.specify is not None:
-                        yield row.specify.id, (*entry.path, "rows", i, "specify", "id"), "follow-up"
+            for entry in itertools.islice(entries, len(section.questions)):
+                yield from self._question_ids(entry)
+
+    def _question_ids(self, entry: QuestionEntry) -> Iterator[tuple[str, KeyPath, str]]:
+        question = entry.question
+        yield question.id, (*entry.path, "id"), "question"
+        if isinstance(question, SingleChoice | MultipleChoice):
+            for i, option in enumerate(question.options):
+                for j, followup in enumerate(option.specify or ()):
+                    yield followup.id, (*entry.path, "options", i, "specify", j, "id"), "follow-up"
+        if isinstance(question, MatrixQuestion | GridQuestion):
+            for i, row in enumerate(question.rows):
+                if row.specify is not None:
+                    yield row.specify.id, (*entry.path, "rows", i, "specify", "id"), "follow-up"
 
     def check_ids(self) -> None:
         seen: dict[str, tuple[KeyPath, str]] = {}
@@ -121,34 +123,40 @@ class _Checker:
                 )
             else:
                 seen[ident] = (path, what)
-        numbers: dict[str, str] = {}
-        for entry in self.symbols.entries:
-            number = getattr(entry.question, "number", None)
+        owners: dict[str, QuestionEntry] = {}
+        numbered = self.instrument.numbered()
+        for entry, (_, number) in zip(self.symbols.entries, numbered, strict=True):
             if number is None:
                 continue
-            if number in numbers:
-                self.report(
-                    "QD409",
-                    f"question number '{number}' is also given to "
-                    f"'{numbers[number]}'; give each question its own number",
-                    (*entry.path, "number"),
-                    severity="warning",
-                )
-            numbers[number] = entry.question.id
+            earlier = owners.get(number)
+            if earlier is None:
+                owners[number] = entry
+                continue
+            # report at an explicit ``number`` (an automatic one has no key to point at)
+            at = entry if getattr(entry.question, "number", None) else earlier
+            other = earlier if at is entry else entry
+            self.report(
+                "QD409",
+                f"question number '{number}' is also shown for '{other.question.id}'; "
+                "give each question its own number",
+                (*at.path, "number"),
+                severity="warning",
+            )
 
     # ------------------------------------------------------------------ texts and languages
 
     def check_texts(self) -> None:
         primary = self.instrument.language
-        languages = [primary, *self.instrument.translations]
+        listed = [primary, *self.instrument.translations]
         for i, language in enumerate(self.instrument.translations):
-            if languages.index(language) != i + 1:
+            if listed.index(language) != i + 1:
                 self.report(
                     "QD407",
                     f"the language '{language}' is listed twice (or is the "
                     "instrument's own language); list each translation once",
                     ("translations", i),
                 )
+        languages = list(dict.fromkeys(listed))
         wanted = set(languages)
         for path, text in _texts(self.instrument, ()):
             if isinstance(text, str):

@@ -217,10 +217,14 @@ def decode(raw: bytes, path: Path) -> tuple[str | None, list[Diagnostic]]:
 def load_file(
     path: Path, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Document | None, list[Diagnostic]]:
-    """Read, decode and parse one file. I/O problems come back as QD002."""
+    """Read, decode and parse one file. A missing file is QD001, other I/O problems QD002."""
     try:
         with path.open("rb") as stream:
             raw = stream.read(limits.max_bytes + 1)
+    except FileNotFoundError:
+        return None, [
+            Diagnostic("QD001", "no such file or directory; check the path", Span(path, 1, 1))
+        ]
     except OSError as error:
         reason = error.strerror or str(error)
         return None, [Diagnostic("QD002", f"cannot read the file: {reason}", Span(path, 1, 1))]

@@ -46,7 +46,7 @@ plain_text = st.text(
     ),
     min_size=1,
     max_size=24,
-)
+).filter(lambda text: text.strip(" \t\n\r"))
 
 codes = st.from_regex(r"[A-Za-z0-9_]{1,8}", fullmatch=True)
 """Answer codes, including YAML 1.1 booleans (``no``, ``on``) and digit strings."""

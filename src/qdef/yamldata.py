@@ -185,9 +185,10 @@ def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:  # noqa: PLR0
             style = event.style
             value: Any = event.value
             tag = event.tag
-            if tag is not None and tag != "!":
-                mark = event.start_mark
-                value = _resolve_tagged(value, tag, mark.line, mark.column)
+            if tag is not None:
+                if tag != "!":  # "!" is the non-specific tag: the scalar is text
+                    mark = event.start_mark
+                    value = _resolve_tagged(value, tag, mark.line, mark.column)
             elif not style and (not value or value[:1] in _MAYBE_NOT_STR):
                 mark = event.start_mark
                 value = _resolve_plain(value, mark.line, mark.column)

@@ -179,7 +179,10 @@ def literal_problem(variable: Variable, literal: Literal, op: str) -> tuple[str,
     if kind == "check" or isinstance(value, bool):
         if kind == "check" and isinstance(value, bool):
             return None
-        hint = check_hint(name) if kind == "check" else f"compare it with e.g. {example(variable)}"
+        if kind == "check":
+            hint = f"use it on its own ({name}, or not {name}) or compare it with true or false"
+        else:
+            hint = f"compare it with e.g. {example(variable)}"
         return WRONG_TYPE, misfit + hint
     if kind == "number":
         if not isinstance(value, str):
@@ -231,11 +234,23 @@ class _Checker:
                 f"'{name}' is answered in this very question; a condition can only use "
                 "answers given before the question is asked"
             )
+        if self.subject == "section" and self.in_section(variable.position):
+            return (
+                f"'{name}' is asked in this section, but a section's condition may only use "
+                f"answers given before the section starts; test an earlier answer, or move "
+                f"'{asker}' into an earlier section"
+            )
         where = "" if name == asker else f" (in '{asker}')"
         return (
             f"'{name}' is asked later{where}, but a condition may only use earlier answers; "
             f"move '{asker}' before this {self.subject}, or test an answer given before it"
         )
+
+    def in_section(self, position: int) -> bool:
+        """Whether ``position`` lies in the section that starts at ``self.position``."""
+        entries = self.symbols.entries
+        start = entries[self.position].section_index if self.position < len(entries) else -1
+        return position < len(entries) and entries[position].section_index == start
 
     def parts(self, name: str) -> list[str]:
         return [other for other in self.symbols.variables if other.startswith(name + ".")]

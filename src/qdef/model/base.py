@@ -47,7 +47,11 @@ Code = Annotated[str, Field(pattern=CODE_PATTERN, max_length=64)]
 Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN)]
 """A BCP 47 language tag such as ``de`` or ``en-GB``."""
 
-NonEmpty = Annotated[str, Field(min_length=1)]
+VISIBLE_PATTERN = r"[^ \t\n\r]"
+NonEmpty = Annotated[str, Field(min_length=1, pattern=VISIBLE_PATTERN)]
+"""Text with at least one character besides spaces, tabs and line breaks.
+
+(An explicit class, not ``\\S``: Python, ECMA-262 and Rust disagree on what ``\\s`` is.)"""
 
 Text = NonEmpty | Annotated[dict[Language, NonEmpty], Field(min_length=1)]
 """Text shown to respondents: a string in the instrument's language, or a

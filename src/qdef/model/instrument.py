@@ -64,17 +64,26 @@ class Instrument(Node):
             for question in section.questions:
                 yield section, question
 
-    def numbers(self) -> dict[str, str]:
-        """The display number of every question that has one (displays have none).
+    def numbered(self) -> Iterator[tuple[Question, str | None]]:
+        """Every question in sequence order with its display number (None for displays).
 
-        Numbering is continuous across sections; an explicit ``number`` is shown
-        as given and does not disturb the count.
+        Numbering is continuous across sections. An explicit whole ``number``
+        (``"7"``) sets the count, so the next question is 8; any other explicit
+        number (``"3a"``) is shown as given and leaves the count alone.
         """
-        result: dict[str, str] = {}
         count = 0
         for _, question in self.questions():
             if isinstance(question, Display):
+                yield question, None
                 continue
-            count += 1
-            result[question.id] = question.number or str(count)
-        return result
+            if question.number is None:
+                count += 1
+                yield question, str(count)
+                continue
+            if question.number.isdigit():
+                count = int(question.number)
+            yield question, question.number
+
+    def numbers(self) -> dict[str, str]:
+        """The display number of every question that has one, by question id."""
+        return {q.id: number for q, number in self.numbered() if number is not None}
