@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 import qdef
 from qdef.diagnostics import Diagnostic, QdefError, Span
+from qdef.dumper import to_data
 from qdef.loader import parse
+from qdef.model import Instrument
 from qdef.pipeline import validate_text
+from qdef.testing import instruments
+
+
+def dumps_data(data: Any) -> str:
+    stream = io.StringIO()
+    YAML(typ="safe", pure=False).dump(data, stream)
+    return stream.getvalue()
 
 
 def instrument(questions: str, sections: str = "") -> str:
@@ -79,3 +93,33 @@ def test_qdef_error_leads_with_an_error_not_a_warning() -> None:
     )
     assert str(error).startswith("f.yaml:9:1: error QD402: an error")
     assert str(error).endswith("(and 1 more)")
+
+
+def _language_maps(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Paths of every text given as a language mapping."""
+    found: list[tuple[object, ...]] = []
+    if isinstance(node, dict):
+        if node and set(node) <= {"de", "en"} and all(isinstance(v, str) for v in node.values()):
+            return [path]
+        for key, value in node.items():
+            found += _language_maps(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _language_maps(value, (*path, index))
+    return found
+
+
+@given(instruments(translations=True), st.data())
+def test_every_text_is_checked_for_its_translations(
+    instrument: Instrument, data: st.DataObject
+) -> None:
+    """Dropping the English of any one text is found, and located at that text."""
+    document = to_data(instrument)
+    paths = _language_maps(document)
+    target = data.draw(st.sampled_from(paths))
+    node: Any = document
+    for key in target[:-1]:
+        node = node[key]
+    del node[target[-1]]["en"]
+    result = validate_text(dumps_data(document), Path("t.yaml"))
+    assert [d.code for d in result.diagnostics] == ["QD309"]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import itertools
+import typing
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -413,14 +415,35 @@ def _texts(node: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str | dict[str, 
         return
     if not isinstance(node, Node):
         return
-    for name in type(node).model_fields:
+    texts, children = _fields(type(node))
+    for name in texts:
         value = getattr(node, name)
-        if value is None or name in {"when", "id", "code", "goto", "number", "version"}:
-            continue
-        if name in _TEXT_FIELDS and isinstance(value, str | dict):
+        if value is not None:
             yield (*path, name), value
-        elif isinstance(value, list | Node):
+    for name in children:
+        value = getattr(node, name)
+        if value is not None:
             yield from _texts(value, (*path, name))
+
+
+@functools.cache
+def _fields(cls: type[Node]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A model's text fields, and the fields that may hold nested models."""
+    texts = tuple(name for name in cls.model_fields if name in _TEXT_FIELDS)
+    children = tuple(
+        name
+        for name, info in cls.model_fields.items()
+        if name not in _TEXT_FIELDS and _may_nest(info.annotation)
+    )
+    return texts, children
+
+
+def _may_nest(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, Node):
+        return True
+    if typing.get_origin(annotation) is list:
+        return True
+    return any(_may_nest(arg) for arg in typing.get_args(annotation))
 
 
 _TEXT_FIELDS = frozenset(
