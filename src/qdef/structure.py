@@ -45,7 +45,7 @@ _PATTERN_HELP = {
     LANGUAGE_PATTERN: "a language is a BCP 47 tag such as de, en or en-GB",
     INSTRUMENT_ID_PATTERN: "an instrument id is made of letters, digits, '_', '-' or '.'",
     DATE_PATTERN: "a date is written YYYY, YYYY-MM or YYYY-MM-DD",
-    VISIBLE_PATTERN: "it holds only white space; write the text, or remove the key",
+    VISIBLE_PATTERN: "it holds only white space; write the text",
 }
 
 #: How alike an unknown key must be to a known one for "did you mean" (``farbe`` is not ``label``).
