@@ -50,22 +50,22 @@ def test_paths_locate_values_and_keys(
 
 def test_offsets_inside_plain_scalars(source: SourceMap) -> None:
     path = ("sections", 0, "questions", 0, "when")
-    assert source.locate_offset(path, 5, TEXT) == (5, 19)  # the 'x' is at column 19 (0-based)
+    assert source.locate_offset(path, 5) == (5, 19)  # the 'x' is at column 19 (0-based)
     assert TEXT.splitlines()[5][19] == '"'
     flow = ("sections", 0, "questions", 1, "when")
-    assert TEXT.splitlines()[11][source.locate_offset(flow, 4, TEXT)[1]] == "3"
+    assert TEXT.splitlines()[11][source.locate_offset(flow, 4)[1]] == "3"
 
 
 def test_offsets_inside_quoted_scalars_account_for_escapes(source: SourceMap) -> None:
     single = ("sections", 0, "questions", 0, "text")
-    line, column = source.locate_offset(single, 3, TEXT)  # the 's' after It''
+    line, column = source.locate_offset(single, 3)  # the 's' after It''
     assert TEXT.splitlines()[line][column] == "s"
     double = ("sections", 0, "questions", 0, "help")
-    line, column = source.locate_offset(double, 8, TEXT)  # the 'ä' written as \\u00e4
+    line, column = source.locate_offset(double, 8)  # the 'ä' written as \\u00e4
     assert TEXT.splitlines()[line][column : column + 6] == "\\u00e4"
 
 
 def test_offsets_inside_literal_blocks(source: SourceMap) -> None:
     path = ("sections", 0, "questions", 0, "note")
-    line, column = source.locate_offset(path, len("first line\nsec"), TEXT)
+    line, column = source.locate_offset(path, len("first line\nsec"))
     assert TEXT.splitlines()[line][column:] == "ond line"

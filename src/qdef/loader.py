@@ -47,7 +47,7 @@ class Document:
 
     def locate_offset(self, path: KeyPath, offset: int) -> Span:
         """The position of character ``offset`` inside the string at ``path``."""
-        line, column = self.source_map.locate_offset(path, offset, self.text)
+        line, column = self.source_map.locate_offset(path, offset)
         return Span(self.path, line + 1, column + 1)
 
 

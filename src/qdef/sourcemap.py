@@ -28,13 +28,16 @@ class _Entry:
 class SourceMap:
     """Key path -> position of the key and of the value, for one document."""
 
-    def __init__(self, entries: dict[KeyPath, _Entry]) -> None:
+    def __init__(self, entries: dict[KeyPath, _Entry], text: str = "") -> None:
+        self._text = text
+        self._lines: list[str] | None = None
         self._entries = entries
 
     @classmethod
     def build(cls, text: str) -> SourceMap:
-        from ruamel.yaml import YAML  # noqa: PLC0415
         from ruamel.yaml import events as ev  # noqa: PLC0415
+
+        from qdef.yamldata import events  # noqa: PLC0415
 
         entries: dict[KeyPath, _Entry] = {}
         # stack of (path of the collection, is_map, next index or pending key, key mark)
@@ -66,7 +69,7 @@ class SourceMap:
             entries[path] = _Entry(mark.line, mark.column, key_line, key_column, style, value)
             return path
 
-        for event in YAML(typ="safe", pure=False).parse(text):
+        for event in events(text):
             if isinstance(event, ev.ScalarEvent):
                 place(event, event.style or "", event.value)
             elif isinstance(event, ev.AliasEvent):
@@ -79,7 +82,7 @@ class SourceMap:
                 stack.append([path, is_map, None if is_map else 0, (0, 0)])
             elif isinstance(event, ev.MappingEndEvent | ev.SequenceEndEvent):
                 stack.pop()
-        return cls(entries)
+        return cls(entries, text)
 
     def _nearest(self, path: KeyPath) -> tuple[KeyPath, _Entry]:
         for end in range(len(path), -1, -1):
@@ -102,7 +105,14 @@ class SourceMap:
             return entry.key_line, entry.key_column
         return entry.line, entry.column
 
-    def locate_offset(self, path: KeyPath, offset: int, text: str) -> tuple[int, int]:
+    @property
+    def lines(self) -> list[str]:
+        """The source's lines, split once (only when an offset is located)."""
+        if self._lines is None:
+            self._lines = self._text.splitlines()
+        return self._lines
+
+    def locate_offset(self, path: KeyPath, offset: int) -> tuple[int, int]:
         """0-based (line, column) of character ``offset`` of the string at ``path``.
 
         Exact for plain and quoted scalars on one line, for literal blocks, and
@@ -115,22 +125,22 @@ class SourceMap:
         value = entry.value
         offset = max(0, min(offset, len(value)))
         if entry.style == "" and "\n" not in value:
-            lines = text.splitlines()
+            lines = self.lines
             if entry.line < len(lines) and lines[entry.line].startswith(value, entry.column):
                 return entry.line, entry.column + offset  # on one line
-            folded = _offset_in_folded(text, entry, offset)
+            folded = _offset_in_folded(self.lines, entry, offset)
             if folded is not None:
                 return folded
         if entry.style == ">":
-            folded = _offset_in_folded(text, entry, offset)
+            folded = _offset_in_folded(self.lines, entry, offset)
             if folded is not None:
                 return folded
         if entry.style in ('"', "'"):
-            located = _offset_in_quoted(text, entry, offset)
+            located = _offset_in_quoted(self.lines, entry, offset)
             if located is not None:
                 return located
         if entry.style == "|":
-            lines = text.splitlines()
+            lines = self.lines
             before = value[:offset]
             row = entry.line + 1 + before.count("\n")
             if row < len(lines):
@@ -144,8 +154,7 @@ _ESCAPE_WIDTH = {"x": 4, "u": 6, "U": 10}
 _COMMENT = re.compile(r"[ \t]#")
 
 
-def _offset_in_quoted(text: str, entry: _Entry, offset: int) -> tuple[int, int] | None:
-    lines = text.splitlines()
+def _offset_in_quoted(lines: list[str], entry: _Entry, offset: int) -> tuple[int, int] | None:
     if entry.line >= len(lines):
         return None
     source = lines[entry.line]
@@ -166,7 +175,7 @@ def _offset_in_quoted(text: str, entry: _Entry, offset: int) -> tuple[int, int] 
     return entry.line, i
 
 
-def _offset_in_folded(text: str, entry: _Entry, offset: int) -> tuple[int, int] | None:
+def _offset_in_folded(lines: list[str], entry: _Entry, offset: int) -> tuple[int, int] | None:
     """``offset`` in a plain scalar or ``>`` block spread over lines joined by spaces.
 
     The lines are read back from the source and re-joined; unless that gives
@@ -174,7 +183,6 @@ def _offset_in_folded(text: str, entry: _Entry, offset: int) -> tuple[int, int] 
     this gives up and returns None.
     """
     value = entry.value or ""
-    lines = text.splitlines()
     if entry.style == ">":
         row, column = entry.line + 1, None
         value = value.removesuffix("\n")

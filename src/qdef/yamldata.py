@@ -152,7 +152,8 @@ def _yaml() -> Any:
     return YAML(typ="safe", pure=False)
 
 
-def _events(text: str) -> Iterator[Any]:
+def events(text: str) -> Iterator[Any]:
+    """libyaml's parse events for ``text`` (the C parser; one shared instance)."""
     return iter(_yaml().parse(text))
 
 
@@ -179,7 +180,7 @@ def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:  # noqa: PLR0
     nodes = 0
     max_depth, max_nodes = limits.max_depth, limits.max_nodes
 
-    for event in _events(text):
+    for event in events(text):
         kind = type(event)
         if kind is scalar_event:
             style = event.style
