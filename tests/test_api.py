@@ -85,3 +85,21 @@ def test_validate_returns_sorted_diagnostics_for_files_and_directories(tmp_path:
 def test_json_schema_returns_the_published_schema_every_time() -> None:
     assert qdef.json_schema()["$id"] == "urn:qdef:schema:qdef-1"
     assert qdef.json_schema() == qdef.schema.published()
+
+
+def test_loading_from_several_threads_at_once_gives_the_same_results(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        INSTRUMENT.read_text(encoding="utf-8").replace(
+            "goto: interesse_gespraech", "goto: interesse"
+        ),
+        encoding="utf-8",
+    )
+    expected_good, expected_bad = qdef.validate(INSTRUMENT), qdef.validate(broken)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        runs = list(pool.map(lambda i: qdef.validate(INSTRUMENT if i % 2 else broken), range(32)))
+    for i, found in enumerate(runs):
+        assert found == (expected_good if i % 2 else expected_bad)
+    assert len(expected_bad) == 2

@@ -18,7 +18,6 @@ Problems raise :class:`YamlDataError` with a 0-based position.
 
 from __future__ import annotations
 
-import functools
 import re
 import sys
 from collections.abc import Iterator
@@ -145,16 +144,15 @@ def _resolve_tagged(value: str, tag: str, line: int, column: int) -> Any:
     )
 
 
-@functools.cache
-def _yaml() -> Any:
+def events(text: str) -> Iterator[Any]:
+    """libyaml's parse events for ``text``.
+
+    A new ruamel ``YAML`` object per call (about 30 µs): it keeps per-parse
+    state, so sharing one between threads would not be safe.
+    """
     from ruamel.yaml import YAML  # noqa: PLC0415 - imported on first load, not on import qdef
 
-    return YAML(typ="safe", pure=False)
-
-
-def events(text: str) -> Iterator[Any]:
-    """libyaml's parse events for ``text`` (the C parser; one shared instance)."""
-    return iter(_yaml().parse(text))
+    return iter(YAML(typ="safe", pure=False).parse(text))
 
 
 def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:  # noqa: PLR0915
