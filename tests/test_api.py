@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -88,8 +89,6 @@ def test_json_schema_returns_the_published_schema_every_time() -> None:
 
 
 def test_loading_from_several_threads_at_once_gives_the_same_results(tmp_path: Path) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     broken = tmp_path / "broken.yaml"
     broken.write_text(
         INSTRUMENT.read_text(encoding="utf-8").replace(
