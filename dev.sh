@@ -25,7 +25,7 @@ case "${1:-}" in
         ;;
     test)
         setup
-        .venv/bin/ruff check src tests
+        .venv/bin/ruff check src tests benchmarks
         .venv/bin/mypy src
         .venv/bin/pytest
         ;;
