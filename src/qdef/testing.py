@@ -19,7 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError as missing:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "qdef.testing needs hypothesis; install it with: pip install 'qdef[testing]'"
+    ) from missing
 
 from qdef.model import Instrument
 
