@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import functools
 import itertools
-import typing
 from collections.abc import Iterator
 from typing import Any, Protocol
 
 from qdef.diagnostics import Diagnostic, Severity, Span
 from qdef.expr import check as check_condition
-from qdef.expr.typecheck import Subject, date_problem
+from qdef.expr.messages import Subject, date_problem
 from qdef.model import (
     END,
     DateQuestion,
@@ -29,7 +27,6 @@ from qdef.model import (
     Instrument,
     MatrixQuestion,
     MultipleChoice,
-    Node,
     NumberColumn,
     NumberFollowup,
     NumberQuestion,
@@ -39,6 +36,7 @@ from qdef.model import (
 from qdef.model.questions import DateFollowup
 from qdef.sourcemap import KeyPath
 from qdef.symbols import QuestionEntry, Symbols, build
+from qdef.texts import texts
 
 #: Words of the condition language; an id spelt like one could not be referred to.
 RESERVED = frozenset({"end", "and", "or", "not", "has", "in", "answered", "true", "false"})
@@ -160,7 +158,7 @@ class _Checker:
                 )
         languages = list(dict.fromkeys(listed))
         wanted = set(languages)
-        for path, text in _texts(self.instrument, ()):
+        for path, text in texts(self.instrument):
             if isinstance(text, str):
                 if self.instrument.translations:
                     self.report(
@@ -405,62 +403,6 @@ def _excerpt(source: str, offset: int) -> tuple[str, int]:
 
 
 _EXCERPT_WIDTH = 100
-
-
-def _texts(node: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str | dict[str, str]]]:
-    """Every respondent-facing text in the model, with its path."""
-    if isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _texts(item, (*path, i))
-        return
-    if not isinstance(node, Node):
-        return
-    texts, children = _fields(type(node))
-    for name in texts:
-        value = getattr(node, name)
-        if value is not None:
-            yield (*path, name), value
-    for name in children:
-        value = getattr(node, name)
-        if value is not None:
-            yield from _texts(value, (*path, name))
-
-
-@functools.cache
-def _fields(cls: type[Node]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A model's text fields, and the fields that may hold nested models."""
-    texts = tuple(name for name in cls.model_fields if name in _TEXT_FIELDS)
-    children = tuple(
-        name
-        for name, info in cls.model_fields.items()
-        if name not in _TEXT_FIELDS and _may_nest(info.annotation)
-    )
-    return texts, children
-
-
-def _may_nest(annotation: Any) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, Node):
-        return True
-    if typing.get_origin(annotation) is list:
-        return True
-    return any(_may_nest(arg) for arg in typing.get_args(annotation))
-
-
-_TEXT_FIELDS = frozenset(
-    {
-        "title",
-        "intro",
-        "text",
-        "hint",
-        "help",
-        "label",
-        "suffix",
-        "unit",
-        "description",
-        "from_label",
-        "to_label",
-    }
-)
 
 
 def _as_date(value: str) -> datetime.date:

@@ -11,50 +11,36 @@ Codes (QD5xx: expressions and routing):
 - QD507 something that is not a truth value where a condition is needed
 - QD508 a date that is not ISO at the variable's precision, or not a real date
 
+The wording lives in :mod:`qdef.expr.messages`.
+
 Every problem is reported, not just the first. An unknown variable is reported
 once; the comparison around it is not checked further.
 """
 
 from __future__ import annotations
 
-import datetime
 import difflib
-import re
-import typing
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from qdef.expr.messages import (
+    HOW_VARIABLES_ARE_WRITTEN,
+    LATER_VARIABLE,
+    NOT_A_CONDITION,
+    UNKNOWN_VARIABLE,
+    WRONG_OPERATOR,
+    WRONG_TYPE,
+    Subject,
+    alternatives,
+    check_hint,
+    example,
+    literal_problem,
+)
 from qdef.expr.nodes import ORDER_OPS, And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
 from qdef.expr.parser import parse
-from qdef.expr.printer import literal_source, quote
+from qdef.expr.printer import literal_source
 from qdef.expr.tokens import ExprSyntaxError
 from qdef.symbols import Symbols, Variable
-
-UNKNOWN_VARIABLE = "QD502"
-Subject: TypeAlias = typing.Literal["question", "section"]
-"""What carries a condition (for messages)."""
-
-LATER_VARIABLE = "QD503"
-UNKNOWN_CODE = "QD504"
-WRONG_OPERATOR = "QD505"
-WRONG_TYPE = "QD506"
-NOT_A_CONDITION = "QD507"
-BAD_DATE = "QD508"
-
-HOW_VARIABLES_ARE_WRITTEN = (
-    "variables are question ids (q1), matrix rows (q13.beteiligung), grid cells "
-    "(q4.row.column), text-list fields and date-range ends (q16.f1, q11.from), "
-    "or a follow-up's own id"
-)
-
-#: precision -> (pattern, form, example)
-DATE_FORMS: dict[str, tuple[str, str, str]] = {
-    "year": (r"[0-9]{4}", "YYYY", "2020"),
-    "month": (r"[0-9]{4}-[0-9]{2}", "YYYY-MM", "2020-05"),
-    "day": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "YYYY-MM-DD", "2020-05-31"),
-}
-NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-MAX_LISTED = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,106 +89,6 @@ def typecheck(
     checker = _Checker(symbols, position, subject)
     checker.condition(expr)
     return sorted(checker.problems, key=lambda problem: problem.start)
-
-
-# ----------------------------------------------------------------- messages
-
-
-def _quoted_list(items: tuple[str, ...]) -> str:
-    items = tuple(dict.fromkeys(items))
-    shown = [quote(item) for item in items[:MAX_LISTED]]
-    return ", ".join(shown + (["…"] if len(items) > MAX_LISTED else []))
-
-
-def _alternatives(names: list[str]) -> str:
-    quoted = [f"'{name}'" for name in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
-def _written(name: str, op: str, value: str) -> str:
-    """``name op value`` as an example, e.g. ``q1 == "1"`` or ``q1 in ["1"]``."""
-    return f"{name} {op} [{value}]" if op in ("in", "not in") else f"{name} {op} {value}"
-
-
-def example(variable: Variable) -> str:
-    """A well-typed comparison with ``variable``, for messages."""
-    vtype, name = variable.type, variable.name
-    first = quote(vtype.codes[0]) if vtype.codes else '"a"'
-    match vtype.kind:
-        case "choice":
-            return f"{name} == {first}"
-        case "choices":
-            return f"{name} has {first}"
-        case "number":
-            return f"{name} > 0"
-        case "date":
-            return f"{name} >= {quote(DATE_FORMS[vtype.precision or 'day'][2])}"
-        case "check":
-            return f"{name} == true"
-        case _:
-            return f'{name} == "…"'
-
-
-def check_hint(name: str) -> str:
-    return (
-        f"'{name}' is a check box: use it on its own ({name}, or not {name}) "
-        "or compare it with true or false"
-    )
-
-
-def code_message(name: str, code: str, codes: tuple[str, ...]) -> str:
-    message = f"{quote(code)} is not a code of '{name}'; its codes are {_quoted_list(codes)}"
-    same_case = [c for c in codes if c.lower() == code.lower()]
-    close = same_case or difflib.get_close_matches(code, codes, n=1, cutoff=0.6)
-    return message + (f"; did you mean {quote(close[0])}?" if close else "")
-
-
-def date_problem(text: str, precision: str) -> str | None:
-    """Why ``text`` is not an ISO date at ``precision`` (None if it is one)."""
-    pattern, form, sample = DATE_FORMS[precision]
-    advice = f"write {form}, e.g. {quote(sample)}"
-    if not re.fullmatch(pattern, text):
-        return f"{quote(text)} is not a date at {precision} precision; {advice}"
-    year, month, day = (*(int(part) for part in text.split("-")), 1, 1)[:3]
-    try:
-        datetime.date(year, month, day)
-    except ValueError:
-        return f"{quote(text)} is not a real calendar date; {advice}"
-    return None
-
-
-def literal_problem(variable: Variable, literal: Literal, op: str) -> tuple[str, str] | None:
-    """The code and message if ``variable`` cannot be compared (by ``op``) with ``literal``."""
-    vtype, name, value = variable.type, variable.name, literal.value
-    kind = vtype.kind
-    misfit = f"'{name}' is {vtype.describe()}, so {literal_source(literal)} does not fit; "
-    if kind == "check" or isinstance(value, bool):
-        if kind == "check" and isinstance(value, bool):
-            return None
-        if kind == "check":
-            hint = f"use it on its own ({name}, or not {name}) or compare it with true or false"
-        else:
-            hint = f"compare it with e.g. {example(variable)}"
-        return WRONG_TYPE, misfit + hint
-    if kind == "number":
-        if not isinstance(value, str):
-            return None
-        if NUMBER.fullmatch(value):
-            return WRONG_TYPE, misfit + f"write numbers without quotes: {_written(name, op, value)}"
-        return WRONG_TYPE, misfit + f"write a number without quotes, e.g. {name} > 0"
-    if not isinstance(value, str):  # a number where text, a code or a date is needed
-        if kind == "date":
-            return WRONG_TYPE, misfit + f"write dates as quoted text, e.g. {example(variable)}"
-        what = "text is" if kind == "text" else "codes are"
-        return (
-            WRONG_TYPE,
-            misfit + f"{what} quoted: {_written(name, op, quote(literal_source(literal)))}",
-        )
-    if kind in ("choice", "choices") and value not in vtype.codes:
-        return UNKNOWN_CODE, code_message(name, value, vtype.codes)
-    if kind == "date" and (problem := date_problem(value, vtype.precision or "day")):
-        return BAD_DATE, f"{problem} (for '{name}')"
-    return None
 
 
 # ----------------------------------------------------------------- the checker
@@ -261,11 +147,11 @@ class _Checker:
         if name in self.symbols.positions:
             return f"'{name}' is a display text, not a question; it has no answer to test"
         if parts := self.parts(name):
-            shown = _alternatives(parts[:5])
+            shown = alternatives(parts[:5])
             return f"'{name}' is not a variable itself; use one of its parts, e.g. {shown}"
         close = difflib.get_close_matches(name, list(self.symbols.variables), n=3, cutoff=0.7)
         if close:
-            return f"unknown variable '{name}'; did you mean {_alternatives(close)}?"
+            return f"unknown variable '{name}'; did you mean {alternatives(close)}?"
         return f"unknown variable '{name}'; {HOW_VARIABLES_ARE_WRITTEN}"
 
     def group_message(self, variable: Variable) -> str:
