@@ -67,10 +67,6 @@ class QdefError(Exception):
         super().__init__(summary + (f" (and {more} more)" if more > 0 else ""))
 
 
-class InternalError(Exception):
-    """A bug in qdef itself, never a problem of the user's input."""
-
-
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Order by file, line, column, code; drop exact duplicates."""
     unique = dict.fromkeys(diagnostics)
