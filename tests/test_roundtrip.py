@@ -1,4 +1,8 @@
-"""Generated instruments survive model -> YAML -> model and validate cleanly."""
+"""Generated instruments survive model -> YAML -> model and validate without errors.
+
+Random routing often leaves a question unreachable or a goto without effect;
+those are routing warnings (QD6xx), and the only diagnostics allowed here.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,29 @@ from pathlib import Path
 
 from hypothesis import given
 
+from qdef.diagnostics import Diagnostic
 from qdef.dumper import dumps, to_data
 from qdef.model import Instrument
 from qdef.pipeline import validate_text
 from qdef.testing import instruments
 
 
+def only_routing_warnings(diagnostics: tuple[Diagnostic, ...]) -> bool:
+    return all(d.severity == "warning" and d.code.startswith("QD60") for d in diagnostics)
+
+
 @given(instruments())
 def test_generated_instruments_round_trip_through_yaml_and_validate(instrument: Instrument) -> None:
     text = dumps(instrument)
     result = validate_text(text, Path("generated.yaml"))
-    assert result.diagnostics == (), text
+    assert only_routing_warnings(result.diagnostics), text
     assert result.instrument == instrument
 
 
 @given(instruments(translations=True))
 def test_translated_instruments_round_trip(instrument: Instrument) -> None:
     result = validate_text(dumps(instrument), Path("generated.yaml"))
-    assert result.diagnostics == ()
+    assert only_routing_warnings(result.diagnostics)
     assert result.instrument == instrument
 
 

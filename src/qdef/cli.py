@@ -1,5 +1,5 @@
-"""The ``qdef`` command line: ``validate`` and ``schema`` (more commands arrive with
-routing and renderers).
+"""The ``qdef`` command line: ``validate``, ``check``, ``paths`` and ``schema`` (more
+commands arrive with the renderers).
 
 Exit codes: 0 clean (warnings allowed), 1 problems found in an instrument,
 2 usage or I/O error (unknown option, missing path, unreadable file).
@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from qdef import __version__
 from qdef.diagnostics import (
     Diagnostic,
+    Span,
     format_github,
     format_json,
     format_text,
@@ -26,9 +29,18 @@ from qdef.diagnostics import (
     summary,
 )
 
+if TYPE_CHECKING:
+    from qdef.checks import Locator
+    from qdef.pipeline import Result
+    from qdef.routing import Analysis
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 #: QD0xx (paths) and the I/O code QD002 are usage errors, not instrument problems.
 _USAGE_CODES = frozenset({"QD001", "QD002", "QD003"})
+#: A routing property that fails in ``qdef check``.
+PROPERTY_FAILURE = "QD610"
+#: Default number of answer sets ``qdef check`` tries, and of paths ``--list`` prints.
+DEFAULT_EXAMPLES, DEFAULT_LIMIT = 200, 1000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,6 +75,76 @@ def _parser() -> argparse.ArgumentParser:
         "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
     )
 
+    check = commands.add_parser(
+        "check",
+        help="validate instruments and check their routing (unreachable questions fail)",
+        description="Validate instrument files (and every *.yaml / *.yml under directories), "
+        "then check their routing: the routing findings of 'qdef validate', with a question "
+        "shown on no walk (QD601) as an error, and the routing properties tested on "
+        "generated answers and respondents (questions shown in order and only when their "
+        "conditions hold, only answers of shown questions kept, reaching conditions right, "
+        "respondents' answers valid). A failing property (QD610) comes with a minimal "
+        "counterexample.",
+    )
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json, or github (workflow annotations)",
+    )
+    check.add_argument(
+        "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
+    )
+    check.add_argument(
+        "--examples",
+        type=_count_argument(1),
+        default=DEFAULT_EXAMPLES,
+        metavar="N",
+        help="how many generated answer sets, and as many respondents, to try per "
+        f"instrument (default {DEFAULT_EXAMPLES})",
+    )
+    check.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="seed of the generated examples (default 0; the same seed, the same examples)",
+    )
+
+    paths = commands.add_parser(
+        "paths",
+        help="count, list or draw the distinct paths through an instrument",
+        description="Validate FILE, then print the number of distinct paths through it "
+        "(respondents who are shown the same questions in the same order take the same "
+        "path); with --list the paths themselves, with --graph the routing graph.",
+    )
+    paths.add_argument("file", type=Path, metavar="FILE", help="the instrument file")
+    shown = paths.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--list",
+        action="store_true",
+        help="list the paths, one a line, as question numbers (consecutive numbers of one "
+        "section as a range: 1, 2–6, 22)",
+    )
+    shown.add_argument(
+        "--graph",
+        choices=("mermaid", "dot"),
+        help="print the routing graph as a Mermaid flowchart or a Graphviz DOT digraph",
+    )
+    paths.add_argument(
+        "--limit",
+        type=_count_argument(1),
+        metavar="N",
+        help=f"list at most N paths (default {DEFAULT_LIMIT}); implies --list",
+    )
+    paths.add_argument(
+        "--ids", action="store_true", help="list question ids instead of numbers; implies --list"
+    )
+    paths.add_argument(
+        "-o", "--output", type=Path, metavar="PATH", help="write to this file instead of stdout"
+    )
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of the instrument format",
@@ -72,6 +154,39 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _count_argument(minimum: int) -> type[int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        return value
+
+    parse.__name__ = "number"  # argparse names the type in its messages
+    return parse  # type: ignore[return-value]
+
+
+def _report(
+    diagnostics: list[Diagnostic], files: int, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> int:
+    """Print ``diagnostics`` as ``validate`` does; the exit code they call for."""
+    diagnostics = sort_diagnostics(diagnostics)
+    fmt = getattr(args, "format", "text")
+    if fmt == "json":
+        out.write(format_json(diagnostics, files))
+    elif fmt == "github":
+        out.write(format_github(diagnostics))
+    else:
+        out.write(format_text(diagnostics))
+    if not getattr(args, "quiet", False):
+        err.write(summary(diagnostics, files) + "\n")
+    if any(d.code in _USAGE_CODES for d in diagnostics):
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK
+
+
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qdef.pipeline import validate_paths  # noqa: PLC0415
 
@@ -79,34 +194,216 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     diagnostics: list[Diagnostic] = list(usage)
     for result in results:
         diagnostics.extend(result.diagnostics)
-    diagnostics = sort_diagnostics(diagnostics)
-    if args.format == "json":
-        out.write(format_json(diagnostics, len(results)))
-    elif args.format == "github":
-        out.write(format_github(diagnostics))
-    else:
-        out.write(format_text(diagnostics))
-    if not args.quiet:
-        err.write(summary(diagnostics, len(results)) + "\n")
-    if any(d.code in _USAGE_CODES for d in diagnostics):
-        return EXIT_USAGE
-    return EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK
+    return _report(diagnostics, len(results), args, out, err)
 
 
-def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _emit(text: str, output: Path | None, out: TextIO, err: TextIO) -> int:
+    """Write ``text`` to ``output`` atomically, or to ``out``."""
     from qdef.output import write_atomic  # noqa: PLC0415
-    from qdef.schema import published_text  # noqa: PLC0415
 
-    text = published_text()
-    if args.output is None:
+    if output is None:
         out.write(text)
         return EXIT_OK
     try:
-        write_atomic(args.output, text.encode("utf-8"))
+        write_atomic(output, text.encode("utf-8"))
     except OSError as error:
-        err.write(f"qdef: error: cannot write {args.output}: {error.strerror or error}\n")
+        err.write(f"qdef: error: cannot write {output}: {error.strerror or error}\n")
         return EXIT_USAGE
     return EXIT_OK
+
+
+# --------------------------------------------------------------------------- check
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:  # qdef.testing needs hypothesis, an optional dependency
+        import qdef.testing  # noqa: PLC0415, F401
+    except ImportError as missing:
+        err.write(f"qdef: error: qdef check cannot run: {missing}\n")
+        return EXIT_USAGE
+    from qdef.pipeline import discover, validate_file  # noqa: PLC0415
+
+    files, usage = discover(args.paths)
+    diagnostics: list[Diagnostic] = list(usage)
+    for path in files:
+        result = validate_file(path, routing=False)
+        diagnostics.extend(result.diagnostics)
+        if result.ok:
+            diagnostics.extend(_check_routing(result, args.examples, args.seed))
+    return _report(diagnostics, len(files), args, out, err)
+
+
+def _check_routing(result: Result, examples: int, seed: int) -> list[Diagnostic]:
+    """The routing diagnostics of a valid file: findings (an unreachable question is an
+    error) and failing properties (QD610)."""
+    from qdef.routing import Budget  # noqa: PLC0415
+    from qdef.routing.diagnose import (  # noqa: PLC0415
+        CHECK_SEVERITY,
+        TOO_COMPLEX,
+        finding_diagnostic,
+    )
+    from qdef.testing import check_routing  # noqa: PLC0415
+
+    document, instrument = result.document, result.instrument
+    if document is None or instrument is None:  # not a valid file: nothing to check
+        return []
+    try:
+        report = check_routing(instrument, max_examples=examples, seed=seed)
+    except (Budget, RecursionError):
+        return [
+            Diagnostic(
+                TOO_COMPLEX,
+                "the routing of this instrument is too entangled for qdef to analyse "
+                "within its memory bounds, so it could not be checked. Simplify "
+                "conditions that combine many earlier answers",
+                document.locate(("sections",), key=True),
+            )
+        ]
+    found = [finding_diagnostic(f, document, CHECK_SEVERITY) for f in report.findings]
+    for failure in report.failures:
+        counterexample = json.dumps(
+            failure.answers,
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            default=str,
+        )
+        where = _question_span(report.analysis, failure.question, document)
+        found.append(
+            Diagnostic(
+                PROPERTY_FAILURE,
+                f"routing property '{failure.name}' fails: {failure.message}; "
+                f"counterexample: {counterexample}",
+                where or Span(document.path, 1, 1),
+            )
+        )
+    return found
+
+
+def _question_span(analysis: Analysis, question: str | None, locator: Locator) -> Span | None:
+    """Where the ``id`` of ``question`` is, or None."""
+    if question is None:
+        return None
+    try:
+        position = analysis.plan.position_of(question)
+    except KeyError:
+        return None
+    return locator.locate((*analysis.plan.steps[position].entry.path, "id"))
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _paths(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qdef.pipeline import validate_file  # noqa: PLC0415
+    from qdef.routing import Budget, analyse  # noqa: PLC0415
+
+    if args.graph is not None and (args.ids or args.limit is not None):
+        err.write("qdef: error: --graph cannot be combined with --ids or --limit\n")
+        return EXIT_USAGE
+    is_dir = False
+    with contextlib.suppress(OSError):  # reading it will say what is wrong
+        is_dir = args.file.is_dir()
+    if is_dir:
+        problem = Diagnostic(
+            "QD002",
+            "this is a directory; qdef paths reads one instrument file, name it",
+            Span(args.file, 1, 1),
+        )
+        return _report([problem], 0, args, out, err)
+    result = validate_file(args.file, routing=False)
+    if result.instrument is None or has_errors(result.diagnostics):
+        usage = any(d.code in _USAGE_CODES for d in result.diagnostics)
+        return _report(list(result.diagnostics), 0 if usage else 1, args, out, err)
+    note = ""  # for stderr, after the output
+    try:
+        analysis = analyse(result.instrument)
+        if args.graph is not None:
+            from qdef.routing.graph import graph  # noqa: PLC0415
+
+            text = graph(analysis, args.graph)
+        elif args.list or args.ids or args.limit is not None:
+            text, note = _list_paths(analysis, args)
+        else:
+            text = _count_text(analysis) + "\n"
+    except (Budget, RecursionError):
+        err.write(
+            f"qdef: error: the routing of {args.file} is too entangled for qdef to analyse "
+            "within its memory bounds; simplify conditions that combine many earlier answers\n"
+        )
+        return EXIT_PROBLEMS
+    status = _emit(text, args.output, out, err)
+    err.write(note)
+    return status
+
+
+def _count_text(analysis: Analysis) -> str:
+    from qdef.routing import count_paths  # noqa: PLC0415
+
+    count = count_paths(analysis)
+    noun = "path" if count.count == 1 and count.exact else "paths"
+    reason = f" ({count.reason})" if not count.exact and count.reason else ""
+    return f"{count} {noun}{reason}"
+
+
+def _list_paths(analysis: Analysis, args: argparse.Namespace) -> tuple[str, str]:
+    """The listed paths, and a note for stderr if the list was cut."""
+    from qdef.routing import paths  # noqa: PLC0415
+
+    limit = DEFAULT_LIMIT if args.limit is None else args.limit
+    listed = list(paths(analysis, limit + 1))
+    note = ""
+    if len(listed) > limit:
+        listed = listed[:limit]
+        note = (
+            f"qdef: listed the first {limit} of {_count_text(analysis)}; "
+            "raise --limit to list more\n"
+        )
+    if args.ids:
+        lines = [", ".join(path) for path in listed]
+    else:
+        lines = [format_path(analysis, path) for path in listed]
+    return "".join(line + "\n" for line in lines), note
+
+
+_WHOLE = re.compile(r"[0-9]+")
+
+
+def format_path(analysis: Analysis, path: Sequence[str]) -> str:
+    """A path as question numbers (displays by id), consecutive numbers within one
+    section written as a range with an en dash: ``1, 2–6, 22``."""
+    plan = analysis.plan
+    numbers = plan.instrument.numbers()
+    parts: list[str] = []
+    run: list[str] = []  # numbers of the current range
+    previous: tuple[int, int] | None = None  # (section, number) of the last question
+
+    def close() -> None:
+        if run:
+            parts.append(run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}")
+            run.clear()
+
+    for question in path:
+        number = numbers.get(question)
+        section = plan.steps[plan.position_of(question)].entry.section_index
+        if number is None or not _WHOLE.fullmatch(number):
+            close()
+            parts.append(number or question)
+            previous = None
+            continue
+        here = (section, int(number))
+        if previous is None or previous != (here[0], here[1] - 1):
+            close()
+        run.append(number)
+        previous = here
+    close()
+    return ", ".join(parts)
+
+
+def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qdef.schema import published_text  # noqa: PLC0415
+
+    return _emit(published_text(), args.output, out, err)
 
 
 def main(
@@ -126,7 +423,7 @@ def main(
         if stop.code is None:
             return EXIT_OK
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
-    handlers = {"validate": _validate, "schema": _schema}
+    handlers = {"validate": _validate, "check": _check, "paths": _paths, "schema": _schema}
     try:
         return handlers[args.command](args, out, err)
     except KeyboardInterrupt:

@@ -24,14 +24,19 @@ class Result:
     path: Path
     instrument: Instrument | None
     diagnostics: tuple[Diagnostic, ...]
+    document: Document | None = None
+    """The parsed file (for locating further findings); None if it could not be parsed."""
 
     @property
     def ok(self) -> bool:
         return self.instrument is not None and not has_errors(self.diagnostics)
 
 
-def check_document(document: Document) -> tuple[Instrument | None, list[Diagnostic]]:
-    """Structure (schema and model), then semantics, of a parsed document."""
+def check_document(
+    document: Document, *, routing: bool = True
+) -> tuple[Instrument | None, list[Diagnostic]]:
+    """Structure (schema and model), then semantics, of a parsed document; then, with
+    ``routing``, the routing findings (as warnings)."""
     from pydantic import ValidationError  # noqa: PLC0415
 
     from qdef.checks import check  # noqa: PLC0415
@@ -43,19 +48,28 @@ def check_document(document: Document) -> tuple[Instrument | None, list[Diagnost
 
         return None, diagnostics_for(error, document)
     found = check(instrument, document)
-    return (None if has_errors(found) else instrument), found
+    if has_errors(found):
+        return None, found
+    if not routing:
+        return instrument, found
+    from qdef.routing.diagnose import routing_diagnostics  # noqa: PLC0415
+
+    found.extend(routing_diagnostics(instrument, document))
+    return instrument, found
 
 
-def validate_document(document: Document) -> Result:
-    instrument, found = check_document(document)
-    return Result(document.path, instrument, tuple(sort_diagnostics(found)))
+def validate_document(document: Document, *, routing: bool = True) -> Result:
+    instrument, found = check_document(document, routing=routing)
+    return Result(document.path, instrument, tuple(sort_diagnostics(found)), document)
 
 
-def validate_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Result:
+def validate_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, routing: bool = True) -> Result:
+    """Validate one file; ``routing=False`` leaves out the routing findings (for
+    commands that analyse the routing themselves)."""
     document, problems = load_file(path, limits)
     if document is None:
         return Result(path, None, tuple(problems))
-    return validate_document(document)
+    return validate_document(document, routing=routing)
 
 
 def validate_text(

@@ -1,0 +1,89 @@
+"""Routing: the reference interpreter of skip logic and whole-instrument analysis.
+
+- :func:`walk` — the questions a respondent with given answers is shown, and
+  the response kept (the one semantics of docs/routing.md);
+- :func:`analyse` — an :class:`Analysis` of the whole instrument:
+  reaching conditions (:meth:`Analysis.reaching`), findings
+  (:meth:`Analysis.findings`), and, through :func:`count_paths` and
+  :func:`iter_paths`, the distinct paths;
+- :func:`problems` — what is wrong with an answer set.
+
+Everything here expects an instrument that ``qdef validate`` accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from qdef.model import Instrument
+from qdef.routing.analysis import CODES, Analysis, Finding, FindingKind
+from qdef.routing.answers import AnswerError
+from qdef.routing.answers import problems as _problems
+from qdef.routing.dd import Budget
+from qdef.routing.paths import PathCount
+from qdef.routing.paths import count_paths as _count_paths
+from qdef.routing.paths import iter_paths as _iter_paths
+from qdef.routing.plan import Plan, plan_for
+from qdef.routing.walk import Walk, walk
+
+__all__ = [
+    "CODES",
+    "Analysis",
+    "AnswerError",
+    "Budget",
+    "Finding",
+    "FindingKind",
+    "PathCount",
+    "Plan",
+    "Walk",
+    "analyse",
+    "count_paths",
+    "findings",
+    "paths",
+    "problems",
+    "reaching_conditions",
+    "walk",
+]
+
+
+def analyse(instrument: Instrument | Plan) -> Analysis:
+    """Analyse the routing of ``instrument`` (raises :class:`Budget` if its conditions
+    are too entangled to analyse within memory bounds)."""
+    return Analysis(plan_for(instrument))
+
+
+def _analysis(instrument: Instrument | Plan | Analysis) -> Analysis:
+    return instrument if isinstance(instrument, Analysis) else analyse(instrument)
+
+
+def reaching_conditions(instrument: Instrument | Plan | Analysis) -> dict[str, str]:
+    """Question id -> the condition under which it is shown, in the condition language."""
+    analysis = _analysis(instrument)
+    return {s.question.id: analysis.reaching_source(s.question.id) for s in analysis.plan.steps}
+
+
+def findings(instrument: Instrument | Plan | Analysis) -> list[Finding]:
+    """Unreachable questions, conditions that always hold, gotos that change nothing,
+    and questions whose reachability cannot be decided."""
+    return _analysis(instrument).findings()
+
+
+def count_paths(instrument: Instrument | Plan | Analysis) -> PathCount:
+    """The number of distinct paths (question sequences), counted without listing them."""
+    return _count_paths(_analysis(instrument))
+
+
+def paths(
+    instrument: Instrument | Plan | Analysis, limit: int | None = None
+) -> Iterator[tuple[str, ...]]:
+    """The distinct paths as sequences of question ids, in order, at most ``limit``."""
+    analysis = _analysis(instrument)
+    steps = analysis.plan.steps
+    for positions in _iter_paths(analysis, limit):
+        yield tuple(steps[p].question.id for p in positions)
+
+
+def problems(instrument: Instrument | Plan, answers: Mapping[str, Any]) -> list[str]:
+    """Every way ``answers`` does not fit ``instrument`` (empty: they fit)."""
+    return _problems(plan_for(instrument), answers)

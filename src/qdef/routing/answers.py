@@ -1,0 +1,188 @@
+"""Answers and responses: what a respondent's data looks like, and checking it.
+
+An *answer set* maps variable names to values (docs/responses.md):
+
+- single choice, matrix row: the chosen code (``"ja"``)
+- multiple choice: a list of the chosen codes (``["vor", "nach"]``), never empty
+- text, text-list field, text follow-up, text cell: a non-empty string
+- number (question, follow-up, cell): an int, or for ``kind: decimal`` an int or float
+- date, date-range end: ISO text at the precision (``"2021"``, ``"2021-05"``, ``"2021-05-31"``)
+- check cell: ``true`` (an unticked box is simply absent; ``false`` is accepted as absent)
+
+A name that is missing is unanswered. A *response* is the answer set a walk
+keeps: only answers of shown questions, follow-ups only while their option is
+chosen, multiple choices in option order, unticked boxes dropped.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from qdef.model import CheckColumn, GridQuestion, MultipleChoice
+from qdef.routing.plan import Plan, VarInfo
+
+_DATE_SHAPES = {
+    "year": re.compile(r"[0-9]{4}"),
+    "month": re.compile(r"[0-9]{4}-[0-9]{2}"),
+    "day": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+}
+
+
+class AnswerError(ValueError):
+    """Answers that do not fit the instrument; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(problems[0] + more if problems else "invalid answers")
+
+
+def real_date(text: str, precision: str) -> bool:
+    if not _DATE_SHAPES[precision].fullmatch(text):
+        return False
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    try:
+        datetime.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
+def problems(plan: Plan, answers: Mapping[str, Any]) -> list[str]:
+    """Every way ``answers`` does not fit the instrument (unknown names, types,
+    codes, bounds, exclusivity, date order). Required questions may be unanswered."""
+    found: list[str] = []
+    for name, value in answers.items():
+        info = plan.variables.get(name)
+        if info is None:
+            found.append(_unknown(plan, name))
+            continue
+        problem = _value_problem(info, value)
+        if problem:
+            found.append(f"'{name}': {problem}")
+    found.extend(_cross_problems(plan, answers))
+    return found
+
+
+def _unknown(plan: Plan, name: str) -> str:
+    if name in plan.groups:
+        shown = ", ".join(plan.groups[name][:3])
+        return f"'{name}' has several parts; give its parts instead, e.g. {shown}"
+    if name in plan.symbols.positions:
+        return f"'{name}' is a display text; it has no answer"
+    return f"'{name}' is not a variable of this instrument"
+
+
+def _value_problem(info: VarInfo, value: Any) -> str | None:
+    kind, node = info.kind, info.node
+    if kind == "choice":
+        if not isinstance(value, str) or value not in info.codes:
+            return f"{value!r} is not one of its codes ({', '.join(info.codes)})"
+        return None
+    if kind == "choices":
+        return _choices_problem(info, value)
+    if kind == "check":
+        return None if isinstance(value, bool) else f"{value!r} is not true or false"
+    if kind == "text":
+        if not isinstance(value, str) or not value:
+            return f"{value!r} is not a non-empty text"
+        limit = getattr(node, "max_length", None)
+        if limit is not None and len(value) > limit:
+            return f"the text is longer than {limit} characters"
+        return None
+    if kind == "number":
+        return _number_problem(node, value)
+    return _date_problem(node, value)
+
+
+def _choices_problem(info: VarInfo, value: Any) -> str | None:
+    if not isinstance(value, list | tuple) or not value:
+        return f"{value!r} is not a non-empty list of codes"
+    for code in value:
+        if not isinstance(code, str) or code not in info.codes:
+            return f"{code!r} is not one of its codes ({', '.join(info.codes)})"
+    if len(set(value)) != len(value):
+        return "a code is listed twice"
+    question = info.node
+    assert isinstance(question, MultipleChoice)
+    exclusive = [o.code for o in question.options if o.exclusive]
+    for code in exclusive:
+        if code in value and len(value) > 1:
+            return f"'{code}' excludes every other option"
+    low, high = question.min_choices, question.max_choices
+    if low is not None and len(value) < low:
+        return f"at least {low} options must be chosen"
+    if high is not None and len(value) > high:
+        return f"at most {high} options may be chosen"
+    return None
+
+
+def _number_problem(node: Any, value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{value!r} is not a number"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value!r} is not a finite number"
+    if node.kind == "integer" and not isinstance(value, int):
+        return f"{value!r} is not a whole number"
+    if node.min is not None and value < node.min:
+        return f"{value!r} is less than the minimum {node.min}"
+    if node.max is not None and value > node.max:
+        return f"{value!r} is more than the maximum {node.max}"
+    return None
+
+
+def _date_problem(node: Any, value: Any) -> str | None:
+    precision = node.precision
+    if not isinstance(value, str) or not real_date(value, precision):
+        return f"{value!r} is not a date at {precision} precision"
+    if node.min is not None and value < node.min:
+        return f"{value} is before the earliest date {node.min}"
+    if node.max is not None and value > node.max:
+        return f"{value} is after the latest date {node.max}"
+    return None
+
+
+def _cross_problems(plan: Plan, answers: Mapping[str, Any]) -> list[str]:
+    """Rules between answers: date ranges in order, exclusive check columns alone."""
+    found: list[str] = []
+    for name, value in answers.items():
+        info = plan.variables.get(name)
+        if info is None:
+            continue
+        question = plan.steps[info.position].question
+        if name == f"{question.id}.from":
+            end = answers.get(f"{question.id}.to")
+            if isinstance(value, str) and isinstance(end, str) and value > end:
+                found.append(f"'{question.id}': the start {value} is after the end {end}")
+        column = info.node
+        if (
+            isinstance(question, GridQuestion)
+            and isinstance(column, CheckColumn)
+            and column.exclusive
+            and value is True
+        ):
+            row = name[len(question.id) + 1 : -len(column.code) - 1]
+            cells = [f"{question.id}.{row}.{c.code}" for c in question.columns]
+            others = [n for n in cells if n != name and _given(answers, n)]
+            if others:
+                found.append(f"'{name}' is ticked, so {', '.join(others)} must be empty")
+    return found
+
+
+def _given(answers: Mapping[str, Any], name: str) -> bool:
+    value = answers.get(name)
+    return value is not None and value is not False
+
+
+def normalize(info: VarInfo, value: Any) -> Any:
+    """The value as a response stores it (None: not stored)."""
+    if info.kind == "check":
+        return True if value is True else None
+    if info.kind == "choices":
+        chosen = set(value)
+        return [code for code in info.codes if code in chosen]
+    return value

@@ -1,0 +1,55 @@
+"""Routing findings as located diagnostics (for ``qdef validate`` and ``qdef check``)."""
+
+from __future__ import annotations
+
+from qdef.checks import Locator
+from qdef.diagnostics import Diagnostic, Severity
+from qdef.model import Instrument
+from qdef.routing.analysis import Analysis, Finding
+from qdef.routing.dd import Budget
+from qdef.routing.plan import plan_for
+
+#: In ``qdef validate`` every finding is a warning: the instrument is well formed and
+#: can be rendered. ``qdef check`` judges routing, and an unreachable question fails it.
+VALIDATE_SEVERITY: dict[str, Severity] = {
+    "unreachable": "warning",
+    "always-true": "warning",
+    "dead-goto": "warning",
+    "unknown": "warning",
+}
+CHECK_SEVERITY: dict[str, Severity] = {**VALIDATE_SEVERITY, "unreachable": "error"}
+
+#: Too entangled to analyse within the diagram budget.
+TOO_COMPLEX = "QD605"
+
+
+def finding_diagnostic(
+    finding: Finding, locator: Locator, severity: dict[str, Severity] = VALIDATE_SEVERITY
+) -> Diagnostic:
+    return Diagnostic(
+        finding.code, finding.message, locator.locate(finding.path), severity[finding.kind]
+    )
+
+
+def routing_diagnostics(
+    instrument: Instrument,
+    locator: Locator,
+    severity: dict[str, Severity] = VALIDATE_SEVERITY,
+    analysis: Analysis | None = None,
+) -> list[Diagnostic]:
+    """The routing findings of a valid ``instrument``, located through ``locator``."""
+    try:
+        analysis = analysis or Analysis(plan_for(instrument))
+        found = analysis.findings()
+    except (Budget, RecursionError):
+        return [
+            Diagnostic(
+                TOO_COMPLEX,
+                "the routing of this instrument is too entangled for qdef to analyse "
+                "within its memory bounds; no routing findings were computed. Simplify "
+                "conditions that combine many earlier answers",
+                locator.locate(("sections",), key=True),
+                "warning",
+            )
+        ]
+    return [finding_diagnostic(f, locator, severity) for f in found]

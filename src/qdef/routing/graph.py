@@ -1,0 +1,231 @@
+"""The routing graph of an instrument, as Mermaid or Graphviz DOT text.
+
+Nodes: a start node, every question in sequence order (label: display number
+and id, displays by id alone), an end node. Questions that are shown on no
+walk are drawn in their own style ("unreachable") and have no edges.
+
+Edges are "shown next" edges, computed from the precise diagrams of the
+analysis, so an edge no respondent can take is left out: from each question
+that can be shown, every flow out of it (each routing option, and the
+default continuation: the question's ``goto`` or the next question) is
+followed over the questions it may pass unshown to the question actually
+shown next, or to the end.
+
+- An edge taken because of an option's goto is labelled with the option
+  codes, ``= ja`` (several codes: ``= a, b``); the default continuation is
+  unlabelled. Where both lead to the same question the edge is unlabelled.
+- An edge that exists only because questions in between were not shown
+  (their condition did not hold) is dashed.
+
+The output is deterministic: nodes in sequence order, edges by source, then
+target, solid before dashed.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from typing import Literal
+
+from qdef.routing.analysis import Analysis
+from qdef.routing.dd import FALSE
+
+GraphFormat = Literal["mermaid", "dot"]
+
+_START = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """From ``source`` to ``target`` (positions; -1 is the start, ``plan.end`` the end)."""
+
+    source: int
+    target: int
+    codes: tuple[str, ...]
+    """The option codes whose goto causes the edge; empty for the default continuation."""
+    passed: bool
+    """True when the edge exists only because questions in between were not shown."""
+
+    @property
+    def label(self) -> str:
+        return "= " + ", ".join(self.codes) if self.codes else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    position: int
+    question: str
+    label: str
+    reachable: bool
+
+
+def _shown_next(analysis: Analysis, target: int, arriving: int) -> list[tuple[int, bool]]:
+    """Where a flow arriving at ``target`` is next shown: (position or end, passed)."""
+    dd = analysis.dd
+    end = analysis.plan.end
+    frontier = {target: arriving}
+    heap = [target]
+    found: list[tuple[int, bool]] = []
+    while heap:
+        at = heapq.heappop(heap)
+        flow = frontier.pop(at)
+        if at == end:
+            found.append((end, at != target))
+            continue
+        shown, passed = analysis.pass_by(at, flow)
+        if shown != FALSE:
+            found.append((at, at != target))
+        if passed != FALSE:
+            if at + 1 not in frontier:
+                heapq.heappush(heap, at + 1)
+            frontier[at + 1] = dd.or_(frontier.get(at + 1, FALSE), passed)
+    return found
+
+
+def edges(analysis: Analysis) -> list[Edge]:
+    """The edges of the routing graph, sorted by source, target, solid before dashed."""
+    plan = analysis.plan
+    # (source, target, passed) -> (option codes, whether the default flow leads there too)
+    found: dict[tuple[int, int, bool], tuple[list[str], bool]] = {}
+
+    def add(source: int, target: int, passed: bool, code: str | None) -> None:
+        codes = found.setdefault((source, target, passed), ([], False))[0]
+        if code is None:
+            found[(source, target, passed)] = (codes, True)
+        elif code not in codes:
+            codes.append(code)
+
+    for target, passed in _shown_next(analysis, 0, analysis.arrive[0]):
+        add(_START, target, passed, None)
+    for step in plan.steps:
+        i = step.position
+        shown = analysis.reach[i]
+        if shown == FALSE:
+            continue
+        for code, target, arriving in analysis.leave(step, shown):
+            for shown_at, passed in _shown_next(analysis, target, arriving):
+                add(i, shown_at, passed, code)
+    return [
+        Edge(source, target, () if default else tuple(codes), passed)
+        for (source, target, passed), (codes, default) in sorted(found.items())
+    ]
+
+
+def nodes(analysis: Analysis) -> list[Node]:
+    """Every question in sequence order, with its label and whether it can be shown."""
+    numbers = analysis.plan.instrument.numbers()
+    result: list[Node] = []
+    for step in analysis.plan.steps:
+        qid = step.question.id
+        number = numbers.get(qid)
+        label = f"{number} {qid}" if number is not None else qid
+        result.append(Node(step.position, qid, label, analysis.reach[step.position] != FALSE))
+    return result
+
+
+# --------------------------------------------------------------------------- mermaid
+
+#: Characters Mermaid would read as syntax (or as a directive, a markdown string, an
+#: entity), written as Mermaid entity codes.
+_MERMAID_ENTITIES = {
+    "#": "#35;",
+    '"': "#quot;",
+    "&": "#amp;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "|": "#124;",
+    "%": "#37;",
+    "`": "#96;",
+    "\\": "#92;",
+}
+
+
+def mermaid_text(text: str) -> str:
+    """``text`` for a double-quoted Mermaid label (without the quotes)."""
+    out: list[str] = []
+    for char in text:
+        if char in _MERMAID_ENTITIES:
+            out.append(_MERMAID_ENTITIES[char])
+        elif char.isspace() or not char.isprintable():
+            out.append(" ")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _mermaid(analysis: Analysis) -> str:
+    end = analysis.plan.end
+    ids = {node.position: f"q_{node.question}" for node in nodes(analysis)}
+    ids[_START] = "start"
+    ids[end] = "stop"
+    lines = ["flowchart TD", '    start(["start"])']
+    unreachable: list[str] = []
+    for node in nodes(analysis):
+        lines.append(f'    {ids[node.position]}["{mermaid_text(node.label)}"]')
+        if not node.reachable:
+            unreachable.append(ids[node.position])
+    lines.append('    stop(["end"])')
+    for edge in edges(analysis):
+        arrow = "-.->" if edge.passed else "-->"
+        label = f'|"{mermaid_text(edge.label)}"|' if edge.label else ""
+        lines.append(f"    {ids[edge.source]} {arrow}{label} {ids[edge.target]}")
+    if unreachable:
+        lines.append(
+            "    classDef unreachable fill:#eeeeee,stroke:#cc0000,"
+            "stroke-dasharray:5 3,color:#777777"
+        )
+        lines.append(f"    class {','.join(unreachable)} unreachable")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- dot
+
+
+def dot_string(text: str) -> str:
+    """``text`` as a double-quoted DOT string (a literal: no escape sequences)."""
+    cleaned = "".join(c if c.isprintable() and not c.isspace() else " " for c in text)
+    return '"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _dot(analysis: Analysis) -> str:
+    end = analysis.plan.end
+    ids = {node.position: dot_string(f"q_{node.question}") for node in nodes(analysis)}
+    ids[_START] = '"start"'
+    ids[end] = '"end"'
+    lines = [
+        f"digraph {dot_string(analysis.plan.instrument.id)} {{",
+        '    node [shape=box, fontname="sans-serif"];',
+        '    edge [fontname="sans-serif"];',
+        '    "start" [label="start", shape=oval];',
+    ]
+    for node in nodes(analysis):
+        style = (
+            ""
+            if node.reachable
+            else ', style="dashed,filled", fillcolor="#eeeeee", color="#cc0000", '
+            'fontcolor="#777777", class="unreachable"'
+        )
+        lines.append(f"    {ids[node.position]} [label={dot_string(node.label)}{style}];")
+    lines.append('    "end" [label="end", shape=oval];')
+    for edge in edges(analysis):
+        attributes = []
+        if edge.label:
+            attributes.append(f"label={dot_string(edge.label)}")
+        if edge.passed:
+            attributes.append("style=dashed")
+        suffix = f" [{', '.join(attributes)}]" if attributes else ""
+        lines.append(f"    {ids[edge.source]} -> {ids[edge.target]}{suffix};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def graph(analysis: Analysis, fmt: GraphFormat) -> str:
+    """The routing graph of ``analysis`` as Mermaid (``flowchart``) or DOT text."""
+    if fmt == "mermaid":
+        return _mermaid(analysis)
+    if fmt == "dot":
+        return _dot(analysis)
+    raise ValueError(f"unknown graph format {fmt!r}; use 'mermaid' or 'dot'")
+
+
+__all__ = ["Edge", "GraphFormat", "Node", "dot_string", "edges", "graph", "mermaid_text", "nodes"]

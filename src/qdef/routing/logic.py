@@ -1,0 +1,511 @@
+"""Conditions as decision diagrams over finite abstractions of the answers.
+
+Every variable a condition (or an option's ``goto``) looks at gets a finite
+domain whose first value (index 0) is *absent*:
+
+- a single choice or matrix row: its codes;
+- a multiple choice: one two-valued variable per code ("chosen or not");
+- a check box: ticked;
+- a number or date: the *regions* cut out by the constants the instrument's
+  conditions compare it with (each constant, and one value strictly between
+  neighbouring constants), within the question's bounds and, for integers
+  and dates, only where a whole value exists;
+- a text: each string it is compared with, and one text different from all.
+
+Every comparison of a variable with a literal has one truth value on each
+region, so reasoning over these domains is exact. The only comparisons it
+cannot decide are between two number, text or date variables (``a < b``):
+those become *opaque* two-valued variables, treated as independent of
+everything else, and every conclusion that depends on one says "unknown".
+
+The truth of an atom on each value of its domain is computed by the concrete
+evaluator (:mod:`qdef.routing.evaluate`) on a representative value, so the
+diagrams cannot disagree with the walk.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref, walk
+from qdef.model import (
+    CheckColumn,
+    DateRangeQuestion,
+    GridQuestion,
+    MatrixQuestion,
+    MultipleChoice,
+    SingleChoice,
+    TextListQuestion,
+)
+from qdef.routing.dd import DD, FALSE, TRUE
+from qdef.routing.evaluate import ABSENT, holds
+from qdef.routing.plan import Plan, Step, VarInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A value of a number or date domain: a point, or the open interval between two
+    constants (``None``: unbounded), with the representative used as a witness."""
+
+    low: Any
+    high: Any
+    point: bool
+    value: Any
+
+
+@dataclass(slots=True)
+class Domain:
+    """The finite domain of one diagram variable."""
+
+    name: str
+    """The condition-language variable (for a multiple-choice code: the question)."""
+    info: VarInfo | None
+    values: list[Any]
+    """Index 0 is absent; the rest are representative answers."""
+    code: str | None = None
+    """For a multiple-choice code variable: the code."""
+    regions: list[Region] = field(default_factory=list)
+    """For numbers and dates: region of each value (index 0: unused)."""
+    opaque: Expr | None = None
+    """For an opaque comparison: the comparison itself."""
+
+
+def _ordinal(text: str, precision: str) -> int:
+    parts = [int(p) for p in text.split("-")]
+    if precision == "year":
+        return parts[0]
+    if precision == "month":
+        return parts[0] * 12 + parts[1] - 1
+    return datetime.date(parts[0], parts[1], parts[2]).toordinal()
+
+
+_EARLIEST = {"year": "0001", "month": "0001-01", "day": "0001-01-01"}
+_LATEST = {"year": "9999", "month": "9999-12", "day": "9999-12-31"}
+
+
+def from_ordinal(value: int, precision: str) -> str | None:
+    if precision == "year":
+        return f"{value:04d}" if 1 <= value <= 9999 else None
+    if precision == "month":
+        year, month = divmod(value, 12)
+        return f"{year:04d}-{month + 1:02d}" if 1 <= year <= 9999 else None
+    if not 1 <= value <= datetime.date.max.toordinal():
+        return None
+    return datetime.date.fromordinal(value).isoformat()
+
+
+def _between(low: Any, high: Any, lo: Any, hi: Any, whole: bool) -> Any:
+    """A value strictly between constants ``low`` and ``high`` (None: unbounded) and
+    within the inclusive bounds ``lo`` … ``hi``; whole if ``whole``. None if there is none."""
+    below = (low, False)
+    if lo is not None and (low is None or lo > low):
+        below = (lo, True)
+    above = (high, False)
+    if hi is not None and (high is None or hi < high):
+        above = (hi, True)
+    (a, a_in), (b, b_in) = below, above
+    if whole:
+        start = None if a is None else (math.ceil(a) if a_in else math.floor(a) + 1)
+        stop = None if b is None else (math.floor(b) if b_in else math.ceil(b) - 1)
+        if start is None and stop is None:
+            return 0
+        if start is None:
+            return stop
+        if stop is None or start <= stop:
+            return start
+        return None
+    if a is None and b is None:
+        return 0
+    if a is None:
+        return b if b_in else b - 1
+    if b is None:
+        return a if a_in else a + 1
+    if a < b:
+        if a_in:
+            return a
+        if b_in:
+            return b
+        return (a + b) / 2
+    return a if a == b and a_in and b_in else None
+
+
+def number_regions(constants: set[Any], lo: Any, hi: Any, whole: bool) -> list[Region]:
+    """The regions of a number line cut by ``constants`` within ``lo`` … ``hi``."""
+    points = sorted(constants)
+    edges: list[Any] = [None, *points, None]
+    regions: list[Region] = []
+    for i in range(len(edges) - 1):
+        low, high = edges[i], edges[i + 1]
+        rep = _between(low, high, lo, hi, whole)
+        if rep is not None and (low is None or rep > low) and (high is None or rep < high):
+            regions.append(Region(low, high, False, rep))
+        if i < len(points):
+            c = points[i]
+            if (lo is None or c >= lo) and (hi is None or c <= hi) and (not whole or c == int(c)):
+                regions.append(Region(c, c, True, int(c) if whole else c))
+    return regions
+
+
+class Logic:
+    """Compiles an instrument's conditions to diagrams over finite domains."""
+
+    def __init__(self, plan: Plan, max_nodes: int = 2_000_000) -> None:
+        self.plan = plan
+        self.dd = DD(max_nodes)
+        self.domains: list[Domain] = []
+        self.var_of: dict[str, int] = {}
+        self.bits: dict[tuple[str, str], int] = {}
+        self.opaque: dict[Expr, int] = {}
+        self.inexact = False
+        """True when some relation between answers is not encoded (date-range order)."""
+        self._memo: dict[Expr, int] = {}
+        self._allocate()
+        self.constraints = [self.rules(step) for step in plan.steps]
+        """Per question: the rules its answers obey (see :meth:`rules`)."""
+
+    # ------------------------------------------------------------------ domains
+
+    def _conditions(self) -> Iterator[Expr]:
+        seen: set[int] = set()
+        for step in self.plan.steps:
+            for expr in (step.section_when, step.own_when):
+                if expr is not None and id(expr) not in seen:
+                    seen.add(id(expr))
+                    yield expr
+
+    def _allocate(self) -> None:
+        plan = self.plan
+        constants: dict[str, set[Any]] = {}
+        wanted: set[str] = set()
+        opaque: list[tuple[int, Expr]] = []
+        for step in plan.steps:
+            if step.option_gotos:
+                wanted.add(step.question.id)
+        for expr in self._conditions():
+            for node in walk(expr):
+                if isinstance(node, Ref):
+                    wanted.add(node.name)
+                elif isinstance(node, Answered):
+                    wanted.update(plan.parts(node.ref.name))
+                elif isinstance(node, Compare | In):
+                    self._collect(node, constants, opaque)
+        ranges = {n for n in wanted if n.endswith((".from", ".to"))}
+        if any(n.rsplit(".", 1)[0] + ".to" in ranges for n in ranges if n.endswith(".from")):
+            self.inexact = True
+        order = sorted(
+            (plan.variables[n] for n in wanted if n in plan.variables),
+            key=lambda info: (info.position, plan.steps[info.position].variables.index(info.name)),
+        )
+        opaque.sort(key=lambda item: item[0])
+        pending = iter(opaque)
+        upcoming = next(pending, None)
+        for info in order:
+            while upcoming is not None and upcoming[0] < info.position:
+                self._opaque_var(upcoming[1])
+                upcoming = next(pending, None)
+            self._variable(info, constants.get(info.name, set()))
+        while upcoming is not None:
+            self._opaque_var(upcoming[1])
+            upcoming = next(pending, None)
+
+    def _collect(
+        self, node: Compare | In, constants: dict[str, set[Any]], opaque: list[tuple[int, Expr]]
+    ) -> None:
+        variables = self.plan.variables
+        if isinstance(node, In):
+            if isinstance(node.left, Ref):
+                constants.setdefault(node.left.name, set()).update(v.value for v in node.values)
+            return
+        left, right = node.left, node.right
+        if isinstance(left, Ref) and isinstance(right, Literal):
+            constants.setdefault(left.name, set()).add(right.value)
+        elif isinstance(left, Literal) and isinstance(right, Ref):
+            constants.setdefault(right.name, set()).add(left.value)
+        elif isinstance(left, Ref) and isinstance(right, Ref):
+            a, b = variables.get(left.name), variables.get(right.name)
+            if a is not None and b is not None and a.kind not in ("choice", "check"):
+                key = Compare(node.op, left, right)
+                if key not in {e for _, e in opaque}:
+                    opaque.append((max(a.position, b.position) + 1, key))
+
+    def _opaque_var(self, expr: Expr) -> None:
+        var = self.dd.new_var(2)
+        self.domains.append(Domain("", None, [False, True], opaque=expr))
+        self.opaque[expr] = var
+
+    def _variable(self, info: VarInfo, constants: set[Any]) -> None:
+        kind = info.kind
+        if kind == "choices":
+            for code in info.codes:
+                self.bits[(info.name, code)] = self.dd.new_var(2)
+                self.domains.append(Domain(info.name, info, [ABSENT, True], code=code))
+            return
+        domain = Domain(info.name, info, [ABSENT])
+        if kind == "choice":
+            domain.values.extend(info.codes)
+        elif kind == "check":
+            domain.values.append(True)
+        elif kind == "text":
+            texts = sorted(c for c in constants if isinstance(c, str) and c)
+            limit = getattr(info.node, "max_length", None)
+            texts = [t for t in texts if limit is None or len(t) <= limit]
+            other = "…"
+            while other in texts:
+                other += "…"
+            domain.values.extend([*texts, other])
+        elif kind == "number":
+            node = info.node
+            numbers = {
+                c for c in constants if isinstance(c, int | float) and not isinstance(c, bool)
+            }
+            whole = node.kind == "integer"
+            domain.regions = [Region(None, None, False, None)]
+            domain.regions += number_regions(numbers, node.min, node.max, whole)
+            domain.values.extend(r.value for r in domain.regions[1:])
+        else:  # a date
+            node = info.node
+            precision = node.precision
+            ordinals = {_ordinal(c, precision) for c in constants if isinstance(c, str)}
+            lo = _ordinal(node.min or _EARLIEST[precision], precision)
+            hi = _ordinal(node.max or _LATEST[precision], precision)
+            domain.regions = [Region(None, None, False, None)]
+            for region in number_regions(ordinals, lo, hi, True):
+                text = from_ordinal(region.value, precision)
+                if text is not None:
+                    domain.regions.append(Region(region.low, region.high, region.point, text))
+            domain.values.extend(r.value for r in domain.regions[1:])
+        self.var_of[info.name] = self.dd.new_var(len(domain.values))
+        self.domains.append(domain)
+
+    # ------------------------------------------------------------------ constraints
+
+    def rules(self, step: Step) -> int:
+        """What every valid answer to ``step`` satisfies: exclusive options, min/max
+        choices, exclusive check columns (as far as the diagrams look at them)."""
+        dd = self.dd
+        parts: list[int] = []
+        for question in (step.question,):
+            if (
+                isinstance(question, MultipleChoice)
+                and (question.id, question.options[0].code) in self.bits
+            ):
+                bits = [self.bits[(question.id, o.code)] for o in question.options]
+                low = question.min_choices or 0
+                high = question.max_choices if question.max_choices is not None else len(bits)
+                parts.append(self._count_between(bits, low, high))
+                for option, bit in zip(question.options, bits, strict=True):
+                    if option.exclusive:
+                        others = dd.all_(dd.literal(b, [0]) for b in bits if b != bit)
+                        parts.append(dd.or_(dd.literal(bit, [0]), others))
+            if isinstance(question, GridQuestion):
+                for row in question.rows:
+                    cells = {
+                        c.code: self.var_of.get(f"{question.id}.{row.code}.{c.code}")
+                        for c in question.columns
+                    }
+                    for column in question.columns:
+                        var = cells[column.code]
+                        if (
+                            not (isinstance(column, CheckColumn) and column.exclusive)
+                            or var is None
+                        ):
+                            continue
+                        others = dd.all_(
+                            dd.literal(v, [0])
+                            for c, v in cells.items()
+                            if c != column.code and v is not None
+                        )
+                        parts.append(dd.or_(dd.literal(var, [0]), others))
+        return dd.all_(parts)
+
+    def rules_for(self, node: int) -> int:
+        """The rules of every question whose answers ``node`` looks at."""
+        infos = [self.domains[v].info for v in self.dd.support(node)]
+        positions = sorted({info.position for info in infos if info is not None})
+        return self.dd.all_(self.constraints[p] for p in positions)
+
+    def _count_between(self, bits: list[int], low: int, high: int) -> int:
+        """Unanswered (no bit set), or between ``low`` and ``high`` bits set."""
+        dd = self.dd
+        memo: dict[tuple[int, int], int] = {}
+
+        def go(i: int, count: int) -> int:
+            if count > high:
+                return FALSE
+            if i == len(bits):
+                return TRUE if count == 0 or count >= low else FALSE
+            key = (i, count)
+            if key not in memo:
+                memo[key] = dd.mk(bits[i], (go(i + 1, count), go(i + 1, count + 1)))
+            return memo[key]
+
+        return go(0, 0)
+
+    # ------------------------------------------------------------------ atoms
+
+    def condition(self, expr: Expr | None) -> int:
+        """The diagram of a condition (``None``: always)."""
+        if expr is None:
+            return TRUE
+        done = self._memo.get(expr)
+        if done is None:
+            done = self._compile(expr)
+            self._memo[expr] = done
+        return done
+
+    def is_value(self, name: str, code: str) -> int:
+        """``name == code`` for a single-choice variable."""
+        var = self.var_of[name]
+        return self.dd.literal(var, [self.domains_of(name).values.index(code)])
+
+    def domains_of(self, name: str) -> Domain:
+        return self.domains[self.var_of[name]]
+
+    def answered(self, name: str) -> int:
+        dd = self.dd
+        info = self.plan.variables.get(name)
+        if info is not None and info.kind == "choices":
+            return dd.any_(dd.literal(self.bits[(name, c)], [1]) for c in info.codes)
+        if info is None:  # a question with several parts
+            return dd.any_(self.answered(part) for part in self.plan.parts(name))
+        var = self.var_of[name]
+        return dd.literal(var, range(1, dd.sizes[var]))
+
+    def _known(self, name: str) -> bool:
+        return bool(self.vars_of(name))
+
+    def required(self, step: Step) -> int:
+        """What a respondent shown ``step`` must answer, as far as routing looks at it:
+        a required question (every row of a matrix or grid, both ends of a date range,
+        some field of a text list), and the required follow-ups of a chosen option."""
+        dd = self.dd
+        question = step.question
+        parts: list[int] = []
+        if getattr(question, "required", False):
+            if isinstance(question, MatrixQuestion | DateRangeQuestion):
+                parts += [self.answered(n) for n in self.plan.parts(question.id) if self._known(n)]
+            elif isinstance(question, GridQuestion):
+                for row in question.rows:
+                    cells = [f"{question.id}.{row.code}.{c.code}" for c in question.columns]
+                    if all(self._known(c) for c in cells):
+                        parts.append(dd.any_(self.answered(c) for c in cells))
+            elif isinstance(question, TextListQuestion):
+                fields = self.plan.parts(question.id)
+                if all(self._known(f) for f in fields):
+                    parts.append(dd.any_(self.answered(f) for f in fields))
+            elif self._known(question.id):
+                parts.append(self.answered(question.id))
+        if isinstance(question, SingleChoice | MultipleChoice) and self._known(question.id):
+            for option in question.options:
+                for followup in option.specify or ():
+                    if followup.required and self._known(followup.id):
+                        chosen = self._chosen(question, option.code)
+                        parts.append(dd.or_(dd.not_(chosen), self.answered(followup.id)))
+        return dd.all_(parts)
+
+    def _chosen(self, question: SingleChoice | MultipleChoice, code: str) -> int:
+        if isinstance(question, SingleChoice):
+            return self.is_value(question.id, code)
+        return self.dd.literal(self.bits[(question.id, code)], [1])
+
+    def _compile(self, expr: Expr) -> int:
+        dd = self.dd
+        match expr:
+            case Literal(value=value):
+                return TRUE if value is True else FALSE
+            case Answered(ref=Ref(name=name)):
+                return self.answered(name)
+            case Not(operand=operand):
+                return dd.not_(self.condition(operand))
+            case And(operands=operands):
+                return dd.all_(self.condition(o) for o in operands)
+            case Or(operands=operands):
+                return dd.any_(self.condition(o) for o in operands)
+            case Has(left=Ref(name=name), value=value):
+                if isinstance(value, Literal):
+                    return dd.literal(self.bits[(name, str(value.value))], [1])
+                assert isinstance(value, Ref)
+                shared = [
+                    c
+                    for c in self.plan.variables[name].codes
+                    if c in self.plan.variables[value.name].codes
+                ]
+                return dd.any_(
+                    dd.and_(dd.literal(self.bits[(name, c)], [1]), self.is_value(value.name, c))
+                    for c in shared
+                )
+            case Compare(op=op, left=left, right=right) if not isinstance(
+                left, Ref | Literal
+            ) or not isinstance(right, Ref | Literal):
+                truth, other = (
+                    (left, right) if not isinstance(left, Ref | Literal) else (right, left)
+                )
+                inner = self.condition(truth)
+                assert isinstance(other, Literal)
+                same = inner if other.value is True else dd.not_(inner)
+                return same if op == "==" else dd.not_(same)
+            case Compare(op=op, left=Ref(name=a), right=Ref(name=b)):
+                info = self.plan.variables[a]
+                if info.kind == "choice":
+                    shared = [c for c in info.codes if c in self.plan.variables[b].codes]
+                    equal = dd.any_(
+                        dd.and_(self.is_value(a, c), self.is_value(b, c)) for c in shared
+                    )
+                    return equal if op == "==" else dd.not_(equal)
+                return dd.literal(self.opaque[Compare(op, expr.left, expr.right)], [1])
+        names = [n.name for n in walk(expr) if isinstance(n, Ref)]
+        assert len(names) == 1, expr
+        return self._single(names[0], expr)
+
+    def _single(self, name: str, expr: Expr) -> int:
+        var = self.var_of[name]
+        domain = self.domains[var]
+        allowed = [
+            k
+            for k, value in enumerate(domain.values)
+            if holds(expr, {} if value is ABSENT else {name: value})
+        ]
+        return self.dd.literal(var, allowed)
+
+    # ------------------------------------------------------------------ reading
+
+    def vars_of(self, name: str) -> list[int]:
+        """The diagram variables that stand for the variable ``name`` (none if unused)."""
+        if name in self.var_of:
+            return [self.var_of[name]]
+        info = self.plan.variables.get(name)
+        if info is not None and info.kind == "choices":
+            return [self.bits[(name, c)] for c in info.codes if (name, c) in self.bits]
+        return []
+
+    def opaque_in(self, node: int) -> list[Expr]:
+        """The opaque comparisons ``node`` depends on."""
+        found = []
+        for var in sorted(self.dd.support(node)):
+            opaque = self.domains[var].opaque
+            if opaque is not None:
+                found.append(opaque)
+        return found
+
+    def witness(self, node: int) -> dict[str, Any] | None:
+        """Answers (of the variables ``node`` looks at) on one path making it true."""
+        path = self.dd.pick(node)
+        if path is None:
+            return None
+        return self.answers_for(path)
+
+    def answers_for(self, path: dict[int, int]) -> dict[str, Any]:
+        answers: dict[str, Any] = {}
+        for var, value in sorted(path.items()):
+            domain = self.domains[var]
+            if domain.opaque is not None or value == 0:
+                continue
+            if domain.code is not None:
+                answers.setdefault(domain.name, []).append(domain.code)
+            else:
+                answers[domain.name] = domain.values[value]
+        return answers

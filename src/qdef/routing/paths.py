@@ -1,0 +1,154 @@
+"""Distinct walks: counted without enumerating them, and enumerated on request.
+
+Two respondents take the same *path* when they are shown the same questions
+in the same order. Paths are counted on a deterministic automaton whose
+states are "question ``s`` was just shown, and the answers so far are one of
+the set ``φ``" (``φ`` a diagram over the answers later routing still looks
+at). From a state, every respondent in ``φ`` is next shown exactly one
+question (or reaches the end), so grouping ``φ`` by that next question gives
+the transitions, and distinct paths are exactly the paths of the automaton.
+Equal states are merged, which is what makes counting cheap: the number of
+states grows with the number of answers the routing must remember at once,
+not with the number of paths.
+
+If the automaton grows beyond a budget, the count falls back to the same
+automaton with nothing remembered (correlations between distant conditions
+ignored) and says it is an upper bound.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from qdef.routing.analysis import Analysis
+from qdef.routing.dd import FALSE, Budget
+
+_START = -1
+
+State = tuple[int, int]
+"""(position of the question just shown, or -1 at the start; diagram of the answers)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PathCount:
+    """The number of distinct paths; ``exact`` is False when it is an upper bound."""
+
+    count: int
+    exact: bool
+    reason: str = ""
+    """Why the count is only an upper bound."""
+
+    def __str__(self) -> str:
+        return str(self.count) if self.exact else f"at most {self.count}"
+
+
+class Automaton:
+    def __init__(self, analysis: Analysis, *, remember: bool = True) -> None:
+        self.analysis = analysis
+        self.remember = remember
+        self.dd = analysis.dd
+
+    def start(self) -> State:
+        return (_START, self.analysis.arrive[0])
+
+    def _state(self, position: int, shown: int) -> State:
+        if not self.remember:
+            return (position, self.analysis.reach[position])
+        analysis = self.analysis
+        kept = self.dd.exists(shown, lambda var: not analysis.needed_after_showing(var, position))
+        return (position, kept)
+
+    def successors(self, state: State) -> tuple[bool, list[State]]:
+        """Whether a walk can end after this state, and the states of each possible
+        next shown question (in sequence order)."""
+        analysis, dd = self.analysis, self.dd
+        position, answers = state
+        frontier: dict[int, int] = {}
+        if position == _START:
+            frontier[0] = answers
+        else:
+            for _, target, flow in analysis.leave(analysis.plan.steps[position], answers):
+                frontier[target] = dd.or_(frontier.get(target, FALSE), flow)
+        heap = list(frontier)
+        heapq.heapify(heap)
+        end = analysis.plan.end
+        ends = False
+        found: list[State] = []
+        while heap:
+            at = heapq.heappop(heap)
+            arriving = frontier.pop(at)
+            if at == end:
+                ends = True
+                continue
+            shown, passed = analysis.pass_by(at, arriving)
+            if shown != FALSE:
+                found.append(self._state(at, shown))
+            if passed != FALSE:
+                if at + 1 not in frontier:
+                    heapq.heappush(heap, at + 1)
+                frontier[at + 1] = dd.or_(frontier.get(at + 1, FALSE), passed)
+        return ends, found
+
+
+def count_paths(analysis: Analysis, max_states: int = 200_000) -> PathCount:
+    """The number of distinct paths through the instrument."""
+    try:
+        return PathCount(
+            _count(Automaton(analysis), max_states),
+            not analysis.logic.inexact and not analysis.logic.opaque,
+            ""
+            if not (analysis.logic.inexact or analysis.logic.opaque)
+            else "conditions compare answers with each other",
+        )
+    except (Budget, RecursionError):
+        count = _count(Automaton(analysis, remember=False), max_states=None)
+        return PathCount(count, False, "the routing remembers too many answers at once")
+
+
+def _count(automaton: Automaton, max_states: int | None) -> int:
+    counts: dict[State, int] = {}
+    pending: dict[State, tuple[bool, list[State]]] = {}
+    stack: list[State] = [automaton.start()]
+    while stack:
+        state = stack[-1]
+        if state in counts:
+            stack.pop()
+            continue
+        expanded = pending.get(state)
+        if expanded is None:
+            expanded = automaton.successors(state)
+            pending[state] = expanded
+            if max_states is not None and len(pending) + len(counts) > max_states:
+                raise Budget(f"more than {max_states} path states")
+            stack.extend(s for s in expanded[1] if s not in counts)
+            continue
+        stack.pop()
+        ends, following = pending.pop(state)
+        counts[state] = int(ends) + sum(counts[s] for s in following)
+    return counts[automaton.start()]
+
+
+def iter_paths(analysis: Analysis, limit: int | None = None) -> Iterator[tuple[int, ...]]:
+    """The distinct paths as sequences of positions, in lexicographic order (a path
+    before its extensions), at most ``limit`` of them."""
+    automaton = Automaton(analysis)
+    produced = 0
+    memo: dict[State, tuple[bool, list[State]]] = {}
+    stack: list[tuple[tuple[int, ...], State]] = [((), automaton.start())]
+    while stack:
+        prefix, state = stack.pop()
+        expanded = memo.get(state)
+        if expanded is None:
+            expanded = automaton.successors(state)
+            if len(memo) < 100_000:
+                memo[state] = expanded
+        ends, following = expanded
+        if ends:
+            yield prefix
+            produced += 1
+            if limit is not None and produced >= limit:
+                return
+        for successor in reversed(following):
+            stack.append(((*prefix, successor[0]), successor))

@@ -1,0 +1,204 @@
+"""An instrument compiled for routing: conditions parsed once, gotos as positions.
+
+Positions are indices in sequence order (all sections' questions, displays
+included); ``END`` is the position one past the last question.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from qdef.expr.nodes import And, Expr
+from qdef.expr.parser import parse
+from qdef.model import (
+    END,
+    CheckColumn,
+    DateRangeQuestion,
+    GridQuestion,
+    Instrument,
+    MatrixQuestion,
+    MultipleChoice,
+    Question,
+    SingleChoice,
+    TextListQuestion,
+)
+from qdef.symbols import Kind, QuestionEntry, Symbols, build
+
+
+@dataclass(frozen=True, slots=True)
+class VarInfo:
+    """A variable with what answering and reasoning need to know about it."""
+
+    name: str
+    kind: Kind
+    question: str
+    position: int
+    codes: tuple[str, ...] = ()
+    node: Any = None
+    """The model object that bounds the answer (question, follow-up or column)."""
+    option: str | None = None
+    """For a follow-up of an option: the code that enables it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One question of the sequence, ready to walk."""
+
+    position: int
+    entry: QuestionEntry
+    section_when: Expr | None
+    own_when: Expr | None
+    goto: int | None
+    """The question's own ``goto`` as a position (END for ``end``), or None."""
+    option_gotos: dict[str, int]
+    """Option code -> target position, for the options of a single choice that route."""
+    variables: tuple[str, ...]
+    """Every variable this question defines (answer, parts, follow-ups)."""
+
+    @property
+    def question(self) -> Question:
+        return self.entry.question
+
+    @property
+    def when(self) -> Expr | None:
+        """The section's and the question's conditions together (None: always)."""
+        if self.section_when is None:
+            return self.own_when
+        if self.own_when is None:
+            return self.section_when
+        return And((self.section_when, self.own_when))
+
+    @property
+    def next_default(self) -> int:
+        """Where the walk goes after this question when no option routes."""
+        return self.position + 1 if self.goto is None else self.goto
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    instrument: Instrument
+    symbols: Symbols
+    steps: tuple[Step, ...]
+    variables: dict[str, VarInfo]
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """A question with several parts -> its part variables."""
+
+    @property
+    def end(self) -> int:
+        return len(self.steps)
+
+    def parts(self, name: str) -> tuple[str, ...]:
+        return self.groups.get(name, ())
+
+    def position_of(self, question_id: str) -> int:
+        return self.symbols.positions[question_id]
+
+
+def _variables(question: Question, position: int) -> list[VarInfo]:
+    qid = question.id
+    found: list[VarInfo] = []
+    if isinstance(question, SingleChoice | MultipleChoice):
+        codes = tuple(o.code for o in question.options)
+        kind: Kind = "choice" if isinstance(question, SingleChoice) else "choices"
+        found.append(VarInfo(qid, kind, qid, position, codes, question))
+        for option in question.options:
+            for followup in option.specify or ():
+                found.append(
+                    VarInfo(followup.id, followup.type, qid, position, (), followup, option.code)
+                )
+    elif isinstance(question, DateRangeQuestion):
+        for end in ("from", "to"):
+            found.append(VarInfo(f"{qid}.{end}", "date", qid, position, (), question))
+    elif isinstance(question, TextListQuestion):
+        for f in question.fields:
+            found.append(VarInfo(f"{qid}.{f.code}", "text", qid, position, (), f))
+    elif isinstance(question, MatrixQuestion | GridQuestion):
+        for row in question.rows:
+            if isinstance(question, MatrixQuestion):
+                codes = tuple(c.code for c in question.scale)
+                found.append(VarInfo(f"{qid}.{row.code}", "choice", qid, position, codes, row))
+            else:
+                for column in question.columns:
+                    ckind: Kind = "check" if isinstance(column, CheckColumn) else column.input
+                    name = f"{qid}.{row.code}.{column.code}"
+                    found.append(VarInfo(name, ckind, qid, position, (), column))
+            if row.specify is not None:
+                found.append(VarInfo(row.specify.id, "text", qid, position, (), row.specify))
+    elif question.type in ("text", "number", "date"):
+        found.append(VarInfo(qid, question.type, qid, position, (), question))
+    return found
+
+
+def _target(target: str | None, symbols: Symbols, end: int) -> int | None:
+    if target is None:
+        return None
+    return end if target == END else symbols.positions[target]
+
+
+def compile_plan(instrument: Instrument) -> Plan:
+    """Compile a *valid* instrument (one that ``qdef validate`` accepts)."""
+    symbols = build(instrument)
+    end = len(symbols.entries)
+    section_whens = [parse(s.when) if s.when is not None else None for s in instrument.sections]
+    steps: list[Step] = []
+    variables: dict[str, VarInfo] = {}
+    groups: dict[str, tuple[str, ...]] = {}
+    for entry in symbols.entries:
+        question = entry.question
+        option_gotos: dict[str, int] = {}
+        if isinstance(question, SingleChoice):
+            for option in question.options:
+                target = _target(option.goto, symbols, end)
+                if target is not None:
+                    option_gotos[option.code] = target
+        found = _variables(question, entry.position)
+        for info in found:
+            variables.setdefault(info.name, info)
+        if isinstance(question, MatrixQuestion | GridQuestion | TextListQuestion):
+            groups[question.id] = tuple(
+                v.name for v in found if v.name.startswith(question.id + ".")
+            )
+        elif isinstance(question, DateRangeQuestion):
+            groups[question.id] = tuple(v.name for v in found)
+        steps.append(
+            Step(
+                entry.position,
+                entry,
+                section_whens[entry.section_index],
+                parse(question.when) if question.when is not None else None,
+                _target(question.goto, symbols, end),
+                option_gotos,
+                tuple(v.name for v in found),
+            )
+        )
+    return Plan(instrument, symbols, tuple(steps), variables, groups)
+
+
+_CACHE: OrderedDict[int, Plan] = OrderedDict()
+_CACHE_SIZE = 16
+_LOCK = threading.Lock()
+
+
+def plan_for(instrument: Instrument | Plan) -> Plan:
+    """The compiled plan of ``instrument``, cached for the last few instruments.
+
+    The cache holds the instrument itself, so its ``id`` cannot be reused
+    while the entry exists.
+    """
+    if isinstance(instrument, Plan):
+        return instrument
+    key = id(instrument)
+    with _LOCK:
+        plan = _CACHE.get(key)
+        if plan is not None and plan.instrument is instrument:
+            _CACHE.move_to_end(key)
+            return plan
+    plan = compile_plan(instrument)
+    with _LOCK:
+        _CACHE[key] = plan
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return plan

@@ -1,0 +1,194 @@
+"""Turn a decision diagram back into a condition a person can read.
+
+The diagram is read top-down (variables in question order). At each node the
+values that lead to the same child are grouped and described in the
+condition language (``q == "a"``, ``q in ["a", "b"]``, ``q != "a"``,
+``x >= 5 and x < 10``, ``not answered(q)``), choosing the shorter of a
+positive and a negated description. A child implied by all of its siblings
+is written without the test that leads to it, which removes the typical
+``a != "x" and …`` clutter. The result is an exact equivalent of the
+diagram, printable with :func:`qdef.expr.to_source`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.printer import to_source
+from qdef.routing.dd import FALSE, TRUE
+from qdef.routing.logic import Domain, Logic, from_ordinal
+
+TRUE_EXPR = Literal(True)
+FALSE_EXPR = Literal(False)
+
+
+def conjoin(parts: list[Expr]) -> Expr:
+    flat: list[Expr] = []
+    for part in parts:
+        if part == TRUE_EXPR:
+            continue
+        flat.extend(part.operands if isinstance(part, And) else (part,))
+    if not flat:
+        return TRUE_EXPR
+    return flat[0] if len(flat) == 1 else And(tuple(flat))
+
+
+def disjoin(parts: list[Expr]) -> Expr:
+    flat: list[Expr] = []
+    for part in parts:
+        if part == FALSE_EXPR:
+            continue
+        if part == TRUE_EXPR:
+            return TRUE_EXPR
+        flat.extend(part.operands if isinstance(part, Or) else (part,))
+    if not flat:
+        return FALSE_EXPR
+    return flat[0] if len(flat) == 1 else Or(tuple(flat))
+
+
+def negate(expr: Expr) -> Expr:
+    match expr:
+        case Literal(value=bool() as value):
+            return Literal(not value)
+        case Not(operand=operand):
+            return operand
+        case Compare(op="==", left=left, right=right):
+            return Compare("!=", left, right)
+        case Compare(op="!=", left=left, right=right):
+            return Compare("==", left, right)
+        case In(left=left, values=values, negated=negated):
+            return In(left, values, not negated)
+    return Not(expr)
+
+
+def _shorter(*options: Expr) -> Expr:
+    return min(options, key=lambda e: len(to_source(e)))
+
+
+def _literal(value: Any) -> Literal:
+    return Literal(value)
+
+
+def _points(ref: Ref, values: list[Any]) -> Expr:
+    if len(values) == 1:
+        return Compare("==", ref, _literal(values[0]))
+    return In(ref, tuple(_literal(v) for v in values))
+
+
+class Printer:
+    def __init__(self, logic: Logic) -> None:
+        self.logic = logic
+        self.dd = logic.dd
+        self._memo: dict[int, Expr] = {}
+
+    def expr(self, node: int) -> Expr:
+        if node == TRUE:
+            return TRUE_EXPR
+        if node == FALSE:
+            return FALSE_EXPR
+        done = self._memo.get(node)
+        if done is not None:
+            return done
+        dd = self.dd
+        var, kids = dd.var(node), dd.kids(node)
+        groups: dict[int, list[int]] = {}
+        for value, kid in enumerate(kids):
+            groups.setdefault(kid, []).append(value)
+        domain = self.logic.domains[var]
+        free: int | None = None
+        if FALSE not in groups:
+            for kid in groups:
+                if all(dd.implies(kid, other) for other in groups):
+                    free = kid
+                    break
+        terms: list[Expr] = []
+        if free is not None:
+            terms.append(self.expr(free))
+        for kid, values in groups.items():
+            if kid in (FALSE, free):
+                continue
+            test = self.describe(domain, values)
+            terms.append(test if kid == TRUE else conjoin([test, self.expr(kid)]))
+        result = disjoin(terms)
+        self._memo[node] = result
+        return result
+
+    # ------------------------------------------------------------------ one variable
+
+    def describe(self, domain: Domain, values: list[int]) -> Expr:
+        """The condition "the variable of ``domain`` takes one of ``values``"."""
+        size = len(domain.values)
+        chosen = set(values)
+        if len(chosen) == size:
+            return TRUE_EXPR
+        if domain.opaque is not None:
+            return domain.opaque if 1 in chosen else negate(domain.opaque)
+        ref = Ref(domain.name)
+        if domain.code is not None:  # one code of a multiple choice
+            has = Has(ref, _literal(domain.code))
+            return has if 1 in chosen else Not(has)
+        if domain.info is not None and domain.info.kind == "check":
+            return ref if 1 in chosen else Not(ref)
+        present = sorted(chosen - {0})
+        rest = [k for k in range(1, size) if k not in chosen]
+        if 0 not in chosen:
+            return self.positive(domain, ref, present)
+        if not present:
+            return Not(Answered(ref))
+        return _shorter(
+            negate(self.positive(domain, ref, rest)),
+            disjoin([Not(Answered(ref)), self.positive(domain, ref, present)]),
+        )
+
+    def positive(self, domain: Domain, ref: Ref, values: list[int]) -> Expr:
+        """A description of non-absent ``values``; false when the variable is absent."""
+        size = len(domain.values)
+        if len(values) == size - 1:
+            return Answered(ref)
+        if domain.regions:
+            return self._ranges(domain, ref, values)
+        kind = domain.info.kind if domain.info else "choice"
+        if kind == "text":
+            other = size - 1  # the last value stands for every other text
+            texts = [domain.values[k] for k in values if k != other]
+            if other not in values:
+                return _points(ref, texts)
+            excluded = [domain.values[k] for k in range(1, other) if k not in values]
+            return conjoin([Answered(ref), negate(_points(ref, excluded))])
+        return _points(ref, [domain.values[k] for k in values])
+
+    def _ranges(self, domain: Domain, ref: Ref, values: list[int]) -> Expr:
+        regions = domain.regions
+        runs: list[list[int]] = []
+        for k in values:
+            if runs and runs[-1][-1] == k - 1:
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+        terms: list[Expr] = []
+        points: list[Any] = []
+        last = len(regions) - 1
+        for run in runs:
+            first, final = regions[run[0]], regions[run[-1]]
+            if len(run) == 1 and first.point:
+                points.append(self._constant(domain, first.low))
+                continue
+            bounds: list[Expr] = []
+            if run[0] > 1:
+                op = ">=" if first.point else ">"
+                bounds.append(Compare(op, ref, _literal(self._constant(domain, first.low))))
+            if run[-1] < last:
+                op = "<=" if final.point else "<"
+                bounds.append(Compare(op, ref, _literal(self._constant(domain, final.high))))
+            terms.append(conjoin(bounds) if bounds else Answered(ref))
+        if points:
+            terms.insert(0, _points(ref, points))
+        return disjoin(terms)
+
+    @staticmethod
+    def _constant(domain: Domain, value: Any) -> Any:
+        """A region boundary as the condition language writes it (dates as ISO text)."""
+        if domain.info is not None and domain.info.kind == "date":
+            return from_ordinal(value, domain.info.node.precision)
+        return value

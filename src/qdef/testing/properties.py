@@ -1,0 +1,229 @@
+"""The standard routing properties, runnable on any instrument (part of :mod:`qdef.testing`).
+
+:func:`check_routing` analyses the instrument (findings, path count) and then
+tries generated answer sets and respondents against these properties, each
+with a fixed seed and a bounded number of examples:
+
+- **sequence order**: a walk shows questions in sequence order, each at most once;
+- **conditions hold**: every shown question's ``when`` (and its section's)
+  holds on the answers given before it;
+- **only shown answers**: the response holds answers of shown questions only,
+  and follow-ups only of chosen options;
+- **reaching condition**: a question is shown exactly when its reaching
+  condition (:meth:`qdef.routing.Analysis.reaching`) holds on the response;
+- **stable response**: walking the response again gives the same walk;
+- **valid respondents** (for :func:`respondents`): every response fits the
+  instrument and answers every shown required question.
+
+A failing property comes with the smallest counterexample hypothesis finds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, Verbosity, given, seed, settings
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
+
+from qdef.model import Instrument
+from qdef.routing import Analysis, Finding, PathCount, analyse, count_paths, problems, walk
+from qdef.routing.evaluate import holds
+from qdef.routing.plan import Plan, plan_for
+from qdef.testing.answers import answers, respondents
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyFailure:
+    """A routing property that does not hold, with a minimal counterexample."""
+
+    name: str
+    """Which property, e.g. ``reaching condition``."""
+    message: str
+    """What went wrong, in one sentence."""
+    answers: dict[str, Any]
+    """The smallest answer set found that shows it (JSON-compatible)."""
+    question: str | None = None
+    """The question concerned, if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingReport:
+    """What :func:`check_routing` found."""
+
+    findings: tuple[Finding, ...]
+    failures: tuple[PropertyFailure, ...]
+    examples: int
+    """How many answer sets and respondents were tried."""
+    paths: PathCount
+    analysis: Analysis
+
+    @property
+    def ok(self) -> bool:
+        """No property fails and every question is shown on some walk."""
+        return not self.failures and not any(f.kind == "unreachable" for f in self.findings)
+
+    def __str__(self) -> str:
+        lines = [
+            f"{len(self.failures)} failing routing properties, {len(self.findings)} findings, "
+            f"{self.paths} paths, {self.examples} examples"
+        ]
+        lines += [f"  {f.code} {f.kind} at '{f.question}': {f.message}" for f in self.findings]
+        for failure in self.failures:
+            where = f" at '{failure.question}'" if failure.question else ""
+            example = json.dumps(failure.answers, ensure_ascii=False, sort_keys=True)
+            lines.append(f"  property '{failure.name}'{where}: {failure.message}")
+            lines.append(f"    counterexample: {example}")
+        return "\n".join(lines)
+
+
+class _Violation(Exception):  # noqa: N818 - internal signal
+    def __init__(self, name: str, message: str, question: str | None) -> None:
+        super().__init__(message)
+        self.name, self.message, self.question = name, message, question
+
+
+def _walk_properties(plan: Plan, analysis: Analysis, answer_set: Mapping[str, Any]) -> None:
+    """Raise :class:`_Violation` for the first property ``answer_set`` breaks."""
+    steps = plan.steps
+    result = walk(plan, answer_set, check=False)
+    positions = result.positions
+    if any(b <= a for a, b in itertools.pairwise(positions)):
+        raise _Violation("sequence order", f"the walk shows {positions}", None)
+    shown = set(positions)
+    before: dict[str, Any] = {}
+    for position in positions:
+        step = steps[position]
+        if step.when is not None and not holds(step.when, before, plan.parts):
+            raise _Violation(
+                "conditions hold",
+                "the question is shown although its condition is false",
+                step.question.id,
+            )
+        before.update({n: result.response[n] for n in step.variables if n in result.response})
+    for name in result.response:
+        info = plan.variables[name]
+        if info.position not in shown:
+            raise _Violation(
+                "only shown answers",
+                f"the response keeps '{name}' of a question not shown",
+                info.question,
+            )
+    for step in steps:
+        expected = holds(analysis.reaching(step.question.id), result.response, plan.parts)
+        if expected != (step.position in shown):
+            state = "shown" if step.position in shown else "not shown"
+            raise _Violation(
+                "reaching condition",
+                f"the question is {state}, but its reaching condition "
+                f"{analysis.reaching_source(step.question.id)!r} says otherwise",
+                step.question.id,
+            )
+    again = walk(plan, result.response, check=False)
+    if again.positions != positions or again.response != result.response:
+        raise _Violation("stable response", "walking the response gives another walk", None)
+
+
+def _respondent_properties(plan: Plan, analysis: Analysis, response: Mapping[str, Any]) -> None:
+    found = problems(plan, response)
+    if found:
+        raise _Violation("valid respondents", found[0], None)
+    result = walk(plan, response, check=False)
+    if result.response != dict(response):
+        raise _Violation(
+            "valid respondents", "the response holds answers its walk does not keep", None
+        )
+    for position in result.positions:
+        question = plan.steps[position].question
+        if getattr(question, "required", False) and not _answered(plan, question.id, response):
+            raise _Violation("valid respondents", "a required question is unanswered", question.id)
+    _walk_properties(plan, analysis, response)
+
+
+def _answered(plan: Plan, question: str, response: Mapping[str, Any]) -> bool:
+    return question in response or any(p in response for p in plan.parts(question))
+
+
+def _search(
+    strategy: st.SearchStrategy[dict[str, Any]],
+    test: Callable[[dict[str, Any]], None],
+    max_examples: int,
+    random_seed: int,
+) -> PropertyFailure | None:
+    last: list[tuple[_Violation, dict[str, Any]]] = []
+
+    @seed(random_seed)
+    @settings(
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def run(example: dict[str, Any]) -> None:
+        try:
+            test(example)
+        except _Violation as violation:
+            last.append((violation, example))
+            raise
+
+    try:
+        run()
+    except _Violation:
+        violation, example = last[-1]
+        return PropertyFailure(violation.name, violation.message, example, violation.question)
+    except HypothesisException as error:
+        return PropertyFailure("generation", f"hypothesis could not run: {error}", {}, None)
+    return None
+
+
+def check_routing(
+    instrument: Instrument | Plan, *, max_examples: int = 200, seed: int = 0
+) -> RoutingReport:
+    """Analyse ``instrument``'s routing and test the standard properties on
+    ``max_examples`` generated answer sets and as many respondents."""
+    plan = plan_for(instrument)
+    analysis = analyse(plan)
+    failures = []
+    for strategy, test in (
+        (answers(plan), _walk_properties),
+        (respondents(plan), _respondent_properties),
+    ):
+        failure = _search(
+            strategy,
+            lambda example, test=test: test(plan, analysis, example),  # type: ignore[misc]
+            max_examples,
+            seed,
+        )
+        if failure is not None:
+            failures.append(failure)
+    return RoutingReport(
+        tuple(analysis.findings()),
+        tuple(failures),
+        2 * max_examples,
+        count_paths(analysis),
+        analysis,
+    )
+
+
+def assert_routing(
+    instrument: Instrument | str | Path, *, max_examples: int = 200, seed: int = 0
+) -> RoutingReport:
+    """:func:`check_routing` for a test: raises ``AssertionError`` with the report when a
+    property fails or a question is shown on no walk. Accepts a path to the instrument."""
+    if isinstance(instrument, str | Path):
+        from qdef.pipeline import load  # noqa: PLC0415
+
+        instrument = load(instrument)
+    report = check_routing(instrument, max_examples=max_examples, seed=seed)
+    if not report.ok:
+        raise AssertionError(str(report))
+    return report
