@@ -1,0 +1,119 @@
+"""Keep the benchmark code working: the synthetic generator and the routing benchmark.
+
+Small sizes only, and no timings asserted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import qdef
+from benchmarks import routing, validate_vs_floor
+from benchmarks.synthetic import BLOCK, MIX, condition_source, generate, synthetic
+from qdef.model import MatrixQuestion, MultipleChoice, SingleChoice
+from qdef.pipeline import validate_text
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_synthetic_instruments_validate_without_errors(seed: int) -> None:
+    result = validate_text(synthetic(200, seed))
+    assert [d for d in result.diagnostics if d.is_error] == []
+    assert result.instrument is not None
+
+
+@pytest.mark.parametrize("n", [1, 7, 20, 21, 61])
+def test_small_and_odd_sizes_validate(n: int) -> None:
+    instrument = qdef.loads(synthetic(n))
+    assert sum(len(s.questions) for s in instrument.sections) == n
+
+
+def test_generator_is_deterministic_and_seeded() -> None:
+    assert synthetic(200, 1) == synthetic(200, 1)
+    assert synthetic(200, 1) != synthetic(200, 2)
+    assert generate(200, 3) == generate(200, 3)
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_mix_of_question_types(seed: int) -> None:
+    n = 200
+    counts = Counter(q["type"] for q in generate(n, seed))
+    for kind, per_block in MIX.items():
+        assert abs(counts[kind] - n * per_block / BLOCK) <= 2, (kind, counts)
+    instrument = qdef.loads(synthetic(n, seed))
+    questions = [q for s in instrument.sections for q in s.questions]
+    singles = [q for q in questions if isinstance(q, SingleChoice)]
+    multiples = [q for q in questions if isinstance(q, MultipleChoice)]
+    assert len(singles) == counts["single"]
+    assert all(len(q.options) == 5 for q in singles)
+    assert all(len(q.options) == 6 for q in multiples)
+    assert any(o.exclusive for q in multiples for o in q.options)
+    matrices = [q for q in questions if isinstance(q, MatrixQuestion)]
+    assert len(matrices) == counts["matrix"]
+    assert all(len(q.scale) in (4, 5) and 3 <= len(q.rows) <= 5 for q in matrices)
+
+
+def test_every_tenth_question_has_a_local_condition() -> None:
+    questions = generate(200, 0)
+    position = {q["id"]: i for i, q in enumerate(questions, start=1)}
+    instrument = qdef.loads(synthetic(200, 0))
+    loaded = [q for s in instrument.sections for q in s.questions]
+    for i, (q, model) in enumerate(zip(questions, loaded, strict=True), start=1):
+        assert model.id == q["id"] == f"q{i}"
+        if i % 10 == 0:
+            assert model.when == condition_source(q["when"])
+            sources = {t for t in model.when.replace("[", " ").split() if t in position}
+            assert sources and all(i - 30 <= position[s] < i for s in sources), model.when
+        else:
+            assert model.when is None
+
+
+def test_routing_features_appear_at_scale() -> None:
+    questions = generate(2000, 0)
+    sections = {q["section"]: q["section_when"] for q in questions}
+    assert 40 <= len(sections) <= 100  # 20-50 questions each
+    assert any(w is not None for w in sections.values())
+    gotos = [
+        (i, o["goto"])
+        for i, q in enumerate(questions, start=1)
+        for o in q.get("options", ())
+        if "goto" in o
+    ]
+    assert gotos
+    assert all(2 <= int(target[1:]) - i <= 15 for i, target in gotos)
+    forms = " ".join(condition_source(q["when"]) for q in questions if q.get("when"))
+    for operator in ("==", "!=", " in [", " has ", " and ", " > "):
+        assert operator in forms
+
+
+def test_routing_measure_runs_on_a_small_instrument() -> None:
+    result = routing.measure(100, repetitions=1)
+    assert result["n"] == 100
+    assert set(result["times"]) == set(routing.COLUMNS)
+    assert all(t >= 0 for t in result["times"].values())
+    assert result["paths"].count >= 1
+    assert result["conditions"] >= 10
+    paused = routing.measure(120, repetitions=1, pause_gc=True)
+    text = routing.tables([result, paused])
+    assert "growth exponent 100→120" in text
+
+
+def test_routing_main_writes_its_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    output = tmp_path / "ROUTING.md"
+    assert routing.main(["--repetitions", "1", "--output", str(output), "60", "80"]) == 0
+    report = output.read_text(encoding="utf-8")
+    assert "python benchmarks/routing.py --repetitions 1" in report
+    assert "| 80 |" in report and "Python" in report
+    assert "| 60 |" in capsys.readouterr().out
+
+
+def test_huge_path_counts_are_printed_by_their_size() -> None:
+    assert routing.scientific(12345) == "12,345"
+    assert routing.scientific(3 * 10**5000) == "3.00e+5000 (5001 digits)"
+
+
+def test_validate_vs_floor_still_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    validate_vs_floor.main([50])
+    assert "| 50 |" in capsys.readouterr().out
