@@ -240,13 +240,33 @@ class Analysis:
         number = self._numbers.get(question.id)
         return f"question {number} '{question.id}'" if number else f"display '{question.id}'"
 
-    def arrival(self, node: int, condition: str) -> str:
-        """ "<condition> never holds when the walk arrives here (only when …)", or
-        "<condition> can never hold" when the walk always arrives."""
-        if node == TRUE:
-            return f"{condition} can never hold"
-        reached = _quote(to_source(self.printer.expr(node)))
-        return f"{condition} never holds when the walk arrives here (only when {reached})"
+    def context(self, arriving: int, condition: int) -> int:
+        """What ``arriving`` says about the answers ``condition`` looks at (and nothing
+        else): the part of the routing that matters to a message about the condition."""
+        looked_at = self.dd.support(condition)
+        return self.dd.exists(arriving, lambda var: var not in looked_at)
+
+    def arrival(self, context: int, raw: int, condition: int, text: str) -> str:
+        """Why ``condition`` never holds: the routing before it (``context``, what it says
+        about the answers the condition uses), or — when the routing alone (``raw``, the
+        reaching condition, which ignores the rules of answers) would allow it — the
+        rules of the answers it combines."""
+        if self.dd.and_(self.context(raw, condition), condition) != FALSE:
+            return (
+                f"{text} can never hold for answers that obey the instrument's rules "
+                "(exclusive options, min_choices and max_choices, required questions)"
+            )
+        if context == TRUE:
+            return f"{text} can never hold"
+        reached = _quote(to_source(self.printer.expr(context)))
+        return f"{text} never holds when the walk arrives here (only when {reached})"
+
+    def always(self, context: int, condition: str, where: str) -> str:
+        """ "<condition> always holds when the walk arrives <where> (only when …)"."""
+        if context == TRUE:
+            return f"{condition} always holds, whatever the answers"
+        reached = _quote(to_source(self.printer.expr(context)))
+        return f"{condition} always holds when the walk arrives {where} (only when {reached})"
 
     def witness(self, question: str) -> dict[str, Any] | None:
         """A response whose walk shows ``question``, checked by walking; None when the
@@ -344,12 +364,15 @@ class Analysis:
                 sections_reported.add(section)
                 yield self._section_never(step)
                 continue
+            own = self.logic.condition(step.own_when)
+            known = self.context(self.dd.and_(arriving, section_when), own)
+            raw = self.dd.and_(self.candidate[i], section_when)
             yield Finding(
                 "unreachable",
                 step.question.id,
                 (*step.entry.path, "when"),
                 f"{self.number(i)} is shown on no walk: "
-                f"{self.arrival(self.candidate[i], 'its condition')}; correct the "
+                f"{self.arrival(known, raw, own, 'its condition')}; correct the "
                 "condition or the routing before it",
                 questions=(step.question.id,),
             )
@@ -360,9 +383,10 @@ class Analysis:
         for source, code, target in self.jumps:
             if source < i < target:
                 over.setdefault(source, []).append(self._jump(code, target))
-        if over:
-            sources = [f"{self.number(s)} ({', '.join(j)})" for s, j in list(over.items())[:4]]
-            more = f" and {len(over) - 4} more" if len(over) > 4 else ""
+        if over:  # the nearest jumps first: they are the likeliest cause
+            nearest = sorted(over.items(), reverse=True)
+            sources = [f"{self.number(s)} ({', '.join(j)})" for s, j in nearest[:3]]
+            more = f", and {len(over) - 3} more" if len(over) > 3 else ""
             why = (
                 f"respondents jump past it at {', '.join(sources)}{more}, and no walk "
                 "passes through or jumps here"
@@ -392,13 +416,17 @@ class Analysis:
             for s in members
             if self.reach[s.position] == FALSE and self.arrive[s.position] != FALSE
         )
-        reached = self.dd.any_(self.candidate[s.position] for s in members)
+        condition = self.logic.condition(step.section_when)
+        arriving = self.dd.any_(self.arrive[s.position] for s in members)
+        reached = self.context(arriving, condition)
+        raw = self.dd.any_(self.candidate[s.position] for s in members)
         sid = self.plan.instrument.sections[section].id
+        why = self.arrival(reached, raw, condition, f"the condition of section {sid!r}")
         return Finding(
             "unreachable",
             step.question.id,
             ("sections", section, "when"),
-            f"{self.arrival(reached, f'the condition of section {sid!r}')}, so "
+            f"{why}, so "
             f"{', '.join(hidden)} {'is' if len(hidden) == 1 else 'are'} shown on no walk; "
             "correct the condition or the routing before the section",
             questions=hidden,
@@ -428,14 +456,13 @@ class Analysis:
             if arriving == FALSE or dd.and_(arriving, own) == FALSE:
                 continue  # reported as unreachable
             if dd.and_(arriving, dd.not_(own)) == FALSE:
-                reached = _quote(to_source(self.printer.expr(self.candidate[i])))
+                known = self.context(arriving, own)
                 yield Finding(
                     "always-true",
                     step.question.id,
                     (*step.entry.path, "when"),
-                    f"this condition always holds when the walk arrives at {self.number(i)} "
-                    f"(only when {reached}); remove it, or correct it if it "
-                    "should exclude someone",
+                    f"{self.always(known, 'this condition', f'at {self.number(i)}')}; "
+                    "remove it, or correct it if it should exclude someone",
                     witness=self._witness(i),
                     questions=(step.question.id,),
                 )
@@ -448,14 +475,13 @@ class Analysis:
             if dd.and_(arriving, cond) == FALSE:
                 continue
             if dd.and_(arriving, dd.not_(cond)) == FALSE:
-                raw = dd.any_(self.candidate[p.position] for p in members)
-                reached = _quote(to_source(self.printer.expr(raw)))
+                known = self.context(arriving, cond)
+                what = f"the condition of section '{section.id}'"
                 yield Finding(
                     "always-true",
                     members[0].question.id,
                     ("sections", s, "when"),
-                    f"the condition of section '{section.id}' always holds when the walk "
-                    f"arrives in it (only when {reached}); remove it, or "
+                    f"{self.always(known, what, 'in it')}; remove it, or "
                     "correct it if it should exclude someone",
                     witness=self._witness(members[0].position),
                     questions=tuple(p.question.id for p in members),

@@ -70,8 +70,10 @@ class RoutingReport:
 
     def __str__(self) -> str:
         lines = [
-            f"{len(self.failures)} failing routing properties, {len(self.findings)} findings, "
-            f"{self.paths} paths, {self.examples} examples"
+            f"{_plural(len(self.failures), 'failing routing property', 'properties')}, "
+            f"{_plural(len(self.findings), 'finding')}, {self.paths} "
+            f"{'path' if self.paths.count == 1 and self.paths.exact else 'paths'}, "
+            f"{_plural(self.examples, 'example')}"
         ]
         lines += [f"  {f.code} {f.kind} at '{f.question}': {f.message}" for f in self.findings]
         for failure in self.failures:
@@ -80,6 +82,14 @@ class RoutingReport:
             lines.append(f"  property '{failure.name}'{where}: {failure.message}")
             lines.append(f"    counterexample: {example}")
         return "\n".join(lines)
+
+
+def _plural(count: int, singular: str, plural_end: str = "") -> str:
+    if count == 1:
+        return f"1 {singular}"
+    if plural_end:
+        return f"{count} {singular.rsplit(' ', 1)[0]} {plural_end}"
+    return f"{count} {singular}s"
 
 
 class _Violation(Exception):  # noqa: N818 - internal signal
