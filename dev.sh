@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # qdef's quickstart, in two commands (see README.md):
 #   bash dev.sh run    set up .venv, then validate the Investitionspakt instrument
+#                      and list its routes
 #   bash dev.sh test   set up .venv, then ruff, mypy --strict and the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,6 +23,7 @@ case "${1:-}" in
     run)
         setup
         .venv/bin/qdef validate instruments/investitionspakt.yaml
+        .venv/bin/qdef paths instruments/investitionspakt.yaml --list
         ;;
     test)
         setup

@@ -86,6 +86,15 @@ def test_an_unreachable_question_fails_the_routing_check() -> None:
         assert_routing(loads(CUT_OFF), max_examples=20)
 
 
+def test_the_failure_shown_in_testing_md_is_real() -> None:
+    text = (INVESTITIONSPAKT.parents[1] / "docs" / "testing.md").read_text(encoding="utf-8")
+    instrument = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    shown = text.split("```text\nAssertionError: ", 1)[1].split("```", 1)[0]
+    with pytest.raises(AssertionError) as raised:
+        assert_routing(loads(instrument))
+    assert str(raised.value) + "\n" == shown
+
+
 def test_a_wrong_reaching_condition_is_caught_with_a_small_counterexample(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -99,7 +108,8 @@ def test_a_wrong_reaching_condition_is_caught_with_a_small_counterexample(
     position = compile_plan(REAL).position_of(failure.question)
     assert position not in walk(REAL, failure.answers).positions
     assert len(failure.answers) <= 2  # shrunk: one filter answer is enough
-    assert "counterexample" in str(report)
+    text = (INVESTITIONSPAKT.parents[1] / "docs" / "testing.md").read_text(encoding="utf-8")
+    assert str(report) in text  # the example in the docs is this very report
 
 
 def test_a_broken_walk_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
