@@ -17,10 +17,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from qdef.model import Instrument
-from qdef.routing.analysis import CODES, Analysis, Finding, FindingKind
+from qdef.routing.analysis import Analysis
 from qdef.routing.answers import AnswerError
 from qdef.routing.answers import problems as _problems
 from qdef.routing.dd import Budget
+from qdef.routing.findings import CODES, Finding, FindingKind
 from qdef.routing.paths import PathCount
 from qdef.routing.paths import count_paths as _count_paths
 from qdef.routing.paths import iter_paths as _iter_paths

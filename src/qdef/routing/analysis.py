@@ -1,4 +1,6 @@
-"""Whole-instrument routing analysis: reaching conditions and findings.
+"""Whole-instrument routing analysis: reaching conditions, the precise pass that
+findings (:mod:`.findings`) and path counting (:mod:`.paths`) decide on, and
+example respondents.
 
 The walk is replayed symbolically. ``candidate[i]`` is the diagram of the
 answers under which the walk *arrives* at question ``i``; ``shown[i]`` adds
@@ -15,8 +17,10 @@ it is what is printed and what renderers compile.
 
 For decisions (is a question ever shown? does a condition always hold?) a
 second, *precise* pass also records that the answers of questions a walk
-passes without showing, or jumps over, are absent; without this, answers a
-respondent can never give together would look possible. It keeps only the
+passes without showing, or jumps over, are absent, that shown required
+questions are answered and that answers obey their question's rules; without
+this, answers a respondent can never give together would look possible. It
+keeps only the
 variables that later routing still looks at (the others are quantified
 away), which keeps its diagrams small; so does the path counting built on it.
 """
@@ -25,58 +29,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from qdef.expr.nodes import Expr
+from qdef.expr.nodes import Expr, Ref
+from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
-from qdef.model import SingleChoice
 from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, TRUE, Budget
+from qdef.routing.findings import Finding, find
 from qdef.routing.logic import Logic
 from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
 from qdef.routing.walk import walk
-from qdef.sourcemap import KeyPath
-
-FindingKind = Literal["unreachable", "always-true", "dead-goto", "unknown"]
-
-#: Diagnostic codes of the findings.
-CODES: dict[FindingKind, str] = {
-    "unreachable": "QD601",
-    "always-true": "QD602",
-    "dead-goto": "QD603",
-    "unknown": "QD604",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A routing problem, where it is, and the evidence for it."""
-
-    kind: FindingKind
-    question: str
-    """The question concerned (for a section's condition: its first question)."""
-    path: KeyPath
-    """Where in the document: the ``when``, the ``goto`` or the question's ``id``."""
-    message: str
-    """What is wrong and what to do, with the conditions that prove it."""
-    witness: dict[str, Any] | None = None
-    """For ``unknown``: nothing; otherwise, where a respondent illustrates the
-    finding (e.g. the answers that reach a question whose condition always holds)."""
-    questions: tuple[str, ...] = field(default=())
-    """Every question the finding concerns (a section's condition may hide several)."""
-
-    @property
-    def code(self) -> str:
-        return CODES[self.kind]
-
-
-_MAX_SHOWN = 240  # characters of a condition quoted in a message
-
-
-def _quote(source: str) -> str:
-    return source if len(source) <= _MAX_SHOWN else source[: _MAX_SHOWN - 1] + "…"
 
 
 class Analysis:
@@ -96,7 +60,6 @@ class Analysis:
         """What a respondent shown each question answers: required questions, and answers
         that obey the question's rules (exclusive options, min/max choices …)."""
         self.candidate, self.shown = self._propagate()
-        self._numbers = plan.instrument.numbers()
         self.members: list[list[Step]] = [[] for _ in plan.instrument.sections]
         """The questions of each section."""
         for step in steps:
@@ -234,46 +197,12 @@ class Analysis:
     def reaching_source(self, question: str) -> str:
         return to_source(self.reaching(question))
 
-    def number(self, position: int) -> str:
-        """How messages name the question at ``position``: ``question 7 'umsetzungsphase'``."""
-        question = self.plan.steps[position].question
-        number = self._numbers.get(question.id)
-        return f"question {number} '{question.id}'" if number else f"display '{question.id}'"
-
-    def context(self, arriving: int, condition: int) -> int:
-        """What ``arriving`` says about the answers ``condition`` looks at (and nothing
-        else): the part of the routing that matters to a message about the condition."""
-        looked_at = self.dd.support(condition)
-        return self.dd.exists(arriving, lambda var: var not in looked_at)
-
-    def arrival(self, context: int, raw: int, condition: int, text: str) -> str:
-        """Why ``condition`` never holds: the routing before it (``context``, what it says
-        about the answers the condition uses), or — when the routing alone (``raw``, the
-        reaching condition, which ignores the rules of answers) would allow it — the
-        rules of the answers it combines."""
-        if self.dd.and_(self.context(raw, condition), condition) != FALSE:
-            return (
-                f"{text} can never hold for answers that obey the instrument's rules "
-                "(exclusive options, min_choices and max_choices, required questions)"
-            )
-        if context == TRUE:
-            return f"{text} can never hold"
-        reached = _quote(to_source(self.printer.expr(context)))
-        return f"{text} never holds when the walk arrives here (only when {reached})"
-
-    def always(self, context: int, condition: str, where: str) -> str:
-        """ "<condition> always holds when the walk arrives <where> (only when …)"."""
-        if context == TRUE:
-            return f"{condition} always holds, whatever the answers"
-        reached = _quote(to_source(self.printer.expr(context)))
-        return f"{condition} always holds when the walk arrives {where} (only when {reached})"
-
     def witness(self, question: str) -> dict[str, Any] | None:
         """A response whose walk shows ``question``, checked by walking; None when the
         question is shown on no walk, or no example was found (see :meth:`findings`)."""
-        return self._witness(self.plan.position_of(question))
+        return self.example(self.plan.position_of(question))
 
-    def _witness(
+    def example(
         self, position: int, chosen: str | None = None, tries: int = 64
     ) -> dict[str, Any] | None:
         """Answers whose walk shows the question at ``position`` (having chosen the
@@ -336,247 +265,11 @@ class Analysis:
     def findings(self) -> list[Finding]:
         """Unreachable questions, conditions that always hold, gotos that change nothing,
         and questions whose reachability cannot be decided."""
-        found: list[Finding] = []
-        found.extend(self._reachability())
-        found.extend(self._redundant_conditions())
-        found.extend(self._dead_gotos())
-        return found
-
-    def _reachability(self) -> Iterator[Finding]:
-        plan = self.plan
-        sections_reported: set[int] = set()
-        for step in plan.steps:
-            i = step.position
-            if self.reach[i] != FALSE:
-                undecided = self.logic.opaque_in(self.reach[i]) or self.logic.inexact
-                if undecided and self._witness(i) is None:
-                    yield self._unknown(step)
-                continue
-            if self.arrive[i] == FALSE:
-                yield self._never_arrives(step)
-                continue
-            section = step.entry.section_index
-            arriving = self.arrive[i]
-            section_when = self.logic.condition(step.section_when)
-            if self.dd.and_(arriving, section_when) == FALSE:
-                if section in sections_reported:
-                    continue
-                sections_reported.add(section)
-                yield self._section_never(step)
-                continue
-            own = self.logic.condition(step.own_when)
-            known = self.context(self.dd.and_(arriving, section_when), own)
-            raw = self.dd.and_(self.candidate[i], section_when)
-            yield Finding(
-                "unreachable",
-                step.question.id,
-                (*step.entry.path, "when"),
-                f"{self.number(i)} is shown on no walk: "
-                f"{self.arrival(known, raw, own, 'its condition')}; correct the "
-                "condition or the routing before it",
-                questions=(step.question.id,),
-            )
-
-    def _never_arrives(self, step: Step) -> Finding:
-        i = step.position
-        over: dict[int, list[str]] = {}
-        for source, code, target in self.jumps:
-            if source < i < target:
-                over.setdefault(source, []).append(self._jump(code, target))
-        if over:  # the nearest jumps first: they are the likeliest cause
-            nearest = sorted(over.items(), reverse=True)
-            sources = [f"{self.number(s)} ({', '.join(j)})" for s, j in nearest[:3]]
-            more = f", and {len(over) - 3} more" if len(over) > 3 else ""
-            why = (
-                f"respondents jump past it at {', '.join(sources)}{more}, and no walk "
-                "passes through or jumps here"
-            )
-        else:
-            why = "no walk arrives here: the question before it is shown on no walk either"
-        return Finding(
-            "unreachable",
-            step.question.id,
-            (*step.entry.path, "id"),
-            f"{self.number(i)} is shown on no walk: {why}; point a goto at it, "
-            "change a jump, or remove the question",
-            questions=(step.question.id,),
-        )
-
-    def _jump(self, code: str | None, target: int) -> str:
-        end = target == self.plan.end
-        where = "the end" if end else f"'{self.plan.steps[target].question.id}'"
-        return f"option '{code}' to {where}" if code is not None else f"goto {where}"
-
-    def _section_never(self, step: Step) -> Finding:
-        section = step.entry.section_index
-        members = self.members[section]
-        # the questions this condition hides; those no walk even arrives at have their own finding
-        hidden = tuple(
-            s.question.id
-            for s in members
-            if self.reach[s.position] == FALSE and self.arrive[s.position] != FALSE
-        )
-        condition = self.logic.condition(step.section_when)
-        arriving = self.dd.any_(self.arrive[s.position] for s in members)
-        reached = self.context(arriving, condition)
-        raw = self.dd.any_(self.candidate[s.position] for s in members)
-        sid = self.plan.instrument.sections[section].id
-        why = self.arrival(reached, raw, condition, f"the condition of section {sid!r}")
-        return Finding(
-            "unreachable",
-            step.question.id,
-            ("sections", section, "when"),
-            f"{why}, so "
-            f"{', '.join(hidden)} {'is' if len(hidden) == 1 else 'are'} shown on no walk; "
-            "correct the condition or the routing before the section",
-            questions=hidden,
-        )
-
-    def _unknown(self, step: Step) -> Finding:
-        compared = self.logic.opaque_in(self.reach[step.position])
-        what = ", ".join(to_source(e) for e in compared) or "the order of date-range ends"
-        return Finding(
-            "unknown",
-            step.question.id,
-            (*step.entry.path, "id"),
-            f"qdef cannot decide whether {self.number(step.position)} is ever shown: that "
-            f"depends on comparing answers with each other ({what}), and no example "
-            "respondent was found; check this routing by hand or add a test",
-            questions=(step.question.id,),
-        )
-
-    def _redundant_conditions(self) -> Iterator[Finding]:
-        dd, logic = self.dd, self.logic
-        for step in self.plan.steps:
-            i = step.position
-            if step.own_when is None:
-                continue
-            arriving = dd.and_(self.arrive[i], logic.condition(step.section_when))
-            own = logic.condition(step.own_when)
-            if arriving == FALSE or dd.and_(arriving, own) == FALSE:
-                continue  # reported as unreachable
-            if dd.and_(arriving, dd.not_(own)) == FALSE:
-                known = self.context(arriving, own)
-                yield Finding(
-                    "always-true",
-                    step.question.id,
-                    (*step.entry.path, "when"),
-                    f"{self.always(known, 'this condition', f'at {self.number(i)}')}; "
-                    "remove it, or correct it if it should exclude someone",
-                    witness=self._witness(i),
-                    questions=(step.question.id,),
-                )
-        for s, section in enumerate(self.plan.instrument.sections):
-            if section.when is None:
-                continue
-            members = self.members[s]
-            arriving = dd.any_(self.arrive[p.position] for p in members)
-            cond = logic.condition(members[0].section_when)
-            if dd.and_(arriving, cond) == FALSE:
-                continue
-            if dd.and_(arriving, dd.not_(cond)) == FALSE:
-                known = self.context(arriving, cond)
-                what = f"the condition of section '{section.id}'"
-                yield Finding(
-                    "always-true",
-                    members[0].question.id,
-                    ("sections", s, "when"),
-                    f"{self.always(known, what, 'in it')}; remove it, or "
-                    "correct it if it should exclude someone",
-                    witness=self._witness(members[0].position),
-                    questions=tuple(p.question.id for p in members),
-                )
-
-    def _dead_gotos(self) -> Iterator[Finding]:
-        dd, logic = self.dd, self.logic
-        for step in self.plan.steps:
-            i = step.position
-            shown = self.reach[i]
-            if shown == FALSE:
-                continue
-            routed = FALSE
-            options = step.question.options if isinstance(step.question, SingleChoice) else []
-            for index, option in enumerate(options):
-                target = step.option_gotos.get(option.code)
-                if target is None:
-                    continue
-                chosen = dd.and_(shown, logic.is_value(step.question.id, option.code))
-                routed = dd.or_(routed, logic.is_value(step.question.id, option.code))
-                if chosen == FALSE:
-                    continue
-                if not self._changes(chosen, target, step.next_default):
-                    yield self._dead(
-                        step,
-                        path=(*step.entry.path, "options", index, "goto"),
-                        what=f"the goto of option '{option.code}'",
-                        target=target,
-                        default=step.next_default,
-                        witness=self._witness(i, option.code),
-                    )
-            if step.goto is None:
-                continue
-            rest = dd.and_(shown, dd.not_(routed))
-            if rest != FALSE and not self._changes(rest, step.goto, i + 1):
-                yield self._dead(
-                    step,
-                    path=(*step.entry.path, "goto"),
-                    what="this goto",
-                    target=step.goto,
-                    default=i + 1,
-                    witness=self._witness(i, ""),
-                )
-
-    def _changes(self, arriving: int, target: int, default: int) -> bool:
-        """Whether going to ``target`` instead of ``default`` changes some walk that
-        arrives with ``arriving``: some question between them would be shown."""
-        dd, logic = self.dd, self.logic
-        low, high = min(target, default), max(target, default)
-        absent: dict[int, int] = {}
-        for j in range(low, high):
-            step = self.plan.steps[j]
-            if dd.and_(dd.restrict(arriving, absent), dd.restrict(self.when[j], absent)) != FALSE:
-                return True
-            for name in step.variables:
-                for var in logic.vars_of(name):
-                    absent[var] = 0
-        return False
-
-    def _dead(
-        self,
-        step: Step,
-        *,
-        path: KeyPath,
-        what: str,
-        target: int,
-        default: int,
-        witness: dict[str, Any] | None,
-    ) -> Finding:
-        def name(position: int) -> str:
-            return "the end" if position == self.plan.end else self.number(position)
-
-        if target == default:
-            why = f"the walk continues at {name(default)} anyway"
-        else:
-            low, high = sorted((target, default))
-            why = (
-                f"no question between {name(low)} and {name(high)} is ever shown to "
-                "respondents who get here, so the walk is the same with or without it"
-            )
-        return Finding(
-            "dead-goto",
-            step.question.id,
-            path,
-            f"{what} in {self.number(step.position)} changes nothing: {why}; remove it, "
-            "or point it where it was meant to go",
-            witness=witness,
-            questions=(step.question.id,),
-        )
+        return find(self)
 
 
 def _names(expr: Expr) -> list[str]:
-    from qdef.expr.nodes import Ref, walk  # noqa: PLC0415
-
-    return [n.name for n in walk(expr) if isinstance(n, Ref)]
+    return [n.name for n in nodes(expr) if isinstance(n, Ref)]
 
 
-__all__ = ["CODES", "Analysis", "Budget", "Finding", "FindingKind"]
+__all__ = ["Analysis", "Budget"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from qdef.checks import Locator
 from qdef.diagnostics import Diagnostic, Severity
 from qdef.model import Instrument
-from qdef.routing.analysis import Analysis, Finding
+from qdef.routing.analysis import Analysis
 from qdef.routing.dd import Budget
+from qdef.routing.findings import Finding
 from qdef.routing.plan import plan_for
 
 #: In ``qdef validate`` every finding is a warning: the instrument is well formed and

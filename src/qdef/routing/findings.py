@@ -1,0 +1,350 @@
+"""Routing findings: questions shown on no walk, conditions that always hold, gotos that
+change nothing, and questions whose reachability cannot be decided (QD601–QD604).
+
+Every finding is decided on the precise diagrams of :mod:`qdef.routing.analysis`
+(answers of questions not shown are absent, required questions answered,
+answers obey their question's rules), so "never" and "always" are proofs.
+Messages quote what the routing knows about the answers a condition uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from qdef.expr.printer import to_source
+from qdef.model import SingleChoice
+from qdef.routing.dd import FALSE, TRUE
+from qdef.routing.plan import Step
+from qdef.sourcemap import KeyPath
+
+if TYPE_CHECKING:
+    from qdef.routing.analysis import Analysis
+
+FindingKind = Literal["unreachable", "always-true", "dead-goto", "unknown"]
+
+#: Diagnostic codes of the findings.
+CODES: dict[FindingKind, str] = {
+    "unreachable": "QD601",
+    "always-true": "QD602",
+    "dead-goto": "QD603",
+    "unknown": "QD604",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A routing problem, where it is, and the evidence for it."""
+
+    kind: FindingKind
+    question: str
+    """The question concerned (for a section's condition: its first question)."""
+    path: KeyPath
+    """Where in the document: the ``when``, the ``goto`` or the question's ``id``."""
+    message: str
+    """What is wrong and what to do, with the conditions that prove it."""
+    witness: dict[str, Any] | None = None
+    """For a condition that always holds (QD602) and a goto that changes nothing
+    (QD603): a response that reaches the place concerned, checked by walking it.
+    None for the others: no respondent can illustrate a question nobody sees."""
+    questions: tuple[str, ...] = field(default=())
+    """Every question the finding concerns (a section's condition may hide several)."""
+
+    @property
+    def code(self) -> str:
+        return CODES[self.kind]
+
+
+_MAX_SHOWN = 240  # characters of a condition quoted in a message
+
+
+def _quote(source: str) -> str:
+    return source if len(source) <= _MAX_SHOWN else source[: _MAX_SHOWN - 1] + "…"
+
+
+def find(analysis: Analysis) -> list[Finding]:
+    """Every finding of ``analysis``, in question order within each kind."""
+    finder = _Finder(analysis)
+    found: list[Finding] = []
+    found.extend(finder.reachability())
+    found.extend(finder.redundant_conditions())
+    found.extend(finder.dead_gotos())
+    return found
+
+
+class _Finder:
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.numbers = analysis.plan.instrument.numbers()
+        self.plan, self.logic, self.dd = analysis.plan, analysis.logic, analysis.dd
+        self.printer = analysis.printer
+        self.when, self.members, self.jumps = analysis.when, analysis.members, analysis.jumps
+        self.candidate = analysis.candidate
+        """Raw arrival diagrams (those of the reaching conditions)."""
+        self.arrive, self.reach = analysis.arrive, analysis.reach
+        """Precise arrival and showing diagrams: what decisions are made on."""
+
+    def number(self, position: int) -> str:
+        """How messages name the question at ``position``: ``question 7 'umsetzungsphase'``."""
+        question = self.plan.steps[position].question
+        number = self.numbers.get(question.id)
+        return f"question {number} '{question.id}'" if number else f"display '{question.id}'"
+
+    def context(self, arriving: int, condition: int) -> int:
+        """What ``arriving`` says about the answers ``condition`` looks at (and nothing
+        else): the part of the routing that matters to a message about the condition."""
+        looked_at = self.dd.support(condition)
+        return self.dd.exists(arriving, lambda var: var not in looked_at)
+
+    def arrival(self, context: int, raw: int, condition: int, text: str) -> str:
+        """Why ``condition`` never holds: the routing before it (``context``, what it says
+        about the answers the condition uses), or — when the routing alone (``raw``, the
+        reaching condition, which ignores the rules of answers) would allow it — the
+        rules of the answers it combines."""
+        if self.dd.and_(self.context(raw, condition), condition) != FALSE:
+            return (
+                f"{text} can never hold for answers that obey the instrument's rules "
+                "(exclusive options, min_choices and max_choices, required questions)"
+            )
+        if context == TRUE:
+            return f"{text} can never hold"
+        reached = _quote(to_source(self.printer.expr(context)))
+        return f"{text} never holds when the walk arrives here (only when {reached})"
+
+    def always(self, context: int, condition: str, where: str) -> str:
+        """ "<condition> always holds when the walk arrives <where> (only when …)"."""
+        if context == TRUE:
+            return f"{condition} always holds, whatever the answers"
+        reached = _quote(to_source(self.printer.expr(context)))
+        return f"{condition} always holds when the walk arrives {where} (only when {reached})"
+
+    def reachability(self) -> Iterator[Finding]:
+        plan = self.plan
+        sections_reported: set[int] = set()
+        for step in plan.steps:
+            i = step.position
+            if self.reach[i] != FALSE:
+                undecided = self.logic.opaque_in(self.reach[i]) or self.logic.inexact
+                if undecided and self.analysis.example(i) is None:
+                    yield self._unknown(step)
+                continue
+            if self.arrive[i] == FALSE:
+                yield self._never_arrives(step)
+                continue
+            section = step.entry.section_index
+            arriving = self.arrive[i]
+            section_when = self.logic.condition(step.section_when)
+            if self.dd.and_(arriving, section_when) == FALSE:
+                if section in sections_reported:
+                    continue
+                sections_reported.add(section)
+                yield self._section_never(step)
+                continue
+            own = self.logic.condition(step.own_when)
+            known = self.context(self.dd.and_(arriving, section_when), own)
+            raw = self.dd.and_(self.candidate[i], section_when)
+            yield Finding(
+                "unreachable",
+                step.question.id,
+                (*step.entry.path, "when"),
+                f"{self.number(i)} is shown on no walk: "
+                f"{self.arrival(known, raw, own, 'its condition')}; correct the "
+                "condition or the routing before it",
+                questions=(step.question.id,),
+            )
+
+    def _never_arrives(self, step: Step) -> Finding:
+        i = step.position
+        over: dict[int, list[str]] = {}
+        for source, code, target in self.jumps:
+            if source < i < target:
+                over.setdefault(source, []).append(self._jump(code, target))
+        if over:  # the nearest jumps first: they are the likeliest cause
+            nearest = sorted(over.items(), reverse=True)
+            sources = [f"{self.number(s)} ({', '.join(j)})" for s, j in nearest[:3]]
+            more = f", and {len(over) - 3} more" if len(over) > 3 else ""
+            why = (
+                f"respondents jump past it at {', '.join(sources)}{more}, and no walk "
+                "passes through or jumps here"
+            )
+        else:
+            why = "no walk arrives here: the question before it is shown on no walk either"
+        return Finding(
+            "unreachable",
+            step.question.id,
+            (*step.entry.path, "id"),
+            f"{self.number(i)} is shown on no walk: {why}; point a goto at it, "
+            "change a jump, or remove the question",
+            questions=(step.question.id,),
+        )
+
+    def _jump(self, code: str | None, target: int) -> str:
+        end = target == self.plan.end
+        where = "the end" if end else f"'{self.plan.steps[target].question.id}'"
+        return f"option '{code}' to {where}" if code is not None else f"goto {where}"
+
+    def _section_never(self, step: Step) -> Finding:
+        section = step.entry.section_index
+        members = self.members[section]
+        # the questions this condition hides; those no walk even arrives at have their own finding
+        hidden = tuple(
+            s.question.id
+            for s in members
+            if self.reach[s.position] == FALSE and self.arrive[s.position] != FALSE
+        )
+        condition = self.logic.condition(step.section_when)
+        arriving = self.dd.any_(self.arrive[s.position] for s in members)
+        reached = self.context(arriving, condition)
+        raw = self.dd.any_(self.candidate[s.position] for s in members)
+        sid = self.plan.instrument.sections[section].id
+        why = self.arrival(reached, raw, condition, f"the condition of section {sid!r}")
+        return Finding(
+            "unreachable",
+            step.question.id,
+            ("sections", section, "when"),
+            f"{why}, so "
+            f"{', '.join(hidden)} {'is' if len(hidden) == 1 else 'are'} shown on no walk; "
+            "correct the condition or the routing before the section",
+            questions=hidden,
+        )
+
+    def _unknown(self, step: Step) -> Finding:
+        compared = self.logic.opaque_in(self.reach[step.position])
+        what = ", ".join(to_source(e) for e in compared) or "the order of date-range ends"
+        return Finding(
+            "unknown",
+            step.question.id,
+            (*step.entry.path, "id"),
+            f"qdef cannot decide whether {self.number(step.position)} is ever shown: that "
+            f"depends on comparing answers with each other ({what}), and no example "
+            "respondent was found; check this routing by hand or add a test",
+            questions=(step.question.id,),
+        )
+
+    def redundant_conditions(self) -> Iterator[Finding]:
+        dd, logic = self.dd, self.logic
+        for step in self.plan.steps:
+            i = step.position
+            if step.own_when is None:
+                continue
+            arriving = dd.and_(self.arrive[i], logic.condition(step.section_when))
+            own = logic.condition(step.own_when)
+            if arriving == FALSE or dd.and_(arriving, own) == FALSE:
+                continue  # reported as unreachable
+            if dd.and_(arriving, dd.not_(own)) == FALSE:
+                known = self.context(arriving, own)
+                yield Finding(
+                    "always-true",
+                    step.question.id,
+                    (*step.entry.path, "when"),
+                    f"{self.always(known, 'this condition', f'at {self.number(i)}')}; "
+                    "remove it, or correct it if it should exclude someone",
+                    witness=self.analysis.example(i),
+                    questions=(step.question.id,),
+                )
+        for s, section in enumerate(self.plan.instrument.sections):
+            if section.when is None:
+                continue
+            members = self.members[s]
+            arriving = dd.any_(self.arrive[p.position] for p in members)
+            cond = logic.condition(members[0].section_when)
+            if dd.and_(arriving, cond) == FALSE:
+                continue
+            if dd.and_(arriving, dd.not_(cond)) == FALSE:
+                known = self.context(arriving, cond)
+                what = f"the condition of section '{section.id}'"
+                yield Finding(
+                    "always-true",
+                    members[0].question.id,
+                    ("sections", s, "when"),
+                    f"{self.always(known, what, 'in it')}; remove it, or "
+                    "correct it if it should exclude someone",
+                    witness=self.analysis.example(members[0].position),
+                    questions=tuple(p.question.id for p in members),
+                )
+
+    def dead_gotos(self) -> Iterator[Finding]:
+        dd, logic = self.dd, self.logic
+        for step in self.plan.steps:
+            i = step.position
+            shown = self.reach[i]
+            if shown == FALSE:
+                continue
+            routed = FALSE
+            options = step.question.options if isinstance(step.question, SingleChoice) else []
+            for index, option in enumerate(options):
+                target = step.option_gotos.get(option.code)
+                if target is None:
+                    continue
+                chosen = dd.and_(shown, logic.is_value(step.question.id, option.code))
+                routed = dd.or_(routed, logic.is_value(step.question.id, option.code))
+                if chosen == FALSE:
+                    continue
+                if not self._changes(chosen, target, step.next_default):
+                    yield self._dead(
+                        step,
+                        path=(*step.entry.path, "options", index, "goto"),
+                        what=f"the goto of option '{option.code}'",
+                        target=target,
+                        default=step.next_default,
+                        witness=self.analysis.example(i, option.code),
+                    )
+            if step.goto is None:
+                continue
+            rest = dd.and_(shown, dd.not_(routed))
+            if rest != FALSE and not self._changes(rest, step.goto, i + 1):
+                yield self._dead(
+                    step,
+                    path=(*step.entry.path, "goto"),
+                    what="this goto",
+                    target=step.goto,
+                    default=i + 1,
+                    witness=self.analysis.example(i, ""),
+                )
+
+    def _changes(self, arriving: int, target: int, default: int) -> bool:
+        """Whether going to ``target`` instead of ``default`` changes some walk that
+        arrives with ``arriving``: some question between them would be shown."""
+        dd, logic = self.dd, self.logic
+        low, high = min(target, default), max(target, default)
+        absent: dict[int, int] = {}
+        for j in range(low, high):
+            step = self.plan.steps[j]
+            if dd.and_(dd.restrict(arriving, absent), dd.restrict(self.when[j], absent)) != FALSE:
+                return True
+            for name in step.variables:
+                for var in logic.vars_of(name):
+                    absent[var] = 0
+        return False
+
+    def _dead(
+        self,
+        step: Step,
+        *,
+        path: KeyPath,
+        what: str,
+        target: int,
+        default: int,
+        witness: dict[str, Any] | None,
+    ) -> Finding:
+        def name(position: int) -> str:
+            return "the end" if position == self.plan.end else self.number(position)
+
+        if target == default:
+            why = f"the walk continues at {name(default)} anyway"
+        else:
+            low, high = sorted((target, default))
+            why = (
+                f"no question between {name(low)} and {name(high)} is ever shown to "
+                "respondents who get here, so the walk is the same with or without it"
+            )
+        return Finding(
+            "dead-goto",
+            step.question.id,
+            path,
+            f"{what} in {self.number(step.position)} changes nothing: {why}; remove it, "
+            "or point it where it was meant to go",
+            witness=witness,
+            questions=(step.question.id,),
+        )
