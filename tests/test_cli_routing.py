@@ -119,7 +119,9 @@ def test_paths_says_path_for_one(tmp_path: Path) -> None:
 def test_paths_says_when_the_count_is_an_upper_bound(tmp_path: Path) -> None:
     status, out, _ = run("paths", write(tmp_path, "vergleich.yaml", COMPARING))
     assert status == 0
-    assert out == "at most 2 paths (conditions compare answers with each other)\n"
+    assert out == (
+        "at most 2 paths (conditions compare answers with each other: nachher > vorher)\n"
+    )
 
 
 # --------------------------------------------------------------------------- paths: list

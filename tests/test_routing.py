@@ -522,3 +522,27 @@ def test_an_analysis_beyond_its_memory_bound_is_reported_not_raised(
     result = validate_file(INVESTITIONSPAKT)
     assert [(d.code, d.severity) for d in result.diagnostics] == [("QD605", "warning")]
     assert result.instrument is not None
+
+
+def test_the_order_of_a_date_range_is_checked_by_example() -> None:
+    inst = instrument(
+        """
+        - id: s
+          questions:
+            - {id: zeit, type: daterange, precision: month, text: Zeitraum}
+            - id: moeglich
+              type: text
+              text: Möglich
+              when: 'zeit.from >= "2020-01" and zeit.to < "2023-01"'
+            - id: unmoeglich
+              type: text
+              text: Unmöglich
+              when: 'zeit.from >= "2022-01" and zeit.to < "2021-01"'
+        """
+    )
+    found = findings(inst)
+    assert [(f.kind, f.question) for f in found] == [("unknown", "unmoeglich")]
+    assert "zeit.from <= zeit.to" in found[0].message
+    counted = count_paths(inst)
+    assert not counted.exact
+    assert "zeit.from <= zeit.to" in counted.reason

@@ -125,8 +125,7 @@ class _Finder:
         for step in plan.steps:
             i = step.position
             if self.reach[i] != FALSE:
-                undecided = self.logic.opaque_in(self.reach[i]) or self.logic.inexact
-                if undecided and self.analysis.example(i) is None:
+                if self.logic.undecided(self.reach[i]) and self.analysis.example(i) is None:
                     yield self._unknown(step)
                 continue
             if self.arrive[i] == FALSE:
@@ -210,8 +209,7 @@ class _Finder:
         )
 
     def _unknown(self, step: Step) -> Finding:
-        compared = self.logic.opaque_in(self.reach[step.position])
-        what = ", ".join(to_source(e) for e in compared) or "the order of date-range ends"
+        what = ", ".join(self.logic.undecided(self.reach[step.position]))
         return Finding(
             "unknown",
             step.question.id,

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref, walk
+from qdef.expr.printer import to_source
 from qdef.model import (
     CheckColumn,
     DateRangeQuestion,
@@ -160,8 +161,9 @@ class Logic:
         self.var_of: dict[str, int] = {}
         self.bits: dict[tuple[str, str], int] = {}
         self.opaque: dict[Expr, int] = {}
-        self.inexact = False
-        """True when some relation between answers is not encoded (date-range order)."""
+        self.ranges: list[tuple[str, int, int]] = []
+        """Date ranges whose two ends conditions look at: (question, from, to). Their
+        order (from <= to) is a relation between answers, which is not encoded."""
         self._memo: dict[Expr, int] = {}
         self._allocate()
         self.constraints = [self.rules(step) for step in plan.steps]
@@ -193,9 +195,6 @@ class Logic:
                     wanted.update(plan.parts(node.ref.name))
                 elif isinstance(node, Compare | In):
                     self._collect(node, constants, opaque)
-        ranges = {n for n in wanted if n.endswith((".from", ".to"))}
-        if any(n.rsplit(".", 1)[0] + ".to" in ranges for n in ranges if n.endswith(".from")):
-            self.inexact = True
         order = sorted(
             (plan.variables[n] for n in wanted if n in plan.variables),
             key=lambda info: (info.position, plan.steps[info.position].variables.index(info.name)),
@@ -280,6 +279,9 @@ class Logic:
             domain.values.extend(r.value for r in domain.regions[1:])
         self.var_of[info.name] = self.dd.new_var(len(domain.values))
         self.domains.append(domain)
+        if info.name.endswith(".to") and info.name[:-3] + ".from" in self.var_of:
+            start = self.var_of[info.name[:-3] + ".from"]
+            self.ranges.append((info.question, start, self.var_of[info.name]))
 
     # ------------------------------------------------------------------ constraints
 
@@ -481,6 +483,16 @@ class Logic:
         if info is not None and info.kind == "choices":
             return [self.bits[(name, c)] for c in info.codes if (name, c) in self.bits]
         return []
+
+    def undecided(self, node: int) -> list[str]:
+        """The relations between answers that ``node`` depends on and the diagrams do
+        not encode: comparisons of two answers, the order of a date range's ends."""
+        support = self.dd.support(node)
+        found = [to_source(e) for e in self.opaque_in(node)]
+        for question, start, end in self.ranges:
+            if start in support and end in support:
+                found.append(f"{question}.from <= {question}.to")
+        return found
 
     def opaque_in(self, node: int) -> list[Expr]:
         """The opaque comparisons ``node`` depends on."""

@@ -95,16 +95,23 @@ class Automaton:
 def count_paths(analysis: Analysis, max_states: int = 200_000) -> PathCount:
     """The number of distinct paths through the instrument."""
     try:
-        return PathCount(
-            _count(Automaton(analysis), max_states),
-            not analysis.logic.inexact and not analysis.logic.opaque,
-            ""
-            if not (analysis.logic.inexact or analysis.logic.opaque)
-            else "conditions compare answers with each other",
-        )
-    except (Budget, RecursionError):
+        count = _count(Automaton(analysis), max_states)
+    except Budget:
         count = _count(Automaton(analysis, remember=False), max_states=None)
         return PathCount(count, False, "the routing remembers too many answers at once")
+    undecided = {
+        relation
+        for node in analysis.reach
+        if node != FALSE
+        for relation in analysis.logic.undecided(node)
+    }
+    if undecided:
+        return PathCount(
+            count,
+            False,
+            f"conditions compare answers with each other: {', '.join(sorted(undecided))}",
+        )
+    return PathCount(count, True)
 
 
 def _count(automaton: Automaton, max_states: int | None) -> int:
