@@ -30,7 +30,8 @@ INVALID = ROOT / "tests" / "cases" / "invalid" / "goto_unbekannt.yaml"
 ONLY_WARNINGS = ROOT / "tests" / "cases" / "invalid" / "filter_nicht_pflicht.yaml"
 EXAMPLES = "20"  # example respondents per `qdef check` run: enough to run, fast
 
-ROUTES = ["1, 2–6, 22", "1, 7–20, 22", "1, 7–18, 21, 22"]
+#: The routes as issue 3 and the seed's annex write them.
+ROUTES = ["1, 2–6, 22", "1, 7–18, 19, 20, 22", "1, 7–18, 21, 22"]
 
 HEAD = "qdef: 1\nid: {id}\ntitle: Test\nlanguage: de\nsections:\n"
 
@@ -160,11 +161,27 @@ def test_paths_limit_that_fits_says_nothing() -> None:
     assert (status, out.splitlines(), err) == (0, ROUTES, "")
 
 
-def test_path_format_breaks_ranges_at_sections_displays_and_odd_numbers(tmp_path: Path) -> None:
+def test_path_format_breaks_runs_at_sections_displays_and_odd_numbers(tmp_path: Path) -> None:
     status, out, _ = run("paths", write(tmp_path, "einer.yaml", ONE_PATH), "--list")
     assert status == 0
-    # willkommen (display), 1, 2, 2a, 3 | 4, 5
-    assert out == "willkommen, 1–2, 2a, 3, 4–5\n"
+    # willkommen (display), 1, 2, 2a, 3 | 4, 5: no run of three, so no range
+    assert out == "willkommen, 1, 2, 2a, 3, 4, 5\n"
+
+
+def test_path_format_ends_runs_where_paths_part(tmp_path: Path) -> None:
+    branching = HEAD.format(id="zweige") + (
+        "  - id: teil\n"
+        "    questions:\n"
+        "      - id: q1\n"
+        "        type: single\n"
+        "        required: true\n"
+        "        text: Eins\n"
+        "        options: [{code: a, label: A}, {code: b, label: B, goto: q5}]\n"
+        + "".join(f"      - {{id: q{i}, type: text, text: T}}\n" for i in range(2, 8))
+    )
+    status, out, _ = run("paths", write(tmp_path, "zweige.yaml", branching), "--list")
+    assert status == 0
+    assert out.splitlines() == ["1, 2–7", "1, 5–7"]
 
 
 def test_format_path_of_a_single_question() -> None:

@@ -124,8 +124,8 @@ def _parser() -> argparse.ArgumentParser:
     shown.add_argument(
         "--list",
         action="store_true",
-        help="list the paths, one a line, as question numbers (consecutive numbers of one "
-        "section as a range: 1, 2–6, 22)",
+        help="list the paths, one a line, as question numbers, runs of three or more as a "
+        "range: 1, 7–18, 19, 20, 22",
     )
     shown.add_argument(
         "--graph",
@@ -370,32 +370,39 @@ _WHOLE = re.compile(r"[0-9]+")
 
 
 def format_path(analysis: Analysis, path: Sequence[str]) -> str:
-    """A path as question numbers (displays by id), consecutive numbers within one
-    section written as a range with an en dash: ``1, 2–6, 22``."""
+    """A path as question numbers (displays by id), as a paper questionnaire writes
+    routes: ``1, 2–6, 22`` and ``1, 7–18, 19, 20, 22``.
+
+    Consecutive whole numbers form a run; a run ends where the path leaves a
+    section and after a question whose options route (where paths part), and
+    a run of three or more is written as a range with an en dash.
+    """
     plan = analysis.plan
     numbers = plan.instrument.numbers()
     parts: list[str] = []
-    run: list[str] = []  # numbers of the current range
-    previous: tuple[int, int] | None = None  # (section, number) of the last question
+    run: list[str] = []  # numbers of the current run
+    previous: tuple[int, int] | None = None  # (section, number) the run may continue from
 
     def close() -> None:
-        if run:
-            parts.append(run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}")
-            run.clear()
+        if len(run) >= 3:
+            parts.append(f"{run[0]}–{run[-1]}")
+        else:
+            parts.extend(run)
+        run.clear()
 
     for question in path:
         number = numbers.get(question)
-        section = plan.steps[plan.position_of(question)].entry.section_index
+        step = plan.steps[plan.position_of(question)]
         if number is None or not _WHOLE.fullmatch(number):
             close()
             parts.append(number or question)
             previous = None
             continue
-        here = (section, int(number))
-        if previous is None or previous != (here[0], here[1] - 1):
+        here = (step.entry.section_index, int(number))
+        if previous != (here[0], here[1] - 1):
             close()
         run.append(number)
-        previous = here
+        previous = None if step.option_gotos else here  # paths part here: end the run
     close()
     return ", ".join(parts)
 
