@@ -18,9 +18,11 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from qdef.dumper import dumps
 from qdef.expr.nodes import Compare, In, Literal, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.model import Instrument
+from qdef.pipeline import validate_text
 from qdef.routing.answers import problems
 from qdef.routing.plan import Plan
 from qdef.routing.walk import Walk, walk
@@ -28,6 +30,7 @@ from qdef.routing.walk import Walk, walk
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 CODES = ["a", "b", "c"]
+MONTHS = ["2020-01", "2020-06", "2021-01", "2021-06", "2021-12"]
 
 
 @st.composite
@@ -38,7 +41,19 @@ def routed_instruments(  # noqa: PLR0915 - one generator, read top to bottom
     kinds = draw(
         st.lists(
             st.sampled_from(
-                ["single", "single", "single", "multiple", "number", "text", "display"]
+                [
+                    "single",
+                    "single",
+                    "single",
+                    "multiple",
+                    "number",
+                    "text",
+                    "display",
+                    "matrix",
+                    "date",
+                    "grid",
+                    "daterange",
+                ]
             ),
             min_size=count,
             max_size=count,
@@ -48,6 +63,7 @@ def routed_instruments(  # noqa: PLR0915 - one generator, read top to bottom
     breaks = sorted(draw(st.sets(st.integers(1, count - 1), max_size=2)))
     questions: list[dict[str, Any]] = []
     earlier: list[tuple[str, str, list[str]]] = []  # (id, kind, codes)
+    singles: list[str] = []  # single choices so far
 
     def atom() -> str | None:
         if not earlier:
@@ -70,9 +86,54 @@ def routed_instruments(  # noqa: PLR0915 - one generator, read top to bottom
         if kind == "number":
             op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
             return f"{qid} {op} {draw(st.integers(0, 4))}"
-        return draw(st.sampled_from([f'{qid} == "x"', f"answered({qid})"]))
+        if kind == "matrix":
+            row = draw(st.sampled_from(["r1", "r2"]))
+            return draw(
+                st.sampled_from(
+                    [
+                        f'{qid}.{row} == "1"',
+                        f'{qid}.{row} != "2"',
+                        f"answered({qid})",
+                        f"{qid}.r1 == {qid}.r2",
+                        f'{qid}.{row} in ["1", "2"]',
+                    ]
+                )
+            )
+        if kind == "date":
+            op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
+            return f'{qid} {op} "{draw(st.sampled_from(MONTHS))}"'
+        if kind == "grid":
+            return draw(
+                st.sampled_from(
+                    [
+                        f"{qid}.r.keine",
+                        f"not {qid}.r.keine",
+                        f'{qid}.r.wer == "x"',
+                        f"answered({qid})",
+                        f"{qid}.r.keine == false",
+                    ]
+                )
+            )
+        if kind == "daterange":
+            end = draw(st.sampled_from(["from", "to"]))
+            op = draw(st.sampled_from(["<", ">="]))
+            return f'{qid}.{end} {op} "{draw(st.sampled_from(MONTHS))}"'
+        if kind == "single" or not singles:
+            return draw(st.sampled_from([f'{qid} == "x"', f"answered({qid})"]))
+        return None
+
+    def pair() -> str | None:
+        """Two single choices compared with each other (both have the code "a")."""
+        if len(singles) < 2:
+            return None
+        first, second = draw(st.sampled_from(singles)), draw(st.sampled_from(singles))
+        return (
+            f"{first} {draw(st.sampled_from(['==', '!=']))} {second}" if first != second else None
+        )
 
     def condition() -> str | None:
+        if draw(st.integers(0, 5)) == 0 and (compared := pair()):
+            return compared
         first = atom()
         if first is None:
             return None
@@ -112,6 +173,21 @@ def routed_instruments(  # noqa: PLR0915 - one generator, read top to bottom
             earlier_entry = (qid, kind, [])
         elif kind == "text":
             earlier_entry = (qid, kind, [])
+        elif kind == "matrix":
+            question["scale"] = [{"code": "1", "label": "Eins"}, {"code": "2", "label": "Zwei"}]
+            question["rows"] = [{"code": "r1", "label": "R1"}, {"code": "r2", "label": "R2"}]
+            question["required"] = draw(st.booleans())
+            earlier_entry = (qid, kind, [])
+        elif kind in ("date", "daterange"):
+            question.update(precision="month", min=MONTHS[0], max=MONTHS[-1])
+            earlier_entry = (qid, kind, [])
+        elif kind == "grid":
+            question["columns"] = [
+                {"code": "wer", "label": "Wer", "input": "text"},
+                {"code": "keine", "label": "Keine", "input": "check", "exclusive": True},
+            ]
+            question["rows"] = [{"code": "r", "label": "R"}]
+            earlier_entry = (qid, kind, [])
         else:
             earlier_entry = None  # a display has no answer
         if draw(st.integers(0, 2)) == 0 and (when := condition()):
@@ -121,6 +197,8 @@ def routed_instruments(  # noqa: PLR0915 - one generator, read top to bottom
         questions.append(question)
         if earlier_entry is not None:
             earlier.append(earlier_entry)
+        if kind == "single":
+            singles.append(qid)
     sections = []
     bounds = [0, *breaks, count]
     for s in range(len(bounds) - 1):
@@ -131,15 +209,19 @@ def routed_instruments(  # noqa: PLR0915 - one generator, read top to bottom
         if s > 0 and draw(st.integers(0, 2)) == 0:
             known = [e for e in earlier if ids.index(e[0]) < bounds[s]]
             if known:
-                saved = list(earlier)
+                saved, saved_singles = list(earlier), list(singles)
                 earlier[:] = known
+                singles[:] = [q for q in singles if ids.index(q) < bounds[s]]
                 when = condition()
-                earlier[:] = saved
+                earlier[:], singles[:] = saved, saved_singles
                 if when:
                     section["when"] = when
         sections.append(section)
     data = {"qdef": 1, "id": "routed", "title": "Routed", "language": "de", "sections": sections}
-    return Instrument.model_validate(data)
+    instrument = Instrument.model_validate(data)
+    errors = [d for d in validate_text(dumps(instrument)).diagnostics if d.is_error]
+    assert errors == [], errors  # the strategy draws valid instruments only
+    return instrument
 
 
 def candidate_values(plan: Plan) -> dict[str, list[Any]]:
@@ -149,8 +231,8 @@ def candidate_values(plan: Plan) -> dict[str, list[Any]]:
     constants: dict[str, set[Any]] = {}
     for step in plan.steps:
         routes = step.option_gotos or getattr(step.question, "required", False)
-        if routes and step.question.id in plan.variables:
-            referenced.add(step.question.id)
+        if routes:
+            referenced.update(plan.groups.get(step.question.id, (step.question.id,)))
         for expr in (step.section_when, step.own_when):
             for node in nodes(expr) if expr is not None else ():
                 if isinstance(node, Ref):
@@ -161,6 +243,10 @@ def candidate_values(plan: Plan) -> dict[str, list[Any]]:
                 if isinstance(node, In):
                     assert isinstance(node.left, Ref)
                     constants.setdefault(node.left.name, set()).update(v.value for v in node.values)
+    for name in list(referenced):
+        if name in plan.groups:  # answered(matrix): its parts
+            referenced.discard(name)
+            referenced.update(plan.groups[name])
     values: dict[str, list[Any]] = {}
     for name in sorted(referenced):
         info = plan.variables[name]
@@ -174,6 +260,12 @@ def candidate_values(plan: Plan) -> dict[str, list[Any]]:
             near = {v + d for v in constants.get(name, ()) for d in (-1, 0, 1)}
             low, high = info.node.min, info.node.max
             options += sorted({v for v in near | {low, high} if low <= v <= high})
+        elif info.kind == "date":
+            months = {_month(c, d) for c in constants.get(name, ()) for d in (-1, 0, 1)}
+            low, high = info.node.min, info.node.max
+            options += sorted(m for m in months | {low, high} if low <= m <= high)
+        elif info.kind == "check":
+            options.append(True)
         else:
             options += sorted({*(c for c in constants.get(name, ()) if c), "zz"})
         values[name] = options
@@ -197,10 +289,23 @@ def all_walks(plan: Plan, limit: int = 20_000) -> Iterator[Walk] | None:
             if problems(plan, answers):
                 continue
             result = walk(plan, answers, check=False)
-            if all(
-                not getattr(q, "required", False) or q.id in result.response
-                for q in result.questions
-            ):
+            if all(_answered_if_required(plan, q, result.response) for q in result.questions):
                 yield result
 
     return generate()
+
+
+def _month(text: str, delta: int) -> str:
+    year, month = (int(p) for p in text.split("-"))
+    index = year * 12 + month - 1 + delta
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _answered_if_required(plan: Plan, question: Any, response: dict[str, Any]) -> bool:
+    """docs/responses.md: a required matrix needs every row, other questions a value."""
+    if not getattr(question, "required", False):
+        return True
+    parts = plan.groups.get(question.id)
+    if parts is None:
+        return question.id in response
+    return all(part in response for part in parts)

@@ -40,12 +40,22 @@ def test_analysis_agrees_with_brute_force(instrument: Instrument) -> None:
     note(f"paths: {sorted(sequences)}")
     event(f"paths: {min(len(sequences), 6)}")
     counted = count_paths(analysis)
-    assert counted.exact
-    assert counted.count == len(sequences)
     listed = list(paths(analysis))
-    assert listed == sorted(sequences)  # lexicographic by position = by id order here
-    hidden = {q for f in findings(analysis) if f.kind == "unreachable" for q in f.questions}
-    assert hidden == {s.question.id for s in plan.steps} - shown
+    found = findings(analysis)
+    hidden = {q for f in found if f.kind == "unreachable" for q in f.questions}
+    undecided = {q for f in found if f.kind == "unknown" for q in f.questions}
+    never = {s.question.id for s in plan.steps} - shown
+    event(f"exact: {counted.exact}")
+    if counted.exact:  # everything decided: equal to brute force
+        assert counted.count == len(sequences)
+        assert listed == sorted(sequences)  # lexicographic by position = by id order here
+        assert hidden == never
+        assert not undecided
+    else:  # comparisons of two answers: an upper bound, and nothing claimed wrongly
+        assert counted.reason
+        assert counted.count >= len(sequences)
+        assert set(listed) >= sequences
+        assert hidden <= never <= hidden | undecided
 
 
 @given(instruments(max_sections=3, max_questions=4), st.data())
