@@ -35,7 +35,7 @@ from qdef.expr.nodes import Expr, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
 from qdef.routing.answers import problems
-from qdef.routing.dd import FALSE, TRUE, Budget
+from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget
 from qdef.routing.findings import Finding, find
 from qdef.routing.logic import Logic
 from qdef.routing.plan import Plan, Step
@@ -46,7 +46,7 @@ from qdef.routing.walk import walk
 class Analysis:
     """The routing of one instrument, analysed once."""
 
-    def __init__(self, plan: Plan, max_nodes: int = 2_000_000) -> None:
+    def __init__(self, plan: Plan, max_nodes: int = MAX_NODES) -> None:
         self.plan = plan
         self.logic = Logic(plan, max_nodes)
         self.dd = self.logic.dd

@@ -42,7 +42,7 @@ from qdef.model import (
     SingleChoice,
     TextListQuestion,
 )
-from qdef.routing.dd import DD, FALSE, TRUE
+from qdef.routing.dd import DD, FALSE, MAX_NODES, TRUE
 from qdef.routing.evaluate import ABSENT, holds
 from qdef.routing.plan import Plan, Step, VarInfo
 
@@ -154,7 +154,7 @@ def number_regions(constants: set[Any], lo: Any, hi: Any, whole: bool) -> list[R
 class Logic:
     """Compiles an instrument's conditions to diagrams over finite domains."""
 
-    def __init__(self, plan: Plan, max_nodes: int = 2_000_000) -> None:
+    def __init__(self, plan: Plan, max_nodes: int = MAX_NODES) -> None:
         self.plan = plan
         self.dd = DD(max_nodes)
         self.domains: list[Domain] = []
