@@ -546,3 +546,26 @@ def test_the_order_of_a_date_range_is_checked_by_example() -> None:
     counted = count_paths(inst)
     assert not counted.exact
     assert "zeit.from <= zeit.to" in counted.reason
+
+
+def test_printing_factors_and_drops_what_is_redundant() -> None:
+    inst = instrument(
+        """
+        - id: s
+          questions:
+            - {id: q1, type: single, text: A, options: [{code: a, label: A}, {code: b, label: B}]}
+            - {id: q2, type: single, text: B, options: [{code: a, label: A}, {code: b, label: B}]}
+            - {id: q3, type: single, text: C, options: [{code: a, label: A}, {code: b, label: B}]}
+            - id: t1
+              type: text
+              text: T1
+              when: 'q1 == "a" or q2 == "a" and (q1 == "a" or q3 == "a")'
+            - id: t2
+              type: text
+              text: T2
+              when: 'q1 == "a" and q2 == "b" or q1 == "a" and q3 == "b"'
+        """
+    )
+    printed = reaching_conditions(inst)
+    assert printed["t1"] == 'q1 == "a" or q2 == "a" and q3 == "a"'
+    assert printed["t2"] == 'q1 == "a" and (q2 == "b" or q3 == "b")'

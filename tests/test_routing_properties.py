@@ -11,6 +11,7 @@ from __future__ import annotations
 from hypothesis import assume, event, given, note
 from hypothesis import strategies as st
 
+from qdef.expr import parse
 from qdef.model import Instrument
 from qdef.routing import analyse, count_paths, findings, paths
 from qdef.routing.evaluate import holds
@@ -127,3 +128,13 @@ def test_a_question_cut_off_by_gotos_is_reported_at_its_location(
 
 def _some_respondents(instrument: Instrument, data: st.DataObject) -> list[dict[str, object]]:
     return [data.draw(respondents(instrument), label="respondent") for _ in range(5)]
+
+
+@given(st.one_of(routed_instruments(), instruments(max_sections=3, max_questions=4)))
+def test_printed_reaching_conditions_are_the_diagrams_exactly(instrument: Instrument) -> None:
+    """Printing loses nothing: the printed condition, parsed and compiled again, is the
+    very diagram it was printed from (diagrams are canonical)."""
+    analysis = analyse(instrument)
+    for step in analysis.plan.steps:
+        source = analysis.reaching_source(step.question.id)
+        assert analysis.logic.condition(parse(source)) == analysis.shown[step.position], source

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
 from qdef.routing.dd import FALSE, TRUE
 from qdef.routing.logic import Domain, Logic, from_ordinal
@@ -76,13 +77,118 @@ def _points(ref: Ref, values: list[Any]) -> Expr:
     return In(ref, tuple(_literal(v) for v in values))
 
 
+def factor(expr: Expr) -> Expr:
+    """Pull conditions shared by every alternative out of an ``or``:
+    ``a and b or a and c`` becomes ``a and (b or c)`` (bottom-up, exact)."""
+    match expr:
+        case Not(operand=operand):
+            return negate(factor(operand)) if isinstance(operand, And | Or) else expr
+        case And(operands=operands):
+            return conjoin([factor(o) for o in operands])
+        case Or(operands=operands):
+            alternatives = [factor(o) for o in operands]
+            conjuncts = [list(a.operands) if isinstance(a, And) else [a] for a in alternatives]
+            common = [c for c in conjuncts[0] if all(c in other for other in conjuncts[1:])]
+            if not common:
+                return disjoin(alternatives)
+            rests = [conjoin([c for c in each if c not in common]) for each in conjuncts]
+            return conjoin([*common, factor(disjoin(rests))])
+    return expr
+
+
+def atoms(expr: Expr) -> int:
+    """How many comparisons and tests ``expr`` has."""
+    match expr:
+        case Not(operand=operand):
+            return atoms(operand)
+        case And(operands=operands) | Or(operands=operands):
+            return sum(atoms(o) for o in operands)
+    return 1
+
+
+def _without(expr: Expr, target: int) -> tuple[Expr | None, int]:
+    """``expr`` with its ``target``-th deletable operand (in pre-order) removed, and the
+    number of deletable operands seen; None when ``target`` was not reached."""
+    seen = 0
+
+    def go(node: Expr) -> Expr:
+        nonlocal seen
+        if isinstance(node, And | Or):
+            kept: list[Expr] = []
+            for operand in node.operands:
+                if seen == target:
+                    seen += 1
+                    continue  # drop it
+                seen += 1
+                kept.append(go(operand))
+            return conjoin(kept) if isinstance(node, And) else disjoin(kept)
+        if isinstance(node, Not):
+            return Not(go(node.operand))
+        return node
+
+    result = go(expr)
+    return (result if seen > target else None), seen
+
+
 class Printer:
+    #: Conditions with more tests than this are printed as read from the diagram,
+    #: without the search for redundant parts (which compiles each candidate).
+    SIMPLIFY_UP_TO = 40
+
     def __init__(self, logic: Logic) -> None:
         self.logic = logic
         self.dd = logic.dd
         self._memo: dict[int, Expr] = {}
+        self._tidy: dict[int, Expr] = {}
 
     def expr(self, node: int) -> Expr:
+        """A readable condition equivalent to the diagram ``node``: read from the
+        diagram, shared parts factored out, redundant parts removed."""
+        done = self._tidy.get(node)
+        if done is None:
+            done = self.order(self.simplify(factor(self.read(node)), node))
+            self._tidy[node] = done
+        return done
+
+    def order(self, expr: Expr) -> Expr:
+        """Alternatives in question order (then shorter first), as people list cases."""
+        match expr:
+            case Not(operand=operand):
+                return Not(self.order(operand))
+            case And(operands=operands):
+                return And(tuple(self.order(o) for o in operands))
+            case Or(operands=operands):
+                alternatives = [self.order(o) for o in operands]
+                return Or(tuple(sorted(alternatives, key=self._order_key)))
+        return expr
+
+    def _order_key(self, expr: Expr) -> tuple[int, int]:
+        variables = self.logic.plan.variables
+        positions = [
+            variables[n.name].position if n.name in variables else 0
+            for n in nodes(expr)
+            if isinstance(n, Ref)
+        ]
+        return (min(positions, default=0), len(to_source(expr)))
+
+    def simplify(self, expr: Expr, node: int) -> Expr:
+        """Remove every part of ``expr`` whose removal leaves it equivalent to ``node``
+        (checked on the diagrams, so exactly), then factor again."""
+        if atoms(expr) > self.SIMPLIFY_UP_TO:
+            return expr
+        target = 0
+        while True:
+            candidate, _ = _without(expr, target)
+            if candidate is None:
+                break
+            if self.logic.condition(candidate) == node:
+                expr = candidate  # the same target now names the next operand
+            else:
+                target += 1
+        return factor(expr)
+
+    def read(self, node: int) -> Expr:
+        """The condition read off the diagram, grouping values that lead alike."""
         if node == TRUE:
             return TRUE_EXPR
         if node == FALSE:
@@ -104,12 +210,12 @@ class Printer:
                     break
         terms: list[Expr] = []
         if free is not None:
-            terms.append(self.expr(free))
+            terms.append(self.read(free))
         for kid, values in groups.items():
             if kid in (FALSE, free):
                 continue
             test = self.describe(domain, values)
-            terms.append(test if kid == TRUE else conjoin([test, self.expr(kid)]))
+            terms.append(test if kid == TRUE else conjoin([test, self.read(kid)]))
         result = disjoin(terms)
         self._memo[node] = result
         return result
