@@ -64,16 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check instrument files (and every *.yaml / *.yml under directories). "
         "Reports all problems of all files at once.",
     )
-    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    validate.add_argument(
-        "--format",
-        choices=("text", "json", "github"),
-        default="text",
-        help="text (default), json, or github (workflow annotations)",
-    )
-    validate.add_argument(
-        "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
-    )
+    _report_arguments(validate)
 
     check = commands.add_parser(
         "check",
@@ -86,16 +77,7 @@ def _parser() -> argparse.ArgumentParser:
         "respondents' answers valid). A failing property (QD610) comes with a minimal "
         "counterexample.",
     )
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    check.add_argument(
-        "--format",
-        choices=("text", "json", "github"),
-        default="text",
-        help="text (default), json, or github (workflow annotations)",
-    )
-    check.add_argument(
-        "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
-    )
+    _report_arguments(check)
     check.add_argument(
         "--examples",
         type=_count_argument(1),
@@ -152,6 +134,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     return parser
+
+
+def _report_arguments(command: argparse.ArgumentParser) -> None:
+    """PATH…, --format and --quiet, as ``validate`` and ``check`` take them."""
+    command.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    command.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json, or github (workflow annotations)",
+    )
+    command.add_argument(
+        "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
+    )
 
 
 def _count_argument(minimum: int) -> type[int]:
