@@ -227,8 +227,9 @@ class Logic:
         elif isinstance(left, Ref) and isinstance(right, Ref):
             a, b = variables.get(left.name), variables.get(right.name)
             if a is not None and b is not None and a.kind not in ("choice", "check"):
-                key = Compare(node.op, left, right)
-                if key not in {e for _, e in opaque}:
+                key = Compare(node.op, left, right)  # without offsets: one per comparison
+                if key not in self.opaque:
+                    self.opaque[key] = -1  # allocated in question order, below
                     opaque.append((max(a.position, b.position) + 1, key))
 
     def _opaque_var(self, expr: Expr) -> None:
@@ -290,38 +291,35 @@ class Logic:
         choices, exclusive check columns (as far as the diagrams look at them)."""
         dd = self.dd
         parts: list[int] = []
-        for question in (step.question,):
-            if (
-                isinstance(question, MultipleChoice)
-                and (question.id, question.options[0].code) in self.bits
-            ):
-                bits = [self.bits[(question.id, o.code)] for o in question.options]
-                low = question.min_choices or 0
-                high = question.max_choices if question.max_choices is not None else len(bits)
-                parts.append(self._count_between(bits, low, high))
-                for option, bit in zip(question.options, bits, strict=True):
-                    if option.exclusive:
-                        others = dd.all_(dd.literal(b, [0]) for b in bits if b != bit)
-                        parts.append(dd.or_(dd.literal(bit, [0]), others))
-            if isinstance(question, GridQuestion):
-                for row in question.rows:
-                    cells = {
-                        c.code: self.var_of.get(f"{question.id}.{row.code}.{c.code}")
-                        for c in question.columns
-                    }
-                    for column in question.columns:
-                        var = cells[column.code]
-                        if (
-                            not (isinstance(column, CheckColumn) and column.exclusive)
-                            or var is None
-                        ):
-                            continue
-                        others = dd.all_(
-                            dd.literal(v, [0])
-                            for c, v in cells.items()
-                            if c != column.code and v is not None
-                        )
-                        parts.append(dd.or_(dd.literal(var, [0]), others))
+        question = step.question
+        if (
+            isinstance(question, MultipleChoice)
+            and (question.id, question.options[0].code) in self.bits
+        ):
+            bits = [self.bits[(question.id, o.code)] for o in question.options]
+            low = question.min_choices or 0
+            high = question.max_choices if question.max_choices is not None else len(bits)
+            parts.append(self._count_between(bits, low, high))
+            for option, bit in zip(question.options, bits, strict=True):
+                if option.exclusive:
+                    others = dd.all_(dd.literal(b, [0]) for b in bits if b != bit)
+                    parts.append(dd.or_(dd.literal(bit, [0]), others))
+        if isinstance(question, GridQuestion):
+            for row in question.rows:
+                cells = {
+                    c.code: self.var_of.get(f"{question.id}.{row.code}.{c.code}")
+                    for c in question.columns
+                }
+                for column in question.columns:
+                    var = cells[column.code]
+                    if not (isinstance(column, CheckColumn) and column.exclusive) or var is None:
+                        continue
+                    others = dd.all_(
+                        dd.literal(v, [0])
+                        for c, v in cells.items()
+                        if c != column.code and v is not None
+                    )
+                    parts.append(dd.or_(dd.literal(var, [0]), others))
         return dd.all_(parts)
 
     def rules_for(self, node: int) -> int:
