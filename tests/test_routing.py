@@ -569,3 +569,17 @@ def test_printing_factors_and_drops_what_is_redundant() -> None:
     printed = reaching_conditions(inst)
     assert printed["t1"] == 'q1 == "a" or q2 == "a" and q3 == "a"'
     assert printed["t2"] == 'q1 == "a" and (q2 == "b" or q3 == "b")'
+
+
+def test_listing_long_paths_does_not_copy_prefixes() -> None:
+    """Paths of thousands of questions are listed in time linear in their length."""
+    body = "- id: s\n  questions:\n" + "".join(
+        f"    - {{id: q{i}, type: text, text: T}}\n" for i in range(3000)
+    )
+    body += (
+        "    - id: f\n      type: single\n      required: true\n      text: F\n"
+        "      options: [{code: a, label: A}, {code: b, label: B, goto: end}]\n"
+        "    - {id: z, type: text, text: Z}\n"
+    )
+    listed = list(paths(instrument(body)))
+    assert [len(p) for p in listed] == [3001, 3002]

@@ -139,13 +139,21 @@ def _count(automaton: Automaton, max_states: int | None) -> int:
 
 def iter_paths(analysis: Analysis, limit: int | None = None) -> Iterator[tuple[int, ...]]:
     """The distinct paths as sequences of positions, in lexicographic order (a path
-    before its extensions), at most ``limit`` of them."""
+    before its extensions), at most ``limit`` of them.
+
+    A depth-first walk of the automaton with one shared path (entries remember the
+    depth they extend), so a path of L questions costs O(L) once, when yielded.
+    """
     automaton = Automaton(analysis)
     produced = 0
     memo: dict[State, tuple[bool, list[State]]] = {}
-    stack: list[tuple[tuple[int, ...], State]] = [((), automaton.start())]
+    path: list[int] = []
+    stack: list[tuple[State, int]] = [(automaton.start(), 0)]
     while stack:
-        prefix, state = stack.pop()
+        state, depth = stack.pop()
+        del path[depth:]
+        if state[0] != _START:
+            path.append(state[0])
         expanded = memo.get(state)
         if expanded is None:
             expanded = automaton.successors(state)
@@ -153,9 +161,8 @@ def iter_paths(analysis: Analysis, limit: int | None = None) -> Iterator[tuple[i
                 memo[state] = expanded
         ends, following = expanded
         if ends:
-            yield prefix
+            yield tuple(path)
             produced += 1
             if limit is not None and produced >= limit:
                 return
-        for successor in reversed(following):
-            stack.append(((*prefix, successor[0]), successor))
+        stack.extend((successor, len(path)) for successor in reversed(following))
