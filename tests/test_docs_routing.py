@@ -94,3 +94,22 @@ def test_findings_quoted_in_routing_md_are_real_output() -> None:
     ]
     assert len(quoted) >= 5
     assert [line for line in quoted if line not in goldens] == []
+
+
+def test_the_python_sessions_in_routing_md_run_as_shown() -> None:
+    """The ``pycon`` blocks of docs/routing.md, run as doctests on the Investitionspakt."""
+    import doctest  # noqa: PLC0415
+
+    from qdef.pipeline import load  # noqa: PLC0415
+
+    text = (DOCS / "routing.md").read_text(encoding="utf-8")
+    sessions = re.findall(r"^```pycon\n(.*?)^```\n", text, re.S | re.M)
+    assert sessions
+    globs = {"instrument": load(ROOT / "instruments" / "investitionspakt.yaml")}
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for i, session in enumerate(sessions):
+        runner.run(parser.get_doctest(session, globs, f"routing.md[{i}]", None, 0))
+    results = runner.summarize(verbose=False)
+    assert results.attempted >= 5
+    assert results.failed == 0
