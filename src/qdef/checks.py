@@ -35,7 +35,7 @@ from qdef.model import (
 )
 from qdef.model.questions import DateFollowup
 from qdef.sourcemap import KeyPath
-from qdef.symbols import QuestionEntry, Symbols, build
+from qdef.symbols import QuestionEntry, Symbols, symbols_for
 from qdef.texts import texts
 
 #: Words of the condition language; an id spelt like one could not be referred to.
@@ -57,7 +57,7 @@ class _Checker:
     def __init__(self, instrument: Instrument, locator: Locator) -> None:
         self.instrument = instrument
         self.locator = locator
-        self.symbols: Symbols = build(instrument)
+        self.symbols: Symbols = symbols_for(instrument)
         self.found: list[Diagnostic] = []
 
     def report(

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from qdef.memo import PerInstrument
 from qdef.model import (
     CheckColumn,
     DateFollowup,
@@ -189,3 +190,12 @@ def build(instrument: Instrument) -> Symbols:
                 if name not in variables:
                     variables[name] = Variable(name, vtype, question.id, position, vpath)
     return Symbols(tuple(entries), variables, positions)
+
+
+_symbols = PerInstrument(build)
+
+
+def symbols_for(instrument: Instrument) -> Symbols:
+    """:func:`build`, remembered for the last few instruments (the semantic checks
+    and the routing analysis of one validation share it)."""
+    return _symbols(instrument)

@@ -6,13 +6,12 @@ included); ``END`` is the position one past the last question.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from qdef.expr.nodes import And, Expr
 from qdef.expr.parser import parse
+from qdef.memo import PerInstrument
 from qdef.model import (
     END,
     CheckColumn,
@@ -25,12 +24,14 @@ from qdef.model import (
     SingleChoice,
     TextListQuestion,
 )
-from qdef.symbols import Kind, QuestionEntry, Symbols, build
+from qdef.symbols import Kind, QuestionEntry, Symbols, symbols_for
 
 
-@dataclass(frozen=True, slots=True)
-class VarInfo:
-    """A variable with what answering and reasoning need to know about it."""
+class VarInfo(NamedTuple):
+    """A variable with what answering and reasoning need to know about it.
+
+    (A named tuple: an instrument has one per answer field, and they are made on
+    every validation.)"""
 
     name: str
     kind: Kind
@@ -57,19 +58,17 @@ class Step:
     """Option code -> target position, for the options of a single choice that route."""
     variables: tuple[str, ...]
     """Every variable this question defines (answer, parts, follow-ups)."""
+    when: Expr | None = field(init=False)
+    """The section's and the question's conditions together (None: always)."""
+
+    def __post_init__(self) -> None:
+        section, own = self.section_when, self.own_when
+        when = And((section, own)) if section and own else section or own
+        object.__setattr__(self, "when", when)
 
     @property
     def question(self) -> Question:
         return self.entry.question
-
-    @property
-    def when(self) -> Expr | None:
-        """The section's and the question's conditions together (None: always)."""
-        if self.section_when is None:
-            return self.own_when
-        if self.own_when is None:
-            return self.section_when
-        return And((self.section_when, self.own_when))
 
     @property
     def next_default(self) -> int:
@@ -140,7 +139,7 @@ def _target(target: str | None, symbols: Symbols, end: int) -> int | None:
 
 def compile_plan(instrument: Instrument) -> Plan:
     """Compile a *valid* instrument (one that ``qdef validate`` accepts)."""
-    symbols = build(instrument)
+    symbols = symbols_for(instrument)
     end = len(symbols.entries)
     section_whens = [parse(s.when) if s.when is not None else None for s in instrument.sections]
     steps: list[Step] = []
@@ -177,28 +176,11 @@ def compile_plan(instrument: Instrument) -> Plan:
     return Plan(instrument, symbols, tuple(steps), variables, groups)
 
 
-_CACHE: OrderedDict[int, Plan] = OrderedDict()
-_CACHE_SIZE = 16
-_LOCK = threading.Lock()
+_plans = PerInstrument(compile_plan)
 
 
 def plan_for(instrument: Instrument | Plan) -> Plan:
-    """The compiled plan of ``instrument``, cached for the last few instruments.
-
-    The cache holds the instrument itself, so its ``id`` cannot be reused
-    while the entry exists.
-    """
+    """The compiled plan of ``instrument``, remembered for the last few instruments."""
     if isinstance(instrument, Plan):
         return instrument
-    key = id(instrument)
-    with _LOCK:
-        plan = _CACHE.get(key)
-        if plan is not None and plan.instrument is instrument:
-            _CACHE.move_to_end(key)
-            return plan
-    plan = compile_plan(instrument)
-    with _LOCK:
-        _CACHE[key] = plan
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return plan
+    return _plans(instrument)
