@@ -583,3 +583,25 @@ def test_listing_long_paths_does_not_copy_prefixes() -> None:
     )
     listed = list(paths(instrument(body)))
     assert [len(p) for p in listed] == [3001, 3002]
+
+
+def test_an_exclusive_option_alone_is_a_whole_answer_whatever_min_choices() -> None:
+    inst = instrument(
+        """
+        - id: s
+          questions:
+            - id: m
+              type: multiple
+              min_choices: 2
+              text: M
+              options:
+                - {code: a, label: A}
+                - {code: b, label: B}
+                - {code: keine, label: Keine, exclusive: true}
+            - {id: t, type: text, text: T, when: m has "keine"}
+        """
+    )
+    assert problems(inst, {"m": ["keine"]}) == []
+    assert problems(inst, {"m": ["a"]}) == ["'m': at least 2 options must be chosen"]
+    assert findings(inst) == []  # t is reachable through "keine"
+    assert count_paths(inst).count == 2

@@ -244,10 +244,18 @@ class _Checker:
                 f"min_choices ({low}) is larger than max_choices ({high}); swap or correct them",
                 (*path, "min_choices"),
             )
+        plain = sum(1 for option in question.options if not option.exclusive)
         if low is not None and low > count:
             self.report(
                 "QD307",
                 f"min_choices ({low}) is more than the {count} options; lower it",
+                (*path, "min_choices"),
+            )
+        elif low is not None and low > plain:
+            self.report(
+                "QD307",
+                f"min_choices ({low}) is more than the {plain} options that can be chosen "
+                "together (an exclusive option stands alone); lower it",
                 (*path, "min_choices"),
             )
         if high is not None and high > count:

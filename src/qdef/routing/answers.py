@@ -113,6 +113,8 @@ def _choices_problem(info: VarInfo, value: Any) -> str | None:
     for code in exclusive:
         if code in value and len(value) > 1:
             return f"'{code}' excludes every other option"
+        if code in value:
+            return None  # an exclusive option alone is a whole answer, whatever min_choices
     low, high = question.min_choices, question.max_choices
     if low is not None and len(value) < low:
         return f"at least {low} options must be chosen"

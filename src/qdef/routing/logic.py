@@ -297,13 +297,19 @@ class Logic:
             and (question.id, question.options[0].code) in self.bits
         ):
             bits = [self.bits[(question.id, o.code)] for o in question.options]
+            plain = [b for o, b in zip(question.options, bits, strict=True) if not o.exclusive]
+            alone = [b for o, b in zip(question.options, bits, strict=True) if o.exclusive]
             low = question.min_choices or 0
             high = question.max_choices if question.max_choices is not None else len(bits)
-            parts.append(self._count_between(bits, low, high))
-            for option, bit in zip(question.options, bits, strict=True):
-                if option.exclusive:
-                    others = dd.all_(dd.literal(b, [0]) for b in bits if b != bit)
-                    parts.append(dd.or_(dd.literal(bit, [0]), others))
+            # unanswered, or only plain options within the limits, or one exclusive alone
+            counted = dd.and_(
+                dd.all_(dd.literal(b, [0]) for b in alone),
+                self._count_between(plain, low, high),
+            )
+            single = [
+                dd.all_(dd.literal(b, [1 if b == chosen else 0]) for b in bits) for chosen in alone
+            ]
+            parts.append(dd.any_([counted, *single]))
         if isinstance(question, GridQuestion):
             for row in question.rows:
                 cells = {

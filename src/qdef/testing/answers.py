@@ -96,9 +96,9 @@ def _choices(info: VarInfo) -> st.SearchStrategy[Any]:
     low = max(question.min_choices or 1, 1)
     plain = [o.code for o in question.options if not o.exclusive]
     high = min(question.max_choices or len(plain), len(plain))
-    options: list[st.SearchStrategy[Any]] = []
-    if low <= 1:
-        options += [st.just([o.code]) for o in question.options if o.exclusive]
+    options: list[st.SearchStrategy[Any]] = [
+        st.just([o.code]) for o in question.options if o.exclusive
+    ]  # an exclusive option alone is a whole answer, whatever min_choices
     if plain and low <= high:
         options.append(
             st.lists(st.sampled_from(plain), min_size=low, max_size=high, unique=True).map(

@@ -261,8 +261,9 @@ class _Builder:
                 option["exclusive"] = True
             options.append(option)
         question["options"] = options
+        plain = sum(1 for option in options if not option.get("exclusive"))
         if self.draw(st.booleans()):
-            low = self.draw(st.integers(0, len(values)))
+            low = self.draw(st.integers(0, plain))
             question["min_choices"] = low
             question["max_choices"] = self.draw(st.integers(max(low, 1), len(values)))
         self.choices[question["id"]] = ("multiple", values)

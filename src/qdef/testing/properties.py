@@ -190,8 +190,11 @@ def _search(
     except _Violation:
         violation, example = last[-1]
         return PropertyFailure(violation.name, violation.message, example, violation.question)
-    except HypothesisException as error:
-        return PropertyFailure("generation", f"hypothesis could not run: {error}", {}, None)
+    except HypothesisException as error:  # e.g. no example could be generated, or flakiness
+        first_line = (
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
+        return PropertyFailure("hypothesis", f"the check could not run: {first_line}", {}, None)
     return None
 
 
