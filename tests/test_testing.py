@@ -108,8 +108,11 @@ def test_a_wrong_reaching_condition_is_caught_with_a_small_counterexample(
     position = compile_plan(REAL).position_of(failure.question)
     assert position not in walk(REAL, failure.answers).positions
     assert len(failure.answers) <= 2  # shrunk: one filter answer is enough
+    # docs/testing.md shows this very report; which counterexample hypothesis shrinks to
+    # may change with its version, so only the lines around the counterexamples must match
     text = (INVESTITIONSPAKT.parents[1] / "docs" / "testing.md").read_text(encoding="utf-8")
-    assert str(report) in text  # the example in the docs is this very report
+    shown = [line for line in str(report).splitlines() if "counterexample:" not in line]
+    assert all(line in text for line in shown)
 
 
 def test_a_broken_walk_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
