@@ -27,6 +27,7 @@ away), which keeps its diagrams small; so does the path counting built on it.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Iterator
 from typing import Any
@@ -167,6 +168,28 @@ class Analysis:
             if passed != FALSE:
                 passed = self.into(passed, position, position + 1)
         return shown, passed
+
+    def shown_next(self, frontier: dict[int, int]) -> Iterator[tuple[int, int]]:
+        """Follow precise flows arriving at the positions of ``frontier`` over the questions
+        they may pass unshown: (position, diagram of showing it) for each question shown
+        next, in sequence order, and (end, diagram) where the walk can end."""
+        dd, end = self.dd, self.plan.end
+        frontier = dict(frontier)
+        heap = list(frontier)
+        heapq.heapify(heap)
+        while heap:
+            at = heapq.heappop(heap)
+            arriving = frontier.pop(at)
+            if at == end:
+                yield end, arriving
+                continue
+            shown, passed = self.pass_by(at, arriving)
+            if shown != FALSE:
+                yield at, shown
+            if passed != FALSE:
+                if at + 1 not in frontier:
+                    heapq.heappush(heap, at + 1)
+                frontier[at + 1] = dd.or_(frontier.get(at + 1, FALSE), passed)
 
     def _precise(self) -> tuple[list[int], list[int]]:
         dd = self.dd

@@ -23,7 +23,6 @@ target, solid before dashed.
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 from typing import Literal
 
@@ -60,26 +59,9 @@ class Node:
 
 
 def _shown_next(analysis: Analysis, target: int, arriving: int) -> list[tuple[int, bool]]:
-    """Where a flow arriving at ``target`` is next shown: (position or end, passed)."""
-    dd = analysis.dd
-    end = analysis.plan.end
-    frontier = {target: arriving}
-    heap = [target]
-    found: list[tuple[int, bool]] = []
-    while heap:
-        at = heapq.heappop(heap)
-        flow = frontier.pop(at)
-        if at == end:
-            found.append((end, at != target))
-            continue
-        shown, passed = analysis.pass_by(at, flow)
-        if shown != FALSE:
-            found.append((at, at != target))
-        if passed != FALSE:
-            if at + 1 not in frontier:
-                heapq.heappush(heap, at + 1)
-            frontier[at + 1] = dd.or_(frontier.get(at + 1, FALSE), passed)
-    return found
+    """Where a flow arriving at ``target`` is next shown: (position or end, whether
+    questions were passed unshown on the way)."""
+    return [(at, at != target) for at, _ in analysis.shown_next({target: arriving})]
 
 
 def edges(analysis: Analysis) -> list[Edge]:

@@ -18,7 +18,6 @@ ignored) and says it is an upper bound.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -71,24 +70,14 @@ class Automaton:
         else:
             for _, target, flow in analysis.leave(analysis.plan.steps[position], answers):
                 frontier[target] = dd.or_(frontier.get(target, FALSE), flow)
-        heap = list(frontier)
-        heapq.heapify(heap)
         end = analysis.plan.end
         ends = False
         found: list[State] = []
-        while heap:
-            at = heapq.heappop(heap)
-            arriving = frontier.pop(at)
+        for at, shown in analysis.shown_next(frontier):
             if at == end:
                 ends = True
-                continue
-            shown, passed = analysis.pass_by(at, arriving)
-            if shown != FALSE:
+            else:
                 found.append(self._state(at, shown))
-            if passed != FALSE:
-                if at + 1 not in frontier:
-                    heapq.heappush(heap, at + 1)
-                frontier[at + 1] = dd.or_(frontier.get(at + 1, FALSE), passed)
         return ends, found
 
 
