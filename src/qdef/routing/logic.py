@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref, walk
+from qdef.expr.nodes import And, Answered, Compare, Expr, Has, Literal, Not, Or, Ref, walk
 from qdef.expr.printer import to_source
 from qdef.model import (
     CheckColumn,
@@ -44,7 +43,7 @@ from qdef.model import (
 )
 from qdef.routing.dd import DD, FALSE, MAX_NODES, TRUE
 from qdef.routing.evaluate import ABSENT, holds
-from qdef.routing.plan import Plan, Step, VarInfo
+from qdef.routing.plan import Plan, Step, VarInfo, compared_constants
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,30 +170,22 @@ class Logic:
 
     # ------------------------------------------------------------------ domains
 
-    def _conditions(self) -> Iterator[Expr]:
-        seen: set[int] = set()
-        for step in self.plan.steps:
-            for expr in (step.section_when, step.own_when):
-                if expr is not None and id(expr) not in seen:
-                    seen.add(id(expr))
-                    yield expr
-
     def _allocate(self) -> None:
         plan = self.plan
-        constants: dict[str, set[Any]] = {}
+        constants = compared_constants(plan)
         wanted: set[str] = set()
         opaque: list[tuple[int, Expr]] = []
         for step in plan.steps:
             if step.option_gotos:
                 wanted.add(step.question.id)
-        for expr in self._conditions():
+        for expr in plan.conditions():
             for node in walk(expr):
                 if isinstance(node, Ref):
                     wanted.add(node.name)
                 elif isinstance(node, Answered):
                     wanted.update(plan.parts(node.ref.name))
-                elif isinstance(node, Compare | In):
-                    self._collect(node, constants, opaque)
+                elif isinstance(node, Compare):
+                    self._collect_opaque(node, opaque)
         order = sorted(
             (plan.variables[n] for n in wanted if n in plan.variables),
             key=lambda info: (info.position, plan.steps[info.position].variables.index(info.name)),
@@ -211,20 +202,11 @@ class Logic:
             self._opaque_var(upcoming[1])
             upcoming = next(pending, None)
 
-    def _collect(
-        self, node: Compare | In, constants: dict[str, set[Any]], opaque: list[tuple[int, Expr]]
-    ) -> None:
+    def _collect_opaque(self, node: Compare, opaque: list[tuple[int, Expr]]) -> None:
+        """A comparison of two number, date or text answers becomes an opaque variable."""
         variables = self.plan.variables
-        if isinstance(node, In):
-            if isinstance(node.left, Ref):
-                constants.setdefault(node.left.name, set()).update(v.value for v in node.values)
-            return
         left, right = node.left, node.right
-        if isinstance(left, Ref) and isinstance(right, Literal):
-            constants.setdefault(left.name, set()).add(right.value)
-        elif isinstance(left, Literal) and isinstance(right, Ref):
-            constants.setdefault(right.name, set()).add(left.value)
-        elif isinstance(left, Ref) and isinstance(right, Ref):
+        if isinstance(left, Ref) and isinstance(right, Ref):
             a, b = variables.get(left.name), variables.get(right.name)
             if a is not None and b is not None and a.kind not in ("choice", "check"):
                 key = Compare(node.op, left, right)  # without offsets: one per comparison

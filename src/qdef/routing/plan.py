@@ -6,10 +6,12 @@ included); ``END`` is the position one past the last question.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from qdef.expr.nodes import And, Expr
+from qdef.expr.nodes import And, Compare, Expr, In, Literal, Ref
+from qdef.expr.nodes import walk as nodes
 from qdef.expr.parser import parse
 from qdef.memo import PerInstrument
 from qdef.model import (
@@ -94,6 +96,30 @@ class Plan:
 
     def position_of(self, question_id: str) -> int:
         return self.symbols.positions[question_id]
+
+    def conditions(self) -> Iterator[Expr]:
+        """Every condition once (a section's, not once per question), in sequence order."""
+        seen: set[int] = set()
+        for step in self.steps:
+            for expr in (step.section_when, step.own_when):
+                if expr is not None and id(expr) not in seen:
+                    seen.add(id(expr))
+                    yield expr
+
+
+def compared_constants(plan: Plan) -> dict[str, set[Any]]:
+    """The literals the conditions compare each variable with: ``x < 5``, ``5 > x``,
+    ``x == "a"``, ``x in [1, 2]``."""
+    found: dict[str, set[Any]] = {}
+    for expr in plan.conditions():
+        for node in nodes(expr):
+            if isinstance(node, In) and isinstance(node.left, Ref):
+                found.setdefault(node.left.name, set()).update(v.value for v in node.values)
+            elif isinstance(node, Compare):
+                for ref, literal in ((node.left, node.right), (node.right, node.left)):
+                    if isinstance(ref, Ref) and isinstance(literal, Literal):
+                        found.setdefault(ref.name, set()).add(literal.value)
+    return found
 
 
 def _variables(question: Question, position: int) -> list[VarInfo]:

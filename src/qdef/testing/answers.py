@@ -15,7 +15,6 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from qdef.expr.nodes import Compare, In, Literal, Ref, walk
 from qdef.model import (
     CheckColumn,
     DateRangeQuestion,
@@ -26,29 +25,11 @@ from qdef.model import (
     TextListQuestion,
 )
 from qdef.routing.evaluate import holds
-from qdef.routing.plan import Plan, Step, VarInfo, plan_for
+from qdef.routing.plan import Plan, Step, VarInfo, compared_constants, plan_for
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 _ABSENT = None
-
-
-def _hints(plan: Plan) -> dict[str, set[Any]]:
-    """Constants that conditions compare each variable with."""
-    found: dict[str, set[Any]] = {}
-    for step in plan.steps:
-        for expr in (step.section_when, step.own_when):
-            if expr is None:
-                continue
-            for node in walk(expr):
-                if isinstance(node, Compare):
-                    pairs = [(node.left, node.right), (node.right, node.left)]
-                    for ref, lit in pairs:
-                        if isinstance(ref, Ref) and isinstance(lit, Literal):
-                            found.setdefault(ref.name, set()).add(lit.value)
-                elif isinstance(node, In) and isinstance(node.left, Ref):
-                    found.setdefault(node.left.name, set()).update(v.value for v in node.values)
-    return found
 
 
 class _Values:
@@ -56,7 +37,7 @@ class _Values:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.hints = _hints(plan)
+        self.hints = compared_constants(plan)
         self._cache: dict[str, st.SearchStrategy[Any]] = {}
         self._optional: dict[str, st.SearchStrategy[Any]] = {}
 
