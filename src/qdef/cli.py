@@ -322,7 +322,7 @@ def _paths(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             text, note = _list_paths(analysis, args)
         else:
             text = _count_text(analysis) + "\n"
-    except (Budget, RecursionError):
+    except Budget:  # diagram operations are iterative: only the memory bound stops them
         err.write(
             f"qdef: error: the routing of {args.file} is too entangled for qdef to analyse "
             "within its memory bounds; simplify conditions that combine many earlier answers\n"
