@@ -517,8 +517,11 @@ def test_an_analysis_beyond_its_memory_bound_is_reported_not_raised(
     from qdef.pipeline import validate_file  # noqa: PLC0415
     from qdef.routing import diagnose  # noqa: PLC0415
     from qdef.routing.analysis import Analysis  # noqa: PLC0415
+    from qdef.routing.plan import plan_for  # noqa: PLC0415
 
-    monkeypatch.setattr(diagnose, "Analysis", lambda plan: Analysis(plan, max_nodes=4))
+    monkeypatch.setattr(
+        diagnose, "analysis_for", lambda instrument: Analysis(plan_for(instrument), max_nodes=4)
+    )
     result = validate_file(INVESTITIONSPAKT)
     assert [(d.code, d.severity) for d in result.diagnostics] == [("QD605", "warning")]
     assert result.instrument is not None

@@ -1,5 +1,5 @@
-"""The ``qdef`` command line: ``validate``, ``check``, ``paths`` and ``schema`` (more
-commands arrive with the renderers).
+"""The ``qdef`` command line: ``validate``, ``check``, ``paths``, ``render``,
+``renderers`` and ``schema``.
 
 Exit codes: 0 clean (warnings allowed), 1 problems found in an instrument,
 2 usage or I/O error (unknown option, missing path, unreadable file).
@@ -125,6 +125,56 @@ def _parser() -> argparse.ArgumentParser:
     )
     paths.add_argument(
         "-o", "--output", type=Path, metavar="PATH", help="write to this file instead of stdout"
+    )
+
+    render = commands.add_parser(
+        "render",
+        help="render an instrument with a renderer (markdown, …; see 'qdef renderers')",
+        description="Validate FILE, then render it with the renderer NAME and write the "
+        "result atomically: to PATH, to stdout with '-o -', or by default to the file's "
+        "name with the renderer's suffix in the current directory. An invalid instrument "
+        "is refused with the messages of 'qdef validate'; its warnings are printed.",
+    )
+    render.add_argument("file", type=Path, metavar="FILE", help="the instrument file")
+    render.add_argument(
+        "--to", required=True, metavar="NAME", help="the renderer ('qdef renderers' lists them)"
+    )
+    render.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="where to write: a file, or - for stdout (default: FILE's name with the "
+        "renderer's suffix, in the current directory)",
+    )
+    render.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="the language to render: the instrument's language (default) or one of its "
+        "translations; also picks the wording qdef adds (de, en)",
+    )
+    render.add_argument(
+        "-O",
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an option of the renderer (repeatable); 'qdef renderers' lists them",
+    )
+    render.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing on success, warnings aside"
+    )
+
+    renderers = commands.add_parser(
+        "renderers",
+        help="list the installed renderers",
+        description="List the installed renderers (entry-point group qdef.renderers): name, "
+        "file suffix, distribution and description, with the options each takes.",
+    )
+    renderers.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output format (default: text)",
     )
 
     schema = commands.add_parser(
@@ -403,6 +453,21 @@ def format_path(analysis: Analysis, path: Sequence[str]) -> str:
     return ", ".join(parts)
 
 
+# --------------------------------------------------------------------------- render
+
+
+def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qdef.render_command import render_command  # noqa: PLC0415
+
+    return render_command(args, out, err)
+
+
+def _renderers(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qdef.render_command import renderers_command  # noqa: PLC0415
+
+    return renderers_command(args, out, err)
+
+
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qdef.schema import published_text  # noqa: PLC0415
 
@@ -426,7 +491,14 @@ def main(
         if stop.code is None:
             return EXIT_OK
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
-    handlers = {"validate": _validate, "check": _check, "paths": _paths, "schema": _schema}
+    handlers = {
+        "validate": _validate,
+        "check": _check,
+        "paths": _paths,
+        "render": _render,
+        "renderers": _renderers,
+        "schema": _schema,
+    }
     try:
         return handlers[args.command](args, out, err)
     except KeyboardInterrupt:

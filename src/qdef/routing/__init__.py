@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from qdef.model import Instrument
-from qdef.routing.analysis import Analysis
+from qdef.routing.analysis import Analysis, analysis_for
 from qdef.routing.answers import AnswerError
 from qdef.routing.answers import problems as _problems
 from qdef.routing.dd import Budget
@@ -39,6 +39,7 @@ __all__ = [
     "Plan",
     "Walk",
     "analyse",
+    "analysis_for",
     "count_paths",
     "findings",
     "paths",

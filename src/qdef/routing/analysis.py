@@ -35,11 +35,13 @@ from typing import Any
 from qdef.expr.nodes import Expr, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
+from qdef.memo import PerInstrument
+from qdef.model import Instrument
 from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget
 from qdef.routing.findings import Finding, find
 from qdef.routing.logic import Logic
-from qdef.routing.plan import Plan, Step
+from qdef.routing.plan import Plan, Step, plan_for
 from qdef.routing.printing import Printer
 from qdef.routing.walk import walk
 
@@ -295,4 +297,13 @@ def _names(expr: Expr) -> list[str]:
     return [n.name for n in nodes(expr) if isinstance(n, Ref)]
 
 
-__all__ = ["Analysis", "Budget"]
+_analyses: PerInstrument[Analysis] = PerInstrument(lambda i: Analysis(plan_for(i)), size=4)
+
+
+def analysis_for(instrument: Instrument) -> Analysis:
+    """The analysis of ``instrument``, remembered for the last few instruments (so that
+    validating and rendering one instrument analyse it once). Raises :class:`Budget`."""
+    return _analyses(instrument)
+
+
+__all__ = ["Analysis", "Budget", "analysis_for"]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from qdef.checks import Locator
 from qdef.diagnostics import Diagnostic, Severity
 from qdef.model import Instrument
-from qdef.routing.analysis import Analysis
+from qdef.routing.analysis import Analysis, analysis_for
 from qdef.routing.dd import Budget
 from qdef.routing.findings import Finding
-from qdef.routing.plan import plan_for
 
 #: In ``qdef validate`` every finding is a warning: the instrument is well formed and
 #: can be rendered. ``qdef check`` judges routing, and an unreachable question fails it.
@@ -40,7 +39,7 @@ def routing_diagnostics(
 ) -> list[Diagnostic]:
     """The routing findings of a valid ``instrument``, located through ``locator``."""
     try:
-        analysis = analysis or Analysis(plan_for(instrument))
+        analysis = analysis or analysis_for(instrument)
         found = analysis.findings()
     except (Budget, RecursionError):
         return [

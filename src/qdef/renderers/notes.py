@@ -1,0 +1,149 @@
+"""Routing notes for paper: where each option and question sends the respondent, and
+when a section or question is to be answered at all.
+
+A paper respondent reads in order and follows printed instructions, so the
+notes restate qdef's routing (docs/routing.md) in those terms:
+
+- **option notes** — in a question whose options route (any option has a
+  ``goto``), every option says where to continue: ``(weiter mit Frage 7)``;
+- **continue notes** — after a question, ``Weiter mit Frage 22`` where its
+  respondents do not simply go on with the next question: the question has a
+  ``goto``, or every respondent who leaves it normally is sent past the
+  questions that follow (their conditions cannot hold for them);
+- **only-if notes** — a question's own ``when`` (``Nur beantworten, wenn …``),
+  and a section's ``when`` at its heading, with where to go otherwise.
+
+Where notes name a destination, it is the question every respondent taking
+that route is shown next, as the routing analysis proves it; where the
+analysis has several answers (or cannot run within its bounds), the
+destination written in the instrument. A destination without a number (a
+display text) is named by the next numbered question; past the last one, the
+note says the survey ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qdef.expr.nodes import Expr
+from qdef.model import Instrument, SingleChoice
+from qdef.routing.analysis import Analysis, analysis_for
+from qdef.routing.dd import FALSE, Budget
+from qdef.routing.plan import Plan, Step, plan_for
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where a respondent continues: a question's display number, or the end (None)."""
+
+    number: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionNotes:
+    options: dict[str, Destination] = field(default_factory=dict)
+    """Option code -> destination, for questions whose options route (else empty)."""
+    after: Destination | None = None
+    """A note after the question: continue there."""
+    only_if: Expr | None = None
+    """The question's own condition."""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionNotes:
+    only_if: Expr | None = None
+    """The section's condition."""
+    otherwise: Destination | None = None
+    """Where respondents for whom it does not hold continue."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notes:
+    questions: dict[str, QuestionNotes]
+    sections: list[SectionNotes]
+
+
+class _Finder:
+    def __init__(self, plan: Plan, analysis: Analysis | None) -> None:
+        self.plan = plan
+        self.analysis = analysis
+        numbers = plan.instrument.numbers()
+        # The first numbered question at or after each position (None: the end).
+        self.numbered: list[str | None] = [None] * (plan.end + 1)
+        for step in reversed(plan.steps):
+            here = numbers.get(step.question.id)
+            self.numbered[step.position] = here or self.numbered[step.position + 1]
+
+    def destination(self, position: int) -> Destination:
+        return Destination(self.numbered[position])
+
+    def shown_next(self, step: Step, code: str | None, exclude: frozenset[str]) -> set[int] | None:
+        """Where respondents leaving ``step`` by the route of option ``code`` (None: the
+        default route, options in ``exclude`` aside) are shown next; None if unknown."""
+        analysis = self.analysis
+        if analysis is None:
+            return None
+        dd, logic = analysis.dd, analysis.logic
+        shown = analysis.reach[step.position]
+        if shown == FALSE:
+            return None
+        qid = step.question.id
+        if code is not None:
+            shown = dd.and_(shown, logic.is_value(qid, code))
+        else:
+            for other in exclude:
+                shown = dd.and_(shown, dd.not_(logic.is_value(qid, other)))
+        found: set[int] = set()
+        for _, target, arriving in analysis.leave(step, shown):
+            found.update(at for at, _ in analysis.shown_next({target: arriving}))
+        return found or None
+
+    def route(
+        self, step: Step, code: str | None, static: int, exclude: frozenset[str]
+    ) -> Destination:
+        found = self.shown_next(step, code, exclude)
+        if found is not None and len(found) == 1:
+            return self.destination(found.pop())
+        return self.destination(static)
+
+    def question(self, step: Step) -> QuestionNotes:
+        question = step.question
+        options: dict[str, Destination] = {}
+        routed = frozenset(step.option_gotos)
+        if isinstance(question, SingleChoice) and routed:
+            for option in question.options:
+                static = step.option_gotos.get(option.code, step.next_default)
+                options[option.code] = self.route(step, option.code, static, frozenset())
+        after: Destination | None = None
+        if step.goto is not None:
+            after = self.route(step, None, step.goto, routed)
+        else:
+            found = self.shown_next(step, None, routed)
+            if found is not None and len(found) == 1:
+                (at,) = found
+                if at != step.position + 1:
+                    after = self.destination(at)
+        return QuestionNotes(options, after, step.own_when)
+
+
+def notes(instrument: Instrument) -> Notes:
+    """The routing notes of a valid instrument."""
+    plan = plan_for(instrument)
+    try:
+        analysis: Analysis | None = analysis_for(instrument)
+        finder = _Finder(plan, analysis)
+        questions = {step.question.id: finder.question(step) for step in plan.steps}
+    except (Budget, RecursionError):  # too entangled: the routes as written
+        finder = _Finder(plan, None)
+        questions = {step.question.id: finder.question(step) for step in plan.steps}
+    sections: list[SectionNotes] = []
+    first = 0
+    for section in instrument.sections:
+        after = first + len(section.questions)
+        when = plan.steps[first].section_when if section.questions else None
+        if when is None:
+            sections.append(SectionNotes())
+        else:
+            sections.append(SectionNotes(when, finder.destination(after)))
+        first = after
+    return Notes(questions, sections)

@@ -1,0 +1,348 @@
+"""Writing the paper questionnaire in Markdown (the ``markdown`` renderer).
+
+Layout, for each question: its only-if note, ``**7.** text hint``, the help,
+the answer area (options as a list with ○ or ☐, blanks, matrix tables), the
+personal-data note and the continue note. Everything the instrument says is
+escaped (:mod:`qdef.renderers.mdtext`); everything qdef adds comes from the
+chrome catalogue. The output is a function of the instrument and the
+options alone: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from qdef.model import (
+    CheckColumn,
+    DateInput,
+    DateQuestion,
+    DateRangeQuestion,
+    Display,
+    GridQuestion,
+    Instrument,
+    MatrixQuestion,
+    MatrixRow,
+    MultipleChoice,
+    MultipleOption,
+    NumberColumn,
+    NumberInput,
+    NumberQuestion,
+    Option,
+    Question,
+    SingleChoice,
+    TextFollowup,
+    TextInput,
+    TextListQuestion,
+    TextQuestion,
+)
+from qdef.renderers.base import RenderOptions
+from qdef.renderers.mdtext import (
+    at_line_start,
+    blank,
+    inline,
+    join,
+    paragraphs,
+    ruled_lines,
+    table,
+)
+from qdef.renderers.notes import Destination, Notes, QuestionNotes, notes
+from qdef.renderers.words import Words, label_text
+from qdef.routing.plan import plan_for
+
+SINGLE, MULTIPLE = "○", "☐"
+#: Default number of ruled lines for long text.
+LONG_LINES = 3
+#: Blank widths by kind of answer.
+TEXT_WIDTH, FORMAT_WIDTH, GRID_TEXT_WIDTH = 30, 40, 20
+DATE_WIDTH = {"day": 12, "month": 9, "year": 6}
+#: The widest blank on a line of its own (longer answers get ruled lines).
+LINE_WIDTH_SHORT = 60
+
+
+def write(instrument: Instrument, options: RenderOptions) -> str:
+    return _Paper(instrument, options).document()
+
+
+class _Paper:
+    def __init__(self, instrument: Instrument, options: RenderOptions) -> None:
+        self.instrument = instrument
+        self.options = options
+        self.chrome = options.chrome
+        self.text = options.text
+        self.notes: Notes = notes(instrument)
+        self.words = Words(plan_for(instrument), options)
+        self.blocks: list[str] = []
+
+    # ------------------------------------------------------------------ document
+
+    def document(self) -> str:
+        instrument = self.instrument
+        self.blocks.append("# " + inline(self.text(instrument.title)))
+        if instrument.version is not None:
+            self.blocks.append(
+                "*" + inline(self.chrome("version", version=instrument.version)) + "*"
+            )
+        if instrument.intro is not None:
+            self.blocks.extend(paragraphs(self.text(instrument.intro)))
+        numbers = instrument.numbers()
+        for index, section in enumerate(instrument.sections):
+            if section.title is not None:
+                self.blocks.append("## " + inline(self.text(section.title)))
+            section_notes = self.notes.sections[index]
+            if section_notes.only_if is not None:
+                condition = self.words.describe(section_notes.only_if)
+                otherwise = section_notes.otherwise
+                if otherwise is None or otherwise.number is None:
+                    note = self.chrome("section_only_if_end", condition=condition)
+                else:
+                    note = self.chrome(
+                        "section_only_if", condition=condition, number=otherwise.number
+                    )
+                self.blocks.append(_emphasis(note))
+            if section.intro is not None:
+                self.blocks.extend(paragraphs(self.text(section.intro)))
+            for question in section.questions:
+                self.question(question, numbers.get(question.id))
+        return "\n\n".join(self.blocks) + "\n"
+
+    # ------------------------------------------------------------------ questions
+
+    def question(self, question: Question, number: str | None) -> None:
+        notes = self.notes.questions[question.id]
+        if notes.only_if is not None:
+            condition = self.words.describe(notes.only_if)
+            self.blocks.append(_emphasis(self.chrome("only_if", condition=condition)))
+        texts = paragraphs(self.text(question.text))
+        if isinstance(question, Display):
+            self.blocks.extend(texts)
+            if question.help is not None:
+                self.blocks.extend(
+                    _emphasis(p, escaped=True) for p in paragraphs(self.text(question.help))
+                )
+            self.after(notes)
+            return
+        last = texts[-1]
+        if question.hint is not None:
+            last = join(last, inline(self.text(question.hint)))
+        if isinstance(question, MultipleChoice):
+            last = join(last, *(_emphasis(h) for h in self.choices_hints(question)))
+        texts[-1] = last
+        if number is not None:
+            texts[0] = f"**{inline(number)}.** {texts[0]}"
+        self.blocks.extend(texts)
+        if question.help is not None:
+            self.blocks.extend(
+                _emphasis(p, escaped=True) for p in paragraphs(self.text(question.help))
+            )
+        self.answers(question, notes)
+        personal = self.personal(question)
+        if personal is not None:
+            self.blocks.append(_emphasis(personal))
+        self.after(notes)
+
+    def choices_hints(self, question: MultipleChoice) -> list[str]:
+        hints = [self.chrome("multiple")]
+        low, high = question.min_choices, question.max_choices
+        if low is not None and low > 1 and high is not None:
+            hints.append(self.chrome("choices_between", min=low, max=high))
+        elif low is not None and low > 1:
+            hints.append(self.chrome("min_choices", count=low))
+        elif high is not None:
+            hints.append(self.chrome("max_choices", count=high))
+        return hints
+
+    def after(self, notes: QuestionNotes) -> None:
+        if notes.after is not None:
+            self.blocks.append("**→ " + inline(self.continue_text(notes.after)) + "**")
+
+    def continue_text(self, destination: Destination) -> str:
+        if destination.number is None:
+            return self.chrome("continue_end")
+        return self.chrome("continue", number=destination.number)
+
+    def goto_text(self, destination: Destination) -> str:
+        if destination.number is None:
+            return "(" + self.chrome("goto_end") + ")"
+        return "(" + self.chrome("goto", number=destination.number) + ")"
+
+    def answers(self, question: Question, notes: QuestionNotes) -> None:
+        if isinstance(question, SingleChoice | MultipleChoice):
+            self.blocks.append("\n".join(self.options_list(question, notes)))
+        elif isinstance(question, TextQuestion | NumberQuestion | DateQuestion):
+            self.blocks.append("\n".join(self.field_lines(question, "")))
+        elif isinstance(question, DateRangeQuestion):
+            self.blocks.append(self.date_range(question))
+        elif isinstance(question, TextListQuestion):
+            lines = []
+            for field in question.fields:
+                (first, *rest) = self.field_lines(field, "  ")
+                lines.append("- " + first.lstrip())
+                lines.extend(rest)
+            self.blocks.append("\n".join(lines))
+        elif isinstance(question, MatrixQuestion):
+            self.blocks.append("\n".join(self.matrix(question)))
+        elif isinstance(question, GridQuestion):
+            self.blocks.append("\n".join(self.grid(question)))
+
+    # ------------------------------------------------------------------ options
+
+    def options_list(
+        self, question: SingleChoice | MultipleChoice, notes: QuestionNotes
+    ) -> list[str]:
+        box = SINGLE if isinstance(question, SingleChoice) else MULTIPLE
+        lines: list[str] = []
+        for option in question.options:
+            head = f"- {box} " + inline(self.text(option.label))
+            if isinstance(option, MultipleOption) and option.exclusive:
+                head = join(head, self.chrome("exclusive_option"))
+            inline_parts, below = self.followups(option)
+            head = join(head, *inline_parts)
+            if option.code in notes.options:
+                head = join(head, inline(self.goto_text(notes.options[option.code])))
+            lines.append(head)
+            lines.extend(below)
+        return lines
+
+    def followups(self, option: Option) -> tuple[list[str], list[str]]:
+        """The follow-ups of ``option``: parts for its own line, and lines below it.
+
+        A follow-up whose label ends with a colon is a prompt ("Name:") and gets a
+        line of its own, as does everything after it; long text gets ruled lines."""
+        beside: list[str] = []
+        below: list[str] = []
+        own_lines = False
+        for followup in option.specify or ():
+            label = self.text(followup.label) if followup.label else None
+            own_lines = own_lines or (label is not None and label.rstrip().endswith(":"))
+            if isinstance(followup, TextFollowup) and followup.long:
+                if label is not None:
+                    below.append("  - " + at_line_start(inline(label)))
+                below.extend(ruled_lines(followup.lines or LONG_LINES, "  "))
+                own_lines = True
+                continue
+            (line,) = self.field_lines(followup, "")
+            if own_lines:
+                below.append("  - " + line)
+            else:
+                beside.append(line)
+        return beside, below
+
+    # ------------------------------------------------------------------ blanks
+
+    def field_lines(self, field: TextInput | NumberInput | DateInput, indent: str) -> list[str]:
+        """A label, a blank sized for the answer, unit, date hint and suffix."""
+        label = inline(self.text(field.label)) if field.label is not None else None
+        suffix = inline(self.text(field.suffix)) if field.suffix is not None else None
+        if isinstance(field, TextInput) and field.long:
+            lines = [indent + at_line_start(join(label, suffix))] if label or suffix else []
+            return lines + ruled_lines(field.lines or LONG_LINES, indent)
+        line = join(label, self.blank_for(field), *self.after_blank(field), suffix)
+        return [indent + (at_line_start(line) if label else line)]
+
+    def blank_for(self, field: TextInput | NumberInput | DateInput) -> str:
+        if isinstance(field, NumberInput):
+            return blank(_number_width(field))
+        if isinstance(field, DateInput):
+            return blank(DATE_WIDTH[field.precision])
+        if field.format is not None:
+            return blank(FORMAT_WIDTH if field.format != "phone" else GRID_TEXT_WIDTH)
+        if field.max_length is not None:
+            return blank(min(max(field.max_length, 10), LINE_WIDTH_SHORT))
+        return blank(TEXT_WIDTH)
+
+    def after_blank(self, field: TextInput | NumberInput | DateInput) -> list[str]:
+        if isinstance(field, NumberInput) and field.unit is not None:
+            return [inline(self.text(field.unit))]
+        if isinstance(field, DateInput):
+            return [self.chrome(f"date_{field.precision}")]
+        return []
+
+    def date_range(self, question: DateRangeQuestion) -> str:
+        hint = self.chrome(f"date_{question.precision}")
+        width = DATE_WIDTH[question.precision]
+        start = (
+            inline(self.text(question.from_label))
+            if question.from_label
+            else self.chrome("date_from")
+        )
+        end = inline(self.text(question.to_label)) if question.to_label else self.chrome("date_to")
+        return at_line_start(join(start, blank(width), hint, end, blank(width), hint))
+
+    # ------------------------------------------------------------------ tables
+
+    def row_label(self, row: MatrixRow) -> str:
+        label = inline(self.text(row.label))
+        if row.specify is None:
+            return label
+        (line,) = self.field_lines(row.specify, "")
+        return join(label, line)
+
+    def matrix(self, question: MatrixQuestion) -> list[str]:
+        header = [""] + [
+            inline(
+                join(self.text(c.label), f"({self.text(c.description)})" if c.description else None)
+            )
+            for c in question.scale
+        ]
+        rows = [[self.row_label(row)] + [SINGLE] * len(question.scale) for row in question.rows]
+        return table(header, rows, [False] + [True] * len(question.scale))
+
+    def grid(self, question: GridQuestion) -> list[str]:
+        header = [""] + [
+            inline(
+                join(self.text(c.label), f"({self.text(c.description)})" if c.description else None)
+            )
+            for c in question.columns
+        ]
+        cells: list[str] = []
+        for column in question.columns:
+            if isinstance(column, CheckColumn):
+                cells.append(MULTIPLE)
+            elif isinstance(column, NumberColumn):
+                cells.append(join(blank(_number_width(column)), *self.after_blank(column)))
+            else:
+                cells.append(blank(GRID_TEXT_WIDTH))
+        rows = [[self.row_label(row), *cells] for row in question.rows]
+        centred = [False] + [isinstance(c, CheckColumn) for c in question.columns]
+        return table(header, rows, centred)
+
+    # ------------------------------------------------------------------ personal data
+
+    def personal(self, question: Question) -> str | None:
+        if isinstance(question, Display):
+            return None
+        if question.personal:
+            return self.chrome("personal_question")
+        names = [label_text(n) for n in self.personal_fields(question)]
+        if not names:
+            return None
+        if len(names) == 1:
+            return self.chrome("personal_field", field=names[0])
+        joined = (
+            self.chrome("list_join").join(names[:-1]) + self.chrome("list_join_last") + names[-1]
+        )
+        return self.chrome("personal_fields", fields=joined)
+
+    def personal_fields(self, question: Question) -> list[str]:
+        text = self.text
+        found: list[str] = []
+        if isinstance(question, SingleChoice | MultipleChoice):
+            for option in question.options:
+                for followup in option.specify or ():
+                    if followup.personal:
+                        found.append(text(followup.label or option.label))
+        elif isinstance(question, TextListQuestion):
+            found = [text(f.label) if f.label else f.code for f in question.fields if f.personal]
+        elif isinstance(question, MatrixQuestion | GridQuestion):
+            found = [text(r.label) for r in question.rows if r.specify and r.specify.personal]
+        return found
+
+
+def _number_width(field: NumberInput) -> int:
+    bounds = [b for b in (field.min, field.max) if b is not None]
+    digits = max((len(str(int(abs(b)))) + (1 if b < 0 else 0) for b in bounds), default=4)
+    width = 2 * digits + (3 if field.kind == "decimal" else 0)
+    return min(max(width, 6), 20)
+
+
+def _emphasis(text: str, *, escaped: bool = False) -> str:
+    """``text`` in italics (escaped unless it already is)."""
+    return "*" + (text if escaped else inline(text)) + "*"

@@ -1,0 +1,235 @@
+"""Conditions in words, for paper: ``fortsetzung_geplant == "ja"`` → ``Frage 18 = Ja``.
+
+Variables become question numbers (with the row, column, field or follow-up
+they name), codes become their labels, numbers and dates are written the
+way the language writes them. The result is plain text; renderers escape
+it for their format. All wording comes from the chrome catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.printer import format_number
+from qdef.model import (
+    DateRangeQuestion,
+    GridQuestion,
+    MatrixQuestion,
+    MatrixRow,
+    MultipleChoice,
+    Option,
+    SingleChoice,
+    TextListQuestion,
+)
+from qdef.renderers.base import RenderOptions
+from qdef.routing.plan import Plan
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_OPS = {
+    "==": "equals",
+    "!=": "not_equals",
+    "<": "less",
+    "<=": "less_equal",
+    ">": "greater",
+    ">=": "greater_equal",
+}
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?\Z")
+
+
+def label_text(text: str) -> str:
+    """A label as it reads inside a sentence: without a closing colon."""
+    return text.strip().rstrip(":").rstrip()
+
+
+class Words:
+    """Describes conditions of one instrument in one language."""
+
+    def __init__(self, plan: Plan, options: RenderOptions) -> None:
+        self.plan = plan
+        self.options = options
+        self.chrome = options.chrome
+        self.numbers = plan.instrument.numbers()
+
+    # ------------------------------------------------------------------ pieces
+
+    def quoted(self, text: str) -> str:
+        """A label or value: as it is when it is one word, else in quotation marks."""
+        text = label_text(text)
+        return self.chrome("quote", text=text) if re.search(r"\s", text) else text
+
+    def question(self, question_id: str) -> str:
+        return self.chrome("question", number=self.numbers.get(question_id, question_id))
+
+    def subject(self, name: str) -> str:
+        """What a variable is called: ``Frage 13, „Vernetzung …“``."""
+        info = self.plan.variables.get(name)
+        if info is None:  # a question with several parts, as a whole
+            return self.question(name)
+        question = self.plan.steps[info.position].question
+        head = self.question(info.question)
+        part: str | None = None
+        text = self.options.text
+        if name == info.question:
+            return head
+        if isinstance(question, SingleChoice | MultipleChoice):
+            option = next(o for o in question.options if o.code == info.option)
+            followup = next(f for f in option.specify or () if f.id == name)
+            part = self.quoted(text(followup.label) if followup.label else text(option.label))
+        elif isinstance(question, MatrixQuestion | GridQuestion):
+            part = self._row_part(question, name)
+        elif isinstance(question, TextListQuestion):
+            code = name.split(".", 1)[1]
+            field = next(f for f in question.fields if f.code == code)
+            part = self.quoted(text(field.label)) if field.label else code
+        elif isinstance(question, DateRangeQuestion):
+            end = name.rsplit(".", 1)[1]
+            given = question.from_label if end == "from" else question.to_label
+            part = label_text(text(given)) if given else self.chrome(f"date_{end}")
+        return self.chrome("part", question=head, part=part) if part else head
+
+    def _row_part(self, question: MatrixQuestion | GridQuestion, name: str) -> str:
+        text = self.options.text
+        for row in question.rows:
+            if row.specify is not None and row.specify.id == name:
+                return self.quoted(text(row.label))
+        pieces = name.split(".")
+        row = next(r for r in question.rows if r.code == pieces[1])
+        described = self.quoted(text(row.label))
+        if len(pieces) == 3 and isinstance(question, GridQuestion):
+            column = next(c for c in question.columns if c.code == pieces[2])
+            described = self.chrome(
+                "part", question=described, part=self.quoted(text(column.label))
+            )
+        return described
+
+    def value(self, name: str | None, literal: Literal) -> str:
+        """A literal as the reader knows it: a code by its label, a date as written."""
+        value = literal.value
+        if isinstance(value, bool):
+            return self.chrome("always" if value else "never")
+        if isinstance(value, int | float):
+            text = format_number(value)
+            return text.replace(".", self.chrome("decimal_separator"))
+        info = self.plan.variables.get(name) if name else None
+        if info is not None and info.kind in ("choice", "choices"):
+            label = self._code_label(info.node, value)
+            if label is not None:
+                return self.quoted(label)
+        if info is not None and info.kind == "date":
+            match = _DATE.match(value)
+            if match:
+                year, month, day = match.groups()
+                if day:
+                    return self.chrome("date_value_day", day=day, month=month, year=year)
+                if month:
+                    return self.chrome("date_value_month", month=month, year=year)
+                return self.chrome("date_value_year", year=year)
+        return self.chrome("quote", text=value)
+
+    def _code_label(self, node: object, code: str) -> str | None:
+        text = self.options.text
+        if isinstance(node, SingleChoice | MultipleChoice):
+            options: Sequence[Option] = node.options
+            return next((text(o.label) for o in options if o.code == code), None)
+        if isinstance(node, MatrixRow):  # a matrix row: the code of a scale column
+            for step in self.plan.steps:
+                question = step.question
+                if isinstance(question, MatrixQuestion) and node in question.rows:
+                    return next((text(c.label) for c in question.scale if c.code == code), None)
+        return None
+
+    # ------------------------------------------------------------------ conditions
+
+    def describe(self, expr: Expr) -> str:
+        """``expr`` in words."""
+        return self._describe(expr)
+
+    def _describe(self, expr: Expr) -> str:
+        chrome = self.chrome
+        match expr:
+            case And(operands=operands) | Or(operands=operands):
+                key = "and" if isinstance(expr, And) else "or"
+                parts = [self._operand(o, expr) for o in operands]
+                text = parts[0]
+                for part in parts[1:]:
+                    text = chrome(key, left=text, right=part)
+                return text
+            case Not(operand=operand):
+                return self._negated(operand)
+            case Ref(name=name):
+                return chrome("checked", subject=self.subject(name))
+            case Answered(ref=ref):
+                return chrome("answered", subject=self.subject(ref.name))
+            case Literal():
+                return self.value(None, expr)
+            case Has(left=left, value=value):
+                return chrome("has", question=self._side(left), option=self._has_value(left, value))
+            case In(left=left, values=values, negated=negated):
+                return self._in(left, values, negated)
+            case Compare():
+                return self._compare(expr)
+        raise TypeError(f"not a condition: {expr!r}")  # pragma: no cover
+
+    def _operand(self, operand: Expr, parent: And | Or) -> str:
+        text = self._describe(operand)
+        if isinstance(operand, And | Or) and type(operand) is not type(parent):
+            return f"({text})"
+        return text
+
+    def _negated(self, operand: Expr) -> str:
+        chrome = self.chrome
+        match operand:
+            case Has(left=left, value=value):
+                return chrome(
+                    "has_not", question=self._side(left), option=self._has_value(left, value)
+                )
+            case Answered(ref=ref):
+                return chrome("unanswered", subject=self.subject(ref.name))
+            case Ref(name=name):
+                return chrome("unchecked", subject=self.subject(name))
+            case In(left=left, values=values, negated=negated):
+                return self._in(left, values, not negated)
+            case Compare(op="==" | "!=") if not _is_bool(operand.right):
+                flipped = "!=" if operand.op == "==" else "=="
+                return self._compare(Compare(flipped, operand.left, operand.right))
+        return chrome("not", condition=self._describe(operand))
+
+    def _side(self, side: Expr) -> str:
+        if isinstance(side, Ref):
+            return self.subject(side.name)
+        if isinstance(side, Literal):
+            return self.value(None, side)
+        return self._describe(side)
+
+    def _has_value(self, left: Expr, value: Expr) -> str:
+        if isinstance(value, Literal):
+            return self.value(left.name if isinstance(left, Ref) else None, value)
+        return self._side(value)
+
+    def _in(self, left: Expr, values: tuple[Literal, ...], negated: bool) -> str:
+        name = left.name if isinstance(left, Ref) else None
+        if len(values) == 1:
+            return self._compare(Compare("!=" if negated else "==", left, values[0]))
+        key = "none_of" if negated else "one_of"
+        joined = self.chrome(f"{key}_join").join(self.value(name, v) for v in values)
+        return self.chrome(key, left=self._side(left), values=joined)
+
+    def _compare(self, expr: Compare) -> str:
+        left, op, right = expr.left, expr.op, expr.right
+        if isinstance(left, Literal) and not isinstance(right, Literal):
+            left, op, right = right, _FLIP[op], left
+        if isinstance(left, Ref) and _is_bool(right):
+            assert isinstance(right, Literal)
+            checked = bool(right.value) == (op == "==")
+            return self.chrome(
+                "checked" if checked else "unchecked", subject=self.subject(left.name)
+            )
+        name = left.name if isinstance(left, Ref) else None
+        right_text = self.value(name, right) if isinstance(right, Literal) else self._side(right)
+        return self.chrome(_OPS[op], left=self._side(left), right=right_text)
+
+
+def _is_bool(expr: Expr) -> bool:
+    return isinstance(expr, Literal) and isinstance(expr.value, bool)
