@@ -26,6 +26,7 @@ def test_public_names_are_exactly_the_curated_list() -> None:
         "json_schema",
         "load",
         "loads",
+        "render",
         "validate",
     ]
     for name in qdef.__all__:

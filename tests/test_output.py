@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,29 @@ def test_a_new_file_gets_the_usual_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(umask)
     assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_directory_device_or_pipe_is_refused_not_replaced(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    link = tmp_path / "link"
+    link.symlink_to(pipe)  # like /dev/stdout: a link to something that is not a file
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for target in (pipe, link, folder):
+        with pytest.raises(OSError, match=r"directory|not a regular file"):
+            write_atomic(target, b"x")
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert link.is_symlink()
+    assert folder.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "link", "pipe"]
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.md"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    write_atomic(link, b"new")
+    assert link.is_symlink()
+    assert real.read_bytes() == b"new"

@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from qdef.diagnostics import Diagnostic, QdefError, Span
     from qdef.model import Instrument
     from qdef.pipeline import load, loads
+    from qdef.renderers import render
 
 _EXPORTS = {
     "load": "qdef.pipeline",
     "loads": "qdef.pipeline",
     "validate": "qdef.api",
     "json_schema": "qdef.api",
+    "render": "qdef.renderers",
     "Instrument": "qdef.model",
     "Diagnostic": "qdef.diagnostics",
     "QdefError": "qdef.diagnostics",
@@ -40,6 +42,7 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "render",
     "validate",
 ]
 

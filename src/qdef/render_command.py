@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import json
 import os
-import sys
 import traceback
 from pathlib import Path
 from typing import TextIO
@@ -38,10 +37,10 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: PLR0915
-    from qdef.cli import _report  # noqa: PLC0415
+    from qdef.cli import _USAGE_CODES, _report  # noqa: PLC0415
     from qdef.pipeline import validate_file  # noqa: PLC0415
     from qdef.renderers import RenderError, options_for  # noqa: PLC0415
-    from qdef.renderers.errors import RendererLoadError  # noqa: PLC0415
+    from qdef.renderers.errors import RendererLoadError, RenderOptionError  # noqa: PLC0415
     from qdef.renderers.registry import load, lookup  # noqa: PLC0415
 
     def fail(message: str, status: int = EXIT_USAGE) -> int:
@@ -67,7 +66,8 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
         return _report([problem], 0, args, out, err)
     result = validate_file(args.file)
     if result.instrument is None or has_errors(result.diagnostics):
-        return _report(list(result.diagnostics), 1, args, out, err)
+        usage = any(d.code in _USAGE_CODES for d in result.diagnostics)  # not read: no file
+        return _report(list(result.diagnostics), 0 if usage else 1, args, out, err)
     if result.diagnostics:  # warnings: worth knowing, not a reason to refuse
         err.write(format_text(list(result.diagnostics)))
     try:
@@ -77,6 +77,8 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
         return fail(str(error))
     except RenderError as error:
         return fail(str(error))
+    if args.output == "":
+        return fail("-o needs a file name, or - for standard output")
     target: Path | None = None
     if args.output != STDOUT:
         target = Path(args.output) if args.output else Path(args.file.stem + renderer.suffix)
@@ -87,8 +89,13 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
             )
     try:
         rendered = renderer.render(result.instrument, options)
+    except RenderOptionError as error:  # an option value the renderer cannot take: usage
+        return fail(str(error))
     except RenderError as error:
-        return fail(f"cannot render {args.file} with {renderer.name!r}: {error}", EXIT_PROBLEMS)
+        who = repr(renderer.name)
+        if registration.distribution != "qdef":  # a plugin's message: say whose
+            who += f" of {registration.origin}"
+        return fail(f"cannot render {args.file} with {who}: {error}", EXIT_PROBLEMS)
     except Exception:
         if registration.distribution == "qdef":
             raise  # qdef's own renderer: the internal-error path of the CLI
@@ -98,17 +105,28 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
         )
         err.write(traceback.format_exc())
         return EXIT_PROBLEMS
+    if not isinstance(rendered, str | bytes | bytearray):
+        problem = (
+            f"the renderer {renderer.name!r} of {registration.origin} returned "
+            f"{type(rendered).__name__}, not text or bytes; this is a bug in that renderer "
+            "(nothing was written)"
+        )
+        if registration.distribution == "qdef":
+            raise TypeError(problem)
+        return fail(problem, EXIT_PROBLEMS)
     data = rendered.encode("utf-8") if isinstance(rendered, str) else bytes(rendered)
     if target is None:
-        if isinstance(rendered, str):
-            out.write(rendered)
-        else:
-            buffer = getattr(out, "buffer", None) or getattr(sys.stdout, "buffer", None)
-            if buffer is None:
-                return fail("this renderer writes bytes; write them to a file with -o PATH")
+        # The very bytes a file would get (UTF-8, no newline translation), whatever the
+        # locale's encoding; a stream without a binary buffer (StringIO) takes text.
+        buffer = getattr(out, "buffer", None)
+        if buffer is not None:
             out.flush()
             buffer.write(data)
             buffer.flush()
+        elif isinstance(rendered, str):
+            out.write(rendered)
+        else:
+            return fail("this renderer writes bytes; write them to a file with -o PATH")
         return EXIT_OK
     from qdef.output import write_atomic  # noqa: PLC0415
 
@@ -180,9 +198,10 @@ def _table(rows: list[dict[str, object]]) -> str:
         text += "  ".join(c.ljust(w) for c, w in zip(cells[:3], widths, strict=True))
         text += "  " + cells[3] + "\n"
         options = row.get("options") if row else None
-        if isinstance(options, dict):
+        if isinstance(options, dict) and options:
+            width = max(len(str(key)) for key in options)
             for key, help_text in options.items():
-                text += f"{'':{widths[0]}}  -O {key}=…  {help_text}\n"
+                text += f"{'':{widths[0]}}  -O {str(key) + '=…':{width + 2}}  {help_text}\n"
     if not rows:
         text += "(no renderers installed)\n"
     return text

@@ -4,11 +4,20 @@ Instrument text is inserted into Markdown (CommonMark + GFM tables) so that
 it shows literally, whatever it contains:
 
 - :func:`inline` escapes every character that could start markup inside a
-  line (``\\ ` * _ [ ] < > | ~``, and ``&`` before what looks like an entity)
-  and folds line breaks into spaces;
+  line (``\\ ` * _ [ ] | ~``, ``<`` unless a space follows it, and ``&``
+  before what looks like an entity) and folds runs of spaces and line breaks
+  into one space (non-breaking spaces alone, as in ``50 %``, are kept inside
+  the text; at its ends all spaces go, so emphasis around it holds). A
+  ``<`` before a space starts no tag or autolink, and ``>`` needs no escape
+  inside a line (with every other ``<`` escaped it closes nothing), so
+  conditions read plainly: ``Frage 3 < 10``;
 - :func:`at_line_start` also escapes what would start a block at the start
   of a line (``#``, ``>``, ``-``, ``+``, ``=``, ``1.``, ``1)``);
-- :func:`paragraphs` keeps an author's paragraphs and line breaks.
+- :func:`heading` makes an :func:`inline` text safe as an ATX heading (a
+  trailing ``#`` would be read as the heading's closing sequence);
+- :func:`paragraphs` keeps an author's paragraphs and line breaks (hard
+  breaks written as a backslash at the line's end, not as trailing spaces
+  that editors strip).
 
 Blanks are runs of unescaped underscores that always stand between spaces
 or at the end of a line: CommonMark cannot read such a run as emphasis, so
@@ -21,9 +30,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]|~]|<(?! ))")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_SPACE = re.compile(r"\s+")
+#: Runs of whitespace with at least one breaking space or line break in them (a run of
+#: only non-breaking spaces — no-break, figure, narrow no-break — is kept).
+_SPACE = re.compile(r"\s*[^\S\u00a0\u2007\u202f]\s*")
 _BLOCK_START = re.compile(r"([#>+=-])")
 _ORDERED = re.compile(r"([0-9]{1,9})([.)])")
 
@@ -32,7 +43,8 @@ LINE_WIDTH = 60
 
 
 def inline(text: str) -> str:
-    """``text`` on one line with every inline markup character escaped."""
+    """``text`` on one line with every inline markup character escaped: runs of
+    whitespace folded to one space (non-breaking spaces kept), the ends stripped."""
     text = _SPACE.sub(" ", text).strip()
     return _ENTITY.sub("\\&", _SPECIAL.sub(r"\\\1", text))
 
@@ -47,14 +59,22 @@ def at_line_start(escaped: str) -> str:
     return escaped
 
 
+def heading(escaped: str) -> str:
+    """An :func:`inline` text made safe as the content of an ATX heading: a trailing
+    ``#`` is escaped, so that it is not taken for the closing sequence."""
+    if escaped.endswith("#"):
+        return escaped[:-1] + "\\#"
+    return escaped
+
+
 def paragraphs(text: str) -> list[str]:
     """``text`` as Markdown paragraphs: blank lines separate them, and a line break
-    inside a paragraph stays one (a hard break)."""
+    inside a paragraph stays one (a hard break: a backslash at the end of the line)."""
     result: list[str] = []
     for block in re.split(r"\n[ \t]*\n", text.strip()):
         lines = [at_line_start(inline(line)) for line in block.splitlines() if line.strip()]
         if lines:
-            result.append("  \n".join(lines))
+            result.append("\\\n".join(lines))
     return result
 
 

@@ -37,6 +37,7 @@ from qdef.renderers.base import RenderOptions
 from qdef.renderers.mdtext import (
     at_line_start,
     blank,
+    heading,
     inline,
     join,
     paragraphs,
@@ -44,7 +45,7 @@ from qdef.renderers.mdtext import (
     table,
 )
 from qdef.renderers.notes import Destination, Notes, QuestionNotes, notes
-from qdef.renderers.words import Words, label_text
+from qdef.renderers.words import Words
 from qdef.routing.plan import plan_for
 
 SINGLE, MULTIPLE = "○", "☐"
@@ -75,7 +76,7 @@ class _Paper:
 
     def document(self) -> str:
         instrument = self.instrument
-        self.blocks.append("# " + inline(self.text(instrument.title)))
+        self.blocks.append(_line("#", heading(inline(self.text(instrument.title)))))
         if instrument.version is not None:
             self.blocks.append(
                 "*" + inline(self.chrome("version", version=instrument.version)) + "*"
@@ -85,7 +86,7 @@ class _Paper:
         numbers = instrument.numbers()
         for index, section in enumerate(instrument.sections):
             if section.title is not None:
-                self.blocks.append("## " + inline(self.text(section.title)))
+                self.blocks.append(_line("##", heading(inline(self.text(section.title)))))
             section_notes = self.notes.sections[index]
             if section_notes.only_if is not None:
                 condition = self.words.describe(section_notes.only_if)
@@ -109,7 +110,8 @@ class _Paper:
         notes = self.notes.questions[question.id]
         if notes.only_if is not None:
             condition = self.words.describe(notes.only_if)
-            self.blocks.append(_emphasis(self.chrome("only_if", condition=condition)))
+            key = "only_if_display" if isinstance(question, Display) else "only_if"
+            self.blocks.append(_emphasis(self.chrome(key, condition=condition)))
         texts = paragraphs(self.text(question.text))
         if isinstance(question, Display):
             self.blocks.extend(texts)
@@ -119,6 +121,9 @@ class _Paper:
                 )
             self.after(notes)
             return
+        # A text of nothing but Unicode spaces (valid: only ASCII blanks are refused)
+        # shows as nothing; the question keeps its number.
+        texts = texts or [""]
         last = texts[-1]
         if question.hint is not None:
             last = join(last, inline(self.text(question.hint)))
@@ -126,7 +131,7 @@ class _Paper:
             last = join(last, *(_emphasis(h) for h in self.choices_hints(question)))
         texts[-1] = last
         if number is not None:
-            texts[0] = f"**{inline(number)}.** {texts[0]}"
+            texts[0] = _line(f"**{inline(number)}.**", texts[0])
         self.blocks.extend(texts)
         if question.help is not None:
             self.blocks.extend(
@@ -190,9 +195,9 @@ class _Paper:
         box = SINGLE if isinstance(question, SingleChoice) else MULTIPLE
         lines: list[str] = []
         for option in question.options:
-            head = f"- {box} " + inline(self.text(option.label))
+            head = _line(f"- {box}", inline(self.text(option.label)))
             if isinstance(option, MultipleOption) and option.exclusive:
-                head = join(head, self.chrome("exclusive_option"))
+                head = join(head, inline(self.chrome("exclusive_option")))
             inline_parts, below = self.followups(option)
             head = join(head, *inline_parts)
             if option.code in notes.options:
@@ -213,9 +218,13 @@ class _Paper:
             label = self.text(followup.label) if followup.label else None
             own_lines = own_lines or (label is not None and label.rstrip().endswith(":"))
             if isinstance(followup, TextFollowup) and followup.long:
-                if label is not None:
+                # Ruled lines under the option, or under the follow-up's own label
+                # (indented into that nested item, so they belong to it).
+                indent = "  "
+                if label is not None and inline(label):
                     below.append("  - " + at_line_start(inline(label)))
-                below.extend(ruled_lines(followup.lines or LONG_LINES, "  "))
+                    indent = "    "
+                below.extend(ruled_lines(followup.lines or LONG_LINES, indent))
                 own_lines = True
                 continue
             (line,) = self.field_lines(followup, "")
@@ -227,11 +236,14 @@ class _Paper:
 
     # ------------------------------------------------------------------ blanks
 
-    def field_lines(self, field: TextInput | NumberInput | DateInput, indent: str) -> list[str]:
-        """A label, a blank sized for the answer, unit, date hint and suffix."""
+    def field_lines(
+        self, field: TextInput | NumberInput | DateInput, indent: str, *, one_line: bool = False
+    ) -> list[str]:
+        """A label, a blank sized for the answer, unit, date hint and suffix; long text
+        gets ruled lines below, unless the field must fit on ``one_line`` (a table cell)."""
         label = inline(self.text(field.label)) if field.label is not None else None
         suffix = inline(self.text(field.suffix)) if field.suffix is not None else None
-        if isinstance(field, TextInput) and field.long:
+        if isinstance(field, TextInput) and field.long and not one_line:
             lines = [indent + at_line_start(join(label, suffix))] if label or suffix else []
             return lines + ruled_lines(field.lines or LONG_LINES, indent)
         line = join(label, self.blank_for(field), *self.after_blank(field), suffix)
@@ -252,18 +264,22 @@ class _Paper:
         if isinstance(field, NumberInput) and field.unit is not None:
             return [inline(self.text(field.unit))]
         if isinstance(field, DateInput):
-            return [self.chrome(f"date_{field.precision}")]
+            return [inline(self.chrome(f"date_{field.precision}"))]
         return []
 
     def date_range(self, question: DateRangeQuestion) -> str:
-        hint = self.chrome(f"date_{question.precision}")
+        hint = inline(self.chrome(f"date_{question.precision}"))
         width = DATE_WIDTH[question.precision]
         start = (
             inline(self.text(question.from_label))
             if question.from_label
-            else self.chrome("date_from")
+            else inline(self.chrome("date_from"))
         )
-        end = inline(self.text(question.to_label)) if question.to_label else self.chrome("date_to")
+        end = (
+            inline(self.text(question.to_label))
+            if question.to_label
+            else inline(self.chrome("date_to"))
+        )
         return at_line_start(join(start, blank(width), hint, end, blank(width), hint))
 
     # ------------------------------------------------------------------ tables
@@ -272,7 +288,7 @@ class _Paper:
         label = inline(self.text(row.label))
         if row.specify is None:
             return label
-        (line,) = self.field_lines(row.specify, "")
+        (line,) = self.field_lines(row.specify, "", one_line=True)
         return join(label, line)
 
     def matrix(self, question: MatrixQuestion) -> list[str]:
@@ -311,7 +327,7 @@ class _Paper:
             return None
         if question.personal:
             return self.chrome("personal_question")
-        names = [label_text(n) for n in self.personal_fields(question)]
+        names = [self.words.quoted(n) for n in self.personal_fields(question)]
         if not names:
             return None
         if len(names) == 1:
@@ -341,6 +357,12 @@ def _number_width(field: NumberInput) -> int:
     digits = max((len(str(int(abs(b)))) + (1 if b < 0 else 0) for b in bounds), default=4)
     width = 2 * digits + (3 if field.kind == "decimal" else 0)
     return min(max(width, 6), 20)
+
+
+def _line(start: str, rest: str) -> str:
+    """``start`` and ``rest`` separated by a space, or ``start`` alone when ``rest`` is
+    empty (no trailing space)."""
+    return f"{start} {rest}" if rest else start
 
 
 def _emphasis(text: str, *, escaped: bool = False) -> str:

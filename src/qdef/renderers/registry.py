@@ -47,8 +47,9 @@ def registrations() -> list[Registration]:
     found: dict[tuple[str, str, str], Registration] = {}
     for ep in entry_points(group=GROUP):
         dist = ep.dist
-        name = dist.name if dist is not None else "?"
-        version = dist.version if dist is not None else ""
+        # Metadata can be incomplete (a broken or half-written install): never None.
+        name = (dist.name if dist is not None else None) or "?"
+        version = (dist.version if dist is not None else None) or ""
         # The same distribution seen twice on sys.path is one registration.
         found.setdefault(
             (ep.name, name, ep.value), Registration(ep.name, ep.value, name, version, ep)

@@ -86,7 +86,7 @@ class Words:
         elif isinstance(question, DateRangeQuestion):
             end = name.rsplit(".", 1)[1]
             given = question.from_label if end == "from" else question.to_label
-            part = label_text(text(given)) if given else self.chrome(f"date_{end}")
+            part = self.quoted(text(given)) if given else self.chrome(f"date_{end}")
         return self.chrome("part", question=head, part=part) if part else head
 
     def _row_part(self, question: MatrixQuestion | GridQuestion, name: str) -> str:
@@ -174,7 +174,8 @@ class Words:
 
     def _operand(self, operand: Expr, parent: And | Or) -> str:
         text = self._describe(operand)
-        if isinstance(operand, And | Or) and type(operand) is not type(parent):
+        shape = _shape(operand, positive=True)
+        if shape is not None and shape is not type(parent):
             return f"({text})"
         return text
 
@@ -191,9 +192,11 @@ class Words:
                 return chrome("unchecked", subject=self.subject(name))
             case In(left=left, values=values, negated=negated):
                 return self._in(left, values, not negated)
-            case Compare(op="==" | "!=") if not _is_bool(operand.right):
+            case Compare(op="==" | "!="):
                 flipped = "!=" if operand.op == "==" else "=="
                 return self._compare(Compare(flipped, operand.left, operand.right))
+            case Not(operand=inner):  # not not x
+                return self._describe(inner)
         return chrome("not", condition=self._describe(operand))
 
     def _side(self, side: Expr) -> str:
@@ -206,6 +209,8 @@ class Words:
     def _has_value(self, left: Expr, value: Expr) -> str:
         if isinstance(value, Literal):
             return self.value(left.name if isinstance(left, Ref) else None, value)
+        if isinstance(value, Ref):  # the option chosen in a single-choice question
+            return self.chrome("answer_of", subject=self.subject(value.name))
         return self._side(value)
 
     def _in(self, left: Expr, values: tuple[Literal, ...], negated: bool) -> str:
@@ -220,16 +225,42 @@ class Words:
         left, op, right = expr.left, expr.op, expr.right
         if isinstance(left, Literal) and not isinstance(right, Literal):
             left, op, right = right, _FLIP[op], left
-        if isinstance(left, Ref) and _is_bool(right):
-            assert isinstance(right, Literal)
-            checked = bool(right.value) == (op == "==")
-            return self.chrome(
-                "checked" if checked else "unchecked", subject=self.subject(left.name)
-            )
+        if isinstance(right, Literal) and isinstance(right.value, bool):
+            holds = right.value == (op == "==")
+            if isinstance(left, Ref):  # a check box
+                return self.chrome(
+                    "checked" if holds else "unchecked", subject=self.subject(left.name)
+                )
+            # A condition compared with true or false: it holds, or it does not.
+            return self._describe(left) if holds else self._negated(left)
         name = left.name if isinstance(left, Ref) else None
         right_text = self.value(name, right) if isinstance(right, Literal) else self._side(right)
         return self.chrome(_OPS[op], left=self._side(left), right=right_text)
 
 
-def _is_bool(expr: Expr) -> bool:
-    return isinstance(expr, Literal) and isinstance(expr.value, bool)
+def _truth_test(expr: Expr) -> tuple[Expr, bool] | None:
+    """For a condition compared with ``true`` or ``false`` (not a check box):
+    the condition, and whether the comparison holds when it does."""
+    if not isinstance(expr, Compare) or expr.op not in ("==", "!="):
+        return None
+    for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
+        if isinstance(other, Literal) and isinstance(other.value, bool):
+            if isinstance(side, Ref | Literal):
+                return None
+            return side, other.value == (expr.op == "==")
+    return None
+
+
+def _shape(expr: Expr, *, positive: bool) -> type[And] | type[Or] | None:
+    """``And`` or ``Or`` if the words for ``expr`` (or for its negation) are joined by
+    that connective at the top, unbracketed; else None. Follows what ``describe``
+    does with ``not not x`` and with conditions compared with true or false."""
+    if isinstance(expr, Not):
+        return _shape(expr.operand, positive=not positive)
+    test = _truth_test(expr)
+    if test is not None:
+        inner, holds = test
+        return _shape(inner, positive=holds == positive)
+    if positive and isinstance(expr, And | Or):
+        return type(expr)
+    return None  # atomic, or negated as "nicht (…)"

@@ -43,6 +43,7 @@ __all__ = [
     "count_paths",
     "findings",
     "paths",
+    "plan_for",
     "problems",
     "reaching_conditions",
     "walk",
