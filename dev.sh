@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # qdef's quickstart, in two commands (see README.md):
-#   bash dev.sh run    set up .venv, then validate the Investitionspakt instrument
-#                      and list its routes
+#   bash dev.sh run    set up .venv, then validate the Investitionspakt instrument,
+#                      render it (paper questionnaire, codebook) into build/ and
+#                      list its routes
 #   bash dev.sh test   set up .venv, then ruff, mypy --strict and the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,18 +18,26 @@ setup() {
         "$python" -m venv .venv
     fi
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+    # The codebook renderer is an outside plugin, installed the way users install one.
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+        --force-reinstall ./renderers/qdef-render-codebook
 }
 
 case "${1:-}" in
     run)
         setup
         .venv/bin/qdef validate instruments/investitionspakt.yaml
+        mkdir -p build
+        .venv/bin/qdef render instruments/investitionspakt.yaml --to markdown \
+            -o build/investitionspakt.md
+        .venv/bin/qdef render instruments/investitionspakt.yaml --to codebook \
+            -o build/investitionspakt-codebook.csv
         .venv/bin/qdef paths instruments/investitionspakt.yaml --list
         ;;
     test)
         setup
-        .venv/bin/ruff check src tests benchmarks
-        .venv/bin/mypy src
+        .venv/bin/ruff check src tests benchmarks renderers
+        .venv/bin/mypy src renderers/qdef-render-codebook/src
         .venv/bin/pytest
         ;;
     *)

@@ -1,0 +1,119 @@
+"""Writing the codebook: CSV (``codebook``) and Markdown (``codebook-md``).
+
+CSV follows RFC 4180: records end with ``\\r\\n``, fields with the delimiter,
+a quote or a line break are quoted (quotes doubled); line breaks inside a
+field stay as the instrument has them. Cells a spreadsheet would read as a
+formula are defused (see :func:`guard`). Markdown is a title, a one-line
+summary and one GFM table; every cell is escaped with
+:func:`qdef.renderers.mdtext.inline`, so instrument text shows literally and
+never breaks the table. Both are functions of the instrument and the options
+alone: no timestamps, no environment.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+
+from qdef.model import Instrument
+from qdef.renderers import RenderOptionError, RenderOptions
+from qdef.renderers.mdtext import at_line_start, inline
+
+from qdef_render_codebook.table import Row, rows
+from qdef_render_codebook.wording import headers, wording_for
+
+#: The record separator of RFC 4180.
+LINE_END = "\r\n"
+#: Accepted values of the ``delimiter`` option and the delimiter each means.
+DELIMITERS = {
+    ",": ",",
+    "comma": ",",
+    ";": ";",
+    "semicolon": ";",
+    "\t": "\t",
+    "\\t": "\t",
+    "tab": "\t",
+}
+#: Cells starting with one of these get a leading ``'`` (the formula guard). ``'``
+#: itself is included so that the guard can always be undone: drop one leading ``'``.
+FORMULA_START = frozenset("=+-@\t\r'")
+BOM = "\ufeff"
+
+
+def delimiter(options: RenderOptions) -> str:
+    """The field delimiter the ``delimiter`` option asks for (default ``,``)."""
+    value = str(options.settings.get("delimiter", ","))
+    found = DELIMITERS.get(value) or DELIMITERS.get(value.strip().lower())
+    if found is None:
+        raise RenderOptionError(
+            f"option 'delimiter' takes ',' (the default), ';' or a tab ('\\t' or 'tab'), "
+            f"not {value!r}"
+        )
+    return found
+
+
+def guard(cell: str) -> str:
+    """``cell`` made safe to open in a spreadsheet: a cell that starts with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return (which spreadsheets may read as a formula),
+    or with ``'``, gets a leading ``'``."""
+    return "'" + cell if cell[:1] in FORMULA_START else cell
+
+
+def cells(row: Row, words: Mapping[str, str]) -> list[str]:
+    """The cells of ``row``, in column order."""
+    return [
+        row.variable,
+        row.number,
+        row.question,
+        row.label,
+        row.type,
+        row.values,
+        row.unit,
+        row.asked_when,
+        words["yes"] if row.required else words["no"],
+        words["yes"] if row.personal else words["no"],
+    ]
+
+
+def write_csv(instrument: Instrument, options: RenderOptions) -> str:
+    """The codebook as CSV text: a header row, then one row per variable."""
+    separator = delimiter(options)
+    guarded = options.flag("formula_guard", default=True)
+    words = wording_for(options.lang)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(
+        buffer, delimiter=separator, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL
+    )
+    writer.writerow(headers(words))
+    for row in rows(instrument, options):
+        record = cells(row, words)
+        writer.writerow([guard(cell) for cell in record] if guarded else record)
+    text = buffer.getvalue()
+    return BOM + text if options.flag("bom") else text
+
+
+def _table_line(row: Sequence[str]) -> str:
+    return "| " + " | ".join(inline(cell) for cell in row) + " |"
+
+
+def write_markdown(instrument: Instrument, options: RenderOptions) -> str:
+    """The codebook as Markdown: a title, a summary line and one table."""
+    words = wording_for(options.lang)
+    found = rows(instrument, options)
+    title = words["title"].format(title=options.text(instrument.title))
+    version = (
+        words["summary_version"].format(version=instrument.version) if instrument.version else ""
+    )
+    summary = words["summary"].format(id=instrument.id, version=version, count=len(found))
+    header = headers(words)
+    lines = [
+        "# " + inline(title),
+        "",
+        at_line_start(inline(summary)),
+        "",
+        _table_line(header),
+        "| " + " | ".join("---" for _ in header) + " |",
+        *(_table_line(cells(row, words)) for row in found),
+    ]
+    return "\n".join(lines) + "\n"
