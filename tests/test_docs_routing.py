@@ -1,6 +1,8 @@
-"""The routing commands shown in docs/cli.md and docs/routing.md print what they say.
+"""The routing and rendering commands shown in docs/cli.md and docs/routing.md print
+what they say.
 
-Every ``$ qdef check …`` and ``$ qdef paths …`` example (without ``-o``) is run
+Every ``$ qdef check …`` and ``$ qdef paths …`` example (without ``-o``), and every
+``$ qdef render …`` and ``$ qdef renderers`` example, is run
 in a directory holding the Investitionspakt instrument and the copy the docs
 describe, ``investitionspakt-2023.yaml``, whose option "Nein" of question 18
 jumps to question 22 instead of 21. Standard output and standard error
@@ -22,7 +24,7 @@ from qdef.cli import main
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
 CONSOLE = re.compile(r"^```console\n(.*?)^```\n", re.S | re.M)
-ROUTING_COMMANDS = ("qdef check", "qdef paths")
+ROUTING_COMMANDS = ("qdef check", "qdef paths", "qdef render", "qdef renderers")
 
 
 def _examples() -> list[tuple[str, list[str], str, int | None]]:
@@ -35,7 +37,9 @@ def _examples() -> list[tuple[str, list[str], str, int | None]]:
             commands = re.split(r"^\$ ", block.group(1), flags=re.M)[1:]
             for i, chunk in enumerate(commands):
                 command, _, output = chunk.partition("\n")
-                if not command.startswith(ROUTING_COMMANDS) or " -o " in command:
+                if not command.startswith(ROUTING_COMMANDS):
+                    continue
+                if " -o " in command and not command.startswith("qdef render "):
                     continue
                 status = None
                 if i + 1 < len(commands) and commands[i + 1].startswith("echo $?"):

@@ -340,27 +340,41 @@ def _question_span(analysis: Analysis, question: str | None, locator: Locator) -
 # --------------------------------------------------------------------------- paths
 
 
-def _paths(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def read_one(
+    args: argparse.Namespace, command: str, out: TextIO, err: TextIO, *, routing: bool
+) -> Result | int:
+    """Validate the one instrument file ``args.file`` for ``command``: the result if it
+    is valid (warnings allowed), else the exit code, its problems printed as
+    ``qdef validate`` prints them."""
     from qdef.pipeline import validate_file  # noqa: PLC0415
-    from qdef.routing import Budget, analyse  # noqa: PLC0415
 
-    if args.graph is not None and (args.ids or args.limit is not None):
-        err.write("qdef: error: --graph cannot be combined with --ids or --limit\n")
-        return EXIT_USAGE
     is_dir = False
     with contextlib.suppress(OSError):  # reading it will say what is wrong
         is_dir = args.file.is_dir()
     if is_dir:
         problem = Diagnostic(
             "QD002",
-            "this is a directory; qdef paths reads one instrument file, name it",
+            f"this is a directory; qdef {command} reads one instrument file, name it",
             Span(args.file, 1, 1),
         )
         return _report([problem], 0, args, out, err)
-    result = validate_file(args.file, routing=False)
+    result = validate_file(args.file, routing=routing)
     if result.instrument is None or has_errors(result.diagnostics):
-        usage = any(d.code in _USAGE_CODES for d in result.diagnostics)
+        usage = any(d.code in _USAGE_CODES for d in result.diagnostics)  # not read: no file
         return _report(list(result.diagnostics), 0 if usage else 1, args, out, err)
+    return result
+
+
+def _paths(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qdef.routing import Budget, analyse  # noqa: PLC0415
+
+    if args.graph is not None and (args.ids or args.limit is not None):
+        err.write("qdef: error: --graph cannot be combined with --ids or --limit\n")
+        return EXIT_USAGE
+    result = read_one(args, "paths", out, err, routing=False)
+    if isinstance(result, int):
+        return result
+    assert result.instrument is not None  # read_one returns only valid instruments
     note = ""  # for stderr, after the output
     try:
         analysis = analyse(result.instrument)

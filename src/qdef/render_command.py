@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import traceback
 from pathlib import Path
 from typing import TextIO
 
-from qdef.diagnostics import Diagnostic, Span, format_text, has_errors
+from qdef.diagnostics import format_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 STDOUT = "-"
@@ -37,10 +36,9 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: PLR0915
-    from qdef.cli import _USAGE_CODES, _report  # noqa: PLC0415
-    from qdef.pipeline import validate_file  # noqa: PLC0415
+    from qdef.cli import read_one  # noqa: PLC0415
     from qdef.renderers import RenderError, options_for  # noqa: PLC0415
-    from qdef.renderers.errors import RendererLoadError, RenderOptionError  # noqa: PLC0415
+    from qdef.renderers.errors import RenderOptionError  # noqa: PLC0415
     from qdef.renderers.registry import load, lookup  # noqa: PLC0415
 
     def fail(message: str, status: int = EXIT_USAGE) -> int:
@@ -54,28 +52,16 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
         registration = lookup(args.to)
     except RenderError as error:
         return fail(str(error))
-    is_dir = False
-    with contextlib.suppress(OSError):
-        is_dir = args.file.is_dir()
-    if is_dir:
-        problem = Diagnostic(
-            "QD002",
-            "this is a directory; qdef render reads one instrument file, name it",
-            Span(args.file, 1, 1),
-        )
-        return _report([problem], 0, args, out, err)
-    result = validate_file(args.file)
-    if result.instrument is None or has_errors(result.diagnostics):
-        usage = any(d.code in _USAGE_CODES for d in result.diagnostics)  # not read: no file
-        return _report(list(result.diagnostics), 0 if usage else 1, args, out, err)
+    result = read_one(args, "render", out, err, routing=True)
+    if isinstance(result, int):
+        return result
+    assert result.instrument is not None
     if result.diagnostics:  # warnings: worth knowing, not a reason to refuse
         err.write(format_text(list(result.diagnostics)))
     try:
         renderer = load(registration)
         options = options_for(renderer, result.instrument, args.lang, settings)
-    except RendererLoadError as error:
-        return fail(str(error))
-    except RenderError as error:
+    except RenderError as error:  # cannot be imported, an unknown option, a language
         return fail(str(error))
     if args.output == "":
         return fail("-o needs a file name, or - for standard output")
