@@ -551,6 +551,29 @@ def test_the_order_of_a_date_range_is_checked_by_example() -> None:
     assert "zeit.from <= zeit.to" in counted.reason
 
 
+def test_a_date_ranges_order_across_questions_makes_the_path_count_a_bound() -> None:
+    """No one question looks at both ends, but together they part paths: one question
+    is shown when from >= 06/2020, a later one when to < 06/2020 — never both, which
+    the diagrams (without from <= to) cannot know. The count must not claim exactness.
+    (Found by the deep hypothesis profile.)"""
+    inst = instrument(
+        """
+        - id: s
+          questions:
+            - {id: zeit, type: daterange, precision: month, text: Zeitraum}
+            - {id: frueh, type: text, text: Früh, when: 'zeit.from >= "2020-06"'}
+            - {id: mitte, type: text, text: Mitte}
+            - {id: spaet, type: text, text: Spät, when: 'zeit.to < "2020-06"'}
+        """
+    )
+    real = {("zeit", "frueh", "mitte"), ("zeit", "mitte"), ("zeit", "mitte", "spaet")}
+    counted = count_paths(inst)
+    assert not counted.exact
+    assert "zeit.from <= zeit.to" in counted.reason
+    assert counted.count == 4 >= len(real)
+    assert set(paths(inst)) >= real
+
+
 def test_printing_factors_and_drops_what_is_redundant() -> None:
     inst = instrument(
         """

@@ -88,12 +88,21 @@ def count_paths(analysis: Analysis, max_states: int = 200_000) -> PathCount:
     except Budget:
         count = _count(Automaton(analysis, remember=False), max_states=None)
         return PathCount(count, False, "the routing remembers too many answers at once")
+    logic = analysis.logic
     undecided = {
-        relation
-        for node in analysis.reach
-        if node != FALSE
-        for relation in analysis.logic.undecided(node)
+        relation for node in analysis.reach if node != FALSE for relation in logic.undecided(node)
     }
+    # The order of a date range's ends can separate paths even when no one question
+    # looks at both ends (one shown when from >= x, a later one when to < x).
+    support: set[int] = set()
+    for node in analysis.reach:
+        if node != FALSE:
+            support |= set(analysis.dd.support(node))
+    undecided.update(
+        f"{question}.from <= {question}.to"
+        for question, start, end in logic.ranges
+        if start in support and end in support
+    )
     if undecided:
         return PathCount(
             count,
