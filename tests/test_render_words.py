@@ -371,6 +371,36 @@ def test_labels_lose_their_closing_colon() -> None:
     assert label_text("1.") == "1."
 
 
+def test_a_matrix_rows_codes_are_named_by_its_own_scale() -> None:
+    """Two matrices with the same row but different scales: each row's code is named
+    by the scale of its own matrix (not by the first matrix that has an equal row)."""
+    instrument = qdef.loads(
+        """
+qdef: 1
+id: t
+title: T
+language: de
+sections:
+  - id: s
+    questions:
+      - id: heute
+        type: matrix
+        text: Heute?
+        scale: [{code: "1", label: Oft}, {code: "2", label: Selten}]
+        rows: [{code: r, label: Beteiligung}]
+      - id: kuenftig
+        type: matrix
+        text: Künftig?
+        scale: [{code: "1", label: Mehr}, {code: "2", label: Weniger}]
+        rows: [{code: r, label: Beteiligung}]
+      - {id: q3, type: text, text: Drei, when: 'kuenftig.r == "1"'}
+"""
+    )
+    words = words_for(instrument, "de")
+    assert words.describe(parse('kuenftig.r == "1"')) == "Frage 2, Beteiligung = Mehr"
+    assert words.describe(parse('heute.r == "2"')) == "Frage 1, Beteiligung = Selten"
+
+
 def test_a_translated_instrument_is_described_in_its_language() -> None:
     instrument = qdef.loads(
         """

@@ -85,9 +85,8 @@ def options_for(
             f"the renderer {renderer.name!r} has no option {', '.join(map(repr, unknown))}; "
             + offered
         )
-    return RenderOptions(
-        resolve_language(instrument, lang), catalog_for(instrument, lang), settings
-    )
+    resolved = resolve_language(instrument, lang)
+    return RenderOptions(resolved, catalog(resolved), settings)
 
 
 def resolve_language(instrument: Instrument, lang: str | None) -> str:
@@ -104,7 +103,3 @@ def resolve_language(instrument: Instrument, lang: str | None) -> str:
         f"render with --lang {' or --lang '.join(available)}, or translate it "
         "(see 'translations' in docs/format.md)"
     )
-
-
-def catalog_for(instrument: Instrument, lang: str | None) -> Catalog:
-    return catalog(resolve_language(instrument, lang))

@@ -35,6 +35,7 @@ from qdef.model import (
 )
 from qdef.renderers.base import RenderOptions
 from qdef.renderers.mdtext import (
+    LINE_WIDTH,
     at_line_start,
     blank,
     heading,
@@ -54,8 +55,6 @@ LONG_LINES = 3
 #: Blank widths by kind of answer.
 TEXT_WIDTH, FORMAT_WIDTH, GRID_TEXT_WIDTH = 30, 40, 20
 DATE_WIDTH = {"day": 12, "month": 9, "year": 6}
-#: The widest blank on a line of its own (longer answers get ruled lines).
-LINE_WIDTH_SHORT = 60
 
 
 def write(instrument: Instrument, options: RenderOptions) -> str:
@@ -257,7 +256,7 @@ class _Paper:
         if field.format is not None:
             return blank(FORMAT_WIDTH if field.format != "phone" else GRID_TEXT_WIDTH)
         if field.max_length is not None:
-            return blank(min(max(field.max_length, 10), LINE_WIDTH_SHORT))
+            return blank(min(max(field.max_length, 10), LINE_WIDTH))
         return blank(TEXT_WIDTH)
 
     def after_blank(self, field: TextInput | NumberInput | DateInput) -> list[str]:

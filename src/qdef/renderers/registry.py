@@ -110,11 +110,10 @@ def load(registration: Registration) -> Renderer:
             f"{where} cannot be created: {type(error).__name__}: {error}"
         ) from error
     missing = [a for a in ATTRIBUTES if not isinstance(getattr(renderer, a, None), str)]
-    if missing or not callable(getattr(renderer, "render", None)):
-        lacks = ", ".join(
-            [*missing, *([] if callable(getattr(renderer, "render", None)) else ["render()"])]
-        )
-        raise RendererLoadError(f"{where} is not a renderer: it lacks {lacks}")
+    if not callable(getattr(renderer, "render", None)):
+        missing.append("render()")
+    if missing:
+        raise RendererLoadError(f"{where} is not a renderer: it lacks {', '.join(missing)}")
     if renderer.name != registration.name:
         raise RendererLoadError(
             f"{where} calls itself {renderer.name!r}; its entry point and its name must agree"

@@ -17,7 +17,6 @@ from qdef.model import (
     DateRangeQuestion,
     GridQuestion,
     MatrixQuestion,
-    MatrixRow,
     MultipleChoice,
     Option,
     SingleChoice,
@@ -114,7 +113,7 @@ class Words:
             return text.replace(".", self.chrome("decimal_separator"))
         info = self.plan.variables.get(name) if name else None
         if info is not None and info.kind in ("choice", "choices"):
-            label = self._code_label(info.node, value)
+            label = self._code_label(self.plan.steps[info.position].question, value)
             if label is not None:
                 return self.quoted(label)
         if info is not None and info.kind == "date":
@@ -128,16 +127,15 @@ class Words:
                 return self.chrome("date_value_year", year=year)
         return self.chrome("quote", text=value)
 
-    def _code_label(self, node: object, code: str) -> str | None:
+    def _code_label(self, question: object, code: str) -> str | None:
+        """The label of ``code`` in a choice question (an option) or a matrix (a scale
+        column: the code of a row's answer)."""
         text = self.options.text
-        if isinstance(node, SingleChoice | MultipleChoice):
-            options: Sequence[Option] = node.options
+        if isinstance(question, SingleChoice | MultipleChoice):
+            options: Sequence[Option] = question.options
             return next((text(o.label) for o in options if o.code == code), None)
-        if isinstance(node, MatrixRow):  # a matrix row: the code of a scale column
-            for step in self.plan.steps:
-                question = step.question
-                if isinstance(question, MatrixQuestion) and node in question.rows:
-                    return next((text(c.label) for c in question.scale if c.code == code), None)
+        if isinstance(question, MatrixQuestion):
+            return next((text(c.label) for c in question.scale if c.code == code), None)
         return None
 
     # ------------------------------------------------------------------ conditions

@@ -57,7 +57,13 @@ def analyse(instrument: Instrument | Plan) -> Analysis:
 
 
 def _analysis(instrument: Instrument | Plan | Analysis) -> Analysis:
-    return instrument if isinstance(instrument, Analysis) else analyse(instrument)
+    """An analysis given, or the one of an instrument (shared: validating and rendering
+    one instrument analyse it once), or a new one of a plan."""
+    if isinstance(instrument, Analysis):
+        return instrument
+    if isinstance(instrument, Instrument):
+        return analysis_for(instrument)
+    return analyse(instrument)
 
 
 def reaching_conditions(instrument: Instrument | Plan | Analysis) -> dict[str, str]:

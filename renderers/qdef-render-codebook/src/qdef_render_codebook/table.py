@@ -74,7 +74,7 @@ def rows(instrument: Instrument, options: RenderOptions) -> list[Row]:
     """The rows of the codebook of ``instrument``, one per variable, in sequence order."""
     plan = plan_for(instrument)
     try:
-        reaching = reaching_conditions(plan)
+        reaching = reaching_conditions(instrument)  # the analysis validation made
     except Budget as error:
         raise RenderError(
             "the routing of this instrument is too entangled to work out when each "
