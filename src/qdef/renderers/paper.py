@@ -45,7 +45,15 @@ from qdef.renderers.mdtext import (
     ruled_lines,
     table,
 )
-from qdef.renderers.notes import Destination, Notes, QuestionNotes, notes
+from qdef.renderers.notes import Notes, QuestionNotes, notes
+from qdef.renderers.phrases import (
+    choices_hints,
+    continue_text,
+    goto_text,
+    personal_note,
+    question_only_if,
+    section_only_if,
+)
 from qdef.renderers.words import Words
 from qdef.routing.plan import plan_for
 
@@ -86,16 +94,8 @@ class _Paper:
         for index, section in enumerate(instrument.sections):
             if section.title is not None:
                 self.blocks.append(_line("##", heading(inline(self.text(section.title)))))
-            section_notes = self.notes.sections[index]
-            if section_notes.only_if is not None:
-                condition = self.words.describe(section_notes.only_if)
-                otherwise = section_notes.otherwise
-                if otherwise is None or otherwise.number is None:
-                    note = self.chrome("section_only_if_end", condition=condition)
-                else:
-                    note = self.chrome(
-                        "section_only_if", condition=condition, number=otherwise.number
-                    )
+            note = section_only_if(self.notes.sections[index], self.words, self.options)
+            if note is not None:
                 self.blocks.append(_emphasis(note))
             if section.intro is not None:
                 self.blocks.extend(paragraphs(self.text(section.intro)))
@@ -107,10 +107,9 @@ class _Paper:
 
     def question(self, question: Question, number: str | None) -> None:
         notes = self.notes.questions[question.id]
-        if notes.only_if is not None:
-            condition = self.words.describe(notes.only_if)
-            key = "only_if_display" if isinstance(question, Display) else "only_if"
-            self.blocks.append(_emphasis(self.chrome(key, condition=condition)))
+        only_if = question_only_if(question, notes, self.words, self.options)
+        if only_if is not None:
+            self.blocks.append(_emphasis(only_if))
         texts = paragraphs(self.text(question.text))
         if isinstance(question, Display):
             self.blocks.extend(texts)
@@ -127,7 +126,7 @@ class _Paper:
         if question.hint is not None:
             last = join(last, inline(self.text(question.hint)))
         if isinstance(question, MultipleChoice):
-            last = join(last, *(_emphasis(h) for h in self.choices_hints(question)))
+            last = join(last, *(_emphasis(h) for h in choices_hints(question, self.options)))
         texts[-1] = last
         if number is not None:
             texts[0] = _line(f"**{inline(number)}.**", texts[0])
@@ -137,35 +136,14 @@ class _Paper:
                 _emphasis(p, escaped=True) for p in paragraphs(self.text(question.help))
             )
         self.answers(question, notes)
-        personal = self.personal(question)
+        personal = personal_note(question, self.words, self.options)
         if personal is not None:
             self.blocks.append(_emphasis(personal))
         self.after(notes)
 
-    def choices_hints(self, question: MultipleChoice) -> list[str]:
-        hints = [self.chrome("multiple")]
-        low, high = question.min_choices, question.max_choices
-        if low is not None and low > 1 and high is not None:
-            hints.append(self.chrome("choices_between", min=low, max=high))
-        elif low is not None and low > 1:
-            hints.append(self.chrome("min_choices", count=low))
-        elif high is not None:
-            hints.append(self.chrome("max_choices", count=high))
-        return hints
-
     def after(self, notes: QuestionNotes) -> None:
         if notes.after is not None:
-            self.blocks.append("**→ " + inline(self.continue_text(notes.after)) + "**")
-
-    def continue_text(self, destination: Destination) -> str:
-        if destination.number is None:
-            return self.chrome("continue_end")
-        return self.chrome("continue", number=destination.number)
-
-    def goto_text(self, destination: Destination) -> str:
-        if destination.number is None:
-            return "(" + self.chrome("goto_end") + ")"
-        return "(" + self.chrome("goto", number=destination.number) + ")"
+            self.blocks.append("**→ " + inline(continue_text(notes.after, self.options)) + "**")
 
     def answers(self, question: Question, notes: QuestionNotes) -> None:
         if isinstance(question, SingleChoice | MultipleChoice):
@@ -200,7 +178,7 @@ class _Paper:
             inline_parts, below = self.followups(option)
             head = join(head, *inline_parts)
             if option.code in notes.options:
-                head = join(head, inline(self.goto_text(notes.options[option.code])))
+                head = join(head, inline(goto_text(notes.options[option.code], self.options)))
             lines.append(head)
             lines.extend(below)
         return lines
@@ -318,37 +296,6 @@ class _Paper:
         rows = [[self.row_label(row), *cells] for row in question.rows]
         centred = [False] + [isinstance(c, CheckColumn) for c in question.columns]
         return table(header, rows, centred)
-
-    # ------------------------------------------------------------------ personal data
-
-    def personal(self, question: Question) -> str | None:
-        if isinstance(question, Display):
-            return None
-        if question.personal:
-            return self.chrome("personal_question")
-        names = [self.words.quoted(n) for n in self.personal_fields(question)]
-        if not names:
-            return None
-        if len(names) == 1:
-            return self.chrome("personal_field", field=names[0])
-        joined = (
-            self.chrome("list_join").join(names[:-1]) + self.chrome("list_join_last") + names[-1]
-        )
-        return self.chrome("personal_fields", fields=joined)
-
-    def personal_fields(self, question: Question) -> list[str]:
-        text = self.text
-        found: list[str] = []
-        if isinstance(question, SingleChoice | MultipleChoice):
-            for option in question.options:
-                for followup in option.specify or ():
-                    if followup.personal:
-                        found.append(text(followup.label or option.label))
-        elif isinstance(question, TextListQuestion):
-            found = [text(f.label) if f.label else f.code for f in question.fields if f.personal]
-        elif isinstance(question, MatrixQuestion | GridQuestion):
-            found = [text(r.label) for r in question.rows if r.specify and r.specify.personal]
-        return found
 
 
 def _number_width(field: NumberInput) -> int:
