@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # qdef's quickstart, in two commands (see README.md):
 #   bash dev.sh run    set up .venv, then validate the Investitionspakt instrument,
-#                      render it (paper questionnaire, codebook) into build/ and
-#                      list its routes
-#   bash dev.sh test   set up .venv, then ruff, mypy --strict and the whole test suite
+#                      render its web form to investitionspakt.html (and the paper
+#                      questionnaire and codebook into build/) and list its routes
+#   bash dev.sh test   set up .venv (and, as root, Debian's Chromium for the web
+#                      form's browser tests), then ruff, mypy --strict and the
+#                      whole test suite
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,10 +25,29 @@ setup() {
         --force-reinstall ./renderers/qdef-render-codebook
 }
 
+# The web form is tested in Debian's Chromium (never a browser Playwright downloads).
+# As root (CI), install it; otherwise say how, and the browser tests skip (with
+# CI=true they fail instead: they must run there).
+setup_browser() {
+    if [ -x /usr/bin/chromium ]; then
+        return
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -q chromium >/dev/null ||
+            { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+    else
+        echo "note: no /usr/bin/chromium; the browser tests will be skipped" \
+            "(Debian: sudo apt-get install chromium)" >&2
+    fi
+}
+
 case "${1:-}" in
     run)
         setup
         .venv/bin/qdef validate instruments/investitionspakt.yaml
+        .venv/bin/python -m qdef render instruments/investitionspakt.yaml --to html \
+            -o investitionspakt.html
         mkdir -p build
         .venv/bin/qdef render instruments/investitionspakt.yaml --to markdown \
             -o build/investitionspakt.md
@@ -36,6 +57,7 @@ case "${1:-}" in
         ;;
     test)
         setup
+        setup_browser
         .venv/bin/ruff check src tests benchmarks renderers
         .venv/bin/mypy src renderers/qdef-render-codebook/src
         .venv/bin/pytest

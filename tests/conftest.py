@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # "ci": quick and deterministic, the default everywhere. "deep": many more
@@ -26,3 +29,21 @@ settings.register_profile(
 settings.load_profile(os.environ.get("QDEF_HYPOTHESIS_PROFILE", "ci"))
 
 pytest_plugins = ["tests.conftest_goldens"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless (see tests/browser.py); skipped outside CI if missing."""
+    from tests.browser import launch  # noqa: PLC0415
+
+    yield from launch()
+
+
+@pytest.fixture
+def browser_context(chromium: Any) -> Iterator[Any]:
+    """A fresh browser context (no shared storage) that accepts downloads."""
+    context = chromium.new_context(accept_downloads=True, locale="de-DE")
+    try:
+        yield context
+    finally:
+        context.close()

@@ -1,0 +1,920 @@
+/* qdef web form: live routing, checks and saving, for the page qdef's html renderer
+ * writes. The routing program (the instrument's compiled plan as data) is in the
+ * element #qdef-program. The walk below is qdef.routing.walk, and holds() is
+ * qdef.routing.evaluate.holds, rule for rule: the browser tests compare them on
+ * generated respondents. Nothing here evaluates instrument text as code. */
+(function () {
+  "use strict";
+
+  var doc = document;
+  var program = JSON.parse(doc.getElementById("qdef-program").textContent);
+  var steps = program.steps;
+  var vars = program.vars;
+  var messages = program.messages;
+  var form = doc.getElementById("qdef-form");
+  var root = doc.documentElement;
+  root.classList.remove("no-js");
+  root.classList.add("js");
+
+  function own(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
+  }
+
+  function info(name) {
+    return own(vars, name) ? vars[name] : null;
+  }
+
+  /* ------------------------------------------------------------------ values */
+
+  var ABSENT = undefined;
+
+  /** A literal of the program: numbers too large for a double come as {big: "digits"}. */
+  function literal(value) {
+    if (value !== null && typeof value === "object") {
+      return BigInt(value.big);
+    }
+    return value;
+  }
+
+  function isNumber(value) {
+    return typeof value === "number" || typeof value === "bigint";
+  }
+
+  /** Python's == as qdef uses it: a truth value equals only a truth value. */
+  function equal(left, right) {
+    if (typeof left === "boolean" || typeof right === "boolean") {
+      return typeof left === "boolean" && typeof right === "boolean" && left === right;
+    }
+    if (isNumber(left) && isNumber(right)) {
+      return left == right; // exact between a BigInt and a double
+    }
+    if (Array.isArray(left) || Array.isArray(right)) {
+      if (!Array.isArray(left) || !Array.isArray(right) || left.length !== right.length) {
+        return false;
+      }
+      for (var i = 0; i < left.length; i++) {
+        if (!equal(left[i], right[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return left === right;
+  }
+
+  /** Order of two texts by code points (as Python compares), or of two numbers. */
+  function order(left, right) {
+    if (typeof left === "string" && typeof right === "string") {
+      var a = Array.from(left);
+      var b = Array.from(right);
+      for (var i = 0; i < Math.min(a.length, b.length); i++) {
+        var x = a[i].codePointAt(0);
+        var y = b[i].codePointAt(0);
+        if (x !== y) {
+          return x < y ? -1 : 1;
+        }
+      }
+      return a.length - b.length;
+    }
+    return left < right ? -1 : left > right ? 1 : 0;
+  }
+
+  /* ------------------------------------------------------------------ conditions */
+
+  function parts(name) {
+    for (var i = 0; i < steps.length; i++) {
+      if (steps[i].q === name) {
+        return steps[i].parts;
+      }
+    }
+    return [];
+  }
+
+  function holds(expr, response) {
+    switch (expr[0]) {
+      case "lit":
+        return literal(expr[1]) === true;
+      case "ref":
+        return response.get(expr[1]) === true; // a check box
+      case "answered":
+        if (response.has(expr[1])) {
+          return true;
+        }
+        return parts(expr[1]).some(function (part) {
+          return response.has(part);
+        });
+      case "not":
+        return !holds(expr[1], response);
+      case "and":
+        return expr[1].every(function (operand) {
+          return holds(operand, response);
+        });
+      case "or":
+        return expr[1].some(function (operand) {
+          return holds(operand, response);
+        });
+      case "cmp":
+        return compare(expr[1], expr[2], expr[3], response);
+      case "has": {
+        var chosen = value(expr[1], response);
+        var wanted = value(expr[2], response);
+        if (chosen === ABSENT || wanted === ABSENT) {
+          return false;
+        }
+        if (Array.isArray(chosen)) {
+          return chosen.some(function (code) {
+            return equal(code, wanted);
+          });
+        }
+        return typeof chosen === "string" && chosen.indexOf(wanted) >= 0;
+      }
+      case "in": {
+        var subject = value(expr[1], response);
+        var found =
+          subject !== ABSENT &&
+          expr[2].some(function (candidate) {
+            return equal(subject, literal(candidate));
+          });
+        return found !== expr[3];
+      }
+    }
+    throw new Error("qdef: not a condition node: " + expr[0]);
+  }
+
+  function value(expr, response) {
+    if (expr[0] === "lit") {
+      return literal(expr[1]);
+    }
+    if (expr[0] === "ref") {
+      return response.has(expr[1]) ? response.get(expr[1]) : ABSENT;
+    }
+    return holds(expr, response);
+  }
+
+  function isTruth(expr, response) {
+    if (expr[0] === "lit") {
+      return typeof literal(expr[1]) === "boolean";
+    }
+    if (expr[0] === "ref") {
+      return typeof response.get(expr[1]) === "boolean";
+    }
+    return true;
+  }
+
+  /** A side of a comparison with a truth value: true/false, or null for an absent
+   * variable that is not a check box. */
+  function truth(expr, response) {
+    if (expr[0] === "lit") {
+      var given = literal(expr[1]);
+      return typeof given === "boolean" ? given : null;
+    }
+    if (expr[0] === "ref") {
+      var answer = response.get(expr[1]);
+      return answer === ABSENT || typeof answer === "boolean" ? answer === true : null;
+    }
+    return holds(expr, response);
+  }
+
+  function compare(op, leftExpr, rightExpr, response) {
+    if (isTruth(leftExpr, response) || isTruth(rightExpr, response)) {
+      var a = truth(leftExpr, response);
+      var b = truth(rightExpr, response);
+      if (a === null || b === null) {
+        return op === "!=";
+      }
+      return op === "==" ? a === b : a !== b;
+    }
+    var left = value(leftExpr, response);
+    var right = value(rightExpr, response);
+    if (left === ABSENT || right === ABSENT) {
+      return op === "!=";
+    }
+    switch (op) {
+      case "==":
+        return equal(left, right);
+      case "!=":
+        return !equal(left, right);
+      case "<":
+        return order(left, right) < 0;
+      case "<=":
+        return order(left, right) <= 0;
+      case ">":
+        return order(left, right) > 0;
+      default:
+        return order(left, right) >= 0;
+    }
+  }
+
+  /* ------------------------------------------------------------------ the walk */
+
+  function normalize(variable, answer) {
+    if (variable.kind === "check") {
+      return answer === true ? true : ABSENT;
+    }
+    if (variable.kind === "choices") {
+      return variable.codes.filter(function (code) {
+        return answer.indexOf(code) >= 0;
+      });
+    }
+    return answer;
+  }
+
+  function keep(names, answers, response) {
+    names.forEach(function (name) {
+      if (!answers.has(name)) {
+        return;
+      }
+      var variable = info(name);
+      if (own(variable, "option")) {
+        // a follow-up counts only while its option is chosen
+        var chosen = response.get(variable.q);
+        if (chosen === ABSENT) {
+          return;
+        }
+        if (typeof chosen === "string" && chosen !== variable.option) {
+          return;
+        }
+        if (Array.isArray(chosen) && chosen.indexOf(variable.option) < 0) {
+          return;
+        }
+      }
+      var kept = normalize(variable, answers.get(name));
+      if (kept !== ABSENT) {
+        response.set(name, kept);
+      }
+    });
+  }
+
+  /** The positions shown and the response kept for an answer set (a Map). */
+  function walk(answers) {
+    var response = new Map();
+    var shown = [];
+    var position = 0;
+    while (position < steps.length) {
+      var step = steps[position];
+      if (step.when !== null && !holds(step.when, response)) {
+        position += 1;
+        continue;
+      }
+      shown.push(position);
+      keep(step.vars, answers, response);
+      var chosen = response.get(step.q);
+      var target =
+        typeof chosen === "string" && own(step.gotos, chosen) ? step.gotos[chosen] : ABSENT;
+      position = target !== ABSENT ? target : step.next;
+    }
+    return { shown: shown, response: response };
+  }
+
+  /* ------------------------------------------------------------------ the page's inputs */
+
+  var controls = Object.create(null); // variable name -> its inputs
+  var byQuestion = Object.create(null); // question id -> the inputs of its variables
+  Array.prototype.forEach.call(form.elements, function (element) {
+    var name = element.name;
+    if (!name || !info(name)) {
+      return;
+    }
+    (controls[name] = controls[name] || []).push(element);
+    var question = info(name).q;
+    (byQuestion[question] = byQuestion[question] || []).push(element);
+  });
+
+  function inputsOf(name) {
+    return controls[name] || [];
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, key) {
+      return own(values, key) ? String(values[key]) : whole;
+    });
+  }
+
+  function message(key, values) {
+    return fill(messages[key], values || {});
+  }
+
+  function showNumber(number) {
+    return String(number).replace(".", messages.decimal_separator);
+  }
+
+  function showDate(iso) {
+    var bits = iso.split("-");
+    var key = ["date_value_year", "date_value_month", "date_value_day"][bits.length - 1];
+    return message(key, { year: bits[0], month: bits[1], day: bits[2] });
+  }
+
+  var NUMBER = /^[+-]?[0-9]+(?:[.,][0-9]+)?$/;
+
+  function parseNumber(text, variable) {
+    var given = text.trim();
+    var example = variable.integer ? "web_integer" : "web_number";
+    if (!NUMBER.test(given)) {
+      return { problem: message(example) };
+    }
+    var number;
+    if (/[.,]/.test(given)) {
+      if (variable.integer) {
+        return { problem: message("web_integer") };
+      }
+      number = Number(given.replace(",", "."));
+      if (!isFinite(number)) {
+        return { problem: message("web_number") };
+      }
+    } else {
+      var digits = given.replace(/^\+/, "");
+      number = Number(digits);
+      if (!Number.isSafeInteger(number)) {
+        number = BigInt(digits); // exact, as Python keeps it
+      } else if (number === 0) {
+        number = 0; // "-0" is 0
+      }
+    }
+    var low = variable.min === null || variable.min === undefined ? null : literal(variable.min);
+    var high = variable.max === null || variable.max === undefined ? null : literal(variable.max);
+    if ((low !== null && number < low) || (high !== null && number > high)) {
+      if (low !== null && high !== null) {
+        return { problem: message("web_between", { min: showNumber(low), max: showNumber(high) }) };
+      }
+      if (low !== null) {
+        return { problem: message("web_min", { min: showNumber(low) }) };
+      }
+      return { problem: message("web_max", { max: showNumber(high) }) };
+    }
+    return { value: number };
+  }
+
+  var DATE_SHAPES = {
+    day: [/^([0-9]{4})-([0-9]{2})-([0-9]{2})$/, /^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$/],
+    month: [/^([0-9]{4})-([0-9]{2})$/, /^([0-9]{1,2})[./]([0-9]{4})$/],
+    year: [/^([0-9]{4})$/]
+  };
+
+  function pad(text) {
+    return text.length < 2 ? "0" + text : text;
+  }
+
+  /** A typed date as ISO text at the precision, or null. Native date and month
+   * inputs give ISO already; browsers without them show a text box. */
+  function isoDate(text, precision) {
+    var shapes = DATE_SHAPES[precision];
+    var match = shapes[0].exec(text);
+    var iso = null;
+    if (match) {
+      iso = text;
+    } else if (shapes.length > 1 && (match = shapes[1].exec(text))) {
+      iso =
+        precision === "day"
+          ? match[3] + "-" + pad(match[2]) + "-" + pad(match[1])
+          : match[2] + "-" + pad(match[1]);
+    }
+    if (iso === null) {
+      return null;
+    }
+    var bits = iso.split("-").map(Number);
+    var year = bits[0];
+    var month = bits.length > 1 ? bits[1] : 1;
+    var day = bits.length > 2 ? bits[2] : 1;
+    var date = new Date(Date.UTC(2000, month - 1, day));
+    date.setUTCFullYear(year);
+    var real =
+      year >= 1 &&
+      date.getUTCFullYear() === year &&
+      date.getUTCMonth() === month - 1 &&
+      date.getUTCDate() === day;
+    return real ? iso : null;
+  }
+
+  function parseDate(element, variable) {
+    var text = element.value.trim();
+    if (element.validity && element.validity.badInput) {
+      return { problem: message("web_date_" + variable.precision) };
+    }
+    if (text === "") {
+      return {};
+    }
+    var iso = isoDate(text, variable.precision);
+    if (iso === null) {
+      return { problem: message("web_date_" + variable.precision) };
+    }
+    if (variable.min !== null && variable.min !== undefined && order(iso, variable.min) < 0) {
+      return { problem: message("web_date_min", { min: showDate(variable.min) }) };
+    }
+    if (variable.max !== null && variable.max !== undefined && order(iso, variable.max) > 0) {
+      return { problem: message("web_date_max", { max: showDate(variable.max) }) };
+    }
+    return { value: iso };
+  }
+
+  /** What the inputs of one variable hold: {value}, {problem} or {} (unanswered). */
+  function readVariable(name) {
+    var variable = info(name);
+    var inputs = inputsOf(name);
+    if (inputs.length === 0) {
+      return {};
+    }
+    var first = inputs[0];
+    switch (variable.kind) {
+      case "choice": {
+        for (var i = 0; i < inputs.length; i++) {
+          var input = inputs[i];
+          if (input.tagName === "SELECT" ? input.value !== "" : input.checked) {
+            return { value: input.value };
+          }
+        }
+        return {};
+      }
+      case "choices": {
+        var chosen = inputs
+          .filter(function (box) {
+            return box.checked;
+          })
+          .map(function (box) {
+            return box.value;
+          });
+        if (chosen.length === 0) {
+          return {};
+        }
+        var exclusive = chosen.some(function (code) {
+          return variable.exclusive.indexOf(code) >= 0;
+        });
+        if (!exclusive && variable.minChoices !== null && chosen.length < variable.minChoices) {
+          return { value: chosen, problem: message("web_min_choices", { count: variable.minChoices }) };
+        }
+        if (!exclusive && variable.maxChoices !== null && chosen.length > variable.maxChoices) {
+          return { value: chosen, problem: message("web_max_choices", { count: variable.maxChoices }) };
+        }
+        return { value: chosen };
+      }
+      case "check":
+        return first.checked ? { value: true } : {};
+      case "number":
+        return first.value.trim() === "" ? {} : parseNumber(first.value, variable);
+      case "date":
+        return parseDate(first, variable);
+      default: {
+        var text = first.value;
+        if (text === "") {
+          return {};
+        }
+        if (own(variable, "maxLength") && Array.from(text).length > variable.maxLength) {
+          return { problem: message("web_too_long", { max: variable.maxLength }) };
+        }
+        return { value: text };
+      }
+    }
+  }
+
+  /** Every variable's answer (a Map; answers with a problem count as unanswered)
+   * and the problems found. */
+  function read() {
+    var answers = new Map();
+    var problems = new Map();
+    Object.keys(controls).forEach(function (name) {
+      var got = readVariable(name);
+      if (got.problem !== undefined) {
+        problems.set(name, got.problem);
+      } else if (got.value !== undefined) {
+        answers.set(name, got.value);
+      }
+    });
+    return { answers: answers, problems: problems };
+  }
+
+  /* ------------------------------------------------------------------ showing and hiding */
+
+  function clear(element) {
+    if (element.type === "radio" || element.type === "checkbox") {
+      element.checked = false;
+    } else if (element.tagName === "SELECT") {
+      element.value = "";
+    } else {
+      element.value = "";
+    }
+  }
+
+  function setEnabled(elements, enabled) {
+    elements.forEach(function (element) {
+      if (!enabled) {
+        clear(element);
+      }
+      element.disabled = !enabled;
+    });
+  }
+
+  /** Show exactly the questions on the respondent's path; clear and disable the
+   * rest, and follow-ups of options not chosen. */
+  function refresh() {
+    var state = read();
+    var result = walk(state.answers);
+    var onPath = Object.create(null);
+    result.shown.forEach(function (position) {
+      onPath[steps[position].q] = true;
+    });
+    steps.forEach(function (step) {
+      var wrapper = doc.getElementById("q-" + step.q);
+      var shown = own(onPath, step.q);
+      if (!shown) {
+        if (!wrapper.hidden) {
+          wrapper.hidden = true;
+          clearErrors(step);
+        }
+        setEnabled(byQuestion[step.q] || [], false);
+        return;
+      }
+      wrapper.hidden = false;
+      var chosen = result.response.get(step.q);
+      step.vars.forEach(function (name) {
+        var variable = info(name);
+        var enabled = true;
+        if (own(variable, "option")) {
+          enabled = typeof chosen === "string" ? chosen === variable.option
+            : Array.isArray(chosen) && chosen.indexOf(variable.option) >= 0;
+        }
+        setEnabled(inputsOf(name), enabled);
+        if (!enabled) {
+          setError(name, null);
+        }
+      });
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("button[data-reset]"), function (button) {
+      var question = button.getAttribute("data-reset");
+      button.hidden = !(byQuestion[question] || []).some(function (element) {
+        return element.checked;
+      });
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("section.section"), function (section) {
+      section.hidden = section.querySelector(".q:not([hidden])") === null;
+    });
+    root.classList.toggle("blank", state.answers.size === 0 && state.problems.size === 0);
+    return result;
+  }
+
+  /* ------------------------------------------------------------------ errors */
+
+  var shownErrors = Object.create(null); // slot name -> message
+
+  function setError(slot, text) {
+    var holder = doc.getElementById("e-" + slot);
+    if (!holder) {
+      return;
+    }
+    var targets = targetsOf(slot);
+    if (text) {
+      holder.textContent = text;
+      holder.hidden = false;
+      shownErrors[slot] = text;
+    } else {
+      holder.textContent = "";
+      holder.hidden = true;
+      delete shownErrors[slot];
+    }
+    var errorId = "e-" + slot;
+    targets.forEach(function (element) {
+      var ids = (element.getAttribute("aria-describedby") || "")
+        .split(" ")
+        .filter(function (id) {
+          return id && id !== errorId;
+        });
+      if (text) {
+        ids.push(errorId);
+        element.setAttribute("aria-invalid", "true");
+      } else {
+        element.removeAttribute("aria-invalid");
+      }
+      if (ids.length) {
+        element.setAttribute("aria-describedby", ids.join(" "));
+      } else {
+        element.removeAttribute("aria-describedby");
+      }
+    });
+  }
+
+  /** The inputs a message is about: a variable's, a row's, or a question's. */
+  function targetsOf(slot) {
+    var direct = inputsOf(slot);
+    if (direct.length) {
+      return direct;
+    }
+    var found = [];
+    Object.keys(controls).forEach(function (name) {
+      var variable = info(name);
+      if (variable.row === slot || (variable.q === slot && !own(variable, "option"))) {
+        found = found.concat(inputsOf(name));
+      }
+    });
+    return found;
+  }
+
+  function clearErrors(step) {
+    setError(step.q, null);
+    step.vars.forEach(function (name) {
+      setError(name, null);
+    });
+    rowsOf(step).forEach(function (row) {
+      setError(row, null);
+    });
+  }
+
+  function rowsOf(step) {
+    var rows = [];
+    step.vars.forEach(function (name) {
+      var variable = info(name);
+      if (own(variable, "row") && rows.indexOf(variable.row) < 0) {
+        rows.push(variable.row);
+      }
+    });
+    return rows;
+  }
+
+  /** The problems of one shown question: [slot, message] pairs. ``full`` adds what
+   * only saving checks: required answers. */
+  function problemsOf(step, state, full) {
+    var found = [];
+    var answered = function (name) {
+      return state.answers.has(name) || state.problems.has(name);
+    };
+    step.vars.forEach(function (name) {
+      var variable = info(name);
+      var inputs = inputsOf(name);
+      if (inputs.length === 0 || inputs[0].disabled) {
+        return;
+      }
+      if (state.problems.has(name)) {
+        found.push([name, state.problems.get(name)]);
+      } else if (full && variable.required && !answered(name)) {
+        found.push([name, message("web_required")]); // a follow-up of the chosen option
+      }
+    });
+    var kind = step.required;
+    if (full && kind) {
+      var partsOf = step.parts.length ? step.parts : [step.q];
+      if (kind === "value" && !answered(step.q)) {
+        found.push([step.q, message("web_required")]);
+      } else if (kind === "rows") {
+        rowsOf(step).forEach(function (row) {
+          if (!answered(row)) {
+            found.push([row, message("web_required_rows")]);
+          }
+        });
+      } else if (kind === "row") {
+        rowsOf(step).forEach(function (row) {
+          var cells = partsOf.filter(function (name) {
+            return name.indexOf(row + ".") === 0;
+          });
+          if (!cells.some(answered)) {
+            found.push([row, message("web_required_row")]);
+          }
+        });
+      } else if (kind === "field" && !partsOf.some(answered)) {
+        found.push([step.q, message("web_required_field")]);
+      } else if (kind === "range" && !partsOf.every(answered)) {
+        found.push([step.q, message("web_required_range")]);
+      }
+    }
+    if (step.parts.length === 2 && step.parts[0] === step.q + ".from") {
+      var start = state.answers.get(step.parts[0]);
+      var end = state.answers.get(step.parts[1]);
+      if (start !== ABSENT && end !== ABSENT && order(start, end) > 0) {
+        found.push([step.parts[1], message("web_date_order")]);
+      }
+    }
+    return found;
+  }
+
+  function slotsOf(step) {
+    return [step.q].concat(step.vars, rowsOf(step));
+  }
+
+  /** Check one question and show its messages; ``full`` as in problemsOf. */
+  function check(step, state, full) {
+    var found = problemsOf(step, state, full);
+    var bySlot = Object.create(null);
+    found.forEach(function (pair) {
+      if (!own(bySlot, pair[0])) {
+        bySlot[pair[0]] = pair[1];
+      }
+    });
+    slotsOf(step).forEach(function (slot) {
+      setError(slot, own(bySlot, slot) ? bySlot[slot] : null);
+    });
+    return found;
+  }
+
+  function stepOf(name) {
+    var variable = info(name);
+    for (var i = 0; i < steps.length; i++) {
+      if (steps[i].q === variable.q) {
+        return steps[i];
+      }
+    }
+    return null;
+  }
+
+  /* ------------------------------------------------------------------ exclusive answers */
+
+  function exclusiveChoice(input) {
+    var variable = info(input.name);
+    if (!variable || variable.kind !== "choices" || !input.checked) {
+      return;
+    }
+    var isExclusive = variable.exclusive.indexOf(input.value) >= 0;
+    inputsOf(input.name).forEach(function (box) {
+      if (box === input) {
+        return;
+      }
+      if (isExclusive || variable.exclusive.indexOf(box.value) >= 0) {
+        box.checked = false;
+      }
+    });
+  }
+
+  /** A grid row: ticking an exclusive check cell empties the row's other cells, and
+   * filling another cell unticks it. */
+  function exclusiveCell(input) {
+    var variable = info(input.name);
+    if (!variable || !own(variable, "row") || own(variable, "specifies")) {
+      return;
+    }
+    var row = variable.row;
+    var filled = input.type === "checkbox" ? input.checked : input.value !== "";
+    if (!filled) {
+      return;
+    }
+    Object.keys(controls).forEach(function (name) {
+      var other = info(name);
+      if (name === input.name || other.row !== row || own(other, "specifies")) {
+        return;
+      }
+      if (other.exclusive === true || variable.exclusive === true) {
+        inputsOf(name).forEach(clear);
+      }
+    });
+  }
+
+  /* ------------------------------------------------------------------ events */
+
+  form.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.name || !info(input.name)) {
+      return;
+    }
+    exclusiveChoice(input);
+    exclusiveCell(input);
+    refresh();
+    var step = stepOf(input.name);
+    if (step) {
+      check(step, read(), summaryShown());
+    }
+  });
+
+  form.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.name || !info(input.name)) {
+      return;
+    }
+    if (input.type !== "checkbox" && input.type !== "radio") {
+      exclusiveCell(input);
+    }
+    // a message disappears as soon as the answer is right
+    if (own(shownErrors, input.name) && !read().problems.has(input.name)) {
+      setError(input.name, null);
+    }
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+  });
+
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-reset]");
+    if (!button) {
+      return;
+    }
+    var question = button.getAttribute("data-reset");
+    var inputs = byQuestion[question] || [];
+    inputs.forEach(clear);
+    refresh();
+    if (inputs.length) {
+      inputs[0].focus(); // the button is gone now
+    }
+  });
+
+  /* ------------------------------------------------------------------ saving */
+
+  var summary = doc.getElementById("qdef-summary");
+  var status = doc.getElementById("qdef-status");
+
+  function summaryShown() {
+    return !summary.hidden;
+  }
+
+  function numberOf(step) {
+    return step.number ? step.number + ". " : "";
+  }
+
+  function showSummary(found) {
+    var list = summary.querySelector("ul");
+    list.textContent = "";
+    found.forEach(function (item) {
+      var entry = doc.createElement("li");
+      var link = doc.createElement("a");
+      var target = inputsOf(item.slot)[0] || doc.getElementById("q-" + item.step.q);
+      var focusable = inputsOf(item.slot)[0] || (byQuestion[item.step.q] || []).filter(function (e) {
+        return !e.disabled;
+      })[0];
+      link.href = "#" + (target ? target.id : "");
+      link.textContent = numberOf(item.step) + item.text;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        if (focusable) {
+          focusable.focus();
+        }
+      });
+      entry.appendChild(link);
+      list.appendChild(entry);
+    });
+    doc.getElementById("qdef-summary-title").textContent =
+      found.length === 1 ? message("web_errors_one") : message("web_errors_many", { count: found.length });
+    summary.hidden = false;
+    summary.focus();
+  }
+
+  /** JSON as Python's json.dumps(response, indent=2, ensure_ascii=False) writes it;
+   * integers too large for a double are written exactly. */
+  function serialize(response) {
+    var lines = [];
+    var entries = Array.from(response.entries());
+    entries.forEach(function (entry, index) {
+      var answer = entry[1];
+      var text;
+      if (Array.isArray(answer)) {
+        text = "[\n" + answer.map(function (code) {
+          return "    " + JSON.stringify(code);
+        }).join(",\n") + "\n  ]";
+      } else if (typeof answer === "bigint") {
+        text = answer.toString();
+      } else {
+        text = JSON.stringify(answer);
+      }
+      lines.push("  " + JSON.stringify(entry[0]) + ": " + text + (index < entries.length - 1 ? "," : ""));
+    });
+    return lines.length ? "{\n" + lines.join("\n") + "\n}\n" : "{}\n";
+  }
+
+  function save() {
+    var result = refresh();
+    var state = read();
+    var found = [];
+    result.shown.forEach(function (position) {
+      var step = steps[position];
+      check(step, state, true).forEach(function (pair) {
+        found.push({ step: step, slot: pair[0], text: pair[1] });
+      });
+    });
+    if (found.length) {
+      status.textContent = "";
+      showSummary(found);
+      return null;
+    }
+    summary.hidden = true;
+    var json = serialize(result.response);
+    var name = message("web_answers_file", { id: program.instrument });
+    var link = doc.createElement("a");
+    link.href = URL.createObjectURL(new Blob([json], { type: "application/json" }));
+    link.download = name;
+    link.hidden = true;
+    doc.body.appendChild(link);
+    link.click();
+    setTimeout(function () {
+      URL.revokeObjectURL(link.href);
+      link.remove();
+    }, 1000);
+    status.textContent = message("web_saved", { file: name });
+    return json;
+  }
+
+  doc.getElementById("qdef-save").addEventListener("click", save);
+
+  /** For pages that embed the form, and for tests: the walk on any answer set
+   * (numbers too large for a double as {big: "digits"}), as the JSON saving writes. */
+  window.qdefForm = Object.freeze({
+    walk: function (answers) {
+      var given = new Map();
+      Object.keys(answers).forEach(function (name) {
+        var answer = answers[name];
+        given.set(name, answer !== null && typeof answer === "object" && !Array.isArray(answer)
+          ? literal(answer) : answer);
+      });
+      var result = walk(given);
+      return {
+        shown: result.shown.map(function (position) {
+          return steps[position].q;
+        }),
+        response: serialize(result.response)
+      };
+    }
+  });
+
+  refresh();
+})();

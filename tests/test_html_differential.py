@@ -1,0 +1,218 @@
+"""The web form against the reference semantics, on generated respondents.
+
+Each respondent (``qdef.testing.respondents``, a fixed seed by the test
+profile) is entered into the page the way a person would: clicking options,
+ticking boxes, typing texts, numbers and dates, in the order of the walk.
+The page must then show exactly the questions ``qdef.routing.walk`` shows,
+and save exactly its response.
+
+Two sources of instruments: the Investitionspakt instrument, and small
+instruments dense with routing (tests/routing_strategy.py: every kind of
+condition, option and question gotos, conditional sections, ``goto: end``),
+so that the browser's condition evaluator meets every rule of the language.
+
+What a browser cannot hold is mapped as a browser maps it, and the expected
+response is the walk of what was typed: a one-line input turns line breaks
+into spaces, a text area turns CR LF and CR into LF.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+import qdef
+from qdef.model import Instrument, TextColumn, TextInput
+from qdef.renderers import render
+from qdef.routing import walk
+from qdef.routing.plan import Plan, plan_for
+from qdef.testing import answers, instruments, respondents
+from tests.browser import Form
+from tests.routing_strategy import routed_instruments
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTRUMENT = ROOT / "instruments" / "investitionspakt.yaml"
+
+pytestmark = pytest.mark.browser
+
+#: Each example drives a real browser: a bounded number, more in the deep profile.
+EXAMPLES = 300 if os.environ.get("QDEF_HYPOTHESIS_PROFILE") == "deep" else 30
+
+#: Shrinking through a browser takes many minutes; CI reports the example as found.
+PHASES = (
+    tuple(Phase)
+    if os.environ.get("QDEF_HYPOTHESIS_PROFILE") == "deep"
+    else (Phase.explicit, Phase.reuse, Phase.generate)
+)
+
+BROWSER_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    phases=PHASES,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@pytest.fixture(scope="module")
+def context(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(accept_downloads=True)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def in_textarea(plan: Plan, name: str) -> bool:
+    node = plan.variables[name].node
+    return isinstance(node, TextInput) and node.long and not isinstance(node, TextColumn)
+
+
+def as_typed(plan: Plan, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers as the page's inputs hold them once typed."""
+    typed: dict[str, Any] = {}
+    for name, value in answers.items():
+        if plan.variables[name].kind != "text":
+            typed[name] = value
+        elif in_textarea(plan, name):
+            typed[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        else:
+            typed[name] = re.sub(r"\r\n|\r|\n", " ", value)
+    return typed
+
+
+class Pages:
+    """Renders each instrument once and opens a fresh page per respondent."""
+
+    def __init__(self, context: Any, folder: Path) -> None:
+        self.context = context
+        self.folder = folder
+        self.files: dict[int, Path] = {}
+
+    def open(self, instrument: Instrument) -> Form:
+        key = id(instrument)
+        if key not in self.files:
+            html = render(instrument, "html")
+            assert isinstance(html, str)
+            path = self.folder / f"form-{len(self.files)}.html"
+            path.write_text(html, encoding="utf-8")
+            self.files[key] = path
+        page = self.context.new_page()
+        form = Form(page, instrument)
+        page.goto(self.files[key].as_uri())
+        return form
+
+
+def check_respondent(pages: Pages, instrument: Instrument, respondent: dict[str, Any]) -> None:
+    plan = plan_for(instrument)
+    reference = walk(instrument, as_typed(plan, respondent))
+    form = pages.open(instrument)
+    try:
+        form.enter(reference.response)
+        assert form.shown() == list(reference.ids)
+        assert form.save() == reference.response
+        assert form.errors == []
+    finally:
+        form.page.close()
+
+
+@pytest.fixture(scope="module")
+def pages(context: Any, tmp_path_factory: pytest.TempPathFactory) -> Pages:
+    return Pages(context, tmp_path_factory.mktemp("forms"))
+
+
+INVESTITIONSPAKT = qdef.load(INSTRUMENT)
+
+
+@BROWSER_SETTINGS
+@given(respondent=respondents(INVESTITIONSPAKT))
+def test_the_page_routes_and_saves_as_the_walk_on_the_investitionspakt(
+    pages: Pages, respondent: dict[str, Any]
+) -> None:
+    check_respondent(pages, INVESTITIONSPAKT, respondent)
+
+
+@BROWSER_SETTINGS
+@given(data=st.data(), instrument=routed_instruments())
+def test_the_page_routes_and_saves_as_the_walk_on_instruments_dense_with_routing(
+    pages: Pages, instrument: Instrument, data: st.DataObject
+) -> None:
+    respondent = data.draw(respondents(instrument), label="respondent")
+    check_respondent(pages, instrument, respondent)
+
+
+# ---------------------------------------------------------------------- the evaluator
+
+SAFE = 2**53 - 1
+
+
+def for_script(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > SAFE:
+        return {"big": str(value)}
+    return value
+
+
+@settings(BROWSER_SETTINGS, max_examples=EXAMPLES * 3)
+@given(instrument=st.one_of(routed_instruments(), instruments()), data=st.data())
+def test_the_page_script_walks_any_answer_set_as_the_reference(
+    pages: Pages, instrument: Instrument, data: st.DataObject
+) -> None:
+    """The script's walk on whole answer sets (answers off the path and follow-ups of
+    options not chosen included), many per page: every rule of the condition language,
+    without typing."""
+    sets = data.draw(st.lists(answers(instrument), min_size=1, max_size=25), label="answer sets")
+    form = pages.open(instrument)
+    try:
+        results = form.page.evaluate(
+            "sets => sets.map(answers => window.qdefForm.walk(answers))",
+            [{name: for_script(value) for name, value in given.items()} for given in sets],
+        )
+    finally:
+        form.page.close()
+    for answer_set, result in zip(sets, results, strict=True):
+        reference = walk(instrument, answer_set)
+        assert (result["shown"], json.loads(result["response"])) == (
+            list(reference.ids),
+            reference.response,
+        ), answer_set
+
+
+CONDITIONS = Path(__file__).parent / "cases" / "html" / "conditions.yaml"
+
+
+def test_the_page_script_decides_every_kind_of_condition_as_the_reference(pages: Pages) -> None:
+    """A truth table: one display per condition (check boxes against true and false,
+    numbers beyond a double's precision, has, in, answered, dates, texts), every
+    combination of a few values for each variable."""
+    instrument = qdef.load(CONDITIONS)
+    values: dict[str, list[Any]] = {
+        "s": [None, "a", "b"],
+        "n": [None, -1, 1, 5, 5.5, 2**53, 2**53 + 1, 2**53 + 2],
+        "m": [None, ["a"], ["a", "b"]],
+        "t": [None, "x", "ÿ"],
+        "d": [None, "2021-05", "2021-06"],
+        "g.r.c": [None, True, False],
+    }
+    sets = [
+        {name: value for name, value in zip(values, combination, strict=True) if value is not None}
+        for combination in itertools.product(*values.values())
+    ]
+    form = pages.open(instrument)
+    try:
+        results = form.page.evaluate(
+            "sets => sets.map(answers => window.qdefForm.walk(answers))",
+            [{name: for_script(value) for name, value in given.items()} for given in sets],
+        )
+    finally:
+        form.page.close()
+    for answer_set, result in zip(sets, results, strict=True):
+        reference = walk(instrument, answer_set)
+        assert result["shown"] == list(reference.ids), answer_set
+        assert json.loads(result["response"]) == reference.response, answer_set
