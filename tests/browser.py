@@ -149,12 +149,17 @@ class Form:
 
     # ------------------------------------------------------------------ saving
 
-    def save(self) -> dict[str, Any]:
-        """Press the save button and read the file the page saves."""
+    def save_text(self) -> str:
+        """Press the save button and read the file the page saves, as it is."""
         with self.page.expect_download(timeout=5000) as download:
             self.page.click("#qdef-save")
-        path = download.value.path()
-        saved: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+        name = download.value.suggested_filename
+        assert name.startswith(f"{self.instrument.id}-") and name.endswith(".json"), name
+        return Path(download.value.path()).read_bytes().decode("utf-8")
+
+    def save(self) -> dict[str, Any]:
+        """Press the save button and read the answers the page saves."""
+        saved: dict[str, Any] = json.loads(self.save_text())
         return saved
 
     def save_refused(self) -> list[str]:

@@ -114,7 +114,9 @@ def test_each_route_shows_exactly_its_questions_and_saves_its_answers(
     form.enter(answers)
     assert numbers(investitionspakt, form.shown()) == expected
     assert form.shown() == list(reference.ids)
-    assert form.save() == reference.response
+    saved = form.save_text()
+    assert json.loads(saved) == reference.response
+    assert saved == json.dumps(reference.response, indent=2, ensure_ascii=False) + "\n"
     assert form.errors == []
 
 
@@ -389,3 +391,19 @@ def test_the_screenshot_in_the_docs_is_taken_by_the_tests_browser(
     if request.config.getoption("--update-goldens"):
         SCREENSHOT.write_bytes(shot)
     assert SCREENSHOT.read_bytes()[16:24] == shot[16:24]  # width and height
+
+
+def test_a_dropdown_routes_and_opens_its_follow_up(browser_context: Any, tmp_path: Path) -> None:
+    instrument = qdef.load(CASES / "dropdown.yaml")
+    form = open_form(browser_context, instrument, tmp_path)
+    assert form.disabled("f-land_anderes")
+    form.answer("land", "anderes")
+    assert not form.disabled("f-land_anderes")
+    form.answer("land_anderes", "Sachsen")
+    form.answer("einwohner", 5000)
+    assert form.shown() == ["land", "einwohner", "ende"]
+    assert form.save() == {"land": "anderes", "land_anderes": "Sachsen", "einwohner": 5000}
+    form.answer("land", "keine")  # goto ende: question 2 leaves the path
+    assert form.shown() == ["land", "ende"]
+    assert form.disabled("f-land_anderes") and form.value("f-land_anderes") == ""
+    assert form.save() == {"land": "keine"}

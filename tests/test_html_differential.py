@@ -18,6 +18,7 @@ into spaces, a text area turns CR LF and CR into LF.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -89,24 +90,22 @@ def as_typed(plan: Plan, answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class Pages:
-    """Renders each instrument once and opens a fresh page per respondent."""
+    """Opens a fresh page of an instrument's form per respondent (each form is
+    written once, named by its content)."""
 
     def __init__(self, context: Any, folder: Path) -> None:
         self.context = context
         self.folder = folder
-        self.files: dict[int, Path] = {}
 
     def open(self, instrument: Instrument) -> Form:
-        key = id(instrument)
-        if key not in self.files:
-            html = render(instrument, "html")
-            assert isinstance(html, str)
-            path = self.folder / f"form-{len(self.files)}.html"
+        html = render(instrument, "html")
+        assert isinstance(html, str)
+        path = self.folder / f"{hashlib.sha256(html.encode()).hexdigest()[:20]}.html"
+        if not path.exists():
             path.write_text(html, encoding="utf-8")
-            self.files[key] = path
         page = self.context.new_page()
         form = Form(page, instrument)
-        page.goto(self.files[key].as_uri())
+        page.goto(path.as_uri())
         return form
 
 
