@@ -158,15 +158,10 @@ def for_script(value: Any) -> Any:
     return value
 
 
-@settings(BROWSER_SETTINGS, max_examples=EXAMPLES * 3)
-@given(instrument=st.one_of(routed_instruments(), instruments()), data=st.data())
-def test_the_page_script_walks_any_answer_set_as_the_reference(
-    pages: Pages, instrument: Instrument, data: st.DataObject
+def assert_script_walks_as_the_reference(
+    pages: Pages, instrument: Instrument, sets: list[dict[str, Any]]
 ) -> None:
-    """The script's walk on whole answer sets (answers off the path and follow-ups of
-    options not chosen included), many per page: every rule of the condition language,
-    without typing."""
-    sets = data.draw(st.lists(answers(instrument), min_size=1, max_size=25), label="answer sets")
+    """The page script's walk of each answer set equals ``qdef.routing.walk``'s."""
     form = pages.open(instrument)
     try:
         results = form.page.evaluate(
@@ -177,10 +172,20 @@ def test_the_page_script_walks_any_answer_set_as_the_reference(
         form.page.close()
     for answer_set, result in zip(sets, results, strict=True):
         reference = walk(instrument, answer_set)
-        assert (result["shown"], json.loads(result["response"])) == (
-            list(reference.ids),
-            reference.response,
-        ), answer_set
+        assert result["shown"] == list(reference.ids), answer_set
+        assert json.loads(result["response"]) == reference.response, answer_set
+
+
+@settings(BROWSER_SETTINGS, max_examples=EXAMPLES * 3)
+@given(instrument=st.one_of(routed_instruments(), instruments()), data=st.data())
+def test_the_page_script_walks_any_answer_set_as_the_reference(
+    pages: Pages, instrument: Instrument, data: st.DataObject
+) -> None:
+    """The script's walk on whole answer sets (answers off the path and follow-ups of
+    options not chosen included), many per page: every rule of the condition language,
+    without typing."""
+    sets = data.draw(st.lists(answers(instrument), min_size=1, max_size=25), label="answer sets")
+    assert_script_walks_as_the_reference(pages, instrument, sets)
 
 
 CONDITIONS = Path(__file__).parent / "cases" / "html" / "conditions.yaml"
@@ -203,15 +208,4 @@ def test_the_page_script_decides_every_kind_of_condition_as_the_reference(pages:
         {name: value for name, value in zip(values, combination, strict=True) if value is not None}
         for combination in itertools.product(*values.values())
     ]
-    form = pages.open(instrument)
-    try:
-        results = form.page.evaluate(
-            "sets => sets.map(answers => window.qdefForm.walk(answers))",
-            [{name: for_script(value) for name, value in given.items()} for given in sets],
-        )
-    finally:
-        form.page.close()
-    for answer_set, result in zip(sets, results, strict=True):
-        reference = walk(instrument, answer_set)
-        assert result["shown"] == list(reference.ids), answer_set
-        assert json.loads(result["response"]) == reference.response, answer_set
+    assert_script_walks_as_the_reference(pages, instrument, sets)
