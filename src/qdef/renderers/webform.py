@@ -44,7 +44,6 @@ from qdef.model import (
     NumberInput,
     Question,
     TextColumn,
-    TextFollowup,
     TextInput,
     TextListQuestion,
 )
@@ -376,9 +375,6 @@ class _Page:
     def paragraphs(self, text: str | dict[str, str] | None) -> list[str]:
         return [] if text is None else paragraphs(self.text(text))
 
-    def kind(self, question: Question) -> str:
-        return question.type
-
     def choices_hints(self, question: MultipleChoice) -> list[str]:
         return choices_hints(question, self.options)
 
@@ -464,9 +460,6 @@ class _Page:
             return "number"
         assert isinstance(column, TextColumn)
         return "text"
-
-    def is_text_followup(self, followup: object) -> bool:
-        return isinstance(followup, TextFollowup)
 
     def personal(self, question: Question) -> str | None:
         return personal_note(question, self.words, self.options)

@@ -280,6 +280,10 @@
     (byQuestion[question] = byQuestion[question] || []).push(element);
   });
 
+  var dateInputs = Array.prototype.filter.call(form.elements, function (element) {
+    return element.type === "date" || element.type === "month";
+  });
+
   function inputsOf(name) {
     return controls[name] || [];
   }
@@ -547,6 +551,9 @@
       section.hidden = section.querySelector(".q:not([hidden])") === null;
     });
     root.classList.toggle("blank", state.answers.size === 0 && state.problems.size === 0);
+    dateInputs.forEach(function (input) {
+      input.classList.toggle("empty", input.value === ""); // printed as a plain line
+    });
     return result;
   }
 
