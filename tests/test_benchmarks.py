@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,3 +118,11 @@ def test_huge_path_counts_are_printed_by_their_size() -> None:
 def test_validate_vs_floor_still_runs(capsys: pytest.CaptureFixture[str]) -> None:
     validate_vs_floor.main([50])
     assert "| 50 |" in capsys.readouterr().out
+
+
+@pytest.mark.browser
+def test_the_web_form_benchmark_runs(chromium: Any, tmp_path: Path) -> None:
+    from benchmarks import webform  # noqa: PLC0415
+
+    (row,) = webform.measure(chromium, [30], tmp_path)
+    assert row.startswith("| 30 |")

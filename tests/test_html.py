@@ -218,3 +218,16 @@ def test_any_valid_instrument_renders_a_page_whose_references_resolve(
     assert sum(1 for tag, _ in page.elements if tag == "fieldset") == sum(
         1 for _, q in instrument.questions() if q.type != "display"
     )
+
+
+def test_without_a_browser_the_browser_tests_skip_but_in_ci_they_fail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.browser import unavailable  # noqa: PLC0415
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no Chromium"):
+        unavailable("no Chromium at /usr/bin/chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true, but the browser tests cannot run"):
+        unavailable("no Chromium at /usr/bin/chromium")
