@@ -1,5 +1,5 @@
-"""The routing and rendering commands shown in docs/cli.md and docs/routing.md print
-what they say.
+"""The routing and rendering commands shown in docs/cli.md, routing.md, webform.md and
+limesurvey.md print what they say.
 
 Every ``$ qdef check …`` and ``$ qdef paths …`` example (without ``-o``), and every
 ``$ qdef render …`` and ``$ qdef renderers`` example, is run
@@ -30,7 +30,7 @@ ROUTING_COMMANDS = ("qdef check", "qdef paths", "qdef render", "qdef renderers")
 def _examples() -> list[tuple[str, list[str], str, int | None]]:
     """(where, argv, expected output, expected exit code or None)."""
     found: list[tuple[str, list[str], str, int | None]] = []
-    for page in ("cli.md", "routing.md"):
+    for page in ("cli.md", "routing.md", "webform.md", "limesurvey.md"):
         text = (DOCS / page).read_text(encoding="utf-8")
         for block in CONSOLE.finditer(text):
             line = text[: block.start()].count("\n") + 2

@@ -54,8 +54,13 @@ def test_the_renderers_describe_themselves() -> None:
         ".md",
         "text/markdown; charset=utf-8",
     )
-    assert set(getattr(csv_renderer, "options", {})) == {"delimiter", "bom", "formula_guard"}
-    assert getattr(md_renderer, "options", None) == {}
+    assert set(getattr(csv_renderer, "options", {})) == {
+        "delimiter",
+        "bom",
+        "formula_guard",
+        "limesurvey",
+    }
+    assert set(getattr(md_renderer, "options", {})) == {"limesurvey"}
 
 
 def test_qdef_renderers_lists_them() -> None:
@@ -230,3 +235,24 @@ def test_a_text_list_field(codebook: dict[str, dict[str, str]]) -> None:
 def test_required(codebook: dict[str, dict[str, str]]) -> None:
     required = {name for name, row in codebook.items() if row["Pflicht"] == "ja"}
     assert required == {"im_eingesetzt", "fortsetzung_geplant"}
+
+
+def test_the_limesurvey_column_gives_each_variable_its_limesurvey_name_and_codes() -> None:
+    import csv  # noqa: PLC0415
+    import io  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    instrument = qdef.load(INSTRUMENT)
+    text = str(qdef.render(instrument, "codebook", limesurvey="true"))
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0][-1] == "LimeSurvey"
+    cells = {row[0]: row[-1] for row in table[1:]}
+    mapping = json.loads(str(qdef.render(instrument, "limesurvey-map")))
+    assert set(cells) == set(mapping["variables"])
+    assert cells["wochenstunden"] == "wochenstunden"
+    assert cells["gruende_kein_im"].startswith("gruendekeinim: nicht_bekannt=nbeka; ")
+    assert cells["gruende_kein_im_sonstiges"] == "gruendekeinim_other"
+    assert cells["umsetzungsphase"].startswith("vor=umsetzungsphase_vor; ")
+    markdown = str(qdef.render(instrument, "codebook-md", limesurvey="true"))
+    assert "| LimeSurvey |" in markdown
+    assert "LimeSurvey" not in str(qdef.render(instrument, "codebook"))

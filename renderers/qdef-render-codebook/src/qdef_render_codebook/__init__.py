@@ -37,6 +37,10 @@ class CodebookRenderer:
             "prefix ' to cells starting with = + - @ tab, CR or ', "
             "so spreadsheets never run them as formulas (default true)"
         ),
+        "limesurvey": (
+            "true: add a column with each variable's LimeSurvey variable and answer codes, "
+            "as qdef's limesurvey renderer writes them (default false)"
+        ),
     }
 
     def render(self, instrument: Instrument, options: RenderOptions) -> str:
@@ -52,7 +56,9 @@ class CodebookMarkdownRenderer:
     suffix = ".md"
     media_type = "text/markdown; charset=utf-8"
     description = "codebook / data dictionary as a Markdown table: one row per variable"
-    options: ClassVar[dict[str, str]] = {}
+    options: ClassVar[dict[str, str]] = {
+        "limesurvey": CodebookRenderer.options["limesurvey"],
+    }
 
     def render(self, instrument: Instrument, options: RenderOptions) -> str:
         from qdef_render_codebook.output import write_markdown  # noqa: PLC0415

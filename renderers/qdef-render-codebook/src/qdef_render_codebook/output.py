@@ -20,7 +20,7 @@ from qdef.model import Instrument
 from qdef.renderers import RenderOptionError, RenderOptions
 from qdef.renderers.mdtext import at_line_start, inline
 
-from qdef_render_codebook.table import Row, rows
+from qdef_render_codebook.table import SEPARATOR, Row, rows
 from qdef_render_codebook.wording import headers, wording_for
 
 #: The record separator of RFC 4180.
@@ -76,6 +76,35 @@ def cells(row: Row, words: Mapping[str, str]) -> list[str]:
     ]
 
 
+def limesurvey_cells(instrument: Instrument, options: RenderOptions) -> dict[str, str] | None:
+    """With the ``limesurvey`` option: for each variable, where qdef's ``limesurvey``
+    renderer puts it (the ExpressionScript variable; for choices, each qdef code with
+    its LimeSurvey code or box variable). None without the option."""
+    if not options.flag("limesurvey"):
+        return None
+    from qdef.renderers.lss import lower, mapping  # noqa: PLC0415
+
+    found: dict[str, str] = {}
+    for name, slot in mapping(lower(instrument))["variables"].items():
+        pairs = slot.get("answers") or slot.get("options")
+        if pairs is None:
+            found[name] = slot["variable"]
+        elif "answers" in slot:
+            codes = SEPARATOR.join(f"{code}={ls}" for code, ls in pairs.items())
+            found[name] = f"{slot['variable']}: {codes}"
+        else:
+            found[name] = SEPARATOR.join(f"{code}={ls}" for code, ls in pairs.items())
+    return found
+
+
+def _header(words: Mapping[str, str], extra: dict[str, str] | None) -> list[str]:
+    return headers(words) + (["LimeSurvey"] if extra is not None else [])
+
+
+def _cells(row: Row, words: Mapping[str, str], extra: dict[str, str] | None) -> list[str]:
+    return cells(row, words) + ([extra[row.variable]] if extra is not None else [])
+
+
 def write_csv(instrument: Instrument, options: RenderOptions) -> str:
     """The codebook as CSV text: a header row, then one row per variable."""
     separator = delimiter(options)
@@ -85,9 +114,10 @@ def write_csv(instrument: Instrument, options: RenderOptions) -> str:
     writer = csv.writer(
         buffer, delimiter=separator, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL
     )
-    writer.writerow(headers(words))
+    extra = limesurvey_cells(instrument, options)
+    writer.writerow(_header(words, extra))
     for row in rows(instrument, options):
-        record = cells(row, words)
+        record = _cells(row, words, extra)
         writer.writerow([guard(cell) for cell in record] if guarded else record)
     text = buffer.getvalue()
     return BOM + text if options.flag("bom") else text
@@ -106,7 +136,8 @@ def write_markdown(instrument: Instrument, options: RenderOptions) -> str:
         words["summary_version"].format(version=instrument.version) if instrument.version else ""
     )
     summary = words["summary"].format(id=instrument.id, version=version, count=len(found))
-    header = headers(words)
+    extra = limesurvey_cells(instrument, options)
+    header = _header(words, extra)
     lines = [
         "# " + inline(title),
         "",
@@ -114,6 +145,6 @@ def write_markdown(instrument: Instrument, options: RenderOptions) -> str:
         "",
         _table_line(header),
         "| " + " | ".join("---" for _ in header) + " |",
-        *(_table_line(cells(row, words)) for row in found),
+        *(_table_line(_cells(row, words, extra)) for row in found),
     ]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,870 @@
+"""Lowering an instrument to LimeSurvey's model (the ``limesurvey`` renderer).
+
+qdef's questions become LimeSurvey groups, questions, subquestions and
+answers (docs/limesurvey.md has the table); every qdef variable gets the
+ExpressionScript variable that holds it there (:class:`Slot`), and every
+question a ``relevance`` compiled from its reaching condition in
+:mod:`qdef.routing`. Codes are made valid for LimeSurvey deterministically
+(:class:`Codes`), so that the importer never renames or drops anything:
+
+- question codes ``^[A-Za-z][A-Za-z0-9]*$``, at most 20 characters, unique
+  (ignoring case), not reserved;
+- subquestion codes letters and digits, at most 20, unique per question, not
+  ``other`` or ``time``;
+- answer codes letters and digits, at most 5, unique per question (ignoring
+  case, and numerically: ``1`` and ``01`` would compare equal in
+  ExpressionScript).
+
+A code is the qdef id or code with everything but letters and digits
+removed, shortened to fit (an answer code of several words is abbreviated:
+``nicht_finanziert`` becomes ``nfina``); a code taken already gets a number
+at its end.
+The mapping is part of the output (:func:`mapping`), so nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.model import (
+    CheckColumn,
+    DateFollowup,
+    DateQuestion,
+    DateRangeQuestion,
+    Display,
+    GridQuestion,
+    Instrument,
+    MatrixQuestion,
+    MultipleChoice,
+    NumberColumn,
+    NumberFollowup,
+    NumberQuestion,
+    Question,
+    SingleChoice,
+    TextColumn,
+    TextFollowup,
+    TextListQuestion,
+    TextQuestion,
+)
+from qdef.renderers.errors import RenderError
+from qdef.routing.analysis import analysis_for
+from qdef.routing.dd import Budget
+from qdef.routing.plan import plan_for
+
+Text = str | Mapping[str, str]
+
+#: Names ExpressionScript reserves (compared ignoring case).
+RESERVED = frozenset(n.lower() for n in ("LANG", "SID", "SAVEDID", "TOKEN", "QID", "GID", "SGQ"))
+RESERVED_EXACT = frozenset({"self", "that", "this"})
+QUESTION_CODE_LENGTH = 20
+SUBQUESTION_CODE_LENGTH = 20
+ANSWER_CODE_LENGTH = 5
+#: The value LimeSurvey stores when "Other" is chosen in a list.
+OTHER = "-oth-"
+
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
+_NUMERIC = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def numeric(text: str) -> bool:
+    """Whether ExpressionScript compares ``text`` as a number."""
+    return _NUMERIC.fullmatch(text) is not None
+
+
+class Codes:
+    """Valid, unique codes within one namespace (a survey's question codes, one
+    question's subquestion or answer codes)."""
+
+    def __init__(
+        self,
+        length: int,
+        *,
+        letter_first: bool,
+        forbidden: frozenset[str] = frozenset(),
+        abbreviate: bool = False,
+    ):
+        self.length = length
+        self.letter_first = letter_first
+        self.forbidden = forbidden
+        self.abbreviate = abbreviate
+        self.taken: set[str] = set()
+
+    def _key(self, code: str) -> str:
+        return str(Decimal(code).normalize()) if numeric(code) else code.lower()
+
+    def _free(self, code: str) -> bool:
+        lower = code.lower()
+        return (
+            bool(code)
+            and self._key(code) not in self.taken
+            and lower not in self.forbidden
+            and code not in RESERVED_EXACT
+        )
+
+    def _natural(self, source: str, suffix: str, fallback: str) -> tuple[str, str]:
+        base = _NOT_ALNUM.sub("", source)
+        words = [w for w in _NOT_ALNUM.split(source) if w]
+        if self.abbreviate and len(base) > self.length and len(words) > 1:
+            # nicht_finanziert -> nfina: the initials of the first words, then the last
+            initials = "".join(w[0] for w in words[:-1])[: self.length - 1]
+            base = initials + words[-1]
+        if self.letter_first and (not base or not base[0].isalpha()):
+            base = fallback + base
+        base = base or fallback
+        return base, base[: self.length - len(suffix)] + suffix
+
+    def reserve(self, sources: list[str], fallback: str = "Q") -> dict[str, str]:
+        """Codes for many sources at once: each keeps its natural code where no earlier
+        source has it, and only the others are numbered, so that a numbered code
+        never takes the natural code of a later source."""
+        found: dict[str, str] = {}
+        for source in sources:
+            _, code = self._natural(source, "", fallback)
+            if self._free(code):
+                self.taken.add(self._key(code))
+                found[source] = code
+        for source in sources:
+            if source not in found:
+                found[source] = self.make(source, fallback=fallback)
+        return found
+
+    def make(self, source: str, suffix: str = "", fallback: str = "Q") -> str:
+        """A code for ``source`` (an id or code), with ``suffix`` kept at its end."""
+        base, code = self._natural(source, suffix, fallback)
+        number = 1
+        while not self._free(code):
+            number += 1
+            tail = str(number) + suffix
+            code = base[: self.length - len(tail)] + tail
+        self.taken.add(self._key(code))
+        return code
+
+
+# ---------------------------------------------------------------------- the lowered survey
+
+
+@dataclass
+class Attribute:
+    name: str
+    value: Text
+    """Text with a language (i18n attributes) is given as a Text mapping or str."""
+    i18n: bool = False
+
+
+@dataclass
+class Answer:
+    code: str
+    label: Text
+    source: str
+    """The qdef code it stands for."""
+
+
+@dataclass
+class Subquestion:
+    code: str
+    label: Text
+    source: str
+    scale: int = 0
+
+
+@dataclass
+class LsQuestion:
+    code: str
+    type: str
+    text: Text
+    source: str
+    """The qdef question (or follow-up) id it carries."""
+    role: str = "question"
+    shown_with: tuple[str, str | None] | None = None
+    """For a follow-up: (question id, option code) — shown while the option is chosen;
+    (question id, None) — shown with its question (a row's follow-up)."""
+    """``question`` (the qdef question itself), ``part`` (a second question a qdef
+    question is lowered to), ``followup`` (an option's or row's follow-up)."""
+    help: Text | None = None
+    mandatory: bool = False
+    relevance: str = "1"
+    other: bool = False
+    subquestions: list[Subquestion] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    attributes: list[Attribute] = field(default_factory=list)
+
+
+@dataclass
+class LsGroup:
+    name: Text
+    description: Text | None
+    relevance: str
+    questions: list[LsQuestion] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a qdef variable lives in LimeSurvey."""
+
+    name: str
+    """The ExpressionScript variable (``schwerpunkte_beteiligung``); for a multiple
+    choice, the question code (its options are in ``options``)."""
+    kind: str
+    """qdef's kind of the variable: choice, choices, text, number, date, check."""
+    values: Mapping[str, str] = field(default_factory=dict)
+    """qdef code -> LimeSurvey answer code (choice)."""
+    options: Mapping[str, str] = field(default_factory=dict)
+    """qdef code -> the variable of its check box (choices)."""
+    precision: str | None = None
+    guard: str | None = None
+    """A condition that must hold for the variable to count (the Other text)."""
+
+
+@dataclass
+class Survey:
+    groups: list[LsGroup]
+    slots: dict[str, Slot]
+    questions: dict[str, str]
+    """qdef question id -> the code of the LimeSurvey question that carries it."""
+
+
+# ---------------------------------------------------------------------- lowering
+
+
+def _label_with_description(label: Text, description: Text | None) -> Text:
+    """A column heading with its description on a second line."""
+    if description is None:
+        return label
+    return _combine("{}\n({})", label, description)
+
+
+def _combine(template: str, *texts: Text) -> Text:
+    """``template`` filled with ``texts``, per language where any is translated."""
+    languages: list[str] = []
+    for text in texts:
+        if not isinstance(text, str):
+            languages.extend(lang for lang in text if lang not in languages)
+    if not languages:
+        return template.format(*texts)
+    return {lang: template.format(*(_pick(t, lang) for t in texts)) for lang in languages}
+
+
+def _pick(text: Text, lang: str) -> str:
+    if isinstance(text, str):
+        return text
+    return text.get(lang, next(iter(text.values())))
+
+
+def _join(text: Text, *more: Text | None) -> Text:
+    """Texts joined with a space, per language."""
+    parts = [text, *(m for m in more if m is not None)]
+    return _combine(" ".join(["{}"] * len(parts)), *parts)
+
+
+class _Lowering:
+    def __init__(self, instrument: Instrument) -> None:
+        self.instrument = instrument
+        self.languages = [instrument.language, *instrument.translations]
+        self.plan = plan_for(instrument)
+        self.codes = Codes(QUESTION_CODE_LENGTH, letter_first=True, forbidden=RESERVED)
+        self.slots: dict[str, Slot] = {}
+        self.carriers: dict[str, str] = {}
+        self.question_codes = self.codes.reserve(_sources(instrument))
+
+    def survey(self) -> Survey:
+        try:
+            analysis = analysis_for(self.instrument)
+            reaching = {s.question.id: analysis.reaching(s.question.id) for s in self.plan.steps}
+        except (Budget, RecursionError) as error:
+            raise RenderError(
+                "the routing of this instrument is too entangled to compile into "
+                "LimeSurvey relevance equations (qdef's analysis exceeded its bounds); "
+                "simplify its conditions, or split it"
+            ) from error
+        groups: list[LsGroup] = []
+        lowered: list[tuple[LsGroup, Question, list[LsQuestion]]] = []
+        position = 0
+        for section in self.instrument.sections:
+            group = LsGroup(
+                section.title if section.title is not None else section.id,
+                section.intro,
+                "1",
+            )
+            groups.append(group)
+            for question in section.questions:
+                items = self.question(question)
+                group.questions.extend(items)
+                lowered.append((group, question, items))
+                position += 1
+        # relevance needs every variable's slot: compile once all are lowered
+        compiler = Compiler(self.slots)
+        for group, section in zip(groups, self.instrument.sections, strict=True):
+            if section.when is not None:
+                from qdef.expr.parser import parse  # noqa: PLC0415
+
+                group.relevance = compiler.compile(parse(section.when))
+        for _, question, items in lowered:
+            relevance = compiler.compile(reaching[question.id])
+            for item in items:
+                if item.shown_with is None or item.shown_with[1] is None:
+                    item.relevance = relevance
+                else:
+                    item.relevance = compiler.chosen(*item.shown_with)
+        return Survey(groups, self.slots, self.carriers)
+
+    def chrome(self, key: str, **values: object) -> Text:
+        """qdef's own wording for ``key``, in every language of the survey."""
+        from qdef.renderers.catalog import catalog  # noqa: PLC0415
+
+        texts = {lang: catalog(lang)(key, **values) for lang in self.languages}
+        return texts[self.languages[0]] if len(self.languages) == 1 else texts
+
+    # -------------------------------------------------------------- questions
+
+    def question(self, question: Question) -> list[LsQuestion]:
+        code = self.question_codes[question.id]
+        self.carriers[question.id] = code
+        if isinstance(question, Display):
+            return [LsQuestion(code, "X", question.text, question.id, help=question.help)]
+        common = {"help": question.help, "mandatory": question.required}
+        text = question.text if question.hint is None else _join(question.text, question.hint)
+        if isinstance(question, SingleChoice):
+            return self.single(question, code, text, common)
+        if isinstance(question, MultipleChoice):
+            return self.multiple(question, code, text, common)
+        if isinstance(question, TextQuestion | NumberQuestion | DateQuestion):
+            item = LsQuestion(code, "S", text, question.id, **common)  # type: ignore[arg-type]
+            self.field(item, question, question.id)
+            return [item]
+        if isinstance(question, DateRangeQuestion):
+            return self.date_range(question, code, text, common)
+        if isinstance(question, TextListQuestion):
+            return self.text_list(question, code, text, common)
+        if isinstance(question, MatrixQuestion):
+            return self.matrix(question, code, text, common)
+        assert isinstance(question, GridQuestion)
+        return self.grid(question, code, text, common)
+
+    def field(
+        self,
+        item: LsQuestion,
+        node: TextQuestion
+        | NumberQuestion
+        | DateQuestion
+        | TextFollowup
+        | NumberFollowup
+        | DateFollowup,
+        name: str,
+    ) -> None:
+        """Make ``item`` a text, number or date question for the variable ``name``."""
+        if node.label is not None:
+            item.attributes.append(Attribute("prefix", node.label, i18n=True))
+        if isinstance(node, TextQuestion | TextFollowup):
+            item.type = "T" if node.long else "S"
+            if node.max_length is not None:
+                item.attributes.append(Attribute("maximum_chars", str(node.max_length)))
+            if node.suffix is not None:
+                item.attributes.append(Attribute("suffix", node.suffix, i18n=True))
+            self.slots[name] = Slot(item.code, "text")
+        elif isinstance(node, NumberQuestion | NumberFollowup):
+            item.type = "N"
+            if node.min is not None:
+                item.attributes.append(Attribute("min_num_value_n", _number(node.min)))
+            if node.max is not None:
+                item.attributes.append(Attribute("max_num_value_n", _number(node.max)))
+            if node.kind == "integer":
+                item.attributes.append(Attribute("num_value_int_only", "1"))
+            suffix = node.unit if node.suffix is None else _join(node.unit or "", node.suffix)
+            if suffix is not None:
+                item.attributes.append(Attribute("suffix", suffix, i18n=True))
+            self.slots[name] = Slot(item.code, "number")
+        else:
+            item.type = "D"
+            item.attributes.append(Attribute("date_format", DATE_FORMATS[node.precision]))
+            if node.min is not None:
+                item.attributes.append(Attribute("date_min", _full_date(node.min)))
+            if node.max is not None:
+                item.attributes.append(Attribute("date_max", _full_date(node.max, end=True)))
+            self.slots[name] = Slot(item.code, "date", precision=node.precision)
+
+    def followup(
+        self,
+        followup: TextFollowup | NumberFollowup | DateFollowup,
+        label: Text,
+        when: tuple[str, str | None],
+    ) -> LsQuestion:
+        """A follow-up as its own question, shown while ``when`` (a condition on the
+        slots, written later) holds."""
+        code = self.question_codes[followup.id]
+        item = LsQuestion(
+            code, "S", label, followup.id, role="followup", mandatory=followup.required
+        )
+        item.shown_with = when
+        self.field(item, followup, followup.id)
+        if followup.label is not None:
+            item.attributes = [a for a in item.attributes if a.name != "prefix"]
+            item.text = _join(label, followup.label)
+        return item
+
+    def single(
+        self, question: SingleChoice, code: str, text: Text, common: dict[str, Any]
+    ) -> list[LsQuestion]:
+        item = LsQuestion(
+            code, "!" if question.widget == "dropdown" else "L", text, question.id, **common
+        )
+        answers = Codes(ANSWER_CODE_LENGTH, letter_first=False, abbreviate=True)
+        values: dict[str, str] = {}
+        last = question.options[-1]
+        other = (
+            last.specify is not None
+            and len(last.specify) == 1
+            and isinstance(last.specify[0], TextFollowup)
+            and not last.specify[0].long
+            and last.specify[0].label is None
+        )
+        followups: list[LsQuestion] = []
+        for option in question.options:
+            if other and option is last:
+                item.other = True
+                values[option.code] = OTHER
+                text_followup = (option.specify or [])[0]
+                assert isinstance(text_followup, TextFollowup)
+                label: Text = option.label
+                if text_followup.suffix is not None:
+                    label = _join(label, text_followup.suffix)
+                item.attributes.append(Attribute("other_replace_text", label, i18n=True))
+                if text_followup.required:
+                    item.attributes.append(Attribute("other_comment_mandatory", "1"))
+                self.slots[text_followup.id] = Slot(
+                    f"{code}_other", "text", guard=f'{code}.NAOK == "{OTHER}"'
+                )
+                continue
+            answer = answers.make(option.code, fallback="A")
+            values[option.code] = answer
+            item.answers.append(Answer(answer, option.label, option.code))
+            for f in option.specify or ():
+                followups.append(self.followup(f, option.label, (question.id, option.code)))
+        self.slots[question.id] = Slot(code, "choice", values=values)
+        return [item, *followups]
+
+    def multiple(
+        self, question: MultipleChoice, code: str, text: Text, common: dict[str, Any]
+    ) -> list[LsQuestion]:
+        item = LsQuestion(code, "M", text, question.id, **common)
+        subs = Codes(SUBQUESTION_CODE_LENGTH, letter_first=False, forbidden=_SUB_FORBIDDEN)
+        options: dict[str, str] = {}
+        exclusive: list[str] = []
+        followups: list[LsQuestion] = []
+        for option in question.options:
+            sub = subs.make(option.code, fallback="SQ")
+            item.subquestions.append(Subquestion(sub, option.label, option.code))
+            options[option.code] = f"{code}_{sub}"
+            if option.exclusive:
+                exclusive.append(sub)
+            for f in option.specify or ():
+                followups.append(self.followup(f, option.label, (question.id, option.code)))
+        if exclusive:
+            item.attributes.append(Attribute("exclude_all_others", ";".join(exclusive)))
+        if question.min_choices is not None:
+            item.attributes.append(Attribute("min_answers", str(question.min_choices)))
+        if question.max_choices is not None:
+            item.attributes.append(Attribute("max_answers", str(question.max_choices)))
+        self.slots[question.id] = Slot(code, "choices", options=options)
+        return [item, *followups]
+
+    def date_range(
+        self, question: DateRangeQuestion, code: str, text: Text, common: dict[str, Any]
+    ) -> list[LsQuestion]:
+        start = LsQuestion(code, "D", text, question.id, **common)
+        end_code = self.codes.make(question.id, suffix="bis")
+        end = LsQuestion(
+            end_code, "D", question.to_label or self.chrome("date_to"), question.id, role="part"
+        )
+        end.mandatory = question.required
+        for item, which in ((start, "from"), (end, "to")):
+            item.attributes.append(Attribute("date_format", DATE_FORMATS[question.precision]))
+            if question.min is not None:
+                item.attributes.append(Attribute("date_min", _full_date(question.min)))
+            if question.max is not None:
+                item.attributes.append(Attribute("date_max", _full_date(question.max, end=True)))
+            self.slots[f"{question.id}.{which}"] = Slot(
+                item.code, "date", precision=question.precision
+            )
+        if question.from_label is not None:
+            start.attributes.append(Attribute("prefix", question.from_label, i18n=True))
+        end.attributes.append(
+            Attribute(
+                "em_validation_q",
+                f"is_empty({code}.NAOK) or is_empty(this.NAOK) or {code}.NAOK <= this.NAOK",
+            )
+        )
+        end.attributes.append(
+            Attribute("em_validation_q_tip", self.chrome("web_date_order"), i18n=True)
+        )
+        return [start, end]
+
+    def text_list(
+        self, question: TextListQuestion, code: str, text: Text, common: dict[str, Any]
+    ) -> list[LsQuestion]:
+        item = LsQuestion(code, "Q", text, question.id, **common)
+        subs = Codes(SUBQUESTION_CODE_LENGTH, letter_first=False, forbidden=_SUB_FORBIDDEN)
+        for f in question.fields:
+            sub = subs.make(f.code, fallback="SQ")
+            item.subquestions.append(Subquestion(sub, f.label or f.code, f.code))
+            self.slots[f"{question.id}.{f.code}"] = Slot(f"{code}_{sub}", "text")
+        if question.required:  # at least one field, not every field (docs/responses.md)
+            item.mandatory = False
+            item.attributes.append(Attribute("min_answers", "1"))
+        return [item]
+
+    def rows(self, question: MatrixQuestion | GridQuestion, item: LsQuestion) -> dict[str, str]:
+        subs = Codes(SUBQUESTION_CODE_LENGTH, letter_first=False, forbidden=_SUB_FORBIDDEN)
+        rows: dict[str, str] = {}
+        for row in question.rows:
+            sub = subs.make(row.code, fallback="SQ")
+            rows[row.code] = sub
+            item.subquestions.append(Subquestion(sub, row.label, row.code))
+        return rows
+
+    def row_followups(self, question: MatrixQuestion | GridQuestion) -> list[LsQuestion]:
+        found = []
+        for row in question.rows:
+            if row.specify is not None:
+                found.append(self.followup(row.specify, row.label, (question.id, None)))
+        return found
+
+    def matrix(
+        self, question: MatrixQuestion, code: str, text: Text, common: dict[str, Any]
+    ) -> list[LsQuestion]:
+        item = LsQuestion(code, "F", text, question.id, **common)
+        rows = self.rows(question, item)
+        answers = Codes(ANSWER_CODE_LENGTH, letter_first=False, abbreviate=True)
+        values: dict[str, str] = {}
+        for column in question.scale:
+            answer = answers.make(column.code, fallback="A")
+            values[column.code] = answer
+            item.answers.append(
+                Answer(
+                    answer, _label_with_description(column.label, column.description), column.code
+                )
+            )
+        for row in question.rows:
+            self.slots[f"{question.id}.{row.code}"] = Slot(
+                f"{code}_{rows[row.code]}", "choice", values
+            )
+        return [item, *self.row_followups(question)]
+
+    def grid(
+        self, question: GridQuestion, code: str, text: Text, common: dict[str, Any]
+    ) -> list[LsQuestion]:
+        """A grid: one array question per kind of column (texts ``;``, numbers ``:``,
+        check boxes ``:`` drawn as check boxes), sharing the rows."""
+        kinds = (
+            ("T", ";", TextColumn, "text"),
+            ("N", ":", NumberColumn, "number"),
+            ("C", ":", CheckColumn, "check"),
+        )
+        items: list[LsQuestion] = []
+        texts: dict[str, str] = {}
+        for suffix, ls_type, kind, slot_kind in kinds:
+            columns = [c for c in question.columns if isinstance(c, kind)]
+            if not columns:
+                continue
+            first = not items
+            part_code = code if first else self.codes.make(question.id, suffix=suffix)
+            item = LsQuestion(
+                part_code,
+                ls_type,
+                text if first else _join(text, self.chrome(f"lss_{slot_kind}_columns")),
+                question.id,
+                role="question" if first else "part",
+                help=question.help if first else None,
+            )
+            rows = self.rows(question, item)
+            cols = Codes(SUBQUESTION_CODE_LENGTH, letter_first=False, forbidden=_SUB_FORBIDDEN)
+            for column in columns:
+                sub = cols.make(column.code, fallback="SQ")
+                item.subquestions.append(
+                    Subquestion(
+                        sub,
+                        _label_with_description(column.label, column.description),
+                        column.code,
+                        scale=1,
+                    )
+                )
+                for row in question.rows:
+                    name = f"{question.id}.{row.code}.{column.code}"
+                    self.slots[name] = Slot(f"{part_code}_{rows[row.code]}_{sub}", slot_kind)
+                    if slot_kind == "text":
+                        texts[name] = self.slots[name].name
+            if slot_kind == "check":
+                item.attributes.append(Attribute("multiflexible_checkbox", "1"))
+            if slot_kind == "number":
+                for attribute, bound in (
+                    ("multiflexible_min", "min"),
+                    ("multiflexible_max", "max"),
+                ):
+                    values = {getattr(c, bound) for c in columns}
+                    if len(values) == 1 and None not in values:
+                        item.attributes.append(Attribute(attribute, _number(values.pop())))
+            items.append(item)
+        # an exclusive check column leaves the rest of its row empty
+        rules: list[str] = []
+        for row in question.rows:
+            for column in question.columns:
+                if isinstance(column, CheckColumn) and column.exclusive:
+                    ticked = self.slots[f"{question.id}.{row.code}.{column.code}"].name
+                    others = [
+                        self.slots[f"{question.id}.{row.code}.{c.code}"].name
+                        for c in question.columns
+                        if c is not column
+                    ]
+                    if others:
+                        empty = " and ".join(f"is_empty({o}.NAOK)" for o in others)
+                        rules.append(f"(is_empty({ticked}.NAOK) or ({empty}))")
+        if rules:
+            items[-1].attributes.append(Attribute("em_validation_q", " and ".join(rules)))
+            items[-1].attributes.append(
+                Attribute("em_validation_q_tip", self.chrome("lss_exclusive_column"), i18n=True)
+            )
+        if question.required:  # every row at least one cell (docs/responses.md)
+            names = [
+                [
+                    f"{self.slots[f'{question.id}.{row.code}.{c.code}'].name}.NAOK"
+                    for c in question.columns
+                ]
+                for row in question.rows
+            ]
+            rule = " and ".join(f"count({', '.join(cells)}) > 0" for cells in names)
+            # on the last part, where every cell is defined; one equation per question
+            last = items[-1].attributes
+            equation = next((a for a in last if a.name == "em_validation_q"), None)
+            if equation is None:
+                last.append(Attribute("em_validation_q", rule))
+                last.append(
+                    Attribute("em_validation_q_tip", self.chrome("web_required_row"), i18n=True)
+                )
+            else:
+                assert isinstance(equation.value, str)
+                equation.value = f"{equation.value} and {rule}"
+        return [*items, *self.row_followups(question)]
+
+
+_SUB_FORBIDDEN = frozenset({"other", "time"})
+
+
+def _sources(instrument: Instrument) -> list[str]:
+    """The ids that become question codes, in order: questions and their follow-ups."""
+    found: list[str] = []
+    for _, question in instrument.questions():
+        found.append(question.id)
+        if isinstance(question, SingleChoice | MultipleChoice):
+            found.extend(f.id for o in question.options for f in o.specify or ())
+        elif isinstance(question, MatrixQuestion | GridQuestion):
+            found.extend(r.specify.id for r in question.rows if r.specify is not None)
+    return found
+
+
+DATE_FORMATS = {"day": "dd.mm.yyyy", "month": "mm/yyyy", "year": "yyyy"}
+
+
+def _number(value: int | float) -> str:
+    return str(value)
+
+
+def _full_date(iso: str, *, end: bool = False) -> str:
+    """A qdef date at any precision as LimeSurvey's full date (the first, or with
+    ``end`` the last, day it covers)."""
+    parts = iso.split("-")
+    if len(parts) == 1:
+        return f"{iso}-12-31" if end else f"{iso}-01-01"
+    if len(parts) == 2:
+        if not end:
+            return f"{iso}-01"
+        import calendar  # noqa: PLC0415
+
+        return f"{iso}-{calendar.monthrange(int(parts[0]), int(parts[1]))[1]:02d}"
+    return iso
+
+
+# ---------------------------------------------------------------------- relevance
+
+
+def string(text: str) -> str:
+    """An ExpressionScript string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_DATE_LENGTH = {"year": 4, "month": 7, "day": 10}
+
+
+class Compiler:
+    """qdef conditions as ExpressionScript on the slots: an unanswered (or hidden)
+    variable is empty (``.NAOK``), and every comparison keeps qdef's rules for it."""
+
+    def __init__(self, slots: Mapping[str, Slot]) -> None:
+        self.slots = slots
+
+    def compile(self, expr: Expr) -> str:
+        text = self._expr(expr)
+        return "1" if text == "true" else ("0" if text == "false" else text)
+
+    def chosen(self, question: str, code: str | None) -> str:
+        """The option ``code`` of ``question`` is chosen."""
+        assert code is not None
+        slot = self.slots[question]
+        if slot.kind == "choices":
+            return f'{slot.options[code]}.NAOK == "Y"'
+        return f"{slot.name}.NAOK == {string(slot.values[code])}"
+
+    def _name(self, ref: Ref) -> tuple[Slot, str]:
+        slot = self.slots[ref.name]
+        return slot, f"{slot.name}.NAOK"
+
+    def _present(self, slot: Slot) -> str:
+        """The variable has a value (an Other text counts only while Other is chosen)."""
+        given = f"!is_empty({slot.name}.NAOK)"
+        return given if slot.guard is None else f"({slot.guard} and {given})"
+
+    def _answered(self, name: str) -> str:
+        if name in self.slots:
+            slot = self.slots[name]
+            if slot.kind == "choices":
+                return "(" + " or ".join(f'{v}.NAOK == "Y"' for v in slot.options.values()) + ")"
+            if slot.kind == "check":
+                return f'{slot.name}.NAOK == "1"'
+            return self._present(slot)
+        parts = [n for n in self.slots if n.startswith(name + ".")]
+        return "(" + " or ".join(self._answered(p) for p in parts) + ")"
+
+    def _expr(self, expr: Expr) -> str:
+        match expr:
+            case Literal(value=True):
+                return "true"
+            case Literal(value=False):
+                return "false"
+            case Ref():
+                return self._answered(expr.name)  # a check box: ticked
+            case Answered(ref=Ref(name=name)):
+                return self._answered(name)
+            case Not(operand=operand):
+                return f"!({self._expr(operand)})"
+            case And(operands=operands):
+                return "(" + " and ".join(self._expr(o) for o in operands) + ")"
+            case Or(operands=operands):
+                return "(" + " or ".join(self._expr(o) for o in operands) + ")"
+            case Has(left=Ref() as left, value=Literal(value=str() as code)):
+                slot = self.slots[left.name]
+                return f'{slot.options[code]}.NAOK == "Y"'
+            case Has(left=Ref() as left, value=Ref() as value):  # q2 has q1 (a single choice)
+                chosen, single = self.slots[left.name], self.slots[value.name]
+                common = [c for c in single.values if c in chosen.options]
+                return _any(
+                    f'({chosen.options[c]}.NAOK == "Y" and '
+                    f"{single.name}.NAOK == {string(single.values[c])})"
+                    for c in common
+                )
+            case Compare(op=op, left=Ref() as left, right=Ref() as right):
+                return self._compare_variables(left, op, right)
+            case In(left=Ref() as left, values=values, negated=negated):
+                any_of = " or ".join(self._equals(left, v) for v in values)
+                return f"!({any_of})" if negated else f"({any_of})"
+            case Compare(op=op, left=Ref() as left, right=Literal() as right):
+                return self._compare(left, op, right)
+            case Compare(op=op, left=Literal() as left, right=Ref() as right):
+                return self._compare(right, _FLIP[op], left)
+        raise RenderError(f"cannot compile this condition for LimeSurvey: {expr!r}")
+
+    def _compare_variables(self, left: Ref, op: str, right: Ref) -> str:
+        """Two variables compared: false (``!=``: true) where either is unanswered."""
+        a, b = self.slots[left.name], self.slots[right.name]
+        if a.kind == "check" or b.kind == "check":
+            ticked_a, ticked_b = self._answered(left.name), self._answered(right.name)
+            same = f"(({ticked_a} and {ticked_b}) or (!({ticked_a}) and !({ticked_b})))"
+            return same if op == "==" else f"!{same}"
+        if a.kind == "choice":
+            same = _any(
+                f"({a.name}.NAOK == {string(a.values[c])} and "
+                f"{b.name}.NAOK == {string(b.values[c])})"
+                for c in a.values
+                if c in b.values
+            )
+            return same if op == "==" else f"!({same})"
+        subject_a, subject_b = self._subject(a), self._subject(b)
+        if a.kind == "text":
+            test = f"strcmp({subject_a}, {subject_b}) {op} 0"
+        else:
+            test = f"{subject_a} {op} {subject_b}"
+        both = f"({self._present(a)} and {self._present(b)})"
+        if op == "!=":
+            return f"(!{both} or {test})"
+        return f"({both} and {test})"
+
+    def _subject(self, slot: Slot) -> str:
+        name = f"{slot.name}.NAOK"
+        if slot.kind == "date":
+            assert slot.precision is not None
+            return f"substr({name}, 0, {_DATE_LENGTH[slot.precision]})"
+        return name
+
+    def _equals(self, ref: Ref, literal: Literal) -> str:
+        return self._compare(ref, "==", literal)
+
+    def _compare(self, ref: Ref, op: str, literal: Literal) -> str:
+        slot, name = self._name(ref)
+        value = literal.value
+        if slot.kind == "check" or isinstance(value, bool):
+            ticked = f'{name} == "1"'
+            truth = value is True
+            want = truth if op == "==" else not truth
+            return ticked if want else f"!({ticked})"
+        if slot.kind == "choice":
+            assert isinstance(value, str)
+            equal = f"{name} == {string(slot.values[value])}"
+            return equal if op == "==" else f"!({equal})"
+        if slot.kind == "date":
+            assert isinstance(value, str) and slot.precision is not None
+            subject = f"substr({name}, 0, {_DATE_LENGTH[slot.precision]})"
+            literal_text = string(value)
+        elif slot.kind == "number":
+            subject, literal_text = name, _number(value)  # type: ignore[arg-type]
+        else:  # text: compared as text, also where it looks like a number
+            subject = f"strcmp({name}, {string(str(value))})"
+            literal_text = "0"
+        test = f"{subject} {op} {literal_text}"
+        if op == "!=":  # an unanswered variable differs from every value
+            return f"(!({self._present(slot)}) or {test})"
+        return f"({self._present(slot)} and {test})"
+
+
+def _any(parts: Any) -> str:
+    """``parts`` joined with ``or`` (never true when there are none)."""
+    found = list(parts)
+    return "(" + " or ".join(found) + ")" if found else "0"
+
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def lower(instrument: Instrument) -> Survey:
+    """The instrument as LimeSurvey groups and questions, with the slot of every
+    variable and compiled relevance."""
+    return _Lowering(instrument).survey()
+
+
+def mapping(survey: Survey) -> dict[str, Any]:
+    """qdef ids and codes -> LimeSurvey codes and variables, as JSON data."""
+    questions: dict[str, Any] = {}
+    for group in survey.groups:
+        for item in group.questions:
+            carriers = questions.setdefault(item.source, {"questions": []})
+            carriers["questions"].append({"code": item.code, "type": item.type, "role": item.role})
+    variables: dict[str, Any] = {}
+    for name, slot in survey.slots.items():
+        entry: dict[str, Any] = {"variable": slot.name, "kind": slot.kind}
+        if slot.values:
+            entry["answers"] = dict(slot.values)
+        if slot.options:
+            entry["options"] = dict(slot.options)
+        variables[name] = entry
+    return {"questions": questions, "variables": variables}

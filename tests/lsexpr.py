@@ -1,0 +1,221 @@
+"""A small ExpressionScript evaluator, and LimeSurvey's relevance as a walk.
+
+Exactly the subset qdef's ``limesurvey`` renderer writes: ``or``, ``and``,
+``!``, parentheses, the six comparisons, string and number literals,
+variables ``name.NAOK`` (and ``this.NAOK`` in validation equations), and the
+functions ``is_empty``, ``substr``, ``strcmp`` and ``count``. Anything else
+is a syntax error here, so a test fails when the renderer writes more than
+this evaluator (and these tests) understand.
+
+The rules follow LimeSurvey's expression manager (shared/reference:
+limesurvey-lss.md §8): ``.NAOK`` reads a hidden question's answer as empty;
+operands that both look like numbers compare as numbers, others as text;
+``"0"`` and ``""`` are false.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+Value = str | Decimal | bool
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<string>"(?:[^"\\]|\\.)*")
+    | (?P<number>-?[0-9]+(?:\.[0-9]+)?)
+    | (?P<name>[A-Za-z][A-Za-z0-9_]*(?:\.NAOK)?)
+    | (?P<op>==|!=|<=|>=|<|>|!|\(|\)|,)
+    )""",
+    re.VERBOSE,
+)
+_NUMERIC = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+class ExpressionError(ValueError):
+    pass
+
+
+def tokens(text: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    position = 0
+    text = text.rstrip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            raise ExpressionError(f"cannot read {text[position:]!r} in {text!r}")
+        kind = match.lastgroup
+        assert kind is not None
+        found.append((kind, match.group(kind)))
+        position = match.end()
+    return found
+
+
+@dataclass
+class Node:
+    kind: str
+    args: tuple[Any, ...]
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.items = tokens(text)
+        self.at = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.items[self.at] if self.at < len(self.items) else None
+
+    def take(self, value: str | None = None) -> tuple[str, str]:
+        item = self.peek()
+        if item is None or (value is not None and item[1] != value):
+            raise ExpressionError(f"expected {value or 'more'} in {self.text!r}")
+        self.at += 1
+        return item
+
+    def parse(self) -> Node:
+        node = self.or_()
+        if self.peek() is not None:
+            raise ExpressionError(f"unexpected {self.peek()} in {self.text!r}")
+        return node
+
+    def or_(self) -> Node:
+        parts = [self.and_()]
+        while self.peek() == ("name", "or"):
+            self.take()
+            parts.append(self.and_())
+        return parts[0] if len(parts) == 1 else Node("or", tuple(parts))
+
+    def and_(self) -> Node:
+        parts = [self.unary()]
+        while self.peek() == ("name", "and"):
+            self.take()
+            parts.append(self.unary())
+        return parts[0] if len(parts) == 1 else Node("and", tuple(parts))
+
+    def unary(self) -> Node:
+        if self.peek() == ("op", "!"):
+            self.take()
+            return Node("not", (self.unary(),))
+        left = self.primary()
+        item = self.peek()
+        if item is not None and item[0] == "op" and item[1] in {"==", "!=", "<", "<=", ">", ">="}:
+            self.take()
+            return Node("cmp", (item[1], left, self.primary()))
+        return left
+
+    def primary(self) -> Node:
+        kind, value = self.take()
+        if value == "(" and kind == "op":
+            node = self.or_()
+            self.take(")")
+            return node
+        if kind == "string":
+            return Node("lit", (re.sub(r"\\(.)", r"\1", value[1:-1]),))
+        if kind == "number":
+            return Node("lit", (Decimal(value),))
+        if kind == "name" and self.peek() == ("op", "("):
+            if value not in FUNCTIONS:
+                raise ExpressionError(f"unknown function {value} in {self.text!r}")
+            self.take("(")
+            args = [self.or_()]
+            while self.peek() == ("op", ","):
+                self.take()
+                args.append(self.or_())
+            self.take(")")
+            return Node("call", (value, tuple(args)))
+        if kind == "name" and value.endswith(".NAOK"):
+            return Node("var", (value[: -len(".NAOK")],))
+        raise ExpressionError(f"unexpected {value!r} in {self.text!r} (variables need .NAOK)")
+
+
+def parse(text: str) -> Node:
+    return _Parser(text).parse()
+
+
+def _is_number(value: Value) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, Decimal) or _NUMERIC.fullmatch(value) is not None
+
+
+def truthy(value: Value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        return value != 0
+    return value not in {"", "0"}
+
+
+def _order(left: Value, right: Value) -> int:
+    if _is_number(left) and _is_number(right):
+        a, b = Decimal(str(left)), Decimal(str(right))
+    else:
+        a, b = [ord(c) for c in str(left)], [ord(c) for c in str(right)]  # type: ignore[assignment]
+    return (a > b) - (a < b)  # type: ignore[operator]
+
+
+def _text_order(left: str, right: str) -> int:
+    a, b = [ord(c) for c in left], [ord(c) for c in right]
+    return (a > b) - (a < b)
+
+
+def _substr(text: Value, start: Value, length: Value) -> Value:
+    s, a, n = str(text), int(Decimal(str(start))), int(Decimal(str(length)))
+    return s[a : a + n]
+
+
+FUNCTIONS: dict[str, Callable[..., Value]] = {
+    "is_empty": lambda x: x == "",
+    "substr": _substr,
+    "strcmp": lambda a, b: Decimal(_text_order(str(a), str(b))),  # as text, always
+    "count": lambda *xs: Decimal(sum(1 for x in xs if x != "")),
+}
+
+
+def evaluate(node: Node, values: Mapping[str, str]) -> Value:
+    kind, args = node.kind, node.args
+    if kind == "lit":
+        return args[0]  # type: ignore[no-any-return]
+    if kind == "var":
+        return values.get(args[0], "")
+    if kind == "not":
+        return not truthy(evaluate(args[0], values))
+    if kind == "and":
+        return all(truthy(evaluate(a, values)) for a in args)
+    if kind == "or":
+        return any(truthy(evaluate(a, values)) for a in args)
+    if kind == "call":
+        name, call_args = args
+        return FUNCTIONS[name](*(evaluate(a, values) for a in call_args))
+    op, left, right = args
+    order = _order(evaluate(left, values), evaluate(right, values))
+    return {
+        "==": order == 0,
+        "!=": order != 0,
+        "<": order < 0,
+        "<=": order <= 0,
+        ">": order > 0,
+        ">=": order >= 0,
+    }[op]
+
+
+def holds(text: str, values: Mapping[str, str]) -> bool:
+    return truthy(evaluate(parse(text), values))
+
+
+def variables(node: Node) -> set[str]:
+    if node.kind == "var":
+        return {node.args[0]}
+    found: set[str] = set()
+    for arg in node.args:
+        if isinstance(arg, Node):
+            found |= variables(arg)
+        elif isinstance(arg, tuple):
+            for inner in arg:
+                if isinstance(inner, Node):
+                    found |= variables(inner)
+    return found

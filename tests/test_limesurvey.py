@@ -1,0 +1,513 @@
+"""The ``limesurvey`` renderer: an .lss that LimeSurvey 6 imports as is.
+
+Checked on the file itself (parsed as XML), against the facts of
+shared/reference/limesurvey-lss.md: every table and required column, ids
+consistent, orders set, codes LimeSurvey keeps (nothing it would rename or
+drop), translations complete, no ``conditions``. The relevance equations are
+run by a small ExpressionScript evaluator (tests/lsexpr.py) in a model of
+LimeSurvey's page flow, and must show exactly the questions qdef's walk
+shows, for generated respondents, and keep exactly their answers.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import qdef
+from qdef.expr.printer import to_source
+from qdef.renderers import render
+from qdef.renderers.lss import Codes, numeric
+from qdef.routing import walk
+from qdef.testing import instruments, respondents
+from tests import lsexpr
+from tests.routing_strategy import routed_instruments
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTRUMENT = ROOT / "instruments" / "investitionspakt.yaml"
+CASES = sorted((Path(__file__).parent / "cases" / "render").glob("*.yaml"))
+GOLDEN = Path(__file__).parent / "golden" / "limesurvey"
+
+QUESTION_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+SUBQUESTION_CODE = re.compile(r"[A-Za-z0-9]+")
+ANSWER_CODE = re.compile(r"[A-Za-z0-9]{1,5}")
+RESERVED = {"lang", "sid", "savedid", "token", "qid", "gid", "sgq"}
+TYPES = set("LO!MPFH1ABCE:;KQRSTUNDYG5X*|I")
+
+
+# ---------------------------------------------------------------------- reading the file
+
+
+@dataclass
+class LsQuestion:
+    qid: str
+    gid: str
+    code: str
+    type: str
+    order: int
+    relevance: str
+    mandatory: str
+    other: str
+    subquestions: list[dict[str, str]] = field(default_factory=list)
+    answers: list[dict[str, str]] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Lss:
+    root: ET.Element
+    languages: list[str]
+    tables: dict[str, list[dict[str, str]]]
+    groups: list[dict[str, str]]
+    questions: list[LsQuestion]
+
+
+def rows(root: ET.Element, table: str) -> list[dict[str, str]]:
+    section = root.find(table)
+    if section is None:
+        return []
+    return [{cell.tag: cell.text or "" for cell in row} for row in section.iter("row")]
+
+
+def read(text: str) -> Lss:
+    root = ET.fromstring(text)
+    names = [
+        "surveys",
+        "surveys_languagesettings",
+        "groups",
+        "group_l10ns",
+        "questions",
+        "subquestions",
+        "question_l10ns",
+        "answers",
+        "answer_l10ns",
+        "question_attributes",
+    ]
+    tables = {name: rows(root, name) for name in names}
+    listed = root.find("languages")
+    languages = [] if listed is None else [e.text or "" for e in listed]
+    groups = sorted(tables["groups"], key=lambda g: int(g["group_order"]))
+    order = {g["gid"]: i for i, g in enumerate(groups)}
+    questions = [
+        LsQuestion(
+            q["qid"],
+            q["gid"],
+            q["title"],
+            q["type"],
+            int(q["question_order"]),
+            q["relevance"],
+            q["mandatory"],
+            q["other"],
+        )
+        for q in tables["questions"]
+    ]
+    questions.sort(key=lambda q: (order[q.gid], q.order))
+    by_qid = {q.qid: q for q in questions}
+    for sub in tables["subquestions"]:
+        by_qid[sub["parent_qid"]].subquestions.append(sub)
+    for answer in tables["answers"]:
+        by_qid[answer["qid"]].answers.append(answer)
+    for attribute in tables["question_attributes"]:
+        if attribute.get("language", languages[0]) == languages[0]:
+            by_qid[attribute["qid"]].attributes[attribute["attribute"]] = attribute["value"]
+    return Lss(root, languages, tables, groups, questions)
+
+
+def lss_of(instrument: qdef.Instrument) -> tuple[Lss, dict[str, Any]]:
+    text = render(instrument, "limesurvey")
+    assert isinstance(text, str)
+    mapping = json.loads(str(render(instrument, "limesurvey-map")))
+    return read(text), mapping
+
+
+# ---------------------------------------------------------------------- LimeSurvey as a walk
+
+
+def ls_value(kind: str, value: Any) -> str:
+    """How LimeSurvey stores an answer of a qdef kind."""
+    if kind == "number":
+        return format(Decimal(repr(value) if isinstance(value, float) else str(value)), "f")
+    if kind == "date":
+        parts = [*value.split("-"), "01", "01"]
+        return f"{parts[0]}-{parts[1]}-{parts[2]} 00:00:00"
+    return str(value)
+
+
+def ls_answers(mapping: dict[str, Any], response: dict[str, Any]) -> dict[str, str]:
+    """A qdef response as LimeSurvey's response variables."""
+    values: dict[str, str] = {}
+    for name, value in response.items():
+        slot = mapping["variables"][name]
+        kind = slot["kind"]
+        if kind == "choices":
+            for code in value:
+                values[slot["options"][code]] = "Y"
+        elif kind == "choice":
+            values[slot["variable"]] = slot["answers"][value]
+        elif kind == "check":
+            values[slot["variable"]] = "1"
+        else:
+            values[slot["variable"]] = ls_value(kind, value)
+    return values
+
+
+def ls_walk(lss: Lss, given: dict[str, str]) -> tuple[list[LsQuestion], dict[str, str]]:
+    """The questions LimeSurvey shows for these answers, and the values it keeps:
+    page by page, a question is shown when its group's and its own relevance hold;
+    the answers of hidden questions are empty to every later equation (``.NAOK``)."""
+    kept: dict[str, str] = {}
+    shown: list[LsQuestion] = []
+    relevance = {g["gid"]: g["grelevance"] for g in lss.groups}
+    for question in lss.questions:
+        visible = lsexpr.holds(relevance[question.gid] or "1", kept) and lsexpr.holds(
+            question.relevance or "1", kept
+        )
+        if not visible:
+            continue
+        shown.append(question)
+        for name, value in given.items():
+            if name == question.code or name.startswith(question.code + "_"):
+                kept[name] = value
+    return shown, kept
+
+
+def back_to_qdef(mapping: dict[str, Any], kept: dict[str, str]) -> dict[str, Any]:
+    """LimeSurvey's kept values as qdef variables (for comparing the data)."""
+    found: dict[str, Any] = {}
+    for name, slot in mapping["variables"].items():
+        kind = slot["kind"]
+        if kind == "choices":
+            chosen = [code for code, var in slot["options"].items() if kept.get(var) == "Y"]
+            if chosen:
+                found[name] = chosen
+        elif slot["variable"] in kept:
+            value = kept[slot["variable"]]
+            if kind == "choice":
+                value = {v: k for k, v in slot["answers"].items()}[value]
+            elif kind == "check":
+                value = value == "1"
+            found[name] = value
+    return found
+
+
+def comparable(response: dict[str, Any], mapping: dict[str, Any]) -> dict[str, Any]:
+    """A qdef response with numbers and dates as LimeSurvey keeps them."""
+    result: dict[str, Any] = {}
+    for name, value in response.items():
+        kind = mapping["variables"][name]["kind"]
+        result[name] = ls_value(kind, value) if kind in ("number", "date") else value
+    return result
+
+
+def check_respondent(instrument: qdef.Instrument, respondent: dict[str, Any]) -> None:
+    lss, mapping = lss_of(instrument)
+    reference = walk(instrument, respondent)
+    shown, kept = ls_walk(lss, ls_answers(mapping, reference.response))
+    carriers = {
+        item["code"]: qid
+        for qid, entry in mapping["questions"].items()
+        for item in entry["questions"]
+        if item["role"] == "question"
+    }
+    assert [carriers[q.code] for q in shown if q.code in carriers] == list(reference.ids)
+    assert back_to_qdef(mapping, kept) == comparable(reference.response, mapping)
+
+
+# ---------------------------------------------------------------------- structure
+
+
+def check_structure(instrument: qdef.Instrument, lss: Lss) -> None:  # noqa: PLR0915
+    tables = lss.tables
+    assert lss.root.tag == "document"
+    assert lss.root.findtext("LimeSurveyDocType") == "Survey"
+    assert lss.root.findtext("DBVersion") == "620"
+    assert lss.languages == [instrument.language, *instrument.translations]
+    assert lss.root.find("conditions") is None
+    (survey,) = tables["surveys"]
+    assert survey["language"] == instrument.language
+    assert {r["surveyls_language"] for r in tables["surveys_languagesettings"]} == set(
+        lss.languages
+    )
+    assert all(r["surveyls_title"] for r in tables["surveys_languagesettings"])
+    gids = {g["gid"] for g in tables["groups"]}
+    assert len(gids) == len(tables["groups"])
+    for group in tables["groups"]:
+        assert group["group_order"].isdigit() and "randomization_group" in group
+        lsexpr.parse(group["grelevance"] or "1")
+    assert {(r["gid"], r["language"]) for r in tables["group_l10ns"]} == {
+        (g, lang) for g in gids for lang in lss.languages
+    }
+    assert all(r["group_name"] for r in tables["group_l10ns"])
+    qids = [q["qid"] for q in tables["questions"] + tables["subquestions"]]
+    assert len(set(qids)) == len(qids)
+    codes: set[str] = set()
+    defined: set[str] = set()
+    for question in lss.questions:
+        code = question.code
+        assert QUESTION_CODE.fullmatch(code) and len(code) <= 20, code
+        assert code.lower() not in RESERVED and code not in {"self", "that", "this"}, code
+        assert code.lower() not in codes, f"duplicate question code {code}"
+        codes.add(code.lower())
+        assert question.gid in gids
+        assert question.type in TYPES
+        assert question.mandatory in {"Y", "N"}
+        assert question.other == "N" or question.type in {"L", "!", "M", "P"}
+        seen: set[tuple[str, str]] = set()
+        for sub in question.subquestions:
+            sub_code = sub["title"]
+            assert SUBQUESTION_CODE.fullmatch(sub_code) and len(sub_code) <= 20, sub_code
+            assert sub_code.lower() not in {"other", "time"}
+            key = (sub["scale_id"], sub_code.lower())
+            assert key not in seen, f"duplicate subquestion code {sub_code} in {code}"
+            seen.add(key)
+            assert sub["type"] == question.type and sub["question_order"].isdigit()
+            assert sub["gid"] == question.gid
+        answer_keys: set[str] = set()
+        for answer in question.answers:
+            assert ANSWER_CODE.fullmatch(answer["code"]), answer["code"]
+            key = (
+                str(Decimal(answer["code"]).normalize())
+                if numeric(answer["code"])
+                else answer["code"].lower()
+            )
+            assert key not in answer_keys, f"duplicate answer code {answer['code']} in {code}"
+            answer_keys.add(key)
+            assert answer["sortorder"].isdigit() and answer["aid"]
+        # every variable a relevance equation reads is defined by an earlier question
+        for name in lsexpr.variables(lsexpr.parse(question.relevance or "1")):
+            assert name in defined, f"{code}: relevance reads {name}, defined later or never"
+        defined |= variables_of(question)
+        for attribute in ("em_validation_q",):
+            if attribute in question.attributes:
+                for name in lsexpr.variables(lsexpr.parse(question.attributes[attribute])):
+                    assert name == "this" or name in defined, (code, name)
+    assert {(r["qid"], r["language"]) for r in tables["question_l10ns"]} == {
+        (q, lang) for q in qids for lang in lss.languages
+    }
+    aids = [a["aid"] for a in tables["answers"]]
+    assert len(set(aids)) == len(aids)
+    assert {(r["aid"], r["language"]) for r in tables["answer_l10ns"]} == {
+        (a, lang) for a in aids for lang in lss.languages
+    }
+
+
+def variables_of(question: LsQuestion) -> set[str]:
+    """The ExpressionScript variables a question defines (limesurvey-lss.md §5)."""
+    code, kind = question.code, question.type
+    names = {code}
+    if question.other == "Y":
+        names.add(f"{code}_other")
+    if kind in {"M", "Q", "F"}:
+        names |= {f"{code}_{s['title']}" for s in question.subquestions}
+    if kind in {":", ";"}:
+        rows_ = [s["title"] for s in question.subquestions if s["scale_id"] == "0"]
+        cols = [s["title"] for s in question.subquestions if s["scale_id"] == "1"]
+        names |= {f"{code}_{r}_{c}" for r in rows_ for c in cols}
+    return names
+
+
+@pytest.mark.parametrize(
+    "case", [INSTRUMENT, *CASES], ids=["investitionspakt"] + [c.stem for c in CASES]
+)
+def test_the_file_is_complete_and_holds_nothing_limesurvey_would_change(case: Path) -> None:
+    instrument = qdef.load(case)
+    lss, _ = lss_of(instrument)
+    check_structure(instrument, lss)
+
+
+@settings(max_examples=40)
+@given(instruments())
+def test_any_instrument_gives_a_complete_file(instrument: qdef.Instrument) -> None:
+    lss, _ = lss_of(instrument)
+    check_structure(instrument, lss)
+
+
+# ---------------------------------------------------------------------- routing
+
+
+INVESTITIONSPAKT = qdef.load(INSTRUMENT)
+
+
+@given(respondents(INVESTITIONSPAKT))
+def test_limesurvey_shows_what_the_walk_shows_on_the_investitionspakt(
+    respondent: dict[str, Any],
+) -> None:
+    check_respondent(INVESTITIONSPAKT, respondent)
+
+
+@settings(max_examples=150)
+@given(st.data(), routed_instruments())
+def test_limesurvey_shows_what_the_walk_shows_on_instruments_dense_with_routing(
+    data: st.DataObject, instrument: qdef.Instrument
+) -> None:
+    check_respondent(instrument, data.draw(respondents(instrument), label="respondent"))
+
+
+@given(st.data(), instruments(max_questions=4))
+def test_limesurvey_keeps_every_answer_of_any_instrument(
+    data: st.DataObject, instrument: qdef.Instrument
+) -> None:
+    check_respondent(instrument, data.draw(respondents(instrument), label="respondent"))
+
+
+def test_the_three_routes_of_the_investitionspakt() -> None:
+    lss, mapping = lss_of(INVESTITIONSPAKT)
+    numbers = INVESTITIONSPAKT.numbers()
+    carriers = {
+        item["code"]: qid
+        for qid, entry in mapping["questions"].items()
+        for item in entry["questions"]
+        if item["role"] == "question"
+    }
+    for answers, expected in (
+        ({"im_eingesetzt": "nein"}, ["1", "2", "3", "4", "5", "6", "22"]),
+        ({"im_eingesetzt": "ja"}, ["1", *map(str, range(7, 21)), "22"]),
+        (
+            {"im_eingesetzt": "ja", "fortsetzung_geplant": "nein"},
+            ["1", *map(str, range(7, 19)), "21", "22"],
+        ),
+    ):
+        shown, _ = ls_walk(lss, ls_answers(mapping, answers))
+        assert [numbers[carriers[q.code]] for q in shown if q.code in carriers] == expected
+
+
+# ---------------------------------------------------------------------- text and codes
+
+
+HOSTILE = "a ]]> b <script>x</script> & \"q\" 's' {INSERTANS:1X2X3} ]]]]>"
+
+
+def test_text_survives_cdata_html_and_expressions(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.yaml"
+    path.write_text(
+        json.dumps(
+            {
+                "qdef": 1,
+                "id": "hostile",
+                "title": HOSTILE,
+                "language": "de",
+                "sections": [
+                    {
+                        "id": "s",
+                        "title": HOSTILE,
+                        "questions": [
+                            {
+                                "id": "q",
+                                "type": "single",
+                                "text": HOSTILE,
+                                "help": HOSTILE,
+                                "options": [{"code": "a", "label": HOSTILE}],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    text = str(render(qdef.load(path), "limesurvey"))
+    assert "<script>" not in text
+    lss = read(text)  # well-formed, with ]]> inside values
+    (question,) = lss.tables["question_l10ns"]
+    shown = question["question"]
+    assert "{" not in shown and "<" not in shown.replace("<br>", "")
+    assert html.unescape(shown) == HOSTILE
+    (answer,) = lss.tables["answer_l10ns"]
+    assert html.unescape(answer["answer"]) == HOSTILE
+    (settings_,) = lss.tables["surveys_languagesettings"]
+    assert html.unescape(settings_["surveyls_title"]) == HOSTILE
+
+
+def test_codes_are_valid_unique_and_deterministic() -> None:
+    codes = Codes(20, letter_first=True, forbidden=frozenset(RESERVED))
+    sources = ["aufgaben_zustaendigkeit", "aufgaben_zustaendigkeit_sonstiges", "sid", "q_1", "q1"]
+    sources += ["q12", "this"]
+    assert codes.reserve(sources) == {
+        "aufgaben_zustaendigkeit": "aufgabenzustaendigke",
+        "aufgaben_zustaendigkeit_sonstiges": "aufgabenzustaendigk2",
+        "sid": "sid2",
+        "q_1": "q1",
+        "q1": "q13",  # q12 is another question's own code
+        "q12": "q12",
+        "this": "this2",
+    }
+    assert codes.make("aufgaben_zustaendigkeit", suffix="bis") == "aufgabenzustaendibis"
+    answers = Codes(5, letter_first=False, abbreviate=True)
+    sources = ("1", "01", "1.0", "nicht_bekannt", "nicht_bewilligt", "nicht_bezahlt", "sonstiges")
+    sources += ("nicht_bekannt_x",)
+    made = [answers.make(c, fallback="A") for c in sources]
+    # "01" would equal "1" as a number in ExpressionScript
+    assert made == ["1", "012", "10", "nbeka", "nbewi", "nbeza", "sonst", "nbx"]
+
+
+def test_the_mapping_names_every_variable(tmp_path: Path) -> None:
+    _, mapping = lss_of(INVESTITIONSPAKT)
+    from qdef.routing.plan import plan_for  # noqa: PLC0415
+
+    assert set(mapping["variables"]) == set(plan_for(INVESTITIONSPAKT).variables)
+    assert mapping["variables"]["gruende_kein_im_sonstiges"]["variable"] == "gruendekeinim_other"
+    assert mapping["variables"]["schwerpunkte.beteiligung"] == {
+        "variable": "schwerpunkte_beteiligung",
+        "kind": "choice",
+        "answers": {"1": "1", "2": "2", "3": "3", "4": "4"},
+    }
+
+
+def test_the_investitionspakt_survey_is_the_golden_file(golden: Any) -> None:
+    golden(str(render(INVESTITIONSPAKT, "limesurvey")), GOLDEN / "investitionspakt.lss")
+    golden(str(render(INVESTITIONSPAKT, "limesurvey-map")), GOLDEN / "investitionspakt.map.json")
+
+
+CONDITIONS = Path(__file__).parent / "cases" / "html" / "conditions.yaml"
+
+
+def test_every_kind_of_condition_compiles_to_an_equation_that_decides_the_same() -> None:
+    """A truth table for the compiler alone: each condition of conditions.yaml (check
+    boxes against true and false, !=, numbers beyond a double, has, in, answered,
+    dates, texts, two variables compared) as ExpressionScript, evaluated on LimeSurvey's
+    values, against qdef's own evaluation, for every combination of a few values."""
+    from qdef.expr.parser import parse  # noqa: PLC0415
+    from qdef.renderers.lss import Compiler, lower  # noqa: PLC0415
+    from qdef.routing.evaluate import holds  # noqa: PLC0415
+    from qdef.routing.plan import plan_for  # noqa: PLC0415
+
+    instrument = qdef.load(CONDITIONS)
+    plan = plan_for(instrument)
+    compiler = Compiler(lower(instrument).slots)
+    _, mapping = lss_of(instrument)
+    conditions = [parse(q.when) for _, q in instrument.questions() if q.when is not None]
+    equations = [lsexpr.parse(compiler.compile(c)) for c in conditions]
+    values: dict[str, list[Any]] = {
+        "s": [None, "a", "b"],
+        "n": [None, -1, 5, 5.5, 2**53 + 1],
+        "n2": [None, 5],
+        "s2": [None, "a"],
+        "m": [None, ["a"], ["a", "b"]],
+        "t": [None, "x", "ÿ", "1", "01"],
+        "d": [None, "2021-05", "2021-06"],
+        "g.r.c": [None, True],
+        "g.r.x": [None, "1"],
+    }
+    checked = 0
+    for combination in itertools.product(*values.values()):
+        response = {n: v for n, v in zip(values, combination, strict=True) if v is not None}
+        ls = ls_answers(mapping, response)
+        for condition, equation in zip(conditions, equations, strict=True):
+            expected = holds(condition, response, plan.parts)
+            assert lsexpr.truthy(lsexpr.evaluate(equation, ls)) == expected, (
+                to_source(condition),
+                response,
+            )
+            checked += 1
+    assert checked > 50_000
