@@ -2,7 +2,7 @@
 
 Exactly the subset qdef's ``limesurvey`` renderer writes: ``or``, ``and``,
 ``!``, parentheses, the six comparisons, string and number literals,
-variables ``name.NAOK`` (and ``this.NAOK`` in validation equations), and the
+variables ``name.NAOK``, and the
 functions ``is_empty``, ``substr``, ``strcmp`` and ``count``. Anything else
 is a syntax error here, so a test fails when the renderer writes more than
 this evaluator (and these tests) understand.

@@ -253,8 +253,14 @@ def check_structure(instrument: qdef.Instrument, lss: Lss) -> None:  # noqa: PLR
     assert len(set(qids)) == len(qids)
     codes: set[str] = set()
     defined: set[str] = set()
+    grelevance = {g["gid"]: g["grelevance"] for g in tables["groups"]}
+    checked_groups: set[str] = set()
     for question in lss.questions:
         code = question.code
+        if question.gid not in checked_groups:  # a group's relevance reads earlier groups
+            checked_groups.add(question.gid)
+            for name in lsexpr.variables(lsexpr.parse(grelevance[question.gid] or "1")):
+                assert name in defined, f"group of {code}: relevance reads {name}"
         assert QUESTION_CODE.fullmatch(code) and len(code) <= 20, code
         assert code.lower() not in RESERVED and code not in {"self", "that", "this"}, code
         assert code.lower() not in codes, f"duplicate question code {code}"
@@ -291,7 +297,7 @@ def check_structure(instrument: qdef.Instrument, lss: Lss) -> None:  # noqa: PLR
         for attribute in ("em_validation_q",):
             if attribute in question.attributes:
                 for name in lsexpr.variables(lsexpr.parse(question.attributes[attribute])):
-                    assert name == "this" or name in defined, (code, name)
+                    assert name in defined, (code, name)
     assert {(r["qid"], r["language"]) for r in tables["question_l10ns"]} == {
         (q, lang) for q in qids for lang in lss.languages
     }

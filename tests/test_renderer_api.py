@@ -749,7 +749,18 @@ def test_listing_renderers_imports_no_renderer() -> None:
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('qdef.renderers.'))))"
     )
     assert found, "the probe found no qdef.renderers module at all"
-    for module in ("markdown", "paper", "words", "notes", "mdtext"):
+    for module in (
+        "markdown",
+        "paper",
+        "words",
+        "notes",
+        "mdtext",
+        "html",
+        "webform",
+        "limesurvey",
+        "lss",
+        "lssxml",
+    ):
         assert f"qdef.renderers.{module}" not in found
 
 
@@ -759,6 +770,16 @@ def test_qdef_renderers_imports_no_rendering_code() -> None:
         "assert main(['renderers'], io.StringIO(), io.StringIO()) == 0; "
         "print(json.dumps(sorted(sys.modules)))"
     )
-    assert "qdef.renderers.markdown" in found  # described, so imported …
-    for module in ("qdef.routing", "qdef.renderers.paper", "qdef.renderers.words", "jinja2"):
-        assert module not in found  # … but nothing it renders with
+    for described in ("markdown", "html", "limesurvey"):
+        assert f"qdef.renderers.{described}" in found  # described, so imported …
+    for module in (
+        "qdef.routing",
+        "qdef.renderers.paper",
+        "qdef.renderers.words",
+        "qdef.renderers.webform",
+        "qdef.renderers.lss",
+        "qdef.renderers.lssxml",
+        "jinja2",
+        "markupsafe",
+    ):
+        assert module not in found  # … but nothing they render with

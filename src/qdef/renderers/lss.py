@@ -283,7 +283,6 @@ class _Lowering:
             ) from error
         groups: list[LsGroup] = []
         lowered: list[tuple[LsGroup, Question, list[LsQuestion]]] = []
-        position = 0
         for section in self.instrument.sections:
             group = LsGroup(
                 section.title if section.title is not None else section.id,
@@ -295,7 +294,6 @@ class _Lowering:
                 items = self.question(question)
                 group.questions.extend(items)
                 lowered.append((group, question, items))
-                position += 1
         # relevance needs every variable's slot: compile once all are lowered
         compiler = Compiler(self.slots)
         for group, section in zip(groups, self.instrument.sections, strict=True):
@@ -374,7 +372,8 @@ class _Lowering:
                 item.attributes.append(Attribute("max_num_value_n", _number(node.max)))
             if node.kind == "integer":
                 item.attributes.append(Attribute("num_value_int_only", "1"))
-            suffix = node.unit if node.suffix is None else _join(node.unit or "", node.suffix)
+            after = [t for t in (node.unit, node.suffix) if t is not None]
+            suffix = _join(*after) if after else None
             if suffix is not None:
                 item.attributes.append(Attribute("suffix", suffix, i18n=True))
             self.slots[name] = Slot(item.code, "number")
@@ -495,7 +494,8 @@ class _Lowering:
         end.attributes.append(
             Attribute(
                 "em_validation_q",
-                f"is_empty({code}.NAOK) or is_empty(this.NAOK) or {code}.NAOK <= this.NAOK",
+                f"is_empty({code}.NAOK) or is_empty({end_code}.NAOK) "
+                f"or {code}.NAOK <= {end_code}.NAOK",
             )
         )
         end.attributes.append(
