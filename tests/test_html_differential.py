@@ -198,16 +198,20 @@ def test_the_page_script_decides_every_kind_of_condition_as_the_reference(pages:
     instrument = qdef.load(CONDITIONS)
     values: dict[str, list[Any]] = {
         "s": [None, "a", "b"],
-        "n": [None, -1, 5, 5.5, 2**53, 2**53 + 1, 2**53 + 2],
-        "m": [None, ["a"], ["a", "b"]],
-        "t": [None, "x", "ÿ", "01"],
+        "n": [None, -1, 5, 5.5, 2**53, 2**53 + 1],
+        "m": [None, ["a"]],
+        "t": [None, "x", "01"],
         "d": [None, "2021-05", "2021-06"],
         "g.r.c": [None, True, False],
         "n2": [None, 5],
         "s2": [None, "a"],
+        "o": [None, "a", "sonstiges"],
+        "o_text": [None, "x"],
     }
     sets = [
         {name: value for name, value in zip(values, combination, strict=True) if value is not None}
         for combination in itertools.product(*values.values())
     ]
+    # the walk keeps a follow-up only while its option is chosen
+    sets = [s for s in sets if "o_text" not in s or s.get("o") == "sonstiges"]
     assert_script_walks_as_the_reference(pages, instrument, sets)

@@ -66,6 +66,9 @@ SUBQUESTION_CODE_LENGTH = 20
 ANSWER_CODE_LENGTH = 5
 #: The value LimeSurvey stores when "Other" is chosen in a list.
 OTHER = "-oth-"
+#: Codes of a "Sonstiges" option: as the last option of a single choice, with one
+#: unlabelled one-line text follow-up, it becomes LimeSurvey's Other.
+OTHER_CODES = frozenset({"sonstiges", "sonstige", "andere", "anderes", "other", "others"})
 
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 _NUMERIC = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -372,8 +375,7 @@ class _Lowering:
                 item.attributes.append(Attribute("max_num_value_n", _number(node.max)))
             if node.kind == "integer":
                 item.attributes.append(Attribute("num_value_int_only", "1"))
-            after = [t for t in (node.unit, node.suffix) if t is not None]
-            suffix = _join(*after) if after else None
+            suffix = _suffix(node.unit, node.suffix)
             if suffix is not None:
                 item.attributes.append(Attribute("suffix", suffix, i18n=True))
             self.slots[name] = Slot(item.code, "number")
@@ -415,7 +417,8 @@ class _Lowering:
         values: dict[str, str] = {}
         last = question.options[-1]
         other = (
-            last.specify is not None
+            last.code.lower() in OTHER_CODES
+            and last.specify is not None
             and len(last.specify) == 1
             and isinstance(last.specify[0], TextFollowup)
             and not last.specify[0].long
@@ -666,6 +669,20 @@ def _sources(instrument: Instrument) -> list[str]:
 
 
 DATE_FORMATS = {"day": "dd.mm.yyyy", "month": "mm/yyyy", "year": "yyyy"}
+
+
+def _suffix(unit: Text | None, suffix: Text | None) -> Text | None:
+    """A unit and a suffix as one text; punctuation (``.``, ``,``) follows without a
+    space, as on paper."""
+    if unit is None or suffix is None:
+        return unit if suffix is None else suffix
+    if isinstance(suffix, str):
+        return _combine("{}{}", unit, _spaced(suffix))
+    return _combine("{}{}", unit, {lang: _spaced(text) for lang, text in suffix.items()})
+
+
+def _spaced(suffix: str) -> str:
+    return suffix if re.match(r"[.,;:!?)]", suffix) else " " + suffix
 
 
 def _number(value: int | float) -> str:
