@@ -44,6 +44,32 @@ SUBQUESTION_CODE = re.compile(r"[A-Za-z0-9]+")
 ANSWER_CODE = re.compile(r"[A-Za-z0-9]{1,5}")
 RESERVED = {"lang", "sid", "savedid", "token", "qid", "gid", "sgq"}
 TYPES = set("LO!MPFH1ABCE:;KQRSTUNDYG5X*|I")
+#: The question attributes the renderer writes, and the types whose config.xml in
+#: LimeSurvey 6 declares them (an attribute a type does not declare is stored, then
+#: never used).
+ATTRIBUTE_TYPES = {
+    "prefix": set("KNQS"),
+    "suffix": set("KNQS"),
+    "maximum_chars": set("STUNQK:;"),
+    "min_num_value_n": {"N"},
+    "max_num_value_n": {"N"},
+    "num_value_int_only": {"N"},
+    "date_format": {"D"},
+    "date_min": {"D"},
+    "date_max": {"D"},
+    "exclude_all_others": set("MQ"),
+    "min_answers": set("MPQK"),
+    "max_answers": set("MPQK"),
+    "other_replace_text": set("LMP!"),
+    "other_comment_mandatory": set("LP!"),
+    "multiflexible_checkbox": {":"},
+    "multiflexible_min": {":"},
+    "multiflexible_max": {":"},
+    "input_boxes": {":"},
+    "em_validation_q": set("SNDTQ:;FMLK!"),
+    "em_validation_q_tip": set("SNDTQ:;FMLK!"),
+}
+I18N = {"prefix", "suffix", "other_replace_text", "em_validation_q_tip"}
 
 
 # ---------------------------------------------------------------------- reading the file
@@ -301,6 +327,16 @@ def check_structure(instrument: qdef.Instrument, lss: Lss) -> None:  # noqa: PLR
     assert {(r["qid"], r["language"]) for r in tables["question_l10ns"]} == {
         (q, lang) for q in qids for lang in lss.languages
     }
+    types = {q.qid: q.type for q in lss.questions}
+    for attribute in tables["question_attributes"]:
+        name, kind = attribute["attribute"], types[attribute["qid"]]
+        assert kind in ATTRIBUTE_TYPES[name], f"{name} on a question of type {kind}"
+        assert ("language" in attribute) == (name in I18N), attribute
+        if name in {"multiflexible_min", "multiflexible_max"}:  # only with text boxes
+            assert lss.questions and any(
+                a["qid"] == attribute["qid"] and a["attribute"] == "input_boxes"
+                for a in tables["question_attributes"]
+            )
     aids = [a["aid"] for a in tables["answers"]]
     assert len(set(aids)) == len(aids)
     assert {(r["aid"], r["language"]) for r in tables["answer_l10ns"]} == {

@@ -357,14 +357,23 @@ class _Lowering:
         | DateFollowup,
         name: str,
     ) -> None:
-        """Make ``item`` a text, number or date question for the variable ``name``."""
-        if node.label is not None:
+        """Make ``item`` a text, number or date question for the variable ``name``.
+
+        LimeSurvey shows a ``prefix`` and ``suffix`` beside the input of short text
+        and number questions only; for long text and dates, the label and suffix
+        join the question text."""
+        boxed = isinstance(node, NumberQuestion | NumberFollowup) or (
+            isinstance(node, TextQuestion | TextFollowup) and not node.long
+        )
+        if node.label is not None and boxed:
             item.attributes.append(Attribute("prefix", node.label, i18n=True))
+        if not boxed:
+            item.text = _join(item.text, node.label, node.suffix)
         if isinstance(node, TextQuestion | TextFollowup):
             item.type = "T" if node.long else "S"
             if node.max_length is not None:
                 item.attributes.append(Attribute("maximum_chars", str(node.max_length)))
-            if node.suffix is not None:
+            if node.suffix is not None and boxed:
                 item.attributes.append(Attribute("suffix", node.suffix, i18n=True))
             self.slots[name] = Slot(item.code, "text")
         elif isinstance(node, NumberQuestion | NumberFollowup):
@@ -402,7 +411,8 @@ class _Lowering:
         )
         item.shown_with = when
         self.field(item, followup, followup.id)
-        if followup.label is not None:
+        if followup.label is not None and any(a.name == "prefix" for a in item.attributes):
+            # the follow-up's label names it: "Ja, bitte nennen Sie … – Name:"
             item.attributes = [a for a in item.attributes if a.name != "prefix"]
             item.text = _join(label, followup.label)
         return item
@@ -492,8 +502,8 @@ class _Lowering:
             self.slots[f"{question.id}.{which}"] = Slot(
                 item.code, "date", precision=question.precision
             )
-        if question.from_label is not None:
-            start.attributes.append(Attribute("prefix", question.from_label, i18n=True))
+        if question.from_label is not None:  # dates have no prefix in LimeSurvey
+            start.text = _join(text, question.from_label)
         end.attributes.append(
             Attribute(
                 "em_validation_q",
@@ -603,6 +613,8 @@ class _Lowering:
             if slot_kind == "check":
                 item.attributes.append(Attribute("multiflexible_checkbox", "1"))
             if slot_kind == "number":
+                # text boxes (not drop-downs of numbers); their bounds, where all agree
+                item.attributes.append(Attribute("input_boxes", "1"))
                 for attribute, bound in (
                     ("multiflexible_min", "min"),
                     ("multiflexible_max", "max"),
