@@ -490,10 +490,8 @@
   function clear(element) {
     if (element.type === "radio" || element.type === "checkbox") {
       element.checked = false;
-    } else if (element.tagName === "SELECT") {
-      element.value = "";
     } else {
-      element.value = "";
+      element.value = ""; // a text, a date, or a drop-down's empty choice
     }
   }
 
