@@ -2,7 +2,8 @@
 # qdef's quickstart, in two commands (see README.md):
 #   bash dev.sh run    set up .venv, then validate the Investitionspakt instrument,
 #                      render its web form to investitionspakt.html (and the paper
-#                      questionnaire and codebook into build/) and list its routes
+#                      questionnaire, codebook and LimeSurvey survey into build/)
+#                      and list its routes
 #   bash dev.sh test   set up .venv (and, as root, Debian's Chromium for the web
 #                      form's browser tests), then ruff, mypy --strict and the
 #                      whole test suite
@@ -53,6 +54,10 @@ case "${1:-}" in
             -o build/investitionspakt.md
         .venv/bin/qdef render instruments/investitionspakt.yaml --to codebook \
             -o build/investitionspakt-codebook.csv
+        .venv/bin/qdef render instruments/investitionspakt.yaml --to limesurvey \
+            -o build/investitionspakt.lss
+        .venv/bin/qdef render instruments/investitionspakt.yaml --to limesurvey-map \
+            -o build/investitionspakt.map.json
         .venv/bin/qdef paths instruments/investitionspakt.yaml --list
         ;;
     test)
