@@ -122,11 +122,18 @@ class _Finder:
     def reachability(self) -> Iterator[Finding]:
         plan = self.plan
         sections_reported: set[int] = set()
+        undecided: set[str] = set()  # questions whose showing qdef could not decide
         for step in plan.steps:
             i = step.position
             if self.reach[i] != FALSE:
-                if self.logic.undecided(self.reach[i]) and self.analysis.example(i) is None:
-                    yield self._unknown(step)
+                # Undecided too: a question that looks at the answers of one of those
+                # (its answers exist only if it is shown, which the diagrams cannot tell).
+                relies = self._answers_of(self.reach[i], undecided)
+                if (self.logic.undecided(self.reach[i]) or relies) and (
+                    self.analysis.example(i) is None
+                ):
+                    undecided.add(step.question.id)
+                    yield self._unknown(step, relies)
                 continue
             if self.arrive[i] == FALSE:
                 yield self._never_arrives(step)
@@ -208,15 +215,32 @@ class _Finder:
             questions=hidden,
         )
 
-    def _unknown(self, step: Step) -> Finding:
-        what = ", ".join(self.logic.undecided(self.reach[step.position]))
+    def _answers_of(self, node: int, questions: set[str]) -> list[str]:
+        """The questions of ``questions`` whose answers ``node`` looks at, in order."""
+        if not questions:
+            return []
+        found = {
+            info.question
+            for var in self.dd.support(node)
+            if (info := self.logic.domains[var].info) is not None and info.question in questions
+        }
+        return [s.question.id for s in self.plan.steps if s.question.id in found]
+
+    def _unknown(self, step: Step, relies: list[str]) -> Finding:
+        what = self.logic.undecided(self.reach[step.position])
+        reasons = []
+        if what:
+            reasons.append(f"comparing answers with each other ({', '.join(what)})")
+        if relies:
+            named = ", ".join(self.number(self.plan.position_of(q)) for q in relies)
+            reasons.append(f"the answers to {named}, which qdef cannot decide either")
         return Finding(
             "unknown",
             step.question.id,
             (*step.entry.path, "id"),
             f"qdef cannot decide whether {self.number(step.position)} is ever shown: that "
-            f"depends on comparing answers with each other ({what}), and no example "
-            "respondent was found; check this routing by hand or add a test",
+            f"depends on {' and on '.join(reasons)}, and no example respondent was found; "
+            "check this routing by hand or add a test",
             questions=(step.question.id,),
         )
 
