@@ -407,3 +407,19 @@ def test_a_dropdown_routes_and_opens_its_follow_up(browser_context: Any, tmp_pat
     assert form.shown() == ["land", "ende"]
     assert form.disabled("f-land_anderes") and form.value("f-land_anderes") == ""
     assert form.save() == {"land": "keine"}
+
+
+def test_leaving_with_unsaved_answers_asks_first(form: Form) -> None:
+    page = form.page
+    form.answer("im_eingesetzt", "nein")
+    with page.expect_event("dialog") as asked:
+        page.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()  # the respondent stays, with the answers
+    assert not page.is_closed() and form.value("f-im_eingesetzt-nein") is True
+    form.save()  # once saved, leaving asks nothing
+    seen: list[str] = []
+    page.on("dialog", lambda dialog: (seen.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_event("close", timeout=5000)  # a question, dismissed, would keep it open
+    assert seen == [] and page.is_closed()

@@ -759,11 +759,22 @@
 
   /* ------------------------------------------------------------------ events */
 
+  /* Answers changed since they were last saved: leaving the page asks first. */
+  var unsaved = false;
+
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
   form.addEventListener("change", function (event) {
     var input = event.target;
     if (!input.name || !info(input.name)) {
       return;
     }
+    unsaved = true;
     exclusiveChoice(input);
     exclusiveCell(input);
     refresh();
@@ -896,6 +907,7 @@
       link.remove();
     }, 1000);
     status.textContent = message("web_saved", { file: name });
+    unsaved = false;
     return json;
   }
 
