@@ -286,12 +286,10 @@ class _Lowering:
             ) from error
         groups: list[LsGroup] = []
         lowered: list[tuple[LsGroup, Question, list[LsQuestion]]] = []
-        for section in self.instrument.sections:
-            group = LsGroup(
-                section.title if section.title is not None else section.id,
-                section.intro,
-                "1",
-            )
+        for index, section in enumerate(self.instrument.sections):
+            # LimeSurvey needs a group name; an untitled section is "Teil 2"
+            title = section.title or self.chrome("lss_section", number=index + 1)
+            group = LsGroup(title, section.intro, "1")
             groups.append(group)
             for question in section.questions:
                 items = self.question(question)
