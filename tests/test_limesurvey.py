@@ -333,7 +333,7 @@ def check_structure(instrument: qdef.Instrument, lss: Lss) -> None:  # noqa: PLR
         assert kind in ATTRIBUTE_TYPES[name], f"{name} on a question of type {kind}"
         assert ("language" in attribute) == (name in I18N), attribute
         if name in {"multiflexible_min", "multiflexible_max"}:  # only with text boxes
-            assert lss.questions and any(
+            assert any(
                 a["qid"] == attribute["qid"] and a["attribute"] == "input_boxes"
                 for a in tables["question_attributes"]
             )

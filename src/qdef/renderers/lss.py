@@ -227,8 +227,6 @@ class Slot:
 class Survey:
     groups: list[LsGroup]
     slots: dict[str, Slot]
-    questions: dict[str, str]
-    """qdef question id -> the code of the LimeSurvey question that carries it."""
 
 
 # ---------------------------------------------------------------------- lowering
@@ -271,7 +269,6 @@ class _Lowering:
         self.plan = plan_for(instrument)
         self.codes = Codes(QUESTION_CODE_LENGTH, letter_first=True, forbidden=RESERVED)
         self.slots: dict[str, Slot] = {}
-        self.carriers: dict[str, str] = {}
         self.question_codes = self.codes.reserve(_sources(instrument))
 
     def survey(self) -> Survey:
@@ -309,7 +306,7 @@ class _Lowering:
                     item.relevance = relevance
                 else:
                     item.relevance = compiler.chosen(*item.shown_with)
-        return Survey(groups, self.slots, self.carriers)
+        return Survey(groups, self.slots)
 
     def chrome(self, key: str, **values: object) -> Text:
         """qdef's own wording for ``key``, in every language of the survey."""
@@ -322,27 +319,25 @@ class _Lowering:
 
     def question(self, question: Question) -> list[LsQuestion]:
         code = self.question_codes[question.id]
-        self.carriers[question.id] = code
         if isinstance(question, Display):
             return [LsQuestion(code, "X", question.text, question.id, help=question.help)]
-        common = {"help": question.help, "mandatory": question.required}
         text = question.text if question.hint is None else _join(question.text, question.hint)
         if isinstance(question, SingleChoice):
-            return self.single(question, code, text, common)
+            return self.single(question, code, text)
         if isinstance(question, MultipleChoice):
-            return self.multiple(question, code, text, common)
+            return self.multiple(question, code, text)
         if isinstance(question, TextQuestion | NumberQuestion | DateQuestion):
-            item = LsQuestion(code, "S", text, question.id, **common)  # type: ignore[arg-type]
+            item = _item(question, code, "S", text)
             self.field(item, question, question.id)
             return [item]
         if isinstance(question, DateRangeQuestion):
-            return self.date_range(question, code, text, common)
+            return self.date_range(question, code, text)
         if isinstance(question, TextListQuestion):
-            return self.text_list(question, code, text, common)
+            return self.text_list(question, code, text)
         if isinstance(question, MatrixQuestion):
-            return self.matrix(question, code, text, common)
+            return self.matrix(question, code, text)
         assert isinstance(question, GridQuestion)
-        return self.grid(question, code, text, common)
+        return self.grid(question, code, text)
 
     def field(
         self,
@@ -415,12 +410,8 @@ class _Lowering:
             item.text = _join(label, followup.label)
         return item
 
-    def single(
-        self, question: SingleChoice, code: str, text: Text, common: dict[str, Any]
-    ) -> list[LsQuestion]:
-        item = LsQuestion(
-            code, "!" if question.widget == "dropdown" else "L", text, question.id, **common
-        )
+    def single(self, question: SingleChoice, code: str, text: Text) -> list[LsQuestion]:
+        item = _item(question, code, "!" if question.widget == "dropdown" else "L", text)
         answers = Codes(ANSWER_CODE_LENGTH, letter_first=False, abbreviate=True)
         values: dict[str, str] = {}
         last = question.options[-1]
@@ -457,10 +448,8 @@ class _Lowering:
         self.slots[question.id] = Slot(code, "choice", values=values)
         return [item, *followups]
 
-    def multiple(
-        self, question: MultipleChoice, code: str, text: Text, common: dict[str, Any]
-    ) -> list[LsQuestion]:
-        item = LsQuestion(code, "M", text, question.id, **common)
+    def multiple(self, question: MultipleChoice, code: str, text: Text) -> list[LsQuestion]:
+        item = _item(question, code, "M", text)
         subs = Codes(SUBQUESTION_CODE_LENGTH, letter_first=False, forbidden=_SUB_FORBIDDEN)
         options: dict[str, str] = {}
         exclusive: list[str] = []
@@ -482,10 +471,8 @@ class _Lowering:
         self.slots[question.id] = Slot(code, "choices", options=options)
         return [item, *followups]
 
-    def date_range(
-        self, question: DateRangeQuestion, code: str, text: Text, common: dict[str, Any]
-    ) -> list[LsQuestion]:
-        start = LsQuestion(code, "D", text, question.id, **common)
+    def date_range(self, question: DateRangeQuestion, code: str, text: Text) -> list[LsQuestion]:
+        start = _item(question, code, "D", text)
         end_code = self.codes.make(question.id, suffix="bis")
         end = LsQuestion(
             end_code, "D", question.to_label or self.chrome("date_to"), question.id, role="part"
@@ -514,10 +501,8 @@ class _Lowering:
         )
         return [start, end]
 
-    def text_list(
-        self, question: TextListQuestion, code: str, text: Text, common: dict[str, Any]
-    ) -> list[LsQuestion]:
-        item = LsQuestion(code, "Q", text, question.id, **common)
+    def text_list(self, question: TextListQuestion, code: str, text: Text) -> list[LsQuestion]:
+        item = _item(question, code, "Q", text)
         subs = Codes(SUBQUESTION_CODE_LENGTH, letter_first=False, forbidden=_SUB_FORBIDDEN)
         for f in question.fields:
             sub = subs.make(f.code, fallback="SQ")
@@ -544,10 +529,8 @@ class _Lowering:
                 found.append(self.followup(row.specify, row.label, (question.id, None)))
         return found
 
-    def matrix(
-        self, question: MatrixQuestion, code: str, text: Text, common: dict[str, Any]
-    ) -> list[LsQuestion]:
-        item = LsQuestion(code, "F", text, question.id, **common)
+    def matrix(self, question: MatrixQuestion, code: str, text: Text) -> list[LsQuestion]:
+        item = _item(question, code, "F", text)
         rows = self.rows(question, item)
         answers = Codes(ANSWER_CODE_LENGTH, letter_first=False, abbreviate=True)
         values: dict[str, str] = {}
@@ -565,9 +548,7 @@ class _Lowering:
             )
         return [item, *self.row_followups(question)]
 
-    def grid(
-        self, question: GridQuestion, code: str, text: Text, common: dict[str, Any]
-    ) -> list[LsQuestion]:
+    def grid(self, question: GridQuestion, code: str, text: Text) -> list[LsQuestion]:
         """A grid: one array question per kind of column (texts ``;``, numbers ``:``,
         check boxes ``:`` drawn as check boxes), sharing the rows."""
         kinds = (
@@ -576,7 +557,6 @@ class _Lowering:
             ("C", ":", CheckColumn, "check"),
         )
         items: list[LsQuestion] = []
-        texts: dict[str, str] = {}
         for suffix, ls_type, kind, slot_kind in kinds:
             columns = [c for c in question.columns if isinstance(c, kind)]
             if not columns:
@@ -606,8 +586,6 @@ class _Lowering:
                 for row in question.rows:
                     name = f"{question.id}.{row.code}.{column.code}"
                     self.slots[name] = Slot(f"{part_code}_{rows[row.code]}_{sub}", slot_kind)
-                    if slot_kind == "text":
-                        texts[name] = self.slots[name].name
             if slot_kind == "check":
                 item.attributes.append(Attribute("multiflexible_checkbox", "1"))
             if slot_kind == "number":
@@ -664,6 +642,26 @@ class _Lowering:
 
 
 _SUB_FORBIDDEN = frozenset({"other", "time"})
+
+
+def _item(
+    question: SingleChoice
+    | MultipleChoice
+    | TextQuestion
+    | NumberQuestion
+    | DateQuestion
+    | DateRangeQuestion
+    | TextListQuestion
+    | MatrixQuestion,
+    code: str,
+    kind: str,
+    text: Text,
+) -> LsQuestion:
+    """The LimeSurvey question that carries ``question`` itself: its help, and
+    mandatory when it is required."""
+    return LsQuestion(
+        code, kind, text, question.id, help=question.help, mandatory=question.required
+    )
 
 
 def _sources(instrument: Instrument) -> list[str]:
@@ -794,7 +792,7 @@ class Compiler:
             case Compare(op=op, left=Ref() as left, right=Ref() as right):
                 return self._compare_variables(left, op, right)
             case In(left=Ref() as left, values=values, negated=negated):
-                any_of = " or ".join(self._equals(left, v) for v in values)
+                any_of = " or ".join(self._compare(left, "==", v) for v in values)
                 return f"!({any_of})" if negated else f"({any_of})"
             case Compare(op=op, left=Ref() as left, right=Literal() as right):
                 return self._compare(left, op, right)
@@ -833,9 +831,6 @@ class Compiler:
             assert slot.precision is not None
             return f"substr({name}, 0, {_DATE_LENGTH[slot.precision]})"
         return name
-
-    def _equals(self, ref: Ref, literal: Literal) -> str:
-        return self._compare(ref, "==", literal)
 
     def _compare(self, ref: Ref, op: str, literal: Literal) -> str:
         slot, name = self._name(ref)

@@ -81,13 +81,13 @@
 
   /* ------------------------------------------------------------------ conditions */
 
+  var stepOfQuestion = Object.create(null); // question id -> its step
+  steps.forEach(function (step) {
+    stepOfQuestion[step.q] = step;
+  });
+
   function parts(name) {
-    for (var i = 0; i < steps.length; i++) {
-      if (steps[i].q === name) {
-        return steps[i].parts;
-      }
-    }
-    return [];
+    return own(stepOfQuestion, name) ? stepOfQuestion[name].parts : [];
   }
 
   function holds(expr, response) {
@@ -707,13 +707,7 @@
   }
 
   function stepOf(name) {
-    var variable = info(name);
-    for (var i = 0; i < steps.length; i++) {
-      if (steps[i].q === variable.q) {
-        return steps[i];
-      }
-    }
-    return null;
+    return stepOfQuestion[info(name).q];
   }
 
   /* ------------------------------------------------------------------ exclusive answers */
