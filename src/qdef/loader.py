@@ -4,9 +4,10 @@ A file is read up to ``Limits.max_bytes``, decoded as UTF-8, and turned into
 plain data by :mod:`qdef.yamldata` (which holds the other bounds). Every
 problem comes back as a located :class:`~qdef.diagnostics.Diagnostic`.
 
-No positions are kept on the happy path. When a later layer has something to
-report, :class:`Document` builds a :class:`~qdef.sourcemap.SourceMap` from a
-second pass over the events, once.
+The same pass records where each value starts, as packed integers (a few
+attribute reads per node, no second parse); turning a key path into a line
+and column is left until a later layer has something to report
+(:class:`~qdef.sourcemap.SourceMap`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from typing import Any
 
 from qdef.diagnostics import Diagnostic, Span
 from qdef.sourcemap import KeyPath, SourceMap
-from qdef.yamldata import DEFAULT_LIMITS, Limits, YamlDataError, build_data
+from qdef.yamldata import (
+    DEFAULT_LIMITS,
+    Limits,
+    Positions,
+    YamlDataError,
+    build_data,
+    build_located,
+)
 
 __all__ = ["DEFAULT_LIMITS", "Document", "Limits", "build_data", "decode", "load_file", "parse"]
 
@@ -32,12 +40,14 @@ class Document:
     path: Path
     text: str
     data: Any
+    positions: Positions = field(repr=False)
+    """Where the values of ``data`` start in ``text`` (recorded while parsing)."""
     _source_map: SourceMap | None = field(default=None, repr=False)
 
     @property
     def source_map(self) -> SourceMap:
         if self._source_map is None:
-            self._source_map = SourceMap.build(self.text)
+            self._source_map = SourceMap(self.data, self.positions, self.text)
         return self._source_map
 
     def locate(self, path: KeyPath, *, key: bool = False) -> Span:
@@ -121,7 +131,7 @@ def parse(
     if separators:
         return None, separators
     try:
-        data = build_data(text, limits)
+        data, positions = build_located(text, limits)
     except YamlDataError as stop:
         return None, [
             Diagnostic(stop.code, stop.message, Span(path, stop.line + 1, stop.column + 1))
@@ -148,7 +158,7 @@ def parse(
                 Span(path, 1, 1),
             )
         ]
-    return Document(path, text, data), []
+    return Document(path, text, data, positions), []
 
 
 #: Characters YAML 1.1 parsers (libyaml) break lines at, but editors do not:

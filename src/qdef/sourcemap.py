@@ -1,9 +1,11 @@
-"""Positions of values in a YAML file, by key path, built only when needed.
+"""Positions of values in a YAML file, by key path.
 
 Every layer reports problems at a key path into the document (``("sections",
 0, "questions", 2, "goto")``); one locator turns such a path into a line and
-column. The map is built from one more pass over the C parser's events, so it
-is only paid for when there is something to report.
+column. The loader records where each value starts while it builds the data
+(:class:`qdef.yamldata.Positions`, a few packed integers per collection);
+this module reads those records back, so locating needs no second parse and
+costs nothing until there is something to report.
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from qdef.yamldata import Positions
+
 KeyPath = tuple[str | int, ...]
+
+_COLUMN_BITS = 32
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+#: The first character of a scalar written in each style; anything else is plain
+#: (or starts with a tag or anchor, whose style is not looked into).
+_STYLES = {'"': '"', "'": "'", "|": "|", ">": ">"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,78 +31,63 @@ class _Entry:
     column: int
     key_line: int  # 0-based, of the key (the item's own position in a list)
     key_column: int
-    style: str | None  # scalar style: "" plain, '"', "'", "|", ">"; None for collections
-    value: str | None  # scalar text
+    style: str | None  # scalar style: "" plain, '"', "'", "|", ">"; None if not known
+    value: str | None  # the string's value (None for anything but a string)
 
 
 class SourceMap:
     """Key path -> position of the key and of the value, for one document."""
 
-    def __init__(self, entries: dict[KeyPath, _Entry], text: str = "") -> None:
+    def __init__(self, data: Any, positions: Positions, text: str = "") -> None:
+        self._data = data
+        self._positions = positions
         self._text = text
         self._lines: list[str] | None = None
-        self._entries = entries
 
     @classmethod
     def build(cls, text: str) -> SourceMap:
-        from ruamel.yaml import events as ev  # noqa: PLC0415
+        """Parse ``text`` (with the loader's default limits) and map it."""
+        from qdef.yamldata import build_located  # noqa: PLC0415
 
-        from qdef.yamldata import events  # noqa: PLC0415
-
-        entries: dict[KeyPath, _Entry] = {}
-        # stack of (path of the collection, is_map, next index or pending key, key mark)
-        stack: list[list[Any]] = []
-
-        def place(event: Any, style: str | None, value: str | None) -> KeyPath | None:
-            mark = event.start_mark
-            if not stack:
-                path: KeyPath = ()
-                key_line, key_column = mark.line, mark.column
-            else:
-                frame = stack[-1]
-                if frame[1]:  # mapping: this event is a key or a value
-                    if frame[2] is None:
-                        if isinstance(event, ev.ScalarEvent):
-                            frame[2] = event.value
-                            frame[3] = (mark.line, mark.column)
-                        else:
-                            frame[2] = ""
-                            frame[3] = (mark.line, mark.column)
-                        return None
-                    path = (*frame[0], frame[2])
-                    key_line, key_column = frame[3]
-                    frame[2] = None
-                else:
-                    path = (*frame[0], frame[2])
-                    frame[2] += 1
-                    key_line, key_column = mark.line, mark.column
-            entries[path] = _Entry(mark.line, mark.column, key_line, key_column, style, value)
-            return path
-
-        for event in events(text):
-            if isinstance(event, ev.ScalarEvent):
-                place(event, event.style or "", event.value)
-            elif isinstance(event, ev.AliasEvent):
-                place(event, None, None)
-            elif isinstance(event, ev.MappingStartEvent | ev.SequenceStartEvent):
-                path = place(event, None, None)
-                is_map = isinstance(event, ev.MappingStartEvent)
-                if path is None:  # a collection used as a key: skip its content
-                    path = ("\0key",)
-                stack.append([path, is_map, None if is_map else 0, (0, 0)])
-            elif isinstance(event, ev.MappingEndEvent | ev.SequenceEndEvent):
-                stack.pop()
-        return cls(entries, text)
+        data, positions = build_located(text)
+        return cls(data, positions, text)
 
     def _nearest(self, path: KeyPath) -> tuple[KeyPath, _Entry]:
-        for end in range(len(path), -1, -1):
-            entry = self._entries.get(path[:end])
-            if entry is not None:
-                return path[:end], entry
-        return (), _Entry(0, 0, 0, 0, None, None)
+        """The entry at ``path``, or at its longest prefix that exists."""
+        node = self._data
+        value_at = key_at = self._positions.root
+        collections = self._positions.collections
+        depth = 0
+        for step in path:
+            places = collections.get(id(node))
+            if places is None:
+                break
+            if isinstance(node, dict):
+                if not isinstance(step, str) or step not in node:
+                    break
+                ordinal = next(i for i, k in enumerate(node) if k == step)
+                key_at, value_at = places[2 * ordinal], places[2 * ordinal + 1]
+            elif isinstance(node, list):
+                if not isinstance(step, int) or isinstance(step, bool):
+                    break
+                if not 0 <= step < len(node):
+                    break
+                key_at = value_at = places[step]
+            else:
+                break
+            node = node[step]
+            depth += 1
+        line, column = value_at >> _COLUMN_BITS, value_at & _COLUMN_MASK
+        style: str | None = None
+        value = node if isinstance(node, str) else None
+        if value is not None and line < len(self.lines):
+            first = self.lines[line][column : column + 1]
+            style = _STYLES.get(first, "" if first not in "!&*" else None)
+        entry = _Entry(line, column, key_at >> _COLUMN_BITS, key_at & _COLUMN_MASK, style, value)
+        return path[:depth], entry
 
     def has(self, path: KeyPath) -> bool:
-        return path in self._entries
+        return self._nearest(path)[0] == path
 
     def locate(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """0-based (line, column) of the value at ``path``, or of its key.
@@ -120,7 +115,7 @@ class SourceMap:
         spaces; other styles fall back to the start of the scalar.
         """
         found, entry = self._nearest(path)
-        if found != path or entry.value is None:
+        if found != path or entry.value is None or entry.style is None:
             return entry.line, entry.column
         value = entry.value
         offset = max(0, min(offset, len(value)))

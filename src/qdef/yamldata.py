@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import sys
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -155,9 +156,33 @@ def events(text: str) -> Iterator[Any]:
     return iter(YAML(typ="safe", pure=False).parse(text))
 
 
-def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:  # noqa: PLR0915
-    # One flat loop over the events on purpose: this is the hot path of every load.
+def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Plain data from YAML text; raises :class:`YamlDataError` (located) or ruamel's errors."""
+    return build_located(text, limits)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Positions:
+    """Where the values of data built by :func:`build_located` stand in the text.
+
+    Recorded in the same pass as the data, as packed integers (``line << 32 |
+    column``, 0-based) in one list per collection, found by the collection's
+    ``id``: a mapping's list holds each entry's key and value position in
+    insertion order, a sequence's list each item's position. That costs a few
+    attribute reads per node and no second parse; turning a key path into a
+    line and column (:class:`qdef.sourcemap.SourceMap`) is left until there is
+    something to report. Valid only while the data it was built with is alive
+    and unchanged (a :class:`qdef.loader.Document` keeps both).
+    """
+
+    root: int
+    collections: dict[int, array[int]]
+
+
+def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Positions]:  # noqa: PLR0915
+    # One flat loop over the events on purpose: this is the hot path of every load.
+    """Plain data from YAML text and the :class:`Positions` of its values; raises
+    :class:`YamlDataError` (located) or ruamel's errors."""
     from ruamel.yaml import events as ev  # noqa: PLC0415
 
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
@@ -168,9 +193,14 @@ def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:  # noqa: PLR0
     no_key = _NO_KEY
     root: Any = None
     documents = 0
-    # stack entries: (container, is_map, pending_key, anchor, nodes_at_start, start_mark)
-    stack: list[tuple[Any, bool, Any, str | None, int, Any]] = []
+    # stack entries: (container, is_map, pending_key, anchor, nodes_at_start, start position,
+    # positions of the container's entries)
+    stack: list[tuple[Any, bool, Any, str | None, int, int, array[int]]] = []
     container: Any = None
+    collections: dict[int, array[int]] = {}
+    places: array[int] = array("Q")  # the open collection's positions
+    where = 0  # the position of the value just finished
+    root_where = 0
     is_map = False
     key: Any = no_key
     anchors: dict[str, tuple[Any, int]] = {}
@@ -181,15 +211,15 @@ def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:  # noqa: PLR0
     for event in events(text):
         kind = type(event)
         if kind is scalar_event:
+            mark = event.start_mark
+            where = mark.line << 32 | mark.column
             style = event.style
             value: Any = event.value
             tag = event.tag
             if tag is not None:
                 if tag != "!":  # "!" is the non-specific tag: the scalar is text
-                    mark = event.start_mark
                     value = _resolve_tagged(value, tag, mark.line, mark.column)
             elif not style and (not value or value[:1] in _MAYBE_NOT_STR):
-                mark = event.start_mark
                 value = _resolve_plain(value, mark.line, mark.column)
             nodes += 1
             if event.anchor is not None:
@@ -218,21 +248,26 @@ def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:  # noqa: PLR0
                 )
             if event.anchor is not None:
                 open_anchors.add(event.anchor)
-            stack.append((container, is_map, key, event.anchor, nodes, event.start_mark))
+            mark = event.start_mark
+            stack.append(
+                (container, is_map, key, event.anchor, nodes, mark.line << 32 | mark.column, places)
+            )
             container, is_map, key = new, kind is map_start, no_key
+            places = collections[id(new)] = array("Q")
             nodes += 1
             continue
         elif kind is map_end or kind is seq_end:
             value = container
-            container, is_map, key, anchor, nodes_at_start, _ = stack.pop()
+            container, is_map, key, anchor, nodes_at_start, where, places = stack.pop()
             if anchor is not None:
                 open_anchors.discard(anchor)
                 anchors[anchor] = (value, nodes - nodes_at_start)
             if not stack:
-                root = value
+                root, root_where = value, where
                 continue
         elif kind is alias_event:
             mark = event.start_mark
+            where = mark.line << 32 | mark.column
             name = event.anchor
             if name in open_anchors:
                 raise YamlDataError(
@@ -275,7 +310,7 @@ def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:  # noqa: PLR0
 
         # A finished value (scalar, alias, or closed collection) goes into its parent.
         if container is None:
-            root = value
+            root, root_where = value, where
         elif is_map:
             if key is no_key:
                 if kind is scalar_event:
@@ -293,12 +328,15 @@ def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:  # noqa: PLR0
                         mark.line,
                         mark.column,
                     )
+                places.append(where)
             else:
                 container[key] = value
+                places.append(where)
                 key = no_key
         else:
             container.append(value)
-    return root
+            places.append(where)
+    return root, Positions(root_where, collections)
 
 
 class _NoKey:
