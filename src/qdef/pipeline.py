@@ -1,7 +1,9 @@
 """The validation pipeline: file -> YAML data -> typed model -> semantic checks.
 
 Each stage reports every problem it finds; a stage runs only on what the
-previous one accepted. Positions are computed only for problems.
+previous one accepted. Positions are recorded while parsing and turned into
+lines and columns only for problems. The cyclic garbage collector is paused
+throughout (:mod:`qdef.gcpause`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qdef.diagnostics import Diagnostic, QdefError, Span, has_errors, sort_diagnostics
+from qdef.gcpause import gc_paused
 from qdef.loader import DEFAULT_LIMITS, Document, Limits, load_file, parse
 from qdef.model import Instrument
 
@@ -59,26 +62,29 @@ def check_document(
 
 
 def validate_document(document: Document, *, routing: bool = True) -> Result:
-    instrument, found = check_document(document, routing=routing)
+    with gc_paused():
+        instrument, found = check_document(document, routing=routing)
     return Result(document.path, instrument, tuple(sort_diagnostics(found)), document)
 
 
 def validate_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, routing: bool = True) -> Result:
     """Validate one file; ``routing=False`` leaves out the routing findings (for
     commands that analyse the routing themselves)."""
-    document, problems = load_file(path, limits)
-    if document is None:
-        return Result(path, None, tuple(problems))
-    return validate_document(document, routing=routing)
+    with gc_paused():
+        document, problems = load_file(path, limits)
+        if document is None:
+            return Result(path, None, tuple(problems))
+        return validate_document(document, routing=routing)
 
 
 def validate_text(
     text: str, path: Path = Path("<string>"), limits: Limits = DEFAULT_LIMITS
 ) -> Result:
-    document, problems = parse(text, path, limits)
-    if document is None:
-        return Result(path, None, tuple(problems))
-    return validate_document(document)
+    with gc_paused():
+        document, problems = parse(text, path, limits)
+        if document is None:
+            return Result(path, None, tuple(problems))
+        return validate_document(document)
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:

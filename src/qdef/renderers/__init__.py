@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qdef.gcpause import gc_paused
 from qdef.renderers.base import Renderer, RenderOptions
 from qdef.renderers.catalog import Catalog, catalog
 from qdef.renderers.errors import (
@@ -62,7 +63,9 @@ def render(
 
         instrument = load(instrument)
     renderer = get_renderer(to)
-    return renderer.render(instrument, options_for(renderer, instrument, lang, settings))
+    options = options_for(renderer, instrument, lang, settings)
+    with gc_paused():
+        return renderer.render(instrument, options)
 
 
 def options_for(
