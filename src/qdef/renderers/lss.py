@@ -24,6 +24,7 @@ The mapping is part of the output (:func:`mapping`), so nothing is guessed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -97,7 +98,9 @@ class Codes:
         self.abbreviate = abbreviate
         self.taken: set[str] = set()
 
-    def _key(self, code: str) -> str:
+    @staticmethod
+    @functools.lru_cache(maxsize=4096)
+    def _key(code: str) -> str:
         return str(Decimal(code).normalize()) if numeric(code) else code.lower()
 
     def _free(self, code: str) -> bool:
@@ -111,11 +114,12 @@ class Codes:
 
     def _natural(self, source: str, suffix: str, fallback: str) -> tuple[str, str]:
         base = _NOT_ALNUM.sub("", source)
-        words = [w for w in _NOT_ALNUM.split(source) if w]
-        if self.abbreviate and len(base) > self.length and len(words) > 1:
-            # nicht_finanziert -> nfina: the initials of the first words, then the last
-            initials = "".join(w[0] for w in words[:-1])[: self.length - 1]
-            base = initials + words[-1]
+        if self.abbreviate and len(base) > self.length:
+            words = [w for w in _NOT_ALNUM.split(source) if w]
+            if len(words) > 1:
+                # nicht_finanziert -> nfina: the initials of the first words, then the last
+                initials = "".join(w[0] for w in words[:-1])[: self.length - 1]
+                base = initials + words[-1]
         if self.letter_first and (not base or not base[0].isalpha()):
             base = fallback + base
         base = base or fallback

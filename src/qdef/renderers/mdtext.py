@@ -27,6 +27,7 @@ alone on a line is a thematic break when rendered: a ruled line.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -42,9 +43,11 @@ _ORDERED = re.compile(r"([0-9]{1,9})([.)])")
 LINE_WIDTH = 60
 
 
+@functools.lru_cache(maxsize=4096)
 def inline(text: str) -> str:
     """``text`` on one line with every inline markup character escaped: runs of
-    whitespace folded to one space (non-breaking spaces kept), the ends stripped."""
+    whitespace folded to one space (non-breaking spaces kept), the ends stripped.
+    (Remembered: questionnaires repeat their labels and scales many times.)"""
     text = _SPACE.sub(" ", text).strip()
     return _ENTITY.sub("\\&", _SPECIAL.sub(r"\\\1", text))
 

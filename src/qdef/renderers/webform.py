@@ -24,9 +24,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from types import CodeType
+from typing import Any, NoReturn
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
@@ -97,13 +98,30 @@ SCRIPT_MESSAGES = (
 
 def write(instrument: Instrument, options: RenderOptions) -> str:
     page = _Page(instrument, options)
-    return _environment().get_template("form.html.j2").render(page=page)
+    return _template(page).render(page=page)
 
 
-@functools.cache
-def _environment() -> Environment:
+#: The page's helpers the template calls as filters (``{{ f | unit }}``): a filter
+#: is called directly, a function through Jinja's context (several times slower).
+_PAGE_FILTERS = (
+    "unit",
+    "date_hint",
+    "width",
+    "input_type",
+    "is_long",
+    "exclusive",
+    "rows_kind",
+    "personal",
+    "paragraphs",
+    "choices_hints",
+    "after_field",
+)
+
+
+def _environment(page: _Page | None) -> Environment:
+    """An environment whose filters are bound to ``page`` (None: stand-ins, for
+    compiling the template once)."""
     env = Environment(
-        loader=PackageLoader("qdef.renderers", "web"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -111,7 +129,40 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["lines"] = _lines
+    env.filters["described"] = _described
+    if page is None:
+        for name in ("t", "c", *_PAGE_FILTERS):
+            env.filters[name] = _unbound
+    else:
+        env.filters["t"] = page.text
+        env.filters["c"] = page.chrome
+        for name in _PAGE_FILTERS:
+            env.filters[name] = getattr(page, name)
     return env
+
+
+def _unbound(*_args: object) -> NoReturn:
+    raise AssertionError("the template was rendered without its page")  # pragma: no cover
+
+
+@functools.cache
+def _code() -> CodeType:
+    """``web/form.html.j2``, compiled once per process."""
+    source = (resources.files("qdef.renderers") / "web" / "form.html.j2").read_text("utf-8")
+    code: CodeType = _environment(None).compile(source, "form.html.j2", "form.html.j2")
+    return code
+
+
+def _template(page: _Page) -> Template:
+    """The page template with its filters bound to ``page``."""
+    env = _environment(page)
+    return env.template_class.from_code(env, _code(), env.make_globals(None))
+
+
+def _described(ids: list[str]) -> Markup:
+    """`` aria-describedby="…"`` naming the ids given that are not empty, or nothing."""
+    named = " ".join(i for i in ids if i)
+    return Markup(' aria-describedby="{}"').format(named) if named else Markup("")
 
 
 @functools.cache
