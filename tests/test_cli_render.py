@@ -434,3 +434,78 @@ def test_python_m_qdef_renderers() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "markdown" in {row["name"] for row in json.loads(done.stdout)["renderers"]}
+
+
+# --------------------------------------------------------------------------- several renderers
+
+
+def test_several_renderers_validate_once_and_write_the_same_bytes(tmp_path: Path) -> None:
+    status, out, err = run(
+        "render", INSTRUMENT, "--to", "markdown", "--to", "html", "--to", "limesurvey",
+        "-o", tmp_path / "artefacts",
+    )  # fmt: skip
+    assert status == 0, err
+    assert out == ""
+    folder = tmp_path / "artefacts"
+    assert listing(folder) == [
+        "investitionspakt.html",
+        "investitionspakt.lss",
+        "investitionspakt.md",
+    ]
+    for name, suffix in (("markdown", ".md"), ("html", ".html"), ("limesurvey", ".lss")):
+        alone = tmp_path / f"alone{suffix}"
+        assert run("render", INSTRUMENT, "--to", name, "-o", alone)[0] == 0
+        assert (folder / f"investitionspakt{suffix}").read_bytes() == alone.read_bytes()
+        assert f"({name}, " in err
+
+
+def test_several_renderers_write_into_the_current_directory_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run("render", INSTRUMENT, "--to", "html", "--to", "markdown", "-q")
+    assert (status, err) == (0, "")
+    assert listing(tmp_path) == ["investitionspakt.html", "investitionspakt.md"]
+
+
+def test_each_renderer_takes_the_options_it_declares(tmp_path: Path) -> None:
+    status, _, err = run(
+        "render", INSTRUMENT, "--to", "markdown", "--to", "codebook",
+        "-O", "delimiter=;", "-o", tmp_path,
+    )  # fmt: skip
+    assert status == 0, err
+    header = (tmp_path / "investitionspakt.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("Variable;")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--to", "markdown", "--to", "markdown"], "--to markdown is given twice"),
+        (["--to", "markdown", "--to", "codebook-md"], "would both write"),
+        (["--to", "markdown", "--to", "html", "-O", "delimiter=;"], "has the option 'delimiter'"),
+        (["--to", "markdown", "--to", "html", "-o", "-"], "with several --to, name a directory"),
+        (["--to", "markdown", "--to", "nosuch"], "nosuch"),
+    ],
+)
+def test_several_renderers_usage_errors_write_nothing(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    output = [] if "-o" in argv else ["-o", str(tmp_path / "out")]
+    status, out, err = run("render", INSTRUMENT, *argv, *output)
+    assert (status, out) == (2, "")
+    assert message in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_when_one_renderer_fails_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: MarkdownRenderer, instrument: object, options: object) -> str:
+        raise RenderError("cannot lay this out")
+
+    monkeypatch.setattr(MarkdownRenderer, "render", broken)
+    status, _, err = run("render", INSTRUMENT, "--to", "html", "--to", "markdown", "-o", tmp_path)
+    assert status == 1
+    assert "cannot lay this out" in err
+    assert listing(tmp_path) == []

@@ -132,19 +132,27 @@ def _parser() -> argparse.ArgumentParser:
         help="render an instrument with a renderer (markdown, …; see 'qdef renderers')",
         description="Validate FILE, then render it with the renderer NAME and write the "
         "result atomically: to PATH, to stdout with '-o -', or by default to the file's "
-        "name with the renderer's suffix in the current directory. An invalid instrument "
-        "is refused with the messages of 'qdef validate'; its warnings are printed.",
+        "name with the renderer's suffix in the current directory. With several --to, "
+        "FILE is validated once and each result is written into the directory PATH "
+        "(default: the current directory) under FILE's name with that renderer's suffix; "
+        "if any renderer fails, nothing is written. An invalid instrument is refused "
+        "with the messages of 'qdef validate'; its warnings are printed.",
     )
     render.add_argument("file", type=Path, metavar="FILE", help="the instrument file")
     render.add_argument(
-        "--to", required=True, metavar="NAME", help="the renderer ('qdef renderers' lists them)"
+        "--to",
+        required=True,
+        action="append",
+        metavar="NAME",
+        help="the renderer ('qdef renderers' lists them); repeat it to render several at once",
     )
     render.add_argument(
         "-o",
         "--output",
         metavar="PATH",
         help="where to write: a file, or - for stdout (default: FILE's name with the "
-        "renderer's suffix, in the current directory)",
+        "renderer's suffix, in the current directory); with several --to, a directory "
+        "(created if missing)",
     )
     render.add_argument(
         "--lang",
@@ -158,7 +166,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="an option of the renderer (repeatable); 'qdef renderers' lists them",
+        help="an option of the renderer (repeatable); 'qdef renderers' lists them. With "
+        "several --to, each renderer takes the options it declares",
     )
     render.add_argument(
         "-q", "--quiet", action="store_true", help="print nothing on success, warnings aside"

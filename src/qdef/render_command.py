@@ -6,10 +6,17 @@ import argparse
 import json
 import os
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from qdef.diagnostics import format_text
+from qdef.gcpause import gc_paused
+
+if TYPE_CHECKING:
+    from qdef.model import Instrument
+    from qdef.renderers import Renderer, RenderOptions
+    from qdef.renderers.registry import Registration
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 STDOUT = "-"
@@ -38,7 +45,6 @@ def _same_file(a: Path, b: Path) -> bool:
 def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: PLR0915
     from qdef.cli import read_one  # noqa: PLC0415
     from qdef.renderers import RenderError, options_for  # noqa: PLC0415
-    from qdef.renderers.errors import RenderOptionError  # noqa: PLC0415
     from qdef.renderers.registry import load, lookup  # noqa: PLC0415
 
     def fail(message: str, status: int = EXIT_USAGE) -> int:
@@ -48,40 +54,138 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
     settings = _settings(args.option)
     if isinstance(settings, str):
         return fail(settings)
+    names: list[str] = args.to
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        return fail(f"--to {twice[0]} is given twice; name each renderer once")
+    several = len(names) > 1
     try:
-        registration = lookup(args.to)
+        registrations = [lookup(name) for name in names]
     except RenderError as error:
-        return fail(str(error))
-    result = read_one(args, "render", out, err, routing=True)
-    if isinstance(result, int):
-        return result
-    assert result.instrument is not None
-    if result.diagnostics:  # warnings: worth knowing, not a reason to refuse
-        err.write(format_text(list(result.diagnostics)))
-    try:
-        renderer = load(registration)
-        options = options_for(renderer, result.instrument, args.lang, settings)
-    except RenderError as error:  # cannot be imported, an unknown option, a language
         return fail(str(error))
     if args.output == "":
         return fail("-o needs a file name, or - for standard output")
-    target: Path | None = None
-    if args.output != STDOUT:
-        target = Path(args.output) if args.output else Path(args.file.stem + renderer.suffix)
-        if _same_file(target, args.file):
+    if several and args.output == STDOUT:
+        return fail(
+            "-o - writes one renderer's output to standard output; with several --to, "
+            "name a directory with -o DIR (or leave -o out for the current directory)"
+        )
+    result = read_one(args, "render", out, err, routing=True)
+    if isinstance(result, int):
+        return result
+    instrument = result.instrument
+    assert instrument is not None
+    if result.diagnostics:  # warnings: worth knowing, not a reason to refuse
+        err.write(format_text(list(result.diagnostics)))
+    jobs: list[_Job] = []
+    offered: set[str] = set()
+    try:
+        for registration in registrations:
+            renderer = load(registration)
+            declared = getattr(renderer, "options", None) or {}
+            offered.update(declared)
+            own = {k: v for k, v in settings.items() if k in declared} if several else settings
+            options = options_for(renderer, instrument, args.lang, own)
+            jobs.append(_Job(registration, renderer, options, _target(args, renderer, several)))
+    except RenderError as error:  # cannot be imported, an unknown option, a language
+        return fail(str(error))
+    unused = sorted(set(settings) - offered)
+    if unused:
+        return fail(
+            f"none of the renderers {', '.join(names)} has the option {unused[0]!r}; "
+            "'qdef renderers' lists each one's options"
+        )
+    clash = _clash(jobs)
+    if clash:
+        return fail(clash)
+    for job in jobs:
+        if job.target is not None and _same_file(job.target, args.file):
             return fail(
-                f"{target} is the instrument itself; qdef never overwrites its input. "
+                f"{job.target} is the instrument itself; qdef never overwrites its input. "
                 "Choose another file with -o"
             )
+    rendered: list[str | bytes] = []
+    for job in jobs:  # every renderer first: if one fails, nothing is written
+        data = _render(job, instrument, args.file, err)
+        if isinstance(data, int):
+            return data
+        rendered.append(data)
+    if not several and jobs[0].target is None:
+        return _to_stdout(rendered[0], out, err)
+    from qdef.output import write_atomic  # noqa: PLC0415
+
+    if several:
+        folder = Path(args.output) if args.output else Path()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return fail(f"cannot make the directory {folder}: {error.strerror or error}")
+    for job, output in zip(jobs, rendered, strict=True):
+        assert job.target is not None
+        data = output.encode("utf-8") if isinstance(output, str) else output
+        try:
+            write_atomic(job.target, data)
+        except OSError as error:
+            return fail(f"cannot write {job.target}: {error.strerror or error}")
+        if not args.quiet:
+            err.write(f"qdef: wrote {job.target} ({job.renderer.name}, {len(data):,} bytes)\n")
+    return EXIT_OK
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One renderer to run: who registered it, the renderer, its options, where to write
+    (None: standard output)."""
+
+    registration: Registration
+    renderer: Renderer
+    options: RenderOptions
+    target: Path | None
+
+
+def _target(args: argparse.Namespace, renderer: Renderer, several: bool) -> Path | None:
+    name: str = args.file.stem + renderer.suffix
+    output: str | None = args.output
+    if several:
+        return (Path(output) if output else Path()) / name
+    if output == STDOUT:
+        return None
+    return Path(output) if output else Path(name)
+
+
+def _clash(jobs: list[_Job]) -> str | None:
+    """A message if two renderers would write the same file."""
+    seen: dict[Path, str] = {}
+    for job in jobs:
+        if job.target is None:
+            continue
+        other = seen.setdefault(job.target, job.renderer.name)
+        if other != job.renderer.name:
+            return (
+                f"{other} and {job.renderer.name} would both write {job.target}; "
+                "render them in separate runs, each with its own -o"
+            )
+    return None
+
+
+def _render(job: _Job, instrument: Instrument, file: Path, err: TextIO) -> str | bytes | int:
+    """The renderer's output, or the exit status after saying why there is none."""
+    from qdef.renderers import RenderError  # noqa: PLC0415
+    from qdef.renderers.errors import RenderOptionError  # noqa: PLC0415
+
+    renderer, registration = job.renderer, job.registration
     try:
-        rendered = renderer.render(result.instrument, options)
+        with gc_paused():
+            rendered = renderer.render(instrument, job.options)
     except RenderOptionError as error:  # an option value the renderer cannot take: usage
-        return fail(str(error))
+        err.write(f"qdef: error: {error}\n")
+        return EXIT_USAGE
     except RenderError as error:
         who = repr(renderer.name)
         if registration.distribution != "qdef":  # a plugin's message: say whose
             who += f" of {registration.origin}"
-        return fail(f"cannot render {args.file} with {who}: {error}", EXIT_PROBLEMS)
+        err.write(f"qdef: error: cannot render {file} with {who}: {error}\n")
+        return EXIT_PROBLEMS
     except Exception:
         if registration.distribution == "qdef":
             raise  # qdef's own renderer: the internal-error path of the CLI
@@ -99,30 +203,25 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
         )
         if registration.distribution == "qdef":
             raise TypeError(problem)
-        return fail(problem, EXIT_PROBLEMS)
-    data = rendered.encode("utf-8") if isinstance(rendered, str) else bytes(rendered)
-    if target is None:
-        # The very bytes a file would get (UTF-8, no newline translation), whatever the
-        # locale's encoding; a stream without a binary buffer (StringIO) takes text.
-        buffer = getattr(out, "buffer", None)
-        if buffer is not None:
-            out.flush()
-            buffer.write(data)
-            buffer.flush()
-        elif isinstance(rendered, str):
-            out.write(rendered)
-        else:
-            return fail("this renderer writes bytes; write them to a file with -o PATH")
-        return EXIT_OK
-    from qdef.output import write_atomic  # noqa: PLC0415
+        err.write(f"qdef: error: {problem}\n")
+        return EXIT_PROBLEMS
+    return rendered if isinstance(rendered, str | bytes) else bytes(rendered)
 
-    try:
-        write_atomic(target, data)
-    except OSError as error:
-        return fail(f"cannot write {target}: {error.strerror or error}")
-    if not args.quiet:
-        err.write(f"qdef: wrote {target} ({renderer.name}, {len(data):,} bytes)\n")
-    return EXIT_OK
+
+def _to_stdout(output: str | bytes, out: TextIO, err: TextIO) -> int:
+    # The very bytes a file would get (UTF-8, no newline translation), whatever the
+    # locale's encoding; a stream without a binary buffer (StringIO) takes text.
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        buffer.write(output.encode("utf-8") if isinstance(output, str) else output)
+        buffer.flush()
+        return EXIT_OK
+    if isinstance(output, str):
+        out.write(output)
+        return EXIT_OK
+    err.write("qdef: error: this renderer writes bytes; write them to a file with -o PATH\n")
+    return EXIT_USAGE
 
 
 def renderers_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
