@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from qdef import __version__
 from qdef.diagnostics import (
@@ -535,5 +536,20 @@ def main(
         raise
 
 
-def run() -> None:
-    sys.exit(main())
+def run() -> NoReturn:
+    """The console script (and ``python -m qdef``): exit with :func:`main`'s code.
+
+    The interpreter is not torn down: after a large instrument, freeing its
+    objects one by one at exit costs about 0.1 s (5,000 questions), and the
+    operating system takes the memory back at once. Output is flushed first;
+    qdef registers no exit handlers, and every file it writes is closed (and
+    renamed into place) before :func:`main` returns. Where flushing fails (a
+    closed pipe), Python exits as usual.
+    """
+    status = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(status)
+    os._exit(status)
