@@ -36,14 +36,19 @@ from qdef.model import (
     DateInput,
     DateRangeQuestion,
     Display,
+    GridColumn,
     GridQuestion,
     Instrument,
     MatrixQuestion,
+    MatrixRow,
     MultipleChoice,
     MultipleOption,
     NumberColumn,
     NumberInput,
+    Option,
     Question,
+    ScaleColumn,
+    SingleChoice,
     TextColumn,
     TextInput,
     TextListQuestion,
@@ -109,12 +114,14 @@ _PAGE_FILTERS = (
     "width",
     "input_type",
     "is_long",
-    "exclusive",
     "rows_kind",
     "personal",
     "paragraphs",
     "choices_hints",
     "after_field",
+    "choice_input",
+    "column_headings",
+    "radio_cells",
 )
 
 
@@ -429,8 +436,47 @@ class _Page:
     def choices_hints(self, question: MultipleChoice) -> list[str]:
         return choices_hints(question, self.options)
 
-    def exclusive(self, option: object) -> bool:
-        return isinstance(option, MultipleOption) and option.exclusive
+    # The lines a page repeats most (a box per option, a cell per row and scale column)
+    # are written here rather than in the template: several times faster, and every
+    # value goes through ``escape`` exactly as autoescaping would put it through.
+
+    def choice_input(self, option: Option, question: SingleChoice | MultipleChoice) -> Markup:
+        """An option's radio button or check box and its label."""
+        qid, code = escape(question.id), escape(option.code)
+        kind = "radio" if isinstance(question, SingleChoice) else "checkbox"
+        label = escape(self.text(option.label))
+        if isinstance(option, MultipleOption) and option.exclusive:
+            hint = escape(self.chrome("exclusive_option"))
+            label = Markup(f'{label} <span class="exclusive">{hint}</span>')
+        return Markup(
+            f'<input type="{kind}" id="f-{qid}-{code}" name="{qid}" value="{code}">\n'
+            f'<label for="f-{qid}-{code}" id="l-{qid}-{code}">{label}</label>'
+        )
+
+    def column_headings(
+        self, columns: list[ScaleColumn] | list[GridColumn], question: Question
+    ) -> Markup:
+        """The heading cells of a matrix's scale or a grid's columns."""
+        qid = escape(question.id)
+        cells = []
+        for column in columns:
+            text = escape(self.text(column.label))
+            if column.description is not None:
+                more = escape(self.text(column.description))
+                text = Markup(f'{text}<span class="description">{more}</span>')
+            cells.append(f'<th scope="col" id="c-{qid}-{escape(column.code)}">{text}</th>')
+        return Markup("".join(cells))
+
+    def radio_cells(self, row: MatrixRow, question: MatrixQuestion) -> Markup:
+        """A matrix row's radio buttons, one cell (and line) per scale column."""
+        qid, name = escape(question.id), escape(f"{question.id}.{row.code}")
+        return Markup(
+            "".join(
+                f'<td><input type="radio" id="f-{name}-{code}" name="{name}" value="{code}" '
+                f'aria-labelledby="l-{name} c-{qid}-{code}"></td>\n'
+                for code in (escape(column.code) for column in question.scale)
+            )
+        )
 
     def is_long(self, field: object) -> bool:
         return isinstance(field, TextInput) and field.long
