@@ -20,7 +20,7 @@ setup() {
     if [ ! -x .venv/bin/python ]; then
         "$python" -m venv .venv
     fi
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,bench,docs]"
     # The codebook renderer is an outside plugin, installed the way users install one.
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
         --force-reinstall ./renderers/qdef-render-codebook

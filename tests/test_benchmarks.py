@@ -5,6 +5,7 @@ Small sizes only, and no timings asserted.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 import qdef
-from benchmarks import routing, validate_vs_floor
+from benchmarks import routing, run
 from benchmarks.synthetic import BLOCK, MIX, condition_source, generate, synthetic
 from qdef.model import MatrixQuestion, MultipleChoice, SingleChoice
 from qdef.pipeline import validate_text
@@ -115,9 +116,60 @@ def test_huge_path_counts_are_printed_by_their_size() -> None:
     assert routing.scientific(3 * 10**5000) == "3.00e+5000 (5001 digits)"
 
 
-def test_validate_vs_floor_still_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    validate_vs_floor.main([50])
-    assert "| 50 |" in capsys.readouterr().out
+# ------------------------------------------------------------------ benchmarks/run.py
+
+
+def test_the_harness_measures_every_part_on_a_small_instrument(tmp_path: Path) -> None:
+    inputs = run.prepare(40, tmp_path)
+    assert inputs.yaml.exists() and inputs.xlsx.exists()
+    inside = run.measure_in_process(inputs, 1)
+    assert list(inside) == list(run.IN_PROCESS)
+    assert all(seconds > 0 for seconds in inside.values())
+    whole = run.measure_whole(inputs, 1)
+    assert list(whole) == list(run.WHOLE)
+    assert all(seconds > 0 for seconds in whole.values())
+    written = sorted(p.name for p in (inputs.out / "all").iterdir())
+    assert written == ["synthetic-40.html", "synthetic-40.lss", "synthetic-40.md"]
+    assert (inputs.out / "cli.xml").read_text(encoding="utf-8").count("<bind ") > 40
+
+
+def test_import_qdef_pulls_in_none_of_the_heavy_modules() -> None:
+    imported = run.measure_import(1)
+    assert imported["heavy"] == []
+    assert imported["importtime"] > 0
+
+
+def _measured(n: int, scale: float) -> run.Measured:
+    inside = {name: scale * 0.1 for name in run.IN_PROCESS}
+    inside.update(floor=scale * 0.1, routing=scale * 0.005)
+    inside["qdef all"] = scale * 0.15
+    whole = {name: 0.2 + scale * 0.1 for name in run.WHOLE}
+    whole["qdef render all three"] = 0.1 + scale * 0.03
+    whole["xls2xform"] = 0.2 + scale * 0.1
+    return run.Measured(n, inside, whole)
+
+
+def test_the_report_has_the_ratio_table_growth_and_verdicts() -> None:
+    results = [_measured(1000, 1), _measured(5000, 5), _measured(10000, 10.5)]
+    imported = {"importtime": 0.012, "wall": 0.01, "heavy": []}
+    text = run.tables(results, imported)
+    assert "| 5,000 | " in text and "## Ratios" in text
+    assert "| growth 1,000→10,000 | " in text
+    assert f"| growth 1,000→10,000 | {math.log(10.5) / math.log(10):.2f} |" in text  # floor
+    targets = text.split("## Targets", 1)[1]
+    assert targets.count("**met**") == 7 and "not met" not in targets
+    slow = _measured(5000, 5)
+    slow.whole["qdef render all three"] = 2 * slow.whole["xls2xform"]
+    slow.inside["qdef all"] = 3 * slow.inside["floor"]
+    verdicts = run.targets([results[0], slow, results[2]], {**imported, "heavy": ["jinja2"]})
+    assert sum("**not met**" in line for line in verdicts) == 3
+    assert "slower at N = [5000]" in verdicts[0]
+
+
+def test_the_harness_insists_on_five_repetitions(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        run.main(["--repetitions", "3", "10"])
+    assert "at least 5" in capsys.readouterr().err
 
 
 @pytest.mark.browser
