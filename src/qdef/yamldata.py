@@ -166,9 +166,10 @@ class Positions:
     """Where the values of data built by :func:`build_located` stand in the text.
 
     Recorded in the same pass as the data, as packed integers (``line << 32 |
-    column``, 0-based) in one list per collection, found by the collection's
-    ``id``: a mapping's list holds each entry's key and value position in
-    insertion order, a sequence's list each item's position. That costs a few
+    column``, 0-based) in one array per collection, found by the collection's
+    ``id``: a mapping's array holds each entry's key and value position in
+    insertion order, a sequence's array each item's position (a value reached
+    through an alias has the alias's position; inside it, the anchor's). That costs a few
     attribute reads per node and no second parse; turning a key path into a
     line and column (:class:`qdef.sourcemap.SourceMap`) is left until there is
     something to report. Valid only while the data it was built with is alive
