@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from qdef.sourcemap import SourceMap
@@ -69,3 +71,60 @@ def test_offsets_inside_literal_blocks(source: SourceMap) -> None:
     path = ("sections", 0, "questions", 0, "note")
     line, column = source.locate_offset(path, len("first line\nsec"))
     assert TEXT.splitlines()[line][column:] == "ond line"
+
+
+ALIASED = """\
+scales:
+  agree: &agree
+    - {code: "1", label: ja}
+    - {code: "2", label: nein}
+q1:
+  scale: *agree
+q2: {scale: *agree, text: !!str "tagged"}
+"""
+
+
+def test_aliases_locate_at_the_alias_and_inside_at_the_anchor() -> None:
+    source = SourceMap.build(ALIASED)
+    assert source.locate(("q1", "scale")) == (5, 9)  # the alias itself
+    assert source.locate(("q1", "scale", 1, "label")) == (3, 25)  # inside: the anchor's
+    assert source.locate(("q2", "scale"), key=True) == (6, 5)
+    assert source.locate(("q2", "text")) == (6, 26)  # a tagged scalar: its tag
+    assert source.locate_offset(("q2", "text"), 3) == (6, 26)  # style unknown: its start
+
+
+def _paths(node: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*path, index))
+    return found
+
+
+def test_every_path_of_the_investitionspakt_points_at_its_value() -> None:
+    """Every key path of a real instrument: the key is written where the map says,
+    a string value starts (after its quote) where the map says."""
+    from qdef.loader import load_file  # noqa: PLC0415
+
+    root = Path(__file__).parents[1]
+    document, problems = load_file(root / "instruments" / "investitionspakt.yaml")
+    assert document is not None and not problems
+    lines = document.text.splitlines()
+    checked = 0
+    for path in _paths(document.data)[1:]:
+        value: object = document.data
+        for step in path:
+            value = value[step]  # type: ignore[index]
+        line, column = document.source_map.locate(path, key=True)
+        if isinstance(path[-1], str):
+            assert lines[line][column:].startswith(path[-1]), path
+        value_line, value_column = document.source_map.locate(path)
+        written = lines[value_line][value_column:]
+        if isinstance(value, str) and "\n" not in value and value and written[:1] not in "|>":
+            written = written.lstrip("\"'")
+            assert written.startswith(value[:10].split("\\")[0]), path
+            checked += 1
+    assert checked > 250
