@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from qdef.expr.nodes import Expr
+from qdef.memo import PerInstrument
 from qdef.model import Instrument, SingleChoice
 from qdef.routing.analysis import Analysis, analysis_for
 from qdef.routing.dd import FALSE, Budget
@@ -127,7 +128,12 @@ class _Finder:
 
 
 def notes(instrument: Instrument) -> Notes:
-    """The routing notes of a valid instrument."""
+    """The routing notes of a valid instrument (computed once per instrument and
+    shared by the renderers: treat them as read-only)."""
+    return _notes(instrument)
+
+
+def _compute(instrument: Instrument) -> Notes:
     plan = plan_for(instrument)
     try:
         analysis: Analysis | None = analysis_for(instrument)
@@ -147,3 +153,6 @@ def notes(instrument: Instrument) -> Notes:
             sections.append(SectionNotes(when, finder.destination(after)))
         first = after
     return Notes(questions, sections)
+
+
+_notes: PerInstrument[Notes] = PerInstrument(_compute, size=4)
