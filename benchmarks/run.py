@@ -426,6 +426,8 @@ def report(text: str, command: str, repetitions: int) -> str:
         f"questionnaire as XLSForm from `benchmarks/xlsform.py`; medians of {repetitions} "
         "repetitions. Repeat with:\n\n"
         f"```console\n$ {command}\n```\n\n"
+        "What was optimised, with numbers from before, and why the targets not met "
+        "are not: docs/design.md, section Speed.\n\n"
         f"{machine()}\n\n{text}"
     )
 
