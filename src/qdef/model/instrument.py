@@ -22,6 +22,8 @@ FORMAT_VERSION = 1
 
 
 class Section(Node):
+    """A part of the instrument: a title, an optional condition and its questions."""
+
     noun: ClassVar[str] = "a section"
 
     id: Id

@@ -27,6 +27,7 @@ class TextFollowup(FollowupBase, TextInput):
     noun: ClassVar[str] = "a text follow-up"
 
     type: Literal["text"] = "text"
+    """The kind of follow-up: ``text`` (the default: may be left out)."""
 
 
 class NumberFollowup(FollowupBase, NumberInput):
@@ -35,6 +36,7 @@ class NumberFollowup(FollowupBase, NumberInput):
     noun: ClassVar[str] = "a number follow-up"
 
     type: Literal["number"]
+    """The kind of follow-up: ``number``."""
 
 
 class DateFollowup(FollowupBase, DateInput):
@@ -43,6 +45,7 @@ class DateFollowup(FollowupBase, DateInput):
     noun: ClassVar[str] = "a date follow-up"
 
     type: Literal["date"]
+    """The kind of follow-up: ``date``."""
 
 
 def _followup_tag(value: Any) -> str:
@@ -75,6 +78,8 @@ class Option(Node):
 
 
 class SingleOption(Option):
+    """An option of a single-choice question."""
+
     noun: ClassVar[str] = "an option"
 
     goto: Target | None = None
@@ -82,6 +87,8 @@ class SingleOption(Option):
 
 
 class MultipleOption(Option):
+    """An option of a multiple-choice question."""
+
     noun: ClassVar[str] = "an option"
 
     exclusive: bool = False
@@ -118,7 +125,9 @@ class SingleChoice(QuestionBase):
     noun: ClassVar[str] = "a single-choice question"
 
     type: Literal["single"]
+    """The kind of question: ``single``."""
     options: Annotated[list[SingleOption], Field(min_length=1)]
+    """The options, in order; the respondent chooses one. Their codes are unique."""
     widget: Literal["radio", "dropdown"] = "radio"
     """How the web form offers the options."""
 
@@ -129,7 +138,9 @@ class MultipleChoice(QuestionBase):
     noun: ClassVar[str] = "a multiple-choice question"
 
     type: Literal["multiple"]
+    """The kind of question: ``multiple``."""
     options: Annotated[list[MultipleOption], Field(min_length=1)]
+    """The options, in order; any number may be chosen. Their codes are unique."""
     min_choices: Annotated[int, Field(ge=0), INTEGRAL] | None = None
     """At least this many options must be chosen when the question is answered."""
     max_choices: Annotated[int, Field(ge=1), INTEGRAL] | None = None
@@ -142,6 +153,7 @@ class TextQuestion(QuestionBase, TextInput):
     noun: ClassVar[str] = "a text question"
 
     type: Literal["text"]
+    """The kind of question: ``text``."""
 
 
 class NumberQuestion(QuestionBase, NumberInput):
@@ -150,6 +162,7 @@ class NumberQuestion(QuestionBase, NumberInput):
     noun: ClassVar[str] = "a number question"
 
     type: Literal["number"]
+    """The kind of question: ``number``."""
 
 
 class DateQuestion(QuestionBase, DateInput):
@@ -158,6 +171,7 @@ class DateQuestion(QuestionBase, DateInput):
     noun: ClassVar[str] = "a date question"
 
     type: Literal["date"]
+    """The kind of question: ``date``."""
 
 
 class DateRangeQuestion(QuestionBase):
@@ -166,6 +180,7 @@ class DateRangeQuestion(QuestionBase):
     noun: ClassVar[str] = "a date-range question"
 
     type: Literal["daterange"]
+    """The kind of question: ``daterange``."""
     precision: Precision = "day"
     """``day``, ``month`` or ``year``; applies to both dates."""
     min: Annotated[str, Field(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")] | None = None
@@ -179,6 +194,8 @@ class DateRangeQuestion(QuestionBase):
 
 
 class ListField(TextInput):
+    """A labelled text field of a text-list question."""
+
     noun: ClassVar[str] = "a text-list field"
 
     code: Code
@@ -193,10 +210,14 @@ class TextListQuestion(QuestionBase):
     noun: ClassVar[str] = "a text-list question"
 
     type: Literal["textlist"]
+    """The kind of question: ``textlist``."""
     fields: Annotated[list[ListField], Field(min_length=1)]
+    """The text fields, in order; each is its own answer. Their codes are unique."""
 
 
 class MatrixRow(Node):
+    """A row of a matrix or grid question."""
+
     noun: ClassVar[str] = "a row"
 
     code: Code
@@ -208,6 +229,8 @@ class MatrixRow(Node):
 
 
 class ScaleColumn(Node):
+    """A column of a matrix question's scale."""
+
     noun: ClassVar[str] = "a scale column"
 
     code: Code
@@ -224,8 +247,11 @@ class MatrixQuestion(QuestionBase):
     noun: ClassVar[str] = "a matrix question"
 
     type: Literal["matrix"]
+    """The kind of question: ``matrix``."""
     scale: Annotated[list[ScaleColumn], Field(min_length=1)]
+    """The scale's columns, in order; one is chosen per row. Their codes are unique."""
     rows: Annotated[list[MatrixRow], Field(min_length=1)]
+    """The rows, in order; each is answered on the scale. Their codes are unique."""
 
 
 class GridColumnBase(Node):
@@ -238,23 +264,34 @@ class GridColumnBase(Node):
 
 
 class TextColumn(GridColumnBase, TextInput):
+    """A grid column whose cells take text."""
+
     noun: ClassVar[str] = "a text column"
 
     input: Literal["text"]
+    """The kind of column: ``text``."""
     label: Text
+    """The column heading."""
 
 
 class NumberColumn(GridColumnBase, NumberInput):
+    """A grid column whose cells take a number."""
+
     noun: ClassVar[str] = "a number column"
 
     input: Literal["number"]
+    """The kind of column: ``number``."""
     label: Text
+    """The column heading."""
 
 
 class CheckColumn(GridColumnBase):
+    """A grid column whose cells are check boxes."""
+
     noun: ClassVar[str] = "a check column"
 
     input: Literal["check"]
+    """The kind of column: ``check``."""
     exclusive: bool = False
     """Ticking this cell empties the row's other cells (e.g. ``Nicht erforderlich``)."""
 
@@ -268,8 +305,11 @@ class GridQuestion(QuestionBase):
     noun: ClassVar[str] = "a grid question"
 
     type: Literal["grid"]
+    """The kind of question: ``grid``."""
     columns: Annotated[list[GridColumn], Field(min_length=1)]
+    """The columns, in order; a cell takes its column's input. Their codes are unique."""
     rows: Annotated[list[MatrixRow], Field(min_length=1)]
+    """The rows, in order; each has one cell per column. Their codes are unique."""
 
 
 class Display(Node):
@@ -280,6 +320,7 @@ class Display(Node):
     id: Id
     """A stable identifier (not a variable: a display has no answer)."""
     type: Literal["display"]
+    """The kind of entry: ``display``, a text without an answer."""
     text: Text
     """The text shown."""
     help: Text | None = None
