@@ -1,5 +1,5 @@
 """The ``qdef`` command line: ``validate``, ``check``, ``paths``, ``render``,
-``renderers`` and ``schema``.
+``renderers``, ``schema`` and ``diff``.
 
 Exit codes: 0 clean (warnings allowed), 1 problems found in an instrument,
 2 usage or I/O error (unknown option, missing path, unreadable file).
@@ -42,6 +42,8 @@ _USAGE_CODES = frozenset({"QD001", "QD002", "QD003"})
 PROPERTY_FAILURE = "QD610"
 #: Default number of answer sets ``qdef check`` tries, and of paths ``--list`` prints.
 DEFAULT_EXAMPLES, DEFAULT_LIMIT = 200, 1000
+#: What ``qdef diff --fail-on`` takes: the kinds of :mod:`qdef.diff`, harmless first.
+DIFF_KINDS = ("wording", "additive", "routing", "check", "breaking", "never")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -193,6 +195,44 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the published JSON Schema (Draft 2020-12) of the format.",
     )
     schema.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+
+    diff = commands.add_parser(
+        "diff",
+        help="classify the changes between two versions of an instrument (breaking, …)",
+        usage="qdef diff [options] OLD NEW\n       qdef diff [options] --base GITREF FILE...",
+        description="Compare two versions of an instrument, matching questions by id and "
+        "options, rows, columns and fields by code, and classify every change by what it "
+        "means for data already collected: wording < additive < routing < check < "
+        "breaking. With --base, each FILE is compared with its version in the git commit "
+        "GITREF (read with git cat-file; the working tree is not touched). Fails (exit 1) "
+        "when a change at or above --fail-on is found.",
+    )
+    diff.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="OLD and NEW; with --base, the files to compare with their version at GITREF",
+    )
+    diff.add_argument(
+        "--base", metavar="GITREF", help="compare each FILE with its version in this commit"
+    )
+    diff.add_argument(
+        "--fail-on",
+        choices=DIFF_KINDS,
+        default="breaking",
+        help="exit 1 when a change of this kind or a worse one is found (default: "
+        "breaking); never: always exit 0 when both versions are valid",
+    )
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json, or github (workflow annotations)",
+    )
+    diff.add_argument(
+        "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
+    )
     return parser
 
 
@@ -498,6 +538,12 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _emit(published_text(), args.output, out, err)
 
 
+def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qdef.diff_command import diff_command  # noqa: PLC0415
+
+    return diff_command(args, out, err)
+
+
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -522,6 +568,7 @@ def main(
         "render": _render,
         "renderers": _renderers,
         "schema": _schema,
+        "diff": _diff,
     }
     try:
         return handlers[args.command](args, out, err)

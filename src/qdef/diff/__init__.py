@@ -1,0 +1,59 @@
+"""Comparing two versions of an instrument: what changed, and what it means for data
+already collected.
+
+>>> from qdef.diff import compare
+>>> from qdef.pipeline import validate_file
+>>> changes = compare(validate_file(old_path), validate_file(new_path))  # doctest: +SKIP
+>>> [(c.kind, c.code, c.question, c.item) for c in changes]  # doctest: +SKIP
+[('breaking', 'QD712', 'im_eingesetzt', 'nicht')]
+
+Questions are matched by id; options, rows, columns and fields by code;
+follow-ups by id. Each :class:`Change` has a kind on the ladder
+``wording < additive < routing < check < breaking`` (:data:`KINDS`), a
+stable code (:data:`CODES`), and, when the versions come with their parsed
+files, a location in the new version (and the old). docs/diff.md has the full
+classification table.
+"""
+
+from __future__ import annotations
+
+from qdef.diff import questions, routing
+from qdef.diff.changes import CODES, KINDS, Change, Kind, rank
+from qdef.diff.record import At, Differ, Side
+from qdef.model import Instrument
+from qdef.pipeline import Result
+
+__all__ = ["CODES", "KINDS", "Change", "Kind", "compare", "rank"]
+
+
+def compare(old: Instrument | Result | None, new: Instrument | Result) -> list[Change]:
+    """Every change from ``old`` to ``new``, in document order of ``new``, then the
+    things removed, in document order of ``old``.
+
+    Both must be valid instruments (a :class:`~qdef.pipeline.Result` whose ``ok``
+    is true, or an :class:`~qdef.model.Instrument`); a result also gives every
+    change its file:line:column. ``old=None`` stands for a version that did not
+    exist yet: everything in ``new`` is added.
+    """
+    new_side = _side(new)
+    if old is None:
+        differ = Differ(Side(new_side.instrument, None), new_side)
+        for qid, entry in new_side.entries.items():
+            at = At(new_side.name(qid), qid, None, None, entry.path)
+            differ.add("QD740", at, "added; the instrument is new", key="id", new=qid)
+        return differ.resolve()
+    differ = Differ(_side(old), new_side)
+    questions.instrument(differ)
+    questions.questions(differ)
+    routing.compare(differ)
+    return differ.resolve()
+
+
+def _side(version: Instrument | Result) -> Side:
+    if isinstance(version, Instrument):
+        return Side(version, None)
+    if version.instrument is None or not version.ok:
+        raise ValueError(
+            f"{version.path} is not a valid instrument; validate it first (qdef validate)"
+        )
+    return Side(version.instrument, version.document)

@@ -1,0 +1,147 @@
+"""What ``qdef diff`` reports: a :class:`Change`, its kind on one ladder, and the codes.
+
+The kinds, from harmless to harmful (the order ``--fail-on`` counts from):
+
+``wording`` < ``additive`` < ``routing`` < ``check`` < ``breaking``
+
+- **wording**: only what respondents read changed, in words that keep the
+  meaning (or only presentation: widget, lines, order, a display text).
+- **additive**: something new can be answered (a question, an option, a row,
+  a column, a wider range); data already collected keeps its meaning.
+- **routing**: who is asked what changed (a question's reaching condition,
+  the set of paths, a goto or ``when``).
+- **check**: a code or question kept, but what it means may have moved (a
+  label reworded beyond wording, required, exclusive, personal data): a person
+  has to look.
+- **breaking**: data already collected no longer fits: a question or code
+  removed, a type, unit or precision changed, a range narrowed, a code recoded.
+
+Every code belongs to exactly one kind (:data:`CODES`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from qdef.diagnostics import Span
+from qdef.sourcemap import KeyPath
+
+Kind = Literal["wording", "additive", "routing", "check", "breaking"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+"""The kinds, from harmless to harmful."""
+
+
+def rank(kind: Kind) -> int:
+    """The place of ``kind`` on the ladder (wording 0 … breaking 4)."""
+    return KINDS.index(kind)
+
+
+#: code -> (kind, what it reports). Stable: codes are never reused for something else.
+CODES: dict[str, tuple[Kind, str]] = {
+    # breaking
+    "QD701": ("breaking", "a question was removed"),
+    "QD702": ("breaking", "a question's type changed"),
+    "QD703": ("breaking", "an option was removed"),
+    "QD704": ("breaking", "a matrix or grid row was removed"),
+    "QD705": ("breaking", "a scale column or grid column was removed"),
+    "QD706": ("breaking", "a text-list field was removed"),
+    "QD707": ("breaking", "a follow-up input was removed"),
+    "QD708": ("breaking", "the input type of a follow-up or grid column changed"),
+    "QD709": ("breaking", "a unit changed"),
+    "QD710": ("breaking", "the allowed answers were narrowed (range, length, format, choices)"),
+    "QD711": ("breaking", "a date precision changed"),
+    "QD712": ("breaking", "a code was recoded: its label now belongs to another code"),
+    # check
+    "QD720": ("check", "a text changed beyond wording: a code or question kept, its meaning?"),
+    "QD721": ("check", "required changed"),
+    "QD722": ("check", "the personal-data flag changed"),
+    "QD723": ("check", "exclusive changed"),
+    "QD724": ("check", "the instrument's id or language changed"),
+    "QD725": ("check", "a translation was removed"),
+    "QD734": ("check", "the routing could not be compared (too entangled to analyse)"),
+    # routing
+    "QD730": ("routing", "a question's reaching condition changed"),
+    "QD731": ("routing", "the set of paths changed"),
+    "QD732": ("routing", "a goto changed"),
+    "QD733": ("routing", "a when condition changed"),
+    # additive
+    "QD740": ("additive", "a question was added"),
+    "QD741": ("additive", "an option was added"),
+    "QD742": ("additive", "a matrix or grid row was added"),
+    "QD743": ("additive", "a scale column or grid column was added"),
+    "QD744": ("additive", "a text-list field was added"),
+    "QD745": ("additive", "a follow-up input was added"),
+    "QD746": ("additive", "the allowed answers were widened (range, length, format, choices)"),
+    "QD747": ("additive", "a translation was added"),
+    # wording
+    "QD750": ("wording", "a text was reworded (same meaning) or reformatted"),
+    "QD751": ("wording", "presentation changed (widget, lines, display number)"),
+    "QD752": ("wording", "the order of questions, options, rows or columns changed"),
+    "QD753": ("wording", "a display text was removed"),
+    "QD754": ("wording", "a goto or when was rewritten; the routing is the same"),
+    "QD755": ("wording", "the instrument's version string changed"),
+}
+
+#: Codes of things that are in the old version only: located at the nearest place in
+#: the new version, listed after everything else, with their old position.
+REMOVED = frozenset({"QD701", "QD703", "QD704", "QD705", "QD706", "QD707", "QD753"})
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One difference between two versions of an instrument, and what it means for data.
+
+    ``path`` is the key path in the new version (for a removed thing: the nearest
+    place that still exists, e.g. the question's ``options``); ``old_path`` the key
+    path in the old version. ``location`` and ``old_location`` are those paths as
+    file:line:column, when the versions were read from files.
+    """
+
+    code: str
+    message: str
+    question: str | None = None
+    """The id of the question (or follow-up's question) concerned; None for the
+    instrument or a section."""
+    item: str | None = None
+    """The code of the option, row, column or field, or the id of the follow-up."""
+    old: Any = None
+    """The old value (JSON-compatible), if there is one to show."""
+    new: Any = None
+    path: KeyPath | None = None
+    old_path: KeyPath | None = None
+    at_key: bool = False
+    """Locate ``path`` at its key rather than its value (``options:`` for a removed option)."""
+    location: Span | None = None
+    old_location: Span | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return CODES[self.code][0]
+
+    @property
+    def removed(self) -> bool:
+        """Whether the thing reported exists in the old version only."""
+        return self.code in REMOVED
+
+    def to_dict(self) -> dict[str, Any]:
+        """The change as JSON-compatible data (the ``--format json`` entries)."""
+        here, there = self.location, self.old_location
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "question": self.question,
+            "item": self.item,
+            "message": self.message,
+            "old": self.old,
+            "new": self.new,
+            "file": str(here.file) if here else None,
+            "line": here.line if here else None,
+            "column": here.column if here else None,
+            "old_file": str(there.file) if there else None,
+            "old_line": there.line if there else None,
+            "old_column": there.column if there else None,
+        }
+
+
+__all__ = ["CODES", "KINDS", "REMOVED", "Change", "Kind", "rank"]

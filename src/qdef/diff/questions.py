@@ -1,0 +1,410 @@
+"""Comparing the instrument, its sections and its questions, type by type.
+
+Sections and questions are matched by ``id`` (the lists inside a question in
+:mod:`.lists`). A question that moved relative to the others is QD752; a
+changed ``goto`` or ``when`` is recorded here and settled by :mod:`.routing`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from qdef.diff import inputs
+from qdef.diff.lists import followups, items
+from qdef.diff.record import At, Differ, show
+from qdef.expr import parse, to_source
+from qdef.model import (
+    CheckColumn,
+    DateQuestion,
+    DateRangeQuestion,
+    Display,
+    GridQuestion,
+    MatrixQuestion,
+    MultipleChoice,
+    NumberColumn,
+    NumberQuestion,
+    SingleChoice,
+    TextColumn,
+    TextListQuestion,
+    TextQuestion,
+)
+from qdef.sourcemap import KeyPath
+
+Compare = Callable[[Differ, At, Any, Any], None]
+
+# --------------------------------------------------------------------------- routing edits
+
+
+def _condition(source: str | None) -> str | None:
+    return None if source is None else to_source(parse(source))
+
+
+def when(differ: Differ, at: At, old: str | None, new: str | None) -> None:
+    """A changed ``when`` (QD733; QD754 if the routing turns out the same)."""
+    before, after = _condition(old), _condition(new)
+    if before == after:
+        return
+    says = f"shown when {after}" if after else "no longer has a condition"
+    was = f"when {before}" if before else "no condition"
+    differ.add("QD733", at, f"{says} (was {was})", key="when", old=before, new=after)
+
+
+def goto(differ: Differ, at: At, old: str | None, new: str | None) -> None:
+    """A changed ``goto`` (QD732; QD754 if the routing turns out the same)."""
+    if old == new:
+        return
+    says = f"now goes to {differ.new.name(new)}" if new else "no longer jumps"
+    was = f"went to {differ.old.name(old)}" if old else "continued with the next question"
+    differ.add("QD732", at, f"{says} ({was})", key="goto", old=old, new=new)
+
+
+# --------------------------------------------------------------------------- instrument
+
+
+def instrument(differ: Differ) -> None:
+    old, new = differ.old.instrument, differ.new.instrument
+    top = At("the instrument", None, None, (), ())
+    for key in ("id", "language"):
+        before, after = getattr(old, key), getattr(new, key)
+        if before != after:
+            differ.add(
+                "QD724",
+                top,
+                f"its {key} is now {show(after)} (was {show(before)}); data collected with "
+                "the old version is filed under the old one: check that they are meant "
+                "to be merged",
+                key=key,
+                old=before,
+                new=after,
+            )
+    for lang in sorted(set(new.translations) - set(old.translations)):
+        differ.add(
+            "QD747",
+            top,
+            f"translation '{lang}' added; its texts are new, answers keep their codes",
+            new_path=("translations", new.translations.index(lang)),
+            old_path=("translations",) if old.translations else ("language",),
+            new=lang,
+        )
+    for lang in sorted(set(old.translations) - set(new.translations)):
+        differ.add(
+            "QD725",
+            top,
+            f"translation '{lang}' removed; answers collected in '{lang}' can no longer "
+            "be read against the instrument's texts: keep the translation, or archive "
+            "its texts with the data",
+            new_path=("translations",) if new.translations else ("language",),
+            old_path=("translations", old.translations.index(lang)),
+            old=lang,
+        )
+    if old.version != new.version:
+        differ.add(
+            "QD755",
+            top,
+            f"version is now {show(new.version)} (was {show(old.version)})",
+            new_path=("version",) if new.version is not None else ("id",),
+            old_path=("version",) if old.version is not None else ("id",),
+            old=old.version,
+            new=new.version,
+        )
+    differ.texts(top, "title", old.title, new.title, noun="title", meaning=False)
+    differ.texts(top, "intro", old.intro, new.intro, noun="introduction", meaning=False)
+    olds = {s.id: (i, s) for i, s in enumerate(old.sections)}
+    for j, section in enumerate(new.sections):
+        if section.id not in olds:
+            continue
+        i, before = olds[section.id]
+        at = At(f"section '{section.id}'", None, None, ("sections", i), ("sections", j))
+        differ.texts(at, "title", before.title, section.title, noun="title", meaning=False)
+        differ.texts(at, "intro", before.intro, section.intro, noun="introduction", meaning=False)
+        when(differ, at, before.when, section.when)
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def questions(differ: Differ) -> None:
+    old, new = differ.old, differ.new
+    for qid, entry in new.entries.items():
+        if qid in old.entries:
+            # a question that became a display text is named as the question it was
+            name = old.name(qid) if isinstance(entry.question, Display) else new.name(qid)
+            at = At(name, qid, None, old.path(qid), entry.path)
+            question(differ, at, old.question(qid), entry.question)
+            continue
+        at = At(new.name(qid), qid, None, None, entry.path)
+        if isinstance(entry.question, Display):
+            says = "added"
+        else:
+            says = f"added ({entry.question.noun}); no data from the old version for it"
+        differ.add("QD740", at, says, key="id", new=qid)
+    _order(differ)
+    removed = [qid for qid in old.entries if qid not in new.entries]
+    for qid in removed:
+        _removed_question(differ, qid)
+
+
+def _removed_question(differ: Differ, qid: str) -> None:
+    old, new = differ.old, differ.new
+    sequence = list(old.entries)
+    here = sequence.index(qid)
+    after = [q for q in sequence[here + 1 :] if q in new.entries]
+    before = [q for q in sequence[:here] if q in new.entries]
+    nearest = after[0] if after else before[-1] if before else None
+    place: KeyPath = (*new.path(nearest), "id") if nearest else ("sections",)
+    at = At(old.name(qid), qid, None, old.path(qid), place)
+    question_ = old.question(qid)
+    if isinstance(question_, Display):
+        differ.add(
+            "QD753",
+            at,
+            "removed; it had no answers",
+            key="id",
+            new_path=place,
+            at_key=nearest is None,
+            old=qid,
+        )
+        return
+    differ.add(
+        "QD701",
+        at,
+        f"removed ({question_.noun}); data already collected for '{qid}' has no "
+        "counterpart in the new version. Keep the question, or archive its data",
+        key="id",
+        new_path=place,
+        at_key=nearest is None,
+        old=qid,
+    )
+
+
+def _order(differ: Differ) -> None:
+    """Questions that moved relative to the others (QD752)."""
+    old_ids = [q for q in differ.old.entries if q in differ.new.entries]
+    new_ids = [q for q in differ.new.entries if q in differ.old.entries]
+    matcher = difflib.SequenceMatcher(None, old_ids, new_ids, autojunk=False)
+    kept = {new_ids[b.b + k] for b in matcher.get_matching_blocks() for k in range(b.size)}
+    for qid in new_ids:
+        if qid not in kept:
+            at = At(differ.new.name(qid), qid, None, differ.old.path(qid), differ.new.path(qid))
+            differ.add(
+                "QD752",
+                at,
+                "moved to another place in the sequence; the questions before it set its "
+                "context, so answers may shift",
+                key="id",
+            )
+
+
+def question(differ: Differ, at: At, old: Any, new: Any) -> None:
+    when(differ, at, old.when, new.when)
+    goto(differ, at, old.goto, new.goto)
+    if old.type != new.type:
+        _type_changed(differ, at, old, new)
+        return
+    display = isinstance(new, Display)
+    differ.texts(at, "text", old.text, new.text, noun="text", meaning=not display)
+    differ.texts(at, "help", old.help, new.help, noun="help text", meaning=not display)
+    if display:
+        return
+    differ.texts(at, "hint", old.hint, new.hint, noun="hint")
+    if old.number != new.number:
+        differ.add(
+            "QD751",
+            at,
+            f"display number is now {show(new.number)} (was {show(old.number)})",
+            key="number",
+            old=old.number,
+            new=new.number,
+        )
+    differ.flag(
+        "QD721",
+        at,
+        "required",
+        (old.required, new.required),
+        says="missing answers are now "
+        + ("refused" if new.required else "allowed")
+        + ": compare its distribution across versions with care",
+    )
+    differ.flag(
+        "QD722",
+        at,
+        "personal",
+        (old.personal, new.personal),
+        says="the answers' handling as personal data changes: check consent, storage and "
+        "deletion of the answers already collected",
+    )
+    KINDS[type(new)](differ, at, old, new)
+
+
+def _type_changed(differ: Differ, at: At, old: Any, new: Any) -> None:
+    if isinstance(old, Display):
+        differ.add(
+            "QD740",
+            at,
+            f"now {new.noun} (was a display text); it collects answers from now on",
+            key="type",
+            old=old.type,
+            new=new.type,
+        )
+        return
+    if isinstance(new, Display):
+        consequence = (
+            f"it no longer collects answers, so data already collected for '{old.id}' has "
+            "no counterpart in the new version. Keep the question, or archive its data"
+        )
+    else:
+        consequence = (
+            "data already collected has another shape and cannot be merged as is. Keep "
+            "the type, or give the new question a new id"
+        )
+    differ.add(
+        "QD702",
+        at,
+        f"now {new.noun} (was {old.noun}); {consequence}",
+        key="type",
+        old=old.type,
+        new=new.type,
+    )
+
+
+# --------------------------------------------------------------------------- types
+
+
+def _single(differ: Differ, at: At, old: SingleChoice, new: SingleChoice) -> None:
+    if old.widget != new.widget:
+        differ.add(
+            "QD751",
+            at,
+            f"widget is now '{new.widget}' (was '{old.widget}'); presentation only",
+            key="widget",
+            old=old.widget,
+            new=new.widget,
+        )
+    items(differ, at, "options", old.options, new.options, noun="option", compare=_single_option)
+
+
+def _single_option(differ: Differ, at: At, old: Any, new: Any) -> None:
+    _option(differ, at, old, new)
+    goto(differ, at, old.goto, new.goto)
+
+
+def _option(differ: Differ, at: At, old: Any, new: Any) -> None:
+    differ.texts(at, "label", old.label, new.label, noun="label")
+    followups(differ, at, "specify", old.specify or [], new.specify or [])
+
+
+def _multiple(differ: Differ, at: At, old: MultipleChoice, new: MultipleChoice) -> None:
+    items(differ, at, "options", old.options, new.options, noun="option", compare=_multiple_option)
+    choices = "number of choices"
+    inputs.bound(
+        differ,
+        at,
+        "min_choices",
+        old.min_choices or 0,
+        new.min_choices or 0,
+        lower=True,
+        noun=choices,
+    )
+    inputs.bound(
+        differ, at, "max_choices", old.max_choices, new.max_choices, lower=False, noun=choices
+    )
+
+
+def _multiple_option(differ: Differ, at: At, old: Any, new: Any) -> None:
+    _option(differ, at, old, new)
+    differ.flag(
+        "QD723",
+        at,
+        "exclusive",
+        (old.exclusive, new.exclusive),
+        says="the combinations of answers allowed change: answers already collected may "
+        "combine it with other options",
+    )
+
+
+def _daterange(differ: Differ, at: At, old: DateRangeQuestion, new: DateRangeQuestion) -> None:
+    inputs.dates(differ, at, old, new)
+    differ.texts(at, "from_label", old.from_label, new.from_label, noun="'from' label")
+    differ.texts(at, "to_label", old.to_label, new.to_label, noun="'to' label")
+
+
+def _textlist(differ: Differ, at: At, old: TextListQuestion, new: TextListQuestion) -> None:
+    items(differ, at, "fields", old.fields, new.fields, noun="field", compare=_field)
+
+
+def _field(differ: Differ, at: At, old: Any, new: Any) -> None:
+    inputs.text(differ, at, old, new)
+    differ.flag(
+        "QD722",
+        at,
+        "personal",
+        (old.personal, new.personal),
+        says="the answers' handling as personal data changes: check consent, storage and "
+        "deletion of the answers already collected",
+    )
+
+
+def _matrix(differ: Differ, at: At, old: MatrixQuestion, new: MatrixQuestion) -> None:
+    items(differ, at, "scale", old.scale, new.scale, noun="column", compare=_heading)
+    items(differ, at, "rows", old.rows, new.rows, noun="row", compare=_row)
+
+
+def _grid(differ: Differ, at: At, old: GridQuestion, new: GridQuestion) -> None:
+    items(differ, at, "columns", old.columns, new.columns, noun="column", compare=_grid_column)
+    items(differ, at, "rows", old.rows, new.rows, noun="row", compare=_row)
+
+
+def _heading(differ: Differ, at: At, old: Any, new: Any) -> None:
+    differ.texts(at, "label", old.label, new.label, noun="label")
+    differ.texts(at, "description", old.description, new.description, noun="description")
+
+
+def _grid_column(differ: Differ, at: At, old: Any, new: Any) -> None:
+    if old.input != new.input:
+        differ.add(
+            "QD708",
+            at,
+            f"its cells now take input '{new.input}' (was '{old.input}'); data already "
+            "collected in this column has another type",
+            key="input",
+            old=old.input,
+            new=new.input,
+        )
+        return
+    _heading(differ, at, old, new)
+    if isinstance(new, TextColumn):
+        inputs.text(differ, at, old, new)
+    elif isinstance(new, NumberColumn):
+        inputs.number(differ, at, old, new)
+    elif isinstance(new, CheckColumn):
+        differ.flag(
+            "QD723",
+            at,
+            "exclusive",
+            (old.exclusive, new.exclusive),
+            says="the combinations of answers allowed in a row change",
+        )
+
+
+def _row(differ: Differ, at: At, old: Any, new: Any) -> None:
+    differ.texts(at, "label", old.label, new.label, noun="label")
+    before = [old.specify] if old.specify else []
+    after = [new.specify] if new.specify else []
+    followups(differ, at, "specify", before, after, single=True)
+
+
+KINDS: dict[type, Compare] = {
+    SingleChoice: _single,
+    MultipleChoice: _multiple,
+    TextQuestion: inputs.text,
+    NumberQuestion: inputs.number,
+    DateQuestion: inputs.date,
+    DateRangeQuestion: _daterange,
+    TextListQuestion: _textlist,
+    MatrixQuestion: _matrix,
+    GridQuestion: _grid,
+}
+
+__all__ = ["instrument", "question", "questions"]

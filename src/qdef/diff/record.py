@@ -1,0 +1,224 @@
+"""The two versions being compared, where things are in them, and the list of changes.
+
+:class:`Differ` holds both sides and collects :class:`Change` records; the
+comparisons (:mod:`.questions`, :mod:`.inputs`, :mod:`.routing`) add to it.
+An :class:`At` is "the thing being compared": how messages name it, its
+question and item, and its key path in each version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from qdef.diff.changes import Change
+from qdef.diff.wording import BEYOND_WORDING, SAYS, Reading, read, worst
+from qdef.loader import Document
+from qdef.model import END, Display, Instrument, Question
+from qdef.sourcemap import KeyPath
+from qdef.symbols import QuestionEntry, symbols_for
+
+
+class Side:
+    """One version: the instrument, its document (for positions) and its questions."""
+
+    def __init__(self, instrument: Instrument, document: Document | None) -> None:
+        self.instrument = instrument
+        self.document = document
+        self.numbers = instrument.numbers()
+        self.entries: dict[str, QuestionEntry] = {
+            e.question.id: e for e in symbols_for(instrument).entries
+        }
+
+    def question(self, qid: str) -> Question:
+        return self.entries[qid].question
+
+    def name(self, qid: str) -> str:
+        """How messages name a question: ``question 18 'fortsetzung_geplant'``."""
+        if qid == END:
+            return "the end"
+        entry = self.entries.get(qid)
+        if entry is not None and isinstance(entry.question, Display):
+            return f"display text '{qid}'"
+        number = self.numbers.get(qid)
+        return f"question {number} '{qid}'" if number else f"question '{qid}'"
+
+    def path(self, qid: str) -> KeyPath:
+        return self.entries[qid].path
+
+    def text(self, value: str | dict[str, str] | None) -> str | None:
+        """A text in the instrument's language (for messages and for matching labels)."""
+        if value is None or isinstance(value, str):
+            return value
+        return value.get(self.instrument.language) or next(iter(value.values()))
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """The thing being compared, and where it is in the old and the new version."""
+
+    where: str
+    """How messages name it: ``question 8 'wochenstunden'``, ``…, option 'ja'``."""
+    question: str | None
+    item: str | None
+    old: KeyPath | None
+    """None: the thing is not in the old version."""
+    new: KeyPath
+
+    @property
+    def was(self) -> KeyPath:
+        """The key path in the old version (the root if there is none)."""
+        return self.old or ()
+
+    def child(self, where: str, item: str | None, old: KeyPath, new: KeyPath) -> At:
+        return At(f"{self.where}, {where}", self.question, item, old, new)
+
+
+def show(value: Any) -> str:
+    """A value as messages print it."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)
+
+
+class Differ:
+    """Collects the changes between ``old`` and ``new``."""
+
+    def __init__(self, old: Side, new: Side) -> None:
+        self.old = old
+        self.new = new
+        self.changes: list[Change] = []
+
+    def add(
+        self,
+        code: str,
+        at: At,
+        message: str,
+        *,
+        key: str | None = None,
+        old: Any = None,
+        new: Any = None,
+        new_path: KeyPath | None = None,
+        old_path: KeyPath | None = None,
+        at_key: bool = False,
+    ) -> Change:
+        """Record a change of ``at`` (of its field ``key``, if given). A change of the
+        whole instrument (``at.where`` empty) has no old position."""
+        path = new_path if new_path is not None else (*at.new, key) if key else at.new
+        if old_path is None and at.where and at.old is not None:
+            old_path = (*at.old, key) if key else at.old
+        change = Change(
+            code,
+            f"{at.where}: {message}" if at.where else message,
+            at.question,
+            at.item,
+            old,
+            new,
+            path,
+            old_path,
+            at_key,
+        )
+        self.changes.append(change)
+        return change
+
+    # ------------------------------------------------------------------ texts
+
+    def texts(
+        self,
+        at: At,
+        key: str,
+        old: str | dict[str, str] | None,
+        new: str | dict[str, str] | None,
+        *,
+        noun: str,
+        meaning: bool = True,
+    ) -> Reading | None:
+        """Compare a text field; QD720 when it changed beyond wording (and ``meaning``,
+        i.e. it defines what an answer means), else QD750. Returns the worst reading."""
+        if old == new:
+            return None
+        if old is None or new is None:
+            what = "added" if old is None else "removed"
+            self.add("QD750", at, f"the {noun} was {what}", key=key, old=old, new=new)
+            return "reworded"
+        if isinstance(old, str) and isinstance(new, str):
+            olds, news = {"": old}, {"": new}
+        else:  # a plain text is in its version's language; translations added or dropped
+            olds = {self.old.instrument.language: old} if isinstance(old, str) else old
+            news = {self.new.instrument.language: new} if isinstance(new, str) else new
+        common = sorted(olds.keys() & news.keys())
+        readings = [
+            reading for lang in common if (reading := read(olds[lang], news[lang])) is not None
+        ]
+        reading = worst(readings)
+        shown_old, shown_new = self.old.text(old), self.new.text(new)
+        if reading is None:  # the same where both have it: only the languages differ
+            self.add(
+                "QD750",
+                at,
+                f"the {noun} is now given in {', '.join(sorted(news))} (was "
+                f"{', '.join(sorted(olds))})"
+                + ("; it is the same in the languages both versions have" if common else ""),
+                key=key,
+                old=old,
+                new=new,
+            )
+            return "reworded"
+        beyond = meaning and reading in BEYOND_WORDING
+        if beyond:
+            consequence = (
+                f"'{shown_new}' (was '{shown_old}'); answers already collected may "
+                "mean something else: check that the old and new wording ask the same, "
+                "or give it a new code"
+            )
+        else:
+            consequence = f"'{shown_new}' (was '{shown_old}')"
+        self.add(
+            "QD720" if beyond else "QD750",
+            at,
+            f"the {noun} {SAYS[reading]}: {consequence}",
+            key=key,
+            old=old,
+            new=new,
+        )
+        return reading
+
+    def flag(self, code: str, at: At, key: str, values: tuple[bool, bool], *, says: str) -> None:
+        """Compare a yes/no field: ``values`` are its old and new value."""
+        old, new = values
+        if old != new:
+            self.add(
+                code,
+                at,
+                f"{key} is now {show(new)} (was {show(old)}); {says}",
+                key=key,
+                old=old,
+                new=new,
+            )
+
+    def resolve(self) -> list[Change]:
+        """The changes with their positions, in document order of the new version, then
+        the removed things in document order of the old version."""
+        located: list[tuple[tuple[int, int, int, int], Change]] = []
+        for seq, found in enumerate(self.changes):
+            location = old_location = None
+            if self.new.document is not None and found.path is not None:
+                location = self.new.document.locate(found.path, key=found.at_key)
+            if self.old.document is not None and found.old_path is not None:
+                old_location = self.old.document.locate(found.old_path)
+            change = dataclasses.replace(found, location=location, old_location=old_location)
+            anchor = old_location if change.removed else location
+            line, column = (anchor.line, anchor.column) if anchor else (0, 0)
+            located.append(((int(change.removed), line, column, seq), change))
+        located.sort(key=lambda pair: pair[0])
+        return [change for _, change in located]
+
+
+__all__ = ["At", "Differ", "Side", "show"]
