@@ -6,7 +6,8 @@
 #                      and list its routes
 #   bash dev.sh test   set up .venv (and, as root, Debian's Chromium for the web
 #                      form's browser tests), then ruff, mypy --strict and the
-#                      whole test suite
+#                      whole test suite, and builds the documentation site
+#                      (mkdocs build --strict)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -63,9 +64,10 @@ case "${1:-}" in
     test)
         setup
         setup_browser
-        .venv/bin/ruff check src tests benchmarks renderers
+        .venv/bin/ruff check src tests benchmarks renderers docs_hooks
         .venv/bin/mypy src renderers/qdef-render-codebook/src
         .venv/bin/pytest
+        NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir build/site
         ;;
     *)
         echo "usage: bash dev.sh run|test" >&2
