@@ -176,18 +176,21 @@ def tables(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
+def cpu() -> str:
+    """The processor's model name (Linux), else what :mod:`platform` knows."""
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return platform.processor() or platform.machine()
+
+
+def machine() -> str:
     return (
         f"- platform: {platform.platform()}\n"
-        f"- CPU: {cpu}, {os.cpu_count()} logical CPUs\n"
+        f"- CPU: {cpu()}, {os.cpu_count()} logical CPUs\n"
         f"- Python: {platform.python_implementation()} {platform.python_version()}\n"
         f"- qdef: {qdef.__version__}"
     )

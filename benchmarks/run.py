@@ -72,6 +72,7 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.routing import _once as routing_once
+from benchmarks.routing import cpu
 from benchmarks.synthetic import generate, to_yaml
 from benchmarks.xlsform import write_xlsform
 
@@ -395,14 +396,6 @@ def tables(results: Sequence[Measured], imported: dict[str, Any]) -> str:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     versions = []
     for package in PACKAGES:
         try:
@@ -412,7 +405,7 @@ def machine() -> str:
     return (
         f"- date: {date.today().isoformat()}\n"
         f"- platform: {platform.platform()}\n"
-        f"- CPU: {cpu}, {os.cpu_count()} logical CPUs\n"
+        f"- CPU: {cpu()}, {os.cpu_count()} logical CPUs\n"
         f"- Python: {platform.python_implementation()} {platform.python_version()}\n"
         f"- packages: {', '.join(versions)}"
     )
