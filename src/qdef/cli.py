@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 #: QD0xx (paths) and the I/O code QD002 are usage errors, not instrument problems.
-_USAGE_CODES = frozenset({"QD001", "QD002", "QD003"})
+USAGE_CODES = frozenset({"QD001", "QD002", "QD003"})
 #: A routing property that fails in ``qdef check``.
 PROPERTY_FAILURE = "QD610"
 #: Default number of answer sets ``qdef check`` tries, and of paths ``--list`` prints.
@@ -278,7 +278,7 @@ def _report(
         out.write(format_text(diagnostics))
     if not getattr(args, "quiet", False):
         err.write(summary(diagnostics, files) + "\n")
-    if any(d.code in _USAGE_CODES for d in diagnostics):
+    if any(d.code in USAGE_CODES for d in diagnostics):
         return EXIT_USAGE
     return EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK
 
@@ -410,7 +410,7 @@ def read_one(
         return _report([problem], 0, args, out, err)
     result = validate_file(args.file, routing=routing)
     if result.instrument is None or has_errors(result.diagnostics):
-        usage = any(d.code in _USAGE_CODES for d in result.diagnostics)  # not read: no file
+        usage = any(d.code in USAGE_CODES for d in result.diagnostics)  # not read: no file
         return _report(list(result.diagnostics), 0 if usage else 1, args, out, err)
     return result
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from qdef.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, USAGE_CODES
 from qdef.diagnostics import (
     Diagnostic,
     Span,
@@ -32,9 +33,7 @@ if TYPE_CHECKING:
     from qdef.diff import Change
     from qdef.pipeline import Result
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 NEVER = "never"
-_USAGE_CODES = frozenset({"QD001", "QD002", "QD003"})
 
 
 class UsageError(Exception):
@@ -205,7 +204,7 @@ def _invalid(problems: list[Diagnostic], args: argparse.Namespace, out: TextIO, 
         out.write(format_github(problems))
     else:
         out.write(format_text(problems))
-    if any(d.code in _USAGE_CODES for d in problems):
+    if any(d.code in USAGE_CODES for d in problems):
         if not args.quiet:
             err.write(summary(problems, files) + "\n")
         return EXIT_USAGE

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from qdef.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from qdef.diagnostics import format_text
 from qdef.gcpause import gc_paused
 
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from qdef.renderers import Renderer, RenderOptions
     from qdef.renderers.registry import Registration
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 STDOUT = "-"
 
 
