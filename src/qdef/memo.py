@@ -12,9 +12,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from qdef.model import Instrument
+if TYPE_CHECKING:  # the model itself memoizes with this (Instrument.numbers)
+    from qdef.model import Instrument
 
 T = TypeVar("T")
 

@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
+from qdef.memo import PerInstrument
 from qdef.model.base import (
     INSTRUMENT_ID_PATTERN,
     Condition,
@@ -87,5 +88,13 @@ class Instrument(Node):
             yield question, question.number
 
     def numbers(self) -> dict[str, str]:
-        """The display number of every question that has one, by question id."""
-        return {q.id: number for q, number in self.numbered() if number is not None}
+        """The display number of every question that has one, by question id (counted
+        once per instrument; each call gets its own copy)."""
+        return dict(_numbers(self))
+
+
+def _count_numbers(instrument: Instrument) -> dict[str, str]:
+    return {q.id: number for q, number in instrument.numbered() if number is not None}
+
+
+_numbers: PerInstrument[dict[str, str]] = PerInstrument(_count_numbers, size=8)
