@@ -29,6 +29,7 @@ from qdef.diagnostics import (
     sort_diagnostics,
     summary,
 )
+from qdef.gcpause import gc_paused
 
 if TYPE_CHECKING:
     from qdef.checks import Locator
@@ -427,15 +428,16 @@ def _paths(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     assert result.instrument is not None  # read_one returns only valid instruments
     note = ""  # for stderr, after the output
     try:
-        analysis = analyse(result.instrument)
-        if args.graph is not None:
-            from qdef.routing.graph import graph  # noqa: PLC0415
+        with gc_paused():  # as when qdef validate analyses the routing (qdef.gcpause)
+            analysis = analyse(result.instrument)
+            if args.graph is not None:
+                from qdef.routing.graph import graph  # noqa: PLC0415
 
-            text = graph(analysis, args.graph)
-        elif args.list or args.ids or args.limit is not None:
-            text, note = _list_paths(analysis, args)
-        else:
-            text = _count_text(analysis) + "\n"
+                text = graph(analysis, args.graph)
+            elif args.list or args.ids or args.limit is not None:
+                text, note = _list_paths(analysis, args)
+            else:
+                text = _count_text(analysis) + "\n"
     except Budget:  # diagram operations are iterative: only the memory bound stops them
         err.write(
             f"qdef: error: the routing of {args.file} is too entangled for qdef to analyse "
