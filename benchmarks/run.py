@@ -7,19 +7,22 @@ temporary folder: as qdef YAML, and as the same questionnaire in XLSForm
 repetitions (the garbage collector collected before each, and otherwise left
 as each tool leaves it):
 
-In one process (``time.perf_counter``):
+In one process (``time.perf_counter``; each part in a fresh interpreter, after
+one untimed warm-up call):
 
 - ``floor``: ruamel.yaml's C safe load of the YAML file (read included), the
   garbage collector paused — the least any YAML-based tool must do;
 - ``load + validate``: ``qdef.pipeline.validate_file`` — read, parse, JSON
   Schema (as the model), semantic checks, routing findings (``qdef validate``);
-- ``markdown`` / ``html`` / ``limesurvey``: ``qdef.renderers.render`` of the
-  validated instrument (as after validating in the same process: the routing
-  analysis made for the findings is reused);
+- ``markdown`` / ``html`` / ``limesurvey``: ``qdef.renderers.render`` of an
+  instrument validated (untimed) just before, in each repetition: as after
+  validating in the same process, the routing analysis made for the findings
+  is reused, and nothing a renderer computed in an earlier repetition is;
 - ``qdef all``: load + validate + all three renders, from the file;
 - ``routing``: the routing analysis of a fresh copy of the instrument —
   reaching conditions of every question (computed and printed), findings,
-  path count (``benchmarks/routing.py``);
+  path count (``benchmarks/routing.py``), the collector paused as when qdef
+  runs it;
 - ``pyxform``: ``pyxform.xls2xform.xls2xform_convert`` of the .xlsx to an
   XForm file, ODK Validate off.
 
@@ -146,13 +149,18 @@ def prepare(n: int, folder: Path, seed: int = 0) -> Inputs:
     return Inputs(n, yaml, xlsx, out)
 
 
-def median(run: Callable[[], Any], repetitions: int) -> float:
-    """The median wall time of ``run()`` over ``repetitions`` calls."""
+def median(
+    run: Callable[[Any], Any], repetitions: int, setup: Callable[[], Any] = lambda: None
+) -> float:
+    """The median wall time of ``run(setup())`` over ``repetitions`` calls, ``setup``
+    untimed, after one untimed call (imports and first-use work out of the way)."""
+    run(setup())
     samples = []
     for _ in range(repetitions):
+        prepared = setup()
         gc.collect()
         start = time.perf_counter()
-        run()
+        run(prepared)
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 
@@ -161,9 +169,29 @@ def median(run: Callable[[], Any], repetitions: int) -> float:
 
 
 def measure_in_process(inputs: Inputs, repetitions: int) -> dict[str, float]:
+    """Each part of :data:`IN_PROCESS`, each in a fresh interpreter (this script with
+    ``--part``): none runs on the heap, caches or imports another left behind. (A
+    large live heap makes the collector's full collections rarer, so a tool measured
+    after another looked faster than it is.)"""
+    times = {}
+    for part in IN_PROCESS:
+        argv = [
+            sys.executable, HERE / "run.py", "--part", part, "--repetitions", str(repetitions),
+            "--inputs", str(inputs.n), inputs.yaml, inputs.xlsx, inputs.out,
+        ]  # fmt: skip
+        done = subprocess.run([str(a) for a in argv], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"measuring {part!r} failed:\n{done.stderr}")
+        times[part] = float(done.stdout)
+    return times
+
+
+def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
+    """The median time of one part of :data:`IN_PROCESS`, in this process."""
     from pyxform.xls2xform import xls2xform_convert  # noqa: PLC0415
     from ruamel.yaml import YAML  # noqa: PLC0415
 
+    from qdef.gcpause import gc_paused  # noqa: PLC0415
     from qdef.pipeline import validate_file  # noqa: PLC0415
     from qdef.renderers import render  # noqa: PLC0415
 
@@ -185,20 +213,31 @@ def measure_in_process(inputs: Inputs, repetitions: int) -> dict[str, float]:
         for name in RENDERERS:
             render(instrument, name)
 
-    instrument = validated()
-    times = {"floor": median(floor, repetitions), "load + validate": median(validated, repetitions)}
-    for name in RENDERERS:
-        times[name] = median(lambda name=name: render(instrument, name), repetitions)  # type: ignore[misc]
-    times["qdef all"] = median(everything, repetitions)
-    times["routing"] = median(lambda: routing_once(instrument), repetitions)
-    xform = inputs.out / "inprocess.xml"
-    times["pyxform"] = median(
-        lambda: xls2xform_convert(
-            xlsform_path=inputs.xlsx, xform_path=xform, validate=False, pretty_print=False
-        ),
-        repetitions,
-    )
-    return times
+    if part == "floor":
+        return median(lambda _: floor(), repetitions)
+    if part == "load + validate":
+        return median(lambda _: validated(), repetitions)
+    if part in RENDERERS:  # each time on a freshly validated instrument
+        return median(lambda instrument: render(instrument, part), repetitions, validated)
+    if part == "qdef all":
+        return median(lambda _: everything(), repetitions)
+    if part == "routing":
+        instrument = validated()
+
+        def analysed(_: object) -> None:
+            with gc_paused():  # as qdef validate, render and paths run it
+                routing_once(instrument)
+
+        return median(analysed, repetitions)
+    if part == "pyxform":
+        xform = inputs.out / "inprocess.xml"
+        return median(
+            lambda _: xls2xform_convert(
+                xlsform_path=inputs.xlsx, xform_path=xform, validate=False, pretty_print=False
+            ),
+            repetitions,
+        )
+    raise ValueError(f"no part {part!r}; the parts are {', '.join(IN_PROCESS)}")
 
 
 # ---------------------------------------------------------------------------- whole process
@@ -240,7 +279,8 @@ def measure_whole(inputs: Inputs, repetitions: int) -> dict[str, float]:
     ]  # fmt: skip
     commands["xls2xform"] = [*_xls2xform(), "--skip_validate", inputs.xlsx, out / "cli.xml"]
     return {
-        name: median(lambda argv=argv: _run(argv), repetitions) for name, argv in commands.items()
+        name: median(lambda _, argv=argv: _run(argv), repetitions)
+        for name, argv in commands.items()
     }
 
 
@@ -270,8 +310,8 @@ def measure_import(repetitions: int) -> dict[str, Any]:
             [sys.executable, "-c", probe], capture_output=True, text=True, check=True
         ).stdout
     )
-    bare = median(lambda: _run([sys.executable, "-c", "pass"]), repetitions)
-    with_qdef = median(lambda: _run([sys.executable, "-c", "import qdef"]), repetitions)
+    bare = median(lambda _: _run([sys.executable, "-c", "pass"]), repetitions)
+    with_qdef = median(lambda _: _run([sys.executable, "-c", "import qdef"]), repetitions)
     return {
         "importtime": statistics.median(cumulative),
         "wall": with_qdef - bare,
@@ -433,7 +473,15 @@ def main(argv: list[str] | None = None) -> int:
         "--repetitions", type=int, default=MIN_REPETITIONS, help="at least 5 (default 5)"
     )
     parser.add_argument("--output", type=Path, help="default benchmarks/RESULTS.md")
+    # Used by measure_in_process: one part, timed in this (fresh) process.
+    parser.add_argument("--part", choices=IN_PROCESS, help=argparse.SUPPRESS)
+    parser.add_argument("--inputs", nargs=4, metavar="X", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.part is not None:
+        n, yaml, xlsx, out = args.inputs
+        inputs = Inputs(int(n), Path(yaml), Path(xlsx), Path(out))
+        print(measure_part(args.part, inputs, args.repetitions))
+        return 0
     if args.repetitions < MIN_REPETITIONS:
         parser.error(f"--repetitions must be at least {MIN_REPETITIONS}: medians need them")
     sizes = sorted(set(args.sizes or (QUICK_SIZES if args.quick else SIZES)))

@@ -124,6 +124,8 @@ def test_the_harness_measures_every_part_on_a_small_instrument(tmp_path: Path) -
     assert inputs.yaml.exists() and inputs.xlsx.exists()
     inside = run.measure_in_process(inputs, 1)
     assert list(inside) == list(run.IN_PROCESS)
+    with pytest.raises(ValueError, match="no part 'html!'"):
+        run.measure_part("html!", inputs, 1)
     assert all(seconds > 0 for seconds in inside.values())
     whole = run.measure_whole(inputs, 1)
     assert list(whole) == list(run.WHOLE)
