@@ -64,7 +64,7 @@ from qdef.renderers.phrases import (
     section_only_if,
 )
 from qdef.renderers.words import Words
-from qdef.routing.plan import Plan, VarInfo, plan_for
+from qdef.routing.plan import VarInfo, plan_for
 
 #: JavaScript holds integers exactly up to this magnitude; larger ones travel as text.
 SAFE_INTEGER = 2**53 - 1
@@ -254,7 +254,27 @@ def _bound(value: Any) -> Any:
     return None if value is None else _literal(value)
 
 
-def _variable(plan: Plan, info: VarInfo) -> dict[str, Any]:
+def _rows(instrument: Instrument) -> dict[str, tuple[str, bool]]:
+    """Each variable of a matrix or grid row: the row's name (``q.row``) and whether it
+    is the row's follow-up. Made in one pass over the rows, so that looking a
+    variable up costs the same however many rows its question has."""
+    found: dict[str, tuple[str, bool]] = {}
+    for _, question in instrument.questions():
+        if not isinstance(question, GridQuestion | MatrixQuestion):
+            continue
+        for row in question.rows:
+            prefix = f"{question.id}.{row.code}"
+            if isinstance(question, MatrixQuestion):
+                found[prefix] = (prefix, False)
+            else:
+                for column in question.columns:
+                    found[f"{prefix}.{column.code}"] = (prefix, False)
+            if row.specify is not None:
+                found[row.specify.id] = (prefix, True)
+    return found
+
+
+def _variable(info: VarInfo, rows: dict[str, tuple[str, bool]]) -> dict[str, Any]:
     node = info.node
     entry: dict[str, Any] = {"kind": info.kind, "q": info.question}
     if info.codes:
@@ -279,15 +299,11 @@ def _variable(plan: Plan, info: VarInfo) -> dict[str, Any]:
         entry["required"] = True
     if isinstance(node, CheckColumn) and node.exclusive:
         entry["exclusive"] = True
-    question = plan.steps[info.position].question
-    if isinstance(question, GridQuestion | MatrixQuestion):
-        for row in question.rows:
-            prefix = f"{question.id}.{row.code}"
-            if info.name == prefix or info.name.startswith(prefix + "."):
-                entry["row"] = prefix
-            elif row.specify is not None and info.name == row.specify.id:
-                entry["row"] = prefix
-                entry["specifies"] = True
+    row = rows.get(info.name)
+    if row is not None:
+        entry["row"] = row[0]
+        if row[1]:
+            entry["specifies"] = True
     return entry
 
 
@@ -310,6 +326,7 @@ def program(instrument: Instrument, options: RenderOptions) -> dict[str, Any]:
     """What the script needs to route and check: the plan as data, and its messages."""
     plan = plan_for(instrument)
     numbers = instrument.numbers()
+    rows = _rows(instrument)
     steps = []
     for step in plan.steps:
         question = step.question
@@ -330,7 +347,7 @@ def program(instrument: Instrument, options: RenderOptions) -> dict[str, Any]:
         "version": instrument.version,
         "lang": options.lang,
         "steps": steps,
-        "vars": {name: _variable(plan, info) for name, info in plan.variables.items()},
+        "vars": {name: _variable(info, rows) for name, info in plan.variables.items()},
         "messages": {key: options.chrome(key) for key in SCRIPT_MESSAGES},
     }
 

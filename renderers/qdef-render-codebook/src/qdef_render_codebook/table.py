@@ -18,6 +18,7 @@ from qdef.model import (
     DateFollowup,
     DateInput,
     DateRangeQuestion,
+    GridColumn,
     GridQuestion,
     Instrument,
     ListField,
@@ -90,10 +91,46 @@ def rows(instrument: Instrument, options: RenderOptions) -> list[Row]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """A question's options, rows and columns by code, and its rows by follow-up id:
+    made once per question, so that each variable's row is found without searching
+    (a codebook is written in time linear in the size of each question)."""
+
+    options: dict[str, Option]
+    rows: dict[str, MatrixRow]
+    columns: dict[str, GridColumn]
+    followups: dict[str, MatrixRow]
+
+    @staticmethod
+    def of(question: Question) -> _Parts:
+        options: dict[str, Option] = {}
+        rows: dict[str, MatrixRow] = {}
+        columns: dict[str, GridColumn] = {}
+        followups: dict[str, MatrixRow] = {}
+        if isinstance(question, SingleChoice | MultipleChoice):
+            options = {option.code: option for option in question.options}
+        if isinstance(question, MatrixQuestion | GridQuestion):
+            rows = {row.code: row for row in question.rows}
+            followups = {r.specify.id: r for r in question.rows if r.specify is not None}
+        if isinstance(question, GridQuestion):
+            columns = {column.code: column for column in question.columns}
+        return _Parts(options, rows, columns, followups)
+
+
 class _Builder:
     def __init__(self, options: RenderOptions) -> None:
         self.options = options
         self.words = wording_for(options.lang)
+        self._parts: dict[str, _Parts] = {}
+        self._scales: dict[str, _Kind] = {}
+
+    def parts(self, question: Question) -> _Parts:
+        """The options, rows and columns of ``question`` by code (made once)."""
+        found = self._parts.get(question.id)
+        if found is None:
+            found = self._parts[question.id] = _Parts.of(question)
+        return found
 
     # ------------------------------------------------------------ texts
 
@@ -165,6 +202,13 @@ class _Builder:
         return SEPARATOR.join(f"{option.code} = {self.text(option.label)}" for option in options)
 
     def scale_kind(self, question: MatrixQuestion) -> _Kind:
+        """The values of a matrix's rows: the same for each row, so made once."""
+        found = self._scales.get(question.id)
+        if found is None:
+            found = self._scales[question.id] = self._scale_kind(question)
+        return found
+
+    def _scale_kind(self, question: MatrixQuestion) -> _Kind:
         values = []
         for column in question.scale:
             label = self.text(column.label)
@@ -187,7 +231,7 @@ class _Builder:
             if info.option is None:
                 kind = self.choice_kind(question)
             else:  # a follow-up of an option: asked when its option is chosen
-                option = next(o for o in question.options if o.code == info.option)
+                option = self.parts(question).options[info.option]
                 followup = info.node
                 assert isinstance(followup, TextFollowup | NumberFollowup | DateFollowup)
                 kind = self.input_kind(followup)
@@ -239,22 +283,19 @@ class _Builder:
         """A matrix row, a grid cell or a row's follow-up: its kind and whether it is
         required; its label parts are appended to ``parts``."""
         node = info.node
+        parts_of = self.parts(question)
         if isinstance(node, TextFollowup):  # the follow-up of a ("Sonstiges") row
-            row = next(r for r in question.rows if r.specify is not None and r.specify == node)
+            row = parts_of.followups[node.id]
             parts.append(self.followup_part(self.part(row.label), node))
             return self.input_kind(node), node.required
         row_code, _, column_code = info.name[len(question.id) + 1 :].partition(".")
-        row = _row(question.rows, row_code)
+        row = parts_of.rows[row_code]
         parts.append(self.part(row.label))
         if isinstance(question, MatrixQuestion):
             return self.scale_kind(question), required  # a required matrix: every row
-        column = next(c for c in question.columns if c.code == column_code)
+        column = parts_of.columns[column_code]
         parts.append(self.part(column.label))
         return self.input_kind(column), False  # a required grid: some cell per row
-
-
-def _row(rows: list[MatrixRow], code: str) -> MatrixRow:
-    return next(row for row in rows if row.code == code)
 
 
 def _number(value: int | float) -> str:

@@ -212,14 +212,33 @@
       return answer === true ? true : ABSENT;
     }
     if (variable.kind === "choices") {
+      var given = new Set(answer);
       return variable.codes.filter(function (code) {
-        return answer.indexOf(code) >= 0;
+        return given.has(code);
       });
     }
     return answer;
   }
 
+  /** Whether ``option`` is chosen in ``chosen`` (a code, a list of codes, or absent);
+   * ``sets`` holds each list once as a set, so many follow-ups cost one pass. */
+  function isChosen(chosen, option, sets) {
+    if (typeof chosen === "string") {
+      return chosen === option;
+    }
+    if (!Array.isArray(chosen)) {
+      return false;
+    }
+    var set = sets.get(chosen);
+    if (set === undefined) {
+      set = new Set(chosen);
+      sets.set(chosen, set);
+    }
+    return set.has(option);
+  }
+
   function keep(names, answers, response) {
+    var sets = new Map();
     names.forEach(function (name) {
       if (!answers.has(name)) {
         return;
@@ -227,14 +246,7 @@
       var variable = info(name);
       if (own(variable, "option")) {
         // a follow-up counts only while its option is chosen
-        var chosen = response.get(variable.q);
-        if (chosen === ABSENT) {
-          return;
-        }
-        if (typeof chosen === "string" && chosen !== variable.option) {
-          return;
-        }
-        if (Array.isArray(chosen) && chosen.indexOf(variable.option) < 0) {
+        if (!isChosen(response.get(variable.q), variable.option, sets)) {
           return;
         }
       }
@@ -268,17 +280,64 @@
 
   /* ------------------------------------------------------------------ the page's inputs */
 
+  /* Everything below is found through these maps, made in one pass over the inputs:
+   * no work done for one row or one input looks at every input of the page, so
+   * the page stays fast however many rows a matrix or grid has. */
   var controls = Object.create(null); // variable name -> its inputs
   var byQuestion = Object.create(null); // question id -> the inputs of its variables
+  var bySlot = Object.create(null); // a row or question -> the inputs its messages are about
+  var rowVars = Object.create(null); // a row (q.row) -> its variables, in page order
+  function push(map, key, item) {
+    (map[key] = map[key] || []).push(item);
+  }
   Array.prototype.forEach.call(form.elements, function (element) {
     var name = element.name;
-    if (!name || !info(name)) {
+    var variable = name ? info(name) : null;
+    if (!variable) {
       return;
     }
-    (controls[name] = controls[name] || []).push(element);
-    var question = info(name).q;
-    (byQuestion[question] = byQuestion[question] || []).push(element);
+    if (!own(controls, name)) {
+      if (own(variable, "row")) {
+        push(rowVars, variable.row, name);
+      }
+    }
+    push(controls, name, element);
+    push(byQuestion, variable.q, element);
+    if (own(variable, "row")) {
+      push(bySlot, variable.row, element);
+    }
+    if (!own(variable, "option")) {
+      push(bySlot, variable.q, element);
+    }
   });
+
+  /* Each step's rows, and each row's cells among the question's parts. */
+  steps.forEach(function (step) {
+    var seen = new Set();
+    step.rows = [];
+    step.vars.forEach(function (name) {
+      var variable = info(name);
+      if (own(variable, "row") && !seen.has(variable.row)) {
+        seen.add(variable.row);
+        step.rows.push(variable.row);
+      }
+    });
+    step.cells = Object.create(null);
+    step.parts.forEach(function (name) {
+      var variable = info(name);
+      if (variable && own(variable, "row") && name.indexOf(variable.row + ".") === 0) {
+        push(step.cells, variable.row, name);
+      }
+    });
+  });
+
+  /** A multiple choice's exclusive codes, as a set (made once). */
+  function exclusiveCodes(variable) {
+    if (!own(variable, "exclusiveSet")) {
+      variable.exclusiveSet = new Set(variable.exclusive);
+    }
+    return variable.exclusiveSet;
+  }
 
   var dateInputs = Array.prototype.filter.call(form.elements, function (element) {
     return element.type === "date" || element.type === "month";
@@ -439,8 +498,9 @@
         if (chosen.length === 0) {
           return {};
         }
+        var exclusiveSet = exclusiveCodes(variable);
         var exclusive = chosen.some(function (code) {
-          return variable.exclusive.indexOf(code) >= 0;
+          return exclusiveSet.has(code);
         });
         if (!exclusive && variable.minChoices !== null && chosen.length < variable.minChoices) {
           return { value: chosen, problem: message("web_min_choices", { count: variable.minChoices }) };
@@ -526,12 +586,12 @@
       }
       wrapper.hidden = false;
       var chosen = result.response.get(step.q);
+      var sets = new Map();
       step.vars.forEach(function (name) {
         var variable = info(name);
         var enabled = true;
         if (own(variable, "option")) {
-          enabled = typeof chosen === "string" ? chosen === variable.option
-            : Array.isArray(chosen) && chosen.indexOf(variable.option) >= 0;
+          enabled = isChosen(chosen, variable.option, sets);
         }
         setEnabled(inputsOf(name), enabled);
         if (!enabled) {
@@ -560,6 +620,9 @@
   var shownErrors = Object.create(null); // slot name -> message
 
   function setError(slot, text) {
+    if (!text && !own(shownErrors, slot)) {
+      return; // nothing shown, nothing to take away
+    }
     var holder = doc.getElementById("e-" + slot);
     if (!holder) {
       return;
@@ -595,20 +658,14 @@
     });
   }
 
-  /** The inputs a message is about: a variable's, a row's, or a question's. */
+  /** The inputs a message is about: a variable's, a row's, or a question's (but
+   * not the follow-ups of its options). */
   function targetsOf(slot) {
     var direct = inputsOf(slot);
     if (direct.length) {
       return direct;
     }
-    var found = [];
-    Object.keys(controls).forEach(function (name) {
-      var variable = info(name);
-      if (variable.row === slot || (variable.q === slot && !own(variable, "option"))) {
-        found = found.concat(inputsOf(name));
-      }
-    });
-    return found;
+    return bySlot[slot] || [];
   }
 
   function clearErrors(step) {
@@ -622,14 +679,7 @@
   }
 
   function rowsOf(step) {
-    var rows = [];
-    step.vars.forEach(function (name) {
-      var variable = info(name);
-      if (own(variable, "row") && rows.indexOf(variable.row) < 0) {
-        rows.push(variable.row);
-      }
-    });
-    return rows;
+    return step.rows;
   }
 
   /** The problems of one shown question: [slot, message] pairs. ``full`` adds what
@@ -664,9 +714,7 @@
         });
       } else if (kind === "row") {
         rowsOf(step).forEach(function (row) {
-          var cells = partsOf.filter(function (name) {
-            return name.indexOf(row + ".") === 0;
-          });
+          var cells = step.cells[row] || [];
           if (!cells.some(answered)) {
             found.push([row, message("web_required_row")]);
           }
@@ -717,12 +765,13 @@
     if (!variable || variable.kind !== "choices" || !input.checked) {
       return;
     }
-    var isExclusive = variable.exclusive.indexOf(input.value) >= 0;
+    var exclusiveSet = exclusiveCodes(variable);
+    var isExclusive = exclusiveSet.has(input.value);
     inputsOf(input.name).forEach(function (box) {
       if (box === input) {
         return;
       }
-      if (isExclusive || variable.exclusive.indexOf(box.value) >= 0) {
+      if (isExclusive || exclusiveSet.has(box.value)) {
         box.checked = false;
       }
     });
@@ -740,9 +789,9 @@
     if (!filled) {
       return;
     }
-    Object.keys(controls).forEach(function (name) {
+    (rowVars[row] || []).forEach(function (name) {
       var other = info(name);
-      if (name === input.name || other.row !== row || own(other, "specifies")) {
+      if (name === input.name || own(other, "specifies")) {
         return;
       }
       if (other.exclusive === true || variable.exclusive === true) {
@@ -787,7 +836,7 @@
       exclusiveCell(input);
     }
     // a message disappears as soon as the answer is right
-    if (own(shownErrors, input.name) && !read().problems.has(input.name)) {
+    if (own(shownErrors, input.name) && readVariable(input.name).problem === undefined) {
       setError(input.name, null);
     }
   });
@@ -826,13 +875,18 @@
   function showSummary(found) {
     var list = summary.querySelector("ul");
     list.textContent = "";
+    var firstEnabled = Object.create(null); // question id -> its first enabled input
     found.forEach(function (item) {
       var entry = doc.createElement("li");
       var link = doc.createElement("a");
       var target = inputsOf(item.slot)[0] || doc.getElementById("q-" + item.step.q);
-      var focusable = inputsOf(item.slot)[0] || (byQuestion[item.step.q] || []).filter(function (e) {
-        return !e.disabled;
-      })[0];
+      var question = item.step.q;
+      if (!own(firstEnabled, question)) {
+        firstEnabled[question] = (byQuestion[question] || []).find(function (e) {
+          return !e.disabled;
+        });
+      }
+      var focusable = inputsOf(item.slot)[0] || firstEnabled[question];
       link.href = "#" + (target ? target.id : "");
       link.textContent = numberOf(item.step) + item.text;
       link.addEventListener("click", function (event) {

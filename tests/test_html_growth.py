@@ -1,0 +1,90 @@
+"""The web form's script does work linear in the size of each question.
+
+Counted, not timed: before the page's script runs, the array methods it loops
+with (``forEach``, ``filter``, ``some``, ``every``, ``map``, ``find``,
+``indexOf``, ``concat``), ``Object.keys`` and ``hasOwnProperty`` are wrapped
+to add up how many elements they go through. The count, for opening the page,
+answering one cell, saving (every row of a required grid reported) and one more
+answer with the summary shown, must grow with a grid of ``N`` and of ``4 N``
+rows as linear work does (over the same page with a grid of two rows, so what
+does not depend on the rows cancels out). Work for each row that went through
+every row of the page (finding a row's inputs, its cells, the row of an
+exclusive cell) grew with the square of the rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import qdef
+from benchmarks.large import large
+from qdef.renderers import render
+
+pytestmark = pytest.mark.browser
+
+N = 30
+SLACK = 1.1
+
+COUNT = """(() => {
+  window.__work = 0;
+  const wrap = (proto, name, size) => {
+    const original = proto[name];
+    const counted = function (...args) {
+      window.__work += size(this, args);
+      return original.apply(this, args);
+    };
+    Object.defineProperty(proto, name, { configurable: true, writable: true, value: counted });
+  };
+  for (const name of ["forEach", "filter", "some", "every", "map", "find", "indexOf", "concat"]) {
+    wrap(Array.prototype, name, (self) => self.length);
+  }
+  wrap(Object.prototype, "hasOwnProperty", () => 1);
+  const keys = Object.keys;
+  Object.keys = (object) => {
+    const found = keys(object);
+    window.__work += found.length;
+    return found;
+  };
+})();"""
+
+ANSWER = """name => { const input = document.getElementById("f-" + name);
+  input.value = input.value ? "" : "5";
+  input.dispatchEvent(new Event("input", {bubbles: true}));
+  input.dispatchEvent(new Event("change", {bubbles: true})); }"""
+
+
+def script_work(context: Any, folder: Path, shape: str, n: int) -> int:
+    instrument = qdef.loads(large(shape, n), path=f"large-{shape}-{n}.yaml")
+    html = render(instrument, "html")
+    assert isinstance(html, str)
+    path = folder / f"{shape}-{n}.html"
+    path.write_text(html, encoding="utf-8")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(COUNT)
+    page.goto(path.as_uri())
+    page.wait_for_function("() => document.documentElement.classList.contains('js')")
+    page.check('[id="f-vorab-1"]')
+    page.evaluate(ANSWER, f"big.r{n // 2}.c1")
+    page.click("#qdef-save")
+    page.wait_for_selector("#qdef-summary:not([hidden])")
+    page.evaluate(ANSWER, f"big.r{n // 2}.c0")
+    page.check(f'[id="f-big.r{n // 2}.keine"]')
+    count: int = page.evaluate("window.__work")
+    page.close()
+    assert errors == []
+    return count
+
+
+def test_the_scripts_work_is_linear_in_the_rows_of_a_grid(
+    browser_context: Any, tmp_path: Path
+) -> None:
+    sizes = (2, N, 4 * N)
+    base, small, big = (script_work(browser_context, tmp_path, "grid", n) for n in sizes)
+    linear = (4 * N - 2) / (N - 2)
+    growth = (big - base) / (small - base)
+    assert growth <= linear * SLACK, f"work grew {growth:.2f} times, linear is {linear:.2f}"
