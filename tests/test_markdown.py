@@ -304,10 +304,10 @@ def test_tables_are_the_grid_and_the_matrix(tokens: list[Token]) -> None:
     assert grid.header == ["", "Erfolgt durch (bitte nennen)", "Nicht erforderlich"]
     assert matrix.header == [
         "",
-        "Überwiegend (50 % und mehr)",
-        "Teilweise (25 bis unter 50 %)",
-        "Selten (10 bis unter 25 %)",
-        "eher nicht (unter 10 %)",
+        "Überwiegend (50\u00a0% und mehr)",  # a no-break space: docs/renderers.md
+        "Teilweise (25 bis unter 50\u00a0%)",
+        "Selten (10 bis unter 25\u00a0%)",
+        "eher nicht (unter 10\u00a0%)",
     ]
     assert all(row[1:] == ["○"] * 4 for row in matrix.rows)
     assert all(row[1:] == ["_" * 20, "☐"] for row in grid.rows)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from qdef.model import Instrument
 from qdef.renderers.errors import RenderError
 from qdef.renderers.lss import LsQuestion, Survey, Text, _pick
+from qdef.renderers.spacing import keep_units
 
 DB_VERSION = "620"
 #: Characters XML 1.0 cannot hold at all.
@@ -37,9 +38,10 @@ def cdata(value: str) -> str:
 def html_text(text: str) -> str:
     """Instrument text as LimeSurvey shows it: HTML-escaped, line breaks kept, braces
     inert (LimeSurvey would read ``{…}`` as an expression)."""
-    escaped = html.escape(text.strip(), quote=True)
+    escaped = html.escape(keep_units(text.strip()), quote=True)  # docs/renderers.md
     escaped = escaped.replace("{", "&#123;").replace("}", "&#125;")
-    return "<br>".join(line.strip() for line in escaped.splitlines())
+    # A line of the source after each break: lines stay apart in the text, not only on screen.
+    return "<br>\n".join(line.strip() for line in escaped.splitlines())
 
 
 def survey_id(instrument: Instrument) -> int:

@@ -10,6 +10,8 @@ options alone: the same input gives the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from qdef.model import (
     CheckColumn,
     DateInput,
@@ -54,6 +56,7 @@ from qdef.renderers.phrases import (
     question_only_if,
     section_only_if,
 )
+from qdef.renderers.spacing import keep_units
 from qdef.renderers.words import Words
 from qdef.routing.plan import plan_for
 
@@ -74,7 +77,9 @@ class _Paper:
         self.instrument = instrument
         self.options = options
         self.chrome = options.chrome
-        self.text = options.text
+        self.text: Callable[[str | Mapping[str, str]], str] = lambda value: keep_units(
+            options.text(value)
+        )  # numbers kept with their units: docs/renderers.md
         self.notes: Notes = notes(instrument)
         self.words = Words(plan_for(instrument), options)
         self.blocks: list[str] = []

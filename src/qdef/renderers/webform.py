@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from types import CodeType
@@ -63,6 +64,7 @@ from qdef.renderers.phrases import (
     question_only_if,
     section_only_if,
 )
+from qdef.renderers.spacing import keep_units
 from qdef.renderers.words import Words
 from qdef.routing.plan import VarInfo, plan_for
 
@@ -183,13 +185,15 @@ def _asset(name: str) -> str:
 
 def _lines(text: str) -> Markup:
     """A text as HTML with its line breaks kept (``<br>``); paragraphs (blank lines)
-    too, as a double break, for places where no ``<p>`` may stand (a legend)."""
+    too, as a double break, for places where no ``<p>`` may stand (a legend). Each
+    break is followed by a line break of the source, so that the lines stay apart
+    in the text of the page (``textContent``), not only on screen."""
     blocks = [b for b in re.split(r"\n[ \t]*\n", text.strip()) if b.strip()]
     rendered = [
-        Markup("<br>").join(escape(line.strip()) for line in block.splitlines() if line.strip())
+        Markup("<br>\n").join(escape(line.strip()) for line in block.splitlines() if line.strip())
         for block in blocks
     ]
-    return Markup("<br><br>").join(rendered)
+    return Markup("<br><br>\n").join(rendered)
 
 
 def _sha256(text: str) -> str:
@@ -383,7 +387,6 @@ class _Page:
         self.options = options
         self.lang = options.lang
         self.chrome = options.chrome
-        self.text = options.text
         self.words = Words(plan_for(instrument), options)
         css, js = _asset("form.css"), _asset("form.js")
         # Our own files, checked by _asset: inserted as they are.
@@ -433,6 +436,11 @@ class _Page:
 
     # ------------------------------------------------------------- helpers for the template
 
+    def text(self, value: str | Mapping[str, str]) -> str:
+        """A text of the instrument in the page's language, numbers kept with their
+        units (:mod:`qdef.renderers.spacing`)."""
+        return keep_units(self.options.text(value))
+
     @property
     def title(self) -> str:
         return self.text(self.instrument.title)
@@ -479,10 +487,11 @@ class _Page:
         for column in columns:
             text = escape(self.text(column.label))
             if column.description is not None:
+                # On a line of its own, but a word apart in the text read out and copied.
                 more = escape(self.text(column.description))
-                text = Markup(f'{text}<span class="description">{more}</span>')
+                text = Markup(f'{text} <span class="description">{more}</span>')
             cells.append(f'<th scope="col" id="c-{qid}-{escape(column.code)}">{text}</th>')
-        return Markup("".join(cells))
+        return Markup("\n".join(cells))
 
     def radio_cells(self, row: MatrixRow, question: MatrixQuestion) -> Markup:
         """A matrix row's radio buttons, one cell (and line) per scale column."""
