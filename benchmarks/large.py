@@ -23,8 +23,9 @@ renders each shape at each size N (default 250, 1000, 4000; ``--quick``: 100,
 400) with every renderer installed among markdown, html, limesurvey,
 limesurvey-map, codebook and codebook-md, in this process, and prints the median
 render time (after one untimed render of the smallest size) and the growth
-exponent from the smallest to the largest N (``log(t2/t1) / log(n2/n1)``: 1 is
-linear, 2 quadratic). Timings are reported, never asserted. For the web form in
+exponent between the two largest N (``log(t2/t1) / log(n2/n1)``: 1 is linear,
+2 quadratic; below 1 where what does not depend on N still weighs). Timings
+are reported, never asserted; results: benchmarks/LARGE.md. For the web form in
 a browser with a large grid: ``python benchmarks/webform.py --grid N ...``.
 """
 
@@ -154,15 +155,16 @@ def main(argv: list[str] | None = None) -> int:
     from qdef.renderers.registry import names  # noqa: PLC0415
 
     installed = [r for r in RENDERERS if r in names()]
-    print("| question | renderer | " + " | ".join(f"N = {n:,} (s)" for n in sizes) + " | growth |")
+    heading = " | ".join(f"N = {n:,} (s)" for n in sizes)
+    print(f"| question | renderer | {heading} | growth |")
     print("|---|---|" + "---:|" * (len(sizes) + 1))
     for shape in SHAPES:
         for renderer in installed:
             render_time(shape, sizes[0], renderer, 1)  # first-use work out of the way
             times = [render_time(shape, n, renderer, args.repetitions) for n in sizes]
             exponent = (
-                math.log(times[-1] / times[0]) / math.log(sizes[-1] / sizes[0])
-                if len(sizes) > 1 and times[0] > 0
+                math.log(times[-1] / times[-2]) / math.log(sizes[-1] / sizes[-2])
+                if len(sizes) > 1 and times[-2] > 0
                 else float("nan")
             )
             cells = " | ".join(f"{t:.3f}" for t in times)
