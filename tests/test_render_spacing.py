@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,3 +183,28 @@ def test_the_data_outputs_keep_the_authors_spaces(instrument: qdef.Instrument) -
 )
 def test_the_rule(text: str, expected: str) -> None:
     assert keep_units(text) == expected
+
+
+@pytest.mark.browser
+def test_a_screen_reader_hears_the_cells_heading_apart_and_the_percent_kept(
+    browser_context: Any, tmp_path: Path, instrument: qdef.Instrument
+) -> None:
+    """The accessible name Chromium computes for a matrix cell's radio button (its row
+    and column headings), as a screen reader gets it."""
+    html = render(instrument, "html")
+    assert isinstance(html, str)
+    path = tmp_path / "form.html"
+    path.write_text(html, encoding="utf-8")
+    page = browser_context.new_page()
+    page.goto(path.as_uri())
+    page.check('[id="f-im_eingesetzt-ja"]')  # the matrix is on this path
+    cdp = browser_context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    names = {}
+    for element_id in ("f-schwerpunkte.beteiligung-1", "c-schwerpunkte-3"):
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": f'[id="{element_id}"]'})
+        tree = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node["nodeId"]})
+        names[element_id] = tree["nodes"][0]["name"]["value"]
+    page.close()
+    assert names["f-schwerpunkte.beteiligung-1"].endswith(f" Überwiegend 50{NB}% und mehr")
+    assert names["c-schwerpunkte-3"] == f"Selten 10 bis unter 25{NB}%"
