@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import qdef
-from benchmarks import large, routing, run
+from benchmarks import routing, run
 from benchmarks.synthetic import BLOCK, MIX, condition_source, generate, synthetic
 from qdef.model import MatrixQuestion, MultipleChoice, SingleChoice
 from qdef.pipeline import validate_text
@@ -182,17 +182,3 @@ def test_the_web_form_benchmark_runs(chromium: Any, tmp_path: Path) -> None:
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[0] == "30" and cells[1].endswith(" MB")
     assert all(float(c) >= 0 for c in cells[2:])  # render s, open s, one answer ms
-
-
-@pytest.mark.parametrize("shape", large.SHAPES)
-def test_large_questions_validate_without_errors(shape: str) -> None:
-    result = validate_text(large.large(shape, 25))
-    assert [d for d in result.diagnostics if d.is_error] == []
-    assert result.instrument is not None
-
-
-def test_the_large_question_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    assert large.main(["--repetitions", "1", "3", "6"]) == 0
-    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
-    assert len(rows) >= 1 + 4 * 4  # heading; four shapes, at least the four built-ins
-    assert all(row.count("|") == 6 for row in rows)

@@ -23,6 +23,8 @@ import pytest
 
 import qdef
 from benchmarks.large import SHAPES, large
+from benchmarks.large import main as benchmark
+from qdef.pipeline import validate_text
 from qdef.renderers import render
 from qdef.renderers.registry import names
 
@@ -68,3 +70,20 @@ def test_rendering_work_is_linear_in_the_size_of_a_question(renderer: str, shape
         f"{renderer} on a {shape} of {N} and {4 * N}: work grew {growth:.2f} times, "
         f"linear is {linear:.2f}"
     )
+
+
+# ------------------------------------------------------------------ benchmarks/large.py
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_large_questions_validate_without_errors(shape: str) -> None:
+    result = validate_text(large(shape, 25))
+    assert [d for d in result.diagnostics if d.is_error] == []
+    assert result.instrument is not None
+
+
+def test_the_large_question_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert benchmark(["--repetitions", "1", "3", "6"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert len(rows) >= 1 + 4 * 4  # heading; four shapes, at least the four built-ins
+    assert all(row.count("|") == 6 for row in rows)
