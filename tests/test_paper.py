@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -325,3 +326,24 @@ def test_the_format_docs_example_prints_the_hint_once() -> None:
     instrument: Instrument = qdef.loads(source)
     assert render(instrument, to="markdown").count("Mehrfachnennungen möglich") == 1
     assert not [d for d in validate_text(source, Path("x.yaml")).diagnostics if d.code == "QD515"]
+
+
+@pytest.mark.browser
+def test_the_printed_web_form_bars_exactly_the_conditional_parts(
+    browser_context: Any, tmp_path: Path
+) -> None:
+    """In print, the conditional sections and questions have a bar in the margin; the
+    unconditional ones around them have none."""
+    from tests.browser import open_form  # noqa: PLC0415
+
+    form = open_form(browser_context, qdef.loads(GARDEN), tmp_path)
+    page = form.page
+    page.emulate_media(media="print")
+    bar = "e => getComputedStyle(e).borderLeftStyle + ' ' + getComputedStyle(e).borderLeftWidth"
+    assert page.eval_on_selector("#s-4", bar) == "solid 2px"  # untitled, conditional
+    assert page.eval_on_selector("#s-1", bar) == "solid 2px"  # "Trees"
+    assert page.eval_on_selector("#s-3", bar).startswith("none")  # the lawn, for everyone
+    assert page.eval_on_selector("#s-5", bar).startswith("none")  # the hedge
+    page.emulate_media(media="screen")
+    assert page.eval_on_selector("#s-4", bar).startswith("none")
+    assert form.errors == []

@@ -2,7 +2,9 @@
 
 Layout, for each question: its only-if note, ``**7.** text hint``, the help,
 the answer area (options as a list with ○ or ☐, blanks, matrix tables), the
-personal-data note and the continue note. Everything the instrument says is
+personal-data note and the continue note. A conditional part (a section or
+question with a ``when``) is a block quote from its only-if note to its end, so
+that where it stops is plain on paper. Everything the instrument says is
 escaped (:mod:`qdef.renderers.mdtext`); everything qdef adds comes from the
 chrome catalogue. The output is a function of the instrument and the
 options alone: the same input gives the same bytes.
