@@ -12,6 +12,7 @@ shows, for generated respondents, and keep exactly their answers.
 from __future__ import annotations
 
 import html
+import io
 import itertools
 import json
 import re
@@ -557,3 +558,159 @@ def test_every_kind_of_condition_compiles_to_an_equation_that_decides_the_same()
             )
             checked += 1
     assert checked > 50_000
+
+
+# ---------------------------------------------------------------------- section conditions
+
+#: Every form of condition, as a section's ``when`` (on the variables of
+#: conditions.yaml), besides those of conditions.yaml itself: truth values compared
+#: with conditions, on either side, nested (docs/format.md shows the first).
+SECTION_FORMS = (
+    "answered(n) == false",
+    "answered(n) != false",
+    '(s == "a") == true',
+    '(s == "a") != true',
+    'true == (s == "a" or n < 0)',
+    'false != (m has "a")',
+    "(answered(t) == false) == true",
+    'not ((t == "x") == false)',
+    "((n > 5) == true) != false",
+    '(d < "2021-06" and g.r.c) == false',
+    "false == (not answered(o_text))",
+)
+
+
+def _sectioned(path: Path) -> qdef.Instrument:
+    """conditions.yaml with every condition (its own, and SECTION_FORMS) as the
+    condition of a section of its own, after the section of the questions."""
+    from qdef.yamldata import build_data  # noqa: PLC0415
+
+    data = build_data(CONDITIONS.read_text(encoding="utf-8"))
+    first = data["sections"][0]
+    whens = [q.pop("when") for q in first["questions"] if "when" in q]
+    first["questions"] = [q for q in first["questions"] if q["type"] != "display"]
+    for index, when in enumerate([*whens, *SECTION_FORMS]):
+        data["sections"].append(
+            {
+                "id": f"c{index}",
+                "when": when,
+                "questions": [{"id": f"x{index}", "type": "display", "text": "X"}],
+            }
+        )
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return qdef.load(path)
+
+
+def test_section_conditions_of_every_form_decide_as_qdef_decides(tmp_path: Path) -> None:
+    """A section's condition becomes its group's relevance: compiled through the same
+    analysis as a question's (main refused `answered(n) == false` with a syntax-tree
+    dump), and deciding as qdef decides, for every combination of a few values."""
+    from qdef.expr.parser import parse  # noqa: PLC0415
+    from qdef.routing.evaluate import holds  # noqa: PLC0415
+    from qdef.routing.plan import plan_for  # noqa: PLC0415
+
+    instrument = _sectioned(tmp_path / "sections.yaml")
+    plan = plan_for(instrument)
+    lss, mapping = lss_of(instrument)
+    check_structure(instrument, lss)
+    conditions = [parse(s.when) for s in instrument.sections[1:] if s.when is not None]
+    equations = [lsexpr.parse(g["grelevance"] or "1") for g in lss.groups[1:]]
+    assert len(equations) == len(conditions) == len(instrument.sections) - 1
+    values: dict[str, list[Any]] = {
+        "s": [None, "a", "b"],
+        "n": [None, -1, 5, 2**53 + 1],
+        "n2": [None, 5, 6],
+        "s2": [None, "a"],
+        "o": [None, "sonstiges"],
+        "o_text": [None, "x"],
+        "m": [None, ["a"]],
+        "t": [None, "x", "1"],
+        "d": [None, "2021-05", "2021-06"],
+        "g.r.c": [None, True],
+    }
+    checked = 0
+    for combination in itertools.product(*values.values()):
+        response = {n: v for n, v in zip(values, combination, strict=True) if v is not None}
+        if "o_text" in response and response.get("o") != "sonstiges":
+            continue
+        ls = ls_answers(mapping, response)
+        for condition, equation in zip(conditions, equations, strict=True):
+            expected = holds(condition, response, plan.parts)
+            assert lsexpr.truthy(lsexpr.evaluate(equation, ls)) == expected, (
+                to_source(condition),
+                response,
+            )
+            checked += 1
+    assert checked > 50_000
+
+
+# ---------------------------------------------------------------------- strings in conditions
+
+#: Characters that matter to LimeSurvey's reading of a string: quotes, backslashes,
+#: HTML entities (an equation is HTML-decoded first), braces, spaces.
+TRICKY = st.text(alphabet="ab\\\"'&;lt#{} \t", max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(TRICKY, TRICKY)
+def test_text_literals_compare_as_in_qdef(value: str, other: str) -> None:
+    """``t == "…"`` and ``t != "…"`` with any backslashes, quotes, entities and
+    braces: the compiled equation, read by LimeSurvey's tokenizer rules
+    (tests/lsexpr.py), decides as qdef does, for the value itself and others."""
+    from qdef.expr.parser import parse  # noqa: PLC0415
+    from qdef.expr.printer import quote  # noqa: PLC0415
+    from qdef.renderers.lss import Compiler, Slot  # noqa: PLC0415
+    from qdef.routing.evaluate import holds  # noqa: PLC0415
+
+    compiler = Compiler({"t": Slot("t", "text")})
+    for op in ("==", "!=", "in", "not in"):
+        literal = f"[{quote(value)}]" if "in" in op else quote(value)
+        condition = parse(f"t {op} {literal}")
+        equation = lsexpr.parse(compiler.compile(condition))
+        for answer in {value, other, value + "x", value[:-1], "\\"}:
+            response = {"t": answer} if answer else {}
+            assert lsexpr.truthy(lsexpr.evaluate(equation, response)) == holds(
+                condition, response
+            ), (to_source(condition), answer)
+
+
+def test_strings_are_written_as_limesurvey_reads_them() -> None:
+    from qdef.renderers.lss import string  # noqa: PLC0415
+
+    assert string('a"b') == r'"a\"b"'
+    assert string("C:\\x") == r'"C:\\x"'
+    assert string("x&lt;y") == '"x&amp;lt;y"'  # the equation is HTML-decoded first
+    for value in ("C:\\", "a\nb", "a\rb"):
+        with pytest.raises(ValueError):
+            string(value)
+    assert lsexpr.tokens(r'"C:\\x" "a\"b" ' + "'it\\'s'") == [
+        ("string", "C:\\x"),
+        ("string", 'a"b'),
+        ("string", "it's"),
+    ]
+    with pytest.raises(lsexpr.ExpressionError):  # the closing quote follows a backslash
+        lsexpr.tokens('"C:\\\\"')
+    with pytest.raises(lsexpr.ExpressionError):  # a string ends at its line
+        lsexpr.tokens('"a\nb"')
+
+
+def test_a_line_break_in_a_compared_string_is_refused_at_its_place(tmp_path: Path) -> None:
+    from qdef.cli import main  # noqa: PLC0415
+
+    path = tmp_path / "pfad.yaml"
+    path.write_text(
+        "qdef: 1\nid: pfad\ntitle: T\nlanguage: de\nsections:\n"
+        "  - id: s1\n    questions:\n      - {id: pfad, type: text, long: true, text: P}\n"
+        "  - id: s2\n    when: 'pfad != \"a\\nb\"'\n"
+        "    questions:\n      - {id: c, type: text, text: C}\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["render", str(path), "--to", "limesurvey", "-o", "-"], out=out, err=err)
+    assert status == 1
+    assert out.getvalue() == ""
+    first = err.getvalue().splitlines()[0]
+    assert first.startswith(f'{path}:10:20: error QD520: the string "a\\nb" holds a line break')
+    assert "Traceback" not in err.getvalue()
+    with pytest.raises(qdef.renderers.RenderError, match="the condition of section 's2'"):
+        render(qdef.load(path), "limesurvey")

@@ -32,6 +32,8 @@ from decimal import Decimal
 from typing import Any
 
 from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.nodes import walk as nodes
+from qdef.expr.parser import parse
 from qdef.model import (
     CheckColumn,
     DateFollowup,
@@ -52,7 +54,7 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
-from qdef.renderers.errors import RenderError
+from qdef.renderers.errors import LocatedRenderError, RenderError
 from qdef.routing.analysis import analysis_for
 from qdef.routing.dd import Budget
 from qdef.routing.plan import plan_for
@@ -276,9 +278,18 @@ class _Lowering:
         self.question_codes = self.codes.reserve(_sources(instrument))
 
     def survey(self) -> Survey:
+        self.check_strings()
         try:
             analysis = analysis_for(self.instrument)
             reaching = {s.question.id: analysis.reaching(s.question.id) for s in self.plan.steps}
+            # a section's own condition, through the same analysis as the questions'
+            # (a group's relevance and a question's are compiled from one normal form)
+            sections = [
+                None
+                if section.when is None
+                else analysis.printer.expr(analysis.logic.condition(parse(section.when)))
+                for section in self.instrument.sections
+            ]
         except (Budget, RecursionError) as error:
             raise RenderError(
                 "the routing of this instrument is too entangled to compile into "
@@ -298,11 +309,9 @@ class _Lowering:
                 lowered.append((group, question, items))
         # relevance needs every variable's slot: compile once all are lowered
         compiler = Compiler(self.slots)
-        for group, section in zip(groups, self.instrument.sections, strict=True):
-            if section.when is not None:
-                from qdef.expr.parser import parse  # noqa: PLC0415
-
-                group.relevance = compiler.compile(parse(section.when))
+        for group, when in zip(groups, sections, strict=True):
+            if when is not None:
+                group.relevance = compiler.compile(when)
         for _, question, items in lowered:
             relevance = compiler.compile(reaching[question.id])
             for item in items:
@@ -311,6 +320,41 @@ class _Lowering:
                 else:
                     item.relevance = compiler.chosen(*item.shown_with)
         return Survey(groups, self.slots)
+
+    def check_strings(self) -> None:
+        """Refuse, at its place, a string in a condition that ExpressionScript cannot
+        write (:func:`unwritable`): a line break."""
+        for s, section in enumerate(self.instrument.sections):
+            places: list[tuple[tuple[str | int, ...], str | None, str]] = [
+                (("sections", s, "when"), section.when, f"the condition of section {section.id!r}")
+            ]
+            for q, question in enumerate(section.questions):
+                where = f"the condition of {question.id!r}"
+                places.append((("sections", s, "questions", q, "when"), question.when, where))
+            for path, source, where in places:
+                if source is None:
+                    continue
+                for node in nodes(parse(source)):
+                    if not isinstance(node, Literal) or not isinstance(node.value, str):
+                        continue
+                    problem = unwritable(node.value)
+                    if problem is not None:
+                        why = (
+                            "LimeSurvey reads a string only up to the end of its line"
+                            if problem == "a line break"
+                            else "an .lss file is XML, which cannot carry it"
+                        )
+                        raise LocatedRenderError(
+                            "QD520",
+                            f"the string {node.text or repr(node.value)} holds {problem}, "
+                            f"which LimeSurvey's ExpressionScript cannot write in a string "
+                            f"({why}); compare with a text without it, or leave this "
+                            "condition out of the instrument you render for LimeSurvey",
+                            where,
+                            path,
+                            offset=node.start,
+                            excerpt=source,
+                        )
 
     def chrome(self, key: str, **values: object) -> Text:
         """qdef's own wording for ``key``, in every language of the survey."""
@@ -719,9 +763,52 @@ def _full_date(iso: str, *, end: bool = False) -> str:
 # ---------------------------------------------------------------------- relevance
 
 
+#: What ExpressionScript cannot hold in a string literal. LimeSurvey reads a string
+#: with the pattern ``(?<!\\)".*?(?<!\\)"`` (``em_core_helper.php``, the
+#: ExpressionManager's ``$RDP_regex_dq_string``), whose ``.`` stops at a line feed; and
+#: an .lss is XML, whose reader turns a carriage return into a line feed. Characters
+#: XML 1.0 cannot carry at all are refused too.
+_UNWRITABLE = re.compile("[\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def unwritable(text: str) -> str | None:
+    """What keeps ``text`` from being written as an ExpressionScript string, or None."""
+    found = _UNWRITABLE.search(text)
+    if found is None:
+        return None
+    if found.group() in "\r\n":
+        return "a line break"
+    return f"the control character U+{ord(found.group()):04X}"
+
+
 def string(text: str) -> str:
-    """An ExpressionScript string literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """An ExpressionScript string literal for ``text``, as LimeSurvey reads it from a
+    relevance equation (``em_core_helper.php`` ``RDP_Tokenize`` and
+    ``em_manager_helper.php``, read for LimeSurvey 6):
+
+    - the equation is first HTML-decoded (``htmlspecialchars_decode(…, ENT_QUOTES)``),
+      so ``&`` is written ``&amp;`` (``&lt;`` in a string would otherwise become ``<``);
+    - a string runs from a quote to the next quote not preceded by a backslash, and
+      its value is the text between them with ``\\"`` → ``"``, ``\\'`` → ``'``, then
+      ``\\\\`` → ``\\`` replaced in turn; so ``\\`` and ``"`` are escaped with a
+      backslash.
+
+    A text that ends with a backslash cannot be written (the closing quote would
+    follow a backslash): :meth:`Compiler._compare` pads it. Line breaks cannot be
+    written at all (:func:`unwritable`; refused before compiling)."""
+    if text.endswith("\\"):
+        raise ValueError(f"{text!r} ends with a backslash, which a string cannot")
+    problem = unwritable(text)
+    if problem is not None:
+        raise ValueError(f"{text!r} holds {problem}, which a string cannot")
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    return '"' + body + '"'
+
+
+#: Appended to a text and to the value it is compared with when the value ends with a
+#: backslash (``join(t.NAOK, "|")``): equality is kept, and the string no longer ends
+#: with a backslash.
+_PAD = "|"
 
 
 _DATE_LENGTH = {"year": 4, "month": 7, "day": 10}
@@ -802,7 +889,12 @@ class Compiler:
                 return self._compare(left, op, right)
             case Compare(op=op, left=Literal() as left, right=Ref() as right):
                 return self._compare(right, _FLIP[op], left)
-        raise RenderError(f"cannot compile this condition for LimeSurvey: {expr!r}")
+        from qdef.expr.printer import to_source  # noqa: PLC0415
+
+        raise RenderError(
+            f"cannot compile the condition {to_source(expr)!r} for LimeSurvey; "
+            "this is a bug in qdef's limesurvey renderer, please report it with the instrument"
+        )
 
     def _compare_variables(self, left: Ref, op: str, right: Ref) -> str:
         """Two variables compared: false (``!=``: true) where either is unanswered."""
@@ -854,6 +946,9 @@ class Compiler:
             literal_text = string(value)
         elif slot.kind == "number":
             subject, literal_text = name, _number(value)  # type: ignore[arg-type]
+        elif str(value).endswith("\\"):  # text (only == and !=): see string()
+            subject = f"strcmp(join({name}, {string(_PAD)}), {string(str(value) + _PAD)})"
+            literal_text = "0"
         else:  # text: compared as text, also where it looks like a number
             subject = f"strcmp({name}, {string(str(value))})"
             literal_text = "0"
