@@ -714,3 +714,136 @@ def test_a_line_break_in_a_compared_string_is_refused_at_its_place(tmp_path: Pat
     assert "Traceback" not in err.getvalue()
     with pytest.raises(qdef.renderers.RenderError, match="the condition of section 's2'"):
         render(qdef.load(path), "limesurvey")
+
+
+# ---------------------------------------------------------------------- languages and dates
+
+SWAHILI = """\
+qdef: 1
+id: sw
+title: {sw: Utafiti, en: Survey}
+language: sw
+translations: [en]
+sections:
+  - id: s1
+    TITLE
+    questions:
+      - {id: umri, type: number, kind: decimal, text: {sw: "Umri?", en: "Age?"}}
+      - {id: tarehe, type: date, text: {sw: "Tarehe?", en: "Date?"}}
+"""
+
+
+def _cli(*argv: str | Path) -> tuple[int, str, str]:
+    from qdef.cli import main  # noqa: PLC0415
+
+    out, err = io.StringIO(), io.StringIO()
+    return main([str(a) for a in argv], out=out, err=err), out.getvalue(), err.getvalue()
+
+
+def test_a_language_without_wording_renders_where_no_wording_is_printed(tmp_path: Path) -> None:
+    """Swahili (no catalogue) with English: the map prints no wording, and this survey
+    none either (titled section, no date range or grid), with --lang en or without.
+    LimeSurvey's own number and date formats apply to Swahili; English gets qdef's."""
+    path = tmp_path / "sw.yaml"
+    path.write_text(SWAHILI.replace("TITLE", "title: {sw: Sehemu, en: Part}"), encoding="utf-8")
+    for to in ("limesurvey", "limesurvey-map"):
+        for lang in ((), ("--lang", "en")):
+            status, out, err = _cli("render", path, "--to", to, *lang, "-o", "-")
+            assert (status, err) == (0, ""), (to, lang, err)
+            if to == "limesurvey":
+                lss = read(out)
+                assert lss.languages == ["sw", "en"]
+                sw, en = lss.tables["surveys_languagesettings"]
+                assert "surveyls_numberformat" not in sw and "surveyls_dateformat" not in sw
+                assert (en["surveyls_numberformat"], en["surveyls_dateformat"]) == ("0", "5")
+
+
+def test_wording_really_missing_is_a_usage_error_with_a_fix_that_works(tmp_path: Path) -> None:
+    """An untitled section needs a group name in every language of the survey: exit 2
+    (docs/cli.md), saying what needs wording and what to do instead of --lang, which
+    cannot help; the map still renders. A renderer that prints one language is pointed
+    at the --lang that works."""
+    path = tmp_path / "sw.yaml"
+    path.write_text(SWAHILI.replace("TITLE", ""), encoding="utf-8")
+    for lang in ((), ("--lang", "en")):
+        status, out, err = _cli("render", path, "--to", "limesurvey", *lang, "-o", "-")
+        assert (status, out) == (2, "")
+        assert "the name of section 1 ('s1'), which has no title" in err
+        assert "give the section a title, or add a catalogue catalogs/sw.yaml" in err
+        assert "--lang does not change that" in err
+        assert _cli("render", path, "--to", "limesurvey-map", *lang, "-o", "-")[0] == 0
+    status, _, err = _cli("render", path, "--to", "markdown", "-o", "-")
+    assert status == 2
+    assert "render with --lang en, or add a catalogue catalogs/sw.yaml" in err
+    assert _cli("render", path, "--to", "markdown", "--lang", "en", "-o", "-")[0] == 0
+
+
+def _dated(tmp_path: Path, language: str, translations: list[str]) -> Lss:
+    texts = [language, *translations]
+    text = {lang: "Datum" for lang in texts}
+    data = {
+        "qdef": 1,
+        "id": "dates",
+        "title": text,
+        "language": language,
+        "translations": translations,
+        "sections": [
+            {
+                "id": "s",
+                "title": text,
+                "questions": [
+                    {"id": p, "type": "date", "precision": p, "text": text}
+                    for p in ("day", "month", "year")
+                ]
+                + [{"id": "range", "type": "daterange", "text": text, "to_label": text}],
+            }
+        ],
+    }
+    path = tmp_path / f"{'-'.join(texts)}.yaml"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    lss, _ = lss_of(qdef.load(path))
+    return lss
+
+
+def test_dates_are_written_as_the_survey_language_writes_them(tmp_path: Path) -> None:
+    """One source for every renderer: the catalogue's date_value_* (paper and web form
+    write dates with it). English writes dd/mm/yyyy, German dd.mm.yyyy; date_format has
+    no language in LimeSurvey, so a survey in both leaves it out for full dates and sets
+    each language's surveyls_dateformat (5 = dd/mm/yyyy, 1 = dd.mm.yyyy)."""
+
+    def formats(lss: Lss) -> tuple[list[str | None], dict[str, str]]:
+        found = [q.attributes.get("date_format") for q in lss.questions]
+        settings_ = {
+            row["surveyls_language"]: row["surveyls_dateformat"]
+            for row in lss.tables["surveys_languagesettings"]
+        }
+        return found, settings_
+
+    english, german, both = (
+        _dated(tmp_path, "en", []),
+        _dated(tmp_path, "de", []),
+        _dated(tmp_path, "de", ["en"]),
+    )
+    assert formats(english) == (
+        ["dd/mm/yyyy", "mm/yyyy", "yyyy", "dd/mm/yyyy", "dd/mm/yyyy"],
+        {"en": "5"},
+    )
+    assert formats(german) == (
+        ["dd.mm.yyyy", "mm/yyyy", "yyyy", "dd.mm.yyyy", "dd.mm.yyyy"],
+        {"de": "1"},
+    )
+    assert formats(both) == ([None, "mm/yyyy", "yyyy", None, None], {"de": "1", "en": "5"})
+
+
+def test_every_catalogue_writes_dates_and_shows_their_hints_alike() -> None:
+    """The paper hint (DD/MM/YYYY) and the date LimeSurvey and the web form write
+    (dd/mm/yyyy) have the same order and separators in every catalogue."""
+    from qdef.renderers.catalog import catalog, languages  # noqa: PLC0415
+
+    for lang in languages():
+        chrome = catalog(lang)
+        for precision in ("day", "month", "year"):
+            written = chrome(f"date_value_{precision}", day="1", month="2", year="3")
+            hint = chrome(f"date_{precision}")
+            shape = re.sub(r"[^\W\d_]+", "#", hint.strip("()"))
+            assert re.sub(r"\d", "#", written) == shape, (lang, precision, hint)

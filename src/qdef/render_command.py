@@ -174,7 +174,11 @@ def _render(
 ) -> str | bytes | int:
     """The renderer's output, or the exit status after saying why there is none."""
     from qdef.renderers import RenderError  # noqa: PLC0415
-    from qdef.renderers.errors import LocatedRenderError, RenderOptionError  # noqa: PLC0415
+    from qdef.renderers.errors import (  # noqa: PLC0415
+        LanguageError,
+        LocatedRenderError,
+        RenderOptionError,
+    )
 
     renderer, registration = job.renderer, job.registration
     try:
@@ -194,7 +198,7 @@ def _render(
         if registration.distribution != "qdef":  # a plugin's message: say whose
             who += f" of {registration.origin}"
         err.write(f"qdef: error: cannot render {file} with {who}: {error}\n")
-        return EXIT_PROBLEMS
+        return EXIT_USAGE if isinstance(error, LanguageError) else EXIT_PROBLEMS
     except Exception:
         if registration.distribution == "qdef":
             raise  # qdef's own renderer: the internal-error path of the CLI

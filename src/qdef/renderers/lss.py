@@ -54,7 +54,7 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
-from qdef.renderers.errors import LocatedRenderError, RenderError
+from qdef.renderers.errors import LanguageError, LocatedRenderError, RenderError
 from qdef.routing.analysis import analysis_for
 from qdef.routing.dd import Budget
 from qdef.routing.plan import plan_for
@@ -269,9 +269,11 @@ def _join(text: Text, *more: Text | None) -> Text:
 
 
 class _Lowering:
-    def __init__(self, instrument: Instrument) -> None:
+    def __init__(self, instrument: Instrument, *, wording: bool = True) -> None:
         self.instrument = instrument
+        self.wording = wording
         self.languages = [instrument.language, *instrument.translations]
+        self.date_formats = date_formats(self.languages)
         self.plan = plan_for(instrument)
         self.codes = Codes(QUESTION_CODE_LENGTH, letter_first=True, forbidden=RESERVED)
         self.slots: dict[str, Slot] = {}
@@ -300,7 +302,12 @@ class _Lowering:
         lowered: list[tuple[LsGroup, Question, list[LsQuestion]]] = []
         for index, section in enumerate(self.instrument.sections):
             # LimeSurvey needs a group name; an untitled section is "Teil 2"
-            title = section.title or self.chrome("lss_section", number=index + 1)
+            title = section.title or self.chrome(
+                "lss_section",
+                f"the name of section {index + 1} ({section.id!r}), which has no title",
+                "give the section a title",
+                number=index + 1,
+            )
             group = LsGroup(title, section.intro, "1")
             groups.append(group)
             for question in section.questions:
@@ -356,11 +363,25 @@ class _Lowering:
                             excerpt=source,
                         )
 
-    def chrome(self, key: str, **values: object) -> Text:
-        """qdef's own wording for ``key``, in every language of the survey."""
-        from qdef.renderers.catalog import catalog  # noqa: PLC0415
+    def chrome(self, key: str, needed_for: str, fix: str = "", **values: object) -> Text:
+        """qdef's own wording for ``key``, in every language of the survey (the survey
+        holds them all). Without wording (the mapping only): empty. A language qdef
+        has no catalogue for is refused here, where the wording is needed: saying
+        what it is ``needed_for``, and ``fix``, what the instrument could do instead."""
+        if not self.wording:
+            return ""
+        from qdef.renderers.catalog import find, missing_message  # noqa: PLC0415
 
-        texts = {lang: catalog(lang)(key, **values) for lang in self.languages}
+        texts: dict[str, str] = {}
+        for lang in self.languages:
+            found = find(lang)
+            if found is None:
+                raise LanguageError(
+                    f"a LimeSurvey survey holds every language of the instrument "
+                    f"({', '.join(self.languages)}; --lang does not change that), and "
+                    f"it needs qdef's wording for {needed_for}. " + missing_message(lang, fix)
+                )
+            texts[lang] = found(key, **values)
         return texts[self.languages[0]] if len(self.languages) == 1 else texts
 
     # -------------------------------------------------------------- questions
@@ -431,12 +452,25 @@ class _Lowering:
             self.slots[name] = Slot(item.code, "number")
         else:
             item.type = "D"
-            item.attributes.append(Attribute("date_format", DATE_FORMATS[node.precision]))
+            self.date_format(item, node.precision)
             if node.min is not None:
                 item.attributes.append(Attribute("date_min", _full_date(node.min)))
             if node.max is not None:
                 item.attributes.append(Attribute("date_max", _full_date(node.max, end=True)))
             self.slots[name] = Slot(item.code, "date", precision=node.precision)
+
+    def date_format(self, item: LsQuestion, precision: str) -> None:
+        """The question's ``date_format``, as the survey's languages write dates. The
+        attribute has no language in LimeSurvey: where the languages write a full date
+        differently (``dd.mm.yyyy``, ``dd/mm/yyyy``), it is left out, and each
+        language's survey setting (``surveyls_dateformat``, :func:`survey_date_format`)
+        applies."""
+        formats = [f[precision] for f in self.date_formats.values()]
+        if len(set(formats)) == 1:
+            item.attributes.append(Attribute("date_format", formats[0]))
+        elif precision != "day":  # no survey setting holds a month or a year alone
+            fallback = {"month": "mm/yyyy", "year": "yyyy"}[precision]
+            item.attributes.append(Attribute("date_format", (formats or [fallback])[0]))
 
     def followup(
         self,
@@ -523,11 +557,20 @@ class _Lowering:
         start = _item(question, code, "D", text)
         end_code = self.codes.make(question.id, suffix="bis")
         end = LsQuestion(
-            end_code, "D", question.to_label or self.chrome("date_to"), question.id, role="part"
+            end_code,
+            "D",
+            question.to_label
+            or self.chrome(
+                "date_to",
+                f"the label of the end of the date range {question.id!r}",
+                "give it a to_label",
+            ),
+            question.id,
+            role="part",
         )
         end.mandatory = question.required
         for item, which in ((start, "from"), (end, "to")):
-            item.attributes.append(Attribute("date_format", DATE_FORMATS[question.precision]))
+            self.date_format(item, question.precision)
             if question.min is not None:
                 item.attributes.append(Attribute("date_min", _full_date(question.min)))
             if question.max is not None:
@@ -545,7 +588,15 @@ class _Lowering:
             )
         )
         end.attributes.append(
-            Attribute("em_validation_q_tip", self.chrome("web_date_order"), i18n=True)
+            Attribute(
+                "em_validation_q_tip",
+                self.chrome(
+                    "web_date_order",
+                    f"the message of the date range {question.id!r} when its end is "
+                    "before its start",
+                ),
+                i18n=True,
+            )
         )
         return [start, end]
 
@@ -614,7 +665,16 @@ class _Lowering:
             item = LsQuestion(
                 part_code,
                 ls_type,
-                text if first else _join(text, self.chrome(f"lss_{slot_kind}_columns")),
+                text
+                if first
+                else _join(
+                    text,
+                    self.chrome(
+                        f"lss_{slot_kind}_columns",
+                        f"the text of the grid {question.id!r}'s second question (its "
+                        f"{slot_kind} columns)",
+                    ),
+                ),
                 question.id,
                 role="question" if first else "part",
                 help=question.help if first else None,
@@ -664,7 +724,14 @@ class _Lowering:
         if rules:
             items[-1].attributes.append(Attribute("em_validation_q", " and ".join(rules)))
             items[-1].attributes.append(
-                Attribute("em_validation_q_tip", self.chrome("lss_exclusive_column"), i18n=True)
+                Attribute(
+                    "em_validation_q_tip",
+                    self.chrome(
+                        "lss_exclusive_column",
+                        f"the message of the grid {question.id!r}'s exclusive column",
+                    ),
+                    i18n=True,
+                )
             )
         if question.required:  # every row at least one cell (docs/responses.md)
             names = [
@@ -681,7 +748,14 @@ class _Lowering:
             if equation is None:
                 last.append(Attribute("em_validation_q", rule))
                 last.append(
-                    Attribute("em_validation_q_tip", self.chrome("web_required_row"), i18n=True)
+                    Attribute(
+                        "em_validation_q_tip",
+                        self.chrome(
+                            "web_required_row",
+                            f"the message of the required grid {question.id!r}",
+                        ),
+                        i18n=True,
+                    )
                 )
             else:
                 assert isinstance(equation.value, str)
@@ -724,7 +798,41 @@ def _sources(instrument: Instrument) -> list[str]:
     return found
 
 
-DATE_FORMATS = {"day": "dd.mm.yyyy", "month": "mm/yyyy", "year": "yyyy"}
+def date_formats(languages: list[str]) -> dict[str, dict[str, str]]:
+    """For each language qdef has wording for, how it writes a date at each precision,
+    in LimeSurvey's notation (``dd.mm.yyyy``): from the catalogue's ``date_value_*``,
+    the same entries the paper questionnaire and the web form write dates with."""
+    from qdef.renderers.catalog import find  # noqa: PLC0415
+
+    found: dict[str, dict[str, str]] = {}
+    for lang in languages:
+        chrome = find(lang)
+        if chrome is not None:
+            found[lang] = {
+                precision: chrome(f"date_value_{precision}", day="dd", month="mm", year="yyyy")
+                for precision in ("day", "month", "year")
+            }
+    return found
+
+
+#: LimeSurvey's survey date formats (``surveyls_dateformat``), by number; the ones
+#: with leading zeros (``getDateFormatData`` in LimeSurvey's surveytranslator_helper.php).
+SURVEY_DATE_FORMATS = {
+    "dd.mm.yyyy": "1",
+    "dd-mm-yyyy": "2",
+    "yyyy.mm.dd": "3",
+    "dd/mm/yyyy": "5",
+    "yyyy-mm-dd": "6",
+    "yyyy/mm/dd": "7",
+    "mm-dd-yyyy": "9",
+}
+
+
+def survey_date_format(lang: str) -> str | None:
+    """``surveyls_dateformat`` for ``lang``: its full date as qdef writes it, or None
+    (no wording for it, or a format LimeSurvey does not offer: its default applies)."""
+    formats = date_formats([lang]).get(lang)
+    return None if formats is None else SURVEY_DATE_FORMATS.get(formats["day"])
 
 
 def _suffix(unit: Text | None, suffix: Text | None) -> Text | None:
@@ -967,10 +1075,11 @@ def _any(parts: Any) -> str:
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
-def lower(instrument: Instrument) -> Survey:
+def lower(instrument: Instrument, *, wording: bool = True) -> Survey:
     """The instrument as LimeSurvey groups and questions, with the slot of every
-    variable and compiled relevance."""
-    return _Lowering(instrument).survey()
+    variable and compiled relevance. Without ``wording`` (for the mapping, which
+    prints no text), qdef's own wording is left empty and needs no catalogue."""
+    return _Lowering(instrument, wording=wording).survey()
 
 
 def mapping(survey: Survey) -> dict[str, Any]:
