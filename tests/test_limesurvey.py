@@ -577,6 +577,9 @@ SECTION_FORMS = (
     "((n > 5) == true) != false",
     '(d < "2021-06" and g.r.c) == false',
     "false == (not answered(o_text))",
+    # strings LimeSurvey reads specially: a last backslash, entities, quotes, braces
+    't == "C:\\\\"',
+    't != "x&lt;\\"{y}\\\\z" and t in ["C:\\\\", "1"]',
 )
 
 
@@ -624,7 +627,7 @@ def test_section_conditions_of_every_form_decide_as_qdef_decides(tmp_path: Path)
         "o": [None, "sonstiges"],
         "o_text": [None, "x"],
         "m": [None, ["a"]],
-        "t": [None, "x", "1"],
+        "t": [None, "x", "1", "C:\\", 'x&lt;"{y}\\z'],
         "d": [None, "2021-05", "2021-06"],
         "g.r.c": [None, True],
     }
