@@ -717,6 +717,8 @@ def test_a_line_break_in_a_compared_string_is_refused_at_its_place(tmp_path: Pat
     assert "Traceback" not in err.getvalue()
     with pytest.raises(qdef.renderers.RenderError, match="the condition of section 's2'"):
         render(qdef.load(path), "limesurvey")
+    # the mapping holds codes, no equations: nothing to refuse
+    assert main(["render", str(path), "--to", "limesurvey-map", "-o", "-"], out=out, err=err) == 0
 
 
 # ---------------------------------------------------------------------- languages and dates

@@ -274,12 +274,16 @@ class _Lowering:
         self.wording = wording
         self.languages = [instrument.language, *instrument.translations]
         self.date_formats = date_formats(self.languages)
+        self.groups: list[LsGroup] = []
         self.plan = plan_for(instrument)
         self.codes = Codes(QUESTION_CODE_LENGTH, letter_first=True, forbidden=RESERVED)
         self.slots: dict[str, Slot] = {}
         self.question_codes = self.codes.reserve(_sources(instrument))
 
     def survey(self) -> Survey:
+        if not self.wording:  # codes only (the mapping): no texts, no relevance
+            self.lower_questions()
+            return Survey(self.groups, self.slots)
         self.check_strings()
         try:
             analysis = analysis_for(self.instrument)
@@ -298,7 +302,24 @@ class _Lowering:
                 "LimeSurvey relevance equations (qdef's analysis exceeded its bounds); "
                 "simplify its conditions, or split it"
             ) from error
-        groups: list[LsGroup] = []
+        lowered = self.lower_questions()
+        # relevance needs every variable's slot: compile once all are lowered
+        compiler = Compiler(self.slots)
+        for group, when in zip(self.groups, sections, strict=True):
+            if when is not None:
+                group.relevance = compiler.compile(when)
+        for _, question, items in lowered:
+            relevance = compiler.compile(reaching[question.id])
+            for item in items:
+                if item.shown_with is None or item.shown_with[1] is None:
+                    item.relevance = relevance
+                else:
+                    item.relevance = compiler.chosen(*item.shown_with)
+        return Survey(self.groups, self.slots)
+
+    def lower_questions(self) -> list[tuple[LsGroup, Question, list[LsQuestion]]]:
+        """Every section as a group (in ``self.groups``) and its questions; each question
+        with the LimeSurvey questions it became."""
         lowered: list[tuple[LsGroup, Question, list[LsQuestion]]] = []
         for index, section in enumerate(self.instrument.sections):
             # LimeSurvey needs a group name; an untitled section is "Teil 2"
@@ -309,24 +330,12 @@ class _Lowering:
                 number=index + 1,
             )
             group = LsGroup(title, section.intro, "1")
-            groups.append(group)
+            self.groups.append(group)
             for question in section.questions:
                 items = self.question(question)
                 group.questions.extend(items)
                 lowered.append((group, question, items))
-        # relevance needs every variable's slot: compile once all are lowered
-        compiler = Compiler(self.slots)
-        for group, when in zip(groups, sections, strict=True):
-            if when is not None:
-                group.relevance = compiler.compile(when)
-        for _, question, items in lowered:
-            relevance = compiler.compile(reaching[question.id])
-            for item in items:
-                if item.shown_with is None or item.shown_with[1] is None:
-                    item.relevance = relevance
-                else:
-                    item.relevance = compiler.chosen(*item.shown_with)
-        return Survey(groups, self.slots)
+        return lowered
 
     def check_strings(self) -> None:
         """Refuse, at its place, a string in a condition that ExpressionScript cannot
@@ -1078,7 +1087,8 @@ _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 def lower(instrument: Instrument, *, wording: bool = True) -> Survey:
     """The instrument as LimeSurvey groups and questions, with the slot of every
     variable and compiled relevance. Without ``wording`` (for the mapping, which
-    prints no text), qdef's own wording is left empty and needs no catalogue."""
+    holds codes only), qdef's own wording is left empty and needs no catalogue, and
+    relevance is not compiled (it stays ``1``)."""
     return _Lowering(instrument, wording=wording).survey()
 
 
