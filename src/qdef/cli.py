@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from qdef import __version__
 from qdef.diagnostics import (
@@ -552,10 +552,25 @@ def main(
     """Run the command line; returns the exit code (the console script exits with it).
 
     Everything is written to ``out`` and ``err`` (default: stdout and stderr),
-    including argparse's usage errors, help and version.
+    including argparse's usage errors, help and version. Where ``out`` cannot be
+    written (a full disk: exit 2, saying so; a closed pipe, as with ``| head``:
+    exit 141 quietly, as Unix tools do), that is the user's setting, not a bug.
     """
-    out = out or sys.stdout
+    from qdef.output import GuardedOutput, OutputError  # noqa: PLC0415
+
     err = err or sys.stderr
+    guarded = cast(TextIO, GuardedOutput(out or sys.stdout))
+    try:
+        status = _main(argv, guarded, err)
+        guarded.flush()  # buffered output fails here, if anywhere
+    except OutputError as failure:
+        return _output_failed(failure.error, err)
+    return status
+
+
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    from qdef.output import OutputError  # noqa: PLC0415
+
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             args = _parser().parse_args(argv)
@@ -577,6 +592,8 @@ def main(
     except KeyboardInterrupt:
         err.write("qdef: interrupted\n")
         return 130
+    except OutputError:
+        raise  # standard output failed: main says so
     except Exception:
         err.write(
             "qdef: internal error: this is a bug in qdef, not a problem of your input; "
@@ -585,20 +602,33 @@ def main(
         raise
 
 
+#: The exit status after a closed pipe: 128 + SIGPIPE, as the shell reports a Unix
+#: tool that SIGPIPE ended (``cat big | head``).
+EXIT_BROKEN_PIPE = 141
+
+
+def _output_failed(error: OSError, err: TextIO) -> int:
+    """The exit status when standard output cannot be written, after saying why (a
+    closed pipe is not worth a word: the reader has all it wanted)."""
+    if isinstance(error, BrokenPipeError):
+        return EXIT_BROKEN_PIPE
+    with contextlib.suppress(OSError, ValueError):
+        err.write(f"qdef: error: cannot write to standard output: {error.strerror or error}\n")
+    return EXIT_USAGE
+
+
 def run() -> NoReturn:
     """The console script (and ``python -m qdef``): exit with :func:`main`'s code.
 
     The interpreter is not torn down: after a large instrument, freeing its
     objects one by one at exit costs about 0.1 s (5,000 questions), and the
-    operating system takes the memory back at once. Output is flushed first;
+    operating system takes the memory back at once. Output is flushed first
+    (:func:`main` has flushed standard output and reported a failure there);
     qdef registers no exit handlers, and every file it writes is closed (and
-    renamed into place) before :func:`main` returns. Where flushing fails (a
-    closed pipe), Python exits as usual.
+    renamed into place) before :func:`main` returns.
     """
     status = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        sys.exit(status)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # said already, or nowhere to say
+            stream.flush()
     os._exit(status)
