@@ -349,6 +349,24 @@ def test_schema_to_an_unwritable_place_exits_2(tmp_path: Path) -> None:
     assert err.startswith(f"qdef: error: cannot write {blocker / 'schema.json'}: ")
 
 
+# --------------------------------------------------------------------------- check
+
+
+def test_check_leaves_no_hypothesis_folder_in_the_current_directory(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    done = subprocess.run(
+        [sys.executable, "-m", "qdef", "check", str(INSTRUMENT), "--examples", "5", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert list(tmp_path.iterdir()) == []  # no .hypothesis/ (nor anything else)
+
+
 # --------------------------------------------------------------------------- unwritable stdout
 
 #: Every command that writes to standard output, each writing something.

@@ -14,7 +14,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
@@ -313,7 +314,7 @@ def _emit(text: str, output: Path | None, out: TextIO, err: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    try:  # qdef.testing needs hypothesis, an optional dependency
+    try:  # hypothesis is a dependency of qdef, but an installation can be broken
         import qdef.testing  # noqa: PLC0415, F401
     except ImportError as missing:
         err.write(f"qdef: error: qdef check cannot run: {missing}\n")
@@ -322,12 +323,33 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     files, usage = discover(args.paths)
     diagnostics: list[Diagnostic] = list(usage)
-    for path in files:
-        result = validate_file(path, routing=False)
-        diagnostics.extend(result.diagnostics)
-        if result.ok:
-            diagnostics.extend(_check_routing(result, args.examples, args.seed))
+    with _hypothesis_storage():
+        for path in files:
+            result = validate_file(path, routing=False)
+            diagnostics.extend(result.diagnostics)
+            if result.ok:
+                diagnostics.extend(_check_routing(result, args.examples, args.seed))
     return _report(diagnostics, len(files), args, out, err)
+
+
+@contextlib.contextmanager
+def _hypothesis_storage() -> Iterator[None]:
+    """Where hypothesis keeps its caches (Unicode tables, constants; the example
+    database is off) while ``qdef check`` runs: a temporary directory, removed
+    afterwards, not a ``.hypothesis/`` folder in the user's current directory.
+    ``HYPOTHESIS_STORAGE_DIRECTORY``, where set, is left to hypothesis."""
+    from hypothesis import configuration  # noqa: PLC0415
+
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    previous = vars(configuration).get("__hypothesis_home_directory")
+    with tempfile.TemporaryDirectory(prefix="qdef-check-") as directory:
+        configuration.set_hypothesis_home_dir(directory)
+        try:
+            yield
+        finally:
+            configuration.set_hypothesis_home_dir(previous)
 
 
 def _check_routing(result: Result, examples: int, seed: int) -> list[Diagnostic]:
