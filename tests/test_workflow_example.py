@@ -104,8 +104,10 @@ def test_the_rendered_artefacts_are_uploaded() -> None:
 
 
 def test_the_page_includes_this_file() -> None:
+    # Committed into the page (docs_hooks/generate.py), so that GitHub shows it too.
     page = (ROOT / "docs" / "github-workflow.md").read_text(encoding="utf-8")
-    assert '```yaml\n--8<-- "examples/qdef-instruments.yml"\n```' in page
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert f"<!-- qdef:include examples/qdef-instruments.yml -->\n```yaml\n{text}```\n" in page
 
 
 @pytest.fixture(scope="module")
