@@ -13,7 +13,7 @@ hides; median of 5). Run on demand; no test times anything.
 With ``--grid``, N is the number of rows of one required grid of 8 columns
 (``benchmarks/large.py``) instead of the number of questions, the answer is a
 number typed into a cell of the middle row, and a last column gives the time
-saving takes when every other row is reported as unanswered (one message per
+saving takes when all rows but one are reported as unanswered (one message per
 row). The script's work for a row never looks at the other rows
 (tests/test_html_growth.py counts it).
 """
