@@ -208,3 +208,33 @@ def test_a_screen_reader_hears_the_cells_heading_apart_and_the_percent_kept(
     page.close()
     assert names["f-schwerpunkte.beteiligung-1"].endswith(f" Überwiegend 50{NB}% und mehr")
     assert names["c-schwerpunkte-3"] == f"Selten 10 bis unter 25{NB}%"
+
+
+def test_notes_quoting_a_label_keep_its_number_with_its_unit() -> None:
+    source = """qdef: 1
+id: notes
+title: Hinweise
+language: de
+sections:
+  - id: s1
+    questions:
+      - id: anteil
+        type: single
+        text: Wie groß ist der Anteil?
+        options:
+          - {code: "1", label: 50 % und mehr}
+          - {code: "2", label: unter 50 %}
+      - id: warum
+        type: text
+        text: Warum so viel?
+        when: anteil == "1"
+"""
+    instrument = qdef.loads(source, path="notes.yaml")
+    paper = render(instrument, "markdown")
+    html = render(instrument, "html")
+    assert isinstance(paper, str) and isinstance(html, str)
+    note = next(line for line in paper.splitlines() if "Frage 1" in line)
+    assert f"50{NB}% und mehr" in note, note
+    routes = [line for line in html.splitlines() if 'class="route"' in line]
+    route = next(line for line in routes if "Frage 1" in line)
+    assert f"50{NB}% und mehr" in route, route

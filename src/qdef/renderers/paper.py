@@ -12,8 +12,6 @@ options alone: the same input gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-
 from qdef.model import (
     CheckColumn,
     DateInput,
@@ -58,7 +56,7 @@ from qdef.renderers.phrases import (
     question_only_if,
     section_only_if,
 )
-from qdef.renderers.spacing import keep_units
+from qdef.renderers.spacing import units_kept
 from qdef.renderers.words import Words
 from qdef.routing.plan import plan_for
 
@@ -76,12 +74,11 @@ def write(instrument: Instrument, options: RenderOptions) -> str:
 
 class _Paper:
     def __init__(self, instrument: Instrument, options: RenderOptions) -> None:
+        options = units_kept(options)  # numbers kept with their units: docs/renderers.md
         self.instrument = instrument
         self.options = options
         self.chrome = options.chrome
-        self.text: Callable[[str | Mapping[str, str]], str] = lambda value: keep_units(
-            options.text(value)
-        )  # numbers kept with their units: docs/renderers.md
+        self.text = options.text
         self.notes: Notes = notes(instrument)
         self.words = Words(plan_for(instrument), options)
         self.blocks: list[str] = []

@@ -15,6 +15,10 @@ code map, which are data for analysts, show it as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+from qdef.renderers.base import RenderOptions
 
 NO_BREAK_SPACE = "\u00a0"
 
@@ -48,3 +52,20 @@ def keep_units(text: str) -> str:
     if " " not in text and "\t" not in text:
         return text
     return _UNIT_SPACE.sub(NO_BREAK_SPACE, text)
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitsKept(RenderOptions):
+    """Render options whose :meth:`text` keeps numbers with their units, so that every
+    helper a renderer hands them to (routing notes, hints, personal-data notes) gives
+    the rule too."""
+
+    def text(self, value: str | Mapping[str, str]) -> str:
+        return keep_units(RenderOptions.text(self, value))
+
+
+def units_kept(options: RenderOptions) -> RenderOptions:
+    """``options`` with :meth:`RenderOptions.text` applying :func:`keep_units`."""
+    if isinstance(options, _UnitsKept):
+        return options
+    return _UnitsKept(**{f.name: getattr(options, f.name) for f in fields(options)})

@@ -22,7 +22,6 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from types import CodeType
@@ -64,7 +63,7 @@ from qdef.renderers.phrases import (
     question_only_if,
     section_only_if,
 )
-from qdef.renderers.spacing import keep_units
+from qdef.renderers.spacing import units_kept
 from qdef.renderers.words import Words
 from qdef.routing.plan import VarInfo, plan_for
 
@@ -383,10 +382,12 @@ class _Page:
     """The page's content, as the template reads it."""
 
     def __init__(self, instrument: Instrument, options: RenderOptions) -> None:
+        options = units_kept(options)  # numbers kept with their units: docs/renderers.md
         self.instrument = instrument
         self.options = options
         self.lang = options.lang
         self.chrome = options.chrome
+        self.text = options.text
         self.words = Words(plan_for(instrument), options)
         css, js = _asset("form.css"), _asset("form.js")
         # Our own files, checked by _asset: inserted as they are.
@@ -435,11 +436,6 @@ class _Page:
         return views
 
     # ------------------------------------------------------------- helpers for the template
-
-    def text(self, value: str | Mapping[str, str]) -> str:
-        """A text of the instrument in the page's language, numbers kept with their
-        units (:mod:`qdef.renderers.spacing`)."""
-        return keep_units(self.options.text(value))
 
     @property
     def title(self) -> str:
