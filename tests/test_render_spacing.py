@@ -238,3 +238,27 @@ sections:
     routes = [line for line in html.splitlines() if 'class="route"' in line]
     route = next(line for line in routes if "Frage 1" in line)
     assert f"50{NB}% und mehr" in route, route
+
+
+@pytest.mark.browser
+def test_a_grid_cells_unit_stays_beside_its_input(browser_context: Any, tmp_path: Path) -> None:
+    """On a narrow screen the unit of a number cell ("%") must not wrap below its input."""
+    html = render(qdef.load(ROOT / "tests" / "cases" / "render" / "grid.yaml"), "html")
+    assert isinstance(html, str)
+    path = tmp_path / "grid.html"
+    path.write_text(html, encoding="utf-8")
+    page = browser_context.new_page()
+    page.set_viewport_size({"width": 620, "height": 700})
+    page.goto(path.as_uri())
+    boxes = page.evaluate(
+        """() => Array.from(document.querySelectorAll("td .unit")).map(unit => {
+            const field = document.getElementById("f-" + unit.id.slice(2)).getBoundingClientRect();
+            const box = unit.getBoundingClientRect();
+            return [field.top, field.bottom, box.top, box.bottom, box.left - field.right];
+        })"""
+    )
+    page.close()
+    assert boxes, "the grid has a number column with a unit"
+    for field_top, field_bottom, unit_top, unit_bottom, gap in boxes:
+        assert unit_top < field_bottom and unit_bottom > field_top  # on the input's line
+        assert 0 <= gap < 20  # just after it
