@@ -4,9 +4,9 @@ Counted, not timed: before the page's script runs, the array methods it loops
 with (``forEach``, ``filter``, ``some``, ``every``, ``map``, ``find``,
 ``indexOf``, ``concat``), ``Object.keys`` and ``hasOwnProperty`` are wrapped
 to add up how many elements they go through. The count, for opening the page,
-answering one cell, saving (every row of a required grid reported) and one more
-answer with the summary shown, must grow with a grid of ``N`` and of ``4 N``
-rows as linear work does (over the same page with a grid of two rows, so what
+answering one cell, saving (every row of a required grid or matrix reported) and
+one more answer with the summary shown, must grow with a grid or matrix of ``N``
+and of ``4 N`` rows as linear work does (over the same page with two rows, so what
 does not depend on the rows cancels out). Work for each row that went through
 every row of the page (finding a row's inputs, its cells, the row of an
 exclusive cell) grew with the square of the rows.
@@ -69,22 +69,30 @@ def script_work(context: Any, folder: Path, shape: str, n: int) -> int:
     page.goto(path.as_uri())
     page.wait_for_function("() => document.documentElement.classList.contains('js')")
     page.check('[id="f-vorab-1"]')
-    page.evaluate(ANSWER, f"big.r{n // 2}.c1")
+    row = f"big.r{n // 2}"
+    if shape == "grid":
+        page.evaluate(ANSWER, f"{row}.c1")
+    else:  # a matrix
+        page.check(f'[id="f-{row}-1"]')
     page.click("#qdef-save")
     page.wait_for_selector("#qdef-summary:not([hidden])")
-    page.evaluate(ANSWER, f"big.r{n // 2}.c0")
-    page.check(f'[id="f-big.r{n // 2}.keine"]')
+    if shape == "grid":
+        page.evaluate(ANSWER, f"{row}.c0")
+        page.check(f'[id="f-{row}.keine"]')
+    else:
+        page.check(f'[id="f-{row}-2"]')
     count: int = page.evaluate("window.__work")
     page.close()
     assert errors == []
     return count
 
 
-def test_the_scripts_work_is_linear_in_the_rows_of_a_grid(
-    browser_context: Any, tmp_path: Path
+@pytest.mark.parametrize("shape", ["grid", "matrix"])
+def test_the_scripts_work_is_linear_in_the_rows_of_a_table(
+    browser_context: Any, tmp_path: Path, shape: str
 ) -> None:
     sizes = (2, N, 4 * N)
-    base, small, big = (script_work(browser_context, tmp_path, "grid", n) for n in sizes)
+    base, small, big = (script_work(browser_context, tmp_path, shape, n) for n in sizes)
     linear = (4 * N - 2) / (N - 2)
     growth = (big - base) / (small - base)
     assert growth <= linear * SLACK, f"work grew {growth:.2f} times, linear is {linear:.2f}"
