@@ -87,6 +87,7 @@ RECODE = (
     "          - {code: nein, label: Nein}\n          - {code: ja, label: Ja, goto:",
     "          - {code: nicht, label: Nein}\n          - {code: ja, label: Ja, goto:",
 )
+REVERSE = ("generell für zweckmäßig?", "generell für unzweckmäßig?")
 MOVE_GOTO = (
     "{code: nein, label: Nein, goto: gruende_keine_fortsetzung}",
     "{code: nein, label: Nein, goto: interesse_gespraech}",
@@ -777,15 +778,31 @@ def test_diff_examples_in_the_docs_are_true(
     tmp_path: Path, where: str, argv: list[str], expected: str, status: int | None
 ) -> None:
     """Run in a directory holding the instrument, ``investitionspakt-2023.yaml`` (question
-    18's "Nein" jumps to 22) and ``investitionspakt-recoded.yaml`` (question 1's "Nein"
-    coded ``nicht``); stdout and stderr together must be the lines shown."""
-    (tmp_path / "instruments").mkdir()
+    18's "Nein" jumps to 22), ``investitionspakt-recoded.yaml`` (question 1's "Nein"
+    coded ``nicht``) and ``investitionspakt-2024.yaml`` (question 3 asks the other way
+    round), also in ``reviewed/`` with a ``.qdef-accept.yaml`` accepting that; stdout and
+    stderr together must be the lines shown."""
+    from qdef.diff.accept import fingerprint  # noqa: PLC0415
+
+    (tmp_path / "instruments" / "reviewed").mkdir(parents=True)
     for name, text in (
         ("investitionspakt.yaml", ORIGINAL),
         ("investitionspakt-2023.yaml", edited(MOVE_GOTO)),
         ("investitionspakt-recoded.yaml", edited(RECODE)),
+        ("investitionspakt-2024.yaml", edited(REVERSE)),
+        ("reviewed/investitionspakt-2024.yaml", edited(REVERSE)),
     ):
         (tmp_path / "instruments" / name).write_text(text, encoding="utf-8")
+    question = "Halten Sie den Einsatz eines Integrationsmanagements generell für {}?"
+    (tmp_path / "instruments" / "reviewed" / ".qdef-accept.yaml").write_text(
+        "# reviewed: asked the other way round on purpose\n"
+        '- instrument: "investitionspakt-im"\n'
+        "  code: QD720\n"
+        '  question: "zweckmaessigkeit"\n'
+        f'  old: "{fingerprint(question.format("zweckmäßig"))}"\n'
+        f'  new: "{fingerprint(question.format("unzweckmäßig"))}"\n',
+        encoding="utf-8",
+    )
     out, err = StringIO(), StringIO()
     with contextlib.chdir(tmp_path):
         code = main(argv, out=out, err=err)

@@ -184,10 +184,11 @@ class Differ:
             return "cosmetic"
         beyond = meaning and reading in BEYOND_WORDING
         if beyond:
+            renamed = "give it a new code" if at.item is not None else "give it a new id"
             consequence = (
                 f"'{shown_new}' (was '{shown_old}'); answers already collected may "
                 "mean something else: check that the old and new wording ask the same, "
-                "or give it a new code"
+                f"or {renamed}"
             )
         else:
             consequence = f"'{shown_new}' (was '{shown_old}')"
