@@ -273,7 +273,7 @@ def test_one_change_is_one_line_in_every_format(versions: tuple[Path, Path]) -> 
     assert status == 0
     lines = out.splitlines()
     assert len(lines) == 2
-    assert "'Very\\r\\nunsatisfied\\u2028\x07' (was 'Very\\nsatisfied')" in lines[1]
+    assert "'Very\\r\\nunsatisfied\\u2028" in lines[1] and "(was 'Very\\nsatisfied')" in lines[1]
     _, out, _ = run("diff", "--format", "github", old, new)
     assert len(out.splitlines()) == 2
     assert "%0A" not in out and "'Very\\r\\nunsatisfied" in out
@@ -282,5 +282,5 @@ def test_one_change_is_one_line_in_every_format(versions: tuple[Path, Path]) -> 
     acceptances.write_text(entries, encoding="utf-8")
     document, problems = load_file(acceptances)
     assert problems == [] and document is not None and len(document.data) == 2
-    assert "\\u0007" in entries  # no character YAML refuses in the comment
+    assert "\x07" not in entries  # no character YAML refuses, even in the comment
     assert run("diff", "--fail-on", "check", old, new)[0] == 0
