@@ -1152,14 +1152,14 @@ def test_base_where_the_path_is_a_folder_in_the_ref_is_a_usage_error(repo: Path)
 def test_base_passes_on_what_git_says_when_it_refuses_the_repository(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qdef import diff_command  # noqa: PLC0415
+    from qdef.diff import git as base  # noqa: PLC0415
 
     refusal = b"fatal: detected dubious ownership in repository at '/x'\n"
 
     def refusing_git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         return subprocess.CompletedProcess(["git", *args], 128, b"", refusal)
 
-    monkeypatch.setattr(diff_command, "_git", refusing_git)
+    monkeypatch.setattr(base, "_git", refusing_git)
     status, _, err = run("diff", "--base", "HEAD", "instruments/investitionspakt.yaml", cwd=repo)
     assert status == 2
     assert "git cannot read the repository of instruments/investitionspakt.yaml: fatal: " in err

@@ -136,7 +136,7 @@ def test_an_old_version_over_the_size_bound_is_refused_like_a_file(repo: Path) -
 
 
 def test_a_blob_is_read_up_to_the_bound_only(repo: Path) -> None:
-    from qdef.diff_command import read_blob  # noqa: PLC0415
+    from qdef.diff.git import read_blob  # noqa: PLC0415
 
     oid = subprocess.run(
         ["git", "rev-parse", "HEAD:instruments/zweites.yaml"],
