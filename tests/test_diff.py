@@ -488,6 +488,7 @@ def test_reordering_options_is_wording() -> None:
         ("E-Mail", "EMail", "words"),  # dashes stay
         ("unter -5 Grad", "unter 5 Grad", "words"),
         ("Staub saugen", "Staubsaugen", "words"),
+        ("Maße", "Masse", "words"),  # case, not case folding: ß is not ss
         ("10\u00b2", "102", "number"),  # no compatibility folding
         ("50 % und mehr", "40 % und mehr", "number"),
         ("1.5 Stunden", "15 Stunden", "number"),

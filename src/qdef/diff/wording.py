@@ -85,10 +85,10 @@ def _nfc(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text`` as wording sees them: NFC, case-folded, punctuation of
+    """The words of ``text`` as wording sees them: NFC, lower case, punctuation of
     :data:`PUNCTUATION` read as spaces, every dash as ``-``, invisible formatting
     characters dropped, split at any white space."""
-    folded = _nfc(_nfc(text).casefold())
+    folded = _nfc(_nfc(text).lower())  # not casefold(): "Maße" is not "Masse"
     return folded.translate(_TRANSLATE).split()
 
 
@@ -97,7 +97,7 @@ def _numbers(text: str) -> list[str]:
 
 
 def _negations(text: str) -> list[str]:
-    folded = _nfc(text).casefold().replace("n't", " not").replace("n\u2019t", " not")
+    folded = _nfc(text).lower().replace("n't", " not").replace("n\u2019t", " not")
     return sorted(w for w in _WORD.findall(folded) if w in NEGATIONS)
 
 
