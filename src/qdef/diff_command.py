@@ -30,10 +30,9 @@ from qdef.diagnostics import (
     sort_diagnostics,
     summary,
 )
-from qdef.diff.git import Base, Entry, UsageError
+from qdef.diff.git import Base, Entry, UsageError, gone
 
 if TYPE_CHECKING:
-    from qdef.diff import Change
     from qdef.diff.report import Compared
     from qdef.pipeline import Result
 
@@ -123,45 +122,15 @@ def _match(base: Base, entries: list[Entry]) -> list[Pair]:
     return pairs
 
 
-# --------------------------------------------------------------------------- instruments gone
-
-
-def _gone(pair: Pair) -> Change:
-    from qdef.diff import Change  # noqa: PLC0415
-
-    assert pair.gone is not None and pair.old_name is not None
-    was = pair.old.instrument if pair.old is not None and pair.old.ok else None
-    named = f"the instrument '{was.id}'" if was is not None else "the instrument"
-    where = Span(Path(pair.old_name), 1, 1)
-    if pair.new is None:
-        return Change(
-            "QD713",
-            f"{pair.gone.shown}: {named} is gone: it is in {pair.ref}, "
-            "and no longer in the working tree; data collected with it has no instrument "
-            "to be read against from now on. Keep the file, or archive it with its data",
-            old=pair.gone.relative,
-            old_location=where,
-        )
-    here = pair.new.path
-    location = pair.new.document.locate(("id",)) if pair.new.document is not None else None
-    return Change(
-        "QD713",
-        f"{named} moved from {pair.gone.shown} to {here}; whatever finds it by its path "
-        "(data pipelines, links, renders) must follow. Keep the old path, or move them too",
-        old=pair.gone.relative,
-        new=str(here),
-        location=location,
-        old_location=where,
-    )
-
-
 def _compared(pairs: list[Pair]) -> list[Compared]:
     from qdef.diff import compare  # noqa: PLC0415
     from qdef.diff.report import Compared  # noqa: PLC0415
 
     found: list[Compared] = []
     for pair in pairs:
-        changes = [_gone(pair)] if pair.gone is not None else []
+        changes = []
+        if pair.gone is not None and pair.old_name is not None:
+            changes.append(gone(pair.gone, pair.ref, pair.old, pair.new))
         new = pair.new
         if new is not None:
             changes += compare(pair.old, new)

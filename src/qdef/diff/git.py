@@ -22,6 +22,7 @@ from qdef.loader import DEFAULT_LIMITS
 from qdef.pipeline import INSTRUMENT_SUFFIXES
 
 if TYPE_CHECKING:
+    from qdef.diff.changes import Change
     from qdef.pipeline import Result
 
 #: The largest old version read from git: the bound every instrument file has.
@@ -270,4 +271,37 @@ def _validate_bytes(raw: bytes, name: Path) -> Result:
     return validate_document(document, routing=False)
 
 
-__all__ = ["MAX_BYTES", "Base", "Blob", "Entry", "UsageError", "read_blob"]
+# --------------------------------------------------------------------------- instruments gone
+
+
+def gone(entry: Entry, ref: str, old: Result | None, new: Result | None) -> Change:
+    """QD713 for the instrument file ``entry`` of ``ref``: gone from the working tree
+    (``new`` None), or moved to the file of ``new``. ``old`` is its old version, which
+    names the instrument if it is valid."""
+    from qdef.diff.changes import Change  # noqa: PLC0415
+
+    was = old.instrument if old is not None and old.ok else None
+    named = f"the instrument '{was.id}'" if was is not None else "the instrument"
+    where = Span(Path(f"{ref}:{entry.relative}"), 1, 1)
+    if new is None:
+        return Change(
+            "QD713",
+            f"{entry.shown}: {named} is gone: it is in {ref}, and no longer in the working "
+            "tree; data collected with it has no instrument to be read against from now "
+            "on. Keep the file, or archive it with its data",
+            old=entry.relative,
+            old_location=where,
+        )
+    location = new.document.locate(("id",)) if new.document is not None else None
+    return Change(
+        "QD713",
+        f"{named} moved from {entry.shown} to {new.path}; whatever finds it by its path "
+        "(data pipelines, links, renders) must follow. Keep the old path, or move them too",
+        old=entry.relative,
+        new=str(new.path),
+        location=location,
+        old_location=where,
+    )
+
+
+__all__ = ["MAX_BYTES", "Base", "Blob", "Entry", "UsageError", "gone", "read_blob"]
