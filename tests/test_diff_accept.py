@@ -10,6 +10,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qdef.loader import load_file
 from tests.test_diff import run
@@ -116,6 +118,38 @@ def test_a_unit_in_another_case_stays_wording_and_another_symbol_is_breaking(
     assert lines_with(run("diff", old, new)[1], "QD750")
     new.write_text(SURVEY.replace("unit: hours", "unit: hours/2"), encoding="utf-8")
     assert lines_with(run("diff", old, new)[1], "QD709")
+
+
+@given(
+    text=st.text(max_size=40),
+    letter=st.characters(categories=("L", "N")),
+    at=st.integers(min_value=0, max_value=40),
+)
+def test_no_letter_or_digit_added_anywhere_is_wording(text: str, letter: str, at: int) -> None:
+    """Whatever the text, a letter or digit more is never "cosmetic": wording has no
+    similarity threshold a small change could stay under."""
+    from qdef.diff.wording import read  # noqa: PLC0415
+
+    changed = text[:at] + letter + text[at:]
+    assert read(text, changed) in ("number", "negation", "words")
+
+
+@given(
+    words=st.lists(st.text("abcdefghijklmnopqrstuvwxyzäöüéñ", min_size=1), min_size=1),
+    separators=st.lists(st.sampled_from([" ", "  ", "\n", "\u00a0", ", ", ". ", " \u2013 "])),
+)
+def test_the_same_words_in_other_case_and_spacing_are_wording(
+    words: list[str], separators: list[str]
+) -> None:
+    from qdef.diff.wording import read  # noqa: PLC0415
+
+    old = " ".join(words)
+    between = [separators[i] if i < len(separators) else " " for i in range(len(words) - 1)]
+    new = words[0].upper() + "".join(
+        sep + w.upper() for sep, w in zip(between, words[1:], strict=True)
+    )
+    dashed = any("\u2013" in sep for sep in between)
+    assert read(old, new) in ((None, "cosmetic") if not dashed else ("words",))
 
 
 # --------------------------------------------------------------------------- accepting
