@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qdef.sourcemap import SourceMap
 
@@ -128,3 +130,93 @@ def test_every_path_of_the_investitionspakt_points_at_its_value() -> None:
             assert written.startswith(value[:10].split("\\")[0]), path
             checked += 1
     assert checked > 250
+
+
+# ----------------------------------------------------------------- offsets in every style
+
+_PLAIN_SAFE = "abcxyz019=<>()äß_."
+_ANY = _PLAIN_SAFE + " '\"\\#:,\t\n\u00a0\U0001f600"
+
+
+@st.composite
+def _written(draw: st.DrawFn) -> tuple[str, str, list[tuple[int, int]]]:  # noqa: PLR0915
+    """A text and a YAML document ``a: {v: <text>}`` writing it in some scalar style,
+    with where each character of the text is (0-based line, column): the character
+    itself, the start of the escape that writes it, or, for a space or line break
+    made by folding, just after the last character of the line before; and, last,
+    where the text ends (its closing quote, or just after its last character)."""
+    style = draw(st.sampled_from(["plain", "single", "double", "literal", "folded"]))
+    alphabet = _ANY if style == "double" else _PLAIN_SAFE + (" '" if style != "plain" else " ")
+    words = draw(st.lists(st.text(alphabet.replace(" ", ""), min_size=1, max_size=6), min_size=1))
+    value = "x" + " ".join(words)  # plain: starts with a letter, so it stays text
+    if style == "double" and draw(st.booleans()):
+        value = draw(st.text(alphabet, min_size=1, max_size=30))
+    lines = ["  v: "]  # the document's lines after "a:"
+    places: list[tuple[int, int]] = []
+
+    def here() -> tuple[int, int]:
+        return len(lines), len(lines[-1])  # "a:" is line 0
+
+    def fold_here(i: int) -> bool:  # a single space between two other characters
+        return (
+            value[i] == " " and 0 < i < len(value) - 1 and value[i - 1] != " "
+            and value[i + 1] != " " and draw(st.integers(0, 3)) == 0
+        )  # fmt: skip
+
+    if style in ("plain", "single", "double"):
+        quote = {"plain": "", "single": "'", "double": '"'}[style]
+        lines[-1] += quote
+        for i, char in enumerate(value):
+            if fold_here(i):
+                places.append(here())
+                lines.append("    ")
+                continue
+            after_text = value[i - 1 : i] not in ("", " ", "\t") and char not in " \t"
+            if style == "double" and after_text and draw(st.integers(0, 5)) == 0:
+                lines[-1] += "\\"
+                lines.append("    ")  # an escaped line break: nothing is made
+            places.append(here())
+            if style == "single" and char == "'":
+                lines[-1] += "''"
+            elif style == "double" and (char in '"\\\t\n' or draw(st.integers(0, 6)) == 0):
+                form = draw(st.sampled_from(["x", "u", "U", "simple"]))
+                simple = {'"': '\\"', "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\u00a0": "\\_"}
+                if form == "simple" and char in simple:
+                    lines[-1] += simple[char]
+                elif ord(char) < 0x100 and form == "x":
+                    lines[-1] += f"\\x{ord(char):02x}"
+                elif form == "U" or ord(char) > 0xFFFF:
+                    lines[-1] += f"\\U{ord(char):08x}"
+                else:
+                    lines[-1] += f"\\u{ord(char):04x}"
+            else:
+                lines[-1] += char
+        places.append(here())
+        lines[-1] += quote
+        return value, "a:\n" + "\n".join(lines) + "\n", places
+    # block scalars: "|-" keeps lines, ">-" folds them
+    lines[-1] += "|-" if style == "literal" else ">-"
+    lines.append("    ")
+    if draw(st.booleans()):  # lines of their own: a line break, in ">" a blank line
+        value = "\n".join(w.strip() or "y" for w in value.split(" "))
+    for i, char in enumerate(value):
+        places.append(here())
+        if (style == "folded" and fold_here(i)) or char == "\n":
+            if style == "folded" and char == "\n":
+                lines.append("")
+            lines.append("    ")
+            continue
+        lines[-1] += char
+    places.append(here())
+    return value, "a:\n" + "\n".join(lines) + "\n", places
+
+
+@given(_written())
+def test_every_character_of_a_scalar_is_located_in_every_style(
+    written: tuple[str, str, list[tuple[int, int]]],
+) -> None:
+    value, text, places = written
+    source = SourceMap.build(text)
+    assert source._data["a"]["v"] == value, text  # the writer wrote what it meant
+    located = [source.locate_offset(("a", "v"), i) for i in range(len(value) + 1)]
+    assert located == places, text
