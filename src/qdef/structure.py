@@ -50,6 +50,10 @@ _PATTERN_HELP = {
 
 #: How alike an unknown key must be to a known one for "did you mean" (``farbe`` is not ``label``).
 _KEY_CUTOFF = 0.7
+#: A mapping with more unknown keys than this gets no "did you mean": they are not
+#: typos, and comparing tens of thousands of them would cost more than the rest of
+#: validation together.
+_SUGGEST_UP_TO = 50
 
 _EXPECTED = {
     "string_type": "text",
@@ -377,6 +381,9 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
         )
 
     results: list[Diagnostic] = list(merged)
+    extras: dict[KeyPath, list[str]] = defaultdict(list)  # unknown keys, by mapping
+    for parent, extra in _extras(raw, resolved):
+        extras[parent].append(str(extra))
     for index, (e, r) in enumerate(zip(raw, resolved, strict=True)):
         if index in skip:
             continue
@@ -384,7 +391,11 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
         if kind == "extra_forbidden":
             unknown = str(r.path[-1]) if r.path else ""
             allowed = _keys_of(r.owner)
-            close = difflib.get_close_matches(unknown, allowed, n=1, cutoff=_KEY_CUTOFF)
+            close = (
+                difflib.get_close_matches(unknown, allowed, n=1, cutoff=_KEY_CUTOFF)
+                if len(extras[r.path[:-1]]) <= _SUGGEST_UP_TO
+                else []
+            )
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
             results.append(
                 Diagnostic(
@@ -395,10 +406,10 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
             )
         elif kind == "missing":
             parent, key = r.path[:-1], r.path[-1]
-            misspelt = any(
-                difflib.get_close_matches(str(extra), [str(key)], n=1, cutoff=_KEY_CUTOFF)
-                for (p, extra) in _extras(raw, resolved)
-                if p == parent
+            unknown_here = extras.get(parent, [])
+            misspelt = len(unknown_here) <= _SUGGEST_UP_TO and any(
+                difflib.get_close_matches(extra, [str(key)], n=1, cutoff=_KEY_CUTOFF)
+                for extra in unknown_here
             )
             if misspelt:
                 continue  # the unknown-key message already says "did you mean"
