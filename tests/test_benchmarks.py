@@ -182,3 +182,12 @@ def test_the_web_form_benchmark_runs(chromium: Any, tmp_path: Path) -> None:
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[0] == "30" and cells[1].endswith(" MB")
     assert all(float(c) >= 0 for c in cells[2:])  # render s, open s, one answer ms
+
+
+def test_the_hostile_input_is_measured_against_a_valid_file_of_its_size(tmp_path: Path) -> None:
+    hostile, valid = run.hostile_inputs(tmp_path, 3_000)
+    assert abs(hostile.stat().st_size - valid.stat().st_size) < hostile.stat().st_size / 5
+    measured = run.measure_hostile(tmp_path, 1, 3_000)
+    assert measured["hostile"] > 0 and measured["valid"] > 0
+    line = run.hostile_line(measured, 3_000)
+    assert line.startswith("- Hostile input, `qdef validate` of ") and "3,000 unknown keys" in line
