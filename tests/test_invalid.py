@@ -276,6 +276,19 @@ GENERATED = [
         ["kita.yaml:18:115: error QD501"],  # the 101st "("
     ),
     Generated(
+        "alias_1mb_text_200_mal",  # a 210 MB web form, or a MemoryError with 2,000
+        _bytes(
+            "kita.yaml",
+            KITA.replace("Wer ist Träger Ihrer Einrichtung?", "&t " + "x" * 1_000_000)
+            .replace(
+                "          - {code: frei, label: Freier Träger}\n",
+                "".join(f"          - {{code: o{i}, label: *t}}\n" for i in range(200)),
+            )
+            .encode(),
+        ),
+        ["kita.yaml:15:31: error QD105"],  # the second alias
+    ),
+    Generated(
         "zu_gross",
         _bytes("kita.yaml", KITA.encode() + b"#" * (16 * 1024 * 1024)),
         ["kita.yaml:1:1: error QD103"],
