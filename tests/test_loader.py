@@ -224,6 +224,8 @@ def test_the_c_parser_is_in_use() -> None:
         ('a: "x\\uffff"', 6),
         ('a: "x\\U0010FFFF"', 6),
         ('a: "x\\uFDD0"', 6),
+        ('a: "x\\L"', 6),  # line and paragraph separators
+        ('a: "x\\u2029"', 6),
         ('"k\\e": 1', 3),  # keys too
         ('a:\n  - "one \\\n    two\\a"', 8),  # after an escaped line break: line 3
     ],

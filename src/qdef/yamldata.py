@@ -95,13 +95,15 @@ class YamlDataError(Exception):
 
 
 #: Characters no text of an instrument may hold: C0 controls but tab and line feed
-#: (line breaks are line feeds once read), DEL, C1 controls, surrogates, and the
-#: noncharacters (U+FDD0-U+FDEF and the last two code points of every plane).
+#: (line breaks are line feeds once read), DEL, C1 controls, the line and paragraph
+#: separators (U+2028, U+2029: line breaks to some readers, not to others; written
+#: as they are they are QD101), surrogates, and the noncharacters (U+FDD0-U+FDEF
+#: and the last two code points of every plane).
 #: Format characters (bidirectional marks and isolates, zero-width joiners, the
 #: soft hyphen) are allowed: texts in Arabic, Hebrew or Persian need them;
 #: qdef shows them escaped wherever it echoes them (:func:`qdef.diagnostics.visible`).
 FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
     + "]"
 )
@@ -115,6 +117,8 @@ def _forbidden(value: str, found: re.Match[str], line: int, column: int) -> Yaml
         if 0xD800 <= code <= 0xDFFF
         else "a noncharacter"
         if code >= 0xFDD0
+        else "a line or paragraph separator"
+        if code in (0x2028, 0x2029)
         else "a control character"
     )
     return YamlDataError(
