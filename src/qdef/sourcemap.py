@@ -158,7 +158,7 @@ def offset_in_scalar(
     where each character of the value comes from; a character made by folding
     (the space or line break joining two lines) is placed just after the last
     character of its line, and ``offset == len(value)`` just after the last
-    character. If the reading does not give back ``value`` exactly (a case not
+    character. If what is read does not start with ``value`` (a case not
     understood), None.
     """
     if line >= len(lines) or column > len(lines[line]):
@@ -182,7 +182,8 @@ _Place = tuple[str, tuple[int, int]]
 def _scan_flow(lines: list[str], line: int, column: int, wanted: int) -> list[_Place]:
     """Plain, single- and double-quoted scalars: their characters and positions,
     until ``wanted`` characters have been made (or the scalar ends)."""
-    quote = lines[line][column] if lines[line][column] in ("'", '"') else ""
+    first = lines[line][column : column + 1]
+    quote = first if first in ("'", '"') else ""
     places: list[_Place] = []
     row, i = line, column + (1 if quote else 0)
     while True:
@@ -191,7 +192,7 @@ def _scan_flow(lines: list[str], line: int, column: int, wanted: int) -> list[_P
         if not quote:  # a comment ends a plain scalar
             comment = _COMMENT.search(source, i)
             end = comment.start() if comment else end
-        content_end = len(source[:end].rstrip(" \t"))
+        content_end = max(len(source[:end].rstrip(" \t")), min(i, end))
         escaped_break = False
         while i < content_end:
             if len(places) >= wanted:
