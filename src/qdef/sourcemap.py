@@ -47,6 +47,8 @@ class SourceMap:
         #: locating is then a dictionary lookup per step, however many keys a
         #: mapping has and however many problems are located in it.
         self._ordinals: dict[int, dict[str, int]] = {}
+        #: Where the walk to each parent path located so far ended (see ``_walk``).
+        self._walked: dict[KeyPath, tuple[Any, int, int, int]] = {}
 
     @classmethod
     def build(cls, text: str) -> SourceMap:
@@ -58,10 +60,29 @@ class SourceMap:
 
     def _nearest(self, path: KeyPath) -> tuple[KeyPath, _Entry]:
         """The entry at ``path``, or at its longest prefix that exists."""
-        node = self._data
-        value_at = key_at = self._positions.root
+        parent = path[:-1]
+        start = self._walked.get(parent)
+        if start is None:  # many problems share a parent: it is walked to once
+            root = self._positions.root
+            start = self._walked[parent] = self._walk(self._data, root, root, 0, parent)
+        node, key_at, value_at, depth = start
+        if depth == len(parent) and path:
+            node, key_at, value_at, depth = self._walk(node, key_at, value_at, depth, path[-1:])
+        line, column = value_at >> _COLUMN_BITS, value_at & _COLUMN_MASK
+        style: str | None = None
+        value = node if isinstance(node, str) else None
+        if value is not None and line < len(self.lines):
+            first = self.lines[line][column : column + 1]
+            style = _STYLES.get(first, "" if first not in "!&*" else None)
+        entry = _Entry(line, column, key_at >> _COLUMN_BITS, key_at & _COLUMN_MASK, style, value)
+        return path[:depth], entry
+
+    def _walk(
+        self, node: Any, key_at: int, value_at: int, depth: int, path: KeyPath = ()
+    ) -> tuple[Any, int, int, int]:
+        """From ``node`` (at ``depth``, with its positions) along ``path`` as far as it
+        exists: the node reached, its key's and value's positions, its depth."""
         collections = self._positions.collections
-        depth = 0
         for step in path:
             places = collections.get(id(node))
             if places is None:
@@ -84,14 +105,7 @@ class SourceMap:
                 break
             node = node[step]
             depth += 1
-        line, column = value_at >> _COLUMN_BITS, value_at & _COLUMN_MASK
-        style: str | None = None
-        value = node if isinstance(node, str) else None
-        if value is not None and line < len(self.lines):
-            first = self.lines[line][column : column + 1]
-            style = _STYLES.get(first, "" if first not in "!&*" else None)
-        entry = _Entry(line, column, key_at >> _COLUMN_BITS, key_at & _COLUMN_MASK, style, value)
-        return path[:depth], entry
+        return node, key_at, value_at, depth
 
     def has(self, path: KeyPath) -> bool:
         return self._nearest(path)[0] == path

@@ -153,8 +153,16 @@ def resolve(
         reached = _walk(((), root, root, None, None, 0), parent)
         if memo is not None:
             memo[parent] = reached
+    last = items[len(parent) :]
     if not isinstance(reached, _Resolved):
-        reached = _walk(reached, items[len(parent) :])
+        path, tp, owner, field, union_at, field_end = reached
+        model = isinstance(tp, type) and issubclass(tp, BaseModel)
+        if model and len(last) == 1 and last[0] != "[key]":  # a field (or an unknown key)
+            name = str(last[0])
+            info = tp.model_fields.get(name)
+            annotation = info.annotation if info is not None else None
+            return _Resolved((*path, last[0]), tp, name, union_at, False, annotation, len(path) + 1)
+        reached = _walk(reached, last)
     if isinstance(reached, _Resolved):
         return reached
     path, tp, owner, field, union_at, field_end = reached
