@@ -29,6 +29,7 @@ from qdef.diagnostics import (
     has_errors,
     sort_diagnostics,
     summary,
+    visible,
 )
 from qdef.gcpause import gc_paused
 
@@ -505,8 +506,8 @@ def _list_paths(analysis: Analysis, args: argparse.Namespace) -> tuple[str, str]
         )
     if args.ids:
         lines = [", ".join(path) for path in listed]
-    else:
-        lines = [format_path(analysis, path) for path in listed]
+    else:  # question numbers are texts: invisible characters in them are shown escaped
+        lines = [visible(format_path(analysis, path)) for path in listed]
     return "".join(line + "\n" for line in lines), note
 
 
