@@ -300,21 +300,22 @@ def test_one_change_is_one_line_in_every_format(versions: tuple[Path, Path]) -> 
     old, new = versions
     old.write_text(SURVEY.replace("Very satisfied}", '"Very\\nsatisfied"}'), encoding="utf-8")
     new.write_text(
-        REVERSED.replace("Very unsatisfied}", '"Very\\r\\nunsatisfied\\u2028\\a"}'),
+        # line breaks and a right-to-left override: echoed escaped, each change one line
+        REVERSED.replace("Very unsatisfied}", '"Very\\n\\nunsatisfied\\u202e"}'),
         encoding="utf-8",
     )
     status, out, _ = run("diff", old, new)
     assert status == 0
     lines = out.splitlines()
     assert len(lines) == 2
-    assert "'Very\\r\\nunsatisfied\\u2028" in lines[1] and "(was 'Very\\nsatisfied')" in lines[1]
+    assert "'Very\\n\\nunsatisfied\\u202e'" in lines[1] and "(was 'Very\\nsatisfied')" in lines[1]
     _, out, _ = run("diff", "--format", "github", old, new)
     assert len(out.splitlines()) == 2
-    assert "%0A" not in out and "'Very\\r\\nunsatisfied" in out
+    assert "%0A" not in out and "'Very\\n\\nunsatisfied\\u202e'" in out
     _, entries, _ = run("diff", "--format", "accept", old, new)
     acceptances = new.parent / ".qdef-accept.yaml"
     acceptances.write_text(entries, encoding="utf-8")
     document, problems = load_file(acceptances)
     assert problems == [] and document is not None and len(document.data) == 2
-    assert "\x07" not in entries  # no character YAML refuses, even in the comment
+    assert "\u202e" not in entries  # nothing invisible, even in the comment
     assert run("diff", "--fail-on", "check", old, new)[0] == 0

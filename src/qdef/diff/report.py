@@ -1,8 +1,9 @@
 """How ``qdef diff`` writes changes: text, JSON, GitHub annotations, acceptance entries.
 
 Every change is one line in text and GitHub output: line breaks in the texts a
-message quotes (or in a file name) are written as ``\\n`` and ``\\r``
-(:func:`one_line`), so that ``grep`` and CI annotations see one change per line.
+message quotes (or in a file name) are written as ``\\n`` and ``\\r``, and other
+control characters escaped too (:func:`one_line`), so that ``grep`` and CI
+annotations see one change per line.
 """
 
 from __future__ import annotations
@@ -10,26 +11,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from qdef.diagnostics import Diagnostic, Span, format_line, to_dict
+from qdef.diagnostics import Diagnostic, Span, format_line, to_dict, visible
 from qdef.diff.accept import acceptable, entry
 from qdef.diff.changes import KINDS, Change, rank
 
 NEVER = "never"
 
-#: Line breaks, as :func:`one_line` writes them.
-_BREAKS = {
-    "\r": "\\r",
-    "\n": "\\n",
-    "\x85": "\\x85",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
-_ONE_LINE = str.maketrans(_BREAKS)
-
 
 def one_line(text: str) -> str:
-    """``text`` with its line breaks escaped (``\\n``, ``\\r``, ``\\u2028`` …)."""
-    return text.translate(_ONE_LINE)
+    """``text`` with its line breaks (``\\n``, ``\\r``, ``\\u2028`` …) and every other
+    control or invisible character escaped, as every diagnostic echoes input
+    (:func:`qdef.diagnostics.visible`)."""
+    return visible(text)
 
 
 @dataclass(frozen=True, slots=True)
