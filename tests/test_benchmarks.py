@@ -224,3 +224,12 @@ def test_without_the_bench_extra_the_harness_test_skips_with_the_reason(tmp_path
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 skipped" in done.stdout
     assert "needs the bench extra" in done.stdout
+
+
+def test_the_hostile_input_is_measured_against_a_valid_file_of_its_size(tmp_path: Path) -> None:
+    hostile, valid = run.hostile_inputs(tmp_path, 3_000)
+    assert abs(hostile.stat().st_size - valid.stat().st_size) < hostile.stat().st_size / 5
+    measured = run.measure_hostile(tmp_path, 1, 3_000)
+    assert measured["hostile"] > 0 and measured["valid"] > 0
+    line = run.hostile_line(measured, 3_000)
+    assert line.startswith("- Hostile input, `qdef validate` of ") and "3,000 unknown keys" in line

@@ -311,9 +311,11 @@ def test_github_format_escapes_data_and_properties(tmp_path: Path) -> None:
 
 
 def test_github_format_escapes_newlines() -> None:
+    # line breaks in a message are shown escaped (qdef.diagnostics.visible), so that
+    # none reaches the workflow command
     diagnostic = Diagnostic("QD101", "eins\r\nzwei 100%", Span(Path("a,b:c.yaml"), 2, 3))
     assert format_github([diagnostic]) == (
-        "::error file=a%2Cb%3Ac.yaml,line=2,col=3,title=QD101::eins%0D%0Azwei 100%25\n"
+        "::error file=a%2Cb%3Ac.yaml,line=2,col=3,title=QD101::eins\\r\\nzwei 100%25\n"
     )
 
 

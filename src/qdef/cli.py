@@ -29,6 +29,7 @@ from qdef.diagnostics import (
     has_errors,
     sort_diagnostics,
     summary,
+    visible,
 )
 from qdef.gcpause import gc_paused
 
@@ -201,23 +202,24 @@ def _parser() -> argparse.ArgumentParser:
     diff = commands.add_parser(
         "diff",
         help="classify the changes between two versions of an instrument (breaking, …)",
-        usage="qdef diff [options] OLD NEW\n       qdef diff [options] --base GITREF FILE...",
+        usage="qdef diff [options] OLD NEW\n       qdef diff [options] --base GITREF PATH...",
         description="Compare two versions of an instrument, matching questions by id and "
         "options, rows, columns and fields by code, and classify every change by what it "
         "means for data already collected: wording < additive < routing < check < "
-        "breaking. With --base, each FILE is compared with its version in the git commit "
-        "GITREF (read with git cat-file; the working tree is not touched). Fails (exit 1) "
-        "when a change at or above --fail-on is found.",
+        "breaking. With --base, each file is compared with its version in the git commit "
+        "GITREF (read with git cat-file; the working tree is not touched); a directory "
+        "stands for every instrument under it now or in GITREF. Fails (exit 1) when a "
+        "change at or above --fail-on is found that no acceptance file accepts.",
     )
     diff.add_argument(
         "files",
         nargs="+",
         type=Path,
-        metavar="FILE",
-        help="OLD and NEW; with --base, the files to compare with their version at GITREF",
+        metavar="PATH",
+        help="OLD and NEW; with --base, the files or directories to compare with GITREF",
     )
     diff.add_argument(
-        "--base", metavar="GITREF", help="compare each FILE with its version in this commit"
+        "--base", metavar="GITREF", help="compare each PATH with its version in this commit"
     )
     diff.add_argument(
         "--fail-on",
@@ -228,9 +230,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument(
         "--format",
-        choices=("text", "json", "github"),
+        choices=("text", "json", "github", "accept"),
         default="text",
-        help="text (default), json, or github (workflow annotations)",
+        help="text (default), json, github (workflow annotations), or accept (the "
+        "acceptance entries of the check changes not yet accepted)",
+    )
+    diff.add_argument(
+        "--accept",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="read accepted changes from FILE (repeatable) instead of the "
+        ".qdef-accept.yaml beside each instrument",
     )
     diff.add_argument(
         "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
@@ -495,8 +506,8 @@ def _list_paths(analysis: Analysis, args: argparse.Namespace) -> tuple[str, str]
         )
     if args.ids:
         lines = [", ".join(path) for path in listed]
-    else:
-        lines = [format_path(analysis, path) for path in listed]
+    else:  # question numbers are texts: invisible characters in them are shown escaped
+        lines = [visible(format_path(analysis, path)) for path in listed]
     return "".join(line + "\n" for line in lines), note
 
 
