@@ -91,7 +91,9 @@ HOSTILE = [
     f"</textarea><script>{MARK}</script>",
     f"</script><script>{MARK}</script>",
     "{{ 7 * 7 }} {% raw %}{{ self }}",
-    "<!-- ${7*7} &lt;b&gt; &amp; \u2028",
+    # (no U+2028: the loader refuses it in any text, QD112; script_json's escape of
+    # it is tested in test_html.py)
+    "<!-- ${7*7} &lt;b&gt; &amp;",
 ]
 
 
