@@ -20,6 +20,7 @@ once; the comparison around it is not checked further.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -66,19 +67,32 @@ _Side: TypeAlias = Variable | Literal | _Truth | None
 
 
 def check(
-    source: str, symbols: Symbols, position: int, *, subject: Subject = "question"
+    source: str,
+    symbols: Symbols,
+    position: int,
+    *,
+    subject: Subject = "question",
+    unknown: Callable[[str], bool] = lambda name: False,
 ) -> list[ExprProblem]:
-    """Parse and type-check ``source``; a syntax error becomes one QD501 problem."""
+    """Parse and type-check ``source``; a syntax error becomes one QD501 problem.
+
+    A variable for which ``unknown`` is true is not reported as unknown (it belongs
+    to a question left out for its structural errors)."""
     try:
         expr = parse(source)
     except ExprSyntaxError as error:
         end = max(min(error.offset + 1, len(source)), error.offset)
         return [ExprProblem(error.code, error.message, error.offset, end)]
-    return typecheck(expr, symbols, position, subject=subject)
+    return typecheck(expr, symbols, position, subject=subject, unknown=unknown)
 
 
 def typecheck(
-    expr: Expr, symbols: Symbols, position: int, *, subject: Subject = "question"
+    expr: Expr,
+    symbols: Symbols,
+    position: int,
+    *,
+    subject: Subject = "question",
+    unknown: Callable[[str], bool] = lambda name: False,
 ) -> list[ExprProblem]:
     """Every type problem in ``expr``, ordered by offset.
 
@@ -87,7 +101,7 @@ def typecheck(
     questions with a smaller position. ``subject`` says what carries the
     condition, for messages.
     """
-    checker = _Checker(symbols, position, subject)
+    checker = _Checker(symbols, position, subject, unknown)
     checker.condition(expr)
     return sorted(checker.problems, key=lambda problem: problem.start)
 
@@ -96,10 +110,13 @@ def typecheck(
 
 
 class _Checker:
-    def __init__(self, symbols: Symbols, position: int, subject: Subject) -> None:
+    def __init__(
+        self, symbols: Symbols, position: int, subject: Subject, unknown: Callable[[str], bool]
+    ) -> None:
         self.symbols = symbols
         self.position = position
         self.subject = subject
+        self.unknown = unknown
         self.problems: list[ExprProblem] = []
 
     def report(self, code: str, message: str, node: Expr) -> None:
@@ -109,7 +126,8 @@ class _Checker:
         """The variable ``ref`` names (reporting QD502/QD503), or None if unknown."""
         variable = self.symbols.variables.get(ref.name)
         if variable is None:
-            self.report(UNKNOWN_VARIABLE, self.unknown_message(ref.name), ref)
+            if not self.unknown(ref.name):
+                self.report(UNKNOWN_VARIABLE, self.unknown_message(ref.name), ref)
         elif variable.position >= self.position:
             self.report(LATER_VARIABLE, self.later_message(ref.name, variable), ref)
         return variable
@@ -178,7 +196,8 @@ class _Checker:
         if not (isinstance(word, Ref) and isinstance(other, Ref)) or "." in word.name:
             return False
         name, symbols = word.name, self.symbols
-        if name in symbols.variables or name in symbols.positions or self.parts(name):
+        known = name in symbols.variables or name in symbols.positions or self.parts(name)
+        if known or self.unknown(name):
             return False
         variable = symbols.variables.get(other.name)
         if variable is None:
