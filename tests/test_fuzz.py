@@ -415,7 +415,7 @@ def _character_at(row: str, index: int) -> str:
     if row[index] != "\\" or index + 1 >= len(row):
         return row[index]
     escaped = row[index + 1]
-    if escaped == "u":
+    if escaped == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", row[index + 2 : index + 6]):
         return chr(int(row[index + 2 : index + 6], 16))
     return _ESCAPED.get(escaped, row[index])
 

@@ -186,3 +186,12 @@ sections:
 )
 def test_nothing_left_to_check_gives_the_structural_errors_alone(sections: str) -> None:
     assert all(code.startswith("QD2") for code in codes(HEAD + sections))
+
+
+def test_another_format_version_is_not_checked_as_version_1() -> None:
+    text = HEAD.replace("qdef: 1", "qdef: 2") + (
+        "sections:\n  - id: s\n    questions:\n"
+        "      - {id: q1, type: number, text: Q, min: 5, max: 1}\n"
+    )
+    assert codes(text) == ["QD204"]
+    assert codes(text.replace("qdef: 2\n", "")) == ["QD202", "QD305"]

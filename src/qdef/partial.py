@@ -101,18 +101,21 @@ def _ids(value: Any) -> Iterator[str]:
             yield from _ids(item)
 
 
-def prune(document: Document, errors: Sequence[ErrorDetails]) -> Pruned | None:
-    """The document's data without the parts ``errors`` (pydantic's) lie in, or None
-    when too little is left to check (no sections, or a document that is no mapping)."""
-    data = document.data
-    if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
-        return None
-    top: dict[str, Any] = dict(data)
-    broken_sections: set[int] = set()
-    broken_questions: set[tuple[int, int]] = set()
-    dropped_section_keys: dict[int, set[str]] = {}
-    texts: set[KeyPath] = set()
-    languages = True
+@dataclass(slots=True)
+class _Faults:
+    """Where pydantic's errors lie, sorted by what to do about them."""
+
+    top: dict[str, Any]
+    """The instrument's keys, with stand-ins for wrong required ones."""
+    sections: set[int] = field(default_factory=set)
+    questions: set[tuple[int, int]] = field(default_factory=set)
+    section_keys: dict[int, set[str]] = field(default_factory=dict)
+    texts: set[KeyPath] = field(default_factory=set)
+    languages: bool = True
+
+
+def _faults(data: dict[str, Any], errors: Sequence[ErrorDetails]) -> _Faults | None:
+    faults = _Faults(dict(data))
     for error in errors:
         loc = error["loc"]
         if not loc:
@@ -123,19 +126,34 @@ def prune(document: Document, errors: Sequence[ErrorDetails]) -> Pruned | None:
                 return None  # 'sections' itself is wrong, or a section is no mapping
             s, section_key = loc[1], str(loc[2])
             if section_key == "questions" and len(loc) >= 4 and isinstance(loc[3], int):
-                broken_questions.add((s, loc[3]))
+                faults.questions.add((s, loc[3]))
             elif section_key in ("id", "questions"):
-                broken_sections.add(s)
+                faults.sections.add(s)
             else:  # an optional key of the section, or an unknown one
-                dropped_section_keys.setdefault(s, set()).add(section_key)
+                faults.section_keys.setdefault(s, set()).add(section_key)
         elif key in _STAND_INS:
-            top[str(key)] = _STAND_INS[str(key)]
+            faults.top[str(key)] = _STAND_INS[str(key)]
             if key == "title":
-                texts.add(("title",))
-            languages = languages and key != "language"
+                faults.texts.add(("title",))
+            faults.languages = faults.languages and key != "language"
         else:  # an optional key, or an unknown one
-            top.pop(str(key), None)
-            languages = languages and key != "translations"
+            faults.top.pop(str(key), None)
+            faults.languages = faults.languages and key != "translations"
+    return faults
+
+
+def prune(document: Document, errors: Sequence[ErrorDetails]) -> Pruned | None:
+    """The document's data without the parts ``errors`` (pydantic's) lie in, or None
+    when too little is left to check (no sections, or a document that is no mapping)."""
+    data = document.data
+    if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
+        return None
+    version = data.get("qdef")
+    if isinstance(version, int) and not isinstance(version, bool) and version != 1:
+        return None  # another version of the format: its keys may mean something else
+    faults = _faults(data, errors)
+    if faults is None:
+        return None
     names: set[str] = set()
     locator = PrunedLocator(document)
     sections: list[Any] = []
@@ -146,28 +164,25 @@ def prune(document: Document, errors: Sequence[ErrorDetails]) -> Pruned | None:
         kept = [
             q
             for q in range(len(questions) if isinstance(questions, list) else 0)
-            if (s, q) not in broken_questions
+            if (s, q) not in faults.questions
         ]
-        if s in broken_sections or not kept:
+        if s in faults.sections or not kept:
             names.update(_ids(section))
             continue
         assert isinstance(questions, list)
         names.update(
             qid for q, question in enumerate(questions) if q not in kept for qid in _ids(question)
         )
-        copy = {
-            k: v
-            for k, v in section.items()
-            if k in Section.model_fields and k not in dropped_section_keys.get(s, ())
-        }
+        dropped = faults.section_keys.get(s, set())
+        copy = {k: v for k, v in section.items() if k in Section.model_fields and k not in dropped}
         copy["questions"] = [questions[q] for q in kept]
         sections.append(copy)
         locator.sections.append(s)
         locator.questions.append(kept)
     if not sections:
         return None
-    top = {k: v for k, v in top.items() if k in Instrument.model_fields}
+    top = {k: v for k, v in faults.top.items() if k in Instrument.model_fields}
     top["sections"] = sections
-    numbering = not broken_questions and not broken_sections
-    broken = Broken(frozenset(names), frozenset(texts), languages, numbering)
+    numbering = not faults.questions and not faults.sections
+    broken = Broken(frozenset(names), frozenset(faults.texts), faults.languages, numbering)
     return Pruned(top, locator, broken)
