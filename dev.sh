@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # qdef's quickstart, in two commands (see README.md):
-#   bash dev.sh run    set up .venv, then validate the Investitionspakt instrument,
+#   bash dev.sh run    set up .venv with qdef and the codebook plugin (nothing
+#                      else), then validate the Investitionspakt instrument,
 #                      render its web form to investitionspakt.html (and the paper
 #                      questionnaire, codebook and LimeSurvey survey into build/)
 #                      and list its routes
-#   bash dev.sh test   set up .venv (and, as root, Debian's Chromium for the web
-#                      form's browser tests), then ruff, mypy --strict and the
-#                      whole test suite, and builds the documentation site
-#                      (mkdocs build --strict)
+#   bash dev.sh test   set up .venv with the test, benchmark and docs tooling too
+#                      (and, as root, Debian's Chromium for the web form's browser
+#                      tests), then ruff, mypy --strict and the whole test suite,
+#                      builds the documentation site (mkdocs build --strict), and
+#                      builds the sdist and wheel and runs qdef from the wheel in a
+#                      fresh virtualenv (tests/wheel_smoke.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 python=${PYTHON:-python3}
 
+# setup SPEC: .venv with qdef installed from this checkout as SPEC ("." for qdef
+# alone, ".[test,…]" with extras), and the codebook plugin.
 setup() {
     if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
         echo "qdef needs Python 3.11 or newer; set PYTHON=/path/to/python3.11" >&2
@@ -21,7 +26,7 @@ setup() {
     if [ ! -x .venv/bin/python ]; then
         "$python" -m venv .venv
     fi
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,bench,docs]"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$1"
     # The codebook renderer is an outside plugin, installed the way users install one.
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
         --force-reinstall ./renderers/qdef-render-codebook
@@ -46,9 +51,9 @@ setup_browser() {
 
 case "${1:-}" in
     run)
-        setup
+        setup .
         .venv/bin/qdef validate instruments/investitionspakt.yaml
-        .venv/bin/python -m qdef render instruments/investitionspakt.yaml --to html \
+        .venv/bin/qdef render instruments/investitionspakt.yaml --to html \
             -o investitionspakt.html
         mkdir -p build
         .venv/bin/qdef render instruments/investitionspakt.yaml --to markdown \
@@ -62,12 +67,13 @@ case "${1:-}" in
         .venv/bin/qdef paths instruments/investitionspakt.yaml --list
         ;;
     test)
-        setup
+        setup ".[test,bench,docs]"
         setup_browser
         .venv/bin/ruff check src tests benchmarks renderers docs_hooks
         .venv/bin/mypy src renderers/qdef-render-codebook/src
         .venv/bin/pytest
         NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir build/site
+        bash tests/wheel_smoke.sh .venv/bin/python
         ;;
     *)
         echo "usage: bash dev.sh run|test" >&2

@@ -35,7 +35,10 @@ As whole processes (wall time of ``subprocess.run``, interpreter start included)
 - ``xls2xform --skip_validate``: pyxform's own command.
 
 And once: what ``import qdef`` costs over a bare interpreter
-(``python -X importtime``) and which heavy modules it pulls in.
+(``python -X importtime``) and which heavy modules it pulls in; and a hostile
+input: ``qdef validate`` of a 1 MB file of 60,000 unknown keys on one line
+against ``qdef validate`` of a valid synthetic instrument of the same size
+(whole processes; target: under 3x). ``--hostile`` measures only that.
 
 It prints the tables and writes them (default ``benchmarks/RESULTS.md``, with
 the machine and package versions): medians, the ratios qdef/pyxform and
@@ -44,7 +47,7 @@ qdef/floor at each N, the growth exponent from 1 000 to 10 000 questions
 benchmark issue checked at 5 000 questions (10 000 for routing). Timings are
 reported, never asserted.
 
-    python benchmarks/run.py [--quick] [--repetitions K] [--output PATH] [N ...]
+    python benchmarks/run.py [--quick] [--hostile] [--repetitions K] [--output PATH] [N ...]
 
 ``--quick``: N = 100 and 1 000, 5 repetitions, nothing written unless ``--output``
 is given (for a first look, and for CI-sized machines).
@@ -87,6 +90,9 @@ RENDERERS = ("markdown", "html", "limesurvey")
 #: The size the targets are checked at (routing: the largest).
 TARGET_N = 5000
 GROWTH_FROM, GROWTH_TO = 1000, 10000
+#: The hostile input: this many unknown keys (about 1 MB), and the target ratio.
+HOSTILE_KEYS = 60_000
+HOSTILE_TARGET = 3.0
 #: Modules ``import qdef`` must not import (they are loaded when used).
 HEAVY = ("jinja2", "jsonschema", "pydantic", "ruamel", "qdef.renderers", "markupsafe")
 PACKAGES = (
@@ -243,9 +249,9 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
 # ---------------------------------------------------------------------------- whole process
 
 
-def _run(argv: Sequence[str | Path]) -> None:
+def _run(argv: Sequence[str | Path], allowed: tuple[int, ...] = ()) -> None:
     done = subprocess.run([str(a) for a in argv], capture_output=True, check=False)
-    if done.returncode != 0:
+    if done.returncode != 0 and done.returncode not in allowed:
         raise SystemExit(
             f"{' '.join(map(str, argv))} failed ({done.returncode}):\n"
             + done.stderr.decode(errors="replace")
@@ -282,6 +288,48 @@ def measure_whole(inputs: Inputs, repetitions: int) -> dict[str, float]:
         name: median(lambda _, argv=argv: _run(argv), repetitions)
         for name, argv in commands.items()
     }
+
+
+# ----------------------------------------------------------------------------- hostile input
+
+
+def hostile_inputs(folder: Path, keys: int = HOSTILE_KEYS) -> tuple[Path, Path]:
+    """A file of ``keys`` unknown keys in one question, on one line, and a valid
+    synthetic instrument of about the same size."""
+    entries = ", ".join(f"unknown_{i:05d}: 1" for i in range(keys))
+    text = (
+        "qdef: 1\nid: hostile\ntitle: T\nlanguage: en\nsections:\n  - id: s\n"
+        f"    questions:\n      - {{id: q1, type: text, text: T, {entries}}}\n"
+    )
+    hostile = folder / f"hostile-{keys}.yaml"
+    hostile.write_text(text, encoding="utf-8")
+    per_question = len(to_yaml(generate(200, 0))) / 200
+    valid = folder / "hostile-valid.yaml"
+    valid.write_text(to_yaml(generate(max(20, round(len(text) / per_question)), 0)), "utf-8")
+    return hostile, valid
+
+
+def measure_hostile(folder: Path, repetitions: int, keys: int = HOSTILE_KEYS) -> dict[str, float]:
+    """``qdef validate`` of the hostile file and of the valid one (whole processes)."""
+    hostile, valid = hostile_inputs(folder, keys)
+    qdef = [sys.executable, "-m", "qdef", "validate", "-q"]
+    return {
+        "size": float(hostile.stat().st_size),
+        "valid size": float(valid.stat().st_size),
+        "valid": median(lambda _: _run([*qdef, valid]), repetitions),
+        "hostile": median(lambda _: _run([*qdef, hostile], allowed=(1,)), repetitions),
+    }
+
+
+def hostile_line(hostile: dict[str, float], keys: int = HOSTILE_KEYS) -> str:
+    ratio = hostile["hostile"] / hostile["valid"]
+    met = "**met**" if ratio < HOSTILE_TARGET else "**not met**"
+    return (
+        f"- Hostile input, `qdef validate` of {hostile['size'] / 1e6:.2f} MB of {keys:,} "
+        f"unknown keys: {_seconds(hostile['hostile'])} s against "
+        f"{_seconds(hostile['valid'])} s for a valid file of {hostile['valid size'] / 1e6:.2f} MB "
+        f"= {ratio:.2f}x (target < {HOSTILE_TARGET:.0f}x): {met}."
+    )
 
 
 # ------------------------------------------------------------------------------- import qdef
@@ -421,7 +469,9 @@ def targets(results: Sequence[Measured], imported: dict[str, Any]) -> list[str]:
     return lines
 
 
-def tables(results: Sequence[Measured], imported: dict[str, Any]) -> str:
+def tables(
+    results: Sequence[Measured], imported: dict[str, Any], hostile: dict[str, float] | None = None
+) -> str:
     out = ["## In one process (seconds, medians)", ""]
     out += _table(results, "inside", IN_PROCESS, with_growth=True)
     out += ["", "## As whole processes (seconds, medians, interpreter start included)", ""]
@@ -432,6 +482,8 @@ def tables(results: Sequence[Measured], imported: dict[str, Any]) -> str:
     for r in results:
         out.append(f"| {r.n:,} | " + " | ".join(f"{v:.2f}" for v in ratios(r).values()) + " |")
     out += ["", "## Targets", "", *targets(results, imported)]
+    if hostile is not None:
+        out.append(hostile_line(hostile))
     return "\n".join(out) + "\n"
 
 
@@ -473,6 +525,9 @@ def main(argv: list[str] | None = None) -> int:
         "--repetitions", type=int, default=MIN_REPETITIONS, help="at least 5 (default 5)"
     )
     parser.add_argument("--output", type=Path, help="default benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--hostile", action="store_true", help="only the hostile input (60,000 unknown keys)"
+    )
     # Used by measure_in_process: one part, timed in this (fresh) process.
     parser.add_argument("--part", choices=IN_PROCESS, help=argparse.SUPPRESS)
     parser.add_argument("--inputs", nargs=4, metavar="X", help=argparse.SUPPRESS)
@@ -484,6 +539,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.repetitions < MIN_REPETITIONS:
         parser.error(f"--repetitions must be at least {MIN_REPETITIONS}: medians need them")
+    if args.hostile:
+        with tempfile.TemporaryDirectory(prefix="qdef-bench-") as folder:
+            print(hostile_line(measure_hostile(Path(folder), args.repetitions)))
+        return 0
     sizes = sorted(set(args.sizes or (QUICK_SIZES if args.quick else SIZES)))
     output = args.output or (None if args.quick else HERE / "RESULTS.md")
     results = []
@@ -496,8 +555,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"N = {n:,}: as whole processes ...", file=sys.stderr, flush=True)
             measured.whole = measure_whole(inputs, args.repetitions)
             results.append(measured)
+        print("hostile input ...", file=sys.stderr, flush=True)
+        hostile = measure_hostile(Path(folder), args.repetitions)
     imported = measure_import(args.repetitions)
-    text = tables(results, imported)
+    text = tables(results, imported, hostile)
     print(text)
     if output is not None:
         given = sys.argv[1:] if argv is None else argv

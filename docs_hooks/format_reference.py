@@ -342,15 +342,11 @@ def reference_page(schema: dict[str, Any]) -> str:
     """The Markdown of the format reference page."""
     kinds = object_types(schema)
     out = [
-        "---",
-        "hide: [toc]  # the object types are listed below; the tables get the width",
-        "---",
-        "",
         "# Format reference",
         "",
         "Every key of the qdef instrument format, generated from its JSON Schema "
         f"({code(str(schema.get('$id', '')))}, {code(str(schema.get('$schema', '')))}) "
-        "when this site is built — the same schema `qdef schema` prints and editors "
+        "by `docs_hooks/generate.py` — the same schema `qdef schema` prints and editors "
         "use for completion. The [format guide](format.md) explains the keys with "
         "examples; [diagnostics](diagnostics.md) lists what `qdef validate` "
         "reports beyond the schema (semantic checks and conditions).",
@@ -364,8 +360,10 @@ def reference_page(schema: dict[str, Any]) -> str:
         "",
     ]
     for kind in kinds:
-        heading = kind.name if not kind.tag else f"{kind.name} ({code(kind.tag)})"
-        out += [f"## {heading} {{#{anchor(kind.name)}}}", ""]
+        # A plain heading: its anchor is the lowercased name on GitHub and in the site.
+        out += [f"## {kind.name}", ""]
+        if kind.tag:
+            out += [f"With {code(kind.tag)}.", ""]
         if kind.description:
             out += [kind.description, ""]
         out += [table(kind), ""]

@@ -6,7 +6,9 @@ form, LimeSurvey survey and its code mapping, codebook, the instrument itself),
 the paper questionnaire to include in the page (headings demoted, and made to read
 in Python-Markdown as in CommonMark), and the routes as
 ``qdef paths --list`` prints them. ``fill(page, outputs)`` puts them in place of
-the page's markers; a marker missing from the page is an error.
+the page's markers (between ``<!-- qdef:NAME -->`` and ``<!-- /qdef:NAME -->``);
+a marker missing from the page is an error. ``generate.py`` writes the results into
+``docs/``, where they are committed.
 """
 
 from __future__ import annotations
@@ -127,10 +129,22 @@ def outputs(root: Path) -> Outputs:
     )
 
 
+def end_marker(name: str) -> str:
+    return f"<!-- /qdef:{name} -->"
+
+
 def fill(page: str, parts: Outputs) -> str:
-    """The page with its markers replaced by the generated parts."""
+    """The page with the block between each pair of markers replaced by the generated
+    part (committed that way, so that the page reads the same on GitHub); a marker
+    without its end marker gets one."""
     for name in MARKERS:
-        if page.count(marker(name)) != 1:
-            raise PageError(f"the page must hold the marker {marker(name)} exactly once")
-        page = page.replace(marker(name), getattr(parts, name))
+        start, end = marker(name), end_marker(name)
+        if page.count(start) != 1 or page.count(end) > 1:
+            raise PageError(f"the page must hold the marker {start} exactly once")
+        before, after = page.split(start, 1)
+        if end in after:
+            if end in before:
+                raise PageError(f"{end} comes before {start}")
+            after = after.split(end, 1)[1]
+        page = f"{before}{start}\n\n{getattr(parts, name)}\n{end}{after}"
     return page

@@ -3,7 +3,7 @@
 Exactly the subset qdef's ``limesurvey`` renderer writes: ``or``, ``and``,
 ``!``, parentheses, the six comparisons, string and number literals,
 variables ``name.NAOK``, and the
-functions ``is_empty``, ``substr``, ``strcmp`` and ``count``. Anything else
+functions ``is_empty``, ``substr``, ``strcmp``, ``count`` and ``join``. Anything else
 is a syntax error here, so a test fails when the renderer writes more than
 this evaluator (and these tests) understand.
 
@@ -23,33 +23,69 @@ from typing import Any
 
 Value = str | Decimal | bool
 
+# LimeSurvey's tokenizer, as far as strings go, exactly (LimeSurvey 6,
+# application/helpers/expressions/em_core_helper.php): the ExpressionManager's
+# ``$RDP_regex_dq_string = '(?<!\\\\)".*?(?<!\\\\)"'`` and ``$RDP_regex_sq_string``
+# (the same with '), tried first of all the token patterns and without the ``s``
+# flag, so that ``.`` stops at a line feed; ``RDP_Tokenize`` then drops the quotes
+# and replaces ``\"`` by ``"``, ``\'`` by ``'`` and ``\\`` by ``\``, in that order
+# (one ``str_replace`` with arrays). Before that, the relevance equation is
+# HTML-decoded: ``htmlspecialchars_decode($eqn, ENT_QUOTES)`` in em_manager_helper.php
+# (``_ProcessRelevance``, ``_ProcessGroupRelevance``). Whitespace is ``\s+`` (ASCII: no ``u`` flag).
+_STRING = r"""(?<!\\)".*?(?<!\\)"|(?<!\\)'.*?(?<!\\)'"""
 _TOKEN = re.compile(
-    r"""\s*(?:
-      (?P<string>"(?:[^"\\]|\\.)*")
+    rf"""(?P<string>{_STRING})
+    | (?P<space>[ \t\n\x0b\x0c\r]+)
     | (?P<number>-?[0-9]+(?:\.[0-9]+)?)
     | (?P<name>[A-Za-z][A-Za-z0-9_]*(?:\.NAOK)?)
     | (?P<op>==|!=|<=|>=|<|>|!|\(|\)|,)
-    )""",
+    """,
     re.VERBOSE,
 )
 _NUMERIC = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+#: What htmlspecialchars_decode(…, ENT_QUOTES) decodes (HTML 4.01 rules): the named
+#: entities of & " < > and numeric references to these and to '.
+_SPECIAL = re.compile(r"&(?:amp|quot|lt|gt|#0*(?:34|38|39|60|62)|#[xX]0*(?:22|26|27|3[cCeE]));")
+_DECODED = {"amp": "&", "quot": '"', "lt": "<", "gt": ">"}
 
 
 class ExpressionError(ValueError):
     pass
 
 
+def html_decode(text: str) -> str:
+    """``htmlspecialchars_decode($text, ENT_QUOTES)``: one pass, left to right."""
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group()[1:-1]
+        if name in _DECODED:
+            return _DECODED[name]
+        number = name[1:]
+        return chr(int(number[1:], 16) if number[:1] in "xX" else int(number))
+
+    return _SPECIAL.sub(one, text)
+
+
+def unquote(token: str) -> str:
+    """A string token's value, as ``RDP_Tokenize`` makes it."""
+    return token[1:-1].replace('\\"', '"').replace("\\'", "'").replace("\\\\", "\\")
+
+
 def tokens(text: str) -> list[tuple[str, str]]:
+    """The equation's tokens (strings unquoted), after LimeSurvey's HTML decoding."""
+    text = html_decode(text)
     found: list[tuple[str, str]] = []
     position = 0
-    text = text.rstrip()
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
             raise ExpressionError(f"cannot read {text[position:]!r} in {text!r}")
         kind = match.lastgroup
         assert kind is not None
-        found.append((kind, match.group(kind)))
+        if kind == "string":
+            found.append((kind, unquote(match.group(kind))))
+        elif kind != "space":
+            found.append((kind, match.group(kind)))
         position = match.end()
     return found
 
@@ -114,7 +150,7 @@ class _Parser:
             self.take(")")
             return node
         if kind == "string":
-            return Node("lit", (re.sub(r"\\(.)", r"\1", value[1:-1]),))
+            return Node("lit", (value,))
         if kind == "number":
             return Node("lit", (Decimal(value),))
         if kind == "name" and self.peek() == ("op", "("):
@@ -173,6 +209,7 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "substr": _substr,
     "strcmp": lambda a, b: Decimal(_text_order(str(a), str(b))),  # as text, always
     "count": lambda *xs: Decimal(sum(1 for x in xs if x != "")),
+    "join": lambda *xs: "".join(str(x) for x in xs),
 }
 
 

@@ -6,6 +6,9 @@ Small sizes only, and no timings asserted.
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -119,7 +122,17 @@ def test_huge_path_counts_are_printed_by_their_size() -> None:
 # ------------------------------------------------------------------ benchmarks/run.py
 
 
+def _needs_the_bench_extra() -> None:
+    """Skip, saying why, where the bench extra (pyxform, openpyxl) is not installed:
+    ``bash dev.sh test`` installs it, a plain ``pip install -e '.[test]'`` does not."""
+    for module in ("openpyxl", "pyxform"):
+        pytest.importorskip(
+            module, reason=f"needs the bench extra ({module}): pip install -e '.[bench]'"
+        )
+
+
 def test_the_harness_measures_every_part_on_a_small_instrument(tmp_path: Path) -> None:
+    _needs_the_bench_extra()
     inputs = run.prepare(40, tmp_path)
     assert inputs.yaml.exists() and inputs.xlsx.exists()
     inside = run.measure_in_process(inputs, 1)
@@ -182,3 +195,41 @@ def test_the_web_form_benchmark_runs(chromium: Any, tmp_path: Path) -> None:
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[0] == "30" and cells[1].endswith(" MB")
     assert all(float(c) >= 0 for c in cells[2:])  # render s, open s, one answer ms
+
+
+def test_without_the_bench_extra_the_harness_test_skips_with_the_reason(tmp_path: Path) -> None:
+    # As in an environment with only the test extra: pyxform and openpyxl cannot be
+    # imported. The harness test must skip saying why, not fail.
+    (tmp_path / "no_bench_extra.py").write_text(
+        "import sys\nsys.modules['pyxform'] = None\nsys.modules['openpyxl'] = None\n",
+        encoding="utf-8",
+    )
+    root = Path(__file__).resolve().parent.parent
+    path = os.pathsep.join(
+        [str(tmp_path), str(root / "src"), str(root), os.environ.get("PYTHONPATH", "")]
+    )
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no_bench_extra"),
+            *("-p", "no:cacheprovider"),
+            f"{Path(__file__).resolve()}::test_the_harness_measures_every_part_on_a_small_instrument",
+        ],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": path},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 skipped" in done.stdout
+    assert "needs the bench extra" in done.stdout
+
+
+def test_the_hostile_input_is_measured_against_a_valid_file_of_its_size(tmp_path: Path) -> None:
+    hostile, valid = run.hostile_inputs(tmp_path, 3_000)
+    assert abs(hostile.stat().st_size - valid.stat().st_size) < hostile.stat().st_size / 5
+    measured = run.measure_hostile(tmp_path, 1, 3_000)
+    assert measured["hostile"] > 0 and measured["valid"] > 0
+    line = run.hostile_line(measured, 3_000)
+    assert line.startswith("- Hostile input, `qdef validate` of ") and "3,000 unknown keys" in line

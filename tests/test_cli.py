@@ -9,7 +9,9 @@ or I/O error. Most tests call :func:`qdef.cli.main` in-process; a few run
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
 import socket
 import subprocess
@@ -309,9 +311,11 @@ def test_github_format_escapes_data_and_properties(tmp_path: Path) -> None:
 
 
 def test_github_format_escapes_newlines() -> None:
+    # line breaks in a message are shown escaped (qdef.diagnostics.visible), so that
+    # none reaches the workflow command
     diagnostic = Diagnostic("QD101", "eins\r\nzwei 100%", Span(Path("a,b:c.yaml"), 2, 3))
     assert format_github([diagnostic]) == (
-        "::error file=a%2Cb%3Ac.yaml,line=2,col=3,title=QD101::eins%0D%0Azwei 100%25\n"
+        "::error file=a%2Cb%3Ac.yaml,line=2,col=3,title=QD101::eins\\r\\nzwei 100%25\n"
     )
 
 
@@ -345,6 +349,91 @@ def test_schema_to_an_unwritable_place_exits_2(tmp_path: Path) -> None:
     status, _, err = run("schema", "-o", blocker / "schema.json")
     assert status == 2
     assert err.startswith(f"qdef: error: cannot write {blocker / 'schema.json'}: ")
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_check_leaves_no_hypothesis_folder_in_the_current_directory(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    done = subprocess.run(
+        [sys.executable, "-m", "qdef", "check", str(INSTRUMENT), "--examples", "5", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert list(tmp_path.iterdir()) == []  # no .hypothesis/ (nor anything else)
+
+
+# --------------------------------------------------------------------------- unwritable stdout
+
+#: Every command that writes to standard output, each writing something.
+STDOUT_COMMANDS = {
+    "render": ("render", INSTRUMENT, "--to", "markdown", "-o", "-"),
+    "validate": ("validate", "--format", "json", INSTRUMENT),
+    "paths": ("paths", INSTRUMENT, "--list"),
+    "schema": ("schema",),
+    "diff": ("diff", INSTRUMENT, INSTRUMENT, "--format", "json"),
+    "help": ("--help",),
+}
+
+
+def run_into(stdout: int, *argv: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "qdef", *(str(a) for a in argv)],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.parametrize("command", sorted(STDOUT_COMMANDS))
+def test_a_full_standard_output_is_an_io_error_not_a_bug(command: str) -> None:
+    # As when writing a file fails: exit 2 and one line saying why, no traceback.
+    with open("/dev/full", "wb") as full:
+        done = run_into(full.fileno(), *STDOUT_COMMANDS[command])
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.endswith(
+        "qdef: error: cannot write to standard output: No space left on device\n"
+    )
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", sorted(STDOUT_COMMANDS))
+def test_a_closed_pipe_ends_qdef_quietly(command: str) -> None:
+    # As `qdef ... | head` when head has read enough: no message, status 141
+    # (128 + SIGPIPE), as the shell reports for a Unix tool that SIGPIPE ended.
+    reading, writing = os.pipe()
+    os.close(reading)
+    try:
+        done = run_into(writing, *STDOUT_COMMANDS[command])
+    finally:
+        os.close(writing)
+    assert (done.returncode, done.stderr.replace("0 errors, 0 warnings in 1 file\n", "")) == (
+        141,
+        "",
+    )
+
+
+def test_an_unwritable_output_stream_in_process() -> None:
+    class Full(StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    err = StringIO()
+    assert main(["schema"], out=Full(), err=err) == 2
+    assert (
+        err.getvalue() == "qdef: error: cannot write to standard output: No space left on device\n"
+    )
 
 
 def test_version() -> None:

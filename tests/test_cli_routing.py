@@ -485,3 +485,13 @@ def test_check_without_hypothesis_exits_2(monkeypatch: pytest.MonkeyPatch) -> No
     status, out, err = run("check", INSTRUMENT)
     assert (status, out) == (2, "")
     assert err.startswith("qdef: error: qdef check cannot run: ")
+
+
+def test_paths_list_shows_invisible_characters_of_numbers_escaped(tmp_path: Path) -> None:
+    """A right-to-left override in a question number would reorder the line it is
+    printed on (control characters are refused when the file is read: QD112)."""
+    file = write(tmp_path, "einer.yaml", ONE_PATH.replace("number: 2a", 'number: "2\\u202ea"'))
+    status, out, _ = run("paths", file, "--list")
+    assert status == 0
+    assert "2\\u202ea" in out
+    assert "\u202e" not in out

@@ -87,6 +87,7 @@ RECODE = (
     "          - {code: nein, label: Nein}\n          - {code: ja, label: Ja, goto:",
     "          - {code: nicht, label: Nein}\n          - {code: ja, label: Ja, goto:",
 )
+REVERSE = ("generell für zweckmäßig?", "generell für unzweckmäßig?")
 MOVE_GOTO = (
     "{code: nein, label: Nein, goto: gruende_keine_fortsetzung}",
     "{code: nein, label: Nein, goto: interesse_gespraech}",
@@ -427,16 +428,28 @@ def test_adding_an_option_a_question_and_a_field_is_additive() -> None:
 # --------------------------------------------------------------------------- wording
 
 
-def test_rewording_a_label_is_wording() -> None:
+def test_rewording_a_label_is_check_however_alike() -> None:
     text = edited(
         (
             "label: Vernetzung der Akteur/-innen im Quartier",
             "label: Vernetzung der Akteurinnen und Akteure im Quartier",
         )
     )
+    change = only(changes_of(text), "QD720")
+    assert (change.kind, change.question, change.item) == ("check", "schwerpunkte", "vernetzung")
+    assert "changed its words" in change.message
+
+
+def test_a_label_in_other_quotes_dashes_case_and_spacing_is_wording() -> None:
+    text = edited(
+        (
+            "label: Vernetzung der Akteur/-innen im Quartier",
+            'label: "  vernetzung der Akteur/\u2013innen im \u201eQuartier\u201c."',
+        )
+    )
     change = only(changes_of(text), "QD750")
     assert (change.kind, change.question, change.item) == ("wording", "schwerpunkte", "vernetzung")
-    assert "reworded" in change.message
+    assert "case, spacing, punctuation, quotes or dashes only" in change.message
 
 
 def test_reordering_options_is_wording() -> None:
@@ -457,17 +470,34 @@ def test_reordering_options_is_wording() -> None:
     [
         ("Nein", "Nein.", "cosmetic"),
         ("Ja, weil :", "JA, weil:", "cosmetic"),
+        ("Don't know", "DON\u2019T KNOW", "cosmetic"),
+        ("\u201eJa\u201c \u2013 sicher", '"Ja" - sicher', "cosmetic"),
+        ("Gr\u00fc\u00dfe", "Gru\u0308\u00dfe", "cosmetic"),  # NFC
+        ("50\u00a0%", "50 %", "cosmetic"),  # a non-breaking space is spacing
+        ("Wort\u00adtrennung", "Worttrennung", "cosmetic"),  # a soft hyphen is invisible
+        ("(optional) Ja", "Ja (optional)", "words"),  # the words moved
         (
             "Information und Öffentlichkeitsarbeit",
             "Information und Öffentlichkeitsarbeit zur Maßnahme",
-            "reworded",
+            "words",
         ),
+        ("How satisfied are you?", "How dissatisfied are you?", "words"),
+        ("Very satisfied", "Very unsatisfied", "words"),
+        ("Satisfied", "Satisfed", "words"),  # a typo fixed is checked too
+        ("50 %", "50 \u20ac", "words"),  # symbols are words
+        ("E-Mail", "EMail", "words"),  # dashes stay
+        ("unter -5 Grad", "unter 5 Grad", "words"),
+        ("Staub saugen", "Staubsaugen", "words"),
+        ("Maße", "Masse", "words"),  # case, not case folding: ß is not ss
+        ("10\u00b2", "102", "number"),  # no compatibility folding
         ("50 % und mehr", "40 % und mehr", "number"),
         ("1.5 Stunden", "15 Stunden", "number"),
+        ("1.5 Stunden", "1,5 Stunden", "number"),
         ("Option war nicht bekannt", "Option war bekannt", "negation"),
         ("I do know", "I don't know", "negation"),
-        ("Ja", "Nein", "meaning"),
-        ("Überwiegend", "Meistens", "meaning"),
+        ("I do know", "I don\u2019t know", "negation"),
+        ("Ja", "Nein", "words"),
+        ("Überwiegend", "Meistens", "words"),
     ],
 )
 def test_the_wording_heuristic(old: str, new: str, reading: str) -> None:
@@ -540,9 +570,12 @@ def test_cli_json_lists_the_changes_and_the_summary(pair: tuple[Path, Path]) -> 
         "routing": 3,
         "additive": 0,
         "wording": 0,
+        "accepted": 0,
+        "stale": 0,
         "fail_on": "breaking",
         "failed": True,
     }
+    assert document["stale"] == []
     (entry,) = document["files"]
     assert (entry["old"], entry["new"]) == (str(old), str(new))
     first = entry["changes"][0]
@@ -556,6 +589,7 @@ def test_cli_json_lists_the_changes_and_the_summary(pair: tuple[Path, Path]) -> 
         "file": str(new),
     }
     assert first["line"] == first["old_line"] == 26
+    assert first["accepted"] is None
     assert [c["code"] for c in entry["changes"]] == ["QD712", "QD732", "QD731", "QD730"]
 
 
@@ -745,15 +779,31 @@ def test_diff_examples_in_the_docs_are_true(
     tmp_path: Path, where: str, argv: list[str], expected: str, status: int | None
 ) -> None:
     """Run in a directory holding the instrument, ``investitionspakt-2023.yaml`` (question
-    18's "Nein" jumps to 22) and ``investitionspakt-recoded.yaml`` (question 1's "Nein"
-    coded ``nicht``); stdout and stderr together must be the lines shown."""
-    (tmp_path / "instruments").mkdir()
+    18's "Nein" jumps to 22), ``investitionspakt-recoded.yaml`` (question 1's "Nein"
+    coded ``nicht``) and ``investitionspakt-2024.yaml`` (question 3 asks the other way
+    round), also in ``reviewed/`` with a ``.qdef-accept.yaml`` accepting that; stdout and
+    stderr together must be the lines shown."""
+    from qdef.diff.accept import fingerprint  # noqa: PLC0415
+
+    (tmp_path / "instruments" / "reviewed").mkdir(parents=True)
     for name, text in (
         ("investitionspakt.yaml", ORIGINAL),
         ("investitionspakt-2023.yaml", edited(MOVE_GOTO)),
         ("investitionspakt-recoded.yaml", edited(RECODE)),
+        ("investitionspakt-2024.yaml", edited(REVERSE)),
+        ("reviewed/investitionspakt-2024.yaml", edited(REVERSE)),
     ):
         (tmp_path / "instruments" / name).write_text(text, encoding="utf-8")
+    question = "Halten Sie den Einsatz eines Integrationsmanagements generell für {}?"
+    (tmp_path / "instruments" / "reviewed" / ".qdef-accept.yaml").write_text(
+        "# reviewed: asked the other way round on purpose\n"
+        '- instrument: "investitionspakt-im"\n'
+        "  code: QD720\n"
+        '  question: "zweckmaessigkeit"\n'
+        f'  old: "{fingerprint(question.format("zweckmäßig"))}"\n'
+        f'  new: "{fingerprint(question.format("unzweckmäßig"))}"\n',
+        encoding="utf-8",
+    )
     out, err = StringIO(), StringIO()
     with contextlib.chdir(tmp_path):
         code = main(argv, out=out, err=err)
@@ -1076,12 +1126,6 @@ def test_cli_bad_input_never_raises(pair: tuple[Path, Path]) -> None:
         assert "Traceback" not in out + err, argv
 
 
-def test_base_with_a_directory_is_a_usage_error(repo: Path) -> None:
-    status, out, err = run("diff", "--base", "HEAD", "instruments", cwd=repo)
-    assert (status, out) == (2, "")
-    assert "instruments is a directory" in err
-
-
 def test_base_whose_version_in_the_ref_is_invalid_names_it(repo: Path) -> None:
     file = repo / "instruments" / "investitionspakt.yaml"
     file.write_text(ORIGINAL.replace("type: matrix", "type: matrx"), encoding="utf-8")
@@ -1109,14 +1153,14 @@ def test_base_where_the_path_is_a_folder_in_the_ref_is_a_usage_error(repo: Path)
 def test_base_passes_on_what_git_says_when_it_refuses_the_repository(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qdef import diff_command  # noqa: PLC0415
+    from qdef.diff import git as base  # noqa: PLC0415
 
     refusal = b"fatal: detected dubious ownership in repository at '/x'\n"
 
     def refusing_git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         return subprocess.CompletedProcess(["git", *args], 128, b"", refusal)
 
-    monkeypatch.setattr(diff_command, "_git", refusing_git)
+    monkeypatch.setattr(base, "_git", refusing_git)
     status, _, err = run("diff", "--base", "HEAD", "instruments/investitionspakt.yaml", cwd=repo)
     assert status == 2
     assert "git cannot read the repository of instruments/investitionspakt.yaml: fatal: " in err

@@ -15,8 +15,10 @@ Regenerate the golden files after a deliberate change of wording with
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import StringIO
@@ -38,6 +40,10 @@ DIAGNOSTIC = re.compile(
     r"(?P<severity>error|warning) (?P<code>QD[0-9]{3}): (?P<message>\S.*)"
 )
 CARET = re.compile(r"^ {4,}\^$", re.MULTILINE)
+#: ``name.yaml: and 59,900 more QD201 problems not shown (...)``: the print cap
+MORE = re.compile(
+    r"(?P<file>[^\n]+?): and (?P<count>[0-9,]+) more (?P<code>QD[0-9]{3}) problems? .*"
+)
 CODE_LITERAL = re.compile(r"[\"'](QD[0-9]{3})[\"']")
 
 #: Codes the code base defines but no input can produce, each with the reason.
@@ -46,6 +52,8 @@ UNREACHABLE = {
     "the model produces is mapped (tests/test_cli.py checks QD299 never appears)",
     "QD605": "only past the routing analysis' memory bound; tests/test_routing.py forces it "
     "with a tiny bound",
+    "QD520": "a string LimeSurvey cannot write is refused by 'qdef render --to limesurvey', not "
+    "by 'qdef validate'; tests/test_limesurvey.py produces it",
     "QD610": "a failing routing property is reported by 'qdef check', not by 'qdef validate'; "
     "tests/test_cli_routing.py produces it",
 }
@@ -70,6 +78,9 @@ def parse_output(text: str) -> list[tuple[re.Match[str], str | None, int | None]
     found: list[tuple[re.Match[str], str | None, int | None]] = []
     i = 0
     while i < len(lines):
+        if MORE.fullmatch(lines[i]):
+            i += 1
+            continue
         match = DIAGNOSTIC.fullmatch(lines[i])
         assert match, f"not a diagnostic line: {lines[i]!r}"
         excerpt: str | None = None
@@ -267,6 +278,19 @@ GENERATED = [
         ["kita.yaml:18:115: error QD501"],  # the 101st "("
     ),
     Generated(
+        "alias_1mb_text_200_mal",  # a 210 MB web form, or a MemoryError with 2,000
+        _bytes(
+            "kita.yaml",
+            KITA.replace("Wer ist Träger Ihrer Einrichtung?", "&t " + "x" * 1_000_000)
+            .replace(
+                "          - {code: frei, label: Freier Träger}\n",
+                "".join(f"          - {{code: o{i}, label: *t}}\n" for i in range(200)),
+            )
+            .encode(),
+        ),
+        ["kita.yaml:15:31: error QD105"],  # the second alias
+    ),
+    Generated(
         "zu_gross",
         _bytes("kita.yaml", KITA.encode() + b"#" * (16 * 1024 * 1024)),
         ["kita.yaml:1:1: error QD103"],
@@ -294,6 +318,53 @@ def test_generated_case(case: Generated, tmp_path: Path) -> None:
     ]
     assert found == case.expected, output
     assert status == case.status
+
+
+def _unknown_keys(n: int) -> str:
+    """KITA with ``n`` unknown keys in one question, on one line (60,000: about 1 MB)."""
+    keys = ", ".join(f"unknown_{i:05d}: 1" for i in range(n))
+    return KITA.replace(
+        "      - id: traeger_name\n",
+        f"      - {{id: extra, type: text, text: T, {keys}}}\n      - id: traeger_name\n",
+    )
+
+
+def test_many_unknown_keys_are_printed_up_to_the_cap_then_counted(tmp_path: Path) -> None:
+    (tmp_path / "kita.yaml").write_text(_unknown_keys(5_000), encoding="utf-8")
+    status, output = run_validate(tmp_path, "kita.yaml")
+    lines = output.splitlines()
+    assert status == 1
+    assert len(lines) == 101
+    assert all(DIAGNOSTIC.fullmatch(line)["code"] == "QD201" for line in lines[:100])  # type: ignore[index]
+    assert lines[100] == (
+        "kita.yaml: and 4,900 more QD201 problems not shown (only the first 100 of each code "
+        "are printed per file); fix these and run again"
+    )
+    # the Python API keeps every one
+    assert len(validate_text(_unknown_keys(5_000)).diagnostics) == 5_000
+
+
+def test_20000_unknown_keys_are_reported_in_about_the_time_it_takes_to_parse(
+    tmp_path: Path,
+) -> None:
+    """Locating a problem is a lookup, not a scan (20,000 took over 20 s, 60,000
+    minutes); the bound here is loose (5x a valid file of the same size, 360 kB);
+    benchmarks/run.py measures 60,000 keys in 1 MB."""
+    from benchmarks.synthetic import synthetic  # noqa: PLC0415
+
+    hostile = _unknown_keys(20_000)
+    valid = synthetic(900)  # about as large
+    assert abs(len(valid) - len(hostile)) < len(hostile) / 5
+    (tmp_path / "hostile.yaml").write_text(hostile, encoding="utf-8")
+    (tmp_path / "valid.yaml").write_text(valid, encoding="utf-8")
+    timings = []
+    for name in ("valid.yaml", "hostile.yaml"):
+        start = time.perf_counter()
+        status, output = run_validate(tmp_path, name)
+        timings.append(time.perf_counter() - start)
+    assert timings[1] < 5 * timings[0] + 0.5, timings
+    assert status == 1
+    assert MORE.fullmatch(output.splitlines()[-1])["count"] == "19,900"  # type: ignore[index]
 
 
 def test_a_lone_surrogate_in_text_is_located() -> None:
@@ -366,3 +437,66 @@ def test_golden_update_writes_exact_text(tmp_path: Path) -> None:
     compare_golden(text, expected, update=True)
     assert expected.read_bytes() == text.encode("utf-8")
     compare_golden(text, expected, update=False)
+
+
+# --------------------------------------------------------------------------- echoed input
+
+
+@pytest.mark.parametrize("form", ["text", "json", "github"])
+def test_input_echoed_in_diagnostics_shows_control_characters_escaped(
+    form: str, tmp_path: Path
+) -> None:
+    """A key holding a right-to-left override (allowed in texts, so the loader passes
+    it), a file name holding ESC: neither reaches the terminal or the CI log as it is."""
+    name = "ki\x1b[8mta.yaml"
+    (tmp_path / name).write_text(
+        KITA.replace(
+            "        required: true\n", '        required: true\n        "la\u202ebel": x\n'
+        ),
+        encoding="utf-8",
+    )
+    out, err = StringIO(), StringIO()
+    with contextlib.chdir(tmp_path):
+        status = main(["validate", "--quiet", "--format", form, name], out=out, err=err)
+    printed = out.getvalue()
+    assert status == 1
+    assert not any(ch in printed for ch in "\x1b\u202e")
+    if form == "json":  # the message as the text format shows it; the file name as it is
+        (found,) = json.loads(printed)["diagnostics"]
+        assert "la\\u202ebel" in found["message"]
+        assert found["file"] == name
+    else:
+        assert "la\\u202ebel" in printed
+        assert "ki\\x1b[8mta.yaml" in printed
+
+
+def test_an_excerpt_with_a_control_character_keeps_its_caret_under_the_character() -> None:
+    from qdef.diagnostics import Diagnostic, Span, format_text  # noqa: PLC0415
+
+    diagnostic = Diagnostic(
+        "QD501",
+        "unexpected 'x'",
+        Span(Path("k.yaml"), 1, 1),
+        excerpt="a\x07\u202e x",
+        excerpt_column=4,
+    )
+    lines = format_text([diagnostic]).splitlines()
+    assert lines[1] == "    a\\x07\\u202e x"
+    assert lines[2].index("^") == lines[1].rindex("x")
+
+
+def test_the_cap_holds_in_json_and_github_formats_and_the_summary_counts_everything() -> None:
+    from qdef.diagnostics import Diagnostic, Span, format_github, format_json  # noqa: PLC0415
+
+    many = [
+        Diagnostic("QD201", f"unknown key 'k{i}'", Span(Path("a.yaml"), 1, i + 1))
+        for i in range(150)
+    ]
+    many.append(Diagnostic("QD202", "needs the key 'text'", Span(Path("a.yaml"), 2, 1)))
+    document = json.loads(format_json(many, 1))
+    assert len(document["diagnostics"]) == 101
+    assert document["omitted"] == [{"file": "a.yaml", "code": "QD201", "count": 50}]
+    assert document["summary"]["errors"] == 151
+    github = format_github(many).splitlines()
+    assert len(github) == 102
+    assert github[-1].startswith("::notice file=a.yaml,title=QD201::and 50 more QD201 problems")

@@ -12,6 +12,7 @@ shows, for generated respondents, and keep exactly their answers.
 from __future__ import annotations
 
 import html
+import io
 import itertools
 import json
 import re
@@ -557,3 +558,297 @@ def test_every_kind_of_condition_compiles_to_an_equation_that_decides_the_same()
             )
             checked += 1
     assert checked > 50_000
+
+
+# ---------------------------------------------------------------------- section conditions
+
+#: Every form of condition, as a section's ``when`` (on the variables of
+#: conditions.yaml), besides those of conditions.yaml itself: truth values compared
+#: with conditions, on either side, nested (docs/format.md shows the first).
+SECTION_FORMS = (
+    "answered(n) == false",
+    "answered(n) != false",
+    '(s == "a") == true',
+    '(s == "a") != true',
+    'true == (s == "a" or n < 0)',
+    'false != (m has "a")',
+    "(answered(t) == false) == true",
+    'not ((t == "x") == false)',
+    "((n > 5) == true) != false",
+    '(d < "2021-06" and g.r.c) == false',
+    "false == (not answered(o_text))",
+    # strings LimeSurvey reads specially: a last backslash, entities, quotes, braces
+    't == "C:\\\\"',
+    't != "x&lt;\\"{y}\\\\z" and t in ["C:\\\\", "1"]',
+)
+
+
+def _sectioned(path: Path) -> qdef.Instrument:
+    """conditions.yaml with every condition (its own, and SECTION_FORMS) as the
+    condition of a section of its own, after the section of the questions."""
+    from qdef.yamldata import build_data  # noqa: PLC0415
+
+    data = build_data(CONDITIONS.read_text(encoding="utf-8"))
+    first = data["sections"][0]
+    whens = [q.pop("when") for q in first["questions"] if "when" in q]
+    first["questions"] = [q for q in first["questions"] if q["type"] != "display"]
+    for index, when in enumerate([*whens, *SECTION_FORMS]):
+        data["sections"].append(
+            {
+                "id": f"c{index}",
+                "when": when,
+                "questions": [{"id": f"x{index}", "type": "display", "text": "X"}],
+            }
+        )
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return qdef.load(path)
+
+
+def test_section_conditions_of_every_form_decide_as_qdef_decides(tmp_path: Path) -> None:
+    """A section's condition becomes its group's relevance: compiled through the same
+    analysis as a question's (main refused `answered(n) == false` with a syntax-tree
+    dump), and deciding as qdef decides, for every combination of a few values."""
+    from qdef.expr.parser import parse  # noqa: PLC0415
+    from qdef.routing.evaluate import holds  # noqa: PLC0415
+    from qdef.routing.plan import plan_for  # noqa: PLC0415
+
+    instrument = _sectioned(tmp_path / "sections.yaml")
+    plan = plan_for(instrument)
+    lss, mapping = lss_of(instrument)
+    check_structure(instrument, lss)
+    conditions = [parse(s.when) for s in instrument.sections[1:] if s.when is not None]
+    equations = [lsexpr.parse(g["grelevance"] or "1") for g in lss.groups[1:]]
+    assert len(equations) == len(conditions) == len(instrument.sections) - 1
+    values: dict[str, list[Any]] = {
+        "s": [None, "a", "b"],
+        "n": [None, -1, 5, 2**53 + 1],
+        "n2": [None, 5, 6],
+        "s2": [None, "a"],
+        "o": [None, "sonstiges"],
+        "o_text": [None, "x"],
+        "m": [None, ["a"]],
+        "t": [None, "x", "1", "C:\\", 'x&lt;"{y}\\z'],
+        "d": [None, "2021-05", "2021-06"],
+        "g.r.c": [None, True],
+    }
+    checked = 0
+    for combination in itertools.product(*values.values()):
+        response = {n: v for n, v in zip(values, combination, strict=True) if v is not None}
+        if "o_text" in response and response.get("o") != "sonstiges":
+            continue
+        ls = ls_answers(mapping, response)
+        for condition, equation in zip(conditions, equations, strict=True):
+            expected = holds(condition, response, plan.parts)
+            assert lsexpr.truthy(lsexpr.evaluate(equation, ls)) == expected, (
+                to_source(condition),
+                response,
+            )
+            checked += 1
+    assert checked > 50_000
+
+
+# ---------------------------------------------------------------------- strings in conditions
+
+#: Characters that matter to LimeSurvey's reading of a string: quotes, backslashes,
+#: HTML entities (an equation is HTML-decoded first), braces, spaces.
+TRICKY = st.text(alphabet="ab\\\"'&;lt#{} \t", max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(TRICKY, TRICKY)
+def test_text_literals_compare_as_in_qdef(value: str, other: str) -> None:
+    """``t == "…"`` and ``t != "…"`` with any backslashes, quotes, entities and
+    braces: the compiled equation, read by LimeSurvey's tokenizer rules
+    (tests/lsexpr.py), decides as qdef does, for the value itself and others."""
+    from qdef.expr.parser import parse  # noqa: PLC0415
+    from qdef.expr.printer import quote  # noqa: PLC0415
+    from qdef.renderers.lss import Compiler, Slot  # noqa: PLC0415
+    from qdef.routing.evaluate import holds  # noqa: PLC0415
+
+    compiler = Compiler({"t": Slot("t", "text")})
+    for op in ("==", "!=", "in", "not in"):
+        literal = f"[{quote(value)}]" if "in" in op else quote(value)
+        condition = parse(f"t {op} {literal}")
+        equation = lsexpr.parse(compiler.compile(condition))
+        for answer in {value, other, value + "x", value[:-1], "\\"}:
+            response = {"t": answer} if answer else {}
+            assert lsexpr.truthy(lsexpr.evaluate(equation, response)) == holds(
+                condition, response
+            ), (to_source(condition), answer)
+
+
+def test_strings_are_written_as_limesurvey_reads_them() -> None:
+    from qdef.renderers.lss import string  # noqa: PLC0415
+
+    assert string('a"b') == r'"a\"b"'
+    assert string("C:\\x") == r'"C:\\x"'
+    assert string("x&lt;y") == '"x&amp;lt;y"'  # the equation is HTML-decoded first
+    for value in ("C:\\", "a\nb", "a\rb"):
+        with pytest.raises(ValueError):
+            string(value)
+    assert lsexpr.tokens(r'"C:\\x" "a\"b" ' + "'it\\'s'") == [
+        ("string", "C:\\x"),
+        ("string", 'a"b'),
+        ("string", "it's"),
+    ]
+    with pytest.raises(lsexpr.ExpressionError):  # the closing quote follows a backslash
+        lsexpr.tokens('"C:\\\\"')
+    with pytest.raises(lsexpr.ExpressionError):  # a string ends at its line
+        lsexpr.tokens('"a\nb"')
+
+
+def test_a_line_break_in_a_compared_string_is_refused_at_its_place(tmp_path: Path) -> None:
+    from qdef.cli import main  # noqa: PLC0415
+
+    path = tmp_path / "pfad.yaml"
+    path.write_text(
+        "qdef: 1\nid: pfad\ntitle: T\nlanguage: de\nsections:\n"
+        "  - id: s1\n    questions:\n      - {id: pfad, type: text, long: true, text: P}\n"
+        "  - id: s2\n    when: 'pfad != \"a\\nb\"'\n"
+        "    questions:\n      - {id: c, type: text, text: C}\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["render", str(path), "--to", "limesurvey", "-o", "-"], out=out, err=err)
+    assert status == 1
+    assert out.getvalue() == ""
+    first = err.getvalue().splitlines()[0]
+    assert first.startswith(f'{path}:10:20: error QD520: the string "a\\nb" holds a line break')
+    assert "Traceback" not in err.getvalue()
+    with pytest.raises(qdef.renderers.RenderError, match="the condition of section 's2'"):
+        render(qdef.load(path), "limesurvey")
+    # the mapping holds codes, no equations: nothing to refuse
+    assert main(["render", str(path), "--to", "limesurvey-map", "-o", "-"], out=out, err=err) == 0
+
+
+# ---------------------------------------------------------------------- languages and dates
+
+SWAHILI = """\
+qdef: 1
+id: sw
+title: {sw: Utafiti, en: Survey}
+language: sw
+translations: [en]
+sections:
+  - id: s1
+    TITLE
+    questions:
+      - {id: umri, type: number, kind: decimal, text: {sw: "Umri?", en: "Age?"}}
+      - {id: tarehe, type: date, text: {sw: "Tarehe?", en: "Date?"}}
+"""
+
+
+def _cli(*argv: str | Path) -> tuple[int, str, str]:
+    from qdef.cli import main  # noqa: PLC0415
+
+    out, err = io.StringIO(), io.StringIO()
+    return main([str(a) for a in argv], out=out, err=err), out.getvalue(), err.getvalue()
+
+
+def test_a_language_without_wording_renders_where_no_wording_is_printed(tmp_path: Path) -> None:
+    """Swahili (no catalogue) with English: the map prints no wording, and this survey
+    none either (titled section, no date range or grid), with --lang en or without.
+    LimeSurvey's own number and date formats apply to Swahili; English gets qdef's."""
+    path = tmp_path / "sw.yaml"
+    path.write_text(SWAHILI.replace("TITLE", "title: {sw: Sehemu, en: Part}"), encoding="utf-8")
+    for to in ("limesurvey", "limesurvey-map"):
+        for lang in ((), ("--lang", "en")):
+            status, out, err = _cli("render", path, "--to", to, *lang, "-o", "-")
+            assert (status, err) == (0, ""), (to, lang, err)
+            if to == "limesurvey":
+                lss = read(out)
+                assert lss.languages == ["sw", "en"]
+                sw, en = lss.tables["surveys_languagesettings"]
+                assert "surveyls_numberformat" not in sw and "surveyls_dateformat" not in sw
+                assert (en["surveyls_numberformat"], en["surveyls_dateformat"]) == ("0", "5")
+
+
+def test_wording_really_missing_is_a_usage_error_with_a_fix_that_works(tmp_path: Path) -> None:
+    """An untitled section needs a group name in every language of the survey: exit 2
+    (docs/cli.md), saying what needs wording and what to do instead of --lang, which
+    cannot help; the map still renders. A renderer that prints one language is pointed
+    at the --lang that works."""
+    path = tmp_path / "sw.yaml"
+    path.write_text(SWAHILI.replace("TITLE", ""), encoding="utf-8")
+    for lang in ((), ("--lang", "en")):
+        status, out, err = _cli("render", path, "--to", "limesurvey", *lang, "-o", "-")
+        assert (status, out) == (2, "")
+        assert "the name of section 1 ('s1'), which has no title" in err
+        assert "give the section a title, or add a catalogue catalogs/sw.yaml" in err
+        assert "--lang does not change that" in err
+        assert _cli("render", path, "--to", "limesurvey-map", *lang, "-o", "-")[0] == 0
+    status, _, err = _cli("render", path, "--to", "markdown", "-o", "-")
+    assert status == 2
+    assert "render with --lang en, or add a catalogue catalogs/sw.yaml" in err
+    assert _cli("render", path, "--to", "markdown", "--lang", "en", "-o", "-")[0] == 0
+
+
+def _dated(tmp_path: Path, language: str, translations: list[str]) -> Lss:
+    texts = [language, *translations]
+    text = {lang: "Datum" for lang in texts}
+    data = {
+        "qdef": 1,
+        "id": "dates",
+        "title": text,
+        "language": language,
+        "translations": translations,
+        "sections": [
+            {
+                "id": "s",
+                "title": text,
+                "questions": [
+                    {"id": p, "type": "date", "precision": p, "text": text}
+                    for p in ("day", "month", "year")
+                ]
+                + [{"id": "range", "type": "daterange", "text": text, "to_label": text}],
+            }
+        ],
+    }
+    path = tmp_path / f"{'-'.join(texts)}.yaml"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    lss, _ = lss_of(qdef.load(path))
+    return lss
+
+
+def test_dates_are_written_as_the_survey_language_writes_them(tmp_path: Path) -> None:
+    """One source for every renderer: the catalogue's date_value_* (paper and web form
+    write dates with it). English writes dd/mm/yyyy, German dd.mm.yyyy; date_format has
+    no language in LimeSurvey, so a survey in both leaves it out for full dates and sets
+    each language's surveyls_dateformat (5 = dd/mm/yyyy, 1 = dd.mm.yyyy)."""
+
+    def formats(lss: Lss) -> tuple[list[str | None], dict[str, str]]:
+        found = [q.attributes.get("date_format") for q in lss.questions]
+        settings_ = {
+            row["surveyls_language"]: row["surveyls_dateformat"]
+            for row in lss.tables["surveys_languagesettings"]
+        }
+        return found, settings_
+
+    english, german, both = (
+        _dated(tmp_path, "en", []),
+        _dated(tmp_path, "de", []),
+        _dated(tmp_path, "de", ["en"]),
+    )
+    assert formats(english) == (
+        ["dd/mm/yyyy", "mm/yyyy", "yyyy", "dd/mm/yyyy", "dd/mm/yyyy"],
+        {"en": "5"},
+    )
+    assert formats(german) == (
+        ["dd.mm.yyyy", "mm/yyyy", "yyyy", "dd.mm.yyyy", "dd.mm.yyyy"],
+        {"de": "1"},
+    )
+    assert formats(both) == ([None, "mm/yyyy", "yyyy", None, None], {"de": "1", "en": "5"})
+
+
+def test_every_catalogue_writes_dates_and_shows_their_hints_alike() -> None:
+    """The paper hint (DD/MM/YYYY) and the date LimeSurvey and the web form write
+    (dd/mm/yyyy) have the same order and separators in every catalogue."""
+    from qdef.renderers.catalog import catalog, languages  # noqa: PLC0415
+
+    for lang in languages():
+        chrome = catalog(lang)
+        for precision in ("day", "month", "year"):
+            written = chrome(f"date_value_{precision}", day="1", month="2", year="3")
+            hint = chrome(f"date_{precision}")
+            shape = re.sub(r"[^\W\d_]+", "#", hint.strip("()"))
+            assert re.sub(r"\d", "#", written) == shape, (lang, precision, hint)

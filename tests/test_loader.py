@@ -205,3 +205,91 @@ def test_the_c_parser_is_in_use() -> None:
         pytest.skip("ruamel.yaml.clib is a CPython extension")
     parser = YAML(typ="safe", pure=False).Parser
     assert parser.__module__.startswith("ruamel.yaml.clib"), parser
+
+
+# ------------------------------------------------------------------- characters of texts
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ('a: "x\\0y"', 6),  # NUL
+        ('a: "x\\ey"', 6),  # ESC
+        ('a: "ab\\x07"', 7),  # BEL, as \x escape
+        ('a: "\\r"', 5),  # CR
+        ('a: "x\\x7f"', 6),  # DEL
+        ('a: "x\\N"', 6),  # NEL, a C1 control
+        ('a: "x\\x9b"', 6),  # CSI, a C1 control
+        ('a: "x\\uFFFE"', 6),  # noncharacters
+        ('a: "x\\uffff"', 6),
+        ('a: "x\\U0010FFFF"', 6),
+        ('a: "x\\uFDD0"', 6),
+        ('a: "x\\L"', 6),  # line and paragraph separators
+        ('a: "x\\u2029"', 6),
+        ('"k\\e": 1', 3),  # keys too
+        ('a:\n  - "one \\\n    two\\a"', 8),  # after an escaped line break: line 3
+    ],
+)
+def test_control_characters_and_noncharacters_are_refused_at_their_escape(
+    text: str, column: int
+) -> None:
+    code, line, found = problem(text)
+    assert code == "QD112"
+    assert (line, found) == (text.count("\n") + 1, column)
+
+
+@pytest.mark.parametrize(
+    "value", ["tab\there", "line\nbreak", "rtl \u202bמילה\u202c", "soft\u00adhyphen", "zw\u200bj"]
+)
+def test_tab_line_feed_and_format_characters_are_allowed_in_texts(value: str) -> None:
+    escaped = value.encode("unicode_escape").decode("ascii")
+    assert data(f'a: "{escaped}"') == {"a": value}
+
+
+def test_a_surrogate_escape_says_what_is_wrong() -> None:
+    document, problems = parse('a: "\\ud800"', HERE)
+    assert document is None
+    assert problems[0].code == "QD101"
+    assert "surrogate" in problems[0].message
+
+
+def test_aliases_are_bounded_in_characters_too() -> None:
+    """200 aliases of one long text: few nodes, a document 200 times the file."""
+    big = "x" * 50_000
+    text = f"t: &t {big}\nq:\n" + "".join("  - *t\n" for _ in range(200))
+    code, line, column = problem(text)
+    assert code == "QD105"
+    assert (line, column) == (23, 5)  # the 21st alias crosses len(file) + 1,000,000
+    assert parse(text, HERE, Limits(alias_chars=20_000_000))[1] == []
+    assert len(data(f"t: &t {big}\nq: [*t, *t, *t]\n")["q"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "fix"),
+    [
+        ("a: {label: Bus, tram or underground}", 17, 'label: "Bus, tram or underground"'),
+        ("a: {id: q1, label: Yes, no}", 25, 'label: "Yes, no"'),
+    ],
+)
+def test_a_comma_inside_a_flow_mapping_says_to_quote_the_text(
+    text: str, column: int, fix: str
+) -> None:
+    document, problems = parse(text, HERE)
+    assert document is None
+    (found,) = problems
+    assert (found.code, found.span.line, found.span.column) == ("QD113", 1, column)  # type: ignore[union-attr]
+    assert fix in found.message
+
+
+@pytest.mark.parametrize("text", ["a: {b: 1, c: }", "a: {b: 1, 'c': }", "a: [x, y]", "a: {b: }"])
+def test_empty_values_written_with_a_colon_are_not_commas(text: str) -> None:
+    assert parse(text, HERE)[1] == []
+
+
+def test_a_question_mark_inside_a_flow_mapping_says_to_quote_the_text() -> None:
+    document, problems = parse("a: {label: Why?, x: 1}", HERE)
+    assert document is None
+    (found,) = problems
+    assert found.code == "QD101"
+    assert found.span is not None and found.span.column == 15
+    assert '"Why?"' in found.message

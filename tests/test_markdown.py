@@ -192,6 +192,28 @@ def questions(tokens: Sequence[Token]) -> dict[str, Block]:
     return blocks
 
 
+def unquote(tokens: Sequence[Token]) -> tuple[int, list[Token]]:
+    """The renderer's block quotes (one around each conditional part) taken away: how
+    many there are, and the other tokens at the level they would have outside them."""
+    count, depth = 0, 0
+    found: list[Token] = []
+    for token in tokens:
+        if token.type == "blockquote_open":
+            count, depth = count + 1, depth + 1
+        elif token.type == "blockquote_close":
+            depth -= 1
+        else:
+            found.append(token.copy(level=token.level - depth))
+    return count, found
+
+
+def conditional_parts(instrument: Instrument) -> int:
+    """How many parts are asked only under a condition: sections and questions (or
+    displays) with a ``when``."""
+    sections = sum(1 for s in instrument.sections if s.when is not None and s.questions)
+    return sections + sum(1 for _, q in instrument.questions() if q.when is not None)
+
+
 def all_inline_children(tokens: Sequence[Token]) -> Iterator[Token]:
     for token in tokens:
         if token.type == "inline":
@@ -574,7 +596,8 @@ def check_literal(text: str) -> None:
     """What ``text`` shows wherever the tiny instrument has it, and that it adds no
     markup and breaks none of the renderer's own."""
     paper = to_markdown(tiny(text))
-    tokens = markdown().parse(paper)
+    quotes, tokens = unquote(markdown().parse(paper))
+    assert quotes == 1, paper  # the matrix, asked only if an option is ticked
     expected = collapsed(text)
     assert all(line == line.rstrip(" ") for line in paper.splitlines()), paper
 
@@ -688,7 +711,8 @@ def test_any_valid_instrument_renders_as_clean_markdown(instrument: Instrument) 
         assert paper.endswith("\n")
         assert not paper.endswith("\n\n")
         assert all(line == line.rstrip() for line in paper.splitlines())
-        tokens = markdown().parse(paper)
+        quotes, tokens = unquote(markdown().parse(paper))
+        assert quotes == conditional_parts(instrument), paper
         kinds = {t.type for t in tokens} | {c.type for c in all_inline_children(tokens)}
         assert not kinds & (FORBIDDEN - {"em_open", "hr"}), paper
         found = [

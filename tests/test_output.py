@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from qdef import output
 from qdef.output import write_atomic
+
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 def test_writes_the_bytes_exactly(tmp_path: Path) -> None:
@@ -76,3 +82,88 @@ def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
     write_atomic(link, b"new")
     assert link.is_symlink()
     assert real.read_bytes() == b"new"
+
+
+# ------------------------------------------------------------------ SIGTERM, leftovers
+
+#: A child that writes TARGET with write_atomic, stopping (as a slow disk would)
+#: between writing the temporary file and syncing it, after saying so.
+SLOW_WRITER = """
+import os, sys, time
+from pathlib import Path
+from qdef import output
+
+def slow_fsync(fd):
+    print("writing", flush=True)
+    time.sleep(60)
+
+output.os.fsync = slow_fsync
+output.write_atomic(Path(sys.argv[1]), b"new content " * 100_000)
+"""
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_sigterm_during_a_write_leaves_no_temporary_file(tmp_path: Path, existing: bool) -> None:
+    target = tmp_path / "out.html"
+    if existing:
+        target.write_bytes(b"old")
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITER, str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), *sys.path])},
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline() == b"writing\n"
+        assert any(p.name.endswith(".tmp") for p in tmp_path.iterdir())  # mid-write
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=30)
+    finally:
+        child.kill()
+        child.wait()
+    assert child.returncode == -signal.SIGTERM, err  # ended as SIGTERM ends a process
+    assert err == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["out.html"] if existing else [])
+    if existing:
+        assert target.read_bytes() == b"old"
+
+
+def test_sigterm_handling_is_only_for_the_write(tmp_path: Path) -> None:
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    write_atomic(tmp_path / "a.txt", b"a")
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+    def own(signum: int, frame: object) -> None:  # an application's own handler
+        pass
+
+    previous = signal.signal(signal.SIGTERM, own)
+    try:
+        write_atomic(tmp_path / "b.txt", b"b")
+        assert signal.getsignal(signal.SIGTERM) is own
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_stale_temporary_files_of_the_same_target_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "out.md"
+    day_ago = time.time() - 24 * 3600  # clearly stale
+    names = {
+        ".out.md.k3v_9x0a.tmp": day_ago,  # left by a killed qdef: removed
+        ".out.md.q81mzt2b.tmp": time.time() - 5,  # a qdef writing it now: kept
+        ".other.md.k3v_9x0a.tmp": day_ago,  # another target's: kept
+        ".out.md.k3v_9x0a.tmp.bak": day_ago,  # not qdef's name: kept
+        ".out.md.short.tmp": day_ago,  # not mkstemp's: kept
+        "out.md.k3v_9x0a.tmp": day_ago,  # not hidden: kept
+    }
+    for name, when in names.items():
+        (tmp_path / name).write_bytes(b"partial")
+        os.utime(tmp_path / name, (when, when))
+    os.mkdir(tmp_path / ".out.md.dir_0000.tmp")  # not a file: kept
+    os.utime(tmp_path / ".out.md.dir_0000.tmp", (day_ago, day_ago))
+    write_atomic(target, b"new")
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted(
+        [n for n in names if n != ".out.md.k3v_9x0a.tmp"] + [".out.md.dir_0000.tmp", "out.md"]
+    )
+    assert target.read_bytes() == b"new"

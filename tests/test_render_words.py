@@ -572,11 +572,12 @@ def test_derived_continue_notes() -> None:
         parse('eingesetzt == "geplant"'),
         None,
     ]
-    # "Otherwise" is the first numbered question after the section.
+    # "Otherwise" is where those who skip the section are shown next: the ones
+    # reading on into "mit" answered "nein", so "plan" excludes them too.
     assert [s.otherwise for s in sections] == [
         None,
         None,
-        Destination("5"),
+        Destination("6"),
         Destination("6"),
         None,
     ]

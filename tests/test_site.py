@@ -76,10 +76,10 @@ def _documented(page: str) -> dict[str, dict[str, str]]:
     """Per object type (by its anchor), its key -> table row, read from the page."""
     found: dict[str, dict[str, str]] = {}
     for section in re.split(r"^## ", page, flags=re.M)[1:]:
-        anchor = re.search(r"\{#([\w-]+)\}$", section.splitlines()[0])
-        assert anchor is not None, section.splitlines()[0]
+        heading = section.splitlines()[0]
+        assert re.fullmatch(r"\w+", heading), heading  # a plain heading: the same anchor everywhere
         rows = re.findall(r"^\| `([^`]+)` \|(.*)$", section, re.M)
-        found[anchor.group(1)] = dict(rows)
+        found[heading.lower()] = dict(rows)
     return found
 
 
@@ -180,7 +180,7 @@ def test_the_reference_follows_the_schema_not_a_list_of_keys() -> None:
     page = format_reference.reference_page(schema)
     assert _check_reference(schema, page) == []
     assert "| `probe` | integer or null | optional | `3` | ≥ 1 and ≤ 9 |" in page
-    assert "## Probe {#probe}" in page
+    assert "\n## Probe\n" in page
 
 
 def test_a_schema_keyword_the_reference_cannot_show_stops_the_build() -> None:
@@ -208,13 +208,17 @@ def test_the_paper_is_made_to_mean_to_python_markdown_what_it_means_in_commonmar
     )
 
 
-def test_the_page_needs_each_marker_once() -> None:
+def test_the_page_needs_each_marker_once_and_filling_it_again_changes_nothing() -> None:
     parts = investitionspakt_page.outputs(ROOT)
     page = (DOCS / "investitionspakt.md").read_text(encoding="utf-8")
-    filled = investitionspakt_page.fill(page, parts)
-    assert "<!-- qdef:" not in filled
+    bare = re.sub(r"(<!-- qdef:(\w+) -->\n).*?<!-- /qdef:\2 -->\n", r"\1", page, flags=re.S)
+    assert "<!-- /qdef:" not in bare
+    filled = investitionspakt_page.fill(bare, parts)
+    assert filled == page  # as committed
+    assert investitionspakt_page.fill(filled, parts) == filled
+    assert parts.paths in filled and parts.paper in filled and parts.downloads in filled
     with pytest.raises(investitionspakt_page.PageError, match="qdef:paths"):
-        investitionspakt_page.fill(page.replace("<!-- qdef:paths -->", ""), parts)
+        investitionspakt_page.fill(bare.replace("<!-- qdef:paths -->", ""), parts)
 
 
 # --------------------------------------------------------------------- the built site
@@ -327,3 +331,102 @@ def test_the_workflow_page_includes_the_example_file(site: Path) -> None:
     for line in workflow.splitlines():
         assert line in text, line
     assert "--8<--" not in text
+
+
+# --------------------------------------------------------------------- on GitHub
+
+
+def test_the_generated_parts_of_docs_are_committed_and_up_to_date() -> None:
+    # GitHub shows docs/ as committed: a generated page must be there, and current.
+    generate = _hook_module("generate")
+    files = generate.generated(ROOT)
+    assert Path("docs/format-reference.md") in files
+    assert Path("docs/investitionspakt.md") in files
+    assert Path("docs/github-workflow.md") in files
+    assert generate.stale(ROOT, files) == [], f"run {generate.COMMAND}"
+
+
+def test_the_staleness_check_notices_a_changed_page(tmp_path: Path) -> None:
+    generate = _hook_module("generate")
+    files = generate.generated(ROOT)
+    for path, content in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(content.encode() if isinstance(content, str) else content)
+    assert generate.stale(tmp_path, files) == []
+    (tmp_path / "docs/format-reference.md").write_text("# Format reference\n", encoding="utf-8")
+    (tmp_path / "docs/investitionspakt/investitionspakt.lss").unlink()
+    assert generate.stale(tmp_path, files) == [
+        Path("docs/format-reference.md"),
+        Path("docs/investitionspakt/investitionspakt.lss"),
+    ]
+
+
+def _nav_pages(nav: Any) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [page for value in nav.values() for page in _nav_pages(value)]
+    return [page for item in nav for page in _nav_pages(item)]
+
+
+def test_every_page_of_the_site_is_a_file_in_docs() -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = re.search(r"^nav:\n(.*)", config, re.S | re.M)
+    assert nav is not None
+    pages = re.findall(r":\s+([\w./-]+\.md)$", nav.group(1), re.M)
+    assert "format-reference.md" in pages
+    for page in pages:
+        assert (DOCS / page).is_file(), page
+
+
+def test_no_page_shows_an_include_marker_or_an_empty_placeholder() -> None:
+    for page in sorted(DOCS.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        assert "--8<--" not in text, page.name  # shown as it is on GitHub
+        for name in re.findall(r"<!-- qdef:([\w-]+)[^>]*-->", text):
+            block = re.search(rf"<!-- qdef:{name}[^>]*-->\n(.*?)<!-- /qdef:{name} -->", text, re.S)
+            assert block is not None and block.group(1).strip(), f"{page.name}: {name}"
+    workflow = (DOCS / "github-workflow.md").read_text(encoding="utf-8")
+    example = (DOCS / "examples" / "qdef-instruments.yml").read_text(encoding="utf-8")
+    assert f"```yaml\n{example}```\n" in workflow
+
+
+def test_the_readme_layout_names_every_package_of_qdef() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    packages = sorted(
+        p.name for p in (ROOT / "src" / "qdef").iterdir() if (p / "__init__.py").is_file()
+    )
+    assert "diff" in packages
+    for package in packages:
+        assert f"`{package}/`" in layout, package
+
+
+def test_the_plugin_guide_names_every_built_in_renderer() -> None:
+    import tomllib  # noqa: PLC0415
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    built_in = project["entry-points"]["qdef.renderers"]
+    guide = (DOCS / "plugins.md").read_text(encoding="utf-8")
+    own = guide.split("qdef's own names are", 1)[1].split(".\n", 1)[0]
+    assert sorted(re.findall(r"`([\w-]+)`", own)) == sorted(built_in)
+
+
+def test_the_limesurvey_page_lists_every_reserved_code() -> None:
+    from qdef.renderers import lss  # noqa: PLC0415
+
+    page = (DOCS / "limesurvey.md").read_text(encoding="utf-8")
+    codes = page.split("| code | LimeSurvey requires | qdef writes |", 1)[1].split("\n\n", 1)[0]
+    rows = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r"^\| (question|subquestion|answer) \| ([^|]*) \|", codes, re.M)
+    }
+
+    def reserved(cell: str) -> set[str]:
+        listed = cell.split(" not ", 1)[1] if " not " in cell else ""
+        return set(re.findall(r"`(\w+)`", listed))
+
+    question = {code.lower() for code in reserved(rows["question"])}
+    assert question == set(lss.RESERVED) | set(lss.RESERVED_EXACT)
+    assert reserved(rows["subquestion"]) == set(lss._SUB_FORBIDDEN) | set(lss.RESERVED_EXACT)
+    assert reserved(rows["answer"]) == set(lss.RESERVED_EXACT)

@@ -86,7 +86,23 @@ class _Checker:
             self.check_question(entry.question, entry.path)
         self.check_gotos()
         self.check_conditions()
+        self.check_chrome()
         return self.found
+
+    def check_chrome(self) -> None:
+        """QD515: a text says what qdef prints itself (see qdef.renderers.authored)."""
+        from qdef.renderers.authored import repeated  # noqa: PLC0415
+
+        for path, language, phrase, where in repeated(self.instrument):
+            field = next(step for step in reversed(path) if step in ("text", "hint", "label"))
+            self.report(
+                "QD515",
+                f'this {field} already says "{phrase}", which qdef prints itself {where} '
+                f"(language '{language}'); remove it from the {field}, so that it is not "
+                "printed twice",
+                path,
+                severity="warning",
+            )
 
     # ------------------------------------------------------------------ ids
 

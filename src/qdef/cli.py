@@ -14,9 +14,10 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from qdef import __version__
 from qdef.diagnostics import (
@@ -28,6 +29,7 @@ from qdef.diagnostics import (
     has_errors,
     sort_diagnostics,
     summary,
+    visible,
 )
 from qdef.gcpause import gc_paused
 
@@ -200,23 +202,24 @@ def _parser() -> argparse.ArgumentParser:
     diff = commands.add_parser(
         "diff",
         help="classify the changes between two versions of an instrument (breaking, …)",
-        usage="qdef diff [options] OLD NEW\n       qdef diff [options] --base GITREF FILE...",
+        usage="qdef diff [options] OLD NEW\n       qdef diff [options] --base GITREF PATH...",
         description="Compare two versions of an instrument, matching questions by id and "
         "options, rows, columns and fields by code, and classify every change by what it "
         "means for data already collected: wording < additive < routing < check < "
-        "breaking. With --base, each FILE is compared with its version in the git commit "
-        "GITREF (read with git cat-file; the working tree is not touched). Fails (exit 1) "
-        "when a change at or above --fail-on is found.",
+        "breaking. With --base, each file is compared with its version in the git commit "
+        "GITREF (read with git cat-file; the working tree is not touched); a directory "
+        "stands for every instrument under it now or in GITREF. Fails (exit 1) when a "
+        "change at or above --fail-on is found that no acceptance file accepts.",
     )
     diff.add_argument(
         "files",
         nargs="+",
         type=Path,
-        metavar="FILE",
-        help="OLD and NEW; with --base, the files to compare with their version at GITREF",
+        metavar="PATH",
+        help="OLD and NEW; with --base, the files or directories to compare with GITREF",
     )
     diff.add_argument(
-        "--base", metavar="GITREF", help="compare each FILE with its version in this commit"
+        "--base", metavar="GITREF", help="compare each PATH with its version in this commit"
     )
     diff.add_argument(
         "--fail-on",
@@ -227,9 +230,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument(
         "--format",
-        choices=("text", "json", "github"),
+        choices=("text", "json", "github", "accept"),
         default="text",
-        help="text (default), json, or github (workflow annotations)",
+        help="text (default), json, github (workflow annotations), or accept (the "
+        "acceptance entries of the check changes not yet accepted)",
+    )
+    diff.add_argument(
+        "--accept",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="read accepted changes from FILE (repeatable) instead of the "
+        ".qdef-accept.yaml beside each instrument",
     )
     diff.add_argument(
         "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
@@ -313,7 +325,7 @@ def _emit(text: str, output: Path | None, out: TextIO, err: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    try:  # qdef.testing needs hypothesis, an optional dependency
+    try:  # hypothesis is a dependency of qdef, but an installation can be broken
         import qdef.testing  # noqa: PLC0415, F401
     except ImportError as missing:
         err.write(f"qdef: error: qdef check cannot run: {missing}\n")
@@ -322,12 +334,33 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     files, usage = discover(args.paths)
     diagnostics: list[Diagnostic] = list(usage)
-    for path in files:
-        result = validate_file(path, routing=False)
-        diagnostics.extend(result.diagnostics)
-        if result.ok:
-            diagnostics.extend(_check_routing(result, args.examples, args.seed))
+    with _hypothesis_storage():
+        for path in files:
+            result = validate_file(path, routing=False)
+            diagnostics.extend(result.diagnostics)
+            if result.ok:
+                diagnostics.extend(_check_routing(result, args.examples, args.seed))
     return _report(diagnostics, len(files), args, out, err)
+
+
+@contextlib.contextmanager
+def _hypothesis_storage() -> Iterator[None]:
+    """Where hypothesis keeps its caches (Unicode tables, constants; the example
+    database is off) while ``qdef check`` runs: a temporary directory, removed
+    afterwards, not a ``.hypothesis/`` folder in the user's current directory.
+    ``HYPOTHESIS_STORAGE_DIRECTORY``, where set, is left to hypothesis."""
+    from hypothesis import configuration  # noqa: PLC0415
+
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    previous = vars(configuration).get("__hypothesis_home_directory")
+    with tempfile.TemporaryDirectory(prefix="qdef-check-") as directory:
+        configuration.set_hypothesis_home_dir(directory)
+        try:
+            yield
+        finally:
+            configuration.set_hypothesis_home_dir(previous)
 
 
 def _check_routing(result: Result, examples: int, seed: int) -> list[Diagnostic]:
@@ -473,8 +506,8 @@ def _list_paths(analysis: Analysis, args: argparse.Namespace) -> tuple[str, str]
         )
     if args.ids:
         lines = [", ".join(path) for path in listed]
-    else:
-        lines = [format_path(analysis, path) for path in listed]
+    else:  # question numbers are texts: invisible characters in them are shown escaped
+        lines = [visible(format_path(analysis, path)) for path in listed]
     return "".join(line + "\n" for line in lines), note
 
 
@@ -552,10 +585,25 @@ def main(
     """Run the command line; returns the exit code (the console script exits with it).
 
     Everything is written to ``out`` and ``err`` (default: stdout and stderr),
-    including argparse's usage errors, help and version.
+    including argparse's usage errors, help and version. Where ``out`` cannot be
+    written (a full disk: exit 2, saying so; a closed pipe, as with ``| head``:
+    exit 141 quietly, as Unix tools do), that is the user's setting, not a bug.
     """
-    out = out or sys.stdout
+    from qdef.output import GuardedOutput, OutputError  # noqa: PLC0415
+
     err = err or sys.stderr
+    guarded = cast(TextIO, GuardedOutput(out or sys.stdout))
+    try:
+        status = _main(argv, guarded, err)
+        guarded.flush()  # buffered output fails here, if anywhere
+    except OutputError as failure:
+        return _output_failed(failure.error, err)
+    return status
+
+
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    from qdef.output import OutputError  # noqa: PLC0415
+
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             args = _parser().parse_args(argv)
@@ -577,6 +625,8 @@ def main(
     except KeyboardInterrupt:
         err.write("qdef: interrupted\n")
         return 130
+    except OutputError:
+        raise  # standard output failed: main says so
     except Exception:
         err.write(
             "qdef: internal error: this is a bug in qdef, not a problem of your input; "
@@ -585,20 +635,33 @@ def main(
         raise
 
 
+#: The exit status after a closed pipe: 128 + SIGPIPE, as the shell reports a Unix
+#: tool that SIGPIPE ended (``cat big | head``).
+EXIT_BROKEN_PIPE = 141
+
+
+def _output_failed(error: OSError, err: TextIO) -> int:
+    """The exit status when standard output cannot be written, after saying why (a
+    closed pipe is not worth a word: the reader has all it wanted)."""
+    if isinstance(error, BrokenPipeError):
+        return EXIT_BROKEN_PIPE
+    with contextlib.suppress(OSError, ValueError):
+        err.write(f"qdef: error: cannot write to standard output: {error.strerror or error}\n")
+    return EXIT_USAGE
+
+
 def run() -> NoReturn:
     """The console script (and ``python -m qdef``): exit with :func:`main`'s code.
 
     The interpreter is not torn down: after a large instrument, freeing its
     objects one by one at exit costs about 0.1 s (5,000 questions), and the
-    operating system takes the memory back at once. Output is flushed first;
+    operating system takes the memory back at once. Output is flushed first
+    (:func:`main` has flushed standard output and reported a failure there);
     qdef registers no exit handlers, and every file it writes is closed (and
-    renamed into place) before :func:`main` returns. Where flushing fails (a
-    closed pipe), Python exits as usual.
+    renamed into place) before :func:`main` returns.
     """
     status = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        sys.exit(status)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # said already, or nowhere to say
+            stream.flush()
     os._exit(status)

@@ -4,12 +4,19 @@ Every layer (YAML, structure, model, semantics, expressions) reports through
 :class:`Diagnostic`. A diagnostic carries a stable code (``QD402``), a message
 that says what to do, and a :class:`Span` (file, 1-based line and column).
 Formatters turn a list of diagnostics into human text, JSON, or GitHub
-workflow annotations.
+workflow annotations. Each prints at most :data:`PRINT_LIMIT` diagnostics of
+one code per file and says how many more there are (the Python API keeps
+them all), and shows every invisible or control character of what it echoes
+escaped (:func:`visible`), so that a file cannot write to a terminal or a CI
+log through its diagnostics.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,22 +84,111 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
 
 
+# --------------------------------------------------------------------------- echoed input
+
+#: Characters never printed as they are: C0 and C1 controls and DEL (ESC starts
+#: terminal escape sequences, CR and backspace rewrite a line), format characters
+#: (bidirectional overrides and isolates, zero-width characters, soft hyphen,
+#: byte order mark), surrogates, unassigned code points (U+FFFE, U+FFFF ...), and
+#: the line and paragraph separators.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"})
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def visible(text: str) -> str:
+    """``text`` with every control or invisible character written as an escape
+    (``\\x1b``, ``\\u202e``, ``\\t``): what qdef echoes of a file (keys, values, codes,
+    excerpts, file names) cannot move the cursor, recolour or hide a line, or
+    reorder what follows it."""
+    if text.isprintable():  # the usual case, tested in C
+        return text
+    return "".join(_escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    if unicodedata.category(char) not in _HIDDEN_CATEGORIES:
+        return char
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _visible_excerpt(diagnostic: Diagnostic) -> tuple[str, int]:
+    """The excerpt as printed, and where its caret goes (under the same character)."""
+    excerpt = diagnostic.excerpt or ""
+    column = diagnostic.excerpt_column
+    return visible(excerpt), len(visible(excerpt[:column]))
+
+
+# --------------------------------------------------------------------------- the cap
+
+#: Diagnostics of one code printed per file; the rest are counted ("and 59,900
+#: more"). A file that repeats one mistake 60,000 times is reported in about the
+#: time it takes to parse, and its first problems are not scrolled away.
+PRINT_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Omitted:
+    """``count`` diagnostics of ``code`` in ``file`` that were not printed."""
+
+    file: Path | None
+    code: str
+    count: int
+
+    def sentence(self) -> str:
+        return (
+            f"and {self.count:,} more {self.code} problem{'' if self.count == 1 else 's'} "
+            f"not shown (only the first {PRINT_LIMIT} of each code are printed per file); "
+            "fix these and run again"
+        )
+
+
+def capped(
+    diagnostics: Sequence[Diagnostic], limit: int | None = PRINT_LIMIT
+) -> tuple[list[Diagnostic], list[Omitted]]:
+    """The first ``limit`` diagnostics of each code in each file (in the order given),
+    and how many of each were left out. ``limit=None`` keeps everything."""
+    if limit is None:
+        return list(diagnostics), []
+    seen: Counter[tuple[Path | None, str]] = Counter()
+    shown: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        key = (diagnostic.span.file if diagnostic.span else None, diagnostic.code)
+        seen[key] += 1
+        if seen[key] <= limit:
+            shown.append(diagnostic)
+    omitted = [Omitted(file, code, n - limit) for (file, code), n in seen.items() if n > limit]
+    return shown, omitted
+
+
 # --------------------------------------------------------------------------- text
 
 
 def format_line(diagnostic: Diagnostic) -> str:
-    """``file:line:col: error QD402: message`` — the compiler convention."""
-    where = f"{diagnostic.span}: " if diagnostic.span else ""
-    return f"{where}{diagnostic.severity} {diagnostic.code}: {diagnostic.message}"
+    """``file:line:col: error QD402: message`` — the compiler convention (escaped:
+    :func:`visible`)."""
+    where = f"{visible(str(diagnostic.span))}: " if diagnostic.span else ""
+    return f"{where}{diagnostic.severity} {visible(diagnostic.code)}: {visible(diagnostic.message)}"
 
 
-def format_text(diagnostics: Sequence[Diagnostic]) -> str:
+def format_text(diagnostics: Sequence[Diagnostic], limit: int | None = PRINT_LIMIT) -> str:
+    """One line per diagnostic (and the excerpt with a caret under the place);
+    at most ``limit`` of each code per file, then one line saying how many more."""
+    shown, omitted = capped(diagnostics, limit)
     lines: list[str] = []
-    for diagnostic in diagnostics:
+    for diagnostic in shown:
         lines.append(format_line(diagnostic))
         if diagnostic.excerpt is not None:
-            lines.append("    " + diagnostic.excerpt)
-            lines.append("    " + " " * diagnostic.excerpt_column + "^")
+            excerpt, column = _visible_excerpt(diagnostic)
+            lines.append("    " + excerpt)
+            lines.append("    " + " " * column + "^")
+    for more in omitted:
+        where = f"{visible(str(more.file))}: " if more.file is not None else ""
+        lines.append(f"{where}{more.sentence()}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -110,28 +206,46 @@ def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
 
 
 def to_dict(diagnostic: Diagnostic) -> dict[str, object]:
+    """The JSON form of one diagnostic; ``message`` escaped as in the text format."""
     span = diagnostic.span
     return {
         "file": str(span.file) if span else None,
         "line": span.line if span else None,
         "column": span.column if span else None,
         "severity": diagnostic.severity,
-        "code": diagnostic.code,
-        "message": diagnostic.message,
+        "code": visible(diagnostic.code),
+        "message": visible(diagnostic.message),
     }
 
 
-def format_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
+def format_json(
+    diagnostics: Sequence[Diagnostic], files: int, limit: int | None = PRINT_LIMIT
+) -> str:
+    """``{"diagnostics": [...], "summary": {...}}``: at most ``limit`` diagnostics of
+    each code per file, those left out counted in ``"omitted"`` (present only when
+    something was); the summary counts everything."""
     errors = sum(1 for d in diagnostics if d.is_error)
-    document = {
-        "diagnostics": [to_dict(d) for d in diagnostics],
-        "summary": {
-            "files": files,
-            "errors": errors,
-            "warnings": len(diagnostics) - errors,
-        },
+    shown, omitted = capped(diagnostics, limit)
+    document: dict[str, object] = {"diagnostics": [to_dict(d) for d in shown]}
+    if omitted:
+        document["omitted"] = [
+            {"file": str(o.file) if o.file else None, "code": o.code, "count": o.count}
+            for o in omitted
+        ]
+    document["summary"] = {
+        "files": files,
+        "errors": errors,
+        "warnings": len(diagnostics) - errors,
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    # JSON escapes C0 controls itself; C1 controls, separators and format
+    # characters (in file names) are written as \\u escapes too.
+    return _JSON_HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+_JSON_HIDDEN = re.compile(
+    "[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 
 # --------------------------------------------------------------------------- github
@@ -147,15 +261,20 @@ def _escape_property(text: str) -> str:
 
 def format_github(diagnostics: Sequence[Diagnostic]) -> str:
     """GitHub Actions workflow commands (``::error file=…,line=…::message``)."""
+    shown, omitted = capped(diagnostics)
     out: list[str] = []
-    for d in diagnostics:
+    for d in shown:
         props: list[str] = []
         if d.span:
             props += [
-                f"file={_escape_property(str(d.span.file))}",
+                f"file={_escape_property(visible(str(d.span.file)))}",
                 f"line={d.span.line}",
                 f"col={d.span.column}",
             ]
-        props.append(f"title={_escape_property(d.code)}")
-        out.append(f"::{d.severity} {','.join(props)}::{_escape_data(d.message)}")
+        props.append(f"title={_escape_property(visible(d.code))}")
+        out.append(f"::{d.severity} {','.join(props)}::{_escape_data(visible(d.message))}")
+    for more in omitted:
+        file = f"file={_escape_property(visible(str(more.file)))}," if more.file else ""
+        title = _escape_property(visible(more.code))
+        out.append(f"::notice {file}title={title}::{_escape_data(more.sentence())}")
     return "\n".join(out) + ("\n" if out else "")

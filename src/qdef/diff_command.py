@@ -1,19 +1,21 @@
 """``qdef diff``: the command-line side of :mod:`qdef.diff`.
 
-``qdef diff OLD NEW`` compares two files; ``qdef diff --base GITREF FILE...``
+``qdef diff OLD NEW`` compares two files; ``qdef diff --base GITREF PATH...``
 compares each file with its version in the commit ``GITREF`` (read with
-``git cat-file``, the working tree untouched). Exit codes: 0 nothing at or above
-``--fail-on`` (default ``breaking``), 1 something is, or a version is not a
-valid instrument, 2 usage (arguments, missing files, not a git repository,
-an unknown ref).
+``git ls-tree`` and ``git cat-file``, the working tree untouched). A directory
+stands for every instrument file under it in the working tree *or* in
+``GITREF``, so that one that is gone since is reported too (QD713). Accepted
+changes come from ``.qdef-accept.yaml`` beside the instruments, or the files
+given with ``--accept`` (:mod:`qdef.diff.accept`). Exit codes: 0 nothing at or
+above ``--fail-on`` (default ``breaking``), 1 something is, or a version or an
+acceptance file is not valid, 2 usage (arguments, missing files, not a git
+repository, an unknown ref).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -28,99 +30,14 @@ from qdef.diagnostics import (
     sort_diagnostics,
     summary,
 )
+from qdef.diff.git import Base, Entry, UsageError, gone
 
 if TYPE_CHECKING:
-    from qdef.diff import Change
+    from qdef.diff.report import Compared
     from qdef.pipeline import Result
-
-NEVER = "never"
-
-
-class UsageError(Exception):
-    """A problem with the invocation: exit 2 with this message."""
-
-
-@dataclass(frozen=True, slots=True)
-class Compared:
-    """One pair of versions and its changes."""
-
-    old: str
-    """The old version's name: a file, or ``GITREF:path`` (``None`` in JSON if new)."""
-    new: str
-    changes: list[Change]
-    old_exists: bool = True
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
-    except FileNotFoundError:
-        raise UsageError("--base needs git, which is not installed or not on PATH") from None
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise UsageError(f"cannot run git: {error}") from None
-
-
-def read_base(ref: str, file: Path) -> tuple[Path, bytes | None]:
-    """The version of ``file`` in commit ``ref``: its name (``REF:path``) and bytes, or
-    None when the file does not exist there. Reads only; raises :class:`UsageError`."""
-    if ref.startswith("-") or not ref.strip():
-        raise UsageError(f"--base {ref!r} is not a git ref; name a commit, branch or tag")
-    try:
-        resolved = file.resolve(strict=True)
-        is_dir = resolved.is_dir()
-    except (OSError, RuntimeError):  # missing, unreadable, or a symlink loop
-        raise UsageError(f"{file}: no such file; name a file of the working tree") from None
-    if is_dir:
-        raise UsageError(
-            f"{file} is a directory; qdef diff compares instrument files, name them "
-            "(e.g. instruments/*.yaml)"
-        )
-    found = _git(["rev-parse", "--show-toplevel"], resolved.parent)
-    if found.returncode != 0:
-        said = found.stderr.decode("utf-8", "replace").strip()
-        if said and "not a git repository" not in said:  # e.g. git's safe.directory check
-            raise UsageError(f"git cannot read the repository of {file}: {said}")
-        raise UsageError(
-            f"{file} is not inside a git repository, so --base cannot read its old "
-            "version; compare two files instead: qdef diff OLD NEW"
-        )
-    root = Path(found.stdout.decode("utf-8", "replace").strip()).resolve()
-    if not resolved.is_relative_to(root):
-        raise UsageError(f"{file} is outside the git repository at {root}")
-    relative = resolved.relative_to(root).as_posix()
-    verified = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
-    if verified.returncode != 0:
-        raise UsageError(
-            f"unknown git ref {ref!r} in {root}; name a commit, branch or tag "
-            "(e.g. HEAD, main, origin/main; in CI, fetch the base branch first)"
-        )
-    name = Path(f"{ref}:{relative}")
-    kind = _git(["cat-file", "-t", f"{ref}:{relative}"], root)
-    if kind.returncode != 0:
-        return name, None  # a file new since ref
-    if kind.stdout.strip() != b"blob":
-        raise UsageError(f"{ref}:{relative} is not a file in {ref}; name a file it has")
-    shown = _git(["cat-file", "blob", f"{ref}:{relative}"], root)  # the bytes, no filters
-    if shown.returncode != 0:
-        message = shown.stderr.decode("utf-8", "replace").strip()
-        raise UsageError(f"git cannot read {ref}:{relative}: {message}")
-    return name, shown.stdout
-
-
-def _validate_bytes(raw: bytes, name: Path) -> Result:
-    from qdef.loader import decode, parse  # noqa: PLC0415
-    from qdef.pipeline import Result, validate_document  # noqa: PLC0415
-
-    text, problems = decode(raw, name)
-    if text is None:
-        return Result(name, None, tuple(problems))
-    document, problems = parse(text, name)
-    if document is None:
-        return Result(name, None, tuple(problems))
-    return validate_document(document, routing=False)
 
 
 def _validate_path(path: Path) -> Result:
@@ -140,30 +57,116 @@ def _validate_path(path: Path) -> Result:
     return validate_file(path, routing=False)
 
 
-def _pairs(args: argparse.Namespace) -> list[tuple[Path, Result | None, Result]]:
-    """(old name, old result or None if new, new result) for each comparison."""
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """What to compare: the old version (None: new since the base), the new one (None:
+    gone), and, for an instrument gone or moved, where it was."""
+
+    old_name: str | None
+    old: Result | None
+    new: Result | None
+    gone: Entry | None = None
+    ref: str = ""
+
+
+def _pairs(args: argparse.Namespace) -> list[Pair]:
     files: list[Path] = args.files
     if args.base is None:
         if len(files) != 2:
             raise UsageError(
                 f"give two files, OLD and NEW (got {len(files)}), or --base GITREF and "
-                "the files to compare with their version in that commit"
+                "the files or directories to compare with their version in that commit"
             )
         old, new = files
-        return [(old, _validate_path(old), _validate_path(new))]
-    found: list[tuple[Path, Result | None, Result]] = []
-    for file in dict.fromkeys(files):
-        name, raw = read_base(args.base, file)
-        old_result = None if raw is None else _validate_bytes(raw, name)
-        found.append((name, old_result, _validate_path(file)))
+        return [Pair(str(old), _validate_path(old), _validate_path(new))]
+    base = Base(args.base)
+    entries: dict[tuple[Path, str], Entry] = {}
+    for path in files:
+        for entry in base.entries(path):
+            entries.setdefault((entry.root, entry.relative), entry)
+    return _match(base, list(entries.values()))
+
+
+def _match(base: Base, entries: list[Entry]) -> list[Pair]:
+    """Pair each entry with its old version; an instrument gone from one path whose id
+    is now at exactly one new path (and nowhere else) is taken as moved there."""
+    new = {e: _validate_path(e.shown) for e in entries if e.here}
+    gone = {e: base.read(e) for e in entries if not e.here and e.blob is not None}
+
+    def ids(results: dict[Entry, Result], entry_filter: set[Entry]) -> dict[str, list[Entry]]:
+        found: dict[str, list[Entry]] = {}
+        for entry, result in results.items():
+            if entry in entry_filter and result.ok and result.instrument is not None:
+                found.setdefault(result.instrument.id, []).append(entry)
+        return found
+
+    added = {e for e in new if e.blob is None}
+    gone_ids, added_ids = ids(gone, set(gone)), ids(new, added)
+    moved: dict[Entry, Entry] = {}  # new entry -> where it was
+    for iid, before in gone_ids.items():
+        now = added_ids.get(iid, [])
+        if len(before) == 1 and len(now) == 1:
+            moved[now[0]] = before[0]
+    pairs: list[Pair] = []
+    for entry in entries:
+        if entry in moved:
+            was = moved[entry]
+            pairs.append(Pair(f"{base.ref}:{was.relative}", gone[was], new[entry], was, base.ref))
+        elif entry.here and entry.blob is not None:
+            pairs.append(Pair(f"{base.ref}:{entry.relative}", base.read(entry), new[entry]))
+        elif entry.here:
+            pairs.append(Pair(None, None, new[entry]))
+        elif entry not in moved.values():
+            old = gone.get(entry)
+            pairs.append(Pair(f"{base.ref}:{entry.relative}", old, None, entry, base.ref))
+    return pairs
+
+
+def _compared(pairs: list[Pair]) -> list[Compared]:
+    from qdef.diff import compare  # noqa: PLC0415
+    from qdef.diff.report import Compared  # noqa: PLC0415
+
+    found: list[Compared] = []
+    for pair in pairs:
+        changes = []
+        if pair.gone is not None and pair.old_name is not None:
+            changes.append(gone(pair.gone, pair.ref, pair.old, pair.new))
+        new = pair.new
+        if new is not None:
+            changes += compare(pair.old, new)
+        iid = new.instrument.id if new is not None and new.instrument is not None else None
+        found.append(Compared(pair.old_name, str(new.path) if new else None, changes, iid))
     return found
+
+
+# --------------------------------------------------------------------------- acceptances
+
+
+def _acceptance_files(args: argparse.Namespace, compared: list[Compared]) -> list[Path]:
+    """The acceptance files to read: ``--accept``, else ``.qdef-accept.yaml`` beside
+    each new version."""
+    from qdef.diff.accept import FILE_NAME  # noqa: PLC0415
+
+    given: list[Path] | None = args.accept
+    if given is not None:
+        return list(dict.fromkeys(given))
+    found: dict[Path, Path] = {}
+    for each in compared:
+        if each.new is not None:
+            candidate = Path(each.new).parent / FILE_NAME
+            try:
+                if candidate.is_file():
+                    found.setdefault(candidate.resolve(), candidate)
+            except OSError:
+                continue
+    return list(found.values())
 
 
 # --------------------------------------------------------------------------- command
 
 
 def diff_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qdef.diff import compare  # noqa: PLC0415
+    from qdef.diff import accept  # noqa: PLC0415
 
     try:
         pairs = _pairs(args)
@@ -171,31 +174,60 @@ def diff_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"qdef: error: {error}\n")
         return EXIT_USAGE
     problems: list[Diagnostic] = []
-    for _, old, new in pairs:
-        for result in (old, new):
+    for pair in pairs:
+        for result in (pair.old if pair.new is not None else None, pair.new):
             if result is not None and not result.ok:
                 problems.extend(result.diagnostics)
     if problems:
-        return _invalid(problems, args, out, err)
-    compared = [
-        Compared(str(name), str(new.path), compare(old, new), old is not None)
-        for name, old, new in pairs
-    ]
+        return _invalid(problems, args, out, err, what="instruments")
+    compared = _compared(pairs)
+    entries: list[accept.Acceptance] = []
+    for file in _acceptance_files(args, compared):
+        found, file_problems = accept.load(file)
+        entries += found
+        problems += file_problems
+    if problems:
+        return _invalid(problems, args, out, err, what="acceptance files")
+    marked, stale = accept.apply(entries, [(c.instrument, c.changes) for c in compared])
+    compared = [replace(c, changes=m) for c, m in zip(compared, marked, strict=True)]
+    return _write(compared, stale, args, out, err)
+
+
+def _write(
+    compared: list[Compared],
+    stale: list[Diagnostic],
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    from qdef.diff import report  # noqa: PLC0415
+
     changes = [c for each in compared for c in each.changes]
-    failed = _fails(changes, args.fail_on)
     if args.format == "json":
-        out.write(format_changes_json(compared, args.fail_on, failed))
+        out.write(report.format_changes_json(compared, args.fail_on, stale))
     elif args.format == "github":
-        out.write(format_changes_github(changes, args.fail_on))
+        out.write(report.format_changes_github(changes, args.fail_on, stale))
+    elif args.format == "accept":
+        out.write(report.format_changes_accept(compared))
+        err.write(report.format_changes_text([], stale))
     else:
-        out.write(format_changes_text(changes))
+        out.write(report.format_changes_text(changes, stale))
     if not args.quiet:
-        err.write(changes_summary(changes, len(compared), args.fail_on, failed) + "\n")
-    return EXIT_PROBLEMS if failed else EXIT_OK
+        said = report.changes_summary(changes, len(compared), args.fail_on, len(stale))
+        err.write(said + "\n")
+    return EXIT_PROBLEMS if report.fails(changes, args.fail_on) else EXIT_OK
 
 
-def _invalid(problems: list[Diagnostic], args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Print the problems of versions that are not valid, as ``qdef validate`` does."""
+def _invalid(
+    problems: list[Diagnostic],
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+    *,
+    what: str,
+) -> int:
+    """Print the problems of versions (or acceptance files) that are not valid, as
+    ``qdef validate`` does."""
     problems = sort_diagnostics(problems)
     files = len({d.span.file for d in problems if d.span is not None})
     if args.format == "json":
@@ -204,132 +236,21 @@ def _invalid(problems: list[Diagnostic], args: argparse.Namespace, out: TextIO, 
         out.write(format_github(problems))
     else:
         out.write(format_text(problems))
-    if any(d.code in USAGE_CODES for d in problems):
-        if not args.quiet:
-            err.write(summary(problems, files) + "\n")
-        return EXIT_USAGE
     if not args.quiet:
         err.write(summary(problems, files) + "\n")
-    err.write(
-        "qdef: error: only valid instruments can be compared; fix the problems above "
-        "(qdef validate shows them too), or compare with another version\n"
-    )
+    if any(d.code in USAGE_CODES for d in problems):
+        return EXIT_USAGE
+    if what == "instruments":
+        err.write(
+            "qdef: error: only valid instruments can be compared; fix the problems above "
+            "(qdef validate shows them too), or compare with another version\n"
+        )
+    else:
+        err.write(
+            "qdef: error: an acceptance file has problems; fix the entries above "
+            "(qdef diff --format accept prints valid ones)\n"
+        )
     return EXIT_PROBLEMS if has_errors(problems) else EXIT_OK
 
 
-def _fails(changes: list[Change], fail_on: str) -> bool:
-    from qdef.diff import rank  # noqa: PLC0415
-
-    if fail_on == NEVER:
-        return False
-    threshold = rank(fail_on)  # type: ignore[arg-type]  # argparse restricts the choices
-    return any(rank(c.kind) >= threshold for c in changes)
-
-
-# --------------------------------------------------------------------------- formats
-
-
-def _old_place(change: Change) -> str:
-    if change.removed and change.old_location is not None:
-        return f" [old: {change.old_location}]"
-    return ""
-
-
-def format_change(change: Change) -> str:
-    """``file:line:col: breaking QD712: message`` — like a diagnostic, the kind first."""
-    where = f"{change.location}: " if change.location else ""
-    return f"{where}{change.kind} {change.code}: {change.message}{_old_place(change)}"
-
-
-def format_changes_text(changes: list[Change]) -> str:
-    return "".join(format_change(c) + "\n" for c in changes)
-
-
-def changes_summary(changes: list[Change], files: int, fail_on: str, failed: bool) -> str:
-    """``1 breaking, 0 check, 2 routing, 0 additive, 1 wording in 1 file``, and whether
-    that fails."""
-    from qdef.diff import KINDS  # noqa: PLC0415
-
-    counts = ", ".join(
-        f"{sum(1 for c in changes if c.kind == kind)} {kind}" for kind in reversed(KINDS)
-    )
-    noun = "file" if files == 1 else "files"
-    verdict = f"; fails (--fail-on {fail_on})" if failed else ""
-    return f"{counts} in {files} {noun}{verdict}"
-
-
-def format_changes_json(compared: list[Compared], fail_on: str, failed: bool) -> str:
-    from qdef.diff import KINDS  # noqa: PLC0415
-
-    changes = [c for each in compared for c in each.changes]
-    counts: dict[str, object] = {
-        kind: sum(1 for c in changes if c.kind == kind) for kind in reversed(KINDS)
-    }
-    document = {
-        "files": [
-            {
-                "old": each.old if each.old_exists else None,
-                "new": each.new,
-                "changes": [c.to_dict() for c in each.changes],
-            }
-            for each in compared
-        ],
-        "summary": {
-            "files": len(compared),
-            **counts,
-            "fail_on": fail_on,
-            "failed": failed,
-        },
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def annotation_level(change: Change, fail_on: str) -> str:
-    """``error`` for breaking changes and changes at or above ``--fail-on``; ``warning``
-    for check and routing; ``notice`` for additive and wording."""
-    from qdef.diff import rank  # noqa: PLC0415
-
-    if change.kind == "breaking" or (
-        fail_on != NEVER and rank(change.kind) >= rank(fail_on)  # type: ignore[arg-type]
-    ):
-        return "error"
-    return "warning" if change.kind in ("check", "routing") else "notice"
-
-
-def format_changes_github(changes: list[Change], fail_on: str) -> str:
-    """GitHub Actions workflow commands, at the changed lines of the new version."""
-    lines: list[str] = []
-    for change in changes:
-        props: list[str] = []
-        if change.location is not None:
-            props += [
-                f"file={_escape_property(str(change.location.file))}",
-                f"line={change.location.line}",
-                f"col={change.location.column}",
-            ]
-        props.append(f"title={_escape_property(f'{change.code} ({change.kind})')}")
-        message = change.message + _old_place(change)
-        level = annotation_level(change, fail_on)
-        lines.append(f"::{level} {','.join(props)}::{_escape_data(message)}")
-    return "".join(line + "\n" for line in lines)
-
-
-__all__ = [
-    "UsageError",
-    "annotation_level",
-    "changes_summary",
-    "diff_command",
-    "format_change",
-    "format_changes_github",
-    "format_changes_json",
-    "format_changes_text",
-    "read_base",
-]
+__all__ = ["diff_command"]

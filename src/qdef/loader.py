@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from qdef.diagnostics import Diagnostic, Span
-from qdef.sourcemap import KeyPath, SourceMap
+from qdef.sourcemap import KeyPath, SourceMap, offset_in_scalar, split_lines
 from qdef.yamldata import (
     DEFAULT_LIMITS,
     Limits,
@@ -75,6 +75,14 @@ def _yaml_error(path: Path, source: str, error: Exception) -> Diagnostic:
             "(or remove the opening one)",
             Span(path, *_within(source, context_mark.line, context_mark.column)),
         )
+    flow = _flow_problem(source, problem, context, mark, context_mark)
+    if flow is not None and mark is not None:
+        return Diagnostic("QD101", flow, Span(path, *_within(source, mark.line, mark.column)))
+    if "invalid Unicode character escape" in problem:
+        problem += (
+            " (\\uD800-\\uDFFF are halves of surrogate pairs, not characters; "
+            "write the character itself, or \\U and its eight hex digits)"
+        )
     text = problem
     if context:
         started = ""
@@ -85,6 +93,36 @@ def _yaml_error(path: Path, source: str, error: Exception) -> Diagnostic:
     hint = _syntax_hint(text)
     span = Span(path, *_within(source, mark.line, mark.column)) if mark else Span(path, 1, 1)
     return Diagnostic("QD101", f"YAML syntax error: {text}; {hint}", span)
+
+
+def _flow_problem(
+    source: str, problem: str, context: str | None, mark: Any, started: Any
+) -> str | None:
+    """A character that ends a text inside ``{...}`` or ``[...]`` (``{label: Why?}``),
+    said as such, with the quoted text to write instead. Only for brackets opened
+    on the same line: one left open is the other common cause."""
+    if mark is None or started is None or started.line != mark.line:
+        return None
+    if "while parsing a flow" not in (context or ""):
+        return None
+    if not problem.startswith("did not find expected ','"):
+        return None
+    lines = split_lines(source)
+    row = lines[mark.line] if mark.line < len(lines) else ""
+    found = row[mark.column : mark.column + 1]
+    if not found or found in ",]}":
+        return None
+    # the text the character belongs to: from after the last ': ', ',' or bracket
+    opened = max(row.rfind(c, 0, mark.column) for c in "{[,") + 1
+    start = max(row.rfind(": ", 0, mark.column) + 2, opened)
+    end = min((i for i in (row.find(c, mark.column) for c in ",]}") if i >= 0), default=len(row))
+    written = row[start:end].strip()
+    quoted = '"' + written.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    bracket = "{...}" if "mapping" in (context or "") else "[...]"
+    return (
+        f"YAML syntax error: inside '{bracket}' the {found!r} here cannot be part of a text "
+        f"written without quotes, and ends it; put the whole text in quotes: {quoted}"
+    )
 
 
 def _within(source: str, line: int, column: int) -> tuple[int, int]:
@@ -133,9 +171,12 @@ def parse(
     try:
         data, positions = build_located(text, limits)
     except YamlDataError as stop:
-        return None, [
-            Diagnostic(stop.code, stop.message, Span(path, stop.line + 1, stop.column + 1))
-        ]
+        line, column = stop.line, stop.column
+        if stop.offset is not None and stop.value is not None:  # a character inside a text
+            lines = split_lines(text)
+            found = offset_in_scalar(lines, line, column, stop.value, stop.offset)
+            line, column = found if found is not None else (line, column)
+        return None, [Diagnostic(stop.code, stop.message, Span(path, line + 1, column + 1))]
     except MarkedYAMLError as error:
         return None, [_yaml_error(path, text, error)]
     except YAMLError as error:  # unmarked reader errors (e.g. control characters)

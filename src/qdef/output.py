@@ -1,13 +1,29 @@
-"""Writing files atomically: a failed write never leaves a half file or touches the old one."""
+"""Writing output: files atomically (a failed or interrupted write never leaves a half
+file or touches the old one), and standard output whose failures are told apart from
+qdef's own."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
+import re
+import signal
 import stat
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
+from typing import IO, Any
+
+#: A temporary file of qdef's for ``name`` (``tempfile.mkstemp``'s eight random
+#: characters between ``.name.`` and ``.tmp``) not modified for this long is left over
+#: from a run that was killed (SIGKILL, a power cut); a write of the same file removes
+#: it. A run writing the same file at the same time holds its temporary file for
+#: well under a second between writing it and the rename.
+STALE_AFTER = 3600.0
 
 
 def destination(path: Path) -> Path:
@@ -35,24 +51,171 @@ def write_atomic(path: Path, data: bytes) -> None:
     The file is flushed and synced before the rename, so readers see either the
     old content or the new, never a mixture. Permissions of an existing file are kept;
     a symlink is written through. A directory, device or pipe is refused (OSError).
+
+    A SIGTERM during the write (``timeout``, a cancelled CI job, ``docker stop``)
+    removes the temporary file, then ends the process as SIGTERM does. After a
+    successful write, qdef's temporary files for the same target left by killed runs
+    (older than :data:`STALE_AFTER`) are removed.
     """
     path = destination(path)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+    with _cleanup_on_sigterm() as guard:
+        fd, temporary = guard.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
         try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+            guard.unblock()
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            try:
+                mode = path.stat().st_mode & 0o777
+            except FileNotFoundError:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
+            os.chmod(temporary, mode)
+            os.replace(temporary, path)
+        except BaseException:
+            guard.cleaning()  # a second SIGTERM now waits until the file is gone
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+    remove_stale_temporaries(path)
+
+
+def remove_stale_temporaries(path: Path, *, now: float | None = None) -> list[Path]:
+    """Remove the temporary files qdef's :func:`write_atomic` left for ``path`` in runs
+    that were killed: regular files of this user named ``.NAME.XXXXXXXX.tmp`` and not
+    modified for :data:`STALE_AFTER` seconds (a run writing the same file now is
+    younger). Returns what was removed; what cannot be removed is left alone."""
+    directory = path.parent if str(path.parent) else Path(".")
+    ours = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    limit = (time.time() if now is None else now) - STALE_AFTER
+    removed: list[Path] = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        if not ours.fullmatch(name):
+            continue
+        candidate = directory / name
+        try:
+            info = candidate.lstat()
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and info.st_mtime < limit:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue
+    return removed
+
+
+class OutputError(Exception):
+    """Standard output could not be written (a full disk, a closed pipe): the user's
+    setting, not a bug in qdef. ``error`` is the OSError."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class GuardedOutput:
+    """A stream (standard output) whose write and flush errors are raised as
+    :class:`OutputError`, so that they are told apart from OSErrors of qdef's own
+    work; its binary ``buffer``, where the stream has one, is guarded alike."""
+
+    def __init__(self, stream: IO[Any]) -> None:
+        self._stream = stream
+
+    def write(self, data: Any) -> int:
+        try:
+            return int(self._stream.write(data))
+        except OSError as error:
+            raise OutputError(error) from error
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            raise OutputError(error) from error
+
+    @property
+    def buffer(self) -> GuardedOutput:
+        stream: Any = self._stream
+        return GuardedOutput(stream.buffer)  # AttributeError where there is none
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class _Terminated(BaseException):
+    """Raised by the SIGTERM handler of :func:`write_atomic` to unwind to its cleanup."""
+
+
+class _Guard:
+    """SIGTERM during a write: blocked while the temporary file is made (so it is
+    always cleaned up), then raising :class:`_Terminated`, and blocked again while
+    cleaning up."""
+
+    def __init__(self, active: bool) -> None:
+        self.active = active
+        self.terminated = False
+        self.quiet = False
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        self.terminated = True
+        if not self.quiet:
+            raise _Terminated
+
+    def _mask(self, how: int) -> None:
+        if self.active:
+            signal.pthread_sigmask(how, {signal.SIGTERM})
+
+    def mkstemp(self, **names: Any) -> tuple[int, str]:
+        """``tempfile.mkstemp``, not interrupted: the caller arms its cleanup, then
+        calls :meth:`unblock`."""
+        self._mask(signal.SIG_BLOCK)
+        self.quiet = True  # a SIGTERM handled before the mask took effect only counts
+        try:
+            return tempfile.mkstemp(**names)
+        except BaseException:
+            self.unblock()
+            raise
+
+    def unblock(self) -> None:
+        self._mask(signal.SIG_UNBLOCK)
+        self.quiet = False
+        if self.terminated:
+            raise _Terminated
+
+    def cleaning(self) -> None:
+        self.quiet = True
+        self._mask(signal.SIG_BLOCK)
+
+
+@contextlib.contextmanager
+def _cleanup_on_sigterm() -> Iterator[_Guard]:
+    """Within: SIGTERM unwinds (cleaning up) instead of killing the process outright;
+    afterwards the process ends by SIGTERM as it would have. Only where SIGTERM has
+    its default action (an application's own handler is left alone) and only in the
+    main thread (where Python runs signal handlers)."""
+    active = (
+        hasattr(signal, "pthread_sigmask")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    )
+    guard = _Guard(active)
+    if not active:
+        yield guard
+        return
+    signal.signal(signal.SIGTERM, guard.handle)
+    try:
+        yield guard
+    finally:
+        guard.quiet = True  # from here on, a SIGTERM is only counted
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        # A SIGTERM that came while blocked is delivered now, with its default action.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        if guard.terminated:  # end as SIGTERM ends a process, the temporary file gone
+            os.kill(os.getpid(), signal.SIGTERM)
+            raise SystemExit(128 + signal.SIGTERM)  # not reached

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from qdef.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from qdef.diagnostics import format_text
+from qdef.diagnostics import Diagnostic, format_text
 from qdef.gcpause import gc_paused
 
 if TYPE_CHECKING:
+    from qdef.loader import Document
     from qdef.model import Instrument
     from qdef.renderers import Renderer, RenderOptions
     from qdef.renderers.registry import Registration
@@ -106,7 +107,7 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
             )
     rendered: list[str | bytes] = []
     for job in jobs:  # every renderer first: if one fails, nothing is written
-        data = _render(job, instrument, args.file, err)
+        data = _render(job, instrument, args.file, err, result.document)
         if isinstance(data, int):
             return data
         rendered.append(data)
@@ -168,10 +169,16 @@ def _clash(jobs: list[_Job]) -> str | None:
     return None
 
 
-def _render(job: _Job, instrument: Instrument, file: Path, err: TextIO) -> str | bytes | int:
+def _render(
+    job: _Job, instrument: Instrument, file: Path, err: TextIO, document: Document | None = None
+) -> str | bytes | int:
     """The renderer's output, or the exit status after saying why there is none."""
     from qdef.renderers import RenderError  # noqa: PLC0415
-    from qdef.renderers.errors import RenderOptionError  # noqa: PLC0415
+    from qdef.renderers.errors import (  # noqa: PLC0415
+        LanguageError,
+        LocatedRenderError,
+        RenderOptionError,
+    )
 
     renderer, registration = job.renderer, job.registration
     try:
@@ -181,11 +188,17 @@ def _render(job: _Job, instrument: Instrument, file: Path, err: TextIO) -> str |
         err.write(f"qdef: error: {error}\n")
         return EXIT_USAGE
     except RenderError as error:
+        if isinstance(error, LocatedRenderError) and document is not None:  # file:line:col
+            span = document.locate_offset(error.path, error.offset)
+            column = error.offset if error.excerpt is not None else 0
+            found = Diagnostic(error.code, error.message, span, "error", error.excerpt, column)
+            err.write(format_text([found]))
+            return EXIT_PROBLEMS
         who = repr(renderer.name)
         if registration.distribution != "qdef":  # a plugin's message: say whose
             who += f" of {registration.origin}"
         err.write(f"qdef: error: cannot render {file} with {who}: {error}\n")
-        return EXIT_PROBLEMS
+        return EXIT_USAGE if isinstance(error, LanguageError) else EXIT_PROBLEMS
     except Exception:
         if registration.distribution == "qdef":
             raise  # qdef's own renderer: the internal-error path of the CLI

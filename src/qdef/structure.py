@@ -50,6 +50,10 @@ _PATTERN_HELP = {
 
 #: How alike an unknown key must be to a known one for "did you mean" (``farbe`` is not ``label``).
 _KEY_CUTOFF = 0.7
+#: A mapping with more unknown keys than this gets no "did you mean": they are not
+#: typos, and comparing tens of thousands of them would cost more than the rest of
+#: validation together.
+_SUGGEST_UP_TO = 50
 
 _EXPECTED = {
     "string_type": "text",
@@ -126,20 +130,50 @@ def _union_member_name(member: Any) -> str:
     return (origin or member).__name__ if hasattr(origin or member, "__name__") else str(member)
 
 
-def resolve(loc: Sequence[int | str], root: type[BaseModel] = Instrument) -> _Resolved:
-    """Walk ``loc`` through the model's types, dropping union tags from the path."""
-    path: list[str | int] = []
-    tp: Any = root
-    owner: type[BaseModel] | None = root
-    field: str | None = None
-    union_at: int | None = None
-    field_end = 0
-    items = list(loc)
-    i = 0
-    while i < len(items):
-        item = items[i]
+#: Where a walk through the model stands: the path so far, the type reached, and
+#: ``owner``, ``field``, ``union_at`` and ``field_end`` as in :class:`_Resolved`.
+_State = tuple[tuple[str | int, ...], Any, "type[BaseModel] | None", str | None, int | None, int]
+
+
+def resolve(
+    loc: Sequence[int | str],
+    root: type[BaseModel] = Instrument,
+    memo: dict[tuple[int | str, ...], _State | _Resolved] | None = None,
+) -> _Resolved:
+    """Walk ``loc`` through the model's types, dropping union tags from the path.
+
+    With ``memo`` (one per validation error), the walk up to the last item of
+    ``loc`` is remembered: the 60,000 unknown keys of one mapping are resolved
+    with one walk, not 60,000.
+    """
+    items = tuple(loc)
+    parent = items[:-1]
+    reached = memo.get(parent) if memo is not None else None
+    if reached is None:
+        reached = _walk(((), root, root, None, None, 0), parent)
+        if memo is not None:
+            memo[parent] = reached
+    last = items[len(parent) :]
+    if not isinstance(reached, _Resolved):
+        path, tp, owner, field, union_at, field_end = reached
+        model = isinstance(tp, type) and issubclass(tp, BaseModel)
+        if model and len(last) == 1 and last[0] != "[key]":  # a field (or an unknown key)
+            name = str(last[0])
+            info = tp.model_fields.get(name)
+            annotation = info.annotation if info is not None else None
+            return _Resolved((*path, last[0]), tp, name, union_at, False, annotation, len(path) + 1)
+        reached = _walk(reached, last)
+    if isinstance(reached, _Resolved):
+        return reached
+    path, tp, owner, field, union_at, field_end = reached
+    return _Resolved(path, owner, field, union_at, False, tp, field_end)
+
+
+def _walk(state: _State, items: Sequence[int | str]) -> _State | _Resolved:
+    path, tp, owner, field, union_at, field_end = state
+    for item in items:
         if item == "[key]":  # pydantic's marker for a problem with a mapping key
-            return _Resolved(tuple(path), owner, field, union_at, True, tp, field_end)
+            return _Resolved(path, owner, field, union_at, True, tp, field_end)
         members = _members(tp)
         if len(members) > 1:
             tag_field = _discriminator(members)
@@ -147,36 +181,30 @@ def resolve(loc: Sequence[int | str], root: type[BaseModel] = Instrument) -> _Re
                 chosen = [m for m in members if _tag_of(m, tag_field) == item]
                 if chosen:
                     tp = chosen[0]
-                    i += 1
                     continue
-                return _Resolved(tuple(path), owner, field, union_at, False, tp, field_end)
+                return _Resolved(path, owner, field, union_at, False, tp, field_end)
             # a plain union: pydantic names the member it tried (``str``, ``dict[...]``)
             if union_at is None:
                 union_at = len(path)
             name = str(item).split("[")[0]
             chosen = [m for m in members if _union_member_name(m) == name]
             tp = chosen[0] if chosen else None
-            i += 1
             continue
         tp = _unwrap(members[0]) if members else None
         origin = typing.get_origin(tp)
+        path = (*path, item)
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             owner, field = tp, str(item)
-            path.append(item)
             field_end = len(path)
             info = tp.model_fields.get(str(item))
             tp = info.annotation if info is not None else None
         elif origin is list:
-            path.append(item)
             tp = typing.get_args(tp)[0]
         elif origin is dict:
-            path.append(item)
             tp = typing.get_args(tp)[1]
         else:
-            path.append(item)
             tp = None
-        i += 1
-    return _Resolved(tuple(path), owner, field, union_at, False, tp, field_end)
+    return path, tp, owner, field, union_at, field_end
 
 
 # --------------------------------------------------------------------------- messages
@@ -324,7 +352,8 @@ def _keys_of(owner: type[BaseModel] | None) -> list[str]:
 def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnostic]:
     """Every problem pydantic found, located and worded for people."""
     raw = error.errors(include_url=False)
-    resolved = [resolve(e["loc"]) for e in raw]
+    memo: dict[tuple[int | str, ...], _State | _Resolved] = {}
+    resolved = [resolve(e["loc"], memo=memo) for e in raw]
     # Errors reached through a plain union (text or mapping; int or float) come
     # once per member: keep the deepest ones, or merge type mismatches into one.
     by_path: dict[KeyPath, list[int]] = defaultdict(list)
@@ -360,6 +389,9 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
         )
 
     results: list[Diagnostic] = list(merged)
+    extras: dict[KeyPath, list[str]] = defaultdict(list)  # unknown keys, by mapping
+    for parent, extra in _extras(raw, resolved):
+        extras[parent].append(str(extra))
     for index, (e, r) in enumerate(zip(raw, resolved, strict=True)):
         if index in skip:
             continue
@@ -367,7 +399,11 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
         if kind == "extra_forbidden":
             unknown = str(r.path[-1]) if r.path else ""
             allowed = _keys_of(r.owner)
-            close = difflib.get_close_matches(unknown, allowed, n=1, cutoff=_KEY_CUTOFF)
+            close = (
+                difflib.get_close_matches(unknown, allowed, n=1, cutoff=_KEY_CUTOFF)
+                if len(extras[r.path[:-1]]) <= _SUGGEST_UP_TO
+                else []
+            )
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
             results.append(
                 Diagnostic(
@@ -378,10 +414,10 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
             )
         elif kind == "missing":
             parent, key = r.path[:-1], r.path[-1]
-            misspelt = any(
-                difflib.get_close_matches(str(extra), [str(key)], n=1, cutoff=_KEY_CUTOFF)
-                for (p, extra) in _extras(raw, resolved)
-                if p == parent
+            unknown_here = extras.get(parent, [])
+            misspelt = len(unknown_here) <= _SUGGEST_UP_TO and any(
+                difflib.get_close_matches(extra, [str(key)], n=1, cutoff=_KEY_CUTOFF)
+                for extra in unknown_here
             )
             if misspelt:
                 continue  # the unknown-key message already says "did you mean"

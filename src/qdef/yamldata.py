@@ -7,8 +7,12 @@ times faster, and it is where the bounds live:
 
 - nesting depth (checked on every collection start, so a "[[[[…" bomb stops
   at the first level too deep instead of crashing ruamel's C composer),
-- alias expansion (every alias adds the size of what it refers to; a
-  "billion laughs" document is refused at the alias that crosses the limit),
+- alias expansion (every alias adds the size of what it refers to, in nodes
+  and in characters; a "billion laughs" document, or a few aliases of one huge
+  text, is refused at the alias that crosses the limit),
+- characters (no control characters but tab and line feed, no surrogates, no
+  noncharacters: :data:`FORBIDDEN`; only an escape in a double-quoted scalar
+  can write them, as YAML refuses them written as they are),
 - tags (only YAML's core tags; nothing that constructs objects),
 - YAML 1.2 core scalars always (``no``, ``on``, ``ja`` stay strings; no
   timestamps; no infinities), keys are text as written, no duplicate keys.
@@ -58,17 +62,74 @@ class Limits:
     max_depth: int = 50
     max_nodes: int = 2_000_000
     """Nodes after alias expansion (an instrument of 10,000 questions has ~300,000)."""
+    alias_chars: int = 1_000_000
+    """Characters of text (keys and scalars) that aliases may add to a document
+    beyond the length of the file itself: what a file can make qdef hold in memory,
+    and write out, stays within about twice its size plus this."""
 
 
 DEFAULT_LIMITS = Limits()
 
 
 class YamlDataError(Exception):
-    """A problem in the YAML data, with a 0-based line and column."""
+    """A problem in the YAML data, with a 0-based line and column.
 
-    def __init__(self, code: str, message: str, line: int, column: int) -> None:
+    ``offset`` (with ``value``), if given, is the problem's place inside the scalar
+    that starts at ``line`` and ``column``: the loader turns it into the position of
+    that character in the source (an escape in a quoted text, say).
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        line: int,
+        column: int,
+        *,
+        offset: int | None = None,
+        value: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.code, self.message, self.line, self.column = code, message, line, column
+        self.offset, self.value = offset, value
+
+
+#: Characters no text of an instrument may hold: C0 controls but tab and line feed
+#: (line breaks are line feeds once read), DEL, C1 controls, the line and paragraph
+#: separators (U+2028, U+2029: line breaks to some readers, not to others; written
+#: as they are they are QD101), surrogates, and the noncharacters (U+FDD0-U+FDEF
+#: and the last two code points of every plane).
+#: Format characters (bidirectional marks and isolates, zero-width joiners, the
+#: soft hyphen) are allowed: texts in Arabic, Hebrew or Persian need them;
+#: qdef shows them escaped wherever it echoes them (:func:`qdef.diagnostics.visible`).
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
+
+
+def _forbidden(value: str, found: re.Match[str], line: int, column: int) -> YamlDataError:
+    char = found.group()
+    code = ord(char)
+    what = (
+        "half of a surrogate pair, not a character"
+        if 0xD800 <= code <= 0xDFFF
+        else "a noncharacter"
+        if code >= 0xFDD0
+        else "a line or paragraph separator"
+        if code in (0x2028, 0x2029)
+        else "a control character"
+    )
+    return YamlDataError(
+        "QD112",
+        f"this text holds U+{code:04X}, {what}, which qdef does not allow in any text "
+        "(renderers and terminals would break on it); remove the escape that writes it",
+        line,
+        column,
+        offset=found.start(),
+        value=value,
+    )
 
 
 def _resolve_plain(value: str, line: int, column: int) -> Any:
@@ -194,9 +255,9 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
     no_key = _NO_KEY
     root: Any = None
     documents = 0
-    # stack entries: (container, is_map, pending_key, anchor, nodes_at_start, start position,
-    # positions of the container's entries)
-    stack: list[tuple[Any, bool, Any, str | None, int, int, array[int]]] = []
+    # stack entries: (container, is_map, pending_key, anchor, nodes_at_start, chars_at_start,
+    # start position, positions of the container's entries)
+    stack: list[tuple[Any, bool, Any, str | None, int, int, int, array[int]]] = []
     container: Any = None
     collections: dict[int, array[int]] = {}
     places: array[int] = array("Q")  # the open collection's positions
@@ -204,10 +265,15 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
     root_where = 0
     is_map = False
     key: Any = no_key
-    anchors: dict[str, tuple[Any, int]] = {}
+    anchors: dict[str, tuple[Any, int, int]] = {}  # value, nodes, characters
     open_anchors: set[str] = set()
     nodes = 0
+    chars = 0  # characters of keys and scalars, aliases expanded
     max_depth, max_nodes = limits.max_depth, limits.max_nodes
+    max_chars = len(text) + limits.alias_chars
+    forbidden = FORBIDDEN.search
+    flow_maps: set[int] = set()  # ids of the mappings written as {...}
+    lines_of = _Lines(text)
 
     for event in events(text):
         kind = type(event)
@@ -216,6 +282,13 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
             where = mark.line << 32 | mark.column
             style = event.style
             value: Any = event.value
+            chars += len(value)
+            if style == '"':  # only an escape can write a forbidden character
+                bad = forbidden(value)
+                if bad is not None:
+                    raise _forbidden(value, bad, mark.line, mark.column)
+            elif not value and not style and is_map and key is not no_key:
+                _check_flow_entry(event, key, container, flow_maps, lines_of)
             tag = event.tag
             if tag is not None:
                 if tag != "!":  # "!" is the non-specific tag: the scalar is text
@@ -224,7 +297,7 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
                 value = _resolve_plain(value, mark.line, mark.column)
             nodes += 1
             if event.anchor is not None:
-                anchors[event.anchor] = (value, 1)
+                anchors[event.anchor] = (value, 1, len(event.value))
         elif kind is map_start or kind is seq_start:
             if len(stack) >= max_depth:
                 mark = event.start_mark
@@ -249,9 +322,20 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
                 )
             if event.anchor is not None:
                 open_anchors.add(event.anchor)
+            if kind is map_start and event.flow_style:
+                flow_maps.add(id(new))
             mark = event.start_mark
             stack.append(
-                (container, is_map, key, event.anchor, nodes, mark.line << 32 | mark.column, places)
+                (
+                    container,
+                    is_map,
+                    key,
+                    event.anchor,
+                    nodes,
+                    chars,
+                    mark.line << 32 | mark.column,
+                    places,
+                )
             )
             container, is_map, key = new, kind is map_start, no_key
             places = collections[id(new)] = array("Q")
@@ -259,10 +343,12 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
             continue
         elif kind is map_end or kind is seq_end:
             value = container
-            container, is_map, key, anchor, nodes_at_start, where, places = stack.pop()
+            container, is_map, key, anchor, nodes_at_start, chars_at_start, where, places = (
+                stack.pop()
+            )
             if anchor is not None:
                 open_anchors.discard(anchor)
-                anchors[anchor] = (value, nodes - nodes_at_start)
+                anchors[anchor] = (value, nodes - nodes_at_start, chars - chars_at_start)
             if not stack:
                 root, root_where = value, where
                 continue
@@ -284,8 +370,19 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
                     mark.line,
                     mark.column,
                 )
-            value, size = anchors[name]
+            value, size, length = anchors[name]
             nodes += size
+            chars += length
+            if chars > max_chars:
+                raise YamlDataError(
+                    "QD105",
+                    f"the alias *{name} repeats {length:,} characters: with the aliases "
+                    f"before it, the document grows to {chars:,} characters, more than the "
+                    f"file's {len(text):,} plus {limits.alias_chars:,} (a 'billion laughs' "
+                    "document?); write the text out where it is needed, or use fewer aliases",
+                    mark.line,
+                    mark.column,
+                )
             if nodes > max_nodes:
                 raise YamlDataError(
                     "QD105",
@@ -338,6 +435,47 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
             container.append(value)
             places.append(where)
     return root, Positions(root_where, collections)
+
+
+class _Lines:
+    """The lines of a text, split on first use (only a suspicious entry needs them)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: list[str] | None = None
+
+    def __getitem__(self, row: int) -> str:
+        if self.lines is None:
+            self.lines = re.split(r"\r\n|\r|\n", self.text)
+        return self.lines[row] if row < len(self.lines) else ""
+
+
+def _check_flow_entry(
+    event: Any, key: Any, container: Any, flow_maps: set[int], lines: _Lines
+) -> None:
+    """An empty value in ``{...}`` written without ':' (``{label: Bus, tram}``): the
+    comma ended the text before it, and what followed became a key. Refused, with
+    the way to write the comma into the text."""
+    if id(container) not in flow_maps or not isinstance(key, str):
+        return
+    mark = event.start_mark
+    before = lines[mark.line][: mark.column].rstrip(" \t")
+    if before.endswith(":") or not before.endswith(key):
+        return  # "key:" with nothing after it, or a key written on its own line
+    column = len(before) - len(key)
+    previous = next(reversed(container.items()), None)
+    example = ""
+    if previous is not None and isinstance(previous[1], str):
+        joined = f"{previous[1]}, {key}".replace("\\", "\\\\").replace('"', '\\"')
+        example = f': {previous[0]}: "{joined}"'
+    raise YamlDataError(
+        "QD113",
+        f"inside '{{...}}' a comma ends an entry, so '{key}' was read as a key without a "
+        "value; if the comma belongs to the text before it, put that text in quotes"
+        f"{example}",
+        mark.line,
+        column,
+    )
 
 
 class _NoKey:

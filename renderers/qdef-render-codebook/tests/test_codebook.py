@@ -256,3 +256,16 @@ def test_the_limesurvey_column_gives_each_variable_its_limesurvey_name_and_codes
     markdown = str(qdef.render(instrument, "codebook-md", limesurvey="true"))
     assert "| LimeSurvey |" in markdown
     assert "LimeSurvey" not in str(qdef.render(instrument, "codebook"))
+
+
+def test_the_limesurvey_column_needs_no_wording_in_any_language() -> None:
+    """The LimeSurvey codes come from qdef's lowering without its wording: a
+    translation qdef has no wording for (Swahili), with an untitled section whose
+    LimeSurvey group name would need some, still gets its codebook in German."""
+    instrument = qdef.loads(
+        "qdef: 1\nid: t\ntitle: {de: T, sw: T}\nlanguage: de\ntranslations: [sw]\n"
+        "sections:\n  - id: s\n    questions:\n"
+        "      - {id: q1, type: text, text: {de: Frage, sw: Swali}}\n"
+    )
+    text = str(render(instrument, "codebook", lang="de", limesurvey="true"))
+    assert "q1" in text.splitlines()[1]

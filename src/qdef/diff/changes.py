@@ -11,8 +11,8 @@ The kinds, from harmless to harmful (the order ``--fail-on`` counts from):
 - **routing**: who is asked what changed (a question's reaching condition,
   the set of paths, a goto or ``when``).
 - **check**: a code or question kept, but what it means may have moved (a
-  label reworded beyond wording, required, exclusive, personal data): a person
-  has to look.
+  text that defines an answer changed its words, required, exclusive, personal
+  data): a person has to look, and can accept the change (:mod:`.accept`).
 - **breaking**: data already collected no longer fits: a question or code
   removed, a type, unit or precision changed, a range narrowed, a code recoded.
 
@@ -52,8 +52,9 @@ CODES: dict[str, tuple[Kind, str]] = {
     "QD710": ("breaking", "the allowed answers were narrowed (range, length, format, choices)"),
     "QD711": ("breaking", "a date precision changed"),
     "QD712": ("breaking", "a code was recoded: its label now belongs to another code"),
+    "QD713": ("breaking", "an instrument file of the base commit is gone or was renamed"),
     # check
-    "QD720": ("check", "a text changed beyond wording: a code or question kept, its meaning?"),
+    "QD720": ("check", "a text that defines an answer changed its words (or was added, removed)"),
     "QD721": ("check", "required changed"),
     "QD722": ("check", "the personal-data flag changed"),
     "QD723": ("check", "exclusive changed"),
@@ -75,7 +76,11 @@ CODES: dict[str, tuple[Kind, str]] = {
     "QD746": ("additive", "the allowed answers were widened (range, length, format, choices)"),
     "QD747": ("additive", "a translation was added"),
     # wording
-    "QD750": ("wording", "a text was reworded (same meaning) or reformatted"),
+    "QD750": (
+        "wording",
+        "a text changed in case, spacing, punctuation, quotes or dashes only, or a title "
+        "or introduction changed",
+    ),
     "QD751": ("wording", "presentation changed (widget, lines, display number)"),
     "QD752": ("wording", "the order of questions, options, rows or columns changed"),
     "QD753": ("wording", "a display text was removed"),
@@ -85,7 +90,7 @@ CODES: dict[str, tuple[Kind, str]] = {
 
 #: Codes of things that are in the old version only: located at the nearest place in
 #: the new version, listed after everything else, with their old position.
-REMOVED = frozenset({"QD701", "QD703", "QD704", "QD705", "QD706", "QD707", "QD753"})
+REMOVED = frozenset({"QD701", "QD713", "QD703", "QD704", "QD705", "QD706", "QD707", "QD753"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +119,9 @@ class Change:
     """Locate ``path`` at its key rather than its value (``options:`` for a removed option)."""
     location: Span | None = None
     old_location: Span | None = None
+    accepted: Span | None = None
+    """Where the acknowledgement that accepts this change is (``.qdef-accept.yaml``);
+    an accepted change does not count for ``--fail-on``."""
 
     @property
     def kind(self) -> Kind:
@@ -141,6 +149,7 @@ class Change:
             "old_file": str(there.file) if there else None,
             "old_line": there.line if there else None,
             "old_column": there.column if there else None,
+            "accepted": str(self.accepted) if self.accepted else None,
         }
 
 

@@ -145,9 +145,20 @@ class Differ:
         if old == new:
             return None
         if old is None or new is None:
-            what = "added" if old is None else "removed"
-            self.add("QD750", at, f"the {noun} was {what}", key=key, old=old, new=new)
-            return "reworded"
+            what = f"added: '{self.new.text(new)}'" if old is None else "removed"
+            if meaning:
+                what += (
+                    f" (was '{self.old.text(old)}')" if new is None else ""
+                ) + "; it says what the answers mean: check that they still ask the same"
+            self.add(
+                "QD720" if meaning else "QD750",
+                at,
+                f"the {noun} was {what}",
+                key=key,
+                old=old,
+                new=new,
+            )
+            return "words"
         if isinstance(old, str) and isinstance(new, str):
             olds, news = {"": old}, {"": new}
         else:  # a plain text is in its version's language; translations added or dropped
@@ -170,13 +181,14 @@ class Differ:
                 old=old,
                 new=new,
             )
-            return "reworded"
+            return "cosmetic"
         beyond = meaning and reading in BEYOND_WORDING
         if beyond:
+            renamed = "give it a new code" if at.item is not None else "give it a new id"
             consequence = (
                 f"'{shown_new}' (was '{shown_old}'); answers already collected may "
                 "mean something else: check that the old and new wording ask the same, "
-                "or give it a new code"
+                f"or {renamed}"
             )
         else:
             consequence = f"'{shown_new}' (was '{shown_old}')"

@@ -89,7 +89,28 @@ def options_for(
             + offered
         )
     resolved = resolve_language(instrument, lang)
-    return RenderOptions(resolved, catalog(resolved), settings)
+    return RenderOptions(resolved, _chrome(renderer, instrument, resolved), settings)
+
+
+def _chrome(renderer: Renderer, instrument: Instrument, lang: str) -> Catalog:
+    """qdef's wording in ``lang``. Where qdef has none: refused for a renderer that
+    prints it (``wording = "lang"``, the default), saying which of the instrument's
+    languages would work with ``--lang``; for one that does not (``"none"``) or that
+    writes every language and checks itself (``"every"``), a catalogue that fails
+    only when used."""
+    from qdef.renderers.catalog import MissingCatalog, find, missing_message  # noqa: PLC0415
+
+    found = find(lang)
+    if found is not None:
+        return found
+    worded = [tag for tag in (instrument.language, *instrument.translations) if find(tag)]
+    fix = f"render with --lang {' or --lang '.join(worded)}" if worded else ""
+    if getattr(renderer, "wording", "lang") == "lang":
+        raise LanguageError(
+            f"the renderer {renderer.name!r} prints qdef's own wording in the language "
+            f"it renders. " + missing_message(lang, fix)
+        )
+    return MissingCatalog(lang, fix)
 
 
 def resolve_language(instrument: Instrument, lang: str | None) -> str:

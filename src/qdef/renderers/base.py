@@ -4,7 +4,10 @@ A renderer is a small object with a ``name``, a file ``suffix``, a
 ``media_type``, a one-line ``description`` and ``render(instrument, options)``
 returning text or bytes. Renderers never write files: qdef writes what they
 return, atomically. A renderer may declare ``options`` (name -> one-line
-help); any other option is refused before it is called.
+help); any other option is refused before it is called. It may declare
+``wording``: ``"lang"`` (default: it prints qdef's wording in the language it
+renders, which must have a catalogue), ``"none"`` or ``"every"`` (it writes
+every language and checks for itself); see :func:`qdef.renderers.options_for`.
 
 This module is deliberately light: it imports nothing heavier than the
 standard library, so that describing renderers stays cheap.

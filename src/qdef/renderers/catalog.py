@@ -2,7 +2,9 @@
 
 The catalogues are ``catalogs/<lang>.yaml`` in this package (German and
 English). A catalogue is chosen by BCP 47 tag: exactly (``de``), else by the
-primary language (``de-AT`` uses ``de``).
+primary language (``de-AT`` uses ``de``). A renderer needs wording only for
+what it prints: a language without a catalogue gets a :class:`MissingCatalog`,
+which fails only when an entry is asked for.
 """
 
 from __future__ import annotations
@@ -67,16 +69,42 @@ def _load(lang: str) -> Catalog:
     return Catalog(lang, data)
 
 
-def catalog(lang: str) -> Catalog:
-    """The catalogue for ``lang`` (exact tag, else its primary language)."""
+def find(lang: str) -> Catalog | None:
+    """The catalogue for ``lang`` (exact tag, else its primary language), or None."""
     available = languages()
     wanted = lang.lower()
     for candidate in (wanted, wanted.split("-")[0]):
         if candidate in available:
             return _load(candidate)
-    raise LanguageError(
-        f"qdef has no renderer wording for the language {lang!r}; it has "
-        f"{', '.join(available)}. Render in one of these with --lang (the instrument "
-        f"must have texts in it), or add a catalogue catalogs/{wanted.split('-')[0]}.yaml "
-        "to qdef.renderers"
+    return None
+
+
+def catalog(lang: str) -> Catalog:
+    """The catalogue for ``lang`` (exact tag, else its primary language)."""
+    found = find(lang)
+    if found is None:
+        raise LanguageError(missing_message(lang))
+    return found
+
+
+def missing_message(lang: str, fix: str = "") -> str:
+    """Why there is no wording for ``lang``, and ``fix`` (else: add a catalogue)."""
+    primary = lang.lower().split("-")[0]
+    add = f"add a catalogue catalogs/{primary}.yaml to qdef.renderers (docs/renderers.md)"
+    return (
+        f"qdef has no renderer wording for the language {lang!r} (it has "
+        f"{', '.join(languages())}); " + (f"{fix}, or {add}" if fix else add)
     )
+
+
+class MissingCatalog(Catalog):
+    """The wording of a language qdef has no catalogue for: a renderer that prints
+    none of it renders fine; the first entry it asks for raises :class:`LanguageError`
+    with ``fix`` (what to do instead, e.g. render with ``--lang en``)."""
+
+    def __init__(self, lang: str, fix: str = "") -> None:
+        super().__init__(lang, {})
+        self.fix = fix
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        raise LanguageError(missing_message(self.lang, self.fix))

@@ -25,3 +25,29 @@ class RenderOptionError(RenderError):
 
 class LanguageError(RenderError):
     """The instrument has no texts in the language asked for, or qdef has no wording for it."""
+
+
+class LocatedRenderError(RenderError):
+    """Rendering cannot be done because of one place in the instrument.
+
+    ``path`` leads to a string of the YAML document (``("sections", 1, "when")``) and
+    ``offset`` to a character in it; ``code`` is a stable diagnostic code. ``str()``
+    names the place in words (``where``), for callers without the document; the
+    command line prints ``file:line:column`` instead."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        where: str,
+        path: tuple[str | int, ...],
+        *,
+        offset: int = 0,
+        excerpt: str | None = None,
+    ) -> None:
+        super().__init__(f"{where}: {message}")
+        self.code = code
+        self.message = message
+        self.path = path
+        self.offset = offset
+        self.excerpt = excerpt

@@ -21,15 +21,27 @@ class LimeSurveyRenderer:
     media_type = "application/xml; charset=utf-8"
     description = "LimeSurvey 6 survey structure (.lss) with relevance compiled from the routing"
     options: ClassVar[dict[str, str]] = {}
+    wording = "every"
+    """The survey holds every language: qdef's wording is needed in each, where the
+    survey prints some (an untitled section's name, a validation message …);
+    :mod:`qdef.renderers.lss` checks that where it needs it."""
 
     def render(self, instrument: Instrument, options: RenderOptions) -> str:
-        from qdef.renderers.catalog import catalog  # noqa: PLC0415
-        from qdef.renderers.lss import lower  # noqa: PLC0415
+        from qdef.renderers.catalog import find  # noqa: PLC0415
+        from qdef.renderers.lss import lower, survey_date_format  # noqa: PLC0415
         from qdef.renderers.lssxml import write  # noqa: PLC0415
 
+        # every language, whatever --lang says; per language the number and date
+        # formats qdef writes (a language without wording keeps LimeSurvey's defaults)
         languages = [instrument.language, *instrument.translations]
-        comma = {lang: catalog(lang)("decimal_separator") == "," for lang in languages}
-        return write(instrument, lower(instrument), comma)
+        catalogs = {lang: find(lang) for lang in languages}
+        comma = {
+            lang: found("decimal_separator") == ","
+            for lang, found in catalogs.items()
+            if found is not None
+        }
+        dates = {lang: survey_date_format(lang) for lang in languages}
+        return write(instrument, lower(instrument), comma, dates)
 
 
 class LimeSurveyMapRenderer:
@@ -43,8 +55,11 @@ class LimeSurveyMapRenderer:
         "qdef ids and codes -> LimeSurvey codes and variables (JSON, for data and codebooks)"
     )
     options: ClassVar[dict[str, str]] = {}
+    wording = "none"
+    """Codes only: no wording in any language."""
 
     def render(self, instrument: Instrument, options: RenderOptions) -> str:
         from qdef.renderers.lss import lower, mapping  # noqa: PLC0415
 
-        return json.dumps(mapping(lower(instrument)), indent=2, ensure_ascii=False) + "\n"
+        survey = lower(instrument, wording=False)  # codes only: no wording needed
+        return json.dumps(mapping(survey), indent=2, ensure_ascii=False) + "\n"

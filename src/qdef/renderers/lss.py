@@ -32,6 +32,8 @@ from decimal import Decimal
 from typing import Any
 
 from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.nodes import walk as nodes
+from qdef.expr.parser import parse
 from qdef.model import (
     CheckColumn,
     DateFollowup,
@@ -52,7 +54,7 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
-from qdef.renderers.errors import RenderError
+from qdef.renderers.errors import LanguageError, LocatedRenderError, RenderError
 from qdef.routing.analysis import analysis_for
 from qdef.routing.dd import Budget
 from qdef.routing.plan import plan_for
@@ -267,42 +269,45 @@ def _join(text: Text, *more: Text | None) -> Text:
 
 
 class _Lowering:
-    def __init__(self, instrument: Instrument) -> None:
+    def __init__(self, instrument: Instrument, *, wording: bool = True) -> None:
         self.instrument = instrument
+        self.wording = wording
         self.languages = [instrument.language, *instrument.translations]
+        self.date_formats = date_formats(self.languages)
+        self.groups: list[LsGroup] = []
         self.plan = plan_for(instrument)
         self.codes = Codes(QUESTION_CODE_LENGTH, letter_first=True, forbidden=RESERVED)
         self.slots: dict[str, Slot] = {}
         self.question_codes = self.codes.reserve(_sources(instrument))
 
     def survey(self) -> Survey:
+        if not self.wording:  # codes only (the mapping): no texts, no relevance
+            self.lower_questions()
+            return Survey(self.groups, self.slots)
+        self.check_strings()
         try:
             analysis = analysis_for(self.instrument)
             reaching = {s.question.id: analysis.reaching(s.question.id) for s in self.plan.steps}
+            # a section's own condition, through the same analysis as the questions'
+            # (a group's relevance and a question's are compiled from one normal form)
+            sections = [
+                None
+                if section.when is None
+                else analysis.printer.expr(analysis.logic.condition(parse(section.when)))
+                for section in self.instrument.sections
+            ]
         except (Budget, RecursionError) as error:
             raise RenderError(
                 "the routing of this instrument is too entangled to compile into "
                 "LimeSurvey relevance equations (qdef's analysis exceeded its bounds); "
                 "simplify its conditions, or split it"
             ) from error
-        groups: list[LsGroup] = []
-        lowered: list[tuple[LsGroup, Question, list[LsQuestion]]] = []
-        for index, section in enumerate(self.instrument.sections):
-            # LimeSurvey needs a group name; an untitled section is "Teil 2"
-            title = section.title or self.chrome("lss_section", number=index + 1)
-            group = LsGroup(title, section.intro, "1")
-            groups.append(group)
-            for question in section.questions:
-                items = self.question(question)
-                group.questions.extend(items)
-                lowered.append((group, question, items))
+        lowered = self.lower_questions()
         # relevance needs every variable's slot: compile once all are lowered
         compiler = Compiler(self.slots)
-        for group, section in zip(groups, self.instrument.sections, strict=True):
-            if section.when is not None:
-                from qdef.expr.parser import parse  # noqa: PLC0415
-
-                group.relevance = compiler.compile(parse(section.when))
+        for group, when in zip(self.groups, sections, strict=True):
+            if when is not None:
+                group.relevance = compiler.compile(when)
         for _, question, items in lowered:
             relevance = compiler.compile(reaching[question.id])
             for item in items:
@@ -310,13 +315,82 @@ class _Lowering:
                     item.relevance = relevance
                 else:
                     item.relevance = compiler.chosen(*item.shown_with)
-        return Survey(groups, self.slots)
+        return Survey(self.groups, self.slots)
 
-    def chrome(self, key: str, **values: object) -> Text:
-        """qdef's own wording for ``key``, in every language of the survey."""
-        from qdef.renderers.catalog import catalog  # noqa: PLC0415
+    def lower_questions(self) -> list[tuple[LsGroup, Question, list[LsQuestion]]]:
+        """Every section as a group (in ``self.groups``) and its questions; each question
+        with the LimeSurvey questions it became."""
+        lowered: list[tuple[LsGroup, Question, list[LsQuestion]]] = []
+        for index, section in enumerate(self.instrument.sections):
+            # LimeSurvey needs a group name; an untitled section is "Teil 2"
+            title = section.title or self.chrome(
+                "lss_section",
+                f"the name of section {index + 1} ({section.id!r}), which has no title",
+                "give the section a title",
+                number=index + 1,
+            )
+            group = LsGroup(title, section.intro, "1")
+            self.groups.append(group)
+            for question in section.questions:
+                items = self.question(question)
+                group.questions.extend(items)
+                lowered.append((group, question, items))
+        return lowered
 
-        texts = {lang: catalog(lang)(key, **values) for lang in self.languages}
+    def check_strings(self) -> None:
+        """Refuse, at its place, a string in a condition that ExpressionScript cannot
+        write (:func:`unwritable`): a line break."""
+        for s, section in enumerate(self.instrument.sections):
+            places: list[tuple[tuple[str | int, ...], str | None, str]] = [
+                (("sections", s, "when"), section.when, f"the condition of section {section.id!r}")
+            ]
+            for q, question in enumerate(section.questions):
+                where = f"the condition of {question.id!r}"
+                places.append((("sections", s, "questions", q, "when"), question.when, where))
+            for path, source, where in places:
+                if source is None:
+                    continue
+                for node in nodes(parse(source)):
+                    if not isinstance(node, Literal) or not isinstance(node.value, str):
+                        continue
+                    problem = unwritable(node.value)
+                    if problem is not None:
+                        why = (
+                            "LimeSurvey reads a string only up to the end of its line"
+                            if problem == "a line break"
+                            else "an .lss file is XML, which cannot carry it"
+                        )
+                        raise LocatedRenderError(
+                            "QD520",
+                            f"the string {node.text or repr(node.value)} holds {problem}, "
+                            f"which LimeSurvey's ExpressionScript cannot write in a string "
+                            f"({why}); compare with a text without it, or leave this "
+                            "condition out of the instrument you render for LimeSurvey",
+                            where,
+                            path,
+                            offset=node.start,
+                            excerpt=source,
+                        )
+
+    def chrome(self, key: str, needed_for: str, fix: str = "", **values: object) -> Text:
+        """qdef's own wording for ``key``, in every language of the survey (the survey
+        holds them all). Without wording (the mapping only): empty. A language qdef
+        has no catalogue for is refused here, where the wording is needed: saying
+        what it is ``needed_for``, and ``fix``, what the instrument could do instead."""
+        if not self.wording:
+            return ""
+        from qdef.renderers.catalog import find, missing_message  # noqa: PLC0415
+
+        texts: dict[str, str] = {}
+        for lang in self.languages:
+            found = find(lang)
+            if found is None:
+                raise LanguageError(
+                    f"a LimeSurvey survey holds every language of the instrument "
+                    f"({', '.join(self.languages)}; --lang does not change that), and "
+                    f"it needs qdef's wording for {needed_for}. " + missing_message(lang, fix)
+                )
+            texts[lang] = found(key, **values)
         return texts[self.languages[0]] if len(self.languages) == 1 else texts
 
     # -------------------------------------------------------------- questions
@@ -387,12 +461,25 @@ class _Lowering:
             self.slots[name] = Slot(item.code, "number")
         else:
             item.type = "D"
-            item.attributes.append(Attribute("date_format", DATE_FORMATS[node.precision]))
+            self.date_format(item, node.precision)
             if node.min is not None:
                 item.attributes.append(Attribute("date_min", _full_date(node.min)))
             if node.max is not None:
                 item.attributes.append(Attribute("date_max", _full_date(node.max, end=True)))
             self.slots[name] = Slot(item.code, "date", precision=node.precision)
+
+    def date_format(self, item: LsQuestion, precision: str) -> None:
+        """The question's ``date_format``, as the survey's languages write dates. The
+        attribute has no language in LimeSurvey: where the languages write a full date
+        differently (``dd.mm.yyyy``, ``dd/mm/yyyy``), it is left out, and each
+        language's survey setting (``surveyls_dateformat``, :func:`survey_date_format`)
+        applies."""
+        formats = [f[precision] for f in self.date_formats.values()]
+        if len(set(formats)) == 1:
+            item.attributes.append(Attribute("date_format", formats[0]))
+        elif precision != "day":  # no survey setting holds a month or a year alone
+            fallback = {"month": "mm/yyyy", "year": "yyyy"}[precision]
+            item.attributes.append(Attribute("date_format", (formats or [fallback])[0]))
 
     def followup(
         self,
@@ -479,11 +566,20 @@ class _Lowering:
         start = _item(question, code, "D", text)
         end_code = self.codes.make(question.id, suffix="bis")
         end = LsQuestion(
-            end_code, "D", question.to_label or self.chrome("date_to"), question.id, role="part"
+            end_code,
+            "D",
+            question.to_label
+            or self.chrome(
+                "date_to",
+                f"the label of the end of the date range {question.id!r}",
+                "give it a to_label",
+            ),
+            question.id,
+            role="part",
         )
         end.mandatory = question.required
         for item, which in ((start, "from"), (end, "to")):
-            item.attributes.append(Attribute("date_format", DATE_FORMATS[question.precision]))
+            self.date_format(item, question.precision)
             if question.min is not None:
                 item.attributes.append(Attribute("date_min", _full_date(question.min)))
             if question.max is not None:
@@ -501,7 +597,15 @@ class _Lowering:
             )
         )
         end.attributes.append(
-            Attribute("em_validation_q_tip", self.chrome("web_date_order"), i18n=True)
+            Attribute(
+                "em_validation_q_tip",
+                self.chrome(
+                    "web_date_order",
+                    f"the message of the date range {question.id!r} when its end is "
+                    "before its start",
+                ),
+                i18n=True,
+            )
         )
         return [start, end]
 
@@ -570,7 +674,16 @@ class _Lowering:
             item = LsQuestion(
                 part_code,
                 ls_type,
-                text if first else _join(text, self.chrome(f"lss_{slot_kind}_columns")),
+                text
+                if first
+                else _join(
+                    text,
+                    self.chrome(
+                        f"lss_{slot_kind}_columns",
+                        f"the text of the grid {question.id!r}'s second question (its "
+                        f"{slot_kind} columns)",
+                    ),
+                ),
                 question.id,
                 role="question" if first else "part",
                 help=question.help if first else None,
@@ -620,7 +733,14 @@ class _Lowering:
         if rules:
             items[-1].attributes.append(Attribute("em_validation_q", " and ".join(rules)))
             items[-1].attributes.append(
-                Attribute("em_validation_q_tip", self.chrome("lss_exclusive_column"), i18n=True)
+                Attribute(
+                    "em_validation_q_tip",
+                    self.chrome(
+                        "lss_exclusive_column",
+                        f"the message of the grid {question.id!r}'s exclusive column",
+                    ),
+                    i18n=True,
+                )
             )
         if question.required:  # every row at least one cell (docs/responses.md)
             names = [
@@ -637,7 +757,14 @@ class _Lowering:
             if equation is None:
                 last.append(Attribute("em_validation_q", rule))
                 last.append(
-                    Attribute("em_validation_q_tip", self.chrome("web_required_row"), i18n=True)
+                    Attribute(
+                        "em_validation_q_tip",
+                        self.chrome(
+                            "web_required_row",
+                            f"the message of the required grid {question.id!r}",
+                        ),
+                        i18n=True,
+                    )
                 )
             else:
                 assert isinstance(equation.value, str)
@@ -680,7 +807,41 @@ def _sources(instrument: Instrument) -> list[str]:
     return found
 
 
-DATE_FORMATS = {"day": "dd.mm.yyyy", "month": "mm/yyyy", "year": "yyyy"}
+def date_formats(languages: list[str]) -> dict[str, dict[str, str]]:
+    """For each language qdef has wording for, how it writes a date at each precision,
+    in LimeSurvey's notation (``dd.mm.yyyy``): from the catalogue's ``date_value_*``,
+    the same entries the paper questionnaire and the web form write dates with."""
+    from qdef.renderers.catalog import find  # noqa: PLC0415
+
+    found: dict[str, dict[str, str]] = {}
+    for lang in languages:
+        chrome = find(lang)
+        if chrome is not None:
+            found[lang] = {
+                precision: chrome(f"date_value_{precision}", day="dd", month="mm", year="yyyy")
+                for precision in ("day", "month", "year")
+            }
+    return found
+
+
+#: LimeSurvey's survey date formats (``surveyls_dateformat``), by number; the ones
+#: with leading zeros (``getDateFormatData`` in LimeSurvey's surveytranslator_helper.php).
+SURVEY_DATE_FORMATS = {
+    "dd.mm.yyyy": "1",
+    "dd-mm-yyyy": "2",
+    "yyyy.mm.dd": "3",
+    "dd/mm/yyyy": "5",
+    "yyyy-mm-dd": "6",
+    "yyyy/mm/dd": "7",
+    "mm-dd-yyyy": "9",
+}
+
+
+def survey_date_format(lang: str) -> str | None:
+    """``surveyls_dateformat`` for ``lang``: its full date as qdef writes it, or None
+    (no wording for it, or a format LimeSurvey does not offer: its default applies)."""
+    formats = date_formats([lang]).get(lang)
+    return None if formats is None else SURVEY_DATE_FORMATS.get(formats["day"])
 
 
 def _suffix(unit: Text | None, suffix: Text | None) -> Text | None:
@@ -719,9 +880,52 @@ def _full_date(iso: str, *, end: bool = False) -> str:
 # ---------------------------------------------------------------------- relevance
 
 
+#: What ExpressionScript cannot hold in a string literal. LimeSurvey reads a string
+#: with the pattern ``(?<!\\)".*?(?<!\\)"`` (``em_core_helper.php``, the
+#: ExpressionManager's ``$RDP_regex_dq_string``), whose ``.`` stops at a line feed; and
+#: an .lss is XML, whose reader turns a carriage return into a line feed. Characters
+#: XML 1.0 cannot carry at all are refused too.
+_UNWRITABLE = re.compile("[\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def unwritable(text: str) -> str | None:
+    """What keeps ``text`` from being written as an ExpressionScript string, or None."""
+    found = _UNWRITABLE.search(text)
+    if found is None:
+        return None
+    if found.group() in "\r\n":
+        return "a line break"
+    return f"the control character U+{ord(found.group()):04X}"
+
+
 def string(text: str) -> str:
-    """An ExpressionScript string literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """An ExpressionScript string literal for ``text``, as LimeSurvey reads it from a
+    relevance equation (``em_core_helper.php`` ``RDP_Tokenize`` and
+    ``em_manager_helper.php``, read for LimeSurvey 6):
+
+    - the equation is first HTML-decoded (``htmlspecialchars_decode(…, ENT_QUOTES)``),
+      so ``&`` is written ``&amp;`` (``&lt;`` in a string would otherwise become ``<``);
+    - a string runs from a quote to the next quote not preceded by a backslash, and
+      its value is the text between them with ``\\"`` → ``"``, ``\\'`` → ``'``, then
+      ``\\\\`` → ``\\`` replaced in turn; so ``\\`` and ``"`` are escaped with a
+      backslash.
+
+    A text that ends with a backslash cannot be written (the closing quote would
+    follow a backslash): :meth:`Compiler._compare` pads it. Line breaks cannot be
+    written at all (:func:`unwritable`; refused before compiling)."""
+    if text.endswith("\\"):
+        raise ValueError(f"{text!r} ends with a backslash, which a string cannot")
+    problem = unwritable(text)
+    if problem is not None:
+        raise ValueError(f"{text!r} holds {problem}, which a string cannot")
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    return '"' + body + '"'
+
+
+#: Appended to a text and to the value it is compared with when the value ends with a
+#: backslash (``join(t.NAOK, "|")``): equality is kept, and the string no longer ends
+#: with a backslash.
+_PAD = "|"
 
 
 _DATE_LENGTH = {"year": 4, "month": 7, "day": 10}
@@ -802,7 +1006,12 @@ class Compiler:
                 return self._compare(left, op, right)
             case Compare(op=op, left=Literal() as left, right=Ref() as right):
                 return self._compare(right, _FLIP[op], left)
-        raise RenderError(f"cannot compile this condition for LimeSurvey: {expr!r}")
+        from qdef.expr.printer import to_source  # noqa: PLC0415
+
+        raise RenderError(
+            f"cannot compile the condition {to_source(expr)!r} for LimeSurvey; "
+            "this is a bug in qdef's limesurvey renderer, please report it with the instrument"
+        )
 
     def _compare_variables(self, left: Ref, op: str, right: Ref) -> str:
         """Two variables compared: false (``!=``: true) where either is unanswered."""
@@ -854,6 +1063,9 @@ class Compiler:
             literal_text = string(value)
         elif slot.kind == "number":
             subject, literal_text = name, _number(value)  # type: ignore[arg-type]
+        elif str(value).endswith("\\"):  # text (only == and !=): see string()
+            subject = f"strcmp(join({name}, {string(_PAD)}), {string(str(value) + _PAD)})"
+            literal_text = "0"
         else:  # text: compared as text, also where it looks like a number
             subject = f"strcmp({name}, {string(str(value))})"
             literal_text = "0"
@@ -872,10 +1084,12 @@ def _any(parts: Any) -> str:
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
-def lower(instrument: Instrument) -> Survey:
+def lower(instrument: Instrument, *, wording: bool = True) -> Survey:
     """The instrument as LimeSurvey groups and questions, with the slot of every
-    variable and compiled relevance."""
-    return _Lowering(instrument).survey()
+    variable and compiled relevance. Without ``wording`` (for the mapping, which
+    holds codes only), qdef's own wording is left empty and needs no catalogue, and
+    relevance is not compiled (it stays ``1``)."""
+    return _Lowering(instrument, wording=wording).survey()
 
 
 def mapping(survey: Survey) -> dict[str, Any]:

@@ -76,12 +76,22 @@ class _Table:
 
 
 class _Writer:
-    def __init__(self, instrument: Instrument, survey: Survey, decimal_comma: Mapping[str, bool]):
+    def __init__(
+        self,
+        instrument: Instrument,
+        survey: Survey,
+        decimal_comma: Mapping[str, bool],
+        date_formats: Mapping[str, str | None],
+    ):
         self.instrument = instrument
         self.survey = survey
         self.languages = [instrument.language, *instrument.translations]
         self.sid = str(survey_id(instrument))
         self.decimal_comma = decimal_comma
+        """Per language: a decimal comma (else point); a language left out keeps
+        LimeSurvey's default."""
+        self.date_formats = date_formats
+        """Per language: ``surveyls_dateformat`` (None: LimeSurvey's default)."""
         self.tables = {
             name: _Table(name)
             for name in (
@@ -145,7 +155,13 @@ class _Writer:
                 ("surveyls_language", lang),
                 ("surveyls_title", self.text(instrument.title, lang, "the title")),
                 ("surveyls_welcometext", self.text(instrument.intro, lang, "the intro")),
-                ("surveyls_numberformat", "1" if self.decimal_comma.get(lang) else "0"),
+                (
+                    "surveyls_numberformat",
+                    None
+                    if lang not in self.decimal_comma
+                    else ("1" if self.decimal_comma[lang] else "0"),
+                ),
+                ("surveyls_dateformat", self.date_formats.get(lang)),
             )
         for order, group in enumerate(self.survey.groups):
             gid = str(order + 1)
@@ -249,5 +265,10 @@ class _Writer:
                 )
 
 
-def write(instrument: Instrument, survey: Survey, decimal_comma: Mapping[str, bool]) -> str:
-    return _Writer(instrument, survey, decimal_comma).document()
+def write(
+    instrument: Instrument,
+    survey: Survey,
+    decimal_comma: Mapping[str, bool],
+    date_formats: Mapping[str, str | None] | None = None,
+) -> str:
+    return _Writer(instrument, survey, decimal_comma, date_formats or {}).document()

@@ -13,12 +13,14 @@ notes restate qdef's routing (docs/routing.md) in those terms:
 - **only-if notes** — a question's own ``when`` (``Nur beantworten, wenn …``),
   and a section's ``when`` at its heading, with where to go otherwise.
 
-Where notes name a destination, it is the question every respondent taking
-that route is shown next, as the routing analysis proves it; where the
-analysis has several answers (or cannot run within its bounds), the
-destination written in the instrument. A destination without a number (a
-display text) is named by the next numbered question; past the last one, the
-note says the survey ends.
+Where notes name a destination, it is the first question a respondent taking
+that route is shown next, as the routing analysis finds it: the one question
+they are all shown next, or where different respondents on the route are shown
+different questions, the first of these (those not shown it are sent on by its
+own only-if note). Only where the analysis cannot run within its bounds is it
+the destination written in the instrument (the goto target, or the question
+after a section). A destination without a number (a display text) is named by
+the next numbered question; past the last one, the note says the survey ends.
 """
 
 from __future__ import annotations
@@ -99,13 +101,32 @@ class _Finder:
             found.update(at for at, _ in analysis.shown_next({target: arriving}))
         return found or None
 
+    def skipped_next(self, first: int, after: int, when: Expr) -> set[int] | None:
+        """Where respondents who reach a section (its first question at ``first``) but for
+        whom its condition ``when`` does not hold are shown next; None if unknown."""
+        analysis = self.analysis
+        if analysis is None:
+            return None
+        dd = analysis.dd
+        skipping = dd.and_(analysis.arrive[first], dd.not_(analysis.logic.condition(when)))
+        if skipping == FALSE:
+            return None
+        arriving = analysis.into(skipping, first, after)
+        if arriving == FALSE:
+            return None
+        return {at for at, _ in analysis.shown_next({after: arriving})} or None
+
+    def first_of(self, found: set[int] | None, static: int) -> Destination:
+        """The first question shown next (``found``), else the ``static`` destination."""
+        return self.destination(min(found) if found else static)
+
     def route(
         self, step: Step, code: str | None, static: int, exclude: frozenset[str]
     ) -> Destination:
-        found = self.shown_next(step, code, exclude)
-        if found is not None and len(found) == 1:
-            return self.destination(found.pop())
-        return self.destination(static)
+        return self.first_of(self.shown_next(step, code, exclude), static)
+
+    def section(self, first: int, after: int, when: Expr) -> SectionNotes:
+        return SectionNotes(when, self.first_of(self.skipped_next(first, after, when), after))
 
     def question(self, step: Step) -> QuestionNotes:
         question = step.question
@@ -136,21 +157,20 @@ def notes(instrument: Instrument) -> Notes:
 def _compute(instrument: Instrument) -> Notes:
     plan = plan_for(instrument)
     try:
-        analysis: Analysis | None = analysis_for(instrument)
-        finder = _Finder(plan, analysis)
-        questions = {step.question.id: finder.question(step) for step in plan.steps}
+        return _notes_of(instrument, _Finder(plan, analysis_for(instrument)))
     except (Budget, RecursionError):  # too entangled: the routes as written
-        finder = _Finder(plan, None)
-        questions = {step.question.id: finder.question(step) for step in plan.steps}
+        return _notes_of(instrument, _Finder(plan, None))
+
+
+def _notes_of(instrument: Instrument, finder: _Finder) -> Notes:
+    plan = finder.plan
+    questions = {step.question.id: finder.question(step) for step in plan.steps}
     sections: list[SectionNotes] = []
     first = 0
     for section in instrument.sections:
         after = first + len(section.questions)
         when = plan.steps[first].section_when if section.questions else None
-        if when is None:
-            sections.append(SectionNotes())
-        else:
-            sections.append(SectionNotes(when, finder.destination(after)))
+        sections.append(SectionNotes() if when is None else finder.section(first, after, when))
         first = after
     return Notes(questions, sections)
 

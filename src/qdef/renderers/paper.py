@@ -2,7 +2,9 @@
 
 Layout, for each question: its only-if note, ``**7.** text hint``, the help,
 the answer area (options as a list with ○ or ☐, blanks, matrix tables), the
-personal-data note and the continue note. Everything the instrument says is
+personal-data note and the continue note. A conditional part (a section or
+question with a ``when``) is a block quote from its only-if note to its end, so
+that where it stops is plain on paper. Everything the instrument says is
 escaped (:mod:`qdef.renderers.mdtext`); everything qdef adds comes from the
 chrome catalogue. The output is a function of the instrument and the
 options alone: the same input gives the same bytes.
@@ -21,7 +23,6 @@ from qdef.model import (
     MatrixQuestion,
     MatrixRow,
     MultipleChoice,
-    MultipleOption,
     NumberColumn,
     NumberInput,
     NumberQuestion,
@@ -49,6 +50,7 @@ from qdef.renderers.notes import Notes, QuestionNotes, notes
 from qdef.renderers.phrases import (
     choices_hints,
     continue_text,
+    exclusive_hint,
     goto_text,
     personal_note,
     question_only_if,
@@ -95,21 +97,43 @@ class _Paper:
             if section.title is not None:
                 self.blocks.append(_line("##", heading(inline(self.text(section.title)))))
             note = section_only_if(self.notes.sections[index], self.words, self.options)
+            outer = self.begin_part(note is not None)
             if note is not None:
                 self.blocks.append(_emphasis(note))
             if section.intro is not None:
                 self.blocks.extend(paragraphs(self.text(section.intro)))
             for question in section.questions:
                 self.question(question, numbers.get(question.id))
+            self.end_part(outer)
         return "\n\n".join(self.blocks) + "\n"
+
+    def begin_part(self, conditional: bool) -> list[str] | None:
+        """Start a conditional part (a section or question with a ``when``): its blocks
+        are collected apart and printed as a quote, so that a bar in the margin shows
+        where it begins and ends. Returns the blocks to go back to (None: not one)."""
+        if not conditional:
+            return None
+        outer, self.blocks = self.blocks, []
+        return outer
+
+    def end_part(self, outer: list[str] | None) -> None:
+        if outer is None:
+            return
+        outer.append(_quote("\n\n".join(self.blocks)))
+        self.blocks = outer
 
     # ------------------------------------------------------------------ questions
 
     def question(self, question: Question, number: str | None) -> None:
         notes = self.notes.questions[question.id]
         only_if = question_only_if(question, notes, self.words, self.options)
+        outer = self.begin_part(only_if is not None)
         if only_if is not None:
             self.blocks.append(_emphasis(only_if))
+        self.question_body(question, number, notes)
+        self.end_part(outer)
+
+    def question_body(self, question: Question, number: str | None, notes: QuestionNotes) -> None:
         texts = paragraphs(self.text(question.text))
         if isinstance(question, Display):
             self.blocks.extend(texts)
@@ -173,8 +197,9 @@ class _Paper:
         lines: list[str] = []
         for option in question.options:
             head = _line(f"- {box}", inline(self.text(option.label)))
-            if isinstance(option, MultipleOption) and option.exclusive:
-                head = join(head, inline(self.chrome("exclusive_option")))
+            exclusive = exclusive_hint(option, self.options)
+            if exclusive is not None:
+                head = join(head, inline(exclusive))
             inline_parts, below = self.followups(option)
             head = join(head, *inline_parts)
             if option.code in notes.options:
@@ -309,6 +334,11 @@ def _line(start: str, rest: str) -> str:
     """``start`` and ``rest`` separated by a space, or ``start`` alone when ``rest`` is
     empty (no trailing space)."""
     return f"{start} {rest}" if rest else start
+
+
+def _quote(blocks: str) -> str:
+    """Markdown blocks inside a block quote (``>`` before every line)."""
+    return "\n".join(f"> {line}" if line else ">" for line in blocks.split("\n"))
 
 
 def _emphasis(text: str, *, escaped: bool = False) -> str:

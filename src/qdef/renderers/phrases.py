@@ -9,27 +9,38 @@ from qdef.model import (
     GridQuestion,
     MatrixQuestion,
     MultipleChoice,
+    MultipleOption,
+    Option,
     Question,
     SingleChoice,
     TextListQuestion,
 )
+from qdef.renderers import authored
 from qdef.renderers.base import RenderOptions
 from qdef.renderers.notes import Destination, QuestionNotes, SectionNotes
 from qdef.renderers.words import Words
 
 
 def choices_hints(question: MultipleChoice, options: RenderOptions) -> list[str]:
-    """``(Mehrfachnennungen möglich)`` and the bounds on how many."""
-    chrome = options.chrome
-    hints = [chrome("multiple")]
-    low, high = question.min_choices, question.max_choices
-    if low is not None and low > 1 and high is not None:
-        hints.append(chrome("choices_between", min=low, max=high))
-    elif low is not None and low > 1:
-        hints.append(chrome("min_choices", count=low))
-    elif high is not None:
-        hints.append(chrome("max_choices", count=high))
-    return hints
+    """``(Mehrfachnennungen möglich)`` and the bounds on how many, unless the question's
+    text or hint says them already (:mod:`qdef.renderers.authored`)."""
+    return authored.choice_hints(question, options.chrome, _text_of(options))
+
+
+def exclusive_hint(option: Option, options: RenderOptions) -> str | None:
+    """``(nur allein ankreuzen)`` beside an exclusive option, unless its label says it."""
+    if not isinstance(option, MultipleOption):
+        return None
+    return authored.exclusive_hint(option, options.chrome, _text_of(options))
+
+
+def _text_of(options: RenderOptions) -> authored.TextOf:
+    text = options.text
+
+    def text_of(value: object) -> str | None:
+        return None if value is None else text(value)  # type: ignore[arg-type]
+
+    return text_of
 
 
 def continue_text(destination: Destination, options: RenderOptions) -> str:

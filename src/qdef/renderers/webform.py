@@ -42,7 +42,6 @@ from qdef.model import (
     MatrixQuestion,
     MatrixRow,
     MultipleChoice,
-    MultipleOption,
     NumberColumn,
     NumberInput,
     Option,
@@ -58,6 +57,7 @@ from qdef.renderers.notes import notes
 from qdef.renderers.phrases import (
     choices_hints,
     continue_text,
+    exclusive_hint,
     goto_text,
     personal_note,
     question_only_if,
@@ -445,9 +445,9 @@ class _Page:
         qid, code = escape(question.id), escape(option.code)
         kind = "radio" if isinstance(question, SingleChoice) else "checkbox"
         label = escape(self.text(option.label))
-        if isinstance(option, MultipleOption) and option.exclusive:
-            hint = escape(self.chrome("exclusive_option"))
-            label = Markup(f'{label} <span class="exclusive">{hint}</span>')
+        exclusive = exclusive_hint(option, self.options)
+        if exclusive is not None:
+            label = Markup(f'{label} <span class="exclusive">{escape(exclusive)}</span>')
         return Markup(
             f'<input type="{kind}" id="f-{qid}-{code}" name="{qid}" value="{code}">\n'
             f'<label for="f-{qid}-{code}" id="l-{qid}-{code}">{label}</label>'

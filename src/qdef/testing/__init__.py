@@ -20,7 +20,7 @@ try:
     import hypothesis  # noqa: F401
 except ImportError as missing:  # pragma: no cover - depends on the environment
     raise ImportError(
-        "qdef.testing needs hypothesis; install it with: pip install 'qdef[testing]'"
+        "qdef.testing needs hypothesis, a dependency of qdef; reinstall qdef to get it"
     ) from missing
 
 from qdef.testing.answers import answers, respondents

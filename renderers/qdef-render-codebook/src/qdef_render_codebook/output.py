@@ -85,7 +85,7 @@ def limesurvey_cells(instrument: Instrument, options: RenderOptions) -> dict[str
     from qdef.renderers.lss import lower, mapping  # noqa: PLC0415
 
     found: dict[str, str] = {}
-    for name, slot in mapping(lower(instrument))["variables"].items():
+    for name, slot in mapping(lower(instrument, wording=False))["variables"].items():
         pairs = slot.get("answers") or slot.get("options")
         if pairs is None:
             found[name] = slot["variable"]
