@@ -103,6 +103,32 @@ def test_syntax_error_carries_code_message_and_offset() -> None:
     assert str(info.value) == info.value.message
 
 
+@pytest.mark.parametrize(
+    ("number", "value"),
+    [
+        ("9" * 5000, None),  # int() refuses this many digits
+        ("-" + "9" * 400 + "." + "9" * 300, None),  # float() gives -inf
+        ("1" + "0" * 309, None),  # beyond the largest float
+        ("0" * 400 + "17", 17),  # leading zeros are no size
+        ("-" + "9" * 300 + ".5", -float("9" * 300 + ".5")),
+        ("179769313486231570" + "0" * 291, 179769313486231570 * 10**291),
+    ],
+)
+def test_number_literals_are_bounded_like_yaml_numbers(number: str, value: object) -> None:
+    """Issue 15 item 10: a number beyond the largest finite float is a located QD509,
+    not a crash in the checks or an infinity in the renderers."""
+    source = f"wochenstunden == {number}"
+    if value is None:
+        with pytest.raises(ExprSyntaxError) as info:
+            parse(source)
+        assert (info.value.code, info.value.offset) == ("QD509", len("wochenstunden == "))
+        assert "too large a number" in info.value.message
+    else:
+        node = parse(source)
+        assert isinstance(node, Compare)
+        assert node.right == Literal(value, 17, len(source), number)
+
+
 @pytest.mark.parametrize("source", ["(" * 300 + "q1" + ")" * 300, "not " * 300 + "q1"])
 def test_deep_nesting_is_a_syntax_error_not_a_crash(source: str) -> None:
     with pytest.raises(ExprSyntaxError, match="nests more than 100 levels"):
@@ -343,7 +369,7 @@ def test_parser_fails_only_with_a_located_syntax_error(source: str) -> None:
     try:
         parse(source)
     except ExprSyntaxError as error:
-        assert error.code == "QD501"
+        assert error.code in ("QD501", "QD509")
         assert 0 <= error.offset <= len(source)
         assert error.message
 

@@ -136,3 +136,34 @@ def test_three_lines_are_enough_for_a_users_own_instrument(tmp_path: Path) -> No
     from qdef.testing import assert_routing as check  # noqa: PLC0415
 
     check(path)
+
+
+NUMBER_EDGES = """\
+qdef: 1
+id: edges
+title: Edges
+language: en
+sections:
+  - id: s
+    questions:
+      - {id: zero, type: number, kind: decimal, text: Zero, min: 0, max: -0.0}
+      - {id: signed, type: number, kind: integer, text: Signed, min: -0.0, max: 0}
+      - {id: between, type: number, kind: decimal, text: Between, min: 0.5, max: 0.7}
+"""
+
+
+@given(st.data())
+def test_answers_fill_every_range_validation_accepts(data: st.DataObject) -> None:
+    """Issue 23 item 6: ``min: 0, max: -0.0`` holds 0 (validation compares numbers),
+    an integer range from -0.0 holds 0 (not the float -0.0), and a decimal range
+    may hold no whole number."""
+    instrument = loads(NUMBER_EDGES)
+    answer_set = data.draw(answers(instrument))
+    assert problems(instrument, answer_set) == []
+    assert answer_set.get("zero", 0) == 0
+    assert isinstance(answer_set.get("signed", 0), int)
+
+
+def test_qdef_check_passes_on_every_range_validation_accepts() -> None:
+    report = check_routing(loads(NUMBER_EDGES), max_examples=30)
+    assert report.failures == ()

@@ -34,6 +34,7 @@ from qdef.model import (
     TextListQuestion,
 )
 from qdef.model.questions import DateFollowup
+from qdef.partial import NOTHING_BROKEN, Broken
 from qdef.sourcemap import KeyPath
 from qdef.symbols import QuestionEntry, Symbols, symbols_for
 from qdef.texts import texts
@@ -48,15 +49,22 @@ class Locator(Protocol):
     def locate_offset(self, path: KeyPath, offset: int) -> Span: ...
 
 
-def check(instrument: Instrument, locator: Locator) -> list[Diagnostic]:
-    """Every semantic problem of ``instrument``, located through ``locator``."""
-    return _Checker(instrument, locator).run()
+def check(
+    instrument: Instrument, locator: Locator, *, broken: Broken = NOTHING_BROKEN
+) -> list[Diagnostic]:
+    """Every semantic problem of ``instrument``, located through ``locator``.
+
+    ``instrument`` may be the valid parts of a document with structural errors:
+    ``broken`` says what was left out, so that its absence is not reported.
+    """
+    return _Checker(instrument, locator, broken).run()
 
 
 class _Checker:
-    def __init__(self, instrument: Instrument, locator: Locator) -> None:
+    def __init__(self, instrument: Instrument, locator: Locator, broken: Broken) -> None:
         self.instrument = instrument
         self.locator = locator
+        self.broken = broken
         self.symbols: Symbols = symbols_for(instrument)
         self.found: list[Diagnostic] = []
 
@@ -139,6 +147,8 @@ class _Checker:
                 )
             else:
                 seen[ident] = (path, what)
+        if not self.broken.numbering:
+            return  # questions left out: the automatic numbers are not the real ones
         owners: dict[str, QuestionEntry] = {}
         numbered = self.instrument.numbered()
         for entry, (_, number) in zip(self.symbols.entries, numbered, strict=True):
@@ -162,6 +172,8 @@ class _Checker:
     # ------------------------------------------------------------------ texts and languages
 
     def check_texts(self) -> None:
+        if not self.broken.languages:
+            return  # the instrument's languages are themselves wrong
         primary = self.instrument.language
         listed = [primary, *self.instrument.translations]
         for i, language in enumerate(self.instrument.translations):
@@ -175,6 +187,8 @@ class _Checker:
         languages = list(dict.fromkeys(listed))
         wanted = set(languages)
         for path, text in texts(self.instrument):
+            if path in self.broken.texts:
+                continue
             if isinstance(text, str):
                 if self.instrument.translations:
                     self.report(
@@ -336,8 +350,8 @@ class _Checker:
                         routes = True
                         targets.append((option.goto, (*entry.path, "options", i, "goto")))
             for target, path in targets:
-                if target == END:
-                    continue
+                if target == END or (target not in positions and self.broken.covers(target)):
+                    continue  # the end, or a question left out for its structural errors
                 if target not in positions:
                     later = [e.question.id for e in self.symbols.entries[entry.position + 1 :]]
                     later.append(END)
@@ -390,7 +404,10 @@ class _Checker:
     def _condition(
         self, source: str, path: KeyPath, position: int, subject: Subject = "question"
     ) -> None:
-        for problem in check_condition(source, self.symbols, position, subject=subject):
+        problems = check_condition(
+            source, self.symbols, position, subject=subject, unknown=self.broken.covers
+        )
+        for problem in problems:
             # "the end of the condition" is just after its last character
             offset = min(problem.start, len(source.rstrip()))
             excerpt, column = _excerpt(source, offset)

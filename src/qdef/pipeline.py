@@ -1,9 +1,11 @@
 """The validation pipeline: file -> YAML data -> typed model -> semantic checks.
 
 Each stage reports every problem it finds; a stage runs only on what the
-previous one accepted. Positions are recorded while parsing and turned into
-lines and columns only for problems. The cyclic garbage collector is paused
-throughout (:mod:`qdef.gcpause`).
+previous one accepted: the semantic checks run on the structurally valid parts
+of a document with structural errors (:mod:`qdef.partial`), the routing
+analysis only on an instrument without errors. Positions are recorded while
+parsing and turned into lines and columns only for problems. The cyclic
+garbage collector is paused throughout (:mod:`qdef.gcpause`).
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qdef.diagnostics import Diagnostic, QdefError, Span, has_errors, sort_diagnostics
 from qdef.gcpause import gc_paused
 from qdef.loader import DEFAULT_LIMITS, Document, Limits, load_file, parse
 from qdef.model import Instrument
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 INSTRUMENT_SUFFIXES = (".yaml", ".yml")
 
@@ -49,7 +55,8 @@ def check_document(
     except ValidationError as error:
         from qdef.structure import diagnostics_for  # noqa: PLC0415
 
-        return None, diagnostics_for(error, document)
+        found = diagnostics_for(error, document)
+        return None, found + _check_valid_parts(document, error.errors(include_url=False))
     found = check(instrument, document)
     if has_errors(found):
         return None, found
@@ -59,6 +66,24 @@ def check_document(
 
     found.extend(routing_diagnostics(instrument, document))
     return instrument, found
+
+
+def _check_valid_parts(document: Document, errors: Sequence[ErrorDetails]) -> list[Diagnostic]:
+    """The semantic problems of the structurally valid parts of a document that has
+    structural errors (:mod:`qdef.partial`), so that one run shows every problem."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from qdef.checks import check  # noqa: PLC0415
+    from qdef.partial import prune  # noqa: PLC0415
+
+    pruned = prune(document, errors)
+    if pruned is None:
+        return []
+    try:
+        instrument = Instrument.model_validate(pruned.data)
+    except ValidationError:  # a part that is only wrong together with others
+        return []
+    return check(instrument, pruned.locator, broken=pruned.broken)
 
 
 def validate_document(document: Document, *, routing: bool = True) -> Result:

@@ -450,8 +450,7 @@ def _union_tag(error: ErrorDetails, resolved: _Resolved, document: Document) -> 
     value = error.get("input")
     if error["type"] == "union_tag_invalid" or (isinstance(value, dict) and field in value):
         tag = str(value.get(field) if isinstance(value, dict) else "")
-        close = difflib.get_close_matches(tag, expected, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        hint = _type_hint(tag, expected)
         return Diagnostic(
             "QD207",
             f"unknown {field} '{tag}'; {hint}{field} is one of: {', '.join(expected)}",
@@ -469,3 +468,127 @@ def _union_tag(error: ErrorDetails, resolved: _Resolved, document: Document) -> 
         f"add '{field}:' to say what this is ({choices})",
         document.locate(resolved.path),
     )
+
+
+#: How alike an unknown type must be to a known one for "did you mean" (``singel`` is
+#: ``single``; ``file`` is not).
+_TYPE_CUTOFF = 0.65
+
+_NO_UPLOADS = "qdef has no uploads or captures (files, images, signatures, barcodes)"
+_NO_COMPUTED = "qdef has no computed, hidden or automatic values; leave them out"
+_NO_REPEATS = (
+    "qdef has no repeating groups; ask for a fixed number of entries with "
+    "'textlist' or the rows of a 'grid'"
+)
+_SINGLE = "use 'single' (one option of several)"
+_MULTIPLE = "use 'multiple' (any number of options)"
+_TEXT = "use 'text' ('long: true' for several lines)"
+
+#: Question types of other tools (XLSForm, LimeSurvey, SurveyJS) and what qdef has
+#: instead; keys are lower case with '_' for spaces and hyphens.
+_OTHER_TOOLS: dict[str, str] = {
+    **dict.fromkeys(
+        ("ranking", "rank"),
+        "qdef has no ranking question; a 'matrix' with the options as rows and the "
+        "ranks as its scale asks for the rank of each",
+    ),
+    **dict.fromkeys(("slider", "range"), "qdef has no slider; use 'number' with 'min' and 'max'"),
+    "rating": "use 'single' with the scale as options ('matrix' for several items)",
+    **dict.fromkeys(
+        (
+            "file",
+            "file_upload",
+            "upload",
+            "image",
+            "photo",
+            "audio",
+            "video",
+            "background_audio",
+            "signature",
+            "signaturepad",
+            "barcode",
+            "imagepicker",
+        ),
+        _NO_UPLOADS,
+    ),
+    **dict.fromkeys(
+        (
+            "calculate",
+            "calculation",
+            "expression",
+            "equation",
+            "hidden",
+            "start",
+            "end",
+            "today",
+            "deviceid",
+            "username",
+            "audit",
+        ),
+        _NO_COMPUTED,
+    ),
+    **dict.fromkeys(
+        ("note", "html", "boilerplate", "info", "label", "description", "text_display"),
+        "use 'display' for text without an answer",
+    ),
+    **dict.fromkeys(
+        ("geopoint", "geotrace", "geoshape", "location", "map"),
+        "qdef has no location questions; ask for an address with 'text' or 'textlist'",
+    ),
+    **dict.fromkeys(
+        ("integer", "int", "decimal", "float", "numeric", "numerical"),
+        "use 'number' ('kind: integer' or 'kind: decimal')",
+    ),
+    **dict.fromkeys(
+        ("select_one", "radio", "radiogroup", "list", "choice", "gender", "yes_no", "yesno"),
+        _SINGLE,
+    ),
+    **dict.fromkeys(
+        ("dropdown", "select", "list_dropdown"), "use 'single' with 'widget: dropdown'"
+    ),
+    **dict.fromkeys(
+        ("boolean", "bool", "checkbox_single", "acknowledge"),
+        "use 'single' with two options (or a 'check' column of a 'grid')",
+    ),
+    **dict.fromkeys(
+        ("select_multiple", "checkbox", "checkboxes", "tagbox", "multiple_choice"), _MULTIPLE
+    ),
+    **dict.fromkeys(
+        (
+            "comment",
+            "textarea",
+            "string",
+            "short_text",
+            "long_text",
+            "huge_text",
+            "free_text",
+            "open",
+        ),
+        _TEXT,
+    ),
+    **dict.fromkeys(("email", "phone", "tel", "url"), "use 'text' with 'format:'"),
+    **dict.fromkeys(("multipletext", "multiple_text", "multiple_short_text"), "use 'textlist'"),
+    **dict.fromkeys(
+        ("array", "likert", "matrix_single", "matrixdropdown", "array_numbers", "array_texts"),
+        "use 'matrix' (rows on one scale) or 'grid' (rows × columns of inputs)",
+    ),
+    **dict.fromkeys(("matrixdynamic", "paneldynamic", "repeat", "begin_repeat"), _NO_REPEATS),
+    **dict.fromkeys(
+        ("time", "datetime", "timestamp"),
+        "qdef has no time of day; use 'date' (at day, month or year precision)",
+    ),
+    **dict.fromkeys(
+        ("group", "begin_group", "panel", "page", "section", "question_group"),
+        "questions are grouped in the instrument's 'sections', not by a type",
+    ),
+}
+
+
+def _type_hint(tag: str, expected: list[str]) -> str:
+    """What to write instead of the unknown ``tag``: a close known type, or, for a
+    question, what qdef has instead of another tool's type (or that it has none)."""
+    other = re.sub(r"[\s-]+", "_", tag.strip().lower())
+    if "display" in expected and other in _OTHER_TOOLS:  # the types of a question
+        return f"{_OTHER_TOOLS[other]}; "
+    close = difflib.get_close_matches(tag.lower(), expected, n=1, cutoff=_TYPE_CUTOFF)
+    return f"did you mean '{close[0]}'? " if close else ""

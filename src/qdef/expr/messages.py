@@ -28,10 +28,22 @@ NOT_A_CONDITION = "QD507"
 BAD_DATE = "QD508"
 
 HOW_VARIABLES_ARE_WRITTEN = (
-    "variables are question ids (q1), matrix rows (q13.beteiligung), grid cells "
-    "(q4.row.column), text-list fields and date-range ends (q16.f1, q11.from), "
-    "or a follow-up's own id"
+    "variables are question ids, the parts of multi-part questions (id.row for a matrix "
+    "row, id.row.column for a grid cell, id.field for a text-list field, id.from and "
+    "id.to for a date range) and follow-ups' own ids"
 )
+
+
+def how_variables_are_written(names: list[str]) -> str:
+    """How variables are written, with examples from the instrument's own ``names``
+    (a question id, a part of a multi-part question), not made-up ones."""
+    whole = [name for name in names if "." not in name][:2]
+    parts = [name for name in names if "." in name][:1]
+    if not whole:
+        return HOW_VARIABLES_ARE_WRITTEN
+    examples = ", ".join(whole + parts)
+    return f"{HOW_VARIABLES_ARE_WRITTEN}, e.g. {examples}"
+
 
 #: precision -> (pattern, form, example)
 DATE_FORMS: dict[str, tuple[str, str, str]] = {
@@ -76,6 +88,31 @@ def example(variable: Variable) -> str:
             return f"{name} == true"
         case _:
             return f'{name} == "…"'
+
+
+def bare_word(word: str, variable: Variable, op: str) -> str | None:
+    """The message for an unquoted ``word`` compared with ``variable`` (``employed ==
+    yes``), if ``word`` is one of its codes or (for a text) plausibly meant as text."""
+    vtype = variable.type
+    if vtype.kind in ("choice", "choices"):
+        same = [code for code in vtype.codes if code == word]
+        same = same or [code for code in vtype.codes if code.lower() == word.lower()]
+        if not same:
+            return (
+                f"'{word}' is not a variable, nor a code of '{variable.name}' (its codes "
+                f"are {quoted_list(vtype.codes)}); quote codes, e.g. "
+                f"{written_as(variable.name, op, quote(vtype.codes[0]))}"
+            )
+        what = f"the code {quote(same[0])} of '{variable.name}'"
+        value = same[0]
+    elif vtype.kind == "text":
+        what, value = f"the text {quote(word)}", word
+    else:
+        return None
+    return (
+        f"'{word}' is not a variable; to compare with {what}, quote it: "
+        f"{written_as(variable.name, op, quote(value))}"
+    )
 
 
 def check_hint(name: str) -> str:

@@ -227,6 +227,12 @@ class Parser:
                 what = "a value" if not values else "a value or ']'"
                 if token.kind is K.EOF:
                     raise self.error(f"expected {what}; close the list with ']'", token)
+                if token.kind is K.NAME and "." not in token.text:
+                    raise self.error(
+                        f"'{token.text}' is not a value: a list holds only strings, numbers, "
+                        f'true or false; if it is a code or text, quote it: "{token.text}"',
+                        token,
+                    )
                 raise self.error(
                     f"expected {what}; a list holds only strings, numbers, true or false",
                     token,

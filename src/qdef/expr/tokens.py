@@ -7,11 +7,18 @@ character or a misplaced token.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
 SYNTAX_ERROR = "QD501"
+NUMBER_TOO_LARGE = "QD509"
+
+#: Numbers beyond the largest finite float cannot be compared, printed or stored
+#: (the same bound the loader puts on numbers in YAML, :mod:`qdef.yamldata`).
+MAX_NUMBER = int(sys.float_info.max)
+MAX_INTEGER_DIGITS = len(str(MAX_NUMBER))
 
 
 class ExprSyntaxError(Exception):
@@ -21,12 +28,13 @@ class ExprSyntaxError(Exception):
     caret belongs; ``message`` says what is wrong and what to write instead.
     """
 
-    code: str = SYNTAX_ERROR
+    code: str
 
-    def __init__(self, message: str, offset: int) -> None:
+    def __init__(self, message: str, offset: int, code: str = SYNTAX_ERROR) -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
+        self.code = code
 
 
 class TokenKind(Enum):
@@ -163,7 +171,23 @@ def _number(source: str, start: int) -> Token:
             "variable names start with a letter",
             start,
         )
+    _bounded(source[start:end], start)
     return Token(TokenKind.NUMBER, source[start:end], start, end)
+
+
+def _bounded(text: str, start: int) -> None:
+    """Refuse a number literal beyond the largest finite float (before converting it:
+    ``int()`` refuses, or is slow on, thousands of digits)."""
+    whole = text.lstrip("-").split(".")[0].lstrip("0")
+    if len(whole) <= MAX_INTEGER_DIGITS and abs(float(text)) <= MAX_NUMBER:
+        return
+    shown = text if len(text) <= 24 else text[:20] + "..."
+    raise ExprSyntaxError(
+        f"{shown} is too large a number for a condition (at most about 1.8e308 either "
+        "way); write a smaller number",
+        start,
+        NUMBER_TOO_LARGE,
+    )
 
 
 def _string(source: str, start: int) -> Token:

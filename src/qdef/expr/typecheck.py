@@ -20,11 +20,11 @@ once; the comparison around it is not checked further.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
 
 from qdef.expr.messages import (
-    HOW_VARIABLES_ARE_WRITTEN,
     LATER_VARIABLE,
     NOT_A_CONDITION,
     UNKNOWN_VARIABLE,
@@ -32,8 +32,10 @@ from qdef.expr.messages import (
     WRONG_TYPE,
     Subject,
     alternatives,
+    bare_word,
     check_hint,
     example,
+    how_variables_are_written,
     literal_problem,
 )
 from qdef.expr.nodes import ORDER_OPS, And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
@@ -65,19 +67,32 @@ _Side: TypeAlias = Variable | Literal | _Truth | None
 
 
 def check(
-    source: str, symbols: Symbols, position: int, *, subject: Subject = "question"
+    source: str,
+    symbols: Symbols,
+    position: int,
+    *,
+    subject: Subject = "question",
+    unknown: Callable[[str], bool] = lambda name: False,
 ) -> list[ExprProblem]:
-    """Parse and type-check ``source``; a syntax error becomes one QD501 problem."""
+    """Parse and type-check ``source``; a syntax error becomes one QD501 problem.
+
+    A variable for which ``unknown`` is true is not reported as unknown (it belongs
+    to a question left out for its structural errors)."""
     try:
         expr = parse(source)
     except ExprSyntaxError as error:
         end = max(min(error.offset + 1, len(source)), error.offset)
         return [ExprProblem(error.code, error.message, error.offset, end)]
-    return typecheck(expr, symbols, position, subject=subject)
+    return typecheck(expr, symbols, position, subject=subject, unknown=unknown)
 
 
 def typecheck(
-    expr: Expr, symbols: Symbols, position: int, *, subject: Subject = "question"
+    expr: Expr,
+    symbols: Symbols,
+    position: int,
+    *,
+    subject: Subject = "question",
+    unknown: Callable[[str], bool] = lambda name: False,
 ) -> list[ExprProblem]:
     """Every type problem in ``expr``, ordered by offset.
 
@@ -86,7 +101,7 @@ def typecheck(
     questions with a smaller position. ``subject`` says what carries the
     condition, for messages.
     """
-    checker = _Checker(symbols, position, subject)
+    checker = _Checker(symbols, position, subject, unknown)
     checker.condition(expr)
     return sorted(checker.problems, key=lambda problem: problem.start)
 
@@ -95,10 +110,13 @@ def typecheck(
 
 
 class _Checker:
-    def __init__(self, symbols: Symbols, position: int, subject: Subject) -> None:
+    def __init__(
+        self, symbols: Symbols, position: int, subject: Subject, unknown: Callable[[str], bool]
+    ) -> None:
         self.symbols = symbols
         self.position = position
         self.subject = subject
+        self.unknown = unknown
         self.problems: list[ExprProblem] = []
 
     def report(self, code: str, message: str, node: Expr) -> None:
@@ -108,7 +126,8 @@ class _Checker:
         """The variable ``ref`` names (reporting QD502/QD503), or None if unknown."""
         variable = self.symbols.variables.get(ref.name)
         if variable is None:
-            self.report(UNKNOWN_VARIABLE, self.unknown_message(ref.name), ref)
+            if not self.unknown(ref.name):
+                self.report(UNKNOWN_VARIABLE, self.unknown_message(ref.name), ref)
         elif variable.position >= self.position:
             self.report(LATER_VARIABLE, self.later_message(ref.name, variable), ref)
         return variable
@@ -152,7 +171,51 @@ class _Checker:
         close = difflib.get_close_matches(name, list(self.symbols.variables), n=3, cutoff=0.7)
         if close:
             return f"unknown variable '{name}'; did you mean {alternatives(close)}?"
-        return f"unknown variable '{name}'; {HOW_VARIABLES_ARE_WRITTEN}"
+        return f"unknown variable '{name}'; {how_variables_are_written(self.earlier_names())}"
+
+    def earlier(self) -> list[Variable]:
+        """The variables this condition may use, in sequence order."""
+        return [
+            v
+            for v in self.symbols.variables.values()
+            if v.position < self.position and v.type.kind != "group"
+        ]
+
+    def earlier_names(self) -> list[str]:
+        return [v.name for v in self.earlier()]
+
+    def sample(self) -> str:
+        """A comparison to show as an example, made of the instrument's own names."""
+        earlier = self.earlier()
+        fitting = [v for v in earlier if v.type.kind == "choice"] or earlier
+        return example(fitting[0]) if fitting else 'q1 == "a"'
+
+    def unquoted(self, word: Expr, other: Expr, op: str) -> bool:
+        """Report ``employed == yes``, where ``yes`` is meant as a code or text, with
+        the quotes it lacks; whether it did."""
+        if not (isinstance(word, Ref) and isinstance(other, Ref)) or "." in word.name:
+            return False
+        name, symbols = word.name, self.symbols
+        known = name in symbols.variables or name in symbols.positions or self.parts(name)
+        if known or self.unknown(name):
+            return False
+        variable = symbols.variables.get(other.name)
+        if variable is None:
+            return False
+        codes = {code.lower() for code in variable.type.codes}
+        if name.lower() not in codes and difflib.get_close_matches(
+            name, list(symbols.variables), n=1, cutoff=0.7
+        ):
+            return False  # not a code, and more likely a misspelt variable: "did you mean"
+        choices = variable.type.kind == "choices"
+        message = bare_word(name, variable, "has" if choices else op)
+        if message is None:
+            return False
+        self.variable(other)
+        if op != "has":
+            self.operator(variable, op, other)
+        self.report(UNKNOWN_VARIABLE, message, word)
+        return True
 
     def group_message(self, variable: Variable) -> str:
         name, parts = variable.name, self.parts(variable.name)
@@ -185,7 +248,7 @@ class _Checker:
                 self.report(
                     NOT_A_CONDITION,
                     f"{literal_source(node)} is {kind}, not a condition; compare a question "
-                    'with it, e.g. q1 == "ja"',
+                    f"with it, e.g. {self.sample()}",
                     node,
                 )
             case Answered(ref=ref):
@@ -218,6 +281,10 @@ class _Checker:
     # ------------------------------------------------------------- comparisons
 
     def compare(self, node: Compare) -> None:
+        if self.unquoted(node.right, node.left, node.op) or self.unquoted(
+            node.left, node.right, node.op
+        ):
+            return
         left, right = self.side(node.left), self.side(node.right)
         if left is None or right is None:
             return
@@ -225,7 +292,7 @@ class _Checker:
             self.report(
                 WRONG_TYPE,
                 "this compares two fixed values, so it never changes; compare an answer with "
-                'a value, e.g. q1 == "ja"',
+                f"a value, e.g. {self.sample()}",
                 node,
             )
         elif isinstance(left, _Truth) or isinstance(right, _Truth):
@@ -298,6 +365,8 @@ class _Checker:
     # ------------------------------------------------------------- has, in
 
     def has(self, node: Has) -> None:
+        if self.unquoted(node.value, node.left, "has"):
+            return
         left, value = self.side(node.left), self.side(node.value)
         if left is None or value is None:
             return

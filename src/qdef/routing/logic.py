@@ -118,18 +118,20 @@ def _between(low: Any, high: Any, lo: Any, hi: Any, whole: bool) -> Any:
         if stop is None or start <= stop:
             return start
         return None
+    # whole numbers beside a bound are exact at any size (b - 1 is b for b = 1e300),
+    # and halves do not overflow (a + b may)
     if a is None and b is None:
         return 0
     if a is None:
-        return b if b_in else b - 1
+        return b if b_in else math.floor(b) - 1
     if b is None:
-        return a if a_in else a + 1
+        return a if a_in else math.ceil(a) + 1
     if a < b:
         if a_in:
             return a
         if b_in:
             return b
-        return (a + b) / 2
+        return a / 2 + b / 2
     return a if a == b and a_in and b_in else None
 
 

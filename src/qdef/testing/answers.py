@@ -114,21 +114,25 @@ def _number(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
             for v in (h - 1, h, h + 1, h + 0.5)
             if fits(v)
         }
-        | {b for b in (low, high) if b is not None and fits(b)}
+        | {int(b) if whole else b for b in (low, high) if b is not None and fits(b)}
     )
+    # the whole numbers in the range (a decimal range may hold none: 0.5 to 0.7)
+    first = None if low is None else int(-(-low // 1))
+    last = None if high is None else int(high // 1)
+    integers = st.integers(min_value=first, max_value=last)
     if whole:
-        free: st.SearchStrategy[Any] = st.integers(
-            min_value=None if low is None else int(-(-low // 1)),
-            max_value=None if high is None else int(high // 1),
-        )
+        free: st.SearchStrategy[Any] = integers
     else:
-        free = st.one_of(
-            st.integers(
-                min_value=None if low is None else int(-(-low // 1)),
-                max_value=None if high is None else int(high // 1),
-            ),
-            st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False),
-        ).filter(fits)
+        # validation compares bounds as numbers, so 0 to -0.0 holds 0; Hypothesis
+        # orders -0.0 before 0.0, so hand it zeros of one sign
+        floats = st.floats(
+            min_value=None if low is None else low + 0.0,
+            max_value=None if high is None else high + 0.0,
+            allow_nan=False,
+            allow_infinity=False,
+        )
+        empty = first is not None and last is not None and first > last
+        free = (floats if empty else st.one_of(integers, floats)).filter(fits)
     return st.one_of(st.sampled_from(near), free) if near else free
 
 
