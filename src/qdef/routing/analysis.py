@@ -39,8 +39,9 @@ from qdef.memo import PerInstrument
 from qdef.model import Instrument
 from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget
+from qdef.routing.evaluate import holds
 from qdef.routing.findings import Finding, find
-from qdef.routing.logic import Logic
+from qdef.routing.logic import Logic, from_ordinal, to_ordinal
 from qdef.routing.plan import Plan, Step, plan_for
 from qdef.routing.printing import Printer
 from qdef.routing.walk import walk
@@ -240,7 +241,50 @@ class Analysis:
         elif chosen == "":
             for code in step.option_gotos:
                 node = dd.and_(node, dd.not_(logic.is_value(step.question.id, code)))
-        for path in itertools.islice(dd.paths(node), tries):
+        found = self._example(node, position, chosen, tries)
+        if found is None:
+            try:
+                # the answers on a path may exist only for respondents shown questions
+                # the path says nothing about (``b >= a`` where b has a condition)
+                found = self._example(self.responses(node), position, chosen, tries)
+            except Budget:
+                return None
+        return found
+
+    def responses(self, node: int) -> int:
+        """``node`` restricted to answer sets a walk can keep: an answer exists only if
+        its question is shown (and a follow-up's option chosen), for the answers ``node``
+        looks at, and in turn for those the conditions of their questions look at."""
+        dd, logic, plan = self.dd, self.logic, self.plan
+        done: set[int] = set()
+        while True:
+            positions = {
+                info.position
+                for var in dd.support(node)
+                if (info := logic.domains[var].info) is not None and info.position not in done
+            }
+            if not positions:
+                return node
+            for p in sorted(positions, reverse=True):
+                done.add(p)
+                step = plan.steps[p]
+                for name in step.variables:
+                    if not logic.vars_of(name):
+                        continue
+                    allowed = self.shown[p]
+                    option = plan.variables[name].option
+                    if option is not None and step.question.id in logic.var_of:
+                        allowed = dd.and_(allowed, logic.is_value(step.question.id, option))
+                    elif option is not None and (step.question.id, option) in logic.bits:
+                        chosen = dd.literal(logic.bits[(step.question.id, option)], [1])
+                        allowed = dd.and_(allowed, chosen)
+                    node = dd.and_(node, dd.or_(dd.not_(logic.answered(name)), allowed))
+
+    def _example(
+        self, node: int, position: int, chosen: str | None, tries: int
+    ) -> dict[str, Any] | None:
+        step = self.plan.steps[position]
+        for path in itertools.islice(self.dd.paths(node), tries):
             for answers in self._concretes(path):
                 if problems(self.plan, answers):
                     continue
@@ -258,29 +302,101 @@ class Analysis:
 
     def _concretes(self, path: dict[int, int], limit: int = 512) -> Iterator[dict[str, Any]]:
         """The answers a diagram path stands for; where opaque comparisons are on the
-        path, also nearby values of the variables they compare."""
-        base = self.logic.answers_for(path)
+        path, values of the answers they compare, near the representatives of the
+        compared answers, that make each comparison come out as the path says."""
+        logic = self.logic
+        base = self._with_options(logic.answers_for(path))
         yield base
-        opaque = [self.logic.domains[v].opaque for v in path if self.logic.domains[v].opaque]
-        names = sorted({n for e in opaque if e is not None for n in _names(e)})
+        wanted: list[tuple[Expr, bool, list[str]]] = []
+        for var, value in path.items():
+            opaque = logic.domains[var].opaque
+            if opaque is not None:
+                wanted.append((opaque, value == 1, _names(opaque)))
+        names = sorted({n for _, _, used in wanted for n in used})
         if not names:
             return
-        choices = [self._nearby(name) for name in names]
-        for values in itertools.islice(itertools.product(*choices), limit):
-            answers = dict(base)
-            for name, value in zip(names, values, strict=True):
-                if value is None:
-                    answers.pop(name, None)
-                else:
-                    answers[name] = value
-            yield answers
+        choices = []
+        for name in names:
+            var = logic.var_of[name]
+            region = path.get(var)  # the path keeps the answer in its region of the domain
+            choices.append(
+                [
+                    v
+                    for v in self._nearby(name, names)
+                    if region is None or logic.index_of(name, v) == region
+                ]
+            )
+        assigned: dict[str, Any] = {}
+        budget = [limit * 8]  # assignments tried, a bound on the search
 
-    def _nearby(self, name: str) -> list[Any]:
-        domain = self.logic.domains_of(name)
-        values: list[Any] = list(domain.values)
+        def fits(name: str) -> bool:
+            """The comparisons all of whose answers are assigned, ``name`` among them,
+            come out as the path says."""
+            for expr, truth, used in wanted:
+                if name in used and all(n in assigned for n in used):
+                    present = {n: v for n, v in assigned.items() if v is not None}
+                    if holds(expr, present) != truth:
+                        return False
+            return True
+
+        def search(k: int) -> Iterator[dict[str, Any]]:
+            if k == len(names):
+                answers = dict(base)
+                for name, value in assigned.items():
+                    if value is None:
+                        answers.pop(name, None)
+                    else:
+                        answers[name] = value
+                yield answers
+                return
+            for value in choices[k]:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+                assigned[names[k]] = value
+                if fits(names[k]):
+                    yield from search(k + 1)
+                del assigned[names[k]]
+
+        yield from itertools.islice(search(0), limit)
+
+    def _with_options(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """``answers`` with the option of each follow-up answered chosen, where the
+        diagrams leave the question free (a follow-up counts only with its option)."""
+        variables = self.plan.variables
+        for name in list(answers):
+            info = variables[name]
+            if info.option is None:
+                continue
+            kind = variables[info.question].kind
+            chosen = answers.get(info.question)
+            if chosen is None:
+                answers[info.question] = info.option if kind == "choice" else [info.option]
+            elif kind == "choices" and (info.question, info.option) not in self.logic.bits:
+                answers[info.question] = [*chosen, info.option]
+        return answers
+
+    def _nearby(self, name: str, compared: list[str]) -> list[Any]:
+        """Values to try for ``name``: absent, its representatives, those of the answers
+        of the same kind it is ``compared`` with, and values next to them."""
+        logic = self.logic
+        domain = logic.domains_of(name)
         kind = domain.info.kind if domain.info else ""
+        values: list[Any] = list(domain.values)
+        for other in compared:
+            info = logic.domains_of(other).info
+            if other != name and info is not None and info.kind == kind:
+                values += logic.domains_of(other).values[1:]
+        present = values[1:]
         if kind == "number":
-            values += [v + d for v in domain.values[1:] for d in (-1, 1, 0.5)]
+            values += [v + d for v in present for d in (-1, 1, 0.5)]
+        elif kind == "date" and domain.info is not None:
+            precision = domain.info.node.precision
+            for value in present:
+                for d in (-1, 1):
+                    near = from_ordinal(to_ordinal(value, precision) + d, precision)
+                    if near is not None:
+                        values.append(near)
         elif kind == "text":
             values += ["a", "b"]
         return list(dict.fromkeys(values))
