@@ -750,3 +750,55 @@ def test_a_thousand_independent_options_are_analysed() -> None:
     assert len(analysis.reaching_source("y")) > 1000  # every option, read without recursion
     witness = analysis.witness("y")
     assert witness is not None and len(witness["mc"]) in (1, 2, 3)
+
+
+def entangled(pairs: int) -> Instrument:
+    """``x``'s condition pairs each answer with one far from it: its diagram doubles
+    with every pair. ``y`` never holds, whatever ``x``."""
+    count = 2 * pairs
+    questions = "".join(
+        f"    - {{id: a{i}, type: single, text: A, "
+        f'options: [{{code: "a", label: A}}, {{code: "b", label: B}}]}}\n'
+        for i in range(count)
+    )
+    cond = " or ".join(f'a{i} == "a" and a{i + pairs} == "a"' for i in range(pairs))
+    return instrument(
+        f"- id: s\n  questions:\n{questions}"
+        f"    - {{id: x, type: display, text: X, when: '{cond}'}}\n"
+        """    - {id: y, type: display, text: Y, when: 'a0 == "a" and a0 == "b"'}\n"""
+        """    - {id: z, type: display, text: Z, when: 'a1 == "a"'}\n"""
+    )
+
+
+def test_a_question_beyond_the_memory_bound_is_left_out_and_the_rest_analysed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 23: where the bound is really reached, qdef says which question it did not
+    analyse (QD606) and still reports the findings about the others."""
+    from qdef.pipeline import validate_text  # noqa: PLC0415
+    from qdef.routing import diagnose  # noqa: PLC0415
+    from qdef.routing.analysis import Analysis, analyse_plan  # noqa: PLC0415
+    from qdef.routing.dd import Budget  # noqa: PLC0415
+    from qdef.routing.plan import plan_for  # noqa: PLC0415
+
+    inst = entangled(8)
+    plan = plan_for(inst)
+    assert Analysis(plan).dd.node_count() > 1000
+    with pytest.raises(Budget):
+        Analysis(plan, max_nodes=600)
+    analysis = analyse_plan(plan, max_nodes=600)
+    assert analysis.skipped == {plan.position_of("x")}
+    found = [(f.code, f.question) for f in findings(analysis)]
+    assert found == [("QD606", "x"), ("QD601", "y")]
+    # the reaching condition of x is still exact: its condition, as written
+    assert analysis.reaching_source("x") == inst.sections[0].questions[16].when
+    counted = count_paths(analysis)
+    assert not counted.exact and "the routing at x was not analysed" in counted.reason
+
+    monkeypatch.setattr(
+        diagnose, "analysis_for", lambda i: analyse_plan(plan_for(i), max_nodes=600)
+    )
+    from qdef.dumper import dumps  # noqa: PLC0415
+
+    codes = [(d.code, d.severity) for d in validate_text(dumps(inst)).diagnostics]
+    assert codes == [("QD606", "warning"), ("QD601", "warning")]

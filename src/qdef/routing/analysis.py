@@ -38,7 +38,7 @@ from qdef.expr.printer import to_source
 from qdef.memo import PerInstrument
 from qdef.model import Instrument
 from qdef.routing.answers import problems
-from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget
+from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget, working_on
 from qdef.routing.evaluate import holds
 from qdef.routing.findings import Finding, find
 from qdef.routing.logic import Logic, from_ordinal, to_ordinal
@@ -50,17 +50,23 @@ from qdef.routing.walk import walk
 class Analysis:
     """The routing of one instrument, analysed once."""
 
-    def __init__(self, plan: Plan, max_nodes: int = MAX_NODES) -> None:
+    def __init__(
+        self, plan: Plan, max_nodes: int = MAX_NODES, skipped: frozenset[int] = frozenset()
+    ) -> None:
         self.plan = plan
-        self.logic = Logic(plan, max_nodes)
+        self.skipped = skipped
+        """Questions whose conditions and rules were not analysed (see :func:`analyse`)."""
+        self.logic = Logic(plan, max_nodes, skipped)
         self.dd = self.logic.dd
         self.printer = Printer(self.logic)
         steps = plan.steps
-        self.when = [self.logic.condition(step.when) for step in steps]
-        self.must = [
-            self.dd.and_(self.logic.required(step), self.logic.constraints[step.position])
-            for step in steps
-        ]
+        self.when: list[int] = []
+        self.must: list[int] = []
+        for step in steps:
+            with working_on(step.position):
+                self.when.append(self.logic.condition(step.when))
+                required = TRUE if step.position in skipped else self.logic.required(step)
+                self.must.append(self.dd.and_(required, self.logic.constraints[step.position]))
         """What a respondent shown each question answers: required questions, and answers
         that obey the question's rules (exclusive options, min/max choices …)."""
         self.candidate, self.shown = self._propagate()
@@ -87,25 +93,29 @@ class Analysis:
         yield None, step.next_default, rest
 
     def _propagate(self) -> tuple[list[int], list[int]]:
-        dd = self.dd
         end = self.plan.end
         candidate = [FALSE] * (end + 1)
         shown = [FALSE] * end
         candidate[0] = TRUE
         for step in self.plan.steps:
-            i = step.position
-            here = candidate[i]
-            if here == FALSE:
-                continue
-            when = self.when[i]
-            shown[i] = dd.and_(here, when)
-            if when != TRUE:
-                candidate[i + 1] = dd.or_(candidate[i + 1], dd.and_(here, dd.not_(when)))
-            if shown[i] != FALSE:
-                for _, target, flow in self.routes_out(step, shown[i]):
-                    if flow != FALSE:
-                        candidate[target] = dd.or_(candidate[target], flow)
+            with working_on(step.position):
+                self._propagate_step(step, candidate, shown)
         return candidate, shown
+
+    def _propagate_step(self, step: Step, candidate: list[int], shown: list[int]) -> None:
+        dd = self.dd
+        i = step.position
+        here = candidate[i]
+        if here == FALSE:
+            return
+        when = self.when[i]
+        shown[i] = dd.and_(here, when)
+        if when != TRUE:
+            candidate[i + 1] = dd.or_(candidate[i + 1], dd.and_(here, dd.not_(when)))
+        if shown[i] != FALSE:
+            for _, target, flow in self.routes_out(step, shown[i]):
+                if flow != FALSE:
+                    candidate[target] = dd.or_(candidate[target], flow)
 
     # ------------------------------------------------------------------ the precise pass
 
@@ -204,14 +214,15 @@ class Analysis:
             i = step.position
             if arrive[i] == FALSE:
                 continue
-            reach[i], passed = self.pass_by(i, arrive[i])
-            if passed != FALSE:
-                arrive[i + 1] = dd.or_(arrive[i + 1], passed)
-            if reach[i] != FALSE:
-                for code, target, flow in self.leave(step, reach[i]):
-                    arrive[target] = dd.or_(arrive[target], flow)
-                    if target > i + 1:
-                        self.jumps.append((i, code, target))
+            with working_on(i):
+                reach[i], passed = self.pass_by(i, arrive[i])
+                if passed != FALSE:
+                    arrive[i + 1] = dd.or_(arrive[i + 1], passed)
+                if reach[i] != FALSE:
+                    for code, target, flow in self.leave(step, reach[i]):
+                        arrive[target] = dd.or_(arrive[target], flow)
+                        if target > i + 1:
+                            self.jumps.append((i, code, target))
         return arrive, reach
 
     # ------------------------------------------------------------------ reading
@@ -310,7 +321,7 @@ class Analysis:
         wanted: list[tuple[Expr, bool, list[str]]] = []
         for var, value in path.items():
             opaque = logic.domains[var].opaque
-            if opaque is not None:
+            if opaque is not None and logic.domains[var].skipped is None:
                 wanted.append((opaque, value == 1, _names(opaque)))
         names = sorted({n for _, _, used in wanted for n in used})
         if not names:
@@ -413,7 +424,29 @@ def _names(expr: Expr) -> list[str]:
     return [n.name for n in nodes(expr) if isinstance(n, Ref)]
 
 
-_analyses: PerInstrument[Analysis] = PerInstrument(lambda i: Analysis(plan_for(i)), size=4)
+#: How many questions the analysis may leave unanalysed before it gives up.
+MAX_SKIPPED = 3
+
+
+def analyse_plan(plan: Plan, max_nodes: int = MAX_NODES) -> Analysis:
+    """The analysis of ``plan``. Where the diagrams outgrow ``max_nodes`` while working
+    on one question, that question's condition becomes an unknown yes/no and its
+    answers' rules go unchecked, and the analysis starts again: so one entangled
+    question does not cost the findings about all the others. Raises :class:`Budget`
+    when that is not enough (after :data:`MAX_SKIPPED` questions, or when the bound is
+    reached elsewhere)."""
+    skipped: frozenset[int] = frozenset()
+    while True:
+        try:
+            return Analysis(plan, max_nodes, skipped)
+        except Budget as budget:
+            where = budget.position
+            if where is None or where in skipped or len(skipped) >= MAX_SKIPPED:
+                raise
+            skipped |= {where}
+
+
+_analyses: PerInstrument[Analysis] = PerInstrument(lambda i: analyse_plan(plan_for(i)), size=4)
 
 
 def analysis_for(instrument: Instrument) -> Analysis:
@@ -422,4 +455,4 @@ def analysis_for(instrument: Instrument) -> Analysis:
     return _analyses(instrument)
 
 
-__all__ = ["Analysis", "Budget", "analysis_for"]
+__all__ = ["MAX_SKIPPED", "Analysis", "Budget", "analyse_plan", "analysis_for"]

@@ -41,7 +41,7 @@ from qdef.model import (
     SingleChoice,
     TextListQuestion,
 )
-from qdef.routing.dd import DD, FALSE, MAX_NODES, TRUE
+from qdef.routing.dd import DD, FALSE, MAX_NODES, TRUE, working_on
 from qdef.routing.evaluate import ABSENT, holds
 from qdef.routing.plan import Plan, Step, VarInfo, compared_constants
 
@@ -74,7 +74,10 @@ class Domain:
     regions: list[Region] = field(default_factory=list)
     """For numbers and dates: region of each value (index 0: unused)."""
     opaque: Expr | None = None
-    """For an opaque comparison: the comparison itself."""
+    """For an opaque comparison: the comparison itself; for the condition of a question
+    not analysed (``skipped``): that condition."""
+    skipped: str | None = None
+    """For the condition of a question not analysed: the question."""
 
 
 def to_ordinal(text: str, precision: str) -> int:
@@ -156,7 +159,9 @@ def number_regions(constants: set[Any], lo: Any, hi: Any, whole: bool) -> list[R
 class Logic:
     """Compiles an instrument's conditions to diagrams over finite domains."""
 
-    def __init__(self, plan: Plan, max_nodes: int = MAX_NODES) -> None:
+    def __init__(
+        self, plan: Plan, max_nodes: int = MAX_NODES, skipped: frozenset[int] = frozenset()
+    ) -> None:
         self.plan = plan
         self.dd = DD(max_nodes)
         self.domains: list[Domain] = []
@@ -167,9 +172,24 @@ class Logic:
         """Date ranges whose two ends conditions look at: (question, from, to). Their
         order (from <= to) is a relation between answers, which is not encoded."""
         self._memo: dict[Expr, int] = {}
+        self.skipped = skipped
+        """The positions of questions not analysed: each one's condition is an
+        independent yes/no (printed as the condition itself), its rules unknown."""
         self._allocate()
-        self.constraints = [self.rules(step) for step in plan.steps]
+        for position in sorted(skipped):
+            step = plan.steps[position]
+            if step.when is not None and step.when not in self._memo:
+                var = self.dd.new_var(2)
+                self.domains.append(
+                    Domain("", None, [False, True], opaque=step.when, skipped=step.question.id)
+                )
+                self._memo[step.when] = self.dd.literal(var, [1])
+        self.constraints = []
         """Per question: the rules its answers obey (see :meth:`rules`)."""
+        for step in plan.steps:
+            with working_on(step.position):
+                skip = step.position in skipped
+                self.constraints.append(TRUE if skip else self.rules(step))
 
     # ------------------------------------------------------------------ domains
 
@@ -518,9 +538,17 @@ class Logic:
         found = []
         for var in sorted(self.dd.support(node)):
             opaque = self.domains[var].opaque
-            if opaque is not None:
+            if opaque is not None and self.domains[var].skipped is None:
                 found.append(opaque)
         return found
+
+    def unanalysed_in(self, node: int) -> list[str]:
+        """The questions not analysed whose conditions ``node`` depends on."""
+        return [
+            skipped
+            for var in sorted(self.dd.support(node))
+            if (skipped := self.domains[var].skipped) is not None
+        ]
 
     def index_of(self, name: str, value: Any) -> int:
         """The value of the domain of the number, date, text or choice ``name`` that

@@ -174,8 +174,8 @@ class Printer:
     def simplify(self, expr: Expr, node: int) -> Expr:
         """Remove every part of ``expr`` whose removal leaves it equivalent to ``node``
         (checked on the diagrams, so exactly), then factor again."""
-        if atoms(expr) > self.SIMPLIFY_UP_TO:
-            return expr
+        if atoms(expr) > self.SIMPLIFY_UP_TO or self.logic.unanalysed_in(node):
+            return expr  # (the parts of a condition not analysed are not compiled)
         target = 0
         while True:
             candidate, _ = _without(expr, target)
