@@ -169,7 +169,30 @@ def _some_respondents(instrument: Instrument, data: st.DataObject) -> list[dict[
     return [data.draw(respondents(instrument), label="respondent") for _ in range(5)]
 
 
-@given(st.one_of(routed_instruments(), instruments(max_sections=3, max_questions=4)))
+@given(routed_instruments(max_questions=10, compare_answers=True), st.data())
+def test_a_question_a_respondent_is_shown_is_never_called_unreachable(
+    instrument: Instrument, data: st.DataObject
+) -> None:
+    """On instruments too large for brute force: a question that generated respondents
+    are shown is never reported unreachable, and undecided only for a reason that holds."""
+    analysis = analyse(instrument)
+    found = findings(analysis)
+    hidden = {q for f in found if f.kind == "unreachable" for q in f.questions}
+    for finding in found:
+        if finding.kind == "unknown":
+            _assert_reason_holds(analysis, finding)
+    for response in _some_respondents(instrument, data):
+        shown = set(walk(instrument, response).ids)
+        assert not shown & hidden, (sorted(shown & hidden), response)
+
+
+@given(
+    st.one_of(
+        routed_instruments(),
+        routed_instruments(compare_answers=True),
+        instruments(max_sections=3, max_questions=4),
+    )
+)
 def test_printed_reaching_conditions_are_the_diagrams_exactly(instrument: Instrument) -> None:
     """Printing loses nothing: the printed condition, parsed and compiled again, is the
     very diagram it was printed from (diagrams are canonical)."""
