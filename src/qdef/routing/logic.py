@@ -366,9 +366,19 @@ class Logic:
                 return FALSE
             return TRUE if plain == 0 or plain >= low else FALSE
 
-        states = [(p, e) for p in range(top + 1) for e in range(3)]
-        level = {state: final(*state) for state in states}
-        for bit, exclusive in zip(reversed(bits), reversed(alone), strict=True):
+        # only the states some choice of the options before each one can be in
+        plain_before, alone_before = [0], [0]
+        for exclusive in alone:
+            plain_before.append(plain_before[-1] + (not exclusive))
+            alone_before.append(alone_before[-1] + exclusive)
+        count = len(bits)
+        level = {
+            (p, e): final(p, e)
+            for p in range(min(top, plain_before[count]) + 1)
+            for e in range(min(2, alone_before[count]) + 1)
+        }
+        for i in range(count - 1, -1, -1):
+            bit, exclusive = bits[i], alone[i]
             level = {
                 (p, e): dd.mk(
                     bit,
@@ -377,7 +387,8 @@ class Logic:
                         level[(p, min(e + 1, 2))] if exclusive else level[(min(p + 1, top), e)],
                     ),
                 )
-                for p, e in states
+                for p in range(min(top, plain_before[i]) + 1)
+                for e in range(min(2, alone_before[i]) + 1)
             }
         return level[(0, 0)]
 
