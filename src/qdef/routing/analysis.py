@@ -50,6 +50,9 @@ from qdef.routing.walk import walk
 class Analysis:
     """The routing of one instrument, analysed once."""
 
+    #: Diagram nodes one search for an example respondent may add (see :meth:`example`).
+    EXAMPLE_NODES = 50_000
+
     def __init__(
         self, plan: Plan, max_nodes: int = MAX_NODES, skipped: frozenset[int] = frozenset()
     ) -> None:
@@ -254,12 +257,18 @@ class Analysis:
                 node = dd.and_(node, dd.not_(logic.is_value(step.question.id, code)))
         found = self._example(node, position, chosen, tries)
         if found is None:
+            # the answers on a path may exist only for respondents shown questions the
+            # path says nothing about (``b >= a`` where b has a condition); the search
+            # for them gets a share of the diagram budget of its own, so that running
+            # out of it costs this example, not the findings still to come
+            bound = dd.max_nodes
+            dd.max_nodes = min(bound, dd.node_count() + self.EXAMPLE_NODES)
             try:
-                # the answers on a path may exist only for respondents shown questions
-                # the path says nothing about (``b >= a`` where b has a condition)
                 found = self._example(self.responses(node), position, chosen, tries)
             except Budget:
                 return None
+            finally:
+                dd.max_nodes = bound
         return found
 
     def responses(self, node: int) -> int:
@@ -338,7 +347,7 @@ class Analysis:
                 ]
             )
         assigned: dict[str, Any] = {}
-        budget = [limit * 8]  # assignments tried, a bound on the search
+        budget = [limit * 2]  # assignments tried, a bound on the search
 
         def fits(name: str) -> bool:
             """The comparisons all of whose answers are assigned, ``name`` among them,
