@@ -802,3 +802,22 @@ def test_a_question_beyond_the_memory_bound_is_left_out_and_the_rest_analysed(
 
     codes = [(d.code, d.severity) for d in validate_text(dumps(inst)).diagnostics]
     assert codes == [("QD606", "warning"), ("QD601", "warning")]
+
+
+def test_an_example_keeps_a_date_ranges_ends_in_order() -> None:
+    """Found by the stronger property: the example for ``to >= 2020-01 and
+    from >= 2020-06`` must move ``to`` up to ``from``; it used to be QD604."""
+    inst = instrument(
+        """
+        - id: s
+          questions:
+            - {id: z, type: daterange, precision: month, min: "2020-01", max: "2021-12", text: Z}
+            - id: q
+              type: text
+              text: Q
+              when: 'z.to >= "2020-01" and z.from >= "2020-06"'
+        """
+    )
+    assert kinds(inst) == []
+    witness = analyse(inst).witness("q")
+    assert witness is not None and witness["z.from"] <= witness["z.to"]

@@ -32,7 +32,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from qdef.expr.nodes import Expr, Ref
+from qdef.expr.nodes import Answered, Compare, Expr, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
 from qdef.memo import PerInstrument
@@ -332,6 +332,13 @@ class Analysis:
             opaque = logic.domains[var].opaque
             if opaque is not None and logic.domains[var].skipped is None:
                 wanted.append((opaque, value == 1, _names(opaque)))
+        for question, start, end in logic.ranges:  # a date range's ends are in order
+            if start in path and end in path:
+                first, last = Ref(f"{question}.from"), Ref(f"{question}.to")
+                ordered = Or(
+                    (Not(Answered(first)), Not(Answered(last)), Compare("<=", first, last))
+                )
+                wanted.append((ordered, True, [first.name, last.name]))
         names = sorted({n for _, _, used in wanted for n in used})
         if not names:
             return
