@@ -35,13 +35,17 @@ MONTHS = ["2020-01", "2020-06", "2021-01", "2021-06", "2021-12"]
 
 @st.composite
 def routed_instruments(  # noqa: PLR0915 - one generator, read top to bottom
-    draw: Draw, max_questions: int = 7
+    draw: Draw, max_questions: int = 7, compare_answers: bool = False
 ) -> Instrument:
+    """With ``compare_answers``, mostly numbers, dates and texts, whose conditions often
+    compare two answers with each other (``a < b``, ``not (a != b)``)."""
     count = draw(st.integers(2, max_questions))
     kinds = draw(
         st.lists(
             st.sampled_from(
-                [
+                ["single", "number", "number", "number", "date", "date", "text", "display"]
+                if compare_answers
+                else [
                     "single",
                     "single",
                     "single",
@@ -131,8 +135,33 @@ def routed_instruments(  # noqa: PLR0915 - one generator, read top to bottom
             f"{first} {draw(st.sampled_from(['==', '!=']))} {second}" if first != second else None
         )
 
+    def answers_compared() -> str | None:
+        """Two numbers, dates or texts compared with each other (answer to answer)."""
+        comparable = [(q, k) for q, k, _ in earlier if k in ("number", "date", "text")]
+        if len(comparable) < 2:
+            return None
+        (first, kind), (second, other) = draw(
+            st.lists(st.sampled_from(comparable), min_size=2, max_size=2, unique=True)
+        )
+        if kind != other:
+            return None
+        ops = ["==", "!="] if kind == "text" else ["<", "<=", ">", ">=", "==", "!="]
+        return f"{first} {draw(st.sampled_from(ops))} {second}"
+
     def condition() -> str | None:
         if draw(st.integers(0, 5)) == 0 and (compared := pair()):
+            return compared
+        if draw(st.integers(0, 0 if compare_answers else 3)) == 0 and (
+            compared := answers_compared()
+        ):
+            shape = draw(st.integers(0, 3))
+            other = atom()
+            if shape == 1:  # negated: not (a != b) is a == b, absent answers included
+                return f"not ({compared})"
+            if shape == 2 and other:
+                return f"not ({compared} or {other})"
+            if shape == 3 and other:
+                return f"{other} and {compared}"
             return compared
         first = atom()
         if first is None:
@@ -190,7 +219,7 @@ def routed_instruments(  # noqa: PLR0915 - one generator, read top to bottom
             earlier_entry = (qid, kind, [])
         else:
             earlier_entry = None  # a display has no answer
-        if draw(st.integers(0, 2)) == 0 and (when := condition()):
+        if draw(st.integers(0, 1 if compare_answers else 2)) == 0 and (when := condition()):
             question["when"] = when
         if draw(st.integers(0, 4)) == 0:
             question["goto"] = draw(st.sampled_from(later))
@@ -229,6 +258,7 @@ def candidate_values(plan: Plan) -> dict[str, list[Any]]:
     (``None``: unanswered)."""
     referenced: set[str] = set()
     constants: dict[str, set[Any]] = {}
+    pairs: list[tuple[str, str]] = []  # answers compared with each other
     for step in plan.steps:
         routes = step.option_gotos or getattr(step.question, "required", False)
         if routes:
@@ -240,9 +270,16 @@ def candidate_values(plan: Plan) -> dict[str, list[Any]]:
                 if isinstance(node, Compare) and isinstance(node.right, Literal):
                     assert isinstance(node.left, Ref)
                     constants.setdefault(node.left.name, set()).add(node.right.value)
+                if isinstance(node, Compare) and isinstance(node.right, Ref):
+                    assert isinstance(node.left, Ref)
+                    pairs.append((node.left.name, node.right.name))
                 if isinstance(node, In):
                     assert isinstance(node.left, Ref)
                     constants.setdefault(node.left.name, set()).update(v.value for v in node.values)
+    for _ in pairs:  # answers compared with each other: each near the other's constants
+        for a, b in pairs:
+            shared = constants.get(a, set()) | constants.get(b, set())
+            constants[a], constants[b] = set(shared), set(shared)
     for name in list(referenced):
         if name in plan.groups:  # answered(matrix): its parts
             referenced.discard(name)
@@ -266,8 +303,9 @@ def candidate_values(plan: Plan) -> dict[str, list[Any]]:
             options += sorted(m for m in months | {low, high} if low <= m <= high)
         elif info.kind == "check":
             options.append(True)
-        else:
-            options += sorted({*(c for c in constants.get(name, ()) if c), "zz"})
+        else:  # two texts compared with each other may also differ from each other
+            other = {"zy"} if any(name in p for p in pairs) else set()
+            options += sorted({*(c for c in constants.get(name, ()) if c), *other, "zz"})
         values[name] = options
     return values
 

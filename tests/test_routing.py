@@ -631,3 +631,193 @@ def test_an_exclusive_option_alone_is_a_whole_answer_whatever_min_choices() -> N
     assert problems(inst, {"m": ["a"]}) == ["'m': at least 2 options must be chosen"]
     assert findings(inst) == []  # t is reachable through "keine"
     assert count_paths(inst).count == 2
+
+
+# --------------------------------------------------------------------------- issues 15 and 23
+
+CONDITIONAL_SIDE = """
+- id: s1
+  questions:
+    - {id: a, type: number, text: "A?"}
+    - id: m
+      type: single
+      text: "M?"
+      options: [{code: "Y", label: "Yes"}, {code: "N", label: "No"}]
+    - {id: b, type: number, when: m == "Y", text: "B?"}
+    - {id: d, type: display, when: 'b >= a', text: D.}
+"""
+
+
+def test_a_comparison_whose_side_has_a_condition_finds_its_example() -> None:
+    """Issue 15: ``b`` exists only when ``m == "Y"``; the example respondent for
+    ``b >= a`` must answer ``m`` too, though ``d``'s condition does not name it."""
+    inst = instrument(CONDITIONAL_SIDE)
+    assert walk(inst, {"a": 6, "m": "Y", "b": 6}).ids == ("a", "m", "b", "d")
+    assert kinds(inst) == []
+    witness = analyse(inst).witness("d")
+    assert witness is not None
+    assert "d" in walk(inst, witness).ids
+
+
+def test_a_comparison_with_a_follow_up_finds_its_example() -> None:
+    """The example chooses the option whose follow-up it answers."""
+    inst = instrument(
+        """
+        - id: s
+          questions:
+            - {id: a, type: number, text: A}
+            - id: m
+              type: single
+              text: M
+              options:
+                - {code: "n", label: N}
+                - {code: "j", label: J, specify: [{id: m_qm, type: number, label: qm}]}
+            - {id: d, type: display, when: 'not (a != m_qm)', text: D.}
+        """
+    )
+    assert kinds(inst) == []
+    witness = analyse(inst).witness("d")
+    assert witness is not None and witness["m"] == "j"
+
+
+NEGATED = 'not (wochenstunden != eigene_raeume_qm or im_eingesetzt == "{code}")'
+
+
+def negated_variant(code: str) -> str:
+    """The Investitionspakt with question 22 shown under a negated comparison of answers."""
+    text = INVESTITIONSPAKT.read_text(encoding="utf-8")
+    head = "      - id: interesse_gespraech\n        type: single\n"
+    assert head in text
+    return text.replace(head, f"{head}        when: '{NEGATED.format(code=code)}'\n")
+
+
+@pytest.mark.parametrize("code", ["ja", "nein"])
+def test_a_negated_comparison_of_two_answers_is_analysed(code: str) -> None:
+    """Issue 23: ``not (a != b)`` is ``a == b`` (on absent answers too), one comparison
+    for the analysis; printing it and compiling it back used to raise KeyError."""
+    inst = loads(negated_variant(code))
+    analysis = analyse(inst)
+    found = [(f.code, f.question) for f in findings(analysis)]
+    source = analysis.reaching_source("interesse_gespraech")
+    position = analysis.plan.position_of("interesse_gespraech")
+    assert analysis.logic.condition(parse(source)) == analysis.shown[position]
+    if code == "ja":  # wochenstunden is asked only when im_eingesetzt == "ja"
+        assert found == [("QD601", "interesse_gespraech")]
+    else:
+        assert found == []
+        assert source == 'im_eingesetzt != "nein" and wochenstunden == eigene_raeume_qm'
+        witness = analysis.witness("interesse_gespraech")
+        assert witness is not None
+        assert witness["wochenstunden"] == witness["eigene_raeume_qm"]
+
+
+@pytest.mark.parametrize("code", ["ja", "nein"])
+def test_a_negated_comparison_of_two_answers_checks_and_renders(code: str, tmp_path: Path) -> None:
+    from io import StringIO  # noqa: PLC0415
+
+    from qdef.cli import main  # noqa: PLC0415
+
+    source = tmp_path / "variante.yaml"
+    source.write_text(negated_variant(code), encoding="utf-8")
+    runs = [["check", "--examples", "5"]] + [
+        ["render", "--to", target, "-o", str(tmp_path / f"out.{target}")]
+        for target in ("limesurvey", "codebook", "markdown", "html")
+    ]
+    for argv in runs:
+        out, err = StringIO(), StringIO()
+        status = main([argv[0], str(source), *argv[1:]], out=out, err=err)
+        assert "Traceback" not in err.getvalue() and "internal error" not in err.getvalue()
+        assert status == (1 if argv[0] == "check" and code == "ja" else 0), (argv, err.getvalue())
+
+
+def test_a_thousand_independent_options_are_analysed() -> None:
+    """Issue 23: the options of one multiple choice are independent; its rules (limits,
+    an exclusive option) and ``answered`` grow linearly, so the analysis neither gives
+    up (QD605) nor recurses once per option."""
+    options = "".join(f'\n          - {{code: "c{i}", label: "L{i}"}}' for i in range(999))
+    inst = instrument(
+        "- id: s\n  questions:\n"
+        "    - id: mc\n      type: multiple\n      text: MC\n"
+        "      min_choices: 2\n      max_choices: 3\n"
+        f"      options:{options}\n"
+        '          - {code: "keine", label: "Keine", exclusive: true}\n'
+        """    - {id: x, type: display, when: 'mc has "c5" and mc has "keine"', text: X.}\n"""
+        "    - {id: y, type: display, when: 'answered(mc)', text: Y.}\n"
+        """    - {id: z, type: display, when: 'mc has "c1" and not answered(mc)', text: Z.}\n"""
+    )
+    analysis = analyse(inst)
+    assert kinds(analysis.plan.instrument) == [("unreachable", "x"), ("unreachable", "z")]
+    assert len(analysis.reaching_source("y")) > 1000  # every option, read without recursion
+    witness = analysis.witness("y")
+    assert witness is not None and len(witness["mc"]) in (1, 2, 3)
+
+
+def entangled(pairs: int) -> Instrument:
+    """``x``'s condition pairs each answer with one far from it: its diagram doubles
+    with every pair. ``y`` never holds, whatever ``x``."""
+    count = 2 * pairs
+    questions = "".join(
+        f"    - {{id: a{i}, type: single, text: A, "
+        f'options: [{{code: "a", label: A}}, {{code: "b", label: B}}]}}\n'
+        for i in range(count)
+    )
+    cond = " or ".join(f'a{i} == "a" and a{i + pairs} == "a"' for i in range(pairs))
+    return instrument(
+        f"- id: s\n  questions:\n{questions}"
+        f"    - {{id: x, type: display, text: X, when: '{cond}'}}\n"
+        """    - {id: y, type: display, text: Y, when: 'a0 == "a" and a0 == "b"'}\n"""
+        """    - {id: z, type: display, text: Z, when: 'a1 == "a"'}\n"""
+    )
+
+
+def test_a_question_beyond_the_memory_bound_is_left_out_and_the_rest_analysed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 23: where the bound is really reached, qdef says which question it did not
+    analyse (QD606) and still reports the findings about the others."""
+    from qdef.pipeline import validate_text  # noqa: PLC0415
+    from qdef.routing import diagnose  # noqa: PLC0415
+    from qdef.routing.analysis import Analysis, analyse_plan  # noqa: PLC0415
+    from qdef.routing.dd import Budget  # noqa: PLC0415
+    from qdef.routing.plan import plan_for  # noqa: PLC0415
+
+    inst = entangled(8)
+    plan = plan_for(inst)
+    assert Analysis(plan).dd.node_count() > 1000
+    with pytest.raises(Budget):
+        Analysis(plan, max_nodes=600)
+    analysis = analyse_plan(plan, max_nodes=600)
+    assert analysis.skipped == {plan.position_of("x")}
+    found = [(f.code, f.question) for f in findings(analysis)]
+    assert found == [("QD606", "x"), ("QD601", "y")]
+    # the reaching condition of x is still exact: its condition, as written
+    assert analysis.reaching_source("x") == inst.sections[0].questions[16].when
+    counted = count_paths(analysis)
+    assert not counted.exact and "the routing at x was not analysed" in counted.reason
+
+    monkeypatch.setattr(
+        diagnose, "analysis_for", lambda i: analyse_plan(plan_for(i), max_nodes=600)
+    )
+    from qdef.dumper import dumps  # noqa: PLC0415
+
+    codes = [(d.code, d.severity) for d in validate_text(dumps(inst)).diagnostics]
+    assert codes == [("QD606", "warning"), ("QD601", "warning")]
+
+
+def test_an_example_keeps_a_date_ranges_ends_in_order() -> None:
+    """Found by the stronger property: the example for ``to >= 2020-01 and
+    from >= 2020-06`` must move ``to`` up to ``from``; it used to be QD604."""
+    inst = instrument(
+        """
+        - id: s
+          questions:
+            - {id: z, type: daterange, precision: month, min: "2020-01", max: "2021-12", text: Z}
+            - id: q
+              type: text
+              text: Q
+              when: 'z.to >= "2020-01" and z.from >= "2020-06"'
+        """
+    )
+    assert kinds(inst) == []
+    witness = analyse(inst).witness("q")
+    assert witness is not None and witness["z.from"] <= witness["z.to"]

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from qdef.model import Instrument
-from qdef.routing.analysis import Analysis, analysis_for
+from qdef.routing.analysis import Analysis, analyse_plan, analysis_for
 from qdef.routing.answers import AnswerError
 from qdef.routing.answers import problems as _problems
 from qdef.routing.dd import Budget
@@ -51,9 +51,10 @@ __all__ = [
 
 
 def analyse(instrument: Instrument | Plan) -> Analysis:
-    """Analyse the routing of ``instrument`` (raises :class:`Budget` if its conditions
-    are too entangled to analyse within memory bounds)."""
-    return Analysis(plan_for(instrument))
+    """Analyse the routing of ``instrument``. A question too entangled to analyse within
+    memory bounds is left out (:attr:`Analysis.skipped`, finding QD606) and the rest
+    analysed; raises :class:`Budget` if that is not enough."""
+    return analyse_plan(plan_for(instrument))
 
 
 def _analysis(instrument: Instrument | Plan | Analysis) -> Analysis:

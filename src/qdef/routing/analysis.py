@@ -32,15 +32,16 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from qdef.expr.nodes import Expr, Ref
+from qdef.expr.nodes import Answered, Compare, Expr, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
 from qdef.memo import PerInstrument
 from qdef.model import Instrument
 from qdef.routing.answers import problems
-from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget
+from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget, working_on
+from qdef.routing.evaluate import holds
 from qdef.routing.findings import Finding, find
-from qdef.routing.logic import Logic
+from qdef.routing.logic import Logic, from_ordinal, to_ordinal
 from qdef.routing.plan import Plan, Step, plan_for
 from qdef.routing.printing import Printer
 from qdef.routing.walk import walk
@@ -49,17 +50,26 @@ from qdef.routing.walk import walk
 class Analysis:
     """The routing of one instrument, analysed once."""
 
-    def __init__(self, plan: Plan, max_nodes: int = MAX_NODES) -> None:
+    #: Diagram nodes one search for an example respondent may add (see :meth:`example`).
+    EXAMPLE_NODES = 50_000
+
+    def __init__(
+        self, plan: Plan, max_nodes: int = MAX_NODES, skipped: frozenset[int] = frozenset()
+    ) -> None:
         self.plan = plan
-        self.logic = Logic(plan, max_nodes)
+        self.skipped = skipped
+        """Questions whose conditions and rules were not analysed (see :func:`analyse`)."""
+        self.logic = Logic(plan, max_nodes, skipped)
         self.dd = self.logic.dd
         self.printer = Printer(self.logic)
         steps = plan.steps
-        self.when = [self.logic.condition(step.when) for step in steps]
-        self.must = [
-            self.dd.and_(self.logic.required(step), self.logic.constraints[step.position])
-            for step in steps
-        ]
+        self.when: list[int] = []
+        self.must: list[int] = []
+        for step in steps:
+            with working_on(step.position):
+                self.when.append(self.logic.condition(step.when))
+                required = TRUE if step.position in skipped else self.logic.required(step)
+                self.must.append(self.dd.and_(required, self.logic.constraints[step.position]))
         """What a respondent shown each question answers: required questions, and answers
         that obey the question's rules (exclusive options, min/max choices …)."""
         self.candidate, self.shown = self._propagate()
@@ -86,25 +96,29 @@ class Analysis:
         yield None, step.next_default, rest
 
     def _propagate(self) -> tuple[list[int], list[int]]:
-        dd = self.dd
         end = self.plan.end
         candidate = [FALSE] * (end + 1)
         shown = [FALSE] * end
         candidate[0] = TRUE
         for step in self.plan.steps:
-            i = step.position
-            here = candidate[i]
-            if here == FALSE:
-                continue
-            when = self.when[i]
-            shown[i] = dd.and_(here, when)
-            if when != TRUE:
-                candidate[i + 1] = dd.or_(candidate[i + 1], dd.and_(here, dd.not_(when)))
-            if shown[i] != FALSE:
-                for _, target, flow in self.routes_out(step, shown[i]):
-                    if flow != FALSE:
-                        candidate[target] = dd.or_(candidate[target], flow)
+            with working_on(step.position):
+                self._propagate_step(step, candidate, shown)
         return candidate, shown
+
+    def _propagate_step(self, step: Step, candidate: list[int], shown: list[int]) -> None:
+        dd = self.dd
+        i = step.position
+        here = candidate[i]
+        if here == FALSE:
+            return
+        when = self.when[i]
+        shown[i] = dd.and_(here, when)
+        if when != TRUE:
+            candidate[i + 1] = dd.or_(candidate[i + 1], dd.and_(here, dd.not_(when)))
+        if shown[i] != FALSE:
+            for _, target, flow in self.routes_out(step, shown[i]):
+                if flow != FALSE:
+                    candidate[target] = dd.or_(candidate[target], flow)
 
     # ------------------------------------------------------------------ the precise pass
 
@@ -203,14 +217,15 @@ class Analysis:
             i = step.position
             if arrive[i] == FALSE:
                 continue
-            reach[i], passed = self.pass_by(i, arrive[i])
-            if passed != FALSE:
-                arrive[i + 1] = dd.or_(arrive[i + 1], passed)
-            if reach[i] != FALSE:
-                for code, target, flow in self.leave(step, reach[i]):
-                    arrive[target] = dd.or_(arrive[target], flow)
-                    if target > i + 1:
-                        self.jumps.append((i, code, target))
+            with working_on(i):
+                reach[i], passed = self.pass_by(i, arrive[i])
+                if passed != FALSE:
+                    arrive[i + 1] = dd.or_(arrive[i + 1], passed)
+                if reach[i] != FALSE:
+                    for code, target, flow in self.leave(step, reach[i]):
+                        arrive[target] = dd.or_(arrive[target], flow)
+                        if target > i + 1:
+                            self.jumps.append((i, code, target))
         return arrive, reach
 
     # ------------------------------------------------------------------ reading
@@ -240,7 +255,56 @@ class Analysis:
         elif chosen == "":
             for code in step.option_gotos:
                 node = dd.and_(node, dd.not_(logic.is_value(step.question.id, code)))
-        for path in itertools.islice(dd.paths(node), tries):
+        found = self._example(node, position, chosen, tries)
+        if found is None:
+            # the answers on a path may exist only for respondents shown questions the
+            # path says nothing about (``b >= a`` where b has a condition); the search
+            # for them gets a share of the diagram budget of its own, so that running
+            # out of it costs this example, not the findings still to come
+            bound = dd.max_nodes
+            dd.max_nodes = min(bound, dd.node_count() + self.EXAMPLE_NODES)
+            try:
+                found = self._example(self.responses(node), position, chosen, tries)
+            except Budget:
+                return None
+            finally:
+                dd.max_nodes = bound
+        return found
+
+    def responses(self, node: int) -> int:
+        """``node`` restricted to answer sets a walk can keep: an answer exists only if
+        its question is shown (and a follow-up's option chosen), for the answers ``node``
+        looks at, and in turn for those the conditions of their questions look at."""
+        dd, logic, plan = self.dd, self.logic, self.plan
+        done: set[int] = set()
+        while True:
+            positions = {
+                info.position
+                for var in dd.support(node)
+                if (info := logic.domains[var].info) is not None and info.position not in done
+            }
+            if not positions:
+                return node
+            for p in sorted(positions, reverse=True):
+                done.add(p)
+                step = plan.steps[p]
+                for name in step.variables:
+                    if not logic.vars_of(name):
+                        continue
+                    allowed = self.shown[p]
+                    option = plan.variables[name].option
+                    if option is not None and step.question.id in logic.var_of:
+                        allowed = dd.and_(allowed, logic.is_value(step.question.id, option))
+                    elif option is not None and (step.question.id, option) in logic.bits:
+                        chosen = dd.literal(logic.bits[(step.question.id, option)], [1])
+                        allowed = dd.and_(allowed, chosen)
+                    node = dd.and_(node, dd.or_(dd.not_(logic.answered(name)), allowed))
+
+    def _example(
+        self, node: int, position: int, chosen: str | None, tries: int
+    ) -> dict[str, Any] | None:
+        step = self.plan.steps[position]
+        for path in itertools.islice(self.dd.paths(node), tries):
             for answers in self._concretes(path):
                 if problems(self.plan, answers):
                     continue
@@ -258,29 +322,108 @@ class Analysis:
 
     def _concretes(self, path: dict[int, int], limit: int = 512) -> Iterator[dict[str, Any]]:
         """The answers a diagram path stands for; where opaque comparisons are on the
-        path, also nearby values of the variables they compare."""
-        base = self.logic.answers_for(path)
+        path, values of the answers they compare, near the representatives of the
+        compared answers, that make each comparison come out as the path says."""
+        logic = self.logic
+        base = self._with_options(logic.answers_for(path))
         yield base
-        opaque = [self.logic.domains[v].opaque for v in path if self.logic.domains[v].opaque]
-        names = sorted({n for e in opaque if e is not None for n in _names(e)})
+        wanted: list[tuple[Expr, bool, list[str]]] = []
+        for var, value in path.items():
+            opaque = logic.domains[var].opaque
+            if opaque is not None and logic.domains[var].skipped is None:
+                wanted.append((opaque, value == 1, _names(opaque)))
+        for question, start, end in logic.ranges:  # a date range's ends are in order
+            if start in path and end in path:
+                first, last = Ref(f"{question}.from"), Ref(f"{question}.to")
+                ordered = Or(
+                    (Not(Answered(first)), Not(Answered(last)), Compare("<=", first, last))
+                )
+                wanted.append((ordered, True, [first.name, last.name]))
+        names = sorted({n for _, _, used in wanted for n in used})
         if not names:
             return
-        choices = [self._nearby(name) for name in names]
-        for values in itertools.islice(itertools.product(*choices), limit):
-            answers = dict(base)
-            for name, value in zip(names, values, strict=True):
-                if value is None:
-                    answers.pop(name, None)
-                else:
-                    answers[name] = value
-            yield answers
+        choices = []
+        for name in names:
+            var = logic.var_of[name]
+            region = path.get(var)  # the path keeps the answer in its region of the domain
+            choices.append(
+                [
+                    v
+                    for v in self._nearby(name, names)
+                    if region is None or logic.index_of(name, v) == region
+                ]
+            )
+        assigned: dict[str, Any] = {}
+        budget = [limit * 2]  # assignments tried, a bound on the search
 
-    def _nearby(self, name: str) -> list[Any]:
-        domain = self.logic.domains_of(name)
-        values: list[Any] = list(domain.values)
+        def fits(name: str) -> bool:
+            """The comparisons all of whose answers are assigned, ``name`` among them,
+            come out as the path says."""
+            for expr, truth, used in wanted:
+                if name in used and all(n in assigned for n in used):
+                    present = {n: v for n, v in assigned.items() if v is not None}
+                    if holds(expr, present) != truth:
+                        return False
+            return True
+
+        def search(k: int) -> Iterator[dict[str, Any]]:
+            if k == len(names):
+                answers = dict(base)
+                for name, value in assigned.items():
+                    if value is None:
+                        answers.pop(name, None)
+                    else:
+                        answers[name] = value
+                yield answers
+                return
+            for value in choices[k]:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+                assigned[names[k]] = value
+                if fits(names[k]):
+                    yield from search(k + 1)
+                del assigned[names[k]]
+
+        yield from itertools.islice(search(0), limit)
+
+    def _with_options(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """``answers`` with the option of each follow-up answered chosen, where the
+        diagrams leave the question free (a follow-up counts only with its option)."""
+        variables = self.plan.variables
+        for name in list(answers):
+            info = variables[name]
+            if info.option is None:
+                continue
+            kind = variables[info.question].kind
+            chosen = answers.get(info.question)
+            if chosen is None:
+                answers[info.question] = info.option if kind == "choice" else [info.option]
+            elif kind == "choices" and (info.question, info.option) not in self.logic.bits:
+                answers[info.question] = [*chosen, info.option]
+        return answers
+
+    def _nearby(self, name: str, compared: list[str]) -> list[Any]:
+        """Values to try for ``name``: absent, its representatives, those of the answers
+        of the same kind it is ``compared`` with, and values next to them."""
+        logic = self.logic
+        domain = logic.domains_of(name)
         kind = domain.info.kind if domain.info else ""
+        values: list[Any] = list(domain.values)
+        for other in compared:
+            info = logic.domains_of(other).info
+            if other != name and info is not None and info.kind == kind:
+                values += logic.domains_of(other).values[1:]
+        present = values[1:]
         if kind == "number":
-            values += [v + d for v in domain.values[1:] for d in (-1, 1, 0.5)]
+            values += [v + d for v in present for d in (-1, 1, 0.5)]
+        elif kind == "date" and domain.info is not None:
+            precision = domain.info.node.precision
+            for value in present:
+                for d in (-1, 1):
+                    near = from_ordinal(to_ordinal(value, precision) + d, precision)
+                    if near is not None:
+                        values.append(near)
         elif kind == "text":
             values += ["a", "b"]
         return list(dict.fromkeys(values))
@@ -297,7 +440,29 @@ def _names(expr: Expr) -> list[str]:
     return [n.name for n in nodes(expr) if isinstance(n, Ref)]
 
 
-_analyses: PerInstrument[Analysis] = PerInstrument(lambda i: Analysis(plan_for(i)), size=4)
+#: How many questions the analysis may leave unanalysed before it gives up.
+MAX_SKIPPED = 3
+
+
+def analyse_plan(plan: Plan, max_nodes: int = MAX_NODES) -> Analysis:
+    """The analysis of ``plan``. Where the diagrams outgrow ``max_nodes`` while working
+    on one question, that question's condition becomes an unknown yes/no and its
+    answers' rules go unchecked, and the analysis starts again: so one entangled
+    question does not cost the findings about all the others. Raises :class:`Budget`
+    when that is not enough (after :data:`MAX_SKIPPED` questions, or when the bound is
+    reached elsewhere)."""
+    skipped: frozenset[int] = frozenset()
+    while True:
+        try:
+            return Analysis(plan, max_nodes, skipped)
+        except Budget as budget:
+            where = budget.position
+            if where is None or where in skipped or len(skipped) >= MAX_SKIPPED:
+                raise
+            skipped |= {where}
+
+
+_analyses: PerInstrument[Analysis] = PerInstrument(lambda i: analyse_plan(plan_for(i)), size=4)
 
 
 def analysis_for(instrument: Instrument) -> Analysis:
@@ -306,4 +471,4 @@ def analysis_for(instrument: Instrument) -> Analysis:
     return _analyses(instrument)
 
 
-__all__ = ["Analysis", "Budget", "analysis_for"]
+__all__ = ["MAX_SKIPPED", "Analysis", "Budget", "analyse_plan", "analysis_for"]

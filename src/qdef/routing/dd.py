@@ -14,6 +14,7 @@ in question order, so diagrams follow the instrument.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 FALSE = 0
 TRUE = 1
@@ -25,6 +26,21 @@ _TERMINAL = 1 << 62
 
 class Budget(Exception):  # noqa: N818 - an outcome, not a bug
     """A diagram grew beyond the configured number of nodes."""
+
+    position: int | None = None
+    """The question (sequence position) whose condition or rules the routing analysis
+    was working on, when it knows."""
+
+
+@contextmanager
+def working_on(position: int) -> Iterator[None]:
+    """Mark a :class:`Budget` raised inside as raised while working on ``position``."""
+    try:
+        yield
+    except Budget as budget:
+        if budget.position is None:
+            budget.position = position
+        raise
 
 
 class DD:

@@ -16,6 +16,7 @@ VALIDATE_SEVERITY: dict[str, Severity] = {
     "always-true": "warning",
     "dead-goto": "warning",
     "unknown": "warning",
+    "not-analysed": "warning",
 }
 CHECK_SEVERITY: dict[str, Severity] = {**VALIDATE_SEVERITY, "unreachable": "error"}
 

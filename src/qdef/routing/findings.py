@@ -22,7 +22,7 @@ from qdef.sourcemap import KeyPath
 if TYPE_CHECKING:
     from qdef.routing.analysis import Analysis
 
-FindingKind = Literal["unreachable", "always-true", "dead-goto", "unknown"]
+FindingKind = Literal["unreachable", "always-true", "dead-goto", "unknown", "not-analysed"]
 
 #: Diagnostic codes of the findings.
 CODES: dict[FindingKind, str] = {
@@ -30,6 +30,7 @@ CODES: dict[FindingKind, str] = {
     "always-true": "QD602",
     "dead-goto": "QD603",
     "unknown": "QD604",
+    "not-analysed": "QD606",
 }
 
 
@@ -66,7 +67,7 @@ def _quote(source: str) -> str:
 def find(analysis: Analysis) -> list[Finding]:
     """Every finding of ``analysis``, in question order within each kind."""
     finder = _Finder(analysis)
-    found: list[Finding] = []
+    found: list[Finding] = list(finder.not_analysed())
     found.extend(finder.reachability())
     found.extend(finder.redundant_conditions())
     found.extend(finder.dead_gotos())
@@ -129,9 +130,12 @@ class _Finder:
                 # Undecided too: a question that looks at the answers of one of those
                 # (its answers exist only if it is shown, which the diagrams cannot tell).
                 relies = self._answers_of(self.reach[i], undecided)
-                if (self.logic.undecided(self.reach[i]) or relies) and (
-                    self.analysis.example(i) is None
-                ):
+                unknown = self.logic.undecided(self.reach[i]) or self.logic.unanalysed_in(
+                    self.reach[i]
+                )
+                if i in self.analysis.skipped:  # reported as not analysed (QD606)
+                    undecided.add(step.question.id)
+                elif (unknown or relies) and self.analysis.example(i) is None:
                     undecided.add(step.question.id)
                     yield self._unknown(step, relies)
                 continue
@@ -157,6 +161,23 @@ class _Finder:
                 f"{self.number(i)} is shown on no walk: "
                 f"{self.arrival(known, raw, own, 'its condition')}; correct the "
                 "condition or the routing before it",
+                questions=(step.question.id,),
+            )
+
+    def not_analysed(self) -> Iterator[Finding]:
+        """The questions left out of the analysis because it outgrew its memory bound."""
+        for i in sorted(self.analysis.skipped):
+            step = self.plan.steps[i]
+            where = "when" if step.own_when is not None else "id"
+            yield Finding(
+                "not-analysed",
+                step.question.id,
+                (*step.entry.path, where),
+                f"qdef did not analyse the routing at {self.number(i)}: it is too entangled "
+                "to analyse within qdef's memory bounds, so whether its condition holds is "
+                "taken as unknown and the rules of its answers as unchecked; the rest of the "
+                "routing was analysed. Simplify conditions that combine many earlier "
+                "answers, or check this question's routing by hand",
                 questions=(step.question.id,),
             )
 
@@ -228,9 +249,13 @@ class _Finder:
 
     def _unknown(self, step: Step, relies: list[str]) -> Finding:
         what = self.logic.undecided(self.reach[step.position])
+        skipped = self.logic.unanalysed_in(self.reach[step.position])
         reasons = []
         if what:
             reasons.append(f"comparing answers with each other ({', '.join(what)})")
+        if skipped:
+            named = ", ".join(self.number(self.plan.position_of(q)) for q in skipped)
+            reasons.append(f"whether the condition of {named} holds, which qdef did not analyse")
         if relies:
             named = ", ".join(self.number(self.plan.position_of(q)) for q in relies)
             reasons.append(f"the answers to {named}, which qdef cannot decide either")
@@ -246,9 +271,10 @@ class _Finder:
 
     def redundant_conditions(self) -> Iterator[Finding]:
         dd, logic = self.dd, self.logic
+        skipped = self.analysis.skipped
         for step in self.plan.steps:
             i = step.position
-            if step.own_when is None:
+            if step.own_when is None or i in skipped:
                 continue
             arriving = dd.and_(self.arrive[i], logic.condition(step.section_when))
             own = logic.condition(step.own_when)
@@ -269,6 +295,8 @@ class _Finder:
             if section.when is None:
                 continue
             members = self.members[s]
+            if any(p.position in skipped for p in members):
+                continue
             arriving = dd.any_(self.arrive[p.position] for p in members)
             cond = logic.condition(members[0].section_when)
             if dd.and_(arriving, cond) == FALSE:

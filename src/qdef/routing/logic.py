@@ -41,9 +41,12 @@ from qdef.model import (
     SingleChoice,
     TextListQuestion,
 )
-from qdef.routing.dd import DD, FALSE, MAX_NODES, TRUE
+from qdef.routing.dd import DD, FALSE, MAX_NODES, TRUE, working_on
 from qdef.routing.evaluate import ABSENT, holds
 from qdef.routing.plan import Plan, Step, VarInfo, compared_constants
+
+#: ``a op b`` is ``b mirrored-op a``.
+_MIRROR = {"==": "==", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +74,13 @@ class Domain:
     regions: list[Region] = field(default_factory=list)
     """For numbers and dates: region of each value (index 0: unused)."""
     opaque: Expr | None = None
-    """For an opaque comparison: the comparison itself."""
+    """For an opaque comparison: the comparison itself; for the condition of a question
+    not analysed (``skipped``): that condition."""
+    skipped: str | None = None
+    """For the condition of a question not analysed: the question."""
 
 
-def _ordinal(text: str, precision: str) -> int:
+def to_ordinal(text: str, precision: str) -> int:
     parts = [int(p) for p in text.split("-")]
     if precision == "year":
         return parts[0]
@@ -155,7 +161,9 @@ def number_regions(constants: set[Any], lo: Any, hi: Any, whole: bool) -> list[R
 class Logic:
     """Compiles an instrument's conditions to diagrams over finite domains."""
 
-    def __init__(self, plan: Plan, max_nodes: int = MAX_NODES) -> None:
+    def __init__(
+        self, plan: Plan, max_nodes: int = MAX_NODES, skipped: frozenset[int] = frozenset()
+    ) -> None:
         self.plan = plan
         self.dd = DD(max_nodes)
         self.domains: list[Domain] = []
@@ -166,9 +174,24 @@ class Logic:
         """Date ranges whose two ends conditions look at: (question, from, to). Their
         order (from <= to) is a relation between answers, which is not encoded."""
         self._memo: dict[Expr, int] = {}
+        self.skipped = skipped
+        """The positions of questions not analysed: each one's condition is an
+        independent yes/no (printed as the condition itself), its rules unknown."""
         self._allocate()
-        self.constraints = [self.rules(step) for step in plan.steps]
+        for position in sorted(skipped):
+            step = plan.steps[position]
+            if step.when is not None and step.when not in self._memo:
+                var = self.dd.new_var(2)
+                self.domains.append(
+                    Domain("", None, [False, True], opaque=step.when, skipped=step.question.id)
+                )
+                self._memo[step.when] = self.dd.literal(var, [1])
+        self.constraints = []
         """Per question: the rules its answers obey (see :meth:`rules`)."""
+        for step in plan.steps:
+            with working_on(step.position):
+                skip = step.position in skipped
+                self.constraints.append(TRUE if skip else self.rules(step))
 
     # ------------------------------------------------------------------ domains
 
@@ -211,10 +234,23 @@ class Logic:
         if isinstance(left, Ref) and isinstance(right, Ref):
             a, b = variables.get(left.name), variables.get(right.name)
             if a is not None and b is not None and a.kind not in ("choice", "check"):
-                key = Compare(node.op, left, right)  # without offsets: one per comparison
+                key, _ = self.opaque_key(node.op, left.name, right.name)
                 if key not in self.opaque:
                     self.opaque[key] = -1  # allocated in question order, below
                     opaque.append((max(a.position, b.position) + 1, key))
+
+    def opaque_key(self, op: str, left: str, right: str) -> tuple[Compare, bool]:
+        """The opaque comparison that stands for ``left op right``, and whether it is
+        negated. ``a != b`` is ``not (a == b)`` (on any answers, absent ones included:
+        the two are complements), ``b > a`` is ``a < b`` and ``b == a`` is ``a == b``;
+        the first spelling met is the one registered (and printed)."""
+        negated = op == "!="
+        positive = "==" if negated else op
+        plain = Compare(positive, Ref(left), Ref(right))
+        mirrored = Compare(_MIRROR[positive], Ref(right), Ref(left))
+        if plain not in self.opaque and mirrored in self.opaque:
+            return mirrored, negated
+        return plain, negated
 
     def _opaque_var(self, expr: Expr) -> None:
         var = self.dd.new_var(2)
@@ -253,9 +289,9 @@ class Logic:
         else:  # a date
             node = info.node
             precision = node.precision
-            ordinals = {_ordinal(c, precision) for c in constants if isinstance(c, str)}
-            lo = _ordinal(node.min or _EARLIEST[precision], precision)
-            hi = _ordinal(node.max or _LATEST[precision], precision)
+            ordinals = {to_ordinal(c, precision) for c in constants if isinstance(c, str)}
+            lo = to_ordinal(node.min or _EARLIEST[precision], precision)
+            hi = to_ordinal(node.max or _LATEST[precision], precision)
             domain.regions = [Region(None, None, False, None)]
             for region in number_regions(ordinals, lo, hi, True):
                 text = from_ordinal(region.value, precision)
@@ -281,19 +317,10 @@ class Logic:
             and (question.id, question.options[0].code) in self.bits
         ):
             bits = [self.bits[(question.id, o.code)] for o in question.options]
-            plain = [b for o, b in zip(question.options, bits, strict=True) if not o.exclusive]
-            alone = [b for o, b in zip(question.options, bits, strict=True) if o.exclusive]
+            alone = [o.exclusive for o in question.options]
             low = question.min_choices or 0
             high = question.max_choices if question.max_choices is not None else len(bits)
-            # unanswered, or only plain options within the limits, or one exclusive alone
-            counted = dd.and_(
-                dd.all_(dd.literal(b, [0]) for b in alone),
-                self._count_between(plain, low, high),
-            )
-            single = [
-                dd.all_(dd.literal(b, [1 if b == chosen else 0]) for b in bits) for chosen in alone
-            ]
-            parts.append(dd.any_([counted, *single]))
+            parts.append(self._choices_rule(bits, alone, low, high))
         if isinstance(question, GridQuestion):
             for row in question.rows:
                 cells = {
@@ -318,22 +345,54 @@ class Logic:
         positions = sorted({info.position for info in infos if info is not None})
         return self.dd.all_(self.constraints[p] for p in positions)
 
-    def _count_between(self, bits: list[int], low: int, high: int) -> int:
-        """Unanswered (no bit set), or between ``low`` and ``high`` bits set."""
+    def _choices_rule(self, bits: list[int], alone: list[bool], low: int, high: int) -> int:
+        """The rule of a multiple choice whose options are ``bits``: unanswered, or only
+        options not exclusive (``alone``), between ``low`` and ``high`` of them, or one
+        exclusive option alone.
+
+        Built bottom-up over what is chosen so far — how many plain options, counted
+        only as far as the limits need (past ``high`` is false; with no upper limit any
+        count from ``max(low, 1)`` on is as good as another), and whether an exclusive
+        one — so its size is linear in the number of options (times the limits), and
+        no recursion is needed however many options there are."""
         dd = self.dd
-        memo: dict[tuple[int, int], int] = {}
+        size = len(bits) - sum(alone)
+        bounded = high < size
+        top = high + 1 if bounded else max(low, 1)  # plain counts are kept at most ``top``
+        # a state: (plain options chosen, clipped at ``top``; exclusive ones chosen: 0, 1, 2+)
 
-        def go(i: int, count: int) -> int:
-            if count > high:
+        def final(plain: int, exclusive: int) -> int:
+            if exclusive:
+                return TRUE if exclusive == 1 and plain == 0 else FALSE
+            if bounded and plain > high:
                 return FALSE
-            if i == len(bits):
-                return TRUE if count == 0 or count >= low else FALSE
-            key = (i, count)
-            if key not in memo:
-                memo[key] = dd.mk(bits[i], (go(i + 1, count), go(i + 1, count + 1)))
-            return memo[key]
+            return TRUE if plain == 0 or plain >= low else FALSE
 
-        return go(0, 0)
+        # only the states some choice of the options before each one can be in
+        plain_before, alone_before = [0], [0]
+        for exclusive in alone:
+            plain_before.append(plain_before[-1] + (not exclusive))
+            alone_before.append(alone_before[-1] + exclusive)
+        count = len(bits)
+        level = {
+            (p, e): final(p, e)
+            for p in range(min(top, plain_before[count]) + 1)
+            for e in range(min(2, alone_before[count]) + 1)
+        }
+        for i in range(count - 1, -1, -1):
+            bit, exclusive = bits[i], alone[i]
+            level = {
+                (p, e): dd.mk(
+                    bit,
+                    (
+                        level[(p, e)],
+                        level[(p, min(e + 1, 2))] if exclusive else level[(min(p + 1, top), e)],
+                    ),
+                )
+                for p in range(min(top, plain_before[i]) + 1)
+                for e in range(min(2, alone_before[i]) + 1)
+            }
+        return level[(0, 0)]
 
     # ------------------------------------------------------------------ atoms
 
@@ -358,8 +417,8 @@ class Logic:
     def answered(self, name: str) -> int:
         dd = self.dd
         info = self.plan.variables.get(name)
-        if info is not None and info.kind == "choices":
-            return dd.any_(dd.literal(self.bits[(name, c)], [1]) for c in info.codes)
+        if info is not None and info.kind == "choices":  # the last first: each step is small
+            return dd.any_(dd.literal(self.bits[(name, c)], [1]) for c in reversed(info.codes))
         if info is None:  # a question with several parts
             return dd.any_(self.answered(part) for part in self.plan.parts(name))
         var = self.var_of[name]
@@ -446,7 +505,12 @@ class Logic:
                         dd.and_(self.is_value(a, c), self.is_value(b, c)) for c in shared
                     )
                     return equal if op == "==" else dd.not_(equal)
-                return dd.literal(self.opaque[Compare(op, expr.left, expr.right)], [1])
+                # Every comparison but != is false when either answer is absent, so the
+                # opaque variable decides only between two answers that exist.
+                key, negated = self.opaque_key(op, a, b)
+                both = dd.and_(self.answered(a), self.answered(b))
+                compared = dd.and_(both, dd.literal(self.opaque[key], [1]))
+                return dd.not_(compared) if negated else compared
         names = [n.name for n in walk(expr) if isinstance(n, Ref)]
         assert len(names) == 1, expr
         return self._single(names[0], expr)
@@ -487,9 +551,42 @@ class Logic:
         found = []
         for var in sorted(self.dd.support(node)):
             opaque = self.domains[var].opaque
-            if opaque is not None:
+            if opaque is not None and self.domains[var].skipped is None:
                 found.append(opaque)
         return found
+
+    def unanalysed_in(self, node: int) -> list[str]:
+        """The questions not analysed whose conditions ``node`` depends on."""
+        return [
+            skipped
+            for var in sorted(self.dd.support(node))
+            if (skipped := self.domains[var].skipped) is not None
+        ]
+
+    def index_of(self, name: str, value: Any) -> int:
+        """The value of the domain of the number, date, text or choice ``name`` that
+        the answer ``value`` falls in (0: absent; -1: none, the answer is out of bounds)."""
+        if value is ABSENT:
+            return 0
+        domain = self.domains_of(name)
+        if domain.regions:
+            info = domain.info
+            assert info is not None
+            point = to_ordinal(value, info.node.precision) if info.kind == "date" else value
+            for k, region in enumerate(domain.regions[1:], start=1):
+                if region.point and point == region.low:
+                    return k
+                if (
+                    not region.point
+                    and (region.low is None or point > region.low)
+                    and (region.high is None or point < region.high)
+                ):
+                    return k
+            return -1
+        if value in domain.values[1:]:
+            return domain.values.index(value, 1)
+        kind = domain.info.kind if domain.info else ""
+        return len(domain.values) - 1 if kind == "text" else -1
 
     def witness(self, node: int) -> dict[str, Any] | None:
         """Answers (of the variables ``node`` looks at) on one path making it true."""

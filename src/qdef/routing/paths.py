@@ -103,12 +103,18 @@ def count_paths(analysis: Analysis, max_states: int = 200_000) -> PathCount:
         for question, start, end in logic.ranges
         if start in support and end in support
     )
+    skipped = sorted(
+        {q for node in analysis.reach if node != FALSE for q in logic.unanalysed_in(node)}
+    )
+    reasons = []
     if undecided:
-        return PathCount(
-            count,
-            False,
-            f"conditions compare answers with each other: {', '.join(sorted(undecided))}",
+        reasons.append(
+            f"conditions compare answers with each other: {', '.join(sorted(undecided))}"
         )
+    if skipped:
+        reasons.append(f"the routing at {', '.join(skipped)} was not analysed")
+    if reasons:
+        return PathCount(count, False, "; ".join(reasons))
     return PathCount(count, True)
 
 

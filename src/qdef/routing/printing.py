@@ -174,8 +174,8 @@ class Printer:
     def simplify(self, expr: Expr, node: int) -> Expr:
         """Remove every part of ``expr`` whose removal leaves it equivalent to ``node``
         (checked on the diagrams, so exactly), then factor again."""
-        if atoms(expr) > self.SIMPLIFY_UP_TO:
-            return expr
+        if atoms(expr) > self.SIMPLIFY_UP_TO or self.logic.unanalysed_in(node):
+            return expr  # (the parts of a condition not analysed are not compiled)
         target = 0
         while True:
             candidate, _ = _without(expr, target)
@@ -196,6 +196,22 @@ class Printer:
         done = self._memo.get(node)
         if done is not None:
             return done
+        # the nodes below first, without recursion: a diagram may be as deep as an
+        # instrument has variables (a multiple choice with a thousand options)
+        stack = [node]
+        while stack:
+            top = stack[-1]
+            missing = [k for k in self.dd.kids(top) if k > TRUE and k not in self._memo]
+            if missing:
+                stack.extend(dict.fromkeys(missing))
+                continue
+            stack.pop()
+            if top not in self._memo:
+                self._memo[top] = self._read(top)
+        return self._memo[node]
+
+    def _read(self, node: int) -> Expr:
+        """One node read, its children already read."""
         dd = self.dd
         var, kids = dd.var(node), dd.kids(node)
         groups: dict[int, list[int]] = {}
@@ -216,9 +232,7 @@ class Printer:
                 continue
             test = self.describe(domain, values)
             terms.append(test if kid == TRUE else conjoin([test, self.read(kid)]))
-        result = disjoin(terms)
-        self._memo[node] = result
-        return result
+        return disjoin(terms)
 
     # ------------------------------------------------------------------ one variable
 
