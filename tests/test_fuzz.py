@@ -32,7 +32,6 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from qdef.cli import main
-from qdef.expr import Compare, Ref
 
 #: qdef's own renderers (plugins such as the codebook are tested with their package).
 FORMATS = ("html", "limesurvey", "limesurvey-map", "markdown")
@@ -337,28 +336,12 @@ def _workspace() -> Iterator[Path]:
         yield Path(name)
 
 
-class Issue23Item1Error(Exception):
-    """The crash of the routing analysis on a negated comparison of two answers
-    (``not (hours != days)``), fixed in parallel as issue 23 item 1.
-
-    Remove this class and its two uses when that fix is merged: the property
-    must then hold for these conditions too.
-    """
-
-
-def _is_issue_23_item_1(error: BaseException) -> bool:
-    key = error.args[0] if isinstance(error, KeyError) and error.args else None
-    return isinstance(key, Compare) and isinstance(key.left, Ref) and isinstance(key.right, Ref)
-
-
 def run(*argv: str) -> tuple[int, str, str]:
     """``qdef ARGV`` in-process: (exit code, stdout, stderr); an internal error fails."""
     out, err = StringIO(), StringIO()
     try:
         status = main(list(argv), out=out, err=err)
     except Exception as error:  # the CLI re-raises after "internal error"
-        if _is_issue_23_item_1(error):
-            raise Issue23Item1Error(argv[0]) from error
         raise AssertionError(f"qdef {' '.join(argv)}: internal error\n{err.getvalue()}") from error
     assert status in (0, 1, 2), (argv, status, err.getvalue())
     assert "internal error" not in err.getvalue()
@@ -432,11 +415,7 @@ def _character_at(row: str, index: int) -> str:
 @given(instruments())
 def test_qdef_is_total_on_generated_conditions(case: tuple[str, Any]) -> None:
     text, _ = case
-    try:
-        status, output = exercise(text)
-    except Issue23Item1Error:  # known, fixed in parallel: remove at merge (see the class)
-        event("issue 23 item 1")
-        return
+    status, output = exercise(text)
     event(f"qdef validate: exit {status}")
     assert_carets_under_their_characters(text, output)
 
@@ -471,11 +450,7 @@ def aliased(draw: Any) -> str:
 @QUICK
 @given(aliased())
 def test_qdef_is_total_on_texts_repeated_by_aliases(text: str) -> None:
-    try:
-        status, _ = exercise(text)
-    except Issue23Item1Error:  # known, fixed in parallel: remove at merge (see the class)
-        event("issue 23 item 1")
-        return
+    status, _ = exercise(text)
     event(f"qdef validate: exit {status}")
 
 
@@ -487,13 +462,7 @@ def test_qdef_is_total_on_texts_repeated_by_aliases(text: str) -> None:
         ("hours == -" + "9" * 300, True),
         ("hours < " + "9" * 300 + "." + "9" * 400, True),
         ("hours > 179769313486231570" + "0" * 291, True),
-        pytest.param(
-            "not (employed != also or hours != days)",
-            True,
-            marks=pytest.mark.xfail(
-                raises=Issue23Item1Error, strict=True, reason="issue 23 item 1"
-            ),
-        ),
+        ("not (employed != also or hours != days)", True),  # issue 23, item 1
         ("not (period.from != period.to)", True),
     ],
 )
