@@ -24,7 +24,9 @@ sdists=("$work"/dist/qdef-*.tar.gz)
 
 "$python" -m venv "$work/venv"
 # With its dependencies, as a user installs it (pip's cache makes this quick).
-"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "${wheels[0]}"
+"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "${wheels[0]}" \
+    >"$work/install.log" 2>&1 ||
+    { cat "$work/install.log" >&2; echo "wheel_smoke: installing the wheel failed" >&2; exit 1; }
 
 cd "$work"  # not the checkout: qdef must come from the installed wheel
 qdef=$work/venv/bin/qdef
