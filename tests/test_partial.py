@@ -68,10 +68,13 @@ def test_five_mistakes_in_different_stages_are_all_reported_in_one_run() -> None
 
 
 def test_references_to_a_broken_question_are_not_errors() -> None:
-    """The goto to 'employer', the condition on 'employer.first' and on 'comment' all
-    name questions left out for their own structural errors."""
+    """The goto to 'employer' and the condition on 'employer.first' name a question
+    left out for its own structural error (its type); 'comment', whose only error
+    is an optional key, is kept, so the condition on it is fine and the misspelt
+    goto 'commnt' is told to mean it."""
     messages = [d.message for d in validate_text(FIVE_STAGES).diagnostics]
-    assert not any("employer" in m or "'comment'" in m for m in messages), messages
+    assert not any("employer" in m or "unknown variable" in m for m in messages), messages
+    assert "goto 'commnt' names no question; did you mean 'comment'?" in messages
 
 
 def test_follow_ups_of_a_broken_question_are_not_unknown_variables() -> None:
@@ -195,3 +198,30 @@ def test_another_format_version_is_not_checked_as_version_1() -> None:
     )
     assert codes(text) == ["QD204"]
     assert codes(text.replace("qdef: 2\n", "")) == ["QD202", "QD305"]
+
+
+def test_a_question_with_an_unknown_or_wrong_optional_key_is_still_checked() -> None:
+    """Only the wrong key is left out, not the question: its id still counts for
+    duplicates, its option codes are still checked, and conditions on it are typed."""
+    text = (
+        HEAD
+        + """\
+sections:
+  - id: s1
+    questions:
+      - {id: q2, type: number, colour: red, text: "N?"}
+      - {id: q2, type: text, text: "T?"}
+      - {id: q6, type: single, required: maybe, text: "S?",
+         options: [{code: a, label: A}, {code: a, label: B}]}
+      - {id: q7, type: number, unit: 5, text: "M?"}
+      - {id: q8, type: text, when: 'q7 == "x"', text: "X"}
+"""
+    )
+    assert found(text) == [
+        ("QD201", 8, 32),  # colour: unknown
+        ("QD401", 9, 14),  # the second q2, although the first has an unknown key
+        ("QD203", 10, 42),  # required: maybe
+        ("QD301", 11, 48),  # the option code a twice, in the question with a wrong key
+        ("QD203", 12, 38),  # unit: 5
+        ("QD506", 13, 43),  # q7 is a number, although its unit is wrong
+    ]

@@ -2,10 +2,12 @@
 
 So that one run of ``qdef validate`` shows every problem, the semantic checks
 also run when the structure layer found errors: on a model built from the
-parts that are valid. A question with a structural error is left out (with
-its follow-ups); so is a section whose own ``id`` or ``questions`` are
-broken. An optional key that is wrong is left out; a required key of the
-instrument that is wrong gets a stand-in value. What was left out is
+parts that are valid. An unknown key, or an optional key whose value is
+wrong, is left out, of the instrument, a section or a question alike, and the
+rest is checked; a question whose own required keys (``id``, ``type``,
+``text``, its options …) are wrong is left out (with its follow-ups), and so
+is a section whose own ``id`` or ``questions`` are broken. A required key of
+the instrument that is wrong gets a stand-in value. What was left out is
 remembered (:class:`Broken`), so that the checks do not report what its
 absence causes: a goto to a broken question does not "name no question", a
 condition on it names no "unknown variable", numbers are not compared when
@@ -19,13 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, get_args
 
+from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from qdef.diagnostics import Span
 from qdef.loader import Document
-from qdef.model import Instrument, Section
+from qdef.model import Instrument, Question, Section
 from qdef.sourcemap import KeyPath
 
 #: Stand-ins for required keys of the instrument that are wrong or missing.
@@ -101,6 +105,33 @@ def _ids(value: Any) -> Iterator[str]:
             yield from _ids(item)
 
 
+@cache
+def _question_models() -> dict[str, type[BaseModel]]:
+    """Each question type's model, by its ``type`` tag (pydantic names the tag in
+    the ``loc`` of an error inside a question)."""
+    union = get_args(Question)[0]
+    return {
+        tag: model
+        for model in get_args(union)
+        for tag in get_args(model.model_fields["type"].annotation)
+    }
+
+
+def _optional_key(error: ErrorDetails) -> str | None:
+    """The key of a question that ``error`` lies in, where leaving that key out
+    leaves a valid question: an unknown key, or an optional one."""
+    loc = error["loc"]
+    if len(loc) < 6 or not isinstance(loc[4], str) or not isinstance(loc[5], str):
+        return None
+    model, key = _question_models().get(loc[4]), loc[5]
+    if model is None:
+        return None
+    if error["type"] == "extra_forbidden" and len(loc) == 6:
+        return key
+    field = model.model_fields.get(key)
+    return key if field is not None and not field.is_required() else None
+
+
 @dataclass(slots=True)
 class _Faults:
     """Where pydantic's errors lie, sorted by what to do about them."""
@@ -109,6 +140,7 @@ class _Faults:
     """The instrument's keys, with stand-ins for wrong required ones."""
     sections: set[int] = field(default_factory=set)
     questions: set[tuple[int, int]] = field(default_factory=set)
+    question_keys: dict[tuple[int, int], set[str]] = field(default_factory=dict)
     section_keys: dict[int, set[str]] = field(default_factory=dict)
     texts: set[KeyPath] = field(default_factory=set)
     languages: bool = True
@@ -126,7 +158,11 @@ def _faults(data: dict[str, Any], errors: Sequence[ErrorDetails]) -> _Faults | N
                 return None  # 'sections' itself is wrong, or a section is no mapping
             s, section_key = loc[1], str(loc[2])
             if section_key == "questions" and len(loc) >= 4 and isinstance(loc[3], int):
-                faults.questions.add((s, loc[3]))
+                key = _optional_key(error)
+                if key is None:
+                    faults.questions.add((s, loc[3]))
+                else:
+                    faults.question_keys.setdefault((s, loc[3]), set()).add(key)
             elif section_key in ("id", "questions"):
                 faults.sections.add(s)
             else:  # an optional key of the section, or an unknown one
@@ -140,6 +176,12 @@ def _faults(data: dict[str, Any], errors: Sequence[ErrorDetails]) -> _Faults | N
             faults.top.pop(str(key), None)
             faults.languages = faults.languages and key != "translations"
     return faults
+
+
+def _without(question: Any, keys: set[str]) -> Any:
+    if not keys or not isinstance(question, dict):
+        return question
+    return {k: v for k, v in question.items() if k not in keys}
 
 
 def prune(document: Document, errors: Sequence[ErrorDetails]) -> Pruned | None:
@@ -175,7 +217,9 @@ def prune(document: Document, errors: Sequence[ErrorDetails]) -> Pruned | None:
         )
         dropped = faults.section_keys.get(s, set())
         copy = {k: v for k, v in section.items() if k in Section.model_fields and k not in dropped}
-        copy["questions"] = [questions[q] for q in kept]
+        copy["questions"] = [
+            _without(questions[q], faults.question_keys.get((s, q), set())) for q in kept
+        ]
         sections.append(copy)
         locator.sections.append(s)
         locator.questions.append(kept)
