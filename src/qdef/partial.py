@@ -158,11 +158,11 @@ def _faults(data: dict[str, Any], errors: Sequence[ErrorDetails]) -> _Faults | N
                 return None  # 'sections' itself is wrong, or a section is no mapping
             s, section_key = loc[1], str(loc[2])
             if section_key == "questions" and len(loc) >= 4 and isinstance(loc[3], int):
-                key = _optional_key(error)
-                if key is None:
+                optional = _optional_key(error)
+                if optional is None:
                     faults.questions.add((s, loc[3]))
                 else:
-                    faults.question_keys.setdefault((s, loc[3]), set()).add(key)
+                    faults.question_keys.setdefault((s, loc[3]), set()).add(optional)
             elif section_key in ("id", "questions"):
                 faults.sections.add(s)
             else:  # an optional key of the section, or an unknown one
