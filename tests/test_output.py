@@ -102,8 +102,14 @@ output.write_atomic(Path(sys.argv[1]), b"new content " * 100_000)
 """
 
 
-@pytest.mark.parametrize("existing", [False, True])
-def test_sigterm_during_a_write_leaves_no_temporary_file(tmp_path: Path, existing: bool) -> None:
+@pytest.mark.parametrize(
+    ("existing", "ending"),
+    [(False, signal.SIGTERM), (True, signal.SIGTERM), (False, signal.SIGHUP)],
+)
+def test_sigterm_or_sighup_during_a_write_leaves_no_temporary_file(
+    tmp_path: Path, existing: bool, ending: signal.Signals
+) -> None:
+    """SIGTERM: ``timeout``, a cancelled CI job; SIGHUP: the terminal closed."""
     target = tmp_path / "out.html"
     if existing:
         target.write_bytes(b"old")
@@ -117,12 +123,12 @@ def test_sigterm_during_a_write_leaves_no_temporary_file(tmp_path: Path, existin
         assert child.stdout is not None
         assert child.stdout.readline() == b"writing\n"
         assert any(p.name.endswith(".tmp") for p in tmp_path.iterdir())  # mid-write
-        child.send_signal(signal.SIGTERM)
+        child.send_signal(ending)
         _, err = child.communicate(timeout=30)
     finally:
         child.kill()
         child.wait()
-    assert child.returncode == -signal.SIGTERM, err  # ended as SIGTERM ends a process
+    assert child.returncode == -ending, err  # ended as the signal ends a process
     assert err == b""
     assert sorted(p.name for p in tmp_path.iterdir()) == (["out.html"] if existing else [])
     if existing:
@@ -131,8 +137,10 @@ def test_sigterm_during_a_write_leaves_no_temporary_file(tmp_path: Path, existin
 
 def test_sigterm_handling_is_only_for_the_write(tmp_path: Path) -> None:
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    assert signal.getsignal(signal.SIGHUP) == signal.SIG_DFL
     write_atomic(tmp_path / "a.txt", b"a")
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    assert signal.getsignal(signal.SIGHUP) == signal.SIG_DFL
 
     def own(signum: int, frame: object) -> None:  # an application's own handler
         pass

@@ -52,8 +52,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     old content or the new, never a mixture. Permissions of an existing file are kept;
     a symlink is written through. A directory, device or pipe is refused (OSError).
 
-    A SIGTERM during the write (``timeout``, a cancelled CI job, ``docker stop``)
-    removes the temporary file, then ends the process as SIGTERM does. After a
+    A SIGTERM during the write (``timeout``, a cancelled CI job, ``docker stop``) or
+    a SIGHUP (the terminal closed) removes the temporary file, then ends the
+    process as that signal does. After a
     successful write, qdef's temporary files for the same target left by killed runs
     (older than :data:`STALE_AFTER`) are removed.
     """
@@ -76,7 +77,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.chmod(temporary, mode)
             os.replace(temporary, path)
         except BaseException:
-            guard.cleaning()  # a second SIGTERM now waits until the file is gone
+            guard.cleaning()  # a second signal now waits until the file is gone
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
             raise
@@ -148,34 +149,45 @@ class GuardedOutput:
         return getattr(self._stream, name)
 
 
+#: The signals that end a process and that a write cleans up after: SIGTERM
+#: (``timeout``, a cancelled CI job, ``docker stop``) and SIGHUP (the terminal
+#: closed). SIGINT raises KeyboardInterrupt, which the write's cleanup catches.
+_ENDING = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
 class _Terminated(BaseException):
-    """Raised by the SIGTERM handler of :func:`write_atomic` to unwind to its cleanup."""
+    """Raised by the signal handler of :func:`write_atomic` to unwind to its cleanup."""
 
 
 class _Guard:
-    """SIGTERM during a write: blocked while the temporary file is made (so it is
-    always cleaned up), then raising :class:`_Terminated`, and blocked again while
-    cleaning up."""
+    """SIGTERM or SIGHUP during a write: blocked while the temporary file is made (so
+    it is always cleaned up), then raising :class:`_Terminated`, and blocked again
+    while cleaning up."""
 
-    def __init__(self, active: bool) -> None:
-        self.active = active
-        self.terminated = False
+    def __init__(self, signals: frozenset[int]) -> None:
+        self.signals = signals
+        self.active = bool(signals)
+        self.terminated: int | None = None
+        """The signal that came, if one did."""
         self.quiet = False
 
     def handle(self, signum: int, frame: FrameType | None) -> None:
-        self.terminated = True
+        if self.terminated is None:
+            self.terminated = signum
         if not self.quiet:
             raise _Terminated
 
     def _mask(self, how: int) -> None:
         if self.active:
-            signal.pthread_sigmask(how, {signal.SIGTERM})
+            signal.pthread_sigmask(how, self.signals)
 
     def mkstemp(self, **names: Any) -> tuple[int, str]:
         """``tempfile.mkstemp``, not interrupted: the caller arms its cleanup, then
         calls :meth:`unblock`."""
         self._mask(signal.SIG_BLOCK)
-        self.quiet = True  # a SIGTERM handled before the mask took effect only counts
+        self.quiet = True  # a signal handled before the mask took effect only counts
         try:
             return tempfile.mkstemp(**names)
         except BaseException:
@@ -185,7 +197,7 @@ class _Guard:
     def unblock(self) -> None:
         self._mask(signal.SIG_UNBLOCK)
         self.quiet = False
-        if self.terminated:
+        if self.terminated is not None:
             raise _Terminated
 
     def cleaning(self) -> None:
@@ -195,27 +207,31 @@ class _Guard:
 
 @contextlib.contextmanager
 def _cleanup_on_sigterm() -> Iterator[_Guard]:
-    """Within: SIGTERM unwinds (cleaning up) instead of killing the process outright;
-    afterwards the process ends by SIGTERM as it would have. Only where SIGTERM has
-    its default action (an application's own handler is left alone) and only in the
-    main thread (where Python runs signal handlers)."""
-    active = (
+    """Within: SIGTERM and SIGHUP unwind (cleaning up) instead of killing the process
+    outright; afterwards the process ends by that signal as it would have. Only for
+    a signal with its default action (an application's own handler is left alone)
+    and only in the main thread (where Python runs signal handlers)."""
+    usable = (
         hasattr(signal, "pthread_sigmask")
         and threading.current_thread() is threading.main_thread()
-        and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
     )
-    guard = _Guard(active)
-    if not active:
+    signals = frozenset(
+        number for number in _ENDING if usable and signal.getsignal(number) == signal.SIG_DFL
+    )
+    guard = _Guard(signals)
+    if not signals:
         yield guard
         return
-    signal.signal(signal.SIGTERM, guard.handle)
+    for number in signals:
+        signal.signal(number, guard.handle)
     try:
         yield guard
     finally:
-        guard.quiet = True  # from here on, a SIGTERM is only counted
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        # A SIGTERM that came while blocked is delivered now, with its default action.
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-        if guard.terminated:  # end as SIGTERM ends a process, the temporary file gone
-            os.kill(os.getpid(), signal.SIGTERM)
-            raise SystemExit(128 + signal.SIGTERM)  # not reached
+        guard.quiet = True  # from here on, a signal is only counted
+        for number in signals:
+            signal.signal(number, signal.SIG_DFL)
+        # A signal that came while blocked is delivered now, with its default action.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+        if guard.terminated is not None:  # end as the signal ends a process, file gone
+            os.kill(os.getpid(), guard.terminated)
+            raise SystemExit(128 + guard.terminated)  # not reached
