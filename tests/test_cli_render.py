@@ -459,6 +459,16 @@ def test_several_renderers_validate_once_and_write_the_same_bytes(tmp_path: Path
         assert f"({name}, " in err
 
 
+def test_the_survey_and_its_map_get_the_names_the_docs_use(tmp_path: Path) -> None:
+    """``investitionspakt.lss`` beside ``investitionspakt.map.json`` (README, dev.sh),
+    not a bare ``.json`` that says nothing of what it maps."""
+    status, _, err = run(
+        "render", INSTRUMENT, "--to", "limesurvey", "--to", "limesurvey-map", "-o", tmp_path
+    )
+    assert status == 0, err
+    assert listing(tmp_path) == ["investitionspakt.lss", "investitionspakt.map.json"]
+
+
 def test_several_renderers_write_into_the_current_directory_by_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -49,7 +49,7 @@ class LimeSurveyMapRenderer:
     question(s), for every variable its ExpressionScript variable and answer codes."""
 
     name = "limesurvey-map"
-    suffix = ".json"
+    suffix = ".map.json"
     media_type = "application/json"
     description = (
         "qdef ids and codes -> LimeSurvey codes and variables (JSON, for data and codebooks)"
