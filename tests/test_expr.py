@@ -8,6 +8,7 @@ fail with anything but a located :class:`ExprSyntaxError`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -382,3 +383,78 @@ def test_typecheck_reports_only_expression_codes_within_the_condition(expr: Expr
         assert problem.code in TYPE_CODES
         assert 0 <= problem.start < problem.end <= len(source)
         assert problem.message
+
+
+# ----------------------------------------------------------------- examples in messages
+
+GERMAN_WORDS = {"ja", "nein", "frage", "beteiligung", "weiss_nicht"}
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in SYNTAX_CASES if "error" in c], ids=lambda c: repr(c["expr"])
+)
+def test_syntax_error_examples_carry_no_fixed_language(case: dict[str, Any]) -> None:
+    """Without an instrument, examples are placeholders (q1, "a") or the author's own
+    text; a German word appears only if the author wrote it."""
+    with pytest.raises(ExprSyntaxError) as info:
+        parse(case["expr"])
+    words = set(re.findall(r"\w+", info.value.message.lower()))
+    written = set(re.findall(r"\w+", case["expr"].lower()))
+    assert not (words & GERMAN_WORDS) - written, info.value.message
+
+
+ENGLISH = build(
+    Instrument.model_validate(
+        {
+            "qdef": 1,
+            "id": "staff",
+            "title": "Staff",
+            "language": "en",
+            "sections": [
+                {
+                    "id": "s",
+                    "questions": [
+                        _single("employed", "yes", "no"),
+                        {"id": "commute", "type": "number", "text": "Minutes?"},
+                        {
+                            "id": "languages",
+                            "type": "multiple",
+                            "text": "Languages?",
+                            "options": [{"code": "en", "label": "English"}],
+                        },
+                        {"id": "later", "type": "text", "text": "More?"},
+                    ],
+                }
+            ],
+        }
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("employed == “yes”", "typographic quote '“'; write strings in straight quotes: \"yes\""),
+        ("employed == „yes“", 'write strings in straight quotes: "yes"'),
+        (
+            'employed == not "yes"',
+            "expected a value after '=='; put 'not' before the whole comparison: "
+            'not employed == "yes"',
+        ),
+        ("employed ==", "expected a value after '==', e.g. employed == \"yes\""),
+        ("commute >", "expected a value after '>', e.g. commute > 0"),
+        ("", 'empty condition; write one such as employed == "yes", or remove it'),
+        ("(", 'e.g. (employed == "yes" or employed == "no")'),
+        ("not", "e.g. not answered(employed)"),
+        ('has "en"', 'e.g. languages has "en"'),
+        ('employed in ("yes")', 'e.g. employed in ["yes"]'),
+        ("0 < commute < 60", "e.g. 0 < commute and commute < 60"),
+        ('employed == "yes" and', 'e.g. employed == "yes" and commute > 0'),
+    ],
+)
+def test_syntax_error_examples_use_the_authors_and_the_instruments_names(
+    source: str, message: str
+) -> None:
+    problems = check(source, ENGLISH, ENGLISH.positions["later"])
+    assert len(problems) == 1 and problems[0].code == "QD501"
+    assert message in problems[0].message

@@ -165,6 +165,28 @@ def test_mehrere_cases_report_several_problems_at_once() -> None:
         assert len(codes) >= 4, case.name
 
 
+#: Words of the German instruments that once served as examples in every instrument.
+GERMAN = re.compile(r"\b(ja|nein|frage|beteiligung|weiss_nicht|sonstiges)\b", re.IGNORECASE)
+
+
+def test_condition_messages_of_an_english_instrument_hold_no_german_example() -> None:
+    """Every kind of broken condition in an English instrument: the examples are made of
+    its own names and codes (here: employed, "yes", commute, languages), never German."""
+    case = CASES_DIR / "mehrere_bedingungen_englisch.yaml"
+    status, output = run_validate(CASES_DIR, case.name)
+    found = parse_output(output)
+    conditions = re.findall(r"when: '(.*)'", case.read_text(encoding="utf-8"))
+    assert status == 1 and len(found) == len(conditions) >= 25
+    for match, _, _ in found:
+        assert match["code"].startswith("QD5"), match[0]
+        assert not GERMAN.search(match["message"]), match[0]
+        own = r"\b(employed|city|commute|languages)\b|\"yes\""  # its names, or the author's text
+        assert re.search(own, match["message"]), match[0]
+    messages = [match["message"] for match, _, _ in found]
+    assert 'write strings in straight quotes: "yes"' in messages[0]
+    assert messages[1].endswith("put 'not' before the whole comparison: not employed == \"yes\"")
+
+
 # --------------------------------------------------------------------------- generated inputs
 
 #: A minimal valid instrument, the base of the generated cases.

@@ -485,7 +485,8 @@ _MULTIPLE = "use 'multiple' (any number of options)"
 _TEXT = "use 'text' ('long: true' for several lines)"
 
 #: Question types of other tools (XLSForm, LimeSurvey, SurveyJS) and what qdef has
-#: instead; keys are lower case with '_' for spaces and hyphens.
+#: instead; looked up by :func:`_tool_key` (``text_area``, ``TextArea`` and
+#: ``text-area`` are one type).
 _OTHER_TOOLS: dict[str, str] = {
     **dict.fromkeys(
         ("ranking", "rank"),
@@ -493,7 +494,11 @@ _OTHER_TOOLS: dict[str, str] = {
         "ranks as its scale asks for the rank of each",
     ),
     **dict.fromkeys(("slider", "range"), "qdef has no slider; use 'number' with 'min' and 'max'"),
-    "rating": "use 'single' with the scale as options ('matrix' for several items)",
+    **dict.fromkeys(
+        ("rating", "scale", "rating_scale", "likert_scale", "opinion_scale", "nps"),
+        "use 'single' with the points of the scale as ordered options "
+        "('matrix' for several items on one scale)",
+    ),
     **dict.fromkeys(
         (
             "file",
@@ -584,11 +589,19 @@ _OTHER_TOOLS: dict[str, str] = {
 }
 
 
+def _tool_key(tag: str) -> str:
+    """A type name without case, spaces, '_' or '-': ``text_area`` -> ``textarea``."""
+    return re.sub(r"[\s_-]+", "", tag.lower())
+
+
+_OTHER_TOOLS_BY_KEY: dict[str, str] = {_tool_key(tag): hint for tag, hint in _OTHER_TOOLS.items()}
+
+
 def _type_hint(tag: str, expected: list[str]) -> str:
     """What to write instead of the unknown ``tag``: a close known type, or, for a
     question, what qdef has instead of another tool's type (or that it has none)."""
-    other = re.sub(r"[\s-]+", "_", tag.strip().lower())
-    if "display" in expected and other in _OTHER_TOOLS:  # the types of a question
-        return f"{_OTHER_TOOLS[other]}; "
+    other = _tool_key(tag)
+    if "display" in expected and other in _OTHER_TOOLS_BY_KEY:  # the types of a question
+        return f"{_OTHER_TOOLS_BY_KEY[other]}; "
     close = difflib.get_close_matches(tag.lower(), expected, n=1, cutoff=_TYPE_CUTOFF)
     return f"did you mean '{close[0]}'? " if close else ""

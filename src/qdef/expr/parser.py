@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from qdef.expr.examples import Examples
 from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
 from qdef.expr.tokens import ExprSyntaxError, Token, TokenKind, tokenize, unquote
 
@@ -40,23 +41,6 @@ BINDING: dict[TokenKind, int] = {
 NOT_BINDING = 30
 """``not`` takes everything that binds tighter than ``and``: ``not a == 1`` is ``not (a == 1)``."""
 
-#: Examples shown when a value or condition is missing after a token.
-EXAMPLES: dict[TokenKind, str] = {
-    K.EQ: 'q1 == "ja"',
-    K.NE: 'q1 != "ja"',
-    K.LT: "q5 < 10",
-    K.LE: "q5 <= 10",
-    K.GT: "q5 > 10",
-    K.GE: "q5 >= 10",
-    K.HAS: 'q2 has "a"',
-    K.AND: 'q1 == "ja" and answered(q2)',
-    K.OR: 'q1 == "ja" or answered(q2)',
-    K.NOT: "not answered(q2)",
-    K.LPAREN: '(q1 == "ja" or q1 == "nein")',
-}
-
-IN_EXAMPLES: dict[TokenKind, str] = {K.HAS: 'q2 has "a"', K.IN: 'q1 in ["a", "b"]'}
-
 LITERAL_KINDS = frozenset({K.STRING, K.NUMBER, K.TRUE, K.FALSE})
 OPERAND_KINDS = LITERAL_KINDS | {K.NAME}
 RESERVED_OPERATORS = frozenset({K.AND, K.OR, K.HAS, K.IN})
@@ -65,11 +49,22 @@ PrefixHandler = Callable[["Parser", Token], Expr]
 InfixHandler = Callable[["Parser", Expr, Token, int], Expr]
 
 
-def parse(source: str) -> Expr:
-    """Parse a condition; raise :class:`ExprSyntaxError` (QD501) at the first error."""
+SHORT = 40
+"""How much of the author's own condition an example quotes."""
+
+
+def parse(source: str, examples: Examples | None = None) -> Expr:
+    """Parse a condition; raise :class:`ExprSyntaxError` (QD501) at the first error.
+
+    Its message shows how to write it right, with the author's own names and
+    values where the condition has them and otherwise with ``examples`` (the
+    instrument's; placeholders of no language without one)."""
+    examples = examples or Examples()
     if not source.strip():
-        raise ExprSyntaxError('empty condition; write one such as q1 == "ja", or remove it', 0)
-    parser = Parser(source)
+        raise ExprSyntaxError(
+            f"empty condition; write one such as {examples.comparison()}, or remove it", 0
+        )
+    parser = Parser(source, examples)
     expr = parser.expression(0, None)
     if parser.peek().kind is not K.EOF:
         raise parser.unexpected(parser.peek(), closing=False)
@@ -80,10 +75,22 @@ def _describe(token: Token) -> str:
     return "the end of the condition" if token.kind is K.EOF else f"'{token.text}'"
 
 
+def _short(text: str, keep: str = "end") -> str:
+    """``text`` (the author's), cut to about :data:`SHORT` characters for an example."""
+    if len(text) <= SHORT:
+        return text
+    return "… " + text[-SHORT:].lstrip() if keep == "end" else text[:SHORT].rstrip() + " …"
+
+
+def _name_of(expr: Expr | None) -> str | None:
+    return expr.name if isinstance(expr, Ref) else None
+
+
 class Parser:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, examples: Examples | None = None) -> None:
         self.source = source
-        self._tokens: Iterator[Token] = tokenize(source)
+        self.examples = examples or Examples()
+        self._tokens: Iterator[Token] = tokenize(source, self.examples.part)
         self._next: Token = next(self._tokens)
         self._consumed: tuple[TokenKind, TokenKind] = (K.EOF, K.EOF)
         self.last_end = 0
@@ -106,68 +113,104 @@ class Parser:
     def error(self, message: str, token: Token) -> ExprSyntaxError:
         return ExprSyntaxError(message, token.start)
 
+    def text(self, start: int, end: int) -> str:
+        """The author's condition from ``start`` to ``end``, on one line."""
+        return " ".join(self.source[start:end].split())
+
+    def following(self) -> str | None:
+        """The source of the operand after the next token (skipping it), if it is a
+        variable or a value; for a rewrite of the author's condition in a message."""
+        try:
+            self.advance()
+            token = self.peek()
+        except ExprSyntaxError:
+            return None
+        return token.text if token.kind in OPERAND_KINDS else None
+
     # ------------------------------------------------------------- grammar
 
-    def expression(self, rbp: int, after: Token | None) -> Expr:
+    def expression(self, rbp: int, after: Token | None, left: str = "") -> Expr:
         """Parse a condition whose operators bind tighter than ``rbp``.
 
-        ``after`` is the token before it, used to say what is missing.
+        ``after`` is the token before it and ``left`` the author's text before
+        that, used to say what is missing.
         """
         token = self.peek()
         start = token.start
         prefix = PREFIX.get(token.kind)
         if prefix is None:
-            raise self.missing(after, token, "a condition")
+            raise self.missing(after, token, "a condition", left)
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise self.error(
                 f"the condition nests more than {MAX_DEPTH} levels deep; simplify it", token
             )
-        left = prefix(self, self.advance())
+        left_expr = prefix(self, self.advance())
         compared = False
         while (power := BINDING.get(self.peek().kind, 0)) > rbp:
             if compared and power == COMPARISON_BINDING:
-                raise self.chained(self.peek())
+                raise self.chained(self.peek(), left_expr, start)
             op = self.advance()
-            left = INFIX[op.kind](self, left, op, start)
+            left_expr = INFIX[op.kind](self, left_expr, op, start)
             compared = power == COMPARISON_BINDING
         self.depth -= 1
-        return left
+        return left_expr
 
-    def operand(self, after: Token) -> Expr:
-        """A side of a comparison: a variable, literal, answered(x) or (condition)."""
+    def operand(self, after: Token, left: Expr, start: int) -> Expr:
+        """A side of a comparison: a variable, literal, answered(x) or (condition);
+        ``left`` (starting at ``start``) is the other side, before ``after``."""
         token = self.peek()
         if token.kind is K.NOT or token.kind not in PREFIX:
-            raise self.missing(after, token, "a value")
+            raise self.missing(after, token, "a value", self.text(start, after.start), left)
         return PREFIX[token.kind](self, self.advance())
 
-    def missing(self, after: Token | None, found: Token, what: str) -> ExprSyntaxError:
-        """The error for a token that cannot start what was expected."""
+    def missing(
+        self,
+        after: Token | None,
+        found: Token,
+        what: str,
+        left: str = "",
+        left_expr: Expr | None = None,
+    ) -> ExprSyntaxError:
+        """The error for a token that cannot start what was expected (after ``left``,
+        the author's text before ``after``)."""
         if after is not None and after.kind is K.LPAREN and found.kind is K.RPAREN:
             return self.error("empty parentheses; write a condition inside them", found)
+        examples = self.examples
         if after is None:
             if found.kind is K.RPAREN:
                 return self.error("unexpected ')'", found)
             if found.kind in (K.AND, K.OR):
+                rest = _short(self.text(found.end, len(self.source)), keep="start") or "…"
                 return self.error(
                     f"'{found.text}' joins two conditions; write a condition before it, "
-                    f"e.g. {EXAMPLES[found.kind]}",
+                    f"e.g. {examples.comparison(rest)} {found.text} {rest}",
                     found,
                 )
             if found.kind in (K.HAS, K.IN):
+                sample = examples.multiple() if found.kind is K.HAS else examples.member()
                 return self.error(
                     f"'{found.text}' is a reserved word and cannot be a variable name; "
-                    f"it needs a variable on its left, e.g. {IN_EXAMPLES[found.kind]}",
+                    f"it needs a variable on its left, e.g. {sample}",
                     found,
                 )
             return self.error(f"expected a condition, found {_describe(found)}", found)
         message = f"expected {what} after '{after.text}'"
-        if after.kind in EXAMPLES:
-            message += f", e.g. {EXAMPLES[after.kind]}"
+        if found.kind is K.NOT:  # employed == not "yes"
+            value = self.following() or examples.value(_name_of(left_expr), after.text)
+            rewrite = f"not {left} {after.text} {value}"
+            return self.error(f"{message}; put 'not' before the whole comparison: {rewrite}", found)
+        if after.kind in COMPARISONS or after.kind is K.HAS:
+            value = examples.value(_name_of(left_expr), after.text)
+            message += f", e.g. {left} {after.text} {value}"
+        elif after.kind in (K.AND, K.OR):
+            message += f", e.g. {_short(left)} {after.text} {examples.comparison(left)}"
+        elif after.kind is K.NOT:
+            message += f", e.g. not answered({examples.name()})"
+        elif after.kind is K.LPAREN:
+            message += f", e.g. {examples.either()}"
         if found.kind in RESERVED_OPERATORS:
             message += f"; '{found.text}' is a reserved word, not a variable name"
-        elif found.kind is K.NOT:
-            message += "; put 'not' before the whole comparison, e.g. not q1 == \"ja\""
         return self.error(message, found)
 
     def unexpected(self, token: Token, closing: bool) -> ExprSyntaxError:
@@ -193,22 +236,38 @@ class Parser:
             token,
         )
 
-    def chained(self, token: Token) -> ExprSyntaxError:
+    def chained(self, token: Token, left: Expr, start: int) -> ExprSyntaxError:
+        """``1 < age < 10``: the error at the second comparison ``token``, after the
+        comparison ``left`` (from ``start``)."""
         if token.kind is K.NOT:
             return self.error(
                 "expected 'and' or 'or' before 'not'; comparisons cannot be chained", token
             )
+        first = self.text(start, token.start)
+        right = left.right if isinstance(left, Compare) else None
+        middle = right if isinstance(right, Ref) else getattr(left, "left", None)
+        if isinstance(middle, Ref):
+            value = self.following() or self.examples.value(middle.name, token.text)
+            rewrite = f"{_short(first)} and {middle.name} {token.text} {value}"
+        else:
+            rewrite = self.examples.between()
         return self.error(
-            "comparisons cannot be chained; join them with 'and', e.g. q5 > 1 and q5 < 10",
-            token,
+            f"comparisons cannot be chained; join them with 'and', e.g. {rewrite}", token
         )
 
-    def literal_list(self, keyword: Token) -> tuple[Literal, ...]:
-        """``[literal, …]`` after ``in`` or ``not in``."""
+    def literal_list(self, keyword: Token, left: Expr, start: int) -> tuple[Literal, ...]:
+        """``[literal, …]`` after ``in`` or ``not in``; ``left`` (from ``start``) is
+        what is tested."""
         opening = self.peek()
+        written = self.text(start, keyword.start)
+        if keyword.text == "in" and written.endswith(" not"):
+            written = written[: -len(" not")]
+            keyword = Token(K.IN, "not in", keyword.start, keyword.end)
         if opening.kind is not K.LBRACKET:
+            listed = self.listed_without_brackets()
+            shown = listed or self.examples.values(_name_of(left))
             raise self.error(
-                f"expected '[' after '{keyword.text}', e.g. q1 {keyword.text} [\"a\", \"b\"]",
+                f"expected '[' after '{keyword.text}', e.g. {written} {keyword.text} [{shown}]",
                 opening,
             )
         self.advance()
@@ -218,7 +277,8 @@ class Parser:
             if token.kind is K.RBRACKET:
                 if not values:
                     raise self.error(
-                        'the list is empty; give at least one value, e.g. ["a", "b"]',
+                        "the list is empty; give at least one value, e.g. "
+                        f"{written} {keyword.text} [{self.examples.values(_name_of(left))}]",
                         token,
                     )
                 self.advance()
@@ -249,6 +309,22 @@ class Parser:
                     separator,
                 )
 
+    def listed_without_brackets(self) -> str | None:
+        """``"a", "b"`` for ``x in "a", "b"`` or ``x in ("a", "b")``: the values the
+        author listed without brackets, if that is what follows."""
+        values: list[str] = []
+        try:
+            if self.peek().kind is K.LPAREN:
+                self.advance()
+            while self.peek().kind in LITERAL_KINDS:
+                values.append(self.advance().text)
+                if self.peek().kind is not K.COMMA:
+                    break
+                self.advance()
+        except ExprSyntaxError:
+            return None
+        return ", ".join(values) if values else None
+
 
 # ----------------------------------------------------------------- prefix handlers
 
@@ -271,11 +347,14 @@ def _literal(parser: Parser, token: Token) -> Literal:
 def _answered(parser: Parser, keyword: Token) -> Expr:
     opening = parser.peek()
     if opening.kind is not K.LPAREN:
-        raise parser.error("expected '(' after 'answered', e.g. answered(q1)", opening)
+        meant = opening.text if opening.kind is K.NAME else parser.examples.name()
+        raise parser.error(f"expected '(' after 'answered', e.g. answered({meant})", opening)
     parser.advance()
     name = parser.peek()
     if name.kind is not K.NAME:
-        raise parser.error("answered() takes a variable name, e.g. answered(q1)", name)
+        quoted = unquote(name.text) if name.kind is K.STRING else ""
+        meant = quoted if _is_name(quoted) else parser.examples.name()
+        raise parser.error(f"answered() takes a variable name, e.g. answered({meant})", name)
     parser.advance()
     closing = parser.peek()
     if closing.kind is not K.RPAREN:
@@ -285,6 +364,15 @@ def _answered(parser: Parser, keyword: Token) -> Expr:
         )
     parser.advance()
     return Answered(Ref(name.text, name.start, name.end), keyword.start, closing.end)
+
+
+def _is_name(text: str) -> bool:
+    """Whether ``text`` reads as one variable name (``employed``, ``q4.row``)."""
+    try:
+        tokens = list(tokenize(text))
+    except ExprSyntaxError:
+        return False
+    return len(tokens) == 2 and tokens[0].kind is K.NAME and tokens[0].start == 0
 
 
 def _group(parser: Parser, opening: Token) -> Expr:
@@ -318,7 +406,7 @@ PREFIX: dict[TokenKind, PrefixHandler] = {
 
 
 def _junction(parser: Parser, left: Expr, op: Token, start: int) -> Expr:
-    right = parser.expression(BINDING[op.kind], op)
+    right = parser.expression(BINDING[op.kind], op, parser.text(start, op.start))
     node_type = And if op.kind is K.AND else Or
     parts: list[Expr] = []
     for side in (left, right):
@@ -330,31 +418,44 @@ def _junction(parser: Parser, left: Expr, op: Token, start: int) -> Expr:
 
 
 def _compare(parser: Parser, left: Expr, op: Token, start: int) -> Expr:
-    right = parser.operand(op)
+    right = parser.operand(op, left, start)
     return Compare(COMPARISONS[op.kind], left, right, start, parser.last_end)
 
 
 def _has(parser: Parser, left: Expr, op: Token, start: int) -> Expr:
-    value = parser.operand(op)
+    value = parser.operand(op, left, start)
     return Has(left, value, start, parser.last_end)
 
 
 def _in(parser: Parser, left: Expr, op: Token, start: int) -> Expr:
-    values = parser.literal_list(op)
+    values = parser.literal_list(op, left, start)
     return In(left, values, False, start, parser.last_end)
 
 
 def _not_in(parser: Parser, left: Expr, op: Token, start: int) -> Expr:
     keyword = parser.peek()
     if keyword.kind is not K.IN:
-        raise parser.error(
-            "expected 'in' after 'not' (as in q1 not in [\"a\", \"b\"]); "
-            "put 'not' before a condition, e.g. not answered(q1)",
-            keyword,
-        )
+        raise parser.error(_not_without_in(parser, left, start, op, keyword), keyword)
     parser.advance()
-    values = parser.literal_list(keyword)
+    values = parser.literal_list(keyword, left, start)
     return In(left, values, True, start, parser.last_end)
+
+
+def _not_without_in(parser: Parser, left: Expr, start: int, op: Token, found: Token) -> str:
+    """The message for ``employed not == "yes"`` or ``employed not "yes"``."""
+    written = parser.text(start, op.start)
+    name = _name_of(left)
+    values = parser.examples.values(name)
+    message = f"expected 'in' after 'not' (as in {written} not in [{values}]); "
+    if found.kind in COMPARISONS:
+        value = parser.following() or parser.examples.value(name, found.text)
+        return (
+            message + f"put 'not' before the whole comparison: not {written} {found.text} {value}"
+        )
+    if found.kind in LITERAL_KINDS:
+        return message + f"to test that it differs, write {written} != {found.text}"
+    meant = f"answered({name})" if name else parser.examples.comparison()
+    return message + f"put 'not' before a condition, e.g. not {meant}"
 
 
 INFIX: dict[TokenKind, InfixHandler] = {

@@ -8,7 +8,7 @@ character or a misplaced token.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -113,6 +113,14 @@ MISTAKES: tuple[tuple[str, str], ...] = (
 
 TYPOGRAPHIC_QUOTES = "\u201e\u201c\u201d\u201a\u2018\u2019\u00ab\u00bb"
 
+PartOf = Callable[[str], str | None]
+"""A part of the multi-part question named (``q4`` -> ``q4.row``), for examples."""
+
+
+def _no_part(name: str) -> str | None:
+    return None
+
+
 ESCAPES: dict[str, str] = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "t": "\t"}
 
 ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -132,15 +140,18 @@ def _scan_digits(source: str, pos: int) -> int:
     return pos
 
 
-def _name(source: str, start: int) -> Token:
+def _name(source: str, start: int, part: PartOf) -> Token:
     """A name and its dotted segments: ``q1``, ``q4.row.col``, ``q16.1``."""
     end = _scan_word(source, start)
     first = source[start:end]
     while end < len(source) and source[end] == ".":
         segment_end = _scan_word(source, end + 1)
         if segment_end == end + 1:
+            written = source[start:end]
+            example = part(written)
             raise ExprSyntaxError(
-                "expected a row, column or field code after '.', e.g. q13.beteiligung",
+                f"expected a row, column or field code after '{written}.'"
+                + (f", e.g. {example}" if example else ""),
                 end + 1,
             )
         end = segment_end
@@ -229,7 +240,31 @@ def unquote(text: str) -> str:
     return "".join(out)
 
 
-def _symbol(source: str, start: int) -> Token:
+def _straightened(source: str, start: int) -> str | None:
+    """The text between typographic quotes at ``start``, in straight quotes:
+    ``"yes"`` for ``“yes”``; None if it does not close on the same line."""
+    end = start + 1
+    while end < len(source) and source[end] not in TYPOGRAPHIC_QUOTES:
+        if source[end] in '\n"\\':
+            return None
+        end += 1
+    if end >= len(source):
+        return None
+    return '"' + source[start + 1 : end] + '"'
+
+
+def _dotted(source: str, dot: int, part: PartOf) -> str | None:
+    """The dotted name meant by ``q13 . row`` (spaces around the '.' at ``dot``)."""
+    before = source[:dot].rstrip()
+    after = source[dot + 1 :].lstrip()
+    head = before[len(before.rstrip("".join(WORD_CHARS) + ".")) :]
+    tail = after[: _scan_word(after, 0)]
+    if head and head[0] in ASCII_LETTERS and tail:
+        return f"{head}.{tail}"
+    return part(head) if head and head[0] in ASCII_LETTERS else None
+
+
+def _symbol(source: str, start: int, part: PartOf) -> Token:
     for mistake, message in MISTAKES:
         if source.startswith(mistake, start) and not (
             mistake in ("=", "!") and source.startswith(("==", "!="), start)
@@ -240,13 +275,17 @@ def _symbol(source: str, start: int) -> Token:
             return Token(kind, text, start, start + len(text))
     char = source[start]
     if char in TYPOGRAPHIC_QUOTES:
-        message = f"typographic quote '{char}'; write strings in straight quotes, e.g. \"ja\""
+        message = f"typographic quote '{char}'; write strings in straight quotes"
+        straight = _straightened(source, start)
+        message += f": {straight}" if straight else " (\" or ')"
     elif char == "-":
         message = "'-' must be written directly before the digits of a number, e.g. -1"
     elif char == "_":
         message = "unexpected '_'; variable names start with a letter"
     elif char == ".":
-        message = "unexpected '.'; write dotted names without spaces, e.g. q13.beteiligung"
+        message = "unexpected '.'; write dotted names without spaces"
+        dotted = _dotted(source, start, part)
+        message += f", e.g. {dotted}" if dotted else ""
     elif char.isalpha():
         message = (
             f"unexpected character '{char}'; variable names use only the letters a-z, "
@@ -257,10 +296,11 @@ def _symbol(source: str, start: int) -> Token:
     raise ExprSyntaxError(message, start)
 
 
-def tokenize(source: str) -> Iterator[Token]:
+def tokenize(source: str, part: PartOf = _no_part) -> Iterator[Token]:
     """Yield the tokens of ``source``, ending with an EOF token.
 
-    Raises :class:`ExprSyntaxError` when it reaches text that is no token.
+    Raises :class:`ExprSyntaxError` when it reaches text that is no token;
+    ``part`` gives the instrument's dotted names for its examples.
     """
     pos = 0
     length = len(source)
@@ -272,12 +312,12 @@ def tokenize(source: str) -> Iterator[Token]:
             return
         char = source[pos]
         if char in ASCII_LETTERS:
-            token = _name(source, pos)
+            token = _name(source, pos, part)
         elif char in DIGITS or (char == "-" and source[pos + 1 : pos + 2] in DIGITS):
             token = _number(source, pos)
         elif char in "\"'":
             token = _string(source, pos)
         else:
-            token = _symbol(source, pos)
+            token = _symbol(source, pos, part)
         yield token
         pos = token.end

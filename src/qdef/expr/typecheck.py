@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from qdef.expr.examples import Examples
 from qdef.expr.messages import (
     LATER_VARIABLE,
     NOT_A_CONDITION,
@@ -79,7 +80,7 @@ def check(
     A variable for which ``unknown`` is true is not reported as unknown (it belongs
     to a question left out for its structural errors)."""
     try:
-        expr = parse(source)
+        expr = parse(source, Examples(symbols, position))
     except ExprSyntaxError as error:
         end = max(min(error.offset + 1, len(source)), error.offset)
         return [ExprProblem(error.code, error.message, error.offset, end)]
@@ -117,6 +118,7 @@ class _Checker:
         self.position = position
         self.subject = subject
         self.unknown = unknown
+        self.examples = Examples(symbols, position)
         self.problems: list[ExprProblem] = []
 
     def report(self, code: str, message: str, node: Expr) -> None:
@@ -173,22 +175,13 @@ class _Checker:
             return f"unknown variable '{name}'; did you mean {alternatives(close)}?"
         return f"unknown variable '{name}'; {how_variables_are_written(self.earlier_names())}"
 
-    def earlier(self) -> list[Variable]:
-        """The variables this condition may use, in sequence order."""
-        return [
-            v
-            for v in self.symbols.variables.values()
-            if v.position < self.position and v.type.kind != "group"
-        ]
-
     def earlier_names(self) -> list[str]:
-        return [v.name for v in self.earlier()]
+        """The variables this condition may use, in sequence order."""
+        return [v.name for v in self.examples.earlier]
 
     def sample(self) -> str:
         """A comparison to show as an example, made of the instrument's own names."""
-        earlier = self.earlier()
-        fitting = [v for v in earlier if v.type.kind == "choice"] or earlier
-        return example(fitting[0]) if fitting else 'q1 == "a"'
+        return self.examples.comparison()
 
     def unquoted(self, word: Expr, other: Expr, op: str) -> bool:
         """Report ``employed == yes``, where ``yes`` is meant as a code or text, with
@@ -371,7 +364,10 @@ class _Checker:
         if left is None or value is None:
             return
         if not isinstance(left, Variable):
-            message = "'has' needs a multiple-choice question on its left, e.g. q2 has \"a\""
+            message = (
+                "'has' needs a multiple-choice question on its left, "
+                f"e.g. {self.examples.multiple()}"
+            )
             if isinstance(value, Variable) and value.type.kind == "choices":
                 shown = literal_source(left) if isinstance(left, Literal) else "…"
                 message = f"write the question first: {value.name} has {shown}"
@@ -412,7 +408,7 @@ class _Checker:
             self.report(
                 WRONG_TYPE,
                 f"this tests a fixed value, so it never changes; put a question before '{op}', "
-                'e.g. q1 in ["a", "b"]',
+                f"e.g. {self.examples.member(tuple(map(literal_source, node.values)), op)}",
                 node,
             )
         elif isinstance(left, _Truth):
