@@ -40,8 +40,8 @@ from qdef.model.base import (
 from qdef.sourcemap import KeyPath
 
 _PATTERN_HELP = {
-    ID_PATTERN: "an id is a letter followed by letters, digits or '_' (e.g. q1, im_eingesetzt)",
-    CODE_PATTERN: "a code is made of letters, digits or '_' (e.g. ja, 1, sonstiges)",
+    ID_PATTERN: "an id is a letter followed by letters, digits or '_' (e.g. q1, q12_b)",
+    CODE_PATTERN: "a code is made of letters, digits or '_' (e.g. 1, 2, a_1)",
     LANGUAGE_PATTERN: "a language is a BCP 47 tag such as de, en or en-GB",
     INSTRUMENT_ID_PATTERN: "an instrument id is made of letters, digits, '_', '-' or '.'",
     DATE_PATTERN: "a date is written YYYY, YYYY-MM or YYYY-MM-DD",
