@@ -51,3 +51,31 @@ class LocatedRenderError(RenderError):
         self.path = path
         self.offset = offset
         self.excerpt = excerpt
+
+
+class WordingPlace:
+    """One place of the instrument where a renderer would print qdef's own wording in
+    a language qdef has none for: ``where`` in words, ``path`` to the YAML node (the
+    section or question), and ``fix``, what the author can do in the instrument."""
+
+    __slots__ = ("fix", "path", "where")
+
+    def __init__(self, where: str, path: tuple[str | int, ...], fix: str) -> None:
+        self.where = where
+        self.path = path
+        self.fix = fix
+
+    def sentence(self) -> str:
+        """What needs the wording and what to do about it."""
+        return f"{self.where} needs qdef's wording: {self.fix}"
+
+
+class MissingWordingError(LanguageError):
+    """qdef's own wording is needed in a language it has none for, at every one of
+    ``places`` (all of them, so one run shows them all). ``str()`` names them in
+    words; the command line prints each at its ``file:line:column``."""
+
+    def __init__(self, message: str, places: list[WordingPlace]) -> None:
+        super().__init__(message + "".join(f"\n- {place.sentence()}" for place in places))
+        self.message = message
+        self.places = places
