@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class RenderError(Exception):
     """Rendering cannot be done as asked; the message says why and what to do."""
@@ -53,17 +55,17 @@ class LocatedRenderError(RenderError):
         self.excerpt = excerpt
 
 
+@dataclass(frozen=True, slots=True)
 class WordingPlace:
     """One place of the instrument where a renderer would print qdef's own wording in
-    a language qdef has none for: ``where`` in words, ``path`` to the YAML node (the
-    section or question), and ``fix``, what the author can do in the instrument."""
+    a language qdef has none for."""
 
-    __slots__ = ("fix", "path", "where")
-
-    def __init__(self, where: str, path: tuple[str | int, ...], fix: str) -> None:
-        self.where = where
-        self.path = path
-        self.fix = fix
+    where: str
+    """What needs the wording, in words: ``the name of section 1 ('s1'), …``."""
+    path: tuple[str | int, ...]
+    """The section or question in the YAML document: ``("sections", 0)``."""
+    fix: str
+    """What the author can do in the instrument, or that no key of it holds the text."""
 
     def sentence(self) -> str:
         """What needs the wording and what to do about it."""

@@ -29,7 +29,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
@@ -395,11 +395,11 @@ class _Lowering:
             return ""
         from qdef.renderers.catalog import find  # noqa: PLC0415
 
-        texts: dict[str, str] = {}
-        for lang in self.languages:
-            found = find(lang)
-            texts[lang] = "" if found is None else found(key, **values)
-        if any(find(lang) is None for lang in self.languages):
+        catalogs = {lang: find(lang) for lang in self.languages}
+        texts = {
+            lang: "" if found is None else found(key, **values) for lang, found in catalogs.items()
+        }
+        if None in catalogs.values():
             self.missing.append(WordingPlace(needed_for, self.place, fix))
         return texts[self.languages[0]] if len(self.languages) == 1 else texts
 
@@ -409,7 +409,7 @@ class _Lowering:
             return f"{key}: …"
         return f"{key}: {{{', '.join(f'{lang}: …' for lang in self.languages)}}}"
 
-    def refuse(self) -> None:
+    def refuse(self) -> NoReturn:
         """Refuse the survey, naming every place that needs qdef's wording in a
         language it has none for, each with what the author can do there."""
         from qdef.renderers.catalog import find, missing_message  # noqa: PLC0415
