@@ -767,23 +767,170 @@ def test_wording_really_missing_is_a_usage_error_with_a_fix_that_works(tmp_path:
     """An untitled section needs a group name in every language of the survey: exit 2
     (docs/cli.md), saying what needs wording and what to do instead of --lang, which
     cannot help; the map still renders. A renderer that prints one language is pointed
-    at the --lang that works."""
+    at the --lang that works. No fix asks the user to edit qdef itself."""
     path = tmp_path / "sw.yaml"
     path.write_text(SWAHILI.replace("TITLE", ""), encoding="utf-8")
     for lang in ((), ("--lang", "en")):
         status, out, err = _cli("render", path, "--to", "limesurvey", *lang, "-o", "-")
         assert (status, out) == (2, "")
         assert "the name of section 1 ('s1'), which has no title" in err
-        assert "give the section a title, or add a catalogue catalogs/sw.yaml" in err
+        assert "give the section a title (title: {sw: …, en: …})" in err
         assert "--lang does not change that" in err
+        assert "catalogs/" not in err
         assert _cli("render", path, "--to", "limesurvey-map", *lang, "-o", "-")[0] == 0
     status, _, err = _cli("render", path, "--to", "markdown", "-o", "-")
     assert status == 2
-    assert "render with --lang en, or add a catalogue catalogs/sw.yaml" in err
+    assert "no wording for the language 'sw' yet (it has de, en;" in err
+    assert err.rstrip().endswith("; render with --lang en")
     assert _cli("render", path, "--to", "markdown", "--lang", "en", "-o", "-")[0] == 0
 
 
-def _dated(tmp_path: Path, language: str, translations: list[str]) -> Lss:
+#: Swahili and English, with every place where the survey prints qdef's wording.
+SWAHILI_WORDED = """\
+qdef: 1
+id: sw
+title: {sw: Utafiti, en: Survey}
+language: sw
+translations: [en]
+sections:
+  - id: s1
+    questions:
+      - id: kipindi
+        type: daterange
+        text: {sw: "Kipindi?", en: "Period?"}
+  - id: s2
+    title: {sw: Sehemu, en: Part}
+    questions:
+      - id: kazi
+        type: grid
+        text: {sw: "Kazi?", en: "Tasks?"}
+        columns:
+          - {code: nani, input: text, label: {sw: Nani, en: Who}}
+          - {code: hakuna, input: check, label: {sw: Hakuna, en: None}, exclusive: true}
+        rows:
+          - {code: a, label: {sw: A, en: A}}
+      - id: orodha
+        type: grid
+        required: true
+        text: {sw: "Orodha?", en: "List?"}
+        columns:
+          - {code: jina, input: text, label: {sw: Jina, en: Name}}
+        rows:
+          - {code: a, label: {sw: A, en: A}}
+"""
+
+
+def test_every_place_that_needs_missing_wording_is_reported_at_once(tmp_path: Path) -> None:
+    """One run names every place (not one per run), each at its file:line:column with
+    its own fix: what the instrument can do there, or plainly that no key of it holds
+    the text. Exit 2; the Python API raises one error with all the places."""
+    path = tmp_path / "sw.yaml"
+    path.write_text(SWAHILI_WORDED, encoding="utf-8")
+    status, out, err = _cli("render", path, "--to", "limesurvey", "--lang", "en", "-o", "-")
+    assert (status, out) == (2, "")
+    head, *places = err.splitlines()
+    assert head.startswith(f"qdef: error: cannot render {path} with 'limesurvey': ")
+    assert "prints qdef's own wording in 6 places" in head
+    assert "no wording for the language 'sw' yet (it has de, en;" in head
+    assert places == [
+        f"{path}:7:5: error: the name of section 1 ('s1'), which has no title, needs "
+        "qdef's wording: give the section a title (title: {sw: …, en: …})",
+        f"{path}:9:9: error: the label of the end of the date range 'kipindi', which has "
+        "no to_label, needs qdef's wording: give it a to_label (to_label: {sw: …, en: …}), "
+        "and a from_label if its start needs one",
+        f"{path}:9:9: error: the message of the date range 'kipindi' when its end is "
+        "before its start needs qdef's wording: no key of the instrument holds this "
+        "message; ask for the two dates as two date questions instead (they need no "
+        "wording, but nothing checks that the end is not before the start)",
+        f"{path}:15:9: error: the text of the grid 'kazi''s second question (its check "
+        "columns) needs qdef's wording: no key of the instrument holds this text; split "
+        "the grid into one grid per kind of column (text, number, check) instead",
+        f"{path}:15:9: error: the message of the grid 'kazi''s exclusive column needs "
+        "qdef's wording: no key of the instrument holds this message; leave out "
+        "exclusive: true (nothing then empties the rest of the row)",
+        f"{path}:23:9: error: the message of the required grid 'orodha' needs qdef's "
+        "wording: no key of the instrument holds this message; make the grid optional "
+        "(required: false) instead",
+    ]
+    from qdef.renderers.errors import MissingWordingError  # noqa: PLC0415
+
+    with pytest.raises(MissingWordingError) as raised:
+        render(qdef.load(path), "limesurvey")
+    assert [p.path for p in raised.value.places] == [
+        ("sections", 0),
+        *[("sections", 0, "questions", 0)] * 2,
+        *[("sections", 1, "questions", 0)] * 2,
+        ("sections", 1, "questions", 1),
+    ]
+    assert str(raised.value).count("\n- ") == 6
+
+
+def test_the_fixes_offered_for_missing_wording_work(tmp_path: Path) -> None:
+    """Doing what the messages say renders the survey: a section title, a to_label,
+    two date questions instead of the range, a grid per kind of column, no exclusive
+    column, an optional grid."""
+    fixed = (
+        SWAHILI_WORDED.replace("  - id: s1\n", "  - id: s1\n    title: {sw: Moja, en: One}\n")
+        .replace(
+            "      - id: kipindi\n        type: daterange\n",
+            "      - {id: mwanzo, type: date, text: {sw: Mwanzo, en: Start}}\n"
+            "      - id: kipindi\n        type: date\n",
+        )
+        .replace("        required: true\n", "")
+        .replace(
+            "input: check, label: {sw: Hakuna, en: None}, exclusive: true",
+            "input: text, label: {sw: Hakuna, en: None}",
+        )
+    )
+    path = tmp_path / "sw.yaml"
+    path.write_text(fixed, encoding="utf-8")
+    status, out, err = _cli("render", path, "--to", "limesurvey", "-o", "-")
+    assert (status, err) == (0, "")
+    assert read(out).languages == ["sw", "en"]
+    # the to_label alone is enough for a date range's label
+    ranged = SWAHILI_WORDED.replace(
+        '        text: {sw: "Kipindi?", en: "Period?"}\n',
+        '        text: {sw: "Kipindi?", en: "Period?"}\n        to_label: {sw: hadi, en: to}\n',
+    )
+    path.write_text(ranged, encoding="utf-8")
+    _, _, err = _cli("render", path, "--to", "limesurvey", "-o", "-")
+    assert "to_label" not in err and "the message of the date range" in err
+
+
+def test_a_language_qdef_has_no_wording_for_gets_limesurveys_date_format(
+    tmp_path: Path,
+) -> None:
+    """Dates are written in each language's way: qdef does not know Swahili's, so a full
+    date's date_format (which has no language in LimeSurvey) is left out and Swahili
+    keeps LimeSurvey's default (no surveyls_dateformat), English its dd/mm/yyyy. A month
+    or a year has no survey setting: those keep their format."""
+    sw_en = _dated(tmp_path, "sw", ["en"], ranged=False)
+    assert [q.attributes.get("date_format") for q in sw_en.questions] == [None, "mm/yyyy", "yyyy"]
+    sw, en = sw_en.tables["surveys_languagesettings"]
+    assert "surveyls_dateformat" not in sw and en["surveyls_dateformat"] == "5"
+
+
+def test_a_date_ranges_codes_do_not_depend_on_the_language(tmp_path: Path) -> None:
+    """The end of a date range is coded with the fixed suffix bis in every language
+    (German, English, Swahili): codes are not wording, and the Investitionspakt's
+    finanzierungszeitbis keeps its data column (docs/limesurvey.md)."""
+    found = set()
+    for language, translations in (("de", []), ("en", []), ("sw", ["en"]), ("de", ["en"])):
+        path = _dates(tmp_path, language, translations, ranged=True)
+        status, out, _ = _cli("render", path, "--to", "limesurvey-map", "-o", "-")
+        assert status == 0
+        carriers = json.loads(out)["questions"]["range"]["questions"]
+        found.add(tuple(q["code"] for q in carriers))
+    assert found == {("range", "rangebis")}
+
+
+def _dated(tmp_path: Path, language: str, translations: list[str], *, ranged: bool = True) -> Lss:
+    lss, _ = lss_of(qdef.load(_dates(tmp_path, language, translations, ranged=ranged)))
+    return lss
+
+
+def _dates(tmp_path: Path, language: str, translations: list[str], *, ranged: bool) -> Path:
+    """Date questions at each precision and (``ranged``) a date range with a to_label."""
     texts = [language, *translations]
     text = {lang: "Datum" for lang in texts}
     data = {
@@ -800,14 +947,13 @@ def _dated(tmp_path: Path, language: str, translations: list[str]) -> Lss:
                     {"id": p, "type": "date", "precision": p, "text": text}
                     for p in ("day", "month", "year")
                 ]
-                + [{"id": "range", "type": "daterange", "text": text, "to_label": text}],
+                + [{"id": "range", "type": "daterange", "text": text, "to_label": text}] * ranged,
             }
         ],
     }
     path = tmp_path / f"{'-'.join(texts)}.yaml"
     path.write_text(json.dumps(data), encoding="utf-8")
-    lss, _ = lss_of(qdef.load(path))
-    return lss
+    return path
 
 
 def test_dates_are_written_as_the_survey_language_writes_them(tmp_path: Path) -> None:

@@ -634,8 +634,12 @@ def test_a_language_qdef_has_no_wording_for_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "fr.md"
     status, _out, err = run("render", source, "--to", "markdown", "-o", target)
     assert status == 2
-    assert "no renderer wording for the language 'fr'" in err
+    assert "no wording for the language 'fr' yet" in err
     assert "it has de, en" in err
+    # a fix the author can carry out (not: edit the installed qdef)
+    assert "translate the instrument into de or en (translations: [de]" in err
+    assert "and render with --lang de" in err
+    assert "catalogs/" not in err
     assert not target.exists()
     with pytest.raises(LanguageError, match="it has de, en"):
         qdef.render(minimal("fr"), to="markdown")

@@ -177,6 +177,7 @@ def _render(
     from qdef.renderers.errors import (  # noqa: PLC0415
         LanguageError,
         LocatedRenderError,
+        MissingWordingError,
         RenderOptionError,
     )
 
@@ -197,6 +198,12 @@ def _render(
         who = repr(renderer.name)
         if registration.distribution != "qdef":  # a plugin's message: say whose
             who += f" of {registration.origin}"
+        if isinstance(error, MissingWordingError) and document is not None:
+            # every place at its file:line:column, each with its own fix
+            err.write(f"qdef: error: cannot render {file} with {who}: {error.message}\n")
+            for place in error.places:
+                err.write(f"{document.locate(place.path)}: error: {place.sentence()}\n")
+            return EXIT_USAGE
         err.write(f"qdef: error: cannot render {file} with {who}: {error}\n")
         return EXIT_USAGE if isinstance(error, LanguageError) else EXIT_PROBLEMS
     except Exception:

@@ -95,20 +95,24 @@ def options_for(
 def _chrome(renderer: Renderer, instrument: Instrument, lang: str) -> Catalog:
     """qdef's wording in ``lang``. Where qdef has none: refused for a renderer that
     prints it (``wording = "lang"``, the default), saying which of the instrument's
-    languages would work with ``--lang``; for one that does not (``"none"``) or that
-    writes every language and checks itself (``"every"``), a catalogue that fails
-    only when used."""
-    from qdef.renderers.catalog import MissingCatalog, find, missing_message  # noqa: PLC0415
+    languages would work with ``--lang`` (or into which to translate it); for one
+    that does not (``"none"``) or that writes every language and checks itself
+    (``"every"``), a catalogue that fails only when used."""
+    from qdef.renderers.catalog import (  # noqa: PLC0415
+        MissingCatalog,
+        find,
+        missing_message,
+        worded_fix,
+    )
 
     found = find(lang)
     if found is not None:
         return found
-    worded = [tag for tag in (instrument.language, *instrument.translations) if find(tag)]
-    fix = f"render with --lang {' or --lang '.join(worded)}" if worded else ""
+    fix = worded_fix([instrument.language, *instrument.translations])
     if getattr(renderer, "wording", "lang") == "lang":
         raise LanguageError(
             f"the renderer {renderer.name!r} prints qdef's own wording in the language "
-            f"it renders. " + missing_message(lang, fix)
+            f"it renders. " + missing_message(lang, fix=fix)
         )
     return MissingCatalog(lang, fix)
 

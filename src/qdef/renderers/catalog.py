@@ -1,10 +1,11 @@
 """Chrome text: the fixed wording renderers print, from one catalogue per language.
 
 The catalogues are ``catalogs/<lang>.yaml`` in this package (German and
-English). A catalogue is chosen by BCP 47 tag: exactly (``de``), else by the
-primary language (``de-AT`` uses ``de``). A renderer needs wording only for
-what it prints: a language without a catalogue gets a :class:`MissingCatalog`,
-which fails only when an entry is asked for.
+English; more languages are a later feature). A catalogue is chosen by BCP 47
+tag: exactly (``de``), else by the primary language (``de-AT`` uses ``de``).
+A renderer needs wording only for what it prints: a language without a
+catalogue gets a :class:`MissingCatalog`, which fails only when an entry is
+asked for.
 """
 
 from __future__ import annotations
@@ -87,13 +88,29 @@ def catalog(lang: str) -> Catalog:
     return found
 
 
-def missing_message(lang: str, fix: str = "") -> str:
-    """Why there is no wording for ``lang``, and ``fix`` (else: add a catalogue)."""
-    primary = lang.lower().split("-")[0]
-    add = f"add a catalogue catalogs/{primary}.yaml to qdef.renderers (docs/renderers.md)"
+def missing_message(*langs: str, fix: str = "") -> str:
+    """Why there is no wording for ``langs`` (qdef has none yet: the languages it has),
+    and ``fix``, what the user can do instead."""
+    named = " or ".join(map(repr, langs))
     return (
-        f"qdef has no renderer wording for the language {lang!r} (it has "
-        f"{', '.join(languages())}); " + (f"{fix}, or {add}" if fix else add)
+        f"qdef has no wording for {'the language' if len(langs) == 1 else 'the languages'} "
+        f"{named} yet (it has "
+        f"{', '.join(languages())}; more languages are a later feature of qdef)"
+        + (f"; {fix}" if fix else "")
+    )
+
+
+def worded_fix(available: list[str]) -> str:
+    """What to do when a renderer needs wording in a language qdef has none for:
+    render with ``--lang`` in one of ``available`` (the instrument's languages) that
+    qdef has wording for, else translate the instrument into one."""
+    worded = [tag for tag in available if find(tag) is not None]
+    if worded:
+        return f"render with --lang {' or --lang '.join(worded)}"
+    first = languages()[0]
+    return (
+        f"translate the instrument into {' or '.join(languages())} (translations: "
+        f"[{first}], see docs/format.md) and render with --lang {first}"
     )
 
 
@@ -107,4 +124,4 @@ class MissingCatalog(Catalog):
         self.fix = fix
 
     def __call__(self, key: str, /, **values: object) -> str:
-        raise LanguageError(missing_message(self.lang, self.fix))
+        raise LanguageError(missing_message(self.lang, fix=self.fix))

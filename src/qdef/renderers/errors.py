@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class RenderError(Exception):
     """Rendering cannot be done as asked; the message says why and what to do."""
@@ -51,3 +53,31 @@ class LocatedRenderError(RenderError):
         self.path = path
         self.offset = offset
         self.excerpt = excerpt
+
+
+@dataclass(frozen=True, slots=True)
+class WordingPlace:
+    """One place of the instrument where a renderer would print qdef's own wording in
+    a language qdef has none for."""
+
+    where: str
+    """What needs the wording, in words: ``the name of section 1 ('s1'), …``."""
+    path: tuple[str | int, ...]
+    """The section or question in the YAML document: ``("sections", 0)``."""
+    fix: str
+    """What the author can do in the instrument, or that no key of it holds the text."""
+
+    def sentence(self) -> str:
+        """What needs the wording and what to do about it."""
+        return f"{self.where} needs qdef's wording: {self.fix}"
+
+
+class MissingWordingError(LanguageError):
+    """qdef's own wording is needed in a language it has none for, at every one of
+    ``places`` (all of them, so one run shows them all). ``str()`` names them in
+    words; the command line prints each at its ``file:line:column``."""
+
+    def __init__(self, message: str, places: list[WordingPlace]) -> None:
+        super().__init__(message + "".join(f"\n- {place.sentence()}" for place in places))
+        self.message = message
+        self.places = places

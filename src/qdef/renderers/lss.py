@@ -29,7 +29,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
@@ -54,7 +54,12 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
-from qdef.renderers.errors import LanguageError, LocatedRenderError, RenderError
+from qdef.renderers.errors import (
+    LocatedRenderError,
+    MissingWordingError,
+    RenderError,
+    WordingPlace,
+)
 from qdef.routing.analysis import analysis_for
 from qdef.routing.dd import Budget
 from qdef.routing.plan import plan_for
@@ -279,6 +284,10 @@ class _Lowering:
         self.codes = Codes(QUESTION_CODE_LENGTH, letter_first=True, forbidden=RESERVED)
         self.slots: dict[str, Slot] = {}
         self.question_codes = self.codes.reserve(_sources(instrument))
+        self.place: tuple[str | int, ...] = ()
+        """The section or question being lowered: where wording is needed."""
+        self.missing: list[WordingPlace] = []
+        """Every place that needs qdef's wording in a language it has none for."""
 
     def survey(self) -> Survey:
         if not self.wording:  # codes only (the mapping): no texts, no relevance
@@ -303,6 +312,8 @@ class _Lowering:
                 "simplify its conditions, or split it"
             ) from error
         lowered = self.lower_questions()
+        if self.missing:
+            self.refuse()
         # relevance needs every variable's slot: compile once all are lowered
         compiler = Compiler(self.slots)
         for group, when in zip(self.groups, sections, strict=True):
@@ -322,16 +333,18 @@ class _Lowering:
         with the LimeSurvey questions it became."""
         lowered: list[tuple[LsGroup, Question, list[LsQuestion]]] = []
         for index, section in enumerate(self.instrument.sections):
+            self.place = ("sections", index)
             # LimeSurvey needs a group name; an untitled section is "Teil 2"
             title = section.title or self.chrome(
                 "lss_section",
-                f"the name of section {index + 1} ({section.id!r}), which has no title",
-                "give the section a title",
+                f"the name of section {index + 1} ({section.id!r}), which has no title,",
+                f"give the section a title ({self.example('title')})",
                 number=index + 1,
             )
             group = LsGroup(title, section.intro, "1")
             self.groups.append(group)
-            for question in section.questions:
+            for number, question in enumerate(section.questions):
+                self.place = ("sections", index, "questions", number)
                 items = self.question(question)
                 group.questions.extend(items)
                 lowered.append((group, question, items))
@@ -372,26 +385,45 @@ class _Lowering:
                             excerpt=source,
                         )
 
-    def chrome(self, key: str, needed_for: str, fix: str = "", **values: object) -> Text:
+    def chrome(self, key: str, needed_for: str, fix: str, **values: object) -> Text:
         """qdef's own wording for ``key``, in every language of the survey (the survey
-        holds them all). Without wording (the mapping only): empty. A language qdef
-        has no catalogue for is refused here, where the wording is needed: saying
-        what it is ``needed_for``, and ``fix``, what the instrument could do instead."""
+        holds them all). Without wording (the mapping only): empty. Where a language
+        has no catalogue, the place is noted (``needed_for``: what needs the wording;
+        ``fix``: what the author can do in the instrument) and :meth:`refuse` reports
+        every such place at once, once the whole survey is lowered."""
         if not self.wording:
             return ""
+        from qdef.renderers.catalog import find  # noqa: PLC0415
+
+        catalogs = {lang: find(lang) for lang in self.languages}
+        texts = {
+            lang: "" if found is None else found(key, **values) for lang, found in catalogs.items()
+        }
+        if None in catalogs.values():
+            self.missing.append(WordingPlace(needed_for, self.place, fix))
+        return texts[self.languages[0]] if len(self.languages) == 1 else texts
+
+    def example(self, key: str) -> str:
+        """How to write ``key`` as a text in every language of the survey."""
+        if len(self.languages) == 1:
+            return f"{key}: …"
+        return f"{key}: {{{', '.join(f'{lang}: …' for lang in self.languages)}}}"
+
+    def refuse(self) -> NoReturn:
+        """Refuse the survey, naming every place that needs qdef's wording in a
+        language it has none for, each with what the author can do there."""
         from qdef.renderers.catalog import find, missing_message  # noqa: PLC0415
 
-        texts: dict[str, str] = {}
-        for lang in self.languages:
-            found = find(lang)
-            if found is None:
-                raise LanguageError(
-                    f"a LimeSurvey survey holds every language of the instrument "
-                    f"({', '.join(self.languages)}; --lang does not change that), and "
-                    f"it needs qdef's wording for {needed_for}. " + missing_message(lang, fix)
-                )
-            texts[lang] = found(key, **values)
-        return texts[self.languages[0]] if len(self.languages) == 1 else texts
+        unworded = [lang for lang in self.languages if find(lang) is None]
+        count = len(self.missing)
+        raise MissingWordingError(
+            f"a LimeSurvey survey holds every language of the instrument "
+            f"({', '.join(self.languages)}; --lang does not change that), and this one "
+            f"prints qdef's own wording in {count} place{'' if count == 1 else 's'}. "
+            + missing_message(*unworded)
+            + "; what the instrument can do instead:",
+            self.missing,
+        )
 
     # -------------------------------------------------------------- questions
 
@@ -470,16 +502,21 @@ class _Lowering:
 
     def date_format(self, item: LsQuestion, precision: str) -> None:
         """The question's ``date_format``, as the survey's languages write dates. The
-        attribute has no language in LimeSurvey: where the languages write a full date
-        differently (``dd.mm.yyyy``, ``dd/mm/yyyy``), it is left out, and each
-        language's survey setting (``surveyls_dateformat``, :func:`survey_date_format`)
-        applies."""
-        formats = [f[precision] for f in self.date_formats.values()]
-        if len(set(formats)) == 1:
-            item.attributes.append(Attribute("date_format", formats[0]))
-        elif precision != "day":  # no survey setting holds a month or a year alone
+        attribute has no language in LimeSurvey: it is set only where every language
+        of the survey writes the date alike. A full date written differently
+        (``dd.mm.yyyy``, ``dd/mm/yyyy``), or in a language qdef has no wording for
+        (whose way of writing dates qdef does not know), is left out, and each
+        language's survey setting applies (``surveyls_dateformat``,
+        :func:`survey_date_format`; LimeSurvey's default for a language without
+        wording). No survey setting holds a month or a year alone: those are always
+        set, as the languages qdef knows write them (else ``mm/yyyy``, ``yyyy``)."""
+        formats = [self.date_formats.get(lang, {}).get(precision) for lang in self.languages]
+        known = [f for f in formats if f is not None]
+        if None not in formats and len(set(formats)) == 1:
+            item.attributes.append(Attribute("date_format", known[0]))
+        elif precision != "day":
             fallback = {"month": "mm/yyyy", "year": "yyyy"}[precision]
-            item.attributes.append(Attribute("date_format", (formats or [fallback])[0]))
+            item.attributes.append(Attribute("date_format", (known or [fallback])[0]))
 
     def followup(
         self,
@@ -571,8 +608,9 @@ class _Lowering:
             question.to_label
             or self.chrome(
                 "date_to",
-                f"the label of the end of the date range {question.id!r}",
-                "give it a to_label",
+                f"the label of the end of the date range {question.id!r}, which has no to_label,",
+                f"give it a to_label ({self.example('to_label')}), and a from_label "
+                "if its start needs one",
             ),
             question.id,
             role="part",
@@ -603,6 +641,9 @@ class _Lowering:
                     "web_date_order",
                     f"the message of the date range {question.id!r} when its end is "
                     "before its start",
+                    "no key of the instrument holds this message; ask for the two dates "
+                    "as two date questions instead (they need no wording, but nothing "
+                    "checks that the end is not before the start)",
                 ),
                 i18n=True,
             )
@@ -682,6 +723,8 @@ class _Lowering:
                         f"lss_{slot_kind}_columns",
                         f"the text of the grid {question.id!r}'s second question (its "
                         f"{slot_kind} columns)",
+                        "no key of the instrument holds this text; split the grid into "
+                        "one grid per kind of column (text, number, check) instead",
                     ),
                 ),
                 question.id,
@@ -738,6 +781,8 @@ class _Lowering:
                     self.chrome(
                         "lss_exclusive_column",
                         f"the message of the grid {question.id!r}'s exclusive column",
+                        "no key of the instrument holds this message; leave out "
+                        "exclusive: true (nothing then empties the rest of the row)",
                     ),
                     i18n=True,
                 )
@@ -762,6 +807,8 @@ class _Lowering:
                         self.chrome(
                             "web_required_row",
                             f"the message of the required grid {question.id!r}",
+                            "no key of the instrument holds this message; make the "
+                            "grid optional (required: false) instead",
                         ),
                         i18n=True,
                     )
