@@ -66,6 +66,10 @@ class Limits:
     """Characters of text (keys and scalars) that aliases may add to a document
     beyond the length of the file itself: what a file can make qdef hold in memory,
     and write out, stays within about twice its size plus this."""
+    max_character_errors: int = 10_000
+    """QD112 errors reported per file (every character refused is left out of the
+    data all the same): a file of nothing but ``"\\0\\0…"`` escapes stays a few
+    thousand diagnostics, not millions."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -109,7 +113,9 @@ FORBIDDEN = re.compile(
 )
 
 
-def _forbidden(value: str, found: re.Match[str], line: int, column: int) -> YamlDataError:
+def _forbidden(
+    value: str, found: re.Match[str], line: int, column: int, *, key: bool = False
+) -> YamlDataError:
     char = found.group()
     code = ord(char)
     what = (
@@ -123,13 +129,38 @@ def _forbidden(value: str, found: re.Match[str], line: int, column: int) -> Yaml
     )
     return YamlDataError(
         "QD112",
-        f"this text holds U+{code:04X}, {what}, which qdef does not allow in any text "
+        f"this {'key' if key else 'text'} holds U+{code:04X}, {what}, "
+        "which qdef does not allow in any text "
         "(renderers and terminals would break on it); remove the escape that writes it",
         line,
         column,
         offset=found.start(),
         value=value,
     )
+
+
+def _refuse_characters(
+    value: str,
+    first: re.Match[str],
+    *,
+    line: int,
+    column: int,
+    key: bool,
+    found: list[YamlDataError] | None,
+    limit: int,
+) -> str:
+    """``value`` with every character :data:`FORBIDDEN` (``first`` is the first one)
+    removed, each recorded in ``found`` as a QD112 (up to ``limit`` of them in all):
+    a refused character is an error, but the document can still be read and checked
+    (as it will be once the escapes are removed, which is the fix QD112 asks for),
+    so that one run shows every problem. Without ``found``, the first one is raised."""
+    if found is None:
+        raise _forbidden(value, first, line, column, key=key)
+    for match in FORBIDDEN.finditer(value, first.start()):
+        if len(found) >= limit:
+            break
+        found.append(_forbidden(value, match, line, column, key=key))
+    return FORBIDDEN.sub("", value)
 
 
 def _resolve_plain(value: str, line: int, column: int) -> Any:
@@ -218,7 +249,8 @@ def events(text: str) -> Iterator[Any]:
 
 
 def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Plain data from YAML text; raises :class:`YamlDataError` (located) or ruamel's errors."""
+    """Plain data from YAML text; raises :class:`YamlDataError` (located) or ruamel's
+    errors (the first QD112 too)."""
     return build_located(text, limits)[0]
 
 
@@ -241,10 +273,17 @@ class Positions:
     collections: dict[int, array[int]]
 
 
-def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Positions]:  # noqa: PLR0915
+def build_located(  # noqa: PLR0915
+    text: str, limits: Limits = DEFAULT_LIMITS, refused: list[YamlDataError] | None = None
+) -> tuple[Any, Positions]:
     # One flat loop over the events on purpose: this is the hot path of every load.
     """Plain data from YAML text and the :class:`Positions` of its values; raises
-    :class:`YamlDataError` (located) or ruamel's errors."""
+    :class:`YamlDataError` (located) or ruamel's errors.
+
+    With a list ``refused``, a character no text may hold (QD112) does not stop the
+    reading: each one is added to the list (in document order) and left out of
+    the data; the caller reports them (with whatever stopped the
+    reading, if something did). Without it, the first one is raised."""
     from ruamel.yaml import events as ev  # noqa: PLC0415
 
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
@@ -272,6 +311,8 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
     max_depth, max_nodes = limits.max_depth, limits.max_nodes
     max_chars = len(text) + limits.alias_chars
     forbidden = FORBIDDEN.search
+    max_refused = limits.max_character_errors
+    written = ""  # the last scalar as written (escapes read; refused characters left out)
     flow_maps: set[int] = set()  # ids of the mappings written as {...}
     lines_of = _Lines(text)
 
@@ -283,10 +324,20 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
             style = event.style
             value: Any = event.value
             chars += len(value)
+            written = value
             if style == '"':  # only an escape can write a forbidden character
                 bad = forbidden(value)
                 if bad is not None:
-                    raise _forbidden(value, bad, mark.line, mark.column)
+                    is_key = is_map and key is no_key
+                    written = value = _refuse_characters(
+                        value,
+                        bad,
+                        line=mark.line,
+                        column=mark.column,
+                        key=is_key,
+                        found=refused,
+                        limit=max_refused,
+                    )
             elif not value and not style and is_map and key is not no_key:
                 _check_flow_entry(event, key, container, flow_maps, lines_of)
             tag = event.tag
@@ -412,13 +463,13 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
         elif is_map:
             if key is no_key:
                 if kind is scalar_event:
-                    key = event.value  # keys are text as written: "1:" is the key "1"
+                    key = written  # keys are text as written: "1:" is the key "1"
                 elif isinstance(value, str):
                     key = value
                 else:
                     mark = event.start_mark
                     raise YamlDataError("QD110", "a key must be plain text", mark.line, mark.column)
-                if key in container:
+                if key in container:  # (refused characters left out: the key to be)
                     mark = event.start_mark
                     raise YamlDataError(
                         "QD106",
