@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import platform
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -365,6 +366,56 @@ def test_a_comma_inside_a_flow_mapping_says_to_quote_the_text(
 @pytest.mark.parametrize("text", ["a: {b: 1, c: }", "a: {b: 1, 'c': }", "a: [x, y]", "a: {b: }"])
 def test_empty_values_written_with_a_colon_are_not_commas(text: str) -> None:
     assert parse(text, HERE)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "meant"),
+    [
+        ("a: {code: bus, label: Bus, tram or underground?}", "QD113", "Bus, tram or underground?"),
+        ('a: {sw: Je, umeajiriwa?, en: "Are you employed?"}', "QD113", "Je, umeajiriwa?"),
+        ("a: {code: bus, label: Bus, tram, or underground}", "QD113", "Bus, tram, or underground"),
+        ("a: {code: bus, label: Really?, yes}", "QD101", "Really?, yes"),
+        ("a: {label: Why? Because, code: x}", "QD101", "Why? Because"),
+        ("a: {en: Are you employed?}", "QD101", "Are you employed?"),
+        ('a: {n: [1, 2], label: say "hi"? or\\ not, c: "x, y: z"}', "QD101", 'say "hi"? or\\ not'),
+        ("a: {code: x,\n    label: Bus, tram or what?}", "QD113", "Bus, tram or what?"),
+        ("a: {label: Why?, yes}  # a comment, x: 1", "QD101", "Why?, yes"),
+        ("a: [x, Really?]", "QD101", "Really?"),
+    ],
+)
+def test_the_quotes_suggested_inside_brackets_hold_the_whole_text_and_fix_it(
+    text: str, code: str, meant: str
+) -> None:
+    """The text suggested is the one the author meant, up to the next 'key:' entry or
+    the closing bracket (',' and '?' and all), escaped for double quotes: written
+    as suggested, the file reads, with that text."""
+    (found,) = parse(text, HERE)[1]
+    suggested = '"' + meant.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    assert found.code == code
+    assert found.message.endswith(f" {suggested}"), found.message
+    fixed = data(text.replace(meant, suggested))
+    assert meant in (fixed["a"].values() if isinstance(fixed["a"], dict) else fixed["a"])
+
+
+_MEANT = st.lists(st.text(alphabet='ab?,."\\', min_size=1, max_size=6), min_size=1, max_size=5)
+
+
+@given(_MEANT, st.booleans())
+def test_a_quoted_text_suggested_inside_braces_reads_back_as_the_text_meant(
+    words: list[str], more: bool
+) -> None:
+    """Whatever ',' '?' '"' and '\\' a label written without quotes holds, a suggestion
+    to quote it, applied once, makes the file read, with that label."""
+    meant = " ".join(words).strip()
+    assume(meant[:1] not in ("", "?", ",", ".", '"') and not meant.endswith(","))
+    assume(re.search(r',\s*"', meant) is None)  # YAML starts a quoted text there
+    text = "a: {code: x, label: " + meant + (", n: 1}" if more else "}")
+    problems = parse(text, HERE)[1]
+    if not problems or "quotes: " not in problems[0].message:
+        return
+    message = problems[0].message
+    suggested = message[message.index('"', message.index("quotes: ")) :]
+    assert data(text.replace(meant, suggested, 1))["a"]["label"] == meant, message
 
 
 def test_a_question_mark_inside_a_flow_mapping_says_to_quote_the_text() -> None:

@@ -26,6 +26,8 @@ from qdef.yamldata import (
     YamlDataError,
     build_data,
     build_located,
+    flow_entry,
+    quoted,
 )
 
 __all__ = ["DEFAULT_LIMITS", "Document", "Limits", "build_data", "decode", "load_file", "parse"]
@@ -117,16 +119,15 @@ def _flow_problem(
     found = row[mark.column : mark.column + 1]
     if not found or found in ",]}":
         return None
-    # the text the character belongs to: from after the last ': ', ',' or bracket
-    opened = max(row.rfind(c, 0, mark.column) for c in "{[,") + 1
-    start = max(row.rfind(": ", 0, mark.column) + 2, opened)
-    end = min((i for i in (row.find(c, mark.column) for c in ",]}") if i >= 0), default=len(row))
-    written = row[start:end].strip()
-    quoted = '"' + written.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    bracket = "{...}" if "mapping" in (context or "") else "[...]"
+    # the text the character belongs to, as meant: in a mapping, up to the next
+    # 'key:' entry or the closing '}' (it may hold more ',' and '?')
+    mapping = "mapping" in (context or "")
+    start, end, _ = flow_entry(row, started.column, mark.column, mapping=mapping)
+    bracket = "{...}" if mapping else "[...]"
     return (
         f"YAML syntax error: inside '{bracket}' the {found!r} here cannot be part of a text "
-        f"written without quotes, and ends it; put the whole text in quotes: {quoted}"
+        "written without quotes, and ends it; put the whole text in quotes: "
+        f"{quoted(row[start:end].strip())}"
     )
 
 

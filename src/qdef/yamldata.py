@@ -339,7 +339,7 @@ def build_located(  # noqa: PLR0915
                         limit=max_refused,
                     )
             elif not value and not style and is_map and key is not no_key:
-                _check_flow_entry(event, key, container, flow_maps, lines_of)
+                _check_flow_entry(event, key, container, flow_maps, lines_of, stack[-1][6])
             tag = event.tag
             if tag is not None:
                 if tag != "!":  # "!" is the non-specific tag: the scalar is text
@@ -501,24 +501,33 @@ class _Lines:
         return self.lines[row] if row < len(self.lines) else ""
 
 
-def _check_flow_entry(
-    event: Any, key: Any, container: Any, flow_maps: set[int], lines: _Lines
+def _check_flow_entry(  # noqa: PLR0917
+    event: Any, key: Any, container: Any, flow_maps: set[int], lines: _Lines, opened: int
 ) -> None:
     """An empty value in ``{...}`` written without ':' (``{label: Bus, tram}``): the
     comma ended the text before it, and what followed became a key. Refused, with
-    the way to write the comma into the text."""
+    the way to write the comma into the text: the whole text the entry before it
+    was meant to have (up to the next ``key:`` or the closing ``}``), quoted.
+    ``opened`` is where the mapping starts (packed line and column)."""
     if id(container) not in flow_maps or not isinstance(key, str):
         return
     mark = event.start_mark
-    before = lines[mark.line][: mark.column].rstrip(" \t")
+    row = lines[mark.line]
+    before = row[: mark.column].rstrip(" \t")
     if before.endswith(":") or not before.endswith(key):
         return  # "key:" with nothing after it, or a key written on its own line
     column = len(before) - len(key)
     previous = next(reversed(container.items()), None)
     example = ""
     if previous is not None and isinstance(previous[1], str):
-        joined = f"{previous[1]}, {key}".replace("\\", "\\\\").replace('"', '\\"')
-        example = f': {previous[0]}: "{joined}"'
+        brace = opened & 0xFFFFFFFF if opened >> 32 == mark.line else -1
+        start, end, keyed = flow_entry(row, brace, column, mapping=True)
+        if not keyed or row[start : start + 1] in ("'", '"'):
+            # the text before is on an earlier line, or was quoted: it is known as read
+            written = f"{previous[1]}, {row[column:end].strip()}"
+        else:
+            written = row[start:end].strip()
+        example = f": {previous[0]}: {quoted(written)}"
     raise YamlDataError(
         "QD113",
         f"inside '{{...}}' a comma ends an entry, so '{key}' was read as a key without a "
@@ -527,6 +536,96 @@ def _check_flow_entry(
         mark.line,
         column,
     )
+
+
+def quoted(text: str) -> str:
+    """``text`` in double quotes, as YAML reads it back (``"`` and ``\\`` escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def flow_entry(row: str, opened: int, at: int, *, mapping: bool) -> tuple[int, int, bool]:
+    """Where the text of the entry holding column ``at`` of a flow collection
+    (``{...}`` or ``[...]``) written on ``row`` starts and ends, as its author meant
+    it: a text written without quotes may hold ``,`` or ``?`` (the YAML parser ends
+    it there), so in a mapping the text runs to the next ``key:`` entry or to the
+    closing bracket. ``opened`` is the column of the opening bracket (-1 if it is on
+    an earlier line); the third value says whether the entry has a key (then the
+    start is its value's). Quoted texts, nested brackets and a comment are skipped.
+    One pass over the row, no regular expression: it cannot backtrack."""
+    n = len(row)
+    i = opened + 1
+    entries: list[tuple[int, int, int, bool]] = []  # where it starts, its text starts, end, key
+    while i <= n:
+        # one segment: up to a ',' or the closing bracket at depth 0 (or the row's end)
+        segment, value_start, depth, closed = i, -1, 0, False
+        fresh = True  # only blanks since the segment or its value started
+        while i < n:
+            char = row[i]
+            if char in " \t":
+                i += 1
+                continue
+            if char in "\"'" and fresh:  # a quoted text: its ',' and '}' are its own
+                fresh, after = False, _after_quoted(row, i)
+                if after > i:
+                    i = after
+                    continue
+            fresh = False
+            if char == "#" and i > 0 and row[i - 1] in " \t":
+                n = i  # a comment: the rest of the row is not text
+                break
+            if char in "[{":
+                depth += 1
+            elif char in "]}":
+                if depth == 0:
+                    closed = True
+                    break
+                depth -= 1
+            elif char == "," and depth == 0:
+                break
+            elif (
+                char == ":"
+                and mapping
+                and value_start < 0
+                and depth == 0
+                and (i + 1 >= n or row[i + 1] in " \t,]}")
+            ):
+                value_start, fresh = i + 1, True
+            i += 1
+        end = min(i, n)
+        if row[segment:end].strip():
+            if mapping and value_start < 0 and entries:  # more of the entry before
+                entries[-1] = (*entries[-1][:2], end, entries[-1][3])
+            elif value_start < 0:
+                entries.append((segment, segment, end, False))
+            else:
+                while value_start < end and row[value_start] in " \t":
+                    value_start += 1
+                entries.append((segment, value_start, end, True))
+        if closed or i >= n:
+            break
+        i += 1  # past the ','
+    for start, text, end, keyed in entries:
+        if start <= at <= end:
+            return text, end, keyed
+    return (entries[-1][1], entries[-1][2], entries[-1][3]) if entries else (at, n, False)
+
+
+def _after_quoted(row: str, i: int) -> int:
+    """The index after the quoted text that starts at ``row[i]`` (-1 if it is not
+    closed on the row: then the quote is taken as a character of a plain text)."""
+    quote, n = row[i], len(row)
+    i += 1
+    while i < n:
+        if quote == '"' and row[i] == "\\":
+            i += 2
+            continue
+        if row[i] == quote:
+            if quote == "'" and row[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    return -1
 
 
 class _NoKey:
