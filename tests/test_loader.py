@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import platform
+import re
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -233,9 +235,89 @@ def test_the_c_parser_is_in_use() -> None:
 def test_control_characters_and_noncharacters_are_refused_at_their_escape(
     text: str, column: int
 ) -> None:
-    code, line, found = problem(text)
-    assert code == "QD112"
-    assert (line, found) == (text.count("\n") + 1, column)
+    document, problems = parse(text, HERE)
+    (found,) = problems
+    assert found.span is not None
+    assert found.code == "QD112"
+    assert (found.span.line, found.span.column) == (text.count("\n") + 1, column)
+    assert document is not None and document.problems == (found,)
+    assert ("this key holds" in found.message) == text.startswith('"k')
+
+
+FIVE_ESCAPES = """\
+qdef: 1
+id: "kita\\0"
+title: "Befragung\\e der Kita-Leitungen"
+language: de
+sections:
+  - id: allgemein
+    questions:
+      - id: weg
+        type: single
+        "te\\x1bxt": Wie kommen Sie zur Arbeit?
+        options:
+          - {code: rad, label: "Fahrrad \\u0000 und\\x07 Bahn"}
+          - {code: rad, label: Auto}
+"""
+
+
+def test_every_refused_character_is_reported_in_one_run_at_its_escape() -> None:
+    """A refused character does not stop the reading: all five at once, in document
+    order (two in one text), each at its escape; the key's message says key."""
+    document, problems = parse(FIVE_ESCAPES, HERE)
+    assert document is not None
+    places = [(p.code, p.span.line, p.span.column) for p in problems if p.span]
+    assert places == [
+        ("QD112", 2, 10),
+        ("QD112", 3, 18),
+        ("QD112", 10, 12),
+        ("QD112", 12, 41),
+        ("QD112", 12, 51),
+    ]
+    assert ["key" in p.message.split(" holds")[0] for p in problems] == [0, 0, 1, 0, 0]
+    assert document.data["title"] == "Befragung der Kita-Leitungen"  # checked without them
+
+
+def test_with_refused_characters_the_other_layers_still_report_their_problems() -> None:
+    from qdef.pipeline import validate_text  # noqa: PLC0415
+
+    result = validate_text(FIVE_ESCAPES, HERE)
+    assert result.instrument is None and not result.ok
+    codes = [d.code for d in result.diagnostics]
+    assert codes.count("QD112") == 5
+    assert "QD301" in codes  # the option code 'rad' twice: a semantic check
+    assert "QD201" not in codes  # "te\x1bxt" is checked as the key 'text' it will be
+
+
+def test_refused_characters_after_a_fatal_problem_keep_the_ones_before_it() -> None:
+    document, problems = parse('a: "\\0"\nb: "\\e"\na: 1\n', HERE)
+    assert document is None
+    assert [(p.code, p.span.line) for p in problems if p.span] == [
+        ("QD112", 1),
+        ("QD112", 2),
+        ("QD106", 3),
+    ]
+
+
+def test_keys_are_checked_as_they_will_be_without_their_refused_characters() -> None:
+    document, problems = parse('"a\\0": 1\n"\\ea": 2\n', HERE)
+    assert document is None  # both are the key 'a' once the escapes are removed
+    assert [p.code for p in problems] == ["QD112", "QD112", "QD106"]
+
+
+def test_many_refused_characters_are_located_in_one_pass_and_capped() -> None:
+    """60,000 escapes in one text: one reading of the text locates them all
+    (not one per character, which would be quadratic), and the report stops at
+    the limit."""
+    text = 'a: "' + "\\0" * 200_000 + '"\n'
+    started = time.perf_counter()
+    document, problems = parse(text, HERE, Limits(max_character_errors=50_000))
+    elapsed = time.perf_counter() - started
+    assert document is not None and len(problems) == 50_000
+    assert [p.span.column for p in problems[:3] if p.span] == [5, 7, 9]
+    assert problems[-1].span is not None and problems[-1].span.column == 5 + 2 * 49_999
+    assert elapsed < 10, elapsed  # quadratic: hours
+    assert len(parse(text, HERE)[1]) == Limits().max_character_errors
 
 
 @pytest.mark.parametrize(
@@ -284,6 +366,56 @@ def test_a_comma_inside_a_flow_mapping_says_to_quote_the_text(
 @pytest.mark.parametrize("text", ["a: {b: 1, c: }", "a: {b: 1, 'c': }", "a: [x, y]", "a: {b: }"])
 def test_empty_values_written_with_a_colon_are_not_commas(text: str) -> None:
     assert parse(text, HERE)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "meant"),
+    [
+        ("a: {code: bus, label: Bus, tram or underground?}", "QD113", "Bus, tram or underground?"),
+        ('a: {sw: Je, umeajiriwa?, en: "Are you employed?"}', "QD113", "Je, umeajiriwa?"),
+        ("a: {code: bus, label: Bus, tram, or underground}", "QD113", "Bus, tram, or underground"),
+        ("a: {code: bus, label: Really?, yes}", "QD101", "Really?, yes"),
+        ("a: {label: Why? Because, code: x}", "QD101", "Why? Because"),
+        ("a: {en: Are you employed?}", "QD101", "Are you employed?"),
+        ('a: {n: [1, 2], label: say "hi"? or\\ not, c: "x, y: z"}', "QD101", 'say "hi"? or\\ not'),
+        ("a: {code: x,\n    label: Bus, tram or what?}", "QD113", "Bus, tram or what?"),
+        ("a: {label: Why?, yes}  # a comment, x: 1", "QD101", "Why?, yes"),
+        ("a: [x, Really?]", "QD101", "Really?"),
+    ],
+)
+def test_the_quotes_suggested_inside_brackets_hold_the_whole_text_and_fix_it(
+    text: str, code: str, meant: str
+) -> None:
+    """The text suggested is the one the author meant, up to the next 'key:' entry or
+    the closing bracket (',' and '?' and all), escaped for double quotes: written
+    as suggested, the file reads, with that text."""
+    (found,) = parse(text, HERE)[1]
+    suggested = '"' + meant.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    assert found.code == code
+    assert found.message.endswith(f" {suggested}"), found.message
+    fixed = data(text.replace(meant, suggested))
+    assert meant in (fixed["a"].values() if isinstance(fixed["a"], dict) else fixed["a"])
+
+
+_MEANT = st.lists(st.text(alphabet='ab?,."\\', min_size=1, max_size=6), min_size=1, max_size=5)
+
+
+@given(_MEANT, st.booleans())
+def test_a_quoted_text_suggested_inside_braces_reads_back_as_the_text_meant(
+    words: list[str], more: bool
+) -> None:
+    """Whatever ',' '?' '"' and '\\' a label written without quotes holds, a suggestion
+    to quote it, applied once, makes the file read, with that label."""
+    meant = " ".join(words).strip()
+    assume(meant[:1] not in ("", "?", ",", ".", '"') and not meant.endswith(","))
+    assume(re.search(r',\s*"', meant) is None)  # YAML starts a quoted text there
+    text = "a: {code: x, label: " + meant + (", n: 1}" if more else "}")
+    problems = parse(text, HERE)[1]
+    if not problems or "quotes: " not in problems[0].message:
+        return
+    message = problems[0].message
+    suggested = message[message.index('"', message.index("quotes: ")) :]
+    assert data(text.replace(meant, suggested, 1))["a"]["label"] == meant, message
 
 
 def test_a_question_mark_inside_a_flow_mapping_says_to_quote_the_text() -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from qdef.diagnostics import Diagnostic, Span
-from qdef.sourcemap import KeyPath, SourceMap, offset_in_scalar, split_lines
+from qdef.sourcemap import KeyPath, SourceMap, offsets_in_scalar, split_lines
 from qdef.yamldata import (
     DEFAULT_LIMITS,
     Limits,
@@ -26,6 +26,8 @@ from qdef.yamldata import (
     YamlDataError,
     build_data,
     build_located,
+    flow_entry,
+    quoted,
 )
 
 __all__ = ["DEFAULT_LIMITS", "Document", "Limits", "build_data", "decode", "load_file", "parse"]
@@ -42,6 +44,11 @@ class Document:
     data: Any
     positions: Positions = field(repr=False)
     """Where the values of ``data`` start in ``text`` (recorded while parsing)."""
+    problems: tuple[Diagnostic, ...] = ()
+    """Errors found while reading that did not stop it (QD112: a character no text
+    may hold, left out of ``data``). The document is checked further (as it will be
+    once the escapes are removed) so that one run shows every problem, but it is
+    not a usable instrument."""
     _source_map: SourceMap | None = field(default=None, repr=False)
 
     @property
@@ -112,16 +119,15 @@ def _flow_problem(
     found = row[mark.column : mark.column + 1]
     if not found or found in ",]}":
         return None
-    # the text the character belongs to: from after the last ': ', ',' or bracket
-    opened = max(row.rfind(c, 0, mark.column) for c in "{[,") + 1
-    start = max(row.rfind(": ", 0, mark.column) + 2, opened)
-    end = min((i for i in (row.find(c, mark.column) for c in ",]}") if i >= 0), default=len(row))
-    written = row[start:end].strip()
-    quoted = '"' + written.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    bracket = "{...}" if "mapping" in (context or "") else "[...]"
+    # the text the character belongs to, as meant: in a mapping, up to the next
+    # 'key:' entry or the closing '}' (it may hold more ',' and '?')
+    mapping = "mapping" in (context or "")
+    start, end, _ = flow_entry(row, started.column, mark.column, mapping=mapping)
+    bracket = "{...}" if mapping else "[...]"
     return (
         f"YAML syntax error: inside '{bracket}' the {found!r} here cannot be part of a text "
-        f"written without quotes, and ends it; put the whole text in quotes: {quoted}"
+        "written without quotes, and ends it; put the whole text in quotes: "
+        f"{quoted(row[start:end].strip())}"
     )
 
 
@@ -154,7 +160,11 @@ def _syntax_hint(problem: str) -> str:
 def parse(
     text: str, path: Path, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Document | None, list[Diagnostic]]:
-    """Parse YAML text into a :class:`Document`, or return located diagnostics."""
+    """Parse YAML text into a :class:`Document`, or return located diagnostics.
+
+    Characters no text may hold (QD112) come back with the document: every one of
+    them is reported, and the document (without them, as if their escapes had been
+    removed) is still checked, its ``problems`` holding them."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError  # noqa: PLC0415
 
     separators = [
@@ -168,28 +178,28 @@ def parse(
     ]
     if separators:
         return None, separators
+    refused: list[YamlDataError] = []  # QD112: reported, but the reading goes on
     try:
-        data, positions = build_located(text, limits)
+        data, positions = build_located(text, limits, refused)
     except YamlDataError as stop:
-        line, column = stop.line, stop.column
-        if stop.offset is not None and stop.value is not None:  # a character inside a text
-            lines = split_lines(text)
-            found = offset_in_scalar(lines, line, column, stop.value, stop.offset)
-            line, column = found if found is not None else (line, column)
-        return None, [Diagnostic(stop.code, stop.message, Span(path, line + 1, column + 1))]
+        return None, _located(text, path, [*refused, stop])
     except MarkedYAMLError as error:
-        return None, [_yaml_error(path, text, error)]
+        return None, [*_located(text, path, refused), _yaml_error(path, text, error)]
     except YAMLError as error:  # unmarked reader errors (e.g. control characters)
-        return None, [_reader_error(text, path, error)]
+        return None, [*_located(text, path, refused), _reader_error(text, path, error)]
     except UnicodeEncodeError as error:  # only from str input: a lone surrogate
         bad = text[error.start]
         return None, [
+            *_located(text, path, refused),
             Diagnostic(
                 "QD102",
                 f"U+{ord(bad):04X} is half of a surrogate pair, not a character; remove it",
                 Span(path, *_line_column(text, error.start)),
-            )
+            ),
         ]
+    if refused:
+        problems = _located(text, path, refused)
+        return Document(path, text, data, positions, tuple(problems)), problems
     if data is None:
         return None, [
             Diagnostic(
@@ -200,6 +210,38 @@ def parse(
             )
         ]
     return Document(path, text, data, positions), []
+
+
+def _located(text: str, path: Path, errors: list[YamlDataError]) -> list[Diagnostic]:
+    """Diagnostics for ``errors``, in their order; one about a character inside a
+    text is put at that character (its escape). The errors about one scalar come
+    one after the other, and the scalar is read once for all of them."""
+    found: list[Diagnostic] = []
+    lines: list[str] | None = None
+    index = 0
+    while index < len(errors):
+        error = errors[index]
+        value, line, column = error.value, error.line, error.column
+        if error.offset is None or value is None:
+            found.append(Diagnostic(error.code, error.message, Span(path, line + 1, column + 1)))
+            index += 1
+            continue
+        end = index + 1
+        while end < len(errors) and _same_scalar(errors[end], error):
+            end += 1
+        group = errors[index:end]
+        lines = split_lines(text) if lines is None else lines
+        places = offsets_in_scalar(lines, line, column, value, [e.offset or 0 for e in group])
+        for each, place in zip(group, places, strict=True):
+            at_line, at_column = place if place is not None else (line, column)
+            span = Span(path, at_line + 1, at_column + 1)
+            found.append(Diagnostic(each.code, each.message, span))
+        index = end
+    return found
+
+
+def _same_scalar(one: YamlDataError, other: YamlDataError) -> bool:
+    return (one.line, one.column, one.value) == (other.line, other.column, other.value)
 
 
 #: Characters YAML 1.1 parsers (libyaml) break lines at, but editors do not:

@@ -45,7 +45,17 @@ def check_document(
     document: Document, *, routing: bool = True
 ) -> tuple[Instrument | None, list[Diagnostic]]:
     """Structure (schema and model), then semantics, of a parsed document; then, with
-    ``routing``, the routing findings (as warnings)."""
+    ``routing``, the routing findings (as warnings). The errors found while reading
+    it (``document.problems``) come first, and with them there is no instrument."""
+    if document.problems:
+        _, found = _check_document(document, routing=False)
+        return None, [*document.problems, *found]
+    return _check_document(document, routing=routing)
+
+
+def _check_document(
+    document: Document, *, routing: bool
+) -> tuple[Instrument | None, list[Diagnostic]]:
     from pydantic import ValidationError  # noqa: PLC0415
 
     from qdef.checks import check  # noqa: PLC0415

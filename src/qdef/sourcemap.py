@@ -175,18 +175,27 @@ def offset_in_scalar(
     character. If what is read does not start with ``value`` (a case not
     understood), None.
     """
+    return offsets_in_scalar(lines, line, column, value, [offset])[0]
+
+
+def offsets_in_scalar(
+    lines: list[str], line: int, column: int, value: str, offsets: list[int]
+) -> list[tuple[int, int] | None]:
+    """:func:`offset_in_scalar` for several ``offsets`` of one scalar, which is read
+    once: locating every character of a text costs one pass over it."""
+    unknown: list[tuple[int, int] | None] = [None] * len(offsets)
     if line >= len(lines) or column > len(lines[line]):
-        return None
+        return unknown
     first = lines[line][column : column + 1]
     if first in ("!", "&", "*"):
-        return None  # a tag or anchor first: where the text starts is not looked into
+        return unknown  # a tag or anchor first: where the text starts is not looked into
     scan = _scan_block if first in ("|", ">") else _scan_flow
     places = scan(lines, line, column, len(value) + 1)
     produced = "".join(char for char, _ in places)
-    if not produced.startswith(value):
-        return None
-    offset = max(0, min(offset, len(value)))
-    return places[min(offset, len(places) - 1)][1] if places else None
+    if not produced.startswith(value) or not places:
+        return unknown
+    last = len(places) - 1
+    return [places[min(max(0, min(offset, len(value))), last)][1] for offset in offsets]
 
 
 _Place = tuple[str, tuple[int, int]]

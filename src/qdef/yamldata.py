@@ -66,6 +66,10 @@ class Limits:
     """Characters of text (keys and scalars) that aliases may add to a document
     beyond the length of the file itself: what a file can make qdef hold in memory,
     and write out, stays within about twice its size plus this."""
+    max_character_errors: int = 10_000
+    """QD112 errors reported per file (every character refused is left out of the
+    data all the same): a file of nothing but ``"\\0\\0…"`` escapes stays a few
+    thousand diagnostics, not millions."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -109,7 +113,9 @@ FORBIDDEN = re.compile(
 )
 
 
-def _forbidden(value: str, found: re.Match[str], line: int, column: int) -> YamlDataError:
+def _forbidden(
+    value: str, found: re.Match[str], line: int, column: int, *, key: bool = False
+) -> YamlDataError:
     char = found.group()
     code = ord(char)
     what = (
@@ -123,13 +129,38 @@ def _forbidden(value: str, found: re.Match[str], line: int, column: int) -> Yaml
     )
     return YamlDataError(
         "QD112",
-        f"this text holds U+{code:04X}, {what}, which qdef does not allow in any text "
+        f"this {'key' if key else 'text'} holds U+{code:04X}, {what}, "
+        "which qdef does not allow in any text "
         "(renderers and terminals would break on it); remove the escape that writes it",
         line,
         column,
         offset=found.start(),
         value=value,
     )
+
+
+def _refuse_characters(
+    value: str,
+    first: re.Match[str],
+    *,
+    line: int,
+    column: int,
+    key: bool,
+    found: list[YamlDataError] | None,
+    limit: int,
+) -> str:
+    """``value`` with every character :data:`FORBIDDEN` (``first`` is the first one)
+    removed, each recorded in ``found`` as a QD112 (up to ``limit`` of them in all):
+    a refused character is an error, but the document can still be read and checked
+    (as it will be once the escapes are removed, which is the fix QD112 asks for),
+    so that one run shows every problem. Without ``found``, the first one is raised."""
+    if found is None:
+        raise _forbidden(value, first, line, column, key=key)
+    for match in FORBIDDEN.finditer(value, first.start()):
+        if len(found) >= limit:
+            break
+        found.append(_forbidden(value, match, line, column, key=key))
+    return FORBIDDEN.sub("", value)
 
 
 def _resolve_plain(value: str, line: int, column: int) -> Any:
@@ -218,7 +249,8 @@ def events(text: str) -> Iterator[Any]:
 
 
 def build_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Plain data from YAML text; raises :class:`YamlDataError` (located) or ruamel's errors."""
+    """Plain data from YAML text; raises :class:`YamlDataError` (located) or ruamel's
+    errors (the first QD112 too)."""
     return build_located(text, limits)[0]
 
 
@@ -241,10 +273,17 @@ class Positions:
     collections: dict[int, array[int]]
 
 
-def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Positions]:  # noqa: PLR0915
+def build_located(  # noqa: PLR0915
+    text: str, limits: Limits = DEFAULT_LIMITS, refused: list[YamlDataError] | None = None
+) -> tuple[Any, Positions]:
     # One flat loop over the events on purpose: this is the hot path of every load.
     """Plain data from YAML text and the :class:`Positions` of its values; raises
-    :class:`YamlDataError` (located) or ruamel's errors."""
+    :class:`YamlDataError` (located) or ruamel's errors.
+
+    With a list ``refused``, a character no text may hold (QD112) does not stop the
+    reading: each one is added to the list (in document order) and left out of
+    the data; the caller reports them (with whatever stopped the
+    reading, if something did). Without it, the first one is raised."""
     from ruamel.yaml import events as ev  # noqa: PLC0415
 
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
@@ -272,6 +311,8 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
     max_depth, max_nodes = limits.max_depth, limits.max_nodes
     max_chars = len(text) + limits.alias_chars
     forbidden = FORBIDDEN.search
+    max_refused = limits.max_character_errors
+    written = ""  # the last scalar as written (escapes read; refused characters left out)
     flow_maps: set[int] = set()  # ids of the mappings written as {...}
     lines_of = _Lines(text)
 
@@ -283,12 +324,22 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
             style = event.style
             value: Any = event.value
             chars += len(value)
+            written = value
             if style == '"':  # only an escape can write a forbidden character
                 bad = forbidden(value)
                 if bad is not None:
-                    raise _forbidden(value, bad, mark.line, mark.column)
+                    is_key = is_map and key is no_key
+                    written = value = _refuse_characters(
+                        value,
+                        bad,
+                        line=mark.line,
+                        column=mark.column,
+                        key=is_key,
+                        found=refused,
+                        limit=max_refused,
+                    )
             elif not value and not style and is_map and key is not no_key:
-                _check_flow_entry(event, key, container, flow_maps, lines_of)
+                _check_flow_entry(event, key, container, flow_maps, lines_of, stack[-1][6])
             tag = event.tag
             if tag is not None:
                 if tag != "!":  # "!" is the non-specific tag: the scalar is text
@@ -412,13 +463,13 @@ def build_located(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Posi
         elif is_map:
             if key is no_key:
                 if kind is scalar_event:
-                    key = event.value  # keys are text as written: "1:" is the key "1"
+                    key = written  # keys are text as written: "1:" is the key "1"
                 elif isinstance(value, str):
                     key = value
                 else:
                     mark = event.start_mark
                     raise YamlDataError("QD110", "a key must be plain text", mark.line, mark.column)
-                if key in container:
+                if key in container:  # (refused characters left out: the key to be)
                     mark = event.start_mark
                     raise YamlDataError(
                         "QD106",
@@ -450,24 +501,33 @@ class _Lines:
         return self.lines[row] if row < len(self.lines) else ""
 
 
-def _check_flow_entry(
-    event: Any, key: Any, container: Any, flow_maps: set[int], lines: _Lines
+def _check_flow_entry(  # noqa: PLR0917
+    event: Any, key: Any, container: Any, flow_maps: set[int], lines: _Lines, opened: int
 ) -> None:
     """An empty value in ``{...}`` written without ':' (``{label: Bus, tram}``): the
     comma ended the text before it, and what followed became a key. Refused, with
-    the way to write the comma into the text."""
+    the way to write the comma into the text: the whole text the entry before it
+    was meant to have (up to the next ``key:`` or the closing ``}``), quoted.
+    ``opened`` is where the mapping starts (packed line and column)."""
     if id(container) not in flow_maps or not isinstance(key, str):
         return
     mark = event.start_mark
-    before = lines[mark.line][: mark.column].rstrip(" \t")
+    row = lines[mark.line]
+    before = row[: mark.column].rstrip(" \t")
     if before.endswith(":") or not before.endswith(key):
         return  # "key:" with nothing after it, or a key written on its own line
     column = len(before) - len(key)
     previous = next(reversed(container.items()), None)
     example = ""
     if previous is not None and isinstance(previous[1], str):
-        joined = f"{previous[1]}, {key}".replace("\\", "\\\\").replace('"', '\\"')
-        example = f': {previous[0]}: "{joined}"'
+        brace = opened & 0xFFFFFFFF if opened >> 32 == mark.line else -1
+        start, end, keyed = flow_entry(row, brace, column, mapping=True)
+        if not keyed or row[start : start + 1] in ("'", '"'):
+            # the text before is on an earlier line, or was quoted: it is known as read
+            written = f"{previous[1]}, {row[column:end].strip()}"
+        else:
+            written = row[start:end].strip()
+        example = f": {previous[0]}: {quoted(written)}"
     raise YamlDataError(
         "QD113",
         f"inside '{{...}}' a comma ends an entry, so '{key}' was read as a key without a "
@@ -476,6 +536,96 @@ def _check_flow_entry(
         mark.line,
         column,
     )
+
+
+def quoted(text: str) -> str:
+    """``text`` in double quotes, as YAML reads it back (``"`` and ``\\`` escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def flow_entry(row: str, opened: int, at: int, *, mapping: bool) -> tuple[int, int, bool]:
+    """Where the text of the entry holding column ``at`` of a flow collection
+    (``{...}`` or ``[...]``) written on ``row`` starts and ends, as its author meant
+    it: a text written without quotes may hold ``,`` or ``?`` (the YAML parser ends
+    it there), so in a mapping the text runs to the next ``key:`` entry or to the
+    closing bracket. ``opened`` is the column of the opening bracket (-1 if it is on
+    an earlier line); the third value says whether the entry has a key (then the
+    start is its value's). Quoted texts, nested brackets and a comment are skipped.
+    One pass over the row, no regular expression: it cannot backtrack."""
+    n = len(row)
+    i = opened + 1
+    entries: list[tuple[int, int, int, bool]] = []  # where it starts, its text starts, end, key
+    while i <= n:
+        # one segment: up to a ',' or the closing bracket at depth 0 (or the row's end)
+        segment, value_start, depth, closed = i, -1, 0, False
+        fresh = True  # only blanks since the segment or its value started
+        while i < n:
+            char = row[i]
+            if char in " \t":
+                i += 1
+                continue
+            if char in "\"'" and fresh:  # a quoted text: its ',' and '}' are its own
+                fresh, after = False, _after_quoted(row, i)
+                if after > i:
+                    i = after
+                    continue
+            fresh = False
+            if char == "#" and i > 0 and row[i - 1] in " \t":
+                n = i  # a comment: the rest of the row is not text
+                break
+            if char in "[{":
+                depth += 1
+            elif char in "]}":
+                if depth == 0:
+                    closed = True
+                    break
+                depth -= 1
+            elif char == "," and depth == 0:
+                break
+            elif (
+                char == ":"
+                and mapping
+                and value_start < 0
+                and depth == 0
+                and (i + 1 >= n or row[i + 1] in " \t,]}")
+            ):
+                value_start, fresh = i + 1, True
+            i += 1
+        end = min(i, n)
+        if row[segment:end].strip():
+            if mapping and value_start < 0 and entries:  # more of the entry before
+                entries[-1] = (*entries[-1][:2], end, entries[-1][3])
+            elif value_start < 0:
+                entries.append((segment, segment, end, False))
+            else:
+                while value_start < end and row[value_start] in " \t":
+                    value_start += 1
+                entries.append((segment, value_start, end, True))
+        if closed or i >= n:
+            break
+        i += 1  # past the ','
+    for start, text, end, keyed in entries:
+        if start <= at <= end:
+            return text, end, keyed
+    return (entries[-1][1], entries[-1][2], entries[-1][3]) if entries else (at, n, False)
+
+
+def _after_quoted(row: str, i: int) -> int:
+    """The index after the quoted text that starts at ``row[i]`` (-1 if it is not
+    closed on the row: then the quote is taken as a character of a plain text)."""
+    quote, n = row[i], len(row)
+    i += 1
+    while i < n:
+        if quote == '"' and row[i] == "\\":
+            i += 2
+            continue
+        if row[i] == quote:
+            if quote == "'" and row[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    return -1
 
 
 class _NoKey:
