@@ -148,3 +148,24 @@ def test_a_blob_is_read_up_to_the_bound_only(repo: Path) -> None:
     size = len(SECOND.encode("utf-8"))
     assert read_blob(repo, oid, limit=size) == SECOND.encode("utf-8")
     assert read_blob(repo, oid, limit=size - 1) is None
+
+
+def test_an_instrument_linked_into_the_directory_is_compared_with_its_old_version(
+    repo: Path,
+) -> None:
+    """A folder may hold an instrument through a symbolic link to a file elsewhere in
+    the repository; its old version is the linked file's in the base commit (it was
+    once reported as new, so every change to it passed)."""
+    shared = repo / "shared"
+    shared.mkdir()
+    (repo / "instruments" / "zweites.yaml").rename(shared / "zweites.yaml")
+    (repo / "instruments" / "zweites.yaml").symlink_to(Path("..") / "shared" / "zweites.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "the second instrument lives in shared/")
+    (shared / "zweites.yaml").write_text(
+        edited(RECODE).replace("id: investitionspakt-im\n", "id: zweites\n"), "utf-8"
+    )
+    status, out, _ = run("diff", "--base", "HEAD", "instruments", cwd=repo)
+    assert status == 1
+    assert " breaking QD712: " in out
+    assert "QD740" not in out  # not "the instrument is new"

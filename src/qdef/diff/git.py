@@ -223,6 +223,12 @@ class Base:
                 f"{path} holds no instrument files (*.yaml, *.yml), neither now nor in "
                 f"{self.ref}; name the files or a directory that has them"
             )
+        for name in now.keys() - then.keys():
+            # a file the folder holds through a link, or one the base has elsewhere in
+            # the tree: its old version is wherever the base has that path
+            found = _tree(root, self.ref, name, recursive=False).get(name)
+            if found is not None and found[0] == "blob":
+                then[name] = found[1]
         prefix = f"{relative}/" if relative else ""
         entries = [
             Entry(
