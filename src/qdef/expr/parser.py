@@ -129,17 +129,19 @@ class Parser:
 
     # ------------------------------------------------------------- grammar
 
-    def expression(self, rbp: int, after: Token | None, left: str = "") -> Expr:
+    def expression(self, rbp: int, after: Token | None, left: int | None = None) -> Expr:
         """Parse a condition whose operators bind tighter than ``rbp``.
 
-        ``after`` is the token before it and ``left`` the author's text before
-        that, used to say what is missing.
+        ``after`` is the token before it and ``left`` where the author's text before
+        that starts, used to say what is missing (read only then: copying it for
+        every ``and`` of a long condition would make parsing quadratic).
         """
         token = self.peek()
         start = token.start
         prefix = PREFIX.get(token.kind)
         if prefix is None:
-            raise self.missing(after, token, "a condition", left)
+            before = self.text(left, after.start) if left is not None and after else ""
+            raise self.missing(after, token, "a condition", before)
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise self.error(
@@ -406,7 +408,7 @@ PREFIX: dict[TokenKind, PrefixHandler] = {
 
 
 def _junction(parser: Parser, left: Expr, op: Token, start: int) -> Expr:
-    right = parser.expression(BINDING[op.kind], op, parser.text(start, op.start))
+    right = parser.expression(BINDING[op.kind], op, start)
     node_type = And if op.kind is K.AND else Or
     parts: list[Expr] = []
     for side in (left, right):
