@@ -137,7 +137,11 @@ def _between(low: Any, high: Any, lo: Any, hi: Any, whole: bool) -> Any:
             return a
         if b_in:
             return b
-        return a / 2 + b / 2
+        whole = math.floor(a) + 1  # exact at any size, where the halves below round
+        if whole < b:
+            return whole
+        middle = a / 2 + b / 2
+        return middle if a < middle < b else None
     return a if a == b and a_in and b_in else None
 
 
