@@ -680,6 +680,29 @@ def test_a_comparison_with_a_follow_up_finds_its_example() -> None:
     assert witness is not None and witness["m"] == "j"
 
 
+def test_two_follow_ups_of_one_option_choose_it_once() -> None:
+    """Found in review: the example answering both follow-ups of one option of a
+    multiple choice chose that option twice, which no respondent can (QD604)."""
+    inst = instrument(
+        """
+        - id: s
+          questions:
+            - id: m
+              type: multiple
+              text: M
+              options:
+                - code: o
+                  label: O
+                  specify: [{id: x, type: number}, {id: y, type: number}]
+                - {code: p, label: P}
+            - {id: d, type: display, when: 'x >= y', text: D.}
+        """
+    )
+    assert kinds(inst) == []
+    witness = analyse(inst).witness("d")
+    assert witness is not None and witness["m"] == ["o"]
+
+
 NEGATED = 'not (wochenstunden != eigene_raeume_qm or im_eingesetzt == "{code}")'
 
 

@@ -399,7 +399,11 @@ class Analysis:
             chosen = answers.get(info.question)
             if chosen is None:
                 answers[info.question] = info.option if kind == "choice" else [info.option]
-            elif kind == "choices" and (info.question, info.option) not in self.logic.bits:
+            elif (
+                kind == "choices"
+                and (info.question, info.option) not in self.logic.bits
+                and info.option not in chosen  # two follow-ups of one option
+            ):
                 answers[info.question] = [*chosen, info.option]
         return answers
 
