@@ -260,6 +260,16 @@ def test_accept_names_the_acceptance_file(versions: tuple[Path, Path], tmp_path:
             "1:15",
             "instrument must be text",
         ),
+        (  # found in review: an empty instrument or code matched nothing, unreported
+            f"- instrument: ~\n  code: QD720\n  old: '{HEX}'\n  new: '{HEX}'\n",
+            "1:15",
+            "instrument must be text",
+        ),
+        (
+            f"- instrument: x\n  code:\n  old: '{HEX}'\n  new: '{HEX}'\n",
+            "2:8",
+            "code must be text",
+        ),
         ("- instrument: [x\n", "", "error QD101"),
     ],
 )

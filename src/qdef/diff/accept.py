@@ -106,6 +106,7 @@ def load(path: Path) -> tuple[list[Acceptance], list[Diagnostic]]:
     data = document.data
     if not isinstance(data, list):
         return [], [
+            *problems,
             _problem(
                 document,
                 (),
@@ -158,7 +159,8 @@ def _entry(
             )
     for name in ("instrument", "code", "question", "item", "note"):
         value = entry.get(name)
-        if value is not None and not isinstance(value, str):
+        required = name in _REQUIRED and name in entry  # present but empty: say so too
+        if (value is not None or required) and not isinstance(value, str):
             problems.append(
                 _problem(document, (index, name), f"{name} must be text; put it in quotes")
             )
