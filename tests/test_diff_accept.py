@@ -322,6 +322,9 @@ def test_one_change_is_one_line_in_every_format(versions: tuple[Path, Path]) -> 
     _, out, _ = run("diff", "--format", "github", old, new)
     assert len(out.splitlines()) == 2
     assert "%0A" not in out and "'Very\\n\\nunsatisfied\\u202e'" in out
+    _, out, _ = run("diff", "--format", "json", old, new)
+    assert "\u202e" not in out  # escaped for the terminal, the same text for a reader
+    assert "Very\n\nunsatisfied\u202e" in json.loads(out)["files"][0]["changes"][1]["new"]
     _, entries, _ = run("diff", "--format", "accept", old, new)
     acceptances = new.parent / ".qdef-accept.yaml"
     acceptances.write_text(entries, encoding="utf-8")

@@ -237,9 +237,15 @@ def format_json(
         "errors": errors,
         "warnings": len(diagnostics) - errors,
     }
+    return json_text(document)
+
+
+def json_text(document: object) -> str:
+    """``document`` as indented JSON that shows nothing invisible on a terminal: JSON
+    escapes C0 controls itself; C1 controls, separators and format characters (in
+    file names, or texts a message quotes) are written as \\u escapes too, which
+    a JSON reader turns back into the same characters."""
     text = json.dumps(document, ensure_ascii=False, indent=2)
-    # JSON escapes C0 controls itself; C1 controls, separators and format
-    # characters (in file names) are written as \\u escapes too.
     return _JSON_HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 

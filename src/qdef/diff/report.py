@@ -8,10 +8,9 @@ annotations see one change per line.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from qdef.diagnostics import Diagnostic, Span, format_line, to_dict, visible
+from qdef.diagnostics import Diagnostic, Span, format_line, json_text, to_dict, visible
 from qdef.diff.accept import acceptable, entry
 from qdef.diff.changes import KINDS, Change, rank
 
@@ -115,7 +114,7 @@ def format_changes_json(compared: list[Compared], fail_on: str, stale: list[Diag
             "failed": fails(changes, fail_on),
         },
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_text(document)
 
 
 # --------------------------------------------------------------------------- github
