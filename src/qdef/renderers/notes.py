@@ -16,8 +16,11 @@ notes restate qdef's routing (docs/routing.md) in those terms:
 Where notes name a destination, it is the first question a respondent taking
 that route is shown next, as the routing analysis finds it: the one question
 they are all shown next, or where different respondents on the route are shown
-different questions, the first of these (those not shown it are sent on by its
-own only-if note). Only where the analysis cannot run within its bounds is it
+different questions, the first of these. Those not shown it are sent on by its
+own only-if note, or by its section's where it opens the section; where it
+stands inside a conditional section, past the heading whose note would send
+them on, nothing on paper does (a known gap: the note would have to name each
+destination with its condition). Only where the analysis cannot run within its bounds is it
 the destination written in the instrument (the goto target, or the question
 after a section). A destination without a number (a display text) is named by
 the next numbered question; past the last one, the note says the survey ends.
