@@ -659,6 +659,21 @@ def test_a_comparison_whose_side_has_a_condition_finds_its_example() -> None:
     assert "d" in walk(inst, witness).ids
 
 
+def test_example_searches_share_one_allowance_of_the_diagram_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The diagram keeps the nodes a failed search built, so all searches together
+    get a share of the budget (found in review: a dozen failed searches could leave
+    none for the findings after them, and every finding was lost as QD605). With the
+    share spent, the search that needs it gives up: the finding is QD604, not lost."""
+    from qdef.routing.analysis import Analysis  # noqa: PLC0415
+
+    monkeypatch.setattr(Analysis, "EXAMPLE_SHARE", 0.0)
+    assert analyse(instrument(CONDITIONAL_SIDE)).witness("d") is None
+    monkeypatch.undo()
+    assert analyse(instrument(CONDITIONAL_SIDE)).witness("d") is not None
+
+
 def test_a_comparison_with_a_follow_up_finds_its_example() -> None:
     """The example chooses the option whose follow-up it answers."""
     inst = instrument(

@@ -52,11 +52,16 @@ class Analysis:
 
     #: Diagram nodes one search for an example respondent may add (see :meth:`example`).
     EXAMPLE_NODES = 50_000
+    #: The share of the diagram budget all those searches together may add: the
+    #: diagram keeps what they built, so without it a dozen failed searches would
+    #: leave nothing for the findings still to come.
+    EXAMPLE_SHARE = 0.2
 
     def __init__(
         self, plan: Plan, max_nodes: int = MAX_NODES, skipped: frozenset[int] = frozenset()
     ) -> None:
         self.plan = plan
+        self._example_allowance = int(max_nodes * self.EXAMPLE_SHARE)
         self.skipped = skipped
         """Questions whose conditions and rules were not analysed (see :func:`analyse`)."""
         self.logic = Logic(plan, max_nodes, skipped)
@@ -261,14 +266,18 @@ class Analysis:
             # path says nothing about (``b >= a`` where b has a condition); the search
             # for them gets a share of the diagram budget of its own, so that running
             # out of it costs this example, not the findings still to come
-            bound = dd.max_nodes
-            dd.max_nodes = min(bound, dd.node_count() + self.EXAMPLE_NODES)
+            allowance = min(self.EXAMPLE_NODES, self._example_allowance)
+            if allowance <= 0:
+                return None
+            bound, before = dd.max_nodes, dd.node_count()
+            dd.max_nodes = min(bound, before + allowance)
             try:
                 found = self._example(self.responses(node), position, chosen, tries)
             except Budget:
                 return None
             finally:
                 dd.max_nodes = bound
+                self._example_allowance -= dd.node_count() - before
         return found
 
     def responses(self, node: int) -> int:
