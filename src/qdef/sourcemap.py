@@ -131,9 +131,11 @@ class SourceMap:
     def locate_offset(self, path: KeyPath, offset: int) -> tuple[int, int]:
         """0-based (line, column) of character ``offset`` of the string at ``path``.
 
-        Exact for every scalar style (:func:`offset_in_scalar`); a scalar
-        written with a tag or anchor, or one reached through an alias, falls back
-        to its start.
+        Exact for the scalar styles conditions are written in (plain, quoted with
+        escapes and line continuations, folded and literal blocks:
+        :func:`offset_in_scalar`); a scalar written with a tag or anchor, reached
+        through an alias, or in a block style it does not read back (keep
+        chomping ``|+``, an explicit indentation indicator) falls back to its start.
         """
         found, entry = self._nearest(path)
         if found != path or entry.value is None or entry.style is None:

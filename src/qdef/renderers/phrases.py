@@ -38,7 +38,7 @@ def _text_of(options: RenderOptions) -> authored.TextOf:
     text = options.text
 
     def text_of(value: object) -> str | None:
-        return None if value is None else text(value)  # type: ignore[arg-type]
+        return text(value) if isinstance(value, str | dict) else None
 
     return text_of
 
