@@ -257,12 +257,16 @@ _JSON_HIDDEN = re.compile(
 # --------------------------------------------------------------------------- github
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def github_data(text: str) -> str:
+    """``text`` as the message of a GitHub workflow command: on one line, with nothing
+    invisible (:func:`visible` escapes line breaks and controls), ``%`` as GitHub
+    reads it."""
+    return visible(text).replace("%", "%25")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def github_property(text: str) -> str:
+    """``text`` as a property of a workflow command (``file=``, ``title=``)."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def format_github(diagnostics: Sequence[Diagnostic]) -> str:
@@ -273,14 +277,14 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> str:
         props: list[str] = []
         if d.span:
             props += [
-                f"file={_escape_property(visible(str(d.span.file)))}",
+                f"file={github_property(str(d.span.file))}",
                 f"line={d.span.line}",
                 f"col={d.span.column}",
             ]
-        props.append(f"title={_escape_property(visible(d.code))}")
-        out.append(f"::{d.severity} {','.join(props)}::{_escape_data(visible(d.message))}")
+        props.append(f"title={github_property(d.code)}")
+        out.append(f"::{d.severity} {','.join(props)}::{github_data(d.message)}")
     for more in omitted:
-        file = f"file={_escape_property(visible(str(more.file)))}," if more.file else ""
-        title = _escape_property(visible(more.code))
-        out.append(f"::notice {file}title={title}::{_escape_data(more.sentence())}")
+        file = f"file={github_property(str(more.file))}," if more.file else ""
+        title = github_property(more.code)
+        out.append(f"::notice {file}title={title}::{github_data(more.sentence())}")
     return "\n".join(out) + ("\n" if out else "")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from qdef.diagnostics import Diagnostic, Span
-from qdef.sourcemap import KeyPath, SourceMap, offsets_in_scalar, split_lines
+from qdef.sourcemap import KeyPath, SourceMap, offsets_in_scalar
 from qdef.yamldata import (
     DEFAULT_LIMITS,
     Limits,
@@ -28,6 +28,7 @@ from qdef.yamldata import (
     build_located,
     flow_entry,
     quoted,
+    split_lines,
 )
 
 __all__ = ["DEFAULT_LIMITS", "Document", "Limits", "build_data", "decode", "load_file", "parse"]

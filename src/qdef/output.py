@@ -86,7 +86,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def remove_stale_temporaries(path: Path, *, now: float | None = None) -> list[Path]:
     """Remove the temporary files qdef's :func:`write_atomic` left for ``path`` in runs
-    that were killed: regular files of this user named ``.NAME.XXXXXXXX.tmp`` and not
+    that were killed: regular files of this user named ``.NAME.`` + eight random
+    letters, digits or ``_`` + ``.tmp`` (as ``tempfile.mkstemp`` makes them) and not
     modified for :data:`STALE_AFTER` seconds (a run writing the same file now is
     younger). Returns what was removed; what cannot be removed is left alone."""
     directory = path.parent if str(path.parent) else Path(".")

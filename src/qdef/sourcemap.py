@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from qdef.yamldata import Positions
+from qdef.yamldata import Positions, split_lines
 
 KeyPath = tuple[str | int, ...]
 
@@ -142,16 +142,6 @@ class SourceMap:
             return entry.line, entry.column
         located = offset_in_scalar(self.lines, entry.line, entry.column, entry.value, offset)
         return located if located is not None else (entry.line, entry.column)
-
-
-#: Line breaks as YAML reads them (``str.splitlines`` also breaks at form feeds,
-#: vertical tabs and U+001C-U+001E, which are no line breaks in YAML).
-_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def split_lines(text: str) -> list[str]:
-    """The lines of ``text`` as YAML counts them."""
-    return _BREAK.split(text)
 
 
 _SIMPLE_ESCAPES = {

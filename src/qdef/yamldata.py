@@ -488,6 +488,17 @@ def build_located(  # noqa: PLR0915
     return root, Positions(root_where, collections)
 
 
+#: Line breaks as YAML reads them (``str.splitlines`` also breaks at form feeds,
+#: vertical tabs and U+001C-U+001E, which are no line breaks in YAML).
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` as YAML counts them (not ``str.splitlines``, which also
+    breaks at form feeds and other characters YAML reads as text)."""
+    return _BREAK.split(text)
+
+
 class _Lines:
     """The lines of a text, split on first use (only a suspicious entry needs them)."""
 
@@ -497,7 +508,7 @@ class _Lines:
 
     def __getitem__(self, row: int) -> str:
         if self.lines is None:
-            self.lines = re.split(r"\r\n|\r|\n", self.text)
+            self.lines = split_lines(self.text)
         return self.lines[row] if row < len(self.lines) else ""
 
 

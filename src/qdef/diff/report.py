@@ -2,26 +2,29 @@
 
 Every change is one line in text and GitHub output: line breaks in the texts a
 message quotes (or in a file name) are written as ``\\n`` and ``\\r``, and other
-control characters escaped too (:func:`one_line`), so that ``grep`` and CI
-annotations see one change per line.
+control characters escaped too, as every diagnostic echoes input
+(:func:`qdef.diagnostics.visible`), so that ``grep`` and CI annotations see one
+change per line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qdef.diagnostics import Diagnostic, Span, format_line, json_text, to_dict, visible
+from qdef.diagnostics import (
+    Diagnostic,
+    Span,
+    format_line,
+    github_data,
+    github_property,
+    json_text,
+    to_dict,
+    visible,
+)
 from qdef.diff.accept import acceptable, entry
 from qdef.diff.changes import KINDS, Change, rank
 
 NEVER = "never"
-
-
-def one_line(text: str) -> str:
-    """``text`` with its line breaks (``\\n``, ``\\r``, ``\\u2028`` …) and every other
-    control or invisible character escaped, as every diagnostic echoes input
-    (:func:`qdef.diagnostics.visible`)."""
-    return visible(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +67,11 @@ def format_change(change: Change) -> str:
     """``file:line:col: breaking QD712: message`` — like a diagnostic, the kind first;
     always one line."""
     where = f"{change.location}: " if change.location else ""
-    return one_line(f"{where}{change.kind} {change.code}: {change.message}{_suffix(change)}")
+    return visible(f"{where}{change.kind} {change.code}: {change.message}{_suffix(change)}")
 
 
 def format_changes_text(changes: list[Change], stale: list[Diagnostic]) -> str:
-    lines = [format_change(c) for c in changes] + [one_line(format_line(d)) for d in stale]
+    lines = [format_change(c) for c in changes] + [visible(format_line(d)) for d in stale]
     return "".join(line + "\n" for line in lines)
 
 
@@ -120,14 +123,6 @@ def format_changes_json(compared: list[Compared], fail_on: str, stale: list[Diag
 # --------------------------------------------------------------------------- github
 
 
-def _escape_data(text: str) -> str:
-    return one_line(text).replace("%", "%25")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def annotation_level(change: Change, fail_on: str) -> str:
     """``error`` for breaking changes and changes that fail the run; ``warning`` for the
     other check and routing changes; ``notice`` for additive, wording and accepted ones."""
@@ -142,12 +137,12 @@ def _annotation(level: str, span: Span | None, title: str, message: str) -> str:
     props: list[str] = []
     if span is not None:
         props += [
-            f"file={_escape_property(str(span.file))}",
+            f"file={github_property(str(span.file))}",
             f"line={span.line}",
             f"col={span.column}",
         ]
-    props.append(f"title={_escape_property(title)}")
-    return f"::{level} {','.join(props)}::{_escape_data(message)}"
+    props.append(f"title={github_property(title)}")
+    return f"::{level} {','.join(props)}::{github_data(message)}"
 
 
 def format_changes_github(changes: list[Change], fail_on: str, stale: list[Diagnostic]) -> str:
@@ -173,7 +168,7 @@ def _yaml_comment(text: str) -> str:
     """``text`` fit for a YAML comment: one line, no character YAML forbids."""
     return "".join(
         c if c == "\t" or (c.isprintable() and c != "\ufeff") else f"\\u{ord(c):04x}"
-        for c in one_line(text)
+        for c in visible(text)
     )
 
 
@@ -202,5 +197,4 @@ __all__ = [
     "format_changes_github",
     "format_changes_json",
     "format_changes_text",
-    "one_line",
 ]
