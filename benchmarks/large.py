@@ -132,7 +132,7 @@ QUICK_SIZES = (100, 400)
 def render_time(shape: str, n: int, renderer: str, repetitions: int) -> float:
     """The median time of rendering a freshly loaded instrument (loading untimed)."""
     import qdef  # noqa: PLC0415
-    from qdef.renderers import render  # noqa: PLC0415
+    from qdef.rendering import render  # noqa: PLC0415
 
     text = large(shape, n)
     samples = []
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repetitions", type=int, default=3)
     args = parser.parse_args(argv)
     sizes = sorted(set(args.sizes or (QUICK_SIZES if args.quick else SIZES)))
-    from qdef.renderers.registry import names  # noqa: PLC0415
+    from qdef.rendering.registry import names  # noqa: PLC0415
 
     installed = [r for r in RENDERERS if r in names()]
     heading = " | ".join(f"N = {n:,} (s)" for n in sizes)

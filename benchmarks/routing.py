@@ -43,7 +43,7 @@ from typing import Any
 
 import qdef
 from qdef.routing.analysis import Analysis
-from qdef.routing.paths import PathCount, count_paths
+from qdef.routing.pathsets import PathCount, count_paths
 from qdef.routing.plan import compile_plan
 
 try:

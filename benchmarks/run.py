@@ -14,7 +14,7 @@ one untimed warm-up call):
   garbage collector paused — the least any YAML-based tool must do;
 - ``load + validate``: ``qdef.pipeline.validate_file`` — read, parse, JSON
   Schema (as the model), semantic checks, routing findings (``qdef validate``);
-- ``markdown`` / ``html`` / ``limesurvey``: ``qdef.renderers.render`` of an
+- ``markdown`` / ``html`` / ``limesurvey``: ``qdef.rendering.render`` of an
   instrument validated (untimed) just before, in each repetition: as after
   validating in the same process, the routing analysis made for the findings
   is reused, and nothing a renderer computed in an earlier repetition is;
@@ -94,7 +94,7 @@ GROWTH_FROM, GROWTH_TO = 1000, 10000
 HOSTILE_KEYS = 60_000
 HOSTILE_TARGET = 3.0
 #: Modules ``import qdef`` must not import (they are loaded when used).
-HEAVY = ("jinja2", "jsonschema", "pydantic", "ruamel", "qdef.renderers", "markupsafe")
+HEAVY = ("jinja2", "jsonschema", "pydantic", "ruamel", "qdef.rendering", "markupsafe")
 PACKAGES = (
     "qdef",
     "pydantic",
@@ -199,7 +199,7 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
 
     from qdef.gcpause import gc_paused  # noqa: PLC0415
     from qdef.pipeline import validate_file  # noqa: PLC0415
-    from qdef.renderers import render  # noqa: PLC0415
+    from qdef.rendering import render  # noqa: PLC0415
 
     def floor() -> None:
         gc.disable()

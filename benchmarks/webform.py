@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import qdef  # noqa: E402
 from benchmarks.large import large  # noqa: E402
 from benchmarks.synthetic import synthetic  # noqa: E402
-from qdef.renderers import render  # noqa: E402
+from qdef.rendering import render  # noqa: E402
 
 ARGS = [
     "--no-sandbox",

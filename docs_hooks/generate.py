@@ -32,7 +32,7 @@ REFERENCE = Path("docs/format-reference.md")
 PAGE = Path("docs/investitionspakt.md")
 COMMAND = ".venv/bin/python docs_hooks/generate.py"
 NOTICE = (
-    "<!-- Generated from the JSON Schema (src/qdef/schema) by docs_hooks/generate.py;\n"
+    "<!-- Generated from the JSON Schema (src/qdef/model/schema) by docs_hooks/generate.py;\n"
     f"     do not edit: run {COMMAND} -->\n"
 )
 INCLUDE = re.compile(
@@ -61,7 +61,7 @@ def include(page: str, docs: Path) -> str:
 
 def generated(root: Path = ROOT) -> dict[Path, str | bytes]:
     """Every generated file under ``root`` (relative path -> its content as it must be)."""
-    from qdef.schema import published  # noqa: PLC0415
+    from qdef.model.schema import published  # noqa: PLC0415
 
     files: dict[Path, str | bytes] = {REFERENCE: NOTICE + reference_page(published())}
     parts = investitionspakt.outputs(root)

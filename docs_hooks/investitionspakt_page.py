@@ -1,7 +1,7 @@
 """The Investitionspakt page's generated parts: the instrument rendered by qdef itself.
 
 ``outputs(root)`` renders ``instruments/investitionspakt.yaml`` with the library
-(``qdef.load``, ``qdef.renderers.render``): the files offered for download (web
+(``qdef.load``, ``qdef.rendering.render``): the files offered for download (web
 form, LimeSurvey survey and its code mapping, codebook, the instrument itself),
 the paper questionnaire to include in the page (headings demoted, and made to read
 in Python-Markdown as in CommonMark), and the routes as
@@ -100,7 +100,7 @@ def _routes(path: Path) -> str:
 def outputs(root: Path) -> Outputs:
     """Render the instrument under ``root`` (the repository) for the page."""
     from qdef import load  # noqa: PLC0415
-    from qdef.renderers import RenderError, render  # noqa: PLC0415
+    from qdef.rendering import RenderError, render  # noqa: PLC0415
 
     path = root / INSTRUMENT
     instrument = load(path)

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from qdef.model import Instrument
-from qdef.renderers import render
+from qdef.rendering import render
 from qdef.routing.plan import Plan, plan_for
 
 CHROMIUM = Path("/usr/bin/chromium")

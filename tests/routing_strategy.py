@@ -18,14 +18,14 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from qdef.dumper import dumps
 from qdef.expr.nodes import Compare, In, Literal, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.model import Instrument
+from qdef.model.dumper import dumps
 from qdef.pipeline import validate_text
 from qdef.routing.answers import problems
+from qdef.routing.interpreter import Walk, walk
 from qdef.routing.plan import Plan
-from qdef.routing.walk import Walk, walk
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import qdef
-import qdef.schema  # imported on purpose: the subpackage must not shadow json_schema()
+import qdef.model.schema  # imported on purpose: the subpackage must not shadow json_schema()
 from qdef.diagnostics import QdefError
 
 INSTRUMENT = Path(__file__).parents[1] / "instruments" / "investitionspakt.yaml"
@@ -86,7 +86,7 @@ def test_validate_returns_sorted_diagnostics_for_files_and_directories(tmp_path:
 
 def test_json_schema_returns_the_published_schema_every_time() -> None:
     assert qdef.json_schema()["$id"] == "urn:qdef:schema:qdef-1"
-    assert qdef.json_schema() == qdef.schema.published()
+    assert qdef.json_schema() == qdef.model.schema.published()
 
 
 def test_loading_from_several_threads_at_once_gives_the_same_results(tmp_path: Path) -> None:

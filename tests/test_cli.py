@@ -337,7 +337,7 @@ def test_schema_prints_the_json_schema() -> None:
 
 
 def test_schema_writes_a_file(tmp_path: Path) -> None:
-    target = tmp_path / "qdef.schema.json"
+    target = tmp_path / "qdef.model.schema.json"
     status, out, _ = run("schema", "-o", target)
     assert (status, out) == (0, "")
     assert target.read_text(encoding="utf-8") == run("schema")[1]

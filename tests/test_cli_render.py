@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from qdef.cli import main
-from qdef.renderers import RenderError
-from qdef.renderers.markdown import MarkdownRenderer
+from qdef.renderers.paper import MarkdownRenderer
+from qdef.rendering import RenderError
 
 ROOT = Path(__file__).parents[1]
 INSTRUMENT = ROOT / "instruments" / "investitionspakt.yaml"
@@ -418,7 +418,7 @@ def test_renderers_as_json() -> None:
     assert markdown["suffix"] == ".md"
     assert markdown["distribution"] == "qdef"
     assert markdown["media_type"].startswith("text/markdown")
-    assert markdown["entry_point"] == "qdef.renderers.markdown:MarkdownRenderer"
+    assert markdown["entry_point"] == "qdef.renderers.paper:MarkdownRenderer"
     assert markdown["options"] == {}
     assert isinstance(markdown["description"], str) and markdown["description"]
 

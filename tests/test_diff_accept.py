@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qdef.loader import load_file
+from qdef.source.loader import load_file
 from tests.test_diff import run
 
 SURVEY = """\

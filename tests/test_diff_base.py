@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qdef.loader import DEFAULT_LIMITS, load_file
+from qdef.source.loader import DEFAULT_LIMITS, load_file
 from tests.test_diff import ORIGINAL, RECODE, edited, git, run
 
 SECOND = ORIGINAL.replace("id: investitionspakt-im\n", "id: zweites\n", 1)

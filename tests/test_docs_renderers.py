@@ -14,8 +14,8 @@ import pytest
 from qdef import load
 from qdef.cli import main
 from qdef.expr.parser import parse
-from qdef.renderers import get_renderer, options_for
-from qdef.renderers.words import Words
+from qdef.rendering import get_renderer, options_for
+from qdef.rendering.words import Words
 from qdef.routing import plan_for
 
 ROOT = Path(__file__).parents[1]

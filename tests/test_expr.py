@@ -41,7 +41,7 @@ from qdef.expr import (
 from qdef.expr.nodes import COMPARE_OPS
 from qdef.expr.tokens import KEYWORDS
 from qdef.model import Instrument
-from qdef.symbols import Symbols, build
+from qdef.model.symbols import Symbols, build
 
 CASES = Path(__file__).parent / "cases" / "expr"
 TYPE_CODES = {"QD502", "QD503", "QD504", "QD505", "QD506", "QD507", "QD508"}

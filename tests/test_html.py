@@ -20,9 +20,9 @@ from hypothesis import given
 
 import qdef
 from qdef.expr.parser import parse
-from qdef.renderers import Catalog, options_for, render
-from qdef.renderers.html import HtmlRenderer
-from qdef.renderers.webform import condition, program, script_json
+from qdef.renderers.webform import HtmlRenderer
+from qdef.renderers.webform.writer import condition, program, script_json
+from qdef.rendering import Catalog, options_for, render
 from qdef.testing import instruments
 
 ROOT = Path(__file__).resolve().parent.parent

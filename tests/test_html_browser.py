@@ -2,7 +2,7 @@
 keyboard use, saving, printing, and no network.
 
 Every test answers the form as a respondent does and compares with the
-reference semantics, ``qdef.routing.walk``. (The differential test with
+reference semantics, ``qdef.routing.interpreter``. (The differential test with
 generated respondents is in test_html_differential.py, the accessibility
 audit and the injection test in test_html_audit.py.)
 """

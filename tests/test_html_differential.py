@@ -3,7 +3,7 @@
 Each respondent (``qdef.testing.respondents``, a fixed seed by the test
 profile) is entered into the page the way a person would: clicking options,
 ticking boxes, typing texts, numbers and dates, in the order of the walk.
-The page must then show exactly the questions ``qdef.routing.walk`` shows,
+The page must then show exactly the questions ``qdef.routing.interpreter`` shows,
 and save exactly its response.
 
 Two sources of instruments: the Investitionspakt instrument, and small
@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 import qdef
 from qdef.model import Instrument, TextColumn, TextInput
-from qdef.renderers import render
+from qdef.rendering import render
 from qdef.routing import walk
 from qdef.routing.plan import Plan, plan_for
 from qdef.testing import answers, instruments, respondents
@@ -161,7 +161,7 @@ def for_script(value: Any) -> Any:
 def assert_script_walks_as_the_reference(
     pages: Pages, instrument: Instrument, sets: list[dict[str, Any]]
 ) -> None:
-    """The page script's walk of each answer set equals ``qdef.routing.walk``'s."""
+    """The page script's walk of each answer set equals ``qdef.routing.interpreter``'s."""
     form = pages.open(instrument)
     try:
         results = form.page.evaluate(

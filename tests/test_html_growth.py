@@ -21,7 +21,7 @@ import pytest
 
 import qdef
 from benchmarks.large import large
-from qdef.renderers import render
+from qdef.rendering import render
 
 pytestmark = pytest.mark.browser
 

@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 
 import qdef
 from qdef.expr.printer import to_source
-from qdef.renderers import render
-from qdef.renderers.lss import Codes, numeric
+from qdef.renderers.limesurvey.lowering import Codes, numeric
+from qdef.rendering import render
 from qdef.routing import walk
 from qdef.testing import instruments, respondents
 from tests import lsexpr
@@ -521,7 +521,7 @@ def test_every_kind_of_condition_compiles_to_an_equation_that_decides_the_same()
     dates, texts, two variables compared) as ExpressionScript, evaluated on LimeSurvey's
     values, against qdef's own evaluation, for every combination of a few values."""
     from qdef.expr.parser import parse  # noqa: PLC0415
-    from qdef.renderers.lss import Compiler, lower  # noqa: PLC0415
+    from qdef.renderers.limesurvey.lowering import Compiler, lower  # noqa: PLC0415
     from qdef.routing.evaluate import holds  # noqa: PLC0415
     from qdef.routing.plan import plan_for  # noqa: PLC0415
 
@@ -586,7 +586,7 @@ SECTION_FORMS = (
 def _sectioned(path: Path) -> qdef.Instrument:
     """conditions.yaml with every condition (its own, and SECTION_FORMS) as the
     condition of a section of its own, after the section of the questions."""
-    from qdef.yamldata import build_data  # noqa: PLC0415
+    from qdef.source.yamldata import build_data  # noqa: PLC0415
 
     data = build_data(CONDITIONS.read_text(encoding="utf-8"))
     first = data["sections"][0]
@@ -662,7 +662,7 @@ def test_text_literals_compare_as_in_qdef(value: str, other: str) -> None:
     (tests/lsexpr.py), decides as qdef does, for the value itself and others."""
     from qdef.expr.parser import parse  # noqa: PLC0415
     from qdef.expr.printer import quote  # noqa: PLC0415
-    from qdef.renderers.lss import Compiler, Slot  # noqa: PLC0415
+    from qdef.renderers.limesurvey.lowering import Compiler, Slot  # noqa: PLC0415
     from qdef.routing.evaluate import holds  # noqa: PLC0415
 
     compiler = Compiler({"t": Slot("t", "text")})
@@ -678,7 +678,7 @@ def test_text_literals_compare_as_in_qdef(value: str, other: str) -> None:
 
 
 def test_strings_are_written_as_limesurvey_reads_them() -> None:
-    from qdef.renderers.lss import string  # noqa: PLC0415
+    from qdef.renderers.limesurvey.lowering import string  # noqa: PLC0415
 
     assert string('a"b') == r'"a\"b"'
     assert string("C:\\x") == r'"C:\\x"'
@@ -715,7 +715,7 @@ def test_a_line_break_in_a_compared_string_is_refused_at_its_place(tmp_path: Pat
     first = err.getvalue().splitlines()[0]
     assert first.startswith(f'{path}:10:20: error QD520: the string "a\\nb" holds a line break')
     assert "Traceback" not in err.getvalue()
-    with pytest.raises(qdef.renderers.RenderError, match="the condition of section 's2'"):
+    with pytest.raises(qdef.rendering.RenderError, match="the condition of section 's2'"):
         render(qdef.load(path), "limesurvey")
     # the mapping holds codes, no equations: nothing to refuse
     assert main(["render", str(path), "--to", "limesurvey-map", "-o", "-"], out=out, err=err) == 0
@@ -852,7 +852,7 @@ def test_every_place_that_needs_missing_wording_is_reported_at_once(tmp_path: Pa
         "wording: no key of the instrument holds this message; make the grid optional "
         "(required: false) instead",
     ]
-    from qdef.renderers.errors import MissingWordingError  # noqa: PLC0415
+    from qdef.errors import MissingWordingError  # noqa: PLC0415
 
     with pytest.raises(MissingWordingError) as raised:
         render(qdef.load(path), "limesurvey")
@@ -989,7 +989,7 @@ def test_dates_are_written_as_the_survey_language_writes_them(tmp_path: Path) ->
 def test_every_catalogue_writes_dates_and_shows_their_hints_alike() -> None:
     """The paper hint (DD/MM/YYYY) and the date LimeSurvey and the web form write
     (dd/mm/yyyy) have the same order and separators in every catalogue."""
-    from qdef.renderers.catalog import catalog, languages  # noqa: PLC0415
+    from qdef.wording.catalog import catalog, languages  # noqa: PLC0415
 
     for lang in languages():
         chrome = catalog(lang)

@@ -14,9 +14,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from qdef.dumper import dumps
-from qdef.loader import Limits, build_data, decode, load_file, parse
 from qdef.model import Instrument
+from qdef.model.dumper import dumps
+from qdef.source.loader import Limits, build_data, decode, load_file, parse
 from qdef.testing import instruments
 
 HERE = Path("x.yaml")

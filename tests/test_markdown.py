@@ -24,7 +24,8 @@ from markdown_it.token import Token
 
 import qdef
 from qdef.model import Instrument, MultipleChoice, SingleChoice
-from qdef.renderers import mdtext, render
+from qdef.rendering import markdown as mdtext
+from qdef.rendering import render
 from qdef.testing import instruments
 from tests.conftest_goldens import Golden
 

@@ -13,10 +13,10 @@ from ruamel.yaml import YAML
 
 import qdef
 from qdef.diagnostics import Diagnostic, QdefError, Span
-from qdef.dumper import to_data
-from qdef.loader import parse
 from qdef.model import Instrument
+from qdef.model.dumper import to_data
 from qdef.pipeline import validate_text
+from qdef.source.loader import parse
 from qdef.testing import instruments
 
 

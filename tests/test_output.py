@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from qdef import output
-from qdef.output import write_atomic
+from qdef.cli import output
+from qdef.cli.output import write_atomic
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -91,7 +91,7 @@ def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
 SLOW_WRITER = """
 import os, sys, time
 from pathlib import Path
-from qdef import output
+from qdef.cli import output
 
 def slow_fsync(fd):
     print("writing", flush=True)

@@ -17,7 +17,7 @@ import pytest
 import qdef
 from qdef.model import Instrument
 from qdef.pipeline import validate_text
-from qdef.renderers import render
+from qdef.rendering import render
 
 #: Two sections with the same condition: "Trees" and "Stems". Those who answer
 #: "no" skip both; an untitled conditional section with a display and a goto
@@ -311,7 +311,7 @@ def test_writing_qdefs_own_hints_is_warned_where_it_is_written() -> None:
     ],
 )
 def test_a_text_says_a_phrase_by_its_words(text: str, says: bool) -> None:
-    from qdef.renderers.authored import says as says_phrase  # noqa: PLC0415
+    from qdef.wording.authored import says as says_phrase  # noqa: PLC0415
 
     assert says_phrase(text, "(Mehrfachnennungen möglich)") is says
 

@@ -1,6 +1,6 @@
 """Every problem at once (issue 15 item 9): the semantic checks run on the
 structurally valid parts of a file with structural errors, without false
-errors caused by the parts left out (``qdef.partial``)."""
+errors caused by the parts left out (``qdef.validation.partial``)."""
 
 from __future__ import annotations
 

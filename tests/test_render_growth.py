@@ -25,8 +25,8 @@ import qdef
 from benchmarks.large import SHAPES, large
 from benchmarks.large import main as benchmark
 from qdef.pipeline import validate_text
-from qdef.renderers import render
-from qdef.renderers.registry import names
+from qdef.rendering import render
+from qdef.rendering.registry import names
 
 RENDERERS = ("markdown", "html", "limesurvey", "limesurvey-map", "codebook", "codebook-md")
 N = 40

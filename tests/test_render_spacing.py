@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 import qdef
-from qdef.renderers import render
-from qdef.renderers.spacing import NO_BREAK_SPACE, keep_units
+from qdef.rendering import render
+from qdef.rendering.spacing import NO_BREAK_SPACE, keep_units
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTRUMENT = ROOT / "instruments" / "investitionspakt.yaml"

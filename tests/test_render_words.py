@@ -1,5 +1,5 @@
-"""Conditions in words (``qdef.renderers.words``) and the routing notes of paper
-questionnaires (``qdef.renderers.notes``), in German and English."""
+"""Conditions in words (``qdef.rendering.words``) and the routing notes of paper
+questionnaires (``qdef.rendering.notes``), in German and English."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 import qdef
 from qdef.expr.parser import parse
 from qdef.model import Instrument
-from qdef.renderers import RenderOptions, catalog, get_renderer, options_for
-from qdef.renderers.notes import Destination, notes
-from qdef.renderers.words import Words, label_text
+from qdef.rendering import RenderOptions, catalog, get_renderer, options_for
+from qdef.rendering.notes import Destination, notes
+from qdef.rendering.words import Words, label_text
 from qdef.routing.plan import plan_for
 
 WORDS = """

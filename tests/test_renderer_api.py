@@ -28,7 +28,7 @@ import qdef
 from qdef.cli import main
 from qdef.model import Instrument
 from qdef.pipeline import loads
-from qdef.renderers import (
+from qdef.rendering import (
     GROUP,
     Catalog,
     LanguageError,
@@ -43,8 +43,8 @@ from qdef.renderers import (
     options_for,
     registrations,
 )
-from qdef.renderers.catalog import languages
-from qdef.renderers.registry import lookup, names
+from qdef.rendering.registry import lookup, names
+from qdef.wording.catalog import languages
 
 ROOT = Path(__file__).parents[1]
 INSTRUMENT = ROOT / "instruments" / "investitionspakt.yaml"
@@ -158,7 +158,7 @@ PARTIAL = MARK + textwrap.dedent(
         description = "refuses every instrument"
 
         def render(self, instrument, options):
-            from qdef.renderers import RenderError
+            from qdef.rendering import RenderError
 
             raise RenderError("this renderer needs a codebook section")
 
@@ -275,7 +275,7 @@ def test_qdef_registers_its_own_renderer_as_an_entry_point() -> None:
     (markdown,) = [r for r in registrations() if r.name == "markdown"]
     assert markdown.distribution == "qdef"
     assert markdown.version == qdef.__version__
-    assert markdown.value == "qdef.renderers.markdown:MarkdownRenderer"
+    assert markdown.value == "qdef.renderers.paper:MarkdownRenderer"
     renderer = get_renderer("markdown")
     assert (renderer.name, renderer.suffix) == ("markdown", ".md")
     assert renderer.media_type.startswith("text/markdown")
@@ -358,7 +358,7 @@ def test_renderers_reports_a_clash_and_fails(clash: Plugins) -> None:
     assert status == 1
     assert "shout" in out
     assert "the renderer name 'markdown' is registered more than once" in err
-    assert "qdef 0.1.0 (qdef.renderers.markdown:MarkdownRenderer)" in err
+    assert "qdef 0.1.0 (qdef.renderers.paper:MarkdownRenderer)" in err
     assert "markdown-clash 1.0 (fake_clash:ClashRenderer)" in err
 
 
@@ -685,7 +685,7 @@ def test_catalogue_texts_are_escaped_like_any_other_text(case: Path) -> None:
     """The catalogues are plain text: whatever they contain shows literally."""
     from markdown_it import MarkdownIt  # noqa: PLC0415
 
-    from qdef.renderers.markdown import MarkdownRenderer  # noqa: PLC0415
+    from qdef.renderers.paper import MarkdownRenderer  # noqa: PLC0415
 
     instrument = qdef.load(case)
     renderer = MarkdownRenderer()
@@ -749,10 +749,10 @@ def _modules_after(code: str) -> list[str]:
 
 def test_listing_renderers_imports_no_renderer() -> None:
     found = _modules_after(
-        "import json, sys, qdef.renderers as r; r.registrations(); r.registry.names(); "
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('qdef.renderers.'))))"
+        "import json, sys, qdef.rendering as r; r.registrations(); r.registry.names(); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('qdef.rendering.'))))"
     )
-    assert found, "the probe found no qdef.renderers module at all"
+    assert found, "the probe found no qdef.rendering module at all"
     for module in (
         "markdown",
         "paper",
@@ -765,7 +765,7 @@ def test_listing_renderers_imports_no_renderer() -> None:
         "lss",
         "lssxml",
     ):
-        assert f"qdef.renderers.{module}" not in found
+        assert f"qdef.rendering.{module}" not in found
 
 
 def test_qdef_renderers_imports_no_rendering_code() -> None:
@@ -774,15 +774,15 @@ def test_qdef_renderers_imports_no_rendering_code() -> None:
         "assert main(['renderers'], io.StringIO(), io.StringIO()) == 0; "
         "print(json.dumps(sorted(sys.modules)))"
     )
-    for described in ("markdown", "html", "limesurvey"):
+    for described in ("paper", "webform", "limesurvey"):
         assert f"qdef.renderers.{described}" in found  # described, so imported …
     for module in (
         "qdef.routing",
-        "qdef.renderers.paper",
-        "qdef.renderers.words",
-        "qdef.renderers.webform",
-        "qdef.renderers.lss",
-        "qdef.renderers.lssxml",
+        "qdef.renderers.paper.writer",
+        "qdef.rendering.words",
+        "qdef.renderers.webform.writer",
+        "qdef.renderers.limesurvey.lowering",
+        "qdef.renderers.limesurvey.writer",
         "jinja2",
         "markupsafe",
     ):

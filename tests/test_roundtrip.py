@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import given
 
 from qdef.diagnostics import Diagnostic
-from qdef.dumper import dumps, to_data
 from qdef.model import Instrument
+from qdef.model.dumper import dumps, to_data
 from qdef.pipeline import validate_text
 from qdef.testing import instruments
 

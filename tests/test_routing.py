@@ -11,6 +11,7 @@ import pytest
 from qdef import loads
 from qdef.expr import parse, to_source, typecheck
 from qdef.model import Instrument
+from qdef.model.symbols import build
 from qdef.pipeline import load
 from qdef.routing import (
     AnswerError,
@@ -23,8 +24,7 @@ from qdef.routing import (
     walk,
 )
 from qdef.routing.evaluate import holds
-from qdef.routing.paths import count_paths as count_with_budget
-from qdef.symbols import build
+from qdef.routing.pathsets import count_paths as count_with_budget
 
 INVESTITIONSPAKT = Path(__file__).parents[1] / "instruments" / "investitionspakt.yaml"
 
@@ -514,8 +514,8 @@ def test_long_chains_of_filters_need_no_deep_recursion() -> None:
 def test_an_analysis_beyond_its_memory_bound_is_reported_not_raised(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from qdef.pipeline import findings as diagnose  # noqa: PLC0415
     from qdef.pipeline import validate_file  # noqa: PLC0415
-    from qdef.routing import diagnose  # noqa: PLC0415
     from qdef.routing.analysis import Analysis  # noqa: PLC0415
     from qdef.routing.plan import plan_for  # noqa: PLC0415
 
@@ -813,8 +813,8 @@ def test_a_question_beyond_the_memory_bound_is_left_out_and_the_rest_analysed(
 ) -> None:
     """Issue 23: where the bound is really reached, qdef says which question it did not
     analyse (QD606) and still reports the findings about the others."""
+    from qdef.pipeline import findings as diagnose  # noqa: PLC0415
     from qdef.pipeline import validate_text  # noqa: PLC0415
-    from qdef.routing import diagnose  # noqa: PLC0415
     from qdef.routing.analysis import Analysis, analyse_plan  # noqa: PLC0415
     from qdef.routing.dd import Budget  # noqa: PLC0415
     from qdef.routing.plan import plan_for  # noqa: PLC0415
@@ -836,7 +836,7 @@ def test_a_question_beyond_the_memory_bound_is_left_out_and_the_rest_analysed(
     monkeypatch.setattr(
         diagnose, "analysis_for", lambda i: analyse_plan(plan_for(i), max_nodes=600)
     )
-    from qdef.dumper import dumps  # noqa: PLC0415
+    from qdef.model.dumper import dumps  # noqa: PLC0415
 
     codes = [(d.code, d.severity) for d in validate_text(dumps(inst)).diagnostics]
     assert codes == [("QD606", "warning"), ("QD601", "warning")]

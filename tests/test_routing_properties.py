@@ -16,8 +16,8 @@ from qdef.expr.nodes import Compare, Ref
 from qdef.model import Instrument
 from qdef.routing import Analysis, Finding, analyse, count_paths, findings, paths
 from qdef.routing.evaluate import holds
+from qdef.routing.interpreter import walk
 from qdef.routing.plan import compile_plan
-from qdef.routing.walk import walk
 from qdef.testing import answers, instruments, respondents
 from tests.routing_strategy import all_walks, routed_instruments
 

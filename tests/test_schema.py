@@ -17,9 +17,9 @@ from hypothesis import assume, event, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from qdef.dumper import to_data
 from qdef.model import Instrument
-from qdef.schema import SCHEMA_ID, dumps, generate, published, published_text, validator
+from qdef.model.dumper import to_data
+from qdef.model.schema import SCHEMA_ID, dumps, generate, published, published_text, validator
 from qdef.testing import instruments
 from tests.schema_strategy import from_schema
 
@@ -38,8 +38,8 @@ def test_committed_schema_is_not_stale() -> None:
     """Regenerate in memory and compare byte for byte (never shell out)."""
     assert published_text() == dumps(generate()), (
         "the committed schema is stale: run "
-        "`python -m qdef schema` after `python -c 'from qdef.schema import *; "
-        'open("src/qdef/schema/qdef-1.schema.json","w").write(dumps(generate()))\'`'
+        "`python -m qdef schema` after `python -c 'from qdef.model.schema import *; "
+        'open("src/qdef/model/schema/qdef-1.schema.json","w").write(dumps(generate()))\'`'
     )
 
 

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from qdef import load
-from qdef.renderers import render
-from qdef.schema import published
+from qdef.model.schema import published
+from qdef.rendering import render
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
@@ -413,7 +413,7 @@ def test_the_plugin_guide_names_every_built_in_renderer() -> None:
 
 
 def test_the_limesurvey_page_lists_every_reserved_code() -> None:
-    from qdef.renderers import lss  # noqa: PLC0415
+    from qdef.renderers.limesurvey import lowering as lss  # noqa: PLC0415
 
     page = (DOCS / "limesurvey.md").read_text(encoding="utf-8")
     codes = page.split("| code | LimeSurvey requires | qdef writes |", 1)[1].split("\n\n", 1)[0]

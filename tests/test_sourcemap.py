@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qdef.sourcemap import SourceMap
+from qdef.source.positions import SourceMap
 
 TEXT = """\
 qdef: 1
@@ -109,7 +109,7 @@ def _paths(node: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | i
 def test_every_path_of_the_investitionspakt_points_at_its_value() -> None:
     """Every key path of a real instrument: the key is written where the map says,
     a string value starts (after its quote) where the map says."""
-    from qdef.loader import load_file  # noqa: PLC0415
+    from qdef.source.loader import load_file  # noqa: PLC0415
 
     root = Path(__file__).parents[1]
     document, problems = load_file(root / "instruments" / "investitionspakt.yaml")

@@ -117,7 +117,7 @@ def test_a_wrong_reaching_condition_is_caught_with_a_small_counterexample(
 
 def test_a_broken_walk_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """An interpreter that forgets to drop answers of questions not shown."""
-    walk_module = importlib.import_module("qdef.routing.walk")
+    walk_module = importlib.import_module("qdef.routing.interpreter")
     real_keep = walk_module._keep
 
     def keep_everything(plan, names, answers, response):  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from qdef import load
-from qdef.renderers import render
+from qdef.rendering import render
 
 ROOT = Path(__file__).parents[1]
 WORKFLOW = ROOT / "docs" / "examples" / "qdef-instruments.yml"

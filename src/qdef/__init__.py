@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from qdef.api import json_schema, validate
     from qdef.diagnostics import Diagnostic, QdefError, Span
     from qdef.model import Instrument
-    from qdef.pipeline import load, loads
-    from qdef.renderers import render
+    from qdef.model.schema import json_schema
+    from qdef.pipeline import load, loads, validate
+    from qdef.rendering import render
 
 _EXPORTS = {
     "load": "qdef.pipeline",
     "loads": "qdef.pipeline",
-    "validate": "qdef.api",
-    "json_schema": "qdef.api",
-    "render": "qdef.renderers",
+    "validate": "qdef.pipeline",
+    "json_schema": "qdef.model.schema",
+    "render": "qdef.rendering",
     "Instrument": "qdef.model",
     "Diagnostic": "qdef.diagnostics",
     "QdefError": "qdef.diagnostics",

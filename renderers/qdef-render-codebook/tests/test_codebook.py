@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import qdef
 from qdef.cli import main
-from qdef.renderers import get_renderer, registrations, render
+from qdef.rendering import get_renderer, registrations, render
 from qdef.routing import plan_for
 
 INSTRUMENT = Path(__file__).resolve().parents[3] / "instruments" / "investitionspakt.yaml"

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from qdef import load
 from qdef.model import MultipleChoice, SingleChoice
-from qdef.renderers import RenderOptionError, render
+from qdef.rendering import RenderOptionError, render
 from qdef.routing import plan_for
 
 from qdef_render_codebook.output import guard

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from qdef import load
 from qdef.expr.nodes import Expr
 from qdef.expr.parser import parse
-from qdef.renderers import render
+from qdef.rendering import render
 from qdef.routing import plan_for, walk
 from qdef.routing.evaluate import holds
 from qdef.testing import answers, respondents

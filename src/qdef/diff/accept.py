@@ -32,7 +32,7 @@ from typing import Any
 
 from qdef.diagnostics import Diagnostic, Span
 from qdef.diff.changes import CODES, Change
-from qdef.loader import Document, load_file
+from qdef.source.loader import Document, load_file
 
 #: The name of the acceptance file ``qdef diff`` looks for beside each instrument
 #: (hidden, so that ``qdef validate DIRECTORY`` does not take it for an instrument).
@@ -112,7 +112,7 @@ def load(path: Path) -> tuple[list[Acceptance], list[Diagnostic]]:
                 (),
                 "an acceptance file is a list of entries ('- instrument: …'); "
                 "qdef diff --format accept prints them",
-            )
+            ),
         ]
     entries: list[Acceptance] = []
     for index, entry in enumerate(data):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from qdef.diagnostics import Span
-from qdef.sourcemap import KeyPath
+from qdef.source.positions import KeyPath
 
 Kind = Literal["wording", "additive", "routing", "check", "breaking"]
 KINDS: tuple[Kind, ...] = get_args(Kind)

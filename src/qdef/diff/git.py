@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qdef.diagnostics import Diagnostic, Span
-from qdef.loader import DEFAULT_LIMITS
 from qdef.pipeline import INSTRUMENT_SUFFIXES
+from qdef.source.loader import DEFAULT_LIMITS
 
 if TYPE_CHECKING:
     from qdef.diff.changes import Change
@@ -255,7 +255,7 @@ class Base:
 
 
 def _too_large(name: Path) -> Diagnostic:
-    """QD103, as :func:`qdef.loader.load_file` reports a file over the bound."""
+    """QD103, as :func:`qdef.source.loader.load_file` reports a file over the bound."""
     return Diagnostic(
         "QD103",
         f"the file is larger than {MAX_BYTES:,} bytes, far more than an instrument needs; "
@@ -265,8 +265,8 @@ def _too_large(name: Path) -> Diagnostic:
 
 
 def _validate_bytes(raw: bytes, name: Path) -> Result:
-    from qdef.loader import decode, parse  # noqa: PLC0415
     from qdef.pipeline import Result, validate_document  # noqa: PLC0415
+    from qdef.source.loader import decode, parse  # noqa: PLC0415
 
     text, problems = decode(raw, name)
     if text is None:

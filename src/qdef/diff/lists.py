@@ -17,7 +17,7 @@ from qdef.diff import inputs
 from qdef.diff.record import At, Differ
 from qdef.diff.wording import key as label_key
 from qdef.model import DateFollowup, NumberFollowup, TextFollowup
-from qdef.sourcemap import KeyPath
+from qdef.source.positions import KeyPath
 
 Compare = Callable[[Differ, At, Any, Any], None]
 

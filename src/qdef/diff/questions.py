@@ -30,7 +30,7 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
-from qdef.sourcemap import KeyPath
+from qdef.source.positions import KeyPath
 
 Compare = Callable[[Differ, At, Any, Any], None]
 

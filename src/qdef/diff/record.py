@@ -14,10 +14,10 @@ from typing import Any
 
 from qdef.diff.changes import Change
 from qdef.diff.wording import BEYOND_WORDING, SAYS, Reading, read, worst
-from qdef.loader import Document
 from qdef.model import END, Display, Instrument, Question
-from qdef.sourcemap import KeyPath
-from qdef.symbols import QuestionEntry, symbols_for
+from qdef.model.symbols import QuestionEntry, symbols_for
+from qdef.source.loader import Document
+from qdef.source.positions import KeyPath
 
 
 class Side:

@@ -18,7 +18,7 @@ from functools import cached_property
 from qdef.expr.messages import DATE_FORMS, example
 from qdef.expr.nodes import ORDER_OPS
 from qdef.expr.printer import quote
-from qdef.symbols import Symbols, Variable
+from qdef.model.symbols import Symbols, Variable
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.]*")
 

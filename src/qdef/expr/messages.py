@@ -1,6 +1,6 @@
 """Messages of the type checker: codes, examples and the wording of each problem.
 
-Kept apart from :mod:`qdef.expr.typecheck` so that the checker reads as
+Kept apart from :mod:`qdef.expr.types` so that the checker reads as
 logic and the words can be reviewed on their own.
 """
 
@@ -14,7 +14,7 @@ from typing import TypeAlias
 
 from qdef.expr.nodes import Literal
 from qdef.expr.printer import literal_source, quote
-from qdef.symbols import Variable
+from qdef.model.symbols import Variable
 
 UNKNOWN_VARIABLE = "QD502"
 Subject: TypeAlias = typing.Literal["question", "section"]

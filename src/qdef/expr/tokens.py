@@ -16,7 +16,7 @@ SYNTAX_ERROR = "QD501"
 NUMBER_TOO_LARGE = "QD509"
 
 #: Numbers beyond the largest finite float cannot be compared, printed or stored
-#: (the same bound the loader puts on numbers in YAML, :mod:`qdef.yamldata`).
+#: (the same bound the loader puts on numbers in YAML, :mod:`qdef.source.yamldata`).
 MAX_NUMBER = int(sys.float_info.max)
 MAX_INTEGER_DIGITS = len(str(MAX_NUMBER))
 

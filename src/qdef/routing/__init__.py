@@ -22,11 +22,11 @@ from qdef.routing.answers import AnswerError
 from qdef.routing.answers import problems as _problems
 from qdef.routing.dd import Budget
 from qdef.routing.findings import CODES, Finding, FindingKind
-from qdef.routing.paths import PathCount
-from qdef.routing.paths import count_paths as _count_paths
-from qdef.routing.paths import iter_paths as _iter_paths
+from qdef.routing.interpreter import Walk, walk
+from qdef.routing.pathsets import PathCount
+from qdef.routing.pathsets import count_paths as _count_paths
+from qdef.routing.pathsets import iter_paths as _iter_paths
 from qdef.routing.plan import Plan, plan_for
-from qdef.routing.walk import Walk, walk
 
 __all__ = [
     "CODES",

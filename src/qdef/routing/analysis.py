@@ -41,10 +41,10 @@ from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget, working_on
 from qdef.routing.evaluate import holds
 from qdef.routing.findings import Finding, find
+from qdef.routing.interpreter import walk
 from qdef.routing.logic import Logic, from_ordinal, to_ordinal
 from qdef.routing.plan import Plan, Step, plan_for
 from qdef.routing.printing import Printer
-from qdef.routing.walk import walk
 
 
 class Analysis:

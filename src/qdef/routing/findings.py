@@ -17,7 +17,7 @@ from qdef.expr.printer import to_source
 from qdef.model import SingleChoice
 from qdef.routing.dd import FALSE, TRUE
 from qdef.routing.plan import Step
-from qdef.sourcemap import KeyPath
+from qdef.source.positions import KeyPath
 
 if TYPE_CHECKING:
     from qdef.routing.analysis import Analysis

@@ -26,7 +26,7 @@ from qdef.model import (
     SingleChoice,
     TextListQuestion,
 )
-from qdef.symbols import Kind, QuestionEntry, Symbols, symbols_for
+from qdef.model.symbols import Kind, QuestionEntry, Symbols, symbols_for
 
 
 class VarInfo(NamedTuple):

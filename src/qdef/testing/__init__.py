@@ -23,8 +23,8 @@ except ImportError as missing:  # pragma: no cover - depends on the environment
         "qdef.testing needs hypothesis, a dependency of qdef; reinstall qdef to get it"
     ) from missing
 
-from qdef.testing.answers import answers, respondents
-from qdef.testing.instruments import codes, instruments, plain_text
+from qdef.testing.answer_gen import answers, respondents
+from qdef.testing.instrument_gen import codes, instruments, plain_text
 from qdef.testing.properties import (
     PropertyFailure,
     RoutingReport,

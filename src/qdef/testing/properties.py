@@ -35,7 +35,7 @@ from qdef.model import Instrument
 from qdef.routing import Analysis, Finding, PathCount, analyse, count_paths, problems, walk
 from qdef.routing.evaluate import holds
 from qdef.routing.plan import Plan, plan_for
-from qdef.testing.answers import answers, respondents
+from qdef.testing.answer_gen import answers, respondents
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from qdef.model import Instrument
-    from qdef.renderers import RenderOptions
+    from qdef.rendering import RenderOptions
 
 __all__ = ["CodebookMarkdownRenderer", "CodebookRenderer"]
 __version__ = "0.1.0"

@@ -5,7 +5,7 @@ a quote or a line break are quoted (quotes doubled); line breaks inside a
 field stay as the instrument has them. Cells a spreadsheet would read as a
 formula are defused (see :func:`guard`). Markdown is a title, a one-line
 summary and one GFM table; every cell is escaped with
-:func:`qdef.renderers.mdtext.inline`, so instrument text shows literally and
+:func:`qdef.rendering.markdown.inline`, so instrument text shows literally and
 never breaks the table. Both are functions of the instrument and the options
 alone: no timestamps, no environment.
 """
@@ -17,8 +17,8 @@ import io
 from collections.abc import Mapping, Sequence
 
 from qdef.model import Instrument
-from qdef.renderers import RenderOptionError, RenderOptions
-from qdef.renderers.mdtext import at_line_start, inline
+from qdef.rendering import RenderOptionError, RenderOptions
+from qdef.rendering.markdown import at_line_start, inline
 
 from qdef_render_codebook.table import SEPARATOR, Row, rows
 from qdef_render_codebook.wording import headers, wording_for
@@ -82,7 +82,7 @@ def limesurvey_cells(instrument: Instrument, options: RenderOptions) -> dict[str
     its LimeSurvey code or box variable). None without the option."""
     if not options.flag("limesurvey"):
         return None
-    from qdef.renderers.lss import lower, mapping  # noqa: PLC0415
+    from qdef.renderers.limesurvey.lowering import lower, mapping  # noqa: PLC0415
 
     found: dict[str, str] = {}
     for name, slot in mapping(lower(instrument, wording=False))["variables"].items():

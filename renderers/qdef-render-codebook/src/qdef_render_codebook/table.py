@@ -34,7 +34,7 @@ from qdef.model import (
     TextInput,
     TextListQuestion,
 )
-from qdef.renderers import RenderError, RenderOptions
+from qdef.rendering import RenderError, RenderOptions
 from qdef.routing import Budget, plan_for, reaching_conditions
 from qdef.routing.plan import VarInfo
 

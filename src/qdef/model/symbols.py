@@ -1,0 +1,201 @@
+"""The variables an instrument defines, their types, and where they come in sequence.
+
+Conditions refer to variables by dotted names:
+
+- a question's answer: ``q1`` (single choice: a code; multiple choice: a set of
+  codes; text, number, date: a value)
+- a matrix row: ``q13.beteiligung`` (the chosen scale code)
+- a grid cell: ``q4.beteiligung.nicht_erforderlich`` (text, number or check)
+- a text-list field: ``q16.f1``; a date range's ends: ``q11.from``, ``q11.to``
+- a follow-up, by its own id: ``q2_programm``
+
+The symbol table is built once per instrument and shared by the expression
+type checker, the semantic checks and (later) routing and renderers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from qdef.memo import PerInstrument
+from qdef.model import (
+    CheckColumn,
+    DateFollowup,
+    DateQuestion,
+    DateRangeQuestion,
+    Display,
+    Followup,
+    GridQuestion,
+    Instrument,
+    MatrixQuestion,
+    MultipleChoice,
+    NumberColumn,
+    NumberFollowup,
+    NumberQuestion,
+    Question,
+    SingleChoice,
+    TextColumn,
+    TextListQuestion,
+    TextQuestion,
+)
+from qdef.source.positions import KeyPath
+
+Kind = Literal["choice", "choices", "text", "number", "date", "check", "group"]
+
+
+@dataclass(frozen=True, slots=True)
+class ValueType:
+    """The type of a variable, as conditions see it.
+
+    ``choice``: one code of ``codes``; ``choices``: a set of ``codes``;
+    ``check``: a tick box (true when ticked); ``group``: a question whose
+    answer has parts (matrix, grid, text list, date range) — only
+    ``answered(x)`` applies to it as a whole.
+    """
+
+    kind: Kind
+    codes: tuple[str, ...] = ()
+    integer: bool = False
+    precision: Literal["day", "month", "year"] | None = None
+
+    def describe(self) -> str:
+        match self.kind:
+            case "choice":
+                return "a single choice"
+            case "choices":
+                return "a multiple choice"
+            case "text":
+                return "a text"
+            case "number":
+                return "an integer" if self.integer else "a number"
+            case "date":
+                return f"a date ({self.precision} precision)"
+            case "check":
+                return "a check box"
+            case _:
+                return "a question with several parts"
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """A name a condition may use."""
+
+    name: str
+    type: ValueType
+    question: str
+    """The id of the question that defines it."""
+    position: int
+    """The question's index in sequence order (0-based)."""
+    path: KeyPath
+    """Where it is defined in the document."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionEntry:
+    """A question in sequence order, with its location in the document."""
+
+    question: Question
+    section_index: int
+    position: int
+    path: KeyPath
+
+
+@dataclass(frozen=True, slots=True)
+class Symbols:
+    entries: tuple[QuestionEntry, ...]
+    variables: dict[str, Variable]
+    positions: dict[str, int]
+    """Question id -> index in sequence order."""
+
+    def first_position(self, section_index: int) -> int:
+        """The sequence index of a section's first question."""
+        for entry in self.entries:
+            if entry.section_index == section_index:
+                return entry.position
+        return len(self.entries)
+
+
+def _followup_type(followup: Followup) -> ValueType:
+    if isinstance(followup, NumberFollowup):
+        return ValueType("number", integer=followup.kind == "integer")
+    if isinstance(followup, DateFollowup):
+        return ValueType("date", precision=followup.precision)
+    return ValueType("text")
+
+
+def _question_variables(
+    question: Question, path: KeyPath
+) -> Iterator[tuple[str, ValueType, KeyPath]]:
+    qid = question.id
+    if isinstance(question, SingleChoice | MultipleChoice):
+        codes = tuple(o.code for o in question.options)
+        kind: Kind = "choice" if isinstance(question, SingleChoice) else "choices"
+        yield qid, ValueType(kind, codes=codes), path
+        for i, option in enumerate(question.options):
+            for j, followup in enumerate(option.specify or ()):
+                fpath = (*path, "options", i, "specify", j)
+                yield followup.id, _followup_type(followup), fpath
+    elif isinstance(question, TextQuestion):
+        yield qid, ValueType("text"), path
+    elif isinstance(question, NumberQuestion):
+        yield qid, ValueType("number", integer=question.kind == "integer"), path
+    elif isinstance(question, DateQuestion):
+        yield qid, ValueType("date", precision=question.precision), path
+    elif isinstance(question, DateRangeQuestion):
+        yield qid, ValueType("group"), path
+        for end in ("from", "to"):
+            yield f"{qid}.{end}", ValueType("date", precision=question.precision), path
+    elif isinstance(question, TextListQuestion):
+        yield qid, ValueType("group"), path
+        for i, field in enumerate(question.fields):
+            yield f"{qid}.{field.code}", ValueType("text"), (*path, "fields", i)
+    elif isinstance(question, MatrixQuestion | GridQuestion):
+        yield qid, ValueType("group"), path
+        for i, row in enumerate(question.rows):
+            rpath = (*path, "rows", i)
+            if row.specify is not None:
+                yield row.specify.id, ValueType("text"), (*rpath, "specify")
+            if isinstance(question, MatrixQuestion):
+                codes = tuple(c.code for c in question.scale)
+                yield f"{qid}.{row.code}", ValueType("choice", codes=codes), rpath
+                continue
+            for column in question.columns:
+                cell = f"{qid}.{row.code}.{column.code}"
+                if isinstance(column, CheckColumn):
+                    yield cell, ValueType("check"), rpath
+                elif isinstance(column, NumberColumn):
+                    yield cell, ValueType("number", integer=column.kind == "integer"), rpath
+                else:
+                    assert isinstance(column, TextColumn)
+                    yield cell, ValueType("text"), rpath
+    else:
+        assert isinstance(question, Display)
+
+
+def build(instrument: Instrument) -> Symbols:
+    """Index every question and variable. Duplicates keep their first definition
+    (the semantic checks report them)."""
+    entries: list[QuestionEntry] = []
+    variables: dict[str, Variable] = {}
+    positions: dict[str, int] = {}
+    for s, section in enumerate(instrument.sections):
+        for q, question in enumerate(section.questions):
+            position = len(entries)
+            path: KeyPath = ("sections", s, "questions", q)
+            entries.append(QuestionEntry(question, s, position, path))
+            positions.setdefault(question.id, position)
+            for name, vtype, vpath in _question_variables(question, path):
+                if name not in variables:
+                    variables[name] = Variable(name, vtype, question.id, position, vpath)
+    return Symbols(tuple(entries), variables, positions)
+
+
+_symbols = PerInstrument(build)
+
+
+def symbols_for(instrument: Instrument) -> Symbols:
+    """:func:`build`, remembered for the last few instruments (the semantic checks
+    and the routing analysis of one validation share it)."""
+    return _symbols(instrument)

@@ -1,0 +1,201 @@
+"""The validation pipeline: file -> YAML data -> typed model -> semantic checks.
+
+Each stage reports every problem it finds; a stage runs only on what the
+previous one accepted: the semantic checks run on the structurally valid parts
+of a document with structural errors (:mod:`qdef.validation.partial`), the routing
+analysis only on an instrument without errors. Positions are recorded while
+parsing and turned into lines and columns only for problems. The cyclic
+garbage collector is paused throughout (:mod:`qdef.gcpause`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qdef.diagnostics import Diagnostic, QdefError, Span, has_errors, sort_diagnostics
+from qdef.gcpause import gc_paused
+from qdef.model import Instrument
+from qdef.source.loader import DEFAULT_LIMITS, Document, Limits, load_file, parse
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
+INSTRUMENT_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What validating one file gave: the instrument (if usable) and all diagnostics."""
+
+    path: Path
+    instrument: Instrument | None
+    diagnostics: tuple[Diagnostic, ...]
+    document: Document | None = None
+    """The parsed file (for locating further findings); None if it could not be parsed."""
+
+    @property
+    def ok(self) -> bool:
+        return self.instrument is not None and not has_errors(self.diagnostics)
+
+
+def check_document(
+    document: Document, *, routing: bool = True
+) -> tuple[Instrument | None, list[Diagnostic]]:
+    """Structure (schema and model), then semantics, of a parsed document; then, with
+    ``routing``, the routing findings (as warnings). The errors found while reading
+    it (``document.problems``) come first, and with them there is no instrument."""
+    if document.problems:
+        _, found = _check_document(document, routing=False)
+        return None, [*document.problems, *found]
+    return _check_document(document, routing=routing)
+
+
+def _check_document(
+    document: Document, *, routing: bool
+) -> tuple[Instrument | None, list[Diagnostic]]:
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from qdef.validation.checks import check  # noqa: PLC0415
+
+    try:
+        instrument = Instrument.model_validate(document.data)
+    except ValidationError as error:
+        from qdef.validation.modelerrors import diagnostics_for  # noqa: PLC0415
+
+        found = diagnostics_for(error, document)
+        return None, found + _check_valid_parts(document, error.errors(include_url=False))
+    found = check(instrument, document)
+    if has_errors(found):
+        return None, found
+    if not routing:
+        return instrument, found
+    from qdef.pipeline.findings import routing_diagnostics  # noqa: PLC0415
+
+    found.extend(routing_diagnostics(instrument, document))
+    return instrument, found
+
+
+def _check_valid_parts(document: Document, errors: Sequence[ErrorDetails]) -> list[Diagnostic]:
+    """The semantic problems of the structurally valid parts of a document that has
+    structural errors (:mod:`qdef.validation.partial`), so that one run shows every problem."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from qdef.validation.checks import check  # noqa: PLC0415
+    from qdef.validation.partial import prune  # noqa: PLC0415
+
+    pruned = prune(document, errors)
+    if pruned is None:
+        return []
+    try:
+        instrument = Instrument.model_validate(pruned.data)
+    except ValidationError:  # a part that is only wrong together with others
+        return []
+    return check(instrument, pruned.locator, broken=pruned.broken)
+
+
+def validate_document(document: Document, *, routing: bool = True) -> Result:
+    with gc_paused():
+        instrument, found = check_document(document, routing=routing)
+    return Result(document.path, instrument, tuple(sort_diagnostics(found)), document)
+
+
+def validate_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, routing: bool = True) -> Result:
+    """Validate one file; ``routing=False`` leaves out the routing findings (for
+    commands that analyse the routing themselves)."""
+    with gc_paused():
+        document, problems = load_file(path, limits)
+        if document is None:
+            return Result(path, None, tuple(problems))
+        return validate_document(document, routing=routing)
+
+
+def validate_text(
+    text: str, path: Path = Path("<string>"), limits: Limits = DEFAULT_LIMITS
+) -> Result:
+    with gc_paused():
+        document, problems = parse(text, path, limits)
+        if document is None:
+            return Result(path, None, tuple(problems))
+        return validate_document(document)
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """The instrument files named by ``paths`` (files as given; directories searched
+    for ``*.yaml`` / ``*.yml``, hidden ones skipped), and QD0xx usage problems."""
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        try:
+            is_dir = path.is_dir()
+            found = sorted(
+                p
+                for p in (path.rglob("*") if is_dir else ())
+                if p.suffix in INSTRUMENT_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            exists = is_dir or path.exists()
+        except OSError as error:  # e.g. a name too long for the file system
+            reason = error.strerror or str(error)
+            problems.append(
+                Diagnostic("QD002", f"cannot read this path: {reason}", Span(path, 1, 1))
+            )
+            continue
+        if is_dir:
+            if not found:
+                problems.append(
+                    Diagnostic(
+                        "QD003",
+                        "this directory contains no instrument files (*.yaml, *.yml); "
+                        "name the files or a directory that has them",
+                        Span(path, 1, 1),
+                    )
+                )
+            files.extend(found)
+        elif exists:
+            files.append(path)
+        else:
+            problems.append(
+                Diagnostic("QD001", "no such file or directory; check the path", Span(path, 1, 1))
+            )
+    return list(dict.fromkeys(files)), problems
+
+
+def validate_paths(
+    paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[Result], list[Diagnostic]]:
+    """Validate every instrument under ``paths``; usage problems come separately."""
+    files, problems = discover(paths)
+    return [validate_file(f, limits) for f in files], problems
+
+
+def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Instrument:
+    """Load and validate an instrument; raise :class:`QdefError` with every problem."""
+    result = validate_file(Path(path), limits)
+    if result.instrument is None:
+        raise QdefError(result.diagnostics)
+    return result.instrument
+
+
+def loads(text: str, path: str | Path = "<string>", limits: Limits = DEFAULT_LIMITS) -> Instrument:
+    """Like :func:`load`, for YAML text."""
+    result = validate_text(text, Path(path), limits)
+    if result.instrument is None:
+        raise QdefError(result.diagnostics)
+    return result.instrument
+
+
+def validate(*paths: str | Path) -> list[Diagnostic]:
+    """Every problem in the instruments at ``paths`` (files or directories), sorted.
+
+    An empty list means every instrument is valid. Missing paths and
+    directories without instruments are reported as QD001 / QD003.
+    """
+    results, problems = validate_paths([Path(p) for p in paths])
+    found = list(problems)
+    for result in results:
+        found.extend(result.diagnostics)
+    return sort_diagnostics(found)

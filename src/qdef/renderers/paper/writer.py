@@ -1,0 +1,348 @@
+"""Writing the paper questionnaire in Markdown (the ``markdown`` renderer).
+
+Layout, for each question: its only-if note, ``**7.** text hint``, the help,
+the answer area (options as a list with ○ or ☐, blanks, matrix tables), the
+personal-data note and the continue note. A conditional part (a section or
+question with a ``when``) is a block quote from its only-if note to its end, so
+that where it stops is plain on paper. Everything the instrument says is
+escaped (:mod:`qdef.rendering.markdown`); everything qdef adds comes from the
+chrome catalogue. The output is a function of the instrument and the
+options alone: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from qdef.model import (
+    CheckColumn,
+    DateInput,
+    DateQuestion,
+    DateRangeQuestion,
+    Display,
+    GridQuestion,
+    Instrument,
+    MatrixQuestion,
+    MatrixRow,
+    MultipleChoice,
+    NumberColumn,
+    NumberInput,
+    NumberQuestion,
+    Option,
+    Question,
+    SingleChoice,
+    TextFollowup,
+    TextInput,
+    TextListQuestion,
+    TextQuestion,
+)
+from qdef.rendering.markdown import (
+    LINE_WIDTH,
+    at_line_start,
+    blank,
+    heading,
+    inline,
+    join,
+    paragraphs,
+    ruled_lines,
+    table,
+)
+from qdef.rendering.notes import Notes, QuestionNotes, notes
+from qdef.rendering.phrases import (
+    choices_hints,
+    continue_text,
+    exclusive_hint,
+    goto_text,
+    personal_note,
+    question_only_if,
+    section_only_if,
+)
+from qdef.rendering.protocol import RenderOptions
+from qdef.rendering.spacing import units_kept
+from qdef.rendering.words import Words
+from qdef.routing.plan import plan_for
+
+SINGLE, MULTIPLE = "○", "☐"
+#: Default number of ruled lines for long text.
+LONG_LINES = 3
+#: Blank widths by kind of answer.
+TEXT_WIDTH, FORMAT_WIDTH, GRID_TEXT_WIDTH = 30, 40, 20
+DATE_WIDTH = {"day": 12, "month": 9, "year": 6}
+
+
+def write(instrument: Instrument, options: RenderOptions) -> str:
+    return _Paper(instrument, options).document()
+
+
+class _Paper:
+    def __init__(self, instrument: Instrument, options: RenderOptions) -> None:
+        options = units_kept(options)  # numbers kept with their units: docs/renderers.md
+        self.instrument = instrument
+        self.options = options
+        self.chrome = options.chrome
+        self.text = options.text
+        self.notes: Notes = notes(instrument)
+        self.words = Words(plan_for(instrument), options)
+        self.blocks: list[str] = []
+
+    # ------------------------------------------------------------------ document
+
+    def document(self) -> str:
+        instrument = self.instrument
+        self.blocks.append(_line("#", heading(inline(self.text(instrument.title)))))
+        if instrument.version is not None:
+            self.blocks.append(
+                "*" + inline(self.chrome("version", version=instrument.version)) + "*"
+            )
+        if instrument.intro is not None:
+            self.blocks.extend(paragraphs(self.text(instrument.intro)))
+        numbers = instrument.numbers()
+        for index, section in enumerate(instrument.sections):
+            if section.title is not None:
+                self.blocks.append(_line("##", heading(inline(self.text(section.title)))))
+            note = section_only_if(self.notes.sections[index], self.words, self.options)
+            outer = self.begin_part(note is not None)
+            if note is not None:
+                self.blocks.append(_emphasis(note))
+            if section.intro is not None:
+                self.blocks.extend(paragraphs(self.text(section.intro)))
+            for question in section.questions:
+                self.question(question, numbers.get(question.id))
+            self.end_part(outer)
+        return "\n\n".join(self.blocks) + "\n"
+
+    def begin_part(self, conditional: bool) -> list[str] | None:
+        """Start a conditional part (a section or question with a ``when``): its blocks
+        are collected apart and printed as a quote, so that a bar in the margin shows
+        where it begins and ends. Returns the blocks to go back to (None: not one)."""
+        if not conditional:
+            return None
+        outer, self.blocks = self.blocks, []
+        return outer
+
+    def end_part(self, outer: list[str] | None) -> None:
+        if outer is None:
+            return
+        outer.append(_quote("\n\n".join(self.blocks)))
+        self.blocks = outer
+
+    # ------------------------------------------------------------------ questions
+
+    def question(self, question: Question, number: str | None) -> None:
+        notes = self.notes.questions[question.id]
+        only_if = question_only_if(question, notes, self.words, self.options)
+        outer = self.begin_part(only_if is not None)
+        if only_if is not None:
+            self.blocks.append(_emphasis(only_if))
+        self.question_body(question, number, notes)
+        self.end_part(outer)
+
+    def question_body(self, question: Question, number: str | None, notes: QuestionNotes) -> None:
+        texts = paragraphs(self.text(question.text))
+        if isinstance(question, Display):
+            self.blocks.extend(texts)
+            if question.help is not None:
+                self.blocks.extend(
+                    _emphasis(p, escaped=True) for p in paragraphs(self.text(question.help))
+                )
+            self.after(notes)
+            return
+        # A text of nothing but Unicode spaces (valid: only ASCII blanks are refused)
+        # shows as nothing; the question keeps its number.
+        texts = texts or [""]
+        last = texts[-1]
+        if question.hint is not None:
+            last = join(last, inline(self.text(question.hint)))
+        if isinstance(question, MultipleChoice):
+            last = join(last, *(_emphasis(h) for h in choices_hints(question, self.options)))
+        texts[-1] = last
+        if number is not None:
+            texts[0] = _line(f"**{inline(number)}.**", texts[0])
+        self.blocks.extend(texts)
+        if question.help is not None:
+            self.blocks.extend(
+                _emphasis(p, escaped=True) for p in paragraphs(self.text(question.help))
+            )
+        self.answers(question, notes)
+        personal = personal_note(question, self.words, self.options)
+        if personal is not None:
+            self.blocks.append(_emphasis(personal))
+        self.after(notes)
+
+    def after(self, notes: QuestionNotes) -> None:
+        if notes.after is not None:
+            self.blocks.append("**→ " + inline(continue_text(notes.after, self.options)) + "**")
+
+    def answers(self, question: Question, notes: QuestionNotes) -> None:
+        if isinstance(question, SingleChoice | MultipleChoice):
+            self.blocks.append("\n".join(self.options_list(question, notes)))
+        elif isinstance(question, TextQuestion | NumberQuestion | DateQuestion):
+            self.blocks.append("\n".join(self.field_lines(question, "")))
+        elif isinstance(question, DateRangeQuestion):
+            self.blocks.append(self.date_range(question))
+        elif isinstance(question, TextListQuestion):
+            lines = []
+            for field in question.fields:
+                (first, *rest) = self.field_lines(field, "  ")
+                lines.append("- " + first.lstrip())
+                lines.extend(rest)
+            self.blocks.append("\n".join(lines))
+        elif isinstance(question, MatrixQuestion):
+            self.blocks.append("\n".join(self.matrix(question)))
+        elif isinstance(question, GridQuestion):
+            self.blocks.append("\n".join(self.grid(question)))
+
+    # ------------------------------------------------------------------ options
+
+    def options_list(
+        self, question: SingleChoice | MultipleChoice, notes: QuestionNotes
+    ) -> list[str]:
+        box = SINGLE if isinstance(question, SingleChoice) else MULTIPLE
+        lines: list[str] = []
+        for option in question.options:
+            head = _line(f"- {box}", inline(self.text(option.label)))
+            exclusive = exclusive_hint(option, self.options)
+            if exclusive is not None:
+                head = join(head, inline(exclusive))
+            inline_parts, below = self.followups(option)
+            head = join(head, *inline_parts)
+            if option.code in notes.options:
+                head = join(head, inline(goto_text(notes.options[option.code], self.options)))
+            lines.append(head)
+            lines.extend(below)
+        return lines
+
+    def followups(self, option: Option) -> tuple[list[str], list[str]]:
+        """The follow-ups of ``option``: parts for its own line, and lines below it.
+
+        A follow-up whose label ends with a colon is a prompt ("Name:") and gets a
+        line of its own, as does everything after it; long text gets ruled lines."""
+        beside: list[str] = []
+        below: list[str] = []
+        own_lines = False
+        for followup in option.specify or ():
+            label = self.text(followup.label) if followup.label else None
+            own_lines = own_lines or (label is not None and label.rstrip().endswith(":"))
+            if isinstance(followup, TextFollowup) and followup.long:
+                # Ruled lines under the option, or under the follow-up's own label
+                # (indented into that nested item, so they belong to it).
+                indent = "  "
+                if label is not None and inline(label):
+                    below.append("  - " + at_line_start(inline(label)))
+                    indent = "    "
+                below.extend(ruled_lines(followup.lines or LONG_LINES, indent))
+                own_lines = True
+                continue
+            (line,) = self.field_lines(followup, "")
+            if own_lines:
+                below.append("  - " + line)
+            else:
+                beside.append(line)
+        return beside, below
+
+    # ------------------------------------------------------------------ blanks
+
+    def field_lines(
+        self, field: TextInput | NumberInput | DateInput, indent: str, *, one_line: bool = False
+    ) -> list[str]:
+        """A label, a blank sized for the answer, unit, date hint and suffix; long text
+        gets ruled lines below, unless the field must fit on ``one_line`` (a table cell)."""
+        label = inline(self.text(field.label)) if field.label is not None else None
+        suffix = inline(self.text(field.suffix)) if field.suffix is not None else None
+        if isinstance(field, TextInput) and field.long and not one_line:
+            lines = [indent + at_line_start(join(label, suffix))] if label or suffix else []
+            return lines + ruled_lines(field.lines or LONG_LINES, indent)
+        line = join(label, self.blank_for(field), *self.after_blank(field), suffix)
+        return [indent + (at_line_start(line) if label else line)]
+
+    def blank_for(self, field: TextInput | NumberInput | DateInput) -> str:
+        if isinstance(field, NumberInput):
+            return blank(_number_width(field))
+        if isinstance(field, DateInput):
+            return blank(DATE_WIDTH[field.precision])
+        if field.format is not None:
+            return blank(FORMAT_WIDTH if field.format != "phone" else GRID_TEXT_WIDTH)
+        if field.max_length is not None:
+            return blank(min(max(field.max_length, 10), LINE_WIDTH))
+        return blank(TEXT_WIDTH)
+
+    def after_blank(self, field: TextInput | NumberInput | DateInput) -> list[str]:
+        if isinstance(field, NumberInput) and field.unit is not None:
+            return [inline(self.text(field.unit))]
+        if isinstance(field, DateInput):
+            return [inline(self.chrome(f"date_{field.precision}"))]
+        return []
+
+    def date_range(self, question: DateRangeQuestion) -> str:
+        hint = inline(self.chrome(f"date_{question.precision}"))
+        width = DATE_WIDTH[question.precision]
+        start = (
+            inline(self.text(question.from_label))
+            if question.from_label
+            else inline(self.chrome("date_from"))
+        )
+        end = (
+            inline(self.text(question.to_label))
+            if question.to_label
+            else inline(self.chrome("date_to"))
+        )
+        return at_line_start(join(start, blank(width), hint, end, blank(width), hint))
+
+    # ------------------------------------------------------------------ tables
+
+    def row_label(self, row: MatrixRow) -> str:
+        label = inline(self.text(row.label))
+        if row.specify is None:
+            return label
+        (line,) = self.field_lines(row.specify, "", one_line=True)
+        return join(label, line)
+
+    def matrix(self, question: MatrixQuestion) -> list[str]:
+        header = [""] + [
+            inline(
+                join(self.text(c.label), f"({self.text(c.description)})" if c.description else None)
+            )
+            for c in question.scale
+        ]
+        rows = [[self.row_label(row)] + [SINGLE] * len(question.scale) for row in question.rows]
+        return table(header, rows, [False] + [True] * len(question.scale))
+
+    def grid(self, question: GridQuestion) -> list[str]:
+        header = [""] + [
+            inline(
+                join(self.text(c.label), f"({self.text(c.description)})" if c.description else None)
+            )
+            for c in question.columns
+        ]
+        cells: list[str] = []
+        for column in question.columns:
+            if isinstance(column, CheckColumn):
+                cells.append(MULTIPLE)
+            elif isinstance(column, NumberColumn):
+                cells.append(join(blank(_number_width(column)), *self.after_blank(column)))
+            else:
+                cells.append(blank(GRID_TEXT_WIDTH))
+        rows = [[self.row_label(row), *cells] for row in question.rows]
+        centred = [False] + [isinstance(c, CheckColumn) for c in question.columns]
+        return table(header, rows, centred)
+
+
+def _number_width(field: NumberInput) -> int:
+    bounds = [b for b in (field.min, field.max) if b is not None]
+    digits = max((len(str(int(abs(b)))) + (1 if b < 0 else 0) for b in bounds), default=4)
+    width = 2 * digits + (3 if field.kind == "decimal" else 0)
+    return min(max(width, 6), 20)
+
+
+def _line(start: str, rest: str) -> str:
+    """``start`` and ``rest`` separated by a space, or ``start`` alone when ``rest`` is
+    empty (no trailing space)."""
+    return f"{start} {rest}" if rest else start
+
+
+def _quote(blocks: str) -> str:
+    """Markdown blocks inside a block quote (``>`` before every line)."""
+    return "\n".join(f"> {line}" if line else ">" for line in blocks.split("\n"))
+
+
+def _emphasis(text: str, *, escaped: bool = False) -> str:
+    """``text`` in italics (escaped unless it already is)."""
+    return "*" + (text if escaped else inline(text)) + "*"

@@ -1,0 +1,586 @@
+"""Writing the web form (the ``html`` renderer): one self-contained page.
+
+The page is built from Jinja2 templates with autoescaping (``assets/*.j2``), with
+the style sheet and the script of ``assets/`` inlined, so it works from a single
+file with the network off. Routing runs in the browser: the page carries the
+instrument's routing *program* (the compiled plan of :mod:`qdef.routing.plan`
+as JSON: conditions as syntax trees, gotos as positions, each variable with
+what checking its answer needs), and ``form.js`` walks it exactly as
+:func:`qdef.routing.interpreter` does. Nothing of the instrument is ever evaluated
+as code: conditions travel as data, texts as escaped HTML.
+
+Element ids: a question's fieldset is ``q-<id>``; the input of variable ``v``
+is ``f-<v>`` (a radio button or multiple-choice box ``f-<v>-<code>``); its
+error message ``e-<v>``. Question ids and codes cannot contain ``-``, so these
+never collide.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from types import CodeType
+from typing import Any, NoReturn
+
+from jinja2 import Environment, StrictUndefined, Template
+from markupsafe import Markup, escape
+
+from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.model import (
+    CheckColumn,
+    DateInput,
+    DateRangeQuestion,
+    Display,
+    GridColumn,
+    GridQuestion,
+    Instrument,
+    MatrixQuestion,
+    MatrixRow,
+    MultipleChoice,
+    NumberColumn,
+    NumberInput,
+    Option,
+    Question,
+    ScaleColumn,
+    SingleChoice,
+    TextColumn,
+    TextInput,
+    TextListQuestion,
+)
+from qdef.rendering.notes import notes
+from qdef.rendering.phrases import (
+    choices_hints,
+    continue_text,
+    exclusive_hint,
+    goto_text,
+    personal_note,
+    question_only_if,
+    section_only_if,
+)
+from qdef.rendering.protocol import RenderOptions
+from qdef.rendering.spacing import units_kept
+from qdef.rendering.words import Words
+from qdef.routing.plan import VarInfo, plan_for
+
+#: JavaScript holds integers exactly up to this magnitude; larger ones travel as text.
+SAFE_INTEGER = 2**53 - 1
+
+#: The catalogue entries the script uses (its messages), sent along in the program.
+SCRIPT_MESSAGES = (
+    "web_required",
+    "web_required_row",
+    "web_required_rows",
+    "web_required_field",
+    "web_required_range",
+    "web_integer",
+    "web_number",
+    "web_min",
+    "web_max",
+    "web_between",
+    "web_date_day",
+    "web_date_month",
+    "web_date_year",
+    "web_date_min",
+    "web_date_max",
+    "web_date_order",
+    "web_too_long",
+    "web_min_choices",
+    "web_max_choices",
+    "web_errors_one",
+    "web_errors_many",
+    "web_saved",
+    "web_answers_file",
+    "decimal_separator",
+    "date_value_day",
+    "date_value_month",
+    "date_value_year",
+)
+
+
+def write(instrument: Instrument, options: RenderOptions) -> str:
+    page = _Page(instrument, options)
+    return _template(page).render(page=page)
+
+
+#: The page's helpers the template calls as filters (``{{ f | unit }}``): a filter
+#: is called directly, a function through Jinja's context (several times slower).
+_PAGE_FILTERS = (
+    "unit",
+    "date_hint",
+    "width",
+    "input_type",
+    "is_long",
+    "rows_kind",
+    "personal",
+    "paragraphs",
+    "choices_hints",
+    "after_field",
+    "choice_input",
+    "column_headings",
+    "radio_cells",
+)
+
+
+def _environment(page: _Page | None) -> Environment:
+    """An environment whose filters are bound to ``page`` (None: stand-ins, for
+    compiling the template once)."""
+    env = Environment(
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["lines"] = _lines
+    env.filters["described"] = _described
+    if page is None:
+        for name in ("t", "c", *_PAGE_FILTERS):
+            env.filters[name] = _unbound
+    else:
+        env.filters["t"] = page.text
+        env.filters["c"] = page.chrome
+        for name in _PAGE_FILTERS:
+            env.filters[name] = getattr(page, name)
+    return env
+
+
+def _unbound(*_args: object) -> NoReturn:
+    raise AssertionError("the template was rendered without its page")  # pragma: no cover
+
+
+@functools.cache
+def _code() -> CodeType:
+    """``assets/form.html.j2``, compiled once per process."""
+    source = (resources.files("qdef.renderers.webform") / "assets" / "form.html.j2").read_text(
+        "utf-8"
+    )
+    code: CodeType = _environment(None).compile(source, "form.html.j2", "form.html.j2")
+    return code
+
+
+def _template(page: _Page) -> Template:
+    """The page template with its filters bound to ``page``."""
+    env = _environment(page)
+    return env.template_class.from_code(env, _code(), env.make_globals(None))
+
+
+def _described(ids: list[str]) -> Markup:
+    """`` aria-describedby="…"`` naming the ids given that are not empty, or nothing."""
+    named = " ".join(i for i in ids if i)
+    return Markup(' aria-describedby="{}"').format(named) if named else Markup("")
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    """A file of ``assets/`` to inline; it may not close the element it is put in."""
+    text = (resources.files("qdef.renderers.webform") / "assets" / name).read_text(encoding="utf-8")
+    if re.search(r"</(script|style)", text, re.IGNORECASE) or "<!--" in text:
+        raise ValueError(f"assets/{name} must not contain '</script', '</style' or '<!--'")
+    return text
+
+
+def _lines(text: str) -> Markup:
+    """A text as HTML with its line breaks kept (``<br>``); paragraphs (blank lines)
+    too, as a double break, for places where no ``<p>`` may stand (a legend). Each
+    break is followed by a line break of the source, so that the lines stay apart
+    in the text of the page (``textContent``), not only on screen."""
+    blocks = [b for b in re.split(r"\n[ \t]*\n", text.strip()) if b.strip()]
+    rendered = [
+        Markup("<br>\n").join(escape(line.strip()) for line in block.splitlines() if line.strip())
+        for block in blocks
+    ]
+    return Markup("<br><br>\n").join(rendered)
+
+
+def _sha256(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a text (blank lines separate them)."""
+    return [b.strip() for b in re.split(r"\n[ \t]*\n", text.strip()) if b.strip()]
+
+
+def script_json(data: Any) -> Markup:
+    """``data`` as JSON that is safe inside a ``<script>`` element: ``<``, ``>``, ``&``
+    and the line separators are written as escapes, so no text can end the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    for char, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escaped)
+    return Markup(text)
+
+
+# ---------------------------------------------------------------------- the program
+
+
+def _literal(value: str | int | float | bool) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > SAFE_INTEGER:
+        return {"big": str(value)}
+    return value
+
+
+def condition(expr: Expr) -> list[Any]:
+    """A condition as the script's syntax tree (nested lists, first the node's kind)."""
+    match expr:
+        case Ref(name=name):
+            return ["ref", name]
+        case Literal(value=value):
+            return ["lit", _literal(value)]
+        case Answered(ref=Ref(name=name)):
+            return ["answered", name]
+        case Compare(op=op, left=left, right=right):
+            return ["cmp", op, condition(left), condition(right)]
+        case Has(left=left, value=value):
+            return ["has", condition(left), condition(value)]
+        case In(left=left, values=values, negated=negated):
+            return ["in", condition(left), [_literal(v.value) for v in values], negated]
+        case Not(operand=operand):
+            return ["not", condition(operand)]
+        case And(operands=operands):
+            return ["and", [condition(o) for o in operands]]
+        case Or(operands=operands):
+            return ["or", [condition(o) for o in operands]]
+    raise TypeError(f"not a condition node: {expr!r}")  # pragma: no cover
+
+
+def _bound(value: Any) -> Any:
+    return None if value is None else _literal(value)
+
+
+def _rows(instrument: Instrument) -> dict[str, tuple[str, bool]]:
+    """Each variable of a matrix or grid row: the row's name (``q.row``) and whether it
+    is the row's follow-up. Made in one pass over the rows, so that looking a
+    variable up costs the same however many rows its question has."""
+    found: dict[str, tuple[str, bool]] = {}
+    for _, question in instrument.questions():
+        if not isinstance(question, GridQuestion | MatrixQuestion):
+            continue
+        for row in question.rows:
+            prefix = f"{question.id}.{row.code}"
+            if isinstance(question, MatrixQuestion):
+                found[prefix] = (prefix, False)
+            else:
+                for column in question.columns:
+                    found[f"{prefix}.{column.code}"] = (prefix, False)
+            if row.specify is not None:
+                found[row.specify.id] = (prefix, True)
+    return found
+
+
+def _variable(info: VarInfo, rows: dict[str, tuple[str, bool]]) -> dict[str, Any]:
+    node = info.node
+    entry: dict[str, Any] = {"kind": info.kind, "q": info.question}
+    if info.codes:
+        entry["codes"] = list(info.codes)
+    if info.option is not None:
+        entry["option"] = info.option
+    if info.kind == "choices" and isinstance(node, MultipleChoice):
+        entry["exclusive"] = [o.code for o in node.options if o.exclusive]
+        entry["minChoices"] = node.min_choices
+        entry["maxChoices"] = node.max_choices
+    if isinstance(node, NumberInput):
+        entry["integer"] = node.kind == "integer"
+        entry["min"] = _bound(node.min)
+        entry["max"] = _bound(node.max)
+    if isinstance(node, DateInput | DateRangeQuestion):
+        entry["precision"] = node.precision
+        entry["min"] = node.min
+        entry["max"] = node.max
+    if isinstance(node, TextInput) and node.max_length is not None:
+        entry["maxLength"] = node.max_length
+    if getattr(node, "required", False) and info.option is not None:
+        entry["required"] = True
+    if isinstance(node, CheckColumn) and node.exclusive:
+        entry["exclusive"] = True
+    row = rows.get(info.name)
+    if row is not None:
+        entry["row"] = row[0]
+        if row[1]:
+            entry["specifies"] = True
+    return entry
+
+
+def _required(question: Question) -> str | None:
+    """How a required question must be answered (docs/responses.md), or None."""
+    if isinstance(question, Display) or not question.required:
+        return None
+    if isinstance(question, MatrixQuestion):
+        return "rows"
+    if isinstance(question, GridQuestion):
+        return "row"
+    if isinstance(question, TextListQuestion):
+        return "field"
+    if isinstance(question, DateRangeQuestion):
+        return "range"
+    return "value"
+
+
+def program(instrument: Instrument, options: RenderOptions) -> dict[str, Any]:
+    """What the script needs to route and check: the plan as data, and its messages."""
+    plan = plan_for(instrument)
+    numbers = instrument.numbers()
+    rows = _rows(instrument)
+    steps = []
+    for step in plan.steps:
+        question = step.question
+        steps.append(
+            {
+                "q": question.id,
+                "number": numbers.get(question.id),
+                "when": None if step.when is None else condition(step.when),
+                "gotos": dict(step.option_gotos),
+                "next": step.next_default,
+                "vars": list(step.variables),
+                "required": _required(question),
+                "parts": list(plan.groups.get(question.id, ())),
+            }
+        )
+    return {
+        "instrument": instrument.id,
+        "version": instrument.version,
+        "lang": options.lang,
+        "steps": steps,
+        "vars": {name: _variable(info, rows) for name, info in plan.variables.items()},
+        "messages": {key: options.chrome(key) for key in SCRIPT_MESSAGES},
+    }
+
+
+# ---------------------------------------------------------------------- the page
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionView:
+    """A question with what the template needs besides the model."""
+
+    question: Question
+    number: str | None
+    only_if: str | None = None
+    after: str | None = None
+    option_notes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    index: int
+    title: str | None
+    intro: str | None
+    only_if: str | None
+    questions: list[QuestionView]
+
+
+class _Page:
+    """The page's content, as the template reads it."""
+
+    def __init__(self, instrument: Instrument, options: RenderOptions) -> None:
+        options = units_kept(options)  # numbers kept with their units: docs/renderers.md
+        self.instrument = instrument
+        self.options = options
+        self.lang = options.lang
+        self.chrome = options.chrome
+        self.text = options.text
+        self.words = Words(plan_for(instrument), options)
+        css, js = _asset("form.css"), _asset("form.js")
+        # Our own files, checked by _asset: inserted as they are.
+        self.style = Markup(f"<style>{css}</style>")
+        self.script = Markup(f"<script>{js}</script>")
+        self.program = script_json(program(instrument, options))
+        # Only this style sheet and this script may run, and nothing may be fetched:
+        # even text that escaped escaping could neither run nor call home.
+        self.policy = (
+            f"default-src 'none'; style-src '{_sha256(css)}'; script-src '{_sha256(js)}'; "
+            "img-src data:; base-uri 'none'; form-action 'none'"
+        )
+        self.sections = self._sections()
+
+    def _sections(self) -> list[SectionView]:
+        found = notes(self.instrument)
+        numbers = self.instrument.numbers()
+        options, words = self.options, self.words
+        views: list[SectionView] = []
+        for index, section in enumerate(self.instrument.sections):
+            questions: list[QuestionView] = []
+            for question in section.questions:
+                question_notes = found.questions[question.id]
+                after = question_notes.after
+                questions.append(
+                    QuestionView(
+                        question,
+                        numbers.get(question.id),
+                        question_only_if(question, question_notes, words, options),
+                        None if after is None else continue_text(after, options),
+                        {
+                            code: goto_text(destination, options)
+                            for code, destination in question_notes.options.items()
+                        },
+                    )
+                )
+            views.append(
+                SectionView(
+                    index,
+                    None if section.title is None else self.text(section.title),
+                    None if section.intro is None else self.text(section.intro),
+                    section_only_if(found.sections[index], words, options),
+                    questions,
+                )
+            )
+        return views
+
+    # ------------------------------------------------------------- helpers for the template
+
+    @property
+    def title(self) -> str:
+        return self.text(self.instrument.title)
+
+    @property
+    def intro(self) -> list[str]:
+        intro = self.instrument.intro
+        return [] if intro is None else paragraphs(self.text(intro))
+
+    @property
+    def version(self) -> str | None:
+        version = self.instrument.version
+        return None if version is None else self.chrome("version", version=version)
+
+    def paragraphs(self, text: str | dict[str, str] | None) -> list[str]:
+        return [] if text is None else paragraphs(self.text(text))
+
+    def choices_hints(self, question: MultipleChoice) -> list[str]:
+        return choices_hints(question, self.options)
+
+    # The lines a page repeats most (a box per option, a cell per row and scale column)
+    # are written here rather than in the template: several times faster, and every
+    # value goes through ``escape`` exactly as autoescaping would put it through.
+
+    def choice_input(self, option: Option, question: SingleChoice | MultipleChoice) -> Markup:
+        """An option's radio button or check box and its label."""
+        qid, code = escape(question.id), escape(option.code)
+        kind = "radio" if isinstance(question, SingleChoice) else "checkbox"
+        label = escape(self.text(option.label))
+        exclusive = exclusive_hint(option, self.options)
+        if exclusive is not None:
+            label = Markup(f'{label} <span class="exclusive">{escape(exclusive)}</span>')
+        return Markup(
+            f'<input type="{kind}" id="f-{qid}-{code}" name="{qid}" value="{code}">\n'
+            f'<label for="f-{qid}-{code}" id="l-{qid}-{code}">{label}</label>'
+        )
+
+    def column_headings(
+        self, columns: list[ScaleColumn] | list[GridColumn], question: Question
+    ) -> Markup:
+        """The heading cells of a matrix's scale or a grid's columns."""
+        qid = escape(question.id)
+        cells = []
+        for column in columns:
+            text = escape(self.text(column.label))
+            if column.description is not None:
+                # On a line of its own, but a word apart in the text read out and copied.
+                more = escape(self.text(column.description))
+                text = Markup(f'{text} <span class="description">{more}</span>')
+            cells.append(f'<th scope="col" id="c-{qid}-{escape(column.code)}">{text}</th>')
+        return Markup("\n".join(cells))
+
+    def radio_cells(self, row: MatrixRow, question: MatrixQuestion) -> Markup:
+        """A matrix row's radio buttons, one cell (and line) per scale column."""
+        qid, name = escape(question.id), escape(f"{question.id}.{row.code}")
+        return Markup(
+            "".join(
+                f'<td><input type="radio" id="f-{name}-{code}" name="{name}" value="{code}" '
+                f'aria-labelledby="l-{name} c-{qid}-{code}"></td>\n'
+                for code in (escape(column.code) for column in question.scale)
+            )
+        )
+
+    def is_long(self, field: object) -> bool:
+        return isinstance(field, TextInput) and field.long
+
+    def input_type(self, field: object) -> dict[str, str]:
+        """The attributes of a one-line input for a text, number or date field."""
+        if isinstance(field, NumberInput):
+            return {
+                "type": "text",
+                "inputmode": "numeric" if field.kind == "integer" else "decimal",
+                "autocomplete": "off",
+            }
+        if isinstance(field, DateInput | DateRangeQuestion):
+            if field.precision == "day":
+                attributes = {"type": "date"}
+            elif field.precision == "month":
+                attributes = {"type": "month"}
+            else:
+                attributes = {"type": "text", "inputmode": "numeric", "autocomplete": "off"}
+            if field.precision != "year":
+                if field.min is not None:
+                    attributes["min"] = field.min
+                if field.max is not None:
+                    attributes["max"] = field.max
+            return attributes
+        if isinstance(field, TextInput) and field.format is not None:
+            # type=email and type=url would strip spaces the answer may hold; the
+            # input mode alone brings the right keyboard.
+            if field.format == "phone":
+                return {"type": "tel", "autocomplete": "tel"}
+            return {"type": "text", "inputmode": field.format, "spellcheck": "false"}
+        return {"type": "text"}
+
+    def width(self, field: object) -> str:
+        """A size class for a one-line input."""
+        if isinstance(field, NumberInput):
+            return "w-number"
+        if isinstance(field, DateInput | DateRangeQuestion):
+            return f"w-date-{field.precision}"
+        if isinstance(field, TextInput) and field.format is not None:
+            return "w-wide"
+        if isinstance(field, TextInput) and field.max_length is not None and field.max_length < 12:
+            return "w-short"
+        return "w-text"
+
+    def unit(self, field: object) -> str | None:
+        if isinstance(field, NumberInput) and field.unit is not None:
+            return self.text(field.unit)
+        return None
+
+    def after_field(self, field: TextInput | NumberInput | DateInput, name: str) -> Markup:
+        """The unit, date hint and suffix after an input, each in its own element (the
+        input's description points at them). A suffix of punctuation (``.``) follows
+        without a space, as on paper."""
+        parts: list[Markup] = []
+        unit, hint = self.unit(field), self.date_hint(field)
+        if unit is not None:
+            parts.append(Markup('<span class="unit" id="u-{}">{}</span>').format(name, unit))
+        if hint is not None:
+            parts.append(Markup('<span class="datehint" id="h-{}">{}</span>').format(name, hint))
+        html = Markup(" ").join(parts)
+        if field.suffix is not None:
+            suffix = self.text(field.suffix)
+            element = Markup('<span class="suffix" id="x-{}">{}</span>').format(name, suffix)
+            glue = "" if not parts or re.match(r"[.,;:!?)]", suffix) else " "
+            html = Markup(glue).join([html, element]) if parts else element
+        return html
+
+    def date_hint(self, field: object) -> str | None:
+        if isinstance(field, DateInput | DateRangeQuestion):
+            return self.chrome(f"date_{field.precision}")
+        return None
+
+    def rows_kind(self, column: object) -> str:
+        if isinstance(column, CheckColumn):
+            return "check"
+        if isinstance(column, NumberColumn):
+            return "number"
+        assert isinstance(column, TextColumn)
+        return "text"
+
+    def personal(self, question: Question) -> str | None:
+        return personal_note(question, self.words, self.options)

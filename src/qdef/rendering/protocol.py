@@ -1,0 +1,85 @@
+"""The renderer protocol and the options a renderer is called with.
+
+A renderer is a small object with a ``name``, a file ``suffix``, a
+``media_type``, a one-line ``description`` and ``render(instrument, options)``
+returning text or bytes. Renderers never write files: qdef writes what they
+return, atomically. A renderer may declare ``options`` (name -> one-line
+help); any other option is refused before it is called. It may declare
+``wording``: ``"lang"`` (default: it prints qdef's wording in the language it
+renders, which must have a catalogue), ``"none"`` or ``"every"`` (it writes
+every language and checks for itself); see :func:`qdef.rendering.options_for`.
+
+This module is deliberately light: it imports nothing heavier than the
+standard library, so that describing renderers stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from qdef.model import Instrument
+    from qdef.wording.catalog import Catalog
+
+#: The metadata every renderer has, as class or instance attributes.
+ATTRIBUTES = ("name", "suffix", "media_type", "description")
+
+
+@runtime_checkable
+class Renderer(Protocol):
+    """What qdef needs of a renderer. Implement it as a plain class; registering
+    the class under the entry-point group ``qdef.renderers`` makes it available."""
+
+    name: str
+    """The name users pass to ``--to``; equal to the entry point's name."""
+    suffix: str
+    """The suffix of the file it writes, with the dot: ``.md``."""
+    media_type: str
+    """The media type of its output: ``text/markdown; charset=utf-8``."""
+    description: str
+    """One line for ``qdef renderers``."""
+
+    def render(self, instrument: Instrument, options: RenderOptions) -> str | bytes:
+        """The rendered instrument: text (written as UTF-8) or bytes. Must be
+        deterministic: the same instrument and options give the same output."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """What a renderer is asked to do, besides rendering the instrument."""
+
+    lang: str
+    """The language to render: the instrument's language or one of its translations."""
+    chrome: Catalog
+    """qdef's fixed wording ("Mehrfachnennungen möglich", "weiter mit Frage …")
+    in ``lang``: ``options.chrome("goto", number="7")``."""
+    settings: Mapping[str, object] = field(default_factory=dict)
+    """The renderer's own options (``qdef render -O key=value`` passes strings)."""
+
+    def text(self, value: str | Mapping[str, str]) -> str:
+        """A text of the instrument in ``lang``: a plain string as it is, or the
+        entry of a translation mapping."""
+        if isinstance(value, str):
+            return value
+        if self.lang in value:
+            return value[self.lang]
+        # A mapping with only the instrument's own language (allowed without translations).
+        return next(iter(value.values()))
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        """A yes/no setting, given as a bool or as text (``true``/``false``, ``yes``/``no``,
+        ``1``/``0``)."""
+        value = self.settings.get(name, default)
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"true", "yes", "1", "on"}:
+            return True
+        if text in {"false", "no", "0", "off"}:
+            return False
+        from qdef.errors import RenderOptionError  # noqa: PLC0415
+
+        raise RenderOptionError(f"option {name!r} takes true or false, not {value!r}")

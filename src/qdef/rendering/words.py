@@ -1,0 +1,264 @@
+"""Conditions in words, for paper: ``fortsetzung_geplant == "ja"`` → ``Frage 18 = Ja``.
+
+Variables become question numbers (with the row, column, field or follow-up
+they name), codes become their labels, numbers and dates are written the
+way the language writes them. The result is plain text; renderers escape
+it for their format. All wording comes from the chrome catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.printer import format_number
+from qdef.model import (
+    DateRangeQuestion,
+    GridQuestion,
+    MatrixQuestion,
+    MultipleChoice,
+    Option,
+    SingleChoice,
+    TextListQuestion,
+)
+from qdef.rendering.protocol import RenderOptions
+from qdef.routing.plan import Plan
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_OPS = {
+    "==": "equals",
+    "!=": "not_equals",
+    "<": "less",
+    "<=": "less_equal",
+    ">": "greater",
+    ">=": "greater_equal",
+}
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?\Z")
+
+
+def label_text(text: str) -> str:
+    """A label as it reads inside a sentence: without a closing colon."""
+    return text.strip().rstrip(":").rstrip()
+
+
+class Words:
+    """Describes conditions of one instrument in one language."""
+
+    def __init__(self, plan: Plan, options: RenderOptions) -> None:
+        self.plan = plan
+        self.options = options
+        self.chrome = options.chrome
+        self.numbers = plan.instrument.numbers()
+
+    # ------------------------------------------------------------------ pieces
+
+    def quoted(self, text: str) -> str:
+        """A label or value: as it is when it is one word, else in quotation marks."""
+        text = label_text(text)
+        return self.chrome("quote", text=text) if re.search(r"\s", text) else text
+
+    def question(self, question_id: str) -> str:
+        return self.chrome("question", number=self.numbers.get(question_id, question_id))
+
+    def subject(self, name: str) -> str:
+        """What a variable is called: ``Frage 13, „Vernetzung …“``."""
+        info = self.plan.variables.get(name)
+        if info is None:  # a question with several parts, as a whole
+            return self.question(name)
+        question = self.plan.steps[info.position].question
+        head = self.question(info.question)
+        part: str | None = None
+        text = self.options.text
+        if name == info.question:
+            return head
+        if isinstance(question, SingleChoice | MultipleChoice):
+            option = next(o for o in question.options if o.code == info.option)
+            followup = next(f for f in option.specify or () if f.id == name)
+            part = self.quoted(text(followup.label) if followup.label else text(option.label))
+        elif isinstance(question, MatrixQuestion | GridQuestion):
+            part = self._row_part(question, name)
+        elif isinstance(question, TextListQuestion):
+            code = name.split(".", 1)[1]
+            field = next(f for f in question.fields if f.code == code)
+            part = self.quoted(text(field.label)) if field.label else code
+        elif isinstance(question, DateRangeQuestion):
+            end = name.rsplit(".", 1)[1]
+            given = question.from_label if end == "from" else question.to_label
+            part = self.quoted(text(given)) if given else self.chrome(f"date_{end}")
+        return self.chrome("part", question=head, part=part) if part else head
+
+    def _row_part(self, question: MatrixQuestion | GridQuestion, name: str) -> str:
+        text = self.options.text
+        for row in question.rows:
+            if row.specify is not None and row.specify.id == name:
+                return self.quoted(text(row.label))
+        pieces = name.split(".")
+        row = next(r for r in question.rows if r.code == pieces[1])
+        described = self.quoted(text(row.label))
+        if len(pieces) == 3 and isinstance(question, GridQuestion):
+            column = next(c for c in question.columns if c.code == pieces[2])
+            described = self.chrome(
+                "part", question=described, part=self.quoted(text(column.label))
+            )
+        return described
+
+    def value(self, name: str | None, literal: Literal) -> str:
+        """A literal as the reader knows it: a code by its label, a date as written."""
+        value = literal.value
+        if isinstance(value, bool):
+            return self.chrome("always" if value else "never")
+        if isinstance(value, int | float):
+            text = format_number(value)
+            return text.replace(".", self.chrome("decimal_separator"))
+        info = self.plan.variables.get(name) if name else None
+        if info is not None and info.kind in ("choice", "choices"):
+            label = self._code_label(self.plan.steps[info.position].question, value)
+            if label is not None:
+                return self.quoted(label)
+        if info is not None and info.kind == "date":
+            match = _DATE.match(value)
+            if match:
+                year, month, day = match.groups()
+                if day:
+                    return self.chrome("date_value_day", day=day, month=month, year=year)
+                if month:
+                    return self.chrome("date_value_month", month=month, year=year)
+                return self.chrome("date_value_year", year=year)
+        return self.chrome("quote", text=value)
+
+    def _code_label(self, question: object, code: str) -> str | None:
+        """The label of ``code`` in a choice question (an option) or a matrix (a scale
+        column: the code of a row's answer)."""
+        text = self.options.text
+        if isinstance(question, SingleChoice | MultipleChoice):
+            options: Sequence[Option] = question.options
+            return next((text(o.label) for o in options if o.code == code), None)
+        if isinstance(question, MatrixQuestion):
+            return next((text(c.label) for c in question.scale if c.code == code), None)
+        return None
+
+    # ------------------------------------------------------------------ conditions
+
+    def describe(self, expr: Expr) -> str:
+        """``expr`` in words."""
+        return self._describe(expr)
+
+    def _describe(self, expr: Expr) -> str:
+        chrome = self.chrome
+        match expr:
+            case And(operands=operands) | Or(operands=operands):
+                key = "and" if isinstance(expr, And) else "or"
+                parts = [self._operand(o, expr) for o in operands]
+                text = parts[0]
+                for part in parts[1:]:
+                    text = chrome(key, left=text, right=part)
+                return text
+            case Not(operand=operand):
+                return self._negated(operand)
+            case Ref(name=name):
+                return chrome("checked", subject=self.subject(name))
+            case Answered(ref=ref):
+                return chrome("answered", subject=self.subject(ref.name))
+            case Literal():
+                return self.value(None, expr)
+            case Has(left=left, value=value):
+                return chrome("has", question=self._side(left), option=self._has_value(left, value))
+            case In(left=left, values=values, negated=negated):
+                return self._in(left, values, negated)
+            case Compare():
+                return self._compare(expr)
+        raise TypeError(f"not a condition: {expr!r}")  # pragma: no cover
+
+    def _operand(self, operand: Expr, parent: And | Or) -> str:
+        text = self._describe(operand)
+        shape = _shape(operand, positive=True)
+        if shape is not None and shape is not type(parent):
+            return f"({text})"
+        return text
+
+    def _negated(self, operand: Expr) -> str:
+        chrome = self.chrome
+        match operand:
+            case Has(left=left, value=value):
+                return chrome(
+                    "has_not", question=self._side(left), option=self._has_value(left, value)
+                )
+            case Answered(ref=ref):
+                return chrome("unanswered", subject=self.subject(ref.name))
+            case Ref(name=name):
+                return chrome("unchecked", subject=self.subject(name))
+            case In(left=left, values=values, negated=negated):
+                return self._in(left, values, not negated)
+            case Compare(op="==" | "!="):
+                flipped = "!=" if operand.op == "==" else "=="
+                return self._compare(Compare(flipped, operand.left, operand.right))
+            case Not(operand=inner):  # not not x
+                return self._describe(inner)
+        return chrome("not", condition=self._describe(operand))
+
+    def _side(self, side: Expr) -> str:
+        if isinstance(side, Ref):
+            return self.subject(side.name)
+        if isinstance(side, Literal):
+            return self.value(None, side)
+        return self._describe(side)
+
+    def _has_value(self, left: Expr, value: Expr) -> str:
+        if isinstance(value, Literal):
+            return self.value(left.name if isinstance(left, Ref) else None, value)
+        if isinstance(value, Ref):  # the option chosen in a single-choice question
+            return self.chrome("answer_of", subject=self.subject(value.name))
+        return self._side(value)
+
+    def _in(self, left: Expr, values: tuple[Literal, ...], negated: bool) -> str:
+        name = left.name if isinstance(left, Ref) else None
+        if len(values) == 1:
+            return self._compare(Compare("!=" if negated else "==", left, values[0]))
+        key = "none_of" if negated else "one_of"
+        joined = self.chrome(f"{key}_join").join(self.value(name, v) for v in values)
+        return self.chrome(key, left=self._side(left), values=joined)
+
+    def _compare(self, expr: Compare) -> str:
+        left, op, right = expr.left, expr.op, expr.right
+        if isinstance(left, Literal) and not isinstance(right, Literal):
+            left, op, right = right, _FLIP[op], left
+        if isinstance(right, Literal) and isinstance(right.value, bool):
+            holds = right.value == (op == "==")
+            if isinstance(left, Ref):  # a check box
+                return self.chrome(
+                    "checked" if holds else "unchecked", subject=self.subject(left.name)
+                )
+            # A condition compared with true or false: it holds, or it does not.
+            return self._describe(left) if holds else self._negated(left)
+        name = left.name if isinstance(left, Ref) else None
+        right_text = self.value(name, right) if isinstance(right, Literal) else self._side(right)
+        return self.chrome(_OPS[op], left=self._side(left), right=right_text)
+
+
+def _truth_test(expr: Expr) -> tuple[Expr, bool] | None:
+    """For a condition compared with ``true`` or ``false`` (not a check box):
+    the condition, and whether the comparison holds when it does."""
+    if not isinstance(expr, Compare) or expr.op not in ("==", "!="):
+        return None
+    for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
+        if isinstance(other, Literal) and isinstance(other.value, bool):
+            if isinstance(side, Ref | Literal):
+                return None
+            return side, other.value == (expr.op == "==")
+    return None
+
+
+def _shape(expr: Expr, *, positive: bool) -> type[And] | type[Or] | None:
+    """``And`` or ``Or`` if the words for ``expr`` (or for its negation) are joined by
+    that connective at the top, unbracketed; else None. Follows what ``describe``
+    does with ``not not x`` and with conditions compared with true or false."""
+    if isinstance(expr, Not):
+        return _shape(expr.operand, positive=not positive)
+    test = _truth_test(expr)
+    if test is not None:
+        inner, holds = test
+        return _shape(inner, positive=holds == positive)
+    if positive and isinstance(expr, And | Or):
+        return type(expr)
+    return None  # atomic, or negated as "nicht (…)"
