@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NoReturn
 
+from qdef.diagnostics import Code
 from qdef.errors import (
     LocatedRenderError,
     MissingWordingError,
@@ -374,7 +375,7 @@ class _Lowering:
                             else "an .lss file is XML, which cannot carry it"
                         )
                         raise LocatedRenderError(
-                            "QD520",
+                            Code.QD520,
                             f"the string {node.text or repr(node.value)} holds {problem}, "
                             f"which LimeSurvey's ExpressionScript cannot write in a string "
                             f"({why}); compare with a text without it, or leave this "

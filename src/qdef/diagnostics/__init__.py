@@ -1,7 +1,8 @@
 """Problems found in instruments: where they are, what they are, how to fix them.
 
 Every layer (YAML, structure, model, semantics, expressions) reports through
-:class:`Diagnostic`. A diagnostic carries a stable code (``QD402``), a message
+:class:`Diagnostic`. A diagnostic carries a stable code (``Code.QD402``, one of the
+registry :mod:`qdef.diagnostics.codes`), a message
 that says what to do, and a :class:`Span` (file, 1-based line and column).
 Formatters turn a list of diagnostics into human text, JSON, or GitHub
 workflow annotations. Each prints at most :data:`PRINT_LIMIT` diagnostics of
@@ -20,9 +21,32 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-Severity = Literal["error", "warning"]
+from qdef.diagnostics.codes import Code, Layer, Severity
+
+__all__ = [
+    "PRINT_LIMIT",
+    "Code",
+    "Diagnostic",
+    "Layer",
+    "Omitted",
+    "QdefError",
+    "Severity",
+    "Span",
+    "capped",
+    "format_github",
+    "format_json",
+    "format_line",
+    "format_text",
+    "github_data",
+    "github_property",
+    "has_errors",
+    "json_text",
+    "sort_diagnostics",
+    "summary",
+    "to_dict",
+    "visible",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +69,7 @@ class Diagnostic:
     with a caret under ``excerpt_column`` (0-based offset into ``excerpt``).
     """
 
-    code: str
+    code: Code
     message: str
     span: Span | None
     severity: Severity = "error"
@@ -136,7 +160,7 @@ class Omitted:
     """``count`` diagnostics of ``code`` in ``file`` that were not printed."""
 
     file: Path | None
-    code: str
+    code: Code
     count: int
 
     def sentence(self) -> str:
@@ -154,7 +178,7 @@ def capped(
     and how many of each were left out. ``limit=None`` keeps everything."""
     if limit is None:
         return list(diagnostics), []
-    seen: Counter[tuple[Path | None, str]] = Counter()
+    seen: Counter[tuple[Path | None, Code]] = Counter()
     shown: list[Diagnostic] = []
     for diagnostic in diagnostics:
         key = (diagnostic.span.file if diagnostic.span else None, diagnostic.code)
