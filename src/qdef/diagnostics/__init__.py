@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,11 +125,13 @@ def visible(text: str) -> str:
     reorder what follows it."""
     if text.isprintable():  # the usual case, tested in C
         return text
-    return "".join(_escape(char) for char in text)
+    from unicodedata import category  # noqa: PLC0415  (here: what every command imports stays small)
+
+    return "".join(_escape(char, category) for char in text)
 
 
-def _escape(char: str) -> str:
-    if unicodedata.category(char) not in _HIDDEN_CATEGORIES:
+def _escape(char: str, category: Callable[[str], str]) -> str:
+    if category(char) not in _HIDDEN_CATEGORIES:
         return char
     if char in _NAMED:
         return _NAMED[char]
@@ -270,10 +271,11 @@ def json_text(document: object) -> str:
     file names, or texts a message quotes) are written as \\u escapes too, which
     a JSON reader turns back into the same characters."""
     text = json.dumps(document, ensure_ascii=False, indent=2)
-    return _JSON_HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return re.sub(_JSON_HIDDEN, lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
-_JSON_HIDDEN = re.compile(
+#: Compiled on first use (by re's cache), not when every command imports this module.
+_JSON_HIDDEN = (
     "[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
 )
 
