@@ -12,9 +12,12 @@ prints, formats, serialises and reprs as that string) with what is known about i
 
 The explanations and examples of each code are in ``docs_hooks/diagnostics/``, from
 which ``docs_hooks/generate.py`` writes ``docs/diagnostics.md`` under these headings.
-Codes are stable: a code is never reused for another problem. Add one here, where
-it is reported, in the documentation's source, and a case that produces it
-(``tests/test_invalid.py``); the tests fail until all four are there.
+Codes are stable: a code is never reused for another problem. A new code goes here,
+where it is reported (as ``Code.QDnnn``: ``tests/test_codes.py`` refuses a code written
+as a string), in the documentation's source, and in a case that produces it
+(``tests/test_invalid.py``); the tests fail until all four are there. A new change of
+``qdef diff`` goes into :data:`qdef.diff.changes.CODES` and the table of docs/diff.md
+instead of the documentation's source.
 
 Importing this module reads no file (``qdef --help`` imports it).
 """
@@ -219,5 +222,4 @@ class Code(StrEnum):
 def _slug(heading: str) -> str:
     """GitHub's anchor of a heading (and the site's: mkdocs.yml uses the same rule):
     lower case, punctuation removed, each space a hyphen."""
-    text = re.sub(r"`", "", heading.lower())
-    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
