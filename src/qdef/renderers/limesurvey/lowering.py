@@ -44,6 +44,9 @@ from qdef.routing.plan import plan_for
 
 
 class _Lowering(ArrayLowering):
+    """A whole instrument lowered: each section a group, each question the LimeSurvey
+    questions it becomes, then, once every slot exists, relevance."""
+
     def __init__(self, instrument: Instrument, *, wording: bool = True) -> None:
         super().__init__(instrument, wording=wording)
         self.plan = plan_for(instrument)
