@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError, RenderError
 from qdef.expr.nodes import Literal
 from qdef.expr.nodes import walk as nodes
@@ -137,7 +138,7 @@ class _Lowering(ArrayLowering):
                             else "an .lss file is XML, which cannot carry it"
                         )
                         raise LocatedRenderError(
-                            "QD520",
+                            Code.QD520,
                             f"the string {node.text or repr(node.value)} holds {problem}, "
                             f"which LimeSurvey's ExpressionScript cannot write in a string "
                             f"({why}); compare with a text without it, or leave this "
