@@ -3,13 +3,18 @@ questionnaires (``qdef.rendering.routing_notes``), in German and English."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 
 import qdef
 from qdef.expr.parser import parse
 from qdef.model import Instrument
 from qdef.rendering import (
+    Compiled,
     Destination,
+    Notes,
     RenderOptions,
     Words,
     catalog,
@@ -17,6 +22,7 @@ from qdef.rendering import (
     get_renderer,
     label_text,
     options_for,
+    render,
     routing_notes,
 )
 
@@ -623,3 +629,35 @@ sections:
     )
     found = routing_notes(compile_instrument(instrument)).questions
     assert found["q1"].options == {"a": Destination("4"), "b": Destination("2")}
+
+
+def test_routing_notes_are_computed_once_per_compiled_instrument(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paper and the web form both print the notes: one run computes them once, and keeps
+    them with the compiled instrument (not in a cache keyed by the instrument)."""
+    import qdef.rendering.notes as module  # noqa: PLC0415
+    from qdef.cli import main  # noqa: PLC0415
+
+    computed: list[object] = []
+    compute = module._compute
+
+    def counted(compiled: Compiled) -> Notes:
+        computed.append(compiled)
+        return compute(compiled)
+
+    monkeypatch.setattr(module, "_compute", counted)
+    source = tmp_path / "routes.yaml"
+    source.write_text(ROUTES, encoding="utf-8")
+    argv = ["render", str(source), "--to", "markdown", "--to", "html", "-o", str(tmp_path)]
+    assert main(argv, io.StringIO(), io.StringIO()) == 0
+    assert len(computed) == 1
+    # Through the library: once per compiled instrument, whatever renders it.
+    compiled = compile_instrument(qdef.loads(ROUTES))
+    assert render(compiled, to="markdown") == (tmp_path / "routes.md").read_text("utf-8")
+    render(compiled, to="html")
+    assert routing_notes(compiled) is routing_notes(compiled)
+    assert computed[1:] == [compiled]
+    # A new compiled instrument of the same instrument computes its own.
+    assert routing_notes(compile_instrument(compiled.instrument)) == routing_notes(compiled)
+    assert len(computed) == 3
