@@ -9,7 +9,8 @@ Everything a renderer needs is imported from here (see docs/plugins.md):
   ``reaching(question_id)`` and ``reaching_text(question_id)``);
 - the errors a renderer raises (:class:`RenderError`, :class:`RenderOptionError`,
   :class:`LanguageError`, :class:`LocatedRenderError`, :class:`MissingWordingError`);
-- wording helpers: :class:`Catalog`, :func:`catalog`, :func:`find_catalog`;
+- wording helpers: :class:`Catalog`, :func:`catalog`, :func:`find_catalog`,
+  :func:`missing_wording_message`;
   :class:`Words` (conditions in words); :func:`routing_notes` (where each question
   and option sends a respondent on paper) and the phrases that print them
   (:func:`goto_text`, :func:`continue_text`, :func:`question_only_if`, …); numbers
@@ -46,6 +47,7 @@ from qdef.rendering.protocol import BaseRenderer, Renderer, RenderOptions, Wordi
 from qdef.rendering.registry import GROUP, Registration, get_renderer, registrations
 from qdef.wording.catalog import Catalog, catalog
 from qdef.wording.catalog import find as find_catalog
+from qdef.wording.catalog import missing_message as missing_wording_message
 
 if TYPE_CHECKING:
     from qdef.model import Instrument
@@ -129,6 +131,7 @@ __all__ = [
     "goto_text",
     "keep_units",
     "label_text",
+    "missing_wording_message",
     "options_for",
     "personal_note",
     "question_only_if",

@@ -16,7 +16,6 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 
-from qdef.model import Instrument
 from qdef.rendering import Compiled, RenderOptionError, RenderOptions
 from qdef.rendering.markdown import at_line_start, inline
 
@@ -76,16 +75,16 @@ def cells(row: Row, words: Mapping[str, str]) -> list[str]:
     ]
 
 
-def limesurvey_cells(instrument: Instrument, options: RenderOptions) -> dict[str, str] | None:
+def limesurvey_cells(compiled: Compiled, options: RenderOptions) -> dict[str, str] | None:
     """With the ``limesurvey`` option: for each variable, where qdef's ``limesurvey``
     renderer puts it (the ExpressionScript variable; for choices, each qdef code with
     its LimeSurvey code or box variable). None without the option."""
     if not options.flag("limesurvey"):
         return None
-    from qdef.renderers.limesurvey.lowering import lower, mapping  # noqa: PLC0415
+    from qdef.renderers.limesurvey import code_map  # noqa: PLC0415
 
     found: dict[str, str] = {}
-    for name, slot in mapping(lower(instrument, wording=False))["variables"].items():
+    for name, slot in code_map(compiled)["variables"].items():
         pairs = slot.get("answers") or slot.get("options")
         if pairs is None:
             found[name] = slot["variable"]
@@ -114,7 +113,7 @@ def write_csv(compiled: Compiled, options: RenderOptions) -> str:
     writer = csv.writer(
         buffer, delimiter=separator, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL
     )
-    extra = limesurvey_cells(compiled.instrument, options)
+    extra = limesurvey_cells(compiled, options)
     writer.writerow(_header(words, extra))
     for row in rows(compiled, options):
         record = _cells(row, words, extra)
@@ -137,7 +136,7 @@ def write_markdown(compiled: Compiled, options: RenderOptions) -> str:
         words["summary_version"].format(version=instrument.version) if instrument.version else ""
     )
     summary = words["summary"].format(id=instrument.id, version=version, count=len(found))
-    extra = limesurvey_cells(instrument, options)
+    extra = limesurvey_cells(compiled, options)
     header = _header(words, extra)
     lines = [
         "# " + inline(title),
