@@ -183,3 +183,15 @@ def test_the_scanner_resolves_relative_imports() -> None:
     source = "from ..limesurvey import lowering\nfrom .writer import write\n"
     found = private_imports(source, "qdef.renderers.paper.writer", "qdef.renderers.paper")
     assert found == ["1: qdef.renderers.limesurvey.lowering"]
+
+
+def test_every_name_the_plugin_api_exports_is_there() -> None:
+    """``qdef.rendering`` imports its helpers when first asked for: each name of its
+    ``__all__`` must resolve (a typo in the table of lazy names would not be seen
+    until a plugin asked for it)."""
+    import qdef.rendering  # noqa: PLC0415
+
+    for name in qdef.rendering.__all__:
+        assert getattr(qdef.rendering, name) is not None, name
+    with pytest.raises(AttributeError, match="has no attribute 'notes_for'"):
+        qdef.rendering.notes_for  # noqa: B018
