@@ -195,3 +195,30 @@ def test_every_name_the_plugin_api_exports_is_there() -> None:
         assert getattr(qdef.rendering, name) is not None, name
     with pytest.raises(AttributeError, match="has no attribute 'notes_for'"):
         qdef.rendering.notes_for  # noqa: B018
+
+
+def _optional_reads(source: str) -> list[int]:
+    """Lines of ``getattr(x, "options"|"wording", …)`` in ``source``."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "getattr"
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+        and node.args[1].value in {"options", "wording"}
+    ]
+
+
+def test_options_and_wording_are_read_as_the_protocol_declares_them() -> None:
+    """The registry checks every renderer it loads for ``options`` and ``wording``, so
+    nothing reads them with a fallback (a fallback would hide a renderer the
+    registry did not check)."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((SRC / "qdef").rglob("*.py"))
+        for line in _optional_reads(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+    assert _optional_reads('getattr(renderer, "options", None) or {}\n') == [1]
