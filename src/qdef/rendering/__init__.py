@@ -10,12 +10,11 @@ Everything a renderer needs is imported from here (see docs/plugins.md):
 - the errors a renderer raises (:class:`RenderError`, :class:`RenderOptionError`,
   :class:`LanguageError`, :class:`LocatedRenderError`, :class:`MissingWordingError`);
 - wording helpers: :class:`Catalog`, :func:`catalog`, :func:`find_catalog`,
-  :func:`missing_wording_message`;
-  :class:`Words` (conditions in words); :func:`routing_notes` (where each question
-  and option sends a respondent on paper) and the phrases that print them
-  (:func:`goto_text`, :func:`continue_text`, :func:`question_only_if`, …); numbers
-  kept with their units (:func:`keep_units`, :func:`units_kept`); Markdown escaping
-  in :mod:`qdef.rendering.markdown`;
+  :func:`missing_wording_message`; :class:`Words` (conditions in words);
+  :func:`routing_notes` (where each question and option sends a respondent on
+  paper) and the phrases that print them (:func:`goto_text`, :func:`continue_text`,
+  :func:`question_only_if`, …); numbers kept with their units (:func:`keep_units`,
+  :func:`units_kept`); Markdown escaping in :mod:`qdef.rendering.markdown`;
 - :func:`render` — render an instrument with a named renderer;
 - :func:`registrations`, :func:`get_renderer` — discovery through the
   entry-point group ``qdef.renderers``.

@@ -72,10 +72,10 @@ class Renderer(Protocol):
 
 
 class BaseRenderer:
-    """A base class for renderers with the defaults of :class:`Renderer`'s optional
-    parts: no options, and qdef's wording in the language rendered. A subclass sets
+    """A base class that gives a renderer the defaults of ``options`` and ``wording``:
+    no options, and qdef's wording in the language rendered. A subclass sets
     ``name``, ``suffix``, ``media_type`` and ``description`` and defines ``render``;
-    it may set ``options`` and ``wording``."""
+    it may set ``options`` and ``wording``. (Declaring both without it is as good.)"""
 
     options: ClassVar[Mapping[str, str]] = MappingProxyType({})
     """No options."""

@@ -96,7 +96,9 @@ def lookup(name: str) -> Registration:
 
 
 def load(registration: Registration) -> Renderer:
-    """Import the renderer of ``registration`` and make one."""
+    """Import the renderer of ``registration`` and make one, checked against the
+    protocol: its metadata, ``render``, ``options`` (names to help texts) and
+    ``wording`` (one of :data:`~qdef.rendering.protocol.WORDINGS`)."""
     where = f"the renderer {registration.name!r} of {registration.origin}"
     try:
         target = registration.entry_point.load()
