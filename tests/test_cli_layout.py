@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,11 +74,9 @@ def test_the_shared_module_imports_no_command() -> None:
 
 
 def test_each_command_comes_from_its_own_module() -> None:
-    assert [m.__name__ for m in COMMANDS] == list(COMMAND_MODULES.values())
-    parser = qdef.cli._parser()
+    assert list(COMMANDS) == list(COMMAND_MODULES)
     for name, module_name in COMMAND_MODULES.items():
-        module = importlib.import_module(module_name)
-        args = parser.parse_args(
+        args = qdef.cli._parser().parse_args(
             {
                 "validate": ["validate", "x.yaml"],
                 "check": ["check", "x.yaml"],
@@ -88,7 +88,34 @@ def test_each_command_comes_from_its_own_module() -> None:
             }[name]
         )
         assert args.command == name
+        module = importlib.import_module(module_name)
         assert args.handler is getattr(module, f"{name}_command")
+
+
+#: What a run of ``qdef schema`` imports of :mod:`qdef.cli`.
+PROBE = """
+import sys
+from qdef.cli import main
+main(["schema", "-o", sys.argv[1]])
+print(" ".join(sorted(m for m in sys.modules if m.startswith("qdef.cli"))))
+"""
+
+
+def test_a_run_imports_only_the_command_it_runs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(tmp_path / "schema.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.split() == [
+        "qdef.cli",
+        "qdef.cli.common",
+        "qdef.cli.gcpause",
+        "qdef.cli.output",
+        "qdef.cli.schema",
+    ]
 
 
 def test_the_package_keeps_only_the_parser_main_and_run() -> None:
@@ -97,5 +124,14 @@ def test_the_package_keeps_only_the_parser_main_and_run() -> None:
         for name, value in vars(qdef.cli).items()
         if callable(value) and getattr(value, "__module__", None) == "qdef.cli"
     }
-    assert own == {"_Parser", "_parser", "main", "_main", "_output_failed", "run"}
+    assert own == {
+        "_Commands",
+        "_Parser",
+        "_parser",
+        "_command_parser",
+        "main",
+        "_main",
+        "_output_failed",
+        "run",
+    }
     assert main(["--version"]) == 0

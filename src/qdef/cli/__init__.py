@@ -1,6 +1,7 @@
 """The ``qdef`` command line: ``validate``, ``check``, ``paths``, ``render``,
-``renderers``, ``schema`` and ``diff``, one module each (its arguments and what it
-does); :mod:`qdef.cli.common` holds what they share (reading, reporting, exit codes).
+``renderers``, ``schema`` and ``diff``, one module each (its description, its
+arguments and what it does), imported only when its command runs;
+:mod:`qdef.cli.common` holds what they share (reading, reporting, exit codes).
 
 Exit codes: 0 clean (warnings allowed), 1 problems found in an instrument,
 2 usage or I/O error (unknown option, missing path, unreadable file).
@@ -11,20 +12,31 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from qdef import __version__
-from qdef.cli import check, diff, paths, render, renderers, schema, validate
 from qdef.cli.common import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from qdef.cli.gcpause import gc_paused
 
 if TYPE_CHECKING:
     from qdef.cli.common import Handler
 
-#: The commands, in the order ``qdef --help`` lists them.
-COMMANDS = (validate, check, paths, render, renderers, schema, diff)
+#: The commands, in the order ``qdef --help`` lists them, each with what it lists
+#: for it; the rest of a command is in its module ``qdef.cli.NAME``:
+#: ``add_arguments(parser)`` (description, arguments, handler) and the handler.
+COMMANDS = {
+    "validate": "check instruments and report every problem with file:line:column",
+    "check": "validate instruments and check their routing (unreachable questions fail)",
+    "paths": "count, list or draw the distinct paths through an instrument",
+    "render": "render an instrument with a renderer (markdown, …; see 'qdef renderers')",
+    "renderers": "list the installed renderers",
+    "schema": "print the JSON Schema of the instrument format",
+    "diff": "classify the changes between two versions of an instrument (breaking, …)",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,11 +51,38 @@ def _parser() -> argparse.ArgumentParser:
         description="Questionnaire definitions: validate, analyse and render instruments.",
     )
     parser.add_argument("--version", action="version", version=f"qdef {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, action=_Commands
+    )
     commands.required = True
-    for command in COMMANDS:
-        command.add_parser(commands)
+    for name, summary in COMMANDS.items():
+        commands.add_parser(name, help=summary)
     return parser
+
+
+def _command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The parser of the command ``name``, its module imported and its arguments added
+    (once)."""
+    if parser.get_default("handler") is None:
+        importlib.import_module(f"qdef.cli.{name}").add_arguments(parser)
+    return parser
+
+
+class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """The subcommands, each completed by its module when it is the one given: a run
+    of qdef imports the command it runs, not all seven."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        name = values[0]
+        if name in self._name_parser_map:  # else argparse says which commands there are
+            _command_parser(self._name_parser_map[name], name)
+        super().__call__(parser, namespace, values, option_string)
 
 
 def main(
@@ -79,8 +118,12 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
             return EXIT_OK
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     handler: Handler = args.handler
+    # The one place qdef pauses the collector (qdef.cli.gcpause); a command that
+    # makes garbage in cycles (qdef check: hypothesis) runs with it.
+    pause = args.pause_collector if "pause_collector" in args else True
     try:
-        return handler(args, out, err)
+        with gc_paused() if pause else contextlib.nullcontext():
+            return handler(args, out, err)
     except KeyboardInterrupt:
         err.write("qdef: interrupted\n")
         return EXIT_INTERRUPTED

@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
     from qdef.pipeline import Result
 
-    #: Where a command module adds its subcommand: ``add_parser(commands)``.
-    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
     #: What runs a command: ``handler(args, out, err)``, returning the exit code.
     Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 

@@ -24,7 +24,6 @@ from qdef.cli.common import report as report_diagnostics
 from qdef.diagnostics import Diagnostic, Span
 
 if TYPE_CHECKING:
-    from qdef.cli.common import Commands
     from qdef.diff.git import Base, Entry
     from qdef.diff.report import Compared
     from qdef.pipeline import Result
@@ -33,18 +32,17 @@ if TYPE_CHECKING:
 DIFF_KINDS = ("wording", "additive", "routing", "check", "breaking", "never")
 
 
-def add_parser(commands: Commands) -> None:
-    diff = commands.add_parser(
-        "diff",
-        help="classify the changes between two versions of an instrument (breaking, …)",
-        usage="qdef diff [options] OLD NEW\n       qdef diff [options] --base GITREF PATH...",
-        description="Compare two versions of an instrument, matching questions by id and "
+def add_arguments(diff: argparse.ArgumentParser) -> None:
+    """The description and arguments of ``qdef diff``, and what runs it."""
+    diff.usage = "qdef diff [options] OLD NEW\n       qdef diff [options] --base GITREF PATH..."
+    diff.description = (
+        "Compare two versions of an instrument, matching questions by id and "
         "options, rows, columns and fields by code, and classify every change by what it "
         "means for data already collected: wording < additive < routing < check < "
         "breaking. With --base, each file is compared with its version in the git commit "
         "GITREF (read with git cat-file; the working tree is not touched); a directory "
         "stands for every instrument under it now or in GITREF. Fails (exit 1) when a "
-        "change at or above --fail-on is found that no acceptance file accepts.",
+        "change at or above --fail-on is found that no acceptance file accepts."
     )
     diff.add_argument(
         "files",
@@ -296,4 +294,4 @@ def _invalid(
     return status
 
 
-__all__ = ["DIFF_KINDS", "add_parser", "diff_command"]
+__all__ = ["DIFF_KINDS", "add_arguments", "diff_command"]

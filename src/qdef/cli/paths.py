@@ -7,25 +7,22 @@ from typing import TYPE_CHECKING, TextIO
 
 from qdef.cli.common import EXIT_PROBLEMS, EXIT_USAGE, count_argument, emit, read_one
 from qdef.diagnostics import visible
-from qdef.gcpause import gc_paused
 
 if TYPE_CHECKING:
     import argparse
 
-    from qdef.cli.common import Commands
     from qdef.routing import Analysis
 
 #: Default number of paths ``--list`` prints.
 DEFAULT_LIMIT = 1000
 
 
-def add_parser(commands: Commands) -> None:
-    paths = commands.add_parser(
-        "paths",
-        help="count, list or draw the distinct paths through an instrument",
-        description="Validate FILE, then print the number of distinct paths through it "
+def add_arguments(paths: argparse.ArgumentParser) -> None:
+    """The description and arguments of ``qdef paths``, and what runs it."""
+    paths.description = (
+        "Validate FILE, then print the number of distinct paths through it "
         "(respondents who are shown the same questions in the same order take the same "
-        "path); with --list the paths themselves, with --graph the routing graph.",
+        "path); with --list the paths themselves, with --graph the routing graph."
     )
     paths.add_argument("file", type=Path, metavar="FILE", help="the instrument file")
     shown = paths.add_mutually_exclusive_group()
@@ -67,16 +64,15 @@ def paths_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     assert result.instrument is not None  # read_one returns only valid instruments
     note = ""  # for stderr, after the output
     try:
-        with gc_paused():  # as when qdef validate analyses the routing (qdef.gcpause)
-            analysis = analyse(result.instrument)
-            if args.graph is not None:
-                from qdef.routing.graph import graph  # noqa: PLC0415
+        analysis = analyse(result.instrument)
+        if args.graph is not None:
+            from qdef.routing.graph import graph  # noqa: PLC0415
 
-                text = graph(analysis, args.graph)
-            elif args.list or args.ids or args.limit is not None:
-                text, note = _list_paths(analysis, args)
-            else:
-                text = _count_text(analysis) + "\n"
+            text = graph(analysis, args.graph)
+        elif args.list or args.ids or args.limit is not None:
+            text, note = _list_paths(analysis, args)
+        else:
+            text = _count_text(analysis) + "\n"
     except Budget:  # diagram operations are iterative: only the memory bound stops them
         err.write(
             f"qdef: error: the routing of {args.file} is too entangled for qdef to analyse "

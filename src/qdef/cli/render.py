@@ -12,10 +12,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from qdef.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, read_one
 from qdef.diagnostics import Diagnostic, format_text
-from qdef.gcpause import gc_paused
 
 if TYPE_CHECKING:
-    from qdef.cli.common import Commands
     from qdef.model import Instrument
     from qdef.rendering import Renderer, RenderOptions
     from qdef.rendering.registry import Registration
@@ -24,17 +22,16 @@ if TYPE_CHECKING:
 STDOUT = "-"
 
 
-def add_parser(commands: Commands) -> None:
-    render = commands.add_parser(
-        "render",
-        help="render an instrument with a renderer (markdown, …; see 'qdef renderers')",
-        description="Validate FILE, then render it with the renderer NAME and write the "
+def add_arguments(render: argparse.ArgumentParser) -> None:
+    """The description and arguments of ``qdef render``, and what runs it."""
+    render.description = (
+        "Validate FILE, then render it with the renderer NAME and write the "
         "result atomically: to PATH, to stdout with '-o -', or by default to the file's "
         "name with the renderer's suffix in the current directory. With several --to, "
         "FILE is validated once and each result is written into the directory PATH "
         "(default: the current directory) under FILE's name with that renderer's suffix; "
         "if any renderer fails, nothing is written. An invalid instrument is refused "
-        "with the messages of 'qdef validate'; its warnings are printed.",
+        "with the messages of 'qdef validate'; its warnings are printed."
     )
     render.add_argument("file", type=Path, metavar="FILE", help="the instrument file")
     render.add_argument(
@@ -232,8 +229,7 @@ def _render(
 
     renderer, registration = job.renderer, job.registration
     try:
-        with gc_paused():
-            rendered = renderer.render(instrument, job.options)
+        rendered = renderer.render(instrument, job.options)
     except RenderOptionError as error:  # an option value the renderer cannot take: usage
         err.write(f"qdef: error: {error}\n")
         return EXIT_USAGE

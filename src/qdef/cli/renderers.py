@@ -11,15 +11,12 @@ from qdef.cli.common import EXIT_OK, EXIT_PROBLEMS
 if TYPE_CHECKING:
     import argparse
 
-    from qdef.cli.common import Commands
 
-
-def add_parser(commands: Commands) -> None:
-    renderers = commands.add_parser(
-        "renderers",
-        help="list the installed renderers",
-        description="List the installed renderers (entry-point group qdef.renderers): name, "
-        "file suffix, distribution and description, with the options each takes.",
+def add_arguments(renderers: argparse.ArgumentParser) -> None:
+    """The description and arguments of ``qdef renderers``, and what runs it."""
+    renderers.description = (
+        "List the installed renderers (entry-point group qdef.renderers): name, "
+        "file suffix, distribution and description, with the options each takes."
     )
     renderers.add_argument(
         "--format",

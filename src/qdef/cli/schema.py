@@ -10,15 +10,10 @@ from qdef.cli.common import emit
 if TYPE_CHECKING:
     import argparse
 
-    from qdef.cli.common import Commands
 
-
-def add_parser(commands: Commands) -> None:
-    schema = commands.add_parser(
-        "schema",
-        help="print the JSON Schema of the instrument format",
-        description="Print the published JSON Schema (Draft 2020-12) of the format.",
-    )
+def add_arguments(schema: argparse.ArgumentParser) -> None:
+    """The description and arguments of ``qdef schema``, and what runs it."""
+    schema.description = "Print the published JSON Schema (Draft 2020-12) of the format."
     schema.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     schema.set_defaults(handler=schema_command)
 

@@ -9,16 +9,14 @@ from qdef.cli.common import report, report_arguments
 if TYPE_CHECKING:
     import argparse
 
-    from qdef.cli.common import Commands
     from qdef.diagnostics import Diagnostic
 
 
-def add_parser(commands: Commands) -> None:
-    validate = commands.add_parser(
-        "validate",
-        help="check instruments and report every problem with file:line:column",
-        description="Check instrument files (and every *.yaml / *.yml under directories). "
-        "Reports all problems of all files at once.",
+def add_arguments(validate: argparse.ArgumentParser) -> None:
+    """The description and arguments of ``qdef validate``, and what runs it."""
+    validate.description = (
+        "Check instrument files (and every *.yaml / *.yml under directories). "
+        "Reports all problems of all files at once."
     )
     report_arguments(validate)
     validate.set_defaults(handler=validate_command)

@@ -23,7 +23,6 @@ from qdef.errors import (
     RenderOptionError,
     UnknownRendererError,
 )
-from qdef.gcpause import gc_paused
 from qdef.rendering.protocol import Renderer, RenderOptions
 from qdef.rendering.registry import GROUP, Registration, get_renderer, registrations
 from qdef.wording.catalog import Catalog, catalog
@@ -64,8 +63,7 @@ def render(
         instrument = load(instrument)
     renderer = get_renderer(to)
     options = options_for(renderer, instrument, lang, settings)
-    with gc_paused():
-        return renderer.render(instrument, options)
+    return renderer.render(instrument, options)
 
 
 def options_for(
