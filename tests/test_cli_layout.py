@@ -132,6 +132,7 @@ def test_the_package_keeps_only_the_parser_main_and_run() -> None:
         "main",
         "_main",
         "_output_failed",
+        "_flush_or_drop",
         "run",
     }
     assert main(["--version"]) == 0

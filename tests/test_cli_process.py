@@ -1,10 +1,14 @@
 """Process-wide state: the cyclic garbage collector is paused in one place, the
-command line (around the command it runs), never by the library. (The umask:
-tests/test_output.py.)"""
+command line (around the command it runs), never by the library; the console script
+exits as a Python program normally does. (The umask: tests/test_output.py.)"""
 
 from __future__ import annotations
 
 import gc
+import io
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -110,3 +114,57 @@ def test_pauses_nest_and_restore(collector_on: None) -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()  # the outer pause still holds
     assert gc.isenabled()
+
+
+# --------------------------------------------------------------------------- exit
+
+#: The console script as ``qdef`` runs it, with an exit handler and output left in
+#: the buffers of standard output and error for the interpreter to flush at exit.
+CONSOLE_SCRIPT = """
+import atexit, sys
+atexit.register(lambda: print("exit handler ran", file=sys.stderr))
+atexit.register(lambda: sys.stdout.write("unflushed at exit"))
+sys.argv = ["qdef", *sys.argv[1:]]
+from qdef.cli import run
+run()
+"""
+
+
+@pytest.mark.parametrize(("path", "status"), [(INSTRUMENT, 0), (INVALID, 1)])
+def test_the_console_script_exits_normally(path: Path, status: int) -> None:
+    """Exit handlers run and what they write is flushed (``os._exit`` skipped both);
+    the exit status is :func:`main`'s."""
+    done = subprocess.run(
+        [sys.executable, "-c", CONSOLE_SCRIPT, "validate", "-q", str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == status, done.stderr
+    assert done.stdout.endswith("unflushed at exit")
+    assert done.stderr.endswith("exit handler ran\n")
+    assert "Traceback" not in done.stderr
+
+
+def test_a_stream_that_cannot_be_flushed_is_pointed_at_devnull(tmp_path: Path) -> None:
+    """So that the interpreter's own flush at exit finds nothing to fail on."""
+    target = tmp_path / "out"
+    with target.open("wb") as file:
+        descriptor = os.dup(file.fileno())
+
+    class Broken(io.StringIO):
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            return descriptor
+
+    try:
+        qdef.cli._flush_or_drop(Broken())
+        os.write(descriptor, b"lost")
+        assert os.path.samestat(os.fstat(descriptor), os.stat(os.devnull))
+    finally:
+        os.close(descriptor)
+    assert target.read_bytes() == b""

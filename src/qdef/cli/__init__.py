@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -150,15 +151,35 @@ def _output_failed(error: OSError, err: TextIO) -> int:
 def run() -> NoReturn:
     """The console script (and ``python -m qdef``): exit with :func:`main`'s code.
 
-    The interpreter is not torn down: after a large instrument, freeing its
-    objects one by one at exit costs about 0.1 s (5,000 questions), and the
-    operating system takes the memory back at once. Output is flushed first
-    (:func:`main` has flushed standard output and reported a failure there);
-    qdef registers no exit handlers, and every file it writes is closed (and
-    renamed into place) before :func:`main` returns.
+    The interpreter exits normally: exit handlers run, and standard output and
+    error are flushed (where that fails, :func:`main` has said so already, or there
+    is nowhere to say it: the stream is pointed at ``os.devnull``, so that the exit
+    status stays :func:`main`'s, without a second complaint). Before that,
+    :func:`gc.freeze` takes every object out of the collector's reach: tearing
+    down the interpreter otherwise runs full collections over everything still
+    alive (pydantic's validators, the instrument, …), which costs far more than
+    the freeing itself: 0.03 s after ``qdef validate`` of a small instrument and
+    0.25 s after rendering 5,000 questions, against 0.004 s and 0.02 s frozen.
+    What is still alive is freed as usual (reference counting), cycles by the
+    operating system taking the memory back.
     """
     status = main()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # said already, or nowhere to say
-            stream.flush()
-    os._exit(status)
+        _flush_or_drop(stream)
+    gc.freeze()
+    sys.exit(status)
+
+
+def _flush_or_drop(stream: TextIO) -> None:
+    """Flush ``stream``; if that fails, point its file descriptor at ``os.devnull``, so
+    that the interpreter's own flush at exit has nothing left to fail on (which would
+    print "Exception ignored" and make the exit status 120)."""
+    try:
+        stream.flush()
+    except (OSError, ValueError):  # said already, or nowhere to say
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, stream.fileno())
+            finally:
+                os.close(devnull)
