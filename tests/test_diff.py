@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from qdef.cli import DIFF_KINDS, main
+from qdef.cli import main
+from qdef.cli.diff import DIFF_KINDS
 from qdef.diff import CODES, KINDS, Change, compare
 from qdef.diff.wording import read
 from qdef.pipeline import validate_text

@@ -4,8 +4,9 @@ Each stage reports every problem it finds; a stage runs only on what the
 previous one accepted: the semantic checks run on the structurally valid parts
 of a document with structural errors (:mod:`qdef.validation.partial`), the routing
 analysis only on an instrument without errors. Positions are recorded while
-parsing and turned into lines and columns only for problems. The cyclic
-garbage collector is paused throughout (:mod:`qdef.gcpause`).
+parsing and turned into lines and columns only for problems. The cyclic garbage
+collector is left as the caller set it (the command line pauses it:
+:mod:`qdef.cli.gcpause`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qdef.diagnostics import Code, Diagnostic, QdefError, Span, has_errors, sort_diagnostics
-from qdef.gcpause import gc_paused
 from qdef.model import Instrument
 from qdef.source.loader import DEFAULT_LIMITS, Document, Limits, load_file, parse
 
@@ -97,29 +97,26 @@ def _check_valid_parts(document: Document, errors: Sequence[ErrorDetails]) -> li
 
 
 def validate_document(document: Document, *, routing: bool = True) -> Result:
-    with gc_paused():
-        instrument, found = check_document(document, routing=routing)
+    instrument, found = check_document(document, routing=routing)
     return Result(document.path, instrument, tuple(sort_diagnostics(found)), document)
 
 
 def validate_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, routing: bool = True) -> Result:
     """Validate one file; ``routing=False`` leaves out the routing findings (for
     commands that analyse the routing themselves)."""
-    with gc_paused():
-        document, problems = load_file(path, limits)
-        if document is None:
-            return Result(path, None, tuple(problems))
-        return validate_document(document, routing=routing)
+    document, problems = load_file(path, limits)
+    if document is None:
+        return Result(path, None, tuple(problems))
+    return validate_document(document, routing=routing)
 
 
 def validate_text(
     text: str, path: Path = Path("<string>"), limits: Limits = DEFAULT_LIMITS
 ) -> Result:
-    with gc_paused():
-        document, problems = parse(text, path, limits)
-        if document is None:
-            return Result(path, None, tuple(problems))
-        return validate_document(document)
+    document, problems = parse(text, path, limits)
+    if document is None:
+        return Result(path, None, tuple(problems))
+    return validate_document(document)
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:

@@ -41,7 +41,6 @@ from qdef.errors import (
     UnknownRendererError,
     WordingPlace,
 )
-from qdef.gcpause import gc_paused
 from qdef.rendering.protocol import BaseRenderer, Renderer, RenderOptions, Wording
 from qdef.rendering.registry import GROUP, Registration, get_renderer, registrations
 from qdef.wording.catalog import Catalog, catalog
@@ -178,8 +177,7 @@ def render(
     compiled = compile_instrument(instrument) if isinstance(instrument, Instrument) else instrument
     renderer = get_renderer(to)
     options = options_for(renderer, compiled.instrument, lang, settings)
-    with gc_paused():
-        return renderer.render(compiled, options)
+    return renderer.render(compiled, options)
 
 
 def options_for(

@@ -5,7 +5,8 @@
 - :func:`analyse` — an :class:`Analysis` of the whole instrument:
   reaching conditions (:meth:`Analysis.reaching`), findings
   (:meth:`Analysis.findings`), and, through :func:`count_paths` and
-  :func:`iter_paths`, the distinct paths;
+  :func:`iter_paths`, the distinct paths (:func:`format_path` writes one as
+  question numbers, as a paper questionnaire writes routes);
 - :func:`problems` — what is wrong with an answer set.
 
 Everything here expects an instrument that ``qdef validate`` accepts.
@@ -26,6 +27,7 @@ from qdef.routing.interpreter import Walk, walk
 from qdef.routing.pathsets import PathCount
 from qdef.routing.pathsets import count_paths as _count_paths
 from qdef.routing.pathsets import iter_paths as _iter_paths
+from qdef.routing.pathtext import format_path
 from qdef.routing.plan import Plan, plan_for
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "analysis_for",
     "count_paths",
     "findings",
+    "format_path",
     "paths",
     "plan_for",
     "problems",
