@@ -374,11 +374,11 @@ def _check_routing(result: Result, examples: int, seed: int) -> list[Diagnostic]
     from qdef.routing import Budget  # noqa: PLC0415
     from qdef.testing import check_routing  # noqa: PLC0415
 
-    document, instrument = result.document, result.instrument
-    if document is None or instrument is None:  # not a valid file: nothing to check
+    document, compiled = result.document, result.compiled
+    if document is None or compiled is None:  # not a valid file: nothing to check
         return []
     try:
-        report = check_routing(instrument, max_examples=examples, seed=seed)
+        report = check_routing(compiled, max_examples=examples, seed=seed)
     except (Budget, RecursionError):
         return [
             Diagnostic(
@@ -450,7 +450,7 @@ def read_one(
 
 
 def _paths(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qdef.routing import Budget, analyse  # noqa: PLC0415
+    from qdef.routing import Budget  # noqa: PLC0415
 
     if args.graph is not None and (args.ids or args.limit is not None):
         err.write("qdef: error: --graph cannot be combined with --ids or --limit\n")
@@ -458,11 +458,11 @@ def _paths(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = read_one(args, "paths", out, err, routing=False)
     if isinstance(result, int):
         return result
-    assert result.instrument is not None  # read_one returns only valid instruments
+    assert result.compiled is not None  # read_one returns only valid instruments
     note = ""  # for stderr, after the output
     try:
         with gc_paused():  # as when qdef validate analyses the routing (qdef.gcpause)
-            analysis = analyse(result.instrument)
+            analysis = result.compiled.analysis
             if args.graph is not None:
                 from qdef.routing.graph import graph  # noqa: PLC0415
 
