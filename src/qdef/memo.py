@@ -5,6 +5,10 @@ as the instrument itself: the last few results are cached by the instrument's
 identity, and the cache holds the instrument, so its ``id`` cannot be reused
 while the entry exists. Thread-safe; at worst two threads compute the same
 result once each.
+
+Left only for :mod:`qdef.rendering.notes` until the renderers receive the
+compiled instrument (:class:`qdef.pipeline.compiled.Compiled`); delete this
+module then (tests/test_compiled.py fails while it exists).
 """
 
 from __future__ import annotations
