@@ -16,7 +16,7 @@ from qdef.cli import main
 from qdef.expr.parser import parse
 from qdef.rendering import get_renderer, options_for
 from qdef.rendering.words import Words
-from qdef.routing.plan import compile_plan
+from qdef.routing import plan_for
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
@@ -114,7 +114,7 @@ def test_conditions_in_words_in_renderers_md_are_what_the_renderer_writes(
 ) -> None:
     instrument = load(INVESTITIONSPAKT)
     options = options_for(get_renderer("markdown"), instrument)
-    assert Words(compile_plan(instrument), options).describe(parse(condition)) == words
+    assert Words(plan_for(instrument), options).describe(parse(condition)) == words
 
 
 def test_the_words_table_has_rows_to_check() -> None:

@@ -11,7 +11,7 @@ from qdef.model import Instrument
 from qdef.rendering import RenderOptions, catalog, get_renderer, options_for
 from qdef.rendering.notes import Destination, notes
 from qdef.rendering.words import Words, label_text
-from qdef.routing.plan import compile_plan
+from qdef.routing.plan import plan_for
 
 WORDS = """
 qdef: 1
@@ -124,7 +124,7 @@ def words_for(instrument: Instrument, lang: str) -> Words:
         options = options_for(renderer, instrument)
     else:  # chrome of another language around the instrument's own texts
         options = RenderOptions(lang, catalog(lang))
-    return Words(compile_plan(instrument), options)
+    return Words(plan_for(instrument), options)
 
 
 @pytest.fixture(scope="module")
@@ -424,8 +424,8 @@ sections:
 """
     )
     renderer = get_renderer("markdown")
-    english = Words(compile_plan(instrument), options_for(renderer, instrument, "en"))
-    german = Words(compile_plan(instrument), options_for(renderer, instrument))
+    english = Words(plan_for(instrument), options_for(renderer, instrument, "en"))
+    german = Words(plan_for(instrument), options_for(renderer, instrument))
     condition = parse('q in ["ja", "teils"]')
     assert english.describe(condition) == "question 1 = Yes or “In part”"
     assert german.describe(condition) == "Frage 1 = Ja oder „Zum Teil“"
