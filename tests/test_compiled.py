@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import collections
+import functools
 import io
 import re
 import textwrap
@@ -235,6 +236,24 @@ def test_the_plan_is_made_only_when_asked_for(made: collections.Counter[str]) ->
     assert compiled.plan is compiled.plan
     assert made == {"compiled": 1, "plan": 1}
     assert compiled.analysis is compiled.analysis
+    assert made == {"compiled": 1, "plan": 1, "analysis": 1}
+
+
+def test_an_analysis_that_fails_is_not_tried_again(
+    made: collections.Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too entangled to analyse: validation reports QD605, and what asks for the
+    analysis afterwards (a renderer, qdef paths) gets the same refusal at once."""
+    from qdef.routing import Budget, analysis  # noqa: PLC0415
+
+    small = functools.partial(analysis.Analysis, max_nodes=4)
+    monkeypatch.setattr(analysis, "Analysis", lambda plan, _, skipped: small(plan, skipped=skipped))
+    result = validate_file(INVESTITIONSPAKT)
+    assert [d.code for d in result.diagnostics] == ["QD605"]
+    assert result.compiled is not None
+    for _ in range(2):
+        with pytest.raises(Budget):
+            result.compiled.reaching("umsetzungsphase")
     assert made == {"compiled": 1, "plan": 1, "analysis": 1}
 
 

@@ -79,14 +79,26 @@ class Compiled:
 
         return compile_plan(self.instrument, self.symbols, self.conditions)
 
-    @functools.cached_property
+    @property
     def analysis(self) -> Analysis:
         """The routing analysis (reaching conditions, findings, path counts); raises
-        :class:`qdef.routing.Budget` when the instrument is too entangled to analyse
-        (and again on each access: a failed analysis is not kept)."""
-        from qdef.routing.analysis import analyse_plan  # noqa: PLC0415
+        :class:`qdef.routing.Budget` (or :class:`RecursionError`) when the instrument
+        is too entangled to analyse, on every access: a failed analysis is not tried
+        again either."""
+        kept = self.__dict__.get("_analysis")
+        if kept is None:
+            from qdef.routing.analysis import analyse_plan  # noqa: PLC0415
+            from qdef.routing.dd import Budget  # noqa: PLC0415
 
-        return analyse_plan(self.plan)
+            try:
+                kept = analyse_plan(self.plan)
+            except (Budget, RecursionError) as error:
+                kept = error
+            # kept as functools.cached_property keeps the plan: in the instance's dict
+            self.__dict__["_analysis"] = kept
+        if isinstance(kept, BaseException):
+            raise kept.with_traceback(None)
+        return kept
 
     def reaching(self, question_id: str) -> Expr:
         """The condition under which ``question_id`` is shown, as a syntax tree."""
