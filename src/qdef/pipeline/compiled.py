@@ -55,8 +55,7 @@ class Compiled:
     mapping given are parsed when the Compiled is made (each once)."""
 
     def __post_init__(self) -> None:
-        given = self.conditions
-        complete = dict(given)
+        complete = dict(self.conditions)
         for path, source in _condition_sources(self.instrument):
             if path not in complete:
                 complete[path] = parse(source)
