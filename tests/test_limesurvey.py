@@ -496,9 +496,9 @@ def test_codes_are_valid_unique_and_deterministic() -> None:
 
 def test_the_mapping_names_every_variable(tmp_path: Path) -> None:
     _, mapping = lss_of(INVESTITIONSPAKT)
-    from qdef.routing.plan import compile_plan  # noqa: PLC0415
+    from qdef.routing.plan import plan_for  # noqa: PLC0415
 
-    assert set(mapping["variables"]) == set(compile_plan(INVESTITIONSPAKT).variables)
+    assert set(mapping["variables"]) == set(plan_for(INVESTITIONSPAKT).variables)
     assert mapping["variables"]["gruende_kein_im_sonstiges"]["variable"] == "gruendekeinim_other"
     assert mapping["variables"]["schwerpunkte.beteiligung"] == {
         "variable": "schwerpunkte_beteiligung",
@@ -566,12 +566,13 @@ def test_every_kind_of_condition_compiles_to_an_equation_that_decides_the_same()
     from qdef.expr.parser import parse  # noqa: PLC0415
     from qdef.renderers.limesurvey.expressions import Compiler  # noqa: PLC0415
     from qdef.renderers.limesurvey.lowering import lower  # noqa: PLC0415
+    from qdef.rendering import compile_instrument  # noqa: PLC0415
     from qdef.routing.evaluate import holds  # noqa: PLC0415
-    from qdef.routing.plan import compile_plan  # noqa: PLC0415
 
     instrument = qdef.load(CONDITIONS)
-    plan = compile_plan(instrument)
-    compiler = Compiler(lower(instrument).slots)
+    compiled = compile_instrument(instrument)
+    plan = compiled.plan
+    compiler = Compiler(lower(compiled).slots)
     _, mapping = lss_of(instrument)
     conditions = [parse(q.when) for _, q in instrument.questions() if q.when is not None]
     equations = [lsexpr.parse(compiler.compile(c)) for c in conditions]
@@ -654,10 +655,10 @@ def test_section_conditions_of_every_form_decide_as_qdef_decides(tmp_path: Path)
     dump), and deciding as qdef decides, for every combination of a few values."""
     from qdef.expr.parser import parse  # noqa: PLC0415
     from qdef.routing.evaluate import holds  # noqa: PLC0415
-    from qdef.routing.plan import compile_plan  # noqa: PLC0415
+    from qdef.routing.plan import plan_for  # noqa: PLC0415
 
     instrument = _sectioned(tmp_path / "sections.yaml")
-    plan = compile_plan(instrument)
+    plan = plan_for(instrument)
     lss, mapping = lss_of(instrument)
     check_structure(instrument, lss)
     conditions = [parse(s.when) for s in instrument.sections[1:] if s.when is not None]
