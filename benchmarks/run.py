@@ -19,7 +19,7 @@ one untimed warm-up call):
   validating in the same process, the routing analysis made for the findings
   is reused, and nothing a renderer computed in an earlier repetition is;
 - ``qdef all``: load + validate + all three renders, from the file;
-- ``routing``: the routing analysis of a fresh copy of the instrument —
+- ``routing``: the routing analysis of the instrument, made afresh —
   reaching conditions of every question (computed and printed), findings,
   path count (``benchmarks/routing.py``), the collector paused as when qdef
   runs it;
@@ -199,7 +199,7 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
 
     from qdef.gcpause import gc_paused  # noqa: PLC0415
     from qdef.pipeline import validate_file  # noqa: PLC0415
-    from qdef.rendering import compile_instrument, render  # noqa: PLC0415
+    from qdef.rendering import render  # noqa: PLC0415
 
     def floor() -> None:
         gc.disable()
@@ -212,10 +212,10 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
         result = validate_file(inputs.yaml)
         if not result.ok:
             raise SystemExit(f"the synthetic instrument of {inputs.n} questions is invalid")
-        return result.instrument
+        return result.compiled  # what renderers receive: its analysis made for the findings
 
     def everything() -> None:
-        compiled = compile_instrument(validated())  # one for every renderer, as qdef render
+        compiled = validated()  # one for every renderer, as qdef render
         for name in RENDERERS:
             render(compiled, name)
 
@@ -224,11 +224,11 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
     if part == "load + validate":
         return median(lambda _: validated(), repetitions)
     if part in RENDERERS:  # each time on a freshly validated instrument
-        return median(lambda instrument: render(instrument, part), repetitions, validated)
+        return median(lambda compiled: render(compiled, part), repetitions, validated)
     if part == "qdef all":
         return median(lambda _: everything(), repetitions)
     if part == "routing":
-        instrument = validated()
+        instrument = validated().instrument
 
         def analysed(_: object) -> None:
             with gc_paused():  # as qdef validate, render and paths run it

@@ -195,9 +195,7 @@ def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Instrument:
     return compile(path, limits).instrument
 
 
-def compile(
-    instrument: str | Path | Instrument, limits: Limits = DEFAULT_LIMITS
-) -> Compiled:
+def compile(instrument: str | Path | Instrument, limits: Limits = DEFAULT_LIMITS) -> Compiled:
     """The compiled instrument (:class:`~qdef.pipeline.compiled.Compiled`) of the file at
     a path, validated (raise :class:`QdefError` with every problem), or of an
     :class:`~qdef.model.Instrument` built in code (expected to be valid)."""

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from qdef.model import Instrument
-from qdef.routing.analysis import Analysis, analyse_plan, analysis_for
+from qdef.routing.analysis import Analysis, analyse_plan
 from qdef.routing.answers import AnswerError
 from qdef.routing.answers import problems as _problems
 from qdef.routing.dd import Budget
@@ -26,7 +26,7 @@ from qdef.routing.interpreter import Walk, walk
 from qdef.routing.pathsets import PathCount
 from qdef.routing.pathsets import count_paths as _count_paths
 from qdef.routing.pathsets import iter_paths as _iter_paths
-from qdef.routing.plan import Plan, as_plan, plan_for
+from qdef.routing.plan import Plan, as_plan
 
 __all__ = [
     "CODES",
@@ -39,12 +39,10 @@ __all__ = [
     "Plan",
     "Walk",
     "analyse",
-    "analysis_for",
     "as_plan",
     "count_paths",
     "findings",
     "paths",
-    "plan_for",
     "problems",
     "reaching_conditions",
     "walk",

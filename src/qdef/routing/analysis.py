@@ -35,14 +35,13 @@ from typing import Any
 from qdef.expr.nodes import Answered, Compare, Expr, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
-from qdef.model import Instrument
 from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget, working_on
 from qdef.routing.evaluate import holds
 from qdef.routing.findings import Finding, find
 from qdef.routing.interpreter import walk
 from qdef.routing.logic import Logic, from_ordinal, to_ordinal
-from qdef.routing.plan import Plan, Step, as_plan
+from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
 
 
@@ -474,11 +473,4 @@ def analyse_plan(plan: Plan, max_nodes: int = MAX_NODES) -> Analysis:
             skipped |= {where}
 
 
-def analysis_for(instrument: Instrument) -> Analysis:
-    """The analysis of ``instrument``, computed afresh (no longer remembered); kept only
-    for the renderers until they receive a :class:`~qdef.pipeline.compiled.Compiled`,
-    whose ``analysis`` is computed once. Raises :class:`Budget`."""
-    return analyse_plan(as_plan(instrument))
-
-
-__all__ = ["MAX_SKIPPED", "Analysis", "Budget", "analyse_plan", "analysis_for"]
+__all__ = ["MAX_SKIPPED", "Analysis", "Budget", "analyse_plan"]

@@ -232,9 +232,3 @@ def as_plan(instrument: Instrument | Plan) -> Plan:
     if isinstance(instrument, Plan):
         return instrument
     return compile_plan(instrument)
-
-
-def plan_for(instrument: Instrument | Plan) -> Plan:
-    """:func:`as_plan`; kept (computing afresh, no longer remembered) only for the
-    renderers until they receive a :class:`~qdef.pipeline.compiled.Compiled`."""
-    return as_plan(instrument)
