@@ -21,7 +21,7 @@ one untimed warm-up call):
   validating in the same process, the routing analysis made for the findings
   is reused, and nothing a renderer computed in an earlier repetition is;
 - ``qdef all``: load + validate + all three renders, from the file;
-- ``routing``: the routing analysis of a fresh copy of the instrument —
+- ``routing``: the routing analysis of the instrument, made afresh —
   reaching conditions of every question (computed and printed), findings,
   path count (``benchmarks/routing.py``), the collector paused as when qdef
   runs it;
@@ -201,7 +201,7 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
 
     from qdef.cli.gcpause import gc_paused  # noqa: PLC0415
     from qdef.pipeline import validate_file  # noqa: PLC0415
-    from qdef.rendering import compile_instrument, render  # noqa: PLC0415
+    from qdef.rendering import render  # noqa: PLC0415
 
     def paused(run: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """``run`` with the collector paused, as the command line runs qdef."""
@@ -224,10 +224,10 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
             result = validate_file(inputs.yaml)
         if not result.ok:
             raise SystemExit(f"the synthetic instrument of {inputs.n} questions is invalid")
-        return result.instrument
+        return result.compiled  # what renderers receive: its analysis made for the findings
 
     def everything() -> None:
-        compiled = compile_instrument(validated())  # one for every renderer, as qdef render
+        compiled = validated()  # one for every renderer, as qdef render
         for name in RENDERERS:
             render(compiled, name)
 
@@ -236,11 +236,11 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
     if part == "load + validate":
         return median(lambda _: validated(), repetitions)
     if part in RENDERERS:  # each time on a freshly validated instrument
-        return median(paused(lambda instrument: render(instrument, part)), repetitions, validated)
+        return median(paused(lambda compiled: render(compiled, part)), repetitions, validated)
     if part == "qdef all":
         return median(paused(lambda _: everything()), repetitions)
     if part == "routing":
-        instrument = validated()
+        instrument = validated().instrument
         return median(paused(lambda _: routing_once(instrument)), repetitions)
     if part == "pyxform":
         xform = inputs.out / "inprocess.xml"

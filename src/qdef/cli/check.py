@@ -109,11 +109,11 @@ def _check_routing(result: Result, examples: int, seed: int) -> list[Diagnostic]
     from qdef.routing import Budget  # noqa: PLC0415
     from qdef.testing import check_routing  # noqa: PLC0415
 
-    document, instrument = result.document, result.instrument
-    if document is None or instrument is None:  # not a valid file: nothing to check
+    document, compiled = result.document, result.compiled
+    if document is None or compiled is None:  # not a valid file: nothing to check
         return []
     try:
-        checked = check_routing(instrument, max_examples=examples, seed=seed)
+        checked = check_routing(compiled, max_examples=examples, seed=seed)
     except (Budget, RecursionError):
         return [
             Diagnostic(

@@ -53,7 +53,7 @@ def add_arguments(paths: argparse.ArgumentParser) -> None:
 
 
 def paths_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qdef.routing import Budget, analyse  # noqa: PLC0415
+    from qdef.routing import Budget  # noqa: PLC0415
 
     if args.graph is not None and (args.ids or args.limit is not None):
         err.write("qdef: error: --graph cannot be combined with --ids or --limit\n")
@@ -61,10 +61,10 @@ def paths_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = read_one(args, "paths", out, err, routing=False)
     if isinstance(result, int):
         return result
-    assert result.instrument is not None  # read_one returns only valid instruments
+    assert result.compiled is not None  # read_one returns only valid instruments
     note = ""  # for stderr, after the output
     try:
-        analysis = analyse(result.instrument)
+        analysis = result.compiled.analysis
         if args.graph is not None:
             from qdef.routing.graph import graph  # noqa: PLC0415
 

@@ -118,12 +118,9 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
     result = read_one(args, "render", out, err, routing=True)
     if isinstance(result, int):
         return result
-    instrument = result.instrument
-    assert instrument is not None
-    from qdef.pipeline.compiled import compile_instrument  # noqa: PLC0415
-
-    # TODO(H1A): result.compiled, once validation returns the Compiled it built
-    compiled = compile_instrument(instrument, result.document)
+    compiled = result.compiled  # what validation built: its conditions, its analysis
+    assert compiled is not None
+    instrument = compiled.instrument
     if result.diagnostics:  # warnings: worth knowing, not a reason to refuse
         err.write(format_text(list(result.diagnostics)))
     jobs: list[_Job] = []

@@ -27,7 +27,7 @@ from qdef.diagnostics import Code
 from qdef.diff.record import At, Differ
 from qdef.expr.nodes import Answered, Compare, Expr, Has, In, Literal, Ref, walk
 from qdef.expr.printer import to_source
-from qdef.routing import Analysis, Budget, analysis_for, count_paths, format_path, paths
+from qdef.routing import Analysis, Budget, count_paths, format_path, paths
 from qdef.routing.plan import compared_constants
 
 #: The most paths enumerated per version to compare path sets.
@@ -41,8 +41,8 @@ EDITS = (Code.QD732, Code.QD733)
 def compare(differ: Differ) -> None:
     """Add the routing changes to ``differ``, and settle its goto and ``when`` edits."""
     try:
-        old = analysis_for(differ.old.instrument)
-        new = analysis_for(differ.new.instrument)
+        old = differ.old.compiled.analysis
+        new = differ.new.compiled.analysis
         found = _reaching(differ, old, new)
         found = _paths(differ, old, new) or found
     except (Budget, RecursionError):

@@ -171,9 +171,9 @@ def render(
     from qdef.pipeline.compiled import compile_instrument  # noqa: PLC0415
 
     if isinstance(instrument, str | Path):
-        from qdef.pipeline import load  # noqa: PLC0415
+        from qdef.pipeline import compile  # noqa: PLC0415
 
-        instrument = load(instrument)
+        instrument = compile(instrument)  # validation's own: conditions parsed once
     compiled = compile_instrument(instrument) if isinstance(instrument, Instrument) else instrument
     renderer = get_renderer(to)
     options = options_for(renderer, compiled.instrument, lang, settings)
