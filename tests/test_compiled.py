@@ -397,3 +397,18 @@ def test_the_scan_leaves_other_code_alone(source: str) -> None:
 def test_compiled_is_exported_where_documented() -> None:
     assert qdef.Compiled is compiled_module.Compiled
     assert "compile" in qdef.__all__ and "Compiled" in qdef.__all__
+
+
+def test_what_a_stage_derives_is_computed_once_per_compiled_instrument() -> None:
+    calls: list[Compiled] = []
+
+    def count_questions(compiled: Compiled) -> int:
+        calls.append(compiled)
+        return len(compiled.symbols.entries)
+
+    first = qdef.compile(INVESTITIONSPAKT)
+    assert first.derived(count_questions) == first.derived(count_questions)
+    assert calls == [first]
+    second = qdef.compile(INVESTITIONSPAKT)  # another compiled instrument: its own value
+    second.derived(count_questions)
+    assert calls == [first, second]

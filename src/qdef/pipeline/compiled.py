@@ -20,10 +20,10 @@ and either result is the same.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from qdef.expr.nodes import Expr
 from qdef.expr.parser import parse
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from qdef.routing.analysis import Analysis
     from qdef.routing.plan import Plan
     from qdef.source.loader import Document
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +55,11 @@ class Compiled:
     (``("sections", 0, "when")``, ``("sections", 0, "questions", 2, "when")``); the
     syntax trees carry offsets into the condition's text. Conditions missing from the
     mapping given are parsed when the Compiled is made (each once)."""
+
+    _derived: dict[Callable[[Compiled], object], object] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    """What later stages derived from this compiled instrument (:meth:`derived`)."""
 
     def __post_init__(self) -> None:
         complete = dict(self.conditions)
@@ -98,6 +105,16 @@ class Compiled:
         if isinstance(kept, BaseException):
             raise kept.with_traceback(None)
         return kept
+
+    def derived(self, compute: Callable[[Compiled], T]) -> T:
+        """``compute(self)``, computed once per compiled instrument and kept with it: how a
+        later stage shares what it derives (the routing notes that the paper and the web
+        form both print) between the renderers of one run. ``compute`` must be a function
+        of the compiled instrument alone (a module-level function, not a new lambda per
+        call), and what it returns is shared: treat it as read-only."""
+        if compute not in self._derived:
+            self._derived[compute] = compute(self)
+        return cast(T, self._derived[compute])
 
     def reaching(self, question_id: str) -> Expr:
         """The condition under which ``question_id`` is shown, as a syntax tree."""

@@ -154,21 +154,12 @@ class _Finder:
         return QuestionNotes(options, after, step.own_when)
 
 
-#: Where the notes of a :class:`Compiled` are kept, with it (see :func:`routing_notes`).
-_KEPT = "_qdef_rendering_routing_notes"
-
-
 def routing_notes(compiled: Compiled) -> Notes:
     """The routing notes of a compiled instrument: computed once per
-    :class:`~qdef.pipeline.compiled.Compiled` and kept with it (like its plan and
-    analysis), so that every renderer of one run shares them: treat them as read-only."""
-    kept = compiled.__dict__.get(_KEPT)
-    if not isinstance(kept, Notes):
-        kept = _compute(compiled)
-        # Compiled is frozen; its lazily computed parts live in its __dict__ just so
-        # (functools.cached_property), and these notes are one more.
-        compiled.__dict__[_KEPT] = kept
-    return kept
+    :class:`~qdef.pipeline.compiled.Compiled` and kept with it
+    (:meth:`~qdef.pipeline.compiled.Compiled.derived`), so that every renderer of one
+    run shares them: treat them as read-only."""
+    return compiled.derived(_compute)
 
 
 def _compute(compiled: Compiled) -> Notes:
