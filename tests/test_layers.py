@@ -131,3 +131,13 @@ def test_dev_sh_test_checks_the_contracts() -> None:
     assert "\n        .venv/bin/lint-imports " in test_case
     test_extra = PYPROJECT["project"]["optional-dependencies"]["test"]
     assert any(requirement.startswith("import-linter") for requirement in test_extra)
+
+
+def test_the_map_in_the_design_doc_lists_the_layers_of_the_contract() -> None:
+    # docs/design.md's table of packages, lowest first, is the layers contract read upwards.
+    design = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+    the_map = design.split("\n## The map of the code\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in the_map.splitlines() if line.startswith("| `qdef")]
+    documented = [sorted(re.findall(r"`qdef\.(\w+)`", row)) for row in rows]
+    declared = [sorted(layer.replace("|", " ").split()) for layer in LAYERS["layers"]]
+    assert documented == declared[::-1]
