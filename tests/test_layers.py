@@ -93,7 +93,7 @@ def test_the_contracts_catch_upward_imports_cycles_and_new_unlayered_modules(
     _append(qdef / "expr" / "tokens.py", "\n\ndef _late() -> None:\n")
     _append(qdef / "expr" / "tokens.py", "    from qdef.expr import parser\n")
     # ... or at the top of qdef/__init__.py, which is above the layers but not the CLI.
-    _append(qdef / "__init__.py", "\nimport qdef.cli.output\n")
+    _append(qdef / "__init__.py", "\nimport qdef.cli\n")
     (qdef / "stray.py").write_text('"""A top-level module that is no layer."""\n')
 
     done = _lint_imports(project)
@@ -108,7 +108,7 @@ def test_the_contracts_catch_upward_imports_cycles_and_new_unlayered_modules(
     assert "not listed as layers:\n\n- qdef.stray\n" in layers
     assert "- qdef.renderers.paper.writer -> qdef.renderers.webform" in broken["builtin-renderers"]
     assert "- qdef.model.base -> qdef.cli" in broken["cli"]
-    assert "- qdef -> qdef.cli.output" in broken["cli"]
+    assert "- qdef -> qdef.cli (l." in broken["cli"]
     assert "No cycles are allowed in qdef.expr." in broken["acyclic"]
     assert ".tokens -> .parser" in broken["acyclic"]
 
