@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 import qdef
 from qdef.expr.printer import to_source
-from qdef.renderers.limesurvey.lowering import Codes, numeric
+from qdef.renderers.limesurvey.codes import Codes, numeric
 from qdef.rendering import render
 from qdef.routing import walk
 from qdef.testing import instruments, respondents
@@ -512,6 +512,49 @@ def test_the_investitionspakt_survey_is_the_golden_file(golden: Any) -> None:
     golden(str(render(INVESTITIONSPAKT, "limesurvey-map")), GOLDEN / "investitionspakt.map.json")
 
 
+def test_code_map_gives_plugins_what_limesurvey_map_writes() -> None:
+    """qdef.renderers.limesurvey.code_map: the golden mapping, as data; codes only,
+    so also for a translation qdef has no wording for (whose .lss is refused)."""
+    from qdef.renderers.limesurvey import code_map  # noqa: PLC0415
+
+    golden = json.loads((GOLDEN / "investitionspakt.map.json").read_text(encoding="utf-8"))
+    assert code_map(INVESTITIONSPAKT) == golden
+    instrument = qdef.loads(
+        "qdef: 1\nid: t\ntitle: {de: T, sw: T}\nlanguage: de\ntranslations: [sw]\n"
+        "sections:\n  - id: s\n    questions:\n"
+        "      - {id: q1, type: text, text: {de: Frage, sw: Swali}}\n"
+    )
+    assert code_map(instrument) == {
+        "questions": {"q1": {"questions": [{"code": "q1", "type": "S", "role": "question"}]}},
+        "variables": {"q1": {"variable": "q1", "kind": "text"}},
+    }
+
+
+#: The modules of the limesurvey renderer, lowest first: each imports only those before it.
+LIMESURVEY_MODULES = ("codes", "expressions", "survey", "questions", "arrays", "lowering", "writer")
+
+
+def test_the_limesurvey_modules_import_one_way_and_stay_small() -> None:
+    import ast  # noqa: PLC0415
+
+    import qdef.renderers.limesurvey as package  # noqa: PLC0415
+
+    folder = Path(package.__file__).parent
+    assert sorted(p.stem for p in folder.glob("*.py")) == sorted(("__init__", *LIMESURVEY_MODULES))
+    for index, name in enumerate(LIMESURVEY_MODULES):
+        source = (folder / f"{name}.py").read_text(encoding="utf-8")
+        assert len(source.splitlines()) <= 450, name
+        assert ast.get_docstring(ast.parse(source)), name
+        imported = {
+            node.module.removeprefix(package.__name__ + ".")
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ImportFrom)
+            and node.module is not None
+            and node.module.startswith(package.__name__ + ".")
+        }
+        assert imported <= set(LIMESURVEY_MODULES[:index]), (name, imported)
+
+
 CONDITIONS = Path(__file__).parent / "cases" / "html" / "conditions.yaml"
 
 
@@ -521,7 +564,8 @@ def test_every_kind_of_condition_compiles_to_an_equation_that_decides_the_same()
     dates, texts, two variables compared) as ExpressionScript, evaluated on LimeSurvey's
     values, against qdef's own evaluation, for every combination of a few values."""
     from qdef.expr.parser import parse  # noqa: PLC0415
-    from qdef.renderers.limesurvey.lowering import Compiler, lower  # noqa: PLC0415
+    from qdef.renderers.limesurvey.expressions import Compiler  # noqa: PLC0415
+    from qdef.renderers.limesurvey.lowering import lower  # noqa: PLC0415
     from qdef.routing.evaluate import holds  # noqa: PLC0415
     from qdef.routing.plan import plan_for  # noqa: PLC0415
 
@@ -662,7 +706,8 @@ def test_text_literals_compare_as_in_qdef(value: str, other: str) -> None:
     (tests/lsexpr.py), decides as qdef does, for the value itself and others."""
     from qdef.expr.parser import parse  # noqa: PLC0415
     from qdef.expr.printer import quote  # noqa: PLC0415
-    from qdef.renderers.limesurvey.lowering import Compiler, Slot  # noqa: PLC0415
+    from qdef.renderers.limesurvey.codes import Slot  # noqa: PLC0415
+    from qdef.renderers.limesurvey.expressions import Compiler  # noqa: PLC0415
     from qdef.routing.evaluate import holds  # noqa: PLC0415
 
     compiler = Compiler({"t": Slot("t", "text")})
@@ -678,7 +723,7 @@ def test_text_literals_compare_as_in_qdef(value: str, other: str) -> None:
 
 
 def test_strings_are_written_as_limesurvey_reads_them() -> None:
-    from qdef.renderers.limesurvey.lowering import string  # noqa: PLC0415
+    from qdef.renderers.limesurvey.expressions import string  # noqa: PLC0415
 
     assert string('a"b') == r'"a\"b"'
     assert string("C:\\x") == r'"C:\\x"'

@@ -413,7 +413,7 @@ def test_the_plugin_guide_names_every_built_in_renderer() -> None:
 
 
 def test_the_limesurvey_page_lists_every_reserved_code() -> None:
-    from qdef.renderers.limesurvey import lowering as lss  # noqa: PLC0415
+    from qdef.renderers.limesurvey import codes as ls  # noqa: PLC0415
 
     page = (DOCS / "limesurvey.md").read_text(encoding="utf-8")
     codes = page.split("| code | LimeSurvey requires | qdef writes |", 1)[1].split("\n\n", 1)[0]
@@ -427,6 +427,6 @@ def test_the_limesurvey_page_lists_every_reserved_code() -> None:
         return set(re.findall(r"`(\w+)`", listed))
 
     question = {code.lower() for code in reserved(rows["question"])}
-    assert question == set(lss.RESERVED) | set(lss.RESERVED_EXACT)
-    assert reserved(rows["subquestion"]) == set(lss._SUB_FORBIDDEN) | set(lss.RESERVED_EXACT)
-    assert reserved(rows["answer"]) == set(lss.RESERVED_EXACT)
+    assert question == set(ls.RESERVED) | set(ls.RESERVED_EXACT)
+    assert reserved(rows["subquestion"]) == set(ls.SUBQUESTION_FORBIDDEN) | set(ls.RESERVED_EXACT)
+    assert reserved(rows["answer"]) == set(ls.RESERVED_EXACT)

@@ -82,10 +82,10 @@ def limesurvey_cells(instrument: Instrument, options: RenderOptions) -> dict[str
     its LimeSurvey code or box variable). None without the option."""
     if not options.flag("limesurvey"):
         return None
-    from qdef.renderers.limesurvey.lowering import lower, mapping  # noqa: PLC0415
+    from qdef.renderers.limesurvey import code_map  # noqa: PLC0415
 
     found: dict[str, str] = {}
-    for name, slot in mapping(lower(instrument, wording=False))["variables"].items():
+    for name, slot in code_map(instrument)["variables"].items():
         pairs = slot.get("answers") or slot.get("options")
         if pairs is None:
             found[name] = slot["variable"]

@@ -1,16 +1,40 @@
 """The ``limesurvey`` renderer (an ``.lss`` survey structure for LimeSurvey 6) and
-``limesurvey-map`` (the mapping of qdef ids and codes to LimeSurvey's). The classes
-only; the work is in :mod:`~qdef.renderers.limesurvey.lowering` and
-:mod:`~qdef.renderers.limesurvey.writer`."""
+``limesurvey-map`` (the mapping of qdef ids and codes to LimeSurvey's), and
+:func:`code_map`, that mapping for plugins. The classes only; the work is in the
+modules of this package, lowest first: :mod:`~qdef.renderers.limesurvey.codes`
+(LimeSurvey's code rules, the codes qdef's ids become),
+:mod:`~qdef.renderers.limesurvey.expressions` (conditions as ExpressionScript),
+:mod:`~qdef.renderers.limesurvey.survey` (LimeSurvey's model),
+:mod:`~qdef.renderers.limesurvey.questions` and
+:mod:`~qdef.renderers.limesurvey.arrays` (qdef's questions lowered to it),
+:mod:`~qdef.renderers.limesurvey.lowering` (the whole survey, with relevance) and
+:mod:`~qdef.renderers.limesurvey.writer` (the XML)."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from qdef.model import Instrument
     from qdef.rendering.protocol import RenderOptions
+
+
+def code_map(instrument: Instrument) -> dict[str, Any]:
+    """The LimeSurvey code mapping of ``instrument``: the data the ``limesurvey-map``
+    renderer writes as JSON, for plugins that need to know where qdef's
+    ``limesurvey`` renderer puts each question and variable.
+
+    ``questions`` maps each qdef question and follow-up id to the LimeSurvey
+    questions that carry it (``{"questions": [{"code", "type", "role"}, …]}``,
+    ``role`` ``question``, ``part`` or ``followup``); ``variables`` maps each qdef
+    variable to its ExpressionScript ``variable`` and ``kind``, for a single choice
+    or matrix row with ``answers`` (qdef code -> LimeSurvey answer code), for a
+    multiple choice with ``options`` (qdef code -> the variable of its check box).
+    Codes only: it needs no wording in any language (docs/limesurvey.md)."""
+    from qdef.renderers.limesurvey.lowering import lower, mapping  # noqa: PLC0415
+
+    return mapping(lower(instrument, wording=False))  # codes only: no wording needed
 
 
 class LimeSurveyRenderer:
@@ -25,10 +49,11 @@ class LimeSurveyRenderer:
     wording = "every"
     """The survey holds every language: qdef's wording is needed in each, where the
     survey prints some (an untitled section's name, a validation message …);
-    :mod:`qdef.renderers.limesurvey.lowering` checks that where it needs it."""
+    :mod:`qdef.renderers.limesurvey.questions` checks that where it needs it."""
 
     def render(self, instrument: Instrument, options: RenderOptions) -> str:
-        from qdef.renderers.limesurvey.lowering import lower, survey_date_format  # noqa: PLC0415
+        from qdef.renderers.limesurvey.lowering import lower  # noqa: PLC0415
+        from qdef.renderers.limesurvey.survey import survey_date_format  # noqa: PLC0415
         from qdef.renderers.limesurvey.writer import write  # noqa: PLC0415
         from qdef.wording.catalog import find  # noqa: PLC0415
 
@@ -60,7 +85,4 @@ class LimeSurveyMapRenderer:
     """Codes only: no wording in any language."""
 
     def render(self, instrument: Instrument, options: RenderOptions) -> str:
-        from qdef.renderers.limesurvey.lowering import lower, mapping  # noqa: PLC0415
-
-        survey = lower(instrument, wording=False)  # codes only: no wording needed
-        return json.dumps(mapping(survey), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(code_map(instrument), indent=2, ensure_ascii=False) + "\n"

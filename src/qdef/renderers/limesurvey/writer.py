@@ -1,5 +1,5 @@
-"""Writing a lowered survey (:mod:`~qdef.renderers.limesurvey.lowering`) as a LimeSurvey 6
-``.lss`` file.
+"""Writing a lowered survey (:mod:`~qdef.renderers.limesurvey.survey`, made by
+:mod:`~qdef.renderers.limesurvey.lowering`) as a LimeSurvey 6 ``.lss`` file.
 
 The 4.x+ layout with ``*_l10ns`` tables (shared/reference: limesurvey-lss.md
 §1, §4): relevance only, no ``conditions``. Every value is CDATA, with
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from qdef.errors import RenderError
 from qdef.model import Instrument
-from qdef.renderers.limesurvey.lowering import LsQuestion, Survey, Text, _pick
+from qdef.renderers.limesurvey.survey import LsQuestion, Survey, Text, pick
 from qdef.rendering.spacing import keep_units
 
 DB_VERSION = "620"
@@ -116,7 +116,7 @@ class _Writer:
     def text(self, value: Text | None, lang: str, where: str) -> str:
         if value is None:
             return ""
-        plain = _pick(value, lang)
+        plain = pick(value, lang)
         if _NOT_XML.search(plain):
             raise RenderError(
                 f"{where}: the text holds a control character that XML cannot carry; "
