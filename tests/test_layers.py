@@ -94,6 +94,8 @@ def test_the_contracts_catch_upward_imports_cycles_and_new_unlayered_modules(
     _append(qdef / "diff" / "__init__.py", "    import qdef.testing\n")
     _append(qdef / "expr" / "tokens.py", "\n\ndef _late() -> None:\n")
     _append(qdef / "expr" / "tokens.py", "    from qdef.expr import parser\n")
+    _append(qdef / "testing" / "__init__.py", "\n\ndef _late() -> None:\n")
+    _append(qdef / "testing" / "__init__.py", "    from qdef import load\n")
     # ... or at the top of qdef/__init__.py, which is above the layers but not the CLI.
     _append(qdef / "__init__.py", "\nimport qdef.cli\n")
     (qdef / "stray.py").write_text('"""A top-level module without a layer."""\n', "utf-8")
@@ -112,6 +114,7 @@ def test_the_contracts_catch_upward_imports_cycles_and_new_unlayered_modules(
     assert "- qdef.renderers.paper.writer -> qdef.renderers.webform" in broken["builtin-renderers"]
     assert "- qdef.model.base -> qdef.cli" in broken["cli"]
     assert "- qdef -> qdef.cli (l." in broken["cli"]
+    assert "- qdef.testing -> qdef (l." in broken["top"]
     assert "No cycles are allowed in qdef.expr." in broken["acyclic"]
     assert ".tokens -> .parser" in broken["acyclic"]
 
