@@ -199,7 +199,7 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
 
     from qdef.gcpause import gc_paused  # noqa: PLC0415
     from qdef.pipeline import validate_file  # noqa: PLC0415
-    from qdef.rendering import render  # noqa: PLC0415
+    from qdef.rendering import compile_instrument, render  # noqa: PLC0415
 
     def floor() -> None:
         gc.disable()
@@ -215,9 +215,9 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
         return result.instrument
 
     def everything() -> None:
-        instrument = validated()
+        compiled = compile_instrument(validated())  # one for every renderer, as qdef render
         for name in RENDERERS:
-            render(instrument, name)
+            render(compiled, name)
 
     if part == "floor":
         return median(lambda _: floor(), repetitions)

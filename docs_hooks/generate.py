@@ -3,13 +3,16 @@ GitHub as in the site, and checked so that they never go stale.
 
 - ``docs/format-reference.md``: the format reference, from the published JSON Schema
   (``format_reference.py``);
+- ``docs/diagnostics.md``: every diagnostic code, from the registry
+  (``src/qdef/diagnostics/codes.py``) and the explanations in ``docs_hooks/diagnostics/``
+  (``diagnostics_page.py``);
 - ``docs/investitionspakt.md``: the blocks between ``<!-- qdef:NAME -->`` and
   ``<!-- /qdef:NAME -->`` (downloads, routes, paper questionnaire), and the files it
   offers for download in ``docs/investitionspakt/`` (``investitionspakt_page.py``);
 - every page's ``<!-- qdef:include PATH -->`` block: the file ``docs/PATH`` in a
   fenced code block (the GitHub workflow example), as GitHub shows no include.
 
-Regenerate them after changing the schema, the instrument, a renderer or an
+Regenerate them after changing the schema, the codes, the instrument, a renderer or an
 included file (the test suite and ``mkdocs build`` fail until then)::
 
     .venv/bin/python docs_hooks/generate.py           # rewrite what is stale
@@ -24,16 +27,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import diagnostics_page
 import investitionspakt_page as investitionspakt
 from format_reference import reference_page
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = Path("docs/format-reference.md")
+DIAGNOSTICS = Path("docs/diagnostics.md")
 PAGE = Path("docs/investitionspakt.md")
 COMMAND = ".venv/bin/python docs_hooks/generate.py"
 NOTICE = (
     "<!-- Generated from the JSON Schema (src/qdef/model/schema) by docs_hooks/generate.py;\n"
     f"     do not edit: run {COMMAND} -->\n"
+)
+DIAGNOSTICS_NOTICE = (
+    "<!-- Generated from the registry of codes (src/qdef/diagnostics/codes.py) and\n"
+    "     docs_hooks/diagnostics/ by docs_hooks/generate.py;\n"
+    f"     do not edit: edit those, then run {COMMAND} -->\n"
 )
 INCLUDE = re.compile(
     r"^<!-- qdef:include (?P<path>\S+) -->\n.*?^<!-- /qdef:include -->$", re.S | re.M
@@ -63,7 +73,11 @@ def generated(root: Path = ROOT) -> dict[Path, str | bytes]:
     """Every generated file under ``root`` (relative path -> its content as it must be)."""
     from qdef.model.schema import published  # noqa: PLC0415
 
-    files: dict[Path, str | bytes] = {REFERENCE: NOTICE + reference_page(published())}
+    files: dict[Path, str | bytes] = {
+        REFERENCE: NOTICE + reference_page(published()),
+        DIAGNOSTICS: DIAGNOSTICS_NOTICE
+        + diagnostics_page.page(root / "docs_hooks" / "diagnostics"),
+    }
     parts = investitionspakt.outputs(root)
     for site_path, content in parts.files.items():
         files[Path("docs") / site_path] = content
@@ -72,7 +86,7 @@ def generated(root: Path = ROOT) -> dict[Path, str | bytes]:
         text = page.read_text(encoding="utf-8")
         if relative == PAGE:
             files[relative] = investitionspakt.fill(include(text, root / "docs"), parts)
-        elif relative != REFERENCE and INCLUDE.search(text):
+        elif relative not in files and INCLUDE.search(text):
             files[relative] = include(text, root / "docs")
     return files
 

@@ -14,9 +14,7 @@ import pytest
 from qdef import load
 from qdef.cli import main
 from qdef.expr.parser import parse
-from qdef.rendering import get_renderer, options_for
-from qdef.rendering.words import Words
-from qdef.routing import plan_for
+from qdef.rendering import Words, compile_instrument, get_renderer, options_for
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
@@ -92,7 +90,7 @@ def test_the_example_plugin_tests_pass(outline_plugin: Path) -> None:
     namespace: dict[str, object] = {}
     exec(compile(code, "docs/plugins.md:test_outline.py", "exec"), namespace)
     tests = [value for name, value in namespace.items() if name.startswith("test_")]
-    assert len(tests) == 2
+    assert len(tests) == 3
     for test in tests:
         assert callable(test)
         test()
@@ -114,7 +112,7 @@ def test_conditions_in_words_in_renderers_md_are_what_the_renderer_writes(
 ) -> None:
     instrument = load(INVESTITIONSPAKT)
     options = options_for(get_renderer("markdown"), instrument)
-    assert Words(plan_for(instrument), options).describe(parse(condition)) == words
+    assert Words(compile_instrument(instrument), options).describe(parse(condition)) == words
 
 
 def test_the_words_table_has_rows_to_check() -> None:

@@ -22,7 +22,7 @@ import qdef
 from qdef.expr.parser import parse
 from qdef.renderers.webform import HtmlRenderer
 from qdef.renderers.webform.writer import condition, program, script_json
-from qdef.rendering import Catalog, options_for, render
+from qdef.rendering import Catalog, compile_instrument, options_for, render
 from qdef.testing import instruments
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,7 +149,7 @@ def test_the_program_is_the_plan_as_data() -> None:
     _, page = page_of(INSTRUMENT)
     (data,) = [s for s in page.raw["script"] if s.startswith("{")]
     options = options_for(HtmlRenderer(), instrument)
-    assert json.loads(data) == program(instrument, options)
+    assert json.loads(data) == program(compile_instrument(instrument), options)
     steps = json.loads(data)["steps"]
     assert [s["q"] for s in steps] == [q.id for _, q in instrument.questions()]
     assert steps[0]["gotos"] == {"ja": 6}  # question 7, at position 6
@@ -196,7 +196,9 @@ def test_catalogue_texts_are_escaped_like_any_other_text(case: Path) -> None:
     hostile = Catalog(
         options.chrome.lang, {key: HOSTILE + text for key, text in options.chrome.entries.items()}
     )
-    html = renderer.render(instrument, dataclasses.replace(options, chrome=hostile))
+    html = renderer.render(
+        compile_instrument(instrument), dataclasses.replace(options, chrome=hostile)
+    )
     page = Page(html)
     shown = "".join(page.text)
     assert "⟦<b>&amp;</script>{{ x }}\"'⟧" in shown  # as text, once decoded

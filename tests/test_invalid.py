@@ -26,12 +26,12 @@ from pathlib import Path
 import pytest
 
 from qdef.cli import main
+from qdef.diagnostics import Code, Layer
 from qdef.pipeline import validate_text
 from tests.conftest_goldens import Golden, compare_golden
 
 CASES_DIR = Path(__file__).parent / "cases" / "invalid"
 CASES = sorted(CASES_DIR.glob("*.yaml"))
-SRC = Path(__file__).parents[1] / "src" / "qdef"
 
 #: ``name.yaml:12:15: error QD402: message``
 DIAGNOSTIC = re.compile(
@@ -43,9 +43,9 @@ CARET = re.compile(r"^ {4,}\^$", re.MULTILINE)
 MORE = re.compile(
     r"(?P<file>[^\n]+?): and (?P<count>[0-9,]+) more (?P<code>QD[0-9]{3}) problems? .*"
 )
-CODE_LITERAL = re.compile(r"[\"'](QD[0-9]{3})[\"']")
 
-#: Codes the code base defines but no input can produce, each with the reason.
+#: Codes of the registry (:class:`qdef.diagnostics.Code`) that no input to ``qdef validate``
+#: can produce, each with the reason.
 UNREACHABLE = {
     "QD299": "the fallback for a pydantic error type qdef does not word itself; every type "
     "the model produces is mapped (tests/test_cli.py checks QD299 never appears)",
@@ -402,15 +402,11 @@ def test_a_lone_surrogate_in_text_is_located() -> None:
 # --------------------------------------------------------------------------- coverage of codes
 
 
-def codes_in_source() -> set[str]:
-    """The diagnostic codes in the source; ``qdef diff``'s change codes (QD7xx, in
-    ``qdef/diff/``) are not diagnostics: tests/test_diff.py scripts an edit for each."""
-    return {
-        code
-        for path in SRC.rglob("*.py")
-        if (SRC / "diff") not in path.parents
-        for code in CODE_LITERAL.findall(path.read_text(encoding="utf-8"))
-    }
+def registry_codes() -> set[str]:
+    """The diagnostic codes of the registry; ``qdef diff``'s (:attr:`Layer.DIFF`: its
+    change codes, which tests/test_diff.py scripts an edit for each, and the problems
+    of its acceptance files, tests/test_diff_accept.py) are not about an instrument."""
+    return {code.value for code in Code if code.layer is not Layer.DIFF}
 
 
 def codes_in_cases() -> set[str]:
@@ -425,8 +421,8 @@ def codes_in_cases() -> set[str]:
 
 def test_every_code_has_a_case() -> None:
     """Adding a code to qdef without a case that produces it fails here."""
-    defined = codes_in_source()
-    assert len(defined) >= 40  # the scan finds the codes at all
+    defined = registry_codes()
+    assert len(defined) >= 40
     assert set(UNREACHABLE) <= defined, "an unreachable code was removed: drop it here too"
     assert sorted(defined - set(UNREACHABLE) - codes_in_cases()) == []
     assert sorted(codes_in_cases() - defined) == []

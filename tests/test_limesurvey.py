@@ -566,12 +566,13 @@ def test_every_kind_of_condition_compiles_to_an_equation_that_decides_the_same()
     from qdef.expr.parser import parse  # noqa: PLC0415
     from qdef.renderers.limesurvey.expressions import Compiler  # noqa: PLC0415
     from qdef.renderers.limesurvey.lowering import lower  # noqa: PLC0415
+    from qdef.rendering import compile_instrument  # noqa: PLC0415
     from qdef.routing.evaluate import holds  # noqa: PLC0415
-    from qdef.routing.plan import plan_for  # noqa: PLC0415
 
     instrument = qdef.load(CONDITIONS)
-    plan = plan_for(instrument)
-    compiler = Compiler(lower(instrument).slots)
+    compiled = compile_instrument(instrument)
+    plan = compiled.plan
+    compiler = Compiler(lower(compiled).slots)
     _, mapping = lss_of(instrument)
     conditions = [parse(q.when) for _, q in instrument.questions() if q.when is not None]
     equations = [lsexpr.parse(compiler.compile(c)) for c in conditions]

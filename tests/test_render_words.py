@@ -1,17 +1,30 @@
 """Conditions in words (``qdef.rendering.words``) and the routing notes of paper
-questionnaires (``qdef.rendering.notes``), in German and English."""
+questionnaires (``qdef.rendering.routing_notes``), in German and English."""
 
 from __future__ import annotations
+
+import io
+from pathlib import Path
 
 import pytest
 
 import qdef
 from qdef.expr.parser import parse
 from qdef.model import Instrument
-from qdef.rendering import RenderOptions, catalog, get_renderer, options_for
-from qdef.rendering.notes import Destination, notes
-from qdef.rendering.words import Words, label_text
-from qdef.routing.plan import plan_for
+from qdef.rendering import (
+    Compiled,
+    Destination,
+    Notes,
+    RenderOptions,
+    Words,
+    catalog,
+    compile_instrument,
+    get_renderer,
+    label_text,
+    options_for,
+    render,
+    routing_notes,
+)
 
 WORDS = """
 qdef: 1
@@ -124,7 +137,7 @@ def words_for(instrument: Instrument, lang: str) -> Words:
         options = options_for(renderer, instrument)
     else:  # chrome of another language around the instrument's own texts
         options = RenderOptions(lang, catalog(lang))
-    return Words(plan_for(instrument), options)
+    return Words(compile_instrument(instrument), options)
 
 
 @pytest.fixture(scope="module")
@@ -424,8 +437,8 @@ sections:
 """
     )
     renderer = get_renderer("markdown")
-    english = Words(plan_for(instrument), options_for(renderer, instrument, "en"))
-    german = Words(plan_for(instrument), options_for(renderer, instrument))
+    english = Words(compile_instrument(instrument), options_for(renderer, instrument, "en"))
+    german = Words(compile_instrument(instrument), options_for(renderer, instrument))
     condition = parse('q in ["ja", "teils"]')
     assert english.describe(condition) == "question 1 = Yes or “In part”"
     assert german.describe(condition) == "Frage 1 = Ja oder „Zum Teil“"
@@ -480,7 +493,7 @@ sections:
 
 
 def test_option_destinations() -> None:
-    found = notes(qdef.loads(ROUTES)).questions
+    found = routing_notes(compile_instrument(qdef.loads(ROUTES))).questions
     assert found["q1"].options == {
         "a": Destination("3"),
         "b": Destination("2"),
@@ -493,7 +506,7 @@ def test_option_destinations() -> None:
 
 
 def test_continue_notes_after_gotos() -> None:
-    found = notes(qdef.loads(ROUTES)).questions
+    found = routing_notes(compile_instrument(qdef.loads(ROUTES))).questions
     assert found["q2"].after == Destination("4")  # goto hinweis: a display before 4
     assert found["q5"].after == Destination(None)  # goto end
     # Option gotos give no continue note; neither does going on in sequence.
@@ -548,7 +561,7 @@ sections:
 
 
 def test_derived_continue_notes() -> None:
-    found = notes(qdef.loads(DERIVED))
+    found = routing_notes(compile_instrument(qdef.loads(DERIVED)))
     questions = found.questions
     # Only "nein" reaches question 2; sections "mit" and "plan" exclude them all.
     assert questions["gruende"].after == Destination("6")
@@ -614,5 +627,37 @@ sections:
         text: Vier?
 """
     )
-    found = notes(instrument).questions
+    found = routing_notes(compile_instrument(instrument)).questions
     assert found["q1"].options == {"a": Destination("4"), "b": Destination("2")}
+
+
+def test_routing_notes_are_computed_once_per_compiled_instrument(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paper and the web form both print the notes: one run computes them once, and keeps
+    them with the compiled instrument (not in a cache keyed by the instrument)."""
+    import qdef.rendering.notes as module  # noqa: PLC0415
+    from qdef.cli import main  # noqa: PLC0415
+
+    computed: list[object] = []
+    compute = module._compute
+
+    def counted(compiled: Compiled) -> Notes:
+        computed.append(compiled)
+        return compute(compiled)
+
+    monkeypatch.setattr(module, "_compute", counted)
+    source = tmp_path / "routes.yaml"
+    source.write_text(ROUTES, encoding="utf-8")
+    argv = ["render", str(source), "--to", "markdown", "--to", "html", "-o", str(tmp_path)]
+    assert main(argv, io.StringIO(), io.StringIO()) == 0
+    assert len(computed) == 1
+    # Through the library: once per compiled instrument, whatever renders it.
+    compiled = compile_instrument(qdef.loads(ROUTES))
+    assert render(compiled, to="markdown") == (tmp_path / "routes.md").read_text("utf-8")
+    render(compiled, to="html")
+    assert routing_notes(compiled) is routing_notes(compiled)
+    assert computed[1:] == [compiled]
+    # A new compiled instrument of the same instrument computes its own.
+    assert routing_notes(compile_instrument(compiled.instrument)) == routing_notes(compiled)
+    assert len(computed) == 3

@@ -39,6 +39,7 @@ from qdef.rendering import (
     RenderOptions,
     UnknownRendererError,
     catalog,
+    compile_instrument,
     get_renderer,
     options_for,
     registrations,
@@ -92,22 +93,25 @@ SHOUT = MARK + textwrap.dedent(
         media_type = "text/plain; charset=utf-8"
         description = "the title, upper-cased"
         options = {"bang": "end with an exclamation mark (true/false)"}
+        wording = "lang"
 
-        def render(self, instrument, options):
-            title = options.text(instrument.title).upper()
+        def render(self, compiled, options):
+            title = options.text(compiled.instrument.title).upper()
             return title + ("!" if options.flag("bang") else "") + "\\n"
     """
 )
 
 CLASH = MARK + textwrap.dedent(
     """
-    class ClashRenderer:
+    from qdef.rendering import BaseRenderer
+
+    class ClashRenderer(BaseRenderer):
         name = "markdown"
         suffix = ".md"
         media_type = "text/markdown"
         description = "another markdown"
 
-        def render(self, instrument, options):
+        def render(self, compiled, options):
             return "clash\\n"
     """
 )
@@ -116,60 +120,91 @@ BOOM = MARK + "raise RuntimeError('the plugin is broken')\n"
 
 PARTIAL = MARK + textwrap.dedent(
     """
-    class NoSuffix:
+    from qdef.rendering import BaseRenderer
+
+    class NoSuffix(BaseRenderer):
         name = "nosuffix"
         media_type = "text/plain"
         description = "lacks its suffix"
 
-        def render(self, instrument, options):
+        def render(self, compiled, options):
             return "x"
 
-    class Misnamed:
+    class Misnamed(BaseRenderer):
         name = "other"
         suffix = ".txt"
         media_type = "text/plain"
         description = "calls itself other"
 
-        def render(self, instrument, options):
+        def render(self, compiled, options):
             return "x"
 
-    class Crash:
+    class Crash(BaseRenderer):
         name = "crash"
         suffix = ".txt"
         media_type = "text/plain"
         description = "fails when rendering"
 
-        def render(self, instrument, options):
+        def render(self, compiled, options):
             raise ValueError("the crash renderer always fails")
 
-    class Nothing:
+    class Nothing(BaseRenderer):
         name = "nothing"
         suffix = ".txt"
         media_type = "text/plain"
         description = "returns None"
 
-        def render(self, instrument, options):
+        def render(self, compiled, options):
             return None
 
-    class Refuse:
+    class Refuse(BaseRenderer):
         name = "refuse"
         suffix = ".txt"
         media_type = "text/plain"
         description = "refuses every instrument"
 
-        def render(self, instrument, options):
+        def render(self, compiled, options):
             from qdef.rendering import RenderError
 
             raise RenderError("this renderer needs a codebook section")
 
-    class Raw:
+    class Raw(BaseRenderer):
         name = "raw"
         suffix = ".bin"
         media_type = "application/octet-stream"
         description = "bytes"
 
-        def render(self, instrument, options):
+        def render(self, compiled, options):
             return b"\\x00\\xffraw\\n"
+
+    class Undeclared:
+        name = "undeclared"
+        suffix = ".txt"
+        media_type = "text/plain"
+        description = "declares neither options nor wording"
+
+        def render(self, compiled, options):
+            return "x"
+
+    class BadWording(BaseRenderer):
+        name = "badwording"
+        suffix = ".txt"
+        media_type = "text/plain"
+        description = "an unknown wording"
+        wording = "sometimes"
+
+        def render(self, compiled, options):
+            return "x"
+
+    class BadOptions(BaseRenderer):
+        name = "badoptions"
+        suffix = ".txt"
+        media_type = "text/plain"
+        description = "options without help"
+        options = ["colour"]
+
+        def render(self, compiled, options):
+            return "x"
     """
 )
 
@@ -245,6 +280,9 @@ def broken(shout: Plugins) -> Plugins:
             "raw": "fake_partial:Raw",
             "refuse": "fake_partial:Refuse",
             "nothing": "fake_partial:Nothing",
+            "undeclared": "fake_partial:Undeclared",
+            "badwording": "fake_partial:BadWording",
+            "badoptions": "fake_partial:BadOptions",
         },
         {"fake_boom": BOOM, "fake_partial": PARTIAL},
         version="0.3",
@@ -410,6 +448,22 @@ def test_a_class_without_a_suffix_is_not_a_renderer(broken: Plugins) -> None:
         get_renderer("nosuffix")
 
 
+def test_options_and_wording_are_part_of_the_protocol(broken: Plugins) -> None:
+    with pytest.raises(RendererLoadError) as raised:
+        get_renderer("undeclared")
+    assert "it lacks options, wording (subclass qdef.rendering.BaseRenderer" in str(raised.value)
+    with pytest.raises(RendererLoadError, match=r"its wording is 'sometimes', not one of 'lang'"):
+        get_renderer("badwording")
+    with pytest.raises(RendererLoadError, match=r"its options must map each option's name"):
+        get_renderer("badoptions")
+    shout = get_renderer("shout")  # declared without the base class
+    assert (dict(shout.options), shout.wording) == (
+        {"bang": "end with an exclamation mark (true/false)"},
+        "lang",
+    )
+    assert (dict(get_renderer("raw").options), get_renderer("raw").wording) == ({}, "lang")
+
+
 def test_an_entry_point_name_must_be_the_renderers_name(broken: Plugins) -> None:
     with pytest.raises(RendererLoadError) as raised:
         get_renderer("misnamed")
@@ -503,7 +557,8 @@ def test_a_renderer_returning_bytes_is_written_as_they_are(broken: Plugins, tmp_
     done = subprocess.run(
         [sys.executable, "-m", "qdef", "render", str(source), "--to", "raw", "-o", "-"],
         capture_output=True,
-        env={**_env(), "PYTHONPATH": str(broken.site)},
+        # the qdef under test (this tree's src, whatever the environment installed)
+        env={**_env(), "PYTHONPATH": os.pathsep.join([str(broken.site), str(ROOT / "src")])},
         timeout=120,
         check=False,
     )
@@ -694,7 +749,9 @@ def test_catalogue_texts_are_escaped_like_any_other_text(case: Path) -> None:
         options.chrome.lang,
         {key: HOSTILE + text for key, text in options.chrome.entries.items()},
     )
-    text = renderer.render(instrument, dataclasses.replace(options, chrome=hostile))
+    text = renderer.render(
+        compile_instrument(instrument), dataclasses.replace(options, chrome=hostile)
+    )
     html = MarkdownIt("commonmark").enable("table").enable("strikethrough").render(text)
     shown = "⟦*_`[x](y)|&lt;b&gt;~~#&amp;amp;\\⟧"
     assert text.count("⟦") == html.count(shown)

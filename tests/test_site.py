@@ -341,6 +341,7 @@ def test_the_generated_parts_of_docs_are_committed_and_up_to_date() -> None:
     generate = _hook_module("generate")
     files = generate.generated(ROOT)
     assert Path("docs/format-reference.md") in files
+    assert Path("docs/diagnostics.md") in files
     assert Path("docs/investitionspakt.md") in files
     assert Path("docs/github-workflow.md") in files
     assert generate.stale(ROOT, files) == [], f"run {generate.COMMAND}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qdef.diagnostics import Code
+
 
 class RenderError(Exception):
     """Rendering cannot be done as asked; the message says why and what to do."""
@@ -39,7 +41,7 @@ class LocatedRenderError(RenderError):
 
     def __init__(
         self,
-        code: str,
+        code: Code,
         message: str,
         where: str,
         path: tuple[str | int, ...],

@@ -11,6 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from qdef import load
+from qdef.expr import parse, to_source
 from qdef.model import MultipleChoice, SingleChoice
 from qdef.rendering import RenderOptionError, render
 from qdef.routing import plan_for
@@ -398,15 +399,19 @@ def test_option_condition_combines_with_the_reaching_condition(tiny: Path) -> No
     single, multiple = questions["frage"], questions["mehr"]
     assert isinstance(single, SingleChoice)
     assert isinstance(multiple, MultipleChoice)
-    assert option_condition("true", single, "b") == 'frage == "b"'
-    assert option_condition("true", multiple, "x") == 'mehr has "x"'
-    assert option_condition('a == "1" or b == "2"', single, "b") == (
+
+    def combined(reaching: str, question: SingleChoice | MultipleChoice, code: str) -> str:
+        return to_source(option_condition(parse(reaching), question, code))
+
+    assert combined("true", single, "b") == 'frage == "b"'
+    assert combined("true", multiple, "x") == 'mehr has "x"'
+    assert combined('a == "1" or b == "2"', single, "b") == (
         '(a == "1" or b == "2") and frage == "b"'
     )
-    assert option_condition('a == "1" and b == "2"', multiple, "x") == (
+    assert combined('a == "1" and b == "2"', multiple, "x") == (
         'a == "1" and b == "2" and mehr has "x"'
     )
-    assert option_condition("false", single, "b") == "false"
+    assert combined("false", single, "b") == "false"
 
 
 @pytest.mark.parametrize("to", ["codebook", "codebook-md"])

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from qdef import __version__
 from qdef.diagnostics import (
+    Code,
     Diagnostic,
     Span,
     format_github,
@@ -40,9 +41,9 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 #: QD0xx (paths) and the I/O code QD002 are usage errors, not instrument problems.
-USAGE_CODES = frozenset({"QD001", "QD002", "QD003"})
+USAGE_CODES = frozenset({Code.QD001, Code.QD002, Code.QD003})
 #: A routing property that fails in ``qdef check``.
-PROPERTY_FAILURE = "QD610"
+PROPERTY_FAILURE = Code.QD610
 #: Default number of answer sets ``qdef check`` tries, and of paths ``--list`` prints.
 DEFAULT_EXAMPLES, DEFAULT_LIMIT = 200, 1000
 #: What ``qdef diff --fail-on`` takes: the kinds of :mod:`qdef.diff`, harmless first.
@@ -437,7 +438,7 @@ def read_one(
         is_dir = args.file.is_dir()
     if is_dir:
         problem = Diagnostic(
-            "QD002",
+            Code.QD002,
             f"this is a directory; qdef {command} reads one instrument file, name it",
             Span(args.file, 1, 1),
         )

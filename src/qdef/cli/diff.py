@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from qdef.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, USAGE_CODES
 from qdef.diagnostics import (
+    Code,
     Diagnostic,
     Span,
     format_github,
@@ -49,7 +50,7 @@ def _validate_path(path: Path) -> Result:
         is_dir = False
     if is_dir:
         problem = Diagnostic(
-            "QD002",
+            Code.QD002,
             "this is a directory; qdef diff compares instrument files, name them",
             Span(path, 1, 1),
         )

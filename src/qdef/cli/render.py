@@ -15,10 +15,8 @@ from qdef.diagnostics import Diagnostic, format_text
 from qdef.gcpause import gc_paused
 
 if TYPE_CHECKING:
-    from qdef.model import Instrument
-    from qdef.rendering import Renderer, RenderOptions
+    from qdef.rendering import Compiled, Renderer, RenderOptions
     from qdef.rendering.registry import Registration
-    from qdef.source.loader import Document
 
 STDOUT = "-"
 
@@ -76,6 +74,10 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
         return result
     instrument = result.instrument
     assert instrument is not None
+    from qdef.pipeline.compiled import compile_instrument  # noqa: PLC0415
+
+    # TODO(H1A): result.compiled, once validation returns the Compiled it built
+    compiled = compile_instrument(instrument, result.document)
     if result.diagnostics:  # warnings: worth knowing, not a reason to refuse
         err.write(format_text(list(result.diagnostics)))
     jobs: list[_Job] = []
@@ -83,7 +85,7 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
     try:
         for registration in registrations:
             renderer = load(registration)
-            declared = getattr(renderer, "options", None) or {}
+            declared = renderer.options
             offered.update(declared)
             own = {k: v for k, v in settings.items() if k in declared} if several else settings
             options = options_for(renderer, instrument, args.lang, own)
@@ -107,7 +109,7 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
             )
     rendered: list[str | bytes] = []
     for job in jobs:  # every renderer first: if one fails, nothing is written
-        data = _render(job, instrument, args.file, err, result.document)
+        data = _render(job, compiled, args.file, err)
         if isinstance(data, int):
             return data
         rendered.append(data)
@@ -169,9 +171,7 @@ def _clash(jobs: list[_Job]) -> str | None:
     return None
 
 
-def _render(
-    job: _Job, instrument: Instrument, file: Path, err: TextIO, document: Document | None = None
-) -> str | bytes | int:
+def _render(job: _Job, compiled: Compiled, file: Path, err: TextIO) -> str | bytes | int:
     """The renderer's output, or the exit status after saying why there is none."""
     from qdef.errors import (  # noqa: PLC0415
         LanguageError,
@@ -181,10 +181,10 @@ def _render(
     )
     from qdef.rendering import RenderError  # noqa: PLC0415
 
-    renderer, registration = job.renderer, job.registration
+    renderer, registration, document = job.renderer, job.registration, compiled.document
     try:
         with gc_paused():
-            rendered = renderer.render(instrument, job.options)
+            rendered = renderer.render(compiled, job.options)
     except RenderOptionError as error:  # an option value the renderer cannot take: usage
         err.write(f"qdef: error: {error}\n")
         return EXIT_USAGE
@@ -274,7 +274,7 @@ def renderers_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             row["suffix"] = renderer.suffix
             row["media_type"] = renderer.media_type
             row["description"] = renderer.description
-            row["options"] = dict(sorted((getattr(renderer, "options", None) or {}).items()))
+            row["options"] = dict(sorted(renderer.options.items()))
         rows.append(row)
     problems.extend(conflict_message(name, regs) for name, regs in sorted(clashes.items()))
     if args.format == "json":

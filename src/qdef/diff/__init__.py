@@ -17,6 +17,7 @@ classification table.
 
 from __future__ import annotations
 
+from qdef.diagnostics import Code
 from qdef.diff import questions, routing
 from qdef.diff.changes import CODES, KINDS, Change, Kind, rank
 from qdef.diff.record import At, Differ, Side
@@ -40,7 +41,7 @@ def compare(old: Instrument | Result | None, new: Instrument | Result) -> list[C
         differ = Differ(Side(new_side.instrument, None), new_side)
         for qid, entry in new_side.entries.items():
             at = At(new_side.name(qid), qid, None, None, entry.path)
-            differ.add("QD740", at, "added; the instrument is new", key="id", new=qid)
+            differ.add(Code.QD740, at, "added; the instrument is new", key="id", new=qid)
         return differ.resolve()
     differ = Differ(_side(old), new_side)
     questions.instrument(differ)

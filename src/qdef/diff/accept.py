@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from qdef.diagnostics import Diagnostic, Span
+from qdef.diagnostics import Code, Diagnostic, Span
 from qdef.diff.changes import CODES, Change
 from qdef.source.loader import Document, load_file
 
@@ -39,7 +39,7 @@ from qdef.source.loader import Document, load_file
 FILE_NAME = ".qdef-accept.yaml"
 #: Hexadecimal digits of a fingerprint (64 bits).
 DIGITS = 16
-INVALID, STALE = "QD726", "QD727"
+INVALID, STALE = Code.QD726, Code.QD727
 
 _KEYS = ("instrument", "code", "question", "item", "old", "new", "note")
 _REQUIRED = ("instrument", "code", "old", "new")
@@ -100,7 +100,7 @@ def load(path: Path) -> tuple[list[Acceptance], list[Diagnostic]]:
     and QD002 when it cannot be read). An empty file has no entries."""
     document, problems = load_file(path)
     if document is None:
-        if [p.code for p in problems] == ["QD107"]:  # no YAML content: nothing accepted
+        if [p.code for p in problems] == [Code.QD107]:  # no YAML content: nothing accepted
             return [], []
         return [], problems
     data = document.data

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from qdef.diagnostics import Span
+from qdef.diagnostics import Code, Span
 from qdef.source.positions import KeyPath
 
 Kind = Literal["wording", "additive", "routing", "check", "breaking"]
@@ -40,57 +40,62 @@ def rank(kind: Kind) -> int:
 #: code -> (kind, what it reports). Stable: codes are never reused for something else.
 CODES: dict[str, tuple[Kind, str]] = {
     # breaking
-    "QD701": ("breaking", "a question was removed"),
-    "QD702": ("breaking", "a question's type changed"),
-    "QD703": ("breaking", "an option was removed"),
-    "QD704": ("breaking", "a matrix or grid row was removed"),
-    "QD705": ("breaking", "a scale column or grid column was removed"),
-    "QD706": ("breaking", "a text-list field was removed"),
-    "QD707": ("breaking", "a follow-up input was removed"),
-    "QD708": ("breaking", "the input type of a follow-up or grid column changed"),
-    "QD709": ("breaking", "a unit changed"),
-    "QD710": ("breaking", "the allowed answers were narrowed (range, length, format, choices)"),
-    "QD711": ("breaking", "a date precision changed"),
-    "QD712": ("breaking", "a code was recoded: its label now belongs to another code"),
-    "QD713": ("breaking", "an instrument file of the base commit is gone or was renamed"),
+    Code.QD701: ("breaking", "a question was removed"),
+    Code.QD702: ("breaking", "a question's type changed"),
+    Code.QD703: ("breaking", "an option was removed"),
+    Code.QD704: ("breaking", "a matrix or grid row was removed"),
+    Code.QD705: ("breaking", "a scale column or grid column was removed"),
+    Code.QD706: ("breaking", "a text-list field was removed"),
+    Code.QD707: ("breaking", "a follow-up input was removed"),
+    Code.QD708: ("breaking", "the input type of a follow-up or grid column changed"),
+    Code.QD709: ("breaking", "a unit changed"),
+    Code.QD710: ("breaking", "the allowed answers were narrowed (range, length, format, choices)"),
+    Code.QD711: ("breaking", "a date precision changed"),
+    Code.QD712: ("breaking", "a code was recoded: its label now belongs to another code"),
+    Code.QD713: ("breaking", "an instrument file of the base commit is gone or was renamed"),
     # check
-    "QD720": ("check", "a text that defines an answer changed its words (or was added, removed)"),
-    "QD721": ("check", "required changed"),
-    "QD722": ("check", "the personal-data flag changed"),
-    "QD723": ("check", "exclusive changed"),
-    "QD724": ("check", "the instrument's id or language changed"),
-    "QD725": ("check", "a translation was removed"),
-    "QD734": ("check", "the routing could not be compared (too entangled to analyse)"),
+    Code.QD720: (
+        "check",
+        "a text that defines an answer changed its words (or was added, removed)",
+    ),
+    Code.QD721: ("check", "required changed"),
+    Code.QD722: ("check", "the personal-data flag changed"),
+    Code.QD723: ("check", "exclusive changed"),
+    Code.QD724: ("check", "the instrument's id or language changed"),
+    Code.QD725: ("check", "a translation was removed"),
+    Code.QD734: ("check", "the routing could not be compared (too entangled to analyse)"),
     # routing
-    "QD730": ("routing", "a question's reaching condition changed"),
-    "QD731": ("routing", "the set of paths changed"),
-    "QD732": ("routing", "a goto changed"),
-    "QD733": ("routing", "a when condition changed"),
+    Code.QD730: ("routing", "a question's reaching condition changed"),
+    Code.QD731: ("routing", "the set of paths changed"),
+    Code.QD732: ("routing", "a goto changed"),
+    Code.QD733: ("routing", "a when condition changed"),
     # additive
-    "QD740": ("additive", "a question was added"),
-    "QD741": ("additive", "an option was added"),
-    "QD742": ("additive", "a matrix or grid row was added"),
-    "QD743": ("additive", "a scale column or grid column was added"),
-    "QD744": ("additive", "a text-list field was added"),
-    "QD745": ("additive", "a follow-up input was added"),
-    "QD746": ("additive", "the allowed answers were widened (range, length, format, choices)"),
-    "QD747": ("additive", "a translation was added"),
+    Code.QD740: ("additive", "a question was added"),
+    Code.QD741: ("additive", "an option was added"),
+    Code.QD742: ("additive", "a matrix or grid row was added"),
+    Code.QD743: ("additive", "a scale column or grid column was added"),
+    Code.QD744: ("additive", "a text-list field was added"),
+    Code.QD745: ("additive", "a follow-up input was added"),
+    Code.QD746: ("additive", "the allowed answers were widened (range, length, format, choices)"),
+    Code.QD747: ("additive", "a translation was added"),
     # wording
-    "QD750": (
+    Code.QD750: (
         "wording",
         "a text changed in case, spacing, punctuation, quotes or dashes only, or a title "
         "or introduction changed",
     ),
-    "QD751": ("wording", "presentation changed (widget, lines, display number)"),
-    "QD752": ("wording", "the order of questions, options, rows or columns changed"),
-    "QD753": ("wording", "a display text was removed"),
-    "QD754": ("wording", "a goto or when was rewritten; the routing is the same"),
-    "QD755": ("wording", "the instrument's version string changed"),
+    Code.QD751: ("wording", "presentation changed (widget, lines, display number)"),
+    Code.QD752: ("wording", "the order of questions, options, rows or columns changed"),
+    Code.QD753: ("wording", "a display text was removed"),
+    Code.QD754: ("wording", "a goto or when was rewritten; the routing is the same"),
+    Code.QD755: ("wording", "the instrument's version string changed"),
 }
 
 #: Codes of things that are in the old version only: located at the nearest place in
 #: the new version, listed after everything else, with their old position.
-REMOVED = frozenset({"QD701", "QD713", "QD703", "QD704", "QD705", "QD706", "QD707", "QD753"})
+REMOVED = frozenset(
+    {Code.QD701, Code.QD713, Code.QD703, Code.QD704, Code.QD705, Code.QD706, Code.QD707, Code.QD753}
+)
 
 
 @dataclass(frozen=True, slots=True)

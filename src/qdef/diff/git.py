@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qdef.diagnostics import Diagnostic, Span
+from qdef.diagnostics import Code, Diagnostic, Span
 from qdef.pipeline import INSTRUMENT_SUFFIXES
 from qdef.source.loader import DEFAULT_LIMITS
 
@@ -210,7 +210,7 @@ class Base:
         now: dict[str, Path] = {}
         if is_dir:
             files, problems = discover([path])
-            unreadable = [p for p in problems if p.code != "QD003"]
+            unreadable = [p for p in problems if p.code != Code.QD003]
             if unreadable:
                 raise UsageError(f"{unreadable[0].span}: {unreadable[0].message}")
             for file in files:
@@ -257,7 +257,7 @@ class Base:
 def _too_large(name: Path) -> Diagnostic:
     """QD103, as :func:`qdef.source.loader.load_file` reports a file over the bound."""
     return Diagnostic(
-        "QD103",
+        Code.QD103,
         f"the file is larger than {MAX_BYTES:,} bytes, far more than an instrument needs; "
         "check that this is the right file",
         Span(name, 1, 1),
@@ -291,7 +291,7 @@ def gone(entry: Entry, ref: str, old: Result | None, new: Result | None) -> Chan
     where = Span(Path(f"{ref}:{entry.relative}"), 1, 1)
     if new is None:
         return Change(
-            "QD713",
+            Code.QD713,
             f"{entry.shown}: {named} is gone: it is in {ref}, and no longer in the working "
             "tree; data collected with it has no instrument to be read against from now "
             "on. Keep the file, or archive it with its data",
@@ -300,7 +300,7 @@ def gone(entry: Entry, ref: str, old: Result | None, new: Result | None) -> Chan
         )
     location = new.document.locate(("id",)) if new.document is not None else None
     return Change(
-        "QD713",
+        Code.QD713,
         f"{named} moved from {entry.shown} to {new.path}; whatever finds it by its path "
         "(data pipelines, links, renders) must follow. Keep the old path, or move them too",
         old=entry.relative,

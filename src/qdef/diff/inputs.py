@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from qdef.diagnostics import Code
 from qdef.diff.record import At, Differ, show
 from qdef.diff.wording import read
 from qdef.model.inputs import Affixes, DateInput, NumberInput, TextInput
 
-NARROWED, WIDENED = "QD710", "QD746"
+NARROWED, WIDENED = Code.QD710, Code.QD746
 
 
 def affixes(differ: Differ, at: At, old: Affixes, new: Affixes) -> None:
@@ -58,7 +59,7 @@ def text(differ: Differ, at: At, old: TextInput, new: TextInput) -> None:
         before, after = getattr(old, key), getattr(new, key)
         if before != after:
             differ.add(
-                "QD751",
+                Code.QD751,
                 at,
                 f"{key} is now {show(after)} (was {show(before)}); presentation only",
                 key=key,
@@ -148,7 +149,7 @@ def unit(
         differ.texts(at, "unit", old, new, noun="unit", meaning=False)
         return
     differ.add(
-        "QD709",
+        Code.QD709,
         at,
         f"the unit is now {show(after)} (was {show(before)}); numbers already collected "
         "were given in the old unit: convert them, or keep the unit",
@@ -167,7 +168,7 @@ def dates(differ: Differ, at: At, old: Any, new: Any) -> None:
     """Precision and range of a date or date range (``precision``, ``min``, ``max``)."""
     if old.precision != new.precision:
         differ.add(
-            "QD711",
+            Code.QD711,
             at,
             f"dates are now given to the {new.precision} (were to the {old.precision}); "
             "dates already collected have another precision: convert them before merging",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from qdef.diagnostics import Code
 from qdef.diff import inputs
 from qdef.diff.record import At, Differ
 from qdef.diff.wording import key as label_key
@@ -23,10 +24,10 @@ Compare = Callable[[Differ, At, Any, Any], None]
 
 #: item noun -> (code when removed, code when added)
 ITEM_CODES = {
-    "option": ("QD703", "QD741"),
-    "row": ("QD704", "QD742"),
-    "column": ("QD705", "QD743"),
-    "field": ("QD706", "QD744"),
+    "option": (Code.QD703, Code.QD741),
+    "row": (Code.QD704, Code.QD742),
+    "column": (Code.QD705, Code.QD743),
+    "field": (Code.QD706, Code.QD744),
 }
 
 
@@ -58,7 +59,7 @@ def items(
             else:
                 fate = "have no counterpart in the new version"
             differ.add(
-                "QD712",
+                Code.QD712,
                 child,
                 f"'{label}' is now coded '{item.code}' (was '{was}'); answers already "
                 f"collected as '{was}' {fate}. Keep the old code, or recode the "
@@ -77,7 +78,7 @@ def items(
     new_order = [x.code for x in new if x.code in olds and x.code not in recoded]
     if old_order != new_order:
         differ.add(
-            "QD752",
+            Code.QD752,
             at,
             f"the {key} are in another order ({', '.join(new_order)}; was "
             f"{', '.join(old_order)}); codes keep their meaning",
@@ -152,14 +153,14 @@ def followups(
             path(at.new, j),
         )
         if i is None:
-            differ.add("QD745", child, "added", key="id", new=item.id)
+            differ.add(Code.QD745, child, "added", key="id", new=item.id)
         else:
             followup(differ, child, old[i], item)
     for i, item in enumerate(old):
         if item.id not in news:
             child = at.child(f"follow-up '{item.id}'", item.id, path(at.was, i), at.new)
             differ.add(
-                "QD707",
+                Code.QD707,
                 child,
                 f"removed; the {item.type} already collected in '{item.id}' has no "
                 "counterpart in the new version",
@@ -173,7 +174,7 @@ def followups(
 def followup(differ: Differ, at: At, old: Any, new: Any) -> None:
     if old.type != new.type:
         differ.add(
-            "QD708",
+            Code.QD708,
             at,
             f"now {new.noun} (was {old.noun}); data already collected in '{new.id}' "
             "has another type",
@@ -183,14 +184,14 @@ def followup(differ: Differ, at: At, old: Any, new: Any) -> None:
         )
         return
     differ.flag(
-        "QD721",
+        Code.QD721,
         at,
         "required",
         (old.required, new.required),
         says="missing answers are now " + ("refused" if new.required else "allowed"),
     )
     differ.flag(
-        "QD722",
+        Code.QD722,
         at,
         "personal",
         (old.personal, new.personal),

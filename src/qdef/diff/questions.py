@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Callable
 from typing import Any
 
+from qdef.diagnostics import Code
 from qdef.diff import inputs
 from qdef.diff.lists import followups, items
 from qdef.diff.record import At, Differ, show
@@ -48,7 +49,7 @@ def when(differ: Differ, at: At, old: str | None, new: str | None) -> None:
         return
     says = f"shown when {after}" if after else "no longer has a condition"
     was = f"when {before}" if before else "no condition"
-    differ.add("QD733", at, f"{says} (was {was})", key="when", old=before, new=after)
+    differ.add(Code.QD733, at, f"{says} (was {was})", key="when", old=before, new=after)
 
 
 def goto(differ: Differ, at: At, old: str | None, new: str | None) -> None:
@@ -57,7 +58,7 @@ def goto(differ: Differ, at: At, old: str | None, new: str | None) -> None:
         return
     says = f"now goes to {differ.new.name(new)}" if new else "no longer jumps"
     was = f"went to {differ.old.name(old)}" if old else "continued with the next question"
-    differ.add("QD732", at, f"{says} ({was})", key="goto", old=old, new=new)
+    differ.add(Code.QD732, at, f"{says} ({was})", key="goto", old=old, new=new)
 
 
 # --------------------------------------------------------------------------- instrument
@@ -70,7 +71,7 @@ def instrument(differ: Differ) -> None:
         before, after = getattr(old, key), getattr(new, key)
         if before != after:
             differ.add(
-                "QD724",
+                Code.QD724,
                 top,
                 f"its {key} is now {show(after)} (was {show(before)}); data collected with "
                 "the old version is filed under the old one: check that they are meant "
@@ -81,7 +82,7 @@ def instrument(differ: Differ) -> None:
             )
     for lang in sorted(set(new.translations) - set(old.translations)):
         differ.add(
-            "QD747",
+            Code.QD747,
             top,
             f"translation '{lang}' added; its texts are new, answers keep their codes",
             new_path=("translations", new.translations.index(lang)),
@@ -90,7 +91,7 @@ def instrument(differ: Differ) -> None:
         )
     for lang in sorted(set(old.translations) - set(new.translations)):
         differ.add(
-            "QD725",
+            Code.QD725,
             top,
             f"translation '{lang}' removed; answers collected in '{lang}' can no longer "
             "be read against the instrument's texts: keep the translation, or archive "
@@ -101,7 +102,7 @@ def instrument(differ: Differ) -> None:
         )
     if old.version != new.version:
         differ.add(
-            "QD755",
+            Code.QD755,
             top,
             f"version is now {show(new.version)} (was {show(old.version)})",
             new_path=("version",) if new.version is not None else ("id",),
@@ -139,7 +140,7 @@ def questions(differ: Differ) -> None:
             says = "added"
         else:
             says = f"added ({entry.question.noun}); no data from the old version for it"
-        differ.add("QD740", at, says, key="id", new=qid)
+        differ.add(Code.QD740, at, says, key="id", new=qid)
     _order(differ)
     removed = [qid for qid in old.entries if qid not in new.entries]
     for qid in removed:
@@ -158,7 +159,7 @@ def _removed_question(differ: Differ, qid: str) -> None:
     question_ = old.question(qid)
     if isinstance(question_, Display):
         differ.add(
-            "QD753",
+            Code.QD753,
             at,
             "removed; it had no answers",
             key="id",
@@ -168,7 +169,7 @@ def _removed_question(differ: Differ, qid: str) -> None:
         )
         return
     differ.add(
-        "QD701",
+        Code.QD701,
         at,
         f"removed ({question_.noun}); data already collected for '{qid}' has no "
         "counterpart in the new version. Keep the question, or archive its data",
@@ -189,7 +190,7 @@ def _order(differ: Differ) -> None:
         if qid not in kept:
             at = At(differ.new.name(qid), qid, None, differ.old.path(qid), differ.new.path(qid))
             differ.add(
-                "QD752",
+                Code.QD752,
                 at,
                 "moved to another place in the sequence; the questions before it set its "
                 "context, so answers may shift",
@@ -211,7 +212,7 @@ def question(differ: Differ, at: At, old: Any, new: Any) -> None:
     differ.texts(at, "hint", old.hint, new.hint, noun="hint")
     if old.number != new.number:
         differ.add(
-            "QD751",
+            Code.QD751,
             at,
             f"display number is now {show(new.number)} (was {show(old.number)})",
             key="number",
@@ -219,7 +220,7 @@ def question(differ: Differ, at: At, old: Any, new: Any) -> None:
             new=new.number,
         )
     differ.flag(
-        "QD721",
+        Code.QD721,
         at,
         "required",
         (old.required, new.required),
@@ -228,7 +229,7 @@ def question(differ: Differ, at: At, old: Any, new: Any) -> None:
         + ": compare its distribution across versions with care",
     )
     differ.flag(
-        "QD722",
+        Code.QD722,
         at,
         "personal",
         (old.personal, new.personal),
@@ -241,7 +242,7 @@ def question(differ: Differ, at: At, old: Any, new: Any) -> None:
 def _type_changed(differ: Differ, at: At, old: Any, new: Any) -> None:
     if isinstance(old, Display):
         differ.add(
-            "QD740",
+            Code.QD740,
             at,
             f"now {new.noun} (was a display text); it collects answers from now on",
             key="type",
@@ -260,7 +261,7 @@ def _type_changed(differ: Differ, at: At, old: Any, new: Any) -> None:
             "the type, or give the new question a new id"
         )
     differ.add(
-        "QD702",
+        Code.QD702,
         at,
         f"now {new.noun} (was {old.noun}); {consequence}",
         key="type",
@@ -275,7 +276,7 @@ def _type_changed(differ: Differ, at: At, old: Any, new: Any) -> None:
 def _single(differ: Differ, at: At, old: SingleChoice, new: SingleChoice) -> None:
     if old.widget != new.widget:
         differ.add(
-            "QD751",
+            Code.QD751,
             at,
             f"widget is now '{new.widget}' (was '{old.widget}'); presentation only",
             key="widget",
@@ -315,7 +316,7 @@ def _multiple(differ: Differ, at: At, old: MultipleChoice, new: MultipleChoice) 
 def _multiple_option(differ: Differ, at: At, old: Any, new: Any) -> None:
     _option(differ, at, old, new)
     differ.flag(
-        "QD723",
+        Code.QD723,
         at,
         "exclusive",
         (old.exclusive, new.exclusive),
@@ -337,7 +338,7 @@ def _textlist(differ: Differ, at: At, old: TextListQuestion, new: TextListQuesti
 def _field(differ: Differ, at: At, old: Any, new: Any) -> None:
     inputs.text(differ, at, old, new)
     differ.flag(
-        "QD722",
+        Code.QD722,
         at,
         "personal",
         (old.personal, new.personal),
@@ -364,7 +365,7 @@ def _heading(differ: Differ, at: At, old: Any, new: Any) -> None:
 def _grid_column(differ: Differ, at: At, old: Any, new: Any) -> None:
     if old.input != new.input:
         differ.add(
-            "QD708",
+            Code.QD708,
             at,
             f"its cells now take input '{new.input}' (was '{old.input}'); data already "
             "collected in this column has another type",
@@ -380,7 +381,7 @@ def _grid_column(differ: Differ, at: At, old: Any, new: Any) -> None:
         inputs.number(differ, at, old, new)
     elif isinstance(new, CheckColumn):
         differ.flag(
-            "QD723",
+            Code.QD723,
             at,
             "exclusive",
             (old.exclusive, new.exclusive),

@@ -12,6 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from qdef.diagnostics import Code
 from qdef.diff.changes import Change
 from qdef.diff.wording import BEYOND_WORDING, SAYS, Reading, read, worst
 from qdef.model import END, Display, Instrument, Question
@@ -151,7 +152,7 @@ class Differ:
                     f" (was '{self.old.text(old)}')" if new is None else ""
                 ) + "; it says what the answers mean: check that they still ask the same"
             self.add(
-                "QD720" if meaning else "QD750",
+                Code.QD720 if meaning else Code.QD750,
                 at,
                 f"the {noun} was {what}",
                 key=key,
@@ -172,7 +173,7 @@ class Differ:
         shown_old, shown_new = self.old.text(old), self.new.text(new)
         if reading is None:  # the same where both have it: only the languages differ
             self.add(
-                "QD750",
+                Code.QD750,
                 at,
                 f"the {noun} is now given in {', '.join(sorted(news))} (was "
                 f"{', '.join(sorted(olds))})"
@@ -193,7 +194,7 @@ class Differ:
         else:
             consequence = f"'{shown_new}' (was '{shown_old}')"
         self.add(
-            "QD720" if beyond else "QD750",
+            Code.QD720 if beyond else Code.QD750,
             at,
             f"the {noun} {SAYS[reading]}: {consequence}",
             key=key,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from qdef.diagnostics import Code
 from qdef.diff.record import At, Differ
 from qdef.expr.nodes import Answered, Compare, Expr, Has, In, Literal, Ref, walk
 from qdef.expr.printer import to_source
@@ -35,7 +36,7 @@ LIMIT = 10_000
 #: Paths quoted in a message, per side.
 QUOTED = 3
 #: Codes whose kind depends on whether the routing changed.
-EDITS = ("QD732", "QD733")
+EDITS = (Code.QD732, Code.QD733)
 
 
 def compare(differ: Differ) -> None:
@@ -47,7 +48,7 @@ def compare(differ: Differ) -> None:
         found = _paths(differ, old, new) or found
     except (Budget, RecursionError):
         differ.add(
-            "QD734",
+            Code.QD734,
             At("", None, None, (), ()),
             "the routing of one version is too entangled for qdef to analyse within its "
             "memory bounds, so reaching conditions and paths were not compared; "
@@ -78,7 +79,7 @@ def _reaching(differ: Differ, old: Analysis, new: Analysis) -> bool:
         path = (*entry.path, "when") if entry.question.when else (*entry.path, "id")
         at = At(differ.new.name(qid), qid, None, differ.old.path(qid), entry.path)
         differ.add(
-            "QD730",
+            Code.QD730,
             at,
             f"reaching condition changed: now {_show(after)}, was {_show(before)}; "
             "its answers are comparable only among respondents both conditions select",
@@ -171,10 +172,10 @@ def _paths(differ: Differ, old: Analysis, new: Analysis) -> bool:
             f"{counts[1]} now. Respondents are routed differently"
         )
         old_value, new_value = counts[0].count, counts[1].count
-    first = next((c for c in differ.changes if c.code in (*EDITS, "QD730")), None)
+    first = next((c for c in differ.changes if c.code in (*EDITS, Code.QD730)), None)
     path = first.path if first is not None else ("sections",)
     differ.add(
-        "QD731",
+        Code.QD731,
         At("", None, None, (), ()),
         message,
         new_path=path,
@@ -210,7 +211,7 @@ def _rewritten(differ: Differ) -> None:
         if change.code in EDITS:
             differ.changes[index] = dataclasses.replace(
                 change,
-                code="QD754",
+                code=Code.QD754,
                 message=change.message + "; the routing is the same (no reaching condition "
                 "and no path changed)",
             )

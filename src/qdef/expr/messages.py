@@ -12,20 +12,21 @@ import re
 import typing
 from typing import TypeAlias
 
+from qdef.diagnostics import Code
 from qdef.expr.nodes import Literal
 from qdef.expr.printer import literal_source, quote
 from qdef.model.symbols import Variable
 
-UNKNOWN_VARIABLE = "QD502"
+UNKNOWN_VARIABLE = Code.QD502
 Subject: TypeAlias = typing.Literal["question", "section"]
 """What carries a condition (for messages)."""
 
-LATER_VARIABLE = "QD503"
-UNKNOWN_CODE = "QD504"
-WRONG_OPERATOR = "QD505"
-WRONG_TYPE = "QD506"
-NOT_A_CONDITION = "QD507"
-BAD_DATE = "QD508"
+LATER_VARIABLE = Code.QD503
+UNKNOWN_CODE = Code.QD504
+WRONG_OPERATOR = Code.QD505
+WRONG_TYPE = Code.QD506
+NOT_A_CONDITION = Code.QD507
+BAD_DATE = Code.QD508
 
 HOW_VARIABLES_ARE_WRITTEN = (
     "variables are question ids, the parts of multi-part questions (id.row for a matrix "
@@ -143,7 +144,7 @@ def date_problem(text: str, precision: str) -> str | None:
     return None
 
 
-def literal_problem(variable: Variable, literal: Literal, op: str) -> tuple[str, str] | None:
+def literal_problem(variable: Variable, literal: Literal, op: str) -> tuple[Code, str] | None:
     """The code and message if ``variable`` cannot be compared (by ``op``) with ``literal``."""
     vtype, name, value = variable.type, variable.name, literal.value
     kind = vtype.kind

@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-SYNTAX_ERROR = "QD501"
-NUMBER_TOO_LARGE = "QD509"
+from qdef.diagnostics import Code
+
+SYNTAX_ERROR = Code.QD501
+NUMBER_TOO_LARGE = Code.QD509
 
 #: Numbers beyond the largest finite float cannot be compared, printed or stored
 #: (the same bound the loader puts on numbers in YAML, :mod:`qdef.source.yamldata`).
@@ -28,9 +30,9 @@ class ExprSyntaxError(Exception):
     caret belongs; ``message`` says what is wrong and what to write instead.
     """
 
-    code: str
+    code: Code
 
-    def __init__(self, message: str, offset: int, code: str = SYNTAX_ERROR) -> None:
+    def __init__(self, message: str, offset: int, code: Code = SYNTAX_ERROR) -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset

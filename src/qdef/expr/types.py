@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from qdef.diagnostics import Code
 from qdef.expr.examples import Examples
 from qdef.expr.messages import (
     LATER_VARIABLE,
@@ -50,7 +51,7 @@ from qdef.model.symbols import Symbols, Variable
 class ExprProblem:
     """A problem in a condition; ``start``/``end`` are 0-based offsets into it."""
 
-    code: str
+    code: Code
     message: str
     start: int
     end: int
@@ -121,7 +122,7 @@ class _Checker:
         self.examples = Examples(symbols, position)
         self.problems: list[ExprProblem] = []
 
-    def report(self, code: str, message: str, node: Expr) -> None:
+    def report(self, code: Code, message: str, node: Expr) -> None:
         self.problems.append(ExprProblem(code, message, node.start, node.end))
 
     def variable(self, ref: Ref) -> Variable | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qdef.diagnostics import Diagnostic, QdefError, Span, has_errors, sort_diagnostics
+from qdef.diagnostics import Code, Diagnostic, QdefError, Span, has_errors, sort_diagnostics
 from qdef.gcpause import gc_paused
 from qdef.model import Instrument
 from qdef.source.loader import DEFAULT_LIMITS, Document, Limits, load_file, parse
@@ -141,14 +141,14 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
         except OSError as error:  # e.g. a name too long for the file system
             reason = error.strerror or str(error)
             problems.append(
-                Diagnostic("QD002", f"cannot read this path: {reason}", Span(path, 1, 1))
+                Diagnostic(Code.QD002, f"cannot read this path: {reason}", Span(path, 1, 1))
             )
             continue
         if is_dir:
             if not found:
                 problems.append(
                     Diagnostic(
-                        "QD003",
+                        Code.QD003,
                         "this directory contains no instrument files (*.yaml, *.yml); "
                         "name the files or a directory that has them",
                         Span(path, 1, 1),
@@ -159,7 +159,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
             files.append(path)
         else:
             problems.append(
-                Diagnostic("QD001", "no such file or directory; check the path", Span(path, 1, 1))
+                Diagnostic(
+                    Code.QD001, "no such file or directory; check the path", Span(path, 1, 1)
+                )
             )
     return list(dict.fromkeys(files)), problems
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qdef.diagnostics import Diagnostic, Severity
+from qdef.diagnostics import Code, Diagnostic, Severity
 from qdef.model import Instrument
 from qdef.routing.analysis import Analysis, analysis_for
 from qdef.routing.dd import Budget
@@ -21,7 +21,7 @@ VALIDATE_SEVERITY: dict[str, Severity] = {
 CHECK_SEVERITY: dict[str, Severity] = {**VALIDATE_SEVERITY, "unreachable": "error"}
 
 #: Too entangled to analyse within the diagram budget.
-TOO_COMPLEX = "QD605"
+TOO_COMPLEX = Code.QD605
 
 
 def finding_diagnostic(

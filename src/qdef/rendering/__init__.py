@@ -1,40 +1,112 @@
 """Renderers: the plugin API and :func:`render`.
 
-- :class:`Renderer` — the protocol a renderer implements; :class:`RenderOptions`
-  — what it is called with (language, chrome wording, its own settings);
+Everything a renderer needs is imported from here (see docs/plugins.md):
+
+- :class:`Renderer` — the protocol a renderer implements, :class:`BaseRenderer`
+  its defaults; :class:`RenderOptions` — what it is called with (language, chrome
+  wording, its own settings); :class:`Compiled` — the compiled instrument it renders
+  (``compiled.instrument``, ``numbers``, ``plan.variables`` of :class:`VarInfo`,
+  ``reaching(question_id)`` and ``reaching_text(question_id)``);
+- the errors a renderer raises (:class:`RenderError`, :class:`RenderOptionError`,
+  :class:`LanguageError`, :class:`LocatedRenderError`, :class:`MissingWordingError`);
+- wording helpers: :class:`Catalog`, :func:`catalog`, :func:`find_catalog`,
+  :func:`missing_wording_message`; :class:`Words` (conditions in words);
+  :func:`routing_notes` (where each question and option sends a respondent on
+  paper) and the phrases that print them (:func:`goto_text`, :func:`continue_text`,
+  :func:`question_only_if`, …); numbers kept with their units (:func:`keep_units`,
+  :func:`units_kept`); Markdown escaping in :mod:`qdef.rendering.markdown`;
 - :func:`render` — render an instrument with a named renderer;
 - :func:`registrations`, :func:`get_renderer` — discovery through the
-  entry-point group ``qdef.renderers`` (see docs/plugins.md).
+  entry-point group ``qdef.renderers``.
 
-Importing this package imports no renderer.
+Importing this package imports no renderer, and none of the code renderers render
+with: the helpers are imported when first used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qdef.errors import (
     LanguageError,
+    LocatedRenderError,
+    MissingWordingError,
     RendererConflictError,
     RendererLoadError,
     RenderError,
     RenderOptionError,
     UnknownRendererError,
+    WordingPlace,
 )
 from qdef.gcpause import gc_paused
-from qdef.rendering.protocol import Renderer, RenderOptions
+from qdef.rendering.protocol import BaseRenderer, Renderer, RenderOptions, Wording
 from qdef.rendering.registry import GROUP, Registration, get_renderer, registrations
 from qdef.wording.catalog import Catalog, catalog
+from qdef.wording.catalog import find as find_catalog
+from qdef.wording.catalog import missing_message as missing_wording_message
 
 if TYPE_CHECKING:
     from qdef.model import Instrument
+    from qdef.pipeline.compiled import Compiled, compile_instrument
+    from qdef.rendering.notes import (
+        Destination,
+        Notes,
+        QuestionNotes,
+        SectionNotes,
+        routing_notes,
+    )
+    from qdef.rendering.phrases import (
+        choices_hints,
+        continue_text,
+        exclusive_hint,
+        goto_text,
+        personal_note,
+        question_only_if,
+        section_only_if,
+    )
+    from qdef.rendering.spacing import NO_BREAK_SPACE, keep_units, units_kept
+    from qdef.rendering.words import Words, label_text
+    from qdef.routing.plan import VarInfo
+
+#: Names imported when first asked for (``import qdef.rendering`` stays cheap).
+_LAZY = {
+    "Compiled": "qdef.pipeline.compiled",
+    "compile_instrument": "qdef.pipeline.compiled",
+    "VarInfo": "qdef.routing.plan",
+    "Destination": "qdef.rendering.notes",
+    "Notes": "qdef.rendering.notes",
+    "QuestionNotes": "qdef.rendering.notes",
+    "SectionNotes": "qdef.rendering.notes",
+    "routing_notes": "qdef.rendering.notes",
+    "choices_hints": "qdef.rendering.phrases",
+    "continue_text": "qdef.rendering.phrases",
+    "exclusive_hint": "qdef.rendering.phrases",
+    "goto_text": "qdef.rendering.phrases",
+    "personal_note": "qdef.rendering.phrases",
+    "question_only_if": "qdef.rendering.phrases",
+    "section_only_if": "qdef.rendering.phrases",
+    "NO_BREAK_SPACE": "qdef.rendering.spacing",
+    "keep_units": "qdef.rendering.spacing",
+    "units_kept": "qdef.rendering.spacing",
+    "Words": "qdef.rendering.words",
+    "label_text": "qdef.rendering.words",
+}
 
 __all__ = [
     "GROUP",
+    "NO_BREAK_SPACE",
+    "BaseRenderer",
     "Catalog",
+    "Compiled",
+    "Destination",
     "LanguageError",
+    "LocatedRenderError",
+    "MissingWordingError",
+    "Notes",
+    "QuestionNotes",
     "Registration",
     "RenderError",
     "RenderOptionError",
@@ -42,30 +114,72 @@ __all__ = [
     "Renderer",
     "RendererConflictError",
     "RendererLoadError",
+    "SectionNotes",
     "UnknownRendererError",
+    "VarInfo",
+    "Wording",
+    "WordingPlace",
+    "Words",
     "catalog",
+    "choices_hints",
+    "compile_instrument",
+    "continue_text",
+    "exclusive_hint",
+    "find_catalog",
     "get_renderer",
+    "goto_text",
+    "keep_units",
+    "label_text",
+    "missing_wording_message",
     "options_for",
+    "personal_note",
+    "question_only_if",
     "registrations",
     "render",
+    "routing_notes",
+    "section_only_if",
+    "units_kept",
 ]
 
 
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qdef.rendering' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
 def render(
-    instrument: Instrument | str | Path, to: str, *, lang: str | None = None, **settings: object
+    instrument: Compiled | Instrument | str | Path,
+    to: str,
+    *,
+    lang: str | None = None,
+    **settings: object,
 ) -> str | bytes:
-    """Render ``instrument`` (or the instrument file at that path) with the renderer
-    called ``to``; ``lang`` picks the language, ``settings`` are the renderer's own
-    options. Raises :class:`RenderError` (or :class:`qdef.QdefError` for an invalid
-    file) with a message that says what to do."""
+    """Render ``instrument`` — compiled (what validation gave, or
+    :func:`compile_instrument`), an :class:`~qdef.model.Instrument` (compiled here),
+    or the path of an instrument file (loaded and compiled here) —
+    with the renderer called ``to``; ``lang`` picks the language, ``settings`` are the
+    renderer's own options. Raises :class:`RenderError` (or :class:`qdef.QdefError`
+    for an invalid file) with a message that says what to do."""
+    from qdef.model import Instrument  # noqa: PLC0415
+    from qdef.pipeline.compiled import compile_instrument  # noqa: PLC0415
+
     if isinstance(instrument, str | Path):
         from qdef.pipeline import load  # noqa: PLC0415
 
         instrument = load(instrument)
+    compiled = compile_instrument(instrument) if isinstance(instrument, Instrument) else instrument
     renderer = get_renderer(to)
-    options = options_for(renderer, instrument, lang, settings)
+    options = options_for(renderer, compiled.instrument, lang, settings)
     with gc_paused():
-        return renderer.render(instrument, options)
+        return renderer.render(compiled, options)
 
 
 def options_for(
@@ -78,7 +192,7 @@ def options_for(
     instrument's languages, its wording, and ``settings`` checked against the
     options the renderer declares."""
     settings = dict(settings or {})
-    declared: Mapping[str, str] = getattr(renderer, "options", None) or {}
+    declared = renderer.options
     unknown = sorted(set(settings) - set(declared))
     if unknown:
         offered = (
@@ -109,7 +223,7 @@ def _chrome(renderer: Renderer, instrument: Instrument, lang: str) -> Catalog:
     if found is not None:
         return found
     fix = worded_fix([instrument.language, *instrument.translations])
-    if getattr(renderer, "wording", "lang") == "lang":
+    if renderer.wording == "lang":
         raise LanguageError(
             f"the renderer {renderer.name!r} prints qdef's own wording in the language "
             f"it renders. " + missing_message(lang, fix=fix)

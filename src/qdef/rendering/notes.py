@@ -28,14 +28,18 @@ the next numbered question; past the last one, the note says the survey ends.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qdef.expr.nodes import Expr
-from qdef.memo import PerInstrument
-from qdef.model import Instrument, SingleChoice
-from qdef.routing.analysis import Analysis, analysis_for
+from qdef.model import SingleChoice
+from qdef.routing.analysis import Analysis
 from qdef.routing.dd import FALSE, Budget
-from qdef.routing.plan import Plan, Step, plan_for
+from qdef.routing.plan import Plan, Step
+
+if TYPE_CHECKING:
+    from qdef.pipeline.compiled import Compiled
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +74,9 @@ class Notes:
 
 
 class _Finder:
-    def __init__(self, plan: Plan, analysis: Analysis | None) -> None:
+    def __init__(self, plan: Plan, analysis: Analysis | None, numbers: Mapping[str, str]) -> None:
         self.plan = plan
         self.analysis = analysis
-        numbers = plan.instrument.numbers()
         # The first numbered question at or after each position (None: the end).
         self.numbered: list[str | None] = [None] * (plan.end + 1)
         for step in reversed(plan.steps):
@@ -151,31 +154,39 @@ class _Finder:
         return QuestionNotes(options, after, step.own_when)
 
 
-def notes(instrument: Instrument) -> Notes:
-    """The routing notes of a valid instrument (computed once per instrument and
-    shared by the renderers: treat them as read-only)."""
-    return _notes(instrument)
+#: Where the notes of a :class:`Compiled` are kept, with it (see :func:`routing_notes`).
+_KEPT = "_qdef_rendering_routing_notes"
 
 
-def _compute(instrument: Instrument) -> Notes:
-    plan = plan_for(instrument)
+def routing_notes(compiled: Compiled) -> Notes:
+    """The routing notes of a compiled instrument: computed once per
+    :class:`~qdef.pipeline.compiled.Compiled` and kept with it (like its plan and
+    analysis), so that every renderer of one run shares them: treat them as read-only."""
+    kept = compiled.__dict__.get(_KEPT)
+    if not isinstance(kept, Notes):
+        kept = _compute(compiled)
+        # Compiled is frozen; its lazily computed parts live in its __dict__ just so
+        # (functools.cached_property), and these notes are one more.
+        compiled.__dict__[_KEPT] = kept
+    return kept
+
+
+def _compute(compiled: Compiled) -> Notes:
+    plan, numbers = compiled.plan, compiled.numbers
     try:
-        return _notes_of(instrument, _Finder(plan, analysis_for(instrument)))
+        return _notes_of(compiled, _Finder(plan, compiled.analysis, numbers))
     except (Budget, RecursionError):  # too entangled: the routes as written
-        return _notes_of(instrument, _Finder(plan, None))
+        return _notes_of(compiled, _Finder(plan, None, numbers))
 
 
-def _notes_of(instrument: Instrument, finder: _Finder) -> Notes:
+def _notes_of(compiled: Compiled, finder: _Finder) -> Notes:
     plan = finder.plan
     questions = {step.question.id: finder.question(step) for step in plan.steps}
     sections: list[SectionNotes] = []
     first = 0
-    for section in instrument.sections:
+    for section in compiled.instrument.sections:
         after = first + len(section.questions)
         when = plan.steps[first].section_when if section.questions else None
         sections.append(SectionNotes() if when is None else finder.section(first, after, when))
         first = after
     return Notes(questions, sections)
-
-
-_notes: PerInstrument[Notes] = PerInstrument(_compute, size=4)

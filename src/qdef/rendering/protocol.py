@@ -1,13 +1,15 @@
 """The renderer protocol and the options a renderer is called with.
 
 A renderer is a small object with a ``name``, a file ``suffix``, a
-``media_type``, a one-line ``description`` and ``render(instrument, options)``
-returning text or bytes. Renderers never write files: qdef writes what they
-return, atomically. A renderer may declare ``options`` (name -> one-line
-help); any other option is refused before it is called. It may declare
-``wording``: ``"lang"`` (default: it prints qdef's wording in the language it
-renders, which must have a catalogue), ``"none"`` or ``"every"`` (it writes
-every language and checks for itself); see :func:`qdef.rendering.options_for`.
+``media_type``, a one-line ``description``, the ``options`` it takes (name ->
+one-line help; any other option is refused before it is called), its
+``wording`` and ``render(compiled, options)`` returning text or bytes.
+``wording`` says which of qdef's own wording it prints: ``"lang"`` (in the
+language it renders, which must have a catalogue), ``"none"`` or ``"every"``
+(it writes every language and checks for itself); see
+:func:`qdef.rendering.options_for`. :class:`BaseRenderer` gives the defaults
+(no options, ``"lang"``). Renderers never write files: qdef writes what they
+return, atomically.
 
 This module is deliberately light: it imports nothing heavier than the
 standard library, so that describing renderers stays cheap.
@@ -17,14 +19,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from types import MappingProxyType
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, get_args, runtime_checkable
 
 if TYPE_CHECKING:
-    from qdef.model import Instrument
+    from qdef.pipeline.compiled import Compiled
     from qdef.wording.catalog import Catalog
 
 #: The metadata every renderer has, as class or instance attributes.
 ATTRIBUTES = ("name", "suffix", "media_type", "description")
+
+Wording = Literal["lang", "none", "every"]
+"""Which of qdef's own wording (``options.chrome``) a renderer prints: ``"lang"`` —
+in the language it renders, so qdef refuses a language without a catalogue before
+calling it; ``"none"`` — none; ``"every"`` — it writes every language of the
+instrument and checks for itself."""
+
+#: The values :data:`Wording` can take.
+WORDINGS: tuple[str, ...] = get_args(Wording)
 
 
 @runtime_checkable
@@ -41,10 +53,34 @@ class Renderer(Protocol):
     description: str
     """One line for ``qdef renderers``."""
 
-    def render(self, instrument: Instrument, options: RenderOptions) -> str | bytes:
-        """The rendered instrument: text (written as UTF-8) or bytes. Must be
-        deterministic: the same instrument and options give the same output."""
+    @property
+    def options(self) -> Mapping[str, str]:
+        """The options it takes: name -> one line of help (``qdef renderers`` lists
+        them). Any other option is refused before :meth:`render` is called."""
         ...
+
+    @property
+    def wording(self) -> Wording:
+        """Which of qdef's own wording it prints (see :data:`Wording`)."""
+        ...
+
+    def render(self, compiled: Compiled, options: RenderOptions) -> str | bytes:
+        """The rendered instrument (``compiled.instrument``): text (written as UTF-8)
+        or bytes. Must be deterministic: the same instrument and options give the
+        same output."""
+        ...
+
+
+class BaseRenderer:
+    """A base class that gives a renderer the defaults of ``options`` and ``wording``:
+    no options, and qdef's wording in the language rendered. A subclass sets
+    ``name``, ``suffix``, ``media_type`` and ``description`` and defines ``render``;
+    it may set ``options`` and ``wording``. (Declaring both without it is as good.)"""
+
+    options: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """No options."""
+    wording: ClassVar[Wording] = "lang"
+    """qdef's wording in the language rendered."""
 
 
 @dataclass(frozen=True, slots=True)

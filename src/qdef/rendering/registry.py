@@ -9,6 +9,7 @@ resolved silently: asking for it is an error naming both.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import cast
@@ -18,7 +19,7 @@ from qdef.errors import (
     RendererLoadError,
     UnknownRendererError,
 )
-from qdef.rendering.protocol import ATTRIBUTES, Renderer
+from qdef.rendering.protocol import ATTRIBUTES, WORDINGS, Renderer
 
 GROUP = "qdef.renderers"
 
@@ -95,7 +96,9 @@ def lookup(name: str) -> Registration:
 
 
 def load(registration: Registration) -> Renderer:
-    """Import the renderer of ``registration`` and make one."""
+    """Import the renderer of ``registration`` and make one, checked against the
+    protocol: its metadata, ``render``, ``options`` (names to help texts) and
+    ``wording`` (one of :data:`~qdef.rendering.protocol.WORDINGS`)."""
     where = f"the renderer {registration.name!r} of {registration.origin}"
     try:
         target = registration.entry_point.load()
@@ -112,13 +115,35 @@ def load(registration: Registration) -> Renderer:
     missing = [a for a in ATTRIBUTES if not isinstance(getattr(renderer, a, None), str)]
     if not callable(getattr(renderer, "render", None)):
         missing.append("render()")
+    missing.extend(a for a in ("options", "wording") if not hasattr(renderer, a))
     if missing:
-        raise RendererLoadError(f"{where} is not a renderer: it lacks {', '.join(missing)}")
+        raise RendererLoadError(
+            f"{where} is not a renderer: it lacks {', '.join(missing)}"
+            + (
+                " (subclass qdef.rendering.BaseRenderer for the defaults of options and wording)"
+                if {"options", "wording"} & set(missing)
+                else ""
+            )
+        )
+    problem = _declared_problem(renderer.options, renderer.wording)
+    if problem:
+        raise RendererLoadError(f"{where} is not a renderer: {problem}")
     if renderer.name != registration.name:
         raise RendererLoadError(
             f"{where} calls itself {renderer.name!r}; its entry point and its name must agree"
         )
     return cast(Renderer, renderer)
+
+
+def _declared_problem(options: object, wording: object) -> str | None:
+    """What is wrong with a renderer's ``options`` and ``wording``, if anything."""
+    if not isinstance(options, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in options.items()
+    ):
+        return "its options must map each option's name to one line of help (str to str)"
+    if wording not in WORDINGS:
+        return f"its wording is {wording!r}, not one of {', '.join(map(repr, WORDINGS))}"
+    return None
 
 
 def get_renderer(name: str) -> Renderer:

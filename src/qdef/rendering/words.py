@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
 from qdef.expr.printer import format_number
@@ -23,7 +24,9 @@ from qdef.model import (
     TextListQuestion,
 )
 from qdef.rendering.protocol import RenderOptions
-from qdef.routing.plan import Plan
+
+if TYPE_CHECKING:
+    from qdef.pipeline.compiled import Compiled
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _OPS = {
@@ -45,11 +48,11 @@ def label_text(text: str) -> str:
 class Words:
     """Describes conditions of one instrument in one language."""
 
-    def __init__(self, plan: Plan, options: RenderOptions) -> None:
-        self.plan = plan
+    def __init__(self, compiled: Compiled, options: RenderOptions) -> None:
+        self.plan = compiled.plan
         self.options = options
         self.chrome = options.chrome
-        self.numbers = plan.instrument.numbers()
+        self.numbers = compiled.numbers
 
     # ------------------------------------------------------------------ pieces
 

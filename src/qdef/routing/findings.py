@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from qdef.diagnostics import Code
 from qdef.expr.printer import to_source
 from qdef.model import SingleChoice
 from qdef.routing.dd import FALSE, TRUE
@@ -25,12 +26,12 @@ if TYPE_CHECKING:
 FindingKind = Literal["unreachable", "always-true", "dead-goto", "unknown", "not-analysed"]
 
 #: Diagnostic codes of the findings.
-CODES: dict[FindingKind, str] = {
-    "unreachable": "QD601",
-    "always-true": "QD602",
-    "dead-goto": "QD603",
-    "unknown": "QD604",
-    "not-analysed": "QD606",
+CODES: dict[FindingKind, Code] = {
+    "unreachable": Code.QD601,
+    "always-true": Code.QD602,
+    "dead-goto": Code.QD603,
+    "unknown": Code.QD604,
+    "not-analysed": Code.QD606,
 }
 
 
@@ -53,7 +54,7 @@ class Finding:
     """Every question the finding concerns (a section's condition may hide several)."""
 
     @property
-    def code(self) -> str:
+    def code(self) -> Code:
         return CODES[self.kind]
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qdef.diagnostics import Diagnostic, Span
+from qdef.diagnostics import Code, Diagnostic, Span
 from qdef.source.positions import KeyPath, SourceMap, offsets_in_scalar
 from qdef.source.yamldata import (
     DEFAULT_LIMITS,
@@ -78,14 +78,14 @@ def _yaml_error(path: Path, source: str, error: Exception) -> Diagnostic:
     if "end of stream" in problem and context and "quoted scalar" in context and context_mark:
         # Reported at the end of the file; the place to fix is the opening quote.
         return Diagnostic(
-            "QD101",
+            Code.QD101,
             "YAML syntax error: this quoted text is never closed; add the closing quote "
             "(or remove the opening one)",
             Span(path, *_within(source, context_mark.line, context_mark.column)),
         )
     flow = _flow_problem(source, problem, context, mark, context_mark)
     if flow is not None and mark is not None:
-        return Diagnostic("QD101", flow, Span(path, *_within(source, mark.line, mark.column)))
+        return Diagnostic(Code.QD101, flow, Span(path, *_within(source, mark.line, mark.column)))
     if "invalid Unicode character escape" in problem:
         problem += (
             " (\\uD800-\\uDFFF are halves of surrogate pairs, not characters; "
@@ -100,7 +100,7 @@ def _yaml_error(path: Path, source: str, error: Exception) -> Diagnostic:
         text = f"{text} ({context}{started})"
     hint = _syntax_hint(text)
     span = Span(path, *_within(source, mark.line, mark.column)) if mark else Span(path, 1, 1)
-    return Diagnostic("QD101", f"YAML syntax error: {text}; {hint}", span)
+    return Diagnostic(Code.QD101, f"YAML syntax error: {text}; {hint}", span)
 
 
 def _flow_problem(
@@ -170,7 +170,7 @@ def parse(
 
     separators = [
         Diagnostic(
-            "QD101",
+            Code.QD101,
             f"the character U+{ord(found.group()):04X} ({_SEPARATORS[found.group()]}) is read "
             "as a line break by YAML parsers; replace it with a space or a real line break",
             Span(path, *_line_column(text, found.start())),
@@ -193,7 +193,7 @@ def parse(
         return None, [
             *_located(text, path, refused),
             Diagnostic(
-                "QD102",
+                Code.QD102,
                 f"U+{ord(bad):04X} is half of a surrogate pair, not a character; remove it",
                 Span(path, *_line_column(text, error.start)),
             ),
@@ -204,7 +204,7 @@ def parse(
     if data is None:
         return None, [
             Diagnostic(
-                "QD107",
+                Code.QD107,
                 "the file holds no instrument; start it with 'qdef: 1', then id, title, "
                 "language and sections",
                 Span(path, 1, 1),
@@ -265,9 +265,9 @@ def _reader_error(text: str, path: Path, error: Exception) -> Diagnostic:
     code = getattr(error, "character", None)
     index = text.find(chr(code)) if isinstance(code, int) else -1
     if index < 0:
-        return Diagnostic("QD101", f"YAML error: {error}", Span(path, 1, 1))
+        return Diagnostic(Code.QD101, f"YAML error: {error}", Span(path, 1, 1))
     return Diagnostic(
-        "QD101",
+        Code.QD101,
         f"the control character U+{code:04X} is not allowed in YAML; remove it "
         "(it is invisible in most editors)",
         Span(path, *_line_column(text, index)),
@@ -279,7 +279,7 @@ def decode(raw: bytes, path: Path) -> tuple[str | None, list[Diagnostic]]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [
             Diagnostic(
-                "QD102",
+                Code.QD102,
                 "the file is UTF-16; save it as UTF-8",
                 Span(path, 1, 1),
             )
@@ -289,7 +289,9 @@ def decode(raw: bytes, path: Path) -> tuple[str | None, list[Diagnostic]]:
     if b"\x00" in raw[:2]:  # UTF-16 without a byte order mark ("q\0d\0e\0f\0" ...)
         return None, [
             Diagnostic(
-                "QD102", "the file looks like UTF-16 or UTF-32; save it as UTF-8", Span(path, 1, 1)
+                Code.QD102,
+                "the file looks like UTF-16 or UTF-32; save it as UTF-8",
+                Span(path, 1, 1),
             )
         ]
     try:
@@ -300,7 +302,7 @@ def decode(raw: bytes, path: Path) -> tuple[str | None, list[Diagnostic]]:
         byte = raw[error.start]
         return None, [
             Diagnostic(
-                "QD102",
+                Code.QD102,
                 f"the byte 0x{byte:02x} is not UTF-8; save the file as UTF-8 "
                 "(it may have been written as Latin-1 or Windows-1252)",
                 Span(path, line, column),
@@ -317,15 +319,15 @@ def load_file(
             raw = stream.read(limits.max_bytes + 1)
     except FileNotFoundError:
         return None, [
-            Diagnostic("QD001", "no such file or directory; check the path", Span(path, 1, 1))
+            Diagnostic(Code.QD001, "no such file or directory; check the path", Span(path, 1, 1))
         ]
     except OSError as error:
         reason = error.strerror or str(error)
-        return None, [Diagnostic("QD002", f"cannot read the file: {reason}", Span(path, 1, 1))]
+        return None, [Diagnostic(Code.QD002, f"cannot read the file: {reason}", Span(path, 1, 1))]
     if len(raw) > limits.max_bytes:
         return None, [
             Diagnostic(
-                "QD103",
+                Code.QD103,
                 f"the file is larger than {limits.max_bytes:,} bytes, far more than an "
                 "instrument needs; check that this is the right file",
                 Span(path, 1, 1),

@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from qdef.diagnostics import Code
+
 _CORE_TAGS = {
     "tag:yaml.org,2002:str": "str",
     "tag:yaml.org,2002:int": "int",
@@ -85,7 +87,7 @@ class YamlDataError(Exception):
 
     def __init__(
         self,
-        code: str,
+        code: Code,
         message: str,
         line: int,
         column: int,
@@ -128,7 +130,7 @@ def _forbidden(
         else "a control character"
     )
     return YamlDataError(
-        "QD112",
+        Code.QD112,
         f"this {'key' if key else 'text'} holds U+{code:04X}, {what}, "
         "which qdef does not allow in any text "
         "(renderers and terminals would break on it); remove the escape that writes it",
@@ -187,7 +189,7 @@ def _resolve_plain(value: str, line: int, column: int) -> Any:
     else:
         if _NONFINITE.match(value):
             raise YamlDataError(
-                "QD111",
+                Code.QD111,
                 f"{value!r} is not a finite number; write a number, or quote it to make it text",
                 line,
                 column,
@@ -201,7 +203,7 @@ def _resolve_plain(value: str, line: int, column: int) -> Any:
 def _too_large(value: str, line: int, column: int) -> YamlDataError:
     shown = value if len(value) <= 24 else value[:20] + "..."
     return YamlDataError(
-        "QD111",
+        Code.QD111,
         f"{shown!r} is too large to be a number; write a smaller number, "
         "or quote it to make it text",
         line,
@@ -228,9 +230,9 @@ def _resolve_tagged(value: str, tag: str, line: int, column: int) -> Any:
             f"{value!r} is not a valid !!{kind}; write {wanted.get(kind, 'nothing (~)')} "
             "and drop the tag, which qdef does not need"
         )
-        raise YamlDataError("QD108", message, line, column)
+        raise YamlDataError(Code.QD108, message, line, column)
     raise YamlDataError(
-        "QD108",
+        Code.QD108,
         f"the tag {_short_tag(tag)} is not allowed; qdef reads plain YAML data: remove the tag",
         line,
         column,
@@ -353,7 +355,7 @@ def build_located(  # noqa: PLR0915
             if len(stack) >= max_depth:
                 mark = event.start_mark
                 raise YamlDataError(
-                    "QD104",
+                    Code.QD104,
                     f"nesting is deeper than {max_depth} levels, far more than an instrument "
                     "needs; remove the extra levels (look for '[' or '{' that are never closed)",
                     mark.line,
@@ -366,7 +368,7 @@ def build_located(  # noqa: PLR0915
             if is_map and key is no_key:
                 mark = event.start_mark
                 raise YamlDataError(
-                    "QD110",
+                    Code.QD110,
                     "a key must be plain text, not a list or mapping",
                     mark.line,
                     mark.column,
@@ -409,14 +411,14 @@ def build_located(  # noqa: PLR0915
             name = event.anchor
             if name in open_anchors:
                 raise YamlDataError(
-                    "QD105",
+                    Code.QD105,
                     f"the alias *{name} refers to a collection that contains it; remove the alias",
                     mark.line,
                     mark.column,
                 )
             if name not in anchors:
                 raise YamlDataError(
-                    "QD105",
+                    Code.QD105,
                     f"the alias *{name} names no anchor; define &{name} before using it",
                     mark.line,
                     mark.column,
@@ -426,7 +428,7 @@ def build_located(  # noqa: PLR0915
             chars += length
             if chars > max_chars:
                 raise YamlDataError(
-                    "QD105",
+                    Code.QD105,
                     f"the alias *{name} repeats {length:,} characters: with the aliases "
                     f"before it, the document grows to {chars:,} characters, more than the "
                     f"file's {len(text):,} plus {limits.alias_chars:,} (a 'billion laughs' "
@@ -436,7 +438,7 @@ def build_located(  # noqa: PLR0915
                 )
             if nodes > max_nodes:
                 raise YamlDataError(
-                    "QD105",
+                    Code.QD105,
                     f"aliases expand this document beyond {max_nodes:,} nodes "
                     "(a 'billion laughs' document?); write the data out or use fewer aliases",
                     mark.line,
@@ -447,7 +449,7 @@ def build_located(  # noqa: PLR0915
             if documents > 1:
                 mark = event.start_mark
                 raise YamlDataError(
-                    "QD109",
+                    Code.QD109,
                     "a file holds one instrument, but a second YAML document starts here; "
                     "remove it (or the '---' line)",
                     mark.line,
@@ -468,11 +470,13 @@ def build_located(  # noqa: PLR0915
                     key = value
                 else:
                     mark = event.start_mark
-                    raise YamlDataError("QD110", "a key must be plain text", mark.line, mark.column)
+                    raise YamlDataError(
+                        Code.QD110, "a key must be plain text", mark.line, mark.column
+                    )
                 if key in container:  # (refused characters left out: the key to be)
                     mark = event.start_mark
                     raise YamlDataError(
-                        "QD106",
+                        Code.QD106,
                         f"the key {key!r} appears twice in this mapping; keep one",
                         mark.line,
                         mark.column,
@@ -540,7 +544,7 @@ def _check_flow_entry(  # noqa: PLR0917
             written = row[start:end].strip()
         example = f": {previous[0]}: {quoted(written)}"
     raise YamlDataError(
-        "QD113",
+        Code.QD113,
         f"inside '{{...}}' a comma ends an entry, so '{key}' was read as a key without a "
         "value; if the comma belongs to the text before it, put that text in quotes"
         f"{example}",

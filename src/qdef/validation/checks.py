@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from qdef.diagnostics import Diagnostic, Severity, Span
+from qdef.diagnostics import Code, Diagnostic, Severity, Span
 from qdef.expr import check as check_condition
 from qdef.expr.messages import Subject, date_problem
 from qdef.model import (
@@ -70,7 +70,7 @@ class _Checker:
 
     def report(
         self,
-        code: str,
+        code: Code,
         message: str,
         path: KeyPath,
         *,
@@ -96,7 +96,7 @@ class _Checker:
         for path, language, phrase, where in repeated(self.instrument):
             field = next(step for step in reversed(path) if step in ("text", "hint", "label"))
             self.report(
-                "QD515",
+                Code.QD515,
                 f'this {field} already says "{phrase}", which qdef prints itself {where} '
                 f"(language '{language}'); remove it from the {field}, so that it is not "
                 "printed twice",
@@ -131,7 +131,7 @@ class _Checker:
         for ident, path, what in self._all_ids():
             if ident in RESERVED:
                 self.report(
-                    "QD405",
+                    Code.QD405,
                     f"'{ident}' is a reserved word of the condition language "
                     "and cannot be an id; choose another name",
                     path,
@@ -139,7 +139,7 @@ class _Checker:
             if ident in seen:
                 first = self.locator.locate(seen[ident][0])
                 self.report(
-                    "QD401",
+                    Code.QD401,
                     f"the id '{ident}' is already used by a {seen[ident][1]} "
                     f"(line {first.line}); ids of sections, questions and follow-ups "
                     "must be unique",
@@ -162,7 +162,7 @@ class _Checker:
             at = entry if getattr(entry.question, "number", None) else earlier
             other = earlier if at is entry else entry
             self.report(
-                "QD409",
+                Code.QD409,
                 f"question number '{number}' is also shown for '{other.question.id}'; "
                 "give each question its own number",
                 (*at.path, "number"),
@@ -179,7 +179,7 @@ class _Checker:
         for i, language in enumerate(self.instrument.translations):
             if listed.index(language) != i + 1:
                 self.report(
-                    "QD407",
+                    Code.QD407,
                     f"the language '{language}' is listed twice (or is the "
                     "instrument's own language); list each translation once",
                     ("translations", i),
@@ -192,7 +192,7 @@ class _Checker:
             if isinstance(text, str):
                 if self.instrument.translations:
                     self.report(
-                        "QD309",
+                        Code.QD309,
                         "this text has no translations; write it as a mapping "
                         f"with the languages {', '.join(languages)}",
                         path,
@@ -201,7 +201,7 @@ class _Checker:
             for language in text:
                 if language not in wanted:
                     self.report(
-                        "QD309",
+                        Code.QD309,
                         f"'{language}' is not a language of this instrument; "
                         f"add it to 'translations' or remove it (languages: "
                         f"{', '.join(languages)})",
@@ -211,7 +211,9 @@ class _Checker:
             missing = [lang for lang in languages if lang not in text]
             if missing:
                 self.report(
-                    "QD309", f"this text lacks the language(s) {', '.join(missing)}; add them", path
+                    Code.QD309,
+                    f"this text lacks the language(s) {', '.join(missing)}; add them",
+                    path,
                 )
 
     # ------------------------------------------------------------------ inside one question
@@ -219,24 +221,26 @@ class _Checker:
     def check_question(self, question: Any, path: KeyPath) -> None:
         if isinstance(question, SingleChoice | MultipleChoice):
             self._unique(
-                [o.code for o in question.options], (*path, "options"), "QD301", "option code"
+                [o.code for o in question.options], (*path, "options"), Code.QD301, "option code"
             )
             if isinstance(question, MultipleChoice):
                 self._selections(question, path)
         if isinstance(question, MatrixQuestion | GridQuestion):
-            self._unique([r.code for r in question.rows], (*path, "rows"), "QD302", "row code")
+            self._unique([r.code for r in question.rows], (*path, "rows"), Code.QD302, "row code")
         if isinstance(question, MatrixQuestion):
-            self._unique([c.code for c in question.scale], (*path, "scale"), "QD303", "scale code")
+            self._unique(
+                [c.code for c in question.scale], (*path, "scale"), Code.QD303, "scale code"
+            )
         if isinstance(question, GridQuestion):
             self._unique(
-                [c.code for c in question.columns], (*path, "columns"), "QD303", "column code"
+                [c.code for c in question.columns], (*path, "columns"), Code.QD303, "column code"
             )
             for i, column in enumerate(question.columns):
                 if isinstance(column, NumberColumn):
                     self._number_bounds(column, (*path, "columns", i))
         if isinstance(question, TextListQuestion):
             self._unique(
-                [f.code for f in question.fields], (*path, "fields"), "QD304", "field code"
+                [f.code for f in question.fields], (*path, "fields"), Code.QD304, "field code"
             )
         if isinstance(question, NumberQuestion):
             self._number_bounds(question, path)
@@ -251,7 +255,7 @@ class _Checker:
                     elif isinstance(followup, DateFollowup):
                         self._date_bounds(followup, fpath)
 
-    def _unique(self, codes: list[str], path: KeyPath, code: str, what: str) -> None:
+    def _unique(self, codes: list[str], path: KeyPath, code: Code, what: str) -> None:
         first: dict[str, int] = {}
         for i, value in enumerate(codes):
             if value in first:
@@ -270,27 +274,27 @@ class _Checker:
         low, high = question.min_choices, question.max_choices
         if low is not None and high is not None and low > high:
             self.report(
-                "QD307",
+                Code.QD307,
                 f"min_choices ({low}) is larger than max_choices ({high}); swap or correct them",
                 (*path, "min_choices"),
             )
         plain = sum(1 for option in question.options if not option.exclusive)
         if low is not None and low > count:
             self.report(
-                "QD307",
+                Code.QD307,
                 f"min_choices ({low}) is more than the {count} options; lower it",
                 (*path, "min_choices"),
             )
         elif low is not None and low > plain:
             self.report(
-                "QD307",
+                Code.QD307,
                 f"min_choices ({low}) is more than the {plain} options that can be chosen "
                 "together (an exclusive option stands alone); lower it",
                 (*path, "min_choices"),
             )
         if high is not None and high > count:
             self.report(
-                "QD307",
+                Code.QD307,
                 f"max_choices ({high}) is more than the {count} options; lower it or remove it",
                 (*path, "max_choices"),
                 severity="warning",
@@ -300,7 +304,7 @@ class _Checker:
         low, high = node.min, node.max
         if low is not None and high is not None and low > high:
             self.report(
-                "QD305",
+                Code.QD305,
                 f"min ({low}) is larger than max ({high}); swap or correct them",
                 (*path, "min"),
             )
@@ -308,7 +312,7 @@ class _Checker:
             for name, bound in (("min", low), ("max", high)):
                 if isinstance(bound, float) and not bound.is_integer():
                     self.report(
-                        "QD308",
+                        Code.QD308,
                         f"{name} {bound} is not a whole number, but answers are "
                         "integers; use a whole number or kind: decimal",
                         (*path, name),
@@ -323,12 +327,12 @@ class _Checker:
                 continue
             problem = date_problem(value, precision)
             if problem:
-                self.report("QD306", f"{name}: {problem}", (*path, name))
+                self.report(Code.QD306, f"{name}: {problem}", (*path, name))
             else:
                 parsed[name] = _as_date(value)
         if len(parsed) == 2 and parsed["min"] > parsed["max"]:
             self.report(
-                "QD306",
+                Code.QD306,
                 f"min ({node.min}) is later than max ({node.max}); swap or correct them",
                 (*path, "min"),
             )
@@ -364,11 +368,11 @@ class _Checker:
                     if target in sections:
                         first = sections[target]
                         hint = f"'{target}' is a section: name its first question, '{first}'"
-                    self.report("QD402", f"goto '{target}' names no question; {hint}", path)
+                    self.report(Code.QD402, f"goto '{target}' names no question; {hint}", path)
                 elif positions[target] <= entry.position:
                     where = "itself" if target == question.id else "an earlier question"
                     self.report(
-                        "QD403",
+                        Code.QD403,
                         f"goto '{target}' points back to {where}; jumps go "
                         "forward only (so every walk ends): move the question or "
                         "use a 'when' condition instead",
@@ -376,7 +380,7 @@ class _Checker:
                     )
             if routes and isinstance(question, SingleChoice) and not question.required:
                 self.report(
-                    "QD404",
+                    Code.QD404,
                     f"the options of '{question.id}' route respondents, but "
                     "the question is not required: without an answer the walk simply "
                     "continues in sequence; add 'required: true' if that is not intended",

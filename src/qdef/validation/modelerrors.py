@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from qdef.diagnostics import Diagnostic
+from qdef.diagnostics import Code, Diagnostic
 from qdef.model import Instrument, Node
 from qdef.model.base import (
     CODE_PATTERN,
@@ -258,7 +258,7 @@ def _quote_hint(value: Any, expected: str, *, top: bool = False, optional: bool 
     return ""
 
 
-def _message(error: ErrorDetails, resolved: _Resolved) -> tuple[str, str]:
+def _message(error: ErrorDetails, resolved: _Resolved) -> tuple[Code, str]:
     kind = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     value = error.get("input")
@@ -268,22 +268,22 @@ def _message(error: ErrorDetails, resolved: _Resolved) -> tuple[str, str]:
     help_text = _field_help(owner, field)
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
-        return "QD203", (
+        return Code.QD203, (
             f"{subject} must be {expected}, not {describe_value(value)}"
             f"{_quote_hint(value, expected, top=field is None, optional=_optional(owner, field))}"
             f"{help_text}"
         )
     if kind == "literal_error":
         allowed = ctx.get("expected", "")
-        return "QD204", f"{subject} cannot be {describe_value(value)}; use {allowed}{help_text}"
+        return Code.QD204, f"{subject} cannot be {describe_value(value)}; use {allowed}{help_text}"
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         rule = _PATTERN_HELP.get(pattern, f"it must match {pattern}")
         if resolved.at_key:
-            return "QD205", f"'{field}' has the key {value!r}, which is not allowed: {rule}"
+            return Code.QD205, f"'{field}' has the key {value!r}, which is not allowed: {rule}"
         suggestion = _suggest(str(value), pattern)
         fix = f"; perhaps '{suggestion}'" if suggestion else ""
-        return "QD205", f"{subject} cannot be {value!r}: {rule}{fix}"
+        return Code.QD205, f"{subject} cannot be {value!r}: {rule}{fix}"
     if kind in ("string_too_short", "too_short"):
         optional = _optional(owner, field)
         if kind == "too_short":
@@ -293,13 +293,13 @@ def _message(error: ErrorDetails, resolved: _Resolved) -> tuple[str, str]:
             fix += ", or remove the key" if optional else ""
             actual = ctx.get("actual_length", 0)
             what = "is empty" if not actual else f"has only {actual}"
-            return "QD206", f"'{field}' {what}; {fix}{help_text}"
+            return Code.QD206, f"'{field}' {what}; {fix}{help_text}"
         fix = "give it a value" + (", or remove the key" if optional else "")
-        return "QD206", f"{subject} is empty; {fix}{help_text}"
+        return Code.QD206, f"{subject} is empty; {fix}{help_text}"
     if kind in ("string_too_long", "too_long"):
         limit = ctx.get("max_length")
         unit = "characters" if kind == "string_too_long" else "items"
-        return "QD206", f"{subject} is too long; shorten it to at most {limit} {unit}{help_text}"
+        return Code.QD206, f"{subject} is too long; shorten it to at most {limit} {unit}{help_text}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = {
             "greater_than_equal": ">=",
@@ -308,10 +308,10 @@ def _message(error: ErrorDetails, resolved: _Resolved) -> tuple[str, str]:
             "less_than": "<",
         }[kind]
         limit = next(iter(ctx.values()), "")
-        return "QD206", f"{subject} must be {bound} {limit}, not {value}{help_text}"
+        return Code.QD206, f"{subject} must be {bound} {limit}, not {value}{help_text}"
     if kind == "int_parsing_size":
-        return "QD206", f"{subject} is far too large a number; write a smaller one{help_text}"
-    return "QD299", f"'{field}': {error['msg']}{help_text}"
+        return Code.QD206, f"{subject} is far too large a number; write a smaller one{help_text}"
+    return Code.QD299, f"'{field}': {error['msg']}{help_text}"
 
 
 def _optional(owner: type[BaseModel] | None, field: str | None) -> bool:
@@ -380,7 +380,7 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
         r = resolved[first]
         merged.append(
             Diagnostic(
-                "QD203",
+                Code.QD203,
                 f"{r.subject()} must be {expected}, not {describe_value(value)}"
                 f"{_quote_hint(value, expected, optional=_optional(r.owner, r.field))}"
                 f"{_field_help(r.owner, r.field)}",
@@ -407,7 +407,7 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
             results.append(
                 Diagnostic(
-                    "QD201",
+                    Code.QD201,
                     f"unknown key '{unknown}' in {_where(r.owner)}; {hint}",
                     document.locate(r.path, key=True),
                 )
@@ -423,7 +423,7 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
                 continue  # the unknown-key message already says "did you mean"
             results.append(
                 Diagnostic(
-                    "QD202",
+                    Code.QD202,
                     f"{_where(r.owner)} needs the key '{key}'{_field_help(r.owner, str(key))}",
                     document.locate(parent),
                 )
@@ -452,19 +452,19 @@ def _union_tag(error: ErrorDetails, resolved: _Resolved, document: Document) -> 
         tag = str(value.get(field) if isinstance(value, dict) else "")
         hint = _type_hint(tag, expected)
         return Diagnostic(
-            "QD207",
+            Code.QD207,
             f"unknown {field} '{tag}'; {hint}{field} is one of: {', '.join(expected)}",
             document.locate((*resolved.path, field)),
         )
     if not isinstance(value, dict):
         return Diagnostic(
-            "QD203",
+            Code.QD203,
             f"expected a mapping here, not {describe_value(value)}",
             document.locate(resolved.path),
         )
     choices = ", ".join(expected) if expected else "see the format reference"
     return Diagnostic(
-        "QD207",
+        Code.QD207,
         f"add '{field}:' to say what this is ({choices})",
         document.locate(resolved.path),
     )

@@ -16,8 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from qdef.model import Instrument
-    from qdef.rendering import RenderOptions
+    from qdef.rendering import Compiled, RenderOptions, Wording
 
 __all__ = ["CodebookMarkdownRenderer", "CodebookRenderer"]
 __version__ = "0.1.0"
@@ -43,10 +42,12 @@ class CodebookRenderer:
         ),
     }
 
-    def render(self, instrument: Instrument, options: RenderOptions) -> str:
+    wording: ClassVar[Wording] = "lang"
+
+    def render(self, compiled: Compiled, options: RenderOptions) -> str:
         from qdef_render_codebook.output import write_csv  # noqa: PLC0415
 
-        return write_csv(instrument, options)
+        return write_csv(compiled, options)
 
 
 class CodebookMarkdownRenderer:
@@ -60,7 +61,9 @@ class CodebookMarkdownRenderer:
         "limesurvey": CodebookRenderer.options["limesurvey"],
     }
 
-    def render(self, instrument: Instrument, options: RenderOptions) -> str:
+    wording: ClassVar[Wording] = "lang"
+
+    def render(self, compiled: Compiled, options: RenderOptions) -> str:
         from qdef_render_codebook.output import write_markdown  # noqa: PLC0415
 
-        return write_markdown(instrument, options)
+        return write_markdown(compiled, options)

@@ -16,8 +16,7 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 
-from qdef.model import Instrument
-from qdef.rendering import RenderOptionError, RenderOptions
+from qdef.rendering import Compiled, RenderOptionError, RenderOptions
 from qdef.rendering.markdown import at_line_start, inline
 
 from qdef_render_codebook.table import SEPARATOR, Row, rows
@@ -76,7 +75,7 @@ def cells(row: Row, words: Mapping[str, str]) -> list[str]:
     ]
 
 
-def limesurvey_cells(instrument: Instrument, options: RenderOptions) -> dict[str, str] | None:
+def limesurvey_cells(compiled: Compiled, options: RenderOptions) -> dict[str, str] | None:
     """With the ``limesurvey`` option: for each variable, where qdef's ``limesurvey``
     renderer puts it (the ExpressionScript variable; for choices, each qdef code with
     its LimeSurvey code or box variable). None without the option."""
@@ -85,7 +84,7 @@ def limesurvey_cells(instrument: Instrument, options: RenderOptions) -> dict[str
     from qdef.renderers.limesurvey import code_map  # noqa: PLC0415
 
     found: dict[str, str] = {}
-    for name, slot in code_map(instrument)["variables"].items():
+    for name, slot in code_map(compiled)["variables"].items():
         pairs = slot.get("answers") or slot.get("options")
         if pairs is None:
             found[name] = slot["variable"]
@@ -105,7 +104,7 @@ def _cells(row: Row, words: Mapping[str, str], extra: dict[str, str] | None) -> 
     return cells(row, words) + ([extra[row.variable]] if extra is not None else [])
 
 
-def write_csv(instrument: Instrument, options: RenderOptions) -> str:
+def write_csv(compiled: Compiled, options: RenderOptions) -> str:
     """The codebook as CSV text: a header row, then one row per variable."""
     separator = delimiter(options)
     guarded = options.flag("formula_guard", default=True)
@@ -114,9 +113,9 @@ def write_csv(instrument: Instrument, options: RenderOptions) -> str:
     writer = csv.writer(
         buffer, delimiter=separator, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL
     )
-    extra = limesurvey_cells(instrument, options)
+    extra = limesurvey_cells(compiled, options)
     writer.writerow(_header(words, extra))
-    for row in rows(instrument, options):
+    for row in rows(compiled, options):
         record = _cells(row, words, extra)
         writer.writerow([guard(cell) for cell in record] if guarded else record)
     text = buffer.getvalue()
@@ -127,16 +126,17 @@ def _table_line(row: Sequence[str]) -> str:
     return "| " + " | ".join(inline(cell) for cell in row) + " |"
 
 
-def write_markdown(instrument: Instrument, options: RenderOptions) -> str:
+def write_markdown(compiled: Compiled, options: RenderOptions) -> str:
     """The codebook as Markdown: a title, a summary line and one table."""
+    instrument = compiled.instrument
     words = wording_for(options.lang)
-    found = rows(instrument, options)
+    found = rows(compiled, options)
     title = words["title"].format(title=options.text(instrument.title))
     version = (
         words["summary_version"].format(version=instrument.version) if instrument.version else ""
     )
     summary = words["summary"].format(id=instrument.id, version=version, count=len(found))
-    extra = limesurvey_cells(instrument, options)
+    extra = limesurvey_cells(compiled, options)
     header = _header(words, extra)
     lines = [
         "# " + inline(title),

@@ -1,6 +1,6 @@
 """The codebook's rows: one per variable, in sequence order.
 
-The variables are those of qdef's routing plan (``plan_for(instrument).variables``):
+The variables are those of qdef's routing plan (``compiled.plan.variables``):
 every name an answer is stored under in a response (docs/responses.md). Each
 row says what the variable is (label, type, values, unit), when it can have a
 value (the question's reaching condition, and for an option's follow-up that
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from qdef.expr import And, Compare, Expr, Has, Literal, Ref, parse, to_source
+from qdef.expr import And, Compare, Expr, Has, Literal, Ref, to_source
 from qdef.model import (
     CheckColumn,
     DateFollowup,
@@ -20,7 +20,6 @@ from qdef.model import (
     DateRangeQuestion,
     GridColumn,
     GridQuestion,
-    Instrument,
     ListField,
     MatrixQuestion,
     MatrixRow,
@@ -34,9 +33,8 @@ from qdef.model import (
     TextInput,
     TextListQuestion,
 )
-from qdef.rendering import RenderError, RenderOptions
-from qdef.routing import Budget, plan_for, reaching_conditions
-from qdef.routing.plan import VarInfo
+from qdef.rendering import Compiled, RenderError, RenderOptions, VarInfo
+from qdef.routing import Budget
 
 from qdef_render_codebook.wording import wording_for
 
@@ -71,19 +69,19 @@ class _Kind:
     unit: str = ""
 
 
-def rows(instrument: Instrument, options: RenderOptions) -> list[Row]:
-    """The rows of the codebook of ``instrument``, one per variable, in sequence order."""
-    plan = plan_for(instrument)
-    try:
-        reaching = reaching_conditions(instrument)  # the analysis validation made
+def rows(compiled: Compiled, options: RenderOptions) -> list[Row]:
+    """The rows of the codebook of ``compiled``, one per variable, in sequence order."""
+    plan = compiled.plan
+    try:  # the analysis validation made: each question's reaching condition, as a tree
+        reaching = {step.question.id: compiled.reaching(step.question.id) for step in plan.steps}
     except Budget as error:
         raise RenderError(
             "the routing of this instrument is too entangled to work out when each "
             "question is asked, so the codebook's 'asked when' column cannot be written; "
             "simplify its conditions (see docs/routing.md)"
         ) from error
-    numbers = instrument.numbers()
-    questions = {question.id: question for _, question in instrument.questions()}
+    numbers = compiled.numbers
+    questions = {question.id: question for _, question in compiled.instrument.questions()}
     builder = _Builder(options)
     return [
         builder.row(info, questions[info.question], numbers.get(info.question, ""), reaching)
@@ -220,13 +218,13 @@ class _Builder:
     # ------------------------------------------------------------ rows
 
     def row(
-        self, info: VarInfo, question: Question, number: str, reaching: Mapping[str, str]
+        self, info: VarInfo, question: Question, number: str, reaching: Mapping[str, Expr]
     ) -> Row:
         """The row of the variable ``info`` of ``question``."""
         parts: list[str] = []
         personal = bool(getattr(question, "personal", False))
         required = bool(getattr(question, "required", False))
-        condition = reaching.get(question.id, "true")
+        condition: Expr = reaching.get(question.id, Literal(True))
         if isinstance(question, SingleChoice | MultipleChoice):
             if info.option is None:
                 kind = self.choice_kind(question)
@@ -268,7 +266,7 @@ class _Builder:
             type=kind.type,
             values=kind.values,
             unit=kind.unit,
-            asked_when=condition,
+            asked_when=to_source(condition),
             required=required,
             personal=personal,
         )
@@ -314,15 +312,15 @@ def _number_range(low: int | float | None, high: int | float | None) -> str:
     return ""
 
 
-def option_condition(reaching: str, question: SingleChoice | MultipleChoice, code: str) -> str:
+def option_condition(reached: Expr, question: SingleChoice | MultipleChoice, code: str) -> Expr:
     """When a follow-up of the option ``code`` of ``question`` is asked: the question is
-    reached and the option chosen (``q == "code"``, or ``q has "code"`` for a multiple
-    choice). Printed by qdef's printer, so an ``or`` condition gets its parentheses."""
+    ``reached`` and the option chosen (``q == "code"``, or ``q has "code"`` for a
+    multiple choice). Printed by qdef's printer, so an ``or`` condition gets its
+    parentheses."""
     ref, literal = Ref(question.id), Literal(code)
     chosen: Expr = (
         Compare("==", ref, literal) if isinstance(question, SingleChoice) else Has(ref, literal)
     )
-    reached = parse(reaching)
     if reached == Literal(True):
         combined: Expr = chosen
     elif reached == Literal(False):  # never reached: never asked
@@ -331,4 +329,4 @@ def option_condition(reaching: str, question: SingleChoice | MultipleChoice, cod
         combined = And((*reached.operands, chosen))
     else:
         combined = And((reached, chosen))
-    return to_source(combined)
+    return combined

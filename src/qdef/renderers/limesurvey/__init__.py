@@ -13,17 +13,19 @@ modules of this package, lowest first: :mod:`~qdef.renderers.limesurvey.codes`
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
+
+from qdef.rendering import BaseRenderer
 
 if TYPE_CHECKING:
     from qdef.model import Instrument
-    from qdef.rendering.protocol import RenderOptions
+    from qdef.rendering import Compiled, RenderOptions
 
 
-def code_map(instrument: Instrument) -> dict[str, Any]:
-    """The LimeSurvey code mapping of ``instrument``: the data the ``limesurvey-map``
-    renderer writes as JSON, for plugins that need to know where qdef's
-    ``limesurvey`` renderer puts each question and variable.
+def code_map(instrument: Compiled | Instrument) -> dict[str, Any]:
+    """The LimeSurvey code mapping of ``instrument`` (compiled, or compiled here): the
+    data the ``limesurvey-map`` renderer writes as JSON, for plugins that need to know
+    where qdef's ``limesurvey`` renderer puts each question and variable.
 
     ``questions`` maps each qdef question and follow-up id to the LimeSurvey
     questions that carry it (``{"questions": [{"code", "type", "role"}, …]}``,
@@ -32,12 +34,16 @@ def code_map(instrument: Instrument) -> dict[str, Any]:
     or matrix row with ``answers`` (qdef code -> LimeSurvey answer code), for a
     multiple choice with ``options`` (qdef code -> the variable of its check box).
     Codes only: it needs no wording in any language (docs/limesurvey.md)."""
+    from qdef.model import Instrument  # noqa: PLC0415
     from qdef.renderers.limesurvey.lowering import lower, mapping  # noqa: PLC0415
+    from qdef.rendering import compile_instrument  # noqa: PLC0415
 
+    if isinstance(instrument, Instrument):
+        instrument = compile_instrument(instrument)
     return mapping(lower(instrument, wording=False))  # codes only: no wording needed
 
 
-class LimeSurveyRenderer:
+class LimeSurveyRenderer(BaseRenderer):
     """A LimeSurvey 6 survey structure (.lss) that imports as is: codes LimeSurvey
     keeps, relevance compiled from qdef's routing, every language of the instrument."""
 
@@ -45,32 +51,32 @@ class LimeSurveyRenderer:
     suffix = ".lss"
     media_type = "application/xml; charset=utf-8"
     description = "LimeSurvey 6 survey structure (.lss) with relevance compiled from the routing"
-    options: ClassVar[dict[str, str]] = {}
     wording = "every"
     """The survey holds every language: qdef's wording is needed in each, where the
     survey prints some (an untitled section's name, a validation message …);
     :mod:`qdef.renderers.limesurvey.questions` checks that where it needs it."""
 
-    def render(self, instrument: Instrument, options: RenderOptions) -> str:
+    def render(self, compiled: Compiled, options: RenderOptions) -> str:
         from qdef.renderers.limesurvey.lowering import lower  # noqa: PLC0415
         from qdef.renderers.limesurvey.survey import survey_date_format  # noqa: PLC0415
         from qdef.renderers.limesurvey.writer import write  # noqa: PLC0415
-        from qdef.wording.catalog import find  # noqa: PLC0415
+        from qdef.rendering import find_catalog  # noqa: PLC0415
 
+        instrument = compiled.instrument
         # every language, whatever --lang says; per language the number and date
         # formats qdef writes (a language without wording keeps LimeSurvey's defaults)
         languages = [instrument.language, *instrument.translations]
-        catalogs = {lang: find(lang) for lang in languages}
+        catalogs = {lang: find_catalog(lang) for lang in languages}
         comma = {
             lang: found("decimal_separator") == ","
             for lang, found in catalogs.items()
             if found is not None
         }
         dates = {lang: survey_date_format(lang) for lang in languages}
-        return write(instrument, lower(instrument), comma, dates)
+        return write(instrument, lower(compiled), comma, dates)
 
 
-class LimeSurveyMapRenderer:
+class LimeSurveyMapRenderer(BaseRenderer):
     """The codes of the ``limesurvey`` renderer: for every qdef question its LimeSurvey
     question(s), for every variable its ExpressionScript variable and answer codes."""
 
@@ -80,9 +86,8 @@ class LimeSurveyMapRenderer:
     description = (
         "qdef ids and codes -> LimeSurvey codes and variables (JSON, for data and codebooks)"
     )
-    options: ClassVar[dict[str, str]] = {}
     wording = "none"
     """Codes only: no wording in any language."""
 
-    def render(self, instrument: Instrument, options: RenderOptions) -> str:
-        return json.dumps(code_map(instrument), indent=2, ensure_ascii=False) + "\n"
+    def render(self, compiled: Compiled, options: RenderOptions) -> str:
+        return json.dumps(code_map(compiled), indent=2, ensure_ascii=False) + "\n"

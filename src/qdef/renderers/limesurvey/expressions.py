@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from qdef.errors import RenderError
-from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref, to_source
 from qdef.renderers.limesurvey.codes import Slot
 
 
@@ -149,8 +149,6 @@ class Compiler:
                 return self._compare(left, op, right)
             case Compare(op=op, left=Literal() as left, right=Ref() as right):
                 return self._compare(right, _FLIP[op], left)
-        from qdef.expr.printer import to_source  # noqa: PLC0415
-
         raise RenderError(
             f"cannot compile the condition {to_source(expr)!r} for LimeSurvey; "
             "this is a bug in qdef's limesurvey renderer, please report it with the instrument"

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError, RenderError
-from qdef.expr.nodes import Literal
-from qdef.expr.nodes import walk as nodes
-from qdef.expr.parser import parse
+from qdef.expr import Expr, Literal
+from qdef.expr import walk as nodes
 from qdef.model import (
     DateQuestion,
     DateRangeQuestion,
     Display,
     GridQuestion,
-    Instrument,
     MatrixQuestion,
     MultipleChoice,
     NumberQuestion,
@@ -38,18 +37,24 @@ from qdef.renderers.limesurvey.arrays import ArrayLowering
 from qdef.renderers.limesurvey.expressions import Compiler, unwritable
 from qdef.renderers.limesurvey.questions import carrier
 from qdef.renderers.limesurvey.survey import LsGroup, LsQuestion, Survey, join
-from qdef.routing.analysis import analysis_for
-from qdef.routing.dd import Budget
-from qdef.routing.plan import plan_for
+from qdef.rendering import Compiled
+from qdef.routing import Budget
 
 
 class _Lowering(ArrayLowering):
     """A whole instrument lowered: each section a group, each question the LimeSurvey
     questions it becomes, then, once every slot exists, relevance."""
 
-    def __init__(self, instrument: Instrument, *, wording: bool = True) -> None:
-        super().__init__(instrument, wording=wording)
-        self.plan = plan_for(instrument)
+    def __init__(self, compiled: Compiled, *, wording: bool = True) -> None:
+        super().__init__(compiled.instrument, wording=wording)
+        self.compiled = compiled
+        self.plan = compiled.plan
+        # each section's own condition, as the plan parsed it (its first question's)
+        self.section_whens: list[Expr | None] = []
+        first = 0
+        for section in compiled.instrument.sections:
+            self.section_whens.append(self.plan.steps[first].section_when)
+            first += len(section.questions)
 
     def survey(self) -> Survey:
         if not self.wording:  # codes only (the mapping): no texts, no relevance
@@ -57,15 +62,13 @@ class _Lowering(ArrayLowering):
             return Survey(self.groups, self.slots)
         self.check_strings()
         try:
-            analysis = analysis_for(self.instrument)
+            analysis = self.compiled.analysis
             reaching = {s.question.id: analysis.reaching(s.question.id) for s in self.plan.steps}
             # a section's own condition, through the same analysis as the questions'
             # (a group's relevance and a question's are compiled from one normal form)
             sections = [
-                None
-                if section.when is None
-                else analysis.printer.expr(analysis.logic.condition(parse(section.when)))
-                for section in self.instrument.sections
+                None if when is None else analysis.printer.expr(analysis.logic.condition(when))
+                for when in self.section_whens
             ]
         except (Budget, RecursionError) as error:
             raise RenderError(
@@ -116,17 +119,24 @@ class _Lowering(ArrayLowering):
         """Refuse, at its place, a string in a condition that ExpressionScript cannot
         write (:func:`~qdef.renderers.limesurvey.expressions.unwritable`): a line
         break."""
+        steps = iter(self.plan.steps)
         for s, section in enumerate(self.instrument.sections):
-            places: list[tuple[tuple[str | int, ...], str | None, str]] = [
-                (("sections", s, "when"), section.when, f"the condition of section {section.id!r}")
+            places: list[tuple[tuple[str | int, ...], str | None, Expr | None, str]] = [
+                (
+                    ("sections", s, "when"),
+                    section.when,
+                    self.section_whens[s],
+                    f"the condition of section {section.id!r}",
+                )
             ]
             for q, question in enumerate(section.questions):
                 where = f"the condition of {question.id!r}"
-                places.append((("sections", s, "questions", q, "when"), question.when, where))
-            for path, source, where in places:
-                if source is None:
+                tree = next(steps).own_when  # as the plan parsed it
+                places.append((("sections", s, "questions", q, "when"), question.when, tree, where))
+            for path, source, tree, where in places:
+                if source is None or tree is None:
                     continue
-                for node in nodes(parse(source)):
+                for node in nodes(tree):
                     if not isinstance(node, Literal) or not isinstance(node.value, str):
                         continue
                     problem = unwritable(node.value)
@@ -137,7 +147,7 @@ class _Lowering(ArrayLowering):
                             else "an .lss file is XML, which cannot carry it"
                         )
                         raise LocatedRenderError(
-                            "QD520",
+                            Code.QD520,
                             f"the string {node.text or repr(node.value)} holds {problem}, "
                             f"which LimeSurvey's ExpressionScript cannot write in a string "
                             f"({why}); compare with a text without it, or leave this "
@@ -173,12 +183,12 @@ class _Lowering(ArrayLowering):
         return self.grid(question, code, text)
 
 
-def lower(instrument: Instrument, *, wording: bool = True) -> Survey:
-    """The instrument as LimeSurvey groups and questions, with the slot of every
-    variable and compiled relevance. Without ``wording`` (for the mapping, which
+def lower(compiled: Compiled, *, wording: bool = True) -> Survey:
+    """The compiled instrument as LimeSurvey groups and questions, with the slot of
+    every variable and compiled relevance. Without ``wording`` (for the mapping, which
     holds codes only), qdef's own wording is left empty and needs no catalogue, and
     relevance is not compiled (it stays ``1``)."""
-    return _Lowering(instrument, wording=wording).survey()
+    return _Lowering(compiled, wording=wording).survey()
 
 
 def mapping(survey: Survey) -> dict[str, Any]:

@@ -77,9 +77,9 @@ class QuestionLowering:
         every such place at once, once the whole survey is lowered."""
         if not self.wording:
             return ""
-        from qdef.wording.catalog import find  # noqa: PLC0415
+        from qdef.rendering import find_catalog  # noqa: PLC0415
 
-        catalogs = {lang: find(lang) for lang in self.languages}
+        catalogs = {lang: find_catalog(lang) for lang in self.languages}
         texts = {
             lang: "" if found is None else found(key, **values) for lang, found in catalogs.items()
         }
@@ -96,15 +96,15 @@ class QuestionLowering:
     def refuse(self) -> NoReturn:
         """Refuse the survey, naming every place that needs qdef's wording in a
         language it has none for, each with what the author can do there."""
-        from qdef.wording.catalog import find, missing_message  # noqa: PLC0415
+        from qdef.rendering import find_catalog, missing_wording_message  # noqa: PLC0415
 
-        unworded = [lang for lang in self.languages if find(lang) is None]
+        unworded = [lang for lang in self.languages if find_catalog(lang) is None]
         count = len(self.missing)
         raise MissingWordingError(
             f"a LimeSurvey survey holds every language of the instrument "
             f"({', '.join(self.languages)}; --lang does not change that), and this one "
             f"prints qdef's own wording in {count} place{'' if count == 1 else 's'}. "
-            + missing_message(*unworded)
+            + missing_wording_message(*unworded)
             + "; what the instrument can do instead:",
             self.missing,
         )

@@ -109,11 +109,11 @@ def date_formats(languages: list[str]) -> dict[str, dict[str, str]]:
     """For each language qdef has wording for, how it writes a date at each precision,
     in LimeSurvey's notation (``dd.mm.yyyy``): from the catalogue's ``date_value_*``,
     the same entries the paper questionnaire and the web form write dates with."""
-    from qdef.wording.catalog import find  # noqa: PLC0415
+    from qdef.rendering import find_catalog  # noqa: PLC0415
 
     found: dict[str, dict[str, str]] = {}
     for lang in languages:
-        chrome = find(lang)
+        chrome = find_catalog(lang)
         if chrome is not None:
             found[lang] = {
                 precision: chrome(f"date_value_{precision}", day="dd", month="mm", year="yyyy")

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from qdef.errors import RenderError
 from qdef.model import Instrument
 from qdef.renderers.limesurvey.survey import LsQuestion, Survey, Text, pick
-from qdef.rendering.spacing import keep_units
+from qdef.rendering import keep_units
 
 DB_VERSION = "620"
 #: Characters XML 1.0 cannot hold at all.

@@ -3,14 +3,15 @@ writing is in :mod:`qdef.renderers.paper.writer`, imported when rendering)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
+
+from qdef.rendering import BaseRenderer
 
 if TYPE_CHECKING:
-    from qdef.model import Instrument
-    from qdef.rendering.protocol import RenderOptions
+    from qdef.rendering import Compiled, RenderOptions
 
 
-class MarkdownRenderer:
+class MarkdownRenderer(BaseRenderer):
     """Paper questionnaire in CommonMark + GFM tables, in the style of a printed survey:
     numbered questions, ○ and ☐ boxes, sized blanks, matrix tables, routing notes."""
 
@@ -18,9 +19,8 @@ class MarkdownRenderer:
     suffix = ".md"
     media_type = "text/markdown; charset=utf-8"
     description = "printable paper questionnaire (Markdown with tables and routing notes)"
-    options: ClassVar[dict[str, str]] = {}
 
-    def render(self, instrument: Instrument, options: RenderOptions) -> str:
+    def render(self, compiled: Compiled, options: RenderOptions) -> str:
         from qdef.renderers.paper.writer import write  # noqa: PLC0415
 
-        return write(instrument, options)
+        return write(compiled, options)

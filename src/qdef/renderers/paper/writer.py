@@ -19,7 +19,6 @@ from qdef.model import (
     DateRangeQuestion,
     Display,
     GridQuestion,
-    Instrument,
     MatrixQuestion,
     MatrixRow,
     MultipleChoice,
@@ -34,6 +33,22 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
+from qdef.rendering import (
+    Compiled,
+    Notes,
+    QuestionNotes,
+    RenderOptions,
+    Words,
+    choices_hints,
+    continue_text,
+    exclusive_hint,
+    goto_text,
+    personal_note,
+    question_only_if,
+    routing_notes,
+    section_only_if,
+    units_kept,
+)
 from qdef.rendering.markdown import (
     LINE_WIDTH,
     at_line_start,
@@ -45,20 +60,6 @@ from qdef.rendering.markdown import (
     ruled_lines,
     table,
 )
-from qdef.rendering.notes import Notes, QuestionNotes, notes
-from qdef.rendering.phrases import (
-    choices_hints,
-    continue_text,
-    exclusive_hint,
-    goto_text,
-    personal_note,
-    question_only_if,
-    section_only_if,
-)
-from qdef.rendering.protocol import RenderOptions
-from qdef.rendering.spacing import units_kept
-from qdef.rendering.words import Words
-from qdef.routing.plan import plan_for
 
 SINGLE, MULTIPLE = "○", "☐"
 #: Default number of ruled lines for long text.
@@ -68,19 +69,20 @@ TEXT_WIDTH, FORMAT_WIDTH, GRID_TEXT_WIDTH = 30, 40, 20
 DATE_WIDTH = {"day": 12, "month": 9, "year": 6}
 
 
-def write(instrument: Instrument, options: RenderOptions) -> str:
-    return _Paper(instrument, options).document()
+def write(compiled: Compiled, options: RenderOptions) -> str:
+    return _Paper(compiled, options).document()
 
 
 class _Paper:
-    def __init__(self, instrument: Instrument, options: RenderOptions) -> None:
+    def __init__(self, compiled: Compiled, options: RenderOptions) -> None:
         options = units_kept(options)  # numbers kept with their units: docs/renderers.md
-        self.instrument = instrument
+        self.compiled = compiled
+        self.instrument = compiled.instrument
         self.options = options
         self.chrome = options.chrome
         self.text = options.text
-        self.notes: Notes = notes(instrument)
-        self.words = Words(plan_for(instrument), options)
+        self.notes: Notes = routing_notes(compiled)
+        self.words = Words(compiled, options)
         self.blocks: list[str] = []
 
     # ------------------------------------------------------------------ document
@@ -94,7 +96,7 @@ class _Paper:
             )
         if instrument.intro is not None:
             self.blocks.extend(paragraphs(self.text(instrument.intro)))
-        numbers = instrument.numbers()
+        numbers = self.compiled.numbers
         for index, section in enumerate(instrument.sections):
             if section.title is not None:
                 self.blocks.append(_line("##", heading(inline(self.text(section.title)))))

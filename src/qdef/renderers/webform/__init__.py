@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
+
+from qdef.rendering import BaseRenderer
 
 if TYPE_CHECKING:
-    from qdef.model import Instrument
-    from qdef.rendering.protocol import RenderOptions
+    from qdef.rendering import Compiled, RenderOptions
 
 
-class HtmlRenderer:
+class HtmlRenderer(BaseRenderer):
     """One HTML page that works offline: live routing, answer checks, keyboard and
     screen-reader access, answers saved as JSON, a print style sheet."""
 
@@ -18,9 +19,8 @@ class HtmlRenderer:
     suffix = ".html"
     media_type = "text/html; charset=utf-8"
     description = "standalone web form (one HTML file: live routing, checks, answers as JSON)"
-    options: ClassVar[dict[str, str]] = {}
 
-    def render(self, instrument: Instrument, options: RenderOptions) -> str:
+    def render(self, compiled: Compiled, options: RenderOptions) -> str:
         from qdef.renderers.webform.writer import write  # noqa: PLC0415
 
-        return write(instrument, options)
+        return write(compiled, options)

@@ -30,7 +30,7 @@ from typing import Any, NoReturn
 from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup, escape
 
-from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
 from qdef.model import (
     CheckColumn,
     DateInput,
@@ -52,20 +52,21 @@ from qdef.model import (
     TextInput,
     TextListQuestion,
 )
-from qdef.rendering.notes import notes
-from qdef.rendering.phrases import (
+from qdef.rendering import (
+    Compiled,
+    RenderOptions,
+    VarInfo,
+    Words,
     choices_hints,
     continue_text,
     exclusive_hint,
     goto_text,
     personal_note,
     question_only_if,
+    routing_notes,
     section_only_if,
+    units_kept,
 )
-from qdef.rendering.protocol import RenderOptions
-from qdef.rendering.spacing import units_kept
-from qdef.rendering.words import Words
-from qdef.routing.plan import VarInfo, plan_for
 
 #: JavaScript holds integers exactly up to this magnitude; larger ones travel as text.
 SAFE_INTEGER = 2**53 - 1
@@ -102,8 +103,8 @@ SCRIPT_MESSAGES = (
 )
 
 
-def write(instrument: Instrument, options: RenderOptions) -> str:
-    page = _Page(instrument, options)
+def write(compiled: Compiled, options: RenderOptions) -> str:
+    page = _Page(compiled, options)
     return _template(page).render(page=page)
 
 
@@ -327,10 +328,9 @@ def _required(question: Question) -> str | None:
     return "value"
 
 
-def program(instrument: Instrument, options: RenderOptions) -> dict[str, Any]:
+def program(compiled: Compiled, options: RenderOptions) -> dict[str, Any]:
     """What the script needs to route and check: the plan as data, and its messages."""
-    plan = plan_for(instrument)
-    numbers = instrument.numbers()
+    instrument, plan, numbers = compiled.instrument, compiled.plan, compiled.numbers
     rows = _rows(instrument)
     steps = []
     for step in plan.steps:
@@ -383,19 +383,20 @@ class SectionView:
 class _Page:
     """The page's content, as the template reads it."""
 
-    def __init__(self, instrument: Instrument, options: RenderOptions) -> None:
+    def __init__(self, compiled: Compiled, options: RenderOptions) -> None:
         options = units_kept(options)  # numbers kept with their units: docs/renderers.md
-        self.instrument = instrument
+        self.compiled = compiled
+        self.instrument = compiled.instrument
         self.options = options
         self.lang = options.lang
         self.chrome = options.chrome
         self.text = options.text
-        self.words = Words(plan_for(instrument), options)
+        self.words = Words(compiled, options)
         css, js = _asset("form.css"), _asset("form.js")
         # Our own files, checked by _asset: inserted as they are.
         self.style = Markup(f"<style>{css}</style>")
         self.script = Markup(f"<script>{js}</script>")
-        self.program = script_json(program(instrument, options))
+        self.program = script_json(program(compiled, options))
         # Only this style sheet and this script may run, and nothing may be fetched:
         # even text that escaped escaping could neither run nor call home.
         self.policy = (
@@ -405,8 +406,8 @@ class _Page:
         self.sections = self._sections()
 
     def _sections(self) -> list[SectionView]:
-        found = notes(self.instrument)
-        numbers = self.instrument.numbers()
+        found = routing_notes(self.compiled)
+        numbers = self.compiled.numbers
         options, words = self.options, self.words
         views: list[SectionView] = []
         for index, section in enumerate(self.instrument.sections):

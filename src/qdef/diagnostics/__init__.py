@@ -1,7 +1,8 @@
 """Problems found in instruments: where they are, what they are, how to fix them.
 
 Every layer (YAML, structure, model, semantics, expressions) reports through
-:class:`Diagnostic`. A diagnostic carries a stable code (``QD402``), a message
+:class:`Diagnostic`. A diagnostic carries a stable code (``Code.QD402``, one of the
+registry :mod:`qdef.diagnostics.codes`), a message
 that says what to do, and a :class:`Span` (file, 1-based line and column).
 Formatters turn a list of diagnostics into human text, JSON, or GitHub
 workflow annotations. Each prints at most :data:`PRINT_LIMIT` diagnostics of
@@ -15,14 +16,36 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-Severity = Literal["error", "warning"]
+from qdef.diagnostics.codes import Code, Layer, Severity
+
+__all__ = [
+    "PRINT_LIMIT",
+    "Code",
+    "Diagnostic",
+    "Layer",
+    "Omitted",
+    "QdefError",
+    "Severity",
+    "Span",
+    "capped",
+    "format_github",
+    "format_json",
+    "format_line",
+    "format_text",
+    "github_data",
+    "github_property",
+    "has_errors",
+    "json_text",
+    "sort_diagnostics",
+    "summary",
+    "to_dict",
+    "visible",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +68,7 @@ class Diagnostic:
     with a caret under ``excerpt_column`` (0-based offset into ``excerpt``).
     """
 
-    code: str
+    code: Code
     message: str
     span: Span | None
     severity: Severity = "error"
@@ -102,11 +125,13 @@ def visible(text: str) -> str:
     reorder what follows it."""
     if text.isprintable():  # the usual case, tested in C
         return text
-    return "".join(_escape(char) for char in text)
+    from unicodedata import category  # noqa: PLC0415  (here: what every command imports stays small)
+
+    return "".join(_escape(char, category) for char in text)
 
 
-def _escape(char: str) -> str:
-    if unicodedata.category(char) not in _HIDDEN_CATEGORIES:
+def _escape(char: str, category: Callable[[str], str]) -> str:
+    if category(char) not in _HIDDEN_CATEGORIES:
         return char
     if char in _NAMED:
         return _NAMED[char]
@@ -136,7 +161,7 @@ class Omitted:
     """``count`` diagnostics of ``code`` in ``file`` that were not printed."""
 
     file: Path | None
-    code: str
+    code: Code
     count: int
 
     def sentence(self) -> str:
@@ -154,7 +179,7 @@ def capped(
     and how many of each were left out. ``limit=None`` keeps everything."""
     if limit is None:
         return list(diagnostics), []
-    seen: Counter[tuple[Path | None, str]] = Counter()
+    seen: Counter[tuple[Path | None, Code]] = Counter()
     shown: list[Diagnostic] = []
     for diagnostic in diagnostics:
         key = (diagnostic.span.file if diagnostic.span else None, diagnostic.code)
@@ -246,10 +271,11 @@ def json_text(document: object) -> str:
     file names, or texts a message quotes) are written as \\u escapes too, which
     a JSON reader turns back into the same characters."""
     text = json.dumps(document, ensure_ascii=False, indent=2)
-    return _JSON_HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return re.sub(_JSON_HIDDEN, lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
-_JSON_HIDDEN = re.compile(
+#: Compiled on first use (by re's cache), not when every command imports this module.
+_JSON_HIDDEN = (
     "[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
 )
 
