@@ -22,7 +22,8 @@ tests/test_html_growth.py) and, run as a script, as a benchmark:
 renders each shape at each size N (default 250, 1000, 4000; ``--quick``: 100,
 400) with every renderer installed among markdown, html, limesurvey,
 limesurvey-map, codebook and codebook-md, in this process, and prints the median
-render time (after one untimed render of the smallest size) and the growth
+render time (the collector paused, as ``qdef render`` runs a renderer; after one
+untimed render of the smallest size) and the growth
 exponent between the two largest N (``log(t2/t1) / log(n2/n1)``: 1 is linear,
 2 quadratic; below 1 where what does not depend on N still weighs). Timings
 are reported, never asserted; results: benchmarks/LARGE.md. For the web form in
@@ -132,6 +133,7 @@ QUICK_SIZES = (100, 400)
 def render_time(shape: str, n: int, renderer: str, repetitions: int) -> float:
     """The median time of rendering a freshly loaded instrument (loading untimed)."""
     import qdef  # noqa: PLC0415
+    from qdef.cli.gcpause import gc_paused  # noqa: PLC0415
     from qdef.rendering import render  # noqa: PLC0415
 
     text = large(shape, n)
@@ -140,7 +142,8 @@ def render_time(shape: str, n: int, renderer: str, repetitions: int) -> float:
         instrument = qdef.loads(text, path=f"large-{shape}-{n}.yaml")
         gc.collect()
         start = time.perf_counter()
-        render(instrument, renderer)
+        with gc_paused():
+            render(instrument, renderer)
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 

@@ -5,7 +5,9 @@ instrument of ``benchmarks/synthetic.py`` (seed 0) is written twice into a
 temporary folder: as qdef YAML, and as the same questionnaire in XLSForm
 (``benchmarks/xlsform.py``) for pyxform. Then, as medians of at least 5
 repetitions (the garbage collector collected before each, and otherwise left
-as each tool leaves it):
+as each tool leaves it: qdef's library calls are timed with it paused, as
+``qdef``'s command line runs them, ``qdef.cli.gcpause``; the library itself
+leaves it to its caller):
 
 In one process (``time.perf_counter``; each part in a fresh interpreter, after
 one untimed warm-up call):
@@ -19,7 +21,7 @@ one untimed warm-up call):
   validating in the same process, the routing analysis made for the findings
   is reused, and nothing a renderer computed in an earlier repetition is;
 - ``qdef all``: load + validate + all three renders, from the file;
-- ``routing``: the routing analysis of a fresh copy of the instrument —
+- ``routing``: the routing analysis of the instrument, made afresh —
   reaching conditions of every question (computed and printed), findings,
   path count (``benchmarks/routing.py``), the collector paused as when qdef
   runs it;
@@ -197,9 +199,18 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
     from pyxform.xls2xform import xls2xform_convert  # noqa: PLC0415
     from ruamel.yaml import YAML  # noqa: PLC0415
 
-    from qdef.gcpause import gc_paused  # noqa: PLC0415
+    from qdef.cli.gcpause import gc_paused  # noqa: PLC0415
     from qdef.pipeline import validate_file  # noqa: PLC0415
-    from qdef.rendering import compile_instrument, render  # noqa: PLC0415
+    from qdef.rendering import render  # noqa: PLC0415
+
+    def paused(run: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """``run`` with the collector paused, as the command line runs qdef."""
+
+        def run_paused(prepared: Any) -> Any:
+            with gc_paused():
+                return run(prepared)
+
+        return run_paused
 
     def floor() -> None:
         gc.disable()
@@ -209,13 +220,14 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
             gc.enable()
 
     def validated() -> Any:
-        result = validate_file(inputs.yaml)
+        with gc_paused():
+            result = validate_file(inputs.yaml)
         if not result.ok:
             raise SystemExit(f"the synthetic instrument of {inputs.n} questions is invalid")
-        return result.instrument
+        return result.compiled  # what renderers receive: its analysis made for the findings
 
     def everything() -> None:
-        compiled = compile_instrument(validated())  # one for every renderer, as qdef render
+        compiled = validated()  # one for every renderer, as qdef render
         for name in RENDERERS:
             render(compiled, name)
 
@@ -224,17 +236,12 @@ def measure_part(part: str, inputs: Inputs, repetitions: int) -> float:
     if part == "load + validate":
         return median(lambda _: validated(), repetitions)
     if part in RENDERERS:  # each time on a freshly validated instrument
-        return median(lambda instrument: render(instrument, part), repetitions, validated)
+        return median(paused(lambda compiled: render(compiled, part)), repetitions, validated)
     if part == "qdef all":
-        return median(lambda _: everything(), repetitions)
+        return median(paused(lambda _: everything()), repetitions)
     if part == "routing":
-        instrument = validated()
-
-        def analysed(_: object) -> None:
-            with gc_paused():  # as qdef validate, render and paths run it
-                routing_once(instrument)
-
-        return median(analysed, repetitions)
+        instrument = validated().instrument
+        return median(paused(lambda _: routing_once(instrument)), repetitions)
     if part == "pyxform":
         xform = inputs.out / "inprocess.xml"
         return median(

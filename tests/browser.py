@@ -24,7 +24,7 @@ import pytest
 
 from qdef.model import Instrument
 from qdef.rendering import render
-from qdef.routing.plan import Plan, plan_for
+from qdef.routing.plan import Plan, compile_plan
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -84,7 +84,7 @@ class Form:
     def __init__(self, page: Any, instrument: Instrument) -> None:
         self.page = page
         self.instrument = instrument
-        self.plan: Plan = plan_for(instrument)
+        self.plan: Plan = compile_plan(instrument)
         self.errors: list[str] = []
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on(

@@ -18,11 +18,13 @@ INSTRUMENT = Path(__file__).parents[1] / "instruments" / "investitionspakt.yaml"
 
 def test_public_names_are_exactly_the_curated_list() -> None:
     assert qdef.__all__ == [
+        "Compiled",
         "Diagnostic",
         "Instrument",
         "QdefError",
         "Span",
         "__version__",
+        "compile",
         "json_schema",
         "load",
         "loads",

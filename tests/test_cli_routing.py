@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 import qdef.testing
-from qdef.cli import format_path, main
+from qdef.cli import main
 from qdef.pipeline import load
-from qdef.routing import analyse, paths
+from qdef.routing import analyse, format_path, paths
 from qdef.routing.graph import dot_string, edges, mermaid_text
 from qdef.testing import PropertyFailure, RoutingReport
 

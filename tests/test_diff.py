@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from qdef.cli import DIFF_KINDS, main
+from qdef.cli import main
+from qdef.cli.diff import DIFF_KINDS
 from qdef.diff import CODES, KINDS, Change, compare
 from qdef.diff.wording import read
 from qdef.pipeline import validate_text
@@ -1082,16 +1083,12 @@ def test_a_translation_reworded_in_one_language_is_read_in_that_language() -> No
 
 
 def test_routing_too_entangled_to_analyse_is_check(monkeypatch: pytest.MonkeyPatch) -> None:
-    from qdef.diff import routing  # noqa: PLC0415
-    from qdef.routing.analysis import Analysis  # noqa: PLC0415
-    from qdef.routing.plan import plan_for  # noqa: PLC0415
+    from qdef.routing import analysis  # noqa: PLC0415
 
     text = edited(MOVE_GOTO)
+    monkeypatch.setattr(analysis, "analyse_plan", lambda plan: analysis.Analysis(plan, max_nodes=4))
     old = validate_text(ORIGINAL, Path("old.yaml"))
     new = validate_text(text, Path("new.yaml"))
-    monkeypatch.setattr(
-        routing, "analysis_for", lambda instrument: Analysis(plan_for(instrument), max_nodes=4)
-    )
     found = compare(old, new)
     assert [(c.code, c.kind) for c in found] == [("QD734", "check"), ("QD732", "routing")]
     assert found[0].location is not None

@@ -35,7 +35,7 @@ import qdef
 from qdef.model import Instrument, TextColumn, TextInput
 from qdef.rendering import render
 from qdef.routing import walk
-from qdef.routing.plan import Plan, plan_for
+from qdef.routing.plan import Plan, compile_plan
 from qdef.testing import answers, instruments, respondents
 from tests.browser import Form
 from tests.routing_strategy import routed_instruments
@@ -110,7 +110,7 @@ class Pages:
 
 
 def check_respondent(pages: Pages, instrument: Instrument, respondent: dict[str, Any]) -> None:
-    plan = plan_for(instrument)
+    plan = compile_plan(instrument)
     reference = walk(instrument, as_typed(plan, respondent))
     form = pages.open(instrument)
     try:

@@ -496,9 +496,9 @@ def test_codes_are_valid_unique_and_deterministic() -> None:
 
 def test_the_mapping_names_every_variable(tmp_path: Path) -> None:
     _, mapping = lss_of(INVESTITIONSPAKT)
-    from qdef.routing.plan import plan_for  # noqa: PLC0415
+    from qdef.routing.plan import as_plan  # noqa: PLC0415
 
-    assert set(mapping["variables"]) == set(plan_for(INVESTITIONSPAKT).variables)
+    assert set(mapping["variables"]) == set(as_plan(INVESTITIONSPAKT).variables)
     assert mapping["variables"]["gruende_kein_im_sonstiges"]["variable"] == "gruendekeinim_other"
     assert mapping["variables"]["schwerpunkte.beteiligung"] == {
         "variable": "schwerpunkte_beteiligung",
@@ -655,10 +655,10 @@ def test_section_conditions_of_every_form_decide_as_qdef_decides(tmp_path: Path)
     dump), and deciding as qdef decides, for every combination of a few values."""
     from qdef.expr.parser import parse  # noqa: PLC0415
     from qdef.routing.evaluate import holds  # noqa: PLC0415
-    from qdef.routing.plan import plan_for  # noqa: PLC0415
+    from qdef.routing.plan import as_plan  # noqa: PLC0415
 
     instrument = _sectioned(tmp_path / "sections.yaml")
-    plan = plan_for(instrument)
+    plan = as_plan(instrument)
     lss, mapping = lss_of(instrument)
     check_structure(instrument, lss)
     conditions = [parse(s.when) for s in instrument.sections[1:] if s.when is not None]

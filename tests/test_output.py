@@ -58,6 +58,33 @@ def test_a_new_file_gets_the_usual_permissions(tmp_path: Path) -> None:
     assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644
 
 
+@pytest.mark.parametrize(
+    ("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)], ids=["022", "027", "002"]
+)
+def test_a_new_file_gets_its_mode_from_the_umask_which_is_never_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask: int, mode: int
+) -> None:
+    """The umask is the whole process's: setting it, even to read it, races with other
+    threads creating files. The kernel applies it when the file is created."""
+    before = os.umask(umask)
+    try:
+
+        def no_umask(mask: int) -> int:
+            raise AssertionError(f"os.umask({mask:#o}) called while writing")
+
+        monkeypatch.setattr(os, "umask", no_umask)
+        write_atomic(tmp_path / "new.txt", b"x")  # new: the umask's mode
+        (tmp_path / "old.txt").write_bytes(b"old")
+        (tmp_path / "old.txt").chmod(0o604)
+        write_atomic(tmp_path / "old.txt", b"x")  # existing: its own mode
+        monkeypatch.undo()
+    finally:
+        os.umask(before)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == mode
+    assert (tmp_path / "old.txt").stat().st_mode & 0o777 == 0o604
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.txt", "old.txt"]
+
+
 def test_a_directory_device_or_pipe_is_refused_not_replaced(tmp_path: Path) -> None:
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)

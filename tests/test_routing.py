@@ -514,14 +514,10 @@ def test_long_chains_of_filters_need_no_deep_recursion() -> None:
 def test_an_analysis_beyond_its_memory_bound_is_reported_not_raised(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from qdef.pipeline import findings as diagnose  # noqa: PLC0415
     from qdef.pipeline import validate_file  # noqa: PLC0415
-    from qdef.routing.analysis import Analysis  # noqa: PLC0415
-    from qdef.routing.plan import plan_for  # noqa: PLC0415
+    from qdef.routing import analysis  # noqa: PLC0415
 
-    monkeypatch.setattr(
-        diagnose, "analysis_for", lambda instrument: Analysis(plan_for(instrument), max_nodes=4)
-    )
+    monkeypatch.setattr(analysis, "analyse_plan", lambda plan: analysis.Analysis(plan, max_nodes=4))
     result = validate_file(INVESTITIONSPAKT)
     assert [(d.code, d.severity) for d in result.diagnostics] == [("QD605", "warning")]
     assert result.instrument is not None
@@ -813,14 +809,14 @@ def test_a_question_beyond_the_memory_bound_is_left_out_and_the_rest_analysed(
 ) -> None:
     """Issue 23: where the bound is really reached, qdef says which question it did not
     analyse (QD606) and still reports the findings about the others."""
-    from qdef.pipeline import findings as diagnose  # noqa: PLC0415
     from qdef.pipeline import validate_text  # noqa: PLC0415
+    from qdef.routing import analysis as module  # noqa: PLC0415
     from qdef.routing.analysis import Analysis, analyse_plan  # noqa: PLC0415
     from qdef.routing.dd import Budget  # noqa: PLC0415
-    from qdef.routing.plan import plan_for  # noqa: PLC0415
+    from qdef.routing.plan import compile_plan  # noqa: PLC0415
 
     inst = entangled(8)
-    plan = plan_for(inst)
+    plan = compile_plan(inst)
     assert Analysis(plan).dd.node_count() > 1000
     with pytest.raises(Budget):
         Analysis(plan, max_nodes=600)
@@ -833,9 +829,7 @@ def test_a_question_beyond_the_memory_bound_is_left_out_and_the_rest_analysed(
     counted = count_paths(analysis)
     assert not counted.exact and "the routing at x was not analysed" in counted.reason
 
-    monkeypatch.setattr(
-        diagnose, "analysis_for", lambda i: analyse_plan(plan_for(i), max_nodes=600)
-    )
+    monkeypatch.setattr(module, "analyse_plan", lambda plan: analyse_plan(plan, max_nodes=600))
     from qdef.model.dumper import dumps  # noqa: PLC0415
 
     codes = [(d.code, d.severity) for d in validate_text(dumps(inst)).diagnostics]

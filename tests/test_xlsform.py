@@ -23,7 +23,8 @@ import pytest
 import qdef
 from benchmarks.synthetic import Question, generate, synthetic, to_yaml
 from benchmarks.xlsform import goto_skips, write_xlsform, xlsform_rows
-from qdef.routing import analyse, plan_for, walk
+from qdef.routing import analyse, walk
+from qdef.routing.plan import compile_plan
 
 pytest.importorskip("openpyxl")
 xls2xform = pytest.importorskip("pyxform.xls2xform")
@@ -211,7 +212,8 @@ def test_the_small_instrument_converts(tmp_path: Path) -> None:
 def test_gotos_skip_exactly_what_qdef_skips(seed: int) -> None:
     questions = generate(200, seed)
     instrument = qdef.loads(synthetic(200, seed))
-    plan, analysis = plan_for(instrument), analyse(instrument)
+    plan = compile_plan(instrument)
+    analysis = analyse(plan)
     ids = [q["id"] for q in questions]
     skipped_by: dict[tuple[str, str], set[str]] = {}
     for qid, guards in goto_skips(questions).items():

@@ -18,10 +18,13 @@ if TYPE_CHECKING:
     from qdef.diagnostics import Diagnostic, QdefError, Span
     from qdef.model import Instrument
     from qdef.model.schema import json_schema
-    from qdef.pipeline import load, loads, validate
+    from qdef.pipeline import compile, load, loads, validate
+    from qdef.pipeline.compiled import Compiled
     from qdef.rendering import render
 
 _EXPORTS = {
+    "compile": "qdef.pipeline",
+    "Compiled": "qdef.pipeline.compiled",
     "load": "qdef.pipeline",
     "loads": "qdef.pipeline",
     "validate": "qdef.pipeline",
@@ -34,11 +37,13 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Compiled",
     "Diagnostic",
     "Instrument",
     "QdefError",
     "Span",
     "__version__",
+    "compile",
     "json_schema",
     "load",
     "loads",

@@ -13,7 +13,7 @@ import pytest
 import qdef
 from qdef.cli import main
 from qdef.rendering import get_renderer, registrations, render
-from qdef.routing import plan_for
+from qdef.routing import as_plan
 
 INSTRUMENT = Path(__file__).resolve().parents[3] / "instruments" / "investitionspakt.yaml"
 SCALE = (
@@ -81,7 +81,7 @@ def test_qdef_render_writes_the_csv(tmp_path: Path) -> None:
     assert status == 0, err
     data = target.read_bytes()
     assert data.startswith(b"Variable,Frage-Nr.,Frage-ID,Bezeichnung,")
-    assert data.count(b"\r\n") == len(plan_for(qdef.load(INSTRUMENT)).variables) + 1
+    assert data.count(b"\r\n") == len(as_plan(qdef.load(INSTRUMENT)).variables) + 1
     assert "Überwiegend".encode() in data  # UTF-8
 
 
@@ -127,7 +127,7 @@ def test_every_variable_once_in_sequence_order(codebook: dict[str, dict[str, str
     text = render(INSTRUMENT, "codebook")
     assert isinstance(text, str)
     names = [row["Variable"] for row in csv.DictReader(io.StringIO(text, newline=""))]
-    assert names == list(plan_for(qdef.load(INSTRUMENT)).variables)
+    assert names == list(as_plan(qdef.load(INSTRUMENT)).variables)
     assert len(names) == len(set(names)) == 91
 
 

@@ -14,7 +14,7 @@ from qdef import load
 from qdef.expr import parse, to_source
 from qdef.model import MultipleChoice, SingleChoice
 from qdef.rendering import RenderOptionError, render
-from qdef.routing import plan_for
+from qdef.routing import as_plan
 
 from qdef_render_codebook.output import guard
 from qdef_render_codebook.table import option_condition
@@ -134,7 +134,7 @@ def by_variable(text: str, delimiter: str = ",") -> dict[str, list[str]]:
 
 def test_rows_for_every_variable_and_none_for_displays(tiny: Path) -> None:
     names = [row[0] for row in records(rendered(tiny))[1:]]
-    assert names == list(plan_for(load(tiny)).variables)
+    assert names == list(as_plan(load(tiny)).variables)
     assert "hinweis" not in names
     assert names == [
         "frage",
@@ -359,7 +359,7 @@ def test_markdown_title_and_table(tiny: Path) -> None:
     markdown = rendered(tiny, "codebook-md")
     assert markdown.startswith("# Klein – Codebuch\n")
     table = table_of(markdown)
-    names = list(plan_for(load(tiny)).variables)
+    names = list(as_plan(load(tiny)).variables)
     assert len(table) == 1 + len(names)
     assert all(len(row) == 10 for row in table)
     assert table[0][7] == "gefragt, wenn"

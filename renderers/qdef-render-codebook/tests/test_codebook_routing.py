@@ -14,13 +14,13 @@ from qdef import load
 from qdef.expr.nodes import Expr
 from qdef.expr.parser import parse
 from qdef.rendering import render
-from qdef.routing import plan_for, walk
+from qdef.routing import as_plan, walk
 from qdef.routing.evaluate import holds
 from qdef.testing import answers, respondents
 
 PATH = Path(__file__).resolve().parents[3] / "instruments" / "investitionspakt.yaml"
 INSTRUMENT = load(PATH)
-PLAN = plan_for(INSTRUMENT)
+PLAN = as_plan(INSTRUMENT)
 EXAMPLES = settings(
     max_examples=50,
     derandomize=True,

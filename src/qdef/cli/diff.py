@@ -19,23 +19,67 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from qdef.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, USAGE_CODES
-from qdef.diagnostics import (
-    Code,
-    Diagnostic,
-    Span,
-    format_github,
-    format_json,
-    format_text,
-    has_errors,
-    sort_diagnostics,
-    summary,
-)
-from qdef.diff.git import Base, Entry, UsageError, gone
+from qdef.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from qdef.cli.common import report as report_diagnostics
+from qdef.diagnostics import Code, Diagnostic, Span
 
 if TYPE_CHECKING:
+    from qdef.diff.git import Base, Entry
     from qdef.diff.report import Compared
     from qdef.pipeline import Result
+
+#: What ``qdef diff --fail-on`` takes: the kinds of :mod:`qdef.diff`, harmless first.
+DIFF_KINDS = ("wording", "additive", "routing", "check", "breaking", "never")
+
+
+def add_arguments(diff: argparse.ArgumentParser) -> None:
+    """The description and arguments of ``qdef diff``, and what runs it."""
+    diff.usage = "qdef diff [options] OLD NEW\n       qdef diff [options] --base GITREF PATH..."
+    diff.description = (
+        "Compare two versions of an instrument, matching questions by id and "
+        "options, rows, columns and fields by code, and classify every change by what it "
+        "means for data already collected: wording < additive < routing < check < "
+        "breaking. With --base, each file is compared with its version in the git commit "
+        "GITREF (read with git cat-file; the working tree is not touched); a directory "
+        "stands for every instrument under it now or in GITREF. Fails (exit 1) when a "
+        "change at or above --fail-on is found that no acceptance file accepts."
+    )
+    diff.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="OLD and NEW; with --base, the files or directories to compare with GITREF",
+    )
+    diff.add_argument(
+        "--base", metavar="GITREF", help="compare each PATH with its version in this commit"
+    )
+    diff.add_argument(
+        "--fail-on",
+        choices=DIFF_KINDS,
+        default="breaking",
+        help="exit 1 when a change of this kind or a worse one is found (default: "
+        "breaking); never: always exit 0 when both versions are valid",
+    )
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "github", "accept"),
+        default="text",
+        help="text (default), json, github (workflow annotations), or accept (the "
+        "acceptance entries of the check changes not yet accepted)",
+    )
+    diff.add_argument(
+        "--accept",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="read accepted changes from FILE (repeatable) instead of the "
+        ".qdef-accept.yaml beside each instrument",
+    )
+    diff.add_argument(
+        "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
+    )
+    diff.set_defaults(handler=diff_command)
 
 
 # --------------------------------------------------------------------------- reading
@@ -71,6 +115,8 @@ class Pair:
 
 
 def _pairs(args: argparse.Namespace) -> list[Pair]:
+    from qdef.diff.git import Base, UsageError  # noqa: PLC0415
+
     files: list[Path] = args.files
     if args.base is None:
         if len(files) != 2:
@@ -125,6 +171,7 @@ def _match(base: Base, entries: list[Entry]) -> list[Pair]:
 
 def _compared(pairs: list[Pair]) -> list[Compared]:
     from qdef.diff import compare  # noqa: PLC0415
+    from qdef.diff.git import gone  # noqa: PLC0415
     from qdef.diff.report import Compared  # noqa: PLC0415
 
     found: list[Compared] = []
@@ -168,6 +215,7 @@ def _acceptance_files(args: argparse.Namespace, compared: list[Compared]) -> lis
 
 def diff_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qdef.diff import accept  # noqa: PLC0415
+    from qdef.diff.git import UsageError  # noqa: PLC0415
 
     try:
         pairs = _pairs(args)
@@ -229,18 +277,10 @@ def _invalid(
 ) -> int:
     """Print the problems of versions (or acceptance files) that are not valid, as
     ``qdef validate`` does."""
-    problems = sort_diagnostics(problems)
     files = len({d.span.file for d in problems if d.span is not None})
-    if args.format == "json":
-        out.write(format_json(problems, files))
-    elif args.format == "github":
-        out.write(format_github(problems))
-    else:
-        out.write(format_text(problems))
-    if not args.quiet:
-        err.write(summary(problems, files) + "\n")
-    if any(d.code in USAGE_CODES for d in problems):
-        return EXIT_USAGE
+    status = report_diagnostics(problems, files, args, out, err)
+    if status == EXIT_USAGE:
+        return status
     if what == "instruments":
         err.write(
             "qdef: error: only valid instruments can be compared; fix the problems above "
@@ -251,7 +291,7 @@ def _invalid(
             "qdef: error: an acceptance file has problems; fix the entries above "
             "(qdef diff --format accept prints valid ones)\n"
         )
-    return EXIT_PROBLEMS if has_errors(problems) else EXIT_OK
+    return status
 
 
-__all__ = ["diff_command"]
+__all__ = ["DIFF_KINDS", "add_arguments", "diff_command"]

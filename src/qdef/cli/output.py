@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import random
 import re
 import signal
 import stat
@@ -18,11 +19,11 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-#: A temporary file of qdef's for ``name`` (``tempfile.mkstemp``'s eight random
-#: characters between ``.name.`` and ``.tmp``) not modified for this long is left over
-#: from a run that was killed (SIGKILL, a power cut); a write of the same file removes
-#: it. A run writing the same file at the same time holds its temporary file for
-#: well under a second between writing it and the rename.
+#: A temporary file of qdef's for ``name`` (eight random characters, as
+#: ``tempfile.mkstemp`` picks them, between ``.name.`` and ``.tmp``) not modified for
+#: this long is left over from a run that was killed (SIGKILL, a power cut); a write
+#: of the same file removes it. A run writing the same file at the same time holds its
+#: temporary file for well under a second between writing it and the rename.
 STALE_AFTER = 3600.0
 
 
@@ -50,7 +51,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     The file is flushed and synced before the rename, so readers see either the
     old content or the new, never a mixture. Permissions of an existing file are kept;
-    a symlink is written through. A directory, device or pipe is refused (OSError).
+    a new file gets those any program's new file gets (0o666 less the umask, which
+    is neither read nor changed); a symlink is written through. A directory, device
+    or pipe is refused (OSError).
 
     A SIGTERM during the write (``timeout``, a cancelled CI job, ``docker stop``) or
     a SIGHUP (the terminal closed) removes the temporary file, then ends the
@@ -60,21 +63,20 @@ def write_atomic(path: Path, data: bytes) -> None:
     """
     path = destination(path)
     directory = path.parent if str(path.parent) else Path(".")
+    try:
+        kept: int | None = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        kept = None  # a new file: made with 0o666, less the umask, as open() makes one
     with _cleanup_on_sigterm() as guard:
-        fd, temporary = guard.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, temporary = guard.make_temporary(directory, f".{path.name}.", ".tmp", NEW_FILE_MODE)
         try:
             guard.unblock()
             with os.fdopen(fd, "wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            try:
-                mode = path.stat().st_mode & 0o777
-            except FileNotFoundError:
-                umask = os.umask(0)
-                os.umask(umask)
-                mode = 0o666 & ~umask
-            os.chmod(temporary, mode)
+            if kept is not None:
+                os.chmod(temporary, kept)
             os.replace(temporary, path)
         except BaseException:
             guard.cleaning()  # a second signal now waits until the file is gone
@@ -84,10 +86,38 @@ def write_atomic(path: Path, data: bytes) -> None:
     remove_stale_temporaries(path)
 
 
+#: The mode a new file is created with; the kernel takes the process's umask off
+#: (0o644 with the usual umask 0o022), as for any file a program creates.
+NEW_FILE_MODE = 0o666
+#: The characters of the random part of a temporary file's name (``tempfile``'s).
+_NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_random = random.SystemRandom()
+
+
+def make_temporary(directory: Path, prefix: str, suffix: str, mode: int) -> tuple[int, str]:
+    """Create a new file ``prefix`` + eight random characters + ``suffix`` in
+    ``directory`` with ``mode`` (less the umask, applied by the kernel), as
+    ``tempfile.mkstemp`` does but for the mode (mkstemp's is always 0o600): its
+    descriptor, open for reading and writing, and its absolute path. The umask is
+    never read or changed (it is the whole process's: changing it, even for a
+    moment, would race with other threads creating files)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(tempfile.TMP_MAX):
+        name = "".join(_random.choices(_NAME_CHARACTERS, k=8))
+        candidate = os.path.join(directory, f"{prefix}{name}{suffix}")
+        try:
+            fd = os.open(candidate, flags, mode)
+        except FileExistsError:
+            continue
+        return fd, os.path.abspath(candidate)
+    raise FileExistsError(errno.EEXIST, "no unused name for a temporary file", str(directory))
+
+
 def remove_stale_temporaries(path: Path, *, now: float | None = None) -> list[Path]:
     """Remove the temporary files qdef's :func:`write_atomic` left for ``path`` in runs
     that were killed: regular files of this user named ``.NAME.`` + eight random
-    letters, digits or ``_`` + ``.tmp`` (as ``tempfile.mkstemp`` makes them) and not
+    letters, digits or ``_`` + ``.tmp`` (as :func:`make_temporary` makes them) and not
     modified for :data:`STALE_AFTER` seconds (a run writing the same file now is
     younger). Returns what was removed; what cannot be removed is left alone."""
     directory = path.parent if str(path.parent) else Path(".")
@@ -182,13 +212,15 @@ class _Guard:
         if self.active:
             signal.pthread_sigmask(how, self.signals)
 
-    def mkstemp(self, **names: Any) -> tuple[int, str]:
-        """``tempfile.mkstemp``, not interrupted: the caller arms its cleanup, then
+    def make_temporary(
+        self, directory: Path, prefix: str, suffix: str, mode: int
+    ) -> tuple[int, str]:
+        """:func:`make_temporary`, not interrupted: the caller arms its cleanup, then
         calls :meth:`unblock`."""
         self._mask(signal.SIG_BLOCK)
         self.quiet = True  # a signal handled before the mask took effect only counts
         try:
-            return tempfile.mkstemp(**names)
+            return make_temporary(directory, prefix, suffix, mode)
         except BaseException:
             self.unblock()
             raise

@@ -1,24 +1,71 @@
-"""``qdef render`` and ``qdef renderers``: the command-line side of the renderer API."""
+"""``qdef render``: the command-line side of the renderer API (``qdef renderers`` lists
+the renderers)."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from qdef.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from qdef.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, read_one
 from qdef.diagnostics import Diagnostic, format_text
-from qdef.gcpause import gc_paused
 
 if TYPE_CHECKING:
     from qdef.rendering import Compiled, Renderer, RenderOptions
     from qdef.rendering.registry import Registration
 
 STDOUT = "-"
+
+
+def add_arguments(render: argparse.ArgumentParser) -> None:
+    """The description and arguments of ``qdef render``, and what runs it."""
+    render.description = (
+        "Validate FILE, then render it with the renderer NAME and write the "
+        "result atomically: to PATH, to stdout with '-o -', or by default to the file's "
+        "name with the renderer's suffix in the current directory. With several --to, "
+        "FILE is validated once and each result is written into the directory PATH "
+        "(default: the current directory) under FILE's name with that renderer's suffix; "
+        "if any renderer fails, nothing is written. An invalid instrument is refused "
+        "with the messages of 'qdef validate'; its warnings are printed."
+    )
+    render.add_argument("file", type=Path, metavar="FILE", help="the instrument file")
+    render.add_argument(
+        "--to",
+        required=True,
+        action="append",
+        metavar="NAME",
+        help="the renderer ('qdef renderers' lists them); repeat it to render several at once",
+    )
+    render.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="where to write: a file, or - for stdout (default: FILE's name with the "
+        "renderer's suffix, in the current directory); with several --to, a directory "
+        "(created if missing)",
+    )
+    render.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="the language to render: the instrument's language (default) or one of its "
+        "translations; also picks the wording qdef adds (de, en)",
+    )
+    render.add_argument(
+        "-O",
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an option of the renderer (repeatable); 'qdef renderers' lists them. With "
+        "several --to, each renderer takes the options it declares",
+    )
+    render.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing on success, warnings aside"
+    )
+    render.set_defaults(handler=render_command)
 
 
 def _settings(pairs: list[str]) -> dict[str, str] | str:
@@ -42,7 +89,6 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: PLR0915
-    from qdef.cli import read_one  # noqa: PLC0415
     from qdef.rendering import RenderError, options_for  # noqa: PLC0415
     from qdef.rendering.registry import load, lookup  # noqa: PLC0415
 
@@ -72,12 +118,9 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
     result = read_one(args, "render", out, err, routing=True)
     if isinstance(result, int):
         return result
-    instrument = result.instrument
-    assert instrument is not None
-    from qdef.pipeline.compiled import compile_instrument  # noqa: PLC0415
-
-    # TODO(H1A): result.compiled, once validation returns the Compiled it built
-    compiled = compile_instrument(instrument, result.document)
+    compiled = result.compiled  # what validation built: its conditions, its analysis
+    assert compiled is not None
+    instrument = compiled.instrument
     if result.diagnostics:  # warnings: worth knowing, not a reason to refuse
         err.write(format_text(list(result.diagnostics)))
     jobs: list[_Job] = []
@@ -183,8 +226,7 @@ def _render(job: _Job, compiled: Compiled, file: Path, err: TextIO) -> str | byt
 
     renderer, registration, document = job.renderer, job.registration, compiled.document
     try:
-        with gc_paused():
-            rendered = renderer.render(compiled, job.options)
+        rendered = renderer.render(compiled, job.options)
     except RenderOptionError as error:  # an option value the renderer cannot take: usage
         err.write(f"qdef: error: {error}\n")
         return EXIT_USAGE
@@ -242,71 +284,3 @@ def _to_stdout(output: str | bytes, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     err.write("qdef: error: this renderer writes bytes; write them to a file with -o PATH\n")
     return EXIT_USAGE
-
-
-def renderers_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Describe every installed renderer. Describing one imports its module (not the
-    code it renders with); a renderer that cannot be imported is listed with why."""
-    from qdef.rendering import RenderError  # noqa: PLC0415
-    from qdef.rendering.registry import (  # noqa: PLC0415
-        conflict_message,
-        conflicts,
-        load,
-        registrations,
-    )
-
-    rows: list[dict[str, object]] = []
-    problems: list[str] = []
-    clashes = conflicts()
-    for registration in registrations():
-        row: dict[str, object] = {
-            "name": registration.name,
-            "distribution": registration.distribution,
-            "version": registration.version,
-            "entry_point": registration.value,
-        }
-        try:
-            renderer = load(registration)
-        except RenderError as error:
-            problems.append(str(error))
-            row["error"] = str(error)
-        else:
-            row["suffix"] = renderer.suffix
-            row["media_type"] = renderer.media_type
-            row["description"] = renderer.description
-            row["options"] = dict(sorted(renderer.options.items()))
-        rows.append(row)
-    problems.extend(conflict_message(name, regs) for name, regs in sorted(clashes.items()))
-    if args.format == "json":
-        out.write(json.dumps({"renderers": rows, "problems": problems}, indent=2) + "\n")
-    else:
-        out.write(_table(rows))
-    for problem in problems:
-        err.write(f"qdef: error: {problem}\n")
-    return EXIT_PROBLEMS if problems else EXIT_OK
-
-
-def _table(rows: list[dict[str, object]]) -> str:
-    header = ("NAME", "SUFFIX", "DISTRIBUTION", "DESCRIPTION")
-    lines = [
-        (
-            str(row["name"]),
-            str(row.get("suffix", "?")),
-            f"{row['distribution']} {row['version']}".strip(),
-            str(row.get("description", "cannot be loaded (see below)")),
-        )
-        for row in rows
-    ]
-    widths = [max(len(cells[i]) for cells in [header, *lines]) for i in range(3)]
-    text = ""
-    for row, cells in zip([None, *rows], [header, *lines], strict=True):
-        text += "  ".join(c.ljust(w) for c, w in zip(cells[:3], widths, strict=True))
-        text += "  " + cells[3] + "\n"
-        options = row.get("options") if row else None
-        if isinstance(options, dict) and options:
-            width = max(len(str(key)) for key in options)
-            for key, help_text in options.items():
-                text += f"{'':{widths[0]}}  -O {str(key) + '=…':{width + 2}}  {help_text}\n"
-    if not rows:
-        text += "(no renderers installed)\n"
-    return text

@@ -23,22 +23,26 @@ from qdef.diff.changes import CODES, KINDS, Change, Kind, rank
 from qdef.diff.record import At, Differ, Side
 from qdef.model import Instrument
 from qdef.pipeline import Result
+from qdef.pipeline.compiled import Compiled, compile_instrument
 
 __all__ = ["CODES", "KINDS", "Change", "Kind", "compare", "rank"]
 
+Version = Instrument | Compiled | Result
 
-def compare(old: Instrument | Result | None, new: Instrument | Result) -> list[Change]:
+
+def compare(old: Version | None, new: Version) -> list[Change]:
     """Every change from ``old`` to ``new``, in document order of ``new``, then the
     things removed, in document order of ``old``.
 
     Both must be valid instruments (a :class:`~qdef.pipeline.Result` whose ``ok``
-    is true, or an :class:`~qdef.model.Instrument`); a result also gives every
+    is true, a :class:`~qdef.pipeline.compiled.Compiled`, or an
+    :class:`~qdef.model.Instrument`); a result (or a Compiled of a file) also gives every
     change its file:line:column. ``old=None`` stands for a version that did not
     exist yet: everything in ``new`` is added.
     """
     new_side = _side(new)
     if old is None:
-        differ = Differ(Side(new_side.instrument, None), new_side)
+        differ = Differ(Side(new_side.compiled, None), new_side)
         for qid, entry in new_side.entries.items():
             at = At(new_side.name(qid), qid, None, None, entry.path)
             differ.add(Code.QD740, at, "added; the instrument is new", key="id", new=qid)
@@ -50,11 +54,13 @@ def compare(old: Instrument | Result | None, new: Instrument | Result) -> list[C
     return differ.resolve()
 
 
-def _side(version: Instrument | Result) -> Side:
+def _side(version: Version) -> Side:
     if isinstance(version, Instrument):
-        return Side(version, None)
-    if version.instrument is None or not version.ok:
+        return Side(compile_instrument(version), None)
+    if isinstance(version, Compiled):
+        return Side(version, version.document)
+    if version.compiled is None or not version.ok:
         raise ValueError(
             f"{version.path} is not a valid instrument; validate it first (qdef validate)"
         )
-    return Side(version.instrument, version.document)
+    return Side(version.compiled, version.document)

@@ -15,7 +15,6 @@ from qdef.diagnostics import Code
 from qdef.diff import inputs
 from qdef.diff.lists import followups, items
 from qdef.diff.record import At, Differ, show
-from qdef.expr import parse, to_source
 from qdef.model import (
     CheckColumn,
     DateQuestion,
@@ -38,13 +37,9 @@ Compare = Callable[[Differ, At, Any, Any], None]
 # --------------------------------------------------------------------------- routing edits
 
 
-def _condition(source: str | None) -> str | None:
-    return None if source is None else to_source(parse(source))
-
-
 def when(differ: Differ, at: At, old: str | None, new: str | None) -> None:
     """A changed ``when`` (QD733; QD754 if the routing turns out the same)."""
-    before, after = _condition(old), _condition(new)
+    before, after = differ.old.condition(at.old, old), differ.new.condition(at.new, new)
     if before == after:
         return
     says = f"shown when {after}" if after else "no longer has a condition"

@@ -15,22 +15,34 @@ from typing import Any
 from qdef.diagnostics import Code
 from qdef.diff.changes import Change
 from qdef.diff.wording import BEYOND_WORDING, SAYS, Reading, read, worst
-from qdef.model import END, Display, Instrument, Question
-from qdef.model.symbols import QuestionEntry, symbols_for
+from qdef.expr import parse, to_source
+from qdef.model import END, Display, Question
+from qdef.model.symbols import QuestionEntry
+from qdef.pipeline.compiled import Compiled
 from qdef.source.loader import Document
 from qdef.source.positions import KeyPath
 
 
 class Side:
-    """One version: the instrument, its document (for positions) and its questions."""
+    """One version: the compiled instrument, its document (for positions; None for none)
+    and its questions."""
 
-    def __init__(self, instrument: Instrument, document: Document | None) -> None:
-        self.instrument = instrument
+    def __init__(self, compiled: Compiled, document: Document | None) -> None:
+        self.compiled = compiled
+        self.instrument = compiled.instrument
         self.document = document
-        self.numbers = instrument.numbers()
+        self.numbers = compiled.numbers
         self.entries: dict[str, QuestionEntry] = {
-            e.question.id: e for e in symbols_for(instrument).entries
+            e.question.id: e for e in compiled.symbols.entries
         }
+
+    def condition(self, owner: KeyPath | None, source: str | None) -> str | None:
+        """The ``when`` of the section or question at ``owner`` (its text ``source``),
+        printed as qdef prints conditions; None for none."""
+        if source is None:
+            return None
+        expr = None if owner is None else self.compiled.condition((*owner, "when"))
+        return to_source(parse(source) if expr is None else expr)
 
     def question(self, qid: str) -> Question:
         return self.entries[qid].question

@@ -22,13 +22,12 @@ condition or the paths changed; otherwise it is reported as rewritten (QD754).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 
 from qdef.diagnostics import Code
 from qdef.diff.record import At, Differ
 from qdef.expr.nodes import Answered, Compare, Expr, Has, In, Literal, Ref, walk
 from qdef.expr.printer import to_source
-from qdef.routing import Analysis, Budget, analysis_for, count_paths, paths
+from qdef.routing import Analysis, Budget, count_paths, format_path, paths
 from qdef.routing.plan import compared_constants
 
 #: The most paths enumerated per version to compare path sets.
@@ -42,8 +41,8 @@ EDITS = (Code.QD732, Code.QD733)
 def compare(differ: Differ) -> None:
     """Add the routing changes to ``differ``, and settle its goto and ``when`` edits."""
     try:
-        old = analysis_for(differ.old.instrument)
-        new = analysis_for(differ.new.instrument)
+        old = differ.old.compiled.analysis
+        new = differ.new.compiled.analysis
         found = _reaching(differ, old, new)
         found = _paths(differ, old, new) or found
     except (Budget, RecursionError):
@@ -162,8 +161,8 @@ def _paths(differ: Differ, old: Analysis, new: Analysis) -> bool:
             "questions both versions have). Respondents are routed differently: compare "
             "the data of the questions concerned only where the routes agree"
         )
-        old_value: object = [_format(old, p) for p in gone[:20]]
-        new_value: object = [_format(new, p) for p in came[:20]]
+        old_value: object = [format_path(old, p) for p in gone[:20]]
+        new_value: object = [format_path(new, p) for p in came[:20]]
     else:
         if counts[0].count == counts[1].count and counts[0].exact == counts[1].exact:
             return False
@@ -190,17 +189,11 @@ def _projected(analysis: Analysis, common: set[str]) -> set[tuple[str, ...]]:
     return {tuple(q for q in path if q in common) for path in paths(analysis, LIMIT + 1)}
 
 
-def _format(analysis: Analysis, path: Sequence[str]) -> str:
-    from qdef.cli import format_path  # noqa: PLC0415 - the paper-style form of qdef paths
-
-    return format_path(analysis, path)
-
-
 def _some(analysis: Analysis, found: list[tuple[str, ...]]) -> str:
     if not found:
         return "none"
     noun = "path" if len(found) == 1 else "paths"
-    quoted = "; ".join(_format(analysis, p) for p in found[:QUOTED])
+    quoted = "; ".join(format_path(analysis, p) for p in found[:QUOTED])
     more = ", …" if len(found) > QUOTED else ""
     return f"{len(found)} {noun} ({quoted}{more})"
 

@@ -24,7 +24,7 @@ from qdef.expr.nodes import (
 from qdef.expr.parser import parse
 from qdef.expr.printer import dump, to_source
 from qdef.expr.tokens import ExprSyntaxError, Token, TokenKind, tokenize
-from qdef.expr.types import ExprProblem, check, typecheck
+from qdef.expr.types import ExprProblem, check, parse_and_check, typecheck
 
 __all__ = [
     "And",
@@ -44,6 +44,7 @@ __all__ = [
     "check",
     "dump",
     "parse",
+    "parse_and_check",
     "to_source",
     "tokenize",
     "typecheck",

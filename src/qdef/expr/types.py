@@ -80,12 +80,25 @@ def check(
 
     A variable for which ``unknown`` is true is not reported as unknown (it belongs
     to a question left out for its structural errors)."""
+    return parse_and_check(source, symbols, position, subject=subject, unknown=unknown)[1]
+
+
+def parse_and_check(
+    source: str,
+    symbols: Symbols,
+    position: int,
+    *,
+    subject: Subject = "question",
+    unknown: Callable[[str], bool] = lambda name: False,
+) -> tuple[Expr | None, list[ExprProblem]]:
+    """:func:`check`, and the syntax tree it parsed (None after a syntax error), so
+    that a caller that keeps the tree need not parse ``source`` again."""
     try:
         expr = parse(source, Examples(symbols, position))
     except ExprSyntaxError as error:
         end = max(min(error.offset + 1, len(source)), error.offset)
-        return [ExprProblem(error.code, error.message, error.offset, end)]
-    return typecheck(expr, symbols, position, subject=subject, unknown=unknown)
+        return None, [ExprProblem(error.code, error.message, error.offset, end)]
+    return expr, typecheck(expr, symbols, position, subject=subject, unknown=unknown)
 
 
 def typecheck(

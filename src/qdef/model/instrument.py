@@ -7,7 +7,6 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from qdef.memo import PerInstrument
 from qdef.model.base import (
     INSTRUMENT_ID_PATTERN,
     Condition,
@@ -89,12 +88,5 @@ class Instrument(Node):
 
     def numbers(self) -> dict[str, str]:
         """The display number of every question that has one, by question id (counted
-        once per instrument; each call gets its own copy)."""
-        return dict(_numbers(self))
-
-
-def _count_numbers(instrument: Instrument) -> dict[str, str]:
-    return {q.id: number for q, number in instrument.numbered() if number is not None}
-
-
-_numbers: PerInstrument[dict[str, str]] = PerInstrument(_count_numbers, size=8)
+        on each call: :attr:`qdef.pipeline.compiled.Compiled.numbers` keeps them)."""
+        return {q.id: number for q, number in self.numbered() if number is not None}

@@ -9,8 +9,9 @@ Conditions refer to variables by dotted names:
 - a text-list field: ``q16.f1``; a date range's ends: ``q11.from``, ``q11.to``
 - a follow-up, by its own id: ``q2_programm``
 
-The symbol table is built once per instrument and shared by the expression
-type checker, the semantic checks and (later) routing and renderers.
+The symbol table is built once per validation, by the semantic checks, and kept
+in the compiled instrument (:class:`qdef.pipeline.compiled.Compiled`), which the
+routing plan and the renderers receive.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from qdef.memo import PerInstrument
 from qdef.model import (
     CheckColumn,
     DateFollowup,
@@ -190,12 +190,3 @@ def build(instrument: Instrument) -> Symbols:
                 if name not in variables:
                     variables[name] = Variable(name, vtype, question.id, position, vpath)
     return Symbols(tuple(entries), variables, positions)
-
-
-_symbols = PerInstrument(build)
-
-
-def symbols_for(instrument: Instrument) -> Symbols:
-    """:func:`build`, remembered for the last few instruments (the semantic checks
-    and the routing analysis of one validation share it)."""
-    return _symbols(instrument)

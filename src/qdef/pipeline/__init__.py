@@ -1,11 +1,18 @@
-"""The validation pipeline: file -> YAML data -> typed model -> semantic checks.
+"""The validation pipeline: file -> YAML data -> typed model -> semantic checks
+-> compiled instrument.
 
 Each stage reports every problem it finds; a stage runs only on what the
 previous one accepted: the semantic checks run on the structurally valid parts
 of a document with structural errors (:mod:`qdef.validation.partial`), the routing
 analysis only on an instrument without errors. Positions are recorded while
-parsing and turned into lines and columns only for problems. The cyclic
-garbage collector is paused throughout (:mod:`qdef.gcpause`).
+parsing and turned into lines and columns only for problems. The cyclic garbage
+collector is left as the caller set it (the command line pauses it:
+:mod:`qdef.cli.gcpause`).
+
+A valid instrument comes out compiled (:class:`~qdef.pipeline.compiled.Compiled`,
+``Result.compiled``): with the symbol table and the parsed conditions of the
+semantic checks, and the routing analysis made for the findings; the stages
+after validation receive it.
 """
 
 from __future__ import annotations
@@ -16,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qdef.diagnostics import Code, Diagnostic, QdefError, Span, has_errors, sort_diagnostics
-from qdef.gcpause import gc_paused
 from qdef.model import Instrument
+from qdef.pipeline.compiled import Compiled, compile_instrument
 from qdef.source.loader import DEFAULT_LIMITS, Document, Limits, load_file, parse
 
 if TYPE_CHECKING:
@@ -28,22 +35,29 @@ INSTRUMENT_SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What validating one file gave: the instrument (if usable) and all diagnostics."""
+    """What validating one file gave: the compiled instrument (if usable) and all
+    diagnostics."""
 
     path: Path
-    instrument: Instrument | None
+    compiled: Compiled | None
+    """The instrument compiled (None if it has errors): what the later stages receive."""
     diagnostics: tuple[Diagnostic, ...]
     document: Document | None = None
     """The parsed file (for locating further findings); None if it could not be parsed."""
 
     @property
+    def instrument(self) -> Instrument | None:
+        """The typed instrument, if usable (``compiled.instrument``)."""
+        return None if self.compiled is None else self.compiled.instrument
+
+    @property
     def ok(self) -> bool:
-        return self.instrument is not None and not has_errors(self.diagnostics)
+        return self.compiled is not None and not has_errors(self.diagnostics)
 
 
 def check_document(
     document: Document, *, routing: bool = True
-) -> tuple[Instrument | None, list[Diagnostic]]:
+) -> tuple[Compiled | None, list[Diagnostic]]:
     """Structure (schema and model), then semantics, of a parsed document; then, with
     ``routing``, the routing findings (as warnings). The errors found while reading
     it (``document.problems``) come first, and with them there is no instrument."""
@@ -55,10 +69,10 @@ def check_document(
 
 def _check_document(
     document: Document, *, routing: bool
-) -> tuple[Instrument | None, list[Diagnostic]]:
+) -> tuple[Compiled | None, list[Diagnostic]]:
     from pydantic import ValidationError  # noqa: PLC0415
 
-    from qdef.validation.checks import check  # noqa: PLC0415
+    from qdef.validation.checks import checked  # noqa: PLC0415
 
     try:
         instrument = Instrument.model_validate(document.data)
@@ -67,15 +81,17 @@ def _check_document(
 
         found = diagnostics_for(error, document)
         return None, found + _check_valid_parts(document, error.errors(include_url=False))
-    found = check(instrument, document)
+    semantics = checked(instrument, document)
+    found = semantics.diagnostics
     if has_errors(found):
         return None, found
+    compiled = Compiled(instrument, semantics.symbols, document, semantics.conditions)
     if not routing:
-        return instrument, found
+        return compiled, found
     from qdef.pipeline.findings import routing_diagnostics  # noqa: PLC0415
 
-    found.extend(routing_diagnostics(instrument, document))
-    return instrument, found
+    found.extend(routing_diagnostics(compiled, document))
+    return compiled, found
 
 
 def _check_valid_parts(document: Document, errors: Sequence[ErrorDetails]) -> list[Diagnostic]:
@@ -97,29 +113,26 @@ def _check_valid_parts(document: Document, errors: Sequence[ErrorDetails]) -> li
 
 
 def validate_document(document: Document, *, routing: bool = True) -> Result:
-    with gc_paused():
-        instrument, found = check_document(document, routing=routing)
-    return Result(document.path, instrument, tuple(sort_diagnostics(found)), document)
+    compiled, found = check_document(document, routing=routing)
+    return Result(document.path, compiled, tuple(sort_diagnostics(found)), document)
 
 
 def validate_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, routing: bool = True) -> Result:
     """Validate one file; ``routing=False`` leaves out the routing findings (for
     commands that analyse the routing themselves)."""
-    with gc_paused():
-        document, problems = load_file(path, limits)
-        if document is None:
-            return Result(path, None, tuple(problems))
-        return validate_document(document, routing=routing)
+    document, problems = load_file(path, limits)
+    if document is None:
+        return Result(path, None, tuple(problems))
+    return validate_document(document, routing=routing)
 
 
 def validate_text(
     text: str, path: Path = Path("<string>"), limits: Limits = DEFAULT_LIMITS
 ) -> Result:
-    with gc_paused():
-        document, problems = parse(text, path, limits)
-        if document is None:
-            return Result(path, None, tuple(problems))
-        return validate_document(document)
+    document, problems = parse(text, path, limits)
+    if document is None:
+        return Result(path, None, tuple(problems))
+    return validate_document(document)
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
@@ -176,10 +189,19 @@ def validate_paths(
 
 def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Instrument:
     """Load and validate an instrument; raise :class:`QdefError` with every problem."""
-    result = validate_file(Path(path), limits)
-    if result.instrument is None:
+    return compile(path, limits).instrument
+
+
+def compile(instrument: str | Path | Instrument, limits: Limits = DEFAULT_LIMITS) -> Compiled:
+    """The compiled instrument (:class:`~qdef.pipeline.compiled.Compiled`) of the file at
+    a path, validated (raise :class:`QdefError` with every problem), or of an
+    :class:`~qdef.model.Instrument` built in code (expected to be valid)."""
+    if isinstance(instrument, Instrument):
+        return compile_instrument(instrument)
+    result = validate_file(Path(instrument), limits)
+    if result.compiled is None:
         raise QdefError(result.diagnostics)
-    return result.instrument
+    return result.compiled
 
 
 def loads(text: str, path: str | Path = "<string>", limits: Limits = DEFAULT_LIMITS) -> Instrument:

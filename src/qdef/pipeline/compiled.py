@@ -7,6 +7,11 @@ once, the routing plan and the routing analysis. Renderers, ``qdef diff``,
 :mod:`qdef.testing` and the CLI receive this object explicitly; nothing is
 looked up by the instrument's identity.
 
+Validation (:func:`qdef.pipeline.validate_file` and its siblings) builds it from
+what the semantic checks computed (:class:`qdef.validation.checks.Checked`):
+their symbol table and the conditions they parsed. :func:`compile_instrument`
+builds it for an instrument made in code, parsing each condition once.
+
 A :class:`Compiled` is immutable from the outside and safe to share between
 threads: a lazily computed part may be computed twice by two threads at once,
 and either result is the same.
@@ -15,14 +20,18 @@ and either result is the same.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from qdef.expr.nodes import Expr
+from qdef.expr.parser import parse
+from qdef.model import Instrument
+from qdef.model.symbols import Symbols, build
+from qdef.source.positions import KeyPath
+
 if TYPE_CHECKING:
-    from qdef.expr.nodes import Expr
-    from qdef.model import Instrument
-    from qdef.model.symbols import Symbols
     from qdef.routing.analysis import Analysis
     from qdef.routing.plan import Plan
     from qdef.source.loader import Document
@@ -39,27 +48,56 @@ class Compiled:
     document: Document | None = field(default=None, repr=False)
     """The parsed file it came from (positions for located messages); None for an
     instrument built in code."""
+    conditions: Mapping[KeyPath, Expr] = field(default_factory=dict, repr=False)
+    """Every condition of the instrument parsed, by the key path of its ``when``
+    (``("sections", 0, "when")``, ``("sections", 0, "questions", 2, "when")``); the
+    syntax trees carry offsets into the condition's text. Conditions missing from the
+    mapping given are parsed when the Compiled is made (each once)."""
+
+    def __post_init__(self) -> None:
+        complete = dict(self.conditions)
+        for path, source in _condition_sources(self.instrument):
+            if path not in complete:
+                complete[path] = parse(source)
+        object.__setattr__(self, "conditions", MappingProxyType(complete))
+
+    def condition(self, path: KeyPath) -> Expr | None:
+        """The parsed condition at ``path`` (a ``when``'s key path); None if there is none."""
+        return self.conditions.get(path)
 
     @functools.cached_property
     def numbers(self) -> Mapping[str, str]:
         """The display number of every question that has one, by question id."""
-        return {q.id: number for q, number in self.instrument.numbered() if number is not None}
+        return MappingProxyType(self.instrument.numbers())
 
     @functools.cached_property
     def plan(self) -> Plan:
-        """The routing plan: the questions in order, each with its parsed conditions,
-        and the response variables (``plan.variables``)."""
-        from qdef.routing.plan import plan_for  # noqa: PLC0415
+        """The routing plan: the questions in order, each with its parsed conditions
+        (the trees of :attr:`conditions`), and the response variables (``plan.variables``)."""
+        from qdef.routing.plan import compile_plan  # noqa: PLC0415
 
-        return plan_for(self.instrument)
+        return compile_plan(self.instrument, self.symbols, self.conditions)
 
-    @functools.cached_property
+    @property
     def analysis(self) -> Analysis:
         """The routing analysis (reaching conditions, findings, path counts); raises
-        :class:`qdef.routing.Budget` when the instrument is too entangled to analyse."""
-        from qdef.routing.analysis import analysis_for  # noqa: PLC0415
+        :class:`qdef.routing.Budget` (or :class:`RecursionError`) when the instrument
+        is too entangled to analyse, on every access: a failed analysis is not tried
+        again either."""
+        kept = self.__dict__.get("_analysis")
+        if kept is None:
+            from qdef.routing.analysis import analyse_plan  # noqa: PLC0415
+            from qdef.routing.dd import Budget  # noqa: PLC0415
 
-        return analysis_for(self.instrument)
+            try:
+                kept = analyse_plan(self.plan)
+            except (Budget, RecursionError) as error:
+                kept = error
+            # kept as functools.cached_property keeps the plan: in the instance's dict
+            self.__dict__["_analysis"] = kept
+        if isinstance(kept, BaseException):
+            raise kept.with_traceback(None)
+        return kept
 
     def reaching(self, question_id: str) -> Expr:
         """The condition under which ``question_id`` is shown, as a syntax tree."""
@@ -70,9 +108,17 @@ class Compiled:
         return self.analysis.reaching_source(question_id)
 
 
+def _condition_sources(instrument: Instrument) -> Iterator[tuple[KeyPath, str]]:
+    """Every condition of ``instrument``: the key path of its ``when``, and its text."""
+    for s, section in enumerate(instrument.sections):
+        if section.when is not None:
+            yield ("sections", s, "when"), section.when
+        for q, question in enumerate(section.questions):
+            if question.when is not None:
+                yield ("sections", s, "questions", q, "when"), question.when
+
+
 def compile_instrument(instrument: Instrument, document: Document | None = None) -> Compiled:
     """The compiled form of an instrument that has passed validation (or was built in
-    code from valid parts)."""
-    from qdef.model.symbols import symbols_for  # noqa: PLC0415
-
-    return Compiled(instrument, symbols_for(instrument), document)
+    code from valid parts): its symbol table built and each condition parsed, once."""
+    return Compiled(instrument, build(instrument), document)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from qdef.diagnostics import Code, Diagnostic, Severity
-from qdef.model import Instrument
-from qdef.routing.analysis import Analysis, analysis_for
+from qdef.pipeline.compiled import Compiled
 from qdef.routing.dd import Budget
 from qdef.routing.findings import Finding
 from qdef.validation.checks import Locator
@@ -33,15 +32,12 @@ def finding_diagnostic(
 
 
 def routing_diagnostics(
-    instrument: Instrument,
-    locator: Locator,
-    severity: dict[str, Severity] = VALIDATE_SEVERITY,
-    analysis: Analysis | None = None,
+    compiled: Compiled, locator: Locator, severity: dict[str, Severity] = VALIDATE_SEVERITY
 ) -> list[Diagnostic]:
-    """The routing findings of a valid ``instrument``, located through ``locator``."""
+    """The routing findings of a valid instrument (its analysis, ``compiled.analysis``,
+    made here if it was not yet), located through ``locator``."""
     try:
-        analysis = analysis or analysis_for(instrument)
-        found = analysis.findings()
+        found = compiled.analysis.findings()
     except (Budget, RecursionError):
         return [
             Diagnostic(

@@ -41,7 +41,6 @@ from qdef.errors import (
     UnknownRendererError,
     WordingPlace,
 )
-from qdef.gcpause import gc_paused
 from qdef.rendering.protocol import BaseRenderer, Renderer, RenderOptions, Wording
 from qdef.rendering.registry import GROUP, Registration, get_renderer, registrations
 from qdef.wording.catalog import Catalog, catalog
@@ -172,14 +171,13 @@ def render(
     from qdef.pipeline.compiled import compile_instrument  # noqa: PLC0415
 
     if isinstance(instrument, str | Path):
-        from qdef.pipeline import load  # noqa: PLC0415
+        from qdef.pipeline import compile  # noqa: PLC0415
 
-        instrument = load(instrument)
+        instrument = compile(instrument)  # validation's own: conditions parsed once
     compiled = compile_instrument(instrument) if isinstance(instrument, Instrument) else instrument
     renderer = get_renderer(to)
     options = options_for(renderer, compiled.instrument, lang, settings)
-    with gc_paused():
-        return renderer.render(compiled, options)
+    return renderer.render(compiled, options)
 
 
 def options_for(

@@ -5,7 +5,8 @@
 - :func:`analyse` — an :class:`Analysis` of the whole instrument:
   reaching conditions (:meth:`Analysis.reaching`), findings
   (:meth:`Analysis.findings`), and, through :func:`count_paths` and
-  :func:`iter_paths`, the distinct paths;
+  :func:`iter_paths`, the distinct paths (:func:`format_path` writes one as
+  question numbers, as a paper questionnaire writes routes);
 - :func:`problems` — what is wrong with an answer set.
 
 Everything here expects an instrument that ``qdef validate`` accepts.
@@ -17,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from qdef.model import Instrument
-from qdef.routing.analysis import Analysis, analyse_plan, analysis_for
+from qdef.routing.analysis import Analysis, analyse_plan
 from qdef.routing.answers import AnswerError
 from qdef.routing.answers import problems as _problems
 from qdef.routing.dd import Budget
@@ -26,7 +27,8 @@ from qdef.routing.interpreter import Walk, walk
 from qdef.routing.pathsets import PathCount
 from qdef.routing.pathsets import count_paths as _count_paths
 from qdef.routing.pathsets import iter_paths as _iter_paths
-from qdef.routing.plan import Plan, plan_for
+from qdef.routing.pathtext import format_path
+from qdef.routing.plan import Plan, as_plan
 
 __all__ = [
     "CODES",
@@ -39,11 +41,11 @@ __all__ = [
     "Plan",
     "Walk",
     "analyse",
-    "analysis_for",
+    "as_plan",
     "count_paths",
     "findings",
+    "format_path",
     "paths",
-    "plan_for",
     "problems",
     "reaching_conditions",
     "walk",
@@ -54,16 +56,14 @@ def analyse(instrument: Instrument | Plan) -> Analysis:
     """Analyse the routing of ``instrument``. A question too entangled to analyse within
     memory bounds is left out (:attr:`Analysis.skipped`, finding QD606) and the rest
     analysed; raises :class:`Budget` if that is not enough."""
-    return analyse_plan(plan_for(instrument))
+    return analyse_plan(as_plan(instrument))
 
 
 def _analysis(instrument: Instrument | Plan | Analysis) -> Analysis:
-    """An analysis given, or the one of an instrument (shared: validating and rendering
-    one instrument analyse it once), or a new one of a plan."""
+    """An analysis given, or a new one of an instrument or a plan (a caller that has a
+    :class:`~qdef.pipeline.compiled.Compiled` passes its ``analysis``, made once)."""
     if isinstance(instrument, Analysis):
         return instrument
-    if isinstance(instrument, Instrument):
-        return analysis_for(instrument)
     return analyse(instrument)
 
 
@@ -96,4 +96,4 @@ def paths(
 
 def problems(instrument: Instrument | Plan, answers: Mapping[str, Any]) -> list[str]:
     """Every way ``answers`` does not fit ``instrument`` (empty: they fit)."""
-    return _problems(plan_for(instrument), answers)
+    return _problems(as_plan(instrument), answers)

@@ -35,15 +35,13 @@ from typing import Any
 from qdef.expr.nodes import Answered, Compare, Expr, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
-from qdef.memo import PerInstrument
-from qdef.model import Instrument
 from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget, working_on
 from qdef.routing.evaluate import holds
 from qdef.routing.findings import Finding, find
 from qdef.routing.interpreter import walk
 from qdef.routing.logic import Logic, from_ordinal, to_ordinal
-from qdef.routing.plan import Plan, Step, plan_for
+from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
 
 
@@ -475,13 +473,4 @@ def analyse_plan(plan: Plan, max_nodes: int = MAX_NODES) -> Analysis:
             skipped |= {where}
 
 
-_analyses: PerInstrument[Analysis] = PerInstrument(lambda i: analyse_plan(plan_for(i)), size=4)
-
-
-def analysis_for(instrument: Instrument) -> Analysis:
-    """The analysis of ``instrument``, remembered for the last few instruments (so that
-    validating and rendering one instrument analyse it once). Raises :class:`Budget`."""
-    return _analyses(instrument)
-
-
-__all__ = ["MAX_SKIPPED", "Analysis", "Budget", "analyse_plan", "analysis_for"]
+__all__ = ["MAX_SKIPPED", "Analysis", "Budget", "analyse_plan"]

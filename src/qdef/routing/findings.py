@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from qdef.diagnostics import Code
 from qdef.expr.printer import to_source
 from qdef.model import SingleChoice
-from qdef.routing.dd import FALSE, TRUE
-from qdef.routing.plan import Step
+from qdef.routing.dd import DD, FALSE, TRUE
+from qdef.routing.logic import Logic
+from qdef.routing.plan import Plan, Step
+from qdef.routing.printing import Printer
 from qdef.source.positions import KeyPath
-
-if TYPE_CHECKING:
-    from qdef.routing.analysis import Analysis
 
 FindingKind = Literal["unreachable", "always-true", "dead-goto", "unknown", "not-analysed"]
 
@@ -65,7 +64,29 @@ def _quote(source: str) -> str:
     return source if len(source) <= _MAX_SHOWN else source[: _MAX_SHOWN - 1] + "…"
 
 
-def find(analysis: Analysis) -> list[Finding]:
+class Analysed(Protocol):
+    """What the findings are decided on: the parts of an :class:`~qdef.routing.Analysis`
+    they read (a protocol, so that this module need not import the analysis, which
+    imports it for :meth:`~qdef.routing.Analysis.findings`)."""
+
+    plan: Plan
+    logic: Logic
+    dd: DD
+    printer: Printer
+    skipped: frozenset[int]
+    when: list[int]
+    members: list[list[Step]]
+    jumps: list[tuple[int, str | None, int]]
+    candidate: list[int]
+    arrive: list[int]
+    reach: list[int]
+
+    def example(
+        self, position: int, chosen: str | None = None, tries: int = 64
+    ) -> dict[str, Any] | None: ...
+
+
+def find(analysis: Analysed) -> list[Finding]:
     """Every finding of ``analysis``, in question order within each kind."""
     finder = _Finder(analysis)
     found: list[Finding] = list(finder.not_analysed())
@@ -76,7 +97,7 @@ def find(analysis: Analysis) -> list[Finding]:
 
 
 class _Finder:
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysed) -> None:
         self.analysis = analysis
         self.numbers = analysis.plan.instrument.numbers()
         self.plan, self.logic, self.dd = analysis.plan, analysis.logic, analysis.dd

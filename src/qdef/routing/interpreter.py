@@ -9,7 +9,7 @@ from typing import Any, Literal
 from qdef.model import Instrument, Question
 from qdef.routing.answers import AnswerError, normalize, problems
 from qdef.routing.evaluate import holds
-from qdef.routing.plan import Plan, plan_for
+from qdef.routing.plan import Plan, as_plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def walk(instrument: Instrument | Plan, answers: Mapping[str, Any], *, check: bo
     that do not fit the instrument raise :class:`AnswerError` listing every
     problem: an unknown variable name is a typo, not an unanswered question.
     """
-    plan = plan_for(instrument)
+    plan = as_plan(instrument)
     if check:
         found = problems(plan, answers)
         if found:

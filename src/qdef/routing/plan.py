@@ -1,4 +1,8 @@
-"""An instrument compiled for routing: conditions parsed once, gotos as positions.
+"""An instrument compiled for routing: conditions as syntax trees, gotos as positions.
+
+The plan takes the conditions the semantic checks parsed (and the symbol table
+they built); it parses a condition only when it is not given one (an instrument
+built in code, see :func:`qdef.pipeline.compiled.compile_instrument`).
 
 Positions are indices in sequence order (all sections' questions, displays
 included); ``END`` is the position one past the last question.
@@ -6,14 +10,13 @@ included); ``END`` is the position one past the last question.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from qdef.expr.nodes import And, Compare, Expr, In, Literal, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.parser import parse
-from qdef.memo import PerInstrument
 from qdef.model import (
     END,
     CheckColumn,
@@ -26,7 +29,8 @@ from qdef.model import (
     SingleChoice,
     TextListQuestion,
 )
-from qdef.model.symbols import Kind, QuestionEntry, Symbols, symbols_for
+from qdef.model.symbols import Kind, QuestionEntry, Symbols, build
+from qdef.source.positions import KeyPath
 
 
 class VarInfo(NamedTuple):
@@ -99,12 +103,14 @@ class Plan:
 
     def conditions(self) -> Iterator[Expr]:
         """Every condition once (a section's, not once per question), in sequence order."""
-        seen: set[int] = set()
+        section = -1
         for step in self.steps:
-            for expr in (step.section_when, step.own_when):
-                if expr is not None and id(expr) not in seen:
-                    seen.add(id(expr))
-                    yield expr
+            if step.entry.section_index != section:
+                section = step.entry.section_index
+                if step.section_when is not None:
+                    yield step.section_when
+            if step.own_when is not None:
+                yield step.own_when
 
 
 def compared_constants(plan: Plan) -> dict[str, set[Any]]:
@@ -163,11 +169,29 @@ def _target(target: str | None, symbols: Symbols, end: int) -> int | None:
     return end if target == END else symbols.positions[target]
 
 
-def compile_plan(instrument: Instrument) -> Plan:
-    """Compile a *valid* instrument (one that ``qdef validate`` accepts)."""
-    symbols = symbols_for(instrument)
+def compile_plan(
+    instrument: Instrument,
+    symbols: Symbols | None = None,
+    conditions: Mapping[KeyPath, Expr] | None = None,
+) -> Plan:
+    """Compile a *valid* instrument (one that ``qdef validate`` accepts).
+
+    ``symbols`` is its symbol table and ``conditions`` its parsed conditions by the key
+    path of each ``when`` (what the semantic checks computed: see
+    :class:`qdef.validation.checks.Checked`); what is not given is computed here."""
+    symbols = build(instrument) if symbols is None else symbols
+    given = conditions or {}
+
+    def condition(source: str | None, path: KeyPath) -> Expr | None:
+        if source is None:
+            return None
+        expr = given.get(path)
+        return parse(source) if expr is None else expr
+
     end = len(symbols.entries)
-    section_whens = [parse(s.when) if s.when is not None else None for s in instrument.sections]
+    section_whens = [
+        condition(s.when, ("sections", i, "when")) for i, s in enumerate(instrument.sections)
+    ]
     steps: list[Step] = []
     variables: dict[str, VarInfo] = {}
     groups: dict[str, tuple[str, ...]] = {}
@@ -193,7 +217,7 @@ def compile_plan(instrument: Instrument) -> Plan:
                 entry.position,
                 entry,
                 section_whens[entry.section_index],
-                parse(question.when) if question.when is not None else None,
+                condition(question.when, (*entry.path, "when")),
                 _target(question.goto, symbols, end),
                 option_gotos,
                 tuple(v.name for v in found),
@@ -202,11 +226,9 @@ def compile_plan(instrument: Instrument) -> Plan:
     return Plan(instrument, symbols, tuple(steps), variables, groups)
 
 
-_plans = PerInstrument(compile_plan)
-
-
-def plan_for(instrument: Instrument | Plan) -> Plan:
-    """The compiled plan of ``instrument``, remembered for the last few instruments."""
+def as_plan(instrument: Instrument | Plan) -> Plan:
+    """A plan as it is; an instrument's plan, compiled afresh (nothing is remembered:
+    a caller that has a :class:`~qdef.pipeline.compiled.Compiled` uses its ``plan``)."""
     if isinstance(instrument, Plan):
         return instrument
-    return _plans(instrument)
+    return compile_plan(instrument)

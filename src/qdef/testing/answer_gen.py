@@ -24,8 +24,9 @@ from qdef.model import (
     MultipleChoice,
     TextListQuestion,
 )
+from qdef.pipeline.compiled import Compiled
 from qdef.routing.evaluate import holds
-from qdef.routing.plan import Plan, Step, VarInfo, compared_constants, plan_for
+from qdef.routing.plan import Plan, Step, VarInfo, as_plan, compared_constants
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
@@ -236,11 +237,11 @@ def _answers(draw: Draw, values: _Values) -> dict[str, Any]:
     return result
 
 
-def answers(instrument: Instrument | Plan) -> st.SearchStrategy[dict[str, Any]]:
+def answers(instrument: Instrument | Plan | Compiled) -> st.SearchStrategy[dict[str, Any]]:
     """Any answer set ``instrument`` accepts: every variable answered or not, values of
     the right type within bounds, codes of the question, exclusive options alone,
     date ranges in order. Answers of questions a walk would not show are included."""
-    return _answers(_Values(plan_for(instrument)))
+    return _answers(_Values(plan_of(instrument)))
 
 
 @st.composite
@@ -261,9 +262,16 @@ def _respondents(draw: Draw, values: _Values, required: bool) -> dict[str, Any]:
 
 
 def respondents(
-    instrument: Instrument | Plan, *, required: bool = True
+    instrument: Instrument | Plan | Compiled, *, required: bool = True
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Responses of respondents who walk ``instrument``: each shown question answered
     (required ones always, with ``required``), follow-ups only for chosen options,
     nothing for questions the walk does not show. Each equals its own walk's response."""
-    return _respondents(_Values(plan_for(instrument)), required)
+    return _respondents(_Values(plan_of(instrument)), required)
+
+
+def plan_of(instrument: Instrument | Plan | Compiled) -> Plan:
+    """The routing plan: a Compiled's own, or one compiled afresh."""
+    if isinstance(instrument, Compiled):
+        return instrument.plan
+    return as_plan(instrument)

@@ -32,10 +32,11 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
 from qdef.model import Instrument
+from qdef.pipeline.compiled import Compiled
 from qdef.routing import Analysis, Finding, PathCount, analyse, count_paths, problems, walk
 from qdef.routing.evaluate import holds
-from qdef.routing.plan import Plan, plan_for
-from qdef.testing.answer_gen import answers, respondents
+from qdef.routing.plan import Plan
+from qdef.testing.answer_gen import answers, plan_of, respondents
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,12 +200,12 @@ def _search(
 
 
 def check_routing(
-    instrument: Instrument | Plan, *, max_examples: int = 200, seed: int = 0
+    instrument: Instrument | Plan | Compiled, *, max_examples: int = 200, seed: int = 0
 ) -> RoutingReport:
-    """Analyse ``instrument``'s routing and test the standard properties on
-    ``max_examples`` generated answer sets and as many respondents."""
-    plan = plan_for(instrument)
-    analysis = analyse(plan)
+    """Analyse ``instrument``'s routing (a Compiled's analysis is its own) and test the
+    standard properties on ``max_examples`` generated answer sets and as many respondents."""
+    plan = plan_of(instrument)
+    analysis = instrument.analysis if isinstance(instrument, Compiled) else analyse(plan)
     failures = []
     for strategy, test in (
         (answers(plan), _walk_properties),
@@ -228,14 +229,14 @@ def check_routing(
 
 
 def assert_routing(
-    instrument: Instrument | str | Path, *, max_examples: int = 200, seed: int = 0
+    instrument: Instrument | Compiled | str | Path, *, max_examples: int = 200, seed: int = 0
 ) -> RoutingReport:
     """:func:`check_routing` for a test: raises ``AssertionError`` with the report when a
     property fails or a question is shown on no walk. Accepts a path to the instrument."""
     if isinstance(instrument, str | Path):
-        from qdef.pipeline import load  # noqa: PLC0415
+        from qdef.pipeline import compile  # noqa: PLC0415
 
-        instrument = load(instrument)
+        instrument = compile(instrument)
     report = check_routing(instrument, max_examples=max_examples, seed=seed)
     if not report.ok:
         raise AssertionError(str(report))

@@ -14,10 +14,11 @@ import datetime
 import difflib
 import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from qdef.diagnostics import Code, Diagnostic, Severity, Span
-from qdef.expr import check as check_condition
+from qdef.expr import Expr, parse_and_check
 from qdef.expr.messages import Subject, date_problem
 from qdef.model import (
     END,
@@ -34,7 +35,7 @@ from qdef.model import (
     TextListQuestion,
 )
 from qdef.model.questions import DateFollowup
-from qdef.model.symbols import QuestionEntry, Symbols, symbols_for
+from qdef.model.symbols import QuestionEntry, Symbols, build
 from qdef.model.texts import texts
 from qdef.source.positions import KeyPath
 from qdef.validation.partial import NOTHING_BROKEN, Broken
@@ -49,6 +50,20 @@ class Locator(Protocol):
     def locate_offset(self, path: KeyPath, offset: int) -> Span: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What the semantic checks found, and what they computed on the way that the
+    later stages need (so that it is computed once)."""
+
+    diagnostics: list[Diagnostic]
+    symbols: Symbols
+    """The instrument's symbol table."""
+    conditions: dict[KeyPath, Expr]
+    """Every condition that parsed, by the key path of its ``when``: the syntax
+    trees (with offsets into the condition's text) of the sections' and the
+    questions' conditions."""
+
+
 def check(
     instrument: Instrument, locator: Locator, *, broken: Broken = NOTHING_BROKEN
 ) -> list[Diagnostic]:
@@ -57,7 +72,15 @@ def check(
     ``instrument`` may be the valid parts of a document with structural errors:
     ``broken`` says what was left out, so that its absence is not reported.
     """
-    return _Checker(instrument, locator, broken).run()
+    return checked(instrument, locator, broken=broken).diagnostics
+
+
+def checked(
+    instrument: Instrument, locator: Locator, *, broken: Broken = NOTHING_BROKEN
+) -> Checked:
+    """:func:`check`, with the symbol table and the parsed conditions."""
+    checker = _Checker(instrument, locator, broken)
+    return Checked(checker.run(), checker.symbols, checker.conditions)
 
 
 class _Checker:
@@ -65,7 +88,8 @@ class _Checker:
         self.instrument = instrument
         self.locator = locator
         self.broken = broken
-        self.symbols: Symbols = symbols_for(instrument)
+        self.symbols: Symbols = build(instrument)
+        self.conditions: dict[KeyPath, Expr] = {}
         self.found: list[Diagnostic] = []
 
     def report(
@@ -93,7 +117,7 @@ class _Checker:
         """QD515: a text says what qdef prints itself (see qdef.wording.authored)."""
         from qdef.wording.authored import repeated  # noqa: PLC0415
 
-        for path, language, phrase, where in repeated(self.instrument):
+        for path, language, phrase, where in repeated(self.instrument, self.symbols):
             field = next(step for step in reversed(path) if step in ("text", "hint", "label"))
             self.report(
                 Code.QD515,
@@ -408,9 +432,11 @@ class _Checker:
     def _condition(
         self, source: str, path: KeyPath, position: int, subject: Subject = "question"
     ) -> None:
-        problems = check_condition(
+        expr, problems = parse_and_check(
             source, self.symbols, position, subject=subject, unknown=self.broken.covers
         )
+        if expr is not None:
+            self.conditions[path] = expr
         for problem in problems:
             # "the end of the condition" is just after its last character
             offset = min(problem.start, len(source.rstrip()))

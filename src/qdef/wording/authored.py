@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from qdef.model import Instrument, MultipleChoice, MultipleOption, Question
+from qdef.model.symbols import Symbols
 from qdef.source.positions import KeyPath
 
 #: A catalogue lookup: ``chrome("multiple")``, ``chrome("min_choices", count=2)``.
@@ -113,14 +114,18 @@ def exclusive_hint(option: MultipleOption, chrome: Chrome, text_of: TextOf) -> s
     return None if says(text_of(option.label), phrase) else phrase
 
 
-def repeated(instrument: Instrument) -> Iterator[tuple[KeyPath, str, str, str]]:
+def repeated(
+    instrument: Instrument, symbols: Symbols | None = None
+) -> Iterator[tuple[KeyPath, str, str, str]]:
     """For the semantic check: (key path of the text, language, phrase, where qdef prints
     it) for every phrase an author wrote that qdef adds itself, in each of the
-    instrument's languages that qdef has a catalogue for."""
+    instrument's languages that qdef has a catalogue for. ``symbols`` is the
+    instrument's symbol table, if the caller has it."""
     from qdef.errors import LanguageError  # noqa: PLC0415
-    from qdef.model.symbols import symbols_for  # noqa: PLC0415
+    from qdef.model.symbols import build  # noqa: PLC0415 - as cheap as the module
     from qdef.wording.catalog import catalog  # noqa: PLC0415
 
+    entries = (symbols or build(instrument)).entries
     languages = list(dict.fromkeys([instrument.language, *instrument.translations]))
     for language in languages:
         try:
@@ -134,7 +139,7 @@ def repeated(instrument: Instrument) -> Iterator[tuple[KeyPath, str, str, str]]:
                 return value if isinstance(value, str) else None
             return text if isinstance(text, str) and language == instrument.language else None
 
-        for entry in symbols_for(instrument).entries:
+        for entry in entries:
             for phrase in added(entry.question, chrome):
                 path = written(entry.question, phrase, text_of)
                 if path is None:

@@ -1,4 +1,4 @@
-"""Pausing Python's cyclic garbage collector while qdef builds large structures.
+"""Pausing Python's cyclic garbage collector while a ``qdef`` command runs.
 
 Loading, checking and rendering an instrument allocate hundreds of thousands
 of containers that all stay alive (the data, the model, the routing plan, the
@@ -9,10 +9,16 @@ as much as the work itself (benchmarks/RESULTS.md). Reference counting frees
 what is no longer used either way; only cycles wait, and they are collected
 as soon as the collector runs again after the pause.
 
+:func:`qdef.cli.main` pauses it around the command it runs (``qdef check`` aside:
+the hypothesis runs it makes leave garbage in cycles): the one place qdef does.
+The library leaves the collector as its caller set it (its state is the
+whole process's: another thread allocating during a pause is not collected
+either); a program that loads or renders instruments of thousands of questions
+can pause it the same way (``gc.disable()`` … ``gc.enable()``, or this function).
+
 The pause nests (an inner pause leaves the collector as the outer one wants
 it) and restores the state it found, so a program that has switched the
-collector off keeps it off. The collector's state is process-wide: another
-thread allocating during a pause is not collected either, until it ends.
+collector off keeps it off.
 """
 
 from __future__ import annotations
