@@ -7,7 +7,8 @@
 #                      and list its routes
 #   bash dev.sh test   set up .venv with the test, benchmark and docs tooling too
 #                      (and, as root, Debian's Chromium for the web form's browser
-#                      tests), then ruff, mypy --strict, builds the documentation
+#                      tests), then ruff, mypy --strict, the import contracts
+#                      (lint-imports, pyproject.toml), builds the documentation
 #                      site (mkdocs build --strict), builds the sdist and wheel and
 #                      runs qdef from the wheel in a fresh virtualenv
 #                      (tests/wheel_smoke.sh), and runs the whole test suite
@@ -71,6 +72,7 @@ case "${1:-}" in
         setup_browser
         .venv/bin/ruff check src tests benchmarks renderers docs_hooks
         .venv/bin/mypy src renderers/qdef-render-codebook/src
+        .venv/bin/lint-imports --no-cache --no-logo
         NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir build/site
         bash tests/wheel_smoke.sh .venv/bin/python
         # last, so that its summary closes the output
