@@ -3,7 +3,7 @@
 A condition such as ``q1 == "ja" and (q2 has "b" or answered(q3))`` is
 tokenized (:mod:`.tokens`), parsed into frozen nodes (:mod:`.parser`,
 :mod:`.nodes`), printed back (:mod:`.printer`) and checked against an
-instrument's symbol table (:mod:`.typecheck`). Conditions are parsed, never
+instrument's symbol table (:mod:`.types`). Conditions are parsed, never
 ``eval``ed. Errors carry codes QD501 (syntax) to QD508.
 """
 

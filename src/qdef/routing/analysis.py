@@ -1,5 +1,5 @@
 """Whole-instrument routing analysis: reaching conditions, the precise pass that
-findings (:mod:`.findings`) and path counting (:mod:`.paths`) decide on, and
+findings (:mod:`.findings`) and path counting (:mod:`.pathsets`) decide on, and
 example respondents.
 
 The walk is replayed symbolically. ``candidate[i]`` is the diagram of the
