@@ -68,3 +68,63 @@ def test_yaml_examples_in_the_docs_validate_as_documented(
 ) -> None:
     result = validate_text(instrument, Path("example.yaml"))
     assert format_text(list(result.diagnostics)) == expected, where
+
+
+# ------------------------------------------------------------ names the docs give
+
+ROOT = DOCS.parent
+#: What a reader is told to import or call: ``qdef.x.y`` in the docs and READMEs.
+DOTTED = re.compile(r"(?<![\w/.-])qdef(?:\.[A-Za-z_]\w*)+")
+PAGES = [
+    *sorted(DOCS.glob("*.md")),
+    ROOT / "README.md",
+    ROOT / "renderers" / "qdef-render-codebook" / "README.md",
+]
+
+
+def _resolves(name: str) -> bool:
+    """Whether ``name`` is a module of qdef, or an attribute reached from one."""
+    import importlib  # noqa: PLC0415
+    import importlib.util  # noqa: PLC0415
+
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        module = ".".join(parts[:end])
+        if module.endswith("__main__"):  # importing it would run the command
+            return importlib.util.find_spec(module) is not None and end == len(parts)
+        try:
+            found: object = importlib.import_module(module)
+        except ModuleNotFoundError:
+            continue
+        for attribute in parts[end:]:
+            if not hasattr(found, attribute):
+                return False
+            found = getattr(found, attribute)
+        return True
+    return False
+
+
+def _dotted_names() -> list[tuple[str, str]]:
+    names = set()
+    for page in PAGES:
+        for match in DOTTED.finditer(page.read_text(encoding="utf-8")):
+            name = match.group(0)
+            if name.rsplit(".", 1)[-1] in {"md", "py", "yaml", "json", "toml", "html"}:
+                continue  # a file name (qdef.yaml), not a module
+            names.add((page.relative_to(ROOT).as_posix(), name))
+    return sorted(names)
+
+
+DOTTED_NAMES = _dotted_names()
+
+
+def test_the_docs_name_modules_and_functions() -> None:
+    assert ("docs/plugins.md", "qdef.rendering.markdown") in DOTTED_NAMES
+    assert len(DOTTED_NAMES) >= 50
+
+
+@pytest.mark.parametrize(("page", "name"), DOTTED_NAMES, ids=[f"{p}:{n}" for p, n in DOTTED_NAMES])
+def test_every_qdef_name_in_the_docs_exists(page: str, name: str) -> None:
+    """A module moved or a function renamed leaves no stale name in the docs
+    (``qdef.validate_file`` for ``qdef.validate``, ``qdef.renderers.base`` …)."""
+    assert _resolves(name), f"{page} names {name}, which qdef does not have"
