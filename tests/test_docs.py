@@ -128,3 +128,20 @@ def test_every_qdef_name_in_the_docs_exists(page: str, name: str) -> None:
     """A module moved or a function renamed leaves no stale name in the docs
     (``qdef.validate_file`` for ``qdef.validate``, ``qdef.renderers.base`` …)."""
     assert _resolves(name), f"{page} names {name}, which qdef does not have"
+
+
+def test_the_library_example_of_diff_md_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (DOCS / "diff.md").read_text(encoding="utf-8")
+    section = text.split("## As a library", 1)[1]
+    match = FENCE.search(section)
+    assert match is not None
+    assert match.group(1) == "python"
+    old = (ROOT / "instruments" / "investitionspakt.yaml").read_text(encoding="utf-8")
+    (tmp_path / "old.yaml").write_text(old, encoding="utf-8")
+    new = old.replace("Halten Sie den Einsatz", "Halten Sie denn Einsatz", 1)
+    (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(match.group(2), "docs/diff.md", "exec"), {})
+    assert capsys.readouterr().out.startswith("check QD720 zweckmaessigkeit None new.yaml:")
