@@ -145,3 +145,16 @@ def test_the_library_example_of_diff_md_runs(
     monkeypatch.chdir(tmp_path)
     exec(compile(match.group(2), "docs/diff.md", "exec"), {})
     assert capsys.readouterr().out.startswith("check QD720 zweckmaessigkeit None new.yaml:")
+
+
+def test_the_docs_send_renderers_to_public_modules_only() -> None:
+    """``qdef.rendering``'s submodules are private but ``markdown`` (docs/plugins.md):
+    a page naming ``qdef.rendering.spacing.keep_units`` sends a plugin author to a
+    module that may change; ``qdef.rendering.keep_units`` is the public name."""
+    private = sorted(
+        (page, name)
+        for page, name in DOTTED_NAMES
+        if name.startswith("qdef.rendering.")
+        and name.split(".")[2] in {"protocol", "registry", "notes", "words", "phrases", "spacing"}
+    )
+    assert private == []
