@@ -21,6 +21,7 @@ def test_public_names_are_exactly_the_curated_list() -> None:
         "Compiled",
         "Diagnostic",
         "Instrument",
+        "Limits",
         "QdefError",
         "Span",
         "__version__",

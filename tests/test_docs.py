@@ -68,3 +68,93 @@ def test_yaml_examples_in_the_docs_validate_as_documented(
 ) -> None:
     result = validate_text(instrument, Path("example.yaml"))
     assert format_text(list(result.diagnostics)) == expected, where
+
+
+# ------------------------------------------------------------ names the docs give
+
+ROOT = DOCS.parent
+#: What a reader is told to import or call: ``qdef.x.y`` in the docs and READMEs.
+DOTTED = re.compile(r"(?<![\w/.-])qdef(?:\.[A-Za-z_]\w*)+")
+PAGES = [
+    *sorted(DOCS.glob("*.md")),
+    ROOT / "README.md",
+    ROOT / "renderers" / "qdef-render-codebook" / "README.md",
+]
+
+
+def _resolves(name: str) -> bool:
+    """Whether ``name`` is a module of qdef, or an attribute reached from one."""
+    import importlib  # noqa: PLC0415
+    import importlib.util  # noqa: PLC0415
+
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        module = ".".join(parts[:end])
+        if module.endswith("__main__"):  # importing it would run the command
+            return importlib.util.find_spec(module) is not None and end == len(parts)
+        try:
+            found: object = importlib.import_module(module)
+        except ModuleNotFoundError:
+            continue
+        for attribute in parts[end:]:
+            if not hasattr(found, attribute):
+                return False
+            found = getattr(found, attribute)
+        return True
+    return False
+
+
+def _dotted_names() -> list[tuple[str, str]]:
+    names = set()
+    for page in PAGES:
+        for match in DOTTED.finditer(page.read_text(encoding="utf-8")):
+            name = match.group(0)
+            if name.rsplit(".", 1)[-1] in {"md", "py", "yaml", "json", "toml", "html"}:
+                continue  # a file name (qdef.yaml), not a module
+            names.add((page.relative_to(ROOT).as_posix(), name))
+    return sorted(names)
+
+
+DOTTED_NAMES = _dotted_names()
+
+
+def test_the_docs_name_modules_and_functions() -> None:
+    assert ("docs/plugins.md", "qdef.rendering.markdown") in DOTTED_NAMES
+    assert len(DOTTED_NAMES) >= 50
+
+
+@pytest.mark.parametrize(("page", "name"), DOTTED_NAMES, ids=[f"{p}:{n}" for p, n in DOTTED_NAMES])
+def test_every_qdef_name_in_the_docs_exists(page: str, name: str) -> None:
+    """A module moved or a function renamed leaves no stale name in the docs
+    (``qdef.validate_file`` for ``qdef.validate``, ``qdef.renderers.base`` …)."""
+    assert _resolves(name), f"{page} names {name}, which qdef does not have"
+
+
+def test_the_library_example_of_diff_md_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (DOCS / "diff.md").read_text(encoding="utf-8")
+    section = text.split("## As a library", 1)[1]
+    match = FENCE.search(section)
+    assert match is not None
+    assert match.group(1) == "python"
+    old = (ROOT / "instruments" / "investitionspakt.yaml").read_text(encoding="utf-8")
+    (tmp_path / "old.yaml").write_text(old, encoding="utf-8")
+    new = old.replace("Halten Sie den Einsatz", "Halten Sie denn Einsatz", 1)
+    (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(match.group(2), "docs/diff.md", "exec"), {})
+    assert capsys.readouterr().out.startswith("check QD720 zweckmaessigkeit None new.yaml:")
+
+
+def test_the_docs_send_renderers_to_public_modules_only() -> None:
+    """``qdef.rendering``'s submodules are private but ``markdown`` (docs/plugins.md):
+    a page naming ``qdef.rendering.spacing.keep_units`` sends a plugin author to a
+    module that may change; ``qdef.rendering.keep_units`` is the public name."""
+    private = sorted(
+        (page, name)
+        for page, name in DOTTED_NAMES
+        if name.startswith("qdef.rendering.")
+        and name.split(".")[2] in {"protocol", "registry", "notes", "words", "phrases", "spacing"}
+    )
+    assert private == []

@@ -72,6 +72,27 @@ def test_the_example_plugin_is_listed_as_shown(outline_plugin: Path) -> None:
     listed = _normalise(out.getvalue())
     for line in _normalise(shown):
         assert line in listed, f"docs/plugins.md shows {line!r}; qdef renderers printed {listed}"
+    assert _rows_of(listed, "qdef") == _rows_of(_normalise(shown), "qdef")  # none left out
+
+
+def _rows_of(listing: list[str], distribution: str) -> list[str]:
+    """The rows of ``qdef renderers`` (whitespace normalised) of one distribution."""
+    return [row for row in listing if f" {distribution} " in f" {row} " and "-O" not in row]
+
+
+def test_the_codebook_readme_lists_what_qdef_renderers_prints() -> None:
+    readme = (ROOT / "renderers" / "qdef-render-codebook" / "README.md").read_text("utf-8")
+    shown = readme.split("$ qdef renderers\n", 1)[1].split("\n\n", 1)[0]
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["renderers"], out, err) == 0, err.getvalue()
+    if "qdef-render-codebook" not in out.getvalue():
+        pytest.skip("the codebook plugin is not installed")
+    printed = _normalise(out.getvalue())
+    assert [line for line in _normalise(shown) if line not in printed] == []
+    for distribution in ("qdef", "qdef-render-codebook"):
+        assert _rows_of(_normalise(shown), distribution) == _rows_of(
+            _normalise(out.getvalue()), distribution
+        )
 
 
 def test_the_example_plugin_renders_as_shown(outline_plugin: Path) -> None:

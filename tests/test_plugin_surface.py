@@ -142,6 +142,51 @@ def test_every_public_module_exists() -> None:
     assert PUBLIC <= QDEF_MODULES
 
 
+def _public_table() -> dict[str, set[str]]:
+    """The names each public module's row of docs/plugins.md names (in backticks)."""
+    text = PLUGINS_MD.read_text(encoding="utf-8")
+    section = text.split("## The public modules", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([\w.]+)` \| (.*) \|$", section, re.M)
+    return {
+        module: set(re.findall(r"`(\w+)`", re.sub(r"\[[^]]*\]\([^)]*\)", "", what)))
+        for module, what in rows
+    }
+
+
+def test_every_name_the_public_modules_table_gives_is_there() -> None:
+    import importlib  # noqa: PLC0415
+
+    table = _public_table()
+    assert "get_renderer" in table["qdef.rendering"]
+    # words of the prose, not names: qdef's `limesurvey` renderer
+    table["qdef.renderers.limesurvey"].discard("limesurvey")
+    missing = [
+        f"{module}.{name}"
+        for module, names in table.items()
+        for name in sorted(names)
+        if not hasattr(importlib.import_module(module), name)
+    ]
+    assert missing == []
+
+
+def test_the_docs_examples_import_only_what_the_table_lists() -> None:
+    """The example plugin and its tests import public names only, each listed in its
+    module's row (a reader of "The public modules" finds everything they use)."""
+    table = _public_table()
+    text = PLUGINS_MD.read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```\n", text, re.S | re.M)
+    imported = [
+        (node.module, alias.name)
+        for block in blocks
+        for node in ast.walk(ast.parse(block))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "qdef"
+        for alias in node.names
+    ]
+    assert ("qdef.rendering", "get_renderer") in imported
+    unlisted = [f"{m}.{n}" for m, n in imported if n not in table.get(m or "", set())]
+    assert unlisted == []
+
+
 # ------------------------------------------------------------------ the scanner itself
 
 SNIPPET = """

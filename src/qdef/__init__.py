@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from qdef.pipeline import compile, load, loads, validate
     from qdef.pipeline.compiled import Compiled
     from qdef.rendering import render
+    from qdef.source.loader import Limits
 
 _EXPORTS = {
     "compile": "qdef.pipeline",
@@ -29,6 +30,7 @@ _EXPORTS = {
     "loads": "qdef.pipeline",
     "validate": "qdef.pipeline",
     "json_schema": "qdef.model.schema",
+    "Limits": "qdef.source.loader",
     "render": "qdef.rendering",
     "Instrument": "qdef.model",
     "Diagnostic": "qdef.diagnostics",
@@ -40,6 +42,7 @@ __all__ = [
     "Compiled",
     "Diagnostic",
     "Instrument",
+    "Limits",
     "QdefError",
     "Span",
     "__version__",

@@ -269,3 +269,24 @@ def test_the_limesurvey_column_needs_no_wording_in_any_language() -> None:
     )
     text = str(render(instrument, "codebook", lang="de", limesurvey="true"))
     assert "q1" in text.splitlines()[1]
+
+
+# ------------------------------------------------------------------ too entangled
+
+
+@pytest.mark.parametrize("failure", [qdef.routing.Budget, RecursionError])
+def test_routing_too_entangled_to_analyse_is_a_render_error(
+    failure: type[Exception], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/plugins.md: the analysis raises ``Budget`` (or ``RecursionError``) where the
+    routing is too entangled; the codebook says so as a RenderError, never a crash."""
+    from qdef.rendering import RenderError  # noqa: PLC0415
+    from qdef.routing import analysis  # noqa: PLC0415
+
+    def refuse(plan: object) -> None:
+        raise failure("too entangled")
+
+    monkeypatch.setattr(analysis, "analyse_plan", refuse)
+    compiled = qdef.compile(INSTRUMENT)
+    with pytest.raises(RenderError, match="too entangled"):
+        render(compiled, "codebook")

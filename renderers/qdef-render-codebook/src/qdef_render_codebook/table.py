@@ -74,7 +74,7 @@ def rows(compiled: Compiled, options: RenderOptions) -> list[Row]:
     plan = compiled.plan
     try:  # the analysis validation made: each question's reaching condition, as a tree
         reaching = {step.question.id: compiled.reaching(step.question.id) for step in plan.steps}
-    except Budget as error:
+    except (Budget, RecursionError) as error:
         raise RenderError(
             "the routing of this instrument is too entangled to work out when each "
             "question is asked, so the codebook's 'asked when' column cannot be written; "
