@@ -207,6 +207,16 @@ PARTIAL = MARK + textwrap.dedent(
         def render(self, instrument, options):
             return options.text(instrument.title) + "\\n"
 
+    class OldOutline:
+        name = "oldoutline"
+        suffix = ".txt"
+        media_type = "text/plain; charset=utf-8"
+        description = "the first protocol's docs' example: options, no wording"
+        options = {"ids": "print question ids (true/false, default true)"}
+
+        def render(self, instrument, options):
+            return options.text(instrument.title) + "\\n"
+
     class Typo(BaseRenderer):
         name = "typo"
         suffix = ".txt"
@@ -305,6 +315,7 @@ def broken(shout: Plugins) -> Plugins:
             "badoptions": "fake_partial:BadOptions",
             "old": "fake_partial:Old",
             "typo": "fake_partial:Typo",
+            "oldoutline": "fake_partial:OldOutline",
         },
         {"fake_boom": BOOM, "fake_partial": PARTIAL},
         version="0.3",
@@ -556,6 +567,15 @@ def test_a_plugin_written_for_the_old_protocol_is_told_apart_from_a_bug(
     assert "compiled.instrument" in err
     assert "bug in that renderer" not in err and "Traceback" not in err
     assert not (tmp_path / "t.txt").exists()
+    # The first protocol's options and wording were optional: a plugin made from its docs
+    # (options declared, wording not) is refused when loaded, saying so.
+    with pytest.raises(RendererLoadError) as refused:
+        get_renderer("oldoutline")
+    assert "it lacks wording (subclass qdef.rendering.BaseRenderer" in str(refused.value)
+    assert "written for an older qdef" in str(refused.value)
+    status, _out, err = run("render", source, "--to", "oldoutline", "-o", tmp_path / "t.txt")
+    assert status == 2
+    assert "written for an older qdef" in err
     with pytest.raises(RendererLoadError, match="written for an older qdef") as raised:
         qdef.render(minimal(), to="old")
     assert isinstance(raised.value.__cause__, AttributeError)
