@@ -190,6 +190,27 @@ def test_format_path_of_a_single_question() -> None:
     assert format_path(analysis, []) == ""
 
 
+def test_listing_paths_numbers_the_questions_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``qdef paths --list`` writes up to 1,000 paths: the questions' numbers are counted
+    once per plan, not once per path (an instrument's whole walk each time)."""
+    from qdef.model import Instrument  # noqa: PLC0415
+
+    analysis = analyse(load(INSTRUMENT))
+    listed = list(paths(analysis)) * 5
+    counted: list[int] = []
+    numbered = Instrument.numbered
+
+    def counting(self: Instrument) -> Any:
+        counted.append(1)
+        return numbered(self)
+
+    monkeypatch.setattr(Instrument, "numbered", counting)
+    assert len(listed) == 15
+    texts = [format_path(analysis, path) for path in listed]
+    assert texts[0].startswith("1, ")
+    assert len(counted) <= 1
+
+
 # --------------------------------------------------------------------------- paths: graph
 
 MERMAID_NODE = re.compile(r'^    (\w+)(\["|\(\[")(.*?)("\]|"\]\))$')

@@ -601,7 +601,12 @@ def _followups(instrument: Instrument) -> Iterator[tuple[Question, Any]]:
 
 def test_metadata(instrument: Instrument) -> None:
     first_line = INSTRUMENT_PATH.read_text(encoding="utf-8").splitlines()[0]
-    assert first_line == "# yaml-language-server: $schema=../src/qdef/schema/qdef-1.schema.json"
+    assert first_line == (
+        "# yaml-language-server: $schema=../src/qdef/model/schema/qdef-1.schema.json"
+    )
+    # the editor's schema is where the comment says (relative to the instrument)
+    schema = first_line.split("$schema=", 1)[1]
+    assert (INSTRUMENT_PATH.parent / schema).is_file()
     assert instrument.qdef == 1
     assert instrument.id == "investitionspakt-im"
     assert instrument.version == "2022"

@@ -196,6 +196,36 @@ PARTIAL = MARK + textwrap.dedent(
         def render(self, compiled, options):
             return "x"
 
+    class Old:
+        name = "old"
+        suffix = ".txt"
+        media_type = "text/plain"
+        description = "written for the protocol that passed the instrument itself"
+        options = {}
+        wording = "lang"
+
+        def render(self, instrument, options):
+            return options.text(instrument.title) + "\\n"
+
+    class OldOutline:
+        name = "oldoutline"
+        suffix = ".txt"
+        media_type = "text/plain; charset=utf-8"
+        description = "the first protocol's docs' example: options, no wording"
+        options = {"ids": "print question ids (true/false, default true)"}
+
+        def render(self, instrument, options):
+            return options.text(instrument.title) + "\\n"
+
+    class Typo(BaseRenderer):
+        name = "typo"
+        suffix = ".txt"
+        media_type = "text/plain"
+        description = "asks the compiled instrument for what it does not have"
+
+        def render(self, compiled, options):
+            return compiled.numbrs
+
     class BadOptions(BaseRenderer):
         name = "badoptions"
         suffix = ".txt"
@@ -283,6 +313,9 @@ def broken(shout: Plugins) -> Plugins:
             "undeclared": "fake_partial:Undeclared",
             "badwording": "fake_partial:BadWording",
             "badoptions": "fake_partial:BadOptions",
+            "old": "fake_partial:Old",
+            "typo": "fake_partial:Typo",
+            "oldoutline": "fake_partial:OldOutline",
         },
         {"fake_boom": BOOM, "fake_partial": PARTIAL},
         version="0.3",
@@ -519,6 +552,39 @@ def test_a_plugin_that_fails_to_render_writes_nothing(broken: Plugins, tmp_path:
     status, _out, err = run("render", source, "--to", "crash", "-o", tmp_path / "new.txt")
     assert status == 1
     assert not (tmp_path / "new.txt").exists()
+
+
+def test_a_plugin_written_for_the_old_protocol_is_told_apart_from_a_bug(
+    broken: Plugins, tmp_path: Path
+) -> None:
+    # render(instrument, options) of the first protocol, given the compiled instrument:
+    # the user is told what is wrong (and whose it is), not shown a traceback as a bug.
+    source = write(tmp_path, "t.yaml", MINIMAL.format(language="de"))
+    status, out, err = run("render", source, "--to", "old", "-o", tmp_path / "t.txt")
+    assert (status, out) == (1, "")
+    assert f"cannot render {source} with 'old' of broken-plugins 0.3" in err
+    assert "written for an older qdef" in err
+    assert "compiled.instrument" in err
+    assert "bug in that renderer" not in err and "Traceback" not in err
+    assert not (tmp_path / "t.txt").exists()
+    # The first protocol's options and wording were optional: a plugin made from its docs
+    # (options declared, wording not) is refused when loaded, saying so.
+    with pytest.raises(RendererLoadError) as refused:
+        get_renderer("oldoutline")
+    assert "it lacks wording (subclass qdef.rendering.BaseRenderer" in str(refused.value)
+    assert "written for an older qdef" in str(refused.value)
+    status, _out, err = run("render", source, "--to", "oldoutline", "-o", tmp_path / "t.txt")
+    assert status == 2
+    assert "written for an older qdef" in err
+    with pytest.raises(RendererLoadError, match="written for an older qdef") as raised:
+        qdef.render(minimal(), to="old")
+    assert isinstance(raised.value.__cause__, AttributeError)
+    # Any other AttributeError of a plugin is still its bug.
+    with pytest.raises(AttributeError):
+        qdef.render(minimal(), to="typo")
+    status, _out, err = run("render", source, "--to", "typo", "-o", tmp_path / "t.txt")
+    assert status == 1
+    assert "bug in that renderer" in err and "'numbrs'" in err
 
 
 def test_a_plugin_that_refuses_says_why_and_whose_it_is(broken: Plugins, tmp_path: Path) -> None:

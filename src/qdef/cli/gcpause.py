@@ -14,7 +14,8 @@ the hypothesis runs it makes leave garbage in cycles): the one place qdef does.
 The library leaves the collector as its caller set it (its state is the
 whole process's: another thread allocating during a pause is not collected
 either); a program that loads or renders instruments of thousands of questions
-can pause it the same way (``gc.disable()`` … ``gc.enable()``, or this function).
+can pause it the same way (``gc.disable()`` … ``gc.enable()``; this module is the
+command line's own, not part of the library's API).
 
 The pause nests (an inner pause leaves the collector as the outer one wants
 it) and restores the state it found, so a program that has switched the

@@ -223,6 +223,7 @@ def _render(job: _Job, compiled: Compiled, file: Path, err: TextIO) -> str | byt
         RenderOptionError,
     )
     from qdef.rendering import RenderError  # noqa: PLC0415
+    from qdef.rendering.protocol import OLD_PROTOCOL, written_for_instruments  # noqa: PLC0415
 
     renderer, registration, document = job.renderer, job.registration, compiled.document
     try:
@@ -248,9 +249,15 @@ def _render(job: _Job, compiled: Compiled, file: Path, err: TextIO) -> str | byt
             return EXIT_USAGE
         err.write(f"qdef: error: cannot render {file} with {who}: {error}\n")
         return EXIT_USAGE if isinstance(error, LanguageError) else EXIT_PROBLEMS
-    except Exception:
+    except Exception as error:
         if registration.distribution == "qdef":
             raise  # qdef's own renderer: the internal-error path of the CLI
+        if written_for_instruments(error, compiled):  # not a bug: made for an older qdef
+            err.write(
+                f"qdef: error: cannot render {file} with {renderer.name!r} of "
+                f"{registration.origin}: {OLD_PROTOCOL}\n"
+            )
+            return EXIT_PROBLEMS
         err.write(
             f"qdef: error: the renderer {renderer.name!r} of {registration.origin} failed; "
             "this is a bug in that renderer (nothing was written):\n"

@@ -169,15 +169,25 @@ def render(
     for an invalid file) with a message that says what to do."""
     from qdef.model import Instrument  # noqa: PLC0415
     from qdef.pipeline.compiled import compile_instrument  # noqa: PLC0415
+    from qdef.rendering.protocol import OLD_PROTOCOL, written_for_instruments  # noqa: PLC0415
+    from qdef.rendering.registry import load, lookup  # noqa: PLC0415
 
     if isinstance(instrument, str | Path):
         from qdef.pipeline import compile  # noqa: PLC0415
 
         instrument = compile(instrument)  # validation's own: conditions parsed once
     compiled = compile_instrument(instrument) if isinstance(instrument, Instrument) else instrument
-    renderer = get_renderer(to)
+    registration = lookup(to)
+    renderer = load(registration)
     options = options_for(renderer, compiled.instrument, lang, settings)
-    return renderer.render(compiled, options)
+    try:
+        return renderer.render(compiled, options)
+    except AttributeError as error:
+        if registration.distribution != "qdef" and written_for_instruments(error, compiled):
+            raise RendererLoadError(
+                f"the renderer {to!r} of {registration.origin} cannot render: {OLD_PROTOCOL}"
+            ) from error
+        raise
 
 
 def options_for(

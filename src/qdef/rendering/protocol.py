@@ -71,6 +71,27 @@ class Renderer(Protocol):
         ...
 
 
+#: What qdef says of a renderer written for its first protocol, whose ``render`` was
+#: given the :class:`~qdef.model.Instrument` itself (see :func:`written_for_instruments`).
+OLD_PROTOCOL = (
+    "it was written for an older qdef, whose renderers were given the instrument itself; "
+    "qdef now gives them the compiled instrument (the instrument is compiled.instrument, "
+    "see docs/plugins.md). Upgrade the renderer's distribution, or ask its authors to"
+)
+
+
+def written_for_instruments(error: BaseException, compiled: Compiled) -> bool:
+    """Whether ``error``, raised by a renderer given ``compiled``, shows it written for
+    qdef's first protocol: an attribute of the instrument (``title``, ``sections``, …)
+    asked of the compiled instrument. Any other error is the renderer's own."""
+    return (
+        isinstance(error, AttributeError)
+        and error.obj is compiled
+        and error.name is not None
+        and hasattr(compiled.instrument, error.name)
+    )
+
+
 class BaseRenderer:
     """A base class that gives a renderer the defaults of ``options`` and ``wording``:
     no options, and qdef's wording in the language rendered. A subclass sets

@@ -124,6 +124,12 @@ def load(registration: Registration) -> Renderer:
                 if {"options", "wording"} & set(missing)
                 else ""
             )
+            + (
+                "; if it was written for an older qdef, where both were optional and render "
+                "was given the instrument itself, upgrade its distribution"
+                if set(missing) <= {"options", "wording"}
+                else ""
+            )
         )
     problem = _declared_problem(renderer.options, renderer.wording)
     if problem:

@@ -99,7 +99,7 @@ def find(analysis: Analysed) -> list[Finding]:
 class _Finder:
     def __init__(self, analysis: Analysed) -> None:
         self.analysis = analysis
-        self.numbers = analysis.plan.instrument.numbers()
+        self.numbers = analysis.plan.numbers
         self.plan, self.logic, self.dd = analysis.plan, analysis.logic, analysis.dd
         self.printer = analysis.printer
         self.when, self.members, self.jumps = analysis.when, analysis.members, analysis.jumps

@@ -95,7 +95,7 @@ def edges(analysis: Analysis) -> list[Edge]:
 
 def nodes(analysis: Analysis) -> list[Node]:
     """Every question in sequence order, with its label and whether it can be shown."""
-    numbers = analysis.plan.instrument.numbers()
+    numbers = analysis.plan.numbers
     result: list[Node] = []
     for step in analysis.plan.steps:
         qid = step.question.id

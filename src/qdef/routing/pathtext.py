@@ -21,7 +21,7 @@ def format_path(analysis: Analysis, path: Sequence[str]) -> str:
     a run of three or more is written as a range with an en dash.
     """
     plan = analysis.plan
-    numbers = plan.instrument.numbers()
+    numbers = plan.numbers
     parts: list[str] = []
     run: list[str] = []  # numbers of the current run
     previous: tuple[int, int] | None = None  # (section, number) the run may continue from

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from qdef.expr.nodes import And, Compare, Expr, In, Literal, Ref
@@ -90,6 +91,16 @@ class Plan:
     variables: dict[str, VarInfo]
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """A question with several parts -> its part variables."""
+    _numbers: Mapping[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def numbers(self) -> Mapping[str, str]:
+        """The display number of every question that has one, by question id: counted
+        when first asked for, then kept (a listing of paths writes each path with them)."""
+        if self._numbers is None:
+            object.__setattr__(self, "_numbers", MappingProxyType(self.instrument.numbers()))
+        assert self._numbers is not None
+        return self._numbers
 
     @property
     def end(self) -> int:
