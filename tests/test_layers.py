@@ -145,3 +145,56 @@ def test_the_map_in_the_design_doc_lists_the_layers_of_the_contract() -> None:
     documented = [sorted(re.findall(r"`qdef\.(\w+)`", row)) for row in rows]
     declared = [sorted(re.findall(r"\w+", layer)) for layer in LAYERS["layers"]]
     assert documented == declared[::-1]
+
+
+def shadowed_submodules(root: Path) -> list[str]:
+    """The submodules whose name their package's ``__init__.py`` binds to something
+    else (``from qdef.routing.walk import walk`` made ``qdef.routing.walk`` a function
+    or a module depending on what was imported first)."""
+    import ast  # noqa: PLC0415
+
+    found = []
+    for init in sorted(root.rglob("__init__.py")):
+        package = init.parent
+        submodules = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+        submodules |= {p.name for p in package.iterdir() if (p / "__init__.py").is_file()}
+        bound: set[str] = set()
+        for node in ast.parse(init.read_text(encoding="utf-8")).body:  # what runs on import
+            if isinstance(node, ast.ImportFrom):
+                bound |= {alias.asname or alias.name for alias in node.names}
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound.add(node.name)
+            elif isinstance(node, ast.Assign):
+                bound |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        for name in sorted(submodules & bound):
+            # "from qdef.x import name" of the submodule itself binds the module: fine
+            dotted = ".".join(package.relative_to(root.parent).parts)
+            if not _binds_the_module(init, dotted, name):
+                found.append(f"{dotted}.{name}")
+    return found
+
+
+def _binds_the_module(init: Path, dotted: str, name: str) -> bool:
+    import ast  # noqa: PLC0415
+
+    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and any(
+            (a.asname or a.name) == name for a in node.names
+        ):
+            return node.module == dotted or (node.level == 1 and node.module is None)
+    return False
+
+
+def test_no_package_binds_a_submodules_name_to_something_else() -> None:
+    assert shadowed_submodules(ROOT / "src" / "qdef") == []
+
+
+def test_the_shadowing_check_finds_a_function_named_as_its_module(tmp_path: Path) -> None:
+    package = tmp_path / "src" / "pkg"
+    package.mkdir(parents=True)
+    (package / "walk.py").write_text("def walk(): ...\n", encoding="utf-8")
+    (package / "other.py").write_text("", encoding="utf-8")
+    (package / "__init__.py").write_text(
+        "from pkg.walk import walk\nfrom pkg import other\n", encoding="utf-8"
+    )
+    assert shadowed_submodules(package) == ["pkg.walk"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from qdef.diagnostics import Code, Diagnostic, Severity
 from qdef.pipeline.compiled import Compiled
 from qdef.routing.dd import Budget
-from qdef.routing.findings import Finding
+from qdef.routing.verdicts import Finding
 from qdef.validation.checks import Locator
 
 #: In ``qdef validate`` every finding is a warning: the instrument is well formed and

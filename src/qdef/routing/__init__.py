@@ -22,13 +22,13 @@ from qdef.routing.analysis import Analysis, analyse_plan
 from qdef.routing.answers import AnswerError
 from qdef.routing.answers import problems as _problems
 from qdef.routing.dd import Budget
-from qdef.routing.findings import CODES, Finding, FindingKind
 from qdef.routing.interpreter import Walk, walk
 from qdef.routing.pathsets import PathCount
 from qdef.routing.pathsets import count_paths as _count_paths
 from qdef.routing.pathsets import iter_paths as _iter_paths
 from qdef.routing.pathtext import format_path
 from qdef.routing.plan import Plan, as_plan
+from qdef.routing.verdicts import CODES, Finding, FindingKind
 
 __all__ = [
     "CODES",

@@ -1,5 +1,5 @@
 """Whole-instrument routing analysis: reaching conditions, the precise pass that
-findings (:mod:`.findings`) and path counting (:mod:`.pathsets`) decide on, and
+findings (:mod:`.verdicts`) and path counting (:mod:`.pathsets`) decide on, and
 example respondents.
 
 The walk is replayed symbolically. ``candidate[i]`` is the diagram of the
@@ -38,11 +38,11 @@ from qdef.expr.printer import to_source
 from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget, working_on
 from qdef.routing.evaluate import holds
-from qdef.routing.findings import Finding, find
 from qdef.routing.interpreter import walk
 from qdef.routing.logic import Logic, from_ordinal, to_ordinal
 from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
+from qdef.routing.verdicts import Finding, find
 
 
 class Analysis:

@@ -1,5 +1,6 @@
-"""Routing findings: questions shown on no walk, conditions that always hold, gotos that
-change nothing, and questions whose reachability cannot be decided (QD601–QD604).
+"""The verdicts of the routing analysis (its findings): questions shown on no walk,
+conditions that always hold, gotos that change nothing, and questions whose
+reachability cannot be decided (QD601–QD604).
 
 Every finding is decided on the precise diagrams of :mod:`qdef.routing.analysis`
 (answers of questions not shown are absent, required questions answered,
