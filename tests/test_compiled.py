@@ -161,18 +161,20 @@ def test_validation_without_routing_still_parses_each_condition_once(
 
 
 def test_a_whole_render_run_parses_each_condition_once(parsed: list[str], tmp_path: Path) -> None:
-    """Validation and four renderers in one ``qdef render``: the renderers read the
-    conditions of the Compiled that validation made, they parse nothing."""
+    """Validation, the four built-in renderers and the codebook plugin (an outside
+    plugin, installed by ``dev.sh``) in one ``qdef render``: the renderers read the
+    conditions and reaching conditions of the Compiled that validation made, they
+    parse nothing."""
     from qdef.cli import main  # noqa: PLC0415
 
     source = tmp_path / "routed.yaml"
     source.write_text(ROUTED, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     argv = ["render", str(source), "-o", str(tmp_path / "out")]
-    for name in ("markdown", "html", "limesurvey", "limesurvey-map"):
+    for name in ("markdown", "html", "limesurvey", "limesurvey-map", "codebook"):
         argv += ["--to", name]
     assert main(argv, out, err) == 0, err.getvalue()
-    assert len(list((tmp_path / "out").iterdir())) == 4
+    assert len(list((tmp_path / "out").iterdir())) == 5
     _each_once(parsed)
 
 
