@@ -237,6 +237,7 @@ def test_the_plan_is_made_only_when_asked_for(made: collections.Counter[str]) ->
     assert compiled.numbers["umsetzungsphase"] == compiled.instrument.numbers()["umsetzungsphase"]
     assert compiled.plan is compiled.plan
     assert made == {"compiled": 1, "plan": 1}
+    assert compiled.plan.numbers is compiled.numbers  # counted once, shared
     assert compiled.analysis is compiled.analysis
     assert made == {"compiled": 1, "plan": 1, "analysis": 1}
 

@@ -80,10 +80,11 @@ class Compiled:
     @functools.cached_property
     def plan(self) -> Plan:
         """The routing plan: the questions in order, each with its parsed conditions
-        (the trees of :attr:`conditions`), and the response variables (``plan.variables``)."""
+        (the trees of :attr:`conditions`), and the response variables (``plan.variables``);
+        its ``numbers`` are :attr:`numbers`."""
         from qdef.routing.plan import compile_plan  # noqa: PLC0415
 
-        return compile_plan(self.instrument, self.symbols, self.conditions)
+        return compile_plan(self.instrument, self.symbols, self.conditions, self.numbers)
 
     @property
     def analysis(self) -> Analysis:

@@ -76,7 +76,8 @@ class Renderer(Protocol):
 OLD_PROTOCOL = (
     "it was written for an older qdef, whose renderers were given the instrument itself; "
     "qdef now gives them the compiled instrument (the instrument is compiled.instrument, "
-    "see docs/plugins.md). Upgrade the renderer's distribution, or ask its authors to"
+    "see docs/plugins.md). Upgrade the renderer's distribution, or ask its authors for a "
+    "version made for this qdef"
 )
 
 

@@ -184,12 +184,14 @@ def compile_plan(
     instrument: Instrument,
     symbols: Symbols | None = None,
     conditions: Mapping[KeyPath, Expr] | None = None,
+    numbers: Mapping[str, str] | None = None,
 ) -> Plan:
     """Compile a *valid* instrument (one that ``qdef validate`` accepts).
 
-    ``symbols`` is its symbol table and ``conditions`` its parsed conditions by the key
+    ``symbols`` is its symbol table, ``conditions`` its parsed conditions by the key
     path of each ``when`` (what the semantic checks computed: see
-    :class:`qdef.validation.checks.Checked`); what is not given is computed here."""
+    :class:`qdef.validation.checks.Checked`) and ``numbers`` its questions' display
+    numbers (:attr:`Plan.numbers`); what is not given is computed here, or when asked for."""
     symbols = build(instrument) if symbols is None else symbols
     given = conditions or {}
 
@@ -234,7 +236,10 @@ def compile_plan(
                 tuple(v.name for v in found),
             )
         )
-    return Plan(instrument, symbols, tuple(steps), variables, groups)
+    plan = Plan(instrument, symbols, tuple(steps), variables, groups)
+    if numbers is not None:  # counted once already, by whoever gives them
+        object.__setattr__(plan, "_numbers", numbers)
+    return plan
 
 
 def as_plan(instrument: Instrument | Plan) -> Plan:
