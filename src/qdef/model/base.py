@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -23,6 +23,12 @@ class Node(BaseModel):
 
     Strictness is what makes the model accept exactly what the published JSON
     Schema accepts: no coercion of ``1`` to ``"1"`` or ``"yes"`` to ``True``.
+
+    Defining a class builds nothing (``defer_build``): pydantic builds a class's
+    validator and serializer when one is first used, the instrument's validator
+    comes from a cache file (:mod:`qdef.model.corecache`), and the docstrings
+    under the fields become their descriptions only when something reads them
+    (:mod:`qdef.model.docs`) — so that importing the model stays cheap.
     """
 
     model_config = ConfigDict(
@@ -31,11 +37,32 @@ class Node(BaseModel):
         frozen=True,
         allow_inf_nan=False,
         validate_default=False,
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
 
     noun: ClassVar[str] = "a mapping"
     """How messages name this kind of node ("a single-choice question")."""
+
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Any = None,
+    ) -> bool | None:
+        """pydantic's, after giving every field its docstring as description (every build
+        of a core schema comes here first, so the JSON Schema has them)."""
+        from qdef.model.docs import document  # noqa: PLC0415
+
+        document(Node)
+        return super().model_rebuild(
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=_parent_namespace_depth + 1,
+            _types_namespace=_types_namespace,
+        )
 
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]

@@ -16,6 +16,7 @@ from qdef.model.base import (
     Node,
     Text,
 )
+from qdef.model.corecache import LazyValidator
 from qdef.model.questions import Display, Question
 
 FORMAT_VERSION = 1
@@ -90,3 +91,7 @@ class Instrument(Node):
         """The display number of every question that has one, by question id (counted
         on each call: :attr:`qdef.pipeline.compiled.Compiled.numbers` keeps them)."""
         return {q.id: number for q, number in self.numbered() if number is not None}
+
+
+# Validating an instrument takes the validator from the cache (built on first use).
+Instrument.__pydantic_validator__ = LazyValidator(Instrument)  # type: ignore[assignment]

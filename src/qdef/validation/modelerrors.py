@@ -36,6 +36,7 @@ from qdef.model.base import (
     LANGUAGE_PATTERN,
     VISIBLE_PATTERN,
 )
+from qdef.model.docs import document
 from qdef.source.loader import Document
 from qdef.source.positions import KeyPath
 
@@ -230,6 +231,7 @@ def describe_value(value: Any) -> str:
 def _field_help(owner: type[BaseModel] | None, field: str | None) -> str:
     if owner is None or field is None:
         return ""
+    document(Node)  # the docstrings are read when first needed (qdef.model.docs)
     info = owner.model_fields.get(field)
     if info is None or not info.description:
         return ""

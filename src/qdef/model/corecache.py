@@ -1,0 +1,328 @@
+"""The instrument's validator, built once per installation and kept in a cache file.
+
+pydantic builds a model's validator in two steps: Python code works out the
+*core schema* (a tree of plain dicts naming the model classes and a few
+validator functions) from the classes' annotations — for the instrument's
+thirty-odd classes about 0.05 s of every ``qdef`` process — and
+pydantic-core compiles it (a millisecond). The core schema depends only on
+the model's source and on the versions of Python, pydantic and
+pydantic-core, so qdef keeps it in a file after the first run and, on
+later runs, hands it straight to pydantic-core (:func:`validator`).
+
+The file is JSON, never pickle: loading it runs no code. What it may name
+beyond plain data is limited to the model's own classes and the functions
+defined in the model's modules (:func:`decode`); a file naming anything
+else is ignored. Its key (:func:`key`) hashes the versions and the source of
+every module that defines a model class, so a changed model or a new pydantic
+never meets an old file: the key differs, the file is ignored, and a new one
+written. A missing, unreadable, corrupt or foreign file is the same as none
+(the validator is built the ordinary way, and the file rewritten); a file
+that another user could have written (not ours, or writable by group or
+others) is not read. Writes are atomic (a temporary file renamed over the
+old one), so concurrent runs see a whole file or none. The file is safe to
+delete at any time; files of other versions are deleted once unused for a month
+(:func:`prune`).
+
+Where: ``$QDEF_CACHE_DIR`` if set (set it empty to keep no cache), else
+``$XDG_CACHE_HOME/qdef`` or ``~/.cache/qdef`` (``%LOCALAPPDATA%\\qdef`` on
+Windows).
+
+The validator so made is pydantic-core's own, built from the same core
+schema pydantic makes (less its ``metadata``, which only the JSON Schema
+reads), so it accepts, rejects and reports exactly as pydantic's
+(``tests/test_startup.py``). pydantic's validator plugins
+(``PYDANTIC_DISABLE_PLUGINS``), which qdef does not use, are not loaded for
+it: finding them scans the metadata of every installed distribution.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic_core import SchemaValidator
+
+    from qdef.model.base import Node
+
+#: The cache file's format; part of the key.
+FORMAT = 1
+#: The marker of an encoded reference or tuple: ``{"$qdef": [kind, value]}``.
+MARKER = "$qdef"
+#: Cache files of other versions are deleted when not written for this many days.
+PRUNE_DAYS = 30
+#: What ``$QDEF_CACHE_DIR`` overrides.
+ENVIRONMENT = "QDEF_CACHE_DIR"
+
+
+class CacheError(ValueError):
+    """A cache file, or a core schema, that cannot be used (the validator is built the
+    ordinary way instead)."""
+
+
+def cache_dir() -> Path | None:
+    """Where the cache files are kept, or None for no cache (``QDEF_CACHE_DIR=""``)."""
+    chosen = os.environ.get(ENVIRONMENT)
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    if sys.platform == "win32":  # pragma: no cover - not tested on Windows
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "qdef"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "qdef"
+
+
+def key(model: type[Node]) -> str:
+    """What a cache file for ``model`` must have been made with: the versions of qdef,
+    Python, pydantic and pydantic-core, and the source of every module that defines
+    one of the model's classes (hex SHA-256)."""
+    import pydantic_core  # noqa: PLC0415
+    from pydantic.version import VERSION  # noqa: PLC0415
+
+    from qdef.model.base import Node  # noqa: PLC0415
+    from qdef.model.docs import subclasses  # noqa: PLC0415
+
+    digest = hashlib.sha256()
+    # The package qdef is imported before any of its modules (its version is there).
+    qdef_version = getattr(sys.modules.get("qdef"), "__version__", "")
+    for part in (FORMAT, qdef_version, sys.version, VERSION, pydantic_core.__version__):
+        digest.update(f"{part}\0".encode())
+    modules = sorted({cls.__module__ for cls in subclasses(Node)} | {model.__module__})
+    for name in modules:
+        digest.update(f"{name}\0".encode())
+        digest.update(_module_bytes(name))
+    return digest.hexdigest()
+
+
+def _module_bytes(name: str) -> bytes:
+    path = getattr(sys.modules.get(name), "__file__", None)
+    if path is None:
+        raise CacheError(f"module {name} has no file to key the cache on")
+    return Path(path).read_bytes()
+
+
+def path_for(model: type[Node], directory: Path, expected: str) -> Path:
+    """The cache file of ``model`` under the key ``expected`` (named after both, so that
+    installations of different versions that share a cache directory keep one each)."""
+    return directory / f"{_stem(model)}{expected[:24]}.json"
+
+
+def _stem(model: type[Node]) -> str:
+    return f"{model.__name__.lower()}-core-schema-"
+
+
+def prune(model: type[Node], directory: Path, keep: Path, days: float = PRUNE_DAYS) -> None:
+    """Delete ``model``'s cache files other than ``keep`` not written for ``days``: those
+    of earlier versions (a file in use elsewhere is written again there, if deleted)."""
+    limit = time.time() - days * 86400
+    for old in directory.glob(f"{_stem(model)}*.json"):
+        with contextlib.suppress(OSError):
+            if old != keep and old.stat().st_mtime < limit:
+                old.unlink()
+
+
+# ------------------------------------------------------------------------------ encoding
+
+
+def encode(node: Any) -> Any:
+    """The core schema as JSON data: metadata dropped, classes and functions by name,
+    tuples marked. Raises :class:`CacheError` for anything else."""
+    if isinstance(node, dict):
+        if MARKER in node:
+            raise CacheError(f"the core schema uses the key {MARKER!r}")
+        is_schema = isinstance(node.get("type"), str)
+        result = {}
+        for name, value in node.items():
+            if not isinstance(name, str):
+                raise CacheError(f"a key that is not a string: {name!r}")
+            if is_schema and name == "metadata":
+                continue
+            result[name] = encode(value)
+        return result
+    if isinstance(node, list):
+        return [encode(item) for item in node]
+    if isinstance(node, tuple):
+        return {MARKER: ["tuple", [encode(item) for item in node]]}
+    if node is None or isinstance(node, str | bool | int):
+        return node
+    if isinstance(node, float):
+        if not math.isfinite(node):
+            raise CacheError("a number JSON cannot hold")
+        return node
+    if isinstance(node, type):
+        return {MARKER: ["class", _name_of(node)]}
+    if callable(node) and getattr(node, "__qualname__", "").isidentifier():
+        return {MARKER: ["function", _name_of(node)]}
+    raise CacheError(f"cannot keep {type(node).__name__} in the cache")
+
+
+def _name_of(thing: Any) -> str:
+    name = f"{thing.__module__}:{thing.__qualname__}"
+    if _resolve(name, function=not isinstance(thing, type)) is not thing:
+        raise CacheError(f"{name} cannot be found again by its name")
+    return name
+
+
+def decode(node: Any) -> Any:
+    """The core schema from its JSON data (:func:`encode`'s inverse). Raises
+    :class:`CacheError` for a name that is not a model class or a function of a model
+    module."""
+    if isinstance(node, dict):
+        if MARKER in node:
+            kind, value = _marked(node)
+            if kind == "tuple":
+                return tuple(decode(item) for item in value)
+            return _resolve(value, function=kind == "function")
+        return {name: decode(value) for name, value in node.items()}
+    if isinstance(node, list):
+        return [decode(item) for item in node]
+    return node
+
+
+def _marked(node: dict[str, Any]) -> tuple[str, Any]:
+    marked = node[MARKER]
+    if (
+        len(node) != 1
+        or not isinstance(marked, list)
+        or len(marked) != 2
+        or marked[0] not in ("tuple", "class", "function")
+    ):
+        raise CacheError("a malformed reference")
+    kind, value = marked
+    if kind == "tuple" and not isinstance(value, list):
+        raise CacheError("a malformed tuple")
+    if kind != "tuple" and not isinstance(value, str):
+        raise CacheError("a malformed name")
+    return kind, value
+
+
+def _resolve(name: str, *, function: bool) -> Any:
+    """A model class, or a function defined in a module of the model, by its name
+    ``module:qualname``; nothing else (and no module is imported for it)."""
+    from qdef.model.base import Node  # noqa: PLC0415
+
+    module_name, _, qualname = name.partition(":")
+    module = sys.modules.get(module_name)
+    if module is None or not module_name.startswith("qdef.model.") or not qualname:
+        raise CacheError(f"{name} is not part of the model")
+    if not qualname.isidentifier():
+        raise CacheError(f"{name} is not a module-level name")
+    found = module.__dict__.get(qualname)
+    if function:
+        ok = (
+            callable(found)
+            and not isinstance(found, type)
+            and getattr(found, "__module__", None) == module_name
+        )
+    else:
+        ok = isinstance(found, type) and issubclass(found, Node)
+    if not ok:
+        raise CacheError(f"{name} is not a model class or a function of the model")
+    return found
+
+
+# ------------------------------------------------------------------------------ the file
+
+
+def load(path: Path, expected: str) -> tuple[Any, Any]:
+    """The core schema and config kept in ``path`` under the key ``expected``; raises
+    :class:`CacheError` (or OSError) when there is no such file, or it cannot be used."""
+    with path.open("rb") as file:
+        status = os.fstat(file.fileno())
+        if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
+            raise CacheError(f"{path} may have been written by someone else")
+        try:
+            kept = json.loads(file.read())
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CacheError(f"{path} is not JSON: {error}") from None
+    if not isinstance(kept, dict) or kept.get("key") != expected:
+        raise CacheError(f"{path} was made for another version")
+    if not isinstance(kept.get("config"), dict) or not isinstance(kept.get("schema"), dict):
+        raise CacheError(f"{path} lacks the schema")
+    return decode(kept["schema"]), kept["config"]
+
+
+def store(path: Path, expected: str, schema: Any, config: Any) -> None:
+    """Keep the core schema and config in ``path`` under the key ``expected``, atomically
+    (raises OSError or :class:`CacheError` when it cannot)."""
+    text = json.dumps(
+        {"key": expected, "config": encode(config), "schema": encode(schema)},
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    import tempfile  # noqa: PLC0415
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------------------ the validator
+
+
+def validator(model: type[Node]) -> SchemaValidator:
+    """``model``'s validator: from the cache file when there is a good one, else built
+    by pydantic (the model completed as usual) and the cache file (re)written."""
+    from pydantic_core import SchemaValidator  # noqa: PLC0415
+
+    directory = cache_dir()
+    expected = path = None
+    if directory is not None:
+        try:
+            expected = key(model)
+            path = path_for(model, directory, expected)
+            schema, config = load(path, expected)
+            return SchemaValidator(schema, config)
+        except (OSError, CacheError, TypeError, ValueError):
+            pass  # no good file: build it as pydantic does, and keep it
+    model.model_rebuild(force=True)
+    built: SchemaValidator = model.__pydantic_validator__  # type: ignore[assignment]
+    if expected is not None and path is not None:
+        # a read-only home, a full disk: the next run builds it again
+        with contextlib.suppress(OSError, CacheError):
+            store(path, expected, model.__pydantic_core_schema__, _core_config(model))
+            prune(model, path.parent, keep=path)
+    return built
+
+
+def _core_config(model: type[Node]) -> Any:
+    """The config pydantic gives the model's validator (as ``complete_model_class`` makes
+    it: pydantic has no public way to ask)."""
+    try:
+        from pydantic._internal._config import ConfigWrapper  # noqa: PLC0415
+
+        return ConfigWrapper(model.model_config, check=False).core_config(title=model.__name__)
+    except (ImportError, AttributeError, TypeError) as error:  # another pydantic
+        raise CacheError(f"cannot make the config: {error}") from None
+
+
+class LazyValidator:
+    """Stands for a model's ``__pydantic_validator__`` until first used; then puts
+    :func:`validator`'s result in its place (as pydantic's own stand-in, for a model
+    defined with ``defer_build``, does with one it builds)."""
+
+    __slots__ = ("_model",)
+
+    def __init__(self, model: type[Node]) -> None:
+        self._model = model
+
+    def __getattr__(self, name: str) -> Any:
+        model = self._model
+        current = model.__dict__.get("__pydantic_validator__")
+        if current is self:
+            current = validator(model)
+            type.__setattr__(model, "__pydantic_validator__", current)
+        return getattr(current, name)
