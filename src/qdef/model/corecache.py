@@ -11,7 +11,7 @@ later runs, hands it straight to pydantic-core (:func:`validator`).
 
 The file is JSON, never pickle: loading it runs no code. What it may name
 beyond plain data is limited to the model's own classes and the functions
-defined in the model's modules (:func:`decode`); a file naming anything
+defined in the modules that define them (:func:`decode`); a file naming anything
 else is ignored. Its key (:func:`key`) hashes the versions and the source of
 every module that defines a model class, so a changed model or a new pydantic
 never meets an old file: the key differs, the file is ignored, and a new one
@@ -204,13 +204,14 @@ def _marked(node: dict[str, Any]) -> tuple[str, Any]:
 
 
 def _resolve(name: str, *, function: bool) -> Any:
-    """A model class, or a function defined in a module of the model, by its name
-    ``module:qualname``; nothing else (and no module is imported for it)."""
+    """A model class, or a function defined in a module that defines model classes, by
+    its name ``module:qualname``; nothing else (and no module is imported for it)."""
     from qdef.model.base import Node  # noqa: PLC0415
+    from qdef.model.docs import subclasses  # noqa: PLC0415
 
     module_name, _, qualname = name.partition(":")
     module = sys.modules.get(module_name)
-    if module is None or not module_name.startswith("qdef.model.") or not qualname:
+    if module is None or module_name not in {cls.__module__ for cls in subclasses(Node)}:
         raise CacheError(f"{name} is not part of the model")
     if not qualname.isidentifier():
         raise CacheError(f"{name} is not a module-level name")
@@ -286,8 +287,8 @@ def validator(model: type[Node]) -> SchemaValidator:
             path = path_for(model, directory, expected)
             schema, config = load(path, expected)
             return SchemaValidator(schema, config)
-        except (OSError, CacheError, TypeError, ValueError):
-            pass  # no good file: build it as pydantic does, and keep it
+        except Exception:
+            pass  # build it as pydantic does, and keep it
     model.model_rebuild(force=True)
     built: SchemaValidator = model.__pydantic_validator__  # type: ignore[assignment]
     if expected is not None and path is not None:
