@@ -1,7 +1,7 @@
 """Building blocks shared by every part of the model: strict nodes, ids, codes, texts."""
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (no ``from __future__ import annotations``):
+# pydantic would otherwise compile every annotation string when the classes are made.
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -38,6 +38,7 @@ class Node(BaseModel):
         allow_inf_nan=False,
         validate_default=False,
         defer_build=True,
+        protected_namespaces=(),
     )
 
     noun: ClassVar[str] = "a mapping"

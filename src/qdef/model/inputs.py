@@ -1,7 +1,7 @@
 """Input fields shared by questions and the follow-ups attached to options and rows."""
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (no ``from __future__ import annotations``):
+# pydantic would otherwise compile every annotation string when the classes are made.
 from typing import Annotated, Literal
 
 from pydantic import Field

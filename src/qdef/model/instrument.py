@@ -1,7 +1,7 @@
 """The instrument and its sections."""
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (no ``from __future__ import annotations``):
+# pydantic would otherwise compile every annotation string when the classes are made.
 from collections.abc import Iterator
 from typing import Annotated, ClassVar
 

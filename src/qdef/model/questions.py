@@ -1,7 +1,7 @@
 """Questions: a union discriminated by ``type``, with options, follow-ups and grids."""
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (no ``from __future__ import annotations``):
+# pydantic would otherwise compile every annotation string when the classes are made.
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag
