@@ -7,12 +7,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import random
 import re
 import signal
 import stat
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,7 +88,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 NEW_FILE_MODE = 0o666
 #: The characters of the random part of a temporary file's name (``tempfile``'s).
 _NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
-_random = random.SystemRandom()
+#: How many names :func:`make_temporary` tries (``tempfile.TMP_MAX``).
+_TRIES = getattr(os, "TMP_MAX", 10000)
 
 
 def make_temporary(directory: Path, prefix: str, suffix: str, mode: int) -> tuple[int, str]:
@@ -101,10 +99,14 @@ def make_temporary(directory: Path, prefix: str, suffix: str, mode: int) -> tupl
     descriptor, open for reading and writing, and its absolute path. The umask is
     never read or changed (it is the whole process's: changing it, even for a
     moment, would race with other threads creating files)."""
+    # imported here: a command that writes no file (qdef validate) needs neither
+    import random  # noqa: PLC0415
+
+    choose = random.SystemRandom().choices
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL
     flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(tempfile.TMP_MAX):
-        name = "".join(_random.choices(_NAME_CHARACTERS, k=8))
+    for _ in range(_TRIES):
+        name = "".join(choose(_NAME_CHARACTERS, k=8))
         candidate = os.path.join(directory, f"{prefix}{name}{suffix}")
         try:
             fd = os.open(candidate, flags, mode)
@@ -242,6 +244,8 @@ def _cleanup_on_sigterm() -> Iterator[_Guard]:
     outright; afterwards the process ends by that signal as it would have. Only for
     a signal with its default action (an application's own handler is left alone)
     and only in the main thread (where Python runs signal handlers)."""
+    import threading  # noqa: PLC0415 - only for writing files
+
     usable = (
         hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
     )
