@@ -271,7 +271,7 @@ def test_a_file_of_another_version_is_ignored_and_rewritten(
     path = _cache_file(tmp_path)
     corecache.validator(Instrument)
     kept = json.loads(path.read_text(encoding="utf-8"))
-    kept["key"] = "0" * 64
+    kept["key"] = "another"
     path.write_text(json.dumps(kept), encoding="utf-8")
     with pytest.raises(corecache.CacheError, match="another version"):
         corecache.load(path, corecache.key(Instrument))
@@ -351,8 +351,8 @@ def test_old_files_are_pruned_when_a_new_one_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(corecache.ENVIRONMENT, str(tmp_path))
-    stale = tmp_path / "instrument-core-schema-000000000000000000000000.json"
-    recent = tmp_path / "instrument-core-schema-111111111111111111111111.json"
+    stale = tmp_path / "instrument-core-schema-0000000000000000.json"
+    recent = tmp_path / "instrument-core-schema-1111111111111111.json"
     other = tmp_path / "unrelated.json"
     for path in (stale, recent, other):
         path.write_text("{}", encoding="utf-8")

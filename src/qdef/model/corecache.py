@@ -12,7 +12,7 @@ later runs, hands it straight to pydantic-core (:func:`validator`).
 The file is JSON, never pickle: loading it runs no code. What it may name
 beyond plain data is limited to the model's own classes and the functions
 defined in the modules that define them (:func:`decode`); a file naming anything
-else is ignored. Its key (:func:`key`) hashes the versions and the source of
+else is ignored. Its key (:func:`key`) holds the versions and a checksum of
 every module that defines a model class, so a changed model or a new pydantic
 never meets an old file: the key differs, the file is ignored, and a new one
 written. A missing, unreadable, corrupt or foreign file is the same as none
@@ -38,7 +38,6 @@ it: finding them scans the metadata of every installed distribution.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import math
 import os
@@ -80,25 +79,33 @@ def cache_dir() -> Path | None:
 
 
 def key(model: type[Node]) -> str:
-    """What a cache file for ``model`` must have been made with: the versions of qdef,
-    Python, pydantic and pydantic-core, and the source of every module that defines
-    one of the model's classes (hex SHA-256)."""
+    """What a cache file for ``model`` must have been made with: the versions of the
+    format, qdef, Python, pydantic and pydantic-core, and the size and CRC-32 of every
+    module that defines one of the model's classes.
+
+    A checksum, not a cryptographic hash, on purpose: it tells a changed model from
+    the one the file was made for (two different sources with the same size and
+    checksum are one chance in four billion); it is no defence against a forged
+    file, which a cryptographic hash would not be either (whoever can write the file
+    can write the key in it) — what a file may name is. And ``hashlib`` would cost
+    3 ms to import, a tenth of what the cache saves.
+    """
+    import zlib  # noqa: PLC0415
+
     import pydantic_core  # noqa: PLC0415
     from pydantic.version import VERSION  # noqa: PLC0415
 
     from qdef.model.base import Node  # noqa: PLC0415
     from qdef.model.docs import subclasses  # noqa: PLC0415
 
-    digest = hashlib.sha256()
     # The package qdef is imported before any of its modules (its version is there).
     qdef_version = getattr(sys.modules.get("qdef"), "__version__", "")
-    for part in (FORMAT, qdef_version, sys.version, VERSION, pydantic_core.__version__):
-        digest.update(f"{part}\0".encode())
-    modules = sorted({cls.__module__ for cls in subclasses(Node)} | {model.__module__})
-    for name in modules:
-        digest.update(f"{name}\0".encode())
-        digest.update(_module_bytes(name))
-    return digest.hexdigest()
+    parts = [f"format {FORMAT}", f"qdef {qdef_version}", f"python {sys.version}"]
+    parts += [f"pydantic {VERSION}", f"pydantic-core {pydantic_core.__version__}"]
+    for name in sorted({cls.__module__ for cls in subclasses(Node)} | {model.__module__}):
+        source = _module_bytes(name)
+        parts.append(f"{name} {len(source)} {zlib.crc32(source):08x}")
+    return "\n".join(parts)
 
 
 def _module_bytes(name: str) -> bytes:
@@ -111,7 +118,10 @@ def _module_bytes(name: str) -> bytes:
 def path_for(model: type[Node], directory: Path, expected: str) -> Path:
     """The cache file of ``model`` under the key ``expected`` (named after both, so that
     installations of different versions that share a cache directory keep one each)."""
-    return directory / f"{_stem(model)}{expected[:24]}.json"
+    import zlib  # noqa: PLC0415
+
+    encoded = expected.encode()
+    return directory / f"{_stem(model)}{zlib.crc32(encoded):08x}{zlib.adler32(encoded):08x}.json"
 
 
 def _stem(model: type[Node]) -> str:
