@@ -12,8 +12,8 @@ later runs, hands it straight to pydantic-core (:func:`validator`).
 The file is JSON, never pickle: loading it runs no code. What it may name
 beyond plain data is limited to the model's own classes and the functions
 defined in the modules that define them (:func:`decode`); a file naming anything
-else is ignored. Its key (:func:`key`) holds the versions and a checksum of
-every module that defines a model class, so a changed model or a new pydantic
+else is ignored. Its key (:func:`key`) holds the versions and a hash of the
+source of every module that defines a model class, so a changed model or a new pydantic
 never meets an old file: the key differs, the file is ignored, and a new one
 written. A missing, unreadable, corrupt or foreign file is the same as none
 (the validator is built the ordinary way, and the file rewritten); a file
@@ -80,17 +80,9 @@ def cache_dir() -> Path | None:
 
 def key(model: type[Node]) -> str:
     """What a cache file for ``model`` must have been made with: the versions of the
-    format, qdef, Python, pydantic and pydantic-core, and the size and CRC-32 of every
-    module that defines one of the model's classes.
-
-    A checksum, not a cryptographic hash, on purpose: it tells a changed model from
-    the one the file was made for (two different sources with the same size and
-    checksum are one chance in four billion); it is no defence against a forged
-    file, which a cryptographic hash would not be either (whoever can write the file
-    can write the key in it) — what a file may name is. And ``hashlib`` would cost
-    3 ms to import, a tenth of what the cache saves.
-    """
-    import zlib  # noqa: PLC0415
+    format, qdef, Python, pydantic and pydantic-core, and the size and SHA-256 of every
+    module that defines one of the model's classes (one line each)."""
+    import hashlib  # noqa: PLC0415 - imported by pydantic already (pydantic.types)
 
     import pydantic_core  # noqa: PLC0415
     from pydantic.version import VERSION  # noqa: PLC0415
@@ -104,7 +96,7 @@ def key(model: type[Node]) -> str:
     parts += [f"pydantic {VERSION}", f"pydantic-core {pydantic_core.__version__}"]
     for name in sorted({cls.__module__ for cls in subclasses(Node)} | {model.__module__}):
         source = _module_bytes(name)
-        parts.append(f"{name} {len(source)} {zlib.crc32(source):08x}")
+        parts.append(f"{name} {len(source)} {hashlib.sha256(source).hexdigest()}")
     return "\n".join(parts)
 
 
@@ -118,10 +110,9 @@ def _module_bytes(name: str) -> bytes:
 def path_for(model: type[Node], directory: Path, expected: str) -> Path:
     """The cache file of ``model`` under the key ``expected`` (named after both, so that
     installations of different versions that share a cache directory keep one each)."""
-    import zlib  # noqa: PLC0415
+    import hashlib  # noqa: PLC0415
 
-    encoded = expected.encode()
-    return directory / f"{_stem(model)}{zlib.crc32(encoded):08x}{zlib.adler32(encoded):08x}.json"
+    return directory / f"{_stem(model)}{hashlib.sha256(expected.encode()).hexdigest()[:16]}.json"
 
 
 def _stem(model: type[Node]) -> str:
