@@ -374,3 +374,23 @@ def test_the_lazy_validator_puts_the_real_one_in_its_place(
     data = YAML(typ="safe").load(INSTRUMENT.read_text(encoding="utf-8"))
     assert Instrument.model_validate(data).id
     assert isinstance(Instrument.__dict__["__pydantic_validator__"], SchemaValidator)
+
+
+# ------------------------------------------------------------------------ the benchmark
+
+
+def test_the_startup_benchmark_measures_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks import startup  # noqa: PLC0415
+
+    monkeypatch.setenv(corecache.ENVIRONMENT, str(tmp_path))
+    result = startup.measure(1)
+    assert set(result["seconds"]) == set(startup.COMMANDS)
+    assert all(seconds > 0 for seconds in result["seconds"].values())
+    assert (
+        result["ratio"]
+        == result["seconds"]["qdef validate"] / (result["seconds"]["import pydantic"])
+    )
+    assert list(tmp_path.glob("instrument-core-schema-*.json"))  # the warm-up wrote it
+    assert "qdef validate / import pydantic" in startup.report(result)
