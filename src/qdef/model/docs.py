@@ -17,10 +17,8 @@ from __future__ import annotations
 import ast
 import inspect
 import sys
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pydantic import BaseModel
+from pydantic import BaseModel
 
 #: The classes documented so far, and the docstrings read, by module.
 _documented: set[type[BaseModel]] = set()
@@ -65,15 +63,16 @@ def _document(cls: type[BaseModel], sources: dict[str, dict[str, dict[str, str]]
     if module not in sources:
         sources[module] = _module_docs(module)
     own = sources[module].get(cls.__qualname__, {})
-    annotated = inspect.get_annotations(cls)  # the class's own (strings: not evaluated)
-    for name, info in cls.__pydantic_fields__.items():
+    annotated = inspect.get_annotations(cls)  # the class's own (only their names count)
+    for name, info in cls.model_fields.items():
         if info.description is not None:
             continue
         if name in annotated:
             info.description = own.get(name)
             continue
         for base in cls.__bases__:
-            inherited = getattr(base, "__pydantic_fields__", {}).get(name)
+            fields = base.model_fields if issubclass(base, BaseModel) else {}
+            inherited = fields.get(name)
             if inherited is not None:
                 info.description = inherited.description
                 break
