@@ -2,9 +2,10 @@
 
 pydantic builds a model's validator in two steps: Python code works out the
 *core schema* (a tree of plain dicts naming the model classes and a few
-validator functions) from the classes' annotations — for the instrument's
-thirty-odd classes about 0.05 s of every ``qdef`` process — and
-pydantic-core compiles it (a millisecond). The core schema depends only on
+validator functions) from the classes' annotations, and pydantic-core
+compiles it (a millisecond or two). For the instrument's thirty-odd classes
+the first step, with pydantic's search for validator plugins, cost about
+0.03 s of every ``qdef`` process (``docs/design.md``, "Start-up"). The core schema depends only on
 the model's source and on the versions of Python, pydantic and
 pydantic-core, so qdef keeps it in a file after the first run and, on
 later runs, hands it straight to pydantic-core (:func:`validator`).
@@ -30,9 +31,9 @@ Windows).
 The validator so made is pydantic-core's own, built from the same core
 schema pydantic makes (less its ``metadata``, which only the JSON Schema
 reads), so it accepts, rejects and reports exactly as pydantic's
-(``tests/test_startup.py``). pydantic's validator plugins
-(``PYDANTIC_DISABLE_PLUGINS``), which qdef does not use, are not loaded for
-it: finding them scans the metadata of every installed distribution.
+(``tests/test_startup.py``). pydantic's validator plugins (entry points of
+the group ``pydantic``, which qdef does not use) are not applied to it:
+finding them reads the metadata of every installed distribution.
 """
 
 from __future__ import annotations
