@@ -176,16 +176,24 @@ def decode(node: Any) -> Any:
     """The core schema from its JSON data (:func:`encode`'s inverse). Raises
     :class:`CacheError` for a name that is not a model class or a function of a model
     module."""
-    if isinstance(node, dict):
-        if MARKER in node:
-            kind, value = _marked(node)
-            if kind == "tuple":
-                return tuple(decode(item) for item in value)
-            return _resolve(value, function=kind == "function")
-        return {name: decode(value) for name, value in node.items()}
-    if isinstance(node, list):
-        return [decode(item) for item in node]
-    return node
+    from qdef.model.base import Node  # noqa: PLC0415
+    from qdef.model.docs import subclasses  # noqa: PLC0415
+
+    modules = {cls.__module__ for cls in subclasses(Node)}
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if MARKER in node:
+                kind, value = _marked(node)
+                if kind == "tuple":
+                    return tuple(walk(item) for item in value)
+                return _resolve(value, function=kind == "function", modules=modules)
+            return {name: walk(value) for name, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    return walk(node)
 
 
 def _marked(node: dict[str, Any]) -> tuple[str, Any]:
@@ -205,15 +213,18 @@ def _marked(node: dict[str, Any]) -> tuple[str, Any]:
     return kind, value
 
 
-def _resolve(name: str, *, function: bool) -> Any:
-    """A model class, or a function defined in a module that defines model classes, by
-    its name ``module:qualname``; nothing else (and no module is imported for it)."""
+def _resolve(name: str, *, function: bool, modules: set[str] | None = None) -> Any:
+    """A model class, or a function defined in a module that defines model classes
+    (``modules``, if the caller has them), by its name ``module:qualname``; nothing
+    else (and no module is imported for it)."""
     from qdef.model.base import Node  # noqa: PLC0415
     from qdef.model.docs import subclasses  # noqa: PLC0415
 
+    if modules is None:
+        modules = {cls.__module__ for cls in subclasses(Node)}
     module_name, _, qualname = name.partition(":")
     module = sys.modules.get(module_name)
-    if module is None or module_name not in {cls.__module__ for cls in subclasses(Node)}:
+    if module is None or module_name not in modules:
         raise CacheError(f"{name} is not part of the model")
     if not qualname.isidentifier():
         raise CacheError(f"{name} is not a module-level name")
