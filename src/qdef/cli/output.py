@@ -99,8 +99,7 @@ def make_temporary(directory: Path, prefix: str, suffix: str, mode: int) -> tupl
     descriptor, open for reading and writing, and its absolute path. The umask is
     never read or changed (it is the whole process's: changing it, even for a
     moment, would race with other threads creating files)."""
-    # imported here: a command that writes no file (qdef validate) needs neither
-    import random  # noqa: PLC0415
+    import random  # noqa: PLC0415 - here: a command that writes no file does without
 
     choose = random.SystemRandom().choices
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL

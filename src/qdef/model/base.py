@@ -38,6 +38,7 @@ class Node(BaseModel):
         allow_inf_nan=False,
         validate_default=False,
         defer_build=True,
+        # no field starts with "model_": nothing for pydantic to check each class for
         protected_namespaces=(),
     )
 
