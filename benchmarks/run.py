@@ -599,11 +599,22 @@ def _size(key: Any) -> int | None:
 
 def per_size(result: Mapping[str, Any]) -> dict[str, dict[int, float]]:
     """The per-size figures of a ``measure(sizes, repetitions)`` result, as
-    ``{figure: {N: value}}``. Read from any of these shapes (at the top, or under
-    ``times``, ``results`` or ``rows``): ``{figure: {N: value}}``,
+    ``{figure: {N: value}}``. Read from any of these shapes: ``{"sizes": [N, ...],
+    figure: [value, ...], ...}`` (``benchmarks/check.py``'s), or (at the top, or
+    under ``times``, ``results`` or ``rows``) ``{figure: {N: value}}``,
     ``{N: {figure: value}}``, ``[{"n": N, figure: value, ...}, ...]``. Entries that
-    are not numbers per size (growth exponents, settings) are left out."""
+    are not one number per size (growth exponents, settings) are left out."""
     figures: dict[str, dict[int, float]] = {}
+    sizes = result.get("sizes")
+    if isinstance(sizes, list) and sizes and all(_size(n) is not None for n in sizes):
+        for name, values in result.items():
+            numbers = [_number(v) for v in values] if isinstance(values, list) else []
+            if name != "sizes" and len(numbers) == len(sizes) and None not in numbers:
+                figures[str(name)] = {
+                    _size(n) or 0: v for n, v in zip(sizes, numbers, strict=True) if v is not None
+                }
+        if figures:
+            return figures
     candidates: list[Any] = [result.get(k) for k in ("times", "results", "rows") if k in result]
     for found in [*candidates, result]:
         rows: Iterable[tuple[Any, Any]] = ()
@@ -768,8 +779,7 @@ def growth_exponents(
             out[name] = {(a, b): growth(results, name, a, b) for a, b in GROWTH_SPANS}
     for name, values in (check or {}).items():
         if is_time(name):
-            label = name if "check" in name.lower() else f"check: {name}"
-            out[label] = {
+            out[name] = {
                 (a, b): _exponent(values.get(a), values.get(b), a, b) for a, b in GROWTH_SPANS
             }
     return out

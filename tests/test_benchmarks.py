@@ -288,8 +288,9 @@ def _measured(n: int, scale: float) -> run.Measured:
 # As benchmarks/startup.py's measure(repetitions) returns it.
 STARTUP = {"seconds": {"python": 0.015, "import pydantic": 0.05, "qdef validate": 0.1}}
 STARTUP |= {"repetitions": 3, "minimum": {"python": 0.01}, "ratio": 2.0, "target": 2.5}
-CHECK = {"times": {"check": {1000: 1.0, 10000: 10.5, 20000: 21.0}, "rss MiB": {1000: 60}}}
-CHECK |= {"sizes": [1000, 10000, 20000], "growth": {"1000→10000": 1.02}}
+# As benchmarks/check.py's measure(sizes, repetitions) returns it.
+CHECK = {"sizes": [1000, 10000, 20000], "reps": 3, "examples": 20, "check_cpu": [1.0, 10.5, 21.0]}
+CHECK |= {"check_rss": [60, 70, 80], "findings_cpu": [0.01, 0.1, 0.2], "check_growth": [1.02, 1.0]}
 
 
 def test_the_report_has_the_targets_ratios_growth_and_verdicts() -> None:
@@ -305,14 +306,14 @@ def test_the_report_has_the_targets_ratios_growth_and_verdicts() -> None:
     assert "2.00× (target ≤ 2.5×)" in targets
     assert "1.50× (target ≤ 2×)" in targets  # qdef all / floor at 5,000
     assert "## Start-up" in text and "| import pydantic | 0.050 |" in text
-    assert "## `qdef check`" in text and "| 20,000 | 21 | – |" in text
+    assert "## `qdef check`" in text and "| 20,000 | 21 | 80 | 0.2 |" in text
 
     slow = _measured(5000, 5)
     slow.ratios[("qdef render all three", "xls2xform")] = [0.5, 0.45, 0.41]
     slow.ratios[("qdef all", "floor")] = [2.1, 1.9, 2.2]
     small = _measured(1000, 1)
     small.ratios[("qdef render all three", "xls2xform")] = [1.1, 1.05, 0.9]
-    quadratic = {"times": {"check": {1000: 1.0, 10000: 100.0, 20000: 400.0}}}
+    quadratic = {**CHECK, "check_cpu": [1.0, 100.0, 400.0]}
     verdicts = run.targets(
         [results[0], small, slow, *results[3:]],
         {**STARTUP, "ratio": 2.6},
@@ -327,7 +328,7 @@ def test_the_report_has_the_targets_ratios_growth_and_verdicts() -> None:
         "- Growth exponents <",
     ]
     assert "0.45× (target ≤ 0.40×)" in verdicts[1]
-    assert "check 2.00 (1,000→10,000), check 2.00 (10,000→20,000)" in verdicts[4]
+    assert "check_cpu 2.00 (1,000→10,000), check_cpu 2.00 (10,000→20,000)" in verdicts[4]
 
 
 def test_targets_not_measured_are_not_met() -> None:
@@ -368,14 +369,19 @@ def test_the_figures_of_startup_and_check_are_read_from_their_measures(
     assert run.startup_figures(STARTUP) == (STARTUP["seconds"], 2.0)
     other = {"validate": 0.1, "ratios": {"validate / pydantic": 3.0}, "repetitions": 5}
     assert run.startup_figures(other) == ({"validate": 0.1}, 3.0)
-    expected = {"check": {1000: 1.0, 10000: 10.5, 20000: 21.0}, "rss MiB": {1000: 60.0}}
-    assert run.per_size(CHECK) == expected
+    assert run.per_size(CHECK) == {
+        "check_cpu": {1000: 1.0, 10000: 10.5, 20000: 21.0},
+        "check_rss": {1000: 60.0, 10000: 70.0, 20000: 80.0},
+        "findings_cpu": {1000: 0.01, 10000: 0.1, 20000: 0.2},
+    }
+    by_figure = {"times": {"check": {1000: 1.0, 10000: 10.5}, "rss MiB": {1000: 60}}}
+    assert run.per_size(by_figure) == {"check": {1000: 1.0, 10000: 10.5}, "rss MiB": {1000: 60.0}}
     rows = [{"n": 1000, "check": 1.0, "rss MiB": 60}, {"n": 10000, "check": 10.5}]
     assert run.per_size({"rows": rows})["check"] == {1000: 1.0, 10000: 10.5}
     assert run.per_size({"1000": {"check": 1.0}, "10000": {"check": 2.0}}) == {
         "check": {1000: 1.0, 10000: 2.0}
     }
-    assert not run.is_time("rss MiB") and run.is_time("check")
+    assert not run.is_time("check_rss") and run.is_time("check_cpu")
 
 
 def test_the_harness_insists_on_three_repetitions(capsys: pytest.CaptureFixture[str]) -> None:
