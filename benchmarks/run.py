@@ -453,8 +453,12 @@ def measure_round(
     run_pairs(WHOLE_PAIRS, lambda name: child_cpu(commands[name]), record, round_)
 
 
+_STARTED = time.monotonic()
+
+
 def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    """Progress on stderr, with the seconds since the harness started."""
+    print(f"[{time.monotonic() - _STARTED:5.0f} s] {text}", file=sys.stderr, flush=True)
 
 
 def measure_sizes(
@@ -471,13 +475,10 @@ def measure_sizes(
         inputs[n] = prepare(n, folder)
     results = {n: Measured(n) for n in sizes}
     rounds = max(repetitions_for(n, repetitions) for n in sizes)
-    start = time.monotonic()
     for round_ in range(rounds):
         for n in sizes:
             if round_ < repetitions_for(n, repetitions):
-                label = (
-                    f"[{time.monotonic() - start:5.0f} s] round {round_ + 1}/{rounds}, N = {n:,}"
-                )
+                label = f"round {round_ + 1}/{rounds}, N = {n:,}"
                 measure_round(inputs[n], warmup, results[n], round_, label)
     return [results[n] for n in sizes]
 
