@@ -12,8 +12,10 @@ per-pair ratios: whatever else the machine does then slows both sides of a pair
 alike. The repetitions are *rounds*: round 1 measures every pair at every size,
 then round 2 does it all again, and so on, so the sizes — and so the growth
 exponents — are measured over the same stretch of time too. Repetitions: 5 for
-N ≤ 5 000, 3 above (``--repetitions K`` for all); the full run takes about a
-quarter of an hour on 2 cores and prints its progress.
+N ≤ 5 000, 3 above (``--repetitions K`` for all). The full run costs about a
+quarter of an hour of CPU (3 rounds at 20 000 questions took 6 minutes of it on
+a busy 2-core machine), plus what ``benchmarks/check.py`` takes, and prints its
+progress.
 
 The pairs, in one process (each side of a pair a fresh interpreter, this script
 with ``--part``, which makes one untimed warm-up call on a 50-question

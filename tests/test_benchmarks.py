@@ -132,7 +132,9 @@ def _needs_the_bench_extra() -> None:
         )
 
 
-def test_the_harness_measures_every_pair_on_a_small_instrument(tmp_path: Path) -> None:
+def test_the_harness_measures_every_part_on_a_small_instrument(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _needs_the_bench_extra()
     inputs = run.prepare(40, tmp_path)
     (tmp_path / "warmup").mkdir()
@@ -140,17 +142,29 @@ def test_the_harness_measures_every_pair_on_a_small_instrument(tmp_path: Path) -
     assert inputs.yaml.exists() and inputs.xlsx.exists()
     with pytest.raises(ValueError, match="no part 'html!'"):
         run.part_argv("html!", inputs, warmup)
+    # Every part and command once (the real pairs take more processes: the order
+    # and the pairing are tested without processes below).
+    inside, whole = list(run.IN_PROCESS), list(run.WHOLE)
+    monkeypatch.setattr(run, "INSIDE_PAIRS", list(zip(inside[::2], inside[1::2], strict=True)))
+    odd = [*zip(whole[::2], whole[1::2], strict=False), (whole[-1], "python")]
+    monkeypatch.setattr(run, "WHOLE_PAIRS", odd)
     record = run.Measured(40)
     run.measure_round(inputs, warmup, record, 0)
     assert set(record.times) == {*run.IN_PROCESS, *run.WHOLE}
-    assert set(record.ratios) == {*run.INSIDE_PAIRS, *run.WHOLE_PAIRS}
     assert all(len(ratios) == 1 and ratios[0] > 0 for ratios in record.ratios.values())
-    assert len(record.times["floor"][0]) == 6  # the reference of six qdef figures
-    assert len(record.times["python"][0]) == 4
     assert all(seconds > 0 for per in record.times.values() for s in per.values() for seconds in s)
     written = sorted(p.name for p in (inputs.out / "all").iterdir())
     assert written == ["synthetic-40.html", "synthetic-40.lss", "synthetic-40.md"]
     assert (inputs.out / "cli.xml").read_text(encoding="utf-8").count("<bind ") > 40
+
+
+def test_every_qdef_figure_has_its_reference() -> None:
+    pairs = [*run.INSIDE_PAIRS, *run.WHOLE_PAIRS]
+    figures = [name for name in (*run.IN_PROCESS, *run.WHOLE) if name not in run.REFERENCES]
+    assert {figure for figure, _ in pairs} == set(figures)
+    assert {reference for _, reference in pairs} == set(run.REFERENCES)
+    assert ("qdef all", "floor") in pairs and ("qdef render all three", "xls2xform") in pairs
+    assert all(figure in run.IN_PROCESS for figure, _ in run.INSIDE_PAIRS)
 
 
 def test_pairs_run_back_to_back_alternating_and_ratios_are_per_pair() -> None:
@@ -415,7 +429,7 @@ def test_without_the_bench_extra_the_harness_test_skips_with_the_reason(tmp_path
         [
             *(sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no_bench_extra"),
             *("-p", "no:cacheprovider"),
-            f"{Path(__file__).resolve()}::test_the_harness_measures_every_pair_on_a_small_instrument",
+            f"{Path(__file__).resolve()}::test_the_harness_measures_every_part_on_a_small_instrument",
         ],
         cwd=root,
         env={**os.environ, "PYTHONPATH": path},
