@@ -63,11 +63,13 @@ run.
 Then, once per run: ``benchmarks/startup.py``'s ``measure(repetitions)`` (start-up:
 ``qdef validate`` of the Investitionspakt against ``python -c "import pydantic"``)
 and ``benchmarks/check.py``'s ``measure(sizes, repetitions)`` (``qdef check`` and
-the findings at scale), each if the module is there (both measure interleaved, by
-the same rules); what ``import qdef`` costs over a bare interpreter and which heavy
-modules it pulls in; and a hostile input: ``qdef validate`` of a 1 MB file of
-60,000 unknown keys paired with ``qdef validate`` of a valid synthetic instrument
-of the same size. ``--hostile`` measures only that.
+the findings, at the sizes from 1 000 questions on), each if the module is there
+(each interleaves its own runs, in CPU time; its figures are as it gives them,
+the growth exponents of check's computed here); what ``import qdef`` costs over a
+bare interpreter and which heavy modules it pulls in; and a hostile input:
+``qdef validate`` of a 1 MB file of 60,000 unknown keys paired with ``qdef
+validate`` of a valid synthetic instrument of the same size. ``--hostile``
+measures only that.
 
 It prints the tables and writes them (default ``benchmarks/RESULTS.md``, with the
 machine and package versions): the medians of the raw CPU times, the medians of
