@@ -233,9 +233,10 @@ class FormPages:
     ``browser_context`` and its own page (or closes the page it was given).
     """
 
-    def __init__(self, context: Any, folder: Path) -> None:
+    def __init__(self, context: Any, folder: Path, *, timeout: float | None = None) -> None:
         self.context = context
         self.folder = folder
+        self.timeout = timeout  # for each action on the page, in ms (None: Playwright's)
         self.renders = 0  # how many forms were rendered (tests count them)
         self.navigations = 0
         self.page: Any = None
@@ -243,7 +244,7 @@ class FormPages:
         # (id of the instrument, settings) -> (the instrument, kept alive, its file)
         self._files: dict[tuple[int, str], tuple[Instrument, Path]] = {}
         self._plans: dict[int, tuple[Instrument, Plan]] = {}
-        _POOLS[id(context)] = self
+        _POOLS.setdefault(id(context), self)  # the first one: open_form's
 
     def file(self, instrument: Instrument, **settings: Any) -> Path:
         """The instrument's form as a file, rendered on the first call."""
@@ -277,6 +278,8 @@ class FormPages:
         page = self.page
         if page is None or page.is_closed():
             page = self.page = self.context.new_page()
+            if self.timeout is not None:
+                page.set_default_timeout(self.timeout)
             # not self._errors.append: each form gets a new list
             listen(page, lambda text: self._errors.append(text))  # noqa: PLW0108
         else:
