@@ -4,11 +4,11 @@ The property tests run in CI under the quick, derandomized profile ("ci", in
 conftest.py) and the browser's differential tests with 30 examples (90 for the
 script's walk). A quick profile is only worth its time if it still fails on a
 real bug, so each test here patches a known bug into qdef for its duration and runs
-a property test exactly as the suite does (same profile, same seed, so the same
-examples), and asserts that it FAILS:
+a property test as the suite does (the same profile and seed), and asserts that it
+FAILS:
 
-- the interpreter's walk ignoring an option's ``goto`` (the brute-force oracle and
-  the walk rules disagree with the analysis);
+- the interpreter's walk ignoring an option's ``goto`` (the brute-force walks
+  disagree with the analysis);
 - the condition evaluator deciding ``!=`` as ``==`` (the walk disagrees with the
   symbolic analysis);
 - the web form's script deciding ``!=`` as ``==`` (in Chromium: the page walks
@@ -18,6 +18,13 @@ examples), and asserts that it FAILS:
 
 Under ``QDEF_HYPOTHESIS_PROFILE=deep`` these are skipped: they are about the
 quick profile (the deep one runs far more examples of the same tests).
+
+The examples are not exactly the suite's: Hypothesis also draws constants found in
+the source of the modules loaded so far, so a derandomized test's examples depend on
+what ran before it in the process. Each mutation is asserted only of tests that catch
+it run alone and after the whole suite's modules (``pytest -n 2 --dist loadfile``):
+``test_walks_of_any_answers_follow_the_rules``, whose instruments seldom route, catches
+the ignored ``goto`` alone but not after the other modules, and is not counted on.
 """
 
 from __future__ import annotations
@@ -81,7 +88,7 @@ def test_a_walk_that_ignores_option_gotos_is_caught(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(routing_strategy, "walk", mutated)
     monkeypatch.setattr(test_routing_properties, "walk", mutated)
     still_fails(test_routing_properties.test_analysis_agrees_with_brute_force)
-    still_fails(test_routing_properties.test_walks_of_any_answers_follow_the_rules)
+    still_fails(test_routing_properties.test_analysis_of_compared_answers_agrees_with_brute_force)
 
 
 # ---------------------------------------------------------------------- the evaluator
