@@ -12,6 +12,8 @@
 #                      site (mkdocs build --strict), builds the sdist and wheel and
 #                      runs qdef from the wheel in a fresh virtualenv
 #                      (tests/wheel_smoke.sh), and runs the whole test suite
+#                      (pytest-xdist: one worker per core); it prints each
+#                      stage's time ("== NAME: 12.3 s") and the total
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -50,6 +52,31 @@ setup_browser() {
     fi
 }
 
+# stage NAME COMMAND...: run COMMAND, then print "== NAME: 12.3 s" (wall time). Not
+# called in a condition, so `set -e` holds inside COMMAND (a function too): a failing
+# stage ends the script with its exit status, and the EXIT trap names it.
+started=${EPOCHREALTIME/./}
+current=""
+seconds_since() {
+    local micros=$((${EPOCHREALTIME/./} - $1))
+    printf '%d.%d' $((micros / 1000000)) $((micros / 100000 % 10))
+}
+stage() {
+    local name=$1 start=${EPOCHREALTIME/./}
+    shift
+    current=$name
+    "$@"
+    current=""
+    echo "== $name: $(seconds_since "$start") s"
+}
+finish() {
+    local status=$?
+    if [ -n "$current" ]; then
+        echo "== $current failed (exit $status)" >&2
+    fi
+    echo "== total: $(seconds_since "$started") s"
+}
+
 case "${1:-}" in
     run)
         setup .
@@ -68,15 +95,19 @@ case "${1:-}" in
         .venv/bin/qdef paths instruments/investitionspakt.yaml --list
         ;;
     test)
-        setup ".[test,bench,docs]"
-        setup_browser
-        .venv/bin/ruff check src tests benchmarks renderers docs_hooks
-        .venv/bin/mypy src renderers/qdef-render-codebook/src
-        .venv/bin/lint-imports --no-cache --no-logo
-        NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir build/site
-        bash tests/wheel_smoke.sh .venv/bin/python
-        # last, so that its summary closes the output
-        .venv/bin/pytest
+        trap finish EXIT
+        stage setup setup ".[test,bench,docs]"
+        stage browser setup_browser
+        stage ruff .venv/bin/ruff check src tests benchmarks renderers docs_hooks
+        stage mypy .venv/bin/mypy src renderers/qdef-render-codebook/src
+        stage lint-imports .venv/bin/lint-imports --no-cache --no-logo
+        stage mkdocs env NO_MKDOCS_2_WARNING=1 \
+            .venv/bin/mkdocs build --strict --quiet --site-dir build/site
+        stage wheel bash tests/wheel_smoke.sh .venv/bin/python
+        # last, so that its summary closes the output; one worker per core
+        # (-n auto: 2 on a 2-core machine), whole modules to a worker (loadfile: a
+        # module's fixtures, such as the built site, are made once)
+        stage pytest .venv/bin/pytest -n auto --dist loadfile
         ;;
     *)
         echo "usage: bash dev.sh run|test" >&2

@@ -8,10 +8,16 @@ so a missing browser fails them.
 :class:`Form` wraps one open page of the form: it answers questions the way
 a respondent does (clicking, ticking, typing), reads which questions are
 shown, and saves the answers through the page's own button.
+
+:class:`FormPages` (the ``forms`` fixture, one per worker) makes opening a form
+cheap: each instrument's form is rendered and written once, and one page is
+reused, navigated afresh to the form's file for every test (see its docstring for
+what the reset covers, and tests/test_html_browser.py for the test that proves it).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -79,18 +85,27 @@ def css_id(element_id: str) -> str:
 
 
 class Form:
-    """One page of the web form, answered the way a respondent does."""
+    """One page of the web form, answered the way a respondent does.
 
-    def __init__(self, page: Any, instrument: Instrument) -> None:
+    ``errors`` collects the page's uncaught errors and console errors: given, it is
+    a list that :class:`FormPages` fills from the listeners it put on its page once;
+    left out, the form listens on the page itself."""
+
+    def __init__(
+        self,
+        page: Any,
+        instrument: Instrument,
+        *,
+        errors: list[str] | None = None,
+        plan: Plan | None = None,
+    ) -> None:
         self.page = page
         self.instrument = instrument
-        self.plan: Plan = compile_plan(instrument)
-        self.errors: list[str] = []
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on(
-            "console",
-            lambda msg: self.errors.append(msg.text) if msg.type == "error" else None,
-        )
+        self.plan: Plan = plan if plan is not None else compile_plan(instrument)
+        if errors is None:
+            errors = []
+            listen(page, errors.append)
+        self.errors: list[str] = errors
 
     # ------------------------------------------------------------------ reading
 
@@ -183,8 +198,121 @@ def typed(kind: str, value: Any) -> str:
     return str(value)
 
 
+def listen(page: Any, report: Any) -> None:
+    """Pass a page's uncaught errors and console errors to ``report``."""
+    page.on("pageerror", lambda error: report(str(error)))
+    page.on("console", lambda msg: report(msg.text) if msg.type == "error" else None)
+
+
+CLEAR_STORAGE = """() => {
+  try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* not a file page */ }
+}"""
+
+#: The viewport Playwright gives a new page (tests may change it; reset restores it).
+VIEWPORT = {"width": 1280, "height": 720}
+
+
+class FormPages:
+    """The forms of one worker, each rendered once, opened on one reused page.
+
+    ``open(instrument, **settings)`` renders the instrument's form the first time
+    (one file per distinct HTML, named by its content) and then resets the page to
+    it: a new navigation to the file, so the document, its script's state and
+    listeners, timers, focus and scrolling are those of a just-opened form. Before
+    navigating, the reset also undoes what a test may have changed outside the
+    document: local and session storage and cookies are cleared, the viewport and
+    the emulated media are restored, and a ``beforeunload`` question (the form asks
+    before leaving unsaved answers) is accepted. The page's errors go to a new list
+    for each form, after a round trip that delivers the previous page's pending
+    events to the previous list.
+
+    Navigating the same page measured about 150 ms of CPU for the Investitionspakt
+    against about 400 ms for a new page in a new context, as before (docs/design.md,
+    "Speed"). A page closed by a test is replaced by a new one. Listeners a test adds
+    to the page itself (``page.on``) are not removed: such a test uses
+    ``browser_context`` and its own page (or closes the page it was given).
+    """
+
+    def __init__(self, context: Any, folder: Path, *, timeout: float | None = None) -> None:
+        self.context = context
+        self.folder = folder
+        self.timeout = timeout  # for each action on the page, in ms (None: Playwright's)
+        self.renders = 0  # how many forms were rendered (tests count them)
+        self.navigations = 0
+        self.page: Any = None
+        self._errors: list[str] = []
+        # (id of the instrument, settings) -> (the instrument, kept alive, its file)
+        self._files: dict[tuple[int, str], tuple[Instrument, Path]] = {}
+        self._plans: dict[int, tuple[Instrument, Plan]] = {}
+        _POOLS.setdefault(id(context), self)  # the first one: open_form's
+
+    def file(self, instrument: Instrument, **settings: Any) -> Path:
+        """The instrument's form as a file, rendered on the first call."""
+        key = (id(instrument), json.dumps(settings, sort_keys=True, default=str))
+        known = self._files.get(key)
+        if known is not None:
+            return known[1]
+        html = render(instrument, "html", **settings)
+        assert isinstance(html, str)
+        self.renders += 1
+        path = self.folder / f"{hashlib.sha256(html.encode()).hexdigest()[:20]}.html"
+        if not path.exists():
+            path.write_text(html, encoding="utf-8")
+        self._files[key] = (instrument, path)
+        return path
+
+    def plan(self, instrument: Instrument) -> Plan:
+        known = self._plans.get(id(instrument))
+        if known is None:
+            known = self._plans[id(instrument)] = (instrument, compile_plan(instrument))
+        return known[1]
+
+    def open(self, instrument: Instrument, **settings: Any) -> Form:
+        """A just-loaded page of the instrument's form (rendered with ``settings``)."""
+        path = self.file(instrument, **settings)
+        page = self.reset(path)
+        return Form(page, instrument, errors=self._errors, plan=self.plan(instrument))
+
+    def reset(self, path: Path) -> Any:
+        """The reused page, navigated afresh to ``path`` (see the class docstring)."""
+        page = self.page
+        if page is None or page.is_closed():
+            page = self.page = self.context.new_page()
+            if self.timeout is not None:
+                page.set_default_timeout(self.timeout)
+            # not self._errors.append: each form gets a new list
+            listen(page, lambda text: self._errors.append(text))  # noqa: PLW0108
+        else:
+            page.evaluate(CLEAR_STORAGE)
+            page.set_viewport_size(VIEWPORT)
+            page.emulate_media(media="null")
+        self.context.clear_cookies()
+        self._errors = []
+        page.on("dialog", _leave)
+        try:
+            page.goto(path.as_uri())
+        finally:
+            page.remove_listener("dialog", _leave)
+        self.navigations += 1
+        return page
+
+
+def _leave(dialog: Any) -> None:
+    """Leave the page, whatever the form asks (only while a reset navigates)."""
+    dialog.accept()
+
+
+#: The FormPages of each browser context that has one (by the context's id).
+_POOLS: dict[int, FormPages] = {}
+
+
 def open_form(context: Any, instrument: Instrument, folder: Path, **settings: Any) -> Form:
-    """Render ``instrument`` to a file and open it from disk."""
+    """Open ``instrument``'s form in ``context``: on the reused page of the context's
+    :class:`FormPages` (the ``forms`` fixture's context), otherwise rendered to a file
+    in ``folder`` and opened on a new page."""
+    pool = _POOLS.get(id(context))
+    if pool is not None and pool.context is context:
+        return pool.open(instrument, **settings)
     html = render(instrument, "html", **settings)
     assert isinstance(html, str)
     path = folder / f"{instrument.id}.html"

@@ -1,6 +1,7 @@
 """Golden-file comparison: the ``--update-goldens`` option and the ``golden`` fixture.
 
 Imported by ``tests/conftest.py``; kept apart so the golden machinery has one home.
+With ``--update-goldens``, pytest-xdist's ``-n`` is overridden: one process rewrites.
 A golden file is compared as exact text (no newline translation), with plain
 string equality so that pytest prints a diff.
 """
@@ -24,6 +25,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite golden files (expected outputs) from the actual outputs",
     )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """``--update-goldens`` runs the tests in one process, whatever ``-n`` says
+    (pytest-xdist): rewriting files is rare, and one writer leaves nothing to chance."""
+    if config.getoption(UPDATE_OPTION, default=False) and getattr(
+        config.option, "numprocesses", None
+    ):
+        config.option.numprocesses = 0
+        config.option.dist = "no"
+        config.option.tx = []
 
 
 def compare_golden(actual: str, expected_path: Path, *, update: bool) -> None:

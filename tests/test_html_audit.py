@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import qdef
-from tests.browser import Form, open_form
+from tests.browser import Form, FormPages, open_form
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTRUMENT = ROOT / "instruments" / "investitionspakt.yaml"
@@ -43,9 +43,9 @@ def investitionspakt() -> qdef.Instrument:
 
 
 def test_axe_finds_nothing_on_the_investitionspakt_form_in_any_state(
-    browser_context: Any, investitionspakt: qdef.Instrument, tmp_path: Path
+    forms: FormPages, investitionspakt: qdef.Instrument
 ) -> None:
-    form = open_form(browser_context, investitionspakt, tmp_path)
+    form = forms.open(investitionspakt)
     assert audit(form) == []  # as it opens: route 1-6, 22
     form.answer("im_eingesetzt", "ja")
     form.answer("eigene_raeume", "ja")
@@ -58,10 +58,10 @@ def test_axe_finds_nothing_on_the_investitionspakt_form_in_any_state(
 
 
 def test_the_audit_catches_what_it_should(
-    browser_context: Any, investitionspakt: qdef.Instrument, tmp_path: Path
+    forms: FormPages, investitionspakt: qdef.Instrument
 ) -> None:
     """Not a vacuous audit: an input stripped of its name, and faint text, are found."""
-    form = open_form(browser_context, investitionspakt, tmp_path)
+    form = forms.open(investitionspakt)
     form.page.evaluate(
         "() => { const field = document.getElementById('f-rueckblick');"
         " field.removeAttribute('aria-labelledby');"
@@ -73,10 +73,8 @@ def test_the_audit_catches_what_it_should(
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
-def test_axe_finds_nothing_on_any_question_type(
-    browser_context: Any, case: Path, tmp_path: Path
-) -> None:
-    form = open_form(browser_context, qdef.load(case), tmp_path)
+def test_axe_finds_nothing_on_any_question_type(forms: FormPages, case: Path) -> None:
+    form = forms.open(qdef.load(case))
     assert audit(form) == []
     assert form.errors == []
 

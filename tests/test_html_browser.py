@@ -17,7 +17,7 @@ import pytest
 
 import qdef
 from qdef.routing import walk
-from tests.browser import Form, css_id, open_form
+from tests.browser import Form, FormPages, css_id, open_form
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTRUMENT = ROOT / "instruments" / "investitionspakt.yaml"
@@ -32,8 +32,8 @@ def investitionspakt() -> qdef.Instrument:
 
 
 @pytest.fixture
-def form(browser_context: Any, investitionspakt: qdef.Instrument, tmp_path: Path) -> Form:
-    return open_form(browser_context, investitionspakt, tmp_path)
+def form(forms: FormPages, investitionspakt: qdef.Instrument) -> Form:
+    return forms.open(investitionspakt)
 
 
 def numbers(instrument: qdef.Instrument, ids: list[str]) -> list[str]:
@@ -185,9 +185,9 @@ def test_an_exclusive_check_cell_empties_its_row_and_the_row_unticks_it(form: Fo
     assert form.save() == {"im_eingesetzt": "nein", f"{row}.erfolgt_durch": "Amt"}
 
 
-def test_exclusive_options_clear_the_others(browser_context: Any, tmp_path: Path) -> None:
+def test_exclusive_options_clear_the_others(forms: FormPages) -> None:
     instrument = qdef.load(CASES / "multiple_choices.yaml")
-    form = open_form(browser_context, instrument, tmp_path)
+    form = forms.open(instrument)
     question = next(
         q
         for _, q in instrument.questions()
@@ -259,9 +259,9 @@ def test_a_date_range_must_not_end_before_it_starts(form: Form) -> None:
     assert form.save()["finanzierungszeitraum.to"] == "2022-01"
 
 
-def test_messages_are_in_the_language_rendered(browser_context: Any, tmp_path: Path) -> None:
+def test_messages_are_in_the_language_rendered(forms: FormPages) -> None:
     instrument = qdef.load(CASES / "translated.yaml")
-    form = open_form(browser_context, instrument, tmp_path, lang="en")
+    form = forms.open(instrument, lang="en")
     assert form.page.get_attribute("html", "lang") == "en"
     assert form.save_refused() == ["1. Please answer this question."]
     form.answer("eingesetzt", "ja")
@@ -393,9 +393,9 @@ def test_the_screenshot_in_the_docs_is_taken_by_the_tests_browser(
     assert SCREENSHOT.read_bytes()[16:24] == shot[16:24]  # width and height
 
 
-def test_a_dropdown_routes_and_opens_its_follow_up(browser_context: Any, tmp_path: Path) -> None:
+def test_a_dropdown_routes_and_opens_its_follow_up(forms: FormPages) -> None:
     instrument = qdef.load(CASES / "dropdown.yaml")
-    form = open_form(browser_context, instrument, tmp_path)
+    form = forms.open(instrument)
     assert form.disabled("f-land_anderes")
     form.answer("land", "anderes")
     assert not form.disabled("f-land_anderes")
@@ -423,3 +423,83 @@ def test_leaving_with_unsaved_answers_asks_first(form: Form) -> None:
     page.close(run_before_unload=True)
     page.wait_for_event("close", timeout=5000)  # a question, dismissed, would keep it open
     assert seen == [] and page.is_closed()
+
+
+# ---------------------------------------------------------------------- the reused page
+
+#: Everything a test can see of a form: the questions shown, every control's value,
+#: checked and disabled state and ARIA marks, every message slot, the summary, the
+#: status line, the reset buttons, sections, focus, scrolling, storage, the viewport
+#: and the emulated media, and what earlier scripts may have left on the window.
+STATE = """() => {
+  const form = document.getElementById("qdef-form");
+  const controls = Array.from(form.elements).map(e => [
+    e.id || e.name || e.tagName, e.value, e.checked === undefined ? null : e.checked,
+    e.disabled, e.getAttribute("aria-invalid"), e.getAttribute("aria-describedby")]);
+  const hidden = selector => Array.from(document.querySelectorAll(selector))
+    .map(e => [e.id || e.dataset.reset || "", e.hidden]);
+  return {
+    shown: Array.from(document.querySelectorAll("[data-q]"))
+      .filter(e => e.offsetParent !== null).map(e => e.dataset.q),
+    controls,
+    errors: Array.from(document.querySelectorAll(".error"))
+      .map(e => [e.id, e.hidden, e.textContent]),
+    summary: [document.getElementById("qdef-summary").hidden,
+      document.getElementById("qdef-summary").textContent],
+    status: document.getElementById("qdef-status").textContent,
+    hidden: hidden("button[data-reset], section.section, .q"),
+    focus: document.activeElement && (document.activeElement.id || document.activeElement.tagName),
+    scroll: [window.scrollX, window.scrollY],
+    storage: [localStorage.length, sessionStorage.length],
+    viewport: [window.innerWidth, window.innerHeight],
+    print: window.matchMedia("print").matches,
+    left: Object.keys(window).filter(k => k.startsWith("leftOver")),
+    html: document.documentElement.className,
+  };
+}"""
+
+
+def test_a_reused_page_is_reset_to_a_just_loaded_form(
+    forms: FormPages, investitionspakt: qdef.Instrument, browser_context: Any, tmp_path: Path
+) -> None:
+    """The page forms.open hands out again equals a fresh page in a fresh context, after
+    a test that answered, ticked, got messages and a summary, stored, resized, printed,
+    left a global and a console error, and listened; the form is not rendered again."""
+    fresh = open_form(browser_context, investitionspakt, tmp_path)
+    expected = fresh.page.evaluate(STATE)
+
+    used = forms.open(investitionspakt)
+    renders, page = forms.renders, used.page
+    used.enter(JA)
+    used.control("f-wochenstunden").fill("500")
+    used.control("f-wochenstunden").blur()
+    used.save_refused()  # the summary, with messages at the fields
+    used.page.evaluate(
+        "() => { localStorage.setItem('k', 'v'); sessionStorage.setItem('k', 'v');"
+        " window.leftOver = 1; console.error('from the last test');"
+        " document.getElementById('qdef-form').addEventListener('change',"
+        " () => { throw new Error('a listener of the last test'); }); }"
+    )
+    used.page.set_viewport_size({"width": 500, "height": 400})
+    used.page.emulate_media(media="print")
+    dirty = used.page.evaluate(STATE)
+    # the comparison sees what a reset could forget: ticked boxes, messages, the summary
+    for part in ("shown", "controls", "errors", "summary", "storage", "viewport", "print"):
+        assert dirty[part] != expected[part], part
+    assert used.errors == ["from the last test"]
+
+    # a reset that only empties the inputs (the form's own reset) is not enough
+    used.page.evaluate("document.getElementById('qdef-form').reset()")
+    half = used.page.evaluate(STATE)
+    assert half["errors"] != expected["errors"] and half["summary"] != expected["summary"]
+
+    again = forms.open(investitionspakt)
+    assert again.page is page and forms.renders == renders  # reused, not rendered again
+    assert again.page.evaluate(STATE) == expected
+    assert again.errors == []  # the last test's console error stays with it
+    # the listener of the last test is gone; the form answers and saves as a fresh one
+    for form in (fresh, again):
+        form.enter(NEIN)
+    assert again.page.evaluate(STATE) == fresh.page.evaluate(STATE)
+    assert again.save_text() == fresh.save_text()
+    assert again.errors == [] and fresh.errors == []

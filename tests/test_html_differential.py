@@ -18,12 +18,11 @@ into spaces, a text area turns CR LF and CR into LF.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +32,10 @@ from hypothesis import strategies as st
 
 import qdef
 from qdef.model import Instrument, TextColumn, TextInput
-from qdef.rendering import render
 from qdef.routing import walk
-from qdef.routing.plan import Plan, compile_plan
+from qdef.routing.plan import Plan
 from qdef.testing import answers, instruments, respondents
-from tests.browser import Form
+from tests.browser import FormPages
 from tests.routing_strategy import routed_instruments
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,15 +60,6 @@ BROWSER_SETTINGS = settings(
 )
 
 
-@pytest.fixture(scope="module")
-def context(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(accept_downloads=True)
-    try:
-        yield context
-    finally:
-        context.close()
-
-
 def in_textarea(plan: Plan, name: str) -> bool:
     node = plan.variables[name].node
     return isinstance(node, TextInput) and node.long and not isinstance(node, TextColumn)
@@ -89,42 +78,21 @@ def as_typed(plan: Plan, answers: Mapping[str, Any]) -> dict[str, Any]:
     return typed
 
 
-class Pages:
-    """Opens a fresh page of an instrument's form per respondent (each form is
-    written once, named by its content)."""
-
-    def __init__(self, context: Any, folder: Path) -> None:
-        self.context = context
-        self.folder = folder
-
-    def open(self, instrument: Instrument) -> Form:
-        html = render(instrument, "html")
-        assert isinstance(html, str)
-        path = self.folder / f"{hashlib.sha256(html.encode()).hexdigest()[:20]}.html"
-        if not path.exists():
-            path.write_text(html, encoding="utf-8")
-        page = self.context.new_page()
-        form = Form(page, instrument)
-        page.goto(path.as_uri())
-        return form
-
-
-def check_respondent(pages: Pages, instrument: Instrument, respondent: dict[str, Any]) -> None:
-    plan = compile_plan(instrument)
-    reference = walk(instrument, as_typed(plan, respondent))
+def check_respondent(pages: FormPages, instrument: Instrument, respondent: dict[str, Any]) -> None:
+    """A just-loaded page of the instrument's form (rendered once per instrument, the
+    page reset for each respondent: tests/browser.py), answered as ``respondent``."""
+    plan = pages.plan(instrument)
+    reference = walk(plan, as_typed(plan, respondent))
     form = pages.open(instrument)
-    try:
-        form.enter(reference.response)
-        assert form.shown() == list(reference.ids)
-        assert form.save() == reference.response
-        assert form.errors == []
-    finally:
-        form.page.close()
+    form.enter(reference.response)
+    assert form.shown() == list(reference.ids)
+    assert form.save() == reference.response
+    assert form.errors == []
 
 
-@pytest.fixture(scope="module")
-def pages(context: Any, tmp_path_factory: pytest.TempPathFactory) -> Pages:
-    return Pages(context, tmp_path_factory.mktemp("forms"))
+@pytest.fixture
+def pages(forms: FormPages) -> FormPages:
+    return forms
 
 
 INVESTITIONSPAKT = qdef.load(INSTRUMENT)
@@ -133,7 +101,7 @@ INVESTITIONSPAKT = qdef.load(INSTRUMENT)
 @BROWSER_SETTINGS
 @given(respondent=respondents(INVESTITIONSPAKT))
 def test_the_page_routes_and_saves_as_the_walk_on_the_investitionspakt(
-    pages: Pages, respondent: dict[str, Any]
+    pages: FormPages, respondent: dict[str, Any]
 ) -> None:
     check_respondent(pages, INVESTITIONSPAKT, respondent)
 
@@ -141,7 +109,7 @@ def test_the_page_routes_and_saves_as_the_walk_on_the_investitionspakt(
 @BROWSER_SETTINGS
 @given(data=st.data(), instrument=routed_instruments())
 def test_the_page_routes_and_saves_as_the_walk_on_instruments_dense_with_routing(
-    pages: Pages, instrument: Instrument, data: st.DataObject
+    pages: FormPages, instrument: Instrument, data: st.DataObject
 ) -> None:
     respondent = data.draw(respondents(instrument), label="respondent")
     check_respondent(pages, instrument, respondent)
@@ -159,19 +127,17 @@ def for_script(value: Any) -> Any:
 
 
 def assert_script_walks_as_the_reference(
-    pages: Pages, instrument: Instrument, sets: list[dict[str, Any]]
+    pages: FormPages, instrument: Instrument, sets: list[dict[str, Any]]
 ) -> None:
     """The page script's walk of each answer set equals ``qdef.routing.interpreter``'s."""
     form = pages.open(instrument)
-    try:
-        results = form.page.evaluate(
-            "sets => sets.map(answers => window.qdefForm.walk(answers))",
-            [{name: for_script(value) for name, value in given.items()} for given in sets],
-        )
-    finally:
-        form.page.close()
+    results = form.page.evaluate(
+        "sets => sets.map(answers => window.qdefForm.walk(answers))",
+        [{name: for_script(value) for name, value in given.items()} for given in sets],
+    )
+    plan = pages.plan(instrument)
     for answer_set, result in zip(sets, results, strict=True):
-        reference = walk(instrument, answer_set)
+        reference = walk(plan, answer_set)
         assert result["shown"] == list(reference.ids), answer_set
         assert json.loads(result["response"]) == reference.response, answer_set
 
@@ -179,7 +145,7 @@ def assert_script_walks_as_the_reference(
 @settings(BROWSER_SETTINGS, max_examples=EXAMPLES * 3)
 @given(instrument=st.one_of(routed_instruments(), instruments()), data=st.data())
 def test_the_page_script_walks_any_answer_set_as_the_reference(
-    pages: Pages, instrument: Instrument, data: st.DataObject
+    pages: FormPages, instrument: Instrument, data: st.DataObject
 ) -> None:
     """The script's walk on whole answer sets (answers off the path and follow-ups of
     options not chosen included), many per page: every rule of the condition language,
@@ -191,7 +157,7 @@ def test_the_page_script_walks_any_answer_set_as_the_reference(
 CONDITIONS = Path(__file__).parent / "cases" / "html" / "conditions.yaml"
 
 
-def test_the_page_script_decides_every_kind_of_condition_as_the_reference(pages: Pages) -> None:
+def test_the_page_script_decides_every_kind_of_condition_as_the_reference(pages: FormPages) -> None:
     """A truth table: one display per condition (check boxes against true and false,
     numbers beyond a double's precision, has, in, answered, dates, texts), every
     combination of a few values for each variable."""

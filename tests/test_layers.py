@@ -132,7 +132,7 @@ def test_the_layers_name_every_package_and_no_contract_has_exceptions() -> None:
 def test_dev_sh_test_checks_the_contracts() -> None:
     dev_sh = (ROOT / "dev.sh").read_text(encoding="utf-8")
     test_case = dev_sh.split("\n    test)\n", 1)[1].split(";;", 1)[0]
-    assert "\n        .venv/bin/lint-imports " in test_case
+    assert "\n        stage lint-imports .venv/bin/lint-imports " in test_case
     test_extra = PYPROJECT["project"]["optional-dependencies"]["test"]
     assert any(requirement.startswith("import-linter") for requirement in test_extra)
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -61,10 +62,70 @@ def test_dev_sh_run_installs_qdef_and_the_plugin_and_nothing_else(tmp_path: Path
 def test_dev_sh_test_installs_the_tooling_and_runs_the_wheel_smoke_test() -> None:
     dev_sh = (ROOT / "dev.sh").read_text(encoding="utf-8")
     test_case = dev_sh.split("\n    test)\n", 1)[1].split(";;", 1)[0]
-    assert 'setup ".[test,bench,docs]"' in test_case
-    assert "bash tests/wheel_smoke.sh .venv/bin/python" in test_case
+    assert 'stage setup setup ".[test,bench,docs]"' in test_case
+    assert "stage wheel bash tests/wheel_smoke.sh .venv/bin/python" in test_case
     assert "build" in _names(PYPROJECT["project"]["optional-dependencies"]["test"])
     assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("bash dev.sh test")
+
+
+#: What ``bash dev.sh test`` runs after its set-up, in order (a fake of each logs it).
+TEST_STAGES = ["ruff", "mypy", "lint-imports", "mkdocs", "wheel", "pytest"]
+
+
+def _fake_test_checkout(tmp_path: Path, failing: str | None = None) -> tuple[Path, Path, Path]:
+    """dev.sh beside fakes of every tool ``dev.sh test`` runs; ``failing`` exits 3."""
+    dev_sh, log = _fake_checkout(tmp_path)
+    tools = {
+        ".venv/bin/ruff": "ruff",
+        ".venv/bin/mypy": "mypy",
+        ".venv/bin/lint-imports": "lint-imports",
+        ".venv/bin/mkdocs": "mkdocs",
+        ".venv/bin/pytest": "pytest",
+        "tests/wheel_smoke.sh": "wheel",
+        "fakebin/apt-get": "apt-get",  # never the machine's: nothing is installed
+    }
+    for relative, name in tools.items():
+        script = tmp_path / relative
+        script.parent.mkdir(parents=True, exist_ok=True)
+        end = "exit 3\n" if name == failing else ""
+        script.write_text(f'#!/bin/sh\necho "{name} $*" >> "{log}"\n{end}', encoding="utf-8")
+        script.chmod(0o755)
+    return dev_sh, log, tmp_path / "fakebin"
+
+
+def _run_dev_sh_test(dev_sh: Path, fakebin: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(dev_sh), "test"],
+        env={**os.environ, "PYTHON": sys.executable, "PATH": f"{fakebin}:{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_dev_sh_test_prints_the_time_of_each_stage_and_the_total(tmp_path: Path) -> None:
+    dev_sh, log, fakebin = _fake_test_checkout(tmp_path)
+    done = _run_dev_sh_test(dev_sh, fakebin)
+    assert done.returncode == 0, done.stderr
+    timed = re.findall(r"^== ([\w-]+): (\d+\.\d) s$", done.stdout, re.MULTILINE)
+    assert [name for name, _ in timed] == ["setup", "browser", *TEST_STAGES, "total"]
+    ran = [line.split()[0] for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [name for name in ran if name in TEST_STAGES] == TEST_STAGES
+    pytest_args = next(line for line in log.read_text().splitlines() if line.startswith("pytest"))
+    assert "-n auto" in pytest_args  # pytest-xdist, a worker per core
+
+
+def test_a_failing_stage_of_dev_sh_test_fails_it_with_its_exit_status(tmp_path: Path) -> None:
+    """`set -e` holds inside the timed stages: mypy failing stops the script there."""
+    dev_sh, log, fakebin = _fake_test_checkout(tmp_path, failing="mypy")
+    done = _run_dev_sh_test(dev_sh, fakebin)
+    assert done.returncode == 3
+    assert "== mypy failed (exit 3)" in done.stderr
+    assert "== ruff: " in done.stdout and "== mypy: " not in done.stdout
+    assert "== total: " in done.stdout
+    ran = [line.split()[0] for line in log.read_text(encoding="utf-8").splitlines()]
+    assert "mypy" in ran and "lint-imports" not in ran and "pytest" not in ran
 
 
 def test_the_wheel_smoke_test_runs_qdef_from_the_wheel_outside_the_checkout() -> None:
@@ -129,3 +190,22 @@ def test_the_install_docs_do_not_promise_a_published_package() -> None:
     install = install.split("\n## ", 1)[0]
     assert "not published on PyPI" in install
     assert "python -m build" in install and "pip install dist/qdef-" in install
+
+
+def test_update_goldens_runs_in_one_process_whatever_n_says() -> None:
+    """``pytest -n auto --update-goldens`` (dev.sh's -n, plus the option) rewrites the
+    goldens in one process: the hook turns pytest-xdist's workers off before it starts
+    them (xdist reads these options after the hook)."""
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from tests.conftest_goldens import UPDATE_OPTION, pytest_cmdline_main  # noqa: PLC0415
+
+    for update, expected in ((True, 0), (False, "auto")):
+        option = SimpleNamespace(numprocesses="auto", dist="load", tx=["popen"])
+        wanted = {UPDATE_OPTION: update}
+        config: Any = SimpleNamespace(
+            option=option, getoption=lambda name, default=None, w=wanted: w.get(name, default)
+        )
+        pytest_cmdline_main(config)
+        assert option.numprocesses == expected
+        assert (option.dist, option.tx) == (("no", []) if update else ("load", ["popen"]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +18,9 @@ import qdef
 from qdef.model import Instrument
 from qdef.pipeline import validate_text
 from qdef.rendering import render
+
+if TYPE_CHECKING:
+    from tests.browser import FormPages
 
 #: Two sections with the same condition: "Trees" and "Stems". Those who answer
 #: "no" skip both; an untitled conditional section with a display and a goto
@@ -329,14 +332,10 @@ def test_the_format_docs_example_prints_the_hint_once() -> None:
 
 
 @pytest.mark.browser
-def test_the_printed_web_form_bars_exactly_the_conditional_parts(
-    browser_context: Any, tmp_path: Path
-) -> None:
+def test_the_printed_web_form_bars_exactly_the_conditional_parts(forms: FormPages) -> None:
     """In print, the conditional sections and questions have a bar in the margin; the
     unconditional ones around them have none."""
-    from tests.browser import open_form  # noqa: PLC0415
-
-    form = open_form(browser_context, qdef.loads(GARDEN), tmp_path)
+    form = forms.open(qdef.loads(GARDEN))
     page = form.page
     page.emulate_media(media="print")
     bar = "e => getComputedStyle(e).borderLeftStyle + ' ' + getComputedStyle(e).borderLeftWidth"
