@@ -895,16 +895,14 @@
    * what they can change. */
   function route(names) {
     var changed = new Map(); // position -> its changed variables
-    names.forEach(function (name) {
+    new Set(names).forEach(function (name) {
       reread(name);
       touched.add(name);
       var position = stepOfQuestion[info(name).q].at;
       if (!changed.has(position)) {
         changed.set(position, []);
       }
-      if (changed.get(position).indexOf(name) < 0) {
-        changed.get(position).push(name);
-      }
+      changed.get(position).push(name);
     });
     if (!incremental) {
       fullRefresh();
