@@ -15,7 +15,10 @@ the order alternating), and measured inside the page:
   question) until the next frame is painted (``requestAnimationFrame``, then a
   task), 5 answers per page; for the first question (q1, which filters and
   sections read) and for a single choice in the middle;
-- **handler**: the click's synchronous part (the script's routing).
+- **handler**: the click's synchronous part (the script's routing);
+- **script**: JavaScript run until the form is open (Chromium's
+  ``ScriptDuration``, the plain page's subtracted): parsing the routing
+  program and routing the empty form.
 
 Each figure is the median, and the form's figures are also given as a ratio to
 the plain page's. Wall time in a browser: on a loaded machine, read the ratios.
@@ -86,11 +89,15 @@ def middle_choice(n: int) -> str:
 
 
 def open_and_answer(browser: Any, uri: str, questions: list[str]) -> list[Any]:
-    """[open (ms), [[handler, to paint] per answer] per question]."""
+    """[open (ms), script run until then (ms), [[handler, to paint] per answer] per
+    question]."""
     page = browser.new_page()
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     page.goto(uri, wait_until="load")
     opened = page.evaluate(PAINTED)
-    found: list[Any] = [opened]
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    found: list[Any] = [opened, metrics["ScriptDuration"] * 1000]
     for question in questions:
         radios = [page.locator(f'[id="f-{question}-{code}"]').element_handle() for code in "12"]
         found.append([page.evaluate(ANSWER, radios[i % 2]) for i in range(5)])
@@ -98,13 +105,14 @@ def open_and_answer(browser: Any, uri: str, questions: list[str]) -> list[Any]:
     return found
 
 
-def opened_median(runs: dict[str, list[Any]], kind: str) -> float:
-    return statistics.median([run[0] for run in runs[kind]])
+def opened_median(runs: dict[str, list[Any]], kind: str, part: int = 0) -> float:
+    """The median time to open (part 0) or of script run until then (part 1)."""
+    return statistics.median([run[part] for run in runs[kind]])
 
 
 def answer_median(runs: dict[str, list[Any]], kind: str, index: int, part: int) -> float:
     """The median over all answers to question ``index``: part 0 the handler, 1 to paint."""
-    return statistics.median([a[part] for run in runs[kind] for a in run[1 + index]])
+    return statistics.median([a[part] for run in runs[kind] for a in run[2 + index]])
 
 
 def measure_questions(browser: Any, sizes: list[int], folder: Path, reps: int) -> list[str]:
@@ -133,6 +141,7 @@ def measure_questions(browser: Any, sizes: list[int], folder: Path, reps: int) -
             f"{opened('plain') / 1000:.2f}",
             f"{opened('form') / 1000:.2f}",
             f"{opened('form') / opened('plain'):.2f}",
+            f"{opened('form', 1) - opened('plain', 1):.0f}",
         ]
         for index in range(len(questions)):
             plain_paint, form_paint = answer("plain", index, 1), answer("form", index, 1)
@@ -195,11 +204,11 @@ def main(argv: list[str]) -> int:
         print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     else:
         print(
-            "| questions | page size | open: plain (s) | open: form (s) | ratio "
+            "| questions | page size | open: plain (s) | open: form (s) | ratio | script (ms) "
             "| q1 → paint: plain (ms) | form (ms) | ratio | handler (ms) "
             "| middle → paint: plain (ms) | form (ms) | ratio | handler (ms) |"
         )
-        print("| ---: " * 13 + "|")
+        print("| ---: " * 14 + "|")
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", headless=True, args=ARGS
