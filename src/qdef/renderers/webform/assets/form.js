@@ -909,38 +909,41 @@
       return;
     }
     routing = { heap: [], dirty: new Set() };
-    changed.forEach(function (list, position) {
-      mark(position);
-    });
-    var done = -1; // every position up to here is walked
-    while (routing.heap.length) {
-      var start = smallest();
-      if (start <= done || !reachedAt[start]) {
-        continue; // walked already, or on neither path
-      }
-      // the old and the new path are at ``start``: follow both until they meet
-      // at a position that nothing changed
-      var old = start;
-      var now = start;
-      for (;;) {
-        if (old === now) {
-          if (now >= END || !routing.dirty.has(now)) {
-            break;
-          }
-          var from = succAt[now];
-          now = visit(now, changed.get(now));
-          old = from;
-        } else if (old < now) {
-          var after = succAt[old];
-          leave(old);
-          old = after;
-        } else {
-          now = visit(now, changed.get(now));
+    try {
+      changed.forEach(function (list, position) {
+        mark(position);
+      });
+      var done = -1; // every position up to here is walked
+      while (routing.heap.length) {
+        var start = smallest();
+        if (start <= done || !reachedAt[start]) {
+          continue; // walked already, or on neither path
         }
+        // the old and the new path are at ``start``: follow both until they meet
+        // at a position that nothing changed
+        var old = start;
+        var now = start;
+        for (;;) {
+          if (old === now) {
+            if (now >= END || !routing.dirty.has(now)) {
+              break;
+            }
+            var from = succAt[now];
+            now = visit(now, changed.get(now));
+            old = from;
+          } else if (old < now) {
+            var after = succAt[old];
+            leave(old);
+            old = after;
+          } else {
+            now = visit(now, changed.get(now));
+          }
+        }
+        done = now;
       }
-      done = now;
+    } finally {
+      routing = null;
     }
-    routing = null;
     // a changed question off the path is emptied as every question off the path
     changed.forEach(function (list, position) {
       if (!shownAt[position]) {
