@@ -654,7 +654,9 @@
     })(step.when === null ? ["lit", true] : step.when);
     read.forEach(function (name) {
       var variable = info(name);
-      var owner = variable && own(stepOfQuestion, variable.q) ? stepOfQuestion[variable.q] : null;
+      // a question with parts is no variable itself: answered(q) reads its parts
+      var question = variable ? variable.q : name;
+      var owner = own(stepOfQuestion, question) ? stepOfQuestion[question] : null;
       if (owner === null || owner.at >= position) {
         incremental = false;
       }
