@@ -1,4 +1,5 @@
-"""The web form's script does work linear in the size of each question.
+"""The web form's script does work linear in the size of each question, and one
+answer's work does not grow with the number of questions.
 
 Counted, not timed: before the page's script runs, the array methods it loops
 with (``forEach``, ``filter``, ``some``, ``every``, ``map``, ``find``,
@@ -10,6 +11,9 @@ and of ``4 N`` rows as linear work does (over the same page with two rows, so wh
 does not depend on the rows cancels out). Work for each row that went through
 every row of the page (finding a row's inputs, its cells, the row of an
 exclusive cell) grew with the square of the rows.
+
+One answer on a chain of ``N`` and of ``4 N`` questions (``chain``) must do the
+same work: routing walks again only what the answer can change.
 """
 
 from __future__ import annotations
@@ -96,3 +100,59 @@ def test_the_scripts_work_is_linear_in_the_rows_of_a_table(
     linear = (4 * N - 2) / (N - 2)
     growth = (big - base) / (small - base)
     assert growth <= linear * SLACK, f"work grew {growth:.2f} times, linear is {linear:.2f}"
+
+
+def chain(n: int) -> str:
+    """``n`` single choices: q0's option 3 skips to q12, and q{n // 2} is asked only
+    if q0 is 2 (the only condition)."""
+    lines = [
+        "qdef: 1",
+        f"id: chain{n}",
+        "title: Kette",
+        "language: de",
+        "sections:",
+        "  - id: s",
+        "    questions:",
+        "      - id: q0",
+        "        type: single",
+        "        text: Q0",
+        "        required: true",
+        "        options: [{code: '1', label: A}, {code: '2', label: B},"
+        " {code: '3', label: C, goto: q12}]",
+    ]
+    for i in range(1, n):
+        when = ", when: 'q0 == \"2\"'" if i == n // 2 else ""
+        lines.append(
+            f"      - {{id: q{i}, type: single, text: Q{i}{when},"
+            " options: [{code: '1', label: A}, {code: '2', label: B}]}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def answer_work(context: Any, folder: Path, n: int) -> int:
+    """The elements the script's loops go through for four answers on ``chain(n)``."""
+    instrument = qdef.loads(chain(n), path=f"chain-{n}.yaml")
+    html = render(instrument, "html")
+    assert isinstance(html, str)
+    path = folder / f"chain-{n}.html"
+    path.write_text(html, encoding="utf-8")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(COUNT)
+    page.goto(path.as_uri())
+    page.wait_for_function("() => document.documentElement.classList.contains('js')")
+    opened: int = page.evaluate("window.__work")
+    for name, code in (("q1", "1"), ("q0", "2"), ("q0", "3"), ("q0", "1")):
+        page.check(f'[id="f-{name}-{code}"]')
+    count: int = page.evaluate("window.__work") - opened
+    page.close()
+    assert errors == []
+    return count
+
+
+def test_one_answer_s_work_does_not_grow_with_the_questions(
+    browser_context: Any, tmp_path: Path
+) -> None:
+    small, big = (answer_work(browser_context, tmp_path, n) for n in (4 * N, 16 * N))
+    assert big == small, f"{small} elements gone through at {4 * N} questions, {big} at {16 * N}"

@@ -257,23 +257,34 @@
     });
   }
 
-  /** The positions shown and the response kept for an answer set (a Map). */
-  function walk(answers) {
+  /** Where the walk goes from a shown step, given the response so far. */
+  function target(step, response) {
+    var chosen = response.get(step.q);
+    return typeof chosen === "string" && own(step.gotos, chosen) ? step.gotos[chosen] : step.next;
+  }
+
+  /** The positions shown and the response kept for an answer set (a Map). With
+   * ``record`` ({reached, succ}: arrays as long as the steps), also which positions
+   * the walk reaches and where it goes from each. */
+  function walk(answers, record) {
     var response = new Map();
     var shown = [];
     var position = 0;
     while (position < steps.length) {
       var step = steps[position];
+      var next;
       if (step.when !== null && !holds(step.when, response)) {
-        position += 1;
-        continue;
+        next = position + 1;
+      } else {
+        shown.push(position);
+        keep(step.vars, answers, response);
+        next = target(step, response);
       }
-      shown.push(position);
-      keep(step.vars, answers, response);
-      var chosen = response.get(step.q);
-      var target =
-        typeof chosen === "string" && own(step.gotos, chosen) ? step.gotos[chosen] : ABSENT;
-      position = target !== ABSENT ? target : step.next;
+      if (record) {
+        record.reached[position] = 1;
+        record.succ[position] = next;
+      }
+      position = next;
     }
     return { shown: shown, response: response };
   }
@@ -315,8 +326,12 @@
   steps.forEach(function (step) {
     var seen = new Set();
     step.rows = [];
+    step.followups = [];
     step.vars.forEach(function (name) {
       var variable = info(name);
+      if (own(variable, "option")) {
+        step.followups.push(name);
+      }
       if (own(variable, "row") && !seen.has(variable.row)) {
         seen.add(variable.row);
         step.rows.push(variable.row);
@@ -338,10 +353,6 @@
     }
     return variable.exclusiveSet;
   }
-
-  var dateInputs = Array.prototype.filter.call(form.elements, function (element) {
-    return element.type === "date" || element.type === "month";
-  });
 
   function inputsOf(name) {
     return controls[name] || [];
@@ -547,6 +558,112 @@
 
   /* ------------------------------------------------------------------ showing and hiding */
 
+  /* The page routes incrementally. It keeps what the walk found — which positions
+   * it reaches (reachedAt), where it goes from each (succAt), which it shows
+   * (shownAt) — with every variable's answer as last read (answers, problems)
+   * and the response of the shown questions. An answer changes the variables of
+   * one question. The walk before that question cannot change (a condition reads
+   * only earlier questions, a goto only goes forward); after it, only a step whose
+   * condition reads a variable whose kept value changed can, or a step the path
+   * now reaches or leaves. So only those steps are walked again, in position
+   * order: ``readers`` (made once from the conditions) names the steps whose
+   * condition reads each variable, and where the new path parts from the old one
+   * (a goto, a question shown or hidden), both are followed until they meet again.
+   * ``fullRefresh`` is the plain evaluation — read every input, walk, set every
+   * question — used on opening the page and on saving, and kept for tests:
+   * ``qdefForm.debug.audit()`` lists where the page differs from it. */
+
+  var END = steps.length;
+  var answers = new Map(); // variable -> its answer, as readVariable gave it last
+  var problems = new Map(); // variable -> the problem of its answer
+  var response = new Map(); // variable -> its kept value (shown questions only)
+  var reachedAt = new Uint8Array(END);
+  var succAt = new Int32Array(END);
+  var shownAt = new Uint8Array(END);
+  var work = { conditions: 0, questions: 0 }; // what routing evaluated (for tests)
+
+  var wrappers = [];
+  var sections = Array.prototype.slice.call(form.querySelectorAll("section.section"));
+  var sectionOf = new Int32Array(END).fill(-1); // position -> its section's index
+  var visibleIn = new Int32Array(sections.length); // section -> its questions not hidden
+  (function () {
+    var indexOf = new Map();
+    sections.forEach(function (section, index) {
+      indexOf.set(section, index);
+    });
+    steps.forEach(function (step, position) {
+      step.at = position;
+      var wrapper = doc.getElementById("q-" + step.q);
+      wrappers.push(wrapper);
+      var section = wrapper.closest("section.section");
+      if (section && indexOf.has(section)) {
+        sectionOf[position] = indexOf.get(section);
+        if (!wrapper.hidden) {
+          visibleIn[sectionOf[position]] += 1;
+        }
+      }
+    });
+  })();
+
+  var resetButtons = Object.create(null); // question id -> its "reset" buttons
+  Array.prototype.forEach.call(form.querySelectorAll("button[data-reset]"), function (button) {
+    push(resetButtons, button.getAttribute("data-reset"), button);
+  });
+
+  /* Each variable -> the positions whose condition reads it (an ``answered`` of a
+   * question with parts reads its parts). Routing is incremental only if every
+   * condition reads variables of earlier questions, as validation ensures; else
+   * every change takes the full evaluation. */
+  var readers = Object.create(null);
+  var incremental = true;
+  steps.forEach(function (step, position) {
+    var read = new Set();
+    (function collect(expr) {
+      switch (expr[0]) {
+        case "ref":
+          read.add(expr[1]);
+          return;
+        case "answered":
+          read.add(expr[1]);
+          parts(expr[1]).forEach(function (part) {
+            read.add(part);
+          });
+          return;
+        case "lit":
+          return;
+        case "not":
+          collect(expr[1]);
+          return;
+        case "and":
+        case "or":
+          expr[1].forEach(collect);
+          return;
+        case "cmp":
+          collect(expr[2]);
+          collect(expr[3]);
+          return;
+        case "has":
+          collect(expr[1]);
+          collect(expr[2]);
+          return;
+        case "in":
+          collect(expr[1]);
+          return;
+      }
+      throw new Error("qdef: not a condition node: " + expr[0]);
+    })(step.when === null ? ["lit", true] : step.when);
+    read.forEach(function (name) {
+      var variable = info(name);
+      // a question with parts is no variable itself: answered(q) reads its parts
+      var question = variable ? variable.q : name;
+      var owner = own(stepOfQuestion, question) ? stepOfQuestion[question] : null;
+      if (owner === null || owner.at >= position) {
+        incremental = false;
+      }
+      push(readers, name, position);
+    });
+  });
+
   function clear(element) {
     if (element.type === "radio" || element.type === "checkbox") {
       element.checked = false;
@@ -555,63 +672,344 @@
     }
   }
 
-  function setEnabled(elements, enabled) {
-    elements.forEach(function (element) {
-      if (!enabled) {
+  function filled(element) {
+    if (element.type === "radio" || element.type === "checkbox") {
+      return element.checked;
+    }
+    return element.value !== "" || Boolean(element.validity && element.validity.badInput);
+  }
+
+  /* What routing touched, brought up to date at its end (finish). */
+  var touched = new Set(); // variables whose inputs changed
+
+  /** Read one variable's inputs into answers and problems. */
+  function reread(name) {
+    var got = readVariable(name);
+    answers.delete(name);
+    problems.delete(name);
+    if (got.problem !== undefined) {
+      problems.set(name, got.problem);
+    } else if (got.value !== undefined) {
+      answers.set(name, got.value);
+    }
+  }
+
+  /** Empty and disable a variable's inputs: its answer is gone. */
+  function disable(name) {
+    inputsOf(name).forEach(function (element) {
+      if (filled(element)) {
         clear(element);
+        touched.add(name);
       }
-      element.disabled = !enabled;
+      if (!element.disabled) {
+        element.disabled = true;
+      }
+    });
+    answers.delete(name);
+    problems.delete(name);
+  }
+
+  function enable(name) {
+    inputsOf(name).forEach(function (element) {
+      if (element.disabled) {
+        element.disabled = false;
+      }
     });
   }
 
-  /** Show exactly the questions on the respondent's path; clear and disable the
-   * rest, and follow-ups of options not chosen. */
-  function refresh() {
-    var state = read();
-    var result = walk(state.answers);
-    var onPath = Object.create(null);
-    result.shown.forEach(function (position) {
-      onPath[steps[position].q] = true;
-    });
-    steps.forEach(function (step) {
-      var wrapper = doc.getElementById("q-" + step.q);
-      var shown = own(onPath, step.q);
-      if (!shown) {
-        if (!wrapper.hidden) {
-          wrapper.hidden = true;
-          clearErrors(step);
+  /** What the walk keeps of a variable of a shown question (its question's own
+   * variable kept already). */
+  function keptValue(name, sets) {
+    if (!answers.has(name)) {
+      return ABSENT;
+    }
+    var variable = info(name);
+    if (own(variable, "option") && !isChosen(response.get(variable.q), variable.option, sets)) {
+      return ABSENT;
+    }
+    return normalize(variable, answers.get(name));
+  }
+
+  /* The routing under way: the positions to walk again, as a heap (smallest first). */
+  var routing = null; // {heap: [...], dirty: Set} while routing
+
+  function mark(position) {
+    if (routing.dirty.has(position)) {
+      return;
+    }
+    routing.dirty.add(position);
+    var heap = routing.heap;
+    var i = heap.push(position) - 1;
+    while (i > 0) {
+      var parent = (i - 1) >> 1;
+      if (heap[parent] <= heap[i]) {
+        break;
+      }
+      heap[i] = heap[parent];
+      heap[parent] = position;
+      i = parent;
+    }
+  }
+
+  function smallest() {
+    var heap = routing.heap;
+    var top = heap[0];
+    var last = heap.pop();
+    if (heap.length) {
+      heap[0] = last;
+      var i = 0;
+      for (;;) {
+        var left = 2 * i + 1;
+        var least = i;
+        if (left < heap.length && heap[left] < heap[least]) {
+          least = left;
         }
-        setEnabled(byQuestion[step.q] || [], false);
+        if (left + 1 < heap.length && heap[left + 1] < heap[least]) {
+          least = left + 1;
+        }
+        if (least === i) {
+          break;
+        }
+        heap[i] = heap[least];
+        heap[least] = last;
+        i = least;
+      }
+    }
+    return top;
+  }
+
+  function sameValue(left, right) {
+    return typeof left === typeof right && equal(left, right);
+  }
+
+  /** Set what the response keeps of a variable; the steps reading it are walked again. */
+  function setKept(name, value) {
+    if (value === ABSENT) {
+      if (!response.has(name)) {
         return;
       }
-      wrapper.hidden = false;
-      var chosen = result.response.get(step.q);
-      var sets = new Map();
-      step.vars.forEach(function (name) {
-        var variable = info(name);
-        var enabled = true;
-        if (own(variable, "option")) {
-          enabled = isChosen(chosen, variable.option, sets);
+      response.delete(name);
+    } else {
+      if (response.has(name) && sameValue(response.get(name), value)) {
+        return;
+      }
+      response.set(name, value);
+    }
+    if (routing !== null) {
+      (readers[name] || []).forEach(mark);
+    }
+  }
+
+  function hideVar(name) {
+    disable(name);
+    setKept(name, ABSENT);
+  }
+
+  /** A shown question's variables ``names``: enabled (a follow-up only while its
+   * option is chosen) and kept; when its own answer is among them, all its
+   * follow-ups too. */
+  function syncVars(step, names) {
+    var list = names;
+    if (names !== step.vars && step.followups.length && names.indexOf(step.q) >= 0) {
+      list = names.concat(step.followups);
+    }
+    var sets = new Map();
+    list.forEach(function (name) {
+      var variable = info(name);
+      if (!own(variable, "option") || isChosen(response.get(variable.q), variable.option, sets)) {
+        enable(name);
+        setKept(name, keptValue(name, sets));
+      } else {
+        disable(name);
+        setError(name, null);
+        setKept(name, ABSENT);
+      }
+    });
+  }
+
+  function setHidden(position, hidden) {
+    var wrapper = wrappers[position];
+    if (wrapper.hidden === hidden) {
+      return;
+    }
+    wrapper.hidden = hidden;
+    var index = sectionOf[position];
+    if (index >= 0) {
+      visibleIn[index] += hidden ? -1 : 1;
+      var empty = visibleIn[index] === 0;
+      if (sections[index].hidden !== empty) {
+        sections[index].hidden = empty;
+      }
+    }
+  }
+
+  /** Show a question, or hide it: off the path its inputs are emptied and disabled. */
+  function setShown(position, show) {
+    var step = steps[position];
+    shownAt[position] = show ? 1 : 0;
+    if (show) {
+      setHidden(position, false);
+      syncVars(step, step.vars);
+      return;
+    }
+    if (!wrappers[position].hidden) {
+      setHidden(position, true);
+      clearErrors(step);
+    }
+    step.vars.forEach(hideVar);
+  }
+
+  /** Walk one step the new path reaches; where the path goes from it. ``changed``:
+   * its variables whose answers changed, if any. */
+  function visit(position, changed) {
+    var step = steps[position];
+    work.questions += 1;
+    var show = step.when === null;
+    if (!show) {
+      work.conditions += 1;
+      show = holds(step.when, response);
+    }
+    reachedAt[position] = 1;
+    if (show !== (shownAt[position] === 1)) {
+      setShown(position, show);
+    } else if (changed !== undefined) {
+      if (show) {
+        syncVars(step, changed);
+      } else {
+        changed.forEach(hideVar);
+      }
+    }
+    var next = show ? target(step, response) : position + 1;
+    succAt[position] = next;
+    return next;
+  }
+
+  /** A step the old path reached and the new one does not. */
+  function leave(position) {
+    work.questions += 1;
+    reachedAt[position] = 0;
+    if (shownAt[position]) {
+      setShown(position, false);
+    }
+  }
+
+  /** Route after the answers of ``names`` changed: read them again, and walk again
+   * what they can change. */
+  function route(names) {
+    var changed = new Map(); // position -> its changed variables
+    new Set(names).forEach(function (name) {
+      reread(name);
+      touched.add(name);
+      var position = stepOfQuestion[info(name).q].at;
+      if (!changed.has(position)) {
+        changed.set(position, []);
+      }
+      changed.get(position).push(name);
+    });
+    if (!incremental) {
+      fullRefresh();
+      return;
+    }
+    routing = { heap: [], dirty: new Set() };
+    try {
+      changed.forEach(function (list, position) {
+        mark(position);
+      });
+      var done = -1; // every position up to here is walked
+      while (routing.heap.length) {
+        var start = smallest();
+        if (start <= done || !reachedAt[start]) {
+          continue; // walked already, or on neither path
         }
-        setEnabled(inputsOf(name), enabled);
-        if (!enabled) {
-          setError(name, null);
+        // the old and the new path are at ``start``: follow both until they meet
+        // at a position that nothing changed
+        var old = start;
+        var now = start;
+        for (;;) {
+          if (old === now) {
+            if (now >= END || !routing.dirty.has(now)) {
+              break;
+            }
+            var from = succAt[now];
+            now = visit(now, changed.get(now));
+            old = from;
+          } else if (old < now) {
+            var after = succAt[old];
+            leave(old);
+            old = after;
+          } else {
+            now = visit(now, changed.get(now));
+          }
+        }
+        done = now;
+      }
+    } finally {
+      routing = null;
+    }
+    // a changed question off the path is emptied as every question off the path
+    changed.forEach(function (list, position) {
+      if (!shownAt[position]) {
+        list.forEach(hideVar);
+      }
+    });
+    finish(false);
+  }
+
+  /** The reset buttons, the date inputs' "empty" marks and the page's "blank" mark,
+   * for the variables routing touched (``all``: for every one). */
+  function finish(all) {
+    var questions = new Set();
+    var update = function (name) {
+      questions.add(info(name).q);
+      inputsOf(name).forEach(function (input) {
+        if (input.type === "date" || input.type === "month") {
+          input.classList.toggle("empty", input.value === ""); // printed as a plain line
+        }
+      });
+    };
+    if (all) {
+      Object.keys(controls).forEach(update);
+    } else {
+      touched.forEach(update);
+    }
+    touched.clear();
+    questions.forEach(function (question) {
+      (resetButtons[question] || []).forEach(function (button) {
+        var none = !(byQuestion[question] || []).some(function (element) {
+          return element.checked;
+        });
+        if (button.hidden !== none) {
+          button.hidden = none;
         }
       });
     });
-    Array.prototype.forEach.call(form.querySelectorAll("button[data-reset]"), function (button) {
-      var question = button.getAttribute("data-reset");
-      button.hidden = !(byQuestion[question] || []).some(function (element) {
-        return element.checked;
-      });
+    root.classList.toggle("blank", answers.size === 0 && problems.size === 0);
+  }
+
+  /** Show exactly the questions on the respondent's path; clear and disable the
+   * rest, and follow-ups of options not chosen: everything evaluated afresh. */
+  function fullRefresh() {
+    stale.clear();
+    var state = read();
+    answers = state.answers;
+    problems = state.problems;
+    reachedAt.fill(0);
+    succAt.fill(0);
+    var result = walk(answers, { reached: reachedAt, succ: succAt });
+    response = result.response;
+    shownAt.fill(0);
+    result.shown.forEach(function (position) {
+      shownAt[position] = 1;
     });
-    Array.prototype.forEach.call(form.querySelectorAll("section.section"), function (section) {
-      section.hidden = section.querySelector(".q:not([hidden])") === null;
+    steps.forEach(function (step, position) {
+      if (shownAt[position]) {
+        setHidden(position, false);
+        syncVars(step, step.vars);
+      } else {
+        setShown(position, false);
+      }
     });
-    root.classList.toggle("blank", state.answers.size === 0 && state.problems.size === 0);
-    dateInputs.forEach(function (input) {
-      input.classList.toggle("empty", input.value === ""); // printed as a plain line
-    });
+    finish(true);
     return result;
   }
 
@@ -820,12 +1218,25 @@
     unsaved = true;
     exclusiveChoice(input);
     exclusiveCell(input);
-    refresh();
+    var names = [input.name];
+    var variable = info(input.name);
+    if (own(variable, "row")) {
+      names = names.concat(rowVars[variable.row] || []); // an exclusive cell empties the row
+    }
+    stale.forEach(function (name) {
+      names.push(name);
+    });
+    stale.clear();
+    route(names);
     var step = stepOf(input.name);
     if (step) {
-      check(step, read(), summaryShown());
+      check(step, { answers: answers, problems: problems }, summaryShown());
     }
   });
+
+  /* Variables whose inputs changed without a change event of their own (a cell
+   * emptied while another is typed in): read again at the next change. */
+  var stale = new Set();
 
   form.addEventListener("input", function (event) {
     var input = event.target;
@@ -834,6 +1245,12 @@
     }
     if (input.type !== "checkbox" && input.type !== "radio") {
       exclusiveCell(input);
+      var variable = info(input.name);
+      if (own(variable, "row")) {
+        (rowVars[variable.row] || []).forEach(function (name) {
+          stale.add(name);
+        });
+      }
     }
     // a message disappears as soon as the answer is right
     if (own(shownErrors, input.name) && readVariable(input.name).problem === undefined) {
@@ -853,7 +1270,7 @@
     var question = button.getAttribute("data-reset");
     var inputs = byQuestion[question] || [];
     inputs.forEach(clear);
-    refresh();
+    route(own(stepOfQuestion, question) ? stepOfQuestion[question].vars : []);
     if (inputs.length) {
       inputs[0].focus(); // the button is gone now
     }
@@ -927,8 +1344,8 @@
   }
 
   function save() {
-    var result = refresh();
-    var state = read();
+    var result = fullRefresh();
+    var state = { answers: answers, problems: problems };
     var found = [];
     result.shown.forEach(function (position) {
       var step = steps[position];
@@ -963,6 +1380,112 @@
 
   /** For pages that embed the form, and for tests: the walk on any answer set
    * (numbers too large for a double as {big: "digits"}), as the JSON saving writes. */
+  /** Where the page differs from a full evaluation of its inputs (nothing, if
+   * incremental routing is right): the answers kept, the path, the response, every
+   * input's state, sections, reset buttons and marks. For tests; changes nothing. */
+  function audit() {
+    var found = [];
+    var note = function (what, name) {
+      found.push(what + ": " + name);
+    };
+    var fresh = read();
+    var describe = function (value) {
+      return typeof value === "bigint" ? value.toString() + "n" : JSON.stringify(value);
+    };
+    Object.keys(controls).forEach(function (name) {
+      if (describe(fresh.answers.get(name)) !== describe(answers.get(name))) {
+        note("answer kept", name);
+      }
+      if (fresh.problems.get(name) !== problems.get(name)) {
+        note("problem kept", name);
+      }
+    });
+    if (fresh.answers.size !== answers.size || fresh.problems.size !== problems.size) {
+      note("answers kept", "more than the inputs hold");
+    }
+    var record = { reached: new Uint8Array(END), succ: new Int32Array(END) };
+    var result = walk(fresh.answers, record);
+    var onPath = new Uint8Array(END);
+    var ordered = new Map();
+    result.shown.forEach(function (position) {
+      onPath[position] = 1;
+      steps[position].vars.forEach(function (name) {
+        if (response.has(name)) {
+          ordered.set(name, response.get(name));
+        }
+      });
+    });
+    if (ordered.size !== response.size || serialize(ordered) !== serialize(result.response)) {
+      note("response", serialize(response) + " != " + serialize(result.response));
+    }
+    steps.forEach(function (step, position) {
+      var shown = onPath[position] === 1;
+      if (shownAt[position] !== onPath[position] || wrappers[position].hidden === shown) {
+        note("shown", step.q);
+      }
+      if (reachedAt[position] !== record.reached[position]) {
+        note("reached", step.q);
+      } else if (record.reached[position] && succAt[position] !== record.succ[position]) {
+        note("next", step.q);
+      }
+      var sets = new Map();
+      step.vars.forEach(function (name) {
+        var variable = info(name);
+        var enabled =
+          shown &&
+          (!own(variable, "option") ||
+            isChosen(result.response.get(variable.q), variable.option, sets));
+        inputsOf(name).forEach(function (input) {
+          if (input.disabled === enabled) {
+            note(enabled ? "disabled" : "enabled", input.id);
+          }
+          if (!enabled && filled(input)) {
+            note("not emptied", input.id);
+          }
+          if ((input.type === "date" || input.type === "month") &&
+              input.classList.contains("empty") !== (input.value === "")) {
+            note("empty mark", input.id);
+          }
+        });
+        if (!enabled && own(shownErrors, name)) {
+          note("message off the path", name);
+        }
+      });
+      if (!shown) {
+        slotsOf(step).forEach(function (slot) {
+          if (own(shownErrors, slot)) {
+            note("message off the path", slot);
+          }
+        });
+      }
+    });
+    sections.forEach(function (section) {
+      if (section.hidden !== (section.querySelector(".q:not([hidden])") === null)) {
+        note("section", section.id);
+      }
+    });
+    Object.keys(resetButtons).forEach(function (question) {
+      var none = !(byQuestion[question] || []).some(function (element) {
+        return element.checked;
+      });
+      resetButtons[question].forEach(function (button) {
+        if (button.hidden !== none) {
+          note("reset button", question);
+        }
+      });
+    });
+    if (root.classList.contains("blank") !== (fresh.answers.size === 0 && fresh.problems.size === 0)) {
+      note("blank", "page");
+    }
+    return found;
+  }
+
+  /** For pages that embed the form, and for tests: the walk on any answer set
+   * (numbers too large for a double as {big: "digits"}), as the JSON saving writes.
+   * ``debug``, for tests: ``audit()`` (see above), ``work()`` (how many questions
+   * and conditions routing has walked and evaluated since the page opened, not
+   * counting full evaluations), ``refresh()`` (a full evaluation, as on opening)
+   * and ``incremental`` (false where the script routes every change in full). */
   window.qdefForm = Object.freeze({
     walk: function (answers) {
       var given = new Map();
@@ -978,8 +1501,18 @@
         }),
         response: serialize(result.response)
       };
-    }
+    },
+    debug: Object.freeze({
+      audit: audit,
+      work: function () {
+        return { conditions: work.conditions, questions: work.questions };
+      },
+      refresh: function () {
+        fullRefresh();
+      },
+      incremental: incremental
+    })
   });
 
-  refresh();
+  fullRefresh();
 })();
