@@ -408,10 +408,15 @@ def test_the_harness_insists_on_three_repetitions(capsys: pytest.CaptureFixture[
 def test_the_web_form_benchmark_runs(chromium: Any, tmp_path: Path) -> None:
     from benchmarks import webform  # noqa: PLC0415
 
-    (row,) = webform.measure(chromium, [30], tmp_path)
+    (row,) = webform.measure_questions(chromium, [30], tmp_path, reps=2)
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[0] == "30" and cells[1].endswith(" MB")
-    assert all(float(c) >= 0 for c in cells[2:])  # render s, open s, one answer ms
+    # open: plain s, form s, ratio, script ms; per answered question: plain ms, form ms,
+    # ratio, handler ms
+    assert len(cells) == 2 + 4 + 2 * 4
+    figures = [float(c) for c in cells[2:]]
+    assert figures[0] > 0 and figures[1] > 0 and figures[2] > 0
+    assert all(figure > 0 for figure in figures[6::4] + figures[7::4] + figures[8::4])
 
 
 def test_without_the_bench_extra_the_harness_test_skips_with_the_reason(tmp_path: Path) -> None:
