@@ -1,0 +1,57 @@
+"""Work the renderers and the loader avoid at scale, counted (never timed).
+
+Each test pins one change of issue 17 (rendering at scale) by counting the work it
+removed, on a synthetic instrument (``benchmarks/synthetic.py``); the bytes each
+renderer writes are pinned by the goldens, not here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import jinja2.runtime
+import markupsafe
+import pytest
+
+import qdef
+import qdef.renderers.webform.writer as webform
+from benchmarks.synthetic import synthetic
+from qdef.rendering import render
+
+N = 120
+
+
+@pytest.fixture(scope="module")
+def instrument() -> Any:
+    return qdef.loads(synthetic(N), path=f"synthetic-{N}.yaml")
+
+
+def test_the_web_form_escapes_each_string_once(
+    instrument: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The template's autoescaping and the page's own fragments (options, matrix cells)
+    escape through one :class:`~qdef.renderers.webform.writer.Escaper` per page, so
+    MarkupSafe escapes each distinct string once: a question's id, repeated in every
+    element id of the question, and a scale's labels, repeated on every matrix, were
+    escaped each time (about 44 escapes per question)."""
+    calls: Counter[str] = Counter()
+    original = markupsafe.escape
+
+    def counted(value: object) -> markupsafe.Markup:
+        if type(value) is str:
+            calls[value] += 1
+        return original(value)
+
+    # What the compiled template imports (jinja2.runtime) and what the writer uses.
+    monkeypatch.setattr(jinja2.runtime, "escape", counted)
+    monkeypatch.setattr(webform, "escape", counted)
+    page = render(instrument, "html")
+    assert isinstance(page, str)
+    questions = [question for _, question in instrument.questions()]
+    assert len(questions) == N
+    for question in questions:  # the template escaped them (id="q-…") through the escaper
+        assert calls[question.id] == 1
+    repeated = {text: count for text, count in calls.items() if count > 1}
+    assert repeated == {}
+    assert sum(calls.values()) < 12 * N  # each question's own texts and ids, once
