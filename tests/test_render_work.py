@@ -7,6 +7,7 @@ renderer writes are pinned by the goldens, not here.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -55,3 +56,28 @@ def test_the_web_form_escapes_each_string_once(
     repeated = {text: count for text, count in calls.items() if count > 1}
     assert repeated == {}
     assert sum(calls.values()) < 12 * N  # each question's own texts and ids, once
+
+
+def test_numbers_and_units_are_looked_for_only_after_a_digit_and_a_space(
+    instrument: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """:func:`qdef.rendering.spacing.keep_units` runs its unit pattern (a look-behind
+    tried at every position of the text, some microseconds a question text) only on
+    texts where a digit is followed by a space or tab; each of the three renderers
+    passed every text with a space through it."""
+    from qdef.rendering import spacing  # noqa: PLC0415
+
+    searched: list[str] = []
+    pattern = spacing._UNIT_SPACE
+
+    class Counted:
+        def sub(self, replacement: str, text: str) -> str:
+            searched.append(text)
+            return pattern.sub(replacement, text)
+
+    monkeypatch.setattr(spacing, "_UNIT_SPACE", Counted())
+    for renderer in ("markdown", "html", "limesurvey"):
+        render(instrument, renderer)
+    assert searched  # the synthetic instrument has numbers with units
+    assert all(re.search(r"[0-9][ \t]", text) for text in searched)
+    assert spacing.keep_units("zwischen 10 und 25 %") == "zwischen 10 und 25\u00a0%"
