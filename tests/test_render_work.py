@@ -81,3 +81,13 @@ def test_numbers_and_units_are_looked_for_only_after_a_digit_and_a_space(
     assert searched  # the synthetic instrument has numbers with units
     assert all(re.search(r"[0-9][ \t]", text) for text in searched)
     assert spacing.keep_units("zwischen 10 und 25 %") == "zwischen 10 und 25\u00a0%"
+
+
+def test_the_escaper_gives_what_markupsafe_gives() -> None:
+    escaper = webform.Escaper()
+    hostile = ["<script>alert('x')</script>", '"&amp;"', "{{ x }}", "a\u00a0b", "", "ok"]
+    for value in [*hostile, *hostile, 12, 1.5, None, markupsafe.Markup("<b>kept</b>")]:
+        got = escaper(value)
+        assert type(got) is markupsafe.Markup
+        assert got == markupsafe.escape(value)
+    assert escaper.escaped == len(set(hostile))  # each string once, however often asked
