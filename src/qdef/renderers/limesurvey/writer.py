@@ -16,7 +16,7 @@ import functools
 import html
 import re
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from qdef.errors import RenderError
 from qdef.model import Instrument
@@ -26,8 +26,6 @@ from qdef.rendering import keep_units
 DB_VERSION = "620"
 #: Characters XML 1.0 cannot hold at all.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-Row = Sequence[tuple[str, str | None]]
 
 
 def cdata(value: str) -> str:
@@ -51,31 +49,43 @@ def survey_id(instrument: Instrument) -> int:
 
 
 class _Table:
+    """One table of the document, each row written as it is added."""
+
     def __init__(self, name: str) -> None:
         self.name = name
-        self.rows: list[Row] = []
+        self.fields: str | None = None  # the first row's column names
+        self.rows: list[str] = []
 
     def add(self, *columns: tuple[str, str | None]) -> None:
-        self.rows.append(columns)
+        if self.fields is None:
+            self.fields = "".join([f"<fieldname>{name}</fieldname>" for name, _ in columns])
+        self.rows.append(
+            "   <row>"
+            + "".join(
+                [  # the hot loop of the writer: cdata() inlined
+                    f"<{name}><![CDATA[{value.replace(']]>', ']]]]><![CDATA[>')}]]></{name}>"
+                    if value
+                    else f"<{name}/>"
+                    for name, value in columns
+                    if value is not None
+                ]
+            )
+            + "</row>"
+        )
 
     def xml(self) -> str:
         if not self.rows:
             return ""
-        fields = "".join(f"<fieldname>{name}</fieldname>" for name, _ in self.rows[0])
-        lines = [f" <{self.name}>", f"  <fields>{fields}</fields>", "  <rows>"]
-        for row in self.rows:  # the hot loop of the writer: cdata() inlined
-            cells = "".join(
-                [
-                    f"<{name}><![CDATA[{value.replace(']]>', ']]]]><![CDATA[>')}]]></{name}>"
-                    if value
-                    else f"<{name}/>"
-                    for name, value in row
-                    if value is not None
-                ]
-            )
-            lines.append(f"   <row>{cells}</row>")
-        lines += ["  </rows>", f" </{self.name}>"]
-        return "\n".join(lines)
+        return "\n".join(
+            [
+                f" <{self.name}>",
+                f"  <fields>{self.fields}</fields>",
+                "  <rows>",
+                *self.rows,
+                "  </rows>",
+                f" </{self.name}>",
+            ]
+        )
 
 
 class _Writer:

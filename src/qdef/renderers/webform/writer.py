@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from types import CodeType
@@ -108,6 +109,36 @@ def write(compiled: Compiled, options: RenderOptions) -> str:
     return _template(page).render(page=page)
 
 
+class Escaper:
+    """MarkupSafe's ``escape``, remembering the text of each string it escaped.
+
+    A page escapes the same strings many times over (a question's id in every
+    element id of the question, option codes, the labels of a scale on every
+    matrix): each is escaped once and looked up after that. The result is what
+    ``escape`` returns, a :class:`~markupsafe.Markup` of the same text; markup
+    (``__html__``) is passed through as ``escape`` passes it. ``escaped`` counts
+    the strings escaped, for the test that pins that each is escaped once. One per
+    page: it holds every distinct text of the page until the page is written.
+    """
+
+    __slots__ = ("escaped", "seen")
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Markup] = {}
+        self.escaped = 0
+
+    def __call__(self, value: object) -> Markup:
+        if type(value) is str:  # the common case first, as escape does
+            found = self.seen.get(value)
+            if found is None:
+                self.escaped += 1
+                found = self.seen[value] = escape(value)
+            return found
+        if type(value) is Markup:
+            return value
+        return escape(value)
+
+
 #: The page's helpers the template calls as filters (``{{ f | unit }}``): a filter
 #: is called directly, a function through Jinja's context (several times slower).
 _PAGE_FILTERS = (
@@ -137,14 +168,14 @@ def _environment(page: _Page | None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["lines"] = _lines
     env.filters["described"] = _described
     if page is None:
-        for name in ("t", "c", *_PAGE_FILTERS):
+        for name in ("t", "c", "lines", *_PAGE_FILTERS):
             env.filters[name] = _unbound
     else:
         env.filters["t"] = page.text
         env.filters["c"] = page.chrome
+        env.filters["lines"] = functools.partial(_lines, esc=page.escape)
         for name in _PAGE_FILTERS:
             env.filters[name] = getattr(page, name)
     return env
@@ -165,9 +196,15 @@ def _code() -> CodeType:
 
 
 def _template(page: _Page) -> Template:
-    """The page template with its filters bound to ``page``."""
+    """The page template with its filters bound to ``page``, and autoescaping done by
+    the page's :class:`Escaper` (the compiled template calls ``escape`` from its own
+    namespace for every ``{{ … }}``; the escaper gives the same Markup)."""
     env = _environment(page)
-    return env.template_class.from_code(env, _code(), env.make_globals(None))
+    template = env.template_class.from_code(env, _code(), env.make_globals(None))
+    namespace = template.root_render_func.__globals__
+    assert namespace["escape"] is escape  # what the compiled template escapes with
+    namespace["escape"] = page.escape
+    return template
 
 
 def _described(ids: list[str]) -> Markup:
@@ -185,14 +222,16 @@ def _asset(name: str) -> str:
     return text
 
 
-def _lines(text: str) -> Markup:
+def _lines(text: str, esc: Callable[[object], Markup] = escape) -> Markup:
     """A text as HTML with its line breaks kept (``<br>``); paragraphs (blank lines)
     too, as a double break, for places where no ``<p>`` may stand (a legend). Each
     break is followed by a line break of the source, so that the lines stay apart
     in the text of the page (``textContent``), not only on screen."""
+    if text.isprintable():  # no line breaks, and no white space but " ": one line
+        return esc(text.strip())
     blocks = [b for b in re.split(r"\n[ \t]*\n", text.strip()) if b.strip()]
     rendered = [
-        Markup("<br>\n").join(escape(line.strip()) for line in block.splitlines() if line.strip())
+        Markup("<br>\n").join(esc(line.strip()) for line in block.splitlines() if line.strip())
         for block in blocks
     ]
     return Markup("<br><br>\n").join(rendered)
@@ -389,6 +428,7 @@ class _Page:
         self.instrument = compiled.instrument
         self.options = options
         self.lang = options.lang
+        self.escape = Escaper()  # the template's autoescaping and the helpers' alike
         self.chrome = options.chrome
         self.text = options.text
         self.words = Words(compiled, options)
@@ -462,16 +502,17 @@ class _Page:
 
     # The lines a page repeats most (a box per option, a cell per row and scale column)
     # are written here rather than in the template: several times faster, and every
-    # value goes through ``escape`` exactly as autoescaping would put it through.
+    # value goes through the page's escaper exactly as autoescaping would put it through.
 
     def choice_input(self, option: Option, question: SingleChoice | MultipleChoice) -> Markup:
         """An option's radio button or check box and its label."""
-        qid, code = escape(question.id), escape(option.code)
+        esc = self.escape
+        qid, code = esc(question.id), esc(option.code)
         kind = "radio" if isinstance(question, SingleChoice) else "checkbox"
-        label = escape(self.text(option.label))
+        label = esc(self.text(option.label))
         exclusive = exclusive_hint(option, self.options)
         if exclusive is not None:
-            label = Markup(f'{label} <span class="exclusive">{escape(exclusive)}</span>')
+            label = Markup(f'{label} <span class="exclusive">{esc(exclusive)}</span>')
         return Markup(
             f'<input type="{kind}" id="f-{qid}-{code}" name="{qid}" value="{code}">\n'
             f'<label for="f-{qid}-{code}" id="l-{qid}-{code}">{label}</label>'
@@ -481,25 +522,27 @@ class _Page:
         self, columns: list[ScaleColumn] | list[GridColumn], question: Question
     ) -> Markup:
         """The heading cells of a matrix's scale or a grid's columns."""
-        qid = escape(question.id)
+        esc = self.escape
+        qid = esc(question.id)
         cells = []
         for column in columns:
-            text = escape(self.text(column.label))
+            text = esc(self.text(column.label))
             if column.description is not None:
                 # On a line of its own, but a word apart in the text read out and copied.
-                more = escape(self.text(column.description))
+                more = esc(self.text(column.description))
                 text = Markup(f'{text} <span class="description">{more}</span>')
-            cells.append(f'<th scope="col" id="c-{qid}-{escape(column.code)}">{text}</th>')
+            cells.append(f'<th scope="col" id="c-{qid}-{esc(column.code)}">{text}</th>')
         return Markup("\n".join(cells))
 
     def radio_cells(self, row: MatrixRow, question: MatrixQuestion) -> Markup:
         """A matrix row's radio buttons, one cell (and line) per scale column."""
-        qid, name = escape(question.id), escape(f"{question.id}.{row.code}")
+        esc = self.escape
+        qid, name = esc(question.id), esc(f"{question.id}.{row.code}")
         return Markup(
             "".join(
                 f'<td><input type="radio" id="f-{name}-{code}" name="{name}" value="{code}" '
                 f'aria-labelledby="l-{name} c-{qid}-{code}"></td>\n'
-                for code in (escape(column.code) for column in question.scale)
+                for code in (esc(column.code) for column in question.scale)
             )
         )
 
