@@ -151,7 +151,7 @@ def test_the_findings_walk_no_example(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(always) == 29
     assert walked == []  # no example walked while finding
     positions = [compiled.plan.position_of(f.question) for f in always]
-    for finding, position in zip(always, positions, strict=True):
+    for finding in always:
         assert finding.witness is not None
         assert finding.witness is finding.witness  # found once, then kept
     assert len(walked) == len(always)
