@@ -36,6 +36,7 @@ from qdef.model import Instrument
 from qdef.pipeline.compiled import Compiled
 from qdef.routing import Analysis, Finding, PathCount, analyse, count_paths, problems, walk
 from qdef.routing.evaluate import holds
+from qdef.routing.interpreter import Walk
 from qdef.routing.plan import Plan
 from qdef.testing.answer_gen import WHOLE, answers, plan_of, respondents
 
@@ -116,12 +117,17 @@ class _Reaching:
 
 
 def _walk_properties(
-    plan: Plan, analysis: Analysis, answer_set: Mapping[str, Any], reaching: _Reaching | None = None
+    plan: Plan,
+    analysis: Analysis,
+    answer_set: Mapping[str, Any],
+    reaching: _Reaching | None = None,
+    walked: Walk | None = None,
 ) -> None:
-    """Raise :class:`_Violation` for the first property ``answer_set`` breaks."""
+    """Raise :class:`_Violation` for the first property ``answer_set`` breaks (``walked``:
+    its walk, where the caller has it)."""
     reaching = _Reaching(analysis) if reaching is None else reaching
     steps = plan.steps
-    result = walk(plan, answer_set, check=False)
+    result = walk(plan, answer_set, check=False) if walked is None else walked
     positions = result.positions
     if any(b <= a for a, b in itertools.pairwise(positions)):
         raise _Violation("sequence order", f"the walk shows {positions}", None)
@@ -174,7 +180,7 @@ def _respondent_properties(
         question = plan.steps[position].question
         if getattr(question, "required", False) and not _answered(plan, question.id, response):
             raise _Violation("valid respondents", "a required question is unanswered", question.id)
-    _walk_properties(plan, analysis, response, reaching)
+    _walk_properties(plan, analysis, response, reaching, result)
 
 
 def _answered(plan: Plan, question: str, response: Mapping[str, Any]) -> bool:
