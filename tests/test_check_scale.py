@@ -11,13 +11,16 @@ from typing import Any, Literal
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic
+from qdef.model import Instrument
 from qdef.pipeline import Compiled, compile_instrument, loads
+from qdef.routing import analyse, problems
 from qdef.routing.dd import FALSE
 from qdef.routing.evaluate import holds
-from qdef.routing.plan import Plan
-from qdef.testing import answer_gen, answers, check_routing, respondents
+from qdef.routing.plan import Plan, compile_plan
+from qdef.testing import answer_gen, answers, check_routing, instruments, respondents
 from qdef.testing.properties import _respondent_properties, _walk_properties
 
 interpreter = importlib.import_module("qdef.routing.interpreter")
@@ -156,3 +159,20 @@ def test_the_findings_walk_no_example(monkeypatch: pytest.MonkeyPatch) -> None:
         assert finding.witness is finding.witness  # found once, then kept
     assert len(walked) == len(always)
     assert all(stop <= position + 1 for stop, position in zip(walked, positions, strict=True))
+
+
+@given(instruments(max_sections=2, max_questions=5), st.data())
+def test_seeded_answers_and_respondents_fit_any_instrument(
+    instrument: Instrument, data: st.DataObject
+) -> None:
+    """The seeded generator (every type of question, follow-ups, parts, rules) gives
+    answer sets that fit and respondents whose responses are their walks' and answer
+    every shown required question: here on small instruments, made to take the path of
+    large ones."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(answer_gen, "WHOLE", 0)
+        answer_set = data.draw(answers(instrument))
+        response = data.draw(respondents(instrument))
+    assert problems(instrument, answer_set) == []
+    plan = compile_plan(instrument)
+    _respondent_properties(plan, analyse(plan), response)
