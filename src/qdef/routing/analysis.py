@@ -38,7 +38,7 @@ from qdef.expr.printer import to_source
 from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget, working_on
 from qdef.routing.evaluate import holds
-from qdef.routing.interpreter import walk
+from qdef.routing.interpreter import walk_until
 from qdef.routing.logic import Logic, from_ordinal, to_ordinal
 from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
@@ -315,16 +315,19 @@ class Analysis:
             for answers in self._concretes(path):
                 if problems(self.plan, answers):
                     continue
-                result = walk(self.plan, answers, check=False)
-                if position not in result.positions:
+                # walked only as far as the answers go: the rest of the walk keeps none
+                variables = self.plan.variables
+                stop = max((variables[name].position for name in answers), default=0)
+                shown, response = walk_until(self.plan, answers, max(stop, position) + 1)
+                if position not in shown:
                     continue
-                picked = result.response.get(step.question.id)
+                picked = response.get(step.question.id)
                 if (
                     chosen is None
                     or picked == chosen
                     or (chosen == "" and picked not in step.option_gotos)
                 ):
-                    return result.response
+                    return response
         return None
 
     def _concretes(self, path: dict[int, int], limit: int = 512) -> Iterator[dict[str, Any]]:

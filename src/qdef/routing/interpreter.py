@@ -44,13 +44,34 @@ def walk(instrument: Instrument | Plan, answers: Mapping[str, Any], *, check: bo
         found = problems(plan, answers)
         if found:
             raise AnswerError(found)
+    shown, response, ended_by = _walk(plan, answers, plan.end)
+    steps = plan.steps
+    return Walk(tuple(shown), tuple(steps[p].question for p in shown), response, ended_by)
+
+
+def walk_until(
+    plan: Plan, answers: Mapping[str, Any], stop: int
+) -> tuple[list[int], dict[str, Any]]:
+    """The start of :func:`walk` (answers not checked): the positions shown before
+    position ``stop``, and the response kept until then. When ``answers`` answers no
+    question at ``stop`` or later, the response is the whole walk's: a question after
+    ``stop`` keeps only its own answers (what an example respondent needs, without
+    walking the rest of a long questionnaire)."""
+    shown, response, _ = _walk(plan, answers, min(stop, plan.end))
+    return shown, response
+
+
+def _walk(
+    plan: Plan, answers: Mapping[str, Any], stop: int
+) -> tuple[list[int], dict[str, Any], Literal["goto", "last"]]:
     response: dict[str, Any] = {}
     shown: list[int] = []
     position, end = 0, plan.end
     ended_by: Literal["goto", "last"] = "last"
     parts = plan.parts
-    while position < end:
-        step = plan.steps[position]
+    steps = plan.steps
+    while position < stop:
+        step = steps[position]
         when = step.when
         if when is not None and not holds(when, response, parts):
             position += 1
@@ -62,8 +83,7 @@ def walk(instrument: Instrument | Plan, answers: Mapping[str, Any], *, check: bo
         position = target if target is not None else step.next_default
         if position == end and (target is not None or step.goto is not None):
             ended_by = "goto"
-    steps = plan.steps
-    return Walk(tuple(shown), tuple(steps[p].question for p in shown), response, ended_by)
+    return shown, response, ended_by
 
 
 def _keep(
@@ -91,4 +111,4 @@ def shown_ids(instrument: Instrument | Plan, answers: Mapping[str, Any]) -> tupl
     return walk(instrument, answers).ids
 
 
-__all__ = ["Walk", "shown_ids", "walk"]
+__all__ = ["Walk", "shown_ids", "walk", "walk_until"]

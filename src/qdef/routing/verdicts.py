@@ -10,14 +10,15 @@ Messages quote what the routing knows about the answers a condition uses.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal, Protocol
 
 from qdef.diagnostics import Code
 from qdef.expr.printer import to_source
 from qdef.model import SingleChoice
-from qdef.routing.dd import DD, FALSE, TRUE
+from qdef.routing.dd import DD, FALSE, TRUE, Budget
 from qdef.routing.logic import Logic
 from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
@@ -46,16 +47,38 @@ class Finding:
     """Where in the document: the ``when``, the ``goto`` or the question's ``id``."""
     message: str
     """What is wrong and what to do, with the conditions that prove it."""
-    witness: dict[str, Any] | None = None
-    """For a condition that always holds (QD602) and a goto that changes nothing
-    (QD603): a response that reaches the place concerned, checked by walking it.
-    None for the others: no respondent can illustrate a question nobody sees."""
+    example: Callable[[], dict[str, Any] | None] | None = field(
+        default=None, repr=False, compare=False
+    )
+    """What finds the :attr:`witness` (a search that walks the questionnaire), called
+    when the witness is first read: the findings of a long questionnaire with many
+    of them do not each walk it (None: no witness)."""
     questions: tuple[str, ...] = field(default=())
     """Every question the finding concerns (a section's condition may hide several)."""
+    _found: list[dict[str, Any] | None] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     @property
     def code(self) -> Code:
         return CODES[self.kind]
+
+    @property
+    def witness(self) -> dict[str, Any] | None:
+        """For a condition that always holds (QD602) and a goto that changes nothing
+        (QD603): a response that reaches the place concerned, checked by walking it
+        (found when first read, then kept). None for the others: no respondent can
+        illustrate a question nobody sees; None too when the search outgrows the
+        analysis's memory bound."""
+        if self.example is None:
+            return None
+        if not self._found:
+            try:
+                found = self.example()
+            except (Budget, RecursionError):
+                found = None
+            self._found.append(found)
+        return self._found[0]
 
 
 _MAX_SHOWN = 240  # characters of a condition quoted in a message
@@ -311,7 +334,7 @@ class _Finder:
                     (*step.entry.path, "when"),
                     f"{self.always(known, 'this condition', f'at {self.number(i)}')}; "
                     "remove it, or correct it if it should exclude someone",
-                    witness=self.analysis.example(i),
+                    example=partial(self.analysis.example, i),
                     questions=(step.question.id,),
                 )
         for s, section in enumerate(self.plan.instrument.sections):
@@ -333,7 +356,7 @@ class _Finder:
                     ("sections", s, "when"),
                     f"{self.always(known, what, 'in it')}; remove it, or "
                     "correct it if it should exclude someone",
-                    witness=self.analysis.example(members[0].position),
+                    example=partial(self.analysis.example, members[0].position),
                     questions=tuple(p.question.id for p in members),
                 )
 
@@ -361,7 +384,7 @@ class _Finder:
                         what=f"the goto of option '{option.code}'",
                         target=target,
                         default=step.next_default,
-                        witness=self.analysis.example(i, option.code),
+                        example=partial(self.analysis.example, i, option.code),
                     )
             if step.goto is None:
                 continue
@@ -373,7 +396,7 @@ class _Finder:
                     what="this goto",
                     target=step.goto,
                     default=i + 1,
-                    witness=self.analysis.example(i, ""),
+                    example=partial(self.analysis.example, i, ""),
                 )
 
     def _changes(self, arriving: int, target: int, default: int) -> bool:
@@ -399,7 +422,7 @@ class _Finder:
         what: str,
         target: int,
         default: int,
-        witness: dict[str, Any] | None,
+        example: Callable[[], dict[str, Any] | None],
     ) -> Finding:
         def name(position: int) -> str:
             return "the end" if position == self.plan.end else self.number(position)
@@ -418,6 +441,6 @@ class _Finder:
             path,
             f"{what} in {self.number(step.position)} changes nothing: {why}; remove it, "
             "or point it where it was meant to go",
-            witness=witness,
+            example=example,
             questions=(step.question.id,),
         )

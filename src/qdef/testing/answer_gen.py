@@ -10,11 +10,14 @@ answering little.
 from __future__ import annotations
 
 import datetime
+import random
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from hypothesis import strategies as st
 
+from qdef.expr.nodes import Ref
+from qdef.expr.nodes import walk as nodes
 from qdef.model import (
     CheckColumn,
     DateRangeQuestion,
@@ -41,6 +44,26 @@ class _Values:
         self.hints = compared_constants(plan)
         self._cache: dict[str, st.SearchStrategy[Any]] = {}
         self._optional: dict[str, st.SearchStrategy[Any]] = {}
+        self.whole = len(plan.variables) <= WHOLE
+        """Every answer drawn by hypothesis (a small instrument), or a few decisions'."""
+        self.decisions = [] if self.whole else decisions(plan)
+        self._samplers: dict[str, Callable[[random.Random], Any]] = {}
+
+    def seeded(self, rng: random.Random, density: float) -> Pick:
+        """Values from ``rng``: a variable that need not be answered is answered with
+        probability ``density``."""
+
+        def pick(name: str, needed: bool) -> Any:
+            if not needed and rng.random() >= density:
+                return _ABSENT
+            sampler = self._samplers.get(name)
+            if sampler is None:
+                info = self.plan.variables[name]
+                sampler = _sampler(info, self.hints.get(name, set()))
+                self._samplers[name] = sampler
+            return sampler(rng)
+
+        return pick
 
     def value(self, name: str) -> st.SearchStrategy[Any]:
         strategy = self._cache.get(name)
@@ -97,31 +120,50 @@ def _text(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.sampled_from(known), free) if known else free
 
 
-def _number(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
+class _Numbers(NamedTuple):
+    """What the values of a number may be: its bounds and the values near its hints."""
+
+    low: Any
+    high: Any
+    whole: bool
+    near: list[Any]
+    """The hints and their neighbours, and the bounds, that fit."""
+    first: int | None
+    """The least whole number in the range (None: unbounded)."""
+    last: int | None
+
+    def fits(self, value: Any) -> bool:
+        if self.whole and value != int(value):
+            return False
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+def _numbers(info: VarInfo, hints: set[Any]) -> _Numbers:
     node = info.node
     low, high = node.min, node.max
     whole = node.kind == "integer"
-
-    def fits(value: Any) -> bool:
-        if whole and value != int(value):
-            return False
-        return (low is None or value >= low) and (high is None or value <= high)
-
+    space = _Numbers(low, high, whole, [], None, None)
     near = sorted(
         {
             int(v) if whole else v
             for h in hints
             if isinstance(h, int | float) and not isinstance(h, bool)
             for v in (h - 1, h, h + 1, h + 0.5)
-            if fits(v)
+            if space.fits(v)
         }
-        | {int(b) if whole else b for b in (low, high) if b is not None and fits(b)}
+        | {int(b) if whole else b for b in (low, high) if b is not None and space.fits(b)}
     )
     # the whole numbers in the range (a decimal range may hold none: 0.5 to 0.7)
     first = None if low is None else int(-(-low // 1))
     last = None if high is None else int(high // 1)
+    return space._replace(near=near, first=first, last=last)
+
+
+def _number(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
+    space = _numbers(info, hints)
+    low, high, near, first, last = space.low, space.high, space.near, space.first, space.last
     integers = st.integers(min_value=first, max_value=last)
-    if whole:
+    if space.whole:
         free: st.SearchStrategy[Any] = integers
     else:
         # validation compares bounds as numbers, so 0 to -0.0 holds 0; Hypothesis
@@ -133,14 +175,23 @@ def _number(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
             allow_infinity=False,
         )
         empty = first is not None and last is not None and first > last
-        free = (floats if empty else st.one_of(integers, floats)).filter(fits)
+        free = (floats if empty else st.one_of(integers, floats)).filter(space.fits)
     return st.one_of(st.sampled_from(near), free) if near else free
 
 
 _SHAPES = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
 
 
-def _date(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
+class _Dates(NamedTuple):
+    low: datetime.date
+    high: datetime.date
+    shape: str
+    """The strftime format of the precision."""
+    known: list[str]
+    """The hints that fit."""
+
+
+def _dates(info: VarInfo, hints: set[Any]) -> _Dates:
     node = info.node
     precision = node.precision
 
@@ -158,7 +209,6 @@ def _date(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
     low = parse(node.min, False) if node.min else datetime.date(1900, 1, 1)
     high = parse(node.max, True) if node.max else datetime.date(2100, 12, 31)
     shape = _SHAPES[precision]
-    free = st.dates(min_value=low, max_value=high).map(lambda d: d.strftime(shape))
     known = sorted(
         h
         for h in hints
@@ -167,11 +217,105 @@ def _date(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
         and (node.min is None or h >= node.min)
         and (node.max is None or h <= node.max)
     )
+    return _Dates(low, high, shape, known)
+
+
+def _date(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
+    low, high, shape, known = _dates(info, hints)
+    free = st.dates(min_value=low, max_value=high).map(lambda d: d.strftime(shape))
     return st.one_of(st.sampled_from(known), free) if known else free
 
 
+def _sampler(info: VarInfo, hints: set[Any]) -> Callable[[random.Random], Any]:
+    """Values of ``info`` from a plain random generator, within the same rules as the
+    strategies above (the values conditions compare with, and others)."""
+    kind = info.kind
+    if kind == "choice":
+        codes = info.codes
+        return lambda rng: rng.choice(codes)
+    if kind == "choices":
+        return _choices_sampler(info)
+    if kind == "check":
+        return lambda rng: True
+    if kind == "text":
+        limit = getattr(info.node, "max_length", None) or 40
+        known = sorted(h for h in hints if isinstance(h, str) and h and len(h) <= limit)
+
+        def text(rng: random.Random) -> str:
+            if known and rng.random() < 0.5:
+                return rng.choice(known)
+            return "".join(rng.choices("abcxyzäß ", k=rng.randint(1, min(limit, 20))))
+
+        return text
+    if kind == "number":
+        return _number_sampler(_numbers(info, hints))
+    low, high, shape, dates = _dates(info, hints)
+    first, last = low.toordinal(), high.toordinal()
+
+    def date(rng: random.Random) -> str:
+        if dates and rng.random() < 0.5:
+            return rng.choice(dates)
+        return datetime.date.fromordinal(rng.randint(first, last)).strftime(shape)
+
+    return date
+
+
+def _choices_sampler(info: VarInfo) -> Callable[[random.Random], Any]:
+    question = info.node
+    assert isinstance(question, MultipleChoice)
+    low = max(question.min_choices or 1, 1)
+    plain = [o.code for o in question.options if not o.exclusive]
+    high = min(question.max_choices or len(plain), len(plain))
+    alone = [[o.code] for o in question.options if o.exclusive]
+    several = bool(plain) and low <= high
+
+    def choices(rng: random.Random) -> list[str] | None:
+        index = rng.randrange(len(alone) + several) if alone or several else None
+        if index is None:
+            return None  # no answer fits (as st.nothing(): the instrument allows none)
+        if index < len(alone):
+            return list(alone[index])
+        chosen = set(rng.sample(plain, rng.randint(low, high)))
+        return [c for c in info.codes if c in chosen]
+
+    return choices
+
+
+def _number_sampler(space: _Numbers) -> Callable[[random.Random], Any]:
+    near, low, high = space.near, space.low, space.high
+    bottom = low if low is not None else (high - 1000 if high is not None else -1000)
+    top = high if high is not None else bottom + 2000
+
+    def number(rng: random.Random) -> Any:
+        if near and rng.random() < 0.5:
+            return rng.choice(near)
+        value: Any = rng.uniform(bottom, top)
+        if space.whole or rng.random() < 0.5:
+            value = round(value)
+        if space.fits(value):
+            return int(value) if space.whole else value
+        if near:
+            return rng.choice(near)
+        return bottom + 0.0 if not space.whole else int(bottom)
+
+    return number
+
+
+Pick = Callable[[str, bool], Any]
+"""A value for the variable ``name``, or None (unanswered) unless it is ``needed``."""
+
+
+def _drawing(draw: Draw, values: _Values) -> Pick:
+    """Values drawn by hypothesis (shrinking towards unanswered)."""
+
+    def pick(name: str, needed: bool) -> Any:
+        return draw(values.value(name) if needed else values.maybe(name))
+
+    return pick
+
+
 def _question_answers(
-    draw: Draw, values: _Values, step: Step, *, respondent: bool, required: bool
+    pick: Pick, values: _Values, step: Step, *, respondent: bool, required: bool
 ) -> dict[str, Any]:
     """Answers to one question (its variables, follow-ups, parts)."""
     plan = values.plan
@@ -186,14 +330,14 @@ def _question_answers(
         matrix_row = isinstance(question, MatrixQuestion) and info.kind == "choice"
         whole = isinstance(question, DateRangeQuestion)
         needed = must and (own or matrix_row or whole)
-        value = draw(values.value(name) if needed else values.maybe(name))
+        value = pick(name, needed)
         if value is not _ABSENT:
             result[name] = value
     if isinstance(question, TextListQuestion) and must and not result:
         first = step.variables[0]
-        result[first] = draw(values.value(first))
+        result[first] = pick(first, True)
     if isinstance(question, GridQuestion):
-        _grid_rules(draw, values, question, result, must)
+        _grid_rules(pick, question, result, must)
     if isinstance(question, DateRangeQuestion):
         ends = [result.get(f"{question.id}.from"), result.get(f"{question.id}.to")]
         if ends[0] is not None and ends[1] is not None and ends[0] > ends[1]:
@@ -207,15 +351,13 @@ def _question_answers(
         if respondent and not enabled:
             continue
         needed = respondent and enabled and required and bool(getattr(info.node, "required", False))
-        value = draw(values.value(name)) if needed else draw(values.maybe(name))
+        value = pick(name, needed)
         if value is not _ABSENT:
             result[name] = value
     return result
 
 
-def _grid_rules(
-    draw: Draw, values: _Values, question: GridQuestion, result: dict[str, Any], must: bool
-) -> None:
+def _grid_rules(pick: Pick, question: GridQuestion, result: dict[str, Any], must: bool) -> None:
     for row in question.rows:
         cells = [f"{question.id}.{row.code}.{c.code}" for c in question.columns]
         for column, cell in zip(question.columns, cells, strict=True):
@@ -225,22 +367,35 @@ def _grid_rules(
                         result.pop(other, None)
                 break
         if must and not any(cell in result for cell in cells):
-            result[cells[0]] = draw(values.value(cells[0]))
+            result[cells[0]] = pick(cells[0], True)
 
 
 @st.composite
 def _answers(draw: Draw, values: _Values) -> dict[str, Any]:
     plan = values.plan
     result: dict[str, Any] = {}
+    if not values.whole:
+        pick, focus, background = _scaled(draw, values)
+        for step in plan.steps:
+            chosen = pick if step.position in focus else background
+            if chosen is not None:
+                result.update(
+                    _question_answers(chosen, values, step, respondent=False, required=False)
+                )
+        return result
+    pick = _drawing(draw, values)
     for step in plan.steps:
-        result.update(_question_answers(draw, values, step, respondent=False, required=False))
+        result.update(_question_answers(pick, values, step, respondent=False, required=False))
     return result
 
 
 def answers(instrument: Instrument | Plan | Compiled) -> st.SearchStrategy[dict[str, Any]]:
     """Any answer set ``instrument`` accepts: every variable answered or not, values of
     the right type within bounds, codes of the question, exclusive options alone,
-    date ranges in order. Answers of questions a walk would not show are included."""
+    date ranges in order. Answers of questions a walk would not show are included.
+
+    On an instrument of more than :data:`WHOLE` variables, hypothesis draws the answers
+    of a few decisions (see :func:`decisions`) and a seeded generator the rest."""
     return _answers(_Values(plan_of(instrument)))
 
 
@@ -248,15 +403,23 @@ def answers(instrument: Instrument | Plan | Compiled) -> st.SearchStrategy[dict[
 def _respondents(draw: Draw, values: _Values, required: bool) -> dict[str, Any]:
     plan = values.plan
     result: dict[str, Any] = {}
+    if values.whole:
+        pick: Pick | None = _drawing(draw, values)
+        focus: frozenset[int] = frozenset()
+        background = pick
+    else:
+        pick, focus, background = _scaled(draw, values, respondent=True)
     position = 0
     while position < plan.end:
         step = plan.steps[position]
         if step.when is not None and not holds(step.when, result, plan.parts):
             position += 1
             continue
-        result.update(_question_answers(draw, values, step, respondent=True, required=required))
-        chosen = result.get(step.question.id)
-        target = step.option_gotos.get(chosen) if isinstance(chosen, str) else None
+        chosen = pick if step.position in focus else background
+        assert chosen is not None  # a respondent's background answers what is required
+        result.update(_question_answers(chosen, values, step, respondent=True, required=required))
+        chosen_code = result.get(step.question.id)
+        target = step.option_gotos.get(chosen_code) if isinstance(chosen_code, str) else None
         position = target if target is not None else step.next_default
     return result
 
@@ -266,7 +429,10 @@ def respondents(
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Responses of respondents who walk ``instrument``: each shown question answered
     (required ones always, with ``required``), follow-ups only for chosen options,
-    nothing for questions the walk does not show. Each equals its own walk's response."""
+    nothing for questions the walk does not show. Each equals its own walk's response.
+
+    On an instrument of more than :data:`WHOLE` variables, hypothesis draws the answers
+    of a few decisions (see :func:`decisions`) and a seeded generator the rest."""
     return _respondents(_Values(plan_of(instrument)), required)
 
 
@@ -275,3 +441,70 @@ def plan_of(instrument: Instrument | Plan | Compiled) -> Plan:
     if isinstance(instrument, Compiled):
         return instrument.plan
     return as_plan(instrument)
+
+
+# ---------------------------------------------------------------------- at scale
+#
+# hypothesis records every choice an example makes, in a buffer of a few thousand
+# choices: an example that draws every answer of a long questionnaire outgrows it
+# (a few thousand questions) and costs hypothesis' bookkeeping for every answer. So
+# on a large instrument an example is a few decisions whose answers hypothesis draws
+# (and shrinks), and a seed from which a plain random generator fills in the rest:
+# each example is a few dozen choices, whatever the instrument's size.
+
+#: Instruments with at most this many variables have every answer drawn by hypothesis.
+WHOLE = 200
+#: At most this many decisions per example have their answers drawn by hypothesis.
+FOCUS = 3
+#: How often the seeded generator answers a question it need not answer; seed 0 (what
+#: counterexamples shrink to) answers only what a respondent must.
+_DENSITIES = (0.2, 0.5, 0.8, 1.0)
+
+
+def decisions(plan: Plan) -> list[frozenset[int]]:
+    """The places where the walk decides, each as the positions of the questions whose
+    answers decide it: a condition (its question and the questions whose answers it
+    reads) and a single choice whose options route (the question). In sequence order."""
+    found: list[frozenset[int]] = []
+    for step in plan.steps:
+        if step.when is not None:
+            read = {step.position}
+            for node in nodes(step.when):
+                if isinstance(node, Ref):
+                    position = _position_of(plan, node.name)
+                    if position is not None:
+                        read.add(position)
+            found.append(frozenset(read))
+        if step.option_gotos or step.goto is not None:
+            found.append(frozenset({step.position}))
+    return found
+
+
+def _position_of(plan: Plan, name: str) -> int | None:
+    info = plan.variables.get(name)
+    if info is not None:
+        return info.position
+    return plan.symbols.positions.get(name)
+
+
+def _scaled(
+    draw: Draw, values: _Values, *, respondent: bool = False
+) -> tuple[Pick, frozenset[int], Pick | None]:
+    """For one example at scale: hypothesis' values, the positions it draws for (a few
+    decisions, or a few questions where the instrument has no decisions), and the
+    seeded generator's values for the rest (None: nothing else answered)."""
+    plan = values.plan
+    if values.decisions:
+        chosen = draw(st.lists(st.sampled_from(values.decisions), min_size=1, max_size=FOCUS))
+        focus = frozenset().union(*chosen)
+    else:
+        positions = st.integers(min_value=0, max_value=max(plan.end - 1, 0))
+        focus = frozenset(draw(st.lists(positions, min_size=1, max_size=FOCUS)))
+    # few bits: hypothesis shrinks a seed bit by bit, and only 0 is simpler than another
+    seed = draw(st.integers(min_value=0, max_value=2**16 - 1))
+    rng = random.Random(seed)
+    density = rng.choice(_DENSITIES) if seed else 0.0
+    background: Pick | None = None
+    if seed or respondent:  # a respondent answers what is required, whatever the seed
+        background = values.seeded(rng, density)
+    return _drawing(draw, values), focus, background

@@ -31,12 +31,14 @@ from hypothesis import HealthCheck, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
+from qdef.expr.nodes import Expr
 from qdef.model import Instrument
 from qdef.pipeline.compiled import Compiled
 from qdef.routing import Analysis, Finding, PathCount, analyse, count_paths, problems, walk
 from qdef.routing.evaluate import holds
+from qdef.routing.interpreter import Walk
 from qdef.routing.plan import Plan
-from qdef.testing.answer_gen import answers, plan_of, respondents
+from qdef.testing.answer_gen import WHOLE, answers, plan_of, respondents
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +101,33 @@ class _Violation(Exception):  # noqa: N818 - internal signal
         self.name, self.message, self.question = name, message, question
 
 
-def _walk_properties(plan: Plan, analysis: Analysis, answer_set: Mapping[str, Any]) -> None:
-    """Raise :class:`_Violation` for the first property ``answer_set`` breaks."""
+class _Reaching:
+    """The reaching condition of every question as a syntax tree, printed once per check
+    (not once per example)."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self._trees: dict[str, Expr] = {}
+
+    def __call__(self, question: str) -> Expr:
+        tree = self._trees.get(question)
+        if tree is None:
+            tree = self._trees[question] = self.analysis.reaching(question)
+        return tree
+
+
+def _walk_properties(
+    plan: Plan,
+    analysis: Analysis,
+    answer_set: Mapping[str, Any],
+    reaching: _Reaching | None = None,
+    walked: Walk | None = None,
+) -> None:
+    """Raise :class:`_Violation` for the first property ``answer_set`` breaks (``walked``:
+    its walk, where the caller has it)."""
+    reaching = _Reaching(analysis) if reaching is None else reaching
     steps = plan.steps
-    result = walk(plan, answer_set, check=False)
+    result = walk(plan, answer_set, check=False) if walked is None else walked
     positions = result.positions
     if any(b <= a for a, b in itertools.pairwise(positions)):
         raise _Violation("sequence order", f"the walk shows {positions}", None)
@@ -126,7 +151,7 @@ def _walk_properties(plan: Plan, analysis: Analysis, answer_set: Mapping[str, An
                 info.question,
             )
     for step in steps:
-        expected = holds(analysis.reaching(step.question.id), result.response, plan.parts)
+        expected = holds(reaching(step.question.id), result.response, plan.parts)
         if expected != (step.position in shown):
             state = "shown" if step.position in shown else "not shown"
             raise _Violation(
@@ -140,7 +165,9 @@ def _walk_properties(plan: Plan, analysis: Analysis, answer_set: Mapping[str, An
         raise _Violation("stable response", "walking the response gives another walk", None)
 
 
-def _respondent_properties(plan: Plan, analysis: Analysis, response: Mapping[str, Any]) -> None:
+def _respondent_properties(
+    plan: Plan, analysis: Analysis, response: Mapping[str, Any], reaching: _Reaching | None = None
+) -> None:
     found = problems(plan, response)
     if found:
         raise _Violation("valid respondents", found[0], None)
@@ -153,7 +180,7 @@ def _respondent_properties(plan: Plan, analysis: Analysis, response: Mapping[str
         question = plan.steps[position].question
         if getattr(question, "required", False) and not _answered(plan, question.id, response):
             raise _Violation("valid respondents", "a required question is unanswered", question.id)
-    _walk_properties(plan, analysis, response)
+    _walk_properties(plan, analysis, response, reaching, result)
 
 
 def _answered(plan: Plan, question: str, response: Mapping[str, Any]) -> bool:
@@ -165,7 +192,13 @@ def _search(
     test: Callable[[dict[str, Any]], None],
     max_examples: int,
     random_seed: int,
+    reduce: Callable[[str], bool] | None = None,
 ) -> PropertyFailure | None:
+    """The first property ``test`` finds broken on examples of ``strategy``, with the
+    smallest counterexample hypothesis shrinks to — and, with ``reduce`` (examples
+    partly filled in by a seeded generator, which hypothesis cannot shrink), with the
+    answers the failure does not need left out, but for those ``reduce`` keeps
+    (:func:`_reduce`)."""
     last: list[tuple[_Violation, dict[str, Any]]] = []
 
     @seed(random_seed)
@@ -190,6 +223,8 @@ def _search(
         run()
     except _Violation:
         violation, example = last[-1]
+        if reduce is not None:
+            example = _reduce(example, test, violation, reduce)
         return PropertyFailure(violation.name, violation.message, example, violation.question)
     except HypothesisException as error:  # e.g. no example could be generated, or flakiness
         first_line = (
@@ -197,6 +232,54 @@ def _search(
         )
         return PropertyFailure("hypothesis", f"the check could not run: {first_line}", {}, None)
     return None
+
+
+#: At most this many runs of a property go into reducing one counterexample.
+REDUCE_RUNS = 100
+
+
+def _reduce(
+    example: dict[str, Any],
+    test: Callable[[dict[str, Any]], None],
+    violation: _Violation,
+    kept: Callable[[str], bool] = lambda name: False,
+) -> dict[str, Any]:
+    """``example`` without the answers the failure does not need: groups of answers
+    left out, halving the group size, while ``test`` still fails the same way (the
+    same property, message and question), within :data:`REDUCE_RUNS` runs. Answers
+    ``kept`` stay (a respondent's answers to required questions)."""
+    fixed = {n: v for n, v in example.items() if kept(n)}
+    same = (violation.name, violation.message, violation.question)
+    runs = 0
+
+    def fails(candidate: dict[str, Any]) -> bool:
+        nonlocal runs
+        runs += 1
+        try:
+            test(candidate)
+        except _Violation as found:
+            return (found.name, found.message, found.question) == same
+        return False
+
+    names = [n for n in example if not kept(n)]
+    if names and fails(fixed):
+        return fixed
+    size = max(len(names) // 2, 1)
+    while names and runs < REDUCE_RUNS:
+        start, removed = 0, False
+        while start < len(names) and runs < REDUCE_RUNS:
+            rest = names[:start] + names[start + size :]
+            if fails({**fixed, **{n: example[n] for n in rest}}):
+                names, removed = rest, True
+            else:
+                start += size
+        if not removed:
+            if size == 1:
+                break
+            size //= 2
+        size = max(min(size, len(names) // 2), 1)
+    needed = set(names)
+    return {n: v for n, v in example.items() if n in fixed or n in needed}
 
 
 def check_routing(
@@ -207,15 +290,25 @@ def check_routing(
     plan = plan_of(instrument)
     analysis = instrument.analysis if isinstance(instrument, Compiled) else analyse(plan)
     failures = []
-    for strategy, test in (
-        (answers(plan), _walk_properties),
-        (respondents(plan), _respondent_properties),
+    reaching = _Reaching(analysis)
+    scaled = len(plan.variables) > WHOLE
+
+    def required(name: str) -> bool:  # what a respondent must answer stays in a counterexample
+        info = plan.variables.get(name)
+        return info is not None and bool(
+            getattr(plan.steps[info.position].question, "required", False)
+        )
+
+    for strategy, test, kept in (
+        (answers(plan), _walk_properties, lambda name: False),
+        (respondents(plan), _respondent_properties, required),
     ):
         failure = _search(
             strategy,
-            lambda example, test=test: test(plan, analysis, example),  # type: ignore[misc]
+            lambda example, test=test: test(plan, analysis, example, reaching),  # type: ignore[misc]
             max_examples,
             seed,
+            reduce=kept if scaled else None,
         )
         if failure is not None:
             failures.append(failure)
