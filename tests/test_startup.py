@@ -243,8 +243,9 @@ def test_the_key_changes_with_the_models_source(monkeypatch: pytest.MonkeyPatch)
     first = corecache.key(Instrument)
     real = corecache._module_bytes
 
-    def edited(name: str) -> bytes:
-        return real(name) + (b"# edited\n" if name == "qdef.model.questions" else b"")
+    def edited(name: str, imported: tuple[int, int] | None) -> bytes:
+        source = real(name, imported)
+        return source + (b"# edited\n" if name == "qdef.model.questions" else b"")
 
     monkeypatch.setattr(corecache, "_module_bytes", edited)
     assert corecache.key(Instrument) != first
@@ -311,6 +312,37 @@ def test_a_corrupt_or_foreign_file_is_ignored_and_rewritten(
         schema, config = corecache.load(path, corecache.key(Instrument))
         SchemaValidator(schema, config)
     _fresh_validator_writes(path)
+
+
+def test_a_model_edited_since_import_neither_reads_nor_writes_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long-running process (an editor's, an editable install) whose model module is
+    edited after it imported it: the key hashes the new source, the classes in memory are
+    the old ones. Such a process must not read a file made for the new source, nor keep
+    its old schema under the new source's key (that file would serve every later run)."""
+    monkeypatch.setenv(corecache.ENVIRONMENT, str(tmp_path))
+    path = _cache_file(tmp_path)
+    imported = corecache.stamps(Instrument)
+    assert set(imported) == {cls.__module__ for cls in subclasses(Node)}
+    assert corecache.LazyValidator(Instrument)._imported == imported
+    assert corecache.key(Instrument, imported) == corecache.key(Instrument)
+    size, mtime = imported["qdef.model.questions"]
+    edited = {**imported, "qdef.model.questions": (size, mtime + 1)}
+    with pytest.raises(corecache.CacheError, match="changed since it was imported"):
+        corecache.key(Instrument, edited)
+    # not written ...
+    validator = corecache.validator(Instrument, edited)
+    assert not path.exists()
+    assert isinstance(_outcome(validator, {}), list)  # the real one: {} is no instrument
+    # ... and not read: a file under the current key that accepts anything
+    path.write_text(
+        json.dumps({"key": corecache.key(Instrument), "config": {}, "schema": {"type": "any"}}),
+        encoding="utf-8",
+    )
+    path.chmod(0o600)
+    assert corecache.validator(Instrument, imported).validate_python({}) == {}
+    assert isinstance(_outcome(corecache.validator(Instrument, edited), {}), list)
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")

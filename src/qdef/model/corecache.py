@@ -16,7 +16,10 @@ defined in the modules that define them (:func:`decode`); a file naming anything
 else is ignored. Its key (:func:`key`) holds the versions and a hash of the
 source of every module that defines a model class, so a changed model or a new pydantic
 never meets an old file: the key differs, the file is ignored, and a new one
-written. A missing, unreadable, corrupt or foreign file is the same as none
+written. A model module edited after this process imported it (an editable
+install, a long-running process) keys nothing: this process's classes are not
+the source's, so it neither reads nor writes a file (:func:`stamps`).
+A missing, unreadable, corrupt or foreign file is the same as none
 (the validator is built the ordinary way, and the file rewritten); a file
 that another user could have written (not ours, or writable by group or
 others) is not read. Writes are atomic (a temporary file renamed over the
@@ -79,33 +82,62 @@ def cache_dir() -> Path | None:
     return Path(base) / "qdef"
 
 
-def key(model: type[Node]) -> str:
+def stamps(model: type[Node]) -> dict[str, tuple[int, int]]:
+    """The size and modification time (ns) of every module file :func:`key` hashes, as
+    taken when the model is imported: :func:`key` refuses a file that has changed since."""
+    stamped = {}
+    for name in _model_modules(model):
+        path = getattr(sys.modules.get(name), "__file__", None)
+        with contextlib.suppress(OSError, TypeError):
+            status = os.stat(path)  # type: ignore[arg-type]
+            stamped[name] = (status.st_size, status.st_mtime_ns)
+    return stamped
+
+
+def _model_modules(model: type[Node]) -> list[str]:
+    """The modules that define ``model`` and every model class (without importing
+    :mod:`qdef.model.docs`: this runs as the model is imported)."""
+    from qdef.model.base import Node  # noqa: PLC0415
+
+    modules = {model.__module__}
+    classes: list[type] = [Node]
+    while classes:
+        cls = classes.pop()
+        modules.add(cls.__module__)
+        classes.extend(cls.__subclasses__())
+    return sorted(modules)
+
+
+def key(model: type[Node], imported: dict[str, tuple[int, int]] | None = None) -> str:
     """What a cache file for ``model`` must have been made with: the versions of the
     format, qdef, Python, pydantic and pydantic-core, and the size and SHA-256 of every
-    module that defines one of the model's classes (one line each)."""
+    module that defines one of the model's classes (one line each). With ``imported``
+    (:func:`stamps` taken at import), raises :class:`CacheError` when a module's file
+    is not the one imported any more: the classes in memory are not what it says."""
     import hashlib  # noqa: PLC0415 - imported by pydantic already (pydantic.types)
 
     import pydantic_core  # noqa: PLC0415
     from pydantic.version import VERSION  # noqa: PLC0415
 
-    from qdef.model.base import Node  # noqa: PLC0415
-    from qdef.model.docs import subclasses  # noqa: PLC0415
-
     # The package qdef is imported before any of its modules (its version is there).
     qdef_version = getattr(sys.modules.get("qdef"), "__version__", "")
     parts = [f"format {FORMAT}", f"qdef {qdef_version}", f"python {sys.version}"]
     parts += [f"pydantic {VERSION}", f"pydantic-core {pydantic_core.__version__}"]
-    for name in sorted({cls.__module__ for cls in subclasses(Node)} | {model.__module__}):
-        source = _module_bytes(name)
+    for name in _model_modules(model):
+        source = _module_bytes(name, None if imported is None else imported.get(name, (-1, -1)))
         parts.append(f"{name} {len(source)} {hashlib.sha256(source).hexdigest()}")
     return "\n".join(parts)
 
 
-def _module_bytes(name: str) -> bytes:
+def _module_bytes(name: str, imported: tuple[int, int] | None) -> bytes:
     path = getattr(sys.modules.get(name), "__file__", None)
     if path is None:
         raise CacheError(f"module {name} has no file to key the cache on")
-    return Path(path).read_bytes()
+    with open(path, "rb") as file:
+        status = os.fstat(file.fileno())
+        if imported is not None and imported != (status.st_size, status.st_mtime_ns):
+            raise CacheError(f"{path} has changed since it was imported")
+        return file.read()
 
 
 def path_for(model: type[Node], directory: Path, expected: str) -> Path:
@@ -287,16 +319,19 @@ def store(path: Path, expected: str, schema: Any, config: Any) -> None:
 # ------------------------------------------------------------------------------ the validator
 
 
-def validator(model: type[Node]) -> SchemaValidator:
+def validator(
+    model: type[Node], imported: dict[str, tuple[int, int]] | None = None
+) -> SchemaValidator:
     """``model``'s validator: from the cache file when there is a good one, else built
-    by pydantic (the model completed as usual) and the cache file (re)written."""
+    by pydantic (the model completed as usual) and the cache file (re)written; neither
+    read nor written when a model module has changed since ``imported`` (:func:`key`)."""
     from pydantic_core import SchemaValidator  # noqa: PLC0415
 
     directory = cache_dir()
     expected = path = None
     if directory is not None:
         try:
-            expected = key(model)
+            expected = key(model, imported)
             path = path_for(model, directory, expected)
             schema, config = load(path, expected)
             return SchemaValidator(schema, config)
@@ -326,17 +361,19 @@ def _core_config(model: type[Node]) -> Any:
 class LazyValidator:
     """Stands for a model's ``__pydantic_validator__`` until first used; then puts
     :func:`validator`'s result in its place (as pydantic's own stand-in, for a model
-    defined with ``defer_build``, does with one it builds)."""
+    defined with ``defer_build``, does with one it builds). Made as the model is
+    imported, it takes the :func:`stamps` of the model's modules then."""
 
-    __slots__ = ("_model",)
+    __slots__ = ("_imported", "_model")
 
     def __init__(self, model: type[Node]) -> None:
         self._model = model
+        self._imported = stamps(model)
 
     def __getattr__(self, name: str) -> Any:
         model = self._model
         current = model.__dict__.get("__pydantic_validator__")
         if current is self:
-            current = validator(model)
+            current = validator(model, self._imported)
             type.__setattr__(model, "__pydantic_validator__", current)
         return getattr(current, name)
