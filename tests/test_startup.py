@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -343,6 +345,40 @@ def test_a_model_edited_since_import_neither_reads_nor_writes_the_cache(
     path.chmod(0o600)
     assert corecache.validator(Instrument, imported).validate_python({}) == {}
     assert isinstance(_outcome(corecache.validator(Instrument, edited), {}), list)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX pipes")
+def test_a_pipe_or_a_device_in_place_of_the_file_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A named pipe in the file's place would block the open for ever, a device read
+    for ever: neither is read (the validator is built as if there were no file)."""
+    monkeypatch.setenv(corecache.ENVIRONMENT, str(tmp_path))
+    path = _cache_file(tmp_path)
+    os.mkfifo(path, 0o600)
+    outcome: list[BaseException | None] = []
+
+    def load() -> None:
+        try:
+            corecache.load(path, corecache.key(Instrument))
+            outcome.append(None)
+        except BaseException as error:  # what the test looks at
+            outcome.append(error)
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(timeout=30)
+    if reader.is_alive():  # blocked in open: a writer releases it
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=30)
+        pytest.fail("opening a pipe in place of the cache file blocked")
+    assert isinstance(outcome[0], corecache.CacheError), outcome
+    assert isinstance(corecache.validator(Instrument), SchemaValidator)
+    assert stat.S_ISREG(path.lstat().st_mode)  # a file written in its place
+    path.unlink()
+    path.symlink_to(os.devnull)
+    with pytest.raises(corecache.CacheError, match="not a regular file"):
+        corecache.load(path, corecache.key(Instrument))
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")

@@ -45,6 +45,7 @@ import contextlib
 import json
 import math
 import os
+import stat
 import sys
 import time
 from pathlib import Path
@@ -279,9 +280,14 @@ def _resolve(name: str, *, function: bool, modules: set[str] | None = None) -> A
 
 def load(path: Path, expected: str) -> tuple[Any, Any]:
     """The core schema and config kept in ``path`` under the key ``expected``; raises
-    :class:`CacheError` (or OSError) when there is no such file, or it cannot be used."""
-    with path.open("rb") as file:
-        status = os.fstat(file.fileno())
+    :class:`CacheError` (or OSError) when there is no such file, or it cannot be used.
+    Only a regular file is read: a pipe or a device in its place (as anyone who can
+    write to the directory could put there) neither blocks nor streams forever."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(descriptor, "rb") as file:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise CacheError(f"{path} is not a regular file")
         if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
             raise CacheError(f"{path} may have been written by someone else")
         try:
