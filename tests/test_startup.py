@@ -395,6 +395,20 @@ def test_a_file_others_could_have_written_is_not_read(
     assert path.stat().st_mode & 0o077 == 0
 
 
+def test_no_cache_and_no_error_without_a_home_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ``$HOME`` and a user id the system does not know (a container's made-up user):
+    ``Path.home()`` raises, and qdef validates without a cache instead."""
+    for name in (corecache.ENVIRONMENT, "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    assert corecache.cache_dir() is None
+    assert isinstance(corecache.validator(Instrument), SchemaValidator)
+
+
 def test_no_cache_when_the_directory_is_set_empty(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

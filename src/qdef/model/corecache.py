@@ -72,14 +72,19 @@ class CacheError(ValueError):
 
 
 def cache_dir() -> Path | None:
-    """Where the cache files are kept, or None for no cache (``QDEF_CACHE_DIR=""``)."""
+    """Where the cache files are kept, or None for no cache (``QDEF_CACHE_DIR=""``, or
+    no home directory to keep it in: no ``$HOME`` and a user the system does not know,
+    as in a container run with a made-up user id)."""
     chosen = os.environ.get(ENVIRONMENT)
     if chosen is not None:
         return Path(chosen) if chosen else None
-    if sys.platform == "win32":  # pragma: no cover - not tested on Windows
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "qdef"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    try:
+        if sys.platform == "win32":  # pragma: no cover - not tested on Windows
+            base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+            return Path(base) / "qdef"
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except (RuntimeError, KeyError):  # no home directory
+        return None
     return Path(base) / "qdef"
 
 
