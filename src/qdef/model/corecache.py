@@ -130,7 +130,8 @@ def key(model: type[Node], imported: dict[str, tuple[int, int]] | None = None) -
     parts = [f"format {FORMAT}", f"qdef {qdef_version}", f"python {sys.version}"]
     parts += [f"pydantic {VERSION}", f"pydantic-core {pydantic_core.__version__}"]
     for name in _model_modules(model):
-        source = _module_bytes(name, None if imported is None else imported.get(name, (-1, -1)))
+        # a module stamped at import must be unchanged (one defined later is not checked)
+        source = _module_bytes(name, None if imported is None else imported.get(name))
         parts.append(f"{name} {len(source)} {hashlib.sha256(source).hexdigest()}")
     return "\n".join(parts)
 
