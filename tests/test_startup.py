@@ -436,11 +436,14 @@ def test_old_files_are_pruned_when_a_new_one_is_written(
     stale = tmp_path / "instrument-core-schema-0000000000000000.json"
     recent = tmp_path / "instrument-core-schema-1111111111111111.json"
     other = tmp_path / "unrelated.json"
-    for path in (stale, recent, other):
+    left = tmp_path / ".tmp-abcd1234.json"  # a writer killed before its rename
+    for path in (stale, recent, other, left):
         path.write_text("{}", encoding="utf-8")
     os.utime(stale, (0, 0))
+    os.utime(left, (0, 0))
     corecache.validator(Instrument)
     assert not stale.exists()
+    assert not left.exists()
     assert recent.exists()
     assert other.exists()
     assert _cache_file(tmp_path).exists()

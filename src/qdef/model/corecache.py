@@ -64,6 +64,8 @@ MARKER = "$qdef"
 PRUNE_DAYS = 30
 #: What ``$QDEF_CACHE_DIR`` overrides.
 ENVIRONMENT = "QDEF_CACHE_DIR"
+#: How the names of the temporary files :func:`store` writes begin.
+_TEMPORARY = ".tmp-"
 
 
 class CacheError(ValueError):
@@ -161,9 +163,10 @@ def _stem(model: type[Node]) -> str:
 
 def prune(model: type[Node], directory: Path, keep: Path, days: float = PRUNE_DAYS) -> None:
     """Delete ``model``'s cache files other than ``keep`` not written for ``days``: those
-    of earlier versions (a file in use elsewhere is written again there, if deleted)."""
+    of earlier versions (a file in use elsewhere is written again there, if deleted),
+    and temporary files a process killed while writing left behind (:func:`store`)."""
     limit = time.time() - days * 86400
-    for old in directory.glob(f"{_stem(model)}*.json"):
+    for old in [*directory.glob(f"{_stem(model)}*.json"), *directory.glob(f"{_TEMPORARY}*.json")]:
         with contextlib.suppress(OSError):
             if old != keep and old.stat().st_mtime < limit:
                 old.unlink()
@@ -318,7 +321,7 @@ def store(path: Path, expected: str, schema: Any, config: Any) -> None:
     import tempfile  # noqa: PLC0415
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY, suffix=".json")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             file.write(text)
