@@ -24,8 +24,8 @@ A missing, unreadable, corrupt or foreign file is the same as none
 that another user could have written (not ours, or writable by group or
 others) is not read. Writes are atomic (a temporary file renamed over the
 old one), so concurrent runs see a whole file or none. The file is safe to
-delete at any time; files of other versions are deleted once unused for a month
-(:func:`prune`).
+delete at any time; files of other versions, and temporary files of a killed
+writer, are deleted once unused for a month (:func:`prune`).
 
 Where: ``$QDEF_CACHE_DIR`` if set (set it empty to keep no cache), else
 ``$XDG_CACHE_HOME/qdef`` or ``~/.cache/qdef`` (``%LOCALAPPDATA%\\qdef`` on
