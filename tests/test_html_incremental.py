@@ -20,6 +20,7 @@ the old one). Two kinds of test hold it to that:
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from hypothesis import strategies as st
 
 import qdef
 from qdef.model import Instrument
+from qdef.rendering import render
 from qdef.routing.plan import compile_plan
 from qdef.testing import answers, instruments
 from tests.browser import Form, open_form, typed
@@ -226,3 +228,47 @@ def test_one_answer_walks_what_it_can_change_not_the_whole_questionnaire(
         {"conditions": 1, "questions": 13},
     ]
     assert chain_work(browser_context, tmp_path, 800) == small  # not O(questions)
+
+
+def test_a_page_whose_conditions_read_later_questions_routes_every_change_in_full(
+    browser_context: Any, tmp_path: Path
+) -> None:
+    """Validation refuses a condition that reads a later question, but a page edited
+    by hand (or made by another tool) may have one (the walk decides it on the answers
+    kept so far, where the later answer is not yet). Incremental routing assumes no
+    such condition: there the script routes every change with the full evaluation
+    (no incremental work counted; forced incremental, this counts 29 questions), and
+    the page stays as the full evaluation makes it."""
+    instrument = qdef.loads(chain(20), path="chain.yaml")
+    html = render(instrument, "html")
+    assert isinstance(html, str)
+    start = '<script type="application/json" id="qdef-program">'
+    before, _, rest = html.partition(start)
+    text, end, after = rest.partition("</script>")
+    program = json.loads(text)
+    # q1 is asked only if q5 (after it) is 1: on no walk, as q5 comes after it
+    assert program["steps"][1]["q"] == "q1" and program["steps"][1]["when"] is None
+    program["steps"][1]["when"] = ["cmp", "==", ["ref", "q5"], ["lit", "1"]]
+    path = tmp_path / "edited.html"
+    path.write_text(before + start + json.dumps(program) + end + after, encoding="utf-8")
+    page = browser_context.new_page()
+    form = Form(page, instrument)
+    page.goto(path.as_uri())
+    try:
+        assert page.evaluate("window.qdefForm.debug.incremental") is False
+        assert page.evaluate("window.qdefForm.debug.audit()") == []
+        ops = [
+            ["choice", "q5", "1"],  # q1 stays hidden: q5 is not kept when q1 is decided
+            ["choice", "q0", "2"],  # shows q10
+            ["choice", "q5", "2"],
+            ["choice", "q0", "3"],  # skips q1 … q11: q5 emptied
+            ["choice", "q0", "1"],
+            ["choice", "q5", "1"],
+        ]
+        outcome = page.evaluate(APPLY, ops)
+        assert outcome == {"applied": len(ops)}, outcome
+        assert form.shown()[:5] == ["q0", "q2", "q3", "q4", "q5"]
+        assert page.evaluate(WORK) == {"conditions": 0, "questions": 0}  # all in full
+        assert form.errors == []
+    finally:
+        page.close()
