@@ -60,11 +60,12 @@ ANSWER = """name => { const input = document.getElementById("f-" + name);
   input.dispatchEvent(new Event("change", {bubbles: true})); }"""
 
 
-def script_work(context: Any, folder: Path, shape: str, n: int) -> int:
-    instrument = qdef.loads(large(shape, n), path=f"large-{shape}-{n}.yaml")
-    html = render(instrument, "html")
+def counted_page(context: Any, path: Path, source: str) -> tuple[Any, list[str]]:
+    """The form of the instrument ``source`` (YAML), written to ``path`` and opened with
+    the elements its script goes through counted (``window.__work``), and the page's
+    errors."""
+    html = render(qdef.loads(source, path=path.with_suffix(".yaml").name), "html")
     assert isinstance(html, str)
-    path = folder / f"{shape}-{n}.html"
     path.write_text(html, encoding="utf-8")
     page = context.new_page()
     errors: list[str] = []
@@ -72,6 +73,11 @@ def script_work(context: Any, folder: Path, shape: str, n: int) -> int:
     page.add_init_script(COUNT)
     page.goto(path.as_uri())
     page.wait_for_function("() => document.documentElement.classList.contains('js')")
+    return page, errors
+
+
+def script_work(context: Any, folder: Path, shape: str, n: int) -> int:
+    page, errors = counted_page(context, folder / f"large-{shape}-{n}.html", large(shape, n))
     page.check('[id="f-vorab-1"]')
     row = f"big.r{n // 2}"
     if shape == "grid":
@@ -131,17 +137,7 @@ def chain(n: int) -> str:
 
 def answer_work(context: Any, folder: Path, n: int) -> int:
     """The elements the script's loops go through for four answers on ``chain(n)``."""
-    instrument = qdef.loads(chain(n), path=f"chain-{n}.yaml")
-    html = render(instrument, "html")
-    assert isinstance(html, str)
-    path = folder / f"chain-{n}.html"
-    path.write_text(html, encoding="utf-8")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.add_init_script(COUNT)
-    page.goto(path.as_uri())
-    page.wait_for_function("() => document.documentElement.classList.contains('js')")
+    page, errors = counted_page(context, folder / f"chain-{n}.html", chain(n))
     opened: int = page.evaluate("window.__work")
     for name, code in (("q1", "1"), ("q0", "2"), ("q0", "3"), ("q0", "1")):
         page.check(f'[id="f-{name}-{code}"]')
