@@ -11,10 +11,12 @@ fresh child process:
 - findings: in a child that has compiled the instrument (untimed), the CPU time of
   ``Analysis.findings()`` alone.
 
-CPU time (user + system) and peak RSS come from the child's own resource usage
-(``os.wait4``); the figure per size is the median of the repetitions, and the growth
-exponent between consecutive sizes is ``log(t2 / t1) / log(n2 / n1)`` (1 is linear,
-2 quadratic). Timings are reported, never asserted.
+CPU time (user + system) comes from the child's own resource usage (``os.wait4``),
+peak RSS from the child itself (``VmHWM``, where ``/proc`` has it: a child's
+``ru_maxrss`` starts at its parent's, see :data:`_PEAK`); the figure per size is the
+median of the repetitions, and the growth exponent between consecutive sizes is
+``log(t2 / t1) / log(n2 / n1)`` (1 is linear, 2 quadratic). Timings are reported,
+never asserted.
 
     python benchmarks/check.py [--reps R] [--examples E] [N ...]
 
@@ -42,7 +44,34 @@ except ModuleNotFoundError:  # run as a script: python benchmarks/check.py
 DEFAULT_SIZES = (1000, 5000, 10000, 20000)
 DEFAULT_EXAMPLES = 20
 
-_FINDINGS = """\
+#: Defines ``_peak()``, which prints the process's own peak RSS (``peak-kib N``, from
+#: ``VmHWM`` in ``/proc/self/status``: Linux). A child's ``ru_maxrss`` is at least its
+#: parent's at the fork (Linux copies the high-water mark), so measured from
+#: ``benchmarks/run.py`` (a large parent) it gave the parent's peak, not the child's.
+_PEAK = """\
+def _peak():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    print("peak-kib", line.split()[1], flush=True)
+    except OSError:
+        pass
+"""
+
+#: ``qdef check ARGS``, as ``python -m qdef`` runs it, then its own peak RSS.
+_CHECK = (
+    _PEAK
+    + """\
+import atexit, runpy
+atexit.register(_peak)
+runpy.run_module("qdef", run_name="__main__", alter_sys=True)
+"""
+)
+
+_FINDINGS = (
+    _PEAK
+    + """\
 import sys, time
 from qdef.pipeline import compile
 compiled = compile(sys.argv[1])
@@ -50,7 +79,9 @@ analysis = compiled.analysis
 start = time.process_time()
 found = analysis.findings()
 print(time.process_time() - start, len(found))
+_peak()
 """
+)
 
 
 def _child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
@@ -60,7 +91,11 @@ def _child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, f
     output = process.stdout.read().decode()
     _, _, usage = os.wait4(process.pid, 0)
     process.returncode = 0  # reaped by wait4
-    peak = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
+    own = [line.split()[1] for line in output.splitlines() if line.startswith("peak-kib ")]
+    if own:  # the child's own figure (see _PEAK)
+        peak = int(own[-1]) / 1024
+    else:  # no /proc: at least the parent's peak on Linux, the child's elsewhere
+        peak = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
     return usage.ru_utime + usage.ru_stime, peak, output
 
 
@@ -92,7 +127,7 @@ def measure(
         for n in sizes:
             files[n] = Path(directory) / f"synthetic_{n}.yaml"
             files[n].write_text(synthetic(n), encoding="utf-8")
-        check = [python, "-m", "qdef", "check", "--examples", str(examples), "-q"]
+        check = [python, "-c", _CHECK, "check", "--examples", str(examples), "-q"]
         # hypothesis builds its Unicode tables once per storage directory (about 1 s and
         # 200 MiB, whatever the instrument); a temporary one per run, qdef check's
         # default, would add that to every size: one directory, warmed up untimed

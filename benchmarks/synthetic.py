@@ -3,7 +3,8 @@
 ``generate(n, seed)`` builds an instrument of ``n`` questions as a plain list of
 question dicts (independent of qdef, so that other writers — e.g. an XLSForm
 writer for pyxform — can be added beside :func:`to_yaml`); ``synthetic(n, seed)``
-is the qdef YAML text of it.
+is the qdef YAML text of it; ``python benchmarks/synthetic.py N [SEED] > FILE``
+writes that text (seed 0 by default).
 
 The mix, exact in every block of 20 questions (types shuffled within the block):
 

@@ -307,6 +307,22 @@ CHECK = {"sizes": [1000, 10000, 20000], "reps": 3, "examples": 20, "check_cpu": 
 CHECK |= {"check_rss": [60, 70, 80], "findings_cpu": [0.01, 0.1, 0.2], "check_growth": [1.02, 1.0]}
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+def test_checks_memory_is_the_childs_own_not_its_parents() -> None:
+    """A child's ``ru_maxrss`` starts at its parent's peak (Linux copies the high-water
+    mark at the fork), so benchmarks/run.py's 186 MiB stood in every ``qdef check``
+    figure; the children report their own peak instead."""
+    from benchmarks import check  # noqa: PLC0415
+
+    ballast = bytearray(256 * 2**20)
+    for at in range(0, len(ballast), 4096):  # touched: resident in this process
+        ballast[at] = 1
+    _, peak, output = check._child([sys.executable, "-c", check._CHECK, "--version"])
+    assert output.startswith("qdef ") and "peak-kib" in output
+    assert 0 < peak < 128, f"{peak:.0f} MiB: the parent's peak, not the child's"
+    del ballast
+
+
 def test_the_report_has_the_targets_ratios_growth_and_verdicts() -> None:
     results = [_measured(n, n / 1000) for n in (100, 1000, 5000, 10000, 20000)]
     imported = {"importtime": 0.012, "cpu": 0.01, "heavy": []}

@@ -12,7 +12,7 @@ does not depend on the rows cancels out). Work for each row that went through
 every row of the page (finding a row's inputs, its cells, the row of an
 exclusive cell) grew with the square of the rows.
 
-One answer on a chain of ``N`` and of ``4 N`` questions (``chain``) must do the
+One answer on a chain of ``4 N`` and of ``16 N`` questions (``chain``) must do the
 same work: routing walks again only what the answer can change.
 """
 
