@@ -104,7 +104,8 @@ def stamps(model: type[Node]) -> dict[str, tuple[int, int]]:
 
 def _model_modules(model: type[Node]) -> list[str]:
     """The modules that define ``model`` and every model class (without importing
-    :mod:`qdef.model.docs`: this runs as the model is imported)."""
+    :mod:`qdef.model.docs`: this runs as the model is imported; :func:`decode` names
+    nothing outside them)."""
     from qdef.model.base import Node  # noqa: PLC0415
 
     modules = {model.__module__}
@@ -219,9 +220,8 @@ def decode(node: Any) -> Any:
     :class:`CacheError` for a name that is not a model class or a function of a model
     module."""
     from qdef.model.base import Node  # noqa: PLC0415
-    from qdef.model.docs import subclasses  # noqa: PLC0415
 
-    modules = {cls.__module__ for cls in subclasses(Node)}
+    modules = set(_model_modules(Node))
 
     def walk(node: Any) -> Any:
         if isinstance(node, dict):
@@ -260,10 +260,9 @@ def _resolve(name: str, *, function: bool, modules: set[str] | None = None) -> A
     (``modules``, if the caller has them), by its name ``module:qualname``; nothing
     else (and no module is imported for it)."""
     from qdef.model.base import Node  # noqa: PLC0415
-    from qdef.model.docs import subclasses  # noqa: PLC0415
 
     if modules is None:
-        modules = {cls.__module__ for cls in subclasses(Node)}
+        modules = set(_model_modules(Node))
     module_name, _, qualname = name.partition(":")
     module = sys.modules.get(module_name)
     if module is None or module_name not in modules:
