@@ -127,8 +127,65 @@ class Or:
     end: int = _offset()
 
 
-Expr = Ref | Literal | Answered | Compare | Has | In | Not | And | Or
-"""Any node of a condition."""
+ARITH_OPS: tuple[str, ...] = ("+", "-", "*", "/")
+
+
+@dataclass(frozen=True, slots=True)
+class Arith:
+    """``left op right`` with ``op`` one of :data:`ARITH_OPS`: arithmetic on numbers."""
+
+    op: str
+    left: Expr
+    right: Expr
+    start: int = _offset()
+    end: int = _offset()
+
+    def __post_init__(self) -> None:
+        if self.op not in ARITH_OPS:
+            raise ValueError(f"unknown arithmetic operator {self.op!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    """``-operand``: a number's negation (a negative number literal stays a Literal)."""
+
+    operand: Expr
+    start: int = _offset()
+    end: int = _offset()
+
+
+#: The functions of the expression language, by name (docs/format.md, "Functions").
+#: ``answered(x)`` is not among them: it is its own node, :class:`Answered`.
+FUNCTIONS: frozenset[str] = frozenset(
+    {
+        "sum",
+        "count",
+        "min",
+        "max",
+        "if",
+        "coalesce",
+        "len",
+        "concat",
+        "selected_count",
+        "days_between",
+        "months_between",
+        "years_between",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """``name(arg, …)``: one of the :data:`FUNCTIONS`."""
+
+    name: str
+    args: tuple[Expr, ...]
+    start: int = _offset()
+    end: int = _offset()
+
+
+Expr = Ref | Literal | Answered | Compare | Has | In | Not | And | Or | Arith | Neg | Call
+"""Any node of an expression (a condition is an expression of truth type)."""
 
 Operand = Ref | Literal | Answered
 """The nodes that need no parentheses on either side of an operator."""
@@ -151,6 +208,12 @@ def children(expr: Expr) -> tuple[Expr, ...]:
             return (operand,)
         case And(operands=operands) | Or(operands=operands):
             return operands
+        case Arith(left=left, right=right):
+            return (left, right)
+        case Neg(operand=operand):
+            return (operand,)
+        case Call(args=args):
+            return args
 
 
 def walk(expr: Expr) -> Iterator[Expr]:

@@ -1,14 +1,26 @@
 """The typed model of an instrument (pydantic v2, strict, no unknown keys)."""
 
-from qdef.model.base import END, Code, Condition, Id, Language, Node, Target, Text
-from qdef.model.inputs import DateInput, NumberInput, TextInput
-from qdef.model.instrument import FORMAT_VERSION, Instrument, Section
+from qdef.model.base import END, Code, Condition, Expression, Id, Language, Node, Target, Text
+from qdef.model.inputs import DateInput, NumberInput, Pattern, TextInput
+from qdef.model.instrument import (
+    FORMAT_VERSION,
+    Hidden,
+    HiddenChoice,
+    HiddenDate,
+    HiddenNumber,
+    HiddenOption,
+    HiddenText,
+    Instrument,
+    Section,
+)
 from qdef.model.questions import (
     CheckColumn,
+    Computed,
     DateFollowup,
     DateQuestion,
     DateRangeQuestion,
     Display,
+    Filter,
     Followup,
     GridColumn,
     GridQuestion,
@@ -22,6 +34,7 @@ from qdef.model.questions import (
     NumberQuestion,
     Option,
     Question,
+    Rule,
     ScaleColumn,
     SingleChoice,
     SingleOption,
@@ -36,15 +49,24 @@ __all__ = [
     "FORMAT_VERSION",
     "CheckColumn",
     "Code",
+    "Computed",
     "Condition",
     "DateFollowup",
     "DateInput",
     "DateQuestion",
     "DateRangeQuestion",
     "Display",
+    "Expression",
+    "Filter",
     "Followup",
     "GridColumn",
     "GridQuestion",
+    "Hidden",
+    "HiddenChoice",
+    "HiddenDate",
+    "HiddenNumber",
+    "HiddenOption",
+    "HiddenText",
     "Id",
     "Instrument",
     "Language",
@@ -59,7 +81,9 @@ __all__ = [
     "NumberInput",
     "NumberQuestion",
     "Option",
+    "Pattern",
     "Question",
+    "Rule",
     "ScaleColumn",
     "Section",
     "SingleChoice",

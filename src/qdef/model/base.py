@@ -89,6 +89,9 @@ mapping from language tags to strings when translations exist."""
 Condition = Annotated[str, Field(min_length=1)]
 """A condition in qdef's expression language, e.g. ``q1 == "ja" and answered(q2)``."""
 
+Expression = Annotated[str, Field(min_length=1)]
+"""A value in qdef's expression language, e.g. ``sum(q1, q2) * 2`` or ``if(q3 == "ja", 1, 0)``."""
+
 Target = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 """The id of a later question, or ``end``."""
 

@@ -2,7 +2,7 @@
 
 # Annotations are evaluated as the module runs (no ``from __future__ import annotations``):
 # pydantic would otherwise compile every annotation string when the classes are made.
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -20,6 +20,19 @@ class Affixes(Node):
     """Text printed after the blank (and unit), e.g. ``(bitte nennen)``."""
 
 
+class Pattern(Node):
+    """A regular expression the whole answer must match, with the message shown when not."""
+
+    noun: ClassVar[str] = "a pattern"
+
+    regex: Annotated[str, Field(min_length=1, max_length=500)]
+    """The expression, in the subset Python, JavaScript and PCRE read alike (docs/format.md,
+    "Patterns"); it must match the whole answer (no ``^`` or ``$`` needed)."""
+    message: Text | None = None
+    """What the respondent is told when the answer does not match (default: the wording
+    catalogue's)."""
+
+
 class TextInput(Affixes):
     long: bool = False
     """Free text over several lines rather than one short line."""
@@ -29,6 +42,8 @@ class TextInput(Affixes):
     """A format the answer must have: ``email``, ``phone`` or ``url``."""
     max_length: Annotated[int, Field(ge=1), INTEGRAL] | None = None
     """The most characters an answer may have."""
+    pattern: Pattern | None = None
+    """A regular expression the answer must match, and the message when it does not."""
 
 
 class NumberInput(Affixes):

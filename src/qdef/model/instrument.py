@@ -3,23 +3,110 @@
 # Annotations are evaluated as the module runs (no ``from __future__ import annotations``):
 # pydantic would otherwise compile every annotation string when the classes are made.
 from collections.abc import Iterator
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from qdef.model.base import (
     INSTRUMENT_ID_PATTERN,
+    Code,
     Condition,
     FormatVersion,
     Id,
+    IsoDate,
     Language,
     Node,
+    NonEmpty,
+    Number,
     Text,
 )
 from qdef.model.corecache import LazyValidator
-from qdef.model.questions import Display, Question
+from qdef.model.inputs import NumberKind, Precision
+from qdef.model.questions import Computed, Display, Question
 
 FORMAT_VERSION = 1
+
+
+class HiddenBase(Node):
+    id: Id
+    """The variable name (and the name of its URL parameter); unique in the instrument."""
+    label: Text | None = None
+    """What the value means (for the codebook and data exports); never shown."""
+
+
+class HiddenOption(Node):
+    """A code a hidden choice variable may take."""
+
+    noun: ClassVar[str] = "a hidden variable's code"
+
+    code: Code
+    """The code."""
+    label: Text
+    """What the code means."""
+
+
+class HiddenChoice(HiddenBase):
+    """A hidden variable holding one of its codes (e.g. the respondent's region)."""
+
+    noun: ClassVar[str] = "a hidden choice variable"
+
+    type: Literal["choice"]
+    """The kind of value: ``choice``, one of ``options``."""
+    options: Annotated[list[HiddenOption], Field(min_length=1)]
+    """The codes it may take. Their codes are unique."""
+    default: Code | None = None
+    """The value when none is given from outside."""
+
+
+class HiddenText(HiddenBase):
+    """A hidden variable holding a text (e.g. a name to address the respondent with)."""
+
+    noun: ClassVar[str] = "a hidden text variable"
+
+    type: Literal["text"]
+    """The kind of value: ``text``."""
+    default: NonEmpty | None = None
+    """The value when none is given from outside."""
+
+
+class HiddenNumber(HiddenBase):
+    """A hidden variable holding a number (e.g. the size of the respondent's household)."""
+
+    noun: ClassVar[str] = "a hidden number variable"
+
+    type: Literal["number"]
+    """The kind of value: ``number``."""
+    kind: NumberKind = "integer"
+    """``integer`` (whole numbers) or ``decimal``."""
+    min: Number | None = None
+    """The smallest allowed value."""
+    max: Number | None = None
+    """The largest allowed value."""
+    default: Number | None = None
+    """The value when none is given from outside."""
+
+
+class HiddenDate(HiddenBase):
+    """A hidden variable holding a date (e.g. the date of the last interview)."""
+
+    noun: ClassVar[str] = "a hidden date variable"
+
+    type: Literal["date"]
+    """The kind of value: ``date``."""
+    precision: Precision = "day"
+    """``day``, ``month`` or ``year``."""
+    min: IsoDate | None = None
+    """The earliest allowed date."""
+    max: IsoDate | None = None
+    """The latest allowed date."""
+    default: IsoDate | None = None
+    """The value when none is given from outside."""
+
+
+Hidden = Annotated[
+    HiddenChoice | HiddenText | HiddenNumber | HiddenDate, Field(discriminator="type")
+]
+"""A variable set from outside (a URL parameter, a default), never shown."""
 
 
 class Section(Node):
@@ -58,6 +145,9 @@ class Instrument(Node):
     """Further languages every text is given in (as a mapping ``{de: …, en: …}``)."""
     intro: Text | None = None
     """The introduction printed before the first question."""
+    hidden: Annotated[list[Hidden], Field(min_length=1)] | None = None
+    """Variables set from outside (URL parameters, defaults), never shown; usable in
+    conditions, texts and computed values from the first question on."""
     sections: Annotated[list[Section], Field(min_length=1)]
     """The sections, in order."""
 
@@ -76,7 +166,7 @@ class Instrument(Node):
         """
         count = 0
         for _, question in self.questions():
-            if isinstance(question, Display):
+            if isinstance(question, Display | Computed):
                 yield question, None
                 continue
             if question.number is None:

@@ -6,7 +6,19 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from qdef.model.base import INTEGRAL, Code, Condition, Id, Node, Target, Text
+from qdef.model.base import (
+    INTEGRAL,
+    Code,
+    Condition,
+    Expression,
+    Id,
+    IsoDate,
+    Node,
+    NonEmpty,
+    Number,
+    Target,
+    Text,
+)
 from qdef.model.inputs import DateInput, NumberInput, Precision, TextInput
 
 # ----------------------------------------------------------------- follow-ups
@@ -65,6 +77,34 @@ Followup = Annotated[
 
 Followups = Annotated[list[Followup], Field(min_length=1)]
 
+# ----------------------------------------------------------------- rules and filters
+
+
+class Rule(Node):
+    """A condition an answer must meet, with the message shown when it does not."""
+
+    noun: ClassVar[str] = "a rule"
+
+    check: Condition
+    """A condition on the question's own and earlier answers (``sum(q5.a, q5.b) == 100``,
+    ``bis >= von``); checked whenever the question is shown and answered."""
+    message: Text
+    """What the respondent is told when the condition does not hold."""
+
+
+class Filter(Node):
+    """Options (or rows) limited to those chosen, or not chosen, in an earlier multiple choice.
+
+    Exactly one of ``chosen_in`` and ``not_chosen_in`` is given."""
+
+    noun: ClassVar[str] = "a filter"
+
+    chosen_in: Id | None = None
+    """Keep only the options (rows) whose code was chosen in this earlier multiple choice."""
+    not_chosen_in: Id | None = None
+    """Keep only the options (rows) whose code was not chosen in this earlier multiple choice."""
+
+
 # ----------------------------------------------------------------- options
 
 
@@ -75,6 +115,9 @@ class Option(Node):
     """What the respondent reads."""
     specify: Followups | None = None
     """Follow-up inputs filled in when this option is chosen."""
+    when: Condition | None = None
+    """Offer the option only when this condition holds on earlier answers (cascading
+    choices)."""
 
 
 class SingleOption(Option):
@@ -117,6 +160,8 @@ class QuestionBase(Node):
     """Show the question only when this condition holds on earlier answers."""
     goto: Target | None = None
     """Where to continue after this question (unless a chosen option says otherwise)."""
+    rules: Annotated[list[Rule], Field(min_length=1)] | None = None
+    """Conditions the answers must meet, each with its message."""
 
 
 class SingleChoice(QuestionBase):
@@ -130,6 +175,10 @@ class SingleChoice(QuestionBase):
     """The options, in order; the respondent chooses one. Their codes are unique."""
     widget: Literal["radio", "dropdown"] = "radio"
     """How the web form offers the options."""
+    filter: Filter | None = None
+    """Offer only the options chosen (or not chosen) in an earlier multiple choice."""
+    default: Code | None = None
+    """The option chosen in advance; saved only if the respondent leaves it chosen."""
 
 
 class MultipleChoice(QuestionBase):
@@ -145,6 +194,10 @@ class MultipleChoice(QuestionBase):
     """At least this many options must be chosen when the question is answered."""
     max_choices: Annotated[int, Field(ge=1), INTEGRAL] | None = None
     """At most this many options may be chosen."""
+    filter: Filter | None = None
+    """Offer only the options chosen (or not chosen) in an earlier multiple choice."""
+    default: Annotated[list[Code], Field(min_length=1)] | None = None
+    """The options chosen in advance; saved only if the respondent leaves them chosen."""
 
 
 class TextQuestion(QuestionBase, TextInput):
@@ -154,6 +207,8 @@ class TextQuestion(QuestionBase, TextInput):
 
     type: Literal["text"]
     """The kind of question: ``text``."""
+    default: NonEmpty | None = None
+    """The text filled in in advance; saved only if the respondent leaves it."""
 
 
 class NumberQuestion(QuestionBase, NumberInput):
@@ -163,6 +218,8 @@ class NumberQuestion(QuestionBase, NumberInput):
 
     type: Literal["number"]
     """The kind of question: ``number``."""
+    default: Number | None = None
+    """The number filled in in advance; saved only if the respondent leaves it."""
 
 
 class DateQuestion(QuestionBase, DateInput):
@@ -172,6 +229,8 @@ class DateQuestion(QuestionBase, DateInput):
 
     type: Literal["date"]
     """The kind of question: ``date``."""
+    default: IsoDate | None = None
+    """The date filled in in advance; saved only if the respondent leaves it."""
 
 
 class DateRangeQuestion(QuestionBase):
@@ -226,6 +285,8 @@ class MatrixRow(Node):
     """The row's label."""
     specify: TextFollowup | None = None
     """For a "Sonstiges" row: the text in which the respondent names the row."""
+    when: Condition | None = None
+    """Show the row only when this condition holds on earlier answers."""
 
 
 class ScaleColumn(Node):
@@ -252,6 +313,8 @@ class MatrixQuestion(QuestionBase):
     """The scale's columns, in order; one is chosen per row. Their codes are unique."""
     rows: Annotated[list[MatrixRow], Field(min_length=1)]
     """The rows, in order; each is answered on the scale. Their codes are unique."""
+    filter: Filter | None = None
+    """Show only the rows chosen (or not chosen) in an earlier multiple choice."""
 
 
 class GridColumnBase(Node):
@@ -310,6 +373,8 @@ class GridQuestion(QuestionBase):
     """The columns, in order; a cell takes its column's input. Their codes are unique."""
     rows: Annotated[list[MatrixRow], Field(min_length=1)]
     """The rows, in order; each has one cell per column. Their codes are unique."""
+    filter: Filter | None = None
+    """Show only the rows chosen (or not chosen) in an earlier multiple choice."""
 
 
 class Display(Node):
@@ -331,6 +396,23 @@ class Display(Node):
     """Where to continue after this text."""
 
 
+class Computed(Node):
+    """A value computed from earlier answers: not shown, saved in the response."""
+
+    noun: ClassVar[str] = "a computed value"
+
+    id: Id
+    """The variable name; unique in the instrument."""
+    type: Literal["computed"]
+    """The kind of entry: ``computed``, a value calculated from earlier answers."""
+    value: Expression
+    """The expression that computes it, e.g. ``q5.a + q5.b`` or ``if(q1 == "ja", 1, 0)``."""
+    label: Text | None = None
+    """What the value means (for the codebook and data exports); never shown."""
+    when: Condition | None = None
+    """Compute the value only when this condition holds (otherwise it is absent)."""
+
+
 Question = Annotated[
     SingleChoice
     | MultipleChoice
@@ -341,7 +423,8 @@ Question = Annotated[
     | TextListQuestion
     | MatrixQuestion
     | GridQuestion
-    | Display,
+    | Display
+    | Computed,
     Field(discriminator="type"),
 ]
 """Any question; ``type`` says which kind."""
