@@ -925,11 +925,17 @@ class _Checker:
                 absent = self._may_be_absent(piece.expr)
                 if absent is not None:
                     ok = False
-                    self.report(
-                        Code.QD314,
-                        f"'{absent}' may be absent here (it is {self._why_absent(absent)}); "
-                        f"add a fallback, e.g. {{{piece.source}|…}}, or make it required",
-                        path,
+                    excerpt, column = _excerpt(text, piece.start)
+                    self.found.append(
+                        Diagnostic(
+                            Code.QD314,
+                            f"'{absent}' may be absent here (it is {self._why_absent(absent)}); "
+                            f"add a fallback, e.g. {{{piece.source}|…}}",
+                            self.locator.locate_offset(path, piece.start),
+                            "error",
+                            excerpt=excerpt,
+                            excerpt_column=column,
+                        )
                     )
         if ok:
             self.templates[path] = template
