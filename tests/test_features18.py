@@ -232,3 +232,77 @@ sections:
         default: 1
 """
     assert walk(compiled(body).plan, {}).response == {}
+
+
+# ----------------------------------------------------------------- computed values
+
+COMPUTED = """\
+sections:
+  - id: s1
+    questions:
+      - id: members
+        type: number
+        text: How many people live in your household?
+      - id: adults
+        type: number
+        text: How many are adults?
+      - id: children
+        type: computed
+        value: members - adults
+        when: members > 1
+      - id: alone
+        type: computed
+        value: members == 1
+      - id: ask_children
+        type: text
+        text: Tell us about the children.
+        when: children > 0
+"""
+
+
+def test_computed_values_get_the_type_of_their_expression() -> None:
+    symbols = compiled(COMPUTED).symbols
+    children = symbols.variables["children"]
+    assert (children.type.kind, children.type.integer, children.position) == ("number", True, 2)
+    assert symbols.variables["alone"].type.kind == "truth"
+
+
+def test_a_computed_value_is_stored_and_used_by_later_conditions() -> None:
+    plan = compiled(COMPUTED).plan
+    shown = walk(plan, {"members": 4, "adults": 2})
+    assert shown.response == {"members": 4, "adults": 2, "children": 2, "alone": False}
+    assert shown.ids == ("members", "adults", "ask_children")  # computed values are not shown
+    # a response is an answer set of its own walk (the computed values are recomputed)
+    assert walk(plan, shown.response).response == shown.response
+
+
+def test_a_computed_value_is_absent_when_its_when_is_false_or_its_value_absent() -> None:
+    plan = compiled(COMPUTED).plan
+    assert walk(plan, {"members": 1, "adults": 1}).response == {
+        "members": 1,
+        "adults": 1,
+        "alone": True,
+    }
+    assert "children" not in walk(plan, {"members": 3}).response  # adults absent
+
+
+def test_a_computed_value_jumped_over_is_absent() -> None:
+    body = COMPUTED.replace(
+        "        text: How many are adults?\n",
+        "        text: How many are adults?\n        goto: ask_children\n",
+    )
+    plan = compiled(body).plan
+    assert walk(plan, {"members": 4, "adults": 2}).response == {"members": 4, "adults": 2}
+
+
+def test_a_failed_computed_value_is_reported_once() -> None:
+    body = COMPUTED.replace("value: members - adults", "value: members - nobody")
+    found = codes(body)
+    assert found == ["QD502"]  # not again where children is used
+
+
+def test_a_computed_value_may_not_use_a_later_one() -> None:
+    body = COMPUTED.replace("value: members == 1", "value: members == 1 and later > 0") + (
+        "      - id: later\n        type: computed\n        value: members + 1\n"
+    )
+    assert codes(body) == ["QD503"]
