@@ -54,7 +54,10 @@ def codes(body: str) -> list[str]:
 
 HIDDEN = """\
 hidden:
-  - {id: region, type: choice, options: [{code: north, label: North}, {code: south, label: South}], default: north}
+  - id: region
+    type: choice
+    options: [{code: north, label: North}, {code: south, label: South}]
+    default: north
   - {id: wave, type: number, min: 1, max: 10}
 sections:
   - id: s1
