@@ -309,3 +309,25 @@ def test_a_computed_value_may_not_use_a_later_one() -> None:
         "      - id: later\n        type: computed\n        value: members + 1\n"
     )
     assert codes(body) == ["QD503"]
+
+
+def test_a_broken_hidden_variable_leaves_the_others_checked() -> None:
+    """Partial checking (qdef.validation.partial): a hidden variable with a structural
+    error is left out, uses of it are not reported as unknown, the other hidden
+    variables are still checked, located at their own lines."""
+    body = """\
+hidden:
+  - {id: wave, type: numbr}
+  - {id: region, type: choice, options: [{code: north, label: North}], default: south}
+sections:
+  - id: s1
+    questions:
+      - id: q1
+        type: text
+        text: Q
+        when: wave > 1 and region == "north"
+"""
+    document, _ = parse(HEAD + body, Path("t.yaml"))
+    assert document is not None
+    found = validate_document(document, routing=False).diagnostics
+    assert [(d.code.value, d.span.line) for d in found] == [("QD207", 6), ("QD310", 7)]

@@ -718,7 +718,7 @@ class _Checker:
 
     def _code_default(self, default: str, codes: list[str], path: KeyPath) -> None:
         if default not in codes:
-            close = difflib.get_close_matches(default, codes, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(default, codes, n=1, cutoff=0.7)
             hint = f"did you mean '{close[0]}'?" if close else f"the codes are {', '.join(codes)}"
             self.report(
                 Code.QD310,
