@@ -21,13 +21,14 @@ import difflib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from qdef.diagnostics import Code, Diagnostic, Severity, Span
 from qdef.expr import Expr, ExprProblem, parse_and_check, variables_used
 from qdef.expr.messages import Subject, date_problem
 from qdef.expr.nodes import Call, Literal, Ref, children
-from qdef.expr.types import Want, expression_type
+from qdef.expr.template import Template, TemplateSyntaxError, has_braces, parse_template
+from qdef.expr.types import Want, expression_type, typecheck
 from qdef.model import (
     END,
     Computed,
@@ -53,10 +54,6 @@ from qdef.model.symbols import QuestionEntry, Symbols, build
 from qdef.model.texts import texts
 from qdef.source.positions import KeyPath
 from qdef.validation.partial import NOTHING_BROKEN, Broken
-
-if TYPE_CHECKING:
-    from qdef.expr.template import Template
-
 
 #: Words of the condition language; an id spelt like one could not be referred to.
 RESERVED = frozenset({"end", "and", "or", "not", "has", "in", "answered", "true", "false"})
@@ -108,9 +105,7 @@ def piped_templates(instrument: Instrument) -> dict[KeyPath, Template]:
     """Every piped text of a valid instrument, parsed, by its key path (in document order)."""
     found: dict[KeyPath, Template] = {}
     for path, text in _piped_texts(instrument, build(instrument)):
-        if "{" in text or "}" in text:
-            from qdef.expr.template import parse_template  # noqa: PLC0415
-
+        if has_braces(text):
             template = parse_template(text)
             if not template.plain:
                 found[path] = template
@@ -864,12 +859,18 @@ class _Checker:
         for path, text, position in _piped_texts_at(self.instrument, self.symbols):
             if path in self.broken.texts or path[:-1] in self.broken.texts:
                 continue
-            self._template(text, path, position)
+            own = None
+            if "rules" in path:  # a rule's message: shown only with an answer of its question
+                question = self.symbols.entries[position - 1].question
+                if isinstance(question, _ONE_ANSWER):
+                    own = question.id
+            self._template(text, path, position, own)
 
-    def _template(self, text: str, path: KeyPath, position: int) -> None:
-        if "{" not in text and "}" not in text:
+    def _template(self, text: str, path: KeyPath, position: int, own: str | None = None) -> None:
+        """Check the piped text at ``path``, read at ``position``; ``own``: a variable
+        always answered where the text is shown (a rule message's question's answer)."""
+        if not has_braces(text):
             return
-        from qdef.expr.template import TemplateSyntaxError, parse_template  # noqa: PLC0415
 
         try:
             template = parse_template(text)
@@ -892,15 +893,15 @@ class _Checker:
         for piece in template.pieces:
             if isinstance(piece, str):
                 continue
-            _, problems = parse_and_check(
-                piece.source, self.symbols, position, unknown=self.unknown, want="text"
+            problems = typecheck(
+                piece.expr, self.symbols, position, unknown=self.unknown, want="text"
             )
             if problems:
                 ok = False
                 self._expr_problems(piece.source, path, problems, piece.source_start)
                 continue
             if piece.fallback is None:
-                absent = self._may_be_absent(piece.expr)
+                absent = self._may_be_absent(piece.expr, own)
                 if absent is not None:
                     ok = False
                     excerpt, column = _excerpt(text, piece.start)
@@ -918,25 +919,26 @@ class _Checker:
         if ok:
             self.templates[path] = template
 
-    def _may_be_absent(self, expr: Expr) -> str | None:
+    def _may_be_absent(self, expr: Expr, own: str | None) -> str | None:
         """A variable that can leave the piece ``expr`` without a value (the fallback
-        rule, docs/format.md "Piping"), or None."""
+        rule, docs/format.md "Piped texts"), or None."""
         match expr:
             case Literal():
                 return None
             case Ref(name=name):
-                return None if self._always_there(name) else name
+                return None if name == own or self._always_there(name) else name
             case Call(name=name, args=args):
                 if name in _NEVER_ABSENT:
                     return None
+                each = [self._may_be_absent(arg, own) for arg in args]
                 if name in ("min", "max", "coalesce"):  # absent only if all are
-                    each = [self._may_be_absent(arg) for arg in args]
                     return each[0] if all(each) else None
                 if name == "if":  # the condition is two-valued; either branch may be taken
-                    return self._may_be_absent(args[1]) or self._may_be_absent(args[2])
-                return next(filter(None, map(self._may_be_absent, args)), None)
+                    return each[1] or each[2]
+                return next(filter(None, each), None)
             case _:
-                return next(filter(None, map(self._may_be_absent, children(expr))), None)
+                each = [self._may_be_absent(child, own) for child in children(expr)]
+                return next(filter(None, each), None)
 
     def _always_there(self, name: str) -> bool:
         """(a) a hidden variable with a default, (b) the answer of a required question
@@ -970,6 +972,9 @@ class _Checker:
             return f"a part of '{variable.question}' that may be left unanswered"
         return f"the answer of '{variable.question}', which is not required"
 
+
+#: Questions with one answer variable (their id).
+_ONE_ANSWER = (SingleChoice, MultipleChoice, TextQuestion, NumberQuestion, DateQuestion)
 
 #: Functions whose value is never absent (absent arguments count as nothing).
 _NEVER_ABSENT = frozenset({"sum", "count", "len", "concat", "selected_count"})
