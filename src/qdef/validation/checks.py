@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -104,31 +105,36 @@ def checked(
 def piped_templates(instrument: Instrument) -> dict[KeyPath, Template]:
     """Every piped text of a valid instrument, parsed, by its key path (in document order)."""
     found: dict[KeyPath, Template] = {}
-    for path, text in _piped_texts(instrument, build(instrument)):
-        if has_braces(text):
-            template = parse_template(text)
-            if not template.plain:
-                found[path] = template
+    for path, text, _ in _piped_texts(instrument, build(instrument)):
+        template = parse_template(text)
+        if not template.plain:
+            found[path] = template
     return found
 
 
-def _piped_texts(instrument: Instrument, symbols: Symbols) -> Iterator[tuple[KeyPath, str]]:
-    """Every text that may be piped, one per language, with its key path."""
-    for path, text, _ in _piped_texts_at(instrument, symbols):
-        yield path, text
-
-
-def _piped_texts_at(instrument: Instrument, symbols: Symbols) -> Iterator[tuple[KeyPath, str, int]]:
-    """:func:`_piped_texts`, each with the position it is read from."""
-    positions: dict[tuple[Any, Any], int] = {
-        (e.path[1], e.path[3]): e.position for e in symbols.entries
-    }
+def _piped_texts(
+    instrument: Instrument,
+    symbols: Symbols,
+    found: Iterable[tuple[KeyPath, str | dict[str, str]]] | None = None,
+) -> Iterator[tuple[KeyPath, str, int]]:
+    """Every text that may be piped and has braces, one per language, with its key path
+    and the position it is read from (of the texts ``found`` by
+    :func:`qdef.model.texts.texts`, when given). A text without braces is skipped
+    before anything else is looked at (most texts are plain)."""
+    positions: dict[tuple[Any, Any], int] | None = None
     first: dict[int, int] = {}
-    for entry in symbols.entries:
-        first.setdefault(entry.section_index, entry.position)
-    for s in range(len(instrument.sections)):
-        first.setdefault(s, len(symbols.entries))
-    for path, text in texts(instrument):
+    for path, text in texts(instrument) if found is None else found:
+        if isinstance(text, str):
+            if not has_braces(text):
+                continue
+        elif not any(has_braces(value) for value in text.values()):
+            continue
+        if positions is None:  # made when the first text with braces needs it
+            positions = {(e.path[1], e.path[3]): e.position for e in symbols.entries}
+            for entry in symbols.entries:
+                first.setdefault(entry.section_index, entry.position)
+            for s in range(len(instrument.sections)):
+                first.setdefault(s, len(symbols.entries))
         position = _text_position(path, positions, first)
         if position is None:
             continue
@@ -136,7 +142,8 @@ def _piped_texts_at(instrument: Instrument, symbols: Symbols) -> Iterator[tuple[
             yield path, text, position
         else:
             for language, value in text.items():
-                yield (*path, language), value, position
+                if has_braces(value):
+                    yield (*path, language), value, position
 
 
 def build_symbols(instrument: Instrument) -> Symbols:
@@ -164,6 +171,12 @@ class _Checker:
         """Computed values whose expression has errors: they have no variable, and a use
         of one is not reported again as unknown."""
         self.found: list[Diagnostic] = []
+
+    @functools.cached_property
+    def texts(self) -> list[tuple[KeyPath, str | dict[str, str]]]:
+        """Every text of the instrument (walked once: the language checks and the piping
+        checks both read them)."""
+        return list(texts(self.instrument))
 
     def unknown(self, name: str) -> bool:
         """Names not to report as unknown: left out of a broken document, or failed."""
@@ -293,7 +306,7 @@ class _Checker:
                 )
         languages = list(dict.fromkeys(listed))
         wanted = set(languages)
-        for path, text in texts(self.instrument):
+        for path, text in self.texts:
             if path in self.broken.texts:
                 continue
             if isinstance(text, str):
@@ -856,7 +869,7 @@ class _Checker:
         """Every piped text: its syntax, each piece's type (at the text's position: only
         earlier variables; a rule's message may use the question's own) and the fallback
         rule (QD314)."""
-        for path, text, position in _piped_texts_at(self.instrument, self.symbols):
+        for path, text, position in _piped_texts(self.instrument, self.symbols, self.texts):
             if path in self.broken.texts or path[:-1] in self.broken.texts:
                 continue
             own = None
@@ -869,8 +882,6 @@ class _Checker:
     def _template(self, text: str, path: KeyPath, position: int, own: str | None = None) -> None:
         """Check the piped text at ``path``, read at ``position``; ``own``: a variable
         always answered where the text is shown (a rule message's question's answer)."""
-        if not has_braces(text):
-            return
 
         try:
             template = parse_template(text)
