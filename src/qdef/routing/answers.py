@@ -9,9 +9,14 @@ An *answer set* maps variable names to values (docs/responses.md):
 - date, date-range end: ISO text at the precision (``"2021"``, ``"2021-05"``, ``"2021-05-31"``)
 - check cell: ``true`` (an unticked box is simply absent; ``false`` is accepted as absent)
 
+- hidden variable: a value of its type (a code of its options, a number, a text, a date)
+
 A name that is missing is unanswered. A *response* is the answer set a walk
-keeps: only answers of shown questions, follow-ups only while their option is
-chosen, multiple choices in option order, unticked boxes dropped.
+keeps: hidden variables (given or default), only answers of shown questions,
+follow-ups only while their option is chosen, answers of options and rows only
+while they are offered, multiple choices in option order, unticked boxes dropped,
+and computed values. A text must match its ``pattern`` and ``format``
+(:mod:`qdef.expr.patterns`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from qdef.expr.patterns import FORMATS, matches
 from qdef.model import CheckColumn, GridQuestion, MultipleChoice
 from qdef.routing.plan import Plan, VarInfo
 
@@ -59,13 +65,22 @@ def problems(plan: Plan, answers: Mapping[str, Any]) -> list[str]:
     for name, value in answers.items():
         info = plan.variables.get(name)
         if info is None:
+            if plan.hidden_info(name) is not None or _computed(plan, name):
+                # from outside: a value not in its domain is ignored; computed values are
+                # computed again (so that a response is an answer set of its own walk)
+                continue
             found.append(_unknown(plan, name))
             continue
-        problem = _value_problem(info, value)
+        problem = value_problem(info, value)
         if problem:
             found.append(f"'{name}': {problem}")
     found.extend(_cross_problems(plan, answers))
     return found
+
+
+def _computed(plan: Plan, name: str) -> bool:
+    position = plan.symbols.positions.get(name)
+    return position is not None and plan.steps[position].computed is not None
 
 
 def _unknown(plan: Plan, name: str) -> str:
@@ -77,7 +92,8 @@ def _unknown(plan: Plan, name: str) -> str:
     return f"'{name}' is not a variable of this instrument"
 
 
-def _value_problem(info: VarInfo, value: Any) -> str | None:
+def value_problem(info: VarInfo, value: Any) -> str | None:
+    """What is wrong with ``value`` as the answer ``info`` (None: nothing)."""
     kind, node = info.kind, info.node
     if kind == "choice":
         if not isinstance(value, str) or value not in info.codes:
@@ -93,10 +109,26 @@ def _value_problem(info: VarInfo, value: Any) -> str | None:
         limit = getattr(node, "max_length", None)
         if limit is not None and len(value) > limit:
             return f"the text is longer than {limit} characters"
-        return None
+        return _text_shape_problem(node, value)
     if kind == "number":
         return _number_problem(node, value)
     return _date_problem(node, value)
+
+
+def _text_shape_problem(node: Any, value: str) -> str | None:
+    """A text that does not match its ``pattern`` or ``format``."""
+    pattern = getattr(node, "pattern", None)
+    shape = getattr(node, "format", None)
+    if pattern is None and shape is None:
+        return None
+    if shape is not None and not matches(FORMATS[shape], value):
+        return f"{value!r} is not a valid {_FORMAT_NAMES[shape]}"
+    if pattern is not None and not matches(pattern.regex, value):
+        return f"{value!r} does not match the pattern {pattern.regex}"
+    return None
+
+
+_FORMAT_NAMES = {"email": "e-mail address", "phone": "telephone number", "url": "web address"}
 
 
 def _choices_problem(info: VarInfo, value: Any) -> str | None:
