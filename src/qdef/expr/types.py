@@ -395,7 +395,7 @@ class _Checker:
             self.report(
                 NOT_SHOWABLE,
                 f"'{shown}' is {found.describe()}, which cannot be shown in a text; "
-                f'write what to show for each case, e.g. {{if({shown}, "yes", "no")}}',
+                f'write what to show for each case, e.g. {{if({shown}, "…", "…")}}',
                 node,
             )
 
