@@ -124,7 +124,10 @@ def _walk(
             position += 1
             continue
         shown.append(position)
-        _keep(plan, step.variables, answers, response, _dropped(plan, step, response))
+        dropped = _dropped(plan, step, response)  # decided before the question's answers
+        _keep(plan, step.variables, answers, response)
+        if dropped:
+            _withdraw(plan, step, response, dropped)
         chosen = response.get(step.question.id)
         target = step.option_gotos.get(chosen) if isinstance(chosen, str) else None
         position = target if target is not None else step.next_default
@@ -157,20 +160,12 @@ def _rules(plan: Plan, shown: list[int], response: Mapping[str, Any]) -> list[Ru
 
 
 def _keep(
-    plan: Plan,
-    names: tuple[str, ...],
-    answers: Mapping[str, Any],
-    response: dict[str, Any],
-    dropped: Collection[str] = (),
+    plan: Plan, names: tuple[str, ...], answers: Mapping[str, Any], response: dict[str, Any]
 ) -> None:
-    """Keep the answers ``names`` (one question's) in ``response``: not those of options
-    and rows in ``dropped`` (not offered), nor follow-ups of options not chosen."""
     for name in names:
         if name not in answers:
             continue
         info = plan.variables[name]
-        if dropped and _unoffered(plan.steps[info.position], name, dropped):
-            continue
         if info.option is not None:  # a follow-up counts only while its option is chosen
             chosen = response.get(info.question)
             if chosen is None:
@@ -180,13 +175,29 @@ def _keep(
             if isinstance(chosen, list) and info.option not in chosen:
                 continue
         value = normalize(info, answers[name])
-        if dropped and info.kind in ("choice", "choices") and name == info.question:
-            if isinstance(value, list):
-                value = [code for code in value if code not in dropped] or None
-            elif value in dropped:
-                value = None
         if value is not None:
             response[name] = value
+
+
+def _withdraw(plan: Plan, step: Step, response: dict[str, Any], dropped: Collection[str]) -> None:
+    """Take the answers of the options and rows in ``dropped`` (not offered) out of the
+    answers ``step`` kept: a single choice of one, the codes of a multiple choice, the
+    parts of a row, and their follow-ups."""
+    for name in step.variables:
+        if name not in response:
+            continue
+        info = plan.variables[name]
+        own = name == info.question
+        if info.option in dropped or _unoffered(step, name, dropped):
+            del response[name]
+        elif own and info.kind == "choice" and response[name] in dropped:
+            del response[name]
+        elif own and info.kind == "choices":
+            kept = [code for code in response[name] if code not in dropped]
+            if kept:
+                response[name] = kept
+            else:
+                del response[name]
 
 
 def _dropped(plan: Plan, step: Step, response: Mapping[str, Any]) -> Collection[str]:
