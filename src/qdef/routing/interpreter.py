@@ -188,9 +188,8 @@ def _withdraw(plan: Plan, step: Step, response: dict[str, Any], dropped: Collect
             continue
         info = plan.variables[name]
         own = name == info.question
-        if info.option in dropped or _unoffered(step, name, dropped):
-            del response[name]
-        elif own and info.kind == "choice" and response[name] in dropped:
+        chosen = own and info.kind == "choice" and response[name] in dropped
+        if chosen or info.option in dropped or _unoffered(step, name, dropped):
             del response[name]
         elif own and info.kind == "choices":
             kept = [code for code in response[name] if code not in dropped]
