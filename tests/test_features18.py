@@ -514,3 +514,34 @@ def test_rules_and_option_conditions_look_only_as_far_as_allowed(old: str, new: 
     body = RULES + "      - id: later\n        type: number\n        text: Later\n"
     assert codes(body) == []
     assert codes(body.replace(old, new, 1)) == ["QD503"]
+
+
+def test_every_expression_place_is_parsed_once_by_the_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The compiled instrument and the plan take the semantic checks' syntax trees of
+    every ``when`` (sections, questions, options, rows), computed value and rule:
+    neither parses anything again."""
+    import qdef.pipeline.compiled  # noqa: PLC0415
+    import qdef.routing.plan  # noqa: PLC0415
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("parsed again")
+
+    body = COMPUTED + (
+        "      - id: mood\n        type: single\n        text: Mood\n"
+        "        rules: [{check: 'mood != \"bad\"', message: Sorry.}]\n"
+        "        options:\n"
+        "          - {code: good, label: Good}\n"
+        "          - {code: bad, label: Bad, when: members > 2}\n"
+    )
+    monkeypatch.setattr(qdef.pipeline.compiled, "parse", refuse)
+    monkeypatch.setattr(qdef.routing.plan, "parse", refuse)
+    result = compiled(body)
+    plan = result.plan
+    step = plan.steps[plan.position_of("mood")]
+    assert set(step.option_when) == {"bad"}
+    assert len(step.rules) == 1
+    assert plan.steps[plan.position_of("children")].computed is not None
+    paths = {path[-1] for path in result.conditions}
+    assert paths == {"when", "value", "check"}
