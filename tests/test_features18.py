@@ -545,3 +545,27 @@ def test_every_expression_place_is_parsed_once_by_the_checks(
     assert plan.steps[plan.position_of("children")].computed is not None
     paths = {path[-1] for path in result.conditions}
     assert paths == {"when", "value", "check"}
+
+
+def test_an_inputs_label_is_piped_and_a_computed_values_label_is_not() -> None:
+    body = """\
+sections:
+  - id: s1
+    questions:
+      - id: name
+        type: text
+        required: true
+        text: Name?
+      - id: age
+        type: number
+        text: Age?
+        label: "{name}:"
+      - id: twice
+        type: computed
+        value: age * 2
+        label: "{not a piece"
+"""
+    result = compiled(body)
+    assert [path for path, _ in result.texts_with_pieces()] == [
+        ("sections", 0, "questions", 1, "label")
+    ]
