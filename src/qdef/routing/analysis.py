@@ -458,7 +458,7 @@ class Analysis:
         response = dict(answers)
         parts = self.plan.parts
         for name, expr in logic.computed.items():
-            found = evaluate.value(expr, response, parts=parts)  # type: ignore[attr-defined]
+            found = evaluate.value(expr, response, parts=parts)
             if found is not None:
                 response[name] = found
         return response

@@ -71,6 +71,7 @@ from qdef.model import (
     SingleChoice,
     TextListQuestion,
 )
+from qdef.model.symbols import Kind
 from qdef.routing import evaluate
 from qdef.routing.dd import DD, FALSE, MAX_NODES, TRUE, working_on
 from qdef.routing.evaluate import ABSENT, holds
@@ -309,7 +310,7 @@ class Logic:
         for step in plan.steps:
             if step.question.id in self.computed:
                 vtype = self._vtype(step.question.id)
-                kind = "number" if vtype is None else vtype.kind
+                kind: Kind = "number" if vtype is None else vtype.kind
                 self.computed_info[step.question.id] = VarInfo(
                     step.question.id, kind, step.question.id, step.position, (), step.question
                 )
@@ -534,7 +535,7 @@ class Logic:
         if reason is None:
             found: dict[Any, None] = {}
             for response in self._responses(variables):
-                value = evaluate.value(expr, response, parts=self.plan.parts)  # type: ignore[attr-defined]
+                value = evaluate.value(expr, response, parts=self.plan.parts)
                 if value is not ABSENT:
                     found.setdefault(value, None)
             values = sorted(found, key=lambda v: (str(type(v)), v))
@@ -751,7 +752,7 @@ class Logic:
         parts = self.plan.parts
 
         def leaf(response: dict[str, Any]) -> int:
-            value = evaluate.value(expr, response, parts=parts)  # type: ignore[attr-defined]
+            value = evaluate.value(expr, response, parts=parts)
             return self.dd.literal(var, [max(self.index_of(name, value), 0)])
 
         return self.table(self._reads_of[name], leaf)
