@@ -33,7 +33,8 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
-from qdef.expr.nodes import Answered, Compare, Expr, Not, Or, Ref
+from qdef.expr.nodes import Answered, Compare, Expr, Literal, Not, Or, Ref
+from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
 from qdef.routing import evaluate
 from qdef.routing.answers import problems
@@ -349,8 +350,11 @@ class Analysis:
                 if problems(self.plan, answers):
                     continue
                 # walked only as far as the answers go: the rest of the walk keeps none
-                variables = self.plan.variables
-                stop = max((variables[name].position for name in answers), default=0)
+                info = self.logic.info
+                stop = max(
+                    (found.position for name in answers if (found := info(name)) is not None),
+                    default=0,
+                )
                 shown, response = walk_until(self.plan, answers, max(stop, position) + 1)
                 if position not in shown:
                     continue
@@ -391,6 +395,22 @@ class Analysis:
         names = sorted({n for _, used in wanted for n in used if n in logic.var_of})
         if not names:
             return
+        # the numbers the atoms that compute are written with, to try answers near them
+        computing = sorted(
+            {
+                node.value
+                for var in path
+                if (expr := logic.domains[var].opaque) is not None
+                or (
+                    (info := logic.domains[var].info) is not None
+                    and (expr := logic.computed.get(info.name)) is not None
+                )
+                for node in nodes(expr)
+                if isinstance(node, Literal)
+                and isinstance(node.value, int | float)
+                and not isinstance(node.value, bool)
+            }
+        )
         choices = []
         for name in names:
             var = logic.var_of[name]
@@ -398,7 +418,7 @@ class Analysis:
             choices.append(
                 [
                     v
-                    for v in self._nearby(name, names)
+                    for v in self._nearby(name, names, computing)
                     if region is None or logic.index_of(name, v) == region
                 ]
             )
@@ -487,9 +507,11 @@ class Analysis:
                 answers[info.question] = [*chosen, info.option]
         return answers
 
-    def _nearby(self, name: str, compared: list[str]) -> list[Any]:
+    def _nearby(self, name: str, compared: list[str], computing: list[Any]) -> list[Any]:
         """Values to try for ``name``: absent, its representatives, those of the answers
-        of the same kind it is ``compared`` with, and values next to them."""
+        of the same kind it is ``compared`` with, and values next to them; for a number
+        that atoms compute with, also values around the numbers they are written with
+        (``computing``) and a few orders of magnitude."""
         logic = self.logic
         domain = logic.domains_of(name)
         kind = domain.info.kind if domain.info else ""
@@ -501,6 +523,11 @@ class Analysis:
         present = values[1:]
         if kind == "number":
             values += [v + d for v in present for d in (-1, 1, 0.5)]
+            if computing:
+                spread = {c * f for c in computing for f in (1, 0.5, 2)} | {
+                    sign * 10**k for k in range(7) for sign in (1, -1)
+                }
+                values += sorted(v for c in spread for v in (c, c + 1, c - 1))
         elif kind == "date" and domain.info is not None:
             precision = domain.precision or "day"
             for value in present:

@@ -198,6 +198,10 @@ class Domain:
     whose definition is not encoded: why."""
     precision: str | None = None
     """For a date: its precision."""
+    default: int | None = None
+    """For a hidden variable with a default: the value that stands for the default. It
+    is never absent (the walk gives it its default), so *absent* (value 0) behaves as
+    this value in every atom, and is printed as it."""
 
 
 def to_ordinal(text: str, precision: str) -> int:
@@ -314,6 +318,8 @@ class Logic:
                 self.computed_info[step.question.id] = VarInfo(
                     step.question.id, kind, step.question.id, step.position, (), step.question
                 )
+        self._compared_by_rules: set[Compare] = set()
+        """Comparisons of two answers in rules: enumerated where both can be."""
         self._reads_of: dict[str, list[int]] = {}
         """For a computed value whose definition is encoded: the variables it reads."""
         self._memo: dict[Expr, int] = {}
@@ -368,6 +374,16 @@ class Logic:
             if step_rules(step) or step_option_when(step):
                 # "some answer given" and "an option chosen" look at every answer
                 wanted.update(n for n in step.variables if n in plan.variables)
+        checks = [rule for step in plan.steps for rule in step_rules(step)]
+        for rule in checks:  # two answers compared by a rule: enumerated where they can be
+            for node in walk(rule):
+                if (
+                    isinstance(node, Compare)
+                    and isinstance(node.left, Ref)
+                    and isinstance(node.right, Ref)
+                ):
+                    self._compared_by_rules.add(node)
+                    enumerated.update((node.left.name, node.right.name))
         for expr in everything:
             for node in walk(expr):
                 if isinstance(node, Ref):
@@ -416,7 +432,12 @@ class Logic:
     def _collect_opaque(self, node: Compare, opaque: list[tuple[int, Expr]]) -> None:
         """A comparison of two number, date or text answers becomes an opaque variable."""
         left, right = node.left, node.right
-        if isinstance(left, Ref) and isinstance(right, Ref) and not self._involves_computed(node):
+        if (
+            isinstance(left, Ref)
+            and isinstance(right, Ref)
+            and not self._involves_computed(node)
+            and not self._enumerable(node)
+        ):
             a, b = self.info(left.name), self.info(right.name)
             if a is not None and b is not None and a.kind not in ("choice", "check"):
                 key, _ = self.opaque_key(node.op, left.name, right.name)
@@ -487,6 +508,10 @@ class Logic:
             self._date_domain(
                 domain, constants, node.precision, getattr(node, "min", None), node.max
             )
+        default = getattr(info.node, "default", None) if is_hidden(info) else None
+        if default is not None:
+            index = self._index(domain, default)
+            domain.default = index if index > 0 else None
         self.var_of[info.name] = self.dd.new_var(len(domain.values))
         self.domains.append(domain)
         if info.name.endswith(".to") and info.name[:-3] + ".from" in self.var_of:
@@ -617,12 +642,13 @@ class Logic:
         response: dict[str, Any] = {}
         for var, k in assigned.items():
             domain = self.domains[var]
-            if k == 0:
+            index = domain.default if k == 0 and domain.default is not None else k
+            if index == 0:  # (a hidden variable with a default is never absent)
                 continue
             if domain.code is not None:
                 response.setdefault(domain.name, []).append(domain.code)
             else:
-                response[domain.name] = domain.values[k]
+                response[domain.name] = domain.values[index]
         for name, value in response.items():
             info = self.info(name)
             if isinstance(value, list) and info is not None:
@@ -670,8 +696,31 @@ class Logic:
             isinstance(expr, Compare)
             and isinstance(expr.left, Ref)
             and isinstance(expr.right, Ref)
-            and self._involves_computed(expr)
+            and (self._involves_computed(expr) or self._enumerable(expr))
         )
+
+    def _enumerable(self, node: Compare) -> bool:
+        """A comparison of two answers in a rule, both of which are enumerated."""
+        if node not in self._compared_by_rules:
+            return False
+        names = [side.name for side in (node.left, node.right) if isinstance(side, Ref)]
+        if not all(name in self.var_of for name in names):
+            return self._exactly_bounded(names)
+        return all(self.domains_of(name).exact for name in names)
+
+    def _exactly_bounded(self, names: list[str]) -> bool:
+        """Before allocation: whether the answers ``names`` will be enumerated."""
+        for name in names:
+            info = self.info(name)
+            if info is None or info.kind != "number":
+                return info is not None and info.kind in ("choice", "check", "truth")
+            node = info.node
+            low, high = getattr(node, "min", None), getattr(node, "max", None)
+            if getattr(node, "kind", "") != "integer" or low is None or high is None:
+                return False
+            if high - low >= MAX_EXACT_RANGE:
+                return False
+        return True
 
     # ------------------------------------------------------------------ constraints
 
@@ -827,13 +876,17 @@ class Logic:
     def is_value(self, name: str, code: str) -> int:
         """``name == code`` for a single-choice variable."""
         var = self.var_of[name]
-        return self.dd.literal(var, [self.domains_of(name).values.index(code)])
+        domain = self.domains_of(name)
+        index = domain.values.index(code)
+        return self.dd.literal(var, [index, 0] if index == domain.default else [index])
 
     def domains_of(self, name: str) -> Domain:
         return self.domains[self.var_of[name]]
 
     def answered(self, name: str) -> int:
         dd = self.dd
+        if name in self.var_of and self.domains_of(name).default is not None:
+            return TRUE  # a hidden variable with a default
         info = self.info(name)
         if info is not None and info.kind == "choices":  # the last first: each step is small
             return dd.any_(dd.literal(self.bits[(name, c)], [1]) for c in reversed(info.codes))
@@ -939,9 +992,12 @@ class Logic:
     def _single(self, name: str, expr: Expr) -> int:
         var = self.var_of[name]
         domain = self.domains[var]
+        values = list(domain.values)
+        if domain.default is not None:
+            values[0] = values[domain.default]
         allowed = [
             k
-            for k, value in enumerate(domain.values)
+            for k, value in enumerate(values)
             if holds(expr, {} if value is ABSENT else {name: value})
         ]
         return self.dd.literal(var, allowed)
@@ -1000,7 +1056,10 @@ class Logic:
         the answer ``value`` falls in (0: absent; -1: none, the answer is out of bounds)."""
         if value is ABSENT:
             return 0
-        domain = self.domains_of(name)
+        return self._index(self.domains_of(name), value)
+
+    @staticmethod
+    def _index(domain: Domain, value: Any) -> int:
         if domain.regions:
             info = domain.info
             assert info is not None

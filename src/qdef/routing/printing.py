@@ -240,6 +240,12 @@ class Printer:
         """The condition "the variable of ``domain`` takes one of ``values``"."""
         size = len(domain.values)
         chosen = set(values)
+        if domain.default is not None:  # never absent: absent is the default
+            chosen.discard(0)
+            size -= 1
+            if len(chosen) == size:
+                return TRUE_EXPR
+            return self.positive(domain, Ref(domain.name), sorted(chosen))
         if len(chosen) == size:
             return TRUE_EXPR
         if domain.opaque is not None:
