@@ -362,7 +362,7 @@ class _Builder:
             required=False,
             personal=False,
             source=self.words["source_computed"].format(expression=question.value.strip()),
-            depends_on=SEPARATOR.join(_names([expr] if expr is not None else [], question.id)),
+            depends_on=", ".join(_names([expr] if expr is not None else [], question.id)),
         )
 
     def extend(
