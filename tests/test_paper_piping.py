@@ -12,6 +12,8 @@ from qdef.model import Instrument
 from qdef.pipeline import validate_text
 from qdef.rendering import render
 
+# ruff: noqa: E501 (the instrument's lines are as an author writes them)
+
 HOUSEHOLD = """\
 qdef: 1
 id: household
