@@ -302,6 +302,14 @@ class Analysis:
         step = self.plan.steps[position]
         node = dd.and_(self.shown[position], where)
         node = dd.and_(node, logic.rules_for(node))
+        if where != TRUE:  # the questions it looks at answered as they must be, if shown
+            positions = {
+                info.position
+                for var in dd.support(node)
+                if (info := logic.domains[var].info) is not None and 0 <= info.position < position
+            }
+            for p in sorted(positions):
+                node = dd.and_(node, dd.or_(dd.not_(self.shown[p]), self.must[p]))
         if chosen:
             node = dd.and_(node, logic.is_value(step.question.id, chosen))
         elif chosen == "":

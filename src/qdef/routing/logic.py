@@ -687,7 +687,10 @@ class Logic:
         if domain.reason is not None:
             return f"'{name}', which is undecided itself"
         if kind == "number":
-            return f"'{name}', a number without bounds at most {MAX_EXACT_RANGE} whole values apart"
+            return (
+                f"'{name}', a number without bounds (or with bounds more than "
+                f"{MAX_EXACT_RANGE} whole values apart)"
+            )
         return f"'{name}', a {kind or 'value'} (which qdef does not enumerate)"
 
     def _responses(self, variables: list[int]) -> Iterator[dict[str, Any]]:
