@@ -159,7 +159,7 @@ class Words:
         question = self.plan.steps[info.position].question
         head = self.question(info.question)
         part: str | None = None
-        text = self.options.text
+        text = self.text
         if name == info.question:
             return head
         if isinstance(question, SingleChoice | MultipleChoice):
@@ -179,7 +179,7 @@ class Words:
         return self.chrome("part", question=head, part=part) if part else head
 
     def _row_part(self, question: MatrixQuestion | GridQuestion, name: str) -> str:
-        text = self.options.text
+        text = self.text
         for row in question.rows:
             if row.specify is not None and row.specify.id == name:
                 return self.quoted(text(row.label))
@@ -224,7 +224,7 @@ class Words:
     def _code_label(self, question: object, code: str) -> str | None:
         """The label of ``code`` in a choice question (an option) or a matrix (a scale
         column: the code of a row's answer)."""
-        text = self.options.text
+        text = self.text
         if isinstance(question, SingleChoice | MultipleChoice):
             options: Sequence[Option] = question.options
             return next((text(o.label) for o in options if o.code == code), None)
