@@ -27,6 +27,7 @@ from qdef.diagnostics import Code, Diagnostic, Severity, Span
 from qdef.expr import Expr, ExprProblem, parse_and_check, variables_used
 from qdef.expr.messages import Subject, date_problem
 from qdef.expr.nodes import Call, Literal, Ref, children
+from qdef.expr.types import Want, expression_type
 from qdef.model import (
     END,
     Computed,
@@ -55,29 +56,6 @@ from qdef.validation.partial import NOTHING_BROKEN, Broken
 
 if TYPE_CHECKING:
     from qdef.expr.template import Template
-
-
-def _parse_and_check(
-    source: str,
-    symbols: Symbols,
-    position: int,
-    *,
-    subject: Subject = "question",
-    unknown: Any = lambda name: False,
-    want: str = "truth",
-) -> tuple[Expr | None, list[ExprProblem]]:
-    """:func:`qdef.expr.parse_and_check` (``want``: what the expression must give)."""
-    if want == "truth":
-        return parse_and_check(source, symbols, position, subject=subject, unknown=unknown)
-    return parse_and_check(  # type: ignore[call-arg]
-        source, symbols, position, subject=subject, unknown=unknown, want=want
-    )
-
-
-def _expression_type(expr: Expr, symbols: Symbols) -> Any:
-    from qdef.expr.types import expression_type  # type: ignore[attr-defined]  # noqa: PLC0415
-
-    return expression_type(expr, symbols)
 
 
 #: Words of the condition language; an id spelt like one could not be referred to.
@@ -173,9 +151,9 @@ def build_symbols(instrument: Instrument) -> Symbols:
     for entry in symbols.computed():
         question = entry.question
         assert isinstance(question, Computed)
-        expr, problems = _parse_and_check(question.value, symbols, entry.position, want="value")
+        expr, problems = parse_and_check(question.value, symbols, entry.position, want="value")
         if expr is not None and not problems:
-            symbols.define(entry, _expression_type(expr, symbols))
+            symbols.define(entry, expression_type(expr, symbols))
     return symbols
 
 
@@ -559,9 +537,9 @@ class _Checker:
         path: KeyPath,
         position: int,
         subject: Subject = "question",
-        want: str = "truth",
+        want: Want = "truth",
     ) -> Expr | None:
-        expr, problems = _parse_and_check(
+        expr, problems = parse_and_check(
             source, self.symbols, position, subject=subject, unknown=self.unknown, want=want
         )
         if expr is not None:
@@ -630,7 +608,7 @@ class _Checker:
             path = (*entry.path, "value")
             if question.when is not None:
                 self._condition(question.when, (*entry.path, "when"), entry.position)
-            expr, problems = _parse_and_check(
+            expr, problems = parse_and_check(
                 question.value,
                 self.symbols,
                 entry.position,
@@ -650,7 +628,7 @@ class _Checker:
             if expr is None or problems:
                 self.failed.add(question.id)
             else:
-                self.symbols.define(entry, _expression_type(expr, self.symbols))
+                self.symbols.define(entry, expression_type(expr, self.symbols))
             del later[question.id]
 
     # ------------------------------------------------------------------ issue 18's elements
@@ -914,7 +892,7 @@ class _Checker:
         for piece in template.pieces:
             if isinstance(piece, str):
                 continue
-            _, problems = _parse_and_check(
+            _, problems = parse_and_check(
                 piece.source, self.symbols, position, unknown=self.unknown, want="text"
             )
             if problems:
@@ -925,11 +903,17 @@ class _Checker:
                 absent = self._may_be_absent(piece.expr)
                 if absent is not None:
                     ok = False
-                    self.report(
-                        Code.QD314,
-                        f"'{absent}' may be absent here (it is {self._why_absent(absent)}); "
-                        f"add a fallback, e.g. {{{piece.source}|…}}, or make it required",
-                        path,
+                    excerpt, column = _excerpt(text, piece.start)
+                    self.found.append(
+                        Diagnostic(
+                            Code.QD314,
+                            f"'{absent}' may be absent here (it is {self._why_absent(absent)}); "
+                            f"add a fallback, e.g. {{{piece.source}|…}}",
+                            self.locator.locate_offset(path, piece.start),
+                            "error",
+                            excerpt=excerpt,
+                            excerpt_column=column,
+                        )
                     )
         if ok:
             self.templates[path] = template
