@@ -36,7 +36,7 @@ TRANSPORT = """\
 def compiled(body: str) -> Compiled:
     """The compiled instrument of ``HEAD + body`` (which must be valid); the routing
     analysis is left out (it is not what these tests are about)."""
-    document, problems = parse(HEAD + body, Path("t.yaml"))
+    document, problems = parse(_whole(body), Path("t.yaml"))
     assert document is not None, problems
     result = validate_document(document, routing=False)
     assert result.compiled is not None, "\n".join(map(str, result.diagnostics))
@@ -44,8 +44,12 @@ def compiled(body: str) -> Compiled:
     return result.compiled
 
 
+def _whole(body: str) -> str:
+    return body if body.startswith("qdef:") else HEAD + body
+
+
 def codes(body: str) -> list[str]:
-    document, _ = parse(HEAD + body, Path("t.yaml"))
+    document, _ = parse(_whole(body), Path("t.yaml"))
     assert document is not None
     return [d.code.value for d in validate_document(document, routing=False).diagnostics]
 
@@ -309,3 +313,104 @@ def test_a_computed_value_may_not_use_a_later_one() -> None:
         "      - id: later\n        type: computed\n        value: members + 1\n"
     )
     assert codes(body) == ["QD503"]
+
+
+def test_a_broken_hidden_variable_leaves_the_others_checked() -> None:
+    """Partial checking (qdef.validation.partial): a hidden variable with a structural
+    error is left out, uses of it are not reported as unknown, the other hidden
+    variables are still checked, located at their own lines."""
+    body = """\
+hidden:
+  - {id: wave, type: numbr}
+  - {id: region, type: choice, options: [{code: north, label: North}], default: south}
+sections:
+  - id: s1
+    questions:
+      - id: q1
+        type: text
+        text: Q
+        when: wave > 1 and region == "north"
+"""
+    document, _ = parse(HEAD + body, Path("t.yaml"))
+    assert document is not None
+    found = validate_document(document, routing=False).diagnostics
+    assert [(d.code.value, d.span.line) for d in found] == [("QD207", 6), ("QD310", 7)]
+
+
+# ----------------------------------------------------------------- piped texts
+
+PIPED = """\
+qdef: 1
+id: t
+title: {en: T, de: T}
+language: en
+translations: [de]
+hidden:
+  - {id: name, type: text, default: you}
+intro: {en: "Hello {name}", de: "Hallo {name}"}
+sections:
+  - id: s1
+    questions:
+      - id: members
+        type: number
+        required: true
+        text: {en: "How many people live with {name}?", de: "Wie viele leben bei {name}?"}
+        rules:
+          - check: members < 20
+            message: {en: "{members} is a lot.", de: "{members} sind viele."}
+      - id: adults
+        type: number
+        text: {en: "How many of the {members} are adults?", de: "Wie viele der {members}?"}
+"""
+
+
+def test_piped_texts_are_parsed_once_and_kept_by_path() -> None:
+    result = compiled(PIPED)
+    paths = [path for path, _ in result.texts_with_pieces()]
+    assert paths == [
+        ("intro", "en"),
+        ("intro", "de"),
+        ("sections", 0, "questions", 0, "text", "en"),
+        ("sections", 0, "questions", 0, "text", "de"),
+        ("sections", 0, "questions", 0, "rules", 0, "message", "en"),
+        ("sections", 0, "questions", 0, "rules", 0, "message", "de"),
+        ("sections", 0, "questions", 1, "text", "en"),
+        ("sections", 0, "questions", 1, "text", "de"),
+    ]
+    template = result.template(("sections", 0, "questions", 1, "text", "en"))
+    assert template is not None
+    assert template.fill(lambda piece: "3") == "How many of the 3 are adults?"
+    assert result.template(("title",)) is None
+    # an instrument built in code finds the same texts (parsed when first asked for)
+    from qdef.pipeline import compile as compile_instrument  # noqa: PLC0415
+
+    again = compile_instrument(result.instrument)
+    assert [path for path, _ in again.texts_with_pieces()] == paths
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # a question's text may not use its own answer (only its rules' messages may)
+        ("How many of the {members} are adults?", "How many of the {adults|} adults?"),
+        # the instrument's intro comes before every question
+        ("Hello {name}", "Hello {members}"),
+        # a section's title comes before its first question
+        ("    questions:\n", "    title: {en: '{members}', de: x}\n    questions:\n"),
+    ],
+)
+def test_a_piece_may_use_only_what_comes_before_its_text(old: str, new: str) -> None:
+    assert codes(PIPED.replace(old, new, 1)) == ["QD503"]
+
+
+def test_the_fallback_rule() -> None:
+    optional = PIPED.replace("        required: true\n", "")
+    # members is no longer required: the texts that pipe it need a fallback, except the
+    # rule's message (shown only when members is answered)
+    assert codes(optional) == ["QD314", "QD314"]
+    fixed = optional.replace("{members} are adults", "{members|all} are adults").replace(
+        "der {members}", "der {members|}"
+    )
+    assert codes(fixed) == []
+    without_default = PIPED.replace("default: you", "label: {en: Name, de: Name}")
+    assert codes(without_default) == ["QD314"] * 4  # the intro and question text, twice
