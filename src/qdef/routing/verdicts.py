@@ -241,11 +241,14 @@ class _Finder:
                 "unreachable",
                 step.question.id,
                 (*step.entry.path, "when"),
-                f"{self.number(i)} is shown on no walk: "
+                f"{self.number(i)} is {self._shown(i)} on no walk: "
                 f"{self.arrival(known, raw, own, 'its condition')}; correct the "
                 "condition or the routing before it",
                 questions=(step.question.id,),
             )
+
+    def _shown(self, position: int) -> str:
+        return "computed" if position in self.analysis.computing else "shown"
 
     def _no_example(self, position: int) -> bool:
         """Whether no example respondent is found for the question at ``position`` (for a
@@ -357,7 +360,7 @@ class _Finder:
             "unreachable",
             step.question.id,
             (*step.entry.path, "id"),
-            f"{self.number(i)} is shown on no walk: {why}; point a goto at it, "
+            f"{self.number(i)} is {self._shown(i)} on no walk: {why}; point a goto at it, "
             "change a jump, or remove the question",
             questions=(step.question.id,),
         )
