@@ -531,7 +531,16 @@ def test_code_map_gives_plugins_what_limesurvey_map_writes() -> None:
 
 
 #: The modules of the limesurvey renderer, lowest first: each imports only those before it.
-LIMESURVEY_MODULES = ("codes", "expressions", "survey", "questions", "arrays", "lowering", "writer")
+LIMESURVEY_MODULES = (
+    "codes",
+    "expressions",
+    "values",
+    "survey",
+    "questions",
+    "arrays",
+    "lowering",
+    "writer",
+)
 
 
 def test_the_limesurvey_modules_import_one_way_and_stay_small() -> None:
