@@ -38,7 +38,8 @@ from qdef.expr import (
     variables_used,
     walk,
 )
-from qdef.expr.nodes import COMPARE_OPS
+from qdef.expr.nodes import ARITH_OPS, COMPARE_OPS, Arith, Call, Neg
+from qdef.expr.parser import ARITY
 from qdef.expr.tokens import KEYWORDS
 from qdef.model import Instrument
 from qdef.model.symbols import Symbols, build
@@ -326,6 +327,12 @@ def _flat(kind: type[And] | type[Or], parts: list[Expr]) -> Expr:
     return kind(tuple(operands))
 
 
+def _calls(name: str, children: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
+    least, most, _ = ARITY[name]
+    args = st.lists(children, min_size=least, max_size=most or least + 2)
+    return args.map(lambda xs: Call(name, tuple(xs)))
+
+
 def expressions(refs: st.SearchStrategy[Ref]) -> st.SearchStrategy[Expr]:
     """Syntax trees as the parser builds them (``and``/``or`` flat)."""
     leaves: st.SearchStrategy[Expr] = st.one_of(refs, literals, refs.map(Answered))
@@ -340,6 +347,9 @@ def expressions(refs: st.SearchStrategy[Ref]) -> st.SearchStrategy[Expr]:
             children.map(Not),
             st.lists(children, min_size=2, max_size=3).map(lambda xs: _flat(And, xs)),
             st.lists(children, min_size=2, max_size=3).map(lambda xs: _flat(Or, xs)),
+            st.builds(Arith, st.sampled_from(ARITH_OPS), children, children),
+            children.map(Neg),
+            st.sampled_from(sorted(ARITY)).flatmap(lambda name: _calls(name, children)),
         )
 
     return st.recursive(leaves, extend, max_leaves=12)
@@ -361,7 +371,8 @@ def test_printed_condition_parses_back_to_the_same_tree(expr: Expr) -> None:
 TOKEN_SOUP = [
     "q1", "q4.r.c", "q16.1", '"ja"', "'x'", "1", "-2.5", "true", "false", "and", "or",
     "not", "has", "in", "answered", "==", "!=", "<", "<=", ">", ">=", "(", ")", "[", "]",
-    ",", "=", "&&", ".", "-", '"', "\\", "„", " ",
+    ",", "=", "&&", ".", "-", '"', "\\", "„", " ", "+", "*", "/", "sum(", "if(", "len",
+    "q1(", "-", "- 1",
 ]  # fmt: skip
 
 
@@ -370,7 +381,7 @@ def test_parser_fails_only_with_a_located_syntax_error(source: str) -> None:
     try:
         parse(source)
     except ExprSyntaxError as error:
-        assert error.code in ("QD501", "QD509")
+        assert error.code in ("QD501", "QD509", "QD511", "QD512")
         assert 0 <= error.offset <= len(source)
         assert error.message
 

@@ -137,6 +137,8 @@ class Code(StrEnum):
     QD507 = "QD507", Layer.SEMANTICS, "error", "not a condition"
     QD508 = "QD508", Layer.SEMANTICS, "error", "not a date"
     QD509 = "QD509", Layer.SEMANTICS, "error", "number too large"
+    QD511 = "QD511", Layer.SEMANTICS, "error", "unknown function"
+    QD512 = "QD512", Layer.SEMANTICS, "error", "wrong number of arguments"
     QD515 = "QD515", Layer.SEMANTICS, "warning", "text says what qdef prints itself"
     QD520 = "QD520", Layer.RENDER, "error", "string LimeSurvey cannot write"
     QD601 = "QD601", Layer.ROUTING, "warning", "question shown on no walk"

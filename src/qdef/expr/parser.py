@@ -1,17 +1,36 @@
-"""A Pratt parser for conditions.
+"""A Pratt parser for expressions (conditions, computed values, piped values).
 
 Precedence, low to high: ``or``, ``and``, ``not``, comparisons (``==`` ``!=``
-``<`` ``<=`` ``>`` ``>=`` ``has`` ``in`` ``not in``), operands. Comparisons do
-not chain, and their sides are operands: a variable, a literal,
-``answered(x)`` or a parenthesized condition.
+``<`` ``<=`` ``>`` ``>=`` ``has`` ``in`` ``not in``), ``+`` and ``-``, ``*``
+and ``/``, unary ``-``, operands. Comparisons do not chain; their sides are
+sums. An operand is a variable, a literal, a call ``name(arg, …)`` of one of
+the :data:`~qdef.expr.nodes.FUNCTIONS`, ``answered(x)`` or a parenthesized
+expression. ``-5`` is a number literal; ``- 5``, ``-x`` are negations.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
 
+from qdef.diagnostics import Code
 from qdef.expr.examples import Examples
-from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.nodes import (
+    FUNCTIONS,
+    And,
+    Answered,
+    Arith,
+    Call,
+    Compare,
+    Expr,
+    Has,
+    In,
+    Literal,
+    Neg,
+    Not,
+    Or,
+    Ref,
+)
 from qdef.expr.tokens import ExprSyntaxError, Token, TokenKind, tokenize, unquote
 
 K = TokenKind
@@ -26,6 +45,9 @@ COMPARISONS: dict[TokenKind, str] = {
 }
 
 COMPARISON_BINDING = 40
+SUM_BINDING = 50
+PRODUCT_BINDING = 60
+UNARY_BINDING = 70
 MAX_DEPTH = 100
 """How deeply parentheses and ``not`` may nest (the parser is recursive)."""
 
@@ -37,7 +59,32 @@ BINDING: dict[TokenKind, int] = {
     K.HAS: COMPARISON_BINDING,
     K.IN: COMPARISON_BINDING,
     K.NOT: COMPARISON_BINDING,  # "not in"
+    K.PLUS: SUM_BINDING,
+    K.MINUS: SUM_BINDING,
+    K.STAR: PRODUCT_BINDING,
+    K.SLASH: PRODUCT_BINDING,
 }
+ARITHMETIC: dict[TokenKind, str] = {K.PLUS: "+", K.MINUS: "-", K.STAR: "*", K.SLASH: "/"}
+
+UNKNOWN_FUNCTION = Code.QD511
+ARGUMENT_COUNT = Code.QD512
+
+#: name -> (least, most) number of arguments (None: no upper bound), and an example.
+ARITY: dict[str, tuple[int, int | None, str]] = {
+    "sum": (1, None, "sum(a, b)"),
+    "count": (1, None, "count(a, b)"),
+    "min": (1, None, "min(a, b)"),
+    "max": (1, None, "max(a, b)"),
+    "if": (3, 3, 'if(a > 0, "yes", "no")'),
+    "coalesce": (2, None, "coalesce(a, 0)"),
+    "len": (1, 1, "len(a)"),
+    "concat": (2, None, 'concat(a, " ", b)'),
+    "selected_count": (1, 1, "selected_count(a)"),
+    "days_between": (2, 2, "days_between(a, b)"),
+    "months_between": (2, 2, "months_between(a, b)"),
+    "years_between": (2, 2, "years_between(a, b)"),
+}
+assert set(ARITY) == FUNCTIONS
 NOT_BINDING = 30
 """``not`` takes everything that binds tighter than ``and``: ``not a == 1`` is ``not (a == 1)``."""
 
@@ -110,8 +157,8 @@ class Parser:
         self._consumed = (self._consumed[1], token.kind)
         return token
 
-    def error(self, message: str, token: Token) -> ExprSyntaxError:
-        return ExprSyntaxError(message, token.start)
+    def error(self, message: str, token: Token, code: Code = Code.QD501) -> ExprSyntaxError:
+        return ExprSyntaxError(message, token.start, code)
 
     def text(self, start: int, end: int) -> str:
         """The author's condition from ``start`` to ``end``, on one line."""
@@ -158,13 +205,16 @@ class Parser:
         self.depth -= 1
         return left_expr
 
-    def operand(self, after: Token, left: Expr, start: int) -> Expr:
-        """A side of a comparison: a variable, literal, answered(x) or (condition);
-        ``left`` (starting at ``start``) is the other side, before ``after``."""
+    def operand(
+        self, after: Token, left: Expr, start: int, binding: int = COMPARISON_BINDING
+    ) -> Expr:
+        """The right side of the operator ``after``: what binds tighter than ``binding``
+        (a sum for a comparison, a product for ``+``); ``left`` (starting at ``start``)
+        is the left side, before ``after``."""
         token = self.peek()
         if token.kind is K.NOT or token.kind not in PREFIX:
             raise self.missing(after, token, "a value", self.text(start, after.start), left)
-        return PREFIX[token.kind](self, self.advance())
+        return self.expression(binding, after)
 
     def missing(
         self,
@@ -207,6 +257,8 @@ class Parser:
             message += f", e.g. {left} {after.text} {value}"
         elif after.kind in (K.AND, K.OR):
             message += f", e.g. {_short(left)} {after.text} {examples.comparison(left)}"
+        elif after.kind in ARITHMETIC:
+            message += f", e.g. {_short(left)} {after.text} 2"
         elif after.kind is K.NOT:
             message += f", e.g. not answered({examples.name()})"
         elif after.kind is K.LPAREN:
@@ -332,7 +384,79 @@ class Parser:
 
 
 def _ref(parser: Parser, token: Token) -> Expr:
+    if parser.peek().kind is K.LPAREN:
+        return _call(parser, token)
     return Ref(token.text, token.start, token.end)
+
+
+def _call(parser: Parser, name: Token) -> Expr:
+    """``name(arg, …)``, the ``(`` next: a call of one of the :data:`FUNCTIONS`."""
+    function = name.text
+    if function not in FUNCTIONS:
+        raise parser.error(_unknown_function(parser, function), name, UNKNOWN_FUNCTION)
+    least, most, sample = ARITY[function]
+    opening = parser.advance()
+    args: list[Expr] = []
+    after = opening
+    while parser.peek().kind is not K.RPAREN or args:
+        token = parser.peek()
+        if token.kind is K.EOF:
+            raise parser.error(f"'{function}(' is never closed; add ')'", opening)
+        if token.kind not in PREFIX:
+            raise parser.error(
+                f"expected an argument of {function}() after '{after.text}', "
+                f"found {_describe(token)}; e.g. {sample}",
+                token,
+            )
+        args.append(parser.expression(0, after))
+        separator = parser.peek()
+        if separator.kind is K.RPAREN:
+            break
+        if separator.kind is K.EOF:
+            raise parser.error(f"'{function}(' is never closed; add ')'", opening)
+        if separator.kind is not K.COMMA:
+            raise parser.error(
+                f"expected ',' or ')' after an argument of {function}(), "
+                f"found {_describe(separator)}",
+                separator,
+            )
+        after = parser.advance()
+    closing = parser.advance()
+    if len(args) < least or (most is not None and len(args) > most):
+        if most == least:
+            wanted = f"{least} argument" + ("s" if least > 1 else "")
+        else:
+            wanted = f"at least {least} argument" + ("s" if least > 1 else "")
+        raise parser.error(
+            f"{function}() takes {wanted}, not {len(args)}; e.g. {sample}",
+            name,
+            ARGUMENT_COUNT,
+        )
+    return Call(function, tuple(args), name.start, closing.end)
+
+
+def _unknown_function(parser: Parser, function: str) -> str:
+    functions = ", ".join(sorted(FUNCTIONS))
+    symbols = parser.examples.symbols
+    if "." in function or (symbols is not None and function in symbols.variables):
+        return (
+            f"'{function}' is a variable, not a function; to multiply, write "
+            f"{function} * (…); the functions are {functions}"
+        )
+    close = difflib.get_close_matches(function.lower(), sorted(FUNCTIONS), n=1, cutoff=0.6)
+    if close:
+        return f"unknown function '{function}'; did you mean {close[0]}()?"
+    return f"unknown function '{function}'; the functions are {functions}"
+
+
+def _neg(parser: Parser, minus: Token) -> Expr:
+    token = parser.peek()
+    if token.kind is K.NOT or token.kind not in PREFIX:
+        raise parser.error(
+            f"expected a number after '-', e.g. -1 or -{parser.examples.name()}", token
+        )
+    operand = parser.expression(UNARY_BINDING, minus)
+    return Neg(operand, minus.start, parser.last_end)
 
 
 def _literal(parser: Parser, token: Token) -> Literal:
@@ -402,6 +526,7 @@ PREFIX: dict[TokenKind, PrefixHandler] = {
     K.ANSWERED: _answered,
     K.LPAREN: _group,
     K.NOT: _not,
+    K.MINUS: _neg,
 }
 
 # ----------------------------------------------------------------- infix handlers
@@ -460,6 +585,11 @@ def _not_without_in(parser: Parser, left: Expr, start: int, op: Token, found: To
     return message + f"put 'not' before a condition, e.g. not {meant}"
 
 
+def _arith(parser: Parser, left: Expr, op: Token, start: int) -> Expr:
+    right = parser.operand(op, left, start, BINDING[op.kind])
+    return Arith(ARITHMETIC[op.kind], left, right, start, parser.last_end)
+
+
 INFIX: dict[TokenKind, InfixHandler] = {
     K.OR: _junction,
     K.AND: _junction,
@@ -467,4 +597,5 @@ INFIX: dict[TokenKind, InfixHandler] = {
     K.HAS: _has,
     K.IN: _in,
     K.NOT: _not_in,
+    **dict.fromkeys(ARITHMETIC, _arith),
 }

@@ -1,4 +1,4 @@
-"""Print conditions: canonical source (:func:`to_source`) and a tree dump (:func:`dump`).
+"""Print expressions: canonical source (:func:`to_source`) and a tree dump (:func:`dump`).
 
 ``parse(to_source(e)) == e`` for every tree ``e`` the parser can produce
 (offsets aside). Parentheses are printed only where precedence needs them.
@@ -10,7 +10,21 @@ import math
 import re
 from decimal import Decimal
 
-from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.nodes import (
+    And,
+    Answered,
+    Arith,
+    Call,
+    Compare,
+    Expr,
+    Has,
+    In,
+    Literal,
+    Neg,
+    Not,
+    Or,
+    Ref,
+)
 
 # Precedence levels, low to high; an operand of a construct at one level needs
 # parentheses when its own level is lower than the construct requires.
@@ -18,7 +32,10 @@ OR_LEVEL = 1
 AND_LEVEL = 2
 NOT_LEVEL = 3
 COMPARISON_LEVEL = 4
-OPERAND_LEVEL = 5
+SUM_LEVEL = 5
+PRODUCT_LEVEL = 6
+UNARY_LEVEL = 7
+OPERAND_LEVEL = 8
 
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
@@ -35,6 +52,10 @@ def level(expr: Expr) -> int:
             return NOT_LEVEL
         case Compare() | Has() | In():
             return COMPARISON_LEVEL
+        case Arith(op=op):
+            return SUM_LEVEL if op in ("+", "-") else PRODUCT_LEVEL
+        case Neg():
+            return UNARY_LEVEL
         case _:
             return OPERAND_LEVEL
 
@@ -96,6 +117,15 @@ def to_source(expr: Expr) -> str:
             return " and ".join(_wrap(o, AND_LEVEL + 1) for o in operands)
         case Or(operands=operands):
             return " or ".join(_wrap(o, OR_LEVEL + 1) for o in operands)
+        case Arith(op=op, left=left, right=right):
+            own = level(expr)  # left-associative: a - (b - c) keeps its parentheses
+            return f"{_wrap(left, own)} {op} {_wrap(right, own + 1)}"
+        case Neg(operand=operand):
+            text = _wrap(operand, UNARY_LEVEL)
+            # "- 5" and "- -5": "-5" would be the literal, "--x" reads badly
+            return f"- {text}" if text[0] in "-0123456789" else f"-{text}"
+        case Call(name=name, args=args):
+            return f"{name}({', '.join(to_source(a) for a in args)})"
 
 
 def _wrap(expr: Expr, required: int) -> str:
@@ -104,7 +134,8 @@ def _wrap(expr: Expr, required: int) -> str:
 
 
 def _side(expr: Expr) -> str:
-    return _wrap(expr, OPERAND_LEVEL)
+    """A side of a comparison, ``has`` or ``in``: a sum or anything tighter."""
+    return _wrap(expr, SUM_LEVEL)
 
 
 def dump(expr: Expr) -> str:
@@ -134,3 +165,9 @@ def dump(expr: Expr) -> str:
             return f"(and {' '.join(dump(o) for o in operands)})"
         case Or(operands=operands):
             return f"(or {' '.join(dump(o) for o in operands)})"
+        case Arith(op=op, left=left, right=right):
+            return f"({op} {dump(left)} {dump(right)})"
+        case Neg(operand=operand):
+            return f"(neg {dump(operand)})"
+        case Call(name=name, args=args):
+            return f"({name}{''.join(' ' + dump(a) for a in args)})"

@@ -1,4 +1,4 @@
-"""Tokens of the condition language, and the tokenizer.
+"""Tokens of the expression language, and the tokenizer.
 
 The tokenizer is lazy (a generator): the parser pulls one token at a time, so
 the first error reported is always the leftmost one, whether it is a bad
@@ -62,6 +62,10 @@ class TokenKind(Enum):
     LBRACKET = "["
     RBRACKET = "]"
     COMMA = ","
+    PLUS = "+"
+    MINUS = "-"
+    STAR = "*"
+    SLASH = "/"
     EOF = "end of condition"
 
 
@@ -97,6 +101,24 @@ SYMBOLS: tuple[tuple[str, TokenKind], ...] = (
     ("[", TokenKind.LBRACKET),
     ("]", TokenKind.RBRACKET),
     (",", TokenKind.COMMA),
+    ("+", TokenKind.PLUS),
+    ("-", TokenKind.MINUS),
+    ("*", TokenKind.STAR),
+    ("/", TokenKind.SLASH),
+)
+
+#: Tokens after which a ``-`` is the binary minus (``a -5`` is ``a - 5``); anywhere
+#: else ``-`` directly before digits starts a negative number literal (``q5 >= -3``).
+VALUE_ENDS = frozenset(
+    {
+        TokenKind.NAME,
+        TokenKind.NUMBER,
+        TokenKind.STRING,
+        TokenKind.TRUE,
+        TokenKind.FALSE,
+        TokenKind.RPAREN,
+        TokenKind.RBRACKET,
+    }
 )
 
 #: Things people write that are not operators here, with what to write instead.
@@ -111,6 +133,10 @@ MISTAKES: tuple[tuple[str, str], ...] = (
     ("&", "'&' is not an operator here; write 'and'"),
     ("|", "'|' is not an operator here; write 'or'"),
     ("!", "'!' is not an operator here; write 'not', or '!=' for 'not equal'"),
+    ("**", "'**' is not an operator here; multiply with '*', e.g. x * x"),
+    ("//", "'//' is not an operator here; '/' divides (the result is a decimal)"),
+    ("%", "'%' is not an operator here; there is no remainder operator"),
+    ("^", "'^' is not an operator here; multiply with '*', e.g. x * x"),
 )
 
 TYPOGRAPHIC_QUOTES = "\u201e\u201c\u201d\u201a\u2018\u2019\u00ab\u00bb"
@@ -280,8 +306,6 @@ def _symbol(source: str, start: int, part: PartOf) -> Token:
         message = f"typographic quote '{char}'; write strings in straight quotes"
         straight = _straightened(source, start)
         message += f": {straight}" if straight else " (\" or ')"
-    elif char == "-":
-        message = "'-' must be written directly before the digits of a number, e.g. -1"
     elif char == "_":
         message = "unexpected '_'; variable names start with a letter"
     elif char == ".":
@@ -306,6 +330,7 @@ def tokenize(source: str, part: PartOf = _no_part) -> Iterator[Token]:
     """
     pos = 0
     length = len(source)
+    previous = TokenKind.EOF
     while True:
         while pos < length and source[pos].isspace():
             pos += 1
@@ -315,11 +340,14 @@ def tokenize(source: str, part: PartOf = _no_part) -> Iterator[Token]:
         char = source[pos]
         if char in ASCII_LETTERS:
             token = _name(source, pos, part)
-        elif char in DIGITS or (char == "-" and source[pos + 1 : pos + 2] in DIGITS):
+        elif char in DIGITS or (
+            char == "-" and source[pos + 1 : pos + 2] in DIGITS and previous not in VALUE_ENDS
+        ):
             token = _number(source, pos)
         elif char in "\"'":
             token = _string(source, pos)
         else:
             token = _symbol(source, pos, part)
         yield token
+        previous = token.kind
         pos = token.end

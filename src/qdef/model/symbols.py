@@ -42,7 +42,7 @@ from qdef.model import (
 )
 from qdef.source.positions import KeyPath
 
-Kind = Literal["choice", "choices", "text", "number", "date", "check", "group"]
+Kind = Literal["choice", "choices", "text", "number", "date", "check", "group", "truth"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +74,8 @@ class ValueType:
                 return f"a date ({self.precision} precision)"
             case "check":
                 return "a check box"
+            case "truth":
+                return "a truth value"
             case _:
                 return "a question with several parts"
 

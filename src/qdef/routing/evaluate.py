@@ -1,21 +1,46 @@
-"""Evaluate a condition on a response: the concrete semantics of the condition language.
+"""Evaluate an expression on a response: the concrete semantics of the expression language.
 
 A response maps variable names (``q1``, ``q13.beteiligung``, ``q2_programm``)
-to answers; a name that is missing is *absent*. The rules for absent answers
-are those of docs/format.md ("Unanswered variables"): ``==``, ``in``, ``has``
-and the order comparisons are false, ``!=`` and ``not in`` true, a check box
-is false, ``answered(x)`` is false.
+to answers; a name that is missing is *absent* (:data:`ABSENT`, None). The rules
+for absent answers are those of docs/format.md ("Unanswered variables" and
+"Functions"): ``==``, ``in``, ``has`` and the order comparisons are false, ``!=``
+and ``not in`` true, a check box is false, ``answered(x)`` is false; arithmetic
+on an absent number is absent, and each function says what it makes of absent
+arguments.
 
-Conditions are assumed to have passed the type checker: this module decides
-truth, it does not diagnose.
+Numbers are IEEE doubles, as in the web form's JavaScript and LimeSurvey's PHP:
+arithmetic is done on floats; the result of ``+ - *`` on two integers is an
+integer again (the double's value). A result that overflows (infinite) is absent,
+as is a division by zero.
+
+Expressions are assumed to have passed the type checker: this module computes
+values, it does not diagnose.
 """
 
 from __future__ import annotations
 
+import datetime
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.nodes import (
+    And,
+    Answered,
+    Arith,
+    Call,
+    Compare,
+    Expr,
+    Has,
+    In,
+    Literal,
+    Neg,
+    Not,
+    Or,
+    Ref,
+)
+from qdef.expr.values import format_number
+from qdef.model.symbols import ValueType
 
 ABSENT: Any = None
 
@@ -35,10 +60,10 @@ def holds(expr: Expr, response: Mapping[str, Any], parts: Parts = _no_parts) -> 
     answered.
     """
     match expr:
-        case Literal(value=value):
-            return value is True
+        case Literal(value=literal):
+            return literal is True
         case Ref(name=name):
-            return response.get(name) is True  # a check box
+            return response.get(name) is True  # a check box, a computed truth value
         case Answered(ref=Ref(name=name)):
             if name in response:
                 return True
@@ -51,48 +76,173 @@ def holds(expr: Expr, response: Mapping[str, Any], parts: Parts = _no_parts) -> 
             return any(holds(o, response, parts) for o in operands)
         case Compare():
             return _compare(expr, response, parts)
-        case Has(left=left, value=value):
-            chosen = _value(left, response, parts)
-            wanted = _value(value, response, parts)
+        case Has(left=left, value=wanted_expr):
+            chosen = value(left, response, parts)
+            wanted = value(wanted_expr, response, parts)
             if chosen is ABSENT or wanted is ABSENT:
                 return False
             return wanted in chosen
         case In(left=left, values=values, negated=negated):
-            value = _value(left, response, parts)
-            found = value is not ABSENT and any(_equal(value, v.value) for v in values)
+            found_value = value(left, response, parts)
+            found = found_value is not ABSENT and any(_equal(found_value, v.value) for v in values)
             return found != negated
-    raise TypeError(f"not a condition node: {expr!r}")  # pragma: no cover
+        case Call():
+            return _call(expr, response, parts) is True
+        case Arith() | Neg():
+            return False  # a number is no condition (the type checker refuses it)
+    raise TypeError(f"not an expression node: {expr!r}")  # pragma: no cover
 
 
-def _value(expr: Expr, response: Mapping[str, Any], parts: Parts) -> Any:
+def value(expr: Expr, response: Mapping[str, Any], parts: Parts = _no_parts) -> Any:
+    """The value of ``expr`` on ``response``: a number, text, ISO date, code, list of
+    codes, ``True`` (a ticked check box), a bool (a condition), or :data:`ABSENT`."""
     match expr:
-        case Literal(value=value):
-            return value
+        case Literal(value=literal):
+            return literal
         case Ref(name=name):
             return response.get(name, ABSENT)
+        case Arith(op=op, left=left, right=right):
+            return arithmetic(op, value(left, response, parts), value(right, response, parts))
+        case Neg(operand=operand):
+            number = value(operand, response, parts)
+            return ABSENT if number is ABSENT else -number
+        case Call():
+            return _call(expr, response, parts)
         case _:
             return holds(expr, response, parts)
 
 
-def _is_truth(expr: Expr, response: Mapping[str, Any]) -> bool:
+def arithmetic(op: str, left: Any, right: Any) -> Any:
+    """``left op right`` on doubles; absent if either is absent, on division by zero
+    and when the result overflows. ``+ - *`` of two integers give an integer."""
+    if left is ABSENT or right is ABSENT:
+        return ABSENT
+    x, y = float(left), float(right)
+    if op == "/":
+        if y == 0:
+            return ABSENT
+        result = x / y
+    elif op == "+":
+        result = x + y
+    elif op == "-":
+        result = x - y
+    else:
+        result = x * y
+    if not math.isfinite(result):
+        return ABSENT
+    if op != "/" and isinstance(left, int) and isinstance(right, int):
+        return int(result)
+    return result
+
+
+def _present(args: tuple[Expr, ...], response: Mapping[str, Any], parts: Parts) -> list[Any]:
+    values = (value(arg, response, parts) for arg in args)
+    return [v for v in values if v is not ABSENT]
+
+
+def _call(node: Call, response: Mapping[str, Any], parts: Parts) -> Any:
+    name, args = node.name, node.args
+    if name == "if":
+        chosen = args[1] if holds(args[0], response, parts) else args[2]
+        return value(chosen, response, parts)
+    if name == "coalesce":
+        for arg in args:
+            found = value(arg, response, parts)
+            if found is not ABSENT:
+                return found
+        return ABSENT
+    if name == "count":
+        return sum(
+            1
+            for arg in args
+            if (found := value(arg, response, parts)) is not ABSENT and found is not False
+        )
+    present = _present(args, response, parts)
+    if name == "sum":
+        total: Any = 0
+        for number in present:
+            total = arithmetic("+", total, number)
+            if total is ABSENT:
+                return ABSENT
+        return total
+    if name in ("min", "max"):
+        if not present:
+            return ABSENT
+        return min(present) if name == "min" else max(present)
+    if name == "len":
+        text = value(args[0], response, parts)
+        return 0 if text is ABSENT else len(text)
+    if name == "concat":
+        return "".join(str(v) for v in present)
+    if name == "selected_count":
+        chosen = value(args[0], response, parts)
+        return 0 if chosen is ABSENT else len(chosen)
+    if len(present) < len(args):
+        return ABSENT
+    start, end = present
+    if name == "days_between":
+        return days_between(start, end)
+    if name == "months_between":
+        return months_between(start, end)
+    if name == "years_between":
+        return years_between(start, end)
+    raise TypeError(f"unknown function {name!r}")  # pragma: no cover
+
+
+def _date_parts(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("-"))
+
+
+def days_between(start: str, end: str) -> int:
+    """``end - start`` in days, for two dates of day precision (``YYYY-MM-DD``)."""
+    return (datetime.date.fromisoformat(end) - datetime.date.fromisoformat(start)).days
+
+
+def months_between(start: str, end: str) -> int:
+    """Whole months from ``start`` to ``end`` (both ``YYYY-MM`` or both ``YYYY-MM-DD``):
+    for start <= end, the months between the two months, less one if the day of
+    ``end`` comes before the day of ``start``; negative when ``end`` is earlier."""
+    if start > end:  # ISO dates of one precision sort as text
+        return -months_between(end, start)
+    first, last = _date_parts(start), _date_parts(end)
+    months = (last[0] - first[0]) * 12 + (last[1] - first[1])
+    if len(first) == 3 and last[2] < first[2]:
+        months -= 1
+    return months
+
+
+def years_between(start: str, end: str) -> int:
+    """Whole years from ``start`` to ``end``: ``months_between // 12`` toward zero, or
+    the difference of the years for dates of year precision (``YYYY``)."""
+    if len(start) == 4:
+        return int(end) - int(start)
+    months = months_between(start, end)
+    return months // 12 if months >= 0 else -(-months // 12)
+
+
+def _is_truth(expr: Expr, response: Mapping[str, Any], parts: Parts) -> bool:
     """Whether a comparison side is a truth value (a condition, a bool, or a check box)."""
     if isinstance(expr, Literal):
         return isinstance(expr.value, bool)
     if isinstance(expr, Ref):
         return isinstance(response.get(expr.name), bool)
+    if isinstance(expr, Arith | Neg):
+        return False
+    if isinstance(expr, Call):
+        return isinstance(_call(expr, response, parts), bool)
     return True
 
 
 def _compare(node: Compare, response: Mapping[str, Any], parts: Parts) -> bool:
     op = node.op
-    if _is_truth(node.left, response) or _is_truth(node.right, response):
+    if _is_truth(node.left, response, parts) or _is_truth(node.right, response, parts):
         # check boxes and conditions: an unticked (absent) box is false
         left = _truth(node.left, response, parts)
         right = _truth(node.right, response, parts)
         if left is None or right is None:  # an absent non-check variable against a truth
             return op == "!="
         return (left == right) if op == "==" else (left != right)
-    left, right = _value(node.left, response, parts), _value(node.right, response, parts)
+    left, right = value(node.left, response, parts), value(node.right, response, parts)
     if left is ABSENT or right is ABSENT:
         return op == "!="
     if op == "==":
@@ -112,8 +262,11 @@ def _truth(expr: Expr, response: Mapping[str, Any], parts: Parts) -> bool | None
     if isinstance(expr, Literal):
         return expr.value if isinstance(expr.value, bool) else None
     if isinstance(expr, Ref):
-        value = response.get(expr.name, ABSENT)
-        return value is True if value is ABSENT or isinstance(value, bool) else None
+        found = response.get(expr.name, ABSENT)
+        return found is True if found is ABSENT or isinstance(found, bool) else None
+    if isinstance(expr, Call | Arith | Neg):
+        found = value(expr, response, parts)
+        return found if isinstance(found, bool) else None
     return holds(expr, response, parts)
 
 
@@ -122,3 +275,26 @@ def _equal(left: Any, right: Any) -> bool:
     if isinstance(left, bool) or isinstance(right, bool):
         return isinstance(left, bool) and isinstance(right, bool) and left == right
     return bool(left == right)
+
+
+def as_text(found: Any, vtype: ValueType, labels: Mapping[str, str]) -> str:
+    """A value as piped into a text (docs/format.md, "Piping"): a single choice as its
+    option's label (``labels``: code -> label in the language shown), a multiple
+    choice as its chosen labels in option order joined by ", ", a number by
+    :func:`~qdef.expr.values.format_number`, a date as stored (ISO), a text as given;
+    absent as "". Truth values, check boxes and groups are not piped (ValueError)."""
+    if found is ABSENT:
+        return ""
+    match vtype.kind:
+        case "choice":
+            return labels.get(found, found)
+        case "choices":
+            chosen = set(found)
+            ordered = [code for code in vtype.codes if code in chosen]
+            ordered += [code for code in found if code not in vtype.codes]
+            return ", ".join(labels.get(code, code) for code in ordered)
+        case "number":
+            return format_number(found)
+        case "text" | "date":
+            return str(found)
+    raise ValueError(f"{vtype.describe()} cannot be shown in a text")
