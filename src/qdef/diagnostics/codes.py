@@ -219,6 +219,11 @@ class Code(StrEnum):
     QD753 = "QD753", Layer.DIFF, None, "a display text was removed"
     QD754 = "QD754", Layer.DIFF, None, "a goto or when was rewritten; the routing is the same"
     QD755 = "QD755", Layer.DIFF, None, "the instrument's version string changed"
+    QD801 = "QD801", Layer.RENDER, "error", "expression LimeSurvey cannot compute exactly"
+    QD802 = "QD802", Layer.RENDER, "error", "hidden variable LimeSurvey cannot check"
+    QD803 = "QD803", Layer.RENDER, "error", "filter or option condition LimeSurvey cannot express"
+    QD804 = "QD804", Layer.RENDER, "error", "piped text the limesurvey renderer does not write"
+    QD805 = "QD805", Layer.RENDER, "error", "validation the limesurvey renderer does not write"
 
 
 def _slug(heading: str) -> str:

@@ -18,9 +18,10 @@ from typing import Any
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError, RenderError
-from qdef.expr import Expr, Literal
+from qdef.expr import Expr, Literal, Ref, parse
 from qdef.expr import walk as nodes
 from qdef.model import (
+    Computed,
     DateQuestion,
     DateRangeQuestion,
     Display,
@@ -34,9 +35,11 @@ from qdef.model import (
     TextQuestion,
 )
 from qdef.renderers.limesurvey.arrays import ArrayLowering
-from qdef.renderers.limesurvey.expressions import Compiler, unwritable
+from qdef.renderers.limesurvey.codes import Slot
+from qdef.renderers.limesurvey.expressions import unwritable
 from qdef.renderers.limesurvey.questions import carrier
-from qdef.renderers.limesurvey.survey import LsGroup, LsQuestion, Survey, join
+from qdef.renderers.limesurvey.survey import Attribute, LsGroup, LsQuestion, Survey, join
+from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, ValueCompiler
 from qdef.rendering import Compiled
 from qdef.routing import Budget
 
@@ -49,6 +52,8 @@ class _Lowering(ArrayLowering):
         super().__init__(compiled.instrument, wording=wording)
         self.compiled = compiled
         self.plan = compiled.plan
+        self.paths: dict[str, tuple[str | int, ...]] = {}
+        """Each question's key path in the document."""
         # each section's own condition, as the plan parsed it (its first question's)
         self.section_whens: list[Expr | None] = []
         first = 0
@@ -59,6 +64,7 @@ class _Lowering(ArrayLowering):
     def survey(self) -> Survey:
         if not self.wording:  # codes only (the mapping): no texts, no relevance
             self.lower_questions()
+            self.computed_kinds({})
             return Survey(self.groups, self.slots)
         self.check_strings()
         try:
@@ -80,7 +86,14 @@ class _Lowering(ArrayLowering):
         if self.missing:
             self.refuse()
         # relevance needs every variable's slot: compile once all are lowered
-        compiler = Compiler(self.slots)
+        computed = {
+            question.id: ComputedValue(self.expression(question), reaching[question.id])
+            for _, question, _ in lowered
+            if isinstance(question, Computed)
+        }
+        compiler = ValueCompiler(self.slots, computed)
+        self.computed_kinds(computed)
+        self.check_values(compiler)
         for group, when in zip(self.groups, sections, strict=True):
             if when is not None:
                 group.relevance = compiler.compile(when)
@@ -91,7 +104,80 @@ class _Lowering(ArrayLowering):
                     item.relevance = relevance
                 else:
                     item.relevance = compiler.chosen(*item.shown_with)
+            if isinstance(question, Computed):
+                (item,) = items
+                item.attributes.insert(0, Attribute("equation", self.equation(compiler, question)))
         return Survey(self.groups, self.slots)
+
+    # -------------------------------------------------------------- values
+
+    def expression(self, question: Computed) -> Expr:
+        """A computed value's expression, as validation parsed it."""
+        path = (*self.paths[question.id], "value")
+        found = self.compiled.condition(path)
+        return parse(question.value) if found is None else found
+
+    def computed_kinds(self, computed: dict[str, ComputedValue]) -> None:
+        """The slot of every computed value: its equation question, of its value's kind."""
+        known = dict(computed)
+        for _, question in self.instrument.questions():
+            if not isinstance(question, Computed):
+                continue
+            if question.id not in known:  # codes only: where the walk reaches it does not matter
+                known[question.id] = ComputedValue(self.expression(question), Literal(True))
+            try:
+                kind = ValueCompiler(self.slots, known).value(Ref(question.id)).kind
+            except Unsupported:
+                kind = "number"  # refused with its place by check_values when rendering
+            self.slots[question.id] = Slot(self.question_codes[question.id], kind)
+
+    def equation(self, compiler: ValueCompiler, question: Computed) -> str:
+        """The equation that stores a computed value: its value where it is present,
+        else nothing (a truth value as 1 or 0)."""
+        found = compiler.value(self.expression(question))
+        if found.kind == "truth":
+            return "{if(" + found.present + ", if(" + found.value + ', 1, 0), "")}'
+        return "{if(" + found.present + ", " + found.value + ', "")}'
+
+    def check_values(self, compiler: ValueCompiler) -> None:
+        """Refuse, at its place, what ExpressionScript cannot compute exactly as qdef
+        does (QD801): every expression of the instrument compiled on its own."""
+        for path, source, where in self.expression_places():
+            tree = self.compiled.condition(path)
+            tree = parse(source) if tree is None else tree
+            try:
+                if path[-1] == "value":
+                    compiler.value(tree)
+                else:
+                    compiler.compile(tree)
+            except Unsupported as refused:
+                raise LocatedRenderError(
+                    Code.QD801,
+                    f"{refused.feature} cannot be compiled for LimeSurvey: {refused.why}; "
+                    "write the expression without it, or leave it out of the instrument you "
+                    "render for LimeSurvey",
+                    where,
+                    path,
+                    offset=refused.node.start,
+                    excerpt=source,
+                ) from None
+
+    def expression_places(self) -> list[tuple[tuple[str | int, ...], str, str]]:
+        """Every expression of the instrument: (key path, source, what it is, in words)."""
+        found: list[tuple[tuple[str | int, ...], str, str]] = []
+        for s, section in enumerate(self.instrument.sections):
+            if section.when is not None:
+                where = f"the condition of section {section.id!r}"
+                found.append((("sections", s, "when"), section.when, where))
+            for q, question in enumerate(section.questions):
+                path: tuple[str | int, ...] = ("sections", s, "questions", q)
+                if question.when is not None:
+                    where = f"the condition of {question.id!r}"
+                    found.append(((*path, "when"), question.when, where))
+                if isinstance(question, Computed):
+                    where = f"the value of {question.id!r}"
+                    found.append(((*path, "value"), question.value, where))
+        return found
 
     def lower_questions(self) -> list[tuple[LsGroup, Question, list[LsQuestion]]]:
         """Every section as a group (in ``self.groups``) and its questions; each question
@@ -162,6 +248,11 @@ class _Lowering(ArrayLowering):
 
     def question(self, question: Question) -> list[LsQuestion]:
         code = self.question_codes[question.id]
+        self.paths[question.id] = self.place
+        if isinstance(question, Computed):  # an equation, never shown; its value is saved
+            item = LsQuestion(code, "*", question.label or question.id, question.id)
+            item.attributes.append(Attribute("hidden", "1"))
+            return [item]
         if isinstance(question, Display):
             return [LsQuestion(code, "X", question.text, question.id, help=question.help)]
         text = question.text if question.hint is None else join(question.text, question.hint)
