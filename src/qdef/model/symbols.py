@@ -8,6 +8,13 @@ Conditions refer to variables by dotted names:
 - a grid cell: ``q4.beteiligung.nicht_erforderlich`` (text, number or check)
 - a text-list field: ``q16.f1``; a date range's ends: ``q11.from``, ``q11.to``
 - a follow-up, by its own id: ``q2_programm``
+- a hidden variable (``hidden:``), by its id; it comes before every question
+  (position -1)
+- a computed value (``type: computed``), by its id; its type is its expression's
+
+Computed values get their variables in a second pass: their types come from the
+type checker (:mod:`qdef.expr`, a layer above this one), which the semantic checks
+run on each computed entry in sequence order and record with :meth:`Symbols.define`.
 
 The symbol table is built once per validation, by the semantic checks, and kept
 in the compiled instrument (:class:`qdef.pipeline.compiled.Compiled`), which the
@@ -18,16 +25,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from qdef.model import (
     CheckColumn,
+    Computed,
     DateFollowup,
     DateQuestion,
     DateRangeQuestion,
     Display,
     Followup,
     GridQuestion,
+    HiddenChoice,
+    HiddenDate,
+    HiddenNumber,
     Instrument,
     MatrixQuestion,
     MultipleChoice,
@@ -52,7 +63,8 @@ class ValueType:
     ``choice``: one code of ``codes``; ``choices``: a set of ``codes``;
     ``check``: a tick box (true when ticked); ``group``: a question whose
     answer has parts (matrix, grid, text list, date range) — only
-    ``answered(x)`` applies to it as a whole.
+    ``answered(x)`` applies to it as a whole; ``truth``: a computed condition
+    (stored as ``true`` or ``false``).
     """
 
     kind: Kind
@@ -89,9 +101,10 @@ class Variable:
     question: str
     """The id of the question that defines it."""
     position: int
-    """The question's index in sequence order (0-based)."""
+    """The question's index in sequence order (0-based); -1 for a hidden variable
+    (earlier than every question)."""
     path: KeyPath
-    """Where it is defined in the document."""
+    """Where it is defined in the document (``("hidden", i)`` for a hidden variable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +122,19 @@ class Symbols:
     entries: tuple[QuestionEntry, ...]
     variables: dict[str, Variable]
     positions: dict[str, int]
-    """Question id -> index in sequence order."""
+    """Question id -> index in sequence order (computed entries included)."""
+    hidden: tuple[Variable, ...] = ()
+    """The hidden variables, in document order (also in :attr:`variables`)."""
+
+    def define(self, entry: QuestionEntry, vtype: ValueType) -> Variable:
+        """Give the computed entry ``entry`` its variable, of type ``vtype`` (the type of
+        its expression); a name already defined keeps its first definition."""
+        variable = Variable(entry.question.id, vtype, entry.question.id, entry.position, entry.path)
+        return self.variables.setdefault(variable.name, variable)
+
+    def computed(self) -> Iterator[QuestionEntry]:
+        """The computed entries, in sequence order."""
+        return (e for e in self.entries if isinstance(e.question, Computed))
 
     def first_position(self, section_index: int) -> int:
         """The sequence index of a section's first question."""
@@ -173,15 +198,33 @@ def _question_variables(
                     assert isinstance(column, TextColumn)
                     yield cell, ValueType("text"), rpath
     else:
-        assert isinstance(question, Display)
+        assert isinstance(question, Display | Computed)  # a computed value: see Symbols.define
+
+
+def hidden_type(hidden: Any) -> ValueType:
+    """The type of a hidden variable."""
+    if isinstance(hidden, HiddenChoice):
+        return ValueType("choice", codes=tuple(o.code for o in hidden.options))
+    if isinstance(hidden, HiddenNumber):
+        return ValueType("number", integer=hidden.kind == "integer")
+    if isinstance(hidden, HiddenDate):
+        return ValueType("date", precision=hidden.precision)
+    return ValueType("text")
 
 
 def build(instrument: Instrument) -> Symbols:
-    """Index every question and variable. Duplicates keep their first definition
-    (the semantic checks report them)."""
+    """Index every hidden variable, question and variable. Duplicates keep their first
+    definition (the semantic checks report them). Computed values have no variable yet:
+    :meth:`Symbols.define` gives them theirs (``qdef.validation.checks.build_symbols``
+    builds a complete table)."""
     entries: list[QuestionEntry] = []
     variables: dict[str, Variable] = {}
     positions: dict[str, int] = {}
+    hidden: list[Variable] = []
+    for i, item in enumerate(instrument.hidden or ()):
+        variable = Variable(item.id, hidden_type(item), item.id, -1, ("hidden", i))
+        hidden.append(variable)
+        variables.setdefault(item.id, variable)
     for s, section in enumerate(instrument.sections):
         for q, question in enumerate(section.questions):
             position = len(entries)
@@ -191,4 +234,4 @@ def build(instrument: Instrument) -> Symbols:
             for name, vtype, vpath in _question_variables(question, path):
                 if name not in variables:
                     variables[name] = Variable(name, vtype, question.id, position, vpath)
-    return Symbols(tuple(entries), variables, positions)
+    return Symbols(tuple(entries), variables, positions, tuple(hidden))

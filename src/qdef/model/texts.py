@@ -72,5 +72,6 @@ _TEXT_FIELDS = frozenset(
         "description",
         "from_label",
         "to_label",
+        "message",
     }
 )

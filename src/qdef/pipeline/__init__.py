@@ -85,7 +85,9 @@ def _check_document(
     found = semantics.diagnostics
     if has_errors(found):
         return None, found
-    compiled = Compiled(instrument, semantics.symbols, document, semantics.conditions)
+    compiled = Compiled(
+        instrument, semantics.symbols, document, semantics.conditions, semantics.templates
+    )
     if not routing:
         return compiled, found
     from qdef.pipeline.findings import routing_diagnostics  # noqa: PLC0415

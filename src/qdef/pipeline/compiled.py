@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from qdef.expr.nodes import Expr
 from qdef.expr.parser import parse
-from qdef.model import Instrument
-from qdef.model.symbols import Symbols, build
+from qdef.model import Computed, Instrument
+from qdef.model.symbols import Symbols
 from qdef.source.positions import KeyPath
 
 if TYPE_CHECKING:
+    from qdef.expr.template import Template
     from qdef.routing.analysis import Analysis
     from qdef.routing.plan import Plan
     from qdef.source.loader import Document
@@ -51,10 +52,16 @@ class Compiled:
     """The parsed file it came from (positions for located messages); None for an
     instrument built in code."""
     conditions: Mapping[KeyPath, Expr] = field(default_factory=dict, repr=False)
-    """Every condition of the instrument parsed, by the key path of its ``when``
-    (``("sections", 0, "when")``, ``("sections", 0, "questions", 2, "when")``); the
-    syntax trees carry offsets into the condition's text. Conditions missing from the
-    mapping given are parsed when the Compiled is made (each once)."""
+    """Every expression of the instrument parsed, by its key path: the ``when`` of
+    sections, questions, options and rows (``("sections", 0, "when")``,
+    ``("sections", 0, "questions", 2, "options", 1, "when")``), computed values
+    (``(…, "value")``) and rules (``(…, "rules", 0, "check")``); the syntax trees carry
+    offsets into the expression's text. Expressions missing from the mapping given are
+    parsed when the Compiled is made (each once)."""
+    templates: Mapping[KeyPath, Template] | None = field(default=None, repr=False)
+    """Every piped text (with ``{…}`` pieces) parsed, by the key path of the text (ending
+    in the language for a translated text); None: found and parsed when first asked for
+    (an instrument built in code)."""
 
     _derived: dict[Callable[[Compiled], object], object] = field(
         default_factory=dict, init=False, repr=False
@@ -69,8 +76,28 @@ class Compiled:
         object.__setattr__(self, "conditions", MappingProxyType(complete))
 
     def condition(self, path: KeyPath) -> Expr | None:
-        """The parsed condition at ``path`` (a ``when``'s key path); None if there is none."""
+        """The parsed expression at ``path`` (the key path of a ``when``, a computed
+        ``value``, a rule's ``check``); None if there is none."""
         return self.conditions.get(path)
+
+    def template(self, path: KeyPath) -> Template | None:
+        """The piped text at ``path`` (ending in the language for a translated text);
+        None when the text there has no ``{…}`` piece."""
+        return self._templates().get(path)
+
+    def texts_with_pieces(self) -> Iterator[tuple[KeyPath, Template]]:
+        """Every piped text, in document order, with its key path."""
+        return iter(self._templates().items())
+
+    def _templates(self) -> Mapping[KeyPath, Template]:
+        if self.templates is None:
+            from qdef.validation.checks import piped_templates  # noqa: PLC0415
+
+            object.__setattr__(
+                self, "templates", MappingProxyType(piped_templates(self.instrument))
+            )
+        assert self.templates is not None
+        return self.templates
 
     @functools.cached_property
     def numbers(self) -> Mapping[str, str]:
@@ -127,16 +154,28 @@ class Compiled:
 
 
 def _condition_sources(instrument: Instrument) -> Iterator[tuple[KeyPath, str]]:
-    """Every condition of ``instrument``: the key path of its ``when``, and its text."""
+    """Every expression of ``instrument``: its key path, and its text."""
     for s, section in enumerate(instrument.sections):
         if section.when is not None:
             yield ("sections", s, "when"), section.when
         for q, question in enumerate(section.questions):
+            path: KeyPath = ("sections", s, "questions", q)
             if question.when is not None:
-                yield ("sections", s, "questions", q, "when"), question.when
+                yield (*path, "when"), question.when
+            if isinstance(question, Computed):
+                yield (*path, "value"), question.value
+                continue
+            for key in ("options", "rows"):
+                for i, item in enumerate(getattr(question, key, None) or ()):
+                    if item.when is not None:
+                        yield (*path, key, i, "when"), item.when
+            for k, rule in enumerate(getattr(question, "rules", None) or ()):
+                yield (*path, "rules", k, "check"), rule.check
 
 
 def compile_instrument(instrument: Instrument, document: Document | None = None) -> Compiled:
     """The compiled form of an instrument that has passed validation (or was built in
     code from valid parts): its symbol table built and each condition parsed, once."""
-    return Compiled(instrument, build(instrument), document)
+    from qdef.validation.checks import build_symbols  # noqa: PLC0415
+
+    return Compiled(instrument, build_symbols(instrument), document)

@@ -9,9 +9,14 @@ An *answer set* maps variable names to values (docs/responses.md):
 - date, date-range end: ISO text at the precision (``"2021"``, ``"2021-05"``, ``"2021-05-31"``)
 - check cell: ``true`` (an unticked box is simply absent; ``false`` is accepted as absent)
 
+- hidden variable: a value of its type (a code of its options, a number, a text, a date)
+
 A name that is missing is unanswered. A *response* is the answer set a walk
-keeps: only answers of shown questions, follow-ups only while their option is
-chosen, multiple choices in option order, unticked boxes dropped.
+keeps: hidden variables (given or default), only answers of shown questions,
+follow-ups only while their option is chosen, answers of options and rows only
+while they are offered, multiple choices in option order, unticked boxes dropped,
+and computed values. A text must match its ``pattern`` and ``format``
+(:mod:`qdef.expr.patterns`).
 """
 
 from __future__ import annotations
@@ -59,9 +64,11 @@ def problems(plan: Plan, answers: Mapping[str, Any]) -> list[str]:
     for name, value in answers.items():
         info = plan.variables.get(name)
         if info is None:
+            if plan.hidden_info(name) is not None:
+                continue  # from outside: a value not in its domain is ignored (walk)
             found.append(_unknown(plan, name))
             continue
-        problem = _value_problem(info, value)
+        problem = value_problem(info, value)
         if problem:
             found.append(f"'{name}': {problem}")
     found.extend(_cross_problems(plan, answers))
@@ -73,11 +80,15 @@ def _unknown(plan: Plan, name: str) -> str:
         shown = ", ".join(plan.groups[name][:3])
         return f"'{name}' has several parts; give its parts instead, e.g. {shown}"
     if name in plan.symbols.positions:
+        step = plan.steps[plan.symbols.positions[name]]
+        if step.computed is not None:
+            return f"'{name}' is a computed value; the walk computes it"
         return f"'{name}' is a display text; it has no answer"
     return f"'{name}' is not a variable of this instrument"
 
 
-def _value_problem(info: VarInfo, value: Any) -> str | None:
+def value_problem(info: VarInfo, value: Any) -> str | None:
+    """What is wrong with ``value`` as the answer ``info`` (None: nothing)."""
     kind, node = info.kind, info.node
     if kind == "choice":
         if not isinstance(value, str) or value not in info.codes:
@@ -93,10 +104,31 @@ def _value_problem(info: VarInfo, value: Any) -> str | None:
         limit = getattr(node, "max_length", None)
         if limit is not None and len(value) > limit:
             return f"the text is longer than {limit} characters"
-        return None
+        return _text_shape_problem(node, value)
     if kind == "number":
         return _number_problem(node, value)
     return _date_problem(node, value)
+
+
+def _text_shape_problem(node: Any, value: str) -> str | None:
+    """A text that does not match its ``pattern`` or ``format``."""
+    pattern = getattr(node, "pattern", None)
+    shape = getattr(node, "format", None)
+    if pattern is None and shape is None:
+        return None
+    try:  # TEMPORARY until h-expr's patterns land
+        from qdef.expr.patterns import FORMATS, matches  # noqa: PLC0415
+    except ImportError:
+        return None
+
+    if shape is not None and not matches(FORMATS[shape], value):
+        return f"{value!r} is not a valid {_FORMAT_NAMES[shape]}"
+    if pattern is not None and not matches(pattern.regex, value):
+        return f"{value!r} does not match the pattern {pattern.regex}"
+    return None
+
+
+_FORMAT_NAMES = {"email": "e-mail address", "phone": "telephone number", "url": "web address"}
 
 
 def _choices_problem(info: VarInfo, value: Any) -> str | None:

@@ -1,4 +1,12 @@
-"""The walk: the one semantics of skip logic (docs/format.md, "The walk")."""
+"""The walk: the one semantics of skip logic (docs/format.md, "The walk").
+
+Hidden variables come first: each takes the value given (when it is in its domain),
+else its default. Then the steps in order: a question is shown when its ``when``
+(section, own, availability: :attr:`qdef.routing.plan.Step.when`) holds; it keeps
+the answers given for it, except those of options (rows) not offered; a computed
+value stores its expression's value (unless absent); the rules of a shown question
+with an answer are checked (:attr:`Walk.errors`).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +14,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from qdef.model import Instrument, Question
-from qdef.routing.answers import AnswerError, normalize, problems
+from qdef.model import GridQuestion, Instrument, MatrixQuestion, Question
+from qdef.routing.answers import AnswerError, normalize, problems, value_problem
 from qdef.routing.evaluate import holds
-from qdef.routing.plan import Plan, as_plan
+from qdef.routing.plan import Plan, Step, as_plan
+from qdef.source.positions import KeyPath
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFailure:
+    """A rule of a shown, answered question whose check does not hold."""
+
+    question: str
+    """The question's id."""
+    index: int
+    """The rule's index in the question's ``rules``."""
+    message: KeyPath
+    """The key path of the rule's message (``(…, "rules", index, "message")``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +45,8 @@ class Walk:
     """The answers kept: those of shown questions (see :mod:`qdef.routing.answers`)."""
     ended_by: Literal["goto", "last"]
     """``goto`` when a ``goto: end`` ended the walk, ``last`` after the last question."""
+    errors: tuple[RuleFailure, ...] = ()
+    """The rules that failed, in the order the questions were shown."""
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -33,20 +56,33 @@ class Walk:
 def walk(instrument: Instrument | Plan, answers: Mapping[str, Any], *, check: bool = True) -> Walk:
     """Walk ``instrument`` for a respondent whose answers are ``answers``.
 
-    Answers may be given for any question; those of questions the walk does
-    not show are ignored (absent from :attr:`Walk.response`), as are
-    follow-ups of options not chosen. With ``check`` (the default) answers
-    that do not fit the instrument raise :class:`AnswerError` listing every
-    problem: an unknown variable name is a typo, not an unanswered question.
+    Answers may be given for any question and hidden variable; those of questions
+    the walk does not show are ignored (absent from :attr:`Walk.response`), as are
+    follow-ups of options not chosen and answers of options (rows) not offered. A
+    hidden variable's value outside its domain is ignored (its default applies).
+    With ``check`` (the default) answers that do not fit the instrument raise
+    :class:`AnswerError` listing every problem — an unknown variable name is a typo,
+    not an unanswered question — and so do rules that fail (:attr:`Walk.errors`).
     """
     plan = as_plan(instrument)
     if check:
         found = problems(plan, answers)
         if found:
             raise AnswerError(found)
-    shown, response, ended_by = _walk(plan, answers, plan.end)
+    shown, response, ended_by, errors = _walk(plan, answers, plan.end)
+    if check and errors:
+        raise AnswerError([_failure_text(plan, failure) for failure in errors])
     steps = plan.steps
-    return Walk(tuple(shown), tuple(steps[p].question for p in shown), response, ended_by)
+    return Walk(
+        tuple(shown), tuple(steps[p].question for p in shown), response, ended_by, tuple(errors)
+    )
+
+
+def _failure_text(plan: Plan, failure: RuleFailure) -> str:
+    question = plan.steps[plan.position_of(failure.question)].question
+    rules = getattr(question, "rules", None) or ()
+    rule = rules[failure.index]
+    return f"'{failure.question}': rule {failure.index + 1} fails: {rule.check}"
 
 
 def walk_until(
@@ -57,15 +93,22 @@ def walk_until(
     question at ``stop`` or later, the response is the whole walk's: a question after
     ``stop`` keeps only its own answers (what an example respondent needs, without
     walking the rest of a long questionnaire)."""
-    shown, response, _ = _walk(plan, answers, min(stop, plan.end))
+    shown, response, _, _ = _walk(plan, answers, min(stop, plan.end))
     return shown, response
 
 
 def _walk(
     plan: Plan, answers: Mapping[str, Any], stop: int
-) -> tuple[list[int], dict[str, Any], Literal["goto", "last"]]:
+) -> tuple[list[int], dict[str, Any], Literal["goto", "last"], list[RuleFailure]]:
     response: dict[str, Any] = {}
+    for info in plan.hidden:
+        given = answers.get(info.name)
+        if given is not None and value_problem(info, given) is None:
+            response[info.name] = normalize(info, given)
+        elif info.node.default is not None:
+            response[info.name] = info.node.default
     shown: list[int] = []
+    errors: list[RuleFailure] = []
     position, end = 0, plan.end
     ended_by: Literal["goto", "last"] = "last"
     parts = plan.parts
@@ -76,23 +119,48 @@ def _walk(
         if when is not None and not holds(when, response, parts):
             position += 1
             continue
+        if step.computed is not None:
+            _compute(step, response, parts)
+            position += 1
+            continue
         shown.append(position)
-        _keep(plan, step.variables, answers, response)
+        _keep(plan, step, answers, response)
+        if step.rules:
+            _rules(step, response, parts, errors)
         chosen = response.get(step.question.id)
         target = step.option_gotos.get(chosen) if isinstance(chosen, str) else None
         position = target if target is not None else step.next_default
         if position == end and (target is not None or step.goto is not None):
             ended_by = "goto"
-    return shown, response, ended_by
+    return shown, response, ended_by, errors
 
 
-def _keep(
-    plan: Plan, names: tuple[str, ...], answers: Mapping[str, Any], response: dict[str, Any]
-) -> None:
-    for name in names:
+def _compute(step: Step, response: dict[str, Any], parts: Any) -> None:
+    from qdef.routing.evaluate import value  # type: ignore[attr-defined]  # noqa: PLC0415
+
+    assert step.computed is not None
+    result = value(step.computed, response, parts)
+    if result is not None:
+        response[step.question.id] = result
+
+
+def _rules(step: Step, response: dict[str, Any], parts: Any, errors: list[RuleFailure]) -> None:
+    if not any(name in response for name in step.variables):
+        return  # checked only when at least one of the question's variables is answered
+    path = step.entry.path
+    for k, rule in enumerate(step.rules):
+        if not holds(rule, response, parts):
+            errors.append(RuleFailure(step.question.id, k, (*path, "rules", k, "message")))
+
+
+def _keep(plan: Plan, step: Step, answers: Mapping[str, Any], response: dict[str, Any]) -> None:
+    dropped = _dropped(plan, step, response) if step.option_when else None
+    for name in step.variables:
         if name not in answers:
             continue
         info = plan.variables[name]
+        if dropped and _unoffered(step, name, dropped):
+            continue
         if info.option is not None:  # a follow-up counts only while its option is chosen
             chosen = response.get(info.question)
             if chosen is None:
@@ -102,8 +170,35 @@ def _keep(
             if isinstance(chosen, list) and info.option not in chosen:
                 continue
         value = normalize(info, answers[name])
+        if dropped and info.kind in ("choice", "choices") and name == info.question:
+            if isinstance(value, list):
+                value = [code for code in value if code not in dropped] or None
+            elif value in dropped:
+                value = None
         if value is not None:
             response[name] = value
+
+
+def _dropped(plan: Plan, step: Step, response: Mapping[str, Any]) -> set[str]:
+    """The codes of the options (rows) of ``step`` not offered, decided on the answers
+    before the question's own (their conditions look only earlier)."""
+    parts = plan.parts
+    return {code for code, cond in step.option_when.items() if not holds(cond, response, parts)}
+
+
+def _unoffered(step: Step, name: str, dropped: set[str]) -> bool:
+    """Whether ``name`` is a part of a row that is not offered (a matrix row, a grid
+    cell, a row's follow-up)."""
+    question = step.question
+    if not isinstance(question, MatrixQuestion | GridQuestion):
+        return False
+    prefix = question.id + "."
+    if name.startswith(prefix):
+        return name[len(prefix) :].split(".", 1)[0] in dropped
+    return any(
+        row.code in dropped and row.specify is not None and row.specify.id == name
+        for row in question.rows
+    )
 
 
 def shown_ids(instrument: Instrument | Plan, answers: Mapping[str, Any]) -> tuple[str, ...]:
@@ -111,4 +206,4 @@ def shown_ids(instrument: Instrument | Plan, answers: Mapping[str, Any]) -> tupl
     return walk(instrument, answers).ids
 
 
-__all__ = ["Walk", "shown_ids", "walk", "walk_until"]
+__all__ = ["RuleFailure", "Walk", "shown_ids", "walk", "walk_until"]

@@ -4,23 +4,29 @@ The plan takes the conditions the semantic checks parsed (and the symbol table
 they built); it parses a condition only when it is not given one (an instrument
 built in code, see :func:`qdef.pipeline.compiled.compile_instrument`).
 
-Positions are indices in sequence order (all sections' questions, displays
-included); ``END`` is the position one past the last question.
+Positions are indices in sequence order (all sections' questions, displays and
+computed values included); ``END`` is the position one past the last question.
+
+Availability is routing: an option (row) offered only under a condition — its own
+``when``, the question's ``filter`` — gives its step an ``option_when`` entry, and a
+question none of whose options (rows) may be offered has the disjunction of those
+conditions (``Step.available``) in its ``when``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from qdef.expr.nodes import And, Compare, Expr, In, Literal, Ref
+from qdef.expr.nodes import And, Compare, Expr, Has, In, Literal, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.parser import parse
 from qdef.model import (
     END,
     CheckColumn,
+    Computed,
     DateRangeQuestion,
     GridQuestion,
     Instrument,
@@ -30,7 +36,7 @@ from qdef.model import (
     SingleChoice,
     TextListQuestion,
 )
-from qdef.model.symbols import Kind, QuestionEntry, Symbols, build
+from qdef.model.symbols import Kind, QuestionEntry, Symbols
 from qdef.source.positions import KeyPath
 
 
@@ -64,14 +70,36 @@ class Step:
     option_gotos: dict[str, int]
     """Option code -> target position, for the options of a single choice that route."""
     variables: tuple[str, ...]
-    """Every variable this question defines (answer, parts, follow-ups)."""
+    """Every variable this question defines (answer, parts, follow-ups); none for a
+    computed value (its variable is :attr:`computed`'s result, stored by the walk)."""
+    option_when: dict[str, Expr] = field(default_factory=dict)
+    """Option (row) code -> the condition under which it is offered (its filter atom and
+    its own ``when`` together), for the options (rows) that have one."""
+    available: Expr | None = None
+    """The condition under which at least one option (row) is offered: the disjunction
+    of :attr:`option_when` over every option (row); None when one is always offered."""
+    computed: Expr | None = None
+    """For a computed value: its expression."""
+    rules: tuple[Expr, ...] = ()
+    """The question's rules' checks, in order."""
     when: Expr | None = field(init=False)
-    """The section's and the question's conditions together (None: always)."""
+    """The section's and the question's conditions and the availability together
+    (None: always)."""
 
     def __post_init__(self) -> None:
-        section, own = self.section_when, self.own_when
-        when = And((section, own)) if section and own else section or own
+        parts: list[Expr] = []
+        for part in (self.section_when, self.own_when, self.available):
+            if isinstance(part, And):
+                parts.extend(part.operands)
+            elif part is not None:
+                parts.append(part)
+        when = None if not parts else parts[0] if len(parts) == 1 else And(tuple(parts))
         object.__setattr__(self, "when", when)
+
+    def offered(self, code: str, holds: Callable[[Expr], bool]) -> bool:
+        """Whether option (row) ``code`` is offered, deciding conditions with ``holds``."""
+        condition = self.option_when.get(code)
+        return condition is None or holds(condition)
 
     @property
     def question(self) -> Question:
@@ -91,6 +119,10 @@ class Plan:
     variables: dict[str, VarInfo]
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """A question with several parts -> its part variables."""
+    hidden: tuple[VarInfo, ...] = ()
+    """The hidden variables (position -1, ``node`` the hidden variable's model), in
+    document order; they are not in :attr:`variables`, which are the answers of
+    questions."""
     _numbers: Mapping[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -112,8 +144,14 @@ class Plan:
     def position_of(self, question_id: str) -> int:
         return self.symbols.positions[question_id]
 
+    def hidden_info(self, name: str) -> VarInfo | None:
+        """The hidden variable ``name``, if there is one."""
+        return next((info for info in self.hidden if info.name == name), None)
+
     def conditions(self) -> Iterator[Expr]:
-        """Every condition once (a section's, not once per question), in sequence order."""
+        """Every condition and expression once (a section's, not once per question), in
+        sequence order: ``when``s, the options' (rows') conditions, computed values and
+        rules."""
         section = -1
         for step in self.steps:
             if step.entry.section_index != section:
@@ -122,6 +160,10 @@ class Plan:
                     yield step.section_when
             if step.own_when is not None:
                 yield step.own_when
+            yield from step.option_when.values()
+            if step.computed is not None:
+                yield step.computed
+            yield from step.rules
 
 
 def compared_constants(plan: Plan) -> dict[str, set[Any]]:
@@ -174,6 +216,55 @@ def _variables(question: Question, position: int) -> list[VarInfo]:
     return found
 
 
+def _hidden(instrument: Instrument) -> tuple[VarInfo, ...]:
+    found: list[VarInfo] = []
+    for item in instrument.hidden or ():
+        codes = tuple(o.code for o in item.options) if item.type == "choice" else ()
+        found.append(VarInfo(item.id, item.type, item.id, -1, codes, item))
+    return tuple(found)
+
+
+def _offers(
+    question: Question,
+    path: KeyPath,
+    condition: Callable[[str | None, KeyPath], Expr | None],
+) -> tuple[dict[str, Expr], Expr | None]:
+    """The options' (rows') conditions of ``question``, and its availability condition."""
+    if isinstance(question, SingleChoice | MultipleChoice):
+        items: list[Any] = list(question.options)
+        key = "options"
+    elif isinstance(question, MatrixQuestion | GridQuestion):
+        items, key = list(question.rows), "rows"
+    else:
+        return {}, None
+    source = question.filter
+    option_when: dict[str, Expr] = {}
+    always = False
+    for i, item in enumerate(items):
+        parts: list[Expr] = []
+        if source is not None:
+            if source.chosen_in is not None:
+                parts.append(Has(Ref(source.chosen_in), Literal(item.code)))
+            elif source.not_chosen_in is not None:
+                parts.append(Not(Has(Ref(source.not_chosen_in), Literal(item.code))))
+        own = condition(item.when, (*path, key, i, "when"))
+        if isinstance(own, And):
+            parts.extend(own.operands)
+        elif own is not None:
+            parts.append(own)
+        if not parts:
+            always = True
+            continue
+        option_when[item.code] = parts[0] if len(parts) == 1 else And(tuple(parts))
+    if always or not option_when:
+        return option_when, None
+    offered = list(option_when.values())
+    flat: list[Expr] = []
+    for expr in offered:
+        flat.extend(expr.operands if isinstance(expr, Or) else (expr,))
+    return option_when, flat[0] if len(flat) == 1 else Or(tuple(flat))
+
+
 def _target(target: str | None, symbols: Symbols, end: int) -> int | None:
     if target is None:
         return None
@@ -188,11 +279,15 @@ def compile_plan(
 ) -> Plan:
     """Compile a *valid* instrument (one that ``qdef validate`` accepts).
 
-    ``symbols`` is its symbol table, ``conditions`` its parsed conditions by the key
-    path of each ``when`` (what the semantic checks computed: see
+    ``symbols`` is its symbol table, ``conditions`` its parsed expressions by the key
+    path of each expression place (``when``, ``value``, a rule's ``check``: what the
+    semantic checks computed, see
     :class:`qdef.validation.checks.Checked`) and ``numbers`` its questions' display
     numbers (:attr:`Plan.numbers`); what is not given is computed here, or when asked for."""
-    symbols = build(instrument) if symbols is None else symbols
+    if symbols is None:
+        from qdef.validation.checks import build_symbols  # noqa: PLC0415
+
+        symbols = build_symbols(instrument)
     given = conditions or {}
 
     def condition(source: str | None, path: KeyPath) -> Expr | None:
@@ -211,6 +306,16 @@ def compile_plan(
     for entry in symbols.entries:
         question = entry.question
         option_gotos: dict[str, int] = {}
+        path = entry.path
+        option_when, available = _offers(question, path, condition)
+        computed = (
+            condition(question.value, (*path, "value")) if isinstance(question, Computed) else None
+        )
+        rules = tuple(
+            expr
+            for k, rule in enumerate(getattr(question, "rules", None) or ())
+            if (expr := condition(rule.check, (*path, "rules", k, "check"))) is not None
+        )
         if isinstance(question, SingleChoice):
             for option in question.options:
                 target = _target(option.goto, symbols, end)
@@ -230,13 +335,17 @@ def compile_plan(
                 entry.position,
                 entry,
                 section_whens[entry.section_index],
-                condition(question.when, (*entry.path, "when")),
-                _target(question.goto, symbols, end),
+                condition(question.when, (*path, "when")),
+                _target(getattr(question, "goto", None), symbols, end),
                 option_gotos,
                 tuple(v.name for v in found),
+                option_when,
+                available,
+                computed,
+                rules,
             )
         )
-    plan = Plan(instrument, symbols, tuple(steps), variables, groups)
+    plan = Plan(instrument, symbols, tuple(steps), variables, groups, _hidden(instrument))
     if numbers is not None:  # counted once already, by whoever gives them
         object.__setattr__(plan, "_numbers", numbers)
     return plan

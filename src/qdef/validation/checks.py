@@ -1,9 +1,15 @@
-"""Semantic checks on a structurally valid instrument.
+r"""Semantic checks on a structurally valid instrument.
 
 QD3xx are problems inside one question (duplicate codes, inconsistent
-bounds, texts missing a language); QD4xx are problems across questions
-(duplicate ids, gotos that go nowhere or backwards, routing on optional
-questions); QD5xx are conditions (syntax and types, see :mod:`qdef.expr`).
+bounds, texts missing a language; QD310–QD314: defaults, filters, piped values
+that may be absent); QD4xx are problems across questions (duplicate ids, gotos
+that go nowhere or backwards, routing on optional questions); QD5xx are
+expressions (syntax and types, see :mod:`qdef.expr`), piped texts and patterns.
+
+Every expression place is parsed once, here, and kept (:class:`Checked`): the
+``when`` of sections, questions, options and rows, computed ``value``\ s, rules'
+``check``\ s, and the pieces of every piped text (:mod:`qdef.expr.template`).
+Computed values are typed in sequence order, each before anything later reads it.
 
 Checks record key paths; positions are looked up only for what is reported.
 """
@@ -14,17 +20,22 @@ import datetime
 import difflib
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from qdef.diagnostics import Code, Diagnostic, Severity, Span
-from qdef.expr import Expr, parse_and_check
+from qdef.expr import Expr, ExprProblem, parse_and_check, variables_used
 from qdef.expr.messages import Subject, date_problem
+from qdef.expr.nodes import Call, Literal, Ref, children
 from qdef.model import (
     END,
+    Computed,
     DateQuestion,
     DateRangeQuestion,
     GridQuestion,
+    HiddenChoice,
+    HiddenDate,
+    HiddenNumber,
     Instrument,
     MatrixQuestion,
     MultipleChoice,
@@ -32,13 +43,42 @@ from qdef.model import (
     NumberFollowup,
     NumberQuestion,
     SingleChoice,
+    TextColumn,
     TextListQuestion,
+    TextQuestion,
 )
-from qdef.model.questions import DateFollowup
+from qdef.model.questions import DateFollowup, TextFollowup
 from qdef.model.symbols import QuestionEntry, Symbols, build
 from qdef.model.texts import texts
 from qdef.source.positions import KeyPath
 from qdef.validation.partial import NOTHING_BROKEN, Broken
+
+if TYPE_CHECKING:
+    from qdef.expr.template import Template
+
+
+def _parse_and_check(
+    source: str,
+    symbols: Symbols,
+    position: int,
+    *,
+    subject: Subject = "question",
+    unknown: Any = lambda name: False,
+    want: str = "truth",
+) -> tuple[Expr | None, list[ExprProblem]]:
+    """:func:`qdef.expr.parse_and_check` (``want``: what the expression must give)."""
+    if want == "truth":
+        return parse_and_check(source, symbols, position, subject=subject, unknown=unknown)
+    return parse_and_check(  # type: ignore[call-arg]
+        source, symbols, position, subject=subject, unknown=unknown, want=want
+    )
+
+
+def _expression_type(expr: Expr, symbols: Symbols) -> Any:
+    from qdef.expr.types import expression_type  # type: ignore[attr-defined]  # noqa: PLC0415
+
+    return expression_type(expr, symbols)
+
 
 #: Words of the condition language; an id spelt like one could not be referred to.
 RESERVED = frozenset({"end", "and", "or", "not", "has", "in", "answered", "true", "false"})
@@ -59,9 +99,12 @@ class Checked:
     symbols: Symbols
     """The instrument's symbol table."""
     conditions: dict[KeyPath, Expr]
-    """Every condition that parsed, by the key path of its ``when``: the syntax
-    trees (with offsets into the condition's text) of the sections' and the
-    questions' conditions."""
+    """Every expression that parsed, by its key path: the syntax trees (with offsets
+    into the expression's text) of every ``when`` (sections, questions, options,
+    rows), computed ``value`` and rule ``check``."""
+    templates: dict[KeyPath, Template] = field(default_factory=dict)
+    """Every piped text (one with ``{…}`` pieces) that parsed, by its key path (ending
+    in the language for a translated text)."""
 
 
 def check(
@@ -80,7 +123,60 @@ def checked(
 ) -> Checked:
     """:func:`check`, with the symbol table and the parsed conditions."""
     checker = _Checker(instrument, locator, broken)
-    return Checked(checker.run(), checker.symbols, checker.conditions)
+    return Checked(checker.run(), checker.symbols, checker.conditions, checker.templates)
+
+
+def piped_templates(instrument: Instrument) -> dict[KeyPath, Template]:
+    """Every piped text of a valid instrument, parsed, by its key path (in document order)."""
+    found: dict[KeyPath, Template] = {}
+    for path, text in _piped_texts(instrument, build(instrument)):
+        if "{" in text or "}" in text:
+            from qdef.expr.template import parse_template  # noqa: PLC0415
+
+            template = parse_template(text)
+            if not template.plain:
+                found[path] = template
+    return found
+
+
+def _piped_texts(instrument: Instrument, symbols: Symbols) -> Iterator[tuple[KeyPath, str]]:
+    """Every text that may be piped, one per language, with its key path."""
+    for path, text, _ in _piped_texts_at(instrument, symbols):
+        yield path, text
+
+
+def _piped_texts_at(instrument: Instrument, symbols: Symbols) -> Iterator[tuple[KeyPath, str, int]]:
+    """:func:`_piped_texts`, each with the position it is read from."""
+    positions: dict[tuple[Any, Any], int] = {
+        (e.path[1], e.path[3]): e.position for e in symbols.entries
+    }
+    first: dict[int, int] = {}
+    for entry in symbols.entries:
+        first.setdefault(entry.section_index, entry.position)
+    for s in range(len(instrument.sections)):
+        first.setdefault(s, len(symbols.entries))
+    for path, text in texts(instrument):
+        position = _text_position(path, positions, first)
+        if position is None:
+            continue
+        if isinstance(text, str):
+            yield path, text, position
+        else:
+            for language, value in text.items():
+                yield (*path, language), value, position
+
+
+def build_symbols(instrument: Instrument) -> Symbols:
+    """The complete symbol table of a valid instrument: :func:`qdef.model.symbols.build`
+    and each computed value's variable, typed by its expression."""
+    symbols = build(instrument)
+    for entry in symbols.computed():
+        question = entry.question
+        assert isinstance(question, Computed)
+        expr, problems = _parse_and_check(question.value, symbols, entry.position, want="value")
+        if expr is not None and not problems:
+            symbols.define(entry, _expression_type(expr, symbols))
+    return symbols
 
 
 class _Checker:
@@ -90,7 +186,15 @@ class _Checker:
         self.broken = broken
         self.symbols: Symbols = build(instrument)
         self.conditions: dict[KeyPath, Expr] = {}
+        self.templates: dict[KeyPath, Template] = {}
+        self.failed: set[str] = set()
+        """Computed values whose expression has errors: they have no variable, and a use
+        of one is not reported again as unknown."""
         self.found: list[Diagnostic] = []
+
+    def unknown(self, name: str) -> bool:
+        """Names not to report as unknown: left out of a broken document, or failed."""
+        return name in self.failed or self.broken.covers(name)
 
     def report(
         self,
@@ -106,10 +210,14 @@ class _Checker:
     def run(self) -> list[Diagnostic]:
         self.check_ids()
         self.check_texts()
+        self.check_hidden()
+        self.check_computed()
         for entry in self.symbols.entries:
             self.check_question(entry.question, entry.path)
+            self.check_features(entry)
         self.check_gotos()
         self.check_conditions()
+        self.check_piping()
         self.check_chrome()
         return self.found
 
@@ -132,6 +240,8 @@ class _Checker:
 
     def _all_ids(self) -> Iterator[tuple[str, KeyPath, str]]:
         """Every id in document order, so that the later of two equal ids is reported."""
+        for i, hidden in enumerate(self.instrument.hidden or ()):
+            yield hidden.id, ("hidden", i, "id"), "hidden variable"
         entries = iter(self.symbols.entries)
         for s, section in enumerate(self.instrument.sections):
             yield section.id, ("sections", s, "id"), "section"
@@ -369,8 +479,9 @@ class _Checker:
         for entry in self.symbols.entries:
             question = entry.question
             targets: list[tuple[str, KeyPath]] = []
-            if question.goto is not None:
-                targets.append((question.goto, (*entry.path, "goto")))
+            goto = getattr(question, "goto", None)  # a computed value has none
+            if goto is not None:
+                targets.append((goto, (*entry.path, "goto")))
             routes = False
             if isinstance(question, SingleChoice):
                 for i, option in enumerate(question.options):
@@ -425,22 +536,49 @@ class _Checker:
                     subject="section",
                 )
         for entry in self.symbols.entries:
-            when = entry.question.when
-            if when is not None:
-                self._condition(when, (*entry.path, "when"), entry.position)
+            question, path, position = entry.question, entry.path, entry.position
+            when = question.when
+            if when is not None and not isinstance(question, Computed):
+                self._condition(when, (*path, "when"), position)
+            items: list[Any] = []
+            key = ""
+            if isinstance(question, SingleChoice | MultipleChoice):
+                items, key = list(question.options), "options"
+            elif isinstance(question, MatrixQuestion | GridQuestion):
+                items, key = list(question.rows), "rows"
+            for i, item in enumerate(items):
+                if item.when is not None:  # offered on earlier answers only
+                    self._condition(item.when, (*path, key, i, "when"), position)
+            for k, rule in enumerate(getattr(question, "rules", None) or ()):
+                # a rule may use the question's own variables: "earlier than the next one"
+                self._condition(rule.check, (*path, "rules", k, "check"), position + 1)
 
     def _condition(
-        self, source: str, path: KeyPath, position: int, subject: Subject = "question"
-    ) -> None:
-        expr, problems = parse_and_check(
-            source, self.symbols, position, subject=subject, unknown=self.broken.covers
+        self,
+        source: str,
+        path: KeyPath,
+        position: int,
+        subject: Subject = "question",
+        want: str = "truth",
+    ) -> Expr | None:
+        expr, problems = _parse_and_check(
+            source, self.symbols, position, subject=subject, unknown=self.unknown, want=want
         )
         if expr is not None:
             self.conditions[path] = expr
+        self._expr_problems(source, path, problems)
+        return expr if not problems else None
+
+    def _expr_problems(
+        self, source: str, path: KeyPath, problems: list[ExprProblem], shift: int = 0
+    ) -> None:
+        """Report ``problems`` of the expression ``source`` (which starts at character
+        ``shift`` of the string at ``path``), each with an excerpt and a caret."""
         for problem in problems:
             # "the end of the condition" is just after its last character
-            offset = min(problem.start, len(source.rstrip()))
-            excerpt, column = _excerpt(source, offset)
+            offset = min(problem.start, len(source.rstrip())) + shift
+            whole = self._string(path) if shift else source
+            excerpt, column = _excerpt(whole, offset)
             self.found.append(
                 Diagnostic(
                     problem.code,
@@ -451,6 +589,470 @@ class _Checker:
                     excerpt_column=column,
                 )
             )
+
+    def _string(self, path: KeyPath) -> str:
+        """The string at ``path`` in the instrument."""
+        node: Any = self.instrument
+        for step in path:
+            if isinstance(step, int) or isinstance(node, dict):
+                node = node[step]
+            else:
+                node = getattr(node, step)
+        assert isinstance(node, str)
+        return node
+
+    # ------------------------------------------------------------------ hidden variables
+
+    def check_hidden(self) -> None:
+        for i, hidden in enumerate(self.instrument.hidden or ()):
+            path: KeyPath = ("hidden", i)
+            if isinstance(hidden, HiddenChoice):
+                codes = [o.code for o in hidden.options]
+                self._unique(codes, (*path, "options"), Code.QD301, "code")
+                if hidden.default is not None:
+                    self._code_default(hidden.default, codes, path)
+            elif isinstance(hidden, HiddenNumber):
+                self._number_bounds(hidden, path)
+                self._number_default(hidden, path)
+            elif isinstance(hidden, HiddenDate):
+                self._date_bounds(hidden, path)
+                self._date_default(hidden, path)
+
+    # ------------------------------------------------------------------ computed values
+
+    def check_computed(self) -> None:
+        """Type each computed value, in sequence order, and give it its variable."""
+        entries = list(self.symbols.computed())
+        later = {e.question.id: e.position for e in entries}
+        for entry in entries:
+            question = entry.question
+            assert isinstance(question, Computed)
+            path = (*entry.path, "value")
+            if question.when is not None:
+                self._condition(question.when, (*entry.path, "when"), entry.position)
+            expr, problems = _parse_and_check(
+                question.value,
+                self.symbols,
+                entry.position,
+                unknown=lambda name: self.unknown(name) or name in later,
+                want="value",
+            )
+            if expr is not None:
+                self.conditions[path] = expr
+                for ref in variables_used(expr):
+                    at = later.get(ref.name)
+                    if at is not None and at >= entry.position and ref.name not in self.failed:
+                        problems.append(
+                            ExprProblem(Code.QD503, _later(ref.name), ref.start, ref.end)
+                        )
+            problems.sort(key=lambda problem: problem.start)
+            self._expr_problems(question.value, path, problems)
+            if expr is None or problems:
+                self.failed.add(question.id)
+            else:
+                self.symbols.define(entry, _expression_type(expr, self.symbols))
+            del later[question.id]
+
+    # ------------------------------------------------------------------ issue 18's elements
+
+    def check_features(self, entry: QuestionEntry) -> None:
+        """Defaults, filters and patterns of one question."""
+        question, path = entry.question, entry.path
+        if (
+            isinstance(question, SingleChoice | MultipleChoice | MatrixQuestion | GridQuestion)
+            and question.filter is not None
+        ):
+            self._filter(question, entry)
+        if isinstance(question, SingleChoice) and question.default is not None:
+            self._code_default(question.default, [o.code for o in question.options], path)
+        elif isinstance(question, MultipleChoice) and question.default is not None:
+            self._choices_default(question, path)
+        elif isinstance(question, NumberQuestion):
+            self._number_default(question, path)
+        elif isinstance(question, DateQuestion):
+            self._date_default(question, path)
+        elif isinstance(question, TextQuestion) and question.default is not None:
+            self._text_default(question, path)
+        for node, npath in _text_inputs(question, path):
+            if node.pattern is not None:
+                self._pattern(node.pattern.regex, (*npath, "pattern", "regex"))
+
+    def _filter(self, question: Any, entry: QuestionEntry) -> None:
+        spec = question.filter
+        path = (*entry.path, "filter")
+        given = [name for name in ("chosen_in", "not_chosen_in") if getattr(spec, name)]
+        if len(given) != 1:
+            which = "neither" if not given else "both"
+            self.report(
+                Code.QD311,
+                f"this filter gives {which} of chosen_in and not_chosen_in; give exactly one "
+                "(chosen_in: keep the codes chosen, not_chosen_in: keep those not chosen)",
+                path,
+            )
+            return
+        key = given[0]
+        source = getattr(spec, key)
+        spath = (*path, key)
+        at = self.symbols.positions.get(source)
+        if at is None:
+            if self.broken.covers(source):
+                return
+            earlier = [
+                e.question.id
+                for e in self.symbols.entries[: entry.position]
+                if isinstance(e.question, MultipleChoice)
+            ]
+            close = difflib.get_close_matches(source, earlier, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else _multiples(earlier)
+            self.report(Code.QD312, f"'{source}' names no question; {hint}", spath)
+            return
+        target = self.symbols.entries[at].question
+        if not isinstance(target, MultipleChoice):
+            self.report(
+                Code.QD312,
+                f"'{source}' is {target.noun}; a filter takes its codes from an earlier "
+                "multiple-choice question",
+                spath,
+            )
+            return
+        if at >= entry.position:
+            where = "this question itself" if at == entry.position else "a later question"
+            self.report(
+                Code.QD312,
+                f"'{source}' is {where}; a filter takes its codes from an earlier "
+                "multiple-choice question: move it before this one",
+                spath,
+            )
+            return
+        codes = [o.code for o in target.options]
+        known = set(codes)
+        key_items = "options" if isinstance(question, SingleChoice | MultipleChoice) else "rows"
+        items = question.options if key_items == "options" else question.rows
+        for i, item in enumerate(items):
+            if item.code not in known:
+                self.report(
+                    Code.QD313,
+                    f"the code '{item.code}' is not an option of '{source}', so the filter "
+                    f"cannot decide whether to offer it; the codes of '{source}' are "
+                    f"{', '.join(codes)}",
+                    (*entry.path, key_items, i, "code"),
+                )
+
+    def _code_default(self, default: str, codes: list[str], path: KeyPath) -> None:
+        if default not in codes:
+            close = difflib.get_close_matches(default, codes, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"the codes are {', '.join(codes)}"
+            self.report(
+                Code.QD310,
+                f"the default '{default}' is not one of the codes; {hint}",
+                (*path, "default"),
+            )
+
+    def _choices_default(self, question: MultipleChoice, path: KeyPath) -> None:
+        default = question.default or []
+        codes = [o.code for o in question.options]
+        dpath = (*path, "default")
+        for i, code in enumerate(default):
+            if code not in codes:
+                self._code_default(code, codes, (*dpath, i))
+                return
+        if len(set(default)) != len(default):
+            self.report(Code.QD310, "the default lists a code twice; list each once", dpath)
+            return
+        exclusive = [o.code for o in question.options if o.exclusive and o.code in default]
+        if exclusive and len(default) > 1:
+            self.report(
+                Code.QD310,
+                f"the default chooses '{exclusive[0]}', which excludes every other option, "
+                "together with others; choose it alone",
+                dpath,
+            )
+            return
+        low, high = question.min_choices, question.max_choices
+        if not exclusive and low is not None and len(default) < low:
+            self.report(
+                Code.QD310,
+                f"the default chooses {len(default)} option(s), but "
+                f"min_choices is {low}; choose more or none",
+                dpath,
+            )
+        if high is not None and len(default) > high:
+            self.report(
+                Code.QD310,
+                f"the default chooses {len(default)} options, but "
+                f"max_choices is {high}; choose fewer",
+                dpath,
+            )
+
+    def _number_default(self, node: Any, path: KeyPath) -> None:
+        default = node.default
+        if default is None:
+            return
+        dpath = (*path, "default")
+        if node.kind == "integer" and isinstance(default, float) and not default.is_integer():
+            self.report(
+                Code.QD310,
+                f"the default {default} is not a whole number, but answers "
+                "are integers; use a whole number or kind: decimal",
+                dpath,
+            )
+        elif node.min is not None and default < node.min:
+            self.report(
+                Code.QD310, f"the default {default} is less than min ({node.min}); raise it", dpath
+            )
+        elif node.max is not None and default > node.max:
+            self.report(
+                Code.QD310, f"the default {default} is more than max ({node.max}); lower it", dpath
+            )
+
+    def _date_default(self, node: Any, path: KeyPath) -> None:
+        default = node.default
+        if default is None:
+            return
+        dpath = (*path, "default")
+        problem = date_problem(default, node.precision)
+        if problem:
+            self.report(Code.QD310, f"default: {problem}", dpath)
+        elif node.min is not None and default < node.min:
+            self.report(
+                Code.QD310,
+                f"the default {default} is earlier than min ({node.min}); correct it",
+                dpath,
+            )
+        elif node.max is not None and default > node.max:
+            self.report(
+                Code.QD310,
+                f"the default {default} is later than max ({node.max}); correct it",
+                dpath,
+            )
+
+    def _text_default(self, question: TextQuestion, path: KeyPath) -> None:
+        default = question.default
+        assert default is not None
+        dpath = (*path, "default")
+        if question.max_length is not None and len(default) > question.max_length:
+            self.report(
+                Code.QD310,
+                f"the default has {len(default)} characters, more than "
+                f"max_length ({question.max_length}); shorten it",
+                dpath,
+            )
+            return
+        if question.format is None and question.pattern is None:
+            return
+        from qdef.expr.patterns import FORMATS, check_pattern, matches  # noqa: PLC0415
+
+        if question.format is not None and not matches(FORMATS[question.format], default):
+            self.report(
+                Code.QD310,
+                f"the default is not a valid {question.format} (format: "
+                f"{question.format}); correct it",
+                dpath,
+            )
+            return
+        pattern = question.pattern
+        if (
+            pattern is not None
+            and not check_pattern(pattern.regex)
+            and not matches(pattern.regex, default)
+        ):
+            self.report(
+                Code.QD310, "the default does not match the question's pattern; correct it", dpath
+            )
+
+    def _pattern(self, regex: str, path: KeyPath) -> None:
+        from qdef.expr.patterns import check_pattern  # noqa: PLC0415
+
+        for problem in check_pattern(regex):
+            offset = min(problem.offset, len(regex))
+            excerpt, column = _excerpt(regex, offset)
+            self.found.append(
+                Diagnostic(
+                    problem.code,
+                    problem.message,
+                    self.locator.locate_offset(path, offset),
+                    "error",
+                    excerpt=excerpt,
+                    excerpt_column=column,
+                )
+            )
+
+    # ------------------------------------------------------------------ piping
+
+    def check_piping(self) -> None:
+        """Every piped text: its syntax, each piece's type (at the text's position: only
+        earlier variables; a rule's message may use the question's own) and the fallback
+        rule (QD314)."""
+        for path, text, position in _piped_texts_at(self.instrument, self.symbols):
+            if path in self.broken.texts or path[:-1] in self.broken.texts:
+                continue
+            self._template(text, path, position)
+
+    def _template(self, text: str, path: KeyPath, position: int) -> None:
+        if "{" not in text and "}" not in text:
+            return
+        from qdef.expr.template import TemplateSyntaxError, parse_template  # noqa: PLC0415
+
+        try:
+            template = parse_template(text)
+        except TemplateSyntaxError as error:
+            excerpt, column = _excerpt(text, min(error.offset, len(text)))
+            self.found.append(
+                Diagnostic(
+                    error.code,
+                    error.message,
+                    self.locator.locate_offset(path, error.offset),
+                    "error",
+                    excerpt=excerpt,
+                    excerpt_column=column,
+                )
+            )
+            return
+        if template.plain:
+            return
+        ok = True
+        for piece in template.pieces:
+            if isinstance(piece, str):
+                continue
+            _, problems = _parse_and_check(
+                piece.source, self.symbols, position, unknown=self.unknown, want="text"
+            )
+            if problems:
+                ok = False
+                self._expr_problems(piece.source, path, problems, piece.source_start)
+                continue
+            if piece.fallback is None:
+                absent = self._may_be_absent(piece.expr)
+                if absent is not None:
+                    ok = False
+                    self.report(
+                        Code.QD314,
+                        f"'{absent}' may be absent here (it is {self._why_absent(absent)}); "
+                        f"add a fallback, e.g. {{{piece.source}|…}}, or make it required",
+                        path,
+                    )
+        if ok:
+            self.templates[path] = template
+
+    def _may_be_absent(self, expr: Expr) -> str | None:
+        """A variable that can leave the piece ``expr`` without a value (the fallback
+        rule, docs/format.md "Piping"), or None."""
+        match expr:
+            case Literal():
+                return None
+            case Ref(name=name):
+                return None if self._always_there(name) else name
+            case Call(name=name, args=args):
+                if name in _NEVER_ABSENT:
+                    return None
+                if name in ("min", "max", "coalesce"):  # absent only if all are
+                    each = [self._may_be_absent(arg) for arg in args]
+                    return each[0] if all(each) else None
+                if name == "if":  # the condition is two-valued; either branch may be taken
+                    return self._may_be_absent(args[1]) or self._may_be_absent(args[2])
+                return next(filter(None, map(self._may_be_absent, args)), None)
+            case _:
+                return next(filter(None, map(self._may_be_absent, children(expr))), None)
+
+    def _always_there(self, name: str) -> bool:
+        """(a) a hidden variable with a default, (b) the answer of a required question
+        (a required matrix's rows that are always offered, a required date range's
+        ends), (c) a computed value."""
+        variable = self.symbols.variables.get(name)
+        if variable is None:
+            return True  # reported elsewhere
+        if variable.position < 0:
+            hidden = (self.instrument.hidden or [])[int(variable.path[1])]
+            return hidden.default is not None
+        question = self.symbols.entries[variable.position].question
+        if isinstance(question, Computed):
+            return True
+        if not getattr(question, "required", False):
+            return False
+        if name == question.id:
+            return True
+        if isinstance(question, DateRangeQuestion):
+            return True
+        if isinstance(question, MatrixQuestion) and question.filter is None:
+            code = name[len(question.id) + 1 :]
+            return any(row.code == code and row.when is None for row in question.rows)
+        return False
+
+    def _why_absent(self, name: str) -> str:
+        variable = self.symbols.variables[name]
+        if variable.position < 0:
+            return "a hidden variable without a default"
+        if variable.name != variable.question:
+            return f"a part of '{variable.question}' that may be left unanswered"
+        return f"the answer of '{variable.question}', which is not required"
+
+
+#: Functions whose value is never absent (absent arguments count as nothing).
+_NEVER_ABSENT = frozenset({"sum", "count", "len", "concat", "selected_count"})
+
+#: Text fields that are never piped: the title (a window's title, a file's name), units,
+#: date-range labels, and the labels of hidden and computed values (never shown).
+_UNPIPED = frozenset({"unit", "from_label", "to_label"})
+
+
+def _text_position(
+    path: KeyPath, positions: dict[tuple[Any, Any], int], first: dict[int, int]
+) -> int | None:
+    """The position a piped text at ``path`` is read from (the variables it may use come
+    before it), or None when the text is not piped."""
+    field_name = path[-1]
+    if path[0] == "hidden" or field_name in _UNPIPED or path == ("title",):
+        return None
+    if path[0] != "sections":
+        return 0  # the instrument's intro: hidden variables only
+    s = path[1]
+    assert isinstance(s, int)
+    if len(path) < 4 or path[2] != "questions":
+        return first[s]  # a section's title or intro
+    q = path[3]
+    assert isinstance(q, int)
+    position = positions[(s, q)]
+    if len(path) > 5 and path[4] == "rules" and path[-1] == "message":
+        return position + 1  # a rule's message may name the question's own answers
+    if path == ("sections", s, "questions", q, "label"):
+        return None  # a computed value's label
+    return position
+
+
+def _later(name: str) -> str:
+    return (
+        f"'{name}' is a computed value that comes later (or is this one); a computed "
+        "value may use only what comes before it: move it"
+    )
+
+
+def _multiples(ids: list[str]) -> str:
+    if not ids:
+        return "a filter needs an earlier multiple-choice question"
+    return f"the earlier multiple-choice questions are {', '.join(ids)}"
+
+
+def _text_inputs(question: Any, path: KeyPath) -> Iterator[tuple[Any, KeyPath]]:
+    """Every text input of ``question`` (the question itself, text-list fields, text
+    follow-ups, text grid columns), each with its key path."""
+    if isinstance(question, TextQuestion):
+        yield question, path
+    if isinstance(question, TextListQuestion):
+        for i, f in enumerate(question.fields):
+            yield f, (*path, "fields", i)
+    if isinstance(question, SingleChoice | MultipleChoice):
+        for i, option in enumerate(question.options):
+            for j, followup in enumerate(option.specify or ()):
+                if isinstance(followup, TextFollowup):
+                    yield followup, (*path, "options", i, "specify", j)
+    if isinstance(question, MatrixQuestion | GridQuestion):
+        for i, row in enumerate(question.rows):
+            if row.specify is not None:
+                yield row.specify, (*path, "rows", i, "specify")
+    if isinstance(question, GridQuestion):
+        for i, column in enumerate(question.columns):
+            if isinstance(column, TextColumn):
+                yield column, (*path, "columns", i)
 
 
 def _excerpt(source: str, offset: int) -> tuple[str, int]:

@@ -477,7 +477,12 @@ def _union_tag(error: ErrorDetails, resolved: _Resolved, document: Document) -> 
 _TYPE_CUTOFF = 0.65
 
 _NO_UPLOADS = "qdef has no uploads or captures (files, images, signatures, barcodes)"
-_NO_COMPUTED = "qdef has no computed, hidden or automatic values; leave them out"
+_COMPUTED = "use 'computed' with a 'value' expression (a value calculated from earlier answers)"
+_HIDDEN = (
+    "declare it under 'hidden:' at the top of the instrument (a value set from outside, "
+    "such as a URL parameter, or its default)"
+)
+_NO_AUTOMATIC = "qdef has no automatic values (times, devices, users); leave them out"
 _NO_REPEATS = (
     "qdef has no repeating groups; ask for a fixed number of entries with "
     "'textlist' or the rows of a 'grid'"
@@ -518,22 +523,9 @@ _OTHER_TOOLS: dict[str, str] = {
         ),
         _NO_UPLOADS,
     ),
-    **dict.fromkeys(
-        (
-            "calculate",
-            "calculation",
-            "expression",
-            "equation",
-            "hidden",
-            "start",
-            "end",
-            "today",
-            "deviceid",
-            "username",
-            "audit",
-        ),
-        _NO_COMPUTED,
-    ),
+    **dict.fromkeys(("calculate", "calculation", "expression", "equation"), _COMPUTED),
+    **dict.fromkeys(("hidden",), _HIDDEN),
+    **dict.fromkeys(("start", "end", "today", "deviceid", "username", "audit"), _NO_AUTOMATIC),
     **dict.fromkeys(
         ("note", "html", "boilerplate", "info", "label", "description", "text_display"),
         "use 'display' for text without an answer",
