@@ -429,6 +429,8 @@ def test_the_three_routes_of_the_investitionspakt() -> None:
 
 
 HOSTILE = "a ]]> b <script>x</script> & \"q\" 's' {INSERTANS:1X2X3} ]]]]>"
+#: HOSTILE as an authored text writes it: its braces doubled, literal (not piped).
+AUTHORED = HOSTILE.replace("{", "{{").replace("}", "}}")
 
 
 def test_text_survives_cdata_html_and_expressions(tmp_path: Path) -> None:
@@ -443,14 +445,14 @@ def test_text_survives_cdata_html_and_expressions(tmp_path: Path) -> None:
                 "sections": [
                     {
                         "id": "s",
-                        "title": HOSTILE,
+                        "title": AUTHORED,
                         "questions": [
                             {
                                 "id": "q",
                                 "type": "single",
-                                "text": HOSTILE,
-                                "help": HOSTILE,
-                                "options": [{"code": "a", "label": HOSTILE}],
+                                "text": AUTHORED,
+                                "help": AUTHORED,
+                                "options": [{"code": "a", "label": AUTHORED}],
                             }
                         ],
                     }

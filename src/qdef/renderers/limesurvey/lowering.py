@@ -18,7 +18,7 @@ from typing import Any
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError, RenderError
-from qdef.expr import Expr, Literal, Ref, parse
+from qdef.expr import Answered, Expr, Literal, Ref, parse
 from qdef.expr import walk as nodes
 from qdef.model import (
     Computed,
@@ -67,6 +67,7 @@ class _Lowering(ArrayLowering):
             self.computed_kinds({})
             return Survey(self.groups, self.slots)
         self.check_strings()
+        self.refuse_unwritten()
         try:
             analysis = self.compiled.analysis
             reaching = {s.question.id: analysis.reaching(s.question.id) for s in self.plan.steps}
@@ -97,6 +98,7 @@ class _Lowering(ArrayLowering):
         for group, when in zip(self.groups, sections, strict=True):
             if when is not None:
                 group.relevance = compiler.compile(when)
+        steps = {step.question.id: step for step in self.plan.steps}
         for _, question, items in lowered:
             relevance = compiler.compile(reaching[question.id])
             for item in items:
@@ -107,7 +109,70 @@ class _Lowering(ArrayLowering):
             if isinstance(question, Computed):
                 (item,) = items
                 item.attributes.insert(0, Attribute("equation", self.equation(compiler, question)))
+            step = steps[question.id]
+            if step.option_when:
+                self.offered(compiler, question, items, step.option_when)
+            if step.rules:
+                self.rules(compiler, question, items, step.rules)
         return Survey(self.groups, self.slots)
+
+    def offered(
+        self,
+        compiler: ValueCompiler,
+        question: Question,
+        items: list[LsQuestion],
+        option_when: dict[str, Expr],
+    ) -> None:
+        """The conditions of options and rows (their ``when``, the question's ``filter``)
+        as their subquestions' relevance: LimeSurvey hides a subquestion whose relevance
+        fails, and keeps no answer for it, as the walk does. A single choice's options
+        are answers, which have no relevance in LimeSurvey: refused (QD803)."""
+        if isinstance(question, SingleChoice):
+            code = next(iter(option_when))
+            index = next(i for i, o in enumerate(question.options) if o.code in option_when)
+            own = question.options[index].when is not None
+            raise LocatedRenderError(
+                Code.QD803,
+                "LimeSurvey's answer options cannot have conditions (only subquestions "
+                f"can), so the option {code!r} of the single choice {question.id!r} cannot "
+                "be offered only sometimes; ask a multiple choice with max_choices: 1, or "
+                "one single choice per case (each with its when), for LimeSurvey",
+                f"the {'condition' if own else 'filter'} of {question.id!r}",
+                (*self.paths[question.id], *(("options", index, "when") if own else ("filter",))),
+            )
+        for item in items:
+            if item.role == "followup":
+                continue
+            for sub in item.subquestions:
+                if sub.scale == 0 and sub.source in option_when:
+                    sub.relevance = compiler.compile(option_when[sub.source])
+
+    def rules(
+        self,
+        compiler: ValueCompiler,
+        question: Question,
+        items: list[LsQuestion],
+        checks: tuple[Expr, ...],
+    ) -> None:
+        """A question's rules as its validation equation (``em_validation_q``) with their
+        messages as its tip, in every language: checked where the question is answered
+        (any of its variables), on the last of its LimeSurvey questions, where all of
+        its variables exist."""
+        rules = getattr(question, "rules", None) or []
+        answered = compiler.compile(Answered(Ref(question.id)))
+        equation = " and ".join(f"({compiler.compile(check)})" for check in checks)
+        rule = f"(!{answered} or ({equation}))"
+        last = [i for i in items if i.role != "followup"][-1]
+        messages = [r.message for r in rules]
+        existing = next((a for a in last.attributes if a.name == "em_validation_q"), None)
+        if existing is None:
+            last.attributes.append(Attribute("em_validation_q", rule))
+            last.attributes.append(Attribute("em_validation_q_tip", join(*messages), i18n=True))
+            return
+        assert isinstance(existing.value, str)
+        existing.value = f"{existing.value} and {rule}"
+        tip = next(a for a in last.attributes if a.name == "em_validation_q_tip")
+        tip.value = join(tip.value, *messages)
 
     # -------------------------------------------------------------- values
 
@@ -177,7 +242,38 @@ class _Lowering(ArrayLowering):
                 if isinstance(question, Computed):
                     where = f"the value of {question.id!r}"
                     found.append(((*path, "value"), question.value, where))
+                    continue
+                for key in ("options", "rows"):
+                    for i, item in enumerate(getattr(question, key, None) or ()):
+                        if getattr(item, "when", None) is not None:
+                            where = f"the condition of {question.id!r}'s {key[:-1]} {item.code!r}"
+                            found.append(((*path, key, i, "when"), item.when, where))
+                for k, rule in enumerate(getattr(question, "rules", None) or ()):
+                    where = f"rule {k + 1} of {question.id!r}"
+                    found.append(((*path, "rules", k, "check"), rule.check, where))
         return found
+
+    def refuse_unwritten(self) -> None:
+        """Refuse, at its place, what this renderer does not write yet: piped texts
+        (QD804) and patterns (QD805). Never left out silently."""
+        for path, _ in self.compiled.texts_with_pieces():
+            raise LocatedRenderError(
+                Code.QD804,
+                "qdef's limesurvey renderer does not write piped texts yet ({…} inserting "
+                "an answer); write the text without the piece, or render this instrument "
+                "for the web form or on paper",
+                "a piped text",
+                path,
+            )
+        for path, node in _nodes_with(self.instrument, "pattern"):
+            raise LocatedRenderError(
+                Code.QD805,
+                "qdef's limesurvey renderer does not write patterns yet (LimeSurvey's "
+                "regular-expression validation); leave the pattern out of the instrument "
+                "you render for LimeSurvey",
+                f"the pattern of {getattr(node, 'id', None) or getattr(node, 'code', '')!r}",
+                (*path, "pattern"),
+            )
 
     def lower_questions(self) -> list[tuple[LsGroup, Question, list[LsQuestion]]]:
         """Every section as a group (in ``self.groups``) and its questions; each question
@@ -272,6 +368,24 @@ class _Lowering(ArrayLowering):
             return self.matrix(question, code, text)
         assert isinstance(question, GridQuestion)
         return self.grid(question, code, text)
+
+
+def _nodes_with(
+    node: object, key: str, path: tuple[str | int, ...] = ()
+) -> list[tuple[tuple[str | int, ...], object]]:
+    """Every model node under ``node`` whose ``key`` is set, with its key path."""
+    from pydantic import BaseModel  # noqa: PLC0415
+
+    found: list[tuple[tuple[str | int, ...], object]] = []
+    if isinstance(node, BaseModel):
+        if getattr(node, key, None) is not None:
+            found.append((path, node))
+        for name in type(node).model_fields:
+            found += _nodes_with(getattr(node, name), key, (*path, name))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found += _nodes_with(item, key, (*path, i))
+    return found
 
 
 def lower(compiled: Compiled, *, wording: bool = True) -> Survey:

@@ -37,6 +37,8 @@ class Subquestion:
     label: Text
     source: str
     scale: int = 0
+    relevance: str = "1"
+    """When the option (row) is offered: its ``when`` and its question's ``filter``."""
 
 
 @dataclass

@@ -244,7 +244,7 @@ class _Writer:
                 ("question_order", str(order)),
                 ("mandatory", "N"),
                 ("other", "N"),
-                ("relevance", "1"),
+                ("relevance", sub.relevance),
                 ("scale_id", str(sub.scale)),
                 ("same_default", "0"),
                 ("encrypted", "N"),
