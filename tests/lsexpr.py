@@ -252,6 +252,14 @@ def _text(value: Value) -> str:
     return str(value)
 
 
+def stored(value: Value) -> str:
+    """How LimeSurvey saves an equation's value: as PHP writes it into a string (a
+    float with 14 significant digits; a truth as 1 or nothing)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    return _text(value)
+
+
 def _negate(value: Value) -> Value:
     """Unary ``-``: the empty string is 0."""
     if value == "":

@@ -18,7 +18,7 @@ from typing import Any
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError, RenderError
-from qdef.expr import Answered, Expr, Literal, Ref, parse
+from qdef.expr import Answered, Expr, Literal, Ref
 from qdef.expr import walk as nodes
 from qdef.model import (
     Computed,
@@ -34,17 +34,16 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
-from qdef.renderers.limesurvey.arrays import ArrayLowering
-from qdef.renderers.limesurvey.codes import Slot
 from qdef.renderers.limesurvey.expressions import unwritable
+from qdef.renderers.limesurvey.features import FeatureLowering
 from qdef.renderers.limesurvey.questions import carrier
 from qdef.renderers.limesurvey.survey import Attribute, LsGroup, LsQuestion, Survey, join
-from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, ValueCompiler
+from qdef.renderers.limesurvey.values import ComputedValue, ValueCompiler
 from qdef.rendering import Compiled
 from qdef.routing import Budget
 
 
-class _Lowering(ArrayLowering):
+class _Lowering(FeatureLowering):
     """A whole instrument lowered: each section a group, each question the LimeSurvey
     questions it becomes, then, once every slot exists, relevance."""
 
@@ -52,8 +51,6 @@ class _Lowering(ArrayLowering):
         super().__init__(compiled.instrument, wording=wording)
         self.compiled = compiled
         self.plan = compiled.plan
-        self.paths: dict[str, tuple[str | int, ...]] = {}
-        """Each question's key path in the document."""
         # each section's own condition, as the plan parsed it (its first question's)
         self.section_whens: list[Expr | None] = []
         first = 0
@@ -92,7 +89,7 @@ class _Lowering(ArrayLowering):
             for _, question, _ in lowered
             if isinstance(question, Computed)
         }
-        compiler = ValueCompiler(self.slots, computed)
+        compiler = ValueCompiler(self.slots | self.raw, self.hidden | computed)
         self.computed_kinds(computed)
         self.check_values(compiler)
         for group, when in zip(self.groups, sections, strict=True):
@@ -174,107 +171,6 @@ class _Lowering(ArrayLowering):
         tip = next(a for a in last.attributes if a.name == "em_validation_q_tip")
         tip.value = join(tip.value, *messages)
 
-    # -------------------------------------------------------------- values
-
-    def expression(self, question: Computed) -> Expr:
-        """A computed value's expression, as validation parsed it."""
-        path = (*self.paths[question.id], "value")
-        found = self.compiled.condition(path)
-        return parse(question.value) if found is None else found
-
-    def computed_kinds(self, computed: dict[str, ComputedValue]) -> None:
-        """The slot of every computed value: its equation question, of its value's kind."""
-        known = dict(computed)
-        for _, question in self.instrument.questions():
-            if not isinstance(question, Computed):
-                continue
-            if question.id not in known:  # codes only: where the walk reaches it does not matter
-                known[question.id] = ComputedValue(self.expression(question), Literal(True))
-            try:
-                kind = ValueCompiler(self.slots, known).value(Ref(question.id)).kind
-            except Unsupported:
-                kind = "number"  # refused with its place by check_values when rendering
-            self.slots[question.id] = Slot(self.question_codes[question.id], kind)
-
-    def equation(self, compiler: ValueCompiler, question: Computed) -> str:
-        """The equation that stores a computed value: its value where it is present,
-        else nothing (a truth value as 1 or 0)."""
-        found = compiler.value(self.expression(question))
-        if found.kind == "truth":
-            return "{if(" + found.present + ", if(" + found.value + ', 1, 0), "")}'
-        return "{if(" + found.present + ", " + found.value + ', "")}'
-
-    def check_values(self, compiler: ValueCompiler) -> None:
-        """Refuse, at its place, what ExpressionScript cannot compute exactly as qdef
-        does (QD801): every expression of the instrument compiled on its own."""
-        for path, source, where in self.expression_places():
-            tree = self.compiled.condition(path)
-            tree = parse(source) if tree is None else tree
-            try:
-                if path[-1] == "value":
-                    compiler.value(tree)
-                else:
-                    compiler.compile(tree)
-            except Unsupported as refused:
-                raise LocatedRenderError(
-                    Code.QD801,
-                    f"{refused.feature} cannot be compiled for LimeSurvey: {refused.why}; "
-                    "write the expression without it, or leave it out of the instrument you "
-                    "render for LimeSurvey",
-                    where,
-                    path,
-                    offset=refused.node.start,
-                    excerpt=source,
-                ) from None
-
-    def expression_places(self) -> list[tuple[tuple[str | int, ...], str, str]]:
-        """Every expression of the instrument: (key path, source, what it is, in words)."""
-        found: list[tuple[tuple[str | int, ...], str, str]] = []
-        for s, section in enumerate(self.instrument.sections):
-            if section.when is not None:
-                where = f"the condition of section {section.id!r}"
-                found.append((("sections", s, "when"), section.when, where))
-            for q, question in enumerate(section.questions):
-                path: tuple[str | int, ...] = ("sections", s, "questions", q)
-                if question.when is not None:
-                    where = f"the condition of {question.id!r}"
-                    found.append(((*path, "when"), question.when, where))
-                if isinstance(question, Computed):
-                    where = f"the value of {question.id!r}"
-                    found.append(((*path, "value"), question.value, where))
-                    continue
-                for key in ("options", "rows"):
-                    for i, item in enumerate(getattr(question, key, None) or ()):
-                        if getattr(item, "when", None) is not None:
-                            where = f"the condition of {question.id!r}'s {key[:-1]} {item.code!r}"
-                            found.append(((*path, key, i, "when"), item.when, where))
-                for k, rule in enumerate(getattr(question, "rules", None) or ()):
-                    where = f"rule {k + 1} of {question.id!r}"
-                    found.append(((*path, "rules", k, "check"), rule.check, where))
-        return found
-
-    def refuse_unwritten(self) -> None:
-        """Refuse, at its place, what this renderer does not write yet: piped texts
-        (QD804) and patterns (QD805). Never left out silently."""
-        for path, _ in self.compiled.texts_with_pieces():
-            raise LocatedRenderError(
-                Code.QD804,
-                "qdef's limesurvey renderer does not write piped texts yet ({…} inserting "
-                "an answer); write the text without the piece, or render this instrument "
-                "for the web form or on paper",
-                "a piped text",
-                path,
-            )
-        for path, node in _nodes_with(self.instrument, "pattern"):
-            raise LocatedRenderError(
-                Code.QD805,
-                "qdef's limesurvey renderer does not write patterns yet (LimeSurvey's "
-                "regular-expression validation); leave the pattern out of the instrument "
-                "you render for LimeSurvey",
-                f"the pattern of {getattr(node, 'id', None) or getattr(node, 'code', '')!r}",
-                (*path, "pattern"),
-            )
-
     def lower_questions(self) -> list[tuple[LsGroup, Question, list[LsQuestion]]]:
         """Every section as a group (in ``self.groups``) and its questions; each question
         with the LimeSurvey questions it became."""
@@ -290,8 +186,10 @@ class _Lowering(ArrayLowering):
             )
             group = LsGroup(title, section.intro, "1")
             self.groups.append(group)
-            for number, question in enumerate(section.questions):
-                self.place = ("sections", index, "questions", number)
+            if index == 0:
+                group.questions.extend(self.hidden_questions())
+            for position, question in enumerate(section.questions):
+                self.place = ("sections", index, "questions", position)
                 items = self.question(question)
                 group.questions.extend(items)
                 lowered.append((group, question, items))
@@ -343,10 +241,19 @@ class _Lowering(ArrayLowering):
     # -------------------------------------------------------------- questions
 
     def question(self, question: Question) -> list[LsQuestion]:
+        items = self._question(question)
+        default = getattr(question, "default", None)
+        if default is not None:
+            self.default(question, items[0], default)
+        return items
+
+    def _question(self, question: Question) -> list[LsQuestion]:
         code = self.question_codes[question.id]
         self.paths[question.id] = self.place
         if isinstance(question, Computed):  # an equation, never shown; its value is saved
-            item = LsQuestion(code, "*", question.label or question.id, question.id)
+            item = LsQuestion(
+                code, "*", question.label or question.id, question.id, role="computed"
+            )
             item.attributes.append(Attribute("hidden", "1"))
             return [item]
         if isinstance(question, Display):
@@ -368,24 +275,6 @@ class _Lowering(ArrayLowering):
             return self.matrix(question, code, text)
         assert isinstance(question, GridQuestion)
         return self.grid(question, code, text)
-
-
-def _nodes_with(
-    node: object, key: str, path: tuple[str | int, ...] = ()
-) -> list[tuple[tuple[str | int, ...], object]]:
-    """Every model node under ``node`` whose ``key`` is set, with its key path."""
-    from pydantic import BaseModel  # noqa: PLC0415
-
-    found: list[tuple[tuple[str | int, ...], object]] = []
-    if isinstance(node, BaseModel):
-        if getattr(node, key, None) is not None:
-            found.append((path, node))
-        for name in type(node).model_fields:
-            found += _nodes_with(getattr(node, name), key, (*path, name))
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            found += _nodes_with(item, key, (*path, i))
-    return found
 
 
 def lower(compiled: Compiled, *, wording: bool = True) -> Survey:
