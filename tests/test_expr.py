@@ -41,11 +41,13 @@ from qdef.expr import (
 from qdef.expr.nodes import ARITH_OPS, COMPARE_OPS, Arith, Call, Neg
 from qdef.expr.parser import ARITY
 from qdef.expr.tokens import KEYWORDS
+from qdef.expr.types import expression_type
 from qdef.model import Instrument
-from qdef.model.symbols import Symbols, build
+from qdef.model.symbols import Symbols, ValueType, Variable, build
 
 CASES = Path(__file__).parent / "cases" / "expr"
-TYPE_CODES = {"QD502", "QD503", "QD504", "QD505", "QD506", "QD507", "QD508"}
+TYPE_CODES = {"QD502", "QD503", "QD504", "QD505", "QD506", "QD507", "QD508", "QD510", "QD513"}
+TYPE_CODES |= {"QD514", "QD519"}
 
 
 def load_cases(name: str) -> list[dict[str, Any]]:
@@ -269,13 +271,14 @@ def test_typecheck_cases_are_well_formed() -> None:
         assert case["at"] in SYMBOLS.positions, case
         assert ("ok" in case) != ("errors" in case), case
         assert case.get("ok", True) is True and case.get("errors", [None]), case
-        assert set(case) <= {"at", "expr", "ok", "errors", "messages"}, case
+        assert set(case) <= {"at", "expr", "ok", "errors", "messages", "want"}, case
 
 
 @pytest.mark.parametrize("case", TYPECHECK_CASES, ids=lambda c: f"{c['at']}: {c['expr']}")
 def test_condition_type_checks_as_expected(case: dict[str, Any]) -> None:
     source = case["expr"]
-    problems = typecheck(parse(source), SYMBOLS, SYMBOLS.positions[case["at"]])
+    want = case.get("want", "truth")
+    problems = typecheck(parse(source), SYMBOLS, SYMBOLS.positions[case["at"]], want=want)
     found = [f"{p.code} {line_column(source, p.start)}" for p in problems]
     assert found == case.get("errors", []), [p.message for p in problems]
     messages = " | ".join(p.message for p in problems)
@@ -386,11 +389,16 @@ def test_parser_fails_only_with_a_located_syntax_error(source: str) -> None:
         assert error.message
 
 
-@given(expressions(st.sampled_from([*SYMBOLS.variables, "q99", "d1", "q10.r1"]).map(Ref)))
-def test_typecheck_reports_only_expression_codes_within_the_condition(expr: Expr) -> None:
+@given(
+    expressions(st.sampled_from([*SYMBOLS.variables, "q99", "d1", "q10.r1"]).map(Ref)),
+    st.sampled_from(["truth", "value", "text"]),
+)
+def test_typecheck_reports_only_expression_codes_within_the_condition(
+    expr: Expr, want: Any
+) -> None:
     source = to_source(expr)
     reparsed = parse(source)
-    for problem in typecheck(reparsed, SYMBOLS, SYMBOLS.positions["q11"]):
+    for problem in typecheck(reparsed, SYMBOLS, SYMBOLS.positions["q11"], want=want):
         assert problem.code in TYPE_CODES
         assert 0 <= problem.start < problem.end <= len(source)
         assert problem.message
@@ -493,3 +501,60 @@ def test_a_valid_condition_is_parsed_without_copying_its_text(monkeypatch: Any) 
         return copies
 
     assert copies_for(500) == copies_for(5)
+
+
+# ----------------------------------------------------------------- types of expressions
+
+
+@pytest.mark.parametrize(
+    ("source", "kind", "integer", "precision"),
+    [
+        ("q5 + 1", "number", True, None),
+        ("q5 * q5d", "number", False, None),
+        ("q5 / 1", "number", False, None),
+        ("-q5", "number", True, None),
+        ("sum(q5, q5d)", "number", False, None),
+        ("sum(q5, 2)", "number", True, None),
+        ("count(q1, q2)", "number", True, None),
+        ("min(q5, 1.5)", "number", False, None),
+        ('max(q6d, "2020-01-01")', "date", False, "day"),
+        ('coalesce(q6, "2020-01")', "date", False, "month"),
+        ('if(q5 > 1, "a", q1)', "text", False, None),
+        ("if(q5 > 1, 1, 2)", "number", True, None),
+        ("if(q5 > 1, q5 > 2, false)", "truth", False, None),
+        ('concat(q3, "x")', "text", False, None),
+        ("len(q3)", "number", True, None),
+        ("months_between(q7.from, q7.to)", "number", True, None),
+        ("q5 > 1 and answered(q3)", "truth", False, None),
+        ("q1", "choice", False, None),
+        ("q2", "choices", False, None),
+        ("q10.r1.nicht_erforderlich", "check", False, None),
+        ('"x"', "text", False, None),
+    ],
+)
+def test_expression_type(source: str, kind: str, integer: bool, precision: str | None) -> None:
+    found = expression_type(parse(source), SYMBOLS)
+    assert (found.kind, found.integer, found.precision) == (kind, integer, precision)
+    if kind in ("choice", "choices"):
+        assert found.codes == SYMBOLS.variables[source].type.codes
+
+
+def test_expression_type_refuses_an_ill_typed_expression() -> None:
+    with pytest.raises(ValueError):
+        expression_type(parse('q5 + "x"'), SYMBOLS)
+    with pytest.raises(ValueError):
+        expression_type(parse("q99 + 1"), SYMBOLS)
+
+
+def test_computed_variables_are_typed_by_the_symbol_table() -> None:
+    """A computed value's variable carries its expression's type (set by the model);
+    a truth value is a condition of its own and compares with true and false."""
+    variables = dict(SYMBOLS.variables)
+    variables["flag"] = Variable("flag", ValueType("truth"), "flag", 0, ())
+    variables["share"] = Variable("share", ValueType("number"), "share", 0, ())
+    symbols = Symbols(SYMBOLS.entries, variables, SYMBOLS.positions)
+    position = SYMBOLS.positions["q11"]
+    assert typecheck(parse("flag and not flag == false and share * 2 > 1"), symbols, position) == []
+    codes = [p.code for p in typecheck(parse("flag > 1 or share"), symbols, position)]
+    assert codes == ["QD505", "QD507"]
+    assert [p.code for p in typecheck(parse("flag"), symbols, position, want="text")] == ["QD519"]

@@ -27,6 +27,10 @@ WRONG_OPERATOR = Code.QD505
 WRONG_TYPE = Code.QD506
 NOT_A_CONDITION = Code.QD507
 BAD_DATE = Code.QD508
+NOT_A_NUMBER = Code.QD510
+WRONG_ARGUMENT = Code.QD513
+NOT_A_VALUE = Code.QD514
+NOT_SHOWABLE = Code.QD519
 
 HOW_VARIABLES_ARE_WRITTEN = (
     "variables are question ids, the parts of multi-part questions (id.row for a matrix "
@@ -116,9 +120,10 @@ def bare_word(word: str, variable: Variable, op: str) -> str | None:
     )
 
 
-def check_hint(name: str) -> str:
+def check_hint(name: str, kind: str = "check") -> str:
+    what = "a check box" if kind == "check" else "a truth value"
     return (
-        f"'{name}' is a check box: use it on its own ({name}, or not {name}) "
+        f"'{name}' is {what}: use it on its own ({name}, or not {name}) "
         "or compare it with true or false"
     )
 
@@ -149,10 +154,10 @@ def literal_problem(variable: Variable, literal: Literal, op: str) -> tuple[Code
     vtype, name, value = variable.type, variable.name, literal.value
     kind = vtype.kind
     misfit = f"'{name}' is {vtype.describe()}, so {literal_source(literal)} does not fit; "
-    if kind == "check" or isinstance(value, bool):
-        if kind == "check" and isinstance(value, bool):
+    if kind in ("check", "truth") or isinstance(value, bool):
+        if kind in ("check", "truth") and isinstance(value, bool):
             return None
-        if kind == "check":
+        if kind in ("check", "truth"):
             hint = f"use it on its own ({name}, or not {name}) or compare it with true or false"
         else:
             hint = f"compare it with e.g. {example(variable)}"

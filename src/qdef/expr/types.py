@@ -1,4 +1,9 @@
-"""Type-check a condition against an instrument's variables.
+"""Type-check an expression against an instrument's variables.
+
+An expression is checked for its place (``want``): ``"truth"`` where a condition
+is needed (a ``when``, a rule's ``check``), ``"value"`` for a computed value (any
+type but a whole multi-part question), ``"text"`` for a value piped into a text
+(any type but a truth value, a check box or a whole multi-part question).
 
 Codes (QD5xx: expressions and routing):
 
@@ -10,6 +15,12 @@ Codes (QD5xx: expressions and routing):
 - QD506 a value of the wrong type, or a comparison of incompatible things
 - QD507 something that is not a truth value where a condition is needed
 - QD508 a date that is not ISO at the variable's precision, or not a real date
+- QD510 arithmetic (``+ - * /``, unary ``-``) on something that is not a number
+- QD511, QD512 an unknown function, a wrong number of arguments (from the parser)
+- QD513 a function's argument of the wrong type (or ``if``/``coalesce`` values of
+  different types)
+- QD514 a whole multi-part question where a value is needed
+- QD519 a value that cannot be shown in a text (truth value, check box)
 
 The wording lives in :mod:`qdef.expr.messages`.
 
@@ -20,6 +31,7 @@ once; the comparison around it is not checked further.
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -27,24 +39,57 @@ from typing import TypeAlias
 from qdef.diagnostics import Code
 from qdef.expr.examples import Examples
 from qdef.expr.messages import (
+    BAD_DATE,
     LATER_VARIABLE,
     NOT_A_CONDITION,
+    NOT_A_NUMBER,
+    NOT_A_VALUE,
+    NOT_SHOWABLE,
+    NUMBER,
     UNKNOWN_VARIABLE,
+    WRONG_ARGUMENT,
     WRONG_OPERATOR,
     WRONG_TYPE,
     Subject,
     alternatives,
     bare_word,
     check_hint,
+    date_problem,
     example,
     how_variables_are_written,
     literal_problem,
 )
-from qdef.expr.nodes import ORDER_OPS, And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.nodes import (
+    ORDER_OPS,
+    And,
+    Answered,
+    Arith,
+    Call,
+    Compare,
+    Expr,
+    Has,
+    In,
+    Literal,
+    Neg,
+    Not,
+    Or,
+    Ref,
+    variables_used,
+)
 from qdef.expr.parser import parse
-from qdef.expr.printer import literal_source
+from qdef.expr.printer import literal_source, to_source
 from qdef.expr.tokens import ExprSyntaxError
-from qdef.model.symbols import Symbols, Variable
+from qdef.model.symbols import Symbols, ValueType, Variable
+
+Want: TypeAlias = typing.Literal["truth", "value", "text"]
+"""What an expression's place needs: a condition, a computed value, a piped value."""
+
+TRUTH = ValueType("truth")
+TEXT = ValueType("text")
+INTEGER = ValueType("number", integer=True)
+DECIMAL = ValueType("number")
+SHORT = 40
+"""How much of an expression a message quotes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +109,28 @@ class _Truth:
     node: Expr
 
 
-_Side: TypeAlias = Variable | Literal | _Truth | None
-"""What a side of a comparison is; None when it names an unknown variable."""
+@dataclass(frozen=True, slots=True)
+class _Computed:
+    """A side of a comparison that is computed (arithmetic, a call), with its type."""
+
+    node: Expr
+    type: ValueType
+
+
+_Side: TypeAlias = Variable | Literal | _Truth | _Computed | None
+"""What a side of a comparison is; None when it names an unknown variable (or is
+ill-typed, already reported)."""
+
+
+def _shown(node: Expr) -> str:
+    """An expression as a message quotes it."""
+    text = to_source(node)
+    return text if len(text) <= SHORT else text[: SHORT - 1].rstrip() + "…"
+
+
+def _as_variable(side: _Computed) -> Variable:
+    """A computed side, dressed as a variable for the messages about variables."""
+    return Variable(_shown(side.node), side.type, "", -1, ())
 
 
 def check(
@@ -75,12 +140,16 @@ def check(
     *,
     subject: Subject = "question",
     unknown: Callable[[str], bool] = lambda name: False,
+    want: Want = "truth",
 ) -> list[ExprProblem]:
-    """Parse and type-check ``source``; a syntax error becomes one QD501 problem.
+    """Parse and type-check ``source``; a syntax error becomes one problem (QD501,
+    QD509, QD511 or QD512).
 
     A variable for which ``unknown`` is true is not reported as unknown (it belongs
     to a question left out for its structural errors)."""
-    return parse_and_check(source, symbols, position, subject=subject, unknown=unknown)[1]
+    return parse_and_check(source, symbols, position, subject=subject, unknown=unknown, want=want)[
+        1
+    ]
 
 
 def parse_and_check(
@@ -90,6 +159,7 @@ def parse_and_check(
     *,
     subject: Subject = "question",
     unknown: Callable[[str], bool] = lambda name: False,
+    want: Want = "truth",
 ) -> tuple[Expr | None, list[ExprProblem]]:
     """:func:`check`, and the syntax tree it parsed (None after a syntax error), so
     that a caller that keeps the tree need not parse ``source`` again."""
@@ -98,7 +168,8 @@ def parse_and_check(
     except ExprSyntaxError as error:
         end = max(min(error.offset + 1, len(source)), error.offset)
         return None, [ExprProblem(error.code, error.message, error.offset, end)]
-    return expr, typecheck(expr, symbols, position, subject=subject, unknown=unknown)
+    problems = typecheck(expr, symbols, position, subject=subject, unknown=unknown, want=want)
+    return expr, problems
 
 
 def typecheck(
@@ -108,17 +179,33 @@ def typecheck(
     *,
     subject: Subject = "question",
     unknown: Callable[[str], bool] = lambda name: False,
+    want: Want = "truth",
 ) -> list[ExprProblem]:
     """Every type problem in ``expr``, ordered by offset.
 
-    ``position`` is the sequence index of the question carrying the condition
+    ``position`` is the sequence index of the question carrying the expression
     (for a section's ``when``, its first question's); variables must come from
-    questions with a smaller position. ``subject`` says what carries the
-    condition, for messages.
+    questions with a smaller position (hidden variables have position -1). ``subject``
+    says what carries the expression, for messages; ``want`` what its place needs.
     """
     checker = _Checker(symbols, position, subject, unknown)
-    checker.condition(expr)
+    if want == "truth":
+        checker.condition(expr)
+    else:
+        checker.place(expr, want)
     return sorted(checker.problems, key=lambda problem: problem.start)
+
+
+def expression_type(expr: Expr, symbols: Symbols) -> ValueType:
+    """The type of ``expr``, which has passed :func:`typecheck` (ValueError if it
+    names an unknown variable or is ill-typed): ``truth`` for a condition, ``number``
+    (``integer`` when it is one), ``text``, ``date`` (with its precision), ``choice``
+    or ``choices`` (a bare variable), ``check`` (a bare check box)."""
+    checker = _Checker(symbols, len(symbols.entries) + 1, "question", lambda name: False)
+    found = checker.typed(expr)
+    if found is None or checker.problems:
+        raise ValueError(f"{to_source(expr)!r} is not well-typed")
+    return found
 
 
 # ----------------------------------------------------------------- the checker
@@ -239,7 +326,7 @@ class _Checker:
         match node:
             case Ref():
                 variable = self.variable(node)
-                if variable is None or variable.type.kind == "check":
+                if variable is None or variable.type.kind in ("check", "truth"):
                     return
                 if variable.type.kind == "group":
                     self.report(WRONG_OPERATOR, self.group_message(variable), node)
@@ -271,14 +358,278 @@ class _Checker:
                 self.has(node)
             case In():
                 self.member(node)
+            case Arith() | Neg() | Call():
+                found = self.typed(node)
+                if found is not None and found.kind not in ("truth", "check"):
+                    shown = _shown(node)
+                    sample = f"{shown} > 0" if found.kind == "number" else f'{shown} == "…"'
+                    self.report(
+                        NOT_A_CONDITION,
+                        f"'{shown}' is {found.describe()}, not a condition; compare it with "
+                        f"a value, e.g. {sample}",
+                        node,
+                    )
 
     def side(self, node: Expr) -> _Side:
         if isinstance(node, Ref):
             return self.variable(node)
         if isinstance(node, Literal):
             return node
+        if isinstance(node, Arith | Neg | Call):
+            found = self.typed(node)
+            if found is None:
+                return None
+            return _Truth(node) if found.kind == "truth" else _Computed(node, found)
         self.condition(node)
         return _Truth(node)
+
+    # ------------------------------------------------------------- values
+
+    def place(self, node: Expr, want: Want) -> None:
+        """Check ``node`` as a computed value (``want`` "value") or a piped one ("text")."""
+        found = self.typed(node)
+        if found is None or want == "value":
+            return
+        if found.kind in ("truth", "check"):
+            shown = _shown(node)
+            self.report(
+                NOT_SHOWABLE,
+                f"'{shown}' is {found.describe()}, which cannot be shown in a text; "
+                f'write what to show for each case, e.g. {{if({shown}, "yes", "no")}}',
+                node,
+            )
+
+    def typed(self, node: Expr) -> ValueType | None:
+        """The type of ``node`` as a value, reporting its problems; None if it has one
+        (or names an unknown variable)."""
+        match node:
+            case Ref():
+                variable = self.variable(node)
+                if variable is None:
+                    return None
+                if variable.type.kind == "group":
+                    self.report(NOT_A_VALUE, self.group_value_message(variable), node)
+                    return None
+                return variable.type
+            case Literal(value=value):
+                if isinstance(value, bool):
+                    return TRUTH
+                if isinstance(value, str):
+                    return TEXT
+                return INTEGER if isinstance(value, int) else DECIMAL
+            case Arith(op=op, left=left, right=right):
+                left_type = self.number(left, op)
+                right_type = self.number(right, op)
+                if left_type is None or right_type is None:
+                    return None
+                if op != "/" and left_type.integer and right_type.integer:
+                    return INTEGER
+                return DECIMAL
+            case Neg(operand=operand):
+                return self.number(operand, "-")
+            case Call():
+                return self.call(node)
+            case _:
+                problems = len(self.problems)
+                self.condition(node)
+                return TRUTH if len(self.problems) == problems else None
+
+    def group_value_message(self, variable: Variable) -> str:
+        name, parts = variable.name, self.parts(variable.name)
+        also = f" such as {parts[0]}" if parts else ""
+        return (
+            f"'{name}' is a question with several parts, which has no value as a whole; "
+            f"use one of its parts{also}"
+        )
+
+    def number(self, node: Expr, op: str) -> ValueType | None:
+        """The type of ``node``, an operand of the arithmetic ``op``: a number."""
+        found = self.typed(node)
+        if found is None or found.kind == "number":
+            return found
+        shown = _shown(node)
+        message = f"'{op}' computes with numbers, but '{shown}' is {found.describe()}"
+        if (
+            isinstance(node, Literal)
+            and isinstance(node.value, str)
+            and NUMBER.fullmatch(node.value)
+        ):
+            message += f"; write numbers without quotes: {node.value}"
+        elif found.kind == "text" and op == "+":
+            message += "; to join texts, write concat(a, b)"
+        elif found.kind == "date" and op == "-":
+            message += "; for the time between two dates, write days_between(a, b)"
+        elif found.kind == "choices":
+            message += f"; for the number of codes chosen, write selected_count({shown})"
+        self.report(NOT_A_NUMBER, message, node)
+        return None
+
+    def argument(self, call: Call, node: Expr, wanted: str) -> None:
+        """Report ``node``, an argument of ``call``, for not being ``wanted``."""
+        found = self.typed_quietly(node)
+        what = f" is {found.describe()}" if found is not None else " does not fit"
+        self.report(
+            WRONG_ARGUMENT,
+            f"{call.name}() takes {wanted}, but '{_shown(node)}'{what}",
+            node,
+        )
+
+    def typed_quietly(self, node: Expr) -> ValueType | None:
+        """The type of ``node`` without reporting anything (already reported)."""
+        problems = self.problems
+        self.problems = []
+        try:
+            return self.typed(node)
+        finally:
+            self.problems = problems
+
+    def call(self, node: Call) -> ValueType | None:
+        name, args = node.name, node.args
+        if name == "if":
+            self.condition(args[0])
+            return self.unify(node, args[1:])
+        if name == "coalesce":
+            return self.unify(node, args)
+        if name == "count":
+            for arg in args:
+                found = self.typed(arg)
+                if found is not None and found.kind == "truth":
+                    self.report(
+                        WRONG_ARGUMENT,
+                        f"count() counts the answered values among its arguments, and "
+                        f"'{_shown(arg)}' is a condition, which is always true or false; to "
+                        "count the conditions that hold, write sum(if(c1, 1, 0), if(c2, 1, 0))",
+                        arg,
+                    )
+            return INTEGER
+        if name == "selected_count":
+            arg = args[0]
+            variable = self.variable(arg) if isinstance(arg, Ref) else None
+            if isinstance(arg, Ref) and variable is None:
+                return INTEGER
+            if variable is None or variable.type.kind != "choices":
+                self.argument(node, arg, "a multiple-choice question")
+            return INTEGER
+        if name in ("len", "concat"):
+            for arg in args:
+                found = self.typed(arg)
+                if found is not None and found.kind != "text":
+                    self.argument(node, arg, "texts" if name == "concat" else "a text")
+            return INTEGER if name == "len" else TEXT
+        if name == "sum":
+            types = [self.typed(arg) for arg in args]
+            for arg, found in zip(args, types, strict=True):
+                if found is not None and found.kind != "number":
+                    self.argument(node, arg, "numbers")
+            if any(found is None or found.kind != "number" for found in types):
+                return None
+            return INTEGER if all(found.integer for found in types if found) else DECIMAL
+        if name in ("min", "max"):
+            return self.ordered(node, args)
+        return self.between(node)
+
+    def dates(self, node: Call, args: tuple[Expr, ...], wanted: str) -> list[ValueType] | None:
+        """The types of ``args``, dates of one precision (a quoted date takes the
+        precision of the others); None after a problem."""
+        types = [self.typed(arg) for arg in args]
+        precision = next((t.precision for t in types if t is not None and t.kind == "date"), None)
+        result: list[ValueType] = []
+        for arg, written in zip(args, types, strict=True):
+            if written is None:
+                return None
+            found = written
+            if isinstance(arg, Literal) and isinstance(arg.value, str) and precision:
+                problem = date_problem(arg.value, precision)
+                if problem is not None:
+                    self.report(BAD_DATE, problem, arg)
+                    return None
+                found = ValueType("date", precision=precision)
+            if found.kind != "date" or found.precision != precision:
+                self.argument(node, arg, wanted)
+                return None
+            result.append(found)
+        return result
+
+    def ordered(self, node: Call, args: tuple[Expr, ...]) -> ValueType | None:
+        """min() and max(): numbers, or dates of one precision."""
+        types = [self.typed_quietly(arg) for arg in args]
+        if any(t is not None and t.kind == "date" for t in types):
+            found = self.dates(node, args, "numbers, or dates of one precision")
+            return found[0] if found else None
+        numbers = [self.number_argument(node, arg) for arg in args]
+        if any(found is None for found in numbers):
+            return None
+        return INTEGER if all(found.integer for found in numbers if found) else DECIMAL
+
+    def number_argument(self, node: Call, arg: Expr) -> ValueType | None:
+        found = self.typed(arg)
+        if found is not None and found.kind != "number":
+            self.argument(node, arg, "numbers, or dates of one precision")
+            return None
+        return found
+
+    def between(self, node: Call) -> ValueType | None:
+        """days_between(), months_between(), years_between(): two dates."""
+        name = node.name
+        wanted = {
+            "days_between": "two dates of day precision",
+            "months_between": "two dates of month or day precision",
+            "years_between": "two dates of one precision",
+        }[name]
+        found = self.dates(node, node.args, wanted)
+        if found is None:
+            return None
+        precision = found[0].precision
+        if (name == "days_between" and precision != "day") or (
+            name == "months_between" and precision == "year"
+        ):
+            self.argument(node, node.args[0], wanted)
+            return None
+        return INTEGER
+
+    def unify(self, node: Call, args: tuple[Expr, ...]) -> ValueType | None:
+        """The one type of the values if() or coalesce() chooses between: numbers
+        (integer only if all are), texts (a code counts as its text), dates of one
+        precision, truth values, check boxes."""
+        types = [self.typed(arg) for arg in args]
+        if any(found is None for found in types):
+            return None
+        kinds = {"choice": "text"}
+        shown = {kinds.get(t.kind, t.kind) for t in types if t is not None}
+        for arg, found in zip(args, types, strict=True):
+            if found is not None and found.kind == "choices":
+                self.report(
+                    WRONG_ARGUMENT,
+                    f"{node.name}() cannot give a multiple choice ('{_shown(arg)}'); "
+                    "choose between single values: numbers, texts, codes or dates",
+                    arg,
+                )
+                return None
+        if "date" in shown:
+            found_dates = self.dates(
+                node, args, "values of one type (here: dates of one precision)"
+            )
+            return found_dates[0] if found_dates else None
+        if len(shown) > 1:
+            first = types[0]
+            assert first is not None
+            first_kind = kinds.get(first.kind, first.kind)
+            for arg, found in zip(args[1:], types[1:], strict=True):
+                assert found is not None
+                if kinds.get(found.kind, found.kind) != first_kind:
+                    self.report(
+                        WRONG_ARGUMENT,
+                        f"{node.name}() gives one type of value, but '{_shown(args[0])}' is "
+                        f"{first.describe()} and '{_shown(arg)}' is {found.describe()}",
+                        arg,
+                    )
+                    return None
+        (kind,) = shown
+        if kind == "number":
+            return INTEGER if all(t.integer for t in types if t) else DECIMAL
+        if kind == "text":
+            return TEXT
+        return TRUTH if kind == "truth" else ValueType("check")
 
     def value(self, variable: Variable, literal: Literal, op: str) -> None:
         problem = literal_problem(variable, literal, op)
@@ -315,6 +666,8 @@ class _Checker:
                     "with 'and' or 'or' instead"
                 )
             self.report(WRONG_OPERATOR, message, truth.node)
+        elif isinstance(left, _Computed) or isinstance(right, _Computed):
+            self.compare_computed(node, left, right)
         elif isinstance(left, Variable) and isinstance(right, Variable):
             if self.operator(left, node.op, node.left) and self.operator(
                 right, node.op, node.right
@@ -330,11 +683,41 @@ class _Checker:
         ):
             self.value(right, left, node.op)
 
+    def compare_computed(
+        self,
+        node: Compare,
+        left: Variable | Literal | _Computed,
+        right: Variable | Literal | _Computed,
+    ) -> None:
+        """A comparison with a computed side (arithmetic or a call)."""
+        if not variables_used(node):
+            self.report(
+                WRONG_TYPE,
+                "this compares values that use no answer, so it never changes; compare an "
+                f"answer with a value, e.g. {self.sample()}",
+                node,
+            )
+            return
+        op = node.op
+        lvar = _as_variable(left) if isinstance(left, _Computed) else left
+        rvar = _as_variable(right) if isinstance(right, _Computed) else right
+        if isinstance(lvar, Literal):
+            assert isinstance(rvar, Variable)
+            if self.operator(rvar, op, node.right):
+                self.value(rvar, lvar, op)
+        elif isinstance(rvar, Literal):
+            if self.operator(lvar, op, node.left):
+                self.value(lvar, rvar, op)
+        elif self.operator(lvar, op, node.left) and self.operator(rvar, op, node.right):
+            if {lvar.type.kind, rvar.type.kind} == {"text", "choice"}:
+                return  # a computed text compared with a code
+            self.compare_variables(node, lvar, rvar)
+
     def compare_variables(self, node: Compare, left: Variable, right: Variable) -> None:
         ltype, rtype = left.type, right.type
         both = f"'{left.name}' is {ltype.describe()} and '{right.name}' is {rtype.describe()}"
-        if ltype.kind == "check":
-            self.report(WRONG_OPERATOR, check_hint(left.name), node.left)
+        if ltype.kind in ("check", "truth"):
+            self.report(WRONG_OPERATOR, check_hint(left.name, ltype.kind), node.left)
         elif ltype.kind != rtype.kind:
             message = f"{both}; only answers of the same type can be compared"
             self.report(WRONG_TYPE, message, node.right)
@@ -358,8 +741,8 @@ class _Checker:
             )
             if op in ("!=", "not in"):
                 message += f", or not {example(variable)}"
-        elif kind == "check" and (op in ORDER_OPS or op in ("in", "not in")):
-            message = check_hint(name)
+        elif kind in ("check", "truth") and (op in ORDER_OPS or op in ("in", "not in")):
+            message = check_hint(name, kind)
         elif op in ORDER_OPS and kind not in ("number", "date"):
             message = (
                 f"'{op}' compares numbers and dates, but '{name}' is "
@@ -399,14 +782,17 @@ class _Checker:
             self.report(WRONG_OPERATOR, message, node.left)
         elif isinstance(value, Literal):
             self.value(left, value, "has")
+        elif isinstance(value, _Computed) and value.type.kind == "text":
+            return  # a computed code, e.g. if(c, "a", "b")
         elif not (
             isinstance(value, Variable)
             and value.type.kind == "choice"
             and set(value.type.codes) & set(left.type.codes)
         ):
             what = "a condition"
-            if isinstance(value, Variable):
-                what = f"'{value.name}', {value.type.describe()}"
+            if isinstance(value, Variable | _Computed):
+                shown = value.name if isinstance(value, Variable) else _shown(value.node)
+                what = f"'{shown}', {value.type.describe()}"
                 what += " with none of its codes" if value.type.kind == "choice" else ""
             self.report(
                 WRONG_TYPE,
@@ -428,6 +814,11 @@ class _Checker:
         elif isinstance(left, _Truth):
             message = f"'{op}' does not apply to a condition; put a question before it"
             self.report(WRONG_OPERATOR, message, left.node)
+        elif isinstance(left, _Computed):
+            computed = _as_variable(left)
+            if self.operator(computed, op, node.left):
+                for literal in node.values:
+                    self.value(computed, literal, op)
         elif left is not None and self.operator(left, op, node.left):
             for literal in node.values:
                 self.value(left, literal, op)
