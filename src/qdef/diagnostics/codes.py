@@ -5,7 +5,7 @@ prints, formats, serialises and reprs as that string) with what is known about i
 
 - ``layer``: the stage that reports it (:class:`Layer`);
 - ``severity``: how it is reported by default, ``"error"`` or ``"warning"`` (``qdef
-  check`` makes QD601 and QD605 errors); ``None`` for the changes ``qdef diff``
+  check`` makes QD601, QD605, QD611 and QD613 errors); ``None`` for the changes ``qdef diff``
   reports, which have a kind instead (:data:`qdef.diff.changes.CODES`);
 - ``summary``: a few words, which head its section of ``docs/diagnostics.md``;
 - ``anchor``: where it is documented (``diagnostics.md#qd101--yaml-syntax-error``).
@@ -159,7 +159,11 @@ class Code(StrEnum):
     QD604 = "QD604", Layer.ROUTING, "warning", "cannot decide whether a question is shown"
     QD605 = "QD605", Layer.ROUTING, "warning", "routing too entangled to analyse"
     QD606 = "QD606", Layer.ROUTING, "warning", "a question's routing not analysed"
+    QD607 = "QD607", Layer.ROUTING, "warning", "cannot decide a question that computes"
     QD610 = "QD610", Layer.ROUTING, "error", "routing property fails (`qdef check` only)"
+    QD611 = "QD611", Layer.ROUTING, "warning", "no option or row is ever offered"
+    QD612 = "QD612", Layer.ROUTING, "warning", "a rule no answer can meet"
+    QD613 = "QD613", Layer.ROUTING, "warning", "a piped value may be absent"
     QD701 = "QD701", Layer.DIFF, None, "a question was removed"
     QD702 = "QD702", Layer.DIFF, None, "a question's type changed"
     QD703 = "QD703", Layer.DIFF, None, "an option was removed"
