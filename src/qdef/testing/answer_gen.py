@@ -10,6 +10,7 @@ answering little.
 from __future__ import annotations
 
 import datetime
+import importlib
 import random
 from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from qdef.expr.nodes import Ref
 from qdef.expr.nodes import walk as nodes
+from qdef.expr.patterns import FORMATS, matches, to_python
 from qdef.model import (
     CheckColumn,
     DateRangeQuestion,
@@ -151,9 +153,93 @@ def _choices(info: VarInfo, exclude: frozenset[str] = frozenset()) -> st.SearchS
 
 def _text(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
     limit = getattr(info.node, "max_length", None) or 40
-    known = sorted(h for h in hints if isinstance(h, str) and h and len(h) <= limit)
-    free = st.text(min_size=1, max_size=min(limit, 20))
+    fits = _shape(info.node)
+    known = sorted(h for h in hints if isinstance(h, str) and h and len(h) <= limit and fits(h))
+    regex = _regex(info.node)
+    if regex is None:
+        free: st.SearchStrategy[Any] = st.text(min_size=1, max_size=min(limit, 20))
+    else:  # texts of the pattern (or format) that fit the other and the length
+        free = st.from_regex(to_python(regex), fullmatch=True).filter(
+            lambda text: 0 < len(text) <= limit and fits(text)
+        )
     return st.one_of(st.sampled_from(known), free) if known else free
+
+
+def _regex(node: Any) -> str | None:
+    """The regex a text must match: its pattern's, else its format's (None: any text)."""
+    pattern = getattr(node, "pattern", None)
+    if pattern is not None:
+        return str(pattern.regex)
+    shape = getattr(node, "format", None)
+    return FORMATS[shape] if shape is not None else None
+
+
+def _shape(node: Any) -> Callable[[str], bool]:
+    """Whether a text matches the pattern and the format of ``node``."""
+    pattern = getattr(node, "pattern", None)
+    shape = getattr(node, "format", None)
+    regexes = [r for r in (pattern.regex if pattern else None, FORMATS.get(shape or "")) if r]
+    return lambda text: all(matches(regex, text) for regex in regexes)
+
+
+#: Characters a sampled text draws from where a pattern allows any (or any but some).
+_POOL = "abcxyzABCXYZ0123456789 .-_@/+()äßé€<&"
+
+
+def _regex_sampler(regex: str) -> Callable[[random.Random], str | None]:
+    """Texts matching ``regex`` (of the portable subset) from a plain random generator,
+    built from Python's own parse of the translated regex; None when a try does not
+    match (a negated class the pool cannot serve)."""
+    parser = importlib.import_module("re._parser")
+    tree = parser.parse(to_python(regex))
+    constants = importlib.import_module("re._constants")
+
+    def member(items: list[tuple[Any, Any]], char: str) -> bool:
+        code = ord(char)
+        for op, arg in items:
+            if op is constants.LITERAL and code == arg:
+                return True
+            if op is constants.RANGE and arg[0] <= code <= arg[1]:
+                return True
+        return False
+
+    def emit(nodes: Any, rng: random.Random, out: list[str]) -> None:
+        for op, arg in nodes:
+            if op is constants.LITERAL:
+                out.append(chr(arg))
+            elif op is constants.NOT_LITERAL:
+                out.append(rng.choice([c for c in _POOL if ord(c) != arg]))
+            elif op is constants.ANY:
+                out.append(rng.choice(_POOL))
+            elif op is constants.IN:
+                negated = bool(arg) and arg[0][0] is constants.NEGATE
+                items = arg[1:] if negated else arg
+                pool = [c for c in _POOL if member(items, c) != negated]
+                if not negated:
+                    pool += [chr(a) for o, a in items if o is constants.LITERAL]
+                    pool += [chr(rng.randint(*a)) for o, a in items if o is constants.RANGE]
+                out.append(rng.choice(pool or ["\x00"]))
+            elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT):
+                low, high, body = arg
+                top = low + 3 if high is constants.MAXREPEAT else min(high, low + 3)
+                for _ in range(rng.randint(low, top)):
+                    emit(body, rng, out)
+            elif op is constants.SUBPATTERN:
+                emit(arg[-1], rng, out)
+            elif op is constants.BRANCH:
+                emit(rng.choice(arg[1]), rng, out)
+            # AT (anchors) emits nothing
+
+    def sample(rng: random.Random) -> str | None:
+        for _ in range(5):
+            out: list[str] = []
+            emit(tree, rng, out)
+            text = "".join(out)
+            if matches(regex, text):
+                return text
+        return None
+
+    return sample
 
 
 class _Numbers(NamedTuple):
@@ -287,11 +373,18 @@ def _plain_sampler(
         return lambda rng: True
     if kind == "text":
         limit = getattr(info.node, "max_length", None) or 40
-        known = sorted(h for h in hints if isinstance(h, str) and h and len(h) <= limit)
+        fits = _shape(info.node)
+        known = sorted(h for h in hints if isinstance(h, str) and h and len(h) <= limit and fits(h))
+        regex = _regex(info.node)
+        shaped = _regex_sampler(regex) if regex is not None else None
 
-        def text(rng: random.Random) -> str:
+        def text(rng: random.Random) -> str | None:
             if known and rng.random() < 0.5:
                 return rng.choice(known)
+            if shaped is not None:
+                found = shaped(rng)
+                ok = found is not None and 0 < len(found) <= limit and fits(found)
+                return found if ok else (rng.choice(known) if known else None)
             return "".join(rng.choices("abcxyzäß ", k=rng.randint(1, min(limit, 20))))
 
         return text
