@@ -5,12 +5,17 @@ shown what (docs/renderers.md, "Piped texts, filters, rules and defaults on pape
 
 from __future__ import annotations
 
+import dataclasses
+
 import markdown_it
 import yaml
 
 from qdef.model import Instrument
 from qdef.pipeline import validate_text
-from qdef.rendering import render
+from qdef.pipeline.compiled import compile_instrument
+from qdef.renderers.paper import MarkdownRenderer
+from qdef.rendering import options_for, render
+from qdef.wording.catalog import Catalog
 
 # ruff: noqa: E501 (the instrument's lines are as an author writes them)
 
@@ -264,3 +269,24 @@ def test_conditions_with_arithmetic_and_functions_in_words() -> None:
         "        when: children > 0\n", "        when: (members - adults) * 2 > 1\n"
     )
     assert "*Answer only if (question 1 − question 2) × 2 > 1.*" in paper(text)
+
+
+def test_the_new_catalogue_entries_are_escaped_like_any_other_text() -> None:
+    """Placeholders, filter, skip, rule and condition words are plain text: whatever
+    the catalogue holds shows literally."""
+    hostile_prefix = "⟦*_`[x](y)|<b>~~#&amp;\\⟧"
+    instrument = Instrument.model_validate(yaml.safe_load(HOUSEHOLD))
+    renderer = MarkdownRenderer()
+    options = options_for(renderer, instrument)
+    hostile = Catalog(
+        options.chrome.lang,
+        {key: hostile_prefix + text for key, text in options.chrome.entries.items()},
+    )
+    text = renderer.render(
+        compile_instrument(instrument), dataclasses.replace(options, chrome=hostile)
+    )
+    html = markdown_it.MarkdownIt("commonmark").enable("table").enable("strikethrough").render(text)
+    shown = "⟦*_`[x](y)|&lt;b&gt;~~#&amp;amp;\\⟧"
+    assert text.count("⟦") == html.count(shown)
+    assert html.count(shown) >= 15  # placeholders, filters, skips, rules, conditions
+    assert "<b>" not in html and "<a " not in html and "<code>" not in html
