@@ -290,3 +290,21 @@ def test_the_new_catalogue_entries_are_escaped_like_any_other_text() -> None:
     assert text.count("⟦") == html.count(shown)
     assert html.count(shown) >= 15  # placeholders, filters, skips, rules, conditions
     assert "<b>" not in html and "<a " not in html and "<code>" not in html
+
+
+def test_a_computed_truth_value_in_a_condition_is_true_or_not() -> None:
+    text = HOUSEHOLD.replace(
+        "      - id: transport\n",
+        "      - id: big\n"
+        "        type: computed\n"
+        "        value: members > 4\n"
+        "        label: {en: Large household, de: Großer Haushalt}\n"
+        "      - id: transport\n",
+    ).replace(
+        "        when: children > 0\n", "        when: big and not (children > 0 and not big)\n"
+    )
+    assert (
+        "*Answer only if “Large household” is true and not (“Number of children” > 0 and “Large household” is not true).*"
+        in paper(text)
+    )
+    assert "*Nur beantworten, wenn „Großer Haushalt“ zutrifft" in paper(text, "de")
