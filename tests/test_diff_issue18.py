@@ -105,6 +105,7 @@ def test_a_hidden_default_and_label() -> None:
     )
     default = found(result, "QD759")
     assert (default.kind, default.old, default.new) == ("check", "north", "south")
+    assert (default.question, default.item) == (None, "region")  # what an acceptance names
     assert found(result, "QD769").kind == "wording"
 
 
