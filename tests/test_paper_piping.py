@@ -308,3 +308,23 @@ def test_a_computed_truth_value_in_a_condition_is_true_or_not() -> None:
         in paper(text)
     )
     assert "*Nur beantworten, wenn „Großer Haushalt“ zutrifft" in paper(text, "de")
+
+
+def test_hidden_variables_in_conditions_by_label_with_their_values_as_written() -> None:
+    text = """\
+qdef: 1
+id: hd
+title: Hidden date
+language: de
+hidden:
+  - {id: last_visit, type: date, precision: month, label: Letzter Besuch}
+  - {id: wave, type: number, label: Welle}
+sections:
+  - id: s
+    questions:
+      - id: q1
+        type: text
+        text: Warum?
+        when: last_visit < "2024-03" and wave >= 2.5
+"""
+    assert "*Nur beantworten, wenn „Letzter Besuch“ < 03/2024 und Welle ≥ 2,5.*" in paper(text)

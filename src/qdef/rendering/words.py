@@ -205,7 +205,7 @@ class Words:
             label = self.hidden_codes[name].get(value)
             if label is not None:
                 return self.quoted(self.options.text(label))
-        info = self.plan.variables.get(name) if name else None
+        info = (self.plan.variables.get(name) or self.plan.hidden_info(name)) if name else None
         if info is not None and info.kind in ("choice", "choices"):
             label = self._code_label(self.plan.steps[info.position].question, value)
             if label is not None:
