@@ -328,3 +328,13 @@ sections:
         when: last_visit < "2024-03" and wave >= 2.5
 """
     assert "*Nur beantworten, wenn „Letzter Besuch“ < 03/2024 und Welle ≥ 2,5.*" in paper(text)
+
+
+def test_a_section_of_computed_values_alone_is_not_printed() -> None:
+    text = HOUSEHOLD + (
+        "  - id: scores\n"
+        "    title: {en: Scores, de: Werte}\n"
+        "    questions:\n"
+        "      - {id: score, type: computed, value: members + 1}\n"
+    )
+    assert "Scores" not in paper(text) and paper(text) == paper(HOUSEHOLD)
