@@ -377,9 +377,13 @@ class Logic:
                 self.constraints.append(self.dd.all_([base, *checks]))
 
     def _piped(self) -> list[Piped]:
+        from qdef.expr.template import TemplateSyntaxError  # noqa: PLC0415
         from qdef.validation.checks import piped_templates  # noqa: PLC0415
 
-        templates = piped_templates(self.plan.instrument)
+        try:
+            templates = piped_templates(self.plan.instrument)
+        except TemplateSyntaxError:  # not a valid instrument: no piped values to check
+            return []
         if not templates:
             return []
         entries = {entry.path: entry for entry in self.plan.symbols.entries}
