@@ -99,7 +99,7 @@ def test_each_code_is_its_own_name_and_prints_as_itself() -> None:
     for code in Code:
         assert code.value == code.name == str(code) == f"{code}"
         assert repr(code) == repr(code.value)
-        assert re.fullmatch(r"QD[0-7][0-9]{2}", code)
+        assert re.fullmatch(r"QD[0-8][0-9]{2}", code)
         assert Code(code.value) is code
     diagnostic = Diagnostic(Code.QD402, "goto 'x' names no question", Span(Path("a.yaml"), 3, 5))
     assert format_line(diagnostic) == "a.yaml:3:5: error QD402: goto 'x' names no question"
@@ -118,6 +118,7 @@ LAYERS = {
     "5": Layer.SEMANTICS,
     "6": Layer.ROUTING,
     "7": Layer.DIFF,
+    "8": Layer.RENDER,
 }
 
 
@@ -141,7 +142,8 @@ def test_the_changes_of_qdef_diff_are_registered_with_their_description() -> Non
 
 def test_warnings_are_the_codes_the_docs_name_as_warnings() -> None:
     warnings = sorted(code for code in Code if code.severity == "warning")
-    assert warnings == ["QD404", "QD409", "QD515", *(f"QD60{n}" for n in range(1, 7)), "QD727"]
+    routing = [*(f"QD60{n}" for n in range(1, 8)), "QD611", "QD612", "QD613"]
+    assert warnings == ["QD404", "QD409", "QD515", *routing, "QD727"]
 
 
 def test_each_anchor_is_a_heading_of_the_generated_page() -> None:
