@@ -449,7 +449,7 @@ sections:
 def test_a_piped_value_that_may_be_absent_where_its_text_is_shown_is_reported() -> None:
     """SPEC18 §1, "Fallback rule": validate accepts a required question's answer and a
     computed value without fallback; the analysis proves they are there."""
-    analysis, found = _findings(
+    _, found = _findings(
         HEAD
         + """
 hidden:

@@ -427,22 +427,7 @@ class Analysis:
         names = sorted({n for _, used in wanted for n in used if n in logic.var_of})
         if not names:
             return
-        # the numbers the atoms that compute are written with, to try answers near them
-        computing = sorted(
-            {
-                node.value
-                for var in path
-                if (expr := logic.domains[var].opaque) is not None
-                or (
-                    (info := logic.domains[var].info) is not None
-                    and (expr := logic.computed.get(info.name)) is not None
-                )
-                for node in nodes(expr)
-                if isinstance(node, Literal)
-                and isinstance(node.value, int | float)
-                and not isinstance(node.value, bool)
-            }
-        )
+        computing = self._written_numbers(path)
         choices = []
         for name in names:
             var = logic.var_of[name]
@@ -488,6 +473,28 @@ class Analysis:
                 del assigned[names[k]]
 
         yield from itertools.islice(search(0), limit)
+
+    def _written_numbers(self, path: dict[int, int]) -> list[Any]:
+        """The numbers the atoms that compute on ``path`` are written with (answers near
+        them are tried for the answers they read)."""
+        logic = self.logic
+        written: list[Expr] = []
+        for var in path:
+            domain = logic.domains[var]
+            if domain.opaque is not None:
+                written.append(domain.opaque)
+            elif domain.info is not None and domain.info.name in logic.computed:
+                written.append(logic.computed[domain.info.name])
+        return sorted(
+            {
+                node.value
+                for expr in written
+                for node in nodes(expr)
+                if isinstance(node, Literal)
+                and isinstance(node.value, int | float)
+                and not isinstance(node.value, bool)
+            }
+        )
 
     def _base(self, expr: Expr) -> list[str]:
         """The answers ``expr`` reads, through the computed values it reads."""

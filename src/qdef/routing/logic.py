@@ -396,7 +396,8 @@ class Logic:
             if path[:1] != ("sections",):
                 position, place = 0, ("intro",)
             elif len(path) < 4 or path[2] != "questions":
-                position, place = first.get(path[1], 0), ("section", path[1])
+                section = int(path[1])
+                position, place = first.get(section, 0), ("section", section)
             else:
                 entry = entries[path[:4]]
                 position, place = entry.position, ()

@@ -23,7 +23,6 @@ from qdef.model import GridQuestion, MatrixQuestion, SingleChoice
 from qdef.routing.dd import DD, FALSE, TRUE, Budget
 from qdef.routing.interpreter import walk_until
 from qdef.routing.logic import Logic, Piped, step_available, step_option_when, step_rules
-from qdef.routing.pathtext import format_path
 from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
 from qdef.source.positions import KeyPath
@@ -347,9 +346,9 @@ class _Finder:
             return self.arrive[0], -1
         if kind == ("section",):
             members = self.members[piped.place[1]]
-            shown = [(s.position, self.reach[s.position]) for s in members]
-            shown = [(p, r) for p, r in shown if r != FALSE]
-            return dd.any_(r for _, r in shown), shown[0][0] if shown else -1
+            seen = [(s.position, self.reach[s.position]) for s in members]
+            seen = [(p, r) for p, r in seen if r != FALSE]
+            return dd.any_(r for _, r in seen), seen[0][0] if seen else -1
         i = piped.position
         step = self.plan.steps[i]
         if kind == ("rule",):  # its message: shown when an answer breaks the rule
@@ -402,11 +401,12 @@ class _Finder:
             where = self.number(question)
         who = ""
         if example is not None:
-            shown = walk_ids(self.plan, example, question)
+            numbers = self.numbers
+            shown = ", ".join(numbers.get(q, q) for q in walk_ids(self.plan, example, question))
             answers = ", ".join(f"{k}={v!r}" for k, v in sorted(example.items()))
             who = (
                 f" (for example a respondent who answers {answers or 'nothing'} and is shown "
-                f"{format_path(self.analysis, shown)})"  # type: ignore[arg-type]
+                f"{shown})"
             )
         qid = self.plan.steps[question].question.id if question >= 0 else ""
         return Finding(
