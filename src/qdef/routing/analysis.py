@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
 from qdef.expr.nodes import Answered, Compare, Expr, Literal, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
+from qdef.expr.template import Template
 from qdef.routing import evaluate
 from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget, working_on
@@ -45,6 +46,7 @@ from qdef.routing.logic import Logic, from_ordinal, to_ordinal
 from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
 from qdef.routing.verdicts import Finding, find
+from qdef.source.positions import KeyPath
 
 
 class Analysis:
@@ -58,13 +60,17 @@ class Analysis:
     EXAMPLE_SHARE = 0.2
 
     def __init__(
-        self, plan: Plan, max_nodes: int = MAX_NODES, skipped: frozenset[int] = frozenset()
+        self,
+        plan: Plan,
+        max_nodes: int = MAX_NODES,
+        skipped: frozenset[int] = frozenset(),
+        templates: Mapping[KeyPath, Template] | None = None,
     ) -> None:
         self.plan = plan
         self._example_allowance = int(max_nodes * self.EXAMPLE_SHARE)
         self.skipped = skipped
         """Questions whose conditions and rules were not analysed (see :func:`analyse`)."""
-        self.logic = Logic(plan, max_nodes, skipped)
+        self.logic = Logic(plan, max_nodes, skipped, templates)
         self.dd = self.logic.dd
         self.computing = frozenset(
             step.position for step in plan.steps if step.question.id in self.logic.computed
@@ -595,17 +601,22 @@ def _comes_out(expr: Expr, truth: bool, response: dict[str, Any]) -> bool:
 MAX_SKIPPED = 3
 
 
-def analyse_plan(plan: Plan, max_nodes: int = MAX_NODES) -> Analysis:
+def analyse_plan(
+    plan: Plan,
+    max_nodes: int = MAX_NODES,
+    templates: Mapping[KeyPath, Template] | None = None,
+) -> Analysis:
     """The analysis of ``plan``. Where the diagrams outgrow ``max_nodes`` while working
     on one question, that question's condition becomes an unknown yes/no and its
     answers' rules go unchecked, and the analysis starts again: so one entangled
     question does not cost the findings about all the others. Raises :class:`Budget`
     when that is not enough (after :data:`MAX_SKIPPED` questions, or when the bound is
-    reached elsewhere)."""
+    reached elsewhere). ``templates``: the instrument's piped texts by key path (a
+    compiled instrument has them; found afresh when not given)."""
     skipped: frozenset[int] = frozenset()
     while True:
         try:
-            return Analysis(plan, max_nodes, skipped)
+            return Analysis(plan, max_nodes, skipped, templates)
         except Budget as budget:
             where = budget.position
             if where is None or where in skipped or len(skipped) >= MAX_SKIPPED:
