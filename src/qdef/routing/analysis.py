@@ -616,7 +616,7 @@ def analyse_plan(
     skipped: frozenset[int] = frozenset()
     while True:
         try:
-            return Analysis(plan, max_nodes, skipped, templates)
+            return Analysis(plan, max_nodes, skipped, templates=templates)
         except Budget as budget:
             where = budget.position
             if where is None or where in skipped or len(skipped) >= MAX_SKIPPED:
