@@ -42,7 +42,13 @@ from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget, working_on
 from qdef.routing.evaluate import holds
 from qdef.routing.interpreter import walk_until
-from qdef.routing.logic import Logic, from_ordinal, to_ordinal
+from qdef.routing.logic import (
+    Logic,
+    from_ordinal,
+    step_option_when,
+    step_rules,
+    to_ordinal,
+)
 from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
 from qdef.routing.verdicts import Finding, find
@@ -152,7 +158,9 @@ class Analysis:
                 own.update(logic.vars_of(step.question.id))
             # what its condition reads, and the earlier answers its rules, the offering of
             # its options and (for a computed value) its definition read
-            looked_at = self.dd.support(self.when[i]) | (self.dd.support(self.must[i]) - own)
+            looked_at = self.dd.support(self.when[i])
+            if step_rules(step) or step_option_when(step) or i in self.computing:
+                looked_at |= self.dd.support(self.must[i]) - own  # (other musts: own answers)
             for var in looked_at:
                 self.when_last[var] = max(self.when_last[var], i)
             if step.option_gotos:

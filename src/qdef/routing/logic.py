@@ -1106,6 +1106,16 @@ class Logic:
                 found.append(domain.opaque)
         return found
 
+    def uncertain(self, node: int) -> bool:
+        """Whether ``node`` depends on anything the diagrams do not decide (what
+        :meth:`undecided`, :meth:`unanalysed_in` and :meth:`unenumerated` name)."""
+        support = self.dd.support(node)
+        for var in support:
+            domain = self.domains[var]
+            if domain.opaque is not None or domain.reason is not None:
+                return True
+        return any(start in support and end in support for _, start, end in self.ranges)
+
     def unenumerated(self, node: int) -> list[str]:
         """Why ``node`` depends on values the diagrams do not decide: atoms that compute
         with answers qdef cannot enumerate, computed values whose definition is not

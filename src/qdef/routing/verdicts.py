@@ -218,11 +218,7 @@ class _Finder:
                 # Undecided too: a question that looks at the answers of one of those
                 # (its answers exist only if it is shown, which the diagrams cannot tell).
                 relies = self._answers_of(self.reach[i], undecided)
-                unknown = (
-                    self.logic.undecided(self.reach[i])
-                    or self.logic.unanalysed_in(self.reach[i])
-                    or self.logic.unenumerated(self.reach[i])
-                )
+                unknown = self.logic.uncertain(self.reach[i])
                 if i in self.analysis.skipped:  # reported as not analysed (QD606)
                     undecided.add(step.question.id)
                 elif (unknown or relies) and self._no_example(i):
