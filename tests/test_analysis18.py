@@ -479,3 +479,29 @@ sections:
     assert "'children' may be absent" in piped[0].message
     assert "region='north'" in piped[1].message  # the respondent: pet is never asked
     assert "shown 1, 2, 6, 7)" in piped[1].message
+
+
+def test_a_computed_value_is_no_stop_on_a_path_nor_in_the_graph() -> None:
+    from qdef.routing.graph import edges, nodes  # noqa: PLC0415
+
+    analysis = analyse(
+        plan_of_yaml(
+            HEAD
+            + """
+sections:
+  - id: s
+    questions:
+      - {id: a, type: number, kind: integer, min: 0, max: 3, text: A}
+      - {id: twice, type: computed, value: a * 2}
+      - {id: b, type: text, text: B, when: twice >= 4}
+      - {id: c, type: text, text: C}
+"""
+        )
+    )
+    assert analysis.reaching_source("b") == "twice >= 4"
+    assert sorted(paths(analysis)) == [("a", "b", "c"), ("a", "c")]
+    assert count_paths(analysis).count == 2
+    assert [n.question for n in nodes(analysis)] == ["a", "b", "c"]
+    solid = {(e.source, e.target) for e in edges(analysis) if not e.passed}
+    assert (0, 2) in solid  # a -> b passes only the computed value: no question skipped
+    assert (0, 3) not in solid  # a -> c skips b
