@@ -28,6 +28,7 @@ from qdef.diagnostics import Code, Diagnostic, Severity, Span
 from qdef.expr import Expr, ExprProblem, parse_and_check, variables_used
 from qdef.expr.messages import Subject, date_problem
 from qdef.expr.nodes import Call, Literal, Ref, children
+from qdef.expr.patterns import FORMATS, check_pattern, matches
 from qdef.expr.template import Template, TemplateSyntaxError, has_braces, parse_template
 from qdef.expr.types import Want, expression_type, typecheck
 from qdef.model import (
@@ -130,7 +131,10 @@ def _piped_texts(
         elif not any(has_braces(value) for value in text.values()):
             continue
         if positions is None:  # made when the first text with braces needs it
-            positions = {(e.path[1], e.path[3]): e.position for e in symbols.entries}
+            positions = {
+                (e.path[1], e.path[3]): -1 if isinstance(e.question, Computed) else e.position
+                for e in symbols.entries
+            }
             for entry in symbols.entries:
                 first.setdefault(entry.section_index, entry.position)
             for s in range(len(instrument.sections)):
@@ -826,8 +830,6 @@ class _Checker:
             return
         if question.format is None and question.pattern is None:
             return
-        from qdef.expr.patterns import FORMATS, check_pattern, matches  # noqa: PLC0415
-
         if question.format is not None and not matches(FORMATS[question.format], default):
             self.report(
                 Code.QD310,
@@ -847,8 +849,6 @@ class _Checker:
             )
 
     def _pattern(self, regex: str, path: KeyPath) -> None:
-        from qdef.expr.patterns import check_pattern  # noqa: PLC0415
-
         for problem in check_pattern(regex):
             offset = min(problem.offset, len(regex))
             excerpt, column = _excerpt(regex, offset)
@@ -1012,10 +1012,10 @@ def _text_position(
     q = path[3]
     assert isinstance(q, int)
     position = positions[(s, q)]
+    if position < 0:
+        return None  # the label of a computed value (never shown)
     if len(path) > 5 and path[4] == "rules" and path[-1] == "message":
         return position + 1  # a rule's message may name the question's own answers
-    if path == ("sections", s, "questions", q, "label"):
-        return None  # a computed value's label
     return position
 
 
