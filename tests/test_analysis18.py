@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 from qdef.expr import parse
 from qdef.model import Instrument
-from qdef.model.symbols import build
 from qdef.routing import Analysis, analyse, count_paths, findings, paths
 from qdef.routing.answers import problems
 from qdef.routing.evaluate import holds
@@ -33,8 +32,7 @@ CODES = ["a", "b", "c"]
 
 
 def plan_of(data: dict[str, Any]) -> Plan:
-    instrument = Instrument.model_validate(data)
-    return compile_plan(instrument, build(instrument))
+    return compile_plan(Instrument.model_validate(data))
 
 
 def plan_of_yaml(text: str) -> Plan:
@@ -548,3 +546,27 @@ def test_what_qdef_cannot_enumerate_is_undecided_never_wrong(data: dict[str, Any
     event(f"undecided: {bool(undecided)}")
     for finding in undecided:  # the reason names what qdef cannot enumerate
         assert finding.code == "QD607" or "comparing answers" in finding.message
+
+
+def test_computed_truth_and_text_values() -> None:
+    analysis, found = _findings(
+        HEAD
+        + """
+sections:
+  - id: s
+    questions:
+      - {id: age, type: number, kind: integer, min: 0, max: 120, text: Age}
+      - {id: adult, type: computed, value: age >= 18}
+      - {id: group, type: computed, value: 'if(age < 65, "young", "old")'}
+      - {id: vote, type: text, text: V, when: adult}
+      - {id: kid, type: text, text: K, when: not adult}
+      - {id: senior, type: text, text: S, when: 'group == "old" and not adult'}
+"""
+    )
+    assert analysis.reaching_source("vote") == "adult"
+    assert found == []
+    # "old" and not adult: only when age is unanswered (age >= 18 is then false and
+    # age < 65 too), which the analysis knows exactly
+    example = analysis.witness("senior")
+    assert example is not None and "age" not in example
+    assert example["adult"] is False and example["group"] == "old"
