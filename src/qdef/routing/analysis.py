@@ -18,7 +18,8 @@ it is what is printed and what renderers compile.
 For decisions (is a question ever shown? does a condition always hold?) a
 second, *precise* pass also records that the answers of questions a walk
 passes without showing, or jumps over, are absent, that shown required
-questions are answered and that answers obey their question's rules; without
+questions are answered, that answers obey their question's rules (and its
+``rules:``, and were offered), and what computed values are; without
 this, answers a respondent can never give together would look possible. It
 keeps only the
 variables that later routing still looks at (the others are quantified
@@ -595,8 +596,9 @@ class Analysis:
     # ------------------------------------------------------------------ findings
 
     def findings(self) -> list[Finding]:
-        """Unreachable questions, conditions that always hold, gotos that change nothing,
-        and questions whose reachability cannot be decided."""
+        """Unreachable questions (also because no option is ever offered), conditions
+        that always hold, gotos that change nothing, rules no answer can meet, piped
+        values that may be absent, and questions whose reachability cannot be decided."""
         return find(self)
 
 
