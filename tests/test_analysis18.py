@@ -570,3 +570,21 @@ sections:
     example = analysis.witness("senior")
     assert example is not None and "age" not in example
     assert example["adult"] is False and example["group"] == "old"
+
+
+def test_a_piped_value_qdef_cannot_decide_is_undecided_at_the_text() -> None:
+    _, found = _findings(
+        HEAD
+        + """
+sections:
+  - id: s
+    questions:
+      - {id: a, type: number, kind: decimal, text: A}
+      - {id: b, type: number, text: B, required: true, when: a * 2 > 10}
+      - {id: c, type: text, text: "You said {b}", when: a * 3 > 16}
+"""
+    )
+    at_text = [f for f in found if f.path == ("sections", 0, "questions", 2, "text")]
+    assert [f.code for f in at_text] == ["QD607"]
+    assert "'b'" in at_text[0].message
+    assert "`a * 3 > 16` reads 'a', a number without bounds" in at_text[0].message

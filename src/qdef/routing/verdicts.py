@@ -385,9 +385,32 @@ class _Finder:
                         where=dd.not_(logic.answered(name)),
                         accept=lambda response, name=name: name not in response,  # type: ignore[misc]
                     )
-                if example is None and undecided:
-                    continue  # not proved: qdef cannot tell, and found no respondent
+                if example is None and undecided:  # not proved, and no respondent found
+                    yield self._piped_undecided(piped, name, question, missing)
+                    continue
                 yield self._piped_finding(piped, name, question, example)
+
+    def _piped_undecided(self, piped: Piped, name: str, question: int, missing: int) -> Finding:
+        logic = self.logic
+        reasons = [
+            *(f"comparing answers with each other ({r})" for r in logic.undecided(missing)),
+            *logic.unenumerated(missing),
+            *(
+                f"the condition of '{q}', which qdef did not analyse"
+                for q in logic.unanalysed_in(missing)
+            ),
+        ]
+        qid = self.plan.steps[question].question.id if question >= 0 else ""
+        return Finding(
+            "undecided",
+            qid,
+            piped.path,
+            f"qdef cannot decide whether '{name}', which the text at "
+            f"{'.'.join(str(p) for p in piped.path)} inserts without a fallback, is there "
+            f"wherever the text is shown: that depends on {'; '.join(reasons)}, and no "
+            f"respondent without it was found; write a fallback, {{{piped.source}|…}}, or "
+            "check this by hand",
+        )
 
     def _piped_finding(
         self, piped: Piped, name: str, question: int, example: dict[str, Any] | None
