@@ -61,6 +61,7 @@ from qdef.expr.nodes import (
     walk,
 )
 from qdef.expr.printer import to_source
+from qdef.expr.template import Template, TemplateSyntaxError
 from qdef.model import (
     CheckColumn,
     Computed,
@@ -311,7 +312,11 @@ class Logic:
     """Compiles an instrument's conditions to diagrams over finite domains."""
 
     def __init__(
-        self, plan: Plan, max_nodes: int = MAX_NODES, skipped: frozenset[int] = frozenset()
+        self,
+        plan: Plan,
+        max_nodes: int = MAX_NODES,
+        skipped: frozenset[int] = frozenset(),
+        templates: Mapping[KeyPath, Template] | None = None,
     ) -> None:
         self.plan = plan
         self.dd = DD(max_nodes)
@@ -343,7 +348,7 @@ class Logic:
         """Comparisons of two answers in rules: enumerated where both can be."""
         self._reads_of: dict[str, list[int]] = {}
         """For a computed value whose definition is encoded: the variables it reads."""
-        self.piped = self._piped()
+        self.piped = self._piped(templates)
         """The pieces without fallback of the instrument's piped texts."""
         self._memo: dict[Expr, int] = {}
         self.skipped = skipped
@@ -376,14 +381,17 @@ class Logic:
                 self.checks.append(checks)
                 self.constraints.append(self.dd.all_([base, *checks]))
 
-    def _piped(self) -> list[Piped]:
-        from qdef.expr.template import TemplateSyntaxError  # noqa: PLC0415
-        from qdef.validation.checks import piped_templates  # noqa: PLC0415
+    def _piped(self, templates: Mapping[KeyPath, Template] | None) -> list[Piped]:
+        """The pieces without fallback of ``templates`` (the instrument's piped texts by key
+        path, as :meth:`qdef.pipeline.compiled.Compiled.texts_with_pieces` gives them;
+        found here when not given)."""
+        if templates is None:
+            from qdef.validation.checks import piped_templates  # noqa: PLC0415
 
-        try:
-            templates = piped_templates(self.plan.instrument)
-        except TemplateSyntaxError:  # not a valid instrument: no piped values to check
-            return []
+            try:
+                templates = piped_templates(self.plan.instrument)
+            except TemplateSyntaxError:  # not a valid instrument: no piped values to check
+                return []
         if not templates:
             return []
         entries = {entry.path: entry for entry in self.plan.symbols.entries}
@@ -396,7 +404,8 @@ class Logic:
             if path[:1] != ("sections",):
                 position, place = 0, ("intro",)
             elif len(path) < 4 or path[2] != "questions":
-                position, place = first.get(path[1], 0), ("section", path[1])
+                section = int(path[1])
+                position, place = first.get(section, 0), ("section", section)
             else:
                 entry = entries[path[:4]]
                 position, place = entry.position, ()
@@ -1096,6 +1105,16 @@ class Logic:
             if domain.opaque is not None and domain.skipped is None and domain.reason is None:
                 found.append(domain.opaque)
         return found
+
+    def uncertain(self, node: int) -> bool:
+        """Whether ``node`` depends on anything the diagrams do not decide (what
+        :meth:`undecided`, :meth:`unanalysed_in` and :meth:`unenumerated` name)."""
+        support = self.dd.support(node)
+        for var in support:
+            domain = self.domains[var]
+            if domain.opaque is not None or domain.reason is not None:
+                return True
+        return any(start in support and end in support for _, start, end in self.ranges)
 
     def unenumerated(self, node: int) -> list[str]:
         """Why ``node`` depends on values the diagrams do not decide: atoms that compute

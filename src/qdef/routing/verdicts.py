@@ -23,7 +23,6 @@ from qdef.model import GridQuestion, MatrixQuestion, SingleChoice
 from qdef.routing.dd import DD, FALSE, TRUE, Budget
 from qdef.routing.interpreter import walk_until
 from qdef.routing.logic import Logic, Piped, step_available, step_option_when, step_rules
-from qdef.routing.pathtext import format_path
 from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
 from qdef.source.positions import KeyPath
@@ -219,11 +218,7 @@ class _Finder:
                 # Undecided too: a question that looks at the answers of one of those
                 # (its answers exist only if it is shown, which the diagrams cannot tell).
                 relies = self._answers_of(self.reach[i], undecided)
-                unknown = (
-                    self.logic.undecided(self.reach[i])
-                    or self.logic.unanalysed_in(self.reach[i])
-                    or self.logic.unenumerated(self.reach[i])
-                )
+                unknown = self.logic.uncertain(self.reach[i])
                 if i in self.analysis.skipped:  # reported as not analysed (QD606)
                     undecided.add(step.question.id)
                 elif (unknown or relies) and self._no_example(i):
@@ -347,9 +342,9 @@ class _Finder:
             return self.arrive[0], -1
         if kind == ("section",):
             members = self.members[piped.place[1]]
-            shown = [(s.position, self.reach[s.position]) for s in members]
-            shown = [(p, r) for p, r in shown if r != FALSE]
-            return dd.any_(r for _, r in shown), shown[0][0] if shown else -1
+            seen = [(s.position, self.reach[s.position]) for s in members]
+            seen = [(p, r) for p, r in seen if r != FALSE]
+            return dd.any_(r for _, r in seen), seen[0][0] if seen else -1
         i = piped.position
         step = self.plan.steps[i]
         if kind == ("rule",):  # its message: shown when an answer breaks the rule
@@ -390,9 +385,32 @@ class _Finder:
                         where=dd.not_(logic.answered(name)),
                         accept=lambda response, name=name: name not in response,  # type: ignore[misc]
                     )
-                if example is None and undecided:
-                    continue  # not proved: qdef cannot tell, and found no respondent
+                if example is None and undecided:  # not proved, and no respondent found
+                    yield self._piped_undecided(piped, name, question, missing)
+                    continue
                 yield self._piped_finding(piped, name, question, example)
+
+    def _piped_undecided(self, piped: Piped, name: str, question: int, missing: int) -> Finding:
+        logic = self.logic
+        reasons = [
+            *(f"comparing answers with each other ({r})" for r in logic.undecided(missing)),
+            *logic.unenumerated(missing),
+            *(
+                f"the condition of '{q}', which qdef did not analyse"
+                for q in logic.unanalysed_in(missing)
+            ),
+        ]
+        qid = self.plan.steps[question].question.id if question >= 0 else ""
+        return Finding(
+            "undecided",
+            qid,
+            piped.path,
+            f"qdef cannot decide whether '{name}', which the text at "
+            f"{'.'.join(str(p) for p in piped.path)} inserts without a fallback, is there "
+            f"wherever the text is shown: that depends on {'; '.join(reasons)}, and no "
+            f"respondent without it was found; write a fallback, {{{piped.source}|…}}, or "
+            "check this by hand",
+        )
 
     def _piped_finding(
         self, piped: Piped, name: str, question: int, example: dict[str, Any] | None
@@ -402,11 +420,12 @@ class _Finder:
             where = self.number(question)
         who = ""
         if example is not None:
-            shown = walk_ids(self.plan, example, question)
+            numbers = self.numbers
+            shown = ", ".join(numbers.get(q, q) for q in walk_ids(self.plan, example, question))
             answers = ", ".join(f"{k}={v!r}" for k, v in sorted(example.items()))
             who = (
                 f" (for example a respondent who answers {answers or 'nothing'} and is shown "
-                f"{format_path(self.analysis, shown)})"  # type: ignore[arg-type]
+                f"{shown})"
             )
         qid = self.plan.steps[question].question.id if question >= 0 else ""
         return Finding(
