@@ -2,7 +2,7 @@
 explanations and examples written in ``docs_hooks/diagnostics/``.
 
 The sources are the page's parts: ``intro.md`` (reading a diagnostic, errors and
-warnings, layers), then one file per hundred of codes (``qd0xx.md`` … ``qd7xx.md``),
+warnings, layers), then one file per hundred of codes (``qd0xx.md`` … ``qd8xx.md``),
 each starting with its ``## QDnxx — …`` heading. A code's section starts with a line
 ``### QD101`` alone; the page gets the heading the registry gives it
 (``### QD101 — YAML syntax error``, ``(warning)`` added for a warning), which makes
@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parent / "diagnostics"
-PARTS = ("intro", *(f"qd{hundred}xx" for hundred in range(8)))
+PARTS = ("intro", *(f"qd{hundred}xx" for hundred in range(9)))
 SECTION = re.compile(r"^### (?P<code>QD\S*)(?P<rest>.*)$", re.M)
 RULE = "\n---\n\n"
 

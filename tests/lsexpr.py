@@ -1,27 +1,33 @@
 """A small ExpressionScript evaluator, and LimeSurvey's relevance as a walk.
 
 Exactly the subset qdef's ``limesurvey`` renderer writes: ``or``, ``and``,
-``!``, parentheses, the six comparisons, string and number literals,
-variables ``name.NAOK``, and the
-functions ``is_empty``, ``substr``, ``strcmp``, ``count`` and ``join``. Anything else
-is a syntax error here, so a test fails when the renderer writes more than
-this evaluator (and these tests) understand.
+``!``, parentheses, the six comparisons, ``+ - * /`` and unary ``-``, string and
+number literals, variables ``name.NAOK``, and the functions ``is_empty``,
+``substr``, ``strcmp``, ``count``, ``join``, ``if``, ``intval``, ``min`` and
+``max``. Anything else is a syntax error here, so a test fails when the renderer
+writes more than this evaluator (and these tests) understand.
 
 The rules follow LimeSurvey's expression manager (shared/reference:
-limesurvey-lss.md §8): ``.NAOK`` reads a hidden question's answer as empty;
-operands that both look like numbers compare as numbers, others as text;
-``"0"`` and ``""`` are false.
+limesurvey-lss.md §8, and ``RDP_EvaluateBinary`` / ``getMismatchInformation`` of
+``em_core_helper.php``, LimeSurvey 6): ``.NAOK`` reads a hidden question's answer as
+empty; operands that both look like numbers compare as numbers, others as text;
+``"0"`` and ``""`` are false. Arithmetic is PHP's: ``+`` adds two numbers but
+*joins* anything else as text (so ``"" + 5`` is ``"5"``: the empty string is not a
+number), ``-`` ``*`` ``/`` give NAN on a non-number, ``/`` by zero gives NAN; a
+numeric string is an int when it has no point, else a float (IEEE doubles, as
+PHP), ``*`` always multiplies floats; unary ``-`` reads ``""`` as 0.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-Value = str | Decimal | bool
+Value = str | Decimal | bool | int | float
 
 # LimeSurvey's tokenizer, as far as strings go, exactly (LimeSurvey 6,
 # application/helpers/expressions/em_core_helper.php): the ExpressionManager's
@@ -36,9 +42,9 @@ _STRING = r"""(?<!\\)".*?(?<!\\)"|(?<!\\)'.*?(?<!\\)'"""
 _TOKEN = re.compile(
     rf"""(?P<string>{_STRING})
     | (?P<space>[ \t\n\x0b\x0c\r]+)
-    | (?P<number>-?[0-9]+(?:\.[0-9]+)?)
+    | (?P<number>[0-9]+(?:\.[0-9]+)?)
     | (?P<name>[A-Za-z][A-Za-z0-9_]*(?:\.NAOK)?)
-    | (?P<op>==|!=|<=|>=|<|>|!|\(|\)|,)
+    | (?P<op>==|!=|<=|>=|<|>|!|\(|\)|,|\+|-|\*|/)
     """,
     re.VERBOSE,
 )
@@ -136,12 +142,32 @@ class _Parser:
         if self.peek() == ("op", "!"):
             self.take()
             return Node("not", (self.unary(),))
-        left = self.primary()
+        left = self.sum()
         item = self.peek()
         if item is not None and item[0] == "op" and item[1] in {"==", "!=", "<", "<=", ">", ">="}:
             self.take()
-            return Node("cmp", (item[1], left, self.primary()))
+            return Node("cmp", (item[1], left, self.sum()))
         return left
+
+    def sum(self) -> Node:
+        node = self.product()
+        while self.peek() in (("op", "+"), ("op", "-")):
+            op = self.take()[1]
+            node = Node("arith", (op, node, self.product()))
+        return node
+
+    def product(self) -> Node:
+        node = self.negation()
+        while self.peek() in (("op", "*"), ("op", "/")):
+            op = self.take()[1]
+            node = Node("arith", (op, node, self.negation()))
+        return node
+
+    def negation(self) -> Node:
+        if self.peek() == ("op", "-"):
+            self.take()
+            return Node("neg", (self.negation(),))
+        return self.primary()
 
     def primary(self) -> Node:
         kind, value = self.take()
@@ -175,23 +201,103 @@ def parse(text: str) -> Node:
 def _is_number(value: Value) -> bool:
     if isinstance(value, bool):
         return False
-    return isinstance(value, Decimal) or _NUMERIC.fullmatch(value) is not None
+    if isinstance(value, Decimal | int | float):
+        return True
+    return _NUMERIC.fullmatch(value) is not None
 
 
 def truthy(value: Value) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | int | float):
         return value != 0
     return value not in {"", "0"}
 
 
+def php_number(value: Value) -> int | float:
+    """A numeric value as PHP's arithmetic reads it: an int without a point, else a
+    float (a Decimal literal of the equation likewise)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return int(text) if re.fullmatch(r"-?[0-9]+", text) else float(text)
+
+
+def _arith(op: str, left: Value, right: Value) -> Value:
+    """``RDP_EvaluateBinary`` for ``+ - * /``: numbers only when both are numeric
+    (the empty string is not), else ``+`` joins the texts and the others give NAN."""
+    if not (_is_number(left) and _is_number(right)):
+        return _text(left) + _text(right) if op == "+" else math.nan
+    a, b = php_number(left), php_number(right)
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return float(a) * float(b)
+    if b == 0:
+        return math.nan
+    quotient = a / b
+    return int(quotient) if isinstance(a, int) and isinstance(b, int) and a % b == 0 else quotient
+
+
+def _text(value: Value) -> str:
+    """A value as PHP writes it into a string (floats with 14 significant digits)."""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, float):
+        return f"{value:.14G}"
+    return str(value)
+
+
+def stored(value: Value) -> str:
+    """How LimeSurvey saves an equation's value: as PHP writes it into a string (a
+    float with 14 significant digits; a truth as 1 or nothing)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    return _text(value)
+
+
+def _negate(value: Value) -> Value:
+    """Unary ``-``: the empty string is 0."""
+    if value == "":
+        return 0
+    return -php_number(value) if _is_number(value) else math.nan
+
+
+def _intval(value: Value) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float | Decimal):
+        return int(value)
+    match = re.match(r"\s*[+-]?[0-9]+", value)
+    return int(match.group()) if match else 0
+
+
+def _extreme(pick: Callable[[int], bool]) -> Callable[..., Value]:
+    def extreme(*values: Value) -> Value:
+        best = values[0]
+        for value in values[1:]:
+            if pick(_order(value, best)):
+                best = value
+        return best
+
+    return extreme
+
+
 def _order(left: Value, right: Value) -> int:
     if _is_number(left) and _is_number(right):
-        a, b = Decimal(str(left)), Decimal(str(right))
+        a, b = _decimal(left), _decimal(right)
     else:
         a, b = [ord(c) for c in str(left)], [ord(c) for c in str(right)]  # type: ignore[assignment]
     return (a > b) - (a < b)  # type: ignore[operator]
+
+
+def _decimal(value: Value) -> Decimal:
+    """A number exactly (a float's binary value, as PHP compares doubles)."""
+    return Decimal(value) if isinstance(value, float) else Decimal(str(value))
 
 
 def _text_order(left: str, right: str) -> int:
@@ -209,7 +315,11 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "substr": _substr,
     "strcmp": lambda a, b: Decimal(_text_order(str(a), str(b))),  # as text, always
     "count": lambda *xs: Decimal(sum(1 for x in xs if x != "")),
-    "join": lambda *xs: "".join(str(x) for x in xs),
+    "join": lambda *xs: "".join(_text(x) for x in xs),
+    "if": lambda test, yes, no: yes if truthy(test) else no,
+    "intval": _intval,
+    "min": _extreme(lambda order: order < 0),
+    "max": _extreme(lambda order: order > 0),
 }
 
 
@@ -228,8 +338,16 @@ def evaluate(node: Node, values: Mapping[str, str]) -> Value:
     if kind == "call":
         name, call_args = args
         return FUNCTIONS[name](*(evaluate(a, values) for a in call_args))
+    if kind == "arith":
+        op, left, right = args
+        return _arith(op, evaluate(left, values), evaluate(right, values))
+    if kind == "neg":
+        return _negate(evaluate(args[0], values))
     op, left, right = args
-    order = _order(evaluate(left, values), evaluate(right, values))
+    a, b = evaluate(left, values), evaluate(right, values)
+    if any(isinstance(v, float) and math.isnan(v) for v in (a, b)):
+        return op == "!="  # PHP: NAN equals and orders with nothing
+    order = _order(a, b)
     return {
         "==": order == 0,
         "!=": order != 0,

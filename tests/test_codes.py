@@ -99,7 +99,7 @@ def test_each_code_is_its_own_name_and_prints_as_itself() -> None:
     for code in Code:
         assert code.value == code.name == str(code) == f"{code}"
         assert repr(code) == repr(code.value)
-        assert re.fullmatch(r"QD[0-7][0-9]{2}", code)
+        assert re.fullmatch(r"QD[0-8][0-9]{2}", code)
         assert Code(code.value) is code
     diagnostic = Diagnostic(Code.QD402, "goto 'x' names no question", Span(Path("a.yaml"), 3, 5))
     assert format_line(diagnostic) == "a.yaml:3:5: error QD402: goto 'x' names no question"
@@ -118,6 +118,7 @@ LAYERS = {
     "5": Layer.SEMANTICS,
     "6": Layer.ROUTING,
     "7": Layer.DIFF,
+    "8": Layer.RENDER,
 }
 
 

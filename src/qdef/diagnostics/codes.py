@@ -5,7 +5,7 @@ prints, formats, serialises and reprs as that string) with what is known about i
 
 - ``layer``: the stage that reports it (:class:`Layer`);
 - ``severity``: how it is reported by default, ``"error"`` or ``"warning"`` (``qdef
-  check`` makes QD601 and QD605 errors); ``None`` for the changes ``qdef diff``
+  check`` makes QD601, QD605, QD611 and QD613 errors); ``None`` for the changes ``qdef diff``
   reports, which have a kind instead (:data:`qdef.diff.changes.CODES`);
 - ``summary``: a few words, which head its section of ``docs/diagnostics.md``;
 - ``anchor``: where it is documented (``diagnostics.md#qd101--yaml-syntax-error``).
@@ -163,7 +163,11 @@ class Code(StrEnum):
     QD604 = "QD604", Layer.ROUTING, "warning", "cannot decide whether a question is shown"
     QD605 = "QD605", Layer.ROUTING, "warning", "routing too entangled to analyse"
     QD606 = "QD606", Layer.ROUTING, "warning", "a question's routing not analysed"
+    QD607 = "QD607", Layer.ROUTING, "warning", "cannot decide a question that computes"
     QD610 = "QD610", Layer.ROUTING, "error", "routing property fails (`qdef check` only)"
+    QD611 = "QD611", Layer.ROUTING, "warning", "no option or row is ever offered"
+    QD612 = "QD612", Layer.ROUTING, "warning", "a rule no answer can meet"
+    QD613 = "QD613", Layer.ROUTING, "warning", "a piped value may be absent"
     QD701 = "QD701", Layer.DIFF, None, "a question was removed"
     QD702 = "QD702", Layer.DIFF, None, "a question's type changed"
     QD703 = "QD703", Layer.DIFF, None, "an option was removed"
@@ -235,6 +239,35 @@ class Code(StrEnum):
     QD753 = "QD753", Layer.DIFF, None, "a display text was removed"
     QD754 = "QD754", Layer.DIFF, None, "a goto or when was rewritten; the routing is the same"
     QD755 = "QD755", Layer.DIFF, None, "the instrument's version string changed"
+    QD756 = "QD756", Layer.DIFF, None, "a hidden variable was removed"
+    QD757 = "QD757", Layer.DIFF, None, "a hidden variable was added"
+    QD758 = "QD758", Layer.DIFF, None, "a hidden variable's type or values were narrowed"
+    QD759 = "QD759", Layer.DIFF, None, "a hidden variable's default changed"
+    QD760 = "QD760", Layer.DIFF, None, "a computed value's expression changed"
+    QD761 = "QD761", Layer.DIFF, None, "a filter of options or rows changed"
+    QD762 = "QD762", Layer.DIFF, None, "an option's or row's condition changed"
+    QD763 = "QD763", Layer.DIFF, None, "a rule was added or its check changed"
+    QD764 = "QD764", Layer.DIFF, None, "a rule or pattern was removed"
+    QD765 = "QD765", Layer.DIFF, None, "the message of a rule or pattern changed"
+    QD766 = (
+        "QD766",
+        Layer.DIFF,
+        None,
+        "a pattern was added or its regular expression changed",
+    )
+    QD767 = "QD767", Layer.DIFF, None, "a question's default answer changed"
+    QD768 = "QD768", Layer.DIFF, None, "the variables a question's texts pipe changed"
+    QD769 = (
+        "QD769",
+        Layer.DIFF,
+        None,
+        "the label of a hidden variable or computed value changed",
+    )
+    QD801 = "QD801", Layer.RENDER, "error", "expression LimeSurvey cannot compute exactly"
+    QD802 = "QD802", Layer.RENDER, "error", "hidden variable LimeSurvey cannot check"
+    QD803 = "QD803", Layer.RENDER, "error", "filter or option condition LimeSurvey cannot express"
+    QD804 = "QD804", Layer.RENDER, "error", "piped text the limesurvey renderer does not write"
+    QD805 = "QD805", Layer.RENDER, "error", "validation the limesurvey renderer does not write"
 
 
 def _slug(heading: str) -> str:

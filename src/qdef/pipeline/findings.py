@@ -16,8 +16,17 @@ VALIDATE_SEVERITY: dict[str, Severity] = {
     "dead-goto": "warning",
     "unknown": "warning",
     "not-analysed": "warning",
+    "undecided": "warning",
+    "unoffered": "warning",
+    "unmeetable": "warning",
+    "piped-absent": "warning",
 }
-CHECK_SEVERITY: dict[str, Severity] = {**VALIDATE_SEVERITY, "unreachable": "error"}
+CHECK_SEVERITY: dict[str, Severity] = {
+    **VALIDATE_SEVERITY,
+    "unreachable": "error",
+    "unoffered": "error",
+    "piped-absent": "error",
+}
 
 #: Too entangled to analyse within the diagram budget.
 TOO_COMPLEX = Code.QD605

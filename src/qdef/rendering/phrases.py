@@ -5,6 +5,7 @@ renderer escapes it for its format."""
 from __future__ import annotations
 
 from qdef.model import (
+    Computed,
     Display,
     GridQuestion,
     MatrixQuestion,
@@ -80,7 +81,7 @@ def question_only_if(
 
 def personal_note(question: Question, words: Words, options: RenderOptions) -> str | None:
     """The note that a question asks for personal data, naming the fields that do."""
-    if isinstance(question, Display):
+    if isinstance(question, Display | Computed):
         return None
     chrome = options.chrome
     if question.personal:

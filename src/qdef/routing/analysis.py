@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
-from qdef.expr.nodes import Answered, Compare, Expr, Not, Or, Ref
+from qdef.expr.nodes import Answered, Compare, Expr, Literal, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
+from qdef.routing import evaluate
 from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget, working_on
 from qdef.routing.evaluate import holds
@@ -64,6 +66,10 @@ class Analysis:
         """Questions whose conditions and rules were not analysed (see :func:`analyse`)."""
         self.logic = Logic(plan, max_nodes, skipped)
         self.dd = self.logic.dd
+        self.computing = frozenset(
+            step.position for step in plan.steps if step.question.id in self.logic.computed
+        )
+        """The positions of computed values (never shown; the walk computes them)."""
         self.printer = Printer(self.logic)
         steps = plan.steps
         self.when: list[int] = []
@@ -134,12 +140,19 @@ class Analysis:
         self.goto_last = [-1] * size
         self.vars_at: list[list[int]] = []
         for step in self.plan.steps:
-            for var in self.dd.support(self.when[step.position]):
-                self.when_last[var] = max(self.when_last[var], step.position)
+            i = step.position
+            own = {v for name in step.variables for v in logic.vars_of(name)}
+            if step.question.id in logic.computed:
+                own.update(logic.vars_of(step.question.id))
+            # what its condition reads, and the earlier answers its rules, the offering of
+            # its options and (for a computed value) its definition read
+            looked_at = self.dd.support(self.when[i]) | (self.dd.support(self.must[i]) - own)
+            for var in looked_at:
+                self.when_last[var] = max(self.when_last[var], i)
             if step.option_gotos:
                 for var in logic.vars_of(step.question.id):
-                    self.goto_last[var] = step.position
-            self.vars_at.append([v for name in step.variables for v in logic.vars_of(name)])
+                    self.goto_last[var] = i
+            self.vars_at.append(sorted(own))
 
     def needed_on_arrival(self, var: int, position: int) -> bool:
         """Whether ``var`` matters to a walk arriving at ``position`` (as candidate)."""
@@ -186,6 +199,10 @@ class Analysis:
             passed = dd.and_(arriving, dd.not_(when))
             if passed != FALSE:
                 passed = self.into(passed, position, position + 1)
+        if position in self.computing and shown != FALSE:
+            # a computed value is never shown: the walk computes it and goes on
+            kept = dd.exists(shown, lambda var: not self.needed_on_arrival(var, position + 1))
+            return FALSE, dd.or_(passed, kept)
         return shown, passed
 
     def shown_next(self, frontier: dict[int, int]) -> Iterator[tuple[int, int]]:
@@ -210,17 +227,32 @@ class Analysis:
                     heapq.heappush(heap, at + 1)
                 frontier[at + 1] = dd.or_(frontier.get(at + 1, FALSE), passed)
 
+    def start(self) -> int:
+        """What the walk starts with: a hidden variable with a default always has a value
+        (the one given from outside, or the default)."""
+        logic = self.logic
+        return self.dd.all_(
+            logic.answered(info.name)
+            for info in logic.hidden.values()
+            if info.node.default is not None and logic.vars_of(info.name)
+        )
+
     def _precise(self) -> tuple[list[int], list[int]]:
         dd = self.dd
         end = self.plan.end
         arrive = [FALSE] * (end + 1)
         reach = [FALSE] * end
-        arrive[0] = TRUE
+        arrive[0] = self.start()
         for step in self.plan.steps:
             i = step.position
             if arrive[i] == FALSE:
                 continue
             with working_on(i):
+                if i in self.computing:  # computed where its condition holds
+                    reach[i] = dd.and_(dd.and_(arrive[i], self.when[i]), self.must[i])
+                    _, passed = self.pass_by(i, arrive[i])
+                    arrive[i + 1] = dd.or_(arrive[i + 1], passed)
+                    continue
                 reach[i], passed = self.pass_by(i, arrive[i])
                 if passed != FALSE:
                     arrive[i + 1] = dd.or_(arrive[i + 1], passed)
@@ -288,7 +320,9 @@ class Analysis:
             positions = {
                 info.position
                 for var in dd.support(node)
-                if (info := logic.domains[var].info) is not None and info.position not in done
+                if (info := logic.domains[var].info) is not None
+                and info.position not in done
+                and info.position >= 0
             }
             if not positions:
                 return node
@@ -316,8 +350,11 @@ class Analysis:
                 if problems(self.plan, answers):
                     continue
                 # walked only as far as the answers go: the rest of the walk keeps none
-                variables = self.plan.variables
-                stop = max((variables[name].position for name in answers), default=0)
+                info = self.logic.info
+                stop = max(
+                    (found.position for name in answers if (found := info(name)) is not None),
+                    default=0,
+                )
                 shown, response = walk_until(self.plan, answers, max(stop, position) + 1)
                 if position not in shown:
                     continue
@@ -337,21 +374,43 @@ class Analysis:
         logic = self.logic
         base = self._with_options(logic.answers_for(path))
         yield base
-        wanted: list[tuple[Expr, bool, list[str]]] = []
+        wanted: list[tuple[Callable[[dict[str, Any]], bool], list[str]]] = []
         for var, value in path.items():
-            opaque = logic.domains[var].opaque
-            if opaque is not None and logic.domains[var].skipped is None:
-                wanted.append((opaque, value == 1, _names(opaque)))
+            domain = logic.domains[var]
+            if domain.opaque is not None and domain.skipped is None:
+                wanted.append(
+                    (partial(_comes_out, domain.opaque, value == 1), self._base(domain.opaque))
+                )
+            elif domain.reason is not None and domain.info is not None:  # a computed value
+                name = domain.info.name
+                expr = logic.computed[name]
+                wanted.append((partial(self._computes_to, name, value), self._base(expr)))
         for question, start, end in logic.ranges:  # a date range's ends are in order
             if start in path and end in path:
                 first, last = Ref(f"{question}.from"), Ref(f"{question}.to")
                 ordered = Or(
                     (Not(Answered(first)), Not(Answered(last)), Compare("<=", first, last))
                 )
-                wanted.append((ordered, True, [first.name, last.name]))
-        names = sorted({n for _, _, used in wanted for n in used})
+                wanted.append((partial(_comes_out, ordered, True), [first.name, last.name]))
+        names = sorted({n for _, used in wanted for n in used if n in logic.var_of})
         if not names:
             return
+        # the numbers the atoms that compute are written with, to try answers near them
+        computing = sorted(
+            {
+                node.value
+                for var in path
+                if (expr := logic.domains[var].opaque) is not None
+                or (
+                    (info := logic.domains[var].info) is not None
+                    and (expr := logic.computed.get(info.name)) is not None
+                )
+                for node in nodes(expr)
+                if isinstance(node, Literal)
+                and isinstance(node.value, int | float)
+                and not isinstance(node.value, bool)
+            }
+        )
         choices = []
         for name in names:
             var = logic.var_of[name]
@@ -359,7 +418,7 @@ class Analysis:
             choices.append(
                 [
                     v
-                    for v in self._nearby(name, names)
+                    for v in self._nearby(name, names, computing)
                     if region is None or logic.index_of(name, v) == region
                 ]
             )
@@ -369,10 +428,11 @@ class Analysis:
         def fits(name: str) -> bool:
             """The comparisons all of whose answers are assigned, ``name`` among them,
             come out as the path says."""
-            for expr, truth, used in wanted:
-                if name in used and all(n in assigned for n in used):
-                    present = {n: v for n, v in assigned.items() if v is not None}
-                    if holds(expr, present) != truth:
+            for check, used in wanted:
+                if name in used and all(n in assigned or n not in names for n in used):
+                    present = {n: v for n, v in base.items() if n not in assigned}
+                    present.update((n, v) for n, v in assigned.items() if v is not None)
+                    if not check(self._computed_values(present)):
                         return False
             return True
 
@@ -397,13 +457,43 @@ class Analysis:
 
         yield from itertools.islice(search(0), limit)
 
+    def _base(self, expr: Expr) -> list[str]:
+        """The answers ``expr`` reads, through the computed values it reads."""
+        logic = self.logic
+        found: dict[str, None] = {}
+        stack = [expr]
+        while stack:
+            for name in logic.reads(stack.pop()):
+                if name in logic.computed:
+                    stack.append(logic.computed[name])
+                else:
+                    found.setdefault(name, None)
+        return list(found)
+
+    def _computed_values(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """``answers`` with the computed values computed on them (in sequence order)."""
+        logic = self.logic
+        if not logic.computed:
+            return answers
+        response = dict(answers)
+        parts = self.plan.parts
+        for name, expr in logic.computed.items():
+            found = evaluate.value(expr, response, parts=parts)
+            if found is not None:
+                response[name] = found
+        return response
+
+    def _computes_to(self, name: str, value: int, response: dict[str, Any]) -> bool:
+        """Whether the computed value ``name`` falls in its domain's value ``value``."""
+        return self.logic.index_of(name, response.get(name)) == value
+
     def _with_options(self, answers: dict[str, Any]) -> dict[str, Any]:
         """``answers`` with the option of each follow-up answered chosen, where the
         diagrams leave the question free (a follow-up counts only with its option)."""
         variables = self.plan.variables
         for name in list(answers):
-            info = variables[name]
-            if info.option is None:
+            info = variables.get(name)  # (a hidden variable is none of the plan's answers)
+            if info is None or info.option is None:
                 continue
             kind = variables[info.question].kind
             chosen = answers.get(info.question)
@@ -417,9 +507,11 @@ class Analysis:
                 answers[info.question] = [*chosen, info.option]
         return answers
 
-    def _nearby(self, name: str, compared: list[str]) -> list[Any]:
+    def _nearby(self, name: str, compared: list[str], computing: list[Any]) -> list[Any]:
         """Values to try for ``name``: absent, its representatives, those of the answers
-        of the same kind it is ``compared`` with, and values next to them."""
+        of the same kind it is ``compared`` with, and values next to them; for a number
+        that atoms compute with, also values around the numbers they are written with
+        (``computing``) and a few orders of magnitude."""
         logic = self.logic
         domain = logic.domains_of(name)
         kind = domain.info.kind if domain.info else ""
@@ -431,8 +523,13 @@ class Analysis:
         present = values[1:]
         if kind == "number":
             values += [v + d for v in present for d in (-1, 1, 0.5)]
+            if computing:
+                spread = {c * f for c in computing for f in (1, 0.5, 2)} | {
+                    sign * 10**k for k in range(7) for sign in (1, -1)
+                }
+                values += sorted(v for c in spread for v in (c, c + 1, c - 1))
         elif kind == "date" and domain.info is not None:
-            precision = domain.info.node.precision
+            precision = domain.precision or "day"
             for value in present:
                 for d in (-1, 1):
                     near = from_ordinal(to_ordinal(value, precision) + d, precision)
@@ -450,8 +547,9 @@ class Analysis:
         return find(self)
 
 
-def _names(expr: Expr) -> list[str]:
-    return [n.name for n in nodes(expr) if isinstance(n, Ref)]
+def _comes_out(expr: Expr, truth: bool, response: dict[str, Any]) -> bool:
+    """Whether ``expr`` comes out as ``truth`` on ``response``."""
+    return holds(expr, response) == truth
 
 
 #: How many questions the analysis may leave unanalysed before it gives up.

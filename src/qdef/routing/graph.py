@@ -82,7 +82,7 @@ def edges(analysis: Analysis) -> list[Edge]:
     for step in plan.steps:
         i = step.position
         shown = analysis.reach[i]
-        if shown == FALSE:
+        if shown == FALSE or i in analysis.computing:  # a computed value is no stop
             continue
         for code, target, arriving in analysis.leave(step, shown):
             for shown_at, passed in _shown_next(analysis, target, arriving):
@@ -98,6 +98,8 @@ def nodes(analysis: Analysis) -> list[Node]:
     numbers = analysis.plan.numbers
     result: list[Node] = []
     for step in analysis.plan.steps:
+        if step.position in analysis.computing:
+            continue  # never shown: not a stop on any path
         qid = step.question.id
         number = numbers.get(qid)
         label = f"{number} {qid}" if number is not None else qid

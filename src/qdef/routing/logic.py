@@ -18,6 +18,18 @@ cannot decide are between two number, text or date variables (``a < b``):
 those become *opaque* two-valued variables, treated as independent of
 everything else, and every conclusion that depends on one says "unknown".
 
+Hidden variables are free inputs over their declared domain (first in the
+order: they come before every question). A computed value is a variable like
+an answer; what it is *defined* to be (its expression on the answers before
+it) is a constraint of its step (:attr:`Logic.constraints`). Atoms that
+compute (arithmetic, functions) and computed values are decided *exactly*
+by enumeration where every variable they read has an exact finite domain
+(codes, check boxes, truth values, integers with bounds at most
+:data:`MAX_EXACT_RANGE` apart, computed values that are themselves
+enumerated) and the combinations are at most :data:`MAX_EXPANSION`;
+otherwise the atom is opaque and the computed value undefined, each with the
+reason, and every conclusion that depends on them is undecided.
+
 The truth of an atom on each value of its domain is computed by the concrete
 evaluator (:mod:`qdef.routing.evaluate`) on a representative value, so the
 diagrams cannot disagree with the walk.
@@ -26,14 +38,32 @@ diagrams cannot disagree with the walk.
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from qdef.expr.nodes import And, Answered, Compare, Expr, Has, Literal, Not, Or, Ref, walk
+from qdef.expr.nodes import (
+    And,
+    Answered,
+    Arith,
+    Call,
+    Compare,
+    Expr,
+    Has,
+    In,
+    Literal,
+    Neg,
+    Not,
+    Or,
+    Ref,
+    walk,
+)
 from qdef.expr.printer import to_source
 from qdef.model import (
     CheckColumn,
+    Computed,
     DateRangeQuestion,
     GridQuestion,
     MatrixQuestion,
@@ -41,9 +71,91 @@ from qdef.model import (
     SingleChoice,
     TextListQuestion,
 )
+from qdef.model.symbols import Kind
+from qdef.routing import evaluate
 from qdef.routing.dd import DD, FALSE, MAX_NODES, TRUE, working_on
 from qdef.routing.evaluate import ABSENT, holds
-from qdef.routing.plan import Plan, Step, VarInfo, compared_constants
+from qdef.routing.plan import Plan, Step, VarInfo
+
+#: The most combinations of values an atom that computes (or a computed value) is
+#: evaluated on; beyond it, the atom is undecided.
+MAX_EXPANSION = 4096
+#: An integer answer whose bounds are at most this many values apart is enumerated
+#: value by value when an atom computes with it.
+MAX_EXACT_RANGE = 1000
+
+
+# The plan's fields of issue 18 (SPEC18 §4), read through these accessors so that a
+# plan without them (built before them) is a plan without those features.
+
+
+def step_rules(step: Step) -> tuple[Expr, ...]:
+    """The parsed ``check`` of each rule of ``step``."""
+    return tuple(getattr(step, "rules", None) or ())
+
+
+def step_computed(step: Step) -> Expr | None:
+    """The parsed ``value`` of a computed entry (None for a question)."""
+    found: Expr | None = getattr(step, "computed", None)
+    return found
+
+
+def step_available(step: Step) -> Expr | None:
+    """The condition under which some option (row) of ``step`` is offered."""
+    found: Expr | None = getattr(step, "available", None)
+    return found
+
+
+def step_option_when(step: Step) -> Mapping[str, Expr]:
+    """Option (row) code -> the condition under which it is offered."""
+    found: Mapping[str, Expr] = getattr(step, "option_when", None) or {}
+    return found
+
+
+def plan_hidden(plan: Plan) -> tuple[VarInfo, ...]:
+    """The hidden variables (position -1: before every question)."""
+    return tuple(getattr(plan, "hidden", None) or ())
+
+
+def is_computed(info: VarInfo | None) -> bool:
+    return info is not None and isinstance(info.node, Computed)
+
+
+def is_hidden(info: VarInfo | None) -> bool:
+    return info is not None and info.position < 0
+
+
+def expressions(step: Step) -> Iterator[Expr]:
+    """Every expression the routing of ``step`` evaluates: its condition (with the
+    offering of its options), each option's (row's) condition, its rules, its value."""
+    if step.when is not None:
+        yield step.when
+    yield from step_option_when(step).values()
+    yield from step_rules(step)
+    computed = step_computed(step)
+    if computed is not None:
+        yield computed
+
+
+def computes(expr: Expr) -> bool:
+    """Whether ``expr`` computes (arithmetic or a function somewhere in it)."""
+    return any(isinstance(node, Arith | Neg | Call) for node in walk(expr))
+
+
+def constants_in(exprs: Iterator[Expr]) -> dict[str, set[Any]]:
+    """The literals ``exprs`` compare each variable with: ``x < 5``, ``5 > x``,
+    ``x == "a"``, ``x in [1, 2]``."""
+    found: dict[str, set[Any]] = {}
+    for expr in exprs:
+        for node in walk(expr):
+            if isinstance(node, In) and isinstance(node.left, Ref):
+                found.setdefault(node.left.name, set()).update(v.value for v in node.values)
+            elif isinstance(node, Compare):
+                for ref, literal in ((node.left, node.right), (node.right, node.left)):
+                    if isinstance(ref, Ref) and isinstance(literal, Literal):
+                        found.setdefault(ref.name, set()).add(literal.value)
+    return found
+
 
 #: ``a op b`` is ``b mirrored-op a``.
 _MIRROR = {"==": "==", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
@@ -78,6 +190,18 @@ class Domain:
     not analysed (``skipped``): that condition."""
     skipped: str | None = None
     """For the condition of a question not analysed: the question."""
+    exact: bool = False
+    """Whether the values are every value the variable can take (so an atom that
+    computes with it can be evaluated on each)."""
+    reason: str | None = None
+    """For an atom that computes, opaque: why qdef cannot decide it; for a computed value
+    whose definition is not encoded: why."""
+    precision: str | None = None
+    """For a date: its precision."""
+    default: int | None = None
+    """For a hidden variable with a default: the value that stands for the default. It
+    is never absent (the walk gives it its default), so *absent* (value 0) behaves as
+    this value in every atom, and is printed as it."""
 
 
 def to_ordinal(text: str, precision: str) -> int:
@@ -177,6 +301,27 @@ class Logic:
         self.ranges: list[tuple[str, int, int]] = []
         """Date ranges whose two ends conditions look at: (question, from, to). Their
         order (from <= to) is a relation between answers, which is not encoded."""
+        self.hidden = {info.name: info for info in plan_hidden(plan)}
+        """The hidden variables by name."""
+        self.computed = {
+            step.question.id: expr
+            for step in plan.steps
+            if (expr := step_computed(step)) is not None
+        }
+        """Computed value -> its expression."""
+        self.computed_info: dict[str, VarInfo] = {}
+        """Computed value -> its variable (kind: its expression's type)."""
+        for step in plan.steps:
+            if step.question.id in self.computed:
+                vtype = self._vtype(step.question.id)
+                kind: Kind = "number" if vtype is None else vtype.kind
+                self.computed_info[step.question.id] = VarInfo(
+                    step.question.id, kind, step.question.id, step.position, (), step.question
+                )
+        self._compared_by_rules: set[Compare] = set()
+        """Comparisons of two answers in rules: enumerated where both can be."""
+        self._reads_of: dict[str, list[int]] = {}
+        """For a computed value whose definition is encoded: the variables it reads."""
         self._memo: dict[Expr, int] = {}
         self.skipped = skipped
         """The positions of questions not analysed: each one's condition is an
@@ -190,24 +335,56 @@ class Logic:
                     Domain("", None, [False, True], opaque=step.when, skipped=step.question.id)
                 )
                 self._memo[step.when] = self.dd.literal(var, [1])
-        self.constraints = []
-        """Per question: the rules its answers obey (see :meth:`rules`)."""
+        self.constraints: list[int] = []
+        """Per question: the rules its answers obey (see :meth:`rules`), its rules with
+        messages, that a chosen option was offered, and for a computed value what it is."""
+        self.checks: list[list[int]] = []
+        """Per question: each of its rules (``rules:``) as "unanswered, or the check holds"."""
+        self.base: list[int] = []
+        """Per question: :attr:`constraints` without its rules with messages."""
         for step in plan.steps:
             with working_on(step.position):
                 skip = step.position in skipped
-                self.constraints.append(TRUE if skip else self.rules(step))
+                base = TRUE if skip else self.dd.and_(self.rules(step), self.offered(step))
+                if not skip:
+                    base = self.dd.and_(base, self.definition(step))
+                checks = [] if skip else self.checked(step)
+                self.base.append(base)
+                self.checks.append(checks)
+                self.constraints.append(self.dd.all_([base, *checks]))
+
+    def info(self, name: str) -> VarInfo | None:
+        """The variable ``name`` (an answer, a computed or a hidden variable)."""
+        return (
+            self.plan.variables.get(name) or self.hidden.get(name) or self.computed_info.get(name)
+        )
 
     # ------------------------------------------------------------------ domains
 
     def _allocate(self) -> None:
         plan = self.plan
-        constants = compared_constants(plan)
+        everything = [e for step in plan.steps for e in expressions(step)]
+        constants = constants_in(iter(everything))
         wanted: set[str] = set()
         opaque: list[tuple[int, Expr]] = []
+        enumerated: set[str] = set()  # read by an atom that computes, or a computed value
         for step in plan.steps:
             if step.option_gotos:
                 wanted.add(step.question.id)
-        for expr in plan.conditions():
+            if step_rules(step) or step_option_when(step):
+                # "some answer given" and "an option chosen" look at every answer
+                wanted.update(n for n in step.variables if n in plan.variables)
+        checks = [rule for step in plan.steps for rule in step_rules(step)]
+        for rule in checks:  # two answers compared by a rule: enumerated where they can be
+            for node in walk(rule):
+                if (
+                    isinstance(node, Compare)
+                    and isinstance(node.left, Ref)
+                    and isinstance(node.right, Ref)
+                ):
+                    self._compared_by_rules.add(node)
+                    enumerated.update((node.left.name, node.right.name))
+        for expr in everything:
             for node in walk(expr):
                 if isinstance(node, Ref):
                     wanted.add(node.name)
@@ -215,28 +392,53 @@ class Logic:
                     wanted.update(plan.parts(node.ref.name))
                 elif isinstance(node, Compare):
                     self._collect_opaque(node, opaque)
-        order = sorted(
-            (plan.variables[n] for n in wanted if n in plan.variables),
-            key=lambda info: (info.position, plan.steps[info.position].variables.index(info.name)),
-        )
+                if isinstance(node, Arith | Neg | Call) or (
+                    isinstance(node, Compare) and self._involves_computed(node)
+                ):
+                    enumerated.update(n.name for n in walk(node) if isinstance(n, Ref))
+        # a computed value read reads in turn what its expression reads (later first)
+        for name in sorted(self.computed, key=plan.position_of, reverse=True):
+            if name in wanted:
+                used = [n.name for n in walk(self.computed[name]) if isinstance(n, Ref)]
+                wanted.update(used)
+                enumerated.update(used)
+        hidden = list(self.hidden)
+
+        def order(info: VarInfo) -> tuple[int, int]:
+            if info.position < 0:
+                return (-1, hidden.index(info.name))
+            names = plan.steps[info.position].variables
+            return (info.position, names.index(info.name) if info.name in names else 0)
+
+        infos = [self.info(n) for n in wanted]
+        ordered = sorted((i for i in infos if i is not None), key=order)
         opaque.sort(key=lambda item: item[0])
         pending = iter(opaque)
         upcoming = next(pending, None)
-        for info in order:
+        for info in ordered:
             while upcoming is not None and upcoming[0] < info.position:
                 self._opaque_var(upcoming[1])
                 upcoming = next(pending, None)
-            self._variable(info, constants.get(info.name, set()))
+            self._variable(info, constants.get(info.name, set()), info.name in enumerated)
         while upcoming is not None:
             self._opaque_var(upcoming[1])
             upcoming = next(pending, None)
 
+    def _involves_computed(self, node: Compare) -> bool:
+        return any(
+            isinstance(side, Ref) and side.name in self.computed for side in (node.left, node.right)
+        )
+
     def _collect_opaque(self, node: Compare, opaque: list[tuple[int, Expr]]) -> None:
         """A comparison of two number, date or text answers becomes an opaque variable."""
-        variables = self.plan.variables
         left, right = node.left, node.right
-        if isinstance(left, Ref) and isinstance(right, Ref):
-            a, b = variables.get(left.name), variables.get(right.name)
+        if (
+            isinstance(left, Ref)
+            and isinstance(right, Ref)
+            and not self._involves_computed(node)
+            and not self._enumerable(node)
+        ):
+            a, b = self.info(left.name), self.info(right.name)
             if a is not None and b is not None and a.kind not in ("choice", "check"):
                 key, _ = self.opaque_key(node.op, left.name, right.name)
                 if key not in self.opaque:
@@ -261,52 +463,264 @@ class Logic:
         self.domains.append(Domain("", None, [False, True], opaque=expr))
         self.opaque[expr] = var
 
-    def _variable(self, info: VarInfo, constants: set[Any]) -> None:
+    def _variable(self, info: VarInfo, constants: set[Any], enumerated: bool) -> None:
+        """Allocate ``info``'s diagram variable(s); ``enumerated``: an atom that computes
+        (or a computed value) reads it, so it is made exact where it can be."""
         kind = info.kind
         if kind == "choices":
             for code in info.codes:
                 self.bits[(info.name, code)] = self.dd.new_var(2)
-                self.domains.append(Domain(info.name, info, [ABSENT, True], code=code))
+                self.domains.append(Domain(info.name, info, [ABSENT, True], code=code, exact=True))
             return
         domain = Domain(info.name, info, [ABSENT])
-        if kind == "choice":
+        if is_computed(info):
+            self._computed_domain(domain, constants)
+        elif kind == "choice":
             domain.values.extend(info.codes)
+            domain.exact = True
         elif kind == "check":
             domain.values.append(True)
+            domain.exact = True
+        elif kind == "truth":
+            domain.values.extend([False, True])
+            domain.exact = True
         elif kind == "text":
-            texts = sorted(c for c in constants if isinstance(c, str) and c)
-            limit = getattr(info.node, "max_length", None)
-            texts = [t for t in texts if limit is None or len(t) <= limit]
-            other = "…"
-            while other in texts:
-                other += "…"
-            domain.values.extend([*texts, other])
+            self._text_domain(domain, constants, getattr(info.node, "max_length", None))
         elif kind == "number":
             node = info.node
+            whole = getattr(node, "kind", "decimal") == "integer"
+            lo, hi = getattr(node, "min", None), getattr(node, "max", None)
             numbers = {
                 c for c in constants if isinstance(c, int | float) and not isinstance(c, bool)
             }
-            whole = node.kind == "integer"
-            domain.regions = [Region(None, None, False, None)]
-            domain.regions += number_regions(numbers, node.min, node.max, whole)
-            domain.values.extend(r.value for r in domain.regions[1:])
+            if (
+                enumerated
+                and whole
+                and lo is not None
+                and hi is not None
+                and hi - lo < MAX_EXACT_RANGE
+            ):
+                numbers.update(range(math.ceil(lo), math.floor(hi) + 1))
+                domain.exact = True
+            self._number_domain(domain, numbers, lo, hi, whole)
         else:  # a date
             node = info.node
-            precision = node.precision
-            ordinals = {to_ordinal(c, precision) for c in constants if isinstance(c, str)}
-            lo = to_ordinal(node.min or _EARLIEST[precision], precision)
-            hi = to_ordinal(node.max or _LATEST[precision], precision)
-            domain.regions = [Region(None, None, False, None)]
-            for region in number_regions(ordinals, lo, hi, True):
-                text = from_ordinal(region.value, precision)
-                if text is not None:
-                    domain.regions.append(Region(region.low, region.high, region.point, text))
-            domain.values.extend(r.value for r in domain.regions[1:])
+            self._date_domain(
+                domain, constants, node.precision, getattr(node, "min", None), node.max
+            )
+        default = getattr(info.node, "default", None) if is_hidden(info) else None
+        if default is not None:
+            index = self._index(domain, default)
+            domain.default = index if index > 0 else None
         self.var_of[info.name] = self.dd.new_var(len(domain.values))
         self.domains.append(domain)
         if info.name.endswith(".to") and info.name[:-3] + ".from" in self.var_of:
             start = self.var_of[info.name[:-3] + ".from"]
             self.ranges.append((info.question, start, self.var_of[info.name]))
+
+    @staticmethod
+    def _text_domain(domain: Domain, constants: set[Any], limit: int | None) -> None:
+        texts = sorted(c for c in constants if isinstance(c, str) and c)
+        texts = [t for t in texts if limit is None or len(t) <= limit]
+        other = "…"
+        while other in texts:
+            other += "…"
+        domain.values.extend([*texts, other])
+
+    @staticmethod
+    def _number_domain(domain: Domain, numbers: set[Any], lo: Any, hi: Any, whole: bool) -> None:
+        domain.regions = [Region(None, None, False, None)]
+        domain.regions += number_regions(numbers, lo, hi, whole)
+        domain.values.extend(r.value for r in domain.regions[1:])
+
+    @staticmethod
+    def _date_domain(
+        domain: Domain, constants: set[Any], precision: str, low: str | None, high: str | None
+    ) -> None:
+        domain.precision = precision
+        ordinals = {to_ordinal(c, precision) for c in constants if isinstance(c, str)}
+        lo = to_ordinal(low or _EARLIEST[precision], precision)
+        hi = to_ordinal(high or _LATEST[precision], precision)
+        domain.regions = [Region(None, None, False, None)]
+        for region in number_regions(ordinals, lo, hi, True):
+            text = from_ordinal(region.value, precision)
+            if text is not None:
+                domain.regions.append(Region(region.low, region.high, region.point, text))
+        domain.values.extend(r.value for r in domain.regions[1:])
+
+    def _computed_domain(self, domain: Domain, constants: set[Any]) -> None:
+        """A computed value's domain: every value its expression takes, when the answers
+        it reads are enumerable (then its definition is encoded: :meth:`definition`);
+        otherwise the regions of its kind, and the reason it is left undefined."""
+        info = domain.info
+        assert info is not None
+        expr = self.computed[info.name]
+        variables, reason = self._expansion(self.reads(expr))
+        vtype = self._vtype(info.name)
+        if reason is None:
+            found: dict[Any, None] = {}
+            for response in self._responses(variables):
+                value = evaluate.value(expr, response, parts=self.plan.parts)
+                if value is not ABSENT:
+                    found.setdefault(value, None)
+            values = sorted(found, key=lambda v: (str(type(v)), v))
+            domain.exact = True
+            self._reads_of[info.name] = variables
+            if info.kind == "number":
+                domain.regions = [Region(None, None, False, None)]
+                domain.regions += [Region(v, v, True, v) for v in values]
+            domain.values.extend(values)
+            if info.kind == "date":
+                domain.precision = getattr(vtype, "precision", None) or "day"
+            return
+        domain.reason = f"the computed value '{info.name}' ({to_source(expr)}) {reason}"
+        if info.kind == "number":
+            numbers = {
+                c for c in constants if isinstance(c, int | float) and not isinstance(c, bool)
+            }
+            self._number_domain(domain, numbers, None, None, bool(getattr(vtype, "integer", False)))
+        elif info.kind == "date":
+            precision = getattr(vtype, "precision", None) or "day"
+            self._date_domain(domain, constants, precision, None, None)
+        elif info.kind == "truth":
+            domain.values.extend([False, True])
+        else:
+            self._text_domain(domain, constants, None)
+
+    def _vtype(self, name: str) -> Any:
+        variable = self.plan.symbols.variables.get(name)
+        return None if variable is None else variable.type
+
+    # ------------------------------------------------------------------ enumeration
+
+    def reads(self, expr: Expr) -> list[str]:
+        """The variables ``expr`` reads (a question with parts: its parts), in order."""
+        names: dict[str, None] = {}
+        for node in walk(expr):
+            if isinstance(node, Ref):
+                for name in self.plan.parts(node.name) or (node.name,):
+                    names.setdefault(name, None)
+        return list(names)
+
+    def _expansion(self, names: list[str]) -> tuple[list[int], str | None]:
+        """The diagram variables of ``names`` to enumerate, or why they cannot be."""
+        variables: list[int] = []
+        combinations = 1
+        for name in names:
+            found = self.vars_of(name)
+            if not found:
+                return [], f"reads '{name}', which qdef cannot enumerate"
+            for var in found:
+                domain = self.domains[var]
+                if not domain.exact:
+                    return [], f"reads {self._inexact(name, domain)}"
+                combinations *= self.dd.sizes[var]
+            variables.extend(found)
+        if combinations > MAX_EXPANSION:
+            return [], (
+                f"reads answers with more than {MAX_EXPANSION} combinations of values "
+                f"({', '.join(names)})"
+            )
+        return sorted(set(variables)), None
+
+    @staticmethod
+    def _inexact(name: str, domain: Domain) -> str:
+        kind = domain.info.kind if domain.info else ""
+        if domain.reason is not None:
+            return f"'{name}', which is undecided itself"
+        if kind == "number":
+            return f"'{name}', a number without bounds at most {MAX_EXACT_RANGE} whole values apart"
+        return f"'{name}', a {kind or 'value'} (which qdef does not enumerate)"
+
+    def _responses(self, variables: list[int]) -> Iterator[dict[str, Any]]:
+        """Every response the values of ``variables`` stand for."""
+        sizes = [range(self.dd.sizes[v]) for v in variables]
+        for values in itertools.product(*sizes):
+            yield self._response(dict(zip(variables, values, strict=True)))
+
+    def _response(self, assigned: Mapping[int, int]) -> dict[str, Any]:
+        response: dict[str, Any] = {}
+        for var, k in assigned.items():
+            domain = self.domains[var]
+            index = domain.default if k == 0 and domain.default is not None else k
+            if index == 0:  # (a hidden variable with a default is never absent)
+                continue
+            if domain.code is not None:
+                response.setdefault(domain.name, []).append(domain.code)
+            else:
+                response[domain.name] = domain.values[index]
+        for name, value in response.items():
+            info = self.info(name)
+            if isinstance(value, list) and info is not None:
+                response[name] = [c for c in info.codes if c in value]
+        return response
+
+    def table(self, variables: list[int], leaf: Callable[[dict[str, Any]], int]) -> int:
+        """The diagram that, for each combination of values of ``variables`` (in order),
+        is ``leaf`` of the response they stand for (over later variables only)."""
+        dd = self.dd
+        assigned: dict[int, int] = {}
+
+        def build(k: int) -> int:
+            if k == len(variables):
+                return leaf(self._response(assigned))
+            var = variables[k]
+            kids = []
+            for value in range(dd.sizes[var]):
+                assigned[var] = value
+                kids.append(build(k + 1))
+            del assigned[var]
+            return dd.mk(var, tuple(kids))
+
+        return build(0)
+
+    def _expand(self, expr: Expr) -> int:
+        """An atom that computes: its truth on every combination of the values it reads,
+        or, when they cannot be enumerated, an opaque yes/no with the reason."""
+        variables, reason = self._expansion(self.reads(expr))
+        if reason is None:
+            parts = self.plan.parts
+            return self.table(variables, lambda r: TRUE if holds(expr, r, parts) else FALSE)
+        var = self.opaque.get(expr)
+        if var is None:
+            var = self.dd.new_var(2)
+            why = f"`{to_source(expr)}` {reason}"
+            self.domains.append(Domain("", None, [False, True], opaque=expr, reason=why))
+            self.opaque[expr] = var
+        return self.dd.literal(var, [1])
+
+    def _expandable(self, expr: Expr) -> bool:
+        if computes(expr):
+            return True
+        return (
+            isinstance(expr, Compare)
+            and isinstance(expr.left, Ref)
+            and isinstance(expr.right, Ref)
+            and (self._involves_computed(expr) or self._enumerable(expr))
+        )
+
+    def _enumerable(self, node: Compare) -> bool:
+        """A comparison of two answers in a rule, both of which are enumerated."""
+        if node not in self._compared_by_rules:
+            return False
+        names = [side.name for side in (node.left, node.right) if isinstance(side, Ref)]
+        if not all(name in self.var_of for name in names):
+            return self._exactly_bounded(names)
+        return all(self.domains_of(name).exact for name in names)
+
+    def _exactly_bounded(self, names: list[str]) -> bool:
+        """Before allocation: whether the answers ``names`` will be enumerated."""
+        for name in names:
+            info = self.info(name)
+            if info is None or info.kind != "number":
+                return info is not None and info.kind in ("choice", "check", "truth")
+            node = info.node
+            low, high = getattr(node, "min", None), getattr(node, "max", None)
+            if getattr(node, "kind", "") != "integer" or low is None or high is None:
+                return False
+            if high - low >= MAX_EXACT_RANGE:
+                return False
+        return True
 
     # ------------------------------------------------------------------ constraints
 
@@ -343,10 +757,59 @@ class Logic:
                     parts.append(dd.or_(dd.literal(var, [0]), others))
         return dd.all_(parts)
 
+    def offered(self, step: Step) -> int:
+        """An option (row) answered was offered: its condition held."""
+        dd = self.dd
+        parts = []
+        for code, condition in step_option_when(step).items():
+            chosen = self._answered_option(step, code)
+            if chosen is not None:
+                parts.append(dd.or_(dd.not_(chosen), self.condition(condition)))
+        return dd.all_(parts)
+
+    def _answered_option(self, step: Step, code: str) -> int | None:
+        question = step.question
+        qid = question.id
+        if isinstance(question, SingleChoice | MultipleChoice):
+            return self._chosen(question, code) if self._known(qid) else None
+        if isinstance(question, MatrixQuestion):
+            row = f"{qid}.{code}"
+            return self.answered(row) if self._known(row) else None
+        if isinstance(question, GridQuestion):
+            cells = [f"{qid}.{code}.{c.code}" for c in question.columns]
+            if all(self._known(c) for c in cells):
+                return self.dd.any_(self.answered(c) for c in cells)
+        return None
+
+    def checked(self, step: Step) -> list[int]:
+        """Each rule of ``step``: its check holds whenever some answer of it is given."""
+        rules = step_rules(step)
+        if not rules:
+            return []
+        dd = self.dd
+        given = dd.any_(self.answered(n) for n in step.variables if self._known(n))
+        return [dd.or_(dd.not_(given), self.condition(rule)) for rule in rules]
+
+    def definition(self, step: Step) -> int:
+        """For a computed value (computed at ``step``): it is its expression's value on
+        the answers before it (TRUE when that cannot be enumerated: then it is free)."""
+        expr = step_computed(step)
+        name = step.question.id
+        if expr is None or name not in self.var_of or name not in self._reads_of:
+            return TRUE
+        var = self.var_of[name]
+        parts = self.plan.parts
+
+        def leaf(response: dict[str, Any]) -> int:
+            value = evaluate.value(expr, response, parts=parts)
+            return self.dd.literal(var, [max(self.index_of(name, value), 0)])
+
+        return self.table(self._reads_of[name], leaf)
+
     def rules_for(self, node: int) -> int:
         """The rules of every question whose answers ``node`` looks at."""
         infos = [self.domains[v].info for v in self.dd.support(node)]
-        positions = sorted({info.position for info in infos if info is not None})
+        positions = sorted({info.position for info in infos if info is not None} - {-1})
         return self.dd.all_(self.constraints[p] for p in positions)
 
     def _choices_rule(self, bits: list[int], alone: list[bool], low: int, high: int) -> int:
@@ -413,14 +876,18 @@ class Logic:
     def is_value(self, name: str, code: str) -> int:
         """``name == code`` for a single-choice variable."""
         var = self.var_of[name]
-        return self.dd.literal(var, [self.domains_of(name).values.index(code)])
+        domain = self.domains_of(name)
+        index = domain.values.index(code)
+        return self.dd.literal(var, [index, 0] if index == domain.default else [index])
 
     def domains_of(self, name: str) -> Domain:
         return self.domains[self.var_of[name]]
 
     def answered(self, name: str) -> int:
         dd = self.dd
-        info = self.plan.variables.get(name)
+        if name in self.var_of and self.domains_of(name).default is not None:
+            return TRUE  # a hidden variable with a default
+        info = self.info(name)
         if info is not None and info.kind == "choices":  # the last first: each step is small
             return dd.any_(dd.literal(self.bits[(name, c)], [1]) for c in reversed(info.codes))
         if info is None:  # a question with several parts
@@ -482,15 +949,13 @@ class Logic:
                 if isinstance(value, Literal):
                     return dd.literal(self.bits[(name, str(value.value))], [1])
                 assert isinstance(value, Ref)
-                shared = [
-                    c
-                    for c in self.plan.variables[name].codes
-                    if c in self.plan.variables[value.name].codes
-                ]
+                shared = [c for c in self._codes(name) if c in self._codes(value.name)]
                 return dd.any_(
                     dd.and_(dd.literal(self.bits[(name, c)], [1]), self.is_value(value.name, c))
                     for c in shared
                 )
+            case _ if self._expandable(expr):
+                return self._expand(expr)
             case Compare(op=op, left=left, right=right) if not isinstance(
                 left, Ref | Literal
             ) or not isinstance(right, Ref | Literal):
@@ -502,9 +967,10 @@ class Logic:
                 same = inner if other.value is True else dd.not_(inner)
                 return same if op == "==" else dd.not_(same)
             case Compare(op=op, left=Ref(name=a), right=Ref(name=b)):
-                info = self.plan.variables[a]
+                info = self.info(a)
+                assert info is not None
                 if info.kind == "choice":
-                    shared = [c for c in info.codes if c in self.plan.variables[b].codes]
+                    shared = [c for c in info.codes if c in self._codes(b)]
                     equal = dd.any_(
                         dd.and_(self.is_value(a, c), self.is_value(b, c)) for c in shared
                     )
@@ -519,12 +985,19 @@ class Logic:
         assert len(names) == 1, expr
         return self._single(names[0], expr)
 
+    def _codes(self, name: str) -> tuple[str, ...]:
+        info = self.info(name)
+        return () if info is None else info.codes
+
     def _single(self, name: str, expr: Expr) -> int:
         var = self.var_of[name]
         domain = self.domains[var]
+        values = list(domain.values)
+        if domain.default is not None:
+            values[0] = values[domain.default]
         allowed = [
             k
-            for k, value in enumerate(domain.values)
+            for k, value in enumerate(values)
             if holds(expr, {} if value is ABSENT else {name: value})
         ]
         return self.dd.literal(var, allowed)
@@ -535,7 +1008,7 @@ class Logic:
         """The diagram variables that stand for the variable ``name`` (none if unused)."""
         if name in self.var_of:
             return [self.var_of[name]]
-        info = self.plan.variables.get(name)
+        info = self.info(name)
         if info is not None and info.kind == "choices":
             return [self.bits[(name, c)] for c in info.codes if (name, c) in self.bits]
         return []
@@ -554,10 +1027,21 @@ class Logic:
         """The opaque comparisons ``node`` depends on."""
         found = []
         for var in sorted(self.dd.support(node)):
-            opaque = self.domains[var].opaque
-            if opaque is not None and self.domains[var].skipped is None:
-                found.append(opaque)
+            domain = self.domains[var]
+            if domain.opaque is not None and domain.skipped is None and domain.reason is None:
+                found.append(domain.opaque)
         return found
+
+    def unenumerated(self, node: int) -> list[str]:
+        """Why ``node`` depends on values the diagrams do not decide: atoms that compute
+        with answers qdef cannot enumerate, computed values whose definition is not
+        encoded (each reason once, in variable order)."""
+        found: dict[str, None] = {}
+        for var in sorted(self.dd.support(node)):
+            reason = self.domains[var].reason
+            if reason is not None:
+                found.setdefault(reason, None)
+        return list(found)
 
     def unanalysed_in(self, node: int) -> list[str]:
         """The questions not analysed whose conditions ``node`` depends on."""
@@ -572,11 +1056,15 @@ class Logic:
         the answer ``value`` falls in (0: absent; -1: none, the answer is out of bounds)."""
         if value is ABSENT:
             return 0
-        domain = self.domains_of(name)
+        return self._index(self.domains_of(name), value)
+
+    @staticmethod
+    def _index(domain: Domain, value: Any) -> int:
         if domain.regions:
             info = domain.info
             assert info is not None
-            point = to_ordinal(value, info.node.precision) if info.kind == "date" else value
+            precision = domain.precision
+            point = to_ordinal(value, precision) if precision is not None else value
             for k, region in enumerate(domain.regions[1:], start=1):
                 if region.point and point == region.low:
                     return k
@@ -603,8 +1091,8 @@ class Logic:
         answers: dict[str, Any] = {}
         for var, value in sorted(path.items()):
             domain = self.domains[var]
-            if domain.opaque is not None or value == 0:
-                continue
+            if domain.opaque is not None or value == 0 or is_computed(domain.info):
+                continue  # (a computed value is the walk's to compute)
             if domain.code is not None:
                 answers.setdefault(domain.name, []).append(domain.code)
             else:

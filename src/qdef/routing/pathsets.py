@@ -113,6 +113,11 @@ def count_paths(analysis: Analysis, max_states: int = 200_000) -> PathCount:
         )
     if skipped:
         reasons.append(f"the routing at {', '.join(skipped)} was not analysed")
+    enumerated = {
+        reason for node in analysis.reach if node != FALSE for reason in logic.unenumerated(node)
+    }
+    if enumerated:
+        reasons.append(f"values qdef cannot enumerate: {'; '.join(sorted(enumerated))}")
     if reasons:
         return PathCount(count, False, "; ".join(reasons))
     return PathCount(count, True)

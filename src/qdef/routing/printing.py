@@ -163,9 +163,9 @@ class Printer:
         return expr
 
     def _order_key(self, expr: Expr) -> tuple[int, int]:
-        variables = self.logic.plan.variables
+        info = self.logic.info
         positions = [
-            variables[n.name].position if n.name in variables else 0
+            found.position if (found := info(n.name)) is not None else 0
             for n in nodes(expr)
             if isinstance(n, Ref)
         ]
@@ -240,6 +240,12 @@ class Printer:
         """The condition "the variable of ``domain`` takes one of ``values``"."""
         size = len(domain.values)
         chosen = set(values)
+        if domain.default is not None:  # never absent: absent is the default
+            chosen.discard(0)
+            size -= 1
+            if len(chosen) == size:
+                return TRUE_EXPR
+            return self.positive(domain, Ref(domain.name), sorted(chosen))
         if len(chosen) == size:
             return TRUE_EXPR
         if domain.opaque is not None:
@@ -250,6 +256,11 @@ class Printer:
             return has if 1 in chosen else Not(has)
         if domain.info is not None and domain.info.kind == "check":
             return ref if 1 in chosen else Not(ref)
+        if domain.info is not None and domain.info.kind == "truth" and size == 3:
+            if chosen == {2}:
+                return ref  # a computed truth value that is true
+            if chosen == {0, 1}:
+                return Not(ref)
         present = sorted(chosen - {0})
         rest = [k for k in range(1, size) if k not in chosen]
         if 0 not in chosen:
@@ -309,6 +320,6 @@ class Printer:
     @staticmethod
     def _constant(domain: Domain, value: Any) -> Any:
         """A region boundary as the condition language writes it (dates as ISO text)."""
-        if domain.info is not None and domain.info.kind == "date":
-            return from_ordinal(value, domain.info.node.precision)
+        if domain.precision is not None:
+            return from_ordinal(value, domain.precision)
         return value

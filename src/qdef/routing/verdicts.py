@@ -1,6 +1,8 @@
 """The verdicts of the routing analysis (its findings): questions shown on no walk,
 conditions that always hold, gotos that change nothing, and questions whose
-reachability cannot be decided (QD601–QD604).
+reachability cannot be decided (QD601–QD604, QD606); questions whose options
+(rows) are never offered (QD611), rules no answer can meet (QD612), and
+questions whose showing depends on values qdef cannot enumerate (QD607).
 
 Every finding is decided on the precise diagrams of :mod:`qdef.routing.analysis`
 (answers of questions not shown are absent, required questions answered,
@@ -17,14 +19,24 @@ from typing import Any, Literal, Protocol
 
 from qdef.diagnostics import Code
 from qdef.expr.printer import to_source
-from qdef.model import SingleChoice
+from qdef.model import GridQuestion, MatrixQuestion, SingleChoice
 from qdef.routing.dd import DD, FALSE, TRUE, Budget
-from qdef.routing.logic import Logic
+from qdef.routing.logic import Logic, step_available
 from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
 from qdef.source.positions import KeyPath
 
-FindingKind = Literal["unreachable", "always-true", "dead-goto", "unknown", "not-analysed"]
+FindingKind = Literal[
+    "unreachable",
+    "always-true",
+    "dead-goto",
+    "unknown",
+    "not-analysed",
+    "undecided",
+    "unoffered",
+    "unmeetable",
+    "piped-absent",
+]
 
 #: Diagnostic codes of the findings.
 CODES: dict[FindingKind, Code] = {
@@ -33,7 +45,16 @@ CODES: dict[FindingKind, Code] = {
     "dead-goto": Code.QD603,
     "unknown": Code.QD604,
     "not-analysed": Code.QD606,
+    "undecided": Code.QD607,
+    "unoffered": Code.QD611,
+    "unmeetable": Code.QD612,
+    "piped-absent": Code.QD613,
 }
+
+#: The findings that say a question is shown on no walk.
+NEVER_SHOWN: frozenset[FindingKind] = frozenset({"unreachable", "unoffered"})
+#: The findings that say qdef cannot decide whether a question is shown.
+UNDECIDED: frozenset[FindingKind] = frozenset({"unknown", "undecided"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +125,8 @@ class Analysed(Protocol):
     candidate: list[int]
     arrive: list[int]
     reach: list[int]
+    computing: frozenset[int]
+    must: list[int]
 
     def example(
         self, position: int, chosen: str | None = None, tries: int = 64
@@ -115,6 +138,7 @@ def find(analysis: Analysed) -> list[Finding]:
     finder = _Finder(analysis)
     found: list[Finding] = list(finder.not_analysed())
     found.extend(finder.reachability())
+    found.extend(finder.unmeetable_rules())
     found.extend(finder.redundant_conditions())
     found.extend(finder.dead_gotos())
     return found
@@ -136,7 +160,11 @@ class _Finder:
         """How messages name the question at ``position``: ``question 7 'umsetzungsphase'``."""
         question = self.plan.steps[position].question
         number = self.numbers.get(question.id)
-        return f"question {number} '{question.id}'" if number else f"display '{question.id}'"
+        if number:
+            return f"question {number} '{question.id}'"
+        if position in self.analysis.computing:
+            return f"computed value '{question.id}'"
+        return f"display '{question.id}'"
 
     def context(self, arriving: int, condition: int) -> int:
         """What ``arriving`` says about the answers ``condition`` looks at (and nothing
@@ -176,18 +204,22 @@ class _Finder:
                 # Undecided too: a question that looks at the answers of one of those
                 # (its answers exist only if it is shown, which the diagrams cannot tell).
                 relies = self._answers_of(self.reach[i], undecided)
-                unknown = self.logic.undecided(self.reach[i]) or self.logic.unanalysed_in(
-                    self.reach[i]
+                unknown = (
+                    self.logic.undecided(self.reach[i])
+                    or self.logic.unanalysed_in(self.reach[i])
+                    or self.logic.unenumerated(self.reach[i])
                 )
                 if i in self.analysis.skipped:  # reported as not analysed (QD606)
                     undecided.add(step.question.id)
-                elif (unknown or relies) and self.analysis.example(i) is None:
+                elif (unknown or relies) and self._no_example(i):
                     undecided.add(step.question.id)
                     yield self._unknown(step, relies)
                 continue
             if self.arrive[i] == FALSE:
                 yield self._never_arrives(step)
                 continue
+            if self._answerless(i) != FALSE:
+                continue  # shown, but no answer meets its rules: see unmeetable_rules
             section = step.entry.section_index
             arriving = self.arrive[i]
             section_when = self.logic.condition(step.section_when)
@@ -198,17 +230,98 @@ class _Finder:
                 yield self._section_never(step)
                 continue
             own = self.logic.condition(step.own_when)
+            available = self.logic.condition(step_available(step))
+            allowed = self.dd.and_(self.dd.and_(arriving, section_when), own)
+            if allowed != FALSE and self.dd.and_(allowed, available) == FALSE:
+                yield self._unoffered(step, self.dd.and_(arriving, section_when), own, available)
+                continue
             known = self.context(self.dd.and_(arriving, section_when), own)
             raw = self.dd.and_(self.candidate[i], section_when)
             yield Finding(
                 "unreachable",
                 step.question.id,
                 (*step.entry.path, "when"),
-                f"{self.number(i)} is shown on no walk: "
+                f"{self.number(i)} is {self._shown(i)} on no walk: "
                 f"{self.arrival(known, raw, own, 'its condition')}; correct the "
                 "condition or the routing before it",
                 questions=(step.question.id,),
             )
+
+    def _shown(self, position: int) -> str:
+        return "computed" if position in self.analysis.computing else "shown"
+
+    def _no_example(self, position: int) -> bool:
+        """Whether no example respondent is found for the question at ``position`` (for a
+        computed value: for the question after it)."""
+        if position in self.analysis.computing:
+            return self.reach[position] == FALSE
+        return self.analysis.example(position) is None
+
+    def _answerless(self, position: int) -> int:
+        """Respondents shown the question at ``position`` as far as its condition and
+        requiredness go, whatever its rules with messages say (FALSE: none)."""
+        dd, logic = self.dd, self.logic
+        if position in self.analysis.computing or not logic.checks[position]:
+            return FALSE
+        step = self.plan.steps[position]
+        shown = dd.and_(self.arrive[position], self.when[position])
+        required = TRUE if position in self.analysis.skipped else logic.required(step)
+        return dd.and_(shown, dd.and_(required, logic.base[position]))
+
+    def _unoffered(self, step: Step, arriving: int, own: int, available: int) -> Finding:
+        """A question whose condition may hold but none of whose options (rows) is ever
+        offered when it does."""
+        i = step.position
+        question = step.question
+        items = "rows" if isinstance(question, MatrixQuestion | GridQuestion) else "options"
+        known = self.context(self.dd.and_(arriving, own), available)
+        why = (
+            ""
+            if known == TRUE
+            else f" (the walk arrives here only when {_quote(to_source(self.printer.expr(known)))})"
+        )
+        return Finding(
+            "unoffered",
+            step.question.id,
+            (*step.entry.path, "id"),
+            f"{self.number(i)} is shown on no walk: none of its {items} is ever offered "
+            f"when the walk arrives here{why}, and a question without {items} to offer is "
+            f"not shown; correct its filter or the conditions of its {items}",
+            questions=(step.question.id,),
+        )
+
+    def unmeetable_rules(self) -> Iterator[Finding]:
+        """Rules (``rules:``) that no answer of a respondent shown the question can meet."""
+        dd, logic = self.dd, self.logic
+        for step in self.plan.steps:
+            i = step.position
+            checks = logic.checks[i]
+            if not checks:
+                continue
+            shown = self._answerless(i)
+            if shown == FALSE:
+                continue
+            given = dd.any_(logic.answered(n) for n in step.variables if logic.vars_of(n))
+            answering = dd.and_(shown, given)
+            if answering == FALSE:
+                continue
+            for k, check in enumerate(checks):
+                if dd.and_(answering, check) != FALSE:
+                    continue
+                required = getattr(step.question, "required", False)
+                stuck = (
+                    "; the question is required, so respondents shown it cannot go on"
+                    if required
+                    else "; respondents shown it can only leave it unanswered"
+                )
+                yield Finding(
+                    "unmeetable",
+                    step.question.id,
+                    (*step.entry.path, "rules", k, "check"),
+                    f"rule {k + 1} of {self.number(i)} fails for every answer a "
+                    f"respondent shown it can give{stuck}; correct the rule's check",
+                    questions=(step.question.id,),
+                )
 
     def not_analysed(self) -> Iterator[Finding]:
         """The questions left out of the analysis because it outgrew its memory bound."""
@@ -247,7 +360,7 @@ class _Finder:
             "unreachable",
             step.question.id,
             (*step.entry.path, "id"),
-            f"{self.number(i)} is shown on no walk: {why}; point a goto at it, "
+            f"{self.number(i)} is {self._shown(i)} on no walk: {why}; point a goto at it, "
             "change a jump, or remove the question",
             questions=(step.question.id,),
         )
@@ -296,20 +409,24 @@ class _Finder:
     def _unknown(self, step: Step, relies: list[str]) -> Finding:
         what = self.logic.undecided(self.reach[step.position])
         skipped = self.logic.unanalysed_in(self.reach[step.position])
+        enumerated = self.logic.unenumerated(self.reach[step.position])
         reasons = []
         if what:
             reasons.append(f"comparing answers with each other ({', '.join(what)})")
+        if enumerated:
+            reasons.append(f"values qdef cannot enumerate: {'; '.join(enumerated)}")
         if skipped:
             named = ", ".join(self.number(self.plan.position_of(q)) for q in skipped)
             reasons.append(f"whether the condition of {named} holds, which qdef did not analyse")
         if relies:
             named = ", ".join(self.number(self.plan.position_of(q)) for q in relies)
             reasons.append(f"the answers to {named}, which qdef cannot decide either")
+        shown = "computed" if step.position in self.analysis.computing else "shown"
         return Finding(
-            "unknown",
+            "undecided" if enumerated else "unknown",
             step.question.id,
             (*step.entry.path, "id"),
-            f"qdef cannot decide whether {self.number(step.position)} is ever shown: that "
+            f"qdef cannot decide whether {self.number(step.position)} is ever {shown}: that "
             f"depends on {' and on '.join(reasons)}, and no example respondent was found; "
             "check this routing by hand or add a test",
             questions=(step.question.id,),

@@ -1,16 +1,20 @@
-"""qdef's conditions compiled to LimeSurvey's ExpressionScript (relevance).
+"""qdef's expressions compiled to LimeSurvey's ExpressionScript (relevance,
+equations, validation).
 
 :class:`Compiler` writes a condition on the variables'
 :class:`~qdef.renderers.limesurvey.codes.Slot` as an ExpressionScript
-equation that keeps qdef's rules for unanswered variables; :func:`string`
-writes a string literal as LimeSurvey reads it, and :func:`unwritable` says
-which strings it cannot write at all.
+equation that keeps qdef's rules for unanswered variables, and a value
+(arithmetic, functions, computed values) in
+:mod:`~qdef.renderers.limesurvey.values`. :func:`string` writes a string
+literal as LimeSurvey reads it, and :func:`unwritable` says which strings it
+cannot write at all.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from qdef.errors import RenderError
@@ -19,7 +23,11 @@ from qdef.renderers.limesurvey.codes import Slot
 
 
 def number(value: int | float) -> str:
-    """A number as ExpressionScript and LimeSurvey's attributes write it."""
+    """A number as ExpressionScript and LimeSurvey's attributes write it: digits,
+    never an exponent (ExpressionScript's numbers have none)."""
+    if isinstance(value, float):
+        text = format(Decimal(repr(value)), "f")
+        return text[:-2] if text.endswith(".0") else text
     return str(value)
 
 
@@ -114,6 +122,8 @@ class Compiler:
         return "(" + " or ".join(self._answered(p) for p in parts) + ")"
 
     def _expr(self, expr: Expr) -> str:
+        if self._general(expr):
+            return self._condition(expr)
         match expr:
             case Literal(value=True):
                 return "true"
@@ -153,6 +163,14 @@ class Compiler:
             f"cannot compile the condition {to_source(expr)!r} for LimeSurvey; "
             "this is a bug in qdef's limesurvey renderer, please report it with the instrument"
         )
+
+    def _general(self, expr: Expr) -> bool:
+        """Whether ``expr`` needs more than comparisons of variables with constants
+        (:class:`~qdef.renderers.limesurvey.values.ValueCompiler` says)."""
+        return False
+
+    def _condition(self, expr: Expr) -> str:
+        raise NotImplementedError  # pragma: no cover (only where _general says so)
 
     def _compare_variables(self, left: Ref, op: str, right: Ref) -> str:
         """Two variables compared: false (``!=``: true) where either is unanswered."""
@@ -219,6 +237,8 @@ class Compiler:
 def _any(parts: Any) -> str:
     """``parts`` joined with ``or`` (never true when there are none)."""
     found = list(parts)
+    if "1" in found:
+        return "1"
     return "(" + " or ".join(found) + ")" if found else "0"
 
 

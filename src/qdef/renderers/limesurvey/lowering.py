@@ -18,9 +18,10 @@ from typing import Any
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError, RenderError
-from qdef.expr import Expr, Literal
+from qdef.expr import Answered, Expr, Literal, Ref
 from qdef.expr import walk as nodes
 from qdef.model import (
+    Computed,
     DateQuestion,
     DateRangeQuestion,
     Display,
@@ -33,15 +34,16 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
-from qdef.renderers.limesurvey.arrays import ArrayLowering
-from qdef.renderers.limesurvey.expressions import Compiler, unwritable
+from qdef.renderers.limesurvey.expressions import unwritable
+from qdef.renderers.limesurvey.features import FeatureLowering
 from qdef.renderers.limesurvey.questions import carrier
-from qdef.renderers.limesurvey.survey import LsGroup, LsQuestion, Survey, join
+from qdef.renderers.limesurvey.survey import Attribute, LsGroup, LsQuestion, Survey, join
+from qdef.renderers.limesurvey.values import ComputedValue, ValueCompiler
 from qdef.rendering import Compiled
 from qdef.routing import Budget
 
 
-class _Lowering(ArrayLowering):
+class _Lowering(FeatureLowering):
     """A whole instrument lowered: each section a group, each question the LimeSurvey
     questions it becomes, then, once every slot exists, relevance."""
 
@@ -59,8 +61,10 @@ class _Lowering(ArrayLowering):
     def survey(self) -> Survey:
         if not self.wording:  # codes only (the mapping): no texts, no relevance
             self.lower_questions()
+            self.computed_kinds({})
             return Survey(self.groups, self.slots)
         self.check_strings()
+        self.refuse_unwritten()
         try:
             analysis = self.compiled.analysis
             reaching = {s.question.id: analysis.reaching(s.question.id) for s in self.plan.steps}
@@ -80,10 +84,18 @@ class _Lowering(ArrayLowering):
         if self.missing:
             self.refuse()
         # relevance needs every variable's slot: compile once all are lowered
-        compiler = Compiler(self.slots)
+        computed = {
+            question.id: ComputedValue(self.expression(question), reaching[question.id])
+            for _, question, _ in lowered
+            if isinstance(question, Computed)
+        }
+        compiler = ValueCompiler(self.slots | self.raw, self.hidden | computed)
+        self.computed_kinds(computed)
+        self.check_values(compiler)
         for group, when in zip(self.groups, sections, strict=True):
             if when is not None:
                 group.relevance = compiler.compile(when)
+        steps = {step.question.id: step for step in self.plan.steps}
         for _, question, items in lowered:
             relevance = compiler.compile(reaching[question.id])
             for item in items:
@@ -91,7 +103,73 @@ class _Lowering(ArrayLowering):
                     item.relevance = relevance
                 else:
                     item.relevance = compiler.chosen(*item.shown_with)
+            if isinstance(question, Computed):
+                (item,) = items
+                item.attributes.insert(0, Attribute("equation", self.equation(compiler, question)))
+            step = steps[question.id]
+            if step.option_when:
+                self.offered(compiler, question, items, step.option_when)
+            if step.rules:
+                self.rules(compiler, question, items, step.rules)
         return Survey(self.groups, self.slots)
+
+    def offered(
+        self,
+        compiler: ValueCompiler,
+        question: Question,
+        items: list[LsQuestion],
+        option_when: dict[str, Expr],
+    ) -> None:
+        """The conditions of options and rows (their ``when``, the question's ``filter``)
+        as their subquestions' relevance: LimeSurvey hides a subquestion whose relevance
+        fails, and keeps no answer for it, as the walk does. A single choice's options
+        are answers, which have no relevance in LimeSurvey: refused (QD803)."""
+        if isinstance(question, SingleChoice):
+            code = next(iter(option_when))
+            index = next(i for i, o in enumerate(question.options) if o.code in option_when)
+            own = question.options[index].when is not None
+            raise LocatedRenderError(
+                Code.QD803,
+                "LimeSurvey's answer options cannot have conditions (only subquestions "
+                f"can), so the option {code!r} of the single choice {question.id!r} cannot "
+                "be offered only sometimes; ask a multiple choice with max_choices: 1, or "
+                "one single choice per case (each with its when), for LimeSurvey",
+                f"the {'condition' if own else 'filter'} of {question.id!r}",
+                (*self.paths[question.id], *(("options", index, "when") if own else ("filter",))),
+            )
+        for item in items:
+            if item.role == "followup":
+                continue
+            for sub in item.subquestions:
+                if sub.scale == 0 and sub.source in option_when:
+                    sub.relevance = compiler.compile(option_when[sub.source])
+
+    def rules(
+        self,
+        compiler: ValueCompiler,
+        question: Question,
+        items: list[LsQuestion],
+        checks: tuple[Expr, ...],
+    ) -> None:
+        """A question's rules as its validation equation (``em_validation_q``) with their
+        messages as its tip, in every language: checked where the question is answered
+        (any of its variables), on the last of its LimeSurvey questions, where all of
+        its variables exist."""
+        rules = getattr(question, "rules", None) or []
+        answered = compiler.compile(Answered(Ref(question.id)))
+        equation = " and ".join(f"({compiler.compile(check)})" for check in checks)
+        rule = f"(!{answered} or ({equation}))"
+        last = [i for i in items if i.role != "followup"][-1]
+        messages = [r.message for r in rules]
+        existing = next((a for a in last.attributes if a.name == "em_validation_q"), None)
+        if existing is None:
+            last.attributes.append(Attribute("em_validation_q", rule))
+            last.attributes.append(Attribute("em_validation_q_tip", join(*messages), i18n=True))
+            return
+        assert isinstance(existing.value, str)
+        existing.value = f"{existing.value} and {rule}"
+        tip = next(a for a in last.attributes if a.name == "em_validation_q_tip")
+        tip.value = join(tip.value, *messages)
 
     def lower_questions(self) -> list[tuple[LsGroup, Question, list[LsQuestion]]]:
         """Every section as a group (in ``self.groups``) and its questions; each question
@@ -108,8 +186,10 @@ class _Lowering(ArrayLowering):
             )
             group = LsGroup(title, section.intro, "1")
             self.groups.append(group)
-            for number, question in enumerate(section.questions):
-                self.place = ("sections", index, "questions", number)
+            if index == 0:
+                group.questions.extend(self.hidden_questions())
+            for position, question in enumerate(section.questions):
+                self.place = ("sections", index, "questions", position)
                 items = self.question(question)
                 group.questions.extend(items)
                 lowered.append((group, question, items))
@@ -161,7 +241,21 @@ class _Lowering(ArrayLowering):
     # -------------------------------------------------------------- questions
 
     def question(self, question: Question) -> list[LsQuestion]:
+        items = self._question(question)
+        default = getattr(question, "default", None)
+        if default is not None:
+            self.default(question, items[0], default)
+        return items
+
+    def _question(self, question: Question) -> list[LsQuestion]:
         code = self.question_codes[question.id]
+        self.paths[question.id] = self.place
+        if isinstance(question, Computed):  # an equation, never shown; its value is saved
+            item = LsQuestion(
+                code, "*", question.label or question.id, question.id, role="computed"
+            )
+            item.attributes.append(Attribute("hidden", "1"))
+            return [item]
         if isinstance(question, Display):
             return [LsQuestion(code, "X", question.text, question.id, help=question.help)]
         text = question.text if question.hint is None else join(question.text, question.hint)

@@ -155,9 +155,9 @@ class QuestionLowering:
             item.type = "D"
             self.date_format(item, node.precision)
             if node.min is not None:
-                item.attributes.append(Attribute("date_min", _full_date(node.min)))
+                item.attributes.append(Attribute("date_min", full_date(node.min)))
             if node.max is not None:
-                item.attributes.append(Attribute("date_max", _full_date(node.max, end=True)))
+                item.attributes.append(Attribute("date_max", full_date(node.max, end=True)))
             self.slots[name] = Slot(item.code, "date", precision=node.precision)
 
     def date_format(self, item: LsQuestion, precision: str) -> None:
@@ -280,9 +280,9 @@ class QuestionLowering:
         for item, which in ((start, "from"), (end, "to")):
             self.date_format(item, question.precision)
             if question.min is not None:
-                item.attributes.append(Attribute("date_min", _full_date(question.min)))
+                item.attributes.append(Attribute("date_min", full_date(question.min)))
             if question.max is not None:
-                item.attributes.append(Attribute("date_max", _full_date(question.max, end=True)))
+                item.attributes.append(Attribute("date_max", full_date(question.max, end=True)))
             self.slots[f"{question.id}.{which}"] = Slot(
                 item.code, "date", precision=question.precision
             )
@@ -358,7 +358,7 @@ def _spaced(suffix: str) -> str:
     return suffix if re.match(r"[.,;:!?)]", suffix) else " " + suffix
 
 
-def _full_date(iso: str, *, end: bool = False) -> str:
+def full_date(iso: str, *, end: bool = False) -> str:
     """A qdef date at any precision as LimeSurvey's full date (the first, or with
     ``end`` the last, day it covers)."""
     parts = iso.split("-")

@@ -37,6 +37,8 @@ class Subquestion:
     label: Text
     source: str
     scale: int = 0
+    relevance: str = "1"
+    """When the option (row) is offered: its ``when`` and its question's ``filter``."""
 
 
 @dataclass
@@ -51,7 +53,8 @@ class LsQuestion:
     """For a follow-up: (question id, option code) — shown while the option is chosen;
     (question id, None) — shown with its question (a row's follow-up)."""
     """``question`` (the qdef question itself), ``part`` (a second question a qdef
-    question is lowered to), ``followup`` (an option's or row's follow-up)."""
+    question is lowered to), ``followup`` (an option's or row's follow-up),
+    ``computed`` (a computed value's equation), ``hidden`` (a hidden variable)."""
     help: Text | None = None
     mandatory: bool = False
     relevance: str = "1"
@@ -59,6 +62,8 @@ class LsQuestion:
     subquestions: list[Subquestion] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     attributes: list[Attribute] = field(default_factory=list)
+    defaults: list[tuple[str | None, str]] = field(default_factory=list)
+    """Default values: (subquestion code or None, value), as LimeSurvey stores them."""
 
 
 @dataclass

@@ -110,6 +110,8 @@ class _Writer:
             for name in (
                 "answers",
                 "answer_l10ns",
+                "defaultvalues",
+                "defaultvalue_l10ns",
                 "groups",
                 "group_l10ns",
                 "questions",
@@ -122,6 +124,7 @@ class _Writer:
         }
         self.qid = 0
         self.aid = 0
+        self.dvid = 0
 
     def text(self, value: Text | None, lang: str, where: str) -> str:
         if value is None:
@@ -231,9 +234,12 @@ class _Writer:
             (("question", question.text), ("help", question.help)),
             where,
         )
+        sqids: dict[str, str] = {}
         for order, sub in enumerate(question.subquestions):
             self.qid += 1
             sqid = str(self.qid)
+            if sub.scale == 0:
+                sqids[sub.code] = sqid
             self.tables["subquestions"].add(
                 ("qid", sqid),
                 ("parent_qid", qid),
@@ -244,7 +250,7 @@ class _Writer:
                 ("question_order", str(order)),
                 ("mandatory", "N"),
                 ("other", "N"),
-                ("relevance", "1"),
+                ("relevance", sub.relevance),
                 ("scale_id", str(sub.scale)),
                 ("same_default", "0"),
                 ("encrypted", "N"),
@@ -262,6 +268,20 @@ class _Writer:
                 ("scale_id", "0"),
             )
             self.l10n("answer_l10ns", ("aid", aid), (("answer", answer.label),), where)
+        for sub_code, value in question.defaults:
+            self.dvid += 1
+            dvid = str(self.dvid)
+            self.tables["defaultvalues"].add(
+                ("dvid", dvid),
+                ("qid", qid),
+                ("scale_id", "0"),
+                ("sqid", "0" if sub_code is None else sqids[sub_code]),
+                ("specialtype", ""),
+            )
+            for lang in self.languages:
+                self.tables["defaultvalue_l10ns"].add(
+                    ("dvid", dvid), ("language", lang), ("defaultvalue", value)
+                )
         for attribute in question.attributes:
             if attribute.i18n:
                 for lang in self.languages:

@@ -1,0 +1,230 @@
+"""Lowering the elements of qdef's values to LimeSurvey (the state and helpers the
+whole survey's lowering, :mod:`~qdef.renderers.limesurvey.lowering`, uses):
+hidden variables (hidden short-text questions filled from the URL), computed
+values (hidden equation questions), defaults (LimeSurvey's default values), and
+the refusals, at their place, of what ExpressionScript cannot compute exactly
+(QD801) or this renderer does not write (QD802, QD804, QD805).
+"""
+
+from __future__ import annotations
+
+from qdef.diagnostics import Code
+from qdef.errors import LocatedRenderError
+from qdef.expr import Expr, In, Literal, Ref, parse
+from qdef.expr.nodes import Call
+from qdef.model import (
+    Computed,
+    DateQuestion,
+    HiddenChoice,
+    HiddenText,
+    Instrument,
+    MultipleChoice,
+    NumberQuestion,
+    Question,
+    SingleChoice,
+)
+from qdef.renderers.limesurvey.arrays import ArrayLowering
+from qdef.renderers.limesurvey.codes import Slot
+from qdef.renderers.limesurvey.expressions import number
+from qdef.renderers.limesurvey.questions import full_date
+from qdef.renderers.limesurvey.survey import Attribute, LsQuestion
+from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, ValueCompiler
+from qdef.rendering import Compiled
+
+
+class FeatureLowering(ArrayLowering):
+    """The hidden variables, computed values and defaults of a lowering."""
+
+    compiled: Compiled
+
+    def __init__(self, instrument: Instrument, *, wording: bool = True) -> None:
+        super().__init__(instrument, wording=wording)
+        self.paths: dict[str, tuple[str | int, ...]] = {}
+        """Each question's key path in the document."""
+        self.raw: dict[str, Slot] = {}
+        """What was given from outside for each hidden variable (``#id``), as given."""
+        self.hidden: dict[str, ComputedValue] = {}
+        """Each hidden variable's value: what was given if in its domain, else its default."""
+
+    def hidden_questions(self) -> list[LsQuestion]:
+        """Each hidden variable as a hidden short-text question at the start of the
+        survey, its default as its default value, set from the survey's URL by its
+        code (LimeSurvey fills a question from a URL parameter of its code). What was
+        given is kept as given; every equation reads it through :attr:`raw` and takes
+        a value outside the domain as not given (its default), as the walk does. A
+        number or date from outside would need its form checked, which ExpressionScript
+        cannot do exactly: refused (QD802)."""
+        items: list[LsQuestion] = []
+        for index, hidden in enumerate(self.instrument.hidden or ()):
+            path = ("hidden", index)
+            if not isinstance(hidden, HiddenChoice | HiddenText):
+                raise LocatedRenderError(
+                    Code.QD802,
+                    f"a hidden {hidden.type} variable is set from outside (a URL parameter), "
+                    "and LimeSurvey's equations cannot tell exactly whether what was given "
+                    f"is a {hidden.type} of its domain; declare it as a choice (codes) or a "
+                    "text, or compute it from answers, for LimeSurvey",
+                    f"the hidden variable {hidden.id!r}",
+                    path,
+                )
+            code = self.codes.make(hidden.id)
+            item = LsQuestion(code, "S", hidden.label or hidden.id, hidden.id, role="hidden")
+            item.attributes.append(Attribute("hidden", "1"))
+            raw = Ref("#" + hidden.id)
+            self.raw[raw.name] = Slot(code, "text")
+            default = None if hidden.default is None else Literal(hidden.default)
+            if isinstance(hidden, HiddenChoice):
+                codes = tuple(Literal(o.code) for o in hidden.options)
+                given = In(raw, codes, negated=False)
+                values = {o.code: o.code for o in hidden.options}
+                self.slots[hidden.id] = Slot(code, "choice", values=values)
+                self.hidden[hidden.id] = (
+                    ComputedValue(raw, given)
+                    if default is None
+                    else ComputedValue(Call("if", (given, raw, default)), Literal(True))
+                )
+            else:
+                self.slots[hidden.id] = Slot(code, "text")
+                self.hidden[hidden.id] = ComputedValue(
+                    raw if default is None else Call("coalesce", (raw, default)), Literal(True)
+                )
+            if hidden.default is not None:
+                item.defaults.append((None, str(hidden.default)))
+            items.append(item)
+        return items
+
+    def expression(self, question: Computed) -> Expr:
+        """A computed value's expression, as validation parsed it."""
+        path = (*self.paths[question.id], "value")
+        found = self.compiled.condition(path)
+        return parse(question.value) if found is None else found
+
+    def computed_kinds(self, computed: dict[str, ComputedValue]) -> None:
+        """The slot of every computed value: its equation question, of its value's kind."""
+        known = dict(computed)
+        for _, question in self.instrument.questions():
+            if not isinstance(question, Computed):
+                continue
+            if question.id not in known:  # codes only: where the walk reaches it does not matter
+                known[question.id] = ComputedValue(self.expression(question), Literal(True))
+            try:
+                compiler = ValueCompiler(self.slots | self.raw, self.hidden | known)
+                kind = compiler.value(Ref(question.id)).kind
+            except Unsupported:
+                kind = "number"  # refused with its place by check_values when rendering
+            self.slots[question.id] = Slot(self.question_codes[question.id], kind)
+
+    def equation(self, compiler: ValueCompiler, question: Computed) -> str:
+        """The equation that stores a computed value: its value where it is present,
+        else nothing (a truth value as 1 or 0)."""
+        found = compiler.value(self.expression(question))
+        if found.kind == "truth":
+            return "{if(" + found.present + ", if(" + found.value + ', 1, 0), "")}'
+        return "{if(" + found.present + ", " + found.value + ', "")}'
+
+    def check_values(self, compiler: ValueCompiler) -> None:
+        """Refuse, at its place, what ExpressionScript cannot compute exactly as qdef
+        does (QD801): every expression of the instrument compiled on its own."""
+        for path, source, where in self.expression_places():
+            tree = self.compiled.condition(path)
+            tree = parse(source) if tree is None else tree
+            try:
+                if path[-1] == "value":
+                    compiler.value(tree)
+                else:
+                    compiler.compile(tree)
+            except Unsupported as refused:
+                raise LocatedRenderError(
+                    Code.QD801,
+                    f"{refused.feature} cannot be compiled for LimeSurvey: {refused.why}; "
+                    "write the expression without it, or leave it out of the instrument you "
+                    "render for LimeSurvey",
+                    where,
+                    path,
+                    offset=refused.node.start,
+                    excerpt=source,
+                ) from None
+
+    def expression_places(self) -> list[tuple[tuple[str | int, ...], str, str]]:
+        """Every expression of the instrument: (key path, source, what it is, in words)."""
+        found: list[tuple[tuple[str | int, ...], str, str]] = []
+        for s, section in enumerate(self.instrument.sections):
+            if section.when is not None:
+                where = f"the condition of section {section.id!r}"
+                found.append((("sections", s, "when"), section.when, where))
+            for q, question in enumerate(section.questions):
+                path: tuple[str | int, ...] = ("sections", s, "questions", q)
+                if question.when is not None:
+                    where = f"the condition of {question.id!r}"
+                    found.append(((*path, "when"), question.when, where))
+                if isinstance(question, Computed):
+                    where = f"the value of {question.id!r}"
+                    found.append(((*path, "value"), question.value, where))
+                    continue
+                for key in ("options", "rows"):
+                    for i, item in enumerate(getattr(question, key, None) or ()):
+                        if getattr(item, "when", None) is not None:
+                            where = f"the condition of {question.id!r}'s {key[:-1]} {item.code!r}"
+                            found.append(((*path, key, i, "when"), item.when, where))
+                for k, rule in enumerate(getattr(question, "rules", None) or ()):
+                    where = f"rule {k + 1} of {question.id!r}"
+                    found.append(((*path, "rules", k, "check"), rule.check, where))
+        return found
+
+    def refuse_unwritten(self) -> None:
+        """Refuse, at its place, what this renderer does not write yet: piped texts
+        (QD804) and patterns (QD805). Never left out silently."""
+        for path, _ in self.compiled.texts_with_pieces():
+            raise LocatedRenderError(
+                Code.QD804,
+                "qdef's limesurvey renderer does not write piped texts yet ({…} inserting "
+                "an answer); write the text without the piece, or render this instrument "
+                "for the web form or on paper",
+                "a piped text",
+                path,
+            )
+        for path, node in _nodes_with(self.instrument, "pattern"):
+            raise LocatedRenderError(
+                Code.QD805,
+                "qdef's limesurvey renderer does not write patterns yet (LimeSurvey's "
+                "regular-expression validation); leave the pattern out of the instrument "
+                "you render for LimeSurvey",
+                f"the pattern of {getattr(node, 'id', None) or getattr(node, 'code', '')!r}",
+                (*path, "pattern"),
+            )
+
+    def default(self, question: Question, item: LsQuestion, default: object) -> None:
+        """A question's default as LimeSurvey's default value (shown pre-filled, saved
+        if left): an answer code, each chosen option's box ``Y``, a number, a text, or
+        a date (its first day)."""
+        if isinstance(question, SingleChoice):
+            item.defaults.append((None, self.slots[question.id].values[str(default)]))
+        elif isinstance(question, MultipleChoice):
+            assert isinstance(default, list)
+            subs = {sub.source: sub.code for sub in item.subquestions}
+            item.defaults.extend((subs[code], "Y") for code in default)
+        elif isinstance(question, NumberQuestion):
+            assert isinstance(default, int | float)
+            item.defaults.append((None, number(default)))
+        elif isinstance(question, DateQuestion):
+            item.defaults.append((None, full_date(str(default))))
+        else:
+            item.defaults.append((None, str(default)))
+
+
+def _nodes_with(
+    node: object, key: str, path: tuple[str | int, ...] = ()
+) -> list[tuple[tuple[str | int, ...], object]]:
+    """Every model node under ``node`` whose ``key`` is set, with its key path."""
+    from pydantic import BaseModel  # noqa: PLC0415
+
+    found: list[tuple[tuple[str | int, ...], object]] = []
+    if isinstance(node, BaseModel):
+        if getattr(node, key, None) is not None:
+            found.append((path, node))
+        for name in type(node).model_fields:
+            found += _nodes_with(getattr(node, name), key, (*path, name))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found += _nodes_with(item, key, (*path, i))
+    return found
