@@ -1728,18 +1728,22 @@
     var kind = step.required;
     if (full && kind) {
       var partsOf = step.parts.length ? step.parts : [step.q];
+      var offered = offeredOf(step, response); // rows not offered need no answer
       if (kind === "value" && !answered(step.q)) {
         found.push([step.q, message("web_required")]);
       } else if (kind === "rows") {
         rowsOf(step).forEach(function (row) {
-          if (!answered(row)) {
-            found.push([row, message("web_required_rows")]);
+          if (offered === null || offered.has(row.slice(step.q.length + 1))) {
+            if (!answered(row)) {
+              found.push([row, message("web_required_rows")]);
+            }
           }
         });
       } else if (kind === "row") {
         rowsOf(step).forEach(function (row) {
           var cells = step.cells[row] || [];
-          if (!cells.some(answered)) {
+          var on = offered === null || offered.has(row.slice(step.q.length + 1));
+          if (on && !cells.some(answered)) {
             found.push([row, message("web_required_row")]);
           }
         });
