@@ -2069,6 +2069,23 @@
         note("next", step.q);
       }
       var sets = new Map();
+      var off = new Set(); // the inputs of options (rows) not offered
+      if (step.offer && shown) {
+        var offered = offeredOf(step, result.response);
+        step.offer.codes.forEach(function (code) {
+          var found = offerParts[step.q][code];
+          found.inputs.forEach(function (input) {
+            if (!offered.has(code)) {
+              off.add(input);
+            }
+          });
+          found.boxes.forEach(function (box) {
+            if (box.hidden === offered.has(code)) {
+              note("offered", step.q + ": " + code);
+            }
+          });
+        });
+      }
       step.vars.forEach(function (name) {
         var variable = info(name);
         var enabled =
@@ -2076,7 +2093,7 @@
           (!own(variable, "option") ||
             isChosen(result.response.get(variable.q), variable.option, sets));
         inputsOf(name).forEach(function (input) {
-          var on = enabled && !input.qdefOff;
+          var on = enabled && !off.has(input);
           if (input.disabled === on) {
             note(on ? "disabled" : "enabled", input.id);
           }
@@ -2118,6 +2135,22 @@
     if (root.classList.contains("blank") !== (fresh.answers.size === 0 && fresh.problems.size === 0)) {
       note("blank", "page");
     }
+    Object.keys(pipeSpans).forEach(function (index) {
+      var text = pieceText(pieces[index], result.response);
+      pipeSpans[index].forEach(function (element) {
+        if (element.textContent !== text) {
+          note("piece", index + ": " + element.textContent + " != " + text);
+        }
+      });
+    });
+    Object.keys(textElements).forEach(function (index) {
+      var text = textOf(index, result.response);
+      textElements[index].forEach(function (element) {
+        if (element.textContent !== text) {
+          note("text", index + ": " + element.textContent + " != " + text);
+        }
+      });
+    });
     return found;
   }
 
