@@ -34,6 +34,7 @@ RESPONSE: dict[str, Any] = {
     "x": 1.5,
     "zero": 0,
     "t": "Grüße",
+    "emoji": "a👍🏽",  # a thumb and a skin tone: two code points
     "empty": "",
     "m": ["bus", "car"],
     "c": "north",
@@ -99,6 +100,7 @@ def v(source: str, response: dict[str, Any] | None = None) -> Any:
         # text
         ("len(t)", 5),
         ("len(empty)", 0),
+        ("len(emoji)", 3),
         ("len(nothing)", 0),
         ('concat(t, " ", nothing, "!")', "Grüße !"),
         ("selected_count(m)", 2),
