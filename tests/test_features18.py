@@ -414,3 +414,55 @@ def test_the_fallback_rule() -> None:
     assert codes(fixed) == []
     without_default = PIPED.replace("default: you", "label: {en: Name, de: Name}")
     assert codes(without_default) == ["QD314"] * 4  # the intro and question text, twice
+
+
+# ----------------------------------------------------------------- patterns and formats
+
+PATTERNS = """\
+sections:
+  - id: s1
+    questions:
+      - id: zip
+        type: text
+        text: Postcode
+        pattern: {regex: "[0-9]{5}", message: "Five digits, please."}
+      - id: contact
+        type: textlist
+        text: Contact
+        fields:
+          - {code: mail, label: E-mail, format: email}
+          - {code: web, label: Web, format: url}
+"""
+
+
+@pytest.mark.parametrize(
+    ("answers", "problem"),
+    [
+        ({"zip": "12345"}, None),
+        ({"zip": "1234"}, "'zip': '1234' does not match the pattern [0-9]{5}"),
+        ({"zip": "123456"}, "'zip': '123456' does not match the pattern [0-9]{5}"),
+        ({"contact.mail": "a@example.org"}, None),
+        ({"contact.mail": "not an address"}, "'contact.mail': 'not an address' is not a valid "),
+        ({"contact.web": "https://example.org/x"}, None),
+        ({"contact.web": "example"}, "'contact.web': 'example' is not a valid "),
+    ],
+)
+def test_patterns_and_formats_are_enforced(answers: dict[str, Any], problem: str | None) -> None:
+    plan = compiled(PATTERNS).plan
+    if problem is None:
+        assert walk(plan, answers).response == answers
+        return
+    with pytest.raises(AnswerError) as raised:
+        walk(plan, answers)
+    assert raised.value.problems[0].startswith(problem)
+
+
+def test_a_default_must_fit_the_pattern_and_format() -> None:
+    body = PATTERNS.replace(
+        "        text: Postcode\n", "        text: Postcode\n        default: '1234'\n"
+    )
+    assert codes(body) == ["QD310"]
+    body = PATTERNS.replace(
+        "        text: Postcode\n", "        text: Postcode\n        default: '12345'\n"
+    )
+    assert codes(body) == []

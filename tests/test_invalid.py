@@ -55,12 +55,6 @@ UNREACHABLE = {
     "by 'qdef validate'; tests/test_limesurvey.py produces it",
     "QD606": "only past the routing analysis' memory bound (a real case takes seconds); "
     "tests/test_routing.py forces it with a small bound",
-    **dict.fromkeys(
-        ("QD516", "QD517", "QD518", "QD519", "QD521", "QD522", "QD523", "QD524"),
-        "texts that insert values and patterns are checked by the model's validation (branch "
-        "h-model), not merged yet; tests/test_template.py, tests/test_expr.py and "
-        "tests/test_patterns.py produce it",
-    ),
     "QD610": "a failing routing property is reported by 'qdef check', not by 'qdef validate'; "
     "tests/test_cli_routing.py produces it",
 }

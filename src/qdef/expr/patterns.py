@@ -449,24 +449,20 @@ class _Facts:
     """The characters a match can begin with."""
     tail: Ranges
     """The characters a repeatable part at the end of a match could also consume."""
+    options: tuple[Ranges, ...] = ()
+    """For an alternation: the first characters of each alternative."""
 
 
 class _Rule:
-    """The backtracking rule, applied bottom-up: each node's facts are computed once
-    (``steps`` counts them), so the check is linear in the pattern's nodes."""
+    """The backtracking rule, applied bottom-up: each node's facts are computed once,
+    from its children's (``steps`` counts the nodes), so the check is linear in the
+    pattern's nodes."""
 
     def __init__(self) -> None:
         self.steps = 0
-        self.known: dict[int, _Facts] = {}
 
     def facts(self, node: _Node) -> _Facts:
-        found = self.known.get(id(node))
-        if found is None:
-            self.steps += 1
-            found = self.known[id(node)] = self.compute(node)
-        return found
-
-    def compute(self, node: _Node) -> _Facts:
+        self.steps += 1
         match node:
             case _Set(chars=chars):
                 return _Facts(False, chars, EMPTY)
@@ -490,6 +486,7 @@ class _Rule:
                     any(part.nullable for part in parts),
                     _union(*(part.first for part in parts)),
                     _union(*(part.tail for part in parts)),
+                    tuple(part.first for part in parts),
                 )
             case _Repeat(body=body, least=least, most=most):
                 inner = self.facts(body)
@@ -522,23 +519,20 @@ class _Rule:
                     BACKTRACKING,
                 )
             )
-        body = node.body
-        if isinstance(body, _Alt):
-            seen: list[Ranges] = []
-            for option in body.options:
-                first = self.facts(option).first
-                if any(_meet(first, other) for other in seen):
-                    raise _RefusedError(
-                        Problem(
-                            "two alternatives of the repeated part can begin with the same "
-                            "character, so a text can be matched in countless ways "
-                            "(catastrophic backtracking); make the alternatives begin "
-                            "differently, e.g. (a|ab)* -> (ab?)*",
-                            node.offset,
-                            BACKTRACKING,
-                        )
+        seen: Ranges = EMPTY
+        for first in inner.options:
+            if _meet(first, seen):
+                raise _RefusedError(
+                    Problem(
+                        "two alternatives of the repeated part can begin with the same "
+                        "character, so a text can be matched in countless ways "
+                        "(catastrophic backtracking); make the alternatives begin "
+                        "differently, e.g. (a|ab)* -> (ab?)*",
+                        node.offset,
+                        BACKTRACKING,
                     )
-                seen.append(first)
+                )
+            seen = _union(seen, first)
 
 
 def _tree(pattern: str) -> tuple[_Node | None, Problem | None, int]:

@@ -27,6 +27,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from qdef.expr.patterns import FORMATS, matches
 from qdef.model import CheckColumn, GridQuestion, MultipleChoice
 from qdef.routing.plan import Plan, VarInfo
 
@@ -120,11 +121,6 @@ def _text_shape_problem(node: Any, value: str) -> str | None:
     shape = getattr(node, "format", None)
     if pattern is None and shape is None:
         return None
-    try:  # TEMPORARY until h-expr's patterns land
-        from qdef.expr.patterns import FORMATS, matches  # noqa: PLC0415
-    except ImportError:
-        return None
-
     if shape is not None and not matches(FORMATS[shape], value):
         return f"{value!r} is not a valid {_FORMAT_NAMES[shape]}"
     if pattern is not None and not matches(pattern.regex, value):

@@ -28,6 +28,7 @@ from qdef.diagnostics import Code, Diagnostic, Severity, Span
 from qdef.expr import Expr, ExprProblem, parse_and_check, variables_used
 from qdef.expr.messages import Subject, date_problem
 from qdef.expr.nodes import Call, Literal, Ref, children
+from qdef.expr.patterns import FORMATS, check_pattern, matches
 from qdef.expr.template import Template, TemplateSyntaxError, has_braces, parse_template
 from qdef.expr.types import Want, expression_type, typecheck
 from qdef.model import (
@@ -826,8 +827,6 @@ class _Checker:
             return
         if question.format is None and question.pattern is None:
             return
-        from qdef.expr.patterns import FORMATS, check_pattern, matches  # noqa: PLC0415
-
         if question.format is not None and not matches(FORMATS[question.format], default):
             self.report(
                 Code.QD310,
@@ -847,8 +846,6 @@ class _Checker:
             )
 
     def _pattern(self, regex: str, path: KeyPath) -> None:
-        from qdef.expr.patterns import check_pattern  # noqa: PLC0415
-
         for problem in check_pattern(regex):
             offset = min(problem.offset, len(regex))
             excerpt, column = _excerpt(regex, offset)
