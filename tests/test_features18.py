@@ -466,3 +466,51 @@ def test_a_default_must_fit_the_pattern_and_format() -> None:
         "        text: Postcode\n", "        text: Postcode\n        default: '12345'\n"
     )
     assert codes(body) == []
+
+
+def test_a_grid_row_not_offered_loses_its_cells_and_its_follow_up() -> None:
+    body = """\
+hidden:
+  - {id: since, type: date, precision: month, min: "2020-01", default: "2021-06"}
+sections:
+  - id: s1
+    questions:
+      - id: budget
+        type: grid
+        text: Your budget
+        columns: [{code: pct, label: Share, input: number}, {code: none, label: None, input: check}]
+        rows:
+          - {code: rent, label: Rent}
+          - code: other
+            label: Other
+            when: since >= "2022-01"
+            specify: {id: other_name, label: Which}
+"""
+    plan = compiled(body).plan
+    answers = {"budget.rent.pct": 50, "budget.other.pct": 50, "other_name": "Food"}
+    assert walk(plan, answers).response == {"since": "2021-06", "budget.rent.pct": 50}
+    later = walk(plan, {**answers, "since": "2022-03"}).response
+    assert later == {"since": "2022-03", **answers}
+    # a date at the wrong precision, or before min, is not in the domain: the default applies
+    assert walk(plan, {"since": "2022-03-01"}).response == {"since": "2021-06"}
+    assert walk(plan, {"since": "2019-12"}).response == {"since": "2021-06"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # a rule may not use a later question
+        ("check: adults >= 1", "check: adults >= later"),
+        # an option's condition looks only earlier: not at the question's own answer
+        (
+            "        text: How many are adults?\n",
+            "        text: How many are adults?\n"
+            "      - id: kind\n        type: single\n        text: Kind\n"
+            "        options: [{code: a, label: A, when: 'kind == \"a\"'}]\n",
+        ),
+    ],
+)
+def test_rules_and_option_conditions_look_only_as_far_as_allowed(old: str, new: str) -> None:
+    body = RULES + "      - id: later\n        type: number\n        text: Later\n"
+    assert codes(body) == []
+    assert codes(body.replace(old, new, 1)) == ["QD503"]
