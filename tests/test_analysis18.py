@@ -444,3 +444,38 @@ sections:
     assert rules[0].code == "QD612"
     assert "cannot go on" in rules[0].message
     assert not [f for f in found if f.question == "m" and f.kind != "unmeetable"]
+
+
+def test_a_piped_value_that_may_be_absent_where_its_text_is_shown_is_reported() -> None:
+    """SPEC18 §1, "Fallback rule": validate accepts a required question's answer and a
+    computed value without fallback; the analysis proves they are there."""
+    analysis, found = _findings(
+        HEAD
+        + """
+hidden:
+  - {id: region, type: choice, default: north,
+     options: [{code: north, label: N}, {code: south, label: S}]}
+sections:
+  - id: s
+    questions:
+      - {id: members, type: number, kind: integer, min: 1, max: 9, required: true, text: M}
+      - {id: adults, type: number, kind: integer, min: 0, max: 9, text: A}
+      - {id: children, type: computed, value: members - adults}
+      - {id: pet, type: single, required: true, when: 'region == "south"', text: P,
+         options: [{code: y, label: "yes"}, {code: n, label: "no"}]}
+      - {id: fine, type: text, text: "{members} people in {region}", when: answered(adults)}
+      - {id: kids, type: text, text: "Your {children} children", when: answered(adults)}
+      - {id: kids2, type: text, text: "Your {children} children"}
+      - {id: pets, type: text, text: "Pets: {pet}"}
+      - {id: pets2, type: text, text: "Pets: {pet}", when: 'region == "south"'}
+"""
+    )
+    piped = [f for f in found if f.kind == "piped-absent"]
+    assert [(f.question, f.path) for f in piped] == [
+        ("kids2", ("sections", 0, "questions", 6, "text")),
+        ("pets", ("sections", 0, "questions", 7, "text")),
+    ]
+    assert all(f.code == "QD613" for f in piped)
+    assert "'children' may be absent" in piped[0].message
+    assert "region='north'" in piped[1].message  # the respondent: pet is never asked
+    assert "shown 1, 2, 6, 7)" in piped[1].message

@@ -5,12 +5,19 @@ shown what (docs/renderers.md, "Piped texts, filters, rules and defaults on pape
 
 from __future__ import annotations
 
+import dataclasses
+
 import markdown_it
 import yaml
 
 from qdef.model import Instrument
 from qdef.pipeline import validate_text
-from qdef.rendering import render
+from qdef.pipeline.compiled import compile_instrument
+from qdef.renderers.paper import MarkdownRenderer
+from qdef.rendering import options_for, render
+from qdef.wording.catalog import Catalog
+
+# ruff: noqa: E501 (the instrument's lines are as an author writes them)
 
 HOUSEHOLD = """\
 qdef: 1
@@ -262,3 +269,72 @@ def test_conditions_with_arithmetic_and_functions_in_words() -> None:
         "        when: children > 0\n", "        when: (members - adults) * 2 > 1\n"
     )
     assert "*Answer only if (question 1 − question 2) × 2 > 1.*" in paper(text)
+
+
+def test_the_new_catalogue_entries_are_escaped_like_any_other_text() -> None:
+    """Placeholders, filter, skip, rule and condition words are plain text: whatever
+    the catalogue holds shows literally."""
+    hostile_prefix = "⟦*_`[x](y)|<b>~~#&amp;\\⟧"
+    instrument = Instrument.model_validate(yaml.safe_load(HOUSEHOLD))
+    renderer = MarkdownRenderer()
+    options = options_for(renderer, instrument)
+    hostile = Catalog(
+        options.chrome.lang,
+        {key: hostile_prefix + text for key, text in options.chrome.entries.items()},
+    )
+    text = renderer.render(
+        compile_instrument(instrument), dataclasses.replace(options, chrome=hostile)
+    )
+    html = markdown_it.MarkdownIt("commonmark").enable("table").enable("strikethrough").render(text)
+    shown = "⟦*_`[x](y)|&lt;b&gt;~~#&amp;amp;\\⟧"
+    assert text.count("⟦") == html.count(shown)
+    assert html.count(shown) >= 15  # placeholders, filters, skips, rules, conditions
+    assert "<b>" not in html and "<a " not in html and "<code>" not in html
+
+
+def test_a_computed_truth_value_in_a_condition_is_true_or_not() -> None:
+    text = HOUSEHOLD.replace(
+        "      - id: transport\n",
+        "      - id: big\n"
+        "        type: computed\n"
+        "        value: members > 4\n"
+        "        label: {en: Large household, de: Großer Haushalt}\n"
+        "      - id: transport\n",
+    ).replace(
+        "        when: children > 0\n", "        when: big and not (children > 0 and not big)\n"
+    )
+    assert (
+        "*Answer only if “Large household” is true and not (“Number of children” > 0 and “Large household” is not true).*"
+        in paper(text)
+    )
+    assert "*Nur beantworten, wenn „Großer Haushalt“ zutrifft" in paper(text, "de")
+
+
+def test_hidden_variables_in_conditions_by_label_with_their_values_as_written() -> None:
+    text = """\
+qdef: 1
+id: hd
+title: Hidden date
+language: de
+hidden:
+  - {id: last_visit, type: date, precision: month, label: Letzter Besuch}
+  - {id: wave, type: number, label: Welle}
+sections:
+  - id: s
+    questions:
+      - id: q1
+        type: text
+        text: Warum?
+        when: last_visit < "2024-03" and wave >= 2.5
+"""
+    assert "*Nur beantworten, wenn „Letzter Besuch“ < 03/2024 und Welle ≥ 2,5.*" in paper(text)
+
+
+def test_a_section_of_computed_values_alone_is_not_printed() -> None:
+    text = HOUSEHOLD + (
+        "  - id: scores\n"
+        "    title: {en: Scores, de: Werte}\n"
+        "    questions:\n"
+        "      - {id: score, type: computed, value: members + 1}\n"
+    )
+    assert "Scores" not in paper(text) and paper(text) == paper(HOUSEHOLD)

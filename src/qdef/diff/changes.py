@@ -138,7 +138,8 @@ class Change:
     """The id of the question (or follow-up's question) concerned; None for the
     instrument or a section."""
     item: str | None = None
-    """The code of the option, row, column or field, or the id of the follow-up."""
+    """The code of the option, row, column or field, the id of the follow-up, or the id
+    of the hidden variable."""
     old: Any = None
     """The old value (JSON-compatible), if there is one to show."""
     new: Any = None

@@ -41,7 +41,7 @@ def hidden(differ: Differ) -> None:
     news = {h.id: (j, h) for j, h in enumerate(differ.new.instrument.hidden or ())}
     for name, (j, after) in news.items():
         if name not in olds:
-            at = At(f"hidden variable '{name}'", None, None, None, ("hidden", j))
+            at = At(f"hidden variable '{name}'", None, name, None, ("hidden", j))
             differ.add(
                 Code.QD757,
                 at,
@@ -52,7 +52,7 @@ def hidden(differ: Differ) -> None:
             )
             continue
         i, before = olds[name]
-        at = At(f"hidden variable '{name}'", None, None, ("hidden", i), ("hidden", j))
+        at = At(f"hidden variable '{name}'", None, name, ("hidden", i), ("hidden", j))
         _hidden_domain(differ, at, before, after)
         if before.default != after.default:
             differ.add(
@@ -78,7 +78,7 @@ def hidden(differ: Differ) -> None:
     place: KeyPath = ("hidden",) if news else ("sections",)
     for name, (i, _) in olds.items():
         if name not in news:
-            at = At(f"hidden variable '{name}'", None, None, ("hidden", i), place)
+            at = At(f"hidden variable '{name}'", None, name, ("hidden", i), place)
             differ.add(
                 Code.QD756,
                 at,

@@ -86,7 +86,7 @@ def personal_note(question: Question, words: Words, options: RenderOptions) -> s
     chrome = options.chrome
     if question.personal:
         return chrome("personal_question")
-    names = [words.quoted(n) for n in _personal_fields(question, options)]
+    names = [words.quoted(n) for n in _personal_fields(question, words)]
     if not names:
         return None
     if len(names) == 1:
@@ -95,8 +95,8 @@ def personal_note(question: Question, words: Words, options: RenderOptions) -> s
     return chrome("personal_fields", fields=joined)
 
 
-def _personal_fields(question: Question, options: RenderOptions) -> list[str]:
-    text = options.text
+def _personal_fields(question: Question, words: Words) -> list[str]:
+    text = words.text  # a piped label as paper prints it
     if isinstance(question, SingleChoice | MultipleChoice):
         return [
             text(followup.label or option.label)

@@ -159,7 +159,7 @@ class Words:
         question = self.plan.steps[info.position].question
         head = self.question(info.question)
         part: str | None = None
-        text = self.options.text
+        text = self.text
         if name == info.question:
             return head
         if isinstance(question, SingleChoice | MultipleChoice):
@@ -179,7 +179,7 @@ class Words:
         return self.chrome("part", question=head, part=part) if part else head
 
     def _row_part(self, question: MatrixQuestion | GridQuestion, name: str) -> str:
-        text = self.options.text
+        text = self.text
         for row in question.rows:
             if row.specify is not None and row.specify.id == name:
                 return self.quoted(text(row.label))
@@ -205,7 +205,7 @@ class Words:
             label = self.hidden_codes[name].get(value)
             if label is not None:
                 return self.quoted(self.options.text(label))
-        info = self.plan.variables.get(name) if name else None
+        info = (self.plan.variables.get(name) or self.plan.hidden_info(name)) if name else None
         if info is not None and info.kind in ("choice", "choices"):
             label = self._code_label(self.plan.steps[info.position].question, value)
             if label is not None:
@@ -224,7 +224,7 @@ class Words:
     def _code_label(self, question: object, code: str) -> str | None:
         """The label of ``code`` in a choice question (an option) or a matrix (a scale
         column: the code of a row's answer)."""
-        text = self.options.text
+        text = self.text
         if isinstance(question, SingleChoice | MultipleChoice):
             options: Sequence[Option] = question.options
             return next((text(o.label) for o in options if o.code == code), None)
@@ -251,7 +251,7 @@ class Words:
             case Not(operand=operand):
                 return self._negated(operand)
             case Ref(name=name):
-                return chrome("checked", subject=self.subject(name))
+                return self._ticked(name, holds=True)
             case Answered(ref=ref):
                 return chrome("answered", subject=self.subject(ref.name))
             case Literal():
@@ -283,7 +283,7 @@ class Words:
             case Answered(ref=ref):
                 return chrome("unanswered", subject=self.subject(ref.name))
             case Ref(name=name):
-                return chrome("unchecked", subject=self.subject(name))
+                return self._ticked(name, holds=False)
             case In(left=left, values=values, negated=negated):
                 return self._in(left, values, not negated)
             case Compare(op="==" | "!="):
@@ -292,6 +292,12 @@ class Words:
             case Not(operand=inner):  # not not x
                 return self._describe(inner)
         return chrome("not", condition=self._describe(operand))
+
+    def _ticked(self, name: str, *, holds: bool) -> str:
+        """A check box ticked (or not); a computed truth value true (or not)."""
+        if name in self.computed:
+            return self.chrome("holds" if holds else "holds_not", subject=self.subject(name))
+        return self.chrome("checked" if holds else "unchecked", subject=self.subject(name))
 
     def _side(self, side: Expr) -> str:
         if isinstance(side, Ref):
@@ -370,9 +376,7 @@ class Words:
         if isinstance(right, Literal) and isinstance(right.value, bool):
             holds = right.value == (op == "==")
             if isinstance(left, Ref):  # a check box
-                return self.chrome(
-                    "checked" if holds else "unchecked", subject=self.subject(left.name)
-                )
+                return self._ticked(left.name, holds=holds)
             # A condition compared with true or false: it holds, or it does not.
             return self._describe(left) if holds else self._negated(left)
         name = left.name if isinstance(left, Ref) else None

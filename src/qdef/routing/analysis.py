@@ -153,6 +153,14 @@ class Analysis:
                 for var in logic.vars_of(step.question.id):
                     self.goto_last[var] = i
             self.vars_at.append(sorted(own))
+        last: dict[int, int] = {}
+        for step in self.plan.steps:
+            last[step.entry.section_index] = step.position
+        for piped in logic.piped:  # a piped value must be known where its text is shown
+            until = last[piped.place[1]] if piped.place[:1] == ("section",) else piped.position
+            for name in piped.names:
+                for var in logic.vars_of(name):
+                    self.when_last[var] = max(self.when_last[var], until)
 
     def needed_on_arrival(self, var: int, position: int) -> bool:
         """Whether ``var`` matters to a walk arriving at ``position`` (as candidate)."""
@@ -278,19 +286,36 @@ class Analysis:
         return self.example(self.plan.position_of(question))
 
     def example(
-        self, position: int, chosen: str | None = None, tries: int = 64
+        self,
+        position: int,
+        chosen: str | None = None,
+        tries: int = 64,
+        *,
+        where: int = TRUE,
+        accept: Callable[[dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any] | None:
         """Answers whose walk shows the question at ``position`` (having chosen the
-        option ``chosen``, or "" for an option that does not route), checked by walking."""
+        option ``chosen``, or "" for an option that does not route), checked by walking;
+        with ``where`` on the way (a diagram of the answers) and, when given, a response
+        that ``accept`` accepts."""
         dd, logic = self.dd, self.logic
         step = self.plan.steps[position]
-        node = dd.and_(self.shown[position], logic.rules_for(self.shown[position]))
+        node = dd.and_(self.shown[position], where)
+        node = dd.and_(node, logic.rules_for(node))
+        if where != TRUE:  # the questions it looks at answered as they must be, if shown
+            positions = {
+                info.position
+                for var in dd.support(node)
+                if (info := logic.domains[var].info) is not None and 0 <= info.position < position
+            }
+            for p in sorted(positions):
+                node = dd.and_(node, dd.or_(dd.not_(self.shown[p]), self.must[p]))
         if chosen:
             node = dd.and_(node, logic.is_value(step.question.id, chosen))
         elif chosen == "":
             for code in step.option_gotos:
                 node = dd.and_(node, dd.not_(logic.is_value(step.question.id, code)))
-        found = self._example(node, position, chosen, tries)
+        found = self._example(node, position, chosen, tries, accept)
         if found is None:
             # the answers on a path may exist only for respondents shown questions the
             # path says nothing about (``b >= a`` where b has a condition); the search
@@ -302,7 +327,7 @@ class Analysis:
             bound, before = dd.max_nodes, dd.node_count()
             dd.max_nodes = min(bound, before + allowance)
             try:
-                found = self._example(self.responses(node), position, chosen, tries)
+                found = self._example(self.responses(node), position, chosen, tries, accept)
             except Budget:
                 return None
             finally:
@@ -342,7 +367,12 @@ class Analysis:
                     node = dd.and_(node, dd.or_(dd.not_(logic.answered(name)), allowed))
 
     def _example(
-        self, node: int, position: int, chosen: str | None, tries: int
+        self,
+        node: int,
+        position: int,
+        chosen: str | None,
+        tries: int,
+        accept: Callable[[dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any] | None:
         step = self.plan.steps[position]
         for path in itertools.islice(self.dd.paths(node), tries):
@@ -359,6 +389,8 @@ class Analysis:
                 if position not in shown:
                     continue
                 picked = response.get(step.question.id)
+                if accept is not None and not accept(response):
+                    continue
                 if (
                     chosen is None
                     or picked == chosen

@@ -482,7 +482,7 @@ class _Builder:
     def _filtered(self, question: dict[str, Any], low: int, high: int, position: int) -> list[str]:
         """Codes for options or rows: with ``filter``, sometimes a subset of an earlier
         multiple choice's codes, and the question filtered by it."""
-        if "filter" in self.features and self.draw(st.integers(0, 2)) == 0:
+        if "filter" in self.features and self.draw(st.booleans()):
             multiples = [
                 q for q in self.ids[:position] if self.choices.get(q, ("", []))[0] == "multiple"
             ]

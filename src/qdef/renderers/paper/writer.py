@@ -106,6 +106,8 @@ class _Paper:
         numbers = self.compiled.numbers
         for index, section in enumerate(instrument.sections):
             self.path = ("sections", index)
+            if section.intro is None and all(isinstance(q, Computed) for q in section.questions):
+                continue  # nothing in it is shown: no heading with nothing under it
             if section.title is not None:
                 self.blocks.append(_line("##", heading(inline(self.text(section.title)))))
             note = section_only_if(self.notes.sections[index], self.words, self.options)
