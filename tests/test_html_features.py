@@ -286,6 +286,8 @@ def test_axe_finds_nothing_on_a_form_with_every_feature(forms: FormPages) -> Non
     form.control("f-code").fill("no")
     form.control("f-code").blur()
     assert form.error("many") is not None and form.error("code") is not None
+    refused = form.save_refused()  # a failing rule and a pattern block saving
+    assert refused == ["4. Not x with 60 (hello).", "5. Like AB12, not hello."], refused
     assert audit(form) == []  # with the rule's and the pattern's messages
     example = forms.open(EXAMPLE)
     assert audit(example) == []
