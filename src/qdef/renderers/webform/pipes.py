@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from qdef.expr import Expr, Ref
-from qdef.expr.nodes import walk as nodes
-from qdef.model import MatrixQuestion, MultipleChoice, SingleChoice, Text
-from qdef.model.questions import MatrixRow
+from qdef.expr import Expr, Ref, expression_type
+from qdef.expr import walk as nodes
+from qdef.model import MatrixQuestion, MatrixRow, MultipleChoice, SingleChoice, Text
 from qdef.rendering import Compiled, RenderOptions
 
 if TYPE_CHECKING:
@@ -108,8 +107,6 @@ class Pipes:
         return index
 
     def _piece(self, piece: Piece) -> int:
-        from qdef.expr.types import expression_type  # noqa: PLC0415
-
         symbols = self.compiled.plan.symbols
         vtype = expression_type(piece.expr, symbols)
         entry: dict[str, Any] = {

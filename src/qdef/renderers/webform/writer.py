@@ -32,8 +32,21 @@ from typing import Any, NoReturn
 from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup, escape
 
-from qdef.expr import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
-from qdef.expr.nodes import Arith, Call, Neg
+from qdef.expr import (
+    And,
+    Answered,
+    Arith,
+    Call,
+    Compare,
+    Expr,
+    Has,
+    In,
+    Literal,
+    Neg,
+    Not,
+    Or,
+    Ref,
+)
 from qdef.model import (
     CheckColumn,
     Computed,
@@ -75,7 +88,6 @@ from qdef.rendering import (
     section_only_if,
     units_kept,
 )
-from qdef.routing.plan import Step
 
 #: JavaScript holds integers exactly up to this magnitude; larger ones travel as text.
 SAFE_INTEGER = 2**53 - 1
@@ -421,14 +433,12 @@ def _hidden(instrument: Instrument) -> list[dict[str, Any]]:
     return found
 
 
-def _offer(step: Step) -> dict[str, Any] | None:
+def _offer(question: Question, conditions: dict[str, Expr]) -> dict[str, Any] | None:
     """The options (a choice's) or rows (a matrix's, a grid's) a step offers only
     under a condition (a filter, their own ``when``): every code in order, and the
     condition of each that has one. None when every one is always offered."""
-    conditions = step.option_when
     if not conditions:
         return None
-    question = step.question
     if isinstance(question, SingleChoice | MultipleChoice):
         codes = [o.code for o in question.options]
     else:
@@ -437,20 +447,27 @@ def _offer(step: Step) -> dict[str, Any] | None:
     return {"codes": codes, "when": {c: condition(e) for c, e in conditions.items()}}
 
 
-def _step_extras(step: Step, pipes: Pipes) -> dict[str, Any]:
-    """What a step has of issue 18, only what it has (pages without it stay as they were)."""
+def _step_extras(
+    question: Question,
+    computed: Expr | None,
+    option_when: dict[str, Expr],
+    rules: tuple[Expr, ...],
+    pipes: Pipes,
+) -> dict[str, Any]:
+    """What a step (its question, and the plan's ``computed``, ``option_when`` and
+    ``rules`` of it) has of issue 18, only what it has: pages without it stay as they
+    were."""
     extras: dict[str, Any] = {}
-    if step.computed is not None:
-        extras["computed"] = condition(step.computed)
-    offer = _offer(step)
+    if computed is not None:
+        extras["computed"] = condition(computed)
+    offer = _offer(question, option_when)
     if offer is not None:
         extras["offer"] = offer
-    if step.rules:
-        question = step.question
+    if rules:
         assert not isinstance(question, Display | Computed)
         extras["rules"] = [
             [condition(check), pipes.message(rule.message)]
-            for check, rule in zip(step.rules, question.rules or (), strict=True)
+            for check, rule in zip(rules, question.rules or (), strict=True)
         ]
     return extras
 
@@ -484,7 +501,7 @@ def program(
     for step in plan.steps:
         question = step.question
         steps.append(
-            _step_extras(step, pipes)
+            _step_extras(question, step.computed, step.option_when, step.rules, pipes)
             | {
                 "q": question.id,
                 "number": numbers.get(question.id),
