@@ -69,7 +69,8 @@ def as_typed(plan: Plan, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The answers as the page's inputs hold them once typed."""
     typed: dict[str, Any] = {}
     for name, value in answers.items():
-        if plan.variables[name].kind != "text":
+        info = plan.variables.get(name)  # None: a hidden or computed value, as it is
+        if info is None or info.kind != "text":
             typed[name] = value
         elif in_textarea(plan, name):
             typed[name] = value.replace("\r\n", "\n").replace("\r", "\n")

@@ -34,6 +34,7 @@ from qdef.model import Instrument
 from qdef.rendering import render
 from qdef.routing.plan import compile_plan
 from qdef.testing import answers, instruments
+from qdef.testing.instrument_gen import FEATURES
 from tests.browser import Form, open_form, typed
 from tests.routing_strategy import routed_instruments
 from tests.test_html_growth import chain
@@ -154,6 +155,19 @@ def assert_incremental_equals_full(
 def test_incremental_routing_equals_full_routing_on_instruments_dense_with_routing(
     browser_context: Any, tmp_path: Path, instrument: Instrument, data: st.DataObject
 ) -> None:
+    assert_incremental_equals_full(
+        browser_context, tmp_path, instrument, operations(instrument, data)
+    )
+
+
+@settings(INCREMENTAL_SETTINGS, max_examples=60 if DEEP else 15)
+@given(instrument=instruments(features=FEATURES), data=st.data())
+def test_incremental_routing_equals_full_routing_on_instruments_with_every_feature(
+    browser_context: Any, tmp_path: Path, instrument: Instrument, data: st.DataObject
+) -> None:
+    """Hidden values, computed values (recomputed when what they read changes, and what
+    reads them walked again), options and rows offered under conditions, piped texts:
+    after each change, the page equals a full evaluation, pieces included."""
     assert_incremental_equals_full(
         browser_context, tmp_path, instrument, operations(instrument, data)
     )
