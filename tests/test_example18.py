@@ -324,9 +324,6 @@ def test_generated_respondents_walk_as_the_walk_says(data: st.DataObject) -> Non
 #: Renderers that cannot render the example yet, and why (strict: remove the mark when
 #: the renderer can; a refusal must be a located error naming the feature).
 NOT_YET = {
-    "html": pytest.mark.xfail(
-        strict=True, reason="the web form's branch does not know computed values yet"
-    ),
     "limesurvey": pytest.mark.xfail(
         strict=True,
         raises=LocatedRenderError,
