@@ -88,9 +88,9 @@ def test_the_example_validates_without_errors() -> None:
 
 def test_qdef_check_finds_no_error_and_the_properties_hold() -> None:
     out, err = io.StringIO(), io.StringIO()
-    assert main(["check", str(EXAMPLE)], out=out, err=err) == 0, out.getvalue()
+    assert main(["check", "--examples", "20", str(EXAMPLE)], out=out, err=err) == 0, out.getvalue()
     assert "0 errors, 1 warning" in out.getvalue() + err.getvalue()
-    report = check_routing(COMPILED, max_examples=40)
+    report = check_routing(COMPILED, max_examples=20)
     assert report.failures == ()
     assert [f.question for f in report.findings] == ["cut_back"]
 
@@ -307,7 +307,7 @@ def test_energy_burden_routes_to_cut_back() -> None:
 # ----------------------------------------------------------------- generated respondents
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(st.data())
 def test_generated_respondents_walk_as_the_walk_says(data: st.DataObject) -> None:
     attempt = data.draw(attempts(COMPILED))

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 from qdef.expr.nodes import Arith, Call, Literal
@@ -224,19 +224,20 @@ def _features(instrument: Instrument) -> set[str]:
     return found
 
 
-def test_every_feature_is_drawn_and_none_without_features() -> None:
-    seen: set[str] = set()
-    plain: set[str] = set()
+@pytest.mark.parametrize("feature", sorted(FEATURES))
+def test_every_feature_is_drawn(feature: str) -> None:
+    found = find(
+        EVERYTHING,
+        lambda instrument: feature in _features(instrument),
+        settings=settings(max_examples=300, database=None, phases=[Phase.generate]),
+    )
+    assert feature in _features(found)
 
-    @settings(max_examples=50, derandomize=True, database=None)
-    @given(EVERYTHING, instruments(max_sections=2, max_questions=4))
-    def collect(rich: Instrument, old: Instrument) -> None:
-        seen.update(_features(rich))
-        plain.update(_features(old))
 
-    collect()
-    assert seen == FEATURES
-    assert plain == set()
+@settings(max_examples=30)
+@given(instruments(max_sections=2, max_questions=4))
+def test_no_feature_is_drawn_without_features(instrument: Instrument) -> None:
+    assert _features(instrument) == set()
 
 
 @given(EVERYTHING)
@@ -285,6 +286,10 @@ def test_answers_attempts_and_respondents_with_every_feature(
 @given(EVERYTHING)
 def test_the_routing_properties_hold_with_every_feature(instrument: Instrument) -> None:
     report = check_routing(instrument, max_examples=15)
+    if any(f.code == "QD612" for f in report.findings):
+        # a required question whose rules no answer meets: no respondent gets past it
+        assert {f.name for f in report.failures} <= {"hypothesis"}
+        return
     assert report.failures == (), str(report)
 
 
