@@ -69,6 +69,8 @@ ATTRIBUTE_TYPES = {
     "input_boxes": {":"},
     "em_validation_q": set("SNDTQ:;FMLK!"),
     "em_validation_q_tip": set("SNDTQ:;FMLK!"),
+    "hidden": set("LMFSNDTQ:;*!X"),
+    "equation": {"*"},
 }
 I18N = {"prefix", "suffix", "other_replace_text", "em_validation_q_tip"}
 
@@ -120,6 +122,8 @@ def read(text: str) -> Lss:
         "answers",
         "answer_l10ns",
         "question_attributes",
+        "defaultvalues",
+        "defaultvalue_l10ns",
     ]
     tables = {name: rows(root, name) for name in names}
     listed = root.find("languages")
@@ -243,16 +247,19 @@ def comparable(
     for name, value in response.items():
         kind = mapping["variables"][name]["kind"]
         if name in computed:  # LimeSurvey saves an equation's number with 14 digits
-            saved = Decimal(lsexpr.stored(value)) if kind == "number" else value
-            result[name] = ls_value(kind, saved) if kind == "number" else value
+            result[name] = f"{float(value):.14G}" if kind == "number" else value
         else:
             result[name] = ls_value(kind, value) if kind in ("number", "date") else value
     return result
 
 
-def check_respondent(instrument: qdef.Instrument, respondent: dict[str, Any]) -> None:
-    lss, mapping = lss_of(instrument)
-    reference = walk(instrument, respondent)
+def check_respondent(
+    instrument: qdef.Instrument,
+    respondent: dict[str, Any],
+    rendered: tuple[Lss, dict[str, Any]] | None = None,
+) -> None:
+    lss, mapping = lss_of(instrument) if rendered is None else rendered
+    reference = walk(instrument, respondent, check=False)  # failed rules: see their test
     computed = frozenset(
         source
         for source, entry in mapping["questions"].items()
@@ -267,7 +274,11 @@ def check_respondent(instrument: qdef.Instrument, respondent: dict[str, Any]) ->
         if item["role"] == "question"
     }
     assert [carriers[q.code] for q in shown if q.code in carriers] == list(reference.ids)
-    assert back_to_qdef(mapping, kept) == comparable(reference.response, mapping, computed)
+    found = back_to_qdef(mapping, kept)
+    for name in computed & found.keys():
+        if mapping["variables"][name]["kind"] == "number":
+            found[name] = f"{float(found[name]):.14G}"
+    assert found == comparable(reference.response, mapping, computed)
 
 
 # ---------------------------------------------------------------------- structure
@@ -339,6 +350,14 @@ def check_structure(instrument: qdef.Instrument, lss: Lss) -> None:  # noqa: PLR
         # every variable a relevance equation reads is defined by an earlier question
         for name in lsexpr.variables(lsexpr.parse(question.relevance or "1")):
             assert name in defined, f"{code}: relevance reads {name}, defined later or never"
+        earlier = [sub["relevance"] for sub in question.subquestions]  # an option's condition
+        if "equation" in question.attributes:  # a computed value: {equation}
+            equation = question.attributes["equation"]
+            assert equation.startswith("{") and equation.endswith("}"), equation
+            earlier.append(equation[1:-1])
+        for equation in earlier:
+            for name in lsexpr.variables(lsexpr.parse(equation or "1")):
+                assert name in defined, f"{code}: an equation reads {name}, defined later or never"
         defined |= variables_of(question)
         for attribute in ("em_validation_q",):
             if attribute in question.attributes:
@@ -357,6 +376,15 @@ def check_structure(instrument: qdef.Instrument, lss: Lss) -> None:  # noqa: PLR
                 a["qid"] == attribute["qid"] and a["attribute"] == "input_boxes"
                 for a in tables["question_attributes"]
             )
+    for default in tables["defaultvalues"]:  # on a question, or one of its subquestions
+        assert default["qid"] in types
+        assert default["sqid"] == "0" or any(
+            sub["qid"] == default["sqid"] and sub["parent_qid"] == default["qid"]
+            for sub in tables["subquestions"]
+        )
+    assert {(d["dvid"], d["language"]) for d in tables["defaultvalue_l10ns"]} == {
+        (d["dvid"], lang) for d in tables["defaultvalues"] for lang in lss.languages
+    }
     aids = [a["aid"] for a in tables["answers"]]
     assert len(set(aids)) == len(aids)
     assert {(r["aid"], r["language"]) for r in tables["answer_l10ns"]} == {

@@ -158,7 +158,7 @@ class _Lowering(FeatureLowering):
         rules = getattr(question, "rules", None) or []
         answered = compiler.compile(Answered(Ref(question.id)))
         equation = " and ".join(f"({compiler.compile(check)})" for check in checks)
-        rule = f"(!{answered} or ({equation}))"
+        rule = f"(!({answered}) or ({equation}))"
         last = [i for i in items if i.role != "followup"][-1]
         messages = [r.message for r in rules]
         existing = next((a for a in last.attributes if a.name == "em_validation_q"), None)

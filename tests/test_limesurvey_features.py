@@ -1,0 +1,153 @@
+"""Issue 18's elements in the ``limesurvey`` renderer: hidden variables, computed
+values, defaults, filters and option/row conditions, rules — proven against the
+walk on generated respondents (LimeSurvey's page flow run by tests/lsexpr.py), and
+each element LimeSurvey cannot express refused at its place (QD801–QD805)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+import qdef
+from qdef.routing import walk
+from qdef.testing import respondents
+from tests import lsexpr
+from tests.test_limesurvey import check_respondent, check_structure, ls_answers, ls_walk, lss_of
+
+FEATURES = Path(__file__).parent / "cases" / "limesurvey" / "features.yaml"
+INSTRUMENT = qdef.load(FEATURES)
+RENDERED = lss_of(INSTRUMENT)
+
+
+def test_the_features_survey_is_complete() -> None:
+    lss, mapping = lss_of(INSTRUMENT)
+    check_structure(INSTRUMENT, lss)
+    by_code = {q.code: q for q in lss.questions}
+    # computed values: hidden equations; hidden variables: hidden text questions
+    assert by_code["children"].type == "*" and by_code["children"].attributes["hidden"] == "1"
+    assert by_code["region"].type == "S" and by_code["region"].attributes["hidden"] == "1"
+    assert mapping["variables"]["big"]["kind"] == "truth"
+    roles = {q["role"] for e in mapping["questions"].values() for q in e["questions"]}
+    assert {"computed", "hidden"} <= roles
+    # defaults: members 1, transport's bus box, city's answer code, the text, region
+    defaults = lss.tables["defaultvalue_l10ns"]
+    assert sorted(d["defaultvalue"] for d in defaults) == ["1", "Y", "north", "nothing", "other"]
+
+
+@settings(max_examples=150)
+@given(respondents(INSTRUMENT))
+def test_limesurvey_shows_and_keeps_what_the_walk_does(respondent: dict[str, Any]) -> None:
+    check_respondent(INSTRUMENT, respondent, RENDERED)
+
+
+@settings(max_examples=150)
+@given(respondents(INSTRUMENT))
+def test_limesurveys_validation_equations_fail_where_the_walks_rules_fail(
+    respondent: dict[str, Any],
+) -> None:
+    lss, mapping = RENDERED
+    reference = walk(INSTRUMENT, respondent, check=False)
+    computed = {"children", "share", "big"}
+    given_ = {k: v for k, v in reference.response.items() if k not in computed}
+    shown, kept = ls_walk(lss, ls_answers(mapping, given_))
+    failed = {
+        mapping_source(mapping, q.code)
+        for q in shown
+        if "em_validation_q" in q.attributes
+        and not lsexpr.holds(q.attributes["em_validation_q"], kept)
+    }
+    assert failed == {f.question for f in reference.errors}
+
+
+def mapping_source(mapping: dict[str, Any], code: str) -> str:
+    return next(
+        source
+        for source, entry in mapping["questions"].items()
+        if any(q["code"] == code for q in entry["questions"])
+    )
+
+
+def test_a_hidden_value_outside_its_domain_is_not_given() -> None:
+    """A URL parameter that is no code of the hidden choice: every equation takes the
+    default (region north), as the walk does."""
+    lss, mapping = RENDERED
+    answers = {"members": 5, "adults": 2}
+    for given_region, expected in (("south", False), ("nowhere", True), (None, True)):
+        values = ls_answers(mapping, answers)
+        if given_region is not None:
+            values[mapping["variables"]["region"]["variable"]] = given_region
+        shown, _ = ls_walk(lss, values)
+        assert ("kidsage" in [q.code for q in shown]) is expected, given_region
+        respondent = dict(answers, **({} if given_region is None else {"region": given_region}))
+        assert ("kids_age" in walk(INSTRUMENT, respondent).ids) is expected
+
+
+# ---------------------------------------------------------------------- refusals
+
+
+def _refused(tmp_path: Path, body: str, hidden: str = "") -> tuple[int, str]:
+    from qdef.cli import main  # noqa: PLC0415
+
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "qdef: 1\nid: r\ntitle: R\nlanguage: en\n"
+        + hidden
+        + "sections:\n  - id: s\n    title: S\n    questions:\n"
+        + body,
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["validate", str(path)], out=out, err=err) == 0, out.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["render", str(path), "--to", "limesurvey", "-o", "-"], out=out, err=err)
+    assert out.getvalue() == ""
+    return status, err.getvalue().splitlines()[0].replace(str(path), "r.yaml")
+
+
+@pytest.mark.parametrize(
+    ("body", "hidden", "expected"),
+    [
+        (
+            "      - {id: t, type: text, text: T}\n"
+            "      - {id: n, type: computed, value: len(t)}\n",
+            "",
+            "r.yaml:10:40: error QD801: the function len cannot be compiled for LimeSurvey",
+        ),
+        (
+            "      - {id: a, type: single, text: A, options: [{code: x, label: X}]}\n"
+            "      - id: b\n        type: single\n        text: B\n        options:\n"
+            "          - {code: x, label: X, when: 'a == \"x\"'}\n"
+            "          - {code: y, label: Y}\n",
+            "",
+            "r.yaml:14:40: error QD803: LimeSurvey's answer options cannot have conditions",
+        ),
+        (
+            "      - {id: t, type: text, text: T}\n",
+            "hidden:\n  - {id: wave, type: number}\n",
+            "r.yaml:6:5: error QD802: a hidden number variable is set from outside",
+        ),
+        (
+            "      - {id: t, type: text, text: 'Hello {first|you}'}\n",
+            "hidden:\n  - {id: first, type: text}\n",
+            "r.yaml:11:36: error QD804: qdef's limesurvey renderer does not write piped texts",
+        ),
+        (
+            "      - {id: t, type: text, text: T, pattern: {regex: '[0-9]{5}'}}\n",
+            "",
+            "r.yaml:10:48: error QD805: qdef's limesurvey renderer does not write patterns",
+        ),
+    ],
+    ids=["len", "single-option-when", "hidden-number", "piping", "pattern"],
+)
+def test_what_limesurvey_cannot_express_is_refused_at_its_place(
+    tmp_path: Path, body: str, hidden: str, expected: str
+) -> None:
+    if "pattern" in body:
+        pytest.importorskip("qdef.expr.patterns")  # validation checks patterns with it
+    status, first = _refused(tmp_path, body, hidden)
+    assert status == 1
+    assert first.startswith(expected), first
