@@ -558,3 +558,111 @@ def test_computed_variables_are_typed_by_the_symbol_table() -> None:
     codes = [p.code for p in typecheck(parse("flag > 1 or share"), symbols, position)]
     assert codes == ["QD505", "QD507"]
     assert [p.code for p in typecheck(parse("flag"), symbols, position, want="text")] == ["QD519"]
+
+
+# ----------------------------------------------------------------- the examples of the docs
+
+DOCS_FORMAT = Path(__file__).parents[1] / "docs" / "format.md"
+DOCS_INSTRUMENT: dict[str, Any] = {
+    "qdef": 1,
+    "id": "docs",
+    "title": "Docs",
+    "language": "de",
+    "sections": [
+        {
+            "id": "s",
+            "questions": [
+                _single("im_eingesetzt", "ja", "nein"),
+                {
+                    "id": "umsetzungsphase",
+                    "type": "multiple",
+                    "text": "Phase",
+                    "options": [{"code": c, "label": c} for c in ("vor", "waehrend", "nach")],
+                },
+                {"id": "wochenstunden", "type": "number", "kind": "decimal", "text": "h"},
+                {"id": "eigene_raeume_qm", "type": "number", "text": "qm"},
+                {"id": "beginn", "type": "date", "precision": "month", "text": "Beginn"},
+                {"id": "geburtsdatum", "type": "date", "text": "Geburtsdatum"},
+                {"id": "stichtag", "type": "date", "text": "Stichtag"},
+                {
+                    "id": "finanzierungszeitraum",
+                    "type": "daterange",
+                    "precision": "month",
+                    "text": "Zeitraum",
+                },
+                {
+                    "id": "schwerpunkte",
+                    "type": "matrix",
+                    "text": "Schwerpunkte",
+                    "scale": [{"code": c, "label": c} for c in ("1", "2", "3")],
+                    "rows": [{"code": c, "label": c} for c in ("beteiligung", "vernetzung")],
+                },
+                {
+                    "id": "erwartungen",
+                    "type": "textlist",
+                    "text": "Erwartungen",
+                    "fields": [{"code": c} for c in ("1", "2", "3")],
+                },
+                {
+                    "id": "aufgaben_zustaendigkeit",
+                    "type": "grid",
+                    "text": "Aufgaben",
+                    "columns": [
+                        {"code": "nicht_erforderlich", "label": "n", "input": "check"},
+                        {"code": "stunden", "label": "h", "input": "number"},
+                    ],
+                    "rows": [{"code": c, "label": c} for c in ("beteiligung", "sonstiges")],
+                },
+                {
+                    "id": "anteile",
+                    "type": "grid",
+                    "text": "Anteile",
+                    "columns": [{"code": "prozent", "label": "%", "input": "number"}],
+                    "rows": [{"code": c, "label": c} for c in ("personal", "sach", "sonstige")],
+                },
+                {
+                    "id": "gruende_kein_im",
+                    "type": "single",
+                    "text": "Gründe",
+                    "options": [
+                        {
+                            "code": "andere_foerderung",
+                            "label": "a",
+                            "specify": [{"id": "gruende_kein_im_foerderprogramm"}],
+                        },
+                        {"code": "sonstiges", "label": "s"},
+                    ],
+                },
+                {"id": "gruende_kein_im_sonstiges", "type": "text", "text": "t"},
+                {"id": "qualifikation", "type": "text", "text": "t"},
+                {"id": "vorname", "type": "text", "text": "t"},
+                {"id": "nachname", "type": "text", "text": "t"},
+                {"id": "letzte", "type": "text", "text": "t"},
+            ],
+        }
+    ],
+}
+
+
+def _docs_examples() -> list[str]:
+    """The expressions of format.md's example lists ("each checked against …")."""
+    text = DOCS_FORMAT.read_text(encoding="utf-8")
+    found: list[str] = []
+    for match in re.finditer(r"\(each checked against[^\n]*\n+```text\n(.*?)```", text, re.S):
+        found.extend(line for line in match.group(1).splitlines() if line.strip())
+    return found
+
+
+DOCS_EXAMPLES = _docs_examples()
+
+
+def test_the_docs_list_examples_of_each_construct() -> None:
+    assert len(DOCS_EXAMPLES) >= 25
+    used = {type(node).__name__ for source in DOCS_EXAMPLES for node in walk(parse(source))}
+    assert {"Arith", "Call", "Compare", "Has", "In", "Not", "And", "Or", "Answered"} <= used
+
+
+@pytest.mark.parametrize("source", DOCS_EXAMPLES)
+def test_the_docs_examples_type_check(source: str) -> None:
+    symbols = build(Instrument.model_validate(DOCS_INSTRUMENT))
+    assert check(source, symbols, symbols.positions["letzte"]) == []

@@ -60,11 +60,6 @@ UNREACHABLE = {
     },
     "QD606": "only past the routing analysis' memory bound (a real case takes seconds); "
     "tests/test_routing.py forces it with a small bound",
-    **dict.fromkeys(
-        ("QD516", "QD517", "QD518", "QD519"),
-        "texts that insert values are checked by the model's validation of texts (branch "
-        "h-model), not merged yet; tests/test_template.py and tests/test_expr.py produce it",
-    ),
     "QD610": "a failing routing property is reported by 'qdef check', not by 'qdef validate'; "
     "tests/test_cli_routing.py produces it",
 }

@@ -1,20 +1,26 @@
-"""The condition language of skip logic: parse, print and type-check conditions.
+"""The expression language: parse, print and type-check conditions and values.
 
-A condition such as ``q1 == "ja" and (q2 has "b" or answered(q3))`` is
+An expression such as ``q1 == "ja" and (q2 has "b" or sum(q5, q6) > 10)`` is
 tokenized (:mod:`.tokens`), parsed into frozen nodes (:mod:`.parser`,
 :mod:`.nodes`), printed back (:mod:`.printer`) and checked against an
-instrument's symbol table (:mod:`.types`). Conditions are parsed, never
-``eval``ed. Errors carry codes QD501 (syntax) to QD508.
+instrument's symbol table (:mod:`.types`). Expressions are parsed, never
+``eval``ed (their values: :mod:`qdef.routing.evaluate`). Texts that insert values
+are split by :mod:`.template`, values shown as text by :mod:`.values`, and the
+patterns of text answers checked and translated by :mod:`.patterns`. Errors carry
+codes QD501 to QD524.
 """
 
 from qdef.expr.nodes import (
     And,
     Answered,
+    Arith,
+    Call,
     Compare,
     Expr,
     Has,
     In,
     Literal,
+    Neg,
     Not,
     Or,
     Ref,
@@ -24,11 +30,13 @@ from qdef.expr.nodes import (
 from qdef.expr.parser import parse
 from qdef.expr.printer import dump, to_source
 from qdef.expr.tokens import ExprSyntaxError, Token, TokenKind, tokenize
-from qdef.expr.types import ExprProblem, check, parse_and_check, typecheck
+from qdef.expr.types import ExprProblem, check, expression_type, parse_and_check, typecheck
 
 __all__ = [
     "And",
     "Answered",
+    "Arith",
+    "Call",
     "Compare",
     "Expr",
     "ExprProblem",
@@ -36,6 +44,7 @@ __all__ = [
     "Has",
     "In",
     "Literal",
+    "Neg",
     "Not",
     "Or",
     "Ref",
@@ -43,6 +52,7 @@ __all__ = [
     "TokenKind",
     "check",
     "dump",
+    "expression_type",
     "parse",
     "parse_and_check",
     "to_source",

@@ -75,7 +75,7 @@ ARITY: dict[str, tuple[int, int | None, str]] = {
     "count": (1, None, "count(a, b)"),
     "min": (1, None, "min(a, b)"),
     "max": (1, None, "max(a, b)"),
-    "if": (3, 3, 'if(a > 0, "yes", "no")'),
+    "if": (3, 3, 'if(a > 0, "x", "y")'),
     "coalesce": (2, None, "coalesce(a, 0)"),
     "len": (1, 1, "len(a)"),
     "concat": (2, None, 'concat(a, " ", b)'),

@@ -395,7 +395,7 @@ class _Checker:
             self.report(
                 NOT_SHOWABLE,
                 f"'{shown}' is {found.describe()}, which cannot be shown in a text; "
-                f'write what to show for each case, e.g. {{if({shown}, "yes", "no")}}',
+                f'write what to show for each case, e.g. {{if({shown}, "…", "…")}}',
                 node,
             )
 
@@ -617,12 +617,14 @@ class _Checker:
             for arg, found in zip(args[1:], types[1:], strict=True):
                 assert found is not None
                 if kinds.get(found.kind, found.kind) != first_kind:
-                    self.report(
-                        WRONG_ARGUMENT,
+                    message = (
                         f"{node.name}() gives one type of value, but '{_shown(args[0])}' is "
-                        f"{first.describe()} and '{_shown(arg)}' is {found.describe()}",
-                        arg,
+                        f"{first.describe()} and '{_shown(arg)}' is {found.describe()}"
                     )
+                    if {first.kind, found.kind} == {"check", "truth"}:
+                        box = args[0] if first.kind == "check" else arg
+                        message += f"; use the check box as a condition: {_shown(box)} == true"
+                    self.report(WRONG_ARGUMENT, message, arg)
                     return None
         (kind,) = shown
         if kind == "number":

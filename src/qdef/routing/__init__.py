@@ -7,7 +7,8 @@
   (:meth:`Analysis.findings`), and, through :func:`count_paths` and
   :func:`iter_paths`, the distinct paths (:func:`format_path` writes one as
   question numbers, as a paper questionnaire writes routes);
-- :func:`problems` — what is wrong with an answer set.
+- :func:`problems` — what is wrong with an answer set (a walk's failed rules are
+  :attr:`Walk.errors`, each a :class:`RuleFailure`).
 
 Everything here expects an instrument that ``qdef validate`` accepts.
 """
@@ -22,7 +23,7 @@ from qdef.routing.analysis import Analysis, analyse_plan
 from qdef.routing.answers import AnswerError
 from qdef.routing.answers import problems as _problems
 from qdef.routing.dd import Budget
-from qdef.routing.interpreter import Walk, walk
+from qdef.routing.interpreter import RuleFailure, Walk, walk
 from qdef.routing.pathsets import PathCount
 from qdef.routing.pathsets import count_paths as _count_paths
 from qdef.routing.pathsets import iter_paths as _iter_paths
@@ -39,6 +40,7 @@ __all__ = [
     "FindingKind",
     "PathCount",
     "Plan",
+    "RuleFailure",
     "Walk",
     "analyse",
     "as_plan",

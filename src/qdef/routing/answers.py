@@ -27,6 +27,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from qdef.expr.patterns import FORMATS, matches
 from qdef.model import CheckColumn, GridQuestion, MultipleChoice
 from qdef.routing.plan import Plan, VarInfo
 
@@ -64,8 +65,10 @@ def problems(plan: Plan, answers: Mapping[str, Any]) -> list[str]:
     for name, value in answers.items():
         info = plan.variables.get(name)
         if info is None:
-            if plan.hidden_info(name) is not None:
-                continue  # from outside: a value not in its domain is ignored (walk)
+            if plan.hidden_info(name) is not None or _computed(plan, name):
+                # from outside: a value not in its domain is ignored; computed values are
+                # computed again (so that a response is an answer set of its own walk)
+                continue
             found.append(_unknown(plan, name))
             continue
         problem = value_problem(info, value)
@@ -75,14 +78,16 @@ def problems(plan: Plan, answers: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def _computed(plan: Plan, name: str) -> bool:
+    position = plan.symbols.positions.get(name)
+    return position is not None and plan.steps[position].computed is not None
+
+
 def _unknown(plan: Plan, name: str) -> str:
     if name in plan.groups:
         shown = ", ".join(plan.groups[name][:3])
         return f"'{name}' has several parts; give its parts instead, e.g. {shown}"
     if name in plan.symbols.positions:
-        step = plan.steps[plan.symbols.positions[name]]
-        if step.computed is not None:
-            return f"'{name}' is a computed value; the walk computes it"
         return f"'{name}' is a display text; it has no answer"
     return f"'{name}' is not a variable of this instrument"
 
@@ -116,11 +121,6 @@ def _text_shape_problem(node: Any, value: str) -> str | None:
     shape = getattr(node, "format", None)
     if pattern is None and shape is None:
         return None
-    try:  # TEMPORARY until h-expr's patterns land
-        from qdef.expr.patterns import FORMATS, matches  # noqa: PLC0415
-    except ImportError:
-        return None
-
     if shape is not None and not matches(FORMATS[shape], value):
         return f"{value!r} is not a valid {_FORMAT_NAMES[shape]}"
     if pattern is not None and not matches(pattern.regex, value):

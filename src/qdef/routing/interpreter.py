@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from qdef.model import GridQuestion, Instrument, MatrixQuestion, Question
 from qdef.routing.answers import AnswerError, normalize, problems, value_problem
-from qdef.routing.evaluate import holds
+from qdef.routing.evaluate import Parts, holds, value
 from qdef.routing.plan import Plan, Step, as_plan
 from qdef.source.positions import KeyPath
 
@@ -135,16 +135,14 @@ def _walk(
     return shown, response, ended_by, errors
 
 
-def _compute(step: Step, response: dict[str, Any], parts: Any) -> None:
-    from qdef.routing.evaluate import value  # type: ignore[attr-defined]  # noqa: PLC0415
-
+def _compute(step: Step, response: dict[str, Any], parts: Parts) -> None:
     assert step.computed is not None
     result = value(step.computed, response, parts)
     if result is not None:
         response[step.question.id] = result
 
 
-def _rules(step: Step, response: dict[str, Any], parts: Any, errors: list[RuleFailure]) -> None:
+def _rules(step: Step, response: dict[str, Any], parts: Parts, errors: list[RuleFailure]) -> None:
     if not any(name in response for name in step.variables):
         return  # checked only when at least one of the question's variables is answered
     path = step.entry.path

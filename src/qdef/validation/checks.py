@@ -18,15 +18,19 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from qdef.diagnostics import Code, Diagnostic, Severity, Span
 from qdef.expr import Expr, ExprProblem, parse_and_check, variables_used
 from qdef.expr.messages import Subject, date_problem
 from qdef.expr.nodes import Call, Literal, Ref, children
+from qdef.expr.patterns import FORMATS, check_pattern, matches
+from qdef.expr.template import Template, TemplateSyntaxError, has_braces, parse_template
+from qdef.expr.types import Want, expression_type, typecheck
 from qdef.model import (
     END,
     Computed,
@@ -52,33 +56,6 @@ from qdef.model.symbols import QuestionEntry, Symbols, build
 from qdef.model.texts import texts
 from qdef.source.positions import KeyPath
 from qdef.validation.partial import NOTHING_BROKEN, Broken
-
-if TYPE_CHECKING:
-    from qdef.expr.template import Template
-
-
-def _parse_and_check(
-    source: str,
-    symbols: Symbols,
-    position: int,
-    *,
-    subject: Subject = "question",
-    unknown: Any = lambda name: False,
-    want: str = "truth",
-) -> tuple[Expr | None, list[ExprProblem]]:
-    """:func:`qdef.expr.parse_and_check` (``want``: what the expression must give)."""
-    if want == "truth":
-        return parse_and_check(source, symbols, position, subject=subject, unknown=unknown)
-    return parse_and_check(  # type: ignore[call-arg]
-        source, symbols, position, subject=subject, unknown=unknown, want=want
-    )
-
-
-def _expression_type(expr: Expr, symbols: Symbols) -> Any:
-    from qdef.expr.types import expression_type  # type: ignore[attr-defined]  # noqa: PLC0415
-
-    return expression_type(expr, symbols)
-
 
 #: Words of the condition language; an id spelt like one could not be referred to.
 RESERVED = frozenset({"end", "and", "or", "not", "has", "in", "answered", "true", "false"})
@@ -129,33 +106,36 @@ def checked(
 def piped_templates(instrument: Instrument) -> dict[KeyPath, Template]:
     """Every piped text of a valid instrument, parsed, by its key path (in document order)."""
     found: dict[KeyPath, Template] = {}
-    for path, text in _piped_texts(instrument, build(instrument)):
-        if "{" in text or "}" in text:
-            from qdef.expr.template import parse_template  # noqa: PLC0415
-
-            template = parse_template(text)
-            if not template.plain:
-                found[path] = template
+    for path, text, _ in _piped_texts(instrument, build(instrument)):
+        template = parse_template(text)
+        if not template.plain:
+            found[path] = template
     return found
 
 
-def _piped_texts(instrument: Instrument, symbols: Symbols) -> Iterator[tuple[KeyPath, str]]:
-    """Every text that may be piped, one per language, with its key path."""
-    for path, text, _ in _piped_texts_at(instrument, symbols):
-        yield path, text
-
-
-def _piped_texts_at(instrument: Instrument, symbols: Symbols) -> Iterator[tuple[KeyPath, str, int]]:
-    """:func:`_piped_texts`, each with the position it is read from."""
-    positions: dict[tuple[Any, Any], int] = {
-        (e.path[1], e.path[3]): e.position for e in symbols.entries
-    }
+def _piped_texts(
+    instrument: Instrument,
+    symbols: Symbols,
+    found: Iterable[tuple[KeyPath, str | dict[str, str]]] | None = None,
+) -> Iterator[tuple[KeyPath, str, int]]:
+    """Every text that may be piped and has braces, one per language, with its key path
+    and the position it is read from (of the texts ``found`` by
+    :func:`qdef.model.texts.texts`, when given). A text without braces is skipped
+    before anything else is looked at (most texts are plain)."""
+    positions: dict[tuple[Any, Any], int] | None = None
     first: dict[int, int] = {}
-    for entry in symbols.entries:
-        first.setdefault(entry.section_index, entry.position)
-    for s in range(len(instrument.sections)):
-        first.setdefault(s, len(symbols.entries))
-    for path, text in texts(instrument):
+    for path, text in texts(instrument) if found is None else found:
+        if isinstance(text, str):
+            if not has_braces(text):
+                continue
+        elif not any(has_braces(value) for value in text.values()):
+            continue
+        if positions is None:  # made when the first text with braces needs it
+            positions = {(e.path[1], e.path[3]): e.position for e in symbols.entries}
+            for entry in symbols.entries:
+                first.setdefault(entry.section_index, entry.position)
+            for s in range(len(instrument.sections)):
+                first.setdefault(s, len(symbols.entries))
         position = _text_position(path, positions, first)
         if position is None:
             continue
@@ -163,7 +143,8 @@ def _piped_texts_at(instrument: Instrument, symbols: Symbols) -> Iterator[tuple[
             yield path, text, position
         else:
             for language, value in text.items():
-                yield (*path, language), value, position
+                if has_braces(value):
+                    yield (*path, language), value, position
 
 
 def build_symbols(instrument: Instrument) -> Symbols:
@@ -173,9 +154,9 @@ def build_symbols(instrument: Instrument) -> Symbols:
     for entry in symbols.computed():
         question = entry.question
         assert isinstance(question, Computed)
-        expr, problems = _parse_and_check(question.value, symbols, entry.position, want="value")
+        expr, problems = parse_and_check(question.value, symbols, entry.position, want="value")
         if expr is not None and not problems:
-            symbols.define(entry, _expression_type(expr, symbols))
+            symbols.define(entry, expression_type(expr, symbols))
     return symbols
 
 
@@ -191,6 +172,12 @@ class _Checker:
         """Computed values whose expression has errors: they have no variable, and a use
         of one is not reported again as unknown."""
         self.found: list[Diagnostic] = []
+
+    @functools.cached_property
+    def texts(self) -> list[tuple[KeyPath, str | dict[str, str]]]:
+        """Every text of the instrument (walked once: the language checks and the piping
+        checks both read them)."""
+        return list(texts(self.instrument))
 
     def unknown(self, name: str) -> bool:
         """Names not to report as unknown: left out of a broken document, or failed."""
@@ -320,7 +307,7 @@ class _Checker:
                 )
         languages = list(dict.fromkeys(listed))
         wanted = set(languages)
-        for path, text in texts(self.instrument):
+        for path, text in self.texts:
             if path in self.broken.texts:
                 continue
             if isinstance(text, str):
@@ -559,9 +546,9 @@ class _Checker:
         path: KeyPath,
         position: int,
         subject: Subject = "question",
-        want: str = "truth",
+        want: Want = "truth",
     ) -> Expr | None:
-        expr, problems = _parse_and_check(
+        expr, problems = parse_and_check(
             source, self.symbols, position, subject=subject, unknown=self.unknown, want=want
         )
         if expr is not None:
@@ -630,7 +617,7 @@ class _Checker:
             path = (*entry.path, "value")
             if question.when is not None:
                 self._condition(question.when, (*entry.path, "when"), entry.position)
-            expr, problems = _parse_and_check(
+            expr, problems = parse_and_check(
                 question.value,
                 self.symbols,
                 entry.position,
@@ -650,7 +637,7 @@ class _Checker:
             if expr is None or problems:
                 self.failed.add(question.id)
             else:
-                self.symbols.define(entry, _expression_type(expr, self.symbols))
+                self.symbols.define(entry, expression_type(expr, self.symbols))
             del later[question.id]
 
     # ------------------------------------------------------------------ issue 18's elements
@@ -740,7 +727,7 @@ class _Checker:
 
     def _code_default(self, default: str, codes: list[str], path: KeyPath) -> None:
         if default not in codes:
-            close = difflib.get_close_matches(default, codes, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(default, codes, n=1, cutoff=0.7)
             hint = f"did you mean '{close[0]}'?" if close else f"the codes are {', '.join(codes)}"
             self.report(
                 Code.QD310,
@@ -840,8 +827,6 @@ class _Checker:
             return
         if question.format is None and question.pattern is None:
             return
-        from qdef.expr.patterns import FORMATS, check_pattern, matches  # noqa: PLC0415
-
         if question.format is not None and not matches(FORMATS[question.format], default):
             self.report(
                 Code.QD310,
@@ -861,8 +846,6 @@ class _Checker:
             )
 
     def _pattern(self, regex: str, path: KeyPath) -> None:
-        from qdef.expr.patterns import check_pattern  # noqa: PLC0415
-
         for problem in check_pattern(regex):
             offset = min(problem.offset, len(regex))
             excerpt, column = _excerpt(regex, offset)
@@ -883,15 +866,19 @@ class _Checker:
         """Every piped text: its syntax, each piece's type (at the text's position: only
         earlier variables; a rule's message may use the question's own) and the fallback
         rule (QD314)."""
-        for path, text, position in _piped_texts_at(self.instrument, self.symbols):
+        for path, text, position in _piped_texts(self.instrument, self.symbols, self.texts):
             if path in self.broken.texts or path[:-1] in self.broken.texts:
                 continue
-            self._template(text, path, position)
+            own = None
+            if "rules" in path:  # a rule's message: shown only with an answer of its question
+                question = self.symbols.entries[position - 1].question
+                if isinstance(question, _ONE_ANSWER):
+                    own = question.id
+            self._template(text, path, position, own)
 
-    def _template(self, text: str, path: KeyPath, position: int) -> None:
-        if "{" not in text and "}" not in text:
-            return
-        from qdef.expr.template import TemplateSyntaxError, parse_template  # noqa: PLC0415
+    def _template(self, text: str, path: KeyPath, position: int, own: str | None = None) -> None:
+        """Check the piped text at ``path``, read at ``position``; ``own``: a variable
+        always answered where the text is shown (a rule message's question's answer)."""
 
         try:
             template = parse_template(text)
@@ -914,45 +901,52 @@ class _Checker:
         for piece in template.pieces:
             if isinstance(piece, str):
                 continue
-            _, problems = _parse_and_check(
-                piece.source, self.symbols, position, unknown=self.unknown, want="text"
+            problems = typecheck(
+                piece.expr, self.symbols, position, unknown=self.unknown, want="text"
             )
             if problems:
                 ok = False
                 self._expr_problems(piece.source, path, problems, piece.source_start)
                 continue
             if piece.fallback is None:
-                absent = self._may_be_absent(piece.expr)
+                absent = self._may_be_absent(piece.expr, own)
                 if absent is not None:
                     ok = False
-                    self.report(
-                        Code.QD314,
-                        f"'{absent}' may be absent here (it is {self._why_absent(absent)}); "
-                        f"add a fallback, e.g. {{{piece.source}|…}}, or make it required",
-                        path,
+                    excerpt, column = _excerpt(text, piece.start)
+                    self.found.append(
+                        Diagnostic(
+                            Code.QD314,
+                            f"'{absent}' may be absent here (it is {self._why_absent(absent)}); "
+                            f"add a fallback, e.g. {{{piece.source}|…}}",
+                            self.locator.locate_offset(path, piece.start),
+                            "error",
+                            excerpt=excerpt,
+                            excerpt_column=column,
+                        )
                     )
         if ok:
             self.templates[path] = template
 
-    def _may_be_absent(self, expr: Expr) -> str | None:
+    def _may_be_absent(self, expr: Expr, own: str | None) -> str | None:
         """A variable that can leave the piece ``expr`` without a value (the fallback
-        rule, docs/format.md "Piping"), or None."""
+        rule, docs/format.md "Piped texts"), or None."""
         match expr:
             case Literal():
                 return None
             case Ref(name=name):
-                return None if self._always_there(name) else name
+                return None if name == own or self._always_there(name) else name
             case Call(name=name, args=args):
                 if name in _NEVER_ABSENT:
                     return None
+                each = [self._may_be_absent(arg, own) for arg in args]
                 if name in ("min", "max", "coalesce"):  # absent only if all are
-                    each = [self._may_be_absent(arg) for arg in args]
                     return each[0] if all(each) else None
                 if name == "if":  # the condition is two-valued; either branch may be taken
-                    return self._may_be_absent(args[1]) or self._may_be_absent(args[2])
-                return next(filter(None, map(self._may_be_absent, args)), None)
+                    return each[1] or each[2]
+                return next(filter(None, each), None)
             case _:
-                return next(filter(None, map(self._may_be_absent, children(expr))), None)
+                each = [self._may_be_absent(child, own) for child in children(expr)]
+                return next(filter(None, each), None)
 
     def _always_there(self, name: str) -> bool:
         """(a) a hidden variable with a default, (b) the answer of a required question
@@ -986,6 +980,9 @@ class _Checker:
             return f"a part of '{variable.question}' that may be left unanswered"
         return f"the answer of '{variable.question}', which is not required"
 
+
+#: Questions with one answer variable (their id).
+_ONE_ANSWER = (SingleChoice, MultipleChoice, TextQuestion, NumberQuestion, DateQuestion)
 
 #: Functions whose value is never absent (absent arguments count as nothing).
 _NEVER_ABSENT = frozenset({"sum", "count", "len", "concat", "selected_count"})

@@ -66,8 +66,12 @@ class PrunedLocator:
     """Original index of each kept section."""
     questions: list[list[int]] = field(default_factory=list)
     """Original index of each kept question, per kept section."""
+    hidden: list[int] = field(default_factory=list)
+    """Original index of each kept hidden variable."""
 
     def original(self, path: KeyPath) -> KeyPath:
+        if len(path) >= 2 and path[0] == "hidden" and isinstance(path[1], int):
+            return ("hidden", self.hidden[path[1]], *path[2:])
         if len(path) < 2 or path[0] != "sections" or not isinstance(path[1], int):
             return path
         s = path[1]
@@ -144,6 +148,8 @@ class _Faults:
     section_keys: dict[int, set[str]] = field(default_factory=dict)
     texts: set[KeyPath] = field(default_factory=set)
     languages: bool = True
+    hidden: set[int] = field(default_factory=set)
+    """Hidden variables with errors (left out)."""
 
 
 def _faults(data: dict[str, Any], errors: Sequence[ErrorDetails]) -> _Faults | None:
@@ -167,6 +173,8 @@ def _faults(data: dict[str, Any], errors: Sequence[ErrorDetails]) -> _Faults | N
                 faults.sections.add(s)
             else:  # an optional key of the section, or an unknown one
                 faults.section_keys.setdefault(s, set()).add(section_key)
+        elif key == "hidden" and len(loc) >= 2 and isinstance(loc[1], int):
+            faults.hidden.add(loc[1])
         elif key in _STAND_INS:
             faults.top[str(key)] = _STAND_INS[str(key)]
             if key == "title":
@@ -227,6 +235,15 @@ def prune(document: Document, errors: Sequence[ErrorDetails]) -> Pruned | None:
         return None
     top = {k: v for k, v in faults.top.items() if k in Instrument.model_fields}
     top["sections"] = sections
+    hidden = top.get("hidden")
+    if isinstance(hidden, list) and faults.hidden:
+        locator.hidden = [i for i in range(len(hidden)) if i not in faults.hidden]
+        names.update(name for i in faults.hidden for name in _ids(hidden[i]))
+        top["hidden"] = [hidden[i] for i in locator.hidden]
+        if not top["hidden"]:
+            del top["hidden"]
+    elif isinstance(hidden, list):
+        locator.hidden = list(range(len(hidden)))
     numbering = not faults.questions and not faults.sections
     broken = Broken(frozenset(names), frozenset(faults.texts), faults.languages, numbering)
     return Pruned(top, locator, broken)
