@@ -3,9 +3,10 @@
 Exactly the subset qdef's ``limesurvey`` renderer writes: ``or``, ``and``,
 ``!``, parentheses, the six comparisons, ``+ - * /`` and unary ``-``, string and
 number literals, variables ``name.NAOK``, and the functions ``is_empty``,
-``substr``, ``strcmp``, ``count``, ``join``, ``if``, ``intval``, ``min`` and
-``max``. Anything else is a syntax error here, so a test fails when the renderer
-writes more than this evaluator (and these tests) understand.
+``substr``, ``strcmp``, ``count``, ``join``, ``if``, ``intval``, ``min``,
+``max``, ``htmlspecialchars`` and ``str_replace``. Anything else is a syntax
+error here, so a test fails when the renderer writes more than this evaluator
+(and these tests) understand.
 
 The rules follow LimeSurvey's expression manager (shared/reference:
 limesurvey-lss.md §8, and ``RDP_EvaluateBinary`` / ``getMismatchInformation`` of
@@ -20,6 +21,7 @@ PHP), ``*`` always multiplies floats; unary ``-`` reads ``""`` as 0.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -317,6 +319,10 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "count": lambda *xs: Decimal(sum(1 for x in xs if x != "")),
     "join": lambda *xs: "".join(_text(x) for x in xs),
     "if": lambda test, yes, no: yes if truthy(test) else no,
+    "htmlspecialchars": lambda x: html.escape(_text(x), quote=True).replace("&#x27;", "&#039;"),
+    "str_replace": lambda search, replace, subject: _text(subject).replace(
+        _text(search), _text(replace)
+    ),
     "intval": _intval,
     "min": _extreme(lambda order: order < 0),
     "max": _extreme(lambda order: order > 0),

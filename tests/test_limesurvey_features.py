@@ -5,6 +5,7 @@ each element LimeSurvey cannot express refused at its place (QD801–QD805)."""
 
 from __future__ import annotations
 
+import html
 import io
 from pathlib import Path
 from typing import Any
@@ -131,14 +132,14 @@ def _refused(tmp_path: Path, body: str, hidden: str = "") -> tuple[int, str]:
             "r.yaml:6:5: error QD802: a hidden number variable is set from outside",
         ),
         (
-            "      - {id: t, type: text, text: 'Hello {first|you}'}\n",
+            "      - {id: t, type: text, text: 'Hello {len(first)|you}'}\n",
             "hidden:\n  - {id: first, type: text}\n",
-            "r.yaml:11:36: error QD804: qdef's limesurvey renderer does not write piped texts",
+            "r.yaml:11:43: error QD804: the function len cannot be shown in a LimeSurvey text",
         ),
         (
             "      - {id: t, type: text, text: T, pattern: {regex: '[0-9]{5}'}}\n",
             "",
-            "r.yaml:10:48: error QD805: qdef's limesurvey renderer does not write patterns",
+            "r.yaml:9:47: error QD805: qdef's limesurvey renderer does not write patterns",
         ),
     ],
     ids=["len", "single-option-when", "hidden-number", "piping", "pattern"],
@@ -151,3 +152,109 @@ def test_what_limesurvey_cannot_express_is_refused_at_its_place(
     status, first = _refused(tmp_path, body, hidden)
     assert status == 1
     assert first.startswith(expected), first
+
+
+# ---------------------------------------------------------------------- piping
+
+
+def ls_shown(text: str, kept: dict[str, str]) -> str:
+    """A LimeSurvey text as the respondent reads it: each ``{expression}`` (its strings
+    may hold braces) evaluated once, then the HTML read as text."""
+    parts = _split(text)
+    out = "".join(
+        lsexpr.stored(lsexpr.evaluate(lsexpr.parse(part), kept)) if i % 2 else part
+        for i, part in enumerate(parts)
+    )
+    return html.unescape(out.replace("<br>\n", "\n"))
+
+
+def qdef_shown(path: tuple[str | int, ...], response: dict[str, Any]) -> str:
+    """The text at ``path`` as the walk's response fills it (docs/format.md, Piping)."""
+    from qdef.expr.types import expression_type  # noqa: PLC0415
+    from qdef.routing.evaluate import as_text, value  # noqa: PLC0415
+
+    compiled = COMPILED
+    template = compiled.template(path)
+    assert template is not None
+    labels = {
+        code: label
+        for question in INSTRUMENT.questions()
+        for code, label in _labels(question[1]).items()
+    }
+
+    def show(piece: Any) -> str | None:
+        found = value(piece.expr, response, compiled.plan.parts)
+        if found is None:
+            return None
+        vtype = expression_type(piece.expr, compiled.symbols)
+        return as_text(found, vtype, labels.get(piece.source, {}))
+
+    return template.fill(show)
+
+
+def _labels(question: Any) -> dict[str, dict[str, str]]:
+    if question.type in ("single", "multiple"):
+        return {question.id: {o.code: o.label for o in question.options}}
+    if question.type == "matrix":
+        return {
+            f"{question.id}.{r.code}": {c.code: c.label for c in question.scale}
+            for r in question.rows
+        }
+    return {}
+
+
+COMPILED = qdef.rendering.compile_instrument(INSTRUMENT)
+
+
+@settings(max_examples=100)
+@given(respondents(INSTRUMENT))
+def test_piped_texts_read_in_limesurvey_as_the_walk_fills_them(
+    respondent: dict[str, Any],
+) -> None:
+    lss, mapping = RENDERED
+    reference = walk(INSTRUMENT, respondent, check=False)
+    computed = {"children", "share", "big"}
+    given_ = {k: v for k, v in reference.response.items() if k not in computed}
+    shown, kept = ls_walk(lss, ls_answers(mapping, given_))
+    (summary,) = [q for q in lss.questions if q.code == "summary"]
+    if summary not in shown:
+        return
+    text = next(r["question"] for r in lss.tables["question_l10ns"] if r["qid"] == summary.qid)
+    path = ("sections", 1, "questions", 0, "text")
+    assert ls_shown(text, kept) == qdef_shown(path, reference.response)
+
+
+def test_a_piped_answer_stays_inert_text() -> None:
+    """Markup, braces, an ExpressionScript and a formula typed by a respondent are
+    shown as typed: HTML-escaped, braces as character references (never read by
+    LimeSurvey's expression manager, nor by the browser)."""
+    lss, mapping = RENDERED
+    hostile = '</script><b>x</b> {{1+1}} {INSERTANS:1X2X3} =SUM(A1) & "q"'
+    (summary,) = [q for q in lss.questions if q.code == "summary"]
+    text = next(r["question"] for r in lss.tables["question_l10ns"] if r["qid"] == summary.qid)
+    values = ls_answers(mapping, {"note": hostile, "moved": "2020-01-01", "today_": "2022-01-01"})
+    _, kept = ls_walk(lss, values)
+    assert f"note {hostile};" in ls_shown(text, kept)  # what the browser shows
+    page = "".join(  # the HTML LimeSurvey puts on the page
+        lsexpr.stored(lsexpr.evaluate(lsexpr.parse(part), kept)) if i % 2 else part
+        for i, part in enumerate(_split(text))
+    )
+    assert "<b>" not in page and "</script>" not in page
+    assert "{" not in page and "}" not in page  # nothing LimeSurvey would read again
+
+
+def _split(text: str) -> list[str]:
+    """Text and expressions, alternating (as ls_shown reads them)."""
+    parts: list[str] = []
+    position = 0
+    while (start := text.find("{", position)) >= 0:
+        parts.append(text[position:start])
+        end, in_string = start + 1, False
+        while in_string or text[end] != "}":
+            if text[end] == '"' and text[end - 1] != "\\":
+                in_string = not in_string
+            end += 1
+        parts.append(text[start + 1 : end])
+        position = end + 1
+    parts.append(text[position:])
+    return parts

@@ -8,16 +8,21 @@ the refusals, at their place, of what ExpressionScript cannot compute exactly
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
-from qdef.expr import Expr, In, Literal, Ref, parse
+from qdef.expr import Expr, In, Literal, Ref, parse, to_source
 from qdef.expr.nodes import Call
+from qdef.expr.template import Piece
 from qdef.model import (
     Computed,
     DateQuestion,
     HiddenChoice,
     HiddenText,
     Instrument,
+    MatrixQuestion,
     MultipleChoice,
     NumberQuestion,
     Question,
@@ -25,11 +30,80 @@ from qdef.model import (
 )
 from qdef.renderers.limesurvey.arrays import ArrayLowering
 from qdef.renderers.limesurvey.codes import Slot
-from qdef.renderers.limesurvey.expressions import number
+from qdef.renderers.limesurvey.expressions import number, string
 from qdef.renderers.limesurvey.questions import full_date
-from qdef.renderers.limesurvey.survey import Attribute, LsQuestion
-from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, ValueCompiler
+from qdef.renderers.limesurvey.survey import Attribute, LsQuestion, Text, pick
+from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, Value, ValueCompiler
+from qdef.renderers.limesurvey.writer import html_text
 from qdef.rendering import Compiled
+
+#: ExpressionScript's string literals (as :func:`string` writes them): braces inside
+#: them are part of the string, LimeSurvey's pattern for ``{…}`` in a text skips them.
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+class Piping:
+    """Piped values as LimeSurvey's ``{expression}`` in a text, in one language: the
+    value as qdef shows it (docs/format.md, "Piping"), or the fallback where it is
+    absent. What a respondent typed is HTML-escaped and its braces written as
+    character references (``&#123;``), so that neither the browser nor LimeSurvey's
+    expression manager, which reads ``{…}`` in what it shows, ever reads it."""
+
+    def __init__(self, compiler: ValueCompiler, labels: Mapping[str, Mapping[str, Text]]) -> None:
+        self.compiler = compiler
+        self.labels = labels
+        """For each choice variable: its codes' labels."""
+
+    def piece(self, part: Piece, lang: str) -> str:
+        found = self.compiler.value(part.expr)
+        shown = self.shown(part.expr, found, lang)
+        fallback = string(html_text(part.fallback or "")) if part.fallback else '""'
+        body = shown if found.present == "1" else f"if({found.present}, {shown}, {fallback})"
+        if any(c in _STRINGS.sub("", body) for c in "{}"):  # braces in strings are read
+            raise Unsupported(part.expr, "a piped value", "a brace LimeSurvey would misread")
+        return "{" + body + "}"
+
+    def shown(self, expr: Expr, found: Value, lang: str) -> str:
+        if found.kind == "number":
+            return f"({found.value} + 0)"  # a number, not the stored 12.5000000000
+        if found.kind == "date":
+            return found.value
+        labels = self.labels.get(expr.name) if isinstance(expr, Ref) else None
+        if found.kind == "choices" and labels is not None and found.slot is not None:
+            return self._chosen(found.slot, labels, lang)
+        if found.kind in ("choice", "text") and labels is not None:
+            codes = dict(found.slot.values) if found.slot is not None else {c: c for c in labels}
+            text = '""'
+            for code in reversed(list(labels)):
+                label = string(html_text(pick(labels[code], lang)))
+                test = (
+                    f"{found.value} == {string(codes[code])}"
+                    if found.kind == "choice"
+                    else f"strcmp({found.value}, {string(code)}) == 0"
+                )
+                text = f"if({test}, {label}, {text})"
+            return text
+        if found.kind == "text":
+            inner = f"htmlspecialchars({found.value})"
+            return f'str_replace("}}", "&amp;#125;", str_replace("{{", "&amp;#123;", {inner}))'
+        raise Unsupported(
+            expr, f"the {found.kind} value {to_source(expr)!r}", "not shown in a text"
+        )
+
+    def _chosen(self, slot: Slot, labels: Mapping[str, Text], lang: str) -> str:
+        """A multiple choice's chosen labels in option order, joined by ", "."""
+        parts: list[str] = []
+        before: list[str] = []
+        for code in labels:
+            ticked = f'{slot.options[code]}.NAOK == "Y"'
+            label = string(html_text(pick(labels[code], lang)))
+            if before:
+                separator = f'if({" or ".join(before)}, ", ", "")'
+                parts.append(f'if({ticked}, join({separator}, {label}), "")')
+            else:
+                parts.append(f'if({ticked}, {label}, "")')
+            before.append(ticked)
+        return f"join({', '.join(parts)})"
 
 
 class FeatureLowering(ArrayLowering):
@@ -171,18 +245,44 @@ class FeatureLowering(ArrayLowering):
                     found.append(((*path, "rules", k, "check"), rule.check, where))
         return found
 
+    def labels(self) -> dict[str, Mapping[str, Text]]:
+        """The labels of every choice variable's codes (a piped choice shows its label)."""
+        found: dict[str, Mapping[str, Text]] = {}
+        for hidden in self.instrument.hidden or ():
+            if isinstance(hidden, HiddenChoice):
+                found[hidden.id] = {o.code: o.label for o in hidden.options}
+        for _, question in self.instrument.questions():
+            if isinstance(question, SingleChoice | MultipleChoice):
+                found[question.id] = {o.code: o.label for o in question.options}
+            elif isinstance(question, MatrixQuestion):
+                scale: Mapping[str, Text] = {c.code: c.label for c in question.scale}
+                found |= {f"{question.id}.{row.code}": scale for row in question.rows}
+        return found
+
+    def check_pieces(self, piping: Piping) -> None:
+        """Every piece of every piped text compiled once in each language, refused at
+        its place where LimeSurvey cannot show it as qdef does (QD804)."""
+        for path, template in self.compiled.texts_with_pieces():
+            languages = [path[-1]] if path[-1] in self.languages else self.languages
+            for part in template.pieces:
+                if not isinstance(part, Piece):
+                    continue
+                for lang in languages:
+                    try:
+                        piping.piece(part, str(lang))
+                    except Unsupported as refused:
+                        raise LocatedRenderError(
+                            Code.QD804,
+                            f"{refused.feature} cannot be shown in a LimeSurvey text: "
+                            f"{refused.why}; insert another value, or none, for LimeSurvey",
+                            "a piped text",
+                            path,
+                            offset=part.source_start + refused.node.start,
+                        ) from None
+
     def refuse_unwritten(self) -> None:
-        """Refuse, at its place, what this renderer does not write yet: piped texts
-        (QD804) and patterns (QD805). Never left out silently."""
-        for path, _ in self.compiled.texts_with_pieces():
-            raise LocatedRenderError(
-                Code.QD804,
-                "qdef's limesurvey renderer does not write piped texts yet ({…} inserting "
-                "an answer); write the text without the piece, or render this instrument "
-                "for the web form or on paper",
-                "a piped text",
-                path,
-            )
+        """Refuse, at its place, what this renderer does not write yet: patterns
+        (QD805). Never left out silently."""
         for path, node in _nodes_with(self.instrument, "pattern"):
             raise LocatedRenderError(
                 Code.QD805,

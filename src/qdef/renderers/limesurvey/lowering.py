@@ -35,7 +35,7 @@ from qdef.model import (
     TextQuestion,
 )
 from qdef.renderers.limesurvey.expressions import unwritable
-from qdef.renderers.limesurvey.features import FeatureLowering
+from qdef.renderers.limesurvey.features import FeatureLowering, Piping
 from qdef.renderers.limesurvey.questions import carrier
 from qdef.renderers.limesurvey.survey import Attribute, LsGroup, LsQuestion, Survey, join
 from qdef.renderers.limesurvey.values import ComputedValue, ValueCompiler
@@ -92,6 +92,8 @@ class _Lowering(FeatureLowering):
         compiler = ValueCompiler(self.slots | self.raw, self.hidden | computed)
         self.computed_kinds(computed)
         self.check_values(compiler)
+        piping = Piping(compiler, self.labels())
+        self.check_pieces(piping)
         for group, when in zip(self.groups, sections, strict=True):
             if when is not None:
                 group.relevance = compiler.compile(when)
@@ -111,7 +113,7 @@ class _Lowering(FeatureLowering):
                 self.offered(compiler, question, items, step.option_when)
             if step.rules:
                 self.rules(compiler, question, items, step.rules)
-        return Survey(self.groups, self.slots)
+        return Survey(self.groups, self.slots, piping.piece)
 
     def offered(
         self,
