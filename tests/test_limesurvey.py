@@ -585,10 +585,11 @@ LIMESURVEY_MODULES = (
     "expressions",
     "values",
     "survey",
+    "writer",
     "questions",
     "arrays",
+    "features",
     "lowering",
-    "writer",
 )
 
 
