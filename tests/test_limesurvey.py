@@ -200,11 +200,18 @@ def ls_walk(lss: Lss, given: dict[str, str]) -> tuple[list[LsQuestion], dict[str
     kept: dict[str, str] = {}
     shown: list[LsQuestion] = []
     relevance = {g["gid"]: g["grelevance"] for g in lss.groups}
+    # a hidden short text is filled from the URL before the survey starts: every
+    # equation of its page sees it (until its own relevance says otherwise)
+    prefilled = {
+        q.code for q in lss.questions if q.attributes.get("hidden") == "1" and q.type == "S"
+    }
+    kept |= {name: value for name, value in given.items() if name in prefilled}
     for question in lss.questions:
         visible = lsexpr.holds(relevance[question.gid] or "1", kept) and lsexpr.holds(
             question.relevance or "1", kept
         )
         if not visible:
+            kept.pop(question.code, None)  # an irrelevant question's value is not kept
             continue
         shown.append(question)
         if question.type == "*":  # an equation: its value is computed and saved

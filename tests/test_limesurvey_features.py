@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qdef
 from qdef.routing import walk
@@ -22,6 +23,19 @@ from tests.test_limesurvey import check_respondent, check_structure, ls_answers,
 FEATURES = Path(__file__).parent / "cases" / "limesurvey" / "features.yaml"
 INSTRUMENT = qdef.load(FEATURES)
 RENDERED = lss_of(INSTRUMENT)
+
+
+def _respondents() -> st.SearchStrategy[dict[str, Any]]:
+    """Respondents with values given from outside for the hidden variables too."""
+    hidden = st.fixed_dictionaries(
+        {},
+        optional={
+            "region": st.sampled_from(["north", "south", "nowhere"]),
+            "panel": st.sampled_from(["a", "b"]),
+            "first_name": st.sampled_from(["Ann", "<b>{x}</b>", "{{", "a & b"]),
+        },
+    )
+    return st.tuples(respondents(INSTRUMENT), hidden).map(lambda pair: pair[0] | pair[1])
 
 
 def test_the_features_survey_is_complete() -> None:
@@ -40,13 +54,13 @@ def test_the_features_survey_is_complete() -> None:
 
 
 @settings(max_examples=150)
-@given(respondents(INSTRUMENT))
+@given(_respondents())
 def test_limesurvey_shows_and_keeps_what_the_walk_does(respondent: dict[str, Any]) -> None:
     check_respondent(INSTRUMENT, respondent, RENDERED)
 
 
 @settings(max_examples=150)
-@given(respondents(INSTRUMENT))
+@given(_respondents())
 def test_limesurveys_validation_equations_fail_where_the_walks_rules_fail(
     respondent: dict[str, Any],
 ) -> None:
@@ -207,7 +221,7 @@ COMPILED = qdef.rendering.compile_instrument(INSTRUMENT)
 
 
 @settings(max_examples=100)
-@given(respondents(INSTRUMENT))
+@given(_respondents())
 def test_piped_texts_read_in_limesurvey_as_the_walk_fills_them(
     respondent: dict[str, Any],
 ) -> None:

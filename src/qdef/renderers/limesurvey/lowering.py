@@ -94,8 +94,10 @@ class _Lowering(FeatureLowering):
         self.check_values(compiler)
         piping = Piping(compiler, self.labels())
         self.check_pieces(piping)
-        for group, when in zip(self.groups, sections, strict=True):
-            if when is not None:
+        for index, (group, when) in enumerate(zip(self.groups, sections, strict=True)):
+            # the first group holds the hidden variables, which LimeSurvey would empty
+            # with the group: its questions' relevance holds the section's condition
+            if when is not None and not (index == 0 and self.raw):
                 group.relevance = compiler.compile(when)
         steps = {step.question.id: step for step in self.plan.steps}
         for _, question, items in lowered:
