@@ -221,8 +221,15 @@ def ls_walk(lss: Lss, given: dict[str, str]) -> tuple[list[LsQuestion], dict[str
             if result != "":
                 kept[question.code] = lsexpr.stored(result)
             continue
+        # an option or row whose subquestion relevance fails is not offered: not kept
+        unoffered = [
+            f"{question.code}_{sub['title']}"
+            for sub in question.subquestions
+            if sub["scale_id"] == "0" and not lsexpr.holds(sub["relevance"] or "1", kept)
+        ]
         for name, value in given.items():
-            if name == question.code or name.startswith(question.code + "_"):
+            ours = name == question.code or name.startswith(question.code + "_")
+            if ours and not any(name == o or name.startswith(o + "_") for o in unoffered):
                 kept[name] = value
     return shown, kept
 

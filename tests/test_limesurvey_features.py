@@ -18,7 +18,15 @@ import qdef
 from qdef.routing import walk
 from qdef.testing import respondents
 from tests import lsexpr
-from tests.test_limesurvey import check_respondent, check_structure, ls_answers, ls_walk, lss_of
+from tests.test_limesurvey import (
+    back_to_qdef,
+    check_respondent,
+    check_structure,
+    comparable,
+    ls_answers,
+    ls_walk,
+    lss_of,
+)
 
 FEATURES = Path(__file__).parent / "cases" / "limesurvey" / "features.yaml"
 INSTRUMENT = qdef.load(FEATURES)
@@ -57,6 +65,37 @@ def test_the_features_survey_is_complete() -> None:
 @given(_respondents())
 def test_limesurvey_shows_and_keeps_what_the_walk_does(respondent: dict[str, Any]) -> None:
     check_respondent(INSTRUMENT, respondent, RENDERED)
+
+
+@settings(max_examples=100)
+@given(_respondents())
+def test_limesurvey_keeps_what_the_walk_keeps_of_every_answer_given(
+    respondent: dict[str, Any],
+) -> None:
+    """Every answer the respondent gives (not only those the walk keeps) offered to
+    LimeSurvey: it keeps exactly the walk's (unoffered options and rows, and their
+    follow-ups, dropped)."""
+    lss, mapping = RENDERED
+    reference = walk(INSTRUMENT, respondent, check=False)
+    computed = {"children", "share", "big"}
+    # what was typed, with the hidden values as the walk reads them
+    typed = {k: v for k, v in respondent.items() if k in mapping["variables"]}
+    typed = {k: v for k, v in typed.items() if k not in computed and k not in HIDDEN}
+    typed |= {k: v for k, v in reference.response.items() if k in HIDDEN}
+    try:
+        values = ls_answers(mapping, typed)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return  # an answer of a form LimeSurvey cannot take (the walk ignores it)
+    _, kept = ls_walk(lss, values)
+    found = back_to_qdef(mapping, kept)
+    expected = comparable(reference.response, mapping, frozenset(computed))
+    for name in computed:
+        found.pop(name, None)
+        expected.pop(name, None)
+    assert found == expected
+
+
+HIDDEN = {"region", "panel", "first_name"}
 
 
 @settings(max_examples=150)

@@ -141,8 +141,17 @@ class _Lowering(FeatureLowering):
                 f"the {'condition' if own else 'filter'} of {question.id!r}",
                 (*self.paths[question.id], *(("options", index, "when") if own else ("filter",))),
             )
+        rows = {
+            row.specify.id: row.code
+            for row in getattr(question, "rows", None) or ()
+            if row.specify is not None
+        }
         for item in items:
-            if item.role == "followup":
+            if item.role == "followup":  # a row's follow-up: only while its row is offered
+                row = rows.get(item.source)
+                if row is not None and row in option_when:
+                    offered = compiler.compile(option_when[row])
+                    item.relevance = f"({item.relevance} and {offered})"
                 continue
             for sub in item.subquestions:
                 if sub.scale == 0 and sub.source in option_when:
