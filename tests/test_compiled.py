@@ -250,7 +250,9 @@ def test_an_analysis_that_fails_is_not_tried_again(
     from qdef.routing import Budget, analysis  # noqa: PLC0415
 
     small = functools.partial(analysis.Analysis, max_nodes=4)
-    monkeypatch.setattr(analysis, "Analysis", lambda plan, _, skipped: small(plan, skipped=skipped))
+    monkeypatch.setattr(
+        analysis, "Analysis", lambda plan, _, skipped, **kw: small(plan, skipped=skipped, **kw)
+    )
     result = validate_file(INVESTITIONSPAKT)
     assert [d.code for d in result.diagnostics] == ["QD605"]
     assert result.compiled is not None

@@ -1086,7 +1086,9 @@ def test_routing_too_entangled_to_analyse_is_check(monkeypatch: pytest.MonkeyPat
     from qdef.routing import analysis  # noqa: PLC0415
 
     text = edited(MOVE_GOTO)
-    monkeypatch.setattr(analysis, "analyse_plan", lambda plan: analysis.Analysis(plan, max_nodes=4))
+    monkeypatch.setattr(
+        analysis, "analyse_plan", lambda plan, **_: analysis.Analysis(plan, max_nodes=4)
+    )
     old = validate_text(ORIGINAL, Path("old.yaml"))
     new = validate_text(text, Path("new.yaml"))
     found = compare(old, new)

@@ -466,3 +466,106 @@ def test_a_default_must_fit_the_pattern_and_format() -> None:
         "        text: Postcode\n", "        text: Postcode\n        default: '12345'\n"
     )
     assert codes(body) == []
+
+
+def test_a_grid_row_not_offered_loses_its_cells_and_its_follow_up() -> None:
+    body = """\
+hidden:
+  - {id: since, type: date, precision: month, min: "2020-01", default: "2021-06"}
+sections:
+  - id: s1
+    questions:
+      - id: budget
+        type: grid
+        text: Your budget
+        columns: [{code: pct, label: Share, input: number}, {code: none, label: None, input: check}]
+        rows:
+          - {code: rent, label: Rent}
+          - code: other
+            label: Other
+            when: since >= "2022-01"
+            specify: {id: other_name, label: Which}
+"""
+    plan = compiled(body).plan
+    answers = {"budget.rent.pct": 50, "budget.other.pct": 50, "other_name": "Food"}
+    assert walk(plan, answers).response == {"since": "2021-06", "budget.rent.pct": 50}
+    later = walk(plan, {**answers, "since": "2022-03"}).response
+    assert later == {"since": "2022-03", **answers}
+    # a date at the wrong precision, or before min, is not in the domain: the default applies
+    assert walk(plan, {"since": "2022-03-01"}).response == {"since": "2021-06"}
+    assert walk(plan, {"since": "2019-12"}).response == {"since": "2021-06"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # a rule may not use a later question
+        ("check: adults >= 1", "check: adults >= later"),
+        # an option's condition looks only earlier: not at the question's own answer
+        (
+            "        text: How many are adults?\n",
+            "        text: How many are adults?\n"
+            "      - id: kind\n        type: single\n        text: Kind\n"
+            "        options: [{code: a, label: A, when: 'kind == \"a\"'}]\n",
+        ),
+    ],
+)
+def test_rules_and_option_conditions_look_only_as_far_as_allowed(old: str, new: str) -> None:
+    body = RULES + "      - id: later\n        type: number\n        text: Later\n"
+    assert codes(body) == []
+    assert codes(body.replace(old, new, 1)) == ["QD503"]
+
+
+def test_every_expression_place_is_parsed_once_by_the_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The compiled instrument and the plan take the semantic checks' syntax trees of
+    every ``when`` (sections, questions, options, rows), computed value and rule:
+    neither parses anything again."""
+    import qdef.pipeline.compiled  # noqa: PLC0415
+    import qdef.routing.plan  # noqa: PLC0415
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("parsed again")
+
+    body = COMPUTED + (
+        "      - id: mood\n        type: single\n        text: Mood\n"
+        "        rules: [{check: 'mood != \"bad\"', message: Sorry.}]\n"
+        "        options:\n"
+        "          - {code: good, label: Good}\n"
+        "          - {code: bad, label: Bad, when: members > 2}\n"
+    )
+    monkeypatch.setattr(qdef.pipeline.compiled, "parse", refuse)
+    monkeypatch.setattr(qdef.routing.plan, "parse", refuse)
+    result = compiled(body)
+    plan = result.plan
+    step = plan.steps[plan.position_of("mood")]
+    assert set(step.option_when) == {"bad"}
+    assert len(step.rules) == 1
+    assert plan.steps[plan.position_of("children")].computed is not None
+    paths = {path[-1] for path in result.conditions}
+    assert paths == {"when", "value", "check"}
+
+
+def test_an_inputs_label_is_piped_and_a_computed_values_label_is_not() -> None:
+    body = """\
+sections:
+  - id: s1
+    questions:
+      - id: name
+        type: text
+        required: true
+        text: Name?
+      - id: age
+        type: number
+        text: Age?
+        label: "{name}:"
+      - id: twice
+        type: computed
+        value: age * 2
+        label: "{not a piece"
+"""
+    result = compiled(body)
+    assert [path for path, _ in result.texts_with_pieces()] == [
+        ("sections", 0, "questions", 1, "label")
+    ]

@@ -517,7 +517,9 @@ def test_an_analysis_beyond_its_memory_bound_is_reported_not_raised(
     from qdef.pipeline import validate_file  # noqa: PLC0415
     from qdef.routing import analysis  # noqa: PLC0415
 
-    monkeypatch.setattr(analysis, "analyse_plan", lambda plan: analysis.Analysis(plan, max_nodes=4))
+    monkeypatch.setattr(
+        analysis, "analyse_plan", lambda plan, **_: analysis.Analysis(plan, max_nodes=4)
+    )
     result = validate_file(INVESTITIONSPAKT)
     assert [(d.code, d.severity) for d in result.diagnostics] == [("QD605", "warning")]
     assert result.instrument is not None
@@ -829,7 +831,7 @@ def test_a_question_beyond_the_memory_bound_is_left_out_and_the_rest_analysed(
     counted = count_paths(analysis)
     assert not counted.exact and "the routing at x was not analysed" in counted.reason
 
-    monkeypatch.setattr(module, "analyse_plan", lambda plan: analyse_plan(plan, max_nodes=600))
+    monkeypatch.setattr(module, "analyse_plan", lambda plan, **_: analyse_plan(plan, max_nodes=600))
     from qdef.model.dumper import dumps  # noqa: PLC0415
 
     codes = [(d.code, d.severity) for d in validate_text(dumps(inst)).diagnostics]

@@ -125,7 +125,7 @@ class Compiled:
             from qdef.routing.dd import Budget  # noqa: PLC0415
 
             try:
-                kept = analyse_plan(self.plan)
+                kept = analyse_plan(self.plan, templates=self._templates())
             except (Budget, RecursionError) as error:
                 kept = error
             # kept as functools.cached_property keeps the plan: in the instance's dict

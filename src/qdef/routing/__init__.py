@@ -76,8 +76,9 @@ def reaching_conditions(instrument: Instrument | Plan | Analysis) -> dict[str, s
 
 
 def findings(instrument: Instrument | Plan | Analysis) -> list[Finding]:
-    """Unreachable questions, conditions that always hold, gotos that change nothing,
-    and questions whose reachability cannot be decided."""
+    """Unreachable questions (also because no option is ever offered), conditions that
+    always hold, gotos that change nothing, rules no answer can meet, piped values that
+    may be absent, and questions whose reachability cannot be decided."""
     return _analysis(instrument).findings()
 
 

@@ -18,7 +18,8 @@ it is what is printed and what renderers compile.
 For decisions (is a question ever shown? does a condition always hold?) a
 second, *precise* pass also records that the answers of questions a walk
 passes without showing, or jumps over, are absent, that shown required
-questions are answered and that answers obey their question's rules; without
+questions are answered, that answers obey their question's rules (and its
+``rules:``, and were offered), and what computed values are; without
 this, answers a respondent can never give together would look possible. It
 keeps only the
 variables that later routing still looks at (the others are quantified
@@ -29,22 +30,30 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
 from qdef.expr.nodes import Answered, Compare, Expr, Literal, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
+from qdef.expr.template import Template
 from qdef.routing import evaluate
 from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, MAX_NODES, TRUE, Budget, working_on
 from qdef.routing.evaluate import holds
 from qdef.routing.interpreter import walk_until
-from qdef.routing.logic import Logic, from_ordinal, to_ordinal
+from qdef.routing.logic import (
+    Logic,
+    from_ordinal,
+    step_option_when,
+    step_rules,
+    to_ordinal,
+)
 from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
 from qdef.routing.verdicts import Finding, find
+from qdef.source.positions import KeyPath
 
 
 class Analysis:
@@ -58,13 +67,17 @@ class Analysis:
     EXAMPLE_SHARE = 0.2
 
     def __init__(
-        self, plan: Plan, max_nodes: int = MAX_NODES, skipped: frozenset[int] = frozenset()
+        self,
+        plan: Plan,
+        max_nodes: int = MAX_NODES,
+        skipped: frozenset[int] = frozenset(),
+        templates: Mapping[KeyPath, Template] | None = None,
     ) -> None:
         self.plan = plan
         self._example_allowance = int(max_nodes * self.EXAMPLE_SHARE)
         self.skipped = skipped
         """Questions whose conditions and rules were not analysed (see :func:`analyse`)."""
-        self.logic = Logic(plan, max_nodes, skipped)
+        self.logic = Logic(plan, max_nodes, skipped, templates)
         self.dd = self.logic.dd
         self.computing = frozenset(
             step.position for step in plan.steps if step.question.id in self.logic.computed
@@ -146,13 +159,23 @@ class Analysis:
                 own.update(logic.vars_of(step.question.id))
             # what its condition reads, and the earlier answers its rules, the offering of
             # its options and (for a computed value) its definition read
-            looked_at = self.dd.support(self.when[i]) | (self.dd.support(self.must[i]) - own)
+            looked_at = self.dd.support(self.when[i])
+            if step_rules(step) or step_option_when(step) or i in self.computing:
+                looked_at |= self.dd.support(self.must[i]) - own  # (other musts: own answers)
             for var in looked_at:
                 self.when_last[var] = max(self.when_last[var], i)
             if step.option_gotos:
                 for var in logic.vars_of(step.question.id):
                     self.goto_last[var] = i
             self.vars_at.append(sorted(own))
+        last: dict[int, int] = {}
+        for step in self.plan.steps:
+            last[step.entry.section_index] = step.position
+        for piped in logic.piped:  # a piped value must be known where its text is shown
+            until = last[piped.place[1]] if piped.place[:1] == ("section",) else piped.position
+            for name in piped.names:
+                for var in logic.vars_of(name):
+                    self.when_last[var] = max(self.when_last[var], until)
 
     def needed_on_arrival(self, var: int, position: int) -> bool:
         """Whether ``var`` matters to a walk arriving at ``position`` (as candidate)."""
@@ -278,19 +301,36 @@ class Analysis:
         return self.example(self.plan.position_of(question))
 
     def example(
-        self, position: int, chosen: str | None = None, tries: int = 64
+        self,
+        position: int,
+        chosen: str | None = None,
+        tries: int = 64,
+        *,
+        where: int = TRUE,
+        accept: Callable[[dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any] | None:
         """Answers whose walk shows the question at ``position`` (having chosen the
-        option ``chosen``, or "" for an option that does not route), checked by walking."""
+        option ``chosen``, or "" for an option that does not route), checked by walking;
+        with ``where`` on the way (a diagram of the answers) and, when given, a response
+        that ``accept`` accepts."""
         dd, logic = self.dd, self.logic
         step = self.plan.steps[position]
-        node = dd.and_(self.shown[position], logic.rules_for(self.shown[position]))
+        node = dd.and_(self.shown[position], where)
+        node = dd.and_(node, logic.rules_for(node))
+        if where != TRUE:  # the questions it looks at answered as they must be, if shown
+            positions = {
+                info.position
+                for var in dd.support(node)
+                if (info := logic.domains[var].info) is not None and 0 <= info.position < position
+            }
+            for p in sorted(positions):
+                node = dd.and_(node, dd.or_(dd.not_(self.shown[p]), self.must[p]))
         if chosen:
             node = dd.and_(node, logic.is_value(step.question.id, chosen))
         elif chosen == "":
             for code in step.option_gotos:
                 node = dd.and_(node, dd.not_(logic.is_value(step.question.id, code)))
-        found = self._example(node, position, chosen, tries)
+        found = self._example(node, position, chosen, tries, accept)
         if found is None:
             # the answers on a path may exist only for respondents shown questions the
             # path says nothing about (``b >= a`` where b has a condition); the search
@@ -302,7 +342,7 @@ class Analysis:
             bound, before = dd.max_nodes, dd.node_count()
             dd.max_nodes = min(bound, before + allowance)
             try:
-                found = self._example(self.responses(node), position, chosen, tries)
+                found = self._example(self.responses(node), position, chosen, tries, accept)
             except Budget:
                 return None
             finally:
@@ -342,7 +382,12 @@ class Analysis:
                     node = dd.and_(node, dd.or_(dd.not_(logic.answered(name)), allowed))
 
     def _example(
-        self, node: int, position: int, chosen: str | None, tries: int
+        self,
+        node: int,
+        position: int,
+        chosen: str | None,
+        tries: int,
+        accept: Callable[[dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any] | None:
         step = self.plan.steps[position]
         for path in itertools.islice(self.dd.paths(node), tries):
@@ -359,6 +404,8 @@ class Analysis:
                 if position not in shown:
                     continue
                 picked = response.get(step.question.id)
+                if accept is not None and not accept(response):
+                    continue
                 if (
                     chosen is None
                     or picked == chosen
@@ -395,22 +442,7 @@ class Analysis:
         names = sorted({n for _, used in wanted for n in used if n in logic.var_of})
         if not names:
             return
-        # the numbers the atoms that compute are written with, to try answers near them
-        computing = sorted(
-            {
-                node.value
-                for var in path
-                if (expr := logic.domains[var].opaque) is not None
-                or (
-                    (info := logic.domains[var].info) is not None
-                    and (expr := logic.computed.get(info.name)) is not None
-                )
-                for node in nodes(expr)
-                if isinstance(node, Literal)
-                and isinstance(node.value, int | float)
-                and not isinstance(node.value, bool)
-            }
-        )
+        computing = self._written_numbers(path)
         choices = []
         for name in names:
             var = logic.var_of[name]
@@ -456,6 +488,28 @@ class Analysis:
                 del assigned[names[k]]
 
         yield from itertools.islice(search(0), limit)
+
+    def _written_numbers(self, path: dict[int, int]) -> list[Any]:
+        """The numbers the atoms that compute on ``path`` are written with (answers near
+        them are tried for the answers they read)."""
+        logic = self.logic
+        written: list[Expr] = []
+        for var in path:
+            domain = logic.domains[var]
+            if domain.opaque is not None:
+                written.append(domain.opaque)
+            elif domain.info is not None and domain.info.name in logic.computed:
+                written.append(logic.computed[domain.info.name])
+        return sorted(
+            {
+                node.value
+                for expr in written
+                for node in nodes(expr)
+                if isinstance(node, Literal)
+                and isinstance(node.value, int | float)
+                and not isinstance(node.value, bool)
+            }
+        )
 
     def _base(self, expr: Expr) -> list[str]:
         """The answers ``expr`` reads, through the computed values it reads."""
@@ -542,8 +596,9 @@ class Analysis:
     # ------------------------------------------------------------------ findings
 
     def findings(self) -> list[Finding]:
-        """Unreachable questions, conditions that always hold, gotos that change nothing,
-        and questions whose reachability cannot be decided."""
+        """Unreachable questions (also because no option is ever offered), conditions
+        that always hold, gotos that change nothing, rules no answer can meet, piped
+        values that may be absent, and questions whose reachability cannot be decided."""
         return find(self)
 
 
@@ -556,17 +611,22 @@ def _comes_out(expr: Expr, truth: bool, response: dict[str, Any]) -> bool:
 MAX_SKIPPED = 3
 
 
-def analyse_plan(plan: Plan, max_nodes: int = MAX_NODES) -> Analysis:
+def analyse_plan(
+    plan: Plan,
+    max_nodes: int = MAX_NODES,
+    templates: Mapping[KeyPath, Template] | None = None,
+) -> Analysis:
     """The analysis of ``plan``. Where the diagrams outgrow ``max_nodes`` while working
     on one question, that question's condition becomes an unknown yes/no and its
     answers' rules go unchecked, and the analysis starts again: so one entangled
     question does not cost the findings about all the others. Raises :class:`Budget`
     when that is not enough (after :data:`MAX_SKIPPED` questions, or when the bound is
-    reached elsewhere)."""
+    reached elsewhere). ``templates``: the instrument's piped texts by key path (a
+    compiled instrument has them; found afresh when not given)."""
     skipped: frozenset[int] = frozenset()
     while True:
         try:
-            return Analysis(plan, max_nodes, skipped)
+            return Analysis(plan, max_nodes, skipped, templates=templates)
         except Budget as budget:
             where = budget.position
             if where is None or where in skipped or len(skipped) >= MAX_SKIPPED:

@@ -61,7 +61,11 @@ class Node:
 def _shown_next(analysis: Analysis, target: int, arriving: int) -> list[tuple[int, bool]]:
     """Where a flow arriving at ``target`` is next shown: (position or end, whether
     questions were passed unshown on the way)."""
-    return [(at, at != target) for at, _ in analysis.shown_next({target: arriving})]
+    computing = analysis.computing  # computed values are no questions passed
+    return [
+        (at, any(p not in computing for p in range(target, at)))
+        for at, _ in analysis.shown_next({target: arriving})
+    ]
 
 
 def edges(analysis: Analysis) -> list[Edge]:

@@ -10,7 +10,7 @@ with an answer are checked (:attr:`Walk.errors`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -69,7 +69,8 @@ def walk(instrument: Instrument | Plan, answers: Mapping[str, Any], *, check: bo
         found = problems(plan, answers)
         if found:
             raise AnswerError(found)
-    shown, response, ended_by, errors = _walk(plan, answers, plan.end)
+    shown, response, ended_by = _walk(plan, answers, plan.end)
+    errors = _rules(plan, shown, response)
     if check and errors:
         raise AnswerError([_failure_text(plan, failure) for failure in errors])
     steps = plan.steps
@@ -93,13 +94,13 @@ def walk_until(
     question at ``stop`` or later, the response is the whole walk's: a question after
     ``stop`` keeps only its own answers (what an example respondent needs, without
     walking the rest of a long questionnaire)."""
-    shown, response, _, _ = _walk(plan, answers, min(stop, plan.end))
+    shown, response, _ = _walk(plan, answers, min(stop, plan.end))
     return shown, response
 
 
 def _walk(
     plan: Plan, answers: Mapping[str, Any], stop: int
-) -> tuple[list[int], dict[str, Any], Literal["goto", "last"], list[RuleFailure]]:
+) -> tuple[list[int], dict[str, Any], Literal["goto", "last"]]:
     response: dict[str, Any] = {}
     for info in plan.hidden:
         given = answers.get(info.name)
@@ -108,7 +109,6 @@ def _walk(
         elif info.node.default is not None:
             response[info.name] = info.node.default
     shown: list[int] = []
-    errors: list[RuleFailure] = []
     position, end = 0, plan.end
     ended_by: Literal["goto", "last"] = "last"
     parts = plan.parts
@@ -124,15 +124,16 @@ def _walk(
             position += 1
             continue
         shown.append(position)
-        _keep(plan, step, answers, response)
-        if step.rules:
-            _rules(step, response, parts, errors)
+        dropped = _dropped(plan, step, response)  # decided before the question's answers
+        _keep(plan, step.variables, answers, response)
+        if dropped:
+            _withdraw(plan, step, response, dropped)
         chosen = response.get(step.question.id)
         target = step.option_gotos.get(chosen) if isinstance(chosen, str) else None
         position = target if target is not None else step.next_default
         if position == end and (target is not None or step.goto is not None):
             ended_by = "goto"
-    return shown, response, ended_by, errors
+    return shown, response, ended_by
 
 
 def _compute(step: Step, response: dict[str, Any], parts: Parts) -> None:
@@ -142,23 +143,29 @@ def _compute(step: Step, response: dict[str, Any], parts: Parts) -> None:
         response[step.question.id] = result
 
 
-def _rules(step: Step, response: dict[str, Any], parts: Parts, errors: list[RuleFailure]) -> None:
-    if not any(name in response for name in step.variables):
-        return  # checked only when at least one of the question's variables is answered
-    path = step.entry.path
-    for k, rule in enumerate(step.rules):
-        if not holds(rule, response, parts):
-            errors.append(RuleFailure(step.question.id, k, (*path, "rules", k, "message")))
+def _rules(plan: Plan, shown: list[int], response: Mapping[str, Any]) -> list[RuleFailure]:
+    """The failed rules of the shown questions with an answer. Checked on the whole
+    response: a rule reads only its question's and earlier variables, which no later
+    step changes, so this is what checking each rule as its question is left gives."""
+    errors: list[RuleFailure] = []
+    for position in shown:
+        step = plan.steps[position]
+        if not step.rules or not any(name in response for name in step.variables):
+            continue  # checked only when at least one of the question's variables is answered
+        path = step.entry.path
+        for k, rule in enumerate(step.rules):
+            if not holds(rule, response, plan.parts):
+                errors.append(RuleFailure(step.question.id, k, (*path, "rules", k, "message")))
+    return errors
 
 
-def _keep(plan: Plan, step: Step, answers: Mapping[str, Any], response: dict[str, Any]) -> None:
-    dropped = _dropped(plan, step, response) if step.option_when else None
-    for name in step.variables:
+def _keep(
+    plan: Plan, names: tuple[str, ...], answers: Mapping[str, Any], response: dict[str, Any]
+) -> None:
+    for name in names:
         if name not in answers:
             continue
         info = plan.variables[name]
-        if dropped and _unoffered(step, name, dropped):
-            continue
         if info.option is not None:  # a follow-up counts only while its option is chosen
             chosen = response.get(info.question)
             if chosen is None:
@@ -168,23 +175,40 @@ def _keep(plan: Plan, step: Step, answers: Mapping[str, Any], response: dict[str
             if isinstance(chosen, list) and info.option not in chosen:
                 continue
         value = normalize(info, answers[name])
-        if dropped and info.kind in ("choice", "choices") and name == info.question:
-            if isinstance(value, list):
-                value = [code for code in value if code not in dropped] or None
-            elif value in dropped:
-                value = None
         if value is not None:
             response[name] = value
 
 
-def _dropped(plan: Plan, step: Step, response: Mapping[str, Any]) -> set[str]:
+def _withdraw(plan: Plan, step: Step, response: dict[str, Any], dropped: Collection[str]) -> None:
+    """Take the answers of the options and rows in ``dropped`` (not offered) out of the
+    answers ``step`` kept: a single choice of one, the codes of a multiple choice, the
+    parts of a row, and their follow-ups."""
+    for name in step.variables:
+        if name not in response:
+            continue
+        info = plan.variables[name]
+        own = name == info.question
+        chosen = own and info.kind == "choice" and response[name] in dropped
+        if chosen or info.option in dropped or _unoffered(step, name, dropped):
+            del response[name]
+        elif own and info.kind == "choices":
+            kept = [code for code in response[name] if code not in dropped]
+            if kept:
+                response[name] = kept
+            else:
+                del response[name]
+
+
+def _dropped(plan: Plan, step: Step, response: Mapping[str, Any]) -> Collection[str]:
     """The codes of the options (rows) of ``step`` not offered, decided on the answers
     before the question's own (their conditions look only earlier)."""
+    if not step.option_when:
+        return ()
     parts = plan.parts
     return {code for code, cond in step.option_when.items() if not holds(cond, response, parts)}
 
 
-def _unoffered(step: Step, name: str, dropped: set[str]) -> bool:
+def _unoffered(step: Step, name: str, dropped: Collection[str]) -> bool:
     """Whether ``name`` is a part of a row that is not offered (a matrix row, a grid
     cell, a row's follow-up)."""
     question = step.question

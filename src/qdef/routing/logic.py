@@ -61,6 +61,7 @@ from qdef.expr.nodes import (
     walk,
 )
 from qdef.expr.printer import to_source
+from qdef.expr.template import Template, TemplateSyntaxError
 from qdef.model import (
     CheckColumn,
     Computed,
@@ -76,6 +77,7 @@ from qdef.routing import evaluate
 from qdef.routing.dd import DD, FALSE, MAX_NODES, TRUE, working_on
 from qdef.routing.evaluate import ABSENT, holds
 from qdef.routing.plan import Plan, Step, VarInfo
+from qdef.source.positions import KeyPath
 
 #: The most combinations of values an atom that computes (or a computed value) is
 #: evaluated on; beyond it, the atom is undecided.
@@ -170,6 +172,26 @@ class Region:
     high: Any
     point: bool
     value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Piped:
+    """A piece of a piped text without a fallback: its value must be there whenever the
+    text is shown (``{q}``; ``{q|…}`` has a fallback and is not one of these)."""
+
+    path: KeyPath
+    """The text's key path (ending in the language for a translated text)."""
+    position: int
+    """The question the text belongs to (a section's title: its first question; the
+    instrument's intro: 0)."""
+    place: tuple[Any, ...]
+    """Where in the question: ``()`` its own texts, ``("option", code)`` or
+    ``("row", code)`` an option's or row's, ``("rule", k)`` a rule's message,
+    ``("section", s)`` a section's title or intro, ``("intro",)`` the instrument's."""
+    source: str
+    """The piece's expression as written."""
+    names: tuple[str, ...]
+    """The variables it reads."""
 
 
 @dataclass(slots=True)
@@ -290,7 +312,11 @@ class Logic:
     """Compiles an instrument's conditions to diagrams over finite domains."""
 
     def __init__(
-        self, plan: Plan, max_nodes: int = MAX_NODES, skipped: frozenset[int] = frozenset()
+        self,
+        plan: Plan,
+        max_nodes: int = MAX_NODES,
+        skipped: frozenset[int] = frozenset(),
+        templates: Mapping[KeyPath, Template] | None = None,
     ) -> None:
         self.plan = plan
         self.dd = DD(max_nodes)
@@ -322,6 +348,8 @@ class Logic:
         """Comparisons of two answers in rules: enumerated where both can be."""
         self._reads_of: dict[str, list[int]] = {}
         """For a computed value whose definition is encoded: the variables it reads."""
+        self.piped = self._piped(templates)
+        """The pieces without fallback of the instrument's piped texts."""
         self._memo: dict[Expr, int] = {}
         self.skipped = skipped
         """The positions of questions not analysed: each one's condition is an
@@ -352,6 +380,47 @@ class Logic:
                 self.base.append(base)
                 self.checks.append(checks)
                 self.constraints.append(self.dd.all_([base, *checks]))
+
+    def _piped(self, templates: Mapping[KeyPath, Template] | None) -> list[Piped]:
+        """The pieces without fallback of ``templates`` (the instrument's piped texts by key
+        path, as :meth:`qdef.pipeline.compiled.Compiled.texts_with_pieces` gives them;
+        found here when not given)."""
+        if templates is None:
+            from qdef.validation.checks import piped_templates  # noqa: PLC0415
+
+            try:
+                templates = piped_templates(self.plan.instrument)
+            except TemplateSyntaxError:  # not a valid instrument: no piped values to check
+                return []
+        if not templates:
+            return []
+        entries = {entry.path: entry for entry in self.plan.symbols.entries}
+        first: dict[int, int] = {}
+        for entry in self.plan.symbols.entries:
+            first.setdefault(entry.section_index, entry.position)
+        found: list[Piped] = []
+        for path, template in templates.items():
+            place: tuple[Any, ...]
+            if path[:1] != ("sections",):
+                position, place = 0, ("intro",)
+            elif len(path) < 4 or path[2] != "questions":
+                section = int(path[1])
+                position, place = first.get(section, 0), ("section", section)
+            else:
+                entry = entries[path[:4]]
+                position, place = entry.position, ()
+                rest = path[4:]
+                if rest[:1] in (("options",), ("rows",)) and len(rest) > 2:
+                    items = getattr(entry.question, str(rest[0]))
+                    place = (str(rest[0])[:-1], items[rest[1]].code)
+                elif rest[:1] == ("rules",):
+                    place = ("rule", rest[1])
+            for piece in template.pieces:
+                if isinstance(piece, str) or piece.fallback is not None:
+                    continue
+                names = tuple(dict.fromkeys(self.reads(piece.expr)))
+                found.append(Piped(path, position, place, piece.source, names))
+        return found
 
     def info(self, name: str) -> VarInfo | None:
         """The variable ``name`` (an answer, a computed or a hidden variable)."""
@@ -384,6 +453,8 @@ class Logic:
                 ):
                     self._compared_by_rules.add(node)
                     enumerated.update((node.left.name, node.right.name))
+        for piped in self.piped:
+            wanted.update(piped.names)
         for expr in everything:
             for node in walk(expr):
                 if isinstance(node, Ref):
@@ -629,7 +700,10 @@ class Logic:
         if domain.reason is not None:
             return f"'{name}', which is undecided itself"
         if kind == "number":
-            return f"'{name}', a number without bounds at most {MAX_EXACT_RANGE} whole values apart"
+            return (
+                f"'{name}', a number without bounds (or with bounds more than "
+                f"{MAX_EXACT_RANGE} whole values apart)"
+            )
         return f"'{name}', a {kind or 'value'} (which qdef does not enumerate)"
 
     def _responses(self, variables: list[int]) -> Iterator[dict[str, Any]]:
@@ -1031,6 +1105,16 @@ class Logic:
             if domain.opaque is not None and domain.skipped is None and domain.reason is None:
                 found.append(domain.opaque)
         return found
+
+    def uncertain(self, node: int) -> bool:
+        """Whether ``node`` depends on anything the diagrams do not decide (what
+        :meth:`undecided`, :meth:`unanalysed_in` and :meth:`unenumerated` name)."""
+        support = self.dd.support(node)
+        for var in support:
+            domain = self.domains[var]
+            if domain.opaque is not None or domain.reason is not None:
+                return True
+        return any(start in support and end in support for _, start, end in self.ranges)
 
     def unenumerated(self, node: int) -> list[str]:
         """Why ``node`` depends on values the diagrams do not decide: atoms that compute

@@ -21,7 +21,8 @@ from qdef.diagnostics import Code
 from qdef.expr.printer import to_source
 from qdef.model import GridQuestion, MatrixQuestion, SingleChoice
 from qdef.routing.dd import DD, FALSE, TRUE, Budget
-from qdef.routing.logic import Logic, step_available
+from qdef.routing.interpreter import walk_until
+from qdef.routing.logic import Logic, Piped, step_available, step_option_when, step_rules
 from qdef.routing.plan import Plan, Step
 from qdef.routing.printing import Printer
 from qdef.source.positions import KeyPath
@@ -109,6 +110,12 @@ def _quote(source: str) -> str:
     return source if len(source) <= _MAX_SHOWN else source[: _MAX_SHOWN - 1] + "…"
 
 
+def walk_ids(plan: Plan, response: dict[str, Any], position: int) -> list[str]:
+    """The questions the walk of ``response`` shows, up to the one at ``position``."""
+    shown, _ = walk_until(plan, response, position + 1)
+    return [plan.steps[p].question.id for p in shown]
+
+
 class Analysed(Protocol):
     """What the findings are decided on: the parts of an :class:`~qdef.routing.Analysis`
     they read (a protocol, so that this module need not import the analysis, which
@@ -129,7 +136,13 @@ class Analysed(Protocol):
     must: list[int]
 
     def example(
-        self, position: int, chosen: str | None = None, tries: int = 64
+        self,
+        position: int,
+        chosen: str | None = None,
+        tries: int = 64,
+        *,
+        where: int = TRUE,
+        accept: Callable[[dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any] | None: ...
 
 
@@ -139,6 +152,7 @@ def find(analysis: Analysed) -> list[Finding]:
     found: list[Finding] = list(finder.not_analysed())
     found.extend(finder.reachability())
     found.extend(finder.unmeetable_rules())
+    found.extend(finder.piped_absent())
     found.extend(finder.redundant_conditions())
     found.extend(finder.dead_gotos())
     return found
@@ -204,11 +218,7 @@ class _Finder:
                 # Undecided too: a question that looks at the answers of one of those
                 # (its answers exist only if it is shown, which the diagrams cannot tell).
                 relies = self._answers_of(self.reach[i], undecided)
-                unknown = (
-                    self.logic.undecided(self.reach[i])
-                    or self.logic.unanalysed_in(self.reach[i])
-                    or self.logic.unenumerated(self.reach[i])
-                )
+                unknown = self.logic.uncertain(self.reach[i])
                 if i in self.analysis.skipped:  # reported as not analysed (QD606)
                     undecided.add(step.question.id)
                 elif (unknown or relies) and self._no_example(i):
@@ -241,11 +251,14 @@ class _Finder:
                 "unreachable",
                 step.question.id,
                 (*step.entry.path, "when"),
-                f"{self.number(i)} is shown on no walk: "
+                f"{self.number(i)} is {self._shown(i)} on no walk: "
                 f"{self.arrival(known, raw, own, 'its condition')}; correct the "
                 "condition or the routing before it",
                 questions=(step.question.id,),
             )
+
+    def _shown(self, position: int) -> str:
+        return "computed" if position in self.analysis.computing else "shown"
 
     def _no_example(self, position: int) -> bool:
         """Whether no example respondent is found for the question at ``position`` (for a
@@ -320,6 +333,89 @@ class _Finder:
                     questions=(step.question.id,),
                 )
 
+    def _text_shown(self, piped: Piped) -> tuple[int, int]:
+        """Respondents shown the text of ``piped`` (precise), and the question whose
+        showing an example respondent is checked against."""
+        dd, logic = self.dd, self.logic
+        kind = piped.place[:1]
+        if kind == ("intro",):
+            return self.arrive[0], -1
+        if kind == ("section",):
+            members = self.members[piped.place[1]]
+            seen = [(s.position, self.reach[s.position]) for s in members]
+            seen = [(p, r) for p, r in seen if r != FALSE]
+            return dd.any_(r for _, r in seen), seen[0][0] if seen else -1
+        i = piped.position
+        step = self.plan.steps[i]
+        if kind == ("rule",):  # its message: shown when an answer breaks the rule
+            k = piped.place[1]
+            rule = step_rules(step)[k]
+            given = dd.any_(logic.answered(n) for n in step.variables if logic.vars_of(n))
+            base = dd.and_(dd.and_(self.arrive[i], self.when[i]), logic.base[i])
+            return dd.and_(dd.and_(base, given), dd.not_(logic.condition(rule))), i
+        shown = self.reach[i]
+        if kind in (("option",), ("row",)):
+            offered = step_option_when(step).get(piped.place[1])
+            shown = dd.and_(shown, logic.condition(offered))
+        return shown, i
+
+    def piped_absent(self) -> Iterator[Finding]:
+        """Pieces without fallback (``{q}``) whose value may be absent where the text is
+        shown: proved on the precise diagrams, illustrated by a respondent whose walk
+        shows the text without the value (when qdef finds one; where the answer depends
+        on what qdef cannot decide, only a respondent found proves it)."""
+        dd, logic = self.dd, self.logic
+        for piped in logic.piped:
+            shown, question = self._text_shown(piped)
+            if shown == FALSE:
+                continue
+            for name in piped.names:
+                missing = dd.and_(shown, dd.not_(logic.answered(name)))
+                if missing == FALSE:
+                    continue
+                undecided = (
+                    logic.undecided(missing)
+                    or logic.unenumerated(missing)
+                    or logic.unanalysed_in(missing)
+                )
+                example = None
+                if question >= 0:
+                    example = self.analysis.example(
+                        question,
+                        where=dd.not_(logic.answered(name)),
+                        accept=lambda response, name=name: name not in response,  # type: ignore[misc]
+                    )
+                if example is None and undecided:
+                    continue  # not proved: qdef cannot tell, and found no respondent
+                yield self._piped_finding(piped, name, question, example)
+
+    def _piped_finding(
+        self, piped: Piped, name: str, question: int, example: dict[str, Any] | None
+    ) -> Finding:
+        where = "the instrument's intro"
+        if question >= 0:
+            where = self.number(question)
+        who = ""
+        if example is not None:
+            numbers = self.numbers
+            shown = ", ".join(numbers.get(q, q) for q in walk_ids(self.plan, example, question))
+            answers = ", ".join(f"{k}={v!r}" for k, v in sorted(example.items()))
+            who = (
+                f" (for example a respondent who answers {answers or 'nothing'} and is shown "
+                f"{shown})"
+            )
+        qid = self.plan.steps[question].question.id if question >= 0 else ""
+        return Finding(
+            "piped-absent",
+            qid,
+            piped.path,
+            f"the text at {'.'.join(str(p) for p in piped.path)} in {where} inserts "
+            f"{{{piped.source}}} without a fallback, but '{name}' may be absent where the "
+            f"text is shown{who}; write a fallback, {{{piped.source}|…}}, or make sure "
+            f"'{name}' is answered on every path to it",
+            questions=(qid,) if qid else (),
+        )
+
     def not_analysed(self) -> Iterator[Finding]:
         """The questions left out of the analysis because it outgrew its memory bound."""
         for i in sorted(self.analysis.skipped):
@@ -357,7 +453,7 @@ class _Finder:
             "unreachable",
             step.question.id,
             (*step.entry.path, "id"),
-            f"{self.number(i)} is shown on no walk: {why}; point a goto at it, "
+            f"{self.number(i)} is {self._shown(i)} on no walk: {why}; point a goto at it, "
             "change a jump, or remove the question",
             questions=(step.question.id,),
         )

@@ -131,7 +131,10 @@ def _piped_texts(
         elif not any(has_braces(value) for value in text.values()):
             continue
         if positions is None:  # made when the first text with braces needs it
-            positions = {(e.path[1], e.path[3]): e.position for e in symbols.entries}
+            positions = {
+                (e.path[1], e.path[3]): -1 if isinstance(e.question, Computed) else e.position
+                for e in symbols.entries
+            }
             for entry in symbols.entries:
                 first.setdefault(entry.section_index, entry.position)
             for s in range(len(instrument.sections)):
@@ -1009,10 +1012,10 @@ def _text_position(
     q = path[3]
     assert isinstance(q, int)
     position = positions[(s, q)]
+    if position < 0:
+        return None  # the label of a computed value (never shown)
     if len(path) > 5 and path[4] == "rules" and path[-1] == "message":
         return position + 1  # a rule's message may name the question's own answers
-    if path == ("sections", s, "questions", q, "label"):
-        return None  # a computed value's label
     return position
 
 
