@@ -100,14 +100,19 @@ def hostile_instrument(folder: Path) -> qdef.Instrument:
     which is YAML too, so that no quoting of ours stands between the text and qdef)."""
     h = HOSTILE
 
-    def text(i: int) -> str:
+    def raw(i: int) -> str:
         return h[i % len(h)]
+
+    def text(i: int) -> str:
+        """A text that may pipe (docs/format.md, "Piping"): its braces doubled, so that
+        it shows as written."""
+        return raw(i).replace("{", "{{").replace("}", "}}")
 
     data = {
         "qdef": 1,
         "id": "hostile",
-        "title": text(0),
-        "version": text(1),
+        "title": raw(0),
+        "version": raw(1),
         "language": "de",
         "intro": text(2),
         "sections": [

@@ -3,21 +3,43 @@
 from __future__ import annotations
 
 import importlib
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
-from qdef.expr.nodes import Literal
-from qdef.model import Instrument
-from qdef.pipeline import load, loads
+from qdef.expr.nodes import Arith, Call, Literal
+from qdef.expr.nodes import walk as nodes
+from qdef.expr.patterns import check_pattern
+from qdef.expr.template import parse_template
+from qdef.model import Computed, Instrument
+from qdef.model.dumper import dumps
+from qdef.pipeline import compile as compile_file
+from qdef.pipeline import load, loads, validate_text
+from qdef.pipeline.compiled import compile_instrument
 from qdef.routing import Analysis, problems, walk
 from qdef.routing.plan import compile_plan
-from qdef.testing import answers, assert_routing, check_routing, instruments, respondents
+from qdef.testing import (
+    FEATURES,
+    Attempt,
+    answers,
+    assert_routing,
+    attempts,
+    check_routing,
+    instruments,
+    literal,
+    plain_text,
+    regexes,
+    respondents,
+)
 
 INVESTITIONSPAKT = Path(__file__).parents[1] / "instruments" / "investitionspakt.yaml"
 REAL = load(INVESTITIONSPAKT)
+HOUSEHOLD = INVESTITIONSPAKT.parent / "household-energy.yaml"
 
 CUT_OFF = """\
 qdef: 1
@@ -167,3 +189,192 @@ def test_answers_fill_every_range_validation_accepts(data: st.DataObject) -> Non
 def test_qdef_check_passes_on_every_range_validation_accepts() -> None:
     report = check_routing(loads(NUMBER_EDGES), max_examples=30)
     assert report.failures == ()
+
+
+# --------------------------------------------------------------------------- issue 18
+
+EVERYTHING = instruments(max_sections=2, max_questions=4, features=FEATURES)
+
+
+def _features(instrument: Instrument) -> set[str]:
+    """The elements of issue 18 ``instrument`` uses (names of FEATURES)."""
+    found: set[str] = set()
+    if instrument.hidden:
+        found.add("hidden")
+    compiled = compile_instrument(instrument)
+    if any(True for _ in compiled.texts_with_pieces()):
+        found.add("piping")
+    for _, question in instrument.questions():
+        if isinstance(question, Computed):
+            found.add("computed")
+        if getattr(question, "filter", None) is not None:
+            found.add("filter")
+        if getattr(question, "rules", None):
+            found.add("rules")
+        if getattr(question, "default", None) is not None:
+            found.add("default")
+        if any(o.when for o in getattr(question, "options", ())):
+            found.add("cascading")
+        if any(r.when for r in getattr(question, "rows", ())):
+            found.add("row_when")
+    if '"pattern": {' in json.dumps(instrument.model_dump(exclude_none=True)):
+        found.add("pattern")
+    if any(isinstance(n, Arith | Call) for e in compiled.conditions.values() for n in nodes(e)):
+        found.add("arithmetic")
+    return found
+
+
+@pytest.mark.parametrize("feature", sorted(FEATURES))
+def test_every_feature_is_drawn(feature: str) -> None:
+    found = find(
+        EVERYTHING,
+        lambda instrument: feature in _features(instrument),
+        settings=settings(max_examples=300, database=None, phases=[Phase.generate]),
+    )
+    assert feature in _features(found)
+
+
+@settings(max_examples=30)
+@given(instruments(max_sections=2, max_questions=4))
+def test_no_feature_is_drawn_without_features(instrument: Instrument) -> None:
+    assert _features(instrument) == set()
+
+
+@given(EVERYTHING)
+def test_instruments_with_every_feature_validate(instrument: Instrument) -> None:
+    result = validate_text(dumps(instrument), Path("t.yaml"))
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    assert errors == [], [str(d) for d in errors]
+
+
+@given(st.sampled_from(sorted(FEATURES)).flatmap(lambda f: instruments(features={f})))
+def test_each_feature_alone_gives_valid_instruments(instrument: Instrument) -> None:
+    result = validate_text(dumps(instrument), Path("t.yaml"))
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+
+
+@given(plain_text)
+def test_plain_text_is_shown_as_it_is(text: str) -> None:
+    template = parse_template(text)
+    assert template.plain
+    assert literal(template.text) == text
+
+
+@given(regexes())
+def test_drawn_regexes_are_in_the_portable_subset(regex: str) -> None:
+    assert check_pattern(regex) == []
+
+
+@settings(max_examples=40)
+@given(EVERYTHING, st.data())
+def test_answers_attempts_and_respondents_with_every_feature(
+    instrument: Instrument, data: st.DataObject
+) -> None:
+    answer_set = data.draw(answers(instrument))
+    assert problems(instrument, answer_set) == []
+    attempt = data.draw(attempts(instrument))
+    result = walk(instrument, attempt.given, check=False)
+    assert result.response == attempt.response
+    assert tuple((e.question, e.index) for e in result.errors) == attempt.errors
+    response = data.draw(respondents(instrument))
+    again = walk(instrument, response, check=False)
+    assert again.response == response
+    assert again.errors == ()  # respondents meet the rules
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.nested_given])
+@given(EVERYTHING)
+def test_the_routing_properties_hold_with_every_feature(instrument: Instrument) -> None:
+    report = check_routing(instrument, max_examples=15)
+    if any(f.code == "QD612" for f in report.findings):
+        # a required question whose rules no answer meets: no respondent gets past it
+        assert {f.name for f in report.failures} <= {"hypothesis"}
+        return
+    assert report.failures == (), str(report)
+
+
+def test_attempts_give_what_the_walk_must_drop() -> None:
+    """Attempts are not just respondents: hidden values outside their domain, answers of
+    options not offered and broken rules all occur on the household-energy example."""
+    compiled = compile_file(HOUSEHOLD)
+    kinds: set[str] = set()
+
+    @settings(max_examples=60, derandomize=True, database=None)
+    @given(attempts(compiled))
+    def collect(attempt: Attempt) -> None:
+        for name, given_value in attempt.given.items():
+            if name not in attempt.response:
+                kinds.add("dropped")
+            elif attempt.response[name] != given_value:
+                kinds.add("replaced")
+        if attempt.errors:
+            kinds.add("rule broken")
+
+    collect()
+    assert kinds == {"dropped", "replaced", "rule broken"}
+
+
+FILTERED = """\
+qdef: 1
+id: filtered
+title: Filtered
+language: en
+sections:
+  - id: s
+    questions:
+      - id: used
+        type: multiple
+        text: Used
+        options: [{code: a, label: A}, {code: b, label: B}]
+      - id: best
+        type: single
+        text: Best
+        filter: {chosen_in: used}
+        options: [{code: a, label: A}, {code: b, label: B}]
+      - id: total
+        type: computed
+        value: selected_count(used) * 2
+      - {id: last, type: text, text: "Last ({total})", when: total > 2}
+"""
+
+
+def _first_failure(strategy: st.SearchStrategy[Any], test: Callable[[Any], None]) -> bool:
+    """Whether ``test`` fails on one of 100 examples (no shrinking: only whether)."""
+
+    @settings(max_examples=100, derandomize=True, database=None, phases=[Phase.generate])
+    @given(strategy)
+    def run(example: Any) -> None:
+        test(example)
+
+    try:
+        run()
+    except AssertionError:
+        return True
+    return False
+
+
+def test_a_walk_that_keeps_answers_of_options_not_offered_is_caught(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    instrument = loads(FILTERED)
+
+    def same(attempt: Attempt) -> None:
+        assert walk(instrument, attempt.given, check=False).response == attempt.response
+
+    assert not _first_failure(attempts(instrument), same)
+    walk_module = importlib.import_module("qdef.routing.interpreter")
+    monkeypatch.setattr(walk_module, "_dropped", lambda plan, step, response: set())
+    assert _first_failure(attempts(instrument), same)
+
+
+def test_a_walk_that_computes_wrongly_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    instrument = loads(FILTERED)
+    assert check_routing(instrument, max_examples=20).failures == ()
+    walk_module = importlib.import_module("qdef.routing.interpreter")
+
+    def off_by_one(step, response, parts):  # type: ignore[no-untyped-def]
+        response[step.question.id] = 1 + len(response.get("used") or ())
+
+    monkeypatch.setattr(walk_module, "_compute", off_by_one)
+    report = check_routing(instrument, max_examples=20)
+    assert "computed values" in {f.name for f in report.failures}

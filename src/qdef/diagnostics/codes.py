@@ -239,6 +239,30 @@ class Code(StrEnum):
     QD753 = "QD753", Layer.DIFF, None, "a display text was removed"
     QD754 = "QD754", Layer.DIFF, None, "a goto or when was rewritten; the routing is the same"
     QD755 = "QD755", Layer.DIFF, None, "the instrument's version string changed"
+    QD756 = "QD756", Layer.DIFF, None, "a hidden variable was removed"
+    QD757 = "QD757", Layer.DIFF, None, "a hidden variable was added"
+    QD758 = "QD758", Layer.DIFF, None, "a hidden variable's type or values were narrowed"
+    QD759 = "QD759", Layer.DIFF, None, "a hidden variable's default changed"
+    QD760 = "QD760", Layer.DIFF, None, "a computed value's expression changed"
+    QD761 = "QD761", Layer.DIFF, None, "a filter of options or rows changed"
+    QD762 = "QD762", Layer.DIFF, None, "an option's or row's condition changed"
+    QD763 = "QD763", Layer.DIFF, None, "a rule was added or its check changed"
+    QD764 = "QD764", Layer.DIFF, None, "a rule or pattern was removed"
+    QD765 = "QD765", Layer.DIFF, None, "the message of a rule or pattern changed"
+    QD766 = (
+        "QD766",
+        Layer.DIFF,
+        None,
+        "a pattern was added or its regular expression changed",
+    )
+    QD767 = "QD767", Layer.DIFF, None, "a question's default answer changed"
+    QD768 = "QD768", Layer.DIFF, None, "the variables a question's texts pipe changed"
+    QD769 = (
+        "QD769",
+        Layer.DIFF,
+        None,
+        "the label of a hidden variable or computed value changed",
+    )
     QD801 = "QD801", Layer.RENDER, "error", "expression LimeSurvey cannot compute exactly"
     QD802 = "QD802", Layer.RENDER, "error", "hidden variable LimeSurvey cannot check"
     QD803 = "QD803", Layer.RENDER, "error", "filter or option condition LimeSurvey cannot express"

@@ -18,7 +18,7 @@ classification table.
 from __future__ import annotations
 
 from qdef.diagnostics import Code
-from qdef.diff import questions, routing
+from qdef.diff import features, questions, routing
 from qdef.diff.changes import CODES, KINDS, Change, Kind, rank
 from qdef.diff.record import At, Differ, Side
 from qdef.model import Instrument
@@ -49,6 +49,7 @@ def compare(old: Version | None, new: Version) -> list[Change]:
         return differ.resolve()
     differ = Differ(_side(old), new_side)
     questions.instrument(differ)
+    features.hidden(differ)
     questions.questions(differ)
     routing.compare(differ)
     return differ.resolve()

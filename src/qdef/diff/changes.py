@@ -53,6 +53,9 @@ CODES: dict[str, tuple[Kind, str]] = {
     Code.QD711: ("breaking", "a date precision changed"),
     Code.QD712: ("breaking", "a code was recoded: its label now belongs to another code"),
     Code.QD713: ("breaking", "an instrument file of the base commit is gone or was renamed"),
+    Code.QD756: ("breaking", "a hidden variable was removed"),
+    Code.QD758: ("breaking", "a hidden variable's type or values were narrowed"),
+    Code.QD760: ("breaking", "a computed value's expression changed"),
     # check
     Code.QD720: (
         "check",
@@ -64,11 +67,18 @@ CODES: dict[str, tuple[Kind, str]] = {
     Code.QD724: ("check", "the instrument's id or language changed"),
     Code.QD725: ("check", "a translation was removed"),
     Code.QD734: ("check", "the routing could not be compared (too entangled to analyse)"),
+    Code.QD759: ("check", "a hidden variable's default changed"),
+    Code.QD763: ("check", "a rule was added or its check changed"),
+    Code.QD766: ("check", "a pattern was added or its regular expression changed"),
+    Code.QD767: ("check", "a question's default answer changed"),
+    Code.QD768: ("check", "the variables a question's texts pipe changed"),
     # routing
     Code.QD730: ("routing", "a question's reaching condition changed"),
     Code.QD731: ("routing", "the set of paths changed"),
     Code.QD732: ("routing", "a goto changed"),
     Code.QD733: ("routing", "a when condition changed"),
+    Code.QD761: ("routing", "a filter of options or rows changed"),
+    Code.QD762: ("routing", "an option's or row's condition changed"),
     # additive
     Code.QD740: ("additive", "a question was added"),
     Code.QD741: ("additive", "an option was added"),
@@ -78,6 +88,8 @@ CODES: dict[str, tuple[Kind, str]] = {
     Code.QD745: ("additive", "a follow-up input was added"),
     Code.QD746: ("additive", "the allowed answers were widened (range, length, format, choices)"),
     Code.QD747: ("additive", "a translation was added"),
+    Code.QD757: ("additive", "a hidden variable was added"),
+    Code.QD764: ("additive", "a rule or pattern was removed"),
     # wording
     Code.QD750: (
         "wording",
@@ -89,12 +101,24 @@ CODES: dict[str, tuple[Kind, str]] = {
     Code.QD753: ("wording", "a display text was removed"),
     Code.QD754: ("wording", "a goto or when was rewritten; the routing is the same"),
     Code.QD755: ("wording", "the instrument's version string changed"),
+    Code.QD765: ("wording", "the message of a rule or pattern changed"),
+    Code.QD769: ("wording", "the label of a hidden variable or computed value changed"),
 }
 
 #: Codes of things that are in the old version only: located at the nearest place in
 #: the new version, listed after everything else, with their old position.
 REMOVED = frozenset(
-    {Code.QD701, Code.QD713, Code.QD703, Code.QD704, Code.QD705, Code.QD706, Code.QD707, Code.QD753}
+    {
+        Code.QD701,
+        Code.QD713,
+        Code.QD703,
+        Code.QD704,
+        Code.QD705,
+        Code.QD706,
+        Code.QD707,
+        Code.QD753,
+        Code.QD756,
+    }
 )
 
 
@@ -114,7 +138,8 @@ class Change:
     """The id of the question (or follow-up's question) concerned; None for the
     instrument or a section."""
     item: str | None = None
-    """The code of the option, row, column or field, or the id of the follow-up."""
+    """The code of the option, row, column or field, the id of the follow-up, or the id
+    of the hidden variable."""
     old: Any = None
     """The old value (JSON-compatible), if there is one to show."""
     new: Any = None

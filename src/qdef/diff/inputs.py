@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from qdef.diagnostics import Code
+from qdef.diff import features
 from qdef.diff.record import At, Differ, show
 from qdef.diff.wording import read
 from qdef.model.inputs import Affixes, DateInput, NumberInput, TextInput
@@ -55,6 +56,7 @@ def bound(differ: Differ, at: At, key: str, old: Any, new: Any, *, lower: bool, 
 
 def text(differ: Differ, at: At, old: TextInput, new: TextInput) -> None:
     affixes(differ, at, old, new)
+    features.pattern(differ, at, old, new)
     for key in ("long", "lines"):
         before, after = getattr(old, key), getattr(new, key)
         if before != after:

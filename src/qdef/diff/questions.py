@@ -12,11 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from qdef.diagnostics import Code
-from qdef.diff import inputs
+from qdef.diff import features, inputs
 from qdef.diff.lists import followups, items
 from qdef.diff.record import At, Differ, show
 from qdef.model import (
     CheckColumn,
+    Computed,
     DateQuestion,
     DateRangeQuestion,
     Display,
@@ -195,9 +196,12 @@ def _order(differ: Differ) -> None:
 
 def question(differ: Differ, at: At, old: Any, new: Any) -> None:
     when(differ, at, old.when, new.when)
-    goto(differ, at, old.goto, new.goto)
+    goto(differ, at, getattr(old, "goto", None), getattr(new, "goto", None))
     if old.type != new.type:
         _type_changed(differ, at, old, new)
+        return
+    if isinstance(new, Computed):
+        features.computed(differ, at, old, new)
         return
     display = isinstance(new, Display)
     differ.texts(at, "text", old.text, new.text, noun="text", meaning=not display)
@@ -232,6 +236,7 @@ def question(differ: Differ, at: At, old: Any, new: Any) -> None:
         "deletion of the answers already collected",
     )
     KINDS[type(new)](differ, at, old, new)
+    features.question(differ, at, old, new)
 
 
 def _type_changed(differ: Differ, at: At, old: Any, new: Any) -> None:
@@ -288,6 +293,7 @@ def _single_option(differ: Differ, at: At, old: Any, new: Any) -> None:
 
 def _option(differ: Differ, at: At, old: Any, new: Any) -> None:
     differ.texts(at, "label", old.label, new.label, noun="label")
+    features.condition(differ, at, old.when, new.when)
     followups(differ, at, "specify", old.specify or [], new.specify or [])
 
 
@@ -386,6 +392,7 @@ def _grid_column(differ: Differ, at: At, old: Any, new: Any) -> None:
 
 def _row(differ: Differ, at: At, old: Any, new: Any) -> None:
     differ.texts(at, "label", old.label, new.label, noun="label")
+    features.condition(differ, at, old.when, new.when)
     before = [old.specify] if old.specify else []
     after = [new.specify] if new.specify else []
     followups(differ, at, "specify", before, after, single=True)

@@ -1,7 +1,8 @@
 """The two versions being compared, where things are in them, and the list of changes.
 
 :class:`Differ` holds both sides and collects :class:`Change` records; the
-comparisons (:mod:`.questions`, :mod:`.inputs`, :mod:`.routing`) add to it.
+comparisons (:mod:`.questions`, :mod:`.inputs`, :mod:`.features`, :mod:`.routing`) add
+to it.
 An :class:`At` is "the thing being compared": how messages name it, its
 question and item, and its key path in each version.
 """
@@ -9,8 +10,9 @@ question and item, and its key path in each version.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qdef.diagnostics import Code
 from qdef.diff.changes import Change
@@ -21,6 +23,9 @@ from qdef.model.symbols import QuestionEntry
 from qdef.pipeline.compiled import Compiled
 from qdef.source.loader import Document
 from qdef.source.positions import KeyPath
+
+if TYPE_CHECKING:
+    from qdef.expr.template import Template
 
 
 class Side:
@@ -43,6 +48,11 @@ class Side:
             return None
         expr = None if owner is None else self.compiled.condition((*owner, "when"))
         return to_source(parse(source) if expr is None else expr)
+
+    @functools.cached_property
+    def templates(self) -> list[tuple[KeyPath, Template]]:
+        """Every piped text (with ``{…}`` pieces) and its key path, found once."""
+        return list(self.compiled.texts_with_pieces())
 
     def question(self, qid: str) -> Question:
         return self.entries[qid].question

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qdef.expr.nodes import Expr
-from qdef.model import SingleChoice
+from qdef.model import Computed, SingleChoice
 from qdef.routing.analysis import Analysis
 from qdef.routing.dd import FALSE, Budget
 from qdef.routing.plan import Plan, Step
@@ -79,9 +79,14 @@ class _Finder:
         self.analysis = analysis
         # The first numbered question at or after each position (None: the end).
         self.numbered: list[str | None] = [None] * (plan.end + 1)
+        # The first position at or after each that is shown (a computed value is never
+        # shown: a respondent goes on past it without noticing).
+        self.stop: list[int] = list(range(plan.end + 1))
         for step in reversed(plan.steps):
             here = numbers.get(step.question.id)
             self.numbered[step.position] = here or self.numbered[step.position + 1]
+            if isinstance(step.question, Computed):
+                self.stop[step.position] = self.stop[step.position + 1]
 
     def destination(self, position: int) -> Destination:
         return Destination(self.numbered[position])
@@ -149,7 +154,7 @@ class _Finder:
             found = self.shown_next(step, None, routed)
             if found is not None and len(found) == 1:
                 (at,) = found
-                if at != step.position + 1:
+                if at != self.stop[step.position + 1]:
                     after = self.destination(at)
         return QuestionNotes(options, after, step.own_when)
 

@@ -5,6 +5,7 @@ renderer escapes it for its format."""
 from __future__ import annotations
 
 from qdef.model import (
+    Computed,
     Display,
     GridQuestion,
     MatrixQuestion,
@@ -80,12 +81,12 @@ def question_only_if(
 
 def personal_note(question: Question, words: Words, options: RenderOptions) -> str | None:
     """The note that a question asks for personal data, naming the fields that do."""
-    if isinstance(question, Display):
+    if isinstance(question, Display | Computed):
         return None
     chrome = options.chrome
     if question.personal:
         return chrome("personal_question")
-    names = [words.quoted(n) for n in _personal_fields(question, options)]
+    names = [words.quoted(n) for n in _personal_fields(question, words)]
     if not names:
         return None
     if len(names) == 1:
@@ -94,8 +95,8 @@ def personal_note(question: Question, words: Words, options: RenderOptions) -> s
     return chrome("personal_fields", fields=joined)
 
 
-def _personal_fields(question: Question, options: RenderOptions) -> list[str]:
-    text = options.text
+def _personal_fields(question: Question, words: Words) -> list[str]:
+    text = words.text  # a piped label as paper prints it
     if isinstance(question, SingleChoice | MultipleChoice):
         return [
             text(followup.label or option.label)

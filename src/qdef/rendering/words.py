@@ -9,12 +9,27 @@ it for their format. All wording comes from the chrome catalogue.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.nodes import (
+    And,
+    Answered,
+    Arith,
+    Call,
+    Compare,
+    Expr,
+    Has,
+    In,
+    Literal,
+    Neg,
+    Not,
+    Or,
+    Ref,
+)
 from qdef.expr.printer import format_number
 from qdef.model import (
+    Computed,
     DateRangeQuestion,
     GridQuestion,
     MatrixQuestion,
@@ -37,6 +52,9 @@ _OPS = {
     ">": "greater",
     ">=": "greater_equal",
 }
+#: Arithmetic operators as printed, and how tightly each binds.
+_ARITH = {"+": "+", "-": "−", "*": "×", "/": "÷"}
+_BINDING = {"+": 1, "-": 1, "*": 2, "/": 2}
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?\Z")
 
 
@@ -53,6 +71,59 @@ class Words:
         self.options = options
         self.chrome = options.chrome
         self.numbers = compiled.numbers
+        instrument = compiled.instrument
+        #: Variables that are no question's answer: hidden ones and computed values,
+        #: by id, with their label (None: none given).
+        self.hidden = {h.id: h.label for h in instrument.hidden or ()}
+        self.computed = {
+            q.id: q.label for _, q in instrument.questions() if isinstance(q, Computed)
+        }
+        self.hidden_codes = {
+            h.id: {o.code: o.label for o in h.options}
+            for h in instrument.hidden or ()
+            if h.type == "choice"
+        }
+        self._piped: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ texts
+
+    def text(self, value: str | Mapping[str, str]) -> str:
+        """An instrument text in the language shown, each piped value (``{q}``) replaced
+        by its placeholder (:meth:`piped`)."""
+        return self.piped(self.options.text(value))
+
+    def piped(self, text: str) -> str:
+        """``text`` with each piped value replaced by a placeholder naming where it comes
+        from (``[Antwort auf Frage 3]``; a hidden variable's or computed value's label
+        in brackets), its fallback left out, and ``{{``/``}}`` read as braces. Plain
+        text: the renderer escapes the result as a whole, so nothing a placeholder
+        holds becomes markup."""
+        if "{" not in text and "}" not in text:
+            return text
+        found = self._piped.get(text)
+        if found is None:
+            from qdef.expr.template import parse_template  # noqa: PLC0415
+
+            found = "".join(
+                piece if isinstance(piece, str) else self.placeholder(piece.expr)
+                for piece in parse_template(text).pieces
+            )
+            self._piped[text] = found
+        return found
+
+    def placeholder(self, expr: Expr) -> str:
+        """What paper prints for a piped value: where it comes from, in brackets."""
+        if isinstance(expr, Ref):
+            name = expr.name
+            if name in self.hidden or name in self.computed:
+                label = self.hidden.get(name) or self.computed.get(name)
+                if label is None:
+                    if name in self.computed:
+                        return self.chrome("pipe_computed")
+                    return self.chrome("pipe_named", label=name)
+                return self.chrome("pipe_named", label=label_text(self.options.text(label)))
+            return self.chrome("pipe_answer", subject=self.subject(name))
+        return self.chrome("pipe_computed")
 
     # ------------------------------------------------------------------ pieces
 
@@ -64,15 +135,31 @@ class Words:
     def question(self, question_id: str) -> str:
         return self.chrome("question", number=self.numbers.get(question_id, question_id))
 
+    def named(self, name: str) -> str | None:
+        """A hidden variable or computed value by its label (quoted), else by its id;
+        None if ``name`` is neither."""
+        if name in self.hidden:
+            label = self.hidden[name]
+        elif name in self.computed:
+            label = self.computed[name]
+            if label is None:
+                return self.chrome("computed_value", name=name)
+        else:
+            return None
+        return self.quoted(self.options.text(label)) if label is not None else name
+
     def subject(self, name: str) -> str:
         """What a variable is called: ``Frage 13, „Vernetzung …“``."""
+        named = self.named(name)
+        if named is not None:
+            return named
         info = self.plan.variables.get(name)
         if info is None:  # a question with several parts, as a whole
             return self.question(name)
         question = self.plan.steps[info.position].question
         head = self.question(info.question)
         part: str | None = None
-        text = self.options.text
+        text = self.text
         if name == info.question:
             return head
         if isinstance(question, SingleChoice | MultipleChoice):
@@ -92,7 +179,7 @@ class Words:
         return self.chrome("part", question=head, part=part) if part else head
 
     def _row_part(self, question: MatrixQuestion | GridQuestion, name: str) -> str:
-        text = self.options.text
+        text = self.text
         for row in question.rows:
             if row.specify is not None and row.specify.id == name:
                 return self.quoted(text(row.label))
@@ -114,7 +201,11 @@ class Words:
         if isinstance(value, int | float):
             text = format_number(value)
             return text.replace(".", self.chrome("decimal_separator"))
-        info = self.plan.variables.get(name) if name else None
+        if name in self.hidden_codes:
+            label = self.hidden_codes[name].get(value)
+            if label is not None:
+                return self.quoted(self.options.text(label))
+        info = (self.plan.variables.get(name) or self.plan.hidden_info(name)) if name else None
         if info is not None and info.kind in ("choice", "choices"):
             label = self._code_label(self.plan.steps[info.position].question, value)
             if label is not None:
@@ -133,7 +224,7 @@ class Words:
     def _code_label(self, question: object, code: str) -> str | None:
         """The label of ``code`` in a choice question (an option) or a matrix (a scale
         column: the code of a row's answer)."""
-        text = self.options.text
+        text = self.text
         if isinstance(question, SingleChoice | MultipleChoice):
             options: Sequence[Option] = question.options
             return next((text(o.label) for o in options if o.code == code), None)
@@ -160,7 +251,7 @@ class Words:
             case Not(operand=operand):
                 return self._negated(operand)
             case Ref(name=name):
-                return chrome("checked", subject=self.subject(name))
+                return self._ticked(name, holds=True)
             case Answered(ref=ref):
                 return chrome("answered", subject=self.subject(ref.name))
             case Literal():
@@ -171,6 +262,8 @@ class Words:
                 return self._in(left, values, negated)
             case Compare():
                 return self._compare(expr)
+            case Arith() | Neg() | Call():
+                return self._term(expr)
         raise TypeError(f"not a condition: {expr!r}")  # pragma: no cover
 
     def _operand(self, operand: Expr, parent: And | Or) -> str:
@@ -190,7 +283,7 @@ class Words:
             case Answered(ref=ref):
                 return chrome("unanswered", subject=self.subject(ref.name))
             case Ref(name=name):
-                return chrome("unchecked", subject=self.subject(name))
+                return self._ticked(name, holds=False)
             case In(left=left, values=values, negated=negated):
                 return self._in(left, values, not negated)
             case Compare(op="==" | "!="):
@@ -200,12 +293,66 @@ class Words:
                 return self._describe(inner)
         return chrome("not", condition=self._describe(operand))
 
+    def _ticked(self, name: str, *, holds: bool) -> str:
+        """A check box ticked (or not); a computed truth value true (or not)."""
+        if name in self.computed:
+            return self.chrome("holds" if holds else "holds_not", subject=self.subject(name))
+        return self.chrome("checked" if holds else "unchecked", subject=self.subject(name))
+
     def _side(self, side: Expr) -> str:
         if isinstance(side, Ref):
             return self.subject(side.name)
         if isinstance(side, Literal):
             return self.value(None, side)
+        if isinstance(side, Arith | Neg | Call):
+            return self._term(side)
         return self._describe(side)
+
+    def _term(self, expr: Expr, binding: int = 0) -> str:
+        """A value (not a condition) in words: arithmetic with its signs, a function by
+        what it computes; bracketed where it binds less tightly than ``binding``."""
+        chrome = self.chrome
+        match expr:
+            case Arith(op=op, left=left, right=right):
+                strength = _BINDING[op]
+                # a - (b - c), a / (b * c): the right side binds as if one stronger.
+                text = chrome(
+                    "arith",
+                    left=self._term(left, strength),
+                    op=_ARITH[op],
+                    right=self._term(right, strength + 1),
+                )
+                return f"({text})" if strength < binding else text
+            case Neg(operand=operand):
+                return chrome("negative", operand=self._term(operand, 3))
+            case Call(name="if", args=(condition, then, otherwise)):
+                text = chrome(
+                    "fn_if",
+                    condition=self._describe(condition),
+                    then=self._term(then),
+                    otherwise=self._term(otherwise),
+                )
+                return f"({text})" if binding else text
+            case Call(name=name, args=args):
+                if name in ("len", "selected_count"):
+                    return chrome(f"fn_{name}", arg=self._term(args[0]))
+                if name.endswith("_between"):
+                    return chrome(
+                        f"fn_{name}", first=self._term(args[0]), second=self._term(args[1])
+                    )
+                text = chrome(f"fn_{name}", args=self.listed([self._term(a) for a in args]))
+                return f"({text})" if binding else text
+            case Ref(name=name):
+                return self.subject(name)
+            case Literal():
+                return self.value(None, expr)
+        return f"({self._describe(expr)})" if binding else self._describe(expr)
+
+    def listed(self, items: Sequence[str]) -> str:
+        """``a, b and c``."""
+        if len(items) == 1:
+            return items[0]
+        return self.chrome("list_join").join(items[:-1]) + self.chrome("list_join_last") + items[-1]
 
     def _has_value(self, left: Expr, value: Expr) -> str:
         if isinstance(value, Literal):
@@ -229,9 +376,7 @@ class Words:
         if isinstance(right, Literal) and isinstance(right.value, bool):
             holds = right.value == (op == "==")
             if isinstance(left, Ref):  # a check box
-                return self.chrome(
-                    "checked" if holds else "unchecked", subject=self.subject(left.name)
-                )
+                return self._ticked(left.name, holds=holds)
             # A condition compared with true or false: it holds, or it does not.
             return self._describe(left) if holds else self._negated(left)
         name = left.name if isinstance(left, Ref) else None

@@ -1,10 +1,16 @@
 """Testing instruments with hypothesis (public API; needs ``hypothesis``).
 
-- :func:`instruments` — random valid instruments, for testing renderers and tools;
+- :func:`instruments` — random valid instruments, for testing renderers and tools
+  (with ``features=FEATURES``: hidden and computed variables, piping, filters,
+  rules, patterns, defaults too);
 - :func:`answers` — any answer set an instrument accepts (types, codes, bounds,
-  exclusivity), unanswered questions included;
+  exclusivity, patterns), unanswered questions included;
 - :func:`respondents` — the responses of respondents who walk the instrument:
-  only shown questions answered, follow-ups only for chosen options;
+  only shown questions answered, follow-ups only for chosen options, only offered
+  options, rules met;
+- :func:`attempts` — respondents who also give what the walk must drop or replace
+  (answers of options not offered, hidden values outside their domain) and may
+  break rules, with the response and rule failures the walk must produce;
 - :func:`check_routing` / :func:`assert_routing` — the standard routing
   properties on any instrument, with a minimal counterexample on failure.
 
@@ -23,8 +29,8 @@ except ImportError as missing:  # pragma: no cover - depends on the environment
         "qdef.testing needs hypothesis, a dependency of qdef; reinstall qdef to get it"
     ) from missing
 
-from qdef.testing.answer_gen import answers, respondents
-from qdef.testing.instrument_gen import codes, instruments, plain_text
+from qdef.testing.answer_gen import Attempt, answers, attempts, respondents
+from qdef.testing.instrument_gen import FEATURES, codes, instruments, literal, plain_text, regexes
 from qdef.testing.properties import (
     PropertyFailure,
     RoutingReport,
@@ -33,13 +39,18 @@ from qdef.testing.properties import (
 )
 
 __all__ = [
+    "FEATURES",
+    "Attempt",
     "PropertyFailure",
     "RoutingReport",
     "answers",
     "assert_routing",
+    "attempts",
     "check_routing",
     "codes",
     "instruments",
+    "literal",
     "plain_text",
+    "regexes",
     "respondents",
 ]

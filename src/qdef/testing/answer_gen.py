@@ -10,14 +10,17 @@ answering little.
 from __future__ import annotations
 
 import datetime
+import importlib
 import random
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
+from hypothesis import reject
 from hypothesis import strategies as st
 
 from qdef.expr.nodes import Ref
 from qdef.expr.nodes import walk as nodes
+from qdef.expr.patterns import FORMATS, matches, to_python
 from qdef.model import (
     CheckColumn,
     DateRangeQuestion,
@@ -28,7 +31,8 @@ from qdef.model import (
     TextListQuestion,
 )
 from qdef.pipeline.compiled import Compiled
-from qdef.routing.evaluate import holds
+from qdef.routing.answers import normalize
+from qdef.routing.evaluate import holds, value
 from qdef.routing.plan import Plan, Step, VarInfo, as_plan, compared_constants
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -53,39 +57,60 @@ class _Values:
         """Values from ``rng``: a variable that need not be answered is answered with
         probability ``density``."""
 
-        def pick(name: str, needed: bool) -> Any:
+        def pick(name: str, needed: bool, exclude: frozenset[str] = frozenset()) -> Any:
             if not needed and rng.random() >= density:
                 return _ABSENT
-            sampler = self._samplers.get(name)
+            sampler = self._samplers.get(name) if not exclude else None
             if sampler is None:
-                info = self.plan.variables[name]
-                sampler = _sampler(info, self.hints.get(name, set()))
-                self._samplers[name] = sampler
+                info = self.info(name)
+                sampler = _sampler(info, self.hints.get(name, set()), exclude)
+                if not exclude:
+                    self._samplers[name] = sampler
             return sampler(rng)
 
         return pick
 
-    def value(self, name: str) -> st.SearchStrategy[Any]:
+    def info(self, name: str) -> VarInfo:
+        """The variable ``name``: an answer's, or a hidden variable's."""
+        found = self.plan.variables.get(name) or self.plan.hidden_info(name)
+        assert found is not None, name
+        return found
+
+    def value(self, name: str, exclude: frozenset[str] = frozenset()) -> st.SearchStrategy[Any]:
+        """Values of ``name``; ``exclude``: codes not to choose (options not offered)."""
+        if exclude:
+            return self._build(self.info(name), exclude)
         strategy = self._cache.get(name)
         if strategy is None:
-            strategy = self._build(self.plan.variables[name])
+            strategy = self._build(self.info(name))
             self._cache[name] = strategy
         return strategy
 
-    def maybe(self, name: str) -> st.SearchStrategy[Any]:
+    def maybe(self, name: str, exclude: frozenset[str] = frozenset()) -> st.SearchStrategy[Any]:
         """The value, or None (unanswered): the simplest, so examples shrink towards it."""
+        if exclude:
+            return st.one_of(st.none(), self.value(name, exclude))
         strategy = self._optional.get(name)
         if strategy is None:
             strategy = st.one_of(st.none(), self.value(name))
             self._optional[name] = strategy
         return strategy
 
-    def _build(self, info: VarInfo) -> st.SearchStrategy[Any]:
+    def _build(
+        self, info: VarInfo, exclude: frozenset[str] = frozenset()
+    ) -> st.SearchStrategy[Any]:
+        built = self._values(info, exclude)
+        default = _default(info, exclude)
+        # a default is what a respondent who leaves the pre-filled answer gives
+        return built if default is None else st.one_of(st.just(default), built)
+
+    def _values(self, info: VarInfo, exclude: frozenset[str]) -> st.SearchStrategy[Any]:
         hints = self.hints.get(info.name, set())
         if info.kind == "choice":
-            return st.sampled_from(info.codes)
+            offered = [c for c in info.codes if c not in exclude]
+            return st.sampled_from(offered) if offered else st.nothing()
         if info.kind == "choices":
-            return _choices(info)
+            return _choices(info, exclude)
         if info.kind == "check":
             return st.just(True)
         if info.kind == "text":
@@ -95,14 +120,27 @@ class _Values:
         return _date(info, hints)
 
 
-def _choices(info: VarInfo) -> st.SearchStrategy[Any]:
+def _default(info: VarInfo, exclude: frozenset[str] = frozenset()) -> Any:
+    """The default of the question (or hidden variable) whose own variable ``info`` is,
+    if it has one, without codes in ``exclude`` (None: no default left)."""
+    if info.name != info.question:
+        return None
+    default = getattr(info.node, "default", None)
+    if isinstance(default, list):
+        default = [code for code in default if code not in exclude] or None
+    elif isinstance(default, str) and info.kind == "choice" and default in exclude:
+        default = None
+    return default
+
+
+def _choices(info: VarInfo, exclude: frozenset[str] = frozenset()) -> st.SearchStrategy[Any]:
     question = info.node
     assert isinstance(question, MultipleChoice)
     low = max(question.min_choices or 1, 1)
-    plain = [o.code for o in question.options if not o.exclusive]
+    plain = [o.code for o in question.options if not o.exclusive and o.code not in exclude]
     high = min(question.max_choices or len(plain), len(plain))
     options: list[st.SearchStrategy[Any]] = [
-        st.just([o.code]) for o in question.options if o.exclusive
+        st.just([o.code]) for o in question.options if o.exclusive and o.code not in exclude
     ]  # an exclusive option alone is a whole answer, whatever min_choices
     if plain and low <= high:
         options.append(
@@ -115,9 +153,93 @@ def _choices(info: VarInfo) -> st.SearchStrategy[Any]:
 
 def _text(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
     limit = getattr(info.node, "max_length", None) or 40
-    known = sorted(h for h in hints if isinstance(h, str) and h and len(h) <= limit)
-    free = st.text(min_size=1, max_size=min(limit, 20))
+    fits = _shape(info.node)
+    known = sorted(h for h in hints if isinstance(h, str) and h and len(h) <= limit and fits(h))
+    regex = _regex(info.node)
+    if regex is None:
+        free: st.SearchStrategy[Any] = st.text(min_size=1, max_size=min(limit, 20))
+    else:  # texts of the pattern (or format) that fit the other and the length
+        free = st.from_regex(to_python(regex), fullmatch=True).filter(
+            lambda text: 0 < len(text) <= limit and fits(text)
+        )
     return st.one_of(st.sampled_from(known), free) if known else free
+
+
+def _regex(node: Any) -> str | None:
+    """The regex a text must match: its pattern's, else its format's (None: any text)."""
+    pattern = getattr(node, "pattern", None)
+    if pattern is not None:
+        return str(pattern.regex)
+    shape = getattr(node, "format", None)
+    return FORMATS[shape] if shape is not None else None
+
+
+def _shape(node: Any) -> Callable[[str], bool]:
+    """Whether a text matches the pattern and the format of ``node``."""
+    pattern = getattr(node, "pattern", None)
+    shape = getattr(node, "format", None)
+    regexes = [r for r in (pattern.regex if pattern else None, FORMATS.get(shape or "")) if r]
+    return lambda text: all(matches(regex, text) for regex in regexes)
+
+
+#: Characters a sampled text draws from where a pattern allows any (or any but some).
+_POOL = "abcxyzABCXYZ0123456789 .-_@/+()äßé€<&"
+
+
+def _regex_sampler(regex: str) -> Callable[[random.Random], str | None]:
+    """Texts matching ``regex`` (of the portable subset) from a plain random generator,
+    built from Python's own parse of the translated regex; None when a try does not
+    match (a negated class the pool cannot serve)."""
+    parser = importlib.import_module("re._parser")
+    tree = parser.parse(to_python(regex))
+    constants = importlib.import_module("re._constants")
+
+    def member(items: list[tuple[Any, Any]], char: str) -> bool:
+        code = ord(char)
+        for op, arg in items:
+            if op is constants.LITERAL and code == arg:
+                return True
+            if op is constants.RANGE and arg[0] <= code <= arg[1]:
+                return True
+        return False
+
+    def emit(nodes: Any, rng: random.Random, out: list[str]) -> None:
+        for op, arg in nodes:
+            if op is constants.LITERAL:
+                out.append(chr(arg))
+            elif op is constants.NOT_LITERAL:
+                out.append(rng.choice([c for c in _POOL if ord(c) != arg]))
+            elif op is constants.ANY:
+                out.append(rng.choice(_POOL))
+            elif op is constants.IN:
+                negated = bool(arg) and arg[0][0] is constants.NEGATE
+                items = arg[1:] if negated else arg
+                pool = [c for c in _POOL if member(items, c) != negated]
+                if not negated:
+                    pool += [chr(a) for o, a in items if o is constants.LITERAL]
+                    pool += [chr(rng.randint(*a)) for o, a in items if o is constants.RANGE]
+                out.append(rng.choice(pool or ["\x00"]))
+            elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT):
+                low, high, body = arg
+                top = low + 3 if high is constants.MAXREPEAT else min(high, low + 3)
+                for _ in range(rng.randint(low, top)):
+                    emit(body, rng, out)
+            elif op is constants.SUBPATTERN:
+                emit(arg[-1], rng, out)
+            elif op is constants.BRANCH:
+                emit(rng.choice(arg[1]), rng, out)
+            # AT (anchors) emits nothing
+
+    def sample(rng: random.Random) -> str | None:
+        for _ in range(5):
+            out: list[str] = []
+            emit(tree, rng, out)
+            text = "".join(out)
+            if matches(regex, text):
+                return text
+        return None
+
+    return sample
 
 
 class _Numbers(NamedTuple):
@@ -226,24 +348,43 @@ def _date(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.sampled_from(known), free) if known else free
 
 
-def _sampler(info: VarInfo, hints: set[Any]) -> Callable[[random.Random], Any]:
+def _sampler(
+    info: VarInfo, hints: set[Any], exclude: frozenset[str] = frozenset()
+) -> Callable[[random.Random], Any]:
     """Values of ``info`` from a plain random generator, within the same rules as the
-    strategies above (the values conditions compare with, and others)."""
+    strategies above (the values conditions compare with, the default, and others)."""
+    sampler = _plain_sampler(info, hints, exclude)
+    default = _default(info, exclude)
+    if default is None:
+        return sampler
+    return lambda rng: default if rng.random() < 0.5 else sampler(rng)
+
+
+def _plain_sampler(
+    info: VarInfo, hints: set[Any], exclude: frozenset[str]
+) -> Callable[[random.Random], Any]:
     kind = info.kind
     if kind == "choice":
-        codes = info.codes
+        codes: list[str | None] = [c for c in info.codes if c not in exclude] or [None]
         return lambda rng: rng.choice(codes)
     if kind == "choices":
-        return _choices_sampler(info)
+        return _choices_sampler(info, exclude)
     if kind == "check":
         return lambda rng: True
     if kind == "text":
         limit = getattr(info.node, "max_length", None) or 40
-        known = sorted(h for h in hints if isinstance(h, str) and h and len(h) <= limit)
+        fits = _shape(info.node)
+        known = sorted(h for h in hints if isinstance(h, str) and h and len(h) <= limit and fits(h))
+        regex = _regex(info.node)
+        shaped = _regex_sampler(regex) if regex is not None else None
 
-        def text(rng: random.Random) -> str:
+        def text(rng: random.Random) -> str | None:
             if known and rng.random() < 0.5:
                 return rng.choice(known)
+            if shaped is not None:
+                found = shaped(rng)
+                ok = found is not None and 0 < len(found) <= limit and fits(found)
+                return found if ok else (rng.choice(known) if known else None)
             return "".join(rng.choices("abcxyzäß ", k=rng.randint(1, min(limit, 20))))
 
         return text
@@ -260,13 +401,13 @@ def _sampler(info: VarInfo, hints: set[Any]) -> Callable[[random.Random], Any]:
     return date
 
 
-def _choices_sampler(info: VarInfo) -> Callable[[random.Random], Any]:
+def _choices_sampler(info: VarInfo, exclude: frozenset[str]) -> Callable[[random.Random], Any]:
     question = info.node
     assert isinstance(question, MultipleChoice)
     low = max(question.min_choices or 1, 1)
-    plain = [o.code for o in question.options if not o.exclusive]
+    plain = [o.code for o in question.options if not o.exclusive and o.code not in exclude]
     high = min(question.max_choices or len(plain), len(plain))
-    alone = [[o.code] for o in question.options if o.exclusive]
+    alone = [[o.code] for o in question.options if o.exclusive and o.code not in exclude]
     several = bool(plain) and low <= high
 
     def choices(rng: random.Random) -> list[str] | None:
@@ -301,23 +442,47 @@ def _number_sampler(space: _Numbers) -> Callable[[random.Random], Any]:
     return number
 
 
-Pick = Callable[[str, bool], Any]
-"""A value for the variable ``name``, or None (unanswered) unless it is ``needed``."""
+class Pick(Protocol):
+    """A value for the variable ``name``, or None (unanswered) unless it is ``needed``;
+    not one of the codes ``exclude`` (options not offered)."""
+
+    def __call__(self, name: str, needed: bool, exclude: frozenset[str] = ..., /) -> Any: ...
 
 
 def _drawing(draw: Draw, values: _Values) -> Pick:
     """Values drawn by hypothesis (shrinking towards unanswered)."""
 
-    def pick(name: str, needed: bool) -> Any:
-        return draw(values.value(name) if needed else values.maybe(name))
+    def pick(name: str, needed: bool, exclude: frozenset[str] = frozenset()) -> Any:
+        return draw(values.value(name, exclude) if needed else values.maybe(name, exclude))
 
     return pick
 
 
+def _row_of(question: Any, name: str) -> str | None:
+    """The row code of a matrix's or grid's variable ``name`` (a part or a row's
+    follow-up), or None."""
+    if not isinstance(question, MatrixQuestion | GridQuestion):
+        return None
+    prefix = question.id + "."
+    if name.startswith(prefix):
+        return name[len(prefix) :].split(".", 1)[0]
+    return next(
+        (row.code for row in question.rows if row.specify is not None and row.specify.id == name),
+        None,
+    )
+
+
 def _question_answers(
-    pick: Pick, values: _Values, step: Step, *, respondent: bool, required: bool
+    pick: Pick,
+    values: _Values,
+    step: Step,
+    *,
+    respondent: bool,
+    required: bool,
+    dropped: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """Answers to one question (its variables, follow-ups, parts)."""
+    """Answers to one question (its variables, follow-ups, parts); ``dropped``: the codes
+    of its options (rows) not offered, which a respondent cannot answer."""
     plan = values.plan
     question = step.question
     must = required and getattr(question, "required", False)
@@ -326,18 +491,20 @@ def _question_answers(
         info = plan.variables[name]
         if info.option is not None:
             continue  # follow-ups after their option
+        if dropped and _row_of(question, name) in dropped:
+            continue  # a row not offered
         own = name == question.id
         matrix_row = isinstance(question, MatrixQuestion) and info.kind == "choice"
         whole = isinstance(question, DateRangeQuestion)
         needed = must and (own or matrix_row or whole)
-        value = pick(name, needed)
+        value = pick(name, needed, dropped) if own and dropped else pick(name, needed)
         if value is not _ABSENT:
             result[name] = value
     if isinstance(question, TextListQuestion) and must and not result:
         first = step.variables[0]
         result[first] = pick(first, True)
     if isinstance(question, GridQuestion):
-        _grid_rules(pick, question, result, must)
+        _grid_rules(pick, question, result, must, dropped)
     if isinstance(question, DateRangeQuestion):
         ends = [result.get(f"{question.id}.from"), result.get(f"{question.id}.to")]
         if ends[0] is not None and ends[1] is not None and ends[0] > ends[1]:
@@ -357,8 +524,16 @@ def _question_answers(
     return result
 
 
-def _grid_rules(pick: Pick, question: GridQuestion, result: dict[str, Any], must: bool) -> None:
+def _grid_rules(
+    pick: Pick,
+    question: GridQuestion,
+    result: dict[str, Any],
+    must: bool,
+    dropped: frozenset[str] = frozenset(),
+) -> None:
     for row in question.rows:
+        if row.code in dropped:
+            continue
         cells = [f"{question.id}.{row.code}.{c.code}" for c in question.columns]
         for column, cell in zip(question.columns, cells, strict=True):
             if isinstance(column, CheckColumn) and column.exclusive and result.get(cell):
@@ -374,6 +549,10 @@ def _grid_rules(pick: Pick, question: GridQuestion, result: dict[str, Any], must
 def _answers(draw: Draw, values: _Values) -> dict[str, Any]:
     plan = values.plan
     result: dict[str, Any] = {}
+    for info in plan.hidden:
+        given = draw(_hidden_value(values, info, outside=True))
+        if given is not _ABSENT:
+            result[info.name] = given
     if not values.whole:
         pick, focus, background = _scaled(draw, values)
         for step in plan.steps:
@@ -392,36 +571,185 @@ def _answers(draw: Draw, values: _Values) -> dict[str, Any]:
 def answers(instrument: Instrument | Plan | Compiled) -> st.SearchStrategy[dict[str, Any]]:
     """Any answer set ``instrument`` accepts: every variable answered or not, values of
     the right type within bounds, codes of the question, exclusive options alone,
-    date ranges in order. Answers of questions a walk would not show are included.
+    date ranges in order, texts that match their pattern and format, defaults often.
+    Answers of questions a walk would not show are included, and so are answers of
+    options and rows that are not offered, and values of hidden variables in and out
+    of their domain (which the walk drops or replaces by the default).
 
     On an instrument of more than :data:`WHOLE` variables, hypothesis draws the answers
     of a few decisions (see :func:`decisions`) and a seeded generator the rest."""
     return _answers(_Values(plan_of(instrument)))
 
 
+def _hidden_value(values: _Values, info: VarInfo, *, outside: bool) -> st.SearchStrategy[Any]:
+    """A hidden variable's value given from outside: none, one of its domain, or (with
+    ``outside``) one that is not, which the walk ignores."""
+    options = [st.none(), values.value(info.name)]
+    if outside:
+        options.append(st.just(_outside(info)))
+    return st.one_of(options)
+
+
+def _outside(info: VarInfo) -> Any:
+    """A value of the wrong type or outside the domain of hidden variable ``info``."""
+    node = info.node
+    if info.kind == "choice":
+        return "x" + max(info.codes, key=len)  # longer than every code
+    if info.kind == "number":
+        if node.max is not None:
+            return node.max + 1
+        return node.min - 1 if node.min is not None else "12"
+    if info.kind == "date":
+        return "2020-01-01" if node.precision != "day" else "2020-01"
+    return 12  # a text variable takes any text
+
+
+class Attempt(NamedTuple):
+    """What a respondent gives, and what the walk makes of it."""
+
+    given: dict[str, Any]
+    """The answers as given: hidden values in and out of their domain, answers of options
+    and rows not offered, rules met or not."""
+    response: dict[str, Any]
+    """The response the walk keeps: hidden values (given, else their defaults), the
+    answers of shown questions and offered options, computed values."""
+    errors: tuple[tuple[str, int], ...]
+    """The rules that fail, as (question id, rule index), in the walk's order."""
+
+
+_RETRIES = 4
+"""How often a respondent answers a question again to meet its rules."""
+
+
 @st.composite
-def _respondents(draw: Draw, values: _Values, required: bool) -> dict[str, Any]:
+def _attempts(draw: Draw, values: _Values, required: bool, noisy: bool) -> Attempt:
     plan = values.plan
+    parts = plan.parts
+    given: dict[str, Any] = {}
     result: dict[str, Any] = {}
+    for info in plan.hidden:
+        value_given = draw(_hidden_value(values, info, outside=noisy))
+        if value_given is not _ABSENT:
+            given[info.name] = value_given
+            if value_given != _outside(info):
+                result[info.name] = normalize(info, value_given)
+        if info.name not in result and info.node.default is not None:
+            result[info.name] = info.node.default
     if values.whole:
         pick: Pick | None = _drawing(draw, values)
         focus: frozenset[int] = frozenset()
         background = pick
     else:
         pick, focus, background = _scaled(draw, values, respondent=True)
+    errors: list[tuple[str, int]] = []
     position = 0
     while position < plan.end:
         step = plan.steps[position]
-        if step.when is not None and not holds(step.when, result, plan.parts):
+        if step.when is not None and not holds(step.when, result, parts):
+            position += 1
+            continue
+        if step.computed is not None:
+            computed = value(step.computed, result, parts)
+            if computed is not None:
+                result[step.question.id] = computed
             position += 1
             continue
         chosen = pick if step.position in focus else background
         assert chosen is not None  # a respondent's background answers what is required
-        result.update(_question_answers(chosen, values, step, respondent=True, required=required))
+        dropped = frozenset(
+            code for code, cond in step.option_when.items() if not holds(cond, result, parts)
+        )
+        own = _answer(
+            chosen,
+            values,
+            step,
+            required=required,
+            dropped=dropped,
+            before=result,
+            keep_trying=not noisy,
+        )
+        if noisy and dropped:
+            given.update(_unoffered(draw, values, step, dropped, own))
+        given.update(own)
+        result.update(own)
+        if step.rules and any(name in own for name in step.variables):
+            errors.extend(
+                (step.question.id, k)
+                for k, rule in enumerate(step.rules)
+                if not holds(rule, result, parts)
+            )
         chosen_code = result.get(step.question.id)
         target = step.option_gotos.get(chosen_code) if isinstance(chosen_code, str) else None
         position = target if target is not None else step.next_default
-    return result
+    return Attempt(given, result, tuple(errors))
+
+
+def _answer(
+    pick: Pick,
+    values: _Values,
+    step: Step,
+    *,
+    required: bool,
+    dropped: frozenset[str],
+    before: dict[str, Any],
+    keep_trying: bool,
+) -> dict[str, Any]:
+    """A respondent's answers to one question; with ``keep_trying``, answers that meet the
+    question's rules (answered again a few times; left unanswered where it may be)."""
+    answer = _question_answers(
+        pick, values, step, respondent=True, required=required, dropped=dropped
+    )
+    if not keep_trying or not step.rules:
+        return answer
+    parts = values.plan.parts
+    for attempt in range(_RETRIES + 1):
+        if all(holds(rule, {**before, **answer}, parts) for rule in step.rules):
+            return answer
+        if attempt < _RETRIES:
+            answer = _question_answers(
+                pick, values, step, respondent=True, required=required, dropped=dropped
+            )
+    if not (required and getattr(step.question, "required", False)):
+        return {}  # unanswered: rules are checked only on answered questions
+    reject()  # a required question whose rules these answers did not meet
+    return answer  # pragma: no cover - reject() raises
+
+
+def _unoffered(
+    draw: Draw, values: _Values, step: Step, dropped: frozenset[str], own: dict[str, Any]
+) -> dict[str, Any]:
+    """Answers of options and rows not offered, which the walk drops: a code for the
+    question's own variable (a single choice left unanswered, codes added to a multiple
+    choice's plain options within its limit), a row's answer."""
+    question = step.question
+    noise: dict[str, Any] = {}
+    codes = sorted(dropped)
+    if isinstance(question, MultipleChoice):
+        exclusive = {o.code for o in question.options if o.exclusive}
+        chosen = own.get(question.id, [])
+        extra = [c for c in codes if c not in exclusive]
+        limit = question.max_choices or len(question.options)
+        if extra and not exclusive & set(chosen) and len(chosen) + 1 <= limit:
+            added = {*chosen, draw(st.sampled_from(extra))}
+            noise[question.id] = [o.code for o in question.options if o.code in added]
+    elif isinstance(question, MatrixQuestion | GridQuestion):
+        for name in step.variables:
+            row = _row_of(question, name)
+            if (
+                row in dropped
+                and values.plan.variables[name].option is None
+                and draw(st.booleans())
+            ):
+                noise[name] = draw(values.value(name))
+    elif question.id not in own and codes:
+        noise[question.id] = draw(st.sampled_from(codes))
+    return noise
+
+
+@st.composite
+def _respondents(draw: Draw, values: _Values, required: bool) -> dict[str, Any]:
+    attempt: Attempt = draw(_attempts(values, required, False))
+    return attempt.response
 
 
 def respondents(
@@ -429,11 +757,26 @@ def respondents(
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Responses of respondents who walk ``instrument``: each shown question answered
     (required ones always, with ``required``), follow-ups only for chosen options,
-    nothing for questions the walk does not show. Each equals its own walk's response.
+    only offered options and rows, nothing for questions the walk does not show,
+    rules met (a question whose rules a few tries do not meet is left unanswered, or
+    the example is rejected where it is required), defaults often kept, hidden values
+    given or not (then their defaults), computed values as the walk computes them.
+    Each equals its own walk's response.
 
     On an instrument of more than :data:`WHOLE` variables, hypothesis draws the answers
     of a few decisions (see :func:`decisions`) and a seeded generator the rest."""
     return _respondents(_Values(plan_of(instrument)), required)
+
+
+def attempts(
+    instrument: Instrument | Plan | Compiled, *, required: bool = True
+) -> st.SearchStrategy[Attempt]:
+    """Respondents as :func:`respondents`, but each :class:`Attempt` gives also what the
+    walk must drop or replace — hidden values outside their domain, answers of options
+    and rows not offered — and meets the rules or not: ``walk(instrument,
+    attempt.given, check=False)`` keeps ``attempt.response`` and fails
+    ``attempt.errors``."""
+    return _attempts(_Values(plan_of(instrument)), required, True)
 
 
 def plan_of(instrument: Instrument | Plan | Compiled) -> Plan:

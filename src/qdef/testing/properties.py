@@ -11,6 +11,9 @@ with a fixed seed and a bounded number of examples:
   and follow-ups only of chosen options;
 - **reaching condition**: a question is shown exactly when its reaching
   condition (:meth:`qdef.routing.Analysis.reaching`) holds on the response;
+- **computed values**: a computed value is in the response exactly when its reaching
+  condition holds and its expression has a value on the response, and then it is
+  that value;
 - **stable response**: walking the response again gives the same walk;
 - **valid respondents** (for :func:`respondents`): every response fits the
   instrument and answers every shown required question.
@@ -35,9 +38,9 @@ from qdef.expr.nodes import Expr
 from qdef.model import Instrument
 from qdef.pipeline.compiled import Compiled
 from qdef.routing import Analysis, Finding, PathCount, analyse, count_paths, problems, walk
-from qdef.routing.evaluate import holds
+from qdef.routing.evaluate import holds, value
 from qdef.routing.interpreter import Walk
-from qdef.routing.plan import Plan
+from qdef.routing.plan import Plan, Step
 from qdef.testing.answer_gen import WHOLE, answers, plan_of, respondents
 
 
@@ -132,26 +135,31 @@ def _walk_properties(
     if any(b <= a for a, b in itertools.pairwise(positions)):
         raise _Violation("sequence order", f"the walk shows {positions}", None)
     shown = set(positions)
-    before: dict[str, Any] = {}
+    response = result.response
+    # where each value of the response comes from: hidden variables before everything
+    where = {name: _origin(plan, name) for name in response}
     for position in positions:
         step = steps[position]
+        before = {n: v for n, v in response.items() if where[n] < position}
         if step.when is not None and not holds(step.when, before, plan.parts):
             raise _Violation(
                 "conditions hold",
                 "the question is shown although its condition is false",
                 step.question.id,
             )
-        before.update({n: result.response[n] for n in step.variables if n in result.response})
-    for name in result.response:
-        info = plan.variables[name]
-        if info.position not in shown:
+    for name in response:
+        info = plan.variables.get(name)
+        if info is not None and info.position not in shown:
             raise _Violation(
                 "only shown answers",
                 f"the response keeps '{name}' of a question not shown",
                 info.question,
             )
     for step in steps:
-        expected = holds(reaching(step.question.id), result.response, plan.parts)
+        expected = holds(reaching(step.question.id), response, plan.parts)
+        if step.computed is not None:
+            _computed_property(plan, step, response, reached=expected)
+            continue
         if expected != (step.position in shown):
             state = "shown" if step.position in shown else "not shown"
             raise _Violation(
@@ -165,10 +173,36 @@ def _walk_properties(
         raise _Violation("stable response", "walking the response gives another walk", None)
 
 
+def _origin(plan: Plan, name: str) -> int:
+    """The position of the question (or computed value) that gives ``name`` its value in a
+    response; -1 for a hidden variable."""
+    info = plan.variables.get(name)
+    if info is not None:
+        return info.position
+    return plan.symbols.positions.get(name, -1)
+
+
+def _computed_property(
+    plan: Plan, step: Step, response: Mapping[str, Any], *, reached: bool
+) -> None:
+    """A computed value is in the response exactly when the walk reaches it and its
+    expression has a value there, and then it is that value."""
+    assert step.computed is not None
+    name = step.question.id
+    expected = value(step.computed, response, plan.parts) if reached else None
+    if response.get(name) != expected:
+        raise _Violation(
+            "computed values",
+            f"the response holds {response.get(name)!r} for the computed value, not {expected!r}",
+            name,
+        )
+
+
 def _respondent_properties(
     plan: Plan, analysis: Analysis, response: Mapping[str, Any], reaching: _Reaching | None = None
 ) -> None:
-    found = problems(plan, response)
+    computed = {step.question.id for step in plan.steps if step.computed is not None}
+    found = problems(plan, {n: v for n, v in response.items() if n not in computed})
     if found:
         raise _Violation("valid respondents", found[0], None)
     result = walk(plan, response, check=False)

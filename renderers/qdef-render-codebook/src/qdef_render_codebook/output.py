@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from qdef.rendering import Compiled, RenderOptionError, RenderOptions
 from qdef.rendering.markdown import at_line_start, inline
 
-from qdef_render_codebook.table import SEPARATOR, Row, rows
+from qdef_render_codebook.table import SEPARATOR, Row, rows, uses_issue18
 from qdef_render_codebook.wording import headers, wording_for
 
 #: The record separator of RFC 4180.
@@ -59,8 +59,10 @@ def guard(cell: str) -> str:
     return "'" + cell if cell[:1] in FORMULA_START else cell
 
 
-def cells(row: Row, words: Mapping[str, str]) -> list[str]:
-    """The cells of ``row``, in column order."""
+def cells(row: Row, words: Mapping[str, str], *, extended: bool = False) -> list[str]:
+    """The cells of ``row``, in column order (with ``extended``: those of
+    :data:`~qdef_render_codebook.wording.EXTENDED` too)."""
+    more = [row.source, row.depends_on, row.checks] if extended else []
     return [
         row.variable,
         row.number,
@@ -72,6 +74,7 @@ def cells(row: Row, words: Mapping[str, str]) -> list[str]:
         row.asked_when,
         words["yes"] if row.required else words["no"],
         words["yes"] if row.personal else words["no"],
+        *more,
     ]
 
 
@@ -96,12 +99,15 @@ def limesurvey_cells(compiled: Compiled, options: RenderOptions) -> dict[str, st
     return found
 
 
-def _header(words: Mapping[str, str], extra: dict[str, str] | None) -> list[str]:
-    return headers(words) + (["LimeSurvey"] if extra is not None else [])
+def _header(words: Mapping[str, str], extra: dict[str, str] | None, extended: bool) -> list[str]:
+    return headers(words, extended=extended) + (["LimeSurvey"] if extra is not None else [])
 
 
-def _cells(row: Row, words: Mapping[str, str], extra: dict[str, str] | None) -> list[str]:
-    return cells(row, words) + ([extra[row.variable]] if extra is not None else [])
+def _cells(
+    row: Row, words: Mapping[str, str], extra: dict[str, str] | None, extended: bool
+) -> list[str]:
+    listed = cells(row, words, extended=extended)
+    return listed + ([extra.get(row.variable, "")] if extra is not None else [])
 
 
 def write_csv(compiled: Compiled, options: RenderOptions) -> str:
@@ -114,9 +120,10 @@ def write_csv(compiled: Compiled, options: RenderOptions) -> str:
         buffer, delimiter=separator, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL
     )
     extra = limesurvey_cells(compiled, options)
-    writer.writerow(_header(words, extra))
+    extended = uses_issue18(compiled)
+    writer.writerow(_header(words, extra, extended))
     for row in rows(compiled, options):
-        record = _cells(row, words, extra)
+        record = _cells(row, words, extra, extended)
         writer.writerow([guard(cell) for cell in record] if guarded else record)
     text = buffer.getvalue()
     return BOM + text if options.flag("bom") else text
@@ -137,7 +144,8 @@ def write_markdown(compiled: Compiled, options: RenderOptions) -> str:
     )
     summary = words["summary"].format(id=instrument.id, version=version, count=len(found))
     extra = limesurvey_cells(compiled, options)
-    header = _header(words, extra)
+    extended = uses_issue18(compiled)
+    header = _header(words, extra, extended)
     lines = [
         "# " + inline(title),
         "",
@@ -145,6 +153,6 @@ def write_markdown(compiled: Compiled, options: RenderOptions) -> str:
         "",
         _table_line(header),
         "| " + " | ".join("---" for _ in header) + " |",
-        *(_table_line(_cells(row, words, extra)) for row in found),
+        *(_table_line(_cells(row, words, extra, extended)) for row in found),
     ]
     return "\n".join(lines) + "\n"

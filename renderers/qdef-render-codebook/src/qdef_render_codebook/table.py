@@ -10,11 +10,13 @@ the option is chosen), whether it is required and whether it is personal data.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qdef.expr import And, Compare, Expr, Has, Literal, Ref, to_source
+from qdef.expr.nodes import variables_used
 from qdef.model import (
     CheckColumn,
+    Computed,
     DateFollowup,
     DateInput,
     DateRangeQuestion,
@@ -35,6 +37,7 @@ from qdef.model import (
 )
 from qdef.rendering import Compiled, RenderError, RenderOptions, VarInfo
 from qdef.routing import Budget
+from qdef.routing.plan import Step
 
 from qdef_render_codebook.wording import wording_for
 
@@ -58,6 +61,15 @@ class Row:
     asked_when: str
     required: bool
     personal: bool
+    source: str = ""
+    """Where the value comes from, when not (only) from the respondent: a hidden
+    variable's URL parameter and default, a computed value's expression, a question's
+    default answer."""
+    depends_on: str = ""
+    """The variables the question's texts pipe, its filter and its options' (rows')
+    conditions use, or a computed value's expression uses."""
+    checks: str = ""
+    """The rules of the question and the pattern of the answer, each with its message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +95,77 @@ def rows(compiled: Compiled, options: RenderOptions) -> list[Row]:
     numbers = compiled.numbers
     questions = {question.id: question for _, question in compiled.instrument.questions()}
     builder = _Builder(options)
-    return [
-        builder.row(info, questions[info.question], numbers.get(info.question, ""), reaching)
-        for info in plan.variables.values()
-    ]
+    extended = uses_issue18(compiled)
+    steps = {step.question.id: step for step in plan.steps}
+    found: list[tuple[int, Row]] = [(-1, builder.hidden_row(info)) for info in plan.hidden]
+    for info in plan.variables.values():
+        question = questions[info.question]
+        row = builder.row(info, question, numbers.get(info.question, ""), reaching)
+        if extended:
+            row = builder.extend(row, info, question, compiled, steps[question.id])
+        found.append((info.position, row))
+    for step in plan.steps:
+        if isinstance(step.question, Computed):
+            computed = builder.computed_row(step.question, compiled, reaching)
+            found.append((step.position, computed))
+    found.sort(key=lambda item: item[0])  # stable: the variables of one question in order
+    return [row for _, row in found]
+
+
+def uses_issue18(compiled: Compiled) -> bool:
+    """Whether the instrument uses hidden variables, computed values, piping, filters,
+    option or row conditions, rules, patterns or defaults: only then has the codebook
+    the columns ``source``, ``depends on`` and ``checks`` (so that the codebook of an
+    instrument without them stays as it was)."""
+    instrument = compiled.instrument
+    if instrument.hidden:
+        return True
+    for _, question in instrument.questions():
+        if isinstance(question, Computed):
+            return True
+        if getattr(question, "filter", None) is not None:
+            return True
+        if getattr(question, "rules", None) or getattr(question, "default", None) is not None:
+            return True
+        items = [*getattr(question, "options", ()), *getattr(question, "rows", ())]
+        if any(item.when is not None for item in items):
+            return True
+        if any(i.pattern is not None for i in text_inputs(question)):
+            return True
+    return next(iter(compiled.texts_with_pieces()), None) is not None
+
+
+def text_inputs(question: Question) -> list[TextInput]:
+    """Every text input of ``question``: itself, its fields, follow-ups and columns."""
+    found: list[TextInput] = []
+    if isinstance(question, TextInput):
+        found.append(question)
+    if isinstance(question, TextListQuestion):
+        found.extend(question.fields)
+    if isinstance(question, SingleChoice | MultipleChoice):
+        found.extend(
+            f
+            for option in question.options
+            for f in option.specify or ()
+            if isinstance(f, TextInput)
+        )
+    if isinstance(question, MatrixQuestion | GridQuestion):
+        found.extend(row.specify for row in question.rows if row.specify is not None)
+    if isinstance(question, GridQuestion):
+        found.extend(c for c in question.columns if isinstance(c, TextInput))
+    return found
+
+
+def _names(exprs: Sequence[Expr], exclude: str) -> list[str]:
+    """The variables ``exprs`` use, each once, in order; the question's own aside."""
+    seen: list[str] = []
+    for expr in exprs:
+        for ref in variables_used(expr):
+            name = ref.name
+            own = name == exclude or name.startswith(exclude + ".")
+            if not own and name not in seen:
+                seen.append(name)
+    return seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,12 +294,136 @@ class _Builder:
             values.append(f"{column.code} = {label}")
         return _Kind(self.words["single"], SEPARATOR.join(values))
 
+    # ------------------------------------------------------------ issue 18
+
+    def value_kind(self, kind: str, integer: bool, precision: str | None) -> _Kind:
+        """The type cell of a computed value (the type of its expression)."""
+        words = self.words
+        if kind == "number":
+            return _Kind(words["number_integer" if integer else "number_decimal"])
+        if kind == "date":
+            return _Kind(words[f"date_{precision or 'day'}"], words[f"iso_{precision or 'day'}"])
+        if kind == "truth":
+            return _Kind(words["truth"], words["truth_values"])
+        return _Kind(words["text"])
+
+    def hidden_row(self, info: VarInfo) -> Row:
+        """The row of a hidden variable: set from outside (a URL parameter), else its
+        default."""
+        words = self.words
+        node = info.node
+        if node.type == "choice":
+            kind = _Kind(words["single"], self.codes(node.options))
+        elif node.type == "number":
+            limits = _number_range(node.min, node.max)
+            kind = _Kind(words[f"number_{node.kind}"], limits)
+        elif node.type == "date":
+            kind = self.date_kind(node.precision, node.min, node.max)
+        else:
+            kind = _Kind(words["text"])
+        source = [words["source_hidden"].format(name=node.id)]
+        if node.default is not None:
+            source.append(words["source_default"].format(value=_value(node.default)))
+        return Row(
+            variable=node.id,
+            number="",
+            question=node.id,
+            label=self.text(node.label),
+            type=kind.type,
+            values=kind.values,
+            unit="",
+            asked_when="",
+            required=False,
+            personal=False,
+            source=SEPARATOR.join(source),
+        )
+
+    def computed_row(
+        self, question: Computed, compiled: Compiled, reaching: Mapping[str, Expr]
+    ) -> Row:
+        """The row of a computed value: its expression, and when it is computed."""
+        variable = compiled.symbols.variables.get(question.id)
+        vtype = variable.type if variable is not None else None
+        kind = self.value_kind(
+            vtype.kind if vtype else "text",
+            bool(vtype and vtype.integer),
+            vtype.precision if vtype else None,
+        )
+        expr = compiled.plan.steps[compiled.symbols.positions[question.id]].computed
+        return Row(
+            variable=question.id,
+            number="",
+            question=question.id,
+            label=self.text(question.label),
+            type=kind.type,
+            values=kind.values,
+            unit="",
+            asked_when=to_source(reaching.get(question.id, Literal(True))),
+            required=False,
+            personal=False,
+            source=self.words["source_computed"].format(expression=question.value.strip()),
+            depends_on=", ".join(_names([expr] if expr is not None else [], question.id)),
+        )
+
+    def extend(
+        self, row: Row, info: VarInfo, question: Question, compiled: Compiled, step: Step
+    ) -> Row:
+        """``row`` with the cells ``source``, ``depends on`` and ``checks``."""
+        words = self.words
+        default = getattr(question, "default", None)
+        source = ""
+        if default is not None and info.name == question.id:
+            source = words["source_default"].format(value=_value(default))
+        depends: list[str] = []
+        prefix = compiled.symbols.entries[step.position].path
+        piped = [
+            piece.expr
+            for path, template in compiled.texts_with_pieces()
+            if path[: len(prefix)] == prefix
+            for piece in template.pieces
+            if not isinstance(piece, str)
+        ]
+        if piped:
+            depends.append(words["depends_piped"].format(names=", ".join(_names(piped, ""))))
+        chosen = getattr(question, "filter", None)
+        if chosen is not None:
+            depends.append(
+                words["depends_filter"].format(names=chosen.chosen_in or chosen.not_chosen_in)
+            )
+        conditions = [
+            expr
+            for key in ("options", "rows")
+            for i, item in enumerate(getattr(question, key, None) or ())
+            if item.when is not None
+            and (expr := compiled.condition((*prefix, key, i, "when"))) is not None
+        ]
+        offered = _names(conditions, question.id)
+        if offered:
+            depends.append(words["depends_offered"].format(names=", ".join(offered)))
+        checks = [
+            f"{rule.check.strip()} → {self.text(rule.message)}"
+            for rule in getattr(question, "rules", None) or ()
+        ]
+        node = info.node
+        if isinstance(node, TextInput) and node.pattern is not None:
+            pattern = words["pattern"].format(regex=node.pattern.regex)
+            if node.pattern.message is not None:
+                pattern += f" → {self.text(node.pattern.message)}"
+            checks.append(pattern)
+        return replace(
+            row,
+            source=source,
+            depends_on=SEPARATOR.join(depends),
+            checks=SEPARATOR.join(checks),
+        )
+
     # ------------------------------------------------------------ rows
 
     def row(
         self, info: VarInfo, question: Question, number: str, reaching: Mapping[str, Expr]
     ) -> Row:
         """The row of the variable ``info`` of ``question``."""
+        assert not isinstance(question, Computed)  # no answer: see computed_row
         parts: list[str] = []
         personal = bool(getattr(question, "personal", False))
         required = bool(getattr(question, "required", False))
@@ -294,6 +497,16 @@ class _Builder:
         column = parts_of.columns[column_code]
         parts.append(self.part(column.label))
         return self.input_kind(column), False  # a required grid: some cell per row
+
+
+def _value(value: object) -> str:
+    """A default as the data holds it: a number without a needless ``.0``, codes
+    joined."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _number(value)
+    return str(value)
 
 
 def _number(value: int | float) -> str:

@@ -23,6 +23,9 @@ COLUMNS = (
     "required",
     "personal",
 )
+#: The columns of instruments that use hidden variables, computed values, piping,
+#: filters, option conditions, rules, patterns or defaults (after :data:`COLUMNS`).
+EXTENDED = ("source", "depends_on", "checks")
 
 EN: dict[str, str] = {
     # column headers
@@ -66,6 +69,19 @@ EN: dict[str, str] = {
     # default labels of the ends of a date range
     "from": "from",
     "to": "to",
+    # hidden and computed variables, dependencies, rules (issue 18)
+    "source": "source",
+    "depends_on": "depends on",
+    "checks": "checks",
+    "truth": "truth value",
+    "truth_values": "true; false",
+    "source_hidden": "hidden: URL parameter {name}",
+    "source_default": "default: {value}",
+    "source_computed": "computed: {expression}",
+    "depends_piped": "piped: {names}",
+    "depends_filter": "filter: {names}",
+    "depends_offered": "options offered by: {names}",
+    "pattern": "pattern: {regex}",
 }
 
 DE: dict[str, str] = {
@@ -105,6 +121,18 @@ DE: dict[str, str] = {
     "iso_year": "JJJJ",
     "from": "von",
     "to": "bis",
+    "source": "Herkunft",
+    "depends_on": "hängt ab von",
+    "checks": "Prüfungen",
+    "truth": "Wahrheitswert",
+    "truth_values": "true; false",
+    "source_hidden": "verborgen: URL-Parameter {name}",
+    "source_default": "Vorgabe: {value}",
+    "source_computed": "berechnet: {expression}",
+    "depends_piped": "eingefügt: {names}",
+    "depends_filter": "Filter: {names}",
+    "depends_offered": "Optionen abhängig von: {names}",
+    "pattern": "Muster: {regex}",
 }
 
 WORDING: dict[str, dict[str, str]] = {"de": DE, "en": EN}
@@ -115,6 +143,6 @@ def wording_for(lang: str) -> Mapping[str, str]:
     return WORDING.get(lang.partition("-")[0].lower(), EN)
 
 
-def headers(words: Mapping[str, str]) -> list[str]:
-    """The column headers, in order."""
-    return [words[key] for key in COLUMNS]
+def headers(words: Mapping[str, str], *, extended: bool = False) -> list[str]:
+    """The column headers, in order (with ``extended``, those of :data:`EXTENDED` too)."""
+    return [words[key] for key in COLUMNS + (EXTENDED if extended else ())]

@@ -12,8 +12,11 @@ options alone: the same input gives the same bytes.
 
 from __future__ import annotations
 
+from qdef.expr.nodes import Expr
+from qdef.expr.parser import parse
 from qdef.model import (
     CheckColumn,
+    Computed,
     DateInput,
     DateQuestion,
     DateRangeQuestion,
@@ -28,6 +31,7 @@ from qdef.model import (
     Option,
     Question,
     SingleChoice,
+    TextColumn,
     TextFollowup,
     TextInput,
     TextListQuestion,
@@ -80,10 +84,13 @@ class _Paper:
         self.instrument = compiled.instrument
         self.options = options
         self.chrome = options.chrome
-        self.text = options.text
         self.notes: Notes = routing_notes(compiled)
         self.words = Words(compiled, options)
+        # Every text as shown, piped values as placeholders ("[Antwort auf Frage 3]").
+        self.text = self.words.text
         self.blocks: list[str] = []
+        #: The key path of the question being written.
+        self.path: tuple[str | int, ...] = ()
 
     # ------------------------------------------------------------------ document
 
@@ -98,6 +105,9 @@ class _Paper:
             self.blocks.extend(paragraphs(self.text(instrument.intro)))
         numbers = self.compiled.numbers
         for index, section in enumerate(instrument.sections):
+            self.path = ("sections", index)
+            if section.intro is None and all(isinstance(q, Computed) for q in section.questions):
+                continue  # nothing in it is shown: no heading with nothing under it
             if section.title is not None:
                 self.blocks.append(_line("##", heading(inline(self.text(section.title)))))
             note = section_only_if(self.notes.sections[index], self.words, self.options)
@@ -106,7 +116,10 @@ class _Paper:
                 self.blocks.append(_emphasis(note))
             if section.intro is not None:
                 self.blocks.extend(paragraphs(self.text(section.intro)))
-            for question in section.questions:
+            for position, question in enumerate(section.questions):
+                if isinstance(question, Computed):  # never shown: nothing on paper
+                    continue
+                self.path = ("sections", index, "questions", position)
                 self.question(question, numbers.get(question.id))
             self.end_part(outer)
         return "\n\n".join(self.blocks) + "\n"
@@ -138,6 +151,8 @@ class _Paper:
         self.end_part(outer)
 
     def question_body(self, question: Question, number: str | None, notes: QuestionNotes) -> None:
+        if isinstance(question, Computed):  # never shown (skipped before): nothing to write
+            return
         texts = paragraphs(self.text(question.text))
         if isinstance(question, Display):
             self.blocks.extend(texts)
@@ -163,7 +178,11 @@ class _Paper:
             self.blocks.extend(
                 _emphasis(p, escaped=True) for p in paragraphs(self.text(question.help))
             )
+        offered = self.offered_note(question)
+        if offered is not None:
+            self.blocks.append(_emphasis(offered))
         self.answers(question, notes)
+        self.blocks.extend(_emphasis(note) for note in self.check_notes(question))
         personal = personal_note(question, self.words, self.options)
         if personal is not None:
             self.blocks.append(_emphasis(personal))
@@ -192,6 +211,63 @@ class _Paper:
         elif isinstance(question, GridQuestion):
             self.blocks.append("\n".join(self.grid(question)))
 
+    # ------------------------------------------------------------------ filters and rules
+
+    def condition(self, path: tuple[str | int, ...], source: str) -> Expr:
+        """The parsed condition at ``path`` (below the current question) of ``source``."""
+        full = self.path + path
+        return self.compiled.condition(full) or parse(source)
+
+    def only_if(self, path: tuple[str | int, ...], source: str | None) -> str | None:
+        """``(nur wenn …)`` beside an option or row with its own condition."""
+        if source is None:
+            return None
+        condition = self.words.describe(self.condition(path, source))
+        return inline(self.chrome("option_only_if", condition=condition))
+
+    def offered_note(self, question: Question) -> str | None:
+        """Which options (rows) may be chosen (filled in), for a question with a filter,
+        and that the question is skipped when none may be: a routing fact (the question
+        is not shown then)."""
+        if not isinstance(question, SingleChoice | MultipleChoice | MatrixQuestion | GridQuestion):
+            return None
+        choices = isinstance(question, SingleChoice | MultipleChoice)
+        parts: list[str] = []
+        kind = "options" if choices else "rows"
+        chosen = question.filter
+        if chosen is not None:
+            source = chosen.chosen_in or chosen.not_chosen_in or ""
+            which = "chosen" if chosen.chosen_in is not None else "not_chosen"
+            parts.append(
+                self.chrome(f"filter_{kind}_{which}", question=self.words.question(source))
+            )
+        if isinstance(question, SingleChoice | MultipleChoice):
+            whens = [option.when for option in question.options]
+        else:
+            whens = [row.when for row in question.rows]
+        if chosen is not None or all(when is not None for when in whens):
+            parts.append(self.chrome("skip_no_option" if choices else "skip_no_row"))
+        return " ".join(parts) or None
+
+    def check_notes(self, question: Question) -> list[str]:
+        """The messages of the question's rules and of its inputs' patterns, as notes
+        (``Hinweis: Die Summe muss 100 % ergeben.``): a pattern without a message
+        says nothing a respondent could read, so it is not printed."""
+        if isinstance(question, Display | Computed):
+            return []
+        messages = [self.text(rule.message) for rule in question.rules or ()]
+        messages.extend(
+            self.text(i.pattern.message)
+            for i in _text_inputs(question)
+            if i.pattern is not None and i.pattern.message is not None
+        )
+        notes: list[str] = []
+        for message in messages:
+            note = self.chrome("rule_note", message=message)
+            if note not in notes:
+                notes.append(note)
+        return notes
+
     # ------------------------------------------------------------------ options
 
     def options_list(
@@ -199,8 +275,9 @@ class _Paper:
     ) -> list[str]:
         box = SINGLE if isinstance(question, SingleChoice) else MULTIPLE
         lines: list[str] = []
-        for option in question.options:
+        for index, option in enumerate(question.options):
             head = _line(f"- {box}", inline(self.text(option.label)))
+            head = join(head, self.only_if(("options", index, "when"), option.when))
             exclusive = exclusive_hint(option, self.options)
             if exclusive is not None:
                 head = join(head, inline(exclusive))
@@ -290,8 +367,8 @@ class _Paper:
 
     # ------------------------------------------------------------------ tables
 
-    def row_label(self, row: MatrixRow) -> str:
-        label = inline(self.text(row.label))
+    def row_label(self, row: MatrixRow, index: int) -> str:
+        label = join(inline(self.text(row.label)), self.only_if(("rows", index, "when"), row.when))
         if row.specify is None:
             return label
         (line,) = self.field_lines(row.specify, "", one_line=True)
@@ -304,7 +381,10 @@ class _Paper:
             )
             for c in question.scale
         ]
-        rows = [[self.row_label(row)] + [SINGLE] * len(question.scale) for row in question.rows]
+        rows = [
+            [self.row_label(row, i)] + [SINGLE] * len(question.scale)
+            for i, row in enumerate(question.rows)
+        ]
         return table(header, rows, [False] + [True] * len(question.scale))
 
     def grid(self, question: GridQuestion) -> list[str]:
@@ -322,9 +402,30 @@ class _Paper:
                 cells.append(join(blank(_number_width(column)), *self.after_blank(column)))
             else:
                 cells.append(blank(GRID_TEXT_WIDTH))
-        rows = [[self.row_label(row), *cells] for row in question.rows]
+        rows = [[self.row_label(row, i), *cells] for i, row in enumerate(question.rows)]
         centred = [False] + [isinstance(c, CheckColumn) for c in question.columns]
         return table(header, rows, centred)
+
+
+def _text_inputs(question: Question) -> list[TextInput]:
+    """Every text input of ``question``: itself, its fields, follow-ups and columns."""
+    found: list[TextInput] = []
+    if isinstance(question, TextInput):
+        found.append(question)
+    if isinstance(question, TextListQuestion):
+        found.extend(question.fields)
+    if isinstance(question, SingleChoice | MultipleChoice):
+        found.extend(
+            f
+            for option in question.options
+            for f in option.specify or ()
+            if isinstance(f, TextFollowup)
+        )
+    if isinstance(question, MatrixQuestion | GridQuestion):
+        found.extend(row.specify for row in question.rows if row.specify is not None)
+    if isinstance(question, GridQuestion):
+        found.extend(c for c in question.columns if isinstance(c, TextColumn))
+    return found
 
 
 def _number_width(field: NumberInput) -> int:

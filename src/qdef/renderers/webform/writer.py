@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from importlib import resources
 from types import CodeType
 from typing import Any, NoReturn
@@ -32,13 +33,18 @@ from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from qdef.expr import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.nodes import Arith, Call, Neg
 from qdef.model import (
     CheckColumn,
+    Computed,
     DateInput,
     DateRangeQuestion,
     Display,
     GridColumn,
     GridQuestion,
+    HiddenChoice,
+    HiddenDate,
+    HiddenNumber,
     Instrument,
     MatrixQuestion,
     MatrixRow,
@@ -53,6 +59,7 @@ from qdef.model import (
     TextInput,
     TextListQuestion,
 )
+from qdef.renderers.webform.pipes import Pipes
 from qdef.rendering import (
     Compiled,
     RenderOptions,
@@ -68,6 +75,7 @@ from qdef.rendering import (
     section_only_if,
     units_kept,
 )
+from qdef.routing.plan import Step
 
 #: JavaScript holds integers exactly up to this magnitude; larger ones travel as text.
 SAFE_INTEGER = 2**53 - 1
@@ -102,6 +110,9 @@ SCRIPT_MESSAGES = (
     "date_value_month",
     "date_value_year",
 )
+
+#: The messages of text formats and patterns, sent along only to pages that check them.
+PATTERN_MESSAGES = ("web_pattern", "web_format_email", "web_format_phone", "web_format_url")
 
 
 def write(compiled: Compiled, options: RenderOptions) -> str:
@@ -155,6 +166,8 @@ _PAGE_FILTERS = (
     "choice_input",
     "column_headings",
     "radio_cells",
+    "defaulted",
+    "whole",
 )
 
 
@@ -229,7 +242,8 @@ def _lines(text: str, esc: Callable[[object], Markup] = escape) -> Markup:
     in the text of the page (``textContent``), not only on screen."""
     if text.isprintable():  # no line breaks, and no white space but " ": one line
         return esc(text.strip())
-    blocks = [b for b in re.split(r"\n[ \t]*\n", text.strip()) if b.strip()]
+    kind = Markup if isinstance(text, Markup) else str  # a piped text is HTML already
+    blocks = [kind(b) for b in re.split(r"\n[ \t]*\n", text.strip()) if b.strip()]
     rendered = [
         Markup("<br>\n").join(esc(line.strip()) for line in block.splitlines() if line.strip())
         for block in blocks
@@ -243,8 +257,10 @@ def _sha256(text: str) -> str:
 
 
 def paragraphs(text: str) -> list[str]:
-    """The paragraphs of a text (blank lines separate them)."""
-    return [b.strip() for b in re.split(r"\n[ \t]*\n", text.strip()) if b.strip()]
+    """The paragraphs of a text (blank lines separate them); of a piped text (HTML
+    already, see :mod:`.pipes`), as HTML."""
+    kind = Markup if isinstance(text, Markup) else str
+    return [kind(b.strip()) for b in re.split(r"\n[ \t]*\n", text.strip()) if b.strip()]
 
 
 def script_json(data: Any) -> Markup:
@@ -272,7 +288,7 @@ def _literal(value: str | int | float | bool) -> Any:
 
 
 def condition(expr: Expr) -> list[Any]:
-    """A condition as the script's syntax tree (nested lists, first the node's kind)."""
+    """An expression as the script's syntax tree (nested lists, first the node's kind)."""
     match expr:
         case Ref(name=name):
             return ["ref", name]
@@ -292,7 +308,21 @@ def condition(expr: Expr) -> list[Any]:
             return ["and", [condition(o) for o in operands]]
         case Or(operands=operands):
             return ["or", [condition(o) for o in operands]]
-    raise TypeError(f"not a condition node: {expr!r}")  # pragma: no cover
+        case Arith(op=op, left=left, right=right):
+            return ["arith", op, condition(left), condition(right)]
+        case Neg(operand=operand):
+            return ["neg", condition(operand)]
+        case Call(name=name, args=args):
+            return ["call", name, [condition(a) for a in args]]
+    raise TypeError(f"not an expression node: {expr!r}")  # pragma: no cover
+
+
+def _shown_default(value: object) -> str:
+    """A default as an input holds it: a number in plain digits (never an exponent)."""
+    if isinstance(value, float):
+        text = repr(value)
+        return format(Decimal(text), "f") if "e" in text else text
+    return str(value)
 
 
 def _bound(value: Any) -> Any:
@@ -319,7 +349,7 @@ def _rows(instrument: Instrument) -> dict[str, tuple[str, bool]]:
     return found
 
 
-def _variable(info: VarInfo, rows: dict[str, tuple[str, bool]]) -> dict[str, Any]:
+def _variable(info: VarInfo, rows: dict[str, tuple[str, bool]], pipes: Pipes) -> dict[str, Any]:
     node = info.node
     entry: dict[str, Any] = {"kind": info.kind, "q": info.question}
     if info.codes:
@@ -340,6 +370,8 @@ def _variable(info: VarInfo, rows: dict[str, tuple[str, bool]]) -> dict[str, Any
         entry["max"] = node.max
     if isinstance(node, TextInput) and node.max_length is not None:
         entry["maxLength"] = node.max_length
+    if isinstance(node, TextInput) and (node.format is not None or node.pattern is not None):
+        entry.update(_patterns(node, pipes))
     if getattr(node, "required", False) and info.option is not None:
         entry["required"] = True
     if isinstance(node, CheckColumn) and node.exclusive:
@@ -352,9 +384,80 @@ def _variable(info: VarInfo, rows: dict[str, tuple[str, bool]]) -> dict[str, Any
     return entry
 
 
+def _patterns(node: TextInput, pipes: Pipes) -> dict[str, Any]:
+    """A text input's ``format`` and ``pattern`` as the script checks them: JavaScript
+    regular expressions of :mod:`qdef.expr.patterns` (for the ``u`` flag), and the
+    pattern's own message (a whole text of the program) if it has one."""
+    from qdef.expr.patterns import FORMATS, to_javascript  # noqa: PLC0415
+
+    entry: dict[str, Any] = {}
+    if node.format is not None:
+        entry["format"] = to_javascript(FORMATS[node.format])
+        entry["formatName"] = node.format
+    if node.pattern is not None:
+        entry["pattern"] = to_javascript(node.pattern.regex)
+        if node.pattern.message is not None:
+            entry["patternText"] = pipes.message(node.pattern.message)
+    return entry
+
+
+def _hidden(instrument: Instrument) -> list[dict[str, Any]]:
+    """The hidden variables, with their domains and defaults (set from the URL)."""
+    found: list[dict[str, Any]] = []
+    for variable in instrument.hidden or ():
+        entry: dict[str, Any] = {"name": variable.id, "kind": variable.type}
+        if isinstance(variable, HiddenChoice):
+            entry["codes"] = [o.code for o in variable.options]
+        elif isinstance(variable, HiddenNumber):
+            entry["integer"] = variable.kind == "integer"
+            entry["min"] = _bound(variable.min)
+            entry["max"] = _bound(variable.max)
+        elif isinstance(variable, HiddenDate):
+            entry["precision"] = variable.precision
+            entry["min"] = variable.min
+            entry["max"] = variable.max
+        entry["default"] = _bound(variable.default)
+        found.append(entry)
+    return found
+
+
+def _offer(step: Step) -> dict[str, Any] | None:
+    """The options (a choice's) or rows (a matrix's, a grid's) a step offers only
+    under a condition (a filter, their own ``when``): every code in order, and the
+    condition of each that has one. None when every one is always offered."""
+    conditions = step.option_when
+    if not conditions:
+        return None
+    question = step.question
+    if isinstance(question, SingleChoice | MultipleChoice):
+        codes = [o.code for o in question.options]
+    else:
+        assert isinstance(question, MatrixQuestion | GridQuestion)
+        codes = [r.code for r in question.rows]
+    return {"codes": codes, "when": {c: condition(e) for c, e in conditions.items()}}
+
+
+def _step_extras(step: Step, pipes: Pipes) -> dict[str, Any]:
+    """What a step has of issue 18, only what it has (pages without it stay as they were)."""
+    extras: dict[str, Any] = {}
+    if step.computed is not None:
+        extras["computed"] = condition(step.computed)
+    offer = _offer(step)
+    if offer is not None:
+        extras["offer"] = offer
+    if step.rules:
+        question = step.question
+        assert not isinstance(question, Display | Computed)
+        extras["rules"] = [
+            [condition(check), pipes.message(rule.message)]
+            for check, rule in zip(step.rules, question.rules or (), strict=True)
+        ]
+    return extras
+
+
 def _required(question: Question) -> str | None:
     """How a required question must be answered (docs/responses.md), or None."""
-    if isinstance(question, Display) or not question.required:
+    if isinstance(question, Display | Computed) or not question.required:
         return None
     if isinstance(question, MatrixQuestion):
         return "rows"
@@ -367,15 +470,22 @@ def _required(question: Question) -> str | None:
     return "value"
 
 
-def program(compiled: Compiled, options: RenderOptions) -> dict[str, Any]:
-    """What the script needs to route and check: the plan as data, and its messages."""
+def program(
+    compiled: Compiled, options: RenderOptions, pipes: Pipes | None = None
+) -> dict[str, Any]:
+    """What the script needs to route and check: the plan as data, and its messages;
+    with ``pipes``, the texts of the page with pieces (taken last: the page's texts
+    are numbered as the page is written)."""
     instrument, plan, numbers = compiled.instrument, compiled.plan, compiled.numbers
+    if pipes is None:
+        pipes = Pipes(compiled, options, condition)
     rows = _rows(instrument)
     steps = []
     for step in plan.steps:
         question = step.question
         steps.append(
-            {
+            _step_extras(step, pipes)
+            | {
                 "q": question.id,
                 "number": numbers.get(question.id),
                 "when": None if step.when is None else condition(step.when),
@@ -386,14 +496,22 @@ def program(compiled: Compiled, options: RenderOptions) -> dict[str, Any]:
                 "parts": list(plan.groups.get(question.id, ())),
             }
         )
-    return {
+    data: dict[str, Any] = {
         "instrument": instrument.id,
         "version": instrument.version,
         "lang": options.lang,
         "steps": steps,
-        "vars": {name: _variable(info, rows) for name, info in plan.variables.items()},
+        "vars": {name: _variable(info, rows, pipes) for name, info in plan.variables.items()},
         "messages": {key: options.chrome(key) for key in SCRIPT_MESSAGES},
     }
+    if instrument.hidden:
+        data["hidden"] = _hidden(instrument)
+    if pipes.pieces or pipes.texts:
+        data["pieces"] = pipes.pieces
+        data["texts"] = pipes.texts
+    if any("format" in v or "pattern" in v for v in data["vars"].values()):
+        data["messages"] |= {key: options.chrome(key) for key in PATTERN_MESSAGES}
+    return data
 
 
 # ---------------------------------------------------------------------- the page
@@ -430,13 +548,12 @@ class _Page:
         self.lang = options.lang
         self.escape = Escaper()  # the template's autoescaping and the helpers' alike
         self.chrome = options.chrome
-        self.text = options.text
+        self.pipes = Pipes(compiled, options, condition)
         self.words = Words(compiled, options)
         css, js = _asset("form.css"), _asset("form.js")
         # Our own files, checked by _asset: inserted as they are.
         self.style = Markup(f"<style>{css}</style>")
         self.script = Markup(f"<script>{js}</script>")
-        self.program = script_json(program(compiled, options))
         # Only this style sheet and this script may run, and nothing may be fetched:
         # even text that escaped escaping could neither run nor call home.
         self.policy = (
@@ -444,6 +561,32 @@ class _Page:
             "img-src data:; base-uri 'none'; form-action 'none'"
         )
         self.sections = self._sections()
+
+    @functools.cached_property
+    def program(self) -> Markup:
+        """The program, taken where the template writes it: after the texts it numbers."""
+        return script_json(program(self.compiled, self.options, self.pipes))
+
+    def text(self, text: str | dict[str, str]) -> str:
+        """A text in the page's language; one with pieces (piping) as HTML with a span
+        for each (:mod:`.pipes`), one with ``{{``/``}}`` with them undone."""
+        return self.pipes.markup(self.options.text(text), self.escape)
+
+    def whole(self, text: str | dict[str, str]) -> Markup:
+        """`` data-text="k"`` for a text that travels whole (a drop-down's entry), or ""."""
+        index = self.pipes.whole(self.options.text(text))
+        return Markup("") if index is None else Markup(f' data-text="{index}"')
+
+    def defaulted(self, question: Question, code: str | None = None) -> Markup:
+        """`` checked``/`` selected`` for an option chosen in advance (``default``), or
+        `` value="…"`` for an input filled in in advance; nothing without a default."""
+        default = getattr(question, "default", None)
+        if default is None:
+            return Markup("")
+        if code is not None:
+            chosen = default == code or (isinstance(default, list) and code in default)
+            return Markup(" checked") if chosen else Markup("")
+        return Markup(' value="{}"').format(_shown_default(default))
 
     def _sections(self) -> list[SectionView]:
         found = routing_notes(self.compiled)
@@ -453,6 +596,8 @@ class _Page:
         for index, section in enumerate(self.instrument.sections):
             questions: list[QuestionView] = []
             for question in section.questions:
+                if isinstance(question, Computed):
+                    continue  # never shown: the script computes it (program "computed")
                 question_notes = found.questions[question.id]
                 after = question_notes.after
                 questions.append(
@@ -482,7 +627,7 @@ class _Page:
 
     @property
     def title(self) -> str:
-        return self.text(self.instrument.title)
+        return self.options.text(self.instrument.title)
 
     @property
     def intro(self) -> list[str]:
@@ -513,8 +658,9 @@ class _Page:
         exclusive = exclusive_hint(option, self.options)
         if exclusive is not None:
             label = Markup(f'{label} <span class="exclusive">{esc(exclusive)}</span>')
+        chosen = self.defaulted(question, option.code)
         return Markup(
-            f'<input type="{kind}" id="f-{qid}-{code}" name="{qid}" value="{code}">\n'
+            f'<input type="{kind}" id="f-{qid}-{code}" name="{qid}" value="{code}"{chosen}>\n'
             f'<label for="f-{qid}-{code}" id="l-{qid}-{code}">{label}</label>'
         )
 

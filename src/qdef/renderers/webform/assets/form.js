@@ -79,6 +79,173 @@
     return left < right ? -1 : left > right ? 1 : 0;
   }
 
+  /* ------------------------------------------------------------------ values of expressions */
+
+  /* Arithmetic, functions and numbers as text: qdef.routing.evaluate.value and
+   * qdef.expr.values.format_number, rule for rule (docs/format.md, "Expressions").
+   * Arithmetic is done on IEEE doubles, as in Python and PHP; an integer beyond a
+   * double's precision (a BigInt here, an int in Python) takes part as the double
+   * nearest to it. A result that is not finite is absent, as is a division by zero. */
+
+  function arith(op, a, b) {
+    if (a === ABSENT || b === ABSENT) {
+      return ABSENT;
+    }
+    var x = Number(a);
+    var y = Number(b);
+    if (op === "/" && y === 0) {
+      return ABSENT;
+    }
+    var result = op === "+" ? x + y : op === "-" ? x - y : op === "*" ? x * y : x / y;
+    return isFinite(result) ? result : ABSENT;
+  }
+
+  function negate(a) {
+    if (a === ABSENT) {
+      return ABSENT;
+    }
+    return typeof a === "bigint" ? -a : -a + 0; // -0 + 0 is 0
+  }
+
+  /** A day-precision ISO date as days since 1970-01-01 (any year from 1). */
+  function dayNumber(iso) {
+    var bits = iso.split("-").map(Number);
+    var date = new Date(Date.UTC(2000, bits[1] - 1, bits[2]));
+    date.setUTCFullYear(bits[0]);
+    return Math.round(date.getTime() / 86400000);
+  }
+
+  function monthsBetween(a, b) {
+    if (order(a, b) > 0) {
+      return -monthsBetween(b, a);
+    }
+    var x = a.split("-").map(Number);
+    var y = b.split("-").map(Number);
+    var months = (y[0] - x[0]) * 12 + (y[1] - x[1]);
+    if (x.length > 2 && y[2] < x[2]) {
+      months -= 1;
+    }
+    return months;
+  }
+
+  function extreme(values, sign) {
+    var best = ABSENT;
+    values.forEach(function (x) {
+      if (x !== ABSENT && (best === ABSENT || sign * compareValues(x, best) > 0)) {
+        best = x;
+      }
+    });
+    return best;
+  }
+
+  function compareValues(a, b) {
+    if (isNumber(a) && isNumber(b)) {
+      return a < b ? -1 : a > b ? 1 : 0;
+    }
+    return order(a, b);
+  }
+
+  function call(name, args, response) {
+    var values = function () {
+      return args.map(function (arg) {
+        return value(arg, response);
+      });
+    };
+    switch (name) {
+      case "if":
+        return value(holds(args[0], response) ? args[1] : args[2], response);
+      case "coalesce":
+        for (var i = 0; i < args.length; i++) {
+          var got = value(args[i], response);
+          if (got !== ABSENT) {
+            return got;
+          }
+        }
+        return ABSENT;
+      case "sum": {
+        var total = 0;
+        var all = values();
+        for (var k = 0; k < all.length && total !== ABSENT; k++) {
+          if (all[k] !== ABSENT) {
+            total = arith("+", total, all[k]);
+          }
+        }
+        return total;
+      }
+      case "count":
+        return values().filter(function (x) {
+          return x !== ABSENT && x !== false; // a check box counts when ticked
+        }).length;
+      case "min":
+        return extreme(values(), -1);
+      case "max":
+        return extreme(values(), 1);
+      case "len": {
+        var text = value(args[0], response);
+        return text === ABSENT ? 0 : Array.from(text).length;
+      }
+      case "concat":
+        return values()
+          .map(function (x) {
+            return x === ABSENT ? "" : x;
+          })
+          .join("");
+      case "selected_count": {
+        var chosen = value(args[0], response);
+        return Array.isArray(chosen) ? chosen.length : 0;
+      }
+    }
+    var a = value(args[0], response);
+    var b = value(args[1], response);
+    if (a === ABSENT || b === ABSENT) {
+      return ABSENT;
+    }
+    switch (name) {
+      case "days_between":
+        return dayNumber(b) - dayNumber(a);
+      case "months_between":
+        return monthsBetween(a, b);
+      case "years_between":
+        if (a.length === 4) {
+          return Number(b) - Number(a);
+        }
+        return Math.trunc(monthsBetween(a, b) / 12) + 0;
+    }
+    throw new Error("qdef: no such function: " + name);
+  }
+
+  var EXACT = Math.pow(2, 53);
+
+  /** A number as qdef.expr.values.format_number writes it: integers up to 2**53 as
+   * their digits; every other number as the double it is, in the shortest digits
+   * that read back as that double, never with an exponent, a whole number without
+   * ".0" and -0 as "0". */
+  function formatNumber(x) {
+    if (typeof x === "bigint") {
+      if (x >= -BigInt(EXACT) && x <= BigInt(EXACT)) {
+        return x.toString();
+      }
+      x = Number(x);
+    }
+    if (x === 0) {
+      return "0";
+    }
+    if (Number.isInteger(x) && Math.abs(x) <= EXACT) {
+      return String(x);
+    }
+    var sign = x < 0 ? "-" : "";
+    var parts = Math.abs(x).toExponential().split("e"); // the shortest digits
+    var digits = parts[0].replace(".", "");
+    var point = Number(parts[1]) + 1; // how many digits stand before the point
+    if (point <= 0) {
+      return sign + "0." + "0".repeat(-point) + digits;
+    }
+    if (point >= digits.length) {
+      return sign + digits + "0".repeat(point - digits.length);
+    }
+    return sign + digits.slice(0, point) + "." + digits.slice(point);
+  }
+
   /* ------------------------------------------------------------------ conditions */
 
   var stepOfQuestion = Object.create(null); // question id -> its step
@@ -95,7 +262,9 @@
       case "lit":
         return literal(expr[1]) === true;
       case "ref":
-        return response.get(expr[1]) === true; // a check box
+        return response.get(expr[1]) === true; // a check box, a computed truth value
+      case "call":
+        return value(expr, response) === true; // if(c, a, b) of conditions
       case "answered":
         if (response.has(expr[1])) {
           return true;
@@ -141,22 +310,34 @@
     throw new Error("qdef: not a condition node: " + expr[0]);
   }
 
+  /** An expression's value (ABSENT: undefined); a condition's is true or false. */
   function value(expr, response) {
-    if (expr[0] === "lit") {
-      return literal(expr[1]);
-    }
-    if (expr[0] === "ref") {
-      return response.has(expr[1]) ? response.get(expr[1]) : ABSENT;
+    switch (expr[0]) {
+      case "lit":
+        return literal(expr[1]);
+      case "ref":
+        return response.has(expr[1]) ? response.get(expr[1]) : ABSENT;
+      case "arith":
+        return arith(expr[1], value(expr[2], response), value(expr[3], response));
+      case "neg":
+        return negate(value(expr[1], response));
+      case "call":
+        return call(expr[1], expr[2], response);
     }
     return holds(expr, response);
   }
 
   function isTruth(expr, response) {
-    if (expr[0] === "lit") {
-      return typeof literal(expr[1]) === "boolean";
-    }
-    if (expr[0] === "ref") {
-      return typeof response.get(expr[1]) === "boolean";
+    switch (expr[0]) {
+      case "lit":
+        return typeof literal(expr[1]) === "boolean";
+      case "ref":
+        return typeof response.get(expr[1]) === "boolean";
+      case "arith":
+      case "neg":
+        return false;
+      case "call":
+        return typeof value(expr, response) === "boolean";
     }
     return true;
   }
@@ -168,8 +349,8 @@
       var given = literal(expr[1]);
       return typeof given === "boolean" ? given : null;
     }
-    if (expr[0] === "ref") {
-      var answer = response.get(expr[1]);
+    if (expr[0] === "ref" || expr[0] === "call") {
+      var answer = value(expr, response);
       return answer === ABSENT || typeof answer === "boolean" ? answer === true : null;
     }
     return holds(expr, response);
@@ -237,13 +418,16 @@
     return set.has(option);
   }
 
-  function keep(names, answers, response) {
+  function keep(names, answers, response, offered) {
     var sets = new Map();
     names.forEach(function (name) {
       if (!answers.has(name)) {
         return;
       }
       var variable = info(name);
+      if (offered !== null && own(variable, "row") && !offered.has(rowCode(variable))) {
+        return; // a row not offered
+      }
       if (own(variable, "option")) {
         // a follow-up counts only while its option is chosen
         if (!isChosen(response.get(variable.q), variable.option, sets)) {
@@ -251,6 +435,9 @@
         }
       }
       var kept = normalize(variable, answers.get(name));
+      if (offered !== null && !own(variable, "row") && !own(variable, "option")) {
+        kept = offer(kept, offered); // the question's own choice: offered options only
+      }
       if (kept !== ABSENT) {
         response.set(name, kept);
       }
@@ -265,20 +452,35 @@
 
   /** The positions shown and the response kept for an answer set (a Map). With
    * ``record`` ({reached, succ}: arrays as long as the steps), also which positions
-   * the walk reaches and where it goes from each. */
-  function walk(answers, record) {
-    var response = new Map();
+   * the walk reaches and where it goes from each. ``outside``: the values given
+   * from outside for the hidden variables (default: ``answers``). ``errors``: the
+   * rules that fail, as [question, rule index] pairs. */
+  function walk(answers, record, outside) {
+    var response = hiddenValues(outside || answers);
     var shown = [];
+    var errors = [];
     var position = 0;
     while (position < steps.length) {
       var step = steps[position];
       var next;
-      if (step.when !== null && !holds(step.when, response)) {
-        next = position + 1;
+      var offered = step.when === null || holds(step.when, response) ? offeredOf(step, response) : false;
+      if (offered === false || (offered !== null && offered.size === 0)) {
+        next = position + 1; // not shown: its condition fails, or nothing is offered
       } else {
-        shown.push(position);
-        keep(step.vars, answers, response);
-        next = target(step, response);
+        shown.push(position); // a computed value too: its condition holds
+        if (step.computed) {
+          var computed = value(step.computed, response);
+          if (computed !== ABSENT) {
+            response.set(step.q, computed);
+          }
+          next = position + 1;
+        } else {
+          keep(step.vars, answers, response, offered);
+          failedRules(step, response).forEach(function (index) {
+            errors.push([step.q, index]);
+          });
+          next = target(step, response);
+        }
       }
       if (record) {
         record.reached[position] = 1;
@@ -286,7 +488,187 @@
       }
       position = next;
     }
-    return { shown: shown, response: response };
+    return { shown: shown, response: response, errors: errors };
+  }
+
+  /* ------------------------------------------------------------------ issue-18 features */
+
+  /** The code of a matrix or grid row variable's row (``q.row`` -> ``row``). */
+  function rowCode(variable) {
+    return variable.row.slice(variable.q.length + 1);
+  }
+
+  /** A choice (a code or a list of codes) without the options not offered. */
+  function offer(chosen, offered) {
+    if (Array.isArray(chosen)) {
+      var kept = chosen.filter(function (code) {
+        return offered.has(code);
+      });
+      return kept.length ? kept : ABSENT;
+    }
+    return typeof chosen === "string" && !offered.has(chosen) ? ABSENT : chosen;
+  }
+
+  /** The codes of a step's options (or rows) offered on the response so far, or null
+   * when the step offers all, always. */
+  function offeredOf(step, response) {
+    if (!step.offer) {
+      return null;
+    }
+    var conditions = step.offer.when;
+    return new Set(
+      step.offer.codes.filter(function (code) {
+        return !own(conditions, code) || holds(conditions[code], response);
+      })
+    );
+  }
+
+  /** The indices of a step's rules that fail: checked when one of its variables is
+   * answered. */
+  function failedRules(step, response) {
+    if (!step.rules) {
+      return [];
+    }
+    var answeredAny = step.vars.some(function (name) {
+      return response.has(name);
+    });
+    var failed = [];
+    if (answeredAny) {
+      step.rules.forEach(function (rule, index) {
+        if (!holds(rule[0], response)) {
+          failed.push(index);
+        }
+      });
+    }
+    return failed;
+  }
+
+  var hidden = program.hidden || [];
+
+  /** A value given from outside for a hidden variable, if it is in the variable's
+   * domain (a URL parameter is text; a value of an answer set may be typed). */
+  function accepted(variable, given) {
+    if (given === ABSENT || given === null) {
+      return ABSENT;
+    }
+    switch (variable.kind) {
+      case "choice":
+        return typeof given === "string" && variable.codes.indexOf(given) >= 0 ? given : ABSENT;
+      case "text":
+        return typeof given === "string" && given !== "" ? given : ABSENT;
+      case "number": {
+        var number = given;
+        if (typeof given === "string") {
+          if (!/^[+-]?[0-9]+(?:\.[0-9]+)?$/.test(given)) {
+            return ABSENT;
+          }
+          if (given.indexOf(".") >= 0) {
+            number = Number(given);
+          } else {
+            number = Number(given);
+            if (!Number.isSafeInteger(number)) {
+              number = BigInt(given.replace(/^\+/, "")); // exact, as Python keeps it
+            }
+          }
+        } else if (given !== null && typeof given === "object") {
+          number = literal(given);
+        }
+        if (!isNumber(number) || (typeof number === "number" && !isFinite(number))) {
+          return ABSENT;
+        }
+        if (variable.integer && typeof number === "number" && !Number.isInteger(number)) {
+          return ABSENT;
+        }
+        var low = variable.min === null || variable.min === undefined ? null : literal(variable.min);
+        var high = variable.max === null || variable.max === undefined ? null : literal(variable.max);
+        if ((low !== null && number < low) || (high !== null && number > high)) {
+          return ABSENT;
+        }
+        return number === 0 ? 0 : number;
+      }
+      case "date": {
+        if (typeof given !== "string" || !DATE_SHAPES[variable.precision][0].test(given)) {
+          return ABSENT;
+        }
+        if (isoDate(given, variable.precision) !== given) {
+          return ABSENT;
+        }
+        if ((variable.min && order(given, variable.min) < 0) || (variable.max && order(given, variable.max) > 0)) {
+          return ABSENT;
+        }
+        return given;
+      }
+    }
+    return ABSENT;
+  }
+
+  /** The hidden variables' values: given from outside (a Map) if in their domain,
+   * else their defaults. */
+  function hiddenValues(outside) {
+    var values = new Map();
+    hidden.forEach(function (variable) {
+      var got = accepted(variable, outside.get(variable.name));
+      if (got === ABSENT && variable.default !== null && variable.default !== undefined) {
+        got = literal(variable.default);
+      }
+      if (got !== ABSENT) {
+        values.set(variable.name, got);
+      }
+    });
+    return values;
+  }
+
+  /** The hidden variables' values from the page's URL (``?region=south``). */
+  var fromUrl = (function () {
+    var given = new Map();
+    var search = new URLSearchParams(window.location.search);
+    hidden.forEach(function (variable) {
+      if (search.has(variable.name)) {
+        given.set(variable.name, search.get(variable.name));
+      }
+    });
+    return given;
+  })();
+
+  var pieces = program.pieces || [];
+  var texts = program.texts || [];
+
+  /** A piped value as text (qdef.routing.evaluate.as_text): a choice as its label, a
+   * multiple choice as its labels joined with ", ", a number as format_number writes
+   * it, dates and texts as they are. Absent: the fallback (or nothing). */
+  function pieceText(piece, response) {
+    var got = value(piece.expr, response);
+    if (got === ABSENT) {
+      return piece.fallback === null || piece.fallback === undefined ? "" : piece.fallback;
+    }
+    if (isNumber(got)) {
+      return formatNumber(got);
+    }
+    if (Array.isArray(got)) {
+      return got
+        .map(function (code) {
+          return label(piece, code);
+        })
+        .join(", ");
+    }
+    if (piece.kind === "choice") {
+      return label(piece, got);
+    }
+    return String(got);
+  }
+
+  function label(piece, code) {
+    return piece.labels && own(piece.labels, code) ? piece.labels[code] : code;
+  }
+
+  /** A whole text of the program (a rule's message, a pattern's, a drop-down's
+   * option) with its pieces filled in. */
+  function textOf(index, response) {
+    return texts[index]
+      .map(function (part) {
+        return typeof part === "string" ? part : pieceText(pieces[part], response);
+      })
+      .join("");
   }
 
   /* ------------------------------------------------------------------ the page's inputs */
@@ -535,9 +917,30 @@
         if (own(variable, "maxLength") && Array.from(text).length > variable.maxLength) {
           return { problem: message("web_too_long", { max: variable.maxLength }) };
         }
+        if (own(variable, "format") && !matches(variable.format, text)) {
+          return { problem: message("web_format_" + variable.formatName) };
+        }
+        if (own(variable, "pattern") && !matches(variable.pattern, text)) {
+          return {
+            problem: own(variable, "patternText")
+              ? textOf(variable.patternText, response)
+              : message("web_pattern")
+          };
+        }
         return { value: text };
       }
     }
+  }
+
+  var patterns = Object.create(null); // a pattern's source -> its RegExp, made once
+
+  /** Whether a text matches a pattern (qdef.expr.patterns.to_javascript: anchored,
+   * for the "u" flag). The source is data of the program, never code. */
+  function matches(source, text) {
+    if (!own(patterns, source)) {
+      patterns[source] = new RegExp(source, "u");
+    }
+    return patterns[source].test(text);
   }
 
   /** Every variable's answer (a Map; answers with a problem count as unanswered)
@@ -594,8 +997,8 @@
     steps.forEach(function (step, position) {
       step.at = position;
       var wrapper = doc.getElementById("q-" + step.q);
-      wrappers.push(wrapper);
-      var section = wrapper.closest("section.section");
+      wrappers.push(wrapper); // null for a computed value: nothing to show
+      var section = wrapper === null ? null : wrapper.closest("section.section");
       if (section && indexOf.has(section)) {
         sectionOf[position] = indexOf.get(section);
         if (!wrapper.hidden) {
@@ -616,43 +1019,73 @@
    * every change takes the full evaluation. */
   var readers = Object.create(null);
   var incremental = true;
+  /** Add the variables ``expr`` reads to the set ``read``. */
+  function reads(expr, read) {
+    switch (expr[0]) {
+      case "ref":
+        read.add(expr[1]);
+        return;
+      case "answered":
+        read.add(expr[1]);
+        parts(expr[1]).forEach(function (part) {
+          read.add(part);
+        });
+        return;
+      case "lit":
+        return;
+      case "not":
+      case "neg":
+        reads(expr[1], read);
+        return;
+      case "and":
+      case "or":
+        expr[1].forEach(function (operand) {
+          reads(operand, read);
+        });
+        return;
+      case "cmp":
+      case "arith":
+        reads(expr[2], read);
+        reads(expr[3], read);
+        return;
+      case "has":
+        reads(expr[1], read);
+        reads(expr[2], read);
+        return;
+      case "in":
+        reads(expr[1], read);
+        return;
+      case "call":
+        expr[2].forEach(function (arg) {
+          reads(arg, read);
+        });
+        return;
+    }
+    throw new Error("qdef: not an expression node: " + expr[0]);
+  }
+
+  var isHidden = Object.create(null);
+  hidden.forEach(function (variable) {
+    isHidden[variable.name] = true;
+  });
+
   steps.forEach(function (step, position) {
     var read = new Set();
-    (function collect(expr) {
-      switch (expr[0]) {
-        case "ref":
-          read.add(expr[1]);
-          return;
-        case "answered":
-          read.add(expr[1]);
-          parts(expr[1]).forEach(function (part) {
-            read.add(part);
-          });
-          return;
-        case "lit":
-          return;
-        case "not":
-          collect(expr[1]);
-          return;
-        case "and":
-        case "or":
-          expr[1].forEach(collect);
-          return;
-        case "cmp":
-          collect(expr[2]);
-          collect(expr[3]);
-          return;
-        case "has":
-          collect(expr[1]);
-          collect(expr[2]);
-          return;
-        case "in":
-          collect(expr[1]);
-          return;
+    // what decides whether the step is shown, what it offers and what it computes
+    [step.when, step.computed].forEach(function (expr) {
+      if (expr) {
+        reads(expr, read);
       }
-      throw new Error("qdef: not a condition node: " + expr[0]);
-    })(step.when === null ? ["lit", true] : step.when);
+    });
+    if (step.offer) {
+      Object.keys(step.offer.when).forEach(function (code) {
+        reads(step.offer.when[code], read);
+      });
+    }
     read.forEach(function (name) {
+      if (isHidden[name]) {
+        return; // set once, when the page opens
+      }
       var variable = info(name);
       // a question with parts is no variable itself: answered(q) reads its parts
       var question = variable ? variable.q : name;
@@ -663,6 +1096,142 @@
       push(readers, name, position);
     });
   });
+
+  /* Piping: the page's pieces (elements [data-pipe]) and whole texts (drop-down
+   * options, [data-text]), with the variables each reads; filled in with
+   * textContent, never as HTML. */
+  var pipeSpans = Object.create(null); // piece -> its elements
+  var textElements = Object.create(null); // text -> its elements
+  Array.prototype.forEach.call(doc.querySelectorAll("[data-pipe]"), function (element) {
+    push(pipeSpans, element.getAttribute("data-pipe"), element);
+  });
+  Array.prototype.forEach.call(doc.querySelectorAll("[data-text]"), function (element) {
+    push(textElements, element.getAttribute("data-text"), element);
+  });
+  var pipeReaders = Object.create(null); // variable -> pieces ("p<i>") and texts ("t<i>") reading it
+  function noteReads(key, expr) {
+    var read = new Set();
+    reads(expr, read);
+    read.forEach(function (name) {
+      push(pipeReaders, name, key);
+    });
+  }
+  pieces.forEach(function (piece, index) {
+    if (own(pipeSpans, String(index))) {
+      noteReads("p" + index, piece.expr);
+    }
+  });
+  Object.keys(textElements).forEach(function (index) {
+    texts[index].forEach(function (part) {
+      if (typeof part !== "string") {
+        noteReads("t" + index, pieces[part].expr);
+      }
+    });
+  });
+  var pipesDirty = new Set();
+
+  /** Fill in the pieces and texts that read a changed variable (``all``: every one). */
+  function updatePipes(all) {
+    var keys = all ? null : pipesDirty;
+    if (all) {
+      keys = new Set();
+      Object.keys(pipeSpans).forEach(function (index) {
+        keys.add("p" + index);
+      });
+      Object.keys(textElements).forEach(function (index) {
+        keys.add("t" + index);
+      });
+    }
+    keys.forEach(function (key) {
+      var index = key.slice(1);
+      var text = key[0] === "p" ? pieceText(pieces[index], response) : textOf(index, response);
+      (key[0] === "p" ? pipeSpans : textElements)[index].forEach(function (element) {
+        if (element.textContent !== text) {
+          element.textContent = text;
+        }
+      });
+    });
+    pipesDirty.clear();
+  }
+
+  /* Options and rows offered under a condition: each code's container (an option's
+   * line, a drop-down's entry, a row) and inputs, by question. */
+  var offerParts = Object.create(null); // question -> code -> {boxes: [...], inputs: [...]}
+  steps.forEach(function (step) {
+    if (!step.offer) {
+      return;
+    }
+    var byCode = (offerParts[step.q] = Object.create(null));
+    step.offer.codes.forEach(function (code) {
+      byCode[code] = { boxes: [], inputs: [] };
+    });
+    step.vars.forEach(function (name) {
+      var variable = info(name);
+      inputsOf(name).forEach(function (input) {
+        var code = null;
+        var box = null;
+        if (own(variable, "row")) {
+          code = rowCode(variable);
+          box = input.closest("tr");
+        } else if (!own(variable, "option")) {
+          if (input.tagName === "SELECT") {
+            Array.prototype.forEach.call(input.options, function (entry) {
+              if (own(byCode, entry.value)) {
+                byCode[entry.value].boxes.push(entry);
+              }
+            });
+            return;
+          }
+          code = input.value;
+          box = input.closest(".option");
+        }
+        if (code !== null && own(byCode, code)) {
+          byCode[code].inputs.push(input);
+          if (box && byCode[code].boxes.indexOf(box) < 0) {
+            byCode[code].boxes.push(box);
+          }
+        }
+      });
+    });
+  });
+
+  /** Show the options (rows) a shown step offers now and hide the others, emptying
+   * and disabling their inputs (``qdefOff`` keeps ``enable`` off them); the
+   * variables whose inputs were emptied are read again. */
+  function applyOffer(step) {
+    var offered = offeredOf(step, response);
+    var emptied = new Set();
+    step.offer.codes.forEach(function (code) {
+      var on = offered.has(code);
+      var found = offerParts[step.q][code];
+      found.boxes.forEach(function (box) {
+        if (box.tagName === "OPTION") {
+          box.disabled = !on;
+          if (!on && box.selected) {
+            box.parentNode.value = "";
+            emptied.add(box.parentNode.name);
+          }
+        }
+        if (box.hidden === on) {
+          box.hidden = !on;
+        }
+      });
+      found.inputs.forEach(function (input) {
+        input.qdefOff = !on;
+        if (!on) {
+          if (filled(input)) {
+            clear(input);
+            emptied.add(input.name);
+          }
+          input.disabled = true;
+        }
+      });
+    });
+    emptied.forEach(function (name) {
+      touched.add(name);
+      reread(name);
+    });
+  }
 
   function clear(element) {
     if (element.type === "radio" || element.type === "checkbox") {
@@ -711,7 +1280,7 @@
 
   function enable(name) {
     inputsOf(name).forEach(function (element) {
-      if (element.disabled) {
+      if (element.disabled && !element.qdefOff) {
         element.disabled = false;
       }
     });
@@ -798,6 +1367,9 @@
     if (routing !== null) {
       (readers[name] || []).forEach(mark);
     }
+    (pipeReaders[name] || []).forEach(function (key) {
+      pipesDirty.add(key);
+    });
   }
 
   function hideVar(name) {
@@ -809,6 +1381,14 @@
    * option is chosen) and kept; when its own answer is among them, all its
    * follow-ups too. */
   function syncVars(step, names) {
+    if (step.computed) {
+      setKept(step.q, value(step.computed, response));
+      return;
+    }
+    if (step.offer) {
+      applyOffer(step);
+      names = step.vars; // what is offered may have changed any of them
+    }
     var list = names;
     if (names !== step.vars && step.followups.length && names.indexOf(step.q) >= 0) {
       list = names.concat(step.followups);
@@ -816,7 +1396,10 @@
     var sets = new Map();
     list.forEach(function (name) {
       var variable = info(name);
-      if (!own(variable, "option") || isChosen(response.get(variable.q), variable.option, sets)) {
+      var off = step.offer && inputsOf(name).every(function (input) {
+        return input.qdefOff;
+      });
+      if (!off && (!own(variable, "option") || isChosen(response.get(variable.q), variable.option, sets))) {
         enable(name);
         setKept(name, keptValue(name, sets));
       } else {
@@ -829,7 +1412,7 @@
 
   function setHidden(position, hidden) {
     var wrapper = wrappers[position];
-    if (wrapper.hidden === hidden) {
+    if (wrapper === null || wrapper.hidden === hidden) {
       return;
     }
     wrapper.hidden = hidden;
@@ -849,14 +1432,50 @@
     shownAt[position] = show ? 1 : 0;
     if (show) {
       setHidden(position, false);
+      restoreDefaults(step);
       syncVars(step, step.vars);
       return;
     }
-    if (!wrappers[position].hidden) {
+    if (wrappers[position] !== null && !wrappers[position].hidden) {
       setHidden(position, true);
       clearErrors(step);
     }
     step.vars.forEach(hideVar);
+    if (step.computed) {
+      setKept(step.q, ABSENT);
+    }
+  }
+
+  /** A question shown again whose inputs are all empty gets its default back (the
+   * value the page opened with, ``default`` in the instrument). */
+  function restoreDefaults(step) {
+    var inputs = byQuestion[step.q] || [];
+    if (inputs.some(filled)) {
+      return;
+    }
+    var restored = new Set();
+    inputs.forEach(function (input) {
+      if (input.type === "radio" || input.type === "checkbox") {
+        if (input.defaultChecked) {
+          input.checked = true;
+          restored.add(input.name);
+        }
+      } else if (input.tagName === "SELECT") {
+        Array.prototype.forEach.call(input.options, function (entry) {
+          if (entry.defaultSelected && entry.value !== "") {
+            input.value = entry.value;
+            restored.add(input.name);
+          }
+        });
+      } else if (input.defaultValue !== "") {
+        input.value = input.defaultValue;
+        restored.add(input.name);
+      }
+    });
+    restored.forEach(function (name) {
+      touched.add(name);
+      reread(name);
+    });
   }
 
   /** Walk one step the new path reaches; where the path goes from it. ``changed``:
@@ -869,9 +1488,15 @@
       work.conditions += 1;
       show = holds(step.when, response);
     }
+    if (show && step.offer) {
+      work.conditions += 1;
+      show = offeredOf(step, response).size > 0;
+    }
     reachedAt[position] = 1;
     if (show !== (shownAt[position] === 1)) {
       setShown(position, show);
+    } else if (show && (step.computed || step.offer)) {
+      syncVars(step, step.vars); // what it computes or offers may have changed
     } else if (changed !== undefined) {
       if (show) {
         syncVars(step, changed);
@@ -984,6 +1609,7 @@
       });
     });
     root.classList.toggle("blank", answers.size === 0 && problems.size === 0);
+    updatePipes(all);
   }
 
   /** Show exactly the questions on the respondent's path; clear and disable the
@@ -995,7 +1621,7 @@
     problems = state.problems;
     reachedAt.fill(0);
     succAt.fill(0);
-    var result = walk(answers, { reached: reachedAt, succ: succAt });
+    var result = walk(answers, { reached: reachedAt, succ: succAt }, fromUrl);
     response = result.response;
     shownAt.fill(0);
     result.shown.forEach(function (position) {
@@ -1123,6 +1749,9 @@
         found.push([step.q, message("web_required_range")]);
       }
     }
+    failedRules(step, response).forEach(function (index) {
+      found.push([step.q, textOf(step.rules[index][1], response)]);
+    });
     if (step.parts.length === 2 && step.parts[0] === step.q + ".from") {
       var start = state.answers.get(step.parts[0]);
       var end = state.answers.get(step.parts[1]);
@@ -1404,12 +2033,18 @@
       note("answers kept", "more than the inputs hold");
     }
     var record = { reached: new Uint8Array(END), succ: new Int32Array(END) };
-    var result = walk(fresh.answers, record);
+    var result = walk(fresh.answers, record, fromUrl);
     var onPath = new Uint8Array(END);
     var ordered = new Map();
+    hidden.forEach(function (variable) {
+      if (response.has(variable.name)) {
+        ordered.set(variable.name, response.get(variable.name));
+      }
+    });
     result.shown.forEach(function (position) {
       onPath[position] = 1;
-      steps[position].vars.forEach(function (name) {
+      var names = steps[position].computed ? [steps[position].q] : steps[position].vars;
+      names.forEach(function (name) {
         if (response.has(name)) {
           ordered.set(name, response.get(name));
         }
@@ -1420,7 +2055,8 @@
     }
     steps.forEach(function (step, position) {
       var shown = onPath[position] === 1;
-      if (shownAt[position] !== onPath[position] || wrappers[position].hidden === shown) {
+      var wrapper = wrappers[position];
+      if (shownAt[position] !== onPath[position] || (wrapper !== null && wrapper.hidden === shown)) {
         note("shown", step.q);
       }
       if (reachedAt[position] !== record.reached[position]) {
@@ -1436,10 +2072,11 @@
           (!own(variable, "option") ||
             isChosen(result.response.get(variable.q), variable.option, sets));
         inputsOf(name).forEach(function (input) {
-          if (input.disabled === enabled) {
-            note(enabled ? "disabled" : "enabled", input.id);
+          var on = enabled && !input.qdefOff;
+          if (input.disabled === on) {
+            note(on ? "disabled" : "enabled", input.id);
           }
-          if (!enabled && filled(input)) {
+          if (!on && filled(input)) {
             note("not emptied", input.id);
           }
           if ((input.type === "date" || input.type === "month") &&
@@ -1496,14 +2133,33 @@
       });
       var result = walk(given);
       return {
-        shown: result.shown.map(function (position) {
-          return steps[position].q;
-        }),
-        response: serialize(result.response)
+        shown: result.shown
+          .filter(function (position) {
+            return !steps[position].computed; // never shown to the respondent
+          })
+          .map(function (position) {
+            return steps[position].q;
+          }),
+        response: serialize(result.response),
+        errors: result.errors
       };
     },
     debug: Object.freeze({
       audit: audit,
+      /** An expression's value on a response (an object of answers), as JSON. */
+      evaluate: function (expr, answers) {
+        var given = new Map();
+        Object.keys(answers).forEach(function (name) {
+          var answer = answers[name];
+          given.set(name, answer !== null && typeof answer === "object" && !Array.isArray(answer)
+            ? literal(answer) : answer);
+        });
+        var got = value(expr, given);
+        return got === ABSENT ? null : typeof got === "bigint" ? { big: got.toString() } : got;
+      },
+      formatNumber: function (x) {
+        return formatNumber(x !== null && typeof x === "object" ? literal(x) : x);
+      },
       work: function () {
         return { conditions: work.conditions, questions: work.questions };
       },
