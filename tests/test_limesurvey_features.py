@@ -75,16 +75,28 @@ def test_limesurvey_keeps_what_the_walk_keeps_of_every_answer_given(
     """Every answer the respondent gives (not only those the walk keeps) offered to
     LimeSurvey: it keeps exactly the walk's (unoffered options and rows, and their
     follow-ups, dropped)."""
-    lss, mapping = RENDERED
-    reference = walk(INSTRUMENT, respondent, check=False)
-    computed = {"children", "share", "big"}
+    check_typed(INSTRUMENT, respondent, RENDERED)
+
+
+def check_typed(
+    instrument: qdef.Instrument, respondent: dict[str, Any], rendered: tuple[Any, Any]
+) -> None:
+    """Every typed answer offered to LimeSurvey: it keeps what the walk keeps."""
+    lss, mapping = rendered
+    reference = walk(instrument, respondent, check=False)
+    roles = {
+        source: {q["role"] for q in entry["questions"]}
+        for source, entry in mapping["questions"].items()
+    }
+    computed = {k for k, r in roles.items() if "computed" in r}
+    hidden = {k for k, r in roles.items() if "hidden" in r}
     # what was typed, with the hidden values as the walk reads them
     typed = {k: v for k, v in respondent.items() if k in mapping["variables"]}
-    typed = {k: v for k, v in typed.items() if k not in computed and k not in HIDDEN}
-    typed |= {k: v for k, v in reference.response.items() if k in HIDDEN}
+    typed = {k: v for k, v in typed.items() if k not in computed and k not in hidden}
+    typed |= {k: v for k, v in reference.response.items() if k in hidden}
     try:
         values = ls_answers(mapping, typed)
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
         return  # an answer of a form LimeSurvey cannot take (the walk ignores it)
     _, kept = ls_walk(lss, values)
     found = back_to_qdef(mapping, kept)
@@ -311,3 +323,53 @@ def _split(text: str) -> list[str]:
         position = end + 1
     parts.append(text[position:])
     return parts
+
+
+# ---------------------------------------------------------------------- generated
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_generated_instruments_with_issue_18s_elements(data: st.DataObject) -> None:
+    """Generated instruments using every element: LimeSurvey shows and keeps what the
+    walk does for a generated respondent, or the renderer refuses the instrument at
+    a place with one of its codes — never an internal error, never a silent drop."""
+    from qdef.errors import LocatedRenderError  # noqa: PLC0415
+    from qdef.testing import FEATURES, instruments  # noqa: PLC0415
+
+    # patterns are refused as a whole (QD805): the other elements, any subset of them
+    features = data.draw(st.sets(st.sampled_from(sorted(FEATURES - {"pattern"}))))
+    instrument = data.draw(instruments(max_questions=4, features=features), label="instrument")
+    try:
+        rendered = lss_of(instrument)
+    except LocatedRenderError as refused:
+        assert refused.code.startswith("QD80") or refused.code == "QD520", refused
+        return
+    check_structure(instrument, rendered[0])
+    respondent = data.draw(respondents(instrument), label="respondent")
+    check_respondent(instrument, respondent, rendered)
+    check_typed(instrument, respondent, rendered)
+
+
+def test_a_piped_label_with_a_backslash_or_a_line_break_is_written() -> None:
+    """A label ending with a backslash, or over two lines, piped: written as HTML
+    LimeSurvey reads in a string (``&#92;``, ``<br>``) and shown as authored."""
+    instrument = qdef.loads(
+        "qdef: 1\nid: p\ntitle: P\nlanguage: en\nsections:\n  - id: s\n    title: S\n"
+        "    questions:\n"
+        "      - id: a\n        type: single\n        required: true\n        text: A\n"
+        "        options:\n"
+        "          - {code: x, label: 'C:\\'}\n"
+        '          - {code: y, label: "one\\ntwo"}\n'
+        "      - {id: b, type: display, text: 'You chose {a}.'}\n"
+    )
+    lss, mapping = lss_of(instrument)
+    (display,) = [q for q in lss.questions if q.code == "b"]
+    text = next(r["question"] for r in lss.tables["question_l10ns"] if r["qid"] == display.qid)
+    for code, shown in (("x", "You chose C:\\."), ("y", "You chose one<br>two.")):
+        _, kept = ls_walk(lss, ls_answers(mapping, {"a": code}))
+        page = "".join(
+            lsexpr.stored(lsexpr.evaluate(lsexpr.parse(part), kept)) if i % 2 else part
+            for i, part in enumerate(_split(text))
+        )
+        assert html.unescape(page) == shown

@@ -42,6 +42,14 @@ from qdef.rendering import Compiled
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
+def _html_string(text: str) -> str:
+    """An authored text (a label, a fallback) as an ExpressionScript string of the HTML
+    LimeSurvey shows: escaped as every text, its line breaks ``<br>`` alone, and
+    backslashes as ``&#92;`` (a string could not end with one)."""
+    shown = html_text(text).replace("<br>\n", "<br>").replace("\\", "&#92;")
+    return string(shown)
+
+
 class Piping:
     """Piped values as LimeSurvey's ``{expression}`` in a text, in one language: the
     value as qdef shows it (docs/format.md, "Piping"), or the fallback where it is
@@ -57,7 +65,7 @@ class Piping:
     def piece(self, part: Piece, lang: str) -> str:
         found = self.compiler.value(part.expr)
         shown = self.shown(part.expr, found, lang)
-        fallback = string(html_text(part.fallback or "")) if part.fallback else '""'
+        fallback = _html_string(part.fallback or "") if part.fallback else '""'
         body = shown if found.present == "1" else f"if({found.present}, {shown}, {fallback})"
         if any(c in _STRINGS.sub("", body) for c in "{}"):  # braces in strings are read
             raise Unsupported(part.expr, "a piped value", "a brace LimeSurvey would misread")
@@ -75,7 +83,7 @@ class Piping:
             codes = dict(found.slot.values) if found.slot is not None else {c: c for c in labels}
             text = '""'
             for code in reversed(list(labels)):
-                label = string(html_text(pick(labels[code], lang)))
+                label = _html_string(pick(labels[code], lang))
                 test = (
                     f"{found.value} == {string(codes[code])}"
                     if found.kind == "choice"
@@ -96,7 +104,7 @@ class Piping:
         before: list[str] = []
         for code in labels:
             ticked = f'{slot.options[code]}.NAOK == "Y"'
-            label = string(html_text(pick(labels[code], lang)))
+            label = _html_string(pick(labels[code], lang))
             if before:
                 separator = f'if({" or ".join(before)}, ", ", "")'
                 parts.append(f'if({ticked}, join({separator}, {label}), "")')
