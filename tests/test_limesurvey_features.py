@@ -204,7 +204,7 @@ def _refused(tmp_path: Path, body: str, hidden: str = "") -> tuple[int, str]:
         (
             "      - {id: t, type: text, text: T, pattern: {regex: '[0-9]{5}'}}\n",
             "",
-            "r.yaml:9:47: error QD805: qdef's limesurvey renderer does not write patterns",
+            "r.yaml:9:47: error QD805: qdef's limesurvey renderer does not write patterns: ",
         ),
     ],
     ids=["len", "single-option-when", "hidden-number", "piping", "pattern"],

@@ -294,9 +294,11 @@ class FeatureLowering(ArrayLowering):
         for path, node in _nodes_with(self.instrument, "pattern"):
             raise LocatedRenderError(
                 Code.QD805,
-                "qdef's limesurvey renderer does not write patterns yet (LimeSurvey's "
-                "regular-expression validation); leave the pattern out of the instrument "
-                "you render for LimeSurvey",
+                "qdef's limesurvey renderer does not write patterns: LimeSurvey checks a "
+                "regular expression on the server (PCRE) and again in the browser, whose "
+                "check (LEMregexMatch) fails every expression with the Unicode flag, and "
+                "without it the two read characters other than ASCII differently; leave "
+                "the pattern out of the instrument you render for LimeSurvey",
                 f"the pattern of {getattr(node, 'id', None) or getattr(node, 'code', '')!r}",
                 (*path, "pattern"),
             )
