@@ -29,6 +29,7 @@ from qdef.expr.nodes import (
 )
 from qdef.expr.parser import parse
 from qdef.expr.printer import dump, to_source
+from qdef.expr.template import Piece, Template, TemplateSyntaxError, has_braces, parse_template
 from qdef.expr.tokens import ExprSyntaxError, Token, TokenKind, tokenize
 from qdef.expr.types import ExprProblem, check, expression_type, parse_and_check, typecheck
 
@@ -47,14 +48,19 @@ __all__ = [
     "Neg",
     "Not",
     "Or",
+    "Piece",
     "Ref",
+    "Template",
+    "TemplateSyntaxError",
     "Token",
     "TokenKind",
     "check",
     "dump",
     "expression_type",
+    "has_braces",
     "parse",
     "parse_and_check",
+    "parse_template",
     "to_source",
     "tokenize",
     "typecheck",

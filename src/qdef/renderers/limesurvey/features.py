@@ -13,9 +13,7 @@ from collections.abc import Mapping
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
-from qdef.expr import Expr, In, Literal, Ref, parse, to_source
-from qdef.expr.nodes import Call
-from qdef.expr.template import Piece
+from qdef.expr import Call, Expr, In, Literal, Piece, Ref, parse, to_source
 from qdef.model import (
     Computed,
     DateQuestion,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from qdef.expr.template import Piece
+from qdef.expr import Piece
 from qdef.renderers.limesurvey.codes import Slot
 
 Text = str | Mapping[str, str]

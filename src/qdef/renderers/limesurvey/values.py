@@ -18,8 +18,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qdef.expr import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref, to_source
-from qdef.expr.nodes import Arith, Call, Neg
+from qdef.expr import (
+    And,
+    Answered,
+    Arith,
+    Call,
+    Compare,
+    Expr,
+    Has,
+    In,
+    Literal,
+    Neg,
+    Not,
+    Or,
+    Ref,
+    to_source,
+)
 from qdef.renderers.limesurvey.codes import Slot
 from qdef.renderers.limesurvey.expressions import Compiler, _any, number, string
 

@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 
 from qdef.errors import RenderError
-from qdef.expr.template import Piece, has_braces, parse_template
+from qdef.expr import Piece, has_braces, parse_template
 from qdef.model import Instrument
 from qdef.renderers.limesurvey.survey import LsQuestion, Survey, Text, pick
 from qdef.rendering import keep_units
