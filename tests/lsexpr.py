@@ -4,7 +4,7 @@ Exactly the subset qdef's ``limesurvey`` renderer writes: ``or``, ``and``,
 ``!``, parentheses, the six comparisons, ``+ - * /`` and unary ``-``, string and
 number literals, variables ``name.NAOK``, and the functions ``is_empty``,
 ``substr``, ``strcmp``, ``count``, ``join``, ``if``, ``intval``, ``min``,
-``max``, ``htmlspecialchars`` and ``str_replace``. Anything else is a syntax
+``max``, ``htmlspecialchars``, ``str_replace`` and ``regexMatch``. Anything else is a syntax
 error here, so a test fails when the renderer writes more than this evaluator
 (and these tests) understand.
 
@@ -319,6 +319,8 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "count": lambda *xs: Decimal(sum(1 for x in xs if x != "")),
     "join": lambda *xs: "".join(_text(x) for x in xs),
     "if": lambda test, yes, no: yes if truthy(test) else no,
+    # PCRE and JavaScript without flags, for the ASCII patterns the renderer writes
+    "regexMatch": lambda pattern, value: re.search(_text(pattern)[1:-1], _text(value)) is not None,
     "htmlspecialchars": lambda x: html.escape(_text(x), quote=True).replace("&#x27;", "&#039;"),
     "str_replace": lambda search, replace, subject: _text(subject).replace(
         _text(search), _text(replace)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
 from qdef.expr import Call, Expr, In, Literal, Piece, Ref, parse, to_source
+from qdef.expr.patterns import to_pcre
 from qdef.model import (
     Computed,
     DateQuestion,
@@ -30,7 +31,7 @@ from qdef.renderers.limesurvey.arrays import ArrayLowering
 from qdef.renderers.limesurvey.codes import Slot
 from qdef.renderers.limesurvey.expressions import number, string
 from qdef.renderers.limesurvey.questions import full_date
-from qdef.renderers.limesurvey.survey import Attribute, LsQuestion, Text, pick
+from qdef.renderers.limesurvey.survey import Attribute, LsQuestion, Text, join, pick
 from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, Value, ValueCompiler
 from qdef.renderers.limesurvey.writer import html_text
 from qdef.rendering import Compiled
@@ -38,6 +39,24 @@ from qdef.rendering import Compiled
 #: ExpressionScript's string literals (as :func:`string` writes them): braces inside
 #: them are part of the string, LimeSurvey's pattern for ``{…}`` in a text skips them.
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def ascii_pattern(regex: str) -> str | None:
+    """``regex`` as an expression LimeSurvey's server (PCRE, no flag) and browser
+    (JavaScript, no flag) read alike, or None: only for a pattern of ASCII characters
+    and classes without ``^`` (no ``.``), which match no other character in either
+    reading, so that both agree with qdef on every answer. The whole answer must
+    match: ``^(?:…)(?![\\s\\S])`` (``$`` of PCRE would allow a final line break)."""
+    body = to_pcre(regex).removeprefix("/^(?:").removesuffix(")\\z/u")
+
+    def escape(match: re.Match[str]) -> str:
+        code = int(match.group(1), 16)
+        return f"\\x{code:02x}" if code < 0x80 else "\\u0000"  # not ASCII: refused below
+
+    body = re.sub(r"\\x\{([0-9a-fA-F]+)\}", escape, body)
+    if "[^" in body or "\\u0000" in body or not body.isascii():
+        return None
+    return f"/^(?:{body})(?![\\s\\S])/"
 
 
 def _html_string(text: str) -> str:
@@ -287,19 +306,65 @@ class FeatureLowering(ArrayLowering):
                         ) from None
 
     def refuse_unwritten(self) -> None:
-        """Refuse, at its place, what this renderer does not write yet: patterns
-        (QD805). Never left out silently."""
+        """Refuse, at its place, a pattern LimeSurvey's two checks would read
+        differently (QD805). Never left out silently."""
         for path, node in _nodes_with(self.instrument, "pattern"):
-            raise LocatedRenderError(
-                Code.QD805,
-                "qdef's limesurvey renderer does not write patterns: LimeSurvey checks a "
-                "regular expression on the server (PCRE) and again in the browser, whose "
-                "check (LEMregexMatch) fails every expression with the Unicode flag, and "
-                "without it the two read characters other than ASCII differently; leave "
-                "the pattern out of the instrument you render for LimeSurvey",
-                f"the pattern of {getattr(node, 'id', None) or getattr(node, 'code', '')!r}",
-                (*path, "pattern"),
+            if ascii_pattern(node.pattern.regex) is None:  # type: ignore[attr-defined]
+                raise LocatedRenderError(
+                    Code.QD805,
+                    "LimeSurvey checks a regular expression on the server (PCRE) and again "
+                    "in the browser, whose check (LEMregexMatch) fails every expression "
+                    "with the Unicode flag; without it the two read characters other than "
+                    "ASCII differently, and this pattern reads some (a '.', a class with "
+                    "'^', or a character other than ASCII): write it with ASCII characters "
+                    "and classes only, or leave it out of the instrument you render for "
+                    "LimeSurvey",
+                    f"the pattern of {getattr(node, 'id', None) or getattr(node, 'code', '')!r}",
+                    (*path, "pattern"),
+                )
+
+    def patterns(self) -> None:
+        """Each pattern as a validation equation of the LimeSurvey question holding its
+        variables, ``regexMatch`` with an expression PCRE and the browser read alike
+        (:func:`ascii_pattern`), and its message (or qdef's) as the tip."""
+        items = [item for group in self.groups for item in group.questions]
+        for path, node in _nodes_with(self.instrument, "pattern"):
+            pattern = node.pattern  # type: ignore[attr-defined]
+            regex = ascii_pattern(pattern.regex)
+            assert regex is not None  # refused before
+            section, position = int(path[1]), int(path[3])
+            question = self.instrument.sections[section].questions[position]
+            if path[4:5] == ("fields",):
+                names = [f"{question.id}.{node.code}"]  # type: ignore[attr-defined]
+            elif path[4:5] == ("columns",):
+                code = node.code  # type: ignore[attr-defined]
+                rows = getattr(question, "rows", None) or ()
+                names = [f"{question.id}.{row.code}.{code}" for row in rows]
+            else:  # a text question or a text follow-up
+                names = [node.id]  # type: ignore[attr-defined]
+            message = pattern.message or self.chrome(
+                "web_pattern",
+                f"the message of the pattern of {names[0]!r}",
+                "give the pattern a message (message: …)",
             )
+            for name in names:
+                slot = self.slots[name]
+                item = max(
+                    (i for i in items if slot.name == i.code or slot.name.startswith(i.code + "_")),
+                    key=lambda i: len(i.code),
+                )
+                variable = f"{slot.name}.NAOK"
+                rule = f"(is_empty({variable}) or regexMatch({string(regex)}, {variable}))"
+                existing = next((a for a in item.attributes if a.name == "em_validation_q"), None)
+                if existing is None:
+                    item.attributes.append(Attribute("em_validation_q", rule))
+                    item.attributes.append(Attribute("em_validation_q_tip", message, i18n=True))
+                    continue
+                assert isinstance(existing.value, str)
+                existing.value = f"{existing.value} and {rule}"
+                tip = next(a for a in item.attributes if a.name == "em_validation_q_tip")
+                if name == names[0]:
+                    tip.value = join(tip.value, message)
 
     def default(self, question: Question, item: LsQuestion, default: object) -> None:
         """A question's default as LimeSurvey's default value (shown pre-filled, saved

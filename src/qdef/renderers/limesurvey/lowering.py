@@ -81,6 +81,7 @@ class _Lowering(FeatureLowering):
                 "simplify its conditions, or split it"
             ) from error
         lowered = self.lower_questions()
+        self.patterns()
         if self.missing:
             self.refuse()
         # relevance needs every variable's slot: compile once all are lowered
