@@ -56,7 +56,7 @@ UNREACHABLE = {
     **{
         code: "refused by 'qdef render --to limesurvey', not by 'qdef validate'; "
         "tests/test_limesurvey_features.py produces it"
-        for code in ("QD801", "QD802", "QD803", "QD804", "QD805")
+        for code in ("QD801", "QD803", "QD804", "QD805")
     },
     "QD606": "only past the routing analysis' memory bound (a real case takes seconds); "
     "tests/test_routing.py forces it with a small bound",

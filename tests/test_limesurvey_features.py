@@ -42,6 +42,8 @@ def _respondents() -> st.SearchStrategy[dict[str, Any]]:
             "region": st.sampled_from(["north", "south", "nowhere"]),
             "panel": st.sampled_from(["a", "b"]),
             "first_name": st.sampled_from(["Ann", "<b>{x}</b>", "{{", "a & b"]),
+            "wave": st.sampled_from([1, 3, 10]),
+            "visit": st.sampled_from(["2020-02-29", "2021-06-01"]),
         },
     )
     return st.tuples(respondents(INSTRUMENT), hidden).map(lambda pair: pair[0] | pair[1])
@@ -59,7 +61,14 @@ def test_the_features_survey_is_complete() -> None:
     assert {"computed", "hidden"} <= roles
     # defaults: members 1, transport's bus box, city's answer code, the text, region
     defaults = lss.tables["defaultvalue_l10ns"]
-    assert sorted(d["defaultvalue"] for d in defaults) == ["1", "Y", "north", "nothing", "other"]
+    assert sorted(d["defaultvalue"] for d in defaults) == [
+        "1",
+        "1",
+        "Y",
+        "north",
+        "nothing",
+        "other",
+    ]
 
 
 @settings(max_examples=150)
@@ -108,7 +117,7 @@ def check_typed(
     assert found == expected
 
 
-HIDDEN = {"region", "panel", "first_name"}
+HIDDEN = {"region", "panel", "first_name", "wave", "visit"}
 
 
 @settings(max_examples=150)
@@ -143,7 +152,7 @@ def test_a_hidden_value_outside_its_domain_is_not_given() -> None:
     """A URL parameter that is no code of the hidden choice: every equation takes the
     default (region north), as the walk does."""
     lss, mapping = RENDERED
-    answers = {"members": 5, "adults": 2}
+    answers = {"members": 5, "adults": 2, "wave": 3}
     for given_region, expected in (("south", False), ("nowhere", True), (None, True)):
         values = ls_answers(mapping, answers)
         if given_region is not None:
@@ -194,11 +203,6 @@ def _refused(tmp_path: Path, body: str, hidden: str = "") -> tuple[int, str]:
             "r.yaml:14:40: error QD803: LimeSurvey's answer options cannot have conditions",
         ),
         (
-            "      - {id: t, type: text, text: T}\n",
-            "hidden:\n  - {id: wave, type: number}\n",
-            "r.yaml:6:5: error QD802: a hidden number variable is set from outside",
-        ),
-        (
             "      - {id: t, type: text, text: 'Hello {len(first)|you}'}\n",
             "hidden:\n  - {id: first, type: text}\n",
             "r.yaml:11:43: error QD804: the function len cannot be shown in a LimeSurvey text",
@@ -209,7 +213,7 @@ def _refused(tmp_path: Path, body: str, hidden: str = "") -> tuple[int, str]:
             "r.yaml:9:47: error QD805: LimeSurvey checks a regular expression on the server",
         ),
     ],
-    ids=["len", "single-option-when", "hidden-number", "piping", "pattern"],
+    ids=["len", "single-option-when", "piping", "pattern"],
 )
 def test_what_limesurvey_cannot_express_is_refused_at_its_place(
     tmp_path: Path, body: str, hidden: str, expected: str
@@ -406,3 +410,22 @@ def test_the_features_survey_checks_its_pattern() -> None:
     for answer, ok in (("SW1 2AB", True), ("sw1 2ab", False), ("SW1 2AB\n", False), ("", True)):
         assert lsexpr.holds(equation, {"zip": answer} if answer else {}) is ok, answer
     assert zip_.attributes["em_validation_q_tip"] == "A UK postcode, please."
+
+
+def test_a_hidden_number_or_date_is_read_only_in_its_form_and_bounds() -> None:
+    """What is given from outside for a hidden number or date counts only in its
+    form (a real calendar day) and bounds; else the default applies (or nothing)."""
+    lss, mapping = RENDERED
+    answers = {"members": 5, "adults": 2, "region": "north"}
+    for wave, visit, shown in (
+        ("3", None, True),
+        ("11", None, False),  # above its maximum: the default 1
+        ("2.5", None, False),  # not a whole number
+        ("x", "2021-02-01", True),
+        (None, "2021-02-30", False),  # no such day
+        (None, "2021-1-5", False),
+    ):
+        values = ls_answers(mapping, answers)
+        values |= {k: v for k, v in (("wave", wave), ("visit", visit)) if v is not None}
+        seen, _ = ls_walk(lss, values)
+        assert ("kidsage" in [q.code for q in seen]) is shown, (wave, visit)

@@ -3,7 +3,7 @@ whole survey's lowering, :mod:`~qdef.renderers.limesurvey.lowering`, uses):
 hidden variables (hidden short-text questions filled from the URL), computed
 values (hidden equation questions), defaults (LimeSurvey's default values), and
 the refusals, at their place, of what ExpressionScript cannot compute exactly
-(QD801) or this renderer does not write (QD802, QD804, QD805).
+(QD801, QD804) or reads differently (QD805), or cannot express (QD803).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from qdef.model import (
     Computed,
     DateQuestion,
     HiddenChoice,
+    HiddenDate,
+    HiddenNumber,
     HiddenText,
     Instrument,
     MatrixQuestion,
@@ -39,6 +41,33 @@ from qdef.rendering import Compiled
 #: ExpressionScript's string literals (as :func:`string` writes them): braces inside
 #: them are part of the string, LimeSurvey's pattern for ``{…}`` in a text skips them.
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+#: The forms a hidden number or date given from outside must have (as qdef reads it).
+_FORMS = {
+    "integer": "/^-?[0-9]+(?![\\s\\S])/",
+    "decimal": "/^-?[0-9]+(?:\\.[0-9]+)?(?![\\s\\S])/",
+    "day": "/^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\\s\\S])/",
+    "month": "/^[0-9]{4}-(?:0[1-9]|1[0-2])(?![\\s\\S])/",
+    "year": "/^[0-9]{4}(?![\\s\\S])/",
+}
+
+
+def _in_domain(hidden: HiddenNumber | HiddenDate, variable: str) -> str:
+    """When what was given for a hidden number or date is one of its domain: its form
+    (a real calendar day), then its bounds."""
+    form = _FORMS[hidden.kind if isinstance(hidden, HiddenNumber) else hidden.precision]
+    parts = [f"regexMatch({string(form)}, {variable})"]
+    if isinstance(hidden, HiddenDate) and hidden.precision == "day":
+        parts.append(
+            f"checkdate(intval(substr({variable}, 5, 2)), intval(substr({variable}, 8, 2)), "
+            f"intval(substr({variable}, 0, 4)))"
+        )
+    for bound, op in ((hidden.min, ">="), (hidden.max, "<=")):
+        if bound is not None:
+            written = number(bound) if isinstance(bound, int | float) else string(str(bound))
+            parts.append(f"{variable} {op} {written}")
+    return "(" + " and ".join(parts) + ")"
 
 
 def ascii_pattern(regex: str) -> str | None:
@@ -150,22 +179,11 @@ class FeatureLowering(ArrayLowering):
         survey, its default as its default value, set from the survey's URL by its
         code (LimeSurvey fills a question from a URL parameter of its code). What was
         given is kept as given; every equation reads it through :attr:`raw` and takes
-        a value outside the domain as not given (its default), as the walk does. A
-        number or date from outside would need its form checked, which ExpressionScript
-        cannot do exactly: refused (QD802)."""
+        a value outside the domain as not given (its default), as the walk does: a
+        number or date only in its form (``regexMatch``, a real calendar day) and
+        bounds."""
         items: list[LsQuestion] = []
-        for index, hidden in enumerate(self.instrument.hidden or ()):
-            path = ("hidden", index)
-            if not isinstance(hidden, HiddenChoice | HiddenText):
-                raise LocatedRenderError(
-                    Code.QD802,
-                    f"a hidden {hidden.type} variable is set from outside (a URL parameter), "
-                    "and LimeSurvey's equations cannot tell exactly whether what was given "
-                    f"is a {hidden.type} of its domain; declare it as a choice (codes) or a "
-                    "text, or compute it from answers, for LimeSurvey",
-                    f"the hidden variable {hidden.id!r}",
-                    path,
-                )
+        for hidden in self.instrument.hidden or ():
             code = self.codes.make(hidden.id)
             item = LsQuestion(code, "S", hidden.label or hidden.id, hidden.id, role="hidden")
             item.attributes.append(Attribute("hidden", "1"))
@@ -182,8 +200,18 @@ class FeatureLowering(ArrayLowering):
                     if default is None
                     else ComputedValue(Call("if", (given, raw, default)), Literal(True))
                 )
-            else:
+            elif isinstance(hidden, HiddenText):
                 self.slots[hidden.id] = Slot(code, "text")
+                self.hidden[hidden.id] = ComputedValue(
+                    raw if default is None else Call("coalesce", (raw, default)), Literal(True)
+                )
+            else:  # a number or date: present only in its form and bounds
+                kind = "number" if isinstance(hidden, HiddenNumber) else "date"
+                precision = None if isinstance(hidden, HiddenNumber) else hidden.precision
+                self.raw[raw.name] = Slot(
+                    code, kind, precision=precision, guard=_in_domain(hidden, f"{code}.NAOK")
+                )
+                self.slots[hidden.id] = Slot(code, "number" if kind == "number" else "text")
                 self.hidden[hidden.id] = ComputedValue(
                     raw if default is None else Call("coalesce", (raw, default)), Literal(True)
                 )
