@@ -28,6 +28,7 @@ from qdef.expr.nodes import (
     walk,
 )
 from qdef.expr.parser import parse
+from qdef.expr.patterns import to_pcre
 from qdef.expr.printer import dump, to_source
 from qdef.expr.template import Piece, Template, TemplateSyntaxError, has_braces, parse_template
 from qdef.expr.tokens import ExprSyntaxError, Token, TokenKind, tokenize
@@ -61,6 +62,7 @@ __all__ = [
     "parse",
     "parse_and_check",
     "parse_template",
+    "to_pcre",
     "to_source",
     "tokenize",
     "typecheck",

@@ -13,8 +13,7 @@ from collections.abc import Mapping
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
-from qdef.expr import Call, Expr, In, Literal, Piece, Ref, parse, to_source
-from qdef.expr.patterns import to_pcre
+from qdef.expr import Call, Expr, In, Literal, Piece, Ref, parse, to_pcre, to_source
 from qdef.model import (
     Computed,
     DateQuestion,
