@@ -3,9 +3,10 @@
 Exactly the subset qdef's ``limesurvey`` renderer writes: ``or``, ``and``,
 ``!``, parentheses, the six comparisons, ``+ - * /`` and unary ``-``, string and
 number literals, variables ``name.NAOK``, and the functions ``is_empty``,
-``substr``, ``strcmp``, ``count``, ``join``, ``if``, ``intval``, ``min`` and
-``max``. Anything else is a syntax error here, so a test fails when the renderer
-writes more than this evaluator (and these tests) understand.
+``substr``, ``strcmp``, ``count``, ``join``, ``if``, ``intval``, ``min``,
+``max``, ``htmlspecialchars``, ``str_replace``, ``regexMatch`` and
+``checkdate``. Anything else is a syntax error here, so a test fails when the
+renderer writes more than this evaluator (and these tests) understand.
 
 The rules follow LimeSurvey's expression manager (shared/reference:
 limesurvey-lss.md §8, and ``RDP_EvaluateBinary`` / ``getMismatchInformation`` of
@@ -20,6 +21,7 @@ PHP), ``*`` always multiplies floats; unary ``-`` reads ``""`` as 0.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -276,6 +278,17 @@ def _intval(value: Value) -> int:
     return int(match.group()) if match else 0
 
 
+def _checkdate(month: Value, day: Value, year: Value) -> bool:
+    """PHP's checkdate: a real day of the Gregorian calendar (years 1 to 32767)."""
+    import datetime  # noqa: PLC0415
+
+    try:
+        datetime.date(_intval(year), _intval(month), _intval(day))
+    except ValueError:
+        return False
+    return True
+
+
 def _extreme(pick: Callable[[int], bool]) -> Callable[..., Value]:
     def extreme(*values: Value) -> Value:
         best = values[0]
@@ -317,6 +330,13 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "count": lambda *xs: Decimal(sum(1 for x in xs if x != "")),
     "join": lambda *xs: "".join(_text(x) for x in xs),
     "if": lambda test, yes, no: yes if truthy(test) else no,
+    # PCRE and JavaScript without flags, for the ASCII patterns the renderer writes
+    "regexMatch": lambda pattern, value: re.search(_text(pattern)[1:-1], _text(value)) is not None,
+    "checkdate": _checkdate,
+    "htmlspecialchars": lambda x: html.escape(_text(x), quote=True).replace("&#x27;", "&#039;"),
+    "str_replace": lambda search, replace, subject: _text(subject).replace(
+        _text(search), _text(replace)
+    ),
     "intval": _intval,
     "min": _extreme(lambda order: order < 0),
     "max": _extreme(lambda order: order > 0),

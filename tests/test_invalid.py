@@ -53,6 +53,11 @@ UNREACHABLE = {
     "with a tiny bound",
     "QD520": "a string LimeSurvey cannot write is refused by 'qdef render --to limesurvey', not "
     "by 'qdef validate'; tests/test_limesurvey.py produces it",
+    **{
+        code: "refused by 'qdef render --to limesurvey', not by 'qdef validate'; "
+        "tests/test_limesurvey_features.py produces it"
+        for code in ("QD801", "QD803", "QD804", "QD805")
+    },
     "QD606": "only past the routing analysis' memory bound (a real case takes seconds); "
     "tests/test_routing.py forces it with a small bound",
     "QD610": "a failing routing property is reported by 'qdef check', not by 'qdef validate'; "

@@ -69,6 +69,8 @@ ATTRIBUTE_TYPES = {
     "input_boxes": {":"},
     "em_validation_q": set("SNDTQ:;FMLK!"),
     "em_validation_q_tip": set("SNDTQ:;FMLK!"),
+    "hidden": set("LMFSNDTQ:;*!X"),
+    "equation": {"*"},
 }
 I18N = {"prefix", "suffix", "other_replace_text", "em_validation_q_tip"}
 
@@ -120,6 +122,8 @@ def read(text: str) -> Lss:
         "answers",
         "answer_l10ns",
         "question_attributes",
+        "defaultvalues",
+        "defaultvalue_l10ns",
     ]
     tables = {name: rows(root, name) for name in names}
     listed = root.find("languages")
@@ -196,11 +200,18 @@ def ls_walk(lss: Lss, given: dict[str, str]) -> tuple[list[LsQuestion], dict[str
     kept: dict[str, str] = {}
     shown: list[LsQuestion] = []
     relevance = {g["gid"]: g["grelevance"] for g in lss.groups}
+    # a hidden short text is filled from the URL before the survey starts: every
+    # equation of its page sees it (until its own relevance says otherwise)
+    prefilled = {
+        q.code for q in lss.questions if q.attributes.get("hidden") == "1" and q.type == "S"
+    }
+    kept |= {name: value for name, value in given.items() if name in prefilled}
     for question in lss.questions:
         visible = lsexpr.holds(relevance[question.gid] or "1", kept) and lsexpr.holds(
             question.relevance or "1", kept
         )
         if not visible:
+            kept.pop(question.code, None)  # an irrelevant question's value is not kept
             continue
         shown.append(question)
         if question.type == "*":  # an equation: its value is computed and saved
@@ -210,8 +221,15 @@ def ls_walk(lss: Lss, given: dict[str, str]) -> tuple[list[LsQuestion], dict[str
             if result != "":
                 kept[question.code] = lsexpr.stored(result)
             continue
+        # an option or row whose subquestion relevance fails is not offered: not kept
+        unoffered = [
+            f"{question.code}_{sub['title']}"
+            for sub in question.subquestions
+            if sub["scale_id"] == "0" and not lsexpr.holds(sub["relevance"] or "1", kept)
+        ]
         for name, value in given.items():
-            if name == question.code or name.startswith(question.code + "_"):
+            ours = name == question.code or name.startswith(question.code + "_")
+            if ours and not any(name == o or name.startswith(o + "_") for o in unoffered):
                 kept[name] = value
     return shown, kept
 
@@ -243,16 +261,19 @@ def comparable(
     for name, value in response.items():
         kind = mapping["variables"][name]["kind"]
         if name in computed:  # LimeSurvey saves an equation's number with 14 digits
-            saved = Decimal(lsexpr.stored(value)) if kind == "number" else value
-            result[name] = ls_value(kind, saved) if kind == "number" else value
+            result[name] = f"{float(value):.14G}" if kind == "number" else value
         else:
             result[name] = ls_value(kind, value) if kind in ("number", "date") else value
     return result
 
 
-def check_respondent(instrument: qdef.Instrument, respondent: dict[str, Any]) -> None:
-    lss, mapping = lss_of(instrument)
-    reference = walk(instrument, respondent)
+def check_respondent(
+    instrument: qdef.Instrument,
+    respondent: dict[str, Any],
+    rendered: tuple[Lss, dict[str, Any]] | None = None,
+) -> None:
+    lss, mapping = lss_of(instrument) if rendered is None else rendered
+    reference = walk(instrument, respondent, check=False)  # failed rules: see their test
     computed = frozenset(
         source
         for source, entry in mapping["questions"].items()
@@ -267,7 +288,11 @@ def check_respondent(instrument: qdef.Instrument, respondent: dict[str, Any]) ->
         if item["role"] == "question"
     }
     assert [carriers[q.code] for q in shown if q.code in carriers] == list(reference.ids)
-    assert back_to_qdef(mapping, kept) == comparable(reference.response, mapping, computed)
+    found = back_to_qdef(mapping, kept)
+    for name in computed & found.keys():
+        if mapping["variables"][name]["kind"] == "number":
+            found[name] = f"{float(found[name]):.14G}"
+    assert found == comparable(reference.response, mapping, computed)
 
 
 # ---------------------------------------------------------------------- structure
@@ -339,6 +364,14 @@ def check_structure(instrument: qdef.Instrument, lss: Lss) -> None:  # noqa: PLR
         # every variable a relevance equation reads is defined by an earlier question
         for name in lsexpr.variables(lsexpr.parse(question.relevance or "1")):
             assert name in defined, f"{code}: relevance reads {name}, defined later or never"
+        earlier = [sub["relevance"] for sub in question.subquestions]  # an option's condition
+        if "equation" in question.attributes:  # a computed value: {equation}
+            equation = question.attributes["equation"]
+            assert equation.startswith("{") and equation.endswith("}"), equation
+            earlier.append(equation[1:-1])
+        for equation in earlier:
+            for name in lsexpr.variables(lsexpr.parse(equation or "1")):
+                assert name in defined, f"{code}: an equation reads {name}, defined later or never"
         defined |= variables_of(question)
         for attribute in ("em_validation_q",):
             if attribute in question.attributes:
@@ -357,6 +390,15 @@ def check_structure(instrument: qdef.Instrument, lss: Lss) -> None:  # noqa: PLR
                 a["qid"] == attribute["qid"] and a["attribute"] == "input_boxes"
                 for a in tables["question_attributes"]
             )
+    for default in tables["defaultvalues"]:  # on a question, or one of its subquestions
+        assert default["qid"] in types
+        assert default["sqid"] == "0" or any(
+            sub["qid"] == default["sqid"] and sub["parent_qid"] == default["qid"]
+            for sub in tables["subquestions"]
+        )
+    assert {(d["dvid"], d["language"]) for d in tables["defaultvalue_l10ns"]} == {
+        (d["dvid"], lang) for d in tables["defaultvalues"] for lang in lss.languages
+    }
     aids = [a["aid"] for a in tables["answers"]]
     assert len(set(aids)) == len(aids)
     assert {(r["aid"], r["language"]) for r in tables["answer_l10ns"]} == {
@@ -557,10 +599,11 @@ LIMESURVEY_MODULES = (
     "expressions",
     "values",
     "survey",
+    "writer",
     "questions",
     "arrays",
+    "features",
     "lowering",
-    "writer",
 )
 
 

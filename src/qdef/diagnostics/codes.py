@@ -264,9 +264,8 @@ class Code(StrEnum):
         "the label of a hidden variable or computed value changed",
     )
     QD801 = "QD801", Layer.RENDER, "error", "expression LimeSurvey cannot compute exactly"
-    QD802 = "QD802", Layer.RENDER, "error", "hidden variable LimeSurvey cannot check"
     QD803 = "QD803", Layer.RENDER, "error", "filter or option condition LimeSurvey cannot express"
-    QD804 = "QD804", Layer.RENDER, "error", "piped text the limesurvey renderer does not write"
+    QD804 = "QD804", Layer.RENDER, "error", "piped value LimeSurvey cannot show"
     QD805 = "QD805", Layer.RENDER, "error", "validation the limesurvey renderer does not write"
 
 

@@ -28,7 +28,9 @@ from qdef.expr.nodes import (
     walk,
 )
 from qdef.expr.parser import parse
+from qdef.expr.patterns import to_pcre
 from qdef.expr.printer import dump, to_source
+from qdef.expr.template import Piece, Template, TemplateSyntaxError, has_braces, parse_template
 from qdef.expr.tokens import ExprSyntaxError, Token, TokenKind, tokenize
 from qdef.expr.types import ExprProblem, check, expression_type, parse_and_check, typecheck
 
@@ -47,14 +49,20 @@ __all__ = [
     "Neg",
     "Not",
     "Or",
+    "Piece",
     "Ref",
+    "Template",
+    "TemplateSyntaxError",
     "Token",
     "TokenKind",
     "check",
     "dump",
     "expression_type",
+    "has_braces",
     "parse",
     "parse_and_check",
+    "parse_template",
+    "to_pcre",
     "to_source",
     "tokenize",
     "typecheck",

@@ -4,11 +4,14 @@
 modules of this package, lowest first: :mod:`~qdef.renderers.limesurvey.codes`
 (LimeSurvey's code rules, the codes qdef's ids become),
 :mod:`~qdef.renderers.limesurvey.expressions` (conditions as ExpressionScript),
-:mod:`~qdef.renderers.limesurvey.survey` (LimeSurvey's model),
+:mod:`~qdef.renderers.limesurvey.values` (values: arithmetic, functions, computed
+values), :mod:`~qdef.renderers.limesurvey.survey` (LimeSurvey's model),
+:mod:`~qdef.renderers.limesurvey.writer` (the XML, piped texts included),
 :mod:`~qdef.renderers.limesurvey.questions` and
 :mod:`~qdef.renderers.limesurvey.arrays` (qdef's questions lowered to it),
-:mod:`~qdef.renderers.limesurvey.lowering` (the whole survey, with relevance) and
-:mod:`~qdef.renderers.limesurvey.writer` (the XML)."""
+:mod:`~qdef.renderers.limesurvey.features` (hidden variables, computed values,
+defaults, piping, refusals) and :mod:`~qdef.renderers.limesurvey.lowering` (the
+whole survey, with relevance)."""
 
 from __future__ import annotations
 

@@ -3,21 +3,26 @@ whole survey's lowering, :mod:`~qdef.renderers.limesurvey.lowering`, uses):
 hidden variables (hidden short-text questions filled from the URL), computed
 values (hidden equation questions), defaults (LimeSurvey's default values), and
 the refusals, at their place, of what ExpressionScript cannot compute exactly
-(QD801) or this renderer does not write (QD802, QD804, QD805).
+(QD801, QD804) or reads differently (QD805), or cannot express (QD803).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
-from qdef.expr import Expr, In, Literal, Ref, parse
-from qdef.expr.nodes import Call
+from qdef.expr import Call, Expr, In, Literal, Piece, Ref, parse, to_pcre, to_source
 from qdef.model import (
     Computed,
     DateQuestion,
     HiddenChoice,
+    HiddenDate,
+    HiddenNumber,
     HiddenText,
     Instrument,
+    MatrixQuestion,
     MultipleChoice,
     NumberQuestion,
     Question,
@@ -25,11 +30,133 @@ from qdef.model import (
 )
 from qdef.renderers.limesurvey.arrays import ArrayLowering
 from qdef.renderers.limesurvey.codes import Slot
-from qdef.renderers.limesurvey.expressions import number
+from qdef.renderers.limesurvey.expressions import number, string
 from qdef.renderers.limesurvey.questions import full_date
-from qdef.renderers.limesurvey.survey import Attribute, LsQuestion
-from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, ValueCompiler
+from qdef.renderers.limesurvey.survey import Attribute, LsQuestion, Text, join, pick
+from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, Value, ValueCompiler
+from qdef.renderers.limesurvey.writer import html_text
 from qdef.rendering import Compiled
+
+#: ExpressionScript's string literals (as :func:`string` writes them): braces inside
+#: them are part of the string, LimeSurvey's pattern for ``{…}`` in a text skips them.
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+#: The forms a hidden number or date given from outside must have (as qdef reads it).
+_FORMS = {
+    "integer": "/^-?[0-9]+(?![\\s\\S])/",
+    "decimal": "/^-?[0-9]+(?:\\.[0-9]+)?(?![\\s\\S])/",
+    "day": "/^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\\s\\S])/",
+    "month": "/^[0-9]{4}-(?:0[1-9]|1[0-2])(?![\\s\\S])/",
+    "year": "/^[0-9]{4}(?![\\s\\S])/",
+}
+
+
+def _in_domain(hidden: HiddenNumber | HiddenDate, variable: str) -> str:
+    """When what was given for a hidden number or date is one of its domain: its form
+    (a real calendar day), then its bounds."""
+    form = _FORMS[hidden.kind if isinstance(hidden, HiddenNumber) else hidden.precision]
+    parts = [f"regexMatch({string(form)}, {variable})"]
+    if isinstance(hidden, HiddenDate) and hidden.precision == "day":
+        parts.append(
+            f"checkdate(intval(substr({variable}, 5, 2)), intval(substr({variable}, 8, 2)), "
+            f"intval(substr({variable}, 0, 4)))"
+        )
+    for bound, op in ((hidden.min, ">="), (hidden.max, "<=")):
+        if bound is not None:
+            written = number(bound) if isinstance(bound, int | float) else string(str(bound))
+            parts.append(f"{variable} {op} {written}")
+    return "(" + " and ".join(parts) + ")"
+
+
+def ascii_pattern(regex: str) -> str | None:
+    """``regex`` as an expression LimeSurvey's server (PCRE, no flag) and browser
+    (JavaScript, no flag) read alike, or None: only for a pattern of ASCII characters
+    and classes without ``^`` (no ``.``), which match no other character in either
+    reading, so that both agree with qdef on every answer. The whole answer must
+    match: ``^(?:…)(?![\\s\\S])`` (``$`` of PCRE would allow a final line break)."""
+    body = to_pcre(regex).removeprefix("/^(?:").removesuffix(")\\z/u")
+
+    def escape(match: re.Match[str]) -> str:
+        code = int(match.group(1), 16)
+        return f"\\x{code:02x}" if code < 0x80 else "\\u0000"  # not ASCII: refused below
+
+    body = re.sub(r"\\x\{([0-9a-fA-F]+)\}", escape, body)
+    if "[^" in body or "\\u0000" in body or not body.isascii():
+        return None
+    return f"/^(?:{body})(?![\\s\\S])/"
+
+
+def _html_string(text: str) -> str:
+    """An authored text (a label, a fallback) as an ExpressionScript string of the HTML
+    LimeSurvey shows: escaped as every text, its line breaks ``<br>`` alone, and
+    backslashes as ``&#92;`` (a string could not end with one)."""
+    shown = html_text(text).replace("<br>\n", "<br>").replace("\\", "&#92;")
+    return string(shown)
+
+
+class Piping:
+    """Piped values as LimeSurvey's ``{expression}`` in a text, in one language: the
+    value as qdef shows it (docs/format.md, "Piping"), or the fallback where it is
+    absent. What a respondent typed is HTML-escaped and its braces written as
+    character references (``&#123;``), so that neither the browser nor LimeSurvey's
+    expression manager, which reads ``{…}`` in what it shows, ever reads it."""
+
+    def __init__(self, compiler: ValueCompiler, labels: Mapping[str, Mapping[str, Text]]) -> None:
+        self.compiler = compiler
+        self.labels = labels
+        """For each choice variable: its codes' labels."""
+
+    def piece(self, part: Piece, lang: str) -> str:
+        found = self.compiler.value(part.expr)
+        shown = self.shown(part.expr, found, lang)
+        fallback = _html_string(part.fallback or "") if part.fallback else '""'
+        body = shown if found.present == "1" else f"if({found.present}, {shown}, {fallback})"
+        if any(c in _STRINGS.sub("", body) for c in "{}"):  # braces in strings are read
+            raise Unsupported(part.expr, "a piped value", "a brace LimeSurvey would misread")
+        return "{" + body + "}"
+
+    def shown(self, expr: Expr, found: Value, lang: str) -> str:
+        if found.kind == "number":
+            return f"({found.value} + 0)"  # a number, not the stored 12.5000000000
+        if found.kind == "date":
+            return found.value
+        labels = self.labels.get(expr.name) if isinstance(expr, Ref) else None
+        if found.kind == "choices" and labels is not None and found.slot is not None:
+            return self._chosen(found.slot, labels, lang)
+        if found.kind in ("choice", "text") and labels is not None:
+            codes = dict(found.slot.values) if found.slot is not None else {c: c for c in labels}
+            text = '""'
+            for code in reversed(list(labels)):
+                label = _html_string(pick(labels[code], lang))
+                test = (
+                    f"{found.value} == {string(codes[code])}"
+                    if found.kind == "choice"
+                    else f"strcmp({found.value}, {string(code)}) == 0"
+                )
+                text = f"if({test}, {label}, {text})"
+            return text
+        if found.kind == "text":
+            inner = f"htmlspecialchars({found.value})"
+            return f'str_replace("}}", "&amp;#125;", str_replace("{{", "&amp;#123;", {inner}))'
+        raise Unsupported(
+            expr, f"the {found.kind} value {to_source(expr)!r}", "not shown in a text"
+        )
+
+    def _chosen(self, slot: Slot, labels: Mapping[str, Text], lang: str) -> str:
+        """A multiple choice's chosen labels in option order, joined by ", "."""
+        parts: list[str] = []
+        before: list[str] = []
+        for code in labels:
+            ticked = f'{slot.options[code]}.NAOK == "Y"'
+            label = _html_string(pick(labels[code], lang))
+            if before:
+                separator = f'if({" or ".join(before)}, ", ", "")'
+                parts.append(f'if({ticked}, join({separator}, {label}), "")')
+            else:
+                parts.append(f'if({ticked}, {label}, "")')
+            before.append(ticked)
+        return f"join({', '.join(parts)})"
 
 
 class FeatureLowering(ArrayLowering):
@@ -51,22 +178,11 @@ class FeatureLowering(ArrayLowering):
         survey, its default as its default value, set from the survey's URL by its
         code (LimeSurvey fills a question from a URL parameter of its code). What was
         given is kept as given; every equation reads it through :attr:`raw` and takes
-        a value outside the domain as not given (its default), as the walk does. A
-        number or date from outside would need its form checked, which ExpressionScript
-        cannot do exactly: refused (QD802)."""
+        a value outside the domain as not given (its default), as the walk does: a
+        number or date only in its form (``regexMatch``, a real calendar day) and
+        bounds."""
         items: list[LsQuestion] = []
-        for index, hidden in enumerate(self.instrument.hidden or ()):
-            path = ("hidden", index)
-            if not isinstance(hidden, HiddenChoice | HiddenText):
-                raise LocatedRenderError(
-                    Code.QD802,
-                    f"a hidden {hidden.type} variable is set from outside (a URL parameter), "
-                    "and LimeSurvey's equations cannot tell exactly whether what was given "
-                    f"is a {hidden.type} of its domain; declare it as a choice (codes) or a "
-                    "text, or compute it from answers, for LimeSurvey",
-                    f"the hidden variable {hidden.id!r}",
-                    path,
-                )
+        for hidden in self.instrument.hidden or ():
             code = self.codes.make(hidden.id)
             item = LsQuestion(code, "S", hidden.label or hidden.id, hidden.id, role="hidden")
             item.attributes.append(Attribute("hidden", "1"))
@@ -83,8 +199,18 @@ class FeatureLowering(ArrayLowering):
                     if default is None
                     else ComputedValue(Call("if", (given, raw, default)), Literal(True))
                 )
-            else:
+            elif isinstance(hidden, HiddenText):
                 self.slots[hidden.id] = Slot(code, "text")
+                self.hidden[hidden.id] = ComputedValue(
+                    raw if default is None else Call("coalesce", (raw, default)), Literal(True)
+                )
+            else:  # a number or date: present only in its form and bounds
+                kind = "number" if isinstance(hidden, HiddenNumber) else "date"
+                precision = None if isinstance(hidden, HiddenNumber) else hidden.precision
+                self.raw[raw.name] = Slot(
+                    code, kind, precision=precision, guard=_in_domain(hidden, f"{code}.NAOK")
+                )
+                self.slots[hidden.id] = Slot(code, "number" if kind == "number" else "text")
                 self.hidden[hidden.id] = ComputedValue(
                     raw if default is None else Call("coalesce", (raw, default)), Literal(True)
                 )
@@ -171,27 +297,101 @@ class FeatureLowering(ArrayLowering):
                     found.append(((*path, "rules", k, "check"), rule.check, where))
         return found
 
+    def labels(self) -> dict[str, Mapping[str, Text]]:
+        """The labels of every choice variable's codes (a piped choice shows its label)."""
+        found: dict[str, Mapping[str, Text]] = {}
+        for hidden in self.instrument.hidden or ():
+            if isinstance(hidden, HiddenChoice):
+                found[hidden.id] = {o.code: o.label for o in hidden.options}
+        for _, question in self.instrument.questions():
+            if isinstance(question, SingleChoice | MultipleChoice):
+                found[question.id] = {o.code: o.label for o in question.options}
+            elif isinstance(question, MatrixQuestion):
+                scale: Mapping[str, Text] = {c.code: c.label for c in question.scale}
+                found |= {f"{question.id}.{row.code}": scale for row in question.rows}
+        return found
+
+    def check_pieces(self, piping: Piping) -> None:
+        """Every piece of every piped text compiled once in each language, refused at
+        its place where LimeSurvey cannot show it as qdef does (QD804)."""
+        for path, template in self.compiled.texts_with_pieces():
+            languages = [path[-1]] if path[-1] in self.languages else self.languages
+            for part in template.pieces:
+                if not isinstance(part, Piece):
+                    continue
+                for lang in languages:
+                    try:
+                        piping.piece(part, str(lang))
+                    except Unsupported as refused:
+                        raise LocatedRenderError(
+                            Code.QD804,
+                            f"{refused.feature} cannot be shown in a LimeSurvey text: "
+                            f"{refused.why}; insert another value, or none, for LimeSurvey",
+                            "a piped text",
+                            path,
+                            offset=part.source_start + refused.node.start,
+                        ) from None
+
     def refuse_unwritten(self) -> None:
-        """Refuse, at its place, what this renderer does not write yet: piped texts
-        (QD804) and patterns (QD805). Never left out silently."""
-        for path, _ in self.compiled.texts_with_pieces():
-            raise LocatedRenderError(
-                Code.QD804,
-                "qdef's limesurvey renderer does not write piped texts yet ({…} inserting "
-                "an answer); write the text without the piece, or render this instrument "
-                "for the web form or on paper",
-                "a piped text",
-                path,
-            )
+        """Refuse, at its place, a pattern LimeSurvey's two checks would read
+        differently (QD805). Never left out silently."""
         for path, node in _nodes_with(self.instrument, "pattern"):
-            raise LocatedRenderError(
-                Code.QD805,
-                "qdef's limesurvey renderer does not write patterns yet (LimeSurvey's "
-                "regular-expression validation); leave the pattern out of the instrument "
-                "you render for LimeSurvey",
-                f"the pattern of {getattr(node, 'id', None) or getattr(node, 'code', '')!r}",
-                (*path, "pattern"),
+            if ascii_pattern(node.pattern.regex) is None:  # type: ignore[attr-defined]
+                raise LocatedRenderError(
+                    Code.QD805,
+                    "LimeSurvey checks a regular expression on the server (PCRE) and again "
+                    "in the browser, whose check (LEMregexMatch) fails every expression "
+                    "with the Unicode flag; without it the two read characters other than "
+                    "ASCII differently, and this pattern reads some (a '.', a class with "
+                    "'^', or a character other than ASCII): write it with ASCII characters "
+                    "and classes only, or leave it out of the instrument you render for "
+                    "LimeSurvey",
+                    f"the pattern of {getattr(node, 'id', None) or getattr(node, 'code', '')!r}",
+                    (*path, "pattern"),
+                )
+
+    def patterns(self) -> None:
+        """Each pattern as a validation equation of the LimeSurvey question holding its
+        variables, ``regexMatch`` with an expression PCRE and the browser read alike
+        (:func:`ascii_pattern`), and its message (or qdef's) as the tip."""
+        items = [item for group in self.groups for item in group.questions]
+        for path, node in _nodes_with(self.instrument, "pattern"):
+            pattern = node.pattern  # type: ignore[attr-defined]
+            regex = ascii_pattern(pattern.regex)
+            assert regex is not None  # refused before
+            section, position = int(path[1]), int(path[3])
+            question = self.instrument.sections[section].questions[position]
+            if path[4:5] == ("fields",):
+                names = [f"{question.id}.{node.code}"]  # type: ignore[attr-defined]
+            elif path[4:5] == ("columns",):
+                code = node.code  # type: ignore[attr-defined]
+                rows = getattr(question, "rows", None) or ()
+                names = [f"{question.id}.{row.code}.{code}" for row in rows]
+            else:  # a text question or a text follow-up
+                names = [node.id]  # type: ignore[attr-defined]
+            message = pattern.message or self.chrome(
+                "web_pattern",
+                f"the message of the pattern of {names[0]!r}",
+                "give the pattern a message (message: …)",
             )
+            for name in names:
+                slot = self.slots[name]
+                item = max(
+                    (i for i in items if slot.name == i.code or slot.name.startswith(i.code + "_")),
+                    key=lambda i: len(i.code),
+                )
+                variable = f"{slot.name}.NAOK"
+                rule = f"(is_empty({variable}) or regexMatch({string(regex)}, {variable}))"
+                existing = next((a for a in item.attributes if a.name == "em_validation_q"), None)
+                if existing is None:
+                    item.attributes.append(Attribute("em_validation_q", rule))
+                    item.attributes.append(Attribute("em_validation_q_tip", message, i18n=True))
+                    continue
+                assert isinstance(existing.value, str)
+                existing.value = f"{existing.value} and {rule}"
+                tip = next(a for a in item.attributes if a.name == "em_validation_q_tip")
+                if name == names[0]:
+                    tip.value = join(tip.value, message)
 
     def default(self, question: Question, item: LsQuestion, default: object) -> None:
         """A question's default as LimeSurvey's default value (shown pre-filled, saved

@@ -35,7 +35,7 @@ from qdef.model import (
     TextQuestion,
 )
 from qdef.renderers.limesurvey.expressions import unwritable
-from qdef.renderers.limesurvey.features import FeatureLowering
+from qdef.renderers.limesurvey.features import FeatureLowering, Piping
 from qdef.renderers.limesurvey.questions import carrier
 from qdef.renderers.limesurvey.survey import Attribute, LsGroup, LsQuestion, Survey, join
 from qdef.renderers.limesurvey.values import ComputedValue, ValueCompiler
@@ -81,6 +81,7 @@ class _Lowering(FeatureLowering):
                 "simplify its conditions, or split it"
             ) from error
         lowered = self.lower_questions()
+        self.patterns()
         if self.missing:
             self.refuse()
         # relevance needs every variable's slot: compile once all are lowered
@@ -92,8 +93,12 @@ class _Lowering(FeatureLowering):
         compiler = ValueCompiler(self.slots | self.raw, self.hidden | computed)
         self.computed_kinds(computed)
         self.check_values(compiler)
-        for group, when in zip(self.groups, sections, strict=True):
-            if when is not None:
+        piping = Piping(compiler, self.labels())
+        self.check_pieces(piping)
+        for index, (group, when) in enumerate(zip(self.groups, sections, strict=True)):
+            # the first group holds the hidden variables, which LimeSurvey would empty
+            # with the group: its questions' relevance holds the section's condition
+            if when is not None and not (index == 0 and self.raw):
                 group.relevance = compiler.compile(when)
         steps = {step.question.id: step for step in self.plan.steps}
         for _, question, items in lowered:
@@ -111,7 +116,7 @@ class _Lowering(FeatureLowering):
                 self.offered(compiler, question, items, step.option_when)
             if step.rules:
                 self.rules(compiler, question, items, step.rules)
-        return Survey(self.groups, self.slots)
+        return Survey(self.groups, self.slots, piping.piece)
 
     def offered(
         self,
@@ -137,8 +142,17 @@ class _Lowering(FeatureLowering):
                 f"the {'condition' if own else 'filter'} of {question.id!r}",
                 (*self.paths[question.id], *(("options", index, "when") if own else ("filter",))),
             )
+        rows = {
+            row.specify.id: row.code
+            for row in getattr(question, "rows", None) or ()
+            if row.specify is not None
+        }
         for item in items:
-            if item.role == "followup":
+            if item.role == "followup":  # a row's follow-up: only while its row is offered
+                row = rows.get(item.source)
+                if row is not None and row in option_when:
+                    offered = compiler.compile(option_when[row])
+                    item.relevance = f"({item.relevance} and {offered})"
                 continue
             for sub in item.subquestions:
                 if sub.scale == 0 and sub.source in option_when:
@@ -158,7 +172,7 @@ class _Lowering(FeatureLowering):
         rules = getattr(question, "rules", None) or []
         answered = compiler.compile(Answered(Ref(question.id)))
         equation = " and ".join(f"({compiler.compile(check)})" for check in checks)
-        rule = f"(!{answered} or ({equation}))"
+        rule = f"(!({answered}) or ({equation}))"
         last = [i for i in items if i.role != "followup"][-1]
         messages = [r.message for r in rules]
         existing = next((a for a in last.attributes if a.name == "em_validation_q"), None)

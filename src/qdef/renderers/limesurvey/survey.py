@@ -6,9 +6,10 @@ dates.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from qdef.expr import Piece
 from qdef.renderers.limesurvey.codes import Slot
 
 Text = str | Mapping[str, str]
@@ -78,6 +79,8 @@ class LsGroup:
 class Survey:
     groups: list[LsGroup]
     slots: dict[str, Slot]
+    piece: Callable[[Piece, str], str] | None = None
+    """A piped text's piece as LimeSurvey's ``{expression}``, in a language."""
 
 
 def label_with_description(label: Text, description: Text | None) -> Text:

@@ -18,8 +18,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qdef.expr import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref, to_source
-from qdef.expr.nodes import Arith, Call, Neg
+from qdef.expr import (
+    And,
+    Answered,
+    Arith,
+    Call,
+    Compare,
+    Expr,
+    Has,
+    In,
+    Literal,
+    Neg,
+    Not,
+    Or,
+    Ref,
+    to_source,
+)
 from qdef.renderers.limesurvey.codes import Slot
 from qdef.renderers.limesurvey.expressions import Compiler, _any, number, string
 
@@ -267,6 +281,11 @@ class ValueCompiler(Compiler):
 
     def _same(self, expr: Expr, found: list[Value]) -> Value:
         """The kind the values share (choices only of one question: their answer codes)."""
+        # a date written as a string literal (``coalesce(d, "2027-03")``) is a date:
+        # qdef's type checker let it through as one
+        dates = [v for v in found if v.kind == "date"]
+        if dates and all(v.kind in ("date", "text") for v in found):
+            return dates[0]
         first = found[0]
         for other in found[1:]:
             if other.kind != first.kind or (first.kind == "choice" and other.slot != first.slot):

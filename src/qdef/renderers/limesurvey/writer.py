@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 
 from qdef.errors import RenderError
+from qdef.expr import Piece, has_braces, parse_template
 from qdef.model import Instrument
 from qdef.renderers.limesurvey.survey import LsQuestion, Survey, Text, pick
 from qdef.rendering import keep_units
@@ -126,7 +127,10 @@ class _Writer:
         self.aid = 0
         self.dvid = 0
 
-    def text(self, value: Text | None, lang: str, where: str) -> str:
+    def text(self, value: Text | None, lang: str, where: str, *, piped: bool = True) -> str:
+        """A text as LimeSurvey's HTML; a ``piped`` one (every text but the title and
+        the labels of hidden and computed values) is a template: ``{{``/``}}`` are
+        literal braces, and each piece becomes an expression (``Survey.piece``)."""
         if value is None:
             return ""
         plain = pick(value, lang)
@@ -135,7 +139,19 @@ class _Writer:
                 f"{where}: the text holds a control character that XML cannot carry; "
                 "remove it from the instrument"
             )
-        return html_text(plain)
+        if not piped or not has_braces(plain) or self.survey.piece is None:
+            return html_text(plain)
+        template = parse_template(plain)  # valid: validation parsed it
+        # each piece marked by a private character, so that the text around it is
+        # escaped as any text, and the expression put in its place afterwards
+        marked = "".join(
+            p if isinstance(p, str) else f"\ue000{i}\ue001" for i, p in enumerate(template.pieces)
+        )
+        shown = html_text(marked)
+        for index, part in enumerate(template.pieces):
+            if isinstance(part, Piece):
+                shown = shown.replace(f"\ue000{index}\ue001", self.survey.piece(part, lang))
+        return shown
 
     def l10n(
         self,
@@ -143,10 +159,14 @@ class _Writer:
         key: tuple[str, str],
         columns: Iterable[tuple[str, Text | None]],
         where: str,
+        *,
+        piped: bool = True,
     ) -> None:
         for lang in self.languages:
             self.tables[table].add(
-                key, ("language", lang), *((name, self.text(v, lang, where)) for name, v in columns)
+                key,
+                ("language", lang),
+                *((name, self.text(v, lang, where, piped=piped)) for name, v in columns),
             )
 
     def document(self) -> str:
@@ -169,7 +189,7 @@ class _Writer:
             self.tables["surveys_languagesettings"].add(
                 ("surveyls_survey_id", self.sid),
                 ("surveyls_language", lang),
-                ("surveyls_title", self.text(instrument.title, lang, "the title")),
+                ("surveyls_title", self.text(instrument.title, lang, "the title", piped=False)),
                 ("surveyls_welcometext", self.text(instrument.intro, lang, "the intro")),
                 (
                     "surveyls_numberformat",
@@ -233,6 +253,7 @@ class _Writer:
             ("qid", qid),
             (("question", question.text), ("help", question.help)),
             where,
+            piped=question.role not in ("computed", "hidden"),
         )
         sqids: dict[str, str] = {}
         for order, sub in enumerate(question.subquestions):
