@@ -283,7 +283,7 @@ def test_routing_too_entangled_to_analyse_is_a_render_error(
     from qdef.rendering import RenderError  # noqa: PLC0415
     from qdef.routing import analysis  # noqa: PLC0415
 
-    def refuse(plan: object) -> None:
+    def refuse(plan: object, **_: object) -> None:
         raise failure("too entangled")
 
     monkeypatch.setattr(analysis, "analyse_plan", refuse)

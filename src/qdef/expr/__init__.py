@@ -28,13 +28,14 @@ from qdef.expr.nodes import (
     walk,
 )
 from qdef.expr.parser import parse
-from qdef.expr.patterns import to_pcre
+from qdef.expr.patterns import FORMATS, to_javascript, to_pcre
 from qdef.expr.printer import dump, to_source
 from qdef.expr.template import Piece, Template, TemplateSyntaxError, has_braces, parse_template
 from qdef.expr.tokens import ExprSyntaxError, Token, TokenKind, tokenize
 from qdef.expr.types import ExprProblem, check, expression_type, parse_and_check, typecheck
 
 __all__ = [
+    "FORMATS",
     "And",
     "Answered",
     "Arith",
@@ -62,6 +63,7 @@ __all__ = [
     "parse",
     "parse_and_check",
     "parse_template",
+    "to_javascript",
     "to_pcre",
     "to_source",
     "tokenize",

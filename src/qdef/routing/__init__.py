@@ -28,7 +28,7 @@ from qdef.routing.pathsets import PathCount
 from qdef.routing.pathsets import count_paths as _count_paths
 from qdef.routing.pathsets import iter_paths as _iter_paths
 from qdef.routing.pathtext import format_path
-from qdef.routing.plan import Plan, as_plan
+from qdef.routing.plan import Plan, Step, as_plan
 from qdef.routing.verdicts import CODES, Finding, FindingKind
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "PathCount",
     "Plan",
     "RuleFailure",
+    "Step",
     "Walk",
     "analyse",
     "as_plan",

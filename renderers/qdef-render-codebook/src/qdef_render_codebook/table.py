@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from qdef.expr import And, Compare, Expr, Has, Literal, Ref, to_source
-from qdef.expr.nodes import variables_used
+from qdef.expr import And, Compare, Expr, Has, Literal, Ref, to_source, variables_used
 from qdef.model import (
     CheckColumn,
     Computed,
@@ -36,8 +35,7 @@ from qdef.model import (
     TextListQuestion,
 )
 from qdef.rendering import Compiled, RenderError, RenderOptions, VarInfo
-from qdef.routing import Budget
-from qdef.routing.plan import Step
+from qdef.routing import Budget, Step
 
 from qdef_render_codebook.wording import wording_for
 

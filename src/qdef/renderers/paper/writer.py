@@ -12,8 +12,7 @@ options alone: the same input gives the same bytes.
 
 from __future__ import annotations
 
-from qdef.expr.nodes import Expr
-from qdef.expr.parser import parse
+from qdef.expr import Expr, parse
 from qdef.model import (
     CheckColumn,
     Computed,

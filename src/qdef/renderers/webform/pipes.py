@@ -25,7 +25,7 @@ from qdef.model import MatrixQuestion, MatrixRow, MultipleChoice, SingleChoice, 
 from qdef.rendering import Compiled, RenderOptions
 
 if TYPE_CHECKING:
-    from qdef.expr.template import Piece, Template
+    from qdef.expr import Piece, Template
 
 #: What a piece shows where the page is read without its script (or printed blank).
 UNKNOWN = "…"
@@ -151,7 +151,7 @@ class Pipes:
 def _parsed(text: str, *, plain: bool = False) -> Template | None:
     """The template of a text with braces: None when it has no piece (unless ``plain``),
     or when it is no template at all (an instrument not validated: the text as it is)."""
-    from qdef.expr.template import TemplateSyntaxError, parse_template  # noqa: PLC0415
+    from qdef.expr import TemplateSyntaxError, parse_template  # noqa: PLC0415
 
     try:
         template = parse_template(text)

@@ -400,7 +400,7 @@ def _patterns(node: TextInput, pipes: Pipes) -> dict[str, Any]:
     """A text input's ``format`` and ``pattern`` as the script checks them: JavaScript
     regular expressions of :mod:`qdef.expr.patterns` (for the ``u`` flag), and the
     pattern's own message (a whole text of the program) if it has one."""
-    from qdef.expr.patterns import FORMATS, to_javascript  # noqa: PLC0415
+    from qdef.expr import FORMATS, to_javascript  # noqa: PLC0415
 
     entry: dict[str, Any] = {}
     if node.format is not None:
