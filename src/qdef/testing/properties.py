@@ -137,10 +137,16 @@ def _walk_properties(
     shown = set(positions)
     response = result.response
     # where each value of the response comes from: hidden variables before everything
-    where = {name: _origin(plan, name) for name in response}
+    # (grown as the positions rise: one pass over the response, not one per question)
+    origins = sorted((_origin(plan, name), name) for name in response)
+    before: dict[str, Any] = {}
+    taken = 0
     for position in positions:
         step = steps[position]
-        before = {n: v for n, v in response.items() if where[n] < position}
+        while taken < len(origins) and origins[taken][0] < position:
+            name = origins[taken][1]
+            before[name] = response[name]
+            taken += 1
         if step.when is not None and not holds(step.when, before, plan.parts):
             raise _Violation(
                 "conditions hold",
