@@ -499,3 +499,23 @@ def test_a_formats_message_is_qdefs_in_every_language() -> None:
         found = find_catalog(lang)
         assert found is not None
         assert html.escape(found("web_format_email"), quote=False) in str(text)
+
+
+def test_a_format_in_a_language_without_wording_is_refused_at_its_question(
+    tmp_path: Path,
+) -> None:
+    from qdef.errors import MissingWordingError  # noqa: PLC0415
+    from qdef.rendering import render  # noqa: PLC0415
+
+    path = tmp_path / "sw.yaml"
+    path.write_text(
+        "qdef: 1\nid: sw\ntitle: T\nlanguage: sw\nsections:\n  - id: s\n    title: S\n"
+        "    questions:\n"
+        "      - {id: mail, type: text, text: Mail, format: email}\n"
+        "      - {id: other, type: text, text: Other}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MissingWordingError) as raised:
+        render(qdef.load(path), "limesurvey")
+    assert [p.path for p in raised.value.places] == [("sections", 0, "questions", 0)]
+    assert "the format of 'mail'" in str(raised.value)

@@ -384,6 +384,7 @@ class FeatureLowering(ArrayLowering):
                 names = [f"{question.id}.{row.code}.{code}" for row in rows]
             else:  # a text question or a text follow-up
                 names = [node.id]  # type: ignore[attr-defined]
+            self.place = path[:4]  # the question that needs the wording
             message = own or self.chrome(
                 "web_pattern" if what == "pattern" else f"web_format_{node.format}",  # type: ignore[attr-defined]
                 f"the message of the {what} of {names[0]!r}",
