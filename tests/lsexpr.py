@@ -323,6 +323,21 @@ def _substr(text: Value, start: Value, length: Value) -> Value:
     return s[a : a + n]
 
 
+def _regex_match(pattern: Value, value: Value) -> bool:
+    """``regexMatch`` as LimeSurvey runs it twice, without flags: PCRE on the server
+    reads the answer's UTF-8 bytes, the browser's JavaScript its UTF-16 units. The
+    two must agree (else LimeSurvey itself would contradict itself: a test fails)."""
+    source, text = _text(pattern)[1:-1], _text(value)
+    server = re.search(source.encode("ascii"), text.encode("utf-8")) is not None
+    units = text.encode("utf-16-le", "surrogatepass")
+    utf16 = "".join(
+        chr(int.from_bytes(units[i : i + 2], "little")) for i in range(0, len(units), 2)
+    )
+    browser = re.search(source, utf16) is not None
+    assert server == browser, f"PCRE and JavaScript read {source} differently on {text!r}"
+    return server
+
+
 FUNCTIONS: dict[str, Callable[..., Value]] = {
     "is_empty": lambda x: x == "",
     "substr": _substr,
@@ -330,8 +345,7 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "count": lambda *xs: Decimal(sum(1 for x in xs if x != "")),
     "join": lambda *xs: "".join(_text(x) for x in xs),
     "if": lambda test, yes, no: yes if truthy(test) else no,
-    # PCRE and JavaScript without flags, for the ASCII patterns the renderer writes
-    "regexMatch": lambda pattern, value: re.search(_text(pattern)[1:-1], _text(value)) is not None,
+    "regexMatch": _regex_match,
     "checkdate": _checkdate,
     "htmlspecialchars": lambda x: html.escape(_text(x), quote=True).replace("&#x27;", "&#039;"),
     "str_replace": lambda search, replace, subject: _text(subject).replace(

@@ -429,3 +429,93 @@ def test_a_hidden_number_or_date_is_read_only_in_its_form_and_bounds() -> None:
         values |= {k: v for k, v in (("wave", wave), ("visit", visit)) if v is not None}
         seen, _ = ls_walk(lss, values)
         assert ("kidsage" in [q.code for q in seen]) is shown, (wave, visit)
+
+
+# ---------------------------------------------------------------------- formats
+
+FORMATTED = qdef.load(FEATURES.parent / "formats.yaml")
+FORMATTED_RENDERED = lss_of(FORMATTED)
+
+#: Each LimeSurvey question checking a format, and the qdef answers that type one
+#: text into each of its formatted inputs (a follow-up's option chosen).
+FORMATTED_INPUTS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
+    "mail": ("email", {}, ("mail",)),
+    "contact": ("phone", {}, ("contact.tel",)),
+    "site": ("url", {"kind": "web"}, ("site",)),
+    "grid": ("email", {}, ("grid.a.mail", "grid.b.mail")),
+    "both": ("url", {}, ("both",)),
+}
+
+
+def _format_answers() -> st.SearchStrategy[str]:
+    """Answers near and far from every format: valid ones (any characters the formats
+    allow, other than ASCII and beyond the BMP included), and texts of their pieces."""
+    from qdef.expr.patterns import FORMATS, to_python  # noqa: PLC0415
+
+    valid = [st.from_regex(to_python(regex), fullmatch=True) for regex in FORMATS.values()]
+    pieces = st.text(alphabet="ab09@.:/+()- \n\t#?h\u00e9\u20ac\U0001f600", min_size=1, max_size=12)
+    return st.one_of(*valid, pieces, st.sampled_from(["https://ex.org", "a@b.c", "+49 30 12"]))
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(sorted(FORMATTED_INPUTS)), _format_answers())
+def test_limesurvey_refuses_exactly_the_formatted_answers_the_walk_refuses(
+    code: str, answer: str
+) -> None:
+    """Every kind of text input with a format (a text question, a text-list field, a
+    follow-up, a grid's text column, one with a pattern too): LimeSurvey's validation
+    equation, read by PCRE and by JavaScript alike (tests/lsexpr.py), fails exactly
+    where the walk refuses the answer."""
+    from qdef.routing import AnswerError  # noqa: PLC0415
+
+    lss, mapping = FORMATTED_RENDERED
+    _, chosen, names = FORMATTED_INPUTS[code]
+    answers = dict.fromkeys(names, answer) | chosen
+    try:
+        walk(FORMATTED, answers, check=True)
+        refused = False
+    except AnswerError:
+        refused = True
+    (item,) = [q for q in lss.questions if q.code == code]
+    values = {mapping["variables"][name]["variable"]: answer for name in names}
+    assert lsexpr.holds(item.attributes["em_validation_q"], values) is not refused, answer
+
+
+def test_a_formats_message_is_qdefs_in_every_language() -> None:
+    """The web form's message of each format, in every language of the survey; with a
+    pattern too, both messages."""
+    from qdef.rendering import find_catalog, render  # noqa: PLC0415
+
+    lss, _ = FORMATTED_RENDERED
+    english = find_catalog("en")
+    assert english is not None
+    tips = {q.code: q.attributes.get("em_validation_q_tip") for q in lss.questions}
+    for code, (shape, _, _) in FORMATTED_INPUTS.items():
+        expected = english(f"web_format_{shape}")
+        assert tips[code] == (expected + " Secure, please." if code == "both" else expected)
+    translated = qdef.load(Path(__file__).parent / "cases" / "render" / "translated.yaml")
+    text = render(translated, "limesurvey")
+    for lang in ("de", "en"):
+        found = find_catalog(lang)
+        assert found is not None
+        assert html.escape(found("web_format_email"), quote=False) in str(text)
+
+
+def test_a_format_in_a_language_without_wording_is_refused_at_its_question(
+    tmp_path: Path,
+) -> None:
+    from qdef.errors import MissingWordingError  # noqa: PLC0415
+    from qdef.rendering import render  # noqa: PLC0415
+
+    path = tmp_path / "sw.yaml"
+    path.write_text(
+        "qdef: 1\nid: sw\ntitle: T\nlanguage: sw\nsections:\n  - id: s\n    title: S\n"
+        "    questions:\n"
+        "      - {id: mail, type: text, text: Mail, format: email}\n"
+        "      - {id: other, type: text, text: Other}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MissingWordingError) as raised:
+        render(qdef.load(path), "limesurvey")
+    assert [p.path for p in raised.value.places] == [("sections", 0, "questions", 0)]
+    assert "the format of 'mail'" in str(raised.value)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
-from qdef.expr import Call, Expr, In, Literal, Piece, Ref, parse, to_pcre, to_source
+from qdef.expr import FORMATS, Call, Expr, In, Literal, Piece, Ref, parse, to_pcre, to_source
 from qdef.model import (
     Computed,
     DateQuestion,
@@ -69,12 +69,19 @@ def _in_domain(hidden: HiddenNumber | HiddenDate, variable: str) -> str:
     return "(" + " and ".join(parts) + ")"
 
 
-def ascii_pattern(regex: str) -> str | None:
+def ascii_pattern(regex: str, *, runs: bool = False) -> str | None:
     """``regex`` as an expression LimeSurvey's server (PCRE, no flag) and browser
     (JavaScript, no flag) read alike, or None: only for a pattern of ASCII characters
     and classes without ``^`` (no ``.``), which match no other character in either
     reading, so that both agree with qdef on every answer. The whole answer must
-    match: ``^(?:…)(?![\\s\\S])`` (``$`` of PCRE would allow a final line break)."""
+    match: ``^(?:…)(?![\\s\\S])`` (``$`` of PCRE would allow a final line break).
+
+    ``runs``: classes with ``^`` allowed too — only for the fixed :data:`FORMATS`,
+    whose every such class excludes ASCII characters only, is repeated (``+``, ``*``)
+    and lies between elements that match ASCII characters only (or the ends): such a
+    run then ends where a character ends, and takes all of a character other than
+    ASCII or none of it, whether read as UTF-8 bytes (PCRE) or UTF-16 units
+    (JavaScript) — which the tests check on answers with such characters."""
     body = to_pcre(regex).removeprefix("/^(?:").removesuffix(")\\z/u")
 
     def escape(match: re.Match[str]) -> str:
@@ -82,7 +89,7 @@ def ascii_pattern(regex: str) -> str | None:
         return f"\\x{code:02x}" if code < 0x80 else "\\u0000"  # not ASCII: refused below
 
     body = re.sub(r"\\x\{([0-9a-fA-F]+)\}", escape, body)
-    if "[^" in body or "\\u0000" in body or not body.isascii():
+    if ("[^" in body and not runs) or "\\u0000" in body or not body.isascii():
         return None
     return f"/^(?:{body})(?![\\s\\S])/"
 
@@ -351,14 +358,22 @@ class FeatureLowering(ArrayLowering):
                 )
 
     def patterns(self) -> None:
-        """Each pattern as a validation equation of the LimeSurvey question holding its
+        """Each text format (its :data:`~qdef.expr.patterns.FORMATS` expression) and
+        pattern as a validation equation of the LimeSurvey question holding its
         variables, ``regexMatch`` with an expression PCRE and the browser read alike
-        (:func:`ascii_pattern`), and its message (or qdef's) as the tip."""
+        (:func:`ascii_pattern`), and as the tip the message the web form shows: the
+        pattern's (or qdef's), the format's of qdef's wording; each message once."""
         items = [item for group in self.groups for item in group.questions]
+        checks: list[tuple[tuple[str | int, ...], object, str | None, Text | None, str]] = [
+            (path, node, ascii_pattern(FORMATS[node.format], runs=True), None, "format")  # type: ignore[attr-defined]
+            for path, node in _nodes_with(self.instrument, "format")
+        ]
         for path, node in _nodes_with(self.instrument, "pattern"):
             pattern = node.pattern  # type: ignore[attr-defined]
-            regex = ascii_pattern(pattern.regex)
-            assert regex is not None  # refused before
+            checks.append((path, node, ascii_pattern(pattern.regex), pattern.message, "pattern"))
+        tips: dict[str, list[Text]] = {}  # each LimeSurvey question's messages so far
+        for path, node, regex, own, what in checks:
+            assert regex is not None  # formats are written (tests pin it), patterns refused
             section, position = int(path[1]), int(path[3])
             question = self.instrument.sections[section].questions[position]
             if path[4:5] == ("fields",):
@@ -369,10 +384,13 @@ class FeatureLowering(ArrayLowering):
                 names = [f"{question.id}.{row.code}.{code}" for row in rows]
             else:  # a text question or a text follow-up
                 names = [node.id]  # type: ignore[attr-defined]
-            message = pattern.message or self.chrome(
-                "web_pattern",
-                f"the message of the pattern of {names[0]!r}",
-                "give the pattern a message (message: …)",
+            self.place = path[:4]  # the question that needs the wording
+            message = own or self.chrome(
+                "web_pattern" if what == "pattern" else f"web_format_{node.format}",  # type: ignore[attr-defined]
+                f"the message of the {what} of {names[0]!r}",
+                "give the pattern a message (message: …)"
+                if what == "pattern"
+                else "leave the format out of the instrument you render for LimeSurvey",
             )
             for name in names:
                 slot = self.slots[name]
@@ -386,12 +404,14 @@ class FeatureLowering(ArrayLowering):
                 if existing is None:
                     item.attributes.append(Attribute("em_validation_q", rule))
                     item.attributes.append(Attribute("em_validation_q_tip", message, i18n=True))
+                    tips[item.code] = [message]
                     continue
                 assert isinstance(existing.value, str)
                 existing.value = f"{existing.value} and {rule}"
                 tip = next(a for a in item.attributes if a.name == "em_validation_q_tip")
-                if name == names[0]:
+                if message not in tips.setdefault(item.code, []):  # each message once
                     tip.value = join(tip.value, message)
+                    tips[item.code].append(message)
 
     def default(self, question: Question, item: LsQuestion, default: object) -> None:
         """A question's default as LimeSurvey's default value (shown pre-filled, saved
