@@ -321,26 +321,42 @@ def test_generated_respondents_walk_as_the_walk_says(data: st.DataObject) -> Non
 # ----------------------------------------------------------------- it renders
 
 
-#: Renderers that cannot render the example yet, and why (strict: remove the mark when
-#: the renderer can; a refusal must be a located error naming the feature).
-NOT_YET = {
-    "limesurvey": pytest.mark.xfail(
-        strict=True,
-        raises=LocatedRenderError,
-        reason="the limesurvey renderer refuses piped texts (QD804), patterns (QD805), "
-        "hidden numbers and dates (QD802) and a single choice's filter (QD803)",
-    ),
-}
-
-
-@pytest.mark.parametrize(
-    "target",
-    [
-        pytest.param(target, marks=[NOT_YET[target]] if target in NOT_YET else [])
-        for target in ("markdown", "html", "limesurvey", "codebook")
-    ],
-)
+@pytest.mark.parametrize("target", ["markdown", "html", "codebook"])
 def test_the_example_renders(target: str) -> None:
     output = render(COMPILED, target)
     text = output.decode("utf-8") if isinstance(output, bytes) else output
     assert "household" in text.lower()
+
+
+def test_limesurvey_refuses_only_the_cascading_single_choice_at_its_place() -> None:
+    """LimeSurvey's answer options carry no conditions: the one feature of the example
+    it cannot express is refused, located and named; nothing is dropped."""
+    with pytest.raises(LocatedRenderError) as refused:
+        render(COMPILED, "limesurvey")
+    error = refused.value
+    assert error.code == "QD803"
+    step = PLAN.steps[PLAN.position_of("heating_system")]
+    assert error.path[: len(step.entry.path)] == step.entry.path
+    assert "heating_system" in error.message
+
+
+def test_without_its_option_conditions_the_example_renders_in_limesurvey(
+    tmp_path: Path,
+) -> None:
+    """Everything else of the example (hidden and computed values, piping, filters on a
+    multiple choice, a matrix and a grid, rules, patterns, formats, defaults) is written."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start = text.index("      - id: heating_system")
+    end = text.index("\n\n", start)
+    block = text[start:end]
+    stripped = "\n".join(
+        line.split(", when: ")[0] + "}" if ", when: " in line else line
+        for line in block.splitlines()
+    )
+    assert stripped != block
+    variant = tmp_path / "household-energy.yaml"
+    variant.write_text(text[:start] + stripped + text[end:], encoding="utf-8")
+    output = render(compile(variant), "limesurvey")
+    lss = output.decode("utf-8") if isinstance(output, bytes) else output
+    for needed in ("em_validation_q", "array_filter", "regexMatch", "heating_system"):
+        assert needed in lss, needed
