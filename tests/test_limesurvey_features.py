@@ -229,6 +229,14 @@ def _refused(tmp_path: Path, body: str, hidden: str = "") -> tuple[int, str]:
             "r.yaml:14:40: error QD803: LimeSurvey's answer options cannot have conditions",
         ),
         (
+            "      - {id: a, type: multiple, text: A, options: [{code: x, label: X}]}\n"
+            "      - id: b\n        type: single\n        text: B\n"
+            "        widget: dropdown\n        filter: {chosen_in: a}\n"
+            "        options: [{code: x, label: X}]\n",
+            "",
+            "r.yaml:14:17: error QD803: LimeSurvey filters the answer options of a radio list",
+        ),
+        (
             "      - {id: t, type: text, text: 'Hello {len(first)|you}'}\n",
             "hidden:\n  - {id: first, type: text}\n",
             "r.yaml:11:43: error QD804: the function len cannot be shown in a LimeSurvey text",
@@ -239,7 +247,7 @@ def _refused(tmp_path: Path, body: str, hidden: str = "") -> tuple[int, str]:
             "r.yaml:9:47: error QD805: LimeSurvey checks a regular expression on the server",
         ),
     ],
-    ids=["len", "single-option-when", "piping", "pattern"],
+    ids=["len", "single-option-when", "dropdown-filter", "piping", "pattern"],
 )
 def test_what_limesurvey_cannot_express_is_refused_at_its_place(
     tmp_path: Path, body: str, hidden: str, expected: str
