@@ -246,8 +246,16 @@ def _refused(tmp_path: Path, body: str, hidden: str = "") -> tuple[int, str]:
             "",
             "r.yaml:9:47: error QD805: LimeSurvey checks a regular expression on the server",
         ),
+        (
+            "      - id: a\n        type: single\n        text: A\n"
+            "        options:\n"
+            "          - {code: x, label: X, specify: [{id: a_n, type: number}]}\n"
+            "        rules: [{check: a_n > 0, message: M}]\n",
+            "",
+            "r.yaml:14:25: error QD805: the rule reads 'a_n', a follow-up of 'a'",
+        ),
     ],
-    ids=["len", "single-option-when", "dropdown-filter", "piping", "pattern"],
+    ids=["len", "single-option-when", "dropdown-filter", "piping", "pattern", "rule-followup"],
 )
 def test_what_limesurvey_cannot_express_is_refused_at_its_place(
     tmp_path: Path, body: str, hidden: str, expected: str

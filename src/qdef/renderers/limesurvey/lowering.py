@@ -115,8 +115,30 @@ class _Lowering(FeatureLowering):
             if step.option_when:
                 self.offered(compiler, question, items, step.option_when)
             if step.rules:
+                self.own_followups_unread(question, step.variables, step.rules)
                 self.rules(compiler, question, items, step.rules)
         return Survey(self.groups, self.slots, piping.piece)
+
+    def own_followups_unread(
+        self, question: Question, variables: tuple[str, ...], checks: tuple[Expr, ...]
+    ) -> None:
+        """Refuse a rule that reads a follow-up of its own question: LimeSurvey writes
+        follow-ups as questions after it, and a question's validation may read only what
+        is written before it (and a follow-up not shown is never validated)."""
+        prefix = f"{question.id}."
+        own = {v for v in variables if v != question.id and not v.startswith(prefix)}
+        for index, check in enumerate(checks):
+            read = [n.name for n in nodes(check) if isinstance(n, Ref) and n.name in own]
+            if read:
+                raise LocatedRenderError(
+                    Code.QD805,
+                    f"the rule reads {read[0]!r}, a follow-up of {question.id!r}; LimeSurvey "
+                    "writes follow-ups as questions after the question, whose validation "
+                    "cannot read them: put the rule on a later question, or leave it out "
+                    "of the instrument you render for LimeSurvey",
+                    f"rule {index + 1} of {question.id!r}",
+                    (*self.paths[question.id], "rules", index, "check"),
+                )
 
     def offered(
         self,
