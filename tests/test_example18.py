@@ -4,6 +4,7 @@ validates, routes as its wording says, and renders in every built-in renderer.""
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -343,20 +344,37 @@ def test_limesurvey_refuses_only_the_cascading_single_choice_at_its_place() -> N
 def test_without_its_option_conditions_the_example_renders_in_limesurvey(
     tmp_path: Path,
 ) -> None:
-    """Everything else of the example (hidden and computed values, piping, filters on a
-    multiple choice, a matrix and a grid, rules, patterns, formats, defaults) is written."""
+    """Everything else of the example (hidden and computed values, piping, filters on
+    single and multiple choices, a matrix and a grid, rules, patterns, formats,
+    defaults) is written: only the option conditions of heating_system are left out."""
     text = EXAMPLE.read_text(encoding="utf-8")
     start = text.index("      - id: heating_system")
     end = text.index("\n\n", start)
     block = text[start:end]
     stripped = "\n".join(
-        line.split(", when: ")[0] + "}" if ", when: " in line else line
+        line.split(", when: ")[0] + "}" if line.lstrip().startswith("- {code:") else line
         for line in block.splitlines()
     )
-    assert stripped != block
+    assert stripped != block and "when: main_fuel" in stripped  # the question's own when
     variant = tmp_path / "household-energy.yaml"
     variant.write_text(text[:start] + stripped + text[end:], encoding="utf-8")
-    output = render(compile(variant), "limesurvey")
+    compiled = compile(variant)
+    best = next(q for _, q in compiled.instrument.questions() if q.id == "measure_best")
+    assert isinstance(best, SingleChoice) and best.filter is not None
+    output = render(compiled, "limesurvey")
     lss = output.decode("utf-8") if isinstance(output, bytes) else output
-    for needed in ("em_validation_q", "array_filter", "regexMatch", "heating_system"):
+    for needed in ("em_validation_q", "array_filter", "regexMatch", "heatingsystem"):
         assert needed in lss, needed
+    # the single choice measure_best (a radio list) filtered by measures
+    root = ET.fromstring(lss)
+    qid = next(
+        row.findtext("qid")
+        for row in root.iter("row")
+        if row.findtext("title") == "measurebest" and row.findtext("parent_qid") == "0"
+    )
+    attributes = {
+        (row.findtext("attribute"), row.findtext("value"))
+        for row in root.iter("row")
+        if row.findtext("qid") == qid and row.findtext("attribute") is not None
+    }
+    assert ("array_filter", "measures") in attributes

@@ -71,6 +71,8 @@ ATTRIBUTE_TYPES = {
     "em_validation_q_tip": set("SNDTQ:;FMLK!"),
     "hidden": set("LMFSNDTQ:;*!X"),
     "equation": {"*"},
+    "array_filter": {"L"},  # a radio list's answers filtered (not a drop-down's)
+    "array_filter_exclude": {"L"},
 }
 I18N = {"prefix", "suffix", "other_replace_text", "em_validation_q_tip"}
 
@@ -227,6 +229,14 @@ def ls_walk(lss: Lss, given: dict[str, str]) -> tuple[list[LsQuestion], dict[str
             for sub in question.subquestions
             if sub["scale_id"] == "0" and not lsexpr.holds(sub["relevance"] or "1", kept)
         ]
+        # a list's answer option filtered out (array_filter: its code is not a chosen
+        # subquestion of the source; array_filter_exclude: it is) is not kept either
+        source = question.attributes.get("array_filter")
+        exclude = question.attributes.get("array_filter_exclude")
+        if question.type == "L" and (source or exclude) and question.code in given:
+            chosen = kept.get(f"{source or exclude}_{given.get(question.code)}") == "Y"
+            if chosen != bool(source):
+                unoffered.append(question.code)
         for name, value in given.items():
             ours = name == question.code or name.startswith(question.code + "_")
             if ours and not any(name == o or name.startswith(o + "_") for o in unoffered):

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qdef
+from qdef.model import SingleChoice
 from qdef.renderers.limesurvey.expressions import string
 from qdef.routing import walk
 from qdef.testing import respondents
@@ -57,6 +58,12 @@ def test_the_features_survey_is_complete() -> None:
     assert by_code["children"].type == "*" and by_code["children"].attributes["hidden"] == "1"
     assert by_code["region"].type == "S" and by_code["region"].attributes["hidden"] == "1"
     assert mapping["variables"]["big"]["kind"] == "truth"
+    # a single choice's filter: its source's subquestion codes are its answer codes
+    assert by_code["transportmain"].attributes["array_filter"] == "transport"
+    assert by_code["transportnext"].attributes["array_filter_exclude"] == "transport"
+    assert {a["code"] for a in by_code["transportmain"].answers} == {
+        s["title"] for s in by_code["transport"].subquestions
+    }
     roles = {q["role"] for e in mapping["questions"].values() for q in e["questions"]}
     assert {"computed", "hidden"} <= roles
     # defaults: members 1, transport's bus box, city's answer code, the text, region
@@ -86,6 +93,25 @@ def test_limesurvey_keeps_what_the_walk_keeps_of_every_answer_given(
     LimeSurvey: it keeps exactly the walk's (unoffered options and rows, and their
     follow-ups, dropped)."""
     check_typed(INSTRUMENT, respondent, RENDERED)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"transport": ["car"], "transport_main": "bus", "transport_next": "car"},
+        {"transport": ["bus", "bike"], "transport_main": "car", "transport_next": "bike"},
+        {
+            "transport": ["bike"],
+            "transport_main": "bike",
+            "bike_model": "x",
+            "transport_next": "car",
+        },
+    ],
+)
+def test_a_single_choices_filtered_out_answer_is_not_kept(answers: dict[str, Any]) -> None:
+    """An answer the filter of a single choice does not offer: LimeSurvey (its list's
+    array_filter) drops it, and its follow-up, as the walk does."""
+    check_typed(INSTRUMENT, {"members": 1, **answers}, RENDERED)
 
 
 def check_typed(
@@ -203,6 +229,14 @@ def _refused(tmp_path: Path, body: str, hidden: str = "") -> tuple[int, str]:
             "r.yaml:14:40: error QD803: LimeSurvey's answer options cannot have conditions",
         ),
         (
+            "      - {id: a, type: multiple, text: A, options: [{code: x, label: X}]}\n"
+            "      - id: b\n        type: single\n        text: B\n"
+            "        widget: dropdown\n        filter: {chosen_in: a}\n"
+            "        options: [{code: x, label: X}]\n",
+            "",
+            "r.yaml:14:17: error QD803: LimeSurvey filters the answer options of a radio list",
+        ),
+        (
             "      - {id: t, type: text, text: 'Hello {len(first)|you}'}\n",
             "hidden:\n  - {id: first, type: text}\n",
             "r.yaml:11:43: error QD804: the function len cannot be shown in a LimeSurvey text",
@@ -212,8 +246,16 @@ def _refused(tmp_path: Path, body: str, hidden: str = "") -> tuple[int, str]:
             "",
             "r.yaml:9:47: error QD805: LimeSurvey checks a regular expression on the server",
         ),
+        (
+            "      - id: a\n        type: single\n        text: A\n"
+            "        options:\n"
+            "          - {code: x, label: X, specify: [{id: a_n, type: number}]}\n"
+            "        rules: [{check: a_n > 0, message: M}]\n",
+            "",
+            "r.yaml:14:25: error QD805: the rule reads 'a_n', a follow-up of 'a'",
+        ),
     ],
-    ids=["len", "single-option-when", "piping", "pattern"],
+    ids=["len", "single-option-when", "dropdown-filter", "piping", "pattern", "rule-followup"],
 )
 def test_what_limesurvey_cannot_express_is_refused_at_its_place(
     tmp_path: Path, body: str, hidden: str, expected: str
@@ -349,6 +391,13 @@ def test_generated_instruments_with_issue_18s_elements(data: st.DataObject) -> N
         rendered = lss_of(instrument)
     except LocatedRenderError as refused:
         assert refused.code.startswith("QD80") or refused.code == "QD520", refused
+        if refused.code == "QD803":  # a single choice's filter alone is array_filter
+            singles = [q for _, q in instrument.questions() if isinstance(q, SingleChoice)]
+            assert any(
+                any(o.when is not None for o in q.options)
+                or (q.filter is not None and q.widget == "dropdown")
+                for q in singles
+            ), refused
         return
     check_structure(instrument, rendered[0])
     respondent = data.draw(respondents(instrument), label="respondent")

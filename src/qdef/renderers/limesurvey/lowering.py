@@ -115,8 +115,30 @@ class _Lowering(FeatureLowering):
             if step.option_when:
                 self.offered(compiler, question, items, step.option_when)
             if step.rules:
+                self.own_followups_unread(question, step.variables, step.rules)
                 self.rules(compiler, question, items, step.rules)
         return Survey(self.groups, self.slots, piping.piece)
+
+    def own_followups_unread(
+        self, question: Question, variables: tuple[str, ...], checks: tuple[Expr, ...]
+    ) -> None:
+        """Refuse a rule that reads a follow-up of its own question: LimeSurvey writes
+        follow-ups as questions after it, and a question's validation may read only what
+        is written before it (and a follow-up not shown is never validated)."""
+        prefix = f"{question.id}."
+        own = {v for v in variables if v != question.id and not v.startswith(prefix)}
+        for index, check in enumerate(checks):
+            read = [n.name for n in nodes(check) if isinstance(n, Ref) and n.name in own]
+            if read:
+                raise LocatedRenderError(
+                    Code.QD805,
+                    f"the rule reads {read[0]!r}, a follow-up of {question.id!r}; LimeSurvey "
+                    "writes follow-ups as questions after the question, whose validation "
+                    "cannot read them: put the rule on a later question, or leave it out "
+                    "of the instrument you render for LimeSurvey",
+                    f"rule {index + 1} of {question.id!r}",
+                    (*self.paths[question.id], "rules", index, "check"),
+                )
 
     def offered(
         self,
@@ -128,20 +150,43 @@ class _Lowering(FeatureLowering):
         """The conditions of options and rows (their ``when``, the question's ``filter``)
         as their subquestions' relevance: LimeSurvey hides a subquestion whose relevance
         fails, and keeps no answer for it, as the walk does. A single choice's options
-        are answers, which have no relevance in LimeSurvey: refused (QD803)."""
+        are answers, which have no relevance in LimeSurvey: its ``filter`` becomes the
+        list's ``array_filter`` (``array_filter_exclude``) on the source, whose
+        subquestions have the list's answer codes; an option's own ``when`` is
+        refused (QD803), and so is a filtered drop-down list."""
         if isinstance(question, SingleChoice):
-            code = next(iter(option_when))
-            index = next(i for i, o in enumerate(question.options) if o.code in option_when)
-            own = question.options[index].when is not None
-            raise LocatedRenderError(
-                Code.QD803,
-                "LimeSurvey's answer options cannot have conditions (only subquestions "
-                f"can), so the option {code!r} of the single choice {question.id!r} cannot "
-                "be offered only sometimes; ask a multiple choice with max_choices: 1, or "
-                "one single choice per case (each with its when), for LimeSurvey",
-                f"the {'condition' if own else 'filter'} of {question.id!r}",
-                (*self.paths[question.id], *(("options", index, "when") if own else ("filter",))),
-            )
+            index = next((i for i, o in enumerate(question.options) if o.when is not None), None)
+            dropdown = question.widget == "dropdown"
+            if index is not None or dropdown or question.filter is None:
+                index = index or 0
+                code = question.options[index].code
+                own = question.options[index].when is not None
+                why = (
+                    "LimeSurvey's answer options cannot have conditions (only subquestions "
+                    f"can), so the option {code!r} of the single choice {question.id!r} "
+                    "cannot be offered only sometimes; ask a multiple choice with "
+                    "max_choices: 1, or one single choice per case (each with its when), "
+                    "for LimeSurvey"
+                    if own
+                    else "LimeSurvey filters the answer options of a radio list only "
+                    f"(array_filter), not of a drop-down list: the single choice "
+                    f"{question.id!r} with a filter cannot be a drop-down for LimeSurvey; "
+                    "leave out its widget: dropdown"
+                )
+                raise LocatedRenderError(
+                    Code.QD803,
+                    why,
+                    f"the {'condition' if own else 'filter'} of {question.id!r}",
+                    (
+                        *self.paths[question.id],
+                        *(("options", index, "when") if own else ("filter",)),
+                    ),
+                )
+            chosen, source = question.filter.chosen_in, question.filter.not_chosen_in
+            name = "array_filter" if chosen is not None else "array_filter_exclude"
+            (item,) = (i for i in items if i.role != "followup")
+            item.attributes.append(Attribute(name, self.question_codes[chosen or source or ""]))
+            return
         rows = {
             row.specify.id: row.code
             for row in getattr(question, "rows", None) or ()

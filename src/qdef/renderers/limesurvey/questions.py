@@ -68,6 +68,16 @@ class QuestionLowering:
         """The section or question being lowered: where wording is needed."""
         self.missing: list[WordingPlace] = []
         """Every place that needs qdef's wording in a language it has none for."""
+        self.filter_sources = {
+            question.filter.chosen_in or question.filter.not_chosen_in
+            for _, question in instrument.questions()
+            if isinstance(question, SingleChoice) and question.filter is not None
+        }
+        """The multiple choices that filter a single choice's options: LimeSurvey's
+        ``array_filter`` matches the list's answer codes with their subquestion codes,
+        so those are made as answer codes (at most 5 characters) and shared."""
+        self.subquestion_codes: dict[str, dict[str, str]] = {}
+        """qdef code -> subquestion code, for each multiple choice in ``filter_sources``."""
 
     def chrome(self, key: str, needed_for: str, fix: str, **values: object) -> Text:
         """qdef's own wording for ``key``, in every language of the survey (the survey
@@ -204,8 +214,15 @@ class QuestionLowering:
         answers = Codes(ANSWER_CODE_LENGTH, letter_first=False, abbreviate=True)
         values: dict[str, str] = {}
         last = question.options[-1]
+        # a filtered list's answers have the codes of its source's subquestions
+        shared = self.subquestion_codes.get(
+            (question.filter.chosen_in or question.filter.not_chosen_in or "")
+            if question.filter is not None
+            else ""
+        )
         other = (
-            last.code.lower() in OTHER_CODES
+            shared is None  # LimeSurvey's Other is filtered by a source's Other
+            and last.code.lower() in OTHER_CODES
             and last.specify is not None
             and len(last.specify) == 1
             and isinstance(last.specify[0], TextFollowup)
@@ -229,7 +246,10 @@ class QuestionLowering:
                     f"{code}_other", "text", guard=f'{code}.NAOK == "{OTHER}"'
                 )
                 continue
-            answer = answers.make(option.code, fallback="A")
+            if shared is not None and option.code in shared:
+                answer = shared[option.code]
+            else:
+                answer = answers.make(option.code, fallback="A")
             values[option.code] = answer
             item.answers.append(Answer(answer, option.label, option.code))
             for f in option.specify or ():
@@ -239,14 +259,22 @@ class QuestionLowering:
 
     def multiple(self, question: MultipleChoice, code: str, text: Text) -> list[LsQuestion]:
         item = carrier(question, code, "M", text)
-        subs = Codes(SUBQUESTION_CODE_LENGTH, letter_first=False, forbidden=SUBQUESTION_FORBIDDEN)
+        filters = question.id in self.filter_sources
+        subs = Codes(
+            ANSWER_CODE_LENGTH if filters else SUBQUESTION_CODE_LENGTH,
+            letter_first=False,
+            forbidden=SUBQUESTION_FORBIDDEN,
+            abbreviate=filters,
+        )
         options: dict[str, str] = {}
+        shared: dict[str, str] = {}
         exclusive: list[str] = []
         followups: list[LsQuestion] = []
         for option in question.options:
             sub = subs.make(option.code, fallback="SQ")
             item.subquestions.append(Subquestion(sub, option.label, option.code))
             options[option.code] = f"{code}_{sub}"
+            shared[option.code] = sub
             if option.exclusive:
                 exclusive.append(sub)
             for f in option.specify or ():
@@ -258,6 +286,8 @@ class QuestionLowering:
         if question.max_choices is not None:
             item.attributes.append(Attribute("max_answers", str(question.max_choices)))
         self.slots[question.id] = Slot(code, "choices", options=options)
+        if filters:
+            self.subquestion_codes[question.id] = shared
         return [item, *followups]
 
     def date_range(self, question: DateRangeQuestion, code: str, text: Text) -> list[LsQuestion]:
