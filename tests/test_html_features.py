@@ -174,7 +174,7 @@ def check_typed(forms: FormPages, instrument: Instrument, respondent: dict[str, 
     assert form.errors == []
 
 
-@settings(FEW, max_examples=10)
+@settings(FEW, max_examples=4)
 @given(data=st.data())
 def test_respondents_typed_into_the_household_example_are_saved_as_the_walk_keeps_them(
     forms: FormPages, data: st.DataObject
