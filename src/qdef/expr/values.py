@@ -39,21 +39,3 @@ def format_number(value: int | float) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
-
-
-#: :func:`format_number` in JavaScript, for the web form (a function declaration
-#: ``qdefFormatNumber(x)`` of a JavaScript number; tests/test_expr_evaluate.py runs it
-#: against :func:`format_number` in node). JavaScript does not tell integers from
-#: decimals, and need not: a whole decimal is shown without ``.0`` either way.
-FORMAT_NUMBER_JS = r"""function qdefFormatNumber(x) {
-  if (typeof x !== "number" || !isFinite(x)) throw new RangeError("not a finite number");
-  if (x === 0) return "0";
-  const text = String(x);
-  const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-  if (!m) return text;
-  const digits = m[2] + (m[3] || "");
-  const point = m[2].length + Number(m[4]);
-  if (point <= 0) return m[1] + "0." + "0".repeat(-point) + digits;
-  if (point >= digits.length) return m[1] + digits + "0".repeat(point - digits.length);
-  return m[1] + digits.slice(0, point) + "." + digits.slice(point);
-}"""

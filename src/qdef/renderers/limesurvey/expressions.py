@@ -159,18 +159,17 @@ class Compiler:
                 return self._compare(left, op, right)
             case Compare(op=op, left=Literal() as left, right=Ref() as right):
                 return self._compare(right, _FLIP[op], left)
-        raise RenderError(
-            f"cannot compile the condition {to_source(expr)!r} for LimeSurvey; "
-            "this is a bug in qdef's limesurvey renderer, please report it with the instrument"
-        )
+        raise _bug(expr)
 
     def _general(self, expr: Expr) -> bool:
         """Whether ``expr`` needs more than comparisons of variables with constants
-        (:class:`~qdef.renderers.limesurvey.values.ValueCompiler` says)."""
+        (:class:`~qdef.renderers.limesurvey.values.ValueCompiler` says, and compiles
+        such an expression in its :meth:`_condition`)."""
         return False
 
     def _condition(self, expr: Expr) -> str:
-        raise NotImplementedError  # pragma: no cover (only where _general says so)
+        """An expression :meth:`_general` accepts; this compiler accepts none."""
+        raise _bug(expr)
 
     def _compare_variables(self, left: Ref, op: str, right: Ref) -> str:
         """Two variables compared: false (``!=``: true) where either is unanswered."""
@@ -243,3 +242,11 @@ def _any(parts: Any) -> str:
 
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _bug(expr: Expr) -> RenderError:
+    """A condition no branch of the compiler handles: a bug in qdef, not the author's."""
+    return RenderError(
+        f"cannot compile the condition {to_source(expr)!r} for LimeSurvey; "
+        "this is a bug in qdef's limesurvey renderer, please report it with the instrument"
+    )
