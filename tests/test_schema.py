@@ -97,6 +97,7 @@ _KEYWORDS = {
     "minLength",
     "maxLength",
     "minimum",
+    "exclusiveMinimum",
     "maximum",
     "minItems",
     "maxItems",

@@ -173,6 +173,9 @@ FUNCTIONS: frozenset[str] = frozenset(
     }
 )
 
+#: The functions that aggregate over a roster's iterations (:class:`Over`).
+AGGREGATES: frozenset[str] = frozenset({"sum", "count", "min", "max", "any", "all"})
+
 
 @dataclass(frozen=True, slots=True)
 class Call:
@@ -184,7 +187,25 @@ class Call:
     end: int = _offset()
 
 
-Expr = Ref | Literal | Answered | Compare | Has | In | Not | And | Or | Arith | Neg | Call
+@dataclass(frozen=True, slots=True)
+class Over:
+    """``func(body)`` over the iterations of roster ``roster``: ``body`` is evaluated in
+    each iteration (its references to the roster's variables meaning that iteration's
+    answers) and ``func`` (one of :data:`AGGREGATES`) combines the results.
+
+    The parser never makes one: a ``Call`` of an aggregate whose argument refers to a
+    roster's variables from outside the roster becomes an ``Over`` when the expression
+    is resolved against the instrument's rosters (``qdef.expr.scope.resolve``)."""
+
+    func: str
+    roster: str
+    """The roster section's id (the response key of its records)."""
+    body: Expr
+    start: int = _offset()
+    end: int = _offset()
+
+
+Expr = Ref | Literal | Answered | Compare | Has | In | Not | And | Or | Arith | Neg | Call | Over
 """Any node of an expression (a condition is an expression of truth type)."""
 
 Operand = Ref | Literal | Answered
@@ -214,6 +235,8 @@ def children(expr: Expr) -> tuple[Expr, ...]:
             return (operand,)
         case Call(args=args):
             return args
+        case Over(body=body):
+            return (body,)
 
 
 def walk(expr: Expr) -> Iterator[Expr]:

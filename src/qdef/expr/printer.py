@@ -23,6 +23,7 @@ from qdef.expr.nodes import (
     Neg,
     Not,
     Or,
+    Over,
     Ref,
 )
 
@@ -126,6 +127,8 @@ def to_source(expr: Expr) -> str:
             return f"- {text}" if text[0] in "-0123456789" else f"-{text}"
         case Call(name=name, args=args):
             return f"{name}({', '.join(to_source(a) for a in args)})"
+        case Over(func=func, body=body):
+            return f"{func}({to_source(body)})"
 
 
 def _wrap(expr: Expr, required: int) -> str:
@@ -171,3 +174,5 @@ def dump(expr: Expr) -> str:
             return f"(neg {dump(operand)})"
         case Call(name=name, args=args):
             return f"({name}{''.join(' ' + dump(a) for a in args)})"
+        case Over(func=func, roster=roster, body=body):
+            return f"({func}-over {roster} {dump(body)})"

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from qdef.model.base import (
     INSTRUMENT_ID_PATTERN,
+    INTEGRAL,
     Code,
     Condition,
     FormatVersion,
@@ -22,7 +23,7 @@ from qdef.model.base import (
 )
 from qdef.model.corecache import LazyValidator
 from qdef.model.inputs import NumberKind, Precision
-from qdef.model.questions import Computed, Display, Question
+from qdef.model.questions import Computed, Display, Order, Question
 
 FORMAT_VERSION = 1
 
@@ -109,6 +110,28 @@ Hidden = Annotated[
 """A variable set from outside (a URL parameter, a default), never shown."""
 
 
+class Repeat(Node):
+    """What a roster section is repeated for: each entry of an earlier answer, or a count.
+
+    Exactly one of ``for_each`` and ``times`` is given."""
+
+    noun: ClassVar[str] = "a repeat"
+
+    for_each: Id | None = None
+    """An earlier multiple choice (once for each chosen option, in the options' order) or
+    text list (once for each answered field, in the fields' order)."""
+    times: Id | None = None
+    """An earlier integer number question or hidden number: repeated that many times (at
+    most ``max``)."""
+    max: Annotated[int, Field(ge=1, le=100), INTEGRAL] | None = None
+    """The most iterations: required with ``times`` (the number's own ``max`` may not be
+    larger); with ``for_each`` it is the number of options (fields) and may be left out."""
+    item: Id
+    """The name by which the section's texts and conditions refer to the current item:
+    the option's code (its label when piped), the field's text, or the iteration's
+    number 1, 2, 3 …"""
+
+
 class Section(Node):
     """A part of the instrument: a title, an optional condition and its questions."""
 
@@ -124,6 +147,13 @@ class Section(Node):
     """Show the section's questions only when this condition holds."""
     questions: Annotated[list[Question], Field(min_length=1)]
     """The section's questions, in order."""
+    order: Order = "written"
+    """``written`` (the default) or ``random``: the questions in a random order per
+    respondent (questions and texts with ``anchor: true`` at their written place); they
+    may not refer to each other or route within the section."""
+    repeat: Repeat | None = None
+    """Make the section a roster: its questions are asked once per item (see
+    :class:`Repeat`); the answers are a list of records under the section's id."""
 
 
 class Instrument(Node):

@@ -77,6 +77,9 @@ Followup = Annotated[
 
 Followups = Annotated[list[Followup], Field(min_length=1)]
 
+Order = Literal["written", "random"]
+"""The order in which options, rows or a section's questions are shown."""
+
 # ----------------------------------------------------------------- rules and filters
 
 
@@ -118,6 +121,10 @@ class Option(Node):
     when: Condition | None = None
     """Offer the option only when this condition holds on earlier answers (cascading
     choices)."""
+    anchor: bool | None = None
+    """Keep this option at its written place when the options are shown in random order
+    (``order: random``). By default an exclusive option and an option with ``specify``
+    (an "other") are anchored, the others are not."""
 
 
 class SingleOption(Option):
@@ -162,6 +169,8 @@ class QuestionBase(Node):
     """Where to continue after this question (unless a chosen option says otherwise)."""
     rules: Annotated[list[Rule], Field(min_length=1)] | None = None
     """Conditions the answers must meet, each with its message."""
+    anchor: bool = False
+    """In a section with ``order: random``: keep this question at its written place."""
 
 
 class SingleChoice(QuestionBase):
@@ -173,10 +182,14 @@ class SingleChoice(QuestionBase):
     """The kind of question: ``single``."""
     options: Annotated[list[SingleOption], Field(min_length=1)]
     """The options, in order; the respondent chooses one. Their codes are unique."""
-    widget: Literal["radio", "dropdown"] = "radio"
-    """How the web form offers the options."""
+    widget: Literal["radio", "dropdown", "buttons"] = "radio"
+    """How the web form offers the options: radio buttons in a column, a drop-down list,
+    or buttons in one row (for a scale such as 1–5). A widget never changes the data."""
     filter: Filter | None = None
     """Offer only the options chosen (or not chosen) in an earlier multiple choice."""
+    order: Order = "written"
+    """``written`` (the default) or ``random``: the options in a random order per
+    respondent, anchored options at their written place (paper keeps the written order)."""
     default: Code | None = None
     """The option chosen in advance; saved only if the respondent leaves it chosen."""
 
@@ -196,6 +209,9 @@ class MultipleChoice(QuestionBase):
     """At most this many options may be chosen."""
     filter: Filter | None = None
     """Offer only the options chosen (or not chosen) in an earlier multiple choice."""
+    order: Order = "written"
+    """``written`` (the default) or ``random``: the options in a random order per
+    respondent, anchored options at their written place (paper keeps the written order)."""
     default: Annotated[list[Code], Field(min_length=1)] | None = None
     """The options chosen in advance; saved only if the respondent leaves them chosen."""
 
@@ -220,6 +236,12 @@ class NumberQuestion(QuestionBase, NumberInput):
     """The kind of question: ``number``."""
     default: Number | None = None
     """The number filled in in advance; saved only if the respondent leaves it."""
+    widget: Literal["input", "slider"] = "input"
+    """How the web form asks for the number: an ``input`` box, or a ``slider`` between
+    ``min`` and ``max`` (both required). A widget never changes the data."""
+    step: Annotated[float, Field(gt=0)] | None = None
+    """The slider's step (default 1; a decimal slider needs one). Answers must be
+    ``min`` plus a whole multiple of it."""
 
 
 class DateQuestion(QuestionBase, DateInput):
@@ -287,6 +309,9 @@ class MatrixRow(Node):
     """For a "Sonstiges" row: the text in which the respondent names the row."""
     when: Condition | None = None
     """Show the row only when this condition holds on earlier answers."""
+    anchor: bool | None = None
+    """Keep this row at its written place when the rows are shown in random order. By
+    default a row with ``specify`` (an "other") is anchored, the others are not."""
 
 
 class ScaleColumn(Node):
@@ -315,6 +340,9 @@ class MatrixQuestion(QuestionBase):
     """The rows, in order; each is answered on the scale. Their codes are unique."""
     filter: Filter | None = None
     """Show only the rows chosen (or not chosen) in an earlier multiple choice."""
+    order: Order = "written"
+    """``written`` (the default) or ``random``: the rows in a random order per
+    respondent, anchored rows at their written place (paper keeps the written order)."""
 
 
 class GridColumnBase(Node):
@@ -375,6 +403,113 @@ class GridQuestion(QuestionBase):
     """The rows, in order; each has one cell per column. Their codes are unique."""
     filter: Filter | None = None
     """Show only the rows chosen (or not chosen) in an earlier multiple choice."""
+    order: Order = "written"
+    """``written`` (the default) or ``random``: the rows in a random order per
+    respondent, anchored rows at their written place (paper keeps the written order)."""
+
+
+class RankingOption(Node):
+    """An item of a ranking question."""
+
+    noun: ClassVar[str] = "a ranking item"
+
+    code: Code
+    """The stable code stored in the answer."""
+    label: Text
+    """What the respondent reads."""
+    when: Condition | None = None
+    """Offer the item only when this condition holds on earlier answers."""
+    anchor: bool | None = None
+    """Keep this item at its written place when the items are shown in random order."""
+
+
+class RankingQuestion(QuestionBase):
+    """Items put in order: all of them, or the ``top`` most important."""
+
+    noun: ClassVar[str] = "a ranking question"
+
+    type: Literal["ranking"]
+    """The kind of question: ``ranking``."""
+    options: Annotated[list[RankingOption], Field(min_length=2)]
+    """The items, in written order. Their codes are unique."""
+    top: Annotated[int, Field(ge=1), INTEGRAL] | None = None
+    """Rank only this many items (the most important first); by default all."""
+    filter: Filter | None = None
+    """Offer only the items chosen (or not chosen) in an earlier multiple choice."""
+    order: Order = "written"
+    """``written`` (the default) or ``random``: the items in a random order per
+    respondent, anchored items at their written place (paper keeps the written order)."""
+
+
+class NumberField(NumberInput):
+    """A labelled number field of a number-list question."""
+
+    noun: ClassVar[str] = "a number field"
+
+    code: Code
+    """The field's code; its answer is ``<question id>.<code>``."""
+    label: Text
+    """What the field asks for, e.g. ``Vollzeit``."""
+
+
+class Total(Node):
+    """What the fields of a number list must add up to (answered fields; blanks count 0)."""
+
+    noun: ClassVar[str] = "a total"
+
+    equals: Number | None = None
+    """The sum must be exactly this (e.g. ``100`` per cent)."""
+    at_most: Number | None = None
+    """The sum may be at most this (e.g. ``24`` hours)."""
+    label: Text | None = None
+    """The label of the total line (default from the wording catalogue: ``Summe``)."""
+    message: Text | None = None
+    """What the respondent is told when the sum is wrong (default: the catalogue's)."""
+
+
+class NumberListQuestion(QuestionBase):
+    """Several labelled numbers in one question, optionally with a total."""
+
+    noun: ClassVar[str] = "a number-list question"
+
+    type: Literal["numbers"]
+    """The kind of question: ``numbers``."""
+    fields: Annotated[list[NumberField], Field(min_length=1)]
+    """The number fields, in order; each is its own answer. Their codes are unique."""
+    total: Total | None = None
+    """What the answered fields must add up to: exactly one of ``equals`` and
+    ``at_most``."""
+
+
+class Scale(Node):
+    """One of the two scales of a dual-scale matrix."""
+
+    noun: ClassVar[str] = "a scale"
+
+    code: Code
+    """The scale's code; a row's answer on it is ``<question id>.<row>.<code>``."""
+    label: Text
+    """The heading over the scale's columns, e.g. ``Wichtigkeit``."""
+    columns: Annotated[list[ScaleColumn], Field(min_length=1)]
+    """The scale's columns, in order; one is chosen per row. Their codes are unique."""
+
+
+class DualMatrixQuestion(QuestionBase):
+    """Rows answered on two scales (e.g. importance and satisfaction)."""
+
+    noun: ClassVar[str] = "a dual-scale matrix question"
+
+    type: Literal["dualmatrix"]
+    """The kind of question: ``dualmatrix``."""
+    scales: Annotated[list[Scale], Field(min_length=2, max_length=2)]
+    """The two scales, in order. Their codes are unique."""
+    rows: Annotated[list[MatrixRow], Field(min_length=1)]
+    """The rows, in order; each is answered on both scales. Their codes are unique."""
+    filter: Filter | None = None
+    """Show only the rows chosen (or not chosen) in an earlier multiple choice."""
+    order: Order = "written"
+    """``written`` (the default) or ``random``: the rows in a random order per
+    respondent, anchored rows at their written place (paper keeps the written order)."""
 
 
 class Display(Node):
@@ -394,6 +529,8 @@ class Display(Node):
     """Show the text only when this condition holds."""
     goto: Target | None = None
     """Where to continue after this text."""
+    anchor: bool = False
+    """In a section with ``order: random``: keep this text at its written place."""
 
 
 class Computed(Node):
@@ -423,6 +560,9 @@ Question = Annotated[
     | TextListQuestion
     | MatrixQuestion
     | GridQuestion
+    | RankingQuestion
+    | NumberListQuestion
+    | DualMatrixQuestion
     | Display
     | Computed,
     Field(discriminator="type"),

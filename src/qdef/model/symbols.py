@@ -53,7 +53,7 @@ from qdef.model import (
 )
 from qdef.source.positions import KeyPath
 
-Kind = Literal["choice", "choices", "text", "number", "date", "check", "group", "truth"]
+Kind = Literal["choice", "choices", "ranking", "text", "number", "date", "check", "group", "truth"]
 
 
 @dataclass(frozen=True, slots=True)
