@@ -105,6 +105,9 @@ class Variable:
     (earlier than every question)."""
     path: KeyPath
     """Where it is defined in the document (``("hidden", i)`` for a hidden variable)."""
+    roster: str | None = None
+    """The id of the roster section that defines it (a variable of each iteration, or
+    the roster's item), else None."""
 
 
 @dataclass(frozen=True, slots=True)

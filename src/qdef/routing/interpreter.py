@@ -30,7 +30,10 @@ class RuleFailure:
     index: int
     """The rule's index in the question's ``rules``."""
     message: KeyPath
-    """The key path of the rule's message (``(…, "rules", index, "message")``)."""
+    """The key path of the rule's message (``(…, "rules", index, "message")``); for the
+    total of a number list (``index`` -1) the key path of its ``total``."""
+    iteration: int | None = None
+    """Inside a roster: the iteration's index (0-based) in the roster's records."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,9 @@ class Walk:
     """``goto`` when a ``goto: end`` ended the walk, ``last`` after the last question."""
     errors: tuple[RuleFailure, ...] = ()
     """The rules that failed, in the order the questions were shown."""
+    iterations: tuple[int | None, ...] = ()
+    """Parallel to :attr:`positions`: the roster iteration (0-based) in which the
+    question was shown, None outside rosters (empty when the instrument has no roster)."""
 
     @property
     def ids(self) -> tuple[str, ...]:

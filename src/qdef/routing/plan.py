@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
+from typing import Literal as OneOf
 
 from qdef.expr.nodes import And, Compare, Expr, Has, In, Literal, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
@@ -55,6 +56,8 @@ class VarInfo(NamedTuple):
     """The model object that bounds the answer (question, follow-up or column)."""
     option: str | None = None
     """For a follow-up of an option: the code that enables it."""
+    roster: str | None = None
+    """The id of the roster section whose iterations each have this variable, else None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,11 @@ class Step:
     """For a computed value: its expression."""
     rules: tuple[Expr, ...] = ()
     """The question's rules' checks, in order."""
+    total: Expr | None = None
+    """For a number list with a ``total``: the condition its fields' sum must meet
+    (``sum(q.a, q.b) == 100`` or ``<= 24``), checked like a rule."""
+    roster: str | None = None
+    """The id of the roster section this step belongs to (walked once per iteration)."""
     when: Expr | None = field(init=False)
     """The section's and the question's conditions and the availability together
     (None: always)."""
@@ -112,6 +120,33 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Roster:
+    """A roster section: its steps are walked once per item of its source."""
+
+    id: str
+    """The section's id: the response key of the list of its iterations' records."""
+    item: str
+    """The name of the current item (a variable inside the roster)."""
+    source: str
+    """The variable the items come from (a multiple choice, a text list, a number)."""
+    kind: OneOf["choices", "textlist", "times"]
+    """``choices``: one iteration per chosen code; ``textlist``: one per answered field;
+    ``times``: the number's value many (at most :attr:`max`)."""
+    slots: tuple[str | int, ...]
+    """Every possible iteration, in order: the source's codes, its fields' variable names,
+    or the numbers 1 … max. An iteration exists when its slot is chosen, answered, or
+    at most the number (renderers that unroll make one copy per slot)."""
+    start: int
+    """The position of the roster's first step."""
+    stop: int
+    """The position after its last step."""
+
+    @property
+    def max(self) -> int:
+        return len(self.slots)
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     instrument: Instrument
     symbols: Symbols
@@ -123,6 +158,8 @@ class Plan:
     """The hidden variables (position -1, ``node`` the hidden variable's model), in
     document order; they are not in :attr:`variables`, which are the answers of
     questions."""
+    rosters: dict[str, Roster] = field(default_factory=dict)
+    """The roster sections, by id, in document order."""
     _numbers: Mapping[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
