@@ -78,6 +78,8 @@ class ValueType:
                 return "a single choice"
             case "choices":
                 return "a multiple choice"
+            case "ranking":
+                return "a ranking"
             case "text":
                 return "a text"
             case "number":
