@@ -2,8 +2,9 @@ r"""Semantic checks on a structurally valid instrument.
 
 QD3xx are problems inside one question (duplicate codes, inconsistent
 bounds, texts missing a language; QD310–QD314: defaults, filters, piped values
-that may be absent); QD4xx are problems across questions (duplicate ids, gotos
-that go nowhere or backwards, routing on optional questions); QD5xx are
+that may be absent; QD315–QD329: rankings, number lists, widgets, random order and
+rosters, in :mod:`qdef.validation.structure`); QD4xx are problems across questions
+(duplicate ids, gotos that go nowhere or backwards, routing on optional questions); QD5xx are
 expressions (syntax and types, see :mod:`qdef.expr`), piped texts and patterns.
 
 Every expression place is parsed once, here, and kept (:class:`Checked`): the
@@ -39,6 +40,7 @@ from qdef.model import (
     Computed,
     DateQuestion,
     DateRangeQuestion,
+    DualMatrixQuestion,
     GridQuestion,
     HiddenChoice,
     HiddenDate,
@@ -48,7 +50,9 @@ from qdef.model import (
     MultipleChoice,
     NumberColumn,
     NumberFollowup,
+    NumberListQuestion,
     NumberQuestion,
+    RankingQuestion,
     SingleChoice,
     TextColumn,
     TextListQuestion,
@@ -59,6 +63,7 @@ from qdef.model.symbols import QuestionEntry, Symbols, build
 from qdef.model.texts import texts
 from qdef.source.positions import KeyPath
 from qdef.validation.partial import NOTHING_BROKEN, Broken
+from qdef.validation.structure import check_structure
 
 #: Words of the condition language; an id spelt like one could not be referred to.
 RESERVED = frozenset({"end", "and", "or", "not", "has", "in", "answered", "true", "false"})
@@ -237,6 +242,7 @@ class _Checker:
         self.check_gotos()
         self.check_conditions()
         self.check_piping()
+        check_structure(self)
         self.check_chrome()
         return self.found
 
@@ -264,6 +270,8 @@ class _Checker:
         entries = iter(self.symbols.entries)
         for s, section in enumerate(self.instrument.sections):
             yield section.id, ("sections", s, "id"), "section"
+            if section.repeat is not None:
+                yield section.repeat.item, ("sections", s, "repeat", "item"), "roster item"
             for entry in itertools.islice(entries, len(section.questions)):
                 yield from self._question_ids(entry)
 
@@ -274,7 +282,7 @@ class _Checker:
             for i, option in enumerate(question.options):
                 for j, followup in enumerate(option.specify or ()):
                     yield followup.id, (*entry.path, "options", i, "specify", j, "id"), "follow-up"
-        if isinstance(question, MatrixQuestion | GridQuestion):
+        if isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
             for i, row in enumerate(question.rows):
                 if row.specify is not None:
                     yield row.specify.id, (*entry.path, "rows", i, "specify", "id"), "follow-up"
@@ -397,6 +405,9 @@ class _Checker:
             )
         if isinstance(question, NumberQuestion):
             self._number_bounds(question, path)
+        if isinstance(question, NumberListQuestion):
+            for i, number_field in enumerate(question.fields):
+                self._number_bounds(number_field, (*path, "fields", i))
         if isinstance(question, DateQuestion | DateRangeQuestion):
             self._date_bounds(question, path)
         if isinstance(question, SingleChoice | MultipleChoice):
@@ -562,9 +573,9 @@ class _Checker:
                 self._condition(when, (*path, "when"), position, roster=roster)
             items: list[Any] = []
             key = ""
-            if isinstance(question, SingleChoice | MultipleChoice):
+            if isinstance(question, SingleChoice | MultipleChoice | RankingQuestion):
                 items, key = list(question.options), "options"
-            elif isinstance(question, MatrixQuestion | GridQuestion):
+            elif isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
                 items, key = list(question.rows), "rows"
             for i, item in enumerate(items):
                 if item.when is not None:  # offered on earlier answers only
@@ -691,10 +702,7 @@ class _Checker:
     def check_features(self, entry: QuestionEntry) -> None:
         """Defaults, filters and patterns of one question."""
         question, path = entry.question, entry.path
-        if (
-            isinstance(question, SingleChoice | MultipleChoice | MatrixQuestion | GridQuestion)
-            and question.filter is not None
-        ):
+        if isinstance(question, _FILTERED) and question.filter is not None:
             self._filter(question, entry)
         if isinstance(question, SingleChoice) and question.default is not None:
             self._code_default(question.default, [o.code for o in question.options], path)
@@ -759,7 +767,11 @@ class _Checker:
             return
         codes = [o.code for o in target.options]
         known = set(codes)
-        key_items = "options" if isinstance(question, SingleChoice | MultipleChoice) else "rows"
+        key_items = (
+            "rows"
+            if isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion)
+            else "options"
+        )
         items = question.options if key_items == "options" else question.rows
         for i, item in enumerate(items):
             if item.code not in known:
@@ -1044,6 +1056,16 @@ class _Checker:
         return f"the answer of '{variable.question}', which is not required"
 
 
+#: Questions that may have a filter.
+_FILTERED = (
+    SingleChoice,
+    MultipleChoice,
+    RankingQuestion,
+    MatrixQuestion,
+    GridQuestion,
+    DualMatrixQuestion,
+)
+
 #: Questions with one answer variable (their id).
 _ONE_ANSWER = (SingleChoice, MultipleChoice, TextQuestion, NumberQuestion, DateQuestion)
 
@@ -1105,7 +1127,7 @@ def _text_inputs(question: Any, path: KeyPath) -> Iterator[tuple[Any, KeyPath]]:
             for j, followup in enumerate(option.specify or ()):
                 if isinstance(followup, TextFollowup):
                     yield followup, (*path, "options", i, "specify", j)
-    if isinstance(question, MatrixQuestion | GridQuestion):
+    if isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
         for i, row in enumerate(question.rows):
             if row.specify is not None:
                 yield row.specify, (*path, "rows", i, "specify")
