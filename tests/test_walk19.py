@@ -366,7 +366,10 @@ ROSTER = """\
       type: textlist
       text: Names?
       fields: [{code: p1, label: "1."}, {code: p2, label: "2."}, {code: p3, label: "3."}]
-    - {id: flag, type: single, text: "Flag?", options: [{code: "y", label: Y}, {code: "n", label: N}]}
+    - id: flag
+      type: single
+      text: "Flag?"
+      options: [{code: "y", label: Y}, {code: "n", label: N}]
 - id: people
   repeat: {for_each: names, item: who}
   questions:
