@@ -364,7 +364,7 @@ def on_grid(region: Region, lo: Any, hi: Any, step: Any, whole: bool) -> Region 
 
     def at(k: int) -> Any:
         value = origin + k * step
-        return int(round(value)) if whole else value
+        return round(value) if whole else value
 
     if region.point:
         k = round((region.low - origin) / step)
@@ -473,23 +473,7 @@ class Logic:
         """For a computed value whose definition is encoded: the variables it reads."""
         self.piped = self._piped(templates)
         """The pieces without fallback of the instrument's piped texts."""
-        self.rosters = dict(plan_rosters(plan))
-        """The roster sections by id. The analysis looks at ONE iteration of each: the
-        roster's steps are ordinary steps whose item is a free input over its domain,
-        tied to the source by :attr:`guard`."""
-        self.items: dict[str, VarInfo] = {}
-        """Each roster's item, as the variable the diagrams give it."""
-        self.entered: dict[int, Expr] = {}
-        """Position of a roster's step -> "its source has at least one item" (part of the
-        condition of every step of the roster: without items there is no iteration)."""
-        self.guard: dict[int, Expr] = {}
-        """Position of a roster's first step -> what arriving there implies: where the
-        roster has an iteration, the item is one of its source's."""
-        for roster in self.rosters.values():
-            self._roster(roster)
-        self.ranked = self._ranked()
-        """The rankings whose items' ranks conditions read (``rank(q, "code")``): each item
-        of them has its rank (or absent) as a diagram variable, the others one bit."""
+        self._rosters()
         self._memo: dict[Expr, int] = {}
         self.skipped = skipped
         """The positions of questions not analysed: each one's condition is an
@@ -571,6 +555,25 @@ class Logic:
             or self.hidden.get(name)
             or self.computed_info.get(name)
         )
+
+    def _rosters(self) -> None:
+        self.rosters = dict(plan_rosters(self.plan))
+        """The roster sections by id. The analysis looks at ONE iteration of each: the
+        roster's steps are ordinary steps whose item is a free input over its domain,
+        tied to the source by :attr:`guard`."""
+        self.items: dict[str, VarInfo] = {}
+        """Each roster's item, as the variable the diagrams give it."""
+        self.entered: dict[int, Expr] = {}
+        """Position of a roster's step -> "its source has at least one item" (part of the
+        condition of every step of the roster: without items there is no iteration)."""
+        self.guard: dict[int, Expr] = {}
+        """Position of a roster's first step -> what arriving there implies: where the
+        roster has an iteration, the item is one of its source's."""
+        for roster in self.rosters.values():
+            self._roster(roster)
+        self.ranked = self._ranked()
+        """The rankings whose items' ranks conditions read (``rank(q, "code")``): each item
+        of them has its rank (or absent) as a diagram variable, the others one bit."""
 
     def _roster(self, roster: Roster) -> None:
         """The item of ``roster`` and the conditions that tie it to its source."""
@@ -740,7 +743,9 @@ class Logic:
                 var = self.dd.new_var(len(ranks) + 1)
                 self.bits[(info.name, code)] = var
                 self.var_of[rank_name(info.name, code)] = var
-                self.domains.append(Domain(info.name, info, [ABSENT, *ranks], code=code, exact=True))
+                self.domains.append(
+                    Domain(info.name, info, [ABSENT, *ranks], code=code, exact=True)
+                )
             return
         if kind in ("choices", "ranking"):
             for code in info.codes:
@@ -750,8 +755,8 @@ class Logic:
         domain = Domain(info.name, info, [ABSENT])
         roster = self.rosters.get(info.roster or "")
         if roster is not None and roster.item == info.name and kind == "number":
-            numbers = {c for c in constants if isinstance(c, int) and not isinstance(c, bool)}
-            self._number_domain(domain, numbers | set(range(1, roster.max + 1)), 1, roster.max, True)
+            counts = set(range(1, roster.max + 1))
+            self._number_domain(domain, counts, 1, roster.max, True)  # (1 … max: exact)
             domain.exact = True
         elif is_computed(info):
             self._computed_domain(domain, constants)
@@ -767,23 +772,7 @@ class Logic:
         elif kind == "text":
             self._text_domain(domain, constants, getattr(info.node, "max_length", None))
         elif kind == "number":
-            node = info.node
-            whole = getattr(node, "kind", "decimal") == "integer"
-            lo, hi = getattr(node, "min", None), getattr(node, "max", None)
-            numbers = {
-                c for c in constants if isinstance(c, int | float) and not isinstance(c, bool)
-            }
-            step = getattr(node, "step", None)
-            if (
-                enumerated
-                and whole
-                and lo is not None
-                and hi is not None
-                and hi - lo < MAX_EXACT_RANGE
-            ):
-                numbers.update(range(math.ceil(lo), math.floor(hi) + 1))
-                domain.exact = True
-            self._number_domain(domain, numbers, lo, hi, whole, step)
+            self._answer_number(domain, info, constants, enumerated)
         else:  # a date
             node = info.node
             self._date_domain(
@@ -799,6 +788,20 @@ class Logic:
             start = self.var_of[info.name[:-3] + ".from"]
             self.ranges.append((info.question, start, self.var_of[info.name]))
 
+    def _answer_number(
+        self, domain: Domain, info: VarInfo, constants: set[Any], enumerated: bool
+    ) -> None:
+        """A number answer's domain: regions, or (``enumerated``, whole and bounded) every
+        value; on its ``step``'s grid when it has one."""
+        node = info.node
+        whole = getattr(node, "kind", "decimal") == "integer"
+        lo, hi = getattr(node, "min", None), getattr(node, "max", None)
+        numbers = {c for c in constants if isinstance(c, int | float) and not isinstance(c, bool)}
+        if enumerated and whole and lo is not None and hi is not None and hi - lo < MAX_EXACT_RANGE:
+            numbers.update(range(math.ceil(lo), math.floor(hi) + 1))
+            domain.exact = True
+        self._number_domain(domain, numbers, lo, hi, whole, step=getattr(node, "step", None))
+
     @staticmethod
     def _text_domain(domain: Domain, constants: set[Any], limit: int | None) -> None:
         texts = sorted(c for c in constants if isinstance(c, str) and c)
@@ -810,7 +813,7 @@ class Logic:
 
     @staticmethod
     def _number_domain(
-        domain: Domain, numbers: set[Any], lo: Any, hi: Any, whole: bool, step: Any = None
+        domain: Domain, numbers: set[Any], lo: Any, hi: Any, whole: bool, *, step: Any = None
     ) -> None:
         """The regions of a number; with a ``step``, only those with a value on its grid
         (``min + k·step``, or ``k·step`` without ``min``), represented by one."""
@@ -843,8 +846,10 @@ class Logic:
         assert info is not None
         expr = self.computed[info.name]
         over = aggregates(expr)
+        variables: list[int] = []
+        reason: str | None
         if over:
-            variables, reason = [], (
+            reason = (
                 f"aggregates the iterations of roster '{over[0].roster}', which qdef "
                 "does not decide"
             )
@@ -1293,8 +1298,7 @@ class Logic:
                 assert isinstance(value, Ref)
                 shared = [c for c in self._codes(name) if c in self._codes(value.name)]
                 return dd.any_(
-                    dd.and_(self.has(name, c), self.is_value(value.name, c))
-                    for c in shared
+                    dd.and_(self.has(name, c), self.is_value(value.name, c)) for c in shared
                 )
             case _ if self._expandable(expr):
                 return self._expand(expr)
@@ -1357,8 +1361,7 @@ class Logic:
             call = unknown.args[0]
             return self.opaque_atom(
                 expr,
-                f"reads `{to_source(call)}`: qdef decides ranks only of an item written as "
-                "a code",
+                f"reads `{to_source(call)}`: qdef decides ranks only of an item written as a code",
             )
         return self._expand(swapped)
 
