@@ -246,7 +246,7 @@ def instruments(
         builder.enter(s, position)
         if mode == "roster":
             section["repeat"] = builder.repeat(s, position)
-            section["title"] = f"{draw(plain_text)} {{{section['repeat']['item']}}}"
+            section["title"] = _append(text(), "{" + section["repeat"]["item"] + "}")
         elif draw(st.booleans()):
             section["title"] = builder.piped(text(), position)
         if mode == "random":
