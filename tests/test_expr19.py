@@ -17,12 +17,13 @@ from typing import Any
 import pytest
 
 from qdef.expr import parse, to_source, typecheck, walk
-from qdef.expr.nodes import Compare, Literal, Over, Ref
+from qdef.expr.nodes import Answered, Call, Compare, Has, Literal, Over, Ref
 from qdef.expr.scope import free_rosters, resolve, roster_of
 from qdef.expr.types import expression_type
 from qdef.model import Instrument
 from qdef.model.symbols import Symbols, ValueType, Variable, build
 from qdef.pipeline import check_document
+from qdef.routing.evaluate import ABSENT, Layered, as_text, holds, value
 from qdef.source.loader import parse as parse_document
 from qdef.validation import checks
 
@@ -383,3 +384,101 @@ def test_a_piped_item_needs_no_fallback_but_a_minimum_does(monkeypatch: pytest.M
     ]
     compiled, found = _validate(monkeypatch, {"works": {"text": "{person}, {n|no} cars"}})
     assert found == [] and compiled is not None
+
+
+# ----------------------------------------------------------------- values
+
+
+RESPONSE: dict[str, Any] = {
+    "n": 2,
+    "prio": ["speed", "price"],
+    "persons": [
+        {"person": "Anna", "age": 34, "works": "yes", "born": "1990-05-01"},
+        {"person": "Ben", "age": 7, "born": "2017-01-02"},
+        {"person": "Cem"},  # only the item
+        {"person": "Dora", "age": 18.5, "works": "no"},
+    ],
+    "cars": [],
+}
+
+
+def over(func: str, body: str, roster: str = "persons") -> Over:
+    return Over(func, roster, parse(body))
+
+
+@pytest.mark.parametrize(
+    ("node", "expected"),
+    [
+        (over("sum", "age"), 59.5),
+        (over("count", "age"), 3),  # the answered ages
+        (over("count", "age >= 18"), 2),  # the adults (false does not count)
+        (over("count", "person"), 4),
+        (over("count", "works"), 2),
+        (over("min", "age"), 7),
+        (over("max", "age"), 34),
+        (over("max", "born"), "2017-01-02"),
+        (over("min", "born"), "1990-05-01"),
+        (over("any", 'works == "no"'), True),
+        (over("any", "age > 40"), False),
+        (over("all", "age > 5"), False),  # Cem has no age: "age > 5" does not hold
+        (over("all", 'person != ""'), True),
+        (over("sum", "age * n"), 119.0),  # an answer before the roster, in each record
+        (over("sum", "if(age >= 18, 1, 0)"), 2),
+        (over("count", 'works == "yes" or age < 10'), 2),
+        # an empty roster, and one with no key at all
+        (over("sum", "km", "cars"), 0),
+        (over("count", "km", "cars"), 0),
+        (over("min", "km", "cars"), ABSENT),
+        (over("max", "km", "gone"), ABSENT),
+        (over("any", "km > 1", "cars"), False),
+        (over("all", "km > 1", "gone"), True),
+        (over("sum", "km", "gone"), 0),
+        # ranks
+        (parse('rank(prio, "price")'), 2),
+        (parse('rank(prio, "speed")'), 1),
+        (parse('rank(prio, "comfort")'), ABSENT),
+        (parse('rank(nothing, "price")'), ABSENT),
+        (parse("selected_count(prio)"), 2),
+        (parse('prio has "price"'), True),
+        (parse('prio has "comfort"'), False),
+        (parse("answered(prio)"), True),
+    ],
+    ids=lambda x: to_source(x) if isinstance(x, Over | Call | Compare | Has | Answered) else None,
+)
+def test_values_of_aggregates_and_ranks(node: Any, expected: Any) -> None:
+    found = value(node, RESPONSE)
+    assert found == expected and type(found) is type(expected)
+
+
+def test_aggregates_in_conditions_and_comparisons() -> None:
+    adults = Compare(">=", over("count", "age >= 18"), Literal(2))
+    assert holds(adults, RESPONSE)
+    assert holds(over("any", 'works == "yes"'), RESPONSE)
+    assert not holds(over("any", 'works == "yes"', "cars"), RESPONSE)
+    assert holds(Compare("==", over("all", "age > 1", "cars"), Literal(True)), RESPONSE)
+    assert not holds(Compare(">", over("min", "km", "cars"), Literal(0)), RESPONSE)
+    assert holds(Compare("!=", over("min", "km", "cars"), Literal(0)), RESPONSE)
+    assert holds(Compare("==", Call("rank", (Ref("prio"), Literal("speed"))), Literal(1)), RESPONSE)
+
+
+def test_an_aggregate_inside_a_roster_reads_the_records_through_the_layers() -> None:
+    """In roster ``cars`` the walk evaluates on the car's record over the response;
+    an aggregate over ``persons`` there still finds the persons' records, and a record's
+    answer hides the response's."""
+    scope = Layered({"car": 1, "km": 100, "n": 5}, RESPONSE)
+    assert value(parse("km + n"), scope) == 105
+    assert value(over("sum", "age * n"), scope) == 297.5  # n of the car's record
+    assert value(over("count", "car"), scope) == 4  # the outer layers show through
+    assert holds(parse("answered(km)"), scope) and not holds(parse("answered(age)"), scope)
+    assert set(scope) == {"car", "km", "n", "prio", "persons", "cars"} and len(scope) == 6
+
+
+def test_a_ranking_and_items_as_text() -> None:
+    labels = {"price": "Price", "speed": "Speed", "comfort": "Comfort"}
+    ranking = ValueType("ranking", codes=("price", "speed", "comfort"))
+    assert as_text(["speed", "price"], ranking, labels) == "Speed, Price"
+    assert as_text(["comfort"], ranking, labels) == "Comfort"
+    assert as_text(ABSENT, ranking, labels) == ""
+    item = ValueType("choice", codes=("car", "bike"))  # the item of a roster over a multiple choice
+    assert as_text("bike", item, {"car": "Car", "bike": "Bike"}) == "Bike"
+    assert as_text(3, ValueType("number", integer=True), {}) == "3"
