@@ -268,6 +268,7 @@ def instruments(
         data["hidden"] = hidden
     if translated:
         data["translations"] = ["en"]
+    builder.done.clear()  # the intro comes before every roster: no aggregates
     if draw(st.booleans()):
         data["intro"] = builder.piped(text(), 0)
     if draw(st.booleans()):
@@ -1108,6 +1109,8 @@ class _Builder:
         anything = [v.name for v in self._earlier(position, *_VALUE_KINDS)]
         if anything:
             picked = draw(st.lists(st.sampled_from(anything), min_size=1, max_size=3))
+            if self.roster is not None and len(picked) == 1:
+                picked *= 2  # one argument in a roster: an aggregate over its own roster
             found.append(("number", f"count({', '.join(picked)})"))
         multiples = [v.name for v in self._earlier(position, "choices")]
         if multiples:
@@ -1150,7 +1153,8 @@ class _Builder:
         numbers = [v for v in own if v.kind == "number"]
         if numbers:
             names = [v.name for v in numbers]
-            checks.append(f"sum({', '.join(names)}) {op} {draw(st.integers(0, 100))}")
+            summed = [*names, "0"] if self.roster is not None and len(names) == 1 else names
+            checks.append(f"sum({', '.join(summed)}) {op} {draw(st.integers(0, 100))}")
             earlier = [v.name for v in self._earlier(position, "number")]
             if earlier:
                 checks.append(f"{draw(st.sampled_from(names))} <= {draw(st.sampled_from(earlier))}")
