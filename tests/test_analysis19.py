@@ -12,7 +12,8 @@ from __future__ import annotations
 import yaml
 
 from qdef.model import Instrument
-from qdef.routing import Analysis, analyse_plan, count_paths
+from qdef.routing import Analysis, analyse_plan, count_paths, format_path, paths
+from qdef.routing.pathtext import format_ids
 from qdef.routing.plan import Plan, compile_plan
 from qdef.routing.verdicts import Finding
 
@@ -264,3 +265,43 @@ def test_a_times_roster_item_is_at_most_the_number() -> None:
     assert "third" not in kinds
     third = analysis.witness("third")
     assert third is not None and third["n"] == 3 and len(third["kids"]) == 3
+
+
+def test_paths_show_a_rosters_block_and_what_it_is_repeated_for() -> None:
+    analysis = _analysis(ROSTER.replace("when: any(age >= 18)", "when: cars has 'car'"))
+    listed = list(paths(analysis))
+    counted = count_paths(analysis)
+    assert counted.count == len(listed)
+    assert counted.note == (
+        "each path takes a roster's block once, and the block is repeated for each person "
+        "of question 1 'names' (at most 3); each vehicle of question 2 'cars' (at most 2)"
+    )
+    with_persons = [p for p in listed if "age" in p]
+    assert with_persons and all("child_job" not in p for p in listed)
+    longest = max(listed, key=len)
+    assert format_path(analysis, longest).startswith(
+        "1, 2, [3, 4, 5, 7, 8] × each person of question 1 'names' (at most 3), [9, 10] × "
+    )
+    assert format_ids(analysis, ("names", "age", "works", "adults")) == (
+        "names, [age, works] × each person of question 1 'names' (at most 3), adults"
+    )
+
+
+def test_a_times_rosters_paths_say_how_it_is_repeated() -> None:
+    text = (
+        HEAD
+        + """
+  - id: s1
+    questions:
+      - {id: n, type: number, kind: integer, min: 0, max: 3, text: "How many?"}
+  - id: kids
+    repeat: {times: n, max: 3, item: child}
+    questions:
+      - {id: k_age, type: number, kind: integer, min: 0, max: 20, text: "Age?"}
+"""
+    )
+    analysis = _analysis(text)
+    assert [format_path(analysis, p) for p in paths(analysis)] == [
+        "1",
+        "1, [2] × child = 1 … question 1 'n' (at most 3)",
+    ]
