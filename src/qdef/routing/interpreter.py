@@ -311,14 +311,14 @@ def _orders(plan: Plan, shown: list[int], given: Any, seed: int | None) -> dict[
     seen: set[int] = set()
     for position in shown:
         step = plan.steps[position]
-        index = step.entry.section_index
-        if index not in seen:  # a section before its first question shown
-            seen.add(index)
-            if sections[index].order == "random":
-                _order_of(sections[index], given, seed, found)
         question = step.question
         if getattr(question, "order", "written") == "random":
             _order_of(question, given, seed, found)
+        index = step.entry.section_index
+        if index not in seen:
+            seen.add(index)
+            if sections[index].order == "random":
+                _order_of(sections[index], given, seed, found)
     return found
 
 
