@@ -193,14 +193,17 @@ class Words:
             )
         return described
 
+    def number(self, value: float) -> str:
+        """A number as the language writes it (``12,5``)."""
+        return format_number(value).replace(".", self.chrome("decimal_separator"))
+
     def value(self, name: str | None, literal: Literal) -> str:
         """A literal as the reader knows it: a code by its label, a date as written."""
         value = literal.value
         if isinstance(value, bool):
             return self.chrome("always" if value else "never")
         if isinstance(value, int | float):
-            text = format_number(value)
-            return text.replace(".", self.chrome("decimal_separator"))
+            return self.number(value)
         if name in self.hidden_codes:
             label = self.hidden_codes[name].get(value)
             if label is not None:

@@ -20,15 +20,18 @@ from qdef.model import (
     DateQuestion,
     DateRangeQuestion,
     Display,
+    DualMatrixQuestion,
     GridQuestion,
     MatrixQuestion,
     MatrixRow,
     MultipleChoice,
     NumberColumn,
     NumberInput,
+    NumberListQuestion,
     NumberQuestion,
     Option,
     Question,
+    RankingQuestion,
     SingleChoice,
     TextColumn,
     TextFollowup,
@@ -46,6 +49,7 @@ from qdef.rendering import (
     continue_text,
     exclusive_hint,
     goto_text,
+    label_text,
     personal_note,
     question_only_if,
     routing_notes,
@@ -65,6 +69,12 @@ from qdef.rendering.markdown import (
 )
 
 SINGLE, MULTIPLE = "○", "☐"
+#: Between the options of ``widget: buttons`` (em spaces: HTML does not fold them).
+BUTTON_GAP = "\u2003\u2003"
+#: The blank to write a rank in.
+RANK_WIDTH = 4
+#: The most intervals a slider's line is divided into (and its width in characters).
+SLIDER_TICKS, SLIDER_WIDTH = 10, 40
 #: Default number of ruled lines for long text.
 LONG_LINES = 3
 #: Blank widths by kind of answer.
@@ -192,8 +202,12 @@ class _Paper:
             self.blocks.append("**→ " + inline(continue_text(notes.after, self.options)) + "**")
 
     def answers(self, question: Question, notes: QuestionNotes) -> None:
-        if isinstance(question, SingleChoice | MultipleChoice):
+        if isinstance(question, SingleChoice) and question.widget == "buttons":
+            self.blocks.append("\n".join(self.buttons(question, notes)))
+        elif isinstance(question, SingleChoice | MultipleChoice):
             self.blocks.append("\n".join(self.options_list(question, notes)))
+        elif isinstance(question, NumberQuestion) and question.widget == "slider":
+            self.blocks.extend(self.slider(question))
         elif isinstance(question, TextQuestion | NumberQuestion | DateQuestion):
             self.blocks.append("\n".join(self.field_lines(question, "")))
         elif isinstance(question, DateRangeQuestion):
@@ -209,6 +223,12 @@ class _Paper:
             self.blocks.append("\n".join(self.matrix(question)))
         elif isinstance(question, GridQuestion):
             self.blocks.append("\n".join(self.grid(question)))
+        elif isinstance(question, RankingQuestion):
+            self.blocks.extend(self.ranking(question))
+        elif isinstance(question, NumberListQuestion):
+            self.blocks.append("\n".join(self.number_list(question)))
+        elif isinstance(question, DualMatrixQuestion):
+            self.blocks.append("\n".join(self.dual_matrix(question)))
 
     # ------------------------------------------------------------------ filters and rules
 
@@ -228,9 +248,9 @@ class _Paper:
         """Which options (rows) may be chosen (filled in), for a question with a filter,
         and that the question is skipped when none may be: a routing fact (the question
         is not shown then)."""
-        if not isinstance(question, SingleChoice | MultipleChoice | MatrixQuestion | GridQuestion):
+        if not isinstance(question, _FILTERED):
             return None
-        choices = isinstance(question, SingleChoice | MultipleChoice)
+        choices = isinstance(question, SingleChoice | MultipleChoice | RankingQuestion)
         parts: list[str] = []
         kind = "options" if choices else "rows"
         chosen = question.filter
@@ -240,7 +260,7 @@ class _Paper:
             parts.append(
                 self.chrome(f"filter_{kind}_{which}", question=self.words.question(source))
             )
-        if isinstance(question, SingleChoice | MultipleChoice):
+        if isinstance(question, SingleChoice | MultipleChoice | RankingQuestion):
             whens = [option.when for option in question.options]
         else:
             whens = [row.when for row in question.rows]
@@ -268,6 +288,59 @@ class _Paper:
         return notes
 
     # ------------------------------------------------------------------ options
+
+    def buttons(self, question: SingleChoice, notes: QuestionNotes) -> list[str]:
+        """``widget: buttons``: the options in one row (``○ 1   ○ 2   ○ 3``), each with
+        its condition and route beside it. Options with follow-ups need lines of their own:
+        then they are a list as usual."""
+        if any(option.specify for option in question.options):
+            return self.options_list(question, notes)
+        cells: list[str] = []
+        for index, option in enumerate(question.options):
+            cell = _line(SINGLE, inline(self.text(option.label)))
+            cell = join(cell, self.only_if(("options", index, "when"), option.when))
+            if option.code in notes.options:
+                cell = join(cell, inline(goto_text(notes.options[option.code], self.options)))
+            cells.append(cell)
+        # Em spaces: HTML keeps them (it folds only ASCII blanks), so the row stays spaced.
+        return [BUTTON_GAP.join(cells)]
+
+    def ranking(self, question: RankingQuestion) -> list[str]:
+        """The instruction (number from 1 to k) and a box to write the rank in per item,
+        in the written order (paper cannot shuffle)."""
+        count = len(question.options)
+        top = question.top if question.top is not None and question.top < count else None
+        if top is None:
+            instruction = self.chrome("ranking_all", count=count)
+        else:
+            instruction = self.chrome("ranking_top", count=top)
+        lines = []
+        for index, option in enumerate(question.options):
+            head = join(f"- {blank(RANK_WIDTH)}", inline(self.text(option.label)))
+            lines.append(join(head, self.only_if(("options", index, "when"), option.when)))
+        return [_emphasis(instruction), "\n".join(lines)]
+
+    def number_list(self, question: NumberListQuestion) -> list[str]:
+        """A line per field (label, blank, unit), then the total line with its rule."""
+        lines = []
+        for field in question.fields:
+            (line,) = self.field_lines(field, "")
+            lines.append("- " + line)
+        total = question.total
+        if total is None:
+            return lines
+        label = self.text(total.label) if total.label is not None else self.chrome("total_label")
+        units = {self.text(f.unit) if f.unit is not None else None for f in question.fields}
+        unit = inline(units.pop()) if len(units) == 1 and None not in units else None
+        width = max(_number_width(f) for f in question.fields)
+        if total.equals is not None:
+            rule = self.chrome("total_equals", total=self.words.number(total.equals))
+        else:
+            assert total.at_most is not None  # validation: exactly one of them
+            rule = self.chrome("total_at_most", total=self.words.number(total.at_most))
+        head = f"- **{at_line_start(inline(label_text(label)))}**"
+        lines.append(join(head, blank(width), unit, inline(rule)))
+        return lines
 
     def options_list(
         self, question: SingleChoice | MultipleChoice, notes: QuestionNotes
@@ -349,6 +422,21 @@ class _Paper:
             return [inline(self.chrome(f"date_{field.precision}"))]
         return []
 
+    def slider(self, question: NumberQuestion) -> list[str]:
+        """``widget: slider``: a line from ``min`` to ``max`` with ticks at the steps
+        (at most :data:`SLIDER_TICKS` intervals; none between when the steps do not divide
+        the line evenly), to mark with a cross; the unit after ``max``."""
+        low, high = question.min, question.max
+        assert low is not None and high is not None  # validation: a slider needs both
+        intervals = _slider_intervals(high - low, question.step or 1)
+        dash = "─" * max(SLIDER_WIDTH // intervals, 2)
+        line = "├" + "┼".join([dash] * intervals) + "┤"
+        label = inline(self.text(question.label)) if question.label is not None else None
+        suffix = inline(self.text(question.suffix)) if question.suffix is not None else None
+        ends = [inline(self.words.number(low)), line, inline(self.words.number(high))]
+        text = join(label, *ends, *self.after_blank(question), suffix)
+        return [at_line_start(text), _emphasis(self.chrome("slider_hint"))]
+
     def date_range(self, question: DateRangeQuestion) -> str:
         hint = inline(self.chrome(f"date_{question.precision}"))
         width = DATE_WIDTH[question.precision]
@@ -386,6 +474,26 @@ class _Paper:
         ]
         return table(header, rows, [False] + [True] * len(question.scale))
 
+    def dual_matrix(self, question: DualMatrixQuestion) -> list[str]:
+        """ONE table for both scales. GFM tables have one header row and no spanning
+        cells, so the header row names each scale over its first column (the scale's other
+        columns under an empty head), and the first row, in bold, the columns."""
+        header = [""]
+        columns = [""]
+        for scale in question.scales:
+            for index, column in enumerate(scale.columns):
+                header.append(f"**{inline(self.text(scale.label))}**" if index == 0 else "")
+                label = join(
+                    self.text(column.label),
+                    f"({self.text(column.description)})" if column.description else None,
+                )
+                columns.append(f"*{inline(label)}*" if inline(label) else "")
+        width = sum(len(scale.columns) for scale in question.scales)
+        rows = [columns] + [
+            [self.row_label(row, i)] + [SINGLE] * width for i, row in enumerate(question.rows)
+        ]
+        return table(header, rows, [False] + [True] * width)
+
     def grid(self, question: GridQuestion) -> list[str]:
         header = [""] + [
             inline(
@@ -406,6 +514,11 @@ class _Paper:
         return table(header, rows, centred)
 
 
+_FILTERED = (
+    SingleChoice | MultipleChoice | MatrixQuestion | GridQuestion | RankingQuestion | DualMatrixQuestion
+)
+
+
 def _text_inputs(question: Question) -> list[TextInput]:
     """Every text input of ``question``: itself, its fields, follow-ups and columns."""
     found: list[TextInput] = []
@@ -420,11 +533,21 @@ def _text_inputs(question: Question) -> list[TextInput]:
             for f in option.specify or ()
             if isinstance(f, TextFollowup)
         )
-    if isinstance(question, MatrixQuestion | GridQuestion):
+    if isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
         found.extend(row.specify for row in question.rows if row.specify is not None)
     if isinstance(question, GridQuestion):
         found.extend(c for c in question.columns if isinstance(c, TextColumn))
     return found
+
+
+def _slider_intervals(span: float, step: float) -> int:
+    """How many intervals a slider's line shows: one per step when there are at most
+    :data:`SLIDER_TICKS`, else the most up to that which divides the steps evenly."""
+    steps = span / step
+    whole = round(steps)
+    if whole < 1 or abs(steps - whole) > 1e-9 * max(whole, 1):
+        return 1
+    return max(k for k in range(1, min(whole, SLIDER_TICKS) + 1) if whole % k == 0)
 
 
 def _number_width(field: NumberInput) -> int:
