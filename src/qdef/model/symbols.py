@@ -11,6 +11,12 @@ Conditions refer to variables by dotted names:
 - a hidden variable (``hidden:``), by its id; it comes before every question
   (position -1)
 - a computed value (``type: computed``), by its id; its type is its expression's
+- a ranking: ``q7`` (a list of codes in rank order)
+- a number-list field: ``q8.vollzeit``; a dual-scale matrix cell:
+  ``q9.bus.wichtigkeit`` (the chosen code of that row on that scale)
+- in a roster section (``repeat:``), every variable it defines belongs to the roster
+  (:attr:`Variable.roster`: one value per iteration), and so does the roster's item
+  (``repeat.item``), a variable defined at the roster's first entry
 
 Computed values get their variables in a second pass: their types come from the
 type checker (:mod:`qdef.expr`, a layer above this one), which the semantic checks
@@ -24,7 +30,7 @@ routing plan and the renderers receive.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from qdef.model import (
@@ -34,6 +40,7 @@ from qdef.model import (
     DateQuestion,
     DateRangeQuestion,
     Display,
+    DualMatrixQuestion,
     Followup,
     GridQuestion,
     HiddenChoice,
@@ -44,8 +51,12 @@ from qdef.model import (
     MultipleChoice,
     NumberColumn,
     NumberFollowup,
+    NumberListQuestion,
     NumberQuestion,
     Question,
+    RankingQuestion,
+    Repeat,
+    Section,
     SingleChoice,
     TextColumn,
     TextListQuestion,
@@ -61,6 +72,7 @@ class ValueType:
     """The type of a variable, as conditions see it.
 
     ``choice``: one code of ``codes``; ``choices``: a set of ``codes``;
+    ``ranking``: a list of distinct ``codes`` in rank order;
     ``check``: a tick box (true when ticked); ``group``: a question whose
     answer has parts (matrix, grid, text list, date range) — only
     ``answered(x)`` applies to it as a whole; ``truth``: a computed condition
@@ -78,6 +90,8 @@ class ValueType:
                 return "a single choice"
             case "choices":
                 return "a multiple choice"
+            case "ranking":
+                return "a ranking"
             case "text":
                 return "a text"
             case "number":
@@ -118,6 +132,8 @@ class QuestionEntry:
     section_index: int
     position: int
     path: KeyPath
+    roster: str | None = None
+    """The id of the roster section it is in, else None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,12 +144,22 @@ class Symbols:
     """Question id -> index in sequence order (computed entries included)."""
     hidden: tuple[Variable, ...] = ()
     """The hidden variables, in document order (also in :attr:`variables`)."""
+    rosters: dict[str, int] = field(default_factory=dict)
+    """Roster section id -> the section's index, in document order (first definition of
+    an id only)."""
 
     def define(self, entry: QuestionEntry, vtype: ValueType) -> Variable:
         """Give the computed entry ``entry`` its variable, of type ``vtype`` (the type of
         its expression); a name already defined keeps its first definition."""
-        variable = Variable(entry.question.id, vtype, entry.question.id, entry.position, entry.path)
+        qid = entry.question.id
+        variable = Variable(qid, vtype, qid, entry.position, entry.path, entry.roster)
         return self.variables.setdefault(variable.name, variable)
+
+    def roster_of(self, name: str) -> str | None:
+        """The id of the roster that defines the variable ``name`` (a variable of its
+        iterations, or its item), else None (also for an unknown name)."""
+        variable = self.variables.get(name)
+        return None if variable is None else variable.roster
 
     def computed(self) -> Iterator[QuestionEntry]:
         """The computed entries, in sequence order."""
@@ -179,8 +205,10 @@ def _question_variables(
             yield f"{qid}.{end}", ValueType("date", precision=question.precision), path
     elif isinstance(question, TextListQuestion):
         yield qid, ValueType("group"), path
-        for i, field in enumerate(question.fields):
-            yield f"{qid}.{field.code}", ValueType("text"), (*path, "fields", i)
+        for i, tfield in enumerate(question.fields):
+            yield f"{qid}.{tfield.code}", ValueType("text"), (*path, "fields", i)
+    elif isinstance(question, RankingQuestion | NumberListQuestion | DualMatrixQuestion):
+        yield from _ranking_list_dual_variables(question, path)
     elif isinstance(question, MatrixQuestion | GridQuestion):
         yield qid, ValueType("group"), path
         for i, row in enumerate(question.rows):
@@ -204,6 +232,29 @@ def _question_variables(
         assert isinstance(question, Display | Computed)  # a computed value: see Symbols.define
 
 
+def _ranking_list_dual_variables(
+    question: RankingQuestion | NumberListQuestion | DualMatrixQuestion, path: KeyPath
+) -> Iterator[tuple[str, ValueType, KeyPath]]:
+    """The variables of a ranking, a number list and a dual-scale matrix."""
+    qid = question.id
+    if isinstance(question, RankingQuestion):
+        yield qid, ValueType("ranking", codes=tuple(o.code for o in question.options)), path
+    elif isinstance(question, NumberListQuestion):
+        yield qid, ValueType("group"), path
+        for i, nfield in enumerate(question.fields):
+            integer = nfield.kind == "integer"
+            yield f"{qid}.{nfield.code}", ValueType("number", integer=integer), (*path, "fields", i)
+    else:
+        yield qid, ValueType("group"), path
+        scales = [(scale.code, tuple(c.code for c in scale.columns)) for scale in question.scales]
+        for i, row in enumerate(question.rows):
+            rpath = (*path, "rows", i)
+            if row.specify is not None:
+                yield row.specify.id, ValueType("text"), (*rpath, "specify")
+            for scale_code, codes in scales:
+                yield f"{qid}.{row.code}.{scale_code}", ValueType("choice", codes=codes), rpath
+
+
 def hidden_type(hidden: Any) -> ValueType:
     """The type of a hidden variable."""
     if isinstance(hidden, HiddenChoice):
@@ -215,26 +266,63 @@ def hidden_type(hidden: Any) -> ValueType:
     return ValueType("text")
 
 
+def item_type(repeat: Repeat, variables: dict[str, Variable]) -> ValueType:
+    """The type of a roster's item: a code of the multiple choice it is repeated for, the
+    text of a text list's field, or the iteration's number (an integer). A source that
+    does not exist or has the wrong type (which the semantic checks report) gives a text,
+    or an integer for ``times``."""
+    if repeat.times is not None:
+        return ValueType("number", integer=True)
+    source = variables.get(repeat.for_each or "")
+    if source is not None and source.type.kind == "choices":
+        return ValueType("choice", codes=source.type.codes)
+    return ValueType("text")
+
+
 def build(instrument: Instrument) -> Symbols:
     """Index every hidden variable, question and variable. Duplicates keep their first
     definition (the semantic checks report them). Computed values have no variable yet:
     :meth:`Symbols.define` gives them theirs (``qdef.validation.checks.build_symbols``
-    builds a complete table)."""
+    builds a complete table). A roster's item is defined just before the variables of
+    the roster's first entry."""
     entries: list[QuestionEntry] = []
     variables: dict[str, Variable] = {}
     positions: dict[str, int] = {}
     hidden: list[Variable] = []
+    rosters: dict[str, int] = {}
     for i, item in enumerate(instrument.hidden or ()):
         variable = Variable(item.id, hidden_type(item), item.id, -1, ("hidden", i))
         hidden.append(variable)
         variables.setdefault(item.id, variable)
     for s, section in enumerate(instrument.sections):
+        roster = _roster(section, s, len(entries), variables, rosters)
         for q, question in enumerate(section.questions):
             position = len(entries)
             path: KeyPath = ("sections", s, "questions", q)
-            entries.append(QuestionEntry(question, s, position, path))
+            entries.append(QuestionEntry(question, s, position, path, roster))
             positions.setdefault(question.id, position)
             for name, vtype, vpath in _question_variables(question, path):
                 if name not in variables:
-                    variables[name] = Variable(name, vtype, question.id, position, vpath)
-    return Symbols(tuple(entries), variables, positions, tuple(hidden))
+                    variables[name] = Variable(name, vtype, question.id, position, vpath, roster)
+    return Symbols(tuple(entries), variables, positions, tuple(hidden), rosters)
+
+
+def _roster(
+    section: Section,
+    s: int,
+    position: int,
+    variables: dict[str, Variable],
+    rosters: dict[str, int],
+) -> str | None:
+    """The roster id of ``section`` (None unless it repeats), its item defined and the
+    roster recorded on the way."""
+    repeat = section.repeat
+    if repeat is None:
+        return None
+    rosters.setdefault(section.id, s)
+    path: KeyPath = ("sections", s, "repeat", "item")
+    vtype = item_type(repeat, variables)
+    variables.setdefault(
+        repeat.item, Variable(repeat.item, vtype, section.id, position, path, section.id)
+    )
+    return section.id
