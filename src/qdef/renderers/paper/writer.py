@@ -269,12 +269,15 @@ class _Paper:
         return " ".join(parts) or None
 
     def check_notes(self, question: Question) -> list[str]:
-        """The messages of the question's rules and of its inputs' patterns, as notes
+        """The messages of the question's rules, its total's and its inputs' patterns, as notes
         (``Hinweis: Die Summe muss 100 % ergeben.``): a pattern without a message
         says nothing a respondent could read, so it is not printed."""
         if isinstance(question, Display | Computed):
             return []
         messages = [self.text(rule.message) for rule in question.rules or ()]
+        total = question.total if isinstance(question, NumberListQuestion) else None
+        if total is not None and total.message is not None:  # else the total line says it
+            messages.append(self.text(total.message))
         messages.extend(
             self.text(i.pattern.message)
             for i in _text_inputs(question)
@@ -515,7 +518,12 @@ class _Paper:
 
 
 _FILTERED = (
-    SingleChoice | MultipleChoice | MatrixQuestion | GridQuestion | RankingQuestion | DualMatrixQuestion
+    SingleChoice
+    | MultipleChoice
+    | MatrixQuestion
+    | GridQuestion
+    | RankingQuestion
+    | DualMatrixQuestion
 )
 
 
