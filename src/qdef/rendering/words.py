@@ -103,29 +103,37 @@ class Words:
         by its placeholder (:meth:`piped`)."""
         return self.piped(self.options.text(value))
 
-    def piped(self, text: str) -> str:
+    def piped(self, text: str, slot: Mapping[str, str] | None = None) -> str:
         """``text`` with each piped value replaced by a placeholder naming where it comes
         from (``[Antwort auf Frage 3]``; a hidden variable's or computed value's label
         in brackets), its fallback left out, and ``{{``/``}}`` read as braces. Plain
         text: the renderer escapes the result as a whole, so nothing a placeholder
-        holds becomes markup."""
+        holds becomes markup. ``slot`` gives what a roster's item stands for where one
+        iteration is printed (``{person}`` → ``[Antwort auf Frage 3, 1.]``)."""
         if "{" not in text and "}" not in text:
             return text
-        found = self._piped.get(text)
+        found = None if slot else self._piped.get(text)
         if found is None:
             from qdef.expr.template import parse_template  # noqa: PLC0415
 
             found = "".join(
-                piece if isinstance(piece, str) else self.placeholder(piece.expr)
+                piece
+                if isinstance(piece, str)
+                else slot[piece.expr.name]
+                if slot and isinstance(piece.expr, Ref) and piece.expr.name in slot
+                else self.placeholder(piece.expr)
                 for piece in parse_template(text).pieces
             )
-            self._piped[text] = found
+            if not slot:
+                self._piped[text] = found
         return found
 
     def placeholder(self, expr: Expr) -> str:
         """What paper prints for a piped value: where it comes from, in brackets."""
         if isinstance(expr, Ref):
             name = expr.name
+            if name in self.items:  # a roster's item: the entry of the iteration
+                return self.chrome("pipe_item", subject=self.subject(name))
             if name in self.hidden or name in self.computed:
                 label = self.hidden.get(name) or self.computed.get(name)
                 if label is None:
@@ -203,6 +211,15 @@ class Words:
         source = repeat.for_each if repeat.for_each is not None else repeat.times
         assert source is not None  # the model: exactly one of them
         return self.subject(source)
+
+    def item_kind(self, roster: str) -> str:
+        """What a roster's item is: ``choice`` (an option's code), ``text`` (a text
+        list's entry) or ``number`` (the iteration's number)."""
+        repeat = self.rosters[roster]
+        if repeat.times is not None:
+            return "number"
+        info = self.plan.variables.get(repeat.for_each or "")
+        return "choice" if info is not None and info.kind == "choices" else "text"
 
     def _row_part(
         self, question: MatrixQuestion | GridQuestion | DualMatrixQuestion, name: str

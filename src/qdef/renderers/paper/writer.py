@@ -12,6 +12,8 @@ options alone: the same input gives the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+
 from qdef.expr import Expr, parse
 from qdef.model import (
     CheckColumn,
@@ -32,6 +34,8 @@ from qdef.model import (
     Option,
     Question,
     RankingQuestion,
+    Repeat,
+    Section,
     SingleChoice,
     TextColumn,
     TextFollowup,
@@ -41,6 +45,7 @@ from qdef.model import (
 )
 from qdef.rendering import (
     Compiled,
+    Destination,
     Notes,
     QuestionNotes,
     RenderOptions,
@@ -96,7 +101,12 @@ class _Paper:
         self.notes: Notes = routing_notes(compiled)
         self.words = Words(compiled, options)
         # Every text as shown, piped values as placeholders ("[Antwort auf Frage 3]").
-        self.text = self.words.text
+        self.text: Callable[[str | Mapping[str, str]], str] = self.words.text
+        #: Inside a roster printed as repeated blocks: the numbers of its questions (a
+        #: note sending a respondent past them goes on with the next entry).
+        self.roster_numbers: frozenset[str] | None = None
+        #: The questions by id (a roster's source among them).
+        self.sources = {q.id: q for _, q in self.instrument.questions()}
         self.blocks: list[str] = []
         #: The key path of the question being written.
         self.path: tuple[str | int, ...] = ()
@@ -117,6 +127,9 @@ class _Paper:
             self.path = ("sections", index)
             if section.intro is None and all(isinstance(q, Computed) for q in section.questions):
                 continue  # nothing in it is shown: no heading with nothing under it
+            if section.repeat is not None:
+                self.roster(index, section)
+                continue
             if section.title is not None:
                 self.blocks.append(_line("##", heading(inline(self.text(section.title)))))
             note = section_only_if(self.notes.sections[index], self.words, self.options)
@@ -132,6 +145,179 @@ class _Paper:
                 self.question(question, numbers.get(question.id))
             self.end_part(outer)
         return "\n\n".join(self.blocks) + "\n"
+
+    # ------------------------------------------------------------------ rosters
+
+    def roster(self, index: int, section: Section) -> None:
+        """A roster: its heading, condition, intro and which entries it is filled in for;
+        then a table with a column per entry when every question in it is short (one
+        line, no notes of its own but a condition), else one block per entry, as many as
+        there can be (paper cannot know how many a respondent has)."""
+        repeat = section.repeat
+        assert repeat is not None
+        slots = self.slots(repeat)
+        shown = [(p, q) for p, q in enumerate(section.questions) if not isinstance(q, Computed)]
+        table = all(self.fits_table(q) for _, q in shown)
+        title = section.title
+        if title is not None and table:  # the item: the column's entry
+            column = {repeat.item: self.chrome("roster_column")}
+            shown_title = self.words.piped(self.options.text(title), column)
+            self.blocks.append(_line("##", heading(inline(shown_title))))
+        elif title is not None and not self.pipes(title, repeat.item):  # else: in each block
+            self.blocks.append(_line("##", heading(inline(self.text(title)))))
+        note = section_only_if(self.notes.sections[index], self.words, self.options)
+        outer = self.begin_part(note is not None)
+        if note is not None:
+            self.blocks.append(_emphasis(note))
+        if section.intro is not None:
+            self.blocks.extend(paragraphs(self.text(section.intro)))
+        source = self.words.roster_source(section.id)
+        if repeat.times is not None:
+            instruction = self.chrome("roster_times", question=source, max=len(slots))
+        elif self.words.item_kind(section.id) == "choice":
+            instruction = self.chrome("roster_for_each_chosen", question=source)
+        else:
+            instruction = self.chrome("roster_for_each_named", question=source)
+        if table:
+            instruction = join(instruction, self.chrome("roster_table"))
+        self.blocks.append(_emphasis(instruction))
+        if table:
+            self.roster_table(index, shown, repeat.item, slots)
+        else:
+            self.roster_blocks(index, section, shown, repeat.item, slots)
+        self.end_part(outer)
+
+    def pipes(self, text: str | Mapping[str, str], item: str) -> bool:
+        """Whether ``text`` pipes a roster's ``item``."""
+        shown = self.options.text(text)
+        return self.words.piped(shown) != self.words.piped(shown, {item: "\0"})
+
+    def slots(self, repeat: Repeat) -> list[tuple[str, str]]:
+        """Every entry a roster can have, in order: its head (a column's, or a block's
+        without a title) and what the item stands for in that entry's texts."""
+        if repeat.times is not None:
+            assert repeat.max is not None  # validation: times needs max
+            return [
+                (self.chrome("roster_slot", number=k), str(k)) for k in range(1, repeat.max + 1)
+            ]
+        source = self.sources.get(repeat.for_each or "")
+        if isinstance(source, MultipleChoice):
+            return [(self.text(o.label), self.text(o.label)) for o in source.options]
+        assert isinstance(source, TextListQuestion)  # validation: a text list, else
+        return [
+            (
+                self.chrome("roster_slot", number=k),
+                self.chrome("pipe_answer", subject=self.words.subject(f"{source.id}.{f.code}")),
+            )
+            for k, f in enumerate(source.fields, 1)
+        ]
+
+    def fits_table(self, question: Question) -> bool:
+        """Whether a question of a roster fits a table row: a single choice without
+        follow-ups, a number asked with a box, a date, a short text; with no help, rule,
+        personal-data or routing note (a condition goes into the row's label)."""
+        if isinstance(question, SingleChoice):
+            short = not any(option.specify for option in question.options)
+        elif isinstance(question, NumberQuestion):
+            short = question.widget == "input"
+        elif isinstance(question, TextQuestion):
+            short = not question.long
+        else:
+            short = isinstance(question, DateQuestion)
+        if not short or isinstance(question, Display | Computed):
+            return False
+        notes = self.notes.questions[question.id]
+        return (
+            question.help is None
+            and not self.check_notes(question)
+            and personal_note(question, self.words, self.options) is None
+            and self.offered_note(question) is None
+            and not notes.options
+            and notes.after is None
+        )
+
+    def roster_table(
+        self,
+        index: int,
+        shown: Sequence[tuple[int, Question]],
+        item: str,
+        slots: list[tuple[str, str]],
+    ) -> None:
+        """The roster as one table: a row per question, a column per entry (the item
+        piped as the column's entry)."""
+        numbers = self.compiled.numbers
+        column = {item: self.chrome("roster_column")}
+        words, text_of = self.words, self.options.text
+
+        def text(given: str | Mapping[str, str]) -> str:
+            return words.piped(text_of(given), column)
+
+        header = [""] + [inline(head) for head, _ in slots]
+        rows: list[list[str]] = []
+        for position, question in shown:
+            assert not isinstance(question, Display | Computed)
+            self.path = ("sections", index, "questions", position)
+            label = inline(text(question.text))
+            if question.hint is not None:
+                label = join(label, inline(text(question.hint)))
+            number = numbers.get(question.id)
+            if number is not None:
+                label = _line(f"**{inline(number)}.**", label)
+            only_if = self.notes.questions[question.id].only_if
+            if only_if is not None:
+                condition = self.words.describe(only_if)
+                label = join(label, inline(self.chrome("option_only_if", condition=condition)))
+            if isinstance(question, SingleChoice):
+                cell = " ".join(
+                    _line(SINGLE, inline(text(option.label))) for option in question.options
+                )
+            else:
+                assert isinstance(question, TextQuestion | NumberQuestion | DateQuestion)
+                (cell,) = self.field_lines(question, "", one_line=True)
+            rows.append([label] + [cell] * len(slots))
+        self.blocks.append("\n".join(table(header, rows, [False] * (len(slots) + 1))))
+
+    def roster_blocks(
+        self,
+        index: int,
+        section: Section,
+        shown: Sequence[tuple[int, Question]],
+        item: str,
+        slots: list[tuple[str, str]],
+    ) -> None:
+        numbers = self.compiled.numbers
+        self.roster_numbers = frozenset(numbers[q.id] for _, q in shown if q.id in numbers)
+        words, text_of = self.words, self.options.text
+        try:
+            for head, value in slots:
+                slot = {item: value}
+
+                def text(given: str | Mapping[str, str], slot: dict[str, str] = slot) -> str:
+                    return words.piped(text_of(given), slot)
+
+                self.text = text
+                title = text(section.title) if section.title is not None else head
+                self.blocks.append(_line("###", heading(inline(title))))
+                for position, question in shown:
+                    self.path = ("sections", index, "questions", position)
+                    self.question(question, numbers.get(question.id))
+        finally:
+            self.text = words.text
+            self.roster_numbers = None
+
+    def route(self, destination: Destination, *, beside: bool) -> str:
+        """Where to go on (an option's note beside it, else a note after a question);
+        inside a roster's block, a destination past the roster's questions is the next
+        entry, and after the last one that destination."""
+        inside = self.roster_numbers
+        if inside is None or destination.number in inside:
+            if beside:
+                return goto_text(destination, self.options)
+            return continue_text(destination, self.options)
+        prefix = "roster_goto" if beside else "roster_continue"
+        if destination.number is None:
+            return self.chrome(f"{prefix}_end")
+        return self.chrome(prefix, number=destination.number)
 
     def begin_part(self, conditional: bool) -> list[str] | None:
         """Start a conditional part (a section or question with a ``when``): its blocks
@@ -199,7 +385,7 @@ class _Paper:
 
     def after(self, notes: QuestionNotes) -> None:
         if notes.after is not None:
-            self.blocks.append("**→ " + inline(continue_text(notes.after, self.options)) + "**")
+            self.blocks.append("**→ " + inline(self.route(notes.after, beside=False)) + "**")
 
     def answers(self, question: Question, notes: QuestionNotes) -> None:
         if isinstance(question, SingleChoice) and question.widget == "buttons":
@@ -303,7 +489,7 @@ class _Paper:
             cell = _line(SINGLE, inline(self.text(option.label)))
             cell = join(cell, self.only_if(("options", index, "when"), option.when))
             if option.code in notes.options:
-                cell = join(cell, inline(goto_text(notes.options[option.code], self.options)))
+                cell = join(cell, inline(self.route(notes.options[option.code], beside=True)))
             cells.append(cell)
         # Em spaces: HTML keeps them (it folds only ASCII blanks), so the row stays spaced.
         return [BUTTON_GAP.join(cells)]
@@ -359,7 +545,7 @@ class _Paper:
             inline_parts, below = self.followups(option)
             head = join(head, *inline_parts)
             if option.code in notes.options:
-                head = join(head, inline(goto_text(notes.options[option.code], self.options)))
+                head = join(head, inline(self.route(notes.options[option.code], beside=True)))
             lines.append(head)
             lines.extend(below)
         return lines
