@@ -167,8 +167,6 @@ def test_buttons_are_one_row_and_random_order_is_the_written_one(paper: str) -> 
 
 def test_conditions_on_the_new_variables_in_words(new: Instrument) -> None:
     words = words_for(new)
-    if "hours.work" not in words.plan.variables:  # TODO(h-walk): the plan's new variables
-        pytest.skip("the routing plan does not know the new variables yet")
     assert (
         words.describe(parse('hours.work > 10 and services.bus.sat == "3"'))
         == "Frage 4, Arbeit > 10 und Frage 6, Bus, Zufriedenheit = „sehr gut“"
