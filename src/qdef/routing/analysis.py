@@ -45,9 +45,10 @@ from qdef.routing.evaluate import holds
 from qdef.routing.interpreter import walk_until
 from qdef.routing.logic import (
     Logic,
+    aggregates,
     from_ordinal,
+    step_checks,
     step_option_when,
-    step_rules,
     to_ordinal,
 )
 from qdef.routing.plan import Plan, Step
@@ -89,11 +90,20 @@ class Analysis:
         self.must: list[int] = []
         for step in steps:
             with working_on(step.position):
-                self.when.append(self.logic.condition(step.when))
+                when = self.logic.condition(step.when)
+                entered = self.logic.entered.get(step.position)
+                if entered is not None:  # a roster's step: only in an iteration
+                    when = self.dd.and_(when, self.logic.condition(entered))
+                self.when.append(when)
                 required = TRUE if step.position in skipped else self.logic.required(step)
                 self.must.append(self.dd.and_(required, self.logic.constraints[step.position]))
         """What a respondent shown each question answers: required questions, and answers
         that obey the question's rules (exclusive options, min/max choices …)."""
+        self.guards = {
+            position: self.logic.condition(guard) for position, guard in self.logic.guard.items()
+        }
+        """Position of a roster's first step -> what arriving there implies (the item of
+        the iteration analysed is one of the source's, where there is one)."""
         self.candidate, self.shown = self._propagate()
         self.members: list[list[Step]] = [[] for _ in plan.instrument.sections]
         """The questions of each section."""
@@ -160,13 +170,16 @@ class Analysis:
             # what its condition reads, and the earlier answers its rules, the offering of
             # its options and (for a computed value) its definition read
             looked_at = self.dd.support(self.when[i])
-            if step_rules(step) or step_option_when(step) or i in self.computing:
+            if step_checks(step) or step_option_when(step) or i in self.computing:
                 looked_at |= self.dd.support(self.must[i]) - own  # (other musts: own answers)
             for var in looked_at:
                 self.when_last[var] = max(self.when_last[var], i)
             if step.option_gotos:
                 for var in logic.vars_of(step.question.id):
                     self.goto_last[var] = i
+            if i in self.guards:  # arriving at a roster: its source ties its item
+                for var in self.dd.support(self.guards[i]):
+                    self.when_last[var] = max(self.when_last[var], i)
             self.vars_at.append(sorted(own))
         last: dict[int, int] = {}
         for step in self.plan.steps:
@@ -215,6 +228,7 @@ class Analysis:
     def pass_by(self, position: int, arriving: int) -> tuple[int, int]:
         """The precise diagrams of showing the candidate at ``position``, and of passing it."""
         dd = self.dd
+        arriving = self.enter(position, arriving)
         when = self.when[position]
         shown = dd.and_(dd.and_(arriving, when), self.must[position])
         passed = FALSE
@@ -227,6 +241,11 @@ class Analysis:
             kept = dd.exists(shown, lambda var: not self.needed_on_arrival(var, position + 1))
             return FALSE, dd.or_(passed, kept)
         return shown, passed
+
+    def enter(self, position: int, arriving: int) -> int:
+        """``arriving`` at ``position``, with what arriving at a roster implies."""
+        guard = self.guards.get(position)
+        return arriving if guard is None else self.dd.and_(arriving, guard)
 
     def shown_next(self, frontier: dict[int, int]) -> Iterator[tuple[int, int]]:
         """Follow precise flows arriving at the positions of ``frontier`` over the questions
@@ -271,6 +290,7 @@ class Analysis:
             if arrive[i] == FALSE:
                 continue
             with working_on(i):
+                arrive[i] = self.enter(i, arrive[i])
                 if i in self.computing:  # computed where its condition holds
                     reach[i] = dd.and_(dd.and_(arrive[i], self.when[i]), self.must[i])
                     _, passed = self.pass_by(i, arrive[i])
@@ -420,7 +440,8 @@ class Analysis:
         compared answers, that make each comparison come out as the path says."""
         logic = self.logic
         base = self._with_options(logic.answers_for(path))
-        yield base
+        shapes = self._shapes()
+        yield from (shape(base) for shape in shapes)
         wanted: list[tuple[Callable[[dict[str, Any]], bool], list[str]]] = []
         for var, value in path.items():
             domain = logic.domains[var]
@@ -464,7 +485,7 @@ class Analysis:
                 if name in used and all(n in assigned or n not in names for n in used):
                     present = {n: v for n, v in base.items() if n not in assigned}
                     present.update((n, v) for n, v in assigned.items() if v is not None)
-                    if not check(self._computed_values(present)):
+                    if not any(check(self._computed_values(shape(present))) for shape in shapes):
                         return False
             return True
 
@@ -476,7 +497,7 @@ class Analysis:
                         answers.pop(name, None)
                     else:
                         answers[name] = value
-                yield answers
+                yield from (shape(answers) for shape in shapes)
                 return
             for value in choices[k]:
                 if budget[0] <= 0:
@@ -488,6 +509,71 @@ class Analysis:
                 del assigned[names[k]]
 
         yield from itertools.islice(search(0), limit)
+
+    def _shapes(self) -> list[Callable[[dict[str, Any]], dict[str, Any]]]:
+        """The ways to give the answers of a diagram path as an answer set: as they are,
+        or, with rosters, in one iteration's record, or in every iteration's."""
+        if not self.logic.rosters:
+            return [_same]
+        return [self._records, partial(self._records, every=True)]
+
+    def _records(self, answers: dict[str, Any], every: bool = False) -> dict[str, Any]:
+        """``answers`` of the one iteration the diagrams look at as an answer set: the
+        answers of each roster's variables moved into the record of the iteration whose
+        item the path chose (earlier iterations with no answers), the source made to
+        have that item; with ``every``, the source has every item it can, and each
+        iteration the same answers (what an aggregate such as ``count(age) >= 2``
+        needs)."""
+        logic = self.logic
+        result = dict(answers)
+        for roster in logic.rosters.values():
+            names = [
+                name
+                for name in answers
+                if (info := logic.info(name)) is not None and info.roster == roster.id
+            ]
+            if not names:
+                continue
+            record = {n: result.pop(n) for n in names if n != roster.item}
+            item = result.pop(roster.item, None)
+            index, size = 0, len(roster.slots)
+            if roster.kind == "choices":
+                chosen = list(result.get(roster.source) or ())
+                if item is None:
+                    item = chosen[0] if chosen else str(roster.slots[0])
+                if item not in chosen:
+                    chosen.append(item)
+                codes = [str(c) for c in roster.slots]
+                chosen = [c for c in codes if c in chosen]
+                if every:
+                    chosen = codes
+                result[roster.source] = chosen
+                index = chosen.index(item)
+            elif roster.kind == "times":
+                number = int(item) if isinstance(item, int | float) else 1
+                given = result.get(roster.source)
+                if every:
+                    most = getattr(logic.info(roster.source), "node", None)
+                    given = min(roster.max, getattr(most, "max", None) or roster.max)
+                    result[roster.source] = given
+                if not isinstance(given, int | float) or given < number:
+                    result[roster.source] = given = number
+                index, size = number - 1, int(given)
+            else:  # a text list: the item is the first answered field's text
+                fields = [str(f) for f in roster.slots]
+                answered = [f for f in fields if result.get(f)]
+                if not answered:
+                    result[fields[0]] = item if isinstance(item, str) and item else "…"
+                elif isinstance(item, str) and item:
+                    result[answered[0]] = item
+                if every:
+                    for field in fields:
+                        result.setdefault(field, result.get(answered[0]) if answered else "…")
+            records: list[dict[str, Any]] = [*({} for _ in range(index)), record]
+            if every:
+                records = [dict(record) for _ in range(size)]
+            result[roster.id] = records
+        return result
 
     def _written_numbers(self, path: dict[int, int]) -> list[Any]:
         """The numbers the atoms that compute on ``path`` are written with (answers near
@@ -517,7 +603,11 @@ class Analysis:
         found: dict[str, None] = {}
         stack = [expr]
         while stack:
-            for name in logic.reads(stack.pop()):
+            now = stack.pop()
+            inside = [  # an aggregate reads its roster's answers (of every iteration)
+                n.name for over in aggregates(now) for n in nodes(over.body) if isinstance(n, Ref)
+            ]
+            for name in [*logic.reads(now), *inside]:
                 if name in logic.computed:
                     stack.append(logic.computed[name])
                 else:
@@ -600,6 +690,10 @@ class Analysis:
         that always hold, gotos that change nothing, rules no answer can meet, piped
         values that may be absent, and questions whose reachability cannot be decided."""
         return find(self)
+
+
+def _same(answers: dict[str, Any]) -> dict[str, Any]:
+    return answers
 
 
 def _comes_out(expr: Expr, truth: bool, response: dict[str, Any]) -> bool:
