@@ -88,6 +88,11 @@ sections:
         step: 0.1
         widget: slider
         text: Wie genau?
+      - id: other
+        type: multiple
+        text: Was noch?
+        order: random
+        options: [{code: b, label: Zweitens}, {code: a, label: Erstens}]
       - id: fast
         type: ranking
         text: Und unter den gewählten?
@@ -95,11 +100,6 @@ sections:
         options:
           - {code: a, label: Erstens}
           - {code: b, label: Zweitens, when: "far > 10"}
-      - id: other
-        type: multiple
-        text: Was noch?
-        order: random
-        options: [{code: b, label: Zweitens}, {code: a, label: Erstens}]
 """
 
 
@@ -169,7 +169,7 @@ def test_slider_is_a_marked_line_with_ticks(paper: str) -> None:
 
 def test_a_rankings_filter_and_item_conditions_are_noted(paper: str) -> None:
     assert (
-        "*Nur unter den in Frage 10 angekreuzten Antworten wählen. Kann keine der Antworten"
+        "*Nur unter den in Frage 9 angekreuzten Antworten wählen. Kann keine der Antworten"
         " gewählt werden, diese Frage auslassen.*"
     ) in paper
     assert "- ____ Zweitens (nur wenn Frage 7 > 10)" in paper
