@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from qdef.expr import parse, to_source, typecheck, walk
+from qdef.expr.examples import Examples
 from qdef.expr.nodes import Answered, Call, Compare, Has, Literal, Over, Ref
 from qdef.expr.scope import free_rosters, resolve, roster_of
 from qdef.expr.types import expression_type
@@ -482,3 +483,10 @@ def test_a_ranking_and_items_as_text() -> None:
     item = ValueType("choice", codes=("car", "bike"))  # the item of a roster over a multiple choice
     assert as_text("bike", item, {"car": "Car", "bike": "Bike"}) == "Bike"
     assert as_text(3, ValueType("number", integer=True), {}) == "3"
+
+
+def test_examples_in_messages_use_a_roster_variable_only_in_its_roster() -> None:
+    after = [v.name for v in Examples(SYMBOLS, SYMBOLS.positions["z"]).earlier]
+    assert "n" in after and "age" not in after and "person" not in after
+    inside = Examples(SYMBOLS, SYMBOLS.positions["works"], "persons").earlier
+    assert {"age", "n"} <= {v.name for v in inside}

@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 
 from qdef.model import Instrument
 from qdef.pipeline import load
-from qdef.routing import AnswerError, problems, walk
+from qdef.routing import AnswerError, interpreter, problems, walk
 from qdef.routing.interpreter import walk_until
 from qdef.routing.order import shown_order
 from qdef.routing.plan import as_plan
@@ -390,6 +390,28 @@ ROSTER = """\
 - id: s3
   questions:
     - {id: bye, type: text, text: "Bye?", when: flag == "n"}
+    - {id: pets_total, type: computed, value: sum(pets)}
+    - {id: several, type: text, text: "Several?", when: count(age) >= 2}
+    - {id: adults, type: text, text: "Adults?", when: any(age >= 18) and pets_total > 1}
+    - {id: grown, type: text, text: "All grown?", when: all(age >= 10)}
+"""
+
+UNROLLED_AFTER = """\
+- id: s3
+  questions:
+    - {id: bye, type: text, text: "Bye?", when: flag == "n"}
+    - {id: pets_total, type: computed, value: "sum(pets_1, pets_2, pets_3)"}
+    - {id: several, type: text, text: "Several?", when: "count(age_1, age_2, age_3) >= 2"}
+    - id: adults
+      type: text
+      text: "Adults?"
+      when: (age_1 >= 18 or age_2 >= 18 or age_3 >= 18) and pets_total > 1
+    - id: grown
+      type: text
+      text: "All grown?"
+      when: >-
+        (not answered(names.p1) or age_1 >= 10) and (not answered(names.p2) or age_2 >= 10)
+        and (not answered(names.p3) or age_3 >= 10)
 """
 
 UNROLLED_COPY = """\
@@ -409,10 +431,7 @@ UNROLLED_COPY = """\
 ROSTERED = instrument(ROSTER)
 _PARTS = ROSTER.split("- id: people\n")
 UNROLLED = instrument(
-    _PARTS[0]
-    + "".join(UNROLLED_COPY.format(i=i) for i in (1, 2, 3))
-    + "- id: s3\n"
-    + _PARTS[1].split("- id: s3\n")[1]
+    _PARTS[0] + "".join(UNROLLED_COPY.format(i=i) for i in (1, 2, 3)) + UNROLLED_AFTER
 )
 FIELDS = ("age", "works", "job", "pets")
 
@@ -435,7 +454,10 @@ records = st.fixed_dictionaries(
 def test_a_roster_walk_equals_the_walk_of_the_roster_unrolled_by_hand(
     names: list[str | None], flag: str | None, given_records: list[dict[str, Any]]
 ) -> None:
+    """Conditions inside read the iteration's answers and the item, gotos stay in the
+    iteration, aggregates after the roster read the records (count, sum, any, all)."""
     common: dict[str, Any] = {f"names.p{i}": n for i, n in enumerate(names, 1) if n is not None}
+    common |= {"several": "s", "adults": "a", "grown": "g"}
     if flag is not None:
         common["flag"] = flag
     slots = [i for i, n in enumerate(names, 1) if n is not None]
@@ -452,7 +474,8 @@ def test_a_roster_walk_equals_the_walk_of_the_roster_unrolled_by_hand(
         for qid, k in zip(rostered.ids, rostered.iterations, strict=True)
     ]
     assert renamed == list(unrolled.ids)
-    expected = {k: v for k, v in unrolled.response.items() if k.split("_")[0] not in FIELDS}
+    copies = {f"{f}_{i}" for f in FIELDS for i in (1, 2, 3)}
+    expected = {k: v for k, v in unrolled.response.items() if k not in copies}
     people = [
         {
             "who": names[slot - 1],
@@ -562,3 +585,42 @@ INVESTITIONSPAKT_PLAN = load(INVESTITIONSPAKT)
 @functools.cache
 def _investitionspakt() -> Draft202012Validator:
     return _validator(INVESTITIONSPAKT_PLAN)
+
+
+def test_the_walk_visits_each_step_once_per_iteration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linear in the answers: the steps outside the roster are visited once, the roster's
+    once per iteration (what is outside is not walked again for each iteration)."""
+    fields = ", ".join(f'{{code: f{i}, label: "{i}"}}' for i in range(60))
+    big = instrument(
+        f"""\
+        - id: s1
+          questions:
+            - {{id: names, type: textlist, text: "Names?", fields: [{fields}]}}
+            - {{id: before, type: number, text: "B?"}}
+        - id: each
+          repeat: {{for_each: names, item: who}}
+          questions:
+            - {{id: a, type: number, text: "A?", when: before > 1}}
+            - {{id: b, type: number, text: "B?", when: answered(a)}}
+            - {{id: c, type: number, text: "C?"}}
+        - id: s3
+          questions:
+            - {{id: after, type: number, text: "After?"}}
+        """
+    )
+    plan = as_plan(big)
+    visits: list[int] = []
+    real = interpreter._visit
+
+    def counting(plan: Any, step: Any, *args: Any) -> Any:
+        visits.append(step.position)
+        return real(plan, step, *args)
+
+    monkeypatch.setattr(interpreter, "_visit", counting)
+    for n in (0, 1, 30, 60):
+        visits.clear()
+        answers = {f"names.f{i}": "x" for i in range(n)} | {"before": 2}
+        answers["each"] = [{"a": 1, "b": 2, "c": 3}] * n
+        result = walk(plan, answers)
+        assert len(visits) == 3 + 3 * n
+        assert len(result.response.get("each", ())) == n
