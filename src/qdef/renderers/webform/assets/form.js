@@ -2562,6 +2562,11 @@
         var got = value(expr, given);
         return got === ABSENT ? null : typeof got === "bigint" ? { big: got.toString() } : got;
       },
+      /** The shuffle (docs/webform.md, "Random order"), for the tests that compare it
+       * with Python's. */
+      shuffled: function (items, anchored, given, key) {
+        return shuffled(items, anchored, given, key);
+      },
       formatNumber: function (x) {
         return formatNumber(x !== null && typeof x === "object" ? literal(x) : x);
       },
