@@ -7,19 +7,25 @@ Each test names what would break it.
 
 from __future__ import annotations
 
+import functools
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 from qdef.model import Instrument
+from qdef.pipeline import load
 from qdef.routing import AnswerError, problems, walk
 from qdef.routing.interpreter import walk_until
 from qdef.routing.order import shown_order
 from qdef.routing.plan import as_plan
+from qdef.routing.responses_schema import response_schema
+from qdef.testing import respondents
 
 HEAD = "qdef: 1\nid: t\ntitle: T\nlanguage: en\nsections:\n"
 
@@ -461,3 +467,98 @@ def test_a_roster_walk_equals_the_walk_of_the_roster_unrolled_by_hand(
     if people:
         expected["people"] = people
     assert rostered.response == expected
+
+
+# ------------------------------------------------------------------ the response schema
+
+INVESTITIONSPAKT = Path(__file__).parents[1] / "instruments" / "investitionspakt.yaml"
+
+
+def _validator(inst: Instrument) -> Draft202012Validator:
+    schema = response_schema(as_plan(inst))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _valid(validator: Draft202012Validator, response: dict[str, Any]) -> bool:
+    return not list(validator.iter_errors(response))
+
+
+def test_walk_responses_fit_the_response_schema_and_mutations_do_not() -> None:
+    household = _validator(HOUSEHOLD)
+    answers = {
+        "names.p1": "Anna",
+        "names.p2": "Ben",
+        "vehicles": ["car"],
+        "n_children": 1,
+        "persons": [{"age": 34, "works": "yes", "job": "Baker", "pets": 1}, {"age": 3}],
+        "trips": [{"km": 4}],
+        "kids": [{"kage": 2, "hours.school": 3}],
+    }
+    response = walk(HOUSEHOLD, answers).response
+    assert _valid(household, response)
+    mutations: list[dict[str, Any]] = [
+        {**response, "persons": []},  # no iteration: no key, never an empty list
+        {**response, "persons": [{"age": 3}]},  # a record without its item
+        {**response, "persons": [{"person": "A", "km": 3}]},  # another roster's variable
+        {**response, "persons": [{"person": "A", "age": 130}]},  # out of bounds
+        {**response, "trips": [{"vehicle": "boat"}]},  # not a code of the source
+        {**response, "kids": [{"child": i} for i in range(1, 5)]},  # more than max
+        {**response, "age": 3},  # a roster variable outside its records
+        {**response, "vehicles": []},
+        {**response, "vehicles": ["car", "car"]},
+        {**response, "names.p1": ""},
+        {**response, "unknown": 1},
+    ]
+    for mutated in mutations:
+        assert not _valid(household, mutated), mutated
+    choices = _validator(CHOICES)
+    ranked = walk(CHOICES, {"n": 2, "prio": ["b", "a"], "slider": 1.5, "stepped": 10}).response
+    assert _valid(choices, ranked)
+    for mutated in (
+        {**ranked, "prio": ["a", "b", "c"]},  # more than top
+        {**ranked, "prio": ["a", "a"]},
+        {**ranked, "stepped": 11},  # off its steps
+        {**ranked, "dm.bus.imp": "3"},
+        {**ranked, "n": 1.5},  # an integer
+    ):
+        assert not _valid(choices, mutated), mutated
+    randomised = _validator(RANDOM)
+    ordered = walk(RANDOM, {"q": ["a"], "r": "go"}, seed=9).response
+    assert set(ordered["_order"]) == {"q", "s1", "m"} and _valid(randomised, ordered)
+    for order in ({"q": ["a", "b", "c"]}, {"zz": ["a"]}, {"m": ["x", "x"]}):
+        assert not _valid(randomised, {**ordered, "_order": order}), order
+
+
+@given(
+    names=st.lists(st.sampled_from([None, "Ann", "Bob", "Cid"]), min_size=3, max_size=3),
+    flag=st.sampled_from([None, "y", "n"]),
+    given_records=st.lists(records, min_size=3, max_size=4),
+)
+def test_roster_responses_fit_the_schema(
+    names: list[str | None], flag: str | None, given_records: list[dict[str, Any]]
+) -> None:
+    answers: dict[str, Any] = {f"names.p{i}": n for i, n in enumerate(names, 1) if n}
+    if flag is not None:
+        answers["flag"] = flag
+    response = walk(ROSTERED, {**answers, "people": given_records}).response
+    assert _valid(ROSTERED_SCHEMA, response)
+
+
+ROSTERED_SCHEMA = _validator(ROSTERED)
+
+
+@settings(max_examples=25)
+@given(data=st.data())
+def test_respondents_of_the_investitionspakt_fit_the_schema(data: st.DataObject) -> None:
+    validator = _investitionspakt()
+    response = data.draw(respondents(INVESTITIONSPAKT_PLAN))
+    assert _valid(validator, response)
+
+
+INVESTITIONSPAKT_PLAN = load(INVESTITIONSPAKT)
+
+
+@functools.cache
+def _investitionspakt() -> Draft202012Validator:
+    return _validator(INVESTITIONSPAKT_PLAN)

@@ -8,15 +8,19 @@ An *answer set* maps variable names to values (docs/responses.md):
 - number (question, follow-up, cell): an int, or for ``kind: decimal`` an int or float
 - date, date-range end: ISO text at the precision (``"2021"``, ``"2021-05"``, ``"2021-05-31"``)
 - check cell: ``true`` (an unticked box is simply absent; ``false`` is accepted as absent)
+- ranking: a non-empty list of distinct codes in rank order, at most ``top`` long
+- number-list field, dual-scale matrix cell: a number, a code of that scale
+- roster: a list of records (mappings of the roster's variables), the k-th answering
+  the k-th iteration; ``_order``: id -> the codes (ids) in the order shown
 
 - hidden variable: a value of its type (a code of its options, a number, a text, a date)
 
 A name that is missing is unanswered. A *response* is the answer set a walk
 keeps: hidden variables (given or default), only answers of shown questions,
 follow-ups only while their option is chosen, answers of options and rows only
-while they are offered, multiple choices in option order, unticked boxes dropped,
-and computed values. A text must match its ``pattern`` and ``format``
-(:mod:`qdef.expr.patterns`).
+while they are offered, multiple choices in option order, rankings in the order
+given, unticked boxes dropped, computed values, roster records and ``_order``. A
+text must match its ``pattern`` and ``format`` (:mod:`qdef.expr.patterns`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,15 @@ else its default. Then the steps in order: a question is shown when its ``when``
 (section, own, availability: :attr:`qdef.routing.plan.Step.when`) holds; it keeps
 the answers given for it, except those of options (rows) not offered; a computed
 value stores its expression's value (unless absent); the rules of a shown question
-with an answer are checked (:attr:`Walk.errors`).
+with an answer are checked (:attr:`Walk.errors`), and a number list's total.
+
+A roster (a section with ``repeat``) is one candidate: its section's ``when`` is
+decided once, then its steps are walked once per iteration on the iteration's record
+over the response (``ChainMap(record, response)``: the item and the iteration's
+answers first, then everything before the roster), and the records are stored under
+the section's id. The walk stays linear in the answers: what is outside a roster is
+walked once. ``order: random`` changes nothing the walk decides; the order shown is
+recorded under ``_order`` (given, or drawn with ``seed``: :mod:`qdef.routing.order`).
 """
 
 from __future__ import annotations

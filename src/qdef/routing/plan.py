@@ -16,13 +16,12 @@ conditions (``Step.available``) in its ``when``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 from typing import Literal as OneOf
 
 from qdef.expr.nodes import (
-    AGGREGATES,
     And,
     Call,
     Compare,
@@ -32,11 +31,11 @@ from qdef.expr.nodes import (
     Literal,
     Not,
     Or,
-    Over,
     Ref,
 )
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.parser import parse
+from qdef.expr.scope import resolve
 from qdef.model import (
     END,
     CheckColumn,
@@ -391,45 +390,6 @@ def _source(instrument: Instrument, symbols: Symbols, name: str) -> Any:
     return next((h for h in instrument.hidden or () if h.id == name), None)
 
 
-def _rebuild(expr: Expr, change: Callable[[Expr], Expr]) -> Expr:
-    """``expr`` with ``change`` applied to each direct child (a new node only when a
-    child changed)."""
-    updates: dict[str, Any] = {}
-    for f in fields(expr):
-        old = getattr(expr, f.name)
-        if isinstance(old, tuple) and old and all(_is_expr(x) for x in old):
-            new = tuple(change(x) for x in old)
-            if any(a is not b for a, b in zip(new, old, strict=True)):
-                updates[f.name] = new
-        elif _is_expr(old):
-            new_one = change(old)
-            if new_one is not old:
-                updates[f.name] = new_one
-    return replace(expr, **updates) if updates else expr
-
-
-def _is_expr(value: Any) -> bool:
-    return type(value).__module__ == Ref.__module__ and is_dataclass(value)
-
-
-def resolve_aggregates(expr: Expr, roster_of: Callable[[str], str | None]) -> Expr:
-    """Calls of an aggregate (:data:`~qdef.expr.nodes.AGGREGATES`) with one argument that
-    refers to a roster's variables, as :class:`~qdef.expr.nodes.Over` nodes (what
-    ``qdef.expr.scope.resolve`` does; used for conditions the plan parses itself)."""
-
-    def change(node: Expr) -> Expr:
-        if isinstance(node, Call) and node.name in AGGREGATES and len(node.args) == 1:
-            body = node.args[0]
-            found = {r for n in nodes(body) if isinstance(n, Ref) and (r := roster_of(n.name))}
-            if len(found) == 1:
-                return Over(node.name, found.pop(), body, node.start, node.end)
-        if isinstance(node, Over):
-            return node
-        return _rebuild(node, change)
-
-    return change(expr)
-
-
 def _target(target: str | None, symbols: Symbols, end: int) -> int | None:
     if target is None:
         return None
@@ -455,17 +415,6 @@ def compile_plan(
         symbols = build_symbols(instrument)
     given = conditions or {}
     rosters, items = _rosters(instrument, symbols)
-    roster_of: dict[str, str] = {}
-    in_roster: dict[int, str] = {}
-    if rosters:
-        for each in rosters.values():
-            roster_of[each.item] = each.id
-            for entry in symbols.entries[each.start : each.stop]:
-                in_roster[entry.position] = each.id
-                for info in _variables(entry.question, entry.position):
-                    roster_of.setdefault(info.name, each.id)
-                if isinstance(entry.question, Computed):
-                    roster_of.setdefault(entry.question.id, each.id)
 
     def condition(source: str | None, path: KeyPath) -> Expr | None:
         if source is None:
@@ -474,7 +423,7 @@ def compile_plan(
         if expr is not None:
             return expr
         parsed = parse(source)
-        return resolve_aggregates(parsed, roster_of.get) if roster_of else parsed
+        return resolve(parsed, symbols.roster_of) if rosters else parsed
 
     end = len(symbols.entries)
     section_whens = [
@@ -502,7 +451,7 @@ def compile_plan(
                 if target is not None:
                     option_gotos[option.code] = target
         found = _variables(question, entry.position)
-        roster = in_roster.get(entry.position)
+        roster = entry.roster
         if roster is not None:
             found = [info._replace(roster=roster) for info in found]
         for info in found:
