@@ -285,7 +285,11 @@ def test_the_pages_shuffle_is_the_pythons(forms: FormPages, instrument: qdef.Ins
     vectors = ROOT / "tests" / "cases" / "shuffle_vectors.json"
     if vectors.exists():
         for case in json.loads(vectors.read_text(encoding="utf-8")):
-            cases.append((case["items"], case["anchored"], case["seed"], case["key"]))
+            items = list(range(case["n"]))
+            cases.append((items, case["anchored"], case["seed"], case["key"]))
+            assert (
+                reference(items, case["anchored"], case["seed"], case["key"]) == case["permutation"]
+            )
     got = form.page.evaluate(
         "cases => cases.map(c => qdefForm.debug.shuffled(c[0], c[1], c[2], c[3]))", cases
     )
@@ -402,3 +406,154 @@ def test_axe_finds_nothing_on_the_new_questions(
     form.save_refused()
     assert audit(form) == []  # answered, with messages and their summary
     assert form.errors == []
+
+
+# ------------------------------------------------------------------ the page against the walk
+
+ROUTED = """\
+qdef: 1
+id: routed19
+title: Routed
+language: en
+sections:
+  - id: s1
+    questions:
+      - id: vehicles
+        type: multiple
+        text: Which do you use?
+        order: random
+        options:
+          - {code: car, label: Car}
+          - {code: bike, label: Bike}
+          - {code: bus, label: Bus}
+          - {code: none, label: None, exclusive: true}
+      - id: modes
+        type: ranking
+        text: Rank what you use
+        filter: {chosen_in: vehicles}
+        order: random
+        options:
+          - {code: car, label: Car}
+          - {code: bike, label: Bike}
+          - {code: bus, label: Bus, when: vehicles has "car"}
+      - id: fast
+        type: single
+        when: rank(modes, "car") == 1
+        text: "You put {modes|nothing} in this order. Why the car?"
+        widget: buttons
+        options: [{code: "a", label: Speed}, {code: "b", label: Habit}]
+      - id: biker
+        type: text
+        when: modes has "bike" and selected_count(modes) >= 2
+        text: Why the bike?
+  - id: s2
+    order: random
+    questions:
+      - id: hours
+        type: numbers
+        text: Hours
+        fields:
+          - {code: a, label: A, min: 0, max: 60}
+          - {code: b, label: B, min: 0, max: 60, kind: decimal}
+        total: {equals: 60}
+      - id: level
+        type: number
+        min: 0
+        max: 10
+        step: 2
+        widget: slider
+        text: Level
+      - id: rate
+        type: dualmatrix
+        text: Rate
+        filter: {chosen_in: vehicles}
+        order: random
+        scales:
+          - code: imp
+            label: Importance
+            columns: [{code: "1", label: Low}, {code: "2", label: High}]
+          - code: sat
+            label: Satisfaction
+            columns: [{code: "1", label: Low}, {code: "2", label: High}, {code: "3", label: Top}]
+        rows: [{code: car, label: Car}, {code: bike, label: Bike}, {code: bus, label: Bus}]
+  - id: s3
+    questions:
+      - id: after
+        type: text
+        when: answered(hours) or level >= 6
+        text: Anything else?
+"""
+
+
+def answer_sets(plan: Any, count: int, seed: int) -> list[dict[str, Any]]:
+    """Answer sets of the routed instrument: valid values, each variable answered or
+    not, with answers off the path (the walk drops them)."""
+    import random  # noqa: PLC0415
+
+    rng = random.Random(seed)
+    found = []
+    for _ in range(count):
+        given: dict[str, Any] = {}
+        chosen = rng.sample(["car", "bike", "bus"], rng.randint(0, 3))
+        if chosen or rng.random() < 0.5:
+            given["vehicles"] = chosen or ["none"]
+        if rng.random() < 0.8:
+            ranked = rng.sample(["car", "bike", "bus"], rng.randint(1, 3))
+            given["modes"] = ranked
+        for name, info in plan.variables.items():
+            if name in ("vehicles", "modes") or rng.random() < 0.3:
+                continue
+            if info.kind == "choice":
+                given[name] = rng.choice(info.codes)
+            elif info.kind == "number":
+                if name == "level":
+                    given[name] = rng.choice([0, 2, 4, 6, 8, 10])
+                elif name == "hours.b":
+                    given[name] = rng.choice([0.5, 10.0, 30.0, 59.5])
+                else:
+                    given[name] = rng.choice([0, 30, 60])
+            elif info.kind == "text":
+                given[name] = rng.choice(["x", "Why <b>not</b>"])
+        found.append(given)
+    return found
+
+
+@pytest.mark.browser
+def test_the_page_script_walks_the_new_questions_as_the_reference(forms: FormPages) -> None:
+    """On many answer sets: what is shown, the response (``_order`` of the seed
+    included) and the failed totals, against ``qdef.routing.interpreter.walk``."""
+    from qdef.routing.interpreter import walk  # noqa: PLC0415
+
+    instrument = qdef.loads(ROUTED, "routed19.yaml")
+    plan = forms.plan(instrument)
+    sets = answer_sets(plan, 120, 19)
+    for seed in (3, 99):
+        form = opened(forms, instrument, seed)
+        results = form.page.evaluate("sets => sets.map(a => qdefForm.walk(a))", sets)
+        for given, result in zip(sets, results, strict=True):
+            reference = walk(plan, given, seed=seed, check=False)
+            assert result["seed"] == seed
+            shown = [i for i in reference.ids if not plan.steps[plan.symbols.positions[i]].computed]
+            assert result["shown"] == shown, given
+            assert json.loads(result["response"]) == reference.response, given
+            errors = [[e.question, e.index] for e in reference.errors]
+            assert result["errors"] == errors, given
+        assert form.errors == []
+
+
+@pytest.mark.browser
+def test_the_page_saves_what_the_walk_keeps_when_answered_by_hand(forms: FormPages) -> None:
+    """Entered through the page's own inputs (drop-downs, sliders, buttons) and saved."""
+    from qdef.routing.interpreter import walk  # noqa: PLC0415
+
+    instrument = qdef.loads(ROUTED, "routed19.yaml")
+    plan = forms.plan(instrument)
+    for given in answer_sets(plan, 40, 7):
+        reference = walk(plan, given, seed=5, check=False)
+        if reference.errors:
+            continue  # the page refuses to save: its messages are tested above
+        form = opened(forms, instrument, 5)
+        form.enter({k: v for k, v in reference.response.items() if k != "_order"})
+        assert form.save() == reference.response
+        assert form.page.evaluate("qdefForm.debug.audit()") == []
+        assert form.errors == []

@@ -72,7 +72,6 @@ from qdef.model import (
     Question,
     RankingQuestion,
     ScaleColumn,
-    Section,
     SingleChoice,
     TextColumn,
     TextInput,
@@ -94,6 +93,7 @@ from qdef.rendering import (
     section_only_if,
     units_kept,
 )
+from qdef.routing.order import anchored
 
 #: JavaScript holds integers exactly up to this magnitude; larger ones travel as text.
 SAFE_INTEGER = 2**53 - 1
@@ -474,20 +474,6 @@ def _offer(question: Question, conditions: dict[str, Expr]) -> dict[str, Any] | 
         assert isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion)
         codes = [r.code for r in question.rows]
     return {"codes": codes, "when": {c: condition(e) for c, e in conditions.items()}}
-
-
-def anchored(item: object, owner: object) -> bool:
-    """Whether ``item`` (an option, row or ranking item of ``owner``; or an entry of a
-    section) keeps its written place when ``owner`` is shown in random order (SPEC
-    issue 19, 1.5): ``anchor: true``, or ``anchor`` unset and the item exclusive or
-    with a ``specify``; in a section, an entry with ``anchor: true`` and every
-    computed value."""
-    if isinstance(owner, Section):
-        return isinstance(item, Computed) or bool(getattr(item, "anchor", False))
-    anchor = getattr(item, "anchor", None)
-    if anchor is not None:
-        return bool(anchor)
-    return bool(getattr(item, "exclusive", False)) or getattr(item, "specify", None) is not None
 
 
 def _order(question: Question) -> dict[str, Any] | None:

@@ -2308,7 +2308,8 @@
 
   /** The response with the order shown (``_order``): for each question shown in random
    * order its codes as shown, for each random section with an entry shown its ids;
-   * last, in the order the walk meets them. */
+   * last, in the order qdef.routing.interpreter meets them (a question, then its
+   * section). */
   function withOrder(result) {
     var order = Object.create(null);
     var keys = [];
@@ -2320,17 +2321,14 @@
     });
     result.shown.forEach(function (position) {
       var step = steps[position];
-      if (step.computed) {
-        return;
+      if (own(shownOrder, step.q)) {
+        order[step.q] = shownOrder[step.q];
+        keys.push(step.q);
       }
       var section = own(sectionIds, step.q) ? sectionIds[step.q] : null;
       if (section !== null && !own(order, section)) {
         order[section] = shownOrder[section];
         keys.push(section);
-      }
-      if (own(shownOrder, step.q)) {
-        order[step.q] = shownOrder[step.q];
-        keys.push(step.q);
       }
     });
     if (keys.length === 0) {
