@@ -25,17 +25,21 @@ from qdef.model import (
     DateQuestion,
     DateRangeQuestion,
     Display,
+    DualMatrixQuestion,
     GridQuestion,
     MatrixQuestion,
     MultipleChoice,
+    NumberListQuestion,
     NumberQuestion,
     Question,
+    RankingQuestion,
     SingleChoice,
     TextListQuestion,
     TextQuestion,
 )
 from qdef.renderers.limesurvey.expressions import unwritable
-from qdef.renderers.limesurvey.features import FeatureLowering, Piping
+from qdef.renderers.limesurvey.features import FeatureLowering
+from qdef.renderers.limesurvey.piping import Piping
 from qdef.renderers.limesurvey.questions import carrier
 from qdef.renderers.limesurvey.survey import Attribute, LsGroup, LsQuestion, Survey, join
 from qdef.renderers.limesurvey.values import ComputedValue, ValueCompiler
@@ -154,13 +158,16 @@ class _Lowering(FeatureLowering):
         list's ``array_filter`` (``array_filter_exclude``) on the source, whose
         subquestions have the list's answer codes; an option's own ``when`` is
         refused (QD803), and so is a filtered drop-down list."""
+        if isinstance(question, RankingQuestion):  # its filter and refusals: kinds.py
+            return
         if isinstance(question, SingleChoice):
-            index = next((i for i, o in enumerate(question.options) if o.when is not None), None)
+            whens = [o.when for o in question.options]
+            index = next((i for i, when in enumerate(whens) if when is not None), None)
             dropdown = question.widget == "dropdown"
             if index is not None or dropdown or question.filter is None:
                 index = index or 0
                 code = question.options[index].code
-                own = question.options[index].when is not None
+                own = whens[index] is not None
                 why = (
                     "LimeSurvey's answer options cannot have conditions (only subquestions "
                     f"can), so the option {code!r} of the single choice {question.id!r} "
@@ -322,6 +329,14 @@ class _Lowering(FeatureLowering):
             return self.single(question, code, text)
         if isinstance(question, MultipleChoice):
             return self.multiple(question, code, text)
+        if isinstance(question, NumberQuestion) and question.widget == "slider":
+            return self.slider(question, code, text)
+        if isinstance(question, RankingQuestion):
+            return self.ranking(question, code, text)
+        if isinstance(question, NumberListQuestion):
+            return self.number_list(question, code, text)
+        if isinstance(question, DualMatrixQuestion):
+            return self.dual_matrix(question, code, text)
         if isinstance(question, TextQuestion | NumberQuestion | DateQuestion):
             item = carrier(question, code, "S", text)
             self.field(item, question, question.id)
@@ -356,7 +371,9 @@ def mapping(survey: Survey) -> dict[str, Any]:
         entry: dict[str, Any] = {"variable": slot.name, "kind": slot.kind}
         if slot.values:
             entry["answers"] = dict(slot.values)
-        if slot.options:
-            entry["options"] = dict(slot.options)
+        if slot.options:  # a ranking's: each rank's variable (the item's code at it)
+            entry["ranks" if slot.kind == "ranking" else "options"] = (
+                list(slot.options.values()) if slot.kind == "ranking" else dict(slot.options)
+            )
         variables[name] = entry
     return {"questions": questions, "variables": variables}

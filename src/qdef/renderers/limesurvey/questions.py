@@ -21,6 +21,7 @@ from qdef.model import (
     MultipleChoice,
     NumberFollowup,
     NumberQuestion,
+    RankingQuestion,
     SingleChoice,
     TextFollowup,
     TextListQuestion,
@@ -71,11 +72,11 @@ class QuestionLowering:
         self.filter_sources = {
             question.filter.chosen_in or question.filter.not_chosen_in
             for _, question in instrument.questions()
-            if isinstance(question, SingleChoice) and question.filter is not None
+            if isinstance(question, SingleChoice | RankingQuestion) and question.filter is not None
         }
-        """The multiple choices that filter a single choice's options: LimeSurvey's
-        ``array_filter`` matches the list's answer codes with their subquestion codes,
-        so those are made as answer codes (at most 5 characters) and shared."""
+        """The multiple choices that filter a single choice's options (or a ranking's
+        items): LimeSurvey's ``array_filter`` matches the list's answer codes with their
+        subquestion codes, so those are made as answer codes (at most 5 characters) and shared."""
         self.subquestion_codes: dict[str, dict[str, str]] = {}
         """qdef code -> subquestion code, for each multiple choice in ``filter_sources``."""
 
@@ -211,6 +212,8 @@ class QuestionLowering:
 
     def single(self, question: SingleChoice, code: str, text: Text) -> list[LsQuestion]:
         item = carrier(question, code, "!" if question.widget == "dropdown" else "L", text)
+        if question.widget == "buttons":  # the core theme of a list as a row of buttons
+            item.theme = "bootstrap_buttons"
         answers = Codes(ANSWER_CODE_LENGTH, letter_first=False, abbreviate=True)
         values: dict[str, str] = {}
         last = question.options[-1]
