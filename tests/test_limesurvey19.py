@@ -312,3 +312,143 @@ def test_a_ranking_item_with_a_condition_is_refused_at_its_place() -> None:
         lss_of(qdef.loads(text))
     assert raised.value.code.value == "QD803"
     assert "item 'speed' of the ranking 'priorities'" in str(raised.value)
+
+
+# ---------------------------------------------------------------------- steps
+
+
+@pytest.mark.parametrize(("start", "step"), [(None, 5), (3, 2), (-4, 3)])
+def test_a_step_is_checked_exactly(start: int | None, step: int) -> None:
+    bounds = "" if start is None else f", min: {start}"
+    lss, mapping = lss_of(
+        qdef.loads(
+            "qdef: 1\nid: s\ntitle: S\nlanguage: en\nsections:\n  - id: a\n    questions:\n"
+            f"      - {{id: n, type: number, text: N, kind: decimal, step: {step}{bounds}}}\n"
+        )
+    )
+    equation = _question(lss, "n").attributes["em_validation_q"]
+    origin = start or 0
+    for value in [*range(-12, 13), 2.5, -3.5, 7.25]:
+        if start is not None and value < start:
+            continue
+        on_grid = (value - origin) % step == 0
+        assert lsexpr.holds(equation, ls_answers(mapping, {"n": value})) == on_grid, value
+    assert lsexpr.holds(equation, {})  # unanswered
+
+
+def test_a_step_expressionscript_cannot_check_exactly_is_refused() -> None:
+    with pytest.raises(LocatedRenderError) as raised:
+        lss_of(
+            qdef.loads(
+                "qdef: 1\nid: s\ntitle: S\nlanguage: en\nsections:\n  - id: a\n"
+                "    questions:\n"
+                "      - {id: n, type: number, text: N, kind: decimal, step: 0.1}\n"
+            )
+        )
+    assert raised.value.code.value == "QD806"
+    assert raised.value.path == ("sections", 0, "questions", 0, "step")
+
+
+# ---------------------------------------------------------------------- random order
+
+
+def test_random_order_becomes_limesurveys_attributes() -> None:
+    text = (
+        FEATURES.replace("type: multiple\n", "type: multiple\n        order: random\n")
+        .replace("top: 2\n", "top: 2\n        order: random\n")
+        .replace("type: dualmatrix\n", "type: dualmatrix\n        order: random\n")
+        .replace("widget: buttons\n", "widget: buttons\n        order: random\n")
+    )
+    lss, _ = lss_of(qdef.loads(text))
+    check_structure(qdef.loads(text), lss)
+    attributes = {q.code: q.attributes for q in lss.questions}
+    assert attributes["vehicles"]["random_order"] == "1"
+    assert attributes["services"]["random_order"] == "1"
+    assert attributes["priorities"]["answer_order"] == "random"
+    assert attributes["rate"]["answer_order"] == "random"
+    assert "random_order" not in attributes["hours"] and "answer_order" not in attributes["used"]
+
+
+def test_a_lists_other_stays_last_but_other_anchors_are_refused() -> None:
+    other = (
+        "qdef: 1\nid: s\ntitle: S\nlanguage: en\nsections:\n  - id: a\n    questions:\n"
+        "      - id: q\n        type: single\n        text: Q\n        order: random\n"
+        "        options:\n          - {code: a, label: A}\n          - {code: b, label: B}\n"
+        "          - code: other\n            label: Other\n"
+        "            specify: [{id: q_other, type: text}]\n"
+    )
+    lss, _ = lss_of(qdef.loads(other))  # LimeSurvey's own Other: kept last
+    assert _question(lss, "q").other == "Y"
+    assert _question(lss, "q").attributes["answer_order"] == "random"
+    exclusive = (
+        "qdef: 1\nid: s\ntitle: S\nlanguage: en\nsections:\n  - id: a\n    questions:\n"
+        "      - id: q\n        type: multiple\n        text: Q\n        order: random\n"
+        "        options:\n          - {code: a, label: A}\n          - {code: b, label: B}\n"
+        "          - {code: none, label: None, exclusive: true}\n"
+    )
+    with pytest.raises(LocatedRenderError) as raised:
+        lss_of(qdef.loads(exclusive))
+    assert raised.value.code.value == "QD807"
+    assert raised.value.path == ("sections", 0, "questions", 0, "options", 2)
+    opted_out = exclusive.replace("exclusive: true}", "exclusive: true, anchor: false}")
+    lss, _ = lss_of(qdef.loads(opted_out))
+    assert _question(lss, "q").attributes["random_order"] == "1"
+
+
+SECTION = """
+qdef: 1
+id: s
+title: S
+language: en
+sections:
+  - id: a
+    order: random
+    questions:
+      - {id: intro, type: display, text: Hello, anchor: true}
+      - {id: q1, type: text, text: One}
+      - {id: q2, type: text, text: Two}
+      - {id: q3, type: number, text: Three}
+      - {id: c, type: computed, value: "1"}
+  - id: b
+    questions:
+      - {id: q4, type: text, text: Four}
+"""
+
+
+def test_a_random_section_is_a_randomisation_group_of_its_free_questions() -> None:
+    lss, _ = lss_of(qdef.loads(SECTION))
+    check_structure(qdef.loads(SECTION), lss)
+    groups = {q.code: q.attributes.get("random_group") for q in lss.questions}
+    assert groups == {
+        "intro": None,
+        "q1": "section1",
+        "q2": "section1",
+        "q3": "section1",
+        "c": None,
+        "q4": None,
+    }
+
+
+def test_a_question_written_as_several_in_a_random_section_is_refused() -> None:
+    text = SECTION.replace(
+        "- {id: q2, type: text, text: Two}",
+        "- {id: q2, type: daterange, text: Two, precision: day}",
+    )
+    with pytest.raises(LocatedRenderError) as raised:
+        lss_of(qdef.loads(text))
+    assert raised.value.code.value == "QD807"
+    assert raised.value.path == ("sections", 0, "questions", 2)
+
+
+def test_a_roster_is_refused_at_its_repeat() -> None:
+    text = (
+        "qdef: 1\nid: s\ntitle: S\nlanguage: en\nsections:\n  - id: a\n    questions:\n"
+        "      - id: names\n        type: textlist\n        text: Names\n"
+        "        fields: [{code: p1, label: '1.'}, {code: p2, label: '2.'}]\n"
+        "  - id: persons\n    repeat: {for_each: names, item: person}\n    questions:\n"
+        "      - {id: age, type: number, text: Age}\n"
+    )
+    with pytest.raises(LocatedRenderError) as raised:
+        lss_of(qdef.loads(text))
+    assert raised.value.code.value == "QD808"
+    assert raised.value.path == ("sections", 1, "repeat")

@@ -14,7 +14,10 @@ number lists, dual scales and widgets"):
 - a number with ``widget: slider`` becomes a multiple numerical input with one
   subquestion shown as a slider (LimeSurvey's numerical input has no slider);
 - a single choice with ``widget: buttons`` is a list with LimeSurvey's button
-  theme (``bootstrap_buttons``).
+  theme (``bootstrap_buttons``);
+- ``order: random`` is LimeSurvey's random order of answers (``answer_order``) or
+  subquestions (``random_order``); an anchored item LimeSurvey cannot keep in place
+  is refused (QD807): it keeps only its own "Other" of a list last.
 """
 
 from __future__ import annotations
@@ -23,9 +26,14 @@ from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
 from qdef.model import (
     DualMatrixQuestion,
+    GridQuestion,
+    MatrixQuestion,
+    MultipleChoice,
     NumberListQuestion,
     NumberQuestion,
+    Question,
     RankingQuestion,
+    SingleChoice,
 )
 from qdef.renderers.limesurvey.arrays import ArrayLowering
 from qdef.renderers.limesurvey.codes import (
@@ -232,3 +240,64 @@ class KindLowering(ArrayLowering):
             item.attributes.append(Attribute("suffix", suffix, i18n=True))
         self.slots[question.id] = Slot(f"{code}_{SLIDER_FIELD}", "number")
         return [item]
+
+    def random_order(self, question: Question, items: list[LsQuestion]) -> None:
+        """``order: random`` of a question's options, items or rows: LimeSurvey's
+        ``answer_order`` (a list's and a ranking's answers) or ``random_order`` (the
+        subquestions of a multiple choice and of arrays). LimeSurvey keeps no item in
+        place but a list's own Other (last): any other anchored item is refused."""
+        if getattr(question, "order", "written") != "random":
+            return
+        assert isinstance(
+            question,
+            SingleChoice
+            | MultipleChoice
+            | RankingQuestion
+            | MatrixQuestion
+            | GridQuestion
+            | DualMatrixQuestion,
+        )
+        item = items[0]
+        key = (
+            "rows"
+            if isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion)
+            else "options"
+        )
+        if (
+            isinstance(question, GridQuestion)
+            and len([i for i in items if i.role != "followup"]) > 1
+        ):
+            raise LocatedRenderError(
+                Code.QD807,
+                f"the grid {question.id!r} becomes one LimeSurvey array per kind of column, "
+                "which would each shuffle its rows in another order; give the grid columns "
+                "of one kind, or leave out its order: random, for LimeSurvey",
+                f"the order of {question.id!r}",
+                (*self.place, "order"),
+            )
+        for index, entry in enumerate(getattr(question, key)):
+            other = item.other and index == len(question.options) - 1  # type: ignore[union-attr]
+            if anchored(entry) and not other:
+                raise LocatedRenderError(
+                    Code.QD807,
+                    f"LimeSurvey shuffles all the {key} of a question or none, and keeps "
+                    f"only a list's own Other in place, so the anchored {key[:-1]} "
+                    f"{entry.code!r} of {question.id!r} would move; leave out its anchor "
+                    "(anchor: false), or the question's order: random, for LimeSurvey",
+                    f"the {key[:-1]} {entry.code!r} of {question.id!r}",
+                    (*self.place, key, index),
+                )
+        if item.type in ("L", "!", "R"):
+            item.attributes.append(Attribute("answer_order", "random"))
+        else:
+            item.attributes.append(Attribute("random_order", "1"))
+
+
+def anchored(entry: object) -> bool:
+    """Whether an option, item or row stays at its written place in a random order
+    (SPEC19 §1.5): ``anchor: true``, or no ``anchor`` and exclusive or with a
+    ``specify``."""
+    anchor = getattr(entry, "anchor", None)
+    if anchor is not None:
+        return bool(anchor)
+    return bool(getattr(entry, "exclusive", False) or getattr(entry, "specify", None))

@@ -14,7 +14,7 @@ output (:func:`mapping`), so nothing is guessed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError, RenderError
@@ -254,12 +254,48 @@ class _Lowering(FeatureLowering):
             self.groups.append(group)
             if index == 0:
                 group.questions.extend(self.hidden_questions())
+            if section.repeat is not None:
+                self.refuse_roster(index)
             for position, question in enumerate(section.questions):
                 self.place = ("sections", index, "questions", position)
                 items = self.question(question)
+                if section.order == "random":
+                    self.shuffled_with(f"section{index + 1}", question, items)
                 group.questions.extend(items)
                 lowered.append((group, question, items))
         return lowered
+
+    def shuffled_with(self, name: str, question: Question, items: list[LsQuestion]) -> None:
+        """A question of a section in random order: in LimeSurvey's randomisation group
+        ``name`` (``random_group``), whose questions swap places among themselves; an
+        anchored question and a computed value keep theirs. A question LimeSurvey writes
+        as several (its follow-ups, its parts) would be torn apart: refused (QD807)."""
+        if isinstance(question, Computed) or question.anchor:
+            return
+        if len(items) > 1:
+            raise LocatedRenderError(
+                Code.QD807,
+                f"LimeSurvey writes {question.id!r} as {len(items)} questions (its "
+                "follow-ups or parts), which its random order of a group's questions "
+                "would shuffle apart; anchor the question (anchor: true), or leave out "
+                "the section's order: random, for LimeSurvey",
+                f"the question {question.id!r} in a section in random order",
+                self.place,
+            )
+        items[0].attributes.append(Attribute("random_group", name))
+
+    def refuse_roster(self, index: int) -> NoReturn:
+        """A roster: LimeSurvey has no loops, and this renderer does not unroll one."""
+        section = self.instrument.sections[index]
+        raise LocatedRenderError(
+            Code.QD808,
+            f"the section {section.id!r} is repeated (a roster); LimeSurvey has no loops, "
+            "and the limesurvey renderer does not yet unroll a roster into copies of its "
+            "questions; ask for a fixed number of persons (items) with one section per "
+            "copy, or leave the roster out of the instrument you render for LimeSurvey",
+            f"the repeat of section {section.id!r}",
+            ("sections", index, "repeat"),
+        )
 
     def check_strings(self) -> None:
         """Refuse, at its place, a string in a condition that ExpressionScript cannot
@@ -308,6 +344,7 @@ class _Lowering(FeatureLowering):
 
     def question(self, question: Question) -> list[LsQuestion]:
         items = self._question(question)
+        self.random_order(question, items)
         default = getattr(question, "default", None)
         if default is not None:
             self.default(question, items[0], default)

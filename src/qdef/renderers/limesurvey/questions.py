@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import NoReturn
 
-from qdef.errors import MissingWordingError, WordingPlace
+from qdef.diagnostics import Code
+from qdef.errors import LocatedRenderError, MissingWordingError, WordingPlace
 from qdef.model import (
     DateFollowup,
     DateQuestion,
@@ -161,6 +162,8 @@ class QuestionLowering:
             suffix = _suffix(node.unit, node.suffix)
             if suffix is not None:
                 item.attributes.append(Attribute("suffix", suffix, i18n=True))
+            if isinstance(node, NumberQuestion) and node.step is not None:
+                self.step(item, node)
             self.slots[name] = Slot(item.code, "number")
         else:
             item.type = "D"
@@ -170,6 +173,46 @@ class QuestionLowering:
             if node.max is not None:
                 item.attributes.append(Attribute("date_max", full_date(node.max, end=True)))
             self.slots[name] = Slot(item.code, "date", precision=node.precision)
+
+    def step(self, item: LsQuestion, node: NumberQuestion) -> None:
+        """A number's ``step`` (an answer is ``min + k·step``, from 0 without ``min``)
+        as a validation equation: exact in ExpressionScript for a whole step from a
+        whole start (``intval`` of the quotient, times the step, is the distance
+        exactly when it is a multiple); any other step is refused (QD806)."""
+        assert node.step is not None
+        start = node.min if node.min is not None else 0
+        if float(node.step) != int(node.step) or float(start) != int(start):
+            raise LocatedRenderError(
+                Code.QD806,
+                f"the step {number(node.step)} of {node.id!r} from {number(start)} cannot "
+                "be checked exactly in LimeSurvey's ExpressionScript, whose numbers are "
+                "binary fractions: give a whole step from a whole min (or none), or show "
+                "the number as a slider (widget: slider), for LimeSurvey",
+                f"the step of {node.id!r}",
+                (*self.place, "step"),
+            )
+        value = f"{item.code}.NAOK"
+        distance = f"({value} - {number(int(start))})"
+        step = number(int(node.step))
+        item.attributes.append(
+            Attribute(
+                "em_validation_q",
+                f"(is_empty({value}) or intval({distance} / {step}) * {step} == {distance})",
+            )
+        )
+        item.attributes.append(
+            Attribute(
+                "em_validation_q_tip",
+                self.chrome(
+                    "lss_step",
+                    f"the message of the step of {node.id!r}",
+                    "no key of the instrument holds this message; leave out the step",
+                    step=step,
+                    start=number(int(start)),
+                ),
+                i18n=True,
+            )
+        )
 
     def date_format(self, item: LsQuestion, precision: str) -> None:
         """The question's ``date_format``, as the survey's languages write dates. The
