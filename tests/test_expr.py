@@ -47,7 +47,7 @@ from qdef.model.symbols import Symbols, ValueType, Variable, build
 
 CASES = Path(__file__).parent / "cases" / "expr"
 TYPE_CODES = {"QD502", "QD503", "QD504", "QD505", "QD506", "QD507", "QD508", "QD510", "QD513"}
-TYPE_CODES |= {"QD514", "QD519"}
+TYPE_CODES |= {"QD514", "QD519", "QD530"}
 
 
 def load_cases(name: str) -> list[dict[str, Any]]:

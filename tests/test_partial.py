@@ -38,7 +38,7 @@ sections:
           - {code: "no", label: "No"}
           - {code: "no", label: "Not really"}
       - id: employer
-        type: ranking
+        type: rank
         text: Rank your employers.
       - id: hours
         type: number

@@ -90,12 +90,14 @@ def _count_text(analysis: Analysis) -> str:
     count = count_paths(analysis)
     noun = "path" if count.count == 1 and count.exact else "paths"
     reason = f" ({count.reason})" if not count.exact and count.reason else ""
-    return f"{count} {noun}{reason}"
+    note = f"; {count.note}" if count.note else ""
+    return f"{count} {noun}{reason}{note}"
 
 
 def _list_paths(analysis: Analysis, args: argparse.Namespace) -> tuple[str, str]:
     """The listed paths, and a note for stderr if the list was cut."""
     from qdef.routing import format_path, paths  # noqa: PLC0415
+    from qdef.routing.pathtext import format_ids  # noqa: PLC0415
 
     limit = DEFAULT_LIMIT if args.limit is None else args.limit
     listed = list(paths(analysis, limit + 1))
@@ -107,7 +109,7 @@ def _list_paths(analysis: Analysis, args: argparse.Namespace) -> tuple[str, str]
             "raise --limit to list more\n"
         )
     if args.ids:
-        lines = [", ".join(path) for path in listed]
+        lines = [format_ids(analysis, path) for path in listed]
     else:  # question numbers are texts: invisible characters in them are shown escaped
         lines = [visible(format_path(analysis, path)) for path in listed]
     return "".join(line + "\n" for line in lines), note

@@ -30,7 +30,7 @@ def values_of(variable: Variable) -> tuple[str, ...]:
     """Values (as written in a condition) that ``variable`` can be compared with."""
     vtype = variable.type
     match vtype.kind:
-        case "choice" | "choices":
+        case "choice" | "choices" | "ranking":
             return tuple(quote(code) for code in vtype.codes)
         case "number":
             return ("0", "10")

@@ -31,6 +31,12 @@ NOT_A_NUMBER = Code.QD510
 WRONG_ARGUMENT = Code.QD513
 NOT_A_VALUE = Code.QD514
 NOT_SHOWABLE = Code.QD519
+OUTSIDE_ROSTER = Code.QD525
+BEFORE_ROSTER = Code.QD526
+OTHER_ROSTER = Code.QD527
+TWO_ROSTERS = Code.QD528
+OWN_ROSTER = Code.QD529
+NOT_OVER_ROSTER = Code.QD530
 
 HOW_VARIABLES_ARE_WRITTEN = (
     "variables are question ids, the parts of multi-part questions (id.row for a matrix "
@@ -83,7 +89,7 @@ def example(variable: Variable) -> str:
     match vtype.kind:
         case "choice":
             return f"{name} == {first}"
-        case "choices":
+        case "choices" | "ranking":
             return f"{name} has {first}"
         case "number":
             return f"{name} > 0"
@@ -99,7 +105,7 @@ def bare_word(word: str, variable: Variable, op: str) -> str | None:
     """The message for an unquoted ``word`` compared with ``variable`` (``employed ==
     yes``), if ``word`` is one of its codes or (for a text) plausibly meant as text."""
     vtype = variable.type
-    if vtype.kind in ("choice", "choices"):
+    if vtype.kind in ("choice", "choices", "ranking"):
         same = [code for code in vtype.codes if code == word]
         same = same or [code for code in vtype.codes if code.lower() == word.lower()]
         if not same:
@@ -179,7 +185,7 @@ def literal_problem(variable: Variable, literal: Literal, op: str) -> tuple[Code
             WRONG_TYPE,
             misfit + f"{what} quoted: {written_as(name, op, quote(literal_source(literal)))}",
         )
-    if kind in ("choice", "choices") and value not in vtype.codes:
+    if kind in ("choice", "choices", "ranking") and value not in vtype.codes:
         return UNKNOWN_CODE, code_message(name, value, vtype.codes)
     if kind == "date" and (problem := date_problem(value, vtype.precision or "day")):
         return BAD_DATE, f"{problem} (for '{name}')"

@@ -170,6 +170,9 @@ FUNCTIONS: frozenset[str] = frozenset(
         "days_between",
         "months_between",
         "years_between",
+        "rank",
+        "any",
+        "all",
     }
 )
 

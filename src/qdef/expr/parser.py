@@ -83,6 +83,9 @@ ARITY: dict[str, tuple[int, int | None, str]] = {
     "days_between": (2, 2, "days_between(a, b)"),
     "months_between": (2, 2, "months_between(a, b)"),
     "years_between": (2, 2, "years_between(a, b)"),
+    "rank": (2, 2, 'rank(q, "a")'),
+    "any": (1, 1, "any(a >= 18)"),
+    "all": (1, 1, "all(a >= 18)"),
 }
 assert set(ARITY) == FUNCTIONS
 NOT_BINDING = 30

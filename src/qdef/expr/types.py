@@ -21,6 +21,16 @@ Codes (QD5xx: expressions and routing):
   different types)
 - QD514 a whole multi-part question where a value is needed
 - QD519 a value that cannot be shown in a text (truth value, check box)
+- QD525 a roster's variable outside its roster, not inside an aggregate
+- QD526 a roster's variable (or item) before the roster
+- QD527 another roster's variable inside a roster, not inside an aggregate
+- QD528 an aggregate whose argument refers to two rosters
+- QD529 an aggregate over the roster the expression is in
+- QD530 ``any()``/``all()`` whose argument refers to no roster
+
+Rosters (:mod:`qdef.expr.scope`): an expression is checked in its roster (``roster``:
+the id of the roster section it belongs to, None outside rosters); calls of aggregates
+over a roster are resolved into ``Over`` nodes before checking.
 
 The wording lives in :mod:`qdef.expr.messages`.
 
@@ -40,12 +50,19 @@ from qdef.diagnostics import Code
 from qdef.expr.examples import Examples
 from qdef.expr.messages import (
     BAD_DATE,
+    BEFORE_ROSTER,
     LATER_VARIABLE,
     NOT_A_CONDITION,
     NOT_A_NUMBER,
     NOT_A_VALUE,
+    NOT_OVER_ROSTER,
     NOT_SHOWABLE,
     NUMBER,
+    OTHER_ROSTER,
+    OUTSIDE_ROSTER,
+    OWN_ROSTER,
+    TWO_ROSTERS,
+    UNKNOWN_CODE,
     UNKNOWN_VARIABLE,
     WRONG_ARGUMENT,
     WRONG_OPERATOR,
@@ -54,12 +71,14 @@ from qdef.expr.messages import (
     alternatives,
     bare_word,
     check_hint,
+    code_message,
     date_problem,
     example,
     how_variables_are_written,
     literal_problem,
 )
 from qdef.expr.nodes import (
+    AGGREGATES,
     ORDER_OPS,
     And,
     Answered,
@@ -73,11 +92,13 @@ from qdef.expr.nodes import (
     Neg,
     Not,
     Or,
+    Over,
     Ref,
     variables_used,
 )
 from qdef.expr.parser import parse
 from qdef.expr.printer import literal_source, to_source
+from qdef.expr.scope import free_rosters, is_item, resolve, roster_of
 from qdef.expr.tokens import ExprSyntaxError
 from qdef.model.symbols import Symbols, ValueType, Variable
 
@@ -141,15 +162,16 @@ def check(
     subject: Subject = "question",
     unknown: Callable[[str], bool] = lambda name: False,
     want: Want = "truth",
+    roster: str | None = None,
 ) -> list[ExprProblem]:
     """Parse and type-check ``source``; a syntax error becomes one problem (QD501,
     QD509, QD511 or QD512).
 
     A variable for which ``unknown`` is true is not reported as unknown (it belongs
     to a question left out for its structural errors)."""
-    return parse_and_check(source, symbols, position, subject=subject, unknown=unknown, want=want)[
-        1
-    ]
+    return parse_and_check(
+        source, symbols, position, subject=subject, unknown=unknown, want=want, roster=roster
+    )[1]
 
 
 def parse_and_check(
@@ -160,15 +182,21 @@ def parse_and_check(
     subject: Subject = "question",
     unknown: Callable[[str], bool] = lambda name: False,
     want: Want = "truth",
+    roster: str | None = None,
 ) -> tuple[Expr | None, list[ExprProblem]]:
     """:func:`check`, and the syntax tree it parsed (None after a syntax error), so
-    that a caller that keeps the tree need not parse ``source`` again."""
+    that a caller that keeps the tree need not parse ``source`` again. The tree is
+    resolved (:func:`qdef.expr.scope.resolve`): aggregates over a roster are ``Over``
+    nodes."""
     try:
         expr = parse(source, Examples(symbols, position))
     except ExprSyntaxError as error:
         end = max(min(error.offset + 1, len(source)), error.offset)
         return None, [ExprProblem(error.code, error.message, error.offset, end)]
-    problems = typecheck(expr, symbols, position, subject=subject, unknown=unknown, want=want)
+    expr = resolve(expr, roster_of(symbols))
+    problems = typecheck(
+        expr, symbols, position, subject=subject, unknown=unknown, want=want, roster=roster
+    )
     return expr, problems
 
 
@@ -180,15 +208,20 @@ def typecheck(
     subject: Subject = "question",
     unknown: Callable[[str], bool] = lambda name: False,
     want: Want = "truth",
+    roster: str | None = None,
 ) -> list[ExprProblem]:
     """Every type problem in ``expr``, ordered by offset.
 
     ``position`` is the sequence index of the question carrying the expression
     (for a section's ``when``, its first question's); variables must come from
     questions with a smaller position (hidden variables have position -1). ``subject``
-    says what carries the expression, for messages; ``want`` what its place needs.
+    says what carries the expression, for messages; ``want`` what its place needs;
+    ``roster`` the roster section the expression belongs to (None outside rosters; a
+    roster's own ``when`` is outside it). ``expr`` is resolved first (aggregates over a
+    roster become ``Over`` nodes; a resolved tree stays as it is).
     """
-    checker = _Checker(symbols, position, subject, unknown)
+    expr = resolve(expr, roster_of(symbols))
+    checker = _Checker(symbols, position, subject, unknown, roster)
     if want == "truth":
         checker.condition(expr)
     else:
@@ -199,10 +232,14 @@ def typecheck(
 def expression_type(expr: Expr, symbols: Symbols) -> ValueType:
     """The type of ``expr``, which has passed :func:`typecheck` (ValueError if it
     names an unknown variable or is ill-typed): ``truth`` for a condition, ``number``
-    (``integer`` when it is one), ``text``, ``date`` (with its precision), ``choice``
-    or ``choices`` (a bare variable), ``check`` (a bare check box)."""
-    checker = _Checker(symbols, len(symbols.entries) + 1, "question", lambda name: False)
-    found = checker.typed(expr)
+    (``integer`` when it is one), ``text``, ``date`` (with its precision), ``choice``,
+    ``choices`` or ``ranking`` (a bare variable), ``check`` (a bare check box). Scope
+    (which roster ``expr`` is in) is not checked again; an aggregate over a roster has
+    the type of its result."""
+    checker = _Checker(
+        symbols, len(symbols.entries) + 1, "question", lambda name: False, scoped=False
+    )
+    found = checker.typed(resolve(expr, roster_of(symbols)))
     if found is None or checker.problems:
         raise ValueError(f"{to_source(expr)!r} is not well-typed")
     return found
@@ -213,12 +250,25 @@ def expression_type(expr: Expr, symbols: Symbols) -> ValueType:
 
 class _Checker:
     def __init__(
-        self, symbols: Symbols, position: int, subject: Subject, unknown: Callable[[str], bool]
+        self,
+        symbols: Symbols,
+        position: int,
+        subject: Subject,
+        unknown: Callable[[str], bool],
+        roster: str | None = None,
+        *,
+        scoped: bool = True,
     ) -> None:
         self.symbols = symbols
         self.position = position
         self.subject = subject
         self.unknown = unknown
+        self.roster = roster
+        """The roster the expression is in (None: outside every roster)."""
+        self.over: str | None = None
+        """The roster of the aggregate whose argument is being checked."""
+        self.scoped = scoped
+        """Whether to check the roster scope rules (not when only typing)."""
         self.examples = Examples(symbols, position)
         self.problems: list[ExprProblem] = []
 
@@ -226,14 +276,71 @@ class _Checker:
         self.problems.append(ExprProblem(code, message, node.start, node.end))
 
     def variable(self, ref: Ref) -> Variable | None:
-        """The variable ``ref`` names (reporting QD502/QD503), or None if unknown."""
+        """The variable ``ref`` names (reporting QD502/QD503 and the roster scope rules,
+        QD525–QD527), or None if unknown."""
         variable = self.symbols.variables.get(ref.name)
         if variable is None:
             if not self.unknown(ref.name):
                 self.report(UNKNOWN_VARIABLE, self.unknown_message(ref.name), ref)
+        elif variable.roster is not None and self.scoped:
+            self.roster_variable(ref, variable, variable.roster)
         elif variable.position >= self.position:
             self.report(LATER_VARIABLE, self.later_message(ref.name, variable), ref)
         return variable
+
+    def roster_variable(self, ref: Ref, variable: Variable, roster: str) -> None:
+        """The scope rules for ``variable`` of ``roster`` (docs/format.md, "Rosters")."""
+        name = ref.name
+        here = self.over or self.roster
+        item = is_item(variable)
+        what = (
+            f"'{name}' is the item of the roster '{roster}'"
+            if item
+            else f"'{name}' is answered once in each iteration of the roster '{roster}'"
+        )
+        if roster == here:
+            if self.over is not None and variable.position >= self.position:
+                self.report(
+                    BEFORE_ROSTER,
+                    f"{what}, which comes later; an aggregate over a roster may only come "
+                    f"after it: move this {self.subject} after '{roster}'",
+                    ref,
+                )
+            elif not item and variable.position >= self.position:
+                self.report(LATER_VARIABLE, self.later_message(name, variable), ref)
+        elif variable.position >= self.position:
+            where = "inside it" if item else f"inside it (after '{variable.question}')"
+            self.report(
+                BEFORE_ROSTER,
+                f"{what}, which comes later; it can be used only {where}, or after it in "
+                f"an aggregate such as count({name})",
+                ref,
+            )
+        elif self.roster is None or self.over is not None:
+            self.report(
+                OUTSIDE_ROSTER,
+                f"{what}; after the roster, use it in an aggregate over its iterations, "
+                f"e.g. {self.aggregates(variable)}",
+                ref,
+            )
+        else:
+            self.report(
+                OTHER_ROSTER,
+                f"{what}, but this is inside the roster '{self.roster}'; use the other "
+                f"roster's answers only in an aggregate, e.g. {self.aggregates(variable)}",
+                ref,
+            )
+
+    @staticmethod
+    def aggregates(variable: Variable) -> str:
+        """Aggregates of a roster variable, as an example."""
+        name = variable.name
+        if variable.type.kind == "number":
+            return f"sum({name}), count({name}), min({name}), any({name} >= 18)"
+        if variable.type.kind in ("check", "truth"):
+            return f"count({name}), any({name}), all({name})"
+        sample = example(variable)
+        return f"count({name}), any({sample}), count({sample})"
 
     def later_message(self, name: str, variable: Variable) -> str:
         asker = variable.question
@@ -301,7 +408,7 @@ class _Checker:
             name, list(symbols.variables), n=1, cutoff=0.7
         ):
             return False  # not a code, and more likely a misspelt variable: "did you mean"
-        choices = variable.type.kind == "choices"
+        choices = variable.type.kind in ("choices", "ranking")
         message = bare_word(name, variable, "has" if choices else op)
         if message is None:
             return False
@@ -358,7 +465,7 @@ class _Checker:
                 self.has(node)
             case In():
                 self.member(node)
-            case Arith() | Neg() | Call():
+            case Arith() | Neg() | Call() | Over():
                 found = self.typed(node)
                 if found is not None and found.kind not in ("truth", "check"):
                     shown = _shown(node)
@@ -375,7 +482,7 @@ class _Checker:
             return self.variable(node)
         if isinstance(node, Literal):
             return node
-        if isinstance(node, Arith | Neg | Call):
+        if isinstance(node, Arith | Neg | Call | Over):
             found = self.typed(node)
             if found is None:
                 return None
@@ -429,6 +536,8 @@ class _Checker:
                 return self.number(operand, "-")
             case Call():
                 return self.call(node)
+            case Over():
+                return self.aggregate(node)
             case _:
                 problems = len(self.problems)
                 self.condition(node)
@@ -461,6 +570,11 @@ class _Checker:
             message += "; for the time between two dates, write days_between(a, b)"
         elif found.kind == "choices":
             message += f"; for the number of codes chosen, write selected_count({shown})"
+        elif found.kind == "ranking":
+            message += (
+                f"; for an item's rank, write rank({shown}, {self.first_code(found)}), for "
+                f"the number of items ranked selected_count({shown})"
+            )
         self.report(NOT_A_NUMBER, message, node)
         return None
 
@@ -483,8 +597,29 @@ class _Checker:
         finally:
             self.problems = problems
 
+    @staticmethod
+    def first_code(found: ValueType) -> str:
+        return literal_source(Literal(found.codes[0])) if found.codes else '"a"'
+
     def call(self, node: Call) -> ValueType | None:
         name, args = node.name, node.args
+        if self.scoped and name in AGGREGATES and len(args) == 1:
+            rosters = free_rosters(args[0], roster_of(self.symbols))
+            if len(rosters) > 1:
+                first, second = rosters
+                self.report(
+                    TWO_ROSTERS,
+                    f"{name}() combines the iterations of one roster, but "
+                    f"'{_shown(args[0])}' uses '{rosters[first].name}' of the roster "
+                    f"'{first}' and '{rosters[second].name}' of the roster '{second}'; "
+                    f"aggregate each roster on its own, e.g. {name}(…) + {name}(…)",
+                    node,
+                )
+                return None
+        if name in ("any", "all"):
+            return self.any_all(node)
+        if name == "rank":
+            return self.rank(node)
         if name == "if":
             self.condition(args[0])
             return self.unify(node, args[1:])
@@ -507,8 +642,8 @@ class _Checker:
             variable = self.variable(arg) if isinstance(arg, Ref) else None
             if isinstance(arg, Ref) and variable is None:
                 return INTEGER
-            if variable is None or variable.type.kind != "choices":
-                self.argument(node, arg, "a multiple-choice question")
+            if variable is None or variable.type.kind not in ("choices", "ranking"):
+                self.argument(node, arg, "a multiple-choice or ranking question")
             return INTEGER
         if name in ("len", "concat"):
             for arg in args:
@@ -527,6 +662,93 @@ class _Checker:
         if name in ("min", "max"):
             return self.ordered(node, args)
         return self.between(node)
+
+    def any_all(self, node: Call) -> ValueType | None:
+        """``any(c)``/``all(c)`` that are no aggregate over a roster (those are ``Over``)."""
+        (arg,) = node.args
+        problems = len(self.problems)
+        self.condition(arg)
+        if len(self.problems) > problems:
+            return None
+        if self.scoped:
+            found = [v for v in self.symbols.variables.values() if v.roster and not is_item(v)]
+            rosters = list(dict.fromkeys(v.roster for v in found if v.roster))
+            where = f" (here: {alternatives(rosters)})" if rosters else ""
+            sample = f"{node.name}({example(found[0])})" if found else ""
+            self.report(
+                NOT_OVER_ROSTER,
+                f"{node.name}() tests a condition in every iteration of a roster, but "
+                f"'{_shown(arg)}' uses no roster's variable; write the condition itself"
+                + (
+                    f", or test a roster's answers after the roster{where}, e.g. {sample}"
+                    if found
+                    else ""
+                ),
+                node,
+            )
+            return None
+        return TRUTH
+
+    def rank(self, node: Call) -> ValueType | None:
+        """``rank(q, "code")``: the rank (1 = first) of an item of the ranking ``q``."""
+        question, code = node.args
+        variable = self.variable(question) if isinstance(question, Ref) else None
+        if isinstance(question, Ref) and variable is None:
+            return INTEGER  # reported
+        if variable is None or variable.type.kind != "ranking":
+            self.argument(
+                node, question, 'a ranking question and one of its codes, e.g. rank(q, "a")'
+            )
+            return INTEGER
+        codes = variable.type.codes
+        if not (isinstance(code, Literal) and isinstance(code.value, str)):
+            self.report(
+                WRONG_ARGUMENT,
+                f"rank() takes one of the codes of '{variable.name}' as a quoted text, e.g. "
+                f"rank({variable.name}, {self.first_code(variable.type)}); "
+                f"'{_shown(code)}' is not one",
+                code,
+            )
+        elif code.value not in codes:
+            self.report(UNKNOWN_CODE, code_message(variable.name, code.value, codes), code)
+        return INTEGER
+
+    def aggregate(self, node: Over) -> ValueType | None:
+        """``func(body)`` over the iterations of ``node.roster`` (docs/format.md,
+        "Aggregates over a roster")."""
+        func, roster, body = node.func, node.roster, node.body
+        if self.scoped and roster == self.roster and self.over is None:
+            self.report(
+                OWN_ROSTER,
+                f"{func}() over the roster '{roster}' cannot be used inside '{roster}' "
+                f"itself (here each answer is this iteration's own); use '{_shown(body)}' "
+                f"directly, or move the {self.subject} after the roster",
+                node,
+            )
+            return None
+        outer, self.over = self.over, roster
+        try:
+            if func in ("any", "all"):
+                problems = len(self.problems)
+                self.condition(body)
+                return TRUTH if len(self.problems) == problems else None
+            found = self.typed(body)
+        finally:
+            self.over = outer
+        if found is None:
+            return None
+        if func == "count":
+            return INTEGER
+        wanted = "numbers" if func == "sum" else "numbers or dates"
+        if found.kind == "number" or (found.kind == "date" and func != "sum"):
+            return found if found.kind == "date" else (INTEGER if found.integer else DECIMAL)
+        message = (
+            f"{func}() over a roster takes {wanted}, but '{_shown(body)}' is {found.describe()}"
+        )
+        if found.kind == "truth":
+            message += f"; to count the iterations where it holds, write count({_shown(body)})"
+        self.report(WRONG_ARGUMENT, message, body)
+        return None
 
     def dates(self, node: Call, args: tuple[Expr, ...], wanted: str) -> list[ValueType] | None:
         """The types of ``args``, dates of one precision (a quoted date takes the
@@ -597,10 +819,11 @@ class _Checker:
         kinds = {"choice": "text"}
         shown = {kinds.get(t.kind, t.kind) for t in types if t is not None}
         for arg, found in zip(args, types, strict=True):
-            if found is not None and found.kind == "choices":
+            if found is not None and found.kind in ("choices", "ranking"):
+                what = "a ranking" if found.kind == "ranking" else "a multiple choice"
                 self.report(
                     WRONG_ARGUMENT,
-                    f"{node.name}() cannot give a multiple choice ('{_shown(arg)}'); "
+                    f"{node.name}() cannot give {what} ('{_shown(arg)}'); "
                     "choose between single values: numbers, texts, codes or dates",
                     arg,
                 )
@@ -743,6 +966,12 @@ class _Checker:
             )
             if op in ("!=", "not in"):
                 message += f", or not {example(variable)}"
+        elif kind == "ranking":
+            message = (
+                f"'{name}' is a ranking, so '{op}' does not apply; test whether an item "
+                f"was ranked with 'has', e.g. {example(variable)}, or its rank, e.g. "
+                f"rank({name}, {self.first_code(variable.type)}) == 1"
+            )
         elif kind in ("check", "truth") and (op in ORDER_OPS or op in ("in", "not in")):
             message = check_hint(name, kind)
         elif op in ORDER_OPS and kind not in ("number", "date"):
@@ -771,9 +1000,10 @@ class _Checker:
                 shown = literal_source(left) if isinstance(left, Literal) else "…"
                 message = f"write the question first: {value.name} has {shown}"
             self.report(WRONG_OPERATOR, message, node.left)
-        elif left.type.kind != "choices":
+        elif left.type.kind not in ("choices", "ranking"):
             message = (
-                f"'has' applies only to multiple choice; '{left.name}' is {left.type.describe()}"
+                "'has' applies only to multiple choice and ranking; "
+                f"'{left.name}' is {left.type.describe()}"
             )
             if left.type.kind == "group":
                 message = self.group_message(left)

@@ -24,11 +24,12 @@ from qdef.routing.answers import AnswerError
 from qdef.routing.answers import problems as _problems
 from qdef.routing.dd import Budget
 from qdef.routing.interpreter import RuleFailure, Walk, walk
+from qdef.routing.order import shuffled
 from qdef.routing.pathsets import PathCount
 from qdef.routing.pathsets import count_paths as _count_paths
 from qdef.routing.pathsets import iter_paths as _iter_paths
 from qdef.routing.pathtext import format_path
-from qdef.routing.plan import Plan, Step, as_plan
+from qdef.routing.plan import Plan, Roster, Step, as_plan
 from qdef.routing.verdicts import CODES, Finding, FindingKind
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "FindingKind",
     "PathCount",
     "Plan",
+    "Roster",
     "RuleFailure",
     "Step",
     "Walk",
@@ -51,6 +53,7 @@ __all__ = [
     "paths",
     "problems",
     "reaching_conditions",
+    "shuffled",
     "walk",
 ]
 

@@ -46,8 +46,8 @@ from qdef.routing.interpreter import walk_until
 from qdef.routing.logic import (
     Logic,
     from_ordinal,
+    step_checks,
     step_option_when,
-    step_rules,
     to_ordinal,
 )
 from qdef.routing.plan import Plan, Step
@@ -89,11 +89,20 @@ class Analysis:
         self.must: list[int] = []
         for step in steps:
             with working_on(step.position):
-                self.when.append(self.logic.condition(step.when))
+                when = self.logic.condition(step.when)
+                entered = self.logic.entered.get(step.position)
+                if entered is not None:  # a roster's step: only in an iteration
+                    when = self.dd.and_(when, self.logic.condition(entered))
+                self.when.append(when)
                 required = TRUE if step.position in skipped else self.logic.required(step)
                 self.must.append(self.dd.and_(required, self.logic.constraints[step.position]))
         """What a respondent shown each question answers: required questions, and answers
         that obey the question's rules (exclusive options, min/max choices …)."""
+        self.guards = {
+            position: self.logic.condition(guard) for position, guard in self.logic.guard.items()
+        }
+        """Position of a roster's first step -> what arriving there implies (the item of
+        the iteration analysed is one of the source's, where there is one)."""
         self.candidate, self.shown = self._propagate()
         self.members: list[list[Step]] = [[] for _ in plan.instrument.sections]
         """The questions of each section."""
@@ -160,13 +169,16 @@ class Analysis:
             # what its condition reads, and the earlier answers its rules, the offering of
             # its options and (for a computed value) its definition read
             looked_at = self.dd.support(self.when[i])
-            if step_rules(step) or step_option_when(step) or i in self.computing:
+            if step_checks(step) or step_option_when(step) or i in self.computing:
                 looked_at |= self.dd.support(self.must[i]) - own  # (other musts: own answers)
             for var in looked_at:
                 self.when_last[var] = max(self.when_last[var], i)
             if step.option_gotos:
                 for var in logic.vars_of(step.question.id):
                     self.goto_last[var] = i
+            if i in self.guards:  # arriving at a roster: its source ties its item
+                for var in self.dd.support(self.guards[i]):
+                    self.when_last[var] = max(self.when_last[var], i)
             self.vars_at.append(sorted(own))
         last: dict[int, int] = {}
         for step in self.plan.steps:
@@ -215,6 +227,7 @@ class Analysis:
     def pass_by(self, position: int, arriving: int) -> tuple[int, int]:
         """The precise diagrams of showing the candidate at ``position``, and of passing it."""
         dd = self.dd
+        arriving = self.enter(position, arriving)
         when = self.when[position]
         shown = dd.and_(dd.and_(arriving, when), self.must[position])
         passed = FALSE
@@ -227,6 +240,11 @@ class Analysis:
             kept = dd.exists(shown, lambda var: not self.needed_on_arrival(var, position + 1))
             return FALSE, dd.or_(passed, kept)
         return shown, passed
+
+    def enter(self, position: int, arriving: int) -> int:
+        """``arriving`` at ``position``, with what arriving at a roster implies."""
+        guard = self.guards.get(position)
+        return arriving if guard is None else self.dd.and_(arriving, guard)
 
     def shown_next(self, frontier: dict[int, int]) -> Iterator[tuple[int, int]]:
         """Follow precise flows arriving at the positions of ``frontier`` over the questions
@@ -271,6 +289,7 @@ class Analysis:
             if arrive[i] == FALSE:
                 continue
             with working_on(i):
+                arrive[i] = self.enter(i, arrive[i])
                 if i in self.computing:  # computed where its condition holds
                     reach[i] = dd.and_(dd.and_(arrive[i], self.when[i]), self.must[i])
                     _, passed = self.pass_by(i, arrive[i])
@@ -420,6 +439,9 @@ class Analysis:
         compared answers, that make each comparison come out as the path says."""
         logic = self.logic
         base = self._with_options(logic.answers_for(path))
+        if logic.rosters:
+            yield self._records(base)
+            return
         yield base
         wanted: list[tuple[Callable[[dict[str, Any]], bool], list[str]]] = []
         for var, value in path.items():
@@ -488,6 +510,50 @@ class Analysis:
                 del assigned[names[k]]
 
         yield from itertools.islice(search(0), limit)
+
+    def _records(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """``answers`` of the one iteration the diagrams look at as an answer set: the
+        answers of each roster's variables moved into the record of the iteration whose
+        item the path chose (earlier iterations with no answers), the source made to
+        have that item."""
+        logic = self.logic
+        result = dict(answers)
+        for roster in logic.rosters.values():
+            names = [
+                name
+                for name in answers
+                if (info := logic.info(name)) is not None and info.roster == roster.id
+            ]
+            if not names:
+                continue
+            record = {n: result.pop(n) for n in names if n != roster.item}
+            item = result.pop(roster.item, None)
+            index = 0
+            if roster.kind == "choices":
+                chosen = list(result.get(roster.source) or ())
+                if item is None:
+                    item = chosen[0] if chosen else str(roster.slots[0])
+                if item not in chosen:
+                    chosen.append(item)
+                codes = [str(c) for c in roster.slots]
+                chosen = [c for c in codes if c in chosen]
+                result[roster.source] = chosen
+                index = chosen.index(item)
+            elif roster.kind == "times":
+                number = int(item) if isinstance(item, int | float) else 1
+                given = result.get(roster.source)
+                if not isinstance(given, int | float) or given < number:
+                    result[roster.source] = number
+                index = number - 1
+            else:  # a text list: the item is the first answered field's text
+                fields = [str(f) for f in roster.slots]
+                answered = [f for f in fields if result.get(f)]
+                if not answered:
+                    result[fields[0]] = item if isinstance(item, str) and item else "…"
+                elif isinstance(item, str) and item:
+                    result[answered[0]] = item
+            result[roster.id] = [*({} for _ in range(index)), record]
+        return result
 
     def _written_numbers(self, path: dict[int, int]) -> list[Any]:
         """The numbers the atoms that compute on ``path`` are written with (answers near

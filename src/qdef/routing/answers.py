@@ -8,15 +8,19 @@ An *answer set* maps variable names to values (docs/responses.md):
 - number (question, follow-up, cell): an int, or for ``kind: decimal`` an int or float
 - date, date-range end: ISO text at the precision (``"2021"``, ``"2021-05"``, ``"2021-05-31"``)
 - check cell: ``true`` (an unticked box is simply absent; ``false`` is accepted as absent)
+- ranking: a non-empty list of distinct codes in rank order, at most ``top`` long
+- number-list field, dual-scale matrix cell: a number, a code of that scale
+- roster: a list of records (mappings of the roster's variables), the k-th answering
+  the k-th iteration; ``_order``: id -> the codes (ids) in the order shown
 
 - hidden variable: a value of its type (a code of its options, a number, a text, a date)
 
 A name that is missing is unanswered. A *response* is the answer set a walk
 keeps: hidden variables (given or default), only answers of shown questions,
 follow-ups only while their option is chosen, answers of options and rows only
-while they are offered, multiple choices in option order, unticked boxes dropped,
-and computed values. A text must match its ``pattern`` and ``format``
-(:mod:`qdef.expr.patterns`).
+while they are offered, multiple choices in option order, rankings in the order
+given, unticked boxes dropped, computed values, roster records and ``_order``. A
+text must match its ``pattern`` and ``format`` (:mod:`qdef.expr.patterns`).
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from qdef.expr.patterns import FORMATS, matches
+from qdef.expr.values import format_number
 from qdef.model import CheckColumn, GridQuestion, MultipleChoice
-from qdef.routing.plan import Plan, VarInfo
+from qdef.routing.order import codes, is_permutation
+from qdef.routing.plan import Plan, Roster, VarInfo
 
 _DATE_SHAPES = {
     "year": re.compile(r"[0-9]{4}"),
@@ -60,9 +66,17 @@ def real_date(text: str, precision: str) -> bool:
 
 def problems(plan: Plan, answers: Mapping[str, Any]) -> list[str]:
     """Every way ``answers`` does not fit the instrument (unknown names, types,
-    codes, bounds, exclusivity, date order). Required questions may be unanswered."""
+    codes, bounds, steps, exclusivity, date order, malformed roster records and
+    ``_order``). Required questions may be unanswered."""
     found: list[str] = []
     for name, value in answers.items():
+        if name == "_order":
+            found.extend(_order_problems(plan, value))
+            continue
+        roster = plan.rosters.get(name)
+        if roster is not None:
+            found.extend(_records_problems(plan, roster, value))
+            continue
         info = plan.variables.get(name)
         if info is None:
             if plan.hidden_info(name) is not None or _computed(plan, name):
@@ -71,10 +85,67 @@ def problems(plan: Plan, answers: Mapping[str, Any]) -> list[str]:
                 continue
             found.append(_unknown(plan, name))
             continue
+        if info.roster is not None:
+            found.append(
+                f"'{name}' belongs to the roster '{info.roster}': give it in the records "
+                f"of '{info.roster}'"
+            )
+            continue
         problem = value_problem(info, value)
         if problem:
             found.append(f"'{name}': {problem}")
     found.extend(_cross_problems(plan, answers))
+    return found
+
+
+def _records_problems(plan: Plan, roster: Roster, value: Any) -> list[str]:
+    """What is wrong with the records given for ``roster``: each must be a mapping of that
+    roster's variables (its item is recomputed, so any value of it is ignored)."""
+    if not isinstance(value, list):
+        return [f"'{roster.id}': {value!r} is not a list of records (one per iteration)"]
+    found: list[str] = []
+    for k, record in enumerate(value):
+        where = f"'{roster.id}'[{k}]"
+        if not isinstance(record, Mapping):
+            found.append(f"{where}: {record!r} is not a record (a mapping of its answers)")
+            continue
+        for name, answer in record.items():
+            if name == roster.item:
+                continue
+            info = plan.variables.get(name)
+            if info is None or info.roster != roster.id:
+                if _computed(plan, name) and _roster_of_entry(plan, name) == roster.id:
+                    continue
+                found.append(f"{where}: '{name}' is not a variable of the roster '{roster.id}'")
+                continue
+            problem = value_problem(info, answer)
+            if problem:
+                found.append(f"{where}: '{name}': {problem}")
+        found.extend(f"{where}: {p}" for p in _cross_problems(plan, record))
+    return found
+
+
+def _roster_of_entry(plan: Plan, name: str) -> str | None:
+    position = plan.symbols.positions.get(name)
+    return None if position is None else plan.steps[position].roster
+
+
+def _order_problems(plan: Plan, value: Any) -> list[str]:
+    """What is wrong with an ``_order``: it maps the ids of randomised questions and
+    sections to a permutation of their codes (ids)."""
+    if not isinstance(value, Mapping):
+        return [f"'_order': {value!r} is not a mapping of ids to orders"]
+    found: list[str] = []
+    sections = {s.id: s for s in plan.instrument.sections}
+    for key, order in value.items():
+        position = plan.symbols.positions.get(key) if isinstance(key, str) else None
+        what: Any = sections.get(key) if position is None else plan.steps[position].question
+        if what is None or getattr(what, "order", "written") != "random":
+            found.append(f"'_order': {key!r} is not a question or section in random order")
+            continue
+        written = codes(what)
+        if not is_permutation(order, written):
+            found.append(f"'_order': '{key}': {order!r} is not an order of {', '.join(written)}")
     return found
 
 
@@ -101,6 +172,8 @@ def value_problem(info: VarInfo, value: Any) -> str | None:
         return None
     if kind == "choices":
         return _choices_problem(info, value)
+    if kind == "ranking":
+        return _ranking_problem(info, value)
     if kind == "check":
         return None if isinstance(value, bool) else f"{value!r} is not true or false"
     if kind == "text":
@@ -155,6 +228,20 @@ def _choices_problem(info: VarInfo, value: Any) -> str | None:
     return None
 
 
+def _ranking_problem(info: VarInfo, value: Any) -> str | None:
+    if not isinstance(value, list | tuple) or not value:
+        return f"{value!r} is not a non-empty list of codes in rank order"
+    for code in value:
+        if not isinstance(code, str) or code not in info.codes:
+            return f"{code!r} is not one of its codes ({', '.join(info.codes)})"
+    if len(set(value)) != len(value):
+        return "a code is ranked twice"
+    top = getattr(info.node, "top", None) or len(info.codes)
+    if len(value) > top:
+        return f"at most {top} items may be ranked"
+    return None
+
+
 def _number_problem(node: Any, value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"{value!r} is not a number"
@@ -166,6 +253,14 @@ def _number_problem(node: Any, value: Any) -> str | None:
         return f"{value!r} is less than the minimum {node.min}"
     if node.max is not None and value > node.max:
         return f"{value!r} is more than the maximum {node.max}"
+    step = getattr(node, "step", None)
+    if step is not None:
+        base = node.min if node.min is not None else 0
+        steps = round((value - base) / step)
+        if abs(value - base - steps * step) > 1e-9 * step:
+            return (
+                f"{value!r} is not on the steps of {format_number(step)} from {format_number(base)}"
+            )
     return None
 
 
@@ -219,4 +314,6 @@ def normalize(info: VarInfo, value: Any) -> Any:
     if info.kind == "choices":
         chosen = set(value)
         return [code for code in info.codes if code in chosen]
+    if info.kind == "ranking":
+        return list(value)  # in rank order, as given
     return value

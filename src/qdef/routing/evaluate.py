@@ -13,6 +13,16 @@ arithmetic is done on floats; the result of ``+ - *`` on two integers is an
 integer again (the double's value). A result that overflows (infinite) is absent,
 as is a division by zero.
 
+Aggregates over a roster (:class:`~qdef.expr.nodes.Over`, SPEC19 §1.6) read the
+roster's records, ``response[roster]`` (a list of mappings, one per iteration; absent:
+none), and evaluate their body on each record layered over the response (the record's
+answers first): ``sum`` adds the present numbers (0 when none), ``count`` counts the
+records where the body is present and not false, ``min``/``max`` take the least and
+greatest present value (absent when none), ``any`` holds when the body holds in some
+record (false when there are none), ``all`` when it holds in every one (true when
+there are none). Inside a roster, the response a condition sees is itself such a
+layering of the current record over the response (the walk makes it).
+
 Expressions are assumed to have passed the type checker: this module computes
 values, it does not diagnose.
 """
@@ -21,7 +31,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from qdef.expr.nodes import (
@@ -37,6 +47,7 @@ from qdef.expr.nodes import (
     Neg,
     Not,
     Or,
+    Over,
     Ref,
 )
 from qdef.expr.values import format_number
@@ -88,6 +99,8 @@ def holds(expr: Expr, response: Mapping[str, Any], parts: Parts = _no_parts) -> 
             return found != negated
         case Call():
             return _call(expr, response, parts) is True
+        case Over():
+            return over(expr, response, parts) is True
         case Arith() | Neg():
             return False  # a number is no condition (the type checker refuses it)
     raise TypeError(f"not an expression node: {expr!r}")  # pragma: no cover
@@ -108,8 +121,79 @@ def value(expr: Expr, response: Mapping[str, Any], parts: Parts = _no_parts) -> 
             return ABSENT if number is ABSENT else -number
         case Call():
             return _call(expr, response, parts)
+        case Over():
+            return over(expr, response, parts)
         case _:
             return holds(expr, response, parts)
+
+
+class Layered(Mapping[str, Any]):
+    """A roster's record layered over the response: a name is looked up in ``record``
+    first, then in ``response`` (what ``collections.ChainMap`` does, read-only)."""
+
+    __slots__ = ("record", "response")
+
+    def __init__(self, record: Mapping[str, Any], response: Mapping[str, Any]) -> None:
+        self.record = record
+        self.response = response
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.record:
+            return self.record[name]
+        return self.response[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.record or name in self.response
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.record
+        yield from (name for name in self.response if name not in self.record)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def records(roster: str, response: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
+    """The records of ``roster`` in ``response`` (none when absent)."""
+    found = response.get(roster, ABSENT)
+    return () if found is ABSENT else found
+
+
+def over(node: Over, response: Mapping[str, Any], parts: Parts = _no_parts) -> Any:
+    """The value of the aggregate ``node`` over its roster's records in ``response``."""
+    scopes = [Layered(record, response) for record in records(node.roster, response)]
+    func, body = node.func, node.body
+    if func == "any":
+        return any(holds(body, scope, parts) for scope in scopes)
+    if func == "all":
+        return all(holds(body, scope, parts) for scope in scopes)
+    found = [value(body, scope, parts) for scope in scopes]
+    if func == "count":
+        return sum(1 for v in found if v is not ABSENT and v is not False)
+    present = [v for v in found if v is not ABSENT]
+    if func == "sum":
+        return _sum(present)
+    if not present:
+        return ABSENT
+    return min(present) if func == "min" else max(present)
+
+
+def _sum(numbers: list[Any]) -> Any:
+    """The sum of ``numbers`` (0 for none), absent when it overflows."""
+    total: Any = 0
+    for number in numbers:
+        total = arithmetic("+", total, number)
+        if total is ABSENT:
+            return ABSENT
+    return total
+
+
+def rank(ranking: Any, code: Any) -> Any:
+    """The rank (1 = first) of ``code`` in the ranking answer ``ranking`` (a list of
+    codes in rank order); absent when it is not ranked."""
+    if ranking is ABSENT or code is ABSENT or code not in ranking:
+        return ABSENT
+    return list(ranking).index(code) + 1
 
 
 def arithmetic(op: str, left: Any, right: Any) -> Any:
@@ -157,14 +241,11 @@ def _call(node: Call, response: Mapping[str, Any], parts: Parts) -> Any:
             for arg in args
             if (found := value(arg, response, parts)) is not ABSENT and found is not False
         )
+    if name == "rank":
+        return rank(value(args[0], response, parts), value(args[1], response, parts))
     present = _present(args, response, parts)
     if name == "sum":
-        total: Any = 0
-        for number in present:
-            total = arithmetic("+", total, number)
-            if total is ABSENT:
-                return ABSENT
-        return total
+        return _sum(present)
     if name in ("min", "max"):
         if not present:
             return ABSENT
@@ -228,8 +309,8 @@ def _is_truth(expr: Expr, response: Mapping[str, Any], parts: Parts) -> bool:
         return isinstance(response.get(expr.name), bool)
     if isinstance(expr, Arith | Neg):
         return False
-    if isinstance(expr, Call):
-        return isinstance(_call(expr, response, parts), bool)
+    if isinstance(expr, Call | Over):
+        return isinstance(value(expr, response, parts), bool)
     return True
 
 
@@ -264,7 +345,7 @@ def _truth(expr: Expr, response: Mapping[str, Any], parts: Parts) -> bool | None
     if isinstance(expr, Ref):
         found = response.get(expr.name, ABSENT)
         return found is True if found is ABSENT or isinstance(found, bool) else None
-    if isinstance(expr, Call | Arith | Neg):
+    if isinstance(expr, Call | Arith | Neg | Over):
         found = value(expr, response, parts)
         return found if isinstance(found, bool) else None
     return holds(expr, response, parts)
@@ -279,8 +360,11 @@ def _equal(left: Any, right: Any) -> bool:
 
 def as_text(found: Any, vtype: ValueType, labels: Mapping[str, str]) -> str:
     """A value as piped into a text (docs/format.md, "Piping"): a single choice as its
-    option's label (``labels``: code -> label in the language shown), a multiple
-    choice as its chosen labels in option order joined by ", ", a number by
+    option's label (``labels``: code -> label in the language shown; so is the item of
+    a roster over a multiple choice), a multiple choice as its chosen labels in option
+    order joined by ", ", a ranking as its ranked labels in rank order joined alike
+    (the text of a text list's entry, the item of a roster over one, and the number of
+    a ``times`` roster's iteration are a text and a number), a number by
     :func:`~qdef.expr.values.format_number`, a date as stored (ISO), a text as given;
     absent as "". Truth values, check boxes and groups are not piped (ValueError)."""
     if found is ABSENT:
@@ -293,6 +377,8 @@ def as_text(found: Any, vtype: ValueType, labels: Mapping[str, str]) -> str:
             ordered = [code for code in vtype.codes if code in chosen]
             ordered += [code for code in found if code not in vtype.codes]
             return ", ".join(labels.get(code, code) for code in ordered)
+        case "ranking":
+            return ", ".join(labels.get(code, code) for code in found)
         case "number":
             return format_number(found)
         case "text" | "date":

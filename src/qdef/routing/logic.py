@@ -37,6 +37,7 @@ diagrams cannot disagree with the walk.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import itertools
 import math
@@ -57,8 +58,9 @@ from qdef.expr.nodes import (
     Neg,
     Not,
     Or,
+    Over,
     Ref,
-    walk,
+    children,
 )
 from qdef.expr.printer import to_source
 from qdef.expr.template import Template, TemplateSyntaxError
@@ -66,9 +68,11 @@ from qdef.model import (
     CheckColumn,
     Computed,
     DateRangeQuestion,
+    DualMatrixQuestion,
     GridQuestion,
     MatrixQuestion,
     MultipleChoice,
+    RankingQuestion,
     SingleChoice,
     TextListQuestion,
 )
@@ -76,7 +80,7 @@ from qdef.model.symbols import Kind
 from qdef.routing import evaluate
 from qdef.routing.dd import DD, FALSE, MAX_NODES, TRUE, working_on
 from qdef.routing.evaluate import ABSENT, holds
-from qdef.routing.plan import Plan, Step, VarInfo
+from qdef.routing.plan import Plan, Roster, Step, VarInfo
 from qdef.source.positions import KeyPath
 
 #: The most combinations of values an atom that computes (or a computed value) is
@@ -114,6 +118,49 @@ def step_option_when(step: Step) -> Mapping[str, Expr]:
     return found
 
 
+def step_total(step: Step) -> Expr | None:
+    """For a number list with a ``total``: the condition its fields' sum meets."""
+    found: Expr | None = getattr(step, "total", None)
+    return found
+
+
+def step_checks(step: Step) -> tuple[Expr, ...]:
+    """What the answers of ``step`` are checked against whenever one is given: its rules'
+    checks, in order, then its number list's total (checked like a rule)."""
+    total = step_total(step)
+    return step_rules(step) if total is None else (*step_rules(step), total)
+
+
+def plan_rosters(plan: Plan) -> Mapping[str, Roster]:
+    """The roster sections by id (none for a plan built before them)."""
+    found: Mapping[str, Roster] = getattr(plan, "rosters", None) or {}
+    return found
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """Every node of ``expr``, parents before children, but not the body of an aggregate
+    over a roster (:class:`~qdef.expr.nodes.Over`): its references mean each iteration's
+    answers, which the diagrams do not hold (the aggregate is one atom, see
+    :meth:`Logic.condition`)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, Over):
+            stack.extend(reversed(children(node)))
+
+
+def aggregates(expr: Expr) -> list[Over]:
+    """The aggregates over rosters in ``expr`` (outermost ones)."""
+    return [node for node in walk(expr) if isinstance(node, Over)]
+
+
+def rank_name(question: str, code: str) -> str:
+    """The name of the diagram variable for ``rank(question, "code")`` (it cannot clash
+    with an answer's name: ids have no ``#``)."""
+    return f"{question}#rank:{code}"
+
+
 def plan_hidden(plan: Plan) -> tuple[VarInfo, ...]:
     """The hidden variables (position -1: before every question)."""
     return tuple(getattr(plan, "hidden", None) or ())
@@ -133,7 +180,7 @@ def expressions(step: Step) -> Iterator[Expr]:
     if step.when is not None:
         yield step.when
     yield from step_option_when(step).values()
-    yield from step_rules(step)
+    yield from step_checks(step)
     computed = step_computed(step)
     if computed is not None:
         yield computed
@@ -308,6 +355,82 @@ def number_regions(constants: set[Any], lo: Any, hi: Any, whole: bool) -> list[R
     return regions
 
 
+def on_grid(region: Region, lo: Any, hi: Any, step: Any, whole: bool) -> Region | None:
+    """``region`` represented by a value on the grid ``origin + k·step`` (origin: ``lo``,
+    or 0), within the bounds ``lo`` … ``hi``; None when the region holds none (an answer
+    off the grid is not valid, so no respondent gives one)."""
+    origin = lo if lo is not None else 0
+    tolerance = 1e-9 * step
+
+    def at(k: int) -> Any:
+        value = origin + k * step
+        return round(value) if whole else value
+
+    if region.point:
+        k = round((region.low - origin) / step)
+        return region if abs(origin + k * step - region.low) <= tolerance else None
+    below = [(region.low, False), (lo, True)]
+    above = [(region.high, False), (hi, True)]
+    first: int | None = None
+    for bound, inclusive in below:
+        if bound is None:
+            continue
+        k = math.ceil((bound - origin) / step - 1e-9)
+        if not inclusive and origin + k * step <= bound + tolerance:
+            k += 1
+        first = k if first is None else max(first, k)
+    last: int | None = None
+    for bound, inclusive in above:
+        if bound is None:
+            continue
+        k = math.floor((bound - origin) / step + 1e-9)
+        if not inclusive and origin + k * step >= bound - tolerance:
+            k -= 1
+        last = k if last is None else min(last, k)
+    if first is None:
+        first = 0 if last is None else min(0, last)
+    if last is not None and first > last:
+        return None
+    return Region(region.low, region.high, False, at(first))
+
+
+def _rebuild(node: Expr, kids: tuple[Expr, ...]) -> Expr:
+    """``node`` with its direct sub-expressions replaced by ``kids`` (in the order of
+    :func:`~qdef.expr.nodes.children`)."""
+    match node:
+        case Answered():
+            assert isinstance(kids[0], Ref)
+            return dataclasses.replace(node, ref=kids[0])
+        case Compare() | Arith():
+            return dataclasses.replace(node, left=kids[0], right=kids[1])
+        case Has():
+            return dataclasses.replace(node, left=kids[0], value=kids[1])
+        case In():
+            return dataclasses.replace(node, left=kids[0])
+        case Not() | Neg():
+            return dataclasses.replace(node, operand=kids[0])
+        case And() | Or():
+            return dataclasses.replace(node, operands=kids)
+        case Call():
+            return dataclasses.replace(node, args=kids)
+        case Over():
+            return dataclasses.replace(node, body=kids[0])
+    return node
+
+
+def _ordered(info: VarInfo, chosen: list[str], ranks: Mapping[str, int] | None) -> list[str]:
+    """A list answer in the order the walk keeps: the items of a ranking by rank (in the
+    options' order where the ranks are not known), a multiple choice's in the options'."""
+    codes = [c for c in info.codes if c in chosen]
+    return codes if ranks is None else sorted(codes, key=lambda c: ranks.get(c, 0))
+
+
+def _ranks(info: VarInfo) -> int:
+    """How many ranks a ranking has: its ``top``, or every item."""
+    top = getattr(info.node, "top", None)
+    return min(top, len(info.codes)) if top else len(info.codes)
+
+
 class Logic:
     """Compiles an instrument's conditions to diagrams over finite domains."""
 
@@ -350,6 +473,7 @@ class Logic:
         """For a computed value whose definition is encoded: the variables it reads."""
         self.piped = self._piped(templates)
         """The pieces without fallback of the instrument's piped texts."""
+        self._rosters()
         self._memo: dict[Expr, int] = {}
         self.skipped = skipped
         """The positions of questions not analysed: each one's condition is an
@@ -423,16 +547,91 @@ class Logic:
         return found
 
     def info(self, name: str) -> VarInfo | None:
-        """The variable ``name`` (an answer, a computed or a hidden variable)."""
+        """The variable ``name`` (an answer, a computed or a hidden variable, a roster's
+        item)."""
         return (
-            self.plan.variables.get(name) or self.hidden.get(name) or self.computed_info.get(name)
+            self.items.get(name)
+            or self.plan.variables.get(name)
+            or self.hidden.get(name)
+            or self.computed_info.get(name)
         )
+
+    def _rosters(self) -> None:
+        self.rosters = dict(plan_rosters(self.plan))
+        """The roster sections by id. The analysis looks at ONE iteration of each: the
+        roster's steps are ordinary steps whose item is a free input over its domain,
+        tied to the source by :attr:`guard`."""
+        self.items: dict[str, VarInfo] = {}
+        """Each roster's item, as the variable the diagrams give it."""
+        self.entered: dict[int, Expr] = {}
+        """Position of a roster's step -> "its source has at least one item" (part of the
+        condition of every step of the roster: without items there is no iteration)."""
+        self.guard: dict[int, Expr] = {}
+        """Position of a roster's first step -> what arriving there implies: where the
+        roster has an iteration, the item is one of its source's."""
+        for roster in self.rosters.values():
+            self._roster(roster)
+        self.ranked = self._ranked()
+        """The rankings whose items' ranks conditions read (``rank(q, "code")``): each item
+        of them has its rank (or absent) as a diagram variable, the others one bit."""
+
+    def _roster(self, roster: Roster) -> None:
+        """The item of ``roster`` and the conditions that tie it to its source."""
+        plan = self.plan
+        item, source = Ref(roster.item), Ref(roster.source)
+        link: list[Expr] = [Answered(item)]
+        if roster.kind == "choices":
+            found = plan.variables.get(roster.source)
+            codes = found.codes if found is not None else tuple(str(s) for s in roster.slots)
+            info = VarInfo(roster.item, "choice", roster.id, roster.start, codes, None, None)
+            entry: Expr = Answered(source)
+            link.append(Has(source, item))
+        elif roster.kind == "textlist":
+            info = VarInfo(roster.item, "text", roster.id, roster.start, (), None, None)
+            entry = Answered(source)
+        else:  # times: the item is 1 … max, and the number at least the item
+            info = VarInfo(roster.item, "number", roster.id, roster.start, (), None, None)
+            entry = Compare(">=", source, Literal(1))
+            link.extend(
+                Or((Not(Compare("==", item, Literal(k))), Compare(">=", source, Literal(k))))
+                for k in range(1, roster.max + 1)
+            )
+        self.items[roster.item] = info._replace(roster=roster.id)
+        first = plan.steps[roster.start] if roster.start < plan.end else None
+        for position in range(roster.start, min(roster.stop, plan.end)):
+            self.entered[position] = entry
+        if first is not None:
+            started = entry if first.section_when is None else And((first.section_when, entry))
+            self.guard[roster.start] = Or((Not(started), And(tuple(link))))
+
+    def _ranked(self) -> set[str]:
+        found: set[str] = set()
+        extra = [*self.entered.values(), *self.guard.values()]
+        for expr in itertools.chain(
+            (e for step in self.plan.steps for e in expressions(step)), extra
+        ):
+            for node in walk(expr):
+                if (
+                    isinstance(node, Call)
+                    and node.name == "rank"
+                    and node.args
+                    and isinstance(node.args[0], Ref)
+                ):
+                    info = self.info(node.args[0].name)
+                    if info is not None and info.kind == "ranking":
+                        found.add(info.name)
+        return found
+
+    def roster_extras(self) -> list[Expr]:
+        """The conditions rosters add (see :attr:`entered` and :attr:`guard`)."""
+        return [*dict.fromkeys(self.entered.values()), *self.guard.values()]
 
     # ------------------------------------------------------------------ domains
 
     def _allocate(self) -> None:
         plan = self.plan
         everything = [e for step in plan.steps for e in expressions(step)]
+        everything += self.roster_extras()
         constants = constants_in(iter(everything))
         wanted: set[str] = set()
         opaque: list[tuple[int, Expr]] = []
@@ -440,10 +639,10 @@ class Logic:
         for step in plan.steps:
             if step.option_gotos:
                 wanted.add(step.question.id)
-            if step_rules(step) or step_option_when(step):
+            if step_checks(step) or step_option_when(step):
                 # "some answer given" and "an option chosen" look at every answer
                 wanted.update(n for n in step.variables if n in plan.variables)
-        checks = [rule for step in plan.steps for rule in step_rules(step)]
+        checks = [rule for step in plan.steps for rule in step_checks(step)]
         for rule in checks:  # two answers compared by a rule: enumerated where they can be
             for node in walk(rule):
                 if (
@@ -538,13 +737,28 @@ class Logic:
         """Allocate ``info``'s diagram variable(s); ``enumerated``: an atom that computes
         (or a computed value) reads it, so it is made exact where it can be."""
         kind = info.kind
-        if kind == "choices":
+        if kind == "ranking" and info.name in self.ranked:  # each item's rank, or absent
+            ranks = list(range(1, _ranks(info) + 1))
+            for code in info.codes:
+                var = self.dd.new_var(len(ranks) + 1)
+                self.bits[(info.name, code)] = var
+                self.var_of[rank_name(info.name, code)] = var
+                self.domains.append(
+                    Domain(info.name, info, [ABSENT, *ranks], code=code, exact=True)
+                )
+            return
+        if kind in ("choices", "ranking"):
             for code in info.codes:
                 self.bits[(info.name, code)] = self.dd.new_var(2)
                 self.domains.append(Domain(info.name, info, [ABSENT, True], code=code, exact=True))
             return
         domain = Domain(info.name, info, [ABSENT])
-        if is_computed(info):
+        roster = self.rosters.get(info.roster or "")
+        if roster is not None and roster.item == info.name and kind == "number":
+            counts = set(range(1, roster.max + 1))
+            self._number_domain(domain, counts, 1, roster.max, True)  # (1 … max: exact)
+            domain.exact = True
+        elif is_computed(info):
             self._computed_domain(domain, constants)
         elif kind == "choice":
             domain.values.extend(info.codes)
@@ -558,22 +772,7 @@ class Logic:
         elif kind == "text":
             self._text_domain(domain, constants, getattr(info.node, "max_length", None))
         elif kind == "number":
-            node = info.node
-            whole = getattr(node, "kind", "decimal") == "integer"
-            lo, hi = getattr(node, "min", None), getattr(node, "max", None)
-            numbers = {
-                c for c in constants if isinstance(c, int | float) and not isinstance(c, bool)
-            }
-            if (
-                enumerated
-                and whole
-                and lo is not None
-                and hi is not None
-                and hi - lo < MAX_EXACT_RANGE
-            ):
-                numbers.update(range(math.ceil(lo), math.floor(hi) + 1))
-                domain.exact = True
-            self._number_domain(domain, numbers, lo, hi, whole)
+            self._answer_number(domain, info, constants, enumerated)
         else:  # a date
             node = info.node
             self._date_domain(
@@ -589,6 +788,20 @@ class Logic:
             start = self.var_of[info.name[:-3] + ".from"]
             self.ranges.append((info.question, start, self.var_of[info.name]))
 
+    def _answer_number(
+        self, domain: Domain, info: VarInfo, constants: set[Any], enumerated: bool
+    ) -> None:
+        """A number answer's domain: regions, or (``enumerated``, whole and bounded) every
+        value; on its ``step``'s grid when it has one."""
+        node = info.node
+        whole = getattr(node, "kind", "decimal") == "integer"
+        lo, hi = getattr(node, "min", None), getattr(node, "max", None)
+        numbers = {c for c in constants if isinstance(c, int | float) and not isinstance(c, bool)}
+        if enumerated and whole and lo is not None and hi is not None and hi - lo < MAX_EXACT_RANGE:
+            numbers.update(range(math.ceil(lo), math.floor(hi) + 1))
+            domain.exact = True
+        self._number_domain(domain, numbers, lo, hi, whole, step=getattr(node, "step", None))
+
     @staticmethod
     def _text_domain(domain: Domain, constants: set[Any], limit: int | None) -> None:
         texts = sorted(c for c in constants if isinstance(c, str) and c)
@@ -599,9 +812,15 @@ class Logic:
         domain.values.extend([*texts, other])
 
     @staticmethod
-    def _number_domain(domain: Domain, numbers: set[Any], lo: Any, hi: Any, whole: bool) -> None:
-        domain.regions = [Region(None, None, False, None)]
-        domain.regions += number_regions(numbers, lo, hi, whole)
+    def _number_domain(
+        domain: Domain, numbers: set[Any], lo: Any, hi: Any, whole: bool, *, step: Any = None
+    ) -> None:
+        """The regions of a number; with a ``step``, only those with a value on its grid
+        (``min + k·step``, or ``k·step`` without ``min``), represented by one."""
+        regions = number_regions(numbers, lo, hi, whole)
+        if step:
+            regions = [r for r in (on_grid(r, lo, hi, step, whole) for r in regions) if r]
+        domain.regions = [Region(None, None, False, None), *regions]
         domain.values.extend(r.value for r in domain.regions[1:])
 
     @staticmethod
@@ -626,14 +845,27 @@ class Logic:
         info = domain.info
         assert info is not None
         expr = self.computed[info.name]
-        variables, reason = self._expansion(self.reads(expr))
+        over = aggregates(expr)
+        variables: list[int] = []
+        reason: str | None
+        if over:
+            reason = (
+                f"aggregates the iterations of roster '{over[0].roster}', which qdef "
+                "does not decide"
+            )
+        else:
+            variables, reason = self._expansion(self.reads(expr))
         vtype = self._vtype(info.name)
         if reason is None:
             found: dict[Any, None] = {}
-            for response in self._responses(variables):
-                value = evaluate.value(expr, response, parts=self.plan.parts)
-                if value is not ABSENT:
-                    found.setdefault(value, None)
+            try:
+                for response in self._responses(variables):
+                    value = evaluate.value(expr, response, parts=self.plan.parts)
+                    if value is not ABSENT:
+                        found.setdefault(value, None)
+            except (TypeError, ValueError, KeyError, ArithmeticError) as error:
+                reason = f"cannot be evaluated by qdef's analysis ({error})"
+        if reason is None:
             values = sorted(found, key=lambda v: (str(type(v)), v))
             domain.exact = True
             self._reads_of[info.name] = variables
@@ -714,6 +946,7 @@ class Logic:
 
     def _response(self, assigned: Mapping[int, int]) -> dict[str, Any]:
         response: dict[str, Any] = {}
+        ranks: dict[str, dict[str, int]] = {}
         for var, k in assigned.items():
             domain = self.domains[var]
             index = domain.default if k == 0 and domain.default is not None else k
@@ -721,12 +954,15 @@ class Logic:
                 continue
             if domain.code is not None:
                 response.setdefault(domain.name, []).append(domain.code)
+                if len(domain.values) > 2:  # a ranked item: its rank
+                    response[rank_name(domain.name, domain.code)] = index
+                    ranks.setdefault(domain.name, {})[domain.code] = index
             else:
                 response[domain.name] = domain.values[index]
         for name, value in response.items():
             info = self.info(name)
             if isinstance(value, list) and info is not None:
-                response[name] = [c for c in info.codes if c in value]
+                response[name] = _ordered(info, value, ranks.get(name))
         return response
 
     def table(self, variables: list[int], leaf: Callable[[dict[str, Any]], int]) -> int:
@@ -754,14 +990,11 @@ class Logic:
         variables, reason = self._expansion(self.reads(expr))
         if reason is None:
             parts = self.plan.parts
-            return self.table(variables, lambda r: TRUE if holds(expr, r, parts) else FALSE)
-        var = self.opaque.get(expr)
-        if var is None:
-            var = self.dd.new_var(2)
-            why = f"`{to_source(expr)}` {reason}"
-            self.domains.append(Domain("", None, [False, True], opaque=expr, reason=why))
-            self.opaque[expr] = var
-        return self.dd.literal(var, [1])
+            try:
+                return self.table(variables, lambda r: TRUE if holds(expr, r, parts) else FALSE)
+            except (TypeError, ValueError, KeyError, ArithmeticError) as error:
+                reason = f"cannot be evaluated by qdef's analysis ({error})"
+        return self.opaque_atom(expr, reason)
 
     def _expandable(self, expr: Expr) -> bool:
         if computes(expr):
@@ -813,6 +1046,16 @@ class Logic:
             low = question.min_choices or 0
             high = question.max_choices if question.max_choices is not None else len(bits)
             parts.append(self._choices_rule(bits, alone, low, high))
+        if isinstance(question, RankingQuestion) and (question.id, question.options[0].code) in (
+            self.bits
+        ):
+            info = self.info(question.id)
+            assert info is not None
+            bits = [self.bits[(question.id, o.code)] for o in question.options]
+            if question.id in self.ranked:
+                parts.append(self._ranking_rule(bits, _ranks(info)))
+            else:
+                parts.append(self._choices_rule(bits, [False] * len(bits), 0, _ranks(info)))
         if isinstance(question, GridQuestion):
             for row in question.rows:
                 cells = {
@@ -829,6 +1072,19 @@ class Logic:
                         if c != column.code and v is not None
                     )
                     parts.append(dd.or_(dd.literal(var, [0]), others))
+        return dd.all_(parts)
+
+    def _ranking_rule(self, variables: list[int], ranks: int) -> int:
+        """The ranks of a ranking's items are 1 … m for some m (each once), or absent."""
+        dd = self.dd
+        parts: list[int] = []
+        for rank in range(1, ranks + 1):
+            given = [dd.literal(v, [rank]) for v in variables]
+            for a, b in itertools.combinations(given, 2):  # no rank twice
+                parts.append(dd.not_(dd.and_(a, b)))
+            if rank > 1:  # no gap: a rank only after the one before it
+                before = dd.any_(dd.literal(v, [rank - 1]) for v in variables)
+                parts.append(dd.or_(dd.not_(dd.any_(given)), before))
         return dd.all_(parts)
 
     def offered(self, step: Step) -> int:
@@ -849,15 +1105,18 @@ class Logic:
         if isinstance(question, MatrixQuestion):
             row = f"{qid}.{code}"
             return self.answered(row) if self._known(row) else None
-        if isinstance(question, GridQuestion):
-            cells = [f"{qid}.{code}.{c.code}" for c in question.columns]
+        if isinstance(question, GridQuestion | DualMatrixQuestion):
+            columns = question.columns if isinstance(question, GridQuestion) else question.scales
+            cells = [f"{qid}.{code}.{c.code}" for c in columns]
             if all(self._known(c) for c in cells):
                 return self.dd.any_(self.answered(c) for c in cells)
+        if isinstance(question, RankingQuestion) and (qid, code) in self.bits:
+            return self.has(qid, code)
         return None
 
     def checked(self, step: Step) -> list[int]:
         """Each rule of ``step``: its check holds whenever some answer of it is given."""
-        rules = step_rules(step)
+        rules = step_checks(step)
         if not rules:
             return []
         dd = self.dd
@@ -962,8 +1221,8 @@ class Logic:
         if name in self.var_of and self.domains_of(name).default is not None:
             return TRUE  # a hidden variable with a default
         info = self.info(name)
-        if info is not None and info.kind == "choices":  # the last first: each step is small
-            return dd.any_(dd.literal(self.bits[(name, c)], [1]) for c in reversed(info.codes))
+        if info is not None and info.kind in ("choices", "ranking"):  # the last first
+            return dd.any_(self.has(name, c) for c in reversed(info.codes))
         if info is None:  # a question with several parts
             return dd.any_(self.answered(part) for part in self.plan.parts(name))
         var = self.var_of[name]
@@ -1004,7 +1263,12 @@ class Logic:
     def _chosen(self, question: SingleChoice | MultipleChoice, code: str) -> int:
         if isinstance(question, SingleChoice):
             return self.is_value(question.id, code)
-        return self.dd.literal(self.bits[(question.id, code)], [1])
+        return self.has(question.id, code)
+
+    def has(self, name: str, code: str) -> int:
+        """``name has code`` for a multiple choice or a ranking (ranked at all)."""
+        var = self.bits[(name, code)]
+        return self.dd.literal(var, range(1, self.dd.sizes[var]))
 
     def _compile(self, expr: Expr) -> int:
         dd = self.dd
@@ -1019,14 +1283,22 @@ class Logic:
                 return dd.all_(self.condition(o) for o in operands)
             case Or(operands=operands):
                 return dd.any_(self.condition(o) for o in operands)
+            case _ if aggregates(expr):
+                over = aggregates(expr)[0]
+                return self.opaque_atom(
+                    expr,
+                    f"aggregates the iterations of roster '{over.roster}' "
+                    f"(`{to_source(over)}`), which qdef does not decide",
+                )
+            case _ if any(isinstance(n, Call) and n.name == "rank" for n in walk(expr)):
+                return self._rank(expr)
             case Has(left=Ref(name=name), value=value):
                 if isinstance(value, Literal):
-                    return dd.literal(self.bits[(name, str(value.value))], [1])
+                    return self.has(name, str(value.value))
                 assert isinstance(value, Ref)
                 shared = [c for c in self._codes(name) if c in self._codes(value.name)]
                 return dd.any_(
-                    dd.and_(dd.literal(self.bits[(name, c)], [1]), self.is_value(value.name, c))
-                    for c in shared
+                    dd.and_(self.has(name, c), self.is_value(value.name, c)) for c in shared
                 )
             case _ if self._expandable(expr):
                 return self._expand(expr)
@@ -1059,6 +1331,40 @@ class Logic:
         assert len(names) == 1, expr
         return self._single(names[0], expr)
 
+    def opaque_atom(self, expr: Expr, reason: str) -> int:
+        """``expr`` as an independent yes/no that qdef does not decide, and why."""
+        var = self.opaque.get(expr)
+        if var is None:
+            var = self.dd.new_var(2)
+            why = f"`{to_source(expr)}` {reason}"
+            self.domains.append(Domain("", None, [False, True], opaque=expr, reason=why))
+            self.opaque[expr] = var
+        return self.dd.literal(var, [1])
+
+    def _rank(self, expr: Expr) -> int:
+        """An atom that reads ranks: on the ranks of the items it names (each item's rank
+        a variable of its own), or opaque when an item is not a written code."""
+
+        def swap(node: Expr) -> Expr:
+            match node:
+                case Call(name="rank", args=(Ref(name=q), Literal(value=str() as code))) if (
+                    q in self.ranked
+                ):
+                    return Ref(rank_name(q, code))
+                case Call(name="rank"):
+                    raise LookupError(node)
+            return _rebuild(node, tuple(swap(c) for c in children(node)))
+
+        try:
+            swapped = swap(expr)
+        except LookupError as unknown:
+            call = unknown.args[0]
+            return self.opaque_atom(
+                expr,
+                f"reads `{to_source(call)}`: qdef decides ranks only of an item written as a code",
+            )
+        return self._expand(swapped)
+
     def _codes(self, name: str) -> tuple[str, ...]:
         info = self.info(name)
         return () if info is None else info.codes
@@ -1083,7 +1389,7 @@ class Logic:
         if name in self.var_of:
             return [self.var_of[name]]
         info = self.info(name)
-        if info is not None and info.kind == "choices":
+        if info is not None and info.kind in ("choices", "ranking"):
             return [self.bits[(name, c)] for c in info.codes if (name, c) in self.bits]
         return []
 
@@ -1173,12 +1479,17 @@ class Logic:
 
     def answers_for(self, path: dict[int, int]) -> dict[str, Any]:
         answers: dict[str, Any] = {}
+        ranks: dict[str, dict[str, int]] = {}
         for var, value in sorted(path.items()):
             domain = self.domains[var]
             if domain.opaque is not None or value == 0 or is_computed(domain.info):
                 continue  # (a computed value is the walk's to compute)
             if domain.code is not None:
                 answers.setdefault(domain.name, []).append(domain.code)
+                if len(domain.values) > 2:
+                    ranks.setdefault(domain.name, {})[domain.code] = value
             else:
                 answers[domain.name] = domain.values[value]
+        for name, ranked in ranks.items():
+            answers[name] = sorted(answers[name], key=ranked.__getitem__)
         return answers

@@ -14,6 +14,12 @@ not with the number of paths.
 If the automaton grows beyond a budget, the count falls back to the same
 automaton with nothing remembered (correlations between distant conditions
 ignored) and says it is an upper bound.
+
+A roster is analysed for one iteration (see :mod:`.analysis`), so a path goes
+through a roster's block once: the count is of paths with each roster's block
+taken once, and :attr:`PathCount.rosters` says which blocks are repeated (each
+repetition takes one of the block's paths, chosen independently as far as the
+count is concerned).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dataclasses import dataclass
 
 from qdef.routing.analysis import Analysis
 from qdef.routing.dd import FALSE, Budget
+from qdef.routing.pathtext import repeated_for
 
 _START = -1
 
@@ -38,9 +45,23 @@ class PathCount:
     exact: bool
     reason: str = ""
     """Why the count is only an upper bound."""
+    rosters: tuple[str, ...] = ()
+    """The roster blocks some path goes through, each counted once (what it is repeated
+    for: :func:`~qdef.routing.pathtext.repeated_for`)."""
 
     def __str__(self) -> str:
         return str(self.count) if self.exact else f"at most {self.count}"
+
+    @property
+    def note(self) -> str:
+        """What the count takes once, for the reader: ``each path takes a roster's block
+        once, and the block is repeated for each person of question 1 'names' (at most
+        3)``; empty without rosters."""
+        if not self.rosters:
+            return ""
+        return "each path takes a roster's block once, and the block is repeated for " + "; ".join(
+            self.rosters
+        )
 
 
 class Automaton:
@@ -82,12 +103,19 @@ class Automaton:
 
 
 def count_paths(analysis: Analysis, max_states: int = 200_000) -> PathCount:
-    """The number of distinct paths through the instrument."""
+    """The number of distinct paths through the instrument (each roster's block taken
+    once: see :attr:`PathCount.rosters`)."""
+    plan = analysis.plan
+    rosters = tuple(
+        repeated_for(plan, roster)
+        for roster in getattr(plan, "rosters", {}).values()
+        if any(analysis.reach[p] != FALSE for p in range(roster.start, roster.stop))
+    )
     try:
         count = _count(Automaton(analysis), max_states)
     except Budget:
         count = _count(Automaton(analysis, remember=False), max_states=None)
-        return PathCount(count, False, "the routing remembers too many answers at once")
+        return PathCount(count, False, "the routing remembers too many answers at once", rosters)
     logic = analysis.logic
     undecided = {
         relation for node in analysis.reach if node != FALSE for relation in logic.undecided(node)
@@ -119,8 +147,8 @@ def count_paths(analysis: Analysis, max_states: int = 200_000) -> PathCount:
     if enumerated:
         reasons.append(f"values qdef cannot enumerate: {'; '.join(sorted(enumerated))}")
     if reasons:
-        return PathCount(count, False, "; ".join(reasons))
-    return PathCount(count, True)
+        return PathCount(count, False, "; ".join(reasons), rosters)
+    return PathCount(count, True, rosters=rosters)
 
 
 def _count(automaton: Automaton, max_states: int | None) -> int:

@@ -21,22 +21,38 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from typing import Literal as OneOf
 
-from qdef.expr.nodes import And, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.nodes import (
+    And,
+    Call,
+    Compare,
+    Expr,
+    Has,
+    In,
+    Literal,
+    Not,
+    Or,
+    Ref,
+)
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.parser import parse
+from qdef.expr.scope import resolve
 from qdef.model import (
     END,
     CheckColumn,
     Computed,
     DateRangeQuestion,
+    DualMatrixQuestion,
     GridQuestion,
     Instrument,
     MatrixQuestion,
     MultipleChoice,
+    NumberListQuestion,
     Question,
+    RankingQuestion,
     SingleChoice,
     TextListQuestion,
 )
+from qdef.model.inputs import NumberInput
 from qdef.model.symbols import Kind, QuestionEntry, Symbols
 from qdef.source.positions import KeyPath
 
@@ -248,9 +264,36 @@ def _variables(question: Question, position: int) -> list[VarInfo]:
                     found.append(VarInfo(name, ckind, qid, position, (), column))
             if row.specify is not None:
                 found.append(VarInfo(row.specify.id, "text", qid, position, (), row.specify))
+    elif isinstance(question, RankingQuestion):
+        codes = tuple(o.code for o in question.options)
+        found.append(VarInfo(qid, "ranking", qid, position, codes, question))
+    elif isinstance(question, NumberListQuestion):
+        for number in question.fields:
+            found.append(VarInfo(f"{qid}.{number.code}", "number", qid, position, (), number))
+    elif isinstance(question, DualMatrixQuestion):
+        for row in question.rows:
+            for scale in question.scales:
+                codes = tuple(c.code for c in scale.columns)
+                name = f"{qid}.{row.code}.{scale.code}"
+                found.append(VarInfo(name, "choice", qid, position, codes, row))
+            if row.specify is not None:
+                found.append(VarInfo(row.specify.id, "text", qid, position, (), row.specify))
     elif question.type in ("text", "number", "date"):
         found.append(VarInfo(qid, question.type, qid, position, (), question))
     return found
+
+
+def total_condition(question: NumberListQuestion) -> Expr | None:
+    """The condition a number list's ``total`` sets (``sum(q.a, q.b) == 100`` or
+    ``<= 24``), None without a total."""
+    total = question.total
+    if total is None:
+        return None
+    fields = tuple(Ref(f"{question.id}.{f.code}") for f in question.fields)
+    if total.equals is not None:
+        return Compare("==", Call("sum", fields), Literal(total.equals))
+    assert total.at_most is not None
+    return Compare("<=", Call("sum", fields), Literal(total.at_most))
 
 
 def _hidden(instrument: Instrument) -> tuple[VarInfo, ...]:
@@ -270,7 +313,9 @@ def _offers(
     if isinstance(question, SingleChoice | MultipleChoice):
         items: list[Any] = list(question.options)
         key = "options"
-    elif isinstance(question, MatrixQuestion | GridQuestion):
+    elif isinstance(question, RankingQuestion):
+        items, key = list(question.options), "options"
+    elif isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
         items, key = list(question.rows), "rows"
     else:
         return {}, None
@@ -302,6 +347,49 @@ def _offers(
     return option_when, flat[0] if len(flat) == 1 else Or(tuple(flat))
 
 
+def _rosters(instrument: Instrument, symbols: Symbols) -> tuple[dict[str, Roster], list[VarInfo]]:
+    """The roster sections, and each roster's item as a variable."""
+    rosters: dict[str, Roster] = {}
+    items: list[VarInfo] = []
+    end = len(symbols.entries)
+    for s, section in enumerate(instrument.sections):
+        repeat = section.repeat
+        if repeat is None:
+            continue
+        start = symbols.first_position(s)
+        stop = start + len(section.questions)
+        if start >= end:  # pragma: no cover - a section has at least one question
+            continue
+        name = repeat.for_each or repeat.times or ""
+        source = _source(instrument, symbols, name)
+        kind: OneOf["choices", "textlist", "times"]
+        slots: tuple[str | int, ...]
+        if repeat.for_each is not None and isinstance(source, MultipleChoice):
+            kind, slots = "choices", tuple(o.code for o in source.options)
+            codes = tuple(o.code for o in source.options)
+            item = VarInfo(
+                repeat.item, "choice", section.id, start, codes, source, None, section.id
+            )
+        elif repeat.for_each is not None and isinstance(source, TextListQuestion):
+            kind, slots = "textlist", tuple(f"{source.id}.{f.code}" for f in source.fields)
+            item = VarInfo(repeat.item, "text", section.id, start, (), None, None, section.id)
+        else:
+            kind, slots = "times", tuple(range(1, (repeat.max or 0) + 1))
+            node = NumberInput(kind="integer", min=1, max=repeat.max)
+            item = VarInfo(repeat.item, "number", section.id, start, (), node, None, section.id)
+        rosters[section.id] = Roster(section.id, repeat.item, name, kind, slots, start, stop)
+        items.append(item)
+    return rosters, items
+
+
+def _source(instrument: Instrument, symbols: Symbols, name: str) -> Any:
+    """The question (or hidden variable) a roster's items come from."""
+    position = symbols.positions.get(name)
+    if position is not None:
+        return symbols.entries[position].question
+    return next((h for h in instrument.hidden or () if h.id == name), None)
+
+
 def _target(target: str | None, symbols: Symbols, end: int) -> int | None:
     if target is None:
         return None
@@ -326,12 +414,16 @@ def compile_plan(
 
         symbols = build_symbols(instrument)
     given = conditions or {}
+    rosters, items = _rosters(instrument, symbols)
 
     def condition(source: str | None, path: KeyPath) -> Expr | None:
         if source is None:
             return None
         expr = given.get(path)
-        return parse(source) if expr is None else expr
+        if expr is not None:
+            return expr
+        parsed = parse(source)
+        return resolve(parsed, symbols.roster_of) if rosters else parsed
 
     end = len(symbols.entries)
     section_whens = [
@@ -359,9 +451,13 @@ def compile_plan(
                 if target is not None:
                     option_gotos[option.code] = target
         found = _variables(question, entry.position)
+        roster = entry.roster
+        if roster is not None:
+            found = [info._replace(roster=roster) for info in found]
         for info in found:
             variables.setdefault(info.name, info)
-        if isinstance(question, MatrixQuestion | GridQuestion | TextListQuestion):
+        grouped = MatrixQuestion | GridQuestion | TextListQuestion | NumberListQuestion
+        if isinstance(question, grouped | DualMatrixQuestion):
             groups[question.id] = tuple(
                 v.name for v in found if v.name.startswith(question.id + ".")
             )
@@ -380,9 +476,13 @@ def compile_plan(
                 available,
                 computed,
                 rules,
+                total_condition(question) if isinstance(question, NumberListQuestion) else None,
+                roster,
             )
         )
-    plan = Plan(instrument, symbols, tuple(steps), variables, groups, _hidden(instrument))
+    for info in items:
+        variables.setdefault(info.name, info)
+    plan = Plan(instrument, symbols, tuple(steps), variables, groups, _hidden(instrument), rosters)
     if numbers is not None:  # counted once already, by whoever gives them
         object.__setattr__(plan, "_numbers", numbers)
     return plan

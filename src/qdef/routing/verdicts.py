@@ -324,6 +324,17 @@ class _Finder:
                     if required
                     else "; respondents shown it can only leave it unanswered"
                 )
+                if k == len(step_rules(step)):  # the number list's total
+                    yield Finding(
+                        "unmeetable",
+                        step.question.id,
+                        (*step.entry.path, "total"),
+                        f"the total of {self.number(i)} fails for every answer a "
+                        f"respondent shown it can give{stuck}; correct the total or the "
+                        "fields' bounds",
+                        questions=(step.question.id,),
+                    )
+                    continue
                 yield Finding(
                     "unmeetable",
                     step.question.id,

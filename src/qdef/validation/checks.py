@@ -2,8 +2,9 @@ r"""Semantic checks on a structurally valid instrument.
 
 QD3xx are problems inside one question (duplicate codes, inconsistent
 bounds, texts missing a language; QD310–QD314: defaults, filters, piped values
-that may be absent); QD4xx are problems across questions (duplicate ids, gotos
-that go nowhere or backwards, routing on optional questions); QD5xx are
+that may be absent; QD315–QD329: rankings, number lists, widgets, random order and
+rosters, in :mod:`qdef.validation.structure`); QD4xx are problems across questions
+(duplicate ids, gotos that go nowhere or backwards, routing on optional questions); QD5xx are
 expressions (syntax and types, see :mod:`qdef.expr`), piped texts and patterns.
 
 Every expression place is parsed once, here, and kept (:class:`Checked`): the
@@ -16,6 +17,7 @@ Checks record key paths; positions are looked up only for what is reported.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import functools
@@ -27,8 +29,10 @@ from typing import Any, Protocol
 from qdef.diagnostics import Code, Diagnostic, Severity, Span
 from qdef.expr import Expr, ExprProblem, parse_and_check, variables_used
 from qdef.expr.messages import Subject, date_problem
-from qdef.expr.nodes import Call, Literal, Ref, children
+from qdef.expr.nodes import Call, Literal, Over, Ref, children
 from qdef.expr.patterns import FORMATS, check_pattern, matches
+from qdef.expr.printer import to_source
+from qdef.expr.scope import RosterOf, is_item, resolve, roster_of
 from qdef.expr.template import Template, TemplateSyntaxError, has_braces, parse_template
 from qdef.expr.types import Want, expression_type, typecheck
 from qdef.model import (
@@ -36,6 +40,7 @@ from qdef.model import (
     Computed,
     DateQuestion,
     DateRangeQuestion,
+    DualMatrixQuestion,
     GridQuestion,
     HiddenChoice,
     HiddenDate,
@@ -45,7 +50,9 @@ from qdef.model import (
     MultipleChoice,
     NumberColumn,
     NumberFollowup,
+    NumberListQuestion,
     NumberQuestion,
+    RankingQuestion,
     SingleChoice,
     TextColumn,
     TextListQuestion,
@@ -56,6 +63,7 @@ from qdef.model.symbols import QuestionEntry, Symbols, build
 from qdef.model.texts import texts
 from qdef.source.positions import KeyPath
 from qdef.validation.partial import NOTHING_BROKEN, Broken
+from qdef.validation.structure import check_structure
 
 #: Words of the condition language; an id spelt like one could not be referred to.
 RESERVED = frozenset({"end", "and", "or", "not", "has", "in", "answered", "true", "false"})
@@ -104,13 +112,36 @@ def checked(
 
 
 def piped_templates(instrument: Instrument) -> dict[KeyPath, Template]:
-    """Every piped text of a valid instrument, parsed, by its key path (in document order)."""
+    """Every piped text of a valid instrument, parsed, by its key path (in document order);
+    aggregates over a roster are ``Over`` nodes (:func:`qdef.expr.scope.resolve`)."""
     found: dict[KeyPath, Template] = {}
-    for path, text, _ in _piped_texts(instrument, build(instrument)):
+    symbols = build(instrument)
+    for path, text, _ in _piped_texts(instrument, symbols):
         template = parse_template(text)
         if not template.plain:
-            found[path] = template
+            found[path] = resolved(template, roster_of(symbols))
     return found
+
+
+def resolved(template: Template, rosters: RosterOf) -> Template:
+    """``template`` with each piece's expression resolved (the same object when no piece
+    refers to a roster's variable)."""
+    pieces = tuple(
+        piece
+        if isinstance(piece, str) or (expr := resolve(piece.expr, rosters)) is piece.expr
+        else dataclasses.replace(piece, expr=expr)
+        for piece in template.pieces
+    )
+    if all(new is old for new, old in zip(pieces, template.pieces, strict=True)):
+        return template
+    return Template(pieces)
+
+
+def roster_at(instrument: Instrument, section: int) -> str | None:
+    """The roster the expressions of section ``section`` belong to: its id if it repeats
+    (``repeat``), else None. A roster's own ``when`` is outside it."""
+    found = instrument.sections[section]
+    return found.id if found.repeat is not None else None
 
 
 def _piped_texts(
@@ -157,7 +188,10 @@ def build_symbols(instrument: Instrument) -> Symbols:
     for entry in symbols.computed():
         question = entry.question
         assert isinstance(question, Computed)
-        expr, problems = parse_and_check(question.value, symbols, entry.position, want="value")
+        roster = roster_at(instrument, entry.section_index)
+        expr, problems = parse_and_check(
+            question.value, symbols, entry.position, want="value", roster=roster
+        )
         if expr is not None and not problems:
             symbols.define(entry, expression_type(expr, symbols))
     return symbols
@@ -208,6 +242,7 @@ class _Checker:
         self.check_gotos()
         self.check_conditions()
         self.check_piping()
+        check_structure(self)
         self.check_chrome()
         return self.found
 
@@ -235,6 +270,8 @@ class _Checker:
         entries = iter(self.symbols.entries)
         for s, section in enumerate(self.instrument.sections):
             yield section.id, ("sections", s, "id"), "section"
+            if section.repeat is not None:
+                yield section.repeat.item, ("sections", s, "repeat", "item"), "roster item"
             for entry in itertools.islice(entries, len(section.questions)):
                 yield from self._question_ids(entry)
 
@@ -245,7 +282,7 @@ class _Checker:
             for i, option in enumerate(question.options):
                 for j, followup in enumerate(option.specify or ()):
                     yield followup.id, (*entry.path, "options", i, "specify", j, "id"), "follow-up"
-        if isinstance(question, MatrixQuestion | GridQuestion):
+        if isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
             for i, row in enumerate(question.rows):
                 if row.specify is not None:
                     yield row.specify.id, (*entry.path, "rows", i, "specify", "id"), "follow-up"
@@ -368,6 +405,9 @@ class _Checker:
             )
         if isinstance(question, NumberQuestion):
             self._number_bounds(question, path)
+        if isinstance(question, NumberListQuestion):
+            for i, number_field in enumerate(question.fields):
+                self._number_bounds(number_field, (*path, "fields", i))
         if isinstance(question, DateQuestion | DateRangeQuestion):
             self._date_bounds(question, path)
         if isinstance(question, SingleChoice | MultipleChoice):
@@ -527,21 +567,23 @@ class _Checker:
                 )
         for entry in self.symbols.entries:
             question, path, position = entry.question, entry.path, entry.position
+            roster = roster_at(self.instrument, entry.section_index)
             when = question.when
             if when is not None and not isinstance(question, Computed):
-                self._condition(when, (*path, "when"), position)
+                self._condition(when, (*path, "when"), position, roster=roster)
             items: list[Any] = []
             key = ""
-            if isinstance(question, SingleChoice | MultipleChoice):
+            if isinstance(question, SingleChoice | MultipleChoice | RankingQuestion):
                 items, key = list(question.options), "options"
-            elif isinstance(question, MatrixQuestion | GridQuestion):
+            elif isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
                 items, key = list(question.rows), "rows"
             for i, item in enumerate(items):
                 if item.when is not None:  # offered on earlier answers only
-                    self._condition(item.when, (*path, key, i, "when"), position)
+                    self._condition(item.when, (*path, key, i, "when"), position, roster=roster)
             for k, rule in enumerate(getattr(question, "rules", None) or ()):
                 # a rule may use the question's own variables: "earlier than the next one"
-                self._condition(rule.check, (*path, "rules", k, "check"), position + 1)
+                rpath = (*path, "rules", k, "check")
+                self._condition(rule.check, rpath, position + 1, roster=roster)
 
     def _condition(
         self,
@@ -550,9 +592,19 @@ class _Checker:
         position: int,
         subject: Subject = "question",
         want: Want = "truth",
+        *,
+        roster: str | None = None,
     ) -> Expr | None:
+        """Check the expression ``source`` at ``path`` (in ``roster``, None outside
+        rosters) and keep its resolved tree."""
         expr, problems = parse_and_check(
-            source, self.symbols, position, subject=subject, unknown=self.unknown, want=want
+            source,
+            self.symbols,
+            position,
+            subject=subject,
+            unknown=self.unknown,
+            want=want,
+            roster=roster,
         )
         if expr is not None:
             self.conditions[path] = expr
@@ -618,14 +670,16 @@ class _Checker:
             question = entry.question
             assert isinstance(question, Computed)
             path = (*entry.path, "value")
+            roster = roster_at(self.instrument, entry.section_index)
             if question.when is not None:
-                self._condition(question.when, (*entry.path, "when"), entry.position)
+                self._condition(question.when, (*entry.path, "when"), entry.position, roster=roster)
             expr, problems = parse_and_check(
                 question.value,
                 self.symbols,
                 entry.position,
                 unknown=lambda name: self.unknown(name) or name in later,
                 want="value",
+                roster=roster,
             )
             if expr is not None:
                 self.conditions[path] = expr
@@ -648,10 +702,7 @@ class _Checker:
     def check_features(self, entry: QuestionEntry) -> None:
         """Defaults, filters and patterns of one question."""
         question, path = entry.question, entry.path
-        if (
-            isinstance(question, SingleChoice | MultipleChoice | MatrixQuestion | GridQuestion)
-            and question.filter is not None
-        ):
+        if isinstance(question, _FILTERED) and question.filter is not None:
             self._filter(question, entry)
         if isinstance(question, SingleChoice) and question.default is not None:
             self._code_default(question.default, [o.code for o in question.options], path)
@@ -716,7 +767,11 @@ class _Checker:
             return
         codes = [o.code for o in target.options]
         known = set(codes)
-        key_items = "options" if isinstance(question, SingleChoice | MultipleChoice) else "rows"
+        key_items = (
+            "rows"
+            if isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion)
+            else "options"
+        )
         items = question.options if key_items == "options" else question.rows
         for i, item in enumerate(items):
             if item.code not in known:
@@ -900,12 +955,19 @@ class _Checker:
             return
         if template.plain:
             return
+        template = resolved(template, roster_of(self.symbols))
+        roster = roster_at(self.instrument, int(path[1])) if path[0] == "sections" else None
         ok = True
         for piece in template.pieces:
             if isinstance(piece, str):
                 continue
             problems = typecheck(
-                piece.expr, self.symbols, position, unknown=self.unknown, want="text"
+                piece.expr,
+                self.symbols,
+                position,
+                unknown=self.unknown,
+                want="text",
+                roster=roster,
             )
             if problems:
                 ok = False
@@ -916,10 +978,11 @@ class _Checker:
                 if absent is not None:
                     ok = False
                     excerpt, column = _excerpt(text, piece.start)
+                    name, why = absent
                     self.found.append(
                         Diagnostic(
                             Code.QD314,
-                            f"'{absent}' may be absent here (it is {self._why_absent(absent)}); "
+                            f"'{name}' may be absent here (it is {why}); "
                             f"add a fallback, e.g. {{{piece.source}|…}}",
                             self.locator.locate_offset(path, piece.start),
                             "error",
@@ -930,14 +993,23 @@ class _Checker:
         if ok:
             self.templates[path] = template
 
-    def _may_be_absent(self, expr: Expr, own: str | None) -> str | None:
-        """A variable that can leave the piece ``expr`` without a value (the fallback
-        rule, docs/format.md "Piped texts"), or None."""
+    def _may_be_absent(self, expr: Expr, own: str | None) -> tuple[str, str] | None:
+        """A variable (or an aggregate, or a rank) that can leave the piece ``expr``
+        without a value (the fallback rule, docs/format.md "Piped texts"), and why; or
+        None."""
         match expr:
             case Literal():
                 return None
             case Ref(name=name):
-                return None if name == own or self._always_there(name) else name
+                if name == own or self._always_there(name):
+                    return None
+                return name, self._why_absent(name)
+            case Over(func=func, roster=roster):
+                if func not in ("min", "max"):
+                    return None  # sum, count: 0 when nothing is there; any, all: two-valued
+                return to_source(expr), f"absent when no iteration of '{roster}' has a value"
+            case Call(name="rank"):
+                return to_source(expr), "absent when the item is not ranked"
             case Call(name=name, args=args):
                 if name in _NEVER_ABSENT:
                     return None
@@ -956,8 +1028,8 @@ class _Checker:
         (a required matrix's rows that are always offered, a required date range's
         ends), (c) a computed value."""
         variable = self.symbols.variables.get(name)
-        if variable is None:
-            return True  # reported elsewhere
+        if variable is None or is_item(variable):
+            return True  # reported elsewhere; a roster's item is there in each iteration
         if variable.position < 0:
             hidden = (self.instrument.hidden or [])[int(variable.path[1])]
             return hidden.default is not None
@@ -983,6 +1055,16 @@ class _Checker:
             return f"a part of '{variable.question}' that may be left unanswered"
         return f"the answer of '{variable.question}', which is not required"
 
+
+#: Questions that may have a filter.
+_FILTERED = (
+    SingleChoice,
+    MultipleChoice,
+    RankingQuestion,
+    MatrixQuestion,
+    GridQuestion,
+    DualMatrixQuestion,
+)
 
 #: Questions with one answer variable (their id).
 _ONE_ANSWER = (SingleChoice, MultipleChoice, TextQuestion, NumberQuestion, DateQuestion)
@@ -1045,7 +1127,7 @@ def _text_inputs(question: Any, path: KeyPath) -> Iterator[tuple[Any, KeyPath]]:
             for j, followup in enumerate(option.specify or ()):
                 if isinstance(followup, TextFollowup):
                     yield followup, (*path, "options", i, "specify", j)
-    if isinstance(question, MatrixQuestion | GridQuestion):
+    if isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
         for i, row in enumerate(question.rows):
             if row.specify is not None:
                 yield row.specify, (*path, "rows", i, "specify")

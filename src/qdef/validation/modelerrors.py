@@ -483,9 +483,9 @@ _HIDDEN = (
     "such as a URL parameter, or its default)"
 )
 _NO_AUTOMATIC = "qdef has no automatic values (times, devices, users); leave them out"
-_NO_REPEATS = (
-    "qdef has no repeating groups; ask for a fixed number of entries with "
-    "'textlist' or the rows of a 'grid'"
+_REPEATS = (
+    "use a section with 'repeat' (a roster: its questions asked once for each option chosen "
+    "in an earlier 'multiple', each entry of a 'textlist', or a number of times)"
 )
 _SINGLE = "use 'single' (one option of several)"
 _MULTIPLE = "use 'multiple' (any number of options)"
@@ -495,16 +495,14 @@ _TEXT = "use 'text' ('long: true' for several lines)"
 #: instead; looked up by :func:`_tool_key` (``text_area``, ``TextArea`` and
 #: ``text-area`` are one type).
 _OTHER_TOOLS: dict[str, str] = {
+    **dict.fromkeys(("rank", "rank_order", "sort", "sortable"), "use 'ranking'"),
     **dict.fromkeys(
-        ("ranking", "rank"),
-        "qdef has no ranking question; a 'matrix' with the options as rows and the "
-        "ranks as its scale asks for the rank of each",
+        ("slider", "range"), "use 'number' with 'widget: slider' (and its 'min' and 'max')"
     ),
-    **dict.fromkeys(("slider", "range"), "qdef has no slider; use 'number' with 'min' and 'max'"),
     **dict.fromkeys(
         ("rating", "scale", "rating_scale", "likert_scale", "opinion_scale", "nps"),
-        "use 'single' with the points of the scale as ordered options "
-        "('matrix' for several items on one scale)",
+        "use 'single' with the points of the scale as ordered options ('widget: buttons' "
+        "shows them in a row; 'matrix' for several items on one scale)",
     ),
     **dict.fromkeys(
         (
@@ -568,10 +566,20 @@ _OTHER_TOOLS: dict[str, str] = {
     **dict.fromkeys(("email", "phone", "tel", "url"), "use 'text' with 'format:'"),
     **dict.fromkeys(("multipletext", "multiple_text", "multiple_short_text"), "use 'textlist'"),
     **dict.fromkeys(
+        ("multiple_numeric", "multiple_numerical", "number_list", "numberlist", "numeric_list"),
+        "use 'numbers' (labelled numbers, optionally with a 'total')",
+    ),
+    **dict.fromkeys(
+        ("dual_scale", "dualscale", "array_dual_scale", "dual_matrix"),
+        "use 'dualmatrix' (rows answered on two scales)",
+    ),
+    **dict.fromkeys(
         ("array", "likert", "matrix_single", "matrixdropdown", "array_numbers", "array_texts"),
         "use 'matrix' (rows on one scale) or 'grid' (rows × columns of inputs)",
     ),
-    **dict.fromkeys(("matrixdynamic", "paneldynamic", "repeat", "begin_repeat"), _NO_REPEATS),
+    **dict.fromkeys(
+        ("matrixdynamic", "paneldynamic", "repeat", "begin_repeat", "loop", "roster"), _REPEATS
+    ),
     **dict.fromkeys(
         ("time", "datetime", "timestamp"),
         "qdef has no time of day; use 'date' (at day, month or year precision)",

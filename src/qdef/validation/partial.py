@@ -109,6 +109,13 @@ def _ids(value: Any) -> Iterator[str]:
             yield from _ids(item)
 
 
+def _item(section: dict[str, Any]) -> Iterator[str]:
+    """The item of a roster section (``repeat.item``), if it has one."""
+    repeat = section.get("repeat")
+    if isinstance(repeat, dict) and isinstance(repeat.get("item"), str):
+        yield repeat["item"]
+
+
 @cache
 def _question_models() -> dict[str, type[BaseModel]]:
     """Each question type's model, by its ``type`` tag (pydantic names the tag in
@@ -216,6 +223,9 @@ def prune(document: Document, errors: Sequence[ErrorDetails]) -> Pruned | None:
             for q in range(len(questions) if isinstance(questions, list) else 0)
             if (s, q) not in faults.questions
         ]
+        dropped = faults.section_keys.get(s, set())
+        if s in faults.sections or not kept or "repeat" in dropped:
+            names.update(_item(section))  # the roster's item, left out with its repeat
         if s in faults.sections or not kept:
             names.update(_ids(section))
             continue
@@ -223,7 +233,6 @@ def prune(document: Document, errors: Sequence[ErrorDetails]) -> Pruned | None:
         names.update(
             qid for q, question in enumerate(questions) if q not in kept for qid in _ids(question)
         )
-        dropped = faults.section_keys.get(s, set())
         copy = {k: v for k, v in section.items() if k in Section.model_fields and k not in dropped}
         copy["questions"] = [
             _without(questions[q], faults.question_keys.get((s, q), set())) for q in kept
