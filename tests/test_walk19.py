@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 
 from qdef.model import Instrument
 from qdef.pipeline import load
-from qdef.routing import AnswerError, problems, walk
+from qdef.routing import AnswerError, interpreter, problems, walk
 from qdef.routing.interpreter import walk_until
 from qdef.routing.order import shown_order
 from qdef.routing.plan import as_plan
@@ -562,3 +562,42 @@ INVESTITIONSPAKT_PLAN = load(INVESTITIONSPAKT)
 @functools.cache
 def _investitionspakt() -> Draft202012Validator:
     return _validator(INVESTITIONSPAKT_PLAN)
+
+
+def test_the_walk_visits_each_step_once_per_iteration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linear in the answers: the steps outside the roster are visited once, the roster's
+    once per iteration (what is outside is not walked again for each iteration)."""
+    fields = ", ".join(f'{{code: f{i}, label: "{i}"}}' for i in range(60))
+    big = instrument(
+        f"""\
+        - id: s1
+          questions:
+            - {{id: names, type: textlist, text: "Names?", fields: [{fields}]}}
+            - {{id: before, type: number, text: "B?"}}
+        - id: each
+          repeat: {{for_each: names, item: who}}
+          questions:
+            - {{id: a, type: number, text: "A?", when: before > 1}}
+            - {{id: b, type: number, text: "B?", when: answered(a)}}
+            - {{id: c, type: number, text: "C?"}}
+        - id: s3
+          questions:
+            - {{id: after, type: number, text: "After?"}}
+        """
+    )
+    plan = as_plan(big)
+    visits: list[int] = []
+    real = interpreter._visit
+
+    def counting(plan: Any, step: Any, *args: Any) -> Any:
+        visits.append(step.position)
+        return real(plan, step, *args)
+
+    monkeypatch.setattr(interpreter, "_visit", counting)
+    for n in (0, 1, 30, 60):
+        visits.clear()
+        answers = {f"names.f{i}": "x" for i in range(n)} | {"before": 2}
+        answers["each"] = [{"a": 1, "b": 2, "c": 3}] * n
+        result = walk(plan, answers)
+        assert len(visits) == 3 + 3 * n
+        assert len(result.response.get("each", ())) == n

@@ -176,6 +176,8 @@ class Plan:
     questions."""
     rosters: dict[str, Roster] = field(default_factory=dict)
     """The roster sections, by id, in document order."""
+    randomised: bool = False
+    """Whether anything (a question's options or rows, a section) has ``order: random``."""
     _numbers: Mapping[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -482,7 +484,19 @@ def compile_plan(
         )
     for info in items:
         variables.setdefault(info.name, info)
-    plan = Plan(instrument, symbols, tuple(steps), variables, groups, _hidden(instrument), rosters)
+    randomised = any(s.order == "random" for s in instrument.sections) or any(
+        getattr(step.question, "order", "written") == "random" for step in steps
+    )
+    plan = Plan(
+        instrument,
+        symbols,
+        tuple(steps),
+        variables,
+        groups,
+        _hidden(instrument),
+        rosters,
+        randomised,
+    )
     if numbers is not None:  # counted once already, by whoever gives them
         object.__setattr__(plan, "_numbers", numbers)
     return plan
