@@ -21,7 +21,7 @@ from qdef.model import Instrument
 from qdef.pipeline import compiled as compiled_module
 from qdef.pipeline import validate_file, validate_text
 from qdef.pipeline.compiled import Compiled, compile_instrument
-from qdef.routing import count_paths, reaching_conditions
+from qdef.routing import count_paths, reaching_conditions, walk
 
 ROOT = Path(__file__).parents[1]
 SOURCES = ROOT / "src" / "qdef"
@@ -417,3 +417,34 @@ def test_what_a_stage_derives_is_computed_once_per_compiled_instrument() -> None
     second = qdef.compile(INVESTITIONSPAKT)  # another compiled instrument: its own value
     second.derived(count_questions)
     assert calls == [first, second]
+
+
+ROSTER = """
+qdef: 1
+id: roster
+title: Roster
+language: en
+sections:
+  - id: s1
+    questions:
+      - {id: names, type: textlist, text: Names, fields: [{code: a, label: A}, {code: b, label: B}]}
+  - id: people
+    repeat: {for_each: names, item: person}
+    questions:
+      - {id: age, type: number, text: "Age of {person}?", min: 0, max: 120}
+  - id: s3
+    questions:
+      - {id: note, type: display, text: Adults, when: any(age >= 18)}
+"""
+
+
+def test_an_instrument_built_in_code_gets_its_aggregates_resolved_as_a_validated_one() -> None:
+    from qdef.expr.nodes import Over  # noqa: PLC0415
+
+    validated = validate_text(ROSTER).compiled
+    assert validated is not None
+    built = compile_instrument(validated.instrument)
+    path = ("sections", 2, "questions", 0, "when")
+    assert isinstance(validated.condition(path), Over)
+    assert built.condition(path) == validated.condition(path)
+    assert walk(built.plan, {"names.a": "Ann", "people": [{"age": 30}]}).ids[-1] == "note"

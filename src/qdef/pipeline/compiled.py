@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from qdef.expr.nodes import Expr
 from qdef.expr.parser import parse
+from qdef.expr.scope import resolved
 from qdef.model import Computed, Instrument
 from qdef.model.symbols import Symbols
 from qdef.source.positions import KeyPath
@@ -57,7 +58,8 @@ class Compiled:
     ``("sections", 0, "questions", 2, "options", 1, "when")``), computed values
     (``(…, "value")``) and rules (``(…, "rules", 0, "check")``); the syntax trees carry
     offsets into the expression's text. Expressions missing from the mapping given are
-    parsed when the Compiled is made (each once)."""
+    parsed when the Compiled is made (each once), and resolved against the rosters
+    (aggregates over a roster's variables become :class:`~qdef.expr.nodes.Over`)."""
     templates: Mapping[KeyPath, Template] | None = field(default=None, repr=False)
     """Every piped text (with ``{…}`` pieces) parsed, by the key path of the text (ending
     in the language for a translated text); None: found and parsed when first asked for
@@ -71,8 +73,8 @@ class Compiled:
     def __post_init__(self) -> None:
         complete = dict(self.conditions)
         for path, source in _condition_sources(self.instrument):
-            if path not in complete:
-                complete[path] = parse(source)
+            if path not in complete:  # resolved like the checks' trees: aggregates over
+                complete[path] = resolved(parse(source), self.symbols)  # rosters as Over
         object.__setattr__(self, "conditions", MappingProxyType(complete))
 
     def condition(self, path: KeyPath) -> Expr | None:
