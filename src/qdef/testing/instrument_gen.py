@@ -902,10 +902,10 @@ class _Builder:
         question["options"] = options
         if routes:
             question["required"] = True
-        if self.draw(st.integers(0, 4)) == 0:
-            question["widget"] = "dropdown"
-        elif "buttons" in self.features and self.draw(st.integers(0, 2)) == 0:
+        if "buttons" in self.features and self.draw(st.integers(0, 2)) == 0:
             question["widget"] = "buttons"
+        elif self.draw(st.integers(0, 4)) == 0:
+            question["widget"] = "dropdown"
         if "default" in self.features and self.draw(st.integers(0, 2)) == 0:
             question["default"] = self.draw(st.sampled_from(values))
         self.choices[question["id"]] = ("single", values)

@@ -337,6 +337,7 @@ def _search(
         derandomize=False,
         verbosity=Verbosity.quiet,
         print_blob=False,
+        report_multiple_bugs=False,  # one failure, not an ExceptionGroup of several
         suppress_health_check=list(HealthCheck),
     )
     @given(strategy)
