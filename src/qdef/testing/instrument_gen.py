@@ -11,7 +11,10 @@ routing warnings (QD6xx).
 With ``features`` it also draws the elements of issue 18 (any subset of
 :data:`FEATURES`): hidden variables, computed values, piped answers, filters,
 cascading options, row conditions, rules, patterns, defaults and arithmetic in
-conditions — always type-correct and referring to earlier variables only.
+conditions — always type-correct and referring to earlier variables only — and
+those of issue 19 (:data:`FEATURES19`): rankings, number lists, dual-scale
+matrices, sliders and steps, buttons, random order and rosters with aggregates
+after them, within the scope rules of rosters and random sections.
 
     from hypothesis import given
     from qdef.testing import FEATURES, instruments
