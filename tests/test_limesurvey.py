@@ -66,7 +66,7 @@ ATTRIBUTE_TYPES = {
     "dualscale_headerA": {"1"},
     "dualscale_headerB": {"1"},
     "answer_order": set("L!R"),
-    "random_order": set("MF1K"),
+    "random_order": set("MF1K:;"),  # "M, P, arrays" (limesurvey-lss.md §4)
     "random_group": set("LMFSNDTQ:;!XKR1"),
     "date_format": {"D"},
     "date_min": {"D"},
@@ -317,7 +317,9 @@ def check_respondent(
         for source, entry in mapping["questions"].items()
         if any(item["role"] == "computed" for item in entry["questions"])
     )
-    given = {k: v for k, v in reference.response.items() if k not in computed}
+    # the order shown (``_order``) is no answer: LimeSurvey shuffles by itself, saves none
+    response = {k: v for k, v in reference.response.items() if k != "_order"}
+    given = {k: v for k, v in response.items() if k not in computed}
     shown, kept = ls_walk(lss, ls_answers(mapping, given))
     carriers = {
         item["code"]: qid
@@ -330,7 +332,7 @@ def check_respondent(
     for name in computed & found.keys():
         if mapping["variables"][name]["kind"] == "number":
             found[name] = f"{float(found[name]):.14G}"
-    assert found == comparable(reference.response, mapping, computed)
+    assert found == comparable(response, mapping, computed)
 
 
 # ---------------------------------------------------------------------- structure

@@ -24,6 +24,8 @@ from qdef.renderers.limesurvey.lowering import _Lowering
 from qdef.renderers.limesurvey.piping import Piping
 from qdef.renderers.limesurvey.values import ValueCompiler
 from qdef.routing import walk
+from qdef.testing import respondents
+from qdef.testing.instrument_gen import ALL_FEATURES, instruments
 from tests import lsexpr
 from tests.test_limesurvey import Lss, check_respondent, check_structure, ls_answers, lss_of
 
@@ -555,3 +557,24 @@ def test_a_condition_on_a_rank_shows_what_the_walk_shows() -> None:
     for ranking in (["speed", "price"], ["price", "speed"]):
         answers = base | {"used": ["bike"], "n": 4, "why": "w", "priorities": ranking}
         check_respondent(instrument, answers, rendered)
+
+
+#: What the renderer refuses of generated instruments, each at its place.
+REFUSED = {"QD801", "QD803", "QD804", "QD805", "QD806", "QD807"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data(), instruments(features=ALL_FEATURES - {"roster"}))
+def test_generated_instruments_with_issue_19s_elements_render_or_are_refused_at_a_place(
+    data: st.DataObject, instrument: qdef.Instrument
+) -> None:
+    """Any mix of issue 18's and 19's elements (rosters: QD808, above): the file is
+    complete and LimeSurvey's page flow shows and keeps what the walk does for a
+    generated respondent, or the renderer refuses one place with its code."""
+    try:
+        rendered = lss_of(instrument)
+    except LocatedRenderError as refused:
+        assert refused.code.value in REFUSED, refused
+        return
+    check_structure(instrument, rendered[0])
+    check_respondent(instrument, data.draw(respondents(instrument)), rendered)
