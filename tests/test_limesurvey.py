@@ -198,9 +198,19 @@ def ls_value(kind: str, value: Any) -> str:
 
 
 def ls_answers(mapping: dict[str, Any], response: dict[str, Any]) -> dict[str, str]:
-    """A qdef response as LimeSurvey's response variables."""
+    """A qdef response as LimeSurvey's response variables; a roster's k-th record as
+    the copies of its k-th existing slot (the mapping's ``rosters``)."""
     values: dict[str, str] = {}
     for name, value in response.items():
+        if name in mapping.get("rosters", {}):
+            roster = mapping["rosters"][name]
+            copies = [
+                c for c, k in zip(roster["copies"], _slots(roster, response), strict=True) if k
+            ]
+            for record, copy in zip(value, copies, strict=False):
+                inner = {k: v for k, v in record.items() if k != roster["item"]}
+                values |= ls_answers({"variables": copy["variables"]}, inner)
+            continue
         slot = mapping["variables"][name]
         kind = slot["kind"]
         if kind == "choices":
@@ -267,8 +277,33 @@ def ls_walk(lss: Lss, given: dict[str, str]) -> tuple[list[LsQuestion], dict[str
     return shown, kept
 
 
+def _slots(roster: dict[str, Any], response: dict[str, Any]) -> list[bool]:
+    """Which slots of a roster have an iteration, by the qdef response before it."""
+    copies = roster["copies"]
+    if roster["kind"] == "textlist":
+        return [c["slot"] in response for c in copies]
+    count = Decimal(str(response.get(roster["source"], 0)))  # LimeSurvey's: text
+    return [k < count for k in range(len(copies))]
+
+
 def back_to_qdef(mapping: dict[str, Any], kept: dict[str, str]) -> dict[str, Any]:
-    """LimeSurvey's kept values as qdef variables (for comparing the data)."""
+    """LimeSurvey's kept values as qdef variables (for comparing the data); a roster's
+    copies as records, one per existing slot, each with its item."""
+    found = _back(mapping, kept)
+    for name, roster in mapping.get("rosters", {}).items():
+        records = []
+        for k, (copy, exists) in enumerate(
+            zip(roster["copies"], _slots(roster, found), strict=True)
+        ):
+            if exists:
+                item = found[copy["slot"]] if roster["kind"] == "textlist" else k + 1
+                records.append({roster["item"]: item} | _back(copy, kept))
+        if records:
+            found[name] = records
+    return found
+
+
+def _back(mapping: dict[str, Any], kept: dict[str, str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name, slot in mapping["variables"].items():
         kind = slot["kind"]
@@ -297,6 +332,15 @@ def comparable(
     """A qdef response with numbers and dates as LimeSurvey keeps them."""
     result: dict[str, Any] = {}
     for name, value in response.items():
+        if name in mapping.get("rosters", {}):
+            roster = mapping["rosters"][name]
+            inner = {"variables": roster["copies"][0]["variables"]}
+            result[name] = [
+                {roster["item"]: r[roster["item"]]}
+                | comparable({k: v for k, v in r.items() if k != roster["item"]}, inner)
+                for r in value
+            ]
+            continue
         kind = mapping["variables"][name]["kind"]
         if name in computed:  # LimeSurvey saves an equation's number with 14 digits
             result[name] = f"{float(value):.14G}" if kind == "number" else value
@@ -649,6 +693,7 @@ LIMESURVEY_MODULES = (
     "questions",
     "arrays",
     "kinds",
+    "rosters",
     "features",
     "lowering",
 )
