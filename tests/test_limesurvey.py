@@ -286,11 +286,16 @@ def _slots(roster: dict[str, Any], response: dict[str, Any]) -> list[bool]:
     return [k < count for k in range(len(copies))]
 
 
-def back_to_qdef(mapping: dict[str, Any], kept: dict[str, str]) -> dict[str, Any]:
+def back_to_qdef(
+    mapping: dict[str, Any], kept: dict[str, str], lss: Lss | None = None
+) -> dict[str, Any]:
     """LimeSurvey's kept values as qdef variables (for comparing the data); a roster's
-    copies as records, one per existing slot, each with its item."""
+    copies as records, one per existing slot, each with its item, where the section's
+    condition (the copies' group's relevance, in ``lss``) holds."""
     found = _back(mapping, kept)
     for name, roster in mapping.get("rosters", {}).items():
+        if lss is not None and not _section_holds(lss, roster, kept):
+            continue  # the section's condition fails: no iterations
         records = []
         for k, (copy, exists) in enumerate(
             zip(roster["copies"], _slots(roster, found), strict=True)
@@ -301,6 +306,13 @@ def back_to_qdef(mapping: dict[str, Any], kept: dict[str, str]) -> dict[str, Any
         if records:
             found[name] = records
     return found
+
+
+def _section_holds(lss: Lss, roster: dict[str, Any], kept: dict[str, str]) -> bool:
+    variable = next(iter(roster["copies"][0]["variables"].values()))["variable"]
+    (question,) = [q for q in lss.questions if variable.split("_")[0] == q.code]
+    (group,) = [g for g in lss.groups if g["gid"] == question.gid]
+    return lsexpr.holds(group["grelevance"] or "1", kept)
 
 
 def _back(mapping: dict[str, Any], kept: dict[str, str]) -> dict[str, Any]:
@@ -372,7 +384,7 @@ def check_respondent(
         if item["role"] == "question"
     }
     assert [carriers[q.code] for q in shown if q.code in carriers] == list(reference.ids)
-    found = back_to_qdef(mapping, kept)
+    found = back_to_qdef(mapping, kept, lss)
     for name in computed & found.keys():
         if mapping["variables"][name]["kind"] == "number":
             found[name] = f"{float(found[name]):.14G}"

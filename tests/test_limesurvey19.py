@@ -546,17 +546,17 @@ def test_a_condition_on_a_rank_shows_what_the_walk_shows() -> None:
 
 
 #: What the renderer refuses of generated instruments, each at its place.
-REFUSED = {"QD801", "QD803", "QD804", "QD805", "QD806", "QD807"}
+REFUSED = {"QD801", "QD803", "QD804", "QD805", "QD806", "QD807", "QD808"}
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.data(), instruments(features=ALL_FEATURES - {"roster"}))
+@settings(max_examples=30, deadline=None)
+@given(st.data(), instruments(features=ALL_FEATURES))
 def test_generated_instruments_with_issue_19s_elements_render_or_are_refused_at_a_place(
     data: st.DataObject, instrument: qdef.Instrument
 ) -> None:
-    """Any mix of issue 18's and 19's elements (rosters: QD808, above): the file is
-    complete and LimeSurvey's page flow shows and keeps what the walk does for a
-    generated respondent, or the renderer refuses one place with its code."""
+    """Any mix of issue 18's and 19's elements, rosters too: the file is complete and
+    LimeSurvey's page flow shows and keeps what the walk does for a generated
+    respondent, or the renderer refuses one place with its code."""
     try:
         rendered = lss_of(instrument)
     except LocatedRenderError as refused:
@@ -704,3 +704,17 @@ def test_a_copy_pipes_its_own_item(
     assert "names_p2.NAOK" in texts[age2.qid] and "htmlspecialchars" in texts[age2.qid]
     school3 = _question(lss, "schoolx3")
     assert texts[school3.qid].startswith("Is child {") and "3" in texts[school3.qid]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.data(), instruments(features={"roster"}))
+def test_generated_rosters_render_and_keep_what_the_walk_keeps(
+    data: st.DataObject, instrument: qdef.Instrument
+) -> None:
+    try:
+        rendered = lss_of(instrument)
+    except LocatedRenderError as refused:
+        assert refused.code.value == "QD808", refused
+        return
+    check_structure(instrument, rendered[0])
+    check_respondent(instrument, data.draw(respondents(instrument)), rendered)

@@ -14,7 +14,6 @@ output (:func:`mapping`), so nothing is guessed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from qdef.diagnostics import Code
@@ -112,13 +111,9 @@ class _Lowering(FeatureLowering):
         resolve = None if not self.rosters else (lambda e: resolved(e, symbols))
         piping = Piping(compiler, self.labels(), resolve)
         self.check_pieces(piping)
-        for index, (group, when) in enumerate(zip(self.groups, sections, strict=True)):
-            # the first group holds the hidden variables, which LimeSurvey would empty
-            # with the group: its questions' relevance holds the section's condition
-            if when is not None and not (index == 0 and self.raw):
-                group.relevance = compiler.compile(when)
-        steps = {step.question.id: step for step in self.plan.steps}
         labels = self.labels()
+        self.group_relevance(compiler, sections, labels, resolve)
+        steps = {step.question.id: step for step in self.plan.steps}
         outer = compiler
         for _, question, items in lowered:
             compiler, exists = self.in_copy(outer, items, labels, resolve)
@@ -140,24 +135,6 @@ class _Lowering(FeatureLowering):
                 self.own_followups_unread(question, step.variables, step.rules)
                 self.rules(compiler, question, items, step.rules)
         return Survey(self.groups, self.slots, piping.piece, self.roster_map())
-
-    def in_copy(
-        self,
-        outer: ValueCompiler,
-        items: list[LsQuestion],
-        labels: dict[str, Any],
-        resolve: Callable[[Expr], Expr] | None,
-    ) -> tuple[ValueCompiler, str | None]:
-        """The compiler for lowered ``items`` and, for a roster's copy, when its
-        iteration exists (its texts then pipe its own item and answers)."""
-        copy = self.copy_of.get(id(items))
-        if copy is None:
-            return outer, None
-        found = outer.copies[copy[0]][copy[1]]
-        compiler = outer.within(found)
-        for item in items:
-            item.piece = Piping(compiler, labels, resolve).piece
-        return compiler, found.exists
 
     def own_followups_unread(
         self, question: Question, variables: tuple[str, ...], checks: tuple[Expr, ...]
@@ -286,7 +263,7 @@ class _Lowering(FeatureLowering):
                 f"give the section a title ({self.example('title')})",
                 number=index + 1,
             )
-            group = LsGroup(title, section.intro, "1")
+            group = LsGroup(title, section.intro, "1", section=index)
             self.groups.append(group)
             if index == 0:
                 group.questions.extend(self.hidden_questions())

@@ -1,8 +1,9 @@
 """Rosters unrolled for LimeSurvey, which has no loops (docs/limesurvey.md, "Rosters").
 
-A roster section becomes one group holding one copy of its questions per slot of the
-roster (:attr:`qdef.routing.plan.Roster.slots`: a text list's fields, or the numbers
-1 … ``max``), in slot order. A copy's codes are its question's with ``x<n>`` at
+A roster section becomes one group per slot of the roster
+(:attr:`qdef.routing.plan.Roster.slots`: a text list's fields, or the numbers 1 …
+``max``), in slot order, each holding one copy of its questions (its name and intro
+piping its own item). A copy's codes are its question's with ``x<n>`` at
 the end (``age`` → ``agex1``, ``agex2``); a copy is relevant when its iteration
 exists (the field is answered, the number reaches ``n``) and the question's own
 reaching condition holds on that copy's answers (the roster's variables renamed to
@@ -15,6 +16,7 @@ LimeSurvey's columns back into records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from qdef.diagnostics import Code
@@ -26,6 +28,7 @@ from qdef.expr.scope import resolved
 from qdef.model import Computed, Question, Section
 from qdef.renderers.limesurvey.codes import Slot
 from qdef.renderers.limesurvey.kinds import KindLowering
+from qdef.renderers.limesurvey.piping import Piping
 from qdef.renderers.limesurvey.survey import LsGroup, LsQuestion
 from qdef.renderers.limesurvey.values import Copy, ValueCompiler
 from qdef.routing.plan import Roster
@@ -42,7 +45,45 @@ class RosterLowering(KindLowering):
     unrolled: dict[str, list[tuple[Expr, dict[str, Slot], tuple[str, Expr] | None]]]
     """Each roster's copies: (when it exists, its variables' slots, a constant item)."""
     copy_of: dict[int, tuple[str, int]]
-    """The lowered questions of each copy (by ``id``): (roster, copy)."""
+    """The groups and lowered questions of each copy (by ``id``): (roster, copy)."""
+    raw: dict[str, Slot]
+
+    def group_relevance(
+        self,
+        compiler: ValueCompiler,
+        sections: list[Expr | None],
+        labels: dict[str, Any],
+        resolve: Callable[[Expr], Expr] | None,
+    ) -> None:
+        """Each group's relevance, its section's condition; a roster's copy's piping."""
+        for group in self.groups:
+            # the first group holds the hidden variables, which LimeSurvey would empty
+            # with the group: its questions' relevance holds the section's condition
+            when = sections[group.section]
+            if when is not None and not (group is self.groups[0] and self.raw):
+                group.relevance = compiler.compile(when)
+            if id(group) in self.copy_of:  # a roster's copy: its name pipes its item
+                roster, k = self.copy_of[id(group)]
+                inner = compiler.within(compiler.copies[roster][k])
+                group.piece = Piping(inner, labels, resolve).piece
+
+    def in_copy(
+        self,
+        outer: ValueCompiler,
+        items: list[LsQuestion],
+        labels: dict[str, Any],
+        resolve: Callable[[Expr], Expr] | None,
+    ) -> tuple[ValueCompiler, str | None]:
+        """The compiler for lowered ``items`` and, for a roster's copy, when its
+        iteration exists (its texts then pipe its own item and answers)."""
+        copy = self.copy_of.get(id(items))
+        if copy is None:
+            return outer, None
+        found = outer.copies[copy[0]][copy[1]]
+        compiler = outer.within(found)
+        for item in items:
+            item.piece = Piping(compiler, labels, resolve).piece
+        return compiler, found.exists
 
     def question(self, question: Question) -> list[LsQuestion]:
         raise NotImplementedError  # the whole lowering's (lowering.py)
@@ -68,6 +109,10 @@ class RosterLowering(KindLowering):
                 self.refuse_roster(index, f"the computed value {question.id!r} in it is not")
         self.unrolled.setdefault(roster.id, [])
         for k, slot in enumerate(roster.slots):
+            if k:  # one group per copy: its name and intro pipe its own item
+                group = LsGroup(group.name, group.description, "1", section=index)
+                self.groups.append(group)
+            self.copy_of[id(group)] = (roster.id, k)
             before = set(self.slots)
             copy_items: list[LsQuestion] = []
             for position, question in enumerate(section.questions):

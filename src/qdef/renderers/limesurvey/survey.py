@@ -80,6 +80,10 @@ class LsGroup:
     description: Text | None
     relevance: str
     questions: list[LsQuestion] = field(default_factory=list)
+    section: int = 0
+    """The index of the qdef section it holds (a roster: one group per copy)."""
+    piece: Callable[[Piece, str], str] | None = None
+    """Its own piping (a roster's copy: its item), else the survey's."""
 
 
 @dataclass

@@ -210,6 +210,7 @@ class _Writer:
                 ("randomization_group", ""),
                 ("grelevance", group.relevance),
             )
+            self.piece = group.piece  # a roster's copy pipes its own item
             self.l10n(
                 "group_l10ns",
                 ("gid", gid),
