@@ -17,6 +17,7 @@ from qdef.pipeline.compiled import compile_instrument
 from qdef.routing import Analysis, analyse_plan, count_paths, format_path, paths
 from qdef.routing.answers import problems
 from qdef.routing.dd import FALSE, Budget
+from qdef.routing.graph import graph
 from qdef.routing.interpreter import walk
 from qdef.routing.pathtext import format_ids
 from qdef.routing.plan import Plan, compile_plan
@@ -381,3 +382,18 @@ def test_the_analysis_takes_every_element_of_issue_19(instrument: Instrument) ->
     for finding in found:
         if finding.witness is not None:
             assert not problems(plan, finding.witness)
+
+
+def test_the_routing_graph_draws_a_rosters_questions_in_a_box() -> None:
+    analysis = _analysis(ROSTER)
+    mermaid = graph(analysis, "mermaid")
+    title = "× each person of question 1 'names' (at most 3)"
+    block = mermaid.split(f'    subgraph r_persons["{title}"]\n', 1)[1].split("    end\n", 1)[0]
+    assert block.splitlines() == [
+        f'        q_{q}["{n} {q}"]'
+        for n, q in enumerate(["age", "works", "job", "child_job", "hobby", "p_end"], 3)
+    ]
+    assert mermaid.count("subgraph") == 2 and mermaid.count("    end\n") == 2
+    dot = graph(analysis, "dot")
+    assert '    subgraph "cluster_vehicles" {\n        label="× each vehicle' in dot
+    assert dot.count("{") == dot.count("}")

@@ -1336,7 +1336,8 @@ class Logic:
                 compared = dd.and_(both, dd.literal(self.opaque[key], [1]))
                 return dd.not_(compared) if negated else compared
         names = [n.name for n in walk(expr) if isinstance(n, Ref)]
-        assert len(names) == 1, expr
+        if len(set(names)) != 1 or names[0] not in self.var_of:
+            return self.opaque_atom(expr, "is a condition qdef's analysis does not decide")
         return self._single(names[0], expr)
 
     def opaque_atom(self, expr: Expr, reason: str) -> int:
