@@ -397,3 +397,28 @@ def test_the_routing_graph_draws_a_rosters_questions_in_a_box() -> None:
     dot = graph(analysis, "dot")
     assert '    subgraph "cluster_vehicles" {\n        label="× each vehicle' in dot
     assert dot.count("{") == dot.count("}")
+
+
+def test_a_dead_goto_inside_a_roster_has_a_respondent_with_a_record() -> None:
+    text = (
+        HEAD
+        + """
+  - id: s1
+    questions:
+      - {id: n, type: number, kind: integer, min: 0, max: 3, text: "How many?", required: true}
+  - id: kids
+    repeat: {times: n, max: 3, item: child}
+    questions:
+      - id: k_school
+        type: single
+        required: true
+        text: "School?"
+        options: [{code: "y", label: "Yes"}, {code: "n", label: "No", goto: k_last}]
+      - {id: k_next, type: text, text: "?", when: k_school == "y"}
+      - {id: k_last, type: text, text: "?"}
+"""
+    )
+    (finding,) = _analysis(text).findings()
+    assert finding.kind == "dead-goto"
+    assert finding.witness is not None
+    assert finding.witness["kids"][-1]["k_school"] == "n"
