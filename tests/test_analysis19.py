@@ -216,6 +216,10 @@ ROSTER = (
       - {id: adults, type: text, text: "x", when: any(age >= 18)}
       - {id: after, type: text, text: "x", when: count(age) >= 2}
       - {id: four, type: text, text: "x", when: count(age) >= 4}
+      - {id: old, type: text, text: "x", when: any(age > 120)}
+      - {id: unaged, type: text, text: "x", when: not all(age <= 120)}
+      - {id: all_young, type: text, text: "x", when: not all(age <= 120 or not answered(age))}
+      - {id: heavy, type: text, text: "x", when: sum(age) > 400}
 """
 )
 
@@ -249,8 +253,13 @@ def test_aggregates_over_a_roster_are_undecided_unless_a_respondent_proves_them(
     assert "adults" not in found and "after" not in found  # respondents with records
     after = analysis.witness("after")
     assert after is not None and len([r for r in after["persons"] if "age" in r]) >= 2
-    assert [f.kind for f in found["four"]] == ["undecided"]  # at most 3 persons
-    assert "aggregates the iterations of roster 'persons'" in found["four"][0].message
+    # decided where no iteration (or no number of them) allows it: at most 3 persons,
+    # ages up to 120
+    for never in ("four", "old", "all_young"):
+        assert [f.kind for f in found[never]] == ["unreachable"], never
+    assert "unaged" not in found  # someone may leave the age unanswered
+    assert [f.kind for f in found["heavy"]] == ["undecided"]  # sum: not decided
+    assert "aggregates the iterations of roster 'persons'" in found["heavy"][0].message
     counted = count_paths(analysis)
     assert not counted.exact and "roster 'persons'" in counted.reason
 
