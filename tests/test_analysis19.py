@@ -387,7 +387,7 @@ def test_the_analysis_takes_every_element_of_issue_19(instrument: Instrument) ->
         example = analysis.witness(step.question.id)
         if example is not None:
             assert not problems(plan, example), example
-            assert step.position in walk(plan, example).positions
+            assert step.position in walk(plan, example, check=False).positions
     for finding in found:
         if finding.witness is not None:
             assert not problems(plan, finding.witness)
