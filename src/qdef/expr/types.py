@@ -189,7 +189,7 @@ def parse_and_check(
     resolved (:func:`qdef.expr.scope.resolve`): aggregates over a roster are ``Over``
     nodes."""
     try:
-        expr = parse(source, Examples(symbols, position))
+        expr = parse(source, Examples(symbols, position, roster))
     except ExprSyntaxError as error:
         end = max(min(error.offset + 1, len(source)), error.offset)
         return None, [ExprProblem(error.code, error.message, error.offset, end)]
@@ -278,7 +278,7 @@ class _Checker:
         """The roster of the aggregate whose argument is being checked."""
         self.scoped = scoped
         """Whether to check the roster scope rules (not when only typing)."""
-        self.examples = Examples(symbols, position)
+        self.examples = Examples(symbols, position, roster)
         self.problems: list[ExprProblem] = []
 
     def report(self, code: Code, message: str, node: Expr) -> None:

@@ -25,16 +25,22 @@ from qdef.expr.nodes import (
     Neg,
     Not,
     Or,
+    Over,
     Ref,
 )
 from qdef.expr.printer import format_number
 from qdef.model import (
     Computed,
     DateRangeQuestion,
+    DualMatrixQuestion,
     GridQuestion,
     MatrixQuestion,
     MultipleChoice,
+    NumberListQuestion,
     Option,
+    RankingOption,
+    RankingQuestion,
+    Repeat,
     SingleChoice,
     TextListQuestion,
 )
@@ -83,6 +89,11 @@ class Words:
             for h in instrument.hidden or ()
             if h.type == "choice"
         }
+        #: Roster section id -> what it repeats for; and each roster's item -> its roster.
+        self.rosters: dict[str, Repeat] = {
+            s.id: s.repeat for s in instrument.sections if s.repeat is not None
+        }
+        self.items = {repeat.item: roster for roster, repeat in self.rosters.items()}
         self._piped: dict[str, str] = {}
 
     # ------------------------------------------------------------------ texts
@@ -92,29 +103,37 @@ class Words:
         by its placeholder (:meth:`piped`)."""
         return self.piped(self.options.text(value))
 
-    def piped(self, text: str) -> str:
+    def piped(self, text: str, slot: Mapping[str, str] | None = None) -> str:
         """``text`` with each piped value replaced by a placeholder naming where it comes
         from (``[Antwort auf Frage 3]``; a hidden variable's or computed value's label
         in brackets), its fallback left out, and ``{{``/``}}`` read as braces. Plain
         text: the renderer escapes the result as a whole, so nothing a placeholder
-        holds becomes markup."""
+        holds becomes markup. ``slot`` gives what a roster's item stands for where one
+        iteration is printed (``{person}`` → ``[Antwort auf Frage 3, 1.]``)."""
         if "{" not in text and "}" not in text:
             return text
-        found = self._piped.get(text)
+        found = None if slot else self._piped.get(text)
         if found is None:
             from qdef.expr.template import parse_template  # noqa: PLC0415
 
             found = "".join(
-                piece if isinstance(piece, str) else self.placeholder(piece.expr)
+                piece
+                if isinstance(piece, str)
+                else slot[piece.expr.name]
+                if slot and isinstance(piece.expr, Ref) and piece.expr.name in slot
+                else self.placeholder(piece.expr)
                 for piece in parse_template(text).pieces
             )
-            self._piped[text] = found
+            if not slot:
+                self._piped[text] = found
         return found
 
     def placeholder(self, expr: Expr) -> str:
         """What paper prints for a piped value: where it comes from, in brackets."""
         if isinstance(expr, Ref):
             name = expr.name
+            if name in self.items:  # a roster's item: the entry of the iteration
+                return self.chrome("pipe_item", subject=self.subject(name))
             if name in self.hidden or name in self.computed:
                 label = self.hidden.get(name) or self.computed.get(name)
                 if label is None:
@@ -153,6 +172,10 @@ class Words:
         named = self.named(name)
         if named is not None:
             return named
+        if name in self.items:  # a roster's item: the entry of the iteration
+            repeat = self.rosters[self.items[name]]
+            key = "roster_number" if repeat.times is not None else "roster_item"
+            return self.chrome(key, question=self.roster_source(self.items[name]))
         info = self.plan.variables.get(name)
         if info is None:  # a question with several parts, as a whole
             return self.question(name)
@@ -166,19 +189,41 @@ class Words:
             option = next(o for o in question.options if o.code == info.option)
             followup = next(f for f in option.specify or () if f.id == name)
             part = self.quoted(text(followup.label) if followup.label else text(option.label))
-        elif isinstance(question, MatrixQuestion | GridQuestion):
+        elif isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
             part = self._row_part(question, name)
         elif isinstance(question, TextListQuestion):
             code = name.split(".", 1)[1]
             field = next(f for f in question.fields if f.code == code)
             part = self.quoted(text(field.label)) if field.label else code
+        elif isinstance(question, NumberListQuestion):
+            code = name.split(".", 1)[1]
+            number = next(f for f in question.fields if f.code == code)
+            part = self.quoted(text(number.label))
         elif isinstance(question, DateRangeQuestion):
             end = name.rsplit(".", 1)[1]
             given = question.from_label if end == "from" else question.to_label
             part = self.quoted(text(given)) if given else self.chrome(f"date_{end}")
         return self.chrome("part", question=head, part=part) if part else head
 
-    def _row_part(self, question: MatrixQuestion | GridQuestion, name: str) -> str:
+    def roster_source(self, roster: str) -> str:
+        """The question (or hidden number) a roster repeats for: ``Frage 3``."""
+        repeat = self.rosters[roster]
+        source = repeat.for_each if repeat.for_each is not None else repeat.times
+        assert source is not None  # the model: exactly one of them
+        return self.subject(source)
+
+    def item_kind(self, roster: str) -> str:
+        """What a roster's item is: ``choice`` (an option's code), ``text`` (a text
+        list's entry) or ``number`` (the iteration's number)."""
+        repeat = self.rosters[roster]
+        if repeat.times is not None:
+            return "number"
+        info = self.plan.variables.get(repeat.for_each or "")
+        return "choice" if info is not None and info.kind == "choices" else "text"
+
+    def _row_part(
+        self, question: MatrixQuestion | GridQuestion | DualMatrixQuestion, name: str
+    ) -> str:
         text = self.text
         for row in question.rows:
             if row.specify is not None and row.specify.id == name:
@@ -191,7 +236,14 @@ class Words:
             described = self.chrome(
                 "part", question=described, part=self.quoted(text(column.label))
             )
+        if len(pieces) == 3 and isinstance(question, DualMatrixQuestion):
+            scale = next(c for c in question.scales if c.code == pieces[2])
+            described = self.chrome("part", question=described, part=self.quoted(text(scale.label)))
         return described
+
+    def number(self, value: float) -> str:
+        """A number as the language writes it (``12,5``)."""
+        return format_number(value).replace(".", self.chrome("decimal_separator"))
 
     def value(self, name: str | None, literal: Literal) -> str:
         """A literal as the reader knows it: a code by its label, a date as written."""
@@ -199,15 +251,17 @@ class Words:
         if isinstance(value, bool):
             return self.chrome("always" if value else "never")
         if isinstance(value, int | float):
-            text = format_number(value)
-            return text.replace(".", self.chrome("decimal_separator"))
+            return self.number(value)
         if name in self.hidden_codes:
             label = self.hidden_codes[name].get(value)
             if label is not None:
                 return self.quoted(self.options.text(label))
         info = (self.plan.variables.get(name) or self.plan.hidden_info(name)) if name else None
-        if info is not None and info.kind in ("choice", "choices"):
-            label = self._code_label(self.plan.steps[info.position].question, value)
+        if name is not None and name in self.items:  # a roster's item: an option's code
+            info = self.plan.variables.get(self.rosters[self.items[name]].for_each or "")
+        if info is not None and info.kind in ("choice", "choices", "ranking"):
+            question = self.plan.steps[info.position].question
+            label = self._code_label(question, value, info.name)
             if label is not None:
                 return self.quoted(label)
         if info is not None and info.kind == "date":
@@ -221,15 +275,20 @@ class Words:
                 return self.chrome("date_value_year", year=year)
         return self.chrome("quote", text=value)
 
-    def _code_label(self, question: object, code: str) -> str | None:
-        """The label of ``code`` in a choice question (an option) or a matrix (a scale
-        column: the code of a row's answer)."""
+    def _code_label(self, question: object, code: str, name: str) -> str | None:
+        """The label of ``code`` in a choice question or ranking (an option, an item), a
+        matrix (a scale column: the code of a row's answer) or the cell ``name`` of a
+        dual-scale matrix (a column of that cell's scale)."""
         text = self.text
-        if isinstance(question, SingleChoice | MultipleChoice):
-            options: Sequence[Option] = question.options
+        if isinstance(question, SingleChoice | MultipleChoice | RankingQuestion):
+            options: Sequence[Option | RankingOption] = question.options
             return next((text(o.label) for o in options if o.code == code), None)
         if isinstance(question, MatrixQuestion):
             return next((text(c.label) for c in question.scale if c.code == code), None)
+        if isinstance(question, DualMatrixQuestion):
+            scale = next((c for c in question.scales if c.code == name.rsplit(".", 1)[-1]), None)
+            columns = scale.columns if scale is not None else ()
+            return next((text(c.label) for c in columns if c.code == code), None)
         return None
 
     # ------------------------------------------------------------------ conditions
@@ -257,17 +316,25 @@ class Words:
             case Literal():
                 return self.value(None, expr)
             case Has(left=left, value=value):
-                return chrome("has", question=self._side(left), option=self._has_value(left, value))
+                key = "ranked" if self._ranking(left) else "has"
+                return chrome(key, question=self._side(left), option=self._has_value(left, value))
             case In(left=left, values=values, negated=negated):
                 return self._in(left, values, negated)
             case Compare():
                 return self._compare(expr)
-            case Arith() | Neg() | Call():
+            case Over(func="any" | "all", roster=roster, body=body):
+                question = self.roster_source(roster)
+                return chrome(
+                    f"over_{expr.func}", question=question, condition=self._describe(body)
+                )
+            case Arith() | Neg() | Call() | Over():
                 return self._term(expr)
         raise TypeError(f"not a condition: {expr!r}")  # pragma: no cover
 
     def _operand(self, operand: Expr, parent: And | Or) -> str:
         text = self._describe(operand)
+        if isinstance(operand, Over) and operand.func in ("any", "all"):
+            return f"({text})"  # "bei jedem Eintrag …: …" would run on into the next part
         shape = _shape(operand, positive=True)
         if shape is not None and shape is not type(parent):
             return f"({text})"
@@ -277,9 +344,8 @@ class Words:
         chrome = self.chrome
         match operand:
             case Has(left=left, value=value):
-                return chrome(
-                    "has_not", question=self._side(left), option=self._has_value(left, value)
-                )
+                key = "ranked_not" if self._ranking(left) else "has_not"
+                return chrome(key, question=self._side(left), option=self._has_value(left, value))
             case Answered(ref=ref):
                 return chrome("unanswered", subject=self.subject(ref.name))
             case Ref(name=name):
@@ -333,6 +399,22 @@ class Words:
                     otherwise=self._term(otherwise),
                 )
                 return f"({text})" if binding else text
+            case Call(name="rank", args=(Ref(name=name), item)):
+                text = chrome(
+                    "fn_rank",
+                    item=self._has_value(Ref(name), item),
+                    question=self.subject(name),
+                )
+                return f"({text})" if binding else text
+            case Over(func=func, roster=roster, body=body):
+                question = self.roster_source(roster)
+                if func == "count":
+                    text = chrome("over_count", question=question, condition=self._counted(body))
+                elif func in ("any", "all"):
+                    return f"({self._describe(expr)})" if binding else self._describe(expr)
+                else:
+                    text = chrome(f"over_{func}", question=question, body=self._term(body))
+                return f"({text})" if binding else text
             case Call(name=name, args=args):
                 if name in ("len", "selected_count"):
                     return chrome(f"fn_{name}", arg=self._term(args[0]))
@@ -347,6 +429,23 @@ class Words:
             case Literal():
                 return self.value(None, expr)
         return f"({self._describe(expr)})" if binding else self._describe(expr)
+
+    def _ranking(self, side: Expr) -> bool:
+        """Whether ``side`` is a ranking's answer (``has`` means: given a rank)."""
+        info = self.plan.variables.get(side.name) if isinstance(side, Ref) else None
+        return info is not None and info.kind == "ranking"
+
+    def _counted(self, body: Expr) -> str:
+        """What ``count(body)`` counts, as a condition: the body where it is one (``Frage
+        5 ≥ 18``, a ticked box), else that it is answered (``Frage 5 beantwortet``)."""
+        if isinstance(body, Ref):
+            info = self.plan.variables.get(body.name)
+            if info is not None and info.kind in ("check", "truth"):
+                return self._ticked(body.name, holds=True)
+            return self.chrome("answered", subject=self.subject(body.name))
+        if isinstance(body, And | Or | Not | Compare | Has | In | Answered | Over):
+            return self._describe(body)
+        return self.chrome("answered", subject=self._term(body))
 
     def listed(self, items: Sequence[str]) -> str:
         """``a, b and c``."""

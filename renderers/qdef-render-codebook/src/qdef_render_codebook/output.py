@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from qdef.rendering import Compiled, RenderOptionError, RenderOptions
 from qdef.rendering.markdown import at_line_start, inline
 
-from qdef_render_codebook.table import SEPARATOR, Row, rows, uses_issue18
+from qdef_render_codebook.table import SEPARATOR, Row, rows, uses_issue18, uses_issue19
 from qdef_render_codebook.wording import headers, wording_for
 
 #: The record separator of RFC 4180.
@@ -59,10 +59,15 @@ def guard(cell: str) -> str:
     return "'" + cell if cell[:1] in FORMULA_START else cell
 
 
-def cells(row: Row, words: Mapping[str, str], *, extended: bool = False) -> list[str]:
+def cells(
+    row: Row, words: Mapping[str, str], *, extended: bool = False, issue19: bool = False
+) -> list[str]:
     """The cells of ``row``, in column order (with ``extended``: those of
-    :data:`~qdef_render_codebook.wording.EXTENDED` too)."""
-    more = [row.source, row.depends_on, row.checks] if extended else []
+    :data:`~qdef_render_codebook.wording.EXTENDED` too; with ``issue19`` those and
+    :data:`~qdef_render_codebook.wording.ISSUE19`)."""
+    more = [row.source, row.depends_on, row.checks] if extended or issue19 else []
+    if issue19:
+        more += [row.roster, row.notes]
     return [
         row.variable,
         row.number,
@@ -99,14 +104,23 @@ def limesurvey_cells(compiled: Compiled, options: RenderOptions) -> dict[str, st
     return found
 
 
-def _header(words: Mapping[str, str], extra: dict[str, str] | None, extended: bool) -> list[str]:
-    return headers(words, extended=extended) + (["LimeSurvey"] if extra is not None else [])
+def _columns(compiled: Compiled) -> tuple[bool, bool]:
+    """Whether the codebook has the columns of issue 18, and those of issue 19."""
+    issue19 = uses_issue19(compiled)
+    return issue19 or uses_issue18(compiled), issue19
+
+
+def _header(
+    words: Mapping[str, str], extra: dict[str, str] | None, extended: tuple[bool, bool]
+) -> list[str]:
+    listed = headers(words, extended=extended[0], issue19=extended[1])
+    return listed + (["LimeSurvey"] if extra is not None else [])
 
 
 def _cells(
-    row: Row, words: Mapping[str, str], extra: dict[str, str] | None, extended: bool
+    row: Row, words: Mapping[str, str], extra: dict[str, str] | None, extended: tuple[bool, bool]
 ) -> list[str]:
-    listed = cells(row, words, extended=extended)
+    listed = cells(row, words, extended=extended[0], issue19=extended[1])
     return listed + ([extra.get(row.variable, "")] if extra is not None else [])
 
 
@@ -120,7 +134,7 @@ def write_csv(compiled: Compiled, options: RenderOptions) -> str:
         buffer, delimiter=separator, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL
     )
     extra = limesurvey_cells(compiled, options)
-    extended = uses_issue18(compiled)
+    extended = _columns(compiled)
     writer.writerow(_header(words, extra, extended))
     for row in rows(compiled, options):
         record = _cells(row, words, extra, extended)
@@ -144,7 +158,7 @@ def write_markdown(compiled: Compiled, options: RenderOptions) -> str:
     )
     summary = words["summary"].format(id=instrument.id, version=version, count=len(found))
     extra = limesurvey_cells(compiled, options)
-    extended = uses_issue18(compiled)
+    extended = _columns(compiled)
     header = _header(words, extra, extended)
     lines = [
         "# " + inline(title),

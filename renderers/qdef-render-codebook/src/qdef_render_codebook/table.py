@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from qdef.expr import And, Compare, Expr, Has, Literal, Ref, to_source, variables_used
 from qdef.model import (
@@ -19,16 +20,24 @@ from qdef.model import (
     DateFollowup,
     DateInput,
     DateRangeQuestion,
+    DualMatrixQuestion,
     GridColumn,
     GridQuestion,
     ListField,
     MatrixQuestion,
     MatrixRow,
     MultipleChoice,
+    NumberField,
     NumberFollowup,
     NumberInput,
+    NumberListQuestion,
+    NumberQuestion,
     Option,
     Question,
+    RankingOption,
+    RankingQuestion,
+    Scale,
+    ScaleColumn,
     SingleChoice,
     TextFollowup,
     TextInput,
@@ -68,6 +77,23 @@ class Row:
     conditions use, or a computed value's expression uses."""
     checks: str = ""
     """The rules of the question and the pattern of the answer, each with its message."""
+    roster: str = ""
+    """The roster whose iterations each have this variable (issue 19)."""
+    notes: str = ""
+    """Presentation (widgets, random order) and how a value is derived (issue 19)."""
+
+
+class Roster(Protocol):
+    """What the codebook reads of a roster of the plan (``compiled.plan.rosters``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def max(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,21 +119,66 @@ def rows(compiled: Compiled, options: RenderOptions) -> list[Row]:
     numbers = compiled.numbers
     questions = {question.id: question for _, question in compiled.instrument.questions()}
     builder = _Builder(options)
-    extended = uses_issue18(compiled)
+    issue19 = uses_issue19(compiled)
+    extended = issue19 or uses_issue18(compiled)
     steps = {step.question.id: step for step in plan.steps}
-    found: list[tuple[int, Row]] = [(-1, builder.hidden_row(info)) for info in plan.hidden]
+    items = {roster.item: roster for roster in plan.rosters.values()}
+    # (position, 0 for a roster's item — defined before its first entry's variables —
+    # else 1, row): sorted stably, the variables of one question stay in order.
+    found: list[tuple[int, int, Row]] = [(-1, 1, builder.hidden_row(info)) for info in plan.hidden]
     for info in plan.variables.values():
+        if info.name in items:
+            found.append((info.position, 0, builder.item_row(info, items[info.name], reaching)))
+            continue
         question = questions[info.question]
         row = builder.row(info, question, numbers.get(info.question, ""), reaching)
         if extended:
             row = builder.extend(row, info, question, compiled, steps[question.id])
-        found.append((info.position, row))
+        if issue19:
+            row = builder.extend19(row, info, question, compiled, steps[question.id])
+        found.append((info.position, 1, row))
+        if isinstance(question, RankingQuestion):
+            found.extend((info.position, 1, rank) for rank in builder.rank_rows(row, question))
     for step in plan.steps:
         if isinstance(step.question, Computed):
             computed = builder.computed_row(step.question, compiled, reaching)
-            found.append((step.position, computed))
-    found.sort(key=lambda item: item[0])  # stable: the variables of one question in order
-    return [row for _, row in found]
+            if issue19 and step.roster is not None:
+                computed = replace(computed, roster=builder.per_iteration(step.roster))
+            found.append((step.position, 1, computed))
+    if issue19 and _randomised(compiled):
+        found.append((plan.end, 1, builder.order_row()))
+    found.sort(key=lambda item: item[:2])  # stable: the variables of one question in order
+    return [row for _, _, row in found]
+
+
+def uses_issue19(compiled: Compiled) -> bool:
+    """Whether the instrument uses rosters, rankings, number lists, dual-scale matrices,
+    widgets (slider, buttons), steps or random order: only then has the codebook the
+    columns ``roster`` and ``notes`` (and those of issue 18)."""
+    instrument = compiled.instrument
+    for section in instrument.sections:
+        if section.repeat is not None or section.order == "random":
+            return True
+    for _, question in instrument.questions():
+        if isinstance(question, RankingQuestion | NumberListQuestion | DualMatrixQuestion):
+            return True
+        if getattr(question, "order", "written") == "random":
+            return True
+        if isinstance(question, NumberQuestion) and (
+            question.widget != "input" or question.step is not None
+        ):
+            return True
+        if isinstance(question, SingleChoice) and question.widget == "buttons":
+            return True
+    return False
+
+
+def _randomised(compiled: Compiled) -> bool:
+    """Whether anything is shown in random order (a response then has ``_order``)."""
+    instrument = compiled.instrument
+    return any(section.order == "random" for section in instrument.sections) or any(
+        getattr(question, "order", "written") == "random" for _, question in instrument.questions()
+    )
 
 
 def uses_issue18(compiled: Compiled) -> bool:
@@ -185,7 +256,7 @@ class _Parts:
         followups: dict[str, MatrixRow] = {}
         if isinstance(question, SingleChoice | MultipleChoice):
             options = {option.code: option for option in question.options}
-        if isinstance(question, MatrixQuestion | GridQuestion):
+        if isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
             rows = {row.code: row for row in question.rows}
             followups = {r.specify.id: r for r in question.rows if r.specify is not None}
         if isinstance(question, GridQuestion):
@@ -273,7 +344,15 @@ class _Builder:
         )
         return _Kind(words["multiple"], words["list_of"].format(codes=codes))
 
-    def codes(self, options: Sequence[Option]) -> str:
+    def dual_kind(self, question: DualMatrixQuestion, scale: Scale) -> _Kind:
+        """The values of a dual-scale matrix's rows on ``scale`` (made once per scale)."""
+        key = f"{question.id}.{scale.code}"
+        found = self._scales.get(key)
+        if found is None:
+            found = self._scales[key] = self._columns_kind(scale.columns)
+        return found
+
+    def codes(self, options: Sequence[Option | RankingOption]) -> str:
         return SEPARATOR.join(f"{option.code} = {self.text(option.label)}" for option in options)
 
     def scale_kind(self, question: MatrixQuestion) -> _Kind:
@@ -284,8 +363,11 @@ class _Builder:
         return found
 
     def _scale_kind(self, question: MatrixQuestion) -> _Kind:
+        return self._columns_kind(question.scale)
+
+    def _columns_kind(self, columns: Sequence[ScaleColumn]) -> _Kind:
         values = []
-        for column in question.scale:
+        for column in columns:
             label = self.text(column.label)
             if column.description is not None:
                 label += f" ({self.text(column.description)})"
@@ -415,6 +497,115 @@ class _Builder:
             checks=SEPARATOR.join(checks),
         )
 
+    # ------------------------------------------------------------ issue 19
+
+    def per_iteration(self, roster: str) -> str:
+        return self.words["one_per_iteration"].format(roster=roster)
+
+    def extend19(
+        self, row: Row, info: VarInfo, question: Question, compiled: Compiled, step: Step
+    ) -> Row:
+        """``row`` with the cells ``roster`` and ``notes``, and a number list's total
+        among its checks."""
+        words = self.words
+        notes: list[str] = []
+        if isinstance(question, NumberQuestion):
+            if question.widget == "slider":
+                notes.append(words["presentation_slider"])
+            if question.step is not None:
+                notes.append(words["step"].format(step=_number(question.step)))
+        if isinstance(question, SingleChoice) and question.widget == "buttons":
+            notes.append(words["presentation_buttons"])
+        if getattr(question, "order", "written") == "random":
+            what = "random_items" if hasattr(question, "options") else "random_rows"
+            notes.append(words["random_order"].format(what=words[what], key=question.id))
+        section = compiled.instrument.sections[
+            compiled.symbols.entries[step.position].section_index
+        ]
+        if section.order == "random":
+            what = words["random_questions"].format(section=section.id)
+            notes.append(words["random_order"].format(what=what, key=section.id))
+        checks = row.checks
+        if step.total is not None:
+            total = words["total_check"].format(check=to_source(step.total))
+            checks = SEPARATOR.join(c for c in (checks, total) if c)
+        return replace(
+            row,
+            roster=self.per_iteration(info.roster) if info.roster is not None else "",
+            notes=SEPARATOR.join(notes),
+            checks=checks,
+        )
+
+    def rank_rows(self, row: Row, question: RankingQuestion) -> list[Row]:
+        """The analysis variables of a ranking (docs/responses.md): each item's rank,
+        derived from the stored list."""
+        words = self.words
+        count = min(question.top or len(question.options), len(question.options))
+        return [
+            replace(
+                row,
+                variable=f"{question.id}.{option.code}",
+                label=DASH.join(
+                    [
+                        self.text(question.text),
+                        words["rank_of"].format(label=self.part(option.label)),
+                    ]
+                ),
+                type=words["number_integer"],
+                values=words["rank_range"].format(count=count),
+                required=False,
+                source=words["derived_rank"].format(name=question.id),
+            )
+            for option in question.options
+        ]
+
+    def item_row(self, info: VarInfo, roster: Roster, reaching: Mapping[str, Expr]) -> Row:
+        """The row of a roster's item: what each iteration's record holds under it."""
+        words = self.words
+        if roster.kind == "times":
+            kind = _Kind(words["number_integer"], _number_range(1, roster.max))
+            source = words["item_number"].format(max=roster.max, source=roster.source)
+        elif roster.kind == "choices":
+            node = info.node  # the multiple choice: the item is one of its codes
+            options = node.options if isinstance(node, MultipleChoice) else ()
+            kind = _Kind(words["single"], self.codes(options) or SEPARATOR.join(info.codes))
+            source = words["item_choice"].format(source=roster.source)
+        else:
+            kind = _Kind(words["text"])
+            source = words["item_text"].format(source=roster.source)
+        return Row(
+            variable=info.name,
+            number="",
+            question=roster.id,
+            label=words["item_label"].format(roster=roster.id),
+            type=kind.type,
+            values=kind.values,
+            unit="",
+            asked_when="",
+            required=False,
+            personal=False,
+            source=source,
+            roster=words["roster_item"].format(roster=roster.id),
+        )
+
+    def order_row(self) -> Row:
+        """The row of ``_order``: the order each randomised question (section) was shown
+        in; not a variable conditions can use."""
+        words = self.words
+        return Row(
+            variable="_order",
+            number="",
+            question="",
+            label=words["order_label"],
+            type=words["order_type"],
+            values=words["order_values"],
+            unit="",
+            asked_when="",
+            required=False,
+            personal=False,
+            source=words["order_source"],
+        )
+
     # ------------------------------------------------------------ rows
 
     def row(
@@ -450,10 +641,22 @@ class _Builder:
             kind = self.input_kind(field)
             personal = personal or field.personal
             required = False  # a required text list needs some field, not each
-        elif isinstance(question, MatrixQuestion | GridQuestion):
+        elif isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
             kind, required = self.rows_part(question, info, parts, required)
             if isinstance(info.node, TextFollowup):
                 personal = personal or info.node.personal
+        elif isinstance(question, RankingQuestion):
+            count = min(question.top or len(question.options), len(question.options))
+            values = self.words["ranking_values"].format(
+                count=count, codes=self.codes(question.options)
+            )
+            kind = _Kind(self.words["ranking"], values)
+        elif isinstance(question, NumberListQuestion):
+            field = info.node
+            assert isinstance(field, NumberField)
+            parts.append(self.part(field.label))
+            kind = self.input_kind(field)
+            required = False  # as a text list: the fields together, not each
         else:  # text, number, date question
             node = info.node
             assert isinstance(node, TextInput | NumberInput | DateInput)
@@ -474,7 +677,7 @@ class _Builder:
 
     def rows_part(
         self,
-        question: MatrixQuestion | GridQuestion,
+        question: MatrixQuestion | GridQuestion | DualMatrixQuestion,
         info: VarInfo,
         parts: list[str],
         required: bool,
@@ -492,6 +695,10 @@ class _Builder:
         parts.append(self.part(row.label))
         if isinstance(question, MatrixQuestion):
             return self.scale_kind(question), required  # a required matrix: every row
+        if isinstance(question, DualMatrixQuestion):  # a row on one of the two scales
+            scale = next(s for s in question.scales if s.code == column_code)
+            parts.append(self.part(scale.label))
+            return self.dual_kind(question, scale), required
         column = parts_of.columns[column_code]
         parts.append(self.part(column.label))
         return self.input_kind(column), False  # a required grid: some cell per row

@@ -26,6 +26,9 @@ COLUMNS = (
 #: The columns of instruments that use hidden variables, computed values, piping,
 #: filters, option conditions, rules, patterns or defaults (after :data:`COLUMNS`).
 EXTENDED = ("source", "depends_on", "checks")
+#: The columns of instruments that use rosters, rankings, number lists, dual-scale
+#: matrices, widgets or random order (issue 19; after :data:`EXTENDED`).
+ISSUE19 = ("roster", "notes")
 
 EN: dict[str, str] = {
     # column headers
@@ -82,6 +85,32 @@ EN: dict[str, str] = {
     "depends_filter": "filter: {names}",
     "depends_offered": "options offered by: {names}",
     "pattern": "pattern: {regex}",
+    # rankings, number lists, dual scales, widgets, random order, rosters (issue 19)
+    "roster": "roster",
+    "notes": "notes",
+    "ranking": "ranking",
+    "ranking_values": "list of codes in rank order (rank 1 first), at most {count}: {codes}",
+    "rank_of": "rank of {label}",
+    "rank_range": "1–{count}",
+    "derived_rank": "derived from {name} (not stored): the item's rank, empty if not ranked",
+    "total_check": "total: {check}",
+    "one_per_iteration": "{roster}: one value per iteration",
+    "roster_item": "{roster}: the item of each iteration",
+    "item_choice": "the code chosen in {source}",
+    "item_text": "the text of a field of {source}",
+    "item_number": "the iteration's number (1 to {max}, as many as {source})",
+    "item_label": "item of the roster {roster}",
+    "presentation_slider": "shown as a slider (presentation only; the data is the number)",
+    "presentation_buttons": "shown as a row of buttons (presentation only)",
+    "step": "step {step}: min + a whole multiple of {step}",
+    "random_order": "{what} shown in random order (the order shown: _order.{key})",
+    "random_items": "options",
+    "random_rows": "rows",
+    "random_questions": "questions of the section {section}",
+    "order_label": "the order shown of each randomised question and section",
+    "order_type": "object (JSON)",
+    "order_values": "key: question or section id; value: its codes (ids) in the order shown",
+    "order_source": "set by the web form (or the walk with a seed)",
 }
 
 DE: dict[str, str] = {
@@ -133,6 +162,35 @@ DE: dict[str, str] = {
     "depends_filter": "Filter: {names}",
     "depends_offered": "Optionen abhängig von: {names}",
     "pattern": "Muster: {regex}",
+    "roster": "Wiederholung",
+    "notes": "Hinweise",
+    "ranking": "Rangfolge",
+    "ranking_values": "Liste der Codes in Rangfolge (Rang 1 zuerst), höchstens {count}: {codes}",
+    "rank_of": "Rang von {label}",
+    "rank_range": "1–{count}",
+    "derived_rank": (
+        "abgeleitet aus {name} (nicht gespeichert): der Rang des Eintrags, leer wenn ohne Rang"
+    ),
+    "total_check": "Summe: {check}",
+    "one_per_iteration": "{roster}: ein Wert je Durchgang",
+    "roster_item": "{roster}: der Eintrag jedes Durchgangs",
+    "item_choice": "der in {source} gewählte Code",
+    "item_text": "der Text eines Feldes von {source}",
+    "item_number": "die Nummer des Durchgangs (1 bis {max}, so viele wie {source})",
+    "item_label": "Eintrag der Wiederholung {roster}",
+    "presentation_slider": "als Schieberegler gezeigt (nur Darstellung; die Daten sind die Zahl)",
+    "presentation_buttons": "als Reihe von Schaltflächen gezeigt (nur Darstellung)",
+    "step": "Schrittweite {step}: min + ein ganzzahliges Vielfaches von {step}",
+    "random_order": "{what} in zufälliger Reihenfolge gezeigt (die gezeigte: _order.{key})",
+    "random_items": "Optionen",
+    "random_rows": "Zeilen",
+    "random_questions": "Fragen des Teils {section}",
+    "order_label": "die gezeigte Reihenfolge jeder zufällig geordneten Frage und jedes Teils",
+    "order_type": "Objekt (JSON)",
+    "order_values": (
+        "Schlüssel: Frage- oder Teil-ID; Wert: ihre Codes (IDs) in der gezeigten Reihenfolge"
+    ),
+    "order_source": "vom Webformular gesetzt (oder vom Walk mit einem Seed)",
 }
 
 WORDING: dict[str, dict[str, str]] = {"de": DE, "en": EN}
@@ -143,6 +201,10 @@ def wording_for(lang: str) -> Mapping[str, str]:
     return WORDING.get(lang.partition("-")[0].lower(), EN)
 
 
-def headers(words: Mapping[str, str], *, extended: bool = False) -> list[str]:
-    """The column headers, in order (with ``extended``, those of :data:`EXTENDED` too)."""
-    return [words[key] for key in COLUMNS + (EXTENDED if extended else ())]
+def headers(
+    words: Mapping[str, str], *, extended: bool = False, issue19: bool = False
+) -> list[str]:
+    """The column headers, in order (with ``extended``, those of :data:`EXTENDED` too;
+    with ``issue19``, those of :data:`ISSUE19` after them)."""
+    keys = COLUMNS + (EXTENDED if extended or issue19 else ()) + (ISSUE19 if issue19 else ())
+    return [words[key] for key in keys]

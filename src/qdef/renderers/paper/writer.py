@@ -12,6 +12,8 @@ options alone: the same input gives the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+
 from qdef.expr import Expr, parse
 from qdef.model import (
     CheckColumn,
@@ -20,15 +22,20 @@ from qdef.model import (
     DateQuestion,
     DateRangeQuestion,
     Display,
+    DualMatrixQuestion,
     GridQuestion,
     MatrixQuestion,
     MatrixRow,
     MultipleChoice,
     NumberColumn,
     NumberInput,
+    NumberListQuestion,
     NumberQuestion,
     Option,
     Question,
+    RankingQuestion,
+    Repeat,
+    Section,
     SingleChoice,
     TextColumn,
     TextFollowup,
@@ -38,6 +45,7 @@ from qdef.model import (
 )
 from qdef.rendering import (
     Compiled,
+    Destination,
     Notes,
     QuestionNotes,
     RenderOptions,
@@ -46,6 +54,7 @@ from qdef.rendering import (
     continue_text,
     exclusive_hint,
     goto_text,
+    label_text,
     personal_note,
     question_only_if,
     routing_notes,
@@ -65,6 +74,12 @@ from qdef.rendering.markdown import (
 )
 
 SINGLE, MULTIPLE = "○", "☐"
+#: Between the options of ``widget: buttons`` (em spaces: HTML does not fold them).
+BUTTON_GAP = "\u2003\u2003"
+#: The blank to write a rank in.
+RANK_WIDTH = 4
+#: The most intervals a slider's line is divided into (and its width in characters).
+SLIDER_TICKS, SLIDER_WIDTH = 10, 40
 #: Default number of ruled lines for long text.
 LONG_LINES = 3
 #: Blank widths by kind of answer.
@@ -86,7 +101,12 @@ class _Paper:
         self.notes: Notes = routing_notes(compiled)
         self.words = Words(compiled, options)
         # Every text as shown, piped values as placeholders ("[Antwort auf Frage 3]").
-        self.text = self.words.text
+        self.text: Callable[[str | Mapping[str, str]], str] = self.words.text
+        #: Inside a roster printed as repeated blocks: the numbers of its questions (a
+        #: note sending a respondent past them goes on with the next entry).
+        self.roster_numbers: frozenset[str] | None = None
+        #: The questions by id (a roster's source among them).
+        self.sources = {q.id: q for _, q in self.instrument.questions()}
         self.blocks: list[str] = []
         #: The key path of the question being written.
         self.path: tuple[str | int, ...] = ()
@@ -107,6 +127,9 @@ class _Paper:
             self.path = ("sections", index)
             if section.intro is None and all(isinstance(q, Computed) for q in section.questions):
                 continue  # nothing in it is shown: no heading with nothing under it
+            if section.repeat is not None:
+                self.roster(index, section)
+                continue
             if section.title is not None:
                 self.blocks.append(_line("##", heading(inline(self.text(section.title)))))
             note = section_only_if(self.notes.sections[index], self.words, self.options)
@@ -122,6 +145,179 @@ class _Paper:
                 self.question(question, numbers.get(question.id))
             self.end_part(outer)
         return "\n\n".join(self.blocks) + "\n"
+
+    # ------------------------------------------------------------------ rosters
+
+    def roster(self, index: int, section: Section) -> None:
+        """A roster: its heading, condition, intro and which entries it is filled in for;
+        then a table with a column per entry when every question in it is short (one
+        line, no notes of its own but a condition), else one block per entry, as many as
+        there can be (paper cannot know how many a respondent has)."""
+        repeat = section.repeat
+        assert repeat is not None
+        slots = self.slots(repeat)
+        shown = [(p, q) for p, q in enumerate(section.questions) if not isinstance(q, Computed)]
+        table = all(self.fits_table(q) for _, q in shown)
+        title = section.title
+        if title is not None and table:  # the item: the column's entry
+            column = {repeat.item: self.chrome("roster_column")}
+            shown_title = self.words.piped(self.options.text(title), column)
+            self.blocks.append(_line("##", heading(inline(shown_title))))
+        elif title is not None and not self.pipes(title, repeat.item):  # else: in each block
+            self.blocks.append(_line("##", heading(inline(self.text(title)))))
+        note = section_only_if(self.notes.sections[index], self.words, self.options)
+        outer = self.begin_part(note is not None)
+        if note is not None:
+            self.blocks.append(_emphasis(note))
+        if section.intro is not None:
+            self.blocks.extend(paragraphs(self.text(section.intro)))
+        source = self.words.roster_source(section.id)
+        if repeat.times is not None:
+            instruction = self.chrome("roster_times", question=source, max=len(slots))
+        elif self.words.item_kind(section.id) == "choice":
+            instruction = self.chrome("roster_for_each_chosen", question=source)
+        else:
+            instruction = self.chrome("roster_for_each_named", question=source)
+        if table:
+            instruction = join(instruction, self.chrome("roster_table"))
+        self.blocks.append(_emphasis(instruction))
+        if table:
+            self.roster_table(index, shown, repeat.item, slots)
+        else:
+            self.roster_blocks(index, section, shown, repeat.item, slots)
+        self.end_part(outer)
+
+    def pipes(self, text: str | Mapping[str, str], item: str) -> bool:
+        """Whether ``text`` pipes a roster's ``item``."""
+        shown = self.options.text(text)
+        return self.words.piped(shown) != self.words.piped(shown, {item: "\0"})
+
+    def slots(self, repeat: Repeat) -> list[tuple[str, str]]:
+        """Every entry a roster can have, in order: its head (a column's, or a block's
+        without a title) and what the item stands for in that entry's texts."""
+        if repeat.times is not None:
+            assert repeat.max is not None  # validation: times needs max
+            return [
+                (self.chrome("roster_slot", number=k), str(k)) for k in range(1, repeat.max + 1)
+            ]
+        source = self.sources.get(repeat.for_each or "")
+        if isinstance(source, MultipleChoice):
+            return [(self.text(o.label), self.text(o.label)) for o in source.options]
+        assert isinstance(source, TextListQuestion)  # validation: a text list, else
+        return [
+            (
+                self.chrome("roster_slot", number=k),
+                self.chrome("pipe_answer", subject=self.words.subject(f"{source.id}.{f.code}")),
+            )
+            for k, f in enumerate(source.fields, 1)
+        ]
+
+    def fits_table(self, question: Question) -> bool:
+        """Whether a question of a roster fits a table row: a single choice without
+        follow-ups, a number asked with a box, a date, a short text; with no help, rule,
+        personal-data or routing note (a condition goes into the row's label)."""
+        if isinstance(question, SingleChoice):
+            short = not any(option.specify for option in question.options)
+        elif isinstance(question, NumberQuestion):
+            short = question.widget == "input"
+        elif isinstance(question, TextQuestion):
+            short = not question.long
+        else:
+            short = isinstance(question, DateQuestion)
+        if not short or isinstance(question, Display | Computed):
+            return False
+        notes = self.notes.questions[question.id]
+        return (
+            question.help is None
+            and not self.check_notes(question)
+            and personal_note(question, self.words, self.options) is None
+            and self.offered_note(question) is None
+            and not notes.options
+            and notes.after is None
+        )
+
+    def roster_table(
+        self,
+        index: int,
+        shown: Sequence[tuple[int, Question]],
+        item: str,
+        slots: list[tuple[str, str]],
+    ) -> None:
+        """The roster as one table: a row per question, a column per entry (the item
+        piped as the column's entry)."""
+        numbers = self.compiled.numbers
+        column = {item: self.chrome("roster_column")}
+        words, text_of = self.words, self.options.text
+
+        def text(given: str | Mapping[str, str]) -> str:
+            return words.piped(text_of(given), column)
+
+        header = [""] + [inline(head) for head, _ in slots]
+        rows: list[list[str]] = []
+        for position, question in shown:
+            assert not isinstance(question, Display | Computed)
+            self.path = ("sections", index, "questions", position)
+            label = inline(text(question.text))
+            if question.hint is not None:
+                label = join(label, inline(text(question.hint)))
+            number = numbers.get(question.id)
+            if number is not None:
+                label = _line(f"**{inline(number)}.**", label)
+            only_if = self.notes.questions[question.id].only_if
+            if only_if is not None:
+                condition = self.words.describe(only_if)
+                label = join(label, inline(self.chrome("option_only_if", condition=condition)))
+            if isinstance(question, SingleChoice):
+                cell = " ".join(
+                    _line(SINGLE, inline(text(option.label))) for option in question.options
+                )
+            else:
+                assert isinstance(question, TextQuestion | NumberQuestion | DateQuestion)
+                (cell,) = self.field_lines(question, "", one_line=True)
+            rows.append([label] + [cell] * len(slots))
+        self.blocks.append("\n".join(table(header, rows, [False] * (len(slots) + 1))))
+
+    def roster_blocks(
+        self,
+        index: int,
+        section: Section,
+        shown: Sequence[tuple[int, Question]],
+        item: str,
+        slots: list[tuple[str, str]],
+    ) -> None:
+        numbers = self.compiled.numbers
+        self.roster_numbers = frozenset(numbers[q.id] for _, q in shown if q.id in numbers)
+        words, text_of = self.words, self.options.text
+        try:
+            for head, value in slots:
+                slot = {item: value}
+
+                def text(given: str | Mapping[str, str], slot: dict[str, str] = slot) -> str:
+                    return words.piped(text_of(given), slot)
+
+                self.text = text
+                title = text(section.title) if section.title is not None else head
+                self.blocks.append(_line("###", heading(inline(title))))
+                for position, question in shown:
+                    self.path = ("sections", index, "questions", position)
+                    self.question(question, numbers.get(question.id))
+        finally:
+            self.text = words.text
+            self.roster_numbers = None
+
+    def route(self, destination: Destination, *, beside: bool) -> str:
+        """Where to go on (an option's note beside it, else a note after a question);
+        inside a roster's block, a destination past the roster's questions is the next
+        entry, and after the last one that destination."""
+        inside = self.roster_numbers
+        if inside is None or destination.number in inside:
+            if beside:
+                return goto_text(destination, self.options)
+            return continue_text(destination, self.options)
+        prefix = "roster_goto" if beside else "roster_continue"
+        if destination.number is None:
+            return self.chrome(f"{prefix}_end")
+        return self.chrome(prefix, number=destination.number)
 
     def begin_part(self, conditional: bool) -> list[str] | None:
         """Start a conditional part (a section or question with a ``when``): its blocks
@@ -189,11 +385,15 @@ class _Paper:
 
     def after(self, notes: QuestionNotes) -> None:
         if notes.after is not None:
-            self.blocks.append("**→ " + inline(continue_text(notes.after, self.options)) + "**")
+            self.blocks.append("**→ " + inline(self.route(notes.after, beside=False)) + "**")
 
     def answers(self, question: Question, notes: QuestionNotes) -> None:
-        if isinstance(question, SingleChoice | MultipleChoice):
+        if isinstance(question, SingleChoice) and question.widget == "buttons":
+            self.blocks.append("\n".join(self.buttons(question, notes)))
+        elif isinstance(question, SingleChoice | MultipleChoice):
             self.blocks.append("\n".join(self.options_list(question, notes)))
+        elif isinstance(question, NumberQuestion) and question.widget == "slider":
+            self.blocks.extend(self.slider(question))
         elif isinstance(question, TextQuestion | NumberQuestion | DateQuestion):
             self.blocks.append("\n".join(self.field_lines(question, "")))
         elif isinstance(question, DateRangeQuestion):
@@ -209,6 +409,12 @@ class _Paper:
             self.blocks.append("\n".join(self.matrix(question)))
         elif isinstance(question, GridQuestion):
             self.blocks.append("\n".join(self.grid(question)))
+        elif isinstance(question, RankingQuestion):
+            self.blocks.extend(self.ranking(question))
+        elif isinstance(question, NumberListQuestion):
+            self.blocks.append("\n".join(self.number_list(question)))
+        elif isinstance(question, DualMatrixQuestion):
+            self.blocks.append("\n".join(self.dual_matrix(question)))
 
     # ------------------------------------------------------------------ filters and rules
 
@@ -228,9 +434,9 @@ class _Paper:
         """Which options (rows) may be chosen (filled in), for a question with a filter,
         and that the question is skipped when none may be: a routing fact (the question
         is not shown then)."""
-        if not isinstance(question, SingleChoice | MultipleChoice | MatrixQuestion | GridQuestion):
+        if not isinstance(question, _FILTERED):
             return None
-        choices = isinstance(question, SingleChoice | MultipleChoice)
+        choices = isinstance(question, SingleChoice | MultipleChoice | RankingQuestion)
         parts: list[str] = []
         kind = "options" if choices else "rows"
         chosen = question.filter
@@ -240,7 +446,7 @@ class _Paper:
             parts.append(
                 self.chrome(f"filter_{kind}_{which}", question=self.words.question(source))
             )
-        if isinstance(question, SingleChoice | MultipleChoice):
+        if isinstance(question, SingleChoice | MultipleChoice | RankingQuestion):
             whens = [option.when for option in question.options]
         else:
             whens = [row.when for row in question.rows]
@@ -249,12 +455,15 @@ class _Paper:
         return " ".join(parts) or None
 
     def check_notes(self, question: Question) -> list[str]:
-        """The messages of the question's rules and of its inputs' patterns, as notes
+        """The messages of the question's rules, its total's and its inputs' patterns, as notes
         (``Hinweis: Die Summe muss 100 % ergeben.``): a pattern without a message
         says nothing a respondent could read, so it is not printed."""
         if isinstance(question, Display | Computed):
             return []
         messages = [self.text(rule.message) for rule in question.rules or ()]
+        total = question.total if isinstance(question, NumberListQuestion) else None
+        if total is not None and total.message is not None:  # else the total line says it
+            messages.append(self.text(total.message))
         messages.extend(
             self.text(i.pattern.message)
             for i in _text_inputs(question)
@@ -268,6 +477,59 @@ class _Paper:
         return notes
 
     # ------------------------------------------------------------------ options
+
+    def buttons(self, question: SingleChoice, notes: QuestionNotes) -> list[str]:
+        """``widget: buttons``: the options in one row (``○ 1   ○ 2   ○ 3``), each with
+        its condition and route beside it. Options with follow-ups need lines of their own:
+        then they are a list as usual."""
+        if any(option.specify for option in question.options):
+            return self.options_list(question, notes)
+        cells: list[str] = []
+        for index, option in enumerate(question.options):
+            cell = _line(SINGLE, inline(self.text(option.label)))
+            cell = join(cell, self.only_if(("options", index, "when"), option.when))
+            if option.code in notes.options:
+                cell = join(cell, inline(self.route(notes.options[option.code], beside=True)))
+            cells.append(cell)
+        # Em spaces: HTML keeps them (it folds only ASCII blanks), so the row stays spaced.
+        return [BUTTON_GAP.join(cells)]
+
+    def ranking(self, question: RankingQuestion) -> list[str]:
+        """The instruction (number from 1 to k) and a box to write the rank in per item,
+        in the written order (paper cannot shuffle)."""
+        count = len(question.options)
+        top = question.top if question.top is not None and question.top < count else None
+        if top is None:
+            instruction = self.chrome("ranking_all", count=count)
+        else:
+            instruction = self.chrome("ranking_top", count=top)
+        lines = []
+        for index, option in enumerate(question.options):
+            head = join(f"- {blank(RANK_WIDTH)}", inline(self.text(option.label)))
+            lines.append(join(head, self.only_if(("options", index, "when"), option.when)))
+        return [_emphasis(instruction), "\n".join(lines)]
+
+    def number_list(self, question: NumberListQuestion) -> list[str]:
+        """A line per field (label, blank, unit), then the total line with its rule."""
+        lines = []
+        for field in question.fields:
+            (line,) = self.field_lines(field, "")
+            lines.append("- " + line)
+        total = question.total
+        if total is None:
+            return lines
+        label = self.text(total.label) if total.label is not None else self.chrome("total_label")
+        units = {self.text(f.unit) if f.unit is not None else None for f in question.fields}
+        unit = inline(units.pop()) if len(units) == 1 and None not in units else None
+        width = max(_number_width(f) for f in question.fields)
+        if total.equals is not None:
+            rule = self.chrome("total_equals", total=self.words.number(total.equals))
+        else:
+            assert total.at_most is not None  # validation: exactly one of them
+            rule = self.chrome("total_at_most", total=self.words.number(total.at_most))
+        head = f"- **{at_line_start(inline(label_text(label)))}**"
+        lines.append(join(head, blank(width), unit, inline(rule)))
+        return lines
 
     def options_list(
         self, question: SingleChoice | MultipleChoice, notes: QuestionNotes
@@ -283,7 +545,7 @@ class _Paper:
             inline_parts, below = self.followups(option)
             head = join(head, *inline_parts)
             if option.code in notes.options:
-                head = join(head, inline(goto_text(notes.options[option.code], self.options)))
+                head = join(head, inline(self.route(notes.options[option.code], beside=True)))
             lines.append(head)
             lines.extend(below)
         return lines
@@ -349,6 +611,21 @@ class _Paper:
             return [inline(self.chrome(f"date_{field.precision}"))]
         return []
 
+    def slider(self, question: NumberQuestion) -> list[str]:
+        """``widget: slider``: a line from ``min`` to ``max`` with ticks at the steps
+        (at most :data:`SLIDER_TICKS` intervals; none between when the steps do not divide
+        the line evenly), to mark with a cross; the unit after ``max``."""
+        low, high = question.min, question.max
+        assert low is not None and high is not None  # validation: a slider needs both
+        intervals = _slider_intervals(high - low, question.step or 1)
+        dash = "─" * max(SLIDER_WIDTH // intervals, 2)
+        line = "├" + "┼".join([dash] * intervals) + "┤"
+        label = inline(self.text(question.label)) if question.label is not None else None
+        suffix = inline(self.text(question.suffix)) if question.suffix is not None else None
+        ends = [inline(self.words.number(low)), line, inline(self.words.number(high))]
+        text = join(label, *ends, *self.after_blank(question), suffix)
+        return [at_line_start(text), _emphasis(self.chrome("slider_hint"))]
+
     def date_range(self, question: DateRangeQuestion) -> str:
         hint = inline(self.chrome(f"date_{question.precision}"))
         width = DATE_WIDTH[question.precision]
@@ -386,6 +663,26 @@ class _Paper:
         ]
         return table(header, rows, [False] + [True] * len(question.scale))
 
+    def dual_matrix(self, question: DualMatrixQuestion) -> list[str]:
+        """ONE table for both scales. GFM tables have one header row and no spanning
+        cells, so the header row names each scale over its first column (the scale's other
+        columns under an empty head), and the first row, in bold, the columns."""
+        header = [""]
+        columns = [""]
+        for scale in question.scales:
+            for index, column in enumerate(scale.columns):
+                header.append(f"**{inline(self.text(scale.label))}**" if index == 0 else "")
+                label = join(
+                    self.text(column.label),
+                    f"({self.text(column.description)})" if column.description else None,
+                )
+                columns.append(f"*{inline(label)}*" if inline(label) else "")
+        width = sum(len(scale.columns) for scale in question.scales)
+        rows = [columns] + [
+            [self.row_label(row, i)] + [SINGLE] * width for i, row in enumerate(question.rows)
+        ]
+        return table(header, rows, [False] + [True] * width)
+
     def grid(self, question: GridQuestion) -> list[str]:
         header = [""] + [
             inline(
@@ -406,6 +703,16 @@ class _Paper:
         return table(header, rows, centred)
 
 
+_FILTERED = (
+    SingleChoice
+    | MultipleChoice
+    | MatrixQuestion
+    | GridQuestion
+    | RankingQuestion
+    | DualMatrixQuestion
+)
+
+
 def _text_inputs(question: Question) -> list[TextInput]:
     """Every text input of ``question``: itself, its fields, follow-ups and columns."""
     found: list[TextInput] = []
@@ -420,11 +727,21 @@ def _text_inputs(question: Question) -> list[TextInput]:
             for f in option.specify or ()
             if isinstance(f, TextFollowup)
         )
-    if isinstance(question, MatrixQuestion | GridQuestion):
+    if isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
         found.extend(row.specify for row in question.rows if row.specify is not None)
     if isinstance(question, GridQuestion):
         found.extend(c for c in question.columns if isinstance(c, TextColumn))
     return found
+
+
+def _slider_intervals(span: float, step: float) -> int:
+    """How many intervals a slider's line shows: one per step when there are at most
+    :data:`SLIDER_TICKS`, else the most up to that which divides the steps evenly."""
+    steps = span / step
+    whole = round(steps)
+    if whole < 1 or abs(steps - whole) > 1e-9 * max(whole, 1):
+        return 1
+    return max(k for k in range(1, min(whole, SLIDER_TICKS) + 1) if whole % k == 0)
 
 
 def _number_width(field: NumberInput) -> int:
