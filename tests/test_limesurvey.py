@@ -282,6 +282,8 @@ def _slots(roster: dict[str, Any], response: dict[str, Any]) -> list[bool]:
     copies = roster["copies"]
     if roster["kind"] == "textlist":
         return [c["slot"] in response for c in copies]
+    if roster["kind"] == "choices":
+        return [c["slot"] in response.get(roster["source"], ()) for c in copies]
     count = Decimal(str(response.get(roster["source"], 0)))  # LimeSurvey's: text
     return [k < count for k in range(len(copies))]
 
@@ -301,7 +303,10 @@ def back_to_qdef(
             zip(roster["copies"], _slots(roster, found), strict=True)
         ):
             if exists:
-                item = found[copy["slot"]] if roster["kind"] == "textlist" else k + 1
+                kind = roster["kind"]
+                item = {"textlist": found.get(copy["slot"]), "choices": copy["slot"]}.get(
+                    kind, k + 1
+                )
                 records.append({roster["item"]: item} | _back(copy, kept))
         if records:
             found[name] = records

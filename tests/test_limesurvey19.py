@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -716,5 +717,29 @@ def test_generated_rosters_render_and_keep_what_the_walk_keeps(
     except LocatedRenderError as refused:
         assert refused.code.value == "QD808", refused
         return
+    check_structure(instrument, rendered[0])
+    check_respondent(instrument, data.draw(respondents(instrument)), rendered)
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "instruments" / "household-roster.yaml"
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[qdef.Instrument, tuple[Lss, dict[str, Any]]]:
+    instrument = qdef.load(EXAMPLE)
+    return instrument, lss_of(instrument)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_the_household_example_shows_and_keeps_what_the_walk_does(
+    example: tuple[qdef.Instrument, tuple[Lss, dict[str, Any]]], data: st.DataObject
+) -> None:
+    """The example of issue 19 (rosters over a text list and a multiple choice, their
+    aggregates, a ranking, a number list with a total, a dual scale, a slider, buttons,
+    random order): complete, and as the walk for generated respondents."""
+    instrument, rendered = example
     check_structure(instrument, rendered[0])
     check_respondent(instrument, data.draw(respondents(instrument)), rendered)

@@ -168,7 +168,9 @@ class FeatureLowering(RosterLowering):
             if question.id not in known:  # codes only: where the walk reaches it does not matter
                 known[question.id] = ComputedValue(self.expression(question), Literal(True))
             try:
-                compiler = ValueCompiler(self.slots | self.raw, self.hidden | known)
+                slots = self.slots | self.raw
+                copies = self.copies(ValueCompiler(slots, self.hidden | known))
+                compiler = ValueCompiler(slots, self.hidden | known, copies)
                 kind = compiler.value(Ref(question.id)).kind
             except Unsupported:
                 kind = "number"  # refused with its place by check_values when rendering
@@ -233,8 +235,13 @@ class FeatureLowering(RosterLowering):
         return found
 
     def labels(self) -> dict[str, Mapping[str, Text]]:
-        """The labels of every choice variable's codes (a piped choice shows its label)."""
+        """The labels of every choice variable's codes (a piped choice shows its label;
+        so does the item of a roster for each option chosen)."""
         found: dict[str, Mapping[str, Text]] = {}
+        for roster in self.rosters.values():
+            if roster.kind == "choices":
+                source = self.compiled.plan.variables[roster.source].node
+                found[roster.item] = {o.code: o.label for o in source.options}
         for hidden in self.instrument.hidden or ():
             if isinstance(hidden, HiddenChoice):
                 found[hidden.id] = {o.code: o.label for o in hidden.options}

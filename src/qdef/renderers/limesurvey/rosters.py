@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
-from qdef.expr import Answered, Compare, Expr, Literal, Ref, parse
+from qdef.expr import Answered, Compare, Expr, Has, Literal, Ref, parse
 from qdef.expr import walk as nodes
 from qdef.expr.nodes import Over
 from qdef.expr.scope import resolved
@@ -97,12 +97,6 @@ class RosterLowering(KindLowering):
     ) -> None:
         """Every copy of the roster ``section`` into ``group`` (and ``lowered``)."""
         roster = self.rosters[section.id]
-        if roster.kind == "choices":
-            self.refuse_roster(
-                index,
-                "a roster for each option chosen is not unrolled (its item, piped as the "
-                "option's label, has no variable in LimeSurvey)",
-            )
         for position, question in enumerate(section.questions):
             if isinstance(question, Computed):
                 self.place = ("sections", index, "questions", position)
@@ -136,6 +130,9 @@ class RosterLowering(KindLowering):
                 assert isinstance(slot, str)
                 own[roster.item] = self.slots[slot]
                 exists: Expr = Answered(Ref(slot))
+            elif roster.kind == "choices":  # the option's code (piped as its label)
+                item = (roster.item, Literal(str(slot)))
+                exists = Has(Ref(roster.source), Literal(str(slot)))
             else:
                 item = (roster.item, Literal(k + 1))
                 exists = Compare(">=", Ref(roster.source), Literal(k + 1))
