@@ -743,3 +743,29 @@ def test_the_household_example_shows_and_keeps_what_the_walk_does(
     instrument, rendered = example
     check_structure(instrument, rendered[0])
     check_respondent(instrument, data.draw(respondents(instrument)), rendered)
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (  # a numeric aggregate in a condition: the analysis does not decide it yet
+            ("when: any(age >= 18) and", "when: count(age) >= 2 and"),
+            ("sections", 3, "questions", 0, "when"),
+        ),
+        (  # a computed value inside a roster
+            (
+                "      - {id: age, type: number",
+                '      - {id: twice, type: computed, value: "1"}\n      - {id: age, type: number',
+            ),
+            ("sections", 1, "questions", 0),
+        ),
+    ],
+    ids=["count-in-a-condition", "computed-in-a-roster"],
+)
+def test_what_the_unrolling_cannot_keep_is_refused_at_its_place(
+    change: tuple[str, str], path: tuple[str | int, ...]
+) -> None:
+    with pytest.raises(LocatedRenderError) as raised:
+        lss_of(qdef.loads(HOUSEHOLD.replace(*change)))
+    assert raised.value.code.value == "QD808"
+    assert raised.value.path == path
