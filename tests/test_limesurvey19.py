@@ -608,6 +608,8 @@ sections:
         text: "{count(age)} people, {sum(age)} years, the oldest {max(age)|none}"
       - {id: older, type: text, when: any(age > 60) or all(age >= 18), text: Older}
       - {id: schooled, type: text, when: 'any(school == "yes")', text: School}
+      - {id: n_adults, type: computed, value: "count(age >= 18)"}
+      - {id: big, type: text, when: n_adults >= 2, text: Big}
 """
 
 _RECORD = st.fixed_dictionaries(
@@ -628,6 +630,7 @@ HOUSEHOLD_ANSWERS = st.fixed_dictionaries(
         "adults": st.just("a"),
         "older": st.just("o"),
         "schooled": st.just("s"),
+        "big": st.just("b"),
     },
 )
 

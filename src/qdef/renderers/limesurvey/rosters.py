@@ -155,7 +155,8 @@ class RosterLowering(KindLowering):
                         f"the condition uses {node.func}(…) over the roster {node.roster!r}; "
                         "LimeSurvey's relevance is compiled from qdef's routing analysis, "
                         "which does not decide that aggregate yet: write the condition with "
-                        "any(…) or all(…) for LimeSurvey",
+                        "any(…) or all(…), or compare a computed value that holds the aggregate, "
+                        "for LimeSurvey",
                         where,
                         path,
                         offset=node.start,
