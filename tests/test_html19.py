@@ -627,7 +627,7 @@ sections:
         value: any(age >= 18) and all(works == "yes")
       - id: adults
         type: text
-        when: all_work
+        when: all_work and any(works == "yes")
         text: Why does everybody work?
 """
 
