@@ -12,7 +12,8 @@ from __future__ import annotations
 import yaml
 
 from qdef.model import Instrument
-from qdef.routing import Analysis, analyse_plan, count_paths
+from qdef.routing import Analysis, analyse_plan, count_paths, format_path, paths
+from qdef.routing.pathtext import format_ids
 from qdef.routing.plan import Plan, compile_plan
 from qdef.routing.verdicts import Finding
 
@@ -207,6 +208,7 @@ ROSTER = (
     questions:
       - {id: adults, type: text, text: "x", when: any(age >= 18)}
       - {id: after, type: text, text: "x", when: count(age) >= 2}
+      - {id: four, type: text, text: "x", when: count(age) >= 4}
 """
 )
 
@@ -234,11 +236,14 @@ def test_a_roster_iteration_is_an_example_with_a_record() -> None:
     assert bike["vehicles"][index]["v_age"] > 2
 
 
-def test_aggregates_over_a_roster_are_undecided_with_the_reason() -> None:
+def test_aggregates_over_a_roster_are_undecided_unless_a_respondent_proves_them() -> None:
     analysis = _analysis(ROSTER)
     found = _findings(analysis)
-    assert [f.kind for f in found["adults"]] == ["undecided"]
-    assert "aggregates the iterations of roster 'persons'" in found["adults"][0].message
+    assert "adults" not in found and "after" not in found  # respondents with records
+    after = analysis.witness("after")
+    assert after is not None and len([r for r in after["persons"] if "age" in r]) >= 2
+    assert [f.kind for f in found["four"]] == ["undecided"]  # at most 3 persons
+    assert "aggregates the iterations of roster 'persons'" in found["four"][0].message
     counted = count_paths(analysis)
     assert not counted.exact and "roster 'persons'" in counted.reason
 
@@ -264,3 +269,43 @@ def test_a_times_roster_item_is_at_most_the_number() -> None:
     assert "third" not in kinds
     third = analysis.witness("third")
     assert third is not None and third["n"] == 3 and len(third["kids"]) == 3
+
+
+def test_paths_show_a_rosters_block_and_what_it_is_repeated_for() -> None:
+    analysis = _analysis(ROSTER.replace("when: any(age >= 18)", "when: cars has 'car'"))
+    listed = list(paths(analysis))
+    counted = count_paths(analysis)
+    assert counted.count == len(listed)
+    assert counted.note == (
+        "each path takes a roster's block once, and the block is repeated for each person "
+        "of question 1 'names' (at most 3); each vehicle of question 2 'cars' (at most 2)"
+    )
+    with_persons = [p for p in listed if "age" in p]
+    assert with_persons and all("child_job" not in p for p in listed)
+    longest = max(listed, key=len)
+    assert format_path(analysis, longest).startswith(
+        "1, 2, [3, 4, 5, 7, 8] × each person of question 1 'names' (at most 3), [9, 10] × "
+    )
+    assert format_ids(analysis, ("names", "age", "works", "adults")) == (
+        "names, [age, works] × each person of question 1 'names' (at most 3), adults"
+    )
+
+
+def test_a_times_rosters_paths_say_how_it_is_repeated() -> None:
+    text = (
+        HEAD
+        + """
+  - id: s1
+    questions:
+      - {id: n, type: number, kind: integer, min: 0, max: 3, text: "How many?"}
+  - id: kids
+    repeat: {times: n, max: 3, item: child}
+    questions:
+      - {id: k_age, type: number, kind: integer, min: 0, max: 20, text: "Age?"}
+"""
+    )
+    analysis = _analysis(text)
+    assert [format_path(analysis, p) for p in paths(analysis)] == [
+        "1",
+        "1, [2] × child = 1 … question 1 'n' (at most 3)",
+    ]

@@ -471,3 +471,28 @@ def test_the_hostile_input_is_measured_against_a_valid_file_of_its_size(tmp_path
     assert measured["hostile"] > 0 and measured["valid"] > 0
     line = run.hostile_line(measured, 3_000)
     assert line.startswith("- Hostile input, `qdef validate` of ") and "3,000 unknown keys" in line
+
+
+def test_routing_roster_case_runs_and_keeps_the_main_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = routing.measure(60, repetitions=1, roster=True)
+    assert result["rosters"] == 4 and result["n"] == 56
+    assert result["kinds"] == {} and result["paths"].exact and result["paths"].rosters
+    summed = routing.measure(60, repetitions=1, roster=True, aggregates=True)
+    assert summed["kinds"] == {}  # every aggregate proved by an example respondent
+    assert not summed["paths"].exact
+    output = tmp_path / "ROUTING.md"
+    output.write_text("# main report\n", encoding="utf-8")
+    arguments = ["--repetitions", "1", "--output", str(output)]
+    assert routing.main(["--roster", "--aggregates", *arguments, "30"]) == 0
+    assert routing.main(["--roster", *arguments, "30"]) == 0
+    report = output.read_text(encoding="utf-8")
+    assert report.startswith("# main report\n\n## Roster case\n")
+    assert "\n## Roster case with aggregates\n" in report
+    assert "python benchmarks/routing.py --roster --repetitions 1" in report
+    assert routing.main([*arguments, "40"]) == 0
+    report = output.read_text(encoding="utf-8")
+    assert report.startswith("# Routing analysis")
+    assert report.index("\n## Roster case\n") < report.index("\n## Roster case with aggregates")
+    capsys.readouterr()

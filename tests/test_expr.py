@@ -47,7 +47,7 @@ from qdef.model.symbols import Symbols, ValueType, Variable, build
 
 CASES = Path(__file__).parent / "cases" / "expr"
 TYPE_CODES = {"QD502", "QD503", "QD504", "QD505", "QD506", "QD507", "QD508", "QD510", "QD513"}
-TYPE_CODES |= {"QD514", "QD519", "QD530"}
+TYPE_CODES |= {"QD514", "QD519", "QD525", "QD526", "QD527", "QD528", "QD529", "QD530"}
 
 
 def load_cases(name: str) -> list[dict[str, Any]]:
@@ -254,6 +254,26 @@ TYPECHECK_INSTRUMENT: dict[str, Any] = {
             ],
         },
         {"id": "s2", "when": 'q11 == "ja"', "questions": [_single("q12", "ja", "nein")]},
+        {
+            "id": "s3",
+            "questions": [
+                {
+                    "id": "rang",
+                    "type": "ranking",
+                    "text": "Was ist Ihnen wichtig?",
+                    "options": [{"code": c, "label": c} for c in ("preis", "lage", "groesse")],
+                }
+            ],
+        },
+        {
+            "id": "leute",
+            "repeat": {"for_each": "q8", "item": "person"},
+            "questions": [
+                {"id": "alter", "type": "number", "text": "Alter"},
+                _single("job", "ja", "nein"),
+            ],
+        },
+        {"id": "s5", "questions": [_single("q15", "ja", "nein")]},
     ],
 }
 
@@ -271,14 +291,15 @@ def test_typecheck_cases_are_well_formed() -> None:
         assert case["at"] in SYMBOLS.positions, case
         assert ("ok" in case) != ("errors" in case), case
         assert case.get("ok", True) is True and case.get("errors", [None]), case
-        assert set(case) <= {"at", "expr", "ok", "errors", "messages", "want"}, case
+        assert set(case) <= {"at", "expr", "ok", "errors", "messages", "want", "roster"}, case
 
 
 @pytest.mark.parametrize("case", TYPECHECK_CASES, ids=lambda c: f"{c['at']}: {c['expr']}")
 def test_condition_type_checks_as_expected(case: dict[str, Any]) -> None:
     source = case["expr"]
     want = case.get("want", "truth")
-    problems = typecheck(parse(source), SYMBOLS, SYMBOLS.positions[case["at"]], want=want)
+    position, roster = SYMBOLS.positions[case["at"]], case.get("roster")
+    problems = typecheck(parse(source), SYMBOLS, position, want=want, roster=roster)
     found = [f"{p.code} {line_column(source, p.start)}" for p in problems]
     assert found == case.get("errors", []), [p.message for p in problems]
     messages = " | ".join(p.message for p in problems)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import qdef
-from qdef.expr.nodes import Call, Compare, Literal, Over, Ref
+from qdef.expr.nodes import And, Call, Compare, Literal, Over, Ref
 from qdef.expr.parser import parse
 from qdef.model import Instrument
 from qdef.rendering import Words, compile_instrument, get_renderer, options_for, render
@@ -93,6 +93,13 @@ sections:
         text: Was noch?
         order: random
         options: [{code: b, label: Zweitens}, {code: a, label: Erstens}]
+      - id: fast
+        type: ranking
+        text: Und unter den gewählten?
+        filter: {chosen_in: other}
+        options:
+          - {code: a, label: Erstens}
+          - {code: b, label: Zweitens, when: "far > 10"}
 """
 
 
@@ -158,6 +165,14 @@ def test_slider_is_a_marked_line_with_ticks(paper: str) -> None:
     # 13 steps of 0.1 (prime): no ticks between the ends; decimals as German writes them.
     assert "0 ├" + "─" * 40 + "┤ 1,3" in paper
     assert paper.count("*(Bitte kreuzen Sie auf der Linie an.)*") == 2
+
+
+def test_a_rankings_filter_and_item_conditions_are_noted(paper: str) -> None:
+    assert (
+        "*Nur unter den in Frage 9 angekreuzten Antworten wählen. Kann keine der Antworten"
+        " gewählt werden, diese Frage auslassen.*"
+    ) in paper
+    assert "- ____ Zweitens (nur wenn Frage 7 > 10)" in paper
 
 
 def test_buttons_are_one_row_and_random_order_is_the_written_one(paper: str) -> None:
@@ -329,5 +344,8 @@ def test_aggregates_and_items_in_words(rosters: Instrument) -> None:
     assert words.describe(oldest) == (
         "der größte Wert von laufende Nummer zu Frage 3 über alle Einträge zu Frage 3 < 3"
     )
+    # Inside "and"/"or", an aggregate's condition is bracketed: it would run on.
+    both = And((Over("any", "persons", adult), Compare("==", Ref("vehicles"), Literal("car"))))
+    assert words.describe(both).startswith("(bei mindestens einem Eintrag zu Frage 1: ")
     # The item of a roster over a multiple choice compares with the options' labels.
     assert words.describe(parse('vehicle == "car"')) == "Eintrag aus Frage 2 = Auto"

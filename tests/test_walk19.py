@@ -13,17 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from qdef import loads
 from qdef.model import Instrument
-from qdef.pipeline import load
-from qdef.routing import AnswerError, problems, walk
+from qdef.pipeline import compile, load, validate_text
+from qdef.routing import AnswerError, interpreter, problems, walk
 from qdef.routing.interpreter import walk_until
 from qdef.routing.order import shown_order
-from qdef.routing.plan import as_plan
+from qdef.routing.plan import Plan, as_plan
 from qdef.routing.responses_schema import response_schema
 from qdef.testing import respondents
 
@@ -31,10 +31,8 @@ HEAD = "qdef: 1\nid: t\ntitle: T\nlanguage: en\nsections:\n"
 
 
 def instrument(body: str) -> Instrument:
-    """An instrument from the YAML of its sections (the model only: the walk's own
-    semantics, whatever the semantic checks of the day say)."""
-    data: dict[str, Any] = yaml.safe_load(HEAD + textwrap.indent(textwrap.dedent(body), "  "))
-    return Instrument.model_validate(data)
+    """A valid instrument from the YAML of its sections (``qdef validate`` accepts it)."""
+    return loads(HEAD + textwrap.indent(textwrap.dedent(body), "  "))
 
 
 HOUSEHOLD = instrument(
@@ -293,10 +291,11 @@ def test_a_seed_records_the_order_shown() -> None:
     for seed in (0, 1, 2**32 - 1):
         result = walk(RANDOM, {"q": ["a"]}, seed=seed)
         q, s1 = plan.steps[0].question, plan.instrument.sections[0]
-        assert result.response["_order"] == {
-            "q": shown_order(q, seed),
-            "s1": shown_order(s1, seed),
-        }  # m is not shown: no entry
+        assert list(result.response["_order"].items()) == [
+            ("q", shown_order(q, seed)),  # a question, then its section
+            ("s1", shown_order(s1, seed)),
+        ]  # m is not shown: no entry
+        assert list(result.response)[-1] == "_order"
         assert result.response["_order"]["q"][3] == "none"  # anchored: exclusive
         assert result.response["_order"]["s1"][2] == "d"  # anchored: anchor: true
 
@@ -390,6 +389,45 @@ ROSTER = """\
 - id: s3
   questions:
     - {id: bye, type: text, text: "Bye?", when: flag == "n"}
+    - {id: pets_total, type: computed, value: sum(pets)}
+    - {id: several, type: text, text: "Several?", when: count(age) >= 2}
+    - {id: adults, type: text, text: "Adults?", when: any(age >= 18) and pets_total > 1}
+    - {id: grown, type: text, text: "All grown?", when: all(age >= 10)}
+    - {id: nkids, type: number, min: 0, max: 2, text: "Kids?"}
+- id: kids
+  repeat: {times: nkids, max: 2, item: child}
+  questions:
+    - id: kage
+      type: number
+      text: "Age of child {child}?"
+      when: child == 1 or count(age) >= 2
+"""
+
+UNROLLED_AFTER = """\
+- id: s3
+  questions:
+    - {id: bye, type: text, text: "Bye?", when: flag == "n"}
+    - {id: pets_total, type: computed, value: "sum(pets_1, pets_2, pets_3)"}
+    - {id: several, type: text, text: "Several?", when: "count(age_1, age_2, age_3) >= 2"}
+    - id: adults
+      type: text
+      text: "Adults?"
+      when: (age_1 >= 18 or age_2 >= 18 or age_3 >= 18) and pets_total > 1
+    - id: grown
+      type: text
+      text: "All grown?"
+      when: >-
+        (not answered(names.p1) or age_1 >= 10) and (not answered(names.p2) or age_2 >= 10)
+        and (not answered(names.p3) or age_3 >= 10)
+    - {id: nkids, type: number, min: 0, max: 2, text: "Kids?"}
+- id: kids_1
+  when: nkids >= 1
+  questions:
+    - {id: kage_1, type: number, text: "Age?"}
+- id: kids_2
+  when: nkids >= 2
+  questions:
+    - {id: kage_2, type: number, text: "Age?", when: "count(age_1, age_2, age_3) >= 2"}
 """
 
 UNROLLED_COPY = """\
@@ -406,13 +444,12 @@ UNROLLED_COPY = """\
     - {{id: pets_{i}, type: number, text: "Pets?", when: answered(age_{i}) or names.p{i} == "Ann"}}
 """
 
-ROSTERED = instrument(ROSTER)
+_CHECKED = validate_text(HEAD + textwrap.indent(ROSTER, "  ")).compiled
+assert _CHECKED is not None
+ROSTERED = _CHECKED.plan  # on the checks' resolved trees (Over nodes)
 _PARTS = ROSTER.split("- id: people\n")
 UNROLLED = instrument(
-    _PARTS[0]
-    + "".join(UNROLLED_COPY.format(i=i) for i in (1, 2, 3))
-    + "- id: s3\n"
-    + _PARTS[1].split("- id: s3\n")[1]
+    _PARTS[0] + "".join(UNROLLED_COPY.format(i=i) for i in (1, 2, 3)) + UNROLLED_AFTER
 )
 FIELDS = ("age", "works", "job", "pets")
 
@@ -431,28 +468,58 @@ records = st.fixed_dictionaries(
     names=st.lists(st.sampled_from([None, "Ann", "Bob", "Cid"]), min_size=3, max_size=3),
     flag=st.sampled_from([None, "y", "n"]),
     given_records=st.lists(records, min_size=3, max_size=4),
+    nkids=st.sampled_from([None, 0, 1, 2]),
+    kages=st.lists(st.one_of(st.none(), st.integers(0, 17)), min_size=2, max_size=2),
 )
 def test_a_roster_walk_equals_the_walk_of_the_roster_unrolled_by_hand(
-    names: list[str | None], flag: str | None, given_records: list[dict[str, Any]]
+    names: list[str | None],
+    flag: str | None,
+    given_records: list[dict[str, Any]],
+    nkids: int | None,
+    kages: list[int | None],
 ) -> None:
+    """Conditions inside read the iteration's answers and the item, gotos stay in the
+    iteration, aggregates after the roster (and inside another) read the records
+    (count, sum, any, all); a ``times`` roster runs 1 … the number."""
     common: dict[str, Any] = {f"names.p{i}": n for i, n in enumerate(names, 1) if n is not None}
+    common |= {"several": "s", "adults": "a", "grown": "g"}
     if flag is not None:
         common["flag"] = flag
+    if nkids is not None:
+        common["nkids"] = nkids
+    kid_records = [{} if a is None else {"kage": a} for a in kages]
     slots = [i for i, n in enumerate(names, 1) if n is not None]
-    rostered = walk(ROSTERED, {**common, "people": given_records})
+    rostered = walk(ROSTERED, {**common, "people": given_records, "kids": kid_records})
     # the k-th record answers the k-th iteration: the k-th answered field's copy
     flat = {
         f"{name}_{slot}": value
         for slot, record in zip(slots, given_records, strict=False)
         for name, value in record.items()
     }
+    flat |= {f"kage_{i}": a for i, a in enumerate(kages, 1) if a is not None}
     unrolled = walk(UNROLLED, {**common, **flat})
+    slots_of = {"people": slots, "kids": [1, 2]}
     renamed = [
-        qid if k is None else f"{qid}_{slots[k]}"
-        for qid, k in zip(rostered.ids, rostered.iterations, strict=True)
+        ROSTERED.steps[p].question.id
+        if k is None
+        else f"{ROSTERED.steps[p].question.id}_{slots_of[str(ROSTERED.steps[p].roster)][k]}"
+        for p, k in zip(rostered.positions, rostered.iterations, strict=True)
     ]
     assert renamed == list(unrolled.ids)
-    expected = {k: v for k, v in unrolled.response.items() if k.split("_")[0] not in FIELDS}
+    kids = [
+        {
+            "child": i,
+            **(
+                {"kage": unrolled.response[f"kage_{i}"]} if f"kage_{i}" in unrolled.response else {}
+            ),
+        }
+        for i in (1, 2)
+        if (nkids or 0) >= i
+    ]
+    if kids:
+        assert rostered.response.pop("kids") == kids
+    copies = {f"{f}_{i}" for f in FIELDS for i in (1, 2, 3)} | {"kage_1", "kage_2"}
+    expected = {k: v for k, v in unrolled.response.items() if k not in copies}
     people = [
         {
             "who": names[slot - 1],
@@ -474,7 +541,7 @@ def test_a_roster_walk_equals_the_walk_of_the_roster_unrolled_by_hand(
 INVESTITIONSPAKT = Path(__file__).parents[1] / "instruments" / "investitionspakt.yaml"
 
 
-def _validator(inst: Instrument) -> Draft202012Validator:
+def _validator(inst: Instrument | Plan) -> Draft202012Validator:
     schema = response_schema(as_plan(inst))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -562,3 +629,59 @@ INVESTITIONSPAKT_PLAN = load(INVESTITIONSPAKT)
 @functools.cache
 def _investitionspakt() -> Draft202012Validator:
     return _validator(INVESTITIONSPAKT_PLAN)
+
+
+def test_the_walk_visits_each_step_once_per_iteration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linear in the answers: the steps outside the roster are visited once, the roster's
+    once per iteration (what is outside is not walked again for each iteration)."""
+    fields = ", ".join(f'{{code: f{i}, label: "{i}"}}' for i in range(60))
+    big = instrument(
+        f"""\
+        - id: s1
+          questions:
+            - {{id: names, type: textlist, text: "Names?", fields: [{fields}]}}
+            - {{id: before, type: number, text: "B?"}}
+        - id: each
+          repeat: {{for_each: names, item: who}}
+          questions:
+            - {{id: a, type: number, text: "A?", when: before > 1}}
+            - {{id: b, type: number, text: "B?", when: answered(a)}}
+            - {{id: c, type: number, text: "C?"}}
+        - id: s3
+          questions:
+            - {{id: after, type: number, text: "After?"}}
+        """
+    )
+    plan = as_plan(big)
+    visits: list[int] = []
+    real = interpreter._visit
+
+    def counting(plan: Any, step: Any, *args: Any) -> Any:
+        visits.append(step.position)
+        return real(plan, step, *args)
+
+    monkeypatch.setattr(interpreter, "_visit", counting)
+    for n in (0, 1, 30, 60):
+        visits.clear()
+        answers = {f"names.f{i}": "x" for i in range(n)} | {"before": 2}
+        answers["each"] = [{"a": 1, "b": 2, "c": 3}] * n
+        result = walk(plan, answers)
+        assert len(visits) == 3 + 3 * n
+        assert len(result.response.get("each", ())) == n
+
+
+def test_aggregates_are_resolved_however_the_plan_is_made() -> None:
+    """The checks' trees, a plan compiled from the instrument alone, and a Compiled made in
+    code (whose conditions are parsed without the checks) walk alike."""
+    answers = {
+        "names.p1": "Ann",
+        "names.p2": "Bob",
+        "people": [{"age": 30, "pets": 2}, {"age": 40}],
+        "several": "s",
+        "adults": "a",
+        "grown": "g",
+    }
+    expected = walk(ROSTERED, answers).response
+    assert expected["pets_total"] == 2 and {"several", "adults", "grown"} <= set(expected)
+    assert walk(instrument(ROSTER), answers).response == expected
+    assert walk(compile(instrument(ROSTER)).plan, answers).response == expected

@@ -284,10 +284,30 @@ class Code(StrEnum):
         None,
         "the label of a hidden variable or computed value changed",
     )
+    QD770 = "QD770", Layer.DIFF, None, "a question moved into or out of a roster"
+    QD771 = (
+        "QD771",
+        Layer.DIFF,
+        None,
+        "what a roster repeats for changed, or a section became or stopped being one",
+    )
+    QD772 = "QD772", Layer.DIFF, None, "a roster's maximum number of iterations changed"
+    QD773 = (
+        "QD773",
+        Layer.DIFF,
+        None,
+        "random order was switched on or off, or an anchor changed",
+    )
+    QD774 = "QD774", Layer.DIFF, None, "a scale of a dual-scale matrix was removed"
+    QD775 = "QD775", Layer.DIFF, None, "a scale of a dual-scale matrix was added"
+    QD776 = "QD776", Layer.DIFF, None, "a number list's total was added or changed"
     QD801 = "QD801", Layer.RENDER, "error", "expression LimeSurvey cannot compute exactly"
     QD803 = "QD803", Layer.RENDER, "error", "filter or option condition LimeSurvey cannot express"
     QD804 = "QD804", Layer.RENDER, "error", "piped value LimeSurvey cannot show"
     QD805 = "QD805", Layer.RENDER, "error", "validation the limesurvey renderer does not write"
+    QD806 = "QD806", Layer.RENDER, "error", "number step LimeSurvey cannot check exactly"
+    QD807 = "QD807", Layer.RENDER, "error", "random order LimeSurvey cannot keep"
+    QD808 = "QD808", Layer.RENDER, "error", "roster LimeSurvey cannot unroll"
 
 
 def _slug(heading: str) -> str:

@@ -56,6 +56,12 @@ CODES: dict[str, tuple[Kind, str]] = {
     Code.QD756: ("breaking", "a hidden variable was removed"),
     Code.QD758: ("breaking", "a hidden variable's type or values were narrowed"),
     Code.QD760: ("breaking", "a computed value's expression changed"),
+    Code.QD770: ("breaking", "a question moved into or out of a roster"),
+    Code.QD771: (
+        "breaking",
+        "what a roster repeats for changed, or a section became or stopped being one",
+    ),
+    Code.QD774: ("breaking", "a scale of a dual-scale matrix was removed"),
     # check
     Code.QD720: (
         "check",
@@ -72,6 +78,8 @@ CODES: dict[str, tuple[Kind, str]] = {
     Code.QD766: ("check", "a pattern was added or its regular expression changed"),
     Code.QD767: ("check", "a question's default answer changed"),
     Code.QD768: ("check", "the variables a question's texts pipe changed"),
+    Code.QD772: ("check", "a roster's maximum number of iterations changed"),
+    Code.QD776: ("check", "a number list's total was added or changed"),
     # routing
     Code.QD730: ("routing", "a question's reaching condition changed"),
     Code.QD731: ("routing", "the set of paths changed"),
@@ -90,6 +98,7 @@ CODES: dict[str, tuple[Kind, str]] = {
     Code.QD747: ("additive", "a translation was added"),
     Code.QD757: ("additive", "a hidden variable was added"),
     Code.QD764: ("additive", "a rule or pattern was removed"),
+    Code.QD775: ("additive", "a scale of a dual-scale matrix was added"),
     # wording
     Code.QD750: (
         "wording",
@@ -103,6 +112,7 @@ CODES: dict[str, tuple[Kind, str]] = {
     Code.QD755: ("wording", "the instrument's version string changed"),
     Code.QD765: ("wording", "the message of a rule or pattern changed"),
     Code.QD769: ("wording", "the label of a hidden variable or computed value changed"),
+    Code.QD773: ("wording", "random order was switched on or off, or an anchor changed"),
 }
 
 #: Codes of things that are in the old version only: located at the nearest place in
@@ -118,6 +128,7 @@ REMOVED = frozenset(
         Code.QD707,
         Code.QD753,
         Code.QD756,
+        Code.QD774,
     }
 )
 

@@ -28,6 +28,8 @@ ITEM_CODES = {
     "row": (Code.QD704, Code.QD742),
     "column": (Code.QD705, Code.QD743),
     "field": (Code.QD706, Code.QD744),
+    "item": (Code.QD703, Code.QD741),
+    "scale": (Code.QD774, Code.QD775),
 }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from qdef.diagnostics import Code
-from qdef.diff import features, inputs
+from qdef.diff import features, inputs, repeats
 from qdef.diff.lists import followups, items
 from qdef.diff.record import At, Differ, show
 from qdef.model import (
@@ -21,11 +21,14 @@ from qdef.model import (
     DateQuestion,
     DateRangeQuestion,
     Display,
+    DualMatrixQuestion,
     GridQuestion,
     MatrixQuestion,
     MultipleChoice,
     NumberColumn,
+    NumberListQuestion,
     NumberQuestion,
+    RankingQuestion,
     SingleChoice,
     TextColumn,
     TextListQuestion,
@@ -117,6 +120,7 @@ def instrument(differ: Differ) -> None:
         differ.texts(at, "title", before.title, section.title, noun="title", meaning=False)
         differ.texts(at, "intro", before.intro, section.intro, noun="introduction", meaning=False)
         when(differ, at, before.when, section.when)
+        repeats.section(differ, at, before, section)
 
 
 # --------------------------------------------------------------------------- questions
@@ -129,6 +133,8 @@ def questions(differ: Differ) -> None:
             # a question that became a display text is named as the question it was
             name = old.name(qid) if isinstance(entry.question, Display) else new.name(qid)
             at = At(name, qid, None, old.path(qid), entry.path)
+            if repeats.roster_moved(differ, at, old.entries[qid].roster, entry.roster):
+                continue
             question(differ, at, old.question(qid), entry.question)
             continue
         at = At(new.name(qid), qid, None, None, entry.path)
@@ -209,6 +215,10 @@ def question(differ: Differ, at: At, old: Any, new: Any) -> None:
     if display:
         return
     differ.texts(at, "hint", old.hint, new.hint, noun="hint")
+    repeats.anchor(differ, at, old, new)
+    if hasattr(new, "order"):
+        kind = "rows" if hasattr(new, "rows") else "options"
+        repeats.order(differ, at, old.order, new.order, noun=kind)
     if old.number != new.number:
         differ.add(
             Code.QD751,
@@ -274,15 +284,7 @@ def _type_changed(differ: Differ, at: At, old: Any, new: Any) -> None:
 
 
 def _single(differ: Differ, at: At, old: SingleChoice, new: SingleChoice) -> None:
-    if old.widget != new.widget:
-        differ.add(
-            Code.QD751,
-            at,
-            f"widget is now '{new.widget}' (was '{old.widget}'); presentation only",
-            key="widget",
-            old=old.widget,
-            new=new.widget,
-        )
+    repeats.widget(differ, at, old, new)
     items(differ, at, "options", old.options, new.options, noun="option", compare=_single_option)
 
 
@@ -294,6 +296,7 @@ def _single_option(differ: Differ, at: At, old: Any, new: Any) -> None:
 def _option(differ: Differ, at: At, old: Any, new: Any) -> None:
     differ.texts(at, "label", old.label, new.label, noun="label")
     features.condition(differ, at, old.when, new.when)
+    repeats.anchor(differ, at, old, new)
     followups(differ, at, "specify", old.specify or [], new.specify or [])
 
 
@@ -393,21 +396,70 @@ def _grid_column(differ: Differ, at: At, old: Any, new: Any) -> None:
 def _row(differ: Differ, at: At, old: Any, new: Any) -> None:
     differ.texts(at, "label", old.label, new.label, noun="label")
     features.condition(differ, at, old.when, new.when)
+    repeats.anchor(differ, at, old, new)
     before = [old.specify] if old.specify else []
     after = [new.specify] if new.specify else []
     followups(differ, at, "specify", before, after, single=True)
+
+
+def _number(differ: Differ, at: At, old: NumberQuestion, new: NumberQuestion) -> None:
+    inputs.number(differ, at, old, new)
+    repeats.widget(differ, at, old, new)
+    repeats.step(differ, at, old, new)
+
+
+def _ranking(differ: Differ, at: At, old: RankingQuestion, new: RankingQuestion) -> None:
+    items(differ, at, "options", old.options, new.options, noun="item", compare=_ranked)
+    inputs.bound(
+        differ,
+        at,
+        "top",
+        old.top or len(old.options),
+        new.top or len(new.options),
+        lower=False,
+        noun="number of ranks",
+    )
+
+
+def _ranked(differ: Differ, at: At, old: Any, new: Any) -> None:
+    differ.texts(at, "label", old.label, new.label, noun="label")
+    features.condition(differ, at, old.when, new.when)
+    repeats.anchor(differ, at, old, new)
+
+
+def _numbers(differ: Differ, at: At, old: NumberListQuestion, new: NumberListQuestion) -> None:
+    items(differ, at, "fields", old.fields, new.fields, noun="field", compare=_number_field)
+    repeats.total(differ, at, old, new)
+
+
+def _number_field(differ: Differ, at: At, old: Any, new: Any) -> None:
+    differ.texts(at, "label", old.label, new.label, noun="label")
+    inputs.number(differ, at, old, new)
+
+
+def _dualmatrix(differ: Differ, at: At, old: DualMatrixQuestion, new: DualMatrixQuestion) -> None:
+    items(differ, at, "scales", old.scales, new.scales, noun="scale", compare=_scale)
+    items(differ, at, "rows", old.rows, new.rows, noun="row", compare=_row)
+
+
+def _scale(differ: Differ, at: At, old: Any, new: Any) -> None:
+    differ.texts(at, "label", old.label, new.label, noun="label")
+    items(differ, at, "columns", old.columns, new.columns, noun="column", compare=_heading)
 
 
 KINDS: dict[type, Compare] = {
     SingleChoice: _single,
     MultipleChoice: _multiple,
     TextQuestion: inputs.text,
-    NumberQuestion: inputs.number,
+    NumberQuestion: _number,
     DateQuestion: inputs.date,
     DateRangeQuestion: _daterange,
     TextListQuestion: _textlist,
     MatrixQuestion: _matrix,
     GridQuestion: _grid,
+    RankingQuestion: _ranking,
+    NumberListQuestion: _numbers,
+    DualMatrixQuestion: _dualmatrix,
 }
 
 __all__ = ["instrument", "question", "questions"]

@@ -6,8 +6,8 @@ tokenized (:mod:`.tokens`), parsed into frozen nodes (:mod:`.parser`,
 instrument's symbol table (:mod:`.types`). Expressions are parsed, never
 ``eval``ed (their values: :mod:`qdef.routing.evaluate`). Texts that insert values
 are split by :mod:`.template`, values shown as text by :mod:`.values`, and the
-patterns of text answers checked and translated by :mod:`.patterns`. Errors carry
-codes QD501 to QD524.
+patterns of text answers checked and translated by :mod:`.patterns`; aggregates over
+a roster are resolved by :mod:`.scope`. Errors carry codes QD501 to QD530.
 """
 
 from qdef.expr.nodes import (

@@ -44,11 +44,15 @@ def values_of(variable: Variable) -> tuple[str, ...]:
 
 class Examples:
     """Examples for a condition at sequence ``position`` of the instrument ``symbols``
-    (none given: placeholders only)."""
+    (none given: placeholders only), in ``roster`` (None: outside rosters, where a
+    roster's variables are not examples of their own)."""
 
-    def __init__(self, symbols: Symbols | None = None, position: int = 0) -> None:
+    def __init__(
+        self, symbols: Symbols | None = None, position: int = 0, roster: str | None = None
+    ) -> None:
         self.symbols = symbols
         self.position = position
+        self.roster = roster
 
     @cached_property
     def earlier(self) -> list[Variable]:
@@ -58,7 +62,9 @@ class Examples:
         return [
             v
             for v in self.symbols.variables.values()
-            if v.position < self.position and v.type.kind != "group"
+            if v.position < self.position
+            and v.type.kind != "group"
+            and v.roster in (None, self.roster)
         ]
 
     def _first(self, *kinds: str, codes: int = 0) -> Variable | None:

@@ -51,6 +51,12 @@ def roster_of(symbols: Symbols) -> RosterOf:
     return find
 
 
+def resolved(expr: Expr, symbols: Symbols) -> Expr:
+    """:func:`resolve` against the rosters of ``symbols`` (``expr`` itself when the
+    instrument has none)."""
+    return resolve(expr, roster_of(symbols)) if symbols.rosters else expr
+
+
 def is_item(variable: Variable) -> bool:
     """Whether ``variable`` is a roster's item (``repeat.item``: the current option's
     code, text-list entry or iteration number), which is always present inside it."""

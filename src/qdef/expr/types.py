@@ -98,7 +98,7 @@ from qdef.expr.nodes import (
 )
 from qdef.expr.parser import parse
 from qdef.expr.printer import literal_source, to_source
-from qdef.expr.scope import free_rosters, is_item, resolve, roster_of
+from qdef.expr.scope import free_rosters, is_item, resolved, roster_of
 from qdef.expr.tokens import ExprSyntaxError
 from qdef.model.symbols import Symbols, ValueType, Variable
 
@@ -189,15 +189,12 @@ def parse_and_check(
     resolved (:func:`qdef.expr.scope.resolve`): aggregates over a roster are ``Over``
     nodes."""
     try:
-        expr = parse(source, Examples(symbols, position))
+        expr = parse(source, Examples(symbols, position, roster))
     except ExprSyntaxError as error:
         end = max(min(error.offset + 1, len(source)), error.offset)
         return None, [ExprProblem(error.code, error.message, error.offset, end)]
-    expr = resolve(expr, roster_of(symbols))
-    problems = typecheck(
-        expr, symbols, position, subject=subject, unknown=unknown, want=want, roster=roster
-    )
-    return expr, problems
+    expr = resolved(expr, symbols)
+    return expr, _typecheck(expr, symbols, position, subject, unknown, want, roster)
 
 
 def typecheck(
@@ -220,7 +217,19 @@ def typecheck(
     roster's own ``when`` is outside it). ``expr`` is resolved first (aggregates over a
     roster become ``Over`` nodes; a resolved tree stays as it is).
     """
-    expr = resolve(expr, roster_of(symbols))
+    expr = resolved(expr, symbols)
+    return _typecheck(expr, symbols, position, subject, unknown, want, roster)
+
+
+def _typecheck(  # noqa: PLR0917 (the keywords of typecheck, passed on)
+    expr: Expr,
+    symbols: Symbols,
+    position: int,
+    subject: Subject,
+    unknown: Callable[[str], bool],
+    want: Want,
+    roster: str | None,
+) -> list[ExprProblem]:
     checker = _Checker(symbols, position, subject, unknown, roster)
     if want == "truth":
         checker.condition(expr)
@@ -239,7 +248,7 @@ def expression_type(expr: Expr, symbols: Symbols) -> ValueType:
     checker = _Checker(
         symbols, len(symbols.entries) + 1, "question", lambda name: False, scoped=False
     )
-    found = checker.typed(resolve(expr, roster_of(symbols)))
+    found = checker.typed(resolved(expr, symbols))
     if found is None or checker.problems:
         raise ValueError(f"{to_source(expr)!r} is not well-typed")
     return found
@@ -269,7 +278,7 @@ class _Checker:
         """The roster of the aggregate whose argument is being checked."""
         self.scoped = scoped
         """Whether to check the roster scope rules (not when only typing)."""
-        self.examples = Examples(symbols, position)
+        self.examples = Examples(symbols, position, roster)
         self.problems: list[ExprProblem] = []
 
     def report(self, code: Code, message: str, node: Expr) -> None:

@@ -24,6 +24,8 @@ destination with its condition). Only where the analysis cannot run within its b
 the destination written in the instrument (the goto target, or the question
 after a section). A destination without a number (a display text) is named by
 the next numbered question; past the last one, the note says the survey ends.
+Inside a roster, a destination past the roster ends the iteration: paper prints
+it as the next entry, after the last one that question.
 """
 
 from __future__ import annotations
@@ -134,7 +136,23 @@ class _Finder:
     def route(
         self, step: Step, code: str | None, static: int, exclude: frozenset[str]
     ) -> Destination:
-        return self.first_of(self.shown_next(step, code, exclude), static)
+        found = self.shown_next(step, code, exclude)
+        return self.first_of(self.leaving(step, found), static)
+
+    def leaving(self, step: Step, found: set[int] | None) -> set[int] | None:
+        """Inside a roster, where the respondents are shown next within this iteration:
+        a position past the roster (or back at or before ``step``: a later iteration)
+        means the iteration ends there. If it ends for all of them, the first question
+        after the roster stands for "the next entry, after the last one Frage N"."""
+        if found is None or step.roster is None:
+            return found
+        roster = self.plan.rosters.get(step.roster)
+        if roster is None:
+            return found
+        inside = {at for at in found if step.position < at < roster.stop}
+        if inside:
+            return inside
+        return {min((at for at in found if at >= roster.stop), default=roster.stop)}
 
     def section(self, first: int, after: int, when: Expr) -> SectionNotes:
         return SectionNotes(when, self.first_of(self.skipped_next(first, after, when), after))
@@ -151,7 +169,7 @@ class _Finder:
         if step.goto is not None:
             after = self.route(step, None, step.goto, routed)
         else:
-            found = self.shown_next(step, None, routed)
+            found = self.leaving(step, self.shown_next(step, None, routed))
             if found is not None and len(found) == 1:
                 (at,) = found
                 if at != self.stop[step.position + 1]:

@@ -333,6 +333,8 @@ class Words:
 
     def _operand(self, operand: Expr, parent: And | Or) -> str:
         text = self._describe(operand)
+        if isinstance(operand, Over) and operand.func in ("any", "all"):
+            return f"({text})"  # "bei jedem Eintrag …: …" would run on into the next part
         shape = _shape(operand, positive=True)
         if shape is not None and shape is not type(parent):
             return f"({text})"

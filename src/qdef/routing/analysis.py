@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
-from qdef.expr.nodes import Answered, Compare, Expr, Literal, Not, Or, Ref
+from qdef.expr.nodes import Answered, Arith, Call, Compare, Expr, Literal, Neg, Not, Or, Over, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
 from qdef.expr.template import Template
@@ -45,6 +45,7 @@ from qdef.routing.evaluate import holds
 from qdef.routing.interpreter import walk_until
 from qdef.routing.logic import (
     Logic,
+    aggregates,
     from_ordinal,
     step_checks,
     step_option_when,
@@ -350,6 +351,10 @@ class Analysis:
             for code in step.option_gotos:
                 node = dd.and_(node, dd.not_(logic.is_value(step.question.id, code)))
         found = self._example(node, position, chosen, tries, accept)
+        if found is None and self.logic.rosters:
+            hinted = self._iterations(node)
+            if hinted not in (node, FALSE):
+                found = self._example(hinted, position, chosen, tries, accept)
         if found is None:
             # the answers on a path may exist only for respondents shown questions the
             # path says nothing about (``b >= a`` where b has a condition); the search
@@ -368,6 +373,35 @@ class Analysis:
                 dd.max_nodes = bound
                 self._example_allowance -= dd.node_count() - before
         return found
+
+    def _iterations(self, node: int) -> int:
+        """``node`` with, for each aggregate over a roster it depends on, an iteration in
+        which the aggregate's body holds (``any(age >= 18)``: an iteration shown the
+        question with ``age >= 18``): the answers an example respondent's records need,
+        which the diagrams after the roster no longer hold. (Only a hint for the search:
+        every example is checked by walking.)"""
+        dd, logic = self.dd, self.logic
+        result = node
+        for var in dd.support(node):
+            domain = logic.domains[var]
+            if domain.opaque is None or domain.reason is None:
+                continue
+            for over in aggregates(domain.opaque):
+                body = over.body
+                condition = Answered(body) if isinstance(body, Ref) else body
+                if isinstance(condition, Arith | Neg | Call | Over | Literal):
+                    continue
+                names = [n.name for n in nodes(body) if isinstance(n, Ref)]
+                infos = [i for n in names if (i := logic.info(n)) is not None and i.roster]
+                if not infos:
+                    continue
+                try:
+                    inside = dd.and_(logic.condition(condition), self.reach[infos[-1].position])
+                except (Budget, KeyError, AssertionError):
+                    continue
+                if inside != FALSE and dd.and_(result, inside) != FALSE:
+                    result = dd.and_(result, inside)
+        return result
 
     def responses(self, node: int) -> int:
         """``node`` restricted to answer sets a walk can keep: an answer exists only if
@@ -439,10 +473,8 @@ class Analysis:
         compared answers, that make each comparison come out as the path says."""
         logic = self.logic
         base = self._with_options(logic.answers_for(path))
-        if logic.rosters:
-            yield self._records(base)
-            return
-        yield base
+        shapes = self._shapes()
+        yield from (shape(base) for shape in shapes)
         wanted: list[tuple[Callable[[dict[str, Any]], bool], list[str]]] = []
         for var, value in path.items():
             domain = logic.domains[var]
@@ -486,7 +518,7 @@ class Analysis:
                 if name in used and all(n in assigned or n not in names for n in used):
                     present = {n: v for n, v in base.items() if n not in assigned}
                     present.update((n, v) for n, v in assigned.items() if v is not None)
-                    if not check(self._computed_values(present)):
+                    if not any(check(self._computed_values(shape(present))) for shape in shapes):
                         return False
             return True
 
@@ -498,7 +530,7 @@ class Analysis:
                         answers.pop(name, None)
                     else:
                         answers[name] = value
-                yield answers
+                yield from (shape(answers) for shape in shapes)
                 return
             for value in choices[k]:
                 if budget[0] <= 0:
@@ -511,11 +543,20 @@ class Analysis:
 
         yield from itertools.islice(search(0), limit)
 
-    def _records(self, answers: dict[str, Any]) -> dict[str, Any]:
+    def _shapes(self) -> list[Callable[[dict[str, Any]], dict[str, Any]]]:
+        """The ways to give the answers of a diagram path as an answer set: as they are,
+        or, with rosters, in one iteration's record, or in every iteration's."""
+        if not self.logic.rosters:
+            return [_same]
+        return [self._records, partial(self._records, every=True)]
+
+    def _records(self, answers: dict[str, Any], every: bool = False) -> dict[str, Any]:
         """``answers`` of the one iteration the diagrams look at as an answer set: the
         answers of each roster's variables moved into the record of the iteration whose
         item the path chose (earlier iterations with no answers), the source made to
-        have that item."""
+        have that item; with ``every``, the source has every item it can, and each
+        iteration the same answers (what an aggregate such as ``count(age) >= 2``
+        needs)."""
         logic = self.logic
         result = dict(answers)
         for roster in logic.rosters.values():
@@ -528,7 +569,7 @@ class Analysis:
                 continue
             record = {n: result.pop(n) for n in names if n != roster.item}
             item = result.pop(roster.item, None)
-            index = 0
+            index, size = 0, len(roster.slots)
             if roster.kind == "choices":
                 chosen = list(result.get(roster.source) or ())
                 if item is None:
@@ -537,14 +578,20 @@ class Analysis:
                     chosen.append(item)
                 codes = [str(c) for c in roster.slots]
                 chosen = [c for c in codes if c in chosen]
+                if every:
+                    chosen = codes
                 result[roster.source] = chosen
                 index = chosen.index(item)
             elif roster.kind == "times":
                 number = int(item) if isinstance(item, int | float) else 1
                 given = result.get(roster.source)
+                if every:
+                    most = getattr(logic.info(roster.source), "node", None)
+                    given = min(roster.max, getattr(most, "max", None) or roster.max)
+                    result[roster.source] = given
                 if not isinstance(given, int | float) or given < number:
-                    result[roster.source] = number
-                index = number - 1
+                    result[roster.source] = given = number
+                index, size = number - 1, int(given)
             else:  # a text list: the item is the first answered field's text
                 fields = [str(f) for f in roster.slots]
                 answered = [f for f in fields if result.get(f)]
@@ -552,7 +599,13 @@ class Analysis:
                     result[fields[0]] = item if isinstance(item, str) and item else "…"
                 elif isinstance(item, str) and item:
                     result[answered[0]] = item
-            result[roster.id] = [*({} for _ in range(index)), record]
+                if every:
+                    for field in fields:
+                        result.setdefault(field, result.get(answered[0]) if answered else "…")
+            records: list[dict[str, Any]] = [*({} for _ in range(index)), record]
+            if every:
+                records = [dict(record) for _ in range(size)]
+            result[roster.id] = records
         return result
 
     def _written_numbers(self, path: dict[int, int]) -> list[Any]:
@@ -583,7 +636,11 @@ class Analysis:
         found: dict[str, None] = {}
         stack = [expr]
         while stack:
-            for name in logic.reads(stack.pop()):
+            now = stack.pop()
+            inside = [  # an aggregate reads its roster's answers (of every iteration)
+                n.name for over in aggregates(now) for n in nodes(over.body) if isinstance(n, Ref)
+            ]
+            for name in [*logic.reads(now), *inside]:
                 if name in logic.computed:
                     stack.append(logic.computed[name])
                 else:
@@ -666,6 +723,10 @@ class Analysis:
         that always hold, gotos that change nothing, rules no answer can meet, piped
         values that may be absent, and questions whose reachability cannot be decided."""
         return find(self)
+
+
+def _same(answers: dict[str, Any]) -> dict[str, Any]:
+    return answers
 
 
 def _comes_out(expr: Expr, truth: bool, response: dict[str, Any]) -> bool:

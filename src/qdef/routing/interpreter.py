@@ -111,9 +111,10 @@ def walk(
     errors = _rules(plan, shown, trail, response)
     if check and errors:
         raise AnswerError([_failure_text(plan, failure) for failure in errors])
-    order = _orders(plan, shown, answers.get("_order"), seed)
-    if order:
-        response["_order"] = order
+    if plan.randomised:
+        order = _orders(plan, shown, answers.get("_order"), seed)
+        if order:
+            response["_order"] = order
     steps = plan.steps
     return Walk(
         tuple(shown),

@@ -1285,10 +1285,11 @@ class Logic:
                 return dd.any_(self.condition(o) for o in operands)
             case _ if aggregates(expr):
                 over = aggregates(expr)[0]
+                which = "" if over == expr else f" (`{to_source(over)}`)"
                 return self.opaque_atom(
                     expr,
-                    f"aggregates the iterations of roster '{over.roster}' "
-                    f"(`{to_source(over)}`), which qdef does not decide",
+                    f"aggregates the iterations of roster '{over.roster}'{which}, which qdef "
+                    "does not decide",
                 )
             case _ if any(isinstance(n, Call) and n.name == "rank" for n in walk(expr)):
                 return self._rank(expr)

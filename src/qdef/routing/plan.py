@@ -11,6 +11,11 @@ Availability is routing: an option (row) offered only under a condition — its 
 ``when``, the question's ``filter`` — gives its step an ``option_when`` entry, and a
 question none of whose options (rows) may be offered has the disjunction of those
 conditions (``Step.available``) in its ``when``.
+
+A roster section (``repeat``) is a :class:`Roster` in :attr:`Plan.rosters`; its steps
+and variables (its item too) name it (``Step.roster``, ``VarInfo.roster``), and
+aggregates over it are :class:`~qdef.expr.nodes.Over` nodes. A number list's
+``total`` is a condition (``Step.total``) checked like a rule.
 """
 
 from __future__ import annotations
@@ -21,18 +26,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from typing import Literal as OneOf
 
-from qdef.expr.nodes import (
-    And,
-    Call,
-    Compare,
-    Expr,
-    Has,
-    In,
-    Literal,
-    Not,
-    Or,
-    Ref,
-)
+from qdef.expr.nodes import And, Call, Compare, Expr, Has, In, Literal, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.parser import parse
 from qdef.expr.scope import resolve
@@ -176,6 +170,8 @@ class Plan:
     questions."""
     rosters: dict[str, Roster] = field(default_factory=dict)
     """The roster sections, by id, in document order."""
+    randomised: bool = False
+    """Whether anything (a question's options or rows, a section) has ``order: random``."""
     _numbers: Mapping[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -365,8 +361,8 @@ def _rosters(instrument: Instrument, symbols: Symbols) -> tuple[dict[str, Roster
         kind: OneOf["choices", "textlist", "times"]
         slots: tuple[str | int, ...]
         if repeat.for_each is not None and isinstance(source, MultipleChoice):
-            kind, slots = "choices", tuple(o.code for o in source.options)
             codes = tuple(o.code for o in source.options)
+            kind, slots = "choices", codes
             item = VarInfo(
                 repeat.item, "choice", section.id, start, codes, source, None, section.id
             )
@@ -402,7 +398,9 @@ def compile_plan(
     conditions: Mapping[KeyPath, Expr] | None = None,
     numbers: Mapping[str, str] | None = None,
 ) -> Plan:
-    """Compile a *valid* instrument (one that ``qdef validate`` accepts).
+    """Compile a *valid* instrument (one that ``qdef validate`` accepts). In an instrument
+    with rosters, aggregates over a roster are :class:`~qdef.expr.nodes.Over` nodes
+    (:func:`qdef.expr.scope.resolve`).
 
     ``symbols`` is its symbol table, ``conditions`` its parsed expressions by the key
     path of each expression place (``when``, ``value``, a rule's ``check``: what the
@@ -420,10 +418,11 @@ def compile_plan(
         if source is None:
             return None
         expr = given.get(path)
-        if expr is not None:
-            return expr
-        parsed = parse(source)
-        return resolve(parsed, symbols.roster_of) if rosters else parsed
+        if expr is None:
+            expr = parse(source)
+        # the checks' trees are resolved already (resolving again changes nothing); a
+        # tree parsed elsewhere (an instrument built in code) may not be
+        return resolve(expr, symbols.roster_of) if rosters else expr
 
     end = len(symbols.entries)
     section_whens = [
@@ -482,7 +481,19 @@ def compile_plan(
         )
     for info in items:
         variables.setdefault(info.name, info)
-    plan = Plan(instrument, symbols, tuple(steps), variables, groups, _hidden(instrument), rosters)
+    randomised = any(s.order == "random" for s in instrument.sections) or any(
+        getattr(step.question, "order", "written") == "random" for step in steps
+    )
+    plan = Plan(
+        instrument,
+        symbols,
+        tuple(steps),
+        variables,
+        groups,
+        _hidden(instrument),
+        rosters,
+        randomised,
+    )
     if numbers is not None:  # counted once already, by whoever gives them
         object.__setattr__(plan, "_numbers", numbers)
     return plan

@@ -955,7 +955,8 @@ class _Checker:
             return
         if template.plain:
             return
-        template = resolved(template, roster_of(self.symbols))
+        if self.symbols.rosters:
+            template = resolved(template, roster_of(self.symbols))
         roster = roster_at(self.instrument, int(path[1])) if path[0] == "sections" else None
         ok = True
         for piece in template.pieces:

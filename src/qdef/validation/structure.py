@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 from qdef.diagnostics import Code, Severity, Span
@@ -85,15 +85,34 @@ class Checker(Protocol):
 
 def check_structure(checker: Checker) -> None:
     """Report every problem of issue 19's elements in the instrument."""
-    for entry in checker.symbols.entries:
+    entries = checker.symbols.entries
+    sections = checker.instrument.sections
+    spans = _spans(checker)
+    for entry in entries:
         _question(checker, entry)
-    for s, section in enumerate(checker.instrument.sections):
+    random: set[int] = set()
+    for s, section in enumerate(sections):
         _section_anchors(checker, section, s)
         if section.repeat is not None:
-            _roster(checker, section, s)
+            _roster(checker, section, s, spans[s])
         elif section.order == "random":
-            _random_section(checker, section, s)
-    _roster_gotos(checker)
+            random.add(s)
+    if random:
+        _random_references(checker, spans, random)
+    _gotos_across(checker, spans, random)
+
+
+def _spans(c: Checker) -> list[range]:
+    """The sequence positions of each section's entries (one pass over the entries)."""
+    starts = [-1] * len(c.instrument.sections)
+    for entry in c.symbols.entries:
+        if starts[entry.section_index] < 0:
+            starts[entry.section_index] = entry.position
+    ends = len(c.symbols.entries)
+    return [
+        range(start, start + len(section.questions)) if start >= 0 else range(ends, ends)
+        for start, section in zip(starts, c.instrument.sections, strict=True)
+    ]
 
 
 # ----------------------------------------------------------------- inside one question
@@ -289,32 +308,21 @@ def _section_anchors(c: Checker, section: Section, s: int) -> None:
 # ----------------------------------------------------------------- random sections
 
 
-def _section_entries(c: Checker, s: int) -> list[QuestionEntry]:
-    first = c.symbols.first_position(s)
-    count = len(c.instrument.sections[s].questions)
-    return list(c.symbols.entries[first : first + count])
+def _random_references(c: Checker, spans: list[range], random: set[int]) -> None:
+    """QD322: no entry of a section in random order uses the answer of another entry of
+    the same section (so that any order shown decides as the written order does). One
+    pass over the parsed conditions and texts, and over the random sections' filters."""
+    variables = c.symbols.variables
+    entries = c.symbols.entries
 
-
-def _random_section(c: Checker, section: Section, s: int) -> None:
-    """QD322 and QD323: the entries of a section in random order neither refer to each
-    other nor route (so that any order shown decides as the written order does)."""
-    entries = _section_entries(c, s)
-    if not entries:
-        return
-    first, stop = entries[0].position, entries[-1].position + 1
-    mine = {e.path: e for e in entries}
-
-    def inside(name: str) -> Variable | None:
-        variable = c.symbols.variables.get(name)
-        if variable is not None and first <= variable.position < stop:
-            return variable
-        return None
-
-    def refer(entry: QuestionEntry, names: Iterator[str], path: KeyPath) -> None:
+    def refer(entry: QuestionEntry, names: Iterable[str], path: KeyPath) -> None:
+        span = spans[entry.section_index]
         for name in dict.fromkeys(names):
-            variable = inside(name)
-            if variable is None or variable.question == entry.question.id:
-                continue  # defined elsewhere, or the entry's own (a rule may use it)
+            variable = variables.get(name)
+            if variable is None or variable.position not in span:
+                continue  # defined elsewhere
+            if variable.question == entry.question.id:
+                continue  # the entry's own (a rule may use it)
             c.report(
                 Code.QD322,
                 f"'{name}' is answered in this section, whose questions are shown in random "
@@ -326,46 +334,86 @@ def _random_section(c: Checker, section: Section, s: int) -> None:
 
     for table in (c.conditions, c.templates):
         for path, tree in table.items():
-            entry = mine.get(path[:4])
-            if entry is None:
-                continue
+            if path[0] != "sections" or path[1] not in random or "questions" not in path[2:3]:
+                continue  # not inside an entry of a random section
+            s, q = path[1], path[3]
+            assert isinstance(s, int) and isinstance(q, int)
             if isinstance(tree, Template):
-                refs = (
+                names = [
                     ref.name
-                    for p in tree.pieces
-                    if not isinstance(p, str)
-                    for ref in variables_used(p.expr)
-                )
+                    for piece in tree.pieces
+                    if not isinstance(piece, str)
+                    for ref in variables_used(piece.expr)
+                ]
             else:
-                refs = (ref.name for ref in variables_used(tree))
-            refer(entry, refs, path)
+                names = [ref.name for ref in variables_used(tree)]
+            refer(entries[spans[s][q]], names, path)
+    for s in random:
+        for position in spans[s]:
+            entry = entries[position]
+            spec = getattr(entry.question, "filter", None)
+            if spec is not None:
+                key = "chosen_in" if spec.chosen_in else "not_chosen_in"
+                source = getattr(spec, key)
+                if source is not None:
+                    refer(entry, (source,), (*entry.path, "filter", key))
+
+
+def _gotos_across(c: Checker, spans: list[range], random: set[int]) -> None:
+    """QD323 and QD329, in one pass over every goto: none in a random section, none into
+    its middle; inside a roster only to a later entry of the same roster (never ``end``),
+    into a roster only at its first entry."""
+    entries = c.symbols.entries
+    positions = c.symbols.positions
+    sections = c.instrument.sections
     for entry in entries:
-        spec = getattr(entry.question, "filter", None)
-        if spec is not None:
-            source = spec.chosen_in or spec.not_chosen_in
-            key = "chosen_in" if spec.chosen_in else "not_chosen_in"
-            if source is not None:
-                refer(entry, iter((source,)), (*entry.path, "filter", key))
+        s = entry.section_index
         for target, path in _gotos(entry):
-            c.report(
-                Code.QD323,
-                f"the section '{section.id}' shows its questions in random order, so "
-                f"'{entry.question.id}' cannot route (goto '{target}'): the questions after "
-                "it differ from respondent to respondent; use 'when' conditions, or remove "
-                "order: random",
-                path,
-            )
-    for entry in c.symbols.entries:
-        if first <= entry.position < stop:
-            continue
-        for target, path in _gotos(entry):
-            at = c.symbols.positions.get(target)
-            if at is not None and first < at < stop and at > entry.position:
+            if s in random:
                 c.report(
                     Code.QD323,
-                    f"goto '{target}' jumps into the middle of the section '{section.id}', "
-                    "whose questions are shown in random order; jump to its first entry, "
-                    f"'{entries[0].question.id}'",
+                    f"the section '{sections[s].id}' shows its questions in random order, so "
+                    f"'{entry.question.id}' cannot route (goto '{target}'): the questions "
+                    "after it differ from respondent to respondent; use 'when' conditions, "
+                    "or remove order: random",
+                    path,
+                )
+                continue
+            at = positions.get(target)
+            if entry.roster is not None and target == END:
+                c.report(
+                    Code.QD329,
+                    f"'{entry.question.id}' is in the roster '{entry.roster}', where goto "
+                    "cannot end the questionnaire (the other iterations would be lost); "
+                    "route to a later entry of the roster, or use 'when' conditions",
+                    path,
+                )
+            if at is None or at <= entry.position:
+                continue  # the end, or reported by the goto checks (QD402, QD403)
+            into = entries[at]
+            span = spans[into.section_index]
+            first = entries[span.start].question.id
+            if into.section_index in random and at != span.start:
+                c.report(
+                    Code.QD323,
+                    f"goto '{target}' jumps into the middle of the section "
+                    f"'{sections[into.section_index].id}', whose questions are shown in "
+                    f"random order; jump to its first entry, '{first}'",
+                    path,
+                )
+            elif entry.roster is not None and into.roster != entry.roster:
+                c.report(
+                    Code.QD329,
+                    f"goto '{target}' leaves the roster '{entry.roster}' from inside an "
+                    "iteration; a goto in a roster may only skip to a later entry of the same "
+                    "roster: use 'when' conditions after the roster instead",
+                    path,
+                )
+            elif entry.roster is None and into.roster is not None and at != span.start:
+                c.report(
+                    Code.QD329,
+                    f"goto '{target}' jumps into the middle of the roster '{into.roster}'; "
+                    f"jump to its first entry, '{first}'",
                     path,
                 )
 
@@ -385,7 +433,7 @@ def _gotos(entry: QuestionEntry) -> Iterator[tuple[str, KeyPath]]:
 # ----------------------------------------------------------------- rosters
 
 
-def _roster(c: Checker, section: Section, s: int) -> None:
+def _roster(c: Checker, section: Section, s: int, span: range) -> None:
     repeat = section.repeat
     assert repeat is not None
     rpath: KeyPath = ("sections", s, "repeat")
@@ -396,7 +444,7 @@ def _roster(c: Checker, section: Section, s: int) -> None:
             "iteration asks them in the written order; remove order: random",
             ("sections", s, "order"),
         )
-    for entry in _section_entries(c, s):
+    for entry in c.symbols.entries[span.start : span.stop]:
         if getattr(entry.question, "order", "written") == "random":
             c.report(
                 Code.QD324,
@@ -418,7 +466,7 @@ def _roster(c: Checker, section: Section, s: int) -> None:
     key = given[0]
     source = getattr(repeat, key)
     spath = (*rpath, key)
-    first = c.symbols.first_position(s)
+    first = span.start
     variable = c.symbols.variables.get(source)
     if variable is None:
         if not c.broken.covers(source):
@@ -541,44 +589,3 @@ def _times(c: Checker, most: int | None, node: Any, source: str, rpath: KeyPath)
             f"{_number(node.max)}, or lower the max of '{source}'",
             (*rpath, "max"),
         )
-
-
-def _roster_gotos(c: Checker) -> None:
-    """QD329: a goto inside a roster stays in its iteration (a later entry of the same
-    roster); a goto from outside enters a roster only at its first entry."""
-    starts = {
-        section.id: c.symbols.first_position(s)
-        for s, section in enumerate(c.instrument.sections)
-        if section.repeat is not None
-    }
-    positions = c.symbols.positions
-    for entry in c.symbols.entries:
-        for target, path in _gotos(entry):
-            at = positions.get(target)
-            into = c.symbols.entries[at].roster if at is not None else None
-            if entry.roster is not None and target == END:
-                c.report(
-                    Code.QD329,
-                    f"'{entry.question.id}' is in the roster '{entry.roster}', where goto "
-                    "cannot end the questionnaire (the other iterations would be lost); "
-                    "route to a later entry of the roster, or use 'when' conditions",
-                    path,
-                )
-            elif at is None or at <= entry.position:
-                continue  # reported by the goto checks (QD402, QD403)
-            elif entry.roster is not None and into != entry.roster:
-                c.report(
-                    Code.QD329,
-                    f"goto '{target}' leaves the roster '{entry.roster}' from inside an "
-                    "iteration; a goto in a roster may only skip to a later entry of the same "
-                    "roster: use 'when' conditions after the roster instead",
-                    path,
-                )
-            elif entry.roster is None and into is not None and at != starts.get(into):
-                first = c.symbols.entries[starts[into]].question.id if into in starts else "?"
-                c.report(
-                    Code.QD329,
-                    f"goto '{target}' jumps into the middle of the roster '{into}'; jump to "
-                    f"its first entry, '{first}'",
-                    path,
-                )
