@@ -76,7 +76,7 @@ HOUSEHOLD = instrument(
         - id: hours
           type: numbers
           text: Hours
-          fields: [{code: school, label: School}, {code: play, label: Play}]
+          fields: [{code: school, label: School, max: 10}, {code: play, label: Play}]
           total: {at_most: 10}
     - id: s3
       questions:
@@ -350,6 +350,10 @@ def test_problems_finds_every_malformed_record_ranking_and_order_at_once() -> No
         "'trips': {'km': 1} is not a list of records (one per iteration)",
         "'age' belongs to the roster 'persons': give it in the records of 'persons'",
         "'person' belongs to the roster 'persons': give it in the records of 'persons'",
+    ]
+    assert problems(HOUSEHOLD, {"kids": [{"hours.school": 11, "hours.play": 1.5}]}) == [
+        "'kids'[0]: 'hours.school': 11 is more than the maximum 10",
+        "'kids'[0]: 'hours.play': 1.5 is not a whole number",
     ]
     assert problems(CHOICES, {"prio": ["a", "a"], "full": [], "dm.bus.imp": "3"}) == [
         "'prio': a code is ranked twice",
