@@ -309,3 +309,37 @@ def test_a_times_rosters_paths_say_how_it_is_repeated() -> None:
         "1",
         "1, [2] × child = 1 … question 1 'n' (at most 3)",
     ]
+
+
+PIPED = (
+    HEAD
+    + """
+  - id: s1
+    questions:
+      - id: names
+        type: textlist
+        text: Who lives here?
+        fields: [{code: p1, label: "1."}, {code: p2, label: "2."}]
+  - id: persons
+    title: "Person: {person}"
+    repeat: {for_each: names, item: person}
+    questions:
+      - {id: age, type: number, kind: integer, min: 0, max: 120, text: "How old is {person}?"}
+      - {id: confirm, type: text, text: "{person} is {age}?"}
+  - id: s3
+    questions:
+      - {id: adults, type: computed, value: count(age >= 18)}
+      - {id: oldest, type: computed, value: max(age)}
+      - {id: note, type: display, text: "{adults} adults"}
+      - {id: note2, type: display, text: "The oldest is {oldest}"}
+"""
+)
+
+
+def test_piped_values_inside_and_after_a_roster() -> None:
+    found = _findings(_analysis(PIPED))
+    # {age} may be absent in an iteration (age is not required): shown by a record
+    assert [f.kind for f in found["confirm"]] == ["piped-absent"]
+    assert "persons" in found["confirm"][0].message
+    assert "note" not in found  # count() is never absent: 0 without iterations
+    assert [f.kind for f in found["note2"]] == ["piped-absent"]  # max() of none is absent

@@ -86,6 +86,9 @@ from qdef.source.positions import KeyPath
 #: The most combinations of values an atom that computes (or a computed value) is
 #: evaluated on; beyond it, the atom is undecided.
 MAX_EXPANSION = 4096
+#: The aggregates over a roster that always have a value (without iterations: 0, 0,
+#: false, true).
+NEVER_ABSENT = frozenset({"sum", "count", "any", "all"})
 #: An integer answer whose bounds are at most this many values apart is enumerated
 #: value by value when an atom computes with it.
 MAX_EXACT_RANGE = 1000
@@ -1125,9 +1128,13 @@ class Logic:
 
     def definition(self, step: Step) -> int:
         """For a computed value (computed at ``step``): it is its expression's value on
-        the answers before it (TRUE when that cannot be enumerated: then it is free)."""
+        the answers before it (TRUE when that cannot be enumerated: then it is free; an
+        aggregate over a roster that always has a value — ``sum``, ``count``, ``any``,
+        ``all``, 0, false or true without iterations — is at least never absent)."""
         expr = step_computed(step)
         name = step.question.id
+        if isinstance(expr, Over) and expr.func in NEVER_ABSENT and name in self.var_of:
+            return self.answered(name)
         if expr is None or name not in self.var_of or name not in self._reads_of:
             return TRUE
         var = self.var_of[name]
