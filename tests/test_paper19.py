@@ -344,6 +344,13 @@ def test_aggregates_and_items_in_words(rosters: Instrument) -> None:
     assert words.describe(oldest) == (
         "der größte Wert von laufende Nummer zu Frage 3 über alle Einträge zu Frage 3 < 3"
     )
+    # A piped aggregate says what it adds up.
+    assert words.placeholder(Over("sum", "persons", Ref("age"))) == (
+        "[die Summe von Frage 4 über alle Einträge zu Frage 1]"
+    )
+    assert words.piped("{max(age)} Jahre") == (
+        "[der größte Wert von Frage 4 über alle Einträge zu Frage 1] Jahre"
+    )
     # Inside "and"/"or", an aggregate's condition is bracketed: it would run on.
     both = And((Over("any", "persons", adult), Compare("==", Ref("vehicles"), Literal("car"))))
     assert words.describe(both).startswith("(bei mindestens einem Eintrag zu Frage 1: ")
