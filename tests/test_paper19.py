@@ -161,9 +161,9 @@ def test_dual_matrix_is_one_table_with_the_scales_over_their_columns(paper: str)
 
 def test_slider_is_a_marked_line_with_ticks(paper: str) -> None:
     # 20 steps of 5: ten intervals (the most up to ten that divide them evenly).
-    assert "0 ├" + "┼".join(["────"] * 10) + "┤ 100 km" in paper
+    assert "0 ├" + "┼".join(["────"] * 10) + "┤ 100 km (in Schritten von 5)\n" in paper
     # 13 steps of 0.1 (prime): no ticks between the ends; decimals as German writes them.
-    assert "0 ├" + "─" * 40 + "┤ 1,3" in paper
+    assert "0 ├" + "─" * 40 + "┤ 1,3 (in Schritten von 0,1)\n" in paper
     assert paper.count("*(Bitte kreuzen Sie auf der Linie an.)*") == 2
 
 
