@@ -17,14 +17,19 @@ It prints, and writes to benchmarks/ROUTING.md, the medians, the time per questi
 and the growth exponent between the smallest and the largest N
 (``log(t2 / t1) / log(n2 / n1)``: 1 is linear, 2 quadratic).
 
-    python benchmarks/routing.py [--quick] [--output PATH] [N ...]
+    python benchmarks/routing.py [--quick] [--roster] [--output PATH] [N ...]
 
 Default: N = 1000 5000 10000, 5 repetitions, written to benchmarks/ROUTING.md.
 ``--quick``: 3 repetitions, N = 1000 5000, and nothing written unless ``--output``
-is given. ``--pause-gc``: the collector off while timing (by default it runs, as in
-real use; its full collections then land in whichever step reaches the threshold,
-the same one in every repetition, so compare the total). Timings are reported,
-never asserted.
+is given. ``--roster``: the roster case instead (:func:`roster_synthetic`: N questions in
+units of a text list and a multiple choice, a roster of :data:`ROSTER_SIZE` questions
+with routing inside — conditions on the item and on the iteration's answers, a goto —
+and questions after it on aggregates over it); its results replace the section
+"Roster case" of benchmarks/ROUTING.md, the rest of the file is kept (and a run
+without it keeps that section). ``--pause-gc``: the collector off while timing (by
+default it runs, as in real use; its full collections then land in whichever step
+reaches the threshold, the same one in every repetition, so compare the total).
+Timings are reported, never asserted.
 """
 
 from __future__ import annotations
@@ -60,8 +65,64 @@ HEADINGS = {
     "total": "total",
 }
 DEFAULT_SIZES = (1000, 5000, 10000)
+#: The questions of each roster of the roster case.
+ROSTER_SIZE = 8
+ROSTER_SECTION = "## Roster case"
 QUICK_SIZES = (1000, 5000)
 HERE = Path(__file__).resolve().parent
+
+
+def roster_synthetic(n: int, seed: int = 0) -> str:
+    """An instrument of about ``n`` questions in units of ``ROSTER_SIZE + 6``: a text list
+    of names and a multiple choice of vehicles, a roster for each name of ``ROSTER_SIZE``
+    questions (an age; a choice asked by age, with a goto; questions on the item, on
+    the vehicles chosen before the roster and on the iteration's answers), and after
+    it questions on aggregates over the roster and on the answers before it. ``seed``
+    varies the constants."""
+    sections: list[str] = []
+    units = max(1, n // (ROSTER_SIZE + 6))
+    for u in range(units):
+        limit = 14 + (u * 7 + seed) % 10
+        inner = [
+            f"      - {{id: age{u}, type: number, kind: integer, min: 0, max: 99,"
+            f' text: "Age of {{who{u}}}?"}}',
+            f"      - id: work{u}",
+            "        type: single",
+            f"        when: age{u} >= {limit}",
+            '        text: "Works?"',
+            '        options: [{code: "y", label: "Yes"},'
+            f' {{code: "n", label: "No", goto: r{u}_{ROSTER_SIZE - 1}}}]',
+            f'      - {{id: r{u}_2, type: text, text: "Job?", when: work{u} == "y"}}',
+            f'      - {{id: r{u}_3, type: text, text: "Car?", when: v{u} has "car"'
+            f" and age{u} >= 18}}",
+        ]
+        for k in range(4, ROSTER_SIZE):
+            when = (
+                f'who{u} == "Anna"'
+                if k % 3 == 0
+                else f"age{u} < {limit - 4}"
+                if k % 3 == 1
+                else f'work{u} == "y"'
+            )
+            inner.append(f'      - {{id: r{u}_{k}, type: text, text: "?", when: {when}}}')
+        sections.append(
+            f"  - id: pre{u}\n    questions:\n"
+            f"      - id: names{u}\n        type: textlist\n        text: Who?\n"
+            '        fields: [{code: a, label: "1."}, {code: b, label: "2."},'
+            ' {code: c, label: "3."}]\n'
+            f"      - id: v{u}\n        type: multiple\n        text: Vehicles?\n"
+            "        options: [{code: car, label: Car}, {code: bike, label: Bike}]\n"
+            f"  - id: people{u}\n    repeat: {{for_each: names{u}, item: who{u}}}\n"
+            "    questions:\n" + "\n".join(inner) + "\n"
+            f"  - id: post{u}\n    questions:\n"
+            f'      - {{id: adults{u}, type: text, text: "?", when: any(age{u} >= 18)}}\n'
+            f'      - {{id: workers{u}, type: text, text: "?",'
+            f' when: count(work{u} == "y") >= 2}}\n'
+            f'      - {{id: carq{u}, type: text, text: "?", when: v{u} has "car"}}\n'
+            f'      - {{id: bikeq{u}, type: text, text: "?", when: v{u} has "bike"}}\n'
+        )
+    head = f"qdef: 1\nid: rosters{n}\ntitle: Rosters\nlanguage: en\nsections:\n"
+    return head + "".join(sections)
 
 
 def _once(instrument: qdef.Instrument) -> tuple[dict[str, float], Analysis, list[Any], PathCount]:
@@ -87,18 +148,21 @@ def _once(instrument: qdef.Instrument) -> tuple[dict[str, float], Analysis, list
     return times, analysis, found, paths
 
 
-def measure(n: int, repetitions: int = 5, seed: int = 0, pause_gc: bool = False) -> dict[str, Any]:
+def measure(
+    n: int, repetitions: int = 5, seed: int = 0, pause_gc: bool = False, roster: bool = False
+) -> dict[str, Any]:
     """Time the routing analysis of a synthetic instrument of ``n`` questions.
 
     Returns ``n``, ``repetitions``, ``times`` (column -> median seconds), ``findings``
     (their number), ``kinds`` (finding kind -> number), ``paths`` (a PathCount),
     ``nodes`` (diagram nodes at the end of a repetition) and ``conditions``
     (questions with a ``when`` of their own or of their section). With ``pause_gc``
-    the garbage collector is off while a repetition runs.
+    the garbage collector is off while a repetition runs; with ``roster`` the instrument
+    is :func:`roster_synthetic`'s (``rosters``: their number; ``n``: its questions).
     """
     if repetitions < 1:
         raise ValueError("at least one repetition")
-    instrument = qdef.loads(synthetic(n, seed))
+    instrument = qdef.loads(roster_synthetic(n, seed) if roster else synthetic(n, seed))
     samples: dict[str, list[float]] = {c: [] for c in COLUMNS}
     for _ in range(repetitions):
         gc.collect()
@@ -112,7 +176,8 @@ def measure(n: int, repetitions: int = 5, seed: int = 0, pause_gc: bool = False)
             samples[column].append(seconds)
     steps = analysis.plan.steps
     return {
-        "n": n,
+        "n": len(analysis.plan.steps) if roster else n,
+        "rosters": len(analysis.plan.rosters),
         "repetitions": repetitions,
         "pause_gc": pause_gc,
         "times": {c: statistics.median(s) for c, s in samples.items()},
@@ -205,6 +270,19 @@ def report(results: list[dict[str, Any]], command: str) -> str:
     )
 
 
+def roster_report(results: list[dict[str, Any]], command: str) -> str:
+    return (
+        f"{ROSTER_SECTION}\n\n"
+        f"Instruments from `roster_synthetic` in `benchmarks/routing.py` (rosters of "
+        f"{ROSTER_SIZE} questions with routing inside, each analysed for one iteration, "
+        "symbolically: nothing is unrolled). Repeat with:\n\n"
+        f"```console\n$ {command}\n```\n\n"
+        "| questions | rosters |\n|---:|---:|\n"
+        + "".join(f"| {r['n']} | {r['rosters']} |\n" for r in results)
+        + f"\n{tables(results)}\n"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("sizes", nargs="*", type=int, metavar="N")
@@ -214,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pause-gc", action="store_true", help="garbage collector off while timing"
     )
+    parser.add_argument(
+        "--roster", action="store_true", help="the roster case (section 'Roster case')"
+    )
     args = parser.parse_args(argv)
     sizes = sorted(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES))
     repetitions = args.repetitions or (3 if args.quick else 5)
@@ -221,13 +302,21 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for n in sizes:
         print(f"measuring N = {n} ...", file=sys.stderr, flush=True)
-        results.append(measure(n, repetitions, pause_gc=args.pause_gc))
+        results.append(measure(n, repetitions, pause_gc=args.pause_gc, roster=args.roster))
     text = tables(results)
     print(text)
     if output is not None:
         given = sys.argv[1:] if argv is None else argv
         command = " ".join(["python benchmarks/routing.py", *given])
-        output.write_text(report(results, command), encoding="utf-8")
+        kept = output.read_text(encoding="utf-8") if output.exists() else ""
+        before, found, roster_part = kept.partition(f"\n{ROSTER_SECTION}\n")
+        if args.roster:
+            written = f"{before.rstrip()}\n\n{roster_report(results, command)}".lstrip()
+        else:
+            written = report(results, command)
+            if found:
+                written += f"\n{ROSTER_SECTION}\n{roster_part}"
+        output.write_text(written, encoding="utf-8")
         print(f"\nwritten to {output}", file=sys.stderr)
     return 0
 

@@ -152,6 +152,11 @@ class Form:
         elif info.kind == "check":
             if value is True:
                 self.control(f"f-{name}").check()
+        elif info.kind == "ranking":
+            for rank, code in enumerate(value, start=1):
+                self.control(f"f-{name}-{code}").select_option(str(rank))
+        elif self.page.locator(f'input[type="range"][name="{name}"]').count():
+            self.control(f"f-{name}").evaluate(SLIDE, typed(info.kind, value))
         else:
             field = self.control(f"f-{name}")
             field.fill(typed(info.kind, value))
@@ -185,6 +190,11 @@ class Form:
             "#qdef-summary li", "els => els.map(e => e.textContent)"
         )
         return items
+
+
+#: Setting a slider as dragging it does: the value changes (input), then is let go (change).
+SLIDE = """(e, v) => { e.value = v; e.dispatchEvent(new Event("input", {bubbles: true}));
+  e.dispatchEvent(new Event("change", {bubbles: true})); }"""
 
 
 def typed(kind: str, value: Any) -> str:

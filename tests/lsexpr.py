@@ -5,8 +5,11 @@ Exactly the subset qdef's ``limesurvey`` renderer writes: ``or``, ``and``,
 number literals, variables ``name.NAOK``, and the functions ``is_empty``,
 ``substr``, ``strcmp``, ``count``, ``join``, ``if``, ``intval``, ``min``,
 ``max``, ``htmlspecialchars``, ``str_replace``, ``regexMatch`` and
-``checkdate``. Anything else is a syntax error here, so a test fails when the
-renderer writes more than this evaluator (and these tests) understand.
+``checkdate``; and ``sum`` (of the numbers among its arguments), which only
+the equations LimeSurvey makes itself of a multiple numerical input's sum
+attributes use (tests/test_limesurvey19.py models them). Anything else is a
+syntax error here, so a test fails when the renderer writes more than this
+evaluator (and these tests) understand.
 
 The rules follow LimeSurvey's expression manager (shared/reference:
 limesurvey-lss.md §8, and ``RDP_EvaluateBinary`` / ``getMismatchInformation`` of
@@ -343,6 +346,7 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "substr": _substr,
     "strcmp": lambda a, b: Decimal(_text_order(str(a), str(b))),  # as text, always
     "count": lambda *xs: Decimal(sum(1 for x in xs if x != "")),
+    "sum": lambda *xs: sum((_decimal(x) for x in xs if _is_number(x)), Decimal(0)),
     "join": lambda *xs: "".join(_text(x) for x in xs),
     "if": lambda test, yes, no: yes if truthy(test) else no,
     "regexMatch": _regex_match,

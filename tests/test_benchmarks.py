@@ -471,3 +471,22 @@ def test_the_hostile_input_is_measured_against_a_valid_file_of_its_size(tmp_path
     assert measured["hostile"] > 0 and measured["valid"] > 0
     line = run.hostile_line(measured, 3_000)
     assert line.startswith("- Hostile input, `qdef validate` of ") and "3,000 unknown keys" in line
+
+
+def test_routing_roster_case_runs_and_keeps_the_main_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = routing.measure(60, repetitions=1, roster=True)
+    assert result["rosters"] == 4 and result["n"] == 56
+    assert result["kinds"] == {}  # every aggregate proved by an example respondent
+    assert result["paths"].rosters
+    output = tmp_path / "ROUTING.md"
+    output.write_text("# main report\n", encoding="utf-8")
+    assert routing.main(["--roster", "--repetitions", "1", "--output", str(output), "30"]) == 0
+    report = output.read_text(encoding="utf-8")
+    assert report.startswith("# main report\n\n## Roster case\n")
+    assert "python benchmarks/routing.py --roster" in report
+    assert routing.main(["--repetitions", "1", "--output", str(output), "40"]) == 0
+    report = output.read_text(encoding="utf-8")
+    assert report.startswith("# Routing analysis") and "\n## Roster case\n" in report
+    capsys.readouterr()

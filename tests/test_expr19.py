@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qdef.expr import parse, to_source, typecheck, walk
 from qdef.expr.examples import Examples
-from qdef.expr.nodes import Answered, Call, Compare, Has, Literal, Over, Ref
+from qdef.expr.nodes import Answered, Call, Compare, Expr, Has, Literal, Over, Ref
 from qdef.expr.scope import free_rosters, resolve, roster_of
 from qdef.expr.types import expression_type
 from qdef.model import Instrument
@@ -27,6 +29,7 @@ from qdef.pipeline import check_document
 from qdef.routing.evaluate import ABSENT, Layered, as_text, holds, value
 from qdef.source.loader import parse as parse_document
 from qdef.validation import checks
+from tests.test_expr import expressions
 
 
 def _single(qid: str, *codes: str) -> dict[str, Any]:
@@ -490,3 +493,29 @@ def test_examples_in_messages_use_a_roster_variable_only_in_its_roster() -> None
     assert "n" in after and "age" not in after and "person" not in after
     inside = Examples(SYMBOLS, SYMBOLS.positions["works"], "persons").earlier
     assert {"age", "n"} <= {v.name for v in inside}
+
+
+# ----------------------------------------------------------------- properties
+
+ROSTER_NAMES = st.sampled_from(["age", "works", "born", "person", "km", "car", "n", "q1", "prio"])
+
+
+@given(expressions(ROSTER_NAMES.map(Ref)))
+def test_resolving_keeps_the_source_and_is_idempotent(expr: Expr) -> None:
+    once = resolve(expr, _roster_of)
+    assert to_source(once) == to_source(expr)
+    assert resolve(once, _roster_of) == once
+    for node in walk(once):
+        if isinstance(node, Over):  # an Over's body refers to its roster alone
+            assert set(free_rosters(node.body, _roster_of)) == {node.roster}
+
+
+@given(expressions(ROSTER_NAMES.map(Ref)), st.sampled_from([None, "persons", "cars"]))
+def test_every_expression_over_rosters_is_checked_without_crashing(
+    expr: Expr, roster: str | None
+) -> None:
+    at = {None: "z", "persons": "works", "cars": "km"}[roster]
+    source = to_source(expr)
+    for problem in typecheck(parse(source), SYMBOLS, SYMBOLS.positions[at], roster=roster):
+        assert problem.code.startswith("QD5") and problem.message
+        assert 0 <= problem.start < problem.end <= len(source)

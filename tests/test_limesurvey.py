@@ -52,29 +52,49 @@ ATTRIBUTE_TYPES = {
     "prefix": set("KNQS"),
     "suffix": set("KNQS"),
     "maximum_chars": set("STUNQK:;"),
-    "min_num_value_n": {"N"},
-    "max_num_value_n": {"N"},
-    "num_value_int_only": {"N"},
+    "min_num_value_n": {"N", "K"},
+    "max_num_value_n": {"N", "K"},
+    "num_value_int_only": {"N", "K"},
+    "equals_num_value": {"K"},
+    "max_num_value": {"K"},
+    "value_range_allows_missing": {"K"},
+    "slider_layout": {"K"},
+    "slider_min": {"K"},
+    "slider_max": {"K"},
+    "slider_accuracy": {"K"},
+    "slider_showminmax": {"K"},
+    "dualscale_headerA": {"1"},
+    "dualscale_headerB": {"1"},
+    "answer_order": set("L!R"),
+    "random_order": set("MF1K"),
+    "random_group": set("LMFSNDTQ:;!XKR1"),
     "date_format": {"D"},
     "date_min": {"D"},
     "date_max": {"D"},
     "exclude_all_others": set("MQ"),
-    "min_answers": set("MPQK"),
-    "max_answers": set("MPQK"),
+    "min_answers": set("MPQKR"),
+    "max_answers": set("MPQKR"),
     "other_replace_text": set("LMP!"),
     "other_comment_mandatory": set("LP!"),
     "multiflexible_checkbox": {":"},
     "multiflexible_min": {":"},
     "multiflexible_max": {":"},
     "input_boxes": {":"},
-    "em_validation_q": set("SNDTQ:;FMLK!"),
-    "em_validation_q_tip": set("SNDTQ:;FMLK!"),
+    "em_validation_q": set("SNDTQ:;FMLK!R1"),
+    "em_validation_q_tip": set("SNDTQ:;FMLK!R1"),
     "hidden": set("LMFSNDTQ:;*!X"),
     "equation": {"*"},
-    "array_filter": {"L"},  # a radio list's answers filtered (not a drop-down's)
-    "array_filter_exclude": {"L"},
+    "array_filter": {"L", "R"},  # a radio list's answers filtered (not a drop-down's)
+    "array_filter_exclude": {"L", "R"},
 }
-I18N = {"prefix", "suffix", "other_replace_text", "em_validation_q_tip"}
+I18N = {
+    "prefix",
+    "suffix",
+    "other_replace_text",
+    "em_validation_q_tip",
+    "dualscale_headerA",
+    "dualscale_headerB",
+}
 
 
 # ---------------------------------------------------------------------- reading the file
@@ -186,6 +206,9 @@ def ls_answers(mapping: dict[str, Any], response: dict[str, Any]) -> dict[str, s
         if kind == "choices":
             for code in value:
                 values[slot["options"][code]] = "Y"
+        elif kind == "ranking":  # the item's answer code at each rank, rank 1 first
+            for rank, code in zip(slot["ranks"], value, strict=False):
+                values[rank] = slot["answers"][code]
         elif kind == "choice":
             values[slot["variable"]] = slot["answers"][value]
         elif kind == "check":
@@ -253,6 +276,11 @@ def back_to_qdef(mapping: dict[str, Any], kept: dict[str, str]) -> dict[str, Any
             chosen = [code for code, var in slot["options"].items() if kept.get(var) == "Y"]
             if chosen:
                 found[name] = chosen
+        elif kind == "ranking":
+            codes = {v: k for k, v in slot["answers"].items()}
+            ranked = [codes[kept[r]] for r in slot["ranks"] if kept.get(r)]
+            if ranked:
+                found[name] = ranked
         elif slot["variable"] in kept:
             value = kept[slot["variable"]]
             if kind == "choice":
@@ -360,13 +388,14 @@ def check_structure(instrument: qdef.Instrument, lss: Lss) -> None:  # noqa: PLR
             seen.add(key)
             assert sub["type"] == question.type and sub["question_order"].isdigit()
             assert sub["gid"] == question.gid
-        answer_keys: set[str] = set()
+        answer_keys: set[tuple[str, str]] = set()  # unique per question and scale
         for answer in question.answers:
             assert ANSWER_CODE.fullmatch(answer["code"]), answer["code"]
             key = (
+                answer["scale_id"],
                 str(Decimal(answer["code"]).normalize())
                 if numeric(answer["code"])
-                else answer["code"].lower()
+                else answer["code"].lower(),
             )
             assert key not in answer_keys, f"duplicate answer code {answer['code']} in {code}"
             answer_keys.add(key)
@@ -422,8 +451,12 @@ def variables_of(question: LsQuestion) -> set[str]:
     names = {code}
     if question.other == "Y":
         names.add(f"{code}_other")
-    if kind in {"M", "Q", "F"}:
+    if kind in {"M", "Q", "F", "K"}:
         names |= {f"{code}_{s['title']}" for s in question.subquestions}
+    if kind == "R":  # the item at each rank
+        names |= {f"{code}_{rank}" for rank in range(1, len(question.answers) + 1)}
+    if kind == "1":  # each row on each scale
+        names |= {f"{code}_{s['title']}_{scale}" for s in question.subquestions for scale in (0, 1)}
     if kind in {":", ";"}:
         rows_ = [s["title"] for s in question.subquestions if s["scale_id"] == "0"]
         cols = [s["title"] for s in question.subquestions if s["scale_id"] == "1"]
@@ -610,8 +643,10 @@ LIMESURVEY_MODULES = (
     "values",
     "survey",
     "writer",
+    "piping",
     "questions",
     "arrays",
+    "kinds",
     "features",
     "lowering",
 )

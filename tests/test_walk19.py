@@ -13,17 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from qdef import loads
 from qdef.model import Instrument
-from qdef.pipeline import load
+from qdef.pipeline import compile, load, validate_text
 from qdef.routing import AnswerError, interpreter, problems, walk
 from qdef.routing.interpreter import walk_until
 from qdef.routing.order import shown_order
-from qdef.routing.plan import as_plan
+from qdef.routing.plan import Plan, as_plan
 from qdef.routing.responses_schema import response_schema
 from qdef.testing import respondents
 
@@ -31,10 +31,8 @@ HEAD = "qdef: 1\nid: t\ntitle: T\nlanguage: en\nsections:\n"
 
 
 def instrument(body: str) -> Instrument:
-    """An instrument from the YAML of its sections (the model only: the walk's own
-    semantics, whatever the semantic checks of the day say)."""
-    data: dict[str, Any] = yaml.safe_load(HEAD + textwrap.indent(textwrap.dedent(body), "  "))
-    return Instrument.model_validate(data)
+    """A valid instrument from the YAML of its sections (``qdef validate`` accepts it)."""
+    return loads(HEAD + textwrap.indent(textwrap.dedent(body), "  "))
 
 
 HOUSEHOLD = instrument(
@@ -428,7 +426,9 @@ UNROLLED_COPY = """\
     - {{id: pets_{i}, type: number, text: "Pets?", when: answered(age_{i}) or names.p{i} == "Ann"}}
 """
 
-ROSTERED = instrument(ROSTER)
+_CHECKED = validate_text(HEAD + textwrap.indent(ROSTER, "  ")).compiled
+assert _CHECKED is not None
+ROSTERED = _CHECKED.plan  # on the checks' resolved trees (Over nodes)
 _PARTS = ROSTER.split("- id: people\n")
 UNROLLED = instrument(
     _PARTS[0] + "".join(UNROLLED_COPY.format(i=i) for i in (1, 2, 3)) + UNROLLED_AFTER
@@ -497,7 +497,7 @@ def test_a_roster_walk_equals_the_walk_of_the_roster_unrolled_by_hand(
 INVESTITIONSPAKT = Path(__file__).parents[1] / "instruments" / "investitionspakt.yaml"
 
 
-def _validator(inst: Instrument) -> Draft202012Validator:
+def _validator(inst: Instrument | Plan) -> Draft202012Validator:
     schema = response_schema(as_plan(inst))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -624,3 +624,20 @@ def test_the_walk_visits_each_step_once_per_iteration(monkeypatch: pytest.Monkey
         result = walk(plan, answers)
         assert len(visits) == 3 + 3 * n
         assert len(result.response.get("each", ())) == n
+
+
+def test_aggregates_are_resolved_however_the_plan_is_made() -> None:
+    """The checks' trees, a plan compiled from the instrument alone, and a Compiled made in
+    code (whose conditions are parsed without the checks) walk alike."""
+    answers = {
+        "names.p1": "Ann",
+        "names.p2": "Bob",
+        "people": [{"age": 30, "pets": 2}, {"age": 40}],
+        "several": "s",
+        "adults": "a",
+        "grown": "g",
+    }
+    expected = walk(ROSTERED, answers).response
+    assert expected["pets_total"] == 2 and {"several", "adults", "grown"} <= set(expected)
+    assert walk(instrument(ROSTER), answers).response == expected
+    assert walk(compile(instrument(ROSTER)).plan, answers).response == expected

@@ -305,6 +305,9 @@ class Code(StrEnum):
     QD803 = "QD803", Layer.RENDER, "error", "filter or option condition LimeSurvey cannot express"
     QD804 = "QD804", Layer.RENDER, "error", "piped value LimeSurvey cannot show"
     QD805 = "QD805", Layer.RENDER, "error", "validation the limesurvey renderer does not write"
+    QD806 = "QD806", Layer.RENDER, "error", "number step LimeSurvey cannot check exactly"
+    QD807 = "QD807", Layer.RENDER, "error", "random order LimeSurvey cannot keep"
+    QD808 = "QD808", Layer.RENDER, "error", "roster LimeSurvey cannot unroll"
 
 
 def _slug(heading: str) -> str:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
-from qdef.expr.nodes import Answered, Compare, Expr, Literal, Not, Or, Ref
+from qdef.expr.nodes import Answered, Arith, Call, Compare, Expr, Literal, Neg, Not, Or, Over, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
 from qdef.expr.template import Template
@@ -351,6 +351,10 @@ class Analysis:
             for code in step.option_gotos:
                 node = dd.and_(node, dd.not_(logic.is_value(step.question.id, code)))
         found = self._example(node, position, chosen, tries, accept)
+        if found is None and self.logic.rosters:
+            hinted = self._iterations(node)
+            if hinted not in (node, FALSE):
+                found = self._example(hinted, position, chosen, tries, accept)
         if found is None:
             # the answers on a path may exist only for respondents shown questions the
             # path says nothing about (``b >= a`` where b has a condition); the search
@@ -369,6 +373,35 @@ class Analysis:
                 dd.max_nodes = bound
                 self._example_allowance -= dd.node_count() - before
         return found
+
+    def _iterations(self, node: int) -> int:
+        """``node`` with, for each aggregate over a roster it depends on, an iteration in
+        which the aggregate's body holds (``any(age >= 18)``: an iteration shown the
+        question with ``age >= 18``): the answers an example respondent's records need,
+        which the diagrams after the roster no longer hold. (Only a hint for the search:
+        every example is checked by walking.)"""
+        dd, logic = self.dd, self.logic
+        result = node
+        for var in dd.support(node):
+            domain = logic.domains[var]
+            if domain.opaque is None or domain.reason is None:
+                continue
+            for over in aggregates(domain.opaque):
+                body = over.body
+                condition = Answered(body) if isinstance(body, Ref) else body
+                if isinstance(condition, Arith | Neg | Call | Over | Literal):
+                    continue
+                names = [n.name for n in nodes(body) if isinstance(n, Ref)]
+                infos = [i for n in names if (i := logic.info(n)) is not None and i.roster]
+                if not infos:
+                    continue
+                try:
+                    inside = dd.and_(logic.condition(condition), self.reach[infos[-1].position])
+                except (Budget, KeyError, AssertionError):
+                    continue
+                if inside != FALSE and dd.and_(result, inside) != FALSE:
+                    result = dd.and_(result, inside)
+        return result
 
     def responses(self, node: int) -> int:
         """``node`` restricted to answer sets a walk can keep: an answer exists only if

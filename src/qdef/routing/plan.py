@@ -404,7 +404,9 @@ def compile_plan(
     conditions: Mapping[KeyPath, Expr] | None = None,
     numbers: Mapping[str, str] | None = None,
 ) -> Plan:
-    """Compile a *valid* instrument (one that ``qdef validate`` accepts).
+    """Compile a *valid* instrument (one that ``qdef validate`` accepts). In an instrument
+    with rosters, aggregates over a roster are :class:`~qdef.expr.nodes.Over` nodes
+    (:func:`qdef.expr.scope.resolve`).
 
     ``symbols`` is its symbol table, ``conditions`` its parsed expressions by the key
     path of each expression place (``when``, ``value``, a rule's ``check``: what the
@@ -422,10 +424,11 @@ def compile_plan(
         if source is None:
             return None
         expr = given.get(path)
-        if expr is not None:
-            return expr
-        parsed = parse(source)
-        return resolve(parsed, symbols.roster_of) if rosters else parsed
+        if expr is None:
+            expr = parse(source)
+        # the checks' trees are resolved already (resolving again changes nothing); a
+        # tree parsed elsewhere (an instrument built in code) may not be
+        return resolve(expr, symbols.roster_of) if rosters else expr
 
     end = len(symbols.entries)
     section_whens = [

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 import importlib
 import random
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, NamedTuple, Protocol
 
 from hypothesis import reject
@@ -24,16 +25,21 @@ from qdef.expr.patterns import FORMATS, matches, to_python
 from qdef.model import (
     CheckColumn,
     DateRangeQuestion,
+    DualMatrixQuestion,
     GridQuestion,
     Instrument,
     MatrixQuestion,
     MultipleChoice,
+    NumberListQuestion,
+    RankingQuestion,
     TextListQuestion,
 )
 from qdef.pipeline.compiled import Compiled
 from qdef.routing.answers import normalize
 from qdef.routing.evaluate import holds, value
-from qdef.routing.plan import Plan, Step, VarInfo, as_plan, compared_constants
+from qdef.routing.interpreter import iterations
+from qdef.routing.order import codes as order_codes
+from qdef.routing.plan import Plan, Roster, Step, VarInfo, as_plan, compared_constants
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
@@ -111,6 +117,14 @@ class _Values:
             return st.sampled_from(offered) if offered else st.nothing()
         if info.kind == "choices":
             return _choices(info, exclude)
+        if info.kind == "ranking":
+            offered = [c for c in info.codes if c not in exclude]
+            top = _top(info, offered)
+            if not top:
+                return st.nothing()
+            return st.permutations(offered).flatmap(
+                lambda order: st.integers(1, top).map(lambda n: list(order[:n]))
+            )
         if info.kind == "check":
             return st.just(True)
         if info.kind == "text":
@@ -131,6 +145,13 @@ def _default(info: VarInfo, exclude: frozenset[str] = frozenset()) -> Any:
     elif isinstance(default, str) and info.kind == "choice" and default in exclude:
         default = None
     return default
+
+
+def _top(info: VarInfo, offered: list[str]) -> int:
+    """How many items a complete ranking of ``info`` (its items ``offered``) has."""
+    question = info.node
+    assert isinstance(question, RankingQuestion)
+    return min(question.top or len(offered), len(offered))
 
 
 def _choices(info: VarInfo, exclude: frozenset[str] = frozenset()) -> st.SearchStrategy[Any]:
@@ -253,18 +274,39 @@ class _Numbers(NamedTuple):
     first: int | None
     """The least whole number in the range (None: unbounded)."""
     last: int | None
+    step: float | None = None
+    """The question's ``step``: a value is ``min + k·step`` (from 0 without ``min``)."""
 
     def fits(self, value: Any) -> bool:
         if self.whole and value != int(value):
             return False
+        if self.step is not None:
+            ratio = (value - (self.low or 0)) / self.step
+            if abs(ratio - round(ratio)) > 1e-9:
+                return False
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+    def stepped(self) -> tuple[int, int]:
+        """With :attr:`step`: the least and greatest ``k`` of the values ``base + k·step``
+        in the range (1000 steps either side where it is open)."""
+        assert self.step is not None
+        base = self.low or 0
+        first = 0 if self.low is not None else -1000
+        if self.high is None:
+            return first, first + 2000
+        return first, int((self.high - base) // self.step + 1e-9)
+
+    def at(self, k: int) -> Any:
+        assert self.step is not None
+        value = (self.low or 0) + k * self.step
+        return round(value) if self.whole else value
 
 
 def _numbers(info: VarInfo, hints: set[Any]) -> _Numbers:
     node = info.node
     low, high = node.min, node.max
     whole = node.kind == "integer"
-    space = _Numbers(low, high, whole, [], None, None)
+    space = _Numbers(low, high, whole, [], None, None, getattr(node, "step", None))
     near = sorted(
         {
             int(v) if whole else v
@@ -285,8 +327,10 @@ def _number(info: VarInfo, hints: set[Any]) -> st.SearchStrategy[Any]:
     space = _numbers(info, hints)
     low, high, near, first, last = space.low, space.high, space.near, space.first, space.last
     integers = st.integers(min_value=first, max_value=last)
-    if space.whole:
-        free: st.SearchStrategy[Any] = integers
+    if space.step is not None:
+        free: st.SearchStrategy[Any] = st.integers(*space.stepped()).map(space.at)
+    elif space.whole:
+        free = integers
     else:
         # validation compares bounds as numbers, so 0 to -0.0 holds 0; Hypothesis
         # orders -0.0 before 0.0, so hand it zeros of one sign
@@ -369,6 +413,12 @@ def _plain_sampler(
         return lambda rng: rng.choice(codes)
     if kind == "choices":
         return _choices_sampler(info, exclude)
+    if kind == "ranking":
+        offered = [c for c in info.codes if c not in exclude]
+        top = _top(info, offered)
+        if not top:
+            return lambda rng: None
+        return lambda rng: rng.sample(offered, rng.randint(1, top))
     if kind == "check":
         return lambda rng: True
     if kind == "text":
@@ -430,6 +480,8 @@ def _number_sampler(space: _Numbers) -> Callable[[random.Random], Any]:
     def number(rng: random.Random) -> Any:
         if near and rng.random() < 0.5:
             return rng.choice(near)
+        if space.step is not None:
+            return space.at(rng.randint(*space.stepped()))
         value: Any = rng.uniform(bottom, top)
         if space.whole or rng.random() < 0.5:
             value = round(value)
@@ -461,7 +513,7 @@ def _drawing(draw: Draw, values: _Values) -> Pick:
 def _row_of(question: Any, name: str) -> str | None:
     """The row code of a matrix's or grid's variable ``name`` (a part or a row's
     follow-up), or None."""
-    if not isinstance(question, MatrixQuestion | GridQuestion):
+    if not isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
         return None
     prefix = question.id + "."
     if name.startswith(prefix):
@@ -494,15 +546,23 @@ def _question_answers(
         if dropped and _row_of(question, name) in dropped:
             continue  # a row not offered
         own = name == question.id
-        matrix_row = isinstance(question, MatrixQuestion) and info.kind == "choice"
+        matrix_row = isinstance(question, MatrixQuestion | DualMatrixQuestion)
+        matrix_row = matrix_row and info.kind == "choice"
         whole = isinstance(question, DateRangeQuestion)
         needed = must and (own or matrix_row or whole)
         value = pick(name, needed, dropped) if own and dropped else pick(name, needed)
         if value is not _ABSENT:
             result[name] = value
-    if isinstance(question, TextListQuestion) and must and not result:
+    if isinstance(question, TextListQuestion | NumberListQuestion) and must and not result:
         first = step.variables[0]
         result[first] = pick(first, True)
+    if isinstance(question, RankingQuestion) and must and question.id in result:
+        # a required ranking is complete: the items not ranked yet follow, as written
+        ranked = result[question.id]
+        offered = [o.code for o in question.options if o.code not in dropped]
+        missing = [c for c in offered if c not in ranked]
+        top = min(question.top or len(offered), len(offered))
+        result[question.id] = ranked + missing[: max(top - len(ranked), 0)]
     if isinstance(question, GridQuestion):
         _grid_rules(pick, question, result, must, dropped)
     if isinstance(question, DateRangeQuestion):
@@ -555,17 +615,52 @@ def _answers(draw: Draw, values: _Values) -> dict[str, Any]:
             result[info.name] = given
     if not values.whole:
         pick, focus, background = _scaled(draw, values)
-        for step in plan.steps:
-            chosen = pick if step.position in focus else background
+    else:
+        pick, focus, background = _drawing(draw, values), frozenset(), None
+    steps = plan.steps
+    for step in steps:
+        if step.roster is not None:
+            roster = plan.rosters[step.roster]
+            if step.position == roster.start:
+                _roster_answers(
+                    draw,
+                    values,
+                    roster,
+                    pick=pick,
+                    focus=focus,
+                    background=background,
+                    result=result,
+                )
+            continue
+        chosen = pick if values.whole or step.position in focus else background
+        if chosen is not None:
+            result.update(_question_answers(chosen, values, step, respondent=False, required=False))
+    return result
+
+
+def _roster_answers(
+    draw: Draw,
+    values: _Values,
+    roster: Roster,
+    *,
+    pick: Pick,
+    focus: frozenset[int],
+    background: Pick | None,
+    result: dict[str, Any],
+) -> None:
+    """Records for ``roster`` (any number up to its maximum: the walk ignores extra ones)."""
+    records: list[dict[str, Any]] = []
+    for _ in range(draw(st.integers(0, roster.max))):
+        record: dict[str, Any] = {}
+        for step in values.plan.steps[roster.start : roster.stop]:
+            chosen = pick if values.whole or step.position in focus else background
             if chosen is not None:
-                result.update(
+                record.update(
                     _question_answers(chosen, values, step, respondent=False, required=False)
                 )
-        return result
-    pick = _drawing(draw, values)
-    for step in plan.steps:
-        result.update(_question_answers(pick, values, step, respondent=False, required=False))
-    return result
+        records.append(record)
+    if records:
+        result[roster.id] = records
 
 
 def answers(instrument: Instrument | Plan | Compiled) -> st.SearchStrategy[dict[str, Any]]:
@@ -624,7 +719,6 @@ _RETRIES = 4
 @st.composite
 def _attempts(draw: Draw, values: _Values, required: bool, noisy: bool) -> Attempt:
     plan = values.plan
-    parts = plan.parts
     given: dict[str, Any] = {}
     result: dict[str, Any] = {}
     for info in plan.hidden:
@@ -641,47 +735,136 @@ def _attempts(draw: Draw, values: _Values, required: bool, noisy: bool) -> Attem
         background = pick
     else:
         pick, focus, background = _scaled(draw, values, respondent=True)
-    errors: list[tuple[str, int]] = []
+    walker = _Walker(draw, values, pick, focus, background, required=required, noisy=noisy)
     position = 0
     while position < plan.end:
         step = plan.steps[position]
-        if step.when is not None and not holds(step.when, result, parts):
-            position += 1
+        if step.roster is not None:
+            roster = plan.rosters[step.roster]
+            walker.roster(roster, given, result)
+            position = roster.stop
             continue
+        position = walker.visit(step, result, given)
+    walker.order(given, result)
+    return Attempt(given, result, tuple(walker.errors))
+
+
+class _Walker:
+    """A respondent walking the instrument step by step, as the walk does (the reference
+    this strategy's responses are compared with), answering as it goes."""
+
+    def __init__(
+        self,
+        draw: Draw,
+        values: _Values,
+        pick: Pick | None,
+        focus: frozenset[int],
+        background: Pick | None,
+        *,
+        required: bool,
+        noisy: bool,
+    ) -> None:
+        self.draw, self.values = draw, values
+        self.pick, self.focus, self.background = pick, focus, background
+        self.required, self.noisy = required, noisy
+        self.errors: list[tuple[str, int]] = []
+        self.shown: list[Step] = []
+
+    def visit(
+        self,
+        step: Step,
+        scope: MutableMapping[str, Any],
+        given: dict[str, Any],
+    ) -> int:
+        """Take ``step`` on ``scope`` (the response, or an iteration's record over it),
+        putting what is given into ``given``; the next position."""
+        parts = self.values.plan.parts
+        if step.when is not None and not holds(step.when, scope, parts):
+            return step.position + 1
         if step.computed is not None:
-            computed = value(step.computed, result, parts)
+            computed = value(step.computed, scope, parts)
             if computed is not None:
-                result[step.question.id] = computed
-            position += 1
-            continue
-        chosen = pick if step.position in focus else background
+                scope[step.question.id] = computed
+            return step.position + 1
+        self.shown.append(step)
+        chosen = self.pick if step.position in self.focus else self.background
         assert chosen is not None  # a respondent's background answers what is required
         dropped = frozenset(
-            code for code, cond in step.option_when.items() if not holds(cond, result, parts)
+            code for code, cond in step.option_when.items() if not holds(cond, scope, parts)
         )
         own = _answer(
             chosen,
-            values,
+            self.values,
             step,
-            required=required,
+            required=self.required,
             dropped=dropped,
-            before=result,
-            keep_trying=not noisy,
+            before=scope,
+            keep_trying=not self.noisy,
         )
-        if noisy and dropped:
-            given.update(_unoffered(draw, values, step, dropped, own))
+        if self.noisy and dropped:
+            given.update(_unoffered(self.draw, self.values, step, dropped, own))
         given.update(own)
-        result.update(own)
-        if step.rules and any(name in own for name in step.variables):
-            errors.extend(
-                (step.question.id, k)
-                for k, rule in enumerate(step.rules)
-                if not holds(rule, result, parts)
+        scope.update(own)
+        if any(name in own for name in step.variables):
+            checks = [*enumerate(step.rules)]
+            if step.total is not None:
+                checks.append((-1, step.total))
+            self.errors.extend(
+                (step.question.id, k) for k, rule in checks if not holds(rule, scope, parts)
             )
-        chosen_code = result.get(step.question.id)
+        chosen_code = scope.get(step.question.id)
         target = step.option_gotos.get(chosen_code) if isinstance(chosen_code, str) else None
-        position = target if target is not None else step.next_default
-    return Attempt(given, result, tuple(errors))
+        return target if target is not None else step.next_default
+
+    def roster(self, roster: Roster, given: dict[str, Any], result: dict[str, Any]) -> None:
+        """Walk ``roster`` once per iteration, giving (and keeping) a record for each."""
+        plan = self.values.plan
+        steps = plan.steps
+        section_when = steps[roster.start].section_when
+        if section_when is not None and not holds(section_when, result, plan.parts):
+            return
+        records: list[dict[str, Any]] = []
+        records_given: list[dict[str, Any]] = []
+        for item in iterations(roster, result):
+            record: dict[str, Any] = {roster.item: item}
+            own: dict[str, Any] = {}
+            scope = ChainMap(record, result)
+            position = roster.start
+            while position < roster.stop:
+                position = self.visit(steps[position], scope, own)
+            records.append(record)
+            records_given.append(own)
+        if self.noisy and records and self.draw(st.integers(0, 3)) == 0:
+            records_given.append({})  # a record beyond the iterations: ignored
+        if records_given and any(records_given):
+            given[roster.id] = records_given
+        if records:
+            result[roster.id] = records
+
+    def order(self, given: dict[str, Any], result: dict[str, Any]) -> None:
+        """``_order`` given now and then: for some randomised questions and sections shown,
+        the order shown (the walk keeps it); noisy, also one that is not a permutation
+        (the walk ignores it)."""
+        sections = self.values.plan.instrument.sections
+        candidates: dict[str, list[str]] = {}
+        for step in self.shown:
+            section = sections[step.entry.section_index]
+            for what in (step.question, section):
+                if getattr(what, "order", "written") == "random":
+                    candidates.setdefault(what.id, order_codes(what))
+        chosen: dict[str, list[str]] = {}
+        for key, written in candidates.items():
+            if self.draw(st.integers(0, 2)) == 0:
+                chosen[key] = list(self.draw(st.permutations(written)))
+        given_order: dict[str, Any] = dict(chosen)
+        if self.noisy and candidates and self.draw(st.integers(0, 3)) == 0:
+            key = self.draw(st.sampled_from(sorted(candidates)))
+            given_order[key] = candidates[key][:-1] or ["?"]  # not a permutation: ignored
+            chosen.pop(key, None)
+        if given_order:
+            given["_order"] = given_order
+        if chosen:
+            result["_order"] = chosen
 
 
 def _answer(
@@ -691,19 +874,23 @@ def _answer(
     *,
     required: bool,
     dropped: frozenset[str],
-    before: dict[str, Any],
+    before: Mapping[str, Any],
     keep_trying: bool,
 ) -> dict[str, Any]:
     """A respondent's answers to one question; with ``keep_trying``, answers that meet the
-    question's rules (answered again a few times; left unanswered where it may be)."""
+    question's rules and a number list's total (answered again a few times, the fields
+    moved towards the total; left unanswered where it may be)."""
     answer = _question_answers(
         pick, values, step, respondent=True, required=required, dropped=dropped
     )
-    if not keep_trying or not step.rules:
+    checks = (*step.rules, step.total) if step.total is not None else step.rules
+    if not keep_trying or not checks:
         return answer
     parts = values.plan.parts
     for attempt in range(_RETRIES + 1):
-        if all(holds(rule, {**before, **answer}, parts) for rule in step.rules):
+        if step.total is not None and attempt % 2 == 0:
+            answer = _towards_total(step, answer)
+        if all(holds(rule, {**before, **answer}, parts) for rule in checks):
             return answer
         if attempt < _RETRIES:
             answer = _question_answers(
@@ -713,6 +900,40 @@ def _answer(
         return {}  # unanswered: rules are checked only on answered questions
     reject()  # a required question whose rules these answers did not meet
     return answer  # pragma: no cover - reject() raises
+
+
+def _towards_total(step: Step, answer: dict[str, Any]) -> dict[str, Any]:
+    """A number list's answers moved to meet its ``total`` (when some field is answered):
+    every field given, starting from its answer (else its minimum, else 0), the
+    difference to ``equals`` (or the excess over ``at_most``) spread over the fields
+    within their bounds, in whole numbers for integer fields."""
+    question = step.question
+    assert isinstance(question, NumberListQuestion) and question.total is not None
+    names = [f"{question.id}.{f.code}" for f in question.fields]
+    if not any(name in answer for name in names):
+        return answer
+    moved = dict(answer)
+    for name, field in zip(names, question.fields, strict=True):
+        moved.setdefault(name, field.min if field.min is not None else 0)
+    total = question.total
+    current = sum(moved[name] for name in names)
+    if total.equals is not None:
+        gap = total.equals - current
+    elif total.at_most is not None and current > total.at_most:
+        gap = total.at_most - current
+    else:
+        return moved
+    for name, field in zip(names, question.fields, strict=True):
+        if gap == 0:
+            break
+        low = field.min if field.min is not None else -float("inf")
+        high = field.max if field.max is not None else float("inf")
+        shift = max(min(gap, high - moved[name]), low - moved[name])
+        if field.kind == "integer":
+            shift = int(shift)  # towards 0: stays within the bounds
+        moved[name] += shift
+        gap -= shift
+    return moved
 
 
 def _unoffered(
@@ -732,7 +953,13 @@ def _unoffered(
         if extra and not exclusive & set(chosen) and len(chosen) + 1 <= limit:
             added = {*chosen, draw(st.sampled_from(extra))}
             noise[question.id] = [o.code for o in question.options if o.code in added]
-    elif isinstance(question, MatrixQuestion | GridQuestion):
+    elif isinstance(question, RankingQuestion):
+        ranked = list(own.get(question.id, []))
+        extra = [c for c in codes if c not in ranked]
+        if extra and len(ranked) < _top(values.plan.variables[question.id], codes + ranked):
+            at = draw(st.integers(0, len(ranked)))
+            noise[question.id] = [*ranked[:at], draw(st.sampled_from(extra)), *ranked[at:]]
+    elif isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
         for name in step.variables:
             row = _row_of(question, name)
             if (

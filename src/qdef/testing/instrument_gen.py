@@ -114,6 +114,40 @@ FEATURES: frozenset[str] = frozenset(
   ``sum(a, b) <= 10``, ``selected_count(m) >= 2``).
 """
 
+FEATURES19: frozenset[str] = frozenset(
+    {"ranking", "numbers", "dualmatrix", "slider", "buttons", "random", "roster"}
+)
+"""What ``instruments(features=...)`` may add of issue 19 (any subset, also together with
+:data:`FEATURES`; ``ALL_FEATURES`` is both):
+
+- ``ranking``: ranking questions (2–5 items, sometimes ``top``, items with ``when``, a
+  ``filter``), used in conditions (``has``, ``rank(…)``, ``selected_count``) and piped;
+- ``numbers``: number lists (integer and decimal fields with bounds, sometimes a
+  ``total`` ``equals`` / ``at_most`` that the bounds can reach), their fields used later
+  like numbers;
+- ``dualmatrix``: dual-scale matrices (two scales, rows as in a matrix: ``specify``,
+  ``when`` with ``row_when``, ``filter`` with ``filter``);
+- ``slider``: number questions with ``widget: slider`` and a ``step`` (whole for
+  integers, 0.5 or 0.25 for decimals), and ``step`` on plain number inputs too;
+  defaults on the step;
+- ``buttons``: single choices with ``widget: buttons``;
+- ``random``: ``order: random`` on single and multiple choices, rankings, matrices,
+  grids and dual-scale matrices (options and rows with ``anchor`` true, false or
+  unset), and random sections (questions with ``anchor: true``; nothing in them refers
+  to the section's own variables, no goto within or into them but to their first entry);
+- ``roster``: roster sections (``repeat``) of all three kinds — ``for_each`` an earlier
+  multiple choice or text list, ``times`` an earlier integer number (with ``max``) — with
+  the item piped in the title and texts, conditions, rules and gotos inside the
+  iteration, and aggregates (``sum``, ``count``, ``min``, ``max``, ``any``, ``all``) over
+  the roster in later conditions, computed values and piped texts.
+"""
+
+ALL_FEATURES: frozenset[str] = FEATURES | FEATURES19
+"""Every feature :func:`instruments` knows."""
+
+_ORDERED = ("single", "multiple", "ranking", "matrix", "grid", "dualmatrix")
+"""The question types with ``order``."""
+
 # a fallback is literal text up to the closing brace: anything but braces
 _FALLBACK = st.text(alphabet=st.sampled_from("abc XYZ 019 <>&\"'äß€*_#"), min_size=0, max_size=8)
 
@@ -175,9 +209,9 @@ def instruments(
     None sometimes. ``features``: the elements of issue 18 to use, a subset of
     :data:`FEATURES` (none by default: the instruments of before, drawn alike).
     """
-    unknown = set(features) - FEATURES
+    unknown = set(features) - ALL_FEATURES
     if unknown:
-        raise ValueError(f"unknown features {sorted(unknown)}; known: {sorted(FEATURES)}")
+        raise ValueError(f"unknown features {sorted(unknown)}; known: {sorted(ALL_FEATURES)}")
     wanted = frozenset(features)
     translated = draw(st.booleans()) if translations is None else translations
     languages = ["de", "en"] if translated else ["de"]
@@ -191,25 +225,36 @@ def instruments(
         return text() if draw(st.booleans()) else None
 
     sizes = draw(st.lists(st.integers(1, max_questions), min_size=1, max_size=max_sections))
-    kinds_drawn = (*_TYPES, "computed") if "computed" in wanted else _TYPES
-    kinds = [draw(st.sampled_from(kinds_drawn)) for _ in range(sum(sizes))]
-    ids = [f"q{i + 1}" for i in range(len(kinds))]
-    builder = _Builder(draw, text, maybe_text, ids, kinds, features=wanted)
+    kinds_drawn: tuple[str, ...] = _TYPES
+    if "computed" in wanted:
+        kinds_drawn = (*kinds_drawn, "computed")
+    kinds_drawn += tuple(k for k in ("ranking", "numbers", "dualmatrix") if k in wanted)
+    layout = _layout(draw, sizes, kinds_drawn, wanted)
+    builder = _Builder(draw, text, maybe_text, layout.ids, layout.kinds, features=wanted)
+    builder.layout = layout
     hidden = builder.hidden() if "hidden" in wanted else []
 
     sections: list[dict[str, Any]] = []
     position = 0
-    for s, size in enumerate(sizes):
+    for s, size in enumerate(layout.sizes):
         section: dict[str, Any] = {"id": f"s{s + 1}", "questions": []}
-        if draw(st.booleans()):
-            section["title"] = builder.piped(text(), position)
+        mode = layout.modes[s]
         if s > 0 and draw(st.integers(0, 4)) == 0:
-            condition = builder.condition(position)
+            condition = builder.condition(position)  # a roster's: outside the roster
             if condition:
                 section["when"] = condition
+        builder.enter(s, position)
+        if mode == "roster":
+            section["repeat"] = builder.repeat(s, position)
+            section["title"] = _append(text(), "{" + section["repeat"]["item"] + "}")
+        elif draw(st.booleans()):
+            section["title"] = builder.piped(text(), position)
+        if mode == "random":
+            section["order"] = "random"
         for _ in range(size):
             section["questions"].append(builder.question(position))
             position += 1
+        builder.leave(section["id"])
         sections.append(section)
 
     data: dict[str, Any] = {
@@ -223,6 +268,7 @@ def instruments(
         data["hidden"] = hidden
     if translated:
         data["translations"] = ["en"]
+    builder.done.clear()  # the intro comes before every roster: no aggregates
     if draw(st.booleans()):
         data["intro"] = builder.piped(text(), 0)
     if draw(st.booleans()):
@@ -236,6 +282,53 @@ def _drop_none(node: Any) -> Any:
     if isinstance(node, list):
         return [_drop_none(item) for item in node]
     return node
+
+
+def _append(text: Any, piece: str) -> Any:
+    """``text`` (a text or translations) with ``piece`` appended (in every language)."""
+    if isinstance(text, dict):
+        return {lang: f"{value} {piece}" for lang, value in text.items()}
+    return f"{text} {piece}"
+
+
+class _Layout(NamedTuple):
+    """Where everything goes, drawn before any question (gotos need to know what is a
+    roster or a random section further on)."""
+
+    sizes: list[int]
+    ids: list[str]
+    kinds: list[str]
+    """Each entry's type; a roster's source is ``source:multiple``, ``source:textlist``
+    or ``source:number``, the last entry of the section before the roster."""
+    modes: list[str]
+    """Each section's: ``plain``, ``random`` or ``roster``."""
+    section_of: list[int]
+    starts: list[int]
+    """Each section's first position."""
+
+
+def _layout(
+    draw: Draw, sizes: list[int], kinds_drawn: tuple[str, ...], wanted: frozenset[str]
+) -> _Layout:
+    modes: list[str] = []
+    for s in range(len(sizes)):
+        choices = ["plain", "plain"]
+        if "random" in wanted:
+            choices.append("random")
+        if "roster" in wanted and s > 0 and modes[s - 1] != "roster":
+            choices += ["roster", "roster"]
+        modes.append(draw(st.sampled_from(choices)) if len(choices) > 2 else "plain")
+    per_section = [[draw(st.sampled_from(kinds_drawn)) for _ in range(size)] for size in sizes]
+    for s, mode in enumerate(modes):
+        if mode == "roster":
+            source = draw(st.sampled_from(["multiple", "textlist", "number"]))
+            per_section[s - 1].append(f"source:{source}")
+    sizes = [len(entries) for entries in per_section]
+    kinds = [kind for entries in per_section for kind in entries]
+    section_of = [s for s, size in enumerate(sizes) for _ in range(size)]
+    starts = [sum(sizes[:s]) for s in range(len(sizes))]
+    ids = [f"q{i + 1}" for i in range(len(kinds))]
+    return _Layout(sizes, ids, kinds, modes, section_of, starts)
 
 
 _DATES = {"year": "{y:04d}", "month": "{y:04d}-{m:02d}", "day": "{y:04d}-{m:02d}-{d:02d}"}
@@ -257,6 +350,10 @@ class _Var(NamedTuple):
     """Never absent where it can be used: a hidden variable with a default."""
     low: float | None = None
     high: float | None = None
+    roster: str | None = None
+    """The roster (section id) whose iterations hold it, None outside rosters."""
+    item: bool = False
+    """A roster's item (visible in the whole roster)."""
 
 
 class _Builder:
@@ -281,6 +378,19 @@ class _Builder:
         self.positions: dict[str, int] = {}
         self.vars: list[_Var] = []
         """Every variable (with ``features``), in sequence order."""
+        self.layout: _Layout | None = None
+        self.limit = len(ids)
+        """Entries refer to variables before this position (a random section's start)."""
+        self.roster: str | None = None
+        """The roster being built (its section id)."""
+        self.section = 0
+        self.roster_of: dict[str, str] = {}
+        """Every roster variable's roster (questions' own variables and items)."""
+        self.rankings: dict[str, list[str]] = {}
+        self.sources: dict[int, tuple[str, str, list[str], int]] = {}
+        """A roster section's source: (kind, id, codes, max), by section index."""
+        self.done: list[tuple[str, list[_Var]]] = []
+        """The rosters built so far and their variables (for aggregates after them)."""
         self.handlers: dict[str, Callable[[dict[str, Any], list[str]], None]] = {
             "single": self._single,
             "multiple": self._multiple,
@@ -292,14 +402,86 @@ class _Builder:
             "matrix": self._matrix,
             "grid": self._grid,
             "display": self._display,
+            "ranking": self._ranking,
+            "numbers": self._numbers,
+            "dualmatrix": self._dualmatrix,
+            "source:multiple": self._multiple,
+            "source:textlist": self._textlist,
+            "source:number": self._source_number,
         }
 
     def _var(self, var: _Var) -> None:
+        if self.roster is not None:
+            var = var._replace(roster=self.roster)
+            self.roster_of[var.name] = self.roster
         if self.features:
             self.vars.append(var)
 
     def _earlier(self, position: int, *kinds: str) -> list[_Var]:
-        return [v for v in self.vars if v.position < position and v.kind in kinds]
+        """The variables of ``kinds`` an entry at ``position`` may refer to: before it (and
+        before a random section), outside rosters or in its own roster (its item too)."""
+        cut = min(position, self.limit)
+        return [
+            v
+            for v in self.vars
+            if v.kind in kinds
+            and (v.roster is None or v.roster == self.roster)
+            and (v.position < cut or (v.item and v.roster == self.roster))
+        ]
+
+    def _visible(self, name: str, position: int) -> bool:
+        """Whether an entry at ``position`` may refer to the question (or hidden variable)
+        ``name``: as :meth:`_earlier`, for the lists kept without ``features`` too."""
+        roster = self.roster_of.get(name)
+        if roster is not None and roster != self.roster:
+            return False
+        return self._position(name) < min(position, self.limit) or name in self.items()
+
+    def items(self) -> set[str]:
+        return {v.name for v in self.vars if v.item and v.roster == self.roster}
+
+    # ------------------------------------------------------------------ sections
+
+    def enter(self, section: int, position: int) -> None:
+        """Start building section ``section`` (at ``position``)."""
+        assert self.layout is not None
+        self.section = section
+        mode = self.layout.modes[section]
+        self.limit = position if mode == "random" else len(self.ids)
+        self.roster = f"s{section + 1}" if mode == "roster" else None
+
+    def leave(self, section_id: str) -> None:
+        if self.roster is not None:
+            own = [v for v in self.vars if v.roster == section_id]
+            self.done.append((section_id, own))
+        self.roster = None
+        self.limit = len(self.ids)
+
+    def repeat(self, section: int, position: int) -> dict[str, Any]:
+        """The ``repeat`` of roster section ``section``, on its source (the entry before)."""
+        kind, source, values, most = self.sources[section]
+        item = f"it{section + 1}"
+        repeat: dict[str, Any] = {"item": item}
+        if kind == "number":
+            repeat.update(times=source, max=most + self.draw(st.integers(0, 3)))
+            self._var(_Var(item, position, "number", low=1, high=most, item=True, certain=True))
+            self.numbers.append(item)
+        elif kind == "multiple":
+            repeat["for_each"] = source
+            self._var(_Var(item, position, "choice", tuple(values), item=True, certain=True))
+            self.choices[item] = ("single", values)
+        else:
+            repeat["for_each"] = source
+            self._var(_Var(item, position, "text", item=True, certain=True))
+        self.positions[item] = position
+        return repeat
+
+    def _source_number(self, question: dict[str, Any], _later: list[str]) -> None:
+        """The integer number a ``times`` roster counts with (its ``max`` at most 6)."""
+        question.update(kind="integer", min=0, max=self.draw(st.integers(1, 6)))
+        self.numbers.append(question["id"])
+        position = self._position(question["id"])
+        self._var(_Var(question["id"], position, "number", low=0, high=question["max"]))
 
     # ------------------------------------------------------------------ hidden
 
@@ -355,9 +537,10 @@ class _Builder:
         draw = self.draw
         earlier = [
             *self.hidden_choices,
-            *(q for q in self.ids[:position] if q in self.choices),
+            *(q for q in self.ids[:position] if q in self.choices and self._visible(q, position)),
+            *sorted(i for i in self.items() if i in self.choices),
         ]
-        numbers = [q for q in self.numbers if self._position(q) < position]
+        numbers = [q for q in self.numbers if self._visible(q, position)]
         options: list[str] = []
         if earlier:
             qid = draw(st.sampled_from(earlier))
@@ -382,7 +565,42 @@ class _Builder:
             if truths:
                 truth = draw(st.sampled_from(truths)).name
                 options.append(f"{truth} == {draw(st.sampled_from(['true', 'false']))}")
+        rankings = self._earlier(position, "ranking")
+        if rankings:
+            ranking = draw(st.sampled_from(rankings))
+            code = draw(st.sampled_from(ranking.codes))
+            options.append(f'{ranking.name} has "{code}"')
+            options.append(f'rank({ranking.name}, "{code}") <= {draw(st.integers(1, 3))}')
+            options.append(f"selected_count({ranking.name}) >= {draw(st.integers(1, 3))}")
+        if self.done and self.roster is None:
+            options.extend(self._aggregates())
         return draw(st.sampled_from(options)) if options else None
+
+    def _aggregates(self) -> list[str]:
+        """Conditions over a roster built before: ``sum``, ``count``, ``min``, ``max``,
+        ``any``, ``all`` of one of its variables (or its item)."""
+        draw = self.draw
+        _roster, own = draw(st.sampled_from(self.done))
+        usable = [v for v in own if v.kind in ("number", "choice", "choices", "text")]
+        if not usable:
+            return []
+        var = draw(st.sampled_from(usable))
+        op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
+        constant = draw(st.integers(0, 20))
+        found = [f"count({var.name}) {op} {constant % 4}"]
+        if var.kind == "number":
+            found += [
+                f"sum({var.name}) {op} {constant}",
+                f"any({var.name} {op} {constant})",
+                f"all({var.name} {op} {constant})",
+                f"{draw(st.sampled_from(['min', 'max']))}({var.name}) {op} {constant}",
+            ]
+        elif var.kind == "choice":
+            code = draw(st.sampled_from(var.codes))
+            found += [f'any({var.name} == "{code}")', f'all({var.name} != "{code}")']
+        elif var.kind == "choices":
+            found.append(f'any({var.name} has "{draw(st.sampled_from(var.codes))}")')
+        return found
 
     def _arithmetic_atoms(self, position: int) -> list[str]:
         draw = self.draw
@@ -424,10 +642,17 @@ class _Builder:
         then (with ``piping``): of a variable before ``position``, or one of ``own``."""
         if text is None or "piping" not in self.features or self.draw(st.integers(0, 2)):
             return text
+        piped_kinds = ("choice", "choices", "number", "text", "date", "ranking")
         usable = [
-            *self._earlier(position, "choice", "choices", "number", "text", "date"),
-            *(v for v in own if v.kind in ("choice", "choices", "number", "text", "date")),
+            *self._earlier(position, *piped_kinds),
+            *(v for v in own if v.kind in piped_kinds),
         ]
+        if self.done and self.roster is None and self.draw(st.integers(0, 2)) == 0:
+            totals = [v for _r, vs in self.done for v in vs if v.kind == "number"]
+            if totals:
+                var = self.draw(st.sampled_from(totals))
+                func = self.draw(st.sampled_from(["count", "sum"]))
+                return _append(text, "{" + f"{func}({var.name})" + "}")
         if not usable:
             return text
         var = self.draw(st.sampled_from(usable))
@@ -440,9 +665,7 @@ class _Builder:
             piece = "{" + source + "}"
         else:
             piece = "{" + source + "|" + self.draw(_FALLBACK) + "}"
-        if isinstance(text, dict):
-            return {lang: f"{value} {piece}" for lang, value in text.items()}
-        return f"{text} {piece}"
+        return _append(text, piece)
 
     # ------------------------------------------------------------------ questions
 
@@ -452,15 +675,23 @@ class _Builder:
         qid = self.ids[position]
         if kind == "computed":
             return self._computed(qid, position)
-        question: dict[str, Any] = {"id": qid, "type": kind, "text": self.text()}
+        question: dict[str, Any] = {"id": qid, "type": kind.split(":")[-1], "text": self.text()}
         if draw(st.integers(0, 3)) == 0:
             condition = self.condition(position)
             if condition:
                 question["when"] = condition
-        later = [q for q, k in zip(self.ids, self.kinds, strict=True) if k != "computed"]
-        later = later[later.index(qid) + 1 :]
-        if draw(st.integers(0, 5)) == 0:
-            question["goto"] = draw(st.sampled_from([*later, "end"]))
+        later = self._targets(position)
+        if later and draw(st.integers(0, 5)) == 0:
+            question["goto"] = draw(st.sampled_from(later))
+        if self.limit < len(self.ids) and draw(st.integers(0, 3)) == 0:
+            question["anchor"] = True  # in a random section: stays at its place
+        if (
+            "random" in self.features
+            and kind in _ORDERED
+            and self.roster is None
+            and draw(st.integers(0, 2)) == 0
+        ):
+            question["order"] = "random"
         if kind != "display":
             if draw(st.booleans()):
                 question["hint"] = self.piped(self.text(), position)
@@ -469,11 +700,133 @@ class _Builder:
         question["text"] = self.piped(question["text"], position)
         before = len(self.vars)
         self.handlers[kind](question, later)
-        if kind != "display" and "rules" in self.features and draw(st.integers(0, 2)) == 0:
+        if kind.startswith("source:"):
+            self._source(question, kind)
+        random_section = self.limit < len(self.ids)
+        if (
+            kind != "display"
+            and "rules" in self.features
+            and not random_section
+            and draw(st.integers(0, 2)) == 0
+        ):
             own = tuple(self.vars[before:])
             rules = [self._rule(question, position, own) for _ in range(draw(st.integers(1, 2)))]
             question["rules"] = [rule for rule in rules if rule is not None] or None
         return question
+
+    def _targets(self, position: int) -> list[str]:
+        """Where a goto at ``position`` may go: a later entry (not a computed value); in a
+        roster only within it (not ``end``); into a roster or a random section only its
+        first entry; none from within a random section."""
+        layout = self.layout
+        later = [
+            (p, q)
+            for p, (q, k) in enumerate(zip(self.ids, self.kinds, strict=True))
+            if p > position and k != "computed"
+        ]
+        if layout is None:
+            return [q for _p, q in later] + ["end"]
+        section = layout.section_of[position]
+        mode = layout.modes[section]
+        if mode == "random":
+            return []
+        if mode == "roster":
+            return [q for p, q in later if layout.section_of[p] == section]
+        return [
+            q
+            for p, q in later
+            if layout.modes[layout.section_of[p]] == "plain"
+            or p == layout.starts[layout.section_of[p]]
+        ] + ["end"]
+
+    def _source(self, question: dict[str, Any], kind: str) -> None:
+        """Note the roster source just built for the roster section after it."""
+        assert self.layout is not None
+        section = self.layout.section_of[self._position(question["id"])] + 1
+        entry: tuple[str, str, list[str], int]
+        if kind == "source:number":
+            entry = ("number", question["id"], [], int(question["max"]))
+        elif kind == "source:multiple":
+            values = [option["code"] for option in question["options"]]
+            entry = ("multiple", question["id"], values, len(values))
+        else:
+            values = [field["code"] for field in question["fields"]]
+            entry = ("textlist", question["id"], values, len(values))
+        self.sources[section] = entry
+
+    def _anchor(self, question: dict[str, Any]) -> bool | None:
+        """An option's, row's or item's ``anchor`` in a random question: mostly unset."""
+        if question.get("order") != "random":
+            return None
+        anchor: bool | None = self.draw(st.sampled_from([None, None, True, False]))
+        return anchor
+
+    # ------------------------------------------------------------------ issue 19 types
+
+    def _ranking(self, question: dict[str, Any], _later: list[str]) -> None:
+        position = self._position(question["id"])
+        values = self._filtered(question, 2, 5, position)
+        if len(values) < 2:
+            question.pop("filter", None)
+            values = self._codes(2, 5)
+        question["options"] = [
+            {
+                "code": code,
+                "label": self.piped(self.text(), position),
+                "when": self.condition(position) if self.draw(st.integers(0, 3)) == 0 else None,
+                "anchor": self._anchor(question),
+            }
+            for code in values
+        ]
+        if self.draw(st.booleans()):
+            question["top"] = self.draw(st.integers(1, len(values)))
+        self.rankings[question["id"]] = values
+        self._var(_Var(question["id"], position, "ranking", tuple(values)))
+
+    def _numbers(self, question: dict[str, Any], _later: list[str]) -> None:
+        position = self._position(question["id"])
+        fields = []
+        for code in self._codes(1, 4):
+            low = self.draw(st.integers(0, 10))
+            field: dict[str, Any] = {
+                "code": code,
+                "label": self.text(),
+                "kind": self.draw(st.sampled_from(["integer", "decimal"])),
+                "min": low,
+                "max": low + self.draw(st.integers(0, 100)),
+                "unit": self.maybe_text(),
+            }
+            fields.append(field)
+            name = f"{question['id']}.{code}"
+            self._var(_Var(name, position, "number", low=low, high=field["max"]))
+            self.numbers.append(name)
+            self.positions[name] = position
+        question["fields"] = fields
+        if self.draw(st.booleans()):
+            lows, highs = sum(f["min"] for f in fields), sum(f["max"] for f in fields)
+            total: dict[str, Any] = {"label": self.maybe_text(), "message": self.maybe_text()}
+            if self.draw(st.booleans()):
+                total["equals"] = self.draw(st.integers(lows, highs))
+            else:
+                total["at_most"] = self.draw(st.integers(lows, highs + 10))
+            question["total"] = total
+
+    def _dualmatrix(self, question: dict[str, Any], _later: list[str]) -> None:
+        position = self._position(question["id"])
+        question["scales"] = [
+            {
+                "code": code,
+                "label": self.text(),
+                "columns": [{"code": c, "label": self.text()} for c in self._codes(1, 4)],
+            }
+            for code in self._codes(2, 2)
+        ]
+        question["rows"] = self._rows(question)
+        for row in question["rows"]:
+            for scale in question["scales"]:
+                name = f"{question['id']}.{row['code']}.{scale['code']}"
+                columns = tuple(column["code"] for column in scale["columns"])
+                self._var(_Var(name, position, "choice", columns))
 
     def _codes(self, low: int, high: int) -> list[str]:
         result: list[str] = self.draw(st.lists(codes, min_size=low, max_size=high, unique=True))
@@ -484,7 +837,11 @@ class _Builder:
         multiple choice's codes, and the question filtered by it."""
         if "filter" in self.features and self.draw(st.booleans()):
             multiples = [
-                q for q in self.ids[:position] if self.choices.get(q, ("", []))[0] == "multiple"
+                q
+                for q in self.ids[:position]
+                if self.choices.get(q, ("", []))[0] == "multiple"
+                and self._visible(q, position)
+                and q not in self.roster_of
             ]
             if multiples:
                 source = self.draw(st.sampled_from(multiples))
@@ -536,16 +893,19 @@ class _Builder:
         for i, code in enumerate(values):
             option: dict[str, Any] = {"code": code, "label": self.piped(self.text(), position)}
             option["specify"] = self._followups(f"{question['id']}_o{i + 1}", position)
-            if self.draw(st.integers(0, 3)) == 0:
-                option["goto"] = self.draw(st.sampled_from([*later, "end"]))
+            if self.draw(st.integers(0, 3)) == 0 and later:
+                option["goto"] = self.draw(st.sampled_from(later))
                 routes = True
             option["when"] = self._when("cascading", position)
+            option["anchor"] = self._anchor(question)
             options.append(option)
         question["options"] = options
         if routes:
             question["required"] = True
         if self.draw(st.integers(0, 4)) == 0:
             question["widget"] = "dropdown"
+        elif "buttons" in self.features and self.draw(st.integers(0, 2)) == 0:
+            question["widget"] = "buttons"
         if "default" in self.features and self.draw(st.integers(0, 2)) == 0:
             question["default"] = self.draw(st.sampled_from(values))
         self.choices[question["id"]] = ("single", values)
@@ -561,6 +921,7 @@ class _Builder:
             if i == len(values) - 1 and self.draw(st.booleans()):
                 option["exclusive"] = True
             option["when"] = self._when("cascading", position)
+            option["anchor"] = self._anchor(question)
             options.append(option)
         question["options"] = options
         plain = [option["code"] for option in options if not option.get("exclusive")]
@@ -609,8 +970,21 @@ class _Builder:
         if kind == "decimal" and self.draw(st.booleans()):
             question["max"] = question["max"] + 0.5
         question["unit"] = self.maybe_text()
+        step: float = 1
+        if "slider" in self.features and self.draw(st.integers(0, 2)) == 0:
+            whole = kind == "integer"
+            step = self.draw(st.sampled_from([1, 2, 5] if whole else [0.5, 0.25]))
+            if self.draw(st.booleans()):
+                question["widget"] = "slider"
+                if whole and self.draw(st.booleans()):
+                    step = 1  # left out: an integer slider steps by 1
+                else:
+                    question["step"] = step
+            else:
+                question["step"] = step  # a data rule on a plain input too
         if "default" in self.features and self.draw(st.integers(0, 2)) == 0:
-            question["default"] = self.draw(st.integers(low, int(question["max"])))
+            steps = int((question["max"] - low) // step)
+            question["default"] = low + self.draw(st.integers(0, steps)) * step
         self.numbers.append(question["id"])
         position = self._position(question["id"])
         self._var(_Var(question["id"], position, "number", low=low, high=question["max"]))
@@ -656,6 +1030,7 @@ class _Builder:
                 row["specify"] = {"id": f"{question['id']}_r{i + 1}"}
                 self._var(_Var(row["specify"]["id"], position, "text"))
             row["when"] = self._when("row_when", position)
+            row["anchor"] = self._anchor(question)
             rows.append(row)
         return rows
 
@@ -734,6 +1109,8 @@ class _Builder:
         anything = [v.name for v in self._earlier(position, *_VALUE_KINDS)]
         if anything:
             picked = draw(st.lists(st.sampled_from(anything), min_size=1, max_size=3))
+            if self.roster is not None and len(picked) == 1:
+                picked *= 2  # one argument in a roster: an aggregate over its own roster
             found.append(("number", f"count({', '.join(picked)})"))
         multiples = [v.name for v in self._earlier(position, "choices")]
         if multiples:
@@ -776,7 +1153,8 @@ class _Builder:
         numbers = [v for v in own if v.kind == "number"]
         if numbers:
             names = [v.name for v in numbers]
-            checks.append(f"sum({', '.join(names)}) {op} {draw(st.integers(0, 100))}")
+            summed = [*names, "0"] if self.roster is not None and len(names) == 1 else names
+            checks.append(f"sum({', '.join(summed)}) {op} {draw(st.integers(0, 100))}")
             earlier = [v.name for v in self._earlier(position, "number")]
             if earlier:
                 checks.append(f"{draw(st.sampled_from(names))} <= {draw(st.sampled_from(earlier))}")

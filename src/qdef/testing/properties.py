@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import ChainMap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,22 +133,29 @@ def _walk_properties(
     steps = plan.steps
     result = walk(plan, answer_set, check=False) if walked is None else walked
     positions = result.positions
-    if any(b <= a for a, b in itertools.pairwise(positions)):
+    # a roster's steps repeat once per iteration: in order by (roster, iteration, step)
+    iteration_of = result.iterations or (None,) * len(positions)
+    order = [_sequence_key(plan, p, k) for p, k in zip(positions, iteration_of, strict=True)]
+    if any(b <= a for a, b in itertools.pairwise(order)):
         raise _Violation("sequence order", f"the walk shows {positions}", None)
     shown = set(positions)
+    shown_in = set(zip(positions, iteration_of, strict=True))
     response = result.response
     # where each value of the response comes from: hidden variables before everything
     # (grown as the positions rise: one pass over the response, not one per question)
     origins = sorted((_origin(plan, name), name) for name in response)
     before: dict[str, Any] = {}
     taken = 0
-    for position in positions:
+    for position, k in zip(positions, iteration_of, strict=True):
         step = steps[position]
         while taken < len(origins) and origins[taken][0] < position:
             name = origins[taken][1]
             before[name] = response[name]
             taken += 1
-        if step.when is not None and not holds(step.when, before, plan.parts):
+        scope: Mapping[str, Any] = before
+        if step.roster is not None and k is not None:
+            scope = ChainMap(response[step.roster][k], before)  # the iteration's record
+        if step.when is not None and not holds(step.when, scope, plan.parts):
             raise _Violation(
                 "conditions hold",
                 "the question is shown although its condition is false",
@@ -161,7 +169,13 @@ def _walk_properties(
                 f"the response keeps '{name}' of a question not shown",
                 info.question,
             )
+    _roster_answers_shown(plan, response, shown_in)
     for step in steps:
+        if step.roster is not None:
+            _iteration_properties(
+                plan, analysis, step, response, shown_in=shown_in, reaching=reaching
+            )
+            continue
         expected = holds(reaching(step.question.id), response, plan.parts)
         if step.computed is not None:
             _computed_property(plan, step, response, reached=expected)
@@ -181,11 +195,73 @@ def _walk_properties(
 
 def _origin(plan: Plan, name: str) -> int:
     """The position of the question (or computed value) that gives ``name`` its value in a
-    response; -1 for a hidden variable."""
+    response; -1 for a hidden variable; a roster's records: its last step (usable after
+    it)."""
+    roster = plan.rosters.get(name)
+    if roster is not None:
+        return roster.stop - 1
     info = plan.variables.get(name)
     if info is not None:
         return info.position
     return plan.symbols.positions.get(name, -1)
+
+
+def _sequence_key(plan: Plan, position: int, iteration: int | None) -> tuple[int, int, int]:
+    """Where a shown step comes in the walk's order: a roster's steps at the roster's
+    start, by iteration, then by position."""
+    roster = plan.steps[position].roster
+    if roster is None or iteration is None:
+        return (position, -1, position)
+    return (plan.rosters[roster].start, iteration, position)
+
+
+def _roster_answers_shown(
+    plan: Plan, response: Mapping[str, Any], shown_in: set[tuple[int, int | None]]
+) -> None:
+    """Each record of a roster holds its item and the answers of questions shown in that
+    iteration (and computed values of steps of the roster)."""
+    for roster in plan.rosters.values():
+        for k, record in enumerate(response.get(roster.id) or ()):
+            for name in record:
+                if name == roster.item:
+                    continue
+                info = plan.variables.get(name)
+                if info is not None and (info.position, k) not in shown_in:
+                    raise _Violation(
+                        "only shown answers",
+                        f"iteration {k + 1} of '{roster.id}' keeps '{name}' of a question "
+                        "not shown in it",
+                        info.question,
+                    )
+
+
+def _iteration_properties(
+    plan: Plan,
+    analysis: Analysis,
+    step: Step,
+    response: Mapping[str, Any],
+    *,
+    shown_in: set[tuple[int, int | None]],
+    reaching: _Reaching,
+) -> None:
+    """A roster's step: in each iteration, shown (computed) exactly when its reaching
+    condition — for one iteration — holds on the iteration's record over the response."""
+    assert step.roster is not None
+    for k, record in enumerate(response.get(step.roster) or ()):
+        scope = ChainMap(record, dict(response))
+        expected = holds(reaching(step.question.id), scope, plan.parts)
+        if step.computed is not None:
+            _computed_property(plan, step, scope, reached=expected)
+            continue
+        if expected != ((step.position, k) in shown_in):
+            state = "shown" if (step.position, k) in shown_in else "not shown"
+            raise _Violation(
+                "reaching condition",
+                f"in iteration {k + 1} of '{step.roster}' the question is {state}, but its "
+                f"reaching condition {analysis.reaching_source(step.question.id)!r} says "
+                "otherwise",
+                step.question.id,
+            )
 
 
 def _computed_property(
@@ -208,7 +284,14 @@ def _respondent_properties(
     plan: Plan, analysis: Analysis, response: Mapping[str, Any], reaching: _Reaching | None = None
 ) -> None:
     computed = {step.question.id for step in plan.steps if step.computed is not None}
-    found = problems(plan, {n: v for n, v in response.items() if n not in computed})
+    given = {
+        name: [{n: v for n, v in r.items() if n not in computed} for r in answer]
+        if name in plan.rosters and isinstance(answer, list)
+        else answer
+        for name, answer in response.items()
+        if name not in computed
+    }
+    found = problems(plan, given)
     if found:
         raise _Violation("valid respondents", found[0], None)
     result = walk(plan, response, check=False)
@@ -216,9 +299,14 @@ def _respondent_properties(
         raise _Violation(
             "valid respondents", "the response holds answers its walk does not keep", None
         )
-    for position in result.positions:
-        question = plan.steps[position].question
-        if getattr(question, "required", False) and not _answered(plan, question.id, response):
+    iteration_of = result.iterations or (None,) * len(result.positions)
+    for position, k in zip(result.positions, iteration_of, strict=True):
+        step = plan.steps[position]
+        question = step.question
+        scope: Mapping[str, Any] = response
+        if step.roster is not None and k is not None:
+            scope = response[step.roster][k]
+        if getattr(question, "required", False) and not _answered(plan, question.id, scope):
             raise _Violation("valid respondents", "a required question is unanswered", question.id)
     _walk_properties(plan, analysis, response, reaching, result)
 

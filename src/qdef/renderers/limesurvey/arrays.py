@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from qdef.model import (
     CheckColumn,
+    DualMatrixQuestion,
     GridQuestion,
     MatrixQuestion,
     NumberColumn,
@@ -35,7 +36,9 @@ from qdef.renderers.limesurvey.survey import (
 class ArrayLowering(QuestionLowering):
     """The matrices and grids of a lowering."""
 
-    def rows(self, question: MatrixQuestion | GridQuestion, item: LsQuestion) -> dict[str, str]:
+    def rows(
+        self, question: MatrixQuestion | GridQuestion | DualMatrixQuestion, item: LsQuestion
+    ) -> dict[str, str]:
         subs = Codes(SUBQUESTION_CODE_LENGTH, letter_first=False, forbidden=SUBQUESTION_FORBIDDEN)
         rows: dict[str, str] = {}
         for row in question.rows:
@@ -44,7 +47,9 @@ class ArrayLowering(QuestionLowering):
             item.subquestions.append(Subquestion(sub, row.label, row.code))
         return rows
 
-    def row_followups(self, question: MatrixQuestion | GridQuestion) -> list[LsQuestion]:
+    def row_followups(
+        self, question: MatrixQuestion | GridQuestion | DualMatrixQuestion
+    ) -> list[LsQuestion]:
         found = []
         for row in question.rows:
             if row.specify is not None:

@@ -101,6 +101,12 @@ class Compiler:
             return f'{slot.options[code]}.NAOK == "Y"'
         return f"{slot.name}.NAOK == {string(slot.values[code])}"
 
+    @staticmethod
+    def ranked(slot: Slot, code: str) -> str:
+        """The item ``code`` of a ranking is ranked: its answer code at some rank."""
+        answer = string(slot.values[code])
+        return _any(f"{rank}.NAOK == {answer}" for rank in slot.options.values())
+
     def _name(self, ref: Ref) -> tuple[Slot, str]:
         slot = self.slots[ref.name]
         return slot, f"{slot.name}.NAOK"
@@ -117,6 +123,8 @@ class Compiler:
                 return "(" + " or ".join(f'{v}.NAOK == "Y"' for v in slot.options.values()) + ")"
             if slot.kind == "check":
                 return f'{slot.name}.NAOK == "1"'
+            if slot.kind == "ranking":  # some item ranked
+                return _any(f"!is_empty({rank}.NAOK)" for rank in slot.options.values())
             return self._present(slot)
         parts = [n for n in self.slots if n.startswith(name + ".")]
         return "(" + " or ".join(self._answered(p) for p in parts) + ")"
@@ -141,6 +149,8 @@ class Compiler:
                 return "(" + " or ".join(self._expr(o) for o in operands) + ")"
             case Has(left=Ref() as left, value=Literal(value=str() as code)):
                 slot = self.slots[left.name]
+                if slot.kind == "ranking":  # ranked at all: at some rank
+                    return self.ranked(slot, code)
                 return f'{slot.options[code]}.NAOK == "Y"'
             case Has(left=Ref() as left, value=Ref() as value):  # q2 has q1 (a single choice)
                 chosen, single = self.slots[left.name], self.slots[value.name]

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
-from qdef.expr import FORMATS, Call, Expr, In, Literal, Piece, Ref, parse, to_pcre, to_source
+from qdef.expr import FORMATS, Call, Expr, In, Literal, Piece, Ref, parse, to_pcre
 from qdef.model import (
     Computed,
     DateQuestion,
+    DualMatrixQuestion,
     HiddenChoice,
     HiddenDate,
     HiddenNumber,
@@ -26,21 +27,17 @@ from qdef.model import (
     MultipleChoice,
     NumberQuestion,
     Question,
+    RankingQuestion,
     SingleChoice,
 )
-from qdef.renderers.limesurvey.arrays import ArrayLowering
 from qdef.renderers.limesurvey.codes import Slot
 from qdef.renderers.limesurvey.expressions import number, string
+from qdef.renderers.limesurvey.kinds import KindLowering
+from qdef.renderers.limesurvey.piping import Piping
 from qdef.renderers.limesurvey.questions import full_date
-from qdef.renderers.limesurvey.survey import Attribute, LsQuestion, Text, join, pick
-from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, Value, ValueCompiler
-from qdef.renderers.limesurvey.writer import html_text
+from qdef.renderers.limesurvey.survey import Attribute, LsQuestion, Text, join
+from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, ValueCompiler
 from qdef.rendering import Compiled
-
-#: ExpressionScript's string literals (as :func:`string` writes them): braces inside
-#: them are part of the string, LimeSurvey's pattern for ``{…}`` in a text skips them.
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
-
 
 #: The forms a hidden number or date given from outside must have (as qdef reads it).
 _FORMS = {
@@ -94,79 +91,7 @@ def ascii_pattern(regex: str, *, runs: bool = False) -> str | None:
     return f"/^(?:{body})(?![\\s\\S])/"
 
 
-def _html_string(text: str) -> str:
-    """An authored text (a label, a fallback) as an ExpressionScript string of the HTML
-    LimeSurvey shows: escaped as every text, its line breaks ``<br>`` alone, and
-    backslashes as ``&#92;`` (a string could not end with one)."""
-    shown = html_text(text).replace("<br>\n", "<br>").replace("\\", "&#92;")
-    return string(shown)
-
-
-class Piping:
-    """Piped values as LimeSurvey's ``{expression}`` in a text, in one language: the
-    value as qdef shows it (docs/format.md, "Piping"), or the fallback where it is
-    absent. What a respondent typed is HTML-escaped and its braces written as
-    character references (``&#123;``), so that neither the browser nor LimeSurvey's
-    expression manager, which reads ``{…}`` in what it shows, ever reads it."""
-
-    def __init__(self, compiler: ValueCompiler, labels: Mapping[str, Mapping[str, Text]]) -> None:
-        self.compiler = compiler
-        self.labels = labels
-        """For each choice variable: its codes' labels."""
-
-    def piece(self, part: Piece, lang: str) -> str:
-        found = self.compiler.value(part.expr)
-        shown = self.shown(part.expr, found, lang)
-        fallback = _html_string(part.fallback or "") if part.fallback else '""'
-        body = shown if found.present == "1" else f"if({found.present}, {shown}, {fallback})"
-        if any(c in _STRINGS.sub("", body) for c in "{}"):  # braces in strings are read
-            raise Unsupported(part.expr, "a piped value", "a brace LimeSurvey would misread")
-        return "{" + body + "}"
-
-    def shown(self, expr: Expr, found: Value, lang: str) -> str:
-        if found.kind == "number":
-            return f"({found.value} + 0)"  # a number, not the stored 12.5000000000
-        if found.kind == "date":
-            return found.value
-        labels = self.labels.get(expr.name) if isinstance(expr, Ref) else None
-        if found.kind == "choices" and labels is not None and found.slot is not None:
-            return self._chosen(found.slot, labels, lang)
-        if found.kind in ("choice", "text") and labels is not None:
-            codes = dict(found.slot.values) if found.slot is not None else {c: c for c in labels}
-            text = '""'
-            for code in reversed(list(labels)):
-                label = _html_string(pick(labels[code], lang))
-                test = (
-                    f"{found.value} == {string(codes[code])}"
-                    if found.kind == "choice"
-                    else f"strcmp({found.value}, {string(code)}) == 0"
-                )
-                text = f"if({test}, {label}, {text})"
-            return text
-        if found.kind == "text":
-            inner = f"htmlspecialchars({found.value})"
-            return f'str_replace("}}", "&amp;#125;", str_replace("{{", "&amp;#123;", {inner}))'
-        raise Unsupported(
-            expr, f"the {found.kind} value {to_source(expr)!r}", "not shown in a text"
-        )
-
-    def _chosen(self, slot: Slot, labels: Mapping[str, Text], lang: str) -> str:
-        """A multiple choice's chosen labels in option order, joined by ", "."""
-        parts: list[str] = []
-        before: list[str] = []
-        for code in labels:
-            ticked = f'{slot.options[code]}.NAOK == "Y"'
-            label = _html_string(pick(labels[code], lang))
-            if before:
-                separator = f'if({" or ".join(before)}, ", ", "")'
-                parts.append(f'if({ticked}, join({separator}, {label}), "")')
-            else:
-                parts.append(f'if({ticked}, {label}, "")')
-            before.append(ticked)
-        return f"join({', '.join(parts)})"
-
-
-class FeatureLowering(ArrayLowering):
+class FeatureLowering(KindLowering):
     """The hidden variables, computed values and defaults of a lowering."""
 
     compiled: Compiled
@@ -311,8 +236,13 @@ class FeatureLowering(ArrayLowering):
             if isinstance(hidden, HiddenChoice):
                 found[hidden.id] = {o.code: o.label for o in hidden.options}
         for _, question in self.instrument.questions():
-            if isinstance(question, SingleChoice | MultipleChoice):
+            if isinstance(question, SingleChoice | MultipleChoice | RankingQuestion):
                 found[question.id] = {o.code: o.label for o in question.options}
+            elif isinstance(question, DualMatrixQuestion):
+                for dual in question.scales:
+                    labelled: Mapping[str, Text] = {c.code: c.label for c in dual.columns}
+                    for row in question.rows:
+                        found[f"{question.id}.{row.code}.{dual.code}"] = labelled
             elif isinstance(question, MatrixQuestion):
                 scale: Mapping[str, Text] = {c.code: c.label for c in question.scale}
                 found |= {f"{question.id}.{row.code}": scale for row in question.rows}

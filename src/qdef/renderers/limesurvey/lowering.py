@@ -14,7 +14,7 @@ output (:func:`mapping`), so nothing is guessed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError, RenderError
@@ -25,17 +25,21 @@ from qdef.model import (
     DateQuestion,
     DateRangeQuestion,
     Display,
+    DualMatrixQuestion,
     GridQuestion,
     MatrixQuestion,
     MultipleChoice,
+    NumberListQuestion,
     NumberQuestion,
     Question,
+    RankingQuestion,
     SingleChoice,
     TextListQuestion,
     TextQuestion,
 )
 from qdef.renderers.limesurvey.expressions import unwritable
-from qdef.renderers.limesurvey.features import FeatureLowering, Piping
+from qdef.renderers.limesurvey.features import FeatureLowering
+from qdef.renderers.limesurvey.piping import Piping
 from qdef.renderers.limesurvey.questions import carrier
 from qdef.renderers.limesurvey.survey import Attribute, LsGroup, LsQuestion, Survey, join
 from qdef.renderers.limesurvey.values import ComputedValue, ValueCompiler
@@ -154,13 +158,16 @@ class _Lowering(FeatureLowering):
         list's ``array_filter`` (``array_filter_exclude``) on the source, whose
         subquestions have the list's answer codes; an option's own ``when`` is
         refused (QD803), and so is a filtered drop-down list."""
+        if isinstance(question, RankingQuestion):  # its filter and refusals: kinds.py
+            return
         if isinstance(question, SingleChoice):
-            index = next((i for i, o in enumerate(question.options) if o.when is not None), None)
+            whens = [o.when for o in question.options]
+            index = next((i for i, when in enumerate(whens) if when is not None), None)
             dropdown = question.widget == "dropdown"
             if index is not None or dropdown or question.filter is None:
                 index = index or 0
                 code = question.options[index].code
-                own = question.options[index].when is not None
+                own = whens[index] is not None
                 why = (
                     "LimeSurvey's answer options cannot have conditions (only subquestions "
                     f"can), so the option {code!r} of the single choice {question.id!r} "
@@ -247,12 +254,48 @@ class _Lowering(FeatureLowering):
             self.groups.append(group)
             if index == 0:
                 group.questions.extend(self.hidden_questions())
+            if section.repeat is not None:
+                self.refuse_roster(index)
             for position, question in enumerate(section.questions):
                 self.place = ("sections", index, "questions", position)
                 items = self.question(question)
+                if section.order == "random":
+                    self.shuffled_with(f"section{index + 1}", question, items)
                 group.questions.extend(items)
                 lowered.append((group, question, items))
         return lowered
+
+    def shuffled_with(self, name: str, question: Question, items: list[LsQuestion]) -> None:
+        """A question of a section in random order: in LimeSurvey's randomisation group
+        ``name`` (``random_group``), whose questions swap places among themselves; an
+        anchored question and a computed value keep theirs. A question LimeSurvey writes
+        as several (its follow-ups, its parts) would be torn apart: refused (QD807)."""
+        if isinstance(question, Computed) or question.anchor:
+            return
+        if len(items) > 1:
+            raise LocatedRenderError(
+                Code.QD807,
+                f"LimeSurvey writes {question.id!r} as {len(items)} questions (its "
+                "follow-ups or parts), which its random order of a group's questions "
+                "would shuffle apart; anchor the question (anchor: true), or leave out "
+                "the section's order: random, for LimeSurvey",
+                f"the question {question.id!r} in a section in random order",
+                self.place,
+            )
+        items[0].attributes.append(Attribute("random_group", name))
+
+    def refuse_roster(self, index: int) -> NoReturn:
+        """A roster: LimeSurvey has no loops, and this renderer does not unroll one."""
+        section = self.instrument.sections[index]
+        raise LocatedRenderError(
+            Code.QD808,
+            f"the section {section.id!r} is repeated (a roster); LimeSurvey has no loops, "
+            "and the limesurvey renderer does not yet unroll a roster into copies of its "
+            "questions; ask for a fixed number of persons (items) with one section per "
+            "copy, or leave the roster out of the instrument you render for LimeSurvey",
+            f"the repeat of section {section.id!r}",
+            ("sections", index, "repeat"),
+        )
 
     def check_strings(self) -> None:
         """Refuse, at its place, a string in a condition that ExpressionScript cannot
@@ -301,6 +344,7 @@ class _Lowering(FeatureLowering):
 
     def question(self, question: Question) -> list[LsQuestion]:
         items = self._question(question)
+        self.random_order(question, items)
         default = getattr(question, "default", None)
         if default is not None:
             self.default(question, items[0], default)
@@ -322,6 +366,14 @@ class _Lowering(FeatureLowering):
             return self.single(question, code, text)
         if isinstance(question, MultipleChoice):
             return self.multiple(question, code, text)
+        if isinstance(question, NumberQuestion) and question.widget == "slider":
+            return self.slider(question, code, text)
+        if isinstance(question, RankingQuestion):
+            return self.ranking(question, code, text)
+        if isinstance(question, NumberListQuestion):
+            return self.number_list(question, code, text)
+        if isinstance(question, DualMatrixQuestion):
+            return self.dual_matrix(question, code, text)
         if isinstance(question, TextQuestion | NumberQuestion | DateQuestion):
             item = carrier(question, code, "S", text)
             self.field(item, question, question.id)
@@ -356,7 +408,9 @@ def mapping(survey: Survey) -> dict[str, Any]:
         entry: dict[str, Any] = {"variable": slot.name, "kind": slot.kind}
         if slot.values:
             entry["answers"] = dict(slot.values)
-        if slot.options:
-            entry["options"] = dict(slot.options)
+        if slot.options:  # a ranking's: each rank's variable (the item's code at it)
+            entry["ranks" if slot.kind == "ranking" else "options"] = (
+                list(slot.options.values()) if slot.kind == "ranking" else dict(slot.options)
+            )
         variables[name] = entry
     return {"questions": questions, "variables": variables}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import NoReturn
 
-from qdef.errors import MissingWordingError, WordingPlace
+from qdef.diagnostics import Code
+from qdef.errors import LocatedRenderError, MissingWordingError, WordingPlace
 from qdef.model import (
     DateFollowup,
     DateQuestion,
@@ -21,6 +22,7 @@ from qdef.model import (
     MultipleChoice,
     NumberFollowup,
     NumberQuestion,
+    RankingQuestion,
     SingleChoice,
     TextFollowup,
     TextListQuestion,
@@ -71,11 +73,11 @@ class QuestionLowering:
         self.filter_sources = {
             question.filter.chosen_in or question.filter.not_chosen_in
             for _, question in instrument.questions()
-            if isinstance(question, SingleChoice) and question.filter is not None
+            if isinstance(question, SingleChoice | RankingQuestion) and question.filter is not None
         }
-        """The multiple choices that filter a single choice's options: LimeSurvey's
-        ``array_filter`` matches the list's answer codes with their subquestion codes,
-        so those are made as answer codes (at most 5 characters) and shared."""
+        """The multiple choices that filter a single choice's options (or a ranking's
+        items): LimeSurvey's ``array_filter`` matches the list's answer codes with their
+        subquestion codes, so those are made as answer codes (at most 5 characters) and shared."""
         self.subquestion_codes: dict[str, dict[str, str]] = {}
         """qdef code -> subquestion code, for each multiple choice in ``filter_sources``."""
 
@@ -160,6 +162,8 @@ class QuestionLowering:
             suffix = _suffix(node.unit, node.suffix)
             if suffix is not None:
                 item.attributes.append(Attribute("suffix", suffix, i18n=True))
+            if isinstance(node, NumberQuestion) and node.step is not None:
+                self.step(item, node)
             self.slots[name] = Slot(item.code, "number")
         else:
             item.type = "D"
@@ -169,6 +173,46 @@ class QuestionLowering:
             if node.max is not None:
                 item.attributes.append(Attribute("date_max", full_date(node.max, end=True)))
             self.slots[name] = Slot(item.code, "date", precision=node.precision)
+
+    def step(self, item: LsQuestion, node: NumberQuestion) -> None:
+        """A number's ``step`` (an answer is ``min + k·step``, from 0 without ``min``)
+        as a validation equation: exact in ExpressionScript for a whole step from a
+        whole start (``intval`` of the quotient, times the step, is the distance
+        exactly when it is a multiple); any other step is refused (QD806)."""
+        assert node.step is not None
+        start = node.min if node.min is not None else 0
+        if float(node.step) != int(node.step) or float(start) != int(start):
+            raise LocatedRenderError(
+                Code.QD806,
+                f"the step {number(node.step)} of {node.id!r} from {number(start)} cannot "
+                "be checked exactly in LimeSurvey's ExpressionScript, whose numbers are "
+                "binary fractions: give a whole step from a whole min (or none), or show "
+                "the number as a slider (widget: slider), for LimeSurvey",
+                f"the step of {node.id!r}",
+                (*self.place, "step"),
+            )
+        value = f"{item.code}.NAOK"
+        distance = f"({value} - {number(int(start))})"
+        step = number(int(node.step))
+        item.attributes.append(
+            Attribute(
+                "em_validation_q",
+                f"(is_empty({value}) or intval({distance} / {step}) * {step} == {distance})",
+            )
+        )
+        item.attributes.append(
+            Attribute(
+                "em_validation_q_tip",
+                self.chrome(
+                    "lss_step",
+                    f"the message of the step of {node.id!r}",
+                    "no key of the instrument holds this message; leave out the step",
+                    step=step,
+                    start=number(int(start)),
+                ),
+                i18n=True,
+            )
+        )
 
     def date_format(self, item: LsQuestion, precision: str) -> None:
         """The question's ``date_format``, as the survey's languages write dates. The
@@ -211,6 +255,8 @@ class QuestionLowering:
 
     def single(self, question: SingleChoice, code: str, text: Text) -> list[LsQuestion]:
         item = carrier(question, code, "!" if question.widget == "dropdown" else "L", text)
+        if question.widget == "buttons":  # the core theme of a list as a row of buttons
+            item.theme = "bootstrap_buttons"
         answers = Codes(ANSWER_CODE_LENGTH, letter_first=False, abbreviate=True)
         values: dict[str, str] = {}
         last = question.options[-1]

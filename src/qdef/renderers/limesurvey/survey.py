@@ -30,6 +30,8 @@ class Answer:
     label: Text
     source: str
     """The qdef code it stands for."""
+    scale: int = 0
+    """Its scale (1: the second scale of a dual-scale array)."""
 
 
 @dataclass
@@ -65,6 +67,8 @@ class LsQuestion:
     attributes: list[Attribute] = field(default_factory=list)
     defaults: list[tuple[str | None, str]] = field(default_factory=list)
     """Default values: (subquestion code or None, value), as LimeSurvey stores them."""
+    theme: str | None = None
+    """A question theme of LimeSurvey's core (``bootstrap_buttons``), or its default."""
 
 
 @dataclass

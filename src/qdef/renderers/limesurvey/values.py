@@ -184,6 +184,8 @@ class ValueCompiler(Compiler):
             return Value("choices", self._answered(name), "", slot=slot)
         if slot.kind == "check":
             return Value("truth", "1", self._answered(name))
+        if slot.kind == "ranking":
+            return Value("ranking", self._answered(name), "", slot=slot)
         if slot.kind == "date":
             return Value("date", self._present(slot), self._subject(slot), precision=slot.precision)
         return Value(slot.kind, self._present(slot), f"{slot.name}.NAOK", slot=slot)
@@ -215,9 +217,23 @@ class ValueCompiler(Compiler):
         if name == "selected_count":
             (arg,) = args
             slot = self._choices(arg)
+            if slot.kind == "ranking":  # the items ranked: the ranks filled
+                counted = (f"if(!is_empty({r}.NAOK), 1, 0)" for r in slot.options.values())
+                return Value("number", "1", _plus(counted))
             return Value(
                 "number", "1", _plus(f'if({v}.NAOK == "Y", 1, 0)' for v in slot.options.values())
             )
+        if name == "rank":  # the item's rank (1 first), absent where it is not ranked
+            ranking, item = args
+            slot = self._choices(ranking)
+            if slot.kind != "ranking" or not isinstance(item, Literal):
+                raise Unsupported(expr, "the function rank", "not of a ranking and an item")
+            code = str(item.value)
+            answer = string(slot.values[code])
+            value = "0"
+            for rank, variable in reversed(list(slot.options.items())):
+                value = f"if({variable}.NAOK == {answer}, {rank}, {value})"
+            return Value("number", self.ranked(slot, code), value)
         if name == "sum":
             found = [self._number(a) for a in args]
             return Value("number", "1", _plus(f"if({v.present}, {v.value}, 0)" for v in found))
@@ -275,7 +291,7 @@ class ValueCompiler(Compiler):
     def _choices(self, expr: Expr) -> Slot:
         if isinstance(expr, Ref) and expr.name in self.slots:
             slot = self.slots[expr.name]
-            if slot.kind == "choices":
+            if slot.kind in ("choices", "ranking"):
                 return slot
         raise Unsupported(expr, f"the value {to_source(expr)!r}", "not a multiple choice")
 

@@ -247,6 +247,7 @@ class _Writer:
             ("scale_id", "0"),
             ("same_default", "0"),
             ("encrypted", "N"),
+            *((("question_theme_name", question.theme),) if question.theme else ()),
         )
         self.l10n(
             "question_l10ns",
@@ -286,7 +287,7 @@ class _Writer:
                 ("code", answer.code),
                 ("sortorder", str(order)),
                 ("assessment_value", "0"),
-                ("scale_id", "0"),
+                ("scale_id", str(answer.scale)),
             )
             self.l10n("answer_l10ns", ("aid", aid), (("answer", answer.label),), where)
         for sub_code, value in question.defaults:

@@ -47,12 +47,14 @@ from qdef.expr import (
     Or,
     Ref,
 )
+from qdef.expr.printer import format_number
 from qdef.model import (
     CheckColumn,
     Computed,
     DateInput,
     DateRangeQuestion,
     Display,
+    DualMatrixQuestion,
     GridColumn,
     GridQuestion,
     HiddenChoice,
@@ -64,8 +66,11 @@ from qdef.model import (
     MultipleChoice,
     NumberColumn,
     NumberInput,
+    NumberListQuestion,
+    NumberQuestion,
     Option,
     Question,
+    RankingQuestion,
     ScaleColumn,
     SingleChoice,
     TextColumn,
@@ -88,6 +93,7 @@ from qdef.rendering import (
     section_only_if,
     units_kept,
 )
+from qdef.routing.order import anchored
 
 #: JavaScript holds integers exactly up to this magnitude; larger ones travel as text.
 SAFE_INTEGER = 2**53 - 1
@@ -121,6 +127,17 @@ SCRIPT_MESSAGES = (
     "date_value_day",
     "date_value_month",
     "date_value_year",
+)
+
+#: The messages of issue 19's questions (rankings, dual scales, sliders, steps), sent
+#: along only to pages that have them: other pages stay as they were.
+NEW_MESSAGES = (
+    "web_rank_twice",
+    "web_rank_order",
+    "web_required_ranking",
+    "web_required_cells",
+    "web_step",
+    "web_slider_empty",
 )
 
 #: The messages of text formats and patterns, sent along only to pages that check them.
@@ -180,6 +197,11 @@ _PAGE_FILTERS = (
     "radio_cells",
     "defaulted",
     "whole",
+    "number",
+    "plain",
+    "total_hint",
+    "dual_headings",
+    "dual_cells",
 )
 
 
@@ -347,12 +369,15 @@ def _rows(instrument: Instrument) -> dict[str, tuple[str, bool]]:
     variable up costs the same however many rows its question has."""
     found: dict[str, tuple[str, bool]] = {}
     for _, question in instrument.questions():
-        if not isinstance(question, GridQuestion | MatrixQuestion):
+        if not isinstance(question, GridQuestion | MatrixQuestion | DualMatrixQuestion):
             continue
         for row in question.rows:
             prefix = f"{question.id}.{row.code}"
             if isinstance(question, MatrixQuestion):
                 found[prefix] = (prefix, False)
+            elif isinstance(question, DualMatrixQuestion):
+                for scale in question.scales:
+                    found[f"{prefix}.{scale.code}"] = (prefix, False)
             else:
                 for column in question.columns:
                     found[f"{prefix}.{column.code}"] = (prefix, False)
@@ -376,6 +401,10 @@ def _variable(info: VarInfo, rows: dict[str, tuple[str, bool]], pipes: Pipes) ->
         entry["integer"] = node.kind == "integer"
         entry["min"] = _bound(node.min)
         entry["max"] = _bound(node.max)
+        if isinstance(node, NumberQuestion) and node.step is not None:
+            entry["step"] = _literal(node.step)  # a data rule: min + k·step (docs/format.md)
+    if isinstance(node, RankingQuestion):
+        entry["top"] = node.top or len(node.options)
     if isinstance(node, DateInput | DateRangeQuestion):
         entry["precision"] = node.precision
         entry["min"] = node.min
@@ -439,12 +468,55 @@ def _offer(question: Question, conditions: dict[str, Expr]) -> dict[str, Any] | 
     condition of each that has one. None when every one is always offered."""
     if not conditions:
         return None
-    if isinstance(question, SingleChoice | MultipleChoice):
+    if isinstance(question, SingleChoice | MultipleChoice | RankingQuestion):
         codes = [o.code for o in question.options]
     else:
-        assert isinstance(question, MatrixQuestion | GridQuestion)
+        assert isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion)
         codes = [r.code for r in question.rows]
     return {"codes": codes, "when": {c: condition(e) for c, e in conditions.items()}}
+
+
+def _order(question: Question) -> dict[str, Any] | None:
+    """A question shown in random order: its items' (rows') codes in written order and
+    which are anchored; the page shuffles them with the seed (``form.js``)."""
+    if getattr(question, "order", "written") != "random":
+        return None
+    items: list[Any]
+    if isinstance(question, SingleChoice | MultipleChoice | RankingQuestion):
+        items = list(question.options)
+    else:
+        items = list(getattr(question, "rows", ()))
+    return {
+        "codes": [i.code for i in items],
+        "anchored": [anchored(i, question) for i in items],
+    }
+
+
+def _total(question: NumberListQuestion, pipes: Pipes, options: RenderOptions) -> list[Any]:
+    """A number list's total as a rule: the condition (SPEC issue 19, 1.2: the sum of
+    the fields, blanks 0, ``==`` or ``<=`` the total) and its message's text number."""
+    total = question.total
+    assert total is not None
+    limit = total.equals if total.equals is not None else total.at_most
+    assert limit is not None
+    op = "==" if total.equals is not None else "<="
+    check = Compare(
+        op,
+        Call("sum", tuple(Ref(f"{question.id}.{f.code}") for f in question.fields)),
+        Literal(limit),
+    )
+    if total.message is not None:
+        text = pipes.message(total.message)
+    else:
+        key = "total_equals_message" if total.equals is not None else "total_at_most_message"
+        shown = format_number(limit).replace(".", options.chrome("decimal_separator"))
+        text = pipes.message(_braces(options.chrome(key, total=shown)))
+    return [condition(check), text]
+
+
+def _braces(text: str) -> str:
+    """A text of the catalogue as a text of the instrument (braces doubled)."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _step_extras(
@@ -455,9 +527,14 @@ def _step_extras(
     pipes: Pipes,
 ) -> dict[str, Any]:
     """What a step (its question, and the plan's ``computed``, ``option_when`` and
-    ``rules`` of it) has of issue 18, only what it has: pages without it stay as they
-    were."""
+    ``rules`` of it) has of issues 18 and 19, only what it has: pages without it stay
+    as they were."""
     extras: dict[str, Any] = {}
+    if isinstance(question, NumberListQuestion) and question.total is not None:
+        extras["total"] = _total(question, pipes, pipes.options)
+    order = _order(question)
+    if order is not None:
+        extras["order"] = order
     if computed is not None:
         extras["computed"] = condition(computed)
     offer = _offer(question, option_when)
@@ -480,8 +557,12 @@ def _required(question: Question) -> str | None:
         return "rows"
     if isinstance(question, GridQuestion):
         return "row"
-    if isinstance(question, TextListQuestion):
+    if isinstance(question, TextListQuestion | NumberListQuestion):
         return "field"
+    if isinstance(question, RankingQuestion):
+        return "ranking"
+    if isinstance(question, DualMatrixQuestion):
+        return "cells"
     if isinstance(question, DateRangeQuestion):
         return "range"
     return "value"
@@ -523,12 +604,44 @@ def program(
     }
     if instrument.hidden:
         data["hidden"] = _hidden(instrument)
+    shuffled = _random_sections(instrument)
+    if shuffled or any("order" in s for s in steps):
+        data["shuffle"] = shuffled
     if pipes.pieces or pipes.texts:
         data["pieces"] = pipes.pieces
         data["texts"] = pipes.texts
+    if any(_is_new(question) for question in (step.question for step in plan.steps)):
+        data["messages"] |= {key: options.chrome(key) for key in NEW_MESSAGES}
     if any("format" in v or "pattern" in v for v in data["vars"].values()):
         data["messages"] |= {key: options.chrome(key) for key in PATTERN_MESSAGES}
     return data
+
+
+def _is_new(question: Question) -> bool:
+    """Whether the page's script needs the messages of issue 19 for ``question``."""
+    if isinstance(question, RankingQuestion | NumberListQuestion | DualMatrixQuestion):
+        return True
+    return isinstance(question, NumberQuestion) and (
+        question.widget == "slider" or question.step is not None
+    )
+
+
+def _random_sections(instrument: Instrument) -> list[dict[str, Any]]:
+    """The sections shown in random order: their id (the shuffle's key), their
+    questions' and texts' ids in written order and which keep their place (computed
+    values are among them, anchored: the walk's list of entries)."""
+    found = []
+    for section in instrument.sections:
+        if section.order == "random":
+            found.append(
+                {
+                    "id": section.id,
+                    "ids": [q.id for q in section.questions],
+                    "anchored": [anchored(q, section) for q in section.questions],
+                    "computed": [isinstance(q, Computed) for q in section.questions],
+                }
+            )
+    return found
 
 
 # ---------------------------------------------------------------------- the page
@@ -708,6 +821,53 @@ class _Page:
                 for code in (esc(column.code) for column in question.scale)
             )
         )
+
+    def dual_headings(self, question: DualMatrixQuestion) -> Markup:
+        """The column headings of a dual-scale matrix's scales, one after the other; each
+        cell's id names its scale (``c-<q>-<scale>-<code>``): codes repeat across scales."""
+        esc = self.escape
+        qid = esc(question.id)
+        cells = []
+        for scale in question.scales:
+            sid = esc(scale.code)
+            for column in scale.columns:
+                text = esc(self.text(column.label))
+                if column.description is not None:
+                    more = esc(self.text(column.description))
+                    text = Markup(f'{text} <span class="description">{more}</span>')
+                cells.append(f'<th scope="col" id="c-{qid}-{sid}-{esc(column.code)}">{text}</th>')
+        return Markup("".join(cells))
+
+    def dual_cells(self, row: MatrixRow, question: DualMatrixQuestion) -> Markup:
+        """A dual-scale matrix row's radio buttons: per scale one group (the variable
+        ``<q>.<row>.<scale>``), each named by the row, the scale and the column."""
+        esc = self.escape
+        qid, row_name = esc(question.id), esc(f"{question.id}.{row.code}")
+        cells = []
+        for scale in question.scales:
+            sid = esc(scale.code)
+            name = esc(f"{question.id}.{row.code}.{scale.code}")
+            for column in scale.columns:
+                code = esc(column.code)
+                cells.append(
+                    f'<td><input type="radio" id="f-{name}-{code}" name="{name}" value="{code}" '
+                    f'aria-labelledby="l-{row_name} g-{qid}-{sid} c-{qid}-{sid}-{code}"></td>\n'
+                )
+        return Markup("".join(cells))
+
+    def plain(self, value: float) -> str:
+        """A number as an attribute holds it (plain digits, a whole number without ".0")."""
+        return format_number(value)
+
+    def number(self, value: float) -> str:
+        """A number as the respondent reads it (the page's decimal separator)."""
+        return format_number(value).replace(".", self.chrome("decimal_separator"))
+
+    def total_hint(self, total: Any) -> str:
+        """``(at most 24)``, ``(must add up to 100)``: what a number list's total must be."""
+        if total.equals is not None:
+            return self.chrome("total_equals", total=self.number(total.equals))
+        return self.chrome("total_at_most", total=self.number(total.at_most))
 
     def is_long(self, field: object) -> bool:
         return isinstance(field, TextInput) and field.long

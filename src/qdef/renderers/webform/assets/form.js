@@ -24,6 +24,124 @@
     return own(vars, name) ? vars[name] : null;
   }
 
+  /* ------------------------------------------------------------------ random order */
+
+  /* The shuffle of qdef.routing.order (docs/webform.md, "Random order"), bit for bit:
+   * an FNV-1a hash of the seed and the key (a question's or section's id) seeds a
+   * mulberry32 generator, which shuffles the items not anchored (Fisher-Yates from
+   * the end); anchored items keep their written places. The browser tests compare it
+   * with Python's on the shared vectors. */
+
+  function mix(seed, key) {
+    var h = (2166136261 ^ (seed >>> 0)) >>> 0;
+    var bytes = new TextEncoder().encode(key);
+    for (var i = 0; i < bytes.length; i++) {
+      h = Math.imul(h ^ bytes[i], 16777619) >>> 0;
+    }
+    return h;
+  }
+
+  function mulberry32(state) {
+    var s = state >>> 0;
+    return function () {
+      s = (s + 0x6d2b79f5) >>> 0;
+      var t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t = (t ^ (t + Math.imul(t ^ (t >>> 7), t | 61))) >>> 0;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function shuffled(items, anchored, seed, key) {
+    var next = mulberry32(mix(seed, key));
+    var free = items.filter(function (item, index) {
+      return !anchored[index];
+    });
+    for (var i = free.length - 1; i >= 1; i--) {
+      var j = Math.floor(next() * (i + 1));
+      var swap = free[i];
+      free[i] = free[j];
+      free[j] = swap;
+    }
+    var k = 0;
+    return items.map(function (item, index) {
+      return anchored[index] ? item : free[k++];
+    });
+  }
+
+  /** The seed: ``?seed=<uint32>`` in the page's address, else a random one. */
+  var seed = (function () {
+    var given = new URLSearchParams(window.location.search).get("seed");
+    if (given !== null && /^[0-9]{1,10}$/.test(given) && Number(given) <= 4294967295) {
+      return Number(given);
+    }
+    return crypto.getRandomValues(new Uint32Array(1))[0];
+  })();
+
+  /* The order shown: question or section id -> its codes (ids) in the order shown.
+   * The page is put in that order before anything else looks at it. */
+  var shownOrder = Object.create(null);
+  (function () {
+    var shuffle = program.shuffle;
+    if (!shuffle) {
+      return;
+    }
+    steps.forEach(function (step) {
+      if (!step.order) {
+        return;
+      }
+      var codes = shuffled(step.order.codes, step.order.anchored, seed, step.q);
+      shownOrder[step.q] = codes;
+      var wrapper = doc.getElementById("q-" + step.q);
+      if (wrapper === null) {
+        return;
+      }
+      var containers = Array.prototype.slice.call(
+        wrapper.querySelectorAll(".options, tbody, select:not([data-code])")
+      );
+      containers.forEach(function (container) {
+        var byCode = Object.create(null);
+        Array.prototype.forEach.call(container.children, function (child) {
+          var code = itemCode(child, step.q);
+          if (code !== null) {
+            byCode[code] = child;
+          }
+        });
+        codes.forEach(function (code) {
+          if (own(byCode, code)) {
+            container.appendChild(byCode[code]);
+          }
+        });
+      });
+    });
+    shuffle.forEach(function (section) {
+      var ids = shuffled(section.ids, section.anchored, seed, section.id);
+      shownOrder[section.id] = ids.filter(function (id, index) {
+        return !section.computed[section.ids.indexOf(id)];
+      });
+      shownOrder[section.id].forEach(function (id) {
+        var wrapper = doc.getElementById("q-" + id);
+        wrapper.parentNode.appendChild(wrapper); // a section's entries close it
+      });
+    });
+  })();
+
+  /** The code of an option's line, a row or a drop-down's entry of question ``q``. */
+  function itemCode(element, q) {
+    if (element.tagName === "OPTION") {
+      return element.value === "" ? null : element.value;
+    }
+    if (element.tagName === "TR") {
+      var heading = element.querySelector("th > span[id]"); // l-<q>.<row>
+      return heading === null ? null : heading.id.slice(q.length + 3);
+    }
+    var input = element.querySelector("input, select");
+    if (input === null) {
+      return null;
+    }
+    return input.hasAttribute("data-code") ? input.getAttribute("data-code") : input.value;
+  }
+
   /* ------------------------------------------------------------------ values */
 
   var ABSENT = undefined;
@@ -193,6 +311,12 @@
       case "selected_count": {
         var chosen = value(args[0], response);
         return Array.isArray(chosen) ? chosen.length : 0;
+      }
+      case "rank": {
+        var ranked = value(args[0], response);
+        var item = value(args[1], response);
+        var at = Array.isArray(ranked) ? ranked.indexOf(item) : -1;
+        return at < 0 ? ABSENT : at + 1; // 1-based; absent when not ranked
       }
     }
     var a = value(args[0], response);
@@ -398,6 +522,15 @@
         return given.has(code);
       });
     }
+    if (variable.kind === "ranking") {
+      // the codes in rank order, each once (the page's drop-downs give no other)
+      var seen = new Set();
+      return answer.filter(function (code) {
+        var fresh = variable.codes.indexOf(code) >= 0 && !seen.has(code);
+        seen.add(code);
+        return fresh;
+      });
+    }
     return answer;
   }
 
@@ -526,7 +659,7 @@
   /** The indices of a step's rules that fail: checked when one of its variables is
    * answered. */
   function failedRules(step, response) {
-    if (!step.rules) {
+    if (!step.rules && !step.total) {
       return [];
     }
     var answeredAny = step.vars.some(function (name) {
@@ -534,13 +667,22 @@
     });
     var failed = [];
     if (answeredAny) {
-      step.rules.forEach(function (rule, index) {
+      // a number list's total first, as the index -1 (qdef.routing.interpreter)
+      if (step.total && !holds(step.total[0], response)) {
+        failed.push(-1);
+      }
+      (step.rules || []).forEach(function (rule, index) {
         if (!holds(rule[0], response)) {
           failed.push(index);
         }
       });
     }
     return failed;
+  }
+
+  /** The message of a failed rule (index -1: the total's). */
+  function ruleText(step, index, response) {
+    return textOf(index < 0 ? step.total[1] : step.rules[index][1], response);
   }
 
   var hidden = program.hidden || [];
@@ -797,6 +939,15 @@
       }
       return { problem: message("web_max", { max: showNumber(high) }) };
     }
+    if (own(variable, "step")) {
+      // min + k·step, k whole (a tolerance of 1e-9·step, as qdef.routing.answers)
+      var step = Number(literal(variable.step));
+      var start = low === null ? 0 : Number(low);
+      var k = Math.round((Number(number) - start) / step);
+      if (Math.abs(Number(number) - (start + k * step)) > 1e-9 * step) {
+        return { problem: message("web_step", { step: showNumber(formatNumber(step)), start: showNumber(formatNumber(start)) }) };
+      }
+    }
     return { value: number };
   }
 
@@ -903,9 +1054,14 @@
         }
         return { value: chosen };
       }
+      case "ranking":
+        return readRanking(inputs);
       case "check":
         return first.checked ? { value: true } : {};
       case "number":
+        if (first.type === "range") {
+          return first.classList.contains("empty") ? {} : parseNumber(first.value, variable);
+        }
         return first.value.trim() === "" ? {} : parseNumber(first.value, variable);
       case "date":
         return parseDate(first, variable);
@@ -930,6 +1086,35 @@
         return { value: text };
       }
     }
+  }
+
+  /** A ranking's drop-downs: the codes ranked, in rank order (ranks close up). */
+  function readRanking(inputs) {
+    var ranked = [];
+    var ranks = new Set();
+    var twice = false;
+    inputs.forEach(function (select) {
+      if (select.value !== "") {
+        var rank = Number(select.value);
+        twice = twice || ranks.has(rank);
+        ranks.add(rank);
+        ranked.push([rank, select.getAttribute("data-code")]);
+      }
+    });
+    if (ranked.length === 0) {
+      return {};
+    }
+    if (twice) {
+      return { problem: message("web_rank_twice") };
+    }
+    ranked.sort(function (a, b) {
+      return a[0] - b[0];
+    });
+    return {
+      value: ranked.map(function (pair) {
+        return pair[1];
+      })
+    };
   }
 
   var patterns = Object.create(null); // a pattern's source -> its RegExp, made once
@@ -1173,6 +1358,9 @@
         if (own(variable, "row")) {
           code = rowCode(variable);
           box = input.closest("tr");
+        } else if (input.hasAttribute("data-code")) {
+          code = input.getAttribute("data-code"); // a ranking item
+          box = input.closest(".option");
         } else if (!own(variable, "option")) {
           if (input.tagName === "SELECT") {
             Array.prototype.forEach.call(input.options, function (entry) {
@@ -1234,8 +1422,11 @@
   }
 
   function clear(element) {
+    element.qdefRank = ""; // a ranking item: no rank to give away
     if (element.type === "radio" || element.type === "checkbox") {
       element.checked = false;
+    } else if (element.type === "range") {
+      setSlider(element, null);
     } else {
       element.value = ""; // a text, a date, or a drop-down's empty choice
     }
@@ -1244,6 +1435,9 @@
   function filled(element) {
     if (element.type === "radio" || element.type === "checkbox") {
       return element.checked;
+    }
+    if (element.type === "range") {
+      return !element.classList.contains("empty");
     }
     return element.value !== "" || Boolean(element.validity && element.validity.badInput);
   }
@@ -1467,6 +1661,11 @@
             restored.add(input.name);
           }
         });
+      } else if (input.type === "range") {
+        if (input.hasAttribute("value")) {
+          setSlider(input, input.getAttribute("value"));
+          restored.add(input.name);
+        }
       } else if (input.defaultValue !== "") {
         input.value = input.defaultValue;
         restored.add(input.name);
@@ -1600,16 +1799,93 @@
     touched.clear();
     questions.forEach(function (question) {
       (resetButtons[question] || []).forEach(function (button) {
-        var none = !(byQuestion[question] || []).some(function (element) {
-          return element.checked;
-        });
+        var none = !(byQuestion[question] || []).some(isSet);
         if (button.hidden !== none) {
           button.hidden = none;
         }
       });
     });
     root.classList.toggle("blank", answers.size === 0 && problems.size === 0);
+    questions.forEach(function (question) {
+      showSummed(stepOfQuestion[question]);
+    });
     updatePipes(all);
+  }
+
+  /** Whether an input holds a choice its question's reset button takes back: a box
+   * or button ticked, a slider set, a rank given. */
+  function isSet(element) {
+    if (element.type === "range") {
+      return filled(element);
+    }
+    return element.checked || (element.hasAttribute("data-code") && element.value !== "");
+  }
+
+  /** A slider set to ``given`` (a number as text), or unanswered (null). */
+  function setSlider(input, given) {
+    if (given === null) {
+      input.classList.add("empty");
+      if (input.hasAttribute("value")) {
+        input.value = input.getAttribute("value");
+      }
+    } else {
+      input.classList.remove("empty");
+      input.value = given;
+    }
+    showSlider(input);
+  }
+
+  /** The value beside a slider, and what a screen reader says of it (with the unit). */
+  function showSlider(input) {
+    var shown = doc.getElementById("v-" + input.name);
+    var text = message("web_slider_empty");
+    if (!input.classList.contains("empty")) {
+      text = showNumber(input.value);
+      if (input.hasAttribute("data-unit")) {
+        text += " " + input.getAttribute("data-unit");
+      }
+    }
+    input.setAttribute("aria-valuetext", text);
+    if (shown !== null) {
+      shown.textContent = input.classList.contains("empty") ? text : showNumber(input.value);
+    }
+  }
+
+  /** A number list's running total and a ranking's order so far, as the inputs hold
+   * them now (``step`` may be undefined: a question without either). */
+  function showSummed(step) {
+    if (step === undefined) {
+      return;
+    }
+    var total = step.total ? doc.getElementById("t-" + step.q) : null;
+    if (total !== null) {
+      var sum = 0;
+      step.vars.forEach(function (name) {
+        var got = readVariable(name);
+        if (got.value !== undefined) {
+          sum = arith("+", sum, got.value);
+        }
+      });
+      var text = sum === ABSENT ? "" : showNumber(formatNumber(sum));
+      if (total.textContent !== text) {
+        total.textContent = text;
+      }
+    }
+    var ordered = doc.getElementById("o-" + step.q);
+    if (ordered !== null) {
+      var got = readVariable(step.q);
+      var words = "";
+      if (got.value !== undefined) {
+        var names = got.value.map(function (code, index) {
+          var item = doc.getElementById("l-" + step.q + "-" + code);
+          return index + 1 + ". " + (item === null ? code : item.textContent);
+        });
+        words = message("web_rank_order", { order: names.join(", ") });
+      }
+      if (ordered.textContent !== words) {
+        ordered.textContent = words;
+      }
+    }
   }
 
   /** Show exactly the questions on the respondent's path; clear and disable the
@@ -1747,6 +2023,22 @@
             found.push([row, message("web_required_row")]);
           }
         });
+      } else if (kind === "cells") {
+        rowsOf(step).forEach(function (row) {
+          var cells = step.cells[row] || [];
+          var on = offered === null || offered.has(row.slice(step.q.length + 1));
+          if (on && !cells.every(answered)) {
+            found.push([row, message("web_required_cells")]);
+          }
+        });
+      } else if (kind === "ranking" && !state.problems.has(step.q)) {
+        // complete: min(k, the items offered) ranks
+        var variable = info(step.q);
+        var count = Math.min(variable.top, offered === null ? variable.codes.length : offered.size);
+        var given = state.answers.get(step.q);
+        if (given === ABSENT || given.length < count) {
+          found.push([step.q, message("web_required_ranking", { count: count })]);
+        }
       } else if (kind === "field" && !partsOf.some(answered)) {
         found.push([step.q, message("web_required_field")]);
       } else if (kind === "range" && !partsOf.every(answered)) {
@@ -1754,7 +2046,7 @@
       }
     }
     failedRules(step, response).forEach(function (index) {
-      found.push([step.q, textOf(step.rules[index][1], response)]);
+      found.push([step.q, ruleText(step, index, response)]);
     });
     if (step.parts.length === 2 && step.parts[0] === step.q + ".from") {
       var start = state.answers.get(step.parts[0]);
@@ -1831,6 +2123,22 @@
     });
   }
 
+  /** A rank given to one item that another holds: the other takes this one's old
+   * rank (the two swap), so a rank is never given twice by choosing. */
+  function otherRank(input) {
+    if (!input.hasAttribute("data-code")) {
+      return;
+    }
+    var before = input.qdefRank === undefined ? "" : input.qdefRank;
+    inputsOf(input.name).forEach(function (other) {
+      if (other !== input && input.value !== "" && other.value === input.value) {
+        other.value = before;
+        other.qdefRank = before;
+      }
+    });
+    input.qdefRank = input.value;
+  }
+
   /* ------------------------------------------------------------------ events */
 
   /* Answers changed since they were last saved: leaving the page asks first. */
@@ -1851,6 +2159,7 @@
     unsaved = true;
     exclusiveChoice(input);
     exclusiveCell(input);
+    otherRank(input);
     var names = [input.name];
     var variable = info(input.name);
     if (own(variable, "row")) {
@@ -1876,6 +2185,10 @@
     if (!input.name || !info(input.name)) {
       return;
     }
+    if (input.type === "range") {
+      setSlider(input, input.value); // moved: answered now
+    }
+    showSummed(stepOf(input.name));
     if (input.type !== "checkbox" && input.type !== "radio") {
       exclusiveCell(input);
       var variable = info(input.name);
@@ -1896,6 +2209,13 @@
   });
 
   form.addEventListener("click", function (event) {
+    var input = event.target;
+    if (input.type === "range" && input.name && input.classList.contains("empty")) {
+      // a click on an unanswered slider answers it, even where its knob stood already
+      setSlider(input, input.value);
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      return;
+    }
     var button = event.target.closest("button[data-reset]");
     if (!button) {
       return;
@@ -1957,23 +2277,70 @@
   /** JSON as Python's json.dumps(response, indent=2, ensure_ascii=False) writes it;
    * integers too large for a double are written exactly. */
   function serialize(response) {
-    var lines = [];
-    var entries = Array.from(response.entries());
-    entries.forEach(function (entry, index) {
-      var answer = entry[1];
-      var text;
-      if (Array.isArray(answer)) {
-        text = "[\n" + answer.map(function (code) {
-          return "    " + JSON.stringify(code);
-        }).join(",\n") + "\n  ]";
-      } else if (typeof answer === "bigint") {
-        text = answer.toString();
-      } else {
-        text = JSON.stringify(answer);
+    return dumped(response, "") + "\n";
+  }
+
+  /** One value as json.dumps writes it at the indentation ``indent``: a Map or an
+   * object as an object, an array as a list (the order shown, a roster's records). */
+  function dumped(answer, indent) {
+    var inner = indent + "  ";
+    if (Array.isArray(answer)) {
+      if (answer.length === 0) {
+        return "[]";
       }
-      lines.push("  " + JSON.stringify(entry[0]) + ": " + text + (index < entries.length - 1 ? "," : ""));
+      return "[\n" + answer.map(function (item) {
+        return inner + dumped(item, inner);
+      }).join(",\n") + "\n" + indent + "]";
+    }
+    if (answer instanceof Map || (answer !== null && typeof answer === "object")) {
+      var entries = answer instanceof Map ? Array.from(answer.entries()) : Object.keys(answer).map(function (key) {
+        return [key, answer[key]];
+      });
+      if (entries.length === 0) {
+        return "{}";
+      }
+      return "{\n" + entries.map(function (entry) {
+        return inner + JSON.stringify(entry[0]) + ": " + dumped(entry[1], inner);
+      }).join(",\n") + "\n" + indent + "}";
+    }
+    return typeof answer === "bigint" ? answer.toString() : JSON.stringify(answer);
+  }
+
+  /** The response with the order shown (``_order``): for each question shown in random
+   * order its codes as shown, for each random section with an entry shown its ids;
+   * last, in the order qdef.routing.interpreter meets them (a question, then its
+   * section). */
+  function withOrder(result) {
+    var order = Object.create(null);
+    var keys = [];
+    var sectionIds = Object.create(null); // question id -> its random section's id
+    (program.shuffle || []).forEach(function (section) {
+      section.ids.forEach(function (id) {
+        sectionIds[id] = section.id;
+      });
     });
-    return lines.length ? "{\n" + lines.join("\n") + "\n}\n" : "{}\n";
+    result.shown.forEach(function (position) {
+      var step = steps[position];
+      if (own(shownOrder, step.q)) {
+        order[step.q] = shownOrder[step.q];
+        keys.push(step.q);
+      }
+      var section = own(sectionIds, step.q) ? sectionIds[step.q] : null;
+      if (section !== null && !own(order, section)) {
+        order[section] = shownOrder[section];
+        keys.push(section);
+      }
+    });
+    if (keys.length === 0) {
+      return result.response;
+    }
+    var saved = new Map(result.response);
+    var entries = new Map();
+    keys.forEach(function (key) {
+      entries.set(key, order[key]);
+    });
+    saved.set("_order", entries);
+    return saved;
   }
 
   function save() {
@@ -1992,7 +2359,7 @@
       return null;
     }
     summary.hidden = true;
-    var json = serialize(result.response);
+    var json = serialize(withOrder(result));
     var name = message("web_answers_file", { id: program.instrument });
     var link = doc.createElement("a");
     link.href = URL.createObjectURL(new Blob([json], { type: "application/json" }));
@@ -2123,9 +2490,7 @@
       }
     });
     Object.keys(resetButtons).forEach(function (question) {
-      var none = !(byQuestion[question] || []).some(function (element) {
-        return element.checked;
-      });
+      var none = !(byQuestion[question] || []).some(isSet);
       resetButtons[question].forEach(function (button) {
         if (button.hidden !== none) {
           note("reset button", question);
@@ -2177,8 +2542,9 @@
           .map(function (position) {
             return steps[position].q;
           }),
-        response: serialize(result.response),
-        errors: result.errors
+        response: serialize(withOrder(result)),
+        errors: result.errors,
+        seed: seed
       };
     },
     debug: Object.freeze({
@@ -2193,6 +2559,11 @@
         });
         var got = value(expr, given);
         return got === ABSENT ? null : typeof got === "bigint" ? { big: got.toString() } : got;
+      },
+      /** The shuffle (docs/webform.md, "Random order"), for the tests that compare it
+       * with Python's. */
+      shuffled: function (items, anchored, given, key) {
+        return shuffled(items, anchored, given, key);
       },
       formatNumber: function (x) {
         return formatNumber(x !== null && typeof x === "object" ? literal(x) : x);
