@@ -356,3 +356,23 @@ def test_aggregates_and_items_in_words(rosters: Instrument) -> None:
     assert words.describe(both).startswith("(bei mindestens einem Eintrag zu Frage 1: ")
     # The item of a roster over a multiple choice compares with the options' labels.
     assert words.describe(parse('vehicle == "car"')) == "Eintrag aus Frage 2 = Auto"
+
+
+def test_the_household_example_on_paper() -> None:
+    """The example of issue 19 renders on paper with every roster introduced and no
+    raw piped braces (its wording is the example's: only the structure is checked)."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from qdef.pipeline import validate_file  # noqa: PLC0415
+
+    path = Path(__file__).resolve().parents[1] / "instruments" / "household-roster.yaml"
+    if not path.exists():
+        pytest.skip("instruments/household-roster.yaml is not there yet")
+    compiled = validate_file(path).compiled
+    assert compiled is not None
+    paper = render(compiled, to="markdown")
+    rosters = [s for s in compiled.instrument.sections if s.repeat is not None]
+    assert rosters
+    introduced = sum(paper.count(f"*{word}") for word in ("Fill in this part", "Diesen Teil"))
+    assert introduced >= len(rosters)
+    assert "{" not in paper.replace("\\{", "")
