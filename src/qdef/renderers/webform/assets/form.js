@@ -2421,7 +2421,20 @@
     return copies !== null && own(copies, name) ? copies[name][2] : name;
   }
 
-  function withOrder(result) {
+  function withOrder(result, given) {
+    var chosen = function (key) {
+      // an order given with the answers (qdefForm.walk) that is a permutation of the
+      // codes (ids) is kept, as qdef.routing.interpreter keeps it
+      var mine = given !== undefined && given !== null && typeof given === "object" ? given[key] : null;
+      var own_ = shownOrder[key];
+      if (Array.isArray(mine) && mine.length === own_.length &&
+          new Set(mine).size === mine.length && mine.every(function (code) {
+            return own_.indexOf(code) >= 0;
+          })) {
+        return mine.slice();
+      }
+      return own_;
+    };
     var order = Object.create(null);
     var keys = [];
     var sectionIds = Object.create(null); // question id -> its random section's id
@@ -2433,12 +2446,12 @@
     result.shown.forEach(function (position) {
       var step = steps[position];
       if (own(shownOrder, step.q)) {
-        order[step.q] = shownOrder[step.q];
+        order[step.q] = chosen(step.q);
         keys.push(step.q);
       }
       var section = own(sectionIds, step.q) ? sectionIds[step.q] : null;
       if (section !== null && !own(order, section)) {
-        order[section] = shownOrder[section];
+        order[section] = chosen(section);
         keys.push(section);
       }
     });
@@ -2693,8 +2706,10 @@
       var given = new Map();
       Object.keys(answers).forEach(function (name) {
         var answer = answers[name];
-        given.set(name, answer !== null && typeof answer === "object" && !Array.isArray(answer)
-          ? literal(answer) : answer);
+        if (name !== "_order") {
+          given.set(name, answer !== null && typeof answer === "object" && !Array.isArray(answer)
+            ? literal(answer) : answer);
+        }
       });
       var result = walkGiven(given);
       return {
@@ -2705,7 +2720,7 @@
           .map(function (position) {
             return original(steps[position].q);
           }),
-        response: serialize(withOrder(result)),
+        response: serialize(withOrder(result, answers._order)),
         errors: result.errors.map(function (error) {
           return [original(error[0]), error[1]];
         }),
