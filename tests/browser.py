@@ -157,7 +157,7 @@ class Form:
         elif info.kind == "ranking":
             for rank, code in enumerate(value, start=1):
                 self.control(f"f-{name}-{code}").select_option(str(rank))
-        elif self.page.locator(f'input[type="range"][name="{name}"]').count():
+        elif getattr(info.node, "widget", None) == "slider":
             self.control(f"f-{name}").evaluate(SLIDE, typed(info.kind, value))
         else:
             field = self.control(f"f-{name}")
