@@ -17,18 +17,22 @@ It prints, and writes to benchmarks/ROUTING.md, the medians, the time per questi
 and the growth exponent between the smallest and the largest N
 (``log(t2 / t1) / log(n2 / n1)``: 1 is linear, 2 quadratic).
 
-    python benchmarks/routing.py [--quick] [--roster] [--output PATH] [N ...]
+    python benchmarks/routing.py [--quick] [--roster [--aggregates]] [--cpu-time]
+                                 [--pause-gc] [--output PATH] [N ...]
 
 Default: N = 1000 5000 10000, 5 repetitions, written to benchmarks/ROUTING.md.
 ``--quick``: 3 repetitions, N = 1000 5000, and nothing written unless ``--output``
-is given. ``--roster``: the roster case instead (:func:`roster_synthetic`: N questions in
-units of a text list and a multiple choice, a roster of :data:`ROSTER_SIZE` questions
-with routing inside — conditions on the item and on the iteration's answers, a goto —
-and questions after it on aggregates over it); its results replace the section
-"Roster case" of benchmarks/ROUTING.md, the rest of the file is kept (and a run
-without it keeps that section). ``--pause-gc``: the collector off while timing (by
-default it runs, as in real use; its full collections then land in whichever step
-reaches the threshold, the same one in every repetition, so compare the total).
+is given. ``--roster``: the roster case instead (:func:`roster_synthetic`: N questions
+in units of a text list and a multiple choice, a roster of :data:`ROSTER_SIZE`
+questions with routing inside — conditions on the item and on the iteration's
+answers, a goto — and questions after it; with ``--aggregates`` two of those on
+aggregates over the roster); its results replace its own section of
+benchmarks/ROUTING.md ("Roster case", "Roster case with aggregates"), the rest of the
+file is kept (a run without ``--roster`` keeps those sections). ``--pause-gc``: the
+collector off while timing (by default it runs, as in real use; its full collections
+then land in whichever step reaches the threshold, the same one in every repetition,
+so compare the total). ``--cpu-time``: the process's CPU time instead of the wall
+clock (on a machine shared with other work).
 Timings are reported, never asserted.
 """
 
@@ -68,17 +72,27 @@ DEFAULT_SIZES = (1000, 5000, 10000)
 #: The questions of each roster of the roster case.
 ROSTER_SIZE = 8
 ROSTER_SECTION = "## Roster case"
+AGGREGATES_SECTION = "## Roster case with aggregates"
+SECTIONS = (ROSTER_SECTION, AGGREGATES_SECTION)
+AGGREGATES_NOTE = (
+    " Two questions after each roster depend on aggregates over it, which the diagrams"
+    " do not decide: each is proved reachable by an example respondent, found by search"
+    " and checked by walking the instrument from its first question, so the findings"
+    " grow with the questions times the questions on aggregates (quadratically here,"
+    " where every roster has two)."
+)
 QUICK_SIZES = (1000, 5000)
 HERE = Path(__file__).resolve().parent
 
 
-def roster_synthetic(n: int, seed: int = 0) -> str:
+def roster_synthetic(n: int, seed: int = 0, aggregates: bool = False) -> str:
     """An instrument of about ``n`` questions in units of ``ROSTER_SIZE + 6``: a text list
     of names and a multiple choice of vehicles, a roster for each name of ``ROSTER_SIZE``
     questions (an age; a choice asked by age, with a goto; questions on the item, on
     the vehicles chosen before the roster and on the iteration's answers), and after
-    it questions on aggregates over the roster and on the answers before it. ``seed``
-    varies the constants."""
+    it four questions on the answers before it — two of them, with ``aggregates``, on
+    aggregates over the roster instead (``any(age >= 18)``, ``count(work == "y") >= 2``).
+    ``seed`` varies the constants."""
     sections: list[str] = []
     units = max(1, n // (ROSTER_SIZE + 6))
     for u in range(units):
@@ -115,19 +129,29 @@ def roster_synthetic(n: int, seed: int = 0) -> str:
             f"  - id: people{u}\n    repeat: {{for_each: names{u}, item: who{u}}}\n"
             "    questions:\n" + "\n".join(inner) + "\n"
             f"  - id: post{u}\n    questions:\n"
-            f'      - {{id: adults{u}, type: text, text: "?", when: any(age{u} >= 18)}}\n'
-            f'      - {{id: workers{u}, type: text, text: "?",'
-            f' when: count(work{u} == "y") >= 2}}\n'
-            f'      - {{id: carq{u}, type: text, text: "?", when: v{u} has "car"}}\n'
+            + (
+                f'      - {{id: adults{u}, type: text, text: "?", when: any(age{u} >= 18)}}\n'
+                f'      - {{id: workers{u}, type: text, text: "?",'
+                f' when: count(work{u} == "y") >= 2}}\n'
+                if aggregates
+                else f'      - {{id: adults{u}, type: text, text: "?",'
+                f" when: answered(names{u}.b)}}\n"
+                f'      - {{id: workers{u}, type: text, text: "?",'
+                f' when: names{u}.a == "Anna"}}\n'
+            )
+            + f'      - {{id: carq{u}, type: text, text: "?", when: v{u} has "car"}}\n'
             f'      - {{id: bikeq{u}, type: text, text: "?", when: v{u} has "bike"}}\n'
         )
     head = f"qdef: 1\nid: rosters{n}\ntitle: Rosters\nlanguage: en\nsections:\n"
     return head + "".join(sections)
 
 
-def _once(instrument: qdef.Instrument) -> tuple[dict[str, float], Analysis, list[Any], PathCount]:
-    """One repetition: the time of each step, the analysis, its findings and path count."""
-    clock = time.perf_counter
+def _once(
+    instrument: qdef.Instrument, cpu_time: bool = False
+) -> tuple[dict[str, float], Analysis, list[Any], PathCount]:
+    """One repetition: the time of each step (wall clock, or the process's CPU time),
+    the analysis, its findings and path count."""
+    clock = time.process_time if cpu_time else time.perf_counter
     start = clock()  # compile_plan computes afresh: nothing is remembered per instrument
     analysis = Analysis(compile_plan(instrument))
     analysed = clock()
@@ -149,7 +173,14 @@ def _once(instrument: qdef.Instrument) -> tuple[dict[str, float], Analysis, list
 
 
 def measure(
-    n: int, repetitions: int = 5, seed: int = 0, pause_gc: bool = False, roster: bool = False
+    n: int,
+    repetitions: int = 5,
+    seed: int = 0,
+    pause_gc: bool = False,
+    *,
+    roster: bool = False,
+    aggregates: bool = False,
+    cpu_time: bool = False,
 ) -> dict[str, Any]:
     """Time the routing analysis of a synthetic instrument of ``n`` questions.
 
@@ -158,18 +189,20 @@ def measure(
     ``nodes`` (diagram nodes at the end of a repetition) and ``conditions``
     (questions with a ``when`` of their own or of their section). With ``pause_gc``
     the garbage collector is off while a repetition runs; with ``roster`` the instrument
-    is :func:`roster_synthetic`'s (``rosters``: their number; ``n``: its questions).
+    is :func:`roster_synthetic`'s, with ``aggregates`` or not (``rosters``: their
+    number; ``n``: its questions).
     """
     if repetitions < 1:
         raise ValueError("at least one repetition")
-    instrument = qdef.loads(roster_synthetic(n, seed) if roster else synthetic(n, seed))
+    text = roster_synthetic(n, seed, aggregates) if roster else synthetic(n, seed)
+    instrument = qdef.loads(text)
     samples: dict[str, list[float]] = {c: [] for c in COLUMNS}
     for _ in range(repetitions):
         gc.collect()
         if pause_gc:
             gc.disable()
         try:
-            times, analysis, found, paths = _once(instrument)
+            times, analysis, found, paths = _once(instrument, cpu_time)
         finally:
             gc.enable()
         for column, seconds in times.items():
@@ -180,6 +213,7 @@ def measure(
         "rosters": len(analysis.plan.rosters),
         "repetitions": repetitions,
         "pause_gc": pause_gc,
+        "cpu_time": cpu_time,
         "times": {c: statistics.median(s) for c, s in samples.items()},
         "findings": len(found),
         "kinds": dict(sorted(Counter(f.kind for f in found).items())),
@@ -214,7 +248,8 @@ def tables(results: list[dict[str, Any]]) -> str:
     rule = "|---:|" + "---:|" * len(COLUMNS)
     collector = "paused" if results[0]["pause_gc"] else "on"
     medians = f"Medians of {results[0]['repetitions']} repetitions (garbage collector {collector})"
-    lines = [f"{medians}, in seconds:", "", head, rule]
+    unit = "seconds of CPU time" if results[0].get("cpu_time") else "seconds"
+    lines = [f"{medians}, in {unit}:", "", head, rule]
     for r in results:
         lines.append(f"| {r['n']} | " + " | ".join(f"{r['times'][c]:.3f}" for c in COLUMNS) + " |")
     exponents = [growth(results, c) for c in COLUMNS]
@@ -233,7 +268,8 @@ def tables(results: list[dict[str, Any]]) -> str:
     ]
     for r in results:
         paths: PathCount = r["paths"]
-        count = scientific(paths.count) + ("" if paths.exact else f", at most: {paths.reason}")
+        reason = paths.reason if len(paths.reason) <= 120 else paths.reason[:119] + "…"
+        count = scientific(paths.count) + ("" if paths.exact else f", at most: {reason}")
         kinds = ", ".join(f"{k} {v}" for k, v in r["kinds"].items())
         found = f"{r['findings']}" + (f" ({kinds})" if kinds else "")
         lines.append(f"| {r['n']} | {r['conditions']} | {count} | {found} | {r['nodes']:,} |")
@@ -270,12 +306,27 @@ def report(results: list[dict[str, Any]], command: str) -> str:
     )
 
 
-def roster_report(results: list[dict[str, Any]], command: str) -> str:
+def _sections(text: str) -> tuple[str, dict[str, str]]:
+    """A report cut into its main part and its roster sections (title -> text)."""
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if line in SECTIONS]
+    if not starts:
+        return text, {}
+    found: dict[str, str] = {}
+    for k, start in enumerate(starts):
+        stop = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        found[lines[start]] = "\n".join(lines[start:stop])
+    return "\n".join(lines[: starts[0]]), found
+
+
+def roster_report(results: list[dict[str, Any]], command: str, title: str) -> str:
     return (
-        f"{ROSTER_SECTION}\n\n"
+        f"{title}\n\n"
         f"Instruments from `roster_synthetic` in `benchmarks/routing.py` (rosters of "
         f"{ROSTER_SIZE} questions with routing inside, each analysed for one iteration, "
-        "symbolically: nothing is unrolled). Repeat with:\n\n"
+        "symbolically: nothing is unrolled)."
+        + (AGGREGATES_NOTE if title == AGGREGATES_SECTION else "")
+        + " Repeat with:\n\n"
         f"```console\n$ {command}\n```\n\n"
         "| questions | rosters |\n|---:|---:|\n"
         + "".join(f"| {r['n']} | {r['rosters']} |\n" for r in results)
@@ -295,6 +346,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--roster", action="store_true", help="the roster case (section 'Roster case')"
     )
+    parser.add_argument(
+        "--cpu-time",
+        action="store_true",
+        help="time with the process's CPU time (a machine shared with other work)",
+    )
+    parser.add_argument(
+        "--aggregates",
+        action="store_true",
+        help="with --roster: questions on aggregates after each roster (their own section)",
+    )
     args = parser.parse_args(argv)
     sizes = sorted(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES))
     repetitions = args.repetitions or (3 if args.quick else 5)
@@ -302,21 +363,33 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for n in sizes:
         print(f"measuring N = {n} ...", file=sys.stderr, flush=True)
-        results.append(measure(n, repetitions, pause_gc=args.pause_gc, roster=args.roster))
+        results.append(
+            measure(
+                n,
+                repetitions,
+                pause_gc=args.pause_gc,
+                roster=args.roster,
+                aggregates=args.roster and args.aggregates,
+                cpu_time=args.cpu_time,
+            )
+        )
     text = tables(results)
     print(text)
     if output is not None:
         given = sys.argv[1:] if argv is None else argv
         command = " ".join(["python benchmarks/routing.py", *given])
         kept = output.read_text(encoding="utf-8") if output.exists() else ""
-        before, found, roster_part = kept.partition(f"\n{ROSTER_SECTION}\n")
+        main_part, sections = _sections(kept)
         if args.roster:
-            written = f"{before.rstrip()}\n\n{roster_report(results, command)}".lstrip()
+            title = AGGREGATES_SECTION if args.aggregates else ROSTER_SECTION
+            sections[title] = roster_report(results, command, title)
         else:
-            written = report(results, command)
-            if found:
-                written += f"\n{ROSTER_SECTION}\n{roster_part}"
-        output.write_text(written, encoding="utf-8")
+            main_part = report(results, command)
+        parts = [
+            main_part.rstrip("\n"),
+            *(sections[t].rstrip("\n") for t in SECTIONS if t in sections),
+        ]
+        output.write_text("\n\n".join(p for p in parts if p) + "\n", encoding="utf-8")
         print(f"\nwritten to {output}", file=sys.stderr)
     return 0
 

@@ -478,15 +478,21 @@ def test_routing_roster_case_runs_and_keeps_the_main_report(
 ) -> None:
     result = routing.measure(60, repetitions=1, roster=True)
     assert result["rosters"] == 4 and result["n"] == 56
-    assert result["kinds"] == {}  # every aggregate proved by an example respondent
-    assert result["paths"].rosters
+    assert result["kinds"] == {} and result["paths"].exact and result["paths"].rosters
+    summed = routing.measure(60, repetitions=1, roster=True, aggregates=True)
+    assert summed["kinds"] == {}  # every aggregate proved by an example respondent
+    assert not summed["paths"].exact
     output = tmp_path / "ROUTING.md"
     output.write_text("# main report\n", encoding="utf-8")
-    assert routing.main(["--roster", "--repetitions", "1", "--output", str(output), "30"]) == 0
+    arguments = ["--repetitions", "1", "--output", str(output)]
+    assert routing.main(["--roster", "--aggregates", *arguments, "30"]) == 0
+    assert routing.main(["--roster", *arguments, "30"]) == 0
     report = output.read_text(encoding="utf-8")
     assert report.startswith("# main report\n\n## Roster case\n")
-    assert "python benchmarks/routing.py --roster" in report
-    assert routing.main(["--repetitions", "1", "--output", str(output), "40"]) == 0
+    assert "\n## Roster case with aggregates\n" in report
+    assert "python benchmarks/routing.py --roster --repetitions 1" in report
+    assert routing.main([*arguments, "40"]) == 0
     report = output.read_text(encoding="utf-8")
-    assert report.startswith("# Routing analysis") and "\n## Roster case\n" in report
+    assert report.startswith("# Routing analysis")
+    assert report.index("\n## Roster case\n") < report.index("\n## Roster case with aggregates")
     capsys.readouterr()

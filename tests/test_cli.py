@@ -305,8 +305,9 @@ def test_github_format_escapes_data_and_properties(tmp_path: Path) -> None:
     escaped = str(path).replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
     assert out == (
         f"::error file={escaped},line=10,col=17,title=QD204::'widget' cannot be the text "
-        "'50%25, oder: mehr'; use 'radio' or 'dropdown' (widget: How the web form offers "
-        "the options.)\n"
+        "'50%25, oder: mehr'; use 'radio', 'dropdown' or 'buttons' (widget: How the web form "
+        "offers the options: radio buttons in a column, a drop-down list, or buttons in one "
+        "row (for a scale such as 1–5). A widget never changes the data.)\n"
     )
 
 

@@ -170,6 +170,13 @@ def test_the_item_is_a_variable_of_its_roster_at_its_first_entry() -> None:
     assert table.roster_of("child") == "children"
 
 
+def test_each_sections_first_position_is_kept() -> None:
+    table = symbols()
+    assert table.starts == (0, 3, 6, 7, 8)
+    assert [table.first_position(s) for s in range(5)] == [0, 3, 6, 7, 8]
+    assert table.positions["age"] == 3
+
+
 def test_an_instrument_without_rosters_has_none() -> None:
     table = symbols("sections:\n  - id: s\n    questions:\n      - {id: q, type: text, text: Q}\n")
     assert table.rosters == {}
@@ -491,7 +498,7 @@ def _block(k: int) -> str:
         f"      - {{id: a{k}, type: number, min: 0, max: 9, text: A, goto: c{k}}}\n"
         f"      - {{id: b{k}, type: text, text: B}}\n"
         f"      - {{id: c{k}, type: text, text: C, when: a{k} > 1}}\n"
-        f"  - id: z{k}\n    order: random\n    questions:\n"
+        f"  - id: z{k}\n    order: random\n    when: answered(names{k})\n    questions:\n"
         f'      - {{id: d{k}, type: text, text: D, when: m{k} has "a"}}\n'
         f"      - {RANK.replace('id: r,', f'id: r{k},')}, filter: {{chosen_in: m{k}}}}}\n"
         f"      - {{id: n{k}, type: numbers, text: N, fields: {FIELDS}, total: {{at_most: 9}}}}\n"

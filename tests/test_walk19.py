@@ -76,7 +76,7 @@ HOUSEHOLD = instrument(
         - id: hours
           type: numbers
           text: Hours
-          fields: [{code: school, label: School}, {code: play, label: Play}]
+          fields: [{code: school, label: School, max: 10}, {code: play, label: Play}]
           total: {at_most: 10}
     - id: s3
       questions:
@@ -291,10 +291,11 @@ def test_a_seed_records_the_order_shown() -> None:
     for seed in (0, 1, 2**32 - 1):
         result = walk(RANDOM, {"q": ["a"]}, seed=seed)
         q, s1 = plan.steps[0].question, plan.instrument.sections[0]
-        assert result.response["_order"] == {
-            "q": shown_order(q, seed),
-            "s1": shown_order(s1, seed),
-        }  # m is not shown: no entry
+        assert list(result.response["_order"].items()) == [
+            ("q", shown_order(q, seed)),  # a question, then its section
+            ("s1", shown_order(s1, seed)),
+        ]  # m is not shown: no entry
+        assert list(result.response)[-1] == "_order"
         assert result.response["_order"]["q"][3] == "none"  # anchored: exclusive
         assert result.response["_order"]["s1"][2] == "d"  # anchored: anchor: true
 
@@ -350,6 +351,10 @@ def test_problems_finds_every_malformed_record_ranking_and_order_at_once() -> No
         "'age' belongs to the roster 'persons': give it in the records of 'persons'",
         "'person' belongs to the roster 'persons': give it in the records of 'persons'",
     ]
+    assert problems(HOUSEHOLD, {"kids": [{"hours.school": 11, "hours.play": 1.5}]}) == [
+        "'kids'[0]: 'hours.school': 11 is more than the maximum 10",
+        "'kids'[0]: 'hours.play': 1.5 is not a whole number",
+    ]
     assert problems(CHOICES, {"prio": ["a", "a"], "full": [], "dm.bus.imp": "3"}) == [
         "'prio': a code is ranked twice",
         "'full': [] is not a non-empty list of codes in rank order",
@@ -392,6 +397,14 @@ ROSTER = """\
     - {id: several, type: text, text: "Several?", when: count(age) >= 2}
     - {id: adults, type: text, text: "Adults?", when: any(age >= 18) and pets_total > 1}
     - {id: grown, type: text, text: "All grown?", when: all(age >= 10)}
+    - {id: nkids, type: number, min: 0, max: 2, text: "Kids?"}
+- id: kids
+  repeat: {times: nkids, max: 2, item: child}
+  questions:
+    - id: kage
+      type: number
+      text: "Age of child {child}?"
+      when: child == 1 or count(age) >= 2
 """
 
 UNROLLED_AFTER = """\
@@ -410,6 +423,15 @@ UNROLLED_AFTER = """\
       when: >-
         (not answered(names.p1) or age_1 >= 10) and (not answered(names.p2) or age_2 >= 10)
         and (not answered(names.p3) or age_3 >= 10)
+    - {id: nkids, type: number, min: 0, max: 2, text: "Kids?"}
+- id: kids_1
+  when: nkids >= 1
+  questions:
+    - {id: kage_1, type: number, text: "Age?"}
+- id: kids_2
+  when: nkids >= 2
+  questions:
+    - {id: kage_2, type: number, text: "Age?", when: "count(age_1, age_2, age_3) >= 2"}
 """
 
 UNROLLED_COPY = """\
@@ -450,31 +472,57 @@ records = st.fixed_dictionaries(
     names=st.lists(st.sampled_from([None, "Ann", "Bob", "Cid"]), min_size=3, max_size=3),
     flag=st.sampled_from([None, "y", "n"]),
     given_records=st.lists(records, min_size=3, max_size=4),
+    nkids=st.sampled_from([None, 0, 1, 2]),
+    kages=st.lists(st.one_of(st.none(), st.integers(0, 17)), min_size=2, max_size=2),
 )
 def test_a_roster_walk_equals_the_walk_of_the_roster_unrolled_by_hand(
-    names: list[str | None], flag: str | None, given_records: list[dict[str, Any]]
+    names: list[str | None],
+    flag: str | None,
+    given_records: list[dict[str, Any]],
+    nkids: int | None,
+    kages: list[int | None],
 ) -> None:
     """Conditions inside read the iteration's answers and the item, gotos stay in the
-    iteration, aggregates after the roster read the records (count, sum, any, all)."""
+    iteration, aggregates after the roster (and inside another) read the records
+    (count, sum, any, all); a ``times`` roster runs 1 … the number."""
     common: dict[str, Any] = {f"names.p{i}": n for i, n in enumerate(names, 1) if n is not None}
     common |= {"several": "s", "adults": "a", "grown": "g"}
     if flag is not None:
         common["flag"] = flag
+    if nkids is not None:
+        common["nkids"] = nkids
+    kid_records = [{} if a is None else {"kage": a} for a in kages]
     slots = [i for i, n in enumerate(names, 1) if n is not None]
-    rostered = walk(ROSTERED, {**common, "people": given_records})
+    rostered = walk(ROSTERED, {**common, "people": given_records, "kids": kid_records})
     # the k-th record answers the k-th iteration: the k-th answered field's copy
     flat = {
         f"{name}_{slot}": value
         for slot, record in zip(slots, given_records, strict=False)
         for name, value in record.items()
     }
+    flat |= {f"kage_{i}": a for i, a in enumerate(kages, 1) if a is not None}
     unrolled = walk(UNROLLED, {**common, **flat})
+    slots_of = {"people": slots, "kids": [1, 2]}
     renamed = [
-        qid if k is None else f"{qid}_{slots[k]}"
-        for qid, k in zip(rostered.ids, rostered.iterations, strict=True)
+        ROSTERED.steps[p].question.id
+        if k is None
+        else f"{ROSTERED.steps[p].question.id}_{slots_of[str(ROSTERED.steps[p].roster)][k]}"
+        for p, k in zip(rostered.positions, rostered.iterations, strict=True)
     ]
     assert renamed == list(unrolled.ids)
-    copies = {f"{f}_{i}" for f in FIELDS for i in (1, 2, 3)}
+    kids = [
+        {
+            "child": i,
+            **(
+                {"kage": unrolled.response[f"kage_{i}"]} if f"kage_{i}" in unrolled.response else {}
+            ),
+        }
+        for i in (1, 2)
+        if (nkids or 0) >= i
+    ]
+    if kids:
+        assert rostered.response.pop("kids") == kids
+    copies = {f"{f}_{i}" for f in FIELDS for i in (1, 2, 3)} | {"kage_1", "kage_2"}
     expected = {k: v for k, v in unrolled.response.items() if k not in copies}
     people = [
         {

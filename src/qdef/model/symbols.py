@@ -116,7 +116,7 @@ class Variable:
     """The id of the question that defines it."""
     position: int
     """The question's index in sequence order (0-based); -1 for a hidden variable
-    (earlier than every question)."""
+    (earlier than every question); a roster's item: the roster's first entry's."""
     path: KeyPath
     """Where it is defined in the document (``("hidden", i)`` for a hidden variable)."""
     roster: str | None = None
@@ -147,6 +147,9 @@ class Symbols:
     rosters: dict[str, int] = field(default_factory=dict)
     """Roster section id -> the section's index, in document order (first definition of
     an id only)."""
+    starts: tuple[int, ...] = ()
+    """Section index -> the sequence index of its first question (filled by :func:`build`;
+    :meth:`first_position` reads it)."""
 
     def define(self, entry: QuestionEntry, vtype: ValueType) -> Variable:
         """Give the computed entry ``entry`` its variable, of type ``vtype`` (the type of
@@ -166,7 +169,10 @@ class Symbols:
         return (e for e in self.entries if isinstance(e.question, Computed))
 
     def first_position(self, section_index: int) -> int:
-        """The sequence index of a section's first question."""
+        """The sequence index of a section's first question (in constant time for a table
+        made by :func:`build`)."""
+        if 0 <= section_index < len(self.starts):
+            return self.starts[section_index]
         for entry in self.entries:
             if entry.section_index == section_index:
                 return entry.position
@@ -290,11 +296,13 @@ def build(instrument: Instrument) -> Symbols:
     positions: dict[str, int] = {}
     hidden: list[Variable] = []
     rosters: dict[str, int] = {}
+    starts: list[int] = []
     for i, item in enumerate(instrument.hidden or ()):
         variable = Variable(item.id, hidden_type(item), item.id, -1, ("hidden", i))
         hidden.append(variable)
         variables.setdefault(item.id, variable)
     for s, section in enumerate(instrument.sections):
+        starts.append(len(entries))
         roster = _roster(section, s, len(entries), variables, rosters)
         for q, question in enumerate(section.questions):
             position = len(entries)
@@ -304,7 +312,7 @@ def build(instrument: Instrument) -> Symbols:
             for name, vtype, vpath in _question_variables(question, path):
                 if name not in variables:
                     variables[name] = Variable(name, vtype, question.id, position, vpath, roster)
-    return Symbols(tuple(entries), variables, positions, tuple(hidden), rosters)
+    return Symbols(tuple(entries), variables, positions, tuple(hidden), rosters, tuple(starts))
 
 
 def _roster(

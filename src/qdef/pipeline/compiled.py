@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from qdef.expr.nodes import Expr
 from qdef.expr.parser import parse
+from qdef.expr.scope import resolve
 from qdef.model import Computed, Instrument
 from qdef.model.symbols import Symbols
 from qdef.source.positions import KeyPath
@@ -70,9 +71,12 @@ class Compiled:
 
     def __post_init__(self) -> None:
         complete = dict(self.conditions)
+        roster_of = self.symbols.roster_of if self.symbols.rosters else None
         for path, source in _condition_sources(self.instrument):
             if path not in complete:
-                complete[path] = parse(source)
+                parsed = parse(source)
+                # an aggregate over a roster as the semantic checks leave it: an Over
+                complete[path] = parsed if roster_of is None else resolve(parsed, roster_of)
         object.__setattr__(self, "conditions", MappingProxyType(complete))
 
     def condition(self, path: KeyPath) -> Expr | None:

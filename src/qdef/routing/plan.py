@@ -11,6 +11,11 @@ Availability is routing: an option (row) offered only under a condition — its 
 ``when``, the question's ``filter`` — gives its step an ``option_when`` entry, and a
 question none of whose options (rows) may be offered has the disjunction of those
 conditions (``Step.available``) in its ``when``.
+
+A roster section (``repeat``) is a :class:`Roster` in :attr:`Plan.rosters`; its steps
+and variables (its item too) name it (``Step.roster``, ``VarInfo.roster``), and
+aggregates over it are :class:`~qdef.expr.nodes.Over` nodes. A number list's
+``total`` is a condition (``Step.total``) checked like a rule.
 """
 
 from __future__ import annotations
@@ -21,18 +26,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from typing import Literal as OneOf
 
-from qdef.expr.nodes import (
-    And,
-    Call,
-    Compare,
-    Expr,
-    Has,
-    In,
-    Literal,
-    Not,
-    Or,
-    Ref,
-)
+from qdef.expr.nodes import And, Call, Compare, Expr, Has, In, Literal, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.parser import parse
 from qdef.expr.scope import resolve
@@ -367,8 +361,8 @@ def _rosters(instrument: Instrument, symbols: Symbols) -> tuple[dict[str, Roster
         kind: OneOf["choices", "textlist", "times"]
         slots: tuple[str | int, ...]
         if repeat.for_each is not None and isinstance(source, MultipleChoice):
-            kind, slots = "choices", tuple(o.code for o in source.options)
             codes = tuple(o.code for o in source.options)
+            kind, slots = "choices", codes
             item = VarInfo(
                 repeat.item, "choice", section.id, start, codes, source, None, section.id
             )

@@ -235,7 +235,8 @@ def _field_help(owner: type[BaseModel] | None, field: str | None) -> str:
     info = owner.model_fields.get(field)
     if info is None or not info.description:
         return ""
-    return f" ({field}: {info.description.strip().replace('``', '`')})"
+    # a docstring over several lines is one line in a message
+    return f" ({field}: {' '.join(info.description.split()).replace('``', '`')})"
 
 
 def _where(owner: type[BaseModel] | None) -> str:
