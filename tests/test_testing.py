@@ -396,6 +396,7 @@ def test_a_walk_that_computes_wrongly_is_caught(monkeypatch: pytest.MonkeyPatch)
 # --------------------------------------------------------------------------- issue 19
 
 NEW = instruments(max_sections=3, max_questions=3, features=ALL_FEATURES)
+ROSTERS = instruments(max_sections=3, max_questions=3, features={"roster", "random", "ranking"})
 
 
 @settings(max_examples=30)
@@ -443,8 +444,8 @@ def test_issue_19_features_are_drawn() -> None:
     plan) occurs among 80 instruments drawn with every feature."""
     seen: set[str] = set()
 
-    @settings(max_examples=80, derandomize=True, database=None, phases=[Phase.generate])
-    @given(NEW)
+    @settings(max_examples=150, derandomize=True, database=None, phases=[Phase.generate])
+    @given(st.one_of(NEW, ROSTERS))
     def collect(instrument: Instrument) -> None:
         used = _uses(instrument)
         seen.update(used)
@@ -518,7 +519,7 @@ def test_issue_19_respondents_vary() -> None:
     seen: set[str] = set()
 
     @settings(max_examples=80, derandomize=True, database=None)
-    @given(NEW, st.data())
+    @given(st.one_of(NEW, ROSTERS), st.data())
     def collect(instrument: Instrument, data: st.DataObject) -> None:
         attempt = data.draw(attempts(instrument))
         plan = compile_plan(instrument)

@@ -319,7 +319,7 @@ def _layout(
         if "random" in wanted:
             choices.append("random")
         if "roster" in wanted and s > 0 and modes[s - 1] != "roster":
-            choices += ["roster", "roster"]
+            choices = ["roster", "roster", *choices]  # first: what simple examples draw
         modes.append(draw(st.sampled_from(choices)) if len(choices) > 2 else "plain")
     per_section = [[draw(st.sampled_from(kinds_drawn)) for _ in range(size)] for size in sizes]
     for s, mode in enumerate(modes):
