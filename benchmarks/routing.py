@@ -17,18 +17,22 @@ It prints, and writes to benchmarks/ROUTING.md, the medians, the time per questi
 and the growth exponent between the smallest and the largest N
 (``log(t2 / t1) / log(n2 / n1)``: 1 is linear, 2 quadratic).
 
-    python benchmarks/routing.py [--quick] [--roster] [--output PATH] [N ...]
+    python benchmarks/routing.py [--quick] [--roster [--aggregates]] [--cpu-time]
+                                 [--pause-gc] [--output PATH] [N ...]
 
 Default: N = 1000 5000 10000, 5 repetitions, written to benchmarks/ROUTING.md.
 ``--quick``: 3 repetitions, N = 1000 5000, and nothing written unless ``--output``
-is given. ``--roster``: the roster case instead (:func:`roster_synthetic`: N questions in
-units of a text list and a multiple choice, a roster of :data:`ROSTER_SIZE` questions
-with routing inside — conditions on the item and on the iteration's answers, a goto —
-and questions after it on aggregates over it); its results replace the section
-"Roster case" of benchmarks/ROUTING.md, the rest of the file is kept (and a run
-without it keeps that section). ``--pause-gc``: the collector off while timing (by
-default it runs, as in real use; its full collections then land in whichever step
-reaches the threshold, the same one in every repetition, so compare the total).
+is given. ``--roster``: the roster case instead (:func:`roster_synthetic`: N questions
+in units of a text list and a multiple choice, a roster of :data:`ROSTER_SIZE`
+questions with routing inside — conditions on the item and on the iteration's
+answers, a goto — and questions after it; with ``--aggregates`` two of those on
+aggregates over the roster); its results replace its own section of
+benchmarks/ROUTING.md ("Roster case", "Roster case with aggregates"), the rest of the
+file is kept (a run without ``--roster`` keeps those sections). ``--pause-gc``: the
+collector off while timing (by default it runs, as in real use; its full collections
+then land in whichever step reaches the threshold, the same one in every repetition,
+so compare the total). ``--cpu-time``: the process's CPU time instead of the wall
+clock (on a machine shared with other work).
 Timings are reported, never asserted.
 """
 
@@ -70,6 +74,13 @@ ROSTER_SIZE = 8
 ROSTER_SECTION = "## Roster case"
 AGGREGATES_SECTION = "## Roster case with aggregates"
 SECTIONS = (ROSTER_SECTION, AGGREGATES_SECTION)
+AGGREGATES_NOTE = (
+    " Two questions after each roster depend on aggregates over it, which the diagrams"
+    " do not decide: each is proved reachable by an example respondent, found by search"
+    " and checked by walking the instrument from its first question, so the findings"
+    " grow with the questions times the questions on aggregates (quadratically here,"
+    " where every roster has two)."
+)
 QUICK_SIZES = (1000, 5000)
 HERE = Path(__file__).resolve().parent
 
@@ -135,9 +146,12 @@ def roster_synthetic(n: int, seed: int = 0, aggregates: bool = False) -> str:
     return head + "".join(sections)
 
 
-def _once(instrument: qdef.Instrument) -> tuple[dict[str, float], Analysis, list[Any], PathCount]:
-    """One repetition: the time of each step, the analysis, its findings and path count."""
-    clock = time.perf_counter
+def _once(
+    instrument: qdef.Instrument, cpu_time: bool = False
+) -> tuple[dict[str, float], Analysis, list[Any], PathCount]:
+    """One repetition: the time of each step (wall clock, or the process's CPU time),
+    the analysis, its findings and path count."""
+    clock = time.process_time if cpu_time else time.perf_counter
     start = clock()  # compile_plan computes afresh: nothing is remembered per instrument
     analysis = Analysis(compile_plan(instrument))
     analysed = clock()
@@ -166,6 +180,7 @@ def measure(
     *,
     roster: bool = False,
     aggregates: bool = False,
+    cpu_time: bool = False,
 ) -> dict[str, Any]:
     """Time the routing analysis of a synthetic instrument of ``n`` questions.
 
@@ -187,7 +202,7 @@ def measure(
         if pause_gc:
             gc.disable()
         try:
-            times, analysis, found, paths = _once(instrument)
+            times, analysis, found, paths = _once(instrument, cpu_time)
         finally:
             gc.enable()
         for column, seconds in times.items():
@@ -198,6 +213,7 @@ def measure(
         "rosters": len(analysis.plan.rosters),
         "repetitions": repetitions,
         "pause_gc": pause_gc,
+        "cpu_time": cpu_time,
         "times": {c: statistics.median(s) for c, s in samples.items()},
         "findings": len(found),
         "kinds": dict(sorted(Counter(f.kind for f in found).items())),
@@ -232,7 +248,8 @@ def tables(results: list[dict[str, Any]]) -> str:
     rule = "|---:|" + "---:|" * len(COLUMNS)
     collector = "paused" if results[0]["pause_gc"] else "on"
     medians = f"Medians of {results[0]['repetitions']} repetitions (garbage collector {collector})"
-    lines = [f"{medians}, in seconds:", "", head, rule]
+    unit = "seconds of CPU time" if results[0].get("cpu_time") else "seconds"
+    lines = [f"{medians}, in {unit}:", "", head, rule]
     for r in results:
         lines.append(f"| {r['n']} | " + " | ".join(f"{r['times'][c]:.3f}" for c in COLUMNS) + " |")
     exponents = [growth(results, c) for c in COLUMNS]
@@ -307,7 +324,9 @@ def roster_report(results: list[dict[str, Any]], command: str, title: str) -> st
         f"{title}\n\n"
         f"Instruments from `roster_synthetic` in `benchmarks/routing.py` (rosters of "
         f"{ROSTER_SIZE} questions with routing inside, each analysed for one iteration, "
-        "symbolically: nothing is unrolled). Repeat with:\n\n"
+        "symbolically: nothing is unrolled)."
+        + (AGGREGATES_NOTE if title == AGGREGATES_SECTION else "")
+        + " Repeat with:\n\n"
         f"```console\n$ {command}\n```\n\n"
         "| questions | rosters |\n|---:|---:|\n"
         + "".join(f"| {r['n']} | {r['rosters']} |\n" for r in results)
@@ -328,6 +347,11 @@ def main(argv: list[str] | None = None) -> int:
         "--roster", action="store_true", help="the roster case (section 'Roster case')"
     )
     parser.add_argument(
+        "--cpu-time",
+        action="store_true",
+        help="time with the process's CPU time (a machine shared with other work)",
+    )
+    parser.add_argument(
         "--aggregates",
         action="store_true",
         help="with --roster: questions on aggregates after each roster (their own section)",
@@ -346,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
                 pause_gc=args.pause_gc,
                 roster=args.roster,
                 aggregates=args.roster and args.aggregates,
+                cpu_time=args.cpu_time,
             )
         )
     text = tables(results)

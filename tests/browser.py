@@ -137,9 +137,11 @@ class Form:
     def control(self, element_id: str) -> Any:
         return self.page.locator(css_id(element_id))
 
-    def answer(self, name: str, value: Any) -> None:
-        """Enter one answer the way a respondent would."""
-        info = self.plan.variables[name]
+    def answer(self, name: str, value: Any, info: Any = None) -> None:
+        """Enter one answer the way a respondent would (``info``: the variable's, for a
+        name the plan does not have)."""
+        if info is None:
+            info = self.plan.variables[name]
         if info.kind == "choice":
             select = self.page.locator(f'select[name="{name}"]')
             if select.count():
@@ -155,12 +157,23 @@ class Form:
         elif info.kind == "ranking":
             for rank, code in enumerate(value, start=1):
                 self.control(f"f-{name}-{code}").select_option(str(rank))
-        elif self.page.locator(f'input[type="range"][name="{name}"]').count():
+        elif getattr(info.node, "widget", None) == "slider":
             self.control(f"f-{name}").evaluate(SLIDE, typed(info.kind, value))
         else:
             field = self.control(f"f-{name}")
             field.fill(typed(info.kind, value))
             field.blur()  # a change is complete when the respondent leaves the field
+
+    def answer_copy(self, name: str, slot: int, value: Any) -> None:
+        """Answer variable ``name`` of a roster in the copy of slot ``slot`` (the web
+        form writes a roster once per slot, its names ``<name>@<slot>``)."""
+        info = self.plan.variables[name]
+        question = info.question
+        if name == question or name.startswith(question + "."):
+            copy = f"{question}@{slot}{name[len(question) :]}"
+        else:
+            copy = f"{name}@{slot}"
+        self.answer(copy, value, info)
 
     def enter(self, response: Mapping[str, Any]) -> None:
         """Enter a response, in its order (the walk's: follow-ups after their options)."""

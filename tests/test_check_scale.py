@@ -45,7 +45,7 @@ def _ignoring_goto(broken: int) -> Any:
 
     def walk_until_stop(
         plan: Plan, given: Mapping[str, Any], stop: int
-    ) -> tuple[list[int], dict[str, Any], Literal["goto", "last"]]:
+    ) -> tuple[list[int], list[None], dict[str, Any], Literal["goto", "last"]]:
         response: dict[str, Any] = {}
         shown: list[int] = []
         position = 0
@@ -61,7 +61,7 @@ def _ignoring_goto(broken: int) -> Any:
             if position == broken:
                 target = None
             position = target if target is not None else step.next_default
-        return shown, response, "last"
+        return shown, [None] * len(shown), response, "last"  # (no rosters: no iterations)
 
     return walk_until_stop
 

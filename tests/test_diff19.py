@@ -140,7 +140,9 @@ def test_a_question_moved_into_a_roster_breaks_comparability() -> None:
         _section(data, "persons")["questions"].append(note)
 
     found = [c for c in compare(_load(BASE), _edit(move)) if c.question == "note"]
-    assert [(c.code, c.kind, c.old, c.new) for c in found] == [
+    # Its other changes are not compared; the routing comparison still reports that it
+    # is now reached only in an iteration (QD730).
+    assert [(c.code, c.kind, c.old, c.new) for c in found if c.code != "QD730"] == [
         ("QD770", "breaking", None, "persons")
     ]
 
@@ -216,7 +218,8 @@ def test_a_number_lists_fields_and_total() -> None:
     def no_total(data: dict[str, Any]) -> None:
         del _q(data, "hours")["total"]
 
-    assert _codes(no_total) == ["QD764"]
+    # (The routing analysis counts a total like a rule, so the paths may change too.)
+    assert [code for code in _codes(no_total) if code != "QD731"] == ["QD764"]
 
 
 def test_a_dual_matrixs_scales() -> None:

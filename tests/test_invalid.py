@@ -58,6 +58,11 @@ UNREACHABLE = {
         "tests/test_limesurvey_features.py produces it"
         for code in ("QD801", "QD803", "QD804", "QD805")
     },
+    **{
+        code: "refused by 'qdef render --to limesurvey', not by 'qdef validate'; "
+        "tests/test_limesurvey19.py produces it"
+        for code in ("QD806", "QD807", "QD808")
+    },
     "QD606": "only past the routing analysis' memory bound (a real case takes seconds); "
     "tests/test_routing.py forces it with a small bound",
     "QD610": "a failing routing property is reported by 'qdef check', not by 'qdef validate'; "

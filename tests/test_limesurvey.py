@@ -66,7 +66,7 @@ ATTRIBUTE_TYPES = {
     "dualscale_headerA": {"1"},
     "dualscale_headerB": {"1"},
     "answer_order": set("L!R"),
-    "random_order": set("MF1K"),
+    "random_order": set("MF1K:;"),  # "M, P, arrays" (limesurvey-lss.md §4)
     "random_group": set("LMFSNDTQ:;!XKR1"),
     "date_format": {"D"},
     "date_min": {"D"},
@@ -198,9 +198,19 @@ def ls_value(kind: str, value: Any) -> str:
 
 
 def ls_answers(mapping: dict[str, Any], response: dict[str, Any]) -> dict[str, str]:
-    """A qdef response as LimeSurvey's response variables."""
+    """A qdef response as LimeSurvey's response variables; a roster's k-th record as
+    the copies of its k-th existing slot (the mapping's ``rosters``)."""
     values: dict[str, str] = {}
     for name, value in response.items():
+        if name in mapping.get("rosters", {}):
+            roster = mapping["rosters"][name]
+            copies = [
+                c for c, k in zip(roster["copies"], _slots(roster, response), strict=True) if k
+            ]
+            for record, copy in zip(value, copies, strict=False):
+                inner = {k: v for k, v in record.items() if k != roster["item"]}
+                values |= ls_answers({"variables": copy["variables"]}, inner)
+            continue
         slot = mapping["variables"][name]
         kind = slot["kind"]
         if kind == "choices":
@@ -267,8 +277,50 @@ def ls_walk(lss: Lss, given: dict[str, str]) -> tuple[list[LsQuestion], dict[str
     return shown, kept
 
 
-def back_to_qdef(mapping: dict[str, Any], kept: dict[str, str]) -> dict[str, Any]:
-    """LimeSurvey's kept values as qdef variables (for comparing the data)."""
+def _slots(roster: dict[str, Any], response: dict[str, Any]) -> list[bool]:
+    """Which slots of a roster have an iteration, by the qdef response before it."""
+    copies = roster["copies"]
+    if roster["kind"] == "textlist":
+        return [c["slot"] in response for c in copies]
+    if roster["kind"] == "choices":
+        return [c["slot"] in response.get(roster["source"], ()) for c in copies]
+    count = Decimal(str(response.get(roster["source"], 0)))  # LimeSurvey's: text
+    return [k < count for k in range(len(copies))]
+
+
+def back_to_qdef(
+    mapping: dict[str, Any], kept: dict[str, str], lss: Lss | None = None
+) -> dict[str, Any]:
+    """LimeSurvey's kept values as qdef variables (for comparing the data); a roster's
+    copies as records, one per existing slot, each with its item, where the section's
+    condition (the copies' group's relevance, in ``lss``) holds."""
+    found = _back(mapping, kept)
+    for name, roster in mapping.get("rosters", {}).items():
+        if lss is not None and not _section_holds(lss, roster, kept):
+            continue  # the section's condition fails: no iterations
+        records = []
+        for k, (copy, exists) in enumerate(
+            zip(roster["copies"], _slots(roster, found), strict=True)
+        ):
+            if exists:
+                kind = roster["kind"]
+                item = {"textlist": found.get(copy["slot"]), "choices": copy["slot"]}.get(
+                    kind, k + 1
+                )
+                records.append({roster["item"]: item} | _back(copy, kept))
+        if records:
+            found[name] = records
+    return found
+
+
+def _section_holds(lss: Lss, roster: dict[str, Any], kept: dict[str, str]) -> bool:
+    variable = next(iter(roster["copies"][0]["variables"].values()))["variable"]
+    (question,) = [q for q in lss.questions if variable.split("_")[0] == q.code]
+    (group,) = [g for g in lss.groups if g["gid"] == question.gid]
+    return lsexpr.holds(group["grelevance"] or "1", kept)
+
+
+def _back(mapping: dict[str, Any], kept: dict[str, str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name, slot in mapping["variables"].items():
         kind = slot["kind"]
@@ -297,6 +349,15 @@ def comparable(
     """A qdef response with numbers and dates as LimeSurvey keeps them."""
     result: dict[str, Any] = {}
     for name, value in response.items():
+        if name in mapping.get("rosters", {}):
+            roster = mapping["rosters"][name]
+            inner = {"variables": roster["copies"][0]["variables"]}
+            result[name] = [
+                {roster["item"]: r[roster["item"]]}
+                | comparable({k: v for k, v in r.items() if k != roster["item"]}, inner)
+                for r in value
+            ]
+            continue
         kind = mapping["variables"][name]["kind"]
         if name in computed:  # LimeSurvey saves an equation's number with 14 digits
             result[name] = f"{float(value):.14G}" if kind == "number" else value
@@ -317,7 +378,9 @@ def check_respondent(
         for source, entry in mapping["questions"].items()
         if any(item["role"] == "computed" for item in entry["questions"])
     )
-    given = {k: v for k, v in reference.response.items() if k not in computed}
+    # the order shown (``_order``) is no answer: LimeSurvey shuffles by itself, saves none
+    response = {k: v for k, v in reference.response.items() if k != "_order"}
+    given = {k: v for k, v in response.items() if k not in computed}
     shown, kept = ls_walk(lss, ls_answers(mapping, given))
     carriers = {
         item["code"]: qid
@@ -326,11 +389,11 @@ def check_respondent(
         if item["role"] == "question"
     }
     assert [carriers[q.code] for q in shown if q.code in carriers] == list(reference.ids)
-    found = back_to_qdef(mapping, kept)
+    found = back_to_qdef(mapping, kept, lss)
     for name in computed & found.keys():
         if mapping["variables"][name]["kind"] == "number":
             found[name] = f"{float(found[name]):.14G}"
-    assert found == comparable(reference.response, mapping, computed)
+    assert found == comparable(response, mapping, computed)
 
 
 # ---------------------------------------------------------------------- structure
@@ -647,6 +710,7 @@ LIMESURVEY_MODULES = (
     "questions",
     "arrays",
     "kinds",
+    "rosters",
     "features",
     "lowering",
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,8 @@ from qdef.renderers.limesurvey.lowering import _Lowering
 from qdef.renderers.limesurvey.piping import Piping
 from qdef.renderers.limesurvey.values import ValueCompiler
 from qdef.routing import walk
+from qdef.testing import respondents
+from qdef.testing.instrument_gen import ALL_FEATURES, instruments
 from tests import lsexpr
 from tests.test_limesurvey import Lss, check_respondent, check_structure, ls_answers, lss_of
 
@@ -443,20 +446,6 @@ def test_a_question_written_as_several_in_a_random_section_is_refused() -> None:
     assert raised.value.path == ("sections", 0, "questions", 2)
 
 
-def test_a_roster_is_refused_at_its_repeat() -> None:
-    text = (
-        "qdef: 1\nid: s\ntitle: S\nlanguage: en\nsections:\n  - id: a\n    questions:\n"
-        "      - id: names\n        type: textlist\n        text: Names\n"
-        "        fields: [{code: p1, label: '1.'}, {code: p2, label: '2.'}]\n"
-        "  - id: persons\n    repeat: {for_each: names, item: person}\n    questions:\n"
-        "      - {id: age, type: number, text: Age}\n"
-    )
-    with pytest.raises(LocatedRenderError) as raised:
-        lss_of(qdef.loads(text))
-    assert raised.value.code.value == "QD808"
-    assert raised.value.path == ("sections", 1, "repeat")
-
-
 # ---------------------------------------------------------------------- against the walk
 
 
@@ -555,3 +544,231 @@ def test_a_condition_on_a_rank_shows_what_the_walk_shows() -> None:
     for ranking in (["speed", "price"], ["price", "speed"]):
         answers = base | {"used": ["bike"], "n": 4, "why": "w", "priorities": ranking}
         check_respondent(instrument, answers, rendered)
+
+
+#: What the renderer refuses of generated instruments, each at its place.
+REFUSED = {"QD801", "QD803", "QD804", "QD805", "QD806", "QD807", "QD808"}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data(), instruments(features=ALL_FEATURES))
+def test_generated_instruments_with_issue_19s_elements_render_or_are_refused_at_a_place(
+    data: st.DataObject, instrument: qdef.Instrument
+) -> None:
+    """Any mix of issue 18's and 19's elements, rosters too: the file is complete and
+    LimeSurvey's page flow shows and keeps what the walk does for a generated
+    respondent, or the renderer refuses one place with its code."""
+    try:
+        rendered = lss_of(instrument)
+    except LocatedRenderError as refused:
+        assert refused.code.value in REFUSED, refused
+        return
+    check_structure(instrument, rendered[0])
+    check_respondent(instrument, data.draw(respondents(instrument)), rendered)
+
+
+# ---------------------------------------------------------------------- rosters
+
+HOUSEHOLD = """
+qdef: 1
+id: household
+title: Household
+language: en
+sections:
+  - id: a
+    questions:
+      - id: names
+        type: textlist
+        text: Who lives here?
+        fields: [{code: p1, label: "1."}, {code: p2, label: "2."}, {code: p3, label: "3."}]
+      - {id: kids, type: number, min: 0, max: 3, text: Children}
+  - id: persons
+    when: answered(names)
+    repeat: {for_each: names, item: person}
+    questions:
+      - {id: age, type: number, min: 0, max: 120, text: "How old is {person}?"}
+      - id: works
+        type: single
+        when: age >= 15
+        text: "Does {person} work?"
+        options: [{code: "yes", label: "Yes"}, {code: "no", label: "No"}]
+  - id: children
+    repeat: {times: kids, max: 3, item: child}
+    questions:
+      - id: school
+        type: single
+        when: child >= 2
+        text: "Is child {child} at school?"
+        options: [{code: "yes", label: "Yes"}, {code: "no", label: "No"}]
+  - id: b
+    questions:
+      - id: adults
+        type: text
+        when: any(age >= 18) and any(works == "yes")
+        text: "{count(age)} people, {sum(age)} years, the oldest {max(age)|none}"
+      - {id: older, type: text, when: any(age > 60) or all(age >= 18), text: Older}
+      - {id: schooled, type: text, when: 'any(school == "yes")', text: School}
+      - {id: n_adults, type: computed, value: "count(age >= 18)"}
+      - {id: big, type: text, when: n_adults >= 2, text: Big}
+"""
+
+_RECORD = st.fixed_dictionaries(
+    {}, optional={"age": st.integers(0, 120), "works": st.sampled_from(["yes", "no"])}
+)
+HOUSEHOLD_ANSWERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "names.p1": st.just("Anna"),
+        "names.p2": st.just("Ben {x} <b>"),
+        "names.p3": st.just("Cem"),
+        "kids": st.integers(0, 3),
+        "persons": st.lists(_RECORD, max_size=4),
+        "children": st.lists(
+            st.fixed_dictionaries({}, optional={"school": st.sampled_from(["yes", "no"])}),
+            max_size=4,
+        ),
+        "adults": st.just("a"),
+        "older": st.just("o"),
+        "schooled": st.just("s"),
+        "big": st.just("b"),
+    },
+)
+
+
+@pytest.fixture(scope="module")
+def household() -> tuple[qdef.Instrument, tuple[Lss, dict[str, Any]]]:
+    instrument = qdef.loads(HOUSEHOLD)
+    return instrument, lss_of(instrument)
+
+
+def test_a_roster_is_unrolled_per_slot(
+    household: tuple[qdef.Instrument, tuple[Lss, dict[str, Any]]],
+) -> None:
+    instrument, (lss, mapping) = household
+    check_structure(instrument, lss)
+    codes = [q.code for q in lss.questions]
+    assert codes[:8] == [
+        "names",
+        "kids",
+        "agex1",
+        "worksx1",
+        "agex2",
+        "worksx2",
+        "agex3",
+        "worksx3",
+    ]
+    assert codes[8:11] == ["schoolx1", "schoolx2", "schoolx3"]
+    persons = mapping["rosters"]["persons"]
+    assert [c["slot"] for c in persons["copies"]] == ["names.p1", "names.p2", "names.p3"]
+    assert persons["copies"][1]["variables"]["age"] == {"variable": "agex2", "kind": "number"}
+    assert mapping["rosters"]["children"]["copies"][2]["slot"] == 3
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(HOUSEHOLD_ANSWERS)
+def test_an_unrolled_roster_shows_and_keeps_what_the_walk_does(
+    household: tuple[qdef.Instrument, tuple[Lss, dict[str, Any]]], answers: dict[str, Any]
+) -> None:
+    """Per copy: the iteration exists and its own conditions hold on its answers (the
+    item the field's text or the iteration's number); after the roster, any, all,
+    count, sum and max over the copies; records read back through the mapping."""
+    instrument, rendered = household
+    check_respondent(instrument, answers, rendered)
+
+
+def test_the_roster_respondents_reach_every_branch(
+    household: tuple[qdef.Instrument, tuple[Lss, dict[str, Any]]],
+) -> None:
+    instrument, rendered = household
+    answers = {
+        "names.p1": "Anna",
+        "names.p3": "Cem",
+        "kids": 2,
+        "persons": [{"age": 70, "works": "yes"}, {"age": 12, "works": "yes"}],
+        "children": [{"school": "yes"}, {"school": "yes"}],
+        "adults": "a",
+        "older": "o",
+        "schooled": "s",
+    }
+    reference = walk(instrument, answers)
+    assert reference.response["persons"] == [
+        {"person": "Anna", "age": 70, "works": "yes"},
+        {"person": "Cem", "age": 12},
+    ]
+    assert {"adults", "older", "schooled"} <= reference.response.keys()
+    check_respondent(instrument, answers, rendered)
+
+
+def test_a_copy_pipes_its_own_item(
+    household: tuple[qdef.Instrument, tuple[Lss, dict[str, Any]]],
+) -> None:
+    _, (lss, _) = household
+    texts = {row["qid"]: row["question"] for row in lss.tables["question_l10ns"] if row["question"]}
+    age2 = _question(lss, "agex2")
+    assert "names_p2.NAOK" in texts[age2.qid] and "htmlspecialchars" in texts[age2.qid]
+    school3 = _question(lss, "schoolx3")
+    assert texts[school3.qid].startswith("Is child {") and "3" in texts[school3.qid]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.data(), instruments(features={"roster"}))
+def test_generated_rosters_render_and_keep_what_the_walk_keeps(
+    data: st.DataObject, instrument: qdef.Instrument
+) -> None:
+    try:
+        rendered = lss_of(instrument)
+    except LocatedRenderError as refused:
+        assert refused.code.value == "QD808", refused
+        return
+    check_structure(instrument, rendered[0])
+    check_respondent(instrument, data.draw(respondents(instrument)), rendered)
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "instruments" / "household-roster.yaml"
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[qdef.Instrument, tuple[Lss, dict[str, Any]]]:
+    instrument = qdef.load(EXAMPLE)
+    return instrument, lss_of(instrument)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_the_household_example_shows_and_keeps_what_the_walk_does(
+    example: tuple[qdef.Instrument, tuple[Lss, dict[str, Any]]], data: st.DataObject
+) -> None:
+    """The example of issue 19 (rosters over a text list and a multiple choice, their
+    aggregates, a ranking, a number list with a total, a dual scale, a slider, buttons,
+    random order): complete, and as the walk for generated respondents."""
+    instrument, rendered = example
+    check_structure(instrument, rendered[0])
+    check_respondent(instrument, data.draw(respondents(instrument)), rendered)
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (  # a numeric aggregate in a condition: the analysis does not decide it yet
+            ("when: any(age >= 18) and", "when: count(age) >= 2 and"),
+            ("sections", 3, "questions", 0, "when"),
+        ),
+        (  # a computed value inside a roster
+            (
+                "      - {id: age, type: number",
+                '      - {id: twice, type: computed, value: "1"}\n      - {id: age, type: number',
+            ),
+            ("sections", 1, "questions", 0),
+        ),
+    ],
+    ids=["count-in-a-condition", "computed-in-a-roster"],
+)
+def test_what_the_unrolling_cannot_keep_is_refused_at_its_place(
+    change: tuple[str, str], path: tuple[str | int, ...]
+) -> None:
+    with pytest.raises(LocatedRenderError) as raised:
+        lss_of(qdef.loads(HOUSEHOLD.replace(*change)))
+    assert raised.value.code.value == "QD808"
+    assert raised.value.path == path

@@ -161,9 +161,9 @@ def test_dual_matrix_is_one_table_with_the_scales_over_their_columns(paper: str)
 
 def test_slider_is_a_marked_line_with_ticks(paper: str) -> None:
     # 20 steps of 5: ten intervals (the most up to ten that divide them evenly).
-    assert "0 ├" + "┼".join(["────"] * 10) + "┤ 100 km" in paper
+    assert "0 ├" + "┼".join(["────"] * 10) + "┤ 100 km (in Schritten von 5)\n" in paper
     # 13 steps of 0.1 (prime): no ticks between the ends; decimals as German writes them.
-    assert "0 ├" + "─" * 40 + "┤ 1,3" in paper
+    assert "0 ├" + "─" * 40 + "┤ 1,3 (in Schritten von 0,1)\n" in paper
     assert paper.count("*(Bitte kreuzen Sie auf der Linie an.)*") == 2
 
 
@@ -344,8 +344,35 @@ def test_aggregates_and_items_in_words(rosters: Instrument) -> None:
     assert words.describe(oldest) == (
         "der größte Wert von laufende Nummer zu Frage 3 über alle Einträge zu Frage 3 < 3"
     )
+    # A piped aggregate says what it adds up.
+    assert words.placeholder(Over("sum", "persons", Ref("age"))) == (
+        "[die Summe von Frage 4 über alle Einträge zu Frage 1]"
+    )
+    assert words.piped("{max(age)} Jahre") == (
+        "[der größte Wert von Frage 4 über alle Einträge zu Frage 1] Jahre"
+    )
     # Inside "and"/"or", an aggregate's condition is bracketed: it would run on.
     both = And((Over("any", "persons", adult), Compare("==", Ref("vehicles"), Literal("car"))))
     assert words.describe(both).startswith("(bei mindestens einem Eintrag zu Frage 1: ")
     # The item of a roster over a multiple choice compares with the options' labels.
     assert words.describe(parse('vehicle == "car"')) == "Eintrag aus Frage 2 = Auto"
+
+
+def test_the_household_example_on_paper() -> None:
+    """The example of issue 19 renders on paper with every roster introduced and no
+    raw piped braces (its wording is the example's: only the structure is checked)."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from qdef.pipeline import validate_file  # noqa: PLC0415
+
+    path = Path(__file__).resolve().parents[1] / "instruments" / "household-roster.yaml"
+    if not path.exists():
+        pytest.skip("instruments/household-roster.yaml is not there yet")
+    compiled = validate_file(path).compiled
+    assert compiled is not None
+    paper = render(compiled, to="markdown")
+    rosters = [s for s in compiled.instrument.sections if s.repeat is not None]
+    assert rosters
+    introduced = sum(paper.count(f"*{word}") for word in ("Fill in this part", "Diesen Teil"))
+    assert introduced >= len(rosters)
+    assert "{" not in paper.replace("\\{", "")

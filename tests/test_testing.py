@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections import ChainMap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
-from qdef.expr.nodes import Arith, Call, Literal
+from qdef.expr.nodes import Arith, Call, Literal, Over
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.patterns import check_pattern
 from qdef.expr.template import parse_template
@@ -24,7 +25,9 @@ from qdef.pipeline.compiled import compile_instrument
 from qdef.routing import Analysis, problems, walk
 from qdef.routing.plan import compile_plan
 from qdef.testing import (
+    ALL_FEATURES,
     FEATURES,
+    FEATURES19,
     Attempt,
     answers,
     assert_routing,
@@ -388,3 +391,169 @@ def test_a_walk_that_computes_wrongly_is_caught(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(walk_module, "_compute", off_by_one)
     report = check_routing(instrument, max_examples=20)
     assert "computed values" in {f.name for f in report.failures}
+
+
+# --------------------------------------------------------------------------- issue 19
+
+NEW = instruments(max_sections=3, max_questions=3, features=ALL_FEATURES)
+ROSTERS = instruments(max_sections=3, max_questions=3, features={"roster", "random", "ranking"})
+
+
+@settings(max_examples=30)
+@given(st.sampled_from(sorted(FEATURES19)).flatmap(lambda f: instruments(features={f})))
+def test_each_feature_of_issue_19_alone_gives_valid_instruments(instrument: Instrument) -> None:
+    result = validate_text(dumps(instrument), Path("t.yaml"))
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+
+
+@settings(max_examples=30)
+@given(NEW)
+def test_every_feature_together_gives_valid_instruments(instrument: Instrument) -> None:
+    """All features at once: rosters with filters, rules, computed values and piping
+    inside, aggregates in conditions after them, random sections next to rosters."""
+    result = validate_text(dumps(instrument), Path("t.yaml"))
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+
+
+def _uses(instrument: Instrument) -> set[str]:
+    """The elements of issue 19 ``instrument`` uses (names of FEATURES19, and the kind of
+    each roster: ``roster:multiple``, ``roster:textlist``, ``roster:times``)."""
+    found: set[str] = set()
+    questions = {q.id: q for _, q in instrument.questions()}
+    for section in instrument.sections:
+        if section.order == "random":
+            found.add("random")
+        if section.repeat is not None:
+            source = section.repeat.for_each or section.repeat.times or ""
+            kind = "times" if section.repeat.times else questions[source].type
+            found.add(f"roster:{kind}")
+    for question in questions.values():
+        kind = getattr(question, "type", "")
+        if kind in ("ranking", "numbers", "dualmatrix"):
+            found.add(kind)
+        widget = getattr(question, "widget", None)
+        if widget in ("slider", "buttons"):
+            found.add(widget)
+        if getattr(question, "order", "written") == "random":
+            found.add("random")
+    return found
+
+
+def test_issue_19_features_are_drawn() -> None:
+    """Each element (each kind of roster, and aggregates over a roster in the walk's
+    plan) occurs among 80 instruments drawn with every feature."""
+    seen: set[str] = set()
+
+    @settings(max_examples=150, derandomize=True, database=None, phases=[Phase.generate])
+    @given(st.one_of(NEW, ROSTERS))
+    def collect(instrument: Instrument) -> None:
+        used = _uses(instrument)
+        seen.update(used)
+        if "aggregate" not in seen and any(u.startswith("roster") for u in used):
+            plan = compile_plan(instrument)
+            for step in plan.steps:
+                trees = [step.when, step.computed, *step.rules]
+                if any(isinstance(n, Over) for tree in trees if tree for n in nodes(tree)):
+                    seen.add("aggregate")
+
+    collect()
+    assert seen == {
+        "ranking",
+        "numbers",
+        "dualmatrix",
+        "slider",
+        "buttons",
+        "random",
+        "roster:multiple",
+        "roster:textlist",
+        "roster:times",
+        "aggregate",
+    }
+
+
+@settings(max_examples=30)
+@given(NEW, st.data())
+def test_answers_attempts_and_respondents_with_issue_19(
+    instrument: Instrument, data: st.DataObject
+) -> None:
+    answer_set = data.draw(answers(instrument))
+    assert problems(instrument, answer_set) == []
+    attempt = data.draw(attempts(instrument))
+    result = walk(instrument, attempt.given, check=False)
+    assert result.response == attempt.response
+    assert tuple((e.question, e.index) for e in result.errors) == attempt.errors
+    response = data.draw(respondents(instrument))
+    again = walk(instrument, response, check=False)
+    assert again.response == response
+    assert again.errors == ()
+    assert problems(instrument, response) == []
+
+
+ROSTER = """\
+qdef: 1
+id: roster
+title: Roster
+language: en
+sections:
+  - id: s
+    questions:
+      - id: names
+        type: textlist
+        text: Names
+        fields: [{code: a, label: A}, {code: b, label: B}]
+  - id: people
+    title: "About {person}"
+    repeat: {for_each: names, item: person}
+    questions:
+      - {id: age, type: number, min: 0, max: 99, text: "Age of {person}"}
+      - {id: job, type: text, text: Job, when: age >= 16}
+  - id: t
+    questions:
+      - {id: note, type: display, text: Adults, when: any(age >= 18)}
+"""
+
+
+def test_issue_19_respondents_vary() -> None:
+    """Respondents give rankings (complete when required), totals met, several roster
+    records, and `_order` — attempts also malformed `_order` and surplus records."""
+    seen: set[str] = set()
+
+    @settings(max_examples=80, derandomize=True, database=None)
+    @given(st.one_of(NEW, ROSTERS), st.data())
+    def collect(instrument: Instrument, data: st.DataObject) -> None:
+        attempt = data.draw(attempts(instrument))
+        plan = compile_plan(instrument)
+        for name in plan.rosters:
+            if len(attempt.response.get(name, [])) > 1:
+                seen.add("several iterations")
+        for name, given_value in attempt.given.items():
+            if name in plan.rosters and len(given_value) > len(attempt.response.get(name, [])):
+                seen.add("surplus records")
+            if name == "_order":
+                kept = attempt.response.get("_order", {})
+                seen.add("order kept" if kept else "order ignored")
+            if name in plan.variables and plan.variables[name].kind == "ranking":
+                seen.add("ranking")
+
+    collect()
+    assert seen >= {"surplus records", "several iterations", "order kept", "ranking"}
+
+
+def test_a_walk_that_reads_roster_conditions_outside_the_iteration_is_caught(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The routing properties judge a roster's questions per iteration: a walk whose
+    conditions inside the roster do not see the iteration's answers is caught."""
+    instrument = loads(ROSTER)
+    assert check_routing(instrument, max_examples=30).failures == ()
+    walk_module = importlib.import_module("qdef.routing.interpreter")
+    real = walk_module.holds
+
+    def outside(condition, scope, parts):  # type: ignore[no-untyped-def]
+        if isinstance(scope, ChainMap):
+            scope = scope.parents  # the response only, without the iteration's record
+        return real(condition, scope, parts)
+
+    monkeypatch.setattr(walk_module, "holds", outside)
+    report = check_routing(instrument, max_examples=30)
+    assert "reaching condition" in {f.name for f in report.failures}

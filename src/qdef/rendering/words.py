@@ -74,6 +74,7 @@ class Words:
 
     def __init__(self, compiled: Compiled, options: RenderOptions) -> None:
         self.plan = compiled.plan
+        self.symbols = compiled.symbols
         self.options = options
         self.chrome = options.chrome
         self.numbers = compiled.numbers
@@ -130,6 +131,10 @@ class Words:
 
     def placeholder(self, expr: Expr) -> str:
         """What paper prints for a piped value: where it comes from, in brackets."""
+        if self.rosters:  # an aggregate over a roster, as the semantic checks resolve it
+            from qdef.expr.scope import resolved  # noqa: PLC0415
+
+            expr = resolved(expr, self.symbols)
         if isinstance(expr, Ref):
             name = expr.name
             if name in self.items:  # a roster's item: the entry of the iteration
@@ -142,6 +147,8 @@ class Words:
                     return self.chrome("pipe_named", label=name)
                 return self.chrome("pipe_named", label=label_text(self.options.text(label)))
             return self.chrome("pipe_answer", subject=self.subject(name))
+        if isinstance(expr, Over):  # an aggregate over a roster: what it adds up
+            return self.chrome("pipe_named", label=self._term(expr))
         return self.chrome("pipe_computed")
 
     # ------------------------------------------------------------------ pieces

@@ -456,13 +456,11 @@ class Analysis:
                 shown, response = walk_until(self.plan, answers, max(stop, position) + 1)
                 if position not in shown:
                     continue
-                picked = response.get(step.question.id)
                 if accept is not None and not accept(response):
                     continue
-                if (
-                    chosen is None
-                    or picked == chosen
-                    or (chosen == "" and picked not in step.option_gotos)
+                if chosen is None or any(
+                    picked == chosen or (chosen == "" and picked not in step.option_gotos)
+                    for picked in _picked(step, response)
                 ):
                     return response
         return None
@@ -723,6 +721,15 @@ class Analysis:
         that always hold, gotos that change nothing, rules no answer can meet, piped
         values that may be absent, and questions whose reachability cannot be decided."""
         return find(self)
+
+
+def _picked(step: Step, response: dict[str, Any]) -> list[Any]:
+    """The answers to ``step`` in ``response``: one, or one per iteration of its roster."""
+    roster = getattr(step, "roster", None)
+    if roster is None:
+        return [response.get(step.question.id)]
+    records = response.get(roster) or []
+    return [record.get(step.question.id) for record in records if isinstance(record, dict)]
 
 
 def _same(answers: dict[str, Any]) -> dict[str, Any]:

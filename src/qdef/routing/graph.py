@@ -17,17 +17,24 @@ shown next, or to the end.
 - An edge that exists only because questions in between were not shown
   (their condition did not hold) is dashed.
 
+A roster's questions are drawn in a box (a Mermaid subgraph, a DOT cluster) titled
+with what its block is repeated for (``× each person of question 1 'names' (at most
+3)``); its edges are those of one iteration, as the analysis sees it.
+
 The output is deterministic: nodes in sequence order, edges by source, then
 target, solid before dashed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 from qdef.routing.analysis import Analysis
 from qdef.routing.dd import FALSE
+from qdef.routing.pathtext import repeated_for
+from qdef.routing.plan import Roster
 
 GraphFormat = Literal["mermaid", "dot"]
 
@@ -111,6 +118,24 @@ def nodes(analysis: Analysis) -> list[Node]:
     return result
 
 
+def _roster_of(analysis: Analysis, node: Node) -> str | None:
+    roster: str | None = getattr(analysis.plan.steps[node.position], "roster", None)
+    return roster
+
+
+def _in_rosters(analysis: Analysis) -> Iterator[tuple[Node, Roster | None, bool]]:
+    """Every node, with the roster whose block it opens (or None) and whether the block
+    of the node before it closes here: a roster's questions are drawn in a box titled
+    with what the block is repeated for (its edges are those of one iteration)."""
+    previous: str | None = None
+    for node in nodes(analysis):
+        roster = _roster_of(analysis, node)
+        changed = roster != previous
+        opened = analysis.plan.rosters[roster] if changed and roster is not None else None
+        yield node, opened, changed and previous is not None
+        previous = roster
+
+
 # --------------------------------------------------------------------------- mermaid
 
 #: Characters Mermaid would read as syntax (or as a directive, a markdown string, an
@@ -148,10 +173,18 @@ def _mermaid(analysis: Analysis) -> str:
     ids[end] = "stop"
     lines = ["flowchart TD", '    start(["start"])']
     unreachable: list[str] = []
-    for node in nodes(analysis):
-        lines.append(f'    {ids[node.position]}["{mermaid_text(node.label)}"]')
+    for node, opened, closed in _in_rosters(analysis):
+        if closed:
+            lines.append("    end")
+        if opened is not None:
+            title = mermaid_text(f"× {repeated_for(analysis.plan, opened)}")
+            lines.append(f'    subgraph r_{opened.id}["{title}"]')
+        indent = "        " if _roster_of(analysis, node) else "    "
+        lines.append(f'{indent}{ids[node.position]}["{mermaid_text(node.label)}"]')
         if not node.reachable:
             unreachable.append(ids[node.position])
+    if any(_roster_of(analysis, node) for node in nodes(analysis)[-1:]):
+        lines.append("    end")
     lines.append('    stop(["end"])')
     for edge in edges(analysis):
         arrow = "-.->" if edge.passed else "-->"
@@ -186,14 +219,23 @@ def _dot(analysis: Analysis) -> str:
         '    edge [fontname="sans-serif"];',
         '    "start" [label="start", shape=oval];',
     ]
-    for node in nodes(analysis):
+    for node, opened, closed in _in_rosters(analysis):
+        if closed:
+            lines.append("    }")
+        if opened is not None:
+            label = dot_string(f"× {repeated_for(analysis.plan, opened)}")
+            lines.append(f"    subgraph {dot_string('cluster_' + opened.id)} {{")
+            lines.append(f"        label={label};")
+        indent = "        " if _roster_of(analysis, node) else "    "
         style = (
             ""
             if node.reachable
             else ', style="dashed,filled", fillcolor="#eeeeee", color="#cc0000", '
             'fontcolor="#777777", class="unreachable"'
         )
-        lines.append(f"    {ids[node.position]} [label={dot_string(node.label)}{style}];")
+        lines.append(f"{indent}{ids[node.position]} [label={dot_string(node.label)}{style}];")
+    if any(_roster_of(analysis, node) for node in nodes(analysis)[-1:]):
+        lines.append("    }")
     lines.append('    "end" [label="end", shape=oval];')
     for edge in edges(analysis):
         attributes = []

@@ -86,6 +86,9 @@ from qdef.source.positions import KeyPath
 #: The most combinations of values an atom that computes (or a computed value) is
 #: evaluated on; beyond it, the atom is undecided.
 MAX_EXPANSION = 4096
+#: The aggregates over a roster that always have a value (without iterations: 0, 0,
+#: false, true).
+NEVER_ABSENT = frozenset({"sum", "count", "any", "all"})
 #: An integer answer whose bounds are at most this many values apart is enumerated
 #: value by value when an atom computes with it.
 MAX_EXACT_RANGE = 1000
@@ -569,6 +572,8 @@ class Logic:
         self.guard: dict[int, Expr] = {}
         """Position of a roster's first step -> what arriving there implies: where the
         roster has an iteration, the item is one of its source's."""
+        self.started: dict[str, Expr] = {}
+        """Roster id -> the condition under which it has iterations."""
         for roster in self.rosters.values():
             self._roster(roster)
         self.ranked = self._ranked()
@@ -603,6 +608,7 @@ class Logic:
         if first is not None:
             started = entry if first.section_when is None else And((first.section_when, entry))
             self.guard[roster.start] = Or((Not(started), And(tuple(link))))
+            self.started[roster.id] = started
 
     def _ranked(self) -> set[str]:
         found: set[str] = set()
@@ -632,6 +638,9 @@ class Logic:
         plan = self.plan
         everything = [e for step in plan.steps for e in expressions(step)]
         everything += self.roster_extras()
+        # an aggregate's body is a condition (value) of one iteration: its constants cut
+        # its variables' domains, so that which iterations can have it is decided
+        everything += [over.body for expr in list(everything) for over in aggregates(expr)]
         constants = constants_in(iter(everything))
         wanted: set[str] = set()
         opaque: list[tuple[int, Expr]] = []
@@ -1125,9 +1134,13 @@ class Logic:
 
     def definition(self, step: Step) -> int:
         """For a computed value (computed at ``step``): it is its expression's value on
-        the answers before it (TRUE when that cannot be enumerated: then it is free)."""
+        the answers before it (TRUE when that cannot be enumerated: then it is free; an
+        aggregate over a roster that always has a value — ``sum``, ``count``, ``any``,
+        ``all``, 0, false or true without iterations — is at least never absent)."""
         expr = step_computed(step)
         name = step.question.id
+        if isinstance(expr, Over) and expr.func in NEVER_ABSENT and name in self.var_of:
+            return self.answered(name)
         if expr is None or name not in self.var_of or name not in self._reads_of:
             return TRUE
         var = self.var_of[name]
@@ -1286,11 +1299,12 @@ class Logic:
             case _ if aggregates(expr):
                 over = aggregates(expr)[0]
                 which = "" if over == expr else f" (`{to_source(over)}`)"
-                return self.opaque_atom(
+                unknown = self.opaque_atom(
                     expr,
                     f"aggregates the iterations of roster '{over.roster}'{which}, which qdef "
                     "does not decide",
                 )
+                return self._possible(expr, unknown)
             case _ if any(isinstance(n, Call) and n.name == "rank" for n in walk(expr)):
                 return self._rank(expr)
             case Has(left=Ref(name=name), value=value):
@@ -1329,8 +1343,62 @@ class Logic:
                 compared = dd.and_(both, dd.literal(self.opaque[key], [1]))
                 return dd.not_(compared) if negated else compared
         names = [n.name for n in walk(expr) if isinstance(n, Ref)]
-        assert len(names) == 1, expr
+        if len(set(names)) != 1 or names[0] not in self.var_of:
+            return self.opaque_atom(expr, "is a condition qdef's analysis does not decide")
         return self._single(names[0], expr)
+
+    def _possible(self, expr: Expr, unknown: int) -> int:
+        """An aggregate's atom (``unknown``, undecided) where it can hold: ``any(c)`` only
+        where some iteration can have ``c``, ``all(c)`` wherever none can have ``not c``,
+        ``count(b) op k`` only where some count the roster allows meets ``op k`` (0, or
+        1 … max where an iteration can have ``b``). Which iterations can have ``c`` is
+        over-estimated (each variable ``c`` reads answered only where its question's
+        condition holds, the roster entered), so "never" stays a proof; the atom stays
+        undecided where it can hold."""
+        dd = self.dd
+        match expr:
+            case Over(func="any", roster=roster, body=body):
+                return dd.and_(unknown, self._some_iteration(roster, body))
+            case Over(func="all", roster=roster, body=body):
+                return dd.or_(unknown, dd.not_(self._some_iteration(roster, Not(body))))
+            case Compare(op=op, left=Over(func="count", roster=roster, body=body), right=Literal()):
+                limit = self.rosters[roster].max if roster in self.rosters else None
+                if limit is None:
+                    return unknown
+                meets = [holds(Compare(op, Literal(k), expr.right), {}) for k in range(limit + 1)]
+                counted = Answered(body) if isinstance(body, Ref) else body
+                possible = TRUE if meets[0] else FALSE
+                if any(meets[1:]):
+                    possible = dd.or_(possible, self._some_iteration(roster, counted))
+                return dd.and_(unknown, possible)
+        return unknown
+
+    def _some_iteration(self, roster: str, condition: Expr) -> int:
+        """Over the answers before ``roster``: some iteration of it can have ``condition``
+        (over-estimated, see :meth:`_possible`); TRUE when that is not known."""
+        dd = self.dd
+        started = self.started.get(roster)
+        if started is None or isinstance(condition, Arith | Neg | Call | Over | Literal):
+            return TRUE
+        inside = {n.name for n in walk(condition) if isinstance(n, Ref)}
+        if any((self.info(n) or VarInfo("", "text", "", -1)).roster != roster for n in inside):
+            return TRUE
+        try:
+            parts = [self.condition(started), self.condition(condition)]
+            for name in inside:
+                info = self.info(name)
+                if info is None or info.position < 0 or info.name == self.rosters[roster].item:
+                    continue
+                step = self.plan.steps[info.position]
+                parts.append(dd.or_(dd.not_(self.answered(name)), self.condition(step.when)))
+        except (KeyError, AssertionError):
+            return TRUE
+        ours = {
+            var
+            for var, domain in enumerate(self.domains)
+            if domain.info is not None and domain.info.roster == roster
+        }
+        return dd.exists(dd.all_(parts), lambda var: var in ours)
 
     def opaque_atom(self, expr: Expr, reason: str) -> int:
         """``expr`` as an independent yes/no that qdef does not decide, and why."""

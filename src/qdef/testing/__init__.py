@@ -2,12 +2,15 @@
 
 - :func:`instruments` — random valid instruments, for testing renderers and tools
   (with ``features=FEATURES``: hidden and computed variables, piping, filters,
-  rules, patterns, defaults too);
+  rules, patterns, defaults too; with ``features=FEATURES19``: rankings, number
+  lists, dual-scale matrices, sliders, buttons, random order and rosters;
+  ``ALL_FEATURES``: both);
 - :func:`answers` — any answer set an instrument accepts (types, codes, bounds,
   exclusivity, patterns), unanswered questions included;
 - :func:`respondents` — the responses of respondents who walk the instrument:
   only shown questions answered, follow-ups only for chosen options, only offered
-  options, rules met;
+  options, rules and totals met, a record per roster iteration, ``_order`` now and
+  then;
 - :func:`attempts` — respondents who also give what the walk must drop or replace
   (answers of options not offered, hidden values outside their domain) and may
   break rules, with the response and rule failures the walk must produce;
@@ -30,7 +33,16 @@ except ImportError as missing:  # pragma: no cover - depends on the environment
     ) from missing
 
 from qdef.testing.answer_gen import Attempt, answers, attempts, respondents
-from qdef.testing.instrument_gen import FEATURES, codes, instruments, literal, plain_text, regexes
+from qdef.testing.instrument_gen import (
+    ALL_FEATURES,
+    FEATURES,
+    FEATURES19,
+    codes,
+    instruments,
+    literal,
+    plain_text,
+    regexes,
+)
 from qdef.testing.properties import (
     PropertyFailure,
     RoutingReport,
@@ -39,7 +51,9 @@ from qdef.testing.properties import (
 )
 
 __all__ = [
+    "ALL_FEATURES",
     "FEATURES",
+    "FEATURES19",
     "Attempt",
     "PropertyFailure",
     "RoutingReport",

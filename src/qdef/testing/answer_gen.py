@@ -142,6 +142,9 @@ def _default(info: VarInfo, exclude: frozenset[str] = frozenset()) -> Any:
     default = getattr(info.node, "default", None)
     if isinstance(default, list):
         default = [code for code in default if code not in exclude] or None
+        fewest = getattr(info.node, "min_choices", None) or 1
+        if default is not None and len(default) < fewest and len(default) < len(info.node.default):
+            default = None  # what is left of it after options not offered is too little
     elif isinstance(default, str) and info.kind == "choice" and default in exclude:
         default = None
     return default

@@ -11,7 +11,10 @@ routing warnings (QD6xx).
 With ``features`` it also draws the elements of issue 18 (any subset of
 :data:`FEATURES`): hidden variables, computed values, piped answers, filters,
 cascading options, row conditions, rules, patterns, defaults and arithmetic in
-conditions — always type-correct and referring to earlier variables only.
+conditions — always type-correct and referring to earlier variables only — and
+those of issue 19 (:data:`FEATURES19`): rankings, number lists, dual-scale
+matrices, sliders and steps, buttons, random order and rosters with aggregates
+after them, within the scope rules of rosters and random sections.
 
     from hypothesis import given
     from qdef.testing import FEATURES, instruments
@@ -316,7 +319,7 @@ def _layout(
         if "random" in wanted:
             choices.append("random")
         if "roster" in wanted and s > 0 and modes[s - 1] != "roster":
-            choices += ["roster", "roster"]
+            choices = ["roster", "roster", *choices]  # first: what simple examples draw
         modes.append(draw(st.sampled_from(choices)) if len(choices) > 2 else "plain")
     per_section = [[draw(st.sampled_from(kinds_drawn)) for _ in range(size)] for size in sizes]
     for s, mode in enumerate(modes):
@@ -902,10 +905,10 @@ class _Builder:
         question["options"] = options
         if routes:
             question["required"] = True
-        if self.draw(st.integers(0, 4)) == 0:
-            question["widget"] = "dropdown"
-        elif "buttons" in self.features and self.draw(st.integers(0, 2)) == 0:
+        if "buttons" in self.features and self.draw(st.integers(0, 2)) == 0:
             question["widget"] = "buttons"
+        elif self.draw(st.integers(0, 4)) == 0:
+            question["widget"] = "dropdown"
         if "default" in self.features and self.draw(st.integers(0, 2)) == 0:
             question["default"] = self.draw(st.sampled_from(values))
         self.choices[question["id"]] = ("single", values)

@@ -18,6 +18,11 @@ with a fixed seed and a bounded number of examples:
 - **valid respondents** (for :func:`respondents`): every response fits the
   instrument and answers every shown required question.
 
+A roster's steps are judged per iteration: the walk's order is by roster, iteration
+and step; conditions, reaching conditions (stated for one iteration), shown answers,
+computed values and required questions are checked on the iteration's record over
+the response.
+
 A failing property comes with the smallest counterexample hypothesis finds.
 """
 
@@ -337,6 +342,7 @@ def _search(
         derandomize=False,
         verbosity=Verbosity.quiet,
         print_blob=False,
+        report_multiple_bugs=False,  # one failure, not an ExceptionGroup of several
         suppress_health_check=list(HealthCheck),
     )
     @given(strategy)

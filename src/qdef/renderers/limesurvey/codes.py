@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from qdef.model import (
+    DualMatrixQuestion,
     GridQuestion,
     Instrument,
     MatrixQuestion,
@@ -159,6 +160,6 @@ def question_sources(instrument: Instrument) -> list[str]:
         found.append(question.id)
         if isinstance(question, SingleChoice | MultipleChoice):
             found.extend(f.id for o in question.options for f in o.specify or ())
-        elif isinstance(question, MatrixQuestion | GridQuestion):
+        elif isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion):
             found.extend(r.specify.id for r in question.rows if r.specify is not None)
     return found

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
 from qdef.expr import FORMATS, Call, Expr, In, Literal, Piece, Ref, parse, to_pcre
+from qdef.expr.scope import resolved
 from qdef.model import (
     Computed,
     DateQuestion,
@@ -32,9 +33,9 @@ from qdef.model import (
 )
 from qdef.renderers.limesurvey.codes import Slot
 from qdef.renderers.limesurvey.expressions import number, string
-from qdef.renderers.limesurvey.kinds import KindLowering
 from qdef.renderers.limesurvey.piping import Piping
 from qdef.renderers.limesurvey.questions import full_date
+from qdef.renderers.limesurvey.rosters import RosterLowering
 from qdef.renderers.limesurvey.survey import Attribute, LsQuestion, Text, join
 from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, ValueCompiler
 from qdef.rendering import Compiled
@@ -91,7 +92,7 @@ def ascii_pattern(regex: str, *, runs: bool = False) -> str | None:
     return f"/^(?:{body})(?![\\s\\S])/"
 
 
-class FeatureLowering(KindLowering):
+class FeatureLowering(RosterLowering):
     """The hidden variables, computed values and defaults of a lowering."""
 
     compiled: Compiled
@@ -155,7 +156,8 @@ class FeatureLowering(KindLowering):
         """A computed value's expression, as validation parsed it."""
         path = (*self.paths[question.id], "value")
         found = self.compiled.condition(path)
-        return parse(question.value) if found is None else found
+        symbols = self.compiled.plan.symbols
+        return resolved(parse(question.value) if found is None else found, symbols)
 
     def computed_kinds(self, computed: dict[str, ComputedValue]) -> None:
         """The slot of every computed value: its equation question, of its value's kind."""
@@ -166,7 +168,9 @@ class FeatureLowering(KindLowering):
             if question.id not in known:  # codes only: where the walk reaches it does not matter
                 known[question.id] = ComputedValue(self.expression(question), Literal(True))
             try:
-                compiler = ValueCompiler(self.slots | self.raw, self.hidden | known)
+                slots = self.slots | self.raw
+                copies = self.copies(ValueCompiler(slots, self.hidden | known))
+                compiler = ValueCompiler(slots, self.hidden | known, copies)
                 kind = compiler.value(Ref(question.id)).kind
             except Unsupported:
                 kind = "number"  # refused with its place by check_values when rendering
@@ -185,12 +189,13 @@ class FeatureLowering(KindLowering):
         does (QD801): every expression of the instrument compiled on its own."""
         for path, source, where in self.expression_places():
             tree = self.compiled.condition(path)
-            tree = parse(source) if tree is None else tree
+            tree = resolved(parse(source) if tree is None else tree, self.compiled.plan.symbols)
+            at = self.compiler_at(compiler, int(path[1]))
             try:
                 if path[-1] == "value":
-                    compiler.value(tree)
+                    at.value(tree)
                 else:
-                    compiler.compile(tree)
+                    at.compile(tree)
             except Unsupported as refused:
                 raise LocatedRenderError(
                     Code.QD801,
@@ -230,8 +235,13 @@ class FeatureLowering(KindLowering):
         return found
 
     def labels(self) -> dict[str, Mapping[str, Text]]:
-        """The labels of every choice variable's codes (a piped choice shows its label)."""
+        """The labels of every choice variable's codes (a piped choice shows its label;
+        so does the item of a roster for each option chosen)."""
         found: dict[str, Mapping[str, Text]] = {}
+        for roster in self.rosters.values():
+            if roster.kind == "choices":
+                source = self.compiled.plan.variables[roster.source].node
+                found[roster.item] = {o.code: o.label for o in source.options}
         for hidden in self.instrument.hidden or ():
             if isinstance(hidden, HiddenChoice):
                 found[hidden.id] = {o.code: o.label for o in hidden.options}
@@ -256,9 +266,13 @@ class FeatureLowering(KindLowering):
             for part in template.pieces:
                 if not isinstance(part, Piece):
                     continue
+                at = piping
+                if path[:1] == ("sections",) and isinstance(path[1], int):
+                    compiler = self.compiler_at(piping.compiler, path[1])
+                    at = Piping(compiler, piping.labels, piping.resolve)
                 for lang in languages:
                     try:
-                        piping.piece(part, str(lang))
+                        at.piece(part, str(lang))
                     except Unsupported as refused:
                         raise LocatedRenderError(
                             Code.QD804,
@@ -322,8 +336,8 @@ class FeatureLowering(KindLowering):
                 if what == "pattern"
                 else "leave the format out of the instrument you render for LimeSurvey",
             )
-            for name in names:
-                slot = self.slots[name]
+            found = [s for n in names for s in ([self.slots[n]] if n in self.slots else [])]
+            for slot in found or [s for n in names for s in self.copy_slots(n)]:
                 item = max(
                     (i for i in items if slot.name == i.code or slot.name.startswith(i.code + "_")),
                     key=lambda i: len(i.code),

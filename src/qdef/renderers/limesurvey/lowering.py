@@ -14,12 +14,13 @@ output (:func:`mapping`), so nothing is guessed.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError, RenderError
 from qdef.expr import Answered, Expr, Literal, Ref
 from qdef.expr import walk as nodes
+from qdef.expr.scope import resolved
 from qdef.model import (
     Computed,
     DateQuestion,
@@ -55,6 +56,9 @@ class _Lowering(FeatureLowering):
         super().__init__(compiled.instrument, wording=wording)
         self.compiled = compiled
         self.plan = compiled.plan
+        self.rosters = compiled.plan.rosters
+        self.unrolled = {}
+        self.copy_of = {}
         # each section's own condition, as the plan parsed it (its first question's)
         self.section_whens: list[Expr | None] = []
         first = 0
@@ -66,12 +70,18 @@ class _Lowering(FeatureLowering):
         if not self.wording:  # codes only (the mapping): no texts, no relevance
             self.lower_questions()
             self.computed_kinds({})
-            return Survey(self.groups, self.slots)
+            return Survey(self.groups, self.slots, None, self.roster_map())
         self.check_strings()
         self.refuse_unwritten()
+        if self.rosters:
+            self.undecided_aggregates(self.expression_places())
         try:
             analysis = self.compiled.analysis
-            reaching = {s.question.id: analysis.reaching(s.question.id) for s in self.plan.steps}
+            symbols = self.plan.symbols  # the normal form prints aggregates as calls
+            reaching = {
+                s.question.id: resolved(analysis.reaching(s.question.id), symbols)
+                for s in self.plan.steps
+            }
             # a section's own condition, through the same analysis as the questions'
             # (a group's relevance and a question's are compiled from one normal form)
             sections = [
@@ -95,18 +105,21 @@ class _Lowering(FeatureLowering):
             if isinstance(question, Computed)
         }
         compiler = ValueCompiler(self.slots | self.raw, self.hidden | computed)
+        compiler = ValueCompiler(compiler.slots, compiler.computed, self.copies(compiler))
         self.computed_kinds(computed)
         self.check_values(compiler)
-        piping = Piping(compiler, self.labels())
+        resolve = None if not self.rosters else (lambda e: resolved(e, symbols))
+        piping = Piping(compiler, self.labels(), resolve)
         self.check_pieces(piping)
-        for index, (group, when) in enumerate(zip(self.groups, sections, strict=True)):
-            # the first group holds the hidden variables, which LimeSurvey would empty
-            # with the group: its questions' relevance holds the section's condition
-            if when is not None and not (index == 0 and self.raw):
-                group.relevance = compiler.compile(when)
+        labels = self.labels()
+        self.group_relevance(compiler, sections, labels, resolve)
         steps = {step.question.id: step for step in self.plan.steps}
+        outer = compiler
         for _, question, items in lowered:
+            compiler, exists = self.in_copy(outer, items, labels, resolve)
             relevance = compiler.compile(reaching[question.id])
+            if exists is not None:  # a roster's copy: its iteration exists, on its answers
+                relevance = f"({exists} and {relevance})"
             for item in items:
                 if item.shown_with is None or item.shown_with[1] is None:
                     item.relevance = relevance
@@ -121,7 +134,7 @@ class _Lowering(FeatureLowering):
             if step.rules:
                 self.own_followups_unread(question, step.variables, step.rules)
                 self.rules(compiler, question, items, step.rules)
-        return Survey(self.groups, self.slots, piping.piece)
+        return Survey(self.groups, self.slots, piping.piece, self.roster_map())
 
     def own_followups_unread(
         self, question: Question, variables: tuple[str, ...], checks: tuple[Expr, ...]
@@ -250,12 +263,13 @@ class _Lowering(FeatureLowering):
                 f"give the section a title ({self.example('title')})",
                 number=index + 1,
             )
-            group = LsGroup(title, section.intro, "1")
+            group = LsGroup(title, section.intro, "1", section=index)
             self.groups.append(group)
             if index == 0:
                 group.questions.extend(self.hidden_questions())
             if section.repeat is not None:
-                self.refuse_roster(index)
+                self.unroll(index, section, group, lowered)
+                continue
             for position, question in enumerate(section.questions):
                 self.place = ("sections", index, "questions", position)
                 items = self.question(question)
@@ -283,19 +297,6 @@ class _Lowering(FeatureLowering):
                 self.place,
             )
         items[0].attributes.append(Attribute("random_group", name))
-
-    def refuse_roster(self, index: int) -> NoReturn:
-        """A roster: LimeSurvey has no loops, and this renderer does not unroll one."""
-        section = self.instrument.sections[index]
-        raise LocatedRenderError(
-            Code.QD808,
-            f"the section {section.id!r} is repeated (a roster); LimeSurvey has no loops, "
-            "and the limesurvey renderer does not yet unroll a roster into copies of its "
-            "questions; ask for a fixed number of persons (items) with one section per "
-            "copy, or leave the roster out of the instrument you render for LimeSurvey",
-            f"the repeat of section {section.id!r}",
-            ("sections", index, "repeat"),
-        )
 
     def check_strings(self) -> None:
         """Refuse, at its place, a string in a condition that ExpressionScript cannot
@@ -413,4 +414,6 @@ def mapping(survey: Survey) -> dict[str, Any]:
                 list(slot.options.values()) if slot.kind == "ranking" else dict(slot.options)
             )
         variables[name] = entry
+    if survey.rosters:  # each roster's copies, in slot order
+        return {"questions": questions, "variables": variables, "rosters": survey.rosters}
     return {"questions": questions, "variables": variables}

@@ -4,7 +4,7 @@ as qdef shows it, what a respondent typed made inert."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from qdef.expr import Expr, Piece, Ref, to_source
 from qdef.renderers.limesurvey.codes import Slot
@@ -33,14 +33,22 @@ class Piping:
     character references (``&#123;``), so that neither the browser nor LimeSurvey's
     expression manager, which reads ``{…}`` in what it shows, ever reads it."""
 
-    def __init__(self, compiler: ValueCompiler, labels: Mapping[str, Mapping[str, Text]]) -> None:
+    def __init__(
+        self,
+        compiler: ValueCompiler,
+        labels: Mapping[str, Mapping[str, Text]],
+        resolve: Callable[[Expr], Expr] | None = None,
+    ) -> None:
         self.compiler = compiler
         self.labels = labels
         """For each choice variable: its codes' labels."""
+        self.resolve = resolve
+        """Aggregates over a roster as ``Over`` (a text's pieces are parsed afresh)."""
 
     def piece(self, part: Piece, lang: str) -> str:
-        found = self.compiler.value(part.expr)
-        shown = self.shown(part.expr, found, lang)
+        expr = part.expr if self.resolve is None else self.resolve(part.expr)
+        found = self.compiler.value(expr)
+        shown = self.shown(expr, found, lang)
         fallback = _html_string(part.fallback or "") if part.fallback else '""'
         body = shown if found.present == "1" else f"if({found.present}, {shown}, {fallback})"
         if any(c in _STRINGS.sub("", body) for c in "{}"):  # braces in strings are read

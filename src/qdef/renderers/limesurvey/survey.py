@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from qdef.expr import Piece
 from qdef.renderers.limesurvey.codes import Slot
@@ -69,6 +70,8 @@ class LsQuestion:
     """Default values: (subquestion code or None, value), as LimeSurvey stores them."""
     theme: str | None = None
     """A question theme of LimeSurvey's core (``bootstrap_buttons``), or its default."""
+    piece: Callable[[Piece, str], str] | None = None
+    """Its own piping (a roster's copy: its item and answers), else the survey's."""
 
 
 @dataclass
@@ -77,6 +80,10 @@ class LsGroup:
     description: Text | None
     relevance: str
     questions: list[LsQuestion] = field(default_factory=list)
+    section: int = 0
+    """The index of the qdef section it holds (a roster: one group per copy)."""
+    piece: Callable[[Piece, str], str] | None = None
+    """Its own piping (a roster's copy: its item), else the survey's."""
 
 
 @dataclass
@@ -85,6 +92,8 @@ class Survey:
     slots: dict[str, Slot]
     piece: Callable[[Piece, str], str] | None = None
     """A piped text's piece as LimeSurvey's ``{expression}``, in a language."""
+    rosters: dict[str, Any] = field(default_factory=dict)
+    """The unrolled copies of each roster, for the mapping."""
 
 
 def label_with_description(label: Text, description: Text | None) -> Text:

@@ -8,8 +8,8 @@ value is compiled as a pair of equations (:class:`Value`): when it is present,
 and what it is then, and every operand is guarded by its presence, exactly as
 SPEC §2 (docs/format.md) says for absent operands. What ExpressionScript
 cannot compute exactly as qdef does (``len`` in characters, day arithmetic,
-``min``/``max`` of dates) is :class:`Unsupported`, which the lowering refuses
-at its place (QD801).
+``min``/``max`` of dates) is :class:`Unsupported`, refused at its place (QD801).
+An aggregate over a roster is one term per unrolled copy (:class:`Copy`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from qdef.expr import (
     Ref,
     to_source,
 )
+from qdef.expr import walk as nodes
+from qdef.expr.nodes import Over
 from qdef.renderers.limesurvey.codes import Slot
 from qdef.renderers.limesurvey.expressions import Compiler, _any, number, string
 
@@ -64,6 +66,17 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """One unrolled iteration (slot) of a roster: ``exists`` holds exactly when it
+    exists, ``slots`` its copies' variables (and an item that is an answer), ``item``
+    an item that is a constant."""
+
+    exists: str
+    slots: Mapping[str, Slot]
+    item: tuple[str, Expr] | None = None
+
+
+@dataclass(frozen=True)
 class ComputedValue:
     """A computed value for the compiler: its expression, and the condition under
     which the walk reaches (and so computes) it."""
@@ -79,19 +92,35 @@ class ValueCompiler(Compiler):
     text LimeSurvey rounds to 14 significant digits)."""
 
     def __init__(
-        self, slots: Mapping[str, Slot], computed: Mapping[str, ComputedValue] | None = None
+        self,
+        slots: Mapping[str, Slot],
+        computed: Mapping[str, ComputedValue] | None = None,
+        copies: Mapping[str, list[Copy]] | None = None,
     ) -> None:
         super().__init__(slots)
         self.computed: Mapping[str, ComputedValue] = computed or {}
+        self.copies: Mapping[str, list[Copy]] = copies or {}  # each roster's, for Over
 
-    # ------------------------------------------------------------------ values
+    def within(self, copy: Copy) -> ValueCompiler:
+        """The compiler inside one iteration: its copies' variables, and its item."""
+        inner = ValueCompiler({**self.slots, **copy.slots}, self.computed, self.copies)
+        inner.item = copy.item
+        return inner
+
+    item: tuple[str, Expr] | None = None  # inside an iteration: a constant item, its value
 
     def _general(self, expr: Expr) -> bool:
         """Whether ``expr`` needs the value compiler (arithmetic, functions, computed
         values) rather than the comparisons of variables with constants above, which
         stay as they were written before values existed."""
+        if (
+            self.item is not None
+            and not isinstance(expr, And | Or | Not)
+            and any(isinstance(n, Ref) and n.name == self.item[0] for n in nodes(expr))
+        ):
+            return True  # the item of an iteration, a constant: a value
         match expr:
-            case Arith() | Neg() | Call():
+            case Arith() | Neg() | Call() | Over():
                 return True
             case Ref(name=name) | Answered(ref=Ref(name=name)):
                 return name in self.computed
@@ -151,8 +180,12 @@ class ValueCompiler(Compiler):
                     inner.precision,
                     inner.slot,
                 )
+            case Ref(name=name) if self.item is not None and name == self.item[0]:
+                return self.value(self.item[1])
             case Ref(name=name):
                 return self._variable(expr, name)
+            case Over(func=func, roster=roster, body=body):
+                return self._over(expr, func, self.copies[roster], body)
             case Answered() | Compare() | Has() | In() | Not() | And() | Or():
                 return Value("truth", "1", self._expr(expr))
             case Neg(operand=operand):
@@ -167,6 +200,30 @@ class ValueCompiler(Compiler):
             case Call(name=name, args=args):
                 return self._call(expr, name, args)
         raise Unsupported(expr, f"the expression {to_source(expr)!r}", "not known to the compiler")
+
+    def _over(self, expr: Expr, func: str, copies: list[Copy], body: Expr) -> Value:
+        """An aggregate over a roster's iterations (SPEC19 §1.6), as one term per
+        unrolled copy, each guarded by the copy's existence."""
+        found = [(copy.exists, self.within(copy).value(body)) for copy in copies]
+        if func in ("any", "all"):
+            holds = [f"({e} and {_both(v.present, v.value)})" for e, v in found]
+            fails = [f"({e} and !{_both(v.present, v.value)})" for e, v in found]
+            return Value("truth", "1", _any(holds) if func == "any" else f"!{_any(fails)}")
+        if func == "count":  # present and not false
+            kept = [_both(v.present, v.value) if v.kind == "truth" else v.present for _, v in found]
+            return Value(
+                "number",
+                "1",
+                _plus(f"if(({e} and {k}), 1, 0)" for (e, _), k in zip(found, kept, strict=True)),
+            )
+        present = [Value(v.kind, _both(e, v.present), v.value) for e, v in found]
+        if func == "sum":
+            return Value("number", "1", _plus(f"if({v.present}, {v.value}, 0)" for v in present))
+        if any(v.kind != "number" for v in present):
+            raise Unsupported(expr, f"the function {func} of dates", "compared as numbers")
+        first = _first(present)
+        picked = ", ".join(f"if({v.present}, {v.value}, {first})" for v in present)
+        return Value("number", _any(v.present for v in present), f"{func}({picked})")
 
     def _string(self, node: Expr, text: str) -> str:
         try:

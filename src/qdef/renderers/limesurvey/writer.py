@@ -16,7 +16,7 @@ import functools
 import html
 import re
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from qdef.errors import RenderError
 from qdef.expr import Piece, has_braces, parse_template
@@ -99,6 +99,7 @@ class _Writer:
     ):
         self.instrument = instrument
         self.survey = survey
+        self.piece: Callable[[Piece, str], str] | None = None  # the question's own piping
         self.languages = [instrument.language, *instrument.translations]
         self.sid = str(survey_id(instrument))
         self.decimal_comma = decimal_comma
@@ -139,7 +140,8 @@ class _Writer:
                 f"{where}: the text holds a control character that XML cannot carry; "
                 "remove it from the instrument"
             )
-        if not piped or not has_braces(plain) or self.survey.piece is None:
+        piece = self.piece or self.survey.piece
+        if not piped or not has_braces(plain) or piece is None:
             return html_text(plain)
         template = parse_template(plain)  # valid: validation parsed it
         # each piece marked by a private character, so that the text around it is
@@ -150,7 +152,7 @@ class _Writer:
         shown = html_text(marked)
         for index, part in enumerate(template.pieces):
             if isinstance(part, Piece):
-                shown = shown.replace(f"\ue000{index}\ue001", self.survey.piece(part, lang))
+                shown = shown.replace(f"\ue000{index}\ue001", piece(part, lang))
         return shown
 
     def l10n(
@@ -208,6 +210,7 @@ class _Writer:
                 ("randomization_group", ""),
                 ("grelevance", group.relevance),
             )
+            self.piece = group.piece  # a roster's copy pipes its own item
             self.l10n(
                 "group_l10ns",
                 ("gid", gid),
@@ -230,6 +233,7 @@ class _Writer:
         return "\n".join(parts) + "\n"
 
     def question(self, question: LsQuestion, gid: str, position: int) -> None:
+        self.piece = question.piece  # a roster's copy pipes its own item and answers
         self.qid += 1
         qid = str(self.qid)
         where = f"question {question.code} ({question.source})"

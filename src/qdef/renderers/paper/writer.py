@@ -605,6 +605,10 @@ class _Paper:
         return blank(TEXT_WIDTH)
 
     def after_blank(self, field: TextInput | NumberInput | DateInput) -> list[str]:
+        if isinstance(field, NumberQuestion) and field.step is not None:  # a data rule
+            step = inline(self.chrome("step_hint", step=self.words.number(_whole(field.step))))
+            unit = [inline(self.text(field.unit))] if field.unit is not None else []
+            return [*unit, step]
         if isinstance(field, NumberInput) and field.unit is not None:
             return [inline(self.text(field.unit))]
         if isinstance(field, DateInput):
@@ -732,6 +736,11 @@ def _text_inputs(question: Question) -> list[TextInput]:
     if isinstance(question, GridQuestion):
         found.extend(c for c in question.columns if isinstance(c, TextColumn))
     return found
+
+
+def _whole(value: float) -> float:
+    """A number given as a decimal (a step is one) without a needless ``.0``."""
+    return int(value) if value.is_integer() else value
 
 
 def _slider_intervals(span: float, step: float) -> int:

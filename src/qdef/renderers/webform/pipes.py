@@ -14,7 +14,7 @@ codes in the page's language).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -26,6 +26,7 @@ from qdef.rendering import Compiled, RenderOptions
 
 if TYPE_CHECKING:
     from qdef.expr import Piece, Template
+    from qdef.renderers.webform.rosters import Copy
 
 #: What a piece shows where the page is read without its script (or printed blank).
 UNKNOWN = "…"
@@ -41,10 +42,19 @@ class Pipes:
         self.options = options
         self.convert = convert
         """The writer's syntax-tree conversion (``writer.condition``)."""
+        self.names: Mapping[str, str] | None = None
+        """While a roster's copy is written: its names (:mod:`.rosters`), which the
+        pieces of its texts read instead of the roster's own."""
         self.pieces: list[dict[str, Any]] = []
         self.texts: list[list[str | int]] = []
         self._templates: dict[str, Template | None] = {}
-        self._whole: dict[str, int] = {}
+        self._whole: dict[tuple[str, str], int] = {}
+
+    def enter(self, copy: Copy | None) -> None:
+        """Write the texts of a roster's copy (None: of no copy) from now on."""
+        self.names = None if copy is None else copy.names
+        if hasattr(self.convert, "inside"):
+            self.convert.inside = None if copy is None else copy.roster.id
 
     def template(self, text: str) -> Template | None:
         """The text's template, or None when it has no piece (parsed once per text)."""
@@ -86,13 +96,19 @@ class Pipes:
         template = self.template(text)
         if template is None:
             return None
-        if text not in self._whole:
+        key = (self._scope(), text)
+        if key not in self._whole:
             parts: list[str | int] = [
                 part if isinstance(part, str) else self._piece(part) for part in template.pieces
             ]
-            self._whole[text] = len(self.texts)
+            self._whole[key] = len(self.texts)
             self.texts.append(parts)
-        return self._whole[text]
+        return self._whole[key]
+
+    def _scope(self) -> str:
+        """Which copy's names the pieces read ("" outside rosters)."""
+        names = self.names
+        return "" if names is None else min(names.values())
 
     def message(self, text: Text) -> int:
         """The number of a message (a rule's, a pattern's) in the page's language, which
@@ -100,17 +116,23 @@ class Pipes:
         shown = self.options.text(text)
         index = self.whole(shown)
         if index is None:
-            if shown not in self._whole:
-                self._whole[shown] = len(self.texts)
+            key = ("", shown)
+            if key not in self._whole:
+                self._whole[key] = len(self.texts)
                 self.texts.append([self.plain(shown)])
-            index = self._whole[shown]
+            index = self._whole[key]
         return index
 
     def _piece(self, piece: Piece) -> int:
         symbols = self.compiled.plan.symbols
         vtype = expression_type(piece.expr, symbols)
+        expr = self.convert(piece.expr)
+        if self.names is not None:
+            from qdef.renderers.webform.rosters import renamed  # noqa: PLC0415
+
+            expr = renamed(expr, self.names)
         entry: dict[str, Any] = {
-            "expr": self.convert(piece.expr),
+            "expr": expr,
             "fallback": piece.fallback,
             "kind": vtype.kind,
         }

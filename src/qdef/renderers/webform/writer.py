@@ -22,7 +22,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
@@ -47,6 +47,7 @@ from qdef.expr import (
     Or,
     Ref,
 )
+from qdef.expr.nodes import Over
 from qdef.expr.printer import format_number
 from qdef.model import (
     CheckColumn,
@@ -72,12 +73,22 @@ from qdef.model import (
     Question,
     RankingQuestion,
     ScaleColumn,
+    Section,
     SingleChoice,
     TextColumn,
     TextInput,
     TextListQuestion,
 )
 from qdef.renderers.webform.pipes import Pipes
+from qdef.renderers.webform.rosters import (
+    Copy,
+    copies_of,
+    copy_name,
+    exists,
+    item_value,
+    renamed,
+    renamed_question,
+)
 from qdef.rendering import (
     Compiled,
     RenderOptions,
@@ -94,6 +105,7 @@ from qdef.rendering import (
     units_kept,
 )
 from qdef.routing.order import anchored
+from qdef.routing.plan import Plan, Step
 
 #: JavaScript holds integers exactly up to this magnitude; larger ones travel as text.
 SAFE_INTEGER = 2**53 - 1
@@ -202,6 +214,8 @@ _PAGE_FILTERS = (
     "total_hint",
     "dual_headings",
     "dual_cells",
+    "enter",
+    "item_text",
 )
 
 
@@ -321,8 +335,37 @@ def _literal(value: str | int | float | bool) -> Any:
     return value
 
 
-def condition(expr: Expr) -> list[Any]:
-    """An expression as the script's syntax tree (nested lists, first the node's kind)."""
+def condition(expr: Expr, copies: Mapping[str, list[Copy]] | None = None) -> list[Any]:
+    """An expression as the script's syntax tree (nested lists, first the node's kind);
+    an aggregate over a roster (``Over``) once per slot of ``copies`` (:mod:`.rosters`)."""
+    if copies is not None:
+        return _converted(expr, copies)
+    return _converted(expr, {})
+
+
+class Converter:
+    """``condition`` for an instrument with rosters: each expression resolved first
+    (``qdef.expr.scope.resolve``: aggregates over a roster become ``Over``, whichever
+    way the plan was made), but not over the roster a copy being written belongs to
+    (``inside``: its own aggregates are none, a number list's ``sum`` stays a sum)."""
+
+    def __init__(self, plan: Plan, copies: Mapping[str, list[Copy]]) -> None:
+        self.copies = copies
+        self.roster_of = plan.symbols.roster_of
+        self.inside: str | None = None
+
+    def _roster(self, name: str) -> str | None:
+        found = self.roster_of(name)
+        return None if found == self.inside else found
+
+    def __call__(self, expr: Expr) -> list[Any]:
+        from qdef.expr.scope import resolve  # noqa: PLC0415
+
+        return _converted(resolve(expr, self._roster), self.copies)
+
+
+def _converted(expr: Expr, copies: Mapping[str, list[Copy]]) -> list[Any]:
+    condition = functools.partial(_converted, copies=copies)
     match expr:
         case Ref(name=name):
             return ["ref", name]
@@ -348,6 +391,13 @@ def condition(expr: Expr) -> list[Any]:
             return ["neg", condition(operand)]
         case Call(name=name, args=args):
             return ["call", name, [condition(a) for a in args]]
+        case Over(func=func, roster=roster, body=body):
+            tree = condition(body)
+            return [
+                "over",
+                func,
+                [[["answered", c.item], renamed(tree, c.names)] for c in copies[roster]],
+            ]
     raise TypeError(f"not an expression node: {expr!r}")  # pragma: no cover
 
 
@@ -462,7 +512,9 @@ def _hidden(instrument: Instrument) -> list[dict[str, Any]]:
     return found
 
 
-def _offer(question: Question, conditions: dict[str, Expr]) -> dict[str, Any] | None:
+def _offer(
+    question: Question, conditions: dict[str, Expr], convert: Callable[[Expr], Any] = condition
+) -> dict[str, Any] | None:
     """The options (a choice's) or rows (a matrix's, a grid's) a step offers only
     under a condition (a filter, their own ``when``): every code in order, and the
     condition of each that has one. None when every one is always offered."""
@@ -473,7 +525,7 @@ def _offer(question: Question, conditions: dict[str, Expr]) -> dict[str, Any] | 
     else:
         assert isinstance(question, MatrixQuestion | GridQuestion | DualMatrixQuestion)
         codes = [r.code for r in question.rows]
-    return {"codes": codes, "when": {c: condition(e) for c, e in conditions.items()}}
+    return {"codes": codes, "when": {c: convert(e) for c, e in conditions.items()}}
 
 
 def _order(question: Question) -> dict[str, Any] | None:
@@ -511,7 +563,7 @@ def _total(question: NumberListQuestion, pipes: Pipes, options: RenderOptions) -
         key = "total_equals_message" if total.equals is not None else "total_at_most_message"
         shown = format_number(limit).replace(".", options.chrome("decimal_separator"))
         text = pipes.message(_braces(options.chrome(key, total=shown)))
-    return [condition(check), text]
+    return [pipes.convert(check), text]
 
 
 def _braces(text: str) -> str:
@@ -536,14 +588,14 @@ def _step_extras(
     if order is not None:
         extras["order"] = order
     if computed is not None:
-        extras["computed"] = condition(computed)
-    offer = _offer(question, option_when)
+        extras["computed"] = pipes.convert(computed)
+    offer = _offer(question, option_when, pipes.convert)
     if offer is not None:
         extras["offer"] = offer
     if rules:
         assert not isinstance(question, Display | Computed)
         extras["rules"] = [
-            [condition(check), pipes.message(rule.message)]
+            [pipes.convert(check), pipes.message(rule.message)]
             for check, rule in zip(rules, question.rules or (), strict=True)
         ]
     return extras
@@ -575,33 +627,38 @@ def program(
     with ``pipes``, the texts of the page with pieces (taken last: the page's texts
     are numbered as the page is written)."""
     instrument, plan, numbers = compiled.instrument, compiled.plan, compiled.numbers
+    copies = copies_of(plan)
     if pipes is None:
-        pipes = Pipes(compiled, options, condition)
+        pipes = Pipes(compiled, options, Converter(plan, copies) if copies else condition)
     rows = _rows(instrument)
-    steps = []
-    for step in plan.steps:
-        question = step.question
-        steps.append(
-            _step_extras(question, step.computed, step.option_when, step.rules, pipes)
-            | {
-                "q": question.id,
-                "number": numbers.get(question.id),
-                "when": None if step.when is None else condition(step.when),
-                "gotos": dict(step.option_gotos),
-                "next": step.next_default,
-                "vars": list(step.variables),
-                "required": _required(question),
-                "parts": list(plan.groups.get(question.id, ())),
-            }
-        )
+    steps = _steps(plan, numbers, copies, pipes)
+    variables: dict[str, Any] = {}
+    items = {roster.item for roster in plan.rosters.values()}
+    for name, info in plan.variables.items():
+        if name in items:
+            continue
+        entry = _variable(info, rows, pipes)
+        if info.roster is None:
+            variables[name] = entry
+            continue
+        for copy in copies[info.roster]:
+            variables[copy.names[name]] = _copied_variable(entry, copy)
     data: dict[str, Any] = {
         "instrument": instrument.id,
         "version": instrument.version,
         "lang": options.lang,
         "steps": steps,
-        "vars": {name: _variable(info, rows, pipes) for name, info in plan.variables.items()},
+        "vars": variables,
         "messages": {key: options.chrome(key) for key in SCRIPT_MESSAGES},
     }
+    if copies:
+        data["rosters"] = [{"id": r.id, "item": r.item} for r in plan.rosters.values()]
+        data["copies"] = {
+            new: [copy.roster.id, copy.k, old]
+            for found in copies.values()
+            for copy in found
+            for old, new in copy.names.items()
+        }
     if instrument.hidden:
         data["hidden"] = _hidden(instrument)
     shuffled = _random_sections(instrument)
@@ -617,6 +674,51 @@ def program(
     return data
 
 
+def _steps(
+    plan: Plan, numbers: Mapping[str, str], copies: Mapping[str, list[Copy]], pipes: Pipes
+) -> list[dict[str, Any]]:
+    """The program's steps: the plan's, with each roster once per slot (``_layout``),
+    gotos and next positions counted on the page's steps."""
+    layout = _layout(plan, copies)
+    at = {
+        (step.position if step else -1, c.k if c else None, c.roster.id if c else None): i
+        for i, (step, c) in enumerate(layout)
+    }
+    starts = {roster.start: roster.id for roster in plan.rosters.values()}
+
+    def target(position: int, copy: Copy | None) -> int:
+        if position >= len(plan.steps):
+            return len(layout)
+        if copy is not None and copy.roster.start <= position < copy.roster.stop:
+            return at[(position, copy.k, copy.roster.id)]
+        if position in starts:
+            return at[(-1, 0, starts[position])]  # the first slot's item
+        return at[(position, None, None)]
+
+    convert: Callable[[Expr], Any] = pipes.convert
+    steps = []
+    for index, (step, copy) in enumerate(layout):
+        if step is None:
+            assert copy is not None
+            steps.append(_item_step(plan, copy, index, convert))
+            continue
+        question = step.question
+        pipes.enter(copy)
+        entry = _step_extras(question, step.computed, step.option_when, step.rules, pipes) | {
+            "q": question.id,
+            "number": numbers.get(question.id),
+            "when": None if step.when is None else convert(step.when),
+            "gotos": {c: target(t, copy) for c, t in step.option_gotos.items()},
+            "next": index + 1 if step.goto is None else target(step.goto, copy),
+            "vars": list(step.variables),
+            "required": _required(question),
+            "parts": list(plan.groups.get(question.id, ())),
+        }
+        pipes.enter(None)
+        steps.append(entry if copy is None else _copied(entry, copy))
+    return steps
+
+
 def _is_new(question: Question) -> bool:
     """Whether the page's script needs the messages of issue 19 for ``question``."""
     if isinstance(question, RankingQuestion | NumberListQuestion | DualMatrixQuestion):
@@ -624,6 +726,77 @@ def _is_new(question: Question) -> bool:
     return isinstance(question, NumberQuestion) and (
         question.widget == "slider" or question.step is not None
     )
+
+
+def _layout(plan: Plan, copies: Mapping[str, list[Copy]]) -> list[tuple[Step | None, Copy | None]]:
+    """The page's steps: the plan's, a roster's once per slot (:mod:`.rosters`), each
+    copy after its item's step (``None``)."""
+    found: list[tuple[Step | None, Copy | None]] = []
+    position = 0
+    while position < len(plan.steps):
+        step = plan.steps[position]
+        if step.roster is None:
+            found.append((step, None))
+            position += 1
+            continue
+        roster = plan.rosters[step.roster]
+        for copy in copies[roster.id]:
+            found.append((None, copy))
+            found.extend((s, copy) for s in plan.steps[roster.start : roster.stop])
+        position = roster.stop
+    return found
+
+
+def _item_step(
+    plan: Plan, copy: Copy, index: int, convert: Callable[[Expr], list[Any]]
+) -> dict[str, Any]:
+    """The computed step of a copy's item: there when the section's ``when`` holds and
+    the slot has an iteration."""
+    roster = copy.roster
+    section_when = plan.steps[roster.start].section_when
+    there = exists(roster, copy.k)
+    when = there if section_when is None else ["and", [convert(section_when), there]]
+    return {
+        "computed": item_value(roster, copy.k),
+        "q": copy.item,
+        "number": None,
+        "when": when,
+        "gotos": {},
+        "next": index + 1,
+        "vars": [],
+        "required": None,
+        "parts": [],
+    }
+
+
+def _copied(entry: dict[str, Any], copy: Copy) -> dict[str, Any]:
+    """A roster step's program entry as copy ``copy``'s: its names and conditions
+    renamed, shown only when the copy's item is there."""
+    names = copy.names
+    there = ["answered", copy.item]
+    when = entry["when"]
+    entry["when"] = there if when is None else ["and", [there, renamed(when, names)]]
+    entry["q"] = names[entry["q"]]
+    entry["vars"] = [names[n] for n in entry["vars"]]
+    entry["parts"] = [names[n] for n in entry["parts"]]
+    if "computed" in entry:
+        entry["computed"] = renamed(entry["computed"], names)
+    if "rules" in entry:
+        entry["rules"] = [[renamed(c, names), text] for c, text in entry["rules"]]
+    if "total" in entry:
+        entry["total"] = [renamed(entry["total"][0], names), entry["total"][1]]
+    if "offer" in entry:
+        offer = entry["offer"]
+        offer["when"] = {c: renamed(w, names) for c, w in offer["when"].items()}
+    return entry
+
+
+def _copied_variable(entry: dict[str, Any], copy: Copy) -> dict[str, Any]:
+    question = entry["q"]
+    found = dict(entry, q=copy.names[question])
+    if "row" in found:
+        found["row"] = copy_name(found["row"], question, copy.k)
+    return found
 
 
 def _random_sections(instrument: Instrument) -> list[dict[str, Any]]:
@@ -665,6 +838,13 @@ class SectionView:
     intro: str | None
     only_if: str | None
     questions: list[QuestionView]
+    copy: Copy | None = None
+    """A roster's copy (:mod:`.rosters`): written as a fieldset with a legend."""
+
+    @property
+    def key(self) -> str:
+        """The section's part of element ids: its index, and a copy's slot index."""
+        return str(self.index) if self.copy is None else f"{self.index}-{self.copy.k}"
 
 
 class _Page:
@@ -678,7 +858,9 @@ class _Page:
         self.lang = options.lang
         self.escape = Escaper()  # the template's autoescaping and the helpers' alike
         self.chrome = options.chrome
-        self.pipes = Pipes(compiled, options, condition)
+        self.copies = copies_of(compiled.plan)
+        convert = Converter(compiled.plan, self.copies) if self.copies else condition
+        self.pipes = Pipes(compiled, options, convert)
         self.words = Words(compiled, options)
         css, js = _asset("form.css"), _asset("form.js")
         # Our own files, checked by _asset: inserted as they are.
@@ -720,38 +902,57 @@ class _Page:
 
     def _sections(self) -> list[SectionView]:
         found = routing_notes(self.compiled)
-        numbers = self.compiled.numbers
-        options, words = self.options, self.words
         views: list[SectionView] = []
         for index, section in enumerate(self.instrument.sections):
-            questions: list[QuestionView] = []
-            for question in section.questions:
-                if isinstance(question, Computed):
-                    continue  # never shown: the script computes it (program "computed")
-                question_notes = found.questions[question.id]
-                after = question_notes.after
-                questions.append(
-                    QuestionView(
-                        question,
-                        numbers.get(question.id),
-                        question_only_if(question, question_notes, words, options),
-                        None if after is None else continue_text(after, options),
-                        {
-                            code: goto_text(destination, options)
-                            for code, destination in question_notes.options.items()
-                        },
-                    )
-                )
-            views.append(
-                SectionView(
-                    index,
-                    None if section.title is None else self.text(section.title),
-                    None if section.intro is None else self.text(section.intro),
-                    section_only_if(found.sections[index], words, options),
-                    questions,
+            if section.repeat is not None:
+                for copy in self.copies[section.id]:
+                    self.pipes.enter(copy)
+                    view = self._section(index, section, found, copy)
+                    self.pipes.enter(None)
+                    views.append(view)
+            else:
+                views.append(self._section(index, section, found, None))
+        return views
+
+    def _section(self, index: int, section: Section, found: Any, copy: Copy | None) -> SectionView:
+        numbers = self.compiled.numbers
+        options, words = self.options, self.words
+        questions: list[QuestionView] = []
+        for question in section.questions:
+            if isinstance(question, Computed):
+                continue  # never shown: the script computes it (program "computed")
+            question_notes = found.questions[question.id]
+            after = question_notes.after
+            questions.append(
+                QuestionView(
+                    question if copy is None else renamed_question(question, copy.k),
+                    numbers.get(question.id),
+                    question_only_if(question, question_notes, words, options),
+                    None if after is None else continue_text(after, options),
+                    {
+                        code: goto_text(destination, options)
+                        for code, destination in question_notes.options.items()
+                    },
                 )
             )
-        return views
+        return SectionView(
+            index,
+            None if section.title is None else self.text(section.title),
+            None if section.intro is None else self.text(section.intro),
+            section_only_if(found.sections[index], words, options),
+            questions,
+            copy,
+        )
+
+    def enter(self, section: SectionView) -> str:
+        """Written at the start of each section: a copy's texts read the copy's names."""
+        self.pipes.enter(section.copy)
+        return ""
+
+    def item_text(self, section: SectionView) -> Markup:
+        """A copy's item, piped (the legend of a copy of a section without a title)."""
+        assert section.copy is not None
+        return Markup(self.pipes.markup(f"{{{section.copy.roster.item}}}", self.escape))
 
     # ------------------------------------------------------------- helpers for the template
 

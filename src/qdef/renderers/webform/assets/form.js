@@ -388,7 +388,8 @@
       case "ref":
         return response.get(expr[1]) === true; // a check box, a computed truth value
       case "call":
-        return value(expr, response) === true; // if(c, a, b) of conditions
+      case "over":
+        return value(expr, response) === true; // if(c, a, b) of conditions, any(), all()
       case "answered":
         if (response.has(expr[1])) {
           return true;
@@ -447,8 +448,42 @@
         return negate(value(expr[1], response));
       case "call":
         return call(expr[1], expr[2], response);
+      case "over":
+        return over(expr[1], expr[2], response);
     }
     return holds(expr, response);
+  }
+
+  /** An aggregate over a roster (qdef.routing.evaluate, Over): ``copies`` holds, per
+   * slot, whether it has an iteration and the body on that slot's variables. */
+  function over(func, copies, response) {
+    var records = copies.filter(function (pair) {
+      return holds(pair[0], response);
+    });
+    if (func === "any" || func === "all") {
+      var some = func === "any";
+      return records[some ? "some" : "every"](function (pair) {
+        return holds(pair[1], response);
+      });
+    }
+    var found = records.map(function (pair) {
+      return value(pair[1], response);
+    });
+    if (func === "count") {
+      return found.filter(function (x) {
+        return x !== ABSENT && x !== false;
+      }).length;
+    }
+    if (func === "sum") {
+      var total = 0;
+      for (var k = 0; k < found.length && total !== ABSENT; k++) {
+        if (found[k] !== ABSENT) {
+          total = arith("+", total, found[k]);
+        }
+      }
+      return total;
+    }
+    return extreme(found, func === "max" ? 1 : -1);
   }
 
   function isTruth(expr, response) {
@@ -461,6 +496,7 @@
       case "neg":
         return false;
       case "call":
+      case "over":
         return typeof value(expr, response) === "boolean";
     }
     return true;
@@ -473,7 +509,7 @@
       var given = literal(expr[1]);
       return typeof given === "boolean" ? given : null;
     }
-    if (expr[0] === "ref" || expr[0] === "call") {
+    if (expr[0] === "ref" || expr[0] === "call" || expr[0] === "over") {
       var answer = value(expr, response);
       return answer === ABSENT || typeof answer === "boolean" ? answer === true : null;
     }
@@ -1245,6 +1281,12 @@
           reads(arg, read);
         });
         return;
+      case "over":
+        expr[2].forEach(function (pair) {
+          reads(pair[0], read);
+          reads(pair[1], read);
+        });
+        return;
     }
     throw new Error("qdef: not an expression node: " + expr[0]);
   }
@@ -1809,7 +1851,28 @@
     questions.forEach(function (question) {
       showSummed(stepOfQuestion[question]);
     });
+    numberIterations();
     updatePipes(all);
+  }
+
+  /* Each roster copy's legend starts with its iteration's number (1, 2, … among the
+   * copies shown, in slot order). */
+  var iterationNumbers = Array.prototype.slice.call(doc.querySelectorAll(".iteration-number"));
+
+  function numberIterations() {
+    var counted = Object.create(null);
+    iterationNumbers.forEach(function (span) {
+      var roster = span.getAttribute("data-roster");
+      var section = span.closest("section.section");
+      var text = "";
+      if (!section.hidden) {
+        counted[roster] = (counted[roster] || 0) + 1;
+        text = counted[roster] + ".";
+      }
+      if (span.textContent !== text) {
+        span.textContent = text;
+      }
+    });
   }
 
   /** Whether an input holds a choice its question's reset button takes back: a box
@@ -2310,7 +2373,68 @@
    * order its codes as shown, for each random section with an entry shown its ids;
    * last, in the order qdef.routing.interpreter meets them (a question, then its
    * section). */
-  function withOrder(result) {
+  var copies = program.copies || null; // a copy's name -> [roster, slot, the roster's name]
+
+  /** The response with each roster's copies as the roster's records (one per slot
+   * with an iteration, in slot order: the iteration order), under the roster's id
+   * where its first record's answers stand. */
+  function recorded(response) {
+    if (copies === null) {
+      return new Map(response); // a copy: saving adds to it
+    }
+    var saved = new Map();
+    var records = Object.create(null); // roster -> slot -> its record
+    response.forEach(function (answer, name) {
+      if (!own(copies, name)) {
+        saved.set(name, answer);
+        return;
+      }
+      var copy = copies[name];
+      if (!own(records, copy[0])) {
+        records[copy[0]] = new Map();
+        saved.set(copy[0], records[copy[0]]);
+      }
+      var slots = records[copy[0]];
+      if (!slots.has(copy[1])) {
+        slots.set(copy[1], new Map());
+      }
+      slots.get(copy[1]).set(copy[2], answer);
+    });
+    Object.keys(records).forEach(function (roster) {
+      var slots = records[roster];
+      saved.set(
+        roster,
+        Array.from(slots.keys())
+          .sort(function (a, b) {
+            return a - b;
+          })
+          .map(function (slot) {
+            return slots.get(slot);
+          })
+      );
+    });
+    return saved;
+  }
+
+  /** A copy's name as the roster's own (``age@1`` -> ``age``); other names as they are. */
+  function original(name) {
+    return copies !== null && own(copies, name) ? copies[name][2] : name;
+  }
+
+  function withOrder(result, given) {
+    var chosen = function (key) {
+      // an order given with the answers (qdefForm.walk) that is a permutation of the
+      // codes (ids) is kept, as qdef.routing.interpreter keeps it
+      var mine = given !== undefined && given !== null && typeof given === "object" ? given[key] : null;
+      var own_ = shownOrder[key];
+      if (Array.isArray(mine) && mine.length === own_.length &&
+          new Set(mine).size === mine.length && mine.every(function (code) {
+            return own_.indexOf(code) >= 0;
+          })) {
+        return mine.slice();
+      }
+      return own_;
+    };
     var order = Object.create(null);
     var keys = [];
     var sectionIds = Object.create(null); // question id -> its random section's id
@@ -2322,19 +2446,19 @@
     result.shown.forEach(function (position) {
       var step = steps[position];
       if (own(shownOrder, step.q)) {
-        order[step.q] = shownOrder[step.q];
+        order[step.q] = chosen(step.q);
         keys.push(step.q);
       }
       var section = own(sectionIds, step.q) ? sectionIds[step.q] : null;
       if (section !== null && !own(order, section)) {
-        order[section] = shownOrder[section];
+        order[section] = chosen(section);
         keys.push(section);
       }
     });
     if (keys.length === 0) {
-      return result.response;
+      return copies === null ? result.response : recorded(result.response);
     }
-    var saved = new Map(result.response);
+    var saved = recorded(result.response);
     var entries = new Map();
     keys.forEach(function (key) {
       entries.set(key, order[key]);
@@ -2377,6 +2501,58 @@
   }
 
   doc.getElementById("qdef-save").addEventListener("click", save);
+
+  /** A roster copy's name for a name of the roster and a slot. */
+  var copyOf = Object.create(null); // roster -> slot -> the roster's name -> the copy's
+  Object.keys(copies || {}).forEach(function (name) {
+    var c = copies[name];
+    var bySlot = (copyOf[c[0]] = copyOf[c[0]] || Object.create(null));
+    (bySlot[c[1]] = bySlot[c[1]] || Object.create(null))[c[2]] = name;
+  });
+
+  /** The walk of an answer set whose rosters' answers are records (the k-th answering
+   * the k-th iteration, as qdef.routing.interpreter takes them): each record is given
+   * to the copy of its iteration's slot, walked again until the slots stay the same. */
+  function walkGiven(given) {
+    var rosters = program.rosters || [];
+    var result = walk(given);
+    for (var pass = 0; pass <= rosters.length; pass++) {
+      var flat = new Map(given);
+      rosters.forEach(function (roster) {
+        flat.delete(roster.id);
+        var records = given.get(roster.id);
+        if (!Array.isArray(records)) {
+          return;
+        }
+        var slots = [];
+        result.response.forEach(function (answer, name) {
+          if (own(copies, name) && copies[name][0] === roster.id && copies[name][2] === roster.item) {
+            slots.push(copies[name][1]);
+          }
+        });
+        slots.forEach(function (slot, k) {
+          var record = records[k];
+          if (record === null || typeof record !== "object" || Array.isArray(record)) {
+            return;
+          }
+          Object.keys(record).forEach(function (name) {
+            var names = copyOf[roster.id][slot];
+            if (name !== roster.item && own(names, name)) {
+              var answer = record[name];
+              flat.set(names[name], answer !== null && typeof answer === "object" && !Array.isArray(answer)
+                ? literal(answer) : answer);
+            }
+          });
+        });
+      });
+      var again = walk(flat);
+      if (serialize(again.response) === serialize(result.response) || pass === rosters.length) {
+        return again;
+      }
+      result = again;
+    }
+    return result;
+  }
 
   /** For pages that embed the form, and for tests: the walk on any answer set
    * (numbers too large for a double as {big: "digits"}), as the JSON saving writes. */
@@ -2530,20 +2706,24 @@
       var given = new Map();
       Object.keys(answers).forEach(function (name) {
         var answer = answers[name];
-        given.set(name, answer !== null && typeof answer === "object" && !Array.isArray(answer)
-          ? literal(answer) : answer);
+        if (name !== "_order") {
+          given.set(name, answer !== null && typeof answer === "object" && !Array.isArray(answer)
+            ? literal(answer) : answer);
+        }
       });
-      var result = walk(given);
+      var result = walkGiven(given);
       return {
         shown: result.shown
           .filter(function (position) {
             return !steps[position].computed; // never shown to the respondent
           })
           .map(function (position) {
-            return steps[position].q;
+            return original(steps[position].q);
           }),
-        response: serialize(withOrder(result)),
-        errors: result.errors,
+        response: serialize(withOrder(result, answers._order)),
+        errors: result.errors.map(function (error) {
+          return [original(error[0]), error[1]];
+        }),
         seed: seed
       };
     },
