@@ -440,3 +440,19 @@ def test_a_dead_goto_inside_a_roster_has_a_respondent_with_a_record() -> None:
     assert finding.kind == "dead-goto"
     assert finding.witness is not None
     assert finding.witness["kids"][-1]["k_school"] == "n"
+
+
+def test_a_condition_on_a_rank_is_printed_as_the_rank() -> None:
+    """The normal form renderers compile (LimeSurvey relevance, the codebook's "asked
+    when") names the rank: ``rank(q, "a") == 2`` is not ``q has "a"``."""
+    text = RANKING.replace('when: prio has "a"', """when: 'rank(prio, "b") == 2'""")
+    text = text.replace("selected_count(prio) >= 3", """'rank(prio, "c") <= 2'""")
+    text = text.replace("selected_count(prio) == 2", """'not (rank(prio, "a") == 1)'""")
+    analysis = _analysis(text)
+    assert analysis.reaching_source("first_a") == 'rank(prio, "a") == 1'
+    assert analysis.reaching_source("has_a") == 'rank(prio, "b") == 2'
+    assert analysis.reaching_source("three") == 'prio has "c"'  # top: 2, so ranked at all
+    assert analysis.reaching_source("two") in (
+        'not prio has "a" or rank(prio, "a") == 2',
+        'rank(prio, "a") == 2 or not prio has "a"',
+    )

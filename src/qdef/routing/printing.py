@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qdef.expr.nodes import And, Answered, Compare, Expr, Has, In, Literal, Not, Or, Ref
+from qdef.expr.nodes import And, Answered, Call, Compare, Expr, Has, In, Literal, Not, Or, Ref
 from qdef.expr.nodes import walk as nodes
 from qdef.expr.printer import to_source
 from qdef.routing.dd import FALSE, TRUE
@@ -251,7 +251,9 @@ class Printer:
         if domain.opaque is not None:
             return domain.opaque if 1 in chosen else negate(domain.opaque)
         ref = Ref(domain.name)
-        if domain.code is not None:  # one code of a multiple choice
+        if domain.code is not None and len(domain.values) > 2:  # a ranked item's rank
+            return self._rank(domain, chosen)
+        if domain.code is not None:  # one code of a multiple choice (or ranking)
             has = Has(ref, _literal(domain.code))
             return has if 1 in chosen else Not(has)
         if domain.info is not None and domain.info.kind == "check":
@@ -271,6 +273,39 @@ class Printer:
             negate(self.positive(domain, ref, rest)),
             disjoin([Not(Answered(ref)), self.positive(domain, ref, present)]),
         )
+
+    def _rank(self, domain: Domain, chosen: set[int]) -> Expr:
+        """The condition "the item of ``domain`` has one of the ranks ``chosen``" (value
+        k is rank k; 0, absent, is "not ranked", which no comparison of its rank meets)."""
+        assert domain.code is not None
+        ranked = Has(Ref(domain.name), _literal(domain.code))
+        rank = Call("rank", (Ref(domain.name), _literal(domain.code)))
+        last = len(domain.values) - 1
+        present = sorted(chosen - {0})
+        runs: list[list[int]] = []
+        for k in present:
+            if runs and runs[-1][-1] == k - 1:
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+        terms: list[Expr] = []
+        for run in runs:
+            low, high = run[0], run[-1]
+            if low == high:
+                terms.append(Compare("==", rank, _literal(low)))
+            elif low == 1 and high == last:
+                terms.append(ranked)
+            elif low == 1:
+                terms.append(Compare("<=", rank, _literal(high)))
+            elif high == last:
+                terms.append(Compare(">=", rank, _literal(low)))
+            else:
+                terms.append(
+                    And((Compare(">=", rank, _literal(low)), Compare("<=", rank, _literal(high))))
+                )
+        if 0 in chosen:
+            terms.insert(0, Not(ranked))
+        return disjoin(terms)
 
     def positive(self, domain: Domain, ref: Ref, values: list[int]) -> Expr:
         """A description of non-absent ``values``; false when the variable is absent."""
