@@ -23,13 +23,15 @@ from qdef.expr.nodes import (
     Neg,
     Not,
     Or,
+    Over,
     Ref,
     variables_used,
     walk,
 )
 from qdef.expr.parser import parse
 from qdef.expr.patterns import FORMATS, to_javascript, to_pcre
-from qdef.expr.printer import dump, to_source
+from qdef.expr.printer import dump, format_number, to_source
+from qdef.expr.scope import resolve, resolved
 from qdef.expr.template import Piece, Template, TemplateSyntaxError, has_braces, parse_template
 from qdef.expr.tokens import ExprSyntaxError, Token, TokenKind, tokenize
 from qdef.expr.types import ExprProblem, check, expression_type, parse_and_check, typecheck
@@ -50,6 +52,7 @@ __all__ = [
     "Neg",
     "Not",
     "Or",
+    "Over",
     "Piece",
     "Ref",
     "Template",
@@ -59,10 +62,13 @@ __all__ = [
     "check",
     "dump",
     "expression_type",
+    "format_number",
     "has_braces",
     "parse",
     "parse_and_check",
     "parse_template",
+    "resolve",
+    "resolved",
     "to_javascript",
     "to_pcre",
     "to_source",

@@ -24,7 +24,7 @@ from qdef.routing.answers import AnswerError
 from qdef.routing.answers import problems as _problems
 from qdef.routing.dd import Budget
 from qdef.routing.interpreter import RuleFailure, Walk, walk
-from qdef.routing.order import shuffled
+from qdef.routing.order import anchored, shuffled
 from qdef.routing.pathsets import PathCount
 from qdef.routing.pathsets import count_paths as _count_paths
 from qdef.routing.pathsets import iter_paths as _iter_paths
@@ -46,6 +46,7 @@ __all__ = [
     "Step",
     "Walk",
     "analyse",
+    "anchored",
     "as_plan",
     "count_paths",
     "findings",

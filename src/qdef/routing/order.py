@@ -14,7 +14,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from qdef.model import Computed, Question, Section
+from qdef.model import (
+    Computed,
+    DualMatrixQuestion,
+    GridQuestion,
+    MatrixQuestion,
+    MultipleChoice,
+    Question,
+    RankingQuestion,
+    Section,
+    SingleChoice,
+)
 
 T = TypeVar("T")
 
@@ -84,10 +94,12 @@ def entries(question_or_section: Question | Section) -> list[Any]:
     section's questions and texts (its computed values stay, anchored)."""
     if isinstance(question_or_section, Section):
         return list(question_or_section.questions)
-    found = getattr(question_or_section, "options", None)
-    if found is None:
-        found = getattr(question_or_section, "rows", None)
-    return list(found or ())
+    match question_or_section:
+        case SingleChoice() | MultipleChoice() | RankingQuestion():
+            return list(question_or_section.options)
+        case MatrixQuestion() | GridQuestion() | DualMatrixQuestion():
+            return list(question_or_section.rows)
+    return []
 
 
 def shown_order(question_or_section: Question | Section, seed: int) -> list[str]:

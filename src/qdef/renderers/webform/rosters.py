@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qdef.model import MultipleChoice, Question, SingleChoice
-from qdef.routing.plan import Plan, Roster
+from qdef.routing import Plan, Roster
 
 #: Between a variable's name and its copy's slot index.
 SEP = "@"

@@ -45,10 +45,11 @@ from qdef.expr import (
     Neg,
     Not,
     Or,
+    Over,
     Ref,
+    format_number,
+    resolve,
 )
-from qdef.expr.nodes import Over
-from qdef.expr.printer import format_number
 from qdef.model import (
     CheckColumn,
     Computed,
@@ -104,8 +105,7 @@ from qdef.rendering import (
     section_only_if,
     units_kept,
 )
-from qdef.routing.order import anchored
-from qdef.routing.plan import Plan, Step
+from qdef.routing import Plan, Step, anchored
 
 #: JavaScript holds integers exactly up to this magnitude; larger ones travel as text.
 SAFE_INTEGER = 2**53 - 1
@@ -359,8 +359,6 @@ class Converter:
         return None if found == self.inside else found
 
     def __call__(self, expr: Expr) -> list[Any]:
-        from qdef.expr.scope import resolve  # noqa: PLC0415
-
         return _converted(resolve(expr, self._roster), self.copies)
 
 
