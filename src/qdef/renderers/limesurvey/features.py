@@ -13,8 +13,7 @@ from collections.abc import Mapping
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
-from qdef.expr import FORMATS, Call, Expr, In, Literal, Piece, Ref, parse, to_pcre
-from qdef.expr.scope import resolved
+from qdef.expr import FORMATS, Call, Expr, In, Literal, Piece, Ref, parse, resolved, to_pcre
 from qdef.model import (
     Computed,
     DateQuestion,

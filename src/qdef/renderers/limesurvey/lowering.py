@@ -18,9 +18,8 @@ from typing import Any
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError, RenderError
-from qdef.expr import Answered, Expr, Literal, Ref
+from qdef.expr import Answered, Expr, Literal, Ref, resolved
 from qdef.expr import walk as nodes
-from qdef.expr.scope import resolved
 from qdef.model import (
     Computed,
     DateQuestion,
@@ -58,7 +57,6 @@ class _Lowering(FeatureLowering):
         self.plan = compiled.plan
         self.rosters = compiled.plan.rosters
         self.unrolled = {}
-        self.copy_of = {}
         # each section's own condition, as the plan parsed it (its first question's)
         self.section_whens: list[Expr | None] = []
         first = 0
@@ -73,8 +71,6 @@ class _Lowering(FeatureLowering):
             return Survey(self.groups, self.slots, None, self.roster_map())
         self.check_strings()
         self.refuse_unwritten()
-        if self.rosters:
-            self.undecided_aggregates(self.expression_places())
         try:
             analysis = self.compiled.analysis
             symbols = self.plan.symbols  # the normal form prints aggregates as calls

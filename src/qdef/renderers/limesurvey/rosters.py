@@ -21,17 +21,23 @@ from typing import Any, NoReturn
 
 from qdef.diagnostics import Code
 from qdef.errors import LocatedRenderError
-from qdef.expr import Answered, Compare, Expr, Has, Literal, Ref, parse
-from qdef.expr import walk as nodes
-from qdef.expr.nodes import Over
-from qdef.expr.scope import resolved
-from qdef.model import Computed, Question, Section
+from qdef.expr import Answered, Compare, Expr, Has, Literal, Ref
+from qdef.model import (
+    Computed,
+    DualMatrixQuestion,
+    GridQuestion,
+    MatrixQuestion,
+    MultipleChoice,
+    Question,
+    Section,
+    SingleChoice,
+)
 from qdef.renderers.limesurvey.codes import Slot
 from qdef.renderers.limesurvey.kinds import KindLowering
 from qdef.renderers.limesurvey.piping import Piping
 from qdef.renderers.limesurvey.survey import LsGroup, LsQuestion
 from qdef.renderers.limesurvey.values import Copy, ValueCompiler
-from qdef.routing.plan import Roster
+from qdef.routing import Roster
 
 #: The most LimeSurvey questions one roster may unroll to (a stated limit: beyond it
 #: the survey grows unwieldy in LimeSurvey's editor and response table).
@@ -44,8 +50,6 @@ class RosterLowering(KindLowering):
     rosters: dict[str, Roster]
     unrolled: dict[str, list[tuple[Expr, dict[str, Slot], tuple[str, Expr] | None]]]
     """Each roster's copies: (when it exists, its variables' slots, a constant item)."""
-    copy_of: dict[int, tuple[str, int]]
-    """The groups and lowered questions of each copy (by ``id``): (roster, copy)."""
     raw: dict[str, Slot]
 
     def group_relevance(
@@ -62,8 +66,8 @@ class RosterLowering(KindLowering):
             when = sections[group.section]
             if when is not None and not (group is self.groups[0] and self.raw):
                 group.relevance = compiler.compile(when)
-            if id(group) in self.copy_of:  # a roster's copy: its name pipes its item
-                roster, k = self.copy_of[id(group)]
+            if group.copy is not None:  # a roster's copy: its name pipes its item
+                roster, k = group.copy
                 inner = compiler.within(compiler.copies[roster][k])
                 group.piece = Piping(inner, labels, resolve).piece
 
@@ -76,7 +80,7 @@ class RosterLowering(KindLowering):
     ) -> tuple[ValueCompiler, str | None]:
         """The compiler for lowered ``items`` and, for a roster's copy, when its
         iteration exists (its texts then pipe its own item and answers)."""
-        copy = self.copy_of.get(id(items))
+        copy = items[0].copy if items else None
         if copy is None:
             return outer, None
         found = outer.copies[copy[0]][copy[1]]
@@ -106,7 +110,7 @@ class RosterLowering(KindLowering):
             if k:  # one group per copy: its name and intro pipe its own item
                 group = LsGroup(group.name, group.description, "1", section=index)
                 self.groups.append(group)
-            self.copy_of[id(group)] = (roster.id, k)
+            group.copy = (roster.id, k)
             before = set(self.slots)
             copy_items: list[LsQuestion] = []
             for position, question in enumerate(section.questions):
@@ -117,7 +121,8 @@ class RosterLowering(KindLowering):
                 group.questions.extend(items)
                 copy_items.extend(items)
                 lowered.append((group, question, items))
-                self.copy_of[id(items)] = (roster.id, k)
+                for lowered_item in items:
+                    lowered_item.copy = (roster.id, k)
             if len(copy_items) * roster.max > MAX_UNROLLED:
                 self.refuse_roster(
                     index,
@@ -137,31 +142,6 @@ class RosterLowering(KindLowering):
                 item = (roster.item, Literal(k + 1))
                 exists = Compare(">=", Ref(roster.source), Literal(k + 1))
             self.unrolled[roster.id].append((exists, own, item))
-
-    def undecided_aggregates(self, places: list[tuple[tuple[str | int, ...], str, str]]) -> None:
-        """Refuse a condition with ``count``, ``sum``, ``min`` or ``max`` over a roster
-        (QD808): relevance is compiled from the routing analysis's normal form of the
-        reaching conditions, which does not keep those yet (``any`` and ``all`` it
-        keeps). In a piped text or a computed value they are compiled."""
-        for path, source, where in places:
-            if path[-1] == "value":
-                continue
-            tree = self.compiled.condition(path)  # type: ignore[attr-defined]
-            tree = resolved(parse(source) if tree is None else tree, self.plan.symbols)  # type: ignore[attr-defined]
-            for node in nodes(tree):
-                if isinstance(node, Over) and node.func in ("count", "sum", "min", "max"):
-                    raise LocatedRenderError(
-                        Code.QD808,
-                        f"the condition uses {node.func}(…) over the roster {node.roster!r}; "
-                        "LimeSurvey's relevance is compiled from qdef's routing analysis, "
-                        "which does not decide that aggregate yet: write the condition with "
-                        "any(…) or all(…), or compare a computed value that holds the aggregate, "
-                        "for LimeSurvey",
-                        where,
-                        path,
-                        offset=node.start,
-                        excerpt=source,
-                    )
 
     def copies(self, compiler: ValueCompiler) -> dict[str, list[Copy]]:
         """Each roster's copies, their existence compiled."""
@@ -221,7 +201,13 @@ class RosterLowering(KindLowering):
 def _sources(question: Question) -> list[str]:
     """The ids of ``question`` that become question codes: it and its follow-ups."""
     found = [question.id]
-    for entry in getattr(question, "options", None) or getattr(question, "rows", None) or ():
+    entries: list[Any] = []
+    match question:
+        case SingleChoice() | MultipleChoice():
+            entries = list(question.options)
+        case MatrixQuestion() | GridQuestion() | DualMatrixQuestion():
+            entries = list(question.rows)
+    for entry in entries:
         specify = getattr(entry, "specify", None)
         if isinstance(specify, list):
             found.extend(f.id for f in specify)

@@ -53,12 +53,12 @@ class LsQuestion:
     source: str
     """The qdef question (or follow-up) id it carries."""
     role: str = "question"
-    shown_with: tuple[str, str | None] | None = None
-    """For a follow-up: (question id, option code) — shown while the option is chosen;
-    (question id, None) — shown with its question (a row's follow-up)."""
     """``question`` (the qdef question itself), ``part`` (a second question a qdef
     question is lowered to), ``followup`` (an option's or row's follow-up),
     ``computed`` (a computed value's equation), ``hidden`` (a hidden variable)."""
+    shown_with: tuple[str, str | None] | None = None
+    """For a follow-up: (question id, option code) — shown while the option is chosen;
+    (question id, None) — shown with its question (a row's follow-up)."""
     help: Text | None = None
     mandatory: bool = False
     relevance: str = "1"
@@ -72,6 +72,8 @@ class LsQuestion:
     """A question theme of LimeSurvey's core (``bootstrap_buttons``), or its default."""
     piece: Callable[[Piece, str], str] | None = None
     """Its own piping (a roster's copy: its item and answers), else the survey's."""
+    copy: tuple[str, int] | None = None
+    """In a roster's copy: (the roster's id, the copy's index)."""
 
 
 @dataclass
@@ -84,6 +86,8 @@ class LsGroup:
     """The index of the qdef section it holds (a roster: one group per copy)."""
     piece: Callable[[Piece, str], str] | None = None
     """Its own piping (a roster's copy: its item), else the survey's."""
+    copy: tuple[str, int] | None = None
+    """A roster's copy: (the roster's id, the copy's index)."""
 
 
 @dataclass

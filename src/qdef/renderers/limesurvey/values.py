@@ -31,11 +31,11 @@ from qdef.expr import (
     Neg,
     Not,
     Or,
+    Over,
     Ref,
     to_source,
 )
 from qdef.expr import walk as nodes
-from qdef.expr.nodes import Over
 from qdef.renderers.limesurvey.codes import Slot
 from qdef.renderers.limesurvey.expressions import Compiler, _any, number, string
 
