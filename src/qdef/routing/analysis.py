@@ -62,6 +62,12 @@ class Analysis:
 
     #: Diagram nodes one search for an example respondent may add (see :meth:`example`).
     EXAMPLE_NODES = 50_000
+    #: Candidate answer sets (and values tried for their compared answers) one search
+    #: for an example respondent may look at, over all the diagram paths it reads: a
+    #: bound on its time, whatever the conditions (aggregates over rosters, opaque
+    #: comparisons) make of the search; a question without an example found within it
+    #: stays undecided (QD607), never wrongly judged.
+    EXAMPLE_CANDIDATES = 4096
     #: The share of the diagram budget all those searches together may add: the
     #: diagram keeps what they built, so without it a dozen failed searches would
     #: leave nothing for the findings still to come.
@@ -443,8 +449,12 @@ class Analysis:
         accept: Callable[[dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any] | None:
         step = self.plan.steps[position]
+        work = [self.EXAMPLE_CANDIDATES]  # shared by every path's candidates
         for path in itertools.islice(self.dd.paths(node), tries):
-            for answers in self._concretes(path):
+            if work[0] <= 0:
+                return None
+            for answers in self._concretes(path, work):
+                work[0] -= 1
                 if problems(self.plan, answers):
                     continue
                 # walked only as far as the answers go: the rest of the walk keeps none
@@ -465,10 +475,14 @@ class Analysis:
                     return response
         return None
 
-    def _concretes(self, path: dict[int, int], limit: int = 512) -> Iterator[dict[str, Any]]:
+    def _concretes(
+        self, path: dict[int, int], work: list[int], limit: int = 512
+    ) -> Iterator[dict[str, Any]]:
         """The answers a diagram path stands for; where opaque comparisons are on the
         path, values of the answers they compare, near the representatives of the
-        compared answers, that make each comparison come out as the path says."""
+        compared answers, that make each comparison come out as the path says. Each
+        value tried takes one from ``work`` (shared with the caller, which takes one for
+        each answer set it checks); none is tried when it is used up."""
         logic = self.logic
         base = self._with_options(logic.answers_for(path))
         shapes = self._shapes()
@@ -531,9 +545,10 @@ class Analysis:
                 yield from (shape(answers) for shape in shapes)
                 return
             for value in choices[k]:
-                if budget[0] <= 0:
+                if budget[0] <= 0 or work[0] <= 0:
                     return
                 budget[0] -= 1
+                work[0] -= 1
                 assigned[names[k]] = value
                 if fits(names[k]):
                     yield from search(k + 1)
