@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 
@@ -456,3 +457,19 @@ def test_a_condition_on_a_rank_is_printed_as_the_rank() -> None:
         'not prio has "a" or rank(prio, "a") == 2',
         'rank(prio, "a") == 2 or not prio has "a"',
     )
+
+
+def test_the_search_for_an_example_is_bounded_and_a_question_left_undecided(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The search for an example respondent looks at ``EXAMPLE_CANDIDATES`` answer sets
+    at most: with none allowed, the questions on aggregates that an example proves
+    reachable are undecided (QD607), never judged unreachable; what the diagrams
+    decide stays decided."""
+    monkeypatch.setattr(Analysis, "EXAMPLE_CANDIDATES", 0)
+    analysis = _analysis(ROSTER)
+    found = _findings(analysis)
+    assert analysis.witness("after") is None
+    assert [f.kind for f in found["after"]] == ["undecided"]
+    for never in ("four", "old", "all_young"):
+        assert [f.kind for f in found[never]] == ["unreachable"], never
