@@ -459,14 +459,16 @@ def test_a_condition_on_a_rank_is_printed_as_the_rank() -> None:
     )
 
 
+@pytest.mark.parametrize("bound", ["EXAMPLE_CANDIDATES", "EXAMPLE_CANDIDATES_PER_QUESTION"])
 def test_the_search_for_an_example_is_bounded_and_a_question_left_undecided(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, bound: str
 ) -> None:
     """The search for an example respondent looks at ``EXAMPLE_CANDIDATES`` answer sets
-    at most: with none allowed, the questions on aggregates that an example proves
+    at most, all of them together ``EXAMPLE_CANDIDATES_PER_QUESTION`` per question (and
+    16 questions more): with none allowed, the questions on aggregates that an example proves
     reachable are undecided (QD607), never judged unreachable; what the diagrams
     decide stays decided."""
-    monkeypatch.setattr(Analysis, "EXAMPLE_CANDIDATES", 0)
+    monkeypatch.setattr(Analysis, bound, 0)
     analysis = _analysis(ROSTER)
     found = _findings(analysis)
     assert analysis.witness("after") is None

@@ -68,6 +68,9 @@ class Analysis:
     #: comparisons) make of the search; a question without an example found within it
     #: stays undecided (QD607), never wrongly judged.
     EXAMPLE_CANDIDATES = 4096
+    #: Candidates all those searches together may look at: this many, and as many again
+    #: per question of the instrument (so the bound grows with the instrument, linearly).
+    EXAMPLE_CANDIDATES_PER_QUESTION = 256
     #: The share of the diagram budget all those searches together may add: the
     #: diagram keeps what they built, so without it a dozen failed searches would
     #: leave nothing for the findings still to come.
@@ -82,6 +85,8 @@ class Analysis:
     ) -> None:
         self.plan = plan
         self._example_allowance = int(max_nodes * self.EXAMPLE_SHARE)
+        self._candidates = self.EXAMPLE_CANDIDATES_PER_QUESTION * (len(plan.steps) + 16)
+        """Candidates the searches for example respondents may still look at."""
         self.skipped = skipped
         """Questions whose conditions and rules were not analysed (see :func:`analyse`)."""
         self.logic = Logic(plan, max_nodes, skipped, templates)
@@ -449,7 +454,24 @@ class Analysis:
         accept: Callable[[dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any] | None:
         step = self.plan.steps[position]
-        work = [self.EXAMPLE_CANDIDATES]  # shared by every path's candidates
+        allowed = min(self.EXAMPLE_CANDIDATES, self._candidates)
+        work = [allowed]  # shared by every path's candidates
+        try:
+            return self._search(node, position, chosen, tries, accept=accept, step=step, work=work)
+        finally:
+            self._candidates -= allowed - max(work[0], 0)
+
+    def _search(
+        self,
+        node: int,
+        position: int,
+        chosen: str | None,
+        tries: int,
+        *,
+        accept: Callable[[dict[str, Any]], bool] | None,
+        step: Step,
+        work: list[int],
+    ) -> dict[str, Any] | None:
         for path in itertools.islice(self.dd.paths(node), tries):
             if work[0] <= 0:
                 return None
