@@ -475,3 +475,30 @@ def test_the_search_for_an_example_is_bounded_and_a_question_left_undecided(
     assert [f.kind for f in found["after"]] == ["undecided"]
     for never in ("four", "old", "all_young"):
         assert [f.kind for f in found[never]] == ["unreachable"], never
+
+
+def test_an_example_candidates_times_roster_stops_at_its_maximum() -> None:
+    """The search tries numbers orders of magnitude apart: a count (or an item) past a
+    ``times`` roster's ``max`` makes ``max`` records, not a million (validation of a
+    generated instrument ran for minutes building them)."""
+    text = (
+        HEAD
+        + """
+  - id: a
+    questions:
+      - {id: kids, type: number, kind: integer, min: 0, max: 1000000, text: Kids}
+  - id: children
+    repeat: {times: kids, max: 4, item: child}
+    questions:
+      - {id: school, type: number, kind: integer, min: 0, max: 20, text: "School of {child}?"}
+  - id: b
+    questions:
+      - {id: many, type: text, text: x, when: sum(school) > 30}
+"""
+    )
+    analysis = _analysis(text)
+    for every in (False, True):
+        shaped = analysis._records({"kids": 10**6, "child": 10**6, "school": 3}, every=every)
+        assert len(shaped["children"]) <= 4
+    witness = analysis.witness("many")
+    assert witness is None or len(witness["children"]) <= 4

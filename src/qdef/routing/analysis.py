@@ -618,7 +618,9 @@ class Analysis:
                 result[roster.source] = chosen
                 index = chosen.index(item)
             elif roster.kind == "times":
-                number = int(item) if isinstance(item, int | float) else 1
+                # an item (and a count) past the declared maximum is no iteration: the
+                # search tries numbers orders of magnitude apart, records are made of it
+                number = min(max(int(item), 1), roster.max) if isinstance(item, int | float) else 1
                 given = result.get(roster.source)
                 if every:
                     most = getattr(logic.info(roster.source), "node", None)
@@ -626,7 +628,7 @@ class Analysis:
                     result[roster.source] = given
                 if not isinstance(given, int | float) or given < number:
                     result[roster.source] = given = number
-                index, size = number - 1, int(given)
+                index, size = number - 1, min(int(given), roster.max)
             else:  # a text list: the item is the first answered field's text
                 fields = [str(f) for f in roster.slots]
                 answered = [f for f in fields if result.get(f)]
