@@ -802,3 +802,14 @@ def test_what_the_unrolling_cannot_keep_is_refused_at_its_place(
         lss_of(qdef.loads(HOUSEHOLD.replace(*change)))
     assert raised.value.code.value == "QD808"
     assert raised.value.path == path
+
+
+def test_a_title_of_a_no_break_space_is_kept() -> None:
+    """Only the source's layout is stripped from a text: a title that is a no-break
+    space (drawn by Hypothesis) stays a title; LimeSurvey needs one."""
+    instrument = qdef.loads(
+        'qdef: 1\nid: x\ntitle: "\\u00a0"\nlanguage: de\nsections:\n'
+        "  - id: s1\n    questions:\n      - {id: q1, type: text, text: Q}\n"
+    )
+    lss, _ = lss_of(instrument)
+    check_structure(instrument, lss)

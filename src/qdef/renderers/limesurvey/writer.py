@@ -38,10 +38,15 @@ def cdata(value: str) -> str:
 def html_text(text: str) -> str:
     """Instrument text as LimeSurvey shows it: HTML-escaped, line breaks kept, braces
     inert (LimeSurvey would read ``{…}`` as an expression)."""
-    escaped = html.escape(keep_units(text.strip()), quote=True)  # docs/renderers.md
+    # only the source's layout is stripped: a no-break space (a title of one) is text
+    escaped = html.escape(keep_units(text.strip(_LAYOUT)), quote=True)  # docs/renderers.md
     escaped = escaped.replace("{", "&#123;").replace("}", "&#125;")
     # A line of the source after each break: lines stay apart in the text, not only on screen.
-    return "<br>\n".join(line.strip() for line in escaped.splitlines())
+    return "<br>\n".join(line.strip(_LAYOUT) for line in escaped.splitlines())
+
+
+#: The white space of a YAML source's layout (not the no-break spaces of a text).
+_LAYOUT = " \t\n\r"
 
 
 def survey_id(instrument: Instrument) -> int:
