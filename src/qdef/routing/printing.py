@@ -71,6 +71,17 @@ def _literal(value: Any) -> Literal:
     return Literal(value)
 
 
+def _runs(values: list[int]) -> list[list[int]]:
+    """Ascending ``values`` in runs of consecutive numbers: [1, 2, 4] → [[1, 2], [4]]."""
+    runs: list[list[int]] = []
+    for k in values:
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
 def _points(ref: Ref, values: list[Any]) -> Expr:
     if len(values) == 1:
         return Compare("==", ref, _literal(values[0]))
@@ -281,15 +292,8 @@ class Printer:
         ranked = Has(Ref(domain.name), _literal(domain.code))
         rank = Call("rank", (Ref(domain.name), _literal(domain.code)))
         last = len(domain.values) - 1
-        present = sorted(chosen - {0})
-        runs: list[list[int]] = []
-        for k in present:
-            if runs and runs[-1][-1] == k - 1:
-                runs[-1].append(k)
-            else:
-                runs.append([k])
         terms: list[Expr] = []
-        for run in runs:
+        for run in _runs(sorted(chosen - {0})):
             low, high = run[0], run[-1]
             if low == high:
                 terms.append(Compare("==", rank, _literal(low)))
@@ -326,12 +330,7 @@ class Printer:
 
     def _ranges(self, domain: Domain, ref: Ref, values: list[int]) -> Expr:
         regions = domain.regions
-        runs: list[list[int]] = []
-        for k in values:
-            if runs and runs[-1][-1] == k - 1:
-                runs[-1].append(k)
-            else:
-                runs.append([k])
+        runs = _runs(values)
         terms: list[Expr] = []
         points: list[Any] = []
         last = len(regions) - 1

@@ -51,6 +51,8 @@ class RosterLowering(KindLowering):
     unrolled: dict[str, list[tuple[Expr, dict[str, Slot], tuple[str, Expr] | None]]]
     """Each roster's copies: (when it exists, its variables' slots, a constant item)."""
     raw: dict[str, Slot]
+    question: Callable[[Question], list[LsQuestion]]
+    """A question lowered (the whole lowering's method, lowering.py)."""
 
     def group_relevance(
         self,
@@ -88,9 +90,6 @@ class RosterLowering(KindLowering):
         for item in items:
             item.piece = Piping(compiler, labels, resolve).piece
         return compiler, found.exists
-
-    def question(self, question: Question) -> list[LsQuestion]:
-        raise NotImplementedError  # the whole lowering's (lowering.py)
 
     def unroll(
         self,
