@@ -17,7 +17,7 @@ from typing import Any
 
 from dataclasses import replace
 
-from qdef.importing.report import ImportResult, KeyPath, Origin
+from qdef.importing.report import ImportResult, KeyPath, Loss, Origin
 from qdef.importing.xlsform import translate as tr
 from qdef.importing.xlsform.columns import METADATA, Column, QType, cell_text, column, language_tag, question_type
 from qdef.importing.xlsform.fixing import Fixes
@@ -137,6 +137,10 @@ class Builder:
             if at is not None:
                 by_name.setdefault(origin.code, at)
         self.result.origins = origins
+        unique: dict[tuple[str, str, str, str | None], Loss] = {}
+        for loss in self.result.losses:
+            unique.setdefault((loss.where, loss.kind, loss.what, loss.question), loss)
+        self.result.losses = list(unique.values())
         self.result.losses = [
             replace(loss, at=by_name[loss.question])
             if not loss.at and loss.question is not None and loss.question in by_name
@@ -162,12 +166,14 @@ class Builder:
         named = [name for name in seen if name is not None]
         if settings and settings in named:
             self.main = settings
-        elif None in seen or not named:
+        elif not named:
             self.main = None
+        elif None in seen and not settings:
+            self.main = named[0]  # texts without a language are taken to be in it
         else:
             self.main = named[0]
         for name in [self.main, *seen]:
-            if name in self.tags:
+            if name in self.tags or (name is None and self.main is not None):
                 continue
             tag = language_tag(name) if name is not None else (language_tag(settings) if settings else None)
             if tag is None:
@@ -205,6 +211,8 @@ class Builder:
         main = texts.get(self.main, "").strip() or texts.get(None, "").strip()
         if not main:
             main = next((value.strip() for value in texts.values() if value.strip()), "")
+            if main:
+                self.filled[self.main_tag] = self.filled.get(self.main_tag, 0) + 1
         if not main:
             return None
         pipe = (lambda value: self.piped(value, row, question)) if piped else _escape

@@ -450,6 +450,9 @@ class Survey:
         if qtype.or_other and "other" not in by_code:
             specify = {"id": self.b.new_id(f"{name}_other", self._where(row, "type"), question=name)}
             options.append({"code": "other", "label": self.b.plain("Other"), "specify": [specify]})
+        if not options and choices:
+            self.result.lose(self._where(row, "choice_filter"), "approximated", "the choice filter",
+                             "it offers no choice at all; qdef needs one: the question has a placeholder option", question=name)
         if not options:
             options.append({"code": "none", "label": self.b.plain("(no choices)")})
         if base == "rank" and len(options) < 2:  # noqa: PLR2004

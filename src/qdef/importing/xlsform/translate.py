@@ -192,6 +192,8 @@ def _code(var: Var, literal: str) -> str | None:
 
 
 def _compare(op: str, left: _T, right: _T) -> _T:  # noqa: C901, PLR0911, PLR0912
+    if left.literal is not None and right.literal is not None:
+        return _T("true" if _fixed(op, left, right) else "false", "bool")
     if left.var is None and right.var is not None:
         left, right, op = right, left, _MIRROR[op]
     qop = "==" if op == "=" else op
@@ -246,6 +248,18 @@ def _compare(op: str, left: _T, right: _T) -> _T:  # noqa: C901, PLR0911, PLR091
     if left.kind in {"bool"} or right.kind in {"bool"}:
         raise Untranslatable("a comparison of a condition with a value has no qdef equivalent")
     return _T(f"{_wrap(left)} {qop} {_wrap(right)}", "bool", atomic=False)
+
+
+def _fixed(op: str, left: _T, right: _T) -> bool:
+    """XPath's comparison of two literals (numbers if either is a number)."""
+    assert left.literal is not None and right.literal is not None  # noqa: S101
+    if left.kind == "number" or right.kind == "number" or op not in {"=", "!="}:
+        try:
+            a, b = float(left.literal), float(right.literal)
+        except ValueError:
+            return op == "!="
+        return {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    return (left.literal == right.literal) == (op == "=")
 
 
 def _path(node: x.Path, context: Context) -> _T:
