@@ -7,11 +7,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from qdef.importing import ImportRefused
-from qdef.importing.xlsform import read
-from qdef.importing.xlsform import reading
+from qdef.importing.xlsform import read, reading
 from tests.xlsform_files import errors_of, xlsform
 
 YES_NO = [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]]
@@ -42,17 +42,34 @@ def test_types_and_key_order(tmp_path: Path) -> None:
             ["calculate", "double", None, None, None],
         ],
         YES_NO,
-        [["form_title", "form_id", "version", "default_language"], ["Test", "test_form", "3", "English (en)"]],
+        [
+            ["form_title", "form_id", "version", "default_language"],
+            ["Test", "test_form", "3", "English (en)"],
+        ],
     )
     doc = result.document
     assert list(doc)[:5] == ["qdef", "id", "version", "title", "language"]
-    assert (doc["id"], doc["title"], doc["language"], doc["version"]) == ("test_form", "Test", "en", "3")
+    assert (doc["id"], doc["title"], doc["language"], doc["version"]) == (
+        "test_form",
+        "Test",
+        "en",
+        "3",
+    )
     q = _questions(doc)
-    assert q["name"] == {"id": "name", "type": "text", "text": "Your name?", "hint": "Given name", "required": True}
+    assert q["name"] == {
+        "id": "name",
+        "type": "text",
+        "text": "Your name?",
+        "hint": "Given name",
+        "required": True,
+    }
     assert list(q["name"])[:2] == ["id", "type"]
     assert q["age"]["type"] == "number" and "kind" not in q["age"]
     assert q["height"]["kind"] == "decimal"
-    assert q["smoker"]["options"] == [{"code": "yes", "label": "Yes"}, {"code": "no", "label": "No"}]
+    assert q["smoker"]["options"] == [
+        {"code": "yes", "label": "Yes"},
+        {"code": "no", "label": "No"},
+    ]
     assert q["both"]["type"] == "multiple"
     assert q["born"]["type"] == "date"
     assert q["thanks"] == {"id": "thanks", "type": "display", "text": "Thank you, {name|}"}
@@ -68,18 +85,32 @@ def test_translations(tmp_path: Path) -> None:
     result = _import(
         tmp_path,
         [
-            ["type", "name", "label::English (en)", "label::Deutsch (de)", "constraint", "constraint_message::English (en)", "constraint_message::Deutsch (de)"],
+            [
+                "type",
+                "name",
+                "label::English (en)",
+                "label::Deutsch (de)",
+                "constraint",
+                "constraint_message::English (en)",
+                "constraint_message::Deutsch (de)",
+            ],
             ["integer", "age", "Age?", "Alter?", ". < 150", "Too old", "Zu alt"],
             ["select_one yn", "ok", "OK?", "OK?"],
         ],
-        [["list_name", "name", "label::English (en)", "label::Deutsch (de)"], ["yn", "yes", "Yes", "Ja"], ["yn", "no", "No", None]],
+        [
+            ["list_name", "name", "label::English (en)", "label::Deutsch (de)"],
+            ["yn", "yes", "Yes", "Ja"],
+            ["yn", "no", "No", None],
+        ],
         [["default_language"], ["Deutsch (de)"]],
     )
     doc = result.document
     assert doc["language"] == "de" and doc["translations"] == ["en"]
     q = _questions(doc)
     assert q["age"]["text"] == {"de": "Alter?", "en": "Age?"}
-    assert q["age"]["rules"] == [{"check": "age < 150", "message": {"de": "Zu alt", "en": "Too old"}}]
+    assert q["age"]["rules"] == [
+        {"check": "age < 150", "message": {"de": "Zu alt", "en": "Too old"}}
+    ]
     assert q["ok"]["options"][1]["label"] == {"de": "No", "en": "No"}
     [loss] = [loss for loss in result.losses if "without a translation" in loss.what]
     assert loss.kind == "approximated" and "into de" in loss.what
@@ -216,7 +247,11 @@ def test_left_out_types_and_or_other(tmp_path: Path) -> None:
     )
     pick = _questions(result.document)["pick"]
     assert pick["widget"] == "dropdown"
-    assert pick["options"][-1] == {"code": "other", "label": "Other", "specify": [{"id": "pick_other"}]}
+    assert pick["options"][-1] == {
+        "code": "other",
+        "label": "Other",
+        "specify": [{"id": "pick_other"}],
+    }
     assert result.counts() == {"faithful": 1, "approximated": 0, "left out": 2}
 
 
@@ -237,8 +272,6 @@ def test_not_a_spreadsheet_is_refused(tmp_path: Path, content: bytes, message: s
 
 
 def test_missing_survey_sheet_is_refused(tmp_path: Path) -> None:
-    import openpyxl
-
     workbook = openpyxl.Workbook()
     assert workbook.active is not None
     workbook.active.title = "questions"
@@ -263,7 +296,10 @@ def test_zip_bombs_are_refused(tmp_path: Path) -> None:
 
 def test_huge_sheet_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reading, "MAX_ROWS", 50)
-    path = xlsform(tmp_path / "big.xlsx", [["type", "name", "label"]] + [["text", f"q{i}", "Q"] for i in range(60)])
+    path = xlsform(
+        tmp_path / "big.xlsx",
+        [["type", "name", "label"]] + [["text", f"q{i}", "Q"] for i in range(60)],
+    )
     with pytest.raises(ImportRefused, match="rows"):
         read(path)
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import openpyxl
 
+from qdef import validate
+
 Rows = Sequence[Sequence[Any]]
 
 
@@ -37,8 +39,6 @@ def xlsform(
 
 def errors_of(document: dict[str, Any], folder: Path) -> list[str]:
     """qdef's errors for the imported document (written as JSON, which is YAML)."""
-    from qdef import validate
-
     target = folder / "imported.yaml"
     target.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return [f"{d.code} {d.message}" for d in validate(target) if d.severity == "error"]

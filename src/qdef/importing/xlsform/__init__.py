@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qdef.importing.report import ImportRefused, ImportResult, KeyPath
+from qdef.importing.report import ImportRefused, ImportResult, KeyPath, LossKind
 from qdef.importing.xlsform.build import Builder
 from qdef.importing.xlsform.fixing import Fix, apply_fixes
+from qdef.importing.xlsform.questions import Survey
 from qdef.importing.xlsform.reading import read_sheets
 
 __all__ = ["read"]
@@ -32,18 +33,25 @@ def read(path: Path) -> ImportResult:
     result = ImportResult(str(path), "xlsform", {})
     builder = Builder(result, sheets, path.stem)
     try:
-        document = builder.build()
+        rows = builder.prepare()
+        Survey(builder).walk(rows)
+        document = builder.document()
 
         def lose(fix: Fix, message: str) -> None:
-            kind = "approximated" if fix.kind == "approximated" else "left out"
+            kind: LossKind = "approximated" if fix.kind == "approximated" else "left out"
             what = fix.what
             result.lose(fix.where, kind, what, f"qdef refuses it: {message}", question=fix.question)
 
         def unfixed(at: KeyPath | None, message: str) -> None:
-            result.lose("survey sheet", "approximated", "the instrument",
-                        f"it does not validate in qdef: {message}; correct it by hand", at=at or ())
+            result.lose(
+                "survey sheet",
+                "approximated",
+                "the instrument",
+                f"it does not validate in qdef: {message}; correct it by hand",
+                at=at or (),
+            )
 
-        apply_fixes(document, builder.fixes, f"{path.stem}.yaml", lose, unfixed)
+        apply_fixes(document, builder.fixes, f"{path.stem}.yaml", lose=lose, unfixed=unfixed)
         builder.finish(document)
     except RecursionError:
         raise ImportRefused(f"{path}: an expression is nested too deeply; simplify it") from None

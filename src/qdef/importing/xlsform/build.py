@@ -12,14 +12,20 @@ joins its questions' ``when``), repeats become rosters, ``relevant`` becomes
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
-
-from dataclasses import replace
 
 from qdef.importing.report import ImportResult, KeyPath, Loss, Origin
 from qdef.importing.xlsform import translate as tr
-from qdef.importing.xlsform.columns import METADATA, Column, QType, cell_text, column, language_tag, question_type
+from qdef.importing.xlsform.columns import (
+    METADATA,
+    Column,
+    QType,
+    cell_text,
+    column,
+    language_tag,
+    question_type,
+)
 from qdef.importing.xlsform.fixing import Fixes
 from qdef.importing.xlsform.reading import Sheet
 
@@ -30,16 +36,38 @@ _TRUE = {"yes", "true", "true()", "1"}
 _FALSE = {"", "no", "false", "false()", "0"}
 ROSTER_MAX = 20
 _LEFT_OUT_TYPES = {
-    "geopoint": "a location", "geotrace": "a line on a map", "geoshape": "an area on a map",
-    "image": "a photo", "photo": "a photo", "audio": "a sound recording", "video": "a video",
-    "file": "a file upload", "background-audio": "a background recording",
-    "xml-external": "an external XML data file", "csv-external": "an external CSV data file",
+    "geopoint": "a location",
+    "geotrace": "a line on a map",
+    "geoshape": "an area on a map",
+    "image": "a photo",
+    "photo": "a photo",
+    "audio": "a sound recording",
+    "video": "a video",
+    "file": "a file upload",
+    "background-audio": "a background recording",
+    "xml-external": "an external XML data file",
+    "csv-external": "an external CSV data file",
     "osm": "an OpenStreetMap drawing",
 }
 _SURVEY_KNOWN = {
-    "type", "name", "label", "hint", "guidance_hint", "relevant", "constraint",
-    "constraint_message", "required", "required_message", "calculation", "default",
-    "appearance", "choice_filter", "repeat_count", "read_only", "parameters", "trigger",
+    "type",
+    "name",
+    "label",
+    "hint",
+    "guidance_hint",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "required",
+    "required_message",
+    "calculation",
+    "default",
+    "appearance",
+    "choice_filter",
+    "repeat_count",
+    "read_only",
+    "parameters",
+    "trigger",
     "media",
 }
 
@@ -75,7 +103,9 @@ class _Frame:
 
 def _table(sheet: Sheet) -> tuple[list[tuple[int, list[str]]], dict[int, Column]]:
     rows = sheet.rows
-    header_index = next((i for i, row in enumerate(rows) if any(cell_text(c).strip() for c in row)), None)
+    header_index = next(
+        (i for i, row in enumerate(rows) if any(cell_text(c).strip() for c in row)), None
+    )
     if header_index is None:
         return [], {}
     columns = {i: col for i, cell in enumerate(rows[header_index]) if (col := column(cell))}
@@ -175,18 +205,26 @@ class Builder:
         for name in [self.main, *seen]:
             if name in self.tags or (name is None and self.main is not None):
                 continue
-            tag = language_tag(name) if name is not None else (language_tag(settings) if settings else None)
+            tag = (
+                language_tag(name)
+                if name is not None
+                else (language_tag(settings) if settings else None)
+            )
             if tag is None:
                 if name is None or name == self.main:
                     tag = "en"
                     self.result.lose(
-                        "settings sheet", "approximated", "the language of the texts",
-                        f"the form does not say which language {'its texts are' if name is None else repr(name) + ' is'} "
-                        "in; qdef assumes English (en): correct `language:` if it is another",
+                        "settings sheet",
+                        "approximated",
+                        "the language of the texts",
+                        f"the form does not say which language {_subject(name)} in; "
+                        "qdef assumes English (en): correct `language:` if it is another",
                     )
                 else:
                     self.result.lose(
-                        "survey sheet", "left out", f"the texts in the language {name!r}",
+                        "survey sheet",
+                        "left out",
+                        f"the texts in the language {name!r}",
                         "the language name is not one qdef knows; write it as 'Name (tag)', "
                         "e.g. 'label::Chinese (zh)', and import again",
                     )
@@ -194,7 +232,9 @@ class Builder:
             if tag in self.tags.values():
                 if name is not None and name != self.main:
                     self.result.lose(
-                        "survey sheet", "left out", f"the texts in the language {name!r}",
+                        "survey sheet",
+                        "left out",
+                        f"the texts in the language {name!r}",
                         f"it has the same language tag ({tag}) as another language of the form",
                     )
                 continue
@@ -205,8 +245,14 @@ class Builder:
     def main_tag(self) -> str:
         return self.tags.get(self.main, "en")
 
-    def text(self, texts: dict[str | None, str], *, piped: bool = True, row: Row | None = None,
-             question: str | None = None) -> Any:
+    def text(
+        self,
+        texts: dict[str | None, str],
+        *,
+        piped: bool = True,
+        row: Row | None = None,
+        question: str | None = None,
+    ) -> Any:
         """A text in qdef's form: a string, or a mapping over all languages; None if empty."""
         main = texts.get(self.main, "").strip() or texts.get(None, "").strip()
         if not main:
@@ -243,7 +289,8 @@ class Builder:
                 parts.append(_escape(found.group(0)))
                 if row is not None:
                     self.result.lose(
-                        f"survey sheet, row {row.number}", "approximated",
+                        f"survey sheet, row {row.number}",
+                        "approximated",
                         f"the value of {found.group(0)} in a text",
                         "it is not a question of the instrument: the text shows it as written",
                         question=question,
@@ -269,25 +316,31 @@ class Builder:
         self.ids.add(candidate)
         if candidate != name:
             self.result.lose(
-                where, "approximated", f"the name {name!r}",
+                where,
+                "approximated",
+                f"the name {name!r}",
                 f"it is not a qdef id (a letter, then letters, digits or _; unique; at most 64 "
                 f"characters): it is {candidate!r} in the instrument and in its data",
-                at=at, question=question,
+                at=at,
+                question=question,
             )
         return candidate
 
     # --- sheets -----------------------------------------------------------------
 
-    def build(self) -> dict[str, Any]:
+    def prepare(self) -> list[Row]:
+        """Settings, languages, choices, and the survey's rows with their qdef
+        variables declared: ready for the walk (:mod:`.questions`)."""
         self.settings = self._settings()
         survey_rows, survey_columns = _table(self.sheets["survey"])
-        choice_rows, choice_columns = ([], {}) if "choices" not in self.sheets else _table(self.sheets["choices"])
+        choice_rows, choice_columns = (
+            ([], {}) if "choices" not in self.sheets else _table(self.sheets["choices"])
+        )
         self._gather_languages(survey_columns, choice_columns)
         self._choices(choice_rows, choice_columns)
         rows = self._rows(survey_rows, survey_columns)
         self._declare(rows)
-        self._survey(rows)
-        return self._document()
+        return rows
 
     def _settings(self) -> dict[str, str]:
         sheet = self.sheets.get("settings")
@@ -310,7 +363,13 @@ class Builder:
             for index, col in columns.items():
                 if index >= len(cells) or not cells[index].strip():
                     continue
-                if col.key in {"label", "hint", "constraint_message", "required_message", "guidance_hint"}:
+                if col.key in {
+                    "label",
+                    "hint",
+                    "constraint_message",
+                    "required_message",
+                    "guidance_hint",
+                }:
                     row.texts.setdefault(col.key, {})[col.language] = cells[index]
                 elif col.key == "media":
                     row.cells["media"] = cells[index]
@@ -322,8 +381,11 @@ class Builder:
                 rows.append(row)
         for key, number in unknown.items():
             self.result.lose(
-                f"survey sheet, row {number}, column {key}", "left out", f"the column {key!r}",
-                "qdef has no equivalent of this column; carry its content over by hand if it matters",
+                f"survey sheet, row {number}, column {key}",
+                "left out",
+                f"the column {key!r}",
+                "qdef has no equivalent of this column; "
+                "carry its content over by hand if it matters",
             )
         return rows
 
@@ -380,9 +442,11 @@ class Builder:
                 while code in taken:
                     code, n = f"{base}_{n}", n + 1
                 self.result.lose(
-                    f"choices sheet, row {choice.number}", "approximated",
+                    f"choices sheet, row {choice.number}",
+                    "approximated",
                     f"the choice name {choice.name!r} (list {list_name})",
-                    f"it is not a qdef code (letters, digits or _): it is {code!r} in the instrument "
+                    "it is not a qdef code (letters, digits or _): "
+                    f"it is {code!r} in the instrument "
                     "and in its data",
                     question=question,
                 )
@@ -390,19 +454,21 @@ class Builder:
             codes[choice.name] = code
         return codes
 
-    def _survey(self, rows: list[Row]) -> None:
-        from qdef.importing.xlsform.questions import Survey  # noqa: PLC0415
-
-        Survey(self).walk(rows)
-
-    def _document(self) -> dict[str, Any]:
+    def document(self) -> dict[str, Any]:
         settings = self.settings
-        title = settings.get("form_title") or settings.get("title") or settings.get("form_id") or self.stem
+        title = (
+            settings.get("form_title")
+            or settings.get("title")
+            or settings.get("form_id")
+            or self.stem
+        )
         raw_id = settings.get("form_id") or settings.get("id_string") or self.stem
         instrument_id = re.sub(r"[^A-Za-z0-9_.-]", "_", raw_id).lstrip("_.-")[:100] or "xlsform"
         if instrument_id != raw_id:
             self.result.lose(
-                "settings sheet", "approximated", f"the form id {raw_id!r}",
+                "settings sheet",
+                "approximated",
+                f"the form id {raw_id!r}",
                 f"it is not a qdef instrument id: it is {instrument_id!r}",
             )
         document: dict[str, Any] = {"qdef": 1, "id": instrument_id}
@@ -411,41 +477,80 @@ class Builder:
         document["title"] = self.plain(_escape(title).replace("{{", "{").replace("}}", "}"))
         document["language"] = self.main_tag
         if len(self.languages) > 1:
-            document["translations"] = [self.tags[name] for name in self.languages if name != self.main]
+            document["translations"] = [
+                self.tags[name] for name in self.languages if name != self.main
+            ]
         if self.hidden:
             document["hidden"] = self.hidden
         document["sections"] = self.sections
         for key, value in settings.items():
-            if key in {"form_title", "title", "form_id", "id_string", "version", "default_language"}:
+            if key in {
+                "form_title",
+                "title",
+                "form_id",
+                "id_string",
+                "version",
+                "default_language",
+            }:
                 continue
             self.result.lose(
-                "settings sheet", "left out", f"the setting {key} ({value[:40]!r})",
+                "settings sheet",
+                "left out",
+                f"the setting {key} ({value[:40]!r})",
                 "qdef has no such setting; the survey platform may have its own",
             )
         for tag, count in self.filled.items():
             self.result.lose(
-                "survey sheet", "approximated", f"{count} texts without a translation into {tag}",
-                "the form gives them only in the main language; qdef shows that text there too: translate them",
+                "survey sheet",
+                "approximated",
+                f"{count} texts without a translation into {tag}",
+                "the form gives them only in the main language; "
+                "qdef shows that text there too: translate them",
             )
         if not self.sections:
             self.sections.append(
-                {"id": self.new_id("empty", "survey sheet", question=None), "questions": [
-                    {"id": self.new_id("empty_note", "survey sheet", question=None), "type": "display",
-                     "text": self.plain("(This form has no questions qdef can ask.)")}]}
+                {
+                    "id": self.new_id("empty", "survey sheet", question=None),
+                    "questions": [
+                        {
+                            "id": self.new_id("empty_note", "survey sheet", question=None),
+                            "type": "display",
+                            "text": self.plain("(This form has no questions qdef can ask.)"),
+                        }
+                    ],
+                }
             )
             self.result.lose(
-                "survey sheet", "left out", "every question",
-                "none of the form's questions could be carried over; the instrument has a note instead",
+                "survey sheet",
+                "left out",
+                "every question",
+                "none of the form's questions could be carried over; "
+                "the instrument has a note instead",
             )
         return document
 
 
 _VAR_KINDS: dict[str, tr.VarKind] = {
-    "text": "text", "integer": "number", "decimal": "number", "range": "number",
-    "date": "date", "select_one": "single", "select_multiple": "multiple", "rank": "ranking",
-    "calculate": "computed", "hidden": "hidden", "acknowledge": "single", "barcode": "text",
-    "phone": "text", "time": "text", "datetime": "date",
+    "text": "text",
+    "integer": "number",
+    "decimal": "number",
+    "range": "number",
+    "date": "date",
+    "select_one": "single",
+    "select_multiple": "multiple",
+    "rank": "ranking",
+    "calculate": "computed",
+    "hidden": "hidden",
+    "acknowledge": "single",
+    "barcode": "text",
+    "phone": "text",
+    "time": "text",
+    "datetime": "date",
 }
+
+
+def _subject(name: str | None) -> str:
+    return "its texts are" if name is None else f"{name!r} is"
 
 
 def _escape(text: str) -> str:

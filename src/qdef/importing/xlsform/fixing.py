@@ -56,7 +56,12 @@ def dump_lines(document: Any) -> tuple[str, list[KeyPath]]:
             paths.append(path)
             items = list(value.items())
             for index, (key, item) in enumerate(items):
-                emit(json.dumps(key) + ": ", item, (*path, key), "," if index < len(items) - 1 else "")
+                emit(
+                    json.dumps(key) + ": ",
+                    item,
+                    (*path, key),
+                    "," if index < len(items) - 1 else "",
+                )
             lines.append("}" + comma)
             paths.append(path)
         elif isinstance(value, list) and value:
@@ -87,7 +92,12 @@ def validate(document: dict[str, Any], name: str) -> list[tuple[KeyPath | None, 
         path = None
         if diagnostic.span is not None and 1 <= diagnostic.span.line <= len(paths):
             path = paths[diagnostic.span.line - 1]
-        errors.append((path, f"{diagnostic.code.value if hasattr(diagnostic.code, 'value') else diagnostic.code} {diagnostic.message}"))
+        errors.append(
+            (
+                path,
+                f"{diagnostic.code} {diagnostic.message}",
+            )
+        )
     return errors
 
 
@@ -95,6 +105,7 @@ def apply_fixes(
     document: dict[str, Any],
     fixes: Fixes,
     name: str,
+    *,
     lose: Callable[[Fix, str], None],
     unfixed: Callable[[KeyPath | None, str], None],
     rounds: int = 12,

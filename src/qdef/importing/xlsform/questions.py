@@ -7,12 +7,23 @@ import re
 from typing import Any
 
 from qdef.importing.xlsform import translate as tr
-from qdef.importing.xlsform.build import ROSTER_MAX, Builder, Row, _Frame, _LEFT_OUT_TYPES, truthy
+from qdef.importing.xlsform.build import _LEFT_OUT_TYPES, ROSTER_MAX, Builder, Row, _Frame, truthy
 from qdef.importing.xlsform.columns import QType, question_type
 from qdef.importing.xlsform.fixing import Fix
 
-_SELECT_WIDGETS = {"minimal": "dropdown", "horizontal": "buttons", "horizontal-compact": "buttons",
-                   "columns": "buttons", "columns-pack": "buttons", "likert": "buttons"}
+_SELECT_WIDGETS = {
+    "minimal": "dropdown",
+    "horizontal": "buttons",
+    "horizontal-compact": "buttons",
+    "columns": "buttons",
+    "columns-pack": "buttons",
+    "likert": "buttons",
+}
+_LOOP = (
+    "qdef has no loop over a whole choice list: make the list a multiple choice "
+    "and the loop a roster over it (repeat: for_each)"
+)
+_NESTED = "qdef's rosters do not nest: make the inner repeat a roster of its own"
 _IGNORED_APPEARANCES = {"", "field-list", "table-list"}
 
 
@@ -41,7 +52,9 @@ class Survey:
                 self._row(row, qtype)
         for frame in self.stack:
             self.result.lose(
-                f"survey sheet, row {frame.row.number}", "approximated", f"the {frame.kind} {frame.row.get('name')!r}",
+                f"survey sheet, row {frame.row.number}",
+                "approximated",
+                f"the {frame.kind} {frame.row.get('name')!r}",
                 "it is not closed by an end row; it is taken to end with the sheet",
             )
 
@@ -51,9 +64,9 @@ class Survey:
     def _blocked(self) -> str | None:
         for frame in self.stack:
             if frame.kind == "loop":
-                return "qdef has no loop over a choice list (a roster is over the options chosen): ask the questions once per choice by hand, or make the list a multiple choice and the loop a roster over it"
+                return _LOOP
             if frame.kind == "nested":
-                return "qdef's rosters do not nest: make the inner repeat a roster of its own after the outer one"
+                return _NESTED
         return None
 
     def _begin(self, row: Row, qtype: QType) -> None:
@@ -65,21 +78,37 @@ class Survey:
             kind = "nested"
         frame = _Frame(kind, row, fid)
         if kind in {"loop", "nested"}:
-            self.result.lose(self._where(row), "left out", f"the {'loop' if kind == 'loop' else 'nested repeat'} {name!r} and its questions",
-                             self._blocked_reason(kind))
+            self.result.lose(
+                self._where(row),
+                "left out",
+                f"the {'loop' if kind == 'loop' else 'nested repeat'} {name!r} and its questions",
+                self._blocked_reason(kind),
+            )
         relevant = row.get("relevant")
         if relevant:
             when = self._condition(relevant, row, "relevant", None, None)
             if when:
                 frame.conditions.append(when)
-        frame.section = kind == "repeat" or (kind == "group" and not any(f.kind == "group" or f.section for f in self.stack))
+        frame.section = kind == "repeat" or (
+            kind == "group" and not any(f.kind == "group" or f.section for f in self.stack)
+        )
         appearance = row.get("appearance")
         if appearance and not (frame.section and appearance in _IGNORED_APPEARANCES):
-            self.result.lose(self._where(row, "appearance"), "approximated", f"the appearance {appearance!r} of the {kind} {name!r}",
-                             "qdef's sections are not nested and have no such layout; the questions are asked one after another")
+            self.result.lose(
+                self._where(row, "appearance"),
+                "approximated",
+                f"the appearance {appearance!r} of the {kind} {name!r}",
+                "qdef's sections are not nested and have no such layout; "
+                "the questions are asked one after another",
+            )
         for key in ("read_only", "required", "constraint", "calculation", "default"):
             if row.get(key) and kind == "group":
-                self.result.lose(self._where(row, key), "left out", f"the {key} of the group {name!r}", "a group has none in qdef")
+                self.result.lose(
+                    self._where(row, key),
+                    "left out",
+                    f"the {key} of the group {name!r}",
+                    "a group has none in qdef",
+                )
         self.stack.append(frame)
         if self.current_frame is not None and frame.section:
             self.current = None
@@ -87,12 +116,17 @@ class Survey:
     @staticmethod
     def _blocked_reason(kind: str) -> str:
         if kind == "loop":
-            return "qdef has no loop over a whole choice list: make the list a multiple choice and the loop a roster over it (repeat: for_each)"
-        return "qdef's rosters do not nest: make the inner repeat a roster of its own"
+            return _LOOP
+        return _NESTED
 
     def _end(self, row: Row) -> None:
         if not self.stack:
-            self.result.lose(self._where(row), "approximated", "an end row", "no group or repeat is open here; the row is ignored")
+            self.result.lose(
+                self._where(row),
+                "approximated",
+                "an end row",
+                "no group or repeat is open here; the row is ignored",
+            )
             return
         frame = self.stack.pop()
         if frame.section or frame is self.current_frame:
@@ -116,7 +150,9 @@ class Survey:
             return self.current
         section: dict[str, Any] = {}
         if frame is None:
-            sid = self.b.new_id(f"section_{len(self.b.sections) + 1}", "survey sheet", question=None)
+            sid = self.b.new_id(
+                f"section_{len(self.b.sections) + 1}", "survey sheet", question=None
+            )
         elif id(frame) in self.opened:
             sid = self.b.new_id(f"{frame.id}_continued", "survey sheet", question=None)
         else:
@@ -125,9 +161,15 @@ class Survey:
         if frame is not None:
             self.opened[id(frame)] = 1
             title = self.b.text(frame.row.texts.get("label", {}), row=frame.row)
-            if title is not None and id(frame) not in self.items or title is not None:
+            if (title is not None and id(frame) not in self.items) or title is not None:
                 section["title"] = title
-            conditions = [c for f in self.stack if f is not frame and (f.kind == "group" and self.stack.index(f) < self.stack.index(frame)) for c in f.conditions]
+            conditions = [
+                c
+                for f in self.stack
+                if f is not frame
+                and (f.kind == "group" and self.stack.index(f) < self.stack.index(frame))
+                for c in f.conditions
+            ]
             conditions += frame.conditions
             if conditions:
                 section["when"] = _conjunction(conditions)
@@ -148,39 +190,72 @@ class Survey:
         source: str | None = None
         maximum = ROSTER_MAX
         ref = re.fullmatch(r"\$\{\s*([^}\s]+)\s*\}", count)
-        if ref and ref.group(1) in self.entries and self.entries[ref.group(1)].get("type") == "number":
+        if (
+            ref
+            and ref.group(1) in self.entries
+            and self.entries[ref.group(1)].get("type") == "number"
+        ):
             entry = self.entries[ref.group(1)]
             source = entry["id"]
-            if entry.get("kind", "integer") != "integer" or "max" not in entry or entry["max"] > 100:  # noqa: PLR2004
+            if (
+                entry.get("kind", "integer") != "integer"
+                or "max" not in entry
+                or entry["max"] > 100
+            ):
                 entry.pop("kind", None)
                 entry["max"] = min(entry.get("max", ROSTER_MAX), ROSTER_MAX)
-                self.result.lose(self._where(row, "repeat_count"), "approximated", f"the answer to {count}",
-                                 f"a qdef roster needs a most number of iterations: {entry['id']} asks for a whole number of at most {entry['max']}",
-                                 question=ref.group(1))
+                self.result.lose(
+                    self._where(row, "repeat_count"),
+                    "approximated",
+                    f"the answer to {count}",
+                    "a qdef roster needs a most number of iterations: "
+                    f"{entry['id']} asks for a whole number of at most {entry['max']}",
+                    question=ref.group(1),
+                )
             maximum = max(int(entry["max"]), 1)
         elif re.fullmatch(r"[0-9]+", count):
             number = max(1, min(int(count), 100))
             source = self.b.new_id(f"{frame.id}_count", "survey sheet", question=None)
-            self.b.hidden.append({"id": source, "type": "number", "min": number, "max": number, "default": number})
+            self.b.hidden.append(
+                {"id": source, "type": "number", "min": number, "max": number, "default": number}
+            )
             maximum = number
         else:
-            why = (f"the repeat count {count!r} is not a number question of the form"
-                   if count else "ODK lets the respondent add entries until done")
+            why = (
+                f"the repeat count {count!r} is not a number question of the form"
+                if count
+                else "ODK lets the respondent add entries until done"
+            )
             source = self.b.new_id(f"{frame.id}_count", "survey sheet", question=None)
-            label = self.b.text(row.texts.get("label", {}), row=row) or self.b.plain(row.get("name"))
-            question: dict[str, Any] = {"id": source, "type": "number", "required": True,
-                                        "text": self.b.plain("How many times?"), "min": 0, "max": ROSTER_MAX}
+            label = self.b.text(row.texts.get("label", {}), row=row) or self.b.plain(
+                row.get("name")
+            )
+            question: dict[str, Any] = {
+                "id": source,
+                "type": "number",
+                "required": True,
+                "text": self.b.plain("How many times?"),
+                "min": 0,
+                "max": ROSTER_MAX,
+            }
             if isinstance(label, str):
                 question["text"] = f"How many: {label}?"
             elif isinstance(label, dict):
                 question["text"] = {tag: f"How many: {text}?" for tag, text in label.items()}
-            pre: dict[str, Any] = {"id": self.b.new_id(f"{frame.id}_count_section", "survey sheet", question=None)}
+            pre: dict[str, Any] = {
+                "id": self.b.new_id(f"{frame.id}_count_section", "survey sheet", question=None)
+            }
             if when:
                 pre["when"] = when
             pre["questions"] = [question]
             self.b.sections.append(pre)
-            self.result.lose(self._where(row, "repeat_count"), "approximated", f"the number of entries of the repeat {row.get('name')!r}",
-                             f"{why}; qdef asks for the number first (the question {source}, at most {ROSTER_MAX}) and repeats that often")
+            self.result.lose(
+                self._where(row, "repeat_count"),
+                "approximated",
+                f"the number of entries of the repeat {row.get('name')!r}",
+                f"{why}; qdef asks for the number first (the question {source}, "
+                f"at most {ROSTER_MAX}) and repeats that often",
+            )
         return {"times": source, "max": maximum, "item": item}
 
     # --- questions --------------------------------------------------------------
@@ -190,40 +265,52 @@ class Survey:
         base = qtype.base
         where = self._where(row)
         if not name:
-            self.result.lose(where, "left out", f"the row of type {row.get('type')!r}", "it has no name")
+            self.result.lose(
+                where, "left out", f"the row of type {row.get('type')!r}", "it has no name"
+            )
             return
         blocked = self._blocked()
         if blocked is not None:
             self._left_out(row, "it is inside a loop or a nested repeat (see the loss of that row)")
             return
         if base == "metadata":
-            self._left_out(row, f"the device records it ({row.get('type')}); qdef forms have no such metadata: record it in the survey platform")
+            self._left_out(
+                row,
+                f"the device records it ({row.get('type')}); qdef forms have no such metadata: "
+                "record it in the survey platform",
+            )
             return
         if base in _LEFT_OUT_TYPES:
-            self._left_out(row, f"qdef has no question for {_LEFT_OUT_TYPES[base]}; collect it another way")
+            self._left_out(
+                row, f"qdef has no question for {_LEFT_OUT_TYPES[base]}; collect it another way"
+            )
             return
         if base in {"select_one_from_file", "select_multiple_from_file", "select_one_external"}:
-            self._left_out(row, "its choices come from a file; put them in the choices sheet and import again")
+            self._left_out(
+                row, "its choices come from a file; put them in the choices sheet and import again"
+            )
             return
         if base == "hidden":
-            entry: dict[str, Any] = {"id": row.cells["_id"], "type": "text"}
+            hidden: dict[str, Any] = {"id": row.cells["_id"], "type": "text"}
             label = row.texts.get("label", {})
             if label:
-                entry["label"] = next(iter(label.values())).strip()
+                hidden["label"] = next(iter(label.values())).strip()
             default = row.get("default")
             if default:
-                entry["default"] = default
+                hidden["default"] = default
             if self._section_frame() is not None and any(f.kind == "repeat" for f in self.stack):
                 self._left_out(row, "a hidden value in a repeat has no qdef equivalent")
                 return
-            self.b.hidden.append(entry)
-            self._origin(row, entry)
+            self.b.hidden.append(hidden)
+            self._origin(row, hidden)
             return
         if name not in self.b.variables and base not in {"note"}:
             self._left_out(row, f"qdef has no question of the type {row.get('type')!r}")
             return
         if base == "note":
-            row.cells.setdefault("_id", self.b.new_id(name, self._where(row, "name"), question=name))
+            row.cells.setdefault(
+                "_id", self.b.new_id(name, self._where(row, "name"), question=name)
+            )
         entry = self._entry(row, qtype)
         if entry is None:
             return
@@ -237,14 +324,20 @@ class Survey:
         name = row.get("name")
         self.b.left_out[name] = why
         self.b.variables.pop(name, None)
-        self.result.lose(self._where(row), "left out", f"the question (type {row.get('type')!r})", why, question=name)
+        self.result.lose(
+            self._where(row),
+            "left out",
+            f"the question (type {row.get('type')!r})",
+            why,
+            question=name,
+        )
         self.b.anchor_origin(_origin(name, row, None), None)
 
     def _origin(self, row: Row, entry: dict[str, Any]) -> None:
         self.b.anchor_origin(_origin(row.get("name"), row, None), entry)
         self.b.anchor_note(entry, f"XLSForm survey row {row.number}: {row.get('type')}")
 
-    def _entry(self, row: Row, qtype: QType) -> dict[str, Any] | None:  # noqa: C901, PLR0912, PLR0915
+    def _entry(self, row: Row, qtype: QType) -> dict[str, Any] | None:  # noqa: PLR0915
         name, base = row.get("name"), qtype.base
         qid = row.cells["_id"]
         entry: dict[str, Any] = {"id": qid}
@@ -258,7 +351,7 @@ class Survey:
                 return None
             try:
                 translation = tr.value(calculation, self._context(name))
-            except tr.Untranslatable as error:
+            except tr.UntranslatableError as error:
                 self._left_out(row, f"its calculation cannot be written in qdef: {error}")
                 return None
             entry["value"] = translation.text
@@ -270,7 +363,10 @@ class Survey:
             return entry
         if base == "note":
             if label is None:
-                self._left_out(row, "a note without a label shows nothing in qdef (its media are not carried over)")
+                self._left_out(
+                    row,
+                    "a note without a label shows nothing in qdef (its media are not carried over)",
+                )
                 return None
             entry["type"] = "display"
             entry["text"] = label
@@ -284,8 +380,13 @@ class Survey:
             return entry
         if label is None:
             label = self.b.plain(name)
-            self.result.lose(self._where(row, "label"), "approximated", "the question's text",
-                             "the row has no label; the name is its text in qdef: write one", question=name)
+            self.result.lose(
+                self._where(row, "label"),
+                "approximated",
+                "the question's text",
+                "the row has no label; the name is its text in qdef: write one",
+                question=name,
+            )
         entry["type"] = _QDEF_TYPES[base]
         entry["text"] = label
         self._fix_text(entry, "text", row, name)
@@ -296,13 +397,24 @@ class Survey:
         if required:
             flag = truthy(required)
             if flag is None:
-                self.result.lose(self._where(row, "required"), "approximated", f"the condition {required!r} of required",
-                                 "qdef's required is true or false: the question is not required; add a rule if needed", question=name)
+                self.result.lose(
+                    self._where(row, "required"),
+                    "approximated",
+                    f"the condition {required!r} of required",
+                    "qdef's required is true or false: the question is not required; "
+                    "add a rule if needed",
+                    question=name,
+                )
             elif flag:
                 entry["required"] = True
         if row.texts.get("required_message"):
-            self.result.lose(self._where(row, "required_message"), "approximated", "the message for a missing answer",
-                             "qdef shows its own message when a required question is not answered", question=name)
+            self.result.lose(
+                self._where(row, "required_message"),
+                "approximated",
+                "the message for a missing answer",
+                "qdef shows its own message when a required question is not answered",
+                question=name,
+            )
         when = self._when(row, entry)
         if when:
             entry["when"] = when
@@ -312,7 +424,9 @@ class Survey:
             self._constraint(row, entry, constraint)
         return entry
 
-    def _typed(self, row: Row, qtype: QType, entry: dict[str, Any]) -> None:  # noqa: C901, PLR0912
+    def _typed(  # noqa: PLR0915 (one branch per question type)
+        self, row: Row, qtype: QType, entry: dict[str, Any]
+    ) -> None:
         name, base = row.get("name"), qtype.base
         appearance = row.get("appearance")
         used_appearance = False
@@ -334,11 +448,25 @@ class Survey:
                 entry["long"] = True
                 used_appearance = True
             if base == "barcode":
-                self.result.lose(self._where(row, "type"), "approximated", "the barcode scan", "qdef asks for the code as text", question=name)
+                self.result.lose(
+                    self._where(row, "type"),
+                    "approximated",
+                    "the barcode scan",
+                    "qdef asks for the code as text",
+                    question=name,
+                )
             if base == "time":
-                entry["pattern"] = {"regex": "([01][0-9]|2[0-3]):[0-5][0-9]", "message": self.b.plain("HH:MM")}
-                self.result.lose(self._where(row, "type"), "approximated", "the time of day",
-                                 "qdef has no time question: it asks for text of the form HH:MM", question=name)
+                entry["pattern"] = {
+                    "regex": "([01][0-9]|2[0-3]):[0-5][0-9]",
+                    "message": self.b.plain("HH:MM"),
+                }
+                self.result.lose(
+                    self._where(row, "type"),
+                    "approximated",
+                    "the time of day",
+                    "qdef has no time question: it asks for text of the form HH:MM",
+                    question=name,
+                )
             if default:
                 entry["default"] = default
         elif base in {"date", "datetime"}:
@@ -346,8 +474,13 @@ class Survey:
                 entry["precision"] = "month" if appearance == "month-year" else "year"
                 used_appearance = True
             if base == "datetime":
-                self.result.lose(self._where(row, "type"), "approximated", "the time of day",
-                                 "qdef's dates have no time of day: only the date is asked", question=name)
+                self.result.lose(
+                    self._where(row, "type"),
+                    "approximated",
+                    "the time of day",
+                    "qdef's dates have no time of day: only the date is asked",
+                    question=name,
+                )
             if default:
                 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", default[:10]) and "precision" not in entry:
                     entry["default"] = default[:10]
@@ -356,7 +489,7 @@ class Survey:
         elif base in {"select_one", "select_multiple", "rank", "acknowledge"}:
             used_appearance = self._select(row, qtype, entry, appearance)
             if default and base != "acknowledge":
-                codes = (self.b.variables[name].codes or {})
+                codes = self.b.variables[name].codes or {}
                 wanted = default.split() if base == "select_multiple" else [default]
                 if all(code in codes for code in wanted):
                     mapped = [codes[code] for code in wanted]
@@ -364,16 +497,26 @@ class Survey:
                 else:
                     self._lost_default(row, default)
         if appearance and not used_appearance:
-            self.result.lose(self._where(row, "appearance"), "approximated", f"the appearance {appearance!r}",
-                             "qdef has no such widget: the question is asked with its ordinary input", question=name)
+            self.result.lose(
+                self._where(row, "appearance"),
+                "approximated",
+                f"the appearance {appearance!r}",
+                "qdef has no such widget: the question is asked with its ordinary input",
+                question=name,
+            )
         parameters = row.get("parameters")
         if parameters and base != "range":
             self._parameters(row, entry, parameters)
 
     def _lost_default(self, row: Row, default: str) -> None:
-        self.result.lose(self._where(row, "default"), "left out", f"the default {default!r}",
-                         "it is not an answer the qdef question can take (an expression, or a value of another form); set it by hand",
-                         question=row.get("name"))
+        self.result.lose(
+            self._where(row, "default"),
+            "left out",
+            f"the default {default!r}",
+            "it is not an answer the qdef question can take (an expression, "
+            "or a value of another form); set it by hand",
+            question=row.get("name"),
+        )
 
     def _range(self, row: Row, entry: dict[str, Any]) -> bool:
         params = _params(row.get("parameters"))
@@ -383,7 +526,11 @@ class Survey:
                 numbers[key] = float(value)
             except ValueError:
                 continue
-        start, end, step = numbers.get("start", 1.0), numbers.get("end", 10.0), numbers.get("step", 1.0)
+        start, end, step = (
+            numbers.get("start", 1.0),
+            numbers.get("end", 10.0),
+            numbers.get("step", 1.0),
+        )
         whole = all(float(v).is_integer() for v in (start, end, step))
         if not whole:
             entry["kind"] = "decimal"
@@ -393,17 +540,29 @@ class Survey:
         entry["max"] = int(hi) if whole else hi
         entry["step"] = int(step) if whole else step
         if row.get("appearance"):
-            self.result.lose(self._where(row, "appearance"), "approximated", f"the appearance {row.get('appearance')!r}",
-                             "qdef's slider has one look", question=row.get("name"))
+            self.result.lose(
+                self._where(row, "appearance"),
+                "approximated",
+                f"the appearance {row.get('appearance')!r}",
+                "qdef's slider has one look",
+                question=row.get("name"),
+            )
         return True
 
-    def _select(self, row: Row, qtype: QType, entry: dict[str, Any], appearance: str) -> bool:  # noqa: C901, PLR0912
+    def _select(  # noqa: PLR0915 (options, their filters, or_other, order)
+        self, row: Row, qtype: QType, entry: dict[str, Any], appearance: str
+    ) -> bool:
         name = row.get("name")
         base = qtype.base
         if base == "acknowledge":
             entry["options"] = [{"code": "OK", "label": self.b.plain("OK")}]
-            self.result.lose(self._where(row, "type"), "approximated", "the acknowledgement",
-                             "qdef asks it as a single choice with the one option OK (the value ODK stores)", question=name)
+            self.result.lose(
+                self._where(row, "type"),
+                "approximated",
+                "the acknowledgement",
+                "qdef asks it as a single choice with the one option OK (the value ODK stores)",
+                question=name,
+            )
             return False
         used = False
         if appearance in _SELECT_WIDGETS and base == "select_one":
@@ -411,12 +570,17 @@ class Survey:
             used = appearance in {"minimal", "horizontal", "columns"}
         if appearance in {"autocomplete", "search"} and base == "select_one":
             entry["widget"] = "dropdown"
-        assert qtype.list_name is not None  # noqa: S101 (a select type always has its list)
+        assert qtype.list_name is not None
         choices = self.b.choices.get(qtype.list_name, [])
         codes = self.b.variables[name].codes or {}
         if not choices:
-            self.result.lose(self._where(row, "type"), "approximated", f"the choice list {qtype.list_name!r}",
-                             "the choices sheet has no such list: the question has a single placeholder option", question=name)
+            self.result.lose(
+                self._where(row, "type"),
+                "approximated",
+                f"the choice list {qtype.list_name!r}",
+                "the choices sheet has no such list: the question has a single placeholder option",
+                question=name,
+            )
         options: list[dict[str, Any]] = []
         by_code: dict[str, dict[str, Any]] = {}
         filter_source = row.get("choice_filter")
@@ -427,8 +591,13 @@ class Survey:
             label = self.b.text(choice.texts, row=row, question=name)
             if label is None:
                 label = self.b.plain(choice.name)
-                self.result.lose(f"choices sheet, row {choice.number}", "approximated", f"the label of the choice {choice.name!r}",
-                                 "it has none (perhaps only an image); qdef shows its name", question=name)
+                self.result.lose(
+                    f"choices sheet, row {choice.number}",
+                    "approximated",
+                    f"the label of the choice {choice.name!r}",
+                    "it has none (perhaps only an image); qdef shows its name",
+                    question=name,
+                )
             when = None
             if filter_source:
                 when = self._choice_filter(row, choice, filter_source)
@@ -444,18 +613,33 @@ class Survey:
             option: dict[str, Any] = {"code": code, "label": label}
             if when is not None and when != "true":
                 option["when"] = when
-                self.b.fixes.key(option, "when", Fix(self._where(row, "choice_filter"), f"the choice filter for {choice.name!r}", name))
+                self.b.fixes.key(
+                    option,
+                    "when",
+                    Fix(
+                        self._where(row, "choice_filter"),
+                        f"the choice filter for {choice.name!r}",
+                        name,
+                    ),
+                )
             options.append(option)
             by_code[code] = option
         if qtype.or_other and "other" not in by_code:
-            specify = {"id": self.b.new_id(f"{name}_other", self._where(row, "type"), question=name)}
+            specify = {
+                "id": self.b.new_id(f"{name}_other", self._where(row, "type"), question=name)
+            }
             options.append({"code": "other", "label": self.b.plain("Other"), "specify": [specify]})
         if not options and choices:
-            self.result.lose(self._where(row, "choice_filter"), "approximated", "the choice filter",
-                             "it offers no choice at all; qdef needs one: the question has a placeholder option", question=name)
+            self.result.lose(
+                self._where(row, "choice_filter"),
+                "approximated",
+                "the choice filter",
+                "it offers no choice at all; qdef needs one: the question has a placeholder option",
+                question=name,
+            )
         if not options:
             options.append({"code": "none", "label": self.b.plain("(no choices)")})
-        if base == "rank" and len(options) < 2:  # noqa: PLR2004
+        if base == "rank" and len(options) < 2:
             options.append({"code": "none_2", "label": self.b.plain("(no choices)")})
         entry["options"] = options
         params = _params(row.get("parameters"))
@@ -469,9 +653,14 @@ class Survey:
         context.current = None
         try:
             translation = tr.condition(source, context)
-        except tr.Untranslatable as error:
-            self.result.lose(self._where(row, "choice_filter"), "left out", f"the choice filter for {choice.name!r}",
-                             f"it cannot be written in qdef ({error}); the choice is always offered", question=row.get("name"))
+        except tr.UntranslatableError as error:
+            self.result.lose(
+                self._where(row, "choice_filter"),
+                "left out",
+                f"the choice filter for {choice.name!r}",
+                f"it cannot be written in qdef ({error}); the choice is always offered",
+                question=row.get("name"),
+            )
             return None
         return translation.text
 
@@ -479,24 +668,54 @@ class Survey:
         for key, value in _params(text).items():
             if key == "randomize" and "options" in entry:
                 continue
-            self.result.lose(self._where(row, "parameters"), "left out", f"the parameter {key}={value}",
-                             "qdef has no such parameter", question=row.get("name"))
+            self.result.lose(
+                self._where(row, "parameters"),
+                "left out",
+                f"the parameter {key}={value}",
+                "qdef has no such parameter",
+                question=row.get("name"),
+            )
 
     def _ignored(self, row: Row, entry: dict[str, Any]) -> None:
         name = row.get("name")
-        for key, what in (("read_only", "read-only"), ("trigger", "trigger"), ("guidance_hint", "guidance hint")):
+        for key, what in (
+            ("read_only", "read-only"),
+            ("trigger", "trigger"),
+            ("guidance_hint", "guidance hint"),
+        ):
             value = row.get(key) if key != "guidance_hint" else (row.texts.get(key) and "x")
             if value and (key != "read_only" or truthy(value) is not False):
-                self.result.lose(self._where(row, key), "left out", f"the {what} {value!r}" if key != "guidance_hint" else "the guidance hint",
-                                 "qdef has no equivalent; the question is asked as usual", question=name)
+                self.result.lose(
+                    self._where(row, key),
+                    "left out",
+                    f"the {what} {value!r}" if key != "guidance_hint" else "the guidance hint",
+                    "qdef has no equivalent; the question is asked as usual",
+                    question=name,
+                )
         if row.get("calculation") and entry.get("type") != "computed":
-            self.result.lose(self._where(row, "calculation"), "left out", "the calculation of a question",
-                             "qdef computes only computed values (type: computed), not an answer's default", question=name)
+            self.result.lose(
+                self._where(row, "calculation"),
+                "left out",
+                "the calculation of a question",
+                "qdef computes only computed values (type: computed), not an answer's default",
+                question=name,
+            )
         if row.get("choice_filter") and "options" not in entry:
-            self.result.lose(self._where(row, "choice_filter"), "left out", "the choice filter", "the question has no choices", question=name)
+            self.result.lose(
+                self._where(row, "choice_filter"),
+                "left out",
+                "the choice filter",
+                "the question has no choices",
+                question=name,
+            )
         if row.get("media"):
-            self.result.lose(self._where(row, "media"), "left out", "the media (image, audio, video)",
-                             "qdef texts have no media; describe them in the text", question=name)
+            self.result.lose(
+                self._where(row, "media"),
+                "left out",
+                "the media (image, audio, video)",
+                "qdef texts have no media; describe them in the text",
+                question=name,
+            )
 
     # --- expressions ------------------------------------------------------------
 
@@ -507,20 +726,37 @@ class Survey:
                 item = self.items[id(frame)]
         return tr.Context(self.b.variables, self.b.left_out, current=current, item=item)
 
-    def _condition(self, source: str, row: Row, col: str, current: str | None, question: str | None) -> str | None:
+    def _condition(
+        self, source: str, row: Row, col: str, current: str | None, question: str | None
+    ) -> str | None:
         try:
             translation = tr.condition(source, self._context(current))
-        except tr.Untranslatable as error:
-            self.result.lose(self._where(row, col), "left out", f"the {col} {source!r}",
-                             f"it cannot be written in qdef: {error}; write the condition by hand", question=question)
+        except tr.UntranslatableError as error:
+            self.result.lose(
+                self._where(row, col),
+                "left out",
+                f"the {col} {source!r}",
+                f"it cannot be written in qdef: {error}; write the condition by hand",
+                question=question,
+            )
             return None
         for why in translation.approximations:
-            self.result.lose(self._where(row, col), "approximated", f"the {col} {source!r}", why, question=question)
+            self.result.lose(
+                self._where(row, col),
+                "approximated",
+                f"the {col} {source!r}",
+                why,
+                question=question,
+            )
         return translation.text
 
-    def _approximations(self, row: Row, col: str, translation: tr.Translation, entry: dict[str, Any]) -> None:
+    def _approximations(
+        self, row: Row, col: str, translation: tr.Translation, entry: dict[str, Any]
+    ) -> None:
         for why in translation.approximations:
-            self.result.lose(self._where(row, col), "approximated", f"the {col}", why, question=row.get("name"))
+            self.result.lose(
+                self._where(row, col), "approximated", f"the {col}", why, question=row.get("name")
+            )
 
     def _when(self, row: Row, entry: dict[str, Any]) -> str | None:
         name = row.get("name")
@@ -541,7 +777,15 @@ class Survey:
                 conditions.append(own)
         if not conditions:
             return None
-        self.b.fixes.key(entry, "when", Fix(self._where(row, "relevant"), "the relevance" + (" (with its groups')" if inherited else ""), name))
+        self.b.fixes.key(
+            entry,
+            "when",
+            Fix(
+                self._where(row, "relevant"),
+                "the relevance" + (" (with its groups')" if inherited else ""),
+                name,
+            ),
+        )
         return _conjunction(conditions)
 
     def _constraint(self, row: Row, entry: dict[str, Any], constraint: str) -> None:
@@ -556,30 +800,62 @@ class Survey:
                 if regex.startswith("^") and regex.endswith("$"):
                     regex = regex[1:-1]
                 else:
-                    self.result.lose(self._where(row, "constraint"), "approximated", "the regex constraint",
-                                     "qdef's pattern must match the whole answer; ODK's regex() matches a part", question=name)
+                    self.result.lose(
+                        self._where(row, "constraint"),
+                        "approximated",
+                        "the regex constraint",
+                        "qdef's pattern must match the whole answer; ODK's regex() matches a part",
+                        question=name,
+                    )
                 entry["pattern"] = {"regex": regex, "message": message}
-                self.b.fixes.key(entry, "pattern", Fix(self._where(row, "constraint"), f"the constraint {constraint!r}", name))
+                self.b.fixes.key(
+                    entry,
+                    "pattern",
+                    Fix(self._where(row, "constraint"), f"the constraint {constraint!r}", name),
+                )
                 return
         check = self._condition(constraint, row, "constraint", name, name)
         if check is None:
             return
         entry["rules"] = [{"check": check, "message": message}]
-        self.b.fixes.key(entry, "rules", Fix(self._where(row, "constraint"), f"the constraint {constraint!r}", name))
+        self.b.fixes.key(
+            entry,
+            "rules",
+            Fix(self._where(row, "constraint"), f"the constraint {constraint!r}", name),
+        )
 
     def _fix_text(self, entry: dict[str, Any], key: str, row: Row, name: str) -> None:
         value = entry[key]
         if "{" not in str(value).replace("{{", ""):
             return
         plain = self.b.text(row.texts.get("label" if key == "text" else "hint", {}), piped=False)
-        self.b.fixes.key(entry, key, Fix(self._where(row, "label" if key == "text" else "hint"),
-                                          "the inserted values in the text", name, replacement=plain, kind="approximated"))
+        self.b.fixes.key(
+            entry,
+            key,
+            Fix(
+                self._where(row, "label" if key == "text" else "hint"),
+                "the inserted values in the text",
+                name,
+                replacement=plain,
+                kind="approximated",
+            ),
+        )
 
 
 _QDEF_TYPES = {
-    "text": "text", "barcode": "text", "phone": "text", "time": "text", "integer": "number",
-    "decimal": "number", "range": "number", "date": "date", "datetime": "date",
-    "select_one": "single", "acknowledge": "single", "select_multiple": "multiple", "rank": "ranking",
+    "text": "text",
+    "barcode": "text",
+    "phone": "text",
+    "time": "text",
+    "integer": "number",
+    "decimal": "number",
+    "range": "number",
+    "date": "date",
+    "datetime": "date",
+    "select_one": "single",
+    "acknowledge": "single",
+    "select_multiple": "multiple",
+    "rank": "ranking",
 }
 
 

@@ -108,11 +108,11 @@ def _too_large(path: Path, name: str, rows: int, columns: int) -> ImportRefused:
 
 def _read_xlsx(path: Path) -> list[Sheet]:
     _check_zip(path)
-    import openpyxl  # noqa: PLC0415 (only when an .xlsx file is read)
+    import openpyxl  # type: ignore[import-untyped]  # noqa: PLC0415 (only when an .xlsx file is read)
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 (openpyxl raises many kinds on broken files)
+    except Exception as error:
         raise ImportRefused(
             f"{path}: is not a readable .xlsx file ({type(error).__name__}: {error}); "
             "open it in a spreadsheet program and save it again as .xlsx"
@@ -123,7 +123,7 @@ def _read_xlsx(path: Path) -> list[Sheet]:
             sheets.append(_worksheet(path, worksheet))
     except ImportRefused:
         raise
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise ImportRefused(
             f"{path}: a sheet cannot be read ({type(error).__name__}: {error}); "
             "save the file again from a spreadsheet program"
@@ -155,7 +155,7 @@ def _read_xls(path: Path) -> list[Sheet]:
 
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
-    except Exception as error:  # noqa: BLE001 (xlrd raises many kinds on broken files)
+    except Exception as error:
         raise ImportRefused(
             f"{path}: is not a readable .xls file ({type(error).__name__}: {error}); "
             "open it in a spreadsheet program and save it again as .xlsx"
@@ -178,7 +178,7 @@ def _read_xls(path: Path) -> list[Sheet]:
             sheets.append(Sheet(str(sheet.name), rows))
     except ImportRefused:
         raise
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise ImportRefused(
             f"{path}: a sheet cannot be read ({type(error).__name__}: {error}); "
             "save the file again from a spreadsheet program"
@@ -201,8 +201,8 @@ def _xls_cell(book: Any, cell: Any) -> Cell:
         return int(value) if value.is_integer() else value
     if kind == xlrd.XL_CELL_DATE:
         try:
-            moment = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
-        except Exception:  # noqa: BLE001
+            moment: dt.datetime = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+        except Exception:
             return float(cell.value)
         if float(cell.value) < 1:
             return moment.time()
