@@ -27,6 +27,7 @@ COMMAND_MODULES = {
     "renderers": "qdef.cli.renderers",
     "schema": "qdef.cli.schema",
     "diff": "qdef.cli.diff",
+    "import": "qdef.cli.importing",
 }
 
 
@@ -85,6 +86,7 @@ def test_each_command_comes_from_its_own_module() -> None:
                 "renderers": ["renderers"],
                 "schema": ["schema"],
                 "diff": ["diff", "a.yaml", "b.yaml"],
+                "import": ["import", "survey.lss"],
             }[name]
         )
         assert args.command == name

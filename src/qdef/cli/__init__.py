@@ -1,5 +1,5 @@
 """The ``qdef`` command line: ``validate``, ``check``, ``paths``, ``render``,
-``renderers``, ``schema`` and ``diff``, one module each (its description, its
+``renderers``, ``schema``, ``diff`` and ``import``, one module each (its description, its
 arguments and what it does), imported only when its command runs;
 :mod:`qdef.cli.common` holds what they share (reading, reporting, exit codes).
 
@@ -37,7 +37,11 @@ COMMANDS = {
     "renderers": "list the installed renderers",
     "schema": "print the JSON Schema of the instrument format",
     "diff": "classify the changes between two versions of an instrument (breaking, …)",
+    "import": "import a LimeSurvey survey (.lss) or an XLSForm (.xlsx, .xls) as an instrument",
 }
+
+#: A command whose module is not named as it is (``import`` is a Python keyword).
+MODULES = {"import": "importing"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,13 +69,13 @@ def _command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.Argu
     """The parser of the command ``name``, its module imported and its arguments added
     (once)."""
     if parser.get_default("handler") is None:
-        importlib.import_module(f"qdef.cli.{name}").add_arguments(parser)
+        importlib.import_module(f"qdef.cli.{MODULES.get(name, name)}").add_arguments(parser)
     return parser
 
 
 class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
     """The subcommands, each completed by its module when it is the one given: a run
-    of qdef imports the command it runs, not all seven."""
+    of qdef imports the command it runs, not all of them."""
 
     def __call__(
         self,

@@ -21,7 +21,7 @@ KeyPath = tuple[str | int, ...]
 LossKind = Literal["approximated", "left out"]
 
 
-class ImportRefused(Exception):
+class ImportRefused(Exception):  # noqa: N818 (a refusal, not a fault of qdef's)
     """The input cannot be read at all (not a survey, broken, hostile, too large):
     ``qdef import`` prints the message and exits 2. The message names the file and,
     where it can, the place (XML line, sheet and cell), and says what to do."""
