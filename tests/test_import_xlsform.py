@@ -228,7 +228,11 @@ def test_choice_filter_and_invalid_names(tmp_path: Path) -> None:
     ]
     losses = [loss for loss in result.losses if loss.question is not None]
     wheres = sorted(loss.where for loss in losses)
-    assert wheres == ["choices sheet, row 6", "survey sheet, row 3, column name"]
+    assert wheres == [
+        "choices sheet, row 6",
+        "survey sheet, row 3, column choice_filter",
+        "survey sheet, row 3, column name",
+    ]
     assert {loss.question for loss in losses} == {"my-county"}
     [language] = [loss for loss in result.losses if loss.question is None]
     assert language.where == "settings sheet" and "English (en)" in language.why

@@ -4,10 +4,14 @@ traceback, every loss is located, and the instrument validates."""
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from benchmarks.corpus_xlsform import rows
 from qdef.importing.xlsform import read
 from tests.xlsform_files import errors_of
 
@@ -36,3 +40,21 @@ def test_corpus_form_imports_validly(path: Path, tmp_path: Path) -> None:
             for key in origin.at:
                 node = node[key]
             assert isinstance(node, dict) and "id" in node
+
+
+TUTORIAL = CORPUS / "tutorial.xls"
+
+
+@pytest.mark.skipif(not TUTORIAL.is_file(), reason=f"the shared corpus is absent ({CORPUS})")
+def test_round_trip_relevance_agrees_with_odk_on_the_tutorial() -> None:
+    """The benchmark's relevance check on one form: every question of the imported
+    roster is shown exactly where ODK finds the original's relevant true."""
+    [row] = rows_of(rows, TUTORIAL)
+    assert row["valid"] is True
+    assert row["relevance"] == "10/10", row.get("disagree")
+
+
+def rows_of(rows_function: Any, path: Path) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copy(path, folder)
+        return list(rows_function(Path(folder), respondents=8))

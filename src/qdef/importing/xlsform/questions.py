@@ -629,6 +629,15 @@ class Survey:
                 "id": self.b.new_id(f"{name}_other", self._where(row, "type"), question=name)
             }
             options.append({"code": "other", "label": self.b.plain("Other"), "specify": [specify]})
+        if filter_source and choices:
+            self.result.lose(
+                self._where(row, "choice_filter"),
+                "approximated",
+                "the question when the filter leaves no choice",
+                "ODK still shows the question (with no choices to pick); qdef does not show "
+                "a question none of whose options is offered",
+                question=name,
+            )
         if not options and choices:
             self.result.lose(
                 self._where(row, "choice_filter"),
