@@ -99,6 +99,8 @@ class _Frame:
     conditions: list[str] = field(default_factory=list)
     section: bool = False
     """The frame makes a section (a top-level group, or a repeat)."""
+    pending: list[int] = field(default_factory=list)
+    """The losses of the begin row (indices), placed at the section when it is made."""
 
 
 def _table(sheet: Sheet) -> tuple[list[tuple[int, list[str]]], dict[int, Column]]:
@@ -125,6 +127,7 @@ class Builder:
         self.ids: set[str] = set()
         self.variables: dict[str, tr.Var] = {}
         self.left_out: dict[str, str] = {}
+        self.notes: set[str] = set()
         self.sections: list[dict[str, Any]] = []
         self.hidden: list[dict[str, Any]] = []
         self.choices: dict[str, list[Choice]] = {}
@@ -136,6 +139,11 @@ class Builder:
         self.settings: dict[str, str] = {}
         self.origin_anchors: list[tuple[Origin, object | None]] = []
         self.note_anchors: list[tuple[object, str]] = []
+        self.loss_anchors: dict[int, object] = {}
+
+    def anchor_loss(self, index: int, node: object) -> None:
+        """Place the loss ``index`` at ``node`` (a section) once the document is final."""
+        self.loss_anchors.setdefault(index, node)
 
     def anchor_origin(self, origin: Origin, entry: object | None) -> None:
         self.origin_anchors.append((origin, entry))
@@ -159,6 +167,10 @@ class Builder:
                         walk(value, (*path, index))
 
         walk(document, ())
+        for index, node in self.loss_anchors.items():
+            loss = self.result.losses[index]
+            if not loss.at and id(node) in paths:
+                self.result.losses[index] = replace(loss, at=paths[id(node)])
         origins: list[Origin] = []
         by_name: dict[str, KeyPath] = {}
         for origin, entry in self.origin_anchors:
@@ -285,7 +297,9 @@ class Builder:
         for found in re.finditer(r"\$\{\s*([^}\s]+)\s*\}", value):
             parts.append(_escape(value[position : found.start()]))
             var = self.variables.get(found.group(1))
-            if var is None:
+            if var is None and found.group(1) in self.notes:
+                pass  # a note's value is always empty in ODK
+            elif var is None:
                 parts.append(_escape(found.group(0)))
                 if row is not None:
                     self.result.lose(
@@ -418,6 +432,8 @@ class Builder:
             if qtype.base in {"begin_group", "begin_repeat", "begin_loop"}:
                 row.cells["_id"] = self.new_id(name, where, question=None)
                 continue
+            if qtype.base == "note":
+                self.notes.add(name)
             if kind is None:
                 continue
             qid = self.new_id(name, where, question=name)

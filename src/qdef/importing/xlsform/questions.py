@@ -77,6 +77,7 @@ class Survey:
         if kind == "repeat" and in_repeat:
             kind = "nested"
         frame = _Frame(kind, row, fid)
+        first = len(self.result.losses)
         if kind in {"loop", "nested"}:
             self.result.lose(
                 self._where(row),
@@ -109,6 +110,7 @@ class Survey:
                     f"the {key} of the group {name!r}",
                     "a group has none in qdef",
                 )
+        frame.pending = list(range(first, len(self.result.losses)))
         self.stack.append(frame)
         if self.current_frame is not None and frame.section:
             self.current = None
@@ -147,6 +149,7 @@ class Survey:
     def _section(self, row: Row) -> dict[str, Any]:
         frame = self._section_frame()
         if self.current is not None and self.current_frame is frame:
+            self._place_pending(self.current)
             return self.current
         section: dict[str, Any] = {}
         if frame is None:
@@ -174,13 +177,23 @@ class Survey:
             if conditions:
                 section["when"] = _conjunction(conditions)
             if frame.kind == "repeat":
+                first = len(self.result.losses)
                 repeat = self._repeat(frame, section.get("when"))
                 if repeat is not None:
                     section["repeat"] = repeat
+                for index in range(first, len(self.result.losses)):
+                    self.b.anchor_loss(index, section)
         section["questions"] = []
         self.b.sections.append(section)
         self.current, self.current_frame = section, frame
+        self._place_pending(section)
         return section
+
+    def _place_pending(self, section: dict[str, Any]) -> None:
+        for frame in self.stack:
+            for index in frame.pending:
+                self.b.anchor_loss(index, section)
+            frame.pending = []
 
     def _repeat(self, frame: _Frame, when: str | None) -> dict[str, Any] | None:
         row = frame.row
@@ -213,8 +226,8 @@ class Survey:
                     question=ref.group(1),
                 )
             maximum = max(int(entry["max"]), 1)
-        elif re.fullmatch(r"[0-9]+", count):
-            number = max(1, min(int(count), 100))
+        elif re.fullmatch(r"[0-9]+", _constant(count, self.entries)):
+            number = max(1, min(int(_constant(count, self.entries)), 100))
             source = self.b.new_id(f"{frame.id}_count", "survey sheet", question=None)
             self.b.hidden.append(
                 {"id": source, "type": "number", "min": number, "max": number, "default": number}
@@ -733,7 +746,13 @@ class Survey:
         for frame in self.stack:
             if frame.kind == "repeat" and id(frame) in self.items:
                 item = self.items[id(frame)]
-        return tr.Context(self.b.variables, self.b.left_out, current=current, item=item)
+        return tr.Context(
+            self.b.variables,
+            self.b.left_out,
+            empty=frozenset(self.b.notes),
+            current=current,
+            item=item,
+        )
 
     def _condition(
         self, source: str, row: Row, col: str, current: str | None, question: str | None
@@ -866,6 +885,14 @@ _QDEF_TYPES = {
     "select_multiple": "multiple",
     "rank": "ranking",
 }
+
+
+def _constant(count: str, entries: dict[str, dict[str, Any]]) -> str:
+    """A repeat count as a constant: written, or a calculate of a constant."""
+    ref = re.fullmatch(r"\$\{\s*([^}\s]+)\s*\}", count)
+    if ref and entries.get(ref.group(1), {}).get("type") == "computed":
+        return str(entries[ref.group(1)].get("value", ""))
+    return count
 
 
 def _conjunction(conditions: list[str]) -> str:

@@ -41,6 +41,8 @@ class Context:
     variables: Mapping[str, Var]
     """By XLSForm name; a name mapped to a string was left out (the string says why)."""
     left_out: Mapping[str, str] = field(default_factory=dict)
+    empty: frozenset[str] = frozenset()
+    """Names whose value is always ``''`` (notes: ODK keeps no value for them)."""
     current: str | None = None
     """The XLSForm name ``.`` stands for (a constraint's question)."""
     choice: Mapping[str, str] | None = None
@@ -127,6 +129,8 @@ def _shown(node: x.Node) -> str:
 
 def _var(name: str, context: Context) -> _T:
     found = context.variables.get(name)
+    if found is None and name in context.empty:
+        return _T('""', "text", literal="")
     if found is None:
         why = context.left_out.get(name)
         if why is not None:
