@@ -11,6 +11,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -33,6 +34,8 @@ def _string(value: Any) -> str:
         return str(value.string_value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        value = float(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -84,6 +87,70 @@ def _coalesce(first: Any, second: Any) -> str:
 @_odk("regex", 2)
 def _regex(text: Any, pattern: Any) -> bool:
     return re.search(_string(pattern), _string(text)) is not None
+
+
+_NUMBERS = (int, float, Decimal)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, _NUMBERS):
+        return float(value)
+    text = _string(value).strip()
+    if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", text) is None:
+        return math.nan
+    return float(text)
+
+
+_OPERATIONS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _compare(symbol: str, left: Any, right: Any) -> bool:
+    """XPath 1.0's comparison (section 3.4): a node-set compares each of its nodes'
+    string values; with a number, as numbers; = and != of strings as strings, of a
+    boolean as booleans; the order comparisons always as numbers. (elementpath's
+    XPath 1.0 parser compares a node with a number as XPath 2 does: ``n = 3`` is false
+    for ``<n>3</n>``.)"""
+    operation = _OPERATIONS[symbol]
+    equality = symbol in {"=", "!="}
+    if isinstance(left, list) or isinstance(right, list):
+        if isinstance(left, bool) or isinstance(right, bool):
+            return (
+                operation(_truth(left), _truth(right))
+                if equality
+                else operation(_number(_truth(left)), _number(_truth(right)))
+            )
+        lefts = [_string(v) for v in left] if isinstance(left, list) else [left]
+        rights = [_string(v) for v in right] if isinstance(right, list) else [right]
+        return any(_compare(symbol, a, b) for a in lefts for b in rights)
+    if equality:
+        if isinstance(left, bool) or isinstance(right, bool):
+            return operation(_truth(left), _truth(right))
+        if isinstance(left, _NUMBERS) or isinstance(right, _NUMBERS):
+            return operation(_number(left), _number(right))
+        return operation(_string(left), _string(right))
+    return operation(_number(left), _number(right))
+
+
+def _comparison(symbol: str) -> Any:
+    base = XPath1Parser.symbol_table[symbol]
+
+    def evaluate(self: Any, context: Any = None) -> bool:
+        return _compare(symbol, self[0].evaluate(context), self[1].evaluate(context))
+
+    return type(base.__name__, (base,), {"evaluate": evaluate})
+
+
+for _symbol in _OPERATIONS:
+    _OdkXPath.symbol_table[_symbol] = _comparison(_symbol)
 
 
 def _local(tag: str) -> str:
