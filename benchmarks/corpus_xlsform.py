@@ -170,10 +170,8 @@ def _relevance(path: Path, result: ImportResult, compiled: Any, count: int) -> d
 
 
 def _round_trip(path: Path, result: ImportResult, compiled: Any) -> dict[str, Any]:
-    from qdef.rendering import render  # noqa: PLC0415
-
     try:
-        rendered = render(compiled, "xlsform")
+        rendered = _rendered(compiled)
     except Exception as error:
         return {"round trip": f"not rendered ({type(error).__name__}: {str(error)[:60]})"}
     with tempfile.TemporaryDirectory() as folder:
@@ -192,6 +190,23 @@ def _round_trip(path: Path, result: ImportResult, compiled: Any) -> dict[str, An
         if before["languages"] == back["languages"]
         else f"{sorted(before['languages'])} → {sorted(back['languages'])}",
     }
+
+
+def _rendered(compiled: Any) -> str | bytes:
+    """The instrument rendered by the ``xlsform`` renderer: registered, or (in a
+    checkout whose installed metadata predates it) its class loaded directly."""
+    from importlib import import_module  # noqa: PLC0415
+
+    from qdef.rendering import UnknownRendererError, options_for, render  # noqa: PLC0415
+
+    try:
+        return render(compiled, "xlsform", order="written")
+    except UnknownRendererError:
+        module = import_module("qdef.renderers.xlsform")
+        renderer = module.XlsformRenderer()
+        options = options_for(renderer, compiled.instrument, None, {"order": "written"})
+        result: str | bytes = renderer.render(compiled, options)
+        return result
 
 
 def _names_codes_languages(path: Path) -> dict[str, Any]:
