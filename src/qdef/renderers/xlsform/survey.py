@@ -88,6 +88,19 @@ class XlsformError(RenderError):
 _MARKUP = re.compile(r"([\\*_#\[\]<>&])")
 
 
+def odk_regex(regex: str) -> str:
+    """A pattern of qdef's subset for ODK's ``regex()``: Collect reads it as a Java
+    regular expression, Enketo as a JavaScript one without flags. qdef's JavaScript
+    form (anchored, classes written out) is read alike by both once its ``\\u{…}``
+    escapes, which need JavaScript's ``u`` flag, are written ``\\xHH``/``\\uHHHH``."""
+
+    def escape_one(found: re.Match[str]) -> str:
+        code = int(found.group(1), 16)
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+    return re.sub(r"\\u\{([0-9a-fA-F]{1,4})\}", escape_one, to_javascript(regex))
+
+
 def escape(text: str) -> str:
     """A text of the instrument as ODK shows it literally: Collect and Enketo read
     labels and hints as Markdown with some HTML, so markup characters are escaped
@@ -639,7 +652,13 @@ class Lowering:
                 element.pattern.regex if element.pattern else None,
             ):
                 if regex is not None:
-                    checks.append(f"regex(., {string(to_javascript(regex))})")
+                    written = odk_regex(regex)
+                    if "\\u{" in written:
+                        raise XlsformError(
+                            where, path, "a pattern with a character beyond U+FFFF",
+                            "ODK's regex() reads such a character as two; leave it out of the pattern",
+                        )
+                    checks.append(f"regex(., {string(written)})")
             if checks:
                 row["_own"] = " and ".join(checks)
             if element.pattern is not None and element.pattern.message is not None:
