@@ -1,0 +1,225 @@
+"""The ``xlsform`` renderer: pyxform converts what it writes without a warning, and the
+XForm decides as qdef's walk decides.
+
+The differential tests convert each rendering with pyxform (the converter ODK,
+Enketo and KoboToolbox use) and evaluate the XForm's relevance, calculations
+and constraints with :mod:`tests.xpatheval` (XPath 1.0 with ODK's functions) on
+the answers of generated respondents (``qdef.testing.respondents``): the
+questions relevant are exactly those the walk shows (a question not relevant
+counts as empty, as ODK submits it), each computed value is the walk's, and no
+constraint fails for answers that meet every rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+import qdef
+from qdef.expr import format_number
+from qdef.model import Instrument
+from qdef.rendering import Compiled, RenderError, RenderOptions, catalog, compile_instrument
+from qdef.renderers.xlsform import XlsformRenderer
+from qdef.renderers.xlsform.xpath import full_date
+from qdef.routing import walk
+from qdef.testing import respondents
+from tests.xpatheval import XForm
+
+openpyxl = pytest.importorskip("openpyxl")
+xls2xform = pytest.importorskip("pyxform.xls2xform")
+
+ROOT = Path(__file__).parents[1]
+INSTRUMENTS = sorted((ROOT / "instruments").glob("*.yaml"))
+
+
+def render(instrument: Instrument | Compiled, **settings_: object) -> bytes:
+    """The renderer called as ``qdef render`` calls it (its entry point may not be
+    installed where this worktree is tested)."""
+    compiled = (
+        instrument if isinstance(instrument, Compiled) else compile_instrument(instrument)
+    )
+    lang = compiled.instrument.language
+    options = RenderOptions(lang, catalog("en"), dict(settings_))
+    return XlsformRenderer().render(compiled, options)
+
+
+def convert(data: bytes, tmp_path: Path) -> tuple[str, list[str]]:
+    """pyxform's XForm of an .xlsx, and its warnings."""
+    xlsx, xml = tmp_path / "form.xlsx", tmp_path / "form.xml"
+    xlsx.write_bytes(data)
+    warnings = xls2xform.xls2xform_convert(xlsform_path=xlsx, xform_path=xml, validate=False)
+    return xml.read_text(encoding="utf-8"), list(warnings)
+
+
+def sheets(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    return {
+        ws.title: [tuple("" if c is None else c for c in row) for row in ws.iter_rows(values_only=True)]
+        for ws in workbook.worksheets
+    }
+
+
+# ---------------------------------------------------------------------- conversion
+
+
+@pytest.mark.parametrize("path", INSTRUMENTS, ids=lambda p: p.stem)
+def test_pyxform_converts_every_instrument_without_warnings(path: Path, tmp_path: Path) -> None:
+    xml, warnings = convert(render(qdef.load(path), order="written"), tmp_path)
+    assert warnings == []
+    assert "<h:html" in xml
+
+
+def test_the_investitionspakt_renders_without_options(tmp_path: Path) -> None:
+    _, warnings = convert(render(qdef.load(ROOT / "instruments" / "investitionspakt.yaml")), tmp_path)
+    assert warnings == []
+
+
+def test_the_xlsx_is_byte_identical() -> None:
+    instrument = qdef.load(ROOT / "instruments" / "household-energy.yaml")
+    first, second = render(instrument), render(qdef.load(ROOT / "instruments" / "household-energy.yaml"))
+    assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2024, 1, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+    assert "2024-01-01T00:00:00Z" in core
+
+
+# ---------------------------------------------------------------------- the walk
+
+
+def form_values(compiled: Compiled, response: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of the form's nodes for a walk's response (what ODK would hold)."""
+    plan = compiled.plan
+    values: dict[str, Any] = {}
+    kinds = {v.name: v.kind for v in plan.hidden} | {n: v.kind for n, v in plan.variables.items()}
+
+    def put(name: str, value: Any, into: dict[str, Any], index: int | None, slots: int) -> None:
+        kind = kinds.get(name)
+        if kind is None:
+            return
+        if kind == "ranking":
+            for k, code in enumerate(value, 1):
+                put_one(f"{name}.{k}", code, into, index, slots)
+            return
+        if kind == "choices":
+            text = " ".join(value)
+        elif kind == "number":
+            text = format_number(value)
+        elif kind == "date":
+            text = full_date(value)
+        elif kind == "check":
+            text = "OK" if value else ""
+        else:
+            text = str(value)
+        put_one(name, text, into, index, slots)
+
+    def put_one(name: str, text: str, into: dict[str, Any], index: int | None, slots: int) -> None:
+        if index is None:
+            into[name] = text
+        else:
+            into.setdefault(name, [""] * slots)[index] = text
+
+    for name, value in response.items():
+        if name in plan.rosters:
+            roster = plan.rosters[name]
+            for record, slot in zip(value, roster_slots(compiled, name, response), strict=True):
+                for key, item in record.items():
+                    put(key, item, values, slot, len(roster.slots))
+        elif not name.startswith("_"):
+            put(name, value, values, None, 0)
+    return values
+
+
+def roster_slots(compiled: Compiled, roster_id: str, response: Mapping[str, Any]) -> list[int]:
+    """The repeat instance (0-based) of each record: the form has one per possible item."""
+    roster = compiled.plan.rosters[roster_id]
+    records = response.get(roster_id, [])
+    if roster.kind == "choices":
+        return [roster.slots.index(r[roster.item]) for r in records]
+    if roster.kind == "textlist":
+        answered = [k for k, field in enumerate(roster.slots) if field in response]
+        return answered[: len(records)]
+    return [int(r[roster.item]) - 1 for r in records]
+
+
+def check_respondent(compiled: Compiled, form: XForm, answers: Mapping[str, Any]) -> None:
+    plan = compiled.plan
+    result = walk(plan, answers)
+    filled = form.fill(form_values(compiled, result.response))
+    roster_of = {step.question.id: step.roster for step in plan.steps}
+    expected: set[tuple[str, int]] = set()
+    for question, iteration in zip(result.questions, result.iterations or [None] * len(result.questions), strict=True):
+        roster = roster_of[question.id]
+        if roster is None:
+            expected.add((question.id, 1))
+        else:
+            assert iteration is not None
+            slot = roster_slots(compiled, roster, result.response)[iteration]
+            expected.add((question.id, slot + 1))
+    got: set[tuple[str, int]] = set()
+    for step in plan.steps:
+        qid = step.question.id
+        if step.computed is not None:
+            continue
+        for index in range(1, filled.instances(qid) + 1):
+            if filled.relevant(qid, index):
+                got.add((qid, index))
+    assert got == expected
+    # computed values: the walk's
+    for step in plan.steps:
+        if step.computed is None or step.roster is not None:
+            continue
+        qid = step.question.id
+        value = filled.value(qid)
+        if qid not in result.response:
+            assert value == "", qid
+        else:
+            want = result.response[qid]
+            if isinstance(want, bool):
+                assert value == ("true" if want else "false"), qid
+            elif isinstance(want, int | float):
+                assert float(value) == pytest.approx(float(want), rel=1e-9, abs=1e-9), qid
+            else:
+                assert value == str(want), qid
+    assert filled.failed() == []
+
+
+_forms: dict[str, tuple[Compiled, XForm]] = {}
+
+
+def form_of(path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Compiled, XForm]:
+    key = str(path)
+    if key not in _forms:
+        compiled = compile_instrument(qdef.load(path))
+        xml, warnings = convert(render(compiled, order="written"), tmp_path_factory.mktemp("x"))
+        assert warnings == []
+        _forms[key] = compiled, XForm(xml)
+    return _forms[key]
+
+
+@pytest.mark.parametrize("path", INSTRUMENTS, ids=lambda p: p.stem)
+@settings(max_examples=25, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_form_routes_as_the_walk(
+    path: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    compiled, form = form_of(path, tmp_path_factory)
+    respondent = data.draw(respondents(compiled.instrument), label="respondent")
+    check_respondent(compiled, form, respondent)
+
+
+# ---------------------------------------------------------------------- refusals
+
+
+def test_random_order_of_a_section_is_refused_where_it_stands() -> None:
+    instrument = qdef.load(ROOT / "instruments" / "household-roster.yaml")
+    with pytest.raises(RenderError, match="section 'everyday'.*random order.*-O order=written"):
+        render(instrument)
