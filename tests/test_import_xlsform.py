@@ -136,8 +136,16 @@ def test_groups_sections_and_nested_relevance(tmp_path: Path) -> None:
     assert [s["id"] for s in sections] == ["section_1", "work", "section_3"]
     work = sections[1]
     assert work["title"] == "Work" and work["when"] == 'adult == "yes"'
-    hours = work["questions"][1]
+    _job, details, hours = work["questions"]
+    assert details == {
+        "id": "details",
+        "type": "display",
+        "text": "Details",
+        "when": "answered(job)",
+    }
     assert hours["when"] == '(answered(job)) and (adult != "no")'
+    [nested] = [loss for loss in result.losses if loss.what == "the group 'details'"]
+    assert nested.where == "survey sheet, row 5" and nested.at == ("sections", 1, "questions", 1)
     assert result.faithful is True or all(loss.question is None for loss in result.losses)
 
 

@@ -114,6 +114,49 @@ class Survey:
         self.stack.append(frame)
         if self.current_frame is not None and frame.section:
             self.current = None
+        if kind == "group" and not frame.section:
+            self._group_label(row, frame)
+
+    def _group_label(self, row: Row, frame: _Frame) -> None:
+        """A nested group's label (and hint) as a display before its questions."""
+        label = self.b.text(row.texts.get("label", {}), row=row)
+        if label is None:
+            return
+        entry: dict[str, Any] = {"id": frame.id, "type": "display", "text": label}
+        hint = self.b.text(row.texts.get("hint", {}), row=row)
+        if hint is not None:
+            entry["help"] = hint
+        section = self._section(row)
+        conditions = self._inherited()
+        if conditions:
+            entry["when"] = _conjunction(conditions)
+            self.b.fixes.key(
+                entry, "when", Fix(self._where(row, "relevant"), "the group's relevance", None)
+            )
+        section["questions"].append(entry)
+        self.b.anchor_note(entry, f"XLSForm survey row {row.number}: {row.get('type')}")
+        index = len(self.result.losses)
+        self.result.lose(
+            self._where(row),
+            "approximated",
+            f"the group {row.get('name')!r}",
+            "qdef's sections do not nest: its label is a text before its questions, "
+            "and its relevance is part of theirs",
+        )
+        self.b.anchor_loss(index, entry)
+
+    def _inherited(self) -> list[str]:
+        """The conditions of the groups between the section and the question."""
+        section = self._section_frame()
+        conditions: list[str] = []
+        below = False
+        for frame in self.stack:
+            if frame is section:
+                below = True
+                continue
+            if below or section is None:
+                conditions.extend(frame.conditions)
+        return conditions
 
     @staticmethod
     def _blocked_reason(kind: str) -> str:
@@ -164,8 +207,11 @@ class Survey:
         if frame is not None:
             self.opened[id(frame)] = 1
             title = self.b.text(frame.row.texts.get("label", {}), row=frame.row)
-            if (title is not None and id(frame) not in self.items) or title is not None:
+            if title is not None:
                 section["title"] = title
+            intro = self.b.text(frame.row.texts.get("hint", {}), row=frame.row)
+            if intro is not None:
+                section["intro"] = intro
             conditions = [
                 c
                 for f in self.stack
@@ -788,15 +834,7 @@ class Survey:
 
     def _when(self, row: Row, entry: dict[str, Any]) -> str | None:
         name = row.get("name")
-        section = self._section_frame()
-        conditions: list[str] = []
-        below = False
-        for frame in self.stack:
-            if frame is section:
-                below = True
-                continue
-            if below or section is None:
-                conditions.extend(frame.conditions)
+        conditions = self._inherited()
         inherited = bool(conditions)
         relevant = row.get("relevant")
         if relevant:
