@@ -321,3 +321,26 @@ def test_large_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     path = xlsform(tmp_path / "f.xlsx", [["type", "name", "label"], ["text", "a", "A"]])
     with pytest.raises(ImportRefused, match="bytes"):
         read(path)
+
+
+def test_loop_over_a_list_is_asked_once_per_choice(tmp_path: Path) -> None:
+    result = _import(
+        tmp_path,
+        [
+            ["type", "name", "label"],
+            ["begin loop over rooms", "per_room", "Rooms"],
+            ["integer", "windows", "How many windows has the %(label)s?"],
+            ["end loop"],
+        ],
+        [
+            ["list_name", "name", "label"],
+            ["rooms", "kitchen", "kitchen"],
+            ["rooms", "bath", "bathroom"],
+        ],
+    )
+    q = _questions(result.document)
+    assert q["windows_kitchen"]["text"] == "How many windows has the kitchen?"
+    assert q["windows_bath"]["text"] == "How many windows has the bathroom?"
+    assert q["per_room_kitchen"] == {"id": "per_room_kitchen", "type": "display", "text": "kitchen"}
+    assert result.counts() == {"faithful": 0, "approximated": 2, "left out": 0}
+    assert {loss.where for loss in result.losses if loss.question} == {"survey sheet, row 3"}

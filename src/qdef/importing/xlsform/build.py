@@ -352,7 +352,7 @@ class Builder:
         )
         self._gather_languages(survey_columns, choice_columns)
         self._choices(choice_rows, choice_columns)
-        rows = self._rows(survey_rows, survey_columns)
+        rows = self._loops(self._rows(survey_rows, survey_columns))
         self._declare(rows)
         return rows
 
@@ -402,6 +402,57 @@ class Builder:
                 "carry its content over by hand if it matters",
             )
         return rows
+
+    def _loops(self, rows: list[Row]) -> list[Row]:
+        """``begin loop over LIST``: the questions once per choice of the list, as pyxform
+        does (a group per choice), named ``NAME_CHOICE``, ``%(label)s`` the choice's label."""
+        out: list[Row] = []
+        index = 0
+        while index < len(rows):
+            row = rows[index]
+            qtype = question_type(row.get("type"))
+            index += 1
+            if qtype.base != "begin_loop":
+                out.append(row)
+                continue
+            depth, end = 1, index
+            while end < len(rows) and depth:
+                base = question_type(rows[end].get("type")).base
+                depth += {"begin_loop": 1, "end_loop": -1}.get(base, 0)
+                end += 1
+            body = rows[index : end - 1 if depth == 0 else end]
+            choices = self.choices.get(qtype.list_name or "", [])
+            if not choices or any(question_type(r.get("type")).base == "begin_loop" for r in body):
+                out.append(row)  # left out by the walk, with its reason
+                continue
+            index = end
+            loop = row.get("name")
+            out.append(_copy(row, type="begin group"))
+            for choice in choices:
+                group = _copy(
+                    row, type="begin group", name=f"{loop}_{choice.name}", texts=choice.texts
+                )
+                group.cells["_loop"] = loop
+                out.append(group)
+                for inner in body:
+                    copy = _copy(inner, label_of=choice.texts)
+                    if inner.get("name") and question_type(inner.get("type")).base not in {
+                        "begin_group",
+                        "end_group",
+                    }:
+                        copy.cells["name"] = f"{inner.get('name')}_{choice.name}"
+                        self.result.lose(
+                            f"survey sheet, row {inner.number}",
+                            "approximated",
+                            f"the question {inner.get('name')!r} of the loop {loop!r}",
+                            "qdef has no loop over a choice list: the question is asked once per "
+                            f"choice, this one for {choice.name!r} as {copy.cells['name']!r}",
+                            question=copy.cells["name"],
+                        )
+                    out.append(copy)
+                out.append(_copy(row, type="end group"))
+            out.append(_copy(row, type="end group"))
+        return out
 
     def _choices(self, data: list[tuple[int, list[str]]], columns: dict[int, Column]) -> None:
         for number, cells in data:
@@ -563,6 +614,33 @@ _VAR_KINDS: dict[str, tr.VarKind] = {
     "time": "text",
     "datetime": "date",
 }
+
+
+def _copy(
+    row: Row,
+    *,
+    type: str | None = None,
+    name: str | None = None,
+    texts: dict[str | None, str] | None = None,
+    label_of: dict[str | None, str] | None = None,
+) -> Row:
+    """A copy of a row, for a loop's iteration."""
+    cells = dict(row.cells)
+    copied = {key: dict(values) for key, values in row.texts.items()}
+    if type is not None:
+        cells["type"] = type
+        cells.pop("_id", None)
+    if name is not None:
+        cells["name"] = name
+    if texts is not None:
+        copied["label"] = dict(texts)
+        copied.pop("hint", None)
+    if label_of is not None:
+        fallback = next((text for text in label_of.values() if text.strip()), "")
+        for values in copied.values():
+            for language, text in values.items():
+                values[language] = text.replace("%(label)s", label_of.get(language, fallback))
+    return Row(row.number, cells, copied)
 
 
 def _subject(name: str | None) -> str:

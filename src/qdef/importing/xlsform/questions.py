@@ -135,6 +135,8 @@ class Survey:
             )
         section["questions"].append(entry)
         self.b.anchor_note(entry, f"XLSForm survey row {row.number}: {row.get('type')}")
+        if row.cells.get("_loop"):
+            return  # an iteration of a loop: its questions' losses say so
         index = len(self.result.losses)
         self.result.lose(
             self._where(row),
