@@ -128,6 +128,8 @@ class Builder:
         self.variables: dict[str, tr.Var] = {}
         self.left_out: dict[str, str] = {}
         self.notes: set[str] = set()
+        self.codes_of: dict[int, dict[str, str]] = {}
+        """The choice name → option code of each select row (by the row's id())."""
         self.sections: list[dict[str, Any]] = []
         self.hidden: list[dict[str, Any]] = []
         self.choices: dict[str, list[Choice]] = {}
@@ -494,7 +496,9 @@ class Builder:
                 codes = self._codes(qtype.list_name, row, name)
                 if qtype.or_other:
                     codes = {**codes, "other": "other"}
-            self.variables[name] = tr.Var(qid, kind, codes)
+            if codes is not None:
+                self.codes_of[id(row)] = codes
+            self.variables.setdefault(name, tr.Var(qid, kind, codes))  # a repeated name: the first
 
     def _codes(self, list_name: str, row: Row, question: str) -> dict[str, str]:
         codes: dict[str, str] = {}

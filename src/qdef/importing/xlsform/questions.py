@@ -365,7 +365,7 @@ class Survey:
             self.b.hidden.append(hidden)
             self._origin(row, hidden)
             return
-        if name not in self.b.variables and base not in {"note"}:
+        if "_id" not in row.cells and base != "note":
             self._left_out(row, f"qdef has no question of the type {row.get('type')!r}")
             return
         if base == "note":
@@ -383,8 +383,10 @@ class Survey:
 
     def _left_out(self, row: Row, why: str) -> None:
         name = row.get("name")
-        self.b.left_out[name] = why
-        self.b.variables.pop(name, None)
+        var = self.b.variables.get(name)
+        if var is not None and var.id == row.cells.get("_id"):
+            self.b.left_out[name] = why
+            del self.b.variables[name]
         self.result.lose(
             self._where(row),
             "left out",
@@ -550,7 +552,7 @@ class Survey:
         elif base in {"select_one", "select_multiple", "rank", "acknowledge"}:
             used_appearance = self._select(row, qtype, entry, appearance)
             if default and base != "acknowledge":
-                codes = self.b.variables[name].codes or {}
+                codes = self.b.codes_of.get(id(row), {})
                 wanted = default.split() if base == "select_multiple" else [default]
                 if all(code in codes for code in wanted):
                     mapped = [codes[code] for code in wanted]
@@ -633,7 +635,7 @@ class Survey:
             entry["widget"] = "dropdown"
         assert qtype.list_name is not None
         choices = self.b.choices.get(qtype.list_name, [])
-        codes = self.b.variables[name].codes or {}
+        codes = self.b.codes_of.get(id(row), {})
         if not choices:
             self.result.lose(
                 self._where(row, "type"),
