@@ -52,6 +52,9 @@ def read(path: Path) -> ImportResult:
             )
 
         apply_fixes(document, builder.fixes, f"{path.stem}.yaml", lose=lose, unfixed=unfixed)
+        if any(not section["questions"] for section in document["sections"]):
+            builder.placeholder()  # what was taken out emptied a section
+            apply_fixes(document, builder.fixes, f"{path.stem}.yaml", lose=lose, unfixed=unfixed)
         builder.finish(document)
     except RecursionError:
         raise ImportRefused(f"{path}: an expression is nested too deeply; simplify it") from None

@@ -578,6 +578,13 @@ class Builder:
                 "the form gives them only in the main language; "
                 "qdef shows that text there too: translate them",
             )
+        self.placeholder()
+        return document
+
+    def placeholder(self) -> None:
+        """Drop the sections left without questions; a note if none is left (qdef
+        needs a section with a question)."""
+        self.sections[:] = [section for section in self.sections if section["questions"]]
         if not self.sections:
             self.sections.append(
                 {
@@ -598,7 +605,6 @@ class Builder:
                 "none of the form's questions could be carried over; "
                 "the instrument has a note instead",
             )
-        return document
 
 
 _VAR_KINDS: dict[str, tr.VarKind] = {

@@ -7,7 +7,15 @@ import re
 from typing import Any
 
 from qdef.importing.xlsform import translate as tr
-from qdef.importing.xlsform.build import _LEFT_OUT_TYPES, ROSTER_MAX, Builder, Row, _Frame, truthy
+from qdef.importing.xlsform.build import (
+    _LEFT_OUT_TYPES,
+    ROSTER_MAX,
+    Builder,
+    Row,
+    _escape,
+    _Frame,
+    truthy,
+)
 from qdef.importing.xlsform.columns import QType, question_type
 from qdef.importing.xlsform.fixing import Fix
 
@@ -224,11 +232,15 @@ class Survey:
             conditions += frame.conditions
             if conditions:
                 section["when"] = _conjunction(conditions)
+                where = self._where(frame.row, "relevant")
+                self.b.fixes.key(section, "when", Fix(where, "the relevance of the group", None))
             if frame.kind == "repeat":
                 first = len(self.result.losses)
                 repeat = self._repeat(frame, section.get("when"))
                 if repeat is not None:
                     section["repeat"] = repeat
+                    where = self._where(frame.row, "repeat_count")
+                    self.b.fixes.key(section, "repeat", Fix(where, "the repetition", None))
                 for index in range(first, len(self.result.losses)):
                     self.b.anchor_loss(index, section)
         section["questions"] = []
@@ -375,6 +387,10 @@ class Survey:
         entry = self._entry(row, qtype)
         if entry is None:
             return
+        if "default" in entry:
+            self.b.fixes.key(
+                entry, "default", Fix(self._where(row, "default"), "the default", name)
+            )
         section = self._section(row)
         section["questions"].append(entry)
         self.entries[name] = entry
@@ -442,7 +458,7 @@ class Survey:
                 entry["when"] = when
             return entry
         if label is None:
-            label = self.b.plain(name)
+            label = self.b.plain(_escape(name))
             self.result.lose(
                 self._where(row, "label"),
                 "approximated",
@@ -653,7 +669,7 @@ class Survey:
                 continue
             label = self.b.text(choice.texts, row=row, question=name)
             if label is None:
-                label = self.b.plain(choice.name)
+                label = self.b.plain(_escape(choice.name))
                 self.result.lose(
                     f"choices sheet, row {choice.number}",
                     "approximated",
@@ -899,6 +915,8 @@ class Survey:
         if "{" not in str(value).replace("{{", ""):
             return
         plain = self.b.text(row.texts.get("label" if key == "text" else "hint", {}), piped=False)
+        if plain is None:
+            return
         self.b.fixes.key(
             entry,
             key,
