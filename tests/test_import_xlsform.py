@@ -344,3 +344,28 @@ def test_loop_over_a_list_is_asked_once_per_choice(tmp_path: Path) -> None:
     assert q["per_room_kitchen"] == {"id": "per_room_kitchen", "type": "display", "text": "kitchen"}
     assert result.counts() == {"faithful": 0, "approximated": 2, "left out": 0}
     assert {loss.where for loss in result.losses if loss.question} == {"survey sheet, row 3"}
+
+
+def test_hidden_with_translations_and_section_notes(tmp_path: Path) -> None:
+    result = _import(
+        tmp_path,
+        [
+            ["type", "name", "label::English (en)", "label::Français (fr)", "default"],
+            ["hidden", "region", "Region {code}", "Région", "north"],
+            ["begin group", "g", "Group", "Groupe"],
+            ["text", "a", "A?", "A ?"],
+            ["end group"],
+        ],
+    )
+    doc = result.document
+    assert doc["hidden"] == [
+        {
+            "id": "region",
+            "type": "text",
+            "label": {"en": "Region {code}", "fr": "Région"},
+            "default": "north",
+        }
+    ]
+    assert doc["sections"][0]["title"] == {"en": "Group", "fr": "Groupe"}
+    assert result.notes[("sections", 0)] == ["XLSForm survey row 3: begin group"]
+    assert result.faithful

@@ -12,6 +12,7 @@ joins its questions' ``when``), repeats become rosters, ``relevant`` becomes
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -264,6 +265,7 @@ class Builder:
         texts: dict[str | None, str],
         *,
         piped: bool = True,
+        raw: bool = False,
         row: Row | None = None,
         question: str | None = None,
     ) -> Any:
@@ -275,7 +277,13 @@ class Builder:
                 self.filled[self.main_tag] = self.filled.get(self.main_tag, 0) + 1
         if not main:
             return None
-        pipe = (lambda value: self.piped(value, row, question)) if piped else _escape
+        pipe: Callable[[str], str] = (
+            (lambda value: value)  # a text qdef never pipes (a hidden value's label)
+            if raw
+            else (lambda value: self.piped(value, row, question))
+            if piped
+            else _escape
+        )
         if len(self.languages) == 1:
             return pipe(main)
         mapping: dict[str, str] = {}

@@ -216,6 +216,9 @@ class Survey:
         section["id"] = sid
         if frame is not None:
             self.opened[id(frame)] = 1
+            self.b.anchor_note(
+                section, f"XLSForm survey row {frame.row.number}: {frame.row.get('type')}"
+            )
             title = self.b.text(frame.row.texts.get("label", {}), row=frame.row)
             if title is not None:
                 section["title"] = title
@@ -365,9 +368,9 @@ class Survey:
             return
         if base == "hidden":
             hidden: dict[str, Any] = {"id": row.cells["_id"], "type": "text"}
-            label = row.texts.get("label", {})
-            if label:
-                hidden["label"] = next(iter(label.values())).strip()
+            label = self.b.text(row.texts.get("label", {}), raw=True)
+            if label is not None:
+                hidden["label"] = label
             default = row.get("default")
             if default:
                 hidden["default"] = default
