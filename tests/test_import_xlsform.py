@@ -3,6 +3,7 @@ key, and validated by qdef; losses located; hostile files refused."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from qdef import validate
+from qdef.cli import main
 from qdef.importing import ImportRefused
 from qdef.importing.xlsform import read, reading
 from tests.xlsform_files import errors_of, xlsform
@@ -369,3 +372,26 @@ def test_hidden_with_translations_and_section_notes(tmp_path: Path) -> None:
     assert doc["sections"][0]["title"] == {"en": "Group", "fr": "Groupe"}
     assert result.notes[("sections", 0)] == ["XLSForm survey row 3: begin group"]
     assert result.faithful
+
+
+def test_qdef_import_writes_a_valid_instrument_and_exits_by_its_losses(tmp_path: Path) -> None:
+    faithful = xlsform(
+        tmp_path / "ok.xlsx", [["type", "name", "label::English (en)"], ["text", "a", "A?"]]
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(faithful), "-o", str(tmp_path / "ok.yaml")], out, err) == 0
+    assert [d for d in validate(tmp_path / "ok.yaml") if d.severity == "error"] == []
+    lossy = xlsform(
+        tmp_path / "lossy.xlsx",
+        [["type", "name", "label"], ["geopoint", "g", "Where?"], ["text", "a", "A?"]],
+    )
+    err = io.StringIO()
+    assert main(["import", str(lossy), "-o", str(tmp_path / "lossy.yaml")], io.StringIO(), err) == 1
+    assert "survey sheet, row 2: left out: the question (type 'geopoint')" in err.getvalue()
+    text = (tmp_path / "lossy.yaml").read_text(encoding="utf-8")
+    assert "# XLSForm survey row 3: text" in text
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    err = io.StringIO()
+    assert main(["import", str(broken)], io.StringIO(), err) == 2
+    assert "is not a spreadsheet" in err.getvalue()
