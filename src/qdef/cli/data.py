@@ -160,7 +160,7 @@ class _Progress:
         isatty = getattr(err, "isatty", None)
         self.err = err
         self.on = bool(isatty and isatty()) and not os.environ.get("CI")
-        self.last = time.monotonic()
+        self.last = float("-inf")  # the first response read shows it
         self.shown = False
 
     def tick(self, responses: int, findings: int) -> None:

@@ -436,11 +436,17 @@ def _label(plan: Plan, k: int | None, name: str, roster: str | None = None) -> s
 def _cross(problem: str) -> tuple[str, DataCode, str]:
     """A problem between answers (``problems`` on values that are each valid) as a
     finding: the variable it names first (inside a roster ``roster.k.name``)."""
-    record = re.match(r"'([^']+)'\[([0-9]+)\]: '([^']+)'", problem)
+    record = re.match(r"'([^']+)'\[([0-9]+)\]: '([^']+)'(: )?", problem)
     if record:
-        return f"{record[1]}.{int(record[2]) + 1}.{record[3]}", DataCode.D204, problem
-    quoted = _QUOTED.search(problem)
-    return (quoted[1] if quoted else ""), DataCode.D204, problem
+        variable = f"{record[1]}.{int(record[2]) + 1}.{record[3]}"
+        reason = problem[record.end() :] if record[4] else problem
+        return variable, DataCode.D204, reason
+    quoted = _QUOTED.match(problem) or _QUOTED.search(problem)
+    if quoted is None:
+        return "", DataCode.D204, problem
+    named = f"'{quoted[1]}': "
+    reason = problem[len(named) :] if problem.startswith(named) else problem
+    return quoted[1], DataCode.D204, reason
 
 
 def _rule(plan: Plan, failure: RuleFailure) -> tuple[str, DataCode, str]:

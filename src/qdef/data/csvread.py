@@ -86,7 +86,7 @@ def _read(path: Path, file: TextIO, plan: Plan) -> Iterator[Record]:
     header = first[1]
     columns, problems = _columns(header, plan)
     if problems:
-        yield Record(f"{path}:1", str(path), {}, problems, readable=False, header=True)
+        yield Record(f"{path}:1", None, {}, problems, readable=False, header=True)
     ident = header.index("_id") if "_id" in header else None
     for line, row in found:
         where = f"{path}:{line}"

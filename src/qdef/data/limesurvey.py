@@ -192,7 +192,7 @@ def _read(path: Path, file: TextIO, layout: _Layout) -> Iterator[Record]:
             problems.append((heading, DataCode.D101, reason))
         fields.append(field)
     if problems:
-        yield Record(f"{path}:1", str(path), {}, problems, readable=False, header=True)
+        yield Record(f"{path}:1", None, {}, problems, readable=False, header=True)
     ident = header.index("id") if "id" in header else None
     for line, row in found:
         where = f"{path}:{line}"
