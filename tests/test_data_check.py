@@ -21,7 +21,8 @@ import qdef
 from qdef.data import Checker, DataCode, Finding, read
 from qdef.pipeline.compiled import Compiled
 from qdef.routing import walk
-from qdef.testing import answers, respondents
+from qdef.routing.answers import normalize
+from qdef.testing import answers, attempts, respondents
 
 ROOT = Path(__file__).parents[1]
 INSTRUMENTS = sorted((ROOT / "instruments").glob("*.yaml"))
@@ -202,6 +203,49 @@ def test_each_mutation_is_found_with_its_code(name: str, kind: str, folder: Path
 
     run()
     assert applied, f"no respondent of {name} could be given the mutation {kind!r}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_what_the_walk_drops_or_fails_is_reported(name: str, folder: Path) -> None:
+    """Respondents who also answer options and rows not offered, give hidden values
+    outside their domain and break rules (``qdef.testing.attempts``): every answer the
+    walk does not keep as given is a finding, every failed rule is D204, and nothing
+    else is reported."""
+    compiled = COMPILED[name]
+    plan = compiled.plan
+    dropped_seen: list[str] = []
+
+    @settings(max_examples=40)
+    @given(attempt=attempts(compiled))
+    def run(attempt: Any) -> None:
+        found = checked(compiled, saved(attempt.given, folder))
+        variables = {f.variable for f in found}
+        for variable, value in attempt.given.items():
+            info = plan.variables.get(variable)
+            if info is None or info.roster is not None:
+                continue
+            kept = attempt.response.get(variable)
+            wanted = normalize(info, value)
+            same = kept == wanted or (
+                isinstance(kept, list) and isinstance(wanted, list) and set(kept) == set(wanted)
+            )
+            if wanted is not None and not same:
+                assert variable in variables, (variable, found)
+                dropped_seen.append(variable)
+        top_level = {q for q, _ in attempt.errors if plan.steps[plan.position_of(q)].roster is None}
+        assert top_level <= {f.variable for f in found if f.code == DataCode.D204}
+        for finding in found:
+            hidden = plan.hidden_info(finding.variable) is not None
+            allowed = {DataCode.D204, DataCode.D302, DataCode.D304}
+            if hidden:
+                allowed |= {DataCode.D201, DataCode.D202, DataCode.D203}
+            if finding.variable == "_order":  # given, but not an order of the codes
+                allowed.add(DataCode.D202)
+            assert finding.code in allowed, finding
+
+    run()
+    if name == "household-energy":  # filters and option conditions: some not offered
+        assert dropped_seen
 
 
 def test_the_codes_page_lists_every_code() -> None:

@@ -286,11 +286,21 @@ class _Response:
             reason = f"question {question!r} is not on this respondent's path{why}"
             self.add(label, DataCode.D301, reason)
             self._count_off(question)
-        elif info.option is not None:
+        elif info.option is not None and not self._chosen(k, info):
             reason = f"its option {info.option!r} of {question!r} is not chosen"
             self.add(label, DataCode.D303, reason)
         else:
             self.add(label, DataCode.D304, f"not offered to this respondent in {question!r}")
+
+    def _chosen(self, k: int | None, info: VarInfo) -> bool:
+        """Whether the data chose the follow-up ``info``'s option (which the walk then
+        withdrew, as not offered)."""
+        given: Any = self.cleaned
+        if k is not None and info.roster is not None:
+            records = self.cleaned.get(info.roster)
+            given = records[k] if isinstance(records, list) and k < len(records) else {}
+        answer = given.get(info.question)
+        return answer == info.option or (isinstance(answer, list) and info.option in answer)
 
     def _count_off(self, question: str) -> None:
         counts = self.checker.summary.questions.get(question)
