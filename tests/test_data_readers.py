@@ -353,6 +353,12 @@ def test_malformed_input_is_findings_never_a_traceback(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (folder / "f-ignored.txt").write_text("not a response", encoding="utf-8")
+    (folder / "g-twice.json").write_text(
+        '{"im_eingesetzt": "nein", "im_eingesetzt": "ja"}', encoding="utf-8"
+    )
+    (folder / "h-null.json").write_text(
+        '{"im_eingesetzt": "ja", "wochenstunden": null}', encoding="utf-8"
+    )
     status, out, err = run(str(INSTRUMENT), str(folder), "--format", "json")
     assert status == 1
     assert "Traceback" not in err and "internal error" not in err
@@ -369,10 +375,15 @@ def test_malformed_input_is_findings_never_a_traceback(tmp_path: Path) -> None:
         ("F/e-lines.jsonl:2", "", "D401"),
         ("F/e-lines.jsonl:4", "", "D401"),
         ("F/e-lines.jsonl:5", "kontakt_fax", "D101"),
+        ("F/g-twice.json", "", "D401"),
+        ("F/h-null.json", "wochenstunden", "D202"),
+        ("F/h-null.json", "fortsetzung_geplant", "D302"),
     }
     summary = json.loads(out)["summary"]
-    assert summary["unreadable"] == 5
-    assert summary["responses"] == 4
+    assert summary["unreadable"] == 6
+    assert summary["responses"] == 5
+    null = next(f for f in json.loads(out)["findings"] if f["variable"] == "wochenstunden")
+    assert null["reason"] == "null is not an answer: for no answer, leave the key out"
 
 
 def test_unreadable_csv_files_are_findings(tmp_path: Path) -> None:
@@ -395,6 +406,15 @@ def test_exit_codes(tmp_path: Path) -> None:
     status, out, err = run(str(INSTRUMENT), str(clean))
     assert (status, err) == (0, "qdef: 1 response checked: no findings\n")
     assert "im_eingesetzt" in out  # the summary per question
+    status, out, _ = run(str(INSTRUMENT), str(clean), "--format", "json")
+    data = json.loads(out)
+    assert status == 0 and data["findings"] == [] and data["summary"]["responses"] == 1
+    assert data["summary"]["questions"]["im_eingesetzt"] == {
+        "on_path": 1,
+        "answered": 1,
+        "missing": 0,
+        "off_path": 0,
+    }
     status, out, err = run(str(INSTRUMENT), str(tmp_path / "missing.json"))
     assert status == 2 and "no such file or directory" in err and out == ""
     not_a_map = tmp_path / "map.json"

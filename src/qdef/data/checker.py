@@ -177,6 +177,8 @@ class _Response:
         problem = value_problem(info, value)
         if problem is None:
             return True
+        if value is None:  # JSON's null (pandas writes it for a blank)
+            problem = "null is not an answer: for no answer, leave the key out"
         self.add(_label(self.plan, k, name), value_code(info, value), problem)
         self.invalid.add((k, name))
         return False

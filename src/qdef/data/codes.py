@@ -36,7 +36,7 @@ class DataCode(StrEnum):
     D202 = ("D202", "wrong type or format")
     """Not a number, a whole number, a date at the question's precision, a non-empty
     text, a list of codes, true/false; a text that does not match its pattern or
-    format (e-mail, phone, url)."""
+    format (e-mail, phone, url); JSON's null (no answer is no key)."""
     D203 = ("D203", "out of range")
     """Below ``min``, above ``max``, off the ``step``, longer than ``max_length``, too
     few or too many options chosen or items ranked."""
@@ -60,7 +60,8 @@ class DataCode(StrEnum):
     offer this respondent."""
     D401 = ("D401", "unreadable response")
     """A file, line or row that cannot be read as a response: not JSON, not an object,
-    a row with more or fewer fields than the header, a value of the wrong shape."""
+    a key twice, a row with more or fewer fields than the header, a column twice, a
+    value of the wrong shape."""
 
 
 @dataclass(frozen=True, slots=True)

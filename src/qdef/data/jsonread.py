@@ -35,7 +35,7 @@ def read_json(path: Path, lines: bool | None = None) -> Iterator[Record]:
         yield from _lines(path)
         return
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
+        document = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_object)
     except OSError as error:
         yield unreadable(str(path), f"cannot read it: {error.strerror or error}")
         return
@@ -61,7 +61,7 @@ def _lines(path: Path) -> Iterator[Record]:
                 continue
             where = f"{path}:{number}"
             try:
-                document = json.loads(line)
+                document = json.loads(line, object_pairs_hook=_object)
             except ValueError as error:
                 yield unreadable(where, f"not a JSON object: {_reason(error)}")
                 continue
@@ -76,6 +76,17 @@ def _record(where: str, document: Any) -> Record:
     given = answers.pop("_id", None)
     ident = str(given) if isinstance(given, str | int) and not isinstance(given, bool) else None
     return Record(where, ident, answers)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when a key is there twice (json keeps the last silently;
+    which answer was meant cannot be told)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"the key {key!r} is there twice")
+        found[key] = value
+    return found
 
 
 def _reason(error: Exception) -> str:
