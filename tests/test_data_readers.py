@@ -481,3 +481,26 @@ def test_the_worked_example_of_data_md(tmp_path: Path, monkeypatch: pytest.Monke
     assert status == 1
     assert out == expected
     assert err.startswith("qdef: 4 responses checked, 2 with findings: 4 findings")
+
+
+def test_a_mapping_of_any_shape_and_deep_json_are_findings(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.map.json"
+    odd.write_text(
+        json.dumps(
+            {
+                "questions": {"im_eingesetzt": [1], "x": {"questions": [2, {"code": "a"}]}},
+                "variables": {"x": 5, "im_eingesetzt": {"variable": 3, "kind": "choices"}},
+                "rosters": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    status, out, err = run(str(INSTRUMENT), str(EXPORT), "--map", str(odd), "--format", "json")
+    assert status == 1 and "Traceback" not in err
+    unknown = [f for f in json.loads(out)["findings"] if f["code"] == "D101"]
+    assert unknown and all(f["where"].endswith(":1") for f in unknown)  # on the header
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    status, out, err = run(str(INSTRUMENT), str(deep), "--format", "csv", "-q")
+    assert status == 1 and "Traceback" not in err
+    assert [r["code"] for r in csv.DictReader(io.StringIO(out))] == ["D401"]

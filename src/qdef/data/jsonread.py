@@ -39,7 +39,7 @@ def read_json(path: Path, lines: bool | None = None) -> Iterator[Record]:
     except OSError as error:
         yield unreadable(str(path), f"cannot read it: {error.strerror or error}")
         return
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         yield unreadable(str(path), f"not a JSON document: {_reason(error)}")
         return
     if isinstance(document, list):
@@ -62,7 +62,7 @@ def _lines(path: Path) -> Iterator[Record]:
             where = f"{path}:{number}"
             try:
                 document = json.loads(line, object_pairs_hook=_object)
-            except ValueError as error:
+            except (ValueError, RecursionError) as error:
                 yield unreadable(where, f"not a JSON object: {_reason(error)}")
                 continue
             yield _record(where, document)
@@ -93,6 +93,8 @@ def _reason(error: Exception) -> str:
     """The parser's message without Python's type name."""
     if isinstance(error, UnicodeDecodeError):
         return f"not UTF-8 (byte {error.start})"
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
     return str(error)
 
 

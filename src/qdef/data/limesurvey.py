@@ -113,49 +113,63 @@ class _Layout:
     def __init__(self, mapping: Mapping[str, Any], plan: Plan) -> None:
         self.plan = plan
         kinds = {
-            carrier["code"]: carrier["type"]
-            for entry in mapping.get("questions", {}).values()
-            for carrier in entry.get("questions", ())
+            str(carrier.get("code")): str(carrier.get("type"))
+            for entry in _mapping(mapping.get("questions")).values()
+            for carrier in _list(_mapping(entry).get("questions"))
+            if isinstance(carrier, Mapping)
         }
         self.columns: dict[str, _Field] = {}
-        for name, entry in mapping.get("variables", {}).items():
+        for name, entry in _mapping(mapping.get("variables")).items():
             self._add(name, entry, kinds, None)
-        self.rosters: list[tuple[Roster, list[str | int]]] = []
-        for roster_id, roster_map in mapping.get("rosters", {}).items():
+        self.rosters: list[tuple[Roster, list[str | int | None]]] = []
+        for roster_id, roster_map in _mapping(mapping.get("rosters")).items():
             roster = plan.rosters.get(roster_id)
             if roster is None:
                 continue
-            slots: list[str | int] = []
-            for index, copy in enumerate(roster_map.get("copies", ())):
+            slots: list[str | int | None] = []
+            for index, copy in enumerate(_list(_mapping(roster_map).get("copies"))):
                 # the plan's slots, in the same order: codes, field names, numbers
-                slots.append(roster.slots[index] if index < roster.max else copy.get("slot"))
-                for name, entry in copy.get("variables", {}).items():
+                slots.append(roster.slots[index] if index < roster.max else None)
+                for name, entry in _mapping(_mapping(copy).get("variables")).items():
                     self._add(name, entry, kinds, (roster_id, index))
             self.rosters.append((roster, slots))
 
     def _add(
         self,
         name: str,
-        entry: Mapping[str, Any],
+        entry: object,
         kinds: Mapping[str, str],
         copy: tuple[str, int] | None,
     ) -> None:
+        if not isinstance(entry, Mapping):
+            return  # not a mapping's entry: its columns stay unknown (reported)
         kind = entry.get("kind")
-        fields: list[tuple[str, _Field]] = []
-        if kind == "choices":
-            for code, variable in entry.get("options", {}).items():
+        options, ranks = entry.get("options"), entry.get("ranks")
+        fields: list[tuple[object, _Field]] = []
+        if kind == "choices" and isinstance(options, Mapping):
+            for code, variable in options.items():
                 fields.append((variable, _Field(name, "box", entry, code=code, copy=copy)))
-        elif kind == "ranking":
-            for rank, variable in enumerate(entry.get("ranks", ()), start=1):
+        elif kind == "ranking" and isinstance(ranks, list):
+            for rank, variable in enumerate(ranks, start=1):
                 fields.append((variable, _Field(name, "rank", entry, rank=rank, copy=copy)))
         else:
-            fields.append((entry["variable"], _Field(name, "value", entry, copy=copy)))
+            fields.append((entry.get("variable"), _Field(name, "value", entry, copy=copy)))
         for variable, field in fields:
-            for heading in headings(variable, kinds):
-                self.columns[heading] = field
+            if isinstance(variable, str):
+                for heading in headings(variable, kinds):
+                    self.columns[heading] = field
 
     def info(self, name: str) -> VarInfo | None:
         return self.plan.variables.get(name) or self.plan.hidden_info(name)
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    """A part of the mapping that should be an object (``--map`` may be any JSON)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def read_limesurvey(path: Path, plan: Plan, mapping: Mapping[str, Any]) -> Iterator[Record]:
@@ -242,7 +256,7 @@ def _record(
 def _code(field: _Field, text: str) -> str:
     """qdef's code of the LimeSurvey answer code ``text`` (as it is when unknown, so
     that the checker reports it)."""
-    for code, answer in field.entry.get("answers", {}).items():
+    for code, answer in _mapping(field.entry.get("answers")).items():
         if answer == text:
             return str(code)
     return text
@@ -281,7 +295,9 @@ def _records(
             answers[roster.id] = records
 
 
-def _exists(roster: Roster, slot: str | int, answers: Mapping[str, Any]) -> bool:
+def _exists(roster: Roster, slot: str | int | None, answers: Mapping[str, Any]) -> bool:
+    if slot is None:  # a copy the plan does not have (a mapping of another version)
+        return False
     if roster.kind == "choices":
         chosen = answers.get(roster.source)
         return isinstance(chosen, list) and slot in chosen
