@@ -94,6 +94,16 @@ def test_semicolons_and_expressionscript_headings_read_the_same(tmp_path: Path) 
     assert keyed(findings_of(IP, other, mapping=MAPS["investitionspakt"])) == EXPECTED
 
 
+def test_limesurvey_s_mask_against_formulas_is_taken_off(tmp_path: Path) -> None:
+    header = ["id", "submitdate", "imeingesetzt", "gruendekeinim", "gruendekeinim[other]"]
+    row = ["9", "2024-03-04 09:15:02", "nein", "-oth-", "'=Kein Bedarf"]
+    path = tmp_path / "results.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows([header, row])
+    (record,) = read(path, IP.plan, mapping=MAPS["investitionspakt"])
+    assert record.answers["gruende_kein_im_sonstiges"] == "=Kein Bedarf"
+
+
 def test_the_headings_of_limesurvey_variables() -> None:
     kinds = {"Q": "F", "D": "1", "R": "R", "A": ";", "L": "L"}
     assert headings("Q_SQ1", kinds) == ["Q_SQ1", "Q[SQ1]"]

@@ -23,10 +23,12 @@ The values: an answer code (mapped back to qdef's code), ``-oth-`` for *Other*,
 ``Y`` for a ticked box (empty, or ``N`` with *convert N*, for one not ticked),
 ``1`` for a ticked check cell, numbers as stored (``20.0000000000`` trimmed by
 LimeSurvey to ``20``), dates as ``2021-05-31 00:00:00`` (taken at the question's
-precision: ``2021-05``, ``2021``). An empty value is no answer, whether LimeSurvey
-stored NULL (not asked) or an empty string (asked, not answered): qdef decides what
-was asked from the walk, not from the export. A roster's copies become its records
-(the mapping's ``rosters``): record *k* is the *k*-th copy whose slot exists.
+precision: ``2021-05``, ``2021``); a text LimeSurvey masked against spreadsheet
+formulas (``'=…``, *mask equations*) is read without the mask. An empty value is no
+answer, whether LimeSurvey stored NULL (not asked) or an empty string (asked, not
+answered): qdef decides what was asked from the walk, not from the export. A
+roster's copies become its records (the mapping's ``rosters``): record *k* is the
+*k*-th copy whose slot exists.
 """
 
 from __future__ import annotations
@@ -264,6 +266,8 @@ def _code(field: _Field, text: str) -> str:
 
 def _value(field: _Field, info: VarInfo, text: str) -> Any:
     kind = info.kind
+    if text.startswith("'="):  # LimeSurvey's mask against formulas in spreadsheets
+        text = text[1:]
     if kind == "choice":
         return _code(field, text)
     if kind == "number":
