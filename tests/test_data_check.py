@@ -214,11 +214,13 @@ def test_what_the_walk_drops_or_fails_is_reported(name: str, folder: Path) -> No
     compiled = COMPILED[name]
     plan = compiled.plan
     dropped_seen: list[str] = []
+    codes_seen: set[DataCode] = set()
 
     @settings(max_examples=40)
     @given(attempt=attempts(compiled))
     def run(attempt: Any) -> None:
         found = checked(compiled, saved(attempt.given, folder))
+        codes_seen.update(f.code for f in found)
         variables = {f.variable for f in found}
         for variable, value in attempt.given.items():
             info = plan.variables.get(variable)
@@ -246,6 +248,34 @@ def test_what_the_walk_drops_or_fails_is_reported(name: str, folder: Path) -> No
     run()
     if name == "household-energy":  # filters and option conditions: some not offered
         assert dropped_seen
+        assert DataCode.D304 in codes_seen
+
+
+#: A response that gives each code (D304, an option not offered, comes from the
+#: respondents of test_what_the_walk_drops_or_fails_is_reported).
+CASES: dict[DataCode, tuple[str, str]] = {
+    DataCode.D101: ("investitionspakt", '{"im_eingesetzt": "nein", "kontakt_fax": "0"}'),
+    DataCode.D201: ("investitionspakt", '{"im_eingesetzt": "vielleicht"}'),
+    DataCode.D202: ("investitionspakt", '{"im_eingesetzt": "ja", "wochenstunden": "20"}'),
+    DataCode.D203: ("investitionspakt", '{"im_eingesetzt": "ja", "wochenstunden": 200}'),
+    DataCode.D204: ("household-energy", '{"members": 2, "adults": 3}'),
+    DataCode.D205: ("household-energy", '{"members": 3, "adults": 2, "children": 5}'),
+    DataCode.D301: ("investitionspakt", '{"im_eingesetzt": "ja", "rueckblick": "gut"}'),
+    DataCode.D302: ("investitionspakt", '{"im_eingesetzt": "ja"}'),
+    DataCode.D303: (
+        "investitionspakt",
+        '{"im_eingesetzt": "ja", "eigene_raeume": "nein", "eigene_raeume_qm": 5}',
+    ),
+    DataCode.D401: ("investitionspakt", '{"im_eingesetzt": '),
+}
+
+
+@pytest.mark.parametrize("code", [c for c in DataCode if c != DataCode.D304])
+def test_every_code_has_a_case(code: DataCode, folder: Path) -> None:
+    name, text = CASES[code]
+    path = folder / "case.json"
+    path.write_text(text, encoding="utf-8")
+    assert code in {f.code for f in checked(COMPILED[name], path)}
 
 
 def test_the_codes_page_lists_every_code() -> None:
