@@ -28,6 +28,7 @@ COMMAND_MODULES = {
     "schema": "qdef.cli.schema",
     "diff": "qdef.cli.diff",
     "import": "qdef.cli.importing",
+    "data": "qdef.cli.data",
 }
 
 
@@ -87,6 +88,7 @@ def test_each_command_comes_from_its_own_module() -> None:
                 "schema": ["schema"],
                 "diff": ["diff", "a.yaml", "b.yaml"],
                 "import": ["import", "survey.lss"],
+                "data": ["data", "check", "x.yaml", "answers.json"],
             }[name]
         )
         assert args.command == name

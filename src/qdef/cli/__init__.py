@@ -1,6 +1,6 @@
 """The ``qdef`` command line: ``validate``, ``check``, ``paths``, ``render``,
-``renderers``, ``schema``, ``diff`` and ``import``, one module each (its description, its
-arguments and what it does), imported only when its command runs;
+``renderers``, ``schema``, ``diff``, ``import`` and ``data``, one module each (its
+description, its arguments and what it does), imported only when its command runs;
 :mod:`qdef.cli.common` holds what they share (reading, reporting, exit codes).
 
 Exit codes: 0 clean (warnings allowed), 1 problems found in an instrument,
@@ -38,6 +38,7 @@ COMMANDS = {
     "schema": "print the JSON Schema of the instrument format",
     "diff": "classify the changes between two versions of an instrument (breaking, …)",
     "import": "import a LimeSurvey survey (.lss) or an XLSForm (.xlsx, .xls) as an instrument",
+    "data": "check collected responses against an instrument (data check)",
 }
 
 #: A command whose module is not named as it is (``import`` is a Python keyword).

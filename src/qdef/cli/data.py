@@ -1,0 +1,179 @@
+"""``qdef data check``: check collected responses against their instrument.
+
+The command line side of :mod:`qdef.data`: it validates the instrument, computes
+what the library must not import itself (the ``limesurvey-map`` comes from the
+renderer registry, or from ``--map``), streams each response through the checker,
+and prints the findings as they come. Exit codes: 0 no findings, 1 findings,
+2 usage or a path that cannot be read (an invalid instrument: its problems, as
+``qdef validate`` prints them, with 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from qdef.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, read_one
+
+if TYPE_CHECKING:
+    from qdef.pipeline.compiled import Compiled
+
+
+def add_arguments(data: argparse.ArgumentParser) -> None:
+    """The description, the sub-command ``check`` and its arguments, and what runs it."""
+    from qdef.data import FORMATS  # noqa: PLC0415
+
+    data.description = "Work with response data collected with an instrument."
+    actions = data.add_subparsers(dest="action", metavar="ACTION", parser_class=type(data))
+    actions.required = True
+    check = actions.add_parser(
+        "check",
+        help="check responses against the instrument's routing and rules",
+        description=(
+            "Check each response in RESPONSES (files or directories) against INSTRUMENT: "
+            "every value valid for its variable, nothing answered off the respondent's "
+            "path (the reference walk decides), required answers on the path present, "
+            "follow-ups only with their option, no unknown columns. Each finding names "
+            "the response, the variable, a stable code (D101 …; docs/data.md) and the "
+            "reason; a summary per question follows. Exit 0: no findings, 1: findings, "
+            "2: usage or unreadable input."
+        ),
+    )
+    check.add_argument("file", type=Path, metavar="INSTRUMENT", help="the instrument file")
+    check.add_argument(
+        "responses", nargs="+", type=Path, metavar="RESPONSES", help="files or directories"
+    )
+    check.add_argument(
+        "--from",
+        dest="source",
+        choices=tuple(FORMATS),
+        help="the format of RESPONSES (default: by suffix and header): "
+        + "; ".join(f"{name}: {words}" for name, words in FORMATS.items()),
+    )
+    check.add_argument(
+        "--map",
+        type=Path,
+        metavar="MAP",
+        help="the limesurvey-map (JSON) of the survey the LimeSurvey export comes from "
+        "(default: rendered from INSTRUMENT)",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="text (default), json, or csv (findings only)",
+    )
+    check.add_argument(
+        "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
+    )
+    check.set_defaults(handler=data_command)
+
+
+def data_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``qdef data ACTION``: ``check`` is the one action so far."""
+    from qdef.data import Checker, read  # noqa: PLC0415
+    from qdef.data.readers import detect  # noqa: PLC0415
+    from qdef.data.report import summary_line, writer  # noqa: PLC0415
+
+    missing = [path for path in args.responses if not path.exists()]
+    for path in missing:
+        err.write(f"qdef: error: cannot read {path}: no such file or directory\n")
+    if missing:
+        return EXIT_USAGE
+    result = read_one(args, "data check", out, err, routing=False)
+    if isinstance(result, int):
+        return result
+    assert result.compiled is not None  # read_one returns only valid results
+    compiled = result.compiled
+    formats = [args.source or detect(path) for path in args.responses]
+    mapping: dict[str, Any] | None = None
+    if "limesurvey" in formats:
+        loaded = _mapping(args.map, compiled, err)
+        if isinstance(loaded, int):
+            return loaded
+        mapping = loaded
+    checker = Checker(compiled.plan, reaching=_reaching(compiled))
+    report = writer(args.format, out)
+    progress = _Progress(err)
+    for path, fmt in zip(args.responses, formats, strict=True):
+        for record in read(path, compiled.plan, format=fmt, mapping=mapping):
+            for finding in checker.check(record):
+                report.finding(finding)
+            progress.tick(checker.summary.responses, checker.summary.findings)
+    progress.done()
+    summary = checker.summary
+    report.close(summary)
+    if not args.quiet:
+        err.write(f"qdef: {summary_line(summary)}\n")
+    return EXIT_PROBLEMS if summary.findings else EXIT_OK
+
+
+def _mapping(path: Path | None, compiled: Compiled, err: TextIO) -> dict[str, Any] | int:
+    """The ``limesurvey-map``: read from ``path``, or rendered from the instrument (the
+    registry's renderer: :mod:`qdef.data` may not import a renderer)."""
+    if path is not None:
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            err.write(f"qdef: error: cannot read the mapping {path}: {reason or error}\n")
+            return EXIT_USAGE
+        if not isinstance(loaded, dict) or not isinstance(loaded.get("variables"), dict):
+            err.write(f"qdef: error: {path} is not a limesurvey-map (no 'variables')\n")
+            return EXIT_USAGE
+        return loaded
+    from qdef.rendering import RenderError, render  # noqa: PLC0415
+
+    try:
+        text = render(compiled, "limesurvey-map")
+    except RenderError as error:
+        err.write(f"qdef: error: cannot map the instrument to LimeSurvey: {error}\n")
+        return EXIT_USAGE
+    mapping: dict[str, Any] = json.loads(text)
+    return mapping
+
+
+def _reaching(compiled: Compiled) -> Any:
+    """Each question's reaching condition, worked out when a finding first needs it
+    (the routing analysis is not run when nothing is off the path)."""
+    from qdef.routing import Budget  # noqa: PLC0415
+
+    @functools.cache
+    def reaching(question: str) -> str | None:
+        try:
+            return compiled.analysis.reaching_source(question)
+        except Budget:
+            return None
+
+    return reaching
+
+
+class _Progress:
+    """Rows read and findings so far, on an interactive terminal (never in CI)."""
+
+    def __init__(self, err: TextIO) -> None:
+        isatty = getattr(err, "isatty", None)
+        self.err = err
+        self.on = bool(isatty and isatty()) and not os.environ.get("CI")
+        self.last = float("-inf")  # the first response read shows it
+        self.shown = False
+
+    def tick(self, responses: int, findings: int) -> None:
+        if not self.on:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        self.shown = True
+        self.err.write(f"\rqdef: {responses:,} responses read, {findings:,} findings so far")
+        self.err.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            self.err.write("\r\033[K")
