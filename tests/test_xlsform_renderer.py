@@ -38,6 +38,9 @@ xls2xform = pytest.importorskip("pyxform.xls2xform")
 
 ROOT = Path(__file__).parents[1]
 INSTRUMENTS = sorted((ROOT / "instruments").glob("*.yaml"))
+CASES = sorted((ROOT / "tests" / "cases" / "xlsform").glob("*.yaml"))
+"""Small instruments, each exercising features one by one (gotos, end, rosters,
+computed values, filters, rules with messages, piping, dates, translations)."""
 
 
 def render(instrument: Instrument | Compiled, **settings_: object) -> bytes:
@@ -70,7 +73,7 @@ def sheets(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
 # ---------------------------------------------------------------------- conversion
 
 
-@pytest.mark.parametrize("path", INSTRUMENTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
 def test_pyxform_converts_every_instrument_without_warnings(path: Path, tmp_path: Path) -> None:
     xml, warnings = convert(render(qdef.load(path), order="written"), tmp_path)
     assert warnings == []
@@ -205,7 +208,7 @@ def form_of(path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Compi
     return _forms[key]
 
 
-@pytest.mark.parametrize("path", INSTRUMENTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
 @settings(max_examples=25, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_form_routes_as_the_walk(

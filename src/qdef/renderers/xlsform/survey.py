@@ -85,7 +85,8 @@ class XlsformError(RenderError):
         self.feature = feature
 
 
-_MARKUP = re.compile(r"([\\*_#\[\]<>&])")
+_MARKDOWN = re.compile(r"([\\*_#])")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def odk_regex(regex: str) -> str:
@@ -102,11 +103,13 @@ def odk_regex(regex: str) -> str:
 
 
 def escape(text: str) -> str:
-    """A text of the instrument as ODK shows it literally: Collect and Enketo read
-    labels and hints as Markdown with some HTML, so markup characters are escaped
-    with a backslash, and ``${`` (a reference to pyxform) is broken by the ``$``
-    written as a reference to the node ``_dollar``, which holds ``$``."""
-    escaped = _MARKUP.sub(r"\\\1", text)
+    """A text of the instrument as ODK shows it literally. Collect and Enketo read
+    labels and hints as Markdown (``*``, ``_``, ``#``; a backslash escapes them) with
+    HTML (``<span>``, entities): the Markdown characters get a backslash, ``&``, ``<``
+    and ``>`` become entities, and ``${`` (a reference, to pyxform) is broken by
+    writing its ``$`` as a reference to the node ``_dollar``, which holds ``$``."""
+    escaped = _MARKDOWN.sub(r"\\\1", text)
+    escaped = re.sub("[&<>]", lambda found: _ENTITIES[found.group()], escaped)
     return escaped.replace("${", "${_dollar}{")
 
 
@@ -140,6 +143,7 @@ class Lowering:
         self.roster: str | None = None
         self.roster_prefix: list[str] = []
         self.pipes = 0
+        self.pipe_names: dict[tuple[str | None, str], str] = {}
         self.dollar = False
         self.declare()
         self.compiler = Compiler(self.nodes, self.repeats)
@@ -233,9 +237,13 @@ class Lowering:
         if piece.fallback is not None:
             fallback = string(piece.fallback)
             shown = f"if({shown} != '', {shown}, {fallback})"
+        key = (self.roster, shown)
+        if key in self.pipe_names:  # the same value piped again (or in another language)
+            return self.pipe_names[key]
         self.pipes += 1
         name = f"_pipe{self.pipes}"
         self.names[name] = "a piped value"
+        self.pipe_names[key] = name
         self.rows.append({"type": "calculate", "name": name, "calculation": shown})
         return name
 
@@ -419,17 +427,18 @@ class Lowering:
         repeat = section.repeat
         row: Row = {"type": "begin_repeat" if repeat else "begin_group", "name": section.id}
         if repeat is not None:
+            # the title may pipe the item: its calculations stand in the repeat
             roster = self.plan.rosters[section.id]
             row["repeat_count"] = str(len(roster.slots))
-        row.update(self.texts("label", section.title, pipe=where))
-        if relevant:
-            row["relevant"] = relevant
-        if repeat is not None:
             self.rows.append(row)
             self.roster = section.id
-            self.item(self.plan.rosters[section.id])
+            self.item(roster)
+            row.update(self.texts("label", section.title, pipe=where))
         else:
+            row.update(self.texts("label", section.title, pipe=where))
             self.rows.append(row)
+        if relevant:
+            row["relevant"] = relevant
         if section.intro is not None:
             self.rows.append(
                 {"type": "note", "name": self.claim(f"_{section.id}_intro", where)}
@@ -1077,9 +1086,15 @@ class Lowering:
 
     def sheets(self) -> Sheets:
         lang = language_name(self.instrument.language)
+        title = self.one(self.instrument.title, self.instrument.language)
+        if "${" in title:
+            raise XlsformError(
+                "the title", ("title",), "a title with '${'",
+                "pyxform reads it as a reference in form_title; write the title without it",
+            )
         settings = {
             "form_id": self.instrument.id,
-            "form_title": self.one(self.instrument.title, self.instrument.language),
+            "form_title": title,
             "version": self.instrument.version or "1",
             "default_language": lang,
         }

@@ -39,6 +39,7 @@ from qdef.expr import (
     Or,
     Over,
     Ref,
+    format_number,
     to_source,
 )
 
@@ -86,12 +87,9 @@ def number(value: float) -> str:
     """A number literal: digits only (XPath 1.0 numbers have no exponent)."""
     if isinstance(value, bool):
         raise ValueError(value)
-    if isinstance(value, int) or float(value).is_integer():
-        return str(int(value))
-    text = format(value, "f")
-    if float(text) != value:
-        text = format(value, ".17f").rstrip("0")
-    return text
+    if isinstance(value, float) and value.is_integer():
+        return format_number(int(value))
+    return format_number(value)
 
 
 def full_date(value: str) -> str:
