@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qdef.errors import RenderError
-from qdef.expr import FORMATS, Expr, Literal, Piece, Ref, parse_template, resolved, to_javascript
+from qdef.expr import FORMATS, Expr, Piece, Ref, parse_template, resolved, to_javascript
 from qdef.model import (
     CheckColumn,
     Computed,
@@ -35,7 +35,7 @@ from qdef.model import (
     Instrument,
     MatrixQuestion,
     MultipleChoice,
-    NumberColumn,
+    MultipleOption,
     NumberListQuestion,
     NumberQuestion,
     Question,
@@ -45,7 +45,7 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
-from qdef.renderers.xlsform.xpath import Compiler, Node, Unsupported, full_date, number, string
+from qdef.renderers.xlsform.xpath import Compiler, Node, UnsupportedError, full_date, number, string
 from qdef.rendering import Compiled, find_catalog
 from qdef.routing import Budget
 
@@ -71,7 +71,7 @@ LANGUAGE_NAMES = {
 
 def language_name(code: str) -> str:
     """``Deutsch (de)``: what ODK shows in its language menu, with the code it needs."""
-    return f"{LANGUAGE_NAMES.get(code.split('-')[0].lower(), code)} ({code})"
+    return f"{LANGUAGE_NAMES.get(code.split('-', maxsplit=1)[0].lower(), code)} ({code})"
 
 
 class XlsformError(RenderError):
@@ -183,13 +183,15 @@ class Lowering:
                 continue
             else:
                 self.nodes[name] = Node(vtype.kind, (name,), roster, vtype.precision)
-        for roster in self.plan.rosters.values():
-            paths = {n.names[0]: n.names[0] for v, n in self.nodes.items() if n.roster == roster.id}
-            for node in list(self.nodes.values()):
-                if node.roster == roster.id:
-                    for slot in node.names:
-                        paths[slot] = slot
-            self.repeats[roster.id] = (roster.item, paths)
+        for repeat in self.plan.rosters.values():
+            # inside an aggregate, a variable of the roster is a child of its instance
+            paths = {
+                slot: slot
+                for node in self.nodes.values()
+                if node.roster == repeat.id
+                for slot in node.names
+            }
+            self.repeats[repeat.id] = (repeat.item, paths)
 
     def question_by_id(self, qid: str) -> Question | Display | Computed:
         for _, question in self.instrument.questions():
@@ -227,7 +229,7 @@ class Lowering:
         expr = resolved(piece.expr, self.symbols)
         try:
             shown = self.shown(expr, lang)
-        except Unsupported as refused:
+        except UnsupportedError as refused:
             raise XlsformError(
                 where or "a text",
                 (),
@@ -351,7 +353,7 @@ class Lowering:
             return ""
         try:
             text = self.compiler.condition(resolved(expr, self.symbols))
-        except Unsupported as refused:
+        except UnsupportedError as refused:
             raise XlsformError(where, path, refused.what, "write it without that") from None
         return "" if text == "true()" else text
 
@@ -487,8 +489,7 @@ class Lowering:
             row.update(self.texts("hint", question.help, pipe=where))
             self.rows.append(row)
             return
-        order = getattr(question, "order", "written")
-        if order == "random":
+        if isinstance(question, _ORDERED) and question.order == "random":
             self.random(question, where, path)
         lowered = {
             SingleChoice: self.single,
@@ -508,7 +509,7 @@ class Lowering:
         lowered(question, step, relevant, where, path)  # type: ignore[operator]
         self.checks(question, step, start, where, path)
 
-    def label_of(self, question: Question, where: str) -> Row:
+    def label_of(self, question: Asked, where: str) -> Row:
         row = self.texts("label", question.text, pipe=where)
         number_ = self.compiled.numbers.get(question.id)
         if number_ is not None:
@@ -518,7 +519,7 @@ class Lowering:
         row.update(self.texts("guidance_hint", question.help, pipe=where))
         return row
 
-    def base(self, type_: str, name: str, question: Question, relevant: str, where: str) -> Row:
+    def base(self, type_: str, name: str, question: Asked, relevant: str, where: str) -> Row:
         row: Row = {"type": type_, "name": self.claim(name, where)}
         row.update(self.label_of(question, where))
         if relevant:
@@ -528,19 +529,19 @@ class Lowering:
         return row
 
     def random(self, question: Any, where: str, path: tuple[str | int, ...]) -> None:
-        items = getattr(question, "options", None) or getattr(question, "rows", [])
-        anchored = [
-            i
-            for i in items
-            if getattr(i, "anchor", None)
-            or (
-                getattr(i, "anchor", None) is None
-                and (getattr(i, "exclusive", False) or getattr(i, "specify", None))
-            )
-        ]
+        """Random order XLSForm keeps: the choices of a list, all of them
+        (``randomize=true``); rows, ranking items and anchors it cannot keep."""
+        if self.written_order:
+            return
         rows = isinstance(question, MatrixQuestion | DualMatrixQuestion | GridQuestion)
-        if (anchored or rows or isinstance(question, RankingQuestion)) and not self.written_order:
-            what = "rows" if rows else "options with an anchor" if anchored else "ranking items"
+        if rows or isinstance(question, RankingQuestion) or _anchors(question):
+            what = (
+                "rows"
+                if rows
+                else "ranking items"
+                if isinstance(question, RankingQuestion)
+                else "options with an anchor"
+            )
             raise XlsformError(
                 where,
                 (*path, "order"),
@@ -549,15 +550,8 @@ class Lowering:
                 "with -O order=written to keep the written order, or remove order: random",
             )
 
-    def randomize(self, question: Any, row: Row) -> None:
-        if getattr(question, "order", "written") == "random" and not any(
-            getattr(o, "anchor", None)
-            or (
-                getattr(o, "anchor", None) is None
-                and (getattr(o, "exclusive", False) or getattr(o, "specify", None))
-            )
-            for o in question.options
-        ):
+    def randomize(self, question: SingleChoice | MultipleChoice, row: Row) -> None:
+        if question.order == "random" and not _anchors(question):
             row["parameters"] = "randomize=true"
 
     def filtered(
@@ -664,8 +658,11 @@ class Lowering:
                     written = odk_regex(regex)
                     if "\\u{" in written:
                         raise XlsformError(
-                            where, path, "a pattern with a character beyond U+FFFF",
-                            "ODK's regex() reads such a character as two; leave it out of the pattern",
+                            where,
+                            path,
+                            "a pattern with a character beyond U+FFFF",
+                            "ODK's regex() reads such a character as two; "
+                            "leave it out of the pattern",
                         )
                     checks.append(f"regex(., {string(written)})")
             if checks:
@@ -717,7 +714,11 @@ class Lowering:
         if q.step is not None:
             low = number(q.min) if q.min is not None else "0"
             ratio = f"((. - {low}) div {number(q.step)})"
-            grid = f"{ratio} - round({ratio}) <= 0.000000001 and round({ratio}) - {ratio} <= 0.000000001"
+            tolerance = "0.000000001"  # as qdef checks a step
+            grid = (
+                f"{ratio} - round({ratio}) <= {tolerance} and "
+                f"round({ratio}) - {ratio} <= {tolerance}"
+            )
             row["_own"] = f"{row['_own']} and {grid}" if row.get("_own") else grid
         if q.widget == "slider":
             assert q.min is not None and q.max is not None
@@ -739,7 +740,7 @@ class Lowering:
             row["default"] = full_date(q.default)
         self.rows.append(row)
 
-    def group(self, q: Question, relevant: str, where: str, appearance: str = "field-list") -> None:
+    def group(self, q: Asked, relevant: str, where: str, appearance: str = "field-list") -> None:
         row: Row = {
             "type": "begin_group",
             "name": self.claim(q.id, where),
@@ -750,7 +751,7 @@ class Lowering:
             row["relevant"] = relevant
         self.rows.append(row)
 
-    def end(self, q: Question) -> None:
+    def end(self, q: Asked) -> None:
         self.rows.append({"type": "end_group", "name": q.id})
 
     def part(
@@ -799,7 +800,8 @@ class Lowering:
             if end == "to":
                 start = self.nodes[names[0]].names[0]
                 row["_own"] = (row.get("_own", "") + " and " if row.get("_own") else "") + (
-                    f"(${{{start}}} = '' or decimal-date-time(.) >= decimal-date-time(${{{start}}}))"
+                    f"(${{{start}}} = '' or "
+                    f"decimal-date-time(.) >= decimal-date-time(${{{start}}}))"
                 )
             self.rows.append(row)
         self.end(q)
@@ -1009,7 +1011,7 @@ class Lowering:
     # ------------------------------------------------------------------ checks
 
     def checks(
-        self, question: Question, step: Any, start: int, where: str, path: tuple[str | int, ...]
+        self, question: Asked, step: Any, start: int, where: str, path: tuple[str | int, ...]
     ) -> None:
         """The rules (and a number list's total) on every answer node of the question:
         ODK checks a constraint when its node is answered, qdef a rule when any of
@@ -1038,7 +1040,7 @@ class Lowering:
             if not constraint:
                 continue
             row["constraint"] = " and ".join(f"({c})" if " or " in c else c for c in constraint)
-            texts = [pattern_message] if pattern_message is not None else []
+            texts: list[Text] = [pattern_message] if pattern_message is not None else []
             if row.get("name") in own:
                 texts += messages
             if texts:
@@ -1073,7 +1075,7 @@ class Lowering:
                 calc = self.compiler.date(expr)
             else:
                 calc = self.compiler.text(expr)
-        except Unsupported as refused:
+        except UnsupportedError as refused:
             raise XlsformError(
                 where, (*path, "value"), refused.what, "write it without that"
             ) from None
@@ -1089,7 +1091,9 @@ class Lowering:
         title = self.one(self.instrument.title, self.instrument.language)
         if "${" in title:
             raise XlsformError(
-                "the title", ("title",), "a title with '${'",
+                "the title",
+                ("title",),
+                "a title with '${'",
                 "pyxform reads it as a reference in form_title; write the title without it",
             )
         settings = {
@@ -1155,6 +1159,45 @@ class _DateLike:
     precision: str
     min: str | None
     max: str | None
+
+
+Asked = (
+    SingleChoice
+    | MultipleChoice
+    | TextQuestion
+    | NumberQuestion
+    | DateQuestion
+    | DateRangeQuestion
+    | TextListQuestion
+    | NumberListQuestion
+    | MatrixQuestion
+    | DualMatrixQuestion
+    | GridQuestion
+    | RankingQuestion
+)
+"""A question with an answer (not a display or a computed value)."""
+
+_ORDERED = (
+    SingleChoice,
+    MultipleChoice,
+    RankingQuestion,
+    MatrixQuestion,
+    GridQuestion,
+    DualMatrixQuestion,
+)
+"""The questions that have an ``order``."""
+
+
+def _anchors(question: Any) -> bool:
+    """Whether an option of a single or multiple choice stays at its place in random
+    order: ``anchor: true``, or by default an exclusive option or one with ``specify``."""
+    if not isinstance(question, SingleChoice | MultipleChoice):
+        return False
+    for option in question.options:
+        exclusive = isinstance(option, MultipleOption) and option.exclusive
+        if option.anchor or (option.anchor is None and (exclusive or option.specify)):
+            return True
+    return False
 
 
 def _described(label: Text, description: Text, languages: Sequence[str]) -> dict[str, str]:
