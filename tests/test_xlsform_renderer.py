@@ -30,7 +30,7 @@ from qdef.renderers.xlsform import XlsformRenderer
 from qdef.renderers.xlsform.xpath import full_date
 from qdef.rendering import Compiled, RenderError, RenderOptions, catalog, compile_instrument
 from qdef.routing import walk
-from qdef.testing import respondents
+from qdef.testing import attempts, respondents
 from tests.xpatheval import XForm
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -228,6 +228,33 @@ def test_the_form_routes_as_the_walk(
     compiled, form = form_of(path, tmp_path_factory)
     respondent = data.draw(respondents(compiled.instrument), label="respondent")
     check_respondent(compiled, form, respondent)
+
+
+def owner(compiled: Compiled, name: str) -> str:
+    """The question a node of the form answers (a ranking's slot ``q.k`` is ``q``'s)."""
+    variables = compiled.plan.variables
+    if name in variables:
+        return variables[name].question
+    return variables[name.rsplit(".", 1)[0]].question
+
+
+@pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
+@settings(
+    max_examples=25,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_the_constraints_fail_where_the_rules_fail(
+    path: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Respondents who may break rules: the questions with a failing constraint are
+    those with a failing rule (or total)."""
+    compiled, form = form_of(path, tmp_path_factory)
+    attempt = data.draw(attempts(compiled.instrument), label="attempt")
+    filled = form.fill(form_values(compiled, attempt.response))
+    failed = {owner(compiled, name) for name, _ in filled.failed()}
+    assert failed == {question for question, _ in attempt.errors}
 
 
 # ---------------------------------------------------------------------- refusals
