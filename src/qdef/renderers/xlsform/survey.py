@@ -789,14 +789,7 @@ class Lowering:
             if label is not None:
                 row.update(self.plain("label", label))
             else:
-                row.update(
-                    {
-                        f"label::{language_name(lang)}": escape(c(key))
-                        if c is not None and key in c
-                        else end
-                        for lang, c in catalogs.items()
-                    }
-                )
+                row.update(self.wording(catalogs, key, where, (*path, f"{end}_label")))
             if end == "to":
                 start = self.nodes[names[0]].names[0]
                 row["_own"] = (row.get("_own", "") + " and " if row.get("_own") else "") + (
@@ -805,6 +798,23 @@ class Lowering:
                 )
             self.rows.append(row)
         self.end(q)
+
+    def wording(
+        self, catalogs: Mapping[str, Any], key: str, where: str, path: tuple[str | int, ...]
+    ) -> Row:
+        """qdef's own wording in every language of the form, or a refusal naming the
+        key of the instrument that would hold the text instead."""
+        row: Row = {}
+        for lang, found in catalogs.items():
+            if found is None or key not in found:
+                raise XlsformError(
+                    where,
+                    path,
+                    f"qdef's wording in {lang!r} (it has none for that language)",
+                    f"give the text yourself: {path[-1]}",
+                )
+            row[f"label::{language_name(lang)}"] = escape(found(key))
+        return row
 
     def input_date(self, q: Any) -> Row:
         row: Row = {}
