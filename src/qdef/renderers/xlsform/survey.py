@@ -139,7 +139,8 @@ class Lowering:
         self.lists: dict[tuple[tuple[str, str], ...], str] = {}
         self.nodes: dict[str, Node] = {}
         self.repeats: dict[str, tuple[str, dict[str, str]]] = {}
-        self.names: dict[str, str] = {}  # XForm name -> what it is, for clashes
+        self.names: dict[str, str] = {}  # XForm name -> what it is
+        self.folded: dict[str, str] = {}  # the same, by name in lower case, for clashes
         self.roster: str | None = None
         self.roster_prefix: list[str] = []
         self.pipes = 0
@@ -151,15 +152,19 @@ class Lowering:
     # ------------------------------------------------------------------ naming
 
     def claim(self, name: str, what: str) -> str:
-        if name in self.names:
+        """``name`` as the name of a node of the form; ODK (and pyxform) take names
+        that differ only in case for the same."""
+        folded = name.casefold()
+        if folded in self.folded:
             raise XlsformError(
                 what,
                 (),
-                f"the form name {name!r} (also {self.names[name]})",
-                "rename one of them: a matrix row, a grid cell or a text-list field is "
-                "named <question>_<code> in the form",
+                f"the form name {name!r} (also {self.folded[folded]}, in another case)",
+                "ODK takes names that differ only in case for one; rename one of them "
+                "(a part of a question is named <question>.<code> in the form)",
             )
         self.names[name] = what
+        self.folded[folded] = f"{name!r}, {what}"
         return name
 
     def declare(self) -> None:
@@ -253,7 +258,8 @@ class Lowering:
         """A value as qdef shows it in a text: a choice's label, a date at its precision."""
         if isinstance(expr, Ref):
             node = self.nodes[expr.name]
-            labels = self.labels_of(expr.name, lang)
+            choice = node.kind in ("choice", "choices", "ranking")
+            labels = self.labels_of(expr.name, lang) if choice else []
             at = self.compiler.locate(node.names[0])
             if node.kind == "choice" and labels:
                 result = "''"
@@ -722,6 +728,13 @@ class Lowering:
             row["_own"] = f"{row['_own']} and {grid}" if row.get("_own") else grid
         if q.widget == "slider":
             assert q.min is not None and q.max is not None
+            if (q.step or 1) > q.max - q.min:
+                raise XlsformError(
+                    where,
+                    (*path, "step"),
+                    "a slider whose step is larger than its range",
+                    "ODK's range needs a step within max - min; make the step smaller",
+                )
             row["type"] = "range"
             row["parameters"] = (
                 f"start={number(q.min)} end={number(q.max)} step={number(q.step or 1)}"
@@ -761,7 +774,8 @@ class Lowering:
             "type": type_,
             "name": self.claim(self.nodes[name].names[0] if name in self.nodes else name, where),
         }
-        row.update(self.texts("label", label, pipe=where))
+        # ODK needs a label on every question: a field without one shows its code
+        row.update(self.texts("label", name.rsplit(".", 1)[-1] if label is None else label))
         if required:
             row["required"] = "yes"
         return row

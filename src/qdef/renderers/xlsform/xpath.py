@@ -72,14 +72,19 @@ class UnsupportedError(RenderError):
 
 
 def string(text: str) -> str:
-    """An XPath 1.0 string literal of ``text``; XPath has no escapes, so a text with
-    both kinds of quotes is a ``concat`` of parts."""
+    """An XPath 1.0 string literal of ``text``. XPath has no escapes, so a text with
+    both kinds of quotes is a ``concat`` of parts; so is a text with ``${``, which
+    pyxform would read as a reference anywhere in an expression (its ``$`` stands
+    alone)."""
+    if "${" in text:
+        parts = text.split("$")
+        pieces = [string(p) for p in parts]
+        return "concat(" + ", '$', ".join(pieces) + ")"
     if "'" not in text:
         return f"'{text}'"
     if '"' not in text:
         return f'"{text}"'
-    parts = text.split("'")
-    pieces = [f"'{p}'" for p in parts]
+    pieces = [f"'{p}'" for p in text.split("'")]
     return "concat(" + ', "\'", '.join(pieces) + ")"
 
 
