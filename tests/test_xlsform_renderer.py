@@ -26,11 +26,19 @@ from hypothesis import strategies as st
 import qdef
 from qdef.expr import format_number
 from qdef.model import Instrument
-from qdef.rendering import Compiled, RenderError, RenderOptions, catalog, compile_instrument
 from qdef.renderers.xlsform import XlsformRenderer
+from qdef.renderers.xlsform.survey import XlsformError
 from qdef.renderers.xlsform.xpath import full_date
+from qdef.rendering import (
+    Compiled,
+    RenderError,
+    RenderOptionError,
+    RenderOptions,
+    catalog,
+    compile_instrument,
+)
 from qdef.routing import walk
-from qdef.testing import respondents
+from qdef.testing import attempts, respondents
 from tests.xpatheval import XForm
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -38,14 +46,15 @@ xls2xform = pytest.importorskip("pyxform.xls2xform")
 
 ROOT = Path(__file__).parents[1]
 INSTRUMENTS = sorted((ROOT / "instruments").glob("*.yaml"))
+CASES = sorted((ROOT / "tests" / "cases" / "xlsform").glob("*.yaml"))
+"""Small instruments, each exercising features one by one (gotos, end, rosters,
+computed values, filters, rules with messages, piping, dates, translations)."""
 
 
 def render(instrument: Instrument | Compiled, **settings_: object) -> bytes:
     """The renderer called as ``qdef render`` calls it (its entry point may not be
     installed where this worktree is tested)."""
-    compiled = (
-        instrument if isinstance(instrument, Compiled) else compile_instrument(instrument)
-    )
+    compiled = instrument if isinstance(instrument, Compiled) else compile_instrument(instrument)
     lang = compiled.instrument.language
     options = RenderOptions(lang, catalog("en"), dict(settings_))
     return XlsformRenderer().render(compiled, options)
@@ -62,7 +71,9 @@ def convert(data: bytes, tmp_path: Path) -> tuple[str, list[str]]:
 def sheets(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     return {
-        ws.title: [tuple("" if c is None else c for c in row) for row in ws.iter_rows(values_only=True)]
+        ws.title: [
+            tuple("" if c is None else c for c in row) for row in ws.iter_rows(values_only=True)
+        ]
         for ws in workbook.worksheets
     }
 
@@ -70,7 +81,7 @@ def sheets(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
 # ---------------------------------------------------------------------- conversion
 
 
-@pytest.mark.parametrize("path", INSTRUMENTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
 def test_pyxform_converts_every_instrument_without_warnings(path: Path, tmp_path: Path) -> None:
     xml, warnings = convert(render(qdef.load(path), order="written"), tmp_path)
     assert warnings == []
@@ -78,13 +89,18 @@ def test_pyxform_converts_every_instrument_without_warnings(path: Path, tmp_path
 
 
 def test_the_investitionspakt_renders_without_options(tmp_path: Path) -> None:
-    _, warnings = convert(render(qdef.load(ROOT / "instruments" / "investitionspakt.yaml")), tmp_path)
+    _, warnings = convert(
+        render(qdef.load(ROOT / "instruments" / "investitionspakt.yaml")), tmp_path
+    )
     assert warnings == []
 
 
 def test_the_xlsx_is_byte_identical() -> None:
     instrument = qdef.load(ROOT / "instruments" / "household-energy.yaml")
-    first, second = render(instrument), render(qdef.load(ROOT / "instruments" / "household-energy.yaml"))
+    first, second = (
+        render(instrument),
+        render(qdef.load(ROOT / "instruments" / "household-energy.yaml")),
+    )
     assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2024, 1, 1, 0, 0, 0)}
@@ -156,7 +172,9 @@ def check_respondent(compiled: Compiled, form: XForm, answers: Mapping[str, Any]
     filled = form.fill(form_values(compiled, result.response))
     roster_of = {step.question.id: step.roster for step in plan.steps}
     expected: set[tuple[str, int]] = set()
-    for question, iteration in zip(result.questions, result.iterations or [None] * len(result.questions), strict=True):
+    for question, iteration in zip(
+        result.questions, result.iterations or [None] * len(result.questions), strict=True
+    ):
         roster = roster_of[question.id]
         if roster is None:
             expected.add((question.id, 1))
@@ -205,8 +223,12 @@ def form_of(path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Compi
     return _forms[key]
 
 
-@pytest.mark.parametrize("path", INSTRUMENTS, ids=lambda p: p.stem)
-@settings(max_examples=25, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
+@settings(
+    max_examples=25,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_the_form_routes_as_the_walk(
     path: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
@@ -216,10 +238,188 @@ def test_the_form_routes_as_the_walk(
     check_respondent(compiled, form, respondent)
 
 
+def owner(compiled: Compiled, name: str) -> str:
+    """The question a node of the form answers (a ranking's slot ``q.k`` is ``q``'s)."""
+    variables = compiled.plan.variables
+    if name in variables:
+        return variables[name].question
+    return variables[name.rsplit(".", 1)[0]].question
+
+
+@pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
+@settings(
+    max_examples=25,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_the_constraints_fail_where_the_rules_fail(
+    path: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Respondents who may break rules: the questions with a failing constraint are
+    those with a failing rule (or total)."""
+    compiled, form = form_of(path, tmp_path_factory)
+    attempt = data.draw(attempts(compiled.instrument), label="attempt")
+    filled = form.fill(form_values(compiled, attempt.response))
+    failed = {owner(compiled, name) for name, _ in filled.failed()}
+    assert failed == {question for question, _ in attempt.errors}
+
+
 # ---------------------------------------------------------------------- refusals
 
 
 def test_random_order_of_a_section_is_refused_where_it_stands() -> None:
     instrument = qdef.load(ROOT / "instruments" / "household-roster.yaml")
-    with pytest.raises(RenderError, match="section 'everyday'.*random order.*-O order=written"):
+    with pytest.raises(RenderError, match=r"section .everyday.*random order.*-O order=written"):
         render(instrument)
+
+
+def test_an_unknown_order_option_is_refused() -> None:
+    instrument = qdef.load(ROOT / "instruments" / "investitionspakt.yaml")
+    with pytest.raises(RenderOptionError, match="order=shuffle"):
+        render(instrument, order="shuffle")
+
+
+ROSTER = """
+qdef: 1
+id: refused
+title: Refused
+language: en
+sections:
+  - id: s
+    questions:
+      - {id: n, type: number, min: 0, max: 3, text: "How many?"}
+  - id: loop
+    repeat: {times: n, max: 3, item: k}
+    questions:
+      - {id: age, type: number, min: 0, max: 99, text: "Age?"}
+  - id: after
+    questions:
+      - {id: doubled, type: computed, value: sum(age * 2)}
+"""
+
+ANCHORED = """
+qdef: 1
+id: anchored
+title: Anchored
+language: en
+sections:
+  - id: s
+    questions:
+      - id: q
+        type: multiple
+        order: random
+        text: Which?
+        options:
+          - {code: a, label: A}
+          - {code: b, label: B}
+          - {code: none, label: None, exclusive: true}
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "where", "path", "feature"),
+    [
+        (ROSTER, "question 'doubled'", ("sections", 2, "questions", 0, "value"), "sum()"),
+        (ANCHORED, "question 'q'", ("sections", 0, "questions", 0, "order"), "anchor"),
+    ],
+    ids=["aggregate-of-an-expression", "random-order-with-an-anchor"],
+)
+def test_what_xlsform_cannot_express_is_refused_where_it_stands(
+    source: str, where: str, path: tuple[object, ...], feature: str
+) -> None:
+    with pytest.raises(XlsformError) as refused:
+        render(qdef.loads(source))
+    assert refused.value.where == where
+    assert refused.value.path == path
+    assert feature in refused.value.feature
+    assert str(refused.value).startswith(f"{where}: ")
+    assert "cannot be expressed in an XLSForm" in str(refused.value)
+
+
+def test_random_order_without_anchors_is_randomize(tmp_path: Path) -> None:
+    source = ANCHORED.replace(", exclusive: true", "")
+    data = render(qdef.loads(source))
+    (row,) = [r for r in sheets(data)["survey"] if r[1] == "q"]
+    assert "randomize=true" in row
+    assert convert(data, tmp_path)[1] == []
+
+
+# ---------------------------------------------------------------------- rows
+
+TINY = """
+qdef: 1
+id: tiny
+version: "7"
+title: Klein
+language: de
+sections:
+  - id: s1
+    title: Teil 1
+    questions:
+      - id: q1
+        type: single
+        required: true
+        text: "Weiter? *ja*"
+        options:
+          - {code: ja, label: Ja}
+          - {code: nein, label: Nein, goto: end}
+      - id: q2
+        type: number
+        min: 0
+        max: 10
+        text: "Wie viele, {q1}?"
+        rules:
+          - {check: q2 > 1, message: "Mehr als 1 <bitte>."}
+      - {id: q3, type: text, text: "${{x}} & {q2|0}", when: q2 > 5}
+"""
+
+Q2 = "if(number(${q2}) = number(${q2}), string(number(${q2})), '')"
+TINY_SURVEY = [
+    ("type", "name", "label::Deutsch (de)", "required", "relevant", "constraint", "calculation",
+     "constraint_message::Deutsch (de)"),
+    ("calculate", "_dollar", "", "", "", "", "'$'", ""),
+    ("begin_group", "s1", "Teil 1", "", "", "", "", ""),
+    ("select_one single_q1", "q1", "1. Weiter? \\*ja\\*", "yes", "", "", "", ""),
+    ("calculate", "_pipe1", "", "", "", "",
+     "if(${q1} = 'ja', 'Ja', if(${q1} = 'nein', 'Nein', ''))", ""),
+    ("integer", "q2", "2. Wie viele, ${_pipe1}?", "", "not(${q1} = 'nein')",
+     ". >= 0 and . <= 10 and number(${q2}) > 1", "", "Mehr als 1 &lt;bitte&gt;."),
+    ("calculate", "_pipe2", "", "", "", "", f"if({Q2} != '', {Q2}, '0')", ""),
+    ("text", "q3", "3. ${_dollar}{x} &amp; ${_pipe2}", "",
+     "(not(${q1} = 'nein') and number(${q2}) > 5)", "", "", ""),
+    ("end_group", "s1", "", "", "", "", "", ""),
+]  # fmt: skip
+
+
+def test_rows_of_a_small_instrument(tmp_path: Path) -> None:
+    """Each sheet's rows: the goto to the end as relevance, the rule as a constraint
+    with its message, piped values as calculations, a literal ``${`` and markup kept
+    as text."""
+    data = render(qdef.loads(TINY))
+    found = sheets(data)
+    assert found["survey"] == TINY_SURVEY
+    assert found["choices"] == [
+        ("list_name", "name", "label::Deutsch (de)"),
+        ("single_q1", "ja", "Ja"),
+        ("single_q1", "nein", "Nein"),
+    ]
+    assert found["settings"] == [
+        ("form_id", "form_title", "version", "default_language"),
+        ("tiny", "Klein", "7", "Deutsch (de)"),
+    ]
+    xml, warnings = convert(data, tmp_path)
+    assert warnings == []
+    filled = XForm(xml).fill({"q1": "ja", "q2": "7"})
+    assert filled.relevant("q3")
+    assert filled.value("_pipe1") == "Ja"
+    assert filled.value("_dollar") == "$"  # the label shows "${x} & 7"
+
+
+def test_every_language_has_its_columns() -> None:
+    found = sheets(render(qdef.load(CASES[0])))
+    header = found["survey"][0]
+    for column in ("label", "constraint_message"):
+        assert f"{column}::English (en)" in header
+        assert f"{column}::Deutsch (de)" in header
+    assert found["settings"][1][3] == "English (en)"

@@ -48,7 +48,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from elementpath import XPath1Parser, select
 
@@ -59,7 +59,7 @@ JR = "{http://openrosa.org/javarosa}"
 class ODKParser(XPath1Parser):
     """XPath 1.0 with ODK's functions (registered below)."""
 
-    symbol_table = dict(XPath1Parser.symbol_table)
+    symbol_table: ClassVar[dict[str, Any]] = dict(XPath1Parser.symbol_table)
 
 
 def _text(value: Any) -> str:
@@ -97,7 +97,9 @@ def _nodes(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _function(name: str, nargs: int | tuple[int, int | None]) -> Callable[[Callable[..., Any]], Any]:
+def _function(
+    name: str, nargs: int | tuple[int, int | None]
+) -> Callable[[Callable[..., Any]], Any]:
     """Register ``name`` with ODKParser: its arguments evaluated, then passed on."""
     count = nargs if isinstance(nargs, int) else (nargs[1] or nargs[0])
 

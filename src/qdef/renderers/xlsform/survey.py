@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qdef.errors import RenderError
-from qdef.expr import FORMATS, Expr, Literal, Piece, Ref, parse_template, resolved, to_javascript
+from qdef.expr import FORMATS, Expr, Piece, Ref, parse_template, resolved, to_javascript
 from qdef.model import (
     CheckColumn,
     Computed,
@@ -35,7 +35,7 @@ from qdef.model import (
     Instrument,
     MatrixQuestion,
     MultipleChoice,
-    NumberColumn,
+    MultipleOption,
     NumberListQuestion,
     NumberQuestion,
     Question,
@@ -45,7 +45,7 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
-from qdef.renderers.xlsform.xpath import Compiler, Node, Unsupported, full_date, number, string
+from qdef.renderers.xlsform.xpath import Compiler, Node, UnsupportedError, full_date, number, string
 from qdef.rendering import Compiled, find_catalog
 from qdef.routing import Budget
 
@@ -71,7 +71,7 @@ LANGUAGE_NAMES = {
 
 def language_name(code: str) -> str:
     """``Deutsch (de)``: what ODK shows in its language menu, with the code it needs."""
-    return f"{LANGUAGE_NAMES.get(code.split('-')[0].lower(), code)} ({code})"
+    return f"{LANGUAGE_NAMES.get(code.split('-', maxsplit=1)[0].lower(), code)} ({code})"
 
 
 class XlsformError(RenderError):
@@ -85,7 +85,8 @@ class XlsformError(RenderError):
         self.feature = feature
 
 
-_MARKUP = re.compile(r"([\\*_#\[\]<>&])")
+_MARKDOWN = re.compile(r"([\\*_#])")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def odk_regex(regex: str) -> str:
@@ -102,11 +103,13 @@ def odk_regex(regex: str) -> str:
 
 
 def escape(text: str) -> str:
-    """A text of the instrument as ODK shows it literally: Collect and Enketo read
-    labels and hints as Markdown with some HTML, so markup characters are escaped
-    with a backslash, and ``${`` (a reference to pyxform) is broken by the ``$``
-    written as a reference to the node ``_dollar``, which holds ``$``."""
-    escaped = _MARKUP.sub(r"\\\1", text)
+    """A text of the instrument as ODK shows it literally. Collect and Enketo read
+    labels and hints as Markdown (``*``, ``_``, ``#``; a backslash escapes them) with
+    HTML (``<span>``, entities): the Markdown characters get a backslash, ``&``, ``<``
+    and ``>`` become entities, and ``${`` (a reference, to pyxform) is broken by
+    writing its ``$`` as a reference to the node ``_dollar``, which holds ``$``."""
+    escaped = _MARKDOWN.sub(r"\\\1", text)
+    escaped = re.sub("[&<>]", lambda found: _ENTITIES[found.group()], escaped)
     return escaped.replace("${", "${_dollar}{")
 
 
@@ -136,10 +139,12 @@ class Lowering:
         self.lists: dict[tuple[tuple[str, str], ...], str] = {}
         self.nodes: dict[str, Node] = {}
         self.repeats: dict[str, tuple[str, dict[str, str]]] = {}
-        self.names: dict[str, str] = {}  # XForm name -> what it is, for clashes
+        self.names: dict[str, str] = {}  # XForm name -> what it is
+        self.folded: dict[str, str] = {}  # the same, by name in lower case, for clashes
         self.roster: str | None = None
         self.roster_prefix: list[str] = []
         self.pipes = 0
+        self.pipe_names: dict[tuple[str | None, str], str] = {}
         self.dollar = False
         self.declare()
         self.compiler = Compiler(self.nodes, self.repeats)
@@ -147,15 +152,19 @@ class Lowering:
     # ------------------------------------------------------------------ naming
 
     def claim(self, name: str, what: str) -> str:
-        if name in self.names:
+        """``name`` as the name of a node of the form; ODK (and pyxform) take names
+        that differ only in case for the same."""
+        folded = name.casefold()
+        if folded in self.folded:
             raise XlsformError(
                 what,
                 (),
-                f"the form name {name!r} (also {self.names[name]})",
-                "rename one of them: a matrix row, a grid cell or a text-list field is "
-                "named <question>_<code> in the form",
+                f"the form name {name!r} (also {self.folded[folded]}, in another case)",
+                "ODK takes names that differ only in case for one; rename one of them "
+                "(a part of a question is named <question>.<code> in the form)",
             )
         self.names[name] = what
+        self.folded[folded] = f"{name!r}, {what}"
         return name
 
     def declare(self) -> None:
@@ -179,13 +188,15 @@ class Lowering:
                 continue
             else:
                 self.nodes[name] = Node(vtype.kind, (name,), roster, vtype.precision)
-        for roster in self.plan.rosters.values():
-            paths = {n.names[0]: n.names[0] for v, n in self.nodes.items() if n.roster == roster.id}
-            for node in list(self.nodes.values()):
-                if node.roster == roster.id:
-                    for slot in node.names:
-                        paths[slot] = slot
-            self.repeats[roster.id] = (roster.item, paths)
+        for repeat in self.plan.rosters.values():
+            # inside an aggregate, a variable of the roster is a child of its instance
+            paths = {
+                slot: slot
+                for node in self.nodes.values()
+                if node.roster == repeat.id
+                for slot in node.names
+            }
+            self.repeats[repeat.id] = (repeat.item, paths)
 
     def question_by_id(self, qid: str) -> Question | Display | Computed:
         for _, question in self.instrument.questions():
@@ -223,7 +234,7 @@ class Lowering:
         expr = resolved(piece.expr, self.symbols)
         try:
             shown = self.shown(expr, lang)
-        except Unsupported as refused:
+        except UnsupportedError as refused:
             raise XlsformError(
                 where or "a text",
                 (),
@@ -233,9 +244,13 @@ class Lowering:
         if piece.fallback is not None:
             fallback = string(piece.fallback)
             shown = f"if({shown} != '', {shown}, {fallback})"
+        key = (self.roster, shown)
+        if key in self.pipe_names:  # the same value piped again (or in another language)
+            return self.pipe_names[key]
         self.pipes += 1
         name = f"_pipe{self.pipes}"
         self.names[name] = "a piped value"
+        self.pipe_names[key] = name
         self.rows.append({"type": "calculate", "name": name, "calculation": shown})
         return name
 
@@ -243,7 +258,8 @@ class Lowering:
         """A value as qdef shows it in a text: a choice's label, a date at its precision."""
         if isinstance(expr, Ref):
             node = self.nodes[expr.name]
-            labels = self.labels_of(expr.name, lang)
+            choice = node.kind in ("choice", "choices", "ranking")
+            labels = self.labels_of(expr.name, lang) if choice else []
             at = self.compiler.locate(node.names[0])
             if node.kind == "choice" and labels:
                 result = "''"
@@ -343,7 +359,7 @@ class Lowering:
             return ""
         try:
             text = self.compiler.condition(resolved(expr, self.symbols))
-        except Unsupported as refused:
+        except UnsupportedError as refused:
             raise XlsformError(where, path, refused.what, "write it without that") from None
         return "" if text == "true()" else text
 
@@ -419,17 +435,18 @@ class Lowering:
         repeat = section.repeat
         row: Row = {"type": "begin_repeat" if repeat else "begin_group", "name": section.id}
         if repeat is not None:
+            # the title may pipe the item: its calculations stand in the repeat
             roster = self.plan.rosters[section.id]
             row["repeat_count"] = str(len(roster.slots))
-        row.update(self.texts("label", section.title, pipe=where))
-        if relevant:
-            row["relevant"] = relevant
-        if repeat is not None:
             self.rows.append(row)
             self.roster = section.id
-            self.item(self.plan.rosters[section.id])
+            self.item(roster)
+            row.update(self.texts("label", section.title, pipe=where))
         else:
+            row.update(self.texts("label", section.title, pipe=where))
             self.rows.append(row)
+        if relevant:
+            row["relevant"] = relevant
         if section.intro is not None:
             self.rows.append(
                 {"type": "note", "name": self.claim(f"_{section.id}_intro", where)}
@@ -478,8 +495,7 @@ class Lowering:
             row.update(self.texts("hint", question.help, pipe=where))
             self.rows.append(row)
             return
-        order = getattr(question, "order", "written")
-        if order == "random":
+        if isinstance(question, _ORDERED) and question.order == "random":
             self.random(question, where, path)
         lowered = {
             SingleChoice: self.single,
@@ -499,7 +515,7 @@ class Lowering:
         lowered(question, step, relevant, where, path)  # type: ignore[operator]
         self.checks(question, step, start, where, path)
 
-    def label_of(self, question: Question, where: str) -> Row:
+    def label_of(self, question: Asked, where: str) -> Row:
         row = self.texts("label", question.text, pipe=where)
         number_ = self.compiled.numbers.get(question.id)
         if number_ is not None:
@@ -509,7 +525,7 @@ class Lowering:
         row.update(self.texts("guidance_hint", question.help, pipe=where))
         return row
 
-    def base(self, type_: str, name: str, question: Question, relevant: str, where: str) -> Row:
+    def base(self, type_: str, name: str, question: Asked, relevant: str, where: str) -> Row:
         row: Row = {"type": type_, "name": self.claim(name, where)}
         row.update(self.label_of(question, where))
         if relevant:
@@ -519,19 +535,19 @@ class Lowering:
         return row
 
     def random(self, question: Any, where: str, path: tuple[str | int, ...]) -> None:
-        items = getattr(question, "options", None) or getattr(question, "rows", [])
-        anchored = [
-            i
-            for i in items
-            if getattr(i, "anchor", None)
-            or (
-                getattr(i, "anchor", None) is None
-                and (getattr(i, "exclusive", False) or getattr(i, "specify", None))
-            )
-        ]
+        """Random order XLSForm keeps: the choices of a list, all of them
+        (``randomize=true``); rows, ranking items and anchors it cannot keep."""
+        if self.written_order:
+            return
         rows = isinstance(question, MatrixQuestion | DualMatrixQuestion | GridQuestion)
-        if (anchored or rows or isinstance(question, RankingQuestion)) and not self.written_order:
-            what = "rows" if rows else "options with an anchor" if anchored else "ranking items"
+        if rows or isinstance(question, RankingQuestion) or _anchors(question):
+            what = (
+                "rows"
+                if rows
+                else "ranking items"
+                if isinstance(question, RankingQuestion)
+                else "options with an anchor"
+            )
             raise XlsformError(
                 where,
                 (*path, "order"),
@@ -540,15 +556,8 @@ class Lowering:
                 "with -O order=written to keep the written order, or remove order: random",
             )
 
-    def randomize(self, question: Any, row: Row) -> None:
-        if getattr(question, "order", "written") == "random" and not any(
-            getattr(o, "anchor", None)
-            or (
-                getattr(o, "anchor", None) is None
-                and (getattr(o, "exclusive", False) or getattr(o, "specify", None))
-            )
-            for o in question.options
-        ):
+    def randomize(self, question: SingleChoice | MultipleChoice, row: Row) -> None:
+        if question.order == "random" and not _anchors(question):
             row["parameters"] = "randomize=true"
 
     def filtered(
@@ -655,8 +664,11 @@ class Lowering:
                     written = odk_regex(regex)
                     if "\\u{" in written:
                         raise XlsformError(
-                            where, path, "a pattern with a character beyond U+FFFF",
-                            "ODK's regex() reads such a character as two; leave it out of the pattern",
+                            where,
+                            path,
+                            "a pattern with a character beyond U+FFFF",
+                            "ODK's regex() reads such a character as two; "
+                            "leave it out of the pattern",
                         )
                     checks.append(f"regex(., {string(written)})")
             if checks:
@@ -708,10 +720,21 @@ class Lowering:
         if q.step is not None:
             low = number(q.min) if q.min is not None else "0"
             ratio = f"((. - {low}) div {number(q.step)})"
-            grid = f"{ratio} - round({ratio}) <= 0.000000001 and round({ratio}) - {ratio} <= 0.000000001"
+            tolerance = "0.000000001"  # as qdef checks a step
+            grid = (
+                f"{ratio} - round({ratio}) <= {tolerance} and "
+                f"round({ratio}) - {ratio} <= {tolerance}"
+            )
             row["_own"] = f"{row['_own']} and {grid}" if row.get("_own") else grid
         if q.widget == "slider":
             assert q.min is not None and q.max is not None
+            if (q.step or 1) > q.max - q.min:
+                raise XlsformError(
+                    where,
+                    (*path, "step"),
+                    "a slider whose step is larger than its range",
+                    "ODK's range needs a step within max - min; make the step smaller",
+                )
             row["type"] = "range"
             row["parameters"] = (
                 f"start={number(q.min)} end={number(q.max)} step={number(q.step or 1)}"
@@ -730,7 +753,7 @@ class Lowering:
             row["default"] = full_date(q.default)
         self.rows.append(row)
 
-    def group(self, q: Question, relevant: str, where: str, appearance: str = "field-list") -> None:
+    def group(self, q: Asked, relevant: str, where: str, appearance: str = "field-list") -> None:
         row: Row = {
             "type": "begin_group",
             "name": self.claim(q.id, where),
@@ -741,7 +764,7 @@ class Lowering:
             row["relevant"] = relevant
         self.rows.append(row)
 
-    def end(self, q: Question) -> None:
+    def end(self, q: Asked) -> None:
         self.rows.append({"type": "end_group", "name": q.id})
 
     def part(
@@ -751,7 +774,8 @@ class Lowering:
             "type": type_,
             "name": self.claim(self.nodes[name].names[0] if name in self.nodes else name, where),
         }
-        row.update(self.texts("label", label, pipe=where))
+        # ODK needs a label on every question: a field without one shows its code
+        row.update(self.texts("label", name.rsplit(".", 1)[-1] if label is None else label))
         if required:
             row["required"] = "yes"
         return row
@@ -779,21 +803,32 @@ class Lowering:
             if label is not None:
                 row.update(self.plain("label", label))
             else:
-                row.update(
-                    {
-                        f"label::{language_name(lang)}": escape(c(key))
-                        if c is not None and key in c
-                        else end
-                        for lang, c in catalogs.items()
-                    }
-                )
+                row.update(self.wording(catalogs, key, where, (*path, f"{end}_label")))
             if end == "to":
                 start = self.nodes[names[0]].names[0]
                 row["_own"] = (row.get("_own", "") + " and " if row.get("_own") else "") + (
-                    f"(${{{start}}} = '' or decimal-date-time(.) >= decimal-date-time(${{{start}}}))"
+                    f"(${{{start}}} = '' or "
+                    f"decimal-date-time(.) >= decimal-date-time(${{{start}}}))"
                 )
             self.rows.append(row)
         self.end(q)
+
+    def wording(
+        self, catalogs: Mapping[str, Any], key: str, where: str, path: tuple[str | int, ...]
+    ) -> Row:
+        """qdef's own wording in every language of the form, or a refusal naming the
+        key of the instrument that would hold the text instead."""
+        row: Row = {}
+        for lang, found in catalogs.items():
+            if found is None or key not in found:
+                raise XlsformError(
+                    where,
+                    path,
+                    f"qdef's wording in {lang!r} (it has none for that language)",
+                    f"give the text yourself: {path[-1]}",
+                )
+            row[f"label::{language_name(lang)}"] = escape(found(key))
+        return row
 
     def input_date(self, q: Any) -> Row:
         row: Row = {}
@@ -1000,7 +1035,7 @@ class Lowering:
     # ------------------------------------------------------------------ checks
 
     def checks(
-        self, question: Question, step: Any, start: int, where: str, path: tuple[str | int, ...]
+        self, question: Asked, step: Any, start: int, where: str, path: tuple[str | int, ...]
     ) -> None:
         """The rules (and a number list's total) on every answer node of the question:
         ODK checks a constraint when its node is answered, qdef a rule when any of
@@ -1029,7 +1064,7 @@ class Lowering:
             if not constraint:
                 continue
             row["constraint"] = " and ".join(f"({c})" if " or " in c else c for c in constraint)
-            texts = [pattern_message] if pattern_message is not None else []
+            texts: list[Text] = [pattern_message] if pattern_message is not None else []
             if row.get("name") in own:
                 texts += messages
             if texts:
@@ -1064,7 +1099,7 @@ class Lowering:
                 calc = self.compiler.date(expr)
             else:
                 calc = self.compiler.text(expr)
-        except Unsupported as refused:
+        except UnsupportedError as refused:
             raise XlsformError(
                 where, (*path, "value"), refused.what, "write it without that"
             ) from None
@@ -1077,9 +1112,17 @@ class Lowering:
 
     def sheets(self) -> Sheets:
         lang = language_name(self.instrument.language)
+        title = self.one(self.instrument.title, self.instrument.language)
+        if "${" in title:
+            raise XlsformError(
+                "the title",
+                ("title",),
+                "a title with '${'",
+                "pyxform reads it as a reference in form_title; write the title without it",
+            )
         settings = {
             "form_id": self.instrument.id,
-            "form_title": self.one(self.instrument.title, self.instrument.language),
+            "form_title": title,
             "version": self.instrument.version or "1",
             "default_language": lang,
         }
@@ -1140,6 +1183,45 @@ class _DateLike:
     precision: str
     min: str | None
     max: str | None
+
+
+Asked = (
+    SingleChoice
+    | MultipleChoice
+    | TextQuestion
+    | NumberQuestion
+    | DateQuestion
+    | DateRangeQuestion
+    | TextListQuestion
+    | NumberListQuestion
+    | MatrixQuestion
+    | DualMatrixQuestion
+    | GridQuestion
+    | RankingQuestion
+)
+"""A question with an answer (not a display or a computed value)."""
+
+_ORDERED = (
+    SingleChoice,
+    MultipleChoice,
+    RankingQuestion,
+    MatrixQuestion,
+    GridQuestion,
+    DualMatrixQuestion,
+)
+"""The questions that have an ``order``."""
+
+
+def _anchors(question: Any) -> bool:
+    """Whether an option of a single or multiple choice stays at its place in random
+    order: ``anchor: true``, or by default an exclusive option or one with ``specify``."""
+    if not isinstance(question, SingleChoice | MultipleChoice):
+        return False
+    for option in question.options:
+        exclusive = isinstance(option, MultipleOption) and option.exclusive
+        if option.anchor or (option.anchor is None and (exclusive or option.specify)):
+            return True
+    return False
 
 
 def _described(label: Text, description: Text, languages: Sequence[str]) -> dict[str, str]:

@@ -20,7 +20,7 @@ FIXED_TIME = datetime.datetime(2024, 1, 1, 0, 0, 0)
 
 def workbook_bytes(sheets: Sheets) -> bytes:
     """The ``.xlsx`` of ``sheets``: ``survey``, ``choices`` and ``settings``, header first."""
-    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl import Workbook  # type: ignore[import-untyped]  # noqa: PLC0415
 
     workbook = Workbook()
     workbook.remove(workbook.active)

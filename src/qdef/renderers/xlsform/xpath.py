@@ -39,6 +39,7 @@ from qdef.expr import (
     Or,
     Over,
     Ref,
+    format_number,
     to_source,
 )
 
@@ -61,7 +62,7 @@ class Node:
     precision: str | None = None
 
 
-class Unsupported(RenderError):
+class UnsupportedError(RenderError):
     """An expression the XForm cannot compute as qdef does; the caller locates it."""
 
     def __init__(self, what: str, node: Expr) -> None:
@@ -71,14 +72,19 @@ class Unsupported(RenderError):
 
 
 def string(text: str) -> str:
-    """An XPath 1.0 string literal of ``text``; XPath has no escapes, so a text with
-    both kinds of quotes is a ``concat`` of parts."""
+    """An XPath 1.0 string literal of ``text``. XPath has no escapes, so a text with
+    both kinds of quotes is a ``concat`` of parts; so is a text with ``${``, which
+    pyxform would read as a reference anywhere in an expression (its ``$`` stands
+    alone)."""
+    if "${" in text:
+        parts = text.split("$")
+        pieces = [string(p) for p in parts]
+        return "concat(" + ", '$', ".join(pieces) + ")"
     if "'" not in text:
         return f"'{text}'"
     if '"' not in text:
         return f'"{text}"'
-    parts = text.split("'")
-    pieces = [f"'{p}'" for p in parts]
+    pieces = [f"'{p}'" for p in text.split("'")]
     return "concat(" + ', "\'", '.join(pieces) + ")"
 
 
@@ -86,12 +92,9 @@ def number(value: float) -> str:
     """A number literal: digits only (XPath 1.0 numbers have no exponent)."""
     if isinstance(value, bool):
         raise ValueError(value)
-    if isinstance(value, int) or float(value).is_integer():
-        return str(int(value))
-    text = format(value, "f")
-    if float(text) != value:
-        text = format(value, ".17f").rstrip("0")
-    return text
+    if isinstance(value, float) and value.is_integer():
+        return format_number(int(value))
+    return format_number(value)
 
 
 def full_date(value: str) -> str:
@@ -156,7 +159,7 @@ class Compiler:
             case Call(name="if"):
                 c, a, b = expr.args
                 return f"if({self.condition(c)}, {self.condition(a)}, {self.condition(b)})"
-        raise Unsupported(f"the condition {to_source(expr)!r}", expr)
+        raise UnsupportedError(f"the condition {to_source(expr)!r}", expr)
 
     def answered(self, name: str) -> str:
         node = self.nodes.get(name)
@@ -195,7 +198,9 @@ class Compiler:
             return f"{self.value(left)} {xop} {self.value(right)}"
         if kind == "date":
             sides = [self.date(left), self.date(right)]
-            guards = [f"{s} != ''" for s, e in zip(sides, (left, right)) if not _is_lit(e)]
+            guards = [
+                f"{s} != ''" for s, e in zip(sides, (left, right), strict=True) if not _is_lit(e)
+            ]
             test = " and ".join(
                 [*guards, f"decimal-date-time({sides[0]}) {xop} decimal-date-time({sides[1]})"]
             )
@@ -269,7 +274,7 @@ class Compiler:
             case Ref(name=name):
                 node = self.nodes[name]
                 if node.kind != "number":
-                    raise Unsupported(f"{name!r} as a number", expr)
+                    raise UnsupportedError(f"{name!r} as a number", expr)
                 return f"number({self.locate(node.names[0])})"
             case Neg(operand=operand):
                 return f"(-{self.value(operand)})"
@@ -282,7 +287,7 @@ class Compiler:
                 return self._number_call(expr)
             case Over():
                 return self._over_number(expr)
-        raise Unsupported(f"the value {to_source(expr)!r}", expr)
+        raise UnsupportedError(f"the value {to_source(expr)!r}", expr)
 
     def text(self, expr: Expr) -> str:
         """A text or code: '' when absent."""
@@ -294,7 +299,7 @@ class Compiler:
                 if node.kind in ("number",):
                     return _number_text(self.value(expr))
                 if node.kind not in ("text", "choice"):
-                    raise Unsupported(f"{name!r} as a text", expr)
+                    raise UnsupportedError(f"{name!r} as a text", expr)
                 return self.locate(node.names[0])
             case Call(name="concat", args=args):
                 return "concat(" + ", ".join(self.shown(a) for a in args) + ")"
@@ -308,7 +313,7 @@ class Compiler:
                 return result
         if self.kind(expr) == "number":
             return _number_text(self.value(expr))
-        raise Unsupported(f"the text {to_source(expr)!r}", expr)
+        raise UnsupportedError(f"the text {to_source(expr)!r}", expr)
 
     def shown(self, expr: Expr) -> str:
         """Any value as text ('' when absent)."""
@@ -334,7 +339,7 @@ class Compiler:
                     value = self.date(arg)
                     result = f"if({value} != '', {value}, {result})"
                 return result
-        raise Unsupported(f"the date {to_source(expr)!r}", expr)
+        raise UnsupportedError(f"the date {to_source(expr)!r}", expr)
 
     def truth_text(self, expr: Expr) -> str:
         """A condition as a computed value stores it."""
@@ -348,7 +353,7 @@ class Compiler:
             return "(" + " + ".join(f"if({self._present(a)}, 1, 0)" for a in args) + ")"
         if name in ("min", "max"):
             if any(self.kind(a) == "date" for a in args):
-                raise Unsupported(f"{name}() of dates", call)
+                raise UnsupportedError(f"{name}() of dates", call)
             op = "<" if name == "min" else ">"
             result = self.value(args[0])
             for arg in args[1:]:
@@ -359,8 +364,8 @@ class Compiler:
                 )
             return result
         if name == "if":
-            c, a, b = args
-            return f"if({self.condition(c)}, {self.value(a)}, {self.value(b)})"
+            test, then, otherwise = args
+            return f"if({self.condition(test)}, {self.value(then)}, {self.value(otherwise)})"
         if name == "coalesce":
             result = self.value(args[-1])
             for arg in reversed(args[:-1]):
@@ -386,11 +391,11 @@ class Compiler:
                 result = f"if({self.locate(slot)} = {self.text(code)}, {position}, {result})"
             return result
         if name == "days_between":
-            a, b = (self.date(x) for x in args)
-            return f"round(decimal-date-time({b}) - decimal-date-time({a}))"
+            first, second = (self.date(x) for x in args)
+            return f"round(decimal-date-time({second}) - decimal-date-time({first}))"
         if name in ("months_between", "years_between"):
             return self._calendar(call)
-        raise Unsupported(f"the function {name}()", call)
+        raise UnsupportedError(f"the function {name}()", call)
 
     def _calendar(self, call: Call) -> str:
         """Whole months (years) from ``a`` to ``b``, as docs/format.md counts them."""
@@ -464,14 +469,14 @@ class Compiler:
             return f"count({repeat}[{item} != '' and {inner._present(over.body)}])"
         body = over.body
         if not isinstance(body, Ref):
-            raise Unsupported(
+            raise UnsupportedError(
                 f"{over.func}() of an expression over a roster (only of a variable)", over
             )
         path = inner.locate(self.nodes[body.name].names[0])
         if over.func == "sum":
             return f"sum({repeat}/{path}[. != ''])"
         if self.nodes[body.name].kind == "date":
-            raise Unsupported(f"{over.func}() of dates over a roster", over)
+            raise UnsupportedError(f"{over.func}() of dates over a roster", over)
         found = f"{repeat}/{path}[. != '']"
         return f"if(count({found}) > 0, {over.func}({found}), {NAN})"
 
