@@ -176,7 +176,7 @@ def _round_trip(path: Path, result: ImportResult, compiled: Any) -> dict[str, An
     try:
         rendered = _rendered(compiled)
     except Exception as error:
-        return {"round trip": f"not rendered ({type(error).__name__}: {str(error)[:60]})"}
+        return {"rendered": f"no ({type(error).__name__}: {str(error)[:60]})"}
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "rendered.xlsx"
         target.write_bytes(rendered if isinstance(rendered, bytes) else rendered.encode())
@@ -190,6 +190,7 @@ def _round_trip(path: Path, result: ImportResult, compiled: Any) -> dict[str, An
         1 for n, c in codes.items() if set(c) <= set(back["codes"].get(ids[n], ()))
     )
     return {
+        "rendered": "yes",
         "names kept": f"{names_kept}/{len(kept_names)}",
         "codes kept": f"{codes_same}/{len(codes)}",
         "languages": " ".join(sorted(before["languages"]))
@@ -272,8 +273,8 @@ def main(argv: list[str] | None = None) -> int:
         "relevance",
         "names kept",
         "codes kept",
+        "rendered",
         "languages",
-        "round trip",
     ]
     out = io.StringIO()
     out.write("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n")
