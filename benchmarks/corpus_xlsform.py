@@ -16,7 +16,8 @@ For each XLSForm of ``../shared/corpus/xlsform``:
   compared with the original's: the names of the questions carried over found again,
   the original choice codes of each select all among the rendered ones (an
   ``or_other`` adds ``other``), and the languages as tags (``unnamed``: columns
-  without a language).
+  without a language); and the rendered form's relevance, evaluated as ODK does,
+  against the original's on the same respondents.
 
     python benchmarks/corpus_xlsform.py [--respondents N] [CORPUS_DIR]
 
@@ -62,7 +63,7 @@ def rows(corpus_dir: Path = CORPUS, respondents: int = 20) -> list[dict[str, Any
         row["valid"] = compiled is not None
         if compiled is not None:
             row.update(_relevance(path, result, compiled, respondents))
-            row.update(_round_trip(path, result, compiled))
+            row.update(_round_trip(path, result, compiled, row.pop("_samples", [])))
         found.append(row)
     return found
 
@@ -137,6 +138,7 @@ def _relevance(path: Path, result: ImportResult, compiled: Any, count: int) -> d
     names = {qid: name for qid, name in kept.items()}
     rosters = {s["id"] for s in result.document["sections"] if "repeat" in s}
     agree = dict.fromkeys(kept, True)
+    samples: list[tuple[dict[str, Any], dict[str, int], dict[tuple[str, int], bool]]] = []
     for response in _respondents(compiled, count):
         shown_walk = walk(compiled.instrument, response, check=False)
         iterations = shown_walk.iterations or (None,) * len(shown_walk.questions)
@@ -144,22 +146,12 @@ def _relevance(path: Path, result: ImportResult, compiled: Any, count: int) -> d
             (q.id, 1 if k is None else k + 1)
             for q, k in zip(shown_walk.questions, iterations, strict=True)
         }
-        values: dict[str, Any] = {}
-        repeats: dict[str, int] = {}
-        for key, value in shown_walk.response.items():
-            if key in rosters and isinstance(value, list):
-                repeats[key] = len(value)
-                for index, record in enumerate(value):
-                    for inner, answer in record.items():
-                        slot = values.setdefault(names.get(inner, inner), [""] * len(value))
-                        if isinstance(slot, list):
-                            slot[index] = _text(answer)
-            elif not key.startswith("_"):
-                values[names.get(key, key)] = _text(value)
+        values, repeats = _values(shown_walk.response, rosters, names)
         try:
             relevant = original.shown(values, repeats)
         except Exception:
             return {"relevance": "the harness cannot evaluate the original"}
+        samples.append((_values(shown_walk.response, rosters, {})[0], repeats, relevant))
         for qid, name in kept.items():
             instances = [key for key in relevant if key[0] == name]
             for key in instances:
@@ -167,12 +159,58 @@ def _relevance(path: Path, result: ImportResult, compiled: Any, count: int) -> d
                     agree[qid] = False
     total = len(agree)
     return {
+        "_samples": samples,
         "relevance": f"{sum(agree.values())}/{total}",
         "disagree": sorted(kept[q] for q, ok in agree.items() if not ok),
     }
 
 
-def _round_trip(path: Path, result: ImportResult, compiled: Any) -> dict[str, Any]:
+def _values(
+    response: dict[str, Any], rosters: set[str], names: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """A response as the values of a form's nodes (named by ``names``, else by id)
+    and the number of instances of each repeat."""
+    values: dict[str, Any] = {}
+    repeats: dict[str, int] = {}
+    for key, value in response.items():
+        if key in rosters and isinstance(value, list):
+            repeats[key] = len(value)
+            for index, record in enumerate(value):
+                for inner, answer in record.items():
+                    slot = values.setdefault(names.get(inner, inner), [""] * len(value))
+                    if isinstance(slot, list):
+                        slot[index] = _text(answer)
+        elif not key.startswith("_"):
+            values[names.get(key, key)] = _text(value)
+    return values, repeats
+
+
+def _rendered_relevance(target: Path, result: ImportResult, samples: list[Any]) -> str:
+    """The rendered form's relevance (as ODK evaluates it) against the original's, on
+    the same respondents: the questions that agree everywhere."""
+    from tests.xlsform_relevance import OriginalForm  # noqa: PLC0415
+
+    try:
+        rendered = OriginalForm(target)
+    except Exception as error:
+        return f"pyxform refuses the rendering: {type(error).__name__}"
+    kept = _kept(result)
+    agree = dict.fromkeys(kept, True)
+    for values, repeats, original in samples:
+        try:
+            relevant = rendered.shown(values, repeats)
+        except Exception:
+            return "the harness cannot evaluate the rendering"
+        for qid, name in kept.items():
+            for (node, index), shown in original.items():
+                if node == name and (qid, index) in relevant and relevant[qid, index] != shown:
+                    agree[qid] = False
+    return f"{sum(agree.values())}/{len(agree)}"
+
+
+def _round_trip(
+    path: Path, result: ImportResult, compiled: Any, samples: list[Any]
+) -> dict[str, Any]:
     try:
         rendered = _rendered(compiled)
     except Exception as error:
@@ -181,6 +219,7 @@ def _round_trip(path: Path, result: ImportResult, compiled: Any) -> dict[str, An
         target = Path(folder) / "rendered.xlsx"
         target.write_bytes(rendered if isinstance(rendered, bytes) else rendered.encode())
         back = _names_codes_languages(target)
+        rendered_relevance = _rendered_relevance(target, result, samples)
     before = _names_codes_languages(path)
     ids = {name: qid for qid, name in _kept(result).items()}
     kept_names = set(ids)
@@ -191,6 +230,7 @@ def _round_trip(path: Path, result: ImportResult, compiled: Any) -> dict[str, An
     )
     return {
         "rendered": "yes",
+        "rendered relevance": rendered_relevance,
         "names kept": f"{names_kept}/{len(kept_names)}",
         "codes kept": f"{codes_same}/{len(codes)}",
         "languages": " ".join(sorted(before["languages"]))
@@ -274,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         "names kept",
         "codes kept",
         "rendered",
+        "rendered relevance",
         "languages",
     ]
     out = io.StringIO()
@@ -293,6 +334,14 @@ def main(argv: list[str] | None = None) -> int:
         out.write(
             f"relevance agrees on every respondent for {same} of {total} questions "
             f"({100 * same / max(total, 1):.0f} %)\n"
+        )
+    rendered = [str(r.get("rendered relevance", "")).split("/") for r in table]
+    rendered = [pair for pair in rendered if len(pair) == 2]
+    if rendered:
+        same, total = sum(int(a) for a, _ in rendered), sum(int(b) for _, b in rendered)
+        out.write(
+            f"the rendered XLSForm's relevance agrees with the original's for {same} of "
+            f"{total} questions\n"
         )
     for row in table:
         if row.get("disagree"):

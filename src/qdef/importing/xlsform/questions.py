@@ -291,7 +291,7 @@ class Survey:
             maximum = max(int(entry["max"]), 1)
         elif re.fullmatch(r"[0-9]+", _constant(count, self.entries)):
             number = max(1, min(int(_constant(count, self.entries)), 100))
-            source = self.b.new_id(f"{frame.id}_count", "survey sheet", question=None)
+            source = self.b.new_id(f"{frame.id}_times", "survey sheet", question=None)
             self.b.hidden.append(
                 {"id": source, "type": "number", "min": number, "max": number, "default": number}
             )
@@ -302,9 +302,9 @@ class Survey:
                 if count
                 else "ODK lets the respondent add entries until done"
             )
-            source = self.b.new_id(f"{frame.id}_count", "survey sheet", question=None)
+            source = self.b.new_id(f"{frame.id}_how_many", "survey sheet", question=None)
             label = self.b.text(row.texts.get("label", {}), row=row) or self.b.plain(
-                row.get("name")
+                _escape(row.get("name"))
             )
             question: dict[str, Any] = {
                 "id": source,
@@ -319,7 +319,7 @@ class Survey:
             elif isinstance(label, dict):
                 question["text"] = {tag: f"How many: {text}?" for tag, text in label.items()}
             pre: dict[str, Any] = {
-                "id": self.b.new_id(f"{frame.id}_count_section", "survey sheet", question=None)
+                "id": self.b.new_id(f"{frame.id}_how_many_section", "survey sheet", question=None)
             }
             if when:
                 pre["when"] = when
