@@ -260,16 +260,16 @@ def _rendered(compiled: Any) -> str | bytes:
 
 
 def _names_codes_languages(path: Path) -> dict[str, Any]:
-    from qdef.importing.xlsform.build import _table  # noqa: PLC0415
     from qdef.importing.xlsform.columns import language_tag, question_type  # noqa: PLC0415
+    from qdef.importing.xlsform.sheets import table  # noqa: PLC0415
 
     sheets = read_sheets(path)
-    survey, columns = _table(sheets["survey"])
+    survey, columns = table(sheets["survey"])
     by_key = {col.key: index for index, col in columns.items() if col.language is None}
     languages = {col.language for col in columns.values() if col.key == "label"}
     lists: dict[str, list[str]] = {}
     if "choices" in sheets:
-        choices, choice_columns = _table(sheets["choices"])
+        choices, choice_columns = table(sheets["choices"])
         keys = {col.key: index for index, col in choice_columns.items()}
         languages |= {col.language for col in choice_columns.values() if col.key == "label"}
         for _, cells in choices:

@@ -13,110 +13,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from qdef.importing.report import ImportResult, KeyPath, Loss, Origin
 from qdef.importing.xlsform import translate as tr
 from qdef.importing.xlsform.columns import (
-    METADATA,
     Column,
-    QType,
-    cell_text,
-    column,
     language_tag,
     question_type,
 )
 from qdef.importing.xlsform.fixing import Fixes
 from qdef.importing.xlsform.reading import Sheet
-
-_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
-_CODE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
-_RESERVED = {"end", "and", "or", "not", "has", "in", "answered", "true", "false"}
-_TRUE = {"yes", "true", "true()", "1"}
-_FALSE = {"", "no", "false", "false()", "0"}
-ROSTER_MAX = 20
-_LEFT_OUT_TYPES = {
-    "geopoint": "a location",
-    "geotrace": "a line on a map",
-    "geoshape": "an area on a map",
-    "image": "a photo",
-    "photo": "a photo",
-    "audio": "a sound recording",
-    "video": "a video",
-    "file": "a file upload",
-    "background-audio": "a background recording",
-    "xml-external": "an external XML data file",
-    "csv-external": "an external CSV data file",
-    "osm": "an OpenStreetMap drawing",
-}
-_SURVEY_KNOWN = {
-    "type",
-    "name",
-    "label",
-    "hint",
-    "guidance_hint",
-    "relevant",
-    "constraint",
-    "constraint_message",
-    "required",
-    "required_message",
-    "calculation",
-    "default",
-    "appearance",
-    "choice_filter",
-    "repeat_count",
-    "read_only",
-    "parameters",
-    "trigger",
-    "media",
-}
-
-
-@dataclass(slots=True)
-class Row:
-    number: int
-    cells: dict[str, str]
-    texts: dict[str, dict[str | None, str]]
-
-    def get(self, key: str) -> str:
-        return self.cells.get(key, "").strip()
-
-
-@dataclass(slots=True)
-class Choice:
-    number: int
-    name: str
-    code: str
-    texts: dict[str | None, str]
-    columns: dict[str, str]
-
-
-@dataclass(slots=True)
-class _Frame:
-    kind: str  # group, repeat
-    row: Row
-    id: str
-    conditions: list[str] = field(default_factory=list)
-    section: bool = False
-    """The frame makes a section (a top-level group, or a repeat)."""
-    pending: list[int] = field(default_factory=list)
-    """The losses of the begin row (indices), placed at the section when it is made."""
-
-
-def _table(sheet: Sheet) -> tuple[list[tuple[int, list[str]]], dict[int, Column]]:
-    rows = sheet.rows
-    header_index = next(
-        (i for i, row in enumerate(rows) if any(cell_text(c).strip() for c in row)), None
-    )
-    if header_index is None:
-        return [], {}
-    columns = {i: col for i, cell in enumerate(rows[header_index]) if (col := column(cell))}
-    data = [
-        (i + 1, [cell_text(cell) for cell in row])
-        for i, row in enumerate(rows[header_index + 1 :], start=header_index + 1)
-    ]
-    return data, columns
+from qdef.importing.xlsform.sheets import (
+    CODE,
+    RESERVED,
+    SURVEY_KNOWN,
+    VAR_KINDS,
+    Choice,
+    Row,
+    copy_row,
+    escape,
+    subject,
+    table,
+)
 
 
 class Builder:
@@ -232,7 +152,7 @@ class Builder:
                         "settings sheet",
                         "approximated",
                         "the language of the texts",
-                        f"the form does not say which language {_subject(name)} in; "
+                        f"the form does not say which language {subject(name)} in; "
                         "qdef assumes English (en): correct `language:` if it is another",
                     )
                 else:
@@ -282,7 +202,7 @@ class Builder:
             if raw
             else (lambda value: self.piped(value, row, question))
             if piped
-            else _escape
+            else escape
         )
         if len(self.languages) == 1:
             return pipe(main)
@@ -305,12 +225,12 @@ class Builder:
         parts: list[str] = []
         position = 0
         for found in re.finditer(r"\$\{\s*([^}\s]+)\s*\}", value):
-            parts.append(_escape(value[position : found.start()]))
+            parts.append(escape(value[position : found.start()]))
             var = self.variables.get(found.group(1))
             if var is None and found.group(1) in self.notes:
                 pass  # a note's value is always empty in ODK
             elif var is None:
-                parts.append(_escape(found.group(0)))
+                parts.append(escape(found.group(0)))
                 if row is not None:
                     self.result.lose(
                         f"survey sheet, row {row.number}",
@@ -322,7 +242,7 @@ class Builder:
             else:
                 parts.append(f"{{{var.id}|}}")
             position = found.end()
-        parts.append(_escape(value[position:]))
+        parts.append(escape(value[position:]))
         return "".join(parts)
 
     # --- names -----------------------------------------------------------------
@@ -332,7 +252,7 @@ class Builder:
         if not base or not base[0].isalpha():
             base = f"q{base}" if base else "q"
         base = base[:60]
-        if base in _RESERVED:
+        if base in RESERVED:
             base = f"{base}_"
         candidate, n = base, 2
         while candidate in self.ids:
@@ -356,9 +276,9 @@ class Builder:
         """Settings, languages, choices, and the survey's rows with their qdef
         variables declared: ready for the walk (:mod:`.questions`)."""
         self.settings = self._settings()
-        survey_rows, survey_columns = _table(self.sheets["survey"])
+        survey_rows, survey_columns = table(self.sheets["survey"])
         choice_rows, choice_columns = (
-            ([], {}) if "choices" not in self.sheets else _table(self.sheets["choices"])
+            ([], {}) if "choices" not in self.sheets else table(self.sheets["choices"])
         )
         self._gather_languages(survey_columns, choice_columns)
         self._choices(choice_rows, choice_columns)
@@ -370,7 +290,7 @@ class Builder:
         sheet = self.sheets.get("settings")
         if sheet is None:
             return {}
-        data, columns = _table(sheet)
+        data, columns = table(sheet)
         values: dict[str, str] = {}
         if data:
             _, cells = data[0]
@@ -399,7 +319,7 @@ class Builder:
                     row.cells["media"] = cells[index]
                 else:
                     row.cells[col.key] = cells[index]
-                    if col.key not in _SURVEY_KNOWN:
+                    if col.key not in SURVEY_KNOWN:
                         unknown.setdefault(col.key, number)
             if row.get("type") or row.cells.get("name"):
                 rows.append(row)
@@ -437,15 +357,15 @@ class Builder:
                 continue
             index = end
             loop = row.get("name")
-            out.append(_copy(row, type="begin group"))
+            out.append(copy_row(row, type="begin group"))
             for choice in choices:
-                group = _copy(
+                group = copy_row(
                     row, type="begin group", name=f"{loop}_{choice.name}", texts=choice.texts
                 )
                 group.cells["_loop"] = loop
                 out.append(group)
                 for inner in body:
-                    copy = _copy(inner, label_of=choice.texts)
+                    copy = copy_row(inner, label_of=choice.texts)
                     if inner.get("name") and question_type(inner.get("type")).base not in {
                         "begin_group",
                         "end_group",
@@ -460,8 +380,8 @@ class Builder:
                             question=copy.cells["name"],
                         )
                     out.append(copy)
-                out.append(_copy(row, type="end group"))
-            out.append(_copy(row, type="end group"))
+                out.append(copy_row(row, type="end group"))
+            out.append(copy_row(row, type="end group"))
         return out
 
     def _choices(self, data: list[tuple[int, list[str]]], columns: dict[int, Column]) -> None:
@@ -489,7 +409,7 @@ class Builder:
             if not name:
                 continue
             where = f"survey sheet, row {row.number}, column name"
-            kind = _VAR_KINDS.get(qtype.base)
+            kind = VAR_KINDS.get(qtype.base)
             if qtype.base in {"begin_group", "begin_repeat", "begin_loop"}:
                 row.cells["_id"] = self.new_id(name, where, question=None)
                 continue
@@ -515,7 +435,7 @@ class Builder:
             if choice.name in codes:
                 continue
             code = choice.name
-            if not _CODE.match(code) or code in taken:
+            if not CODE.match(code) or code in taken:
                 code = re.sub(r"[^A-Za-z0-9_]", "_", code)[:60] or "option"
                 base, n = code, 2
                 while code in taken:
@@ -553,7 +473,7 @@ class Builder:
         document: dict[str, Any] = {"qdef": 1, "id": instrument_id}
         if settings.get("version"):
             document["version"] = settings["version"]
-        document["title"] = self.plain(_escape(title).replace("{{", "{").replace("}}", "}"))
+        document["title"] = self.plain(escape(title).replace("{{", "{").replace("}}", "}"))
         document["language"] = self.main_tag
         if len(self.languages) > 1:
             document["translations"] = [
@@ -613,69 +533,3 @@ class Builder:
                 "none of the form's questions could be carried over; "
                 "the instrument has a note instead",
             )
-
-
-_VAR_KINDS: dict[str, tr.VarKind] = {
-    "text": "text",
-    "integer": "number",
-    "decimal": "number",
-    "range": "number",
-    "date": "date",
-    "select_one": "single",
-    "select_multiple": "multiple",
-    "rank": "ranking",
-    "calculate": "computed",
-    "hidden": "hidden",
-    "acknowledge": "single",
-    "barcode": "text",
-    "phone": "text",
-    "time": "text",
-    "datetime": "date",
-}
-
-
-def _copy(
-    row: Row,
-    *,
-    type: str | None = None,
-    name: str | None = None,
-    texts: dict[str | None, str] | None = None,
-    label_of: dict[str | None, str] | None = None,
-) -> Row:
-    """A copy of a row, for a loop's iteration."""
-    cells = dict(row.cells)
-    copied = {key: dict(values) for key, values in row.texts.items()}
-    if type is not None:
-        cells["type"] = type
-        cells.pop("_id", None)
-    if name is not None:
-        cells["name"] = name
-    if texts is not None:
-        copied["label"] = dict(texts)
-        copied.pop("hint", None)
-    if label_of is not None:
-        fallback = next((text for text in label_of.values() if text.strip()), "")
-        for values in copied.values():
-            for language, text in values.items():
-                values[language] = text.replace("%(label)s", label_of.get(language, fallback))
-    return Row(row.number, cells, copied)
-
-
-def _subject(name: str | None) -> str:
-    return "its texts are" if name is None else f"{name!r} is"
-
-
-def _escape(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
-
-
-def truthy(value: str) -> bool | None:
-    lowered = value.strip().lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    return None
-
-
-__all__ = ["METADATA", "Builder", "QType", "Row", "truthy"]

@@ -9,9 +9,10 @@ from typing import Any
 
 from qdef.importing.report import ImportResult, Origin
 from qdef.importing.xlsform import translate as tr
-from qdef.importing.xlsform.build import Builder, Row, _escape, _Frame, truthy
+from qdef.importing.xlsform.build import Builder
 from qdef.importing.xlsform.columns import QType
 from qdef.importing.xlsform.fixing import Fix
+from qdef.importing.xlsform.sheets import Frame, Row, escape, truthy
 
 _SELECT_WIDGETS = {
     "minimal": "dropdown",
@@ -29,7 +30,7 @@ class Entries:
     def __init__(self, builder: Builder) -> None:
         self.b = builder
         self.result: ImportResult = builder.result
-        self.stack: list[_Frame] = []
+        self.stack: list[Frame] = []
         self.items: dict[int, str] = {}
         """A roster's frame (id()) → its item."""
 
@@ -93,7 +94,7 @@ class Entries:
                 entry["when"] = when
             return entry
         if label is None:
-            label = self.b.plain(_escape(name))
+            label = self.b.plain(escape(name))
             self.result.lose(
                 self._where(row, "label"),
                 "approximated",
@@ -304,7 +305,7 @@ class Entries:
                 continue
             label = self.b.text(choice.texts, row=row, question=name)
             if label is None:
-                label = self.b.plain(_escape(choice.name))
+                label = self.b.plain(escape(choice.name))
                 self.result.lose(
                     f"choices sheet, row {choice.number}",
                     "approximated",
@@ -562,7 +563,7 @@ class Entries:
             ),
         )
 
-    def _section_frame(self) -> _Frame | None:
+    def _section_frame(self) -> Frame | None:
         found = None
         for frame in self.stack:
             if frame.section:

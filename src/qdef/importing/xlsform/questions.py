@@ -6,17 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from qdef.importing.xlsform.build import (
-    _LEFT_OUT_TYPES,
-    ROSTER_MAX,
-    Builder,
-    Row,
-    _escape,
-    _Frame,
-)
+from qdef.importing.xlsform.build import Builder
 from qdef.importing.xlsform.columns import QType, question_type
 from qdef.importing.xlsform.entries import Entries, conjunction, constant, origin_of
 from qdef.importing.xlsform.fixing import Fix
+from qdef.importing.xlsform.sheets import LEFT_OUT_TYPES, ROSTER_MAX, Frame, Row, escape
 
 _LOOP = (
     "qdef has no loop over a whole choice list: make the list a multiple choice "
@@ -32,7 +26,7 @@ class Survey(Entries):
     def __init__(self, builder: Builder) -> None:
         super().__init__(builder)
         self.current: dict[str, Any] | None = None
-        self.current_frame: _Frame | None = None
+        self.current_frame: Frame | None = None
         self.opened: dict[int, int] = {}
         self.entries: dict[str, dict[str, Any]] = {}
 
@@ -69,7 +63,7 @@ class Survey(Entries):
         kind = {"begin_group": "group", "begin_repeat": "repeat", "begin_loop": "loop"}[qtype.base]
         if kind == "repeat" and in_repeat:
             kind = "nested"
-        frame = _Frame(kind, row, fid)
+        frame = Frame(kind, row, fid)
         first = len(self.result.losses)
         if kind in {"loop", "nested"}:
             self.result.lose(
@@ -110,7 +104,7 @@ class Survey(Entries):
         if kind == "group" and not frame.section:
             self._group_label(row, frame)
 
-    def _group_label(self, row: Row, frame: _Frame) -> None:
+    def _group_label(self, row: Row, frame: Frame) -> None:
         """A nested group's label (and hint) as a display before its questions."""
         label = self.b.text(row.texts.get("label", {}), row=row)
         if label is None:
@@ -221,7 +215,7 @@ class Survey(Entries):
                 self.b.anchor_loss(index, section)
             frame.pending = []
 
-    def _repeat(self, frame: _Frame, when: str | None) -> dict[str, Any] | None:
+    def _repeat(self, frame: Frame, when: str | None) -> dict[str, Any] | None:
         row = frame.row
         item = self.b.new_id(f"{frame.id}_number", "survey sheet", question=None)
         self.items[id(frame)] = item
@@ -267,7 +261,7 @@ class Survey(Entries):
             )
             source = self.b.new_id(f"{frame.id}_how_many", "survey sheet", question=None)
             label = self.b.text(row.texts.get("label", {}), row=row) or self.b.plain(
-                _escape(row.get("name"))
+                escape(row.get("name"))
             )
             question: dict[str, Any] = {
                 "id": source,
@@ -317,9 +311,9 @@ class Survey(Entries):
                 "record it in the survey platform",
             )
             return
-        if base in _LEFT_OUT_TYPES:
+        if base in LEFT_OUT_TYPES:
             self._left_out(
-                row, f"qdef has no question for {_LEFT_OUT_TYPES[base]}; collect it another way"
+                row, f"qdef has no question for {LEFT_OUT_TYPES[base]}; collect it another way"
             )
             return
         if base in {"select_one_from_file", "select_multiple_from_file", "select_one_external"}:
