@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from benchmarks.corpus_xlsform import rows
-from qdef.importing.xlsform import read
+from qdef.importing import ImportRefused
+from qdef.importing.xlsform import read, reading
 from tests.xlsform_files import errors_of
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "xlsform"
@@ -58,3 +59,10 @@ def rows_of(rows_function: Any, path: Path) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as folder:
         shutil.copy(path, folder)
         return list(rows_function(Path(folder), respondents=8))
+
+
+@pytest.mark.skipif(not TUTORIAL.is_file(), reason=f"the shared corpus is absent ({CORPUS})")
+def test_a_large_xls_sheet_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading, "MAX_ROWS", 5)
+    with pytest.raises(ImportRefused, match="the sheet 'survey' has 13 rows"):
+        read(TUTORIAL)
