@@ -152,12 +152,17 @@ def test_groups_sections_and_nested_relevance(tmp_path: Path) -> None:
     assert result.faithful is True or all(loss.question is None for loss in result.losses)
 
 
-def test_repeat_with_count_is_a_roster(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("constraint", "maximum", "lost"), [(". >= 0 and . < 9", 8, False), (None, 20, True)]
+)
+def test_repeat_with_count_is_a_roster(
+    tmp_path: Path, constraint: str | None, maximum: int, lost: bool
+) -> None:
     result = _import(
         tmp_path,
         [
             ["type", "name", "label", "repeat_count", "constraint"],
-            ["integer", "members", "How many?", None, ". <= 8"],
+            ["integer", "members", "How many?", None, constraint],
             ["begin repeat", "person", "Person", "${members}"],
             ["text", "pname", "Name?"],
             ["integer", "page", "Age?"],
@@ -168,10 +173,41 @@ def test_repeat_with_count_is_a_roster(tmp_path: Path) -> None:
     sections = result.document["sections"]
     roster = sections[1]
     assert roster["id"] == "person"
-    assert roster["repeat"] == {"times": "members", "max": 20, "item": "person_number"}
-    assert _questions(result.document)["members"]["max"] == 20
-    [loss] = [loss for loss in result.losses if loss.question == "members"]
-    assert loss.where == "survey sheet, row 3, column repeat_count"
+    assert roster["repeat"] == {"times": "members", "max": maximum, "item": "person_number"}
+    assert _questions(result.document)["members"]["max"] == maximum
+    losses = [loss for loss in result.losses if loss.question == "members"]
+    assert [loss.where for loss in losses] == (
+        ["survey sheet, row 3, column repeat_count"] if lost else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "constraint", "bounds"),
+    [
+        ("integer", ". >= 0 and . <= 120", {"min": 0, "max": 120}),
+        ("integer", ". < 10", {"max": 9}),
+        ("integer", "-5 < .", {"min": -4}),
+        ("decimal", ". > 10.51 and . <= 18.39", {}),
+        ("decimal", ". >= 0.5", {"min": 0.5}),
+        ("integer", ". > 2 or . < 0", {}),
+        ("integer", ". > ${other}", {}),
+    ],
+)
+def test_a_constraint_that_bounds_a_number_gives_min_and_max(
+    tmp_path: Path, kind: str, constraint: str, bounds: dict[str, float]
+) -> None:
+    result = _import(
+        tmp_path,
+        [
+            ["type", "name", "label", "constraint"],
+            ["integer", "other", "Other"],
+            [kind, "n", "N?", constraint],
+        ],
+    )
+    n = _questions(result.document)["n"]
+    assert {key: n[key] for key in ("min", "max") if key in n} == bounds
+    assert "rules" in n  # the rule stays, with its message
+    assert list(n).index("text") < list(n).index("rules")
 
 
 def test_expressions_keep_xpath_semantics(tmp_path: Path) -> None:

@@ -4,11 +4,13 @@ The walk over the rows (sections, rosters) is :mod:`.questions`'s."""
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 from qdef.importing.report import ImportResult, Origin
 from qdef.importing.xlsform import translate as tr
+from qdef.importing.xlsform import xpath as xp
 from qdef.importing.xlsform.build import Builder
 from qdef.importing.xlsform.columns import QType
 from qdef.importing.xlsform.fixing import Fix
@@ -513,10 +515,12 @@ class Entries:
         message = self.b.text(row.texts.get("constraint_message", {}), row=row, question=name)
         if message is None:
             message = self.b.plain("Sorry, this response is invalid.")
-        if entry["type"] == "text":
-            found = re.fullmatch(r"\s*regex\(\s*\.\s*,\s*'([^']*)'\s*\)\s*", constraint)
-            if found:
-                regex = found.group(1)
+        tree = _parsed(constraint)
+        if entry["type"] == "number" and tree is not None:
+            _bounds(tree, entry)  # the rule stays (with its message); min/max say it too
+        if entry["type"] == "text" and tree is not None:
+            regex = _own_regex(tree)
+            if regex is not None:
                 if regex.startswith("^") and regex.endswith("$"):
                     regex = regex[1:-1]
                 else:
@@ -599,6 +603,111 @@ _QDEF_TYPES = {
     "select_multiple": "multiple",
     "rank": "ranking",
 }
+
+
+_KEY_ORDER = [
+    "id",
+    "type",
+    "number",
+    "text",
+    "hint",
+    "help",
+    "required",
+    "when",
+    "kind",
+    "long",
+    "format",
+    "pattern",
+    "precision",
+    "min",
+    "max",
+    "step",
+    "widget",
+    "options",
+    "filter",
+    "order",
+    "default",
+    "rules",
+    "value",
+    "label",
+]
+_RANK = {key: index for index, key in enumerate(_KEY_ORDER)}
+
+
+def in_key_order(entry: dict[str, Any]) -> None:
+    """Reorder an entry's keys (in place: fixes refer to it) as docs/format.md lists them."""
+    items = sorted(entry.items(), key=lambda item: _RANK.get(item[0], len(_RANK)))
+    entry.clear()
+    entry.update(items)
+
+
+def _parsed(source: str) -> xp.Node | None:
+    try:
+        return xp.parse(source)
+    except xp.XPathError:
+        return None
+
+
+def _own_regex(tree: xp.Node) -> str | None:
+    """The pattern of ``regex(., 'pattern')``, the whole constraint."""
+    if (
+        isinstance(tree, xp.Call)
+        and tree.name == "regex"
+        and len(tree.args) == 2
+        and tree.args[0] == xp.Path(".", (".",), absolute=False)
+        and isinstance(tree.args[1], xp.String)
+    ):
+        return tree.args[1].value
+    return None
+
+
+_BOUNDS = {">=": "min", ">": "min", "<=": "max", "<": "max"}
+_MIRRORED = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
+
+
+def _bounds(tree: xp.Node, entry: dict[str, Any]) -> None:
+    """``min``/``max`` of a number from a constraint that only bounds it
+    (``. >= 0 and . <= 120``); a strict bound only for integers."""
+    found: dict[str, float] = {}
+    parts = [tree]
+    comparisons: list[xp.Binary] = []
+    while parts:
+        node = parts.pop()
+        if isinstance(node, xp.Binary) and node.op == "and":
+            parts += [node.left, node.right]
+        elif isinstance(node, xp.Binary) and node.op in _BOUNDS:
+            comparisons.append(node)
+        else:
+            return
+    integer = entry.get("kind", "integer") == "integer"
+    for node in comparisons:
+        op, other = node.op, node.right
+        if node.right == xp.Path(".", (".",), absolute=False):
+            op, other = _MIRRORED[op], node.left
+        elif node.left != xp.Path(".", (".",), absolute=False):
+            return
+        value = _literal_number(other)
+        if value is None or (op in {"<", ">"} and not (integer and value.is_integer())):
+            return
+        if op in {"<", ">"}:
+            value += 1 if op == ">" else -1
+        key = _BOUNDS[op]
+        found[key] = (
+            max(found.get(key, value), value) if key == "min" else min(found.get(key, value), value)
+        )
+    if found.get("min", -math.inf) > found.get("max", math.inf):
+        return
+    for key, bound in found.items():
+        whole = (math.ceil(bound) if key == "min" else math.floor(bound)) if integer else bound
+        entry[key] = int(whole) if float(whole).is_integer() else whole
+
+
+def _literal_number(node: xp.Node) -> float | None:
+    if isinstance(node, xp.Number):
+        return node.value
+    if isinstance(node, xp.Neg) and isinstance(node.operand, xp.Number):
+        return -node.operand.value
+    return None
 
 
 def constant(count: str, entries: dict[str, dict[str, Any]]) -> str:

@@ -8,7 +8,13 @@ from typing import Any
 
 from qdef.importing.xlsform.build import Builder
 from qdef.importing.xlsform.columns import QType, question_type
-from qdef.importing.xlsform.entries import Entries, conjunction, constant, origin_of
+from qdef.importing.xlsform.entries import (
+    Entries,
+    conjunction,
+    constant,
+    in_key_order,
+    origin_of,
+)
 from qdef.importing.xlsform.fixing import Fix
 from qdef.importing.xlsform.sheets import LEFT_OUT_TYPES, ROSTER_MAX, Frame, Row, escape
 
@@ -345,6 +351,7 @@ class Survey(Entries):
         entry = self._entry(row, qtype)
         if entry is None:
             return
+        in_key_order(entry)
         if "default" in entry:
             self.b.fixes.key(
                 entry, "default", Fix(self._where(row, "default"), "the default", name)
