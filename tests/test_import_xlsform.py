@@ -304,6 +304,9 @@ def test_left_out_types_and_or_other(tmp_path: Path) -> None:
         "specify": [{"id": "pick_other"}],
     }
     assert result.counts() == {"faithful": 1, "approximated": 0, "left out": 2}
+    # a question left out: its loss stands at the section it would have been in
+    [where] = [loss for loss in result.losses if loss.question == "where"]
+    assert where.at == ("sections", 0)
 
 
 @pytest.mark.parametrize(

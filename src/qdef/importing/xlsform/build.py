@@ -63,6 +63,8 @@ class Builder:
         self.origin_anchors: list[tuple[Origin, object | None]] = []
         self.note_anchors: list[tuple[object, str]] = []
         self.loss_anchors: dict[int, object] = {}
+        self.orphans: dict[str, object] = {}
+        """A question left out → the section it would have been in (for its losses)."""
 
     def anchor_loss(self, index: int, node: object) -> None:
         """Place the loss ``index`` at ``node`` (a section) once the document is final."""
@@ -106,6 +108,9 @@ class Builder:
         for loss in self.result.losses:
             unique.setdefault((loss.where, loss.kind, loss.what, loss.question), loss)
         self.result.losses = list(unique.values())
+        for name, node in self.orphans.items():
+            if name not in by_name and id(node) in paths:
+                by_name[name] = paths[id(node)]
         self.result.losses = [
             replace(loss, at=by_name[loss.question])
             if not loss.at and loss.question is not None and loss.question in by_name

@@ -34,6 +34,10 @@ class Entries:
         self.result: ImportResult = builder.result
         self.stack: list[Frame] = []
         self.items: dict[int, str] = {}
+        self.waiting: list[str] = []
+        self.current: dict[str, Any] | None = None
+        """The section being filled."""
+        """Questions left out whose losses wait for the section they would be in."""
         """A roster's frame (id()) → its item."""
 
     def _where(self, row: Row, col: str | None = None) -> str:
@@ -53,6 +57,10 @@ class Entries:
             question=name,
         )
         self.b.anchor_origin(origin_of(name, row, None), None)
+        if self.current is not None:  # its losses go where it would have been
+            self.b.orphans.setdefault(name, self.current)
+        else:
+            self.waiting.append(name)
 
     def _entry(self, row: Row, qtype: QType) -> dict[str, Any] | None:  # noqa: PLR0915
         name, base = row.get("name"), qtype.base

@@ -31,7 +31,6 @@ class Survey(Entries):
 
     def __init__(self, builder: Builder) -> None:
         super().__init__(builder)
-        self.current: dict[str, Any] | None = None
         self.current_frame: Frame | None = None
         self.opened: dict[int, int] = {}
         self.entries: dict[str, dict[str, Any]] = {}
@@ -46,6 +45,8 @@ class Survey(Entries):
                 self._end(row)
             else:
                 self._row(row, qtype)
+        if self.waiting and self.b.sections:
+            self._place_pending(self.b.sections[-1])
         for frame in self.stack:
             self.result.lose(
                 f"survey sheet, row {frame.row.number}",
@@ -216,6 +217,9 @@ class Survey(Entries):
         return section
 
     def _place_pending(self, section: dict[str, Any]) -> None:
+        for name in self.waiting:
+            self.b.orphans.setdefault(name, section)
+        self.waiting = []
         for frame in self.stack:
             for index in frame.pending:
                 self.b.anchor_loss(index, section)
