@@ -348,6 +348,15 @@ def test_zip_bombs_are_refused(tmp_path: Path) -> None:
         read(many)
 
 
+def test_an_archive_that_unpacks_too_large_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading, "MAX_UNCOMPRESSED_BYTES", 1000)
+    path = xlsform(tmp_path / "f.xlsx", [["type", "name", "label"], ["text", "a", "A"]])
+    with pytest.raises(ImportRefused, match="unpacks to .* bytes, more than 1000"):
+        read(path)
+
+
 def test_huge_sheet_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reading, "MAX_ROWS", 50)
     path = xlsform(

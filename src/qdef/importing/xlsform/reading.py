@@ -23,6 +23,8 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 100
 MAX_MEMBERS = 1000
+_RATIO_FLOOR = 1024 * 1024
+"""Below this size a high compression ratio is harmless (a sheet of empty cells)."""
 MAX_ROWS = 100_000
 MAX_CELLS = 2_000_000
 
@@ -86,8 +88,14 @@ def _check_zip(path: Path) -> None:
             f"{MAX_UNCOMPRESSED_BYTES}; refused as a possible zip bomb (remove unused "
             "sheets and cells, and save it again)"
         )
+    if total > _RATIO_FLOOR and total > MAX_RATIO * max(packed, 1):
+        raise ImportRefused(
+            f"{path}: the .xlsx archive unpacks to {total} bytes from {packed}, more than "
+            f"{MAX_RATIO} to 1; refused as a possible zip bomb (save the file again from a "
+            "spreadsheet program)"
+        )
     for member in members:
-        if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(
+        if member.file_size > _RATIO_FLOOR and member.file_size > MAX_RATIO * max(
             member.compress_size, 1
         ):
             raise ImportRefused(
@@ -95,7 +103,6 @@ def _check_zip(path: Path) -> None:
                 "to 1; refused as a possible zip bomb (save the file again from a "
                 "spreadsheet program)"
             )
-    del packed
 
 
 def _too_large(path: Path, name: str, rows: int, columns: int) -> ImportRefused:
