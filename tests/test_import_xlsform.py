@@ -353,7 +353,7 @@ def test_an_archive_that_unpacks_too_large_is_refused(
 ) -> None:
     monkeypatch.setattr(reading, "MAX_UNCOMPRESSED_BYTES", 1000)
     path = xlsform(tmp_path / "f.xlsx", [["type", "name", "label"], ["text", "a", "A"]])
-    with pytest.raises(ImportRefused, match="unpacks to .* bytes, more than 1000"):
+    with pytest.raises(ImportRefused, match=r"unpacks to \d+ bytes, more than 1000"):
         read(path)
 
 
