@@ -443,3 +443,29 @@ def test_qdef_import_writes_a_valid_instrument_and_exits_by_its_losses(tmp_path:
     err = io.StringIO()
     assert main(["import", str(broken)], io.StringIO(), err) == 2
     assert "is not a spreadsheet" in err.getvalue()
+
+
+def test_rank_range_acknowledge_and_time(tmp_path: Path) -> None:
+    result = _import(
+        tmp_path,
+        [
+            ["type", "name", "label", "parameters", "default"],
+            ["rank yn", "prio", "Order them"],
+            ["range", "score", "Score", "start=0 end=10 step=2"],
+            ["acknowledge", "ok", "Understood?"],
+            ["time", "at", "When?", None, "09:30"],
+        ],
+        YES_NO,
+    )
+    q = _questions(result.document)
+    assert q["prio"]["type"] == "ranking"
+    assert [o["code"] for o in q["prio"]["options"]] == ["yes", "no"]
+    assert {k: q["score"][k] for k in ("min", "max", "step", "widget")} == {
+        "min": 0,
+        "max": 10,
+        "step": 2,
+        "widget": "slider",
+    }
+    assert q["ok"]["options"] == [{"code": "OK", "label": "OK"}]
+    assert q["at"]["type"] == "text" and q["at"]["default"] == "09:30"
+    assert result.counts() == {"faithful": 2, "approximated": 2, "left out": 0}
