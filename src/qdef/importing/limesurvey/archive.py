@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
+from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
 from qdef.importing.report import ImportRefused
 
@@ -112,7 +112,9 @@ def parse_bytes(data: bytes, path: Path) -> Element:
     if len(data) > MAX_BYTES:
         raise _refuse(path, "the file is too large", "export the survey structure alone")
     try:
-        root: Element = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root: Element = fromstring(
+            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
     except DefusedXmlException:
         raise _refuse(
             path,
@@ -181,6 +183,28 @@ def read_survey(root: Element) -> Survey:
         survey.titles[lang] = row.get("surveyls_title", "")
         survey.descriptions[lang] = row.get("surveyls_description", "")
         survey.welcomes[lang] = row.get("surveyls_welcometext", "")
+    groups = _groups(root, base)
+    questions = _questions(root, base)
+    _answers(root, base, questions)
+    _attributes(root, base, questions)
+    for row in rows(root, "conditions"):
+        survey.conditions.add(_int(row.get("qid")))
+    for question in sorted(questions.values(), key=lambda q: (q.scale, q.order, q.qid)):
+        if question.parent:
+            parent = questions.get(question.parent)
+            if parent is not None:
+                parent.subquestions.append(question)
+        else:
+            group = groups.get(question.gid)
+            if group is not None:
+                group.questions.append(question)
+    for question in questions.values():
+        question.answers.sort(key=lambda a: (a.scale, a.order))
+    survey.groups = sorted(groups.values(), key=lambda g: (g.order, g.gid))
+    return survey
+
+
+def _groups(root: Element, base: str) -> dict[int, Group]:
     groups: dict[int, Group] = {}
     for row in rows(root, "groups"):
         gid = _int(row.get("gid"))
@@ -200,6 +224,10 @@ def read_survey(root: Element) -> Survey:
         if group is not None:
             group.names[row.get("language", base)] = row.get("group_name", "")
             group.descriptions[row.get("language", base)] = row.get("description", "")
+    return groups
+
+
+def _questions(root: Element, base: str) -> dict[int, Question]:
     questions: dict[int, Question] = {}
     for table in ("questions", "subquestions"):
         for row in rows(root, table):
@@ -227,6 +255,10 @@ def read_survey(root: Element) -> Survey:
         if question is not None:
             question.texts[row.get("language", base)] = row.get("question", "")
             question.helps[row.get("language", base)] = row.get("help", "")
+    return questions
+
+
+def _answers(root: Element, base: str, questions: dict[int, Question]) -> None:
     answers: dict[int, tuple[Question, Answer]] = {}
     old_answers: dict[tuple[int, str, int], Answer] = {}
     for row in rows(root, "answers"):
@@ -249,6 +281,9 @@ def read_survey(root: Element) -> Survey:
         found = answers.get(_int(row.get("aid")))
         if found is not None:
             found[1].labels[row.get("language", base)] = row.get("answer", "")
+
+
+def _attributes(root: Element, base: str, questions: dict[int, Question]) -> None:
     for row in rows(root, "question_attributes"):
         question = questions.get(_int(row.get("qid")))
         if question is not None:
@@ -272,18 +307,3 @@ def read_survey(root: Element) -> Survey:
         found_default = defaults.get(_int(row.get("dvid")))
         if found_default is not None:
             found_default[1][row.get("language", base)] = row.get("defaultvalue", "")
-    for row in rows(root, "conditions"):
-        survey.conditions.add(_int(row.get("qid")))
-    for question in sorted(questions.values(), key=lambda q: (q.scale, q.order, q.qid)):
-        if question.parent:
-            parent = questions.get(question.parent)
-            if parent is not None:
-                parent.subquestions.append(question)
-        else:
-            group = groups.get(question.gid)
-            if group is not None:
-                group.questions.append(question)
-    for question in questions.values():
-        question.answers.sort(key=lambda a: (a.scale, a.order))
-    survey.groups = sorted(groups.values(), key=lambda g: (g.order, g.gid))
-    return survey

@@ -218,7 +218,7 @@ class Base:
     def equation(self, text: str, what: str, *, condition: bool) -> str | None:
         translator = self.translator
         translator.notes = []
-        translator.current = self.place.code if self.place else ""
+        translator.current = self.place.code if self.place and self.place.code else ""
         try:
             node = script.parse(text)
             result = translator.condition(node) if condition else translator.value(node).text

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from qdef.importing.limesurvey.archive import Question, Survey
-from qdef.importing.limesurvey.build import TEXT, Base, Data, Place
+from qdef.importing.limesurvey.build import Base, Data, Place
 from qdef.importing.limesurvey.translate import Symbol, qdef_number
 from qdef.importing.report import ImportResult
 
@@ -64,7 +64,8 @@ class Builder(Base):
                            for k in self.languages})
         if intro is not None:
             doc["intro"] = intro
-        doc["sections"] = sections = []
+        sections: list[Data] = []
+        doc["sections"] = sections
         for name in ("quota", "assessments"):
             if name in survey.sections:
                 self.lose("left out", f"the {name}", "qdef has no " + name + "; keep them in "
@@ -88,7 +89,8 @@ class Builder(Base):
                 self.result.lose(where, "left out", "the randomization group "
                                  f"{group.randomization!r}", "qdef shuffles questions within a "
                                  "section (order: random), not groups", at=section_at)
-            section["questions"] = questions = []
+            questions: list[Data] = []
+            section["questions"] = questions
             self.conditional = when is not None
             for question in group.questions:
                 self.question(question, questions, (*section_at, "questions"))
@@ -383,8 +385,8 @@ class Builder(Base):
         self._order(q, out)
         out["options"] = options
         for scale, sqid, _special, values in q.defaults:
-            value = values.get(self.base) or ""
-            if not scale and sqid in by_sqid and value == "Y":
+            chosen = values.get(self.base) or ""
+            if not scale and sqid in by_sqid and chosen == "Y":
                 defaults.append(by_sqid[sqid])
         if defaults:
             out["default"] = defaults
@@ -483,7 +485,8 @@ class Builder(Base):
         self._bounds(q, bounds)
         fields = []
         for sub, code in zip(subs, codes, strict=True):
-            fields.append({"code": code, "label": self.text(sub.texts) or self.same(sub.title), **bounds})
+            label = self.text(sub.texts) or self.same(sub.title)
+            fields.append({"code": code, "label": label, **bounds})
             self.register(f"{q.title}_{sub.title}", Symbol("number", f"{out['id']}.{code}"),
                           q.qid, sub.title)
         if not fields:
@@ -633,7 +636,8 @@ class Builder(Base):
                     if value is not None and q.attribute("input_boxes") != "1":
                         column[key] = value
             columns.append(column)
-        out["columns"] = columns or [{"code": "none", "label": self.same("(none)"), "input": "text"}]
+        none = {"code": "none", "label": self.same("(none)"), "input": "text"}
+        out["columns"] = columns or [none]
         kind = "text" if q.type == ";" else "check" if check else "number"
         for sub, code in self._rows(q, out, 0):
             for col, ccode in zip(columns_src, codes, strict=True):

@@ -71,7 +71,7 @@ def _unpipe(text: str) -> str:
         if c == "{":
             end = text.find("}", i)
             end = len(text) - 1 if end < 0 else end
-            out.append("{{" + text[i + 1 : end].split("|")[0] + "}}")
+            out.append("{{" + text[i + 1 : end].split("|", maxsplit=1)[0] + "}}")
             i = end + 1
             continue
         out.append(c)
@@ -98,14 +98,17 @@ def repair(result: ImportResult, where_of: dict[KeyPath, tuple[str, str | None]]
             if _fix(result, path, diagnostic.message, where_of, done):
                 changed = True
             else:
-                left.append(f"{diagnostic.code} at {'/'.join(map(str, path))}: {diagnostic.message}")
+                place = "/".join(map(str, path))
+                left.append(f"{diagnostic.code} at {place}: {diagnostic.message}")
         if not changed:
             return left
     return left
 
 
 def _question_of(path: KeyPath) -> KeyPath:
-    return path[:4] if len(path) >= 4 and path[0] == "sections" and path[2] == "questions" else path[:2]
+    if len(path) >= 4 and path[0] == "sections" and path[2] == "questions":
+        return path[:4]
+    return path[:2]
 
 
 def _fix(
@@ -118,11 +121,11 @@ def _fix(
     document = result.document
     owner = _question_of(path)
     where, code = where_of.get(owner, (f"survey {document.get('id', '')}", None))
-    why = f"qdef refuses it ({message.split(';')[0]}); fix it by hand in the YAML"
+    why = f"qdef refuses it ({message.split(';', maxsplit=1)[0]}); fix it by hand in the YAML"
     for depth in range(len(path), 0, -1):
         key = path[depth - 1]
         parent_path = path[: depth - 1]
-        if parent_path + (key,) in done:
+        if (*parent_path, key) in done:
             return True
         if isinstance(key, str) and key in TEXTS:
             parent = _get(document, parent_path)
@@ -140,7 +143,7 @@ def _fix(
                 parent[key] = fixed
             else:
                 return False
-            done.add(parent_path + (key,))
+            done.add((*parent_path, key))
             result.lose(where, "approximated", f"the piped {key}", why, at=owner, question=code)
             return True
         if isinstance(key, str) and key in REMOVABLE:
@@ -148,7 +151,7 @@ def _fix(
             if isinstance(parent, dict) and key in parent:
                 shown = json.dumps(parent[key], ensure_ascii=False)
                 del parent[key]
-                done.add(parent_path + (key,))
+                done.add((*parent_path, key))
                 result.lose(where, "left out", f"the {key} {_short(shown)}", why, at=owner,
                             question=code)
                 return True

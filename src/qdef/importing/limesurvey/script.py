@@ -62,19 +62,8 @@ def tokenize(source: str) -> list[Token]:
             i += 1
             continue
         if c in "\"'":
-            j = i + 1
-            chars: list[str] = []
-            while j < n and source[j] != c:
-                if source[j] == "\\" and j + 1 < n and source[j + 1] in "\"'\\":
-                    chars.append(source[j + 1])
-                    j += 2
-                    continue
-                chars.append(source[j])
-                j += 1
-            if j >= n:
-                raise ScriptError("a string is not closed", i)
-            found.append(Token("str", "".join(chars), i))
-            i = j + 1
+            token, i = _string(source, i)
+            found.append(token)
             continue
         if c.isdigit() or (c == "." and i + 1 < n and source[i + 1].isdigit()):
             j = i
@@ -108,6 +97,24 @@ def tokenize(source: str) -> list[Token]:
             raise ScriptError(what, i)
     found.append(Token("end", "", n))
     return found
+
+
+def _string(source: str, start: int) -> tuple[Token, int]:
+    """The string literal at ``start`` and the offset after it (a backslash escapes a
+    quote or a backslash)."""
+    quote, n = source[start], len(source)
+    j = start + 1
+    chars: list[str] = []
+    while j < n and source[j] != quote:
+        if source[j] == "\\" and j + 1 < n and source[j + 1] in "\"'\\":
+            chars.append(source[j + 1])
+            j += 2
+            continue
+        chars.append(source[j])
+        j += 1
+    if j >= n:
+        raise ScriptError("a string is not closed", start)
+    return Token("str", "".join(chars), start), j + 1
 
 
 def _is_number(text: str) -> bool:

@@ -154,7 +154,8 @@ class Translator:
                 return Frag(answered, 8, "bool")
             zero = "0" if frag.type in ("number", "num") else '"0"'
             if frag.type == "choice":
-                zero = qdef_string(next(q for c, q in symbol.codes.items() if es_compare("==", c, "0")))
+                zeros = [q for c, q in symbol.codes.items() if es_compare("==", c, "0")]
+                zero = qdef_string(zeros[0])
             return Frag(f"{answered} and {symbol.path} != {zero}", 2, "bool")
         if frag.type == "num":
             self.note("a number used as a condition is true when it is not 0 (qdef: when it is "
@@ -189,6 +190,19 @@ class Translator:
     def compare_literal(self, op: str, a: Frag, symbol: Symbol, literal: str) -> Frag:
         path = symbol.path
         empty = es_compare(op, "", literal)  # LimeSurvey, when unanswered
+        if a.type in ("check", "rank"):
+            return self.compare_part(op, a, symbol, literal)
+        if literal == "":
+            if op == "==":
+                return Frag(f"not answered({path})", 3, "bool")
+            if op == "!=":
+                return Frag(f"answered({path})", 8, "bool")
+            raise Untranslatable(f"{path} is ordered against the empty text")
+        return self.compare_value(op, a, symbol, literal, empty)
+
+    def compare_part(self, op: str, a: Frag, symbol: Symbol, literal: str) -> Frag:
+        """An option of a multiple choice, or a rank position, with a constant."""
+        path = symbol.path
         if a.type == "check":
             has = f"{path} has {qdef_string(symbol.code)}"
             if literal in ("Y", "") and op in ("==", "!="):
@@ -202,13 +216,12 @@ class Translator:
             match = [q for c, q in symbol.codes.items() if es_compare("==", c, literal)]
             if op in ("==", "!=") and len(match) == 1:
                 return Frag(f"rank({path}, {qdef_string(match[0])}) {op} {symbol.rank}", 4, "bool")
-            raise Untranslatable(f"the rank {symbol.rank} of {path} is compared with {literal!r}")
-        if literal == "":
-            if op == "==":
-                return Frag(f"not answered({path})", 3, "bool")
-            if op == "!=":
-                return Frag(f"answered({path})", 8, "bool")
-            raise Untranslatable(f"{path} is ordered against the empty text")
+        raise Untranslatable(f"the rank {symbol.rank} of {path} is compared with {literal!r}")
+
+    def compare_value(self, op: str, a: Frag, symbol: Symbol, literal: str, empty: bool) -> Frag:
+        """A choice, number or text with a constant; ``empty``: LimeSurvey's result
+        when it is unanswered."""
+        path = symbol.path
         if a.type == "choice":
             chosen = [q for c, q in symbol.codes.items() if es_compare(op, c, literal)]
             if not chosen and op == "==":
@@ -326,9 +339,9 @@ class Translator:
         if name == "is_empty" and len(args) == 1:
             return self.compare("==", args[0], Frag('""', 8, "lit", literal=""))
         if name == "count" and args:
-            if len(args) == 1 and args[0].type == "whole" and args[0].symbol is not None:
-                if args[0].symbol.multiple:
-                    return Frag(f"selected_count({args[0].symbol.path})", 8, "num")
+            whole = args[0].symbol if len(args) == 1 and args[0].type == "whole" else None
+            if whole is not None and whole.multiple:
+                return Frag(f"selected_count({whole.path})", 8, "num")
             terms: list[str] = []
             plain: list[str] = []
             for arg in (m for a in args for m in self.members(a)):

@@ -26,7 +26,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 def word(english: str, language: str) -> str | None:
     """The word in ``language`` (its primary subtag), or None if unknown."""
-    primary = language.split("-")[0].lower()
+    primary = language.split("-", maxsplit=1)[0].lower()
     if primary == "en":
         return english
     return WORDS.get(english, {}).get(primary)
