@@ -8,23 +8,55 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from qdef.importing.limesurvey.archive import Question, Survey
-from qdef.importing.limesurvey.build import Base, Data, Place
+from qdef.importing.limesurvey.build import TEXT, Base, Data, Place
 from qdef.importing.limesurvey.translate import Symbol, qdef_number
 from qdef.importing.report import ImportResult
 
 SINGLE = set("L!O5YGI")
 MATRIX = {"F": None, "H": None, "A": 5, "B": 10, "C": "YUN", "E": "ISD"}
-SCALE_WORDS = {"Y": "Yes", "U": "Uncertain", "N": "No", "I": "Increase", "S": "Same",
-               "D": "Decrease"}
+SCALE_WORDS = {
+    "Y": "Yes",
+    "U": "Uncertain",
+    "N": "No",
+    "I": "Increase",
+    "S": "Same",
+    "D": "Decrease",
+}
 #: Attributes read (per type the reading decides what they mean).
 READ = {
-    "hidden", "random_order", "answer_order", "min_answers", "max_answers", "other_replace_text",
-    "exclude_all_others", "min_num_value_n", "max_num_value_n", "num_value_int_only",
-    "prefix", "suffix", "maximum_chars", "display_rows", "array_filter", "array_filter_exclude",
-    "em_validation_q", "em_validation_q_tip", "dualscale_headerA", "dualscale_headerB",
-    "multiflexible_checkbox", "multiflexible_min", "multiflexible_max", "input_boxes",
-    "equals_num_value", "max_num_value", "date_min", "date_max", "dropdown_dates",
-    "date_format", "equation", "numbers_only", "value_range_allows_missing",
+    "hidden",
+    "random_order",
+    "answer_order",
+    "min_answers",
+    "max_answers",
+    "other_replace_text",
+    "exclude_all_others",
+    "min_num_value_n",
+    "max_num_value_n",
+    "num_value_int_only",
+    "prefix",
+    "suffix",
+    "maximum_chars",
+    "display_rows",
+    "array_filter",
+    "array_filter_exclude",
+    "em_validation_q",
+    "em_validation_q_tip",
+    "dualscale_headerA",
+    "dualscale_headerB",
+    "multiflexible_checkbox",
+    "multiflexible_min",
+    "multiflexible_max",
+    "input_boxes",
+    "equals_num_value",
+    "max_num_value",
+    "date_min",
+    "date_max",
+    "dropdown_dates",
+    "date_format",
+    "equation",
+    "numbers_only",
+    "value_range_allows_missing",
 }
 #: Values that are an attribute's default (written by LimeSurvey's exports).
 DEFAULTS = {"", "0", "N", "default", "normal"}
@@ -55,21 +87,35 @@ class Builder(Base):
     def document(self) -> Data:
         survey = self.survey
         title = self.text(survey.titles, piped=False) or f"LimeSurvey survey {survey.sid}"
-        doc: Data = {"qdef": 1, "id": f"limesurvey-{survey.sid or 'survey'}", "title": title,
-                     "language": self.base}
+        doc: Data = {
+            "qdef": 1,
+            "id": f"limesurvey-{survey.sid or 'survey'}",
+            "title": title,
+            "language": self.base,
+        }
         if len(self.languages) > 1:
             doc["translations"] = self.languages[1:]
-        intro = self.text({k: "\n".join(x for x in (survey.descriptions.get(k, ""),
-                                                       survey.welcomes.get(k, "")) if x)
-                           for k in self.languages})
+        intro = self.text(
+            {
+                k: "\n".join(
+                    x for x in (survey.descriptions.get(k, ""), survey.welcomes.get(k, "")) if x
+                )
+                for k in self.languages
+            }
+        )
         if intro is not None:
             doc["intro"] = intro
         sections: list[Data] = []
         doc["sections"] = sections
         for name in ("quota", "assessments"):
             if name in survey.sections:
-                self.lose("left out", f"the {name}", "qdef has no " + name + "; keep them in "
-                          "LimeSurvey or compute them after the survey")
+                self.lose(
+                    "left out",
+                    f"the {name}",
+                    "qdef has no " + name + "; keep them in "
+                    "LimeSurvey or compute them after the survey",
+                )
+        self.translator.later = {q.title for g in survey.groups for q in g.questions}
         for group in survey.groups:
             section_at = ("sections", len(sections))
             where = f"group {_plain_name(group.names.get(self.base, ''))} (gid {group.gid})"
@@ -86,9 +132,13 @@ class Builder(Base):
             if when is not None:
                 section["when"] = when
             if group.randomization:
-                self.result.lose(where, "left out", "the randomization group "
-                                 f"{group.randomization!r}", "qdef shuffles questions within a "
-                                 "section (order: random), not groups", at=section_at)
+                self.result.lose(
+                    where,
+                    "left out",
+                    f"the randomization group {group.randomization!r}",
+                    "qdef shuffles questions within a section (order: random), not groups",
+                    at=section_at,
+                )
             questions: list[Data] = []
             section["questions"] = questions
             self.conditional = when is not None
@@ -98,14 +148,25 @@ class Builder(Base):
             if questions:
                 sections.append(section)
             else:
-                self.result.lose(where, "left out", "the group", "it has no question qdef "
-                                 "can carry", at=())
+                self.result.lose(
+                    where, "left out", "the group", "it has no question qdef can carry", at=()
+                )
                 self.ids.discard(section["id"])
         if not sections:
-            sections.append({"id": "empty", "questions": [
-                {"id": "empty_note", "type": "display", "text": self.same("(empty survey)")}]})
-            self.result.lose(f"survey {survey.sid}", "approximated", "the survey",
-                             "it has no question qdef can carry; a placeholder text is written")
+            sections.append(
+                {
+                    "id": "empty",
+                    "questions": [
+                        {"id": "empty_note", "type": "display", "text": self.same("(empty survey)")}
+                    ],
+                }
+            )
+            self.result.lose(
+                f"survey {survey.sid}",
+                "approximated",
+                "the survey",
+                "it has no question qdef can carry; a placeholder text is written",
+            )
         return doc
 
     def _section_id(self, gid: int) -> str:
@@ -120,38 +181,58 @@ class Builder(Base):
         if place is None:
             return
         if place.lost_tags:
-            self.lose("approximated", "the formatting (" + ", ".join(sorted(place.lost_tags))
-                      + ")", "qdef's texts are plain text: the words are kept")
+            self.lose(
+                "approximated",
+                "the formatting (" + ", ".join(sorted(place.lost_tags)) + ")",
+                "qdef's texts are plain text: the words are kept",
+            )
         for literal in dict.fromkeys(place.literal):
-            self.lose("approximated", f"the tailoring {{{literal}}}", "it is not a plain "
-                      "variable qdef can pipe: written as literal text; rewrite it as a "
-                      "qdef piece ({question|fallback}) or a computed value")
+            self.lose(
+                "approximated",
+                f"the tailoring {{{literal}}}",
+                "it is not a plain "
+                "variable qdef can pipe: written as literal text; rewrite it as a "
+                "qdef piece ({question|fallback}) or a computed value",
+            )
         place.lost_tags, place.literal = set(), []
 
     # one question ---------------------------------------------------------------
 
     def question(self, q: Question, into: list[Data], at: tuple[Any, ...]) -> None:
         self.place = Place(q.title, f"question {q.title} (qid {q.qid})")
+        self.translator.later.discard(q.title)
         self.at = (*at, len(into))
         handler = HANDLERS.get(q.type)
         if handler is None:
             what = "a file upload" if q.type == "|" else f"type {q.type!r}"
-            self.lose("left out", f"the question ({what})",
-                      "qdef has no such question; collect it another way", at=at[:2])
+            self.lose(
+                "left out",
+                f"the question ({what})",
+                "qdef has no such question; collect it another way",
+                at=at[:2],
+            )
             self.result.origins.append(_origin(q, None))
             return
         if q.type == "I":
-            self.lose("left out", "the question (a language switch)",
-                      "qdef chooses the language when rendering, not by a question", at=at[:2])
+            self.lose(
+                "left out",
+                "the question (a language switch)",
+                "qdef chooses the language when rendering, not by a question",
+                at=at[:2],
+            )
             self.result.origins.append(_origin(q, None))
             return
         out: Data = {"id": self.new_id(q.title, "the question")}
         out["type"] = "display"
         when = self.condition(q.relevance, "the relevance equation")
         if q.qid in self.survey.conditions and not q.relevance.strip("1 "):
-            self.lose("left out", "the conditions", "this question's old-style conditions "
-                      "are not in its relevance equation; open and save the survey in "
-                      "LimeSurvey (it converts them), then export it again")
+            self.lose(
+                "left out",
+                "the conditions",
+                "this question's old-style conditions "
+                "are not in its relevance equation; open and save the survey in "
+                "LimeSurvey (it converts them), then export it again",
+            )
         self.ranked = None
         extra = handler(self, q, out, when)
         if self.ranked is not None:
@@ -176,8 +257,11 @@ class Builder(Base):
         text = self.text(q.texts)
         if text is None:
             text = self.same(f"({q.title})")
-            self.lose("approximated", "the question text", "it is empty; qdef needs one: "
-                      "the code is written in its place")
+            self.lose(
+                "approximated",
+                "the question text",
+                "it is empty; qdef needs one: the code is written in its place",
+            )
         out["text"] = text
         helptext = self.text(q.helps)
         if helptext is not None:
@@ -187,39 +271,64 @@ class Builder(Base):
         if q.mandatory in ("Y", "S"):
             out["required"] = True
             if q.mandatory == "S":
-                self.lose("approximated", "soft mandatory", "qdef's required cannot be "
-                          "overridden by the respondent")
+                self.lose(
+                    "approximated",
+                    "soft mandatory",
+                    "qdef's required cannot be overridden by the respondent",
+                )
 
     def _attributes(self, q: Question, out: Data) -> None:
         for name, values in q.attributes.items():
             if name in READ or all(v.strip() in DEFAULTS for v in values.values()):
                 continue
             value = next(iter(values.values()))
-            self.lose("left out", f"the attribute {name!r} ({_short(value)})",
-                      "qdef has no such setting; set it again in LimeSurvey after rendering, "
-                      "or drop it")
+            self.lose(
+                "left out",
+                f"the attribute {name!r} ({_short(value)})",
+                "qdef has no such setting; set it again in LimeSurvey after rendering, or drop it",
+            )
         if q.attribute("hidden") == "1" and out["type"] not in ("computed",):
-            self.lose("approximated", "the attribute 'hidden'", "qdef shows the question; "
-                      "make it a hidden variable (hidden:) or a computed value by hand")
-        tip = q.attributes.get("em_validation_q_tip")
+            self.lose(
+                "approximated",
+                "the attribute 'hidden'",
+                "qdef shows the question; "
+                "make it a hidden variable (hidden:) or a computed value by hand",
+            )
+        tip = self.attr_text(q, "em_validation_q_tip")
         if q.attribute("em_validation_q") and out["type"] not in ("display", "computed"):
             check = self.condition(q.attribute("em_validation_q"), "the validation equation")
             if check is not None:
-                message = self.text(tip or {}) or self.same("The answer is not valid.")
+                message = tip or self.same("The answer is not valid.")
                 if not tip:
-                    self.lose("approximated", "the validation message", "LimeSurvey's "
-                              "validation has no tip; an English message is written")
+                    self.lose(
+                        "approximated",
+                        "the validation message",
+                        "LimeSurvey's validation has no tip; an English message is written",
+                    )
                 out["rules"] = [{"check": check, "message": message}]
         if q.attribute("em_validation_sq"):
-            self.lose("left out", "the subquestion validation (em_validation_sq)",
-                      "qdef's rules are per question; write a rule naming each part")
+            self.lose(
+                "left out",
+                "the subquestion validation (em_validation_sq)",
+                "qdef's rules are per question; write a rule naming each part",
+            )
+
+    def attr_text(self, q: Question, name: str) -> str | TEXT | None:
+        """A translated attribute's text (an untranslated one in every language)."""
+        values = q.attributes.get(name)
+        if not values:
+            return None
+        return self.text({x: values.get(x) or values.get("", "") for x in self.languages})
 
     def _order(self, q: Question, out: Data) -> None:
         if q.attribute("random_order") == "1" or q.attribute("answer_order") == "random":
             out["order"] = "random"
         elif q.attribute("answer_order") not in ("", "normal"):
-            self.lose("approximated", f"the answer order {q.attribute('answer_order')!r}",
-                      "qdef keeps the written order or shuffles (order: random)")
+            self.lose(
+                "approximated",
+                f"the answer order {q.attribute('answer_order')!r}",
+                "qdef keeps the written order or shuffles (order: random)",
+            )
 
     def _filter(self, q: Question, out: Data) -> None:
         for name, key in (("array_filter", "chosen_in"), ("array_filter_exclude", "not_chosen_in")):
@@ -232,16 +341,22 @@ class Builder(Base):
                 self.ranked = (symbol, key == "not_chosen_in")
                 continue
             if symbol is None or not symbol.multiple:
-                self.lose("left out", f"the {name} {value!r}", "qdef filters by an earlier "
-                          "multiple choice only")
+                self.lose(
+                    "left out",
+                    f"the {name} {value!r}",
+                    "qdef filters by an earlier multiple choice only",
+                )
                 continue
             if "filter" in out:
                 self.lose("left out", f"the {name} {value!r}", "qdef has one filter")
                 continue
             out["filter"] = {key: symbol.path}
             if len(sources) > 1:
-                self.lose("approximated", f"the {name} {value!r}", "qdef filters by one "
-                          f"question: only {sources[0]!r} is kept")
+                self.lose(
+                    "approximated",
+                    f"the {name} {value!r}",
+                    f"qdef filters by one question: only {sources[0]!r} is kept",
+                )
 
     def _by_ranking(self, out: Data, symbol: Symbol, exclude: bool) -> None:
         """LimeSurvey's array filter by a ranking: each item's own condition."""
@@ -293,13 +408,14 @@ class Builder(Base):
             code = "other" if "other" not in codes else "other_"
             mapping["-oth-"] = code
             follow = self.new_id(f"{q.title}_other", "the other text")
-            label = self.text(q.attributes.get("other_replace_text", {})) or self.word("Other")
+            label = self.attr_text(q, "other_replace_text") or self.word("Other")
             options.append({"code": code, "label": label, "specify": [{"id": follow}]})
             self.register(f"{q.title}_other", Symbol("text", follow), q.qid, "other")
         if not options:
             options.append({"code": "none", "label": self.same("(none)")})
-            self.lose("approximated", "the answers", "the list has none; a placeholder "
-                      "option is written")
+            self.lose(
+                "approximated", "the answers", "the list has none; a placeholder option is written"
+            )
         if q.type == "!":
             out["widget"] = "dropdown"
         self._filter(q, out)
@@ -311,14 +427,17 @@ class Builder(Base):
         self.register(q.title, Symbol("choice", out["id"], codes=mapping), q.qid)
         if q.type == "O":
             cid = self.new_id(f"{q.title}_comment", "the comment")
-            comment: Data = {"id": cid, "type": "text", "text": self.word("Comment"),
-                             "long": True}
+            comment: Data = {"id": cid, "type": "text", "text": self.word("Comment"), "long": True}
             if when is not None:
                 comment["when"] = when
             extra.append(comment)
             self.register(f"{q.title}_comment", Symbol("text", cid), q.qid, "comment")
-            self.lose("approximated", "the comment", f"qdef has no comment of a whole "
-                      f"question: it is the text question {cid!r} after it")
+            self.lose(
+                "approximated",
+                "the comment",
+                f"qdef has no comment of a whole "
+                f"question: it is the text question {cid!r} after it",
+            )
         return extra
 
     def _default(self, q: Question, mapping: dict[str, str]) -> str | None:
@@ -328,8 +447,11 @@ class Builder(Base):
                 continue
             if value in mapping:
                 return mapping[value]
-            self.lose("left out", f"the default {value!r}", "it is not one of the answers "
-                      "(an expression?); set the default by hand")
+            self.lose(
+                "left out",
+                f"the default {value!r}",
+                "it is not one of the answers (an expression?); set the default by hand",
+            )
         return None
 
     def multiple(self, q: Question, out: Data, when: str | None) -> list[Data]:
@@ -352,8 +474,12 @@ class Builder(Base):
             if q.type == "P":
                 follow = self.new_id(f"{q.title}_{sub.title}comment", "the comment")
                 option["specify"] = [{"id": follow}]
-                self.register(f"{q.title}_{sub.title}comment", Symbol("text", follow), q.qid,
-                              f"{sub.title}comment")
+                self.register(
+                    f"{q.title}_{sub.title}comment",
+                    Symbol("text", follow),
+                    q.qid,
+                    f"{sub.title}comment",
+                )
                 members.append(f"{q.title}_{sub.title}comment")
             options.append(option)
             name = f"{q.title}_{sub.title}"
@@ -363,24 +489,34 @@ class Builder(Base):
         if q.other == "Y":
             code = "other" if "other" not in codes else "other_"
             follow = self.new_id(f"{q.title}_other", "the other text")
-            label = self.text(q.attributes.get("other_replace_text", {})) or self.word("Other")
+            label = self.attr_text(q, "other_replace_text") or self.word("Other")
             options.append({"code": code, "label": label, "specify": [{"id": follow}]})
             self.register(f"{q.title}_other", Symbol("text", follow), q.qid, "other")
             members.append(f"{q.title}_other")
-            self.lose("approximated", "the other option", "LimeSurvey's 'other' is chosen by "
-                      f"typing its text; qdef's is the option {code!r} with the text as its "
-                      "follow-up")
+            self.lose(
+                "approximated",
+                "the other option",
+                "LimeSurvey's 'other' is chosen by "
+                f"typing its text; qdef's is the option {code!r} with the text as its "
+                "follow-up",
+            )
         if not options:
             options.append({"code": "none", "label": self.same("(none)")})
-            self.lose("approximated", "the subquestions", "there are none; a placeholder "
-                      "option is written")
+            self.lose(
+                "approximated",
+                "the subquestions",
+                "there are none; a placeholder option is written",
+            )
         for key, attr in (("min_choices", "min_answers"), ("max_choices", "max_answers")):
             value = _num(q.attribute(attr))
             if isinstance(value, int) and value > 0:
                 out[key] = value
             elif q.attribute(attr).strip():
-                self.lose("left out", f"the attribute {attr!r}", "it is not a whole number "
-                          "(an expression?); qdef's bound is a number")
+                self.lose(
+                    "left out",
+                    f"the attribute {attr!r}",
+                    "it is not a whole number (an expression?); qdef's bound is a number",
+                )
         self._filter(q, out)
         self._order(q, out)
         out["options"] = options
@@ -390,8 +526,12 @@ class Builder(Base):
                 defaults.append(by_sqid[sqid])
         if defaults:
             out["default"] = defaults
-        self.register(f"whole:{q.title}", Symbol("whole", out["id"], codes=symbol_codes,
-                      members=tuple(members), multiple=True), q.qid, "whole")
+        self.register(
+            f"whole:{q.title}",
+            Symbol("whole", out["id"], codes=symbol_codes, members=tuple(members), multiple=True),
+            q.qid,
+            "whole",
+        )
         return []
 
     def text_question(self, q: Question, out: Data, when: str | None) -> list[Data]:
@@ -418,8 +558,11 @@ class Builder(Base):
             return
         match = re.fullmatch(r"/(.*)/([a-zA-Z]*)", preg, re.DOTALL)
         if match is None or match.group(2):
-            self.lose("left out", f"the regular expression {preg!r}", "it is not /…/ without "
-                      "flags; write a qdef pattern by hand")
+            self.lose(
+                "left out",
+                f"the regular expression {preg!r}",
+                "it is not /…/ without flags; write a qdef pattern by hand",
+            )
             return
         regex = match.group(1)
         regex = regex.removeprefix("^").removesuffix("$")
@@ -427,11 +570,9 @@ class Builder(Base):
 
     def _input(self, q: Question, out: Data) -> None:
         for key, attr in (("label", "prefix"), ("suffix", "suffix")):
-            values = q.attributes.get(attr)
-            if values:
-                found = self.text(values)
-                if found is not None:
-                    out[key] = found
+            found = self.attr_text(q, attr)
+            if found is not None:
+                out[key] = found
 
     def _plain_default(self, q: Question, out: Data) -> None:
         for scale, sqid, special, values in q.defaults:
@@ -439,8 +580,11 @@ class Builder(Base):
             if scale or sqid or special or not value:
                 continue
             if "{" in value:
-                self.lose("left out", f"the default {value!r}", "qdef's defaults are "
-                          "constants; compute it with a computed value")
+                self.lose(
+                    "left out",
+                    f"the default {value!r}",
+                    "qdef's defaults are constants; compute it with a computed value",
+                )
             elif out["type"] == "number":
                 number = _num(value)
                 if number is not None:
@@ -466,11 +610,17 @@ class Builder(Base):
                 continue
             value = _num(raw)
             if value is None:
-                self.lose("left out", f"the attribute {attr!r} ({_short(raw)})", "qdef's bounds "
-                          "are numbers; write a rule instead")
+                self.lose(
+                    "left out",
+                    f"the attribute {attr!r} ({_short(raw)})",
+                    "qdef's bounds are numbers; write a rule instead",
+                )
             elif out.get("kind") == "integer" and not float(value).is_integer():
-                self.lose("left out", f"the attribute {attr!r} ({raw})", "an integer "
-                          "question's bound must be whole")
+                self.lose(
+                    "left out",
+                    f"the attribute {attr!r} ({raw})",
+                    "an integer question's bound must be whole",
+                )
             else:
                 out[key] = value
 
@@ -487,8 +637,9 @@ class Builder(Base):
         for sub, code in zip(subs, codes, strict=True):
             label = self.text(sub.texts) or self.same(sub.title)
             fields.append({"code": code, "label": label, **bounds})
-            self.register(f"{q.title}_{sub.title}", Symbol("number", f"{out['id']}.{code}"),
-                          q.qid, sub.title)
+            self.register(
+                f"{q.title}_{sub.title}", Symbol("number", f"{out['id']}.{code}"), q.qid, sub.title
+            )
         if not fields:
             fields.append({"code": "none", "label": self.same("(none)")})
         out["fields"] = fields
@@ -500,8 +651,12 @@ class Builder(Base):
                     self.lose("left out", f"the attribute {attr!r}", "qdef's total is a number")
                 elif "total" not in out:
                     out["total"] = {key: value}
-        self.register(f"whole:{q.title}", Symbol("whole", out["id"], members=tuple(
-            f"{q.title}_{s.title}" for s in subs)), q.qid, "whole")
+        self.register(
+            f"whole:{q.title}",
+            Symbol("whole", out["id"], members=tuple(f"{q.title}_{s.title}" for s in subs)),
+            q.qid,
+            "whole",
+        )
         return []
 
     def textlist(self, q: Question, out: Data, when: str | None) -> list[Data]:
@@ -517,13 +672,18 @@ class Builder(Base):
             if label is not None:
                 field["label"] = label
             fields.append(field)
-            self.register(f"{q.title}_{sub.title}", Symbol("text", f"{out['id']}.{code}"),
-                          q.qid, sub.title)
+            self.register(
+                f"{q.title}_{sub.title}", Symbol("text", f"{out['id']}.{code}"), q.qid, sub.title
+            )
         if not fields:
             fields.append({"code": "none"})
         out["fields"] = fields
-        self.register(f"whole:{q.title}", Symbol("whole", out["id"], members=tuple(
-            f"{q.title}_{s.title}" for s in subs)), q.qid, "whole")
+        self.register(
+            f"whole:{q.title}",
+            Symbol("whole", out["id"], members=tuple(f"{q.title}_{s.title}" for s in subs)),
+            q.qid,
+            "whole",
+        )
         return []
 
     def date(self, q: Question, out: Data, when: str | None) -> list[Data]:
@@ -532,8 +692,11 @@ class Builder(Base):
         out["_when"] = when
         fmt = q.attribute("date_format")
         if re.search(r"[HhMN]{2}|:", fmt or ""):
-            self.lose("approximated", f"the date format {fmt!r}", "qdef's dates have no time "
-                      "of day: only the date is asked")
+            self.lose(
+                "approximated",
+                f"the date format {fmt!r}",
+                "qdef's dates have no time of day: only the date is asked",
+            )
         for key, attr in (("min", "date_min"), ("max", "date_max")):
             raw = q.attribute(attr).strip()[:10]
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
@@ -559,18 +722,20 @@ class Builder(Base):
             raw = [a.code for a in answers]
             labels = [self.text(a.labels) or self.same(a.code) for a in answers]
         codes = self.codes(raw, "an answer")
-        out["scale"] = [{"code": c, "label": label} for c, label in zip(codes, labels,
-                                                                         strict=True)]
+        out["scale"] = [{"code": c, "label": label} for c, label in zip(codes, labels, strict=True)]
         if not out["scale"]:
             out["scale"] = [{"code": "none", "label": self.same("(none)")}]
         if q.type == "H":
-            self.lose("approximated", "the layout by column", "qdef's matrix has its rows "
-                      "as rows")
+            self.lose("approximated", "the layout by column", "qdef's matrix has its rows as rows")
         mapping = dict(zip(raw, codes, strict=True))
         rows = self._rows(q, out, 0)
         for sub, code in rows:
-            self.register(f"{q.title}_{sub.title}", Symbol("choice", f"{out['id']}.{code}",
-                          codes=mapping), q.qid, sub.title)
+            self.register(
+                f"{q.title}_{sub.title}",
+                Symbol("choice", f"{out['id']}.{code}", codes=mapping),
+                q.qid,
+                sub.title,
+            )
         return []
 
     def _rows(self, q: Question, out: Data, scale: int) -> list[tuple[Question, str]]:
@@ -586,8 +751,12 @@ class Builder(Base):
         self._filter(q, out)
         self._order(q, out)
         out["rows"] = rows
-        self.register(f"whole:{q.title}", Symbol("whole", out["id"], members=tuple(
-            f"{q.title}_{s.title}" for s in subs)), q.qid, "whole")
+        self.register(
+            f"whole:{q.title}",
+            Symbol("whole", out["id"], members=tuple(f"{q.title}_{s.title}" for s in subs)),
+            q.qid,
+            "whole",
+        )
         return list(zip(subs, codes, strict=True))
 
     def dual(self, q: Question, out: Data, when: str | None) -> list[Data]:
@@ -600,18 +769,28 @@ class Builder(Base):
             answers = [a for a in q.answers if a.scale == scale]
             raw = [a.code for a in answers]
             codes = self.codes(raw, f"an answer of scale {scale + 1}")
-            label = self.text(q.attributes.get(header, {})) or self.same(f"{scale + 1}")
-            columns = [{"code": c, "label": self.text(a.labels) or self.same(a.code)}
-                       for c, a in zip(codes, answers, strict=True)]
-            scales.append({"code": f"s{scale}", "label": label,
-                           "columns": columns or [{"code": "none", "label": self.same("(none)")}]})
+            label = self.attr_text(q, header) or self.same(f"{scale + 1}")
+            columns = [
+                {"code": c, "label": self.text(a.labels) or self.same(a.code)}
+                for c, a in zip(codes, answers, strict=True)
+            ]
+            scales.append(
+                {
+                    "code": f"s{scale}",
+                    "label": label,
+                    "columns": columns or [{"code": "none", "label": self.same("(none)")}],
+                }
+            )
             maps.append(dict(zip(raw, codes, strict=True)))
         out["scales"] = scales
         for sub, code in self._rows(q, out, 0):
             for scale in (0, 1):
-                self.register(f"{q.title}_{sub.title}_{scale}", Symbol(
-                    "choice", f"{out['id']}.{code}.s{scale}", codes=maps[scale]), q.qid,
-                    f"{sub.title}#{scale}")
+                self.register(
+                    f"{q.title}_{sub.title}_{scale}",
+                    Symbol("choice", f"{out['id']}.{code}.s{scale}", codes=maps[scale]),
+                    q.qid,
+                    f"{sub.title}#{scale}",
+                )
         return []
 
     def grid(self, q: Question, out: Data, when: str | None) -> list[Data]:
@@ -643,8 +822,12 @@ class Builder(Base):
             for col, ccode in zip(columns_src, codes, strict=True):
                 if kind == "check":
                     continue  # a check cell is not ExpressionScript's "1" / ""
-                self.register(f"{q.title}_{sub.title}_{col.title}", Symbol(
-                    kind, f"{out['id']}.{code}.{ccode}"), q.qid, f"{sub.title}_{col.title}")
+                self.register(
+                    f"{q.title}_{sub.title}_{col.title}",
+                    Symbol(kind, f"{out['id']}.{code}.{ccode}"),
+                    q.qid,
+                    f"{sub.title}_{col.title}",
+                )
         return []
 
     def ranking(self, q: Question, out: Data, when: str | None) -> list[Data]:
@@ -654,27 +837,41 @@ class Builder(Base):
         answers = [a for a in q.answers if a.scale == 0]
         raw = [a.code for a in answers]
         codes = self.codes(raw, "an answer")
-        options = [{"code": c, "label": self.text(a.labels) or self.same(a.code)}
-                   for c, a in zip(codes, answers, strict=True)]
+        options = [
+            {"code": c, "label": self.text(a.labels) or self.same(a.code)}
+            for c, a in zip(codes, answers, strict=True)
+        ]
         while len(options) < 2:
             options.append({"code": f"none{len(options)}", "label": self.same("(none)")})
-            self.lose("approximated", "the answers", "a ranking needs two; a placeholder "
-                      "is written")
+            self.lose(
+                "approximated", "the answers", "a ranking needs two; a placeholder is written"
+            )
         top = _num(q.attribute("max_answers"))
         if isinstance(top, int) and 1 <= top < len(options):
             out["top"] = top
         if q.attribute("min_answers").strip() not in ("", "0"):
-            self.lose("approximated", "the attribute 'min_answers'", "qdef asks for all ranks "
-                      "(top) when required, or any number")
+            self.lose(
+                "approximated",
+                "the attribute 'min_answers'",
+                "qdef asks for all ranks (top) when required, or any number",
+            )
         self._filter(q, out)
         self._order(q, out)
         out["options"] = options
         mapping = dict(zip(raw, codes, strict=True))
-        self.register(f"whole:{q.title}", Symbol("whole", out["id"], codes=mapping,
-                      ranking=True), q.qid, "whole")
+        self.register(
+            f"whole:{q.title}",
+            Symbol("whole", out["id"], codes=mapping, ranking=True),
+            q.qid,
+            "whole",
+        )
         for rank in range(1, len(answers) + 1):
-            self.register(f"{q.title}_{rank}", Symbol("rank", out["id"], codes=mapping,
-                          rank=rank), q.qid, str(rank))
+            self.register(
+                f"{q.title}_{rank}",
+                Symbol("rank", out["id"], codes=mapping, rank=rank),
+                q.qid,
+                str(rank),
+            )
         return []
 
     def display(self, q: Question, out: Data, when: str | None) -> list[Data]:
@@ -700,8 +897,9 @@ class Builder(Base):
         out["_when"] = when
         label = self.text(q.texts, piped=False)
         del label
-        self.register(q.title, Symbol("number" if _numeric_text(value) else "text",
-                                      out["id"]), q.qid)
+        self.register(
+            q.title, Symbol("number" if _numeric_text(value) else "text", out["id"]), q.qid
+        )
         return []
 
 
@@ -743,10 +941,20 @@ from qdef.importing.limesurvey.texts import plain  # noqa: E402
 
 HANDLERS: dict[str, Any] = {
     **{t: Builder.single for t in SINGLE},
-    "M": Builder.multiple, "P": Builder.multiple,
-    "S": Builder.text_question, "T": Builder.text_question, "U": Builder.text_question,
-    "N": Builder.number, "K": Builder.numbers, "Q": Builder.textlist, "D": Builder.date,
+    "M": Builder.multiple,
+    "P": Builder.multiple,
+    "S": Builder.text_question,
+    "T": Builder.text_question,
+    "U": Builder.text_question,
+    "N": Builder.number,
+    "K": Builder.numbers,
+    "Q": Builder.textlist,
+    "D": Builder.date,
     **{t: Builder.matrix for t in MATRIX},
-    "1": Builder.dual, ":": Builder.grid, ";": Builder.grid, "R": Builder.ranking,
-    "X": Builder.display, "*": Builder.computed,
+    "1": Builder.dual,
+    ":": Builder.grid,
+    ";": Builder.grid,
+    "R": Builder.ranking,
+    "X": Builder.display,
+    "*": Builder.computed,
 }

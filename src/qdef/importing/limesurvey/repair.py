@@ -16,10 +16,26 @@ from qdef.importing.report import ImportResult, KeyPath
 from qdef.pipeline import validate_text
 
 #: Keys that can be taken out of their mapping and leave a valid document.
-REMOVABLE = ("when", "filter", "pattern", "default", "rules", "min", "max", "total", "top",
-             "min_choices", "max_choices", "specify", "order", "exclusive")
+REMOVABLE = (
+    "when",
+    "filter",
+    "pattern",
+    "default",
+    "rules",
+    "min",
+    "max",
+    "total",
+    "top",
+    "min_choices",
+    "max_choices",
+    "specify",
+    "order",
+    "exclusive",
+)
 TEXTS = ("text", "help", "label", "suffix", "title", "intro", "message", "hint", "description")
 ROUNDS = 6
+#: Diagnostics located at a part whose cause is a key of the question.
+BY_CODE = {"QD313": "filter", "QD312": "filter"}
 
 
 def dump(data: Any) -> tuple[str, list[KeyPath]]:
@@ -33,8 +49,12 @@ def dump(data: Any) -> tuple[str, list[KeyPath]]:
             paths.append(path)
             items = list(value.items())
             for i, (key, inner) in enumerate(items):
-                emit(inner, (*path, key), json.dumps(key, ensure_ascii=False) + ": ",
-                     "," if i < len(items) - 1 else "")
+                emit(
+                    inner,
+                    (*path, key),
+                    json.dumps(key, ensure_ascii=False) + ": ",
+                    "," if i < len(items) - 1 else "",
+                )
             lines.append("}" + comma)
             paths.append(path)
         elif isinstance(value, list) and value:
@@ -95,6 +115,8 @@ def repair(result: ImportResult, where_of: dict[KeyPath, tuple[str, str | None]]
         for diagnostic in errors:
             line = diagnostic.span.line if diagnostic.span else 0
             path = paths[line - 1] if 0 < line <= len(paths) else ()
+            if diagnostic.code in BY_CODE and len(_question_of(path)) == 4:
+                path = (*_question_of(path), BY_CODE[diagnostic.code])
             if _fix(result, path, diagnostic.message, where_of, done):
                 changed = True
             else:
@@ -152,8 +174,9 @@ def _fix(
                 shown = json.dumps(parent[key], ensure_ascii=False)
                 del parent[key]
                 done.add((*parent_path, key))
-                result.lose(where, "left out", f"the {key} {_short(shown)}", why, at=owner,
-                            question=code)
+                result.lose(
+                    where, "left out", f"the {key} {_short(shown)}", why, at=owner, question=code
+                )
                 return True
         if isinstance(key, int) and len(parent_path) >= 1 and parent_path[-1] == "rules":
             rules = _get(document, parent_path)
@@ -166,8 +189,9 @@ def _fix(
             else:
                 del holder["rules"]
             done.add(parent_path)
-            result.lose(where, "left out", f"the rule {_short(shown)}", why, at=owner,
-                        question=code)
+            result.lose(
+                where, "left out", f"the rule {_short(shown)}", why, at=owner, question=code
+            )
             return True
     return False
 

@@ -58,6 +58,8 @@ class Frag:
     symbol: Symbol | None = None
     literal: str | None = None  # the text of a literal (numbers as written)
     numeric_literal: bool = False
+    total: bool = False
+    """never absent (a count, a sum, a length): no empty case to decide"""
 
 
 def _numeric(text: str) -> Decimal | None:
@@ -117,6 +119,8 @@ class Translator:
         self.symbols = symbols
         self.current = ""
         self.notes: list[str] = []
+        self.later: set[str] = set()
+        """the codes of questions not yet translated (asked later)"""
 
     def note(self, text: str) -> None:
         if text not in self.notes:
@@ -158,8 +162,10 @@ class Translator:
                 zero = qdef_string(zeros[0])
             return Frag(f"{answered} and {symbol.path} != {zero}", 2, "bool")
         if frag.type == "num":
-            self.note("a number used as a condition is true when it is not 0 (qdef: when it is "
-                      "answered and not 0)")
+            self.note(
+                "a number used as a condition is true when it is not 0 (qdef: when it is "
+                "answered and not 0)"
+            )
             return Frag(f"{_wrap(frag, 4)} != 0", 4, "bool")
         raise Untranslatable(f"{frag.text} is used as a condition, which qdef cannot say")
 
@@ -175,15 +181,21 @@ class Translator:
             number = _numeric(b.literal)
             if number is None:
                 raise Untranslatable(f"{a.text} is compared with the text {b.literal!r}")
-            self.note("arithmetic on unanswered questions: LimeSurvey computes with the empty "
-                      "text, qdef leaves the result absent")
+            if not a.total:
+                self.note(
+                    "arithmetic on unanswered questions: LimeSurvey computes with the "
+                    "empty text, qdef leaves the result absent"
+                )
             return Frag(f"{_wrap(a, 5)} {op} {qdef_number(number)}", 4, "bool")
         numeric = {"number", "num"}
         if (a.type in numeric and b.type in numeric) or (
             a.type == b.type and a.type in ("choice", "text") and op in ("==", "!=")
         ):
-            self.note("two answers compared: LimeSurvey compares an unanswered one as the "
-                      "empty text, qdef's comparison is false (!= true)")
+            if not (a.total and b.total):
+                self.note(
+                    "two answers compared: LimeSurvey compares an unanswered one as the "
+                    "empty text, qdef's comparison is false (!= true)"
+                )
             return Frag(f"{_wrap(a, 5)} {op} {_wrap(b, 5)}", 4, "bool")
         raise Untranslatable(f"qdef cannot compare {a.text} ({a.type}) with {b.text} ({b.type})")
 
@@ -229,7 +241,7 @@ class Translator:
             if op == "!=" and len(chosen) == len(symbol.codes) - 1:
                 other = [q for q in symbol.codes.values() if q not in chosen]
                 body = Frag(f"{path} != {qdef_string(other[0])}", 4, "bool")
-            elif op == "==" and len(chosen) == 1:
+            elif len(chosen) == 1:
                 body = Frag(f"{path} == {qdef_string(chosen[0])}", 4, "bool")
             elif not chosen:
                 body = Frag("false", 8, "bool")
@@ -247,11 +259,14 @@ class Translator:
             qdef_absent = op == "!="
         elif a.type == "text":
             if op not in ("==", "!="):
-                raise Untranslatable(f"the text {path} is ordered (qdef compares texts only "
-                                     "with == and !=)")
+                raise Untranslatable(
+                    f"the text {path} is ordered (qdef compares texts only with == and !=)"
+                )
             if _numeric(literal) is not None:
-                self.note(f"LimeSurvey compares {path} with {literal!r} as numbers when the "
-                          "answer looks like a number; qdef compares texts")
+                self.note(
+                    f"LimeSurvey compares {path} with {literal!r} as numbers when the "
+                    "answer looks like a number; qdef compares texts"
+                )
             body = Frag(f"{path} {op} {qdef_string(literal)}", 4, "bool")
             qdef_absent = op == "!="
         else:
@@ -287,8 +302,10 @@ class Translator:
                 return self.cond(node)
             level = LEVEL_OF[node.op]
             left, right = self.number(self.value(node.left)), self.number(self.value(node.right))
-            self.note("arithmetic on unanswered questions: LimeSurvey computes with the empty "
-                      "text, qdef leaves the result absent")
+            self.note(
+                "arithmetic on unanswered questions: LimeSurvey computes with the empty "
+                "text, qdef leaves the result absent"
+            )
             return Frag(f"{_wrap(left, level)} {node.op} {_wrap(right, level + 1)}", level, "num")
         return self.call(node)
 
@@ -298,7 +315,7 @@ class Translator:
         if frag.type == "lit" and frag.literal is not None:
             number = _numeric(frag.literal)
             if number is not None:
-                return Frag(qdef_number(number), 8, "num")
+                return Frag(qdef_number(number), 8, "num", total=True)
         raise Untranslatable(f"{frag.text} is not a number")
 
     def variable(self, written: str) -> Frag:
@@ -319,12 +336,19 @@ class Translator:
             raise Untranslatable(f"{written}: qdef has no attribute .{parts[-1]} of a question")
         symbol = self.symbols.get(parts[0])
         if symbol is None:
+            if parts[0] in self.later or parts[0].split("_")[0] in self.later:
+                raise Untranslatable(
+                    f"{parts[0]} is asked later (or in this question); a qdef "
+                    "condition uses only earlier answers"
+                )
             raise Untranslatable(f"{parts[0]} is not a variable qdef can name")
         if suffix == "shown" and symbol.kind != "text":
             raise Untranslatable(f"{written}: qdef compares codes, not the labels shown")
         if not suffix.endswith("NAOK") and symbol.conditional:
-            self.note(f"{parts[0]} has no .NAOK: LimeSurvey makes the whole equation false when "
-                      "it was not shown, qdef reads it as unanswered")
+            self.note(
+                f"{parts[0]} has no .NAOK: LimeSurvey makes the whole equation false when "
+                "it was not shown, qdef reads it as unanswered"
+            )
         kind = symbol.kind
         return Frag(symbol.path, 8, kind, symbol)
 
@@ -341,7 +365,7 @@ class Translator:
         if name == "count" and args:
             whole = args[0].symbol if len(args) == 1 and args[0].type == "whole" else None
             if whole is not None and whole.multiple:
-                return Frag(f"selected_count({whole.path})", 8, "num")
+                return Frag(f"selected_count({whole.path})", 8, "num", total=True)
             terms: list[str] = []
             plain: list[str] = []
             for arg in (m for a in args for m in self.members(a)):
@@ -353,13 +377,17 @@ class Translator:
                     raise Untranslatable(f"count() of {arg.text}")
             if plain:
                 terms.insert(0, f"count({', '.join(plain)})")
-            return Frag(" + ".join(terms), 5 if len(terms) > 1 else 8, "num")
+            return Frag(" + ".join(terms), 5 if len(terms) > 1 else 8, "num", total=True)
         if name in ("sum", "min", "max") and args:
             values = [self.number(m) for a in args for m in self.members(a)]
             if name != "sum":
-                self.note(f"{name}() of unanswered questions: LimeSurvey counts them as 0 or "
-                          "the empty text, qdef skips them")
-            return Frag(f"{name}({', '.join(v.text for v in values)})", 8, "num")
+                self.note(
+                    f"{name}() of unanswered questions: LimeSurvey counts them as 0 or "
+                    "the empty text, qdef skips them"
+                )
+            return Frag(
+                f"{name}({', '.join(v.text for v in values)})", 8, "num", total=name == "sum"
+            )
         if name == "if" and len(args) == 3:
             test = self.cond(node.args[0])
             yes, no = args[1], args[2]
@@ -369,7 +397,7 @@ class Translator:
             kind = kinds.pop()
             return Frag(f"if({test.text}, {yes.text}, {no.text})", 8, kind or "num")
         if name == "strlen" and len(args) == 1 and args[0].type == "text":
-            return Frag(f"len({args[0].text})", 8, "num")
+            return Frag(f"len({args[0].text})", 8, "num", total=True)
         if name == "floatval" and len(args) == 1 and args[0].type in ("number", "num"):
             return args[0]
         raise Untranslatable(f"the function {node.function}() has no qdef equivalent")
