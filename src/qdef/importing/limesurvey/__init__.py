@@ -17,7 +17,7 @@ from pathlib import Path
 
 from qdef.importing.limesurvey.archive import parse_bytes, parse_xml, read_survey
 from qdef.importing.limesurvey.kinds import Builder
-from qdef.importing.limesurvey.repair import repair
+from qdef.importing.limesurvey.repair import make_valid
 from qdef.importing.report import ImportResult, KeyPath
 
 __all__ = ["read", "read_bytes"]
@@ -46,7 +46,7 @@ def _build(root: object, source: str) -> ImportResult:
     for origin in result.origins:
         if origin.at is not None:
             where_of[origin.at] = (origin.where, origin.code)
-    left = repair(result, where_of)
+    left = make_valid(result, where_of)
     for problem in left:
         result.lose(
             f"survey {survey.sid}",

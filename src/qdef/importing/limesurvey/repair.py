@@ -99,7 +99,7 @@ def _unpipe(text: str) -> str:
     return "".join(out)
 
 
-def repair(result: ImportResult, where_of: dict[KeyPath, tuple[str, str | None]]) -> list[str]:
+def make_valid(result: ImportResult, where_of: dict[KeyPath, tuple[str, str | None]]) -> list[str]:
     """Validate ``result.document``; take out what qdef refuses, with losses. Returns the
     problems left (empty: the document validates)."""
     left: list[str] = []
