@@ -360,6 +360,14 @@ class Builder(Base):
 
     def _by_ranking(self, out: Data, symbol: Symbol, exclude: bool) -> None:
         """LimeSurvey's array filter by a ranking: each item's own condition."""
+        if out["type"] in ("single", "ranking"):
+            self.lose(
+                "left out",
+                f"the array filter by the ranking {symbol.path!r}",
+                "qdef filters options by an earlier multiple choice; LimeSurvey's "
+                "answer options cannot have conditions of their own",
+            )
+            return
         items = out.get("options") or out.get("rows") or []
         for item in items:
             if item["code"] not in symbol.codes.values():

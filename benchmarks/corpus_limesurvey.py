@@ -1,0 +1,317 @@
+"""The LimeSurvey corpus through qdef and back (issue 20, deliverable 6, LimeSurvey).
+
+For each ``*.lss`` of the corpus (default ``../shared/corpus/limesurvey``):
+
+- **import**: :func:`qdef.importing.limesurvey.read`; its questions faithful,
+  approximated and left out (``ImportResult.counts()``), its losses, and whether the
+  document validates;
+- **round trip**: the imported instrument rendered back to ``.lss`` with qdef's
+  ``limesurvey`` renderer and read again; compared with the original: the question
+  codes kept (share of the imported questions whose code is in the rendered
+  survey), the answer codes (share of the kept questions with the same answer codes),
+  the languages (equal or not);
+- **relevance**: respondents generated for the imported instrument
+  (:func:`qdef.testing.respondents`, seeded); for each, the original's group and
+  question relevance equations evaluated with tests/lsexpr.py's ExpressionScript
+  semantics on the answers the respondent gave (as LimeSurvey names them), and
+  compared with what qdef's walk shows. A question *agrees* when both decide the
+  same on every respondent; equations lsexpr cannot evaluate (functions it lacks)
+  count as not agreeing. LimeSurvey's "NA" of a bare (no ``.NAOK``) reference to a
+  hidden question is not modelled: hidden answers are empty, as with ``.NAOK``.
+
+``python benchmarks/corpus_limesurvey.py [CORPUS_DIR] [--respondents N]`` prints the
+table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "limesurvey"
+
+
+def _imported(path: Path) -> tuple[Any, Any, dict[str, Any]]:
+    """The import's result, the survey's records and the symbols (LimeSurvey name ->
+    qdef variable) the importer used."""
+    from qdef.importing.limesurvey.archive import parse_xml, read_survey  # noqa: PLC0415
+    from qdef.importing.limesurvey.kinds import Builder  # noqa: PLC0415
+    from qdef.importing.limesurvey.repair import make_valid  # noqa: PLC0415
+    from qdef.importing.report import ImportResult  # noqa: PLC0415
+
+    survey = read_survey(parse_xml(path))
+    result = ImportResult(source=str(path), kind="limesurvey", document={})
+    builder = Builder(survey, result)
+    result.document = builder.document()
+    where_of = {o.at: (o.where, o.code) for o in result.origins if o.at is not None}
+    left = make_valid(result, where_of)
+    result.notes[("_left",)] = left
+    return result, survey, builder.symbols
+
+
+def _to_lsexpr(node: Any) -> Any:
+    """An importer's ExpressionScript tree as tests/lsexpr.py's node."""
+    from qdef.importing.limesurvey import script  # noqa: PLC0415
+    from tests import lsexpr  # noqa: PLC0415
+
+    if isinstance(node, script.Num):
+        return lsexpr.Node("lit", (Decimal(node.text),))
+    if isinstance(node, script.Str):
+        return lsexpr.Node("lit", (node.value,))
+    if isinstance(node, script.Var):
+        parts = node.name.split(".")
+        if len(parts) > 2 or (len(parts) == 2 and parts[1] not in ("NAOK", "value")):
+            raise lsexpr.ExpressionError(f"cannot evaluate {node.name}")
+        return lsexpr.Node("var", (parts[0],))
+    if isinstance(node, script.Call):
+        if node.function not in lsexpr.FUNCTIONS:
+            raise lsexpr.ExpressionError(f"no function {node.function}")
+        return lsexpr.Node("call", (node.function, tuple(_to_lsexpr(a) for a in node.args)))
+    if isinstance(node, script.Unary):
+        inner = _to_lsexpr(node.operand)
+        if node.op == "!":
+            return lsexpr.Node("not", (inner,))
+        return inner if node.op == "+" else lsexpr.Node("neg", (inner,))
+    left, right = _to_lsexpr(node.left), _to_lsexpr(node.right)
+    if node.op in ("and", "or"):
+        return lsexpr.Node(node.op, (left, right))
+    if node.op in ("+", "-", "*", "/"):
+        return lsexpr.Node("arith", (node.op, left, right))
+    return lsexpr.Node("cmp", (node.op, left, right))
+
+
+def _ls_values(response: dict[str, Any], symbols: dict[str, Any]) -> dict[str, str]:
+    """A qdef response as LimeSurvey's variables (only those the importer named)."""
+    values: dict[str, str] = {}
+    for name, symbol in symbols.items():
+        if ":" in name:
+            continue
+        found = _lookup(response, symbol.path)
+        if found is None:
+            continue
+        if symbol.kind == "check":
+            values[name] = "Y" if symbol.code in (found or []) else ""
+        elif symbol.kind == "choice":
+            back = {q: c for c, q in symbol.codes.items()}
+            values[name] = back.get(str(found), str(found))
+        elif symbol.kind == "rank":
+            back = {q: c for c, q in symbol.codes.items()}
+            ranked = list(found)
+            values[name] = (
+                back.get(ranked[symbol.rank - 1], "") if symbol.rank <= len(ranked) else ""
+            )
+        elif isinstance(found, bool):
+            values[name] = "1" if found else ""
+        elif isinstance(found, float) and found.is_integer():
+            values[name] = str(int(found))
+        else:
+            values[name] = str(found)
+    return values
+
+
+def _lookup(response: dict[str, Any], path: str) -> Any:
+    if path in response:
+        return response[path]
+    return None
+
+
+def _generated(instrument: Any, count: int) -> list[dict[str, Any]]:
+    from hypothesis import HealthCheck, given, settings  # noqa: PLC0415
+
+    from qdef.testing import respondents  # noqa: PLC0415
+
+    found: list[dict[str, Any]] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(respondents(instrument))
+    def collect(response: dict[str, Any]) -> None:
+        found.append(response)
+
+    collect()
+    return found
+
+
+def _relevance(
+    result: Any, survey: Any, symbols: dict[str, Any], instrument: Any, count: int
+) -> tuple[int, int, int]:
+    """(questions compared, agreeing on every respondent, with an equation)."""
+    from qdef.importing.limesurvey import script  # noqa: PLC0415
+    from qdef.routing.interpreter import walk  # noqa: PLC0415
+    from tests import lsexpr  # noqa: PLC0415
+
+    kept = {o.code: o.at for o in result.origins if o.at is not None}
+    ids: dict[str, str] = {}
+    for code, at in kept.items():
+        node: Any = result.document
+        for key in at:
+            node = node[key]
+        ids[code] = node["id"]
+    equations: dict[str, tuple[Any, Any]] = {}
+    for group in survey.groups:
+        for question in group.questions:
+            if question.title not in kept:
+                continue
+            trees = []
+            for text in (group.relevance, question.relevance):
+                text = _decoded(text).strip()
+                if text in ("", "1"):
+                    trees.append(None)
+                    continue
+                try:
+                    trees.append(_to_lsexpr(script.parse(text)))
+                except (script.ScriptError, lsexpr.ExpressionError):
+                    trees.append("unreadable")
+            equations[question.title] = (trees[0], trees[1])
+    agree = dict.fromkeys(equations, True)
+    for response in _generated(instrument, count):
+        shown = {q.id for q in walk(instrument, response, check=False).questions}
+        values = _ls_values(response, symbols)
+        for code, (group_tree, own_tree) in equations.items():
+            if not agree[code]:
+                continue
+            try:
+                ls_shown = all(
+                    tree is None or lsexpr.truthy(lsexpr.evaluate(tree, values))
+                    for tree in (group_tree, own_tree)
+                    if tree != "unreadable"
+                ) and "unreadable" not in (group_tree, own_tree)
+            except (
+                lsexpr.ExpressionError,
+                TypeError,
+                ValueError,
+                IndexError,
+                KeyError,
+                ArithmeticError,
+            ):
+                ls_shown = not shown  # cannot evaluate: never agrees
+            if ls_shown != (ids[code] in shown):
+                agree[code] = False
+    with_equation = sum(1 for g, q in equations.values() if g is not None or q is not None)
+    return len(equations), sum(agree.values()), with_equation
+
+
+def _decoded(text: str) -> str:
+    import html  # noqa: PLC0415
+
+    return html.unescape(text)
+
+
+def _round_trip(survey: Any, instrument: Any) -> tuple[float, float, bool, str]:
+    """(share of question codes kept, share of kept questions with the same answer
+    codes, languages equal, problem)."""
+    from qdef.importing.limesurvey.archive import parse_bytes, read_survey  # noqa: PLC0415
+    from qdef.rendering import render  # noqa: PLC0415
+
+    try:
+        rendered = render(instrument, to="limesurvey")
+    except Exception as error:  # noqa: BLE001 (reported in the table, never a traceback)
+        return 0.0, 0.0, False, f"render: {str(error).splitlines()[0][:60]}"
+    data = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
+    back = read_survey(parse_bytes(data, Path("rendered.lss")))
+    original = {q.title: q for g in survey.groups for q in g.questions}
+    again = {q.title: q for g in back.groups for q in g.questions}
+    codes = [t for t in original if t in again]
+    same_answers = sum(
+        1
+        for t in codes
+        if {a.code for a in original[t].answers} == {a.code for a in again[t].answers}
+        and {s.title for s in original[t].subquestions} == {s.title for s in again[t].subquestions}
+    )
+    share = len(codes) / len(original) if original else 1.0
+    answers = same_answers / len(codes) if codes else 1.0
+    return share, answers, back.languages == survey.languages, ""
+
+
+def rows(corpus_dir: Path = CORPUS, respondents: int = 30) -> list[dict[str, Any]]:
+    """One row per archive of ``corpus_dir``."""
+    from qdef.pipeline import validate_text  # noqa: PLC0415
+
+    found: list[dict[str, Any]] = []
+    for path in sorted(corpus_dir.glob("*.lss")):
+        result, survey, symbols = _imported(path)
+        row: dict[str, Any] = {"file": path.name, **result.counts(), "losses": len(result.losses)}
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "imported.yaml"
+            target.write_text(json.dumps(result.document, ensure_ascii=False), "utf-8")
+            checked = validate_text(target.read_text("utf-8"), target)
+        instrument = checked.instrument
+        row["validates"] = instrument is not None and checked.ok
+        if instrument is None:
+            found.append(
+                row
+                | {
+                    "codes": 0.0,
+                    "answers": 0.0,
+                    "languages": False,
+                    "relevance": "-",
+                    "problem": "does not validate",
+                }
+            )
+            continue
+        share, answers, languages, problem = _round_trip(survey, checked.compiled)
+        compared, agreeing, with_equation = _relevance(
+            result, survey, symbols, instrument, respondents
+        )
+        row |= {
+            "codes": share,
+            "answers": answers,
+            "languages": languages,
+            "relevance": f"{agreeing}/{compared}",
+            "with_equation": with_equation,
+            "relevance_share": agreeing / compared if compared else 1.0,
+            "problem": problem,
+        }
+        found.append(row)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
+    parser.add_argument("--respondents", type=int, default=30)
+    options = parser.parse_args(argv)
+    if not options.corpus.is_dir():
+        print(f"no corpus at {options.corpus}")
+        return 1
+    table = rows(options.corpus, options.respondents)
+    header = (
+        f"{'file':52} {'faith':>5} {'appr':>5} {'left':>5} {'loss':>5} {'valid':>5} "
+        f"{'codes':>6} {'answ':>6} {'lang':>5} {'relevance':>10}  problem"
+    )
+    print(header)
+    for row in table:
+        print(
+            f"{row['file'][:52]:52} {row['faithful']:5} {row['approximated']:5} "
+            f"{row['left out']:5} {row['losses']:5} {'yes' if row['validates'] else 'no':>5} "
+            f"{row['codes']:6.0%} {row['answers']:6.0%} "
+            f"{'same' if row['languages'] else 'diff':>5} {row['relevance']:>10}  "
+            f"{row.get('problem', '')}"
+        )
+    totals = {
+        k: sum(r[k] for r in table) for k in ("faithful", "approximated", "left out", "losses")
+    }
+    compared = [r["relevance"] for r in table if r["relevance"] != "-"]
+    agreeing = sum(int(x.split("/")[0]) for x in compared)
+    total = sum(int(x.split("/")[1]) for x in compared)
+    print(
+        f"{'total':52} {totals['faithful']:5} {totals['approximated']:5} "
+        f"{totals['left out']:5} {totals['losses']:5}   relevance agrees: {agreeing}/{total}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
