@@ -55,8 +55,11 @@ def _imported(path: Path) -> tuple[Any, Any, dict[str, Any]]:
     return result, survey, builder.symbols
 
 
-def _to_lsexpr(node: Any) -> Any:
-    """An importer's ExpressionScript tree as tests/lsexpr.py's node."""
+def _to_lsexpr(
+    node: Any, wholes: dict[str, tuple[str, ...]] | None = None, names: dict[str, str] | None = None
+) -> Any:
+    """An importer's ExpressionScript tree as tests/lsexpr.py's node; ``that.Q`` in a
+    call's arguments is Q's parts (``wholes``: question code -> its variables)."""
     from qdef.importing.limesurvey import script  # noqa: PLC0415
     from tests import lsexpr  # noqa: PLC0415
 
@@ -68,17 +71,27 @@ def _to_lsexpr(node: Any) -> Any:
         parts = node.name.split(".")
         if len(parts) > 2 or (len(parts) == 2 and parts[1] not in ("NAOK", "value")):
             raise lsexpr.ExpressionError(f"cannot evaluate {node.name}")
-        return lsexpr.Node("var", (parts[0],))
+        return lsexpr.Node("var", ((names or {}).get(parts[0], parts[0]),))
     if isinstance(node, script.Call):
         if node.function not in lsexpr.FUNCTIONS:
             raise lsexpr.ExpressionError(f"no function {node.function}")
-        return lsexpr.Node("call", (node.function, tuple(_to_lsexpr(a) for a in node.args)))
+        args: list[Any] = []
+        for arg in node.args:
+            if isinstance(arg, script.Var) and arg.name.startswith("that."):
+                name = arg.name.split(".")[1]
+                members = (wholes or {}).get(name)
+                if members is None:
+                    raise lsexpr.ExpressionError(f"cannot evaluate {arg.name}")
+                args.extend(lsexpr.Node("var", (m,)) for m in members)
+            else:
+                args.append(_to_lsexpr(arg, wholes, names))
+        return lsexpr.Node("call", (node.function, tuple(args)))
     if isinstance(node, script.Unary):
-        inner = _to_lsexpr(node.operand)
+        inner = _to_lsexpr(node.operand, wholes, names)
         if node.op == "!":
             return lsexpr.Node("not", (inner,))
         return inner if node.op == "+" else lsexpr.Node("neg", (inner,))
-    left, right = _to_lsexpr(node.left), _to_lsexpr(node.right)
+    left, right = _to_lsexpr(node.left, wholes, names), _to_lsexpr(node.right, wholes, names)
     if node.op in ("and", "or"):
         return lsexpr.Node(node.op, (left, right))
     if node.op in ("+", "-", "*", "/"):
@@ -145,8 +158,9 @@ def _generated(instrument: Any, count: int) -> list[dict[str, Any]]:
 
 def _relevance(
     result: Any, survey: Any, symbols: dict[str, Any], instrument: Any, count: int
-) -> tuple[int, int, int]:
-    """(questions compared, agreeing on every respondent, with an equation)."""
+) -> tuple[int, int, int, list[str]]:
+    """(questions compared, agreeing on every respondent, with an equation, the codes
+    of those that disagree)."""
     from qdef.importing.limesurvey import script  # noqa: PLC0415
     from qdef.routing.interpreter import walk  # noqa: PLC0415
     from tests import lsexpr  # noqa: PLC0415
@@ -158,19 +172,27 @@ def _relevance(
         for key in at:
             node = node[key]
         ids[code] = node["id"]
+    wholes = {
+        name.split(":", 1)[1]: symbol.members
+        for name, symbol in symbols.items()
+        if name.startswith("whole:")
+    }
+    names = _sgqa_names(survey, symbols)
     equations: dict[str, tuple[Any, Any]] = {}
+    offered: dict[str, Any] = {}
     for group in survey.groups:
         for question in group.questions:
-            if question.title not in kept:
-                continue
+            if question.title not in kept or question.type == "*":
+                continue  # a computed value is never shown
+            offered[question.title] = _availability(question, wholes, names, symbols)
             trees = []
-            for text in (group.relevance, question.relevance):
-                text = _decoded(text).strip()
+            for written in (group.relevance, question.relevance):
+                text = _decoded(written).strip()
                 if text in ("", "1"):
                     trees.append(None)
                     continue
                 try:
-                    trees.append(_to_lsexpr(script.parse(text)))
+                    trees.append(_to_lsexpr(script.parse(text), wholes, names))
                 except (script.ScriptError, lsexpr.ExpressionError):
                     trees.append("unreadable")
             equations[question.title] = (trees[0], trees[1])
@@ -187,6 +209,7 @@ def _relevance(
                     for tree in (group_tree, own_tree)
                     if tree != "unreadable"
                 ) and "unreadable" not in (group_tree, own_tree)
+                ls_shown = ls_shown and offered[code](values)
             except (
                 lsexpr.ExpressionError,
                 TypeError,
@@ -199,7 +222,76 @@ def _relevance(
             if ls_shown != (ids[code] in shown):
                 agree[code] = False
     with_equation = sum(1 for g, q in equations.values() if g is not None or q is not None)
-    return len(equations), sum(agree.values()), with_equation
+    differ = [code for code, same in agree.items() if not same]
+    return len(equations), sum(agree.values()), with_equation, differ
+
+
+def _sgqa_names(survey: Any, symbols: dict[str, Any]) -> dict[str, str]:
+    """LimeSurvey's SGQA names (SIDXGIDXQID and the subquestion's code) -> its codes."""
+    by_symbol = {id(s): n for n, s in symbols.items() if ":" not in n}
+    gids = {q.qid: g.gid for g in survey.groups for q in g.questions}
+    names: dict[str, str] = {}
+    for name, symbol in symbols.items():
+        if not name.startswith("qid:") or id(symbol) not in by_symbol:
+            continue
+        rest = name[4:]
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        gid = gids.get(int(rest[:digits] or 0))
+        if gid is not None:
+            names[f"{survey.sid}X{gid}X{rest}"] = by_symbol[id(symbol)]
+    return names
+
+
+def _availability(
+    question: Any,
+    wholes: dict[str, tuple[str, ...]],
+    names: dict[str, str],
+    symbols: dict[str, Any],
+) -> Any:
+    """LimeSurvey hides a question whose rows (options) are all filtered out: by an
+    array filter (the source's option of the same code chosen, or not) or by their
+    own relevance."""
+    from qdef.importing.limesurvey import script  # noqa: PLC0415
+    from tests import lsexpr  # noqa: PLC0415
+
+    rows = [s for s in question.subquestions if s.scale == 0]
+    tests: list[Any] = []
+    for name, keep in (("array_filter", True), ("array_filter_exclude", False)):
+        source = question.attribute(name).split(";")[0].strip()
+        if source:
+            tests.append((source, keep))
+    relevances: dict[str, Any] = {}
+    for row in rows:
+        text = _decoded(row.relevance).strip()
+        if text not in ("", "1"):
+            try:
+                relevances[row.title] = _to_lsexpr(script.parse(text), wholes, names)
+            except (script.ScriptError, lsexpr.ExpressionError):
+                relevances[row.title] = None
+    if not rows or (not tests and not relevances):
+        return lambda values: True
+
+    def some_row(values: dict[str, str]) -> bool:
+        for row in rows:
+            ok = all(_chosen(source, row.title, values, symbols) == keep for source, keep in tests)
+            tree = relevances.get(row.title, "always")
+            if tree is None:
+                return False  # cannot evaluate: never agrees
+            if tree != "always":
+                ok = ok and lsexpr.truthy(lsexpr.evaluate(tree, values))
+            if ok:
+                return True
+        return False
+
+    return some_row
+
+
+def _chosen(source: str, code: str, values: dict[str, str], symbols: dict[str, Any]) -> bool:
+    """The option ``code`` of the filter's source is chosen (ranked, for a ranking)."""
+    first = symbols.get(f"{source}_1")
+    if first is not None and first.kind == "rank":
+        return any(values.get(f"{source}_{n}") == code for n in range(1, 100))
+    return values.get(f"{source}_{code}", "") == "Y"
 
 
 def _decoded(text: str) -> str:
@@ -216,7 +308,7 @@ def _round_trip(survey: Any, instrument: Any) -> tuple[float, float, bool, str]:
 
     try:
         rendered = render(instrument, to="limesurvey")
-    except Exception as error:  # noqa: BLE001 (reported in the table, never a traceback)
+    except Exception as error:  # reported in the table, never a traceback
         return 0.0, 0.0, False, f"render: {str(error).splitlines()[0][:60]}"
     data = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
     back = read_survey(parse_bytes(data, Path("rendered.lss")))
@@ -261,7 +353,7 @@ def rows(corpus_dir: Path = CORPUS, respondents: int = 30) -> list[dict[str, Any
             )
             continue
         share, answers, languages, problem = _round_trip(survey, checked.compiled)
-        compared, agreeing, with_equation = _relevance(
+        compared, agreeing, with_equation, differ = _relevance(
             result, survey, symbols, instrument, respondents
         )
         row |= {
@@ -272,6 +364,7 @@ def rows(corpus_dir: Path = CORPUS, respondents: int = 30) -> list[dict[str, Any
             "with_equation": with_equation,
             "relevance_share": agreeing / compared if compared else 1.0,
             "problem": problem,
+            "differ": differ,
         }
         found.append(row)
     return found

@@ -518,3 +518,37 @@ def test_corpus_archive_imports_and_validates(path: Path, tmp_path: Path) -> Non
     unvalidated = [loss for loss in result.losses if loss.what == "the instrument"]
     assert not problems or unvalidated, problems[:3]
     assert not problems, problems[:3]
+
+
+# the corpus benchmark (benchmarks/corpus_limesurvey.py) on two small archives ----
+
+
+def test_corpus_benchmark_rows(tmp_path: Path) -> None:
+    from benchmarks.corpus_limesurvey import rows  # noqa: PLC0415
+
+    (tmp_path / "a.lss").write_text(archive([*SURVEY[:4], SURVEY[5]]), encoding="utf-8")
+    (tmp_path / "b.lss").write_text(
+        archive(
+            [
+                Q(
+                    1,
+                    "L",
+                    "q1",
+                    {"en": "Colour?", "de": "Farbe?"},
+                    answers=[("r", "Red", 0), ("g", "Green", 0)],
+                ),
+                Q(2, "S", "q2", {"en": "Why?", "de": "Warum?"}, relevance='q1 == "r"'),
+                Q(3, "S", "q3", {"en": "Else?", "de": "Sonst?"}, relevance="q1.NAOK != 'r'"),
+            ],
+            languages=("en", "de"),
+            dbversion=177,
+        ),
+        encoding="utf-8",
+    )
+    found = {row["file"]: row for row in rows(tmp_path, respondents=15)}
+    assert found["a.lss"] | {"faithful": 4, "approximated": 1, "left out": 0} == found["a.lss"]
+    for row in found.values():
+        assert row["validates"] is True
+        assert row["codes"] == 1.0 and row["answers"] == 1.0 and row["languages"] is True
+        assert row["relevance_share"] == 1.0, row
+    assert found["b.lss"]["relevance"] == "3/3"

@@ -376,6 +376,24 @@ class Builder(Base):
             test = f"not {test}" if exclude else test
             item["when"] = f"({item['when']}) and {test}" if "when" in item else test
 
+    def _unfiltered(self, q: Question) -> None:
+        """Number and text lists: qdef's fields have no filter and no condition."""
+        for name in ("array_filter", "array_filter_exclude"):
+            if q.attribute(name).strip():
+                self.lose(
+                    "left out",
+                    f"the {name} {q.attribute(name).strip()!r}",
+                    "qdef's number and text lists show every field; split the list "
+                    "into questions with conditions if the filter matters",
+                )
+        for sub in q.subquestions:
+            if sub.relevance.strip() not in ("", "1"):
+                self.lose(
+                    "left out",
+                    f"the relevance of {sub.title!r}",
+                    "qdef's number and text lists show every field",
+                )
+
     def _sq_when(self, sub: Question, item: Data) -> None:
         if sub.relevance.strip() not in ("", "1"):
             when = self.condition(sub.relevance, f"the relevance of {sub.title!r}")
@@ -635,6 +653,7 @@ class Builder(Base):
     def numbers(self, q: Question, out: Data, when: str | None) -> list[Data]:
         out["type"] = "numbers"
         self._text(q, out)
+        self._unfiltered(q)
         out["_when"] = when
         subs = [s for s in q.subquestions if s.scale == 0]
         codes = self.codes([s.title for s in subs], "a subquestion")
@@ -670,6 +689,7 @@ class Builder(Base):
     def textlist(self, q: Question, out: Data, when: str | None) -> list[Data]:
         out["type"] = "textlist"
         self._text(q, out)
+        self._unfiltered(q)
         out["_when"] = when
         subs = [s for s in q.subquestions if s.scale == 0]
         codes = self.codes([s.title for s in subs], "a subquestion")

@@ -13,11 +13,13 @@ qdef cannot say at all raises :class:`Untranslatable`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from qdef.importing.limesurvey.script import Binary, Call, Node, Num, Str, Unary, Var
 
+_SGQA = re.compile(r"\d+X\d+X(\d+)(\w*)")
 SUFFIXES = {"NAOK", "value", "valueNAOK", "code", "shown"}
 COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
 FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
@@ -335,6 +337,9 @@ class Translator:
         if len(parts) != 1:
             raise Untranslatable(f"{written}: qdef has no attribute .{parts[-1]} of a question")
         symbol = self.symbols.get(parts[0])
+        sgqa = _SGQA.fullmatch(parts[0])
+        if symbol is None and sgqa is not None:  # SIDXGIDXQID and a subquestion's code
+            symbol = self.symbols.get(f"qid:{sgqa.group(1)}{sgqa.group(2)}")
         if symbol is None:
             if parts[0] in self.later or parts[0].split("_")[0] in self.later:
                 raise Untranslatable(
