@@ -315,15 +315,31 @@ def _round_trip(survey: Any, instrument: Any) -> tuple[float, float, bool, str]:
     original = {q.title: q for g in survey.groups for q in g.questions}
     again = {q.title: q for g in back.groups for q in g.questions}
     codes = [t for t in original if t in again]
-    same_answers = sum(
-        1
-        for t in codes
-        if {a.code for a in original[t].answers} == {a.code for a in again[t].answers}
-        and {s.title for s in original[t].subquestions} == {s.title for s in again[t].subquestions}
-    )
+    same_answers = sum(1 for t in codes if _codes(original[t]) == _codes(again[t]))
     share = len(codes) / len(original) if original else 1.0
     answers = same_answers / len(codes) if codes else 1.0
     return share, answers, back.languages == survey.languages, ""
+
+
+#: The answers LimeSurvey's types with a fixed scale have without answer rows.
+FIXED = {
+    "5": "12345",
+    "A": "12345",
+    "B": [str(i) for i in range(1, 11)],
+    "C": "YUN",
+    "E": "ISD",
+    "Y": "YN",
+    "G": "FM",
+}
+
+
+def _codes(question: Any) -> tuple[set[str], set[str], bool]:
+    """A question's answer codes (its fixed scale's, for 5, A, B, C, E, Y, G), its
+    subquestion codes, and whether it has "other"."""
+    answers = {a.code for a in question.answers} or set(FIXED.get(question.type, ()))
+    # a ranking's items are its answers (LimeSurvey 2.05 archives may carry stray rows)
+    rows = set() if question.type == "R" else {s.title for s in question.subquestions}
+    return answers, rows, question.other == "Y"
 
 
 def rows(corpus_dir: Path = CORPUS, respondents: int = 30) -> list[dict[str, Any]]:

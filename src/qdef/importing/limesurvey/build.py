@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from qdef.expr.nodes import And, Answered, Arith, Call, Compare, Expr, Has, In, Neg, Or, Ref
 from qdef.expr.parser import parse as parse_qdef
 from qdef.expr.tokens import ExprSyntaxError
 from qdef.importing.limesurvey import script
@@ -218,11 +219,12 @@ class Base:
     def equation(self, text: str, what: str, *, condition: bool) -> str | None:
         translator = self.translator
         translator.notes = []
+        translator.bare = {}
         translator.current = self.place.code if self.place and self.place.code else ""
         try:
             node = script.parse(text)
             result = translator.condition(node) if condition else translator.value(node).text
-            parse_qdef(result)
+            tree = parse_qdef(result)
         except script.ScriptError as error:
             self.lose("left out", what, f"it is not ExpressionScript ({error}); correct it")
             return None
@@ -238,9 +240,50 @@ class Base:
             return None
         if result in ("true",):
             return None
+        for path, name in translator.bare.items():
+            if not (condition and false_without(tree, path)):
+                translator.note(
+                    f"{name} has no .NAOK: LimeSurvey makes the whole equation false when it "
+                    "was not shown, qdef reads it as unanswered"
+                )
         for note in translator.notes:
             self.lose("approximated", what, note)
         return result
+
+
+#: Functions whose value is there when an argument is absent.
+_TOTAL = {"sum", "count", "coalesce", "len", "concat", "selected_count", "if", "min", "max"}
+
+
+def _uses(expr: Expr, path: str) -> bool:
+    """``expr`` is absent when ``path`` is (it uses it outside a total function)."""
+    if isinstance(expr, Ref):
+        return expr.name == path
+    if isinstance(expr, Call):
+        return expr.name not in _TOTAL and any(_uses(a, path) for a in expr.args)
+    if isinstance(expr, Arith):
+        return _uses(expr.left, path) or _uses(expr.right, path)
+    if isinstance(expr, Neg):
+        return _uses(expr.operand, path)
+    return False
+
+
+def false_without(expr: Expr, path: str) -> bool:
+    """The condition is false whenever ``path`` is absent: then LimeSurvey's "NA" of a
+    hidden question (the whole equation false) and qdef's absent answer agree."""
+    if isinstance(expr, Answered):
+        return expr.ref.name == path
+    if isinstance(expr, Compare):
+        return expr.op != "!=" and (_uses(expr.left, path) or _uses(expr.right, path))
+    if isinstance(expr, Has):
+        return _uses(expr.left, path)
+    if isinstance(expr, In):
+        return not expr.negated and _uses(expr.left, path)
+    if isinstance(expr, And):
+        return any(false_without(e, path) for e in expr.operands)
+    if isinstance(expr, Or):
+        return all(false_without(e, path) for e in expr.operands)
+    return False
 
 
 def _short(text: str) -> str:

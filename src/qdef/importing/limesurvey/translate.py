@@ -121,6 +121,9 @@ class Translator:
         self.symbols = symbols
         self.current = ""
         self.notes: list[str] = []
+        self.bare: dict[str, str] = {}
+        """qdef variable -> the name written without .NAOK, of a question that may
+        not be shown (LimeSurvey's "NA": the whole equation is false then)"""
         self.later: set[str] = set()
         """the codes of questions not yet translated (asked later)"""
 
@@ -350,10 +353,7 @@ class Translator:
         if suffix == "shown" and symbol.kind != "text":
             raise Untranslatable(f"{written}: qdef compares codes, not the labels shown")
         if not suffix.endswith("NAOK") and symbol.conditional:
-            self.note(
-                f"{parts[0]} has no .NAOK: LimeSurvey makes the whole equation false when "
-                "it was not shown, qdef reads it as unanswered"
-            )
+            self.bare[symbol.path] = parts[0]
         kind = symbol.kind
         return Frag(symbol.path, 8, kind, symbol)
 
