@@ -215,6 +215,31 @@ def test_old_layout_with_two_languages_gives_translations() -> None:
     assert errors_of(document) == []
 
 
+def test_subquestion_validation_is_a_rule_on_every_part() -> None:
+    result = imported(
+        archive(
+            [
+                Q(
+                    1,
+                    "K",
+                    "nums",
+                    "Numbers",
+                    subquestions=[(11, "a", "A", 0, ""), (12, "b", "B", 0, "")],
+                    attributes={
+                        "em_validation_sq": "this > 2",
+                        "em_validation_sq_tip": "More than 2",
+                    },
+                ),
+            ]
+        )
+    )
+    assert questions(result)["nums"]["rules"] == [
+        {"check": "nums.a > 2 and nums.b > 2", "message": "More than 2"}
+    ]
+    assert result.losses == []
+    assert errors_of(result.document) == []
+
+
 def test_codes_qdef_cannot_name_are_mapped_with_a_loss() -> None:
     result = imported(
         archive(

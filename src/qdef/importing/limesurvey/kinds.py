@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from qdef.importing.limesurvey import script
 from qdef.importing.limesurvey.archive import Question, Survey
 from qdef.importing.limesurvey.build import TEXT, Base, Data, Place
 from qdef.importing.limesurvey.translate import Symbol, qdef_number
@@ -42,6 +43,8 @@ READ = {
     "array_filter_exclude",
     "em_validation_q",
     "em_validation_q_tip",
+    "em_validation_sq",
+    "em_validation_sq_tip",
     "dualscale_headerA",
     "dualscale_headerB",
     "multiflexible_checkbox",
@@ -245,6 +248,14 @@ class Builder(Base):
         if out["type"] not in ("display", "computed"):
             self._common(q, out)
         self._attributes(q, out)
+        given = [v for *_, values in q.defaults for v in values.values() if v.strip()]
+        if given and "default" not in out:
+            self.lose(
+                "left out",
+                f"the default answer {_short(given[0])!r}",
+                "qdef has no default for this kind of question, or it is an "
+                "expression; set it by hand where qdef has one",
+            )
         self.result.origins.append(_origin(q, self.at))
         self.result.note(self.at, f"LimeSurvey {q.title}, qid {q.qid}, type {q.type}")
         into.append(_ordered(out))
@@ -306,12 +317,41 @@ class Builder(Base):
                         "LimeSurvey's validation has no tip; an English message is written",
                     )
                 out["rules"] = [{"check": check, "message": message}]
-        if q.attribute("em_validation_sq"):
+        if q.attribute("em_validation_sq").strip() and out["type"] not in ("display", "computed"):
+            self._sq_validation(q, out)
+
+    def _sq_validation(self, q: Question, out: Data) -> None:
+        """``em_validation_sq``: the equation for each part (``this``), all of them."""
+        whole = self.symbols.get(f"whole:{q.title}")
+        parts = [m for m in whole.members if not m.endswith("comment")] if whole else []
+        equation = _unescape(q.attribute("em_validation_sq"))
+        try:
+            tree = script.parse(equation)
+        except script.ScriptError as error:
             self.lose(
                 "left out",
-                "the subquestion validation (em_validation_sq)",
-                "qdef's rules are per question; write a rule naming each part",
+                "the subquestion validation",
+                f"it is not ExpressionScript ({error}); correct it",
             )
+            return
+        if not parts:
+            self.lose("left out", "the subquestion validation", "the question has no parts")
+            return
+        combined: script.Node = _this(tree, parts[0])
+        for name in parts[1:]:
+            combined = script.Binary("and", combined, _this(tree, name))
+        check = self.condition(script.show(combined), "the subquestion validation")
+        if check is None:
+            return
+        message = self.attr_text(q, "em_validation_sq_tip")
+        if message is None:
+            message = self.same("The answer is not valid.")
+            self.lose(
+                "approximated",
+                "the subquestion validation's message",
+                "LimeSurvey's validation has no tip; an English message is written",
+            )
+        out.setdefault("rules", []).append({"check": check, "message": message})
 
     def attr_text(self, q: Question, name: str) -> str | TEXT | None:
         """A translated attribute's text (an untranslated one in every language)."""
@@ -943,6 +983,28 @@ def _ordered(out: Data) -> Data:
     ordered = {k: out[k] for k in FIRST if k in out}
     ordered.update((k, v) for k, v in out.items() if k not in ordered)
     return ordered
+
+
+def _this(node: script.Node, name: str) -> script.Node:
+    """The equation with ``this`` as the part ``name``."""
+    if isinstance(node, script.Var):
+        head, _, rest = node.name.partition(".")
+        if head == "this":
+            return script.Var(f"{name}.{rest or 'NAOK'}")
+        return node
+    if isinstance(node, script.Call):
+        return script.Call(node.function, tuple(_this(a, name) for a in node.args))
+    if isinstance(node, script.Unary):
+        return script.Unary(node.op, _this(node.operand, name))
+    if isinstance(node, script.Binary):
+        return script.Binary(node.op, _this(node.left, name), _this(node.right, name))
+    return node
+
+
+def _unescape(text: str) -> str:
+    import html  # noqa: PLC0415
+
+    return html.unescape(text)
 
 
 def _numeric_text(value: str) -> bool:
