@@ -287,10 +287,14 @@ def _availability(
 
 
 def _chosen(source: str, code: str, values: dict[str, str], symbols: dict[str, Any]) -> bool:
-    """The option ``code`` of the filter's source is chosen (ranked, for a ranking)."""
+    """The option ``code`` of the filter's source is chosen (ranked, for a ranking;
+    answered, for an array: the importer's reading, itself approximated)."""
     first = symbols.get(f"{source}_1")
     if first is not None and first.kind == "rank":
         return any(values.get(f"{source}_{n}") == code for n in range(1, 100))
+    whole = symbols.get(f"whole:{source}")
+    if whole is not None and not whole.multiple:  # an array: the row answered there
+        return values.get(f"{source}_{code}", "") != ""
     return values.get(f"{source}_{code}", "") == "Y"
 
 

@@ -83,7 +83,7 @@ def _num(text: str) -> int | float | None:
 class Builder(Base):
     def __init__(self, survey: Survey, result: ImportResult) -> None:
         super().__init__(survey, result)
-        self.ranked: tuple[Symbol, bool] | None = None
+        self.ranked: tuple[str, Symbol, bool] | None = None
 
     # the document ---------------------------------------------------------------
 
@@ -239,7 +239,7 @@ class Builder(Base):
         self.ranked = None
         extra = handler(self, q, out, when)
         if self.ranked is not None:
-            self._by_ranking(out, *self.ranked)
+            self._by_source(out, *self.ranked)
         if out.pop("_dropped", False):
             self.ids.discard(out["id"])
             self.result.origins.append(_origin(q, None))
@@ -377,8 +377,9 @@ class Builder(Base):
                 continue
             sources = [s for s in value.split(";") if s.strip()]
             symbol = self.symbols.get(f"whole:{sources[0].strip()}")
-            if symbol is not None and symbol.ranking and "filter" not in out:
-                self.ranked = (symbol, key == "not_chosen_in")
+            arrays = symbol is not None and not symbol.multiple
+            if symbol is not None and (symbol.ranking or arrays) and "filter" not in out:
+                self.ranked = (sources[0].strip(), symbol, key == "not_chosen_in")
                 continue
             if symbol is None or not symbol.multiple:
                 self.lose(
@@ -398,23 +399,44 @@ class Builder(Base):
                     f"qdef filters by one question: only {sources[0]!r} is kept",
                 )
 
-    def _by_ranking(self, out: Data, symbol: Symbol, exclude: bool) -> None:
-        """LimeSurvey's array filter by a ranking: each item's own condition."""
+    def _by_source(self, out: Data, source: str, symbol: Symbol, exclude: bool) -> None:
+        """LimeSurvey's array filter by a ranking (the items ranked) or by an array (the
+        rows answered there): each item's own condition."""
+        what = f"the array filter by {source!r}"
         if out["type"] in ("single", "ranking"):
             self.lose(
                 "left out",
-                f"the array filter by the ranking {symbol.path!r}",
+                what,
                 "qdef filters options by an earlier multiple choice; LimeSurvey's "
                 "answer options cannot have conditions of their own",
             )
             return
         items = out.get("options") or out.get("rows") or []
+        tests: list[tuple[Data, str]] = []
         for item in items:
-            if item["code"] not in symbol.codes.values():
-                continue
-            test = f'{symbol.path} has "{item["code"]}"'
-            test = f"not {test}" if exclude else test
+            part = self.symbols.get(f"{source}_{item['code']}")
+            if symbol.ranking and item["code"] in symbol.codes.values():
+                tests.append((item, f'{symbol.path} has "{item["code"]}"'))
+            elif part is not None and part.kind in ("choice", "text", "number", "date"):
+                tests.append((item, f"answered({part.path})"))
+        if not tests:
+            self.lose(
+                "left out",
+                what,
+                "qdef filters by the options of an earlier question; "
+                "this source has no part of the same code",
+            )
+            return
+        for item, offered in tests:
+            test = f"not {offered}" if exclude else offered
             item["when"] = f"({item['when']}) and {test}" if "when" in item else test
+        if not symbol.ranking:
+            self.lose(
+                "approximated",
+                what,
+                "qdef has no filter by an array: each row is "
+                "offered when the source's row of the same code is answered",
+            )
 
     def _unfiltered(self, q: Question) -> None:
         """Number and text lists: qdef's fields have no filter and no condition."""
@@ -655,6 +677,9 @@ class Builder(Base):
                 number = _num(value)
                 if number is not None:
                     out["default"] = number
+            elif out["type"] == "date":
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value[:10]):
+                    out["default"] = value[:10]
             else:
                 out["default"] = value
 
@@ -757,6 +782,7 @@ class Builder(Base):
     def date(self, q: Question, out: Data, when: str | None) -> list[Data]:
         out["type"] = "date"
         self._text(q, out)
+        self._plain_default(q, out)
         out["_when"] = when
         fmt = q.attribute("date_format")
         if re.search(r"[HhMN]{2}|:", fmt or ""):
