@@ -240,6 +240,69 @@ def test_subquestion_validation_is_a_rule_on_every_part() -> None:
     assert errors_of(result.document) == []
 
 
+def test_array_filters_by_multiple_ranking_and_array() -> None:
+    rows3 = [(0, "a", "A", 0, ""), (0, "b", "B", 0, ""), (0, "c", "C", 0, "")]
+
+    def subs(base: int) -> list[tuple[int, str, str, int, str]]:
+        return [
+            (base + i, code, label, scale, rel)
+            for i, (_, code, label, scale, rel) in enumerate(rows3)
+        ]
+
+    answers = [("1", "One", 0), ("2", "Two", 0)]
+    result = imported(
+        archive(
+            [
+                Q(1, "M", "pick", "Pick", subquestions=subs(10)),
+                Q(2, "R", "order", "Order", answers=[("a", "A", 0), ("b", "B", 0)]),
+                Q(3, "K", "hours", "Hours", subquestions=subs(30)),
+                Q(
+                    4,
+                    "F",
+                    "f1",
+                    "By pick",
+                    subquestions=subs(40),
+                    answers=answers,
+                    attributes={"array_filter": "pick"},
+                ),
+                Q(
+                    5,
+                    "F",
+                    "f2",
+                    "By order",
+                    subquestions=subs(50),
+                    answers=answers,
+                    attributes={"array_filter_exclude": "order"},
+                ),
+                Q(
+                    6,
+                    "F",
+                    "f3",
+                    "By hours",
+                    subquestions=subs(60),
+                    answers=answers,
+                    attributes={"array_filter": "hours"},
+                ),
+            ]
+        )
+    )
+    found = questions(result)
+    assert found["f1"]["filter"] == {"chosen_in": "pick"}
+    assert [r.get("when") for r in found["f2"]["rows"]] == [
+        'not order has "a"',
+        'not order has "b"',
+        None,
+    ]
+    assert [r["when"] for r in found["f3"]["rows"]] == [
+        "answered(hours.a)",
+        "answered(hours.b)",
+        "answered(hours.c)",
+    ]
+    kinds = {(x.question, x.kind) for x in result.losses}
+    assert kinds == {("f2", "approximated"), ("f3", "approximated")}
+    assert errors_of(result.document) == []
+
+
 def test_codes_qdef_cannot_name_are_mapped_with_a_loss() -> None:
     result = imported(
         archive(

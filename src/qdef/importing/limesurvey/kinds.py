@@ -437,6 +437,14 @@ class Builder(Base):
                 "qdef has no filter by an array: each row is "
                 "offered when the source's row of the same code is answered",
             )
+        covered = {id(item) for item, _ in tests}
+        unfiltered = [item["code"] for item in items if id(item) not in covered]
+        if unfiltered:
+            self.lose(
+                "approximated",
+                f"{what} on {', '.join(map(repr, unfiltered))}",
+                "the source has no option of that code (an 'other'?): qdef offers it always",
+            )
 
     def _unfiltered(self, q: Question) -> None:
         """Number and text lists: qdef's fields have no filter and no condition."""
