@@ -58,8 +58,19 @@ READ = {
     "dropdown_dates",
     "date_format",
     "equation",
+    "other_comment_mandatory",
     "numbers_only",
     "value_range_allows_missing",
+}
+#: Attributes at LimeSurvey's own default value (nothing to carry over).
+DEFAULT_VALUES = {
+    "time_limit_action": "1",
+    "statistics_showgraph": "1",
+    "statistics_showmap": "1",
+    "location_mapheight": "300",
+    "location_mapwidth": "500",
+    "location_mapzoom": "11",
+    "other_position": "end",
 }
 #: Values that are an attribute's default (written by LimeSurvey's exports).
 DEFAULTS = {"", "0", "N", "default", "normal"}
@@ -290,7 +301,10 @@ class Builder(Base):
 
     def _attributes(self, q: Question, out: Data) -> None:
         for name, values in q.attributes.items():
-            if name in READ or all(v.strip() in DEFAULTS for v in values.values()):
+            if name in READ or all(
+                v.strip() in DEFAULTS or DEFAULT_VALUES.get(name) == v.strip()
+                for v in values.values()
+            ):
                 continue
             value = next(iter(values.values()))
             self.lose(
@@ -505,7 +519,7 @@ class Builder(Base):
             mapping["-oth-"] = code
             follow = self.new_id(f"{q.title}_other", "the other text")
             label = self.attr_text(q, "other_replace_text") or self.word("Other")
-            options.append({"code": code, "label": label, "specify": [{"id": follow}]})
+            options.append({"code": code, "label": label, "specify": [self._other(q, follow)]})
             self.register(f"{q.title}_other", Symbol("text", follow), q.qid, "other")
         if not options:
             options.append({"code": "none", "label": self.same("(none)")})
@@ -535,6 +549,12 @@ class Builder(Base):
                 f"question: it is the text question {cid!r} after it",
             )
         return extra
+
+    def _other(self, q: Question, follow: str) -> Data:
+        """The follow-up of an "other" option: required with ``other_comment_mandatory``."""
+        if q.attribute("other_comment_mandatory") == "1":
+            return {"id": follow, "required": True}
+        return {"id": follow}
 
     def _default(self, q: Question, mapping: dict[str, str]) -> str | None:
         for scale, sqid, special, values in q.defaults:
@@ -586,7 +606,7 @@ class Builder(Base):
             code = "other" if "other" not in codes else "other_"
             follow = self.new_id(f"{q.title}_other", "the other text")
             label = self.attr_text(q, "other_replace_text") or self.word("Other")
-            options.append({"code": code, "label": label, "specify": [{"id": follow}]})
+            options.append({"code": code, "label": label, "specify": [self._other(q, follow)]})
             self.register(f"{q.title}_other", Symbol("text", follow), q.qid, "other")
             members.append(f"{q.title}_other")
             self.lose(
