@@ -651,6 +651,8 @@ class Builder(Base):
         return []
 
     def text_question(self, q: Question, out: Data, when: str | None) -> list[Data]:
+        if q.type == "S" and q.attribute("numbers_only") == "1":
+            return self.number(q, out, when)  # a short text of numbers only is a number
         out["type"] = "text"
         self._text(q, out)
         out["_when"] = when
