@@ -640,3 +640,97 @@ def test_corpus_benchmark_rows(tmp_path: Path) -> None:
         assert row["codes"] == 1.0 and row["answers"] == 1.0 and row["languages"] is True
         assert row["relevance_share"] == 1.0, row
     assert found["b.lss"]["relevance"] == "3/3"
+
+
+# any archive of the right shape imports without a traceback, and validates ---------
+
+_TYPES = list("LMPNSTUQKDFABCEH1:;RX*Y5G!O|I")
+_EQUATIONS = st.sampled_from(
+    [
+        "1",
+        "",
+        'q1.NAOK == "A1"',
+        "q1 != 'x' or q2.NAOK > 3",
+        "!is_empty(q2.NAOK)",
+        "count(that.q1.NAOK) > 0",
+        "q1_SQ1.NAOK == 'Y' and (q2.NAOK + 1) >= 2",
+        "strlen(q3.NAOK) < 5",
+        "regexMatch('/x/', q1.NAOK)",
+        "q9 == 1",
+        "((broken",
+        "{q1}",
+        "sum(q2_SQ1.NAOK, q2_SQ2.NAOK) == 10",
+        "q1_1.NAOK == 'A1'",
+    ]
+)
+_ATTRIBUTES = st.dictionaries(
+    st.sampled_from(
+        [
+            "min_answers",
+            "max_answers",
+            "array_filter",
+            "array_filter_exclude",
+            "hidden",
+            "random_order",
+            "em_validation_q",
+            "em_validation_sq",
+            "min_num_value_n",
+            "max_num_value_n",
+            "other_replace_text",
+            "exclude_all_others",
+            "display_rows",
+            "date_format",
+            "prefix",
+            "suffix",
+            "maximum_chars",
+            "num_value_int_only",
+        ]
+    ),
+    st.sampled_from(["1", "0", "3", "q1", "SQ1", "this > 1", "abc", "-2", "q1 == 'A1'"]),
+    max_size=3,
+)
+
+
+@st.composite
+def _surveys(draw: st.DrawFn) -> str:
+    count = draw(st.integers(1, 6))
+    found: list[Q] = []
+    for n in range(1, count + 1):
+        kind = draw(st.sampled_from(_TYPES))
+        subs = [
+            (100 * n + i, f"SQ{i}", f"Row <i>{i}</i>", 1 if i == 3 else 0, draw(_EQUATIONS))
+            for i in range(1, draw(st.integers(0, 3)) + 1)
+        ]
+        answers = [
+            (f"A{i}", f"Answer {{q1}} {i}", draw(st.sampled_from([0, 0, 1])))
+            for i in range(1, draw(st.integers(0, 3)) + 1)
+        ]
+        found.append(
+            Q(
+                n,
+                kind,
+                draw(st.sampled_from([f"q{n}", "end", f"q{n}", "a-b"])),
+                draw(st.sampled_from(["Text", "<p>A <b>b</b></p>", "", "{q1} and {{x}}", "}"])),
+                relevance=draw(_EQUATIONS),
+                mandatory=draw(st.sampled_from("YNS")),
+                other=draw(st.sampled_from("YN")),
+                subquestions=subs,
+                answers=answers,
+                attributes=draw(_ATTRIBUTES),
+            )
+        )
+    languages = draw(st.sampled_from([("en",), ("de", "en"), ("fr", "xx-notalanguage1")]))
+    return archive(found, languages=languages, dbversion=draw(st.sampled_from([177, 366, 620])))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_surveys())
+def test_any_archive_imports_and_validates(text: str) -> None:
+    result = imported(text)
+    assert errors_of(result.document) == [] or any(
+        loss.what == "the instrument" for loss in result.losses
+    )
+    assert errors_of(result.document) == []
+    for loss in result.losses:
+        assert loss.where and loss.why
+        assert "importer failed" not in loss.why and "check failed" not in loss.why, loss

@@ -46,7 +46,10 @@ def _build(root: object, source: str) -> ImportResult:
     for origin in result.origins:
         if origin.at is not None:
             where_of[origin.at] = (origin.where, origin.code)
-    left = make_valid(result, where_of)
+    try:
+        left = make_valid(result, where_of)
+    except Exception as error:  # an importer defect, reported as a loss: never a traceback
+        left = [f"the check failed ({type(error).__name__}: {error}); please report this"]
     for problem in left:
         result.lose(
             f"survey {survey.sid}",

@@ -132,6 +132,29 @@ class Builder(Choices, Inputs):
         place.lost_tags, place.literal = set(), []
 
     def question(self, q: Question, into: list[Data], at: tuple[Any, ...]) -> None:
+        """One question of the source, appended to ``into`` (with its losses). A defect
+        of the importer leaves the question out with a loss: never a traceback."""
+        size, origins, ids = len(into), len(self.result.origins), set(self.ids)
+        try:
+            self._question(q, into, at)
+        except Exception as error:  # an importer defect, reported as a loss
+            del into[size:]
+            del self.result.origins[origins:]
+            self.ids = ids
+            for index in range(size, size + 3):
+                self.result.notes.pop((*at, index), None)
+            self.place = Place(q.title, f"question {q.title} (qid {q.qid})")
+            self.lose(
+                "left out",
+                "the question",
+                f"the importer failed on it ({type(error).__name__}: {error}); please report "
+                "this with the archive",
+                at=at[:2],
+            )
+            self.result.origins.append(_origin(q, None))
+            self.place = None
+
+    def _question(self, q: Question, into: list[Data], at: tuple[Any, ...]) -> None:
         self.place = Place(q.title, f"question {q.title} (qid {q.qid})")
         self.translator.later.discard(q.title)
         self.at = (*at, len(into))

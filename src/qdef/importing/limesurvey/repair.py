@@ -122,6 +122,7 @@ def make_valid(result: ImportResult, where_of: dict[KeyPath, tuple[str, str | No
             else:
                 place = "/".join(map(str, path))
                 left.append(f"{diagnostic.code} at {place}: {diagnostic.message}")
+        _compact(result.document)
         if not changed:
             return left
     return left
@@ -180,20 +181,28 @@ def _fix(
                 return True
         if isinstance(key, int) and len(parent_path) >= 1 and parent_path[-1] == "rules":
             rules = _get(document, parent_path)
+            if rules[key] is None:
+                return True
             shown = json.dumps(rules[key].get("check"), ensure_ascii=False)
-            rules[key] = None
-            document_rules = [r for r in rules if r is not None]
-            holder = _get(document, parent_path[:-1])
-            if document_rules:
-                holder["rules"] = document_rules
-            else:
-                del holder["rules"]
-            done.add(parent_path)
+            rules[key] = None  # taken out after the round (the others keep their places)
             result.lose(
                 where, "left out", f"the rule {_short(shown)}", why, at=owner, question=code
             )
             return True
     return False
+
+
+def _compact(document: dict[str, Any]) -> None:
+    """Rules taken out in a round leave their lists."""
+    for section in document.get("sections", []):
+        for question in section.get("questions", []):
+            rules = question.get("rules")
+            if isinstance(rules, list) and None in rules:
+                kept = [r for r in rules if r is not None]
+                if kept:
+                    question["rules"] = kept
+                else:
+                    del question["rules"]
 
 
 def _short(text: str) -> str:
