@@ -82,6 +82,7 @@ class Builder(Choices, Inputs):
             self.place, self.at = Place(None, where), section_at
             if questions:
                 sections.append(section)
+                self.result.note(section_at, f"LimeSurvey {where}")
             else:
                 self.result.lose(
                     where, "left out", "the group", "it has no question qdef can carry", at=()
