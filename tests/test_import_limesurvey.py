@@ -303,6 +303,52 @@ def test_array_filters_by_multiple_ranking_and_array() -> None:
     assert errors_of(result.document) == []
 
 
+def test_a_hidden_question_is_a_hidden_variable() -> None:
+    result = imported(
+        archive(
+            [
+                Q(
+                    1,
+                    "L",
+                    "region",
+                    "Region",
+                    answers=[("N", "North", 0), ("S", "South", 0)],
+                    attributes={"hidden": "1"},
+                    relevance="1",
+                ),
+                Q(2, "S", "city", "City?", relevance='region.NAOK == "N"'),
+                Q(
+                    3,
+                    "F",
+                    "grid",
+                    "Hidden array",
+                    subquestions=[(31, "r", "R", 0, "")],
+                    answers=[("1", "One", 0)],
+                    attributes={"hidden": "1"},
+                ),
+            ]
+        )
+    )
+    document = result.document
+    assert list(document)[-2:] == ["hidden", "sections"]
+    assert document["hidden"] == [
+        {
+            "id": "region",
+            "type": "choice",
+            "label": "Region",
+            "options": [{"code": "N", "label": "North"}, {"code": "S", "label": "South"}],
+        }
+    ]
+    assert questions(result)["city"]["when"] == 'region == "N"'
+    assert [o.at for o in result.origins] == [
+        ("hidden", 0),
+        ("sections", 0, "questions", 0),
+        ("sections", 0, "questions", 1),
+    ]
+    assert [(x.question, x.what) for x in result.losses] == [("grid", "the attribute 'hidden'")]
+    assert errors_of(document) == []
+
+
 def test_codes_qdef_cannot_name_are_mapped_with_a_loss() -> None:
     result = imported(
         archive(

@@ -88,6 +88,10 @@ class Builder(Choices, Inputs):
                     where, "left out", "the group", "it has no question qdef can carry", at=()
                 )
                 self.ids.discard(section["id"])
+        if self.hidden:
+            doc = {k: v for k, v in doc.items() if k != "sections"}
+            doc["hidden"] = self.hidden
+            doc["sections"] = sections
         if not sections:
             sections.append(
                 {
@@ -111,6 +115,34 @@ class Builder(Choices, Inputs):
             candidate += "_"
         self.ids.add(candidate)
         return candidate
+
+    def _hidden(self, q: Question, out: Data) -> None:
+        """A hidden question (never shown; set by a default or a URL parameter) as a
+        hidden variable of the instrument."""
+        at = ("hidden", len(self.hidden))
+        entry: Data = {"id": out["id"], "type": HIDDEN[out["type"]]}
+        if "text" in out:
+            entry["label"] = out["text"]
+        if "options" in out:
+            entry["options"] = [{"code": o["code"], "label": o["label"]} for o in out["options"]]
+        entry.update((k, out[k]) for k in HIDDEN_KEYS if k in out and k != "options")
+        dropped = [k for k in ("when", "rules", "pattern", "filter", "max_length") if k in out]
+        if dropped:
+            self.lose(
+                "left out",
+                f"the {', '.join(dropped)} of the hidden question",
+                "qdef's hidden variables are set from outside: they have none",
+                at=at,
+            )
+        losses = self.result.losses
+        for index, loss in enumerate(losses):  # the question's losses go with the variable
+            if loss.question == q.title and loss.at == self.at:
+                losses[index] = type(loss)(loss.where, loss.kind, loss.what, loss.why, at, q.title)
+        self.hidden.append(entry)
+        self.result.origins.append(_origin(q, at))
+        self.result.note(at, f"LimeSurvey {q.title}, qid {q.qid}, type {q.type} (hidden)")
+        self._formatting()
+        self.place = None
 
     def _formatting(self) -> None:
         place = self.place
@@ -210,6 +242,9 @@ class Builder(Choices, Inputs):
                 "qdef has no default for this kind of question, or it is an "
                 "expression; set it by hand where qdef has one",
             )
+        if q.attribute("hidden") == "1" and out["type"] in HIDDEN and not extra:
+            self._hidden(q, out)
+            return
         self.result.origins.append(_origin(q, self.at))
         self.result.note(self.at, f"LimeSurvey {q.title}, qid {q.qid}, type {q.type}")
         into.append(_ordered(out))
@@ -220,6 +255,10 @@ class Builder(Choices, Inputs):
 
 
 FIRST = ("id", "type", "value", "text", "help", "label", "required", "when")
+#: qdef's question types of LimeSurvey's hidden questions that are hidden variables.
+HIDDEN = {"single": "choice", "number": "number", "text": "text", "date": "date"}
+#: The keys a hidden variable keeps of its question's.
+HIDDEN_KEYS = ("options", "kind", "min", "max", "precision", "default")
 
 
 def _ordered(out: Data) -> Data:

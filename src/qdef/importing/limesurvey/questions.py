@@ -118,6 +118,8 @@ class Questions(Base):
     def __init__(self, survey: Survey, result: ImportResult) -> None:
         super().__init__(survey, result)
         self.ranked: tuple[str, Symbol, bool] | None = None
+        self.hidden: list[Data] = []
+        """the hidden variables (LimeSurvey's hidden questions)"""
         """an array filter by a ranking or an array, applied after the question"""
 
     def _text(self, q: Question, out: Data) -> None:
@@ -157,7 +159,8 @@ class Questions(Base):
                 f"the attribute {name!r} ({shortened(value)})",
                 "qdef has no such setting; set it again in LimeSurvey after rendering, or drop it",
             )
-        if q.attribute("hidden") == "1" and out["type"] not in ("computed",):
+        hidden_kinds = ("computed", "single", "number", "text", "date")
+        if q.attribute("hidden") == "1" and out["type"] not in hidden_kinds:
             self.lose(
                 "approximated",
                 "the attribute 'hidden'",
