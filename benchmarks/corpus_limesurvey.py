@@ -165,7 +165,7 @@ def _relevance(
     from qdef.routing.interpreter import walk  # noqa: PLC0415
     from tests import lsexpr  # noqa: PLC0415
 
-    kept = {o.code: o.at for o in result.origins if o.at is not None}
+    kept = {o.code: o.at for o in result.origins if o.at is not None and o.at[0] == "sections"}
     ids: dict[str, str] = {}
     for code, at in kept.items():
         node: Any = result.document

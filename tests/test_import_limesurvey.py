@@ -644,6 +644,11 @@ def test_corpus_archive_imports_and_validates(path: Path, tmp_path: Path) -> Non
         assert loss.where and loss.what and loss.why, loss
         assert loss.kind in ("approximated", "left out")
     assert {o.code for o in result.origins} >= {loss.question for loss in result.losses} - {None}
+    for at in [loss.at for loss in result.losses] + [o.at for o in result.origins if o.at]:
+        node: Any = result.document
+        for key in at:  # every loss and origin names a node of the document
+            node = node[key]
+        assert isinstance(node, dict)
     target = tmp_path / "imported.yaml"
     target.write_text(json.dumps(result.document, ensure_ascii=False), encoding="utf-8")
     from qdef.pipeline import validate  # noqa: PLC0415
@@ -780,3 +785,7 @@ def test_any_archive_imports_and_validates(text: str) -> None:
     for loss in result.losses:
         assert loss.where and loss.why
         assert "importer failed" not in loss.why and "check failed" not in loss.why, loss
+        node: Any = result.document
+        for key in loss.at:
+            node = node[key]
+        assert isinstance(node, dict)

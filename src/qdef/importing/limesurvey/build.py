@@ -232,7 +232,7 @@ class Base:
             self.lose(
                 "left out",
                 what,
-                f"{error}: rewrite `{_short(text)}` by hand as a qdef condition",
+                f"{error}: rewrite `{_short(text)}` by hand in qdef's expression language",
             )
             return None
         except ExprSyntaxError as error:  # a defect of the translation: report, never crash

@@ -88,6 +88,12 @@ class Builder(Choices, Inputs):
                     where, "left out", "the group", "it has no question qdef can carry", at=()
                 )
                 self.ids.discard(section["id"])
+                losses = self.result.losses
+                for index, loss in enumerate(losses):  # the group is not written: the top
+                    if loss.at[:2] == section_at:
+                        losses[index] = type(loss)(
+                            loss.where, loss.kind, loss.what, loss.why, (), loss.question
+                        )
         if self.hidden:
             doc = {k: v for k, v in doc.items() if k != "sections"}
             doc["hidden"] = self.hidden
@@ -141,6 +147,7 @@ class Builder(Choices, Inputs):
         self.hidden.append(entry)
         self.result.origins.append(_origin(q, at))
         self.result.note(at, f"LimeSurvey {q.title}, qid {q.qid}, type {q.type} (hidden)")
+        self.at = at
         self._formatting()
         self.place = None
 
@@ -228,6 +235,13 @@ class Builder(Choices, Inputs):
             self._by_source(out, *self.ranked)
         if out.pop("_dropped", False):
             self.ids.discard(out["id"])
+            losses = self.result.losses
+            for index, loss in enumerate(losses):  # not written: its losses at its section
+                if loss.at == self.at:
+                    losses[index] = type(loss)(
+                        loss.where, loss.kind, loss.what, loss.why, at[:2], loss.question
+                    )
+            self.at = at[:2]
             self.result.origins.append(_origin(q, None))
             self._formatting()
             return
