@@ -135,6 +135,7 @@ SURVEY = [
     ),
     Q(22, "|", "upload", "A file"),
     Q(23, "T", "why", "Why?", relevance="regexMatch('/x/', name.NAOK)"),
+    Q(24, "T", "never", "Never shown", relevance="0"),
 ]
 
 
@@ -182,7 +183,8 @@ def test_every_kind_imports_and_validates() -> None:
     assert any("question why (qid 23): left out: the relevance equation" in x for x in lines)
     assert any("formatting (b)" in x for x in lines)
     assert result.notes[("sections", 0, "questions", 0)] == ["LimeSurvey car, qid 10, type L"]
-    assert result.counts() == {"faithful": 11, "approximated": 2, "left out": 1}
+    assert found["never"]["when"] == "false"
+    assert result.counts() == {"faithful": 12, "approximated": 2, "left out": 1}
 
 
 def test_old_layout_with_two_languages_gives_translations() -> None:

@@ -214,6 +214,14 @@ class Base:
         text = _unescape(equation).strip()
         if text in ("", "1"):
             return None
+        try:
+            constant = script.parse(text)
+        except script.ScriptError:
+            constant = None
+        if isinstance(constant, script.Num | script.Str):  # always, or never
+            value = constant.text if isinstance(constant, script.Num) else constant.value
+            never = value in ("", "0") or (isinstance(constant, script.Num) and float(value) == 0)
+            return "false" if never else None
         return self.equation(text, what, condition=True)
 
     def equation(self, text: str, what: str, *, condition: bool) -> str | None:
