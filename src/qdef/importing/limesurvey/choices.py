@@ -138,19 +138,22 @@ class Choices(Questions):
             members.append(name)
             symbol_codes[sub.title] = code
         if q.other == "Y":
+            # LimeSurvey's "other" of a multiple choice is chosen by typing its text: the
+            # option with its text required
             code = "other" if "other" not in codes else "other_"
             follow = self.new_id(f"{q.title}_other", "the other text")
             label = self.attr_text(q, "other_replace_text") or self.word("Other")
-            options.append({"code": code, "label": label, "specify": [self._other(q, follow)]})
+            specify: list[Data] = [{"id": follow, "required": True}]
             self.register(f"{q.title}_other", Symbol("text", follow), q.qid, "other")
             members.append(f"{q.title}_other")
-            self.lose(
-                "approximated",
-                "the other option",
-                "LimeSurvey's 'other' is chosen by "
-                f"typing its text; qdef's is the option {code!r} with the text as its "
-                "follow-up",
-            )
+            if q.type == "P":
+                comment = self.new_id(f"{q.title}_othercomment", "the comment")
+                specify.append({"id": comment})
+                self.register(
+                    f"{q.title}_othercomment", Symbol("text", comment), q.qid, "othercomment"
+                )
+                members.append(f"{q.title}_othercomment")
+            options.append({"code": code, "label": label, "specify": specify})
         if not options:
             options.append({"code": "none", "label": self.same("(none)")})
             self.lose(
