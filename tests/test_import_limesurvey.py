@@ -791,3 +791,30 @@ def test_any_archive_imports_and_validates(text: str) -> None:
         for key in loss.at:
             node = node[key]
         assert isinstance(node, dict)
+
+
+# texts ---------------------------------------------------------------------------
+
+
+def test_html_becomes_plain_text_and_says_what_it_lost() -> None:
+    from qdef.importing.limesurvey.texts import plain  # noqa: PLC0415
+
+    assert plain("<p>One&nbsp;<b>two</b></p><p>three<br/>four</p>") == (
+        "One two\n\nthree\nfour",
+        {"b"},
+    )
+    assert plain("<script>var a = '{x}';</script>Hi &lt;b&gt;") == ("Hi <b>", {"script"})
+    assert plain("a\r\n\r\n\r\nb\x07") == ("a\n\nb", set())
+    assert plain('<img src="x.png" alt="A map">') == ("A map", {"img"})
+
+
+def test_tailoring_becomes_piping_where_qdef_can_say_it() -> None:
+    from qdef.importing.limesurvey.texts import tailor  # noqa: PLC0415
+
+    def pipe(inner: str) -> str | None:
+        return "{name|}" if inner == "name" else None
+
+    assert tailor("Hi {name}, {count(x)} { not } {{", pipe) == (
+        "Hi {name|}, {{count(x)}} {{ not }} {{{{",
+        ["count(x)"],
+    )

@@ -47,7 +47,7 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED:
             self.skip = max(0, self.skip - 1)
-        if tag in _BLOCKS:
+        if tag in _BLOCKS and tag != "br":  # <br/> is one line break
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
