@@ -138,22 +138,7 @@ class Choices(Questions):
             members.append(name)
             symbol_codes[sub.title] = code
         if q.other == "Y":
-            # LimeSurvey's "other" of a multiple choice is chosen by typing its text: the
-            # option with its text required
-            code = "other" if "other" not in codes else "other_"
-            follow = self.new_id(f"{q.title}_other", "the other text")
-            label = self.attr_text(q, "other_replace_text") or self.word("Other")
-            specify: list[Data] = [{"id": follow, "required": True}]
-            self.register(f"{q.title}_other", Symbol("text", follow), q.qid, "other")
-            members.append(f"{q.title}_other")
-            if q.type == "P":
-                comment = self.new_id(f"{q.title}_othercomment", "the comment")
-                specify.append({"id": comment})
-                self.register(
-                    f"{q.title}_othercomment", Symbol("text", comment), q.qid, "othercomment"
-                )
-                members.append(f"{q.title}_othercomment")
-            options.append({"code": code, "label": label, "specify": specify})
+            options.append(self._multiple_other(q, codes, members))
         if not options:
             options.append({"code": "none", "label": self.same("(none)")})
             self.lose(
@@ -187,6 +172,22 @@ class Choices(Questions):
             "whole",
         )
         return []
+
+    def _multiple_other(self, q: Question, codes: list[str], members: list[str]) -> Data:
+        """LimeSurvey's "other" of a multiple choice is chosen by typing its text: the
+        option with its text required (and, for P, its comment)."""
+        code = "other" if "other" not in codes else "other_"
+        follow = self.new_id(f"{q.title}_other", "the other text")
+        label = self.attr_text(q, "other_replace_text") or self.word("Other")
+        specify: list[Data] = [{"id": follow, "required": True}]
+        self.register(f"{q.title}_other", Symbol("text", follow), q.qid, "other")
+        members.append(f"{q.title}_other")
+        if q.type == "P":
+            comment = self.new_id(f"{q.title}_othercomment", "the comment")
+            specify.append({"id": comment})
+            self.register(f"{q.title}_othercomment", Symbol("text", comment), q.qid, "othercomment")
+            members.append(f"{q.title}_othercomment")
+        return {"code": code, "label": label, "specify": specify}
 
     def matrix(self, q: Question, out: Data, when: str | None) -> list[Data]:
         out["type"] = "matrix"
