@@ -351,6 +351,45 @@ def test_a_hidden_question_is_a_hidden_variable() -> None:
     assert errors_of(document) == []
 
 
+def test_a_one_field_slider_is_a_number_with_a_slider() -> None:
+    result = imported(
+        archive(
+            [
+                Q(
+                    1,
+                    "K",
+                    "mood",
+                    "Mood?",
+                    subquestions=[(11, "SQ001", "Score", 0, "")],
+                    attributes={
+                        "slider_layout": "1",
+                        "slider_min": "0",
+                        "slider_max": "10",
+                        "slider_accuracy": "1",
+                        "num_value_int_only": "1",
+                    },
+                ),
+                Q(2, "S", "why", "Why?", relevance="mood_SQ001.NAOK > 5"),
+            ]
+        )
+    )
+    found = questions(result)
+    assert found["mood"] == {
+        "id": "mood",
+        "type": "number",
+        "text": "Mood?",
+        "label": "Score",
+        "kind": "integer",
+        "widget": "slider",
+        "min": 0,
+        "max": 10,
+        "step": 1,
+    }
+    assert found["why"]["when"] == "mood > 5"
+    assert result.losses == []
+    assert errors_of(result.document) == []
+
+
 def test_codes_qdef_cannot_name_are_mapped_with_a_loss() -> None:
     result = imported(
         archive(

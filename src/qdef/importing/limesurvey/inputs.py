@@ -114,7 +114,39 @@ class Inputs(Questions):
             else:
                 out[key] = value
 
+    def slider(self, q: Question, out: Data, when: str | None) -> list[Data]:
+        """A multiple numerical input of one field shown as a slider: a number with
+        ``widget: slider`` (as qdef's renderer writes one)."""
+        sub = q.subquestions[0]
+        self.number(q, out, when)
+        out["widget"] = "slider"
+        for key, attr in (
+            ("min", "slider_min"),
+            ("max", "slider_max"),
+            ("step", "slider_accuracy"),
+        ):
+            value = number_in(q.attribute(attr))
+            if value is not None and (key != "step" or value > 0):
+                out[key] = value
+        if out.get("kind") == "decimal" and "step" not in out:
+            out["step"] = 1
+        label = self.text(sub.texts)
+        if label is not None:
+            out["label"] = label
+        self.register(f"{q.title}_{sub.title}", Symbol("number", out["id"]), q.qid, sub.title)
+        self.symbols.pop(q.title, None)  # its answer is the field's
+        return []
+
     def numbers(self, q: Question, out: Data, when: str | None) -> list[Data]:
+        subs = [s for s in q.subquestions if s.scale == 0]
+        if q.attribute("slider_layout") == "1" and len(subs) == 1:
+            return self.slider(q, out, when)
+        if q.attribute("slider_layout") == "1":
+            self.lose(
+                "approximated",
+                "the slider layout",
+                "qdef's number lists have input boxes (a slider is a number question's widget)",
+            )
         out["type"] = "numbers"
         self._text(q, out)
         self._unfiltered(q)

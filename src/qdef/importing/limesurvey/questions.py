@@ -49,6 +49,11 @@ READ = {
     "date_format",
     "equation",
     "other_comment_mandatory",
+    "slider_layout",
+    "slider_min",
+    "slider_max",
+    "slider_accuracy",
+    "slider_showminmax",
     "numbers_only",
     "value_range_allows_missing",
 }
