@@ -10,7 +10,7 @@ from qdef.expr.nodes import And, Answered, Arith, Call, Compare, Expr, Has, In, 
 from qdef.expr.parser import parse as parse_qdef
 from qdef.expr.tokens import ExprSyntaxError
 from qdef.importing.limesurvey import script
-from qdef.importing.limesurvey.archive import Group, Survey
+from qdef.importing.limesurvey.archive import Survey
 from qdef.importing.limesurvey.texts import plain, tailor
 from qdef.importing.limesurvey.translate import Symbol, Translator, Untranslatable
 from qdef.importing.limesurvey.words import word
@@ -304,7 +304,3 @@ def _unescape(text: str) -> str:
     import html  # noqa: PLC0415
 
     return html.unescape(text)
-
-
-def sorted_groups(survey: Survey) -> list[Group]:
-    return survey.groups
