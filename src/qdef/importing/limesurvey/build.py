@@ -14,7 +14,7 @@ from qdef.importing.limesurvey.archive import Survey
 from qdef.importing.limesurvey.texts import plain, tailor
 from qdef.importing.limesurvey.translate import Symbol, Translator, Untranslatable
 from qdef.importing.limesurvey.words import word
-from qdef.importing.report import ImportResult, KeyPath
+from qdef.importing.report import ImportResult, KeyPath, LossKind
 
 ID = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 CODE = re.compile(r"[A-Za-z0-9_]{1,64}")
@@ -61,12 +61,12 @@ class Base:
 
     # losses -------------------------------------------------------------------
 
-    def lose(self, kind: str, what: str, why: str, at: KeyPath | None = None) -> None:
+    def lose(self, kind: LossKind, what: str, why: str, at: KeyPath | None = None) -> None:
+        """A loss of the current question (or group, or the survey), located."""
         place = self.place
-        assert kind in ("approximated", "left out")
         self.result.lose(
             place.where if place else f"survey {self.survey.sid}",
-            "approximated" if kind == "approximated" else "left out",
+            kind,
             what,
             why,
             at=self.at if at is None else at,
