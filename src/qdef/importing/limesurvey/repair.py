@@ -12,8 +12,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from qdef.diagnostics import Diagnostic
 from qdef.importing.report import ImportResult, KeyPath
-from qdef.pipeline import validate_text
+from qdef.pipeline import validate_document
+from qdef.source.loader import parse
 
 #: Keys that can be taken out of their mapping and leave a valid document.
 REMOVABLE = (
@@ -105,8 +107,7 @@ def make_valid(result: ImportResult, where_of: dict[KeyPath, tuple[str, str | No
     left: list[str] = []
     for _ in range(ROUNDS):
         text, paths = dump(result.document)
-        outcome = validate_text(text, Path("import.yaml"))
-        errors = [d for d in outcome.diagnostics if d.is_error]
+        errors = _errors(text)
         if not errors:
             return []
         left = []
@@ -126,6 +127,14 @@ def make_valid(result: ImportResult, where_of: dict[KeyPath, tuple[str, str | No
         if not changed:
             return left
     return left
+
+
+def _errors(text: str) -> list[Diagnostic]:
+    """The errors qdef finds in the document (no routing analysis: it finds warnings)."""
+    document, problems = parse(text, Path("import.yaml"))
+    if document is None:
+        return [d for d in problems if d.is_error]
+    return [d for d in validate_document(document, routing=False).diagnostics if d.is_error]
 
 
 def _question_of(path: KeyPath) -> KeyPath:
