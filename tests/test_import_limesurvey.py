@@ -136,6 +136,7 @@ SURVEY = [
     Q(22, "|", "upload", "A file"),
     Q(23, "T", "why", "Why?", relevance="regexMatch('/x/', name.NAOK)"),
     Q(24, "T", "never", "Never shown", relevance="0"),
+    Q(25, "T", "grown", "Adult?", relevance="adult == 1 or !adult.NAOK"),
 ]
 
 
@@ -184,7 +185,9 @@ def test_every_kind_imports_and_validates() -> None:
     assert any("formatting (b)" in x for x in lines)
     assert result.notes[("sections", 0, "questions", 0)] == ["LimeSurvey car, qid 10, type L"]
     assert found["never"]["when"] == "false"
-    assert result.counts() == {"faithful": 12, "approximated": 2, "left out": 1}
+    # a computed truth value is stored as "1" or "": adult == 1 is adult
+    assert found["grown"]["when"] == "adult or not adult"
+    assert result.counts() == {"faithful": 13, "approximated": 2, "left out": 1}
 
 
 def test_old_layout_with_two_languages_gives_translations() -> None:

@@ -58,6 +58,8 @@ class Base:
         self.place: Place | None = None
         self.at: KeyPath = ()
         self.conditional = False
+        self.last_type = ""
+        """the type of the last value translated (num, text, bool …)"""
 
     # losses -------------------------------------------------------------------
 
@@ -231,7 +233,13 @@ class Base:
         translator.current = self.place.code if self.place and self.place.code else ""
         try:
             node = script.parse(text)
-            result = translator.condition(node) if condition else translator.value(node).text
+            if condition:
+                result = translator.condition(node)
+            else:
+                frag = translator.value(node)
+                result, self.last_type = frag.text, frag.type
+                if frag.type == "lit":
+                    self.last_type = "num" if frag.numeric_literal else "text"
             tree = parse_qdef(result)
         except script.ScriptError as error:
             self.lose("left out", what, f"it is not ExpressionScript ({error}); correct it")

@@ -12,10 +12,6 @@ from qdef.importing.limesurvey.texts import plain
 from qdef.importing.limesurvey.translate import Symbol
 
 
-def _numeric_text(value: str) -> bool:
-    return not value.startswith('"') and not value.startswith("concat(")
-
-
 class Inputs(Questions):
     """Questions whose answers are typed in, texts and equations."""
 
@@ -254,7 +250,6 @@ class Inputs(Questions):
         out["_when"] = when
         label = self.text(q.texts, piped=False)
         del label
-        self.register(
-            q.title, Symbol("number" if _numeric_text(value) else "text", out["id"]), q.qid
-        )
+        kind = {"bool": "bool", "num": "number", "number": "number"}.get(self.last_type, "text")
+        self.register(q.title, Symbol(kind, out["id"]), q.qid)
         return []

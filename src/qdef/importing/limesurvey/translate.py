@@ -153,6 +153,8 @@ class Translator:
     def truth(self, frag: Frag) -> Frag:
         """An ExpressionScript value used as a condition: true unless empty or "0"."""
         symbol = frag.symbol
+        if frag.type == "bool" and symbol is not None:
+            return Frag(symbol.path, 8, "bool")
         if frag.type == "bool":
             return frag
         if symbol is not None and frag.type in ("check", "rank"):
@@ -209,6 +211,11 @@ class Translator:
         empty = es_compare(op, "", literal)  # LimeSurvey, when unanswered
         if a.type in ("check", "rank"):
             return self.compare_part(op, a, symbol, literal)
+        if a.type == "bool":  # a computed truth value: stored as "1", or "" when false
+            when_true, when_false = es_compare(op, "1", literal), es_compare(op, "", literal)
+            if when_true != when_false:
+                return Frag(path, 8, "bool") if when_true else Frag(f"not {path}", 3, "bool")
+            raise Untranslatable(f"{path} {op} {literal!r} does not depend on {path}")
         if literal == "":
             if op == "==":
                 return Frag(f"not answered({path})", 3, "bool")
