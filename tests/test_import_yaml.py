@@ -161,3 +161,88 @@ def test_an_unknown_kind_of_file_is_refused(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["import", str(tmp_path / "survey.csv")], io.StringIO(), err) == 2
     assert "rename the file if it is one of them" in err.getvalue()
+
+
+# ---------------------------------------------------------------- qdef import, end to end
+
+
+def _import(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["import", *args], out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_a_faithful_import_exits_0_and_writes_a_valid_instrument(tmp_path: Path) -> None:
+    from tests.lssfixture import Q, archive  # noqa: PLC0415
+
+    source = tmp_path / "survey.lss"
+    source.write_text(
+        archive([Q(1, "L", "likes", answers=[("A1", "yes", 0), ("A2", "no", 0)])]),
+        encoding="utf-8",
+    )
+    before = source.read_bytes()
+    target = tmp_path / "out" / "instrument.yaml"
+    target.parent.mkdir()
+    status, out, err = _import(str(source), "-o", str(target))
+    assert (status, out) == (0, "")
+    assert err.endswith("1 questions: 1 faithful, 0 approximated, 0 left out; 0 report lines\n")
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=qdef-1.schema.json\n")
+    assert "# LimeSurvey likes, qid 1, type L" in text
+    assert not validate_text(text).diagnostics
+    assert source.read_bytes() == before  # the input is never modified
+    assert _import(str(source))[1] == text  # standard output, the same bytes
+    assert [p.name for p in target.parent.iterdir()] == ["instrument.yaml"]  # no temporaries
+
+
+def test_a_lossy_import_exits_1_reports_each_loss_and_comments_it(tmp_path: Path) -> None:
+    from tests.lssfixture import Q, archive  # noqa: PLC0415
+
+    source = tmp_path / "survey.lss"
+    source.write_text(
+        archive(
+            [
+                Q(1, "S", "name", attributes={"hide_tip": "1"}),
+                Q(2, "|", "upload", text="Your file"),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    target = tmp_path / "instrument.yaml"
+    status, _, err = _import(str(source), "-o", str(target), "--schema", "../qdef.json")
+    assert status == 1
+    report = [line for line in err.splitlines() if ": left out: " in line]
+    assert any(line.startswith(f"{source}: question upload (qid 2): left out: ") for line in report)
+    assert any("question name (qid 1)" in line and "hide_tip" in line for line in report)
+    assert err.endswith("2 questions: 0 faithful, 1 approximated, 1 left out; 2 report lines\n")
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../qdef.json\n")
+    assert "# left out: question upload (qid 2): " in text
+    assert not validate_text(text).diagnostics
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "bomb.lss",
+            b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
+            b"<document>&b;</document>",
+            "entities",
+        ),
+        ("notes.lss", b"just some text", "broken XML"),
+        ("missing.lss", None, "cannot read"),
+    ],
+)
+def test_unreadable_input_exits_2_and_writes_nothing(
+    tmp_path: Path, name: str, data: bytes | None, message: str
+) -> None:
+    source = tmp_path / name
+    if data is not None:
+        source.write_bytes(data)
+    target = tmp_path / "instrument.yaml"
+    status, out, err = _import(str(source), "-o", str(target))
+    assert (status, out) == (2, "")
+    assert err.startswith(f"qdef: error: {source}: ") and message in err
+    assert "Traceback" not in err
+    assert not target.exists()

@@ -140,7 +140,25 @@ def _commented(
                     index, before="\n".join(_wrapped(lines, column)), indent=column
                 )
         return sequence
+    if isinstance(node, str) and _literal_block(node):
+        from ruamel.yaml.scalarstring import LiteralScalarString  # noqa: PLC0415
+
+        return LiteralScalarString(node)
     return node
+
+
+def _literal_block(text: str) -> bool:
+    """A text of several lines reads best as a literal block (``|``), as an author
+    writes it — where the block gives back exactly the text: no spaces that YAML
+    would take for indentation or trailing whitespace, nothing but printable
+    characters and line breaks, no blank line at the end."""
+    if "\n" not in text or text != text.strip(" \n") or text.endswith("\n"):
+        return False
+    lines = text.split("\n")
+    return all(
+        line == line.rstrip(" ") and (line.isprintable() or line == "") and "\t" not in line
+        for line in lines
+    ) and not any(line.startswith(" ") for line in lines)
 
 
 def _ordered(mapping: Mapping[str, Any]) -> list[str]:
