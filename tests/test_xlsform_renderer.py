@@ -38,7 +38,7 @@ from qdef.rendering import (
     compile_instrument,
 )
 from qdef.routing import walk
-from qdef.testing import attempts, respondents
+from qdef.testing import ALL_FEATURES, attempts, instruments, respondents
 from tests.xpatheval import XForm
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -151,6 +151,20 @@ def form_values(compiled: Compiled, response: Mapping[str, Any]) -> dict[str, An
                     put(key, item, values, slot, len(roster.slots))
         elif not name.startswith("_"):
             put(name, value, values, None, 0)
+    # what the response lacks is empty, also where the form has a default: the
+    # respondent cleared it
+    for name, info in plan.variables.items():
+        if info.roster is not None:
+            slots = len(plan.rosters[info.roster].slots)
+            values.setdefault(name, [""] * slots)
+        elif kinds[name] == "ranking":
+            question = next(s.question for s in plan.steps if s.question.id == name)
+            for k in range(1, (getattr(question, "top", None) or len(question.options)) + 1):
+                values.setdefault(f"{name}.{k}", "")
+        else:
+            values.setdefault(name, "")
+    for hidden in plan.hidden:
+        values.setdefault(hidden.name, "")
     return values
 
 
@@ -225,7 +239,7 @@ def form_of(path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Compi
 
 @pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
 @settings(
-    max_examples=25,
+    max_examples=15,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -248,7 +262,7 @@ def owner(compiled: Compiled, name: str) -> str:
 
 @pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
 @settings(
-    max_examples=25,
+    max_examples=15,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -263,6 +277,28 @@ def test_the_constraints_fail_where_the_rules_fail(
     filled = form.fill(form_values(compiled, attempt.response))
     failed = {owner(compiled, name) for name, _ in filled.failed()}
     assert failed == {question for question, _ in attempt.errors}
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_generated_instruments_convert_and_route_as_the_walk(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Any instrument (every feature, texts full of markup): rendered, or refused as a
+    feature XLSForm cannot express; pyxform converts what is rendered without a
+    warning, and it routes as the walk for a respondent."""
+    compiled = compile_instrument(data.draw(instruments(features=ALL_FEATURES)))
+    try:
+        rendered = render(compiled, order="written")
+    except XlsformError:
+        return
+    xml, warnings = convert(rendered, tmp_path_factory.mktemp("g"))
+    assert warnings == []
+    check_respondent(compiled, XForm(xml), data.draw(respondents(compiled), label="respondent"))
 
 
 # ---------------------------------------------------------------------- refusals

@@ -993,7 +993,7 @@ class Lowering:
                 if name in exclusive and others:
                     own = " and ".join(others)
                     row["_own"] = f"{row['_own']} and {own}" if row.get("_own") else own
-                elif exclusive:
+                elif exclusive and name not in exclusive:
                     own = " and ".join(f"${{{self.nodes[n].names[0]}}} != 'OK'" for n in exclusive)
                     row["_own"] = f"{row['_own']} and {own}" if row.get("_own") else own
                 self.rows.append(row)

@@ -26,9 +26,12 @@ def workbook_bytes(sheets: Sheets) -> bytes:
     workbook.remove(workbook.active)
     for name, header, rows in iter_rows(sheets):
         sheet = workbook.create_sheet(name)
-        sheet.append(header)
-        for row in rows:
-            sheet.append([cell or None for cell in row])
+        for r, row in enumerate([header, *rows], 1):
+            for c, value in enumerate(row, 1):
+                if value:
+                    cell = sheet.cell(r, c, value)
+                    # a text that starts with "=" is text, not a formula
+                    cell.data_type = "s"
     workbook.properties.creator = "qdef"
     workbook.properties.created = FIXED_TIME
     workbook.properties.modified = FIXED_TIME
