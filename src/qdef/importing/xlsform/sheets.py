@@ -10,7 +10,6 @@ from qdef.importing.xlsform import translate as tr
 from qdef.importing.xlsform.columns import Column, cell_text, column
 from qdef.importing.xlsform.reading import Sheet
 
-_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 CODE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 RESERVED = {"end", "and", "or", "not", "has", "in", "answered", "true", "false"}
 _TRUE = {"yes", "true", "true()", "1"}
