@@ -469,3 +469,27 @@ def test_rank_range_acknowledge_and_time(tmp_path: Path) -> None:
     assert q["ok"]["options"] == [{"code": "OK", "label": "OK"}]
     assert q["at"]["type"] == "text" and q["at"]["default"] == "09:30"
     assert result.counts() == {"faithful": 2, "approximated": 2, "left out": 0}
+
+
+@pytest.mark.parametrize(
+    ("choice_filter", "expected"),
+    [
+        ("selected(${have}, name)", {"chosen_in": "have"}),
+        ("not(selected(${have}, name))", {"not_chosen_in": "have"}),
+    ],
+)
+def test_a_filter_by_an_earlier_multiple_choice_is_qdef_s_filter(
+    tmp_path: Path, choice_filter: str, expected: dict[str, str]
+) -> None:
+    result = _import(
+        tmp_path,
+        [
+            ["type", "name", "label", "choice_filter"],
+            ["select_multiple abc", "have", "Which do you have?"],
+            ["select_one abc", "best", "Which is best?", choice_filter],
+        ],
+        [["list_name", "name", "label"], ["abc", "a", "A"], ["abc", "b", "B"], ["abc", "c", "C"]],
+    )
+    best = _questions(result.document)["best"]
+    assert best["filter"] == expected
+    assert all("when" not in option for option in best["options"])

@@ -309,6 +309,14 @@ class Entries:
         options: list[dict[str, Any]] = []
         by_code: dict[str, dict[str, Any]] = {}
         filter_source = row.get("choice_filter")
+        chosen = self._chosen_in(
+            filter_source, set(codes.values()) | ({"other"} if qtype.or_other else set())
+        )
+        if chosen is not None:
+            entry["filter"] = chosen
+            self.b.fixes.key(
+                entry, "filter", Fix(self._where(row, "choice_filter"), "the choice filter", name)
+            )
         for choice in choices:
             code = codes.get(choice.name)
             if code is None:
@@ -324,7 +332,7 @@ class Entries:
                     question=name,
                 )
             when = None
-            if filter_source:
+            if filter_source and chosen is None:
                 when = self._choice_filter(row, choice, filter_source)
                 if when == "false":
                     continue
@@ -380,6 +388,26 @@ class Entries:
         if params.get("randomize", "").lower() in {"true", "true()", "yes"}:
             entry["order"] = "random"
         return used
+
+    def _chosen_in(self, source: str, codes: set[str]) -> dict[str, str] | None:
+        """``selected(${q}, name)`` (or its ``not(…)``) over the choices of an earlier
+        multiple choice ``q`` that has all of them: qdef's ``filter`` says it as it is."""
+        tree = _parsed(source) if source else None
+        key = "chosen_in"
+        if isinstance(tree, xp.Call) and tree.name == "not" and len(tree.args) == 1:
+            tree, key = tree.args[0], "not_chosen_in"
+        if not (
+            isinstance(tree, xp.Call)
+            and tree.name == "selected"
+            and len(tree.args) == 2
+            and isinstance(tree.args[0], xp.Name)
+            and tree.args[1] == xp.Path("name", ("name",), absolute=False)
+        ):
+            return None
+        var = self.b.variables.get(tree.args[0].name)
+        if var is None or var.kind != "multiple" or not codes <= set((var.codes or {}).values()):
+            return None
+        return {key: var.id}
 
     def _choice_filter(self, row: Row, choice: Any, source: str) -> str | None:
         context = self._context(row.get("name"))
