@@ -493,3 +493,21 @@ def test_a_filter_by_an_earlier_multiple_choice_is_qdef_s_filter(
     best = _questions(result.document)["best"]
     assert best["filter"] == expected
     assert all("when" not in option for option in best["options"])
+
+
+def test_position_in_a_counted_repeat_is_the_item(tmp_path: Path) -> None:
+    result = _import(
+        tmp_path,
+        [
+            ["type", "name", "label", "repeat_count", "relevant"],
+            ["begin repeat", "child", "Child", "3"],
+            ["integer", "age", "Age?", None, "position(..) > 1"],
+            ["end repeat"],
+        ],
+    )
+    assert _questions(result.document)["age"]["when"] == "child_number > 1"
+    assert result.document["sections"][0]["repeat"] == {
+        "times": "child_times",
+        "max": 3,
+        "item": "child_number",
+    }

@@ -105,6 +105,8 @@ class Survey(Entries):
                     "a group has none in qdef",
                 )
         frame.pending = list(range(first, len(self.result.losses)))
+        if kind == "repeat":  # the item, before any question of the roster names it
+            self.items[id(frame)] = self.b.new_id(f"{fid}_number", "survey sheet", question=None)
         self.stack.append(frame)
         if self.current_frame is not None and frame.section:
             self.current = None
@@ -227,8 +229,7 @@ class Survey(Entries):
 
     def _repeat(self, frame: Frame, when: str | None) -> dict[str, Any] | None:
         row = frame.row
-        item = self.b.new_id(f"{frame.id}_number", "survey sheet", question=None)
-        self.items[id(frame)] = item
+        item = self.items[id(frame)]
         count = row.get("repeat_count")
         source: str | None = None
         maximum = ROSTER_MAX
