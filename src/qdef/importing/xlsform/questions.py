@@ -252,7 +252,7 @@ class Survey(Entries):
                     self._where(row, "repeat_count"),
                     "approximated",
                     f"the answer to {count}",
-                    "a qdef roster needs a most number of iterations: "
+                    "a qdef roster needs a largest number of iterations: "
                     f"{entry['id']} asks for a whole number of at most {entry['max']}",
                     question=ref.group(1),
                 )
