@@ -511,3 +511,23 @@ def test_position_in_a_counted_repeat_is_the_item(tmp_path: Path) -> None:
         "max": 3,
         "item": "child_number",
     }
+
+
+def test_what_qdef_refuses_is_taken_out_with_its_message(tmp_path: Path) -> None:
+    result = _import(
+        tmp_path,
+        [
+            ["type", "name", "label", "relevant"],
+            ["text", "a", "A ${b}?", "${b} = 'x'"],
+            ["text", "b", "B?"],
+        ],
+    )
+    a = _questions(result.document)["a"]
+    assert "when" not in a
+    assert a["text"] == "A ${{b}}?"  # the inserted value written as it stood
+    losses = {loss.what: loss for loss in result.losses if loss.question == "a"}
+    assert losses["the relevance"].kind == "left out"
+    assert losses["the relevance"].where == "survey sheet, row 2, column relevant"
+    assert "qdef refuses it: QD503" in losses["the relevance"].why
+    assert losses["the inserted values in the text"].kind == "approximated"
+    assert {loss.at for loss in losses.values()} == {("sections", 0, "questions", 0)}
