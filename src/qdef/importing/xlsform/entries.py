@@ -1,6 +1,6 @@
-"""The keys of each question of the survey sheet: its type's keys, options and their
-filters, relevance, constraint, default, and what has no qdef equivalent (a loss).
-The walk over the rows (sections, rosters) is :mod:`.questions`'s."""
+"""The keys of each question of the survey sheet: its type's keys, relevance,
+constraint, default, and what has no qdef equivalent (a loss). Options are
+:mod:`.options`'; the walk over the rows (sections, rosters) is :mod:`.questions`'."""
 
 from __future__ import annotations
 
@@ -8,59 +8,17 @@ import math
 import re
 from typing import Any
 
-from qdef.importing.report import ImportResult, Origin
 from qdef.importing.xlsform import translate as tr
 from qdef.importing.xlsform import xpath as xp
-from qdef.importing.xlsform.build import Builder
 from qdef.importing.xlsform.columns import QType
 from qdef.importing.xlsform.fixing import Fix
-from qdef.importing.xlsform.sheets import Frame, Row, escape, truthy
-
-_SELECT_WIDGETS = {
-    "minimal": "dropdown",
-    "horizontal": "buttons",
-    "horizontal-compact": "buttons",
-    "columns": "buttons",
-    "columns-pack": "buttons",
-    "likert": "buttons",
-}
+from qdef.importing.xlsform.options import Options
+from qdef.importing.xlsform.sheets import Row, escape, truthy
+from qdef.importing.xlsform.state import parsed_or_none, parameters_of
 
 
-class Entries:
+class Entries(Options):
     """A question's entry from its row (the walk's part: :class:`.questions.Survey`)."""
-
-    def __init__(self, builder: Builder) -> None:
-        self.b = builder
-        self.result: ImportResult = builder.result
-        self.stack: list[Frame] = []
-        self.items: dict[int, str] = {}
-        self.waiting: list[str] = []
-        self.current: dict[str, Any] | None = None
-        """The section being filled."""
-        """Questions left out whose losses wait for the section they would be in."""
-        """A roster's frame (id()) → its item."""
-
-    def _where(self, row: Row, col: str | None = None) -> str:
-        return f"survey sheet, row {row.number}" + (f", column {col}" if col else "")
-
-    def _left_out(self, row: Row, why: str) -> None:
-        name = row.get("name")
-        var = self.b.variables.get(name)
-        if var is not None and var.id == row.cells.get("_id"):
-            self.b.left_out[name] = why
-            del self.b.variables[name]
-        self.result.lose(
-            self._where(row),
-            "left out",
-            f"the question (type {row.get('type')!r})",
-            why,
-            question=name,
-        )
-        self.b.anchor_origin(origin_of(name, row, None), None)
-        if self.current is not None:  # its losses go where it would have been
-            self.b.orphans.setdefault(name, self.current)
-        else:
-            self.waiting.append(name)
 
     def _entry(self, row: Row, qtype: QType) -> dict[str, Any] | None:  # noqa: PLR0915
         name, base = row.get("name"), qtype.base
@@ -274,170 +232,6 @@ class Entries:
             )
         return True
 
-    def _select(  # noqa: PLR0915 (options, their filters, or_other, order)
-        self, row: Row, qtype: QType, entry: dict[str, Any], appearance: str
-    ) -> bool:
-        name = row.get("name")
-        base = qtype.base
-        if base == "acknowledge":
-            entry["options"] = [{"code": "OK", "label": self.b.plain("OK")}]
-            self.result.lose(
-                self._where(row, "type"),
-                "approximated",
-                "the acknowledgement",
-                "qdef asks it as a single choice with the one option OK (the value ODK stores)",
-                question=name,
-            )
-            return False
-        used = False
-        if appearance in _SELECT_WIDGETS and base == "select_one":
-            entry["widget"] = _SELECT_WIDGETS[appearance]
-            used = appearance in {"minimal", "horizontal", "columns"}
-        if appearance in {"autocomplete", "search"} and base == "select_one":
-            entry["widget"] = "dropdown"
-        assert qtype.list_name is not None
-        choices = self.b.choices.get(qtype.list_name, [])
-        codes = self.b.codes_of.get(id(row), {})
-        if not choices:
-            self.result.lose(
-                self._where(row, "type"),
-                "approximated",
-                f"the choice list {qtype.list_name!r}",
-                "the choices sheet has no such list: the question has a single placeholder option",
-                question=name,
-            )
-        options: list[dict[str, Any]] = []
-        by_code: dict[str, dict[str, Any]] = {}
-        filter_source = row.get("choice_filter")
-        chosen = self._chosen_in(
-            filter_source, set(codes.values()) | ({"other"} if qtype.or_other else set())
-        )
-        if chosen is not None:
-            entry["filter"] = chosen
-            self.b.fixes.key(
-                entry, "filter", Fix(self._where(row, "choice_filter"), "the choice filter", name)
-            )
-        for choice in choices:
-            code = codes.get(choice.name)
-            if code is None:
-                continue
-            label = self.b.text(choice.texts, row=row, question=name)
-            if label is None:
-                label = self.b.plain(escape(choice.name))
-                self.result.lose(
-                    f"choices sheet, row {choice.number}",
-                    "approximated",
-                    f"the label of the choice {choice.name!r}",
-                    "it has none (perhaps only an image); qdef shows its name",
-                    question=name,
-                )
-            when = None
-            if filter_source and chosen is None:
-                when = self._choice_filter(row, choice, filter_source)
-                if when == "false":
-                    continue
-            if code in by_code:
-                previous = by_code[code]
-                if "when" in previous and when is not None:
-                    previous["when"] = f"({previous['when']}) or ({when})"
-                elif when is None:
-                    previous.pop("when", None)
-                continue
-            option: dict[str, Any] = {"code": code, "label": label}
-            if when is not None and when != "true":
-                option["when"] = when
-                self.b.fixes.key(
-                    option,
-                    "when",
-                    Fix(
-                        self._where(row, "choice_filter"),
-                        f"the choice filter for {choice.name!r}",
-                        name,
-                    ),
-                )
-            options.append(option)
-            by_code[code] = option
-        if qtype.or_other and "other" not in by_code:
-            specify = {
-                "id": self.b.new_id(f"{name}_other", self._where(row, "type"), question=name)
-            }
-            options.append({"code": "other", "label": self.b.plain("Other"), "specify": [specify]})
-        if filter_source and choices:
-            self.result.lose(
-                self._where(row, "choice_filter"),
-                "approximated",
-                "the question when the filter leaves no choice",
-                "ODK still shows the question (with no choices to pick); qdef does not show "
-                "a question none of whose options is offered",
-                question=name,
-            )
-        if not options and choices:
-            self.result.lose(
-                self._where(row, "choice_filter"),
-                "approximated",
-                "the choice filter",
-                "it offers no choice at all; qdef needs one: the question has a placeholder option",
-                question=name,
-            )
-        if not options:
-            options.append({"code": "none", "label": self.b.plain("(no choices)")})
-        if base == "rank" and len(options) < 2:
-            options.append({"code": "none_2", "label": self.b.plain("(no choices)")})
-        entry["options"] = options
-        params = parameters_of(row.get("parameters"))
-        if params.get("randomize", "").lower() in {"true", "true()", "yes"}:
-            entry["order"] = "random"
-        return used
-
-    def _chosen_in(self, source: str, codes: set[str]) -> dict[str, str] | None:
-        """``selected(${q}, name)`` (or its ``not(…)``) over the choices of an earlier
-        multiple choice ``q`` that has all of them: qdef's ``filter`` says it as it is."""
-        tree = _parsed(source) if source else None
-        key = "chosen_in"
-        if isinstance(tree, xp.Call) and tree.name == "not" and len(tree.args) == 1:
-            tree, key = tree.args[0], "not_chosen_in"
-        if not (
-            isinstance(tree, xp.Call)
-            and tree.name == "selected"
-            and len(tree.args) == 2
-            and isinstance(tree.args[0], xp.Name)
-            and tree.args[1] == xp.Path("name", ("name",), absolute=False)
-        ):
-            return None
-        var = self.b.variables.get(tree.args[0].name)
-        if var is None or var.kind != "multiple" or not codes <= set((var.codes or {}).values()):
-            return None
-        return {key: var.id}
-
-    def _choice_filter(self, row: Row, choice: Any, source: str) -> str | None:
-        context = self._context(row.get("name"))
-        context.choice = {"name": choice.name, **choice.columns}
-        context.current = None
-        try:
-            translation = tr.condition(source, context)
-        except tr.UntranslatableError as error:
-            self.result.lose(
-                self._where(row, "choice_filter"),
-                "left out",
-                f"the choice filter for {choice.name!r}",
-                f"it cannot be written in qdef ({error}); the choice is always offered",
-                question=row.get("name"),
-            )
-            return None
-        return translation.text
-
-    def _parameters(self, row: Row, entry: dict[str, Any], text: str) -> None:
-        for key, value in parameters_of(text).items():
-            if key == "randomize" and "options" in entry:
-                continue
-            self.result.lose(
-                self._where(row, "parameters"),
-                "left out",
-                f"the parameter {key}={value}",
-                "qdef has no such parameter",
-                question=row.get("name"),
-            )
-
     def _ignored(self, row: Row, entry: dict[str, Any]) -> None:
         name = row.get("name")
         for key, what in (
@@ -479,79 +273,12 @@ class Entries:
                 question=name,
             )
 
-    def _context(self, current: str | None) -> tr.Context:
-        item = None
-        for frame in self.stack:
-            if frame.kind == "repeat" and id(frame) in self.items:
-                item = self.items[id(frame)]
-        return tr.Context(
-            self.b.variables,
-            self.b.left_out,
-            empty=frozenset(self.b.notes),
-            current=current,
-            item=item,
-        )
-
-    def _condition(
-        self, source: str, row: Row, col: str, current: str | None, question: str | None
-    ) -> str | None:
-        try:
-            translation = tr.condition(source, self._context(current))
-        except tr.UntranslatableError as error:
-            self.result.lose(
-                self._where(row, col),
-                "left out",
-                f"the {col} {source!r}",
-                f"it cannot be written in qdef: {error}; write the condition by hand",
-                question=question,
-            )
-            return None
-        for why in translation.approximations:
-            self.result.lose(
-                self._where(row, col),
-                "approximated",
-                f"the {col} {source!r}",
-                why,
-                question=question,
-            )
-        return translation.text
-
-    def _approximations(
-        self, row: Row, col: str, translation: tr.Translation, entry: dict[str, Any]
-    ) -> None:
-        for why in translation.approximations:
-            self.result.lose(
-                self._where(row, col), "approximated", f"the {col}", why, question=row.get("name")
-            )
-
-    def _when(self, row: Row, entry: dict[str, Any]) -> str | None:
-        name = row.get("name")
-        conditions = self._inherited()
-        inherited = bool(conditions)
-        relevant = row.get("relevant")
-        if relevant:
-            own = self._condition(relevant, row, "relevant", None, name)
-            if own:
-                conditions.append(own)
-        if not conditions:
-            return None
-        self.b.fixes.key(
-            entry,
-            "when",
-            Fix(
-                self._where(row, "relevant"),
-                "the relevance" + (" (with its groups')" if inherited else ""),
-                name,
-            ),
-        )
-        return conjunction(conditions)
-
     def _constraint(self, row: Row, entry: dict[str, Any], constraint: str) -> None:
         name = row.get("name")
         message = self.b.text(row.texts.get("constraint_message", {}), row=row, question=name)
         if message is None:
             message = self.b.plain("Sorry, this response is invalid.")
-        tree = _parsed(constraint)
+        tree = parsed_or_none(constraint)
         if entry["type"] == "number" and tree is not None:
             _bounds(tree, entry)  # the rule stays (with its message); min/max say it too
         if entry["type"] == "text" and tree is not None:
@@ -583,45 +310,6 @@ class Entries:
             "rules",
             Fix(self._where(row, "constraint"), f"the constraint {constraint!r}", name),
         )
-
-    def _fix_text(self, entry: dict[str, Any], key: str, row: Row, name: str) -> None:
-        value = entry[key]
-        if "{" not in str(value).replace("{{", ""):
-            return
-        plain = self.b.text(row.texts.get("label" if key == "text" else "hint", {}), piped=False)
-        if plain is None:
-            return
-        self.b.fixes.key(
-            entry,
-            key,
-            Fix(
-                self._where(row, "label" if key == "text" else "hint"),
-                "the inserted values in the text",
-                name,
-                replacement=plain,
-                kind="approximated",
-            ),
-        )
-
-    def _section_frame(self) -> Frame | None:
-        found = None
-        for frame in self.stack:
-            if frame.section:
-                found = frame
-        return found
-
-    def _inherited(self) -> list[str]:
-        """The conditions of the groups between the section and the question."""
-        section = self._section_frame()
-        conditions: list[str] = []
-        below = False
-        for frame in self.stack:
-            if frame is section:
-                below = True
-                continue
-            if below or section is None:
-                conditions.extend(frame.conditions)
-        return conditions
 
 
 _QDEF_TYPES = {
@@ -675,13 +363,6 @@ def in_key_order(entry: dict[str, Any]) -> None:
     items = sorted(entry.items(), key=lambda item: _RANK.get(item[0], len(_RANK)))
     entry.clear()
     entry.update(items)
-
-
-def _parsed(source: str) -> xp.Node | None:
-    try:
-        return xp.parse(source)
-    except xp.XPathError:
-        return None
 
 
 def _own_regex(tree: xp.Node) -> str | None:
@@ -744,30 +425,3 @@ def _literal_number(node: xp.Node) -> float | None:
     if isinstance(node, xp.Neg) and isinstance(node.operand, xp.Number):
         return -node.operand.value
     return None
-
-
-def constant(count: str, entries: dict[str, dict[str, Any]]) -> str:
-    """A repeat count as a constant: written, or a calculate of a constant."""
-    ref = re.fullmatch(r"\$\{\s*([^}\s]+)\s*\}", count)
-    if ref and entries.get(ref.group(1), {}).get("type") == "computed":
-        return str(entries[ref.group(1)].get("value", ""))
-    return count
-
-
-def conjunction(conditions: list[str]) -> str:
-    if len(conditions) == 1:
-        return conditions[0]
-    return " and ".join(f"({c})" for c in conditions)
-
-
-def parameters_of(text: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for part in re.split(r"[\s;,]+", text.strip()):
-        key, sep, value = part.partition("=")
-        if sep:
-            found[key.strip().lower()] = value.strip()
-    return found
-
-
-def origin_of(name: str, row: Row, at: Any) -> Origin:
-    return Origin(name, f"survey sheet, row {row.number}", at)

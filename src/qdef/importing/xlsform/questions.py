@@ -8,15 +8,10 @@ from typing import Any
 
 from qdef.importing.xlsform.build import Builder
 from qdef.importing.xlsform.columns import QType, question_type
-from qdef.importing.xlsform.entries import (
-    Entries,
-    conjunction,
-    constant,
-    in_key_order,
-    origin_of,
-)
+from qdef.importing.xlsform.entries import Entries, in_key_order
 from qdef.importing.xlsform.fixing import Fix
 from qdef.importing.xlsform.sheets import LEFT_OUT_TYPES, ROSTER_MAX, Frame, Row, escape
+from qdef.importing.xlsform.state import conjunction, constant, origin_of
 
 _LOOP = (
     "qdef has no loop over a whole choice list: make the list a multiple choice "
