@@ -14,7 +14,7 @@ from qdef.importing.xlsform.columns import QType
 from qdef.importing.xlsform.fixing import Fix
 from qdef.importing.xlsform.options import Options
 from qdef.importing.xlsform.sheets import Row, escape, truthy
-from qdef.importing.xlsform.state import parsed_or_none, parameters_of
+from qdef.importing.xlsform.state import parameters_of, parsed_or_none
 
 
 class Entries(Options):

@@ -10,7 +10,7 @@ from qdef.importing.xlsform import xpath as xp
 from qdef.importing.xlsform.columns import QType
 from qdef.importing.xlsform.fixing import Fix
 from qdef.importing.xlsform.sheets import Row, escape
-from qdef.importing.xlsform.state import State, parsed_or_none, parameters_of
+from qdef.importing.xlsform.state import State, parameters_of, parsed_or_none
 
 _SELECT_WIDGETS = {
     "minimal": "dropdown",
