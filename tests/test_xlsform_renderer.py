@@ -45,6 +45,9 @@ openpyxl = pytest.importorskip("openpyxl")
 xls2xform = pytest.importorskip("pyxform.xls2xform")
 
 ROOT = Path(__file__).parents[1]
+EXAMPLES = max(settings().max_examples // 4, 5)
+"""A quarter of the profile's examples (15 in "ci", 500 in "deep"): each converts
+with pyxform or walks a large instrument."""
 INSTRUMENTS = sorted((ROOT / "instruments").glob("*.yaml"))
 CASES = sorted((ROOT / "tests" / "cases" / "xlsform").glob("*.yaml"))
 """Small instruments, each exercising features one by one (gotos, end, rosters,
@@ -204,7 +207,7 @@ def check_respondent(compiled: Compiled, form: XForm, answers: Mapping[str, Any]
         for index in range(1, filled.instances(qid) + 1):
             if filled.relevant(qid, index):
                 got.add((qid, index))
-    assert got == expected
+    assert got == expected, (sorted(got - expected), sorted(expected - got))
     # computed values: the walk's
     for step in plan.steps:
         if step.computed is None or step.roster is not None:
@@ -239,7 +242,7 @@ def form_of(path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Compi
 
 @pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
 @settings(
-    max_examples=15,
+    max_examples=EXAMPLES,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -262,7 +265,7 @@ def owner(compiled: Compiled, name: str) -> str:
 
 @pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
 @settings(
-    max_examples=15,
+    max_examples=EXAMPLES,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -280,7 +283,7 @@ def test_the_constraints_fail_where_the_rules_fail(
 
 
 @settings(
-    max_examples=10,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -108,6 +108,10 @@ def escape(text: str) -> str:
     HTML (``<span>``, entities): the Markdown characters get a backslash, ``&``, ``<``
     and ``>`` become entities, and ``${`` (a reference, to pyxform) is broken by
     writing its ``$`` as a reference to the node ``_dollar``, which holds ``$``."""
+    if not text.strip():
+        # pyxform strips a cell (Python's strip: also a no-break space); a text of
+        # such characters only is kept as character references, which ODK shows
+        return "".join(f"&#{ord(char)};" for char in text)
     escaped = _MARKDOWN.sub(r"\\\1", text)
     escaped = re.sub("[&<>]", lambda found: _ENTITIES[found.group()], escaped)
     return escaped.replace("${", "${_dollar}{")
@@ -190,13 +194,29 @@ class Lowering:
                 self.nodes[name] = Node(vtype.kind, (name,), roster, vtype.precision)
         for repeat in self.plan.rosters.values():
             # inside an aggregate, a variable of the roster is a child of its instance
-            paths = {
-                slot: slot
-                for node in self.nodes.values()
-                if node.roster == repeat.id
-                for slot in node.names
-            }
+            paths: dict[str, str] = {}
+            for name, node in self.nodes.items():
+                if node.roster != repeat.id:
+                    continue
+                owner = self.grouped_in(name)
+                for slot in node.names:
+                    paths[slot] = slot if owner is None else f"{owner}/{slot}"
             self.repeats[repeat.id] = (repeat.item, paths)
+
+    def grouped_in(self, name: str) -> str | None:
+        """The id of the question whose group holds the node of variable ``name``
+        (a part of a matrix, grid, text list …), or None (a roster's item, a question
+        or follow-up that stands on its own)."""
+        variable = self.symbols.variables.get(name)
+        if variable is None:
+            return None
+        if variable.question == variable.name and variable.type.kind != "ranking":
+            return None  # a question of one node (a ranking's slots are in its group)
+        try:
+            owner = self.question_by_id(variable.question)
+        except KeyError:  # a roster's item
+            return None
+        return owner.id if isinstance(owner, _GROUPED) else None
 
     def question_by_id(self, qid: str) -> Question | Display | Computed:
         for _, question in self.instrument.questions():
@@ -1200,6 +1220,17 @@ Asked = (
     | RankingQuestion
 )
 """A question with an answer (not a display or a computed value)."""
+
+_GROUPED = (
+    DateRangeQuestion,
+    TextListQuestion,
+    NumberListQuestion,
+    MatrixQuestion,
+    DualMatrixQuestion,
+    GridQuestion,
+    RankingQuestion,
+)
+"""The questions written as a group of their parts (named by the question's id)."""
 
 _ORDERED = (
     SingleChoice,
