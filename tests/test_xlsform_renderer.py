@@ -416,18 +416,19 @@ sections:
 Q2 = "if(number(${q2}) = number(${q2}), string(number(${q2})), '')"
 TINY_SURVEY = [
     ("type", "name", "label::Deutsch (de)", "required", "relevant", "constraint", "calculation",
-     "constraint_message::Deutsch (de)"),
-    ("calculate", "_dollar", "", "", "", "", "'$'", ""),
-    ("begin_group", "s1", "Teil 1", "", "", "", "", ""),
-    ("select_one single_q1", "q1", "1. Weiter? \\*ja\\*", "yes", "", "", "", ""),
+     "required_message::Deutsch (de)", "constraint_message::Deutsch (de)"),
+    ("calculate", "_dollar", "", "", "", "", "'$'", "", ""),
+    ("begin_group", "s1", "Teil 1", "", "", "", "", "", ""),
+    ("select_one single_q1", "q1", "1. Weiter? \\*ja\\*", "yes", "", "", "",
+     "Bitte beantworten Sie diese Frage.", ""),
     ("calculate", "_pipe1", "", "", "", "",
-     "if(${q1} = 'ja', 'Ja', if(${q1} = 'nein', 'Nein', ''))", ""),
+     "if(${q1} = 'ja', 'Ja', if(${q1} = 'nein', 'Nein', ''))", "", ""),
     ("integer", "q2", "2. Wie viele, ${_pipe1}?", "", "not(${q1} = 'nein')",
-     ". >= 0 and . <= 10 and number(${q2}) > 1", "", "Mehr als 1 &lt;bitte&gt;."),
-    ("calculate", "_pipe2", "", "", "", "", f"if({Q2} != '', {Q2}, '0')", ""),
+     ". >= 0 and . <= 10 and number(${q2}) > 1", "", "", "Mehr als 1 &lt;bitte&gt;."),
+    ("calculate", "_pipe2", "", "", "", "", f"if({Q2} != '', {Q2}, '0')", "", ""),
     ("text", "q3", "3. ${_dollar}{x} &amp; ${_pipe2}", "",
-     "(not(${q1} = 'nein') and number(${q2}) > 5)", "", "", ""),
-    ("end_group", "s1", "", "", "", "", "", ""),
+     "(not(${q1} = 'nein') and number(${q2}) > 5)", "", "", "", ""),
+    ("end_group", "s1", "", "", "", "", "", "", ""),
 ]  # fmt: skip
 
 

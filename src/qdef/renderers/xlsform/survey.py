@@ -867,6 +867,7 @@ class Lowering:
             row.update(self.affixes(field_, skip_label=True))
             if q.required:
                 row["required"] = self.any_of(names, name)
+                row["_required"] = "web_required_field"
             self.rows.append(row)
         self.end(q)
 
@@ -886,6 +887,7 @@ class Lowering:
             row.update(self.affixes(field_, skip_label=True))
             if q.required:
                 row["required"] = self.any_of(names, name)
+                row["_required"] = "web_required_field"
             self.rows.append(row)
         self.end(q)
 
@@ -1007,6 +1009,7 @@ class Lowering:
                     row.update(self.affixes(column, skip_label=True))
                 if q.required:
                     row["required"] = self.any_of(cells, name)
+                    row["_required"] = "web_required_row"
                 if offered:
                     row["relevant"] = offered
                 others = [f"${{{self.nodes[n].names[0]}}} = ''" for n in cells if n != name]
@@ -1090,6 +1093,16 @@ class Lowering:
             if texts:
                 row.update(self.message("constraint_message", texts, where))
 
+    def required_message(self, key: str) -> Row:
+        """qdef's message for an unanswered required question, in the languages qdef
+        has wording for (ODK shows its own in the others)."""
+        row: Row = {}
+        for lang in self.languages:
+            found = find_catalog(lang)
+            if found is not None and key in found:
+                row[f"required_message::{language_name(lang)}"] = escape(found(key))
+        return row
+
     def total_message(self, total: Any) -> Text:
         result: dict[str, str] = {}
         for lang in self.languages:
@@ -1146,6 +1159,10 @@ class Lowering:
             "version": self.instrument.version or "1",
             "default_language": lang,
         }
+        for row in self.rows:
+            key = row.pop("_required", "web_required")
+            if row.get("required"):
+                row.update(self.required_message(key))
         columns: list[str] = []
         for row in self.rows:
             for key in row:
