@@ -463,3 +463,10 @@ def test_every_language_has_its_columns() -> None:
         assert f"{column}::English (en)" in header
         assert f"{column}::Deutsch (de)" in header
     assert found["settings"][1][3] == "English (en)"
+
+
+def test_a_cell_longer_than_a_spreadsheet_holds_is_refused() -> None:
+    """openpyxl would write it; Excel and pyxform read it cut at 32,767 characters."""
+    source = ANCHORED.replace("text: Which?", "text: " + "x" * 40_000)
+    with pytest.raises(XlsformError, match="32,767"):
+        render(qdef.loads(source), order="written")

@@ -1160,6 +1160,16 @@ class Lowering:
             "default_language": lang,
         }
         for row in self.rows:
+            for column, value in row.items():
+                if len(value) > CELL_LIMIT:
+                    raise XlsformError(
+                        f"the row {row.get('name', '')!r}",
+                        (),
+                        f"a {column} of {len(value):,} characters",
+                        f"a cell of a spreadsheet holds at most {CELL_LIMIT:,}; make the "
+                        "routing to it simpler (a section's when instead of many gotos)",
+                    )
+        for row in self.rows:
             key = row.pop("_required", "web_required")
             if row.get("required"):
                 row.update(self.required_message(key))
@@ -1200,6 +1210,9 @@ class Lowering:
                 return i
         return len(self.languages)
 
+
+CELL_LIMIT = 32767
+"""The most characters a cell of an .xlsx holds (Excel's limit; longer is cut)."""
 
 _TEXT_ORDER = ["label", "hint", "guidance_hint", "required_message", "constraint_message"]
 _SURVEY_ORDER = [
