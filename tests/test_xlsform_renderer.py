@@ -36,7 +36,9 @@ from qdef.rendering import (
     RenderOptions,
     catalog,
     compile_instrument,
+    registrations,
 )
+from qdef.rendering import render as qdef_render
 from qdef.routing import walk
 from qdef.testing import ALL_FEATURES, attempts, instruments, respondents
 from tests.xpatheval import XForm
@@ -470,3 +472,19 @@ def test_a_cell_longer_than_a_spreadsheet_holds_is_refused() -> None:
     source = ANCHORED.replace("text: Which?", "text: " + "x" * 40_000)
     with pytest.raises(XlsformError, match="32,767"):
         render(qdef.loads(source), order="written")
+
+
+INSTALLED = "xlsform" in {r.name for r in registrations()}
+
+
+@pytest.mark.skipif(not INSTALLED, reason="the xlsform entry point is not installed here")
+def test_qdef_render_writes_the_xlsx(tmp_path: Path) -> None:
+    """Through the entry point and the command line (once qdef is installed with it):
+    the bytes written are the renderer's."""
+    from qdef.cli import main  # noqa: PLC0415
+
+    source = ROOT / "instruments" / "investitionspakt.yaml"
+    assert qdef_render(source, to="xlsform") == render(qdef.load(source))
+    target = tmp_path / "form.xlsx"
+    assert main(["render", str(source), "--to", "xlsform", "-o", str(target)], io.StringIO()) == 0
+    assert target.read_bytes() == render(qdef.load(source))
