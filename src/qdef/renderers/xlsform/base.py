@@ -112,7 +112,6 @@ class LoweringBase:
         self.roster_prefix: list[str] = []
         self.pipes = 0
         self.pipe_names: dict[tuple[str | None, str], str] = {}
-        self.dollar = False
         self.declare()
         self.compiler = Compiler(self.nodes, self.repeats)
 
@@ -202,8 +201,6 @@ class LoweringBase:
         for part in template.pieces:
             if isinstance(part, str):
                 out.append(escape(part))
-                if "${" in part:
-                    self.dollar = True
             else:
                 out.append("${" + self.pipe(part, lang, pipe) + "}")
         return "".join(out)

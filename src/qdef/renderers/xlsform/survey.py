@@ -39,7 +39,7 @@ from qdef.model import (
 )
 from qdef.renderers.xlsform.base import _ORDERED, Sheets
 from qdef.renderers.xlsform.parts import PartLowering
-from qdef.renderers.xlsform.texts import Row, XlsformError, language_name, odk_regex
+from qdef.renderers.xlsform.texts import DOLLAR, Row, XlsformError, language_name, odk_regex
 from qdef.renderers.xlsform.xpath import full_date, number, string
 from qdef.rendering import Compiled
 
@@ -59,7 +59,11 @@ class Lowering(PartLowering):
         steps = {step.question.id: step for step in self.plan.steps}
         for s, section in enumerate(self.instrument.sections):
             self.section(s, section, steps)
-        if self.dollar:
+        # escape() writes a literal "${" of any text (a label, a choice, qdef's
+        # wording) as "${_dollar}{": the node holding "$" exists where one is used
+        cells = [value for row in (*self.rows, *self.choices) for value in row.values()]
+        if any(DOLLAR in value for value in cells):
+            self.claim("_dollar", "the node that holds $")
             self.rows.insert(0, {"type": "calculate", "name": "_dollar", "calculation": "'$'"})
         return self.sheets()
 

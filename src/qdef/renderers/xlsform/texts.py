@@ -45,6 +45,9 @@ class XlsformError(RenderError):
         self.feature = feature
 
 
+DOLLAR = "${_dollar}"
+"""A literal ``$`` before ``{`` in a text: a reference to the node that holds ``$``."""
+
 _MARKDOWN = re.compile(r"([\\*_#])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
@@ -74,4 +77,4 @@ def escape(text: str) -> str:
         return "".join(f"&#{ord(char)};" for char in text)
     escaped = _MARKDOWN.sub(r"\\\1", text)
     escaped = re.sub("[&<>]", lambda found: _ENTITIES[found.group()], escaped)
-    return escaped.replace("${", "${_dollar}{")
+    return escaped.replace("${", DOLLAR + "{")
