@@ -399,7 +399,7 @@ title: Klein
 language: de
 sections:
   - id: s1
-    title: Teil 1
+    title: "Teil  1 \u201eeins\u201c"
     questions:
       - id: q1
         type: single
@@ -423,7 +423,7 @@ TINY_SURVEY = [
     ("type", "name", "label::Deutsch (de)", "required", "relevant", "constraint", "calculation",
      "required_message::Deutsch (de)", "constraint_message::Deutsch (de)"),
     ("calculate", "_dollar", "", "", "", "", "'$'", "", ""),
-    ("begin_group", "s1", "Teil 1", "", "", "", "", "", ""),
+    ("begin_group", "s1", "Teil  1 \u201eeins&#8220;", "", "", "", "", "", ""),
     ("select_one single_q1", "q1", "1. Weiter? \\*ja\\*", "yes", "", "", "",
      "Bitte beantworten Sie diese Frage.", ""),
     ("calculate", "_pipe1", "", "", "", "",
@@ -450,8 +450,8 @@ def test_rows_of_a_small_instrument(tmp_path: Path) -> None:
         ("single_q1", "nein", "Nein"),
     ]
     assert found["settings"] == [
-        ("form_id", "form_title", "version", "default_language"),
-        ("tiny", "Klein", "7", "Deutsch (de)"),
+        ("form_id", "form_title", "version", "default_language", "clean_text_values"),
+        ("tiny", "Klein", "7", "Deutsch (de)", "no"),
     ]
     xml, warnings = convert(data, tmp_path)
     assert warnings == []
@@ -459,6 +459,9 @@ def test_rows_of_a_small_instrument(tmp_path: Path) -> None:
     assert filled.relevant("q3")
     assert filled.value("_pipe1") == "Ja"
     assert filled.value("_dollar") == "$"  # the label shows "${x} & 7"
+    # pyxform keeps the text as written: two spaces, and a typographic quote
+    assert "Teil  1 \u201eeins&amp;#8220;" in xml
+    assert "'Ja'" in xml
 
 
 def test_every_language_has_its_columns() -> None:

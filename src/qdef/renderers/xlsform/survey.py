@@ -192,6 +192,9 @@ class Lowering(PartLowering):
             "form_title": title,
             "version": self.instrument.version or "1",
             "default_language": lang,
+            # pyxform would otherwise collapse runs of spaces (in string literals
+            # too) and turn typographic quotes (“ ” ‘ ’) into straight ones
+            "clean_text_values": "no",
         }
         for row in self.rows:
             for column, value in row.items():

@@ -50,26 +50,32 @@ DOLLAR = "${_dollar}"
 
 _MARKDOWN = re.compile(r"([\\*_#])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_TYPOGRAPHIC = re.compile("[\u2018\u2019\u201c\u201d]")
+"""The quotes pyxform turns into straight ones in every cell of the survey."""
 
 
 def odk_regex(regex: str) -> str:
     """A pattern of qdef's subset for ODK's ``regex()``: Collect reads it as a Java
     regular expression, Enketo as a JavaScript one without flags. qdef's JavaScript
     form (anchored, classes written out) is read alike by both once its ``\\u{…}``
-    escapes, which need JavaScript's ``u`` flag, are written ``\\xHH``/``\\uHHHH``."""
+    escapes, which need JavaScript's ``u`` flag, are written ``\\xHH``/``\\uHHHH``, and
+    its spaces ``\\x20`` (pyxform would collapse two into one)."""
 
     def escape_one(found: re.Match[str]) -> str:
         code = int(found.group(1), 16)
         return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
-    return re.sub(r"\\u\{([0-9a-fA-F]{1,4})\}", escape_one, to_javascript(regex))
+    written = re.sub(r"\\u\{([0-9a-fA-F]{1,4})\}", escape_one, to_javascript(regex))
+    # pyxform collapses runs of spaces in an expression: a space is written \x20
+    return written.replace(" ", "\\x20")
 
 
 def escape(text: str) -> str:
     """A text of the instrument as ODK shows it literally. Collect and Enketo read
     labels and hints as Markdown (``*``, ``_``, ``#``; a backslash escapes them) with
     HTML (``<span>``, entities): the Markdown characters get a backslash, ``&``, ``<``
-    and ``>`` become entities, and ``${`` (a reference, to pyxform) is broken by
+    and ``>`` become entities (so do the typographic quotes pyxform would make
+    straight), and ``${`` (a reference, to pyxform) is broken by
     writing its ``$`` as a reference to the node ``_dollar``, which holds ``$``."""
     if not text.strip():
         # pyxform strips a cell (Python's strip: also a no-break space); a text of
@@ -77,4 +83,5 @@ def escape(text: str) -> str:
         return "".join(f"&#{ord(char)};" for char in text)
     escaped = _MARKDOWN.sub(r"\\\1", text)
     escaped = re.sub("[&<>]", lambda found: _ENTITIES[found.group()], escaped)
+    escaped = _TYPOGRAPHIC.sub(lambda found: f"&#{ord(found.group())};", escaped)
     return escaped.replace("${", DOLLAR + "{")
