@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 import qdef
@@ -36,8 +36,10 @@ from qdef.rendering import (
     RenderOptions,
     catalog,
     compile_instrument,
+    registrations,
 )
-from qdef.routing import walk
+from qdef.rendering import render as qdef_render
+from qdef.routing import problems, walk
 from qdef.testing import ALL_FEATURES, attempts, instruments, respondents
 from tests.xpatheval import XForm
 
@@ -45,6 +47,9 @@ openpyxl = pytest.importorskip("openpyxl")
 xls2xform = pytest.importorskip("pyxform.xls2xform")
 
 ROOT = Path(__file__).parents[1]
+EXAMPLES = max(settings().max_examples // 4, 5)
+"""A quarter of the profile's examples (15 in "ci", 500 in "deep"): each converts
+with pyxform or walks a large instrument."""
 INSTRUMENTS = sorted((ROOT / "instruments").glob("*.yaml"))
 CASES = sorted((ROOT / "tests" / "cases" / "xlsform").glob("*.yaml"))
 """Small instruments, each exercising features one by one (gotos, end, rosters,
@@ -204,7 +209,7 @@ def check_respondent(compiled: Compiled, form: XForm, answers: Mapping[str, Any]
         for index in range(1, filled.instances(qid) + 1):
             if filled.relevant(qid, index):
                 got.add((qid, index))
-    assert got == expected
+    assert got == expected, (sorted(got - expected), sorted(expected - got))
     # computed values: the walk's
     for step in plan.steps:
         if step.computed is None or step.roster is not None:
@@ -239,7 +244,7 @@ def form_of(path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Compi
 
 @pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
 @settings(
-    max_examples=15,
+    max_examples=EXAMPLES,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -262,7 +267,7 @@ def owner(compiled: Compiled, name: str) -> str:
 
 @pytest.mark.parametrize("path", INSTRUMENTS + CASES, ids=lambda p: p.stem)
 @settings(
-    max_examples=15,
+    max_examples=EXAMPLES,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -274,13 +279,16 @@ def test_the_constraints_fail_where_the_rules_fail(
     those with a failing rule (or total)."""
     compiled, form = form_of(path, tmp_path_factory)
     attempt = data.draw(attempts(compiled.instrument), label="attempt")
+    computed = {step.question.id for step in compiled.plan.steps if step.computed is not None}
+    answers = {k: v for k, v in attempt.response.items() if k not in computed}
+    assume(not problems(compiled.plan, answers))  # rules broken, not patterns or bounds
     filled = form.fill(form_values(compiled, attempt.response))
     failed = {owner(compiled, name) for name, _ in filled.failed()}
     assert failed == {question for question, _ in attempt.errors}
 
 
 @settings(
-    max_examples=10,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -391,7 +399,7 @@ title: Klein
 language: de
 sections:
   - id: s1
-    title: Teil 1
+    title: "Teil  1 \u201eeins\u201c"
     questions:
       - id: q1
         type: single
@@ -413,18 +421,19 @@ sections:
 Q2 = "if(number(${q2}) = number(${q2}), string(number(${q2})), '')"
 TINY_SURVEY = [
     ("type", "name", "label::Deutsch (de)", "required", "relevant", "constraint", "calculation",
-     "constraint_message::Deutsch (de)"),
-    ("calculate", "_dollar", "", "", "", "", "'$'", ""),
-    ("begin_group", "s1", "Teil 1", "", "", "", "", ""),
-    ("select_one single_q1", "q1", "1. Weiter? \\*ja\\*", "yes", "", "", "", ""),
+     "required_message::Deutsch (de)", "constraint_message::Deutsch (de)"),
+    ("calculate", "_dollar", "", "", "", "", "'$'", "", ""),
+    ("begin_group", "s1", "Teil  1 \u201eeins&#8220;", "", "", "", "", "", ""),
+    ("select_one single_q1", "q1", "1. Weiter? \\*ja\\*", "yes", "", "", "",
+     "Bitte beantworten Sie diese Frage.", ""),
     ("calculate", "_pipe1", "", "", "", "",
-     "if(${q1} = 'ja', 'Ja', if(${q1} = 'nein', 'Nein', ''))", ""),
+     "if(${q1} = 'ja', 'Ja', if(${q1} = 'nein', 'Nein', ''))", "", ""),
     ("integer", "q2", "2. Wie viele, ${_pipe1}?", "", "not(${q1} = 'nein')",
-     ". >= 0 and . <= 10 and number(${q2}) > 1", "", "Mehr als 1 &lt;bitte&gt;."),
-    ("calculate", "_pipe2", "", "", "", "", f"if({Q2} != '', {Q2}, '0')", ""),
+     ". >= 0 and . <= 10 and number(${q2}) > 1", "", "", "Mehr als 1 &lt;bitte&gt;."),
+    ("calculate", "_pipe2", "", "", "", "", f"if({Q2} != '', {Q2}, '0')", "", ""),
     ("text", "q3", "3. ${_dollar}{x} &amp; ${_pipe2}", "",
-     "(not(${q1} = 'nein') and number(${q2}) > 5)", "", "", ""),
-    ("end_group", "s1", "", "", "", "", "", ""),
+     "(not(${q1} = 'nein') and number(${q2}) > 5)", "", "", "", ""),
+    ("end_group", "s1", "", "", "", "", "", "", ""),
 ]  # fmt: skip
 
 
@@ -441,8 +450,8 @@ def test_rows_of_a_small_instrument(tmp_path: Path) -> None:
         ("single_q1", "nein", "Nein"),
     ]
     assert found["settings"] == [
-        ("form_id", "form_title", "version", "default_language"),
-        ("tiny", "Klein", "7", "Deutsch (de)"),
+        ("form_id", "form_title", "version", "default_language", "clean_text_values"),
+        ("tiny", "Klein", "7", "Deutsch (de)", "no"),
     ]
     xml, warnings = convert(data, tmp_path)
     assert warnings == []
@@ -450,6 +459,9 @@ def test_rows_of_a_small_instrument(tmp_path: Path) -> None:
     assert filled.relevant("q3")
     assert filled.value("_pipe1") == "Ja"
     assert filled.value("_dollar") == "$"  # the label shows "${x} & 7"
+    # pyxform keeps the text as written: two spaces, and a typographic quote
+    assert "Teil  1 \u201eeins&amp;#8220;" in xml
+    assert "'Ja'" in xml
 
 
 def test_every_language_has_its_columns() -> None:
@@ -459,3 +471,26 @@ def test_every_language_has_its_columns() -> None:
         assert f"{column}::English (en)" in header
         assert f"{column}::Deutsch (de)" in header
     assert found["settings"][1][3] == "English (en)"
+
+
+def test_a_cell_longer_than_a_spreadsheet_holds_is_refused() -> None:
+    """openpyxl would write it; Excel and pyxform read it cut at 32,767 characters."""
+    source = ANCHORED.replace("text: Which?", "text: " + "x" * 40_000)
+    with pytest.raises(XlsformError, match="32,767"):
+        render(qdef.loads(source), order="written")
+
+
+INSTALLED = "xlsform" in {r.name for r in registrations()}
+
+
+@pytest.mark.skipif(not INSTALLED, reason="the xlsform entry point is not installed here")
+def test_qdef_render_writes_the_xlsx(tmp_path: Path) -> None:
+    """Through the entry point and the command line (once qdef is installed with it):
+    the bytes written are the renderer's."""
+    from qdef.cli import main  # noqa: PLC0415
+
+    source = ROOT / "instruments" / "investitionspakt.yaml"
+    assert qdef_render(source, to="xlsform") == render(qdef.load(source))
+    target = tmp_path / "form.xlsx"
+    assert main(["render", str(source), "--to", "xlsform", "-o", str(target)], io.StringIO()) == 0
+    assert target.read_bytes() == render(qdef.load(source))

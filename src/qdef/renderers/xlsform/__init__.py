@@ -1,8 +1,13 @@
 """The ``xlsform`` renderer: an XLSForm (``.xlsx``) for ODK Collect, Enketo and
-KoboToolbox, with qdef's routing as relevance. The class only; the work is in
-:mod:`~qdef.renderers.xlsform.xpath` (expressions as XPath),
-:mod:`~qdef.renderers.xlsform.survey` (the rows of the sheets) and
-:mod:`~qdef.renderers.xlsform.workbook` (the ``.xlsx``, byte for byte the same)."""
+KoboToolbox, with qdef's routing as relevance. The class only; the work is in the
+modules of this package, lowest first: :mod:`~qdef.renderers.xlsform.xpath`
+(expressions as XPath), :mod:`~qdef.renderers.xlsform.texts` (language columns,
+escaping, refusals), :mod:`~qdef.renderers.xlsform.base` (the lowering's state:
+names, nodes, texts with piped values, choice lists, conditions),
+:mod:`~qdef.renderers.xlsform.inputs` and :mod:`~qdef.renderers.xlsform.parts`
+(questions of one answer and of several), :mod:`~qdef.renderers.xlsform.survey`
+(sections, rosters, the sheets) and :mod:`~qdef.renderers.xlsform.workbook` (the
+``.xlsx``, byte for byte the same)."""
 
 from __future__ import annotations
 

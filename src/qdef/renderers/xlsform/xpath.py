@@ -71,11 +71,17 @@ class UnsupportedError(RenderError):
         self.node = node
 
 
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def string(text: str) -> str:
     """An XPath 1.0 string literal of ``text``. XPath has no escapes, so a text with
     both kinds of quotes is a ``concat`` of parts; so is a text with ``${``, which
     pyxform would read as a reference anywhere in an expression (its ``$`` stands
     alone)."""
+    # pyxform makes typographic quotes straight in every cell: choose the delimiter
+    # for the text it will see (the value shown then has straight quotes)
+    text = text.translate(_STRAIGHT)
     if "${" in text:
         parts = text.split("$")
         pieces = [string(p) for p in parts]
@@ -259,7 +265,8 @@ class Compiler:
         return "truth"
 
     def _join_kind(self, args: tuple[Expr, ...]) -> str:
-        kinds = {self.kind(a) for a in args} - {"text"} if len(args) > 1 else set()
+        """The type ``if`` and ``coalesce`` give: one type, integers and decimals mixed
+        to a number, a code counted as a text (docs/format.md, "One type")."""
         kinds = {self.kind(a) for a in args}
         for kind in ("date", "number", "truth"):
             if kind in kinds:
