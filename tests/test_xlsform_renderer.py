@@ -505,7 +505,7 @@ language: en
 sections:
   - id: s
     questions:
-      - {id: n, type: number, text: How far?, hint: Roughly., label: About, unit: km}
+      - {id: n, type: number, text: "How far?", hint: Roughly., label: About, unit: km}
 """
     survey = sheets(render(qdef.loads(source)))["survey"]
     header = survey[0]
