@@ -494,3 +494,20 @@ def test_qdef_render_writes_the_xlsx(tmp_path: Path) -> None:
     target = tmp_path / "form.xlsx"
     assert main(["render", str(source), "--to", "xlsform", "-o", str(target)], io.StringIO()) == 0
     assert target.read_bytes() == render(qdef.load(source))
+
+
+def test_an_inputs_label_and_unit_follow_the_questions_hint() -> None:
+    source = """
+qdef: 1
+id: hint
+title: Hint
+language: en
+sections:
+  - id: s
+    questions:
+      - {id: n, type: number, text: "How far?", hint: Roughly., label: About, unit: km}
+"""
+    survey = sheets(render(qdef.loads(source)))["survey"]
+    header = survey[0]
+    (row,) = [r for r in survey if r[1] == "n"]
+    assert row[header.index("hint::English (en)")] == "Roughly. About km"

@@ -308,6 +308,7 @@ class Code(StrEnum):
     QD806 = "QD806", Layer.RENDER, "error", "number step LimeSurvey cannot check exactly"
     QD807 = "QD807", Layer.RENDER, "error", "random order LimeSurvey cannot keep"
     QD808 = "QD808", Layer.RENDER, "error", "roster LimeSurvey cannot unroll"
+    QD820 = "QD820", Layer.RENDER, "error", "feature an XLSForm cannot express"
 
 
 def _slug(heading: str) -> str:

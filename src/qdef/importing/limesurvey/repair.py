@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from qdef.diagnostics import Diagnostic
+from qdef.diagnostics import Code, Diagnostic
 from qdef.importing.report import ImportResult, KeyPath
 from qdef.pipeline import validate_document
 from qdef.source.loader import parse
@@ -37,7 +37,7 @@ REMOVABLE = (
 TEXTS = ("text", "help", "label", "suffix", "title", "intro", "message", "hint", "description")
 ROUNDS = 6
 #: Diagnostics located at a part whose cause is a key of the question.
-BY_CODE = {"QD313": "filter", "QD312": "filter"}
+BY_CODE = {Code.QD313: "filter", Code.QD312: "filter"}
 
 
 def dump(data: Any) -> tuple[str, list[KeyPath]]:

@@ -146,7 +146,7 @@ class InputLowering(LoweringBase):
                 self.input_row(followup, row, where, (*path, "options", o, "specify", f))
                 label = followup.label if followup.label is not None else option.label
                 row.update(self.texts("label", label, pipe=where))
-                row.update(self.affixes(followup, skip_label=True))
+                self.add_hint(row, self.affixes(followup, skip_label=True))
                 if followup.required:
                     row["required"] = "yes"
                 self.rows.append(row)
@@ -163,6 +163,12 @@ class InputLowering(LoweringBase):
             texts = [self.piped(self.one(p, lang), lang, None) for p in parts]
             row[f"hint::{language_name(lang)}"] = " ".join(texts)
         return row
+
+    @staticmethod
+    def add_hint(row: Row, extra: Row) -> None:
+        """An input's affixes after the question's own hint, where it has one."""
+        for column, text in extra.items():
+            row[column] = f"{row[column]} {text}" if row.get(column) else text
 
     def input_row(self, element: Any, row: Row, where: str, path: tuple[str | int, ...]) -> None:
         """Type, appearance and the checks of an input (text, number or date)."""
@@ -224,7 +230,7 @@ class InputLowering(LoweringBase):
     ) -> None:
         row = self.base("text", q.id, q, relevant, where)
         self.input_row(q, row, where, path)
-        row.update(self.affixes(q))
+        self.add_hint(row, self.affixes(q))
         if q.default is not None:
             row["default"] = self.default_text(q.default, where, (*path, "default"))
         self.rows.append(row)
@@ -234,7 +240,7 @@ class InputLowering(LoweringBase):
     ) -> None:
         row = self.base("integer", q.id, q, relevant, where)
         self.input_row(q, row, where, path)
-        row.update(self.affixes(q))
+        self.add_hint(row, self.affixes(q))
         if q.step is not None:
             low = number(q.min) if q.min is not None else "0"
             ratio = f"((. - {low}) div {number(q.step)})"
@@ -266,7 +272,7 @@ class InputLowering(LoweringBase):
     ) -> None:
         row = self.base("date", q.id, q, relevant, where)
         self.input_row(q, row, where, path)
-        row.update(self.affixes(q))
+        self.add_hint(row, self.affixes(q))
         if q.default is not None:
             row["default"] = full_date(q.default)
         self.rows.append(row)

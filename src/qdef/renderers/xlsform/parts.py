@@ -127,7 +127,7 @@ class PartLowering(InputLowering):
         for name, field_ in zip(names, q.fields, strict=True):
             row = self.part("text", name, field_.label, where)
             self.input_row(field_, row, where, path)
-            row.update(self.affixes(field_, skip_label=True))
+            self.add_hint(row, self.affixes(field_, skip_label=True))
             if q.required:
                 row["required"] = self.any_of(names, name)
                 row["_required"] = "web_required_field"
@@ -147,7 +147,7 @@ class PartLowering(InputLowering):
         for name, field_ in zip(names, q.fields, strict=True):
             row = self.part("integer", name, field_.label, where)
             self.input_row(field_, row, where, path)
-            row.update(self.affixes(field_, skip_label=True))
+            self.add_hint(row, self.affixes(field_, skip_label=True))
             if q.required:
                 row["required"] = self.any_of(names, name)
                 row["_required"] = "web_required_field"
@@ -197,7 +197,7 @@ class PartLowering(InputLowering):
                 "label", r.specify.label if r.specify.label is not None else r.label, pipe=where
             )
         )
-        row.update(self.affixes(r.specify, skip_label=True))
+        self.add_hint(row, self.affixes(r.specify, skip_label=True))
         if r.specify.required:
             row["required"] = "yes"
         self.rows.append(row)
@@ -269,7 +269,7 @@ class PartLowering(InputLowering):
                 else:
                     row = self.part("text", name, label, where)
                     self.input_row(column, row, where, path)
-                    row.update(self.affixes(column, skip_label=True))
+                    self.add_hint(row, self.affixes(column, skip_label=True))
                 if q.required:
                     row["required"] = self.any_of(cells, name)
                     row["_required"] = "web_required_row"

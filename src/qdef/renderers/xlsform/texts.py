@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from qdef.errors import RenderError
+from qdef.diagnostics import Code
+from qdef.errors import LocatedRenderError
 from qdef.expr import to_javascript
 
 Row = dict[str, str]
@@ -34,14 +35,16 @@ def language_name(code: str) -> str:
     return f"{LANGUAGE_NAMES.get(code.split('-', maxsplit=1)[0].lower(), code)} ({code})"
 
 
-class XlsformError(RenderError):
+class XlsformError(LocatedRenderError):
     """A feature of the instrument XLSForm cannot express as qdef means it, at a place
-    (``where``, in words, and ``path``, the key path in the instrument)."""
+    (``where``, in words, and ``path``, the key path in the instrument: the command
+    line prints its ``file:line:column`` with the code QD820)."""
 
     def __init__(self, where: str, path: tuple[str | int, ...], feature: str, fix: str) -> None:
-        super().__init__(f"{where}: {feature} cannot be expressed in an XLSForm; {fix}")
+        super().__init__(
+            Code.QD820, f"{feature} cannot be expressed in an XLSForm; {fix}", where, path
+        )
         self.where = where
-        self.path = path
         self.feature = feature
 
 
