@@ -99,3 +99,23 @@ def test_any_sheet_imports_validly(
     assert errors == []
     for loss in result.losses:
         assert loss.where and loss.what and loss.why
+
+
+def test_groups_without_names_get_ids_of_their_own(tmp_path: Path) -> None:
+    """Found by the property above: two nameless groups were both ``group``."""
+    header = ["type", "name", "label"]
+    path = xlsform(
+        tmp_path / "f.xlsx",
+        [
+            header,
+            ["begin group", "", "A"],
+            ["text", "a", "A?"],
+            ["end group", "", ""],
+            ["begin group", "", "B"],
+            ["text", "b", "B?"],
+            ["end group", "", ""],
+        ],
+    )
+    result = read(path)
+    assert [s["id"] for s in result.document["sections"]] == ["group", "group_2"]
+    assert errors_of(result.document, tmp_path) == []

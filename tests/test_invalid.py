@@ -63,6 +63,8 @@ UNREACHABLE = {
         "tests/test_limesurvey19.py produces it"
         for code in ("QD806", "QD807", "QD808")
     },
+    "QD820": "refused by 'qdef render --to xlsform', not by 'qdef validate'; "
+    "tests/test_xlsform_renderer.py produces it",
     "QD606": "only past the routing analysis' memory bound (a real case takes seconds); "
     "tests/test_routing.py forces it with a small bound",
     "QD610": "a failing routing property is reported by 'qdef check', not by 'qdef validate'; "

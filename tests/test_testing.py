@@ -548,7 +548,9 @@ def _varied(drawn: tuple[Instrument, Any]) -> set[str]:
 def test_issue_19_respondents_vary(element: str) -> None:
     """Respondents give rankings (complete when required), totals met, several roster
     records, and `_order` — attempts also malformed `_order` and surplus records (each
-    searched for among 300 attempts)."""
+    searched for among at most 1000 attempts: the search stops at the first; what
+    hypothesis draws first depends on what the process drew before, and under the whole
+    suite 300 once fell short)."""
     drawn = st.one_of(NEW, ROSTERS).flatmap(
         lambda instrument: st.tuples(st.just(instrument), attempts(instrument))
     )
@@ -556,7 +558,7 @@ def test_issue_19_respondents_vary(element: str) -> None:
         drawn,
         lambda pair: element in _varied(pair),
         settings=settings(
-            max_examples=300, derandomize=True, database=None, phases=[Phase.generate]
+            max_examples=1000, derandomize=True, database=None, phases=[Phase.generate]
         ),
     )
     assert element in _varied(found)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,8 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 import qdef
+from qdef.cli import main
+from qdef.diagnostics import Code
 from qdef.expr import format_number
 from qdef.model import Instrument
 from qdef.renderers.xlsform import XlsformRenderer
@@ -379,6 +382,22 @@ def test_what_xlsform_cannot_express_is_refused_where_it_stands(
     assert feature in refused.value.feature
     assert str(refused.value).startswith(f"{where}: ")
     assert "cannot be expressed in an XLSForm" in str(refused.value)
+    assert refused.value.code == Code.QD820
+
+
+def test_qdef_render_prints_a_refusal_at_its_place(tmp_path: Path) -> None:
+    """The command line locates QD820 in the file, as LimeSurvey's QD8xx: the line and
+    column of the section's ``order``."""
+    source = ROOT / "instruments" / "household-roster.yaml"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    out, err = io.StringIO(), io.StringIO()
+    target = tmp_path / "form.xlsx"
+    assert main(["render", str(source), "--to", "xlsform", "-o", str(target)], out, err) == 1
+    match = re.match(r"(.+):(\d+):(\d+): error QD820: random order", err.getvalue())
+    assert match is not None, err.getvalue()
+    assert match[1] == str(source)
+    assert lines[int(match[2]) - 1][int(match[3]) - 1 :].startswith("random")
+    assert not target.exists()
 
 
 def test_random_order_without_anchors_is_randomize(tmp_path: Path) -> None:

@@ -275,6 +275,15 @@ class Builder:
             )
         return candidate
 
+    def _unnamed(self, kind: str) -> str:
+        """A section id for a group without a name (pyxform refuses one; qdef needs an
+        id, unique as every id): ``group``, ``group_2`` …"""
+        candidate, n = kind, 2
+        while candidate in self.ids:
+            candidate, n = f"{kind}_{n}", n + 1
+        self.ids.add(candidate)
+        return candidate
+
     # --- sheets -----------------------------------------------------------------
 
     def prepare(self) -> list[Row]:
@@ -412,6 +421,8 @@ class Builder:
             qtype = question_type(row.get("type"))
             name = row.get("name")
             if not name:
+                if qtype.base in {"begin_group", "begin_repeat", "begin_loop"}:
+                    row.cells["_id"] = self._unnamed(qtype.base.removeprefix("begin_"))
                 continue
             where = f"survey sheet, row {row.number}, column name"
             kind = VAR_KINDS.get(qtype.base)

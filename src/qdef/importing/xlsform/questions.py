@@ -27,7 +27,6 @@ class Survey(Entries):
     def __init__(self, builder: Builder) -> None:
         super().__init__(builder)
         self.current_frame: Frame | None = None
-        self.opened: dict[int, int] = {}
         self.entries: dict[str, dict[str, Any]] = {}
 
     def walk(self, rows: list[Row]) -> None:
@@ -101,7 +100,7 @@ class Survey(Entries):
                 )
         frame.pending = list(range(first, len(self.result.losses)))
         if kind == "repeat":  # the item, before any question of the roster names it
-            self.items[id(frame)] = self.b.new_id(f"{fid}_number", "survey sheet", question=None)
+            frame.item = self.b.new_id(f"{fid}_number", "survey sheet", question=None)
         self.stack.append(frame)
         if self.current_frame is not None and frame.section:
             self.current = None
@@ -170,13 +169,13 @@ class Survey(Entries):
             sid = self.b.new_id(
                 f"section_{len(self.b.sections) + 1}", "survey sheet", question=None
             )
-        elif id(frame) in self.opened:
+        elif frame.opened:
             sid = self.b.new_id(f"{frame.id}_continued", "survey sheet", question=None)
         else:
             sid = frame.id
         section["id"] = sid
         if frame is not None:
-            self.opened[id(frame)] = 1
+            frame.opened = True
             self.b.anchor_note(
                 section, f"XLSForm survey row {frame.row.number}: {frame.row.get('type')}"
             )
@@ -224,7 +223,8 @@ class Survey(Entries):
 
     def _repeat(self, frame: Frame, when: str | None) -> dict[str, Any] | None:
         row = frame.row
-        item = self.items[id(frame)]
+        item = frame.item
+        assert item is not None  # set when the repeat began
         count = row.get("repeat_count")
         source: str | None = None
         maximum = ROSTER_MAX

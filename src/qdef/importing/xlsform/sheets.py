@@ -81,6 +81,11 @@ class Frame:
     """The frame makes a section (a top-level group, or a repeat)."""
     pending: list[int] = field(default_factory=list)
     """The losses of the begin row (indices), placed at the section when it is made."""
+    opened: bool = False
+    """A section of this frame has been made (more questions after a nested group
+    continue it in a section of its own)."""
+    item: str | None = None
+    """A repeat's item variable (its iteration number)."""
 
 
 def table(sheet: Sheet) -> tuple[list[tuple[int, list[str]]], dict[int, Column]]:

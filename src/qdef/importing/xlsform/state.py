@@ -24,8 +24,6 @@ class State:
         self.result: ImportResult = builder.result
         self.stack: list[Frame] = []
         """The groups and repeats open at the current row, outermost first."""
-        self.items: dict[int, str] = {}
-        """A roster's frame (id()) → its item."""
         self.waiting: list[str] = []
         """Questions left out whose losses wait for the section they would be in."""
         self.current: dict[str, Any] | None = None
@@ -56,8 +54,8 @@ class State:
     def _context(self, current: str | None) -> tr.Context:
         item = None
         for frame in self.stack:
-            if frame.kind == "repeat" and id(frame) in self.items:
-                item = self.items[id(frame)]
+            if frame.kind == "repeat" and frame.item is not None:
+                item = frame.item
         return tr.Context(
             self.b.variables,
             self.b.left_out,
