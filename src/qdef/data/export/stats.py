@@ -31,7 +31,8 @@ become ``qdef_id`` and ``qdef_k`` (an SPSS name starts with a letter); Stata's n
 have ``_`` for ``.`` and at most 32 characters. A name that would then clash or is
 too long is cut and numbered (``…_2``). Labels longer than the format holds (SPSS:
 256 bytes for a variable label, 120 for a value label; Stata: 80 characters) are cut
-with ``…``.
+with ``…``. A text loses its NUL characters (they end a string in both formats), and
+in SPSS its trailing blanks (SPSS pads strings with blanks).
 
 Determinism: both formats put the time of writing into their header; pyreadstat has
 no way to set it, so the bytes are set to a fixed time (1 January 1970, 00:00) after
@@ -170,6 +171,9 @@ class _Frame:
     labels: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[Any, str]] = field(default_factory=dict)
     missing: dict[str, list[Any]] = field(default_factory=dict)
+    numeric: set[str] = field(default_factory=set)
+    """The numeric columns (their type is not taken from the cells: a roster's long
+    table may have none)."""
 
 
 def _sav_frame(columns: Sequence[Column], rows: Sequence[Sequence[Any]], roster: bool) -> _Frame:
@@ -186,6 +190,7 @@ def _sav_frame(columns: Sequence[Column], rows: Sequence[Sequence[Any]], roster:
             absent = missing_numbers(column)
             number = codes(column) if column.kind == "code" else {}
             frame.data[name] = [_sav_number(c, absent, number) for c in cells]
+            frame.numeric.add(name)
             labels: dict[Any, str] = {}
             if column.kind == "code":
                 labels = {number[code]: _cut_bytes(label, 120) for code, label in column.values}
@@ -195,10 +200,17 @@ def _sav_frame(columns: Sequence[Column], rows: Sequence[Sequence[Any]], roster:
             frame.values[name] = labels
             frame.missing[name] = [absent[m] for m in Missing]
         else:
-            frame.data[name] = [STRING_MISSING[c] if isinstance(c, Missing) else c for c in cells]
+            frame.data[name] = [
+                STRING_MISSING[c] if isinstance(c, Missing) else _c_string(c) for c in cells
+            ]
             frame.values[name] = {STRING_MISSING[m]: MISSING_LABELS[m] for m in Missing}
             frame.missing[name] = [STRING_MISSING[m] for m in Missing]
     return frame
+
+
+def _c_string(text: str) -> str:
+    """``text`` without NUL characters, which end a string in SPSS and Stata files."""
+    return text.replace("\0", "")
 
 
 def _sav_number(cell: Any, absent: dict[Missing, float], number: dict[str, int]) -> float:
@@ -225,6 +237,7 @@ def _dta_frame(columns: Sequence[Column], rows: Sequence[Sequence[Any]], roster:
                 isinstance(c, int | float) and abs(c) > _STATA_LONG for c in cells
             )
             frame.data[name] = [_dta_number(c, number, decimal) for c in cells]
+            frame.numeric.add(name)
             labels: dict[Any, str] = {}
             if column.kind == "code":
                 labels = {number[code]: label for code, label in column.values}
@@ -234,7 +247,7 @@ def _dta_frame(columns: Sequence[Column], rows: Sequence[Sequence[Any]], roster:
             frame.values[name] = labels
             frame.missing[name] = [STATA_MISSING[m] for m in Missing]
         else:
-            frame.data[name] = ["" if isinstance(c, Missing) else c for c in cells]
+            frame.data[name] = ["" if isinstance(c, Missing) else _c_string(c) for c in cells]
     return frame
 
 
@@ -253,13 +266,13 @@ def _pandas(frame: _Frame) -> Any:
     data = {}
     for name in frame.names:
         cells = frame.data[name]
-        data[name] = pd.Series(cells, dtype=_dtype(cells))
+        data[name] = pd.Series(cells, dtype=_dtype(cells, name in frame.numeric))
     return pd.DataFrame(data, columns=frame.names)
 
 
-def _dtype(cells: list[Any]) -> str:
-    if cells and all(isinstance(c, float) for c in cells):
-        return "float64"
+def _dtype(cells: list[Any], numeric: bool) -> str:
+    if numeric and all(isinstance(c, float) for c in cells):
+        return "float64"  # also for no cells: pyreadstat takes an empty object as text
     return "object"
 
 
