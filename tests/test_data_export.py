@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+import pyreadstat
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,9 +30,6 @@ from qdef.data.export.stats import sav_names
 from qdef.pipeline.compiled import Compiled
 from qdef.routing.evaluate import holds
 from qdef.testing import respondents
-
-pyreadstat = pytest.importorskip("pyreadstat", reason="the extra qdef[data] is not installed")
-pq = pytest.importorskip("pyarrow.parquet", reason="the extra qdef[data] is not installed")
 
 ROOT = Path(__file__).parents[1]
 INSTRUMENTS = sorted((ROOT / "instruments").glob("*.yaml"))
@@ -182,7 +181,7 @@ def test_generated_respondents_read_back_with_values_labels_and_missing(
         if fmt == "parquet":
             for column in columns:
                 field = meta.field(column.name)
-                assert field.metadata[b"qdef.label"].decode() == column.label
+                assert field.metadata[b"qdef:label"].decode() == column.label
         if fmt == "csv":
             assert meta == ["_id", *(c.name for c in columns)]
 
@@ -330,8 +329,8 @@ def test_arrow_and_pandas_carry_the_labels(mini: Compiled) -> None:
     work = arrow.schema.field("work")
     assert arrow.column("work").to_pylist() == ["yes", "no", "yes"]
     assert arrow.column("work").combine_chunks().dictionary.to_pylist() == ["yes", "no"]
-    assert json.loads(work.metadata[b"qdef.values"]) == {"yes": "Yes", "no": "No"}
-    assert work.metadata[b"qdef.label"].decode() == "Do you work?"
+    assert json.loads(work.metadata[b"qdef:values"]) == {"yes": "Yes", "no": "No"}
+    assert work.metadata[b"qdef:label"].decode() == "Do you work?"
     frame = dataset.to_pandas()
     assert list(frame["work"].cat.categories) == ["Yes", "No"]
     assert frame["work"].tolist() == ["Yes", "No", "Yes"]

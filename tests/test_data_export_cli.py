@@ -10,12 +10,11 @@ import json
 from pathlib import Path
 from types import ModuleType
 
+import pyreadstat
 import pytest
 
 from qdef.cli import main
 from qdef.data.export import deps
-
-pyreadstat = pytest.importorskip("pyreadstat", reason="the extra qdef[data] is not installed")
 
 ROOT = Path(__file__).parents[1]
 INVESTITIONSPAKT = ROOT / "instruments" / "investitionspakt.yaml"
@@ -112,6 +111,6 @@ def test_a_missing_library_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_
     assert code == 2
     assert err == (
         "qdef: error: An SPSS file needs pyreadstat, which is not installed: "
-        "pip install 'qdef[data]'\n"
+        "install qdef with its extra 'data' (pip install '.[data]' in the checkout)\n"
     )
     assert not target.exists()

@@ -15,6 +15,7 @@ import csv
 import io
 from pathlib import Path
 
+import pyreadstat
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
@@ -24,8 +25,6 @@ from qdef.data.export.stats import codes, dta_names, numeric, sav_names
 from qdef.pipeline.compiled import Compiled, compile_instrument
 from qdef.rendering import RenderError, render
 from qdef.testing import ALL_FEATURES, instruments
-
-pyreadstat = pytest.importorskip("pyreadstat", reason="the extra qdef[data] is not installed")
 
 ROOT = Path(__file__).parents[1]
 INSTRUMENTS = sorted((ROOT / "instruments").glob("*.yaml"))

@@ -13,8 +13,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-#: How to get the libraries.
-INSTALL = "pip install 'qdef[data]'"
+#: How to get the libraries (qdef is installed from a checkout: docs/index.md, "Install").
+INSTALL = "install qdef with its extra 'data' (pip install '.[data]' in the checkout)"
 
 
 class MissingLibraryError(ImportError):

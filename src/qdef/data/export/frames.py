@@ -9,8 +9,8 @@ does :attr:`Dataset.rows` for a program.
 
 In Arrow a coded column is dictionary-encoded with every code of the variable in
 option order (also those nobody chose), so its categories are complete; each field
-carries its variable label and value labels as metadata (``qdef.label``,
-``qdef.values``: JSON). In pandas a coded column is a ``Categorical`` whose categories
+carries its variable label and value labels as metadata (``qdef:label``,
+``qdef:values``: JSON). In pandas a coded column is a ``Categorical`` whose categories
 are the value labels, in option order, as analysts expect from a labelled dataset;
 ``DataFrame.attrs["qdef"]`` keeps, per column, the variable label and the codes.
 """
@@ -61,7 +61,7 @@ def arrow_table(columns: Sequence[Column], rows: Sequence[Sequence[Any]], roster
     offset = 2 if roster else 1
     for i, column in enumerate(columns):
         cells = [_plain(row[offset + i]) for row in rows]
-        metadata = {"qdef.label": column.label}
+        metadata = {"qdef:label": column.label}
         if column.kind == "code":
             codes = [code for code, _ in column.values]
             index = {code: n for n, code in enumerate(codes)}
@@ -70,7 +70,7 @@ def arrow_table(columns: Sequence[Column], rows: Sequence[Sequence[Any]], roster
             index = {code: n for n, code in enumerate(codes)}
             indices = pa.array([None if c is None else index[c] for c in cells], pa.int32())
             array = pa.DictionaryArray.from_arrays(indices, pa.array(codes, pa.string()))
-            metadata["qdef.values"] = json.dumps(dict(column.values), ensure_ascii=False)
+            metadata["qdef:values"] = json.dumps(dict(column.values), ensure_ascii=False)
         elif column.kind == "number":
             array = pa.array([None if c is None else float(c) for c in cells], pa.float64())
         else:
