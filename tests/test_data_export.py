@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import qdef
 from qdef.data.export import NOT_ANSWERED, NOT_ASKED, Column, Missing, collect
-from qdef.data.export.stats import sav_names
+from qdef.data.export.stats import dta_names, sav_names
 from qdef.pipeline.compiled import Compiled
 from qdef.routing.evaluate import holds
 from qdef.testing import respondents
@@ -371,3 +371,24 @@ def test_the_time_of_writing_is_not_in_the_files(mini: Compiled) -> None:
     assert first == {fmt: collect(mini, RESPONSES).encode(fmt) for fmt in ("sav", "dta")}
     assert first["sav"][""][92:109] == b"01 Jan 7000:00:00"
     assert b"<timestamp>\x1101 Jan 1970 00:00</timestamp>" in first["dta"][""]
+
+
+def test_names_spss_and_stata_accept() -> None:
+    long = "aufgaben_zustaendigkeit.beteiligung.nicht_erforderlich"
+    assert sav_names(["_id", "_k", "a.b", "x.", "x", "v" * 70, "v" * 70]) == [
+        "qdef_id",
+        "qdef_k",
+        "a.b",
+        "x",
+        "x_2",
+        "v" * 64,
+        "v" * 62 + "_2",
+    ]
+    assert dta_names(["_id", "a.b", "a_b", "in", long, long + "2"], [False] * 4 + [True] * 2) == [
+        "_id",
+        "a_b",
+        "a_b_2",
+        "in_2",
+        "aufgaben_zustaendigkeit_beteili",  # labelled: room for pyreadstat's number
+        "aufgaben_zustaendigkeit_betei_2",
+    ]

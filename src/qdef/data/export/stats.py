@@ -127,14 +127,20 @@ def _cut_chars(text: str, limit: int) -> str:
 
 
 def _unique(name: str, taken: set[str], limit: int, size: Any = len) -> str:
-    candidate, n = name, 1
-    while candidate.lower() in taken or size(candidate) > limit:
+    """``name`` cut to ``limit`` (as ``size`` measures), numbered (``_2``, ``_3``, …)
+    while it clashes with a name ``taken`` (compared without case: SPSS ignores case,
+    and in Stata names that differ only in case are a trap); the name chosen is added
+    to ``taken``."""
+
+    def cut(text: str, suffix: str) -> str:
+        while size(text + suffix) > limit:
+            text = text[:-1]
+        return text + suffix
+
+    candidate, n = cut(name, ""), 1
+    while candidate.lower() in taken:
         n += 1
-        suffix = f"_{n}"
-        cut = name
-        while size(cut + suffix) > limit:
-            cut = cut[:-1]
-        candidate = cut + suffix
+        candidate = cut(name, f"_{n}")
     taken.add(candidate.lower())
     return candidate
 
