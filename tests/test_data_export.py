@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ import qdef
 from qdef.data.export import NOT_ANSWERED, NOT_ASKED, Column, Missing, collect
 from qdef.data.export.stats import dta_names, sav_names
 from qdef.pipeline.compiled import Compiled
-from qdef.routing.evaluate import holds
+from qdef.routing.evaluate import Layered, holds
 from qdef.testing import respondents
 
 ROOT = Path(__file__).parents[1]
@@ -42,9 +43,10 @@ LABELS = {NOT_ASKED: "not asked", NOT_ANSWERED: "not answered"}
 # ---------------------------------------------------------------- the oracle
 
 
-def expected(compiled: Compiled, column: Column, response: dict[str, Any]) -> Any:
-    """What the main table holds for ``column`` of ``response`` (a walk's own response):
-    its value, or why there is none, decided by the reaching condition."""
+def expected(compiled: Compiled, column: Column, response: Mapping[str, Any]) -> Any:
+    """What the dataset holds for ``column`` of ``response`` (a walk's own response; for
+    a roster's column an iteration's record over it): its value, or why there is none,
+    decided by the reaching condition."""
     value = response.get(column.key)
     if column.kind == "rank" and value is not None:
         value = value.index(column.row) + 1 if column.row in value else None
@@ -188,38 +190,36 @@ def test_generated_respondents_read_back_with_values_labels_and_missing(
     run()
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name", [n for n in NAMES if COMPILED[n].plan.rosters])
-def test_a_roster_is_a_long_table_beside_the_main_one(name: str, tmp_path: Path) -> None:
+def test_a_roster_is_a_long_table_beside_the_main_one(name: str, fmt: str, tmp_path: Path) -> None:
+    """One row per response and iteration, the item first; not asked and not answered
+    decided by the reaching condition on the iteration's record over the response."""
     compiled = COMPILED[name]
 
     @SETTINGS
     @given(responses=batches(compiled))
     def run(responses: list[dict[str, Any]]) -> None:
         dataset = collect(compiled, responses)
+        files = dataset.encode(fmt)
         for roster in compiled.plan.rosters:
             columns = dataset.layout.rosters[roster]
-            item = compiled.plan.rosters[roster].item
-            assert columns[0].name == item
+            assert columns[0].name == compiled.plan.rosters[roster].item
             records = [
-                (str(n), k, record)
+                (str(n), k, Layered(record, response))
                 for n, response in enumerate(responses, start=1)
                 for k, record in enumerate(response.get(roster, []), start=1)
             ]
-            found, meta = read_back("dta", dataset.encode("dta")[roster], tmp_path / "r.dta")
-            assert [(row[0], row[1]) for row in found] == [(n, k) for n, k, _ in records]
-            parquet, _ = read_back(
-                "parquet", dataset.encode("parquet")[roster], tmp_path / "r.parquet"
-            )
-            for (_, _, record), row in zip(records, parquet, strict=True):
+            found, meta = read_back(fmt, files[roster], tmp_path / f"r.{fmt}")
+            keys = ["_id", "_k", *(c.name for c in columns)]
+            names = list(meta.column_names) if fmt in ("sav", "dta") else keys
+            if fmt == "csv":
+                assert meta == keys
+            assert [(row[0], int(row[1])) for row in found] == [(n, k) for n, k, _ in records]
+            for (_, _, scope), row in zip(records, found, strict=True):
                 for i, column in enumerate(columns):
-                    if column.kind in ("code", "text", "integer", "number", "date"):
-                        assert row[2 + i] == record.get(column.name), column.name
-            labels = meta.variable_value_labels
-            for row in found:  # every missing value in a roster says why
-                for i in range(len(columns)):
-                    if row[2 + i] in ("a", "b"):
-                        stored = meta.column_names[2 + i]
-                        assert labels[stored][row[2 + i]] in LABELS.values()
+                    want = expected(compiled, column, scope)
+                    cell_in(fmt, column, want, row[2 + i], meta=meta, name=names[2 + i])
 
     run()
 
