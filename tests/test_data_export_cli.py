@@ -38,7 +38,7 @@ def test_a_limesurvey_export_to_spss(tmp_path: Path) -> None:
     assert out == ""
     assert err == (
         f"qdef: 4 responses exported to {target}; left out: 0 unreadable responses, "
-        "1 values that do not fit their variable (qdef data check says which)\n"
+        "1 invalid value (qdef data check says which)\n"
     )
     frame, meta = pyreadstat.read_sav(str(target), user_missing=True)
     assert frame["qdef_id"].tolist() == ["1", "2", "3", "4"]
@@ -114,3 +114,24 @@ def test_a_missing_library_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_
         "install qdef with its extra 'data' (pip install '.[data]' in the checkout)\n"
     )
     assert not target.exists()
+
+
+@pytest.mark.parametrize(("page", "target"), [("data.md", "ip.sav"), ("cli.md", "ip.dta")])
+def test_the_docs_examples_print_what_the_command_prints(
+    page: str, target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    command = next(
+        line
+        for line in text.splitlines()
+        if line.startswith("$ qdef data export") and target in line
+    )
+    printed = text.split(command + "\n", 1)[1].split("\n", 1)[0]
+    (tmp_path / "instruments").mkdir()
+    (tmp_path / "instruments" / INVESTITIONSPAKT.name).write_bytes(INVESTITIONSPAKT.read_bytes())
+    (tmp_path / "results-survey123456.csv").write_bytes(LIMESURVEY.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(*command.split()[2:])
+    assert code == 1
+    assert err == printed + "\n"
+    assert (tmp_path / target).exists()

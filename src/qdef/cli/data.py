@@ -217,12 +217,16 @@ def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         left = ""
         if counts.unreadable or counts.dropped:
             left = (
-                f"; left out: {counts.unreadable} unreadable responses, {counts.dropped} "
-                "values that do not fit their variable (qdef data check says which)"
+                f"; left out: {_count(counts.unreadable, 'unreadable response')}, "
+                f"{_count(counts.dropped, 'invalid value')} (qdef data check says which)"
             )
         names = ", ".join(str(path) for path in written)
-        err.write(f"qdef: {counts.responses} responses exported to {names}{left}\n")
+        err.write(f"qdef: {_count(counts.responses, 'response')} exported to {names}{left}\n")
     return EXIT_PROBLEMS if counts.unreadable or counts.dropped else EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _languages(compiled: Compiled) -> list[str]:
