@@ -293,6 +293,13 @@ def test_spss_by_hand(mini: Compiled, tmp_path: Path) -> None:
     assert meta.missing_ranges["hours"] == [{"lo": -1.0, "hi": -1.0}, {"lo": -2.0, "hi": -2.0}]
     assert meta.missing_ranges["note"] == [{"lo": "-1", "hi": "-1"}, {"lo": "-2", "hi": "-2"}]
     assert meta.column_names_to_labels["hours"] == "Hours per week?"
+    assert meta.variable_measure == {
+        "qdef_id": "nominal",
+        "work": "nominal",
+        "hours": "scale",
+        "scale": "nominal",
+        "note": "nominal",
+    }
     plain, _ = pyreadstat.read_sav(str(tmp_path / "m.sav"))  # user-missing as missing
     assert plain["hours"].isna().tolist() == [False, True, True]
 

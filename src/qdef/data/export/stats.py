@@ -10,7 +10,9 @@ Both packages label values by number, so a coded variable is stored as a number:
   with a label in either package and an order that follows the questionnaire is the
   one an analyst can reconstruct from the codebook without a mapping file.
 
-Each number has the option's text as its value label. Check cells and truth values
+Each number has the option's text as its value label. SPSS learns each variable's
+level of measurement: a rank ordinal, a number scale, everything else nominal (qdef
+does not know whether a scale's codes are ordered). Check cells and truth values
 are 1 (ticked, true) and 0; a ranking's items' ranks are numbers; multiple choices and
 rankings (the codes separated by spaces), texts and dates (ISO text) are strings.
 
@@ -61,6 +63,9 @@ STRING_MISSING = {Missing.NOT_ASKED: "-1", Missing.NOT_ANSWERED: "-2"}
 STATA_MISSING = {Missing.NOT_ASKED: "a", Missing.NOT_ANSWERED: "b"}
 #: The labels of the missing values.
 MISSING_LABELS = {Missing.NOT_ASKED: "not asked", Missing.NOT_ANSWERED: "not answered"}
+#: SPSS's level of measurement by kind of column (codes, strings: nominal): a rank is
+#: ordinal, a number a scale.
+MEASURES = {"rank": "ordinal", "integer": "scale", "number": "scale"}
 #: What the headers' time of writing is set to.
 SAV_TIME = b"01 Jan 7000:00:00"
 DTA_TIME = b"01 Jan 1970 00:00"
@@ -177,6 +182,8 @@ class _Frame:
     labels: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[Any, str]] = field(default_factory=dict)
     missing: dict[str, list[Any]] = field(default_factory=dict)
+    measure: dict[str, str] = field(default_factory=dict)
+    """SPSS's level of measurement of each variable."""
     numeric: set[str] = field(default_factory=set)
     """The numeric columns (their type is not taken from the cells: a roster's long
     table may have none)."""
@@ -188,10 +195,15 @@ def _sav_frame(columns: Sequence[Column], rows: Sequence[Sequence[Any]], roster:
     offset = len(keys) - len(columns)
     for i in range(offset):
         frame.data[frame.names[i]] = [row[i] for row in rows]
+        frame.measure[frame.names[i]] = "nominal" if i == 0 else "ordinal"
+        if i:  # the iteration's number
+            frame.data[frame.names[i]] = [float(row[i]) for row in rows]
+            frame.numeric.add(frame.names[i])
     for i, column in enumerate(columns):
         name = frame.names[offset + i]
         cells = [row[offset + i] for row in rows]
         frame.labels[name] = _cut_bytes(column.label, 256)
+        frame.measure[name] = MEASURES.get(column.kind, "nominal")
         if numeric(column):
             absent = missing_numbers(column)
             number = codes(column) if column.kind == "code" else {}
@@ -297,6 +309,7 @@ def sav_bytes(
             column_labels=frame.labels,
             variable_value_labels=frame.values,
             missing_ranges=frame.missing,
+            variable_measure=frame.measure,
         )
         data = bytearray(path.read_bytes())
     return bytes(fix_sav_time(data))
