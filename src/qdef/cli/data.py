@@ -87,7 +87,7 @@ def _add_export(actions: Any, sources: dict[str, str]) -> None:
             "Stata files have value labels and missing values that tell 'not asked' "
             "from 'not answered' (the reference walk decides). Exit 0: written, 1: "
             "written, but responses or values that do not fit were left out, 2: usage, "
-            "unreadable input, or the extra qdef[data] is not installed."
+            "unreadable input, or qdef's extra 'data' is not installed."
         ),
     )
     export.add_argument("file", type=Path, metavar="INSTRUMENT", help="the instrument file")
@@ -199,7 +199,8 @@ def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"qdef: error: {error}\n")
         return EXIT_USAGE
     written: list[Path] = []
-    for table, data in files.items():
+    # the rosters' files first: a main file written means its long tables are there too
+    for table, data in sorted(files.items(), key=lambda item: item[0] == ""):
         path = (
             main
             if not table
@@ -212,6 +213,7 @@ def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"qdef: error: cannot write {path}: {error.strerror or error}\n")
             return EXIT_USAGE
         written.append(path)
+    written.sort(key=lambda path: path != main)  # said main file first
     counts = dataset.counts
     if not args.quiet:
         left = ""
