@@ -72,6 +72,50 @@ def add_arguments(data: argparse.ArgumentParser) -> None:
         "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
     )
     check.set_defaults(handler=data_command)
+    _add_export(actions, FORMATS)
+
+
+def _add_export(actions: Any, sources: dict[str, str]) -> None:
+    """The sub-command ``export`` (docs/data.md, "Exporting a labelled dataset")."""
+    export = actions.add_parser(
+        "export",
+        help="export responses as a labelled dataset (CSV, Parquet, SPSS, Stata)",
+        description=(
+            "Export the responses in RESPONSES as a dataset of INSTRUMENT: one row per "
+            "response, one column per variable, named and labelled as the codebook; each "
+            "roster a long table in a file beside it (NAME.<roster>.<suffix>). SPSS and "
+            "Stata files have value labels and missing values that tell 'not asked' "
+            "from 'not answered' (the reference walk decides). Exit 0: written, 1: "
+            "written, but responses or values that do not fit were left out, 2: usage, "
+            "unreadable input, or qdef's extra 'data' is not installed."
+        ),
+    )
+    export.add_argument("file", type=Path, metavar="INSTRUMENT", help="the instrument file")
+    export.add_argument(
+        "responses", nargs="+", type=Path, metavar="RESPONSES", help="files or directories"
+    )
+    export.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        choices=("csv", "parquet", "sav", "dta"),
+        help="csv, parquet, sav (SPSS) or dta (Stata 15 and later)",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="the main file (default: the instrument's name with the format's suffix); "
+        "rosters go beside it",
+    )
+    export.add_argument("--from", dest="source", choices=tuple(sources), help="as for check")
+    export.add_argument("--map", type=Path, metavar="MAP", help="as for check")
+    export.add_argument(
+        "--lang", metavar="LANG", help="the language of the labels (default: the instrument's)"
+    )
+    export.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
+    export.set_defaults(handler=export_command)
 
 
 def data_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -111,6 +155,85 @@ def data_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.quiet:
         err.write(f"qdef: {summary_line(summary)}\n")
     return EXIT_PROBLEMS if summary.findings else EXIT_OK
+
+
+def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``qdef data export``: read every response, then write the dataset's files."""
+    from qdef.cli.output import write_atomic  # noqa: PLC0415
+    from qdef.data import read  # noqa: PLC0415
+    from qdef.data.export import FORMATS, MissingLibraryError, collect  # noqa: PLC0415
+    from qdef.data.readers import detect  # noqa: PLC0415
+
+    missing = [path for path in args.responses if not path.exists()]
+    for path in missing:
+        err.write(f"qdef: error: cannot read {path}: no such file or directory\n")
+    if missing:
+        return EXIT_USAGE
+    result = read_one(args, "data export", out, err, routing=False)
+    if isinstance(result, int):
+        return result
+    assert result.compiled is not None  # read_one returns only valid results
+    compiled = result.compiled
+    if args.lang is not None and args.lang not in _languages(compiled):
+        known = ", ".join(_languages(compiled))
+        err.write(f"qdef: error: the instrument has no language {args.lang!r}; it has {known}\n")
+        return EXIT_USAGE
+    formats = [args.source or detect(path) for path in args.responses]
+    mapping: dict[str, Any] | None = None
+    if "limesurvey" in formats:
+        loaded = _mapping(args.map, compiled, err)
+        if isinstance(loaded, int):
+            return loaded
+        mapping = loaded
+    records = (
+        record
+        for path, fmt in zip(args.responses, formats, strict=True)
+        for record in read(path, compiled.plan, format=fmt, mapping=mapping)
+    )
+    suffix = FORMATS[args.target]
+    main = args.output or Path(args.file.stem + suffix)
+    try:
+        dataset = collect(compiled, records, lang=args.lang)
+        files = dataset.encode(args.target)
+    except MissingLibraryError as error:
+        err.write(f"qdef: error: {error}\n")
+        return EXIT_USAGE
+    written: list[Path] = []
+    # the rosters' files first: a main file written means its long tables are there too
+    for table, data in sorted(files.items(), key=lambda item: item[0] == ""):
+        path = (
+            main
+            if not table
+            else main.with_name(f"{main.name.removesuffix(suffix)}.{table}{suffix}")
+        )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data)
+        except OSError as error:
+            err.write(f"qdef: error: cannot write {path}: {error.strerror or error}\n")
+            return EXIT_USAGE
+        written.append(path)
+    written.sort(key=lambda path: path != main)  # said main file first
+    counts = dataset.counts
+    if not args.quiet:
+        left = ""
+        if counts.unreadable or counts.dropped:
+            left = (
+                f"; left out: {_count(counts.unreadable, 'unreadable response')}, "
+                f"{_count(counts.dropped, 'invalid value')} (qdef data check says which)"
+            )
+        names = ", ".join(str(path) for path in written)
+        err.write(f"qdef: {_count(counts.responses, 'response')} exported to {names}{left}\n")
+    return EXIT_PROBLEMS if counts.unreadable or counts.dropped else EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _languages(compiled: Compiled) -> list[str]:
+    instrument = compiled.instrument
+    return [instrument.language, *(instrument.translations or ())]
 
 
 def _mapping(path: Path | None, compiled: Compiled, err: TextIO) -> dict[str, Any] | int:
