@@ -1,106 +1,28 @@
 """Which questions an XLSForm shows a respondent, decided as ODK decides it: the
 form converted by pyxform into an XForm, its ``relevant`` binds evaluated with
-elementpath's XPath 1.0 (plus ODK's ``selected``, ``count-selected``, ``if``,
-``coalesce``, ``regex``) in document order, a non-relevant node emptied with all
+elementpath's XPath 1.0 with ODK's functions and XPath 1.0's comparisons
+(tests/xpatheval.py) in document order, a non-relevant node emptied with all
 it holds (as ODK submits it). For the corpus round trip (benchmarks/corpus_xlsform.py)."""
 
 from __future__ import annotations
 
 import copy
 import math
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
-from elementpath import XPath1Parser, select
+from elementpath import XPath1Parser
+
+from tests.xpatheval import _NUMBERS, ODKParser, _number, _text, evaluate, truth
 
 XFORMS = "{http://www.w3.org/2002/xforms}"
 JAVAROSA = "{http://openrosa.org/javarosa}"
 
 
-class _OdkXPath(XPath1Parser):
-    symbol_table: ClassVar[dict[str, Any]] = dict(XPath1Parser.symbol_table)
-
-
 def _string(value: Any) -> str:
-    if isinstance(value, list):
-        return _string(value[0]) if value else ""
-    if isinstance(value, ET.Element):
-        return "".join(value.itertext())
-    if hasattr(value, "string_value"):
-        return str(value.string_value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        value = float(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _truth(value: Any) -> bool:
-    if isinstance(value, list):
-        return bool(value)
-    if isinstance(value, float):
-        return not math.isnan(value) and value != 0
-    if isinstance(value, str):
-        return value != ""
-    return bool(value)
-
-
-def _odk(name: str, arity: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def register(function: Callable[..., Any]) -> Callable[..., Any]:
-        token = _OdkXPath.function(name, nargs=arity, sequence_types=("item()*",) * (arity + 1))
-
-        def evaluate(self: Any, context: Any = None) -> Any:
-            return function(*(self[i].evaluate(context) for i in range(len(self))))
-
-        token.evaluate = evaluate
-        return function
-
-    return register
-
-
-@_odk("selected", 2)
-def _selected(chosen: Any, code: Any) -> bool:
-    return _string(code).strip() in _string(chosen).split()
-
-
-@_odk("count-selected", 1)
-def _count_selected(chosen: Any) -> float:
-    return float(len(_string(chosen).split()))
-
-
-@_odk("if", 3)
-def _if(condition: Any, then: Any, otherwise: Any) -> Any:
-    return then if _truth(condition) else otherwise
-
-
-@_odk("coalesce", 2)
-def _coalesce(first: Any, second: Any) -> str:
-    return _string(first) or _string(second)
-
-
-@_odk("regex", 2)
-def _regex(text: Any, pattern: Any) -> bool:
-    return re.search(_string(pattern), _string(text)) is not None
-
-
-_NUMBERS = (int, float, Decimal)
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, _NUMBERS):
-        return float(value)
-    text = _string(value).strip()
-    if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", text) is None:
-        return math.nan
-    return float(text)
+    return _text(value)
 
 
 _OPERATIONS: dict[str, Callable[[Any, Any], bool]] = {
@@ -118,25 +40,23 @@ def _compare(symbol: str, left: Any, right: Any) -> bool:
     string values; with a number, as numbers; = and != of strings as strings, of a
     boolean as booleans; the order comparisons always as numbers. (elementpath's
     XPath 1.0 parser compares a node with a number as XPath 2 does: ``n = 3`` is false
-    for ``<n>3</n>``.)"""
+    for ``<n>3</n>``; ODK's JavaRosa, as XPath 1.0, finds it true.)"""
     operation = _OPERATIONS[symbol]
     equality = symbol in {"=", "!="}
     if isinstance(left, list) or isinstance(right, list):
         if isinstance(left, bool) or isinstance(right, bool):
-            return (
-                operation(_truth(left), _truth(right))
-                if equality
-                else operation(_number(_truth(left)), _number(_truth(right)))
-            )
-        lefts = [_string(v) for v in left] if isinstance(left, list) else [left]
-        rights = [_string(v) for v in right] if isinstance(right, list) else [right]
+            if equality:
+                return operation(truth(left), truth(right))
+            return operation(_number(truth(left)), _number(truth(right)))
+        lefts = [_text(v) for v in left] if isinstance(left, list) else [left]
+        rights = [_text(v) for v in right] if isinstance(right, list) else [right]
         return any(_compare(symbol, a, b) for a in lefts for b in rights)
     if equality:
         if isinstance(left, bool) or isinstance(right, bool):
-            return operation(_truth(left), _truth(right))
+            return operation(truth(left), truth(right))
         if isinstance(left, _NUMBERS) or isinstance(right, _NUMBERS):
             return operation(_number(left), _number(right))
-        return operation(_string(left), _string(right))
+        return operation(_text(left), _text(right))
     return operation(_number(left), _number(right))
 
 
@@ -149,8 +69,17 @@ def _comparison(symbol: str) -> Any:
     return type(base.__name__, (base,), {"evaluate": evaluate})
 
 
+class ComparingParser(ODKParser):  # elementpath: one parser class per module
+    """ODKParser with XPath 1.0's comparisons (:func:`_compare`), for forms written by
+    others (tests/xlsform_relevance.py), which compare nodes with numbers. The
+    ``xlsform`` renderer writes ``number(…)`` wherever it compares numbers, so its
+    tests run on ODKParser as it is."""
+
+    symbol_table: ClassVar[dict[str, Any]] = dict(ODKParser.symbol_table)
+
+
 for _symbol in _OPERATIONS:
-    _OdkXPath.symbol_table[_symbol] = _comparison(_symbol)
+    ComparingParser.symbol_table[_symbol] = _comparison(_symbol)
 
 
 def _local(tag: str) -> str:
@@ -249,7 +178,7 @@ class OriginalForm:
             shown = relevant
             expression = self.relevance.get(child_path)
             if shown and expression is not None:
-                shown = _truth(_evaluate(root, expression, child))
+                shown = truth(_evaluate(root, expression, child))
             counters[name] = counters.get(name, 0) + 1
             key = (name, sum(1 for k in found if k[0] == name) + 1)
             found[key] = shown
@@ -262,10 +191,9 @@ class OriginalForm:
 
 
 def _evaluate(root: ET.Element, expression: str, context: ET.Element) -> Any:
+    """The expression's value, NaN where the evaluator lacks what it uses (a function
+    ODK has and tests/xpatheval.py does not)."""
     try:
-        result = select(root, expression, parser=_OdkXPath, item=context)
+        return evaluate(root, expression, context, ComparingParser)
     except Exception:
         return math.nan
-    if isinstance(result, list) and len(result) == 1 and not hasattr(result[0], "elem"):
-        return result[0]
-    return result

@@ -48,6 +48,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from elementpath import XPath1Parser, select
@@ -72,7 +73,7 @@ def _text(value: Any) -> str:
         return str(value.string_value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float | int):
+    if isinstance(value, _NUMBERS):
         number = float(value)
         if math.isnan(number):
             return "NaN"
@@ -82,10 +83,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+_NUMBERS = (int, float, Decimal)
+
+
 def _number(value: Any) -> float:
     if isinstance(value, bool):
         return 1.0 if value else 0.0
-    if isinstance(value, int | float):
+    if isinstance(value, _NUMBERS):
         return float(value)
     text = _text(value).strip()
     if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", text) is None:
@@ -129,10 +133,9 @@ def _count_selected(chosen: Any) -> float:
 
 @_function("if", 3)
 def _if(condition: Any, then: Any, otherwise: Any) -> Any:
-    holds = condition if isinstance(condition, bool) else bool(_nodes(condition))
     if isinstance(condition, list) and len(condition) == 1 and isinstance(condition[0], bool):
-        holds = condition[0]
-    return then if holds else otherwise
+        condition = condition[0]
+    return then if truth(condition) else otherwise
 
 
 @_function("coalesce", 2)
@@ -200,10 +203,15 @@ _PARENTS: dict[int, ET.Element] = {}
 """Element -> its parent, for ``position(node)`` (ElementTree keeps no parents)."""
 
 
-def evaluate(root: ET.Element, expression: str, context: ET.Element) -> Any:
+def evaluate(
+    root: ET.Element,
+    expression: str,
+    context: ET.Element,
+    parser: type[XPath1Parser] = ODKParser,
+) -> Any:
     """``expression`` on the instance ``root`` with ``context`` as the context node."""
     source = re.sub(r"\bposition\(\s*\.\.\s*\)", "odk-position(..)", expression)
-    result = select(root, source, parser=ODKParser, item=context)
+    result = select(root, source, parser=parser, item=context)
     if isinstance(result, list) and len(result) == 1 and not isinstance(result[0], ET.Element):
         return result[0]
     return result
