@@ -1,0 +1,359 @@
+"""Running the SQL checks: on DuckDB directly over a CSV or Parquet file, or on any
+connection holding a ``responses`` table (SQLite in the tests), with the walk for
+what the SQL leaves to it.
+
+The query (:mod:`.query`) reports, for the questions it checks, the findings coded
+in :data:`~qdef.data.sql.query.SQL_CODES`; the walk (:class:`~qdef.data.Checker`)
+stays the reference for everything else — questions in rosters, with options offered
+by a condition, with rules, computed values, hidden variables, and rows the SQL
+engine cannot read. When an instrument needs it, the walk runs over every response
+beside the query, and of its findings only those the SQL does not make are kept:
+slower, never silent (:attr:`SqlEngine.fallback` says which questions, and why).
+
+Rows are streamed by DuckDB (the findings query keeps the rows with a finding; the
+summary query only counts), so memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qdef.data.checker import Checker, Summary, new_summary
+from qdef.data.codes import DataCode, Finding
+from qdef.data.csvread import delimiter, header_problems, records
+from qdef.data.readers import read
+from qdef.data.records import Record, parse_text
+from qdef.data.sql.dialect import DIALECTS
+from qdef.data.sql.query import SQL_CODES, SqlChecks, compile_checks
+from qdef.routing.answers import value_problem
+from qdef.routing.plan import Plan
+
+if TYPE_CHECKING:
+    from qdef.pipeline.compiled import Compiled
+
+#: The formats the SQL engine reads itself.
+SQL_FORMATS = ("csv", "parquet")
+_BATCH = 10_000
+
+
+class SqlUnavailable(RuntimeError):
+    """DuckDB is not installed, or cannot read the file: the walk checks instead."""
+
+
+def duckdb_module() -> Any:
+    """DuckDB, or :class:`SqlUnavailable` saying how to get it."""
+    try:
+        import duckdb  # noqa: PLC0415
+    except ImportError as error:  # pragma: no cover - a dependency of qdef
+        raise SqlUnavailable("the SQL engine needs DuckDB: pip install 'duckdb>=1.1'") from error
+    return duckdb
+
+
+def reaching_conditions(compiled: Compiled) -> dict[str, Any]:
+    """Question -> its reaching condition, for every question with answers."""
+    analysis = compiled.analysis
+    return {
+        step.question.id: analysis.reaching(step.question.id)
+        for step in compiled.plan.steps
+        if step.variables
+    }
+
+
+@dataclass(slots=True)
+class _Source:
+    sql: str
+    header: list[str]
+
+
+class SqlEngine:
+    """The checks of one instrument in SQL, run file by file, counting as it goes
+    (``summary``: the same counts as the walk's :class:`~qdef.data.Summary`)."""
+
+    def __init__(
+        self,
+        compiled: Compiled,
+        reaching: Callable[[str], str | None] | None = None,
+    ) -> None:
+        self.compiled = compiled
+        self.plan: Plan = compiled.plan
+        self.conditions = reaching_conditions(compiled)
+        self.reaching = reaching
+        self.summary = new_summary(self.plan)
+        probe = compile_checks(
+            self.plan, self.conditions, DIALECTS["duckdb"], source="responses", row="1"
+        )
+        self.fallback: dict[str, str] = dict(probe.fallback)
+        """Question -> why the walk checks it (the same for every file)."""
+        self.owned = set(probe.questions)
+        self.checker = Checker(self.plan, reaching)
+        self.notes: list[str] = []
+        """What the engine could not do itself, in words (a file left to the walk)."""
+
+    def checks(self, source: str, row: str, columns: list[str] | None, dialect: str = "duckdb") -> SqlChecks:
+        return compile_checks(
+            self.plan, self.conditions, DIALECTS[dialect], source=source, row=row, columns=columns
+        )
+
+    # DuckDB over a file
+
+    def check_file(self, path: Path, fmt: str) -> Iterator[Finding]:
+        """Every finding of the responses in ``path`` (``csv`` or ``parquet``)."""
+        duckdb = duckdb_module()
+        connection = duckdb.connect()
+        try:
+            source = self._source(connection, path, fmt)
+            yield from self.check_connection(
+                connection, source.sql, "ROW_NUMBER() OVER ()", source.header, path, fmt
+            )
+        finally:
+            connection.close()
+
+    def _source(self, connection: Any, path: Path, fmt: str) -> _Source:
+        name = str(path)
+        quoted = DIALECTS["duckdb"].lit(name)
+        if fmt == "parquet":
+            sql = f"read_parquet({quoted})"
+            header = [str(r[0]) for r in connection.execute(f"DESCRIBE SELECT * FROM {sql}").fetchall()]
+            casts = ", ".join(
+                f"CAST({DIALECTS['duckdb'].ident(c)} AS VARCHAR) AS {DIALECTS['duckdb'].ident(c)}"
+                for c in header
+            )
+            return _Source(f"(SELECT {casts} FROM {sql}) AS responses", header)
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            first = file.readline()
+        header = next(csv.reader([first], delimiter=delimiter(first)), [])
+        d = DIALECTS["duckdb"]
+        sep = d.lit(delimiter(first))
+        types = ", ".join(f"{d.lit(column)}: 'VARCHAR'" for column in header)
+        sql = (
+            f"read_csv({quoted}, header = true, delim = {sep}, quote = '\"', "
+            f"escape = '\"', auto_detect = false, columns = {{{types}}})"
+        )
+        return _Source(sql, header)
+
+    def check_connection(
+        self,
+        connection: Any,
+        source: str,
+        row: str,
+        header: list[str],
+        path: Path,
+        fmt: str,
+        dialect: str = "duckdb",
+    ) -> Iterator[Finding]:
+        """The findings of the rows of ``source`` on ``connection`` (a DB-API
+        connection: DuckDB's or sqlite3's), which were read from ``path``."""
+        name = str(path)
+        _, problems = header_problems(header, self.plan)
+        twice = any(code == DataCode.D401 for _, code, _ in problems)
+        if twice or not header:
+            yield from self._walk_only(path, fmt)
+            return
+        checks = self.checks(source, row, header, dialect)
+        try:
+            counts = connection.execute(checks.summary_query()).fetchone()
+        except Exception as error:  # the engine's own error type: DuckDB's, sqlite3's
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            self.notes.append(f"{name}: the SQL engine cannot read it ({first}); the walk checked it")
+            yield from self._walk_only(path, fmt)
+            return
+        walk_too = bool(self.fallback) or self._walk_columns(header)
+        sql_rows = self._sql_rows(connection, checks)
+        if problems:
+            header_record = Record(f"{name}:1", None, {}, problems, readable=False, header=True)
+            yield from self.checker.check(header_record)
+        found = self._merge(sql_rows, path, fmt, header) if walk_too else self._sql_only(sql_rows, name)
+        for finding in found:
+            self._count(finding)
+            yield finding
+        self._add_counts(checks, counts)
+
+    def _walk_columns(self, header: list[str]) -> bool:
+        """Whether the data has columns only the walk checks (computed values, hidden
+        variables, rosters)."""
+        plan = self.plan
+        columns, _ = header_problems(header, plan)
+        return any(
+            column is not None and column.name not in self.plan.variables or column.roster
+            for column in columns
+            if column is not None
+        )
+
+    def _sql_rows(self, connection: Any, checks: SqlChecks) -> Iterator[tuple[int, str | None, str, str, str | None]]:
+        cursor = connection.execute(checks.findings_query())
+        while True:
+            batch = cursor.fetchmany(_BATCH)
+            if not batch:
+                return
+            for row, ident, variable, code, value in batch:
+                yield int(row), ident, str(variable), str(code), value
+
+    def _sql_only(self, rows: Iterator[tuple[int, str | None, str, str, str | None]], name: str) -> Iterator[Finding]:
+        last = None
+        for row, ident, variable, code, value in rows:
+            where = f"{name}:{row + 1}"
+            if row != last:
+                self.summary.with_findings += 1
+                last = row
+            yield Finding(ident or where, where, variable, DataCode(code), self.reason(variable, code, value))
+
+    def _merge(self, rows: Iterator[tuple[int, str | None, str, str, str | None]], path: Path, fmt: str, header: list[str]) -> Iterator[Finding]:
+        """The walk over every response beside the query: the SQL's findings of row k
+        with those of the walk the SQL does not make, for the k-th response."""
+        pending = next(rows, None)
+        k = 0
+        for record in self._records(path, fmt, header):
+            if record.header:
+                continue
+            k += 1
+            found = [f for f in self.checker.check(record) if not self._covered(f)]
+            while pending is not None and pending[0] == k:
+                _, _, variable, code, value = pending
+                found.append(
+                    Finding(record.response, record.where, variable, DataCode(code), self.reason(variable, code, value))
+                )
+                pending = next(rows, None)
+            if found:
+                self.summary.with_findings += 1
+            yield from found
+        if not self.checker.summary.unreadable:
+            return
+
+    def _records(self, path: Path, fmt: str, header: list[str]) -> Iterator[Record]:
+        if fmt == "csv":
+            yield from read(path, self.plan, format="csv")
+            return
+        duckdb = duckdb_module()
+        connection = duckdb.connect()
+        try:
+            d = DIALECTS["duckdb"]
+            columns = ", ".join(f"CAST({d.ident(c)} AS VARCHAR)" for c in header)
+            cursor = connection.execute(f"SELECT {columns} FROM read_parquet({d.lit(str(path))})")
+
+            def found() -> Iterator[tuple[int, list[str]]]:
+                line = 1
+                while batch := cursor.fetchmany(_BATCH):
+                    for values in batch:
+                        line += 1
+                        yield line, ["" if v is None else str(v) for v in values]
+
+            yield from records(str(path), header, found(), self.plan)
+        finally:
+            connection.close()
+
+    def _walk_only(self, path: Path, fmt: str) -> Iterator[Finding]:
+        """A file the query cannot read as columns (a column twice, no header): the
+        walk checks all of it."""
+        for record in self._records(path, fmt, []) if fmt != "csv" else read(path, self.plan, format="csv"):
+            found = self.checker.check(record)
+            for finding in found:
+                self._count(finding)
+            yield from found
+        self._take_walk_summary()
+
+    def _covered(self, finding: Finding) -> bool:
+        """Whether the SQL makes this finding (its question checked by the query, its
+        code one the query gives)."""
+        return finding.code in SQL_CODES and self._question(finding.variable) in self.owned
+
+    def _question(self, label: str) -> str | None:
+        plan = self.plan
+        info = plan.variables.get(label)
+        if info is not None:
+            return info.question
+        head = label
+        while head:
+            if head in plan.symbols.positions:
+                return head
+            head = head.rpartition(".")[0]
+        return None
+
+    def _count(self, finding: Finding) -> None:
+        codes = self.summary.codes
+        codes[finding.code] = codes.get(finding.code, 0) + 1
+        if finding.code == DataCode.D301:
+            question = self._question(finding.variable)
+            counts = self.summary.questions.get(question or "")
+            if counts is not None and question in self.owned:
+                counts.off_path += 1
+
+    def _add_counts(self, checks: SqlChecks, counts: Any) -> None:
+        summary = self.summary
+        walked = self.checker.summary
+        if counts is None:
+            return
+        total, *per = counts
+        if self.fallback or walked.responses:
+            summary.responses = walked.responses
+            summary.unreadable = walked.unreadable
+            for question in self.fallback:
+                mine, theirs = summary.questions.get(question), walked.questions.get(question)
+                if mine is not None and theirs is not None:
+                    mine.on_path, mine.answered = theirs.on_path, theirs.answered
+                    mine.missing, mine.off_path = theirs.missing, theirs.off_path
+        else:
+            summary.responses += int(total or 0)
+        for i, question in enumerate(checks.questions):
+            on_path, answered = int(per[2 * i] or 0), int(per[2 * i + 1] or 0)
+            counts_of = summary.questions[question]
+            counts_of.on_path += on_path
+            counts_of.answered += answered
+            counts_of.missing += on_path - answered
+
+    def _take_walk_summary(self) -> None:
+        walked = self.checker.summary
+        self.summary.responses = walked.responses
+        self.summary.unreadable = walked.unreadable
+        self.summary.with_findings = walked.with_findings
+        self.summary.questions = walked.questions
+
+    # reasons
+
+    def reason(self, variable: str, code: str, value: str | None) -> str:
+        """The reason of a finding of the SQL, in the walk's words where it has them."""
+        plan = self.plan
+        info = plan.variables.get(variable)
+        if code in ("D201", "D202", "D203", "D204") and info is not None and value is not None:
+            problem = value_problem(info, parse_text(info, value))
+            if problem is not None:
+                return problem
+        if code == "D204":
+            if info is None:
+                return "the start is after the end"
+            return f"{variable!r} is ticked, so the other cells of its row must be empty"
+        if code == "D301" and info is not None:
+            condition = self.reaching(info.question) if self.reaching else None
+            why = f"; it is asked only if {condition}" if condition else ""
+            return f"question {info.question!r} is not on this respondent's path{why}"
+        if code == "D303" and info is not None:
+            return f"its option {info.option!r} of {info.question!r} is not chosen"
+        if code == "D302":
+            return _required_reason(plan, variable)
+        return DataCode(code).summary
+
+
+_ROW = re.compile(r"(.+)\.([^.]+)$")
+
+
+def _required_reason(plan: Plan, variable: str) -> str:
+    info = plan.variables.get(variable)
+    if info is not None and info.option is not None:
+        return f"a required follow-up of the chosen {info.option!r}"
+    if variable.endswith((".from", ".to")) and info is not None and info.kind == "date":
+        return "a required date range needs both ends"
+    if info is not None and info.kind == "ranking":
+        return "a required ranking: not enough items are ranked"
+    if variable in plan.groups:
+        return "a required question: at least one field must be answered"
+    if info is None:
+        row = _ROW.match(variable)
+        return f"the row {row[2]!r} of a required question" if row else DataCode.D302.summary
+    return "a required question on this respondent's path is not answered"
+
+
+__all__ = ["SQL_FORMATS", "SqlEngine", "SqlUnavailable", "duckdb_module", "reaching_conditions"]
