@@ -6,7 +6,7 @@ as the reference for what SQL does not express (docs/data.md, "The SQL engine").
 from __future__ import annotations
 
 from qdef.data.sql.dialect import DIALECTS, Dialect
-from qdef.data.sql.engine import SQL_FORMATS, SqlEngine, SqlUnavailable
+from qdef.data.sql.engine import SQL_FORMATS, SqlEngine, SqlUnavailableError
 from qdef.data.sql.query import SQL_CODES, SqlChecks, compile_checks
 
 __all__ = [
@@ -16,6 +16,6 @@ __all__ = [
     "Dialect",
     "SqlChecks",
     "SqlEngine",
-    "SqlUnavailable",
+    "SqlUnavailableError",
     "compile_checks",
 ]

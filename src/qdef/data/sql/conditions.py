@@ -13,7 +13,7 @@ the kept test, so ``NOT`` means what it says in SQL's three-valued logic too.
 
 What SQL is not given here — arithmetic, functions, two variables compared,
 aggregates over a roster, computed values, hidden variables — raises
-:class:`Unsupported` with why: the question is then left to the walk, and said so.
+:class:`UnsupportedError` with why: the question is then left to the walk, and said so.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ _MIRRORED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _SQL_OPS = {"==": "=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
-class Unsupported(Exception):
+class UnsupportedError(Exception):
     """A condition (or a question) the SQL engine leaves to the walk, with why."""
 
 
@@ -42,11 +42,11 @@ Kept = Callable[[str], tuple[str, str]]
 
 def condition_sql(d: Dialect, plan: Plan, expr: Expr, kept: Kept) -> str:
     """``expr`` as an SQL condition that holds exactly when ``expr`` holds on the
-    kept answers (never NULL); :class:`Unsupported` where SQL is not given it."""
+    kept answers (never NULL); :class:`UnsupportedError` where SQL is not given it."""
     if isinstance(expr, Literal):
         if isinstance(expr.value, bool):
             return TRUE if expr.value else FALSE
-        raise Unsupported(f"the literal {expr.value!r} is no condition")
+        raise UnsupportedError(f"the literal {expr.value!r} is no condition")
     if isinstance(expr, Ref):
         _, test = _check(plan, expr.name, kept)
         return test
@@ -56,22 +56,24 @@ def condition_sql(d: Dialect, plan: Plan, expr: Expr, kept: Kept) -> str:
         return f"NOT ({condition_sql(d, plan, expr.operand, kept)})"
     if isinstance(expr, And | Or):
         joiner = " AND " if isinstance(expr, And) else " OR "
-        return "(" + joiner.join(f"({condition_sql(d, plan, o, kept)})" for o in expr.operands) + ")"
+        return (
+            "(" + joiner.join(f"({condition_sql(d, plan, o, kept)})" for o in expr.operands) + ")"
+        )
     if isinstance(expr, Has):
         return _has(d, plan, expr, kept)
     if isinstance(expr, In):
         return _in(d, plan, expr, kept)
     if isinstance(expr, Compare):
         return _compare(d, plan, expr, kept)
-    raise Unsupported(f"{type(expr).__name__.lower()} is not compiled to SQL")
+    raise UnsupportedError(f"{type(expr).__name__.lower()} is not compiled to SQL")
 
 
 def _info(plan: Plan, name: str) -> VarInfo:
     info = plan.variables.get(name)
     if info is None:
-        raise Unsupported(f"{name!r} is a computed value or a hidden variable")
+        raise UnsupportedError(f"{name!r} is a computed value or a hidden variable")
     if info.roster is not None:
-        raise Unsupported(f"{name!r} is a variable of the roster {info.roster!r}")
+        raise UnsupportedError(f"{name!r} is a variable of the roster {info.roster!r}")
     return info
 
 
@@ -79,7 +81,7 @@ def _check(plan: Plan, name: str, kept: Kept) -> tuple[VarInfo, str]:
     """A check box as a truth value: ticked (kept: only a ticked box is stored)."""
     info = _info(plan, name)
     if info.kind != "check":
-        raise Unsupported(f"{name!r} is used as a truth value")
+        raise UnsupportedError(f"{name!r} is used as a truth value")
     return info, kept(name)[0]
 
 
@@ -89,7 +91,7 @@ def _answered(plan: Plan, name: str, kept: Kept) -> str:
         return kept(name)[0]
     parts = plan.parts(name)
     if not parts:
-        raise Unsupported(f"answered({name}) names no variable")
+        raise UnsupportedError(f"answered({name}) names no variable")
     for part in parts:
         _info(plan, part)
     return "(" + " OR ".join(f"({kept(part)[0]})" for part in parts) + ")"
@@ -97,18 +99,18 @@ def _answered(plan: Plan, name: str, kept: Kept) -> str:
 
 def _has(d: Dialect, plan: Plan, expr: Has, kept: Kept) -> str:
     if not isinstance(expr.left, Ref) or not isinstance(expr.value, Literal):
-        raise Unsupported("has with a computed side")
+        raise UnsupportedError("has with a computed side")
     info = _info(plan, expr.left.name)
     code = expr.value.value
     if info.kind not in ("choices", "ranking") or not isinstance(code, str):
-        raise Unsupported(f"has on {info.kind}")
+        raise UnsupportedError(f"has on {info.kind}")
     test, raw = kept(info.name)
     return f"({test} AND {has_code(d, raw, code)})"
 
 
 def _in(d: Dialect, plan: Plan, expr: In, kept: Kept) -> str:
     if not isinstance(expr.left, Ref):
-        raise Unsupported("in with a computed side")
+        raise UnsupportedError("in with a computed side")
     info = _info(plan, expr.left.name)
     values = [literal.value for literal in expr.values]
     test, raw = kept(info.name)
@@ -117,7 +119,7 @@ def _in(d: Dialect, plan: Plan, expr: In, kept: Kept) -> str:
     elif info.kind == "number" and all(_is_number(v) for v in values):
         within = f"{number(d, raw)} IN ({', '.join(_number_literal(v) for v in values)})"
     else:
-        raise Unsupported(f"in on {info.kind} with these values")
+        raise UnsupportedError(f"in on {info.kind} with these values")
     found = f"({test} AND {within})"
     return f"NOT {found}" if expr.negated else found
 
@@ -127,12 +129,12 @@ def _compare(d: Dialect, plan: Plan, expr: Compare, kept: Kept) -> str:
     if isinstance(right, Ref) and isinstance(left, Literal):
         op, left, right = _MIRRORED[op], right, left
     if not isinstance(left, Ref) or not isinstance(right, Literal):
-        raise Unsupported("a comparison of two variables or of computed values")
+        raise UnsupportedError("a comparison of two variables or of computed values")
     value = right.value
     info = _info(plan, left.name)
     if isinstance(value, bool):
         if info.kind != "check" or op not in ("==", "!="):
-            raise Unsupported(f"{info.kind} compared with a truth value")
+            raise UnsupportedError(f"{info.kind} compared with a truth value")
         ticked = kept(info.name)[0]
         same = ticked if value else f"NOT ({ticked})"
         return same if op == "==" else f"NOT ({same})"
@@ -142,7 +144,7 @@ def _compare(d: Dialect, plan: Plan, expr: Compare, kept: Kept) -> str:
     elif info.kind in ("choice", "text", "date") and isinstance(value, str):
         side, other = raw, d.lit(value)
     else:
-        raise Unsupported(f"{info.kind} compared with {value!r}")
+        raise UnsupportedError(f"{info.kind} compared with {value!r}")
     if op == "!=":
         return f"NOT ({test} AND {side} = {other})"
     return f"({test} AND {side} {_SQL_OPS[op]} {other})"
@@ -157,4 +159,4 @@ def _number_literal(value: object) -> str:
     return repr(float(value)) if isinstance(value, float) else str(int(value))
 
 
-__all__ = ["FALSE", "TRUE", "Kept", "Unsupported", "condition_sql"]
+__all__ = ["FALSE", "TRUE", "Kept", "UnsupportedError", "condition_sql"]

@@ -56,8 +56,8 @@ class Dialect:
 def literal(text: str) -> str:
     """``text`` as an SQL string literal: quotes doubled, nothing else special (the
     standard's rule, which DuckDB, SQLite, PostgreSQL (standard_conforming_strings,
-    its default since 9.1), Spark
-    and Trino follow; Spark also doubles backslashes, :meth:`Dialect.lit`). A NUL cannot be in a literal: refused."""
+    its default since 9.1), Spark and Trino follow; Spark also doubles backslashes,
+    :meth:`Dialect.lit`). A NUL cannot be in a literal: refused."""
     if "\x00" in text:
         raise ValueError("a NUL character cannot be written in an SQL literal")
     return "'" + text.replace("'", "''") + "'"

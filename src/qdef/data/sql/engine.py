@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qdef.data.checker import Checker, Summary, new_summary
+from qdef.data.checker import Checker, new_summary
 from qdef.data.codes import DataCode, Finding
-from qdef.data.csvread import delimiter, header_problems, records
+from qdef.data.csvread import delimiter, header_problems
+from qdef.data.parquetread import parquet_columns
 from qdef.data.readers import read
 from qdef.data.records import Record, parse_text
 from qdef.data.sql.dialect import DIALECTS
@@ -41,16 +42,18 @@ SQL_FORMATS = ("csv", "parquet")
 _BATCH = 10_000
 
 
-class SqlUnavailable(RuntimeError):
+class SqlUnavailableError(RuntimeError):
     """DuckDB is not installed, or cannot read the file: the walk checks instead."""
 
 
 def duckdb_module() -> Any:
-    """DuckDB, or :class:`SqlUnavailable` saying how to get it."""
+    """DuckDB, or :class:`SqlUnavailableError` saying how to get it."""
     try:
         import duckdb  # noqa: PLC0415
     except ImportError as error:  # pragma: no cover - a dependency of qdef
-        raise SqlUnavailable("the SQL engine needs DuckDB: pip install 'duckdb>=1.1'") from error
+        raise SqlUnavailableError(
+            "the SQL engine needs DuckDB: pip install 'duckdb>=1.1'"
+        ) from error
     return duckdb
 
 
@@ -94,7 +97,9 @@ class SqlEngine:
         self.notes: list[str] = []
         """What the engine could not do itself, in words (a file left to the walk)."""
 
-    def checks(self, source: str, row: str, columns: list[str] | None, dialect: str = "duckdb") -> SqlChecks:
+    def checks(
+        self, source: str, row: str, columns: list[str] | None, dialect: str = "duckdb"
+    ) -> SqlChecks:
         return compile_checks(
             self.plan, self.conditions, DIALECTS[dialect], source=source, row=row, columns=columns
         )
@@ -108,7 +113,7 @@ class SqlEngine:
         try:
             source = self._source(connection, path, fmt)
             yield from self.check_connection(
-                connection, source.sql, "ROW_NUMBER() OVER ()", source.header, path, fmt
+                connection, source.sql, "ROW_NUMBER() OVER ()", source.header, path=path, fmt=fmt
             )
         finally:
             connection.close()
@@ -117,13 +122,10 @@ class SqlEngine:
         name = str(path)
         quoted = DIALECTS["duckdb"].lit(name)
         if fmt == "parquet":
-            sql = f"read_parquet({quoted})"
-            header = [str(r[0]) for r in connection.execute(f"DESCRIBE SELECT * FROM {sql}").fetchall()]
-            casts = ", ".join(
-                f"CAST({DIALECTS['duckdb'].ident(c)} AS VARCHAR) AS {DIALECTS['duckdb'].ident(c)}"
-                for c in header
-            )
-            return _Source(f"(SELECT {casts} FROM {sql}) AS responses", header)
+            header = parquet_columns(connection, path)
+            d = DIALECTS["duckdb"]
+            casts = ", ".join(f"CAST({d.ident(c)} AS VARCHAR) AS {d.ident(c)}" for c in header)
+            return _Source(f"(SELECT {casts} FROM read_parquet({quoted})) AS responses", header)
         with path.open(encoding="utf-8-sig", newline="") as file:
             first = file.readline()
         header = next(csv.reader([first], delimiter=delimiter(first)), [])
@@ -142,6 +144,7 @@ class SqlEngine:
         source: str,
         row: str,
         header: list[str],
+        *,
         path: Path,
         fmt: str,
         dialect: str = "duckdb",
@@ -158,8 +161,12 @@ class SqlEngine:
         try:
             counts = connection.execute(checks.summary_query()).fetchone()
         except Exception as error:  # the engine's own error type: DuckDB's, sqlite3's
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            self.notes.append(f"{name}: the SQL engine cannot read it ({first}); the walk checked it")
+            first = (
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            )
+            self.notes.append(
+                f"{name}: the SQL engine cannot read it ({first}); the walk checked it"
+            )
             yield from self._walk_only(path, fmt)
             return
         walk_too = bool(self.fallback) or self._walk_columns(header)
@@ -167,7 +174,9 @@ class SqlEngine:
         if problems:
             header_record = Record(f"{name}:1", None, {}, problems, readable=False, header=True)
             yield from self.checker.check(header_record)
-        found = self._merge(sql_rows, path, fmt, header) if walk_too else self._sql_only(sql_rows, name)
+        found = (
+            self._merge(sql_rows, path, fmt, header) if walk_too else self._sql_only(sql_rows, name)
+        )
         for finding in found:
             self._count(finding)
             yield finding
@@ -179,12 +188,14 @@ class SqlEngine:
         plan = self.plan
         columns, _ = header_problems(header, plan)
         return any(
-            column is not None and column.name not in self.plan.variables or column.roster
+            (column is not None and column.name not in self.plan.variables) or column.roster
             for column in columns
             if column is not None
         )
 
-    def _sql_rows(self, connection: Any, checks: SqlChecks) -> Iterator[tuple[int, str | None, str, str, str | None]]:
+    def _sql_rows(
+        self, connection: Any, checks: SqlChecks
+    ) -> Iterator[tuple[int, str | None, str, str, str | None]]:
         cursor = connection.execute(checks.findings_query())
         while True:
             batch = cursor.fetchmany(_BATCH)
@@ -193,21 +204,31 @@ class SqlEngine:
             for row, ident, variable, code, value in batch:
                 yield int(row), ident, str(variable), str(code), value
 
-    def _sql_only(self, rows: Iterator[tuple[int, str | None, str, str, str | None]], name: str) -> Iterator[Finding]:
+    def _sql_only(
+        self, rows: Iterator[tuple[int, str | None, str, str, str | None]], name: str
+    ) -> Iterator[Finding]:
         last = None
         for row, ident, variable, code, value in rows:
             where = f"{name}:{row + 1}"
             if row != last:
                 self.summary.with_findings += 1
                 last = row
-            yield Finding(ident or where, where, variable, DataCode(code), self.reason(variable, code, value))
+            yield Finding(
+                ident or where, where, variable, DataCode[code], self.reason(variable, code, value)
+            )
 
-    def _merge(self, rows: Iterator[tuple[int, str | None, str, str, str | None]], path: Path, fmt: str, header: list[str]) -> Iterator[Finding]:
+    def _merge(
+        self,
+        rows: Iterator[tuple[int, str | None, str, str, str | None]],
+        path: Path,
+        fmt: str,
+        header: list[str],
+    ) -> Iterator[Finding]:
         """The walk over every response beside the query: the SQL's findings of row k
         with those of the walk the SQL does not make, for the k-th response."""
         pending = next(rows, None)
         k = 0
-        for record in self._records(path, fmt, header):
+        for record in self._records(path, fmt):
             if record.header:
                 continue
             k += 1
@@ -215,7 +236,13 @@ class SqlEngine:
             while pending is not None and pending[0] == k:
                 _, _, variable, code, value = pending
                 found.append(
-                    Finding(record.response, record.where, variable, DataCode(code), self.reason(variable, code, value))
+                    Finding(
+                        record.response,
+                        record.where,
+                        variable,
+                        DataCode[code],
+                        self.reason(variable, code, value),
+                    )
                 )
                 pending = next(rows, None)
             if found:
@@ -224,32 +251,13 @@ class SqlEngine:
         if not self.checker.summary.unreadable:
             return
 
-    def _records(self, path: Path, fmt: str, header: list[str]) -> Iterator[Record]:
-        if fmt == "csv":
-            yield from read(path, self.plan, format="csv")
-            return
-        duckdb = duckdb_module()
-        connection = duckdb.connect()
-        try:
-            d = DIALECTS["duckdb"]
-            columns = ", ".join(f"CAST({d.ident(c)} AS VARCHAR)" for c in header)
-            cursor = connection.execute(f"SELECT {columns} FROM read_parquet({d.lit(str(path))})")
-
-            def found() -> Iterator[tuple[int, list[str]]]:
-                line = 1
-                while batch := cursor.fetchmany(_BATCH):
-                    for values in batch:
-                        line += 1
-                        yield line, ["" if v is None else str(v) for v in values]
-
-            yield from records(str(path), header, found(), self.plan)
-        finally:
-            connection.close()
+    def _records(self, path: Path, fmt: str) -> Iterator[Record]:
+        return read(path, self.plan, format=fmt)
 
     def _walk_only(self, path: Path, fmt: str) -> Iterator[Finding]:
         """A file the query cannot read as columns (a column twice, no header): the
         walk checks all of it."""
-        for record in self._records(path, fmt, []) if fmt != "csv" else read(path, self.plan, format="csv"):
+        for record in self._records(path, fmt):
             found = self.checker.check(record)
             for finding in found:
                 self._count(finding)
@@ -334,7 +342,7 @@ class SqlEngine:
             return f"its option {info.option!r} of {info.question!r} is not chosen"
         if code == "D302":
             return _required_reason(plan, variable)
-        return DataCode(code).summary
+        return DataCode[code].summary
 
 
 _ROW = re.compile(r"(.+)\.([^.]+)$")
@@ -356,4 +364,10 @@ def _required_reason(plan: Plan, variable: str) -> str:
     return "a required question on this respondent's path is not answered"
 
 
-__all__ = ["SQL_FORMATS", "SqlEngine", "SqlUnavailable", "duckdb_module", "reaching_conditions"]
+__all__ = [
+    "SQL_FORMATS",
+    "SqlEngine",
+    "SqlUnavailableError",
+    "duckdb_module",
+    "reaching_conditions",
+]

@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from qdef.data.codes import DataCode
-from qdef.data.sql.conditions import TRUE, Unsupported, condition_sql
+from qdef.data.sql.conditions import TRUE, UnsupportedError, condition_sql
 from qdef.data.sql.dialect import Dialect
 from qdef.data.sql.values import has_code, value_code
 from qdef.expr.nodes import Expr, Ref
@@ -93,12 +93,13 @@ class SqlChecks:
     def findings_query(self) -> str:
         """One row per finding: ``(_row, _id, variable, code, value)``, by row."""
         if not self.slots:
-            return f"WITH {self.chain} SELECT _row, _id, _row AS variable, _row AS code, " \
+            return (
+                f"WITH {self.chain} SELECT _row, _id, _row AS variable, _row AS code, "
                 "_row AS value FROM chk WHERE 1 = 0"
+            )
         some = " OR ".join(f"f{s.index} IS NOT NULL" for s in self.slots)
         table = " UNION ALL ".join(
-            f"SELECT {s.index} AS k, {self.dialect.lit(s.variable)} AS variable"
-            for s in self.slots
+            f"SELECT {s.index} AS k, {self.dialect.lit(s.variable)} AS variable" for s in self.slots
         )
         code = " ".join(f"WHEN {s.index} THEN f{s.index}" for s in self.slots)
         raws = " ".join(f"WHEN {s.index} THEN {s.raw}" for s in self.slots if s.raw)
@@ -126,9 +127,9 @@ class SqlChecks:
         for qid in self.questions:
             step = self.plan.steps[self.plan.position_of(qid)]
             shown = _shown_column(step)
-            answered = " OR ".join(
-                f"({self._answered(name)})" for name in step.variables
-            ) or "1 = 0"
+            answered = (
+                " OR ".join(f"({self._answered(name)})" for name in step.variables) or "1 = 0"
+            )
             parts.append(f"SUM(CASE WHEN {shown} THEN 1 ELSE 0 END)")
             parts.append(f"SUM(CASE WHEN ({shown}) AND ({answered}) THEN 1 ELSE 0 END)")
         return f"WITH {self.chain}\nSELECT {', '.join(parts)} FROM chk"
@@ -198,9 +199,14 @@ def compile_checks(
     ident = "_id" if present is None or "_id" in present else None
     src = [f"{row} AS _row", f"{raw(ident) if ident else 'CAST(NULL AS VARCHAR)'} AS _id"]
     src += [f"{raw(name)} AS r{checks.index[name]}" for name in names]
-    val = [f"{value_code(d, plan.variables[n], f'r{checks.index[n]}')} AS c{checks.index[n]}"
-           for n in names]
-    ctes = [f"src AS (SELECT {', '.join(src)} FROM {source})", f"val AS (SELECT *, {', '.join(val)} FROM src)"]
+    val = [
+        f"{value_code(d, plan.variables[n], f'r{checks.index[n]}')} AS c{checks.index[n]}"
+        for n in names
+    ]
+    ctes = [
+        f"src AS (SELECT {', '.join(src)} FROM {source})",
+        f"val AS (SELECT *, {', '.join(val)} FROM src)",
+    ]
     previous = "val"
     for depth, layer in enumerate(owned, start=1):
         shown = ", ".join(f"({condition}) AS s{position}" for position, condition in layer)
@@ -226,7 +232,7 @@ def _owned(
         info = plan.variables[name]
         if info.position not in depth:
             question = plan.steps[info.position].question.id
-            raise Unsupported(f"it depends on {question!r}, which the walk checks")
+            raise UnsupportedError(f"it depends on {question!r}, which the walk checks")
         return checks.kept(name), f"r{checks.index[name]}"
 
     for step in plan.steps:
@@ -238,7 +244,7 @@ def _owned(
         if reason is None:
             try:
                 condition = condition_sql(d, plan, reaching[qid], kept)
-            except Unsupported as error:
+            except UnsupportedError as error:
                 reason = f"its reaching condition: {error}"
         if reason is not None:
             checks.fallback[qid] = reason
@@ -335,11 +341,11 @@ def _cross(checks: SqlChecks, step: Step) -> list[tuple[str, str]]:
                 if not (isinstance(column, CheckColumn) and column.exclusive):
                     continue
                 name = f"{question.id}.{row.code}.{column.code}"
-                others = " OR ".join(
-                    f"({_given(checks, cell)})" for cell in cells if cell != name
-                )
+                others = " OR ".join(f"({_given(checks, cell)})" for cell in cells if cell != name)
                 ticked = _given(checks, name)
-                found.append((name, f"CASE WHEN ({ticked}) AND ({others}) THEN 'D204' ELSE NULL END"))
+                found.append(
+                    (name, f"CASE WHEN ({ticked}) AND ({others}) THEN 'D204' ELSE NULL END")
+                )
     return found
 
 
@@ -394,7 +400,9 @@ def _required(checks: SqlChecks, step: Step) -> list[tuple[str, str]]:
         parts = checks.plan.parts(qid)
         return [missing(qid, " AND ".join(f"NOT {answered(p)}" for p in parts))]
     if isinstance(question, DateRangeQuestion):
-        return [missing(f"{qid}.{end}", f"NOT {answered(f'{qid}.{end}')}") for end in ("from", "to")]
+        return [
+            missing(f"{qid}.{end}", f"NOT {answered(f'{qid}.{end}')}") for end in ("from", "to")
+        ]
     if isinstance(question, RankingQuestion):
         i = checks.index[qid]
         codes = checks.plan.variables[qid].codes

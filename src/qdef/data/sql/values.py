@@ -157,7 +157,9 @@ def _date_branches(d: Dialect, node: Any, r: str) -> list[tuple[str, str]]:
         )
         real += f" AND {day} BETWEEN 1 AND {last}"
     # a CASE, so that the casts only see text of the right shape
-    found = [(f"NOT (CASE WHEN {d.match(r, _DATES[precision])} THEN {real} ELSE 1 = 0 END)", "D202")]
+    found = [
+        (f"NOT (CASE WHEN {d.match(r, _DATES[precision])} THEN {real} ELSE 1 = 0 END)", "D202")
+    ]
     if node.min is not None:
         found.append((f"{r} < {d.lit(str(node.min))}", "D203"))
     if node.max is not None:

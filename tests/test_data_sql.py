@@ -1,0 +1,233 @@
+"""``qdef data check`` on SQL (issue 21, part 2): the SQL engine reports the same
+findings as the walk — the same (response, variable, code) — on generated
+respondents of every instrument under instruments/ and on mutated ones (an answer
+off the path, a required answer missing, a bad code, a number out of range, an
+orphan follow-up), with the same query text run on DuckDB and on SQLite. Hostile
+codes and ids cannot break out of the query's quoting.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import qdef
+from qdef.data import Checker, read
+from qdef.data.sql import DIALECTS, SqlEngine
+from qdef.data.sql.query import compile_checks
+from qdef.pipeline.compiled import Compiled
+from qdef.testing import respondents
+from tests.test_data_check import COMPILED, MUTATIONS, NAMES
+from tests.test_data_readers import csv_cells
+
+ROW = "ROW_NUMBER() OVER ()"
+Triple = tuple[str, str, str]
+
+
+def regexp_full_match(text: str | None, pattern: str) -> bool | None:
+    """The one function SQLite lacks (docs/data.md, "Running the SQL elsewhere")."""
+    return None if text is None else re.fullmatch(pattern, text) is not None
+
+
+def sqlite() -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:")
+    connection.create_function("regexp_full_match", 2, regexp_full_match, deterministic=True)
+    return connection
+
+
+def write_csv(path: Path, compiled: Compiled, responses: list[dict[str, Any]]) -> list[str]:
+    rows = [csv_cells(compiled, response) for response in responses]
+    header = ["_id", *dict.fromkeys(name for row in rows for name in row)]
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        for i, row in enumerate(rows, start=1):
+            writer.writerow([f"r{i}", *(row.get(name, "") for name in header[1:])])
+    return header
+
+
+def load(connection: Any, path: Path, header: list[str]) -> None:
+    """The CSV file as a table ``responses`` of text columns (SQLite's way in)."""
+    d = DIALECTS["sqlite"]
+    columns = ", ".join(f"{d.ident(name)} TEXT" for name in header)
+    connection.execute(f"CREATE TABLE responses ({columns})")
+    marks = ", ".join("?" for _ in header)
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.reader(file))[1:]
+    connection.executemany(f"INSERT INTO responses VALUES ({marks})", rows)
+
+
+def walked(compiled: Compiled, path: Path) -> set[Triple]:
+    checker = Checker(compiled.plan)
+    return {
+        (f.response, f.variable, str(f.code))
+        for r in read(path, compiled.plan)
+        for f in checker.check(r)
+    }
+
+
+def engines(compiled: Compiled, path: Path, header: list[str]) -> dict[str, set[Triple]]:
+    """The findings of the SQL engine: on DuckDB over the file, and with one query text
+    over a table ``responses`` on DuckDB and on SQLite."""
+    found: dict[str, set[Triple]] = {}
+    engine = SqlEngine(compiled)
+    found["duckdb file"] = {
+        (f.response, f.variable, str(f.code)) for f in engine.check_file(path, "csv")
+    }
+    for name, connect in (("duckdb table", duckdb.connect), ("sqlite table", sqlite)):
+        connection = connect()
+        load(connection, path, header)
+        engine = SqlEngine(compiled)
+        dialect = "duckdb" if name.startswith("duckdb") else "sqlite"
+        found[name] = {
+            (f.response, f.variable, str(f.code))
+            for f in engine.check_connection(
+                connection, "responses", ROW, header, path=path, fmt="csv", dialect=dialect
+            )
+        }
+    return found
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sql_and_walk_agree_on_respondents_and_mutations(name: str, tmp_path: Path) -> None:
+    compiled = COMPILED[name]
+    responses: list[dict[str, Any]] = []
+    kinds: dict[str, int] = {}
+
+    @settings(max_examples=30, database=None)
+    @given(data=st.data())
+    def collect(data: st.DataObject) -> None:
+        response = data.draw(respondents(compiled), label="response")
+        responses.append(response)
+        for kind, (mutate, _) in MUTATIONS.items():
+            mutated = mutate(compiled, response, data)
+            if mutated is not None:
+                responses.append(mutated[0])
+                kinds[kind] = kinds.get(kind, 0) + 1
+
+    collect()
+    path = tmp_path / "responses.csv"
+    header = write_csv(path, compiled, responses)
+    reference = walked(compiled, path)
+    codes = {code for _, _, code in reference}
+    for kind, (_, code) in MUTATIONS.items():
+        if kinds.get(kind):
+            assert str(code) in codes, kind  # the mutation is there to be found
+    for engine, found in engines(compiled, path, header).items():
+        assert found == reference, (engine, sorted(found ^ reference))
+
+
+def test_investitionspakt_is_checked_by_the_sql_alone() -> None:
+    """The benchmark's instrument: every question in the query, no walk needed."""
+    engine = SqlEngine(COMPILED["investitionspakt"])
+    assert engine.fallback == {}
+
+
+def test_what_sql_does_not_express_is_named_with_why() -> None:
+    engine = SqlEngine(COMPILED["household-roster"])
+    assert engine.fallback["age"] == "it is in the roster 'persons'"
+    assert "over" in engine.fallback["childcare_help"]
+
+
+HOSTILE = r"""
+qdef: 1
+id: hostile
+title: Hostile texts
+version: "1"
+language: en
+sections:
+  - id: s
+    title: S
+    questions:
+      - id: q
+        type: text
+        required: true
+        text: Q
+        pattern: {regex: "[a-z' ;()\\\\\"-]+"}
+      - id: r
+        type: text
+        text: R
+        when: q == "it's'); drop table responses; --"
+"""
+
+
+def test_hostile_texts_and_ids_stay_literals(tmp_path: Path) -> None:
+    """Instrument codes and ids are plain names (the model's patterns), but a condition's
+    text literal, a ``pattern`` and every cell and ``_id`` are anyone's text: each stays
+    a literal."""
+    source = tmp_path / "hostile.yaml"
+    source.write_text(HOSTILE, encoding="utf-8")
+    compiled = qdef.compile(source)
+    responses = [
+        {"q": "it's'); drop table responses; --", "r": "x"},
+        {"q": "it's", "r": "y"},  # r off the path
+        {"q": 'a\\"b'},
+        {"q": "'; DROP TABLE responses; --"},  # not the pattern
+        {"r": "z"},  # required missing, r off the path
+    ]
+    path = tmp_path / "responses.csv"
+    header = write_csv(path, compiled, responses)
+    reference = walked(compiled, path)
+    assert {code for _, _, code in reference} == {"D202", "D301", "D302"}
+    for engine, found in engines(compiled, path, header).items():
+        assert found == reference, engine
+    d = DIALECTS["duckdb"]
+    assert d.ident('a"b') == '"a""b"'
+    assert d.lit("it's") == "'it''s'"
+    assert DIALECTS["spark"].ident("a`b") == "`a``b`"
+    assert DIALECTS["spark"].lit("a\\b'") == "'a\\\\b'''"
+    with pytest.raises(ValueError, match="NUL"):
+        d.lit("a\x00b")
+
+
+def test_the_same_query_text_runs_on_both(tmp_path: Path) -> None:
+    compiled = COMPILED["investitionspakt"]
+    conditions = {
+        s.question.id: compiled.analysis.reaching(s.question.id) for s in compiled.plan.steps
+    }
+    a = compile_checks(compiled.plan, conditions, DIALECTS["duckdb"], source="responses", row=ROW)
+    b = compile_checks(compiled.plan, conditions, DIALECTS["sqlite"], source="responses", row=ROW)
+    assert a.findings_query() == b.findings_query()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parquet_is_checked_as_the_csv_it_was_written_from(name: str, tmp_path: Path) -> None:
+    """The same responses as Parquet (text columns): the SQL engine over the file, and
+    the walk reading it, report what the walk reports on the CSV."""
+    compiled = COMPILED[name]
+    responses: list[dict[str, Any]] = []
+
+    @settings(max_examples=10, database=None)
+    @given(data=st.data())
+    def collect(data: st.DataObject) -> None:
+        response = data.draw(respondents(compiled), label="response")
+        responses.append(response)
+        for mutate, _ in MUTATIONS.values():
+            mutated = mutate(compiled, response, data)
+            if mutated is not None:
+                responses.append(mutated[0])
+
+    collect()
+    path = tmp_path / "responses.csv"
+    write_csv(path, compiled, responses)
+    parquet = tmp_path / "responses.parquet"
+    connection = duckdb.connect()
+    connection.execute(
+        "COPY (SELECT * FROM read_csv(?, all_varchar = true)) TO "
+        + DIALECTS["duckdb"].lit(str(parquet))
+        + " (FORMAT parquet)",
+        [str(path)],
+    )
+    reference = walked(compiled, path)
+    assert walked(compiled, parquet) == reference
+    engine = SqlEngine(compiled)
+    found = {(f.response, f.variable, str(f.code)) for f in engine.check_file(parquet, "parquet")}
+    assert found == reference
