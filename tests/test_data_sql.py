@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qdef
-from qdef.data import Checker, read
+from qdef.data import Checker, Summary, read
 from qdef.data.sql import DIALECTS, SqlEngine
 from qdef.data.sql.query import compile_checks
 from qdef.pipeline.compiled import Compiled
@@ -29,6 +29,8 @@ from tests.test_data_check import COMPILED, MUTATIONS, NAMES
 from tests.test_data_readers import csv_cells
 
 ROW = "ROW_NUMBER() OVER ()"
+#: The summary of the last :func:`walked` run.
+WALKED: list[Summary] = []
 Triple = tuple[str, str, str]
 
 
@@ -67,6 +69,7 @@ def load(connection: Any, path: Path, header: list[str]) -> None:
 
 def walked(compiled: Compiled, path: Path) -> set[Triple]:
     checker = Checker(compiled.plan)
+    WALKED[:] = [checker.summary]
     return {
         (f.response, f.variable, str(f.code))
         for r in read(path, compiled.plan)
@@ -79,9 +82,11 @@ def engines(compiled: Compiled, path: Path, header: list[str]) -> dict[str, set[
     over a table ``responses`` on DuckDB and on SQLite."""
     found: dict[str, set[Triple]] = {}
     engine = SqlEngine(compiled)
+    SUMMARIES.clear()
     found["duckdb file"] = {
         (f.response, f.variable, str(f.code)) for f in engine.check_file(path, "csv")
     }
+    SUMMARIES.append(engine.summary)
     for name, connect in (("duckdb table", duckdb.connect), ("sqlite table", sqlite)):
         connection = connect()
         load(connection, path, header)
@@ -93,7 +98,22 @@ def engines(compiled: Compiled, path: Path, header: list[str]) -> dict[str, set[
                 connection, "responses", ROW, header, path=path, fmt="csv", dialect=dialect
             )
         }
+        SUMMARIES.append(engine.summary)
     return found
+
+
+#: The summaries of the last :func:`engines` run, one per engine.
+SUMMARIES: list[Summary] = []
+
+
+def same_summary(walk: Summary, sql: Summary) -> None:
+    assert (sql.responses, sql.with_findings, sql.unreadable) == (
+        walk.responses,
+        walk.with_findings,
+        walk.unreadable,
+    )
+    assert {str(k): v for k, v in sql.codes.items()} == {str(k): v for k, v in walk.codes.items()}
+    assert sql.questions == walk.questions
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -121,8 +141,11 @@ def test_sql_and_walk_agree_on_respondents_and_mutations(name: str, tmp_path: Pa
     for kind, (_, code) in MUTATIONS.items():
         if kinds.get(kind):
             assert str(code) in codes, kind  # the mutation is there to be found
+    walk_summary = WALKED[0]
     for engine, found in engines(compiled, path, header).items():
         assert found == reference, (engine, sorted(found ^ reference))
+    for summary in SUMMARIES:
+        same_summary(walk_summary, summary)
 
 
 def test_investitionspakt_is_checked_by_the_sql_alone() -> None:

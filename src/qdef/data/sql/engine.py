@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qdef.data.checker import Checker, new_summary
+from qdef.data.checker import Checker, Summary, new_summary
 from qdef.data.codes import DataCode, Finding
 from qdef.data.csvread import delimiter, header_problems
 from qdef.data.parquetread import parquet_columns
@@ -86,7 +86,10 @@ class SqlEngine:
         self.plan: Plan = compiled.plan
         self.conditions = reaching_conditions(compiled)
         self.reaching = reaching
-        self.summary = new_summary(self.plan)
+        self._sql = new_summary(self.plan)
+        """What the query counted: the responses of files it checked alone, the rows
+        with findings of every file it checked, and its questions' counts."""
+        self._codes: dict[str, int] = {}
         probe = compile_checks(
             self.plan, self.conditions, DIALECTS["duckdb"], source="responses", row="1"
         )
@@ -94,6 +97,9 @@ class SqlEngine:
         """Question -> why the walk checks it (the same for every file)."""
         self.owned = set(probe.questions)
         self.checker = Checker(self.plan, reaching)
+        """The walk beside the query (its questions, the responses and unreadable rows)."""
+        self.walker = Checker(self.plan, reaching)
+        """The walk of files the query cannot read (everything of them)."""
         self.notes: list[str] = []
         """What the engine could not do itself, in words (a file left to the walk)."""
 
@@ -173,14 +179,20 @@ class SqlEngine:
         sql_rows = self._sql_rows(connection, checks)
         if problems:
             header_record = Record(f"{name}:1", None, {}, problems, readable=False, header=True)
-            yield from self.checker.check(header_record)
+            for finding in self.checker.check(header_record):
+                self._count(finding)
+                yield finding
         found = (
             self._merge(sql_rows, path, fmt, header) if walk_too else self._sql_only(sql_rows, name)
         )
         for finding in found:
             self._count(finding)
+            if finding.code == DataCode.D301:
+                question = self._question(finding.variable)
+                if question in self.owned:
+                    self._sql.questions[question].off_path += 1
             yield finding
-        self._add_counts(checks, counts)
+        self._add_counts(checks, counts, alone=not walk_too)
 
     def _walk_columns(self, header: list[str]) -> bool:
         """Whether the data has columns only the walk checks (computed values, hidden
@@ -211,7 +223,7 @@ class SqlEngine:
         for row, ident, variable, code, value in rows:
             where = f"{name}:{row + 1}"
             if row != last:
-                self.summary.with_findings += 1
+                self._sql.with_findings += 1
                 last = row
             yield Finding(
                 ident or where, where, variable, DataCode[code], self.reason(variable, code, value)
@@ -246,10 +258,8 @@ class SqlEngine:
                 )
                 pending = next(rows, None)
             if found:
-                self.summary.with_findings += 1
+                self._sql.with_findings += 1
             yield from found
-        if not self.checker.summary.unreadable:
-            return
 
     def _records(self, path: Path, fmt: str) -> Iterator[Record]:
         return read(path, self.plan, format=fmt)
@@ -258,11 +268,10 @@ class SqlEngine:
         """A file the query cannot read as columns (a column twice, no header): the
         walk checks all of it."""
         for record in self._records(path, fmt):
-            found = self.checker.check(record)
+            found = self.walker.check(record)
             for finding in found:
                 self._count(finding)
             yield from found
-        self._take_walk_summary()
 
     def _covered(self, finding: Finding) -> bool:
         """Whether the SQL makes this finding (its question checked by the query, its
@@ -282,43 +291,40 @@ class SqlEngine:
         return None
 
     def _count(self, finding: Finding) -> None:
-        codes = self.summary.codes
-        codes[finding.code] = codes.get(finding.code, 0) + 1
-        if finding.code == DataCode.D301:
-            question = self._question(finding.variable)
-            counts = self.summary.questions.get(question or "")
-            if counts is not None and question in self.owned:
-                counts.off_path += 1
+        self._codes[finding.code] = self._codes.get(finding.code, 0) + 1
 
-    def _add_counts(self, checks: SqlChecks, counts: Any) -> None:
-        summary = self.summary
-        walked = self.checker.summary
+    def _add_counts(self, checks: SqlChecks, counts: Any, alone: bool) -> None:
+        """The summary query's counts of one file (``alone``: no walk beside it)."""
         if counts is None:
             return
         total, *per = counts
-        if self.fallback or walked.responses:
-            summary.responses = walked.responses
-            summary.unreadable = walked.unreadable
-            for question in self.fallback:
-                mine, theirs = summary.questions.get(question), walked.questions.get(question)
-                if mine is not None and theirs is not None:
-                    mine.on_path, mine.answered = theirs.on_path, theirs.answered
-                    mine.missing, mine.off_path = theirs.missing, theirs.off_path
-        else:
-            summary.responses += int(total or 0)
+        if alone:
+            self._sql.responses += int(total or 0)
         for i, question in enumerate(checks.questions):
             on_path, answered = int(per[2 * i] or 0), int(per[2 * i + 1] or 0)
-            counts_of = summary.questions[question]
+            counts_of = self._sql.questions[question]
             counts_of.on_path += on_path
             counts_of.answered += answered
             counts_of.missing += on_path - answered
 
-    def _take_walk_summary(self) -> None:
-        walked = self.checker.summary
-        self.summary.responses = walked.responses
-        self.summary.unreadable = walked.unreadable
-        self.summary.with_findings = walked.with_findings
-        self.summary.questions = walked.questions
+    @property
+    def summary(self) -> Summary:
+        """The counts so far, as the walk would have counted them: the query's for its
+        questions, the walk's for the others and for the files it read alone."""
+        beside, alone, sql = self.checker.summary, self.walker.summary, self._sql
+        found = new_summary(self.plan)
+        found.responses = sql.responses + beside.responses + alone.responses
+        found.unreadable = beside.unreadable + alone.unreadable
+        found.with_findings = sql.with_findings + alone.with_findings
+        found.codes = dict(self._codes)
+        for question, counts in found.questions.items():
+            ours = sql.questions[question] if question in self.owned else beside.questions[question]
+            for part in (ours, alone.questions[question]):
+                counts.on_path += part.on_path
+                counts.answered += part.answered
+                counts.missing += part.missing
+                counts.off_path += part.off_path
+        return found
 
     # reasons
 
