@@ -9,6 +9,7 @@ codes and ids cannot break out of the query's quoting.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sqlite3
 from pathlib import Path
@@ -254,3 +255,57 @@ def test_parquet_is_checked_as_the_csv_it_was_written_from(name: str, tmp_path: 
     engine = SqlEngine(compiled)
     found = {(f.response, f.variable, str(f.code)) for f in engine.check_file(parquet, "parquet")}
     assert found == reference
+
+
+def test_the_command_line_chooses_the_engine_and_prints_the_query(tmp_path: Path) -> None:
+    from qdef.cli import main  # noqa: PLC0415
+
+    instrument = str(Path(qdef.__file__).parents[2] / "instruments" / "investitionspakt.yaml")
+    path = tmp_path / "responses.csv"
+    write_csv(
+        path,
+        COMPILED["investitionspakt"],
+        [{"im_eingesetzt": "ja", "wochenstunden": 200, "fortsetzung_geplant": "nein"}],
+    )
+    outputs = {}
+    for engine in ("duckdb", "python"):
+        out, err = io.StringIO(), io.StringIO()
+        status = main(
+            ["data", "check", instrument, str(path), "--engine", engine, "--format", "csv"],
+            out,
+            err,
+        )
+        assert status == 1
+        outputs[engine] = [line.split(",")[2:4] for line in out.getvalue().splitlines()]
+    assert (
+        outputs["duckdb"] == outputs["python"] == [["variable", "code"], ["wochenstunden", "D203"]]
+    )
+    roster = str(Path(instrument).with_name("household-roster.yaml"))
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["data", "check", roster, str(path), "--engine", "duckdb"], out, err)
+    assert "the walk checks 'age', not the SQL: it is in the roster 'persons'" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["data", "sql", instrument, "--dialect", "postgresql"], out, err) == 0
+    query = out.getvalue()
+    assert "~ " in query and "regexp_full_match" not in query
+    # the printed query reads every variable's column (SQLite would take a missing
+    # column's quoted name for a text): the table has them all
+    connection = sqlite()
+    plan = COMPILED["investitionspakt"].plan
+    header = ["_id", *(name for name, info in plan.variables.items() if info.roster is None)]
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, header, restval="")
+        writer.writeheader()
+        writer.writerow(
+            {
+                "_id": "r1",
+                "im_eingesetzt": "ja",
+                "wochenstunden": "200",
+                "fortsetzung_geplant": "nein",
+            }
+        )
+    load(connection, path, header)
+    out = io.StringIO()
+    assert main(["data", "sql", instrument, "--dialect", "sqlite"], out, err) == 0
+    rows = connection.execute(out.getvalue().rstrip().rstrip(";")).fetchall()
+    assert [(row[2], row[3]) for row in rows] == [("wochenstunden", "D203")]
