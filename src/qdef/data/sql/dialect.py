@@ -33,6 +33,9 @@ class Dialect:
     quote_open: str = '"'
     quote_close: str = '"'
     backslash_escapes: bool = False
+    materialized: bool = True
+    """Whether ``WITH name AS MATERIALIZED (…)`` is understood: the few rows with
+    findings are then kept once for the one ``SELECT`` per finding slot."""
     """Whether a backslash escapes in a string literal (Spark's default): then it is
     doubled."""
 
@@ -69,8 +72,8 @@ DIALECTS: dict[str, Dialect] = {
     "duckdb": Dialect("duckdb", "DOUBLE", "regexp_full_match({text}, {pattern})"),
     "sqlite": Dialect("sqlite", "DOUBLE", "regexp_full_match({text}, {pattern})"),
     "postgresql": Dialect("postgresql", "DOUBLE PRECISION", "({text} ~ {pattern})"),
-    "trino": Dialect("trino", "DOUBLE", "regexp_like({text}, {pattern})"),
-    "spark": Dialect("spark", "DOUBLE", "({text} RLIKE {pattern})", "`", "`", True),
+    "trino": Dialect("trino", "DOUBLE", "regexp_like({text}, {pattern})", materialized=False),
+    "spark": Dialect("spark", "DOUBLE", "({text} RLIKE {pattern})", "`", "`", True, False),
 }
 
 

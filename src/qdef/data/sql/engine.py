@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 #: The formats the SQL engine reads itself.
 SQL_FORMATS = ("csv", "parquet")
 _BATCH = 10_000
+#: How many reasons are kept for reuse (a bound: memory stays flat on any data).
+_REASONS = 65_536
 
 
 class SqlUnavailableError(RuntimeError):
@@ -90,6 +92,7 @@ class SqlEngine:
         """What the query counted: the responses of files it checked alone, the rows
         with findings of every file it checked, and its questions' counts."""
         self._codes: dict[str, int] = {}
+        self._reasons: dict[tuple[str, str, str | None], str] = {}
         probe = compile_checks(
             self.plan, self.conditions, DIALECTS["duckdb"], source="responses", row="1"
         )
@@ -329,7 +332,19 @@ class SqlEngine:
     # reasons
 
     def reason(self, variable: str, code: str, value: str | None) -> str:
-        """The reason of a finding of the SQL, in the walk's words where it has them."""
+        """The reason of a finding of the SQL, in the walk's words where it has them
+        (kept for the values seen most: collected data repeat their values, and the
+        words depend on nothing else)."""
+        key = (variable, code, value)
+        found = self._reasons.get(key)
+        if found is None:
+            found = self._reason(variable, code, value)
+            if len(self._reasons) >= _REASONS:
+                self._reasons.clear()
+            self._reasons[key] = found
+        return found
+
+    def _reason(self, variable: str, code: str, value: str | None) -> str:
         plan = self.plan
         info = plan.variables.get(variable)
         if code in ("D201", "D202", "D203", "D204") and info is not None and value is not None:

@@ -97,24 +97,23 @@ class SqlChecks:
                 f"WITH {self.chain} SELECT _row, _id, _row AS variable, _row AS code, "
                 "_row AS value FROM chk WHERE 1 = 0"
             )
+        d = self.dialect
         some = " OR ".join(f"f{s.index} IS NOT NULL" for s in self.slots)
-        table = " UNION ALL ".join(
-            f"SELECT {s.index} AS k, {self.dialect.lit(s.variable)} AS variable" for s in self.slots
-        )
-        code = " ".join(f"WHEN {s.index} THEN f{s.index}" for s in self.slots)
-        raws = " ".join(f"WHEN {s.index} THEN {s.raw}" for s in self.slots if s.raw)
-        value = f"CASE slots.k {raws} ELSE NULL END" if raws else "NULL"
         columns = ", ".join(
             ["_row", "_id", *(f"f{s.index}" for s in self.slots), *self._raw_columns()]
         )
+        found = "\nUNION ALL ".join(
+            f"SELECT _row, _id, {s.index} AS k, {d.lit(s.variable)} AS variable, "
+            f"f{s.index} AS code, {s.raw or 'CAST(NULL AS VARCHAR)'} AS value "
+            f"FROM bad WHERE f{s.index} IS NOT NULL"
+            for s in self.slots
+        )
+        materialized = "MATERIALIZED " if d.materialized else ""
         return (
-            f"WITH {self.chain},\nbad AS (SELECT {columns} FROM chk WHERE {some}),\n"
-            f"slots AS ({table})\n"
-            f"SELECT bad._row AS _row, bad._id AS _id, slots.variable AS variable, "
-            f"CASE slots.k {code} END AS code, {value} AS value\n"
-            f"FROM bad CROSS JOIN slots\n"
-            f"WHERE (CASE slots.k {code} END) IS NOT NULL\n"
-            f"ORDER BY bad._row, slots.k"
+            f"WITH {self.chain},\n"
+            f"bad AS {materialized}(SELECT {columns} FROM chk WHERE {some})\n"
+            f"SELECT _row, _id, variable, code, value FROM (\n{found}\n) AS found\n"
+            f"ORDER BY _row, k"
         )
 
     def _raw_columns(self) -> list[str]:
