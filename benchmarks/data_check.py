@@ -48,8 +48,8 @@ with open("/dev/null", "w") as out:
     status = main(sys.argv[1:], out, io.StringIO())
 seconds = time.perf_counter() - start
 # VmHWM: this process's own peak (ru_maxrss would carry the parent's over the fork)
-with open("/proc/self/status") as status:
-    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+with open("/proc/self/status") as proc:
+    peak = next(int(line.split()[1]) for line in proc if line.startswith("VmHWM:"))
 print(json.dumps({"status": status, "seconds": seconds, "peak_kib": peak}))
 """
 

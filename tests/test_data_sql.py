@@ -309,3 +309,25 @@ def test_the_command_line_chooses_the_engine_and_prints_the_query(tmp_path: Path
     assert main(["data", "sql", instrument, "--dialect", "sqlite"], out, err) == 0
     rows = connection.execute(out.getvalue().rstrip().rstrip(";")).fetchall()
     assert [(row[2], row[3]) for row in rows] == [("wochenstunden", "D203")]
+
+
+def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    """benchmarks/data_check.py end to end, for correctness only (no time asserted):
+    the files have the rows asked for, each engine's run succeeds with findings (one
+    respondent in 20 is mutated), and the report has a line per size and format."""
+    from benchmarks import data_check  # noqa: PLC0415
+
+    result = data_check.measure([40, 120], distinct=20, walk_sample=40, folder=tmp_path)
+    assert result["walk"]["status"] == 1
+    assert result["walk"]["rows"] == 40
+    for key, run in result["sql"].items():
+        assert run["status"] == 1, key
+        assert run["peak_kib"] > 0
+    rows = duckdb.connect().execute(
+        "SELECT COUNT(*), COUNT(DISTINCT _id) FROM read_parquet(?)",
+        [str(tmp_path / "responses-120.parquet")],
+    )
+    assert rows.fetchone() == (120, 120)
+    report = data_check.report(result, [40, 120])
+    assert report.count("| 120 |") == 2
+    assert "growth" in report

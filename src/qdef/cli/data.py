@@ -69,7 +69,10 @@ def add_arguments(data: argparse.ArgumentParser) -> None:
         help="text (default), json, or csv (findings only)",
     )
     check.add_argument(
-        "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="do not print the summary line and the engine's notes on stderr",
     )
     check.add_argument(
         "--engine",
@@ -131,14 +134,14 @@ def data_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return loaded
         mapping = loaded
     report = writer(args.format, out)
-    engine = _engine(args.engine, formats, compiled, err)
+    engine = _engine(args.engine, formats, compiled, err, quiet=args.quiet)
     if isinstance(engine, int):
         return engine
     if engine is not None:
         for path, fmt in zip(args.responses, formats, strict=True):
             for finding in engine.check_file(path, fmt):
                 report.finding(finding)
-        for note in engine.notes:
+        for note in [] if args.quiet else engine.notes:
             err.write(f"qdef: note: {note}\n")
         summary = engine.summary
     else:
@@ -157,7 +160,9 @@ def data_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_PROBLEMS if summary.findings else EXIT_OK
 
 
-def _engine(chosen: str | None, formats: list[str], compiled: Compiled, err: TextIO) -> Any:
+def _engine(
+    chosen: str | None, formats: list[str], compiled: Compiled, err: TextIO, *, quiet: bool
+) -> Any:
     """The SQL engine for ``--engine duckdb`` (or by default when every input is CSV or
     Parquet and every question compiles), None for the walk, or an exit status."""
     from qdef.data.sql import SQL_FORMATS, SqlEngine  # noqa: PLC0415
@@ -184,7 +189,7 @@ def _engine(chosen: str | None, formats: list[str], compiled: Compiled, err: Tex
     engine = SqlEngine(compiled, reaching=_reaching(compiled))
     if engine.fallback and chosen is None:
         return None
-    for question, why in engine.fallback.items():
+    for question, why in () if quiet else engine.fallback.items():
         err.write(f"qdef: note: the walk checks {question!r}, not the SQL: {why}\n")
     return engine
 

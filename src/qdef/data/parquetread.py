@@ -35,7 +35,9 @@ def read_parquet(path: Path, plan: Plan) -> Iterator[Record]:
     except ImportError:  # pragma: no cover - a dependency of qdef
         yield unreadable(str(path), "reading Parquet needs DuckDB: pip install 'duckdb>=1.1'")
         return
+    # DuckDB's progress bar writes to standard output: it would be in the findings
     connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
     try:
         try:
             header = parquet_columns(connection, path)

@@ -118,7 +118,9 @@ class SqlEngine:
     def check_file(self, path: Path, fmt: str) -> Iterator[Finding]:
         """Every finding of the responses in ``path`` (``csv`` or ``parquet``)."""
         duckdb = duckdb_module()
+        # DuckDB's progress bar writes to standard output: it would be in the findings
         connection = duckdb.connect()
+        connection.execute("SET enable_progress_bar = false")
         try:
             source = self._source(connection, path, fmt)
             yield from self.check_connection(
@@ -135,8 +137,8 @@ class SqlEngine:
             d = DIALECTS["duckdb"]
             casts = ", ".join(f"CAST({d.ident(c)} AS VARCHAR) AS {d.ident(c)}" for c in header)
             return _Source(f"(SELECT {casts} FROM read_parquet({quoted})) AS responses", header)
-        with path.open(encoding="utf-8-sig", newline="") as file:
-            first = file.readline()
+        with path.open("rb") as file:  # the header only: the rest may not be UTF-8
+            first = file.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
         header = next(csv.reader([first], delimiter=delimiter(first)), [])
         d = DIALECTS["duckdb"]
         sep = d.lit(delimiter(first))
