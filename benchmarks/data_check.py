@@ -1,7 +1,7 @@
 """``qdef data check`` at scale: the SQL engine on DuckDB against the walk, response by
 response (issue 21, part 5).
 
-    python benchmarks/data_check.py [--sizes 10000 1000000] [--distinct 2000]
+    python benchmarks/data_check.py [--sizes 10000 100000 1000000] [--distinct 2000]
                                     [--walk-sample 10000] [--out FOLDER]
 
 Responses of the Investitionspakt are generated once — ``--distinct`` respondents of
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import random
 import subprocess
@@ -41,16 +42,18 @@ INSTRUMENT = ROOT / "instruments" / "investitionspakt.yaml"
 #: A child process: runs ``qdef data check`` with its arguments, prints its seconds and
 #: peak resident memory (KiB) as JSON on stderr's last line.
 CHILD = """
-import io, json, sys, time
+import io, json, resource, sys, time
 from qdef.cli import main
 start = time.perf_counter()
 with open("/dev/null", "w") as out:
     status = main(sys.argv[1:], out, io.StringIO())
 seconds = time.perf_counter() - start
+used = resource.getrusage(resource.RUSAGE_SELF)
+cpu = used.ru_utime + used.ru_stime
 # VmHWM: this process's own peak (ru_maxrss would carry the parent's over the fork)
 with open("/proc/self/status") as proc:
     peak = next(int(line.split()[1]) for line in proc if line.startswith("VmHWM:"))
-print(json.dumps({"status": status, "seconds": seconds, "peak_kib": peak}))
+print(json.dumps({"status": status, "seconds": seconds, "cpu": cpu, "peak_kib": peak}))
 """
 
 
@@ -191,10 +194,11 @@ def measure(sizes: list[int], distinct: int, walk_sample: int, folder: Path) -> 
     walk = run_child([*check, str(files["sample"]), "--engine", "python", "--format", "csv", "-q"])
     rows = min(walk_sample, sizes[0])
     rate = rows / max(walk["seconds"] - fixed["seconds"], 1e-9)
+    cpu_rate = rows / max(walk["cpu"] - fixed["cpu"], 1e-9)
     result: dict[str, Any] = {
         "distinct": distinct,
         "fixed": fixed,
-        "walk": {"rows": rows, **walk, "rate": rate},
+        "walk": {"rows": rows, **walk, "rate": rate, "cpu_rate": cpu_rate},
         "sql": {},
     }
     for size in sizes:
@@ -206,49 +210,52 @@ def measure(sizes: list[int], distinct: int, walk_sample: int, folder: Path) -> 
 
 
 def report(result: dict[str, Any], sizes: list[int]) -> str:
-    walk = result["walk"]
+    walk, fixed = result["walk"], result["fixed"]
     lines = [
         "## `qdef data check` on DuckDB against the walk (`benchmarks/data_check.py`)",
         "",
         f"The Investitionspakt, {result['distinct']:,} distinct generated respondents (one "
         "in 20 mutated) repeated to each size; each run a fresh process "
-        "(`qdef data check … --format csv -q`, findings to /dev/null), seconds of wall "
-        "time, peak memory its own (`VmHWM`); the DuckDB times include what every run "
-        f"pays whatever the rows (start, the instrument, its analysis: "
-        f"{result['fixed']['seconds']:.2f} s on a header-only file). The walk "
-        f"(`--engine python`) measured on {walk['rows']:,} rows: {walk['rate']:,.0f} "
-        f"responses/s once that is taken off, {walk['peak_kib'] / 1024:.0f} MiB peak; its "
+        "(`qdef data check … --format csv -q`, findings to /dev/null): wall seconds, CPU "
+        "seconds (user + system; DuckDB uses every core), peak memory its own (`VmHWM`). "
+        "The DuckDB runs include what every run pays whatever the rows (start, the "
+        f"instrument, its analysis: {fixed['seconds']:.2f} s wall, {fixed['cpu']:.2f} s CPU "
+        f"on a header-only file). The walk (`--engine python`) measured on {walk['rows']:,} "
+        f"rows: {walk['rate']:,.0f} responses per wall second ({walk['cpu_rate']:,.0f} per "
+        f"CPU second) once that is taken off, {walk['peak_kib'] / 1024:.0f} MiB peak; its "
         "time at each size extrapolated (it reads one response at a time: linear).",
         "",
-        "| rows | format | file | DuckDB s | peak MiB | walk s (extrapolated) | speed-up |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| rows | format | file | DuckDB wall s | CPU s | peak MiB | walk wall s "
+        "(extrapolated) | speed-up wall | speed-up CPU |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size in sizes:
         for fmt in ("csv", "parquet"):
             run = result["sql"][f"{fmt}-{size}"]
-            walked = size / walk["rate"]
+            walked, walked_cpu = size / walk["rate"], size / walk["cpu_rate"]
             lines.append(
                 f"| {size:,} | {fmt} | {run['bytes'] / 2**20:.1f} MiB | {run['seconds']:.2f} | "
-                f"{run['peak_kib'] / 1024:.0f} | {walked:,.0f} | {walked / run['seconds']:.0f}× |"
+                f"{run['cpu']:.2f} | {run['peak_kib'] / 1024:.0f} | {walked:,.1f} | "
+                f"{walked / run['seconds']:.1f}× | {walked_cpu / run['cpu']:.1f}× |"
             )
     if len(sizes) > 1:
-        small, large = sizes[0], sizes[-1]
         lines.append("")
         for fmt in ("csv", "parquet"):
-            a, b = result["sql"][f"{fmt}-{small}"], result["sql"][f"{fmt}-{large}"]
-            ratio = b["seconds"] / a["seconds"]
-            lines.append(
-                f"- {fmt}: {large:,} rows take {ratio:.0f}× the time of {small:,} "
-                f"({large // small}× the rows: growth {ratio / (large / small):.2f}, 1 is "
-                f"linear); peak memory {a['peak_kib'] / 1024:.0f} → "
-                f"{b['peak_kib'] / 1024:.0f} MiB."
-            )
+            for small, large in itertools.pairwise(sizes):
+                a, b = result["sql"][f"{fmt}-{small}"], result["sql"][f"{fmt}-{large}"]
+                ratio = (b["cpu"] - fixed["cpu"]) / max(a["cpu"] - fixed["cpu"], 1e-9)
+                lines.append(
+                    f"- {fmt}, {small:,} → {large:,} rows ({large // small}×): CPU seconds "
+                    f"beyond the fixed part ×{ratio:.1f} (growth {ratio / (large / small):.2f}, "
+                    f"1 is linear); peak memory {a['peak_kib'] / 1024:.0f} → "
+                    f"{b['peak_kib'] / 1024:.0f} MiB."
+                )
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--distinct", type=int, default=2000)
     parser.add_argument("--walk-sample", type=int, default=10_000)
     parser.add_argument("--out", type=Path, help="keep the files in this folder")

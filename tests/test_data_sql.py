@@ -330,4 +330,5 @@ def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert rows.fetchone() == (120, 120)
     report = data_check.report(result, [40, 120])
     assert report.count("| 120 |") == 2
+    assert "growth" in report and "| 40 | parquet |" in report
     assert "growth" in report
