@@ -2,10 +2,10 @@
 response (issue 21, part 5).
 
     python benchmarks/data_check.py [--sizes 10000 100000 1000000] [--distinct 2000]
-                                    [--walk-sample 10000] [--out FOLDER]
+                                    [--walk-sample 10000] [--mutated N] [--out FOLDER]
 
 Responses of the Investitionspakt are generated once — ``--distinct`` respondents of
-``qdef.testing.respondents`` (one in 20 then mutated: an answer off the path, a code
+``qdef.testing.respondents`` (one in ``--mutated`` (20) then mutated: an answer off the path, a code
 the question does not have, a number out of range, a follow-up without its option,
 a required answer taken away) — written in qdef's CSV layout, and repeated by DuckDB
 to each size (each row its own ``_id``), as CSV and as Parquet. Then, each in a
@@ -57,9 +57,9 @@ print(json.dumps({"status": status, "seconds": seconds, "cpu": cpu, "peak_kib": 
 """
 
 
-def respondents(count: int, seed: int = 21) -> list[dict[str, Any]]:
-    """``count`` respondents of the Investitionspakt from ``qdef.testing``, one in 20
-    mutated."""
+def respondents(count: int, every: int = 20, seed: int = 21) -> list[dict[str, Any]]:
+    """``count`` respondents of the Investitionspakt from ``qdef.testing``, one in
+    ``every`` mutated."""
     from hypothesis import HealthCheck, Phase, given, settings  # noqa: PLC0415
 
     import qdef  # noqa: PLC0415
@@ -82,7 +82,7 @@ def respondents(count: int, seed: int = 21) -> list[dict[str, Any]]:
     collect()
     rng = random.Random(seed)
     for i, response in enumerate(found):
-        if i % 20 == 0:
+        if i % every == 0:
             mutate(response, rng)
     return found
 
@@ -120,7 +120,7 @@ def cells(response: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def write_files(folder: Path, distinct: int, sizes: list[int]) -> dict[str, Path]:
+def write_files(folder: Path, distinct: int, sizes: list[int], every: int) -> dict[str, Path]:
     """The seed CSV, then per size a CSV and a Parquet file, written by DuckDB."""
     import duckdb  # noqa: PLC0415
 
@@ -132,7 +132,7 @@ def write_files(folder: Path, distinct: int, sizes: list[int]) -> dict[str, Path
     with seed.open("w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, header, restval="")
         writer.writeheader()
-        for i, response in enumerate(respondents(distinct)):
+        for i, response in enumerate(respondents(distinct, every)):
             writer.writerow({"_id": f"s{i}", **cells(response)})
     files: dict[str, Path] = {"seed": seed}
     connection = duckdb.connect()
@@ -175,8 +175,10 @@ def _env() -> dict[str, str]:
     return env
 
 
-def measure(sizes: list[int], distinct: int, walk_sample: int, folder: Path) -> dict[str, Any]:
-    files = write_files(folder, distinct, sizes)
+def measure(
+    sizes: list[int], distinct: int, walk_sample: int, folder: Path, every: int = 20
+) -> dict[str, Any]:
+    files = write_files(folder, distinct, sizes, every)
     with (
         files["csv-" + str(sizes[0])].open(encoding="utf-8") as source,
         files["sample"].open("w", encoding="utf-8") as sample,
@@ -197,6 +199,7 @@ def measure(sizes: list[int], distinct: int, walk_sample: int, folder: Path) -> 
     cpu_rate = rows / max(walk["cpu"] - fixed["cpu"], 1e-9)
     result: dict[str, Any] = {
         "distinct": distinct,
+        "every": every,
         "fixed": fixed,
         "walk": {"rows": rows, **walk, "rate": rate, "cpu_rate": cpu_rate},
         "sql": {},
@@ -215,7 +218,7 @@ def report(result: dict[str, Any], sizes: list[int]) -> str:
         "## `qdef data check` on DuckDB against the walk (`benchmarks/data_check.py`)",
         "",
         f"The Investitionspakt, {result['distinct']:,} distinct generated respondents (one "
-        "in 20 mutated) repeated to each size; each run a fresh process "
+        f"in {result['every']:,} mutated) repeated to each size; each run a fresh process "
         "(`qdef data check … --format csv -q`, findings to /dev/null): wall seconds, CPU "
         "seconds (user + system; DuckDB uses every core), peak memory its own (`VmHWM`). "
         "The DuckDB runs include what every run pays whatever the rows (start, the "
@@ -258,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--distinct", type=int, default=2000)
     parser.add_argument("--walk-sample", type=int, default=10_000)
+    parser.add_argument(
+        "--mutated", type=int, default=20, metavar="N", help="mutate one respondent in N"
+    )
     parser.add_argument("--out", type=Path, help="keep the files in this folder")
     parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
     args = parser.parse_args(argv)
@@ -265,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as temporary:
         folder = args.out or Path(temporary)
         folder.mkdir(parents=True, exist_ok=True)
-        result = measure(sizes, args.distinct, args.walk_sample, folder)
+        result = measure(sizes, args.distinct, args.walk_sample, folder, args.mutated)
     print(json.dumps(result, indent=2) if args.json else report(result, sizes), end="")
     return 0
 

@@ -73,6 +73,8 @@ def reaching_conditions(compiled: Compiled) -> dict[str, Any]:
 class _Source:
     sql: str
     header: list[str]
+    row: str = "ROW_NUMBER() OVER ()"
+    """The row's number: Parquet's own (read in parallel), else counted in order."""
 
 
 class SqlEngine:
@@ -124,7 +126,7 @@ class SqlEngine:
         try:
             source = self._source(connection, path, fmt)
             yield from self.check_connection(
-                connection, source.sql, "ROW_NUMBER() OVER ()", source.header, path=path, fmt=fmt
+                connection, source.sql, source.row, source.header, path=path, fmt=fmt
             )
         finally:
             connection.close()
@@ -136,7 +138,9 @@ class SqlEngine:
             header = parquet_columns(connection, path)
             d = DIALECTS["duckdb"]
             casts = ", ".join(f"CAST({d.ident(c)} AS VARCHAR) AS {d.ident(c)}" for c in header)
-            return _Source(f"(SELECT {casts} FROM read_parquet({quoted})) AS responses", header)
+            table = f"read_parquet({quoted}, file_row_number = true)"
+            sql = f"(SELECT file_row_number + 1 AS qdef_row_, {casts} FROM {table}) AS responses"
+            return _Source(sql, header, "qdef_row_")
         with path.open("rb") as file:  # the header only: the rest may not be UTF-8
             first = file.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
         header = next(csv.reader([first], delimiter=delimiter(first)), [])
