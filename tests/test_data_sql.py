@@ -332,3 +332,30 @@ def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert report.count("| 120 |") == 2
     assert "growth" in report and "| 40 | parquet |" in report
     assert "growth" in report
+
+
+def test_a_file_duckdb_cannot_read_is_walked_and_said_so(tmp_path: Path) -> None:
+    """A row with too few fields: DuckDB refuses the file, the walk checks all of it
+    (the row a D401 finding), and standard error says so; JSON is the walk's."""
+    from qdef.cli import main  # noqa: PLC0415
+
+    instrument = str(Path(qdef.__file__).parents[2] / "instruments" / "investitionspakt.yaml")
+    path = tmp_path / "responses.csv"
+    path.write_text("_id,im_eingesetzt,wochenstunden\nr1,ja,200\nr2,ja\nr3,vielleicht,\n")
+    out, err = io.StringIO(), io.StringIO()
+    status = main(
+        ["data", "check", instrument, str(path), "--engine", "duckdb", "--format", "csv"], out, err
+    )
+    assert status == 1
+    assert "the SQL engine cannot read it" in err.getvalue()
+    found = [tuple(row[:4]) for row in csv.reader(io.StringIO(out.getvalue()))][1:]
+    reference = walked(COMPILED["investitionspakt"], path)
+    assert {(r, v, c) for r, _, v, c in found} == reference
+    assert ("", "D401") in {(v, c) for _, _, v, c in found}
+    jsonl = tmp_path / "responses.jsonl"
+    jsonl.write_text('{"im_eingesetzt": "ja"}\n', encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["data", "check", instrument, str(jsonl), "--engine", "duckdb"], out, err)
+    assert status == 2 and "use --engine python" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["data", "check", instrument, str(jsonl), "-q"], out, err) == 1  # walked

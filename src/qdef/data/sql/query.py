@@ -89,6 +89,8 @@ class SqlChecks:
     slots: list[Slot] = field(default_factory=list)
     chain: str = ""
     """The common table expressions, ``src`` … ``chk``."""
+    index: dict[str, int] = field(default_factory=dict)
+    """Variable -> its number i (columns ``r<i>``, ``c<i>``)."""
 
     def findings_query(self) -> str:
         """One row per finding: ``(_row, _id, variable, code, value)``, by row."""
@@ -126,20 +128,15 @@ class SqlChecks:
         for qid in self.questions:
             step = self.plan.steps[self.plan.position_of(qid)]
             shown = _shown_column(step)
-            answered = (
-                " OR ".join(f"({self._answered(name)})" for name in step.variables) or "1 = 0"
-            )
+            answered = " OR ".join(f"({self.answered(name)})" for name in step.variables) or "1 = 0"
             parts.append(f"SUM(CASE WHEN {shown} THEN 1 ELSE 0 END)")
             parts.append(f"SUM(CASE WHEN ({shown}) AND ({answered}) THEN 1 ELSE 0 END)")
         return f"WITH {self.chain}\nSELECT {', '.join(parts)} FROM chk"
 
-    def _answered(self, name: str) -> str:
+    def answered(self, name: str) -> str:
         """Kept (in the walk's response) or given but invalid (counts as answered)."""
         i = self.index[name]
         return f"({self.kept(name)}) OR (r{i} IS NOT NULL AND c{i} IS NOT NULL)"
-
-    index: dict[str, int] = field(default_factory=dict)
-    """Variable -> its number i (columns ``r<i>``, ``c<i>``)."""
 
     def kept(self, name: str) -> str:
         """Whether the walk keeps the variable's value: its question shown, the value
@@ -151,10 +148,10 @@ class SqlChecks:
         if info.kind == "check":
             test += f" AND LOWER(TRIM(r{i})) IN ('true', '1')"
         if info.option is not None:
-            test += f" AND {self._chosen(info)}"
+            test += f" AND {self.chosen(info)}"
         return test
 
-    def _chosen(self, info: VarInfo) -> str:
+    def chosen(self, info: VarInfo) -> str:
         """Whether the follow-up's option is chosen (a valid answer of its question)."""
         parent = self.index[info.question]
         assert info.option is not None
@@ -315,10 +312,10 @@ def _route(checks: SqlChecks, step: Step, name: str) -> str:
         answer += f" AND LOWER(TRIM(r{i})) IN ('true', '1')"  # an unticked box: none
     branches = [f"WHEN ({answer}) AND NOT ({shown}) THEN 'D301'"]
     if info.option is not None:
-        chosen = checks._chosen(info)
+        chosen = checks.chosen(info)
         branches.append(f"WHEN ({answer}) AND NOT ({chosen}) THEN 'D303'")
         if getattr(info.node, "required", False):
-            missing = f"NOT ({checks._answered(name)})"
+            missing = f"NOT ({checks.answered(name)})"
             branches.append(f"WHEN {shown} AND ({chosen}) AND {missing} THEN 'D302'")
     return f"CASE {' '.join(branches)} ELSE NULL END"
 
@@ -367,7 +364,7 @@ def _required(checks: SqlChecks, step: Step) -> list[tuple[str, str]]:
     qid, shown = question.id, _shown_column(step)
 
     def answered(name: str) -> str:
-        return f"({checks._answered(name)})"
+        return f"({checks.answered(name)})"
 
     def missing(label: str, unanswered: str) -> tuple[str, str]:
         return label, f"CASE WHEN {shown} AND ({unanswered}) THEN 'D302' ELSE NULL END"
