@@ -359,3 +359,22 @@ def test_a_file_duckdb_cannot_read_is_walked_and_said_so(tmp_path: Path) -> None
     assert status == 2 and "use --engine python" in err.getvalue()
     out, err = io.StringIO(), io.StringIO()
     assert main(["data", "check", instrument, str(jsonl), "-q"], out, err) == 1  # walked
+
+
+def test_rows_with_every_cell_empty_are_no_responses(tmp_path: Path) -> None:
+    """The CSV reader skips a row of empty cells; so does the query, and the rows
+    after it keep their line numbers."""
+    path = tmp_path / "responses.csv"
+    path.write_text("im_eingesetzt,wochenstunden,kontakt\nja,200,\n,,\n,,x\nnein,5,\n")
+    compiled = COMPILED["investitionspakt"]
+    checker = Checker(compiled.plan)
+    reference = [
+        (f.where, f.variable, str(f.code))
+        for r in read(path, compiled.plan)
+        for f in checker.check(r)
+    ]
+    engine = SqlEngine(compiled)
+    found = [(f.where, f.variable, str(f.code)) for f in engine.check_file(path, "csv")]
+    assert sorted(found) == sorted(reference)
+    assert (f"{path}:5", "wochenstunden", "D301") in found
+    assert engine.summary.responses == checker.summary.responses == 3

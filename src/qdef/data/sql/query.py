@@ -181,7 +181,8 @@ def compile_checks(
     its reaching condition (``Analysis.reaching``). ``columns``: the columns the data
     has (None: all of the instrument's variables and ``_id``)."""
     checks = SqlChecks(plan, dialect)
-    present = None if columns is None else set(columns)
+    listed = None if columns is None else list(columns)
+    present = None if listed is None else set(listed)
     names = [name for name, info in plan.variables.items() if info.roster is None]
     checks.index = {name: i for i, name in enumerate(names)}
     owned = _owned(plan, reaching, dialect, checks)
@@ -199,9 +200,14 @@ def compile_checks(
         f"{value_code(d, plan.variables[n], f'r{checks.index[n]}')} AS c{checks.index[n]}"
         for n in names
     ]
+    # a row whose every cell is empty is no response (the CSV reader skips it): it is
+    # numbered, then left out
+    cells = [d.ident(name) for name in (listed if listed is not None else ["_id", *names])]
+    blank = " AND ".join(f"COALESCE({cell}, '') = ''" for cell in cells) or "1 = 0"
+    src.append(f"CASE WHEN {blank} THEN 1 ELSE 0 END AS _blank")
     ctes = [
         f"src AS (SELECT {', '.join(src)} FROM {source})",
-        f"val AS (SELECT *, {', '.join(val)} FROM src)",
+        f"val AS (SELECT *, {', '.join(val)} FROM src WHERE _blank = 0)",
     ]
     previous = "val"
     for depth, layer in enumerate(owned, start=1):
