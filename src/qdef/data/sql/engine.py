@@ -10,8 +10,9 @@ engine cannot read. When an instrument needs it, the walk runs over every respon
 beside the query, and of its findings only those the SQL does not make are kept:
 slower, never silent (:attr:`SqlEngine.fallback` says which questions, and why).
 
-Rows are streamed by DuckDB (the findings query keeps the rows with a finding; the
-summary query only counts), so memory does not grow with the file.
+Rows are streamed by DuckDB — the summary query only counts, the findings query
+keeps the rows with a finding (to sort them by row) — so memory grows with the
+findings, not with the file; the findings come to Python in batches.
 """
 
 from __future__ import annotations

@@ -38,21 +38,10 @@ from dataclasses import dataclass, field
 from qdef.data.codes import DataCode
 from qdef.data.sql.conditions import TRUE, UnsupportedError, condition_sql
 from qdef.data.sql.dialect import Dialect
+from qdef.data.sql.required import cross, required, valid
 from qdef.data.sql.values import has_code, value_code
 from qdef.expr.nodes import Expr, Ref
 from qdef.expr.nodes import walk as nodes
-from qdef.model import (
-    CheckColumn,
-    DateRangeQuestion,
-    DualMatrixQuestion,
-    GridQuestion,
-    MatrixQuestion,
-    MultipleChoice,
-    NumberListQuestion,
-    RankingQuestion,
-    SingleChoice,
-    TextListQuestion,
-)
 from qdef.routing.plan import Plan, Step, VarInfo
 
 #: The codes the SQL reports for the questions it checks; the walk reports the rest.
@@ -127,7 +116,7 @@ class SqlChecks:
         parts = ["COUNT(*)"]
         for qid in self.questions:
             step = self.plan.steps[self.plan.position_of(qid)]
-            shown = _shown_column(step)
+            shown = shown_column(step)
             answered = " OR ".join(f"({self.answered(name)})" for name in step.variables) or "1 = 0"
             parts.append(f"SUM(CASE WHEN {shown} THEN 1 ELSE 0 END)")
             parts.append(f"SUM(CASE WHEN ({shown}) AND ({answered}) THEN 1 ELSE 0 END)")
@@ -144,7 +133,7 @@ class SqlChecks:
         info = self.plan.variables[name]
         i = self.index[name]
         step = self.plan.steps[info.position]
-        test = f"{_shown_column(step)} AND r{i} IS NOT NULL AND c{i} IS NULL"
+        test = f"{shown_column(step)} AND r{i} IS NOT NULL AND c{i} IS NULL"
         if info.kind == "check":
             test += f" AND LOWER(TRIM(r{i})) IN ('true', '1')"
         if info.option is not None:
@@ -163,7 +152,7 @@ class SqlChecks:
         return f"{raw} IS NOT NULL AND c{parent} IS NULL AND {match}"
 
 
-def _shown_column(step: Step) -> str:
+def shown_column(step: Step) -> str:
     return f"s{step.position}"
 
 
@@ -293,18 +282,13 @@ def _slots(checks: SqlChecks) -> list[Slot]:
         for name in step.variables:
             i = checks.index[name]
             add(name, qid, f"r{i}", f"c{i}")
-        for variable, expr in _cross(checks, step):
+        for variable, expr in cross(checks, step):
             add(variable, qid, None, expr)
         for name in step.variables:
             add(name, qid, f"r{checks.index[name]}", _route(checks, step, name))
-        for variable, expr in _required(checks, step):
+        for variable, expr in required(checks, step):
             add(variable, qid, None, expr)
     return slots
-
-
-def _valid(checks: SqlChecks, name: str) -> str:
-    i = checks.index[name]
-    return f"r{i} IS NOT NULL AND c{i} IS NULL"
 
 
 def _route(checks: SqlChecks, step: Step, name: str) -> str:
@@ -312,8 +296,8 @@ def _route(checks: SqlChecks, step: Step, name: str) -> str:
     option is not chosen), D302 (a required follow-up of the chosen option missing)."""
     info = checks.plan.variables[name]
     i = checks.index[name]
-    shown = _shown_column(step)
-    answer = _valid(checks, name)
+    shown = shown_column(step)
+    answer = valid(checks, name)
     if info.kind == "check":
         answer += f" AND LOWER(TRIM(r{i})) IN ('true', '1')"  # an unticked box: none
     branches = [f"WHEN ({answer}) AND NOT ({shown}) THEN 'D301'"]
@@ -324,100 +308,6 @@ def _route(checks: SqlChecks, step: Step, name: str) -> str:
             missing = f"NOT ({checks.answered(name)})"
             branches.append(f"WHEN {shown} AND ({chosen}) AND {missing} THEN 'D302'")
     return f"CASE {' '.join(branches)} ELSE NULL END"
-
-
-def _cross(checks: SqlChecks, step: Step) -> list[tuple[str, str]]:
-    """Rules between valid answers, on the path or not: a date range's start after its
-    end, an exclusive check column ticked with other cells of its row."""
-    question = step.question
-    found: list[tuple[str, str]] = []
-    if isinstance(question, DateRangeQuestion):
-        start, end = f"{question.id}.from", f"{question.id}.to"
-        both = f"{_valid(checks, start)} AND {_valid(checks, end)}"
-        bad = f"r{checks.index[start]} > r{checks.index[end]}"
-        found.append((question.id, f"CASE WHEN {both} AND {bad} THEN 'D204' ELSE NULL END"))
-    if isinstance(question, GridQuestion):
-        for row in question.rows:
-            cells = [f"{question.id}.{row.code}.{c.code}" for c in question.columns]
-            for column in question.columns:
-                if not (isinstance(column, CheckColumn) and column.exclusive):
-                    continue
-                name = f"{question.id}.{row.code}.{column.code}"
-                others = " OR ".join(f"({_given(checks, cell)})" for cell in cells if cell != name)
-                ticked = _given(checks, name)
-                found.append(
-                    (name, f"CASE WHEN ({ticked}) AND ({others}) THEN 'D204' ELSE NULL END")
-                )
-    return found
-
-
-def _given(checks: SqlChecks, name: str) -> str:
-    """A valid value that is not an unticked box."""
-    info = checks.plan.variables[name]
-    i = checks.index[name]
-    test = _valid(checks, name)
-    if info.kind == "check":
-        test += f" AND LOWER(TRIM(r{i})) IN ('true', '1')"
-    return test
-
-
-def _required(checks: SqlChecks, step: Step) -> list[tuple[str, str]]:
-    """D302 as :func:`qdef.data.required.missing` decides it, for a question whose
-    options and rows are all offered (no conditions: the SQL checks no other)."""
-    question = step.question
-    if not getattr(question, "required", False):
-        return []
-    qid, shown = question.id, _shown_column(step)
-
-    def answered(name: str) -> str:
-        return f"({checks.answered(name)})"
-
-    def missing(label: str, unanswered: str) -> tuple[str, str]:
-        return label, f"CASE WHEN {shown} AND ({unanswered}) THEN 'D302' ELSE NULL END"
-
-    if isinstance(question, MatrixQuestion | DualMatrixQuestion):
-        scales = (
-            [f".{s.code}" for s in question.scales]
-            if isinstance(question, DualMatrixQuestion)
-            else [""]
-        )
-        return [
-            missing(
-                f"{qid}.{row.code}",
-                " OR ".join(f"NOT {answered(f'{qid}.{row.code}{s}')}" for s in scales),
-            )
-            for row in question.rows
-        ]
-    if isinstance(question, GridQuestion):
-        return [
-            missing(
-                f"{qid}.{row.code}",
-                " AND ".join(
-                    f"NOT {answered(f'{qid}.{row.code}.{c.code}')}" for c in question.columns
-                ),
-            )
-            for row in question.rows
-        ]
-    if isinstance(question, TextListQuestion | NumberListQuestion):
-        parts = checks.plan.parts(qid)
-        return [missing(qid, " AND ".join(f"NOT {answered(p)}" for p in parts))]
-    if isinstance(question, DateRangeQuestion):
-        return [
-            missing(f"{qid}.{end}", f"NOT {answered(f'{qid}.{end}')}") for end in ("from", "to")
-        ]
-    if isinstance(question, RankingQuestion):
-        i = checks.index[qid]
-        codes = checks.plan.variables[qid].codes
-        need = min(question.top or len(codes), len(codes))
-        count = " + ".join(
-            f"CASE WHEN {has_code(checks.dialect, f'r{i}', c)} THEN 1 ELSE 0 END" for c in codes
-        )
-        ranked = f"CASE WHEN {checks.kept(qid)} THEN {count} ELSE 0 END"
-        invalid = f"r{i} IS NOT NULL AND c{i} IS NOT NULL"
-        return [missing(qid, f"({ranked}) < {need} AND NOT ({invalid})")]
-    if isinstance(question, SingleChoice | MultipleChoice) or qid in checks.index:
-        return [missing(qid, f"NOT {answered(qid)}")]
-    return []
 
 
 __all__ = ["SQL_CODES", "Slot", "SqlChecks", "compile_checks"]
