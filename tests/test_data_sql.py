@@ -378,3 +378,25 @@ def test_rows_with_every_cell_empty_are_no_responses(tmp_path: Path) -> None:
     assert sorted(found) == sorted(reference)
     assert (f"{path}:5", "wochenstunden", "D301") in found
     assert engine.summary.responses == checker.summary.responses == 3
+
+
+def test_an_instrument_beyond_the_analysis_is_walked(tmp_path: Path) -> None:
+    """No reaching conditions (the routing analysis over its budget): every question is
+    left to the walk, with why, and the findings are the walk's."""
+    from qdef.routing import Budget  # noqa: PLC0415
+
+    compiled = COMPILED["investitionspakt"]
+
+    class Entangled:
+        plan = compiled.plan
+
+        @property
+        def analysis(self) -> Any:
+            raise Budget("too entangled")
+
+    engine = SqlEngine(Entangled())  # type: ignore[arg-type]
+    assert engine.fallback["im_eingesetzt"].endswith("(beyond the analysis's budget)")
+    path = tmp_path / "responses.csv"
+    write_csv(path, compiled, [{"im_eingesetzt": "nein", "wochenstunden": 500}])
+    found = {(f.response, f.variable, str(f.code)) for f in engine.check_file(path, "csv")}
+    assert found == walked(compiled, path) != set()

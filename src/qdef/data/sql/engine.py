@@ -32,6 +32,7 @@ from qdef.data.readers import read
 from qdef.data.records import Record, parse_text
 from qdef.data.sql.dialect import DIALECTS
 from qdef.data.sql.query import SQL_CODES, SqlChecks, compile_checks
+from qdef.routing import Budget
 from qdef.routing.answers import value_problem
 from qdef.routing.plan import Plan
 
@@ -61,13 +62,21 @@ def duckdb_module() -> Any:
 
 
 def reaching_conditions(compiled: Compiled) -> dict[str, Any]:
-    """Question -> its reaching condition, for every question with answers."""
-    analysis = compiled.analysis
-    return {
-        step.question.id: analysis.reaching(step.question.id)
-        for step in compiled.plan.steps
-        if step.variables
-    }
+    """Question -> its reaching condition, for every question with answers whose
+    condition the routing analysis works out within its budget (the others are left
+    out, and so left to the walk)."""
+    try:
+        analysis = compiled.analysis
+    except (Budget, RecursionError):
+        return {}
+    found: dict[str, Any] = {}
+    for step in compiled.plan.steps:
+        if step.variables:
+            try:
+                found[step.question.id] = analysis.reaching(step.question.id)
+            except Budget:
+                continue
+    return found
 
 
 @dataclass(slots=True)

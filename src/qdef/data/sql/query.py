@@ -232,6 +232,8 @@ def _owned(
         qid = step.question.id
         reason = _why_not(step)
         condition = TRUE
+        if reason is None and qid not in reaching:
+            reason = "its reaching condition is not known (beyond the analysis's budget)"
         if reason is None:
             try:
                 condition = condition_sql(d, plan, reaching[qid], kept)
