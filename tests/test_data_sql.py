@@ -32,7 +32,7 @@ from tests.test_data_readers import csv_cells
 ROW = "ROW_NUMBER() OVER ()"
 #: The summary of the last :func:`walked` run.
 WALKED: list[Summary] = []
-Triple = tuple[str, str, str]
+Triple = tuple[str, str, str, str]
 
 
 def regexp_full_match(text: str | None, pattern: str) -> bool | None:
@@ -72,7 +72,7 @@ def walked(compiled: Compiled, path: Path) -> set[Triple]:
     checker = Checker(compiled.plan)
     WALKED[:] = [checker.summary]
     return {
-        (f.response, f.variable, str(f.code))
+        (f.response, f.where, f.variable, str(f.code))
         for r in read(path, compiled.plan)
         for f in checker.check(r)
     }
@@ -85,7 +85,7 @@ def engines(compiled: Compiled, path: Path, header: list[str]) -> dict[str, set[
     engine = SqlEngine(compiled)
     SUMMARIES.clear()
     found["duckdb file"] = {
-        (f.response, f.variable, str(f.code)) for f in engine.check_file(path, "csv")
+        (f.response, f.where, f.variable, str(f.code)) for f in engine.check_file(path, "csv")
     }
     SUMMARIES.append(engine.summary)
     for name, connect in (("duckdb table", duckdb.connect), ("sqlite table", sqlite)):
@@ -94,7 +94,7 @@ def engines(compiled: Compiled, path: Path, header: list[str]) -> dict[str, set[
         engine = SqlEngine(compiled)
         dialect = "duckdb" if name.startswith("duckdb") else "sqlite"
         found[name] = {
-            (f.response, f.variable, str(f.code))
+            (f.response, f.where, f.variable, str(f.code))
             for f in engine.check_connection(
                 connection, "responses", ROW, header, path=path, fmt="csv", dialect=dialect
             )
@@ -138,7 +138,7 @@ def test_sql_and_walk_agree_on_respondents_and_mutations(name: str, tmp_path: Pa
     path = tmp_path / "responses.csv"
     header = write_csv(path, compiled, responses)
     reference = walked(compiled, path)
-    codes = {code for _, _, code in reference}
+    codes = {code for *_, code in reference}
     for kind, (_, code) in MUTATIONS.items():
         if kinds.get(kind):
             assert str(code) in codes, kind  # the mutation is there to be found
@@ -200,7 +200,7 @@ def test_hostile_texts_and_ids_stay_literals(tmp_path: Path) -> None:
     path = tmp_path / "responses.csv"
     header = write_csv(path, compiled, responses)
     reference = walked(compiled, path)
-    assert {code for _, _, code in reference} == {"D202", "D301", "D302"}
+    assert {code for *_, code in reference} == {"D202", "D301", "D302"}
     for engine, found in engines(compiled, path, header).items():
         assert found == reference, engine
     d = DIALECTS["duckdb"]
@@ -250,11 +250,15 @@ def test_parquet_is_checked_as_the_csv_it_was_written_from(name: str, tmp_path: 
         + " (FORMAT parquet)",
         [str(path)],
     )
-    reference = walked(compiled, path)
-    assert walked(compiled, parquet) == reference
+    reference = {(r, v, c) for r, _, v, c in walked(compiled, path)}  # another file
+    on_parquet = walked(compiled, parquet)
+    assert {(r, v, c) for r, _, v, c in on_parquet} == reference
     engine = SqlEngine(compiled)
-    found = {(f.response, f.variable, str(f.code)) for f in engine.check_file(parquet, "parquet")}
-    assert found == reference
+    found = {
+        (f.response, f.where, f.variable, str(f.code))
+        for f in engine.check_file(parquet, "parquet")
+    }
+    assert found == on_parquet
 
 
 def test_the_command_line_chooses_the_engine_and_prints_the_query(tmp_path: Path) -> None:
@@ -350,7 +354,7 @@ def test_a_file_duckdb_cannot_read_is_walked_and_said_so(tmp_path: Path) -> None
     assert "the SQL engine cannot read it" in err.getvalue()
     found = [tuple(row[:4]) for row in csv.reader(io.StringIO(out.getvalue()))][1:]
     reference = walked(COMPILED["investitionspakt"], path)
-    assert {(r, v, c) for r, _, v, c in found} == reference
+    assert set(found) == reference
     assert ("", "D401") in {(v, c) for _, _, v, c in found}
     jsonl = tmp_path / "responses.jsonl"
     jsonl.write_text('{"im_eingesetzt": "ja"}\n', encoding="utf-8")
@@ -363,9 +367,12 @@ def test_a_file_duckdb_cannot_read_is_walked_and_said_so(tmp_path: Path) -> None
 
 def test_rows_with_every_cell_empty_are_no_responses(tmp_path: Path) -> None:
     """The CSV reader skips a row of empty cells; so does the query, and the rows
-    after it keep their line numbers."""
+    after it, after a blank line and after a cell of two lines keep their lines."""
     path = tmp_path / "responses.csv"
-    path.write_text("im_eingesetzt,wochenstunden,kontakt\nja,200,\n,,\n,,x\nnein,5,\n")
+    path.write_text(
+        "im_eingesetzt,wochenstunden,qualifikation,kontakt\nja,200,,\n,,,\n\n,,,x\n"
+        'ja,5,"zwei\nZeilen",\nnein,5,,\n'
+    )
     compiled = COMPILED["investitionspakt"]
     checker = Checker(compiled.plan)
     reference = [
@@ -376,8 +383,8 @@ def test_rows_with_every_cell_empty_are_no_responses(tmp_path: Path) -> None:
     engine = SqlEngine(compiled)
     found = [(f.where, f.variable, str(f.code)) for f in engine.check_file(path, "csv")]
     assert sorted(found) == sorted(reference)
-    assert (f"{path}:5", "wochenstunden", "D301") in found
-    assert engine.summary.responses == checker.summary.responses == 3
+    assert (f"{path}:8", "wochenstunden", "D301") in found  # after a blank line and a
+    assert engine.summary.responses == checker.summary.responses == 4  # cell of 2 lines
 
 
 def test_an_instrument_beyond_the_analysis_is_walked(tmp_path: Path) -> None:
@@ -398,5 +405,5 @@ def test_an_instrument_beyond_the_analysis_is_walked(tmp_path: Path) -> None:
     assert engine.fallback["im_eingesetzt"].endswith("(beyond the analysis's budget)")
     path = tmp_path / "responses.csv"
     write_csv(path, compiled, [{"im_eingesetzt": "nein", "wochenstunden": 500}])
-    found = {(f.response, f.variable, str(f.code)) for f in engine.check_file(path, "csv")}
+    found = {(f.response, f.where, f.variable, str(f.code)) for f in engine.check_file(path, "csv")}
     assert found == walked(compiled, path) != set()

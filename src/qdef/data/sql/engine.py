@@ -201,8 +201,13 @@ class SqlEngine:
             for finding in self.checker.check(header_record):
                 self._count(finding)
                 yield finding
+        lines = None
+        if fmt == "csv" and counts is not None and _lines(path) != int(counts[-1] or 0) + 1:
+            lines = _row_lines(path)  # blank lines or line breaks in cells: count them
         found = (
-            self._merge(sql_rows, path, fmt, header) if walk_too else self._sql_only(sql_rows, name)
+            self._merge(sql_rows, path, fmt, header)
+            if walk_too
+            else self._sql_only(sql_rows, name, lines)
         )
         for finding in found:
             self._count(finding)
@@ -236,11 +241,22 @@ class SqlEngine:
                 yield int(row), ident, str(variable), str(code), value
 
     def _sql_only(
-        self, rows: Iterator[tuple[int, str | None, str, str, str | None]], name: str
+        self,
+        rows: Iterator[tuple[int, str | None, str, str, str | None]],
+        name: str,
+        lines: Iterator[tuple[int, int]] | None,
     ) -> Iterator[Finding]:
+        """The query's findings; ``lines``: (row, line) of each row, where a row is not
+        on line row + 1."""
         last = None
+        line = (0, 1)
         for row, ident, variable, code, value in rows:
-            where = f"{name}:{row + 1}"
+            if lines is None:
+                where = f"{name}:{row + 1}"
+            else:
+                while line[0] < row:
+                    line = next(lines, (row, row + 1))
+                where = f"{name}:{line[1]}"
             if row != last:
                 self._sql.with_findings += 1
                 last = row
@@ -316,7 +332,7 @@ class SqlEngine:
         """The summary query's counts of one file (``alone``: no walk beside it)."""
         if counts is None:
             return
-        total, *per = counts
+        total, *per, _ = counts
         if alone:
             self._sql.responses += int(total or 0)
         for i, question in enumerate(checks.questions):
@@ -383,6 +399,30 @@ class SqlEngine:
 
 
 _ROW = re.compile(r"(.+)\.([^.]+)$")
+
+
+def _lines(path: Path) -> int:
+    """The lines of a file (a last line without its line end counts), read in blocks."""
+    count, last = 0, b"\n"
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def _row_lines(path: Path) -> Iterator[tuple[int, int]]:
+    """Each row the SQL engine numbers (blank lines are none) with the line it starts
+    on, as the CSV reader names rows."""
+    with path.open(encoding="utf-8-sig", newline="", errors="replace") as file:
+        first = file.readline()
+        reader = csv.reader(file, delimiter=delimiter(first))
+        row, line = 0, 2
+        for cells in reader:
+            if cells:
+                row += 1
+                yield row, line
+            line = reader.line_num + 2
 
 
 def _required_reason(plan: Plan, variable: str) -> str:

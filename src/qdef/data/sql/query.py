@@ -90,6 +90,7 @@ class SqlChecks:
             )
         d = self.dialect
         some = " OR ".join(f"f{s.index} IS NOT NULL" for s in self.slots)
+        some = f"_blank = 0 AND ({some})"
         columns = ", ".join(
             ["_row", "_id", *(f"f{s.index}" for s in self.slots), *self._raw_columns()]
         )
@@ -112,14 +113,18 @@ class SqlChecks:
 
     def summary_query(self) -> str:
         """One row: the number of responses, then per question of :attr:`questions`
-        how many had it on the path and how many of those answered it."""
-        parts = ["COUNT(*)"]
+        how many had it on the path and how many of those answered it, then the rows
+        read (with those whose every cell is empty)."""
+        parts = ["SUM(CASE WHEN _blank = 0 THEN 1 ELSE 0 END)"]
         for qid in self.questions:
             step = self.plan.steps[self.plan.position_of(qid)]
             shown = shown_column(step)
             answered = " OR ".join(f"({self.answered(name)})" for name in step.variables) or "1 = 0"
-            parts.append(f"SUM(CASE WHEN {shown} THEN 1 ELSE 0 END)")
-            parts.append(f"SUM(CASE WHEN ({shown}) AND ({answered}) THEN 1 ELSE 0 END)")
+            parts.append(f"SUM(CASE WHEN _blank = 0 AND {shown} THEN 1 ELSE 0 END)")
+            parts.append(
+                f"SUM(CASE WHEN _blank = 0 AND ({shown}) AND ({answered}) THEN 1 ELSE 0 END)"
+            )
+        parts.append("COUNT(*)")  # the rows read, those with every cell empty too
         return f"WITH {self.chain}\nSELECT {', '.join(parts)} FROM chk"
 
     def answered(self, name: str) -> str:
@@ -196,7 +201,7 @@ def compile_checks(
     src.append(f"CASE WHEN {blank} THEN 1 ELSE 0 END AS _blank")
     ctes = [
         f"src AS (SELECT {', '.join(src)} FROM {source})",
-        f"val AS (SELECT *, {', '.join(val)} FROM src WHERE _blank = 0)",
+        f"val AS (SELECT *, {', '.join(val)} FROM src)",
     ]
     previous = "val"
     for depth, layer in enumerate(owned, start=1):
