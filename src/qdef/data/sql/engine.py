@@ -18,7 +18,6 @@ findings, not with the file; the findings come to Python in batches.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +28,11 @@ from qdef.data.codes import DataCode, Finding
 from qdef.data.csvread import delimiter, header_problems
 from qdef.data.parquetread import parquet_columns
 from qdef.data.readers import read
-from qdef.data.records import Record, parse_text
+from qdef.data.records import Record
 from qdef.data.sql.dialect import DIALECTS
 from qdef.data.sql.query import SQL_CODES, SqlChecks, compile_checks
+from qdef.data.sql.reasons import reason_of
 from qdef.routing import Budget
-from qdef.routing.answers import value_problem
 from qdef.routing.plan import Plan
 
 if TYPE_CHECKING:
@@ -377,28 +376,7 @@ class SqlEngine:
         return found
 
     def _reason(self, variable: str, code: str, value: str | None) -> str:
-        plan = self.plan
-        info = plan.variables.get(variable)
-        if code in ("D201", "D202", "D203", "D204") and info is not None and value is not None:
-            problem = value_problem(info, parse_text(info, value))
-            if problem is not None:
-                return problem
-        if code == "D204":
-            if info is None:
-                return "the start is after the end"
-            return f"{variable!r} is ticked, so the other cells of its row must be empty"
-        if code == "D301" and info is not None:
-            condition = self.reaching(info.question) if self.reaching else None
-            why = f"; it is asked only if {condition}" if condition else ""
-            return f"question {info.question!r} is not on this respondent's path{why}"
-        if code == "D303" and info is not None:
-            return f"its option {info.option!r} of {info.question!r} is not chosen"
-        if code == "D302":
-            return _required_reason(plan, variable)
-        return DataCode[code].summary
-
-
-_ROW = re.compile(r"(.+)\.([^.]+)$")
+        return reason_of(self.plan, self.reaching, variable, code, value)
 
 
 def _lines(path: Path) -> int:
@@ -423,22 +401,6 @@ def _row_lines(path: Path) -> Iterator[tuple[int, int]]:
                 row += 1
                 yield row, line
             line = reader.line_num + 2
-
-
-def _required_reason(plan: Plan, variable: str) -> str:
-    info = plan.variables.get(variable)
-    if info is not None and info.option is not None:
-        return f"a required follow-up of the chosen {info.option!r}"
-    if variable.endswith((".from", ".to")) and info is not None and info.kind == "date":
-        return "a required date range needs both ends"
-    if info is not None and info.kind == "ranking":
-        return "a required ranking: not enough items are ranked"
-    if variable in plan.groups:
-        return "a required question: at least one field must be answered"
-    if info is None:
-        row = _ROW.match(variable)
-        return f"the row {row[2]!r} of a required question" if row else DataCode.D302.summary
-    return "a required question on this respondent's path is not answered"
 
 
 __all__ = [
