@@ -69,9 +69,43 @@ def add_arguments(data: argparse.ArgumentParser) -> None:
         help="text (default), json, or csv (findings only)",
     )
     check.add_argument(
-        "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="do not print the summary line and the engine's notes on stderr",
+    )
+    check.add_argument(
+        "--engine",
+        choices=("duckdb", "python"),
+        help="duckdb: the checks as SQL on DuckDB over CSV and Parquet, the walk for what "
+        "SQL does not express (said on stderr); python: the walk, response by response "
+        "(default: duckdb when every input is CSV or Parquet and every question compiles)",
     )
     check.set_defaults(handler=data_command)
+    sql = actions.add_parser(
+        "sql",
+        help="print the checks as an SQL query, to run where the data is",
+        description=(
+            "Print the checks of INSTRUMENT as one SQL query over a table of responses in "
+            "qdef's CSV layout (a text column per variable, _id), giving one row per "
+            "finding: _row, _id, variable, code, value (docs/data.md, 'Running the SQL "
+            "elsewhere'). Questions the SQL does not express are named in a comment."
+        ),
+    )
+    sql.add_argument("file", type=Path, metavar="INSTRUMENT", help="the instrument file")
+    sql.add_argument(
+        "--dialect",
+        choices=("duckdb", "sqlite", "postgresql", "trino", "spark"),
+        default="duckdb",
+        help="the engine's spelling (default: duckdb)",
+    )
+    sql.add_argument("--table", default="responses", help="the table (default: responses)")
+    sql.add_argument(
+        "--summary",
+        action="store_true",
+        help="print the query counting responses and per question on path and answered instead",
+    )
+    sql.set_defaults(handler=data_command)
     _add_export(actions, FORMATS)
 
 
@@ -119,11 +153,13 @@ def _add_export(actions: Any, sources: dict[str, str]) -> None:
 
 
 def data_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``qdef data ACTION``: ``check`` is the one action so far."""
+    """``qdef data ACTION``: ``check`` and ``sql``."""
     from qdef.data import Checker, read  # noqa: PLC0415
     from qdef.data.readers import detect  # noqa: PLC0415
     from qdef.data.report import summary_line, writer  # noqa: PLC0415
 
+    if args.action == "sql":
+        return _sql(args, out, err)
     missing = [path for path in args.responses if not path.exists()]
     for path in missing:
         err.write(f"qdef: error: cannot read {path}: no such file or directory\n")
@@ -141,16 +177,27 @@ def data_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if isinstance(loaded, int):
             return loaded
         mapping = loaded
-    checker = Checker(compiled.plan, reaching=_reaching(compiled))
     report = writer(args.format, out)
-    progress = _Progress(err)
-    for path, fmt in zip(args.responses, formats, strict=True):
-        for record in read(path, compiled.plan, format=fmt, mapping=mapping):
-            for finding in checker.check(record):
+    engine = _engine(args.engine, formats, compiled, err, quiet=args.quiet)
+    if isinstance(engine, int):
+        return engine
+    if engine is not None:
+        for path, fmt in zip(args.responses, formats, strict=True):
+            for finding in engine.check_file(path, fmt):
                 report.finding(finding)
-            progress.tick(checker.summary.responses, checker.summary.findings)
-    progress.done()
-    summary = checker.summary
+        for note in [] if args.quiet else engine.notes:
+            err.write(f"qdef: note: {note}\n")
+        summary = engine.summary
+    else:
+        checker = Checker(compiled.plan, reaching=_reaching(compiled))
+        progress = _Progress(err)
+        for path, fmt in zip(args.responses, formats, strict=True):
+            for record in read(path, compiled.plan, format=fmt, mapping=mapping):
+                for finding in checker.check(record):
+                    report.finding(finding)
+                progress.tick(checker.summary.responses, checker.summary.findings)
+        progress.done()
+        summary = checker.summary
     report.close(summary)
     if not args.quiet:
         err.write(f"qdef: {summary_line(summary)}\n")
@@ -234,6 +281,67 @@ def _count(n: int, noun: str) -> str:
 def _languages(compiled: Compiled) -> list[str]:
     instrument = compiled.instrument
     return [instrument.language, *(instrument.translations or ())]
+
+
+def _engine(
+    chosen: str | None, formats: list[str], compiled: Compiled, err: TextIO, *, quiet: bool
+) -> Any:
+    """The SQL engine for ``--engine duckdb`` (or by default when every input is CSV or
+    Parquet and every question compiles), None for the walk, or an exit status."""
+    from qdef.data.sql import SQL_FORMATS, SqlEngine  # noqa: PLC0415
+
+    if chosen == "python":
+        return None
+    readable = all(fmt in SQL_FORMATS for fmt in formats)
+    if chosen is None and not readable:
+        return None
+    if not readable:
+        other = sorted({fmt for fmt in formats if fmt not in SQL_FORMATS})
+        err.write(
+            f"qdef: error: the duckdb engine reads CSV and Parquet, not {', '.join(other)}: "
+            "use --engine python\n"
+        )
+        return EXIT_USAGE
+    try:
+        import duckdb  # noqa: F401, PLC0415
+    except ImportError:  # pragma: no cover - a dependency of qdef
+        if chosen is None:
+            return None
+        err.write("qdef: error: the duckdb engine needs DuckDB: pip install 'duckdb>=1.1'\n")
+        return EXIT_USAGE
+    engine = SqlEngine(compiled, reaching=_reaching(compiled))
+    if engine.fallback and chosen is None:
+        return None
+    for question, why in () if quiet else engine.fallback.items():
+        err.write(f"qdef: note: the walk checks {question!r}, not the SQL: {why}\n")
+    return engine
+
+
+def _sql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``qdef data sql``: the query, with what it leaves to the walk as comments."""
+    from qdef.data.sql import DIALECTS, compile_checks  # noqa: PLC0415
+    from qdef.data.sql.engine import reaching_conditions  # noqa: PLC0415
+
+    result = read_one(args, "data sql", out, err, routing=False)
+    if isinstance(result, int):
+        return result
+    assert result.compiled is not None  # read_one returns only valid results
+    dialect = DIALECTS[args.dialect]
+    checks = compile_checks(
+        result.compiled.plan,
+        reaching_conditions(result.compiled),
+        dialect,
+        source=dialect.ident(args.table),
+        row="ROW_NUMBER() OVER ()",
+    )
+    lines = [f"-- qdef data check of {result.compiled.plan.instrument.id} as SQL ({dialect.name})"]
+    lines += [
+        f"-- not checked here (qdef's walk checks it): {q}: {why}"
+        for q, why in checks.fallback.items()
+    ]
+    query = checks.summary_query() if args.summary else checks.findings_query()
+    out.write("\n".join(lines) + "\n" + query + ";\n")
+    return EXIT_OK
 
 
 def _mapping(path: Path | None, compiled: Compiled, err: TextIO) -> dict[str, Any] | int:

@@ -83,8 +83,16 @@ def _read(path: Path, file: TextIO, plan: Plan) -> Iterator[Record]:
     if first is None:
         yield unreadable(str(path), "the file is empty: no header")
         return
-    header = first[1]
-    columns, problems = _columns(header, plan)
+    yield from records(str(path), first[1], found, plan)
+
+
+def records(
+    path: str, header: list[str], found: Iterator[tuple[int, list[str]]], plan: Plan
+) -> Iterator[Record]:
+    """The responses of rows in qdef's CSV layout (``found``: each row with its line),
+    under ``header``, first the findings on the header if any: the CSV reader's and the
+    Parquet reader's (a table of text columns in the same layout) one logic."""
+    columns, problems = header_problems(header, plan)
     if problems:
         yield Record(f"{path}:1", None, {}, problems, readable=False, header=True)
     ident = header.index("_id") if "_id" in header else None
@@ -108,7 +116,7 @@ def _read(path: Path, file: TextIO, plan: Plan) -> Iterator[Record]:
         yield Record(where, (row[ident] or None) if ident is not None else None, answers)
 
 
-def _columns(
+def header_problems(
     header: list[str], plan: Plan
 ) -> tuple[list[_Column | None], list[tuple[str, DataCode, str]]]:
     """What each column holds (None: nothing to read), and the columns that are no
@@ -162,4 +170,4 @@ def _unknown(name: str, plan: Plan) -> str:
     return f"the column {name!r} is not a variable of this instrument"
 
 
-__all__ = ["delimiter", "read_csv", "rows"]
+__all__ = ["delimiter", "header_problems", "read_csv", "records", "rows"]

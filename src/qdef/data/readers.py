@@ -1,10 +1,11 @@
 """Which reader reads a path: by ``format``, or by what the path is.
 
 ``json`` (a web form file, an array of responses, a directory of them), ``jsonl``
-(JSON Lines), ``csv`` (qdef's variable names as headers) and ``limesurvey`` (a
-LimeSurvey response export, read through the instrument's ``limesurvey-map``).
+(JSON Lines), ``csv`` (qdef's variable names as headers), ``parquet`` (the same
+layout in Parquet) and ``limesurvey`` (a LimeSurvey response export, read through
+the instrument's ``limesurvey-map``).
 Without a format: a directory and ``*.json`` are JSON, ``*.jsonl`` and ``*.ndjson``
-JSON Lines, and a ``*.csv`` whose header has LimeSurvey's own columns
+JSON Lines, ``*.parquet`` Parquet, and a ``*.csv`` whose header has LimeSurvey's own columns
 (``submitdate``, ``lastpage``, ``startlanguage``) a LimeSurvey export, else qdef's
 CSV.
 """
@@ -18,6 +19,7 @@ from typing import Any
 from qdef.data.csvread import delimiter, read_csv
 from qdef.data.jsonread import LINES, read_json
 from qdef.data.limesurvey import read_limesurvey
+from qdef.data.parquetread import read_parquet
 from qdef.data.records import Record, unreadable
 from qdef.routing.plan import Plan
 
@@ -27,6 +29,7 @@ FORMATS = {
     "jsonl": "JSON Lines: one response per line",
     "csv": "CSV with qdef's variable names as headers",
     "limesurvey": "a LimeSurvey response export (CSV, question codes as headings)",
+    "parquet": "Parquet in qdef's CSV layout: a column per variable",
 }
 
 #: The columns by which a CSV file is recognised as a LimeSurvey export.
@@ -44,6 +47,8 @@ def detect(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in LINES:
         return "jsonl"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
     if suffix in (".csv", ".txt", ".tsv"):
         try:
             with path.open(encoding="utf-8-sig", errors="replace") as file:
@@ -72,6 +77,8 @@ def read(
         return iter([unreadable(str(path), "no such file or directory")])
     if chosen in ("json", "jsonl"):
         return read_json(path, None if path.is_dir() else chosen == "jsonl")
+    if chosen == "parquet":
+        return read_parquet(path, plan)
     if chosen == "limesurvey":
         assert mapping is not None
         return read_limesurvey(path, plan, mapping)

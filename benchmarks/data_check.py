@@ -1,0 +1,280 @@
+"""``qdef data check`` at scale: the SQL engine on DuckDB against the walk, response by
+response (issue 21, part 5).
+
+    python benchmarks/data_check.py [--sizes 10000 100000 1000000] [--distinct 2000]
+                                    [--walk-sample 10000] [--mutated N] [--out FOLDER]
+
+Responses of the Investitionspakt are generated once — ``--distinct`` respondents of
+``qdef.testing.respondents`` (one in ``--mutated`` (20) then mutated: an answer off the path, a code
+the question does not have, a number out of range, a follow-up without its option,
+a required answer taken away) — written in qdef's CSV layout, and repeated by DuckDB
+to each size (each row its own ``_id``), as CSV and as Parquet. Then, each in a
+fresh process (its peak memory is its own ``VmHWM``):
+
+- ``qdef data check --engine duckdb`` on each file (findings as CSV to /dev/null);
+- ``qdef data check --engine python`` on the first ``--walk-sample`` rows of the
+  CSV: its rate, extrapolated to each size (the walk is linear: one response at a
+  time, in constant memory).
+
+It prints a Markdown section: seconds and peak memory per size and format, the
+speed-up over the extrapolated walk, and the growth from the smallest to the
+largest size (time ratio / size ratio: 1 is linear). Timings are reported, never
+asserted (tests/test_data_sql.py runs it at a tiny size for correctness only);
+results: benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTRUMENT = ROOT / "instruments" / "investitionspakt.yaml"
+
+#: A child process: runs ``qdef data check`` with its arguments, prints its seconds and
+#: peak resident memory (KiB) as JSON on stderr's last line.
+CHILD = """
+import io, json, resource, sys, time
+from qdef.cli import main
+start = time.perf_counter()
+with open("/dev/null", "w") as out:
+    status = main(sys.argv[1:], out, io.StringIO())
+seconds = time.perf_counter() - start
+used = resource.getrusage(resource.RUSAGE_SELF)
+cpu = used.ru_utime + used.ru_stime
+# VmHWM: this process's own peak (ru_maxrss would carry the parent's over the fork)
+with open("/proc/self/status") as proc:
+    peak = next(int(line.split()[1]) for line in proc if line.startswith("VmHWM:"))
+print(json.dumps({"status": status, "seconds": seconds, "cpu": cpu, "peak_kib": peak}))
+"""
+
+
+def respondents(count: int, every: int = 20, seed: int = 21) -> list[dict[str, Any]]:
+    """``count`` respondents of the Investitionspakt from ``qdef.testing``, one in
+    ``every`` mutated."""
+    from hypothesis import HealthCheck, Phase, given, settings  # noqa: PLC0415
+
+    import qdef  # noqa: PLC0415
+    from qdef.testing import respondents as strategy  # noqa: PLC0415
+
+    compiled = qdef.compile(INSTRUMENT)
+    found: list[dict[str, Any]] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+    )
+    @given(response=strategy(compiled))
+    def collect(response: dict[str, Any]) -> None:
+        found.append(response)
+
+    collect()
+    rng = random.Random(seed)
+    for i, response in enumerate(found):
+        if i % every == 0:
+            mutate(response, rng)
+    return found
+
+
+def mutate(response: dict[str, Any], rng: random.Random) -> None:
+    """One of the mutations of tests/test_data_check.py, on the Investitionspakt."""
+    kind = rng.randrange(5)
+    if kind == 0:  # off the path
+        if response.get("im_eingesetzt") == "ja":
+            response["gruende_kein_im"] = "nicht_bekannt"
+        else:
+            response["wochenstunden"] = 20
+    elif kind == 1:
+        response["im_eingesetzt"] = "vielleicht"  # no such code
+    elif kind == 2:
+        response["wochenstunden"] = 200  # out of range (and off the path on "nein")
+    elif kind == 3:
+        response["eigene_raeume_qm"] = 12  # a follow-up without its option, mostly
+    else:
+        response.pop("im_eingesetzt", None)  # required, missing
+
+
+def cells(response: dict[str, Any]) -> dict[str, str]:
+    """A response in qdef's CSV layout (docs/data.md, "CSV")."""
+    found: dict[str, str] = {}
+    for name, value in response.items():
+        if name.startswith("_"):
+            continue
+        if value is True:
+            found[name] = "true"
+        elif isinstance(value, list):
+            found[name] = " ".join(value)
+        else:
+            found[name] = str(value)
+    return found
+
+
+def write_files(folder: Path, distinct: int, sizes: list[int], every: int) -> dict[str, Path]:
+    """The seed CSV, then per size a CSV and a Parquet file, written by DuckDB."""
+    import duckdb  # noqa: PLC0415
+
+    import qdef  # noqa: PLC0415
+
+    plan = qdef.compile(INSTRUMENT).plan
+    header = ["_id", *(n for n, info in plan.variables.items() if info.roster is None)]
+    seed = folder / "seed.csv"
+    with seed.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, header, restval="")
+        writer.writeheader()
+        for i, response in enumerate(respondents(distinct, every)):
+            writer.writerow({"_id": f"s{i}", **cells(response)})
+    files: dict[str, Path] = {"seed": seed}
+    connection = duckdb.connect()
+    columns = ", ".join('"' + name.replace('"', '""') + '"' for name in header[1:])
+    for size in sizes:
+        reps = -(-size // distinct)
+        query = (
+            f"SELECT 'r' || CAST(k * {distinct} + n AS VARCHAR) AS _id, {columns} "
+            f"FROM (SELECT ROW_NUMBER() OVER () - 1 AS n, * FROM "
+            f"read_csv('{seed}', all_varchar = true)) AS seed, range({reps}) AS t(k) "
+            f"LIMIT {size}"
+        )
+        for fmt, options in (("csv", "(HEADER, FORMAT csv)"), ("parquet", "(FORMAT parquet)")):
+            path = folder / f"responses-{size}.{fmt}"
+            connection.execute(f"COPY ({query}) TO '{path}' {options}")
+            files[f"{fmt}-{size}"] = path
+    sample = folder / "sample.csv"
+    connection.close()
+    return {**files, "sample": sample}
+
+
+def run_child(arguments: list[str]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_env(),
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _env() -> dict[str, str]:
+    import os  # noqa: PLC0415
+
+    env = dict(os.environ)
+    paths = [str(ROOT / "src"), str(ROOT / "renderers" / "qdef-render-codebook" / "src")]
+    env["PYTHONPATH"] = ":".join([*paths, env.get("PYTHONPATH", "")]).rstrip(":")
+    return env
+
+
+def measure(
+    sizes: list[int], distinct: int, walk_sample: int, folder: Path, every: int = 20
+) -> dict[str, Any]:
+    files = write_files(folder, distinct, sizes, every)
+    with (
+        files["csv-" + str(sizes[0])].open(encoding="utf-8") as source,
+        files["sample"].open("w", encoding="utf-8") as sample,
+    ):
+        for i, line in enumerate(source):
+            if i > walk_sample:
+                break
+            sample.write(line)
+    empty = folder / "empty.csv"
+    with files["seed"].open(encoding="utf-8") as source:
+        empty.write_text(source.readline(), encoding="utf-8")
+    check = ["data", "check", str(INSTRUMENT)]
+    # what every run pays whatever the rows: start, the instrument, its analysis
+    fixed = run_child([*check, str(empty), "--engine", "python", "--format", "csv", "-q"])
+    walk = run_child([*check, str(files["sample"]), "--engine", "python", "--format", "csv", "-q"])
+    rows = min(walk_sample, sizes[0])
+    rate = rows / max(walk["seconds"] - fixed["seconds"], 1e-9)
+    cpu_rate = rows / max(walk["cpu"] - fixed["cpu"], 1e-9)
+    result: dict[str, Any] = {
+        "distinct": distinct,
+        "every": every,
+        "fixed": fixed,
+        "walk": {"rows": rows, **walk, "rate": rate, "cpu_rate": cpu_rate},
+        "sql": {},
+    }
+    for size in sizes:
+        for fmt in ("csv", "parquet"):
+            path = files[f"{fmt}-{size}"]
+            ran = run_child([*check, str(path), "--engine", "duckdb", "--format", "csv", "-q"])
+            result["sql"][f"{fmt}-{size}"] = {"rows": size, "bytes": path.stat().st_size, **ran}
+    return result
+
+
+def report(result: dict[str, Any], sizes: list[int]) -> str:
+    walk, fixed = result["walk"], result["fixed"]
+    lines = [
+        "## `qdef data check` on DuckDB against the walk (`benchmarks/data_check.py`)",
+        "",
+        f"The Investitionspakt, {result['distinct']:,} distinct generated respondents (one "
+        f"in {result['every']:,} mutated) repeated to each size; each run a fresh process "
+        "(`qdef data check … --format csv -q`, findings to /dev/null): wall seconds, CPU "
+        "seconds (user + system; DuckDB uses every core), peak memory its own (`VmHWM`). "
+        "The DuckDB runs include what every run pays whatever the rows (start, the "
+        f"instrument, its analysis: {fixed['seconds']:.2f} s wall, {fixed['cpu']:.2f} s CPU "
+        f"on a header-only file). The walk (`--engine python`) measured on {walk['rows']:,} "
+        f"rows: {walk['rate']:,.0f} responses per wall second ({walk['cpu_rate']:,.0f} per "
+        f"CPU second) once that is taken off, {walk['peak_kib'] / 1024:.0f} MiB peak; its "
+        "time at each size extrapolated (it reads one response at a time: linear).",
+        "",
+        "| rows | format | file | DuckDB wall s | CPU s | peak MiB | walk wall s "
+        "(extrapolated) | speed-up wall | speed-up CPU |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for size in sizes:
+        for fmt in ("csv", "parquet"):
+            run = result["sql"][f"{fmt}-{size}"]
+            walked, walked_cpu = size / walk["rate"], size / walk["cpu_rate"]
+            lines.append(
+                f"| {size:,} | {fmt} | {run['bytes'] / 2**20:.1f} MiB | {run['seconds']:.2f} | "
+                f"{run['cpu']:.2f} | {run['peak_kib'] / 1024:.0f} | {walked:,.1f} | "
+                f"{walked / run['seconds']:.1f}× | {walked_cpu / run['cpu']:.1f}× |"
+            )
+    if len(sizes) > 1:
+        lines.append("")
+        for fmt in ("csv", "parquet"):
+            for small, large in itertools.pairwise(sizes):
+                a, b = result["sql"][f"{fmt}-{small}"], result["sql"][f"{fmt}-{large}"]
+                ratio = (b["cpu"] - fixed["cpu"]) / max(a["cpu"] - fixed["cpu"], 1e-9)
+                lines.append(
+                    f"- {fmt}, {small:,} → {large:,} rows ({large // small}×): CPU seconds "
+                    f"beyond the fixed part ×{ratio:.1f} (growth {ratio / (large / small):.2f}, "
+                    f"1 is linear); peak memory {a['peak_kib'] / 1024:.0f} → "
+                    f"{b['peak_kib'] / 1024:.0f} MiB."
+                )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--distinct", type=int, default=2000)
+    parser.add_argument("--walk-sample", type=int, default=10_000)
+    parser.add_argument(
+        "--mutated", type=int, default=20, metavar="N", help="mutate one respondent in N"
+    )
+    parser.add_argument("--out", type=Path, help="keep the files in this folder")
+    parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    args = parser.parse_args(argv)
+    sizes = sorted(args.sizes)
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = args.out or Path(temporary)
+        folder.mkdir(parents=True, exist_ok=True)
+        result = measure(sizes, args.distinct, args.walk_sample, folder, args.mutated)
+    print(json.dumps(result, indent=2) if args.json else report(result, sizes), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

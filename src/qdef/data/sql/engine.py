@@ -1,0 +1,412 @@
+"""Running the SQL checks: on DuckDB directly over a CSV or Parquet file, or on any
+connection holding a ``responses`` table (SQLite in the tests), with the walk for
+what the SQL leaves to it.
+
+The query (:mod:`.query`) reports, for the questions it checks, the findings coded
+in :data:`~qdef.data.sql.query.SQL_CODES`; the walk (:class:`~qdef.data.Checker`)
+stays the reference for everything else — questions in rosters, with options offered
+by a condition, with rules, computed values, hidden variables, and rows the SQL
+engine cannot read. When an instrument needs it, the walk runs over every response
+beside the query, and of its findings only those the SQL does not make are kept:
+slower, never silent (:attr:`SqlEngine.fallback` says which questions, and why).
+
+Rows are streamed by DuckDB — the summary query only counts, the findings query
+keeps the rows with a finding (to sort them by row) — so memory grows with the
+findings, not with the file; the findings come to Python in batches.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qdef.data.checker import Checker, Summary, new_summary
+from qdef.data.codes import DataCode, Finding
+from qdef.data.csvread import delimiter, header_problems
+from qdef.data.parquetread import parquet_columns
+from qdef.data.readers import read
+from qdef.data.records import Record
+from qdef.data.sql.dialect import DIALECTS
+from qdef.data.sql.query import SQL_CODES, SqlChecks, compile_checks
+from qdef.data.sql.reasons import reason_of
+from qdef.routing import Budget
+from qdef.routing.plan import Plan
+
+if TYPE_CHECKING:
+    from qdef.pipeline.compiled import Compiled
+
+#: The formats the SQL engine reads itself.
+SQL_FORMATS = ("csv", "parquet")
+_BATCH = 10_000
+#: How many reasons are kept for reuse (a bound: memory stays flat on any data).
+_REASONS = 65_536
+
+
+class SqlUnavailableError(RuntimeError):
+    """DuckDB is not installed, or cannot read the file: the walk checks instead."""
+
+
+def duckdb_module() -> Any:
+    """DuckDB, or :class:`SqlUnavailableError` saying how to get it."""
+    try:
+        import duckdb  # noqa: PLC0415
+    except ImportError as error:  # pragma: no cover - a dependency of qdef
+        raise SqlUnavailableError(
+            "the SQL engine needs DuckDB: pip install 'duckdb>=1.1'"
+        ) from error
+    return duckdb
+
+
+def reaching_conditions(compiled: Compiled) -> dict[str, Any]:
+    """Question -> its reaching condition, for every question with answers whose
+    condition the routing analysis works out within its budget (the others are left
+    out, and so left to the walk)."""
+    try:
+        analysis = compiled.analysis
+    except (Budget, RecursionError):
+        return {}
+    found: dict[str, Any] = {}
+    for step in compiled.plan.steps:
+        if step.variables:
+            try:
+                found[step.question.id] = analysis.reaching(step.question.id)
+            except Budget:
+                continue
+    return found
+
+
+@dataclass(slots=True)
+class _Source:
+    sql: str
+    header: list[str]
+    row: str = "ROW_NUMBER() OVER ()"
+    """The row's number: Parquet's own (read in parallel), else counted in order."""
+
+
+class SqlEngine:
+    """The checks of one instrument in SQL, run file by file, counting as it goes
+    (``summary``: the same counts as the walk's :class:`~qdef.data.Summary`)."""
+
+    def __init__(
+        self,
+        compiled: Compiled,
+        reaching: Callable[[str], str | None] | None = None,
+    ) -> None:
+        self.compiled = compiled
+        self.plan: Plan = compiled.plan
+        self.conditions = reaching_conditions(compiled)
+        self.reaching = reaching
+        self._sql = new_summary(self.plan)
+        """What the query counted: the responses of files it checked alone, the rows
+        with findings of every file it checked, and its questions' counts."""
+        self._codes: dict[str, int] = {}
+        self._reasons: dict[tuple[str, str, str | None], str] = {}
+        probe = compile_checks(
+            self.plan, self.conditions, DIALECTS["duckdb"], source="responses", row="1"
+        )
+        self.fallback: dict[str, str] = dict(probe.fallback)
+        """Question -> why the walk checks it (the same for every file)."""
+        self.owned = set(probe.questions)
+        self.checker = Checker(self.plan, reaching)
+        """The walk beside the query (its questions, the responses and unreadable rows)."""
+        self.walker = Checker(self.plan, reaching)
+        """The walk of files the query cannot read (everything of them)."""
+        self.notes: list[str] = []
+        """What the engine could not do itself, in words (a file left to the walk)."""
+
+    def checks(
+        self, source: str, row: str, columns: list[str] | None, dialect: str = "duckdb"
+    ) -> SqlChecks:
+        return compile_checks(
+            self.plan, self.conditions, DIALECTS[dialect], source=source, row=row, columns=columns
+        )
+
+    # DuckDB over a file
+
+    def check_file(self, path: Path, fmt: str) -> Iterator[Finding]:
+        """Every finding of the responses in ``path`` (``csv`` or ``parquet``)."""
+        duckdb = duckdb_module()
+        # DuckDB's progress bar writes to standard output: it would be in the findings
+        connection = duckdb.connect()
+        connection.execute("SET enable_progress_bar = false")
+        try:
+            source = self._source(connection, path, fmt)
+            yield from self.check_connection(
+                connection, source.sql, source.row, source.header, path=path, fmt=fmt
+            )
+        finally:
+            connection.close()
+
+    def _source(self, connection: Any, path: Path, fmt: str) -> _Source:
+        name = str(path)
+        quoted = DIALECTS["duckdb"].lit(name)
+        if fmt == "parquet":
+            header = parquet_columns(connection, path)
+            d = DIALECTS["duckdb"]
+            casts = ", ".join(f"CAST({d.ident(c)} AS VARCHAR) AS {d.ident(c)}" for c in header)
+            table = f"read_parquet({quoted}, file_row_number = true)"
+            sql = f"(SELECT file_row_number + 1 AS qdef_row_, {casts} FROM {table}) AS responses"
+            return _Source(sql, header, "qdef_row_")
+        with path.open("rb") as file:  # the header only: the rest may not be UTF-8
+            first = file.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+        header = next(csv.reader([first], delimiter=delimiter(first)), [])
+        d = DIALECTS["duckdb"]
+        sep = d.lit(delimiter(first))
+        types = ", ".join(f"{d.lit(column)}: 'VARCHAR'" for column in header)
+        sql = (
+            f"read_csv({quoted}, header = true, delim = {sep}, quote = '\"', "
+            f"escape = '\"', auto_detect = false, columns = {{{types}}})"
+        )
+        return _Source(sql, header)
+
+    def check_connection(
+        self,
+        connection: Any,
+        source: str,
+        row: str,
+        header: list[str],
+        *,
+        path: Path,
+        fmt: str,
+        dialect: str = "duckdb",
+    ) -> Iterator[Finding]:
+        """The findings of the rows of ``source`` on ``connection`` (a DB-API
+        connection: DuckDB's or sqlite3's), which were read from ``path``."""
+        name = str(path)
+        _, problems = header_problems(header, self.plan)
+        twice = any(code == DataCode.D401 for _, code, _ in problems)
+        if twice or not header:
+            yield from self._walk_only(path, fmt)
+            return
+        checks = self.checks(source, row, header, dialect)
+        try:
+            counts = connection.execute(checks.summary_query()).fetchone()
+        except Exception as error:  # the engine's own error type: DuckDB's, sqlite3's
+            first = (
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            )
+            self.notes.append(
+                f"{name}: the SQL engine cannot read it ({first}); the walk checked it"
+            )
+            yield from self._walk_only(path, fmt)
+            return
+        walk_too = bool(self.fallback) or self._walk_columns(header)
+        sql_rows = self._sql_rows(connection, checks)
+        if problems:
+            header_record = Record(f"{name}:1", None, {}, problems, readable=False, header=True)
+            for finding in self.checker.check(header_record):
+                self._count(finding)
+                yield finding
+        lines = None
+        if fmt == "csv" and counts is not None and _lines(path) != int(counts[-1] or 0) + 1:
+            lines = _row_lines(path)  # blank lines or line breaks in cells: count them
+        found = (
+            self._merge(sql_rows, path, fmt, header)
+            if walk_too
+            else self._sql_only(sql_rows, name, lines)
+        )
+        for finding in found:
+            self._count(finding)
+            if finding.code == DataCode.D301:
+                question = self._question(finding.variable)
+                if question in self.owned:
+                    self._sql.questions[question].off_path += 1
+            yield finding
+        self._add_counts(checks, counts, alone=not walk_too)
+
+    def _walk_columns(self, header: list[str]) -> bool:
+        """Whether the data has columns only the walk checks (computed values, hidden
+        variables, rosters)."""
+        plan = self.plan
+        columns, _ = header_problems(header, plan)
+        return any(
+            (column is not None and column.name not in self.plan.variables) or column.roster
+            for column in columns
+            if column is not None
+        )
+
+    def _sql_rows(
+        self, connection: Any, checks: SqlChecks
+    ) -> Iterator[tuple[int, str | None, str, str, str | None]]:
+        cursor = connection.execute(checks.findings_query())
+        while True:
+            batch = cursor.fetchmany(_BATCH)
+            if not batch:
+                return
+            for row, ident, variable, code, value in batch:
+                yield int(row), ident, str(variable), str(code), value
+
+    def _sql_only(
+        self,
+        rows: Iterator[tuple[int, str | None, str, str, str | None]],
+        name: str,
+        lines: Iterator[tuple[int, int]] | None,
+    ) -> Iterator[Finding]:
+        """The query's findings; ``lines``: (row, line) of each row, where a row is not
+        on line row + 1."""
+        last = None
+        line = (0, 1)
+        for row, ident, variable, code, value in rows:
+            if lines is None:
+                where = f"{name}:{row + 1}"
+            else:
+                while line[0] < row:
+                    line = next(lines, (row, row + 1))
+                where = f"{name}:{line[1]}"
+            if row != last:
+                self._sql.with_findings += 1
+                last = row
+            yield Finding(
+                ident or where, where, variable, DataCode[code], self.reason(variable, code, value)
+            )
+
+    def _merge(
+        self,
+        rows: Iterator[tuple[int, str | None, str, str, str | None]],
+        path: Path,
+        fmt: str,
+        header: list[str],
+    ) -> Iterator[Finding]:
+        """The walk over every response beside the query: the SQL's findings of row k
+        with those of the walk the SQL does not make, for the k-th response."""
+        pending = next(rows, None)
+        k = 0
+        for record in self._records(path, fmt):
+            if record.header:
+                continue
+            k += 1
+            found = [f for f in self.checker.check(record) if not self._covered(f)]
+            while pending is not None and pending[0] == k:
+                _, _, variable, code, value = pending
+                found.append(
+                    Finding(
+                        record.response,
+                        record.where,
+                        variable,
+                        DataCode[code],
+                        self.reason(variable, code, value),
+                    )
+                )
+                pending = next(rows, None)
+            if found:
+                self._sql.with_findings += 1
+            yield from found
+
+    def _records(self, path: Path, fmt: str) -> Iterator[Record]:
+        return read(path, self.plan, format=fmt)
+
+    def _walk_only(self, path: Path, fmt: str) -> Iterator[Finding]:
+        """A file the query cannot read as columns (a column twice, no header): the
+        walk checks all of it."""
+        for record in self._records(path, fmt):
+            found = self.walker.check(record)
+            for finding in found:
+                self._count(finding)
+            yield from found
+
+    def _covered(self, finding: Finding) -> bool:
+        """Whether the SQL makes this finding (its question checked by the query, its
+        code one the query gives)."""
+        return finding.code in SQL_CODES and self._question(finding.variable) in self.owned
+
+    def _question(self, label: str) -> str | None:
+        plan = self.plan
+        info = plan.variables.get(label)
+        if info is not None:
+            return info.question
+        head = label
+        while head:
+            if head in plan.symbols.positions:
+                return head
+            head = head.rpartition(".")[0]
+        return None
+
+    def _count(self, finding: Finding) -> None:
+        self._codes[finding.code] = self._codes.get(finding.code, 0) + 1
+
+    def _add_counts(self, checks: SqlChecks, counts: Any, alone: bool) -> None:
+        """The summary query's counts of one file (``alone``: no walk beside it)."""
+        if counts is None:
+            return
+        total, *per, _ = counts
+        if alone:
+            self._sql.responses += int(total or 0)
+        for i, question in enumerate(checks.questions):
+            on_path, answered = int(per[2 * i] or 0), int(per[2 * i + 1] or 0)
+            counts_of = self._sql.questions[question]
+            counts_of.on_path += on_path
+            counts_of.answered += answered
+            counts_of.missing += on_path - answered
+
+    @property
+    def summary(self) -> Summary:
+        """The counts so far, as the walk would have counted them: the query's for its
+        questions, the walk's for the others and for the files it read alone."""
+        beside, alone, sql = self.checker.summary, self.walker.summary, self._sql
+        found = new_summary(self.plan)
+        found.responses = sql.responses + beside.responses + alone.responses
+        found.unreadable = beside.unreadable + alone.unreadable
+        found.with_findings = sql.with_findings + alone.with_findings
+        found.codes = dict(self._codes)
+        for question, counts in found.questions.items():
+            ours = sql.questions[question] if question in self.owned else beside.questions[question]
+            for part in (ours, alone.questions[question]):
+                counts.on_path += part.on_path
+                counts.answered += part.answered
+                counts.missing += part.missing
+                counts.off_path += part.off_path
+        return found
+
+    # reasons
+
+    def reason(self, variable: str, code: str, value: str | None) -> str:
+        """The reason of a finding of the SQL, in the walk's words where it has them
+        (kept for the values seen most: collected data repeat their values, and the
+        words depend on nothing else)."""
+        key = (variable, code, value)
+        found = self._reasons.get(key)
+        if found is None:
+            found = self._reason(variable, code, value)
+            if len(self._reasons) >= _REASONS:
+                self._reasons.clear()
+            self._reasons[key] = found
+        return found
+
+    def _reason(self, variable: str, code: str, value: str | None) -> str:
+        return reason_of(self.plan, self.reaching, variable, code, value)
+
+
+def _lines(path: Path) -> int:
+    """The lines of a file (a last line without its line end counts), read in blocks."""
+    count, last = 0, b"\n"
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def _row_lines(path: Path) -> Iterator[tuple[int, int]]:
+    """Each row the SQL engine numbers (blank lines are none) with the line it starts
+    on, as the CSV reader names rows."""
+    with path.open(encoding="utf-8-sig", newline="", errors="replace") as file:
+        first = file.readline()
+        reader = csv.reader(file, delimiter=delimiter(first))
+        row, line = 0, 2
+        for cells in reader:
+            if cells:
+                row += 1
+                yield row, line
+            line = reader.line_num + 2
+
+
+__all__ = [
+    "SQL_FORMATS",
+    "SqlEngine",
+    "SqlUnavailableError",
+    "duckdb_module",
+    "reaching_conditions",
+]

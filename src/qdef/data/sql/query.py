@@ -1,0 +1,320 @@
+"""The checks of one instrument as one SQL query over a table of responses.
+
+The table has a row per response and a column per variable, every value as text
+(qdef's CSV layout, docs/data.md), and optionally ``_id``. The query is a chain of
+common table expressions, each a plain ``SELECT *, … FROM`` the one before, so that
+no engine has to see an expression twice:
+
+1. ``src``: each variable's cell, an empty text as no answer (``NULLIF``), as
+   ``r<i>``, and the row's number and id;
+2. ``val``: each value's check (:func:`~qdef.data.sql.values.value_code`), ``c<i>``:
+   the code of what is wrong, NULL when valid;
+3. ``s1``, ``s2``, …: whether each question is shown (``s<position>``), its reaching
+   condition on the *kept* answers of the questions before it (a layer per depth of
+   that dependency, so a condition reads only columns of earlier layers);
+4. ``chk``: a column ``f<j>`` per finding slot — a variable's value (D2xx), its
+   routing (D301 off the path, D303 follow-up without its option, D302 required and
+   missing: at most one of them holds), a rule between answers (D204) — holding the
+   code or NULL;
+5. ``bad``: the rows with a finding (few, on clean data), then one row per finding:
+   ``(_row, _id, variable, code, value)``, the value being the raw text for the
+   reason.
+
+:func:`summary_query` counts, over the same chain, the responses and per question
+how many had it on the path and answered it.
+
+A question the SQL does not express (in a roster, with options offered by a
+condition, with rules or a total, a computed value, or a reaching condition outside
+:mod:`.conditions`' subset, or one that depends on such a question) is not in the
+query: :attr:`SqlChecks.fallback` names it with why, and the engine leaves it to
+the walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from qdef.data.codes import DataCode
+from qdef.data.sql.conditions import TRUE, UnsupportedError, condition_sql
+from qdef.data.sql.dialect import Dialect
+from qdef.data.sql.required import cross, required, valid
+from qdef.data.sql.values import has_code, value_code
+from qdef.expr.nodes import Expr, Ref
+from qdef.expr.nodes import walk as nodes
+from qdef.routing.plan import Plan, Step, VarInfo
+
+#: The codes the SQL reports for the questions it checks; the walk reports the rest.
+SQL_CODES = frozenset(
+    {DataCode.D201, DataCode.D202, DataCode.D203, DataCode.D204}
+    | {DataCode.D301, DataCode.D302, DataCode.D303}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One place a finding can be: a column ``f<index>`` of ``chk``."""
+
+    index: int
+    variable: str
+    """The finding's variable (a question's id for a rule between answers or a required
+    list; ``q.row`` for a matrix's row)."""
+    question: str
+    raw: str | None
+    """The variable whose text the reason quotes (None: none)."""
+    expr: str
+
+
+@dataclass(slots=True)
+class SqlChecks:
+    """The checks of an instrument in SQL: which questions, which slots, the query."""
+
+    plan: Plan
+    dialect: Dialect
+    questions: list[str] = field(default_factory=list)
+    """The questions the query checks, in order."""
+    fallback: dict[str, str] = field(default_factory=dict)
+    """Question -> why the walk checks it instead."""
+    slots: list[Slot] = field(default_factory=list)
+    chain: str = ""
+    """The common table expressions, ``src`` … ``chk``."""
+    index: dict[str, int] = field(default_factory=dict)
+    """Variable -> its number i (columns ``r<i>``, ``c<i>``)."""
+
+    def findings_query(self) -> str:
+        """One row per finding: ``(_row, _id, variable, code, value)``, by row."""
+        if not self.slots:
+            return (
+                f"WITH {self.chain} SELECT _row, _id, _row AS variable, _row AS code, "
+                "_row AS value FROM chk WHERE 1 = 0"
+            )
+        d = self.dialect
+        some = " OR ".join(f"f{s.index} IS NOT NULL" for s in self.slots)
+        some = f"_blank = 0 AND ({some})"
+        columns = ", ".join(
+            ["_row", "_id", *(f"f{s.index}" for s in self.slots), *self._raw_columns()]
+        )
+        found = "\nUNION ALL ".join(
+            f"SELECT _row, _id, {s.index} AS k, {d.lit(s.variable)} AS variable, "
+            f"f{s.index} AS code, {s.raw or 'CAST(NULL AS VARCHAR)'} AS value "
+            f"FROM bad WHERE f{s.index} IS NOT NULL"
+            for s in self.slots
+        )
+        materialized = "MATERIALIZED " if d.materialized else ""
+        return (
+            f"WITH {self.chain},\n"
+            f"bad AS {materialized}(SELECT {columns} FROM chk WHERE {some})\n"
+            f"SELECT _row, _id, variable, code, value FROM (\n{found}\n) AS found\n"
+            f"ORDER BY _row, k"
+        )
+
+    def _raw_columns(self) -> list[str]:
+        return sorted({s.raw for s in self.slots if s.raw}, key=lambda r: int(r[1:]))
+
+    def summary_query(self) -> str:
+        """One row: the number of responses, then per question of :attr:`questions`
+        how many had it on the path and how many of those answered it, then the rows
+        read (with those whose every cell is empty)."""
+        parts = ["SUM(CASE WHEN _blank = 0 THEN 1 ELSE 0 END)"]
+        for qid in self.questions:
+            step = self.plan.steps[self.plan.position_of(qid)]
+            shown = shown_column(step)
+            answered = " OR ".join(f"({self.answered(name)})" for name in step.variables) or "1 = 0"
+            parts.append(f"SUM(CASE WHEN _blank = 0 AND {shown} THEN 1 ELSE 0 END)")
+            parts.append(
+                f"SUM(CASE WHEN _blank = 0 AND ({shown}) AND ({answered}) THEN 1 ELSE 0 END)"
+            )
+        parts.append("COUNT(*)")  # the rows read, those with every cell empty too
+        return f"WITH {self.chain}\nSELECT {', '.join(parts)} FROM chk"
+
+    def answered(self, name: str) -> str:
+        """Kept (in the walk's response) or given but invalid (counts as answered)."""
+        i = self.index[name]
+        return f"({self.kept(name)}) OR (r{i} IS NOT NULL AND c{i} IS NOT NULL)"
+
+    def kept(self, name: str) -> str:
+        """Whether the walk keeps the variable's value: its question shown, the value
+        valid, a check box ticked, a follow-up's option chosen."""
+        info = self.plan.variables[name]
+        i = self.index[name]
+        step = self.plan.steps[info.position]
+        test = f"{shown_column(step)} AND r{i} IS NOT NULL AND c{i} IS NULL"
+        if info.kind == "check":
+            test += f" AND LOWER(TRIM(r{i})) IN ('true', '1')"
+        if info.option is not None:
+            test += f" AND {self.chosen(info)}"
+        return test
+
+    def chosen(self, info: VarInfo) -> str:
+        """Whether the follow-up's option is chosen (a valid answer of its question)."""
+        parent = self.index[info.question]
+        assert info.option is not None
+        raw = f"r{parent}"
+        if self.plan.variables[info.question].kind == "choice":
+            match = f"{raw} = {self.dialect.lit(info.option)}"
+        else:
+            match = has_code(self.dialect, raw, info.option)
+        return f"{raw} IS NOT NULL AND c{parent} IS NULL AND {match}"
+
+
+def shown_column(step: Step) -> str:
+    return f"s{step.position}"
+
+
+def compile_checks(
+    plan: Plan,
+    reaching: dict[str, Expr],
+    dialect: Dialect,
+    *,
+    source: str,
+    row: str,
+    columns: Iterable[str] | None = None,
+) -> SqlChecks:
+    """The checks of ``plan`` over the relation ``source`` (a table name or a table
+    function), numbering rows with the expression ``row``. ``reaching``: question ->
+    its reaching condition (``Analysis.reaching``). ``columns``: the columns the data
+    has (None: all of the instrument's variables and ``_id``)."""
+    checks = SqlChecks(plan, dialect)
+    listed = None if columns is None else list(columns)
+    present = None if listed is None else set(listed)
+    names = [name for name, info in plan.variables.items() if info.roster is None]
+    checks.index = {name: i for i, name in enumerate(names)}
+    owned = _owned(plan, reaching, dialect, checks)
+    d = dialect
+
+    def raw(name: str) -> str:
+        if present is not None and name not in present:
+            return "CAST(NULL AS VARCHAR)"
+        return f"NULLIF({d.ident(name)}, '')"
+
+    ident = "_id" if present is None or "_id" in present else None
+    src = [f"{row} AS _row", f"{raw(ident) if ident else 'CAST(NULL AS VARCHAR)'} AS _id"]
+    src += [f"{raw(name)} AS r{checks.index[name]}" for name in names]
+    val = [
+        f"{value_code(d, plan.variables[n], f'r{checks.index[n]}')} AS c{checks.index[n]}"
+        for n in names
+    ]
+    # a row whose every cell is empty is no response (the CSV reader skips it): it is
+    # numbered, then left out
+    cells = [d.ident(name) for name in (listed if listed is not None else ["_id", *names])]
+    blank = " AND ".join(f"COALESCE({cell}, '') = ''" for cell in cells) or "1 = 0"
+    src.append(f"CASE WHEN {blank} THEN 1 ELSE 0 END AS _blank")
+    ctes = [
+        f"src AS (SELECT {', '.join(src)} FROM {source})",
+        f"val AS (SELECT *, {', '.join(val)} FROM src)",
+    ]
+    previous = "val"
+    for depth, layer in enumerate(owned, start=1):
+        shown = ", ".join(f"({condition}) AS s{position}" for position, condition in layer)
+        ctes.append(f"s{depth} AS (SELECT *, {shown} FROM {previous})")
+        previous = f"s{depth}"
+    slots = _slots(checks)
+    checks.slots = slots
+    found = [f"{s.expr} AS f{s.index}" for s in slots] or ["NULL AS f_none"]
+    ctes.append(f"chk AS (SELECT *, {', '.join(found)} FROM {previous})")
+    checks.chain = ",\n".join(ctes)
+    return checks
+
+
+def _owned(
+    plan: Plan, reaching: dict[str, Expr], d: Dialect, checks: SqlChecks
+) -> list[list[tuple[int, str]]]:
+    """The questions the SQL checks, as layers of (position, shown condition); the
+    others go to ``checks.fallback``."""
+    depth: dict[int, int] = {}
+    layers: list[list[tuple[int, str]]] = []
+
+    def kept(name: str) -> tuple[str, str]:
+        info = plan.variables[name]
+        if info.position not in depth:
+            question = plan.steps[info.position].question.id
+            raise UnsupportedError(f"it depends on {question!r}, which the walk checks")
+        return checks.kept(name), f"r{checks.index[name]}"
+
+    for step in plan.steps:
+        if not step.variables:
+            continue
+        qid = step.question.id
+        reason = _why_not(step)
+        condition = TRUE
+        if reason is None and qid not in reaching:
+            reason = "its reaching condition is not known (beyond the analysis's budget)"
+        if reason is None:
+            try:
+                condition = condition_sql(d, plan, reaching[qid], kept)
+            except UnsupportedError as error:
+                reason = f"its reaching condition: {error}"
+        if reason is not None:
+            checks.fallback[qid] = reason
+            continue
+        used = {
+            plan.variables[n.name].position
+            for n in nodes(reaching[qid])
+            if isinstance(n, Ref) and n.name in plan.variables
+        }
+        used |= {
+            plan.variables[part].position
+            for n in nodes(reaching[qid])
+            if isinstance(n, Ref)
+            for part in plan.parts(n.name)
+        }
+        level = 1 + max((depth[p] for p in used if p in depth), default=0)
+        depth[step.position] = level
+        while len(layers) < level:
+            layers.append([])
+        layers[level - 1].append((step.position, condition))
+        checks.questions.append(qid)
+    return layers
+
+
+def _why_not(step: Step) -> str | None:
+    if step.roster is not None:
+        return f"it is in the roster {step.roster!r}"
+    if step.option_when:
+        return "its options or rows are offered by a condition"
+    if step.rules or step.total is not None:
+        return "it has rules"
+    return None
+
+
+def _slots(checks: SqlChecks) -> list[Slot]:
+    plan = checks.plan
+    slots: list[Slot] = []
+
+    def add(variable: str, question: str, raw: str | None, expr: str) -> None:
+        slots.append(Slot(len(slots), variable, question, raw, expr))
+
+    for qid in checks.questions:
+        step = plan.steps[plan.position_of(qid)]
+        for name in step.variables:
+            i = checks.index[name]
+            add(name, qid, f"r{i}", f"c{i}")
+        for variable, expr in cross(checks, step):
+            add(variable, qid, None, expr)
+        for name in step.variables:
+            add(name, qid, f"r{checks.index[name]}", _route(checks, step, name))
+        for variable, expr in required(checks, step):
+            add(variable, qid, None, expr)
+    return slots
+
+
+def _route(checks: SqlChecks, step: Step, name: str) -> str:
+    """D301 (a valid answer, its question not shown), D303 (shown, a follow-up whose
+    option is not chosen), D302 (a required follow-up of the chosen option missing)."""
+    info = checks.plan.variables[name]
+    i = checks.index[name]
+    shown = shown_column(step)
+    answer = valid(checks, name)
+    if info.kind == "check":
+        answer += f" AND LOWER(TRIM(r{i})) IN ('true', '1')"  # an unticked box: none
+    branches = [f"WHEN ({answer}) AND NOT ({shown}) THEN 'D301'"]
+    if info.option is not None:
+        chosen = checks.chosen(info)
+        branches.append(f"WHEN ({answer}) AND NOT ({chosen}) THEN 'D303'")
+        if getattr(info.node, "required", False):
+            missing = f"NOT ({checks.answered(name)})"
+            branches.append(f"WHEN {shown} AND ({chosen}) AND {missing} THEN 'D302'")
+    return f"CASE {' '.join(branches)} ELSE NULL END"
+
+
+__all__ = ["SQL_CODES", "Slot", "SqlChecks", "compile_checks"]

@@ -1,0 +1,409 @@
+"""``qdef data check`` on SQL (issue 21, part 2): the SQL engine reports the same
+findings as the walk — the same (response, variable, code) — on generated
+respondents of every instrument under instruments/ and on mutated ones (an answer
+off the path, a required answer missing, a bad code, a number out of range, an
+orphan follow-up), with the same query text run on DuckDB and on SQLite. Hostile
+codes and ids cannot break out of the query's quoting.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import qdef
+from qdef.data import Checker, Summary, read
+from qdef.data.sql import DIALECTS, SqlEngine
+from qdef.data.sql.query import compile_checks
+from qdef.pipeline.compiled import Compiled
+from qdef.testing import respondents
+from tests.test_data_check import COMPILED, MUTATIONS, NAMES
+from tests.test_data_readers import csv_cells
+
+ROW = "ROW_NUMBER() OVER ()"
+#: The summary of the last :func:`walked` run.
+WALKED: list[Summary] = []
+Triple = tuple[str, str, str, str]
+
+
+def regexp_full_match(text: str | None, pattern: str) -> bool | None:
+    """The one function SQLite lacks (docs/data.md, "Running the SQL elsewhere")."""
+    return None if text is None else re.fullmatch(pattern, text) is not None
+
+
+def sqlite() -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:")
+    connection.create_function("regexp_full_match", 2, regexp_full_match, deterministic=True)
+    return connection
+
+
+def write_csv(path: Path, compiled: Compiled, responses: list[dict[str, Any]]) -> list[str]:
+    rows = [csv_cells(compiled, response) for response in responses]
+    header = ["_id", *dict.fromkeys(name for row in rows for name in row)]
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        for i, row in enumerate(rows, start=1):
+            writer.writerow([f"r{i}", *(row.get(name, "") for name in header[1:])])
+    return header
+
+
+def load(connection: Any, path: Path, header: list[str]) -> None:
+    """The CSV file as a table ``responses`` of text columns (SQLite's way in)."""
+    d = DIALECTS["sqlite"]
+    columns = ", ".join(f"{d.ident(name)} TEXT" for name in header)
+    connection.execute(f"CREATE TABLE responses ({columns})")
+    marks = ", ".join("?" for _ in header)
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.reader(file))[1:]
+    connection.executemany(f"INSERT INTO responses VALUES ({marks})", rows)
+
+
+def walked(compiled: Compiled, path: Path) -> set[Triple]:
+    checker = Checker(compiled.plan)
+    WALKED[:] = [checker.summary]
+    return {
+        (f.response, f.where, f.variable, str(f.code))
+        for r in read(path, compiled.plan)
+        for f in checker.check(r)
+    }
+
+
+def engines(compiled: Compiled, path: Path, header: list[str]) -> dict[str, set[Triple]]:
+    """The findings of the SQL engine: on DuckDB over the file, and with one query text
+    over a table ``responses`` on DuckDB and on SQLite."""
+    found: dict[str, set[Triple]] = {}
+    engine = SqlEngine(compiled)
+    SUMMARIES.clear()
+    found["duckdb file"] = {
+        (f.response, f.where, f.variable, str(f.code)) for f in engine.check_file(path, "csv")
+    }
+    SUMMARIES.append(engine.summary)
+    for name, connect in (("duckdb table", duckdb.connect), ("sqlite table", sqlite)):
+        connection = connect()
+        load(connection, path, header)
+        engine = SqlEngine(compiled)
+        dialect = "duckdb" if name.startswith("duckdb") else "sqlite"
+        found[name] = {
+            (f.response, f.where, f.variable, str(f.code))
+            for f in engine.check_connection(
+                connection, "responses", ROW, header, path=path, fmt="csv", dialect=dialect
+            )
+        }
+        SUMMARIES.append(engine.summary)
+    return found
+
+
+#: The summaries of the last :func:`engines` run, one per engine.
+SUMMARIES: list[Summary] = []
+
+
+def same_summary(walk: Summary, sql: Summary) -> None:
+    assert (sql.responses, sql.with_findings, sql.unreadable) == (
+        walk.responses,
+        walk.with_findings,
+        walk.unreadable,
+    )
+    assert {str(k): v for k, v in sql.codes.items()} == {str(k): v for k, v in walk.codes.items()}
+    assert sql.questions == walk.questions
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sql_and_walk_agree_on_respondents_and_mutations(name: str, tmp_path: Path) -> None:
+    compiled = COMPILED[name]
+    responses: list[dict[str, Any]] = []
+    kinds: dict[str, int] = {}
+
+    @settings(max_examples=30, database=None)
+    @given(data=st.data())
+    def collect(data: st.DataObject) -> None:
+        response = data.draw(respondents(compiled), label="response")
+        responses.append(response)
+        for kind, (mutate, _) in MUTATIONS.items():
+            mutated = mutate(compiled, response, data)
+            if mutated is not None:
+                responses.append(mutated[0])
+                kinds[kind] = kinds.get(kind, 0) + 1
+
+    collect()
+    path = tmp_path / "responses.csv"
+    header = write_csv(path, compiled, responses)
+    reference = walked(compiled, path)
+    codes = {code for *_, code in reference}
+    for kind, (_, code) in MUTATIONS.items():
+        if kinds.get(kind):
+            assert str(code) in codes, kind  # the mutation is there to be found
+    walk_summary = WALKED[0]
+    for engine, found in engines(compiled, path, header).items():
+        assert found == reference, (engine, sorted(found ^ reference))
+    for summary in SUMMARIES:
+        same_summary(walk_summary, summary)
+
+
+def test_investitionspakt_is_checked_by_the_sql_alone() -> None:
+    """The benchmark's instrument: every question in the query, no walk needed."""
+    engine = SqlEngine(COMPILED["investitionspakt"])
+    assert engine.fallback == {}
+
+
+def test_what_sql_does_not_express_is_named_with_why() -> None:
+    engine = SqlEngine(COMPILED["household-roster"])
+    assert engine.fallback["age"] == "it is in the roster 'persons'"
+    assert "over" in engine.fallback["childcare_help"]
+
+
+HOSTILE = r"""
+qdef: 1
+id: hostile
+title: Hostile texts
+version: "1"
+language: en
+sections:
+  - id: s
+    title: S
+    questions:
+      - id: q
+        type: text
+        required: true
+        text: Q
+        pattern: {regex: "[a-z' ;()\\\\\"-]+"}
+      - id: r
+        type: text
+        text: R
+        when: q == "it's'); drop table responses; --"
+"""
+
+
+def test_hostile_texts_and_ids_stay_literals(tmp_path: Path) -> None:
+    """Instrument codes and ids are plain names (the model's patterns), but a condition's
+    text literal, a ``pattern`` and every cell and ``_id`` are anyone's text: each stays
+    a literal."""
+    source = tmp_path / "hostile.yaml"
+    source.write_text(HOSTILE, encoding="utf-8")
+    compiled = qdef.compile(source)
+    responses = [
+        {"q": "it's'); drop table responses; --", "r": "x"},
+        {"q": "it's", "r": "y"},  # r off the path
+        {"q": 'a\\"b'},
+        {"q": "'; DROP TABLE responses; --"},  # not the pattern
+        {"r": "z"},  # required missing, r off the path
+    ]
+    path = tmp_path / "responses.csv"
+    header = write_csv(path, compiled, responses)
+    reference = walked(compiled, path)
+    assert {code for *_, code in reference} == {"D202", "D301", "D302"}
+    for engine, found in engines(compiled, path, header).items():
+        assert found == reference, engine
+    d = DIALECTS["duckdb"]
+    assert d.ident('a"b') == '"a""b"'
+    assert d.lit("it's") == "'it''s'"
+    assert DIALECTS["spark"].ident("a`b") == "`a``b`"
+    assert DIALECTS["spark"].lit("a\\b'") == "'a\\\\b'''"
+    with pytest.raises(ValueError, match="NUL"):
+        d.lit("a\x00b")
+
+
+def test_the_same_query_text_runs_on_both(tmp_path: Path) -> None:
+    compiled = COMPILED["investitionspakt"]
+    conditions = {
+        s.question.id: compiled.analysis.reaching(s.question.id) for s in compiled.plan.steps
+    }
+    a = compile_checks(compiled.plan, conditions, DIALECTS["duckdb"], source="responses", row=ROW)
+    b = compile_checks(compiled.plan, conditions, DIALECTS["sqlite"], source="responses", row=ROW)
+    assert a.findings_query() == b.findings_query()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parquet_is_checked_as_the_csv_it_was_written_from(name: str, tmp_path: Path) -> None:
+    """The same responses as Parquet (text columns): the SQL engine over the file, and
+    the walk reading it, report what the walk reports on the CSV."""
+    compiled = COMPILED[name]
+    responses: list[dict[str, Any]] = []
+
+    @settings(max_examples=10, database=None)
+    @given(data=st.data())
+    def collect(data: st.DataObject) -> None:
+        response = data.draw(respondents(compiled), label="response")
+        responses.append(response)
+        for mutate, _ in MUTATIONS.values():
+            mutated = mutate(compiled, response, data)
+            if mutated is not None:
+                responses.append(mutated[0])
+
+    collect()
+    path = tmp_path / "responses.csv"
+    write_csv(path, compiled, responses)
+    parquet = tmp_path / "responses.parquet"
+    connection = duckdb.connect()
+    connection.execute(
+        "COPY (SELECT * FROM read_csv(?, all_varchar = true)) TO "
+        + DIALECTS["duckdb"].lit(str(parquet))
+        + " (FORMAT parquet)",
+        [str(path)],
+    )
+    reference = {(r, v, c) for r, _, v, c in walked(compiled, path)}  # another file
+    on_parquet = walked(compiled, parquet)
+    assert {(r, v, c) for r, _, v, c in on_parquet} == reference
+    engine = SqlEngine(compiled)
+    found = {
+        (f.response, f.where, f.variable, str(f.code))
+        for f in engine.check_file(parquet, "parquet")
+    }
+    assert found == on_parquet
+
+
+def test_the_command_line_chooses_the_engine_and_prints_the_query(tmp_path: Path) -> None:
+    from qdef.cli import main  # noqa: PLC0415
+
+    instrument = str(Path(qdef.__file__).parents[2] / "instruments" / "investitionspakt.yaml")
+    path = tmp_path / "responses.csv"
+    write_csv(
+        path,
+        COMPILED["investitionspakt"],
+        [{"im_eingesetzt": "ja", "wochenstunden": 200, "fortsetzung_geplant": "nein"}],
+    )
+    outputs = {}
+    for engine in ("duckdb", "python"):
+        out, err = io.StringIO(), io.StringIO()
+        status = main(
+            ["data", "check", instrument, str(path), "--engine", engine, "--format", "csv"],
+            out,
+            err,
+        )
+        assert status == 1
+        outputs[engine] = [line.split(",")[2:4] for line in out.getvalue().splitlines()]
+    assert (
+        outputs["duckdb"] == outputs["python"] == [["variable", "code"], ["wochenstunden", "D203"]]
+    )
+    roster = str(Path(instrument).with_name("household-roster.yaml"))
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["data", "check", roster, str(path), "--engine", "duckdb"], out, err)
+    assert "the walk checks 'age', not the SQL: it is in the roster 'persons'" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["data", "sql", instrument, "--dialect", "postgresql"], out, err) == 0
+    query = out.getvalue()
+    assert "~ " in query and "regexp_full_match" not in query
+    # the printed query reads every variable's column (SQLite would take a missing
+    # column's quoted name for a text): the table has them all
+    connection = sqlite()
+    plan = COMPILED["investitionspakt"].plan
+    header = ["_id", *(name for name, info in plan.variables.items() if info.roster is None)]
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, header, restval="")
+        writer.writeheader()
+        writer.writerow(
+            {
+                "_id": "r1",
+                "im_eingesetzt": "ja",
+                "wochenstunden": "200",
+                "fortsetzung_geplant": "nein",
+            }
+        )
+    load(connection, path, header)
+    out = io.StringIO()
+    assert main(["data", "sql", instrument, "--dialect", "sqlite"], out, err) == 0
+    rows = connection.execute(out.getvalue().rstrip().rstrip(";")).fetchall()
+    assert [(row[2], row[3]) for row in rows] == [("wochenstunden", "D203")]
+
+
+def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    """benchmarks/data_check.py end to end, for correctness only (no time asserted):
+    the files have the rows asked for, each engine's run succeeds with findings (one
+    respondent in 20 is mutated), and the report has a line per size and format."""
+    from benchmarks import data_check  # noqa: PLC0415
+
+    result = data_check.measure([40, 120], distinct=20, walk_sample=40, folder=tmp_path)
+    assert result["walk"]["status"] == 1
+    assert result["walk"]["rows"] == 40
+    for key, run in result["sql"].items():
+        assert run["status"] == 1, key
+        assert run["peak_kib"] > 0
+    rows = duckdb.connect().execute(
+        "SELECT COUNT(*), COUNT(DISTINCT _id) FROM read_parquet(?)",
+        [str(tmp_path / "responses-120.parquet")],
+    )
+    assert rows.fetchone() == (120, 120)
+    report = data_check.report(result, [40, 120])
+    assert report.count("| 120 |") == 2
+    assert "growth" in report and "| 40 | parquet |" in report
+    assert "growth" in report
+
+
+def test_a_file_duckdb_cannot_read_is_walked_and_said_so(tmp_path: Path) -> None:
+    """A row with too few fields: DuckDB refuses the file, the walk checks all of it
+    (the row a D401 finding), and standard error says so; JSON is the walk's."""
+    from qdef.cli import main  # noqa: PLC0415
+
+    instrument = str(Path(qdef.__file__).parents[2] / "instruments" / "investitionspakt.yaml")
+    path = tmp_path / "responses.csv"
+    path.write_text("_id,im_eingesetzt,wochenstunden\nr1,ja,200\nr2,ja\nr3,vielleicht,\n")
+    out, err = io.StringIO(), io.StringIO()
+    status = main(
+        ["data", "check", instrument, str(path), "--engine", "duckdb", "--format", "csv"], out, err
+    )
+    assert status == 1
+    assert "the SQL engine cannot read it" in err.getvalue()
+    found = [tuple(row[:4]) for row in csv.reader(io.StringIO(out.getvalue()))][1:]
+    reference = walked(COMPILED["investitionspakt"], path)
+    assert set(found) == reference
+    assert ("", "D401") in {(v, c) for _, _, v, c in found}
+    jsonl = tmp_path / "responses.jsonl"
+    jsonl.write_text('{"im_eingesetzt": "ja"}\n', encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["data", "check", instrument, str(jsonl), "--engine", "duckdb"], out, err)
+    assert status == 2 and "use --engine python" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["data", "check", instrument, str(jsonl), "-q"], out, err) == 1  # walked
+
+
+def test_rows_with_every_cell_empty_are_no_responses(tmp_path: Path) -> None:
+    """The CSV reader skips a row of empty cells; so does the query, and the rows
+    after it, after a blank line and after a cell of two lines keep their lines."""
+    path = tmp_path / "responses.csv"
+    path.write_text(
+        "im_eingesetzt,wochenstunden,qualifikation,kontakt\nja,200,,\n,,,\n\n,,,x\n"
+        'ja,5,"zwei\nZeilen",\nnein,5,,\n'
+    )
+    compiled = COMPILED["investitionspakt"]
+    checker = Checker(compiled.plan)
+    reference = [
+        (f.where, f.variable, str(f.code))
+        for r in read(path, compiled.plan)
+        for f in checker.check(r)
+    ]
+    engine = SqlEngine(compiled)
+    found = [(f.where, f.variable, str(f.code)) for f in engine.check_file(path, "csv")]
+    assert sorted(found) == sorted(reference)
+    assert (f"{path}:8", "wochenstunden", "D301") in found  # after a blank line and a
+    assert engine.summary.responses == checker.summary.responses == 4  # cell of 2 lines
+
+
+def test_an_instrument_beyond_the_analysis_is_walked(tmp_path: Path) -> None:
+    """No reaching conditions (the routing analysis over its budget): every question is
+    left to the walk, with why, and the findings are the walk's."""
+    from qdef.routing import Budget  # noqa: PLC0415
+
+    compiled = COMPILED["investitionspakt"]
+
+    class Entangled:
+        plan = compiled.plan
+
+        @property
+        def analysis(self) -> Any:
+            raise Budget("too entangled")
+
+    engine = SqlEngine(Entangled())  # type: ignore[arg-type]
+    assert engine.fallback["im_eingesetzt"].endswith("(beyond the analysis's budget)")
+    path = tmp_path / "responses.csv"
+    write_csv(path, compiled, [{"im_eingesetzt": "nein", "wochenstunden": 500}])
+    found = {(f.response, f.where, f.variable, str(f.code)) for f in engine.check_file(path, "csv")}
+    assert found == walked(compiled, path) != set()
