@@ -2,11 +2,13 @@
 
 ``json`` (a web form file, an array of responses, a directory of them), ``jsonl``
 (JSON Lines), ``csv`` (qdef's variable names as headers) and ``limesurvey`` (a
-LimeSurvey response export, read through the instrument's ``limesurvey-map``).
+LimeSurvey response export, read through the instrument's ``limesurvey-map``) and
+``odk`` (an ODK Central or KoboToolbox CSV export of the ``xlsform`` rendering).
 Without a format: a directory and ``*.json`` are JSON, ``*.jsonl`` and ``*.ndjson``
 JSON Lines, and a ``*.csv`` whose header has LimeSurvey's own columns
-(``submitdate``, ``lastpage``, ``startlanguage``) a LimeSurvey export, else qdef's
-CSV.
+(``submitdate``, ``lastpage``, ``startlanguage``) a LimeSurvey export, one with
+ODK Central's or KoboToolbox's (``KEY``, ``SubmissionDate``, ``meta-instanceID``,
+``_uuid``, ``_submission_time``) an ODK export, else qdef's CSV.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from qdef.data.csvread import delimiter, read_csv
 from qdef.data.jsonread import LINES, read_json
 from qdef.data.limesurvey import read_limesurvey
+from qdef.data.odk import SIGNS, read_odk
 from qdef.data.records import Record, unreadable
 from qdef.routing.plan import Plan
 
@@ -27,6 +30,7 @@ FORMATS = {
     "jsonl": "JSON Lines: one response per line",
     "csv": "CSV with qdef's variable names as headers",
     "limesurvey": "a LimeSurvey response export (CSV, question codes as headings)",
+    "odk": "an ODK Central or KoboToolbox CSV export of the xlsform rendering",
 }
 
 #: The columns by which a CSV file is recognised as a LimeSurvey export.
@@ -51,7 +55,9 @@ def detect(path: Path) -> str:
         except OSError:
             return "csv"
         names = {name.strip().strip('"') for name in header.strip().split(delimiter(header))}
-        return "limesurvey" if any(name in names for name in _LIMESURVEY) else "csv"
+        if any(name in names for name in _LIMESURVEY):
+            return "limesurvey"
+        return "odk" if names & SIGNS else "csv"
     return "json"
 
 
@@ -72,6 +78,8 @@ def read(
         return iter([unreadable(str(path), "no such file or directory")])
     if chosen in ("json", "jsonl"):
         return read_json(path, None if path.is_dir() else chosen == "jsonl")
+    if chosen == "odk":
+        return read_odk(path, plan)
     if chosen == "limesurvey":
         assert mapping is not None
         return read_limesurvey(path, plan, mapping)
