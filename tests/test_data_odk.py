@@ -74,7 +74,7 @@ def form_fields(compiled: Compiled) -> dict[str | None, list[tuple[list[str], st
             if kind == "end_repeat":
                 repeat = None
         else:
-            fields[repeat].append(([*stack, name], kind.split()[0], name))
+            fields[repeat].append(([*stack, name], kind.split(maxsplit=1)[0], name))
     return fields
 
 
@@ -97,8 +97,15 @@ def cells_of(
         header = sep.join(path)
         if kind == "note":
             continue
-        if kind == "calculate":
-            cells[header] = "1"  # the form's own value: not read
+        if kind == "calculate":  # the form's own value (not read): a computed value, an item
+            value = answers.get(name)
+            cells[header] = (
+                ""
+                if value is None
+                else str(value).lower()
+                if isinstance(value, bool)
+                else str(value)
+            )
             continue
         base, _, rank = name.rpartition(".")
         info = plan.variables.get(name)
@@ -253,12 +260,12 @@ def test_the_household_fixture_reads_its_repeat_files() -> None:
     first = records[0].answers
     assert first["persons"] == [
         {"age": 41, "activity": "employed", "work_hours": 38},
-        {"age": 6, "activity": "school", "childcare_place": "school"},
+        {"age": 6, "childcare_place": "school"},
     ]
     assert first["vehicle_use"] == [{"distance": 12000, "fuel": "petrol"}]
     assert keyed(findings_of(HH, path)) == {
-        ("uuid:9b7e-0002", "work_hours", "D301"),  # asked of the employed only
-        ("uuid:9b7e-0002", "fuel", "D201"),
+        ("uuid:9b7e-0002", "persons.1.work_hours", "D301"),  # asked of the employed only
+        ("uuid:9b7e-0002", "vehicle_use.1.fuel", "D201"),
     }
 
 
@@ -327,8 +334,16 @@ def test_the_command_reads_an_odk_export() -> None:
     out, err = io.StringIO(), io.StringIO()
     path = CASES / "investitionspakt-odk.csv"
     status = main(
-        ["data", "check", str(ROOT / "instruments" / "investitionspakt.yaml"), str(path),
-         "--from", "odk", "--format", "json"],
+        [
+            "data",
+            "check",
+            str(ROOT / "instruments" / "investitionspakt.yaml"),
+            str(path),
+            "--from",
+            "odk",
+            "--format",
+            "json",
+        ],
         out,
         err,
     )
