@@ -349,3 +349,21 @@ def test_the_command_reads_an_odk_export() -> None:
     )
     assert status == 1, err.getvalue()
     assert {f["code"] for f in json.loads(out.getvalue())["findings"]} == {"D201", "D203", "D301"}
+
+
+def test_kobo_repeat_rows_are_joined_by_parent_index(tmp_path: Path) -> None:
+    path = tmp_path / "kobo.csv"
+    path.write_text(
+        "household/members/members.p1;household/members/members.p2;_uuid;_index\n"
+        "Ana;;u1;1\nBen;Cy;u2;2\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "kobo-persons.csv").write_text(
+        "persons/person;persons/age;_index;_parent_index\nBen;30;1;2\nCy;5;2;2\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "kobo-vehicle_use.csv").write_text("_index;_parent_index\n", encoding="utf-8")
+    records = list(read(path, HH.plan))
+    assert [r.answers.get("persons") for r in records] == [None, [{"age": 30}, {"age": 5}]]
+    assert [r.id for r in records] == ["u1", "u2"]
+    assert not any(r.header for r in records)  # every column known, every file there

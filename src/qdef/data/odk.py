@@ -92,7 +92,7 @@ _INSTANCE = re.compile(r"\[([0-9]+)\]$")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T].*)?")
 _LENGTH = {"year": 4, "month": 7, "day": 10}
 #: How many submissions' repeat rows are kept while looking for one further on.
-LOOKAHEAD = 10_000
+LOOKAHEAD = 1_000
 _IDS = ("KEY", "meta-instanceID", "meta/instanceID", "instanceID", "_uuid")
 
 Problems = list[tuple[str, DataCode, str]]
