@@ -367,3 +367,13 @@ def test_kobo_repeat_rows_are_joined_by_parent_index(tmp_path: Path) -> None:
     assert [r.answers.get("persons") for r in records] == [None, [{"age": 30}, {"age": 5}]]
     assert [r.id for r in records] == ["u1", "u2"]
     assert not any(r.header for r in records)  # every column known, every file there
+
+
+def test_a_repeat_file_given_as_responses_is_read_with_its_main_file(tmp_path: Path) -> None:
+    path = tmp_path / "form.csv"
+    write_central(HH, [{"members.p1": "Ana", "persons": [{"age": 30}]}], path)
+    repeat = tmp_path / "form-persons.csv"
+    assert list(read(repeat, HH.plan)) == []  # as `*.csv` gives it: its rows are the main file's
+    path.unlink()
+    (alone,) = list(read(repeat, HH.plan))
+    assert alone.problems[0][1] == "D401" and "form.csv" in alone.problems[0][2]

@@ -172,7 +172,16 @@ class _Names:
 
 def read_odk(path: Path, plan: Plan) -> Iterator[Record]:
     """The responses of the ODK Central or KoboToolbox export ``path`` (CSV) of
-    ``plan``'s form, with its rosters' repeat files beside it."""
+    ``plan``'s form, with its rosters' repeat files beside it. A repeat's own file
+    (``FORM-<repeat>.csv``, as ``*.csv`` gives it along with ``FORM.csv``) yields
+    nothing when its main file is beside it (it is read with that), else one
+    finding."""
+    main = _main_of(path, plan)
+    if main is not None:
+        if not main.is_file():
+            reason = f"this is a repeat's file: check its main file {main.name}, which reads it"
+            yield Record(f"{path}:1", None, {}, [("", DataCode.D401, reason)], readable=False)
+        return
     names = _Names(plan)
     repeats: dict[str, _Repeat] = {}
     missing: Problems = []
@@ -198,6 +207,22 @@ def read_odk(path: Path, plan: Plan) -> Iterator[Record]:
     finally:
         for repeat in repeats.values():
             repeat.close()
+
+
+def _main_of(path: Path, plan: Plan) -> Path | None:
+    """The main file of ``path`` if it is a repeat's file (named ``FORM-<roster>``,
+    with a ``PARENT_KEY`` or ``_parent_index`` column)."""
+    roster = next((r for r in plan.rosters if path.stem.endswith(f"-{r}")), None)
+    if roster is None:
+        return None
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as file:
+            header = file.readline()
+    except OSError:
+        return None
+    if "PARENT_KEY" not in header and "_parent_index" not in header:
+        return None
+    return path.with_name(f"{path.stem[: -len(roster) - 1]}{path.suffix}")
 
 
 def _header(
