@@ -377,3 +377,17 @@ def test_a_repeat_file_given_as_responses_is_read_with_its_main_file(tmp_path: P
     path.unlink()
     (alone,) = list(read(repeat, HH.plan))
     assert alone.problems[0][1] == "D401" and "form.csv" in alone.problems[0][2]
+
+
+def test_a_variable_named_like_a_server_column_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "t.yaml"
+    source.write_text(
+        "qdef: 1\nid: t\ntitle: T\nlanguage: en\nsections:\n  - id: s\n    title: S\n"
+        "    questions:\n      - {id: start, type: number, text: Year started}\n",
+        encoding="utf-8",
+    )
+    compiled = qdef.compile(source)
+    path = tmp_path / "form.csv"
+    path.write_text("start,KEY\n1999,uuid:1\n", encoding="utf-8")  # group names removed
+    (record,) = list(read(path, compiled.plan, format="odk"))
+    assert record.answers == {"start": 1999}

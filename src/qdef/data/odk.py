@@ -127,8 +127,8 @@ class _Names:
         """What ``header`` holds in the file of ``roster`` (None: the main file): a
         column, None (nothing to read: the export's or the form's own), or why it is
         unknown."""
-        if header in META or header.startswith("SET-OF-"):
-            return None
+        if (header in META and self.info(header) is None) or header.startswith("SET-OF-"):
+            return None  # the server's own (a variable of that name is read as one)
         parts = _SPLIT.split(header)
         leaf, groups = parts[-1], parts[:-1]
         if leaf.startswith("_") or (groups and groups[0] in ("meta", "formhub")):
