@@ -3,7 +3,8 @@
 - :func:`read` — the responses of a file or directory, lazily, one :class:`Record`
   each: the web form's JSON (a file, a directory, JSON Lines), CSV with qdef's
   variable names, a LimeSurvey response export (with the instrument's
-  ``limesurvey-map``, which the command line computes);
+  ``limesurvey-map``, which the command line computes), an ODK Central or
+  KoboToolbox CSV export of the ``xlsform`` rendering;
 - :class:`Checker` — every finding on one response (:class:`Finding`: the response,
   the variable, a stable :class:`DataCode`, the reason), with the reference walk
   deciding what is on the respondent's path, and the counts per question

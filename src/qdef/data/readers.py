@@ -2,12 +2,14 @@
 
 ``json`` (a web form file, an array of responses, a directory of them), ``jsonl``
 (JSON Lines), ``csv`` (qdef's variable names as headers), ``parquet`` (the same
-layout in Parquet) and ``limesurvey`` (a LimeSurvey response export, read through
-the instrument's ``limesurvey-map``).
+layout in Parquet), ``limesurvey`` (a LimeSurvey response export, read through
+the instrument's ``limesurvey-map``) and ``odk`` (an ODK Central or KoboToolbox CSV
+export of the ``xlsform`` rendering).
 Without a format: a directory and ``*.json`` are JSON, ``*.jsonl`` and ``*.ndjson``
-JSON Lines, ``*.parquet`` Parquet, and a ``*.csv`` whose header has LimeSurvey's own columns
-(``submitdate``, ``lastpage``, ``startlanguage``) a LimeSurvey export, else qdef's
-CSV.
+JSON Lines, ``*.parquet`` Parquet, and a ``*.csv`` whose header has LimeSurvey's own
+columns (``submitdate``, ``lastpage``, ``startlanguage``) a LimeSurvey export, one with
+ODK Central's or KoboToolbox's (``KEY``, ``SubmissionDate``, ``meta-instanceID``,
+``_uuid``, ``_submission_time``) an ODK export, else qdef's CSV.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from qdef.data.csvread import delimiter, read_csv
 from qdef.data.jsonread import LINES, read_json
 from qdef.data.limesurvey import read_limesurvey
+from qdef.data.odk import SIGNS, read_odk
 from qdef.data.parquetread import read_parquet
 from qdef.data.records import Record, unreadable
 from qdef.routing.plan import Plan
@@ -30,6 +33,7 @@ FORMATS = {
     "csv": "CSV with qdef's variable names as headers",
     "limesurvey": "a LimeSurvey response export (CSV, question codes as headings)",
     "parquet": "Parquet in qdef's CSV layout: a column per variable",
+    "odk": "an ODK Central or KoboToolbox CSV export of the xlsform rendering",
 }
 
 #: The columns by which a CSV file is recognised as a LimeSurvey export.
@@ -56,7 +60,9 @@ def detect(path: Path) -> str:
         except OSError:
             return "csv"
         names = {name.strip().strip('"') for name in header.strip().split(delimiter(header))}
-        return "limesurvey" if any(name in names for name in _LIMESURVEY) else "csv"
+        if any(name in names for name in _LIMESURVEY):
+            return "limesurvey"
+        return "odk" if names & SIGNS else "csv"
     return "json"
 
 
@@ -79,6 +85,8 @@ def read(
         return read_json(path, None if path.is_dir() else chosen == "jsonl")
     if chosen == "parquet":
         return read_parquet(path, plan)
+    if chosen == "odk":
+        return read_odk(path, plan)
     if chosen == "limesurvey":
         assert mapping is not None
         return read_limesurvey(path, plan, mapping)
