@@ -91,16 +91,16 @@ def largest_losses(paths: Iterable[Path]) -> list[tuple[int, int, str]]:
     from qdef.importing import read  # noqa: PLC0415
 
     questions: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    lines: dict[str, int] = defaultdict(int)
+    lines: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for path in paths:
         for loss in read(path).losses:
             what = re.sub(r"'[^']*'|`[^`]*`|\{[^}]*\}", "…", loss.what)
             what = re.sub(r"\s*\([^)]*\)", "", what)
             kind = f"{loss.kind}: {what}"
-            lines[kind] += 1
+            lines[kind].add((path.name, loss.line()))  # as the report prints it: once
             questions[kind].add((path.name, loss.question or ""))
-    ranked = sorted(questions, key=lambda k: (-len(questions[k]), -lines[k], k))
-    return [(len(questions[k]), lines[k], k) for k in ranked]
+    ranked = sorted(questions, key=lambda k: (-len(questions[k]), -len(lines[k]), k))
+    return [(len(questions[k]), len(lines[k]), k) for k in ranked]
 
 
 def settings_only(paths: Iterable[Path]) -> int:

@@ -246,3 +246,11 @@ def test_unreadable_input_exits_2_and_writes_nothing(
     assert err.startswith(f"qdef: error: {source}: ") and message in err
     assert "Traceback" not in err
     assert not target.exists()
+
+
+def test_a_loss_touching_several_questions_is_one_report_line() -> None:
+    result = _result()
+    twice = result.losses[-1]
+    result.losses.append(twice)  # the same place and words, another question's loss
+    assert len(report_lines(result)) == 4
+    assert "4 report lines" in dumps(result)

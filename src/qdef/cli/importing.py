@@ -60,7 +60,8 @@ def import_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"qdef: error: cannot read {args.source}: {error.strerror or error}\n")
         return EXIT_USAGE
     text = dumps(result, schema=args.schema or DEFAULT_SCHEMA)
-    for line in report_lines(result):
+    lines = report_lines(result)
+    for line in lines:
         err.write(line + "\n")
     target = args.output if args.output is not None else Path("<output>")
     diagnostics = validate_text(text, target).diagnostics
@@ -84,7 +85,7 @@ def import_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(
             f"{args.source}: {len(result.origins)} questions: {counts['faithful']} faithful, "
             f"{counts['approximated']} approximated, {counts['left out']} left out; "
-            f"{len(result.losses)} report lines"
+            f"{len(lines)} report lines"
             + ("; the instrument does not validate" if invalid else "")
             + "\n"
         )

@@ -119,5 +119,7 @@ class ImportResult:
 
 
 def report_lines(result: ImportResult) -> Sequence[str]:
-    """One located line per loss, prefixed with the file: ``FILE: where: kind: …``."""
-    return [f"{result.source}: {loss.line()}" for loss in result.losses]
+    """One located line per loss, prefixed with the file: ``FILE: where: kind: …``; a
+    loss at one place of the source that touches several questions (a choice list's
+    row, used by each) is one line (its comment stands at each question)."""
+    return list(dict.fromkeys(f"{result.source}: {loss.line()}" for loss in result.losses))

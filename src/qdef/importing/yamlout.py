@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from qdef.importing.report import ImportResult, KeyPath, Loss
+from qdef.importing.report import ImportResult, KeyPath, Loss, report_lines
 
 #: The schema line's default target: the schema kept beside the instrument
 #: (``qdef schema -o qdef-1.schema.json``, docs/format.md "Files").
@@ -103,7 +103,7 @@ def _header(result: ImportResult) -> list[str]:
         "",
         f"Imported by qdef import from {kind}: {_one_line(result.source)}",
         f"Questions: {counts['faithful']} faithful, {counts['approximated']} approximated, "
-        f"{counts['left out']} left out; {len(result.losses)} report lines, each also "
+        f"{counts['left out']} left out; {len(report_lines(result))} report lines, each also "
         "written as a comment where it applies.",
     ]
     top = comments(result).get((), [])
