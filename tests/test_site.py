@@ -201,10 +201,9 @@ def test_demote_moves_headings_down_but_not_inside_code() -> None:
 
 
 def test_the_paper_is_made_to_mean_to_python_markdown_what_it_means_in_commonmark() -> None:
-    paper = "- ○ Ja, weil:\n  ______\n  ______\n- ○ Nein\n  - Name: ______\nText\n______\n"
+    paper = "○ Ja\n\n- Bitte begründen:\n\n  \\______\n\n  \\______\n\n- Name: ______\n\n○ Nein\n"
     assert investitionspakt_page.for_python_markdown(paper) == (
-        "- ○ Ja, weil:\n\n    ______\n\n    ______\n\n- ○ Nein\n    - Name: ______\n"
-        "Text\n\n______\n"
+        "○ Ja\n\n- Bitte begründen:\n\n    \\______\n\n    \\______\n\n- Name: ______\n\n○ Nein\n"
     )
 
 
