@@ -33,7 +33,6 @@ MARKERS = ("downloads", "paper", "paths")
 PLUGIN_HINT = "the codebook is a plugin: pip install ./renderers/qdef-render-codebook"
 HEADING = re.compile(r"^(#{1,6})(?=[ \t]|$)")
 INDENT = re.compile(r"^( +)(?=\S)")
-RULE = re.compile(r"^ *_{3,} *$")
 FENCE = re.compile(r"^(```|~~~)")
 
 
@@ -66,17 +65,8 @@ def demote(markdown: str, levels: int) -> str:
 def for_python_markdown(markdown: str) -> str:
     """CommonMark ``markdown`` (the paper questionnaire) made to mean the same to
     Python-Markdown, which MkDocs uses: a list item's content, indented by two
-    spaces in CommonMark (follow-ups, ruled lines), by four; and a ruled line
-    (``___``, a thematic break in CommonMark even right after text) between
-    blank lines."""
-    widened = _outside_fences(markdown, lambda line: INDENT.sub(r"\1\1", line, count=1))
-    out: list[str] = []
-    for line in widened.splitlines(keepends=True):
-        rule = RULE.match(line) is not None
-        if out and out[-1].strip() and (rule or RULE.match(out[-1])):
-            out.append("\n")
-        out.append(line)
-    return "".join(out)
+    spaces in CommonMark (the ruled lines under a follow-up's label), by four."""
+    return _outside_fences(markdown, lambda line: INDENT.sub(r"\1\1", line, count=1))
 
 
 def _outside_fences(markdown: str, change: Callable[[str], str]) -> str:

@@ -121,6 +121,11 @@ class Block:
     number: str
     tokens: list[Token]
 
+    def options(self) -> list[str]:
+        """The plain text of the top-level paragraphs that start with a box (○ or ☐):
+        the options, a paragraph each."""
+        return [p for p in self.paragraphs() if p.startswith(("○", "☐"))]
+
     def list_items(self) -> list[str]:
         """The plain text of the first paragraph of each top-level list item."""
         items: list[str] = []
@@ -339,7 +344,7 @@ def test_tables_are_the_grid_and_the_matrix(tokens: list[Token]) -> None:
     assert matrix.rows[2][0] == "Vernetzung der Akteur/-innen im Quartier"
 
 
-def test_every_option_is_a_list_item_in_order(
+def test_every_option_is_a_paragraph_in_order(
     tokens: list[Token], investitionspakt: Instrument
 ) -> None:
     blocks = questions(tokens)
@@ -349,7 +354,7 @@ def test_every_option_is_a_list_item_in_order(
         if not isinstance(question, SingleChoice | MultipleChoice):
             continue
         box = "○" if isinstance(question, SingleChoice) else "☐"
-        items = blocks[numbers[question.id]].list_items()
+        items = blocks[numbers[question.id]].options()
         labels = [f"{box} {collapsed(str(o.label))}" for o in question.options]
         assert len(items) == len(labels)
         for item, label in zip(items, labels, strict=True):
@@ -360,8 +365,8 @@ def test_every_option_is_a_list_item_in_order(
 
 def test_routing_notes_where_the_seed_has_them(tokens: list[Token]) -> None:
     blocks = questions(tokens)
-    assert blocks["1"].list_items() == ["○ Nein (weiter mit Frage 2)", "○ Ja (weiter mit Frage 7)"]
-    assert blocks["18"].list_items() == [
+    assert blocks["1"].options() == ["○ Nein (weiter mit Frage 2)", "○ Ja (weiter mit Frage 7)"]
+    assert blocks["18"].options() == [
         "○ Ja (weiter mit Frage 19)",
         "○ Nein (weiter mit Frage 21)",
     ]
@@ -392,16 +397,18 @@ def test_blanks_never_become_emphasis(paper: str, tokens: list[Token]) -> None:
     html = markdown().render(paper)
     assert "<em>_" not in html
     assert "_</em>" not in html
-    # Every blank inside a line shows as the underscores written; every blank
-    # alone on a line (ruled lines for long text) is a thematic break.
+    # Every blank shows as the underscores written, a ruled line for long text too
+    # (its first underscore escaped, so that it is no thematic break): a paragraph of
+    # its own.
     shown = sum(len(re.findall("_{3,}", c.content)) for c in all_inline_children(tokens))
     lines = paper.splitlines()
-    rules = [line for line in lines if re.fullmatch(r"\s*_{3,}", line)]
-    inline_blanks = sum(len(re.findall("_{3,}", line)) for line in lines if line not in rules)
-    assert shown == inline_blanks
-    assert (
-        sum(1 for t in tokens if t.type == "hr") == len(rules) == 6 * 3
-    )  # questions 3 (twice), 5, 6, 14, 15
+    rules = [line for line in lines if line == "\\" + "_" * mdtext.LINE_WIDTH]
+    assert shown == sum(len(re.findall("_{3,}", line)) for line in lines)
+    ruled = [
+        t for t in tokens if t.type == "inline" and t.content == "\\" + "_" * mdtext.LINE_WIDTH
+    ]
+    assert len(ruled) == len(rules) == 6 * 3  # questions 3 (twice), 5, 6, 14, 15
+    assert not any(t.type == "hr" for t in tokens)
     for snippet in (
         "Sonstiges: ______________________________ (bitte nennen)",
         "Wenn ja, bitte Förderprogramm nennen: ______________________________",
@@ -434,12 +441,12 @@ def test_personal_data_note_after_question_22(tokens: list[Token]) -> None:
     last = [t for t in blocks["22"].tokens if t.type == "inline"][-1]
     assert [c.type for c in significant(last)] == ["em_open", "text", "em_close"]
     assert plain(last) == "Hinweis: Name, E-Mail und Telefon sind personenbezogene Angaben."
-    assert blocks["22"].list_items() == [
+    assert blocks["22"].options() == [
         "○ Nein.",
         "○ Ja, bitte nennen Sie uns Ihre Kontaktdaten für die Terminvereinbarung",
     ]
-    nested = [plain(t) for t in blocks["22"].tokens if t.type == "inline" and t.level == 5]
-    assert nested == [
+    # The follow-ups under the option: a list, no box beside the bullets.
+    assert blocks["22"].list_items() == [
         "Name: " + "_" * 30,
         "E-Mail: " + "_" * 40,
         "Telefon: " + "_" * 20,
@@ -627,7 +634,8 @@ def check_literal(text: str) -> None:
         if t.type == "paragraph_open" and t.level == 0 and tokens[i + 1] not in italic
     ]
     note = "(Mehrfachnennungen möglich)"
-    question = " ".join(paragraphs[: paragraphs.index("2. M")])
+    first_option = next(i for i, p in enumerate(paragraphs) if p.startswith("☐"))
+    question = " ".join(paragraphs[:first_option])
     assert question == f"1. {expected} {note}".replace("  ", " "), paper
     assert " ".join(plain(t) for t in italic[:helps]) == expected, paper
     personal, only_if = (plain(t) for t in italic[helps:])
@@ -636,7 +644,8 @@ def check_literal(text: str) -> None:
     assert only_if.startswith("Nur beantworten, wenn Frage 1: "), paper
     assert only_if.endswith(" angekreuzt."), paper
 
-    items = blocks["1"].list_items()
+    items = blocks["1"].options()
+    assert len(items) == 2, paper
     assert items[0] == f"☐ {expected}".strip(), paper
     assert items[1].startswith("☐ B"), paper
 
@@ -715,7 +724,7 @@ def test_any_valid_instrument_renders_as_clean_markdown(instrument: Instrument) 
         quotes, tokens = unquote(markdown().parse(paper))
         assert quotes == conditional_parts(instrument), paper
         kinds = {t.type for t in tokens} | {c.type for c in all_inline_children(tokens)}
-        assert not kinds & (FORBIDDEN - {"em_open", "hr"}), paper
+        assert not kinds & (FORBIDDEN - {"em_open"}), paper
         found = [
             question_number(tokens[i + 1])
             for i, token in enumerate(tokens)

@@ -220,7 +220,7 @@ def test_an_option_note_never_names_a_question_nobody_on_its_route_is_shown() ->
     whose own only-if note sends the others on."""
     text = paper(DETOUR)
     assert numbered(text)["5"] == "How old is the oldest tree?"
-    assert "- ○ Yes (go to question 5)" in text, text
+    assert "\n○ Yes (go to question 5)\n" in text, text
     assert "*Answer only if question 1 = Yes.*" in text
     assert "(go to question 5)" in web(DETOUR)
     assert "(go to question 4)" not in web(DETOUR)

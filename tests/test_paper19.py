@@ -121,19 +121,18 @@ def words_for(instrument: Instrument) -> Words:
 def test_ranking_numbers_the_items_in_written_order(paper: str) -> None:
     assert (
         "*Bitte nummerieren Sie von 1 (wichtigste) bis 3.*\n\n"
-        "- ____ Preis\n- ____ Tempo\n- ____ Komfort\n"
+        "____ Preis\n\n____ Tempo\n\n____ Komfort\n"
     ) in paper
     assert "*Bitte nummerieren Sie die 2 wichtigsten von 1 (wichtigste) bis 2;" in paper
 
 
 def test_number_list_has_a_total_line_with_its_rule(paper: str) -> None:
     assert (
-        "- Arbeit ______ Std.\n- Pflege ______ Std.\n- **Summe** ______ Std. (höchstens 168)\n"
+        "Arbeit ______ Std.\n\nPflege ______ Std.\n\n**Summe** ______ Std. (höchstens 168)\n"
     ) in paper
     # An own label (its colon dropped) and message; no common unit, none on the total.
     assert (
-        "- **Zusammen** ______ (muss 100 ergeben)\n\n*Hinweis: Bitte auf 100\u00a0% kommen.*"
-        in paper
+        "**Zusammen** ______ (muss 100 ergeben)\n\n*Hinweis: Bitte auf 100\u00a0% kommen.*" in paper
     )
 
 
@@ -172,12 +171,12 @@ def test_a_rankings_filter_and_item_conditions_are_noted(paper: str) -> None:
         "*Nur unter den in Frage 9 angekreuzten Antworten wählen. Kann keine der Antworten"
         " gewählt werden, diese Frage auslassen.*"
     ) in paper
-    assert "- ____ Zweitens (nur wenn Frage 7 > 10)" in paper
+    assert "\n____ Zweitens (nur wenn Frage 7 > 10)\n" in paper
 
 
 def test_buttons_are_one_row_and_random_order_is_the_written_one(paper: str) -> None:
     assert "○ 1\u2003\u2003○ 2\u2003\u2003○ 3\n" in paper
-    assert "- ☐ Zweitens\n- ☐ Erstens" in paper
+    assert "☐ Zweitens\n\n☐ Erstens" in paper
 
 
 def test_conditions_on_the_new_variables_in_words(new: Instrument) -> None:
@@ -314,7 +313,7 @@ def test_a_roster_with_longer_questions_is_a_block_per_possible_entry(
 
 def test_notes_inside_a_roster_block_stay_in_the_block(roster_paper: str) -> None:
     kid = roster_paper.split("### Kind 2", 1)[1].split("### Kind 3", 1)[0]
-    assert "- ○ Ja (weiter mit Frage 10)\n- ○ Nein (weiter mit Frage 9)" in kid
+    assert "○ Ja (weiter mit Frage 10)\n\n○ Nein (weiter mit Frage 9)" in kid
     # After question 6, nobody is asked 7 (its condition cannot hold): the note sends
     # the respondent to the next entry's block, and after the last one past the roster.
     car = roster_paper.split("### Auto", 1)[1].split("### Fahrrad", 1)[0]

@@ -162,11 +162,11 @@ def test_filters_and_availability_are_notes_in_words() -> None:
 
 def test_option_and_row_conditions_stand_beside_them() -> None:
     en = paper(HOUSEHOLD)
-    assert "- ○ Hamburg (only if Region = North)" in en
-    assert "- ○ Munich (only if Region = South)" in en
+    assert "\n○ Hamburg (only if Region = North)" in en
+    assert "\n○ Munich (only if Region = South)" in en
     assert "| Car (only if Region = South) |" in en
     de = paper(HOUSEHOLD, "de")
-    assert "- ○ München (nur wenn Region = Süd)" in de
+    assert "\n○ München (nur wenn Region = Süd)" in de
 
 
 def test_rules_are_notes_with_their_message() -> None:
@@ -251,8 +251,8 @@ sections:
 
 def test_a_question_without_offered_options_is_skipped_by_the_notes() -> None:
     en = paper(AVAILABILITY)
-    assert "- ○ Yes (go to question 4)" in en
-    assert "- ○ No (go to question 4)" in en
+    assert "\n> ○ Yes (go to question 4)\n" in en
+    assert "\n> ○ No (go to question 4)\n" in en
 
 
 def test_conditions_with_arithmetic_and_functions_in_words() -> None:

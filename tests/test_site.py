@@ -201,10 +201,9 @@ def test_demote_moves_headings_down_but_not_inside_code() -> None:
 
 
 def test_the_paper_is_made_to_mean_to_python_markdown_what_it_means_in_commonmark() -> None:
-    paper = "- ○ Ja, weil:\n  ______\n  ______\n- ○ Nein\n  - Name: ______\nText\n______\n"
+    paper = "○ Ja\n\n- Bitte begründen:\n\n  \\______\n\n  \\______\n\n- Name: ______\n\n○ Nein\n"
     assert investitionspakt_page.for_python_markdown(paper) == (
-        "- ○ Ja, weil:\n\n    ______\n\n    ______\n\n- ○ Nein\n    - Name: ______\n"
-        "Text\n\n______\n"
+        "○ Ja\n\n- Bitte begründen:\n\n    \\______\n\n    \\______\n\n- Name: ______\n\n○ Nein\n"
     )
 
 
@@ -319,9 +318,15 @@ def test_the_investitionspakt_page_holds_its_rendered_outputs(site: Path) -> Non
     assert page.count("<h1") == 1
     assert re.search(r"<h3 id=\"[^\"]+\">Befragung zum Einsatz", page)
     assert '<div class="qdef-paper">' in page
-    # follow-ups nest under their option, ruled lines stay with theirs (CommonMark's reading)
-    assert re.search(r"abgedeckt \(z\.B\. [^<]*<ul>\s*<li>Wenn ja, bitte Förderprogramm", page)
-    assert re.search(r"<p>○ Ja, weil :</p>\s*(<hr />\s*){3}</li>\s*<li>\s*<p>○ Nein, weil:", page)
+    # options are paragraphs (no bullet beside the box); follow-ups a list under their
+    # option; ruled lines paragraphs of underscores, no rules (CommonMark's reading)
+    followup = r"abgedeckt \(z\.B\. [^<]*</p>\s*<ul>\s*<li>Wenn ja, bitte Förderprogramm"
+    assert re.search(followup, page)
+    ruled = r"<p>_{60}</p>\s*"
+    assert re.search(rf"<p>○ Ja, weil :</p>\s*({ruled}){{3}}<p>○ Nein, weil:", page)
+    paper_part = page[page.index('<div class="qdef-paper">') :]
+    assert "<hr" not in paper_part
+    assert not re.search(r"<li>\s*(<p>)?\s*[○☐]", paper_part)
     assert page.count("<table") == 2  # questions 4 and 13
 
 

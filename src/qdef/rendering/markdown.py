@@ -21,8 +21,12 @@ it shows literally, whatever it contains:
 
 Blanks are runs of unescaped underscores that always stand between spaces
 or at the end of a line: CommonMark cannot read such a run as emphasis, so
-plain text and rendered Markdown both show a line to write on. A blank
-alone on a line is a thematic break when rendered: a ruled line.
+plain text and rendered Markdown both show a line to write on. A line of
+nothing but underscores would be a thematic break (``<hr>``: a rule with no
+room to write on), so :func:`own_line` escapes its first underscore; each
+ruled line for long text is a paragraph of its own, so that rendered lines
+keep a paragraph's margin between them (about 9 mm at a browser's default
+style, 10 mm on GitHub) and plain text shows them as written.
 """
 
 from __future__ import annotations
@@ -86,9 +90,19 @@ def blank(width: int) -> str:
     return "_" * max(width, 3)
 
 
+def own_line(line: str) -> str:
+    """``line`` (a block's only line) with its first underscore escaped when it holds
+    nothing but blanks, which CommonMark would read as a thematic break; the escaped
+    underscore shows as the others do."""
+    if line.count("_") >= 3 and not line.strip(" _"):
+        return line.replace("_", "\\_", 1)
+    return line
+
+
 def ruled_lines(count: int, indent: str = "") -> list[str]:
-    """``count`` ruled lines to write long text on."""
-    return [indent + blank(LINE_WIDTH)] * count
+    """``count`` ruled lines to write long text on, each to be a block (a paragraph)
+    of its own: separate them by blank lines."""
+    return [indent + own_line(blank(LINE_WIDTH))] * count
 
 
 def join(*parts: str | None) -> str:

@@ -68,6 +68,7 @@ from qdef.rendering.markdown import (
     heading,
     inline,
     join,
+    own_line,
     paragraphs,
     ruled_lines,
     table,
@@ -389,22 +390,18 @@ class _Paper:
 
     def answers(self, question: Question, notes: QuestionNotes) -> None:
         if isinstance(question, SingleChoice) and question.widget == "buttons":
-            self.blocks.append("\n".join(self.buttons(question, notes)))
+            self.blocks.extend(self.buttons(question, notes))
         elif isinstance(question, SingleChoice | MultipleChoice):
-            self.blocks.append("\n".join(self.options_list(question, notes)))
+            self.blocks.extend(self.options_list(question, notes))
         elif isinstance(question, NumberQuestion) and question.widget == "slider":
             self.blocks.extend(self.slider(question))
         elif isinstance(question, TextQuestion | NumberQuestion | DateQuestion):
-            self.blocks.append("\n".join(self.field_lines(question, "")))
+            self.blocks.extend(self.field_blocks(question))
         elif isinstance(question, DateRangeQuestion):
             self.blocks.append(self.date_range(question))
         elif isinstance(question, TextListQuestion):
-            lines = []
             for field in question.fields:
-                (first, *rest) = self.field_lines(field, "  ")
-                lines.append("- " + first.lstrip())
-                lines.extend(rest)
-            self.blocks.append("\n".join(lines))
+                self.blocks.extend(self.field_blocks(field))
         elif isinstance(question, MatrixQuestion):
             self.blocks.append("\n".join(self.matrix(question)))
         elif isinstance(question, GridQuestion):
@@ -412,7 +409,7 @@ class _Paper:
         elif isinstance(question, RankingQuestion):
             self.blocks.extend(self.ranking(question))
         elif isinstance(question, NumberListQuestion):
-            self.blocks.append("\n".join(self.number_list(question)))
+            self.blocks.extend(self.number_list(question))
         elif isinstance(question, DualMatrixQuestion):
             self.blocks.append("\n".join(self.dual_matrix(question)))
 
@@ -495,8 +492,8 @@ class _Paper:
         return [BUTTON_GAP.join(cells)]
 
     def ranking(self, question: RankingQuestion) -> list[str]:
-        """The instruction (number from 1 to k) and a box to write the rank in per item,
-        in the written order (paper cannot shuffle)."""
+        """The instruction (number from 1 to k) and a paragraph per item with a blank to
+        write the rank in, in the written order (paper cannot shuffle)."""
         count = len(question.options)
         top = question.top if question.top is not None and question.top < count else None
         if top is None:
@@ -505,16 +502,13 @@ class _Paper:
             instruction = self.chrome("ranking_top", count=top)
         lines = []
         for index, option in enumerate(question.options):
-            head = join(f"- {blank(RANK_WIDTH)}", inline(self.text(option.label)))
+            head = join(blank(RANK_WIDTH), inline(self.text(option.label)))
             lines.append(join(head, self.only_if(("options", index, "when"), option.when)))
-        return [_emphasis(instruction), "\n".join(lines)]
+        return [_emphasis(instruction), *lines]
 
     def number_list(self, question: NumberListQuestion) -> list[str]:
-        """A line per field (label, blank, unit), then the total line with its rule."""
-        lines = []
-        for field in question.fields:
-            (line,) = self.field_lines(field, "")
-            lines.append("- " + line)
+        """A paragraph per field (label, blank, unit), then the total line with its rule."""
+        lines = [block for field in question.fields for block in self.field_blocks(field)]
         total = question.total
         if total is None:
             return lines
@@ -527,17 +521,19 @@ class _Paper:
         else:
             assert total.at_most is not None  # validation: exactly one of them
             rule = self.chrome("total_at_most", total=self.words.number(total.at_most))
-        head = f"- **{at_line_start(inline(label_text(label)))}**"
+        head = f"**{at_line_start(inline(label_text(label)))}**"
         lines.append(join(head, blank(width), unit, inline(rule)))
         return lines
 
     def options_list(
         self, question: SingleChoice | MultipleChoice, notes: QuestionNotes
     ) -> list[str]:
+        """A paragraph per option, its box (○ or ☐) first — not a list item, whose
+        bullet would be a second marker — and its follow-ups' blocks below it."""
         box = SINGLE if isinstance(question, SingleChoice) else MULTIPLE
         lines: list[str] = []
         for index, option in enumerate(question.options):
-            head = _line(f"- {box}", inline(self.text(option.label)))
+            head = _line(box, inline(self.text(option.label)))
             head = join(head, self.only_if(("options", index, "when"), option.when))
             exclusive = exclusive_hint(option, self.options)
             if exclusive is not None:
@@ -551,10 +547,12 @@ class _Paper:
         return lines
 
     def followups(self, option: Option) -> tuple[list[str], list[str]]:
-        """The follow-ups of ``option``: parts for its own line, and lines below it.
+        """The follow-ups of ``option``: parts for its own line, and blocks below it.
 
         A follow-up whose label ends with a colon is a prompt ("Name:") and gets a
-        line of its own, as does everything after it; long text gets ruled lines."""
+        line of its own (an item of a loose list under the option, a paragraph with a
+        paragraph's room above it), as does everything after it; long text gets ruled
+        lines (paragraphs; inside the item of its label, if it has one)."""
         beside: list[str] = []
         below: list[str] = []
         own_lines = False
@@ -563,17 +561,17 @@ class _Paper:
             own_lines = own_lines or (label is not None and label.rstrip().endswith(":"))
             if isinstance(followup, TextFollowup) and followup.long:
                 # Ruled lines under the option, or under the follow-up's own label
-                # (indented into that nested item, so they belong to it).
-                indent = "  "
+                # (indented into that item, so they belong to it).
+                indent = ""
                 if label is not None and inline(label):
-                    below.append("  - " + at_line_start(inline(label)))
-                    indent = "    "
+                    below.append("- " + at_line_start(inline(label)))
+                    indent = "  "
                 below.extend(ruled_lines(followup.lines or LONG_LINES, indent))
                 own_lines = True
                 continue
             (line,) = self.field_lines(followup, "")
             if own_lines:
-                below.append("  - " + line)
+                below.append("- " + own_line(line))
             else:
                 beside.append(line)
         return beside, below
@@ -592,6 +590,11 @@ class _Paper:
             return lines + ruled_lines(field.lines or LONG_LINES, indent)
         line = join(label, self.blank_for(field), *self.after_blank(field), suffix)
         return [indent + (at_line_start(line) if label else line)]
+
+    def field_blocks(self, field: TextInput | NumberInput | DateInput) -> list[str]:
+        """:meth:`field_lines` as blocks, each a paragraph of its own (a line of nothing
+        but a blank escaped, so that it is not read as a rule)."""
+        return [own_line(line) for line in self.field_lines(field, "")]
 
     def blank_for(self, field: TextInput | NumberInput | DateInput) -> str:
         if isinstance(field, NumberInput):
