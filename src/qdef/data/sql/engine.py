@@ -43,6 +43,7 @@ SQL_FORMATS = ("csv", "parquet")
 _BATCH = 10_000
 #: How many reasons are kept for reuse (a bound: memory stays flat on any data).
 _REASONS = 65_536
+_NONE = object()
 
 
 class SqlUnavailableError(RuntimeError):
@@ -103,6 +104,7 @@ class SqlEngine:
         """What the query counted: the responses of files it checked alone, the rows
         with findings of every file it checked, and its questions' counts."""
         self._codes: dict[str, int] = {}
+        self._questions: dict[str, str | None] = {}
         self._reasons: dict[tuple[str, str, str | None], str] = {}
         probe = compile_checks(
             self.plan, self.conditions, DIALECTS["duckdb"], source="responses", row="1"
@@ -208,9 +210,12 @@ class SqlEngine:
             if walk_too
             else self._sql_only(sql_rows, name, lines)
         )
+        codes = self._codes
+        off_path = DataCode.D301
         for finding in found:
-            self._count(finding)
-            if finding.code == DataCode.D301:
+            code = finding.code
+            codes[code] = codes.get(code, 0) + 1
+            if code is off_path:
                 question = self._question(finding.variable)
                 if question in self.owned:
                     self._sql.questions[question].off_path += 1
@@ -236,8 +241,7 @@ class SqlEngine:
             batch = cursor.fetchmany(_BATCH)
             if not batch:
                 return
-            for row, ident, variable, code, value in batch:
-                yield int(row), ident, str(variable), str(code), value
+            yield from batch  # (int, text or None, text, text, text or None) as they come
 
     def _sql_only(
         self,
@@ -249,18 +253,21 @@ class SqlEngine:
         on line row + 1."""
         last = None
         line = (0, 1)
+        where = ""
+        reason = self.reason
+        codes = DataCode.__members__
         for row, ident, variable, code, value in rows:
-            if lines is None:
-                where = f"{name}:{row + 1}"
-            else:
-                while line[0] < row:
-                    line = next(lines, (row, row + 1))
-                where = f"{name}:{line[1]}"
             if row != last:
+                if lines is None:
+                    where = f"{name}:{row + 1}"
+                else:
+                    while line[0] < row:
+                        line = next(lines, (row, row + 1))
+                    where = f"{name}:{line[1]}"
                 self._sql.with_findings += 1
                 last = row
             yield Finding(
-                ident or where, where, variable, DataCode[code], self.reason(variable, code, value)
+                ident or where, where, variable, codes[code], reason(variable, code, value)
             )
 
     def _merge(
@@ -313,6 +320,12 @@ class SqlEngine:
         return finding.code in SQL_CODES and self._question(finding.variable) in self.owned
 
     def _question(self, label: str) -> str | None:
+        found = self._questions.get(label, _NONE)
+        if found is _NONE:
+            found = self._questions[label] = self._question_of(label)
+        return found  # type: ignore[return-value]
+
+    def _question_of(self, label: str) -> str | None:
         plan = self.plan
         info = plan.variables.get(label)
         if info is not None:
