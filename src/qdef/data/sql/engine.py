@@ -18,6 +18,7 @@ findings, not with the file; the findings come to Python in batches.
 from __future__ import annotations
 
 import csv
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,7 +205,7 @@ class SqlEngine:
                 yield finding
         lines = None
         if fmt == "csv" and counts is not None and _lines(path) != int(counts[-1] or 0) + 1:
-            lines = _row_lines(path)  # blank lines or line breaks in cells: count them
+            lines = _line_shifts(path, int(counts[-1] or 0))  # blank lines, breaks in cells
         found = (
             self._merge(sql_rows, path, fmt, header)
             if walk_too
@@ -247,23 +248,21 @@ class SqlEngine:
         self,
         rows: Iterator[tuple[int, str | None, str, str, str | None]],
         name: str,
-        lines: Iterator[tuple[int, int]] | None,
+        lines: tuple[array[int], array[int]] | None,
     ) -> Iterator[Finding]:
-        """The query's findings; ``lines``: (row, line) of each row, where a row is not
-        on line row + 1."""
+        """The query's findings; ``lines``: where a row is not on line row + 1, the
+        rows from which the shift from row to line changes, and the shifts."""
         last = None
-        line = (0, 1)
         where = ""
+        starts, shifts = lines if lines is not None else (array("q", [1]), array("q", [1]))
+        at, bound = 0, len(starts)
         reason = self.reason
         codes = DataCode.__members__
         for row, ident, variable, code, value in rows:
             if row != last:
-                if lines is None:
-                    where = f"{name}:{row + 1}"
-                else:
-                    while line[0] < row:
-                        line = next(lines, (row, row + 1))
-                    where = f"{name}:{line[1]}"
+                while at + 1 < bound and starts[at + 1] <= row:
+                    at += 1
+                where = f"{name}:{row + shifts[at]}"
                 self._sql.with_findings += 1
                 last = row
             yield Finding(
@@ -400,6 +399,47 @@ def _lines(path: Path) -> int:
             count += block.count(b"\n")
             last = block[-1:]
     return count + (last != b"\n")
+
+
+def _line_shifts(path: Path, rows: int) -> tuple[array[int], array[int]]:
+    """Where the rows the SQL engine numbers (blank lines are none) are not on line
+    row + 1: the rows from which the shift to the line changes, and the shifts, as the
+    CSV reader names rows. Counted from the quotes of each line (a line with an odd
+    number of them opens or closes a quoted cell; a carriage return not before a line
+    feed ends a line too, as Python reads them): the CSV reader's own count
+    (:func:`_row_lines`) only when that does not come to ``rows``, the rows the SQL
+    engine read (a quote inside an unquoted cell)."""
+    starts, shifts = array("q", [1]), array("q", [1])
+    row, line, inside, pending, shift = 0, 1, False, b"", 1
+    with path.open("rb") as file:
+        file.readline()  # the header
+        while True:
+            block = file.read(1 << 20)
+            parts = (pending + block).split(b"\n")
+            pending = parts.pop() if block else b""
+            for text in parts:
+                line += 1
+                if not inside and text not in (b"", b"\r"):
+                    row += 1
+                    if line - row != shift:
+                        shift = line - row
+                        starts.append(row)
+                        shifts.append(shift)
+                if text.count(b'"') % 2:
+                    inside = not inside
+                if b"\r" in text:  # a line end of its own to the CSV reader, but in \r\n
+                    line += text.count(b"\r") - text.endswith(b"\r")
+            if not block:
+                break
+    if row == rows:
+        return starts, shifts
+    starts, shifts, shift = array("q", [1]), array("q", [1]), 1
+    for row, line in _row_lines(path):
+        if line - row != shift:
+            shift = line - row
+            starts.append(row)
+            shifts.append(shift)
+    return starts, shifts
 
 
 def _row_lines(path: Path) -> Iterator[tuple[int, int]]:
