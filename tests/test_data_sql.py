@@ -407,3 +407,25 @@ def test_an_instrument_beyond_the_analysis_is_walked(tmp_path: Path) -> None:
     write_csv(path, compiled, [{"im_eingesetzt": "nein", "wochenstunden": 500}])
     found = {(f.response, f.where, f.variable, str(f.code)) for f in engine.check_file(path, "csv")}
     assert found == walked(compiled, path) != set()
+
+
+def test_line_shifts_name_rows_as_the_csv_reader(tmp_path: Path) -> None:
+    """The quote count of each line names the rows' lines as the CSV reader does: blank
+    lines, line breaks (\\n, \\r\\n, a lone \\r) in quoted cells, doubled quotes, no
+    line end at the end; a stray quote falls back to the CSV reader itself."""
+    import bisect  # noqa: PLC0415
+
+    from qdef.data.sql.engine import _line_shifts, _row_lines  # noqa: PLC0415
+
+    texts = [
+        'a,b\n1,"x\ny"\n\n2,"he said ""hi"""\r\n3,"p\r\nq\rr"\r\n\r\n4,z',
+        'a,b\n1,"x\n\ny"\n2,w\n',
+        'a,b\n1,x"y\n2,"p\nq"\n3,z\n',  # a quote inside an unquoted cell
+    ]
+    for i, text in enumerate(texts):
+        path = tmp_path / f"{i}.csv"
+        path.write_bytes(text.encode())
+        expected = list(_row_lines(path))
+        starts, shifts = _line_shifts(path, len(expected))
+        named = [(r, r + shifts[bisect.bisect_right(starts, r) - 1]) for r, _ in expected]
+        assert named == expected, text

@@ -2,7 +2,7 @@
 
 The checks are written in a small portable subset (docs/data.md, "The portable
 subset"): ``CASE``, ``AND``/``OR``/``NOT``, ``IS NULL``, ``=``/``<``/…, ``IN``,
-``NULLIF``, ``||``, ``LENGTH``, ``SUBSTR``, ``TRIM``, ``LOWER``, ``ABS``, ``ROUND``,
+``NULLIF``, ``COALESCE``, ``||``, ``LENGTH``, ``SUBSTR``, ``TRIM``, ``LOWER``, ``ABS``, ``ROUND``,
 ``CAST(… AS <double>)``, ``CAST(… AS INTEGER)``, ``UNION ALL``, ``COUNT``/``SUM``,
 and one regular-expression test. Only the spelling of the floating-point type, of a
 whole-text regular-expression match and of a quoted name differs between the

@@ -18,6 +18,7 @@ findings, not with the file; the findings come to Python in batches.
 from __future__ import annotations
 
 import csv
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ SQL_FORMATS = ("csv", "parquet")
 _BATCH = 10_000
 #: How many reasons are kept for reuse (a bound: memory stays flat on any data).
 _REASONS = 65_536
+_NONE = object()
 
 
 class SqlUnavailableError(RuntimeError):
@@ -103,6 +105,7 @@ class SqlEngine:
         """What the query counted: the responses of files it checked alone, the rows
         with findings of every file it checked, and its questions' counts."""
         self._codes: dict[str, int] = {}
+        self._questions: dict[str, str | None] = {}
         self._reasons: dict[tuple[str, str, str | None], str] = {}
         probe = compile_checks(
             self.plan, self.conditions, DIALECTS["duckdb"], source="responses", row="1"
@@ -202,15 +205,18 @@ class SqlEngine:
                 yield finding
         lines = None
         if fmt == "csv" and counts is not None and _lines(path) != int(counts[-1] or 0) + 1:
-            lines = _row_lines(path)  # blank lines or line breaks in cells: count them
+            lines = _line_shifts(path, int(counts[-1] or 0))  # blank lines, breaks in cells
         found = (
             self._merge(sql_rows, path, fmt, header)
             if walk_too
             else self._sql_only(sql_rows, name, lines)
         )
+        codes = self._codes
+        off_path = DataCode.D301
         for finding in found:
-            self._count(finding)
-            if finding.code == DataCode.D301:
+            code = finding.code
+            codes[code] = codes.get(code, 0) + 1
+            if code is off_path:
                 question = self._question(finding.variable)
                 if question in self.owned:
                     self._sql.questions[question].off_path += 1
@@ -236,31 +242,31 @@ class SqlEngine:
             batch = cursor.fetchmany(_BATCH)
             if not batch:
                 return
-            for row, ident, variable, code, value in batch:
-                yield int(row), ident, str(variable), str(code), value
+            yield from batch  # (int, text or None, text, text, text or None) as they come
 
     def _sql_only(
         self,
         rows: Iterator[tuple[int, str | None, str, str, str | None]],
         name: str,
-        lines: Iterator[tuple[int, int]] | None,
+        lines: tuple[array[int], array[int]] | None,
     ) -> Iterator[Finding]:
-        """The query's findings; ``lines``: (row, line) of each row, where a row is not
-        on line row + 1."""
+        """The query's findings; ``lines``: where a row is not on line row + 1, the
+        rows from which the shift from row to line changes, and the shifts."""
         last = None
-        line = (0, 1)
+        where = ""
+        starts, shifts = lines if lines is not None else (array("q", [1]), array("q", [1]))
+        at, bound = 0, len(starts)
+        reason = self.reason
+        codes = DataCode.__members__
         for row, ident, variable, code, value in rows:
-            if lines is None:
-                where = f"{name}:{row + 1}"
-            else:
-                while line[0] < row:
-                    line = next(lines, (row, row + 1))
-                where = f"{name}:{line[1]}"
             if row != last:
+                while at + 1 < bound and starts[at + 1] <= row:
+                    at += 1
+                where = f"{name}:{row + shifts[at]}"
                 self._sql.with_findings += 1
                 last = row
             yield Finding(
-                ident or where, where, variable, DataCode[code], self.reason(variable, code, value)
+                ident or where, where, variable, codes[code], reason(variable, code, value)
             )
 
     def _merge(
@@ -313,6 +319,12 @@ class SqlEngine:
         return finding.code in SQL_CODES and self._question(finding.variable) in self.owned
 
     def _question(self, label: str) -> str | None:
+        found = self._questions.get(label, _NONE)
+        if found is _NONE:
+            found = self._questions[label] = self._question_of(label)
+        return found  # type: ignore[return-value]
+
+    def _question_of(self, label: str) -> str | None:
         plan = self.plan
         info = plan.variables.get(label)
         if info is not None:
@@ -387,6 +399,47 @@ def _lines(path: Path) -> int:
             count += block.count(b"\n")
             last = block[-1:]
     return count + (last != b"\n")
+
+
+def _line_shifts(path: Path, rows: int) -> tuple[array[int], array[int]]:
+    """Where the rows the SQL engine numbers (blank lines are none) are not on line
+    row + 1: the rows from which the shift to the line changes, and the shifts, as the
+    CSV reader names rows. Counted from the quotes of each line (a line with an odd
+    number of them opens or closes a quoted cell; a carriage return not before a line
+    feed ends a line too, as Python reads them): the CSV reader's own count
+    (:func:`_row_lines`) only when that does not come to ``rows``, the rows the SQL
+    engine read (a quote inside an unquoted cell)."""
+    starts, shifts = array("q", [1]), array("q", [1])
+    row, line, inside, pending, shift = 0, 1, False, b"", 1
+    with path.open("rb") as file:
+        file.readline()  # the header
+        while True:
+            block = file.read(1 << 20)
+            parts = (pending + block).split(b"\n")
+            pending = parts.pop() if block else b""
+            for text in parts:
+                line += 1
+                if not inside and text not in (b"", b"\r"):
+                    row += 1
+                    if line - row != shift:
+                        shift = line - row
+                        starts.append(row)
+                        shifts.append(shift)
+                if text.count(b'"') % 2:
+                    inside = not inside
+                if b"\r" in text:  # a line end of its own to the CSV reader, but in \r\n
+                    line += text.count(b"\r") - text.endswith(b"\r")
+            if not block:
+                break
+    if row == rows:
+        return starts, shifts
+    starts, shifts, shift = array("q", [1]), array("q", [1]), 1
+    for row, line in _row_lines(path):
+        if line - row != shift:
+            shift = line - row
+            starts.append(row)
+            shifts.append(shift)
+    return starts, shifts
 
 
 def _row_lines(path: Path) -> Iterator[tuple[int, int]]:

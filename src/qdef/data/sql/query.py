@@ -89,8 +89,7 @@ class SqlChecks:
                 "_row AS value FROM chk WHERE 1 = 0"
             )
         d = self.dialect
-        some = " OR ".join(f"f{s.index} IS NOT NULL" for s in self.slots)
-        some = f"_blank = 0 AND ({some})"
+        some = f"_blank = 0 AND ({any_set([f'f{s.index}' for s in self.slots])})"
         columns = ", ".join(
             ["_row", "_id", *(f"f{s.index}" for s in self.slots), *self._raw_columns()]
         )
@@ -155,6 +154,21 @@ class SqlChecks:
         else:
             match = has_code(self.dialect, raw, info.option)
         return f"{raw} IS NOT NULL AND c{parent} IS NULL AND {match}"
+
+
+def any_set(columns: list[str], width: int = 50) -> str:
+    """Whether any of ``columns`` is not NULL: ``COALESCE`` of up to ``width`` at a time
+    (one function over many columns is cheaper to run than as many ``IS NOT NULL``
+    tests; SQLite allows only so many arguments, and wants two at least)."""
+    parts = []
+    for start in range(0, len(columns), width):
+        chunk = columns[start : start + width]
+        parts.append(
+            f"COALESCE({', '.join(chunk)}) IS NOT NULL"
+            if len(chunk) > 1
+            else f"{chunk[0]} IS NOT NULL"
+        )
+    return " OR ".join(parts) or "1 = 0"
 
 
 def shown_column(step: Step) -> str:
