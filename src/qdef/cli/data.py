@@ -304,10 +304,13 @@ def _engine(
         return EXIT_USAGE
     try:
         import duckdb  # noqa: F401, PLC0415
-    except ImportError:  # pragma: no cover - a dependency of qdef
+    except ImportError:  # pragma: no cover - the extra 'data'
         if chosen is None:
             return None
-        err.write("qdef: error: the duckdb engine needs DuckDB: pip install 'duckdb>=1.1'\n")
+        err.write(
+            "qdef: error: the duckdb engine needs DuckDB: install qdef with its extra "
+            "'data' (pip install '.[data]' in the checkout)\n"
+        )
         return EXIT_USAGE
     engine = SqlEngine(compiled, reaching=_reaching(compiled))
     if engine.fallback and chosen is None:

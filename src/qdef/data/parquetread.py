@@ -32,8 +32,12 @@ def read_parquet(path: Path, plan: Plan) -> Iterator[Record]:
     """The responses in the Parquet file ``path`` of ``plan``'s instrument."""
     try:
         import duckdb  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - a dependency of qdef
-        yield unreadable(str(path), "reading Parquet needs DuckDB: pip install 'duckdb>=1.1'")
+    except ImportError:  # pragma: no cover - the extra 'data'
+        yield unreadable(
+            str(path),
+            "reading Parquet needs DuckDB: install qdef with its extra 'data' "
+            "(pip install '.[data]' in the checkout)",
+        )
         return
     # DuckDB's progress bar writes to standard output: it would be in the findings
     connection = duckdb.connect()

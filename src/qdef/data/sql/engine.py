@@ -55,9 +55,10 @@ def duckdb_module() -> Any:
     """DuckDB, or :class:`SqlUnavailableError` saying how to get it."""
     try:
         import duckdb  # noqa: PLC0415
-    except ImportError as error:  # pragma: no cover - a dependency of qdef
+    except ImportError as error:  # pragma: no cover - the extra 'data'
         raise SqlUnavailableError(
-            "the SQL engine needs DuckDB: pip install 'duckdb>=1.1'"
+            "the SQL engine needs DuckDB: install qdef with its extra 'data' "
+            "(pip install '.[data]' in the checkout)"
         ) from error
     return duckdb
 
