@@ -1056,9 +1056,23 @@ def main(argv: list[str] | None = None) -> int:
                 f"{SMALL_REPETITIONS} rounds up to {SMALL:,} questions and "
                 f"{LARGE_REPETITIONS} above"
             )
-        output.write_text(report(text, command, rounds), encoding="utf-8")
+        previous = output.read_text(encoding="utf-8") if output.exists() else ""
+        output.write_text(report(text, command, rounds) + kept(previous), encoding="utf-8")
         _say(f"written to {output}")
     return 0
+
+
+#: Sections of RESULTS.md that other benchmarks write (``benchmarks/data_check.py``):
+#: a run of this one keeps them as they were.
+KEPT = ("## `qdef data check`",)
+
+
+def kept(previous: str) -> str:
+    """The sections of ``previous`` (the RESULTS.md being replaced) that other
+    benchmarks wrote, from the first of them to the end, after a blank line."""
+    starts = [previous.find("\n" + heading) for heading in KEPT]
+    found = [start for start in starts if start >= 0]
+    return "\n" + previous[min(found) + 1 :] if found else ""
 
 
 if __name__ == "__main__":

@@ -496,3 +496,14 @@ def test_routing_roster_case_runs_and_keeps_the_main_report(
     assert report.startswith("# Routing analysis")
     assert report.index("\n## Roster case\n") < report.index("\n## Roster case with aggregates")
     capsys.readouterr()
+
+
+def test_a_run_keeps_the_sections_other_benchmarks_wrote() -> None:
+    """benchmarks/run.py rewrites RESULTS.md; the data-check section that
+    benchmarks/data_check.py appends survives it."""
+    previous = "# old\n\n## Ratios\n\nold numbers\n\n## `qdef data check` on DuckDB\n\n| a |\n"
+    assert run.kept(previous) == "\n## `qdef data check` on DuckDB\n\n| a |\n"
+    assert run.kept("# old\n\n## Ratios\n") == ""
+    assert run.kept("") == ""
+    results = (Path(run.__file__).parent / "RESULTS.md").read_text(encoding="utf-8")
+    assert run.kept(results).startswith("\n## `qdef data check`")
