@@ -38,17 +38,18 @@ setup() {
 # The web form is tested in Debian's Chromium (never a browser Playwright downloads).
 # As root (CI), install it; otherwise say how, and the browser tests skip (with
 # CI=true they fail instead: they must run there).
+# Printing the form is checked in its PDF with poppler's pdftotext and pdftoppm.
 setup_browser() {
-    if [ -x /usr/bin/chromium ]; then
+    if [ -x /usr/bin/chromium ] && command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null; then
         return
     fi
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -q chromium >/dev/null ||
-            { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+        apt-get install -y -q chromium poppler-utils >/dev/null ||
+            { apt-get update -q >/dev/null && apt-get install -y -q chromium poppler-utils >/dev/null; }
     else
-        echo "note: no /usr/bin/chromium; the browser tests will be skipped" \
-            "(Debian: sudo apt-get install chromium)" >&2
+        echo "note: no /usr/bin/chromium or no pdftoppm; the browser tests will be skipped" \
+            "(Debian: sudo apt-get install chromium poppler-utils)" >&2
     fi
 }
 
