@@ -122,17 +122,7 @@ class PartLowering(InputLowering):
     def textlist(
         self, q: TextListQuestion, step: Any, relevant: str, where: str, path: tuple[str | int, ...]
     ) -> None:
-        self.group(q, relevant, where)
-        names = [f"{q.id}.{f.code}" for f in q.fields]
-        for name, field_ in zip(names, q.fields, strict=True):
-            row = self.part("text", name, field_.label, where)
-            self.input_row(field_, row, where, path)
-            self.add_hint(row, self.affixes(field_, skip_label=True))
-            if q.required:
-                row["required"] = self.any_of(names, name)
-                row["_required"] = "web_required_field"
-            self.rows.append(row)
-        self.end(q)
+        self._fields(q, "text", relevant, where, path)
 
     def numbers(
         self,
@@ -142,10 +132,22 @@ class PartLowering(InputLowering):
         where: str,
         path: tuple[str | int, ...],
     ) -> None:
+        self._fields(q, "integer", relevant, where, path)
+
+    def _fields(
+        self,
+        q: TextListQuestion | NumberListQuestion,
+        kind: str,
+        relevant: str,
+        where: str,
+        path: tuple[str | int, ...],
+    ) -> None:
+        """A text or number list: a group of one row per field (``kind``, refined by the
+        field's input), required as a whole: at least one field answered."""
         self.group(q, relevant, where)
         names = [f"{q.id}.{f.code}" for f in q.fields]
         for name, field_ in zip(names, q.fields, strict=True):
-            row = self.part("integer", name, field_.label, where)
+            row = self.part(kind, name, field_.label, where)
             self.input_row(field_, row, where, path)
             self.add_hint(row, self.affixes(field_, skip_label=True))
             if q.required:
