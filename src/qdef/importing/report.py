@@ -104,18 +104,23 @@ class ImportResult:
         return not self.losses
 
     def status(self, origin: Origin) -> QuestionStatus:
-        if origin.at is None:
-            return "left out"
-        if any(loss.question == origin.code for loss in self.losses):
-            return "approximated"
-        return "faithful"
+        return _status(origin, {loss.question for loss in self.losses})
 
     def counts(self) -> dict[QuestionStatus, int]:
-        """Questions of the source: faithful / approximated / left out."""
+        """Questions of the source: faithful / approximated / left out (one pass over
+        the losses, not one per question)."""
+        lossy = {loss.question for loss in self.losses}
         counts: dict[QuestionStatus, int] = {"faithful": 0, "approximated": 0, "left out": 0}
         for origin in self.origins:
-            counts[self.status(origin)] += 1
+            counts[_status(origin, lossy)] += 1
         return counts
+
+
+def _status(origin: Origin, lossy: set[str | None]) -> QuestionStatus:
+    """``origin``'s status, given the questions that have losses."""
+    if origin.at is None:
+        return "left out"
+    return "approximated" if origin.code in lossy else "faithful"
 
 
 def report_lines(result: ImportResult) -> Sequence[str]:

@@ -84,7 +84,7 @@ def dumps(result: ImportResult, *, schema: str = DEFAULT_SCHEMA) -> str:
 
     placed = comments(result)
     tree = _commented(result.document, (), placed, column=0)
-    header = [f"yaml-language-server: $schema={schema}", *_header(result)]
+    header = [f"yaml-language-server: $schema={schema}", *_header(result, placed.get((), []))]
     tree.yaml_set_start_comment("\n".join(header))
     yaml = YAML(typ="rt")
     yaml.default_flow_style = False
@@ -96,7 +96,9 @@ def dumps(result: ImportResult, *, schema: str = DEFAULT_SCHEMA) -> str:
     return stream.getvalue()
 
 
-def _header(result: ImportResult) -> list[str]:
+def _header(result: ImportResult, top: list[str]) -> list[str]:
+    """The lines after the schema line: where the instrument came from, its counts,
+    and the comments about the survey as a whole (``top``)."""
     kind = {"limesurvey": "a LimeSurvey survey archive", "xlsform": "an XLSForm"}[result.kind]
     counts = result.counts()
     lines = [
@@ -106,7 +108,6 @@ def _header(result: ImportResult) -> list[str]:
         f"{counts['left out']} left out; {len(report_lines(result))} report lines, each also "
         "written as a comment where it applies.",
     ]
-    top = comments(result).get((), [])
     return _wrapped([*lines, *top])
 
 
