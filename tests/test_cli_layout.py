@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "diff": "qdef.cli.diff",
     "import": "qdef.cli.importing",
     "data": "qdef.cli.data",
+    "translate": "qdef.cli.translate",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -26,7 +27,7 @@ from qdef.diagnostics import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from qdef.pipeline import Result
 
@@ -43,8 +44,37 @@ EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
 
+#: The codes ``--translations error`` makes errors: a text not translated into a
+#: declared language (QD410), a translation of an older source text (QD411).
+TRANSLATION_CODES = frozenset({Code.QD410, Code.QD411})
+
+
+def translations_argument(command: argparse.ArgumentParser) -> None:
+    """``--translations warning|error``, as ``validate``, ``check`` and ``render`` take it."""
+    command.add_argument(
+        "--translations",
+        choices=("warning", "error"),
+        default="warning",
+        help="how a missing or outdated translation (QD410, QD411) is reported: warning "
+        "(default), or error, so that CI fails until every text is translated",
+    )
+
+
+def translation_severity(
+    diagnostics: Sequence[Diagnostic], args: argparse.Namespace
+) -> list[Diagnostic]:
+    """``diagnostics`` with QD410 and QD411 made errors if ``--translations error``."""
+    if getattr(args, "translations", "warning") != "error":
+        return list(diagnostics)
+    return [
+        dataclasses.replace(d, severity="error") if d.code in TRANSLATION_CODES else d
+        for d in diagnostics
+    ]
+
+
 def report_arguments(command: argparse.ArgumentParser) -> None:
-    """PATH…, --format and --quiet, as ``validate`` and ``check`` take them."""
+    """PATH…, --format, --quiet and --translations, as ``validate`` and ``check`` take
+    them."""
     command.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     command.add_argument(
         "--format",
@@ -55,6 +85,7 @@ def report_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--quiet", "-q", action="store_true", help="do not print the summary line on stderr"
     )
+    translations_argument(command)
 
 
 def count_argument(minimum: int) -> type[int]:
@@ -78,7 +109,7 @@ def report(
 ) -> int:
     """Print ``diagnostics`` as ``validate`` does (in ``args.format``, the summary line
     on ``err`` unless ``args.quiet``); the exit code they call for."""
-    diagnostics = sort_diagnostics(diagnostics)
+    diagnostics = sort_diagnostics(translation_severity(diagnostics, args))
     fmt = getattr(args, "format", "text")
     if fmt == "json":
         out.write(format_json(diagnostics, files))
@@ -112,6 +143,10 @@ def read_one(
         )
         return report([problem], 0, args, out, err)
     result = validate_file(args.file, routing=routing)
+    if getattr(args, "translations", "warning") == "error":
+        result = dataclasses.replace(
+            result, diagnostics=tuple(translation_severity(result.diagnostics, args))
+        )
     if result.instrument is None or has_errors(result.diagnostics):
         usage = any(d.code in USAGE_CODES for d in result.diagnostics)  # not read: no file
         return report(list(result.diagnostics), 0 if usage else 1, args, out, err)

@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from qdef.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, read_one
+from qdef.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    read_one,
+    translations_argument,
+)
 from qdef.diagnostics import Diagnostic, format_text
 
 if TYPE_CHECKING:
@@ -65,6 +71,7 @@ def add_arguments(render: argparse.ArgumentParser) -> None:
     render.add_argument(
         "-q", "--quiet", action="store_true", help="print nothing on success, warnings aside"
     )
+    translations_argument(render)
     render.set_defaults(handler=render_command)
 
 

@@ -148,6 +148,8 @@ class Code(StrEnum):
     QD405 = "QD405", Layer.SEMANTICS, "error", "reserved word as id"
     QD407 = "QD407", Layer.SEMANTICS, "error", "translation listed twice"
     QD409 = "QD409", Layer.SEMANTICS, "warning", "duplicate question number"
+    QD410 = "QD410", Layer.SEMANTICS, "warning", "translation missing"
+    QD411 = "QD411", Layer.SEMANTICS, "warning", "translation outdated"
     QD501 = "QD501", Layer.SEMANTICS, "error", "syntax error"
     QD502 = "QD502", Layer.SEMANTICS, "error", "unknown variable"
     QD503 = "QD503", Layer.SEMANTICS, "error", "variable not earlier"
@@ -301,6 +303,12 @@ class Code(StrEnum):
     QD774 = "QD774", Layer.DIFF, None, "a scale of a dual-scale matrix was removed"
     QD775 = "QD775", Layer.DIFF, None, "a scale of a dual-scale matrix was added"
     QD776 = "QD776", Layer.DIFF, None, "a number list's total was added or changed"
+    QD777 = (
+        "QD777",
+        Layer.DIFF,
+        None,
+        "a translation is outdated: its source text changed, the translation did not",
+    )
     QD801 = "QD801", Layer.RENDER, "error", "expression LimeSurvey cannot compute exactly"
     QD803 = "QD803", Layer.RENDER, "error", "filter or option condition LimeSurvey cannot express"
     QD804 = "QD804", Layer.RENDER, "error", "piped value LimeSurvey cannot show"

@@ -113,6 +113,10 @@ CODES: dict[str, tuple[Kind, str]] = {
     Code.QD765: ("wording", "the message of a rule or pattern changed"),
     Code.QD769: ("wording", "the label of a hidden variable or computed value changed"),
     Code.QD773: ("wording", "random order was switched on or off, or an anchor changed"),
+    Code.QD777: (
+        "wording",
+        "a translation is outdated: its source text changed, the translation did not",
+    ),
 }
 
 #: Codes of things that are in the old version only: located at the nearest place in

@@ -20,9 +20,11 @@ from qdef.diff.wording import BEYOND_WORDING, SAYS, Reading, read, worst
 from qdef.expr import parse, to_source
 from qdef.model import END, Display, Question
 from qdef.model.symbols import QuestionEntry
+from qdef.model.texts import recorded_source, source_hash
 from qdef.pipeline.compiled import Compiled
 from qdef.source.loader import Document
 from qdef.source.positions import KeyPath
+from qdef.validation.translations import at_path
 
 if TYPE_CHECKING:
     from qdef.expr.template import Template
@@ -167,6 +169,7 @@ class Differ:
         i.e. it defines what an answer means), else QD750. Returns the worst reading."""
         if old == new:
             return None
+        self.outdated(at, key, old, new, noun=noun)
         if old is None or new is None:
             what = f"added: '{self.new.text(new)}'" if old is None else "removed"
             if meaning:
@@ -224,6 +227,51 @@ class Differ:
             new=new,
         )
         return reading
+
+    def outdated(
+        self,
+        at: At,
+        key: str,
+        old: str | dict[str, str] | None,
+        new: str | dict[str, str] | None,
+        *,
+        noun: str,
+    ) -> None:
+        """QD777 for each translation the new version kept although its source text
+        changed — unless it records the new source text's hash (a translator checked
+        it: ``qdef translate merge`` of an entry no longer fuzzy)."""
+        source = self.new.instrument.language
+        if (
+            not isinstance(old, dict)
+            or not isinstance(new, dict)
+            or self.old.instrument.language != source
+            or source not in old
+            or source not in new
+            or old[source] == new[source]
+        ):
+            return
+        now = source_hash(new[source])
+        written = (
+            at_path(self.new.document.data, (*at.new, key))
+            if self.new.document is not None
+            else None
+        )
+        for lang, translation in new.items():
+            if lang == source or old.get(lang) != translation:
+                continue
+            if isinstance(written, dict) and recorded_source(written.get(lang)) == now:
+                continue
+            self.add(
+                Code.QD777,
+                at,
+                f"the {lang} translation of the {noun} stayed '{translation}' while the "
+                f"{source} text changed to '{new[source]}' (was '{old[source]}'); translate "
+                f"it again (qdef translate extract --lang {lang} marks it fuzzy)",
+                new_path=(*at.new, key, lang),
+                old_path=(*at.old, key, lang) if at.old is not None else None,
+                old=old[source],
+                new=new[source],
+            )
 
     def flag(self, code: str, at: At, key: str, values: tuple[bool, bool], *, says: str) -> None:
         """Compare a yes/no field: ``values`` are its old and new value."""

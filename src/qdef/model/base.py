@@ -2,9 +2,9 @@
 
 # Annotations are evaluated as the module runs (no ``from __future__ import annotations``):
 # pydantic would otherwise compile every annotation string when the classes are made.
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
@@ -82,9 +82,41 @@ NonEmpty = Annotated[str, Field(min_length=1, pattern=VISIBLE_PATTERN)]
 
 (An explicit class, not ``\\S``: Python, ECMA-262 and Rust disagree on what ``\\s`` is.)"""
 
-Text = NonEmpty | Annotated[dict[Language, NonEmpty], Field(min_length=1)]
+SOURCE_HASH_PATTERN = r"^[0-9a-f]{8}$"
+SourceHash = Annotated[str, Field(pattern=SOURCE_HASH_PATTERN)]
+"""The first eight hexadecimal digits of the SHA-256 of a source text (UTF-8)."""
+
+
+class Translation(Node):
+    """A translation with the source text it was made from: ``{text: …, source: 1a2b3c4d}``.
+
+    ``qdef translate merge`` writes translations this way, so that ``qdef validate``
+    can tell when the source text has changed since (QD411). The model hands the
+    ``text`` on as a plain string: renderers never see this mapping."""
+
+    noun: ClassVar[str] = "a translation"
+
+    text: NonEmpty
+    """The translated text."""
+    source: SourceHash
+    """The hash of the source-language text this translates (``qdef translate merge``
+    writes it): eight hexadecimal digits of its SHA-256, quoted."""
+
+
+def _translated_text(value: object) -> object:
+    """A translation's text, as a plain string (the source hash is read from the file)."""
+    return value.text if isinstance(value, Translation) else value
+
+
+if TYPE_CHECKING:
+    Text = str | dict[str, str]
+else:
+    TranslatedText = Annotated[NonEmpty | Translation, AfterValidator(_translated_text)]
+    Text = NonEmpty | Annotated[dict[Language, TranslatedText], Field(min_length=1)]
 """Text shown to respondents: a string in the instrument's language, or a
-mapping from language tags to strings when translations exist."""
+mapping from language tags to strings when translations exist. A translation
+may also be a :class:`Translation` (its text with its source's hash); the
+model holds its text, so every text is a string or a mapping to strings."""
 
 Condition = Annotated[str, Field(min_length=1)]
 """A condition in qdef's expression language, e.g. ``q1 == "ja" and answered(q2)``."""

@@ -7,12 +7,28 @@ that compares or extracts wording.
 from __future__ import annotations
 
 import functools
+import hashlib
 import typing
 from collections.abc import Iterator
 from typing import Any
 
 from qdef.model import Instrument, Node
 from qdef.source.positions import KeyPath
+
+
+def source_hash(text: str) -> str:
+    """The hash a translation records of its source text (``{text: …, source: HASH}``):
+    the first eight hexadecimal digits of the SHA-256 of the text's UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def recorded_source(data: object) -> str | None:
+    """The source hash a translation as written in the file records (``{text: …,
+    source: HASH}``), or None for a plain string (or anything else)."""
+    if isinstance(data, dict):
+        found = data.get("source")
+        return found if isinstance(found, str) else None
+    return None
 
 
 def texts(instrument: Instrument) -> Iterator[tuple[KeyPath, str | dict[str, str]]]:

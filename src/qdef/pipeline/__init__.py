@@ -83,6 +83,10 @@ def _check_document(
         return None, found + _check_valid_parts(document, error.errors(include_url=False))
     semantics = checked(instrument, document)
     found = semantics.diagnostics
+    if instrument.translations:
+        from qdef.validation.translations import outdated  # noqa: PLC0415
+
+        found.extend(outdated(instrument, document))
     if has_errors(found):
         return None, found
     compiled = Compiled(

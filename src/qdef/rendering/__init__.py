@@ -211,7 +211,9 @@ def options_for(
             + offered
         )
     resolved = resolve_language(instrument, lang)
-    return RenderOptions(resolved, _chrome(renderer, instrument, resolved), settings)
+    return RenderOptions(
+        resolved, _chrome(renderer, instrument, resolved), settings, instrument.language
+    )
 
 
 def _chrome(renderer: Renderer, instrument: Instrument, lang: str) -> Catalog:

@@ -116,15 +116,21 @@ class RenderOptions:
     in ``lang``: ``options.chrome("goto", number="7")``."""
     settings: Mapping[str, object] = field(default_factory=dict)
     """The renderer's own options (``qdef render -O key=value`` passes strings)."""
+    source: str | None = None
+    """The instrument's own language: a text not translated into ``lang`` is shown in
+    it (``qdef validate`` warns of each, QD410). None: ``lang`` is taken for it."""
 
     def text(self, value: str | Mapping[str, str]) -> str:
         """A text of the instrument in ``lang``: a plain string as it is, or the
-        entry of a translation mapping."""
+        entry of a translation mapping; a text not translated into ``lang`` in the
+        instrument's own language (``source``)."""
         if isinstance(value, str):
             return value
         if self.lang in value:
             return value[self.lang]
-        # A mapping with only the instrument's own language (allowed without translations).
+        if self.source is not None and self.source in value:
+            return value[self.source]
+        # without a known source language: the first, as the text is written
         return next(iter(value.values()))
 
     def flag(self, name: str, default: bool = False) -> bool:

@@ -352,12 +352,7 @@ class _Checker:
                 continue
             if isinstance(text, str):
                 if self.instrument.translations:
-                    self.report(
-                        Code.QD309,
-                        "this text has no translations; write it as a mapping "
-                        f"with the languages {', '.join(languages)}",
-                        path,
-                    )
+                    self._untranslated(path, languages[1:])
                 continue
             for language in text:
                 if language not in wanted:
@@ -369,13 +364,33 @@ class _Checker:
                         (*path, language),
                         key=True,
                     )
-            missing = [lang for lang in languages if lang not in text]
-            if missing:
+            if primary not in text:
                 self.report(
                     Code.QD309,
-                    f"this text lacks the language(s) {', '.join(missing)}; add them",
+                    f"this text lacks the instrument's own language {primary}, which every "
+                    "translation is made from; add it",
                     path,
                 )
+                continue
+            missing = [lang for lang in languages[1:] if lang not in text]
+            if missing:
+                self._untranslated(path, missing)
+
+    def _untranslated(self, path: KeyPath, missing: list[str]) -> None:
+        """A text without its translation into ``missing``: shown in the instrument's
+        own language instead (a warning; ``--translations error`` makes it an error)."""
+        span = self.locator.locate(path)
+        self.found.append(
+            Diagnostic(
+                Code.QD410,
+                f"this text has no translation into {', '.join(missing)}; it is shown in "
+                f"{self.instrument.language} instead. Translate it: qdef translate extract "
+                f"{span.file} --lang {missing[0]} -o {missing[0]}.po, then qdef translate "
+                "merge",
+                span,
+                "warning",
+            )
+        )
 
     # ------------------------------------------------------------------ inside one question
 

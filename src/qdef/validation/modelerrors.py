@@ -75,7 +75,7 @@ class _Resolved:
     path: KeyPath
     owner: type[BaseModel] | None  # the model class whose field the path ends in
     field: str | None
-    union_at: int | None  # path length where a plain (non-discriminated) union was entered
+    union_at: tuple[int, ...]  # path lengths where plain (non-discriminated) unions were entered
     at_key: bool  # the problem is a mapping key, not its value
     tp: Any = None  # the type the path ends at (for a union: the union)
     field_end: int = 0  # path length just after ``field``: what follows is inside its value
@@ -133,7 +133,9 @@ def _union_member_name(member: Any) -> str:
 
 #: Where a walk through the model stands: the path so far, the type reached, and
 #: ``owner``, ``field``, ``union_at`` and ``field_end`` as in :class:`_Resolved`.
-_State = tuple[tuple[str | int, ...], Any, "type[BaseModel] | None", str | None, int | None, int]
+_State = tuple[
+    tuple[str | int, ...], Any, "type[BaseModel] | None", str | None, tuple[int, ...], int
+]
 
 
 def resolve(
@@ -151,7 +153,7 @@ def resolve(
     parent = items[:-1]
     reached = memo.get(parent) if memo is not None else None
     if reached is None:
-        reached = _walk(((), root, root, None, None, 0), parent)
+        reached = _walk(((), root, root, None, (), 0), parent)
         if memo is not None:
             memo[parent] = reached
     last = items[len(parent) :]
@@ -185,8 +187,8 @@ def _walk(state: _State, items: Sequence[int | str]) -> _State | _Resolved:
                     continue
                 return _Resolved(path, owner, field, union_at, False, tp, field_end)
             # a plain union: pydantic names the member it tried (``str``, ``dict[...]``)
-            if union_at is None:
-                union_at = len(path)
+            if not union_at or union_at[-1] != len(path):
+                union_at = (*union_at, len(path))
             name = str(item).split("[")[0]
             chosen = [m for m in members if _union_member_name(m) == name]
             tp = chosen[0] if chosen else None
@@ -348,22 +350,20 @@ def _either(expected: set[str]) -> str:
     return " or ".join(sorted(expected))
 
 
-def _keys_of(owner: type[BaseModel] | None) -> list[str]:
-    return list(owner.model_fields) if owner is not None else []
-
-
-def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnostic]:
-    """Every problem pydantic found, located and worded for people."""
-    raw = error.errors(include_url=False)
-    memo: dict[tuple[int | str, ...], _State | _Resolved] = {}
-    resolved = [resolve(e["loc"], memo=memo) for e in raw]
-    # Errors reached through a plain union (text or mapping; int or float) come
-    # once per member: keep the deepest ones, or merge type mismatches into one.
+def _merge_unions(
+    raw: list[ErrorDetails],
+    resolved: list[_Resolved],
+    level: int,
+    skip: set[int],
+    document: Document,
+) -> list[Diagnostic]:
+    """The errors reached through the ``level``-th plain union of their path: the
+    mismatches of every member merged into one, or dropped (into ``skip``) for the
+    deeper errors of the member that fits."""
     by_path: dict[KeyPath, list[int]] = defaultdict(list)
     for index, r in enumerate(resolved):
-        if r.union_at is not None:
-            by_path[r.path[: r.union_at]].append(index)
-    skip: set[int] = set()
+        if len(r.union_at) > level and index not in skip:
+            by_path[r.path[: r.union_at[level]]].append(index)
     merged: list[Diagnostic] = []
     for path, indexes in by_path.items():
         if len(indexes) < 2:
@@ -379,6 +379,8 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
         skip.update(indexes)
         first = indexes[0]
         expected = _either({_EXPECTED[raw[i]["type"]] for i in indexes})
+        if any("Translation" in raw[i]["loc"] for i in indexes):  # a translation's text
+            expected = "text (or a mapping of the text and its source: {text: …, source: …})"
         value = raw[first].get("input")
         r = resolved[first]
         merged.append(
@@ -390,6 +392,26 @@ def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnost
                 document.locate(path),
             )
         )
+    return merged
+
+
+def _keys_of(owner: type[BaseModel] | None) -> list[str]:
+    return list(owner.model_fields) if owner is not None else []
+
+
+def diagnostics_for(error: ValidationError, document: Document) -> list[Diagnostic]:
+    """Every problem pydantic found, located and worded for people."""
+    raw = error.errors(include_url=False)
+    memo: dict[tuple[int | str, ...], _State | _Resolved] = {}
+    resolved = [resolve(e["loc"], memo=memo) for e in raw]
+    # Errors reached through a plain union (text or mapping; int or float) come
+    # once per member: keep the deepest ones, or merge type mismatches into one.
+    # A union inside a union (a translation: text, or text with its source) is sorted
+    # out after the outer one, among the errors the outer one kept.
+    skip: set[int] = set()
+    merged: list[Diagnostic] = []
+    for level in range(max((len(r.union_at) for r in resolved), default=0)):
+        merged.extend(_merge_unions(raw, resolved, level, skip, document))
 
     results: list[Diagnostic] = list(merged)
     extras: dict[KeyPath, list[str]] = defaultdict(list)  # unknown keys, by mapping

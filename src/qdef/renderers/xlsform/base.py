@@ -191,7 +191,7 @@ class LoweringBase:
             return {}
         row: Row = {}
         for lang in self.languages:
-            text = value if isinstance(value, str) else value[lang]
+            text = self.one(value, lang)
             row[f"{column}::{language_name(lang)}"] = self.piped(text, lang, pipe)
         return row
 
@@ -290,7 +290,10 @@ class LoweringBase:
         return []
 
     def one(self, value: Text, lang: str) -> str:
-        return value if isinstance(value, str) else str(value[lang])
+        if isinstance(value, str):
+            return value
+        # a text not translated into lang: in the instrument's own language (QD410)
+        return str(value.get(lang, value[self.languages[0]]))
 
     def plain(self, column: str, value: Text | None) -> Row:
         """Texts that are not piped (units, a date range's labels): escaped only."""

@@ -414,6 +414,9 @@ class _DateLike:
 
 def _described(label: Text, description: Text, languages: Sequence[str]) -> dict[str, str]:
     def one(value: Text, lang: str) -> str:
-        return value if isinstance(value, str) else str(value[lang])
+        if isinstance(value, str):
+            return value
+        # a text not translated into lang: in the instrument's own language (languages[0])
+        return str(value.get(lang, value[languages[0]]))
 
     return {lang: f"{one(label, lang)} ({one(description, lang)})" for lang in languages}
