@@ -11,8 +11,14 @@ import tempfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
-from qdef.cli.common import EXIT_USAGE, count_argument, report, report_arguments
-from qdef.diagnostics import Code, Diagnostic, Span
+from qdef.cli.common import (
+    EXIT_USAGE,
+    count_argument,
+    report,
+    report_arguments,
+    translation_severity,
+)
+from qdef.diagnostics import Code, Diagnostic, Span, has_errors
 
 if TYPE_CHECKING:
     import argparse
@@ -72,8 +78,9 @@ def check_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with _hypothesis_storage():
         for path in files:
             result = validate_file(path, routing=False)
-            diagnostics.extend(result.diagnostics)
-            if result.ok:
+            found = translation_severity(result.diagnostics, args)  # --translations error
+            diagnostics.extend(found)
+            if result.ok and not has_errors(found):
                 diagnostics.extend(_check_routing(result, args.examples, args.seed))
     return report(diagnostics, len(files), args, out, err)
 

@@ -179,7 +179,7 @@ def extract_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def merge_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qdef.translate import MergeError, merge  # noqa: PLC0415
+    from qdef.translate import MergeError, TranslationError, merge  # noqa: PLC0415
 
     if args.output == "":
         return _fail(err, "-o needs a file name, or - for standard output")
@@ -210,6 +210,11 @@ def merge_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return refused
     try:
         merged = merge(compiled, compiled.document.text, po, lang)
+    except TranslationError as error:
+        for line, context, problem in error.problems:
+            err.write(f"{args.po}:{line}: error: {context}: {problem}\n")
+        err.write(f"{error}; fix them in {args.po} (nothing was written)\n")
+        return EXIT_PROBLEMS
     except MergeError as error:
         return _fail(
             err,

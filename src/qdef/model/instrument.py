@@ -172,7 +172,8 @@ class Instrument(Node):
     language: Language
     """The language of the texts (BCP 47), e.g. ``de``."""
     translations: list[Language] = []  # noqa: RUF012 - pydantic copies defaults
-    """Further languages every text is given in (as a mapping ``{de: …, en: …}``)."""
+    """Further languages the texts are translated into (a text as a mapping ``{de: …, en: …}``;
+    one lacking a translation is shown in ``language``)."""
     intro: Text | None = None
     """The introduction printed before the first question."""
     hidden: Annotated[list[Hidden], Field(min_length=1)] | None = None

@@ -24,12 +24,30 @@ from qdef.translate.yamlmerge import Layout
 if TYPE_CHECKING:
     from qdef.pipeline.compiled import Compiled
 
-__all__ = ["Extracted", "MergeError", "Merged", "PoError", "extract", "merge"]
+__all__ = [
+    "Extracted",
+    "MergeError",
+    "Merged",
+    "PoError",
+    "TranslationError",
+    "extract",
+    "merge",
+]
 
 
 class MergeError(RuntimeError):
     """What merge wrote does not read back as the instrument with its translations (a
     bug in qdef: nothing is written)."""
+
+
+class TranslationError(ValueError):
+    """Translations that would make the instrument invalid (a ``{`` that pipes nothing,
+    a variable that does not exist): nothing is written."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]) -> None:
+        super().__init__(f"{len(problems)} translations would make the instrument invalid")
+        self.problems = problems
+        """(line in the PO file, context, what is wrong) of each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,16 +125,19 @@ def merge(compiled: Compiled, text: str, po: PoFile, lang: str) -> Merged:
 
     Written: each entry that is not fuzzy, has a translation, and whose ``msgid``
     is the instrument's source text as it is now, where the instrument's
-    translation differs (or records another source: the translator kept it).
+    translation differs (or records another source: the translator kept it). The
+    result is read back: :class:`TranslationError` names the PO entries whose
+    translations would make the instrument invalid (nothing is written then).
     """
     document = compiled.document
     if document is None:
         raise ValueError("merge needs an instrument read from a file")
     instrument = compiled.instrument
     messages = po.by_context()
-    layout = Layout(text)
-    merged = Merged(text)
-    written: list[str] = []
+    layout: Layout | None = None  # read only if there is something to write
+    fuzzy: list[str] = []
+    stale: list[str] = []
+    written: list[Entry] = []
     untranslated = 0
     for entry in entries(instrument, document, lang):
         message = messages.pop(entry.context, None)
@@ -124,54 +145,63 @@ def merge(compiled: Compiled, text: str, po: PoFile, lang: str) -> Merged:
             untranslated += entry.translation is None
             continue
         if message.fuzzy:
-            merged.fuzzy.append(entry.context)
+            fuzzy.append(entry.context)
             continue
         if message.id != entry.source:
-            merged.stale.append(entry.context)
+            stale.append(entry.context)
             continue
-        if _write(layout, entry, instrument.language, lang, str(message.string)):
-            written.append(entry.context)
-    merged.unknown.extend(sorted(messages))
-    added = bool(written) and layout.add_language(lang)
-    new_text = layout.dumps() if written else text
-    if written:
-        _check(new_text, document.path, lang, po, written)
+        string = str(message.string)
+        now = source_hash(entry.source)
+        if entry.translation == string and entry.recorded in (None, now):
+            continue  # as it is (a translation written without a hash keeps none)
+        layout = layout or Layout(text)
+        if entry.translation == string:
+            layout.set_source(entry.path, lang, now)  # kept by the translator: checked
+        else:
+            layout.set_translation(entry.path, instrument.language, lang, string, now)
+        written.append(entry)
+    if layout is None:
+        return Merged(text, [], fuzzy, stale, sorted(messages), untranslated, False)
+    added = layout.add_language(lang)
+    new_text = layout.dumps()
+    _check(new_text, document.path, lang, po, written)
     return Merged(
         new_text,
-        written,
-        merged.fuzzy,
-        merged.stale,
-        merged.unknown,
+        [e.context for e in written],
+        fuzzy,
+        stale,
+        sorted(messages),
         untranslated,
         added,
     )
 
 
-def _write(layout: Layout, entry: Entry, source_lang: str, lang: str, string: str) -> bool:
-    """Write one translation, if it changes the instrument."""
-    now = source_hash(entry.source)
-    if entry.translation == string:
-        if entry.recorded is None or entry.recorded == now:
-            return False  # as it is (a translation without a hash keeps none)
-        return layout.set_source(entry.path, lang, now)
-    layout.set_translation(entry.path, source_lang, lang, string, now)
-    return True
-
-
-def _check(text: str, path: Path, lang: str, po: PoFile, written: list[str]) -> None:
+def _check(text: str, path: Path, lang: str, po: PoFile, written: list[Entry]) -> None:
     """Read the merged instrument back: valid, and every text written as it was meant."""
     from qdef.pipeline import validate_document  # noqa: PLC0415
     from qdef.source.loader import parse  # noqa: PLC0415
 
     document, _ = parse(text, path)
-    result = validate_document(document, routing=False) if document is not None else None
-    if result is None or result.compiled is None or not result.ok:
-        if result is None:
-            raise MergeError("the merged instrument is not YAML qdef reads")
-        problems = "; ".join(str(d.message) for d in result.diagnostics if d.severity == "error")
-        raise MergeError(f"the merged instrument does not validate: {problems}")
+    if document is None:
+        raise MergeError("the merged instrument is not YAML qdef reads")
+    result = validate_document(document, routing=False)
+    messages = po.by_context()
+    if result.compiled is None or not result.ok:
+        # each error at (or after) the line of a text written, before the next: its entry
+        starts = sorted((document.locate((*e.path, lang)).line, e.context) for e in written)
+        found: list[tuple[int, str, str]] = []
+        for problem in result.diagnostics:
+            if problem.severity != "error":
+                continue
+            line = problem.span.line if problem.span else 0
+            before = [context for start, context in starts if start <= line]
+            if not before:
+                raise MergeError(f"the merged instrument does not validate: {problem.message}")
+            message = messages[before[-1]]
+            found.append((message.lineno or 0, before[-1], problem.message))
+        raise TranslationError(found)
     assert result.document is not None
-    wanted = {m.context: m.string for m in po.catalog if m.context in set(written)}
+    wanted = {e.context: messages[e.context].string for e in written}
     for entry in entries(result.compiled.instrument, result.document, lang):
         if entry.context in wanted and entry.translation != wanted[entry.context]:
             raise MergeError(f"{entry.context}: the merged text does not read back as written")

@@ -32,7 +32,6 @@ from ruamel.yaml.scalarstring import (
     FoldedScalarString,
     LiteralScalarString,
 )
-from ruamel.yaml.util import load_yaml_guess_indent
 
 if TYPE_CHECKING:
     from qdef.source.positions import KeyPath
@@ -48,14 +47,12 @@ class Layout:
     changed and written back."""
 
     def __init__(self, text: str) -> None:
-        _, indent, sequence_offset = load_yaml_guess_indent(text)
+        sequence, offset = _indents(text)
         self.yaml = YAML(typ="rt")
         self.yaml.preserve_quotes = True
         self.yaml.width = _NO_WRAP
         self.yaml.brace_single_entry_mapping_in_flow_sequence = True
         self.yaml.allow_unicode = True
-        offset = sequence_offset or 0
-        sequence = indent or 2
         mapping = sequence - offset if sequence > offset else sequence
         self.yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
         self.root: Any = self.yaml.load(text)
@@ -181,9 +178,10 @@ def _attach_trailing(mapping: CommentedMap, taken: tuple[Any, str, str], eol_key
 
 #: Texts written without quotes in a flow mapping: words, spaces and a few punctuation
 #: marks that mean nothing there, not starting or ending with a space, and not a number,
-#: true/false or null to YAML (ruamel would write more plain, but readers differ on them).
+#: true/false, yes/no, on/off or null to YAML 1.2 or 1.1 (ruamel would write more plain,
+#: but readers differ on them).
 _PLAIN = re.compile(r"[^\W\d_][\w .()/%–—-]*", re.UNICODE)
-_NOT_TEXT = re.compile(r"(?i)(true|false|null|~|[-+]?(\.?[0-9].*|\.inf|\.nan))")
+_NOT_TEXT = re.compile(r"(?i)(true|false|yes|no|on|off|y|n|null|~|[-+]?(\.?[0-9].*|\.inf|\.nan))")
 
 
 def _plain_safe(text: str) -> bool:
@@ -192,6 +190,25 @@ def _plain_safe(text: str) -> bool:
         and not text.endswith((" ", "-"))
         and _NOT_TEXT.fullmatch(text) is None
     )
+
+
+def _indents(text: str) -> tuple[int, int]:
+    """How the file indents a block sequence under a key: the column of an item's
+    content and of its dash, relative to the key (``sections:`` / ``  - id: …``: 4
+    and 2). Read from the first such sequence (as ruamel's own guess does, without
+    loading the file a second time); 2 and 0 if there is none."""
+    key_indent: int | None = None
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        spaces = len(line) - len(stripped)
+        if stripped.startswith("- ") and key_indent is not None and spaces >= key_indent:
+            content = len(stripped) - len(stripped[1:].lstrip(" ")) + spaces
+            return content - key_indent, spaces - key_indent
+        bare_key = stripped.rstrip().endswith(":") and not stripped.startswith("- ")
+        key_indent = spaces if bare_key else None
+    return 2, 0
 
 
 def _flow(node: Any) -> bool:
