@@ -29,6 +29,7 @@ from qdef.rendering.registry import names
 from qdef.translate import TranslationError, extract, merge
 from qdef.translate.entries import entries
 from qdef.translate.po import PoError, parse
+from qdef.translate.yamlmerge import Layout
 from qdef.wording.catalog import catalog
 
 ROOT = Path(__file__).parent.parent
@@ -447,3 +448,35 @@ def test_translations_error_makes_missing_translations_fail_validate_and_render(
     )
     assert code == 1 and "error QD410" in out
     assert not (tmp_path / "x.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (  # a folded text: the blank line after it stays after the translation
+            "a: >-\n  foo bar\n\nd: 1\n",
+            'a:\n  de: >-\n    foo bar\n  en:\n    text: >-\n      Foo two\n    source: "87654321"'
+            "\n\nd: 1\n",
+        ),
+        (  # a comment on the text's line stays on its line; the comment below, below
+            "a: foo  # c\n\n# x\nd: 1\n",
+            'a:\n  de: foo # c\n  en: {text: Foo two, source: "87654321"}\n\n# x\nd: 1\n',
+        ),
+        (  # a translation replaced where it is, what followed it kept
+            "a:\n  de: >-\n    foo bar\n  en: Foo\n\nd: 1\n",
+            'a:\n  de: >-\n    foo bar\n  en:\n    text: >-\n      Foo two\n    source: "87654321"'
+            "\n\nd: 1\n",
+        ),
+        (  # in a flow mapping, flow
+            "s:\n  - {a: foo}  # c\n\n  - {a: x}\n",
+            's:\n  - {a: {de: foo, en: {text: Foo two, source: "87654321"}}} # c\n\n  - {a: x}\n',
+        ),
+    ],
+)
+def test_a_translation_keeps_the_comments_and_blank_lines_around_its_text(
+    before: str, after: str
+) -> None:
+    layout = Layout(before)
+    path = ("s", 0, "a") if before.startswith("s:") else ("a",)
+    layout.set_translation(path, "de", "en", "Foo two", "87654321")
+    assert layout.dumps() == after

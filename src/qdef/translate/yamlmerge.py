@@ -79,7 +79,16 @@ class Layout:
         if isinstance(node, CommentedMap):
             original = node.get(source_lang)
             flow = bool(node.fa.flow_style())
-            if not flow and lang not in node and node:
+            if lang in node and not flow:  # a translation replaced: what followed it stays
+                taken = _take_trailing(node, lang)
+                node[lang] = _translation(text, source, original, flow=flow)
+                value = node[lang]
+                if value.fa.flow_style():
+                    token, eol, rest = taken
+                    _put(node, lang, token, (eol or "\n") + rest)
+                else:
+                    _attach_trailing(value, taken, list(value)[-1])
+            elif not flow and lang not in node and node:
                 # what followed the last entry (blank lines, comments) follows the new one
                 last = list(node)[-1]
                 taken = _take_trailing(node, last)
@@ -150,7 +159,9 @@ def _take_trailing(mapping: CommentedMap, key: Any) -> tuple[Any, str, str]:
 
 
 def _put(mapping: CommentedMap, key: Any, token: Any, value: str) -> None:
-    if not value:
+    """Make ``value`` what follows the value of ``key`` (a copy of ``token``, which
+    ruamel places by its column); nothing if there was nothing."""
+    if not value or token is None:
         return
     made = copy.copy(token)
     made.value = value
@@ -164,16 +175,19 @@ def _attach_trailing(mapping: CommentedMap, taken: tuple[Any, str, str], eol_key
     token, eol, rest = taken
     if token is None:
         return
-    if "#" in eol:
-        _put(mapping, eol_key, token, eol)
-    key = list(mapping)[-1]
-    while True:
-        value = mapping[key]
-        if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
-            mapping, key = value, list(value)[-1]
-            continue
-        break
-    _put(mapping, key, token, rest if _block(mapping[key]) else "\n" + rest if rest else "")
+    holder, key = mapping, list(mapping)[-1]
+    while isinstance(holder[key], CommentedMap) and holder[key] and not _flow(holder[key]):
+        holder, key = holder[key], list(holder[key])[-1]
+    comment = eol if "#" in eol else ""
+    if comment and (holder is not mapping or key != eol_key):
+        _put(mapping, eol_key, token, comment)
+        comment = ""
+    if _block(holder[key]):  # a block scalar ends with its line: nothing may follow on it
+        if comment:
+            _put(mapping, eol_key, token, comment)  # (only if eol_key is not the block's)
+        _put(holder, key, token, rest)
+    else:
+        _put(holder, key, token, (comment or "\n") + rest if comment or rest else "")
 
 
 #: Texts written without quotes in a flow mapping: words, spaces and a few punctuation
