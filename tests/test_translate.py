@@ -480,3 +480,40 @@ def test_a_translation_keeps_the_comments_and_blank_lines_around_its_text(
     path = ("s", 0, "a") if before.startswith("s:") else ("a",)
     layout.set_translation(path, "de", "en", "Foo two", "87654321")
     assert layout.dumps() == after
+
+
+THREE = """\
+qdef: 1
+id: drei
+title: {de: Drei, fr: Trois, en: Three}
+language: de
+translations: [fr, en]
+sections:
+  - id: s1
+    title: {de: Teil, fr: Partie, en: Part}
+    questions:
+      - id: q1
+        type: text
+        text: {fr: Bonjour, de: Hallo}
+"""
+
+
+def test_every_renderer_falls_back_to_the_source_not_to_another_translation() -> None:
+    """The English of q1 is missing, and French is written first: English shows German."""
+    result = validate_text(THREE, Path("drei.yaml"))
+    assert result.ok and [d.code for d in result.diagnostics] == [Code.QD410]
+    assert result.compiled is not None
+    markdown = render(result.compiled, "markdown", lang="en")
+    assert isinstance(markdown, str) and "Hallo" in markdown and "Bonjour" not in markdown
+    lss = render(result.compiled, "limesurvey")
+    assert isinstance(lss, str)
+    assert lss.count("Hallo") == 2 and lss.count("Bonjour") == 1  # de, en; fr
+    openpyxl = pytest.importorskip("openpyxl")
+    xlsx = render(result.compiled, "xlsform")
+    assert isinstance(xlsx, bytes)
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["survey"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    (row,) = [r for r in rows if r[header.index("name")] == "q1"]
+    labels = {h: row[i] for i, h in enumerate(header) if str(h).startswith("label::")}
+    assert sorted(labels.values()) == ["1. Bonjour", "1. Hallo", "1. Hallo"], labels

@@ -118,10 +118,16 @@ def combine(template: str, *texts: Text) -> Text:
     return {lang: template.format(*(pick(t, lang) for t in texts)) for lang in languages}
 
 
-def pick(text: Text, lang: str) -> str:
+def pick(text: Text, lang: str, source: str | None = None) -> str:
+    """``text`` in ``lang``; not translated into it (QD410), in ``source``, the
+    instrument's own language (or, not given, as first written)."""
     if isinstance(text, str):
         return text
-    return text.get(lang, next(iter(text.values())))
+    if lang in text:
+        return text[lang]
+    if source is not None and source in text:
+        return text[source]
+    return next(iter(text.values()))
 
 
 def join(text: Text, *more: Text | None) -> Text:

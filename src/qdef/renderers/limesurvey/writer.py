@@ -139,7 +139,7 @@ class _Writer:
         literal braces, and each piece becomes an expression (``Survey.piece``)."""
         if value is None:
             return ""
-        plain = pick(value, lang)
+        plain = pick(value, lang, self.languages[0])
         if _NOT_XML.search(plain):
             raise RenderError(
                 f"{where}: the text holds a control character that XML cannot carry; "
