@@ -156,7 +156,8 @@ def extract_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if isinstance(read, int):
             return read
         old = read
-        if old is not None and (declared := old.field("Language")) and declared != args.lang:
+        declared = _po_language(old)
+        if declared and declared != args.lang:
             return _fail(
                 err,
                 f"{target} is a PO file for {declared}, not {args.lang}; name another file",
@@ -199,7 +200,7 @@ def merge_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if isinstance(po, int):
         return po
     assert po is not None
-    declared = po.field("Language")
+    declared = _po_language(po)
     lang = args.lang or declared
     if not lang:
         return _fail(err, f"{args.po} names no language (no 'Language' header): give --lang")
@@ -240,6 +241,12 @@ def merge_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{merged.untranslated} untranslated\n"
     )
     return EXIT_OK
+
+
+def _po_language(po: PoFile | None) -> str | None:
+    """The PO file's ``Language`` header as a language tag (Poedit writes ``pt_BR``)."""
+    declared = po.field("Language") if po is not None else None
+    return declared.replace("_", "-") if declared else None
 
 
 def _same(a: Path, b: Path) -> bool:
