@@ -90,6 +90,7 @@ def test_each_command_comes_from_its_own_module() -> None:
                 "diff": ["diff", "a.yaml", "b.yaml"],
                 "import": ["import", "survey.lss"],
                 "data": ["data", "check", "x.yaml", "answers.json"],
+                "translate": ["translate", "extract", "x.yaml", "--lang", "en"],
             }[name]
         )
         assert args.command == name

@@ -27,7 +27,7 @@ from qdef.rendering import render
 from qdef.rendering.protocol import RenderOptions
 from qdef.rendering.registry import names
 from qdef.translate import TranslationError, extract, merge
-from qdef.translate.entries import entries
+from qdef.translate.entries import translatable
 from qdef.translate.po import PoError, parse
 from qdef.translate.yamlmerge import Layout
 from qdef.wording.catalog import catalog
@@ -122,7 +122,7 @@ def test_extract_misses_no_text(path: Path, tmp_path: Path) -> None:
     result = compiled(path)
     wanted = _text_nodes(result.instrument, ())
     assert wanted, "the walk finds texts"
-    found = entries(result.instrument, result.document, "xx")
+    found = translatable(result.instrument, result.document, "xx")
     assert sorted(e.path for e in found) == sorted(wanted)  # (the walks' orders differ)
     made = extract(result, "xx", None, path.parent)
     contexts = po_entries(made.data)

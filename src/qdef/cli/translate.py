@@ -55,7 +55,7 @@ def add_arguments(translate: argparse.ArgumentParser) -> None:
         metavar="PO",
         help="the PO file to write or update (default: standard output)",
     )
-    extract.set_defaults(handler=extract_command)
+    extract.set_defaults(handler=translate_command)
     merge = actions.add_parser(
         "merge",
         help="write the translations of a PO file back into an instrument",
@@ -77,7 +77,14 @@ def add_arguments(translate: argparse.ArgumentParser) -> None:
         "--in-place", action="store_true", help="rewrite INSTRUMENT itself (atomically)"
     )
     merge.add_argument("--lang", help="the PO file's language (default: its 'Language' header)")
-    merge.set_defaults(handler=merge_command)
+    merge.set_defaults(handler=translate_command)
+
+
+def translate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``qdef translate extract`` or ``qdef translate merge``, as ``args.action`` says."""
+    if args.action == "extract":
+        return extract_command(args, out, err)
+    return merge_command(args, out, err)
 
 
 def _fail(err: TextIO, message: str, status: int = EXIT_USAGE) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qdef.model.texts import source_hash
-from qdef.translate.entries import Entry, entries
+from qdef.translate.entries import Entry, translatable
 from qdef.translate.po import PoError, PoFile, dumps, header_fields, update
 from qdef.translate.yamlmerge import Layout
 
@@ -90,7 +90,7 @@ def extract(
     if document is None:
         raise ValueError("extract needs an instrument read from a file")
     instrument = compiled.instrument
-    found = entries(instrument, document, lang)
+    found = translatable(instrument, document, lang)
     catalog = update(found, old, _reference(document.path, reference_dir))
     project = f"{instrument.id} {instrument.version}" if instrument.version else instrument.id
     comments = old.comments if old is not None and old.comments else _comments(instrument.id)
@@ -139,7 +139,7 @@ def merge(compiled: Compiled, text: str, po: PoFile, lang: str) -> Merged:
     stale: list[str] = []
     written: list[Entry] = []
     untranslated = 0
-    for entry in entries(instrument, document, lang):
+    for entry in translatable(instrument, document, lang):
         message = messages.pop(entry.context, None)
         if message is None or not message.string:
             untranslated += entry.translation is None
@@ -202,6 +202,6 @@ def _check(text: str, path: Path, lang: str, po: PoFile, written: list[Entry]) -
         raise TranslationError(found)
     assert result.document is not None
     wanted = {e.context: messages[e.context].string for e in written}
-    for entry in entries(result.compiled.instrument, result.document, lang):
+    for entry in translatable(result.compiled.instrument, result.document, lang):
         if entry.context in wanted and entry.translation != wanted[entry.context]:
             raise MergeError(f"{entry.context}: the merged text does not read back as written")

@@ -52,7 +52,7 @@ class ContextClashError(ValueError):
     """Two texts would have the same context (only in an instrument with errors)."""
 
 
-def entries(instrument: Instrument, document: Document, lang: str) -> list[Entry]:
+def translatable(instrument: Instrument, document: Document, lang: str) -> list[Entry]:
     """Every text of ``instrument`` (valid, read from ``document``) with its
     translation into ``lang``, in document order."""
     found: list[Entry] = []
