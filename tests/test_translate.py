@@ -517,3 +517,17 @@ def test_every_renderer_falls_back_to_the_source_not_to_another_translation() ->
     (row,) = [r for r in rows if r[header.index("name")] == "q1"]
     labels = {h: row[i] for i, h in enumerate(header) if str(h).startswith("label::")}
     assert sorted(labels.values()) == ["1. Bonjour", "1. Hallo", "1. Hallo"], labels
+
+
+def test_a_language_header_as_poedit_writes_it_is_read_as_a_tag(tmp_path: Path) -> None:
+    """Poedit writes ``Language: pt_BR``; qdef's tag is ``pt-BR``. --lang must agree."""
+    source = tmp_path / "kurz.yaml"
+    source.write_text(FLOW, "utf-8")
+    po = tmp_path / "pt.po"
+    text = _extract(source, po, "pt-BR").replace('"Language: pt-BR\\n"', '"Language: pt_BR\\n"')
+    po.write_text(text.replace('msgid "Kurz"\nmsgstr ""', 'msgid "Kurz"\nmsgstr "Curto"'), "utf-8")
+    code, _, err = run("translate", "merge", source, po, "-o", tmp_path / "out.yaml")
+    assert code == 0, err
+    assert "translations: [pt-BR]" in (tmp_path / "out.yaml").read_text(encoding="utf-8")
+    code, _, err = run("translate", "merge", source, po, "--lang", "fr", "-o", tmp_path / "x.yaml")
+    assert code == 2 and "is a PO file for pt-BR, not fr" in err
