@@ -1,0 +1,225 @@
+"""Where wording catalogues come from, in the order they are looked for.
+
+1. Beside the instrument: ``wording/<lang>.po`` in the folder of its YAML file (a
+   team's own catalogue, or its corrections of qdef's).
+2. Plugins: the entry-point group ``qdef.catalogs``, each entry point named by its
+   language tag (``sw``); its value is an importable object that is the catalogue: a
+   path or resource (``importlib.resources.files(...) / "sw.po"``, a ``Path``) or
+   the PO text itself (``str`` or ``bytes``). See docs/plugins.md.
+3. qdef's own: ``catalogs/<lang>.po`` in this package.
+
+Within each place the exact tag is looked for first, then the primary language, so
+a team's ``de.po`` is used for ``de-CH`` before qdef's ``de``. A catalogue that
+cannot be used (its syntax, placeholders or plural forms) raises
+:class:`CatalogError` with every problem at its line.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+from qdef.diagnostics import Diagnostic, Span, format_text
+from qdef.errors import RenderError
+from qdef.wording.lookup import Catalog
+from qdef.wording.po import Message, Parsed, plural_function, plural_rule, read
+
+#: The entry-point group of catalogue plugins.
+GROUP = "qdef.catalogs"
+
+#: The folder beside an instrument that holds its team's catalogues.
+FOLDER = "wording"
+
+#: The largest catalogue qdef reads (qdef's own are some 40 kB).
+MAX_BYTES = 4 * 1024 * 1024
+
+
+class CatalogError(RenderError):
+    """A catalogue that cannot be used: ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Diagnostic]) -> None:
+        super().__init__(format_text(problems).rstrip("\n"))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A catalogue file before it is read: its tag, where it is from, how to read it."""
+
+    lang: str
+    origin: str
+    """In words: ``beside the instrument``, ``the plugin sw (qdef_sw:CATALOG)``, ``qdef``."""
+    file: Path
+    """The file (or, for a plugin's text, the entry point) that problems are reported at."""
+    value: object
+    """A path, a resource, or the PO text itself."""
+
+    def data(self) -> bytes:
+        value = self.value
+        if isinstance(value, bytes):
+            return value
+        if isinstance(value, str):
+            return value.encode("utf-8")
+        if isinstance(value, os.PathLike | resources.abc.Traversable):
+            path = value if isinstance(value, resources.abc.Traversable) else Path(value)
+            with path.open("rb") as handle:
+                data: bytes = handle.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise CatalogError(
+                    [_problem(self.file, f"the catalogue is larger than {MAX_BYTES:,} bytes")]
+                )
+            return data
+        raise CatalogError(
+            [
+                _problem(
+                    self.file,
+                    f"the plugin's object is a {type(value).__name__}; it must be the PO "
+                    "text (str or bytes) or the path of a PO file (see docs/plugins.md)",
+                )
+            ]
+        )
+
+
+def _problem(file: Path, message: str) -> Diagnostic:
+    from qdef.diagnostics import Code  # noqa: PLC0415
+
+    return Diagnostic(Code.QD831, message, Span(file, 1, 1))
+
+
+def _builtin() -> dict[str, Found]:
+    folder = resources.files("qdef.wording") / "catalogs"
+    return {
+        entry.name.removesuffix(".po").lower(): Found(
+            entry.name.removesuffix(".po"),
+            "qdef",
+            Path("qdef/wording/catalogs") / entry.name,
+            entry,
+        )
+        for entry in folder.iterdir()
+        if entry.name.endswith(".po")
+    }
+
+
+@functools.cache
+def _plugins() -> dict[str, Found]:
+    from importlib.metadata import entry_points  # noqa: PLC0415 - only when asked
+
+    found: dict[str, Found] = {}
+    for point in entry_points(group=GROUP):
+        tag = point.name.lower()
+        if tag in found:
+            other = found[tag].origin
+            raise CatalogError(
+                [
+                    _problem(
+                        Path(point.value),
+                        f"two plugins give a catalogue for {point.name!r}: {other} and "
+                        f"{point.value}; uninstall one of them",
+                    )
+                ]
+            )
+        found[tag] = Found(point.name, f"the plugin {point.value}", Path(point.value), point)
+    return found
+
+
+def _beside(source: Path | None) -> dict[str, Found]:
+    if source is None:
+        return {}
+    folder = source.parent / FOLDER
+    try:
+        files = sorted(folder.iterdir())
+    except OSError:
+        return {}
+    return {
+        path.stem.lower(): Found(path.stem, "beside the instrument", path, path)
+        for path in files
+        if path.suffix == ".po" and path.is_file()
+    }
+
+
+def _places(source: Path | None) -> Iterator[dict[str, Found]]:
+    yield _beside(source)
+    yield _plugins()
+    yield _builtin()
+
+
+def available(source: Path | None = None) -> list[str]:
+    """Every language tag there is a catalogue for, sorted."""
+    tags: set[str] = set()
+    for place in _places(source):
+        tags.update(found.lang for found in place.values())
+    return sorted(tags)
+
+
+def locate(lang: str, source: Path | None = None) -> Catalog | None:
+    """The catalogue for ``lang``, looked for beside ``source``, in plugins, in qdef."""
+    wanted = lang.lower()
+    for place in _places(source):
+        for tag in dict.fromkeys((wanted, wanted.split("-")[0])):
+            if tag in place:
+                return load(place[tag], lang)
+    return None
+
+
+def load(found: Found, lang: str | None = None) -> Catalog:
+    """The catalogue ``found``, ready to use: a fresh :class:`Catalog` (its own record
+    of fallbacks) over the messages, which are read and checked once per content."""
+    if isinstance(found.value, EntryPoint):  # a plugin: the object it names
+        try:
+            value = found.value.load()
+        except Exception as error:
+            raise CatalogError(
+                [_problem(found.file, f"cannot import the catalogue plugin: {error}")]
+            ) from error
+        found = Found(found.lang, found.origin, found.file, value)
+    parsed = _parsed(found.data(), found.file, found.lang, found.origin == "qdef")
+    if parsed.errors:
+        raise CatalogError(parsed.errors)
+    english = None if found.origin == "qdef" and found.lang == "en" else english_catalog()
+    return catalog_of(parsed, found, english, lang or found.lang)
+
+
+def catalog_of(parsed: Parsed, found: Found, english: Catalog | None, lang: str) -> Catalog:
+    """The :class:`Catalog` of ``parsed``: its texts, with ``english`` for what it lacks."""
+    messages = [m for m in parsed.messages.values() if m.forms and m.key in template()]
+    return Catalog(
+        found.lang,
+        {m.key: m.forms[-1] for m in messages},
+        plurals={m.key: m.forms for m in messages if m.plural},
+        plural=plural_function(parsed.plural_expr),
+        fallback=english,
+        origin=found.origin,
+        file=found.file,
+        lines={m.key: m.line for m in parsed.messages.values()},
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(data: bytes, file: Path, lang: str, own: bool) -> Parsed:
+    return read(data, file, lang, None if own and lang == "en" else template())
+
+
+@functools.cache
+def template() -> dict[str, Message]:
+    """qdef's messages (its English catalogue): every key, its English text, where it
+    is used. Every catalogue is checked against it; ``qdef catalog init`` writes it."""
+    found = _builtin()["en"]
+    parsed = read(found.data(), found.file, "en", None)
+    if parsed.errors:  # qdef's own file: a bug, caught by the tests
+        raise CatalogError(parsed.errors)
+    return parsed.messages
+
+
+def english_catalog() -> Catalog:
+    """qdef's English catalogue: the fallback of every other."""
+    return load(_builtin()["en"])
+
+
+def rule(lang: str) -> tuple[int, str]:
+    """The plural forms of ``lang`` (CLDR through Babel; two, as English, if unknown)."""
+    return plural_rule(lang) or (2, "(n != 1)")
