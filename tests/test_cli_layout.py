@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "diff": "qdef.cli.diff",
     "import": "qdef.cli.importing",
     "data": "qdef.cli.data",
+    "catalog": "qdef.cli.catalog",
 }
 
 
@@ -89,6 +90,7 @@ def test_each_command_comes_from_its_own_module() -> None:
                 "diff": ["diff", "a.yaml", "b.yaml"],
                 "import": ["import", "survey.lss"],
                 "data": ["data", "check", "x.yaml", "answers.json"],
+                "catalog": ["catalog", "check", "sw.po"],
             }[name]
         )
         assert args.command == name

@@ -28,6 +28,7 @@ from qdef.diagnostics import Diagnostic, Span, format_text
 from qdef.errors import RenderError
 from qdef.wording.lookup import Catalog
 from qdef.wording.po import Message, Parsed, plural_function, plural_rule, read
+from qdef.wording.po import template as po_template
 
 #: The entry-point group of catalogue plugins.
 GROUP = "qdef.catalogs"
@@ -223,3 +224,37 @@ def english_catalog() -> Catalog:
 def rule(lang: str) -> tuple[int, str]:
     """The plural forms of ``lang`` (CLDR through Babel; two, as English, if unknown)."""
     return plural_rule(lang) or (2, "(n != 1)")
+
+
+def init(lang: str) -> bytes:
+    """A new catalogue for ``lang``: every message of qdef with its English text and
+    where it is used, the translations empty, and the language's plural forms (what
+    ``qdef catalog init`` writes)."""
+    return po_template(lang, template())
+
+
+def check(data: bytes, file: Path, lang: str) -> list[Diagnostic]:
+    """Every problem of the catalogue ``data`` (the file ``file``) for ``lang``: its
+    errors (QD831–QD833), the messages qdef does not have or whose English changed
+    (QD834, QD835), and each message it lacks (QD830), in the file's order."""
+    from qdef.diagnostics import Code  # noqa: PLC0415
+
+    parsed = read(data, file, lang, template())
+    if any(d.code == Code.QD831 and not parsed.messages for d in parsed.errors):
+        return parsed.problems
+    lacking = [
+        Diagnostic(
+            Code.QD830,
+            f"{key!r} is not translated: {_english(message)} is printed instead; write its msgstr",
+            Span(file, parsed.messages[key].line if key in parsed.messages else 1, 1),
+            "warning",
+        )
+        for key, message in template().items()
+        if key not in parsed.messages or not parsed.messages[key].forms
+    ]
+    return sorted([*parsed.problems, *lacking], key=lambda d: d.span.line if d.span else 0)
+
+
+def _english(message: Message) -> str:
+    source = message.source
+    return repr(source[1] if isinstance(source, tuple) else source)
