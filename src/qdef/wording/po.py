@@ -19,6 +19,7 @@ check``. QD830, a message the file lacks, is reported where the message is print
 from __future__ import annotations
 
 import io
+import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -122,6 +123,20 @@ def read(data: bytes, file: Path, lang: str, template: Mapping[str, Message] | N
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return _broken(lang, at(line, Code.QD831, "the file is not UTF-8; save it as UTF-8"))
+    rule = plural_rule(lang)
+    declared = re.search(r"^\"Plural-Forms:.*?nplurals\s*=\s*(\d+)", text, re.MULTILINE)
+    if rule is not None and declared is not None and int(declared.group(1)) != rule[0]:
+        nplurals, expr = rule
+        return _broken(
+            lang,
+            at(
+                text.count("\n", 0, declared.start()) + 1,
+                Code.QD833,
+                f"the header says {declared.group(1)} plural forms, but {lang!r} has "
+                f"{nplurals} (CLDR); write 'Plural-Forms: nplurals={nplurals}; "
+                f"plural={expr};' and one msgstr[n] per form",
+            ),
+        )
     try:
         po = read_po(io.StringIO(text), abort_invalid=True, charset="utf-8")
     except PoFileError as error:
@@ -135,21 +150,10 @@ def read(data: bytes, file: Path, lang: str, template: Mapping[str, Message] | N
             ),
         )
     problems: list[Diagnostic] = []
-    rule = plural_rule(lang)
-    header_n = po.num_plurals if '"Plural-Forms:' in text else None
     if rule is not None:
         nplurals, expr = rule
-        if header_n is not None and header_n != nplurals:
-            problems.append(
-                at(
-                    _header_line(text, "Plural-Forms"),
-                    Code.QD833,
-                    f"the header says {header_n} plural forms, but {lang!r} has {nplurals} "
-                    f"(CLDR); write 'Plural-Forms: nplurals={nplurals}; plural={expr};'",
-                )
-            )
-    elif header_n is not None:
-        nplurals, expr = header_n, po.plural_expr
+    elif declared is not None:
+        nplurals, expr = po.num_plurals, po.plural_expr
     else:
         nplurals, expr = 2, "(n != 1)"
     messages: dict[str, Message] = {}
@@ -177,7 +181,17 @@ def read(data: bytes, file: Path, lang: str, template: Mapping[str, Message] | N
         )
         raw = entry.string
         forms = tuple(str(s) for s in raw) if isinstance(raw, tuple) else (str(raw),)
-        translated = not entry.fuzzy and all(forms) and any(forms)
+        if isinstance(raw, tuple) and any(forms) and not all(forms):
+            empty = forms.index("")
+            problems.append(
+                at(
+                    line,
+                    Code.QD833,
+                    f"{key!r} has msgstr[{empty}] empty; the language has {nplurals} plural "
+                    f"forms: write msgstr[0] to msgstr[{nplurals - 1}]",
+                )
+            )
+        translated = not entry.fuzzy and all(forms)
         messages[key] = Message(
             key,
             source,
@@ -193,13 +207,6 @@ def read(data: bytes, file: Path, lang: str, template: Mapping[str, Message] | N
 
 def _broken(lang: str, problem: Diagnostic) -> Parsed:
     return Parsed(lang, 2, "(n != 1)", {}, [problem])
-
-
-def _header_line(text: str, name: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith(f'"{name}:'):
-            return number
-    return 1
 
 
 def _check(
