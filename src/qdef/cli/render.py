@@ -51,7 +51,7 @@ def add_arguments(render: argparse.ArgumentParser) -> None:
         "--lang",
         metavar="LANG",
         help="the language to render: the instrument's language (default) or one of its "
-        "translations; also picks the wording qdef adds (de, en)",
+        "translations; also picks the wording qdef adds (docs/languages.md)",
     )
     render.add_argument(
         "-O",
