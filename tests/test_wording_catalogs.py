@@ -420,6 +420,12 @@ def test_the_swahili_instrument_renders_in_every_renderer(
     assert "(at most 2 answers)" in str(swahili["markdown", "en"])
     assert "Hifadhi majibu" in str(swahili["html", "sw"])
     assert 'lang="sw"' in str(swahili["html", "sw"])
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    form = swahili["xlsform", "sw"]
+    assert isinstance(form, bytes)
+    header = [cell.value for cell in load_workbook(io.BytesIO(form))["survey"][1]]
+    assert "label::Kiswahili (sw)" in header and "label::English (en)" in header
 
 
 def _english_phrases() -> set[str]:
