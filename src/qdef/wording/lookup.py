@@ -33,7 +33,7 @@ class Catalog:
         *,
         plurals: Mapping[str, tuple[str, ...]] | None = None,
         plural: Callable[[int], int] | None = None,
-        fallback: Catalog | None = None,
+        fallback: Catalog | Callable[[], Catalog] | None = None,
         origin: str = "",
         file: Path | None = None,
         lines: Mapping[str, int] | None = None,
@@ -42,13 +42,21 @@ class Catalog:
         self.entries = dict(entries)
         self.plurals = dict(plurals or {})
         self.plural = plural or plural_function("(n != 1)")
-        self.fallback = fallback
+        self._fallback = fallback
         self.origin = origin
         self.file = file
         self.lines = dict(lines or {})
         self.fallbacks: dict[str, None] = {}
         """The keys printed in English because this catalogue lacks them, in order."""
         self._locale = _locale(lang)
+
+    @property
+    def fallback(self) -> Catalog | None:
+        """The catalogue of the messages this one lacks (English), loaded when first
+        needed (qdef's own catalogues lack none)."""
+        if callable(self._fallback) and not isinstance(self._fallback, Catalog):
+            self._fallback = self._fallback()
+        return self._fallback
 
     def __call__(self, key: str, /, **values: object) -> str:
         template = self.template(key, values)
@@ -77,9 +85,10 @@ class Catalog:
             return self.entries[key]
         if key in DERIVED:
             return self.decimal_separator()
-        if self.fallback is not None and key in self.fallback:
+        fallback = self.fallback
+        if fallback is not None and key in fallback:
             self.fallbacks[key] = None
-            return self.fallback.template(key, values)
+            return fallback.template(key, values)
         raise KeyError(f"the {self.lang!r} catalogue has no entry {key!r}")
 
     def __contains__(self, key: object) -> bool:
@@ -105,8 +114,8 @@ class Catalog:
         from qdef.expr.values import format_number  # noqa: PLC0415 - importing qdef.expr is not cheap
 
         digits = format_number(value)
-        if self._locale is None:
-            return digits
+        if self._locale is None or (isinstance(value, int) and 0 <= value < 1000):
+            return digits  # the same in every locale: no need to load its data
         from babel.numbers import format_decimal  # noqa: PLC0415
 
         return format_decimal(Decimal(digits), locale=self._locale, decimal_quantization=False)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from importlib.metadata import EntryPoint
@@ -163,11 +163,11 @@ def locate(lang: str, source: Path | None = None) -> Catalog | None:
     for place in _places(source):
         for tag in dict.fromkeys((wanted, wanted.split("-")[0])):
             if tag in place:
-                return load(place[tag], lang)
+                return load(place[tag])
     return None
 
 
-def load(found: Found, lang: str | None = None) -> Catalog:
+def load(found: Found) -> Catalog:
     """The catalogue ``found``, ready to use: a fresh :class:`Catalog` (its own record
     of fallbacks) over the messages, which are read and checked once per content."""
     if isinstance(found.value, EntryPoint):  # a plugin: the object it names
@@ -181,13 +181,18 @@ def load(found: Found, lang: str | None = None) -> Catalog:
     parsed = _parsed(found.data(), found.file, found.lang, found.origin == "qdef")
     if parsed.errors:
         raise CatalogError(parsed.errors)
-    english = None if found.origin == "qdef" and found.lang == "en" else english_catalog()
-    return catalog_of(parsed, found, english, lang or found.lang)
+    own = found.origin == "qdef"
+    english = None if own and found.lang == "en" else english_catalog
+    return catalog_of(parsed, found, english, own)
 
 
-def catalog_of(parsed: Parsed, found: Found, english: Catalog | None, lang: str) -> Catalog:
-    """The :class:`Catalog` of ``parsed``: its texts, with ``english`` for what it lacks."""
-    messages = [m for m in parsed.messages.values() if m.forms and m.key in template()]
+def catalog_of(
+    parsed: Parsed, found: Found, english: Callable[[], Catalog] | None, own: bool
+) -> Catalog:
+    """The :class:`Catalog` of ``parsed``: its texts, with ``english`` (loaded when first
+    needed) for what it lacks. Messages qdef does not have are left out (qdef's own
+    catalogues have none: the tests check them, so that rendering need not)."""
+    messages = [m for m in parsed.messages.values() if m.forms and (own or m.key in template())]
     return Catalog(
         found.lang,
         {m.key: m.forms[-1] for m in messages},
@@ -202,7 +207,10 @@ def catalog_of(parsed: Parsed, found: Found, english: Catalog | None, lang: str)
 
 @functools.lru_cache(maxsize=32)
 def _parsed(data: bytes, file: Path, lang: str, own: bool) -> Parsed:
-    return read(data, file, lang, None if own and lang == "en" else template())
+    """The catalogue read, and checked against the template unless it is qdef's own
+    (tests/test_wording_catalogs.py checks those; validating and rendering in German
+    then read one file, not two)."""
+    return read(data, file, lang, None if own else template())
 
 
 @functools.cache
@@ -210,7 +218,7 @@ def template() -> dict[str, Message]:
     """qdef's messages (its English catalogue): every key, its English text, where it
     is used. Every catalogue is checked against it; ``qdef catalog init`` writes it."""
     found = _builtin()["en"]
-    parsed = read(found.data(), found.file, "en", None)
+    parsed = _parsed(found.data(), found.file, "en", True)
     if parsed.errors:  # qdef's own file: a bug, caught by the tests
         raise CatalogError(parsed.errors)
     return parsed.messages
