@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 
 import qdef
 from qdef.cli import main
-from qdef.errors import LanguageError
+from qdef.errors import LanguageError, RenderError
 from qdef.rendering import registrations
 from qdef.wording import sources
 from qdef.wording.catalog import CatalogError, catalog, find, languages
@@ -474,3 +474,40 @@ def test_no_english_wording_leaks_into_the_swahili_rendering(
         assert not sorted(p for p in english if p in text), name
     # and the check can fail: the English rendering has them
     assert any(p in str(swahili["markdown", "en"]) for p in english)
+
+
+UNTITLED = """\
+qdef: 1
+id: tarehe
+title: {sw: Tarehe, en: Dates}
+language: sw
+translations: [en]
+sections:
+  - id: s1
+    questions:
+      - id: kipindi
+        type: daterange
+        text: {sw: "Lini?", en: "When?"}
+"""
+
+
+def test_renderers_of_every_language_use_the_catalogue_beside_the_instrument(
+    tmp_path: Path,
+) -> None:
+    """limesurvey and xlsform write every language: Swahili's wording (an untitled
+    part's name, a date range's "from" and "to") comes from wording/sw.po too."""
+    path = tmp_path / "tarehe.yaml"
+    path.write_text(UNTITLED, encoding="utf-8")
+    for name in ("limesurvey", "xlsform"):
+        with pytest.raises(RenderError, match="'sw'"):
+            qdef.render(path, to=name)
+    (tmp_path / "wording").mkdir()
+    shutil.copy(SW_PO, tmp_path / "wording" / "sw.po")
+    lss = qdef.render(path, to="limesurvey")
+    assert isinstance(lss, str) and "Sehemu 1" in _in_swahili(lss)
+    form = qdef.render(path, to="xlsform")
+    assert isinstance(form, bytes)
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    cells = {c.value for row in load_workbook(io.BytesIO(form))["survey"].iter_rows() for c in row}
+    assert {"Kuanzia", "hadi", "From", "to"} <= cells

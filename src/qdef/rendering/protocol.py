@@ -130,7 +130,8 @@ class RenderOptions:
         reported once (:meth:`catalogs`)."""
         from qdef.wording.catalog import MissingCatalog, find  # noqa: PLC0415
 
-        if lang == self.lang:
+        own = self.chrome.lang.lower()
+        if lang == self.lang and own in (lang.lower(), lang.lower().split("-")[0]):
             return None if isinstance(self.chrome, MissingCatalog) else self.chrome
         if lang not in self._catalogs:
             self._catalogs[lang] = find(lang, self.source)
