@@ -141,6 +141,9 @@ def test_numbers_in_messages_are_written_as_the_locale_writes_them() -> None:
     assert catalog("en").number(1234.5) == "1,234.5"
     assert catalog("fr").number(-0.25) == "-0,25"
     assert catalog("de").number(0.0000001) == "0,0000001"  # never rounded
+    huge = catalog("de").number(1e308)  # every digit, past the decimal module's 28
+    assert huge.startswith("100.000.") and huge.replace(".", "") == "1" + "0" * 308
+    assert catalog("en").number(5e-324) == "0." + "0" * 323 + "5"
     assert catalog("de")("decimal_separator") == ","
     assert catalog("en")("min_choices", count=1234) == "(at least 1,234 answers)"
 

@@ -44,12 +44,12 @@ def languages(source: Path | None = None) -> list[str]:
     return available(source)
 
 
-def find(lang: str, source: Path | None = None) -> Catalog | None:
+def find(lang: str, source: Path | None = None, *, plugins: bool = True) -> Catalog | None:
     """The catalogue for ``lang`` (exact tag, else its primary language), or None:
     beside the instrument ``source`` (its folder's ``wording/<lang>.po``), else a
     plugin's, else qdef's own. Raises :class:`CatalogError`
     for a catalogue that cannot be used."""
-    return locate(lang, source)
+    return locate(lang, source, plugins=plugins)
 
 
 def catalog(lang: str, source: Path | None = None) -> Catalog:

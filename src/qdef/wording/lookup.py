@@ -116,9 +116,13 @@ class Catalog:
         digits = format_number(value)
         if self._locale is None or (isinstance(value, int) and 0 <= value < 1000):
             return digits  # the same in every locale: no need to load its data
+        from decimal import localcontext  # noqa: PLC0415
+
         from babel.numbers import format_decimal  # noqa: PLC0415
 
-        return format_decimal(Decimal(digits), locale=self._locale, decimal_quantization=False)
+        with localcontext() as context:  # every digit of 1e308 (Babel quantizes)
+            context.prec = max(context.prec, len(digits) + 16)  # and the pattern's decimals
+            return format_decimal(Decimal(digits), locale=self._locale, decimal_quantization=False)
 
     def decimal_separator(self) -> str:
         """The language's decimal separator (CLDR): ``,`` in German."""

@@ -21,7 +21,6 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from importlib.metadata import EntryPoint
 from pathlib import Path
 
 from qdef.diagnostics import Diagnostic, Span, format_text
@@ -58,7 +57,9 @@ class Found:
     file: Path
     """The file (or, for a plugin's text, the entry point) that problems are reported at."""
     value: object
-    """A path, a resource, or the PO text itself."""
+    """A path, a resource, or the PO text itself; for a plugin, its entry point."""
+    plugin: bool = False
+    """Whether ``value`` is a plugin's entry point (loaded when the catalogue is used)."""
 
     def data(self) -> bytes:
         value = self.value
@@ -124,7 +125,9 @@ def _plugins() -> dict[str, Found]:
                     )
                 ]
             )
-        found[tag] = Found(point.name, f"the plugin {point.value}", Path(point.value), point)
+        found[tag] = Found(
+            point.name, f"the plugin {point.value}", Path(point.value), point, plugin=True
+        )
     return found
 
 
@@ -143,9 +146,10 @@ def _beside(source: Path | None) -> dict[str, Found]:
     }
 
 
-def _places(source: Path | None) -> Iterator[dict[str, Found]]:
+def _places(source: Path | None, plugins: bool = True) -> Iterator[dict[str, Found]]:
     yield _beside(source)
-    yield _plugins()
+    if plugins:
+        yield _plugins()
     yield _builtin()
 
 
@@ -157,10 +161,11 @@ def available(source: Path | None = None) -> list[str]:
     return sorted(tags)
 
 
-def locate(lang: str, source: Path | None = None) -> Catalog | None:
-    """The catalogue for ``lang``, looked for beside ``source``, in plugins, in qdef."""
+def locate(lang: str, source: Path | None = None, *, plugins: bool = True) -> Catalog | None:
+    """The catalogue for ``lang``, looked for beside ``source``, in plugins (unless
+    ``plugins`` is false: validation looks at qdef's own only, to start fast), in qdef."""
     wanted = lang.lower()
-    for place in _places(source):
+    for place in _places(source, plugins):
         for tag in dict.fromkeys((wanted, wanted.split("-")[0])):
             if tag in place:
                 return load(place[tag])
@@ -170,9 +175,9 @@ def locate(lang: str, source: Path | None = None) -> Catalog | None:
 def load(found: Found) -> Catalog:
     """The catalogue ``found``, ready to use: a fresh :class:`Catalog` (its own record
     of fallbacks) over the messages, which are read and checked once per content."""
-    if isinstance(found.value, EntryPoint):  # a plugin: the object it names
+    if found.plugin:  # the object its entry point names
         try:
-            value = found.value.load()
+            value = found.value.load()  # type: ignore[attr-defined]
         except Exception as error:
             raise CatalogError(
                 [_problem(found.file, f"cannot import the catalogue plugin: {error}")]
