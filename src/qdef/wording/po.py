@@ -140,12 +140,13 @@ def read(data: bytes, file: Path, lang: str, template: Mapping[str, Message] | N
     try:
         po = read_po(io.StringIO(text), abort_invalid=True, charset="utf-8")
     except PoFileError as error:
+        said = re.sub(r" on \d+$", "", str(error))  # Babel's line, counted from 0
         return _broken(
             lang,
             at(
                 error.lineno + 1,
                 Code.QD831,
-                f"this is not PO syntax ({error}); write msgctxt, msgid and msgstr lines "
+                f"this is not PO syntax ({said}); write msgctxt, msgid and msgstr lines "
                 f"as 'qdef catalog init {lang}' does",
             ),
         )
