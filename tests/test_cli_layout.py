@@ -30,6 +30,7 @@ COMMAND_MODULES = {
     "import": "qdef.cli.importing",
     "data": "qdef.cli.data",
     "translate": "qdef.cli.translate",
+    "catalog": "qdef.cli.catalog",
 }
 
 
@@ -91,6 +92,7 @@ def test_each_command_comes_from_its_own_module() -> None:
                 "import": ["import", "survey.lss"],
                 "data": ["data", "check", "x.yaml", "answers.json"],
                 "translate": ["translate", "extract", "x.yaml", "--lang", "en"],
+                "catalog": ["catalog", "check", "sw.po"],
             }[name]
         )
         assert args.command == name

@@ -369,9 +369,7 @@ def test_no_identity_keyed_cache_remains() -> None:
     for path in sorted(SOURCES.rglob("*.py")):
         name = path.relative_to(SOURCES).as_posix()
         for line, what in sorted(set(identity_caches(path.read_text(encoding="utf-8")))):
-            if what == "id() as a key" and (
-                name in DOCUMENT_TABLES or name.startswith(IMPORTING)
-            ):
+            if what == "id() as a key" and (name in DOCUMENT_TABLES or name.startswith(IMPORTING)):
                 continue
             found.append(f"src/qdef/{name}:{line}: {what}")
     assert found == []

@@ -59,6 +59,11 @@ UNREACHABLE = {
         for code in ("QD801", "QD803", "QD804", "QD805")
     },
     **{
+        code: "about a wording catalogue (a PO file), not the instrument: reported by "
+        "'qdef render' and 'qdef catalog check'; tests/test_wording_catalogs.py produces it"
+        for code in ("QD830", "QD831", "QD832", "QD833", "QD834", "QD835")
+    },
+    **{
         code: "refused by 'qdef render --to limesurvey', not by 'qdef validate'; "
         "tests/test_limesurvey19.py produces it"
         for code in ("QD806", "QD807", "QD808")

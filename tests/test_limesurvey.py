@@ -1008,7 +1008,7 @@ def test_wording_really_missing_is_a_usage_error_with_a_fix_that_works(tmp_path:
         assert _cli("render", path, "--to", "limesurvey-map", *lang, "-o", "-")[0] == 0
     status, _, err = _cli("render", path, "--to", "markdown", "-o", "-")
     assert status == 2
-    assert "no wording for the language 'sw' yet (it has de, en;" in err
+    assert "no wording for the language 'sw' (it has de, en, es, fr;" in err
     assert err.rstrip().endswith("; render with --lang en")
     assert _cli("render", path, "--to", "markdown", "--lang", "en", "-o", "-")[0] == 0
 
@@ -1059,7 +1059,7 @@ def test_every_place_that_needs_missing_wording_is_reported_at_once(tmp_path: Pa
     head, *places = err.splitlines()
     assert head.startswith(f"qdef: error: cannot render {path} with 'limesurvey': ")
     assert "prints qdef's own wording in 6 places" in head
-    assert "no wording for the language 'sw' yet (it has de, en;" in head
+    assert "no wording for the language 'sw' (it has de, en, es, fr;" in head
     assert places == [
         f"{path}:7:5: error: the name of section 1 ('s1'), which has no title, needs "
         "qdef's wording: give the section a title (title: {sw: …, en: …})",

@@ -276,10 +276,10 @@ CASES: list[tuple[str, str, str]] = [
     # follow-ups: by their label, else their option's
     ("answered(q1_sonst)", "Frage 1, Sonstiges beantwortet", "question 1, Sonstiges answered"),
     ('q1_programm == "X"', "Frage 1, Programm = „X“", "question 1, Programm = “X”"),
-    (
-        "q1_betrag > 1000",
-        "Frage 1, „Andere Förderung“ > 1000",
-        "question 1, “Andere Förderung” > 1000",
+    (  # numbers as the language writes them (CLDR, through Babel)
+        "q1_betrag > 1234.5",
+        "Frage 1, „Andere Förderung“ > 1.234,5",
+        "question 1, “Andere Förderung” > 1,234.5",
     ),
     # text
     ('q12 == "Sozialarbeit"', "Frage 12 = „Sozialarbeit“", "question 12 = “Sozialarbeit”"),

@@ -715,7 +715,8 @@ def test_text_picks_the_language() -> None:
     assert english.text("plain") == "plain"
     # A mapping with the instrument's own language only (allowed without translations).
     assert english.text({"de": "Nur deutsch"}) == "Nur deutsch"
-    assert german.chrome is catalog("de")
+    assert german.chrome.lang == "de"
+    assert german.chrome.entries == catalog("de").entries
 
 
 # --------------------------------------------------------------------------- languages
@@ -751,19 +752,19 @@ def test_a_language_the_instrument_lacks_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_language_qdef_has_no_wording_for_is_refused(tmp_path: Path) -> None:
-    source = write(tmp_path, "fr.yaml", MINIMAL.format(language="fr"))
-    target = tmp_path / "fr.md"
+    source = write(tmp_path, "nl.yaml", MINIMAL.format(language="nl"))
+    target = tmp_path / "nl.md"
     status, _out, err = run("render", source, "--to", "markdown", "-o", target)
     assert status == 2
-    assert "no wording for the language 'fr' yet" in err
-    assert "it has de, en" in err
+    assert "no wording for the language 'nl' (it has de, en, es, fr;" in err
+    assert "add one with 'qdef catalog init nl', see docs/languages.md" in err
     # a fix the author can carry out (not: edit the installed qdef)
-    assert "translate the instrument into de or en (translations: [de]" in err
+    assert "translate the instrument into de or en or es or fr (translations: [de]" in err
     assert "and render with --lang de" in err
     assert "catalogs/" not in err
     assert not target.exists()
-    with pytest.raises(LanguageError, match="it has de, en"):
-        qdef.render(minimal("fr"), to="markdown")
+    with pytest.raises(LanguageError, match="it has de, en, es, fr"):
+        qdef.render(minimal("nl"), to="markdown")
 
 
 def test_a_regional_tag_uses_its_languages_catalogue() -> None:
@@ -832,8 +833,9 @@ def test_a_catalogue_is_chosen_by_language_tag() -> None:
     assert catalog("en-GB").lang == "en"
     assert catalog("de")("goto", number="7") == "weiter mit Frage 7"
     assert catalog("en")("goto", number="7") == "go to question 7"
-    with pytest.raises(LanguageError, match="it has de, en"):
-        catalog("fr-CA")
+    assert catalog("fr-CA").lang == "fr"
+    with pytest.raises(LanguageError, match="it has de, en, es, fr"):
+        catalog("nl-BE")
     with pytest.raises(KeyError, match="no entry 'nonsense'"):
         catalog("de")("nonsense")
 

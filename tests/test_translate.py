@@ -401,7 +401,7 @@ def test_a_missing_translation_is_a_warning_and_renders_in_the_source_language()
 
 
 def test_render_options_fall_back_to_the_instruments_own_language() -> None:
-    options = RenderOptions("en", catalog("en"), {}, "de")
+    options = RenderOptions("en", catalog("en"), {}, fallback="de")
     assert options.text({"fr": "Bonjour", "de": "Hallo"}) == "Hallo"
     assert options.text({"de": "Hallo", "en": "Hello"}) == "Hello"
     assert options.text("Hallo") == "Hallo"

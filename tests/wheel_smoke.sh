@@ -42,6 +42,14 @@ esac
 grep -q '<form' "$work/form.html" ||
     { echo "wheel_smoke: the web form has no <form>" >&2; exit 1; }
 "$qdef" render "$instrument" --to markdown -o "$work/paper.md"
+# every wording catalogue is in the wheel: each one qdef ships, read and complete
+for lang in de en es fr; do
+    "$work/venv/bin/python" -m zipfile -l "${wheels[0]}" | grep -q "qdef/wording/catalogs/$lang.po" ||
+        { echo "wheel_smoke: the wheel has no wording/catalogs/$lang.po" >&2; exit 1; }
+    "$work/venv/bin/python" -c "from qdef.wording.catalog import catalog; catalog('$lang')('goto', number=7)"
+done
+"$qdef" catalog init sw -o "$work/sw.po"
+"$qdef" catalog check "$work/sw.po" >/dev/null
 "$qdef" check "$instrument" --examples 20
 [ ! -e "$work/.hypothesis" ] || { echo "wheel_smoke: qdef check left .hypothesis/" >&2; exit 1; }
 "$qdef" schema >"$work/schema.json"

@@ -1,5 +1,5 @@
 """The ``qdef`` command line: ``validate``, ``check``, ``paths``, ``render``,
-``renderers``, ``schema``, ``diff``, ``import``, ``data`` and ``translate``, one module each (its
+``renderers``, ``schema``, ``diff``, ``import``, ``data``, ``translate`` and ``catalog``, one module each (its
 description, its arguments and what it does), imported only when its command runs;
 :mod:`qdef.cli.common` holds what they share (reading, reporting, exit codes).
 
@@ -40,6 +40,7 @@ COMMANDS = {
     "import": "import a LimeSurvey survey (.lss) or an XLSForm (.xlsx, .xls) as an instrument",
     "data": "check collected responses against an instrument (data check)",
     "translate": "extract an instrument's texts to a PO file, merge translations back",
+    "catalog": "qdef's own wording in a new language: write (init) or check a catalogue",
 }
 
 #: A command whose module is not named as it is (``import`` is a Python keyword).

@@ -57,7 +57,7 @@ def add_arguments(render: argparse.ArgumentParser) -> None:
         "--lang",
         metavar="LANG",
         help="the language to render: the instrument's language (default) or one of its "
-        "translations; also picks the wording qdef adds (de, en)",
+        "translations; also picks the wording qdef adds (docs/languages.md)",
     )
     render.add_argument(
         "-O",
@@ -98,6 +98,7 @@ def _same_file(a: Path, b: Path) -> bool:
 def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: PLR0915
     from qdef.rendering import RenderError, options_for  # noqa: PLC0415
     from qdef.rendering.registry import load, lookup  # noqa: PLC0415
+    from qdef.wording.catalog import CatalogError  # noqa: PLC0415
 
     def fail(message: str, status: int = EXIT_USAGE) -> int:
         err.write(f"qdef: error: {message}\n")
@@ -138,8 +139,11 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
             declared = renderer.options
             offered.update(declared)
             own = {k: v for k, v in settings.items() if k in declared} if several else settings
-            options = options_for(renderer, instrument, args.lang, own)
+            options = options_for(renderer, instrument, args.lang, own, source=args.file)
             jobs.append(_Job(registration, renderer, options, _target(args, renderer, several)))
+    except CatalogError as error:  # a wording catalogue that cannot be used: its lines
+        err.write(format_text(error.problems))
+        return EXIT_PROBLEMS
     except RenderError as error:  # cannot be imported, an unknown option, a language
         return fail(str(error))
     unused = sorted(set(settings) - offered)
@@ -163,6 +167,7 @@ def render_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  
         if isinstance(data, int):
             return data
         rendered.append(data)
+    err.write(format_text(_fallbacks(jobs)))  # messages printed in English, each once
     if not several and jobs[0].target is None:
         return _to_stdout(rendered[0], out, err)
     from qdef.cli.output import write_atomic  # noqa: PLC0415
@@ -206,6 +211,29 @@ def _target(args: argparse.Namespace, renderer: Renderer, several: bool) -> Path
     return Path(output) if output else Path(name)
 
 
+def _fallbacks(jobs: list[_Job]) -> list[Diagnostic]:
+    """A warning (QD830) for each message a catalogue lacked and that was printed in
+    English instead, once per catalogue and message, at the catalogue's file."""
+    from qdef.diagnostics import Code, Span  # noqa: PLC0415
+
+    seen: dict[tuple[str, str], Diagnostic] = {}
+    for job in jobs:
+        for found in job.options.catalogs():
+            for key in found.fallbacks:
+                if found.file is None or (str(found.file), key) in seen:
+                    continue
+                english = found.fallback.template(key) if found.fallback else ""
+                seen[str(found.file), key] = Diagnostic(
+                    Code.QD830,
+                    f"the {found.lang!r} catalogue has no translation of {key!r}, so it "
+                    f"was printed in English ({english!r}); translate it in this file "
+                    f"('qdef catalog check {found.file}' lists every message it lacks)",
+                    Span(found.file, found.lines.get(key, 1), 1),
+                    "warning",
+                )
+    return list(seen.values())
+
+
 def _clash(jobs: list[_Job]) -> str | None:
     """A message if two renderers would write the same file."""
     seen: dict[Path, str] = {}
@@ -231,6 +259,7 @@ def _render(job: _Job, compiled: Compiled, file: Path, err: TextIO) -> str | byt
     )
     from qdef.rendering import RenderError  # noqa: PLC0415
     from qdef.rendering.protocol import OLD_PROTOCOL, written_for_instruments  # noqa: PLC0415
+    from qdef.wording.catalog import CatalogError  # noqa: PLC0415
 
     renderer, registration, document = job.renderer, job.registration, compiled.document
     try:
@@ -239,6 +268,9 @@ def _render(job: _Job, compiled: Compiled, file: Path, err: TextIO) -> str | byt
         err.write(f"qdef: error: {error}\n")
         return EXIT_USAGE
     except RenderError as error:
+        if isinstance(error, CatalogError):  # a catalogue of another language: its lines
+            err.write(format_text(error.problems))
+            return EXIT_PROBLEMS
         if isinstance(error, LocatedRenderError) and document is not None:  # file:line:col
             span = document.locate_offset(error.path, error.offset)
             column = error.offset if error.excerpt is not None else 0

@@ -317,6 +317,12 @@ class Code(StrEnum):
     QD807 = "QD807", Layer.RENDER, "error", "random order LimeSurvey cannot keep"
     QD808 = "QD808", Layer.RENDER, "error", "roster LimeSurvey cannot unroll"
     QD820 = "QD820", Layer.RENDER, "error", "feature an XLSForm cannot express"
+    QD830 = "QD830", Layer.RENDER, "warning", "message missing in a wording catalogue"
+    QD831 = "QD831", Layer.RENDER, "error", "wording catalogue cannot be read"
+    QD832 = "QD832", Layer.RENDER, "error", "placeholders of a translated message wrong"
+    QD833 = "QD833", Layer.RENDER, "error", "plural forms of a wording catalogue wrong"
+    QD834 = "QD834", Layer.RENDER, "warning", "message qdef does not have"
+    QD835 = "QD835", Layer.RENDER, "warning", "English source of a message changed"
 
 
 def _slug(heading: str) -> str:

@@ -179,7 +179,8 @@ def render(
     compiled = compile_instrument(instrument) if isinstance(instrument, Instrument) else instrument
     registration = lookup(to)
     renderer = load(registration)
-    options = options_for(renderer, compiled.instrument, lang, settings)
+    source = compiled.document.path if compiled.document is not None else None
+    options = options_for(renderer, compiled.instrument, lang, settings, source=source)
     try:
         return renderer.render(compiled, options)
     except AttributeError as error:
@@ -195,10 +196,13 @@ def options_for(
     instrument: Instrument,
     lang: str | None = None,
     settings: Mapping[str, object] | None = None,
+    *,
+    source: Path | None = None,
 ) -> RenderOptions:
     """The options to call ``renderer`` with: the language resolved against the
-    instrument's languages, its wording, and ``settings`` checked against the
-    options the renderer declares."""
+    instrument's languages, its wording (for the instrument file ``source``, a
+    catalogue beside it comes first: docs/languages.md), and ``settings`` checked
+    against the options the renderer declares."""
     settings = dict(settings or {})
     declared = renderer.options
     unknown = sorted(set(settings) - set(declared))
@@ -211,12 +215,13 @@ def options_for(
             + offered
         )
     resolved = resolve_language(instrument, lang)
+    chrome = _chrome(renderer, instrument, resolved, source)
     return RenderOptions(
-        resolved, _chrome(renderer, instrument, resolved), settings, instrument.language
+        resolved, chrome, settings, source, fallback=instrument.language
     )
 
 
-def _chrome(renderer: Renderer, instrument: Instrument, lang: str) -> Catalog:
+def _chrome(renderer: Renderer, instrument: Instrument, lang: str, source: Path | None) -> Catalog:
     """qdef's wording in ``lang``. Where qdef has none: refused for a renderer that
     prints it (``wording = "lang"``, the default), saying which of the instrument's
     languages would work with ``--lang`` (or into which to translate it); for one
@@ -229,16 +234,16 @@ def _chrome(renderer: Renderer, instrument: Instrument, lang: str) -> Catalog:
         worded_fix,
     )
 
-    found = find(lang)
+    found = find(lang, source)
     if found is not None:
         return found
-    fix = worded_fix([instrument.language, *instrument.translations])
+    fix = worded_fix([instrument.language, *instrument.translations], source)
     if renderer.wording == "lang":
         raise LanguageError(
             f"the renderer {renderer.name!r} prints qdef's own wording in the language "
-            f"it renders. " + missing_message(lang, fix=fix)
+            f"it renders. " + missing_message(lang, fix=fix, source=source)
         )
-    return MissingCatalog(lang, fix)
+    return MissingCatalog(lang, fix, source)
 
 
 def resolve_language(instrument: Instrument, lang: str | None) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, get_args, runtime_checkable
 
@@ -116,20 +117,44 @@ class RenderOptions:
     in ``lang``: ``options.chrome("goto", number="7")``."""
     settings: Mapping[str, object] = field(default_factory=dict)
     """The renderer's own options (``qdef render -O key=value`` passes strings)."""
-    source: str | None = None
+    source: Path | None = None
+    """The instrument's file, if it has one: a catalogue in the folder ``wording``
+    beside it is used before qdef's own (docs/languages.md)."""
+    fallback: str | None = None
     """The instrument's own language: a text not translated into ``lang`` is shown in
     it (``qdef validate`` warns of each, QD410). None: ``lang`` is taken for it."""
+    _catalogs: dict[str, Catalog | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def catalog_for(self, lang: str) -> Catalog | None:
+        """qdef's wording in ``lang`` (another language of the instrument, for a
+        renderer that writes every language), found as ``chrome`` was (beside the
+        instrument, in plugins, in qdef); None if there is none. Each language is
+        looked up once per rendering, so that its messages printed in English are
+        reported once (:meth:`catalogs`)."""
+        from qdef.wording.catalog import MissingCatalog, find  # noqa: PLC0415
+
+        own = self.chrome.lang.lower()
+        if lang == self.lang and own in (lang.lower(), lang.lower().split("-")[0]):
+            return None if isinstance(self.chrome, MissingCatalog) else self.chrome
+        if lang not in self._catalogs:
+            self._catalogs[lang] = find(lang, self.source)
+        return self._catalogs[lang]
+
+    def catalogs(self) -> list[Catalog]:
+        """The catalogues this rendering used: ``chrome`` and those of
+        :meth:`catalog_for` (the command line reports the messages each lacked)."""
+        return [self.chrome, *(c for c in self._catalogs.values() if c is not None)]
 
     def text(self, value: str | Mapping[str, str]) -> str:
         """A text of the instrument in ``lang``: a plain string as it is, or the
         entry of a translation mapping; a text not translated into ``lang`` in the
-        instrument's own language (``source``)."""
+        instrument's own language (``fallback``)."""
         if isinstance(value, str):
             return value
         if self.lang in value:
             return value[self.lang]
-        if self.source is not None and self.source in value:
-            return value[self.source]
+        if self.fallback is not None and self.fallback in value:
+            return value[self.fallback]
         # without a known source language: the first, as the text is written
         return next(iter(value.values()))
 

@@ -28,7 +28,6 @@ from qdef.expr.nodes import (
     Over,
     Ref,
 )
-from qdef.expr.printer import format_number
 from qdef.model import (
     Computed,
     DateRangeQuestion,
@@ -249,8 +248,8 @@ class Words:
         return described
 
     def number(self, value: float) -> str:
-        """A number as the language writes it (``12,5``)."""
-        return format_number(value).replace(".", self.chrome("decimal_separator"))
+        """A number as the language writes it (``12,5``, ``1.234,5``: CLDR's)."""
+        return self.chrome.number(value)
 
     def value(self, name: str | None, literal: Literal) -> str:
         """A literal as the reader knows it: a code by its label, a date as written."""

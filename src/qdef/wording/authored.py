@@ -119,18 +119,17 @@ def repeated(
 ) -> Iterator[tuple[KeyPath, str, str, str]]:
     """For the semantic check: (key path of the text, language, phrase, where qdef prints
     it) for every phrase an author wrote that qdef adds itself, in each of the
-    instrument's languages that qdef has a catalogue for. ``symbols`` is the
-    instrument's symbol table, if the caller has it."""
-    from qdef.errors import LanguageError  # noqa: PLC0415
+    instrument's languages that qdef has a catalogue of its own for (validation
+    imports no plugin). ``symbols`` is the instrument's symbol table, if the caller
+    has it."""
     from qdef.model.symbols import build  # noqa: PLC0415 - as cheap as the module
-    from qdef.wording.catalog import catalog  # noqa: PLC0415
+    from qdef.wording.catalog import find  # noqa: PLC0415
 
     entries = (symbols or build(instrument)).entries
     languages = list(dict.fromkeys([instrument.language, *instrument.translations]))
     for language in languages:
-        try:
-            chrome = catalog(language)
-        except LanguageError:
+        chrome = find(language, plugins=False)
+        if chrome is None:
             continue
 
         def text_of(text: object, language: str = language) -> str | None:

@@ -63,20 +63,19 @@ class LimeSurveyRenderer(BaseRenderer):
         from qdef.renderers.limesurvey.lowering import lower  # noqa: PLC0415
         from qdef.renderers.limesurvey.survey import survey_date_format  # noqa: PLC0415
         from qdef.renderers.limesurvey.writer import write  # noqa: PLC0415
-        from qdef.rendering import find_catalog  # noqa: PLC0415
 
         instrument = compiled.instrument
         # every language, whatever --lang says; per language the number and date
         # formats qdef writes (a language without wording keeps LimeSurvey's defaults)
         languages = [instrument.language, *instrument.translations]
-        catalogs = {lang: find_catalog(lang) for lang in languages}
+        catalogs = {lang: options.catalog_for(lang) for lang in languages}
         comma = {
             lang: found("decimal_separator") == ","
             for lang, found in catalogs.items()
             if found is not None
         }
-        dates = {lang: survey_date_format(lang) for lang in languages}
-        return write(instrument, lower(compiled), comma, dates)
+        dates = {lang: survey_date_format(lang, options.catalog_for) for lang in languages}
+        return write(instrument, lower(compiled, catalogs=options.catalog_for), comma, dates)
 
 
 class LimeSurveyMapRenderer(BaseRenderer):

@@ -35,7 +35,7 @@ from qdef.renderers.limesurvey.expressions import number, string
 from qdef.renderers.limesurvey.piping import Piping
 from qdef.renderers.limesurvey.questions import full_date
 from qdef.renderers.limesurvey.rosters import RosterLowering
-from qdef.renderers.limesurvey.survey import Attribute, LsQuestion, Text, join
+from qdef.renderers.limesurvey.survey import Attribute, CatalogFor, LsQuestion, Text, join
 from qdef.renderers.limesurvey.values import ComputedValue, Unsupported, ValueCompiler
 from qdef.rendering import Compiled
 
@@ -96,8 +96,10 @@ class FeatureLowering(RosterLowering):
 
     compiled: Compiled
 
-    def __init__(self, instrument: Instrument, *, wording: bool = True) -> None:
-        super().__init__(instrument, wording=wording)
+    def __init__(
+        self, instrument: Instrument, *, wording: bool = True, catalogs: CatalogFor = None
+    ) -> None:
+        super().__init__(instrument, wording=wording, catalogs=catalogs)
         self.paths: dict[str, tuple[str | int, ...]] = {}
         """Each question's key path in the document."""
         self.raw: dict[str, Slot] = {}

@@ -41,7 +41,14 @@ from qdef.renderers.limesurvey.expressions import unwritable
 from qdef.renderers.limesurvey.features import FeatureLowering
 from qdef.renderers.limesurvey.piping import Piping
 from qdef.renderers.limesurvey.questions import carrier
-from qdef.renderers.limesurvey.survey import Attribute, LsGroup, LsQuestion, Survey, join
+from qdef.renderers.limesurvey.survey import (
+    Attribute,
+    CatalogFor,
+    LsGroup,
+    LsQuestion,
+    Survey,
+    join,
+)
 from qdef.renderers.limesurvey.values import ComputedValue, ValueCompiler
 from qdef.rendering import Compiled
 from qdef.routing import Budget
@@ -51,8 +58,10 @@ class _Lowering(FeatureLowering):
     """A whole instrument lowered: each section a group, each question the LimeSurvey
     questions it becomes, then, once every slot exists, relevance."""
 
-    def __init__(self, compiled: Compiled, *, wording: bool = True) -> None:
-        super().__init__(compiled.instrument, wording=wording)
+    def __init__(
+        self, compiled: Compiled, *, wording: bool = True, catalogs: CatalogFor = None
+    ) -> None:
+        super().__init__(compiled.instrument, wording=wording, catalogs=catalogs)
         self.compiled = compiled
         self.plan = compiled.plan
         self.rosters = compiled.plan.rosters
@@ -385,12 +394,13 @@ class _Lowering(FeatureLowering):
         return self.grid(question, code, text)
 
 
-def lower(compiled: Compiled, *, wording: bool = True) -> Survey:
+def lower(compiled: Compiled, *, wording: bool = True, catalogs: CatalogFor = None) -> Survey:
     """The compiled instrument as LimeSurvey groups and questions, with the slot of
     every variable and compiled relevance. Without ``wording`` (for the mapping, which
     holds codes only), qdef's own wording is left empty and needs no catalogue, and
-    relevance is not compiled (it stays ``1``)."""
-    return _Lowering(compiled, wording=wording).survey()
+    relevance is not compiled (it stays ``1``). ``catalogs`` gives qdef's wording per
+    language (``options.catalog_for``; by default qdef's and the plugins')."""
+    return _Lowering(compiled, wording=wording, catalogs=catalogs).survey()
 
 
 def mapping(survey: Survey) -> dict[str, Any]:

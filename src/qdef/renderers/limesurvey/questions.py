@@ -44,6 +44,7 @@ from qdef.renderers.limesurvey.expressions import number
 from qdef.renderers.limesurvey.survey import (
     Answer,
     Attribute,
+    CatalogFor,
     LsGroup,
     LsQuestion,
     Subquestion,
@@ -52,16 +53,19 @@ from qdef.renderers.limesurvey.survey import (
     date_formats,
     join,
 )
+from qdef.rendering import find_catalog, missing_wording_message
 
 
 class QuestionLowering:
     """The state of lowering one instrument, and its questions that are not arrays."""
 
-    def __init__(self, instrument: Instrument, *, wording: bool = True) -> None:
-        self.instrument = instrument
-        self.wording = wording
+    def __init__(
+        self, instrument: Instrument, *, wording: bool = True, catalogs: CatalogFor = None
+    ) -> None:
+        self.instrument, self.wording = instrument, wording
         self.languages = [instrument.language, *instrument.translations]
-        self.date_formats = date_formats(self.languages)
+        self.catalog_for = catalogs or find_catalog  # qdef's wording in a language, or None
+        self.date_formats = date_formats(self.languages, self.catalog_for)
         self.groups: list[LsGroup] = []
         self.codes = Codes(QUESTION_CODE_LENGTH, letter_first=True, forbidden=RESERVED)
         self.slots: dict[str, Slot] = {}
@@ -89,9 +93,7 @@ class QuestionLowering:
         every such place at once, once the whole survey is lowered."""
         if not self.wording:
             return ""
-        from qdef.rendering import find_catalog  # noqa: PLC0415
-
-        catalogs = {lang: find_catalog(lang) for lang in self.languages}
+        catalogs = {lang: self.catalog_for(lang) for lang in self.languages}
         texts = {
             lang: "" if found is None else found(key, **values) for lang, found in catalogs.items()
         }
@@ -108,9 +110,7 @@ class QuestionLowering:
     def refuse(self) -> NoReturn:
         """Refuse the survey, naming every place that needs qdef's wording in a
         language it has none for, each with what the author can do there."""
-        from qdef.rendering import find_catalog, missing_wording_message  # noqa: PLC0415
-
-        unworded = [lang for lang in self.languages if find_catalog(lang) is None]
+        unworded = [lang for lang in self.languages if self.catalog_for(lang) is None]
         count = len(self.missing)
         raise MissingWordingError(
             f"a LimeSurvey survey holds every language of the instrument "

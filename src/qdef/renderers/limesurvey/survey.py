@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from qdef.expr import Piece
 from qdef.renderers.limesurvey.codes import Slot
+
+if TYPE_CHECKING:
+    from qdef.rendering import Catalog
+
+#: qdef's wording in a language (``options.catalog_for``), or None for the default.
+CatalogFor: TypeAlias = "Callable[[str], Catalog | None] | None"
 
 Text = str | Mapping[str, str]
 """A text in the instrument's language, or by language (translated)."""
@@ -136,15 +142,15 @@ def join(text: Text, *more: Text | None) -> Text:
     return combine(" ".join(["{}"] * len(parts)), *parts)
 
 
-def date_formats(languages: list[str]) -> dict[str, dict[str, str]]:
+def date_formats(
+    languages: list[str], catalog_for: Callable[[str], Catalog | None]
+) -> dict[str, dict[str, str]]:
     """For each language qdef has wording for, how it writes a date at each precision,
     in LimeSurvey's notation (``dd.mm.yyyy``): from the catalogue's ``date_value_*``,
     the same entries the paper questionnaire and the web form write dates with."""
-    from qdef.rendering import find_catalog  # noqa: PLC0415
-
     found: dict[str, dict[str, str]] = {}
     for lang in languages:
-        chrome = find_catalog(lang)
+        chrome = catalog_for(lang)
         if chrome is not None:
             found[lang] = {
                 precision: chrome(f"date_value_{precision}", day="dd", month="mm", year="yyyy")
@@ -166,8 +172,8 @@ SURVEY_DATE_FORMATS = {
 }
 
 
-def survey_date_format(lang: str) -> str | None:
+def survey_date_format(lang: str, catalog_for: Callable[[str], Catalog | None]) -> str | None:
     """``surveyls_dateformat`` for ``lang``: its full date as qdef writes it, or None
     (no wording for it, or a format LimeSurvey does not offer: its default applies)."""
-    formats = date_formats([lang]).get(lang)
+    formats = date_formats([lang], catalog_for).get(lang)
     return None if formats is None else SURVEY_DATE_FORMATS.get(formats["day"])

@@ -559,7 +559,7 @@ def _total(question: NumberListQuestion, pipes: Pipes, options: RenderOptions) -
         text = pipes.message(total.message)
     else:
         key = "total_equals_message" if total.equals is not None else "total_at_most_message"
-        shown = format_number(limit).replace(".", options.chrome("decimal_separator"))
+        shown = options.chrome.number(limit)
         text = pipes.message(_braces(options.chrome(key, total=shown)))
     return [pipes.convert(check), text]
 
@@ -1059,8 +1059,8 @@ class _Page:
         return format_number(value)
 
     def number(self, value: float) -> str:
-        """A number as the respondent reads it (the page's decimal separator)."""
-        return format_number(value).replace(".", self.chrome("decimal_separator"))
+        """A number as the respondent reads it (as the page's language writes it)."""
+        return self.chrome.number(value)
 
     def total_hint(self, total: Any) -> str:
         """``(at most 24)``, ``(must add up to 100)``: what a number list's total must be."""

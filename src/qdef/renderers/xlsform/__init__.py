@@ -42,4 +42,5 @@ class XlsformRenderer(BaseRenderer):
         order = str(options.settings.get("order", "refuse"))
         if order not in ("refuse", "written"):
             raise RenderOptionError(f"-O order={order}: use refuse or written")
-        return workbook_bytes(lower(compiled, written_order=order == "written"))
+        sheets = lower(compiled, written_order=order == "written", catalogs=options.catalog_for)
+        return workbook_bytes(sheets)

@@ -5,7 +5,7 @@ piped values as calculations, choice lists, and conditions compiled to XPath."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,7 @@ from qdef.renderers.xlsform.texts import (
     language_name,
 )
 from qdef.renderers.xlsform.xpath import Compiler, Node, UnsupportedError, string
-from qdef.rendering import Compiled
+from qdef.rendering import Catalog, Compiled, find_catalog
 from qdef.routing import Budget
 
 Asked = (
@@ -94,8 +94,17 @@ class Sheets:
 class LoweringBase:
     """What every part of the lowering shares (:class:`~qdef.renderers.xlsform.survey.Lowering`)."""
 
-    def __init__(self, compiled: Compiled, *, written_order: bool) -> None:
+    def __init__(
+        self,
+        compiled: Compiled,
+        *,
+        written_order: bool,
+        catalogs: Callable[[str], Catalog | None] | None = None,
+    ) -> None:
         self.compiled = compiled
+        self.catalog_for = catalogs or find_catalog
+        """qdef's wording in a language (``options.catalog_for``: beside the
+        instrument, in plugins, in qdef), or None."""
         self.instrument: Instrument = compiled.instrument
         self.plan = compiled.plan
         self.symbols = compiled.plan.symbols

@@ -30,7 +30,6 @@ from qdef.renderers.xlsform.texts import (
     language_name,
 )
 from qdef.renderers.xlsform.xpath import UnsupportedError, number
-from qdef.rendering import find_catalog
 
 
 class PartLowering(InputLowering):
@@ -78,7 +77,7 @@ class PartLowering(InputLowering):
         path: tuple[str | int, ...],
     ) -> None:
         self.group(q, relevant, where)
-        catalogs = {lang: find_catalog(lang) for lang in self.languages}
+        catalogs = {lang: self.catalog_for(lang) for lang in self.languages}
         names = [f"{q.id}.from", f"{q.id}.to"]
         for end, label, key in (("from", q.from_label, "date_from"), ("to", q.to_label, "date_to")):
             row = self.part("date", f"{q.id}.{end}", None, where, required=q.required)
@@ -361,7 +360,7 @@ class PartLowering(InputLowering):
         has wording for (ODK shows its own in the others)."""
         row: Row = {}
         for lang in self.languages:
-            found = find_catalog(lang)
+            found = self.catalog_for(lang)
             if found is not None and key in found:
                 row[f"required_message::{language_name(lang)}"] = escape(found(key))
         return row
@@ -369,7 +368,7 @@ class PartLowering(InputLowering):
     def total_message(self, total: Any) -> Text:
         result: dict[str, str] = {}
         for lang in self.languages:
-            found = find_catalog(lang)
+            found = self.catalog_for(lang)
             key = "total_equals_message" if total.equals is not None else "total_at_most_message"
             value = total.equals if total.equals is not None else total.at_most
             result[lang] = (

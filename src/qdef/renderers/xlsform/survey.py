@@ -14,7 +14,7 @@ What XLSForm cannot say as qdef means it is refused with an
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from qdef.model import (
@@ -41,7 +41,7 @@ from qdef.renderers.xlsform.base import _ORDERED, Sheets
 from qdef.renderers.xlsform.parts import PartLowering
 from qdef.renderers.xlsform.texts import DOLLAR, Row, XlsformError, language_name, odk_regex
 from qdef.renderers.xlsform.xpath import full_date, number, string
-from qdef.rendering import Compiled
+from qdef.rendering import Catalog, Compiled
 
 __all__ = ["Sheets", "XlsformError", "iter_rows", "lower", "odk_regex"]
 
@@ -265,9 +265,15 @@ _SURVEY_ORDER = [
 ]
 
 
-def lower(compiled: Compiled, *, written_order: bool = False) -> Sheets:
-    """The sheets of ``compiled``'s XLSForm."""
-    return Lowering(compiled, written_order=written_order).lower()
+def lower(
+    compiled: Compiled,
+    *,
+    written_order: bool = False,
+    catalogs: Callable[[str], Catalog | None] | None = None,
+) -> Sheets:
+    """The sheets of ``compiled``'s XLSForm; ``catalogs`` gives qdef's wording in a
+    language (``options.catalog_for``; by default qdef's and the plugins')."""
+    return Lowering(compiled, written_order=written_order, catalogs=catalogs).lower()
 
 
 def iter_rows(sheets: Sheets) -> Iterator[tuple[str, list[str], list[list[str]]]]:

@@ -31,8 +31,19 @@ LANGUAGE_NAMES = {
 
 
 def language_name(code: str) -> str:
-    """``Deutsch (de)``: what ODK shows in its language menu, with the code it needs."""
-    return f"{LANGUAGE_NAMES.get(code.split('-', maxsplit=1)[0].lower(), code)} ({code})"
+    """``Deutsch (de)``: what ODK shows in its language menu, with the code it needs; a
+    language not in :data:`LANGUAGE_NAMES` is named as CLDR names it in itself
+    (``Kiswahili (sw)``), through Babel."""
+    primary = code.split("-", maxsplit=1)[0].lower()
+    name = LANGUAGE_NAMES.get(primary)
+    if name is None:
+        from babel import Locale, UnknownLocaleError  # noqa: PLC0415
+
+        try:
+            name = Locale.parse(primary).get_display_name() or code
+        except (UnknownLocaleError, ValueError):
+            name = code
+    return f"{name} ({code})"
 
 
 class XlsformError(LocatedRenderError):
