@@ -18,6 +18,8 @@ findings, not with the file; the findings come to Python in batches.
 from __future__ import annotations
 
 import csv
+import importlib
+import itertools
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,7 +33,7 @@ from qdef.data.parquetread import parquet_columns
 from qdef.data.readers import read
 from qdef.data.records import Record
 from qdef.data.sql.dialect import DIALECTS
-from qdef.data.sql.query import SQL_CODES, SqlChecks, compile_checks
+from qdef.data.sql.query import SIGNATURE, SQL_CODES, SqlChecks, compile_checks
 from qdef.data.sql.reasons import reason_of
 from qdef.routing import Budget
 from qdef.routing.plan import Plan
@@ -139,7 +141,7 @@ class SqlEngine:
         try:
             source = self._source(connection, path, fmt)
             yield from self.check_connection(
-                connection, source.sql, source.row, source.header, path=path, fmt=fmt
+                connection, source.sql, source.row, source.header, path=path, fmt=fmt, stream=True
             )
         finally:
             connection.close()
@@ -176,18 +178,34 @@ class SqlEngine:
         path: Path,
         fmt: str,
         dialect: str = "duckdb",
+        stream: bool = False,
     ) -> Iterator[Finding]:
         """The findings of the rows of ``source`` on ``connection`` (a DB-API
-        connection: DuckDB's or sqlite3's), which were read from ``path``."""
+        connection: DuckDB's or sqlite3's), which were read from ``path``.
+        ``stream``: DuckDB's one pass (:meth:`SqlChecks.stream_query`, fetched as Arrow
+        batches), else the portable two queries (:meth:`SqlChecks.summary_query`,
+        :meth:`SqlChecks.findings_query`)."""
         name = str(path)
         _, problems = header_problems(header, self.plan)
         twice = any(code == DataCode.D401 for _, code, _ in problems)
         if twice or not header:
             yield from self._walk_only(path, fmt)
             return
-        checks = self.checks(source, row, header, dialect)
+        checks = self.checks(source, "0" if stream else row, header, dialect)
         try:
-            counts = connection.execute(checks.summary_query()).fetchone()
+            if stream:
+                passed = _Stream(connection, checks)
+                sql_rows: Iterator[tuple[int, str | None, str, str, str | None]] = iter(
+                    passed.rows()
+                )
+                if fmt == "csv":  # a row's line is known when every row is read
+                    sql_rows = iter(list(sql_rows))
+                    counts = passed.counts()
+                else:  # the query runs: errors now (Parquet's cells are text: none later)
+                    ahead = next(sql_rows, None)
+                    sql_rows = itertools.chain([] if ahead is None else [ahead], sql_rows)
+            else:
+                counts = connection.execute(checks.summary_query()).fetchone()
         except Exception as error:  # the engine's own error type: DuckDB's, sqlite3's
             first = (
                 str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -198,7 +216,8 @@ class SqlEngine:
             yield from self._walk_only(path, fmt)
             return
         walk_too = bool(self.fallback) or self._walk_columns(header)
-        sql_rows = self._sql_rows(connection, checks)
+        if not stream:
+            sql_rows = self._sql_rows(connection, checks)
         if problems:
             header_record = Record(f"{name}:1", None, {}, problems, readable=False, header=True)
             for finding in self.checker.check(header_record):
@@ -222,6 +241,8 @@ class SqlEngine:
                 if question in self.owned:
                     self._sql.questions[question].off_path += 1
             yield finding
+        if stream and fmt != "csv":
+            counts = passed.counts()
         self._add_counts(checks, counts, alone=not walk_too)
 
     def _walk_columns(self, header: list[str]) -> bool:
@@ -390,6 +411,91 @@ class SqlEngine:
 
     def _reason(self, variable: str, code: str, value: str | None) -> str:
         return reason_of(self.plan, self.reaching, variable, code, value)
+
+
+def _arrow(name: str) -> Any:
+    """pyarrow (DuckDB's Arrow output needs it: the same extra 'data'), untyped."""
+    return importlib.import_module(name)
+
+
+class _Stream:
+    """DuckDB's one pass over a file (:meth:`SqlChecks.stream_query`): the rows with
+    findings as ``(row, id, variable, code, raw text)``, by row and slot, and at the
+    end the summary query's counts (:meth:`counts`), from Arrow batches — the rows
+    never become Python objects, only the findings do."""
+
+    def __init__(self, connection: Any, checks: SqlChecks) -> None:
+        self.checks = checks
+        self.connection = connection
+        self.read = 0
+        """The rows read (those whose every cell is empty too)."""
+        self.signatures: dict[tuple[int, ...], int] = {}
+        """The summary bits of each row (:meth:`SqlChecks.stream_query`) -> how many
+        rows have them."""
+        self.width = len(checks.slots)
+        pa = _arrow("pyarrow")
+        raws = {column: i for i, column in enumerate(checks.raw_columns())}
+        self.variables = [s.variable for s in checks.slots]
+        self.raws = len(raws) + 1  # the last: NULL, for the slots that quote no text
+        self.raw_of = pa.array(
+            [raws.get(s.raw, len(raws)) if s.raw else len(raws) for s in checks.slots],
+            pa.int64(),
+        )
+        self.done = False
+
+    def rows(self) -> Iterator[tuple[int, str | None, str, str, str | None]]:
+        pa, pc = _arrow("pyarrow"), _arrow("pyarrow.compute")
+
+        reader = self.connection.sql(self.checks.stream_query()).to_arrow_reader(_BATCH * 10)
+        signature = [f"_sig{j}" for j in range(max(1, -(-len(self.checks.questions) // SIGNATURE)))]
+        signatures = self.signatures
+        for batch in reader:
+            offset = self.read
+            self.read += batch.num_rows
+            table = pa.Table.from_batches([batch.select(signature)])
+            grouped = table.group_by(signature).aggregate([([], "count_all")])
+            for found in grouped.to_pylist():
+                key = tuple(int(found[name]) for name in signature)
+                signatures[key] = signatures.get(key, 0) + int(found["count_all"])
+            codes = batch.column("_codes")
+            bad = pc.is_valid(codes)
+            if not pc.any(bad).as_py():
+                continue
+            where = pc.indices_nonzero(bad)
+            flat = pc.list_flatten(codes)  # a row without a finding has no list
+            at = pc.indices_nonzero(pc.is_valid(flat))
+            k = pc.divide(at, self.width)  # the row among those with a finding
+            slot = pc.subtract(at, pc.multiply(k, self.width))
+            raw = pc.add(pc.multiply(k, self.raws), pc.take(self.raw_of, slot))
+            texts = pc.take(pc.list_flatten(batch.column("_raws")), raw)
+            rows = pc.add(pc.take(where, k), offset + 1)
+            idents = pc.take(pc.take(batch.column("_id"), where), k)
+            variables = self.variables
+            yield from zip(
+                rows.to_pylist(),
+                idents.to_pylist(),
+                [variables[i] for i in slot.to_pylist()],
+                pc.take(flat, at).to_pylist(),
+                texts.to_pylist(),
+                strict=True,
+            )
+        self.done = True
+
+    def counts(self) -> tuple[int, ...]:
+        """The summary query's row (:meth:`SqlChecks.summary_query`), from the bits."""
+        assert self.done, "the counts come when every row is read"
+        questions = len(self.checks.questions)
+        responses = 0
+        per = [0] * (2 * questions)
+        for key, count in self.signatures.items():
+            if key and key[0] == -1:
+                continue
+            responses += count
+            for n in range(questions):
+                bits = key[n // SIGNATURE] >> (2 * (n % SIGNATURE))
+                per[2 * n] += count * (bits & 1)
+                per[2 * n + 1] += count * ((bits >> 1) & 1)
+        return (responses, *per, self.read)
 
 
 def _lines(path: Path) -> int:

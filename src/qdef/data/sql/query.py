@@ -49,6 +49,9 @@ SQL_CODES = frozenset(
     {DataCode.D201, DataCode.D202, DataCode.D203, DataCode.D204}
     | {DataCode.D301, DataCode.D302, DataCode.D303}
 )
+#: Questions per column of :meth:`SqlChecks.stream_query`'s summary bits (two bits
+#: each, in a signed 64-bit integer).
+SIGNATURE = 31
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,55 @@ class SqlChecks:
             f"SELECT _row, _id, variable, code, value FROM (\n{found}\n) AS found\n"
             f"ORDER BY _row, k"
         )
+
+    def stream_query(self) -> str:
+        """One pass over the rows (DuckDB, fetched as Arrow batches): a row per row
+        read, in the order read, with the summary's counts as bits —
+        ``_sig<j>``: for the questions ``31 j … 31 j + 30`` of :attr:`questions`, bit
+        ``2 n`` on the path, ``2 n + 1`` on it and answered (-1: a row whose every cell
+        is empty, no response) — and, for a row with a finding, ``_id``, ``_codes``
+        (the code of each slot of :attr:`slots`, in order, NULL where none) and
+        ``_raws`` (the texts of :meth:`raw_columns`); NULL for a row without one.
+
+        The checks are the chain's, in the portable subset; only the shape of the
+        output (lists) is DuckDB's: one scan gives both the summary and the findings,
+        where :meth:`summary_query` and :meth:`findings_query` scan twice."""
+        parts: list[str] = []
+        for start in range(0, max(len(self.questions), 1), SIGNATURE):
+            bits: list[str] = []
+            for n, qid in enumerate(self.questions[start : start + SIGNATURE]):
+                step = self.plan.steps[self.plan.position_of(qid)]
+                shown = shown_column(step)
+                answered = " OR ".join(f"({self.answered(v)})" for v in step.variables)
+                bits.append(f"CASE WHEN {shown} THEN {1 << (2 * n)} ELSE 0 END")
+                bits.append(
+                    f"CASE WHEN ({shown}) AND ({answered or '1 = 0'}) "
+                    f"THEN {1 << (2 * n + 1)} ELSE 0 END"
+                )
+            total = " + ".join(bits) or "0"
+            parts.append(
+                f"CASE WHEN _blank = 1 THEN -1 ELSE CAST({total} AS BIGINT) END AS _sig{len(parts)}"
+            )
+        if not self.slots:
+            parts += ["CAST(NULL AS VARCHAR) AS _id", "CAST(NULL AS VARCHAR[]) AS _codes"]
+            parts.append("CAST(NULL AS VARCHAR[]) AS _raws")
+            return f"WITH {self.chain}\nSELECT {', '.join(parts)} FROM chk"
+        some = f"_blank = 0 AND ({any_set([f'f{s.index}' for s in self.slots])})"
+        codes = ", ".join(f"f{s.index}" for s in self.slots)
+        raws = ", ".join([*self.raw_columns(), "CAST(NULL AS VARCHAR)"])
+        parts += [
+            "CASE WHEN _bad THEN _id ELSE NULL END AS _id",
+            f"CASE WHEN _bad THEN [{codes}] ELSE NULL END AS _codes",
+            f"CASE WHEN _bad THEN [{raws}] ELSE NULL END AS _raws",
+        ]
+        return (
+            f"WITH {self.chain},\nfin AS (SELECT *, {some} AS _bad FROM chk)\n"
+            f"SELECT {', '.join(parts)} FROM fin"
+        )
+
+    def raw_columns(self) -> list[str]:
+        """The columns ``r<i>`` whose texts the reasons quote, in order."""
+        return self._raw_columns()
 
     def _raw_columns(self) -> list[str]:
         return sorted({s.raw for s in self.slots if s.raw}, key=lambda r: int(r[1:]))
@@ -210,8 +262,15 @@ def compile_checks(
     ]
     # a row whose every cell is empty is no response (the CSV reader skips it): it is
     # numbered, then left out
+    empty = "''"
     cells = [d.ident(name) for name in (listed if listed is not None else ["_id", *names])]
-    blank = " AND ".join(f"COALESCE({cell}, '') = ''" for cell in cells) or "1 = 0"
+    blank = (
+        " AND ".join(
+            f"COALESCE({', '.join(f'NULLIF({c}, {empty})' for c in chunk)}, NULL) IS NULL"
+            for chunk in (cells[at : at + 50] for at in range(0, len(cells), 50))
+        )
+        or "1 = 0"
+    )
     src.append(f"CASE WHEN {blank} THEN 1 ELSE 0 END AS _blank")
     ctes = [
         f"src AS (SELECT {', '.join(src)} FROM {source})",
