@@ -79,8 +79,17 @@ class CsvWriter:
         self.writer.writerow(CSV_COLUMNS)
 
     def finding(self, finding: Finding) -> None:
-        data = finding.as_dict()
-        self.writer.writerow([data[column] for column in CSV_COLUMNS])
+        code = finding.code  # the columns of CSV_COLUMNS, as Finding.as_dict has them
+        self.writer.writerow(
+            (
+                finding.response,
+                finding.where,
+                finding.variable,
+                code.value,
+                code.summary,
+                finding.reason,
+            )
+        )
 
     def close(self, summary: Summary) -> None:
         return None

@@ -29,10 +29,12 @@ from typing import TYPE_CHECKING, Any
 from qdef.data.checker import Checker, Summary, new_summary
 from qdef.data.codes import DataCode, Finding
 from qdef.data.csvread import delimiter, header_problems
+from qdef.data.jsonread import line_record
 from qdef.data.parquetread import parquet_columns
 from qdef.data.readers import read
 from qdef.data.records import Record
 from qdef.data.sql.dialect import DIALECTS
+from qdef.data.sql.jsonlines import jsonl_source
 from qdef.data.sql.query import SIGNATURE, SQL_CODES, SqlChecks, compile_checks
 from qdef.data.sql.reasons import reason_of
 from qdef.routing import Budget
@@ -41,8 +43,12 @@ from qdef.routing.plan import Plan
 if TYPE_CHECKING:
     from qdef.pipeline.compiled import Compiled
 
-#: The formats the SQL engine reads itself.
-SQL_FORMATS = ("csv", "parquet")
+#: The formats the SQL engine reads itself (JSON Lines only when asked for: ``--engine
+#: duckdb``).
+SQL_FORMATS = ("csv", "parquet", "jsonl")
+#: A row of the findings: (row, id, variable, code, the text the reason quotes); from
+#: :class:`_Stream` also (row, None, "", None, the line) for a line the walk reads.
+_Row = tuple[int, str | None, str, str | None, str | None]
 _BATCH = 10_000
 #: How many reasons are kept for reuse (a bound: memory stays flat on any data).
 _REASONS = 65_536
@@ -120,6 +126,8 @@ class SqlEngine:
         """The walk beside the query (its questions, the responses and unreadable rows)."""
         self.walker = Checker(self.plan, reaching)
         """The walk of files the query cannot read (everything of them)."""
+        self._prewalked = 0
+        """Findings on their way from :meth:`_walk_line`, counted already."""
         self.notes: list[str] = []
         """What the engine could not do itself, in words (a file left to the walk)."""
 
@@ -139,6 +147,9 @@ class SqlEngine:
         connection = duckdb.connect()
         connection.execute("SET enable_progress_bar = false")
         try:
+            if fmt == "jsonl":
+                yield from self.check_jsonl(connection, path)
+                return
             source = self._source(connection, path, fmt)
             yield from self.check_connection(
                 connection, source.sql, source.row, source.header, path=path, fmt=fmt, stream=True
@@ -195,9 +206,7 @@ class SqlEngine:
         try:
             if stream:
                 passed = _Stream(connection, checks)
-                sql_rows: Iterator[tuple[int, str | None, str, str, str | None]] = iter(
-                    passed.rows()
-                )
+                sql_rows: Iterator[_Row] = iter(passed.rows())
                 if fmt == "csv":  # a row's line is known when every row is read
                     sql_rows = iter(list(sql_rows))
                     counts = passed.counts()
@@ -226,24 +235,30 @@ class SqlEngine:
         lines = None
         if fmt == "csv" and counts is not None and _lines(path) != int(counts[-1] or 0) + 1:
             lines = _line_shifts(path, int(counts[-1] or 0))  # blank lines, breaks in cells
-        found = (
-            self._merge(sql_rows, path, fmt, header)
-            if walk_too
-            else self._sql_only(sql_rows, name, lines)
-        )
-        codes = self._codes
-        off_path = DataCode.D301
-        for finding in found:
-            code = finding.code
-            codes[code] = codes.get(code, 0) + 1
-            if code is off_path:
-                question = self._question(finding.variable)
-                if question in self.owned:
-                    self._sql.questions[question].off_path += 1
-            yield finding
+        if walk_too:
+            yield from self._counted(self._merge(sql_rows, path, fmt, header))
+        else:
+            yield from self._counted(self._sql_only(sql_rows, name, lines))
         if stream and fmt != "csv":
             counts = passed.counts()
         self._add_counts(checks, counts, alone=not walk_too)
+
+    def _counted(self, found: Iterator[Finding]) -> Iterator[Finding]:
+        """``found``, counted by code (and the SQL's questions' answers off the path);
+        the findings of lines the walk reads alone (JSON Lines) are its own to count."""
+        codes = self._codes
+        off_path = DataCode.D301
+        for finding in found:
+            if self._prewalked:  # counted by the walk that found it
+                self._prewalked -= 1
+            else:
+                code = finding.code
+                codes[code] = codes.get(code, 0) + 1
+                if code is off_path:
+                    question = self._question(finding.variable)
+                    if question in self.owned:
+                        self._sql.questions[question].off_path += 1
+            yield finding
 
     def _walk_columns(self, header: list[str]) -> bool:
         """Whether the data has columns only the walk checks (computed values, hidden
@@ -256,9 +271,7 @@ class SqlEngine:
             if column is not None
         )
 
-    def _sql_rows(
-        self, connection: Any, checks: SqlChecks
-    ) -> Iterator[tuple[int, str | None, str, str, str | None]]:
+    def _sql_rows(self, connection: Any, checks: SqlChecks) -> Iterator[_Row]:
         cursor = connection.execute(checks.findings_query())
         while True:
             batch = cursor.fetchmany(_BATCH)
@@ -268,7 +281,7 @@ class SqlEngine:
 
     def _sql_only(
         self,
-        rows: Iterator[tuple[int, str | None, str, str, str | None]],
+        rows: Iterator[_Row],
         name: str,
         lines: tuple[array[int], array[int]] | None,
     ) -> Iterator[Finding]:
@@ -285,15 +298,19 @@ class SqlEngine:
                 while at + 1 < bound and starts[at + 1] <= row:
                     at += 1
                 where = f"{name}:{row + shifts[at]}"
-                self._sql.with_findings += 1
                 last = row
+                if code is not None:
+                    self._sql.with_findings += 1
+            if code is None:  # a line the walk reads (JSON Lines)
+                yield from self._walk_line(where, value or "", first=row == 1)
+                continue
             yield Finding(
                 ident or where, where, variable, codes[code], reason(variable, code, value)
             )
 
     def _merge(
         self,
-        rows: Iterator[tuple[int, str | None, str, str, str | None]],
+        rows: Iterator[_Row],
         path: Path,
         fmt: str,
         header: list[str],
@@ -309,6 +326,7 @@ class SqlEngine:
             found = [f for f in self.checker.check(record) if not self._covered(f)]
             while pending is not None and pending[0] == k:
                 _, _, variable, code, value = pending
+                assert code is not None  # lines to walk: JSON Lines, never merged
                 found.append(
                     Finding(
                         record.response,
@@ -325,6 +343,62 @@ class SqlEngine:
 
     def _records(self, path: Path, fmt: str) -> Iterator[Record]:
         return read(path, self.plan, format=fmt)
+
+    def _walk_line(self, where: str, line: str, *, first: bool) -> Iterator[Finding]:
+        """A line of JSON Lines the query leaves to the walk, read as the JSON reader
+        reads it."""
+        if first:
+            line = line.removeprefix("\ufeff")
+        if not line.strip():  # white space the SQL engine does not count as such
+            return
+        found = self.walker.check(line_record(where, line))
+        for finding in found:
+            self._count(finding)
+        self._prewalked += len(found)
+        yield from found
+
+    # JSON Lines
+
+    def check_jsonl(self, connection: Any, path: Path) -> Iterator[Finding]:
+        """The findings of a JSON Lines file: the lines whose values read as text cells
+        alike (:mod:`.jsonlines`) by the query, the others by the walk."""
+        name = str(path)
+        why = _jsonl_walked(path) or (
+            "questions the walk checks are asked of every line" if self.fallback else None
+        )
+        if why is not None:
+            self.notes.append(f"{name}: the walk checked it ({why})")
+            yield from self._walk_only(path, "jsonl")
+            return
+        d = DIALECTS["duckdb"]
+        plan = self.plan
+        names = [
+            n
+            for n, info in plan.variables.items()
+            if info.roster is None and info.question in self.owned
+        ]
+        source = jsonl_source(d, name, plan, names)
+        checks = compile_checks(
+            plan,
+            self.conditions,
+            d,
+            source=source,
+            row="0",
+            columns=["_id", *names, "_line"],
+            carry=["_walk", "_line"],
+        )
+        try:
+            passed = _Stream(connection, checks)
+            held = list(passed.rows())  # every line read before the first finding
+        except Exception as error:  # DuckDB's own error types
+            self.notes.append(
+                f"{name}: the SQL engine cannot read it ({_first_line(error)}); the walk checked it"
+            )
+            yield from self._walk_only(path, "jsonl")
+            return
+        lines = (array("q", [1]), array("q", [0]))  # each line a row, blank ones too
+        yield from self._counted(self._sql_only(iter(held), name, lines))
+        self._add_counts(checks, passed.counts(), alone=True)
 
     def _walk_only(self, path: Path, fmt: str) -> Iterator[Finding]:
         """A file the query cannot read as columns (a column twice, no header): the
@@ -413,6 +487,29 @@ class SqlEngine:
         return reason_of(self.plan, self.reaching, variable, code, value)
 
 
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _jsonl_walked(path: Path) -> str | None:
+    """Why the SQL engine cannot read a JSON Lines file line for line as the JSON reader
+    does, or None: a carriage return alone (a line end to Python, not to DuckDB), the
+    byte 1 (DuckDB's column separator for the lines)."""
+    previous = b""
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            if b"\x01" in block:
+                return "a byte 1 in its text"
+            joined = previous + block  # a carriage return at the end: counted once
+            if joined.count(b"\r") - joined.count(b"\r\n") - joined.endswith(b"\r"):
+                return "a carriage return without a line feed"
+            previous = block[-1:]
+    if previous == b"\r":
+        return "a carriage return without a line feed"
+    return None
+
+
 def _arrow(name: str) -> Any:
     """pyarrow (DuckDB's Arrow output needs it: the same extra 'data'), untyped."""
     return importlib.import_module(name)
@@ -442,8 +539,11 @@ class _Stream:
             pa.int64(),
         )
         self.done = False
+        self.walk = "_walk" in checks.carry
 
-    def rows(self) -> Iterator[tuple[int, str | None, str, str, str | None]]:
+    def rows(self) -> Iterator[_Row]:
+        """The findings of the query by row, and (``code`` None, ``value`` the line)
+        each line that the walk reads instead (JSON Lines)."""
         pa, pc = _arrow("pyarrow"), _arrow("pyarrow.compute")
 
         reader = self.connection.sql(self.checks.stream_query()).to_arrow_reader(_BATCH * 10)
@@ -457,9 +557,20 @@ class _Stream:
             for found in grouped.to_pylist():
                 key = tuple(int(found[name]) for name in signature)
                 signatures[key] = signatures.get(key, 0) + int(found["count_all"])
+            walked: list[_Row] = []
+            if self.walk:
+                lines = batch.column("_wline")
+                at = pc.indices_nonzero(pc.is_valid(lines))
+                if len(at):
+                    texts = pc.take(lines, at).to_pylist()
+                    rows = pc.add(at, offset + 1).to_pylist()
+                    walked = [
+                        (row, None, "", None, text) for row, text in zip(rows, texts, strict=True)
+                    ]
             codes = batch.column("_codes")
             bad = pc.is_valid(codes)
             if not pc.any(bad).as_py():
+                yield from walked
                 continue
             where = pc.indices_nonzero(bad)
             flat = pc.list_flatten(codes)  # a row without a finding has no list
@@ -471,7 +582,7 @@ class _Stream:
             rows = pc.add(pc.take(where, k), offset + 1)
             idents = pc.take(pc.take(batch.column("_id"), where), k)
             variables = self.variables
-            yield from zip(
+            found = zip(
                 rows.to_pylist(),
                 idents.to_pylist(),
                 [variables[i] for i in slot.to_pylist()],
@@ -479,6 +590,10 @@ class _Stream:
                 texts.to_pylist(),
                 strict=True,
             )
+            if walked:  # in the order of the rows (a line walked: no finding of the SQL)
+                yield from sorted([*found, *walked], key=lambda item: item[0])
+            else:
+                yield from found
         self.done = True
 
     def counts(self) -> tuple[int, ...]:

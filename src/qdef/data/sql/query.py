@@ -83,6 +83,9 @@ class SqlChecks:
     """The common table expressions, ``src`` … ``chk``."""
     index: dict[str, int] = field(default_factory=dict)
     """Variable -> its number i (columns ``r<i>``, ``c<i>``)."""
+    carry: list[str] = field(default_factory=list)
+    """Columns of the source the chain carries as they are (``_walk``, ``_line`` of
+    JSON Lines: :mod:`.jsonlines`)."""
 
     def findings_query(self) -> str:
         """One row per finding: ``(_row, _id, variable, code, value)``, by row."""
@@ -122,6 +125,8 @@ class SqlChecks:
         The checks are the chain's, in the portable subset; only the shape of the
         output (lists) is DuckDB's: one scan gives both the summary and the findings,
         where :meth:`summary_query` and :meth:`findings_query` scan twice."""
+        walk = "_walk" in self.carry
+        skip = "_blank = 1 OR _walk" if walk else "_blank = 1"
         parts: list[str] = []
         for start in range(0, max(len(self.questions), 1), SIGNATURE):
             bits: list[str] = []
@@ -136,13 +141,17 @@ class SqlChecks:
                 )
             total = " + ".join(bits) or "0"
             parts.append(
-                f"CASE WHEN _blank = 1 THEN -1 ELSE CAST({total} AS BIGINT) END AS _sig{len(parts)}"
+                f"CASE WHEN {skip} THEN -1 ELSE CAST({total} AS BIGINT) END AS _sig{len(parts)}"
             )
+        if walk:
+            parts.append("CASE WHEN _walk THEN _line ELSE NULL END AS _wline")
         if not self.slots:
             parts += ["CAST(NULL AS VARCHAR) AS _id", "CAST(NULL AS VARCHAR[]) AS _codes"]
             parts.append("CAST(NULL AS VARCHAR[]) AS _raws")
             return f"WITH {self.chain}\nSELECT {', '.join(parts)} FROM chk"
         some = f"_blank = 0 AND ({any_set([f'f{s.index}' for s in self.slots])})"
+        if walk:
+            some = f"NOT _walk AND {some}"
         codes = ", ".join(f"f{s.index}" for s in self.slots)
         raws = ", ".join([*self.raw_columns(), "CAST(NULL AS VARCHAR)"])
         parts += [
@@ -235,6 +244,7 @@ def compile_checks(
     source: str,
     row: str,
     columns: Iterable[str] | None = None,
+    carry: Iterable[str] = (),
 ) -> SqlChecks:
     """The checks of ``plan`` over the relation ``source`` (a table name or a table
     function), numbering rows with the expression ``row``. ``reaching``: question ->
@@ -255,6 +265,8 @@ def compile_checks(
 
     ident = "_id" if present is None or "_id" in present else None
     src = [f"{row} AS _row", f"{raw(ident) if ident else 'CAST(NULL AS VARCHAR)'} AS _id"]
+    src += [f"{d.ident(column)} AS {column}" for column in carry]
+    checks.carry = list(carry)
     src += [f"{raw(name)} AS r{checks.index[name]}" for name in names]
     val = [
         f"{value_code(d, plan.variables[n], f'r{checks.index[n]}')} AS c{checks.index[n]}"
