@@ -183,8 +183,8 @@ def data_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return engine
     if engine is not None:
         for path, fmt in zip(args.responses, formats, strict=True):
-            for finding in engine.check_file(path, fmt):
-                report.finding(finding)
+            for found in engine.check_file_batches(path, fmt):
+                report.batch(found)
         for note in [] if args.quiet else engine.notes:
             err.write(f"qdef: note: {note}\n")
         summary = engine.summary

@@ -21,13 +21,14 @@ import csv
 import importlib
 import itertools
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qdef.data.checker import Checker, Summary, new_summary
-from qdef.data.codes import DataCode, Finding
+from qdef.data.codes import DataCode, Finding, FindingBatch
 from qdef.data.csvread import delimiter, header_problems
 from qdef.data.jsonread import line_record
 from qdef.data.parquetread import parquet_columns
@@ -49,6 +50,11 @@ SQL_FORMATS = ("csv", "parquet", "jsonl")
 #: A row of the findings: (row, id, variable, code, the text the reason quotes); from
 #: :class:`_Stream` also (row, None, "", None, the line) for a line the walk reads.
 _Row = tuple[int, str | None, str, str | None, str | None]
+#: The findings of a batch of rows as columns (rows, ids, variables, codes, texts),
+#: and the lines of it that the walk reads (row, line).
+_Columns = tuple[
+    list[int], list[str | None], list[str], list[str], list[str | None], list[tuple[int, str]]
+]
 _BATCH = 10_000
 #: How many reasons are kept for reuse (a bound: memory stays flat on any data).
 _REASONS = 65_536
@@ -141,17 +147,43 @@ class SqlEngine:
     # DuckDB over a file
 
     def check_file(self, path: Path, fmt: str) -> Iterator[Finding]:
-        """Every finding of the responses in ``path`` (``csv`` or ``parquet``)."""
+        """Every finding of the responses in ``path`` (``csv``, ``parquet``, ``jsonl``)."""
+        for found in self._check(path, fmt):
+            if isinstance(found, FindingBatch):
+                yield from found
+            else:
+                yield found
+
+    def check_file_batches(self, path: Path, fmt: str) -> Iterator[FindingBatch]:
+        """The same findings as :meth:`check_file`, a batch at a time (the SQL's as
+        columns, without a :class:`~qdef.data.Finding` each)."""
+        pending: list[Finding] = []
+        for found in self._check(path, fmt):
+            if isinstance(found, FindingBatch):
+                if pending:
+                    yield FindingBatch.of(pending)
+                    pending = []
+                yield found
+            else:
+                pending.append(found)
+                if len(pending) >= _BATCH:
+                    yield FindingBatch.of(pending)
+                    pending = []
+        if pending:
+            yield FindingBatch.of(pending)
+
+    def _check(self, path: Path, fmt: str) -> Iterator[Finding | FindingBatch]:
         duckdb = duckdb_module()
         # DuckDB's progress bar writes to standard output: it would be in the findings
         connection = duckdb.connect()
         connection.execute("SET enable_progress_bar = false")
+        connection.execute("SET preserve_insertion_order = true")  # rows numbered as read
         try:
             if fmt == "jsonl":
                 yield from self.check_jsonl(connection, path)
                 return
             source = self._source(connection, path, fmt)
-            yield from self.check_connection(
+            yield from self._connection(
                 connection, source.sql, source.row, source.header, path=path, fmt=fmt, stream=True
             )
         finally:
@@ -189,13 +221,32 @@ class SqlEngine:
         path: Path,
         fmt: str,
         dialect: str = "duckdb",
-        stream: bool = False,
     ) -> Iterator[Finding]:
         """The findings of the rows of ``source`` on ``connection`` (a DB-API
-        connection: DuckDB's or sqlite3's), which were read from ``path``.
-        ``stream``: DuckDB's one pass (:meth:`SqlChecks.stream_query`, fetched as Arrow
-        batches), else the portable two queries (:meth:`SqlChecks.summary_query`,
-        :meth:`SqlChecks.findings_query`)."""
+        connection: DuckDB's or sqlite3's), which were read from ``path``: the portable
+        two queries (:meth:`SqlChecks.summary_query`, :meth:`SqlChecks.findings_query`)."""
+        for found in self._connection(
+            connection, source, row, header, path=path, fmt=fmt, dialect=dialect
+        ):
+            if isinstance(found, FindingBatch):  # pragma: no cover - streamed only
+                yield from found
+            else:
+                yield found
+
+    def _connection(
+        self,
+        connection: Any,
+        source: str,
+        row: str,
+        header: list[str],
+        *,
+        path: Path,
+        fmt: str,
+        dialect: str = "duckdb",
+        stream: bool = False,
+    ) -> Iterator[Finding | FindingBatch]:
+        """:meth:`check_connection`; ``stream``: DuckDB's one pass instead
+        (:meth:`SqlChecks.stream_query`, fetched as Arrow batches)."""
         name = str(path)
         _, problems = header_problems(header, self.plan)
         twice = any(code == DataCode.D401 for _, code, _ in problems)
@@ -206,13 +257,13 @@ class SqlEngine:
         try:
             if stream:
                 passed = _Stream(connection, checks)
-                sql_rows: Iterator[_Row] = iter(passed.rows())
+                batches: Iterator[_Columns] = iter(passed.columns())
                 if fmt == "csv":  # a row's line is known when every row is read
-                    sql_rows = iter(list(sql_rows))
+                    batches = iter(list(batches))
                     counts = passed.counts()
                 else:  # the query runs: errors now (Parquet's cells are text: none later)
-                    ahead = next(sql_rows, None)
-                    sql_rows = itertools.chain([] if ahead is None else [ahead], sql_rows)
+                    ahead = next(batches, None)
+                    batches = itertools.chain([] if ahead is None else [ahead], batches)
             else:
                 counts = connection.execute(checks.summary_query()).fetchone()
         except Exception as error:  # the engine's own error type: DuckDB's, sqlite3's
@@ -225,8 +276,7 @@ class SqlEngine:
             yield from self._walk_only(path, fmt)
             return
         walk_too = bool(self.fallback) or self._walk_columns(header)
-        if not stream:
-            sql_rows = self._sql_rows(connection, checks)
+        sql_rows = _rows(batches) if stream else self._sql_rows(connection, checks)
         if problems:
             header_record = Record(f"{name}:1", None, {}, problems, readable=False, header=True)
             for finding in self.checker.check(header_record):
@@ -237,11 +287,62 @@ class SqlEngine:
             lines = _line_shifts(path, int(counts[-1] or 0))  # blank lines, breaks in cells
         if walk_too:
             yield from self._counted(self._merge(sql_rows, path, fmt, header))
+        elif stream:
+            for found in self._sql_batches(batches, name, lines):
+                self._count_batch(found)
+                yield found
         else:
             yield from self._counted(self._sql_only(sql_rows, name, lines))
         if stream and fmt != "csv":
             counts = passed.counts()
         self._add_counts(checks, counts, alone=not walk_too)
+
+    def _sql_batches(
+        self,
+        batches: Iterator[_Columns],
+        name: str,
+        lines: tuple[array[int], array[int]] | None,
+    ) -> Iterator[FindingBatch]:
+        """The query's findings as :meth:`_sql_only` makes them, a batch of rows at a
+        time and as columns (no row's findings span two batches)."""
+        starts, shifts = lines if lines is not None else (array("q", [1]), array("q", [1]))
+        at, bound = 0, len(starts)
+        cache = self._reasons
+        members = DataCode.__members__
+        for rows, idents, variables, codes, values, _ in batches:
+            if not rows:
+                continue
+            wheres: list[str] = []
+            responses: list[str] = []
+            last, where, with_findings = None, "", 0
+            for row, ident in zip(rows, idents, strict=True):
+                if row != last:
+                    while at + 1 < bound and starts[at + 1] <= row:
+                        at += 1
+                    where = f"{name}:{row + shifts[at]}"
+                    last = row
+                    with_findings += 1
+                wheres.append(where)
+                responses.append(ident or where)
+            self._sql.with_findings += with_findings
+            reasons = [
+                cache.get(key) or self.reason(*key)
+                for key in zip(variables, codes, values, strict=True)
+            ]
+            found = [members[code] for code in codes]
+            yield FindingBatch(responses, wheres, variables, found, reasons)
+
+    def _count_batch(self, found: FindingBatch) -> None:
+        """:meth:`_counted` for a batch of the query's findings."""
+        codes = self._codes
+        for code, count in Counter(found.code).items():
+            codes[code] = codes.get(code, 0) + count
+        off_path = DataCode.D301
+        for variable, code in zip(found.variable, found.code, strict=True):
+            if code is off_path:
+                question = self._question(variable)
+                if question in self.owned:
+                    self._sql.questions[question].off_path += 1
 
     def _counted(self, found: Iterator[Finding]) -> Iterator[Finding]:
         """``found``, counted by code (and the SQL's questions' answers off the path);
@@ -487,6 +588,17 @@ class SqlEngine:
         return reason_of(self.plan, self.reaching, variable, code, value)
 
 
+def _rows(batches: Iterator[_Columns]) -> Iterator[_Row]:
+    """The rows of :meth:`_Stream.columns`, one finding (or line to walk) each, by row."""
+    for rows, idents, variables, codes, values, walked in batches:
+        found: Iterator[_Row] = zip(rows, idents, variables, codes, values, strict=True)
+        if walked:  # in the order of the rows (a line walked: no finding of the SQL)
+            lines: list[_Row] = [(row, None, "", None, text) for row, text in walked]
+            yield from sorted([*found, *lines], key=lambda item: item[0])
+        else:
+            yield from found
+
+
 def _first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -544,6 +656,11 @@ class _Stream:
     def rows(self) -> Iterator[_Row]:
         """The findings of the query by row, and (``code`` None, ``value`` the line)
         each line that the walk reads instead (JSON Lines)."""
+        return _rows(self.columns())
+
+    def columns(self) -> Iterator[_Columns]:
+        """Per batch of rows: the findings of the query as columns (row, id, variable,
+        code, text), and the lines the walk reads instead (row, line)."""
         pa, pc = _arrow("pyarrow"), _arrow("pyarrow.compute")
 
         reader = self.connection.sql(self.checks.stream_query()).to_arrow_reader(_BATCH * 10)
@@ -557,20 +674,17 @@ class _Stream:
             for found in grouped.to_pylist():
                 key = tuple(int(found[name]) for name in signature)
                 signatures[key] = signatures.get(key, 0) + int(found["count_all"])
-            walked: list[_Row] = []
+            walked: list[tuple[int, str]] = []
             if self.walk:
                 lines = batch.column("_wline")
                 at = pc.indices_nonzero(pc.is_valid(lines))
                 if len(at):
                     texts = pc.take(lines, at).to_pylist()
-                    rows = pc.add(at, offset + 1).to_pylist()
-                    walked = [
-                        (row, None, "", None, text) for row, text in zip(rows, texts, strict=True)
-                    ]
+                    walked = list(zip(pc.add(at, offset + 1).to_pylist(), texts, strict=True))
             codes = batch.column("_codes")
             bad = pc.is_valid(codes)
             if not pc.any(bad).as_py():
-                yield from walked
+                yield [], [], [], [], [], walked
                 continue
             where = pc.indices_nonzero(bad)
             flat = pc.list_flatten(codes)  # a row without a finding has no list
@@ -579,21 +693,15 @@ class _Stream:
             slot = pc.subtract(at, pc.multiply(k, self.width))
             raw = pc.add(pc.multiply(k, self.raws), pc.take(self.raw_of, slot))
             texts = pc.take(pc.list_flatten(batch.column("_raws")), raw)
-            rows = pc.add(pc.take(where, k), offset + 1)
-            idents = pc.take(pc.take(batch.column("_id"), where), k)
             variables = self.variables
-            found = zip(
-                rows.to_pylist(),
-                idents.to_pylist(),
+            yield (
+                pc.add(pc.take(where, k), offset + 1).to_pylist(),
+                pc.take(pc.take(batch.column("_id"), where), k).to_pylist(),
                 [variables[i] for i in slot.to_pylist()],
                 pc.take(flat, at).to_pylist(),
                 texts.to_pylist(),
-                strict=True,
+                walked,
             )
-            if walked:  # in the order of the rows (a line walked: no finding of the SQL)
-                yield from sorted([*found, *walked], key=lambda item: item[0])
-            else:
-                yield from found
         self.done = True
 
     def counts(self) -> tuple[int, ...]:

@@ -133,10 +133,9 @@ class SqlChecks:
             for n, qid in enumerate(self.questions[start : start + SIGNATURE]):
                 step = self.plan.steps[self.plan.position_of(qid)]
                 shown = shown_column(step)
-                answered = " OR ".join(f"({self.answered(v)})" for v in step.variables)
                 bits.append(f"CASE WHEN {shown} THEN {1 << (2 * n)} ELSE 0 END")
                 bits.append(
-                    f"CASE WHEN ({shown}) AND ({answered or '1 = 0'}) "
+                    f"CASE WHEN ({shown}) AND ({self.answered_shown(step)}) "
                     f"THEN {1 << (2 * n + 1)} ELSE 0 END"
                 )
             total = " + ".join(bits) or "0"
@@ -186,6 +185,28 @@ class SqlChecks:
             )
         parts.append("COUNT(*)")  # the rows read, those with every cell empty too
         return f"WITH {self.chain}\nSELECT {', '.join(parts)} FROM chk"
+
+    def answered_shown(self, step: Step) -> str:
+        """Whether any variable of ``step`` counts as answered, where the question is
+        shown: :meth:`answered` with "shown" taken out — a value given, and if it is
+        valid, a box ticked and a follow-up's option chosen; the plain ones tested at
+        once (``COALESCE``)."""
+        plain: list[str] = []
+        other: list[str] = []
+        for name in step.variables:
+            info = self.plan.variables[name]
+            i = self.index[name]
+            if info.kind != "check" and info.option is None:
+                plain.append(f"r{i}")
+                continue
+            extra = []
+            if info.kind == "check":
+                extra.append(f"LOWER(TRIM(r{i})) IN ('true', '1')")
+            if info.option is not None:
+                extra.append(self.chosen(info))
+            other.append(f"(r{i} IS NOT NULL AND (c{i} IS NOT NULL OR ({' AND '.join(extra)})))")
+        tests = [any_set(plain)] if plain else []
+        return " OR ".join([*tests, *other]) or "1 = 0"
 
     def answered(self, name: str) -> str:
         """Kept (in the walk's response) or given but invalid (counts as answered)."""
@@ -371,13 +392,13 @@ def _slots(checks: SqlChecks) -> list[Slot]:
 
     for qid in checks.questions:
         step = plan.steps[plan.position_of(qid)]
+        # a variable's value (D2xx) and its routing (D30x) in one slot: a routing
+        # finding needs a valid value (or none, for D302), so at most one holds
         for name in step.variables:
             i = checks.index[name]
-            add(name, qid, f"r{i}", f"c{i}")
+            add(name, qid, f"r{i}", f"COALESCE(c{i}, {_route(checks, step, name)})")
         for variable, expr in cross(checks, step):
             add(variable, qid, None, expr)
-        for name in step.variables:
-            add(name, qid, f"r{checks.index[name]}", _route(checks, step, name))
         for variable, expr in required(checks, step):
             add(variable, qid, None, expr)
     return slots
