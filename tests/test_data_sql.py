@@ -270,6 +270,26 @@ def test_parquet_is_checked_as_the_csv_it_was_written_from(
     same_summary(WALKED[0], engine.summary)
 
 
+def test_the_summary_bits_of_many_questions_span_columns(
+    generated: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one pass counts each question's answers in bits, 31 questions to a column:
+    with 2 to a column (as an instrument of more than 31 questions has several), the
+    summary and the findings are still the walk's."""
+    from qdef.data.sql import engine, query  # noqa: PLC0415
+
+    monkeypatch.setattr(query, "SIGNATURE", 2)
+    monkeypatch.setattr(engine, "SIGNATURE", 2)
+    checks = SqlEngine(generated.compiled)
+    found = {
+        (f.response, f.where, f.variable, str(f.code))
+        for f in checks.check_file(generated.path, "csv")
+    }
+    assert found == generated.reference
+    same_summary(generated.summary, checks.summary)
+    assert "_sig1" in checks.checks("responses", "0", generated.header).stream_query()
+
+
 #: Lines of JSON Lines that no text cell stands for: the engine gives them to the walk
 #: (each a finding of the walk's, or none), among lines it reads itself.
 ODD_LINES = [
