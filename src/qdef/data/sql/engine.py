@@ -10,9 +10,15 @@ engine cannot read. When an instrument needs it, the walk runs over every respon
 beside the query, and of its findings only those the SQL does not make are kept:
 slower, never silent (:attr:`SqlEngine.fallback` says which questions, and why).
 
-Rows are streamed by DuckDB — the summary query only counts, the findings query
-keeps the rows with a finding (to sort them by row) — so memory grows with the
-findings, not with the file; the findings come to Python in batches.
+On DuckDB a file is read once (:meth:`~qdef.data.sql.query.SqlChecks.stream_query`):
+a row per row read, in the order read, the summary's counts as bits and a row's
+findings as lists, fetched as Arrow batches (:class:`_Stream`) — the rows never become
+Python objects, the findings do a batch at a time (:class:`~qdef.data.FindingBatch`).
+Memory is one batch and DuckDB's own, and for a CSV file the findings until the last
+row is read (a row's line is known then). JSON Lines are read by the same query as
+text cells where a cell stands for the value (:mod:`.jsonlines`), each other line by
+the walk. On another connection (SQLite in the tests) the portable two queries run:
+the summary's, then the findings'.
 """
 
 from __future__ import annotations
@@ -50,11 +56,27 @@ SQL_FORMATS = ("csv", "parquet", "jsonl")
 #: A row of the findings: (row, id, variable, code, the text the reason quotes); from
 #: :class:`_Stream` also (row, None, "", None, the line) for a line the walk reads.
 _Row = tuple[int, str | None, str, str | None, str | None]
-#: The findings of a batch of rows as columns (rows, ids, variables, codes, texts),
-#: and the lines of it that the walk reads (row, line).
-_Columns = tuple[
-    list[int], list[str | None], list[str], list[str], list[str | None], list[tuple[int, str]]
-]
+
+
+@dataclass(slots=True)
+class _Found:
+    """The findings of a batch of rows (Arrow arrays; None where it has none)."""
+
+    rows: Any
+    """The number of each row with a finding, in order."""
+    idents: Any
+    """Its ``_id``."""
+    k: Any
+    """Per finding, by row and slot: which of those rows."""
+    slot: Any
+    """Its slot (:attr:`SqlChecks.slots`)."""
+    code: Any
+    text: Any
+    """The text its reason quotes, or NULL."""
+    walked: list[tuple[int, str]]
+    """The lines of the batch that the walk reads instead: (row, line)."""
+
+
 _BATCH = 10_000
 #: How many reasons are kept for reuse (a bound: memory stays flat on any data).
 _REASONS = 65_536
@@ -257,7 +279,7 @@ class SqlEngine:
         try:
             if stream:
                 passed = _Stream(connection, checks)
-                batches: Iterator[_Columns] = iter(passed.columns())
+                batches: Iterator[_Found] = iter(passed.columns())
                 if fmt == "csv":  # a row's line is known when every row is read
                     batches = iter(list(batches))
                     counts = passed.counts()
@@ -276,7 +298,11 @@ class SqlEngine:
             yield from self._walk_only(path, fmt)
             return
         walk_too = bool(self.fallback) or self._walk_columns(header)
-        sql_rows = _rows(batches) if stream else self._sql_rows(connection, checks)
+        sql_rows = (
+            _rows(batches, [s.variable for s in checks.slots])
+            if stream
+            else self._sql_rows(connection, checks)
+        )
         if problems:
             header_record = Record(f"{name}:1", None, {}, problems, readable=False, header=True)
             for finding in self.checker.check(header_record):
@@ -288,7 +314,8 @@ class SqlEngine:
         if walk_too:
             yield from self._counted(self._merge(sql_rows, path, fmt, header))
         elif stream:
-            for found in self._sql_batches(batches, name, lines):
+            variables = [slot.variable for slot in checks.slots]
+            for found in self._sql_batches(batches, name, lines, variables):
                 self._count_batch(found)
                 yield found
         else:
@@ -299,38 +326,46 @@ class SqlEngine:
 
     def _sql_batches(
         self,
-        batches: Iterator[_Columns],
+        batches: Iterator[_Found],
         name: str,
         lines: tuple[array[int], array[int]] | None,
+        variables: list[str],
     ) -> Iterator[FindingBatch]:
         """The query's findings as :meth:`_sql_only` makes them, a batch of rows at a
-        time and as columns (no row's findings span two batches)."""
+        time and as columns (no row's findings span two batches): where and which
+        response once per row, the reason once per distinct (variable, code, text)."""
+        pa, pc = _arrow("pyarrow"), _arrow("pyarrow.compute")
         starts, shifts = lines if lines is not None else (array("q", [1]), array("q", [1]))
         at, bound = 0, len(starts)
-        cache = self._reasons
         members = DataCode.__members__
-        for rows, idents, variables, codes, values, _ in batches:
-            if not rows:
+        for found in batches:
+            if found.rows is None:
                 continue
+            rows: list[int] = found.rows.to_pylist()
             wheres: list[str] = []
-            responses: list[str] = []
-            last, where, with_findings = None, "", 0
-            for row, ident in zip(rows, idents, strict=True):
-                if row != last:
-                    while at + 1 < bound and starts[at + 1] <= row:
-                        at += 1
-                    where = f"{name}:{row + shifts[at]}"
-                    last = row
-                    with_findings += 1
-                wheres.append(where)
-                responses.append(ident or where)
-            self._sql.with_findings += with_findings
-            reasons = [
-                cache.get(key) or self.reason(*key)
-                for key in zip(variables, codes, values, strict=True)
-            ]
-            found = [members[code] for code in codes]
-            yield FindingBatch(responses, wheres, variables, found, reasons)
+            for row in rows:
+                while at + 1 < bound and starts[at + 1] <= row:
+                    at += 1
+                wheres.append(f"{name}:{row + shifts[at]}")
+            responses = [i or w for i, w in zip(found.idents.to_pylist(), wheres, strict=True)]
+            self._sql.with_findings += len(rows)
+            text = pc.if_else(
+                pc.is_null(found.text), "\x00", pc.binary_join_element_wise("v", found.text, "")
+            )
+            slot = pc.cast(found.slot, pa.string())
+            key = pc.binary_join_element_wise(slot, found.code, text, "\x1f")
+            keys = pc.dictionary_encode(key)
+            distinct = [_unkey(variables, item) for item in keys.dictionary.to_pylist()]
+            reasons = [self.reason(*item) for item in distinct]
+            index = keys.indices.to_pylist()
+            ks = found.k.to_pylist()
+            yield FindingBatch(
+                list(map(responses.__getitem__, ks)),
+                list(map(wheres.__getitem__, ks)),
+                [variables[i] for i in found.slot.to_pylist()],
+                [members[code] for code in found.code.to_pylist()],
+                list(map(reasons.__getitem__, index)),
+            )
 
     def _count_batch(self, found: FindingBatch) -> None:
         """:meth:`_counted` for a batch of the query's findings."""
@@ -338,11 +373,11 @@ class SqlEngine:
         for code, count in Counter(found.code).items():
             codes[code] = codes.get(code, 0) + count
         off_path = DataCode.D301
-        for variable, code in zip(found.variable, found.code, strict=True):
-            if code is off_path:
-                question = self._question(variable)
-                if question in self.owned:
-                    self._sql.questions[question].off_path += 1
+        away = Counter(v for v, c in zip(found.variable, found.code, strict=True) if c is off_path)
+        for variable, count in away.items():
+            question = self._question(variable)
+            if question in self.owned:
+                self._sql.questions[question].off_path += count
 
     def _counted(self, found: Iterator[Finding]) -> Iterator[Finding]:
         """``found``, counted by code (and the SQL's questions' answers off the path);
@@ -588,15 +623,32 @@ class SqlEngine:
         return reason_of(self.plan, self.reaching, variable, code, value)
 
 
-def _rows(batches: Iterator[_Columns]) -> Iterator[_Row]:
-    """The rows of :meth:`_Stream.columns`, one finding (or line to walk) each, by row."""
-    for rows, idents, variables, codes, values, walked in batches:
-        found: Iterator[_Row] = zip(rows, idents, variables, codes, values, strict=True)
-        if walked:  # in the order of the rows (a line walked: no finding of the SQL)
-            lines: list[_Row] = [(row, None, "", None, text) for row, text in walked]
+def _rows(batches: Iterator[_Found], variables: list[str]) -> Iterator[_Row]:
+    """The findings of :meth:`_Stream.columns`, one (or a line to walk) each, by row."""
+    pc = _arrow("pyarrow.compute")
+    for batch in batches:
+        found: Iterator[_Row] = iter(())
+        if batch.rows is not None:
+            found = zip(
+                pc.take(batch.rows, batch.k).to_pylist(),
+                pc.take(batch.idents, batch.k).to_pylist(),
+                [variables[i] for i in batch.slot.to_pylist()],
+                batch.code.to_pylist(),
+                batch.text.to_pylist(),
+                strict=True,
+            )
+        if batch.walked:  # in the order of the rows (a line walked: no finding of the SQL)
+            lines: list[_Row] = [(row, None, "", None, text) for row, text in batch.walked]
             yield from sorted([*found, *lines], key=lambda item: item[0])
         else:
             yield from found
+
+
+def _unkey(variables: list[str], key: str) -> tuple[str, str, str | None]:
+    """(variable, code, text) of a key of :meth:`SqlEngine._sql_batches`: the slot, the
+    code and ``v`` + the text (``\\x00``: none), joined by ``\\x1f``."""
+    slot, code, text = key.split("\x1f", 2)
+    return variables[int(slot)], code, None if text == "\x00" else text[1:]
 
 
 def _first_line(error: Exception) -> str:
@@ -656,11 +708,11 @@ class _Stream:
     def rows(self) -> Iterator[_Row]:
         """The findings of the query by row, and (``code`` None, ``value`` the line)
         each line that the walk reads instead (JSON Lines)."""
-        return _rows(self.columns())
+        return _rows(self.columns(), self.variables)
 
-    def columns(self) -> Iterator[_Columns]:
-        """Per batch of rows: the findings of the query as columns (row, id, variable,
-        code, text), and the lines the walk reads instead (row, line)."""
+    def columns(self) -> Iterator[_Found]:
+        """Per batch of rows: the findings of the query as Arrow arrays, and the lines
+        the walk reads instead."""
         pa, pc = _arrow("pyarrow"), _arrow("pyarrow.compute")
 
         reader = self.connection.sql(self.checks.stream_query()).to_arrow_reader(_BATCH * 10)
@@ -684,7 +736,7 @@ class _Stream:
             codes = batch.column("_codes")
             bad = pc.is_valid(codes)
             if not pc.any(bad).as_py():
-                yield [], [], [], [], [], walked
+                yield _Found(None, None, None, None, None, None, walked)
                 continue
             where = pc.indices_nonzero(bad)
             flat = pc.list_flatten(codes)  # a row without a finding has no list
@@ -693,13 +745,13 @@ class _Stream:
             slot = pc.subtract(at, pc.multiply(k, self.width))
             raw = pc.add(pc.multiply(k, self.raws), pc.take(self.raw_of, slot))
             texts = pc.take(pc.list_flatten(batch.column("_raws")), raw)
-            variables = self.variables
-            yield (
-                pc.add(pc.take(where, k), offset + 1).to_pylist(),
-                pc.take(pc.take(batch.column("_id"), where), k).to_pylist(),
-                [variables[i] for i in slot.to_pylist()],
-                pc.take(flat, at).to_pylist(),
-                texts.to_pylist(),
+            yield _Found(
+                pc.add(where, offset + 1),
+                pc.take(batch.column("_id"), where),
+                k,
+                slot,
+                pc.take(flat, at),
+                texts,
                 walked,
             )
         self.done = True

@@ -21,7 +21,8 @@ no engine has to see an expression twice:
    reason.
 
 :func:`summary_query` counts, over the same chain, the responses and per question
-how many had it on the path and answered it.
+how many had it on the path and answered it. :meth:`SqlChecks.stream_query` (DuckDB)
+gives both in one scan: the counts as bits of each row, the findings as lists.
 
 A question the SQL does not express (in a roster, with options offered by a
 condition, with rules or a total, a computed value, or a reaching condition outside
@@ -120,7 +121,9 @@ class SqlChecks:
         ``2 n`` on the path, ``2 n + 1`` on it and answered (-1: a row whose every cell
         is empty, no response) — and, for a row with a finding, ``_id``, ``_codes``
         (the code of each slot of :attr:`slots`, in order, NULL where none) and
-        ``_raws`` (the texts of :meth:`raw_columns`); NULL for a row without one.
+        ``_raws`` (the texts of :meth:`raw_columns`, then a NULL); NULL for a row
+        without one. With ``_walk`` carried (JSON Lines), a row flagged so is neither
+        counted nor checked: ``_wline`` holds its line for the walk.
 
         The checks are the chain's, in the portable subset; only the shape of the
         output (lists) is DuckDB's: one scan gives both the summary and the findings,
