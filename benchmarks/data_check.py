@@ -1,26 +1,30 @@
 """``qdef data check`` at scale: the SQL engine on DuckDB against the walk, response by
 response (issue 21, part 5).
 
-    python benchmarks/data_check.py [--sizes 10000 100000 1000000] [--distinct 2000]
+    python benchmarks/data_check.py [--sizes 10000 1000000] [--repeat 3] [--distinct 2000]
                                     [--walk-sample 10000] [--mutated N] [--out FOLDER]
+                                    [--write benchmarks/RESULTS.md] [--json]
 
 Responses of the Investitionspakt are generated once — ``--distinct`` respondents of
-``qdef.testing.respondents`` (one in ``--mutated`` (20) then mutated: an answer off the path, a code
-the question does not have, a number out of range, a follow-up without its option,
-a required answer taken away) — written in qdef's CSV layout, and repeated by DuckDB
-to each size (each row its own ``_id``), as CSV and as Parquet. Then, each in a
-fresh process (its peak memory is its own ``VmHWM``):
+``qdef.testing.respondents`` (one in ``--mutated`` (20) then mutated: an answer off the
+path, a code the question does not have, a number out of range, a follow-up without
+its option, a required answer taken away) — written in qdef's CSV layout, and
+repeated by DuckDB to each size (each row its own ``_id``), as CSV and as Parquet.
+Then, each in a fresh process (its peak memory is its own ``VmHWM``), ``--repeat``
+times in turn, keeping the best of each:
 
 - ``qdef data check --engine duckdb`` on each file (findings as CSV to /dev/null);
 - ``qdef data check --engine python`` on the first ``--walk-sample`` rows of the
-  CSV: its rate, extrapolated to each size (the walk is linear: one response at a
-  time, in constant memory).
+  CSV: its rate (the fastest of the runs: the speed-ups are the smaller for it),
+  extrapolated to each size (the walk is linear: one response at a time, in constant
+  memory), measured in the same run as the DuckDB checks it is compared with.
 
 It prints a Markdown section: seconds and peak memory per size and format, the
-speed-up over the extrapolated walk, and the growth from the smallest to the
-largest size (time ratio / size ratio: 1 is linear). Timings are reported, never
-asserted (tests/test_data_sql.py runs it at a tiny size for correctness only);
-results: benchmarks/RESULTS.md.
+speed-up over the extrapolated walk against the target (50×), and the growth from
+the smallest to the largest size (time ratio / size ratio: 1 is linear); ``--write``
+puts it into a results file between the markers ``<!-- data_check: begin -->`` and
+``<!-- data_check: end -->`` (benchmarks/RESULTS.md). Timings are reported, never
+asserted (tests/test_data_sql.py runs it at a tiny size for correctness only).
 """
 
 from __future__ import annotations
@@ -175,8 +179,31 @@ def _env() -> dict[str, str]:
     return env
 
 
+#: The speed-up over the walk that issue 21 asks of a million responses.
+TARGET = 50
+BEGIN, END = "<!-- data_check: begin -->", "<!-- data_check: end -->"
+
+
+def best(arguments: list[str], repeat: int) -> dict[str, Any]:
+    """The fastest of ``repeat`` runs (wall seconds), with every run's seconds and the
+    highest peak memory of them."""
+    runs = [run_child(arguments) for _ in range(repeat)]
+    fastest = min(runs, key=lambda run: run["seconds"])
+    return {
+        **fastest,
+        "runs": [round(run["seconds"], 3) for run in runs],
+        "peak_kib": max(run["peak_kib"] for run in runs),
+    }
+
+
 def measure(
-    sizes: list[int], distinct: int, walk_sample: int, folder: Path, every: int = 20
+    sizes: list[int],
+    distinct: int,
+    walk_sample: int,
+    folder: Path,
+    *,
+    every: int = 20,
+    repeat: int = 1,
 ) -> dict[str, Any]:
     files = write_files(folder, distinct, sizes, every)
     with (
@@ -192,14 +219,17 @@ def measure(
         empty.write_text(source.readline(), encoding="utf-8")
     check = ["data", "check", str(INSTRUMENT)]
     # what every run pays whatever the rows: start, the instrument, its analysis
-    fixed = run_child([*check, str(empty), "--engine", "python", "--format", "csv", "-q"])
-    walk = run_child([*check, str(files["sample"]), "--engine", "python", "--format", "csv", "-q"])
+    fixed = best([*check, str(empty), "--engine", "python", "--format", "csv", "-q"], repeat)
+    walk = best(
+        [*check, str(files["sample"]), "--engine", "python", "--format", "csv", "-q"], repeat
+    )
     rows = min(walk_sample, sizes[0])
     rate = rows / max(walk["seconds"] - fixed["seconds"], 1e-9)
     cpu_rate = rows / max(walk["cpu"] - fixed["cpu"], 1e-9)
     result: dict[str, Any] = {
         "distinct": distinct,
         "every": every,
+        "repeat": repeat,
         "fixed": fixed,
         "walk": {"rows": rows, **walk, "rate": rate, "cpu_rate": cpu_rate},
         "sql": {},
@@ -207,28 +237,31 @@ def measure(
     for size in sizes:
         for fmt in ("csv", "parquet"):
             path = files[f"{fmt}-{size}"]
-            ran = run_child([*check, str(path), "--engine", "duckdb", "--format", "csv", "-q"])
+            ran = best([*check, str(path), "--engine", "duckdb", "--format", "csv", "-q"], repeat)
             result["sql"][f"{fmt}-{size}"] = {"rows": size, "bytes": path.stat().st_size, **ran}
     return result
 
 
 def report(result: dict[str, Any], sizes: list[int]) -> str:
     walk, fixed = result["walk"], result["fixed"]
+    repeat = result.get("repeat", 1)
     lines = [
         "## `qdef data check` on DuckDB against the walk (`benchmarks/data_check.py`)",
         "",
         f"The Investitionspakt, {result['distinct']:,} distinct generated respondents (one "
         f"in {result['every']:,} mutated) repeated to each size; each run a fresh process "
-        "(`qdef data check … --format csv -q`, findings to /dev/null): wall seconds, CPU "
-        "seconds (user + system; DuckDB uses every core), peak memory its own (`VmHWM`). "
-        "The DuckDB runs include what every run pays whatever the rows (start, the "
-        f"instrument, its analysis: {fixed['seconds']:.2f} s wall, {fixed['cpu']:.2f} s CPU "
-        f"on a header-only file). The walk (`--engine python`) measured on {walk['rows']:,} "
+        "(`qdef data check … --format csv -q`, findings to /dev/null), the best of "
+        f"{repeat} in turn: wall seconds, CPU seconds (user + system; DuckDB uses every "
+        "core), peak memory its own (`VmHWM`, the highest of the runs). The DuckDB runs "
+        "include what every run pays whatever the rows (start, the instrument, its "
+        f"analysis: {fixed['seconds']:.2f} s wall, {fixed['cpu']:.2f} s CPU on a header-only "
+        f"file). The walk (`--engine python`) measured in the same run on {walk['rows']:,} "
         f"rows: {walk['rate']:,.0f} responses per wall second ({walk['cpu_rate']:,.0f} per "
         f"CPU second) once that is taken off, {walk['peak_kib'] / 1024:.0f} MiB peak; its "
-        "time at each size extrapolated (it reads one response at a time: linear).",
+        "time at each size extrapolated (it reads one response at a time: linear). "
+        f"Target: {TARGET}× the walk at a million responses.",
         "",
-        "| rows | format | file | DuckDB wall s | CPU s | peak MiB | walk wall s "
+        "| rows | format | file | DuckDB wall s (runs) | CPU s | peak MiB | walk wall s "
         "(extrapolated) | speed-up wall | speed-up CPU |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -236,29 +269,52 @@ def report(result: dict[str, Any], sizes: list[int]) -> str:
         for fmt in ("csv", "parquet"):
             run = result["sql"][f"{fmt}-{size}"]
             walked, walked_cpu = size / walk["rate"], size / walk["cpu_rate"]
+            runs = ", ".join(f"{s:.2f}" for s in run.get("runs", [run["seconds"]]))
             lines.append(
-                f"| {size:,} | {fmt} | {run['bytes'] / 2**20:.1f} MiB | {run['seconds']:.2f} | "
-                f"{run['cpu']:.2f} | {run['peak_kib'] / 1024:.0f} | {walked:,.1f} | "
+                f"| {size:,} | {fmt} | {run['bytes'] / 2**20:.1f} MiB | {run['seconds']:.2f} "
+                f"({runs}) | {run['cpu']:.2f} | {run['peak_kib'] / 1024:.0f} | {walked:,.1f} | "
                 f"{walked / run['seconds']:.1f}× | {walked_cpu / run['cpu']:.1f}× |"
             )
-    if len(sizes) > 1:
-        lines.append("")
-        for fmt in ("csv", "parquet"):
-            for small, large in itertools.pairwise(sizes):
-                a, b = result["sql"][f"{fmt}-{small}"], result["sql"][f"{fmt}-{large}"]
-                ratio = (b["cpu"] - fixed["cpu"]) / max(a["cpu"] - fixed["cpu"], 1e-9)
-                lines.append(
-                    f"- {fmt}, {small:,} → {large:,} rows ({large // small}×): CPU seconds "
-                    f"beyond the fixed part ×{ratio:.1f} (growth {ratio / (large / small):.2f}, "
-                    f"1 is linear); peak memory {a['peak_kib'] / 1024:.0f} → "
-                    f"{b['peak_kib'] / 1024:.0f} MiB."
-                )
+    lines.append("")
+    largest = sizes[-1]
+    for fmt in ("csv", "parquet"):
+        run = result["sql"][f"{fmt}-{largest}"]
+        ratio = largest / walk["rate"] / run["seconds"]
+        verdict = "met" if ratio >= TARGET else "not met"
+        lines.append(
+            f"- {fmt}, {largest:,} rows: {ratio:.1f}× the walk (wall), target {TARGET}×: {verdict}."
+        )
+    for fmt in ("csv", "parquet"):
+        for small, large in itertools.pairwise(sizes):
+            a, b = result["sql"][f"{fmt}-{small}"], result["sql"][f"{fmt}-{large}"]
+            ratio = (b["cpu"] - fixed["cpu"]) / max(a["cpu"] - fixed["cpu"], 1e-9)
+            lines.append(
+                f"- {fmt}, {small:,} → {large:,} rows ({large // small}×): CPU seconds "
+                f"beyond the fixed part ×{ratio:.1f} (growth {ratio / (large / small):.2f}, "
+                f"1 is linear); peak memory {a['peak_kib'] / 1024:.0f} → "
+                f"{b['peak_kib'] / 1024:.0f} MiB."
+            )
     return "\n".join(lines) + "\n"
+
+
+def write_results(path: Path, section: str) -> None:
+    """``section`` into ``path`` between :data:`BEGIN` and :data:`END` (appended with
+    them when they are not there yet), the rest of the file as it was."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"{BEGIN}\n{section}{END}\n"
+    if BEGIN in text and END in text:
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        text = head + block + tail.removeprefix("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is kept")
     parser.add_argument("--distinct", type=int, default=2000)
     parser.add_argument("--walk-sample", type=int, default=10_000)
     parser.add_argument(
@@ -266,13 +322,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, help="keep the files in this folder")
     parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    parser.add_argument(
+        "--write", type=Path, metavar="RESULTS", help="put the section into this Markdown file"
+    )
     args = parser.parse_args(argv)
     sizes = sorted(args.sizes)
     with tempfile.TemporaryDirectory() as temporary:
         folder = args.out or Path(temporary)
         folder.mkdir(parents=True, exist_ok=True)
-        result = measure(sizes, args.distinct, args.walk_sample, folder, args.mutated)
-    print(json.dumps(result, indent=2) if args.json else report(result, sizes), end="")
+        result = measure(
+            sizes,
+            args.distinct,
+            args.walk_sample,
+            folder,
+            every=args.mutated,
+            repeat=max(1, args.repeat),
+        )
+    section = report(result, sizes)
+    if args.write:
+        write_results(args.write, section)
+    print(json.dumps(result, indent=2) if args.json else section, end="")
     return 0
 
 

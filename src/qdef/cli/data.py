@@ -183,8 +183,8 @@ def data_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return engine
     if engine is not None:
         for path, fmt in zip(args.responses, formats, strict=True):
-            for finding in engine.check_file(path, fmt):
-                report.finding(finding)
+            for found in engine.check_file_batches(path, fmt):
+                report.batch(found)
         for note in [] if args.quiet else engine.notes:
             err.write(f"qdef: note: {note}\n")
         summary = engine.summary
@@ -293,13 +293,15 @@ def _engine(
     if chosen == "python":
         return None
     readable = all(fmt in SQL_FORMATS for fmt in formats)
-    if chosen is None and not readable:
+    # JSON Lines only when asked for: the SQL reads a line only when its values read
+    # as text cells alike, the walk all others (docs/data.md)
+    if chosen is None and not all(fmt in ("csv", "parquet") for fmt in formats):
         return None
     if not readable:
         other = sorted({fmt for fmt in formats if fmt not in SQL_FORMATS})
         err.write(
-            f"qdef: error: the duckdb engine reads CSV and Parquet, not {', '.join(other)}: "
-            "use --engine python\n"
+            "qdef: error: the duckdb engine reads CSV, Parquet and JSON Lines, not "
+            f"{', '.join(other)}: use --engine python\n"
         )
         return EXIT_USAGE
     try:

@@ -8,7 +8,8 @@
 - :class:`Checker` — every finding on one response (:class:`Finding`: the response,
   the variable, a stable :class:`DataCode`, the reason), with the reference walk
   deciding what is on the respondent's path, and the counts per question
-  (:class:`Summary`);
+  (:class:`Summary`); :class:`FindingBatch`: findings as columns, as the SQL engine
+  (:mod:`qdef.data.sql`) gives them a batch at a time;
 - :mod:`qdef.data.report` — findings and the summary as text, JSON or CSV, written as
   they come.
 
@@ -18,7 +19,7 @@ docs/data.md describes the formats, the codes and the missing-value conventions.
 from __future__ import annotations
 
 from qdef.data.checker import Checker, QuestionCounts, Summary
-from qdef.data.codes import DataCode, Finding
+from qdef.data.codes import DataCode, Finding, FindingBatch
 from qdef.data.readers import FORMATS, read
 from qdef.data.records import Record
 
@@ -27,6 +28,7 @@ __all__ = [
     "Checker",
     "DataCode",
     "Finding",
+    "FindingBatch",
     "QuestionCounts",
     "Record",
     "Summary",

@@ -10,6 +10,7 @@ lists them from here (``tests/test_data_check.py`` holds the page to the registr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -92,4 +93,33 @@ class Finding:
         }
 
 
-__all__ = ["DataCode", "Finding"]
+@dataclass(slots=True)
+class FindingBatch:
+    """Findings as columns, the i-th finding the i-th of each: what the SQL engine finds
+    in a batch of rows, written without a :class:`Finding` made for each (iterate for
+    them)."""
+
+    response: list[str]
+    where: list[str]
+    variable: list[str]
+    code: list[DataCode]
+    reason: list[str]
+
+    @classmethod
+    def of(cls, found: list[Finding]) -> FindingBatch:
+        return cls(
+            [f.response for f in found],
+            [f.where for f in found],
+            [f.variable for f in found],
+            [f.code for f in found],
+            [f.reason for f in found],
+        )
+
+    def __len__(self) -> int:
+        return len(self.code)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return map(Finding, self.response, self.where, self.variable, self.code, self.reason)
+
+
+__all__ = ["DataCode", "Finding", "FindingBatch"]

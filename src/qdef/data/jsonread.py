@@ -59,13 +59,16 @@ def _lines(path: Path) -> Iterator[Record]:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            where = f"{path}:{number}"
-            try:
-                document = json.loads(line, object_pairs_hook=_object)
-            except (ValueError, RecursionError) as error:
-                yield unreadable(where, f"not a JSON object: {_reason(error)}")
-                continue
-            yield _record(where, document)
+            yield line_record(f"{path}:{number}", line)
+
+
+def line_record(where: str, line: str) -> Record:
+    """The response of one line of JSON Lines (not blank), found at ``where``."""
+    try:
+        document = json.loads(line, object_pairs_hook=_object)
+    except (ValueError, RecursionError) as error:
+        return unreadable(where, f"not a JSON object: {_reason(error)}")
+    return _record(where, document)
 
 
 def _record(where: str, document: Any) -> Record:
@@ -98,4 +101,4 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
-__all__ = ["LINES", "read_json"]
+__all__ = ["LINES", "line_record", "read_json"]

@@ -14,18 +14,23 @@ whatever the number of responses) at the end.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from typing import Any, Protocol, TextIO
 
 from qdef.data.checker import Summary
-from qdef.data.codes import Finding
+from qdef.data.codes import Finding, FindingBatch
 
+#: How much CSV text is gathered before it is written.
+_BLOCK = 1 << 16
 #: The columns of the CSV format, in order.
 CSV_COLUMNS = ("response", "where", "variable", "code", "summary", "reason")
 
 
 class Writer(Protocol):
     def finding(self, finding: Finding) -> None: ...
+
+    def batch(self, found: FindingBatch) -> None: ...
 
     def close(self, summary: Summary) -> None: ...
 
@@ -41,6 +46,10 @@ class TextWriter:
         variable = f" {finding.variable}:" if finding.variable else ""
         code = finding.code
         self.out.write(f"{where}:{variable} {code} {code.summary}: {finding.reason}\n")
+
+    def batch(self, found: FindingBatch) -> None:
+        for finding in found:
+            self.finding(finding)
 
     def close(self, summary: Summary) -> None:
         rows = [
@@ -67,6 +76,10 @@ class JsonWriter:
         self.first = False
         self.out.write(json.dumps(finding.as_dict(), ensure_ascii=False))
 
+    def batch(self, found: FindingBatch) -> None:
+        for finding in found:
+            self.finding(finding)
+
     def close(self, summary: Summary) -> None:
         self.out.write('{\n  "findings": [],\n' if self.first else "\n  ],\n")
         text = json.dumps(summary_data(summary), ensure_ascii=False, indent=2)
@@ -74,16 +87,53 @@ class JsonWriter:
 
 
 class CsvWriter:
+    """Rows gathered in memory and written a block at a time (a million findings are
+    a million writes otherwise); the header at once."""
+
     def __init__(self, out: TextIO) -> None:
-        self.writer = csv.writer(out, lineterminator="\n")
+        self.out = out
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
         self.writer.writerow(CSV_COLUMNS)
+        self.flush()
 
     def finding(self, finding: Finding) -> None:
-        data = finding.as_dict()
-        self.writer.writerow([data[column] for column in CSV_COLUMNS])
+        code = finding.code  # the columns of CSV_COLUMNS, as Finding.as_dict has them
+        self.writer.writerow(
+            (
+                finding.response,
+                finding.where,
+                finding.variable,
+                code.value,
+                code.summary,
+                finding.reason,
+            )
+        )
+        if self.buffer.tell() > _BLOCK:
+            self.flush()
+
+    def batch(self, found: FindingBatch) -> None:
+        summaries = [code.summary for code in found.code]
+        self.writer.writerows(
+            zip(
+                found.response,
+                found.where,
+                found.variable,
+                found.code,
+                summaries,
+                found.reason,
+                strict=True,
+            )
+        )
+        self.flush()
+
+    def flush(self) -> None:
+        self.out.write(self.buffer.getvalue())
+        self.buffer.seek(0)
+        self.buffer.truncate()
 
     def close(self, summary: Summary) -> None:
-        return None
+        self.flush()
 
 
 def writer(fmt: str, out: TextIO) -> Writer:

@@ -10,28 +10,39 @@ engine cannot read. When an instrument needs it, the walk runs over every respon
 beside the query, and of its findings only those the SQL does not make are kept:
 slower, never silent (:attr:`SqlEngine.fallback` says which questions, and why).
 
-Rows are streamed by DuckDB — the summary query only counts, the findings query
-keeps the rows with a finding (to sort them by row) — so memory grows with the
-findings, not with the file; the findings come to Python in batches.
+On DuckDB a file is read once (:meth:`~qdef.data.sql.query.SqlChecks.stream_query`):
+a row per row read, in the order read, the summary's counts as bits and a row's
+findings as lists, fetched as Arrow batches (:class:`_Stream`) — the rows never become
+Python objects, the findings do a batch at a time (:class:`~qdef.data.FindingBatch`).
+Memory is one batch and DuckDB's own, and for a CSV file the findings until the last
+row is read (a row's line is known then). JSON Lines are read by the same query as
+text cells where a cell stands for the value (:mod:`.jsonlines`), each other line by
+the walk. On another connection (SQLite in the tests) the portable two queries run:
+the summary's, then the findings'.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
+import itertools
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qdef.data.checker import Checker, Summary, new_summary
-from qdef.data.codes import DataCode, Finding
+from qdef.data.codes import DataCode, Finding, FindingBatch
 from qdef.data.csvread import delimiter, header_problems
+from qdef.data.jsonread import line_record
 from qdef.data.parquetread import parquet_columns
 from qdef.data.readers import read
 from qdef.data.records import Record
 from qdef.data.sql.dialect import DIALECTS
-from qdef.data.sql.query import SQL_CODES, SqlChecks, compile_checks
+from qdef.data.sql.jsonlines import jsonl_source
+from qdef.data.sql.query import SIGNATURE, SQL_CODES, SqlChecks, compile_checks
 from qdef.data.sql.reasons import reason_of
 from qdef.routing import Budget
 from qdef.routing.plan import Plan
@@ -39,8 +50,33 @@ from qdef.routing.plan import Plan
 if TYPE_CHECKING:
     from qdef.pipeline.compiled import Compiled
 
-#: The formats the SQL engine reads itself.
-SQL_FORMATS = ("csv", "parquet")
+#: The formats the SQL engine reads itself (JSON Lines only when asked for: ``--engine
+#: duckdb``).
+SQL_FORMATS = ("csv", "parquet", "jsonl")
+#: A row of the findings: (row, id, variable, code, the text the reason quotes); from
+#: :class:`_Stream` also (row, None, "", None, the line) for a line the walk reads.
+_Row = tuple[int, str | None, str, str | None, str | None]
+
+
+@dataclass(slots=True)
+class _Found:
+    """The findings of a batch of rows (Arrow arrays; None where it has none)."""
+
+    rows: Any
+    """The number of each row with a finding, in order."""
+    idents: Any
+    """Its ``_id``."""
+    k: Any
+    """Per finding, by row and slot: which of those rows."""
+    slot: Any
+    """Its slot (:attr:`SqlChecks.slots`)."""
+    code: Any
+    text: Any
+    """The text its reason quotes, or NULL."""
+    walked: list[tuple[int, str]]
+    """The lines of the batch that the walk reads instead: (row, line)."""
+
+
 _BATCH = 10_000
 #: How many reasons are kept for reuse (a bound: memory stays flat on any data).
 _REASONS = 65_536
@@ -118,6 +154,8 @@ class SqlEngine:
         """The walk beside the query (its questions, the responses and unreadable rows)."""
         self.walker = Checker(self.plan, reaching)
         """The walk of files the query cannot read (everything of them)."""
+        self._prewalked = 0
+        """Findings on their way from :meth:`_walk_line`, counted already."""
         self.notes: list[str] = []
         """What the engine could not do itself, in words (a file left to the walk)."""
 
@@ -131,15 +169,44 @@ class SqlEngine:
     # DuckDB over a file
 
     def check_file(self, path: Path, fmt: str) -> Iterator[Finding]:
-        """Every finding of the responses in ``path`` (``csv`` or ``parquet``)."""
+        """Every finding of the responses in ``path`` (``csv``, ``parquet``, ``jsonl``)."""
+        for found in self._check(path, fmt):
+            if isinstance(found, FindingBatch):
+                yield from found
+            else:
+                yield found
+
+    def check_file_batches(self, path: Path, fmt: str) -> Iterator[FindingBatch]:
+        """The same findings as :meth:`check_file`, a batch at a time (the SQL's as
+        columns, without a :class:`~qdef.data.Finding` each)."""
+        pending: list[Finding] = []
+        for found in self._check(path, fmt):
+            if isinstance(found, FindingBatch):
+                if pending:
+                    yield FindingBatch.of(pending)
+                    pending = []
+                yield found
+            else:
+                pending.append(found)
+                if len(pending) >= _BATCH:
+                    yield FindingBatch.of(pending)
+                    pending = []
+        if pending:
+            yield FindingBatch.of(pending)
+
+    def _check(self, path: Path, fmt: str) -> Iterator[Finding | FindingBatch]:
         duckdb = duckdb_module()
         # DuckDB's progress bar writes to standard output: it would be in the findings
         connection = duckdb.connect()
         connection.execute("SET enable_progress_bar = false")
+        connection.execute("SET preserve_insertion_order = true")  # rows numbered as read
         try:
+            if fmt == "jsonl":
+                yield from self.check_jsonl(connection, path)
+                return
             source = self._source(connection, path, fmt)
-            yield from self.check_connection(
-                connection, source.sql, source.row, source.header, path=path, fmt=fmt
+            yield from self._connection(
+                connection, source.sql, source.row, source.header, path=path, fmt=fmt, stream=True
             )
         finally:
             connection.close()
@@ -178,16 +245,49 @@ class SqlEngine:
         dialect: str = "duckdb",
     ) -> Iterator[Finding]:
         """The findings of the rows of ``source`` on ``connection`` (a DB-API
-        connection: DuckDB's or sqlite3's), which were read from ``path``."""
+        connection: DuckDB's or sqlite3's), which were read from ``path``: the portable
+        two queries (:meth:`SqlChecks.summary_query`, :meth:`SqlChecks.findings_query`)."""
+        for found in self._connection(
+            connection, source, row, header, path=path, fmt=fmt, dialect=dialect
+        ):
+            if isinstance(found, FindingBatch):  # pragma: no cover - streamed only
+                yield from found
+            else:
+                yield found
+
+    def _connection(
+        self,
+        connection: Any,
+        source: str,
+        row: str,
+        header: list[str],
+        *,
+        path: Path,
+        fmt: str,
+        dialect: str = "duckdb",
+        stream: bool = False,
+    ) -> Iterator[Finding | FindingBatch]:
+        """:meth:`check_connection`; ``stream``: DuckDB's one pass instead
+        (:meth:`SqlChecks.stream_query`, fetched as Arrow batches)."""
         name = str(path)
         _, problems = header_problems(header, self.plan)
         twice = any(code == DataCode.D401 for _, code, _ in problems)
         if twice or not header:
             yield from self._walk_only(path, fmt)
             return
-        checks = self.checks(source, row, header, dialect)
+        checks = self.checks(source, "0" if stream else row, header, dialect)
         try:
-            counts = connection.execute(checks.summary_query()).fetchone()
+            if stream:
+                passed = _Stream(connection, checks)
+                batches: Iterator[_Found] = iter(passed.columns())
+                if fmt == "csv":  # a row's line is known when every row is read
+                    batches = iter(list(batches))
+                    counts = passed.counts()
+                else:  # the query runs: errors now (Parquet's cells are text: none later)
+                    ahead = next(batches, None)
+                    batches = itertools.chain([] if ahead is None else [ahead], batches)
+            else:
+                counts = connection.execute(checks.summary_query()).fetchone()
         except Exception as error:  # the engine's own error type: DuckDB's, sqlite3's
             first = (
                 str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -198,7 +298,11 @@ class SqlEngine:
             yield from self._walk_only(path, fmt)
             return
         walk_too = bool(self.fallback) or self._walk_columns(header)
-        sql_rows = self._sql_rows(connection, checks)
+        sql_rows = (
+            _rows(batches, [s.variable for s in checks.slots])
+            if stream
+            else self._sql_rows(connection, checks)
+        )
         if problems:
             header_record = Record(f"{name}:1", None, {}, problems, readable=False, header=True)
             for finding in self.checker.check(header_record):
@@ -207,22 +311,90 @@ class SqlEngine:
         lines = None
         if fmt == "csv" and counts is not None and _lines(path) != int(counts[-1] or 0) + 1:
             lines = _line_shifts(path, int(counts[-1] or 0))  # blank lines, breaks in cells
-        found = (
-            self._merge(sql_rows, path, fmt, header)
-            if walk_too
-            else self._sql_only(sql_rows, name, lines)
-        )
+        if walk_too:
+            yield from self._counted(self._merge(sql_rows, path, fmt, header))
+        elif stream:
+            variables = [slot.variable for slot in checks.slots]
+            for found in self._sql_batches(batches, name, lines, variables):
+                self._count_batch(found)
+                yield found
+        else:
+            yield from self._counted(self._sql_only(sql_rows, name, lines))
+        if stream and fmt != "csv":
+            counts = passed.counts()
+        self._add_counts(checks, counts, alone=not walk_too)
+
+    def _sql_batches(
+        self,
+        batches: Iterator[_Found],
+        name: str,
+        lines: tuple[array[int], array[int]] | None,
+        variables: list[str],
+    ) -> Iterator[FindingBatch]:
+        """The query's findings as :meth:`_sql_only` makes them, a batch of rows at a
+        time and as columns (no row's findings span two batches): where and which
+        response once per row, the reason once per distinct (variable, code, text)."""
+        pa, pc = _arrow("pyarrow"), _arrow("pyarrow.compute")
+        starts, shifts = lines if lines is not None else (array("q", [1]), array("q", [1]))
+        at, bound = 0, len(starts)
+        members = DataCode.__members__
+        for found in batches:
+            if found.rows is None:
+                continue
+            rows: list[int] = found.rows.to_pylist()
+            wheres: list[str] = []
+            for row in rows:
+                while at + 1 < bound and starts[at + 1] <= row:
+                    at += 1
+                wheres.append(f"{name}:{row + shifts[at]}")
+            responses = [i or w for i, w in zip(found.idents.to_pylist(), wheres, strict=True)]
+            self._sql.with_findings += len(rows)
+            text = pc.if_else(
+                pc.is_null(found.text), "\x00", pc.binary_join_element_wise("v", found.text, "")
+            )
+            slot = pc.cast(found.slot, pa.string())
+            key = pc.binary_join_element_wise(slot, found.code, text, "\x1f")
+            keys = pc.dictionary_encode(key)
+            distinct = [_unkey(variables, item) for item in keys.dictionary.to_pylist()]
+            reasons = [self.reason(*item) for item in distinct]
+            index = keys.indices.to_pylist()
+            ks = found.k.to_pylist()
+            yield FindingBatch(
+                list(map(responses.__getitem__, ks)),
+                list(map(wheres.__getitem__, ks)),
+                [variables[i] for i in found.slot.to_pylist()],
+                [members[code] for code in found.code.to_pylist()],
+                list(map(reasons.__getitem__, index)),
+            )
+
+    def _count_batch(self, found: FindingBatch) -> None:
+        """:meth:`_counted` for a batch of the query's findings."""
+        codes = self._codes
+        for code, count in Counter(found.code).items():
+            codes[code] = codes.get(code, 0) + count
+        off_path = DataCode.D301
+        away = Counter(v for v, c in zip(found.variable, found.code, strict=True) if c is off_path)
+        for variable, count in away.items():
+            question = self._question(variable)
+            if question in self.owned:
+                self._sql.questions[question].off_path += count
+
+    def _counted(self, found: Iterator[Finding]) -> Iterator[Finding]:
+        """``found``, counted by code (and the SQL's questions' answers off the path);
+        the findings of lines the walk reads alone (JSON Lines) are its own to count."""
         codes = self._codes
         off_path = DataCode.D301
         for finding in found:
-            code = finding.code
-            codes[code] = codes.get(code, 0) + 1
-            if code is off_path:
-                question = self._question(finding.variable)
-                if question in self.owned:
-                    self._sql.questions[question].off_path += 1
+            if self._prewalked:  # counted by the walk that found it
+                self._prewalked -= 1
+            else:
+                code = finding.code
+                codes[code] = codes.get(code, 0) + 1
+                if code is off_path:
+                    question = self._question(finding.variable)
+                    if question in self.owned:
+                        self._sql.questions[question].off_path += 1
             yield finding
-        self._add_counts(checks, counts, alone=not walk_too)
 
     def _walk_columns(self, header: list[str]) -> bool:
         """Whether the data has columns only the walk checks (computed values, hidden
@@ -235,9 +407,7 @@ class SqlEngine:
             if column is not None
         )
 
-    def _sql_rows(
-        self, connection: Any, checks: SqlChecks
-    ) -> Iterator[tuple[int, str | None, str, str, str | None]]:
+    def _sql_rows(self, connection: Any, checks: SqlChecks) -> Iterator[_Row]:
         cursor = connection.execute(checks.findings_query())
         while True:
             batch = cursor.fetchmany(_BATCH)
@@ -247,7 +417,7 @@ class SqlEngine:
 
     def _sql_only(
         self,
-        rows: Iterator[tuple[int, str | None, str, str, str | None]],
+        rows: Iterator[_Row],
         name: str,
         lines: tuple[array[int], array[int]] | None,
     ) -> Iterator[Finding]:
@@ -264,15 +434,19 @@ class SqlEngine:
                 while at + 1 < bound and starts[at + 1] <= row:
                     at += 1
                 where = f"{name}:{row + shifts[at]}"
-                self._sql.with_findings += 1
                 last = row
+                if code is not None:
+                    self._sql.with_findings += 1
+            if code is None:  # a line the walk reads (JSON Lines)
+                yield from self._walk_line(where, value or "", first=row == 1)
+                continue
             yield Finding(
                 ident or where, where, variable, codes[code], reason(variable, code, value)
             )
 
     def _merge(
         self,
-        rows: Iterator[tuple[int, str | None, str, str, str | None]],
+        rows: Iterator[_Row],
         path: Path,
         fmt: str,
         header: list[str],
@@ -288,6 +462,7 @@ class SqlEngine:
             found = [f for f in self.checker.check(record) if not self._covered(f)]
             while pending is not None and pending[0] == k:
                 _, _, variable, code, value = pending
+                assert code is not None  # lines to walk: JSON Lines, never merged
                 found.append(
                     Finding(
                         record.response,
@@ -304,6 +479,62 @@ class SqlEngine:
 
     def _records(self, path: Path, fmt: str) -> Iterator[Record]:
         return read(path, self.plan, format=fmt)
+
+    def _walk_line(self, where: str, line: str, *, first: bool) -> Iterator[Finding]:
+        """A line of JSON Lines the query leaves to the walk, read as the JSON reader
+        reads it."""
+        if first:
+            line = line.removeprefix("\ufeff")
+        if not line.strip():  # white space the SQL engine does not count as such
+            return
+        found = self.walker.check(line_record(where, line))
+        for finding in found:
+            self._count(finding)
+        self._prewalked += len(found)
+        yield from found
+
+    # JSON Lines
+
+    def check_jsonl(self, connection: Any, path: Path) -> Iterator[Finding]:
+        """The findings of a JSON Lines file: the lines whose values read as text cells
+        alike (:mod:`.jsonlines`) by the query, the others by the walk."""
+        name = str(path)
+        why = _jsonl_walked(path) or (
+            "questions the walk checks are asked of every line" if self.fallback else None
+        )
+        if why is not None:
+            self.notes.append(f"{name}: the walk checked it ({why})")
+            yield from self._walk_only(path, "jsonl")
+            return
+        d = DIALECTS["duckdb"]
+        plan = self.plan
+        names = [
+            n
+            for n, info in plan.variables.items()
+            if info.roster is None and info.question in self.owned
+        ]
+        source = jsonl_source(d, name, plan, names)
+        checks = compile_checks(
+            plan,
+            self.conditions,
+            d,
+            source=source,
+            row="0",
+            columns=["_id", *names, "_line"],
+            carry=["_walk", "_line"],
+        )
+        try:
+            passed = _Stream(connection, checks)
+            held = list(passed.rows())  # every line read before the first finding
+        except Exception as error:  # DuckDB's own error types
+            self.notes.append(
+                f"{name}: the SQL engine cannot read it ({_first_line(error)}); the walk checked it"
+            )
+            yield from self._walk_only(path, "jsonl")
+            return
+        lines = (array("q", [1]), array("q", [0]))  # each line a row, blank ones too
+        yield from self._counted(self._sql_only(iter(held), name, lines))
+        self._add_counts(checks, passed.counts(), alone=True)
 
     def _walk_only(self, path: Path, fmt: str) -> Iterator[Finding]:
         """A file the query cannot read as columns (a column twice, no header): the
@@ -390,6 +621,156 @@ class SqlEngine:
 
     def _reason(self, variable: str, code: str, value: str | None) -> str:
         return reason_of(self.plan, self.reaching, variable, code, value)
+
+
+def _rows(batches: Iterator[_Found], variables: list[str]) -> Iterator[_Row]:
+    """The findings of :meth:`_Stream.columns`, one (or a line to walk) each, by row."""
+    pc = _arrow("pyarrow.compute")
+    for batch in batches:
+        found: Iterator[_Row] = iter(())
+        if batch.rows is not None:
+            found = zip(
+                pc.take(batch.rows, batch.k).to_pylist(),
+                pc.take(batch.idents, batch.k).to_pylist(),
+                [variables[i] for i in batch.slot.to_pylist()],
+                batch.code.to_pylist(),
+                batch.text.to_pylist(),
+                strict=True,
+            )
+        if batch.walked:  # in the order of the rows (a line walked: no finding of the SQL)
+            lines: list[_Row] = [(row, None, "", None, text) for row, text in batch.walked]
+            yield from sorted([*found, *lines], key=lambda item: item[0])
+        else:
+            yield from found
+
+
+def _unkey(variables: list[str], key: str) -> tuple[str, str, str | None]:
+    """(variable, code, text) of a key of :meth:`SqlEngine._sql_batches`: the slot, the
+    code and ``v`` + the text (``\\x00``: none), joined by ``\\x1f``."""
+    slot, code, text = key.split("\x1f", 2)
+    return variables[int(slot)], code, None if text == "\x00" else text[1:]
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _jsonl_walked(path: Path) -> str | None:
+    """Why the SQL engine cannot read a JSON Lines file line for line as the JSON reader
+    does, or None: a carriage return alone (a line end to Python, not to DuckDB), the
+    byte 1 (DuckDB's column separator for the lines)."""
+    previous = b""
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            if b"\x01" in block:
+                return "a byte 1 in its text"
+            joined = previous + block  # a carriage return at the end: counted once
+            if joined.count(b"\r") - joined.count(b"\r\n") - joined.endswith(b"\r"):
+                return "a carriage return without a line feed"
+            previous = block[-1:]
+    if previous == b"\r":
+        return "a carriage return without a line feed"
+    return None
+
+
+def _arrow(name: str) -> Any:
+    """pyarrow (DuckDB's Arrow output needs it: the same extra 'data'), untyped."""
+    return importlib.import_module(name)
+
+
+class _Stream:
+    """DuckDB's one pass over a file (:meth:`SqlChecks.stream_query`): the rows with
+    findings as ``(row, id, variable, code, raw text)``, by row and slot, and at the
+    end the summary query's counts (:meth:`counts`), from Arrow batches — the rows
+    never become Python objects, only the findings do."""
+
+    def __init__(self, connection: Any, checks: SqlChecks) -> None:
+        self.checks = checks
+        self.connection = connection
+        self.read = 0
+        """The rows read (those whose every cell is empty too)."""
+        self.signatures: dict[tuple[int, ...], int] = {}
+        """The summary bits of each row (:meth:`SqlChecks.stream_query`) -> how many
+        rows have them."""
+        self.width = len(checks.slots)
+        pa = _arrow("pyarrow")
+        raws = {column: i for i, column in enumerate(checks.raw_columns())}
+        self.variables = [s.variable for s in checks.slots]
+        self.raws = len(raws) + 1  # the last: NULL, for the slots that quote no text
+        self.raw_of = pa.array(
+            [raws.get(s.raw, len(raws)) if s.raw else len(raws) for s in checks.slots],
+            pa.int64(),
+        )
+        self.done = False
+        self.walk = "_walk" in checks.carry
+
+    def rows(self) -> Iterator[_Row]:
+        """The findings of the query by row, and (``code`` None, ``value`` the line)
+        each line that the walk reads instead (JSON Lines)."""
+        return _rows(self.columns(), self.variables)
+
+    def columns(self) -> Iterator[_Found]:
+        """Per batch of rows: the findings of the query as Arrow arrays, and the lines
+        the walk reads instead."""
+        pa, pc = _arrow("pyarrow"), _arrow("pyarrow.compute")
+
+        reader = self.connection.sql(self.checks.stream_query()).to_arrow_reader(_BATCH * 10)
+        signature = [f"_sig{j}" for j in range(max(1, -(-len(self.checks.questions) // SIGNATURE)))]
+        signatures = self.signatures
+        for batch in reader:
+            offset = self.read
+            self.read += batch.num_rows
+            table = pa.Table.from_batches([batch.select(signature)])
+            grouped = table.group_by(signature).aggregate([([], "count_all")])
+            for found in grouped.to_pylist():
+                key = tuple(int(found[name]) for name in signature)
+                signatures[key] = signatures.get(key, 0) + int(found["count_all"])
+            walked: list[tuple[int, str]] = []
+            if self.walk:
+                lines = batch.column("_wline")
+                at = pc.indices_nonzero(pc.is_valid(lines))
+                if len(at):
+                    texts = pc.take(lines, at).to_pylist()
+                    walked = list(zip(pc.add(at, offset + 1).to_pylist(), texts, strict=True))
+            codes = batch.column("_codes")
+            bad = pc.is_valid(codes)
+            if not pc.any(bad).as_py():
+                yield _Found(None, None, None, None, None, None, walked)
+                continue
+            where = pc.indices_nonzero(bad)
+            flat = pc.list_flatten(codes)  # a row without a finding has no list
+            at = pc.indices_nonzero(pc.is_valid(flat))
+            k = pc.divide(at, self.width)  # the row among those with a finding
+            slot = pc.subtract(at, pc.multiply(k, self.width))
+            raw = pc.add(pc.multiply(k, self.raws), pc.take(self.raw_of, slot))
+            texts = pc.take(pc.list_flatten(batch.column("_raws")), raw)
+            yield _Found(
+                pc.add(where, offset + 1),
+                pc.take(batch.column("_id"), where),
+                k,
+                slot,
+                pc.take(flat, at),
+                texts,
+                walked,
+            )
+        self.done = True
+
+    def counts(self) -> tuple[int, ...]:
+        """The summary query's row (:meth:`SqlChecks.summary_query`), from the bits."""
+        assert self.done, "the counts come when every row is read"
+        questions = len(self.checks.questions)
+        responses = 0
+        per = [0] * (2 * questions)
+        for key, count in self.signatures.items():
+            if key and key[0] == -1:
+                continue
+            responses += count
+            for n in range(questions):
+                bits = key[n // SIGNATURE] >> (2 * (n % SIGNATURE))
+                per[2 * n] += count * (bits & 1)
+                per[2 * n + 1] += count * ((bits >> 1) & 1)
+        return (responses, *per, self.read)
 
 
 def _lines(path: Path) -> int:

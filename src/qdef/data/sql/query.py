@@ -21,7 +21,8 @@ no engine has to see an expression twice:
    reason.
 
 :func:`summary_query` counts, over the same chain, the responses and per question
-how many had it on the path and answered it.
+how many had it on the path and answered it. :meth:`SqlChecks.stream_query` (DuckDB)
+gives both in one scan: the counts as bits of each row, the findings as lists.
 
 A question the SQL does not express (in a roster, with options offered by a
 condition, with rules or a total, a computed value, or a reaching condition outside
@@ -49,6 +50,9 @@ SQL_CODES = frozenset(
     {DataCode.D201, DataCode.D202, DataCode.D203, DataCode.D204}
     | {DataCode.D301, DataCode.D302, DataCode.D303}
 )
+#: Questions per column of :meth:`SqlChecks.stream_query`'s summary bits (two bits
+#: each, in a signed 64-bit integer).
+SIGNATURE = 31
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,9 @@ class SqlChecks:
     """The common table expressions, ``src`` … ``chk``."""
     index: dict[str, int] = field(default_factory=dict)
     """Variable -> its number i (columns ``r<i>``, ``c<i>``)."""
+    carry: list[str] = field(default_factory=list)
+    """Columns of the source the chain carries as they are (``_walk``, ``_line`` of
+    JSON Lines: :mod:`.jsonlines`)."""
 
     def findings_query(self) -> str:
         """One row per finding: ``(_row, _id, variable, code, value)``, by row."""
@@ -107,6 +114,62 @@ class SqlChecks:
             f"ORDER BY _row, k"
         )
 
+    def stream_query(self) -> str:
+        """One pass over the rows (DuckDB, fetched as Arrow batches): a row per row
+        read, in the order read, with the summary's counts as bits —
+        ``_sig<j>``: for the questions ``31 j … 31 j + 30`` of :attr:`questions`, bit
+        ``2 n`` on the path, ``2 n + 1`` on it and answered (-1: a row whose every cell
+        is empty, no response) — and, for a row with a finding, ``_id``, ``_codes``
+        (the code of each slot of :attr:`slots`, in order, NULL where none) and
+        ``_raws`` (the texts of :meth:`raw_columns`, then a NULL); NULL for a row
+        without one. With ``_walk`` carried (JSON Lines), a row flagged so is neither
+        counted nor checked: ``_wline`` holds its line for the walk.
+
+        The checks are the chain's, in the portable subset; only the shape of the
+        output (lists) is DuckDB's: one scan gives both the summary and the findings,
+        where :meth:`summary_query` and :meth:`findings_query` scan twice."""
+        walk = "_walk" in self.carry
+        skip = "_blank = 1 OR _walk" if walk else "_blank = 1"
+        parts: list[str] = []
+        for start in range(0, max(len(self.questions), 1), SIGNATURE):
+            bits: list[str] = []
+            for n, qid in enumerate(self.questions[start : start + SIGNATURE]):
+                step = self.plan.steps[self.plan.position_of(qid)]
+                shown = shown_column(step)
+                bits.append(f"CASE WHEN {shown} THEN {1 << (2 * n)} ELSE 0 END")
+                bits.append(
+                    f"CASE WHEN ({shown}) AND ({self.answered_shown(step)}) "
+                    f"THEN {1 << (2 * n + 1)} ELSE 0 END"
+                )
+            total = " + ".join(bits) or "0"
+            parts.append(
+                f"CASE WHEN {skip} THEN -1 ELSE CAST({total} AS BIGINT) END AS _sig{len(parts)}"
+            )
+        if walk:
+            parts.append("CASE WHEN _walk THEN _line ELSE NULL END AS _wline")
+        if not self.slots:
+            parts += ["CAST(NULL AS VARCHAR) AS _id", "CAST(NULL AS VARCHAR[]) AS _codes"]
+            parts.append("CAST(NULL AS VARCHAR[]) AS _raws")
+            return f"WITH {self.chain}\nSELECT {', '.join(parts)} FROM chk"
+        some = f"_blank = 0 AND ({any_set([f'f{s.index}' for s in self.slots])})"
+        if walk:
+            some = f"NOT _walk AND {some}"
+        codes = ", ".join(f"f{s.index}" for s in self.slots)
+        raws = ", ".join([*self.raw_columns(), "CAST(NULL AS VARCHAR)"])
+        parts += [
+            "CASE WHEN _bad THEN _id ELSE NULL END AS _id",
+            f"CASE WHEN _bad THEN [{codes}] ELSE NULL END AS _codes",
+            f"CASE WHEN _bad THEN [{raws}] ELSE NULL END AS _raws",
+        ]
+        return (
+            f"WITH {self.chain},\nfin AS (SELECT *, {some} AS _bad FROM chk)\n"
+            f"SELECT {', '.join(parts)} FROM fin"
+        )
+
+    def raw_columns(self) -> list[str]:
+        """The columns ``r<i>`` whose texts the reasons quote, in order."""
+        return self._raw_columns()
+
     def _raw_columns(self) -> list[str]:
         return sorted({s.raw for s in self.slots if s.raw}, key=lambda r: int(r[1:]))
 
@@ -125,6 +188,28 @@ class SqlChecks:
             )
         parts.append("COUNT(*)")  # the rows read, those with every cell empty too
         return f"WITH {self.chain}\nSELECT {', '.join(parts)} FROM chk"
+
+    def answered_shown(self, step: Step) -> str:
+        """Whether any variable of ``step`` counts as answered, where the question is
+        shown: :meth:`answered` with "shown" taken out — a value given, and if it is
+        valid, a box ticked and a follow-up's option chosen; the plain ones tested at
+        once (``COALESCE``)."""
+        plain: list[str] = []
+        other: list[str] = []
+        for name in step.variables:
+            info = self.plan.variables[name]
+            i = self.index[name]
+            if info.kind != "check" and info.option is None:
+                plain.append(f"r{i}")
+                continue
+            extra = []
+            if info.kind == "check":
+                extra.append(f"LOWER(TRIM(r{i})) IN ('true', '1')")
+            if info.option is not None:
+                extra.append(self.chosen(info))
+            other.append(f"(r{i} IS NOT NULL AND (c{i} IS NOT NULL OR ({' AND '.join(extra)})))")
+        tests = [any_set(plain)] if plain else []
+        return " OR ".join([*tests, *other]) or "1 = 0"
 
     def answered(self, name: str) -> str:
         """Kept (in the walk's response) or given but invalid (counts as answered)."""
@@ -183,6 +268,7 @@ def compile_checks(
     source: str,
     row: str,
     columns: Iterable[str] | None = None,
+    carry: Iterable[str] = (),
 ) -> SqlChecks:
     """The checks of ``plan`` over the relation ``source`` (a table name or a table
     function), numbering rows with the expression ``row``. ``reaching``: question ->
@@ -203,6 +289,8 @@ def compile_checks(
 
     ident = "_id" if present is None or "_id" in present else None
     src = [f"{row} AS _row", f"{raw(ident) if ident else 'CAST(NULL AS VARCHAR)'} AS _id"]
+    src += [f"{d.ident(column)} AS {column}" for column in carry]
+    checks.carry = list(carry)
     src += [f"{raw(name)} AS r{checks.index[name]}" for name in names]
     val = [
         f"{value_code(d, plan.variables[n], f'r{checks.index[n]}')} AS c{checks.index[n]}"
@@ -210,8 +298,15 @@ def compile_checks(
     ]
     # a row whose every cell is empty is no response (the CSV reader skips it): it is
     # numbered, then left out
+    empty = "''"
     cells = [d.ident(name) for name in (listed if listed is not None else ["_id", *names])]
-    blank = " AND ".join(f"COALESCE({cell}, '') = ''" for cell in cells) or "1 = 0"
+    blank = (
+        " AND ".join(
+            f"COALESCE({', '.join(f'NULLIF({c}, {empty})' for c in chunk)}, NULL) IS NULL"
+            for chunk in (cells[at : at + 50] for at in range(0, len(cells), 50))
+        )
+        or "1 = 0"
+    )
     src.append(f"CASE WHEN {blank} THEN 1 ELSE 0 END AS _blank")
     ctes = [
         f"src AS (SELECT {', '.join(src)} FROM {source})",
@@ -300,13 +395,13 @@ def _slots(checks: SqlChecks) -> list[Slot]:
 
     for qid in checks.questions:
         step = plan.steps[plan.position_of(qid)]
+        # a variable's value (D2xx) and its routing (D30x) in one slot: a routing
+        # finding needs a valid value (or none, for D302), so at most one holds
         for name in step.variables:
             i = checks.index[name]
-            add(name, qid, f"r{i}", f"c{i}")
+            add(name, qid, f"r{i}", f"COALESCE(c{i}, {_route(checks, step, name)})")
         for variable, expr in cross(checks, step):
             add(variable, qid, None, expr)
-        for name in step.variables:
-            add(name, qid, f"r{checks.index[name]}", _route(checks, step, name))
         for variable, expr in required(checks, step):
             add(variable, qid, None, expr)
     return slots

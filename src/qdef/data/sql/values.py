@@ -44,10 +44,13 @@ def has_code(d: Dialect, text: str, code: str) -> str:
     return d.match(text, f"{_BEFORE}{re.escape(code)}{_AFTER}")
 
 
-def twice(d: Dialect, text: str, code: str) -> str:
-    """Whether the code list ``text`` holds ``code`` twice or more."""
-    word = re.escape(code)
-    return d.match(text, rf"{_BEFORE}{word}\s+(?:\S+\s+)*{word}{_AFTER}")
+def twice(d: Dialect, text: str, codes: tuple[str, ...]) -> str:
+    """Whether the code list ``text`` holds one of ``codes`` twice or more (one match:
+    the alternatives in one pattern, not a match per code)."""
+    if not codes:
+        return "1 = 0"
+    words = "|".join(rf"{re.escape(code)}\s+(?:\S+\s+)*{re.escape(code)}" for code in codes)
+    return d.match(text, rf"{_BEFORE}(?:{words}){_AFTER}")
 
 
 def number(d: Dialect, text: str) -> str:
@@ -87,7 +90,7 @@ def _list_branches(d: Dialect, info: VarInfo, r: str) -> list[tuple[str, str]]:
     found = [
         (d.match(r, r"\s*"), "D202"),  # white space only: no codes
         (f"NOT {d.match(r, codes_pattern(codes))}", "D201"),
-        ("(" + " OR ".join(twice(d, r, c) for c in codes) + ")", "D202"),
+        (twice(d, r, codes), "D202"),
     ]
     question = info.node
     if info.kind == "ranking":
