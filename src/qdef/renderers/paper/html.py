@@ -4,7 +4,8 @@ The layout is the Markdown writer's (:func:`qdef.renderers.paper.writer.structur
 its blocks are rendered with markdown-it (CommonMark with GFM tables, raw HTML
 off, so that every text of the instrument stays text), each group in a
 ``<div>`` the print CSS (``print.css``) knows: ``question`` (kept on one page
-with its options), ``part`` (a conditional part, marked by a bar in the margin)
+with its options, unless its tables have more than :data:`LONG_TABLE` rows:
+``question long``), ``part`` (a conditional part, marked by a bar in the margin)
 and ``section``. What Markdown only shows as characters is drawn:
 
 - a blank (a run of at least three underscores the writer left unescaped) is a
@@ -33,6 +34,9 @@ from qdef.rendering.markdown import LINE_WIDTH
 
 #: A blank, or a box to tick (a single or a multiple choice's, a matrix cell's).
 _MARKS = re.compile("(_{3,}|[○☐])")
+#: More table rows than a page holds for sure: a question with them may break between
+#: rows (its header repeated); a shorter question is kept on one page.
+LONG_TABLE = 20
 #: The width of a blank per underscore, in em (an underscore of DejaVu Sans is 0.5 em).
 _EM_PER_CHARACTER = 0.5
 
@@ -55,8 +59,13 @@ def _emit(blocks: Sequence[Block], parser: MarkdownIt, out: list[str]) -> None:
             out.append(parser.render("\n\n".join(run)))
             run = []
         if block is not None and block.blocks:
-            out.append(f'<div class="{block.kind}">\n')
-            _emit(block.blocks, parser, out)
+            inner: list[str] = []
+            _emit(block.blocks, parser, inner)
+            kind = block.kind
+            if kind == "question" and sum(part.count("<tr>") for part in inner) > LONG_TABLE:
+                kind += " long"  # may break between rows (print.css)
+            out.append(f'<div class="{kind}">\n')
+            out.extend(inner)
             out.append("</div>\n")
 
 

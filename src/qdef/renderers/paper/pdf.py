@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from qdef.renderers.paper.writer import structure
 from qdef.rendering import Compiled, RenderError, RenderOptionError, RenderOptions, Words
@@ -75,11 +75,23 @@ def html(compiled: Compiled, options: RenderOptions) -> str:
 
 def pdf(compiled: Compiled, options: RenderOptions) -> bytes:
     """The PDF of :func:`html`, laid out by WeasyPrint."""
+    return written(*laid_out(compiled, options))
+
+
+def laid_out(compiled: Compiled, options: RenderOptions) -> tuple[str, Any]:
+    """The HTML of :func:`html` and WeasyPrint's layout of it (a ``Document``: its
+    pages and boxes, which tests measure)."""
     text = html(compiled, options)
     from weasyprint import HTML  # noqa: PLC0415
 
+    return text, HTML(string=text, base_url=None).render()
+
+
+def written(text: str, document: Any) -> bytes:
+    """The PDF of a laid out ``document`` (of the HTML ``text``): no dates, and a hash
+    of ``text`` as its file identifier, so that the same input gives the same bytes."""
     identifier = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    result = HTML(string=text, base_url=None).write_pdf(pdf_identifier=identifier)
+    result = document.write_pdf(pdf_identifier=identifier)
     assert isinstance(result, bytes)
     return result
 
