@@ -236,12 +236,10 @@ def test_nothing_is_printed_in_the_margins(
     for width, height, pixels in _gray_pages(result, dpi):
         count += 1
 
-        def ink(x0: float, y0: float, x1: float, y1: float) -> bool:
-            rows = range(round(y0 * px), round(y1 * px))
-            return any(
-                min(pixels[row * width + round(x0 * px) : row * width + round(x1 * px)]) < 200
-                for row in rows
-            )
+        def ink(
+            x0: float, y0: float, x1: float, y1: float, image: bytes = pixels, across: int = width
+        ) -> bool:
+            return _ink(image, across, px, (x0, y0, x1, y1))
 
         w, h = width / px, height / px
         where = f"page {count}"
@@ -254,6 +252,12 @@ def test_nothing_is_printed_in_the_margins(
         assert ink(LEFT, TOP, w - RIGHT, h - BOTTOM), f"{where}: an empty page"
         assert ink(LEFT, h - FOOTER_TOP, w - RIGHT, h - 8), f"{where}: no footer"
     assert count == len(result.document.pages)
+
+
+def _ink(pixels: bytes, width: int, px: float, area: tuple[float, ...]) -> bool:
+    """Whether the area (x0, y0, x1, y1 in mm) of a gray image has a dark pixel."""
+    x0, y0, x1, y1 = (round(v * px) for v in area)
+    return any(min(pixels[row * width + x0 : row * width + x1]) < 200 for row in range(y0, y1))
 
 
 def _boxes(page: Any, css_class: str) -> Iterator[Any]:
@@ -273,7 +277,11 @@ def test_answer_lines_are_at_least_8_mm_apart(
     checked = 0
     for number, page_ in enumerate(result.document.pages, 1):
         lines = [
-            (box.position_x, box.position_x + box.margin_width(), box.position_y + box.margin_height())
+            (
+                box.position_x,
+                box.position_x + box.margin_width(),
+                box.position_y + box.margin_height(),
+            )
             for box in _boxes(page_, "blank")
         ]
         for i, (left, right, y) in enumerate(lines):

@@ -61,7 +61,7 @@ def _emit(blocks: Sequence[Block], parser: MarkdownIt, out: list[str]) -> None:
         if block is not None and block.blocks:
             inner: list[str] = []
             _emit(block.blocks, parser, inner)
-            kind = block.kind
+            kind: str = block.kind
             if kind == "question" and sum(part.count("<tr>") for part in inner) > LONG_TABLE:
                 kind += " long"  # may break between rows (print.css)
             out.append(f'<div class="{kind}">\n')
