@@ -236,10 +236,8 @@ def test_nothing_is_printed_in_the_margins(
     for width, height, pixels in _gray_pages(result, dpi):
         count += 1
 
-        def ink(
-            x0: float, y0: float, x1: float, y1: float, image: bytes = pixels, across: int = width
-        ) -> bool:
-            return _ink(image, across, px, (x0, y0, x1, y1))
+        def ink(*area: float, image: bytes = pixels, across: int = width) -> bool:
+            return _ink(image, across, px, area)
 
         w, h = width / px, height / px
         where = f"page {count}"
