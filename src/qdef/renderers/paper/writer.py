@@ -142,12 +142,7 @@ class _Paper:
                     continue
                 if section.title is not None:
                     self.blocks.append(_line("##", heading(inline(self.text(section.title)))))
-                note = section_only_if(self.notes.sections[index], self.words, self.options)
-                outer = self.begin_part(note is not None)
-                if note is not None:
-                    self.blocks.append(_emphasis(note))
-                if section.intro is not None:
-                    self.blocks.extend(paragraphs(self.text(section.intro)))
+                outer = self.opening(index, section)
                 for position, question in enumerate(section.questions):
                     if isinstance(question, Computed):  # never shown: nothing on paper
                         continue
@@ -155,6 +150,17 @@ class _Paper:
                     self.question(question, numbers.get(question.id))
                 self.end_part(outer)
         return self.blocks
+
+    def opening(self, index: int, section: Section) -> list[Block] | None:
+        """A section's only-if note, which opens its conditional part, and its intro.
+        Returns what :meth:`end_part` closes the part with."""
+        note = section_only_if(self.notes.sections[index], self.words, self.options)
+        outer = self.begin_part(note is not None)
+        if note is not None:
+            self.blocks.append(_emphasis(note))
+        if section.intro is not None:
+            self.blocks.extend(paragraphs(self.text(section.intro)))
+        return outer
 
     @contextmanager
     def group(self, kind: Kind) -> Iterator[None]:
@@ -185,12 +191,7 @@ class _Paper:
             self.blocks.append(_line("##", heading(inline(shown_title))))
         elif title is not None and not self.pipes(title, repeat.item):  # else: in each block
             self.blocks.append(_line("##", heading(inline(self.text(title)))))
-        note = section_only_if(self.notes.sections[index], self.words, self.options)
-        outer = self.begin_part(note is not None)
-        if note is not None:
-            self.blocks.append(_emphasis(note))
-        if section.intro is not None:
-            self.blocks.extend(paragraphs(self.text(section.intro)))
+        outer = self.opening(index, section)
         source = self.words.roster_source(section.id)
         if repeat.times is not None:
             instruction = self.chrome("roster_times", question=source, max=len(slots))
