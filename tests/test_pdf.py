@@ -430,5 +430,5 @@ def test_without_weasyprint_the_error_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint fails
-    with pytest.raises(RenderError, match=re.escape("pip install 'qdef[pdf]'")):
+    with pytest.raises(RenderError, match=re.escape("qdef[pdf] (pip install '.[pdf]' in the")):
         render(INSTRUMENTS / "investitionspakt.yaml", "pdf")

@@ -33,7 +33,8 @@ FOOTER = (
     'font-family: "DejaVu Sans", sans-serif; font-size: 7.5pt; vertical-align: top; '
     "padding-top: 5mm;"
 )
-INSTALL = "pip install 'qdef[pdf]'"
+#: How to install the extra (qdef is installed from a checkout or a wheel built from it).
+INSTALL = "pip install '.[pdf]' in the checkout, or a wheel with [pdf] after its name"
 
 
 def page_size(options: RenderOptions) -> str:
@@ -104,9 +105,9 @@ def _require() -> None:
         import weasyprint  # noqa: F401, PLC0415
     except (ImportError, OSError) as error:
         raise RenderError(
-            f"the pdf renderer needs WeasyPrint and markdown-it-py ({error}); install "
-            f"qdef with its extra 'pdf': {INSTALL} (in a checkout: pip install '.[pdf]'); "
-            "WeasyPrint needs the Pango library (Debian: apt-get install libpango-1.0-0)"
+            f"the pdf renderer needs WeasyPrint and markdown-it-py ({error}): install "
+            f"qdef with its extra 'pdf', qdef[pdf] ({INSTALL}); WeasyPrint also needs "
+            "the Pango library (Debian: apt-get install libpango-1.0-0)"
         ) from None
 
 
