@@ -40,16 +40,20 @@ setup() {
 # CI=true they fail instead: they must run there).
 # Printing the form is checked in its PDF with poppler's pdftotext and pdftoppm.
 setup_browser() {
-    if [ -x /usr/bin/chromium ] && command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null; then
+    # fonts-dejavu-core: the pdf renderer's font (DejaVu Sans has ○ and ☐), which
+    # tests/test_pdf.py lays out and checks
+    if [ -x /usr/bin/chromium ] && command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null &&
+        [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
         return
     fi
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -q chromium poppler-utils >/dev/null ||
-            { apt-get update -q >/dev/null && apt-get install -y -q chromium poppler-utils >/dev/null; }
+        apt-get install -y -q chromium poppler-utils fonts-dejavu-core >/dev/null ||
+            { apt-get update -q >/dev/null &&
+                apt-get install -y -q chromium poppler-utils fonts-dejavu-core >/dev/null; }
     else
-        echo "note: no /usr/bin/chromium or no pdftoppm; the browser tests will be skipped" \
-            "(Debian: sudo apt-get install chromium poppler-utils)" >&2
+        echo "note: no /usr/bin/chromium, pdftoppm or DejaVu Sans; the browser and pdf tests" \
+            "need them (Debian: sudo apt-get install chromium poppler-utils fonts-dejavu-core)" >&2
     fi
 }
 

@@ -137,7 +137,12 @@ def test_the_wheel_smoke_test_runs_qdef_from_the_wheel_outside_the_checkout() ->
     package_data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
         "setuptools"
     ]["package-data"]["qdef"]
-    for needed in ("model/schema/*.json", "wording/catalogs/*.po", "renderers/webform/assets/*"):
+    for needed in (
+        "model/schema/*.json",
+        "wording/catalogs/*.po",
+        "renderers/webform/assets/*",
+        "renderers/paper/print.css",
+    ):
         assert needed in package_data
 
 

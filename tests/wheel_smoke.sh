@@ -2,7 +2,7 @@
 # qdef as users get it: build the sdist and the wheel (the wheel from the sdist, as
 # `python -m build` does), install the wheel into a fresh virtualenv, and run qdef
 # from there, outside the checkout, so that nothing comes from src/: validate,
-# render (the web form and the paper questionnaire) and check. This fails when a
+# render (the web form, the paper questionnaire, and its PDF with the extra `pdf`) and check. This fails when a
 # file qdef needs at run time (the JSON Schema, the wording catalogues, the web
 # form's templates, script and style sheet) is missing from the sdist or the wheel.
 #
@@ -50,6 +50,19 @@ for lang in de en es fr; do
 done
 "$qdef" catalog init sw -o "$work/sw.po"
 "$qdef" catalog check "$work/sw.po" >/dev/null
+# The pdf renderer without its extra: refused, saying what to install; with it, a PDF
+# (its print style sheet comes from the wheel).
+if "$qdef" render "$instrument" --to pdf -o "$work/paper.pdf" 2>"$work/pdf.err"; then
+    echo "wheel_smoke: --to pdf worked without the extra 'pdf'" >&2; exit 1
+fi
+grep -qF "its extra 'pdf', qdef[pdf]" "$work/pdf.err" ||
+    { cat "$work/pdf.err" >&2; echo "wheel_smoke: --to pdf did not name the extra" >&2; exit 1; }
+"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "${wheels[0]}[pdf]" \
+    >"$work/install-pdf.log" 2>&1 ||
+    { cat "$work/install-pdf.log" >&2; echo "wheel_smoke: installing qdef[pdf] failed" >&2; exit 1; }
+"$qdef" render "$instrument" --to pdf -o "$work/paper.pdf"
+[ "$(head -c 5 "$work/paper.pdf")" = "%PDF-" ] ||
+    { echo "wheel_smoke: the pdf renderer wrote no PDF" >&2; exit 1; }
 "$qdef" check "$instrument" --examples 20
 [ ! -e "$work/.hypothesis" ] || { echo "wheel_smoke: qdef check left .hypothesis/" >&2; exit 1; }
 "$qdef" schema >"$work/schema.json"

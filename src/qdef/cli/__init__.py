@@ -1,6 +1,7 @@
 """The ``qdef`` command line: ``validate``, ``check``, ``paths``, ``render``,
-``renderers``, ``schema``, ``diff``, ``import``, ``data``, ``translate`` and ``catalog``, one module each (its
-description, its arguments and what it does), imported only when its command runs;
+``renderers``, ``schema``, ``diff``, ``import``, ``data``, ``translate`` and ``catalog``,
+one module each (its description, its arguments and what it does), imported only when
+its command runs;
 :mod:`qdef.cli.common` holds what they share (reading, reporting, exit codes).
 
 Exit codes: 0 clean (warnings allowed), 1 problems found in an instrument,

@@ -12,7 +12,8 @@ options alone: the same input gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from qdef.expr import Expr, parse
 from qdef.model import (
@@ -43,6 +44,7 @@ from qdef.model import (
     TextListQuestion,
     TextQuestion,
 )
+from qdef.renderers.paper.blocks import Block, Group, Kind, markdown
 from qdef.rendering import (
     Compiled,
     Destination,
@@ -89,6 +91,12 @@ DATE_WIDTH = {"day": 12, "month": 9, "year": 6}
 
 
 def write(compiled: Compiled, options: RenderOptions) -> str:
+    return "\n\n".join(markdown(structure(compiled, options))) + "\n"
+
+
+def structure(compiled: Compiled, options: RenderOptions) -> list[Block]:
+    """The paper questionnaire as Markdown blocks in groups (:mod:`.blocks`): what
+    :func:`write` prints as Markdown and the ``pdf`` renderer as HTML."""
     return _Paper(compiled, options).document()
 
 
@@ -108,13 +116,13 @@ class _Paper:
         self.roster_numbers: frozenset[str] | None = None
         #: The questions by id (a roster's source among them).
         self.sources = {q.id: q for _, q in self.instrument.questions()}
-        self.blocks: list[str] = []
+        self.blocks: list[Block] = []
         #: The key path of the question being written.
         self.path: tuple[str | int, ...] = ()
 
     # ------------------------------------------------------------------ document
 
-    def document(self) -> str:
+    def document(self) -> list[Block]:
         instrument = self.instrument
         self.blocks.append(_line("#", heading(inline(self.text(instrument.title)))))
         if instrument.version is not None:
@@ -128,24 +136,41 @@ class _Paper:
             self.path = ("sections", index)
             if section.intro is None and all(isinstance(q, Computed) for q in section.questions):
                 continue  # nothing in it is shown: no heading with nothing under it
-            if section.repeat is not None:
-                self.roster(index, section)
-                continue
-            if section.title is not None:
-                self.blocks.append(_line("##", heading(inline(self.text(section.title)))))
-            note = section_only_if(self.notes.sections[index], self.words, self.options)
-            outer = self.begin_part(note is not None)
-            if note is not None:
-                self.blocks.append(_emphasis(note))
-            if section.intro is not None:
-                self.blocks.extend(paragraphs(self.text(section.intro)))
-            for position, question in enumerate(section.questions):
-                if isinstance(question, Computed):  # never shown: nothing on paper
+            with self.group("section"):
+                if section.repeat is not None:
+                    self.roster(index, section)
                     continue
-                self.path = ("sections", index, "questions", position)
-                self.question(question, numbers.get(question.id))
-            self.end_part(outer)
-        return "\n\n".join(self.blocks) + "\n"
+                if section.title is not None:
+                    self.blocks.append(_line("##", heading(inline(self.text(section.title)))))
+                outer = self.opening(index, section)
+                for position, question in enumerate(section.questions):
+                    if isinstance(question, Computed):  # never shown: nothing on paper
+                        continue
+                    self.path = ("sections", index, "questions", position)
+                    self.question(question, numbers.get(question.id))
+                self.end_part(outer)
+        return self.blocks
+
+    def opening(self, index: int, section: Section) -> list[Block] | None:
+        """A section's only-if note, which opens its conditional part, and its intro.
+        Returns what :meth:`end_part` closes the part with."""
+        note = section_only_if(self.notes.sections[index], self.words, self.options)
+        outer = self.begin_part(note is not None)
+        if note is not None:
+            self.blocks.append(_emphasis(note))
+        if section.intro is not None:
+            self.blocks.extend(paragraphs(self.text(section.intro)))
+        return outer
+
+    @contextmanager
+    def group(self, kind: Kind) -> Iterator[None]:
+        """Collect the blocks written inside the ``with`` into a group of ``kind``."""
+        outer, self.blocks = self.blocks, []
+        try:
+            yield
+        finally:
+            outer.append(Group(kind, self.blocks))
+            self.blocks = outer
 
     # ------------------------------------------------------------------ rosters
 
@@ -166,12 +191,7 @@ class _Paper:
             self.blocks.append(_line("##", heading(inline(shown_title))))
         elif title is not None and not self.pipes(title, repeat.item):  # else: in each block
             self.blocks.append(_line("##", heading(inline(self.text(title)))))
-        note = section_only_if(self.notes.sections[index], self.words, self.options)
-        outer = self.begin_part(note is not None)
-        if note is not None:
-            self.blocks.append(_emphasis(note))
-        if section.intro is not None:
-            self.blocks.extend(paragraphs(self.text(section.intro)))
+        outer = self.opening(index, section)
         source = self.words.roster_source(section.id)
         if repeat.times is not None:
             instruction = self.chrome("roster_times", question=source, max=len(slots))
@@ -320,7 +340,7 @@ class _Paper:
             return self.chrome(f"{prefix}_end")
         return self.chrome(prefix, number=destination.number)
 
-    def begin_part(self, conditional: bool) -> list[str] | None:
+    def begin_part(self, conditional: bool) -> list[Block] | None:
         """Start a conditional part (a section or question with a ``when``): its blocks
         are collected apart and printed as a quote, so that a bar in the margin shows
         where it begins and ends. Returns the blocks to go back to (None: not one)."""
@@ -329,10 +349,10 @@ class _Paper:
         outer, self.blocks = self.blocks, []
         return outer
 
-    def end_part(self, outer: list[str] | None) -> None:
+    def end_part(self, outer: list[Block] | None) -> None:
         if outer is None:
             return
-        outer.append(_quote("\n\n".join(self.blocks)))
+        outer.append(Group("part", self.blocks))
         self.blocks = outer
 
     # ------------------------------------------------------------------ questions
@@ -340,11 +360,12 @@ class _Paper:
     def question(self, question: Question, number: str | None) -> None:
         notes = self.notes.questions[question.id]
         only_if = question_only_if(question, notes, self.words, self.options)
-        outer = self.begin_part(only_if is not None)
-        if only_if is not None:
-            self.blocks.append(_emphasis(only_if))
-        self.question_body(question, number, notes)
-        self.end_part(outer)
+        with self.group("question"):
+            outer = self.begin_part(only_if is not None)
+            if only_if is not None:
+                self.blocks.append(_emphasis(only_if))
+            self.question_body(question, number, notes)
+            self.end_part(outer)
 
     def question_body(self, question: Question, number: str | None, notes: QuestionNotes) -> None:
         if isinstance(question, Computed):  # never shown (skipped before): nothing to write
@@ -767,11 +788,6 @@ def _line(start: str, rest: str) -> str:
     """``start`` and ``rest`` separated by a space, or ``start`` alone when ``rest`` is
     empty (no trailing space)."""
     return f"{start} {rest}" if rest else start
-
-
-def _quote(blocks: str) -> str:
-    """Markdown blocks inside a block quote (``>`` before every line)."""
-    return "\n".join(f"> {line}" if line else ">" for line in blocks.split("\n"))
 
 
 def _emphasis(text: str, *, escaped: bool = False) -> str:
