@@ -5,9 +5,9 @@ directory of such files, and JSON Lines (one response per line).
 The web form saves the response object and nothing else (docs/webform.md); a key
 ``_id`` (never a variable: no id starts with ``_``) names the response in findings,
 so that a collection system can add it; ``_language`` (the language a page with
-several languages was answered in) is no answer and is left out. A file that is not JSON, or a line or an
-element that is not an object, is a finding (D401), never an exception: the next
-response is read all the same.
+several languages was answered in) is no answer and is left out. A file that is
+not JSON, or a line or an element that is not an object, is a finding (D401),
+never an exception: the next response is read all the same.
 """
 
 from __future__ import annotations
