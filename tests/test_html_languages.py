@@ -156,7 +156,13 @@ def test_switching_keeps_every_answer_and_changes_every_text(
     assert before["audit"] == [] and "urteil" in before["shown"]
     assert audit(form) == []
 
-    page.click('.languages button[lang="en"]')
+    page.focus(css_id("f-name"))  # the switcher comes first: Shift+Tab, Tab, Enter
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.lang") == "de"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.lang") == "en"  # the focus stays
     english = texts(form)
     assert state(form) == before  # answers, routing and the order shown unchanged
     assert english == {
@@ -190,6 +196,19 @@ def test_switching_keeps_every_answer_and_changes_every_text(
     assert texts(form)["farbe"] == german["farbe"]
     assert form.page.evaluate("qdefForm.debug.audit()") == []
     assert form.errors == []
+
+
+@pytest.mark.browser
+def test_lang_in_the_address_opens_the_page_in_that_language(
+    forms: FormPages, sprachen: qdef.Instrument
+) -> None:
+    path = forms.file(sprachen)
+    page = forms.open(sprachen).page
+    page.goto(path.as_uri() + "?lang=en")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("h1") == "Languages"
+    page.goto(path.as_uri() + "?lang=fr")  # not one of its languages: the first
+    assert page.get_attribute("html", "lang") == "de"
 
 
 @pytest.mark.browser

@@ -2982,4 +2982,9 @@
   });
 
   fullRefresh();
+  // ?lang=<language> in the page's address: opened in that language (a link per language)
+  var asked = new URLSearchParams(window.location.search).get("lang");
+  if (asked !== null) {
+    switchLanguage(asked);
+  }
 })();
