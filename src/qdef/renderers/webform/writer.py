@@ -164,15 +164,19 @@ def write(compiled: Compiled, options: RenderOptions) -> str:
     found = languages(compiled, options)
     page = _Page(compiled, options)
     if len(found) > 1:
-        others = [_Page(compiled, other) for other in found if other.lang != options.lang]
-        page.languages = [(p.lang, p.chrome("language_name")) for p in (page, *others)]
-        page.languages.sort(key=lambda pair: [o.lang for o in found].index(pair[0]))
-        for other in others:
-            other.languages = page.languages  # the same switcher, its label translated
-        page.translations = [
-            (other.lang, Markup(_template(other).render(page=other, part=True))) for other in others
+        pages = {o.lang: page if o.lang == options.lang else _Page(compiled, o) for o in found}
+        # each language named in itself (its tag where its catalogue has no name)
+        named = [
+            (lang, p.chrome("language_name") if "language_name" in p.chrome else lang)
+            for lang, p in pages.items()
         ]
-        page.others = others
+        page.others = [p for p in pages.values() if p is not page]
+        for each in pages.values():
+            each.languages = named  # the same switcher in every language, its label translated
+        page.translations = [
+            (other.lang, Markup(_template(other).render(page=other, part=True)))
+            for other in page.others
+        ]
     return _template(page).render(page=page, part=False)
 
 
