@@ -229,3 +229,18 @@ def test_without_script_the_first_language_shows(chromium: Any, tmp_path: Path) 
         assert "Was an integration manager employed?" not in body
     finally:
         context.close()
+
+
+def test_the_overlay_names_each_place_where_the_programs_differ_once() -> None:
+    from qdef.renderers.webform.languages import overlay  # noqa: PLC0415
+
+    de = {"lang": "de", "m": {"a": "Ja", "b": "x"}, "p": [1, 2], "s": [{"r": [["c", 0]]}]}
+    en = {"lang": "en", "m": {"a": "Yes", "b": "x"}, "p": [1], "s": [{"r": [["c", 1]]}]}
+    fr = {"lang": "fr", "m": {"a": "Oui", "b": "x", "c": "z"}, "p": [1, 2]}
+    fr["s"] = [{"r": [["c", 0]]}]
+    found = overlay({"de": de, "en": en, "fr": fr})
+    places = [["lang"], ["m", "a"], ["m", "c"], ["p"], ["s", 0, "r", 0, 1]]
+    assert [path for path, _ in found["de"]] == places
+    assert [value for _, value in found["de"]] == ["de", "Ja", None, [1, 2], 0]
+    assert [value for _, value in found["en"]] == ["en", "Yes", None, [1], 1]
+    assert [value for _, value in found["fr"]] == ["fr", "Oui", "z", [1, 2], 0]
