@@ -199,15 +199,15 @@ def test_switching_keeps_every_answer_and_changes_every_text(
 
 
 @pytest.mark.browser
-def test_lang_in_the_address_opens_the_page_in_that_language(
+def test_the_language_in_the_address_opens_the_page_in_it(
     forms: FormPages, sprachen: qdef.Instrument
 ) -> None:
     path = forms.file(sprachen)
     page = forms.open(sprachen).page
-    page.goto(path.as_uri() + "?lang=en")
+    page.goto(path.as_uri() + "?_language=en")
     assert page.get_attribute("html", "lang") == "en"
     assert page.inner_text("h1") == "Languages"
-    page.goto(path.as_uri() + "?lang=fr")  # not one of its languages: the first
+    page.goto(path.as_uri() + "?_language=fr")  # not one of its languages: the first
     assert page.get_attribute("html", "lang") == "de"
 
 

@@ -2982,8 +2982,9 @@
   });
 
   fullRefresh();
-  // ?lang=<language> in the page's address: opened in that language (a link per language)
-  var asked = new URLSearchParams(window.location.search).get("lang");
+  // ?_language=<language> in the page's address: opened in that language (a link per
+  // language; "_" as in the saved key: no hidden variable's id starts with it)
+  var asked = new URLSearchParams(window.location.search).get("_language");
   if (asked !== null) {
     switchLanguage(asked);
   }
