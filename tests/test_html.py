@@ -31,27 +31,40 @@ CASES = sorted((Path(__file__).parent / "cases" / "render").glob("*.yaml"))
 
 
 class Page(HTMLParser):
-    """The elements of a page: tag, attributes and the text inside scripts and styles."""
+    """The elements of a page: tag, attributes and the text inside scripts and styles;
+    as the document has them (the content of a ``<template>``, the page in another
+    language, is not the document's: ``templates`` counts them)."""
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict[str, str]]] = []
         self.raw: dict[str, list[str]] = {"script": [], "style": []}
         self.text: list[str] = []
+        self.templates = 0
         self._in: str | None = None
+        self._inert = False
         self.feed(html)
         self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._inert:
+            return
         self.elements.append((tag, {k: v or "" for k, v in attrs}))
         if tag in self.raw:
             self._in = tag
+        if tag == "template":
+            self._inert = True
+            self.templates += 1
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "template":
+            self._inert = False
         if tag == self._in:
             self._in = None
 
     def handle_data(self, data: str) -> None:
+        if self._inert:
+            return
         if self._in is not None:
             self.raw[self._in].append(data)
         else:
@@ -112,9 +125,13 @@ def test_rendering_is_deterministic_and_sets_the_language() -> None:
     first = render(instrument, "html")
     assert first == render(qdef.load(CASES[0].parent / "translated.yaml"), "html")
     assert '<html lang="de"' in str(first)
-    english = str(render(instrument, "html", lang="en"))
+    english = str(render(instrument, "html", lang="en", languages="one"))
     assert '<html lang="en"' in english and "Save answers" in english
     assert "Antworten speichern" not in english
+    both = Page(str(render(instrument, "html", lang="en")))  # German in a template
+    shown = "".join(both.text)
+    assert both.templates == 1 and "Save answers" in shown and "Antworten speichern" not in shown
+    assert "Antworten speichern" in str(render(instrument, "html", lang="en"))
 
 
 @pytest.mark.parametrize(

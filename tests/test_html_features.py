@@ -169,6 +169,8 @@ def check_typed(forms: FormPages, instrument: Instrument, respondent: dict[str, 
             "#qdef-summary li", "els => els.map(e => e.textContent)"
         )
         pytest.fail(f"save refused: {refused}")
+    if form.page.locator(".languages").count():  # a page of several languages names its own
+        assert saved.pop("_language") == instrument.language
     assert saved == reference.response
     assert form.page.evaluate("qdefForm.debug.audit()") == []
     assert form.errors == []

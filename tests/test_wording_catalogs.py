@@ -447,7 +447,8 @@ def _english_phrases() -> set[str]:
 def _visible(html_text: str) -> str:
     from html import unescape  # noqa: PLC0415
 
-    text = re.sub(r"<(script|style)\b.*?</\1>", " ", html_text, flags=re.S)
+    # the page's other languages are inert <template>s (shown only when switched to)
+    text = re.sub(r"<(script|style|template)\b.*?</\1>", " ", html_text, flags=re.S)
     messages = re.findall(r'"messages":\s*(\{.*?\})', html_text, flags=re.S)
     return unescape(re.sub(r"<[^>]+>", " ", text)) + " ".join(messages)
 

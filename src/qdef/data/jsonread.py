@@ -4,9 +4,10 @@ directory of such files, and JSON Lines (one response per line).
 
 The web form saves the response object and nothing else (docs/webform.md); a key
 ``_id`` (never a variable: no id starts with ``_``) names the response in findings,
-so that a collection system can add it. A file that is not JSON, or a line or an
-element that is not an object, is a finding (D401), never an exception: the next
-response is read all the same.
+so that a collection system can add it; ``_language`` (the language a page with
+several languages was answered in) is no answer and is left out. A file that is
+not JSON, or a line or an element that is not an object, is a finding (D401),
+never an exception: the next response is read all the same.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def _record(where: str, document: Any) -> Record:
         kind = type(document).__name__
         return unreadable(where, f"a response is a JSON object of answers, not a {kind}")
     answers = dict(document)
+    answers.pop("_language", None)  # the language the web form was shown in: no answer
     given = answers.pop("_id", None)
     ident = str(given) if isinstance(given, str | int) and not isinstance(given, bool) else None
     return Record(where, ident, answers)

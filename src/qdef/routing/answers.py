@@ -66,12 +66,15 @@ def real_date(text: str, precision: str) -> bool:
 
 def problems(plan: Plan, answers: Mapping[str, Any]) -> list[str]:
     """Every way ``answers`` does not fit the instrument (unknown names, types,
-    codes, bounds, steps, exclusivity, date order, malformed roster records and
-    ``_order``). Required questions may be unanswered."""
+    codes, bounds, steps, exclusivity, date order, malformed roster records,
+    ``_order`` and ``_language``). Required questions may be unanswered."""
     found: list[str] = []
     for name, value in answers.items():
         if name == "_order":
             found.extend(_order_problems(plan, value))
+            continue
+        if name == "_language":
+            found.extend(_language_problems(plan, value))
             continue
         roster = plan.rosters.get(name)
         if roster is not None:
@@ -128,6 +131,16 @@ def _records_problems(plan: Plan, roster: Roster, value: Any) -> list[str]:
 def _roster_of_entry(plan: Plan, name: str) -> str | None:
     position = plan.symbols.positions.get(name)
     return None if position is None else plan.steps[position].roster
+
+
+def _language_problems(plan: Plan, value: Any) -> list[str]:
+    """What is wrong with a ``_language`` (the web form's: the language its page was
+    answered in): it names one of the instrument's languages."""
+    instrument = plan.instrument
+    languages = [instrument.language, *instrument.translations]
+    if value in languages:
+        return []
+    return [f"'_language': {value!r} is not a language of the instrument ({', '.join(languages)})"]
 
 
 def _order_problems(plan: Plan, value: Any) -> list[str]:

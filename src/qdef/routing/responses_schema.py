@@ -2,9 +2,10 @@
 
 :func:`response_schema` describes what a walk's response may hold: each variable's
 key with its type, codes, bounds and text shape, roster records as arrays of
-objects, and ``_order``. It is a schema of *data*, not of routing: every key is
-optional (which are present depends on the walk), so a response that the walk would
-never give may still be valid; one that is not valid is never a walk's response.
+objects, ``_order``, and ``_language`` for an instrument with translations. It is
+a schema of *data*, not of routing: every key is optional (which are present
+depends on the walk), so a response that the walk would never give may still be
+valid; one that is not valid is never a walk's response.
 
 :func:`routing_rules` adds what JSON Schema can say of the routing: for each
 question outside rosters whose reaching condition (the routing analysis's, in the
@@ -77,6 +78,10 @@ def response_schema(plan: Plan, analysis: Analysis | None = None) -> dict[str, A
             "additionalProperties": False,
         }
     instrument = plan.instrument
+    if instrument.translations:  # saved by a web form with several languages
+        properties["_language"] = {
+            "enum": [instrument.language, *instrument.translations],
+        }
     schema: dict[str, Any] = {
         "$schema": DIALECT,
         "title": f"A response to {instrument.id}",

@@ -60,6 +60,19 @@ def catalog(lang: str, source: Path | None = None) -> Catalog:
     return found
 
 
+def own_name(lang: str) -> str:
+    """``lang`` named in itself, as CLDR names it (``Deutsch``, ``English``,
+    ``Français``, ``Kiswahili``), its first letter capitalised as a menu item is; the
+    tag itself for a language CLDR does not know."""
+    from babel import Locale, UnknownLocaleError  # noqa: PLC0415
+
+    try:
+        name = Locale.parse(lang, sep="-").get_display_name() or ""
+    except (UnknownLocaleError, ValueError):
+        name = ""
+    return name[:1].upper() + name[1:] if name else lang
+
+
 def missing_message(*langs: str, fix: str = "", source: Path | None = None) -> str:
     """Why there is no wording for ``langs`` (the languages there is some for, and how
     to add one), and ``fix``, what the user can do instead."""

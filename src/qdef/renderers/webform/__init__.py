@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from qdef.rendering import BaseRenderer
 
@@ -19,6 +19,10 @@ class HtmlRenderer(BaseRenderer):
     suffix = ".html"
     media_type = "text/html; charset=utf-8"
     description = "standalone web form (one HTML file: live routing, checks, answers as JSON)"
+    options: ClassVar[dict[str, str]] = {
+        "languages": "all (default): every language of the instrument, with a switcher "
+        "(shown first: --lang); one: only the language rendered",
+    }
 
     def render(self, compiled: Compiled, options: RenderOptions) -> str:
         from qdef.renderers.webform.writer import write  # noqa: PLC0415

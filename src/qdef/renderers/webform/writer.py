@@ -157,8 +157,25 @@ PATTERN_MESSAGES = ("web_pattern", "web_format_email", "web_format_phone", "web_
 
 
 def write(compiled: Compiled, options: RenderOptions) -> str:
+    """The page; with more than one language (:mod:`.languages`), the page in
+    ``options.lang`` with the others as templates and a switcher."""
+    from qdef.renderers.webform.languages import languages  # noqa: PLC0415
+    from qdef.wording.catalog import own_name  # noqa: PLC0415
+
+    found = languages(compiled, options)
     page = _Page(compiled, options)
-    return _template(page).render(page=page)
+    if len(found) > 1:
+        pages = {o.lang: page if o.lang == options.lang else _Page(compiled, o) for o in found}
+        # each language named in itself, as CLDR names it (its tag where CLDR has none)
+        named = [(lang, own_name(lang)) for lang in pages]
+        page.others = [p for p in pages.values() if p is not page]
+        for each in pages.values():
+            each.languages = named  # the same switcher in every language, its label translated
+        page.translations = [
+            (other.lang, Markup(_template(other).render(page=other, part=True)))
+            for other in page.others
+        ]
+    return _template(page).render(page=page, part=False)
 
 
 class Escaper:
@@ -871,11 +888,37 @@ class _Page:
             "img-src data:; base-uri 'none'; form-action 'none'"
         )
         self.sections = self._sections()
+        self.languages: list[tuple[str, str]] = []
+        """The switcher's languages (tag, name in itself), in the instrument's order;
+        none for a page of one language."""
+        self.translations: list[tuple[str, Markup]] = []
+        """The page's texts in each other language (the markup of its body)."""
+        self.others: list[_Page] = []
+        """The pages of the other languages."""
 
     @functools.cached_property
+    def data(self) -> dict[str, Any]:
+        """The program as data, taken after the page's texts are written (it numbers
+        them as they are written)."""
+        return program(self.compiled, self.options, self.pipes)
+
+    @property
     def program(self) -> Markup:
-        """The program, taken where the template writes it: after the texts it numbers."""
-        return script_json(program(self.compiled, self.options, self.pipes))
+        """The program, taken where the template writes it: after the texts it numbers;
+        with other languages, each language's values where the programs differ
+        (:func:`.languages.overlay`) and its title."""
+        data = self.data
+        if self.others:
+            from qdef.renderers.webform.languages import overlay  # noqa: PLC0415
+
+            pages = {page.lang: page for page in (self, *self.others)}
+            values = overlay({lang: page.data for lang, page in pages.items()})
+            data = dict(data)
+            data["languages"] = {
+                lang: {"title": pages[lang].title, "set": values[lang]}
+                for lang, _ in self.languages
+            }
+        return script_json(data)
 
     def text(self, text: str | dict[str, str]) -> str:
         """A text in the page's language; one with pieces (piping) as HTML with a span

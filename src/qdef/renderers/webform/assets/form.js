@@ -82,6 +82,22 @@
    * The page is put in that order before anything else looks at it. */
   var shownOrder = Object.create(null);
   (function () {
+    steps.forEach(function (step) {
+      if (step.order) {
+        shownOrder[step.q] = shuffled(step.order.codes, step.order.anchored, seed, step.q);
+      }
+    });
+    (program.shuffle || []).forEach(function (section) {
+      var ids = shuffled(section.ids, section.anchored, seed, section.id);
+      shownOrder[section.id] = ids.filter(function (id, index) {
+        return !section.computed[section.ids.indexOf(id)];
+      });
+    });
+  })();
+
+  /** Put the page (``root``: the document, or a language's copy of the page) in the
+   * order shown. */
+  function arrange(root) {
     var shuffle = program.shuffle;
     if (!shuffle) {
       return;
@@ -90,9 +106,8 @@
       if (!step.order) {
         return;
       }
-      var codes = shuffled(step.order.codes, step.order.anchored, seed, step.q);
-      shownOrder[step.q] = codes;
-      var wrapper = doc.getElementById("q-" + step.q);
+      var codes = shownOrder[step.q];
+      var wrapper = root.getElementById("q-" + step.q);
       if (wrapper === null) {
         return;
       }
@@ -115,16 +130,13 @@
       });
     });
     shuffle.forEach(function (section) {
-      var ids = shuffled(section.ids, section.anchored, seed, section.id);
-      shownOrder[section.id] = ids.filter(function (id, index) {
-        return !section.computed[section.ids.indexOf(id)];
-      });
       shownOrder[section.id].forEach(function (id) {
-        var wrapper = doc.getElementById("q-" + id);
+        var wrapper = root.getElementById("q-" + id);
         wrapper.parentNode.appendChild(wrapper); // a section's entries close it
       });
     });
-  })();
+  }
+  arrange(doc);
 
   /** The code of an option's line, a row or a drop-down's entry of question ``q``. */
   function itemCode(element, q) {
@@ -1327,15 +1339,9 @@
   /* Piping: the page's pieces (elements [data-pipe]) and whole texts (drop-down
    * options, [data-text]), with the variables each reads; filled in with
    * textContent, never as HTML. */
-  var pipeSpans = Object.create(null); // piece -> its elements
-  var textElements = Object.create(null); // text -> its elements
-  Array.prototype.forEach.call(doc.querySelectorAll("[data-pipe]"), function (element) {
-    push(pipeSpans, element.getAttribute("data-pipe"), element);
-  });
-  Array.prototype.forEach.call(doc.querySelectorAll("[data-text]"), function (element) {
-    push(textElements, element.getAttribute("data-text"), element);
-  });
-  var pipeReaders = Object.create(null); // variable -> pieces ("p<i>") and texts ("t<i>") reading it
+  var pipeSpans; // piece -> its elements
+  var textElements; // text -> its elements
+  var pipeReaders; // variable -> pieces ("p<i>") and texts ("t<i>") reading it
   function noteReads(key, expr) {
     var read = new Set();
     reads(expr, read);
@@ -1343,18 +1349,32 @@
       push(pipeReaders, name, key);
     });
   }
-  pieces.forEach(function (piece, index) {
-    if (own(pipeSpans, String(index))) {
-      noteReads("p" + index, piece.expr);
-    }
-  });
-  Object.keys(textElements).forEach(function (index) {
-    texts[index].forEach(function (part) {
-      if (typeof part !== "string") {
-        noteReads("t" + index, pieces[part].expr);
+  /** Find the page's pieces and whole texts (again after a change of language: each
+   * language numbers its own). */
+  function indexPipes() {
+    pipeSpans = Object.create(null);
+    textElements = Object.create(null);
+    pipeReaders = Object.create(null);
+    Array.prototype.forEach.call(doc.querySelectorAll("[data-pipe]"), function (element) {
+      push(pipeSpans, element.getAttribute("data-pipe"), element);
+    });
+    Array.prototype.forEach.call(doc.querySelectorAll("[data-text]"), function (element) {
+      push(textElements, element.getAttribute("data-text"), element);
+    });
+    pieces.forEach(function (piece, index) {
+      if (own(pipeSpans, String(index))) {
+        noteReads("p" + index, piece.expr);
       }
     });
-  });
+    Object.keys(textElements).forEach(function (index) {
+      texts[index].forEach(function (part) {
+        if (typeof part !== "string") {
+          noteReads("t" + index, pieces[part].expr);
+        }
+      });
+    });
+  }
+  indexPipes();
   var pipesDirty = new Set();
 
   /** Fill in the pieces and texts that read a changed variable (``all``: every one). */
@@ -2305,7 +2325,7 @@
     return step.number ? step.number + ". " : "";
   }
 
-  function showSummary(found) {
+  function showSummary(found, quietly) {
     var list = summary.querySelector("ul");
     list.textContent = "";
     var firstEnabled = Object.create(null); // question id -> its first enabled input
@@ -2334,7 +2354,9 @@
     doc.getElementById("qdef-summary-title").textContent =
       found.length === 1 ? message("web_errors_one") : message("web_errors_many", { count: found.length });
     summary.hidden = false;
-    summary.focus();
+    if (!quietly) {
+      summary.focus();
+    }
   }
 
   /** JSON as Python's json.dumps(response, indent=2, ensure_ascii=False) writes it;
@@ -2483,7 +2505,7 @@
       return null;
     }
     summary.hidden = true;
-    var json = serialize(withOrder(result));
+    var json = serialize(withLanguage(withOrder(result)));
     var name = message("web_answers_file", { id: program.instrument });
     var link = doc.createElement("a");
     link.href = URL.createObjectURL(new Blob([json], { type: "application/json" }));
@@ -2501,6 +2523,200 @@
   }
 
   doc.getElementById("qdef-save").addEventListener("click", save);
+
+  /* ------------------------------------------------------------------ languages */
+
+  /* A page with several languages (docs/webform.md, "Languages") carries the others
+   * as <template> elements of the same markup, and the program the values that differ
+   * between the languages' programs (messages, piped texts and their numbers).
+   * Switching copies the other language's texts into the page, node by node: text
+   * nodes and the attributes that hold text. Where a text's markup differs (another
+   * number of lines, paragraphs or pieces), the elements the script may hold on to
+   * (isAnchor: those with ids, inputs, and those holding either) are matched in
+   * order and what stands between them is replaced by copies of the template's.
+   * Inputs are never touched, so the answers and the routing stay as they are. */
+  var languages = program.languages || null;
+  var language = program.lang;
+  var models = Object.create(null); // language -> its page (header and main), in the order shown
+  var TEXT_ATTRIBUTES = ["lang", "aria-label", "title", "placeholder", "data-pipe", "data-text", "data-unit"];
+  var switcher = doc.querySelector(".languages");
+
+  if (languages !== null) {
+    var mine = doc.createDocumentFragment();
+    mine.appendChild(doc.querySelector("body > header").cloneNode(true));
+    mine.appendChild(doc.querySelector("body > main").cloneNode(true));
+    models[language] = mine;
+  }
+
+  function sameShape(a, b) {
+    if (a.length !== b.length) {
+      return false;
+    }
+    for (var i = 0; i < a.length; i++) {
+      if (a[i].nodeType !== b[i].nodeType || a[i].nodeName !== b[i].nodeName) {
+        return false;
+      }
+      if (a[i].nodeType === 1 && a[i].id !== b[i].id) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  var CONTROLS = "[id], input, select, textarea, button";
+
+  /** An element the script may hold on to: one with an id, an input, or one holding
+   * either. The same in every language; the rest is text and its markup. */
+  function isAnchor(node) {
+    return node.nodeType === 1 && (node.id !== "" || node.matches(CONTROLS) || node.querySelector(CONTROLS) !== null);
+  }
+
+  function copyTexts(live, model) {
+    TEXT_ATTRIBUTES.forEach(function (name) {
+      var wanted = model.getAttribute(name);
+      if (wanted === null) {
+        if (live.hasAttribute(name)) {
+          live.removeAttribute(name);
+        }
+      } else if (live.getAttribute(name) !== wanted) {
+        live.setAttribute(name, wanted);
+      }
+    });
+    var mineNodes = Array.prototype.slice.call(live.childNodes);
+    var theirs = Array.prototype.slice.call(model.childNodes);
+    if (sameShape(mineNodes, theirs)) {
+      copyEach(mineNodes, theirs);
+      return;
+    }
+    // the anchors stay and are matched in order; the text between them is replaced
+    var anchors = mineNodes.filter(isAnchor);
+    var theirAnchors = theirs.filter(isAnchor);
+    if (!sameShape(anchors, theirAnchors)) {
+      return; // not qdef's markup: left as it is
+    }
+    var i = 0;
+    var j = 0;
+    for (var k = 0; k <= anchors.length; k++) {
+      var gap = [];
+      var theirGap = [];
+      while (i < mineNodes.length && mineNodes[i] !== anchors[k]) {
+        gap.push(mineNodes[i++]);
+      }
+      while (j < theirs.length && theirs[j] !== theirAnchors[k]) {
+        theirGap.push(theirs[j++]);
+      }
+      if (sameShape(gap, theirGap)) {
+        copyEach(gap, theirGap);
+      } else {
+        var next = k < anchors.length ? anchors[k] : null;
+        gap.forEach(function (node) {
+          live.removeChild(node);
+        });
+        theirGap.forEach(function (node) {
+          live.insertBefore(doc.importNode(node, true), next);
+        });
+      }
+      if (k < anchors.length) {
+        copyTexts(anchors[k], theirAnchors[k]);
+        i++;
+        j++;
+      }
+    }
+  }
+
+  function copyEach(mineNodes, theirs) {
+    for (var i = 0; i < mineNodes.length; i++) {
+      if (mineNodes[i].nodeType === 1) {
+        copyTexts(mineNodes[i], theirs[i]);
+      } else if (mineNodes[i].nodeType === 3 && mineNodes[i].data !== theirs[i].data) {
+        mineNodes[i].data = theirs[i].data;
+      }
+    }
+  }
+
+  /** Show the page in language ``lang`` (one of program.languages). */
+  function switchLanguage(lang) {
+    if (languages === null || lang === language || !own(languages, lang)) {
+      return false;
+    }
+    if (!own(models, lang)) {
+      var template = doc.querySelector('template[data-lang="' + lang + '"]');
+      var copy = doc.importNode(template.content, true);
+      arrange(copy);
+      models[lang] = copy;
+    }
+    var model = models[lang];
+    copyTexts(doc.querySelector("body > header"), model.querySelector("header"));
+    copyTexts(doc.querySelector("body > main"), model.querySelector("main"));
+    languages[lang].set.forEach(function (pair) {
+      var path = pair[0];
+      var at = program;
+      for (var i = 0; i < path.length - 1; i++) {
+        at = at[path[i]];
+      }
+      at[path[path.length - 1]] = pair[1];
+    });
+    messages = program.messages;
+    pieces = program.pieces || [];
+    texts = program.texts || [];
+    language = lang;
+    root.setAttribute("lang", lang);
+    doc.title = languages[lang].title;
+    Array.prototype.forEach.call(switcher.querySelectorAll("button[data-lang]"), function (button) {
+      button.setAttribute("aria-pressed", String(button.getAttribute("data-lang") === lang));
+    });
+    indexPipes();
+    iterationNumbers = Array.prototype.slice.call(doc.querySelectorAll(".iteration-number"));
+    // everything the script wrote is written again in the new language
+    var errorsShown = Object.keys(shownErrors);
+    var summaryOpen = summaryShown();
+    var result = fullRefresh(); // the same answers and walk; problems in the new words
+    Array.prototype.forEach.call(form.querySelectorAll('input[type="range"]'), showSlider);
+    var state = { answers: answers, problems: problems };
+    if (summaryOpen) {
+      var found = [];
+      result.shown.forEach(function (position) {
+        check(steps[position], state, true).forEach(function (pair) {
+          found.push({ step: steps[position], slot: pair[0], text: pair[1] });
+        });
+      });
+      if (found.length) {
+        showSummary(found, true);
+      } else {
+        summary.hidden = true;
+      }
+    } else {
+      result.shown.forEach(function (position) {
+        var step = steps[position];
+        if (slotsOf(step).some(function (slot) { return errorsShown.indexOf(slot) >= 0; })) {
+          check(step, state, false);
+        }
+      });
+    }
+    return true;
+  }
+
+  /** The response as saved: on a page with several languages, the language shown first. */
+  function withLanguage(saved) {
+    if (languages === null) {
+      return saved;
+    }
+    var found = new Map([["_language", language]]);
+    saved.forEach(function (answer, name) {
+      found.set(name, answer);
+    });
+    return found;
+  }
+
+  if (languages !== null && switcher !== null) {
+    switcher.hidden = false;
+    switcher.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-lang]");
+      if (button !== null) {
+        switchLanguage(button.getAttribute("data-lang"));
+      }
+    });
+  }
 
   /** A roster copy's name for a name of the roster and a slot. */
   var copyOf = Object.create(null); // roster -> slot -> the roster's name -> the copy's
@@ -2754,9 +2970,22 @@
       refresh: function () {
         fullRefresh();
       },
+      /** The language shown, and switching it (as the switcher's buttons do). */
+      language: function () {
+        return language;
+      },
+      switchLanguage: function (lang) {
+        return switchLanguage(lang);
+      },
       incremental: incremental
     })
   });
 
   fullRefresh();
+  // ?_language=<language> in the page's address: opened in that language (a link per
+  // language; "_" as in the saved key: no hidden variable's id starts with it)
+  var asked = new URLSearchParams(window.location.search).get("_language");
+  if (asked !== null) {
+    switchLanguage(asked);
+  }
 })();
