@@ -46,6 +46,7 @@ from qdef.rendering.registry import GROUP, Registration, get_renderer, registrat
 from qdef.wording.catalog import Catalog, catalog
 from qdef.wording.catalog import find as find_catalog
 from qdef.wording.catalog import missing_message as missing_wording_message
+from qdef.wording.catalog import own_name as own_language_name
 
 if TYPE_CHECKING:
     from qdef.model import Instrument
@@ -131,6 +132,7 @@ __all__ = [
     "label_text",
     "missing_wording_message",
     "options_for",
+    "own_language_name",
     "personal_note",
     "question_only_if",
     "registrations",

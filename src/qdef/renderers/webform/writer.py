@@ -99,6 +99,7 @@ from qdef.rendering import (
     continue_text,
     exclusive_hint,
     goto_text,
+    own_language_name,
     personal_note,
     question_only_if,
     routing_notes,
@@ -160,14 +161,13 @@ def write(compiled: Compiled, options: RenderOptions) -> str:
     """The page; with more than one language (:mod:`.languages`), the page in
     ``options.lang`` with the others as templates and a switcher."""
     from qdef.renderers.webform.languages import languages  # noqa: PLC0415
-    from qdef.wording.catalog import own_name  # noqa: PLC0415
 
     found = languages(compiled, options)
     page = _Page(compiled, options)
     if len(found) > 1:
         pages = {o.lang: page if o.lang == options.lang else _Page(compiled, o) for o in found}
         # each language named in itself, as CLDR names it (its tag where CLDR has none)
-        named = [(lang, own_name(lang)) for lang in pages]
+        named = [(lang, own_language_name(lang)) for lang in pages]
         page.others = [p for p in pages.values() if p is not page]
         for each in pages.values():
             each.languages = named  # the same switcher in every language, its label translated
