@@ -99,7 +99,9 @@ def pages(forms: FormPages) -> FormPages:
 INVESTITIONSPAKT = qdef.load(INSTRUMENT)
 
 
-@BROWSER_SETTINGS
+#: One fixed instrument, whose routes the generated instruments below vary anyway: 15
+#: examples in the quick profile (the suite's time is bounded), all 300 in the deep one.
+@settings(BROWSER_SETTINGS, max_examples=EXAMPLES if EXAMPLES > 30 else 15)
 @given(respondent=respondents(INVESTITIONSPAKT))
 def test_the_page_routes_and_saves_as_the_walk_on_the_investitionspakt(
     pages: FormPages, respondent: dict[str, Any]
