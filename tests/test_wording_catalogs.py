@@ -429,6 +429,15 @@ def test_the_swahili_instrument_renders_in_every_renderer(
     assert isinstance(form, bytes)
     header = [cell.value for cell in load_workbook(io.BytesIO(form))["survey"][1]]
     assert "label::Kiswahili (sw)" in header and "label::English (en)" in header
+    from tests.test_translate_example import shown  # noqa: PLC0415
+
+    for lang, title, question, page in [
+        ("sw", "Utafiti wa Maji na Afya ya Kaya", "Jina la mhojiwa ni nani?", "Ukurasa 1 kati ya"),
+        ("en", "Household Water and Health Survey", "What is the respondent's name", "Page 1 of"),
+    ]:
+        assert f"mhojiwa,1,mhojiwa,{question}" in str(swahili["codebook", lang]), lang
+        printed = " ".join(shown(swahili["pdf", lang]).split())
+        assert title in printed and question in printed and page in printed, lang
 
 
 def _english_phrases() -> set[str]:
