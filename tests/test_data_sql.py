@@ -576,3 +576,109 @@ def test_line_shifts_name_rows_as_the_csv_reader(tmp_path: Path) -> None:
         starts, shifts = _line_shifts(path, len(expected))
         named = [(r, r + shifts[bisect.bisect_right(starts, r) - 1]) for r, _ in expected]
         assert named == expected, text
+
+
+@pytest.mark.parametrize(
+    ("rows", "walked_lines"),
+    [
+        # breaks in free texts alone (\n, \r\n, a lone \r): the query's count gives the
+        # lines; a box left unticked off the path is looked at closely, and no finding
+        (['nein,"a\nb",200,', 'ja,"c\r\nd\re",200,', "nein,,200,", "ja,,,", "nein,,5,"], False),
+        # a break in a code list (white space between codes) or a blank line: the
+        # file's lines differ from that count, and are found another way
+        (['ja,,200,"vor\nnach"', "nein,,200,"], True),
+        (["nein,,200,", "", 'ja,"x\ny",200,'], True),
+    ],
+)
+def test_rows_lines_from_the_breaks_in_free_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[str], walked_lines: bool
+) -> None:
+    """A row's line in a CSV file: the query counts the line ends in each row's free
+    texts; where the file's lines are those, the findings are named by them, else the
+    file is read again for its lines — by either way on the lines the walk names."""
+    from qdef.data.sql import engine as module  # noqa: PLC0415
+
+    calls: list[Path] = []
+    shifts = module._line_shifts
+
+    def counted(path: Path, read: int) -> Any:
+        calls.append(path)
+        return shifts(path, read)
+
+    monkeypatch.setattr(module, "_line_shifts", counted)
+    header = "im_eingesetzt,rueckblick,wochenstunden,umsetzungsphase"
+    if not walked_lines:
+        header += ",aufgaben_zustaendigkeit.beteiligung.nicht_erforderlich"
+        rows = [*rows, "ja,,,vor,false"]
+        rows = [row + "," if row.count(",") < 4 else row for row in rows]
+    path = tmp_path / "responses.csv"
+    path.write_bytes(("\n".join([header, *rows]) + "\n").encode())
+    compiled = COMPILED["investitionspakt"]
+    checker = Checker(compiled.plan)
+    reference = {
+        (f.where, f.variable, str(f.code))
+        for r in read(path, compiled.plan)
+        for f in checker.check(r)
+    }
+    engine = SqlEngine(compiled)
+    found = {(f.where, f.variable, str(f.code)) for f in engine.check_file(path, "csv")}
+    assert found == reference != set()
+    assert bool(calls) is walked_lines
+    assert engine.summary.with_findings == checker.summary.with_findings
+
+
+@settings(max_examples=60, database=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(max_size=6),
+            st.text(alphabet='ab,"\r\n x', max_size=6),
+            st.sampled_from(["D201", "D301"]),
+            st.text(alphabet='ab,"\r\n ', max_size=8),
+        ),
+        max_size=6,
+    )
+)
+def test_a_batch_of_findings_is_written_as_the_csv_module_writes_them(
+    rows: list[tuple[str, str, str, str]],
+) -> None:
+    """The CSV writer's batches (a row's end worked out once per distinct variable,
+    code and reason) give the bytes the csv module gives, quotes and line breaks in
+    any field too."""
+    from qdef.data.codes import DataCode, Finding, FindingBatch  # noqa: PLC0415
+    from qdef.data.report import CsvWriter  # noqa: PLC0415
+
+    found = [
+        Finding(f"r{r}", f"f.csv:{i}", v, DataCode[c], t) for i, (r, v, c, t) in enumerate(rows)
+    ]
+    one, whole = io.StringIO(), io.StringIO()
+    by_one, by_batch = CsvWriter(one), CsvWriter(whole)
+    for finding in found:
+        by_one.finding(finding)
+    by_one.flush()
+    by_batch.batch(FindingBatch.of(found))
+    by_batch.batch(FindingBatch.of(found))  # the second time from what was kept
+    written = one.getvalue()
+    header = written.split("\n")[0] + "\n"
+    assert whole.getvalue() == written + written.removeprefix(header)
+
+
+def test_the_sql_engine_does_not_import_pandas(tmp_path: Path) -> None:
+    """pyarrow imports pandas (a third of a second) for a Python value it converts and
+    for a table's group_by: the one pass makes its Arrow values from buffers."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    instrument = str(Path(qdef.__file__).parents[2] / "instruments" / "investitionspakt.yaml")
+    path = tmp_path / "responses.csv"
+    path.write_text('_id,im_eingesetzt,wochenstunden,rueckblick\nr1,ja,200,\nr2,nein,5,"a\nb"\n')
+    program = (
+        "import io, sys\nfrom qdef.cli import main\n"
+        f"main(['data', 'check', {instrument!r}, {str(path)!r}, '-q'],\n"
+        "     io.StringIO(), io.StringIO())\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False", done.stderr

@@ -19,10 +19,14 @@ import json
 from typing import Any, Protocol, TextIO
 
 from qdef.data.checker import Summary
-from qdef.data.codes import Finding, FindingBatch
+from qdef.data.codes import DataCode, Finding, FindingBatch
 
 #: How much CSV text is gathered before it is written.
 _BLOCK = 1 << 16
+#: How many rows' ends :meth:`CsvWriter.batch` keeps (a bound: memory stays flat).
+_TAILS = 65_536
+#: What makes the csv module quote a field (the separator, the quote, line ends).
+_SPECIAL = (",", '"', "\r", "\n")
 #: The columns of the CSV format, in order.
 CSV_COLUMNS = ("response", "where", "variable", "code", "summary", "reason")
 
@@ -95,6 +99,7 @@ class CsvWriter:
         self.buffer = io.StringIO()
         self.writer = csv.writer(self.buffer, lineterminator="\n")
         self.writer.writerow(CSV_COLUMNS)
+        self.tails: dict[tuple[str, DataCode, str], str] = {}
         self.flush()
 
     def finding(self, finding: Finding) -> None:
@@ -113,19 +118,51 @@ class CsvWriter:
             self.flush()
 
     def batch(self, found: FindingBatch) -> None:
-        summaries = [code.summary for code in found.code]
-        self.writer.writerows(
-            zip(
+        """A batch's rows: where no response or place needs quoting (as usual), each row
+        is its response and place, then the rest of it as the csv module writes it,
+        worked out once per distinct (variable, code, reason) — a batch's findings
+        repeat those; else the csv module writes every row."""
+        if not (_plain(found.response) and _plain(found.where)):
+            summaries = [code.summary for code in found.code]
+            self.writer.writerows(
+                zip(
+                    found.response,
+                    found.where,
+                    found.variable,
+                    found.code,
+                    summaries,
+                    found.reason,
+                    strict=True,
+                )
+            )
+            self.flush()
+            return
+        tails, tail = self.tails, self._tail
+        rows = [
+            f"{response},{where},{tails.get(key) or tail(key)}"
+            for response, where, key in zip(
                 found.response,
                 found.where,
-                found.variable,
-                found.code,
-                summaries,
-                found.reason,
+                zip(found.variable, found.code, found.reason, strict=True),
                 strict=True,
             )
-        )
+        ]
         self.flush()
+        if rows:
+            self.out.write("\n".join(rows) + "\n")
+
+    def _tail(self, key: tuple[str, DataCode, str]) -> str:
+        """The variable, code, summary and reason of a row as the csv module writes them
+        (without the line's end), kept for the next rows."""
+        variable, code, reason = key
+        line = io.StringIO()
+        # written as the rows are, line end and all (which fields are quoted depends
+        # on it), then the line end taken off
+        csv.writer(line, lineterminator="\n").writerow((variable, code, code.summary, reason))
+        if len(self.tails) >= _TAILS:
+            self.tails.clear()
+        found = self.tails[key] = line.getvalue()[:-1]
+        return found
 
     def flush(self) -> None:
         self.out.write(self.buffer.getvalue())
@@ -134,6 +171,12 @@ class CsvWriter:
 
     def close(self, summary: Summary) -> None:
         self.flush()
+
+
+def _plain(fields: list[str]) -> bool:
+    """Whether the csv module writes each of ``fields`` as it is (nothing to quote)."""
+    joined = "\x00".join(fields)
+    return not any(special in joined for special in _SPECIAL)
 
 
 def writer(fmt: str, out: TextIO) -> Writer:

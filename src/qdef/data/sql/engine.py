@@ -23,14 +23,18 @@ the summary's, then the findings'.
 
 from __future__ import annotations
 
+import collections
 import csv
 import importlib
 import itertools
+import threading
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Full, Queue
 from typing import TYPE_CHECKING, Any
 
 from qdef.data.checker import Checker, Summary, new_summary
@@ -276,12 +280,17 @@ class SqlEngine:
             yield from self._walk_only(path, fmt)
             return
         checks = self.checks(source, "0" if stream else row, header, dialect)
+        walk_too = bool(self.fallback) or self._walk_columns(header)
+        variables = [slot.variable for slot in checks.slots]
+        made: list[FindingBatch] = []
+        before = self._sql.with_findings
         try:
             if stream:
-                passed = _Stream(connection, checks)
+                passed = _Stream(connection, checks, breaks=fmt == "csv")
                 batches: Iterator[_Found] = iter(passed.columns())
-                if fmt == "csv":  # a row's line is known when every row is read
-                    batches = iter(list(batches))
+                if fmt == "csv":  # a row's line is sure when every row is read: held
+                    ends, held, made = self._csv_pass(path, passed, batches, variables, walk_too)
+                    batches = iter(held)
                     counts = passed.counts()
                 else:  # the query runs: errors now (Parquet's cells are text: none later)
                     ahead = next(batches, None)
@@ -297,25 +306,24 @@ class SqlEngine:
             )
             yield from self._walk_only(path, fmt)
             return
-        walk_too = bool(self.fallback) or self._walk_columns(header)
-        sql_rows = (
-            _rows(batches, [s.variable for s in checks.slots])
-            if stream
-            else self._sql_rows(connection, checks)
-        )
-        if problems:
-            header_record = Record(f"{name}:1", None, {}, problems, readable=False, header=True)
-            for finding in self.checker.check(header_record):
-                self._count(finding)
-                yield finding
+        sql_rows = _rows(batches, variables) if stream else self._sql_rows(connection, checks)
+        yield from self._header_findings(name, problems)
         lines = None
-        if fmt == "csv" and counts is not None and _lines(path) != int(counts[-1] or 0) + 1:
-            lines = _line_shifts(path, int(counts[-1] or 0))  # blank lines, breaks in cells
+        if fmt == "csv" and counts is not None and not walk_too:
+            read = int(counts[-1] or 0)
+            total = (ends.result() if stream else _line_ends(path))[0]
+            if stream and total != read + 1 + passed.breaks:  # not as made: made again
+                self._sql.with_findings = before
+                lines = _line_shifts(path, read)  # blank lines, breaks in other cells
+                made = list(self._sql_batches(batches, name, lines, variables))
+            elif not stream and total != read + 1:
+                lines = _line_shifts(path, read)
         if walk_too:
             yield from self._counted(self._merge(sql_rows, path, fmt, header))
         elif stream:
-            variables = [slot.variable for slot in checks.slots]
-            for found in self._sql_batches(batches, name, lines, variables):
+            for found in (
+                made if fmt == "csv" else self._sql_batches(batches, name, None, variables)
+            ):
                 self._count_batch(found)
                 yield found
         else:
@@ -323,6 +331,38 @@ class SqlEngine:
         if stream and fmt != "csv":
             counts = passed.counts()
         self._add_counts(checks, counts, alone=not walk_too)
+
+    def _header_findings(
+        self, name: str, problems: list[tuple[str, DataCode, str]]
+    ) -> Iterator[Finding]:
+        if problems:
+            header_record = Record(f"{name}:1", None, {}, problems, readable=False, header=True)
+            for finding in self.checker.check(header_record):
+                self._count(finding)
+                yield finding
+
+    def _csv_pass(
+        self,
+        path: Path,
+        passed: _Stream,
+        batches: Iterator[_Found],
+        variables: list[str],
+        walk_too: bool,
+    ) -> tuple[Future[tuple[int, int]], list[_Found], list[FindingBatch]]:
+        """The query's batches of a CSV file, held (a row's line is sure only when the
+        last row is read) and, unless the walk checks beside, their findings made as
+        they come on the lines the breaks in the free texts give; the file's lines
+        counted beside the query, to tell whether those are the lines."""
+        counting = ThreadPoolExecutor(1, "qdef-lines")
+        ends = counting.submit(_line_ends, path)
+        counting.shutdown(wait=False)
+        held: list[_Found] = []
+        kept = _kept(batches, held)
+        if walk_too:
+            collections.deque(kept, maxlen=0)
+            return ends, held, []
+        lines = (passed.starts, passed.shifts)
+        return ends, held, list(self._sql_batches(kept, str(path), lines, variables))
 
     def _sql_batches(
         self,
@@ -336,13 +376,14 @@ class SqlEngine:
         response once per row, the reason once per distinct (variable, code, text)."""
         pa, pc = _arrow("pyarrow"), _arrow("pyarrow.compute")
         starts, shifts = lines if lines is not None else (array("q", [1]), array("q", [1]))
-        at, bound = 0, len(starts)
+        at = 0  # (the lines may grow as the batches come: _Stream's)
         members = DataCode.__members__
         for found in batches:
             if found.rows is None:
                 continue
             rows: list[int] = found.rows.to_pylist()
             wheres: list[str] = []
+            bound = len(starts)
             for row in rows:
                 while at + 1 < bound and starts[at + 1] <= row:
                     at += 1
@@ -350,10 +391,12 @@ class SqlEngine:
             responses = [i or w for i, w in zip(found.idents.to_pylist(), wheres, strict=True)]
             self._sql.with_findings += len(rows)
             text = pc.if_else(
-                pc.is_null(found.text), "\x00", pc.binary_join_element_wise("v", found.text, "")
+                pc.is_null(found.text),
+                _scalar("\x00"),
+                pc.binary_join_element_wise(_scalar("v"), found.text, _scalar("")),
             )
             slot = pc.cast(found.slot, pa.string())
-            key = pc.binary_join_element_wise(slot, found.code, text, "\x1f")
+            key = pc.binary_join_element_wise(slot, found.code, text, _scalar("\x1f"))
             keys = pc.dictionary_encode(key)
             distinct = [_unkey(variables, item) for item in keys.dictionary.to_pylist()]
             reasons = [self.reason(*item) for item in distinct]
@@ -644,6 +687,13 @@ def _rows(batches: Iterator[_Found], variables: list[str]) -> Iterator[_Row]:
             yield from found
 
 
+def _kept(batches: Iterator[_Found], held: list[_Found]) -> Iterator[_Found]:
+    """``batches``, each put into ``held`` as it passes."""
+    for batch in batches:
+        held.append(batch)
+        yield batch
+
+
 def _unkey(variables: list[str], key: str) -> tuple[str, str, str | None]:
     """(variable, code, text) of a key of :meth:`SqlEngine._sql_batches`: the slot, the
     code and ``v`` + the text (``\\x00``: none), joined by ``\\x1f``."""
@@ -685,9 +735,17 @@ class _Stream:
     end the summary query's counts (:meth:`counts`), from Arrow batches — the rows
     never become Python objects, only the findings do."""
 
-    def __init__(self, connection: Any, checks: SqlChecks) -> None:
+    def __init__(self, connection: Any, checks: SqlChecks, breaks: bool = False) -> None:
         self.checks = checks
         self.connection = connection
+        self.counting = breaks
+        """Whether the query counts the line breaks in each row's free texts."""
+        self.breaks = 0
+        """The line breaks in the free texts of the rows read so far."""
+        self.starts, self.shifts = array("q", [1]), array("q", [1])
+        """Where a row is on line row + shift if no cell but a free text holds a line
+        break (the engine checks that): the rows from which the shift changes, and the
+        shifts (:func:`_line_shifts`' form)."""
         self.read = 0
         """The rows read (those whose every cell is empty too)."""
         self.signatures: dict[tuple[int, ...], int] = {}
@@ -698,10 +756,11 @@ class _Stream:
         raws = {column: i for i, column in enumerate(checks.raw_columns())}
         self.variables = [s.variable for s in checks.slots]
         self.raws = len(raws) + 1  # the last: NULL, for the slots that quote no text
-        self.raw_of = pa.array(
-            [raws.get(s.raw, len(raws)) if s.raw else len(raws) for s in checks.slots],
-            pa.int64(),
+        raw_of = array(
+            "q", [raws.get(s.raw, len(raws)) if s.raw else len(raws) for s in checks.slots]
         )
+        # from its buffer, as _scalar makes one: pa.array() would import pandas
+        self.raw_of = pa.Array.from_buffers(pa.int64(), len(raw_of), [None, pa.py_buffer(raw_of)])
         self.done = False
         self.walk = "_walk" in checks.carry
 
@@ -713,48 +772,70 @@ class _Stream:
     def columns(self) -> Iterator[_Found]:
         """Per batch of rows: the findings of the query as Arrow arrays, and the lines
         the walk reads instead."""
-        pa, pc = _arrow("pyarrow"), _arrow("pyarrow.compute")
-
-        reader = self.connection.sql(self.checks.stream_query()).to_arrow_reader(_BATCH * 10)
+        pc = _arrow("pyarrow.compute")
+        query = self.checks.stream_query(breaks=self.counting)
+        reader = self.connection.sql(query).to_arrow_reader(_BATCH * 10)
         signature = [f"_sig{j}" for j in range(max(1, -(-len(self.checks.questions) // SIGNATURE)))]
         signatures = self.signatures
-        for batch in reader:
+        for batch in _ahead(iter(reader)):
             offset = self.read
             self.read += batch.num_rows
-            table = pa.Table.from_batches([batch.select(signature)])
-            grouped = table.group_by(signature).aggregate([([], "count_all")])
-            for found in grouped.to_pylist():
-                key = tuple(int(found[name]) for name in signature)
-                signatures[key] = signatures.get(key, 0) + int(found["count_all"])
+            for key, count in _patterns([batch.column(name) for name in signature]):
+                signatures[key] = signatures.get(key, 0) + count
+            if self.counting:
+                self._count_breaks(batch.column("_nl"), offset)
             walked: list[tuple[int, str]] = []
             if self.walk:
                 lines = batch.column("_wline")
                 at = pc.indices_nonzero(pc.is_valid(lines))
                 if len(at):
                     texts = pc.take(lines, at).to_pylist()
-                    walked = list(zip(pc.add(at, offset + 1).to_pylist(), texts, strict=True))
+                    walked = list(
+                        zip(pc.add(at, _scalar(offset + 1)).to_pylist(), texts, strict=True)
+                    )
             codes = batch.column("_codes")
             bad = pc.is_valid(codes)
             if not pc.any(bad).as_py():
                 yield _Found(None, None, None, None, None, None, walked)
                 continue
-            where = pc.indices_nonzero(bad)
-            flat = pc.list_flatten(codes)  # a row without a finding has no list
+            picked = pc.indices_nonzero(bad)  # the rows the query looked at closely
+            flat = pc.list_flatten(codes)  # a row not picked has no list
             at = pc.indices_nonzero(pc.is_valid(flat))
-            k = pc.divide(at, self.width)  # the row among those with a finding
-            slot = pc.subtract(at, pc.multiply(k, self.width))
-            raw = pc.add(pc.multiply(k, self.raws), pc.take(self.raw_of, slot))
+            if not len(at):  # picked, and no finding after all
+                yield _Found(None, None, None, None, None, None, walked)
+                continue
+            j = pc.divide(at, _scalar(self.width))  # the picked row
+            slot = pc.subtract(at, pc.multiply(j, _scalar(self.width)))
+            raw = pc.add(pc.multiply(j, _scalar(self.raws)), pc.take(self.raw_of, slot))
             texts = pc.take(pc.list_flatten(batch.column("_raws")), raw)
+            # the rows with a finding, and each finding's among them (j ascends: the
+            # dictionary's order is the rows')
+            found = pc.dictionary_encode(j)
+            where = pc.take(picked, found.dictionary)
             yield _Found(
-                pc.add(where, offset + 1),
+                pc.add(where, _scalar(offset + 1)),
                 pc.take(batch.column("_id"), where),
-                k,
+                found.indices,
                 slot,
                 pc.take(flat, at),
                 texts,
                 walked,
             )
         self.done = True
+
+    def _count_breaks(self, breaks: Any, offset: int) -> None:
+        """The shifts from row to line past the rows of a batch whose free texts hold
+        line breaks (``offset``: the rows read before it)."""
+        pc = _arrow("pyarrow.compute")
+        at = pc.indices_nonzero(breaks)
+        if not len(at):
+            return
+        before = self.breaks + 1
+        self.starts.extend(pc.add(at, _scalar(offset + 2)).to_pylist())  # the row after each
+        self.shifts.extend(
+            pc.add(pc.cumulative_sum(pc.take(breaks, at)), _scalar(before)).to_pylist()
+        )
+        self.breaks = self.shifts[-1] - 1
 
     def counts(self) -> tuple[int, ...]:
         """The summary query's row (:meth:`SqlChecks.summary_query`), from the bits."""
@@ -773,14 +854,99 @@ class _Stream:
         return (responses, *per, self.read)
 
 
-def _lines(path: Path) -> int:
-    """The lines of a file (a last line without its line end counts), read in blocks."""
-    count, last = 0, b"\n"
+def _scalar(value: int | str) -> Any:
+    """An Arrow scalar made from its buffers: pyarrow's own conversion of a Python
+    value imports pandas (a third of a second, where the whole check of a million rows
+    takes two) to ask whether it is one of its types."""
+    pa = _arrow("pyarrow")
+    if isinstance(value, int):
+        data = pa.py_buffer(array("q", [value]))
+        return pa.Array.from_buffers(pa.int64(), 1, [None, data])[0]
+    text = value.encode()
+    ends = pa.py_buffer(array("i", [0, len(text)]))
+    return pa.Array.from_buffers(pa.string(), 1, [None, ends, pa.py_buffer(text)])[0]
+
+
+def _patterns(columns: list[Any]) -> list[tuple[tuple[int, ...], int]]:
+    """The distinct rows of ``columns`` (Arrow arrays of 64-bit integers: a batch's
+    summary bits) and how often each is there. Counted by Arrow's ``value_counts``
+    (a table's ``group_by`` would import pandas: a third of a second); several
+    columns as one text each."""
+    pc = _arrow("pyarrow.compute")
+    if len(columns) == 1:
+        found = pc.value_counts(columns[0])
+        return [
+            ((int(key),), int(count))
+            for key, count in zip(
+                found.field("values").to_pylist(), found.field("counts").to_pylist(), strict=True
+            )
+        ]
+    pa = _arrow("pyarrow")
+    texts = [pc.cast(column, pa.string()) for column in columns]
+    found = pc.value_counts(pc.binary_join_element_wise(*texts, _scalar(",")))
+    return [
+        (tuple(int(part) for part in key.split(",")), int(count))
+        for key, count in zip(
+            found.field("values").to_pylist(), found.field("counts").to_pylist(), strict=True
+        )
+    ]
+
+
+def _ahead(batches: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """``batches``, read by a thread of their own up to ``depth`` ahead: DuckDB works
+    out the next batches (its reading lets the GIL go) while this thread looks at the
+    last one. Its errors are raised here; closed early, the thread stops after the
+    batch it is reading."""
+    queue: Queue[tuple[int, Any]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: tuple[int, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.05)
+            except Full:
+                continue
+            return True
+        return False
+
+    def run() -> None:
+        try:
+            for batch in batches:
+                if not put((0, batch)):
+                    return
+        except BaseException as error:  # raised again in the reader's thread
+            put((2, error))
+            return
+        put((1, None))
+
+    thread = threading.Thread(target=run, name="qdef-sql-batches", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = queue.get()
+            if kind == 1:
+                return
+            if kind == 2:
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _line_ends(path: Path) -> tuple[int, int]:
+    """The lines of a file as the CSV reader counts them (a line feed, a carriage
+    return, the two together end one; a last line without its end counts), and those
+    only a carriage return ends, read in blocks."""
+    feeds, returns, pairs, last = 0, 0, 0, b"\n"
     with path.open("rb") as file:
         while block := file.read(1 << 20):
-            count += block.count(b"\n")
+            feeds += block.count(b"\n")
+            returns += block.count(b"\r")
+            pairs += block.count(b"\r\n") + (last == b"\r" and block[:1] == b"\n")
             last = block[-1:]
-    return count + (last != b"\n")
+    alone = returns - pairs
+    return feeds + alone + (last not in (b"\n", b"\r")), alone
 
 
 def _line_shifts(path: Path, rows: int) -> tuple[array[int], array[int]]:

@@ -67,6 +67,10 @@ class Slot:
     raw: str | None
     """The variable whose text the reason quotes (None: none)."""
     expr: str
+    guard: str = ""
+    """What holds wherever :attr:`expr` is not NULL (and rarely elsewhere), cheaper to
+    run on every row (:meth:`SqlChecks.stream_query`); empty: the question's shared
+    part alone (:attr:`SqlChecks.guards`)."""
 
 
 @dataclass(slots=True)
@@ -82,6 +86,13 @@ class SqlChecks:
     slots: list[Slot] = field(default_factory=list)
     chain: str = ""
     """The common table expressions, ``src`` … ``chk``."""
+    base: str = ""
+    """The common table expressions before ``chk``: ``src`` … the last ``s<depth>``."""
+    last: str = "val"
+    """The last of :attr:`base`."""
+    guards: list[str] = field(default_factory=list)
+    """Tests that together hold for every row with a finding (and for few others):
+    the slots' own and, per question, an answer given where it is not shown."""
     index: dict[str, int] = field(default_factory=dict)
     """Variable -> its number i (columns ``r<i>``, ``c<i>``)."""
     carry: list[str] = field(default_factory=list)
@@ -114,20 +125,25 @@ class SqlChecks:
             f"ORDER BY _row, k"
         )
 
-    def stream_query(self) -> str:
+    def stream_query(self, breaks: bool = False) -> str:
         """One pass over the rows (DuckDB, fetched as Arrow batches): a row per row
         read, in the order read, with the summary's counts as bits —
         ``_sig<j>``: for the questions ``31 j … 31 j + 30`` of :attr:`questions`, bit
         ``2 n`` on the path, ``2 n + 1`` on it and answered (-1: a row whose every cell
-        is empty, no response) — and, for a row with a finding, ``_id``, ``_codes``
-        (the code of each slot of :attr:`slots`, in order, NULL where none) and
-        ``_raws`` (the texts of :meth:`raw_columns`, then a NULL); NULL for a row
-        without one. With ``_walk`` carried (JSON Lines), a row flagged so is neither
-        counted nor checked: ``_wline`` holds its line for the walk.
+        is empty, no response) — and, for a row that may have a finding, ``_id``,
+        ``_codes`` (the code of each slot of :attr:`slots`, in order, NULL where none)
+        and ``_raws`` (the texts of :meth:`raw_columns`, then a NULL); NULL for the
+        others. With ``_walk`` carried (JSON Lines), a row flagged so is neither
+        counted nor checked: ``_wline`` holds its line for the walk. ``breaks``: also
+        ``_nl``, the line breaks in the row's free texts (:meth:`breaks_sql`).
 
-        The checks are the chain's, in the portable subset; only the shape of the
-        output (lists) is DuckDB's: one scan gives both the summary and the findings,
-        where :meth:`summary_query` and :meth:`findings_query` scan twice."""
+        The slots are worked out only on the rows :attr:`guards` pick (a ``CASE``
+        runs its branch on the rows its test selects): on clean data few, where
+        every slot on every row is most of the work. A picked row may have no finding
+        after all (its list all NULL). The checks are the chain's, in the portable
+        subset; only the shape of the output (lists) is DuckDB's: one scan gives both
+        the summary and the findings, where :meth:`summary_query` and
+        :meth:`findings_query` scan twice."""
         walk = "_walk" in self.carry
         skip = "_blank = 1 OR _walk" if walk else "_blank = 1"
         parts: list[str] = []
@@ -147,14 +163,16 @@ class SqlChecks:
             )
         if walk:
             parts.append("CASE WHEN _walk THEN _line ELSE NULL END AS _wline")
+        if breaks:
+            parts.append(f"{self.breaks_sql()} AS _nl")
         if not self.slots:
             parts += ["CAST(NULL AS VARCHAR) AS _id", "CAST(NULL AS VARCHAR[]) AS _codes"]
             parts.append("CAST(NULL AS VARCHAR[]) AS _raws")
-            return f"WITH {self.chain}\nSELECT {', '.join(parts)} FROM chk"
-        some = f"_blank = 0 AND ({any_set([f'f{s.index}' for s in self.slots])})"
+            return f"WITH {self.base}\nSELECT {', '.join(parts)} FROM {self.last}"
+        some = f"_blank = 0 AND ({' OR '.join(f'({g})' for g in self.guards)})"
         if walk:
             some = f"NOT _walk AND {some}"
-        codes = ", ".join(f"f{s.index}" for s in self.slots)
+        codes = ", ".join(s.expr for s in self.slots)
         raws = ", ".join([*self.raw_columns(), "CAST(NULL AS VARCHAR)"])
         parts += [
             "CASE WHEN _bad THEN _id ELSE NULL END AS _id",
@@ -162,9 +180,29 @@ class SqlChecks:
             f"CASE WHEN _bad THEN [{raws}] ELSE NULL END AS _raws",
         ]
         return (
-            f"WITH {self.chain},\nfin AS (SELECT *, {some} AS _bad FROM chk)\n"
+            f"WITH {self.base},\nfin AS (SELECT *, {some} AS _bad FROM {self.last})\n"
             f"SELECT {', '.join(parts)} FROM fin"
         )
+
+    def breaks_sql(self) -> str:
+        """How many line ends the row's free texts hold, as Python's CSV reader counts
+        them (a line feed, a carriage return, the two together: one), as an integer:
+        where a CSV file's rows start (a row with a line break in a cell spans lines).
+        Only the free texts are counted, where breaks belong: the engine checks the
+        total against the file's lines, and finds the lines another way where they
+        differ."""
+
+        def count(text: str, of: str) -> str:
+            return f"(length({text}) - length(replace({text}, {of}, '')))"
+
+        counts = [
+            f"CASE WHEN contains(r{i}, chr(10)) OR contains(r{i}, chr(13)) THEN "
+            f"{count(f'r{i}', 'chr(10)')} + {count(f'r{i}', 'chr(13)')} - "
+            f"{count(f'r{i}', 'chr(13) || chr(10)')} // 2 ELSE 0 END"
+            for name, i in self.index.items()
+            if self.plan.variables[name].kind == "text"
+        ]
+        return f"CAST({' + '.join(counts) or '0'} AS INTEGER)"
 
     def raw_columns(self) -> list[str]:
         """The columns ``r<i>`` whose texts the reasons quote, in order."""
@@ -256,6 +294,15 @@ def any_set(columns: list[str], width: int = 50) -> str:
     return " OR ".join(parts) or "1 = 0"
 
 
+def _none_set(columns: list[str]) -> str:
+    """Whether each of ``columns`` is NULL (a ``COALESCE`` at a time: SQLite allows
+    only so many arguments)."""
+    return " AND ".join(
+        f"COALESCE({', '.join(columns[at : at + 50])}, NULL) IS NULL"
+        for at in range(0, len(columns), 50)
+    )
+
+
 def shown_column(step: Step) -> str:
     return f"s{step.position}"
 
@@ -297,17 +344,17 @@ def compile_checks(
         for n in names
     ]
     # a row whose every cell is empty is no response (the CSV reader skips it): it is
-    # numbered, then left out
-    empty = "''"
-    cells = [d.ident(name) for name in (listed if listed is not None else ["_id", *names])]
-    blank = (
-        " AND ".join(
-            f"COALESCE({', '.join(f'NULLIF({c}, {empty})' for c in chunk)}, NULL) IS NULL"
-            for chunk in (cells[at : at + 50] for at in range(0, len(cells), 50))
-        )
-        or "1 = 0"
-    )
-    src.append(f"CASE WHEN {blank} THEN 1 ELSE 0 END AS _blank")
+    # numbered, then left out; the variables' cells are tested as r<i> (in ``val``),
+    # the others' (``_xblank``) where they are read
+    cells = listed if listed is not None else ["_id", *names]
+    given = [f"r{checks.index[c]}" if c in checks.index else "_id" for c in cells]
+    other = [c for c in cells if c not in checks.index and c != "_id"]
+    blank = [_none_set(given[at : at + 50]) for at in range(0, len(given), 50)]
+    if other:
+        src.append(f"CASE WHEN {_none_set([raw(c) for c in other])} THEN 1 ELSE 0 END AS _xblank")
+        blank = [*[c for c in blank if c], "_xblank = 1"]
+    test = " AND ".join(c for c in blank if c) or "1 = 0"
+    val.append(f"CASE WHEN {test} THEN 1 ELSE 0 END AS _blank")
     ctes = [
         f"src AS (SELECT {', '.join(src)} FROM {source})",
         f"val AS (SELECT *, {', '.join(val)} FROM src)",
@@ -319,6 +366,8 @@ def compile_checks(
         previous = f"s{depth}"
     slots = _slots(checks)
     checks.slots = slots
+    checks.guards = _guards(checks)
+    checks.base, checks.last = ",\n".join(ctes), previous
     found = [f"{s.expr} AS f{s.index}" for s in slots] or ["NULL AS f_none"]
     ctes.append(f"chk AS (SELECT *, {', '.join(found)} FROM {previous})")
     checks.chain = ",\n".join(ctes)
@@ -390,8 +439,8 @@ def _slots(checks: SqlChecks) -> list[Slot]:
     plan = checks.plan
     slots: list[Slot] = []
 
-    def add(variable: str, question: str, raw: str | None, expr: str) -> None:
-        slots.append(Slot(len(slots), variable, question, raw, expr))
+    def add(variable: str, question: str, raw: str | None, expr: str, guard: str) -> None:
+        slots.append(Slot(len(slots), variable, question, raw, expr, guard))
 
     for qid in checks.questions:
         step = plan.steps[plan.position_of(qid)]
@@ -399,17 +448,35 @@ def _slots(checks: SqlChecks) -> list[Slot]:
         # finding needs a valid value (or none, for D302), so at most one holds
         for name in step.variables:
             i = checks.index[name]
-            add(name, qid, f"r{i}", f"COALESCE(c{i}, {_route(checks, step, name)})")
+            route, guard = _route(checks, step, name)
+            add(name, qid, f"r{i}", f"COALESCE(c{i}, {route})", guard)
         for variable, expr in cross(checks, step):
-            add(variable, qid, None, expr)
+            add(variable, qid, None, expr, f"({expr}) IS NOT NULL")
         for variable, expr in required(checks, step):
-            add(variable, qid, None, expr)
+            add(variable, qid, None, expr, f"({expr}) IS NOT NULL")
     return slots
 
 
-def _route(checks: SqlChecks, step: Step, name: str) -> str:
+def _guards(checks: SqlChecks) -> list[str]:
+    """:attr:`SqlChecks.guards`: a value that is not valid (any ``c<i>``), per question
+    an answer given where it is not shown (D301, ticked or not), and the slots' own."""
+    plan = checks.plan
+    owned = [n for q in checks.questions for n in plan.steps[plan.position_of(q)].variables]
+    guards = [any_set([f"c{checks.index[name]}" for name in owned])] if owned else []
+    for qid in checks.questions:
+        step = plan.steps[plan.position_of(qid)]
+        given = [f"r{checks.index[name]}" for name in step.variables]
+        if given:
+            guards.append(f"NOT ({shown_column(step)}) AND ({any_set(given)})")
+    guards += [s.guard for s in checks.slots if s.guard]
+    return guards
+
+
+def _route(checks: SqlChecks, step: Step, name: str) -> tuple[str, str]:
     """D301 (a valid answer, its question not shown), D303 (shown, a follow-up whose
-    option is not chosen), D302 (a required follow-up of the chosen option missing)."""
+    option is not chosen), D302 (a required follow-up of the chosen option missing);
+    and what holds wherever D303 or D302 does (D301: :func:`_guards`, per question),
+    each test run only on the rows it concerns."""
     info = checks.plan.variables[name]
     i = checks.index[name]
     shown = shown_column(step)
@@ -417,13 +484,17 @@ def _route(checks: SqlChecks, step: Step, name: str) -> str:
     if info.kind == "check":
         answer += f" AND LOWER(TRIM(r{i})) IN ('true', '1')"  # an unticked box: none
     branches = [f"WHEN ({answer}) AND NOT ({shown}) THEN 'D301'"]
+    guards: list[str] = []
     if info.option is not None:
         chosen = checks.chosen(info)
         branches.append(f"WHEN ({answer}) AND NOT ({chosen}) THEN 'D303'")
+        guards.append(f"CASE WHEN r{i} IS NOT NULL THEN NOT ({chosen}) ELSE 1 = 0 END")
         if getattr(info.node, "required", False):
             missing = f"NOT ({checks.answered(name)})"
             branches.append(f"WHEN {shown} AND ({chosen}) AND {missing} THEN 'D302'")
-    return f"CASE {' '.join(branches)} ELSE NULL END"
+            guards.append(f"CASE WHEN {shown} THEN ({chosen}) AND {missing} ELSE 1 = 0 END")
+    route = f"CASE {' '.join(branches)} ELSE NULL END"
+    return route, " OR ".join(f"({g})" for g in guards)
 
 
 __all__ = ["SQL_CODES", "Slot", "SqlChecks", "compile_checks"]
