@@ -454,6 +454,7 @@ def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
         assert run["status"] == 1, key
         assert run["peak_kib"] > 0
         assert run["runs"] == [round(run["seconds"], 3)]
+        assert 0 < run["read"]["seconds"] < run["seconds"], key  # the floor, in the run
     rows = duckdb.connect().execute(
         "SELECT COUNT(*), COUNT(DISTINCT _id) FROM read_parquet(?)",
         [str(tmp_path / "responses-60.parquet")],
@@ -468,6 +469,7 @@ def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert report.count("| 120 |") == 2 and "| 60 | parquet |" in report
     assert "(growth 5.00, 1 is linear)" in report
     assert "target 50×: " in report
+    assert report.count("before any check.") == 2  # the floor against the budget
     results = tmp_path / "RESULTS.md"
     results.write_text("# Results\n\nbefore\n", encoding="utf-8")
     data_check.write_results(results, "## one\n")
