@@ -684,3 +684,37 @@ def test_the_sql_engine_does_not_import_pandas(tmp_path: Path) -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_check_left_early_stops_its_reading_thread(tmp_path: Path) -> None:
+    """The batches are read a batch or two ahead by a thread: a caller that stops after
+    the first findings closes the file's connection, and the thread is stopped first
+    (not left reading from a closed connection)."""
+    import threading  # noqa: PLC0415
+
+    path = tmp_path / "responses.parquet"
+    duckdb.execute(
+        "COPY (SELECT 'r' || i AS _id, 'nein' AS im_eingesetzt, '5' AS wochenstunden "
+        f"FROM range(250000) AS t(i)) TO '{path}' (FORMAT parquet)"
+    )
+    engine = SqlEngine(COMPILED["investitionspakt"])
+    batches = engine.check_file_batches(path, "parquet")
+    first = next(batches)
+    assert len(first) > 0 and {str(code) for code in first.code} == {"D301"}
+    assert any(t.name == "qdef-sql-batches" for t in threading.enumerate())
+    batches.close()
+    assert not any(t.name == "qdef-sql-batches" for t in threading.enumerate())
+    assert engine._streams == []
+    # the stream's own close stops the thread while its batches are still referenced
+    from qdef.data.sql.engine import _Stream  # noqa: PLC0415
+
+    connection = duckdb.connect()
+    source = engine._source(connection, path, "parquet")
+    stream = _Stream(connection, engine.checks(source.sql, "0", source.header))
+    columns = stream.columns()
+    assert next(columns).rows is not None
+    assert any(t.name == "qdef-sql-batches" for t in threading.enumerate())
+    stream.close()
+    assert not any(t.name == "qdef-sql-batches" for t in threading.enumerate())
+    connection.close()
+    del columns

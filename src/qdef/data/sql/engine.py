@@ -30,7 +30,7 @@ import itertools
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,6 +162,8 @@ class SqlEngine:
         """Findings on their way from :meth:`_walk_line`, counted already."""
         self.notes: list[str] = []
         """What the engine could not do itself, in words (a file left to the walk)."""
+        self._streams: list[_Stream] = []
+        """The one passes over the file being checked (closed with its connection)."""
 
     def checks(
         self, source: str, row: str, columns: list[str] | None, dialect: str = "duckdb"
@@ -213,6 +215,9 @@ class SqlEngine:
                 connection, source.sql, source.row, source.header, path=path, fmt=fmt, stream=True
             )
         finally:
+            for stream in self._streams:  # their reading threads stopped first
+                stream.close()
+            self._streams.clear()
             connection.close()
 
     def _source(self, connection: Any, path: Path, fmt: str) -> _Source:
@@ -287,6 +292,7 @@ class SqlEngine:
         try:
             if stream:
                 passed = _Stream(connection, checks, breaks=fmt == "csv")
+                self._streams.append(passed)
                 batches: Iterator[_Found] = iter(passed.columns())
                 if fmt == "csv":  # a row's line is sure when every row is read: held
                     ends, held, made = self._csv_pass(path, passed, batches, variables, walk_too)
@@ -298,11 +304,9 @@ class SqlEngine:
             else:
                 counts = connection.execute(checks.summary_query()).fetchone()
         except Exception as error:  # the engine's own error type: DuckDB's, sqlite3's
-            first = (
-                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            )
+            self._sql.with_findings = before  # of rows made before the error: walked now
             self.notes.append(
-                f"{name}: the SQL engine cannot read it ({first}); the walk checked it"
+                f"{name}: the SQL engine cannot read it ({_first_line(error)}); the walk checked it"
             )
             yield from self._walk_only(path, fmt)
             return
@@ -311,12 +315,11 @@ class SqlEngine:
         lines = None
         if fmt == "csv" and counts is not None and not walk_too:
             read = int(counts[-1] or 0)
-            total = (ends.result() if stream else _line_ends(path))[0]
-            if stream and total != read + 1 + passed.breaks:  # not as made: made again
+            if stream and ends.result() != read + 1 + passed.breaks:  # made again
                 self._sql.with_findings = before
-                lines = _line_shifts(path, read)  # blank lines, breaks in other cells
-                made = list(self._sql_batches(batches, name, lines, variables))
-            elif not stream and total != read + 1:
+                again = _line_shifts(path, read)  # blank lines, breaks in other cells
+                made = list(self._sql_batches(batches, name, again, variables))
+            elif not stream and _line_ends(path) != read + 1:
                 lines = _line_shifts(path, read)
         if walk_too:
             yield from self._counted(self._merge(sql_rows, path, fmt, header))
@@ -348,7 +351,7 @@ class SqlEngine:
         batches: Iterator[_Found],
         variables: list[str],
         walk_too: bool,
-    ) -> tuple[Future[tuple[int, int]], list[_Found], list[FindingBatch]]:
+    ) -> tuple[Future[int], list[_Found], list[FindingBatch]]:
         """The query's batches of a CSV file, held (a row's line is sure only when the
         last row is read) and, unless the walk checks beside, their findings made as
         they come on the lines the breaks in the free texts give; the file's lines
@@ -568,6 +571,7 @@ class SqlEngine:
         )
         try:
             passed = _Stream(connection, checks)
+            self._streams.append(passed)
             held = list(passed.rows())  # every line read before the first finding
         except Exception as error:  # DuckDB's own error types
             self.notes.append(
@@ -763,6 +767,7 @@ class _Stream:
         self.raw_of = pa.Array.from_buffers(pa.int64(), len(raw_of), [None, pa.py_buffer(raw_of)])
         self.done = False
         self.walk = "_walk" in checks.carry
+        self._batches: Generator[Any, None, None] | None = None
 
     def rows(self) -> Iterator[_Row]:
         """The findings of the query by row, and (``code`` None, ``value`` the line)
@@ -777,7 +782,8 @@ class _Stream:
         reader = self.connection.sql(query).to_arrow_reader(_BATCH * 10)
         signature = [f"_sig{j}" for j in range(max(1, -(-len(self.checks.questions) // SIGNATURE)))]
         signatures = self.signatures
-        for batch in _ahead(iter(reader)):
+        self._batches = _ahead(iter(reader))
+        for batch in self._batches:
             offset = self.read
             self.read += batch.num_rows
             for key, count in _patterns([batch.column(name) for name in signature]):
@@ -822,6 +828,11 @@ class _Stream:
                 walked,
             )
         self.done = True
+
+    def close(self) -> None:
+        """Stop reading (the thread that reads ahead stops after its batch)."""
+        if self._batches is not None:
+            self._batches.close()
 
     def _count_breaks(self, breaks: Any, offset: int) -> None:
         """The shifts from row to line past the rows of a batch whose free texts hold
@@ -892,7 +903,7 @@ def _patterns(columns: list[Any]) -> list[tuple[tuple[int, ...], int]]:
     ]
 
 
-def _ahead(batches: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+def _ahead(batches: Iterator[Any], depth: int = 2) -> Generator[Any, None, None]:
     """``batches``, read by a thread of their own up to ``depth`` ahead: DuckDB works
     out the next batches (its reading lets the GIL go) while this thread looks at the
     last one. Its errors are raised here; closed early, the thread stops after the
@@ -934,10 +945,10 @@ def _ahead(batches: Iterator[Any], depth: int = 2) -> Iterator[Any]:
         thread.join()
 
 
-def _line_ends(path: Path) -> tuple[int, int]:
+def _line_ends(path: Path) -> int:
     """The lines of a file as the CSV reader counts them (a line feed, a carriage
-    return, the two together end one; a last line without its end counts), and those
-    only a carriage return ends, read in blocks."""
+    return, the two together end one; a last line without its end counts), read in
+    blocks."""
     feeds, returns, pairs, last = 0, 0, 0, b"\n"
     with path.open("rb") as file:
         while block := file.read(1 << 20):
@@ -945,8 +956,7 @@ def _line_ends(path: Path) -> tuple[int, int]:
             returns += block.count(b"\r")
             pairs += block.count(b"\r\n") + (last == b"\r" and block[:1] == b"\n")
             last = block[-1:]
-    alone = returns - pairs
-    return feeds + alone + (last not in (b"\n", b"\r")), alone
+    return feeds + returns - pairs + (last not in (b"\n", b"\r"))
 
 
 def _line_shifts(path: Path, rows: int) -> tuple[array[int], array[int]]:

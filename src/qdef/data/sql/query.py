@@ -141,9 +141,9 @@ class SqlChecks:
         runs its branch on the rows its test selects): on clean data few, where
         every slot on every row is most of the work. A picked row may have no finding
         after all (its list all NULL). The checks are the chain's, in the portable
-        subset; only the shape of the output (lists) is DuckDB's: one scan gives both
-        the summary and the findings, where :meth:`summary_query` and
-        :meth:`findings_query` scan twice."""
+        subset; only the shape of the output (lists) and the count of line breaks are
+        DuckDB's: one scan gives both the summary and the findings, where
+        :meth:`summary_query` and :meth:`findings_query` scan twice."""
         walk = "_walk" in self.carry
         skip = "_blank = 1 OR _walk" if walk else "_blank = 1"
         parts: list[str] = []
@@ -354,7 +354,8 @@ def compile_checks(
     # numbered, then left out; the variables' cells are tested as r<i> (in ``val``),
     # the others' (``_xblank``) where they are read
     cells = listed if listed is not None else ["_id", *names]
-    given = [f"r{checks.index[c]}" if c in checks.index else "_id" for c in cells]
+    given = [f"r{checks.index[c]}" for c in cells if c in checks.index]
+    given += ["_id"] if "_id" in cells else []
     other = [c for c in cells if c not in checks.index and c != "_id"]
     blank = [_none_set(given[at : at + 50]) for at in range(0, len(given), 50)]
     if other:
