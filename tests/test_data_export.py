@@ -31,10 +31,10 @@ from qdef.data.export.stats import dta_names, sav_names
 from qdef.pipeline.compiled import Compiled
 from qdef.routing.evaluate import Layered, holds
 from qdef.testing import respondents
+from tests.test_data_check import COMPILED  # the instruments compiled once
 
 ROOT = Path(__file__).parents[1]
 INSTRUMENTS = sorted((ROOT / "instruments").glob("*.yaml"))
-COMPILED = {path.stem: qdef.compile(path) for path in INSTRUMENTS}
 NAMES = sorted(COMPILED)
 FORMATS = ("csv", "parquet", "sav", "dta")
 LABELS = {NOT_ASKED: "not asked", NOT_ANSWERED: "not answered"}

@@ -25,10 +25,10 @@ from qdef.data.export.stats import codes, dta_names, numeric, sav_names
 from qdef.pipeline.compiled import Compiled, compile_instrument
 from qdef.rendering import RenderError, render
 from qdef.testing import ALL_FEATURES, instruments
+from tests.test_data_check import COMPILED  # the instruments compiled once
 
 ROOT = Path(__file__).parents[1]
 INSTRUMENTS = sorted((ROOT / "instruments").glob("*.yaml"))
-COMPILED = {path.stem: qdef.compile(path) for path in INSTRUMENTS}
 #: The codebook's columns this test reads: variable, label, values.
 VARIABLE, LABEL, VALUES = 0, 3, 5
 

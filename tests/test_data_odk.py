@@ -29,10 +29,10 @@ from qdef.data.readers import detect
 from qdef.pipeline.compiled import Compiled
 from qdef.renderers.xlsform.survey import lower
 from qdef.testing import respondents
+from tests.test_data_check import COMPILED  # the instruments compiled once
 
 ROOT = Path(__file__).parents[1]
 CASES = ROOT / "tests" / "cases" / "data"
-COMPILED = {path.stem: qdef.compile(path) for path in sorted((ROOT / "instruments").glob("*.yaml"))}
 IP = COMPILED["investitionspakt"]
 HH = COMPILED["household-roster"]
 CENTRAL_META = [

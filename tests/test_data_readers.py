@@ -24,12 +24,12 @@ from qdef.errors import RenderError
 from qdef.pipeline.compiled import Compiled
 from qdef.routing import walk
 from qdef.testing import respondents
+from tests.test_data_check import COMPILED  # the instruments compiled once
 
 ROOT = Path(__file__).parents[1]
 CASES = ROOT / "tests" / "cases" / "data"
 EXPORT = CASES / "investitionspakt-limesurvey.csv"
 INSTRUMENT = ROOT / "instruments" / "investitionspakt.yaml"
-COMPILED = {path.stem: qdef.compile(path) for path in sorted((ROOT / "instruments").glob("*.yaml"))}
 MAPS = {name: json.loads(qdef.render(c, "limesurvey-map")) for name, c in COMPILED.items()}
 IP = COMPILED["investitionspakt"]
 
