@@ -718,3 +718,52 @@ def test_a_check_left_early_stops_its_reading_thread(tmp_path: Path) -> None:
     assert not any(t.name == "qdef-sql-batches" for t in threading.enumerate())
     connection.close()
     del columns
+
+
+def test_a_code_list_of_one_code_is_decided_as_the_walk_decides_it(tmp_path: Path) -> None:
+    """A cell of one code alone skips the regular expressions (its verdict is worked
+    out when the query is made): too few choices for ``min_choices``, an exclusive code
+    alone allowed; with white space around it or given twice, the expressions decide."""
+    instrument = Path(__file__).parent / "cases" / "render" / "multiple_choices.yaml"
+    compiled = qdef.compile(instrument)
+    path = tmp_path / "responses.csv"
+    path.write_text(
+        "_id,phasen,themen,medien,partner\n"
+        "r1,vor,wohnen,presse,schulen\n"
+        "r2,kein_bezug,weiss_nicht,internet,schulen vereine kirchen\n"
+        'r3,vor," wohnen ",aushang,\n'
+        "r4,,wohnen wohnen,,\n",
+        encoding="utf-8",
+    )
+    engine = SqlEngine(compiled)
+    assert engine.fallback == {}
+    found = {(f.response, f.variable, str(f.code)) for f in engine.check_file(path, "csv")}
+    assert found == {(r, v, c) for r, _, v, c in walked(compiled, path)}
+    assert {("r1", "themen", "D203"), ("r1", "partner", "D203"), ("r3", "themen", "D203")} <= found
+    assert ("r4", "themen", "D202") in found
+    assert not {f for f in found if f[0] == "r2"}
+
+
+#: The functions of docs/data.md, "The portable subset" (and each dialect's one
+#: regular-expression match: ``regexp_full_match`` of DuckDB and SQLite, ``regexp_like``
+#: of Trino; PostgreSQL's and Spark's are operators).
+PORTABLE = {"NULLIF", "COALESCE", "LENGTH", "SUBSTR", "TRIM", "LOWER", "ABS", "ROUND", "CAST"}
+PORTABLE |= {"SUM", "COUNT", "ROW_NUMBER", "REGEXP_FULL_MATCH", "REGEXP_LIKE"}
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_the_portable_queries_call_only_the_portable_functions(dialect: str) -> None:
+    """What the docs promise runs where a team's data lives: the two portable queries
+    of every instrument (and of code lists with bounds) call no function outside the
+    subset (a shortcut with LTRIM(x, characters) was once in them: Spark reads its
+    arguments the other way round)."""
+    called: set[str] = set()
+    bounded = qdef.compile(Path(__file__).parent / "cases" / "render" / "multiple_choices.yaml")
+    for compiled in [*COMPILED.values(), bounded]:
+        engine = SqlEngine(compiled)
+        checks = engine.checks("responses", ROW, None, dialect)
+        for query in (checks.findings_query(), checks.summary_query()):
+            without = re.sub(r"'(?:[^']|'')*'", "''", query)  # no word in a literal
+            called |= {name.upper() for name in re.findall(r"\b([A-Za-z_]\w*)\(", without)}
+    assert called, dialect
+    assert called <= PORTABLE, sorted(called - PORTABLE)

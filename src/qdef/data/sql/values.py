@@ -72,37 +72,25 @@ def value_code(d: Dialect, info: VarInfo, r: str) -> str:
 
 
 def _fast(d: Dialect, info: VarInfo, r: str) -> list[tuple[str, str]]:
-    """Branches before :func:`_branches` for the common shapes of a value, giving what
-    those would give without their regular expressions: a list of codes holding one
-    code alone (its result known here), a number of digits alone (only its bounds
-    left to check)."""
-    if info.kind in ("choices", "ranking"):
-        question = info.node
-        if info.kind == "ranking":
-            top = getattr(question, "top", None) or len(info.codes)
-            low, high, exclusive = None, top, set[str]()
-        else:
-            assert isinstance(question, MultipleChoice)
-            low, high = question.min_choices, question.max_choices
-            exclusive = {o.code for o in question.options if o.exclusive}
-        outcome: dict[str, list[str]] = {"NULL": [], "'D203'": []}
-        for code in info.codes:  # one code: not blank, known, not twice, alone
-            bounded = code not in exclusive or info.kind == "ranking"
-            short = bounded and ((low is not None and low > 1) or (high is not None and high < 1))
-            outcome["'D203'" if short else "NULL"].append(d.lit(code))
-        return [
-            (f"{r} IN ({', '.join(codes)})", result) for result, codes in outcome.items() if codes
-        ]
-    if info.kind == "number":
-        later = _number_branches(d, info.node, r)[3 if _whole(info.node) else 2 :]
-        bounds = " ".join(f"WHEN {condition} THEN '{code}'" for condition, code in later)
-        digits = f"LENGTH({r}) <= 15 AND LTRIM({r}, '0123456789') = ''"
-        return [(digits, f"CASE {bounds} ELSE NULL END" if bounds else "NULL")]
-    return []
-
-
-def _whole(node: Any) -> bool:
-    return bool(getattr(node, "kind", "decimal") == "integer")
+    """Branches before :func:`_branches` for the common shape of a code list, giving
+    what those would give without their regular expressions: one code alone (its
+    result known here, when the query is made)."""
+    if info.kind not in ("choices", "ranking"):
+        return []
+    question = info.node
+    if info.kind == "ranking":
+        top = getattr(question, "top", None) or len(info.codes)
+        low, high, exclusive = None, top, set[str]()
+    else:
+        assert isinstance(question, MultipleChoice)
+        low, high = question.min_choices, question.max_choices
+        exclusive = {o.code for o in question.options if o.exclusive}
+    outcome: dict[str, list[str]] = {"NULL": [], "'D203'": []}
+    for code in info.codes:  # one code: not blank, known, not twice, alone
+        bounded = code not in exclusive or info.kind == "ranking"
+        short = bounded and ((low is not None and low > 1) or (high is not None and high < 1))
+        outcome["'D203'" if short else "NULL"].append(d.lit(code))
+    return [(f"{r} IN ({', '.join(codes)})", result) for result, codes in outcome.items() if codes]
 
 
 def _branches(d: Dialect, info: VarInfo, r: str) -> list[tuple[str, str]]:
@@ -170,7 +158,7 @@ def _number_branches(d: Dialect, node: Any, r: str) -> list[tuple[str, str]]:
         (f"NOT {d.match(r, DECIMAL)}", "D202"),
         (f"ABS({value}) > {_LARGEST}", "D202"),
     ]
-    if _whole(node):
+    if getattr(node, "kind", "decimal") == "integer":
         whole = f"{value} = ROUND({value})"
         found.append((f"NOT ({d.match(r, INTEGER)} OR {whole})", "D202"))
     if node.min is not None:
